@@ -1,0 +1,476 @@
+//! The discrete-event engine: one [`Simulation`] owns all runtime state and
+//! advances by API calls (a PutRecords batch, a GetRecords call, the end of
+//! a processing batch), never record by record.
+//!
+//! Ordering guarantee: events run in order of (time, class, sequence), where
+//! the once-a-second bookkeeping tick runs before anything else due at the
+//! same millisecond and ties are otherwise first scheduled, first run. So an
+//! event at time `t` always counts towards the second `floor(t / 1000)`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::cost::CostMeter;
+use crate::ledger::Ledger;
+use crate::metrics::{self, NodeMetrics};
+use crate::nodes::{Consumer, Producer, ReadOutcome, RetryBatch, Shard, Stream};
+use crate::rng::NodeRng;
+use crate::routing::shard_shares;
+use crate::scenario::{NodeKind, NodeSpec, Scenario};
+use crate::time::{SECOND, SimTime};
+use crate::validate::{ValidScenario, format_number, param_range};
+
+/// A change applied to a running simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Sets a producer's mean rate.
+    SetProducerRate {
+        /// Node index of the producer.
+        node: usize,
+        /// New mean rate in records per second.
+        records_per_s: f64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Action {
+    SecondTick,
+    ProducerBatch { slot: usize },
+    ProducerRetry { slot: usize, batch: RetryBatch },
+    Poll { slot: usize, shard: usize },
+    Processed { slot: usize, shard: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Event {
+    time: SimTime,
+    class: u8,
+    seq: u64,
+    action: Action,
+}
+
+impl Ord for Event {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.time, self.class, self.seq).cmp(&(other.time, other.class, other.seq))
+    }
+}
+
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Where a node's state lives: its kind and its index among nodes of that kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeSlot {
+    /// The node's kind.
+    pub kind: NodeKind,
+    /// Index into the per-kind state vector.
+    pub slot: usize,
+}
+
+/// A running simulation of one validated scenario.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    scenario: Scenario,
+    seed: u64,
+    now: SimTime,
+    seq: u64,
+    queue: BinaryHeap<Reverse<Event>>,
+    slots: Vec<NodeSlot>,
+    producers: Vec<Producer>,
+    streams: Vec<Stream>,
+    consumers: Vec<Consumer>,
+    /// Node index of each producer, stream and consumer slot.
+    producer_nodes: Vec<usize>,
+    stream_nodes: Vec<usize>,
+    consumer_nodes: Vec<usize>,
+    rngs: Vec<NodeRng>,
+    metrics: Vec<NodeMetrics>,
+    cost: CostMeter,
+    scratch: Vec<u64>,
+}
+
+impl Simulation {
+    /// Builds a simulation at time zero. The same scenario and seed always
+    /// give the same run, natively and in the browser.
+    pub fn new(valid: &ValidScenario, seed: u64) -> Self {
+        let scenario = valid.scenario().clone();
+        let mut slots = Vec::with_capacity(scenario.nodes.len());
+        let (mut producer_nodes, mut stream_nodes, mut consumer_nodes) = (vec![], vec![], vec![]);
+        let mut streams = Vec::new();
+        for (i, node) in scenario.nodes.iter().enumerate() {
+            let list = match node.spec {
+                NodeSpec::Producer(_) => &mut producer_nodes,
+                NodeSpec::KinesisStream(ref spec) => {
+                    streams.push(Stream::new(spec));
+                    &mut stream_nodes
+                }
+                NodeSpec::Consumer(_) => &mut consumer_nodes,
+            };
+            slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
+            list.push(i);
+        }
+        let stream_slot = |node: Option<usize>| slots[node.expect("validated wiring")].slot;
+        let mut producers = Vec::new();
+        let mut consumers = Vec::new();
+        for (i, node) in scenario.nodes.iter().enumerate() {
+            match &node.spec {
+                NodeSpec::Producer(spec) => {
+                    let target = stream_slot(valid.wired_stream(i));
+                    let shares = shard_shares(&spec.keys, &streams[target].ranges());
+                    producers.push(Producer::new(spec.clone(), target, shares));
+                }
+                NodeSpec::Consumer(spec) => {
+                    let source = stream_slot(valid.wired_stream(i));
+                    let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
+                    streams[source].readers.push(consumers.len());
+                    consumers.push(Consumer::new(spec.clone(), source, &appended));
+                }
+                NodeSpec::KinesisStream(_) => {}
+            }
+        }
+        let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
+        let metrics = slots
+            .iter()
+            .map(|s| {
+                NodeMetrics::new(match s.kind {
+                    NodeKind::Producer => metrics::producer::DEFS,
+                    NodeKind::KinesisStream => metrics::stream::DEFS,
+                    NodeKind::Consumer => metrics::consumer::DEFS,
+                })
+            })
+            .collect();
+        let mut sim = Simulation {
+            scenario,
+            seed,
+            now: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            slots,
+            producers,
+            streams,
+            consumers,
+            producer_nodes,
+            stream_nodes,
+            consumer_nodes,
+            rngs,
+            metrics,
+            cost: CostMeter::default(),
+            scratch: Vec::new(),
+        };
+        sim.schedule(SECOND, Action::SecondTick);
+        for slot in 0..sim.producers.len() {
+            let first = sim.producers[slot].spec.batching.max_buffered_ms;
+            sim.schedule(first, Action::ProducerBatch { slot });
+        }
+        for slot in 0..sim.consumers.len() {
+            for shard in 0..sim.consumers[slot].readers.len() {
+                sim.schedule(0, Action::Poll { slot, shard });
+            }
+        }
+        sim
+    }
+
+    fn schedule(&mut self, time: SimTime, action: Action) {
+        let class = u8::from(action != Action::SecondTick);
+        self.seq += 1;
+        self.queue.push(Reverse(Event { time, class, seq: self.seq, action }));
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The seed of this run.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The scenario being simulated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Where each node's state lives, by node index.
+    pub fn slots(&self) -> &[NodeSlot] {
+        &self.slots
+    }
+
+    /// The node index of the node with this id.
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.scenario.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// Runs the next event, if any is due at or before `limit`. Returns
+    /// whether one ran.
+    pub fn step_until(&mut self, limit: SimTime) -> bool {
+        match self.queue.peek() {
+            Some(Reverse(e)) if e.time <= limit => {}
+            _ => return false,
+        }
+        let Reverse(event) = self.queue.pop().expect("peeked");
+        self.cost.accrue(event.time - self.now, &self.streams);
+        self.now = event.time;
+        self.run(event.action);
+        true
+    }
+
+    /// Runs the next event, whenever it is due.
+    pub fn step(&mut self) -> bool {
+        self.step_until(SimTime::MAX)
+    }
+
+    /// Runs every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.step_until(t) {}
+        if t > self.now {
+            self.cost.accrue(t - self.now, &self.streams);
+            self.now = t;
+        }
+    }
+
+    /// Applies a runtime change. Refused changes leave the run untouched and
+    /// say why.
+    pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        match command {
+            Command::SetProducerRate { node, records_per_s } => {
+                let slot = self.slot_of(node, NodeKind::Producer)?;
+                let range = param_range(NodeKind::Producer, "records_per_s").expect("known param");
+                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s)) {
+                    return Err(format!(
+                        "records_per_s {} is out of range; allowed {} to {} {}",
+                        format_number(records_per_s),
+                        format_number(range.min),
+                        format_number(range.max),
+                        range.unit
+                    ));
+                }
+                self.producers[slot].spec.records_per_s = records_per_s;
+                Ok(())
+            }
+        }
+    }
+
+    fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
+        match self.slots.get(node) {
+            Some(s) if s.kind == kind => Ok(s.slot),
+            Some(s) => Err(format!("node {node} is a {}, not a {}", s.kind.as_str(), kind.as_str())),
+            None => Err(format!("no node with index {node}")),
+        }
+    }
+
+    fn run(&mut self, action: Action) {
+        match action {
+            Action::SecondTick => self.second_tick(),
+            Action::ProducerBatch { slot } => self.producer_batch(slot),
+            Action::ProducerRetry { slot, batch } => self.producer_retry(slot, batch),
+            Action::Poll { slot, shard } => self.poll(slot, shard),
+            Action::Processed { slot, shard } => self.processed(slot, shard),
+        }
+    }
+
+    fn producer_batch(&mut self, slot: usize) {
+        let node = self.producer_nodes[slot];
+        let p = &mut self.producers[slot];
+        let n = p.generate(self.now, &mut self.rngs[node]);
+        self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, n as f64);
+        let mut counts = std::mem::take(&mut self.scratch);
+        self.rngs[node].multinomial(n, &p.shares, &mut counts);
+        let per_shard: Vec<(usize, u64)> =
+            counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(s, &c)| (s, c)).collect();
+        self.scratch = counts;
+        self.send(slot, RetryBatch { attempts: 0, per_shard });
+        let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
+        self.schedule(next, Action::ProducerBatch { slot });
+    }
+
+    fn producer_retry(&mut self, slot: usize, batch: RetryBatch) {
+        self.producers[slot].pending_retry -= batch.records();
+        self.send(slot, batch);
+    }
+
+    /// One PutRecords attempt for a batch; throttled records are retried
+    /// with backoff or given up after the last attempt.
+    fn send(&mut self, slot: usize, mut batch: RetryBatch) {
+        let node = self.producer_nodes[slot];
+        let p = &mut self.producers[slot];
+        let stream_node = self.stream_nodes[p.target];
+        let stream = &mut self.streams[p.target];
+        let data_bytes = p.spec.record_size.mean_bytes() as u64;
+        batch.attempts += 1;
+        let (mut accepted, mut throttled) = (0, 0);
+        batch.per_shard.retain_mut(|(shard, count)| {
+            let out = stream.shards[*shard].put(self.now, *count, p.record_bytes);
+            accepted += out.accepted;
+            throttled += out.throttled;
+            *count = out.throttled;
+            out.throttled > 0
+        });
+        self.cost.put_records(accepted, data_bytes);
+        let m = &mut self.metrics[stream_node];
+        m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
+        m.add(metrics::stream::INCOMING_BYTES, (accepted * p.record_bytes) as f64);
+        m.add(metrics::stream::WRITE_THROTTLED, throttled as f64);
+        let m = &mut self.metrics[node];
+        m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
+        m.add(metrics::producer::USER_RECORDS_DATA_PUT, (accepted * data_bytes) as f64);
+        if throttled == 0 {
+            return;
+        }
+        if batch.attempts >= p.spec.retry.max_attempts {
+            p.given_up += throttled;
+            m.add(metrics::producer::USER_RECORD_EXPIRED, throttled as f64);
+            return;
+        }
+        m.add(metrics::producer::RETRIES, throttled as f64);
+        p.pending_retry += throttled;
+        let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
+        self.schedule(self.now + delay, Action::ProducerRetry { slot, batch });
+    }
+
+    fn poll(&mut self, slot: usize, shard: usize) {
+        let node = self.consumer_nodes[slot];
+        let c = &mut self.consumers[slot];
+        let stream_node = self.stream_nodes[c.source];
+        let s = &mut self.streams[c.source].shards[shard];
+        let reader = &mut c.readers[shard];
+        let out = s.get_records(self.now, reader.read, u64::from(c.spec.max_records_per_call));
+        let sm = &mut self.metrics[stream_node];
+        let next_poll = self.now + c.spec.poll_interval_ms;
+        match out {
+            ReadOutcome::Throttled => {
+                sm.add(metrics::stream::READ_THROTTLED, 1.0);
+                self.schedule(next_poll, Action::Poll { slot, shard });
+            }
+            ReadOutcome::Records { records, bytes, last_arrival, next_arrival } => {
+                sm.add(metrics::stream::GET_RECORDS_RECORDS, records as f64);
+                sm.add(metrics::stream::GET_RECORDS_BYTES, bytes as f64);
+                let age = last_arrival.map_or(0, |t| self.now - t);
+                sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
+                let behind = next_arrival.map_or(0, |t| self.now.saturating_sub(t));
+                self.metrics[node].sample(metrics::consumer::MILLIS_BEHIND_LATEST, behind as f64);
+                reader.read = reader.read.max(s.trimmed) + records;
+                if records == 0 {
+                    self.schedule(next_poll, Action::Poll { slot, shard });
+                } else {
+                    reader.in_processing = records;
+                    let busy = c.processing_time(records, &mut self.rngs[node]);
+                    self.schedule(self.now + busy, Action::Processed { slot, shard });
+                }
+            }
+        }
+    }
+
+    fn processed(&mut self, slot: usize, shard: usize) {
+        let node = self.consumer_nodes[slot];
+        let c = &mut self.consumers[slot];
+        let done = std::mem::take(&mut c.readers[shard].in_processing);
+        c.processed += done;
+        self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
+        let next = self.now + c.spec.poll_interval_ms;
+        self.schedule(next, Action::Poll { slot, shard });
+    }
+
+    fn second_tick(&mut self) {
+        let closing = self.now - SECOND;
+        for (slot, stream) in self.streams.iter_mut().enumerate() {
+            let node = self.stream_nodes[slot];
+            for (i, shard) in stream.shards.iter_mut().enumerate() {
+                let readers = stream.readers.iter().map(|&c| self.consumers[c].readers[i]);
+                let min_read = readers.map(|r| r.read).min();
+                if let Some((start, end)) = shard.expire(self.now, stream.retention) {
+                    // Records the slowest reader had not reached are lost to it.
+                    let lost = end - min_read.unwrap_or(start).clamp(start, end);
+                    stream.expired += lost;
+                    self.metrics[node].add(metrics::stream::EXPIRED_RECORDS, lost as f64);
+                    for &c in &stream.readers {
+                        let consumer = &mut self.consumers[c];
+                        let r = &mut consumer.readers[i];
+                        if r.read < end {
+                            consumer.missed += end - r.read.max(start);
+                            r.read = end;
+                        }
+                    }
+                }
+                let read_by_all = stream
+                    .readers
+                    .iter()
+                    .map(|&c| self.consumers[c].readers[i].read)
+                    .min()
+                    .unwrap_or(shard.appended);
+                shard.coalesce(read_by_all);
+                shard.close_second();
+            }
+        }
+        for m in &mut self.metrics {
+            m.close_second(closing);
+        }
+        self.schedule(self.now + SECOND, Action::SecondTick);
+    }
+
+    /// The conservation ledger of the whole pipeline right now.
+    ///
+    /// Every record produced is in exactly one state. A record in a stream
+    /// is in flight until every reader has processed it; it counts as
+    /// expired if retention removed it before the slowest reader got to it.
+    pub fn ledger(&self) -> Ledger {
+        let mut l = Ledger::default();
+        for p in &self.producers {
+            l.produced += p.produced;
+            l.throttled_dropped += p.given_up;
+            l.in_flight += p.pending_retry;
+        }
+        for s in &self.streams {
+            let mut settled = 0;
+            for (i, shard) in s.shards.iter().enumerate() {
+                let done_by_all = s
+                    .readers
+                    .iter()
+                    .map(|&c| self.consumers[c].readers[i].done())
+                    .min()
+                    .unwrap_or(shard.trimmed);
+                settled += done_by_all;
+                l.in_flight += shard.appended - done_by_all;
+            }
+            l.expired += s.expired;
+            l.delivered += settled - s.expired;
+        }
+        l
+    }
+
+    /// The metrics of a node, by node index.
+    pub fn metrics(&self, node: usize) -> &NodeMetrics {
+        &self.metrics[node]
+    }
+
+    /// The shards of a stream node, if `node` is a stream.
+    pub fn shards(&self, node: usize) -> Option<&[Shard]> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::KinesisStream).then(|| self.streams[s.slot].shards.as_slice())
+    }
+
+    /// The runtime state of a producer node.
+    pub fn producer(&self, node: usize) -> Option<&Producer> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::Producer).then(|| &self.producers[s.slot])
+    }
+
+    /// The runtime state of a consumer node.
+    pub fn consumer(&self, node: usize) -> Option<&Consumer> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::Consumer).then(|| &self.consumers[s.slot])
+    }
+
+    /// Cost accrued so far.
+    pub fn cost(&self) -> &CostMeter {
+        &self.cost
+    }
+
+    /// Events waiting in the queue (for memory accounting and tests).
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+}

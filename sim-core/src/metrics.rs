@@ -1,0 +1,347 @@
+//! Metrics with CloudWatch names and units, at one-second resolution, kept
+//! in fixed-capacity tiers (1 s, 1 min, 1 h) so memory stays flat however
+//! long a run lasts.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::time::{HOUR, MINUTE, SECOND, SimTime};
+
+/// CloudWatch unit of a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// A number of things (records, calls).
+    Count,
+    /// Bytes.
+    Bytes,
+    /// Milliseconds.
+    Milliseconds,
+}
+
+impl Unit {
+    /// The CloudWatch spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Count => "Count",
+            Unit::Bytes => "Bytes",
+            Unit::Milliseconds => "Milliseconds",
+        }
+    }
+}
+
+/// How samples within one period combine into the period's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statistic {
+    /// Total of the samples (counts, bytes).
+    Sum,
+    /// Largest sample (ages, gauges).
+    Maximum,
+}
+
+/// A metric's identity: CloudWatch name, unit and natural statistic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricDef {
+    /// CloudWatch metric name, e.g. `IncomingRecords`.
+    pub name: &'static str,
+    /// CloudWatch unit.
+    pub unit: Unit,
+    /// The statistic the UI and summary use for it.
+    pub stat: Statistic,
+}
+
+impl MetricDef {
+    const fn sum(name: &'static str, unit: Unit) -> Self {
+        MetricDef { name, unit, stat: Statistic::Sum }
+    }
+    const fn max(name: &'static str, unit: Unit) -> Self {
+        MetricDef { name, unit, stat: Statistic::Maximum }
+    }
+}
+
+/// Producer metrics, named after the KPL's CloudWatch metrics.
+pub mod producer {
+    use super::{MetricDef, Unit};
+    /// Records handed to the producer by the application.
+    pub const USER_RECORDS_RECEIVED: usize = 0;
+    /// Records accepted by the stream.
+    pub const USER_RECORDS_PUT: usize = 1;
+    /// Bytes of data accepted by the stream.
+    pub const USER_RECORDS_DATA_PUT: usize = 2;
+    /// Records given up after the last retry.
+    pub const USER_RECORD_EXPIRED: usize = 3;
+    /// Retry attempts made.
+    pub const RETRIES: usize = 4;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("UserRecordsReceived", Unit::Count),
+        MetricDef::sum("UserRecordsPut", Unit::Count),
+        MetricDef::sum("UserRecordsDataPut", Unit::Bytes),
+        MetricDef::sum("UserRecordExpired", Unit::Count),
+        MetricDef::sum("RetriesPerRecord", Unit::Count),
+    ];
+}
+
+/// Kinesis Data Streams stream-level metrics (aws-facts 1.8).
+pub mod stream {
+    use super::{MetricDef, Unit};
+    /// Records accepted (PutRecords successful records).
+    pub const INCOMING_RECORDS: usize = 0;
+    /// Bytes accepted, data plus partition keys.
+    pub const INCOMING_BYTES: usize = 1;
+    /// Records rejected by the per-shard write limits.
+    pub const WRITE_THROTTLED: usize = 2;
+    /// GetRecords calls rejected by the per-shard read limits.
+    pub const READ_THROTTLED: usize = 3;
+    /// Records returned by GetRecords.
+    pub const GET_RECORDS_RECORDS: usize = 4;
+    /// Bytes returned by GetRecords.
+    pub const GET_RECORDS_BYTES: usize = 5;
+    /// Age of the last record returned by a GetRecords call.
+    pub const ITERATOR_AGE: usize = 6;
+    /// Records that reached the end of retention before every consumer read them.
+    pub const EXPIRED_RECORDS: usize = 7;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("IncomingRecords", Unit::Count),
+        MetricDef::sum("IncomingBytes", Unit::Bytes),
+        MetricDef::sum("WriteProvisionedThroughputExceeded", Unit::Count),
+        MetricDef::sum("ReadProvisionedThroughputExceeded", Unit::Count),
+        MetricDef::sum("GetRecords.Records", Unit::Count),
+        MetricDef::sum("GetRecords.Bytes", Unit::Bytes),
+        MetricDef::max("GetRecords.IteratorAgeMilliseconds", Unit::Milliseconds),
+        MetricDef::sum("ExpiredRecords", Unit::Count),
+    ];
+}
+
+/// Polling consumer metrics, named after the KCL's.
+pub mod consumer {
+    use super::{MetricDef, Unit};
+    /// Records whose processing finished.
+    pub const RECORDS_PROCESSED: usize = 0;
+    /// How far the consumer's reads are behind the tip of the shard.
+    pub const MILLIS_BEHIND_LATEST: usize = 1;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("RecordsProcessed", Unit::Count),
+        MetricDef::max("MillisBehindLatest", Unit::Milliseconds),
+    ];
+}
+
+/// One aggregated period of a series.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    /// Start of the period.
+    pub t: SimTime,
+    /// Sum of the samples.
+    pub sum: f64,
+    /// Largest sample.
+    pub max: f64,
+    /// Number of one-second samples aggregated.
+    pub n: u32,
+}
+
+impl Point {
+    /// The period's value under `stat`.
+    pub fn value(&self, stat: Statistic) -> f64 {
+        match stat {
+            Statistic::Sum => self.sum,
+            Statistic::Maximum => self.max,
+        }
+    }
+
+    fn absorb(&mut self, other: &Point) {
+        if self.n == 0 {
+            *self = Point { t: other.t, ..*other };
+        } else {
+            self.sum += other.sum;
+            self.max = self.max.max(other.max);
+            self.n += other.n;
+        }
+    }
+}
+
+/// Resolutions kept, finest first, with how many periods each holds.
+pub const TIERS: [(SimTime, usize); 3] = [(SECOND, 3_600), (MINUTE, 1_440), (HOUR, 8_760)];
+
+/// A downsampling time series: an hour of seconds, a day of minutes and a
+/// year of hours.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    tiers: [VecDeque<Point>; 3],
+    partial: [Point; 3],
+}
+
+impl Series {
+    /// Appends the one-second point starting at `t`.
+    pub fn push_second(&mut self, point: Point) {
+        self.push(0, point);
+    }
+
+    fn push(&mut self, tier: usize, point: Point) {
+        let (res, cap) = TIERS[tier];
+        let ring = &mut self.tiers[tier];
+        if ring.len() == cap {
+            ring.pop_front();
+        }
+        ring.push_back(point);
+        if let Some(&(next_res, _)) = TIERS.get(tier + 1) {
+            self.partial[tier + 1].absorb(&point);
+            if point.t + res >= self.partial[tier + 1].t + next_res {
+                let full = std::mem::take(&mut self.partial[tier + 1]);
+                self.push(tier + 1, full);
+            }
+        }
+    }
+
+    /// The points kept at one resolution (index into [`TIERS`]), oldest first.
+    pub fn tier(&self, tier: usize) -> &VecDeque<Point> {
+        &self.tiers[tier]
+    }
+
+    /// The most recent one-second point.
+    pub fn last(&self) -> Option<&Point> {
+        self.tiers[0].back()
+    }
+
+    /// The finest tier whose points reach back to `since`.
+    pub fn finest_covering(&self, since: SimTime) -> usize {
+        (0..TIERS.len())
+            .find(|&i| self.tiers[i].front().is_some_and(|p| p.t <= since))
+            .unwrap_or(TIERS.len() - 1)
+    }
+}
+
+/// Whole-run statistics of one metric over its one-second values.
+#[derive(Clone, Debug, Default)]
+pub struct RunStats {
+    /// Sum of the per-second values.
+    pub sum: f64,
+    /// Largest per-second value.
+    pub max: f64,
+    /// Number of seconds recorded.
+    pub seconds: u64,
+    histogram: BTreeMap<u32, u64>,
+}
+
+impl RunStats {
+    fn record(&mut self, value: f64) {
+        self.sum += value;
+        self.max = if self.seconds == 0 { value } else { self.max.max(value) };
+        self.seconds += 1;
+        *self.histogram.entry(bucket_of(value)).or_default() += 1;
+    }
+
+    /// Mean of the per-second values.
+    pub fn avg(&self) -> f64 {
+        if self.seconds == 0 { 0.0 } else { self.sum / self.seconds as f64 }
+    }
+
+    /// 99th percentile of the per-second values, to within 1/128 relative
+    /// (exact below 128).
+    pub fn p99(&self) -> f64 {
+        let rank = (self.seconds * 99).div_ceil(100);
+        let mut seen = 0;
+        for (&bucket, &count) in &self.histogram {
+            seen += count;
+            if seen >= rank {
+                return bucket_floor(bucket) as f64;
+            }
+        }
+        0.0
+    }
+}
+
+/// Log-linear histogram bucket: exact below 128, then 128 buckets per power of two.
+fn bucket_of(value: f64) -> u32 {
+    let x = if value.is_finite() && value > 0.0 { value.round() as u64 } else { 0 };
+    if x < 128 {
+        return x as u32;
+    }
+    let e = 63 - x.leading_zeros(); // >= 7
+    let sub = (x >> (e - 7)) & 127;
+    (e - 6) * 128 + sub as u32
+}
+
+fn bucket_floor(bucket: u32) -> u64 {
+    if bucket < 128 {
+        return u64::from(bucket);
+    }
+    let (e, sub) = (bucket / 128 + 6, u64::from(bucket % 128));
+    (128 + sub) << (e - 7)
+}
+
+/// The metrics of one node: the current second's accumulators, the series
+/// and the whole-run statistics, one per [`MetricDef`].
+#[derive(Clone, Debug)]
+pub struct NodeMetrics {
+    defs: &'static [MetricDef],
+    current: Vec<Point>,
+    series: Vec<Series>,
+    stats: Vec<RunStats>,
+}
+
+impl NodeMetrics {
+    /// Empty metrics for the given table.
+    pub fn new(defs: &'static [MetricDef]) -> Self {
+        NodeMetrics {
+            defs,
+            current: vec![Point::default(); defs.len()],
+            series: vec![Series::default(); defs.len()],
+            stats: vec![RunStats::default(); defs.len()],
+        }
+    }
+
+    /// Adds to a Sum metric in the current second.
+    pub fn add(&mut self, metric: usize, amount: f64) {
+        self.current[metric].sum += amount;
+    }
+
+    /// Records a sample of a Maximum metric in the current second.
+    pub fn sample(&mut self, metric: usize, value: f64) {
+        let p = &mut self.current[metric];
+        p.max = if p.n == 0 { value } else { p.max.max(value) };
+        p.n = 1;
+    }
+
+    /// The value accumulated so far in the current (unfinished) second.
+    pub fn current(&self, metric: usize) -> f64 {
+        self.current[metric].value(self.defs[metric].stat)
+    }
+
+    /// Closes the second starting at `t` and starts the next one.
+    pub fn close_second(&mut self, t: SimTime) {
+        for (i, def) in self.defs.iter().enumerate() {
+            let cur = std::mem::take(&mut self.current[i]);
+            // A gauge with no sample this second keeps its last value, as the
+            // age of an unread record keeps growing between reads.
+            let value = match def.stat {
+                Statistic::Maximum if cur.n == 0 => self.last_second(i),
+                stat => cur.value(stat),
+            };
+            let point = Point { t, sum: cur.sum, max: value, n: 1 };
+            self.series[i].push_second(point);
+            self.stats[i].record(value);
+        }
+    }
+
+    /// The metric table.
+    pub fn defs(&self) -> &'static [MetricDef] {
+        self.defs
+    }
+
+    /// The series of one metric.
+    pub fn series(&self, metric: usize) -> &Series {
+        &self.series[metric]
+    }
+
+    /// The whole-run statistics of one metric.
+    pub fn stats(&self, metric: usize) -> &RunStats {
+        &self.stats[metric]
+    }
+
+    /// The last closed second's value of a metric (0 before the first).
+    pub fn last_second(&self, metric: usize) -> f64 {
+        self.series[metric].last().map_or(0.0, |p| p.value(self.defs[metric].stat))
+    }
+}

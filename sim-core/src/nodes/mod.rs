@@ -1,0 +1,10 @@
+//! Runtime state of each node kind. The engine owns one of these per node
+//! and dispatches by `match`, keeping state `Clone` and inspectable.
+
+pub mod consumer;
+pub mod producer;
+pub mod stream;
+
+pub use consumer::{Consumer, ShardReader};
+pub use producer::{Producer, RetryBatch};
+pub use stream::{Cohort, PutOutcome, ReadOutcome, Shard, Stream};

@@ -1,0 +1,414 @@
+//! A Kinesis Data Stream: shards with write and read limits and a log of
+//! record cohorts per shard.
+
+use std::collections::VecDeque;
+
+use crate::bucket::TokenBucket;
+use crate::routing::{HashRange, even_ranges};
+use crate::scenario::{Capacity, StreamSpec};
+use crate::time::{HOUR, MINUTE, SimTime};
+
+/// aws-facts 1.1: a shard accepts 1 MiB/s of writes, partition keys included.
+pub const SHARD_WRITE_BYTES_PER_S: f64 = 1_048_576.0;
+/// aws-facts 1.1: a shard accepts 1,000 records/s of writes.
+pub const SHARD_WRITE_RECORDS_PER_S: f64 = 1_000.0;
+/// aws-facts 1.1: shared-throughput reads are 2 MiB/s per shard.
+pub const SHARD_READ_BYTES_PER_S: f64 = 2_097_152.0;
+/// aws-facts 1.1: five GetRecords calls per second per shard.
+pub const SHARD_READ_CALLS_PER_S: f64 = 5.0;
+/// aws-facts 1.1: one GetRecords call returns at most 10 MiB.
+pub const GET_RECORDS_MAX_BYTES: u64 = 10 * 1_048_576;
+/// aws-facts 1.1: after a 10 MiB GetRecords, calls in the next 5 s fail.
+pub const GET_RECORDS_PENALTY_MS: SimTime = 5_000;
+
+/// Records that arrived together: never simulated one by one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cohort {
+    /// Absolute position of the first record in the shard.
+    pub start: u64,
+    /// Number of records.
+    pub count: u64,
+    /// Total bytes, data plus partition keys.
+    pub bytes: u64,
+    /// Arrival time of the first record.
+    pub first_ms: SimTime,
+    /// Arrival time of the last record.
+    pub last_ms: SimTime,
+}
+
+impl Cohort {
+    /// One past the last record's position.
+    pub fn end(&self) -> u64 {
+        self.start + self.count
+    }
+
+    /// Estimated arrival time of the record at absolute position `pos`,
+    /// interpolated across the cohort.
+    pub fn arrival_of(&self, pos: u64) -> SimTime {
+        if self.count <= 1 {
+            return self.first_ms;
+        }
+        let frac = (pos.saturating_sub(self.start)) as f64 / (self.count - 1) as f64;
+        self.first_ms + (frac.min(1.0) * (self.last_ms - self.first_ms) as f64) as SimTime
+    }
+}
+
+/// One shard: its hash range, limits and log.
+#[derive(Clone, Debug)]
+pub struct Shard {
+    /// Hash keys this shard owns.
+    pub range: HashRange,
+    write_bytes: TokenBucket,
+    write_records: TokenBucket,
+    read_calls: TokenBucket,
+    read_bytes: TokenBucket,
+    penalty_until: SimTime,
+    log: VecDeque<Cohort>,
+    /// Records ever accepted (the next record's absolute position).
+    pub appended: u64,
+    /// Position of the first retained record; everything before expired.
+    pub trimmed: u64,
+    /// How many leading cohorts are already coalesced into minute buckets.
+    coalesced: usize,
+    /// Current-second counters for the heat strip.
+    pub second: ShardSecond,
+    /// The last closed second's counters.
+    pub last_second: ShardSecond,
+}
+
+/// Per-shard traffic within one second, for the heat strip.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ShardSecond {
+    /// Records accepted.
+    pub in_records: u64,
+    /// Bytes accepted.
+    pub in_bytes: u64,
+    /// Records rejected by the write limits.
+    pub throttled: u64,
+    /// Bytes returned by GetRecords.
+    pub out_bytes: u64,
+}
+
+/// What a write to a shard did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// Records accepted.
+    pub accepted: u64,
+    /// Records rejected (`WriteProvisionedThroughputExceeded`).
+    pub throttled: u64,
+}
+
+/// What a GetRecords call returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadOutcome {
+    /// The call was rejected (`ReadProvisionedThroughputExceeded`).
+    Throttled,
+    /// The call succeeded; `records` may be zero.
+    Records {
+        /// Records returned.
+        records: u64,
+        /// Bytes returned.
+        bytes: u64,
+        /// Arrival time of the last record returned.
+        last_arrival: Option<SimTime>,
+        /// Arrival time of the first record not yet read, if any.
+        next_arrival: Option<SimTime>,
+    },
+}
+
+impl Shard {
+    fn new(range: HashRange) -> Self {
+        Shard {
+            range,
+            write_bytes: TokenBucket::per_second(SHARD_WRITE_BYTES_PER_S),
+            write_records: TokenBucket::per_second(SHARD_WRITE_RECORDS_PER_S),
+            read_calls: TokenBucket::per_second(SHARD_READ_CALLS_PER_S),
+            read_bytes: TokenBucket::per_second(SHARD_READ_BYTES_PER_S),
+            penalty_until: 0,
+            log: VecDeque::new(),
+            appended: 0,
+            trimmed: 0,
+            coalesced: 0,
+            second: ShardSecond::default(),
+            last_second: ShardSecond::default(),
+        }
+    }
+
+    /// Writes `count` records of `record_bytes` each (data plus key) at
+    /// `now`, accepting as many as both write buckets allow.
+    pub fn put(&mut self, now: SimTime, count: u64, record_bytes: u64) -> PutOutcome {
+        let by_records = self.write_records.available(now).max(0.0) as u64;
+        let by_bytes = (self.write_bytes.available(now).max(0.0) / record_bytes.max(1) as f64) as u64;
+        let accepted = count.min(by_records).min(by_bytes);
+        let bytes = accepted * record_bytes;
+        if accepted > 0 {
+            self.write_records.take(now, accepted as f64);
+            self.write_bytes.take(now, bytes as f64);
+            self.append(now, accepted, bytes);
+        }
+        let throttled = count - accepted;
+        self.second.in_records += accepted;
+        self.second.in_bytes += bytes;
+        self.second.throttled += throttled;
+        PutOutcome { accepted, throttled }
+    }
+
+    fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
+        let has_open_tail = self.log.len() > self.coalesced;
+        match self.log.back_mut() {
+            Some(last) if last.last_ms == now && has_open_tail => {
+                last.count += count;
+                last.bytes += bytes;
+            }
+            _ => self.log.push_back(Cohort {
+                start: self.appended,
+                count,
+                bytes,
+                first_ms: now,
+                last_ms: now,
+            }),
+        }
+        self.appended += count;
+    }
+
+    /// A GetRecords call starting at absolute position `from`, returning at
+    /// most `max_records` records.
+    pub fn get_records(&mut self, now: SimTime, from: u64, max_records: u64) -> ReadOutcome {
+        if now < self.penalty_until
+            || self.read_calls.available(now) < 1.0
+            || self.read_bytes.available(now) < 0.0
+        {
+            return ReadOutcome::Throttled;
+        }
+        self.read_calls.take(now, 1.0);
+        let from = from.max(self.trimmed);
+        let first = self.log.partition_point(|c| c.end() <= from);
+        let (mut records, mut bytes, mut last_arrival) = (0u64, 0u64, None);
+        let mut pos = from;
+        for cohort in self.log.range(first..) {
+            let room = max_records - records;
+            if room == 0 || bytes >= GET_RECORDS_MAX_BYTES {
+                break;
+            }
+            let per_record = cohort.bytes as f64 / cohort.count as f64;
+            // Never past 10 MiB, but always at least one record per call.
+            let room_by_bytes = ((GET_RECORDS_MAX_BYTES - bytes) as f64 / per_record) as u64;
+            let room_by_bytes = if records == 0 { room_by_bytes.max(1) } else { room_by_bytes };
+            if room_by_bytes == 0 {
+                break;
+            }
+            let take = (cohort.end() - pos).min(room).min(room_by_bytes);
+            let taken_bytes = if take == cohort.end() - pos && pos == cohort.start {
+                cohort.bytes
+            } else {
+                (per_record * take as f64).round() as u64
+            };
+            records += take;
+            bytes += taken_bytes;
+            pos += take;
+            last_arrival = Some(cohort.arrival_of(pos - 1));
+            if pos < cohort.end() {
+                break;
+            }
+        }
+        let next_arrival = self.arrival_at(pos);
+        self.read_bytes.take(now, bytes as f64);
+        if bytes >= GET_RECORDS_MAX_BYTES {
+            self.penalty_until = now + GET_RECORDS_PENALTY_MS;
+        }
+        self.second.out_bytes += bytes;
+        ReadOutcome::Records { records, bytes, last_arrival, next_arrival }
+    }
+
+    /// Arrival time of the record at absolute position `pos`, if retained.
+    pub fn arrival_at(&self, pos: u64) -> Option<SimTime> {
+        let i = self.log.partition_point(|c| c.end() <= pos);
+        self.log.get(i).map(|c| c.arrival_of(pos))
+    }
+
+    /// Removes cohorts whose last record is older than `retention`,
+    /// returning the expired position range `[start, end)` if any.
+    pub fn expire(&mut self, now: SimTime, retention: SimTime) -> Option<(u64, u64)> {
+        let cutoff = now.checked_sub(retention)?;
+        let start = self.trimmed;
+        while let Some(front) = self.log.front() {
+            if front.last_ms >= cutoff {
+                break;
+            }
+            self.trimmed = front.end();
+            self.log.pop_front();
+            self.coalesced = self.coalesced.saturating_sub(1);
+        }
+        (self.trimmed > start).then_some((start, self.trimmed))
+    }
+
+    /// Merges cohorts that every reader has passed into minute-wide buckets,
+    /// so memory grows with minutes of retention, not with API calls. Unread
+    /// cohorts stay fine grained, keeping iterator age exact near the tip.
+    pub fn coalesce(&mut self, read_by_all: u64) {
+        while self.coalesced < self.log.len() {
+            let next = self.log[self.coalesced];
+            if next.end() > read_by_all {
+                break;
+            }
+            match self.coalesced.checked_sub(1).map(|i| &mut self.log[i]) {
+                Some(bucket) if next.first_ms / MINUTE == bucket.first_ms / MINUTE => {
+                    bucket.count += next.count;
+                    bucket.bytes += next.bytes;
+                    bucket.last_ms = next.last_ms;
+                    self.log.remove(self.coalesced);
+                }
+                _ => self.coalesced += 1,
+            }
+        }
+    }
+
+    /// Cohorts retained in the log (for memory accounting and tests).
+    pub fn log_len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Write utilisation of the last closed second, 0 to 1+ (the larger of
+    /// the bytes and records limits).
+    pub fn write_utilisation(&self) -> f64 {
+        let s = &self.last_second;
+        let attempted = (s.in_records + s.throttled) as f64;
+        let bytes_per_record = if s.in_records > 0 { s.in_bytes as f64 / s.in_records as f64 } else { 0.0 };
+        (attempted / SHARD_WRITE_RECORDS_PER_S)
+            .max(attempted * bytes_per_record / SHARD_WRITE_BYTES_PER_S)
+    }
+
+    /// Read utilisation of the last closed second, 0 to 1+.
+    pub fn read_utilisation(&self) -> f64 {
+        self.last_second.out_bytes as f64 / SHARD_READ_BYTES_PER_S
+    }
+
+    pub(crate) fn close_second(&mut self) {
+        self.last_second = std::mem::take(&mut self.second);
+    }
+}
+
+/// A stream's runtime state.
+#[derive(Clone, Debug)]
+pub struct Stream {
+    /// Open shards, sorted by hash range.
+    pub shards: Vec<Shard>,
+    /// Retention period.
+    pub retention: SimTime,
+    /// Consumer node indices reading this stream, in node order.
+    pub readers: Vec<usize>,
+    /// Records that expired before every reader had read them.
+    pub expired: u64,
+}
+
+impl Stream {
+    /// A new stream as described by `spec`.
+    pub fn new(spec: &StreamSpec) -> Self {
+        let Capacity::Provisioned { shards } = spec.capacity;
+        Stream {
+            shards: even_ranges(shards).into_iter().map(Shard::new).collect(),
+            retention: SimTime::from(spec.retention_h) * HOUR,
+            readers: Vec::new(),
+            expired: 0,
+        }
+    }
+
+    /// The shard hash ranges, in order.
+    pub fn ranges(&self) -> Vec<HashRange> {
+        self.shards.iter().map(|s| s.range).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::even_ranges;
+
+    fn shard() -> Shard {
+        Shard::new(even_ranges(1)[0])
+    }
+
+    #[test]
+    fn write_limit_is_1000_records_per_second() {
+        // aws-facts 1.1: 1,000 records/s per shard; the bucket is one second deep.
+        let mut s = shard();
+        let out = s.put(0, 1_500, 100);
+        assert_eq!(out, PutOutcome { accepted: 1_000, throttled: 500 });
+        // Half a second later, half the capacity has refilled.
+        assert_eq!(s.put(500, 1_000, 100).accepted, 500);
+    }
+
+    #[test]
+    fn write_limit_is_1_mib_per_second_including_keys() {
+        // aws-facts 1.1: 1 MiB/s per shard, partition keys included.
+        let mut s = shard();
+        // 100 records of 10,240 data + 246 key bytes: 10,486 bytes each.
+        let out = s.put(0, 200, 10_486);
+        assert_eq!(out.accepted, 1_048_576 / 10_486);
+    }
+
+    #[test]
+    fn reads_are_limited_to_five_calls_per_second() {
+        // aws-facts 1.1: 5 GetRecords calls per second per shard.
+        let mut s = shard();
+        s.put(0, 10, 100);
+        let ok = (0..6).filter(|_| s.get_records(0, 0, 10_000) != ReadOutcome::Throttled).count();
+        assert_eq!(ok, 5);
+        assert_ne!(s.get_records(200, 0, 10_000), ReadOutcome::Throttled);
+    }
+
+    #[test]
+    fn a_10_mib_read_blocks_the_shard_for_5_seconds() {
+        // aws-facts 1.1: after a 10 MiB GetRecords, calls in the next 5 s fail.
+        let mut s = shard();
+        for t in 0..11 {
+            assert_eq!(s.put(t * 1_000, 1, 1_048_576).accepted, 1);
+        }
+        let out = s.get_records(11_000, 0, 10_000);
+        assert!(matches!(out, ReadOutcome::Records { records: 10, bytes: GET_RECORDS_MAX_BYTES, .. }));
+        // By 15.5 s the 2 MiB/s bucket has paid back the 10 MiB, but the penalty holds.
+        assert_eq!(s.get_records(15_500, 10, 10_000), ReadOutcome::Throttled);
+        assert_ne!(s.get_records(16_000, 10, 10_000), ReadOutcome::Throttled);
+    }
+
+    #[test]
+    fn get_records_returns_at_most_the_limit_and_reports_ages() {
+        let mut s = shard();
+        s.put(0, 300, 10);
+        s.put(400, 300, 10);
+        let out = s.get_records(1_000, 0, 400);
+        assert_eq!(
+            out,
+            ReadOutcome::Records {
+                records: 400,
+                bytes: 4_000,
+                last_arrival: Some(400),
+                next_arrival: Some(400)
+            }
+        );
+    }
+
+    #[test]
+    fn expiry_trims_cohorts_older_than_retention() {
+        // aws-facts 1.3: records older than the retention period are inaccessible.
+        let mut s = shard();
+        s.put(0, 10, 10);
+        s.put(2_000, 10, 10);
+        assert_eq!(s.expire(1_500, 1_000), Some((0, 10)));
+        assert_eq!(s.trimmed, 10);
+        assert_eq!(s.expire(1_600, 1_000), None);
+    }
+
+    #[test]
+    fn coalescing_keeps_counts_and_positions() {
+        let mut s = shard();
+        for t in 0..100 {
+            s.put(t * 100, 5, 10);
+        }
+        s.coalesce(300);
+        assert!(s.log_len() < 100);
+        assert_eq!(s.log.iter().map(|c| c.count).sum::<u64>(), 500);
+        let out = s.get_records(20_000, 300, 1_000);
+        assert!(matches!(out, ReadOutcome::Records { records: 200, .. }));
+    }
+}

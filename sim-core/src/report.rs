@@ -1,0 +1,139 @@
+//! Run reports: the JSON summary other tools read (a stable format) and the
+//! per-second time series as CSV.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::cost::CostItem;
+use crate::engine::Simulation;
+use crate::ledger::Ledger;
+use crate::metrics::TIERS;
+use crate::time::{HOUR, SECOND};
+
+/// Hours in the month used for projections (AWS's pricing convention).
+pub const MONTH_HOURS: f64 = 730.0;
+
+/// The summary of a run. Field names are a stable interface: new fields may
+/// appear, existing ones never change meaning.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Scenario title.
+    pub scenario: String,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Simulated seconds.
+    pub duration_s: u64,
+    /// Per node, by id.
+    pub nodes: BTreeMap<String, NodeSummary>,
+    /// Where every record is.
+    pub ledger: Ledger,
+    /// What the run cost.
+    pub cost: CostSummary,
+}
+
+/// One node's summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeSummary {
+    /// Node kind, as in scenario files.
+    pub kind: &'static str,
+    /// Statistics per CloudWatch metric name.
+    pub metrics: BTreeMap<&'static str, MetricSummary>,
+}
+
+/// Whole-run statistics of a metric over its one-second values.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricSummary {
+    /// Sum of the per-second values.
+    pub sum: f64,
+    /// Mean per-second value.
+    pub avg: f64,
+    /// Largest per-second value.
+    pub max: f64,
+    /// 99th percentile of the per-second values.
+    pub p99: f64,
+    /// CloudWatch unit.
+    pub unit: &'static str,
+}
+
+/// Cost of the run and its monthly projection.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostSummary {
+    /// Cost accrued over the run.
+    pub total_usd: f64,
+    /// The run's average hourly rate over a 730-hour month.
+    pub monthly_projection_usd: f64,
+    /// Line items.
+    pub items: Vec<CostItem>,
+}
+
+/// Summarises a simulation at its current time.
+pub fn summarize(sim: &Simulation) -> Summary {
+    let scenario = sim.scenario();
+    let nodes = scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let m = sim.metrics(i);
+            let metrics = m
+                .defs()
+                .iter()
+                .enumerate()
+                .map(|(k, def)| {
+                    let s = m.stats(k);
+                    let summary = MetricSummary {
+                        sum: s.sum,
+                        avg: s.avg(),
+                        max: s.max,
+                        p99: s.p99(),
+                        unit: def.unit.as_str(),
+                    };
+                    (def.name, summary)
+                })
+                .collect();
+            (node.id.clone(), NodeSummary { kind: node.spec.kind().as_str(), metrics })
+        })
+        .collect();
+    let cost = sim.cost();
+    let total_usd = cost.total_usd();
+    let hours = sim.now() as f64 / HOUR as f64;
+    let monthly_projection_usd = if hours > 0.0 { total_usd / hours * MONTH_HOURS } else { 0.0 };
+    Summary {
+        scenario: scenario.name.clone(),
+        seed: sim.seed(),
+        duration_s: sim.now() / SECOND,
+        nodes,
+        ledger: sim.ledger(),
+        cost: CostSummary { total_usd, monthly_projection_usd, items: cost.items() },
+    }
+}
+
+/// The time series of every metric as CSV, one row per node, metric and
+/// period: `time_s,resolution_s,node,metric,unit,value`. Uses one-second
+/// periods while they cover the whole run, coarser tiers beyond.
+pub fn time_series_csv(sim: &Simulation) -> String {
+    let mut out = String::from("time_s,resolution_s,node,metric,unit,value\n");
+    for (i, node) in sim.scenario().nodes.iter().enumerate() {
+        let m = sim.metrics(i);
+        for (k, def) in m.defs().iter().enumerate() {
+            let series = m.series(k);
+            let tier = series.finest_covering(0);
+            let res = TIERS[tier].0 / SECOND;
+            for p in series.tier(tier) {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{}",
+                    p.t / SECOND,
+                    res,
+                    node.id,
+                    def.name,
+                    def.unit.as_str(),
+                    p.value(def.stat)
+                );
+            }
+        }
+    }
+    out
+}

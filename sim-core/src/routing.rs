@@ -1,0 +1,77 @@
+//! Partition keys to hash keys to shards (aws-facts 1.2).
+//!
+//! A partition key's MD5 digest, read as a big-endian 128-bit integer, is
+//! its hash key; the record goes to the open shard whose hash-key range
+//! contains it. A key distribution therefore becomes a share vector over
+//! shards, computed once per topology.
+
+use md5::{Digest, Md5};
+
+use crate::scenario::KeyDistribution;
+
+/// The 128-bit hash key of a partition key: MD5, big-endian.
+pub fn hash_key(partition_key: &str) -> u128 {
+    u128::from_be_bytes(Md5::digest(partition_key.as_bytes()).into())
+}
+
+/// Inclusive hash-key range owned by one shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashRange {
+    /// First hash key of the range.
+    pub start: u128,
+    /// Last hash key of the range (inclusive).
+    pub end: u128,
+}
+
+impl HashRange {
+    /// Whether `key` falls in this range.
+    pub fn contains(&self, key: u128) -> bool {
+        self.start <= key && key <= self.end
+    }
+}
+
+/// `n` ranges splitting the whole 0..=2^128-1 space evenly, as CreateStream
+/// does.
+pub fn even_ranges(n: u32) -> Vec<HashRange> {
+    let n = u128::from(n.max(1));
+    // 2^128 = n*q + r + 1, so floor(i * 2^128 / n) = i*q + floor(i*(r+1) / n).
+    let (q, r) = (u128::MAX / n, u128::MAX % n);
+    let start = |i: u128| i * q + i * (r + 1) / n;
+    (0..n)
+        .map(|i| HashRange {
+            start: start(i),
+            end: if i + 1 == n { u128::MAX } else { start(i + 1) - 1 },
+        })
+        .collect()
+}
+
+/// The index of the range containing `key`; ranges must be sorted and cover
+/// the whole space.
+pub fn shard_for(ranges: &[HashRange], key: u128) -> usize {
+    ranges.partition_point(|r| r.end < key).min(ranges.len().saturating_sub(1))
+}
+
+/// The synthetic partition key number `i` of a producer.
+pub fn key_name(i: u32) -> String {
+    format!("pk-{i}")
+}
+
+/// The hot key of a [`KeyDistribution::HotKey`].
+pub const HOT_KEY: &str = "pk-hot";
+
+/// The share of records each shard receives under a key distribution.
+pub fn shard_shares(keys: &KeyDistribution, ranges: &[HashRange]) -> Vec<f64> {
+    let mut shares = vec![0.0; ranges.len()];
+    let (count, hot_share) = match *keys {
+        KeyDistribution::Uniform { count } => (count, 0.0),
+        KeyDistribution::HotKey { count, hot_share } => (count, hot_share),
+    };
+    let per_key = (1.0 - hot_share) / f64::from(count.max(1));
+    for i in 0..count {
+        shares[shard_for(ranges, hash_key(&key_name(i)))] += per_key;
+    }
+    if hot_share > 0.0 {
+        shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+    }
+    shares
+}

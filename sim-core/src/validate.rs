@@ -1,0 +1,384 @@
+//! Loading and validation: untrusted JSON in, a [`ValidScenario`] or every
+//! problem at once out. Nothing here panics, whatever the input.
+//!
+//! Every range below is either an AWS limit (cited to `aws-facts.md`) or a
+//! simulator bound that keeps runs finite; MODEL.md lists the latter.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::scenario::{
+    Capacity, KeyDistribution, NodeKind, NodeSpec, RecordSize, SCHEMA_VERSION, Scenario,
+};
+
+/// Largest scenario document accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+/// Most nodes in one scenario.
+pub const MAX_NODES: usize = 200;
+/// Most links in one scenario.
+pub const MAX_LINKS: usize = 1000;
+
+/// One problem found in a scenario: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// Path to the offending field, e.g. `nodes[2].params.records_per_s`.
+    pub path: String,
+    /// What is wrong, with the value and the allowed range where there is one.
+    pub message: String,
+}
+
+impl Issue {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Issue { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Parses a scenario from JSON, migrating older schema versions.
+///
+/// Errors name the field path (`nodes[0].params.records_per_s`) and what was
+/// expected. Structural validity only; call [`validate`] for ranges and wiring.
+pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return Err(vec![Issue::new(
+            "",
+            format!(
+                "the scenario is {} bytes; the limit is {} bytes",
+                json.len(),
+                MAX_SCENARIO_BYTES
+            ),
+        )]);
+    }
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| vec![Issue::new("", format!("not valid JSON: {e}"))])?;
+    let version = match value.get("v") {
+        None => return Err(vec![Issue::new("v", "missing schema version `v`")]),
+        Some(v) => v.as_u64(),
+    };
+    match version {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if v > u64::from(SCHEMA_VERSION) => {
+            return Err(vec![Issue::new(
+                "v",
+                format!(
+                    "schema version {v} is newer than this build understands \
+                     (up to {SCHEMA_VERSION}); open it with a newer Shardplay"
+                ),
+            )]);
+        }
+        _ => {
+            return Err(vec![Issue::new(
+                "v",
+                format!("schema version must be an integer from 1 to {SCHEMA_VERSION}"),
+            )]);
+        }
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        vec![Issue::new(path, e.into_inner().to_string())]
+    })
+}
+
+/// Parses and validates in one step.
+pub fn load_scenario(json: &str) -> Result<ValidScenario, Vec<Issue>> {
+    validate(&parse_scenario(json)?)
+}
+
+/// Why a link between two kinds of node is refused, if it is.
+///
+/// The single source of edge legality: the editor asks this, never
+/// re-implements it.
+pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
+    use NodeKind::*;
+    match (from, to) {
+        (Producer, KinesisStream) | (KinesisStream, Consumer) => Ok(()),
+        (Producer, Producer) => Err("a producer only writes to a stream"),
+        (Producer, Consumer) => {
+            Err("a producer cannot write to a consumer directly; put a stream between them")
+        }
+        (KinesisStream, Producer) => Err("a stream is read by consumers, not by producers"),
+        (KinesisStream, KinesisStream) => {
+            Err("streams do not feed streams directly; a consumer must read one and write the other")
+        }
+        (Consumer, _) => Err("this consumer does not forward records yet"),
+    }
+}
+
+/// A scenario that passed validation, with its wiring resolved to indices.
+///
+/// Constructed only by [`validate`], so holding one proves the scenario is
+/// safe to simulate.
+#[derive(Clone, Debug)]
+pub struct ValidScenario {
+    scenario: Scenario,
+    /// For each node, the index of the node it sends to (producers) or reads
+    /// from (consumers).
+    pub(crate) upstream_or_target: Vec<Option<usize>>,
+}
+
+impl ValidScenario {
+    /// The validated scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// For a producer, the stream it writes to; for a consumer, the stream it
+    /// reads. `None` for streams.
+    pub fn wired_stream(&self, node: usize) -> Option<usize> {
+        self.upstream_or_target.get(node).copied().flatten()
+    }
+}
+
+/// Checks ranges, ids and wiring, reporting every problem at once.
+pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
+    let mut issues = Vec::new();
+    let mut check = Checker { issues: &mut issues };
+
+    check.range("duration_s", scenario.duration_s as f64, 1.0, 31_536_000.0, "s");
+    if scenario.name.chars().count() > 200 {
+        check.push("name", "is longer than 200 characters");
+    }
+    if scenario.nodes.len() > MAX_NODES {
+        check.push("nodes", format!("has {} nodes; the limit is {MAX_NODES}", scenario.nodes.len()));
+    }
+    if scenario.links.len() > MAX_LINKS {
+        check.push("links", format!("has {} links; the limit is {MAX_LINKS}", scenario.links.len()));
+    }
+
+    let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let path = format!("nodes[{i}]");
+        check_id(&mut check, &format!("{path}.id"), &node.id);
+        if index_of.insert(node.id.as_str(), i).is_some() {
+            check.push(format!("{path}.id"), format!("duplicate id {:?}", node.id));
+        }
+        if node.name.chars().count() > 100 {
+            check.push(format!("{path}.name"), "is longer than 100 characters");
+        }
+        check_params(&mut check, &format!("{path}.params"), &node.spec);
+    }
+
+    let mut upstream_or_target = vec![None; scenario.nodes.len()];
+    let mut seen_links = BTreeSet::new();
+    for (i, link) in scenario.links.iter().enumerate() {
+        let path = format!("links[{i}]");
+        let from = index_of.get(link.from.as_str()).copied();
+        let to = index_of.get(link.to.as_str()).copied();
+        if from.is_none() {
+            check.push(format!("{path}.from"), format!("no node has id {:?}", link.from));
+        }
+        if to.is_none() {
+            check.push(format!("{path}.to"), format!("no node has id {:?}", link.to));
+        }
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        if from == to {
+            check.push(path, "a node cannot be linked to itself");
+            continue;
+        }
+        if !seen_links.insert((from, to)) {
+            check.push(path, format!("duplicate link {} -> {}", link.from, link.to));
+            continue;
+        }
+        let (from_kind, to_kind) = (scenario.nodes[from].spec.kind(), scenario.nodes[to].spec.kind());
+        if let Err(why) = link_rule(from_kind, to_kind) {
+            check.push(
+                path,
+                format!("cannot link {} -> {}: {why}", from_kind.as_str(), to_kind.as_str()),
+            );
+            continue;
+        }
+        // The producer end records its target, the consumer end its source.
+        let end = if from_kind == NodeKind::Producer { from } else { to };
+        let other = if end == from { to } else { from };
+        if upstream_or_target[end].replace(other).is_some() {
+            let what = if end == from { "writes to more than one stream" } else { "reads more than one stream" };
+            check.push(path, format!("{} {what}; wire it to exactly one", scenario.nodes[end].id));
+        }
+    }
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if upstream_or_target[i].is_none() {
+            match node.spec.kind() {
+                NodeKind::Producer => check.push(
+                    format!("nodes[{i}]"),
+                    format!("producer {:?} is not wired to a stream", node.id),
+                ),
+                NodeKind::Consumer => check.push(
+                    format!("nodes[{i}]"),
+                    format!("consumer {:?} does not read any stream", node.id),
+                ),
+                NodeKind::KinesisStream => {}
+            }
+        }
+    }
+    for id in scenario.layout.keys() {
+        if !index_of.contains_key(id.as_str()) {
+            check.push(format!("layout.{id}"), "has a position for a node that does not exist");
+        }
+    }
+
+    if issues.is_empty() {
+        Ok(ValidScenario { scenario: scenario.clone(), upstream_or_target })
+    } else {
+        Err(issues)
+    }
+}
+
+fn check_id(check: &mut Checker<'_>, path: &str, id: &str) {
+    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if id.is_empty() || id.len() > 64 || !ok_chars {
+        check.push(path, format!("{id:?} must be 1 to 64 characters of letters, digits, '-' or '_'"));
+    }
+}
+
+fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
+    let kind = spec.kind();
+    let mut param = |name: &str, value: f64| check.param(kind, path, name, value);
+    match spec {
+        NodeSpec::Producer(p) => {
+            param("records_per_s", p.records_per_s);
+            match &p.record_size {
+                RecordSize::Fixed { bytes } => param("record_size.bytes", f64::from(*bytes)),
+            }
+            match &p.keys {
+                KeyDistribution::Uniform { count } => param("keys.count", f64::from(*count)),
+                KeyDistribution::HotKey { count, hot_share } => {
+                    param("keys.count", f64::from(*count));
+                    param("keys.hot_share", *hot_share);
+                }
+            }
+            param("partition_key_bytes", f64::from(p.partition_key_bytes));
+            param("batching.max_buffered_ms", p.batching.max_buffered_ms as f64);
+            param("retry.max_attempts", f64::from(p.retry.max_attempts));
+            param("retry.base_backoff_ms", p.retry.base_backoff_ms as f64);
+            param("retry.max_backoff_ms", p.retry.max_backoff_ms as f64);
+        }
+        NodeSpec::KinesisStream(s) => {
+            match s.capacity {
+                Capacity::Provisioned { shards } => param("capacity.shards", f64::from(shards)),
+            }
+            param("retention_h", f64::from(s.retention_h));
+        }
+        NodeSpec::Consumer(c) => {
+            param("poll_interval_ms", c.poll_interval_ms as f64);
+            param("max_records_per_call", f64::from(c.max_records_per_call));
+            param("overhead_ms", c.overhead_ms);
+            param("per_record_us", c.per_record_us);
+            param("jitter", c.jitter);
+        }
+    }
+    if let NodeSpec::Producer(p) = spec
+        && p.retry.max_backoff_ms < p.retry.base_backoff_ms
+    {
+        check.push(
+            format!("{path}.retry.max_backoff_ms"),
+            format!(
+                "{} is below base_backoff_ms ({}); the cap must be at least the base",
+                p.retry.max_backoff_ms, p.retry.base_backoff_ms
+            ),
+        );
+    }
+}
+
+struct Checker<'a> {
+    issues: &'a mut Vec<Issue>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.issues.push(Issue::new(path, message));
+    }
+
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &str) {
+        if !(value.is_finite() && value >= min && value <= max) {
+            let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+            self.push(
+                path,
+                format!(
+                    "{} is out of range; allowed {} to {}{unit}",
+                    format_number(value),
+                    format_number(min),
+                    format_number(max)
+                ),
+            );
+        }
+    }
+
+    fn param(&mut self, kind: NodeKind, prefix: &str, name: &str, value: f64) {
+        if let Some(r) = param_range(kind, name) {
+            self.range(&format!("{prefix}.{name}"), value, r.min, r.max, r.unit);
+        }
+    }
+}
+
+/// The allowed range of one numeric parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamRange {
+    /// Smallest allowed value.
+    pub min: f64,
+    /// Largest allowed value.
+    pub max: f64,
+    /// Unit shown next to the value.
+    pub unit: &'static str,
+}
+
+/// The allowed range of a node parameter, keyed by its path inside `params`.
+///
+/// The one table of ranges: [`validate`] checks against it and the editor
+/// shows it next to inputs, so the two can never disagree.
+pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
+    use NodeKind::*;
+    let (min, max, unit) = match (kind, param) {
+        (Producer, "records_per_s") => (0.0, 10_000_000.0, "records/s"),
+        // aws-facts 1.1: a data blob is at most 1 MiB by default.
+        (Producer, "record_size.bytes") => (1.0, 1_048_576.0, "bytes"),
+        (Producer, "keys.count") => (1.0, 1_000_000.0, "keys"),
+        (Producer, "keys.hot_share") => (0.0, 1.0, ""),
+        // aws-facts 1.2: a partition key is at most 256 characters.
+        (Producer, "partition_key_bytes") => (1.0, 256.0, "bytes"),
+        (Producer, "batching.max_buffered_ms") => (1.0, 60_000.0, "ms"),
+        (Producer, "retry.max_attempts") => (1.0, 100.0, "attempts"),
+        (Producer, "retry.base_backoff_ms") => (1.0, 60_000.0, "ms"),
+        (Producer, "retry.max_backoff_ms") => (1.0, 600_000.0, "ms"),
+        // aws-facts 1.6: UpdateShardCount caps a stream at 10,000 shards by default.
+        (KinesisStream, "capacity.shards") => (1.0, 10_000.0, "shards"),
+        // aws-facts 1.3: retention is 24 to 8,760 hours.
+        (KinesisStream, "retention_h") => (24.0, 8_760.0, "h"),
+        (Consumer, "poll_interval_ms") => (1.0, 600_000.0, "ms"),
+        // aws-facts 1.1: GetRecords returns at most 10,000 records per call.
+        (Consumer, "max_records_per_call") => (1.0, 10_000.0, "records"),
+        (Consumer, "overhead_ms") => (0.0, 900_000.0, "ms"),
+        (Consumer, "per_record_us") => (0.0, 1_000_000.0, "µs"),
+        (Consumer, "jitter") => (0.0, 1.0, ""),
+        _ => return None,
+    };
+    Some(ParamRange { min, max, unit })
+}
+
+/// Formats a number for people: thousands separators, no trailing `.0`.
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    if value.fract() != 0.0 || value.abs() >= 1e15 {
+        return value.to_string();
+    }
+    let digits = (value.abs() as u64).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 { format!("-{out}") } else { out }
+}
