@@ -124,7 +124,8 @@ impl Simulation {
                 }
                 NodeSpec::Consumer(spec) => {
                     let source = stream_slot(valid.wired_stream(i));
-                    let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
+                    let appended: Vec<u64> =
+                        streams[source].shards.iter().map(|s| s.appended).collect();
                     streams[source].readers.push(consumers.len());
                     consumers.push(Consumer::new(spec.clone(), source, &appended));
                 }
@@ -239,7 +240,8 @@ impl Simulation {
             Command::SetProducerRate { node, records_per_s } => {
                 let slot = self.slot_of(node, NodeKind::Producer)?;
                 let range = param_range(NodeKind::Producer, "records_per_s").expect("known param");
-                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s)) {
+                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s))
+                {
                     return Err(format!(
                         "records_per_s {} is out of range; allowed {} to {} {}",
                         format_number(records_per_s),
@@ -257,7 +259,9 @@ impl Simulation {
     fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
         match self.slots.get(node) {
             Some(s) if s.kind == kind => Ok(s.slot),
-            Some(s) => Err(format!("node {node} is a {}, not a {}", s.kind.as_str(), kind.as_str())),
+            Some(s) => {
+                Err(format!("node {node} is a {}, not a {}", s.kind.as_str(), kind.as_str()))
+            }
             None => Err(format!("no node with index {node}")),
         }
     }
@@ -401,7 +405,7 @@ impl Simulation {
                     .map(|&c| self.consumers[c].readers[i].read)
                     .min()
                     .unwrap_or(shard.appended);
-                shard.coalesce(read_by_all);
+                shard.coalesce(self.now, read_by_all);
                 shard.close_second();
             }
         }

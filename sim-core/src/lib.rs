@@ -33,7 +33,9 @@ pub use ledger::Ledger;
 pub use report::{Summary, summarize, time_series_csv};
 pub use scenario::{NodeKind, NodeSpec, Scenario};
 pub use time::SimTime;
-pub use validate::{Issue, ValidScenario, link_rule, load_scenario, param_range, parse_scenario, validate};
+pub use validate::{
+    Issue, ValidScenario, link_rule, load_scenario, param_range, parse_scenario, validate,
+};
 
 /// Scenario files shipped with the product, as `(file name, JSON)`; the app
 /// and the CLI load the same bytes.

@@ -340,6 +340,11 @@ impl NodeMetrics {
         &self.stats[metric]
     }
 
+    /// A Sum metric's total since the start, including the unfinished second.
+    pub fn total(&self, metric: usize) -> f64 {
+        self.stats[metric].sum + self.current[metric].sum
+    }
+
     /// The last closed second's value of a metric (0 before the first).
     pub fn last_second(&self, metric: usize) -> f64 {
         self.series[metric].last().map_or(0.0, |p| p.value(self.defs[metric].stat))

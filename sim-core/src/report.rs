@@ -10,7 +10,7 @@ use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::TIERS;
-use crate::time::{HOUR, SECOND};
+use crate::time::{HOUR, SECOND, SimTime};
 
 /// Hours in the month used for projections (AWS's pricing convention).
 pub const MONTH_HOURS: f64 = 730.0;
@@ -68,6 +68,13 @@ pub struct CostSummary {
     pub items: Vec<CostItem>,
 }
 
+/// The average hourly rate of `total_usd` spent over `elapsed`, over a
+/// [`MONTH_HOURS`] month.
+pub fn monthly_projection(total_usd: f64, elapsed: SimTime) -> f64 {
+    let hours = elapsed as f64 / HOUR as f64;
+    if hours > 0.0 { total_usd / hours * MONTH_HOURS } else { 0.0 }
+}
+
 /// Summarises a simulation at its current time.
 pub fn summarize(sim: &Simulation) -> Summary {
     let scenario = sim.scenario();
@@ -98,8 +105,7 @@ pub fn summarize(sim: &Simulation) -> Summary {
         .collect();
     let cost = sim.cost();
     let total_usd = cost.total_usd();
-    let hours = sim.now() as f64 / HOUR as f64;
-    let monthly_projection_usd = if hours > 0.0 { total_usd / hours * MONTH_HOURS } else { 0.0 };
+    let monthly_projection_usd = monthly_projection(total_usd, sim.now());
     Summary {
         scenario: scenario.name.clone(),
         seed: sim.seed(),

@@ -95,7 +95,8 @@ pub enum NodeKind {
 
 impl NodeKind {
     /// Every kind, in palette order.
-    pub const ALL: [NodeKind; 3] = [NodeKind::Producer, NodeKind::KinesisStream, NodeKind::Consumer];
+    pub const ALL: [NodeKind; 3] =
+        [NodeKind::Producer, NodeKind::KinesisStream, NodeKind::Consumer];
 
     /// The stable name used in scenario files and summaries.
     pub fn as_str(self) -> &'static str {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::scenario::{
-    Capacity, KeyDistribution, NodeKind, NodeSpec, RecordSize, SCHEMA_VERSION, Scenario,
+    Capacity, KeyDistribution, Node, NodeKind, NodeSpec, RecordSize, SCHEMA_VERSION, Scenario,
 };
 
 /// Largest scenario document accepted, in bytes.
@@ -82,10 +82,85 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
             )]);
         }
     }
+    // Nodes are read one by one so that an error inside `params` keeps its
+    // full path, and every broken node is reported, not just the first.
+    let mut issues = Vec::new();
+    let mut value = value;
+    let nodes = match value.get_mut("nodes").map(serde_json::Value::take) {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                parse_node(&format!("nodes[{i}]"), item).map_err(|e| issues.push(e)).ok()
+            })
+            .collect(),
+        Some(_) => {
+            issues.push(Issue::new("nodes", "must be a list of nodes"));
+            Vec::new()
+        }
+        None => {
+            issues.push(Issue::new("nodes", "missing list of nodes"));
+            Vec::new()
+        }
+    };
+    if let Some(object) = value.as_object_mut() {
+        object.insert("nodes".into(), serde_json::Value::Array(Vec::new()));
+    }
+    match deserialize_at::<Scenario>("", value) {
+        Ok(mut scenario) if issues.is_empty() => {
+            scenario.nodes = nodes;
+            Ok(scenario)
+        }
+        Ok(_) => Err(issues),
+        Err(issue) => {
+            issues.insert(0, issue);
+            Err(issues)
+        }
+    }
+}
+
+/// A node as written in a file, before its parameters are read by kind.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: String,
+    #[serde(default)]
+    name: String,
+    kind: NodeKind,
+    #[serde(default = "empty_object")]
+    params: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
+
+fn parse_node(path: &str, item: serde_json::Value) -> Result<Node, Issue> {
+    let raw: RawNode = deserialize_at(path, item)?;
+    let params_path = format!("{path}.params");
+    let params = raw.params;
+    let spec = match raw.kind {
+        NodeKind::Producer => NodeSpec::Producer(deserialize_at(&params_path, params)?),
+        NodeKind::KinesisStream => NodeSpec::KinesisStream(deserialize_at(&params_path, params)?),
+        NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(&params_path, params)?),
+    };
+    Ok(Node { id: raw.id, name: raw.name, spec })
+}
+
+/// Deserialises `value`, reporting an error at its full path below `prefix`.
+fn deserialize_at<T: serde::de::DeserializeOwned>(
+    prefix: &str,
+    value: serde_json::Value,
+) -> Result<T, Issue> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        vec![Issue::new(path, e.into_inner().to_string())]
+        let inner = e.path().to_string();
+        let path = match (prefix.is_empty(), inner == ".") {
+            (_, true) => prefix.to_string(),
+            (true, false) => inner,
+            (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
+            (false, false) => format!("{prefix}.{inner}"),
+        };
+        Issue::new(path, e.into_inner().to_string())
     })
 }
 
@@ -107,9 +182,9 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
             Err("a producer cannot write to a consumer directly; put a stream between them")
         }
         (KinesisStream, Producer) => Err("a stream is read by consumers, not by producers"),
-        (KinesisStream, KinesisStream) => {
-            Err("streams do not feed streams directly; a consumer must read one and write the other")
-        }
+        (KinesisStream, KinesisStream) => Err(
+            "streams do not feed streams directly; a consumer must read one and write the other",
+        ),
         (Consumer, _) => Err("this consumer does not forward records yet"),
     }
 }
@@ -149,10 +224,12 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         check.push("name", "is longer than 200 characters");
     }
     if scenario.nodes.len() > MAX_NODES {
-        check.push("nodes", format!("has {} nodes; the limit is {MAX_NODES}", scenario.nodes.len()));
+        check
+            .push("nodes", format!("has {} nodes; the limit is {MAX_NODES}", scenario.nodes.len()));
     }
     if scenario.links.len() > MAX_LINKS {
-        check.push("links", format!("has {} links; the limit is {MAX_LINKS}", scenario.links.len()));
+        check
+            .push("links", format!("has {} links; the limit is {MAX_LINKS}", scenario.links.len()));
     }
 
     let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
@@ -189,7 +266,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             check.push(path, format!("duplicate link {} -> {}", link.from, link.to));
             continue;
         }
-        let (from_kind, to_kind) = (scenario.nodes[from].spec.kind(), scenario.nodes[to].spec.kind());
+        let (from_kind, to_kind) =
+            (scenario.nodes[from].spec.kind(), scenario.nodes[to].spec.kind());
         if let Err(why) = link_rule(from_kind, to_kind) {
             check.push(
                 path,
@@ -201,7 +279,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         let end = if from_kind == NodeKind::Producer { from } else { to };
         let other = if end == from { to } else { from };
         if upstream_or_target[end].replace(other).is_some() {
-            let what = if end == from { "writes to more than one stream" } else { "reads more than one stream" };
+            let what = if end == from {
+                "writes to more than one stream"
+            } else {
+                "reads more than one stream"
+            };
             check.push(path, format!("{} {what}; wire it to exactly one", scenario.nodes[end].id));
         }
     }
@@ -236,7 +318,10 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
 fn check_id(check: &mut Checker<'_>, path: &str, id: &str) {
     let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if id.is_empty() || id.len() > 64 || !ok_chars {
-        check.push(path, format!("{id:?} must be 1 to 64 characters of letters, digits, '-' or '_'"));
+        check.push(
+            path,
+            format!("{id:?} must be 1 to 64 characters of letters, digits, '-' or '_'"),
+        );
     }
 }
 

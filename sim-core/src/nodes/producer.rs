@@ -47,7 +47,8 @@ pub struct Producer {
 impl Producer {
     /// A producer writing to stream node `target` with the given shard shares.
     pub fn new(spec: ProducerSpec, target: usize, shares: Vec<f64>) -> Self {
-        let record_bytes = spec.record_size.mean_bytes() as u64 + u64::from(spec.partition_key_bytes);
+        let record_bytes =
+            spec.record_size.mean_bytes() as u64 + u64::from(spec.partition_key_bytes);
         Producer {
             spec,
             target,

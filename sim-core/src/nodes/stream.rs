@@ -21,6 +21,10 @@ pub const GET_RECORDS_MAX_BYTES: u64 = 10 * 1_048_576;
 /// aws-facts 1.1: after a 10 MiB GetRecords, calls in the next 5 s fail.
 pub const GET_RECORDS_PENALTY_MS: SimTime = 5_000;
 
+/// Cohorts younger than this keep their own arrival times; older ones are
+/// merged per minute.
+pub const FINE_GRAINED_MS: SimTime = 5 * MINUTE;
+
 /// Records that arrived together: never simulated one by one.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cohort {
@@ -138,7 +142,8 @@ impl Shard {
     /// `now`, accepting as many as both write buckets allow.
     pub fn put(&mut self, now: SimTime, count: u64, record_bytes: u64) -> PutOutcome {
         let by_records = self.write_records.available(now).max(0.0) as u64;
-        let by_bytes = (self.write_bytes.available(now).max(0.0) / record_bytes.max(1) as f64) as u64;
+        let by_bytes =
+            (self.write_bytes.available(now).max(0.0) / record_bytes.max(1) as f64) as u64;
         let accepted = count.min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
@@ -242,13 +247,14 @@ impl Shard {
         (self.trimmed > start).then_some((start, self.trimmed))
     }
 
-    /// Merges cohorts that every reader has passed into minute-wide buckets,
-    /// so memory grows with minutes of retention, not with API calls. Unread
-    /// cohorts stay fine grained, keeping iterator age exact near the tip.
-    pub fn coalesce(&mut self, read_by_all: u64) {
+    /// Merges cohorts into minute-wide buckets once every reader has passed
+    /// them or they are older than [`FINE_GRAINED_MS`], so memory grows with
+    /// minutes of retention, not with API calls. Recent cohorts stay fine
+    /// grained, keeping iterator age exact to the batch near the tip.
+    pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
         while self.coalesced < self.log.len() {
             let next = self.log[self.coalesced];
-            if next.end() > read_by_all {
+            if next.end() > read_by_all && next.last_ms + FINE_GRAINED_MS > now {
                 break;
             }
             match self.coalesced.checked_sub(1).map(|i| &mut self.log[i]) {
@@ -273,7 +279,8 @@ impl Shard {
     pub fn write_utilisation(&self) -> f64 {
         let s = &self.last_second;
         let attempted = (s.in_records + s.throttled) as f64;
-        let bytes_per_record = if s.in_records > 0 { s.in_bytes as f64 / s.in_records as f64 } else { 0.0 };
+        let bytes_per_record =
+            if s.in_records > 0 { s.in_bytes as f64 / s.in_records as f64 } else { 0.0 };
         (attempted / SHARD_WRITE_RECORDS_PER_S)
             .max(attempted * bytes_per_record / SHARD_WRITE_BYTES_PER_S)
     }
@@ -365,7 +372,10 @@ mod tests {
             assert_eq!(s.put(t * 1_000, 1, 1_048_576).accepted, 1);
         }
         let out = s.get_records(11_000, 0, 10_000);
-        assert!(matches!(out, ReadOutcome::Records { records: 10, bytes: GET_RECORDS_MAX_BYTES, .. }));
+        assert!(matches!(
+            out,
+            ReadOutcome::Records { records: 10, bytes: GET_RECORDS_MAX_BYTES, .. }
+        ));
         // By 15.5 s the 2 MiB/s bucket has paid back the 10 MiB, but the penalty holds.
         assert_eq!(s.get_records(15_500, 10, 10_000), ReadOutcome::Throttled);
         assert_ne!(s.get_records(16_000, 10, 10_000), ReadOutcome::Throttled);
@@ -400,12 +410,29 @@ mod tests {
     }
 
     #[test]
+    fn old_unread_cohorts_are_coalesced_too() {
+        let mut s = shard();
+        for t in 0..3_000 {
+            s.put(t * 100, 1, 10);
+        }
+        s.coalesce(300_000, 0);
+        // At 300 s only the very first cohort is five minutes old.
+        assert_eq!(s.log_len(), 3_000);
+        s.coalesce(900_000, 0);
+        assert_eq!(s.log_len(), 5, "one bucket per minute");
+        assert!(matches!(
+            s.get_records(900_000, 0, 10_000),
+            ReadOutcome::Records { records: 3_000, .. }
+        ));
+    }
+
+    #[test]
     fn coalescing_keeps_counts_and_positions() {
         let mut s = shard();
         for t in 0..100 {
             s.put(t * 100, 5, 10);
         }
-        s.coalesce(300);
+        s.coalesce(10_000, 300);
         assert!(s.log_len() < 100);
         assert_eq!(s.log.iter().map(|c| c.count).sum::<u64>(), 500);
         let out = s.get_records(20_000, 300, 1_000);

@@ -1,0 +1,108 @@
+//! The application shell: loads the default scenario, starts the frame loop
+//! and lays out the page.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use sim_core::{DEFAULT_SCENARIO, load_scenario};
+use wasm_bindgen::JsCast;
+
+use crate::components::{
+    Controls, LedgerBar, MetricChart, NoticeBar, PipelineView, StatCards, Toolbar,
+};
+use crate::sim_loop::use_sim_loop;
+use crate::state::SimCtx;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    match load_scenario(DEFAULT_SCENARIO) {
+        Ok(valid) => {
+            let ctx = SimCtx::new(valid);
+            provide_context(ctx);
+            use_sim_loop(ctx);
+            use_shortcuts(ctx);
+            view! { <Workbench /> }.into_any()
+        }
+        Err(issues) => {
+            // Only reachable if a bundled scenario is broken; say so plainly.
+            let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+            view! {
+                <main class="fatal" data-testid="app" data-ready="false">
+                    <h1>"The built-in scenario failed to load"</h1>
+                    <pre>{text}</pre>
+                </main>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn Workbench() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let stream = ctx.scenario.with_value(|v| {
+        v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
+    });
+    let charts = stream.map(|node| {
+        view! {
+            <MetricChart
+                node=node
+                title="Writes"
+                metrics=vec![
+                    sim_core::metrics::stream::INCOMING_RECORDS,
+                    sim_core::metrics::stream::WRITE_THROTTLED,
+                ]
+            />
+            <MetricChart
+                node=node
+                title="Read lag"
+                metrics=vec![sim_core::metrics::stream::ITERATOR_AGE]
+            />
+        }
+    });
+    view! {
+        <div class="shell" data-testid="app" data-ready="true">
+            <Toolbar />
+            <NoticeBar />
+            <main class="workbench">
+                <section class="canvas-panel" aria-label="Pipeline">
+                    <PipelineView />
+                </section>
+                <aside class="side-panel">
+                    <Controls />
+                </aside>
+                <section class="stats-panel" aria-label="Live figures">
+                    <StatCards />
+                    <LedgerBar />
+                </section>
+                <section class="charts-panel" aria-label="Charts">{charts}</section>
+            </main>
+        </div>
+    }
+}
+
+/// Space: play / pause; `.`: step one second; `r`: reset. Ignored while
+/// typing in a field or when a modifier is held.
+fn use_shortcuts(ctx: SimCtx) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            " " => {
+                ev.prevent_default();
+                ctx.playing.update(|p| *p = !*p);
+            }
+            "." => ctx.step(1_000),
+            "r" | "R" => ctx.reset(),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+fn typing_in_field(ev: &KeyboardEvent) -> bool {
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+    })
+}

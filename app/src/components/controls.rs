@@ -1,0 +1,227 @@
+//! The side panel: the parameters a learner turns to see what happens.
+//!
+//! Rates apply live; changes to the topology (shard count, key mix) restart
+//! the run from zero with a notice, since the shards' logs cannot be carried
+//! over meaningfully. Ranges come from sim-core's `param_range`.
+
+use leptos::prelude::*;
+use sim_core::scenario::{Capacity, KeyDistribution, NodeSpec};
+use sim_core::{Command, NodeKind, param_range};
+
+use crate::state::SimCtx;
+
+/// Parameter controls for the scenario's producers and streams.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let nodes = ctx.scenario.with_value(|v| v.scenario().nodes.clone());
+    let groups = nodes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, node)| match &node.spec {
+            NodeSpec::Producer(_) => Some(
+                view! {
+                    <fieldset class="group">
+                        <legend>{format!("Producer · {}", node.label())}</legend>
+                        <RateControl node=i />
+                        <HotShareControl node=i />
+                    </fieldset>
+                }
+                .into_any(),
+            ),
+            NodeSpec::KinesisStream(_) => Some(
+                view! {
+                    <fieldset class="group">
+                        <legend>{format!("Stream · {}", node.label())}</legend>
+                        <ShardControl node=i />
+                    </fieldset>
+                }
+                .into_any(),
+            ),
+            NodeSpec::Consumer(_) => None,
+        })
+        .collect_view();
+    view! {
+        <div class="controls" data-testid="controls">
+            <h2>"Try it"</h2>
+            {groups}
+            <p class="hint">
+                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"."</kbd> " step · " <kbd>"R"</kbd>
+                " reset"
+            </p>
+        </div>
+    }
+}
+
+/// Validates `text` against a parameter's range, returning the value or a
+/// message naming the range.
+fn parse_in_range(kind: NodeKind, param: &str, text: &str) -> Result<f64, String> {
+    let range = param_range(kind, param).ok_or_else(|| format!("unknown parameter {param}"))?;
+    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    if value.is_finite() && value >= range.min && value <= range.max {
+        Ok(value)
+    } else {
+        Err(format!(
+            "allowed {} to {} {}",
+            sim_core::validate::format_number(range.min),
+            sim_core::validate::format_number(range.max),
+            range.unit
+        ))
+    }
+}
+
+#[component]
+fn RateControl(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let current = move || {
+        ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
+            NodeSpec::Producer(p) => p.records_per_s,
+            _ => 0.0,
+        })
+    };
+    let value = RwSignal::new(current());
+    let error = RwSignal::new(None::<String>);
+    let commit =
+        move |text: String| match parse_in_range(NodeKind::Producer, "records_per_s", &text) {
+            Ok(rate) => {
+                error.set(None);
+                value.set(rate);
+                ctx.scenario.update_value(|v| {
+                    let mut s = v.scenario().clone();
+                    if let NodeSpec::Producer(p) = &mut s.nodes[node].spec {
+                        p.records_per_s = rate;
+                    }
+                    if let Ok(valid) = sim_core::validate(&s) {
+                        *v = valid;
+                    }
+                });
+                ctx.command(Command::SetProducerRate { node, records_per_s: rate });
+            }
+            Err(why) => error.set(Some(why)),
+        };
+    let id = format!("rate-{node}");
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone() title="Mean records per second the producer generates. Applies immediately.">
+                "Rate (records/s)"
+            </label>
+            <div class="field-row">
+                <input
+                    type="range"
+                    min="0"
+                    max="5000"
+                    step="50"
+                    aria-label="Rate slider"
+                    prop:value=move || value.get().to_string()
+                    on:change:target=move |ev| commit(ev.target().value())
+                />
+                <input
+                    id=id
+                    type="number"
+                    data-testid=format!("rate-input-{node}")
+                    prop:value=move || value.get().to_string()
+                    on:change:target=move |ev| commit(ev.target().value())
+                />
+            </div>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn HotShareControl(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let share = move || {
+        ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
+            NodeSpec::Producer(p) => match p.keys {
+                KeyDistribution::HotKey { hot_share, .. } => hot_share,
+                KeyDistribution::Uniform { .. } => 0.0,
+            },
+            _ => 0.0,
+        })
+    };
+    let value = RwSignal::new(share());
+    let commit = move |text: String| {
+        let Ok(pct) = text.parse::<f64>() else { return };
+        let hot_share = (pct / 100.0).clamp(0.0, 1.0);
+        value.set(hot_share);
+        let mut s = ctx.scenario.with_value(|v| v.scenario().clone());
+        if let NodeSpec::Producer(p) = &mut s.nodes[node].spec {
+            let count = match p.keys {
+                KeyDistribution::HotKey { count, .. } | KeyDistribution::Uniform { count } => count,
+            };
+            p.keys = if hot_share > 0.0 {
+                KeyDistribution::HotKey { count, hot_share }
+            } else {
+                KeyDistribution::Uniform { count }
+            };
+        }
+        ctx.restart_with(s, "Key mix changed");
+    };
+    view! {
+        <div class="field">
+            <label title="Share of records that carry one single partition key. All of them hash to the same shard, however many shards there are.">
+                "Hot key share " <output>{move || format!("{:.0}%", value.get() * 100.0)}</output>
+            </label>
+            <input
+                type="range"
+                min="0"
+                max="100"
+                step="5"
+                aria-label="Hot key share in percent"
+                data-testid=format!("hot-share-{node}")
+                prop:value=move || (value.get() * 100.0).round().to_string()
+                on:change:target=move |ev| commit(ev.target().value())
+            />
+        </div>
+    }
+}
+
+#[component]
+fn ShardControl(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let shards = move || {
+        ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
+            NodeSpec::KinesisStream(s) => match s.capacity {
+                Capacity::Provisioned { shards } => shards,
+            },
+            _ => 0,
+        })
+    };
+    let count = RwSignal::new(shards());
+    let set = move |n: u32| {
+        let mut s = ctx.scenario.with_value(|v| v.scenario().clone());
+        if let NodeSpec::KinesisStream(spec) = &mut s.nodes[node].spec {
+            spec.capacity = Capacity::Provisioned { shards: n };
+        }
+        ctx.restart_with(s, &format!("Shard count set to {n}"));
+        count.set(shards());
+    };
+    view! {
+        <div class="field">
+            <label title="Each shard adds 1 MiB/s or 1,000 records/s of write capacity and 2 MiB/s of read capacity, and costs $0.015 per hour.">
+                "Shards"
+            </label>
+            <div class="stepper">
+                <button
+                    aria-label="Remove a shard"
+                    data-testid=format!("shards-minus-{node}")
+                    disabled=move || count.get() <= 1
+                    on:click=move |_| set(count.get_untracked().saturating_sub(1).max(1))
+                >
+                    "−"
+                </button>
+                <span class="stepper-value" data-testid=format!("shards-{node}")>
+                    {move || count.get()}
+                </span>
+                <button
+                    aria-label="Add a shard"
+                    data-testid=format!("shards-plus-{node}")
+                    on:click=move |_| set(count.get_untracked() + 1)
+                >
+                    "+"
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,15 @@
+//! UI components, one concern per file.
+
+mod chart;
+mod controls;
+mod notice;
+mod pipeline;
+mod stats;
+mod toolbar;
+
+pub use chart::MetricChart;
+pub use controls::Controls;
+pub use notice::NoticeBar;
+pub use pipeline::PipelineView;
+pub use stats::{LedgerBar, StatCards};
+pub use toolbar::Toolbar;

@@ -1,0 +1,280 @@
+//! The pipeline drawn as SVG: node cards with live figures and health, a
+//! per-shard heat strip on streams, and wires whose look follows the flow.
+
+use leptos::prelude::*;
+use sim_core::scenario::{Node, Position};
+use sim_core::{NodeKind, Scenario};
+
+use crate::format;
+use crate::snapshot::{Health, NodeFigures, ShardHeat};
+use crate::state::SimCtx;
+
+const CARD_W: f64 = 280.0;
+const CARD_H: f64 = 158.0;
+const PAD: f64 = 36.0;
+
+/// Where each node sits: the scenario's layout, or a left-to-right row.
+fn positions(scenario: &Scenario) -> Vec<Position> {
+    scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            scenario.layout.get(&n.id).copied().unwrap_or(Position { x: i as f64 * 440.0, y: 0.0 })
+        })
+        .collect()
+}
+
+/// The pipeline canvas.
+#[component]
+pub fn PipelineView() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let (nodes, links, pos) = ctx.scenario.with_value(|v| {
+        let s = v.scenario();
+        let links: Vec<(usize, usize)> = s
+            .links
+            .iter()
+            .filter_map(|l| {
+                let from = s.nodes.iter().position(|n| n.id == l.from)?;
+                let to = s.nodes.iter().position(|n| n.id == l.to)?;
+                Some((from, to))
+            })
+            .collect();
+        (s.nodes.clone(), links, positions(s))
+    });
+    let (min_x, min_y) = pos.iter().fold((f64::MAX, f64::MAX), |a, p| (a.0.min(p.x), a.1.min(p.y)));
+    let (max_x, max_y) = pos.iter().fold((f64::MIN, f64::MIN), |a, p| (a.0.max(p.x), a.1.max(p.y)));
+    let view_box = format!(
+        "{} {} {} {}",
+        min_x - PAD,
+        min_y - PAD,
+        max_x - min_x + CARD_W + 2.0 * PAD,
+        max_y - min_y + CARD_H + 2.0 * PAD
+    );
+    let wires = links
+        .into_iter()
+        .map(|(from, to)| view! { <Wire from=from to=to a=pos[from] b=pos[to] /> })
+        .collect_view();
+    let cards = nodes
+        .into_iter()
+        .enumerate()
+        .map(|(i, node)| view! { <NodeCard index=i node=node at=pos[i] /> })
+        .collect_view();
+    view! {
+        <svg
+            class="pipeline"
+            viewBox=view_box
+            role="img"
+            aria-label="Pipeline diagram with live figures"
+            data-testid="pipeline"
+        >
+            <defs>
+                <marker
+                    id="arrow"
+                    viewBox="0 0 10 10"
+                    refX="9"
+                    refY="5"
+                    markerWidth="7"
+                    markerHeight="7"
+                    orient="auto-start-reverse"
+                >
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            <g class="wires">{wires}</g>
+            <g class="cards">{cards}</g>
+        </svg>
+    }
+}
+
+/// Records per second flowing along a wire, and how many were refused.
+fn wire_flow(snapshot: &crate::snapshot::Snapshot, from: usize, to: usize) -> (f64, f64) {
+    match (snapshot.nodes.get(from), snapshot.nodes.get(to)) {
+        (
+            Some(NodeFigures::Producer { .. }),
+            Some(NodeFigures::Stream { incoming, throttled, .. }),
+        ) => (*incoming, *throttled),
+        (_, Some(NodeFigures::Consumer { processed, .. })) => (*processed, 0.0),
+        _ => (0.0, 0.0),
+    }
+}
+
+#[component]
+fn Wire(from: usize, to: usize, a: Position, b: Position) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let (x1, y1) = (a.x + CARD_W, a.y + CARD_H / 2.0);
+    let (x2, y2) = (b.x - 4.0, b.y + CARD_H / 2.0);
+    let bend = ((x2 - x1) / 2.0).max(40.0);
+    let d = format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend);
+    let flow = Memo::new(move |_| ctx.snapshot.with(|s| wire_flow(s, from, to)));
+    let class = move || {
+        let (rate, refused) = flow.get();
+        let mut c = String::from("wire");
+        if rate > 0.0 {
+            c.push_str(" flowing");
+        }
+        if refused > 0.0 {
+            c.push_str(" refusing");
+        }
+        c
+    };
+    let label = move || format::rate(flow.get().0);
+    let refused = move || {
+        let refused = flow.get().1;
+        (refused > 0.0).then(|| format!("✖ {}/s refused", format::count(refused)))
+    };
+    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+    view! {
+        <g class=class>
+            <path class="wire-base" d=d.clone() marker-end="url(#arrow)" />
+            <path class="wire-flow" d=d />
+            <text class="wire-label" x=mx y=my - 12.0 text-anchor="middle">
+                {label}
+            </text>
+            <text class="wire-label refused" x=mx y=my + 24.0 text-anchor="middle">
+                {refused}
+            </text>
+        </g>
+    }
+}
+
+fn badge(kind: NodeKind) -> (&'static str, &'static str) {
+    match kind {
+        NodeKind::Producer => ("P", "Producer"),
+        NodeKind::KinesisStream => ("KDS", "Data stream"),
+        NodeKind::Consumer => ("C", "Consumer"),
+    }
+}
+
+fn kind_tooltip(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Producer => {
+            "Producer: batches records into PutRecords calls and retries the ones a shard throttles."
+        }
+        NodeKind::KinesisStream => {
+            "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard."
+        }
+        NodeKind::Consumer => {
+            "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers)."
+        }
+    }
+}
+
+#[component]
+fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let kind = node.spec.kind();
+    let figures = Memo::new(move |_| ctx.snapshot.with(|s| s.nodes.get(index).cloned()));
+    let status = move || figures.with(|f| f.as_ref().map_or((Health::Ok, ""), NodeFigures::status));
+    let (badge_text, kind_title) = badge(kind);
+    let class = move || format!("card kind-{} health-{}", kind.as_str(), status().0.class());
+    let lines = move || figures.with(|f| f.as_ref().map(headline).unwrap_or_default());
+    let shards = move || match figures.get() {
+        Some(NodeFigures::Stream { shards, .. }) => Some(view! { <ShardStrip shards=shards /> }),
+        _ => None,
+    };
+    view! {
+        <g
+            class=class
+            transform=format!("translate({} {})", at.x, at.y)
+            data-testid=format!("node-{}", node.id)
+        >
+            <title>{kind_tooltip(kind)}</title>
+            <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
+            <rect class="card-accent" width="6" height=CARD_H rx="3" />
+            <g class="badge" transform="translate(18 16)">
+                <rect width="44" height="26" rx="6" />
+                <text x="22" y="18" text-anchor="middle">
+                    {badge_text}
+                </text>
+            </g>
+            <text class="card-kind" x="72" y="24">
+                {kind_title}
+            </text>
+            <text class="card-name" x="72" y="44">
+                {node.label().to_string()}
+            </text>
+            <text class="card-health" x="18" y="74">
+                {move || status().1}
+            </text>
+            <text class="card-figure" x="18" y="104">
+                {move || lines().0}
+            </text>
+            <text class="card-sub" x="18" y="126">
+                {move || lines().1}
+            </text>
+            {shards}
+        </g>
+    }
+}
+
+/// Two headline lines per node kind.
+fn headline(f: &NodeFigures) -> (String, String) {
+    match f {
+        NodeFigures::Producer { generated, put, given_up, .. } => (
+            format::rate(*generated),
+            if *given_up > 0.0 {
+                format!(
+                    "{} accepted · {}/s given up",
+                    format::count(*put),
+                    format::count(*given_up)
+                )
+            } else {
+                format!("{} accepted", format::rate(*put))
+            },
+        ),
+        NodeFigures::Stream { incoming, incoming_bytes, shards, .. } => {
+            let hottest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
+            (
+                format!("{} · {}/s", format::rate(*incoming), format::bytes(*incoming_bytes)),
+                format!(
+                    "{} shard{} · busiest at {} of write limit",
+                    shards.len(),
+                    if shards.len() == 1 { "" } else { "s" },
+                    format::percent(hottest)
+                ),
+            )
+        }
+        NodeFigures::Consumer { processed, behind_ms } => {
+            (format::rate(*processed), format!("{} behind the tip", format::millis(*behind_ms)))
+        }
+    }
+}
+
+/// One cell per shard coloured by write load; hover a cell for its figures.
+#[component]
+fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
+    let n = shards.len().max(1);
+    let (x0, width, y) = (18.0, CARD_W - 36.0, 136.0);
+    let cell = width / n as f64;
+    let gap = if cell > 6.0 { 2.0 } else { 0.0 };
+    let cells = shards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let tip = format!(
+                "shard {i}: writes {} of limit, reads {} of limit{}",
+                format::percent(s.write),
+                format::percent(s.read),
+                if s.throttled > 0 {
+                    format!(", {} records throttled", s.throttled)
+                } else {
+                    String::new()
+                }
+            );
+            view! {
+                <rect
+                    class=format!("shard-cell health-{}", s.health().class())
+                    x=x0 + i as f64 * cell
+                    y=y
+                    width=(cell - gap).max(0.5)
+                    height="12"
+                    rx="3"
+                >
+                    <title>{tip}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    view! { <g class="shard-strip" data-testid="shard-strip">{cells}</g> }
+}

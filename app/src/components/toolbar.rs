@@ -1,0 +1,111 @@
+//! The top bar: brand, scenario, transport controls, speed and the clock.
+
+use leptos::prelude::*;
+use sim_core::time::format_clock;
+
+use crate::state::{SPEEDS, SimCtx};
+
+/// Play / pause, step, reset, speed and the simulated clock.
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let name = ctx.scenario.with_value(|v| v.scenario().name.clone());
+    let now = Memo::new(move |_| ctx.snapshot.with(|s| s.now_ms / 1_000 * 1_000));
+    let toggle = move |_| ctx.playing.update(|p| *p = !*p);
+    view! {
+        <header class="toolbar">
+            <div class="brand">
+                <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+                    <rect x="3" y="6" width="26" height="5" rx="2.5" />
+                    <rect x="3" y="13.5" width="18" height="5" rx="2.5" />
+                    <rect x="3" y="21" width="22" height="5" rx="2.5" />
+                </svg>
+                <span>"Shardplay"</span>
+            </div>
+            <div class="scenario">
+                <span class="eyebrow">"Scenario"</span>
+                <span class="scenario-name" data-testid="scenario-name">
+                    {name}
+                </span>
+            </div>
+            <div class="transport" role="group" aria-label="Simulation controls">
+                <button
+                    class="primary play"
+                    data-testid="play-pause"
+                    aria-pressed=move || ctx.playing.get().to_string()
+                    title="Play or pause the simulation (Space)"
+                    on:click=toggle
+                >
+                    {move || {
+                        if ctx.playing.get() {
+                            view! {
+                                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
+                                    <rect x="3" y="2" width="3.5" height="12" rx="1" />
+                                    <rect x="9.5" y="2" width="3.5" height="12" rx="1" />
+                                </svg>
+                                "Pause"
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
+                                    <path d="M4 2.2v11.6a.8.8 0 0 0 1.2.7l9.3-5.8a.8.8 0 0 0 0-1.4L5.2 1.5A.8.8 0 0 0 4 2.2z" />
+                                </svg>
+                                "Play"
+                            }
+                                .into_any()
+                        }
+                    }}
+                </button>
+                <button
+                    data-testid="step"
+                    title="Advance one simulated second (.)"
+                    on:click=move |_| ctx.step(1_000)
+                >
+                    "Step 1 s"
+                </button>
+                <button
+                    data-testid="reset"
+                    title="Restart from zero with the same seed: the same numbers come back (R)"
+                    on:click=move |_| ctx.reset()
+                >
+                    "↺ Reset"
+                </button>
+                <label class="speed" title="Simulated seconds per real second">
+                    <span>"Speed"</span>
+                    <select
+                        data-testid="speed"
+                        prop:value=move || ctx.speed.get().to_string()
+                        on:change:target=move |ev| {
+                            if let Ok(s) = ev.target().value().parse() {
+                                ctx.speed.set(s);
+                            }
+                        }
+                    >
+                        {SPEEDS
+                            .iter()
+                            .map(|s| view! { <option value=s.to_string()>{format!("{s}×")}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div
+                class="clock"
+                data-testid="sim-clock"
+                data-ms=move || ctx.snapshot.with(|s| s.now_ms).to_string()
+                aria-label="Simulated time"
+            >
+                <span class="eyebrow">"Simulated time"</span>
+                <span class="time">{move || format_clock(now.get())}</span>
+                <Show when=move || ctx.behind.get()>
+                    <span
+                        class="behind"
+                        title="This speed needs more work per frame than the budget allows; time runs slower than asked"
+                    >
+                        "▲ running behind"
+                    </span>
+                </Show>
+            </div>
+        </header>
+    }
+}

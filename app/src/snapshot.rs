@@ -1,0 +1,198 @@
+//! A small, comparable picture of the simulation that the reactive UI reads.
+//!
+//! The simulation itself never lives in a signal: the frame loop publishes a
+//! fresh [`Snapshot`] a few times a second, and only the DOM read-outs that
+//! changed re-render.
+
+use sim_core::metrics::{consumer, producer, stream};
+use sim_core::report::monthly_projection;
+use sim_core::{Ledger, NodeKind, Simulation};
+
+/// Headline figures of one node for the last closed simulated second.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeFigures {
+    /// A producer.
+    Producer {
+        /// Records generated per second.
+        generated: f64,
+        /// Records accepted by the stream per second.
+        put: f64,
+        /// Records retried in the last second.
+        retried: f64,
+        /// Records given up after the last retry in the last second.
+        given_up: f64,
+    },
+    /// A Kinesis stream.
+    Stream {
+        /// `IncomingRecords` per second.
+        incoming: f64,
+        /// `IncomingBytes` per second.
+        incoming_bytes: f64,
+        /// `WriteProvisionedThroughputExceeded` per second.
+        throttled: f64,
+        /// `ReadProvisionedThroughputExceeded` per second.
+        read_throttled: f64,
+        /// `GetRecords.IteratorAgeMilliseconds`.
+        iterator_age_ms: f64,
+        /// Throttled write attempts since the start.
+        throttled_total: f64,
+        /// Per shard: (write utilisation, read utilisation, throttled records).
+        shards: Vec<ShardHeat>,
+    },
+    /// A polling consumer.
+    Consumer {
+        /// Records processed per second.
+        processed: f64,
+        /// `MillisBehindLatest`.
+        behind_ms: f64,
+    },
+}
+
+/// One shard's load in the last closed second.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShardHeat {
+    /// Attempted writes against the shard's limit, 0 to 1+.
+    pub write: f64,
+    /// Reads against the 2 MiB/s limit, 0 to 1+.
+    pub read: f64,
+    /// Records rejected in that second.
+    pub throttled: u64,
+}
+
+/// Health of a node, shown as colour plus an icon and a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Comfortably within limits.
+    Ok,
+    /// Close to a limit (70% or more).
+    Hot,
+    /// Throttling, lagging or dropping.
+    Failing,
+}
+
+impl Health {
+    /// CSS class suffix.
+    pub fn class(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Hot => "hot",
+            Health::Failing => "failing",
+        }
+    }
+}
+
+impl ShardHeat {
+    /// Health of the shard from its write load.
+    pub fn health(&self) -> Health {
+        if self.throttled > 0 {
+            Health::Failing
+        } else if self.write >= 0.7 || self.read >= 0.7 {
+            Health::Hot
+        } else {
+            Health::Ok
+        }
+    }
+}
+
+impl NodeFigures {
+    /// Health of the node and the words that explain it (shown with an
+    /// icon, so colour is never the only signal).
+    pub fn status(&self) -> (Health, &'static str) {
+        match self {
+            NodeFigures::Producer { given_up, .. } if *given_up > 0.0 => {
+                (Health::Failing, "✖ Dropping records")
+            }
+            NodeFigures::Producer { retried, .. } if *retried > 0.0 => (Health::Hot, "▲ Retrying"),
+            NodeFigures::Stream { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling writes")
+            }
+            NodeFigures::Stream { read_throttled, .. } if *read_throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling reads")
+            }
+            NodeFigures::Stream { shards, .. }
+                if shards.iter().any(|s| s.health() != Health::Ok) =>
+            {
+                (Health::Hot, "▲ Near limit")
+            }
+            NodeFigures::Consumer { behind_ms, .. } if *behind_ms >= 60_000.0 => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Consumer { behind_ms, .. } if *behind_ms >= 5_000.0 => {
+                (Health::Hot, "▲ Lagging")
+            }
+            _ => (Health::Ok, "● Healthy"),
+        }
+    }
+}
+
+/// Everything the reactive UI shows, captured at one instant.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// Simulated time in milliseconds.
+    pub now_ms: u64,
+    /// Where every record is.
+    pub ledger: Ledger,
+    /// Cost so far.
+    pub cost_usd: f64,
+    /// Cost rate projected over a 730-hour month.
+    pub monthly_usd: f64,
+    /// Figures per node, by node index.
+    pub nodes: Vec<NodeFigures>,
+}
+
+impl Snapshot {
+    /// Reads the figures off a simulation.
+    pub fn capture(sim: &Simulation) -> Self {
+        let nodes = sim
+            .slots()
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                let m = sim.metrics(i);
+                match slot.kind {
+                    NodeKind::Producer => NodeFigures::Producer {
+                        generated: m.last_second(producer::USER_RECORDS_RECEIVED),
+                        put: m.last_second(producer::USER_RECORDS_PUT),
+                        retried: m.last_second(producer::RETRIES),
+                        given_up: m.last_second(producer::USER_RECORD_EXPIRED),
+                    },
+                    NodeKind::KinesisStream => NodeFigures::Stream {
+                        incoming: m.last_second(stream::INCOMING_RECORDS),
+                        incoming_bytes: m.last_second(stream::INCOMING_BYTES),
+                        throttled: m.last_second(stream::WRITE_THROTTLED),
+                        read_throttled: m.last_second(stream::READ_THROTTLED),
+                        iterator_age_ms: m.last_second(stream::ITERATOR_AGE),
+                        throttled_total: m.total(stream::WRITE_THROTTLED),
+                        shards: sim
+                            .shards(i)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|s| ShardHeat {
+                                write: s.write_utilisation(),
+                                read: s.read_utilisation(),
+                                throttled: s.last_second.throttled,
+                            })
+                            .collect(),
+                    },
+                    NodeKind::Consumer => NodeFigures::Consumer {
+                        processed: m.last_second(consumer::RECORDS_PROCESSED),
+                        behind_ms: m.last_second(consumer::MILLIS_BEHIND_LATEST),
+                    },
+                }
+            })
+            .collect();
+        let cost_usd = sim.cost().total_usd();
+        Snapshot {
+            now_ms: sim.now(),
+            ledger: sim.ledger(),
+            cost_usd,
+            monthly_usd: monthly_projection(cost_usd, sim.now()),
+            nodes,
+        }
+    }
+
+    /// The first stream's figures, which the headline cards show.
+    pub fn first_stream(&self) -> Option<&NodeFigures> {
+        self.nodes.iter().find(|n| matches!(n, NodeFigures::Stream { .. }))
+    }
+}

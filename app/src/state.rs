@@ -1,0 +1,108 @@
+//! The app's shared state: the simulation (outside the reactive graph) and
+//! the few signals the UI reacts to.
+
+use leptos::prelude::*;
+use sim_core::{Command, Scenario, Simulation, ValidScenario, validate};
+
+use crate::snapshot::Snapshot;
+
+/// Speeds offered in the toolbar (simulated seconds per wall-clock second).
+pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
+
+/// Handles shared through context. `Copy`, so components take it freely.
+#[derive(Clone, Copy)]
+pub struct SimCtx {
+    /// The validated scenario being run.
+    pub scenario: StoredValue<ValidScenario>,
+    /// The one simulation; stepped only by the frame loop and the commands below.
+    pub sim: StoredValue<Simulation>,
+    /// What the UI shows, refreshed a few times a second.
+    pub snapshot: RwSignal<Snapshot>,
+    /// Whether simulated time advances.
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per wall-clock second.
+    pub speed: RwSignal<u32>,
+    /// Charts redraw when this fires (a few times a second and on demand).
+    pub charts: Trigger,
+    /// A message for the user (a restart, a refused change).
+    pub notice: RwSignal<Option<Notice>>,
+    /// The frame loop could not keep up with the requested speed.
+    pub behind: RwSignal<bool>,
+}
+
+/// A message shown in the notice bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem (as opposed to information).
+    pub is_error: bool,
+}
+
+impl SimCtx {
+    /// State for a validated scenario, playing from time zero.
+    pub fn new(valid: ValidScenario) -> Self {
+        let sim = Simulation::new(&valid, valid.scenario().seed);
+        let snapshot = Snapshot::capture(&sim);
+        SimCtx {
+            scenario: StoredValue::new(valid),
+            sim: StoredValue::new(sim),
+            snapshot: RwSignal::new(snapshot),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(1),
+            charts: Trigger::new(),
+            notice: RwSignal::new(None),
+            behind: RwSignal::new(false),
+        }
+    }
+
+    /// Publishes a fresh snapshot and asks the charts to redraw.
+    pub fn publish(&self) {
+        let snapshot = self.sim.with_value(Snapshot::capture);
+        self.snapshot.set(snapshot);
+        self.charts.notify();
+    }
+
+    /// Restarts the run from time zero with the same scenario and seed.
+    pub fn reset(&self) {
+        let valid = self.scenario.get_value();
+        self.sim.set_value(Simulation::new(&valid, valid.scenario().seed));
+        self.publish();
+    }
+
+    /// Advances simulated time by `ms` at once (the Step button).
+    pub fn step(&self, ms: u64) {
+        self.sim.update_value(|sim| sim.run_until(sim.now() + ms));
+        self.publish();
+    }
+
+    /// Applies a runtime change, reporting a refusal in the notice bar.
+    pub fn command(&self, command: Command) {
+        let result = self.sim.try_update_value(|sim| sim.apply(command));
+        if let Some(Err(why)) = result {
+            self.tell(why, true);
+        }
+        self.publish();
+    }
+
+    /// Replaces the scenario after an edit that the running simulation
+    /// cannot absorb, restarting from zero and saying so.
+    pub fn restart_with(&self, scenario: Scenario, why: &str) {
+        match validate(&scenario) {
+            Ok(valid) => {
+                self.scenario.set_value(valid);
+                self.reset();
+                self.tell(format!("{why}: the run restarted from zero."), false);
+            }
+            Err(issues) => {
+                let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                self.tell(format!("Change refused: {text}"), true);
+            }
+        }
+    }
+
+    /// Shows a message in the notice bar.
+    pub fn tell(&self, text: impl Into<String>, is_error: bool) {
+        self.notice.set(Some(Notice { text: text.into(), is_error }));
+    }
+}

@@ -1,0 +1,94 @@
+//! The conservation ledger balances at every event, whatever happens.
+
+use proptest::prelude::*;
+use sim_core::scenario::{ConsumerSpec, KeyDistribution, ProducerSpec, Retry};
+use sim_core::{Simulation, validate};
+
+use crate::fixtures::{default_scenario, pipeline, producer, run};
+
+#[test]
+fn the_default_scenario_balances_after_every_event() {
+    let valid = default_scenario();
+    let mut sim = Simulation::new(&valid, 1);
+    let mut events = 0;
+    while sim.now() < 120_000 && sim.step() {
+        events += 1;
+        let l = sim.ledger();
+        assert!(l.balances(), "after event {events} at {} ms: {l:?}", sim.now());
+    }
+    let l = sim.ledger();
+    assert!(l.delivered > 0 && l.throttled_dropped > 0, "{l:?}");
+}
+
+#[test]
+fn records_past_retention_expire_and_are_counted() {
+    // aws-facts 1.3: records older than the retention period (24 h minimum)
+    // become inaccessible. A consumer that reads 10 records every 10 s falls
+    // hopelessly behind 100 records/s: after 25 h, the first hour's records
+    // (360,000, less the ~90,000 it read) have expired unread.
+    let slow =
+        ConsumerSpec { poll_interval_ms: 10_000, max_records_per_call: 10, ..Default::default() };
+    let sim = run(&pipeline(producer(100.0), 1, Some(slow)), 25 * 3_600);
+    let l = sim.ledger();
+    assert!(l.balances(), "{l:?}");
+    assert!((260_000..=275_000).contains(&l.expired), "about an hour's worth expired: {l:?}");
+    // Memory stays bounded by minutes of retention, not by API calls.
+    let cohorts = sim.shards(1).unwrap()[0].log_len();
+    assert!(cohorts < 24 * 60 + 5 * 60 * 10 + 10, "{cohorts} cohorts retained");
+    assert_eq!(sim.consumer(2).unwrap().missed, l.expired);
+}
+
+#[test]
+fn an_unread_stream_expires_everything_after_retention() {
+    let sim = run(&pipeline(producer(50.0), 2, None), 24 * 3_600 + 600);
+    let l = sim.ledger();
+    assert!(l.balances(), "{l:?}");
+    assert_eq!(l.delivered, 0);
+    assert!(l.expired > 0 && l.in_flight > 0, "{l:?}");
+}
+
+fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
+    (0.0..6_000.0f64, prop::bool::ANY, 1u32..2_000, 0.0..1.0f64, 1u32..6, 1u64..500).prop_map(
+        |(rate, hot, count, share, attempts, buffered)| ProducerSpec {
+            records_per_s: rate,
+            keys: if hot {
+                KeyDistribution::HotKey { count, hot_share: share }
+            } else {
+                KeyDistribution::Uniform { count }
+            },
+            batching: sim_core::scenario::Batching { max_buffered_ms: buffered },
+            retry: Retry { max_attempts: attempts, ..Default::default() },
+            ..Default::default()
+        },
+    )
+}
+
+fn arb_consumer() -> impl Strategy<Value = Option<ConsumerSpec>> {
+    prop::option::of((1u64..3_000, 1u32..10_000, 0.0..2_000.0f64).prop_map(
+        |(poll, max, per_record)| ConsumerSpec {
+            poll_interval_ms: poll,
+            max_records_per_call: max,
+            per_record_us: per_record,
+            ..Default::default()
+        },
+    ))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_pipelines_balance_every_second(
+        p in arb_producer(), shards in 1u32..12, c in arb_consumer(), seed in any::<u64>()
+    ) {
+        let mut scenario = pipeline(p, shards, c);
+        scenario.seed = seed;
+        let valid = validate(&scenario).unwrap();
+        let mut sim = Simulation::new(&valid, seed);
+        for t in 1..=90 {
+            sim.run_until(t * 1_000);
+            let l = sim.ledger();
+            prop_assert!(l.balances(), "at {t} s: {l:?}");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Small scenarios built in code, so each test states what it depends on.
+
+use sim_core::scenario::{
+    Capacity, ConsumerSpec, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, Scenario,
+    StreamSpec,
+};
+use sim_core::{DEFAULT_SCENARIO, Simulation, ValidScenario, load_scenario, validate};
+
+/// The scenario the app opens with.
+pub fn default_scenario() -> ValidScenario {
+    load_scenario(DEFAULT_SCENARIO).expect("the bundled default scenario is valid")
+}
+
+/// producer -> stream with `shards` -> optional polling consumer.
+pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSpec>) -> Scenario {
+    let mut nodes = vec![
+        Node { id: "p".into(), name: String::new(), spec: NodeSpec::Producer(producer) },
+        Node {
+            id: "s".into(),
+            name: String::new(),
+            spec: NodeSpec::KinesisStream(StreamSpec {
+                capacity: Capacity::Provisioned { shards },
+                retention_h: 24,
+            }),
+        },
+    ];
+    let mut links = vec![Link { from: "p".into(), to: "s".into() }];
+    if let Some(c) = consumer {
+        nodes.push(Node { id: "c".into(), name: String::new(), spec: NodeSpec::Consumer(c) });
+        links.push(Link { from: "s".into(), to: "c".into() });
+    }
+    Scenario {
+        v: 1,
+        name: "test".into(),
+        description: String::new(),
+        seed: 7,
+        duration_s: 60,
+        nodes,
+        links,
+        layout: Default::default(),
+    }
+}
+
+/// A producer at `rate` records/s with uniform keys.
+pub fn producer(rate: f64) -> ProducerSpec {
+    ProducerSpec {
+        records_per_s: rate,
+        keys: KeyDistribution::Uniform { count: 1000 },
+        ..Default::default()
+    }
+}
+
+/// Builds and runs a scenario for `seconds`.
+pub fn run(scenario: &Scenario, seconds: u64) -> Simulation {
+    let valid = validate(scenario).expect("test scenario is valid");
+    let mut sim = Simulation::new(&valid, scenario.seed);
+    sim.run_until(seconds * 1_000);
+    sim
+}

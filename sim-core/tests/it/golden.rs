@@ -1,0 +1,27 @@
+//! The CLI summary of the default scenario, checked in. The browser test
+//! compares against the same file, so native and wasm runs must agree bit
+//! for bit. Regenerate after an intended model change with
+//! `UPDATE_GOLDEN=1 cargo test -p sim-core --test it golden`.
+
+use sim_core::{Simulation, summarize};
+
+use crate::fixtures::default_scenario;
+
+const GOLDEN: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/clickstream-seed1-600s.json");
+
+#[test]
+fn default_scenario_summary_matches_the_golden_file() {
+    let valid = default_scenario();
+    let mut sim = Simulation::new(&valid, 1);
+    sim.run_until(600_000);
+    let actual = serde_json::to_string_pretty(&summarize(&sim)).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(GOLDEN, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(GOLDEN).expect("golden file exists");
+    assert!(
+        actual == expected,
+        "summary differs from {GOLDEN}; rerun with UPDATE_GOLDEN=1 if the change is intended"
+    );
+}

@@ -1,0 +1,9 @@
+//! sim-core's integration tests: one binary, one module per concern.
+
+mod conservation;
+mod determinism;
+mod fixtures;
+mod golden;
+mod limits;
+mod routing;
+mod validation;

@@ -1,0 +1,88 @@
+//! Bad input of every kind gives issues naming the field, never a panic.
+
+use proptest::prelude::*;
+use sim_core::{DEFAULT_SCENARIO, load_scenario, parse_scenario};
+
+fn issues_of(json: &str) -> Vec<String> {
+    match load_scenario(json) {
+        Ok(_) => vec![],
+        Err(issues) => issues.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_path_and_range() {
+    let json = DEFAULT_SCENARIO
+        .replace("\"records_per_s\": 2000", "\"records_per_s\": 20000000")
+        .replace("\"shards\": 2", "\"shards\": 0")
+        .replace("\"retention_h\": 24", "\"retention_h\": 9000");
+    let issues = issues_of(&json);
+    assert_eq!(issues.len(), 3, "{issues:#?}");
+    assert!(issues[0].starts_with(
+        "nodes[0].params.records_per_s: 20,000,000 is out of range; allowed 0 to 10,000,000"
+    ));
+    assert!(
+        issues[1]
+            .starts_with("nodes[1].params.capacity.shards: 0 is out of range; allowed 1 to 10,000")
+    );
+    assert!(
+        issues[2]
+            .starts_with("nodes[1].params.retention_h: 9,000 is out of range; allowed 24 to 8,760")
+    );
+}
+
+#[test]
+fn illegal_wires_are_refused_with_a_reason() {
+    let json = DEFAULT_SCENARIO.replace(
+        r#"{ "from": "events", "to": "analytics" }"#,
+        r#"{ "from": "clicks", "to": "analytics" }"#,
+    );
+    let issues = issues_of(&json);
+    assert!(
+        issues.iter().any(|i| i.starts_with("links[1]: cannot link producer -> consumer: a producer cannot write to a consumer directly")),
+        "{issues:#?}"
+    );
+}
+
+#[test]
+fn structural_errors_name_the_field() {
+    let json = DEFAULT_SCENARIO.replace("\"records_per_s\": 2000", "\"records_per_s\": \"fast\"");
+    let issues = issues_of(&json);
+    assert_eq!(issues.len(), 1);
+    assert!(issues[0].contains("records_per_s"), "{issues:?}");
+    let unknown = DEFAULT_SCENARIO.replace("\"retention_h\": 24", "\"retention_hours\": 24");
+    assert!(issues_of(&unknown)[0].contains("unknown field `retention_hours`"));
+}
+
+#[test]
+fn newer_and_malformed_documents_are_refused_clearly() {
+    let newer = DEFAULT_SCENARIO.replace("\"v\": 1", "\"v\": 99");
+    assert!(issues_of(&newer)[0].contains("newer than this build understands"));
+    assert!(issues_of("{ not json")[0].starts_with("not valid JSON"));
+    assert!(issues_of("{}")[0].contains("missing schema version"));
+    let huge = format!("{{\"v\":1,\"name\":\"{}\"}}", "x".repeat(2 << 20));
+    assert!(issues_of(&huge)[0].contains("the limit is 1048576 bytes"));
+    let deep = "[".repeat(100_000);
+    assert!(!issues_of(&deep).is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,400}") {
+        let _ = load_scenario(&text);
+    }
+
+    #[test]
+    fn mutated_scenarios_never_panic(pos in 0usize..2_000, byte in any::<u8>(), cut in 0usize..2_000) {
+        let mut bytes = DEFAULT_SCENARIO.as_bytes().to_vec();
+        let p = pos % bytes.len();
+        bytes[p] = byte;
+        bytes.truncate(bytes.len() - cut % bytes.len());
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(s) = parse_scenario(&text) {
+            let _ = sim_core::validate(&s);
+        }
+    }
+}
