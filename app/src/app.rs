@@ -91,7 +91,7 @@ fn use_shortcuts(ctx: SimCtx) {
         match ev.key().as_str() {
             " " => {
                 ev.prevent_default();
-                ctx.playing.update(|p| *p = !*p);
+                ctx.toggle_play();
             }
             "." => ctx.step(1_000),
             "r" | "R" => ctx.reset(),

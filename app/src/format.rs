@@ -49,7 +49,7 @@ pub fn millis(ms: f64) -> String {
 pub fn usd(v: f64) -> String {
     if v == 0.0 {
         "$0".into()
-    } else if v.abs() < 0.01 {
+    } else if v.abs() < 1.0 {
         format!("${v:.4}")
     } else if v.abs() < 1_000.0 {
         format!("${v:.2}")
@@ -64,18 +64,7 @@ pub fn percent(share: f64) -> String {
 }
 
 fn group_thousands(n: f64) -> String {
-    let digits = format!("{:.0}", n.abs());
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0.0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    sim_core::validate::format_number(n.round())
 }
 
 #[cfg(test)]

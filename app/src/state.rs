@@ -63,6 +63,12 @@ impl SimCtx {
         self.charts.notify();
     }
 
+    /// Plays or pauses, publishing the exact state at the moment of pausing.
+    pub fn toggle_play(&self) {
+        self.playing.update(|p| *p = !*p);
+        self.publish();
+    }
+
     /// Restarts the run from time zero with the same scenario and seed.
     pub fn reset(&self) {
         let valid = self.scenario.get_value();

@@ -11,7 +11,11 @@ use sim_core::time::{SECOND, parse_duration_s};
 use sim_core::{Issue, Simulation, ValidScenario, load_scenario, summarize, time_series_csv};
 
 #[derive(Parser)]
-#[command(name = "shardplay", version, about = "Headless runs of Shardplay streaming-pipeline scenarios")]
+#[command(
+    name = "shardplay",
+    version,
+    about = "Headless runs of Shardplay streaming-pipeline scenarios"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,7 +28,7 @@ enum Command {
         /// Scenario file (JSON).
         file: PathBuf,
         /// Simulated duration: seconds, or 30s / 10m / 2h / 7d. Defaults to the scenario's.
-        #[arg(long, value_parser = parse_duration_s)]
+        #[arg(long, value_parser = parse_run_duration)]
         duration: Option<u64>,
         /// Seed for every random stream. Defaults to the scenario's.
         #[arg(long)]
@@ -74,12 +78,24 @@ fn main() -> ExitCode {
         }
         Command::Validate { file } => match load(&file) {
             Ok(v) => {
-                println!("{}: ok ({} nodes, {} links)", file.display(), v.scenario().nodes.len(), v.scenario().links.len());
+                println!(
+                    "{}: ok ({} nodes, {} links)",
+                    file.display(),
+                    v.scenario().nodes.len(),
+                    v.scenario().links.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(code) => code,
         },
     }
+}
+
+/// A run length: up to a year, the longest scenario duration allowed.
+fn parse_run_duration(text: &str) -> Result<u64, String> {
+    const YEAR_S: u64 = 365 * 86_400;
+    let s = parse_duration_s(text)?;
+    if s > YEAR_S { Err(format!("{text:?} is longer than the 365-day limit")) } else { Ok(s) }
 }
 
 fn load(file: &Path) -> Result<ValidScenario, ExitCode> {

@@ -11,7 +11,7 @@ pub fn Toolbar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let name = ctx.scenario.with_value(|v| v.scenario().name.clone());
     let now = Memo::new(move |_| ctx.snapshot.with(|s| s.now_ms / 1_000 * 1_000));
-    let toggle = move |_| ctx.playing.update(|p| *p = !*p);
+    let toggle = move |_| ctx.toggle_play();
     view! {
         <header class="toolbar">
             <div class="brand">

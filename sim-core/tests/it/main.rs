@@ -6,4 +6,5 @@ mod fixtures;
 mod golden;
 mod limits;
 mod routing;
+mod tidy;
 mod validation;

@@ -1,0 +1,85 @@
+//! The `shardplay` binary as other tools use it.
+
+use std::process::{Command, Output};
+
+const DEFAULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/clickstream.json");
+
+fn shardplay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shardplay")).args(args).output().expect("shardplay runs")
+}
+
+#[test]
+fn run_prints_the_same_summary_for_the_same_seed() {
+    let args = ["run", DEFAULT, "--duration", "600", "--seed", "1"];
+    let (a, b) = (shardplay(&args), shardplay(&args));
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
+    let summary: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(summary["seed"], 1);
+    assert_eq!(summary["duration_s"], 600);
+    let stream = &summary["nodes"]["events"];
+    assert_eq!(stream["kind"], "kinesis_stream");
+    assert_eq!(stream["metrics"]["WriteProvisionedThroughputExceeded"]["unit"], "Count");
+    let ledger = &summary["ledger"];
+    let parts =
+        ["delivered", "in_flight", "throttled_dropped", "expired", "dead_lettered", "failed"];
+    let sum: u64 = parts.iter().map(|k| ledger[k].as_u64().unwrap()).sum();
+    assert_eq!(ledger["produced"].as_u64().unwrap(), sum);
+    assert!(summary["cost"]["total_usd"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn the_summary_matches_the_engine_golden_file() {
+    let out = shardplay(&["run", DEFAULT, "--duration", "10m", "--seed", "1"]);
+    let golden = include_str!("../../sim-core/tests/golden/clickstream-seed1-600s.json");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), golden);
+}
+
+#[test]
+fn csv_writes_the_per_second_series() {
+    let out = shardplay(&["run", DEFAULT, "--duration", "30s", "--format", "csv"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("time_s,resolution_s,node,metric,unit,value"));
+    let incoming: Vec<&str> = lines.filter(|l| l.contains(",events,IncomingRecords,")).collect();
+    assert_eq!(incoming.len(), 30, "one row per simulated second");
+    assert!(incoming[0].starts_with("0,1,events,IncomingRecords,Count,"));
+}
+
+#[test]
+fn validate_lists_every_problem_and_fails() {
+    let dir = std::env::temp_dir().join(format!("shardplay-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    let text = std::fs::read_to_string(DEFAULT).unwrap();
+    std::fs::write(
+        &bad,
+        text.replace("\"shards\": 2", "\"shards\": 0")
+            .replace("\"retention_h\": 24", "\"retention_h\": 1"),
+    )
+    .unwrap();
+    let out = shardplay(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains(
+            "nodes[1].params.capacity.shards: 0 is out of range; allowed 1 to 10,000 shards"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("nodes[1].params.retention_h: 1 is out of range; allowed 24 to 8,760 h"),
+        "{err}"
+    );
+    assert!(shardplay(&["validate", DEFAULT]).status.success());
+}
+
+#[test]
+fn bad_arguments_are_refused_with_a_message() {
+    let out = shardplay(&["run", DEFAULT, "--duration", "10 weeks"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit"));
+    let missing = shardplay(&["run", "/nonexistent/scenario.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
