@@ -117,8 +117,14 @@ fn draw(
     // Show at least 30 s so a fresh run is not squeezed against the left edge.
     let x_end = (now as f64 / SECOND as f64).max(30.0);
     let x_start = (x_end - span as f64 / SECOND as f64).max(0.0);
+    // A floor per unit keeps an idle chart's axis meaningful (0 to 1 s, not 0 to 1 ms).
+    let floor = match unit {
+        sim_core::metrics::Unit::Milliseconds => 1_000.0,
+        sim_core::metrics::Unit::Bytes => 1_024.0,
+        sim_core::metrics::Unit::Count => 10.0,
+    };
     let y_max =
-        lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(0.0, f64::max).max(1.0) * 1.15;
+        lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(floor, f64::max) * 1.15;
     let px = |v: f64| (v * dpr) as i32;
     let font = |size: f64| ("system-ui, sans-serif", size * dpr).into_font();
     let mut chart = ChartBuilder::on(&root)

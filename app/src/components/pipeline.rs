@@ -224,14 +224,15 @@ fn headline(f: &NodeFigures) -> (String, String) {
             },
         ),
         NodeFigures::Stream { incoming, incoming_bytes, shards, .. } => {
-            let hottest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
+            let busiest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
             (
-                format!("{} · {}/s", format::rate(*incoming), format::bytes(*incoming_bytes)),
+                format::rate(*incoming),
                 format!(
-                    "{} shard{} · busiest at {} of write limit",
+                    "{}/s · {} shard{} · busiest at {}",
+                    format::bytes(*incoming_bytes),
                     shards.len(),
                     if shards.len() == 1 { "" } else { "s" },
-                    format::percent(hottest)
+                    format::percent(busiest)
                 ),
             )
         }
