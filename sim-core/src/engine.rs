@@ -307,7 +307,7 @@ impl Simulation {
         batch.attempts += 1;
         let (mut accepted, mut throttled) = (0, 0);
         batch.per_shard.retain_mut(|(shard, count)| {
-            let out = stream.shards[*shard].put(self.now, *count, p.record_bytes);
+            let out = stream.shards[*shard].put(self.now, *count, p.record_bytes, 1);
             accepted += out.accepted;
             throttled += out.throttled;
             *count = out.throttled;

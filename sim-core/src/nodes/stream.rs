@@ -138,16 +138,26 @@ impl Shard {
         }
     }
 
-    /// Writes `count` records of `record_bytes` each (data plus key) at
-    /// `now`, accepting as many as both write buckets allow.
-    pub fn put(&mut self, now: SimTime, count: u64, record_bytes: u64) -> PutOutcome {
-        let by_records = self.write_records.available(now).max(0.0) as u64;
+    /// Writes `count` user records of `record_bytes` each (data plus key) at
+    /// `now`, packed `per_kinesis_record` to a Kinesis record (1 unless the
+    /// producer aggregates, as the KPL does), accepting as many as both write
+    /// buckets allow. The records/s limit counts Kinesis records; the byte
+    /// limit counts every byte (aws-facts 1.1).
+    pub fn put(
+        &mut self,
+        now: SimTime,
+        count: u64,
+        record_bytes: u64,
+        per_kinesis_record: u64,
+    ) -> PutOutcome {
+        let per = per_kinesis_record.max(1);
+        let by_records = (self.write_records.available(now).max(0.0) as u64).saturating_mul(per);
         let by_bytes =
             (self.write_bytes.available(now).max(0.0) / record_bytes.max(1) as f64) as u64;
         let accepted = count.min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
-            self.write_records.take(now, accepted as f64);
+            self.write_records.take(now, accepted.div_ceil(per) as f64);
             self.write_bytes.take(now, bytes as f64);
             self.append(now, accepted, bytes);
         }
@@ -339,10 +349,18 @@ mod tests {
     fn write_limit_is_1000_records_per_second() {
         // aws-facts 1.1: 1,000 records/s per shard; the bucket is one second deep.
         let mut s = shard();
-        let out = s.put(0, 1_500, 100);
+        let out = s.put(0, 1_500, 100, 1);
         assert_eq!(out, PutOutcome { accepted: 1_000, throttled: 500 });
         // Half a second later, half the capacity has refilled.
-        assert_eq!(s.put(500, 1_000, 100).accepted, 500);
+        assert_eq!(s.put(500, 1_000, 100, 1).accepted, 500);
+    }
+
+    #[test]
+    fn aggregated_records_count_once_against_the_records_limit() {
+        // aws-facts 1.1: 1,000 records/s counts Kinesis records; with 10 user
+        // records per aggregated record, 10,000 user records fit (bytes allowing).
+        let mut s = shard();
+        assert_eq!(s.put(0, 12_000, 50, 10).accepted, 10_000);
     }
 
     #[test]
@@ -350,7 +368,7 @@ mod tests {
         // aws-facts 1.1: 1 MiB/s per shard, partition keys included.
         let mut s = shard();
         // 100 records of 10,240 data + 246 key bytes: 10,486 bytes each.
-        let out = s.put(0, 200, 10_486);
+        let out = s.put(0, 200, 10_486, 1);
         assert_eq!(out.accepted, 1_048_576 / 10_486);
     }
 
@@ -358,7 +376,7 @@ mod tests {
     fn reads_are_limited_to_five_calls_per_second() {
         // aws-facts 1.1: 5 GetRecords calls per second per shard.
         let mut s = shard();
-        s.put(0, 10, 100);
+        s.put(0, 10, 100, 1);
         let ok = (0..6).filter(|_| s.get_records(0, 0, 10_000) != ReadOutcome::Throttled).count();
         assert_eq!(ok, 5);
         assert_ne!(s.get_records(200, 0, 10_000), ReadOutcome::Throttled);
@@ -369,7 +387,7 @@ mod tests {
         // aws-facts 1.1: after a 10 MiB GetRecords, calls in the next 5 s fail.
         let mut s = shard();
         for t in 0..11 {
-            assert_eq!(s.put(t * 1_000, 1, 1_048_576).accepted, 1);
+            assert_eq!(s.put(t * 1_000, 1, 1_048_576, 1).accepted, 1);
         }
         let out = s.get_records(11_000, 0, 10_000);
         assert!(matches!(
@@ -384,8 +402,8 @@ mod tests {
     #[test]
     fn get_records_returns_at_most_the_limit_and_reports_ages() {
         let mut s = shard();
-        s.put(0, 300, 10);
-        s.put(400, 300, 10);
+        s.put(0, 300, 10, 1);
+        s.put(400, 300, 10, 1);
         let out = s.get_records(1_000, 0, 400);
         assert_eq!(
             out,
@@ -402,8 +420,8 @@ mod tests {
     fn expiry_trims_cohorts_older_than_retention() {
         // aws-facts 1.3: records older than the retention period are inaccessible.
         let mut s = shard();
-        s.put(0, 10, 10);
-        s.put(2_000, 10, 10);
+        s.put(0, 10, 10, 1);
+        s.put(2_000, 10, 10, 1);
         assert_eq!(s.expire(1_500, 1_000), Some((0, 10)));
         assert_eq!(s.trimmed, 10);
         assert_eq!(s.expire(1_600, 1_000), None);
@@ -413,7 +431,7 @@ mod tests {
     fn old_unread_cohorts_are_coalesced_too() {
         let mut s = shard();
         for t in 0..3_000 {
-            s.put(t * 100, 1, 10);
+            s.put(t * 100, 1, 10, 1);
         }
         s.coalesce(300_000, 0);
         // At 300 s only the very first cohort is five minutes old.
@@ -430,7 +448,7 @@ mod tests {
     fn coalescing_keeps_counts_and_positions() {
         let mut s = shard();
         for t in 0..100 {
-            s.put(t * 100, 5, 10);
+            s.put(t * 100, 5, 10, 1);
         }
         s.coalesce(10_000, 300);
         assert!(s.log_len() < 100);
