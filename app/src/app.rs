@@ -21,7 +21,12 @@ pub fn App() -> impl IntoView {
             provide_context(ctx);
             use_sim_loop(ctx);
             use_shortcuts(ctx);
-            view! { <Workbench /> }.into_any()
+            // Opening another scenario rebuilds everything below.
+            (move || {
+                ctx.generation.track();
+                view! { <Workbench /> }
+            })
+            .into_any()
         }
         Err(issues) => {
             // Only reachable if a bundled scenario is broken; say so plainly.

@@ -48,9 +48,11 @@ pub enum NodeFigures {
     },
 }
 
-/// One shard's load in the last closed second.
+/// One open shard's load in the last closed second.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ShardHeat {
+    /// The shard's index (its id within the stream).
+    pub id: usize,
     /// Attempted writes against the shard's limit, 0 to 1+.
     pub write: f64,
     /// Reads against the 2 MiB/s limit, 0 to 1+.
@@ -138,7 +140,25 @@ pub struct Snapshot {
     pub monthly_usd: f64,
     /// Figures per node, by node index.
     pub nodes: Vec<NodeFigures>,
+    /// The latest journal entries (resharding, refusals), newest first.
+    pub events: Vec<Event>,
 }
+
+/// A journal entry as the UI shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Simulated time in milliseconds.
+    pub t: u64,
+    /// The node's display name.
+    pub node: String,
+    /// What happened.
+    pub text: String,
+    /// Whether it was refused.
+    pub refused: bool,
+}
+
+/// How many journal entries the UI lists.
+const EVENTS_SHOWN: usize = 6;
 
 impl Snapshot {
     /// Reads the figures off a simulation.
@@ -164,15 +184,22 @@ impl Snapshot {
                         iterator_age_ms: m.last_second(stream::ITERATOR_AGE),
                         throttled_total: m.total(stream::WRITE_THROTTLED),
                         shards: sim
-                            .shards(i)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|s| ShardHeat {
-                                write: s.write_utilisation(),
-                                read: s.read_utilisation(),
-                                throttled: s.last_second.throttled,
+                            .stream(i)
+                            .map(|s| {
+                                s.open
+                                    .iter()
+                                    .map(|&id| {
+                                        let shard = &s.shards[id];
+                                        ShardHeat {
+                                            id,
+                                            write: shard.write_utilisation(),
+                                            read: shard.read_utilisation(),
+                                            throttled: shard.last_second.throttled,
+                                        }
+                                    })
+                                    .collect()
                             })
-                            .collect(),
+                            .unwrap_or_default(),
                     },
                     NodeKind::Consumer => NodeFigures::Consumer {
                         processed: m.last_second(consumer::RECORDS_PROCESSED),
@@ -188,6 +215,17 @@ impl Snapshot {
             cost_usd,
             monthly_usd: monthly_projection(cost_usd, sim.now()),
             nodes,
+            events: sim
+                .journal_entries()
+                .rev()
+                .take(EVENTS_SHOWN)
+                .map(|e| Event {
+                    t: e.t,
+                    node: sim.scenario().nodes[e.node].label().to_string(),
+                    text: e.text.clone(),
+                    refused: e.refused,
+                })
+                .collect(),
         }
     }
 

@@ -28,6 +28,8 @@ pub struct SimCtx {
     pub notice: RwSignal<Option<Notice>>,
     /// The frame loop could not keep up with the requested speed.
     pub behind: RwSignal<bool>,
+    /// Bumped when a different scenario is opened; the workbench rebuilds.
+    pub generation: RwSignal<u64>,
 }
 
 /// A message shown in the notice bar.
@@ -53,6 +55,7 @@ impl SimCtx {
             charts: Trigger::new(),
             notice: RwSignal::new(None),
             behind: RwSignal::new(false),
+            generation: RwSignal::new(0),
         }
     }
 
@@ -105,6 +108,16 @@ impl SimCtx {
                 self.tell(format!("Change refused: {text}"), true);
             }
         }
+    }
+
+    /// Opens another scenario from time zero; the whole workbench rebuilds.
+    pub fn open(&self, valid: ValidScenario) {
+        let name = valid.scenario().name.clone();
+        self.scenario.set_value(valid);
+        self.reset();
+        self.notice.set(None);
+        self.generation.update(|g| *g += 1);
+        self.tell(format!("Opened “{name}”."), false);
     }
 
     /// Shows a message in the notice bar.

@@ -6,7 +6,7 @@
 use crate::time::{SECOND, SimTime};
 
 /// A continuously refilled token bucket.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TokenBucket {
     tokens: f64,
     capacity: f64,

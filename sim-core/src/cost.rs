@@ -46,7 +46,8 @@ pub struct CostItem {
 
 impl CostMeter {
     pub(crate) fn accrue(&mut self, dt: SimTime, streams: &[Stream]) {
-        let shards: usize = streams.iter().map(|s| s.shards.len()).sum();
+        // Closed shards (after resharding) are not billed.
+        let shards: usize = streams.iter().map(|s| s.open.len()).sum();
         self.shard_ms += shards as u64 * dt;
     }
 

@@ -39,8 +39,12 @@ pub use validate::{
 
 /// Scenario files shipped with the product, as `(file name, JSON)`; the app
 /// and the CLI load the same bytes.
-pub const BUNDLED_SCENARIOS: &[(&str, &str)] =
-    &[("clickstream.json", include_str!("../../scenarios/clickstream.json"))];
+pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
+    ("clickstream.json", include_str!("../../scenarios/clickstream.json")),
+    ("split-during-spike.json", include_str!("../../scenarios/split-during-spike.json")),
+    ("shared-vs-fan-out.json", include_str!("../../scenarios/shared-vs-fan-out.json")),
+    ("consumer-falls-behind.json", include_str!("../../scenarios/consumer-falls-behind.json")),
+];
 
 /// The scenario the app opens with.
 pub const DEFAULT_SCENARIO: &str = BUNDLED_SCENARIOS[0].1;

@@ -101,6 +101,12 @@ pub mod stream {
     pub const ITERATOR_AGE: usize = 6;
     /// Records that reached the end of retention before every consumer read them.
     pub const EXPIRED_RECORDS: usize = 7;
+    /// Records pushed to enhanced fan-out consumers.
+    pub const EFO_RECORDS: usize = 8;
+    /// Bytes pushed to enhanced fan-out consumers.
+    pub const EFO_BYTES: usize = 9;
+    /// Open shards at the end of the second.
+    pub const OPEN_SHARDS: usize = 10;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("IncomingRecords", Unit::Count),
@@ -111,6 +117,9 @@ pub mod stream {
         MetricDef::sum("GetRecords.Bytes", Unit::Bytes),
         MetricDef::max("GetRecords.IteratorAgeMilliseconds", Unit::Milliseconds),
         MetricDef::sum("ExpiredRecords", Unit::Count),
+        MetricDef::sum("SubscribeToShardEvent.Records", Unit::Count),
+        MetricDef::sum("SubscribeToShardEvent.Bytes", Unit::Bytes),
+        MetricDef::max("OpenShardCount", Unit::Count),
     ];
 }
 

@@ -39,6 +39,48 @@ pub struct Scenario {
     /// Canvas positions keyed by node id; kept apart from the model.
     #[serde(default)]
     pub layout: BTreeMap<String, Position>,
+    /// Operations that happen during the run, such as resharding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<ScheduledOp>,
+}
+
+/// An operation on a node at a simulated time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledOp {
+    /// When, in seconds since the start.
+    pub at_s: u64,
+    /// The id of the node it applies to.
+    pub node: String,
+    /// What happens.
+    pub op: StreamOp,
+}
+
+/// A resharding operation on a provisioned stream (aws-facts 1.6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StreamOp {
+    /// SplitShard: one open shard becomes two children.
+    SplitShard {
+        /// Index of the shard to split (shards are numbered in creation order).
+        shard: usize,
+        /// First hash key of the upper child, as a decimal string; the middle
+        /// of the parent's range when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new_starting_hash_key: Option<String>,
+    },
+    /// MergeShards: two adjacent open shards become one child.
+    MergeShards {
+        /// Index of one shard.
+        shard: usize,
+        /// Index of the shard adjacent to it.
+        adjacent_shard: usize,
+    },
+    /// UpdateShardCount with uniform scaling to a target number of open shards.
+    UpdateShardCount {
+        /// The number of open shards wanted.
+        target: u32,
+    },
 }
 
 fn default_seed() -> u64 {
@@ -287,6 +329,8 @@ pub struct ConsumerSpec {
     pub per_record_us: f64,
     /// Relative jitter of processing time, 0 to 1 (uniform +/-).
     pub jitter: f64,
+    /// Shared-throughput polling or enhanced fan-out (aws-facts 1.5).
+    pub read_mode: ReadMode,
 }
 
 impl Default for ConsumerSpec {
@@ -298,8 +342,22 @@ impl Default for ConsumerSpec {
             overhead_ms: 10.0,
             per_record_us: 100.0,
             jitter: 0.1,
+            read_mode: ReadMode::Shared,
         }
     }
+}
+
+/// How a consumer reads a stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// GetRecords polling: 5 calls/s and 2 MiB/s per shard shared by all
+    /// polling consumers (aws-facts 1.1).
+    #[default]
+    Shared,
+    /// Enhanced fan-out: records pushed over SubscribeToShard, 2 MiB/s per
+    /// shard for this consumer alone, ~70 ms propagation (aws-facts 1.5).
+    EnhancedFanOut,
 }
 
 /// Shard iterator type for the first read.

@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::nodes::consumer::MAX_EFO_CONSUMERS;
 use crate::scenario::{
-    Capacity, KeyDistribution, Node, NodeKind, NodeSpec, RecordSize, SCHEMA_VERSION, Scenario,
+    Capacity, KeyDistribution, Node, NodeKind, NodeSpec, ReadMode, RecordSize, SCHEMA_VERSION,
+    Scenario, StreamOp,
 };
 
 /// Largest scenario document accepted, in bytes.
@@ -302,6 +304,55 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             }
         }
     }
+    let mut efo_per_stream: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if let (NodeSpec::Consumer(c), Some(source)) = (&node.spec, upstream_or_target[i])
+            && c.read_mode == ReadMode::EnhancedFanOut
+        {
+            *efo_per_stream.entry(source).or_default() += 1;
+        }
+    }
+    for (source, n) in efo_per_stream {
+        // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per stream.
+        if n > MAX_EFO_CONSUMERS {
+            check.push(
+                format!("nodes[{source}]"),
+                format!("{n} enhanced fan-out consumers read this stream; AWS allows at most {MAX_EFO_CONSUMERS}"),
+            );
+        }
+    }
+    for (i, op) in scenario.schedule.iter().enumerate() {
+        let path = format!("schedule[{i}]");
+        check.range(&format!("{path}.at_s"), op.at_s as f64, 0.0, 31_536_000.0, "s");
+        match index_of.get(op.node.as_str()) {
+            None => check.push(format!("{path}.node"), format!("no node has id {:?}", op.node)),
+            Some(&n) if scenario.nodes[n].spec.kind() != NodeKind::KinesisStream => check.push(
+                format!("{path}.node"),
+                format!(
+                    "{:?} is a {}; resharding applies to a kinesis_stream",
+                    op.node,
+                    scenario.nodes[n].spec.kind().as_str()
+                ),
+            ),
+            Some(_) => {}
+        }
+        if let StreamOp::SplitShard { new_starting_hash_key: Some(key), .. } = &op.op
+            && key.parse::<u128>().is_err()
+        {
+            check.push(
+                format!("{path}.op.new_starting_hash_key"),
+                format!("{key:?} is not a hash key; allowed 0 to 340282366920938463463374607431768211455"),
+            );
+        }
+        if let StreamOp::UpdateShardCount { target } = op.op {
+            check.param(
+                NodeKind::KinesisStream,
+                &format!("{path}.op"),
+                "target",
+                f64::from(target),
+            );
+        }
+    }
     for id in scenario.layout.keys() {
         if !index_of.contains_key(id.as_str()) {
             check.push(format!("layout.{id}"), "has a position for a node that does not exist");
@@ -438,6 +489,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (KinesisStream, "capacity.shards") => (1.0, 10_000.0, "shards"),
         // aws-facts 1.3: retention is 24 to 8,760 hours.
         (KinesisStream, "retention_h") => (24.0, 8_760.0, "h"),
+        // aws-facts 1.6: UpdateShardCount targets at most 10,000 shards.
+        (KinesisStream, "target") => (1.0, 10_000.0, "shards"),
         (Consumer, "poll_interval_ms") => (1.0, 600_000.0, "ms"),
         // aws-facts 1.1: GetRecords returns at most 10,000 records per call.
         (Consumer, "max_records_per_call") => (1.0, 10_000.0, "records"),

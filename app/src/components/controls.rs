@@ -1,13 +1,14 @@
 //! The side panel: the parameters a learner turns to see what happens.
 //!
-//! Rates apply live; changes to the topology (shard count, key mix) restart
-//! the run from zero with a notice, since the shards' logs cannot be carried
-//! over meaningfully. Ranges come from sim-core's `param_range`.
+//! Rates and shard counts apply live (the shard count through
+//! UpdateShardCount, with AWS's limits); a new key mix restarts the run from
+//! zero with a notice. Ranges come from sim-core's `param_range`.
 
 use leptos::prelude::*;
-use sim_core::scenario::{Capacity, KeyDistribution, NodeSpec};
+use sim_core::scenario::{KeyDistribution, NodeSpec, StreamOp};
 use sim_core::{Command, NodeKind, param_range};
 
+use crate::snapshot::NodeFigures;
 use crate::state::SimCtx;
 
 /// Parameter controls for the scenario's producers and streams.
@@ -45,6 +46,7 @@ pub fn Controls() -> impl IntoView {
         <div class="controls" data-testid="controls">
             <h2>"Try it"</h2>
             {groups}
+            <EventLog />
             <p class="hint">
                 "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"."</kbd> " step · " <kbd>"R"</kbd>
                 " reset"
@@ -180,48 +182,70 @@ fn HotShareControl(node: usize) -> impl IntoView {
 #[component]
 fn ShardControl(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let shards = move || {
-        ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
-            NodeSpec::KinesisStream(s) => match s.capacity {
-                Capacity::Provisioned { shards } => shards,
-            },
+    let open = Memo::new(move |_| {
+        ctx.snapshot.with(|s| match s.nodes.get(node) {
+            Some(NodeFigures::Stream { shards, .. }) => shards.len() as u32,
             _ => 0,
         })
-    };
-    let count = RwSignal::new(shards());
-    let set = move |n: u32| {
-        let mut s = ctx.scenario.with_value(|v| v.scenario().clone());
-        if let NodeSpec::KinesisStream(spec) = &mut s.nodes[node].spec {
-            spec.capacity = Capacity::Provisioned { shards: n };
-        }
-        ctx.restart_with(s, &format!("Shard count set to {n}"));
-        count.set(shards());
+    });
+    let update = move |target: u32| {
+        ctx.command(Command::Reshard { node, op: StreamOp::UpdateShardCount { target } });
     };
     view! {
         <div class="field">
-            <label title="Each shard adds 1 MiB/s or 1,000 records/s of write capacity and 2 MiB/s of read capacity, and costs $0.015 per hour.">
-                "Shards"
+            <label title="UpdateShardCount, live: each shard adds 1 MiB/s or 1,000 records/s of writes and 2 MiB/s of reads, and costs $0.015 an hour. AWS allows at most doubling or halving per call and 10 calls per 24 hours. Reset returns to the scenario's count.">
+                "Open shards"
             </label>
             <div class="stepper">
                 <button
-                    aria-label="Remove a shard"
+                    aria-label="Remove a shard (UpdateShardCount)"
                     data-testid=format!("shards-minus-{node}")
-                    disabled=move || count.get() <= 1
-                    on:click=move |_| set(count.get_untracked().saturating_sub(1).max(1))
+                    disabled=move || open.get() <= 1
+                    on:click=move |_| update(open.get_untracked().saturating_sub(1).max(1))
                 >
                     "−"
                 </button>
                 <span class="stepper-value" data-testid=format!("shards-{node}")>
-                    {move || count.get()}
+                    {move || open.get()}
                 </span>
                 <button
-                    aria-label="Add a shard"
+                    aria-label="Add a shard (UpdateShardCount)"
                     data-testid=format!("shards-plus-{node}")
-                    on:click=move |_| set(count.get_untracked() + 1)
+                    on:click=move |_| update(open.get_untracked() + 1)
                 >
                     "+"
                 </button>
             </div>
         </div>
+    }
+}
+
+/// What happened in the run: resharding, and what AWS refused and why.
+#[component]
+fn EventLog() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let events = Memo::new(move |_| ctx.snapshot.with(|s| s.events.clone()));
+    view! {
+        <Show when=move || !events.with(Vec::is_empty)>
+            <section class="events" aria-label="Run events" data-testid="events">
+                <h3>"Events"</h3>
+                <ul>
+                    {move || {
+                        events
+                            .get()
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <li class:refused=e.refused>
+                                        <span class="event-time">{sim_core::time::format_clock(e.t)}</span>
+                                        <span class="event-text">{format!("{}: {}", e.node, e.text)}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </Show>
     }
 }

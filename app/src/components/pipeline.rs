@@ -254,7 +254,8 @@ fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
         .enumerate()
         .map(|(i, s)| {
             let tip = format!(
-                "shard {i}: writes {} of limit, reads {} of limit{}",
+                "shard {}: writes {} of limit, reads {} of limit{}",
+                s.id,
                 format::percent(s.write),
                 format::percent(s.read),
                 if s.throttled > 0 {

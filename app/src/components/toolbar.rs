@@ -23,10 +23,13 @@ pub fn Toolbar() -> impl IntoView {
                 <span>"Shardplay"</span>
             </div>
             <div class="scenario">
-                <span class="eyebrow">"Scenario"</span>
+                <label class="eyebrow" for="scenario-picker">
+                    "Scenario"
+                </label>
                 <span class="scenario-name" data-testid="scenario-name">
                     {name}
                 </span>
+                <ScenarioPicker />
             </div>
             <div class="transport" role="group" aria-label="Simulation controls">
                 <button
@@ -107,5 +110,49 @@ pub fn Toolbar() -> impl IntoView {
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// Opens one of the scenarios shipped with the app.
+#[component]
+fn ScenarioPicker() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let options = sim_core::BUNDLED_SCENARIOS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, json))| {
+            let valid = sim_core::load_scenario(json).ok()?;
+            let name = valid.scenario().name.clone();
+            Some(view! { <option value=i.to_string()>{name}</option> })
+        })
+        .collect_view();
+    let open = move |value: String| {
+        let Some((_, json)) =
+            value.parse::<usize>().ok().and_then(|i| sim_core::BUNDLED_SCENARIOS.get(i))
+        else {
+            return;
+        };
+        match sim_core::load_scenario(json) {
+            Ok(valid) => ctx.open(valid),
+            Err(issues) => ctx.tell(format!("This scenario failed to load: {}", issues[0]), true),
+        }
+    };
+    view! {
+        <select
+            id="scenario-picker"
+            class="scenario-picker"
+            data-testid="scenario-picker"
+            title="Open a scenario that ships with Shardplay"
+            on:change:target=move |ev| {
+                let value = ev.target().value();
+                ev.target().set_value("");
+                open(value);
+            }
+        >
+            <option value="" selected>
+                "Open another…"
+            </option>
+            {options}
+        </select>
     }
 }

@@ -1,20 +1,59 @@
-//! A shared-throughput polling consumer: one reader per shard that calls
-//! GetRecords, processes the batch, then idles before the next call.
+//! A stream consumer: one reader per shard, either polling with GetRecords
+//! (shared throughput) or receiving pushes over enhanced fan-out. Each
+//! reader reads a batch, processes it, then reads again.
 
+use crate::bucket::TokenBucket;
 use crate::rng::NodeRng;
-use crate::scenario::{ConsumerSpec, StartPosition};
+use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
 use crate::time::SimTime;
 
-/// One shard's reader inside a consumer.
+/// aws-facts 1.5: an enhanced fan-out consumer gets 2 MiB/s per shard.
+pub const EFO_BYTES_PER_S: f64 = 2_097_152.0;
+/// aws-facts 1.5: enhanced fan-out propagation is typically about 70 ms.
+pub const EFO_PROPAGATION_MS: SimTime = 70;
+/// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
+pub const MAX_EFO_CONSUMERS: usize = 20;
+
+/// Where a shard's reader is in its cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReaderState {
+    /// Waiting for the shard's parents to be read to their end (aws-facts
+    /// 1.6: read parents before children).
+    #[default]
+    Waiting,
+    /// An event for this reader is pending (a poll, a push or the end of
+    /// processing).
+    Busy,
+    /// Enhanced fan-out only: caught up, woken by the next write.
+    Idle,
+    /// The shard is closed and everything in it was read.
+    Finished,
+}
+
+/// One shard's reader inside a consumer.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShardReader {
     /// Next position to read; positions before it were read or skipped.
     pub read: u64,
     /// Records read and still being processed.
     pub in_processing: u64,
+    /// Where the reader is in its cycle.
+    pub state: ReaderState,
+    /// Enhanced fan-out's per-consumer, per-shard throughput.
+    pub push_bytes: TokenBucket,
 }
 
 impl ShardReader {
+    /// A reader starting at `read`.
+    pub fn new(read: u64) -> Self {
+        ShardReader {
+            read,
+            in_processing: 0,
+            state: ReaderState::Waiting,
+            push_bytes: TokenBucket::per_second(EFO_BYTES_PER_S),
+        }
+    }
+
     /// Records processed or skipped by expiry: the reader's "done" count.
     pub fn done(&self) -> u64 {
         self.read - self.in_processing
@@ -26,9 +65,9 @@ impl ShardReader {
 pub struct Consumer {
     /// Parameters.
     pub spec: ConsumerSpec,
-    /// Index of the stream node it reads.
+    /// Index of the stream it reads.
     pub source: usize,
-    /// One reader per shard of the source.
+    /// One reader per shard of the source, by shard index.
     pub readers: Vec<ShardReader>,
     /// Records whose processing finished.
     pub processed: u64,
@@ -37,17 +76,19 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    /// A consumer of stream node `source`, whose shards hold `appended`
-    /// records each when it starts.
+    /// A consumer of stream `source`, whose shards hold `appended` records
+    /// each when it starts.
     pub fn new(spec: ConsumerSpec, source: usize, appended: &[u64]) -> Self {
         let readers = appended
             .iter()
-            .map(|&a| ShardReader {
-                read: if spec.start == StartPosition::Latest { a } else { 0 },
-                in_processing: 0,
-            })
+            .map(|&a| ShardReader::new(if spec.start == StartPosition::Latest { a } else { 0 }))
             .collect();
         Consumer { spec, source, readers, processed: 0, missed: 0 }
+    }
+
+    /// Whether records reach this consumer by enhanced fan-out.
+    pub fn is_efo(&self) -> bool {
+        self.spec.read_mode == ReadMode::EnhancedFanOut
     }
 
     /// Time to process a batch of `n` records: overhead plus per-record

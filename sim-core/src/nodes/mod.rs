@@ -3,8 +3,9 @@
 
 pub mod consumer;
 pub mod producer;
+pub mod resharding;
 pub mod stream;
 
-pub use consumer::{Consumer, ShardReader};
+pub use consumer::{Consumer, ReaderState, ShardReader};
 pub use producer::{Producer, RetryBatch};
-pub use stream::{Cohort, PutOutcome, ReadOutcome, Shard, Stream};
+pub use stream::{Cohort, PutOutcome, ReadBatch, ReadOutcome, Shard, Stream};

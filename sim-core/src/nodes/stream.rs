@@ -62,6 +62,10 @@ impl Cohort {
 pub struct Shard {
     /// Hash keys this shard owns.
     pub range: HashRange,
+    /// The shards this one was split or merged from (aws-facts 1.6).
+    pub parents: Vec<usize>,
+    /// When resharding closed it: no more writes, still readable.
+    pub closed_at: Option<SimTime>,
     write_bytes: TokenBucket,
     write_records: TokenBucket,
     read_calls: TokenBucket,
@@ -102,6 +106,21 @@ pub struct PutOutcome {
     pub throttled: u64,
 }
 
+/// Records read from a shard in one call or push.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadBatch {
+    /// Position of the first record read (after any records lost to retention).
+    pub from: u64,
+    /// Records read.
+    pub records: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Arrival time of the last record read.
+    pub last_arrival: Option<SimTime>,
+    /// Arrival time of the first record not yet read, if any.
+    pub next_arrival: Option<SimTime>,
+}
+
 /// What a GetRecords call returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadOutcome {
@@ -121,9 +140,11 @@ pub enum ReadOutcome {
 }
 
 impl Shard {
-    fn new(range: HashRange) -> Self {
+    pub(crate) fn new(range: HashRange, parents: Vec<usize>) -> Self {
         Shard {
             range,
+            parents,
+            closed_at: None,
             write_bytes: TokenBucket::per_second(SHARD_WRITE_BYTES_PER_S),
             write_records: TokenBucket::per_second(SHARD_WRITE_RECORDS_PER_S),
             read_calls: TokenBucket::per_second(SHARD_READ_CALLS_PER_S),
@@ -196,18 +217,35 @@ impl Shard {
             return ReadOutcome::Throttled;
         }
         self.read_calls.take(now, 1.0);
+        let batch = self.read_from(from, max_records, GET_RECORDS_MAX_BYTES);
+        self.read_bytes.take(now, batch.bytes as f64);
+        if batch.bytes >= GET_RECORDS_MAX_BYTES {
+            self.penalty_until = now + GET_RECORDS_PENALTY_MS;
+        }
+        ReadOutcome::Records {
+            records: batch.records,
+            bytes: batch.bytes,
+            last_arrival: batch.last_arrival,
+            next_arrival: batch.next_arrival,
+        }
+    }
+
+    /// Reads up to `max_records` records and `max_bytes` bytes (at least one
+    /// record if any is there) from absolute position `from`, without any
+    /// rate limit: the caller applies the limits of its read path.
+    pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
         let from = from.max(self.trimmed);
         let first = self.log.partition_point(|c| c.end() <= from);
         let (mut records, mut bytes, mut last_arrival) = (0u64, 0u64, None);
         let mut pos = from;
         for cohort in self.log.range(first..) {
             let room = max_records - records;
-            if room == 0 || bytes >= GET_RECORDS_MAX_BYTES {
+            if room == 0 || bytes >= max_bytes {
                 break;
             }
             let per_record = cohort.bytes as f64 / cohort.count as f64;
-            // Never past 10 MiB, but always at least one record per call.
-            let room_by_bytes = ((GET_RECORDS_MAX_BYTES - bytes) as f64 / per_record) as u64;
+            // Never past the byte cap, but always at least one record per call.
+            let room_by_bytes = ((max_bytes - bytes) as f64 / per_record) as u64;
             let room_by_bytes = if records == 0 { room_by_bytes.max(1) } else { room_by_bytes };
             if room_by_bytes == 0 {
                 break;
@@ -226,13 +264,8 @@ impl Shard {
                 break;
             }
         }
-        let next_arrival = self.arrival_at(pos);
-        self.read_bytes.take(now, bytes as f64);
-        if bytes >= GET_RECORDS_MAX_BYTES {
-            self.penalty_until = now + GET_RECORDS_PENALTY_MS;
-        }
         self.second.out_bytes += bytes;
-        ReadOutcome::Records { records, bytes, last_arrival, next_arrival }
+        ReadBatch { from, records, bytes, last_arrival, next_arrival: self.arrival_at(pos) }
     }
 
     /// Arrival time of the record at absolute position `pos`, if retained.
@@ -284,6 +317,17 @@ impl Shard {
         self.log.len()
     }
 
+    /// Whether the shard still takes writes.
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+
+    /// Whether a reader at `read` has consumed everything this closed shard
+    /// will ever hold.
+    pub fn drained_at(&self, read: u64) -> bool {
+        !self.is_open() && read >= self.appended
+    }
+
     /// Write utilisation of the last closed second, 0 to 1+ (the larger of
     /// the bytes and records limits).
     pub fn write_utilisation(&self) -> f64 {
@@ -308,31 +352,46 @@ impl Shard {
 /// A stream's runtime state.
 #[derive(Clone, Debug)]
 pub struct Stream {
-    /// Open shards, sorted by hash range.
+    /// Every shard the stream has had, open or closed, numbered in creation
+    /// order (a shard's index is its id).
     pub shards: Vec<Shard>,
+    /// Indices of the open shards, sorted by hash range; together they cover
+    /// the whole hash-key space exactly once.
+    pub open: Vec<usize>,
     /// Retention period.
     pub retention: SimTime,
-    /// Consumer node indices reading this stream, in node order.
+    /// Consumer slots reading this stream, in node order.
     pub readers: Vec<usize>,
     /// Records that expired before every reader had read them.
     pub expired: u64,
+    /// Times of recent UpdateShardCount calls (rolling 24-hour limit).
+    pub(crate) shard_count_updates: VecDeque<SimTime>,
 }
 
 impl Stream {
     /// A new stream as described by `spec`.
     pub fn new(spec: &StreamSpec) -> Self {
         let Capacity::Provisioned { shards } = spec.capacity;
+        let shards: Vec<Shard> =
+            even_ranges(shards).into_iter().map(|r| Shard::new(r, Vec::new())).collect();
         Stream {
-            shards: even_ranges(shards).into_iter().map(Shard::new).collect(),
+            open: (0..shards.len()).collect(),
+            shards,
             retention: SimTime::from(spec.retention_h) * HOUR,
             readers: Vec::new(),
             expired: 0,
+            shard_count_updates: VecDeque::new(),
         }
     }
 
-    /// The shard hash ranges, in order.
-    pub fn ranges(&self) -> Vec<HashRange> {
-        self.shards.iter().map(|s| s.range).collect()
+    /// The hash ranges of the open shards, in order.
+    pub fn open_ranges(&self) -> Vec<HashRange> {
+        self.open.iter().map(|&i| self.shards[i].range).collect()
+    }
+
+    /// The open shards, in hash order.
+    pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        self.open.iter().map(|&i| &self.shards[i])
     }
 }
 
@@ -342,7 +401,7 @@ mod tests {
     use crate::routing::even_ranges;
 
     fn shard() -> Shard {
-        Shard::new(even_ranges(1)[0])
+        Shard::new(even_ranges(1)[0], Vec::new())
     }
 
     #[test]

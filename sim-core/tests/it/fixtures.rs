@@ -38,6 +38,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         nodes,
         links,
         layout: Default::default(),
+        schedule: Vec::new(),
     }
 }
 

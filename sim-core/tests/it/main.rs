@@ -1,10 +1,13 @@
 //! sim-core's integration tests: one binary, one module per concern.
 
+mod bundled;
 mod conservation;
 mod determinism;
+mod fan_out;
 mod fixtures;
 mod golden;
 mod limits;
+mod resharding;
 mod routing;
 mod tidy;
 mod validation;

@@ -7,18 +7,23 @@
 //! same millisecond and ties are otherwise first scheduled, first run. So an
 //! event at time `t` always counts towards the second `floor(t / 1000)`.
 
+mod operations;
+mod reads;
+
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
+
+pub use operations::{JOURNAL_LEN, JournalEntry};
 
 use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Producer, ReadOutcome, RetryBatch, Shard, Stream};
+use crate::nodes::{Consumer, Producer, RetryBatch, Shard, Stream};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
-use crate::scenario::{NodeKind, NodeSpec, Scenario};
+use crate::scenario::{NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
-use crate::validate::{ValidScenario, format_number, param_range};
+use crate::validate::ValidScenario;
 
 /// A change applied to a running simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +35,13 @@ pub enum Command {
         /// New mean rate in records per second.
         records_per_s: f64,
     },
+    /// Reshards a provisioned stream (aws-facts 1.6).
+    Reshard {
+        /// Node index of the stream.
+        node: usize,
+        /// The operation.
+        op: StreamOp,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +50,9 @@ enum Action {
     ProducerBatch { slot: usize },
     ProducerRetry { slot: usize, batch: RetryBatch },
     Poll { slot: usize, shard: usize },
+    Push { slot: usize, shard: usize },
     Processed { slot: usize, shard: usize },
+    Scheduled { index: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +103,7 @@ pub struct Simulation {
     rngs: Vec<NodeRng>,
     metrics: Vec<NodeMetrics>,
     cost: CostMeter,
+    journal: VecDeque<operations::JournalEntry>,
     scratch: Vec<u64>,
 }
 
@@ -119,7 +134,7 @@ impl Simulation {
             match &node.spec {
                 NodeSpec::Producer(spec) => {
                     let target = stream_slot(valid.wired_stream(i));
-                    let shares = shard_shares(&spec.keys, &streams[target].ranges());
+                    let shares = shard_shares(&spec.keys, &streams[target].open_ranges());
                     producers.push(Producer::new(spec.clone(), target, shares));
                 }
                 NodeSpec::Consumer(spec) => {
@@ -159,6 +174,7 @@ impl Simulation {
             rngs,
             metrics,
             cost: CostMeter::default(),
+            journal: VecDeque::new(),
             scratch: Vec::new(),
         };
         sim.schedule(SECOND, Action::SecondTick);
@@ -168,8 +184,12 @@ impl Simulation {
         }
         for slot in 0..sim.consumers.len() {
             for shard in 0..sim.consumers[slot].readers.len() {
-                sim.schedule(0, Action::Poll { slot, shard });
+                sim.start_reader_if_ready(slot, shard);
             }
+        }
+        for index in 0..sim.scenario.schedule.len() {
+            let at = sim.scenario.schedule[index].at_s * SECOND;
+            sim.schedule(at, Action::Scheduled { index });
         }
         sim
     }
@@ -233,29 +253,6 @@ impl Simulation {
         }
     }
 
-    /// Applies a runtime change. Refused changes leave the run untouched and
-    /// say why.
-    pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        match command {
-            Command::SetProducerRate { node, records_per_s } => {
-                let slot = self.slot_of(node, NodeKind::Producer)?;
-                let range = param_range(NodeKind::Producer, "records_per_s").expect("known param");
-                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s))
-                {
-                    return Err(format!(
-                        "records_per_s {} is out of range; allowed {} to {} {}",
-                        format_number(records_per_s),
-                        format_number(range.min),
-                        format_number(range.max),
-                        range.unit
-                    ));
-                }
-                self.producers[slot].spec.records_per_s = records_per_s;
-                Ok(())
-            }
-        }
-    }
-
     fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
         match self.slots.get(node) {
             Some(s) if s.kind == kind => Ok(s.slot),
@@ -272,7 +269,9 @@ impl Simulation {
             Action::ProducerBatch { slot } => self.producer_batch(slot),
             Action::ProducerRetry { slot, batch } => self.producer_retry(slot, batch),
             Action::Poll { slot, shard } => self.poll(slot, shard),
+            Action::Push { slot, shard } => self.push(slot, shard),
             Action::Processed { slot, shard } => self.processed(slot, shard),
+            Action::Scheduled { index } => self.scheduled(index),
         }
     }
 
@@ -283,8 +282,9 @@ impl Simulation {
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, n as f64);
         let mut counts = std::mem::take(&mut self.scratch);
         self.rngs[node].multinomial(n, &p.shares, &mut counts);
+        let open = &self.streams[p.target].open;
         let per_shard: Vec<(usize, u64)> =
-            counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(s, &c)| (s, c)).collect();
+            counts.iter().zip(open).filter(|&(&c, _)| c > 0).map(|(&c, &s)| (s, c)).collect();
         self.scratch = counts;
         self.send(slot, RetryBatch { attempts: 0, per_shard });
         let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
@@ -298,18 +298,42 @@ impl Simulation {
 
     /// One PutRecords attempt for a batch; throttled records are retried
     /// with backoff or given up after the last attempt.
-    fn send(&mut self, slot: usize, mut batch: RetryBatch) {
+    fn send(&mut self, slot: usize, batch: RetryBatch) {
+        let target = self.producers[slot].target;
+        let mut written = std::mem::take(&mut self.scratch);
+        written.clear();
+        self.put_batch(slot, batch, &mut written);
+        for &shard in &written {
+            self.wake_pushes(target, shard as usize);
+        }
+        self.scratch = written;
+    }
+
+    /// The PutRecords attempt itself; `written` receives the shards that
+    /// accepted records.
+    fn put_batch(&mut self, slot: usize, mut batch: RetryBatch, written: &mut Vec<u64>) {
         let node = self.producer_nodes[slot];
         let p = &mut self.producers[slot];
         let stream_node = self.stream_nodes[p.target];
         let stream = &mut self.streams[p.target];
         let data_bytes = p.spec.record_size.mean_bytes() as u64;
         batch.attempts += 1;
+        // Records meant for a shard that resharding closed go to its children.
+        if batch.per_shard.iter().any(|&(s, _)| !stream.shards[s].is_open()) {
+            let mut routed = Vec::with_capacity(batch.per_shard.len() + 1);
+            for &(s, n) in &batch.per_shard {
+                stream.reroute(s, n, &p.shares, &mut routed);
+            }
+            batch.per_shard = routed;
+        }
         let (mut accepted, mut throttled) = (0, 0);
         batch.per_shard.retain_mut(|(shard, count)| {
             let out = stream.shards[*shard].put(self.now, *count, p.record_bytes, 1);
             accepted += out.accepted;
             throttled += out.throttled;
+            if out.accepted > 0 {
+                written.push(*shard as u64);
+            }
             *count = out.throttled;
             out.throttled > 0
         });
@@ -335,79 +359,12 @@ impl Simulation {
         self.schedule(self.now + delay, Action::ProducerRetry { slot, batch });
     }
 
-    fn poll(&mut self, slot: usize, shard: usize) {
-        let node = self.consumer_nodes[slot];
-        let c = &mut self.consumers[slot];
-        let stream_node = self.stream_nodes[c.source];
-        let s = &mut self.streams[c.source].shards[shard];
-        let reader = &mut c.readers[shard];
-        let out = s.get_records(self.now, reader.read, u64::from(c.spec.max_records_per_call));
-        let sm = &mut self.metrics[stream_node];
-        let next_poll = self.now + c.spec.poll_interval_ms;
-        match out {
-            ReadOutcome::Throttled => {
-                sm.add(metrics::stream::READ_THROTTLED, 1.0);
-                self.schedule(next_poll, Action::Poll { slot, shard });
-            }
-            ReadOutcome::Records { records, bytes, last_arrival, next_arrival } => {
-                sm.add(metrics::stream::GET_RECORDS_RECORDS, records as f64);
-                sm.add(metrics::stream::GET_RECORDS_BYTES, bytes as f64);
-                let age = last_arrival.map_or(0, |t| self.now - t);
-                sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
-                let behind = next_arrival.map_or(0, |t| self.now.saturating_sub(t));
-                self.metrics[node].sample(metrics::consumer::MILLIS_BEHIND_LATEST, behind as f64);
-                reader.read = reader.read.max(s.trimmed) + records;
-                if records == 0 {
-                    self.schedule(next_poll, Action::Poll { slot, shard });
-                } else {
-                    reader.in_processing = records;
-                    let busy = c.processing_time(records, &mut self.rngs[node]);
-                    self.schedule(self.now + busy, Action::Processed { slot, shard });
-                }
-            }
-        }
-    }
-
-    fn processed(&mut self, slot: usize, shard: usize) {
-        let node = self.consumer_nodes[slot];
-        let c = &mut self.consumers[slot];
-        let done = std::mem::take(&mut c.readers[shard].in_processing);
-        c.processed += done;
-        self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
-        let next = self.now + c.spec.poll_interval_ms;
-        self.schedule(next, Action::Poll { slot, shard });
-    }
-
     fn second_tick(&mut self) {
         let closing = self.now - SECOND;
-        for (slot, stream) in self.streams.iter_mut().enumerate() {
-            let node = self.stream_nodes[slot];
-            for (i, shard) in stream.shards.iter_mut().enumerate() {
-                let readers = stream.readers.iter().map(|&c| self.consumers[c].readers[i]);
-                let min_read = readers.map(|r| r.read).min();
-                if let Some((start, end)) = shard.expire(self.now, stream.retention) {
-                    // Records the slowest reader had not reached are lost to it.
-                    let lost = end - min_read.unwrap_or(start).clamp(start, end);
-                    stream.expired += lost;
-                    self.metrics[node].add(metrics::stream::EXPIRED_RECORDS, lost as f64);
-                    for &c in &stream.readers {
-                        let consumer = &mut self.consumers[c];
-                        let r = &mut consumer.readers[i];
-                        if r.read < end {
-                            consumer.missed += end - r.read.max(start);
-                            r.read = end;
-                        }
-                    }
-                }
-                let read_by_all = stream
-                    .readers
-                    .iter()
-                    .map(|&c| self.consumers[c].readers[i].read)
-                    .min()
-                    .unwrap_or(shard.appended);
-                shard.coalesce(self.now, read_by_all);
-                shard.close_second();
-            }
+        self.expire_and_coalesce();
+        for (slot, stream) in self.streams.iter().enumerate() {
+            let m = &mut self.metrics[self.stream_nodes[slot]];
+            m.sample(metrics::stream::OPEN_SHARDS, stream.open.len() as f64);
         }
         for m in &mut self.metrics {
             m.close_second(closing);
@@ -450,10 +407,15 @@ impl Simulation {
         &self.metrics[node]
     }
 
-    /// The shards of a stream node, if `node` is a stream.
-    pub fn shards(&self, node: usize) -> Option<&[Shard]> {
+    /// A stream node's runtime state, if `node` is a stream.
+    pub fn stream(&self, node: usize) -> Option<&Stream> {
         let s = self.slots.get(node)?;
-        (s.kind == NodeKind::KinesisStream).then(|| self.streams[s.slot].shards.as_slice())
+        (s.kind == NodeKind::KinesisStream).then(|| &self.streams[s.slot])
+    }
+
+    /// Every shard a stream node has had, open or closed, by shard index.
+    pub fn shards(&self, node: usize) -> Option<&[Shard]> {
+        self.stream(node).map(|s| s.shards.as_slice())
     }
 
     /// The runtime state of a producer node.

@@ -1,0 +1,144 @@
+//! Changes to a running simulation: runtime commands, operations scheduled
+//! in the scenario, and the journal that records what happened and why.
+
+use crate::nodes::{ReaderState, ShardReader};
+use crate::routing::shard_shares;
+use crate::scenario::{NodeKind, StreamOp};
+use crate::time::SimTime;
+use crate::validate::{format_number, param_range};
+
+use super::{Action, Command, Simulation};
+
+/// Most journal entries kept; older ones are dropped.
+pub const JOURNAL_LEN: usize = 500;
+
+/// Something notable that happened in a run, for people to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// When it happened.
+    pub t: SimTime,
+    /// The node it concerns.
+    pub node: usize,
+    /// What happened, in words.
+    pub text: String,
+    /// Whether AWS (the model) refused it.
+    pub refused: bool,
+}
+
+impl Simulation {
+    /// Applies a runtime change. Refused changes leave the run untouched and
+    /// say why (the reason is also journalled).
+    pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        match command {
+            Command::SetProducerRate { node, records_per_s } => {
+                let slot = self.slot_of(node, NodeKind::Producer)?;
+                let range = param_range(NodeKind::Producer, "records_per_s").expect("known param");
+                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s))
+                {
+                    return Err(format!(
+                        "records_per_s {} is out of range; allowed {} to {} {}",
+                        format_number(records_per_s),
+                        format_number(range.min),
+                        format_number(range.max),
+                        range.unit
+                    ));
+                }
+                self.producers[slot].spec.records_per_s = records_per_s;
+                Ok(())
+            }
+            Command::Reshard { node, op } => self.reshard(node, &op),
+        }
+    }
+
+    /// Runs scheduled operation number `index` of the scenario.
+    pub(super) fn scheduled(&mut self, index: usize) {
+        let Some(op) = self.scenario.schedule.get(index).cloned() else { return };
+        if let Some(node) = self.node_index(&op.node) {
+            // A refusal is journalled by `reshard`; the run goes on.
+            let _ = self.reshard(node, &op.op);
+        }
+    }
+
+    fn reshard(&mut self, node: usize, op: &StreamOp) -> Result<(), String> {
+        let slot = self.slot_of(node, NodeKind::KinesisStream)?;
+        let now = self.now;
+        let stream = &mut self.streams[slot];
+        let before = stream.open.len();
+        let result = match op {
+            StreamOp::SplitShard { shard, new_starting_hash_key } => {
+                let key = match new_starting_hash_key.as_deref().map(str::parse::<u128>) {
+                    None => Ok(None),
+                    Some(Ok(k)) => Ok(Some(k)),
+                    Some(Err(_)) => {
+                        Err("new_starting_hash_key must be a decimal integer below 2^128"
+                            .to_string())
+                    }
+                };
+                key.and_then(|k| stream.split(now, *shard, k)).map(|c| {
+                    format!("SplitShard: shard {shard} closed; shards {} and {} opened", c[0], c[1])
+                })
+            }
+            StreamOp::MergeShards { shard, adjacent_shard } => {
+                stream.merge(now, *shard, *adjacent_shard).map(|c| {
+                    format!(
+                        "MergeShards: shards {shard} and {adjacent_shard} closed; shard {c} opened"
+                    )
+                })
+            }
+            StreamOp::UpdateShardCount { target } => stream
+                .update_shard_count(now, *target)
+                .map(|_| format!("UpdateShardCount: {before} → {target} open shards")),
+        };
+        match result {
+            Ok(text) => {
+                self.journal(node, text, false);
+                self.topology_changed(slot);
+                Ok(())
+            }
+            Err(why) => {
+                self.journal(node, format!("refused: {why}"), true);
+                Err(why)
+            }
+        }
+    }
+
+    /// After resharding: producers re-spread their keys over the open
+    /// shards, every consumer gets a reader for each new shard (started once
+    /// its parents are read to the end), and idle pushes to closed shards
+    /// wake up to notice they are finished.
+    fn topology_changed(&mut self, stream: usize) {
+        let ranges = self.streams[stream].open_ranges();
+        for p in self.producers.iter_mut().filter(|p| p.target == stream) {
+            p.shares = shard_shares(&p.spec.keys, &ranges);
+        }
+        let shard_count = self.streams[stream].shards.len();
+        for i in 0..self.streams[stream].readers.len() {
+            let slot = self.streams[stream].readers[i];
+            let have = self.consumers[slot].readers.len();
+            self.consumers[slot].readers.extend((have..shard_count).map(|_| ShardReader::new(0)));
+            for shard in 0..shard_count {
+                let closed = !self.streams[stream].shards[shard].is_open();
+                let reader = &mut self.consumers[slot].readers[shard];
+                if closed && reader.state == ReaderState::Idle {
+                    reader.state = ReaderState::Busy;
+                    self.schedule(self.now, Action::Push { slot, shard });
+                }
+            }
+            for shard in have..shard_count {
+                self.start_reader_if_ready(slot, shard);
+            }
+        }
+    }
+
+    fn journal(&mut self, node: usize, text: String, refused: bool) {
+        if self.journal.len() == JOURNAL_LEN {
+            self.journal.pop_front();
+        }
+        self.journal.push_back(JournalEntry { t: self.now, node, text, refused });
+    }
+
+    /// What happened so far (resharding and refusals), oldest first.
+    pub fn journal_entries(&self) -> impl DoubleEndedIterator<Item = &JournalEntry> {
+        self.journal.iter()
+    }
+}

@@ -1,0 +1,182 @@
+//! The read side: shared-throughput polling, enhanced fan-out pushes,
+//! processing, the order of reading across resharding, and retention.
+
+use crate::metrics;
+use crate::nodes::consumer::EFO_PROPAGATION_MS;
+use crate::nodes::{ReadBatch, ReadOutcome, ReaderState};
+
+use super::{Action, Simulation};
+
+impl Simulation {
+    /// A shared-throughput GetRecords call by consumer `slot` on `shard`.
+    pub(super) fn poll(&mut self, slot: usize, shard: usize) {
+        let c = &mut self.consumers[slot];
+        let stream_node = self.stream_nodes[c.source];
+        let s = &mut self.streams[c.source].shards[shard];
+        let from = c.readers[shard].read;
+        let next_poll = self.now + c.spec.poll_interval_ms;
+        match s.get_records(self.now, from, u64::from(c.spec.max_records_per_call)) {
+            ReadOutcome::Throttled => {
+                self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);
+                self.schedule(next_poll, Action::Poll { slot, shard });
+            }
+            ReadOutcome::Records { records, bytes, last_arrival, next_arrival } => {
+                let sm = &mut self.metrics[stream_node];
+                sm.add(metrics::stream::GET_RECORDS_RECORDS, records as f64);
+                sm.add(metrics::stream::GET_RECORDS_BYTES, bytes as f64);
+                let age = last_arrival.map_or(0, |t| self.now - t);
+                sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
+                let batch = ReadBatch { from, records, bytes, last_arrival, next_arrival };
+                if !self.take_batch(slot, shard, batch) {
+                    self.schedule(next_poll, Action::Poll { slot, shard });
+                }
+            }
+        }
+    }
+
+    /// An enhanced fan-out push to consumer `slot` from `shard`: whatever
+    /// arrived, up to the consumer's own 2 MiB/s for the shard.
+    pub(super) fn push(&mut self, slot: usize, shard: usize) {
+        let c = &mut self.consumers[slot];
+        let stream_node = self.stream_nodes[c.source];
+        let s = &mut self.streams[c.source].shards[shard];
+        let reader = &mut c.readers[shard];
+        let allowance = reader.push_bytes.available(self.now);
+        if allowance <= 0.0 {
+            // Out of throughput: resume when a tenth of a second's worth refilled.
+            let wait = ((-allowance + reader.push_bytes.capacity() / 10.0)
+                / reader.push_bytes.capacity()
+                * 1_000.0)
+                .ceil() as u64;
+            self.schedule(self.now + wait.max(1), Action::Push { slot, shard });
+            return;
+        }
+        let batch = s.read_from(reader.read, u64::MAX, allowance as u64);
+        reader.push_bytes.take(self.now, batch.bytes as f64);
+        let sm = &mut self.metrics[stream_node];
+        sm.add(metrics::stream::EFO_RECORDS, batch.records as f64);
+        sm.add(metrics::stream::EFO_BYTES, batch.bytes as f64);
+        if !self.take_batch(slot, shard, batch) {
+            self.consumers[slot].readers[shard].state = ReaderState::Idle;
+        }
+    }
+
+    /// Starts processing a batch a reader just received. Returns false when
+    /// the batch was empty (and the reader has nothing to do); a closed,
+    /// drained shard then finishes and its children start.
+    fn take_batch(&mut self, slot: usize, shard: usize, batch: ReadBatch) -> bool {
+        let node = self.consumer_nodes[slot];
+        let c = &mut self.consumers[slot];
+        let s = &self.streams[c.source].shards[shard];
+        let reader = &mut c.readers[shard];
+        // Records before `from` were trimmed by retention, which counted them.
+        reader.read = batch.from + batch.records;
+        let behind = batch.next_arrival.map_or(0, |t| self.now.saturating_sub(t));
+        self.metrics[node].sample(metrics::consumer::MILLIS_BEHIND_LATEST, behind as f64);
+        if batch.records > 0 {
+            reader.in_processing = batch.records;
+            reader.state = ReaderState::Busy;
+            let busy = c.processing_time(batch.records, &mut self.rngs[node]);
+            self.schedule(self.now + busy, Action::Processed { slot, shard });
+            return true;
+        }
+        if s.drained_at(reader.read) {
+            reader.state = ReaderState::Finished;
+            self.start_children(slot, shard);
+            return true;
+        }
+        false
+    }
+
+    /// The end of processing a batch: records delivered, then read again.
+    pub(super) fn processed(&mut self, slot: usize, shard: usize) {
+        let node = self.consumer_nodes[slot];
+        let c = &mut self.consumers[slot];
+        let done = std::mem::take(&mut c.readers[shard].in_processing);
+        c.processed += done;
+        self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
+        if c.is_efo() {
+            self.schedule(self.now, Action::Push { slot, shard });
+        } else {
+            let next = self.now + c.spec.poll_interval_ms;
+            self.schedule(next, Action::Poll { slot, shard });
+        }
+    }
+
+    /// Starts reader `shard` of consumer `slot` if every parent is finished.
+    pub(super) fn start_reader_if_ready(&mut self, slot: usize, shard: usize) {
+        let c = &self.consumers[slot];
+        let stream = &self.streams[c.source];
+        let ready = c.readers[shard].state == ReaderState::Waiting
+            && stream.shards[shard]
+                .parents
+                .iter()
+                .all(|&p| c.readers[p].state == ReaderState::Finished);
+        if !ready {
+            return;
+        }
+        let action =
+            if c.is_efo() { Action::Push { slot, shard } } else { Action::Poll { slot, shard } };
+        self.consumers[slot].readers[shard].state = ReaderState::Busy;
+        self.schedule(self.now, action);
+    }
+
+    fn start_children(&mut self, slot: usize, shard: usize) {
+        let source = self.consumers[slot].source;
+        let children: Vec<usize> = (0..self.streams[source].shards.len())
+            .filter(|&i| self.streams[source].shards[i].parents.contains(&shard))
+            .collect();
+        for child in children {
+            self.start_reader_if_ready(slot, child);
+        }
+    }
+
+    /// Wakes the idle enhanced fan-out readers of a shard that just received
+    /// records; the push arrives after the propagation delay.
+    pub(super) fn wake_pushes(&mut self, stream: usize, shard: usize) {
+        for i in 0..self.streams[stream].readers.len() {
+            let slot = self.streams[stream].readers[i];
+            let consumer = &mut self.consumers[slot];
+            let efo = consumer.is_efo();
+            let reader = &mut consumer.readers[shard];
+            if efo && reader.state == ReaderState::Idle {
+                reader.state = ReaderState::Busy;
+                self.schedule(self.now + EFO_PROPAGATION_MS, Action::Push { slot, shard });
+            }
+        }
+    }
+
+    /// Retention: drops cohorts older than the retention period; records the
+    /// slowest reader had not reached are lost (aws-facts 1.3). Then merges
+    /// old cohorts so memory follows minutes of retention.
+    pub(super) fn expire_and_coalesce(&mut self) {
+        for (slot, stream) in self.streams.iter_mut().enumerate() {
+            let node = self.stream_nodes[slot];
+            for (i, shard) in stream.shards.iter_mut().enumerate() {
+                let min_read =
+                    stream.readers.iter().map(|&c| self.consumers[c].readers[i].read).min();
+                if let Some((start, end)) = shard.expire(self.now, stream.retention) {
+                    let lost = end - min_read.unwrap_or(start).clamp(start, end);
+                    stream.expired += lost;
+                    self.metrics[node].add(metrics::stream::EXPIRED_RECORDS, lost as f64);
+                    for &c in &stream.readers {
+                        let consumer = &mut self.consumers[c];
+                        let r = &mut consumer.readers[i];
+                        if r.read < end {
+                            consumer.missed += end - r.read.max(start);
+                            r.read = end;
+                        }
+                    }
+                }
+                let read_by_all = stream
+                    .readers
+                    .iter()
+                    .map(|&c| self.consumers[c].readers[i].read)
+                    .min()
+                    .unwrap_or(shard.appended);
+                shard.coalesce(self.now, read_by_all);
+                shard.close_second();
+            }
+        }
+    }
+}

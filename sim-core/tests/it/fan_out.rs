@@ -1,0 +1,72 @@
+//! Shared-throughput reads vs enhanced fan-out (aws-facts 1.1, 1.5).
+
+use sim_core::metrics::{consumer, stream};
+use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, ReadMode};
+use sim_core::{Simulation, validate};
+
+use crate::fixtures::{pipeline, producer};
+
+/// A 1-shard stream at 900 records/s of 1 KiB read by `n` consumers.
+fn fan_out(n: usize, mode: ReadMode) -> Simulation {
+    let mut scenario = pipeline(producer(900.0), 1, None);
+    for i in 0..n {
+        let id = format!("c{i}");
+        let spec = ConsumerSpec { read_mode: mode, poll_interval_ms: 200, ..Default::default() };
+        scenario.nodes.push(Node {
+            id: id.clone(),
+            name: String::new(),
+            spec: NodeSpec::Consumer(spec),
+        });
+        scenario.links.push(Link { from: "s".into(), to: id });
+    }
+    let valid = validate(&scenario).unwrap();
+    let mut sim = Simulation::new(&valid, 5);
+    sim.run_until(300_000);
+    sim
+}
+
+#[test]
+fn five_polling_consumers_share_five_calls_per_second() {
+    // aws-facts 1.1: 5 GetRecords calls/s per shard, shared by all polling
+    // consumers; polling every 200 ms each, five consumers ask for 25/s.
+    let sim = fan_out(5, ReadMode::Shared);
+    assert!(sim.metrics(1).stats(stream::READ_THROTTLED).sum > 1_000.0);
+    assert_eq!(sim.metrics(1).stats(stream::EFO_RECORDS).sum, 0.0);
+    assert!(sim.ledger().balances());
+}
+
+#[test]
+fn five_enhanced_fan_out_consumers_each_get_their_own_pipe() {
+    // aws-facts 1.5: 2 MiB/s per shard per consumer, ~70 ms propagation.
+    let sim = fan_out(5, ReadMode::EnhancedFanOut);
+    assert_eq!(sim.metrics(1).stats(stream::READ_THROTTLED).sum, 0.0);
+    let produced = sim.ledger().produced as f64;
+    let pushed =
+        sim.metrics(1).stats(stream::EFO_RECORDS).sum + sim.metrics(1).current(stream::EFO_RECORDS);
+    assert!(
+        pushed > 4.9 * produced,
+        "every consumer receives every record: {pushed} vs {produced}"
+    );
+    for node in 2..7 {
+        let behind = sim.metrics(node).stats(consumer::MILLIS_BEHIND_LATEST);
+        assert!(behind.max < 1_000.0, "consumer {node} stays near the tip: {}", behind.max);
+    }
+    assert!(sim.ledger().balances());
+}
+
+#[test]
+fn more_than_twenty_enhanced_fan_out_consumers_are_refused() {
+    let mut scenario = pipeline(producer(10.0), 1, None);
+    for i in 0..21 {
+        let id = format!("c{i}");
+        let spec = ConsumerSpec { read_mode: ReadMode::EnhancedFanOut, ..Default::default() };
+        scenario.nodes.push(Node {
+            id: id.clone(),
+            name: String::new(),
+            spec: NodeSpec::Consumer(spec),
+        });
+        scenario.links.push(Link { from: "s".into(), to: id });
+    }
+    let issues = validate(&scenario).unwrap_err();
+    assert!(issues[0].message.contains("at most 20"), "{issues:?}");
+}
