@@ -1,0 +1,58 @@
+//! `cargo bench -p sim-core --bench scenarios`: wall time and peak memory of
+//! whole runs, one line per scenario. Not a statistics harness: each run is
+//! long enough (seconds) that one measurement is telling, and the figures go
+//! to the README's performance section.
+//!
+//! `BENCH_LARGE_S` sets how many simulated seconds of the `large` scenario
+//! (DESIGN.md section 6) to run; the default is 60, the design target is 3600.
+
+use std::time::Instant;
+
+use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
+
+const LARGE: &str = include_str!("large.json");
+
+/// Peak resident memory of this process so far (Linux), in MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn bench(name: &str, json: &str, seconds: u64) {
+    let valid = load_scenario(json).expect("bench scenario is valid");
+    let start = Instant::now();
+    let mut sim = Simulation::new(&valid, 1);
+    sim.run_until(seconds * 1_000);
+    let wall = start.elapsed().as_secs_f64();
+    let l = sim.ledger();
+    assert!(l.balances());
+    println!(
+        "{name:<28} {:>9} simulated s {wall:>8.3} s wall {:>10.0}x real time  peak {:>6.1} MB  {} records",
+        seconds,
+        seconds as f64 / wall,
+        peak_mb(),
+        l.produced
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument selects scenarios by name.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    for (file, json) in BUNDLED_SCENARIOS {
+        let name = file.trim_end_matches(".json");
+        if wanted(name) {
+            let seconds = load_scenario(json).map(|v| v.scenario().duration_s).unwrap_or(600);
+            bench(name, json, seconds);
+        }
+    }
+    if wanted("large") {
+        let seconds = std::env::var("BENCH_LARGE_S").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+        bench("large", LARGE, seconds);
+    }
+}
