@@ -52,7 +52,8 @@ fn main() {
         }
     }
     if wanted("large") {
-        let seconds = std::env::var("BENCH_LARGE_S").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+        let seconds =
+            std::env::var("BENCH_LARGE_S").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
         bench("large", LARGE, seconds);
     }
 }

@@ -311,6 +311,17 @@ pub enum Capacity {
         /// Number of open shards at the start.
         shards: u32,
     },
+    /// AWS adds shards as traffic grows; billed per stream-hour and per GB.
+    OnDemand {
+        /// How long a shard must take more than 500 KB/s before AWS splits
+        /// it ("within 15 minutes", aws-facts 1.4).
+        #[serde(default = "default_scale_up_delay_s")]
+        scale_up_delay_s: u64,
+    },
+}
+
+fn default_scale_up_delay_s() -> u64 {
+    900
 }
 
 /// A shared-throughput polling consumer (GetRecords), one reader per shard.

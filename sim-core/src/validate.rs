@@ -401,6 +401,9 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         NodeSpec::KinesisStream(s) => {
             match s.capacity {
                 Capacity::Provisioned { shards } => param("capacity.shards", f64::from(shards)),
+                Capacity::OnDemand { scale_up_delay_s } => {
+                    param("capacity.scale_up_delay_s", scale_up_delay_s as f64)
+                }
             }
             param("retention_h", f64::from(s.retention_h));
         }
@@ -487,6 +490,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Producer, "retry.max_backoff_ms") => (1.0, 600_000.0, "ms"),
         // aws-facts 1.6: UpdateShardCount caps a stream at 10,000 shards by default.
         (KinesisStream, "capacity.shards") => (1.0, 10_000.0, "shards"),
+        // aws-facts 1.4: on-demand splits a hot shard "within 15 minutes".
+        (KinesisStream, "capacity.scale_up_delay_s") => (60.0, 900.0, "s"),
         // aws-facts 1.3: retention is 24 to 8,760 hours.
         (KinesisStream, "retention_h") => (24.0, 8_760.0, "h"),
         // aws-facts 1.6: UpdateShardCount targets at most 10,000 shards.

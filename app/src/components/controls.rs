@@ -30,15 +30,27 @@ pub fn Controls() -> impl IntoView {
                 }
                 .into_any(),
             ),
-            NodeSpec::KinesisStream(_) => Some(
-                view! {
-                    <fieldset class="group">
-                        <legend>{format!("Stream · {}", node.label())}</legend>
-                        <ShardControl node=i />
-                    </fieldset>
-                }
-                .into_any(),
-            ),
+            NodeSpec::KinesisStream(spec) => {
+                let on_demand = matches!(spec.capacity, sim_core::scenario::Capacity::OnDemand { .. });
+                Some(
+                    view! {
+                        <fieldset class="group">
+                            <legend>{format!("Stream · {}", node.label())}</legend>
+                            {if on_demand {
+                                view! {
+                                    <p class="field-note">
+                                        "On-demand: AWS splits any shard that takes more than 500 KB/s for about 15 minutes. Billed per stream-hour and per GB."
+                                    </p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <ShardControl node=i /> }.into_any()
+                            }}
+                        </fieldset>
+                    }
+                    .into_any(),
+                )
+            }
             NodeSpec::Consumer(_) => None,
         })
         .collect_view();

@@ -142,6 +142,9 @@ impl Simulation {
                     let appended: Vec<u64> =
                         streams[source].shards.iter().map(|s| s.appended).collect();
                     streams[source].readers.push(consumers.len());
+                    if spec.read_mode == crate::scenario::ReadMode::EnhancedFanOut {
+                        streams[source].efo_readers += 1;
+                    }
                     consumers.push(Consumer::new(spec.clone(), source, &appended));
                 }
                 NodeSpec::KinesisStream(_) => {}
@@ -337,7 +340,7 @@ impl Simulation {
             *count = out.throttled;
             out.throttled > 0
         });
-        self.cost.put_records(accepted, data_bytes);
+        self.cost.put_records(stream.is_on_demand(), accepted, data_bytes);
         let m = &mut self.metrics[stream_node];
         m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
         m.add(metrics::stream::INCOMING_BYTES, (accepted * p.record_bytes) as f64);
@@ -362,6 +365,12 @@ impl Simulation {
     fn second_tick(&mut self) {
         let closing = self.now - SECOND;
         self.expire_and_coalesce();
+        for slot in 0..self.streams.len() {
+            for shard in self.streams[slot].on_demand_splits(self.now) {
+                let op = StreamOp::SplitShard { shard, new_starting_hash_key: None };
+                let _ = self.reshard(self.stream_nodes[slot], &op, true);
+            }
+        }
         for (slot, stream) in self.streams.iter().enumerate() {
             let m = &mut self.metrics[self.stream_nodes[slot]];
             m.sample(metrics::stream::OPEN_SHARDS, stream.open.len() as f64);

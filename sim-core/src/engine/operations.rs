@@ -46,7 +46,7 @@ impl Simulation {
                 self.producers[slot].spec.records_per_s = records_per_s;
                 Ok(())
             }
-            Command::Reshard { node, op } => self.reshard(node, &op),
+            Command::Reshard { node, op } => self.reshard(node, &op, false),
         }
     }
 
@@ -55,14 +55,26 @@ impl Simulation {
         let Some(op) = self.scenario.schedule.get(index).cloned() else { return };
         if let Some(node) = self.node_index(&op.node) {
             // A refusal is journalled by `reshard`; the run goes on.
-            let _ = self.reshard(node, &op.op);
+            let _ = self.reshard(node, &op.op, false);
         }
     }
 
-    fn reshard(&mut self, node: usize, op: &StreamOp) -> Result<(), String> {
+    /// Reshards a stream; `automatic` marks on-demand scaling, the only
+    /// way an on-demand stream's shards change.
+    pub(super) fn reshard(
+        &mut self,
+        node: usize,
+        op: &StreamOp,
+        automatic: bool,
+    ) -> Result<(), String> {
         let slot = self.slot_of(node, NodeKind::KinesisStream)?;
         let now = self.now;
         let stream = &mut self.streams[slot];
+        if stream.is_on_demand() && !automatic {
+            let why = "an on-demand stream manages its own shards; resharding applies to provisioned streams".to_string();
+            self.journal(node, format!("refused: {why}"), true);
+            return Err(why);
+        }
         let before = stream.open.len();
         let result = match op {
             StreamOp::SplitShard { shard, new_starting_hash_key } => {
@@ -91,6 +103,7 @@ impl Simulation {
         };
         match result {
             Ok(text) => {
+                let text = if automatic { format!("on-demand scaling: {text}") } else { text };
                 self.journal(node, text, false);
                 self.topology_changed(slot);
                 Ok(())

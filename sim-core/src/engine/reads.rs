@@ -24,6 +24,7 @@ impl Simulation {
                 let sm = &mut self.metrics[stream_node];
                 sm.add(metrics::stream::GET_RECORDS_RECORDS, records as f64);
                 sm.add(metrics::stream::GET_RECORDS_BYTES, bytes as f64);
+                self.cost.read(self.streams[c.source].is_on_demand(), false, bytes);
                 let age = last_arrival.map_or(0, |t| self.now - t);
                 sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
                 let batch = ReadBatch { from, records, bytes, last_arrival, next_arrival };
@@ -56,6 +57,7 @@ impl Simulation {
         let sm = &mut self.metrics[stream_node];
         sm.add(metrics::stream::EFO_RECORDS, batch.records as f64);
         sm.add(metrics::stream::EFO_BYTES, batch.bytes as f64);
+        self.cost.read(self.streams[c.source].is_on_demand(), true, batch.bytes);
         if !self.take_batch(slot, shard, batch) {
             self.consumers[slot].readers[shard].state = ReaderState::Idle;
         }

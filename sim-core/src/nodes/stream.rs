@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use crate::bucket::TokenBucket;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
-use crate::time::{HOUR, MINUTE, SimTime};
+use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 /// aws-facts 1.1: a shard accepts 1 MiB/s of writes, partition keys included.
 pub const SHARD_WRITE_BYTES_PER_S: f64 = 1_048_576.0;
@@ -93,6 +93,8 @@ pub struct ShardSecond {
     pub in_bytes: u64,
     /// Records rejected by the write limits.
     pub throttled: u64,
+    /// Bytes of the rejected records.
+    pub throttled_bytes: u64,
     /// Bytes returned by GetRecords.
     pub out_bytes: u64,
 }
@@ -186,6 +188,7 @@ impl Shard {
         self.second.in_records += accepted;
         self.second.in_bytes += bytes;
         self.second.throttled += throttled;
+        self.second.throttled_bytes += throttled * record_bytes;
         PutOutcome { accepted, throttled }
     }
 
@@ -362,16 +365,52 @@ pub struct Stream {
     pub retention: SimTime,
     /// Consumer slots reading this stream, in node order.
     pub readers: Vec<usize>,
+    /// How many of them read by enhanced fan-out (billed per shard-hour).
+    pub efo_readers: usize,
     /// Records that expired before every reader had read them.
     pub expired: u64,
     /// Times of recent UpdateShardCount calls (rolling 24-hour limit).
     pub(crate) shard_count_updates: VecDeque<SimTime>,
+    /// Automatic scaling, for a stream in on-demand mode.
+    pub on_demand: Option<OnDemand>,
+}
+
+/// aws-facts 1.4: a new on-demand stream can write 4 MiB/s (4 shards).
+pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
+/// aws-facts 1.4: on-demand splits a shard whose traffic exceeds 500 KB/s.
+pub const ON_DEMAND_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
+
+/// On-demand scaling state: which shards have run hot, and since when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnDemand {
+    /// How long a shard must run hot before it is split.
+    pub scale_up_delay: SimTime,
+    /// Per shard index: attempted write bytes in the current minute.
+    minute_bytes: Vec<u64>,
+    /// Per shard index: since when the shard's minute average exceeded
+    /// 500 KB/s without a break.
+    hot_since: Vec<Option<SimTime>>,
+}
+
+impl OnDemand {
+    fn new(scale_up_delay_s: u64) -> Self {
+        OnDemand {
+            scale_up_delay: scale_up_delay_s * SECOND,
+            minute_bytes: Vec::new(),
+            hot_since: Vec::new(),
+        }
+    }
 }
 
 impl Stream {
     /// A new stream as described by `spec`.
     pub fn new(spec: &StreamSpec) -> Self {
-        let Capacity::Provisioned { shards } = spec.capacity;
+        let (shards, on_demand) = match spec.capacity {
+            Capacity::Provisioned { shards } => (shards, None),
+            Capacity::OnDemand { scale_up_delay_s } => {
+                (ON_DEMAND_INITIAL_SHARDS, Some(OnDemand::new(scale_up_delay_s)))
+            }
+        };
         let shards: Vec<Shard> =
             even_ranges(shards).into_iter().map(|r| Shard::new(r, Vec::new())).collect();
         Stream {
@@ -379,9 +418,46 @@ impl Stream {
             shards,
             retention: SimTime::from(spec.retention_h) * HOUR,
             readers: Vec::new(),
+            efo_readers: 0,
             expired: 0,
             shard_count_updates: VecDeque::new(),
+            on_demand,
         }
+    }
+
+    /// On-demand scaling, once a simulated second after the second's
+    /// counters closed: a shard whose attempted writes averaged more than
+    /// 500 KB/s over whole minutes for `scale_up_delay` is split in the
+    /// middle (aws-facts 1.4). Returns the shards to split.
+    pub fn on_demand_splits(&mut self, now: SimTime) -> Vec<usize> {
+        let Some(od) = self.on_demand.as_mut() else { return Vec::new() };
+        od.minute_bytes.resize(self.shards.len(), 0);
+        od.hot_since.resize(self.shards.len(), None);
+        for &i in &self.open {
+            let s = &self.shards[i].last_second;
+            od.minute_bytes[i] += s.in_bytes + s.throttled_bytes;
+        }
+        if !now.is_multiple_of(MINUTE) {
+            return Vec::new();
+        }
+        let mut due = Vec::new();
+        for &i in &self.open {
+            let per_s = std::mem::take(&mut od.minute_bytes[i]) / (MINUTE / SECOND);
+            if per_s > ON_DEMAND_SPLIT_BYTES_PER_S {
+                let since = *od.hot_since[i].get_or_insert(now - MINUTE);
+                if now - since >= od.scale_up_delay {
+                    due.push(i);
+                }
+            } else {
+                od.hot_since[i] = None;
+            }
+        }
+        due
+    }
+
+    /// Whether AWS manages this stream's shards (on-demand mode).
+    pub fn is_on_demand(&self) -> bool {
+        self.on_demand.is_some()
     }
 
     /// The hash ranges of the open shards, in order.

@@ -7,6 +7,7 @@ mod fan_out;
 mod fixtures;
 mod golden;
 mod limits;
+mod on_demand;
 mod resharding;
 mod routing;
 mod tidy;
