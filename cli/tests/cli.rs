@@ -26,6 +26,21 @@ fn run_prints_the_same_summary_for_the_same_seed() {
     let sum: u64 = parts.iter().map(|k| ledger[k].as_u64().unwrap()).sum();
     assert_eq!(ledger["produced"].as_u64().unwrap(), sum);
     assert!(summary["cost"]["total_usd"].as_f64().unwrap() > 0.0);
+    // Per-shard figures add up to the stream's, and name the hot shard.
+    let shards = stream["shards"].as_array().unwrap();
+    assert_eq!(shards.len(), 2);
+    let per_shard: u64 =
+        shards.iter().map(|s| s["metrics"]["IncomingRecords"]["sum"].as_u64().unwrap()).sum();
+    assert_eq!(per_shard as f64, stream["metrics"]["IncomingRecords"]["sum"].as_f64().unwrap());
+    let throttling: Vec<bool> = shards
+        .iter()
+        .map(|s| s["metrics"]["WriteProvisionedThroughputExceeded"]["sum"].as_u64().unwrap() > 0)
+        .collect();
+    assert_eq!(
+        throttling.iter().filter(|&&t| t).count(),
+        1,
+        "exactly the hot key's shard throttles"
+    );
 }
 
 #[test]

@@ -40,6 +40,71 @@ pub struct NodeSummary {
     pub kind: &'static str,
     /// Statistics per CloudWatch metric name.
     pub metrics: BTreeMap<&'static str, MetricSummary>,
+    /// For streams: every shard the stream had, by shard index.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<ShardSummary>,
+}
+
+/// One shard's whole-run figures (enhanced shard-level metric names).
+#[derive(Clone, Debug, Serialize)]
+pub struct ShardSummary {
+    /// Shard index (its id within the stream).
+    pub shard: usize,
+    /// First hash key of its range, as a decimal string.
+    pub starting_hash_key: String,
+    /// Last hash key of its range, as a decimal string.
+    pub ending_hash_key: String,
+    /// Whether it still takes writes at the end of the run.
+    pub open: bool,
+    /// Parents it was split or merged from.
+    pub parents: Vec<usize>,
+    /// Sum, per-second average and busiest second of each counter.
+    pub metrics: BTreeMap<&'static str, ShardMetric>,
+}
+
+/// Whole-run statistics of a per-shard counter.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShardMetric {
+    /// Total over the run.
+    pub sum: u64,
+    /// Mean per second.
+    pub avg: f64,
+    /// The busiest second.
+    pub max: u64,
+    /// CloudWatch unit.
+    pub unit: &'static str,
+}
+
+fn shard_summaries(sim: &Simulation, node: usize) -> Vec<ShardSummary> {
+    let Some(stream) = sim.stream(node) else { return Vec::new() };
+    stream
+        .shards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let t = &s.totals;
+            let secs = t.seconds.max(1) as f64;
+            let metric =
+                |sum: u64, max: u64, unit| ShardMetric { sum, avg: sum as f64 / secs, max, unit };
+            let metrics = BTreeMap::from([
+                ("IncomingRecords", metric(t.sum.in_records, t.max.in_records, "Count")),
+                ("IncomingBytes", metric(t.sum.in_bytes, t.max.in_bytes, "Bytes")),
+                (
+                    "WriteProvisionedThroughputExceeded",
+                    metric(t.sum.throttled, t.max.throttled, "Count"),
+                ),
+                ("OutgoingBytes", metric(t.sum.out_bytes, t.max.out_bytes, "Bytes")),
+            ]);
+            ShardSummary {
+                shard: i,
+                starting_hash_key: s.range.start.to_string(),
+                ending_hash_key: s.range.end.to_string(),
+                open: s.is_open(),
+                parents: s.parents.clone(),
+                metrics,
+            }
+        })
+        .collect()
 }
 
 /// Whole-run statistics of a metric over its one-second values.
@@ -100,7 +165,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
                     (def.name, summary)
                 })
                 .collect();
-            (node.id.clone(), NodeSummary { kind: node.spec.kind().as_str(), metrics })
+            let shards = shard_summaries(sim, i);
+            (node.id.clone(), NodeSummary { kind: node.spec.kind().as_str(), metrics, shards })
         })
         .collect();
     let cost = sim.cost();

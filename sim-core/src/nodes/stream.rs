@@ -82,6 +82,8 @@ pub struct Shard {
     pub second: ShardSecond,
     /// The last closed second's counters.
     pub last_second: ShardSecond,
+    /// Whole-run totals of the per-second counters.
+    pub totals: ShardTotals,
 }
 
 /// Per-shard traffic within one second, for the heat strip.
@@ -158,6 +160,7 @@ impl Shard {
             coalesced: 0,
             second: ShardSecond::default(),
             last_second: ShardSecond::default(),
+            totals: ShardTotals::default(),
         }
     }
 
@@ -349,6 +352,36 @@ impl Shard {
 
     pub(crate) fn close_second(&mut self) {
         self.last_second = std::mem::take(&mut self.second);
+        self.totals.absorb(&self.last_second);
+    }
+}
+
+/// Whole-run per-shard figures: totals and the busiest second (the
+/// enhanced shard-level metrics of aws-facts 1.8, summarised).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ShardTotals {
+    /// Sums over the run.
+    pub sum: ShardSecond,
+    /// The largest value of each counter in any one second.
+    pub max: ShardSecond,
+    /// Seconds recorded.
+    pub seconds: u64,
+}
+
+impl ShardTotals {
+    fn absorb(&mut self, s: &ShardSecond) {
+        let (sum, max) = (&mut self.sum, &mut self.max);
+        sum.in_records += s.in_records;
+        sum.in_bytes += s.in_bytes;
+        sum.throttled += s.throttled;
+        sum.throttled_bytes += s.throttled_bytes;
+        sum.out_bytes += s.out_bytes;
+        max.in_records = max.in_records.max(s.in_records);
+        max.in_bytes = max.in_bytes.max(s.in_bytes);
+        max.throttled = max.throttled.max(s.throttled);
+        max.throttled_bytes = max.throttled_bytes.max(s.throttled_bytes);
+        max.out_bytes = max.out_bytes.max(s.out_bytes);
+        self.seconds += 1;
     }
 }
 
