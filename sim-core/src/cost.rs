@@ -50,8 +50,10 @@ impl CostMeter {
         self.shard_ms += shards as u64 * dt;
     }
 
-    pub(crate) fn put_records(&mut self, records: u64, data_bytes: u64) {
-        self.put_payload_units += records * put_payload_units(data_bytes);
+    /// Adds PUT payload units the producer computed for accepted records
+    /// (per record, or per aggregated record when the producer aggregates).
+    pub(crate) fn put_units(&mut self, units: u64) {
+        self.put_payload_units += units;
     }
 
     /// The bill so far, by line item.

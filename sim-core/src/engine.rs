@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Producer, ReadOutcome, RetryBatch, Shard, Stream};
+use crate::nodes::{Consumer, Producer, ReadOutcome, RetryBatch, Shard, ShardRecords, Stream};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
 use crate::scenario::{NodeKind, NodeSpec, Scenario};
@@ -279,12 +279,21 @@ impl Simulation {
     fn producer_batch(&mut self, slot: usize) {
         let node = self.producer_nodes[slot];
         let p = &mut self.producers[slot];
-        let n = p.generate(self.now, &mut self.rngs[node]);
+        let rng = &mut self.rngs[node];
+        let n = p.generate(self.now, rng);
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, n as f64);
         let mut counts = std::mem::take(&mut self.scratch);
-        self.rngs[node].multinomial(n, &p.shares, &mut counts);
-        let per_shard: Vec<(usize, u64)> =
-            counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(s, &c)| (s, c)).collect();
+        rng.multinomial(n, &p.shares, &mut counts);
+        let per_shard: Vec<ShardRecords> = counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c > 0)
+            .map(|(shard, &records)| ShardRecords {
+                shard,
+                records,
+                data_bytes: p.draw_data_bytes(records, rng),
+            })
+            .collect();
         self.scratch = counts;
         self.send(slot, RetryBatch { attempts: 0, per_shard });
         let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
@@ -296,31 +305,45 @@ impl Simulation {
         self.send(slot, batch);
     }
 
-    /// One PutRecords attempt for a batch; throttled records are retried
+    /// One attempt for a batch: its records go out in as many PutRecords
+    /// (or PutRecord) requests as the caps demand, packed into aggregated
+    /// records if the producer aggregates; throttled records are retried
     /// with backoff or given up after the last attempt.
     fn send(&mut self, slot: usize, mut batch: RetryBatch) {
         let node = self.producer_nodes[slot];
         let p = &mut self.producers[slot];
         let stream_node = self.stream_nodes[p.target];
         let stream = &mut self.streams[p.target];
-        let data_bytes = p.spec.record_size.mean_bytes() as u64;
+        let key_bytes = u64::from(p.spec.partition_key_bytes);
         batch.attempts += 1;
-        let (mut accepted, mut throttled) = (0, 0);
-        batch.per_shard.retain_mut(|(shard, count)| {
-            let out = stream.shards[*shard].put(self.now, *count, p.record_bytes, 1);
+        let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
+        let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
+        batch.per_shard.retain_mut(|s| {
+            let per = p.per_kinesis_record(s.data_bytes);
+            let record_bytes = s.data_bytes + key_bytes;
+            kinesis_sent += s.records.div_ceil(per);
+            request_bytes += s.records * record_bytes;
+            let out = stream.shards[s.shard].put(self.now, s.records, record_bytes, per);
             accepted += out.accepted;
             throttled += out.throttled;
-            *count = out.throttled;
+            data_put += out.accepted * s.data_bytes;
+            bytes_put += out.accepted * record_bytes;
+            kinesis_put += out.accepted.div_ceil(per);
+            units += p.payload_units(out.accepted, s.data_bytes);
+            s.records = out.throttled;
             out.throttled > 0
         });
-        self.cost.put_records(accepted, data_bytes);
+        self.cost.put_units(units);
+        let requests = p.requests(kinesis_sent, request_bytes);
         let m = &mut self.metrics[stream_node];
-        m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
-        m.add(metrics::stream::INCOMING_BYTES, (accepted * p.record_bytes) as f64);
+        m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
+        m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
         m.add(metrics::stream::WRITE_THROTTLED, throttled as f64);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
-        m.add(metrics::producer::USER_RECORDS_DATA_PUT, (accepted * data_bytes) as f64);
+        m.add(metrics::producer::USER_RECORDS_DATA_PUT, data_put as f64);
+        m.add(metrics::producer::KINESIS_RECORDS_PUT, kinesis_put as f64);
+        m.add(metrics::producer::REQUESTS, requests as f64);
         if throttled == 0 {
             return;
         }

@@ -59,19 +59,65 @@ pub fn key_name(i: u32) -> String {
 /// The hot key of a [`KeyDistribution::HotKey`].
 pub const HOT_KEY: &str = "pk-hot";
 
+/// Parses an explicit hash key: a decimal integer 0 to 2^128 - 1
+/// (aws-facts 1.2). Digits only, no sign.
+pub fn parse_hash_key(text: &str) -> Option<u128> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// The share of records each shard receives under a key distribution.
+///
+/// Each synthetic key (or explicit hash key) is placed by its hash key, so
+/// the unevenness of a small key set is exact.
 pub fn shard_shares(keys: &KeyDistribution, ranges: &[HashRange]) -> Vec<f64> {
     let mut shares = vec![0.0; ranges.len()];
-    let (count, hot_share) = match *keys {
-        KeyDistribution::Uniform { count } => (count, 0.0),
-        KeyDistribution::HotKey { count, hot_share } => (count, hot_share),
-    };
-    let per_key = (1.0 - hot_share) / f64::from(count.max(1));
-    for i in 0..count {
-        shares[shard_for(ranges, hash_key(&key_name(i)))] += per_key;
+    if ranges.is_empty() {
+        return shares;
     }
-    if hot_share > 0.0 {
-        shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+    match keys {
+        KeyDistribution::Uniform { count } => {
+            spread_keys(&mut shares, ranges, *count, 1.0, |_| 1.0)
+        }
+        KeyDistribution::HotKey { count, hot_share } => {
+            spread_keys(&mut shares, ranges, *count, 1.0 - hot_share, |_| 1.0);
+            if *hot_share > 0.0 {
+                shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+            }
+        }
+        // Rank k (1-based) has weight 1 / k^s (libm, so wasm agrees).
+        KeyDistribution::Zipf { count, s } => spread_keys(&mut shares, ranges, *count, 1.0, |i| {
+            1.0 / libm::pow(f64::from(i) + 1.0, *s)
+        }),
+        KeyDistribution::ExplicitHashKey { hash_keys } => {
+            let total: f64 = hash_keys.iter().map(|k| k.weight.max(0.0)).sum();
+            if total > 0.0 {
+                for k in hash_keys {
+                    let key = parse_hash_key(&k.hash_key).unwrap_or(0);
+                    shares[shard_for(ranges, key)] += k.weight.max(0.0) / total;
+                }
+            }
+        }
     }
     shares
+}
+
+/// Adds `mass` spread over keys `pk-0 .. pk-{count-1}` with the given
+/// relative weights to the shards their MD5 hash keys fall in.
+fn spread_keys(
+    shares: &mut [f64],
+    ranges: &[HashRange],
+    count: u32,
+    mass: f64,
+    weight: impl Fn(u32) -> f64,
+) {
+    let total: f64 = (0..count).map(&weight).sum();
+    if total <= 0.0 || mass <= 0.0 {
+        return;
+    }
+    for i in 0..count {
+        shares[shard_for(ranges, hash_key(&key_name(i)))] += mass * weight(i) / total;
+    }
 }

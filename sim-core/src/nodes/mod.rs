@@ -6,5 +6,5 @@ pub mod producer;
 pub mod stream;
 
 pub use consumer::{Consumer, ShardReader};
-pub use producer::{Producer, RetryBatch};
+pub use producer::{Producer, RetryBatch, ShardRecords};
 pub use stream::{Cohort, PutOutcome, ReadOutcome, Shard, Stream};
