@@ -121,3 +121,58 @@ fn spread_keys(
         shares[shard_for(ranges, hash_key(&key_name(i)))] += mass * weight(i) / total;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::WeightedHashKey;
+
+    #[test]
+    fn zipf_with_s_0_is_uniform() {
+        let ranges = even_ranges(7);
+        let zipf = shard_shares(&KeyDistribution::Zipf { count: 500, s: 0.0 }, &ranges);
+        let uniform = shard_shares(&KeyDistribution::Uniform { count: 500 }, &ranges);
+        assert_eq!(zipf, uniform);
+    }
+
+    #[test]
+    fn larger_zipf_exponents_load_the_shard_of_rank_1() {
+        // aws-facts 1.2: each key goes to the shard whose range holds its MD5.
+        let ranges = even_ranges(8);
+        let top = shard_for(&ranges, hash_key(&key_name(0)));
+        let mut last = 0.0;
+        for s in [0.0, 0.5, 1.0, 1.5, 2.5] {
+            let shares = shard_shares(&KeyDistribution::Zipf { count: 1_000, s }, &ranges);
+            assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            assert!(shares[top] > last, "s = {s}: {} after {last}", shares[top]);
+            last = shares[top];
+        }
+        // At s = 2.5 rank 1 alone carries 1/ζ(2.5) ≈ 75% of the records.
+        assert!(last > 0.74, "{last}");
+    }
+
+    #[test]
+    fn explicit_hash_keys_override_md5_routing() {
+        // aws-facts 1.2: ExplicitHashKey overrides the MD5 of the partition
+        // key. Keys at the start of shard 1 and 3 of 4, weighted 1:3.
+        let ranges = even_ranges(4);
+        let keys = KeyDistribution::ExplicitHashKey {
+            hash_keys: vec![
+                WeightedHashKey { hash_key: ranges[1].start.to_string(), weight: 1.0 },
+                WeightedHashKey { hash_key: ranges[3].end.to_string(), weight: 3.0 },
+            ],
+        };
+        assert_eq!(shard_shares(&keys, &ranges), vec![0.0, 0.25, 0.0, 0.75]);
+    }
+
+    #[test]
+    fn hash_keys_are_decimal_128_bit_integers() {
+        // aws-facts 1.2: hash keys span 0 .. 2^128 - 1.
+        assert_eq!(parse_hash_key("0"), Some(0));
+        assert_eq!(parse_hash_key(&u128::MAX.to_string()), Some(u128::MAX));
+        assert_eq!(parse_hash_key("340282366920938463463374607431768211456"), None);
+        for bad in ["", "-1", "+1", "0x10", "1e5", " 1"] {
+            assert_eq!(parse_hash_key(bad), None, "{bad:?}");
+        }
+    }
+}

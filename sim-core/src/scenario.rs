@@ -629,3 +629,48 @@ pub struct Position {
     /// Vertical position.
     pub y: f64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replay_csv_parses_with_header_comments_and_blank_lines() {
+        let rows = parse_replay_csv("time_s,records_per_s\n\n# warm-up\n0, 10\n60,2000.5\n");
+        assert_eq!(rows, Ok(vec![(0.0, 10.0), (60.0, 2000.5)]));
+    }
+
+    #[test]
+    fn replay_csv_errors_name_the_line() {
+        let cases = [
+            ("0,1\n1,2\n3", "line 3: expected `time_s,records_per_s`"),
+            ("0,1\nten,2\n", "line 2: \"ten,2\" is not two numbers"),
+            ("0,1\n5,1\n5,2\n", "line 3: time 5 is not after the previous line's 5"),
+            ("0,1\n1,-4\n", "line 2: rate -4 is out of range; allowed 0 to 10,000,000"),
+            ("0,1,2\n", "line 1: expected"),
+            ("# nothing\n", "has no `time_s,records_per_s` rows"),
+        ];
+        for (csv, want) in cases {
+            let err = parse_replay_csv(csv).unwrap_err();
+            assert!(err.starts_with(want), "{csv:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn replay_csv_is_capped_at_100_000_rows() {
+        let csv: String = (0..=MAX_REPLAY_ROWS).map(|i| format!("{i},1\n")).collect();
+        let err = parse_replay_csv(&csv).unwrap_err();
+        assert!(err.starts_with("line 100001: more than 100000 rows"), "{err}");
+    }
+
+    #[test]
+    fn older_producer_json_reads_as_before() {
+        let json = r#"{ "records_per_s": 10, "traffic": { "shape": "constant" },
+            "batching": { "max_buffered_ms": 250 } }"#;
+        let p: ProducerSpec = serde_json::from_str(json).unwrap();
+        assert_eq!(p.traffic, Traffic::Constant);
+        assert_eq!(p.api, Api::default());
+        assert_eq!(p.aggregation, None);
+        assert_eq!(p.batching.max_buffered_ms, 250);
+    }
+}

@@ -87,17 +87,18 @@ impl Profile {
         Profile::Piecewise { before, times, rates, cumulative }
     }
 
-    /// Expected records in `[t0, t1)` seconds, unscaled.
-    fn integral(&self, t0: f64, t1: f64) -> f64 {
+    /// Expected records in `[t0, t1)` seconds, unscaled; `dt` is `t1 - t0`
+    /// computed exactly from integer milliseconds.
+    fn integral(&self, t0: f64, t1: f64, dt: f64) -> f64 {
         match self {
-            Profile::Flat => t1 - t0,
+            Profile::Flat => dt,
             &Profile::Diurnal { amplitude, period_s, phase_s } => {
                 // ∫ sin = -P/2π cos; cos a - cos b = -2 sin((a+b)/2) sin((a-b)/2),
                 // which keeps precision for short intervals late in a run.
                 let w = 2.0 * core::f64::consts::PI / period_s;
                 let (a, b) = (w * (t1 + phase_s), w * (t0 + phase_s));
                 let cos_diff = -2.0 * libm::sin((a + b) / 2.0) * libm::sin((a - b) / 2.0);
-                ((t1 - t0) - amplitude / w * cos_diff).max(0.0)
+                (dt - amplitude / w * cos_diff).max(0.0)
             }
             Profile::Burst { .. } | Profile::Piecewise { .. } => {
                 (self.cumulative(t1) - self.cumulative(t0)).max(0.0)
@@ -206,7 +207,12 @@ impl Producer {
     /// Expected records in `[t0, t1)` (milliseconds) at the current rate.
     pub fn expected(&self, t0: SimTime, t1: SimTime) -> f64 {
         let s = SECOND as f64;
-        self.scale() * self.profile.integral(t0 as f64 / s, t1 as f64 / s)
+        let dt = t1.saturating_sub(t0) as f64;
+        if self.profile == Profile::Flat {
+            // The same operations as ever, so old scenarios draw the same.
+            return self.spec.records_per_s * dt / s;
+        }
+        self.scale() * self.profile.integral(t0 as f64 / s, t1 as f64 / s, dt / s)
     }
 
     fn arrivals(&self) -> Arrivals {
@@ -339,6 +345,199 @@ fn draw_one(size: &RecordSize, rng: &mut NodeRng) -> f64 {
         RecordSize::LogNormal { median_bytes, sigma } => {
             libm::round(median_bytes * libm::exp(sigma * rng.normal()))
                 .clamp(1.0, f64::from(MAX_RECORD_BYTES))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{RateStep, Retry};
+
+    fn producer(traffic: Traffic) -> Producer {
+        let spec = ProducerSpec { records_per_s: 100.0, traffic, ..Default::default() };
+        Producer::new(spec, 0, vec![1.0])
+    }
+
+    const DAY_MS: SimTime = 86_400 * SECOND;
+
+    #[test]
+    fn diurnal_traffic_integrates_to_the_base_rate_over_a_period() {
+        let p = producer(Traffic::Diurnal {
+            amplitude: 0.8,
+            period_s: 86_400.0,
+            phase_s: 3_600.0,
+            arrivals: Arrivals::Constant,
+        });
+        let total = p.expected(0, DAY_MS);
+        assert!((total - 8_640_000.0).abs() < 1e-3, "{total}");
+        // Summed over 100 ms batches it is the same total (no drift).
+        let batches: f64 = (0..864_000).map(|i| p.expected(i * 100, (i + 1) * 100)).sum();
+        assert!((batches - 8_640_000.0).abs() < 1.0, "{batches}");
+        // The peak quarter carries more than the trough quarter: sin peaks
+        // at t + phase = P/4, so at 5 h here.
+        let peak = p.expected(2 * 3_600_000, 8 * 3_600_000);
+        let trough = p.expected(14 * 3_600_000, 20 * 3_600_000);
+        assert!(peak > 2.0 * trough, "{peak} vs {trough}");
+    }
+
+    #[test]
+    fn burst_traffic_integrates_on_and_off_parts() {
+        let p = producer(Traffic::Burst {
+            on_s: 10.0,
+            off_s: 50.0,
+            multiplier: 5.0,
+            off_multiplier: 0.0,
+            arrivals: Arrivals::Poisson,
+        });
+        // One minute: 10 s at 500/s, 50 s silent.
+        assert!((p.expected(0, 60_000) - 5_000.0).abs() < 1e-6);
+        assert!((p.expected(0, 3_600_000) - 300_000.0).abs() < 1e-6);
+        assert_eq!(p.expected(10_000, 60_000), 0.0);
+        assert!((p.expected(55_000, 65_000) - 2_500.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn step_traffic_switches_rates_at_each_step() {
+        let steps = vec![
+            RateStep { at_s: 10.0, records_per_s: 1_000.0 },
+            RateStep { at_s: 20.0, records_per_s: 0.0 },
+        ];
+        let p = producer(Traffic::Step { steps, arrivals: Arrivals::Constant });
+        // 10 s at the base 100/s, 10 s at 1,000/s, then nothing.
+        assert!((p.expected(0, 60_000) - 11_000.0).abs() < 1e-6);
+        assert!((p.expected(5_000, 15_000) - 5_500.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn replay_follows_the_series_and_scales_with_the_runtime_rate() {
+        let csv = "time_s,records_per_s\n0,10\n5,30\n# spike\n8,0\n".to_string();
+        let mut p = producer(Traffic::Replay { csv, arrivals: Arrivals::Constant });
+        assert!((p.expected(0, 10_000) - 140.0).abs() < 1e-9);
+        // SetProducerRate doubles the base rate: the series doubles too.
+        p.spec.records_per_s = 200.0;
+        assert!((p.expected(0, 10_000) - 280.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn constant_arrivals_carry_fractions_so_totals_are_exact() {
+        let mut p = producer(Traffic::Diurnal {
+            amplitude: 0.5,
+            period_s: 600.0,
+            phase_s: 0.0,
+            arrivals: Arrivals::Constant,
+        });
+        let mut rng = NodeRng::new(1, "p");
+        let n: u64 = (1..=6_000).map(|i| p.generate(i * 100, &mut rng)).sum();
+        assert!((59_999..=60_000).contains(&n), "{n}");
+    }
+
+    #[test]
+    fn log_normal_sizes_have_the_clamped_mean() {
+        let size = RecordSize::LogNormal { median_bytes: 2_000.0, sigma: 1.0 };
+        let (mean, var) = size.moments();
+        // Unclamped: median × e^{σ²/2}; the 1 MiB clamp hardly matters here.
+        assert!((mean - 2_000.0 * libm::exp(0.5)).abs() < 1.0, "{mean}");
+        let spec = ProducerSpec { record_size: size.clone(), ..Default::default() };
+        let p = Producer::new(spec, 0, vec![1.0]);
+        let mut rng = NodeRng::new(3, "sizes");
+        // Exact draws (n ≤ 32) and the normal approximation (n > 32) agree
+        // with the mean within 2%.
+        let small: f64 = (0..20_000).map(|_| p.draw_data_bytes(10, &mut rng) as f64).sum();
+        let large: f64 = (0..2_000).map(|_| p.draw_data_bytes(1_000, &mut rng) as f64).sum();
+        assert!((small / 20_000.0 / mean - 1.0).abs() < 0.02, "{}", small / 20_000.0);
+        assert!((large / 2_000.0 / mean - 1.0).abs() < 0.02, "{}", large / 2_000.0);
+        // The average of 1,000 records scatters by sigma / sqrt(1,000).
+        assert!(var > 0.0);
+        // A heavy tail is clamped to 1 MiB (aws-facts 1.1).
+        let heavy = RecordSize::LogNormal { median_bytes: 500_000.0, sigma: 3.0 };
+        assert!(heavy.mean_bytes() < f64::from(MAX_RECORD_BYTES));
+    }
+
+    #[test]
+    fn uniform_sizes_are_whole_bytes_in_range() {
+        let size = RecordSize::Uniform { min_bytes: 100, max_bytes: 300 };
+        assert_eq!(size.moments().0, 200.0);
+        let mut rng = NodeRng::new(5, "u");
+        for _ in 0..1_000 {
+            let x = draw_one(&size, &mut rng);
+            assert!((100.0..=300.0).contains(&x) && x.fract() == 0.0, "{x}");
+        }
+    }
+
+    #[test]
+    fn put_payload_units_follow_each_record_size() {
+        // aws-facts 2.1: 25 KB chunks, at least one per record. Half of a
+        // uniform 1..=51,200-byte record is above 25 KB: 1.5 units each.
+        let spec = ProducerSpec {
+            record_size: RecordSize::Uniform { min_bytes: 1, max_bytes: 51_200 },
+            ..Default::default()
+        };
+        let mut p = Producer::new(spec, 0, vec![1.0]);
+        assert_eq!(p.payload_units(1_000, 25_600), 1_500);
+    }
+
+    #[test]
+    fn aggregated_records_are_billed_on_the_aggregate_size() {
+        // aws-facts 2.1: a PUT payload unit is a 25 KB chunk of a (Kinesis)
+        // record; KPL aggregation packs 1,000-byte user records (plus a 24-byte
+        // key) 50 to a 51,200-byte record: 2 units per 50 user records
+        // instead of 50.
+        let spec = ProducerSpec {
+            partition_key_bytes: 24,
+            aggregation: Some(Aggregation::default()),
+            ..Default::default()
+        };
+        let mut p = Producer::new(spec, 0, vec![1.0]);
+        assert_eq!(p.per_kinesis_record(1_000), 50);
+        assert_eq!(p.payload_units(100, 1_000), 4);
+        // 120 = 2 full aggregates (2 units each) and one of 20 (1 unit).
+        assert_eq!(p.payload_units(120, 1_000), 5);
+    }
+
+    #[test]
+    fn put_records_requests_hold_at_most_500_records() {
+        // aws-facts 1.1: ≤ 500 records per PutRecords request.
+        let p = Producer::new(ProducerSpec::default(), 0, vec![1.0]);
+        assert_eq!(p.requests(500, 500 * 1_040), 1);
+        assert_eq!(p.requests(501, 501 * 1_040), 2);
+        assert_eq!(p.requests(1_200, 1_200 * 1_040), 3);
+    }
+
+    #[test]
+    fn put_records_requests_hold_at_most_5_mib_including_keys() {
+        // aws-facts 1.1: ≤ 5 MB per request including partition keys
+        // (classic value; the current 10 MiB is allowed as a parameter).
+        let p = Producer::new(ProducerSpec::default(), 0, vec![1.0]);
+        // 100 records of 100 KB plus key: 10 MB, so two requests at least.
+        assert_eq!(p.requests(100, 100 * (102_400 + 16)), 2);
+        let current = ProducerSpec {
+            api: Api::PutRecords { max_records_per_request: 500, max_request_bytes: 10_485_760 },
+            ..Default::default()
+        };
+        assert_eq!(Producer::new(current, 0, vec![1.0]).requests(100, 100 * 102_400), 1);
+    }
+
+    #[test]
+    fn put_record_is_one_request_per_record() {
+        // aws-facts 1.1: PutRecord writes one record per call.
+        let spec = ProducerSpec { api: Api::PutRecord, ..Default::default() };
+        assert_eq!(Producer::new(spec, 0, vec![1.0]).requests(777, 777 * 1_040), 777);
+    }
+
+    #[test]
+    fn backoff_doubles_with_equal_jitter_up_to_the_cap() {
+        let spec = ProducerSpec {
+            retry: Retry { max_attempts: 10, base_backoff_ms: 100, max_backoff_ms: 1_000 },
+            ..Default::default()
+        };
+        let p = Producer::new(spec, 0, vec![1.0]);
+        let mut rng = NodeRng::new(9, "b");
+        for (attempt, cap) in [(1, 100), (2, 200), (3, 400), (4, 800), (5, 1_000), (9, 1_000)] {
+            for _ in 0..50 {
+                let d = p.backoff(attempt, &mut rng);
+                assert!((cap / 2..=cap).contains(&d), "attempt {attempt}: {d}");
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ mod determinism;
 mod fixtures;
 mod golden;
 mod limits;
+mod producer;
 mod routing;
 mod tidy;
 mod validation;
