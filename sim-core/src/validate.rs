@@ -415,12 +415,7 @@ fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
     // Lists: each entry is checked against the table row of its field.
     match &p.traffic {
         Traffic::Step { steps, .. } => {
-            if steps.is_empty() || steps.len() > MAX_RATE_STEPS {
-                check.push(
-                    format!("{path}.traffic.steps"),
-                    format!("has {} steps; allowed 1 to {MAX_RATE_STEPS}", steps.len()),
-                );
-            }
+            check.param(kind, path, "traffic.steps", steps.len() as f64);
             for (i, step) in steps.iter().take(MAX_RATE_STEPS).enumerate() {
                 let at = format!("{path}.traffic.steps[{i}]");
                 check.param_at(kind, &format!("{at}.at_s"), "traffic.steps.at_s", step.at_s);
@@ -443,20 +438,28 @@ fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
                 }
             }
         }
-        Traffic::Replay { csv, .. } => {
-            if let Err(why) = parse_replay_csv(csv) {
-                check.push(format!("{path}.traffic.csv"), why);
+        Traffic::Replay { csv, .. } => match parse_replay_csv(csv) {
+            Err(why) => check.push(format!("{path}.traffic.csv"), why),
+            Ok(rows) => {
+                // Each row against the table, reported with its line.
+                let mut rows = rows.into_iter();
+                let row_ranges = ["traffic.csv.time_s", "traffic.csv.records_per_s"]
+                    .map(|name| param_range(kind, name).expect("listed below"));
+                if let Some(row) = rows.find_map(|(line, t, r)| {
+                    let bad = out_of_range(t, row_ranges[0]).map(|m| format!("time_s {m}"));
+                    let bad = bad.or_else(|| {
+                        out_of_range(r, row_ranges[1]).map(|m| format!("records_per_s {m}"))
+                    });
+                    bad.map(|m| format!("line {line}: {m}"))
+                }) {
+                    check.push(format!("{path}.traffic.csv"), row);
+                }
             }
-        }
+        },
         _ => {}
     }
     if let KeyDistribution::ExplicitHashKey { hash_keys } = &p.keys {
-        if hash_keys.is_empty() || hash_keys.len() > MAX_EXPLICIT_HASH_KEYS {
-            check.push(
-                format!("{path}.keys.hash_keys"),
-                format!("has {} hash keys; allowed 1 to {MAX_EXPLICIT_HASH_KEYS}", hash_keys.len()),
-            );
-        }
+        check.param(kind, path, "keys.hash_keys", hash_keys.len() as f64);
         for (i, k) in hash_keys.iter().take(MAX_EXPLICIT_HASH_KEYS).enumerate() {
             let at = format!("{path}.keys.hash_keys[{i}]");
             if parse_hash_key(&k.hash_key).is_none() {
@@ -528,18 +531,9 @@ impl Checker<'_> {
         self.issues.push(Issue::new(path, message));
     }
 
-    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &str) {
-        if !(value.is_finite() && value >= min && value <= max) {
-            let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-            self.push(
-                path,
-                format!(
-                    "{} is out of range; allowed {} to {}{unit}",
-                    format_number(value),
-                    format_number(min),
-                    format_number(max)
-                ),
-            );
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &'static str) {
+        if let Some(message) = out_of_range(value, ParamRange { min, max, unit }) {
+            self.push(path, message);
         }
     }
 
@@ -555,6 +549,21 @@ impl Checker<'_> {
             self.range(path, value, r.min, r.max, r.unit);
         }
     }
+}
+
+/// `"{value} is out of range; allowed {min} to {max} {unit}"`, or `None`
+/// when `value` is in range.
+fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
+    if value.is_finite() && value >= r.min && value <= r.max {
+        return None;
+    }
+    let unit = if r.unit.is_empty() { String::new() } else { format!(" {}", r.unit) };
+    Some(format!(
+        "{} is out of range; allowed {} to {}{unit}",
+        format_number(value),
+        format_number(r.min),
+        format_number(r.max)
+    ))
 }
 
 /// The allowed range of one numeric parameter.
@@ -583,8 +592,11 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Producer, "traffic.off_s") => (0.0, 86_400.0, "s"),
         (Producer, "traffic.multiplier") => (0.0, 1_000.0, "x"),
         (Producer, "traffic.off_multiplier") => (0.0, 1_000.0, "x"),
+        (Producer, "traffic.steps") => (1.0, MAX_RATE_STEPS as f64, "steps"),
         (Producer, "traffic.steps.at_s") => (0.0, 31_536_000.0, "s"),
         (Producer, "traffic.steps.records_per_s") => (0.0, 10_000_000.0, "records/s"),
+        (Producer, "traffic.csv.time_s") => (0.0, 31_536_000.0, "s"),
+        (Producer, "traffic.csv.records_per_s") => (0.0, 10_000_000.0, "records/s"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
         (Producer, "record_size.bytes") => (1.0, 1_048_576.0, "bytes"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
@@ -598,6 +610,7 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Producer, "keys.count") => (1.0, 1_000_000.0, "keys"),
         (Producer, "keys.hot_share") => (0.0, 1.0, ""),
         (Producer, "keys.s") => (0.0, 10.0, ""),
+        (Producer, "keys.hash_keys") => (1.0, MAX_EXPLICIT_HASH_KEYS as f64, "hash keys"),
         (Producer, "keys.hash_keys.weight") => (0.0, 1_000_000_000.0, ""),
         // aws-facts 1.2: a partition key is at most 256 characters.
         (Producer, "partition_key_bytes") => (1.0, 256.0, "bytes"),

@@ -63,13 +63,15 @@ impl Profile {
             &Traffic::Burst { on_s, off_s, multiplier, off_multiplier, .. } => {
                 Profile::Burst { on_s, off_s, on: multiplier, off: off_multiplier }
             }
-            Traffic::Step { steps, .. } => Profile::piecewise(
-                spec.records_per_s,
-                steps.iter().map(|s| (s.at_s, s.records_per_s)).collect(),
-            ),
+            // The rate before the first step is `records_per_s` itself and is
+            // added by `expected`, so it follows SetProducerRate directly.
+            Traffic::Step { steps, .. } => {
+                Profile::piecewise(0.0, steps.iter().map(|s| (s.at_s, s.records_per_s)).collect())
+            }
             Traffic::Replay { csv, .. } => {
                 // Validation parsed it already; a broken series is silence.
-                Profile::piecewise(0.0, parse_replay_csv(csv).unwrap_or_default())
+                let rows = parse_replay_csv(csv).unwrap_or_default();
+                Profile::piecewise(0.0, rows.into_iter().map(|(_, t, r)| (t, r)).collect())
             }
         }
     }
@@ -190,7 +192,8 @@ impl Producer {
 
     /// The factor applied to the shape's rates: `records_per_s` for shapes
     /// relative to the base rate; for step and replay, which give absolute
-    /// rates, the ratio of the current to the scenario's `records_per_s`.
+    /// rates, the ratio of the current to the scenario's `records_per_s`
+    /// (1 if that was 0).
     fn scale(&self) -> f64 {
         match self.spec.traffic {
             Traffic::Step { .. } | Traffic::Replay { .. } => {
@@ -212,7 +215,15 @@ impl Producer {
             // The same operations as ever, so old scenarios draw the same.
             return self.spec.records_per_s * dt / s;
         }
-        self.scale() * self.profile.integral(t0 as f64 / s, t1 as f64 / s, dt / s)
+        let (t0, t1) = (t0 as f64 / s, t1 as f64 / s);
+        let mut mean = self.scale() * self.profile.integral(t0, t1, dt / s);
+        if let (Traffic::Step { .. }, Profile::Piecewise { times, .. }) =
+            (&self.spec.traffic, &self.profile)
+        {
+            let first = times.first().copied().unwrap_or(f64::INFINITY);
+            mean += self.spec.records_per_s * (t1.min(first) - t0.min(first));
+        }
+        mean
     }
 
     fn arrivals(&self) -> Arrivals {
@@ -343,8 +354,7 @@ fn draw_one(size: &RecordSize, rng: &mut NodeRng) -> f64 {
             libm::floor(rng.uniform(a, b + 1.0)).min(b)
         }
         RecordSize::LogNormal { median_bytes, sigma } => {
-            libm::round(median_bytes * libm::exp(sigma * rng.normal()))
-                .clamp(1.0, f64::from(MAX_RECORD_BYTES))
+            libm::round(rng.log_normal(median_bytes, sigma)).clamp(1.0, f64::from(MAX_RECORD_BYTES))
         }
     }
 }

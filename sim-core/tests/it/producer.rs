@@ -245,6 +245,23 @@ fn set_producer_rate_scales_a_step_profile() {
     // 10 s × 100 + 10 s × 400, then doubled: 10 s × 800.
     let produced = sim.ledger().produced;
     assert!((12_999..=13_000).contains(&produced), "{produced}");
+
+    // A step profile starting from 0: the runtime rate applies before the
+    // first step, and the steps keep their own rates.
+    let p = ProducerSpec {
+        records_per_s: 0.0,
+        traffic: Traffic::Step {
+            steps: vec![RateStep { at_s: 10.0, records_per_s: 400.0 }],
+            arrivals: Arrivals::Constant,
+        },
+        ..Default::default()
+    };
+    let valid = validate(&pipeline(p, 2, None)).unwrap();
+    let mut sim = Simulation::new(&valid, 1);
+    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 50.0 }).unwrap();
+    sim.run_until(20_000);
+    let produced = sim.ledger().produced;
+    assert!((4_499..=4_500).contains(&produced), "{produced}");
 }
 
 #[test]
@@ -358,6 +375,21 @@ fn validation_states_every_new_field_with_its_range() {
     p.traffic = Traffic::Replay { csv: "0,1\n2,x\n".into(), arrivals: Arrivals::Poisson };
     p.record_size = RecordSize::Fixed { bytes: 10 };
     assert_eq!(issues(&p), ["nodes[0].params.traffic.csv: line 2: \"2,x\" is not two numbers"]);
+    p.traffic = Traffic::Replay { csv: "t,r\n0,1\n2,-4\n".into(), arrivals: Arrivals::Poisson };
+    assert_eq!(
+        issues(&p),
+        ["nodes[0].params.traffic.csv: line 3: records_per_s -4 is out of range; allowed 0 to \
+          10,000,000 records/s"]
+    );
+    p.traffic = Traffic::Step { steps: vec![], arrivals: Arrivals::Poisson };
+    p.keys = KeyDistribution::ExplicitHashKey { hash_keys: vec![] };
+    assert_eq!(
+        issues(&p),
+        [
+            "nodes[0].params.traffic.steps: 0 is out of range; allowed 1 to 10,000 steps",
+            "nodes[0].params.keys.hash_keys: 0 is out of range; allowed 1 to 10,000 hash keys",
+        ]
+    );
 }
 
 #[test]
