@@ -621,8 +621,10 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Producer, "api.max_request_bytes") => (1.0, 10_485_760.0, "bytes"),
         (Producer, "batching.max_buffered_ms") => (1.0, 60_000.0, "ms"),
         // aws-facts 1.1: an aggregated record is one Kinesis record, at most
-        // 1 MiB (the KPL's AggregationMaxSize, default 51,200).
-        (Producer, "aggregation.max_bytes") => (1.0, 1_048_576.0, "bytes"),
+        // 1 MiB. The KPL's AggregationMaxSize takes 64 to 1,048,576 (default
+        // 51,200) and AggregationMaxCount from 1 (default 4,294,967,295);
+        // KPL default_config.properties, not yet in aws-facts.
+        (Producer, "aggregation.max_bytes") => (64.0, 1_048_576.0, "bytes"),
         (Producer, "aggregation.max_user_records") => (1.0, 4_294_967_295.0, "records"),
         (Producer, "retry.max_attempts") => (1.0, 100.0, "attempts"),
         (Producer, "retry.base_backoff_ms") => (1.0, 60_000.0, "ms"),

@@ -130,7 +130,7 @@ fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
         }),
     ];
     let aggregation = prop::option::of(
-        (1u32..1_048_576, 1u32..5_000)
+        (64u32..1_048_576, 1u32..5_000)
             .prop_map(|(max_bytes, max_user_records)| Aggregation { max_bytes, max_user_records }),
     );
     (

@@ -320,7 +320,7 @@ fn validation_states_every_new_field_with_its_range() {
         "nodes[0].params.keys.s: 11 is out of range; allowed 0 to 10",
         "nodes[0].params.api.max_records_per_request: 501 is out of range; allowed 1 to 500 records",
         "nodes[0].params.api.max_request_bytes: 20,000,000 is out of range; allowed 1 to 10,485,760 bytes",
-        "nodes[0].params.aggregation.max_bytes: 2,000,000 is out of range; allowed 1 to 1,048,576 bytes",
+        "nodes[0].params.aggregation.max_bytes: 2,000,000 is out of range; allowed 64 to 1,048,576 bytes",
         "nodes[0].params.aggregation.max_user_records: 0 is out of range; allowed 1 to 4,294,967,295 records",
     ];
     assert_eq!(issues(&p), want);
