@@ -397,6 +397,9 @@ fn unknown_traffic_and_api_fields_are_refused_with_their_path() {
     let json = SAMPLE.replace("\"max_user_records\": 1000", "\"max_user_recs\": 1000");
     let issues = load_scenario(&json).unwrap_err();
     assert!(issues[0].to_string().contains("aggregation"), "{issues:?}");
+    let json = SAMPLE.replace("\"amplitude\": 0.5,", "\"amplitude\": 0.5, \"bogus\": 1,");
+    let issues = load_scenario(&json).unwrap_err();
+    assert!(issues[0].to_string().contains("unknown field `bogus`"), "{issues:?}");
     let json = SAMPLE.replace("\"call\": \"put_record\"", "\"call\": \"put_everything\"");
     let issues = load_scenario(&json).unwrap_err();
     assert!(issues[0].to_string().starts_with("nodes[1].params.api"), "{issues:?}");
