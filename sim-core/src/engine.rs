@@ -318,6 +318,7 @@ impl Simulation {
         batch.attempts += 1;
         let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
         let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
+        let mut kinesis_throttled = 0;
         batch.per_shard.retain_mut(|s| {
             let per = p.per_kinesis_record(s.data_bytes);
             let record_bytes = s.data_bytes + key_bytes;
@@ -329,6 +330,7 @@ impl Simulation {
             data_put += out.accepted * s.data_bytes;
             bytes_put += out.accepted * record_bytes;
             kinesis_put += out.accepted.div_ceil(per);
+            kinesis_throttled += s.records.div_ceil(per) - out.accepted.div_ceil(per);
             units += p.payload_units(out.accepted, s.data_bytes);
             s.records = out.throttled;
             out.throttled > 0
@@ -338,7 +340,8 @@ impl Simulation {
         let m = &mut self.metrics[stream_node];
         m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
         m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
-        m.add(metrics::stream::WRITE_THROTTLED, throttled as f64);
+        // CloudWatch counts Kinesis records here (aggregates, not user records).
+        m.add(metrics::stream::WRITE_THROTTLED, kinesis_throttled as f64);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
         m.add(metrics::producer::USER_RECORDS_DATA_PUT, data_put as f64);

@@ -113,6 +113,16 @@ fn aggregation_lets_one_shard_take_more_than_1000_user_records_per_second() {
     assert_eq!(packed.ledger().throttled_dropped, 0);
     // The stream's IncomingRecords counts aggregated records: far fewer.
     assert!(packed.metrics(1).stats(sm::INCOMING_RECORDS).avg() < 1_000.0);
+
+    // Past 1 MiB/s the aggregated shard throttles too, and the stream counts
+    // throttled Kinesis records, not user records (aws-facts 1.8).
+    let big = ProducerSpec { records_per_s: 8_000.0, ..small(Some(Aggregation::default())) };
+    let sim = run(&pipeline(big, 1, None), 30);
+    let throttled = sim.metrics(1).stats(sm::WRITE_THROTTLED).sum;
+    let m = sim.metrics(0);
+    let user_throttled = m.stats(pm::RETRIES).sum + m.stats(pm::USER_RECORD_EXPIRED).sum;
+    // 237 user records of 216 bytes fit one 51,200-byte aggregate.
+    assert!(throttled > 0.0 && throttled * 100.0 < user_throttled, "{throttled} {user_throttled}");
 }
 
 #[test]
