@@ -48,9 +48,9 @@ enum Profile {
     Diurnal { amplitude: f64, period_s: f64, phase_s: f64 },
     /// `base × (cycles × (on·m + off·m_off) + partial cycle)`.
     Burst { on_s: f64, off_s: f64, on: f64, off: f64 },
-    /// Piecewise constant: `before` until `times[0]`, then `rates[i]` from
+    /// Piecewise constant: 0 until `times[0]`, then `rates[i]` from
     /// `times[i]`; `cumulative[i]` is the integral up to `times[i]`.
-    Piecewise { before: f64, times: Vec<f64>, rates: Vec<f64>, cumulative: Vec<f64> },
+    Piecewise { times: Vec<f64>, rates: Vec<f64>, cumulative: Vec<f64> },
 }
 
 impl Profile {
@@ -66,27 +66,27 @@ impl Profile {
             // The rate before the first step is `records_per_s` itself and is
             // added by `expected`, so it follows SetProducerRate directly.
             Traffic::Step { steps, .. } => {
-                Profile::piecewise(0.0, steps.iter().map(|s| (s.at_s, s.records_per_s)).collect())
+                Profile::piecewise(steps.iter().map(|s| (s.at_s, s.records_per_s)).collect())
             }
             Traffic::Replay { csv, .. } => {
                 // Validation parsed it already; a broken series is silence.
                 let rows = parse_replay_csv(csv).unwrap_or_default();
-                Profile::piecewise(0.0, rows.into_iter().map(|(_, t, r)| (t, r)).collect())
+                Profile::piecewise(rows.into_iter().map(|(_, t, r)| (t, r)).collect())
             }
         }
     }
 
-    fn piecewise(before: f64, rows: Vec<(f64, f64)>) -> Self {
+    fn piecewise(rows: Vec<(f64, f64)>) -> Self {
         let (times, rates): (Vec<f64>, Vec<f64>) = rows.into_iter().unzip();
         let mut cumulative = Vec::with_capacity(times.len());
-        let mut acc = before * times.first().copied().unwrap_or(0.0);
+        let mut acc = 0.0;
         for i in 0..times.len() {
             if i > 0 {
                 acc += rates[i - 1] * (times[i] - times[i - 1]);
             }
             cumulative.push(acc);
         }
-        Profile::Piecewise { before, times, rates, cumulative }
+        Profile::Piecewise { times, rates, cumulative }
     }
 
     /// Expected records in `[t0, t1)` seconds, unscaled; `dt` is `t1 - t0`
@@ -119,13 +119,9 @@ impl Profile {
                 let r = t - cycles * period;
                 cycles * (on_s * on + off_s * off) + r.min(on_s) * on + (r - on_s).max(0.0) * off
             }
-            Profile::Piecewise { before, times, rates, cumulative } => {
+            Profile::Piecewise { times, rates, cumulative } => {
                 let i = times.partition_point(|&x| x <= t);
-                if i == 0 {
-                    before * t
-                } else {
-                    cumulative[i - 1] + rates[i - 1] * (t - times[i - 1])
-                }
+                if i == 0 { 0.0 } else { cumulative[i - 1] + rates[i - 1] * (t - times[i - 1]) }
             }
             _ => t,
         }
