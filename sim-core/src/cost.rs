@@ -90,13 +90,17 @@ impl CostMeter {
         }
     }
 
-    /// Records accepted by a stream, each with `data_bytes` of data.
-    pub(crate) fn put_records(&mut self, on_demand: bool, records: u64, data_bytes: u64) {
-        if on_demand {
-            self.on_demand_in_bytes += records * on_demand_billed_bytes(data_bytes);
-        } else {
-            self.put_payload_units += records * put_payload_units(data_bytes);
-        }
+    /// Adds PUT payload units the producer computed for records a
+    /// provisioned stream accepted (per record, or per aggregated record
+    /// when the producer aggregates).
+    pub(crate) fn put_units(&mut self, units: u64) {
+        self.put_payload_units += units;
+    }
+
+    /// Billed bytes written to an on-demand stream (see
+    /// [`on_demand_billed_bytes`]).
+    pub(crate) fn on_demand_in(&mut self, billed_bytes: u64) {
+        self.on_demand_in_bytes += billed_bytes;
     }
 
     /// Bytes read from a stream by one consumer.
@@ -191,7 +195,7 @@ mod tests {
         assert_eq!(on_demand_billed_bytes(1), 1024);
         let mut meter = CostMeter::default();
         // 1,048,576 records of 100 bytes are billed as 1 GiB in.
-        meter.put_records(true, 1_048_576, 100);
+        meter.on_demand_in(1_048_576 * on_demand_billed_bytes(100));
         let item = &meter.items()[0];
         assert_eq!((item.item, item.units), ("On-demand data in", 1.0));
         assert!((item.usd - 0.08).abs() < 1e-12);

@@ -72,6 +72,10 @@ pub mod producer {
     pub const USER_RECORD_EXPIRED: usize = 3;
     /// Retry attempts made.
     pub const RETRIES: usize = 4;
+    /// Kinesis records accepted: aggregated records count once each.
+    pub const KINESIS_RECORDS_PUT: usize = 5;
+    /// PutRecords (or PutRecord) requests sent, retries included.
+    pub const REQUESTS: usize = 6;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("UserRecordsReceived", Unit::Count),
@@ -79,6 +83,8 @@ pub mod producer {
         MetricDef::sum("UserRecordsDataPut", Unit::Bytes),
         MetricDef::sum("UserRecordExpired", Unit::Count),
         MetricDef::sum("RetriesPerRecord", Unit::Count),
+        MetricDef::sum("KinesisRecordsPut", Unit::Count),
+        MetricDef::sum("Requests", Unit::Count),
     ];
 }
 

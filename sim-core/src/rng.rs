@@ -41,6 +41,12 @@ impl NodeRng {
         libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
     }
 
+    /// Log-normal deviate with the given median (`exp(mu)`) and `sigma` of
+    /// the log, through `libm::exp`.
+    pub fn log_normal(&mut self, median: f64, sigma: f64) -> f64 {
+        median * libm::exp(sigma * self.normal())
+    }
+
     /// Poisson deviate with mean `lambda`.
     ///
     /// Exact (Knuth) for small means, normal approximation above 30 where

@@ -59,19 +59,120 @@ pub fn key_name(i: u32) -> String {
 /// The hot key of a [`KeyDistribution::HotKey`].
 pub const HOT_KEY: &str = "pk-hot";
 
+/// Parses an explicit hash key: a decimal integer 0 to 2^128 - 1
+/// (aws-facts 1.2). Digits only, no sign.
+pub fn parse_hash_key(text: &str) -> Option<u128> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// The share of records each shard receives under a key distribution.
+///
+/// Each synthetic key (or explicit hash key) is placed by its hash key, so
+/// the unevenness of a small key set is exact.
 pub fn shard_shares(keys: &KeyDistribution, ranges: &[HashRange]) -> Vec<f64> {
     let mut shares = vec![0.0; ranges.len()];
-    let (count, hot_share) = match *keys {
-        KeyDistribution::Uniform { count } => (count, 0.0),
-        KeyDistribution::HotKey { count, hot_share } => (count, hot_share),
-    };
-    let per_key = (1.0 - hot_share) / f64::from(count.max(1));
-    for i in 0..count {
-        shares[shard_for(ranges, hash_key(&key_name(i)))] += per_key;
+    if ranges.is_empty() {
+        return shares;
     }
-    if hot_share > 0.0 {
-        shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+    match keys {
+        KeyDistribution::Uniform { count } => {
+            spread_keys(&mut shares, ranges, *count, 1.0, |_| 1.0)
+        }
+        KeyDistribution::HotKey { count, hot_share } => {
+            spread_keys(&mut shares, ranges, *count, 1.0 - hot_share, |_| 1.0);
+            if *hot_share > 0.0 {
+                shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+            }
+        }
+        // Rank k (1-based) has weight 1 / k^s (libm, so wasm agrees).
+        KeyDistribution::Zipf { count, s } => spread_keys(&mut shares, ranges, *count, 1.0, |i| {
+            1.0 / libm::pow(f64::from(i) + 1.0, *s)
+        }),
+        KeyDistribution::ExplicitHashKey { hash_keys } => {
+            let total: f64 = hash_keys.iter().map(|k| k.weight.max(0.0)).sum();
+            if total > 0.0 {
+                for k in hash_keys {
+                    let key = parse_hash_key(&k.hash_key).unwrap_or(0);
+                    shares[shard_for(ranges, key)] += k.weight.max(0.0) / total;
+                }
+            }
+        }
     }
     shares
+}
+
+/// Adds `mass` spread over keys `pk-0 .. pk-{count-1}` with the given
+/// relative weights to the shards their MD5 hash keys fall in.
+fn spread_keys(
+    shares: &mut [f64],
+    ranges: &[HashRange],
+    count: u32,
+    mass: f64,
+    weight: impl Fn(u32) -> f64,
+) {
+    let total: f64 = (0..count).map(&weight).sum();
+    if total <= 0.0 || mass <= 0.0 {
+        return;
+    }
+    for i in 0..count {
+        shares[shard_for(ranges, hash_key(&key_name(i)))] += mass * weight(i) / total;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::WeightedHashKey;
+
+    #[test]
+    fn zipf_with_s_0_is_uniform() {
+        let ranges = even_ranges(7);
+        let zipf = shard_shares(&KeyDistribution::Zipf { count: 500, s: 0.0 }, &ranges);
+        let uniform = shard_shares(&KeyDistribution::Uniform { count: 500 }, &ranges);
+        assert_eq!(zipf, uniform);
+    }
+
+    #[test]
+    fn larger_zipf_exponents_load_the_shard_of_rank_1() {
+        // aws-facts 1.2: each key goes to the shard whose range holds its MD5.
+        let ranges = even_ranges(8);
+        let top = shard_for(&ranges, hash_key(&key_name(0)));
+        let mut last = 0.0;
+        for s in [0.0, 0.5, 1.0, 1.5, 2.5] {
+            let shares = shard_shares(&KeyDistribution::Zipf { count: 1_000, s }, &ranges);
+            assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            assert!(shares[top] > last, "s = {s}: {} after {last}", shares[top]);
+            last = shares[top];
+        }
+        // At s = 2.5 rank 1 alone carries 1/ζ(2.5) ≈ 75% of the records.
+        assert!(last > 0.74, "{last}");
+    }
+
+    #[test]
+    fn explicit_hash_keys_override_md5_routing() {
+        // aws-facts 1.2: ExplicitHashKey overrides the MD5 of the partition
+        // key. Keys at the start of shard 1 and 3 of 4, weighted 1:3.
+        let ranges = even_ranges(4);
+        let keys = KeyDistribution::ExplicitHashKey {
+            hash_keys: vec![
+                WeightedHashKey { hash_key: ranges[1].start.to_string(), weight: 1.0 },
+                WeightedHashKey { hash_key: ranges[3].end.to_string(), weight: 3.0 },
+            ],
+        };
+        assert_eq!(shard_shares(&keys, &ranges), vec![0.0, 0.25, 0.0, 0.75]);
+    }
+
+    #[test]
+    fn hash_keys_are_decimal_128_bit_integers() {
+        // aws-facts 1.2: hash keys span 0 .. 2^128 - 1.
+        assert_eq!(parse_hash_key("0"), Some(0));
+        assert_eq!(parse_hash_key(&u128::MAX.to_string()), Some(u128::MAX));
+        assert_eq!(parse_hash_key("340282366920938463463374607431768211456"), None);
+        for bad in ["", "-1", "+1", "0x10", "1e5", " 1"] {
+            assert_eq!(parse_hash_key(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::nodes::consumer::MAX_EFO_CONSUMERS;
+use crate::routing::parse_hash_key;
 use crate::scenario::{
-    Capacity, KeyDistribution, Node, NodeKind, NodeSpec, ReadMode, RecordSize, SCHEMA_VERSION,
-    Scenario, StreamOp,
+    Api, Capacity, KeyDistribution, Node, NodeKind, NodeSpec, ProducerSpec, ReadMode, RecordSize,
+    SCHEMA_VERSION, Scenario, StreamOp, Traffic, parse_replay_csv,
 };
 
 /// Largest scenario document accepted, in bytes.
@@ -377,27 +378,13 @@ fn check_id(check: &mut Checker<'_>, path: &str, id: &str) {
 }
 
 fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
+    if let NodeSpec::Producer(p) = spec {
+        return check_producer(check, path, p);
+    }
     let kind = spec.kind();
     let mut param = |name: &str, value: f64| check.param(kind, path, name, value);
     match spec {
-        NodeSpec::Producer(p) => {
-            param("records_per_s", p.records_per_s);
-            match &p.record_size {
-                RecordSize::Fixed { bytes } => param("record_size.bytes", f64::from(*bytes)),
-            }
-            match &p.keys {
-                KeyDistribution::Uniform { count } => param("keys.count", f64::from(*count)),
-                KeyDistribution::HotKey { count, hot_share } => {
-                    param("keys.count", f64::from(*count));
-                    param("keys.hot_share", *hot_share);
-                }
-            }
-            param("partition_key_bytes", f64::from(p.partition_key_bytes));
-            param("batching.max_buffered_ms", p.batching.max_buffered_ms as f64);
-            param("retry.max_attempts", f64::from(p.retry.max_attempts));
-            param("retry.base_backoff_ms", p.retry.base_backoff_ms as f64);
-            param("retry.max_backoff_ms", p.retry.max_backoff_ms as f64);
-        }
+        NodeSpec::Producer(_) => {}
         NodeSpec::KinesisStream(s) => {
             match s.capacity {
                 Capacity::Provisioned { shards } => param("capacity.shards", f64::from(shards)),
@@ -415,9 +402,169 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
             param("jitter", c.jitter);
         }
     }
-    if let NodeSpec::Producer(p) = spec
-        && p.retry.max_backoff_ms < p.retry.base_backoff_ms
+}
+
+/// Most explicit hash keys one producer may list.
+pub const MAX_EXPLICIT_HASH_KEYS: usize = 10_000;
+/// Most steps in a step profile.
+pub const MAX_RATE_STEPS: usize = 10_000;
+
+fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
+    let kind = NodeKind::Producer;
+    let mut param = |name: &str, value: f64| check.param(kind, path, name, value);
+    param("records_per_s", p.records_per_s);
+    match &p.traffic {
+        Traffic::Constant | Traffic::Poisson => {}
+        Traffic::Diurnal { amplitude, period_s, phase_s, .. } => {
+            param("traffic.amplitude", *amplitude);
+            param("traffic.period_s", *period_s);
+            param("traffic.phase_s", *phase_s);
+        }
+        Traffic::Burst { on_s, off_s, multiplier, off_multiplier, .. } => {
+            param("traffic.on_s", *on_s);
+            param("traffic.off_s", *off_s);
+            param("traffic.multiplier", *multiplier);
+            param("traffic.off_multiplier", *off_multiplier);
+        }
+        Traffic::Step { .. } | Traffic::Replay { .. } => {}
+    }
+    match &p.record_size {
+        RecordSize::Fixed { bytes } => param("record_size.bytes", f64::from(*bytes)),
+        RecordSize::Uniform { min_bytes, max_bytes } => {
+            param("record_size.min_bytes", f64::from(*min_bytes));
+            param("record_size.max_bytes", f64::from(*max_bytes));
+        }
+        RecordSize::LogNormal { median_bytes, sigma } => {
+            param("record_size.median_bytes", *median_bytes);
+            param("record_size.sigma", *sigma);
+        }
+    }
+    match &p.keys {
+        KeyDistribution::Uniform { count } => param("keys.count", f64::from(*count)),
+        KeyDistribution::HotKey { count, hot_share } => {
+            param("keys.count", f64::from(*count));
+            param("keys.hot_share", *hot_share);
+        }
+        KeyDistribution::Zipf { count, s } => {
+            param("keys.count", f64::from(*count));
+            param("keys.s", *s);
+        }
+        KeyDistribution::ExplicitHashKey { .. } => {}
+    }
+    param("partition_key_bytes", f64::from(p.partition_key_bytes));
+    if let Api::PutRecords { max_records_per_request, max_request_bytes } = p.api {
+        param("api.max_records_per_request", f64::from(max_records_per_request));
+        param("api.max_request_bytes", max_request_bytes as f64);
+    }
+    param("batching.max_buffered_ms", p.batching.max_buffered_ms as f64);
+    if let Some(a) = &p.aggregation {
+        param("aggregation.max_bytes", f64::from(a.max_bytes));
+        param("aggregation.max_user_records", f64::from(a.max_user_records));
+    }
+    param("retry.max_attempts", f64::from(p.retry.max_attempts));
+    param("retry.base_backoff_ms", p.retry.base_backoff_ms as f64);
+    param("retry.max_backoff_ms", p.retry.max_backoff_ms as f64);
+
+    // Lists: each entry is checked against the table row of its field.
+    match &p.traffic {
+        Traffic::Step { steps, .. } => {
+            check.param(kind, path, "traffic.steps", steps.len() as f64);
+            for (i, step) in steps.iter().take(MAX_RATE_STEPS).enumerate() {
+                let at = format!("{path}.traffic.steps[{i}]");
+                check.param_at(kind, &format!("{at}.at_s"), "traffic.steps.at_s", step.at_s);
+                check.param_at(
+                    kind,
+                    &format!("{at}.records_per_s"),
+                    "traffic.steps.records_per_s",
+                    step.records_per_s,
+                );
+                if i > 0 && step.at_s <= steps[i - 1].at_s {
+                    check.push(
+                        format!("{at}.at_s"),
+                        format!(
+                            "{} is not after the previous step's at_s ({}); steps must be in \
+                             increasing time",
+                            format_number(step.at_s),
+                            format_number(steps[i - 1].at_s)
+                        ),
+                    );
+                }
+            }
+        }
+        Traffic::Replay { csv, .. } => match parse_replay_csv(csv) {
+            Err(why) => check.push(format!("{path}.traffic.csv"), why),
+            Ok(rows) => {
+                // Each row against the table, reported with its line.
+                let mut rows = rows.into_iter();
+                let row_ranges = ["traffic.csv.time_s", "traffic.csv.records_per_s"]
+                    .map(|name| param_range(kind, name).expect("listed below"));
+                if let Some(row) = rows.find_map(|(line, t, r)| {
+                    let bad = out_of_range(t, row_ranges[0]).map(|m| format!("time_s {m}"));
+                    let bad = bad.or_else(|| {
+                        out_of_range(r, row_ranges[1]).map(|m| format!("records_per_s {m}"))
+                    });
+                    bad.map(|m| format!("line {line}: {m}"))
+                }) {
+                    check.push(format!("{path}.traffic.csv"), row);
+                }
+            }
+        },
+        _ => {}
+    }
+    if let KeyDistribution::ExplicitHashKey { hash_keys } = &p.keys {
+        check.param(kind, path, "keys.hash_keys", hash_keys.len() as f64);
+        for (i, k) in hash_keys.iter().take(MAX_EXPLICIT_HASH_KEYS).enumerate() {
+            let at = format!("{path}.keys.hash_keys[{i}]");
+            if parse_hash_key(&k.hash_key).is_none() {
+                check.push(
+                    format!("{at}.hash_key"),
+                    format!(
+                        "{:?} is not a hash key; allowed a decimal integer 0 to {}",
+                        k.hash_key.chars().take(60).collect::<String>(),
+                        u128::MAX
+                    ),
+                );
+            }
+            check.param_at(kind, &format!("{at}.weight"), "keys.hash_keys.weight", k.weight);
+        }
+        if !hash_keys.is_empty() && hash_keys.iter().all(|k| k.weight <= 0.0) {
+            check.push(
+                format!("{path}.keys.hash_keys"),
+                "every weight is 0; at least one must be positive",
+            );
+        }
+    }
+
+    // Rules between fields.
+    if let RecordSize::Uniform { min_bytes, max_bytes } = p.record_size
+        && max_bytes < min_bytes
     {
+        check.push(
+            format!("{path}.record_size.max_bytes"),
+            format!(
+                "{} is below min_bytes ({}); the largest record must be at least the smallest",
+                format_number(f64::from(max_bytes)),
+                format_number(f64::from(min_bytes))
+            ),
+        );
+    }
+    if let Api::PutRecords { max_request_bytes, .. } = p.api {
+        // aws-facts 1.1: the request cap includes partition keys, so the
+        // largest record with its key must fit one request.
+        let largest = u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
+        if max_request_bytes < largest {
+            check.push(
+                format!("{path}.api.max_request_bytes"),
+                format!(
+                    "{} is below the largest record with its key ({} bytes); one record must fit \
+                     a request",
+                    format_number(max_request_bytes as f64),
+                    format_number(largest as f64)
+                ),
+            );
+        }
+    }
+    if p.retry.max_backoff_ms < p.retry.base_backoff_ms {
         check.push(
             format!("{path}.retry.max_backoff_ms"),
             format!(
@@ -437,26 +584,39 @@ impl Checker<'_> {
         self.issues.push(Issue::new(path, message));
     }
 
-    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &str) {
-        if !(value.is_finite() && value >= min && value <= max) {
-            let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-            self.push(
-                path,
-                format!(
-                    "{} is out of range; allowed {} to {}{unit}",
-                    format_number(value),
-                    format_number(min),
-                    format_number(max)
-                ),
-            );
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &'static str) {
+        if let Some(message) = out_of_range(value, ParamRange { min, max, unit }) {
+            self.push(path, message);
         }
     }
 
     fn param(&mut self, kind: NodeKind, prefix: &str, name: &str, value: f64) {
+        self.param_at(kind, &format!("{prefix}.{name}"), name, value);
+    }
+
+    /// Checks `value` at `path` against the table row `name` (which differs
+    /// from the path for list entries: `keys.hash_keys.weight` checks
+    /// `keys.hash_keys[3].weight`).
+    fn param_at(&mut self, kind: NodeKind, path: &str, name: &str, value: f64) {
         if let Some(r) = param_range(kind, name) {
-            self.range(&format!("{prefix}.{name}"), value, r.min, r.max, r.unit);
+            self.range(path, value, r.min, r.max, r.unit);
         }
     }
+}
+
+/// `"{value} is out of range; allowed {min} to {max} {unit}"`, or `None`
+/// when `value` is in range.
+fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
+    if value.is_finite() && value >= r.min && value <= r.max {
+        return None;
+    }
+    let unit = if r.unit.is_empty() { String::new() } else { format!(" {}", r.unit) };
+    Some(format!(
+        "{} is out of range; allowed {} to {}{unit}",
+        format_number(value),
+        format_number(r.min),
+        format_number(r.max)
+    ))
 }
 
 /// The allowed range of one numeric parameter.
@@ -478,13 +638,47 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
     use NodeKind::*;
     let (min, max, unit) = match (kind, param) {
         (Producer, "records_per_s") => (0.0, 10_000_000.0, "records/s"),
+        (Producer, "traffic.amplitude") => (0.0, 1.0, ""),
+        (Producer, "traffic.period_s") => (1.0, 31_536_000.0, "s"),
+        (Producer, "traffic.phase_s") => (0.0, 31_536_000.0, "s"),
+        (Producer, "traffic.on_s") => (0.001, 86_400.0, "s"),
+        (Producer, "traffic.off_s") => (0.0, 86_400.0, "s"),
+        (Producer, "traffic.multiplier") => (0.0, 1_000.0, "x"),
+        (Producer, "traffic.off_multiplier") => (0.0, 1_000.0, "x"),
+        (Producer, "traffic.steps") => (1.0, MAX_RATE_STEPS as f64, "steps"),
+        (Producer, "traffic.steps.at_s") => (0.0, 31_536_000.0, "s"),
+        (Producer, "traffic.steps.records_per_s") => (0.0, 10_000_000.0, "records/s"),
+        (Producer, "traffic.csv.time_s") => (0.0, 31_536_000.0, "s"),
+        (Producer, "traffic.csv.records_per_s") => (0.0, 10_000_000.0, "records/s"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
         (Producer, "record_size.bytes") => (1.0, 1_048_576.0, "bytes"),
+        // aws-facts 1.1: a data blob is at most 1 MiB by default.
+        (Producer, "record_size.min_bytes") => (1.0, 1_048_576.0, "bytes"),
+        // aws-facts 1.1: a data blob is at most 1 MiB by default.
+        (Producer, "record_size.max_bytes") => (1.0, 1_048_576.0, "bytes"),
+        // aws-facts 1.1: a data blob is at most 1 MiB by default (draws are
+        // clamped to it).
+        (Producer, "record_size.median_bytes") => (1.0, 1_048_576.0, "bytes"),
+        (Producer, "record_size.sigma") => (0.0, 4.0, ""),
         (Producer, "keys.count") => (1.0, 1_000_000.0, "keys"),
         (Producer, "keys.hot_share") => (0.0, 1.0, ""),
+        (Producer, "keys.s") => (0.0, 10.0, ""),
+        (Producer, "keys.hash_keys") => (1.0, MAX_EXPLICIT_HASH_KEYS as f64, "hash keys"),
+        (Producer, "keys.hash_keys.weight") => (0.0, 1_000_000_000.0, ""),
         // aws-facts 1.2: a partition key is at most 256 characters.
         (Producer, "partition_key_bytes") => (1.0, 256.0, "bytes"),
+        // aws-facts 1.1: at most 500 records per PutRecords request.
+        (Producer, "api.max_records_per_request") => (1.0, 500.0, "records"),
+        // aws-facts 1.1 and 7: 5 MiB per request classic, 10 MiB current
+        // (partition keys included).
+        (Producer, "api.max_request_bytes") => (1.0, 10_485_760.0, "bytes"),
         (Producer, "batching.max_buffered_ms") => (1.0, 60_000.0, "ms"),
+        // aws-facts 1.1: an aggregated record is one Kinesis record, at most
+        // 1 MiB. The KPL's AggregationMaxSize takes 64 to 1,048,576 (default
+        // 51,200) and AggregationMaxCount from 1 (default 4,294,967,295);
+        // KPL default_config.properties, not yet in aws-facts.
+        (Producer, "aggregation.max_bytes") => (64.0, 1_048_576.0, "bytes"),
+        (Producer, "aggregation.max_user_records") => (1.0, 4_294_967_295.0, "records"),
         (Producer, "retry.max_attempts") => (1.0, 100.0, "attempts"),
         (Producer, "retry.base_backoff_ms") => (1.0, 60_000.0, "ms"),
         (Producer, "retry.max_backoff_ms") => (1.0, 600_000.0, "ms"),

@@ -149,7 +149,7 @@ fn HotShareControl(node: usize) -> impl IntoView {
         ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
             NodeSpec::Producer(p) => match p.keys {
                 KeyDistribution::HotKey { hot_share, .. } => hot_share,
-                KeyDistribution::Uniform { .. } => 0.0,
+                _ => 0.0,
             },
             _ => 0.0,
         })
@@ -162,7 +162,11 @@ fn HotShareControl(node: usize) -> impl IntoView {
         let mut s = ctx.scenario.with_value(|v| v.scenario().clone());
         if let NodeSpec::Producer(p) = &mut s.nodes[node].spec {
             let count = match p.keys {
-                KeyDistribution::HotKey { count, .. } | KeyDistribution::Uniform { count } => count,
+                KeyDistribution::HotKey { count, .. }
+                | KeyDistribution::Uniform { count }
+                | KeyDistribution::Zipf { count, .. } => count,
+                // The control only mixes synthetic keys; a hash-key list has none.
+                KeyDistribution::ExplicitHashKey { .. } => 1000,
             };
             p.keys = if hot_share > 0.0 {
                 KeyDistribution::HotKey { count, hot_share }

@@ -15,10 +15,10 @@ use std::collections::{BinaryHeap, VecDeque};
 
 pub use operations::{JOURNAL_LEN, JournalEntry};
 
-use crate::cost::CostMeter;
+use crate::cost::{CostMeter, on_demand_billed_bytes};
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Producer, RetryBatch, Shard, Stream};
+use crate::nodes::{Consumer, Producer, RetryBatch, Shard, ShardRecords, Stream};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
 use crate::scenario::{NodeKind, NodeSpec, Scenario, StreamOp};
@@ -281,13 +281,22 @@ impl Simulation {
     fn producer_batch(&mut self, slot: usize) {
         let node = self.producer_nodes[slot];
         let p = &mut self.producers[slot];
-        let n = p.generate(self.now, &mut self.rngs[node]);
+        let rng = &mut self.rngs[node];
+        let n = p.generate(self.now, rng);
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, n as f64);
         let mut counts = std::mem::take(&mut self.scratch);
-        self.rngs[node].multinomial(n, &p.shares, &mut counts);
+        rng.multinomial(n, &p.shares, &mut counts);
         let open = &self.streams[p.target].open;
-        let per_shard: Vec<(usize, u64)> =
-            counts.iter().zip(open).filter(|&(&c, _)| c > 0).map(|(&c, &s)| (s, c)).collect();
+        let per_shard: Vec<ShardRecords> = counts
+            .iter()
+            .zip(open)
+            .filter(|&(&c, _)| c > 0)
+            .map(|(&records, &shard)| ShardRecords {
+                shard,
+                records,
+                data_bytes: p.draw_data_bytes(records, rng),
+            })
+            .collect();
         self.scratch = counts;
         self.send(slot, RetryBatch { attempts: 0, per_shard });
         let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
@@ -299,7 +308,9 @@ impl Simulation {
         self.send(slot, batch);
     }
 
-    /// One PutRecords attempt for a batch; throttled records are retried
+    /// One attempt for a batch: its records go out in as many PutRecords
+    /// (or PutRecord) requests as the caps demand, packed into aggregated
+    /// records if the producer aggregates; throttled records are retried
     /// with backoff or given up after the last attempt.
     fn send(&mut self, slot: usize, batch: RetryBatch) {
         let target = self.producers[slot].target;
@@ -319,35 +330,64 @@ impl Simulation {
         let p = &mut self.producers[slot];
         let stream_node = self.stream_nodes[p.target];
         let stream = &mut self.streams[p.target];
-        let data_bytes = p.spec.record_size.mean_bytes() as u64;
+        let key_bytes = u64::from(p.spec.partition_key_bytes);
         batch.attempts += 1;
         // Records meant for a shard that resharding closed go to its children.
-        if batch.per_shard.iter().any(|&(s, _)| !stream.shards[s].is_open()) {
-            let mut routed = Vec::with_capacity(batch.per_shard.len() + 1);
-            for &(s, n) in &batch.per_shard {
-                stream.reroute(s, n, &p.shares, &mut routed);
+        if batch.per_shard.iter().any(|s| !stream.shards[s.shard].is_open()) {
+            let (mut routed, mut split) =
+                (Vec::with_capacity(batch.per_shard.len() + 1), Vec::new());
+            for s in &batch.per_shard {
+                split.clear();
+                stream.reroute(s.shard, s.records, &p.shares, &mut split);
+                routed.extend(split.iter().map(|&(shard, records)| ShardRecords {
+                    shard,
+                    records,
+                    data_bytes: s.data_bytes,
+                }));
             }
             batch.per_shard = routed;
         }
-        let (mut accepted, mut throttled) = (0, 0);
-        batch.per_shard.retain_mut(|(shard, count)| {
-            let out = stream.shards[*shard].put(self.now, *count, p.record_bytes, 1);
+        let on_demand = stream.is_on_demand();
+        let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
+        let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
+        let (mut kinesis_throttled, mut on_demand_billed) = (0, 0);
+        batch.per_shard.retain_mut(|s| {
+            let per = p.per_kinesis_record(s.data_bytes);
+            let record_bytes = s.data_bytes + key_bytes;
+            kinesis_sent += s.records.div_ceil(per);
+            request_bytes += s.records * record_bytes;
+            let out = stream.shards[s.shard].put(self.now, s.records, record_bytes, per);
+            if out.accepted > 0 {
+                written.push(s.shard as u64);
+            }
             accepted += out.accepted;
             throttled += out.throttled;
-            if out.accepted > 0 {
-                written.push(*shard as u64);
-            }
-            *count = out.throttled;
+            data_put += out.accepted * s.data_bytes;
+            bytes_put += out.accepted * record_bytes;
+            kinesis_put += out.accepted.div_ceil(per);
+            kinesis_throttled += s.records.div_ceil(per) - out.accepted.div_ceil(per);
+            units += p.payload_units(out.accepted, s.data_bytes);
+            on_demand_billed += out.accepted * on_demand_billed_bytes(s.data_bytes);
+            s.records = out.throttled;
             out.throttled > 0
         });
-        self.cost.put_records(stream.is_on_demand(), accepted, data_bytes);
+        // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
+        if on_demand {
+            self.cost.on_demand_in(on_demand_billed);
+        } else {
+            self.cost.put_units(units);
+        }
+        let requests = p.requests(kinesis_sent, request_bytes);
         let m = &mut self.metrics[stream_node];
-        m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
-        m.add(metrics::stream::INCOMING_BYTES, (accepted * p.record_bytes) as f64);
-        m.add(metrics::stream::WRITE_THROTTLED, throttled as f64);
+        m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
+        m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
+        // CloudWatch counts Kinesis records here (aggregates, not user records).
+        m.add(metrics::stream::WRITE_THROTTLED, kinesis_throttled as f64);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
-        m.add(metrics::producer::USER_RECORDS_DATA_PUT, (accepted * data_bytes) as f64);
+        m.add(metrics::producer::USER_RECORDS_DATA_PUT, data_put as f64);
+        m.add(metrics::producer::KINESIS_RECORDS_PUT, kinesis_put as f64);
+        m.add(metrics::producer::REQUESTS, requests as f64);
         if throttled == 0 {
             return;
         }

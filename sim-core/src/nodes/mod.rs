@@ -7,5 +7,5 @@ pub mod resharding;
 pub mod stream;
 
 pub use consumer::{Consumer, ReaderState, ShardReader};
-pub use producer::{Producer, RetryBatch};
+pub use producer::{Producer, RetryBatch, ShardRecords};
 pub use stream::{Cohort, PutOutcome, ReadBatch, ReadOutcome, Shard, Stream};

@@ -1,7 +1,10 @@
 //! The conservation ledger balances at every event, whatever happens.
 
 use proptest::prelude::*;
-use sim_core::scenario::{ConsumerSpec, KeyDistribution, ProducerSpec, Retry};
+use sim_core::scenario::{
+    Aggregation, Api, Arrivals, ConsumerSpec, KeyDistribution, ProducerSpec, RateStep, RecordSize,
+    Retry, Traffic, WeightedHashKey,
+};
 use sim_core::{Simulation, validate};
 
 use crate::fixtures::{default_scenario, pipeline, producer, run};
@@ -47,20 +50,108 @@ fn an_unread_stream_expires_everything_after_retention() {
     assert!(l.expired > 0 && l.in_flight > 0, "{l:?}");
 }
 
+fn arb_traffic() -> impl Strategy<Value = Traffic> {
+    let arrivals = prop_oneof![Just(Arrivals::Poisson), Just(Arrivals::Constant)];
+    prop_oneof![
+        Just(Traffic::Constant),
+        Just(Traffic::Poisson),
+        (0.0..=1.0f64, 1.0..200.0f64, 0.0..100.0f64, arrivals.clone()).prop_map(
+            |(amplitude, period_s, phase_s, arrivals)| Traffic::Diurnal {
+                amplitude,
+                period_s,
+                phase_s,
+                arrivals
+            }
+        ),
+        (0.001..20.0f64, 0.0..40.0f64, 0.0..20.0f64, 0.0..2.0f64, arrivals.clone()).prop_map(
+            |(on_s, off_s, multiplier, off_multiplier, arrivals)| Traffic::Burst {
+                on_s,
+                off_s,
+                multiplier,
+                off_multiplier,
+                arrivals
+            }
+        ),
+        (prop::collection::vec((1.0..30.0f64, 0.0..8_000.0f64), 1..5), arrivals.clone()).prop_map(
+            |(gaps, arrivals)| {
+                let mut at_s = 0.0;
+                let steps = gaps
+                    .into_iter()
+                    .map(|(gap, records_per_s)| {
+                        at_s += gap;
+                        RateStep { at_s, records_per_s }
+                    })
+                    .collect();
+                Traffic::Step { steps, arrivals }
+            }
+        ),
+        (prop::collection::vec(0.0..8_000.0f64, 1..20), arrivals).prop_map(|(rates, arrivals)| {
+            let csv = rates.iter().enumerate().map(|(i, r)| format!("{},{r}\n", i * 5)).collect();
+            Traffic::Replay { csv, arrivals }
+        }),
+    ]
+}
+
+fn arb_size() -> impl Strategy<Value = RecordSize> {
+    prop_oneof![
+        (1u32..60_000).prop_map(|bytes| RecordSize::Fixed { bytes }),
+        (1u32..30_000, 0u32..30_000).prop_map(|(min_bytes, extra)| RecordSize::Uniform {
+            min_bytes,
+            max_bytes: min_bytes + extra
+        }),
+        (1.0..20_000.0f64, 0.0..2.5f64)
+            .prop_map(|(median_bytes, sigma)| RecordSize::LogNormal { median_bytes, sigma }),
+    ]
+}
+
+fn arb_keys() -> impl Strategy<Value = KeyDistribution> {
+    prop_oneof![
+        (1u32..2_000).prop_map(|count| KeyDistribution::Uniform { count }),
+        (1u32..2_000, 0.0..1.0f64)
+            .prop_map(|(count, hot_share)| KeyDistribution::HotKey { count, hot_share }),
+        (1u32..2_000, 0.0..3.0f64).prop_map(|(count, s)| KeyDistribution::Zipf { count, s }),
+        prop::collection::vec((any::<u128>(), 0.01..10.0f64), 1..8).prop_map(|keys| {
+            KeyDistribution::ExplicitHashKey {
+                hash_keys: keys
+                    .into_iter()
+                    .map(|(k, weight)| WeightedHashKey { hash_key: k.to_string(), weight })
+                    .collect(),
+            }
+        }),
+    ]
+}
+
 fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
-    (0.0..6_000.0f64, prop::bool::ANY, 1u32..2_000, 0.0..1.0f64, 1u32..6, 1u64..500).prop_map(
-        |(rate, hot, count, share, attempts, buffered)| ProducerSpec {
-            records_per_s: rate,
-            keys: if hot {
-                KeyDistribution::HotKey { count, hot_share: share }
-            } else {
-                KeyDistribution::Uniform { count }
-            },
-            batching: sim_core::scenario::Batching { max_buffered_ms: buffered },
-            retry: Retry { max_attempts: attempts, ..Default::default() },
-            ..Default::default()
-        },
+    let api = prop_oneof![
+        Just(Api::PutRecord),
+        (1u32..=500).prop_map(|max_records_per_request| Api::PutRecords {
+            max_records_per_request,
+            max_request_bytes: 10_485_760
+        }),
+    ];
+    let aggregation = prop::option::of(
+        (64u32..1_048_576, 1u32..5_000)
+            .prop_map(|(max_bytes, max_user_records)| Aggregation { max_bytes, max_user_records }),
+    );
+    (
+        (0.0..6_000.0f64, 1u32..6, 1u64..500),
+        (arb_traffic(), arb_size(), arb_keys(), api, aggregation),
     )
+        .prop_map(
+            |((rate, attempts, buffered), (traffic, record_size, keys, api, aggregation))| {
+                ProducerSpec {
+                    records_per_s: rate,
+                    traffic,
+                    record_size,
+                    keys,
+                    api,
+                    aggregation,
+                    batching: sim_core::scenario::Batching { max_buffered_ms: buffered },
+                    retry: Retry { max_attempts: attempts, ..Default::default() },
+                    ..Default::default()
+                }
+            },
+        )
 }
 
 fn arb_consumer() -> impl Strategy<Value = Option<ConsumerSpec>> {
@@ -83,7 +174,7 @@ proptest! {
     ) {
         let mut scenario = pipeline(p, shards, c);
         scenario.seed = seed;
-        let valid = validate(&scenario).unwrap();
+        let valid = validate(&scenario).unwrap_or_else(|e| panic!("{e:#?}"));
         let mut sim = Simulation::new(&valid, seed);
         for t in 1..=90 {
             sim.run_until(t * 1_000);

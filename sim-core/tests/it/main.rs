@@ -8,6 +8,7 @@ mod fixtures;
 mod golden;
 mod limits;
 mod on_demand;
+mod producer;
 mod resharding;
 mod routing;
 mod tidy;

@@ -75,6 +75,21 @@ proptest! {
     }
 
     #[test]
+    fn mutated_producer_samples_never_panic(pos in 0usize..4_000, byte in any::<u8>(), cut in 0usize..4_000) {
+        // The sample with every producer option: traffic shapes, replay CSV,
+        // hash keys, both APIs and aggregation.
+        let mut bytes = crate::producer::SAMPLE.as_bytes().to_vec();
+        let p = pos % bytes.len();
+        bytes[p] = byte;
+        bytes.truncate(bytes.len() - cut % bytes.len());
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(valid) = load_scenario(&text) {
+            let mut sim = sim_core::Simulation::new(&valid, 1);
+            sim.run_until(5_000);
+        }
+    }
+
+    #[test]
     fn mutated_scenarios_never_panic(pos in 0usize..2_000, byte in any::<u8>(), cut in 0usize..2_000) {
         let mut bytes = DEFAULT_SCENARIO.as_bytes().to_vec();
         let p = pos % bytes.len();
