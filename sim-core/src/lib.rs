@@ -44,6 +44,8 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("split-during-spike.json", include_str!("../../scenarios/split-during-spike.json")),
     ("shared-vs-fan-out.json", include_str!("../../scenarios/shared-vs-fan-out.json")),
     ("consumer-falls-behind.json", include_str!("../../scenarios/consumer-falls-behind.json")),
+    ("hot-shard-zipf.json", include_str!("../../scenarios/hot-shard-zipf.json")),
+    ("on-demand-tripling.json", include_str!("../../scenarios/on-demand-tripling.json")),
 ];
 
 /// The scenario the app opens with.
