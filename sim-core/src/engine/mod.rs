@@ -9,16 +9,17 @@
 
 mod operations;
 mod reads;
+mod writes;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 pub use operations::{JOURNAL_LEN, JournalEntry};
 
-use crate::cost::{CostMeter, on_demand_billed_bytes};
+use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Producer, RetryBatch, Shard, ShardRecords, Stream};
+use crate::nodes::{Consumer, Producer, RetryBatch, Shard, Stream};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
 use crate::scenario::{NodeKind, NodeSpec, Scenario, StreamOp};
@@ -47,8 +48,9 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Action {
     SecondTick,
-    ProducerBatch { slot: usize },
-    ProducerRetry { slot: usize, batch: RetryBatch },
+    ProducerBatch { group: usize },
+    // Boxed: keeps events small, and the heap moves them a lot.
+    ProducerRetry { group: usize, batch: Box<RetryBatch> },
     Poll { slot: usize, shard: usize },
     Push { slot: usize, shard: usize },
     Processed { slot: usize, shard: usize },
@@ -58,14 +60,15 @@ enum Action {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Event {
     time: SimTime,
-    class: u8,
-    seq: u64,
+    /// Tie-break within a millisecond: the class in the top bit (0 for the
+    /// bookkeeping tick), the sequence number below it.
+    order: u64,
     action: Action,
 }
 
 impl Ord for Event {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.time, self.class, self.seq).cmp(&(other.time, other.class, other.seq))
+        (self.time, self.order).cmp(&(other.time, other.order))
     }
 }
 
@@ -103,6 +106,7 @@ pub struct Simulation {
     rngs: Vec<NodeRng>,
     metrics: Vec<NodeMetrics>,
     cost: CostMeter,
+    groups: Vec<writes::ProducerGroup>,
     journal: VecDeque<operations::JournalEntry>,
     scratch: Vec<u64>,
 }
@@ -128,13 +132,32 @@ impl Simulation {
             list.push(i);
         }
         let stream_slot = |node: Option<usize>| slots[node.expect("validated wiring")].slot;
-        let mut producers = Vec::new();
+        let mut producers: Vec<Producer> = Vec::new();
+        let mut groups: Vec<writes::ProducerGroup> = Vec::new();
         let mut consumers = Vec::new();
         for (i, node) in scenario.nodes.iter().enumerate() {
             match &node.spec {
                 NodeSpec::Producer(spec) => {
                     let target = stream_slot(valid.wired_stream(i));
-                    let shares = shard_shares(&spec.keys, &streams[target].open_ranges());
+                    // Hashing every key is the costly part of setup: share it.
+                    let same_keys =
+                        producers.iter().find(|p| p.target == target && p.spec.keys == spec.keys);
+                    let shares = match same_keys {
+                        Some(p) => p.shares.clone(),
+                        None => shard_shares(&spec.keys, &streams[target].open_ranges()),
+                    };
+                    let slot = producers.len();
+                    let joins = groups.iter_mut().find(|g| {
+                        let lead = &producers[g.members[0]];
+                        writes::same_group(&lead.spec, lead.target, spec, target)
+                    });
+                    match joins {
+                        Some(g) => g.members.push(slot),
+                        None => groups.push(writes::ProducerGroup {
+                            members: vec![slot],
+                            rng: NodeRng::new(seed, &format!("{}/routing", node.id)),
+                        }),
+                    }
                     producers.push(Producer::new(spec.clone(), target, shares));
                 }
                 NodeSpec::Consumer(spec) => {
@@ -177,13 +200,15 @@ impl Simulation {
             rngs,
             metrics,
             cost: CostMeter::default(),
+            groups,
             journal: VecDeque::new(),
             scratch: Vec::new(),
         };
         sim.schedule(SECOND, Action::SecondTick);
-        for slot in 0..sim.producers.len() {
-            let first = sim.producers[slot].spec.batching.max_buffered_ms;
-            sim.schedule(first, Action::ProducerBatch { slot });
+        for group in 0..sim.groups.len() {
+            let lead = sim.groups[group].members[0];
+            let first = sim.producers[lead].spec.batching.max_buffered_ms;
+            sim.schedule(first, Action::ProducerBatch { group });
         }
         for slot in 0..sim.consumers.len() {
             for shard in 0..sim.consumers[slot].readers.len() {
@@ -198,9 +223,9 @@ impl Simulation {
     }
 
     fn schedule(&mut self, time: SimTime, action: Action) {
-        let class = u8::from(action != Action::SecondTick);
+        let class = u64::from(!matches!(action, Action::SecondTick));
         self.seq += 1;
-        self.queue.push(Reverse(Event { time, class, seq: self.seq, action }));
+        self.queue.push(Reverse(Event { time, order: class << 63 | self.seq, action }));
     }
 
     /// Current simulated time.
@@ -269,137 +294,13 @@ impl Simulation {
     fn run(&mut self, action: Action) {
         match action {
             Action::SecondTick => self.second_tick(),
-            Action::ProducerBatch { slot } => self.producer_batch(slot),
-            Action::ProducerRetry { slot, batch } => self.producer_retry(slot, batch),
+            Action::ProducerBatch { group } => self.producer_batch(group),
+            Action::ProducerRetry { group, batch } => self.producer_retry(group, *batch),
             Action::Poll { slot, shard } => self.poll(slot, shard),
             Action::Push { slot, shard } => self.push(slot, shard),
             Action::Processed { slot, shard } => self.processed(slot, shard),
             Action::Scheduled { index } => self.scheduled(index),
         }
-    }
-
-    fn producer_batch(&mut self, slot: usize) {
-        let node = self.producer_nodes[slot];
-        let p = &mut self.producers[slot];
-        let rng = &mut self.rngs[node];
-        let n = p.generate(self.now, rng);
-        self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, n as f64);
-        let mut counts = std::mem::take(&mut self.scratch);
-        rng.multinomial(n, &p.shares, &mut counts);
-        let open = &self.streams[p.target].open;
-        let per_shard: Vec<ShardRecords> = counts
-            .iter()
-            .zip(open)
-            .filter(|&(&c, _)| c > 0)
-            .map(|(&records, &shard)| ShardRecords {
-                shard,
-                records,
-                data_bytes: p.draw_data_bytes(records, rng),
-            })
-            .collect();
-        self.scratch = counts;
-        self.send(slot, RetryBatch { attempts: 0, per_shard });
-        let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
-        self.schedule(next, Action::ProducerBatch { slot });
-    }
-
-    fn producer_retry(&mut self, slot: usize, batch: RetryBatch) {
-        self.producers[slot].pending_retry -= batch.records();
-        self.send(slot, batch);
-    }
-
-    /// One attempt for a batch: its records go out in as many PutRecords
-    /// (or PutRecord) requests as the caps demand, packed into aggregated
-    /// records if the producer aggregates; throttled records are retried
-    /// with backoff or given up after the last attempt.
-    fn send(&mut self, slot: usize, batch: RetryBatch) {
-        let target = self.producers[slot].target;
-        let mut written = std::mem::take(&mut self.scratch);
-        written.clear();
-        self.put_batch(slot, batch, &mut written);
-        for &shard in &written {
-            self.wake_pushes(target, shard as usize);
-        }
-        self.scratch = written;
-    }
-
-    /// The PutRecords attempt itself; `written` receives the shards that
-    /// accepted records.
-    fn put_batch(&mut self, slot: usize, mut batch: RetryBatch, written: &mut Vec<u64>) {
-        let node = self.producer_nodes[slot];
-        let p = &mut self.producers[slot];
-        let stream_node = self.stream_nodes[p.target];
-        let stream = &mut self.streams[p.target];
-        let key_bytes = u64::from(p.spec.partition_key_bytes);
-        batch.attempts += 1;
-        // Records meant for a shard that resharding closed go to its children.
-        if batch.per_shard.iter().any(|s| !stream.shards[s.shard].is_open()) {
-            let (mut routed, mut split) =
-                (Vec::with_capacity(batch.per_shard.len() + 1), Vec::new());
-            for s in &batch.per_shard {
-                split.clear();
-                stream.reroute(s.shard, s.records, &p.shares, &mut split);
-                routed.extend(split.iter().map(|&(shard, records)| ShardRecords {
-                    shard,
-                    records,
-                    data_bytes: s.data_bytes,
-                }));
-            }
-            batch.per_shard = routed;
-        }
-        let on_demand = stream.is_on_demand();
-        let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
-        let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
-        let (mut kinesis_throttled, mut on_demand_billed) = (0, 0);
-        batch.per_shard.retain_mut(|s| {
-            let per = p.per_kinesis_record(s.data_bytes);
-            let record_bytes = s.data_bytes + key_bytes;
-            kinesis_sent += s.records.div_ceil(per);
-            request_bytes += s.records * record_bytes;
-            let out = stream.shards[s.shard].put(self.now, s.records, record_bytes, per);
-            if out.accepted > 0 {
-                written.push(s.shard as u64);
-            }
-            accepted += out.accepted;
-            throttled += out.throttled;
-            data_put += out.accepted * s.data_bytes;
-            bytes_put += out.accepted * record_bytes;
-            kinesis_put += out.accepted.div_ceil(per);
-            kinesis_throttled += s.records.div_ceil(per) - out.accepted.div_ceil(per);
-            units += p.payload_units(out.accepted, s.data_bytes);
-            on_demand_billed += out.accepted * on_demand_billed_bytes(s.data_bytes);
-            s.records = out.throttled;
-            out.throttled > 0
-        });
-        // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
-        if on_demand {
-            self.cost.on_demand_in(on_demand_billed);
-        } else {
-            self.cost.put_units(units);
-        }
-        let requests = p.requests(kinesis_sent, request_bytes);
-        let m = &mut self.metrics[stream_node];
-        m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
-        m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
-        // CloudWatch counts Kinesis records here (aggregates, not user records).
-        m.add(metrics::stream::WRITE_THROTTLED, kinesis_throttled as f64);
-        let m = &mut self.metrics[node];
-        m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
-        m.add(metrics::producer::USER_RECORDS_DATA_PUT, data_put as f64);
-        m.add(metrics::producer::KINESIS_RECORDS_PUT, kinesis_put as f64);
-        m.add(metrics::producer::REQUESTS, requests as f64);
-        if throttled == 0 {
-            return;
-        }
-        if batch.attempts >= p.spec.retry.max_attempts {
-            p.given_up += throttled;
-            m.add(metrics::producer::USER_RECORD_EXPIRED, throttled as f64);
-            return;
-        }
-        m.add(metrics::producer::RETRIES, throttled as f64);
-        p.pending_retry += throttled;
-        let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
-        self.schedule(self.now + delay, Action::ProducerRetry { slot, batch });
     }
 
     fn second_tick(&mut self) {

@@ -121,8 +121,16 @@ impl Simulation {
     /// wake up to notice they are finished.
     fn topology_changed(&mut self, stream: usize) {
         let ranges = self.streams[stream].open_ranges();
+        let mut computed: Vec<(crate::scenario::KeyDistribution, Vec<f64>)> = Vec::new();
         for p in self.producers.iter_mut().filter(|p| p.target == stream) {
-            p.shares = shard_shares(&p.spec.keys, &ranges);
+            p.shares = match computed.iter().find(|(keys, _)| *keys == p.spec.keys) {
+                Some((_, shares)) => shares.clone(),
+                None => {
+                    let shares = shard_shares(&p.spec.keys, &ranges);
+                    computed.push((p.spec.keys.clone(), shares.clone()));
+                    shares
+                }
+            };
         }
         let shard_count = self.streams[stream].shards.len();
         for i in 0..self.streams[stream].readers.len() {

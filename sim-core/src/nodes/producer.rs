@@ -29,6 +29,9 @@ pub struct RetryBatch {
     pub attempts: u32,
     /// Records still to send, by shard.
     pub per_shard: Vec<ShardRecords>,
+    /// Whose records they are: `(producer slot, records)`, for producers
+    /// that share routing (see the engine's producer groups).
+    pub members: Vec<(usize, u64)>,
 }
 
 impl RetryBatch {

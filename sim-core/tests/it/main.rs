@@ -6,6 +6,7 @@ mod determinism;
 mod fan_out;
 mod fixtures;
 mod golden;
+mod groups;
 mod limits;
 mod on_demand;
 mod producer;
