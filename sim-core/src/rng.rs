@@ -11,7 +11,11 @@ use rand_core::{Rng, SeedableRng};
 
 /// A node's private random stream.
 #[derive(Clone, Debug)]
-pub struct NodeRng(ChaCha8Rng);
+pub struct NodeRng {
+    rng: ChaCha8Rng,
+    /// The second deviate of the last Box-Muller pair, not yet used.
+    spare_normal: Option<f64>,
+}
 
 impl NodeRng {
     /// The stream for node `id` in a run seeded with `seed`.
@@ -21,12 +25,12 @@ impl NodeRng {
         let mut stream = [0u8; 8];
         stream.copy_from_slice(&digest[..8]);
         rng.set_stream(u64::from_le_bytes(stream));
-        NodeRng(rng)
+        NodeRng { rng, spare_normal: None }
     }
 
     /// Uniform in `[0, 1)` with 53 bits of precision.
     pub fn unit(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in `[lo, hi)`.
@@ -36,9 +40,15 @@ impl NodeRng {
 
     /// Standard normal deviate (Box-Muller).
     pub fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare_normal.take() {
+            return z;
+        }
         let u1 = 1.0 - self.unit(); // (0, 1]: log is finite
         let u2 = self.unit();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+        let r = libm::sqrt(-2.0 * libm::log(u1));
+        let (sin, cos) = libm::sincos(2.0 * core::f64::consts::PI * u2);
+        self.spare_normal = Some(r * sin);
+        r * cos
     }
 
     /// Log-normal deviate with the given median (`exp(mu)`) and `sigma` of

@@ -305,6 +305,7 @@ impl Simulation {
 
     fn second_tick(&mut self) {
         let closing = self.now - SECOND;
+        self.book_finished_batches();
         self.expire_and_coalesce();
         for slot in 0..self.streams.len() {
             for shard in self.streams[slot].on_demand_splits(self.now) {
@@ -340,7 +341,7 @@ impl Simulation {
                 let done_by_all = s
                     .readers
                     .iter()
-                    .map(|&c| self.consumers[c].readers[i].done())
+                    .map(|&c| self.consumers[c].readers[i].done(self.now))
                     .min()
                     .unwrap_or(shard.trimmed);
                 settled += done_by_all;

@@ -10,6 +10,7 @@ use super::{Action, Simulation};
 impl Simulation {
     /// A shared-throughput GetRecords call by consumer `slot` on `shard`.
     pub(super) fn poll(&mut self, slot: usize, shard: usize) {
+        self.book_processed(slot, shard);
         let c = &mut self.consumers[slot];
         let stream_node = self.stream_nodes[c.source];
         let s = &mut self.streams[c.source].shards[shard];
@@ -79,9 +80,21 @@ impl Simulation {
             reader.in_processing = batch.records;
             reader.state = ReaderState::Busy;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
-            self.schedule(self.now + busy, Action::Processed { slot, shard });
+            let done_at = self.now + busy;
+            c.readers[shard].done_at = done_at;
+            if c.is_efo() {
+                self.schedule(done_at, Action::Processed { slot, shard });
+            } else {
+                // A poller reads again after processing plus the idle time.
+                // Its records are booked as processed by that poll, or by the
+                // second's tick if that comes first, which keeps events to one
+                // per call (the ledger counts them done from `done_at` on).
+                let next = done_at + c.spec.poll_interval_ms;
+                self.schedule(next, Action::Poll { slot, shard });
+            }
             return true;
         }
+        let reader = &mut c.readers[shard];
         if s.drained_at(reader.read) {
             reader.state = ReaderState::Finished;
             self.start_children(slot, shard);
@@ -90,18 +103,34 @@ impl Simulation {
         false
     }
 
-    /// The end of processing a batch: records delivered, then read again.
+    /// The end of processing a pushed batch: records delivered, then the
+    /// next push.
     pub(super) fn processed(&mut self, slot: usize, shard: usize) {
+        self.book_processed(slot, shard);
+        self.schedule(self.now, Action::Push { slot, shard });
+    }
+
+    /// Books a reader's finished batch as processed.
+    fn book_processed(&mut self, slot: usize, shard: usize) {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let done = std::mem::take(&mut c.readers[shard].in_processing);
-        c.processed += done;
-        self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
-        if c.is_efo() {
-            self.schedule(self.now, Action::Push { slot, shard });
-        } else {
-            let next = self.now + c.spec.poll_interval_ms;
-            self.schedule(next, Action::Poll { slot, shard });
+        if done > 0 {
+            c.processed += done;
+            self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
+        }
+    }
+
+    /// Books every batch that finished before this second's tick, so
+    /// `RecordsProcessed` lands in the second the processing ended.
+    pub(super) fn book_finished_batches(&mut self) {
+        for slot in 0..self.consumers.len() {
+            for shard in 0..self.consumers[slot].readers.len() {
+                let r = &self.consumers[slot].readers[shard];
+                if r.in_processing > 0 && r.done_at < self.now {
+                    self.book_processed(slot, shard);
+                }
+            }
         }
     }
 

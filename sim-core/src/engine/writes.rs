@@ -53,17 +53,17 @@ pub(super) fn same_group(
     a_target == b_target && strip(a) == strip(b)
 }
 
-/// Splits `total` among members in proportion to their counts, largest
-/// remainder first (ties to the earlier member), so the parts add up.
+/// Splits `total` among members in proportion to their counts, so the
+/// parts add up: whole parts first, then the few records left over one each
+/// to members with a fractional part, starting at a member that varies with
+/// the amounts so no member is favoured over many batches. O(members), no
+/// sorting: this runs for every batch of a group.
 fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
     let sum: u64 = counts.iter().map(|c| c.1).sum();
     if total == sum {
         return counts.iter().map(|c| c.1).collect();
     }
-    if total == 0 {
-        return vec![0; counts.len()];
-    }
-    if counts.len() == 1 || sum == 0 {
+    if sum == 0 {
         let mut parts = vec![0; counts.len()];
         if let Some(first) = parts.first_mut() {
             *first = total;
@@ -71,17 +71,20 @@ fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
         return parts;
     }
     // u128: total × count can pass 2^64 in long runs of huge streams.
-    let exact: Vec<u128> = counts.iter().map(|c| u128::from(total) * u128::from(c.1)).collect();
-    let mut parts: Vec<u64> = exact.iter().map(|&e| (e / u128::from(sum)) as u64).collect();
+    let exact = |c: u64| u128::from(total) * u128::from(c);
+    let mut parts: Vec<u64> =
+        counts.iter().map(|c| (exact(c.1) / u128::from(sum)) as u64).collect();
     let mut left = total - parts.iter().sum::<u64>();
-    let mut order: Vec<usize> = (0..counts.len()).collect();
-    order.sort_unstable_by_key(|&i| (std::cmp::Reverse(exact[i] % u128::from(sum)), i));
-    for i in order {
+    let start = ((total ^ sum) % counts.len() as u64) as usize;
+    for k in 0..counts.len() {
         if left == 0 {
             break;
         }
-        parts[i] += 1;
-        left -= 1;
+        let i = (start + k) % counts.len();
+        if exact(counts[i].1) % u128::from(sum) != 0 {
+            parts[i] += 1;
+            left -= 1;
+        }
     }
     parts
 }
@@ -251,7 +254,9 @@ mod tests {
 
     #[test]
     fn apportioning_adds_up_and_follows_the_counts() {
-        assert_eq!(apportion(10, &[(0, 1), (1, 1), (2, 1)]), vec![4, 3, 3]);
+        let thirds = apportion(10, &[(0, 1), (1, 1), (2, 1)]);
+        assert_eq!(thirds.iter().sum::<u64>(), 10);
+        assert!(thirds.iter().all(|&p| p == 3 || p == 4));
         assert_eq!(apportion(7, &[(0, 100)]), vec![7]);
         assert_eq!(apportion(5, &[(0, 0), (1, 10)]), vec![0, 5]);
         assert_eq!(apportion(0, &[(0, 3), (1, 4)]), vec![0, 0]);

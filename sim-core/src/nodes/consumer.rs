@@ -35,8 +35,11 @@ pub enum ReaderState {
 pub struct ShardReader {
     /// Next position to read; positions before it were read or skipped.
     pub read: u64,
-    /// Records read and still being processed.
+    /// Records of the last batch read, until the engine books them as
+    /// processed (they are processed from `done_at` on).
     pub in_processing: u64,
+    /// When the batch in processing is done.
+    pub done_at: SimTime,
     /// Where the reader is in its cycle.
     pub state: ReaderState,
     /// Enhanced fan-out's per-consumer, per-shard throughput.
@@ -49,14 +52,15 @@ impl ShardReader {
         ShardReader {
             read,
             in_processing: 0,
+            done_at: 0,
             state: ReaderState::Waiting,
             push_bytes: TokenBucket::per_second(EFO_BYTES_PER_S),
         }
     }
 
-    /// Records processed or skipped by expiry: the reader's "done" count.
-    pub fn done(&self) -> u64 {
-        self.read - self.in_processing
+    /// Records processed or skipped by expiry at `now`: the reader's "done" count.
+    pub fn done(&self, now: SimTime) -> u64 {
+        if now >= self.done_at { self.read } else { self.read - self.in_processing }
     }
 }
 
