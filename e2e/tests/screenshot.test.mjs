@@ -13,7 +13,10 @@ test('a screenshot of the running app is saved', { timeout: 60_000 }, async () =
   await app.goto();
   await app.waitReady();
   await app.waitForStatAbove('total-produced', 0);
-  await app.page.waitForTimeout(1_000); // let charts draw a few frames
+  // Half a simulated minute at 10x, so the charts show a picture worth looking at.
+  await app.setSpeed(10);
+  await app.waitForSimMsAbove(30_000);
+  await app.page.waitForTimeout(300); // let the charts draw
 
   const box = await app.testId('app').boundingBox();
   assert.ok(box && box.width > 0 && box.height > 0, 'the app root is visible');
