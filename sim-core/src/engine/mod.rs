@@ -46,15 +46,29 @@ pub enum Command {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// What an event does. Kept to 16 bytes (u32 indices, the one large
+/// payload boxed): the heap moves events a lot.
 enum Action {
     SecondTick,
-    ProducerBatch { group: usize },
-    // Boxed: keeps events small, and the heap moves them a lot.
-    ProducerRetry { group: usize, batch: Box<RetryBatch> },
-    Poll { slot: usize, shard: usize },
-    Push { slot: usize, shard: usize },
-    Processed { slot: usize, shard: usize },
-    Scheduled { index: usize },
+    ProducerBatch { group: u32 },
+    ProducerRetry { group: u32, batch: Box<RetryBatch> },
+    Poll(ReaderId),
+    Push(ReaderId),
+    Processed(ReaderId),
+    Scheduled { index: u32 },
+}
+
+/// One consumer's reader of one shard: (consumer slot, shard index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ReaderId {
+    slot: u32,
+    shard: u32,
+}
+
+impl ReaderId {
+    fn new(slot: usize, shard: usize) -> Self {
+        ReaderId { slot: slot as u32, shard: shard as u32 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +222,7 @@ impl Simulation {
         for group in 0..sim.groups.len() {
             let lead = sim.groups[group].members[0];
             let first = sim.producers[lead].spec.batching.max_buffered_ms;
-            sim.schedule(first, Action::ProducerBatch { group });
+            sim.schedule(first, Action::ProducerBatch { group: group as u32 });
         }
         for slot in 0..sim.consumers.len() {
             for shard in 0..sim.consumers[slot].readers.len() {
@@ -217,7 +231,7 @@ impl Simulation {
         }
         for index in 0..sim.scenario.schedule.len() {
             let at = sim.scenario.schedule[index].at_s * SECOND;
-            sim.schedule(at, Action::Scheduled { index });
+            sim.schedule(at, Action::Scheduled { index: index as u32 });
         }
         sim
     }
@@ -294,12 +308,12 @@ impl Simulation {
     fn run(&mut self, action: Action) {
         match action {
             Action::SecondTick => self.second_tick(),
-            Action::ProducerBatch { group } => self.producer_batch(group),
-            Action::ProducerRetry { group, batch } => self.producer_retry(group, *batch),
-            Action::Poll { slot, shard } => self.poll(slot, shard),
-            Action::Push { slot, shard } => self.push(slot, shard),
-            Action::Processed { slot, shard } => self.processed(slot, shard),
-            Action::Scheduled { index } => self.scheduled(index),
+            Action::ProducerBatch { group } => self.producer_batch(group as usize),
+            Action::ProducerRetry { group, batch } => self.producer_retry(group as usize, *batch),
+            Action::Poll(r) => self.poll(r.slot as usize, r.shard as usize),
+            Action::Push(r) => self.push(r.slot as usize, r.shard as usize),
+            Action::Processed(r) => self.processed(r.slot as usize, r.shard as usize),
+            Action::Scheduled { index } => self.scheduled(index as usize),
         }
     }
 

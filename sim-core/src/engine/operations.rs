@@ -7,7 +7,7 @@ use crate::scenario::{NodeKind, StreamOp};
 use crate::time::SimTime;
 use crate::validate::{format_number, param_range};
 
-use super::{Action, Command, Simulation};
+use super::{Action, Command, ReaderId, Simulation};
 
 /// Most journal entries kept; older ones are dropped.
 pub const JOURNAL_LEN: usize = 500;
@@ -142,7 +142,7 @@ impl Simulation {
                 let reader = &mut self.consumers[slot].readers[shard];
                 if closed && reader.state == ReaderState::Idle {
                     reader.state = ReaderState::Busy;
-                    self.schedule(self.now, Action::Push { slot, shard });
+                    self.schedule(self.now, Action::Push(ReaderId::new(slot, shard)));
                 }
             }
             for shard in have..shard_count {

@@ -5,7 +5,7 @@ use crate::metrics;
 use crate::nodes::consumer::EFO_PROPAGATION_MS;
 use crate::nodes::{ReadBatch, ReadOutcome, ReaderState};
 
-use super::{Action, Simulation};
+use super::{Action, ReaderId, Simulation};
 
 impl Simulation {
     /// A shared-throughput GetRecords call by consumer `slot` on `shard`.
@@ -19,7 +19,7 @@ impl Simulation {
         match s.get_records(self.now, from, u64::from(c.spec.max_records_per_call)) {
             ReadOutcome::Throttled => {
                 self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);
-                self.schedule(next_poll, Action::Poll { slot, shard });
+                self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
             }
             ReadOutcome::Records { records, bytes, last_arrival, next_arrival } => {
                 let sm = &mut self.metrics[stream_node];
@@ -30,7 +30,7 @@ impl Simulation {
                 sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
                 let batch = ReadBatch { from, records, bytes, last_arrival, next_arrival };
                 if !self.take_batch(slot, shard, batch) {
-                    self.schedule(next_poll, Action::Poll { slot, shard });
+                    self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
                 }
             }
         }
@@ -50,7 +50,7 @@ impl Simulation {
                 / reader.push_bytes.capacity()
                 * 1_000.0)
                 .ceil() as u64;
-            self.schedule(self.now + wait.max(1), Action::Push { slot, shard });
+            self.schedule(self.now + wait.max(1), Action::Push(ReaderId::new(slot, shard)));
             return;
         }
         let batch = s.read_from(reader.read, u64::MAX, allowance as u64);
@@ -83,14 +83,14 @@ impl Simulation {
             let done_at = self.now + busy;
             c.readers[shard].done_at = done_at;
             if c.is_efo() {
-                self.schedule(done_at, Action::Processed { slot, shard });
+                self.schedule(done_at, Action::Processed(ReaderId::new(slot, shard)));
             } else {
                 // A poller reads again after processing plus the idle time.
                 // Its records are booked as processed by that poll, or by the
                 // second's tick if that comes first, which keeps events to one
                 // per call (the ledger counts them done from `done_at` on).
                 let next = done_at + c.spec.poll_interval_ms;
-                self.schedule(next, Action::Poll { slot, shard });
+                self.schedule(next, Action::Poll(ReaderId::new(slot, shard)));
             }
             return true;
         }
@@ -107,7 +107,7 @@ impl Simulation {
     /// next push.
     pub(super) fn processed(&mut self, slot: usize, shard: usize) {
         self.book_processed(slot, shard);
-        self.schedule(self.now, Action::Push { slot, shard });
+        self.schedule(self.now, Action::Push(ReaderId::new(slot, shard)));
     }
 
     /// Books a reader's finished batch as processed.
@@ -146,8 +146,11 @@ impl Simulation {
         if !ready {
             return;
         }
-        let action =
-            if c.is_efo() { Action::Push { slot, shard } } else { Action::Poll { slot, shard } };
+        let action = if c.is_efo() {
+            Action::Push(ReaderId::new(slot, shard))
+        } else {
+            Action::Poll(ReaderId::new(slot, shard))
+        };
         self.consumers[slot].readers[shard].state = ReaderState::Busy;
         self.schedule(self.now, action);
     }
@@ -172,7 +175,10 @@ impl Simulation {
             let reader = &mut consumer.readers[shard];
             if efo && reader.state == ReaderState::Idle {
                 reader.state = ReaderState::Busy;
-                self.schedule(self.now + EFO_PROPAGATION_MS, Action::Push { slot, shard });
+                self.schedule(
+                    self.now + EFO_PROPAGATION_MS,
+                    Action::Push(ReaderId::new(slot, shard)),
+                );
             }
         }
     }

@@ -121,7 +121,7 @@ impl Simulation {
         self.scratch = counts;
         self.send(group, RetryBatch { attempts: 0, per_shard, members });
         let next = self.now + self.producers[lead].spec.batching.max_buffered_ms;
-        self.schedule(next, Action::ProducerBatch { group });
+        self.schedule(next, Action::ProducerBatch { group: group as u32 });
     }
 
     pub(super) fn producer_retry(&mut self, group: usize, batch: RetryBatch) {
@@ -244,7 +244,10 @@ impl Simulation {
             return;
         }
         let delay = self.producers[lead].backoff(batch.attempts, &mut self.groups[group].rng);
-        self.schedule(self.now + delay, Action::ProducerRetry { group, batch: Box::new(batch) });
+        self.schedule(
+            self.now + delay,
+            Action::ProducerRetry { group: group as u32, batch: Box::new(batch) },
+        );
     }
 }
 
