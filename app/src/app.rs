@@ -9,37 +9,63 @@ use wasm_bindgen::JsCast;
 use crate::components::{
     Controls, LedgerBar, MetricChart, NoticeBar, PipelineView, StatCards, Toolbar,
 };
+use crate::link;
 use crate::sim_loop::use_sim_loop;
 use crate::state::SimCtx;
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    match load_scenario(DEFAULT_SCENARIO) {
-        Ok(valid) => {
-            let ctx = SimCtx::new(valid);
-            provide_context(ctx);
-            use_sim_loop(ctx);
-            use_shortcuts(ctx);
-            // Opening another scenario rebuilds everything below.
-            (move || {
-                ctx.generation.track();
-                view! { <Workbench /> }
-            })
-            .into_any()
-        }
+    let default = match load_scenario(DEFAULT_SCENARIO) {
+        Ok(valid) => valid,
         Err(issues) => {
             // Only reachable if a bundled scenario is broken; say so plainly.
             let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
-            view! {
+            return view! {
                 <main class="fatal" data-testid="app" data-ready="false">
                     <h1>"The built-in scenario failed to load"</h1>
                     <pre>{text}</pre>
                 </main>
             }
-            .into_any()
+            .into_any();
         }
+    };
+    // A link that carries a scenario opens it; a broken one says why and
+    // leaves the address as it was, so nothing the user typed is lost.
+    let (valid, problem) = match link::scenario_from_link() {
+        Ok(Some(valid)) => (valid, None),
+        Ok(None) => (default, None),
+        Err(issues) => (default, Some(link::explain(&issues))),
+    };
+    let ctx = SimCtx::new(valid);
+    provide_context(ctx);
+    match problem {
+        Some(text) => ctx.tell(text, true),
+        None => ctx.sync_link(),
     }
+    use_sim_loop(ctx);
+    use_shortcuts(ctx);
+    use_link_changes(ctx);
+    // Opening another scenario rebuilds everything below.
+    (move || {
+        ctx.generation.track();
+        view! { <Workbench /> }
+    })
+    .into_any()
+}
+
+/// A link pasted into the address bar of an open tab opens its scenario.
+fn use_link_changes(ctx: SimCtx) {
+    let handle =
+        window_event_listener(leptos::ev::hashchange, move |_| match link::scenario_from_link() {
+            Ok(Some(valid)) => ctx.open(valid),
+            Ok(None) => {}
+            Err(issues) => ctx.tell(
+                link::explain(&issues).replace("the default scenario", "the current scenario"),
+                true,
+            ),
+        });
+    on_cleanup(move || handle.remove());
 }
 
 #[component]

@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod format;
+pub mod link;
 pub mod sim_loop;
 pub mod snapshot;
 pub mod state;

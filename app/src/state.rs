@@ -100,6 +100,7 @@ impl SimCtx {
         match validate(&scenario) {
             Ok(valid) => {
                 self.scenario.set_value(valid);
+                self.sync_link();
                 self.reset();
                 self.tell(format!("{why}: the run restarted from zero."), false);
             }
@@ -110,10 +111,16 @@ impl SimCtx {
         }
     }
 
+    /// Writes the current scenario into the address bar (see `link`).
+    pub fn sync_link(&self) {
+        self.scenario.with_value(crate::link::write_link);
+    }
+
     /// Opens another scenario from time zero; the whole workbench rebuilds.
     pub fn open(&self, valid: ValidScenario) {
         let name = valid.scenario().name.clone();
         self.scenario.set_value(valid);
+        self.sync_link();
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);

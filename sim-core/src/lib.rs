@@ -25,6 +25,7 @@ pub mod report;
 pub mod rng;
 pub mod routing;
 pub mod scenario;
+pub mod share;
 pub mod time;
 pub mod validate;
 

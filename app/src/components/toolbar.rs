@@ -68,6 +68,18 @@ pub fn Toolbar() -> impl IntoView {
                     "Step 1 s"
                 </button>
                 <button
+                    data-testid="copy-link"
+                    title="Copy a link that opens this exact scenario and seed: the same numbers at the same simulated time"
+                    on:click=move |_| {
+                        crate::link::copy_link(move |result| match result {
+                            Ok(()) => ctx.tell("Link copied: it opens this scenario with the same seed.", false),
+                            Err(href) => ctx.tell(format!("Copy this link to share the scenario: {href}"), false),
+                        })
+                    }
+                >
+                    "Copy link"
+                </button>
+                <button
                     data-testid="reset"
                     title="Restart from zero with the same seed: the same numbers come back (R)"
                     on:click=move |_| ctx.reset()

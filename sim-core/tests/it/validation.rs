@@ -101,3 +101,23 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Link fragments are untrusted input too: anything decodes or says why.
+    #[test]
+    fn arbitrary_link_fragments_never_panic(text in "#?s=[A-Za-z0-9_=-]{0,300}") {
+        let _ = sim_core::share::decode_fragment(&text);
+    }
+
+    #[test]
+    fn damaged_real_links_never_panic(cut in 0usize..2_000, flip in 0usize..2_000, c in "[A-Za-z0-9_-]") {
+        let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        let mut link = sim_core::share::encode_fragment(&scenario).into_bytes();
+        let at = flip % link.len();
+        link[at] = c.as_bytes()[0];
+        link.truncate(link.len() - cut % link.len());
+        let _ = sim_core::share::decode_fragment(&String::from_utf8_lossy(&link));
+    }
+}

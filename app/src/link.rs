@@ -1,0 +1,49 @@
+//! The address bar as the scenario's home: the URL fragment always holds the
+//! current scenario (`#s=...`, see `sim_core::share`), so copying the
+//! address shares exactly what is on screen, and opening it reproduces the
+//! run bit for bit.
+
+use leptos::prelude::*;
+use sim_core::share::{decode_fragment, encode_fragment, has_scenario};
+use sim_core::{Issue, ValidScenario, validate};
+
+/// The scenario a link carries, if the page was opened with one: `Ok(None)`
+/// without a scenario, `Err` (with the problems) when the link is broken.
+pub fn scenario_from_link() -> Result<Option<ValidScenario>, Vec<Issue>> {
+    let hash = window().location().hash().unwrap_or_default();
+    if !has_scenario(&hash) {
+        return Ok(None);
+    }
+    let scenario = decode_fragment(&hash)?;
+    validate(&scenario).map(Some)
+}
+
+/// Writes the scenario into the address bar without adding a history entry.
+pub fn write_link(valid: &ValidScenario) {
+    let url = format!("#{}", encode_fragment(valid.scenario()));
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Explains a broken link in one sentence for the notice bar.
+pub fn explain(issues: &[Issue]) -> String {
+    let first = issues.first().map(ToString::to_string).unwrap_or_default();
+    let more = match issues.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
+    };
+    format!("This link could not be opened: {first}{more}. Showing the default scenario instead.")
+}
+
+/// Copies the current address to the clipboard, reporting the outcome.
+pub fn copy_link(done: impl Fn(Result<(), String>) + 'static) {
+    let href = window().location().href().unwrap_or_default();
+    let promise = window().navigator().clipboard().write_text(&href);
+    leptos::task::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => done(Ok(())),
+            Err(_) => done(Err(href)),
+        }
+    });
+}
