@@ -46,6 +46,12 @@ pub fn App() -> impl IntoView {
     use_sim_loop(ctx);
     use_shortcuts(ctx);
     use_link_changes(ctx);
+    if crate::recovery::panic_requested() {
+        set_timeout(
+            || panic!("debug=panic: a deliberate panic to test the recovery banner"),
+            std::time::Duration::from_secs(1),
+        );
+    }
     // Opening another scenario rebuilds everything below.
     (move || {
         ctx.generation.track();

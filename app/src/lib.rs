@@ -7,6 +7,7 @@
 pub mod components;
 pub mod format;
 pub mod link;
+pub mod recovery;
 pub mod sim_loop;
 pub mod snapshot;
 pub mod state;

@@ -1,4 +1,4 @@
 fn main() {
-    console_error_panic_hook::set_once();
+    app::recovery::install();
     leptos::mount::mount_to_body(app::App);
 }

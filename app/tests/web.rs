@@ -25,6 +25,23 @@ fn the_engine_in_wasm_matches_the_native_golden_summary() {
     assert!(actual == GOLDEN, "wasm summary differs from the native golden file:\n{actual}");
 }
 
+/// Digests of every bundled scenario with three seeds, computed natively.
+const DIGESTS: &str = include_str!("../../sim-core/tests/golden/digests.txt");
+
+#[wasm_bindgen_test]
+fn every_reference_run_in_wasm_matches_its_native_digest() {
+    let mut checked = 0;
+    for line in DIGESTS.lines() {
+        let mut parts = line.split(' ');
+        let (file, seed, native) =
+            (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let wasm = sim_core::digest::reference_digest(file, seed.parse().unwrap()).unwrap();
+        assert_eq!(wasm, native, "{file} with seed {seed} differs between wasm and native");
+        checked += 1;
+    }
+    assert_eq!(checked, sim_core::digest::reference_runs().count());
+}
+
 fn query(selector: &str) -> web_sys::Element {
     document().query_selector(selector).unwrap().unwrap_or_else(|| panic!("{selector} is missing"))
 }

@@ -5,6 +5,7 @@
 //!
 //! `BENCH_LARGE_S` sets how many simulated seconds of the `large` scenario
 //! (DESIGN.md section 6) to run; the default is 60, the design target is 3600.
+//! `long` runs the default scenario for `BENCH_LONG_DAYS` (30) simulated days.
 
 use std::time::Instant;
 
@@ -40,10 +41,35 @@ fn bench(name: &str, json: &str, seconds: u64) {
     );
 }
 
+/// 30 simulated days of the default scenario, with peak memory after the
+/// first, seventh and last day: it must stay flat.
+fn long_run() {
+    let days: u64 = std::env::var("BENCH_LONG_DAYS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let valid = load_scenario(BUNDLED_SCENARIOS[0].1).expect("default scenario is valid");
+    let start = Instant::now();
+    let mut sim = Simulation::new(&valid, 1);
+    for day in 1..=days {
+        sim.run_until(day * 86_400_000);
+        if day == 1 || day == 7 || day == days {
+            println!(
+                "long (clickstream)           day {day:>3}: {:>8.1} s wall, peak {:>6.1} MB, {} records",
+                start.elapsed().as_secs_f64(),
+                peak_mb(),
+                sim.ledger().produced
+            );
+        }
+    }
+    assert!(sim.ledger().balances());
+}
+
 fn main() {
     // `cargo bench` passes --bench; a filter argument selects scenarios by name.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    // Memory first: the long run's peak must not include the others'.
+    if wanted("long") {
+        long_run();
+    }
     for (file, json) in BUNDLED_SCENARIOS {
         let name = file.trim_end_matches(".json");
         if wanted(name) {

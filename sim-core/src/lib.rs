@@ -17,6 +17,7 @@
 
 pub mod bucket;
 pub mod cost;
+pub mod digest;
 pub mod engine;
 pub mod ledger;
 pub mod metrics;

@@ -25,3 +25,24 @@ fn default_scenario_summary_matches_the_golden_file() {
         "summary differs from {GOLDEN}; rerun with UPDATE_GOLDEN=1 if the change is intended"
     );
 }
+
+const DIGESTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/digests.txt");
+
+/// Digests of every bundled scenario with three seeds; the browser test
+/// recomputes them in wasm and must get the same lines.
+#[test]
+fn reference_run_digests_match_the_golden_file() {
+    let actual: String = sim_core::digest::reference_runs()
+        .map(|(file, seed)| {
+            format!("{file} {seed} {}\n", sim_core::digest::reference_digest(file, seed).unwrap())
+        })
+        .collect();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(DIGESTS, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(DIGESTS).expect("digest file exists");
+    assert!(
+        actual == expected,
+        "digests differ from {DIGESTS}; rerun with UPDATE_GOLDEN=1 if intended"
+    );
+}
