@@ -44,7 +44,8 @@ fn bench(name: &str, json: &str, seconds: u64) {
 /// 30 simulated days of the default scenario, with peak memory after the
 /// first, seventh and last day: it must stay flat.
 fn long_run() {
-    let days: u64 = std::env::var("BENCH_LONG_DAYS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let days: u64 =
+        std::env::var("BENCH_LONG_DAYS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
     let valid = load_scenario(BUNDLED_SCENARIOS[0].1).expect("default scenario is valid");
     let start = Instant::now();
     let mut sim = Simulation::new(&valid, 1);
