@@ -1,14 +1,14 @@
 //! Shared-throughput reads vs enhanced fan-out (aws-facts 1.1, 1.5).
 
 use sim_core::metrics::{consumer, stream};
-use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, ReadMode};
+use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, ReadMode, Scenario};
 use sim_core::{Simulation, validate};
 
 use crate::fixtures::{pipeline, producer};
 
-/// A 1-shard stream at 900 records/s of 1 KiB read by `n` consumers.
-fn fan_out(n: usize, mode: ReadMode) -> Simulation {
-    let mut scenario = pipeline(producer(900.0), 1, None);
+/// A 1-shard stream at `rate` records/s read by `n` consumers in `mode`.
+fn with_consumers(rate: f64, n: usize, mode: ReadMode) -> Scenario {
+    let mut scenario = pipeline(producer(rate), 1, None);
     for i in 0..n {
         let id = format!("c{i}");
         let spec = ConsumerSpec { read_mode: mode, poll_interval_ms: 200, ..Default::default() };
@@ -19,7 +19,11 @@ fn fan_out(n: usize, mode: ReadMode) -> Simulation {
         });
         scenario.links.push(Link { from: "s".into(), to: id });
     }
-    let valid = validate(&scenario).unwrap();
+    scenario
+}
+
+fn fan_out(n: usize, mode: ReadMode) -> Simulation {
+    let valid = validate(&with_consumers(900.0, n, mode)).unwrap();
     let mut sim = Simulation::new(&valid, 5);
     sim.run_until(300_000);
     sim
@@ -56,17 +60,6 @@ fn five_enhanced_fan_out_consumers_each_get_their_own_pipe() {
 
 #[test]
 fn more_than_twenty_enhanced_fan_out_consumers_are_refused() {
-    let mut scenario = pipeline(producer(10.0), 1, None);
-    for i in 0..21 {
-        let id = format!("c{i}");
-        let spec = ConsumerSpec { read_mode: ReadMode::EnhancedFanOut, ..Default::default() };
-        scenario.nodes.push(Node {
-            id: id.clone(),
-            name: String::new(),
-            spec: NodeSpec::Consumer(spec),
-        });
-        scenario.links.push(Link { from: "s".into(), to: id });
-    }
-    let issues = validate(&scenario).unwrap_err();
+    let issues = validate(&with_consumers(10.0, 21, ReadMode::EnhancedFanOut)).unwrap_err();
     assert!(issues[0].message.contains("at most 20"), "{issues:?}");
 }

@@ -15,14 +15,19 @@ fn default_scenario_summary_matches_the_golden_file() {
     let valid = default_scenario();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(600_000);
-    let actual = serde_json::to_string_pretty(&summarize(&sim)).unwrap() + "\n";
+    check(GOLDEN, &(serde_json::to_string_pretty(&summarize(&sim)).unwrap() + "\n"));
+}
+
+/// Compares `actual` with a checked-in file, or rewrites the file when
+/// `UPDATE_GOLDEN` is set.
+fn check(path: &str, actual: &str) {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(GOLDEN, &actual).unwrap();
+        std::fs::write(path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(GOLDEN).expect("golden file exists");
+    let expected = std::fs::read_to_string(path).expect("golden file exists");
     assert!(
         actual == expected,
-        "summary differs from {GOLDEN}; rerun with UPDATE_GOLDEN=1 if the change is intended"
+        "output differs from {path}; rerun with UPDATE_GOLDEN=1 if the change is intended"
     );
 }
 
@@ -37,12 +42,5 @@ fn reference_run_digests_match_the_golden_file() {
             format!("{file} {seed} {}\n", sim_core::digest::reference_digest(file, seed).unwrap())
         })
         .collect();
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(DIGESTS, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(DIGESTS).expect("digest file exists");
-    assert!(
-        actual == expected,
-        "digests differ from {DIGESTS}; rerun with UPDATE_GOLDEN=1 if intended"
-    );
+    check(DIGESTS, &actual);
 }
