@@ -21,6 +21,7 @@ pub mod engine;
 pub mod ledger;
 pub mod metrics;
 pub mod nodes;
+pub mod pricing;
 pub mod report;
 pub mod rng;
 pub mod routing;
