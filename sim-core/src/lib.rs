@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod bucket;
+pub mod compare;
 pub mod cost;
 pub mod engine;
 pub mod ledger;
@@ -29,6 +30,7 @@ pub mod scenario;
 pub mod time;
 pub mod validate;
 
+pub use compare::{ModeComparison, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};
 pub use ledger::Ledger;
 pub use report::{Summary, summarize, time_series_csv};
