@@ -137,6 +137,8 @@ pub struct CostMeter {
     month_starts: Vec<MonthlyUnits>,
     /// Simulated time accrued.
     elapsed_ms: u64,
+    /// Milliseconds in the scenario's month.
+    month_ms: u64,
     /// The prices.
     prices: PriceBook,
 }
@@ -186,6 +188,7 @@ impl CostMeter {
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
+            month_ms: ((prices.month_hours * HOUR as f64) as u64).max(1),
             prices,
         }
     }
@@ -205,14 +208,10 @@ impl CostMeter {
         &self.prices
     }
 
-    fn month_ms(&self) -> u64 {
-        ((self.prices.month_hours * HOUR as f64) as u64).max(1)
-    }
-
     /// Advances the meter's clock by `dt`, closing months as it passes
     /// their end (tiers and free tiers restart each month).
     pub fn advance(&mut self, dt: SimTime) {
-        let month = self.month_ms();
+        let month = self.month_ms;
         self.elapsed_ms = self.elapsed_ms.saturating_add(dt);
         while (self.month_starts.len() as u64).saturating_mul(month) <= self.elapsed_ms
             && self.month_starts.len() < 1_000

@@ -33,8 +33,31 @@ pub struct Catalogue {
     pub sources: BTreeMap<String, Source>,
     /// Prices.
     pub items: Vec<PriceItem>,
+    /// The metering rules (rounding and chunk sizes), as data; the code's
+    /// constants in [`crate::cost`] are tested against them.
+    pub metering: Vec<MeteringRule>,
     /// Monthly free allowances.
     pub free_tier: Vec<FreeTier>,
+}
+
+/// A metering rule: how usage is rounded before it is priced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeteringRule {
+    /// Stable key.
+    pub key: String,
+    /// The chunk or rounding step.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// The aws-facts section.
+    pub facts: String,
+    /// Source tags.
+    pub source: String,
+    /// How sure the source is.
+    pub confidence: String,
+    /// What the rule says.
+    pub note: String,
 }
 
 /// A source of prices.
@@ -173,6 +196,12 @@ pub fn load_catalogue(json: &str) -> Result<Catalogue, Vec<String>> {
             problems.push(format!("{meter}: the last tier must be open-ended"));
         }
     }
+    for rule in &catalogue.metering {
+        if !rule.value.is_finite() || rule.value <= 0.0 {
+            problems.push(format!("{}: metering step must be positive", rule.key));
+        }
+        check_source(&catalogue, &rule.key, &rule.source, &rule.facts, &mut problems);
+    }
     for free in &catalogue.free_tier {
         let k = &free.key;
         if !free.units_per_month.is_finite() || free.units_per_month < 0.0 {
@@ -218,6 +247,7 @@ pub fn catalogue() -> &'static Catalogue {
                 regions_note: String::new(),
                 sources: BTreeMap::new(),
                 items: Vec::new(),
+                metering: Vec::new(),
                 free_tier: Vec::new(),
             }
         })
@@ -396,6 +426,19 @@ mod tests {
         assert_eq!(unit("kds.provisioned.put_payload_unit"), 0.014 / 1_000_000.0);
         assert_eq!(unit("kds.on_demand.stream_hour"), 0.04);
         assert_eq!(unit("lambda.duration.x86.tier1"), 0.0000166667);
+    }
+
+    #[test]
+    fn the_code_meters_by_the_catalogue_rules() {
+        // aws-facts 2.1 to 2.5: the rounding steps the code uses are the ones
+        // the catalogue documents.
+        use crate::cost::*;
+        let rule = |k: &str| catalogue().metering.iter().find(|r| r.key == k).unwrap().value;
+        assert_eq!(rule("kds.put_payload_unit_bytes"), PUT_PAYLOAD_UNIT_BYTES as f64);
+        assert_eq!(rule("kds.on_demand_rounding_bytes"), ON_DEMAND_ROUNDING_BYTES as f64);
+        assert_eq!(rule("firehose.rounding_bytes"), FIREHOSE_ROUNDING_BYTES as f64);
+        assert_eq!(rule("sqs.chunk_bytes"), SQS_CHUNK_BYTES as f64);
+        assert_eq!(rule("lambda.duration_rounding_ms"), lambda_billed_ms(1) as f64);
     }
 
     #[test]
