@@ -7,7 +7,7 @@ use sim_core::{DEFAULT_SCENARIO, load_scenario};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, LedgerBar, MetricChart, NoticeBar, PipelineView, StatCards, Toolbar,
+    Controls, LedgerBar, MetricChart, ModeCompare, NoticeBar, PipelineView, StatCards, Toolbar,
 };
 use crate::link;
 use crate::sim_loop::use_sim_loop;
@@ -111,6 +111,7 @@ fn Workbench() -> impl IntoView {
                 <section class="stats-panel" aria-label="Live figures">
                     <StatCards />
                     <LedgerBar />
+                    <ModeCompare />
                 </section>
                 <section class="charts-panel" aria-label="Charts">{charts}</section>
             </main>

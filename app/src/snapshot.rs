@@ -5,7 +5,6 @@
 //! changed re-render.
 
 use sim_core::metrics::{consumer, producer, stream};
-use sim_core::report::monthly_projection;
 use sim_core::{Ledger, NodeKind, Simulation};
 
 /// Headline figures of one node for the last closed simulated second.
@@ -136,7 +135,7 @@ pub struct Snapshot {
     pub ledger: Ledger,
     /// Cost so far.
     pub cost_usd: f64,
-    /// Cost rate projected over a 730-hour month.
+    /// Cost rate projected over the scenario's month (730 hours by default).
     pub monthly_usd: f64,
     /// Figures per node, by node index.
     pub nodes: Vec<NodeFigures>,
@@ -213,7 +212,7 @@ impl Snapshot {
             now_ms: sim.now(),
             ledger: sim.ledger(),
             cost_usd,
-            monthly_usd: monthly_projection(cost_usd, sim.now()),
+            monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
             nodes,
             events: sim
                 .journal_entries()

@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sim_core::time::{SECOND, parse_duration_s};
-use sim_core::{Issue, Simulation, ValidScenario, load_scenario, summarize, time_series_csv};
+use sim_core::{
+    Issue, ModeComparison, Simulation, ValidScenario, compare_modes, load_scenario, summarize,
+    time_series_csv,
+};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +43,22 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a scenario with every stream provisioned and with every stream on
+    /// demand, and print the two bills side by side.
+    Cost {
+        /// Scenario file (JSON).
+        file: PathBuf,
+        /// Simulated duration of each run: seconds, or 30s / 10m / 2h / 7d.
+        /// Defaults to the scenario's.
+        #[arg(long, value_parser = parse_run_duration)]
+        duration: Option<u64>,
+        /// Seed for every random stream. Defaults to the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+        format: CostFormat,
+    },
     /// Check a scenario file and print every problem found.
     Validate {
         /// Scenario file (JSON).
@@ -53,6 +72,14 @@ enum Format {
     Json,
     /// Per-second time series of every metric.
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CostFormat {
+    /// A table for people.
+    Table,
+    /// The comparison as JSON (stable format).
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -75,6 +102,31 @@ fn main() -> ExitCode {
                 Format::Csv => time_series_csv(&sim),
             };
             write_output(out.as_deref(), &text)
+        }
+        Command::Cost { file, duration, seed, format } => {
+            let valid = match load(&file) {
+                Ok(v) => v,
+                Err(code) => return code,
+            };
+            let duration_s = duration.unwrap_or(valid.scenario().duration_s);
+            let seed = seed.unwrap_or(valid.scenario().seed);
+            let comparison = match compare_modes(&valid, seed, duration_s) {
+                Ok(c) => c,
+                Err(issues) => {
+                    report_issues(&file, &issues);
+                    return ExitCode::from(1);
+                }
+            };
+            let text = match format {
+                CostFormat::Json => {
+                    let mut json = serde_json::to_string_pretty(&comparison)
+                        .expect("a comparison always serialises");
+                    json.push('\n');
+                    json
+                }
+                CostFormat::Table => cost_table(&comparison),
+            };
+            write_output(None, &text)
         }
         Command::Validate { file } => match load(&file) {
             Ok(v) => {
@@ -154,5 +206,143 @@ fn write_output(out: Option<&Path>, text: &str) -> ExitCode {
             eprintln!("cannot write output: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// US dollars for people: cents from $1, four decimals below, thousands
+/// separated.
+fn usd(value: f64) -> String {
+    let decimals = if value.abs() >= 1.0 || value == 0.0 { 2 } else { 4 };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    format!("{sign}${grouped}.{frac}")
+}
+
+/// A count or quantity for people: whole numbers grouped, small ones with
+/// up to four significant decimals.
+fn quantity(value: f64) -> String {
+    if value >= 1000.0 || value.fract() == 0.0 {
+        let whole = format!("{:.0}", value);
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        grouped
+    } else {
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The comparison as a readable table.
+fn cost_table(c: &ModeComparison) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — seed {}, {} simulated, {}, {}-hour month",
+        c.scenario,
+        c.seed,
+        duration_text(c.duration_s),
+        c.region,
+        quantity(c.month_hours)
+    );
+    let _ = writeln!(out);
+    let title = |m: &sim_core::compare::ModeBill| {
+        let name = if m.mode == "on_demand" { "on-demand" } else { "provisioned" };
+        if m.as_given { format!("{name} (as given)") } else { name.to_string() }
+    };
+    let streams = |m: &sim_core::compare::ModeBill| {
+        m.streams
+            .iter()
+            .map(|(id, s)| {
+                if s.shards_at_start == s.shards_at_end {
+                    format!("{id}: {} shards", s.shards_at_start)
+                } else {
+                    format!("{id}: {}→{} shards", s.shards_at_start, s.shards_at_end)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows: Vec<(&str, Vec<String>)> = vec![
+        ("", c.modes.iter().map(title).collect()),
+        ("streams", c.modes.iter().map(streams).collect()),
+        ("cost of the run", c.modes.iter().map(|m| usd(m.total_usd)).collect()),
+        ("monthly projection", c.modes.iter().map(|m| usd(m.monthly_projection_usd)).collect()),
+        ("writes throttled", c.modes.iter().map(|m| quantity(m.write_throttled as f64)).collect()),
+        (
+            "records given up",
+            c.modes.iter().map(|m| quantity(m.ledger.throttled_dropped as f64)).collect(),
+        ),
+        (
+            "records delivered",
+            c.modes.iter().map(|m| quantity(m.ledger.delivered as f64)).collect(),
+        ),
+    ];
+    let width = |col: usize| rows.iter().map(|r| r.1[col].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..c.modes.len()).map(width).collect();
+    for (label, cells) in &rows {
+        let _ = write!(out, "{label:<20}");
+        for (cell, w) in cells.iter().zip(&widths) {
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        let _ = writeln!(out);
+    }
+    let saver = if c.cheaper == "on_demand" { "On-demand" } else { "Provisioned" };
+    let _ = write!(out, "\n{saver} is cheaper by {} a month", usd(c.monthly_saving_usd));
+    let cheap = c.modes.iter().find(|m| m.mode == c.cheaper);
+    let dear = c.modes.iter().find(|m| m.mode != c.cheaper);
+    match (cheap, dear) {
+        (Some(a), Some(b)) if a.write_throttled > b.write_throttled => {
+            let _ = writeln!(
+                out,
+                ", but it throttled {} writes against {}.",
+                quantity(a.write_throttled as f64),
+                quantity(b.write_throttled as f64)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, ".");
+        }
+    }
+    for m in &c.modes {
+        let _ = writeln!(out, "\n{} line items:", title(m));
+        for i in &m.items {
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>16} {:<20} {:>10}",
+                i.item,
+                quantity(i.units),
+                i.unit,
+                usd(i.usd)
+            );
+        }
+    }
+    for note in &c.notes {
+        let _ = writeln!(out, "\nNote: {note}");
+    }
+    out
+}
+
+/// `600` -> `10 min`, `7200` -> `2 h`.
+fn duration_text(s: u64) -> String {
+    match s {
+        0 => "0 s".into(),
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
     }
 }

@@ -44,6 +44,29 @@ fn run_prints_the_same_summary_for_the_same_seed() {
 }
 
 #[test]
+fn cost_compares_provisioned_and_on_demand() {
+    let out = shardplay(&["cost", DEFAULT, "--duration", "10m", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["duration_s"], 600);
+    assert_eq!(c["month_hours"], 730.0);
+    assert_eq!(c["modes"][0]["mode"], "provisioned");
+    assert_eq!(c["modes"][0]["as_given"], true);
+    assert_eq!(c["modes"][1]["mode"], "on_demand");
+    assert_eq!(c["modes"][1]["items"][0]["key"], "kds.on_demand.stream_hour");
+    // The provisioned column is the scenario's own run.
+    let run = shardplay(&["run", DEFAULT, "--duration", "10m"]);
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(c["modes"][0]["total_usd"], summary["cost"]["total_usd"]);
+    assert_eq!(c["modes"][0]["monthly_projection_usd"], summary["cost"]["monthly_projection_usd"]);
+    // The default format is a table for people.
+    let table = shardplay(&["cost", DEFAULT, "--duration", "60"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("provisioned (as given)") && text.contains("on-demand"), "{text}");
+    assert!(text.contains("monthly projection"), "{text}");
+}
+
+#[test]
 fn the_summary_matches_the_engine_golden_file() {
     let out = shardplay(&["run", DEFAULT, "--duration", "10m", "--seed", "1"]);
     let golden = include_str!("../../sim-core/tests/golden/clickstream-seed1-600s.json");

@@ -1,29 +1,27 @@
-//! Cost accrued from the engine's own events (aws-facts 2.1, 2.2), never
-//! from a separate estimate. Prices are us-east-1.
+//! Cost accrued from the engine's own events (aws-facts 2.1 to 2.5), never
+//! from a separate estimate. The meter counts billable units as integers;
+//! prices come from the catalogue (`sim-core/prices/aws-prices.json`, see
+//! [`crate::pricing`]) with the scenario's Region, overrides, month length and
+//! free-tier choice.
 
 use serde::Serialize;
 
 use crate::nodes::Stream;
+use crate::pricing::{PriceBook, Pricing, catalogue};
+use crate::scenario::Scenario;
 use crate::time::{HOUR, SimTime};
 
-/// aws-facts 2.1: $0.015 per shard-hour.
-pub const SHARD_HOUR_USD: f64 = 0.015;
-/// aws-facts 2.1: $0.014 per million PUT payload units.
-pub const PUT_PAYLOAD_UNIT_USD: f64 = 0.014 / 1_000_000.0;
 /// aws-facts 2.1: PUT payload units are 25 KB chunks of a record.
 pub const PUT_PAYLOAD_UNIT_BYTES: u64 = 25 * 1024;
-/// aws-facts 2.1: $0.015 per enhanced fan-out consumer-shard-hour.
-pub const EFO_CONSUMER_SHARD_HOUR_USD: f64 = 0.015;
-/// aws-facts 2.1: $0.013 per GB retrieved by enhanced fan-out (provisioned).
-pub const EFO_GB_USD: f64 = 0.013;
-/// aws-facts 2.2: $0.04 per on-demand stream-hour.
-pub const ON_DEMAND_STREAM_HOUR_USD: f64 = 0.04;
-/// aws-facts 2.2: $0.08 per GB written on demand, each record rounded up to 1 KB.
-pub const ON_DEMAND_GB_IN_USD: f64 = 0.08;
-/// aws-facts 2.2: $0.04 per GB read on demand (shared throughput).
-pub const ON_DEMAND_GB_OUT_USD: f64 = 0.04;
-/// aws-facts 2.2: $0.05 per GB read on demand by enhanced fan-out.
-pub const ON_DEMAND_EFO_GB_USD: f64 = 0.05;
+/// aws-facts 2.2: on-demand data in is metered per record rounded up to 1 KB
+/// (1,024 bytes).
+pub const ON_DEMAND_ROUNDING_BYTES: u64 = 1024;
+/// aws-facts 2.3: Firehose ingestion is metered per record rounded up to
+/// 5 KB (5,120 bytes).
+pub const FIREHOSE_ROUNDING_BYTES: u64 = 5 * 1024;
+/// aws-facts 2.4: each 64 KB (65,536 bytes) chunk of an SQS payload is one
+/// request.
+pub const SQS_CHUNK_BYTES: u64 = 64 * 1024;
 /// Bytes in a billed GB.
 pub const GB: f64 = 1_073_741_824.0;
 
@@ -36,12 +34,84 @@ pub fn put_payload_units(data_bytes: u64) -> u64 {
 /// Billed on-demand write size of one record: rounded up to the next KiB
 /// (aws-facts 2.2: 4.5 KB is billed as 5 KB).
 pub fn on_demand_billed_bytes(data_bytes: u64) -> u64 {
-    data_bytes.div_ceil(1024).max(1) * 1024
+    data_bytes.div_ceil(ON_DEMAND_ROUNDING_BYTES).max(1) * ON_DEMAND_ROUNDING_BYTES
 }
 
-/// Billable units accrued so far. Time is integer milliseconds so accrual
-/// in many small steps loses nothing.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Billed Firehose ingestion of one record: rounded up to the next 5 KB, per
+/// record and not per call (aws-facts 2.3: 3 KB -> 5 KB, 12 KB -> 15 KB; a
+/// PutRecordBatch of two 1 KB records is 10 KB).
+pub fn firehose_billed_bytes(record_bytes: u64) -> u64 {
+    record_bytes.div_ceil(FIREHOSE_ROUNDING_BYTES).max(1) * FIREHOSE_ROUNDING_BYTES
+}
+
+/// Billed SQS requests of one API call carrying `payload_bytes` in total:
+/// one per started 64 KB, at least one (aws-facts 2.4: 256 KB = 4 requests;
+/// an empty receive is still one request).
+pub fn sqs_billed_requests(payload_bytes: u64) -> u64 {
+    payload_bytes.div_ceil(SQS_CHUNK_BYTES).max(1)
+}
+
+/// Billed Lambda duration of one invocation in milliseconds: rounded up to
+/// the next 1 ms (aws-facts 2.5), at least 1 ms.
+pub fn lambda_billed_ms(duration_us: u64) -> u64 {
+    duration_us.div_ceil(1000).max(1)
+}
+
+/// Lambda processor architecture (aws-facts 2.5 prices them apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LambdaArch {
+    /// x86_64.
+    X86,
+    /// Arm (Graviton2).
+    Arm,
+}
+
+/// Units of the services priced per month (tiers, free tiers): counted from
+/// the start of the run, and snapshotted at each month boundary.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MonthlyUnits {
+    /// Firehose ingestion, each record rounded up to 5 KB.
+    pub firehose_billed_bytes: u64,
+    /// Firehose bytes format-converted, in 5 KB increments.
+    pub firehose_conversion_bytes: u64,
+    /// SQS standard-queue requests (64 KB chunks).
+    pub sqs_standard_requests: u64,
+    /// SQS FIFO requests (64 KB chunks).
+    pub sqs_fifo_requests: u64,
+    /// Lambda invocations.
+    pub lambda_requests: u64,
+    /// Lambda x86 memory (MB) × billed duration (ms).
+    pub lambda_x86_mb_ms: u128,
+    /// Lambda Arm memory (MB) × billed duration (ms).
+    pub lambda_arm_mb_ms: u128,
+}
+
+impl MonthlyUnits {
+    /// Units per meter of the catalogue, in the meter's billed unit, used
+    /// since `start`.
+    fn since(&self, start: &MonthlyUnits) -> [(&'static str, f64); 7] {
+        let gb = |a: u64, b: u64| a.saturating_sub(b) as f64 / GB;
+        let n = |a: u64, b: u64| a.saturating_sub(b) as f64;
+        // MB-ms to GB-s: / 1,024 MB per GB / 1,000 ms per s (aws-facts 2.5).
+        let gbs = |a: u128, b: u128| a.saturating_sub(b) as f64 / 1_024_000.0;
+        [
+            ("firehose.ingest", gb(self.firehose_billed_bytes, start.firehose_billed_bytes)),
+            (
+                "firehose.format_conversion",
+                gb(self.firehose_conversion_bytes, start.firehose_conversion_bytes),
+            ),
+            ("sqs.standard", n(self.sqs_standard_requests, start.sqs_standard_requests)),
+            ("sqs.fifo", n(self.sqs_fifo_requests, start.sqs_fifo_requests)),
+            ("lambda.requests", n(self.lambda_requests, start.lambda_requests)),
+            ("lambda.duration.x86", gbs(self.lambda_x86_mb_ms, start.lambda_x86_mb_ms)),
+            ("lambda.duration.arm", gbs(self.lambda_arm_mb_ms, start.lambda_arm_mb_ms)),
+        ]
+    }
+}
+
+/// Billable units accrued so far, and the prices they are billed at. Time is
+/// integer milliseconds so accrual in many small steps loses nothing.
+#[derive(Clone, Debug, PartialEq)]
 pub struct CostMeter {
     /// Open-shard milliseconds of provisioned streams.
     pub shard_ms: u64,
@@ -59,25 +129,99 @@ pub struct CostMeter {
     pub on_demand_out_bytes: u64,
     /// Bytes pushed to enhanced fan-out consumers of on-demand streams.
     pub on_demand_efo_bytes: u64,
+    /// Firehose, SQS and Lambda units since the start (not yet produced by
+    /// the engine; see [`CostMeter::firehose_put`] and friends).
+    pub monthly: MonthlyUnits,
+    /// [`Self::monthly`] at the start of each month of the run (the first is
+    /// zero), so tiers and free tiers restart every month.
+    month_starts: Vec<MonthlyUnits>,
+    /// Simulated time accrued.
+    elapsed_ms: u64,
+    /// Milliseconds in the scenario's month.
+    month_ms: u64,
+    /// The prices.
+    prices: PriceBook,
+}
+
+impl Default for CostMeter {
+    fn default() -> Self {
+        CostMeter::new(PriceBook::default())
+    }
 }
 
 /// One line of a bill.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CostItem {
     /// AWS service.
-    pub service: &'static str,
+    pub service: String,
     /// What is billed.
-    pub item: &'static str,
+    pub item: String,
     /// Units consumed.
     pub units: f64,
     /// Name of the unit.
-    pub unit: &'static str,
+    pub unit: String,
     /// Cost in US dollars.
     pub usd: f64,
+    /// The catalogue key of the price (or free tier) applied.
+    #[serde(skip)]
+    pub key: String,
+    /// The price applied, as quoted (US dollars per `per` units).
+    #[serde(skip)]
+    pub quoted_usd: f64,
+    /// How many units the quoted price is for.
+    #[serde(skip)]
+    pub per: f64,
 }
 
 impl CostMeter {
+    /// A meter billing at `prices`.
+    pub fn new(prices: PriceBook) -> Self {
+        CostMeter {
+            shard_ms: 0,
+            put_payload_units: 0,
+            efo_consumer_shard_ms: 0,
+            efo_bytes: 0,
+            on_demand_stream_ms: 0,
+            on_demand_in_bytes: 0,
+            on_demand_out_bytes: 0,
+            on_demand_efo_bytes: 0,
+            monthly: MonthlyUnits::default(),
+            month_starts: vec![MonthlyUnits::default()],
+            elapsed_ms: 0,
+            month_ms: ((prices.month_hours * HOUR as f64) as u64).max(1),
+            prices,
+        }
+    }
+
+    /// A meter billing at a scenario's prices (its `pricing` block).
+    pub fn for_scenario(scenario: &Scenario) -> Self {
+        CostMeter::new(PriceBook::new(&scenario.pricing))
+    }
+
+    /// A meter with the given pricing block.
+    pub fn with_pricing(pricing: &Pricing) -> Self {
+        CostMeter::new(PriceBook::new(pricing))
+    }
+
+    /// The prices this meter bills at.
+    pub fn prices(&self) -> &PriceBook {
+        &self.prices
+    }
+
+    /// Advances the meter's clock by `dt`, closing months as it passes
+    /// their end (tiers and free tiers restart each month).
+    pub fn advance(&mut self, dt: SimTime) {
+        let month = self.month_ms;
+        self.elapsed_ms = self.elapsed_ms.saturating_add(dt);
+        while (self.month_starts.len() as u64).saturating_mul(month) <= self.elapsed_ms
+            && self.month_starts.len() < 1_000
+        {
+            self.month_starts.push(self.monthly);
+        }
+    }
+
     pub(crate) fn accrue(&mut self, dt: SimTime, streams: &[Stream]) {
+        self.advance(dt);
         for s in streams {
             if s.is_on_demand() {
                 self.on_demand_stream_ms += dt;
@@ -113,107 +257,408 @@ impl CostMeter {
         }
     }
 
-    /// The bill so far, by line item; items with no usage are left out.
-    pub fn items(&self) -> Vec<CostItem> {
+    /// `records` Firehose records of `record_bytes` each ingested (Direct
+    /// PUT or from a stream), format-converted or not (aws-facts 2.3).
+    pub fn firehose_put(&mut self, records: u64, record_bytes: u64, converted: bool) {
+        let billed = records.saturating_mul(firehose_billed_bytes(record_bytes));
+        let m = &mut self.monthly;
+        m.firehose_billed_bytes = m.firehose_billed_bytes.saturating_add(billed);
+        if converted {
+            m.firehose_conversion_bytes = m.firehose_conversion_bytes.saturating_add(billed);
+        }
+    }
+
+    /// One SQS API call carrying `payload_bytes` in all (0 for an empty
+    /// receive, which is billed too: aws-facts 2.4).
+    pub fn sqs_request(&mut self, fifo: bool, payload_bytes: u64) {
+        let n = sqs_billed_requests(payload_bytes);
+        let m = &mut self.monthly;
+        let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };
+        *count = count.saturating_add(n);
+    }
+
+    /// One Lambda invocation of a function with `memory_mb` that ran
+    /// `duration_us` (aws-facts 2.5).
+    pub fn lambda_invoke(&mut self, arch: LambdaArch, memory_mb: u32, duration_us: u64) {
+        let mb_ms = u128::from(memory_mb) * u128::from(lambda_billed_ms(duration_us));
+        let m = &mut self.monthly;
+        m.lambda_requests = m.lambda_requests.saturating_add(1);
+        let total = match arch {
+            LambdaArch::X86 => &mut m.lambda_x86_mb_ms,
+            LambdaArch::Arm => &mut m.lambda_arm_mb_ms,
+        };
+        *total = total.saturating_add(mb_ms);
+    }
+
+    /// Kinesis lines: linear in their units, `(key, units)`.
+    fn kinesis_units(&self) -> [(&'static str, f64); 8] {
         let hours = |ms: u64| ms as f64 / HOUR as f64;
         let gb = |bytes: u64| bytes as f64 / GB;
-        let kds = "Kinesis Data Streams";
-        let lines = [
-            ("Shard hours", hours(self.shard_ms), "shard-hour", SHARD_HOUR_USD),
-            (
-                "PUT payload units",
-                self.put_payload_units as f64,
-                "25 KB unit",
-                PUT_PAYLOAD_UNIT_USD,
-            ),
-            (
-                "Enhanced fan-out consumer-shard hours",
-                hours(self.efo_consumer_shard_ms),
-                "consumer-shard-hour",
-                EFO_CONSUMER_SHARD_HOUR_USD,
-            ),
-            ("Enhanced fan-out data retrieval", gb(self.efo_bytes), "GB", EFO_GB_USD),
-            (
-                "On-demand stream hours",
-                hours(self.on_demand_stream_ms),
-                "stream-hour",
-                ON_DEMAND_STREAM_HOUR_USD,
-            ),
-            ("On-demand data in", gb(self.on_demand_in_bytes), "GB", ON_DEMAND_GB_IN_USD),
-            ("On-demand data retrieval", gb(self.on_demand_out_bytes), "GB", ON_DEMAND_GB_OUT_USD),
-            (
-                "On-demand enhanced fan-out retrieval",
-                gb(self.on_demand_efo_bytes),
-                "GB",
-                ON_DEMAND_EFO_GB_USD,
-            ),
-        ];
-        lines
+        [
+            ("kds.provisioned.shard_hour", hours(self.shard_ms)),
+            ("kds.provisioned.put_payload_unit", self.put_payload_units as f64),
+            ("kds.provisioned.efo_consumer_shard_hour", hours(self.efo_consumer_shard_ms)),
+            ("kds.provisioned.efo_gb", gb(self.efo_bytes)),
+            ("kds.on_demand.stream_hour", hours(self.on_demand_stream_ms)),
+            ("kds.on_demand.gb_in", gb(self.on_demand_in_bytes)),
+            ("kds.on_demand.gb_out", gb(self.on_demand_out_bytes)),
+            ("kds.on_demand.efo_gb", gb(self.on_demand_efo_bytes)),
+        ]
+    }
+
+    fn line(&self, key: &str, units: f64, usd: f64) -> Option<CostItem> {
+        let p = self.prices.get(key)?;
+        Some(CostItem {
+            service: p.item.service.clone(),
+            item: p.item.item.clone(),
+            units,
+            unit: p.item.unit.clone(),
+            usd,
+            key: key.to_string(),
+            quoted_usd: p.quoted_usd,
+            per: p.item.per,
+        })
+    }
+
+    /// Lines of one month's use of the monthly-priced services: free
+    /// allowances first (when the scenario turns them on), then tiers.
+    fn month_lines(&self, used: [(&'static str, f64); 7], out: &mut Vec<CostItem>) {
+        let mut free_left: Vec<f64> = catalogue()
+            .free_tier
+            .iter()
+            .map(|f| if self.prices.free_tier { f.units_per_month } else { 0.0 })
+            .collect();
+        for (meter, units) in used {
+            if units <= 0.0 {
+                continue;
+            }
+            let mut free = 0.0;
+            for (i, f) in catalogue().free_tier.iter().enumerate() {
+                if f.meters.iter().any(|m| m == meter) {
+                    let take = free_left[i].min(units - free);
+                    if take > 0.0 {
+                        free += take;
+                        free_left[i] -= take;
+                        merge(
+                            out,
+                            CostItem {
+                                service: f.service.clone(),
+                                item: f.item.clone(),
+                                units: take,
+                                unit: f.unit.clone(),
+                                usd: 0.0,
+                                key: f.key.clone(),
+                                quoted_usd: 0.0,
+                                per: 1.0,
+                            },
+                        );
+                    }
+                }
+            }
+            for (price, units, usd) in self.prices.charge_month(meter, units, free) {
+                if let Some(line) = self.line(&price.item.key, units, usd) {
+                    merge(out, line);
+                }
+            }
+        }
+    }
+
+    /// The bill so far, by line item; items with no usage are left out.
+    pub fn items(&self) -> Vec<CostItem> {
+        let mut out: Vec<CostItem> = self
+            .kinesis_units()
             .into_iter()
-            .filter(|&(_, units, _, _)| units > 0.0)
-            .map(|(item, units, unit, price)| CostItem {
-                service: kds,
-                item,
-                units,
-                unit,
-                usd: units * price,
+            .filter(|&(_, units)| units > 0.0)
+            .filter_map(|(key, units)| {
+                let unit_usd = self.prices.get(key)?.unit_usd;
+                self.line(key, units, units * unit_usd)
             })
-            .collect()
+            .collect();
+        let mut starts = self.month_starts.iter().peekable();
+        while let Some(start) = starts.next() {
+            let end = starts.peek().copied().unwrap_or(&self.monthly);
+            self.month_lines(end.since(start), &mut out);
+        }
+        out
     }
 
     /// Total so far in US dollars.
     pub fn total_usd(&self) -> f64 {
         self.items().iter().map(|i| i.usd).sum()
     }
+
+    /// The monthly projection after `elapsed` of simulated time: the run's
+    /// average hourly rate over the scenario's month length (MODEL.md, Cost).
+    /// Linear items scale with time; monthly-priced units (tiers, free
+    /// tiers) are projected to a month and then priced as one month.
+    pub fn monthly_projection_usd(&self, elapsed: SimTime) -> f64 {
+        let hours = elapsed as f64 / HOUR as f64;
+        if hours <= 0.0 {
+            return 0.0;
+        }
+        let month_hours = self.prices.month_hours;
+        let linear: f64 = self
+            .kinesis_units()
+            .into_iter()
+            .filter(|&(_, units)| units > 0.0)
+            .filter_map(|(key, units)| Some(units * self.prices.get(key)?.unit_usd))
+            .sum();
+        let scale = month_hours / hours;
+        let projected = self.monthly.since(&MonthlyUnits::default()).map(|(m, u)| (m, u * scale));
+        let mut lines = Vec::new();
+        self.month_lines(projected, &mut lines);
+        let monthly: f64 = lines.iter().map(|l| l.usd).sum();
+        if lines.is_empty() {
+            linear / hours * month_hours
+        } else {
+            linear / hours * month_hours + monthly
+        }
+    }
+}
+
+/// Adds `line` to `out`, summing with an earlier line of the same key.
+fn merge(out: &mut Vec<CostItem>, line: CostItem) {
+    match out.iter_mut().find(|l| l.key == line.key) {
+        Some(l) => {
+            l.units += line.units;
+            l.usd += line.usd;
+        }
+        None => out.push(line),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+
+    fn cents(usd: f64) -> f64 {
+        (usd * 100.0).round() / 100.0
+    }
+
+    fn line<'a>(items: &'a [CostItem], key: &str) -> &'a CostItem {
+        items.iter().find(|i| i.key == key).unwrap_or_else(|| panic!("no {key} in {items:?}"))
+    }
 
     #[test]
     fn put_payload_units_follow_the_pricing_page_examples() {
-        // aws-facts 2.1: "a 5KB record contains one PUT Payload Unit, a 45KB
-        // record contains two PUT Payload Units, and a 1MB record contains 40".
+        // aws-facts 2.1 ([KDS-PRICE-PAGE]): "a 5KB record contains one PUT
+        // Payload Unit, a 45KB record contains two PUT Payload Units, and a
+        // 1MB record contains 40" (1 MB read as 1,000,000 bytes, as the page's
+        // 40 implies).
         assert_eq!(put_payload_units(5 * 1024), 1);
         assert_eq!(put_payload_units(45 * 1024), 2);
         assert_eq!(put_payload_units(1_000_000), 40);
         assert_eq!(put_payload_units(1), 1);
+        assert_eq!(put_payload_units(25 * 1024), 1);
+        assert_eq!(put_payload_units(25 * 1024 + 1), 2);
     }
 
     #[test]
     fn one_shard_for_a_730_hour_month_costs_10_95() {
-        // aws-facts 2.1: $0.015 per shard-hour; 730 h = $10.95.
+        // aws-facts 2.1 ([INFRACOST] kinesis_stream_test.golden): $0.015 per
+        // shard-hour; 730 h = $10.95.
         let meter = CostMeter { shard_ms: 730 * HOUR, ..Default::default() };
         assert!((meter.total_usd() - 10.95).abs() < 1e-9);
     }
 
     #[test]
+    fn a_hundred_efo_consumer_shard_hours_cost_1_50() {
+        // aws-facts 2.1 ([INFRACOST]): 100 consumer-shard-hours = $1.50.
+        let meter = CostMeter { efo_consumer_shard_ms: 100 * HOUR, ..Default::default() };
+        assert!((meter.total_usd() - 1.50).abs() < 1e-9);
+    }
+
+    #[test]
     fn on_demand_rounds_each_record_up_to_a_kib() {
-        // aws-facts 2.2: each record is rounded up to the nearest 1 KB; 4.5 KB -> 5 KB.
+        // aws-facts 2.2 ([KDS-PRICE-PAGE] key terms): each record is rounded
+        // up to the nearest 1 KB (1,024 bytes); 4.5 KB -> 5 KB.
         assert_eq!(on_demand_billed_bytes(4 * 1024 + 512), 5 * 1024);
         assert_eq!(on_demand_billed_bytes(1), 1024);
         let mut meter = CostMeter::default();
         // 1,048,576 records of 100 bytes are billed as 1 GiB in.
         meter.on_demand_in(1_048_576 * on_demand_billed_bytes(100));
         let item = &meter.items()[0];
-        assert_eq!((item.item, item.units), ("On-demand data in", 1.0));
+        assert_eq!((item.item.as_str(), item.units), ("On-demand data in", 1.0));
         assert!((item.usd - 0.08).abs() < 1e-12);
     }
 
     #[test]
     fn an_on_demand_stream_for_a_730_hour_month_costs_29_20() {
-        // aws-facts 2.2: $0.04 per stream-hour; 730 h = $29.20.
+        // aws-facts 2.2 ([INFRACOST]): $0.04 per stream-hour; 730 h = $29.20.
         let meter = CostMeter { on_demand_stream_ms: 730 * HOUR, ..Default::default() };
         assert!((meter.total_usd() - 29.20).abs() < 1e-9);
     }
 
     #[test]
     fn shared_reads_are_free_in_provisioned_mode() {
+        // aws-facts 2.1: "Getting records from Amazon Kinesis stream is free".
         let mut meter = CostMeter::default();
         meter.read(false, false, 1 << 30);
         assert!(meter.items().is_empty());
         meter.read(false, true, 1 << 30);
         assert!((meter.total_usd() - 0.013).abs() < 1e-12);
+    }
+
+    #[test]
+    fn firehose_rounds_each_record_up_to_5_kb() {
+        // aws-facts 2.3 ([KDF-DG-2023] limits.md, pricing page): 3 KB is
+        // billed as 5 KB, 12 KB as 15 KB, and a PutRecordBatch of two 1 KB
+        // records as 10 KB (rounding is per record, not per call).
+        assert_eq!(firehose_billed_bytes(3 * 1024), 5 * 1024);
+        assert_eq!(firehose_billed_bytes(12 * 1024), 15 * 1024);
+        let mut meter = CostMeter::default();
+        meter.firehose_put(2, 1024, false);
+        assert_eq!(meter.monthly.firehose_billed_bytes, 10 * 1024);
+        // 1 GiB of 5 KB-rounded records at $0.029 per GB, the first tier.
+        let mut meter = CostMeter::default();
+        meter.firehose_put(209_716, 4_000, true); // 209,716 x 5,120 B ≈ 1.00000 GiB
+        let items = meter.items();
+        let ingest = line(&items, "firehose.ingest.tier1");
+        assert!((ingest.units - 209_716.0 * 5_120.0 / GB).abs() < 1e-12);
+        assert!((ingest.usd - ingest.units * 0.029).abs() < 1e-12);
+        // Format conversion bills the same 5 KB-rounded GB (aws-facts 2.3).
+        assert_eq!(line(&items, "firehose.format_conversion").units, ingest.units);
+    }
+
+    #[test]
+    fn sqs_bills_each_64_kb_chunk_as_a_request() {
+        // aws-facts 2.4 (SQS pricing page): a 256 KB payload is 4 requests;
+        // an empty receive is billed as one.
+        assert_eq!(sqs_billed_requests(256 * 1024), 4);
+        assert_eq!(sqs_billed_requests(64 * 1024), 1);
+        assert_eq!(sqs_billed_requests(64 * 1024 + 1), 2);
+        assert_eq!(sqs_billed_requests(0), 1);
+        // 2 million standard requests at $0.40 per million, and FIFO at $0.50.
+        let mut meter = CostMeter::default();
+        for _ in 0..500_000 {
+            meter.sqs_request(false, 256 * 1024);
+        }
+        meter.sqs_request(true, 100);
+        let items = meter.items();
+        assert_eq!(line(&items, "sqs.standard.tier1").units, 2_000_000.0);
+        assert_eq!(cents(line(&items, "sqs.standard.tier1").usd), 0.80);
+        assert!((line(&items, "sqs.fifo.tier1").usd - 0.0000005).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sqs_free_tier_is_the_first_million_requests_a_month() {
+        // aws-facts 2.4: the first 1 million requests per month are free.
+        let pricing = Pricing { free_tier: true, ..Default::default() };
+        let mut meter = CostMeter::with_pricing(&pricing);
+        for _ in 0..1_500_000 {
+            meter.sqs_request(false, 1_000);
+        }
+        let items = meter.items();
+        assert_eq!(line(&items, "sqs.free_requests").units, 1_000_000.0);
+        assert_eq!(line(&items, "sqs.standard.tier1").units, 500_000.0);
+        assert_eq!(cents(meter.total_usd()), 0.20);
+    }
+
+    #[test]
+    fn lambda_duration_is_rounded_up_to_a_millisecond() {
+        // aws-facts 2.5 ([LAM-PRICE-PAGE]): duration rounded up to the
+        // nearest 1 ms; GB-s = MB / 1,024 x s.
+        assert_eq!(lambda_billed_ms(1), 1);
+        assert_eq!(lambda_billed_ms(1_000), 1);
+        assert_eq!(lambda_billed_ms(1_001), 2);
+        assert_eq!(lambda_billed_ms(199_999), 200);
+        let mut meter = CostMeter::default();
+        meter.lambda_invoke(LambdaArch::X86, 1024, 999_001); // 999.001 ms -> 1 s
+        meter.lambda_invoke(LambdaArch::Arm, 512, 2_000_000); // 2 s at 0.5 GB
+        let items = meter.items();
+        assert_eq!(line(&items, "lambda.duration.x86.tier1").units, 1.0);
+        assert_eq!(line(&items, "lambda.duration.arm.tier1").units, 1.0);
+        assert_eq!(line(&items, "lambda.requests").units, 2.0);
+        assert_eq!(line(&items, "lambda.duration.arm.tier1").usd, 0.0000133334);
+    }
+
+    /// [LAM-PRICE-PAGE] (aws.amazon.com/lambda/pricing, example 1; aws-facts
+    /// 2.5): 512 MB, 3 million invocations of 1 s "in one month", free tier
+    /// deducted (400,000 GB-s and 1M requests). The page prices GB-s at the
+    /// rounded $0.00001667: compute $18.34 + requests $0.40 = $18.74. The
+    /// month length does not enter (a monthly count is given).
+    fn lambda_example(memory_mb: u32, invocations: u64, duration_us: u64, gbs: f64) -> CostMeter {
+        let pricing = Pricing {
+            free_tier: true,
+            overrides: BTreeMap::from([("lambda.duration.x86.tier1".into(), gbs)]),
+            ..Default::default()
+        };
+        let mut meter = CostMeter::with_pricing(&pricing);
+        for _ in 0..invocations {
+            meter.lambda_invoke(LambdaArch::X86, memory_mb, duration_us);
+        }
+        meter
+    }
+
+    #[test]
+    fn lambda_pricing_page_example_1_to_the_cent() {
+        let meter = lambda_example(512, 3_000_000, 1_000_000, 0.00001667);
+        let items = meter.items();
+        assert_eq!(line(&items, "lambda.free_gb_seconds").units, 400_000.0);
+        assert_eq!(line(&items, "lambda.duration.x86.tier1").units, 1_100_000.0);
+        assert_eq!(cents(line(&items, "lambda.duration.x86.tier1").usd), 18.34);
+        assert_eq!(cents(line(&items, "lambda.requests").usd), 0.40);
+        assert_eq!(cents(meter.total_usd()), 18.74);
+        // At the catalogue's unrounded $0.0000166667 the same month is $18.73.
+        let catalogue = lambda_example(512, 3_000_000, 1_000_000, 0.0000166667);
+        assert_eq!(cents(catalogue.total_usd()), 18.73);
+    }
+
+    #[test]
+    fn lambda_pricing_page_example_2_to_the_cent() {
+        // [LAM-PRICE-PAGE] example 2 (aws-facts 2.5): 128 MB, 30 million
+        // invocations of 200 ms in one month, free tier deducted: 750,000 GB-s
+        // - 400,000 = 350,000 x $0.00001667 = $5.83; 29M requests x $0.20/M =
+        // $5.80; total $11.63.
+        let meter = lambda_example(128, 30_000_000, 200_000, 0.00001667);
+        let items = meter.items();
+        assert_eq!(line(&items, "lambda.duration.x86.tier1").units, 350_000.0);
+        assert_eq!(cents(line(&items, "lambda.duration.x86.tier1").usd), 5.83);
+        assert_eq!(cents(line(&items, "lambda.requests").usd), 5.80);
+        assert_eq!(cents(meter.total_usd()), 11.63);
+    }
+
+    #[test]
+    fn monthly_tiers_and_free_tiers_restart_each_month() {
+        // Two months of 1M Lambda requests with the free tier: both free.
+        let pricing = Pricing { free_tier: true, ..Default::default() };
+        let mut meter = CostMeter::with_pricing(&pricing);
+        for month in 0..2 {
+            for _ in 0..1_000_000 {
+                meter.lambda_invoke(LambdaArch::Arm, 128, 1_000);
+            }
+            assert_eq!(meter.total_usd(), 0.0, "month {month}");
+            meter.advance(730 * HOUR);
+        }
+        meter.lambda_invoke(LambdaArch::Arm, 128, 1_000);
+        assert_eq!(meter.total_usd(), 0.0, "third month's first request");
+    }
+
+    #[test]
+    fn the_projection_is_the_average_hourly_rate_over_the_chosen_month() {
+        let meter = CostMeter { shard_ms: 2 * HOUR, ..Default::default() };
+        // Two shard-hours in one hour: $0.03/h x 730 h.
+        assert!((meter.monthly_projection_usd(HOUR) - 21.9).abs() < 1e-9);
+        let pricing = Pricing { month_hours: 720.0, ..Default::default() };
+        let meter = CostMeter { shard_ms: 2 * HOUR, ..CostMeter::with_pricing(&pricing) };
+        assert!((meter.monthly_projection_usd(HOUR) - 21.6).abs() < 1e-9);
+        assert_eq!(meter.monthly_projection_usd(0), 0.0);
+    }
+
+    #[test]
+    fn the_projection_prices_a_projected_month_through_the_free_tier() {
+        // 100,000 Lambda requests in one hour project to 73M a month; with
+        // the free tier 72M are billed at $0.20 per million.
+        let pricing = Pricing { free_tier: true, ..Default::default() };
+        let mut meter = CostMeter::with_pricing(&pricing);
+        for _ in 0..100_000 {
+            meter.lambda_invoke(LambdaArch::X86, 128, 1);
+        }
+        meter.advance(HOUR);
+        let requests = 72.0 * 0.20;
+        let gbs = (73_000_000.0 * 0.125 * 0.001 - 400_000.0f64).max(0.0) * 0.0000166667;
+        assert!((meter.monthly_projection_usd(HOUR) - (requests + gbs)).abs() < 1e-9);
     }
 }

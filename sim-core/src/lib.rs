@@ -16,12 +16,14 @@
 #![warn(missing_docs)]
 
 pub mod bucket;
+pub mod compare;
 pub mod cost;
 pub mod digest;
 pub mod engine;
 pub mod ledger;
 pub mod metrics;
 pub mod nodes;
+pub mod pricing;
 pub mod report;
 pub mod rng;
 pub mod routing;
@@ -30,6 +32,7 @@ pub mod share;
 pub mod time;
 pub mod validate;
 
+pub use compare::{ModeComparison, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};
 pub use ledger::Ledger;
 pub use report::{Summary, summarize, time_series_csv};

@@ -127,7 +127,8 @@ pub struct MetricSummary {
 pub struct CostSummary {
     /// Cost accrued over the run.
     pub total_usd: f64,
-    /// The run's average hourly rate over a 730-hour month.
+    /// The run's average hourly rate over the scenario's month (730 hours
+    /// unless its `pricing.month_hours` says otherwise; MODEL.md, Cost).
     pub monthly_projection_usd: f64,
     /// Line items.
     pub items: Vec<CostItem>,
@@ -171,7 +172,7 @@ pub fn summarize(sim: &Simulation) -> Summary {
         .collect();
     let cost = sim.cost();
     let total_usd = cost.total_usd();
-    let monthly_projection_usd = monthly_projection(total_usd, sim.now());
+    let monthly_projection_usd = cost.monthly_projection_usd(sim.now());
     Summary {
         scenario: scenario.name.clone(),
         seed: sim.seed(),

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::pricing::Pricing;
+
 /// The schema version this build writes. Older versions are migrated on
 /// load; newer ones are refused with a clear message.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,6 +44,10 @@ pub struct Scenario {
     /// Operations that happen during the run, such as resharding.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub schedule: Vec<ScheduledOp>,
+    /// Region, month length, free tier and price overrides for the bill;
+    /// us-east-1 catalogue prices over a 730-hour month when absent.
+    #[serde(default, skip_serializing_if = "Pricing::is_default")]
+    pub pricing: Pricing,
 }
 
 /// An operation on a node at a simulated time.

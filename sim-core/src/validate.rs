@@ -354,6 +354,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             );
         }
     }
+    check_pricing(&mut check, &scenario.pricing);
     for id in scenario.layout.keys() {
         if !index_of.contains_key(id.as_str()) {
             check.push(format!("layout.{id}"), "has a position for a node that does not exist");
@@ -365,6 +366,53 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     } else {
         Err(issues)
     }
+}
+
+/// Checks the optional `pricing` block against the catalogue
+/// (`sim-core/prices/aws-prices.json`).
+fn check_pricing(check: &mut Checker<'_>, pricing: &crate::pricing::Pricing) {
+    let regions = crate::pricing::regions();
+    if !regions.contains(&pricing.region) {
+        check.push(
+            "pricing.region",
+            format!(
+                "{:?} has no prices in the catalogue; allowed {} (aws-facts 2 gives us-east-1 \
+                 prices only; price another Region with pricing.overrides)",
+                pricing.region.chars().take(40).collect::<String>(),
+                regions.join(", ")
+            ),
+        );
+    }
+    let r = pricing_range("month_hours").expect("listed");
+    check.range("pricing.month_hours", pricing.month_hours, r.min, r.max, r.unit);
+    let r = pricing_range("overrides").expect("listed");
+    for (key, &usd) in &pricing.overrides {
+        let path = format!("pricing.overrides.{key}");
+        match crate::pricing::catalogue().items.iter().find(|i| &i.key == key) {
+            None => check.push(
+                path,
+                "is not a price in the catalogue; allowed the `key` of an item in \
+                 sim-core/prices/aws-prices.json (e.g. kds.provisioned.shard_hour)",
+            ),
+            Some(item) => {
+                if let Some(m) = out_of_range(usd, r) {
+                    check.push(path, format!("{m} per {} {}", format_number(item.per), item.unit));
+                }
+            }
+        }
+    }
+}
+
+/// The allowed range of a numeric field of the scenario's `pricing` block.
+pub fn pricing_range(field: &str) -> Option<ParamRange> {
+    let (min, max, unit) = match field {
+        // AWS prices a month as 730 hours (aws-facts 2.1: 730 h = $10.95);
+        // 28 to 31 days are accepted.
+        "month_hours" => (672.0, 744.0, "h"),
+        "overrides" => (0.0, 1_000_000.0, "USD"),
+        _ => return None,
+    };
+    Some(ParamRange { min, max, unit })
 }
 
 fn check_id(check: &mut Checker<'_>, path: &str, id: &str) {

@@ -11,5 +11,5 @@ pub use chart::MetricChart;
 pub use controls::Controls;
 pub use notice::NoticeBar;
 pub use pipeline::PipelineView;
-pub use stats::{LedgerBar, StatCards};
+pub use stats::{LedgerBar, ModeCompare, StatCards};
 pub use toolbar::Toolbar;

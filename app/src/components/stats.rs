@@ -123,7 +123,7 @@ pub fn StatCards() -> impl IntoView {
             <Stat
                 testid="total-cost"
                 label="Cost"
-                tip="Shard-hours and PUT payload units accrued by this run, at us-east-1 prices."
+                tip="Billable units accrued by this run (shard-hours, PUT payload units, on-demand GB, enhanced fan-out), priced from the catalogue (us-east-1). The monthly figure is the run's average hourly rate over a 730-hour month."
                 value=Signal::derive(move || cost.get().0)
                 format=format::usd
                 sub=Signal::derive(move || format!("so far · ≈ {}/month", format::usd(cost.get().1)))
@@ -169,6 +169,150 @@ pub fn LedgerBar() -> impl IntoView {
                     )
                 }}
             </p>
+        </div>
+    }
+}
+
+/// Longest simulated run the comparison makes in the browser (each mode).
+const COMPARE_CAP_S: u64 = 3_600;
+
+/// What the comparison table shows for one capacity mode.
+#[derive(Clone, Debug, PartialEq)]
+struct ModeRow {
+    mode: &'static str,
+    title: String,
+    shards: String,
+    run_usd: f64,
+    monthly_usd: f64,
+    throttled: u64,
+}
+
+/// The comparison, reduced to what the table shows.
+#[derive(Clone, Debug, PartialEq)]
+struct Comparison {
+    caption: String,
+    rows: Vec<ModeRow>,
+    verdict: String,
+}
+
+fn summarise(c: &sim_core::ModeComparison) -> Comparison {
+    let rows = c
+        .modes
+        .iter()
+        .map(|m| {
+            let name = if m.mode == "on_demand" { "On-demand" } else { "Provisioned" };
+            let shards = m
+                .streams
+                .values()
+                .map(|s| {
+                    if s.shards_at_start == s.shards_at_end {
+                        format!("{}", s.shards_at_start)
+                    } else {
+                        format!("{}→{}", s.shards_at_start, s.shards_at_end)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            ModeRow {
+                mode: m.mode,
+                title: if m.as_given { format!("{name} (as given)") } else { name.into() },
+                shards,
+                run_usd: m.total_usd,
+                monthly_usd: m.monthly_projection_usd,
+                throttled: m.write_throttled,
+            }
+        })
+        .collect();
+    let cheaper = if c.cheaper == "on_demand" { "On-demand" } else { "Provisioned" };
+    Comparison {
+        caption: format!(
+            "Same traffic and seed, {} simulated from the start of each run, {}-hour month",
+            format::millis(c.duration_s as f64 * 1_000.0),
+            c.month_hours
+        ),
+        rows,
+        verdict: format!("{cheaper} is cheaper by {}/month.", format::usd(c.monthly_saving_usd)),
+    }
+}
+
+/// "Provisioned vs on-demand": on request, runs the scenario headless in
+/// both capacity modes (capped at one simulated hour) and shows the bills.
+/// Never on the frame path: it runs once per click.
+#[component]
+pub fn ModeCompare() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let result: RwSignal<Option<Result<Comparison, String>>> = RwSignal::new(None);
+    let compare = move |_| {
+        let outcome = ctx.scenario.with_value(|valid| {
+            let s = valid.scenario();
+            let duration_s = s.duration_s.min(COMPARE_CAP_S);
+            sim_core::compare_modes(valid, s.seed, duration_s).map(|c| summarise(&c)).map_err(
+                |issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            )
+        });
+        result.set(Some(outcome));
+    };
+    view! {
+        <div class="compare" data-testid="mode-compare">
+            <button
+                type="button"
+                data-testid="compare-modes"
+                title="Runs this scenario twice without animation, once with every stream provisioned and once on demand (up to one simulated hour each), and prices both from the catalogue."
+                on:click=compare
+            >
+                "Compare capacity modes"
+            </button>
+            {move || match result.get() {
+                None => {
+                    view! {
+                        <span class="compare-hint">
+                            "Provisioned vs on-demand for the same traffic"
+                        </span>
+                    }
+                        .into_any()
+                }
+                Some(Err(why)) => view! { <span class="compare-error">{why}</span> }.into_any(),
+                Some(Ok(c)) => {
+                    view! {
+                        <table class="compare-table">
+                            <caption>{c.caption.clone()}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Mode"</th>
+                                    <th scope="col">"Shards"</th>
+                                    <th scope="col">"Run"</th>
+                                    <th scope="col">"Per month"</th>
+                                    <th scope="col">"Writes throttled"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {c
+                                    .rows
+                                    .iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr data-mode=r.mode>
+                                                <th scope="row">{r.title.clone()}</th>
+                                                <td>{r.shards.clone()}</td>
+                                                <td>{format::usd(r.run_usd)}</td>
+                                                <td
+                                                    data-testid=format!("compare-monthly-{}", r.mode)
+                                                    data-value=r.monthly_usd.to_string()
+                                                >
+                                                    {format::usd(r.monthly_usd)}
+                                                </td>
+                                                <td>{format::count(r.throttled as f64)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()}
+                            </tbody>
+                        </table>
+                        <p class="compare-verdict">{c.verdict.clone()}</p>
+                    }
+                        .into_any()
+                }
+            }}
         </div>
     }
 }

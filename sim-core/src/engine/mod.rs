@@ -213,7 +213,7 @@ impl Simulation {
             consumer_nodes,
             rngs,
             metrics,
-            cost: CostMeter::default(),
+            cost: CostMeter::for_scenario(valid.scenario()),
             groups,
             journal: VecDeque::new(),
             scratch: Vec::new(),

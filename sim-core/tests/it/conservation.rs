@@ -121,7 +121,7 @@ fn arb_keys() -> impl Strategy<Value = KeyDistribution> {
     ]
 }
 
-fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
+pub fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
     let api = prop_oneof![
         Just(Api::PutRecord),
         (1u32..=500).prop_map(|max_records_per_request| Api::PutRecords {
@@ -154,7 +154,7 @@ fn arb_producer() -> impl Strategy<Value = ProducerSpec> {
         )
 }
 
-fn arb_consumer() -> impl Strategy<Value = Option<ConsumerSpec>> {
+pub fn arb_consumer() -> impl Strategy<Value = Option<ConsumerSpec>> {
     prop::option::of((1u64..3_000, 1u32..10_000, 0.0..2_000.0f64).prop_map(
         |(poll, max, per_record)| ConsumerSpec {
             poll_interval_ms: poll,

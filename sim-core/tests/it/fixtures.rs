@@ -39,6 +39,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         links,
         layout: Default::default(),
         schedule: Vec::new(),
+        pricing: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod bundled;
 mod conservation;
+mod cost;
 mod determinism;
 mod fan_out;
 mod fixtures;

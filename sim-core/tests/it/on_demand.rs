@@ -62,7 +62,7 @@ fn on_demand_streams_refuse_manual_resharding_and_bill_per_stream_hour() {
     assert!(sim.apply(split).unwrap_err().contains("on-demand stream manages its own shards"));
     sim.run_until(3_600_000);
     let items = sim.cost().items();
-    let names: Vec<&str> = items.iter().map(|i| i.item).collect();
+    let names: Vec<&str> = items.iter().map(|i| i.item.as_str()).collect();
     assert_eq!(names, ["On-demand stream hours", "On-demand data in", "On-demand data retrieval"]);
     assert!((items[0].usd - 0.04).abs() < 1e-9, "one stream-hour: {}", items[0].usd);
 }

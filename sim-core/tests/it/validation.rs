@@ -31,6 +31,40 @@ fn every_problem_is_reported_at_once_with_its_path_and_range() {
     );
 }
 
+/// The default scenario with a `pricing` block.
+fn with_pricing(block: &str) -> String {
+    let at = DEFAULT_SCENARIO.rfind('}').unwrap();
+    format!("{},\n  \"pricing\": {block}\n}}\n", DEFAULT_SCENARIO[..at].trim_end())
+}
+
+#[test]
+fn a_pricing_block_is_checked_against_the_catalogue() {
+    let ok = with_pricing(
+        r#"{ "month_hours": 720, "free_tier": true,
+             "overrides": { "kds.provisioned.shard_hour": 0.0179 } }"#,
+    );
+    let valid = load_scenario(&ok).expect("a valid pricing block");
+    assert_eq!(valid.scenario().pricing.month_hours, 720.0);
+    let bad = with_pricing(
+        r#"{ "region": "eu-west-1", "month_hours": 10,
+             "overrides": { "kds.provisioned.shard_hour": -1, "nope": 1 } }"#,
+    );
+    let issues = issues_of(&bad);
+    assert_eq!(issues.len(), 4, "{issues:#?}");
+    assert!(issues[0].starts_with("pricing.region: \"eu-west-1\" has no prices"), "{issues:#?}");
+    assert!(issues[0].contains("allowed us-east-1"), "{issues:#?}");
+    assert_eq!(issues[1], "pricing.month_hours: 10 is out of range; allowed 672 to 744 h");
+    assert_eq!(
+        issues[2],
+        "pricing.overrides.kds.provisioned.shard_hour: -1 is out of range; allowed 0 to \
+         1,000,000 USD per 1 shard-hour"
+    );
+    assert!(issues[3].starts_with("pricing.overrides.nope: is not a price"), "{issues:#?}");
+    let unknown = with_pricing(r#"{ "currency": "EUR" }"#);
+    let issues = issues_of(&unknown);
+    assert!(issues[0].starts_with("pricing.currency: unknown field `currency`"), "{issues:#?}");
+}
+
 #[test]
 fn illegal_wires_are_refused_with_a_reason() {
     let json = DEFAULT_SCENARIO.replace(

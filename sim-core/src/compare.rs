@@ -1,0 +1,234 @@
+//! Provisioned vs on-demand: the same traffic run twice, once with every
+//! stream provisioned and once with every stream on demand, and the two bills
+//! side by side (aws-facts 1.4, 2.1, 2.2).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::Simulation;
+use crate::ledger::Ledger;
+use crate::metrics::stream::WRITE_THROTTLED;
+use crate::scenario::{Capacity, NodeSpec, Scenario};
+use crate::time::SECOND;
+use crate::validate::{Issue, ValidScenario, validate};
+
+/// Most shards a provisioned stream may have (aws-facts 1.6: UpdateShardCount
+/// caps a stream at 10,000 by default; validation uses the same bound).
+const MAX_SHARDS: usize = 10_000;
+
+/// The two bills of one traffic.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModeComparison {
+    /// Scenario title.
+    pub scenario: String,
+    /// Seed of both runs.
+    pub seed: u64,
+    /// Simulated seconds of each run.
+    pub duration_s: u64,
+    /// Region of the prices.
+    pub region: String,
+    /// Hours in the month of the projections.
+    pub month_hours: f64,
+    /// Every stream provisioned, then every stream on demand.
+    pub modes: Vec<ModeBill>,
+    /// The mode with the lower monthly projection.
+    pub cheaper: &'static str,
+    /// How much lower its monthly projection is, in US dollars.
+    pub monthly_saving_usd: f64,
+    /// How the variants were made, in plain words.
+    pub notes: Vec<String>,
+}
+
+/// One variant's run and bill.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModeBill {
+    /// `provisioned` or `on_demand`.
+    pub mode: &'static str,
+    /// Whether this is the scenario exactly as written.
+    pub as_given: bool,
+    /// Each stream's capacity, by node id.
+    pub streams: BTreeMap<String, StreamCapacity>,
+    /// Cost of the run.
+    pub total_usd: f64,
+    /// The run's average hourly rate over the month.
+    pub monthly_projection_usd: f64,
+    /// Records refused by a shard (`WriteProvisionedThroughputExceeded`,
+    /// retries included) over all streams.
+    pub write_throttled: u64,
+    /// Where every record ended up.
+    pub ledger: Ledger,
+    /// The bill's lines.
+    pub items: Vec<BillLine>,
+}
+
+/// A stream's capacity in one variant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StreamCapacity {
+    /// `provisioned` or `on_demand`.
+    pub mode: &'static str,
+    /// Open shards at the start of the run.
+    pub shards_at_start: usize,
+    /// Open shards at the end of the run.
+    pub shards_at_end: usize,
+}
+
+/// One line of a bill, with the price applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct BillLine {
+    /// Catalogue key of the price (see `sim-core/prices/aws-prices.json`).
+    pub key: String,
+    /// AWS service.
+    pub service: String,
+    /// What is billed.
+    pub item: String,
+    /// Units consumed.
+    pub units: f64,
+    /// Name of the unit.
+    pub unit: String,
+    /// The price applied, in US dollars per `per` units.
+    pub price_usd: f64,
+    /// How many units `price_usd` is for.
+    pub per: f64,
+    /// Cost in US dollars.
+    pub usd: f64,
+}
+
+/// Runs `valid` for `duration_s` simulated seconds with every stream on
+/// demand, then with every stream provisioned, and returns both bills.
+///
+/// Provisioned streams keep their shard count (and their scheduled
+/// resharding); a stream that is on demand in the scenario is provisioned
+/// with the number of shards it had open at the end of the on-demand run, the
+/// capacity on demand found it needed. Converted streams drop their scheduled
+/// resharding (AWS refuses it on demand). Errors only if a variant fails
+/// validation, which a valid scenario's variants do not.
+pub fn compare_modes(
+    valid: &ValidScenario,
+    seed: u64,
+    duration_s: u64,
+) -> Result<ModeComparison, Vec<Issue>> {
+    let scenario = valid.scenario();
+    let streams: Vec<(usize, &str, Capacity)> = scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match &n.spec {
+            NodeSpec::KinesisStream(s) => Some((i, n.id.as_str(), s.capacity.clone())),
+            _ => None,
+        })
+        .collect();
+    let given_on_demand = |c: &Capacity| matches!(c, Capacity::OnDemand { .. });
+    let mut notes = Vec::new();
+
+    // Every stream on demand.
+    let mut on_demand = scenario.clone();
+    for &(i, id, ref capacity) in &streams {
+        if !given_on_demand(capacity) {
+            set_capacity(&mut on_demand, i, Capacity::OnDemand { scale_up_delay_s: 900 });
+            let before = on_demand.schedule.len();
+            on_demand.schedule.retain(|op| op.node != id);
+            if on_demand.schedule.len() < before {
+                notes.push(format!(
+                    "{id}: scheduled resharding is left out on demand (AWS refuses it)"
+                ));
+            }
+        }
+    }
+    let on_demand_sim = run(&on_demand, seed, duration_s)?;
+
+    // Every stream provisioned.
+    let mut provisioned = scenario.clone();
+    for &(i, id, ref capacity) in &streams {
+        if given_on_demand(capacity) {
+            let open = on_demand_sim.stream(i).map_or(1, |s| s.open.len());
+            let shards = open.clamp(1, MAX_SHARDS);
+            set_capacity(&mut provisioned, i, Capacity::Provisioned { shards: shards as u32 });
+            notes.push(format!(
+                "{id}: provisioned with {shards} shards, the count on demand reached by the end"
+            ));
+        }
+    }
+    let provisioned_sim = run(&provisioned, seed, duration_s)?;
+
+    let all_on_demand = streams.iter().all(|s| given_on_demand(&s.2));
+    let none_on_demand = !streams.iter().any(|s| given_on_demand(&s.2));
+    let modes = vec![
+        bill("provisioned", none_on_demand, &provisioned_sim),
+        bill("on_demand", all_on_demand && !streams.is_empty(), &on_demand_sim),
+    ];
+    let (p, o) = (modes[0].monthly_projection_usd, modes[1].monthly_projection_usd);
+    let (cheaper, monthly_saving_usd) =
+        if p <= o { ("provisioned", o - p) } else { ("on_demand", p - o) };
+    Ok(ModeComparison {
+        scenario: scenario.name.clone(),
+        seed,
+        duration_s,
+        region: scenario.pricing.region.clone(),
+        month_hours: provisioned_sim.cost().prices().month_hours,
+        modes,
+        cheaper,
+        monthly_saving_usd,
+        notes,
+    })
+}
+
+fn set_capacity(scenario: &mut Scenario, node: usize, capacity: Capacity) {
+    if let Some(NodeSpec::KinesisStream(s)) = scenario.nodes.get_mut(node).map(|n| &mut n.spec) {
+        s.capacity = capacity;
+    }
+}
+
+fn run(scenario: &Scenario, seed: u64, duration_s: u64) -> Result<Simulation, Vec<Issue>> {
+    let valid = validate(scenario)?;
+    let mut sim = Simulation::new(&valid, seed);
+    sim.run_until(duration_s.saturating_mul(SECOND));
+    Ok(sim)
+}
+
+fn bill(mode: &'static str, as_given: bool, sim: &Simulation) -> ModeBill {
+    let scenario = sim.scenario();
+    let mut streams = BTreeMap::new();
+    let mut write_throttled = 0;
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let (NodeSpec::KinesisStream(spec), Some(stream)) = (&node.spec, sim.stream(i)) else {
+            continue;
+        };
+        let shards_at_start = match spec.capacity {
+            Capacity::Provisioned { shards } => shards as usize,
+            // aws-facts 1.4: a new on-demand stream starts at 4 MB/s of writes.
+            Capacity::OnDemand { .. } => crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS as usize,
+        };
+        let mode = if stream.is_on_demand() { "on_demand" } else { "provisioned" };
+        streams.insert(
+            node.id.clone(),
+            StreamCapacity { mode, shards_at_start, shards_at_end: stream.open.len() },
+        );
+        write_throttled += sim.metrics(i).total(WRITE_THROTTLED) as u64;
+    }
+    let cost = sim.cost();
+    let items: Vec<BillLine> = cost
+        .items()
+        .into_iter()
+        .map(|i| BillLine {
+            key: i.key,
+            service: i.service,
+            item: i.item,
+            units: i.units,
+            unit: i.unit,
+            price_usd: i.quoted_usd,
+            per: i.per,
+            usd: i.usd,
+        })
+        .collect();
+    ModeBill {
+        mode,
+        as_given,
+        streams,
+        total_usd: items.iter().map(|i| i.usd).sum(),
+        monthly_projection_usd: cost.monthly_projection_usd(sim.now()),
+        write_throttled,
+        ledger: sim.ledger(),
+        items,
+    }
+}

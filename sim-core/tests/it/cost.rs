@@ -1,0 +1,147 @@
+//! Cost through the engine: catalogue prices, scenario overrides, the
+//! provisioned vs on-demand comparison, and a bill that never shrinks.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use sim_core::scenario::{
+    Capacity, ConsumerSpec, NodeSpec, ProducerSpec, ReadMode, RecordSize, Traffic,
+};
+use sim_core::{Simulation, compare_modes, summarize, validate};
+
+use crate::conservation::{arb_consumer, arb_producer};
+use crate::fixtures::{default_scenario, pipeline, producer, run};
+
+const HOUR_S: u64 = 3_600;
+
+fn cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
+}
+
+#[test]
+fn an_idle_shard_for_an_hour_costs_the_catalogue_shard_hour() {
+    // aws-facts 2.1 ([INFRACOST]): $0.015 per shard-hour; the projection over
+    // 730 h is infracost's $10.95.
+    let sim = run(&pipeline(producer(0.0), 1, None), HOUR_S);
+    let summary = summarize(&sim);
+    assert!((summary.cost.total_usd - 0.015).abs() < 1e-12);
+    assert!((summary.cost.monthly_projection_usd - 10.95).abs() < 1e-9);
+}
+
+#[test]
+fn put_payload_units_and_shard_hours_through_the_engine() {
+    // aws-facts 2.1: 100 records/s of 35 KB (the historic pricing page's
+    // traffic) into 8 shards for an hour. 35 KB is two 25 KB units, so the
+    // bill is 8 shard-hours x $0.015 + 2 x 360,000 units x $0.014/M =
+    // $0.12 + $0.01008.
+    let p = ProducerSpec {
+        traffic: Traffic::Constant,
+        record_size: RecordSize::Fixed { bytes: 35 * 1024 },
+        ..producer(100.0)
+    };
+    let sim = run(&pipeline(p, 8, None), HOUR_S);
+    let ledger = sim.ledger();
+    assert_eq!(ledger.throttled_dropped, 0);
+    let incoming = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS) as u64;
+    assert!((359_000..=360_000).contains(&incoming), "{incoming}");
+    assert_eq!(sim.cost().put_payload_units, 2 * incoming);
+    let expected = 8.0 * 0.015 + 2.0 * incoming as f64 * 0.014 / 1e6;
+    assert!((sim.cost().total_usd() - expected).abs() < 1e-12);
+    assert_eq!(cents(sim.cost().total_usd()), 0.13);
+}
+
+#[test]
+fn scenario_overrides_and_month_length_change_the_bill() {
+    let mut scenario = pipeline(producer(0.0), 2, None);
+    scenario.pricing.overrides = BTreeMap::from([("kds.provisioned.shard_hour".into(), 0.03)]);
+    scenario.pricing.month_hours = 720.0;
+    let summary = summarize(&run(&scenario, HOUR_S));
+    assert!((summary.cost.total_usd - 0.06).abs() < 1e-12);
+    assert!((summary.cost.monthly_projection_usd - 43.2).abs() < 1e-9);
+    // The default pricing block is not written back to scenario files.
+    let json = serde_json::to_string(&pipeline(producer(0.0), 2, None)).unwrap();
+    assert!(!json.contains("pricing"), "{json}");
+    assert!(serde_json::to_string(&scenario).unwrap().contains("\"month_hours\":720"));
+}
+
+#[test]
+fn the_comparison_runs_both_modes_on_the_same_traffic() {
+    let valid = default_scenario();
+    let c = compare_modes(&valid, 1, 600).expect("variants of a valid scenario are valid");
+    assert_eq!(c.modes.len(), 2);
+    let (p, o) = (&c.modes[0], &c.modes[1]);
+    assert_eq!((p.mode, p.as_given, o.mode, o.as_given), ("provisioned", true, "on_demand", false));
+    // The provisioned variant is the scenario itself: the same bill as a run.
+    let mut sim = Simulation::new(&valid, 1);
+    sim.run_until(600_000);
+    let summary = summarize(&sim);
+    assert_eq!(p.total_usd, summary.cost.total_usd);
+    assert_eq!(p.monthly_projection_usd, summary.cost.monthly_projection_usd);
+    assert_eq!(p.ledger, summary.ledger);
+    // On demand bills stream-hours and GB written, not shards.
+    let keys: Vec<&str> = o.items.iter().map(|i| i.key.as_str()).collect();
+    assert!(keys.contains(&"kds.on_demand.stream_hour"), "{keys:?}");
+    assert!(keys.contains(&"kds.on_demand.gb_in"), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.starts_with("kds.provisioned")), "{keys:?}");
+    assert_eq!(o.streams["events"].mode, "on_demand");
+    assert_eq!(o.streams["events"].shards_at_start, 4);
+    let cheaper = if p.monthly_projection_usd <= o.monthly_projection_usd {
+        "provisioned"
+    } else {
+        "on_demand"
+    };
+    assert_eq!(c.cheaper, cheaper);
+    assert!(c.monthly_saving_usd >= 0.0);
+    // Deterministic: the same inputs give the same JSON.
+    let again = compare_modes(&valid, 1, 600).unwrap();
+    assert_eq!(serde_json::to_string(&c).unwrap(), serde_json::to_string(&again).unwrap());
+}
+
+#[test]
+fn an_on_demand_stream_is_provisioned_at_the_shards_it_scaled_to() {
+    let mut scenario = pipeline(producer(3_000.0), 1, None);
+    if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
+        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+    }
+    let valid = validate(&scenario).unwrap();
+    let c = compare_modes(&valid, 3, 1_200).unwrap();
+    let (p, o) = (&c.modes[0], &c.modes[1]);
+    assert!(o.as_given && !p.as_given);
+    assert_eq!(p.streams["s"].shards_at_start, o.streams["s"].shards_at_end);
+    assert!(c.notes[0].starts_with("s: provisioned with"), "{:?}", c.notes);
+}
+
+fn read_mode() -> impl Strategy<Value = ReadMode> {
+    prop_oneof![Just(ReadMode::Shared), Just(ReadMode::EnhancedFanOut)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// aws-facts 2: no AWS price is negative and usage only accumulates, so
+    /// the bill is never negative and never shrinks as simulated time passes.
+    #[test]
+    fn cost_is_never_negative_and_grows_with_time(
+        p in arb_producer(), shards in 1u32..8, c in arb_consumer(), mode in read_mode(),
+        on_demand in any::<bool>(), seed in any::<u64>()
+    ) {
+        let c = c.map(|c| ConsumerSpec { read_mode: mode, ..c });
+        let mut scenario = pipeline(p, shards, c);
+        if on_demand && let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
+            s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+        }
+        let valid = validate(&scenario).unwrap_or_else(|e| panic!("{e:#?}"));
+        let mut sim = Simulation::new(&valid, seed);
+        let mut last = 0.0;
+        for t in 1..=90 {
+            sim.run_until(t * 1_000);
+            let cost = sim.cost();
+            let total = cost.total_usd();
+            prop_assert!(cost.items().iter().all(|i| i.usd >= 0.0 && i.units >= 0.0));
+            prop_assert!(total >= last, "at {t} s: {total} < {last}");
+            prop_assert!(cost.monthly_projection_usd(sim.now()) >= 0.0);
+            last = total;
+        }
+        prop_assert!(last > 0.0, "a stream always costs something");
+    }
+}
