@@ -129,6 +129,15 @@ pub struct CostMeter {
     pub on_demand_out_bytes: u64,
     /// Bytes pushed to enhanced fan-out consumers of on-demand streams.
     pub on_demand_efo_bytes: u64,
+    /// Open-shard milliseconds of provisioned streams that keep data past
+    /// 24 hours (extended retention is billed per shard-hour).
+    pub extended_retention_shard_ms: u64,
+    /// Byte-milliseconds stored past 7 days in provisioned streams.
+    pub long_term_byte_ms: u128,
+    /// Byte-milliseconds stored between 24 hours and 7 days on demand.
+    pub on_demand_extended_byte_ms: u128,
+    /// Byte-milliseconds stored past 7 days on demand.
+    pub on_demand_long_term_byte_ms: u128,
     /// Firehose, SQS and Lambda units since the start (not yet produced by
     /// the engine; see [`CostMeter::firehose_put`] and friends).
     pub monthly: MonthlyUnits,
@@ -185,6 +194,10 @@ impl CostMeter {
             on_demand_in_bytes: 0,
             on_demand_out_bytes: 0,
             on_demand_efo_bytes: 0,
+            extended_retention_shard_ms: 0,
+            long_term_byte_ms: 0,
+            on_demand_extended_byte_ms: 0,
+            on_demand_long_term_byte_ms: 0,
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
@@ -223,13 +236,20 @@ impl CostMeter {
     pub(crate) fn accrue(&mut self, dt: SimTime, streams: &[Stream]) {
         self.advance(dt);
         for s in streams {
+            let aged = s.aged_bytes;
             if s.is_on_demand() {
                 self.on_demand_stream_ms += dt;
+                self.on_demand_extended_byte_ms += u128::from(aged.extended) * u128::from(dt);
+                self.on_demand_long_term_byte_ms += u128::from(aged.long_term) * u128::from(dt);
             } else {
                 // Closed shards (after resharding) are not billed.
                 let open = s.open.len() as u64;
                 self.shard_ms += open * dt;
                 self.efo_consumer_shard_ms += s.efo_readers as u64 * open * dt;
+                if s.has_extended_retention() {
+                    self.extended_retention_shard_ms += open * dt;
+                }
+                self.long_term_byte_ms += u128::from(aged.long_term) * u128::from(dt);
             }
         }
     }
@@ -291,10 +311,25 @@ impl CostMeter {
     }
 
     /// Kinesis lines: linear in their units, `(key, units)`.
-    fn kinesis_units(&self) -> [(&'static str, f64); 8] {
+    fn kinesis_units(&self) -> [(&'static str, f64); 12] {
         let hours = |ms: u64| ms as f64 / HOUR as f64;
         let gb = |bytes: u64| bytes as f64 / GB;
+        // GB-months over the scenario's month length (aws-facts 2.1, 2.2).
+        let gb_months = |byte_ms: u128| byte_ms as f64 / GB / self.month_ms.max(1) as f64;
         [
+            (
+                "kds.provisioned.extended_retention_shard_hour",
+                hours(self.extended_retention_shard_ms),
+            ),
+            ("kds.provisioned.long_term_retention_gb_month", gb_months(self.long_term_byte_ms)),
+            (
+                "kds.on_demand.extended_retention_gb_month",
+                gb_months(self.on_demand_extended_byte_ms),
+            ),
+            (
+                "kds.on_demand.long_term_retention_gb_month",
+                gb_months(self.on_demand_long_term_byte_ms),
+            ),
             ("kds.provisioned.shard_hour", hours(self.shard_ms)),
             ("kds.provisioned.put_payload_unit", self.put_payload_units as f64),
             ("kds.provisioned.efo_consumer_shard_hour", hours(self.efo_consumer_shard_ms)),

@@ -327,9 +327,12 @@ impl Simulation {
                 let _ = self.reshard(self.stream_nodes[slot], &op, true);
             }
         }
-        for (slot, stream) in self.streams.iter().enumerate() {
+        for (slot, stream) in self.streams.iter_mut().enumerate() {
             let m = &mut self.metrics[self.stream_nodes[slot]];
             m.sample(metrics::stream::OPEN_SHARDS, stream.open.len() as f64);
+            if self.now.is_multiple_of(crate::time::MINUTE) {
+                stream.update_aged_bytes(self.now);
+            }
         }
         for m in &mut self.metrics {
             m.close_second(closing);

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use crate::bucket::TokenBucket;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
-use crate::time::{HOUR, MINUTE, SECOND, SimTime};
+use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 
 /// aws-facts 1.1: a shard accepts 1 MiB/s of writes, partition keys included.
 pub const SHARD_WRITE_BYTES_PER_S: f64 = 1_048_576.0;
@@ -318,6 +318,12 @@ impl Shard {
         }
     }
 
+    /// Bytes retained whose newest record arrived before `cutoff` (cohorts
+    /// are in arrival order, so this stops at the first younger one).
+    pub fn bytes_older_than(&self, cutoff: SimTime) -> u64 {
+        self.log.iter().take_while(|c| c.last_ms < cutoff).map(|c| c.bytes).sum()
+    }
+
     /// Cohorts retained in the log (for memory accounting and tests).
     pub fn log_len(&self) -> usize {
         self.log.len()
@@ -406,6 +412,18 @@ pub struct Stream {
     pub(crate) shard_count_updates: VecDeque<SimTime>,
     /// Automatic scaling, for a stream in on-demand mode.
     pub on_demand: Option<OnDemand>,
+    /// Bytes stored beyond 24 hours and up to 7 days, and beyond 7 days,
+    /// refreshed every simulated minute (what retention is billed on).
+    pub aged_bytes: AgedBytes,
+}
+
+/// Stored bytes by age, for the retention charges (aws-facts 2.1, 2.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AgedBytes {
+    /// Older than 24 hours, up to 7 days.
+    pub extended: u64,
+    /// Older than 7 days.
+    pub long_term: u64,
 }
 
 /// aws-facts 1.4: a new on-demand stream can write 4 MiB/s (4 shards).
@@ -455,7 +473,29 @@ impl Stream {
             expired: 0,
             shard_count_updates: VecDeque::new(),
             on_demand,
+            aged_bytes: AgedBytes::default(),
         }
+    }
+
+    /// Whether this stream keeps data longer than the included 24 hours.
+    pub fn has_extended_retention(&self) -> bool {
+        self.retention > DAY
+    }
+
+    /// Recomputes [`Stream::aged_bytes`] (once a simulated minute is enough:
+    /// retention is billed per GB-month).
+    pub fn update_aged_bytes(&mut self, now: SimTime) {
+        if !self.has_extended_retention() {
+            return;
+        }
+        let older = |age: SimTime| -> u64 {
+            match now.checked_sub(age) {
+                Some(cutoff) => self.shards.iter().map(|s| s.bytes_older_than(cutoff)).sum(),
+                None => 0,
+            }
+        };
+        let (day, week) = (older(DAY), older(7 * DAY));
+        self.aged_bytes = AgedBytes { extended: day - week, long_term: week };
     }
 
     /// On-demand scaling, once a simulated second after the second's

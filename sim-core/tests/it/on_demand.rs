@@ -66,3 +66,38 @@ fn on_demand_streams_refuse_manual_resharding_and_bill_per_stream_hour() {
     assert_eq!(names, ["On-demand stream hours", "On-demand data in", "On-demand data retrieval"]);
     assert!((items[0].usd - 0.04).abs() < 1e-9, "one stream-hour: {}", items[0].usd);
 }
+
+#[test]
+fn retention_beyond_a_day_is_billed() {
+    // aws-facts 2.1: extended retention (24 h to 7 d) costs $0.020 per
+    // shard-hour; 2.2: on demand, $0.10 per GB-month of data stored between
+    // 24 hours and 7 days.
+    let p = ProducerSpec {
+        records_per_s: 100.0,
+        record_size: RecordSize::Fixed { bytes: 1_008 },
+        batching: sim_core::scenario::Batching { max_buffered_ms: 2_000 },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(p, 2, None);
+    let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
+    s.retention_h = 72;
+    let mut provisioned = Simulation::new(&validate(&scenario).unwrap(), 3);
+    provisioned.run_until(2 * 86_400_000);
+    let item =
+        |sim: &Simulation, name: &str| sim.cost().items().into_iter().find(|i| i.item == name);
+    let extended = item(&provisioned, "Extended retention (24 h to 7 d)").expect("billed");
+    assert!((extended.units - 96.0).abs() < 1e-9, "2 shards x 48 h: {}", extended.units);
+    assert!((extended.usd - 96.0 * 0.02).abs() < 1e-9);
+
+    let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
+    s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+    let mut on_demand = Simulation::new(&validate(&scenario).unwrap(), 3);
+    on_demand.run_until(2 * 86_400_000);
+    // Data older than a day (1 KiB records with their keys, 100/s) grows
+    // linearly over the second day to 100 KiB/s x 86,400 s = 8.24 GiB, so
+    // 4.12 GiB on average for 24 hours: 4.12 x 24 / 730 GB-months.
+    let gb_months =
+        item(&on_demand, "On-demand extended retention (24 h to 7 d)").expect("billed").units;
+    let expected = 100.0 * 1_024.0 * 86_400.0 / 2.0 / (1u64 << 30) as f64 * 24.0 / 730.0;
+    assert!((gb_months - expected).abs() / expected < 0.02, "{gb_months} vs {expected}");
+}
