@@ -1,5 +1,5 @@
-//! The application shell: loads the default scenario, starts the frame loop
-//! and lays out the page.
+//! The application shell: opens the scenario the link carries (or the
+//! default one), starts the frame loop and lays out the page.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
     let (valid, problem) = match link::scenario_from_link() {
         Ok(Some(valid)) => (valid, None),
         Ok(None) => (default, None),
-        Err(issues) => (default, Some(link::explain(&issues))),
+        Err(issues) => (default, Some(link::explain(&issues, "the default scenario"))),
     };
     let ctx = SimCtx::new(valid);
     provide_context(ctx);
@@ -66,10 +66,7 @@ fn use_link_changes(ctx: SimCtx) {
         window_event_listener(leptos::ev::hashchange, move |_| match link::scenario_from_link() {
             Ok(Some(valid)) => ctx.open(valid),
             Ok(None) => {}
-            Err(issues) => ctx.tell(
-                link::explain(&issues).replace("the default scenario", "the current scenario"),
-                true,
-            ),
+            Err(issues) => ctx.tell(link::explain(&issues, "the current scenario"), true),
         });
     on_cleanup(move || handle.remove());
 }

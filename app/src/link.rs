@@ -26,14 +26,15 @@ pub fn write_link(valid: &ValidScenario) {
     }
 }
 
-/// Explains a broken link in one sentence for the notice bar.
-pub fn explain(issues: &[Issue]) -> String {
+/// Explains a broken link in one sentence for the notice bar; `showing`
+/// names what is on screen instead ("the default scenario").
+pub fn explain(issues: &[Issue], showing: &str) -> String {
     let first = issues.first().map(ToString::to_string).unwrap_or_default();
     let more = match issues.len() {
         0 | 1 => String::new(),
         n => format!(" (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
     };
-    format!("This link could not be opened: {first}{more}. Showing the default scenario instead.")
+    format!("This link could not be opened: {first}{more}. Showing {showing} instead.")
 }
 
 /// Copies the current address to the clipboard, reporting the outcome.
