@@ -7,7 +7,7 @@ use sim_core::{DEFAULT_SCENARIO, load_scenario};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, LedgerBar, MetricChart, ModeCompare, NoticeBar, PipelineView, StatCards, Toolbar,
+    Controls, LedgerBar, ModeCompare, NodeCharts, NoticeBar, PipelineView, StatCards, Toolbar,
 };
 use crate::link;
 use crate::sim_loop::use_sim_loop;
@@ -74,26 +74,12 @@ fn use_link_changes(ctx: SimCtx) {
 #[component]
 fn Workbench() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let stream = ctx.scenario.with_value(|v| {
+    // The charts follow the selected node; a stream is selected at first.
+    let first_stream = ctx.scenario.with_value(|v| {
         v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
     });
-    let charts = stream.map(|node| {
-        view! {
-            <MetricChart
-                node=node
-                title="Writes"
-                metrics=vec![
-                    sim_core::metrics::stream::INCOMING_RECORDS,
-                    sim_core::metrics::stream::WRITE_THROTTLED,
-                ]
-            />
-            <MetricChart
-                node=node
-                title="Read lag"
-                metrics=vec![sim_core::metrics::stream::ITERATOR_AGE]
-            />
-        }
-    });
+    ctx.selected.set(first_stream);
+    let charts = move || ctx.selected.get().map(|node| view! { <NodeCharts node=node /> });
     view! {
         <div class="shell" data-testid="app" data-ready="true">
             <Toolbar />
@@ -110,7 +96,9 @@ fn Workbench() -> impl IntoView {
                     <LedgerBar />
                     <ModeCompare />
                 </section>
-                <section class="charts-panel" aria-label="Charts">{charts}</section>
+                <section class="charts-panel" aria-label="Charts of the selected node">
+                    {charts}
+                </section>
             </main>
         </div>
     }

@@ -5,6 +5,7 @@
 //! (`snapshot`) or draw straight from the simulation (`components::chart`).
 
 pub mod components;
+pub mod download;
 pub mod format;
 pub mod link;
 pub mod recovery;

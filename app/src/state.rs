@@ -30,6 +30,8 @@ pub struct SimCtx {
     pub behind: RwSignal<bool>,
     /// Bumped when a different scenario is opened; the workbench rebuilds.
     pub generation: RwSignal<u64>,
+    /// The node whose charts are shown (by node index).
+    pub selected: RwSignal<Option<usize>>,
 }
 
 /// A message shown in the notice bar.
@@ -56,6 +58,7 @@ impl SimCtx {
             notice: RwSignal::new(None),
             behind: RwSignal::new(false),
             generation: RwSignal::new(0),
+            selected: RwSignal::new(None),
         }
     }
 

@@ -157,3 +157,55 @@ fn draw(
     root.present()?;
     Ok(())
 }
+
+/// The charts of one node: the metrics that matter most for its kind, a
+/// CSV download of every series, all under the node's name.
+#[component]
+pub fn NodeCharts(node: usize) -> impl IntoView {
+    use sim_core::NodeKind;
+    use sim_core::metrics::{consumer, producer, stream};
+    let ctx = expect_context::<SimCtx>();
+    let (kind, name) = ctx.scenario.with_value(|v| {
+        let n = &v.scenario().nodes[node];
+        (n.spec.kind(), n.label().to_string())
+    });
+    let charts: Vec<(&'static str, Vec<usize>)> = match kind {
+        NodeKind::Producer => vec![
+            ("Records", vec![producer::USER_RECORDS_RECEIVED, producer::USER_RECORDS_PUT]),
+            ("Retries and losses", vec![producer::RETRIES, producer::USER_RECORD_EXPIRED]),
+        ],
+        NodeKind::KinesisStream => vec![
+            ("Writes", vec![stream::INCOMING_RECORDS, stream::WRITE_THROTTLED]),
+            ("Read lag", vec![stream::ITERATOR_AGE]),
+        ],
+        NodeKind::Consumer => vec![
+            ("Processing", vec![consumer::RECORDS_PROCESSED]),
+            ("Lag", vec![consumer::MILLIS_BEHIND_LATEST]),
+        ],
+    };
+    view! {
+        <div class="charts-head">
+            <h2 data-testid="charts-node">{name}</h2>
+            <span class="charts-hint">"Select a card in the pipeline to chart it"</span>
+            <button
+                class="ghost-button"
+                data-testid="download-csv"
+                title="Every metric of every node, one row per second: time_s,resolution_s,node,metric,unit,value"
+                on:click=move |_| {
+                    let csv = ctx.sim.with_value(sim_core::time_series_csv);
+                    if let Err(why) = crate::download::save_text("shardplay-metrics.csv", "text/csv", &csv) {
+                        ctx.tell(format!("The download failed: {why}"), true);
+                    }
+                }
+            >
+                "Download CSV"
+            </button>
+        </div>
+        <div class="charts-grid">
+            {charts
+                .into_iter()
+                .map(|(title, metrics)| view! { <MetricChart node=node title=title metrics=metrics /> })
+                .collect_view()}
+        </div>
+    }
+}

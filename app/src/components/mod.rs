@@ -7,7 +7,7 @@ mod pipeline;
 mod stats;
 mod toolbar;
 
-pub use chart::MetricChart;
+pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
 pub use notice::NoticeBar;
 pub use pipeline::PipelineView;

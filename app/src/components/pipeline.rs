@@ -167,7 +167,12 @@ fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
     let figures = Memo::new(move |_| ctx.snapshot.with(|s| s.nodes.get(index).cloned()));
     let status = move || figures.with(|f| f.as_ref().map_or((Health::Ok, ""), NodeFigures::status));
     let (badge_text, kind_title) = badge(kind);
-    let class = move || format!("card kind-{} health-{}", kind.as_str(), status().0.class());
+    let selected = move || ctx.selected.get() == Some(index);
+    let class = move || {
+        let chosen = if selected() { " selected" } else { "" };
+        format!("card kind-{} health-{}{chosen}", kind.as_str(), status().0.class())
+    };
+    let select = move || ctx.selected.set(Some(index));
     let lines = move || figures.with(|f| f.as_ref().map(headline).unwrap_or_default());
     let shards = move || match figures.get() {
         Some(NodeFigures::Stream { shards, .. }) => Some(view! { <ShardStrip shards=shards /> }),
@@ -178,8 +183,20 @@ fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
             class=class
             transform=format!("translate({} {})", at.x, at.y)
             data-testid=format!("node-{}", node.id)
+            tabindex="0"
+            role="button"
+            aria-pressed=move || selected().to_string()
+            aria-label=format!("{}: {} (show its charts)", kind.title(), node.label())
+            on:click=move |_| select()
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    select();
+                }
+            }
         >
             <title>{kind_tooltip(kind)}</title>
+            <rect class="card-ring" x="-6" y="-6" width=CARD_W + 12.0 height=CARD_H + 12.0 rx="16" />
             <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
             <rect class="card-accent" width="6" height=CARD_H rx="3" />
             <g class="badge" transform="translate(18 16)">

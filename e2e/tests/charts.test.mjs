@@ -1,0 +1,38 @@
+// Charts follow the selected node (by mouse or keyboard), and every series downloads as CSV.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openApp } from './fixtures/app_page.mjs';
+
+let app, close;
+before(async () => ({ app, close } = await openApp()));
+after(() => close?.());
+
+test('selecting a card charts that node; the keyboard works too', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  assert.equal((await app.testId('charts-node').textContent()).trim(), 'events stream');
+  await app.testId('node-analytics').click();
+  await app.page.locator('[data-testid="charts-node"]', { hasText: 'Analytics reader' }).waitFor();
+  assert.match(await app.page.locator('.charts-grid').textContent(), /RecordsProcessed.*MillisBehindLatest/s);
+  await app.testId('node-clicks').focus();
+  await app.page.keyboard.press('Enter');
+  await app.page.locator('[data-testid="charts-node"]', { hasText: 'Web clicks' }).waitFor();
+  assert.equal(await app.testId('node-clicks').getAttribute('aria-pressed'), 'true');
+});
+
+test('Download CSV saves the per-second series of every node', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(3_000);
+  const [download] = await Promise.all([
+    app.page.waitForEvent('download'),
+    app.testId('download-csv').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'shardplay-metrics.csv');
+  const text = await readFile(await download.path(), 'utf8');
+  const lines = text.trim().split('\n');
+  assert.equal(lines[0], 'time_s,resolution_s,node,metric,unit,value');
+  assert.ok(lines.some((l) => l.startsWith('0,1,events,IncomingRecords,Count,')), 'the stream is in it');
+  assert.ok(lines.some((l) => l.includes(',analytics,RecordsProcessed,')), 'the consumer is in it');
+});
