@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sim_core::sweep::{SweepPoint, run_point, with_param};
 use sim_core::time::{SECOND, parse_duration_s};
 use sim_core::{
     Issue, ModeComparison, Simulation, ValidScenario, compare_modes, load_scenario, summarize,
@@ -58,6 +59,28 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CostFormat::Table)]
         format: CostFormat,
+    },
+    /// Run a scenario once per value of one parameter (on every core) and
+    /// print the figures a capacity planner compares; --out writes CSV.
+    Sweep {
+        /// Scenario file (JSON).
+        file: PathBuf,
+        /// The parameter: <node id>.<param path> (events.capacity.shards,
+        /// clicks.records_per_s) or a top-level field (duration_s).
+        #[arg(long)]
+        param: String,
+        /// Values: a,b,c or from:to:step (inclusive).
+        #[arg(long, value_parser = sim_core::sweep::parse_values)]
+        values: std::vec::Vec<f64>,
+        /// Simulated duration of each run: seconds, or 30s / 10m / 2h / 7d.
+        #[arg(long, value_parser = parse_run_duration)]
+        duration: Option<u64>,
+        /// Seed for every random stream. Defaults to the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the points as CSV here too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check a scenario file and print every problem found.
     Validate {
@@ -127,6 +150,27 @@ fn main() -> ExitCode {
                 CostFormat::Table => cost_table(&comparison),
             };
             write_output(None, &text)
+        }
+        Command::Sweep { file, param, values, duration, seed, out } => {
+            let valid = match load(&file) {
+                Ok(v) => v,
+                Err(code) => return code,
+            };
+            let duration_s = duration.unwrap_or(valid.scenario().duration_s);
+            let seed = seed.unwrap_or(valid.scenario().seed);
+            match sweep(&valid, &param, &values, seed, duration_s) {
+                Ok(points) => {
+                    print!("{}", sweep_table(&param, &points));
+                    match out {
+                        Some(path) => write_output(Some(&path), &sweep_csv(&param, &points)),
+                        None => ExitCode::SUCCESS,
+                    }
+                }
+                Err(issues) => {
+                    report_issues(&file, &issues);
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Validate { file } => match load(&file) {
             Ok(v) => {
@@ -345,4 +389,96 @@ fn duration_text(s: u64) -> String {
         s if s % 60 == 0 => format!("{} min", s / 60),
         s => format!("{s} s"),
     }
+}
+
+/// Runs every point, spread over the machine's cores; the result is in
+/// value order and the same whatever the number of cores (each run is
+/// independent and seeded the same).
+fn sweep(
+    valid: &ValidScenario,
+    param: &str,
+    values: &[f64],
+    seed: u64,
+    duration_s: u64,
+) -> Result<Vec<SweepPoint>, Vec<Issue>> {
+    let variants: Vec<ValidScenario> =
+        values.iter().map(|&v| with_param(valid.scenario(), param, v)).collect::<Result<_, _>>()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(values.len());
+    let mut points: Vec<Option<SweepPoint>> = vec![None; values.len()];
+    std::thread::scope(|scope| {
+        let chunks = points.chunks_mut(values.len().div_ceil(cores));
+        for (k, chunk) in chunks.enumerate() {
+            let start = k * values.len().div_ceil(cores);
+            let (variants, values) = (&variants, values);
+            scope.spawn(move || {
+                for (j, slot) in chunk.iter_mut().enumerate() {
+                    let i = start + j;
+                    *slot = Some(run_point(&variants[i], values[i], seed, duration_s));
+                }
+            });
+        }
+    });
+    Ok(points.into_iter().map(|p| p.expect("every point ran")).collect())
+}
+
+const SWEEP_COLUMNS: [&str; 9] = [
+    "value",
+    "write_throttled",
+    "read_throttled",
+    "iterator_age_p99_ms",
+    "max_behind_ms",
+    "lost_records",
+    "shards",
+    "monthly_usd",
+    "healthy",
+];
+
+fn sweep_row(p: &SweepPoint) -> [String; 9] {
+    [
+        format!("{}", p.value),
+        format!("{}", p.write_throttled),
+        format!("{}", p.read_throttled),
+        format!("{}", p.iterator_age_p99_ms),
+        format!("{}", p.max_behind_ms),
+        format!("{}", p.lost_records),
+        format!("{}", p.shards),
+        format!("{:.2}", p.monthly_usd),
+        format!("{}", p.healthy()),
+    ]
+}
+
+fn sweep_table(param: &str, points: &[SweepPoint]) -> String {
+    let mut rows = vec![SWEEP_COLUMNS.map(String::from)];
+    rows[0][0] = param.to_string();
+    rows.extend(points.iter().map(sweep_row));
+    let widths: Vec<usize> = (0..SWEEP_COLUMNS.len())
+        .map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> =
+            row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}")).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    let healthy: Vec<&SweepPoint> = points.iter().filter(|p| p.healthy()).collect();
+    match healthy.iter().min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd)) {
+        Some(best) => out.push_str(&format!(
+            "cheapest without throttling or loss: {param} = {} at ${:.2} a month\n",
+            best.value, best.monthly_usd
+        )),
+        None => out.push_str("no value ran without write throttling or lost records\n"),
+    }
+    out
+}
+
+fn sweep_csv(param: &str, points: &[SweepPoint]) -> String {
+    let mut header = SWEEP_COLUMNS.map(String::from);
+    header[0] = param.to_string();
+    let mut out = header.join(",") + "\n";
+    for p in points {
+        out.push_str(&sweep_row(p).join(","));
+        out.push('\n');
+    }
+    out
 }

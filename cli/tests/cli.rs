@@ -121,3 +121,40 @@ fn bad_arguments_are_refused_with_a_message() {
     let missing = shardplay(&["run", "/nonexistent/scenario.json"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn sweep_runs_one_point_per_value_and_names_the_cheapest_healthy_one() {
+    let args = [
+        "sweep",
+        DEFAULT,
+        "--param",
+        "events.capacity.shards",
+        "--values",
+        "2:6:2",
+        "--duration",
+        "2m",
+    ];
+    let (a, b) = (shardplay(&args), shardplay(&args));
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout, "sweeps are deterministic whatever the thread timing");
+    let text = String::from_utf8(a.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("events.capacity.shards  write_throttled"), "{text}");
+    assert_eq!(lines.len(), 5, "header, three points, verdict: {text}");
+    // 30% of 2,000 records/s on one key: 6 shards keep its shard under 1,000 records/s.
+    assert!(
+        lines[4].starts_with("cheapest without throttling or loss: events.capacity.shards = 6"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sweep_refuses_an_unknown_parameter_or_value_with_the_reason() {
+    let out = shardplay(&["sweep", DEFAULT, "--param", "nope.records_per_s", "--values", "1,2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no node has id \"nope\""));
+    let out =
+        shardplay(&["sweep", DEFAULT, "--param", "clicks.records_per_s", "--values", "5:1:1"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least `from`"));
+}

@@ -29,6 +29,7 @@ pub mod rng;
 pub mod routing;
 pub mod scenario;
 pub mod share;
+pub mod sweep;
 pub mod time;
 pub mod validate;
 

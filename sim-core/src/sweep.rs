@@ -1,0 +1,209 @@
+//! Parameter sweeps: the same scenario run once per value of one parameter,
+//! with the figures a capacity planner compares. Pure and single-threaded
+//! per run, so the CLI can spread points over cores and the app can run
+//! them too.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::Simulation;
+use crate::metrics::{consumer, stream};
+use crate::report::monthly_projection;
+use crate::scenario::{NodeKind, Scenario};
+use crate::validate::{Issue, ValidScenario, validate};
+
+/// Most points one sweep may have.
+pub const MAX_POINTS: usize = 1_000;
+
+/// Parses `a,b,c` or `from:to:step` (inclusive) into values.
+pub fn parse_values(spec: &str) -> Result<Vec<f64>, String> {
+    let number = |s: &str| -> Result<f64, String> {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{s:?} is not a number"))
+    };
+    let values = if spec.contains(':') {
+        let parts: Vec<&str> = spec.split(':').collect();
+        let [from, to, step] = parts.as_slice() else {
+            return Err(format!("{spec:?}: a range is from:to:step, e.g. 1:8:1"));
+        };
+        let (from, to, step) = (number(from)?, number(to)?, number(step)?);
+        if step <= 0.0 || to < from {
+            return Err(format!("{spec:?}: the step must be positive and `to` at least `from`"));
+        }
+        let count = ((to - from) / step).floor() as usize + 1;
+        if count > MAX_POINTS {
+            return Err(format!("{spec:?} has {count} points; the limit is {MAX_POINTS}"));
+        }
+        (0..count).map(|i| from + step * i as f64).collect()
+    } else {
+        spec.split(',').map(number).collect::<Result<Vec<_>, _>>()?
+    };
+    if values.is_empty() || values.len() > MAX_POINTS {
+        return Err(format!("give 1 to {MAX_POINTS} values"));
+    }
+    Ok(values)
+}
+
+/// Sets one parameter of a scenario, by `<node id>.<param path>` (e.g.
+/// `events.capacity.shards`, `clicks.records_per_s`) or a top-level field
+/// (`seed`, `duration_s`), and validates the result.
+pub fn with_param(
+    scenario: &Scenario,
+    path: &str,
+    value: f64,
+) -> Result<ValidScenario, Vec<Issue>> {
+    let issue = |message: String| vec![Issue { path: path.to_string(), message }];
+    let mut doc = serde_json::to_value(scenario).map_err(|e| issue(e.to_string()))?;
+    let json_value = if value.fract() == 0.0 && value.abs() < 9e15 {
+        Value::from(value as i64)
+    } else {
+        Value::from(value)
+    };
+    let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+    let target = if rest.is_empty() {
+        doc.get_mut(head).filter(|v| v.is_number()).ok_or_else(|| {
+            issue(format!("{head:?} is not a numeric top-level field; use <node id>.<parameter>"))
+        })?
+    } else {
+        let node = doc["nodes"]
+            .as_array_mut()
+            .and_then(|nodes| nodes.iter_mut().find(|n| n["id"] == head))
+            .ok_or_else(|| issue(format!("no node has id {head:?}")))?;
+        let mut cursor = node
+            .as_object_mut()
+            .expect("a node is an object")
+            .entry("params")
+            .or_insert(Value::Null);
+        for key in rest.split('.') {
+            if cursor.is_null() {
+                *cursor = Value::Object(Default::default());
+            }
+            let object = cursor
+                .as_object_mut()
+                .ok_or_else(|| issue(format!("{key:?} is inside a value, not an object")))?;
+            cursor = object.entry(key).or_insert(Value::Null);
+        }
+        cursor
+    };
+    *target = json_value;
+    let changed: Scenario = serde_json::from_value(doc).map_err(|e| issue(e.to_string()))?;
+    validate(&changed)
+}
+
+/// What one run of a sweep shows.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SweepPoint {
+    /// The parameter's value.
+    pub value: f64,
+    /// Records refused by the write limits (`WriteProvisionedThroughputExceeded`), all streams.
+    pub write_throttled: f64,
+    /// GetRecords calls refused (`ReadProvisionedThroughputExceeded`), all streams.
+    pub read_throttled: f64,
+    /// The largest p99 of `GetRecords.IteratorAgeMilliseconds` over the streams.
+    pub iterator_age_p99_ms: f64,
+    /// The largest `MillisBehindLatest` of any consumer.
+    pub max_behind_ms: f64,
+    /// Records given up by producers or expired unread.
+    pub lost_records: u64,
+    /// Open shards at the end, all streams.
+    pub shards: usize,
+    /// The run's cost projected over a 730-hour month.
+    pub monthly_usd: f64,
+}
+
+impl SweepPoint {
+    /// No write throttling and nothing lost.
+    pub fn healthy(&self) -> bool {
+        self.write_throttled == 0.0 && self.lost_records == 0
+    }
+}
+
+/// Runs one point of a sweep.
+pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) -> SweepPoint {
+    let mut sim = Simulation::new(valid, seed);
+    sim.run_until(duration_s * 1_000);
+    let mut point = SweepPoint {
+        value,
+        write_throttled: 0.0,
+        read_throttled: 0.0,
+        iterator_age_p99_ms: 0.0,
+        max_behind_ms: 0.0,
+        lost_records: 0,
+        shards: 0,
+        monthly_usd: monthly_projection(sim.cost().total_usd(), sim.now()),
+    };
+    for (i, slot) in sim.slots().iter().enumerate() {
+        let m = sim.metrics(i);
+        match slot.kind {
+            NodeKind::KinesisStream => {
+                point.write_throttled += m.stats(stream::WRITE_THROTTLED).sum;
+                point.read_throttled += m.stats(stream::READ_THROTTLED).sum;
+                point.iterator_age_p99_ms =
+                    point.iterator_age_p99_ms.max(m.stats(stream::ITERATOR_AGE).p99());
+                point.shards += sim.stream(i).map_or(0, |s| s.open.len());
+            }
+            NodeKind::Consumer => {
+                point.max_behind_ms =
+                    point.max_behind_ms.max(m.stats(consumer::MILLIS_BEHIND_LATEST).max);
+            }
+            NodeKind::Producer => {}
+        }
+    }
+    let l = sim.ledger();
+    point.lost_records = l.throttled_dropped + l.expired;
+    point
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DEFAULT_SCENARIO, parse_scenario};
+
+    #[test]
+    fn values_come_as_lists_or_ranges() {
+        assert_eq!(parse_values("1,2, 4").unwrap(), vec![1.0, 2.0, 4.0]);
+        assert_eq!(parse_values("1:3:1").unwrap(), vec![1.0, 2.0, 3.0]);
+        assert_eq!(parse_values("0.5:1.5:0.5").unwrap(), vec![0.5, 1.0, 1.5]);
+        assert!(parse_values("3:1:1").unwrap_err().contains("at least `from`"));
+        assert!(parse_values("1:1000000:1").unwrap_err().contains("the limit is 1000"));
+        assert!(parse_values("a,b").unwrap_err().contains("not a number"));
+    }
+
+    #[test]
+    fn a_parameter_is_set_by_node_id_and_path_and_validated() {
+        let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        let valid = with_param(&scenario, "events.capacity.shards", 4.0).unwrap();
+        let crate::NodeSpec::KinesisStream(s) = &valid.scenario().nodes[1].spec else { panic!() };
+        assert_eq!(s.capacity, crate::scenario::Capacity::Provisioned { shards: 4 });
+        assert_eq!(with_param(&scenario, "duration_s", 60.0).unwrap().scenario().duration_s, 60);
+        let out_of_range = with_param(&scenario, "events.capacity.shards", 0.0).unwrap_err();
+        assert!(out_of_range[0].to_string().contains("allowed 1 to 10,000"), "{out_of_range:?}");
+        assert!(
+            with_param(&scenario, "nope.rate", 1.0).unwrap_err()[0].message.contains("no node")
+        );
+        assert!(
+            with_param(&scenario, "name", 1.0).unwrap_err()[0].message.contains("not a numeric")
+        );
+    }
+
+    #[test]
+    fn more_shards_stop_the_uniform_throttling() {
+        // 2,000 records/s with a 30% hot key: the hot key's shard takes 600/s
+        // plus its share of the other 1,400/s, so it throttles until that sum
+        // is under 1,000 records/s (600 + 1,400 / 8 = 775 with 8 shards).
+        let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        let points: Vec<SweepPoint> = [2.0, 4.0, 8.0]
+            .iter()
+            .map(|&n| {
+                run_point(&with_param(&scenario, "events.capacity.shards", n).unwrap(), n, 1, 120)
+            })
+            .collect();
+        assert!(points[0].write_throttled > points[1].write_throttled);
+        assert!(points[1].write_throttled > points[2].write_throttled);
+        assert!(points[2].monthly_usd > points[0].monthly_usd);
+        assert_eq!(points.iter().map(|p| p.shards).collect::<Vec<_>>(), vec![2, 4, 8]);
+    }
+}
