@@ -46,6 +46,9 @@ pub fn App() -> impl IntoView {
     use_sim_loop(ctx);
     use_shortcuts(ctx);
     use_link_changes(ctx);
+    if crate::recovery::debug_flag("perf") {
+        ctx.perf.set(Some(Default::default()));
+    }
     if crate::recovery::panic_requested() {
         set_timeout(
             || panic!("debug=panic: a deliberate panic to test the recovery banner"),
@@ -84,6 +87,7 @@ fn Workbench() -> impl IntoView {
         <div class="shell" data-testid="app" data-ready="true">
             <Toolbar />
             <NoticeBar />
+            <PerfOverlay />
             <main class="workbench">
                 <section class="canvas-panel" aria-label="Pipeline">
                     <PipelineView />
@@ -104,8 +108,28 @@ fn Workbench() -> impl IntoView {
     }
 }
 
-/// Space: play / pause; `.`: step one second; `r`: reset. Ignored while
-/// typing in a field or when a modifier is held.
+/// Frame timings, for checking the 60 fps budget by eye (D toggles it).
+#[component]
+fn PerfOverlay() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    move || {
+        ctx.perf.get().map(|s| {
+            view! {
+                <div class="perf-overlay" data-testid="perf-overlay" aria-live="off">
+                    {format!(
+                        "frame p50 {:.1} ms · p95 {:.1} ms · simulation p95 {:.2} ms/frame",
+                        s.interval_p50_ms,
+                        s.interval_p95_ms,
+                        s.sim_p95_ms,
+                    )}
+                </div>
+            }
+        })
+    }
+}
+
+/// Space: play / pause; `.`: step one second; `r`: reset; `d`: frame
+/// timings. Ignored while typing in a field or when a modifier is held.
 fn use_shortcuts(ctx: SimCtx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
@@ -117,6 +141,9 @@ fn use_shortcuts(ctx: SimCtx) {
                 ctx.toggle_play();
             }
             "." => ctx.step(1_000),
+            "d" | "D" => {
+                ctx.perf.update(|p| *p = if p.is_some() { None } else { Some(Default::default()) })
+            }
             "r" | "R" => ctx.reset(),
             _ => {}
         }

@@ -70,7 +70,12 @@ fn add_button(
 /// Test switch: with `debug=panic` in the query string the app panics a
 /// second after it starts, so the end-to-end suite can check the banner.
 pub fn panic_requested() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "debug=panic"))
+    debug_flag("panic")
+}
+
+/// Whether the query string holds `debug=<name>`.
+pub fn debug_flag(name: &str) -> bool {
+    web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| {
+        q.trim_start_matches('?').split('&').any(|p| p.strip_prefix("debug=") == Some(name))
+    })
 }

@@ -22,11 +22,38 @@ const BUDGET_MS: f64 = 8.0;
 const SLICE_MS: u64 = 1_000;
 /// Wall-clock milliseconds between snapshots.
 const PUBLISH_EVERY_MS: f64 = 125.0;
+/// Wall-clock milliseconds between chart redraws (plotters redraws a whole
+/// canvas, so a few times a second is plenty).
+const CHARTS_EVERY_MS: f64 = 250.0;
 
 struct LoopState {
     last_frame: Option<f64>,
     carry_ms: f64,
     last_publish: f64,
+    last_charts: f64,
+    /// Recent frames as (interval since the previous frame, simulation ms),
+    /// for the debug overlay.
+    frames: std::collections::VecDeque<(f64, f64)>,
+    last_stats: f64,
+}
+
+/// Frame timing for the debug overlay, over the last few seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameStats {
+    /// Median time between frames.
+    pub interval_p50_ms: f64,
+    /// 95th percentile of the time between frames (16.7 ms at 60 fps).
+    pub interval_p95_ms: f64,
+    /// 95th percentile of the time spent simulating in a frame.
+    pub sim_p95_ms: f64,
+}
+
+fn percentile(mut values: Vec<f64>, p: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    values[((values.len() - 1) as f64 * p).round() as usize]
 }
 
 fn now_ms() -> f64 {
@@ -35,8 +62,14 @@ fn now_ms() -> f64 {
 
 /// Starts the frame loop for `ctx`; it stops when the calling owner is cleaned up.
 pub fn use_sim_loop(ctx: SimCtx) {
-    let state =
-        Rc::new(RefCell::new(LoopState { last_frame: None, carry_ms: 0.0, last_publish: 0.0 }));
+    let state = Rc::new(RefCell::new(LoopState {
+        last_frame: None,
+        carry_ms: 0.0,
+        last_publish: 0.0,
+        last_charts: 0.0,
+        frames: std::collections::VecDeque::new(),
+        last_stats: 0.0,
+    }));
     type Frame = Rc<RefCell<Option<Box<dyn FnMut()>>>>;
     let frame: Frame = Rc::new(RefCell::new(None));
     let handle = Rc::new(RefCell::new(None::<AnimationFrameRequestHandle>));
@@ -69,8 +102,34 @@ pub fn use_sim_loop(ctx: SimCtx) {
 
 fn run_frame(ctx: SimCtx, st: &mut LoopState) {
     let start = now_ms();
-    let dt = st.last_frame.map_or(0.0, |last| (start - last).clamp(0.0, MAX_FRAME_MS));
+    let interval = st.last_frame.map_or(0.0, |last| start - last);
+    let dt = interval.clamp(0.0, MAX_FRAME_MS);
     st.last_frame = Some(start);
+    simulate(ctx, st, start, dt);
+    if ctx.perf.get_untracked().is_some() {
+        track_frame(ctx, st, start, interval);
+    }
+}
+
+/// Keeps a few seconds of frame timings and publishes them twice a second.
+fn track_frame(ctx: SimCtx, st: &mut LoopState, start: f64, interval: f64) {
+    if st.frames.len() == 240 {
+        st.frames.pop_front();
+    }
+    st.frames.push_back((interval, now_ms() - start));
+    if start - st.last_stats >= 500.0 {
+        st.last_stats = start;
+        let intervals: Vec<f64> = st.frames.iter().map(|f| f.0).collect();
+        let sims: Vec<f64> = st.frames.iter().map(|f| f.1).collect();
+        ctx.perf.set(Some(FrameStats {
+            interval_p50_ms: percentile(intervals.clone(), 0.5),
+            interval_p95_ms: percentile(intervals, 0.95),
+            sim_p95_ms: percentile(sims, 0.95),
+        }));
+    }
+}
+
+fn simulate(ctx: SimCtx, st: &mut LoopState, start: f64, dt: f64) {
     if ctx.playing.get_untracked() {
         let want = dt * f64::from(ctx.speed.get_untracked()) + st.carry_ms;
         let whole = want.floor();
@@ -94,7 +153,11 @@ fn run_frame(ctx: SimCtx, st: &mut LoopState) {
         }
         if start - st.last_publish >= PUBLISH_EVERY_MS {
             st.last_publish = start;
-            ctx.publish();
+            ctx.publish_figures();
+        }
+        if start - st.last_charts >= CHARTS_EVERY_MS {
+            st.last_charts = start;
+            ctx.charts.notify();
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct SimCtx {
     pub generation: RwSignal<u64>,
     /// The node whose charts are shown (by node index).
     pub selected: RwSignal<Option<usize>>,
+    /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
+    pub perf: RwSignal<Option<crate::sim_loop::FrameStats>>,
 }
 
 /// A message shown in the notice bar.
@@ -59,14 +61,21 @@ impl SimCtx {
             behind: RwSignal::new(false),
             generation: RwSignal::new(0),
             selected: RwSignal::new(None),
+            perf: RwSignal::new(None),
         }
     }
 
     /// Publishes a fresh snapshot and asks the charts to redraw.
     pub fn publish(&self) {
+        self.publish_figures();
+        self.charts.notify();
+    }
+
+    /// Publishes a fresh snapshot only (the frame loop redraws charts less
+    /// often than it refreshes figures).
+    pub fn publish_figures(&self) {
         let snapshot = self.sim.with_value(Snapshot::capture);
         self.snapshot.set(snapshot);
-        self.charts.notify();
     }
 
     /// Plays or pauses, publishing the exact state at the moment of pausing.

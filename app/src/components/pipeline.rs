@@ -12,15 +12,28 @@ use crate::state::SimCtx;
 const CARD_W: f64 = 280.0;
 const CARD_H: f64 = 158.0;
 const PAD: f64 = 36.0;
+/// Most wires whose flow is animated (see `PipelineView`).
+const MAX_ANIMATED_WIRES: usize = 16;
 
-/// Where each node sits: the scenario's layout, or a left-to-right row.
+/// Where each node sits: the scenario's layout, or, for nodes without a
+/// position, columns by data flow (producers, streams, consumers) stacked
+/// top to bottom.
 fn positions(scenario: &Scenario) -> Vec<Position> {
+    let mut rows = [0usize; 3];
     scenario
         .nodes
         .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            scenario.layout.get(&n.id).copied().unwrap_or(Position { x: i as f64 * 440.0, y: 0.0 })
+        .map(|n| {
+            scenario.layout.get(&n.id).copied().unwrap_or_else(|| {
+                let column = match n.spec.kind() {
+                    NodeKind::Producer => 0,
+                    NodeKind::KinesisStream => 1,
+                    NodeKind::Consumer => 2,
+                };
+                let row = rows[column];
+                rows[column] += 1;
+                Position { x: column as f64 * 440.0, y: row as f64 * (CARD_H + 32.0) }
+            })
         })
         .collect()
 }
@@ -51,6 +64,9 @@ pub fn PipelineView() -> impl IntoView {
         max_x - min_x + CARD_W + 2.0 * PAD,
         max_y - min_y + CARD_H + 2.0 * PAD
     );
+    // Animated dashes repaint the whole drawing every frame; with many wires
+    // that costs the frame rate, so large pipelines show still dashes.
+    let class = if links.len() > MAX_ANIMATED_WIRES { "pipeline calm" } else { "pipeline" };
     let wires = links
         .into_iter()
         .map(|(from, to)| view! { <Wire from=from to=to a=pos[from] b=pos[to] /> })
@@ -62,7 +78,7 @@ pub fn PipelineView() -> impl IntoView {
         .collect_view();
     view! {
         <svg
-            class="pipeline"
+            class=class
             viewBox=view_box
             role="img"
             aria-label="Pipeline diagram with live figures"
@@ -262,17 +278,35 @@ fn headline(f: &NodeFigures) -> (String, String) {
 /// One cell per shard coloured by write load; hover a cell for its figures.
 #[component]
 fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
-    let n = shards.len().max(1);
+    // Past MAX_CELLS shards, each cell stands for a run of neighbours and
+    // shows the busiest: the hot spot stays visible and the DOM stays small.
+    const MAX_CELLS: usize = 64;
+    let per_cell = shards.len().div_ceil(MAX_CELLS).max(1);
+    let groups: Vec<&[ShardHeat]> = shards.chunks(per_cell).collect();
+    let n = groups.len().max(1);
     let (x0, width, y) = (18.0, CARD_W - 36.0, 136.0);
     let cell = width / n as f64;
     let gap = if cell > 6.0 { 2.0 } else { 0.0 };
-    let cells = shards
+    let cells = groups
         .iter()
         .enumerate()
-        .map(|(i, s)| {
+        .map(|(i, group)| {
+            let s = group
+                .iter()
+                .copied()
+                .max_by(|a, b| a.write.total_cmp(&b.write))
+                .unwrap_or(group[0]);
+            let which = match group {
+                [only] => format!("shard {}", only.id),
+                _ => format!(
+                    "shards {} to {} (busiest {})",
+                    group[0].id,
+                    group[group.len() - 1].id,
+                    s.id
+                ),
+            };
             let tip = format!(
-                "shard {}: writes {} of limit, reads {} of limit{}",
-                s.id,
+                "{which}: writes {} of limit, reads {} of limit{}",
                 format::percent(s.write),
                 format::percent(s.read),
                 if s.throttled > 0 {

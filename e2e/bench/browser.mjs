@@ -1,0 +1,77 @@
+// Browser benchmark (not a test): first render and frame times of the app in headless Chromium,
+// for the README's performance section. Run after `./x build`:  node e2e/bench/browser.mjs
+// It measures requestAnimationFrame intervals in the page while the simulation runs at 1x:
+// everything the app does on the main thread (simulation, snapshots, DOM, charts) shows up as
+// longer intervals. 60 fps is an interval of 16.7 ms.
+import { readFile } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
+import { startServer } from '../support/server.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+function linkFor(json) {
+  return `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.round((sorted.length - 1) * p)];
+}
+
+async function measure(browser, url, label) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const start = Date.now();
+  await page.goto(url);
+  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 60_000 });
+  const firstRender = Date.now() - start;
+  await page.waitForTimeout(2_000); // warm up: caches, first charts
+  const intervals = await page.evaluate(
+    (seconds) =>
+      new Promise((resolve) => {
+        const out = [];
+        let last = performance.now();
+        const end = last + seconds * 1000;
+        const frame = (now) => {
+          out.push(now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(frame);
+          else resolve(out);
+        };
+        requestAnimationFrame(frame);
+      }),
+    SECONDS,
+  );
+  const simMs = Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
+  await page.close();
+  return {
+    label,
+    firstRender,
+    frames: intervals.length,
+    p50: percentile(intervals, 0.5),
+    p95: percentile(intervals, 0.95),
+    max: Math.max(...intervals),
+    simMs,
+  };
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const large = await readFile(new URL('../../sim-core/benches/large.json', import.meta.url), 'utf8');
+  const results = [
+    await measure(browser, server.url, 'default scenario, 1x'),
+    await measure(browser, server.url + linkFor(large), 'large (1,000 shards, 800k rec/s), 1x'),
+  ];
+  console.log(`frame intervals over ${SECONDS} s (60 fps = 16.7 ms)`);
+  for (const r of results) {
+    console.log(
+      `${r.label.padEnd(40)} first render ${String(r.firstRender).padStart(5)} ms  ` +
+        `frames ${String(r.frames).padStart(4)}  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  ` +
+        `max ${r.max.toFixed(1)} ms  simulated ${(r.simMs / 1000).toFixed(1)} s`,
+    );
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
