@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sim_core::autosize::{Objectives, Sizing, autosize};
 use sim_core::sweep::{SweepPoint, run_point, with_param};
 use sim_core::time::{SECOND, parse_duration_s};
 use sim_core::{
@@ -79,6 +80,34 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Write the points as CSV here too.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Find the fewest shards for each provisioned stream that meet the
+    /// objectives, compare with the classic sizing formula, and write the
+    /// sized scenario.
+    Autosize {
+        /// Scenario file (JSON).
+        file: PathBuf,
+        /// Simulated duration of each trial run. Defaults to the scenario's.
+        #[arg(long, value_parser = parse_run_duration)]
+        duration: Option<u64>,
+        /// Seed for every random stream. Defaults to the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Size for this multiple of the scenario's traffic (e.g. 2 for twice today's peak).
+        #[arg(long, default_value_t = 1.0)]
+        traffic: f64,
+        /// Also require iterator age p99 at most this (e.g. 5s, 500ms is not accepted: use seconds).
+        #[arg(long, value_parser = parse_duration_s)]
+        max_iterator_age: Option<u64>,
+        /// Also require no read throttling.
+        #[arg(long)]
+        no_read_throttling: bool,
+        /// Accept records lost to throttling or expiry.
+        #[arg(long)]
+        allow_loss: bool,
+        /// Where to write the sized scenario (default: FILE with .autosized.json).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -170,6 +199,54 @@ fn main() -> ExitCode {
                     report_issues(&file, &issues);
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Autosize {
+            file,
+            duration,
+            seed,
+            traffic,
+            max_iterator_age,
+            no_read_throttling,
+            allow_loss,
+            out,
+        } => {
+            let valid = match load(&file) {
+                Ok(v) => v,
+                Err(code) => return code,
+            };
+            if !(traffic.is_finite() && (0.01..=100.0).contains(&traffic)) {
+                eprintln!("--traffic {traffic} is out of range; allowed 0.01 to 100");
+                return ExitCode::from(2);
+            }
+            let objectives = Objectives {
+                no_read_throttling,
+                no_data_lost: !allow_loss,
+                max_iterator_age_p99_ms: max_iterator_age.map(|s| s as f64 * 1_000.0),
+                traffic_multiplier: traffic,
+                ..Objectives::default()
+            };
+            let duration_s = duration.unwrap_or(valid.scenario().duration_s);
+            let seed = seed.unwrap_or(valid.scenario().seed);
+            let sizing = match autosize(&valid, &objectives, seed, duration_s) {
+                Ok(s) => s,
+                Err(issues) => {
+                    report_issues(&file, &issues);
+                    return ExitCode::from(1);
+                }
+            };
+            print!("{}", sizing_report(&sizing));
+            match &sizing.scenario {
+                Some(scenario) => {
+                    let path = out.unwrap_or_else(|| file.with_extension("autosized.json"));
+                    let mut json =
+                        serde_json::to_string_pretty(scenario).expect("a scenario serialises");
+                    json.push('\n');
+                    let code = write_output(Some(&path), &json);
+                    println!("wrote {}", path.display());
+                    code
+                }
+                None => ExitCode::from(3),
             }
         }
         Command::Validate { file } => match load(&file) {
@@ -479,6 +556,48 @@ fn sweep_csv(param: &str, points: &[SweepPoint]) -> String {
     for p in points {
         out.push_str(&sweep_row(p).join(","));
         out.push('\n');
+    }
+    out
+}
+
+fn sizing_report(sizing: &Sizing) -> String {
+    let mut out = String::new();
+    for s in &sizing.streams {
+        out.push_str(&format!("stream {}\n", s.stream));
+        out.push_str("  shards  meets objectives  monthly      why not\n");
+        for c in &s.tried {
+            let verdict = if c.misses.is_empty() { "yes" } else { "no" };
+            out.push_str(&format!(
+                "  {:>6}  {:<16}  ${:<10.2} {}\n",
+                c.shards,
+                verdict,
+                c.point.monthly_usd,
+                c.misses.join("; ")
+            ));
+        }
+        match s.shards {
+            Some(n) => {
+                out.push_str(&format!("  fewest shards that meet every objective: {n}\n"));
+                let formula = s.formula_shards;
+                let note = if formula >= n {
+                    "enough here".to_string()
+                } else {
+                    match s.tried.iter().find(|c| c.shards == formula) {
+                        Some(c) => format!("too optimistic here: at {formula} shards, {}", c.misses.join("; ")),
+                        None => format!("too optimistic here: {formula} < {n}"),
+                    }
+                };
+                out.push_str(&format!(
+                    "  classic formula (max of MiB/s in, records/s / 1,000, reads / 2 MiB/s per consumer): {formula}, {note}\n"
+                ));
+            }
+            None => out.push_str(
+                "  no shard count meets the objectives: more shards stop helping (is one partition key over a shard's 1,000 records/s or 1 MiB/s?)\n",
+            ),
+        }
+    }
+    if let Some(usd) = sizing.monthly_usd {
+        out.push_str(&format!("sized scenario: ${usd:.2} a month\n"));
     }
     out
 }

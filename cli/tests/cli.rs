@@ -158,3 +158,34 @@ fn sweep_refuses_an_unknown_parameter_or_value_with_the_reason() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least `from`"));
 }
+
+#[test]
+fn autosize_finds_the_fewest_shards_and_writes_the_sized_scenario() {
+    let dir = std::env::temp_dir().join(format!("shardplay-autosize-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sized = dir.join("sized.json");
+    let out =
+        shardplay(&["autosize", DEFAULT, "--duration", "2m", "--out", sized.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line =
+        text.lines().find(|l| l.contains("fewest shards that meet every objective")).unwrap();
+    let n: u32 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!((5..=8).contains(&n), "{text}");
+    assert!(text.contains("classic formula") && text.contains("too optimistic"), "{text}");
+    // The written scenario has that many shards and runs without write throttling.
+    let check = shardplay(&["run", sized.to_str().unwrap(), "--duration", "2m"]);
+    let summary: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(summary["nodes"]["events"]["shards"].as_array().unwrap().len() as u32, n);
+    assert_eq!(
+        summary["nodes"]["events"]["metrics"]["WriteProvisionedThroughputExceeded"]["sum"],
+        0.0
+    );
+}
+
+#[test]
+fn autosize_says_when_no_shard_count_can_work() {
+    let out = shardplay(&["autosize", DEFAULT, "--duration", "30s", "--traffic", "2"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("more shards stop helping"));
+}

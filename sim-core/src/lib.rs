@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod autosize;
 pub mod bucket;
 pub mod compare;
 pub mod cost;

@@ -110,6 +110,10 @@ pub struct SweepPoint {
     pub lost_records: u64,
     /// Open shards at the end, all streams.
     pub shards: usize,
+    /// Mean `IncomingBytes` per second, all streams.
+    pub incoming_bytes_per_s: f64,
+    /// Mean `IncomingRecords` per second, all streams.
+    pub incoming_records_per_s: f64,
     /// The run's cost projected over a 730-hour month.
     pub monthly_usd: f64,
 }
@@ -133,6 +137,8 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
         max_behind_ms: 0.0,
         lost_records: 0,
         shards: 0,
+        incoming_bytes_per_s: 0.0,
+        incoming_records_per_s: 0.0,
         monthly_usd: monthly_projection(sim.cost().total_usd(), sim.now()),
     };
     for (i, slot) in sim.slots().iter().enumerate() {
@@ -144,6 +150,8 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 point.iterator_age_p99_ms =
                     point.iterator_age_p99_ms.max(m.stats(stream::ITERATOR_AGE).p99());
                 point.shards += sim.stream(i).map_or(0, |s| s.open.len());
+                point.incoming_bytes_per_s += m.stats(stream::INCOMING_BYTES).avg();
+                point.incoming_records_per_s += m.stats(stream::INCOMING_RECORDS).avg();
             }
             NodeKind::Consumer => {
                 point.max_behind_ms =
