@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sim_core::autosize::{Objectives, Sizing, autosize};
+use sim_core::autosize::{Objectives, Sizing, autosize_with_progress};
 use sim_core::sweep::{SweepPoint, run_point, with_param};
 use sim_core::time::{SECOND, parse_duration_s};
 use sim_core::{
@@ -228,7 +228,18 @@ fn main() -> ExitCode {
             };
             let duration_s = duration.unwrap_or(valid.scenario().duration_s);
             let seed = seed.unwrap_or(valid.scenario().seed);
-            let sizing = match autosize(&valid, &objectives, seed, duration_s) {
+            let terminal = std::io::stderr().is_terminal();
+            let mut progress = |stream: &str, shards: u32| {
+                if terminal {
+                    eprint!("\rtrying {stream} with {shards} shards…      ");
+                }
+            };
+            let sized =
+                autosize_with_progress(&valid, &objectives, seed, duration_s, &mut progress);
+            if terminal {
+                eprint!("\r{:60}\r", "");
+            }
+            let sizing = match sized {
                 Ok(s) => s,
                 Err(issues) => {
                     report_issues(&file, &issues);
@@ -238,6 +249,16 @@ fn main() -> ExitCode {
             print!("{}", sizing_report(&sizing));
             match &sizing.scenario {
                 Some(scenario) => {
+                    // The same traffic on demand, for the price of not sizing at all.
+                    if let Ok(valid) = sim_core::validate(scenario)
+                        && let Ok(c) = compare_modes(&valid, seed, duration_s)
+                        && let Some(od) = c.modes.iter().find(|m| m.mode == "on_demand")
+                    {
+                        println!(
+                            "on demand instead: ${:.2} a month, {} writes throttled",
+                            od.monthly_projection_usd, od.write_throttled
+                        );
+                    }
                     let path = out.unwrap_or_else(|| file.with_extension("autosized.json"));
                     let mut json =
                         serde_json::to_string_pretty(scenario).expect("a scenario serialises");

@@ -145,6 +145,17 @@ pub fn autosize(
     seed: u64,
     duration_s: u64,
 ) -> Result<Sizing, Vec<Issue>> {
+    autosize_with_progress(valid, objectives, seed, duration_s, &mut |_, _| {})
+}
+
+/// [`autosize`], calling `progress(stream id, shards)` before each trial run.
+pub fn autosize_with_progress(
+    valid: &ValidScenario,
+    objectives: &Objectives,
+    seed: u64,
+    duration_s: u64,
+    progress: &mut dyn FnMut(&str, u32),
+) -> Result<Sizing, Vec<Issue>> {
     let mut current = with_traffic(valid.scenario(), objectives.traffic_multiplier);
     validate(&current)?;
     let streams: Vec<usize> = current
@@ -158,7 +169,9 @@ pub fn autosize(
     let mut all_found = true;
     for node in streams {
         let mut tried: Vec<Candidate> = Vec::new();
-        let probe = |shards: u32, tried: &mut Vec<Candidate>| -> Result<bool, Vec<Issue>> {
+        let id = current.nodes[node].id.clone();
+        let mut probe = |shards: u32, tried: &mut Vec<Candidate>| -> Result<bool, Vec<Issue>> {
+            progress(&id, shards);
             let variant = validate(&with_shards(&current, node, shards))?;
             let point = run_point(&variant, f64::from(shards), seed, duration_s);
             let misses = objectives.misses(&point);
