@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
 fn use_link_changes(ctx: SimCtx) {
     let handle =
         window_event_listener(leptos::ev::hashchange, move |_| match link::scenario_from_link() {
-            Ok(Some(valid)) => ctx.open(valid),
+            Ok(Some(valid)) => ctx.follow_link(valid),
             Ok(None) => {}
             Err(issues) => ctx.tell(link::explain(&issues, "the current scenario"), true),
         });

@@ -18,11 +18,21 @@ pub fn scenario_from_link() -> Result<Option<ValidScenario>, Vec<Issue>> {
     validate(&scenario).map(Some)
 }
 
-/// Writes the scenario into the address bar without adding a history entry.
+/// Writes the scenario into the address bar without adding a history entry
+/// (edits to the scenario on screen).
 pub fn write_link(valid: &ValidScenario) {
     let url = format!("#{}", encode_fragment(valid.scenario()));
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Writes the scenario into the address bar as a new history entry
+/// (opening another scenario: Back returns to the previous one).
+pub fn push_link(valid: &ValidScenario) {
+    let url = format!("#{}", encode_fragment(valid.scenario()));
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -128,11 +128,22 @@ impl SimCtx {
         self.scenario.with_value(crate::link::write_link);
     }
 
-    /// Opens another scenario from time zero; the whole workbench rebuilds.
+    /// Opens another scenario from time zero as a new history entry, so the
+    /// browser's Back button returns to the previous one.
     pub fn open(&self, valid: ValidScenario) {
+        crate::link::push_link(&valid);
+        self.show(valid);
+    }
+
+    /// Opens the scenario a link just brought in (the address already holds it).
+    pub fn follow_link(&self, valid: ValidScenario) {
+        self.show(valid);
+    }
+
+    /// Replaces the scenario and rebuilds the workbench from time zero.
+    fn show(&self, valid: ValidScenario) {
         let name = valid.scenario().name.clone();
         self.scenario.set_value(valid);
-        self.sync_link();
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);

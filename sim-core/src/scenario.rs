@@ -27,6 +27,9 @@ pub struct Scenario {
     /// One line explaining what the scenario shows.
     #[serde(default)]
     pub description: String,
+    /// Short labels for the gallery (e.g. "hot shard", "on-demand").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// Seed of every random stream in the run.
     #[serde(default = "default_seed")]
     pub seed: u64,

@@ -226,6 +226,17 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     if scenario.name.chars().count() > 200 {
         check.push("name", "is longer than 200 characters");
     }
+    if scenario.description.chars().count() > 1_000 {
+        check.push("description", "is longer than 1,000 characters");
+    }
+    if scenario.tags.len() > 8 {
+        check.push("tags", format!("has {} tags; the limit is 8", scenario.tags.len()));
+    }
+    for (i, tag) in scenario.tags.iter().enumerate() {
+        if tag.is_empty() || tag.chars().count() > 30 {
+            check.push(format!("tags[{i}]"), "must be 1 to 30 characters");
+        }
+    }
     if scenario.nodes.len() > MAX_NODES {
         check
             .push("nodes", format!("has {} nodes; the limit is {MAX_NODES}", scenario.nodes.len()));

@@ -2,13 +2,15 @@
 
 mod chart;
 mod controls;
+mod gallery;
 mod notice;
-mod pipeline;
+pub(crate) mod pipeline;
 mod stats;
 mod toolbar;
 
 pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
+pub use gallery::Gallery;
 pub use notice::NoticeBar;
 pub use pipeline::PipelineView;
 pub use stats::{LedgerBar, ModeCompare, StatCards};

@@ -9,8 +9,8 @@ use crate::format;
 use crate::snapshot::{Health, NodeFigures, ShardHeat};
 use crate::state::SimCtx;
 
-const CARD_W: f64 = 280.0;
-const CARD_H: f64 = 158.0;
+pub(crate) const CARD_W: f64 = 280.0;
+pub(crate) const CARD_H: f64 = 158.0;
 const PAD: f64 = 36.0;
 /// Most wires whose flow is animated (see `PipelineView`).
 const MAX_ANIMATED_WIRES: usize = 16;
@@ -18,7 +18,7 @@ const MAX_ANIMATED_WIRES: usize = 16;
 /// Where each node sits: the scenario's layout, or, for nodes without a
 /// position, columns by data flow (producers, streams, consumers) stacked
 /// top to bottom.
-fn positions(scenario: &Scenario) -> Vec<Position> {
+pub(crate) fn positions(scenario: &Scenario) -> Vec<Position> {
     let mut rows = [0usize; 3];
     scenario
         .nodes

@@ -30,6 +30,7 @@ pub fn Toolbar() -> impl IntoView {
                     {name}
                 </span>
                 <ScenarioPicker />
+                <super::Gallery />
             </div>
             <div class="transport" role="group" aria-label="Simulation controls">
                 <button

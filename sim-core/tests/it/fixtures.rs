@@ -33,6 +33,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         v: 1,
         name: "test".into(),
         description: String::new(),
+        tags: Vec::new(),
         seed: 7,
         duration_s: 60,
         nodes,

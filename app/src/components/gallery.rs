@@ -1,0 +1,138 @@
+//! The gallery: every scenario that ships in `scenarios/`, with a
+//! thumbnail of its pipeline, its one-line description and tags. Opening
+//! one adds a history entry, so Back returns to what was open before.
+
+use leptos::prelude::*;
+use sim_core::{BUNDLED_SCENARIOS, NodeKind, Scenario, load_scenario};
+
+use crate::components::pipeline::{CARD_H, CARD_W, positions};
+use crate::state::SimCtx;
+
+/// The gallery button and its dialog.
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let open = RwSignal::new(false);
+    let close = move || open.set(false);
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let cards = BUNDLED_SCENARIOS
+        .iter()
+        .filter_map(|(file, json)| {
+            let valid = load_scenario(json).ok()?;
+            let s = valid.scenario().clone();
+            let stem = file.trim_end_matches(".json");
+            let testid = format!("gallery-{stem}");
+            let tags = s
+                .tags
+                .iter()
+                .map(|t| view! { <span class="tag">{t.clone()}</span> })
+                .collect_view();
+            Some(view! {
+                <li>
+                    <button
+                        class="gallery-card"
+                        data-testid=testid
+                        on:click=move |_| {
+                            open.set(false);
+                            ctx.open(valid.clone());
+                        }
+                    >
+                        <Thumbnail scenario=s.clone() />
+                        <span class="gallery-title">{s.name.clone()}</span>
+                        <span class="gallery-description">{s.description.clone()}</span>
+                        <span class="gallery-tags">{tags}</span>
+                    </button>
+                </li>
+            })
+        })
+        .collect_view();
+    view! {
+        <button
+            class="ghost-button gallery-open"
+            data-testid="gallery-open"
+            title="Every scenario that ships with Shardplay, with what it shows"
+            on:click=move |_| open.set(true)
+        >
+            "Gallery"
+        </button>
+        <div
+            class="gallery-backdrop"
+            class:shown=move || open.get()
+            on:click=move |_| close()
+        ></div>
+        <section
+            class="gallery"
+            class:shown=move || open.get()
+            role="dialog"
+            aria-modal="true"
+            aria-label="Scenario gallery"
+            data-testid="gallery"
+        >
+            <header class="gallery-head">
+                <h2>"Scenarios"</h2>
+                <span class="gallery-hint">"Open one to replace the canvas; Back returns to this one."</span>
+                <button class="ghost-button" aria-label="Close the gallery" on:click=move |_| close()>
+                    "Close"
+                </button>
+            </header>
+            <ul class="gallery-grid">{cards}</ul>
+        </section>
+    }
+}
+
+/// A small drawing of a scenario's pipeline: one block per node, one line
+/// per link, positions from its layout.
+#[component]
+fn Thumbnail(scenario: Scenario) -> impl IntoView {
+    let pos = positions(&scenario);
+    let index = |id: &str| scenario.nodes.iter().position(|n| n.id == id);
+    let (min_x, min_y) = pos.iter().fold((f64::MAX, f64::MAX), |a, p| (a.0.min(p.x), a.1.min(p.y)));
+    let (max_x, max_y) = pos.iter().fold((f64::MIN, f64::MIN), |a, p| (a.0.max(p.x), a.1.max(p.y)));
+    let view_box = format!(
+        "{} {} {} {}",
+        min_x - 20.0,
+        min_y - 20.0,
+        max_x - min_x + CARD_W + 40.0,
+        max_y - min_y + CARD_H + 40.0
+    );
+    let lines = scenario
+        .links
+        .iter()
+        .filter_map(|l| Some((pos[index(&l.from)?], pos[index(&l.to)?])))
+        .map(|(a, b)| {
+            view! {
+                <line
+                    x1=a.x + CARD_W
+                    y1=a.y + CARD_H / 2.0
+                    x2=b.x
+                    y2=b.y + CARD_H / 2.0
+                    class="thumb-link"
+                />
+            }
+        })
+        .collect_view();
+    let blocks = scenario
+        .nodes
+        .iter()
+        .zip(&pos)
+        .map(|(n, p)| {
+            let kind = match n.spec.kind() {
+                NodeKind::Producer => "producer",
+                NodeKind::KinesisStream => "kinesis_stream",
+                NodeKind::Consumer => "consumer",
+            };
+            view! { <rect class=format!("thumb-node kind-{kind}") x=p.x y=p.y width=CARD_W height=CARD_H rx="16" /> }
+        })
+        .collect_view();
+    view! {
+        <svg class="thumbnail" viewBox=view_box aria-hidden="true">
+            {lines}
+            {blocks}
+        </svg>
+    }
+}
