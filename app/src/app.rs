@@ -7,7 +7,8 @@ use sim_core::{DEFAULT_SCENARIO, load_scenario};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, LedgerBar, ModeCompare, NodeCharts, NoticeBar, PipelineView, StatCards, Toolbar,
+    Controls, CostBreakdown, LedgerBar, ModeCompare, NodeCharts, NoticeBar, PipelineView,
+    StatCards, Toolbar,
 };
 use crate::link;
 use crate::sim_loop::use_sim_loop;
@@ -98,6 +99,7 @@ fn Workbench() -> impl IntoView {
                 <section class="stats-panel" aria-label="Live figures">
                     <StatCards />
                     <LedgerBar />
+                    <CostBreakdown />
                     <ModeCompare />
                 </section>
                 <section class="charts-panel" aria-label="Charts of the selected node">

@@ -137,6 +137,8 @@ pub struct Snapshot {
     pub cost_usd: f64,
     /// Cost rate projected over the scenario's month (730 hours by default).
     pub monthly_usd: f64,
+    /// The bill so far, by line item.
+    pub cost_items: Vec<sim_core::cost::CostItem>,
     /// Figures per node, by node index.
     pub nodes: Vec<NodeFigures>,
     /// The latest journal entries (resharding, refusals), newest first.
@@ -213,6 +215,7 @@ impl Snapshot {
             ledger: sim.ledger(),
             cost_usd,
             monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
+            cost_items: sim.cost().items(),
             nodes,
             events: sim
                 .journal_entries()

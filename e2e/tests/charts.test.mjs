@@ -36,3 +36,20 @@ test('Download CSV saves the per-second series of every node', { timeout: 60_000
   assert.ok(lines.some((l) => l.startsWith('0,1,events,IncomingRecords,Count,')), 'the stream is in it');
   assert.ok(lines.some((l) => l.includes(',analytics,RecordsProcessed,')), 'the consumer is in it');
 });
+
+test('every chart has a table view, and the cost meter lists its line items', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(3_000);
+  const writes = app.page.locator('.chart', { hasText: 'Writes' });
+  await writes.getByRole('button', { name: 'Table' }).click();
+  const table = writes.locator('[data-testid="chart-table"]');
+  await table.waitFor();
+  assert.match(await table.locator('thead').textContent(), /Time.*IncomingRecords.*WriteProvisionedThroughputExceeded/s);
+  assert.ok((await table.locator('tbody tr').count()) >= 2, 'a row per second so far');
+  assert.equal(await writes.locator('canvas').isVisible(), false, 'the table replaces the chart');
+
+  await app.page.locator('[data-testid="cost-breakdown"] summary').click();
+  const items = await app.testId('cost-breakdown').locator('tbody').textContent();
+  assert.match(items, /Shard hours.*shard-hour.*PUT payload units/s);
+});

@@ -77,6 +77,11 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
             })
             .collect_view()
     });
+    let names: Vec<&'static str> = ctx
+        .sim
+        .with_value(|sim| metrics.iter().map(|&k| sim.metrics(node).defs()[k].name).collect());
+    let show_table = RwSignal::new(false);
+    let table_metrics = metrics.clone();
     Effect::new(move |_| {
         ctx.charts.track();
         let Some(el) = canvas.get_untracked() else { return };
@@ -86,14 +91,78 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
             .with_value(|sim| (sim.now(), lines(sim.metrics(node), &metrics, sim.now(), span)));
         let _ = draw(el, &data, now, span, unit);
     });
+    // The same numbers as a table: the last periods, newest first.
+    let table = move || {
+        if !show_table.get() {
+            return None;
+        }
+        ctx.charts.track();
+        let span = window_for(ctx.speed.get_untracked());
+        let data =
+            ctx.sim.with_value(|sim| lines(sim.metrics(node), &table_metrics, sim.now(), span));
+        let periods = data.first().map_or(0, |l| l.points.len());
+        let rows = (0..periods.min(TABLE_ROWS))
+            .map(|back| {
+                let i = periods - 1 - back;
+                let t = data[0].points[i].0;
+                let cells = data
+                    .iter()
+                    .map(|l| view! { <td class="num">{format_value(unit, l.points[i].1)}</td> })
+                    .collect_view();
+                view! {
+                    <tr>
+                        <td>{format_clock((t * SECOND as f64) as SimTime)}</td>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let heads = names.iter().map(|n| view! { <th class="num">{*n}</th> }).collect_view();
+        Some(view! {
+            <table class="chart-table" data-testid="chart-table">
+                <thead>
+                    <tr>
+                        <th>"Time"</th>
+                        {heads}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        })
+    };
     view! {
         <figure class="chart">
             <figcaption>
                 <span class="chart-title">{title}</span>
                 <span class="chart-legend">{legend}</span>
+                <button
+                    class="ghost-button chart-toggle"
+                    aria-pressed=move || show_table.get().to_string()
+                    title="Show the same numbers as a table"
+                    on:click=move |_| show_table.update(|t| *t = !*t)
+                >
+                    {move || if show_table.get() { "Chart" } else { "Table" }}
+                </button>
             </figcaption>
-            <canvas node_ref=canvas aria-label=format!("{title} chart") role="img"></canvas>
+            <canvas
+                node_ref=canvas
+                aria-label=format!("{title} chart")
+                role="img"
+                class:hidden=move || show_table.get()
+            ></canvas>
+            {table}
         </figure>
+    }
+}
+
+/// Rows shown in a chart's table view.
+const TABLE_ROWS: usize = 20;
+
+fn format_value(unit: sim_core::metrics::Unit, v: f64) -> String {
+    match unit {
+        sim_core::metrics::Unit::Milliseconds => format::millis(v),
+        sim_core::metrics::Unit::Bytes => format::bytes(v),
+        sim_core::metrics::Unit::Count => format::count(v),
     }
 }
 
@@ -133,11 +202,7 @@ fn draw(
         .x_label_area_size(px(26.0))
         .y_label_area_size(px(70.0))
         .build_cartesian_2d(x_start..x_end, 0.0..y_max)?;
-    let y_fmt = move |v: &f64| match unit {
-        sim_core::metrics::Unit::Milliseconds => format::millis(*v),
-        sim_core::metrics::Unit::Bytes => format::bytes(*v),
-        sim_core::metrics::Unit::Count => format::count(*v),
-    };
+    let y_fmt = move |v: &f64| format_value(unit, *v);
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 241, 245))

@@ -13,5 +13,5 @@ pub use controls::Controls;
 pub use gallery::Gallery;
 pub use notice::NoticeBar;
 pub use pipeline::PipelineView;
-pub use stats::{LedgerBar, ModeCompare, StatCards};
+pub use stats::{CostBreakdown, LedgerBar, ModeCompare, StatCards};
 pub use toolbar::Toolbar;

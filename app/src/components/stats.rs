@@ -316,3 +316,50 @@ pub fn ModeCompare() -> impl IntoView {
         </div>
     }
 }
+
+/// Units with the precision small, fractional amounts need (0.0217 shard-hours).
+fn units(v: f64) -> String {
+    if v.fract() != 0.0 && v.abs() < 100.0 { format!("{v:.3}") } else { format::count(v) }
+}
+
+/// The cost meter: every line item so far, its rate per hour and its share
+/// of the monthly projection (the same units the summary and CLI report).
+#[component]
+pub fn CostBreakdown() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let items = Memo::new(move |_| ctx.snapshot.with(|s| (s.cost_items.clone(), s.now_ms)));
+    let rows = move || {
+        let (items, now_ms) = items.get();
+        let hours = now_ms as f64 / 3_600_000.0;
+        items
+            .into_iter()
+            .map(|i| {
+                let per_hour = if hours > 0.0 { i.usd / hours } else { 0.0 };
+                view! {
+                    <tr>
+                        <td>{i.item.clone()}</td>
+                        <td class="num">{format!("{} {}", units(i.units), i.unit)}</td>
+                        <td class="num">{format::usd(i.usd)}</td>
+                        <td class="num">{format!("{}/h", format::usd(per_hour))}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="cost-breakdown" data-testid="cost-breakdown">
+            <summary>"Cost by line item"</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th>"Item"</th>
+                        <th class="num">"Units"</th>
+                        <th class="num">"So far"</th>
+                        <th class="num">"Rate"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
