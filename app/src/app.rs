@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
     use_sim_loop(ctx);
     use_shortcuts(ctx);
     use_link_changes(ctx);
+    use_presenter_mode(ctx);
     if crate::recovery::debug_flag("perf") {
         ctx.perf.set(Some(Default::default()));
     }
@@ -130,8 +131,27 @@ fn PerfOverlay() -> impl IntoView {
     }
 }
 
-/// Space: play / pause; `.`: step one second; `r`: reset; `d`: frame
-/// timings. Ignored while typing in a field or when a modifier is held.
+/// Presenter mode puts a class on the root element, so type scales with
+/// `rem` everywhere; `?present` in the address starts in it.
+fn use_presenter_mode(ctx: SimCtx) {
+    let starts_presenting = window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "present");
+    ctx.presenting.set(starts_presenting);
+    Effect::new(move |_| {
+        let on = ctx.presenting.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.class_list().toggle_with_force("presenting", on);
+        }
+    });
+}
+
+/// Space: play / pause; `.`: step one second; `r`: reset; `p`: presenter
+/// mode; `d`: frame timings. Ignored while typing in a field or when a modifier is held.
 fn use_shortcuts(ctx: SimCtx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
@@ -143,6 +163,7 @@ fn use_shortcuts(ctx: SimCtx) {
                 ctx.toggle_play();
             }
             "." => ctx.step(1_000),
+            "p" | "P" => ctx.presenting.update(|p| *p = !*p),
             "d" | "D" => {
                 ctx.perf.update(|p| *p = if p.is_some() { None } else { Some(Default::default()) })
             }

@@ -32,6 +32,8 @@ pub struct SimCtx {
     pub generation: RwSignal<u64>,
     /// The node whose charts are shown (by node index).
     pub selected: RwSignal<Option<usize>>,
+    /// Presenter mode: large type, high contrast, no editing chrome (P key).
+    pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
     pub perf: RwSignal<Option<crate::sim_loop::FrameStats>>,
 }
@@ -62,6 +64,7 @@ impl SimCtx {
             generation: RwSignal::new(0),
             selected: RwSignal::new(None),
             perf: RwSignal::new(None),
+            presenting: RwSignal::new(false),
         }
     }
 

@@ -87,6 +87,14 @@ pub fn Toolbar() -> impl IntoView {
                 >
                     "↺ Reset"
                 </button>
+                <button
+                    data-testid="present"
+                    aria-pressed=move || ctx.presenting.get().to_string()
+                    title="Presenter mode: large type and high contrast for a projector, no editing controls (P)"
+                    on:click=move |_| ctx.presenting.update(|p| *p = !*p)
+                >
+                    "Present"
+                </button>
                 <label class="speed" title="Simulated seconds per real second">
                     <span>"Speed"</span>
                     <select
