@@ -32,6 +32,8 @@ pub struct SimCtx {
     pub generation: RwSignal<u64>,
     /// The node whose charts are shown (by node index).
     pub selected: RwSignal<Option<usize>>,
+    /// Bumped by every edit to the scenario on screen (see [`SimCtx::edited`]).
+    pub revision: RwSignal<u64>,
     /// Presenter mode: large type, high contrast, no editing chrome (P key).
     pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
@@ -65,6 +67,7 @@ impl SimCtx {
             selected: RwSignal::new(None),
             perf: RwSignal::new(None),
             presenting: RwSignal::new(false),
+            revision: RwSignal::new(0),
         }
     }
 
@@ -115,7 +118,7 @@ impl SimCtx {
         match validate(&scenario) {
             Ok(valid) => {
                 self.scenario.set_value(valid);
-                self.sync_link();
+                self.edited();
                 self.reset();
                 self.tell(format!("{why}: the run restarted from zero."), false);
             }
@@ -129,6 +132,13 @@ impl SimCtx {
     /// Writes the current scenario into the address bar (see `link`).
     pub fn sync_link(&self) {
         self.scenario.with_value(crate::link::write_link);
+    }
+
+    /// After an edit to the scenario on screen: the address bar follows, and
+    /// results computed from the old scenario (a mode comparison) are dropped.
+    pub fn edited(&self) {
+        self.sync_link();
+        self.revision.update(|r| *r += 1);
     }
 
     /// Opens another scenario from time zero as a new history entry, so the

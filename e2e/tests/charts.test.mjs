@@ -53,3 +53,13 @@ test('every chart has a table view, and the cost meter lists its line items', { 
   const items = await app.testId('cost-breakdown').locator('tbody').textContent();
   assert.match(items, /Shard hours.*shard-hour.*PUT payload units/s);
 });
+
+test('a capacity-mode comparison is dropped when the scenario is edited', { timeout: 90_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.testId('compare-modes').click();
+  await app.page.locator('.compare-table').waitFor({ timeout: 60_000 });
+  assert.match(await app.page.locator('.compare-table').textContent(), /Provisioned.*On-demand/s);
+  await app.setRate(0, 1500);
+  await app.page.locator('.compare-table').waitFor({ state: 'detached' });
+});

@@ -109,7 +109,7 @@ fn RateControl(node: usize) -> impl IntoView {
                         *v = valid;
                     }
                 });
-                ctx.sync_link();
+                ctx.edited();
                 ctx.command(Command::SetProducerRate { node, records_per_s: rate });
             }
             Err(why) => error.set(Some(why)),

@@ -242,6 +242,11 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
 pub fn ModeCompare() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let result: RwSignal<Option<Result<Comparison, String>>> = RwSignal::new(None);
+    // A comparison describes the scenario it ran; an edit makes it stale.
+    Effect::new(move |_| {
+        ctx.revision.track();
+        result.set(None);
+    });
     let compare = move |_| {
         let outcome = ctx.scenario.with_value(|valid| {
             let s = valid.scenario();
