@@ -209,13 +209,13 @@ impl Snapshot {
                 }
             })
             .collect();
-        let cost_usd = sim.cost().total_usd();
+        let cost_items = sim.cost().items();
         Snapshot {
             now_ms: sim.now(),
             ledger: sim.ledger(),
-            cost_usd,
+            cost_usd: cost_items.iter().map(|i| i.usd).sum(),
             monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
-            cost_items: sim.cost().items(),
+            cost_items,
             nodes,
             events: sim
                 .journal_entries()

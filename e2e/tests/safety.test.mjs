@@ -50,3 +50,15 @@ test('a panic shows a recovery banner that reloads the last good scenario', { ti
   await page.waitForSimMsAbove(1_500);
   await context.close();
 });
+
+test('an empty scenario shows an empty canvas that says what to do', { timeout: 60_000 }, async () => {
+  const base = app.url.split('#')[0];
+  const context = await app.page.context().browser().newContext();
+  const page = new AppPage(await context.newPage(), base + linkFor({ v: 1, name: 'Empty', nodes: [] }));
+  await page.goto();
+  await page.waitReady();
+  assert.match(await page.testId('empty-canvas').textContent(), /no nodes yet.*Gallery/);
+  await page.waitForSimMsAbove(500);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -10,10 +10,7 @@ use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::TIERS;
-use crate::time::{HOUR, SECOND, SimTime};
-
-/// Hours in the month used for projections (AWS's pricing convention).
-pub const MONTH_HOURS: f64 = 730.0;
+use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
 /// appear, existing ones never change meaning.
@@ -134,13 +131,6 @@ pub struct CostSummary {
     pub items: Vec<CostItem>,
 }
 
-/// The average hourly rate of `total_usd` spent over `elapsed`, over a
-/// [`MONTH_HOURS`] month.
-pub fn monthly_projection(total_usd: f64, elapsed: SimTime) -> f64 {
-    let hours = elapsed as f64 / HOUR as f64;
-    if hours > 0.0 { total_usd / hours * MONTH_HOURS } else { 0.0 }
-}
-
 /// Summarises a simulation at its current time.
 pub fn summarize(sim: &Simulation) -> Summary {
     let scenario = sim.scenario();
@@ -171,7 +161,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
         })
         .collect();
     let cost = sim.cost();
-    let total_usd = cost.total_usd();
+    let items = cost.items();
+    let total_usd = items.iter().map(|i| i.usd).sum();
     let monthly_projection_usd = cost.monthly_projection_usd(sim.now());
     Summary {
         scenario: scenario.name.clone(),
@@ -179,7 +170,7 @@ pub fn summarize(sim: &Simulation) -> Summary {
         duration_s: sim.now() / SECOND,
         nodes,
         ledger: sim.ledger(),
-        cost: CostSummary { total_usd, monthly_projection_usd, items: cost.items() },
+        cost: CostSummary { total_usd, monthly_projection_usd, items },
     }
 }
 

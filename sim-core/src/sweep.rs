@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use crate::engine::Simulation;
 use crate::metrics::{consumer, stream};
-use crate::report::monthly_projection;
 use crate::scenario::{NodeKind, Scenario};
 use crate::validate::{Issue, ValidScenario, validate};
 
@@ -139,7 +138,7 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
         shards: 0,
         incoming_bytes_per_s: 0.0,
         incoming_records_per_s: 0.0,
-        monthly_usd: monthly_projection(sim.cost().total_usd(), sim.now()),
+        monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
     };
     for (i, slot) in sim.slots().iter().enumerate() {
         let m = sim.metrics(i);

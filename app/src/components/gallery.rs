@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use sim_core::{BUNDLED_SCENARIOS, NodeKind, Scenario, load_scenario};
 
-use crate::components::pipeline::{CARD_H, CARD_W, positions};
+use crate::components::pipeline::{CARD_H, CARD_W, positions, view_box};
 use crate::state::SimCtx;
 
 /// The gallery button and its dialog.
@@ -91,15 +91,7 @@ pub fn Gallery() -> impl IntoView {
 fn Thumbnail(scenario: Scenario) -> impl IntoView {
     let pos = positions(&scenario);
     let index = |id: &str| scenario.nodes.iter().position(|n| n.id == id);
-    let (min_x, min_y) = pos.iter().fold((f64::MAX, f64::MAX), |a, p| (a.0.min(p.x), a.1.min(p.y)));
-    let (max_x, max_y) = pos.iter().fold((f64::MIN, f64::MIN), |a, p| (a.0.max(p.x), a.1.max(p.y)));
-    let view_box = format!(
-        "{} {} {} {}",
-        min_x - 20.0,
-        min_y - 20.0,
-        max_x - min_x + CARD_W + 40.0,
-        max_y - min_y + CARD_H + 40.0
-    );
+    let view_box = view_box(&pos, 20.0).unwrap_or_else(|| "0 0 1 1".into());
     let lines = scenario
         .links
         .iter()

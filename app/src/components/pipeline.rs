@@ -38,6 +38,24 @@ pub(crate) fn positions(scenario: &Scenario) -> Vec<Position> {
         .collect()
 }
 
+/// The SVG viewBox around every card, with `pad` around them; `None`
+/// without nodes.
+pub(crate) fn view_box(pos: &[Position], pad: f64) -> Option<String> {
+    let first = pos.first()?;
+    let (mut min, mut max) = ((first.x, first.y), (first.x, first.y));
+    for p in pos {
+        min = (min.0.min(p.x), min.1.min(p.y));
+        max = (max.0.max(p.x), max.1.max(p.y));
+    }
+    Some(format!(
+        "{} {} {} {}",
+        min.0 - pad,
+        min.1 - pad,
+        max.0 - min.0 + CARD_W + 2.0 * pad,
+        max.1 - min.1 + CARD_H + 2.0 * pad
+    ))
+}
+
 /// The pipeline canvas.
 #[component]
 pub fn PipelineView() -> impl IntoView {
@@ -55,15 +73,14 @@ pub fn PipelineView() -> impl IntoView {
             .collect();
         (s.nodes.clone(), links, positions(s))
     });
-    let (min_x, min_y) = pos.iter().fold((f64::MAX, f64::MAX), |a, p| (a.0.min(p.x), a.1.min(p.y)));
-    let (max_x, max_y) = pos.iter().fold((f64::MIN, f64::MIN), |a, p| (a.0.max(p.x), a.1.max(p.y)));
-    let view_box = format!(
-        "{} {} {} {}",
-        min_x - PAD,
-        min_y - PAD,
-        max_x - min_x + CARD_W + 2.0 * PAD,
-        max_y - min_y + CARD_H + 2.0 * PAD
-    );
+    let Some(view_box) = view_box(&pos, PAD) else {
+        return view! {
+            <p class="empty-canvas" data-testid="empty-canvas">
+                "This scenario has no nodes yet. Open one from the Gallery to see a pipeline run."
+            </p>
+        }
+        .into_any();
+    };
     // Animated dashes repaint the whole drawing every frame; with many wires
     // that costs the frame rate, so large pipelines show still dashes.
     let class = if links.len() > MAX_ANIMATED_WIRES { "pipeline calm" } else { "pipeline" };
@@ -101,6 +118,7 @@ pub fn PipelineView() -> impl IntoView {
             <g class="cards">{cards}</g>
         </svg>
     }
+    .into_any()
 }
 
 /// Records per second flowing along a wire, and how many were refused.

@@ -10,6 +10,7 @@ use crate::state::{SPEEDS, SimCtx};
 pub fn Toolbar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let name = ctx.scenario.with_value(|v| v.scenario().name.clone());
+    let full_name = name.clone();
     let now = Memo::new(move |_| ctx.snapshot.with(|s| s.now_ms / 1_000 * 1_000));
     let toggle = move |_| ctx.toggle_play();
     view! {
@@ -26,7 +27,7 @@ pub fn Toolbar() -> impl IntoView {
                 <label class="eyebrow" for="scenario-picker">
                     "Scenario"
                 </label>
-                <span class="scenario-name" data-testid="scenario-name">
+                <span class="scenario-name" data-testid="scenario-name" title=full_name>
                     {name}
                 </span>
                 <ScenarioPicker />
