@@ -7,6 +7,8 @@
 use sim_core::metrics::{consumer, producer, stream};
 use sim_core::{Ledger, NodeKind, Simulation};
 
+use crate::format;
+
 /// Headline figures of one node for the last closed simulated second.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeFigures {
@@ -124,6 +126,40 @@ impl NodeFigures {
             _ => (Health::Ok, "● Healthy"),
         }
     }
+
+    /// Two headline lines: the main figure and a line of context.
+    pub fn headline(&self) -> (String, String) {
+        match self {
+            NodeFigures::Producer { generated, put, given_up, .. } => (
+                format::rate(*generated),
+                if *given_up > 0.0 {
+                    format!(
+                        "{} accepted · {}/s given up",
+                        format::count(*put),
+                        format::count(*given_up)
+                    )
+                } else {
+                    format!("{} accepted", format::rate(*put))
+                },
+            ),
+            NodeFigures::Stream { incoming, incoming_bytes, shards, .. } => {
+                let busiest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
+                (
+                    format::rate(*incoming),
+                    format!(
+                        "{}/s · {} shard{} · busiest at {}",
+                        format::bytes(*incoming_bytes),
+                        shards.len(),
+                        if shards.len() == 1 { "" } else { "s" },
+                        format::percent(busiest)
+                    ),
+                )
+            }
+            NodeFigures::Consumer { processed, behind_ms } => {
+                (format::rate(*processed), format!("{} behind the tip", format::millis(*behind_ms)))
+            }
+        }
+    }
 }
 
 /// Everything the reactive UI shows, captured at one instant.
@@ -228,6 +264,19 @@ impl Snapshot {
                     refused: e.refused,
                 })
                 .collect(),
+        }
+    }
+
+    /// Records per second flowing along the wire from node `from` to
+    /// node `to`, and how many of them were refused.
+    pub fn wire_flow(&self, from: usize, to: usize) -> (f64, f64) {
+        match (self.nodes.get(from), self.nodes.get(to)) {
+            (
+                Some(NodeFigures::Producer { .. }),
+                Some(NodeFigures::Stream { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
+            (_, Some(NodeFigures::Consumer { processed, .. })) => (*processed, 0.0),
+            _ => (0.0, 0.0),
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
+use crate::scenario::NodeKind;
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 /// CloudWatch unit of a metric.
@@ -141,6 +142,34 @@ pub mod consumer {
         MetricDef::sum("RecordsProcessed", Unit::Count),
         MetricDef::max("MillisBehindLatest", Unit::Milliseconds),
     ];
+}
+
+/// The metric table of a node kind.
+pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
+    match kind {
+        NodeKind::Producer => producer::DEFS,
+        NodeKind::KinesisStream => stream::DEFS,
+        NodeKind::Consumer => consumer::DEFS,
+    }
+}
+
+/// The charts the app shows first for a node kind: a title and the metrics
+/// drawn together on it (indices into [`defs`]).
+pub fn default_charts(kind: NodeKind) -> &'static [(&'static str, &'static [usize])] {
+    match kind {
+        NodeKind::Producer => &[
+            ("Records", &[producer::USER_RECORDS_RECEIVED, producer::USER_RECORDS_PUT]),
+            ("Retries and losses", &[producer::RETRIES, producer::USER_RECORD_EXPIRED]),
+        ],
+        NodeKind::KinesisStream => &[
+            ("Writes", &[stream::INCOMING_RECORDS, stream::WRITE_THROTTLED]),
+            ("Read lag", &[stream::ITERATOR_AGE]),
+        ],
+        NodeKind::Consumer => &[
+            ("Processing", &[consumer::RECORDS_PROCESSED]),
+            ("Lag", &[consumer::MILLIS_BEHIND_LATEST]),
+        ],
+    }
 }
 
 /// One aggregated period of a series.

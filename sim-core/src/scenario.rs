@@ -166,9 +166,54 @@ impl NodeKind {
             NodeKind::Consumer => "Polling consumer",
         }
     }
+
+    /// A short badge for node cards (a few capital letters).
+    pub fn badge(self) -> &'static str {
+        match self {
+            NodeKind::Producer => "P",
+            NodeKind::KinesisStream => "KDS",
+            NodeKind::Consumer => "C",
+        }
+    }
+
+    /// One sentence that teaches what the AWS component does and which
+    /// limits matter, for tooltips and the palette.
+    pub fn summary(self) -> &'static str {
+        match self {
+            NodeKind::Producer => {
+                "Producer: batches records into PutRecords calls and retries the ones a shard throttles."
+            }
+            NodeKind::KinesisStream => {
+                "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard."
+            }
+            NodeKind::Consumer => {
+                "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers)."
+            }
+        }
+    }
+
+    /// Where the kind usually sits in a left-to-right data flow (0 = a
+    /// source); the auto-layout's tie-breaker for nodes without links.
+    pub fn rank(self) -> usize {
+        match self {
+            NodeKind::Producer => 0,
+            NodeKind::KinesisStream => 1,
+            NodeKind::Consumer => 2,
+        }
+    }
 }
 
 impl NodeSpec {
+    /// A node of this kind with every parameter at its default, as the
+    /// editor's palette adds it.
+    pub fn default_for(kind: NodeKind) -> NodeSpec {
+        match kind {
+            NodeKind::Producer => NodeSpec::Producer(ProducerSpec::default()),
+            NodeKind::KinesisStream => NodeSpec::KinesisStream(StreamSpec::default()),
+            NodeKind::Consumer => NodeSpec::Consumer(ConsumerSpec::default()),
+        }
+    }
+
     /// The kind of this node.
     pub fn kind(&self) -> NodeKind {
         match self {

@@ -227,27 +227,12 @@ fn draw(
 /// CSV download of every series, all under the node's name.
 #[component]
 pub fn NodeCharts(node: usize) -> impl IntoView {
-    use sim_core::NodeKind;
-    use sim_core::metrics::{consumer, producer, stream};
     let ctx = expect_context::<SimCtx>();
     let (kind, name) = ctx.scenario.with_value(|v| {
         let n = &v.scenario().nodes[node];
         (n.spec.kind(), n.label().to_string())
     });
-    let charts: Vec<(&'static str, Vec<usize>)> = match kind {
-        NodeKind::Producer => vec![
-            ("Records", vec![producer::USER_RECORDS_RECEIVED, producer::USER_RECORDS_PUT]),
-            ("Retries and losses", vec![producer::RETRIES, producer::USER_RECORD_EXPIRED]),
-        ],
-        NodeKind::KinesisStream => vec![
-            ("Writes", vec![stream::INCOMING_RECORDS, stream::WRITE_THROTTLED]),
-            ("Read lag", vec![stream::ITERATOR_AGE]),
-        ],
-        NodeKind::Consumer => vec![
-            ("Processing", vec![consumer::RECORDS_PROCESSED]),
-            ("Lag", vec![consumer::MILLIS_BEHIND_LATEST]),
-        ],
-    };
+    let charts = sim_core::metrics::default_charts(kind);
     view! {
         <div class="charts-head">
             <h2 data-testid="charts-node">{name}</h2>
@@ -268,8 +253,8 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
         </div>
         <div class="charts-grid">
             {charts
-                .into_iter()
-                .map(|(title, metrics)| view! { <MetricChart node=node title=title metrics=metrics /> })
+                .iter()
+                .map(|&(title, metrics)| view! { <MetricChart node=node title=title metrics=metrics.to_vec() /> })
                 .collect_view()}
         </div>
     }

@@ -3,7 +3,7 @@
 //! one adds a history entry, so Back returns to what was open before.
 
 use leptos::prelude::*;
-use sim_core::{BUNDLED_SCENARIOS, NodeKind, Scenario, load_scenario};
+use sim_core::{BUNDLED_SCENARIOS, Scenario, load_scenario};
 
 use crate::components::pipeline::{CARD_H, CARD_W, positions, view_box};
 use crate::state::SimCtx;
@@ -113,11 +113,7 @@ fn Thumbnail(scenario: Scenario) -> impl IntoView {
         .iter()
         .zip(&pos)
         .map(|(n, p)| {
-            let kind = match n.spec.kind() {
-                NodeKind::Producer => "producer",
-                NodeKind::KinesisStream => "kinesis_stream",
-                NodeKind::Consumer => "consumer",
-            };
+            let kind = n.spec.kind().as_str();
             view! { <rect class=format!("thumb-node kind-{kind}") x=p.x y=p.y width=CARD_W height=CARD_H rx="16" /> }
         })
         .collect_view();

@@ -19,17 +19,13 @@ const MAX_ANIMATED_WIRES: usize = 16;
 /// position, columns by data flow (producers, streams, consumers) stacked
 /// top to bottom.
 pub(crate) fn positions(scenario: &Scenario) -> Vec<Position> {
-    let mut rows = [0usize; 3];
+    let mut rows = [0usize; NodeKind::ALL.len()];
     scenario
         .nodes
         .iter()
         .map(|n| {
             scenario.layout.get(&n.id).copied().unwrap_or_else(|| {
-                let column = match n.spec.kind() {
-                    NodeKind::Producer => 0,
-                    NodeKind::KinesisStream => 1,
-                    NodeKind::Consumer => 2,
-                };
+                let column = n.spec.kind().rank();
                 let row = rows[column];
                 rows[column] += 1;
                 Position { x: column as f64 * 440.0, y: row as f64 * (CARD_H + 32.0) }
@@ -121,18 +117,6 @@ pub fn PipelineView() -> impl IntoView {
     .into_any()
 }
 
-/// Records per second flowing along a wire, and how many were refused.
-fn wire_flow(snapshot: &crate::snapshot::Snapshot, from: usize, to: usize) -> (f64, f64) {
-    match (snapshot.nodes.get(from), snapshot.nodes.get(to)) {
-        (
-            Some(NodeFigures::Producer { .. }),
-            Some(NodeFigures::Stream { incoming, throttled, .. }),
-        ) => (*incoming, *throttled),
-        (_, Some(NodeFigures::Consumer { processed, .. })) => (*processed, 0.0),
-        _ => (0.0, 0.0),
-    }
-}
-
 #[component]
 fn Wire(from: usize, to: usize, a: Position, b: Position) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
@@ -140,7 +124,7 @@ fn Wire(from: usize, to: usize, a: Position, b: Position) -> impl IntoView {
     let (x2, y2) = (b.x - 4.0, b.y + CARD_H / 2.0);
     let bend = ((x2 - x1) / 2.0).max(40.0);
     let d = format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend);
-    let flow = Memo::new(move |_| ctx.snapshot.with(|s| wire_flow(s, from, to)));
+    let flow = Memo::new(move |_| ctx.snapshot.with(|s| s.wire_flow(from, to)));
     let class = move || {
         let (rate, refused) = flow.get();
         let mut c = String::from("wire");
@@ -172,42 +156,19 @@ fn Wire(from: usize, to: usize, a: Position, b: Position) -> impl IntoView {
     }
 }
 
-fn badge(kind: NodeKind) -> (&'static str, &'static str) {
-    match kind {
-        NodeKind::Producer => ("P", "Producer"),
-        NodeKind::KinesisStream => ("KDS", "Data stream"),
-        NodeKind::Consumer => ("C", "Consumer"),
-    }
-}
-
-fn kind_tooltip(kind: NodeKind) -> &'static str {
-    match kind {
-        NodeKind::Producer => {
-            "Producer: batches records into PutRecords calls and retries the ones a shard throttles."
-        }
-        NodeKind::KinesisStream => {
-            "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard."
-        }
-        NodeKind::Consumer => {
-            "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers)."
-        }
-    }
-}
-
 #[component]
 fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let kind = node.spec.kind();
     let figures = Memo::new(move |_| ctx.snapshot.with(|s| s.nodes.get(index).cloned()));
     let status = move || figures.with(|f| f.as_ref().map_or((Health::Ok, ""), NodeFigures::status));
-    let (badge_text, kind_title) = badge(kind);
     let selected = move || ctx.selected.get() == Some(index);
     let class = move || {
         let chosen = if selected() { " selected" } else { "" };
         format!("card kind-{} health-{}{chosen}", kind.as_str(), status().0.class())
     };
     let select = move || ctx.selected.set(Some(index));
-    let lines = move || figures.with(|f| f.as_ref().map(headline).unwrap_or_default());
+    let lines = move || figures.with(|f| f.as_ref().map(NodeFigures::headline).unwrap_or_default());
     let shards = move || match figures.get() {
         Some(NodeFigures::Stream { shards, .. }) => Some(view! { <ShardStrip shards=shards /> }),
         _ => None,
@@ -229,18 +190,18 @@ fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
                 }
             }
         >
-            <title>{kind_tooltip(kind)}</title>
+            <title>{kind.summary()}</title>
             <rect class="card-ring" x="-6" y="-6" width=CARD_W + 12.0 height=CARD_H + 12.0 rx="16" />
             <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
             <rect class="card-accent" width="6" height=CARD_H rx="3" />
             <g class="badge" transform="translate(18 16)">
                 <rect width="44" height="26" rx="6" />
                 <text x="22" y="18" text-anchor="middle">
-                    {badge_text}
+                    {kind.badge()}
                 </text>
             </g>
             <text class="card-kind" x="72" y="24">
-                {kind_title}
+                {kind.title()}
             </text>
             <text class="card-name" x="72" y="44">
                 {node.label().to_string()}
@@ -256,40 +217,6 @@ fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
             </text>
             {shards}
         </g>
-    }
-}
-
-/// Two headline lines per node kind.
-fn headline(f: &NodeFigures) -> (String, String) {
-    match f {
-        NodeFigures::Producer { generated, put, given_up, .. } => (
-            format::rate(*generated),
-            if *given_up > 0.0 {
-                format!(
-                    "{} accepted · {}/s given up",
-                    format::count(*put),
-                    format::count(*given_up)
-                )
-            } else {
-                format!("{} accepted", format::rate(*put))
-            },
-        ),
-        NodeFigures::Stream { incoming, incoming_bytes, shards, .. } => {
-            let busiest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
-            (
-                format::rate(*incoming),
-                format!(
-                    "{}/s · {} shard{} · busiest at {}",
-                    format::bytes(*incoming_bytes),
-                    shards.len(),
-                    if shards.len() == 1 { "" } else { "s" },
-                    format::percent(busiest)
-                ),
-            )
-        }
-        NodeFigures::Consumer { processed, behind_ms } => {
-            (format::rate(*processed), format!("{} behind the tip", format::millis(*behind_ms)))
-        }
     }
 }
 

@@ -188,16 +188,7 @@ impl Simulation {
             }
         }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
-        let metrics = slots
-            .iter()
-            .map(|s| {
-                NodeMetrics::new(match s.kind {
-                    NodeKind::Producer => metrics::producer::DEFS,
-                    NodeKind::KinesisStream => metrics::stream::DEFS,
-                    NodeKind::Consumer => metrics::consumer::DEFS,
-                })
-            })
-            .collect();
+        let metrics = slots.iter().map(|s| NodeMetrics::new(metrics::defs(s.kind))).collect();
         let mut sim = Simulation {
             scenario,
             seed,
