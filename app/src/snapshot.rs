@@ -4,7 +4,7 @@
 //! fresh [`Snapshot`] a few times a second, and only the DOM read-outs that
 //! changed re-render.
 
-use sim_core::metrics::{consumer, producer, stream};
+use sim_core::metrics::{consumer, destination, firehose, producer, stream};
 use sim_core::{Ledger, NodeKind, Simulation};
 
 use crate::format;
@@ -46,6 +46,32 @@ pub enum NodeFigures {
         processed: f64,
         /// `MillisBehindLatest`.
         behind_ms: f64,
+    },
+    /// A Firehose delivery stream.
+    Firehose {
+        /// `IncomingRecords` per second.
+        incoming: f64,
+        /// `IncomingBytes` per second.
+        incoming_bytes: f64,
+        /// `ThrottledRecords` per second.
+        throttled: f64,
+        /// `DeliveryToS3.Records` per second.
+        delivered: f64,
+        /// `DeliveryToS3.DataFreshness`, in seconds.
+        freshness_s: f64,
+        /// Bytes in the buffer.
+        buffered_bytes: f64,
+        /// Records lost after the retry duration, since the start.
+        lost_total: f64,
+    },
+    /// A Firehose destination.
+    Destination {
+        /// Records delivered per second.
+        records: f64,
+        /// Bytes delivered per second.
+        bytes: f64,
+        /// Whether it is down.
+        down: bool,
     },
 }
 
@@ -123,6 +149,16 @@ impl NodeFigures {
             NodeFigures::Consumer { behind_ms, .. } if *behind_ms >= 5_000.0 => {
                 (Health::Hot, "▲ Lagging")
             }
+            NodeFigures::Firehose { lost_total, .. } if *lost_total > 0.0 => {
+                (Health::Failing, "✖ Data lost")
+            }
+            NodeFigures::Firehose { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling puts")
+            }
+            NodeFigures::Firehose { freshness_s, .. } if *freshness_s >= 900.0 => {
+                (Health::Hot, "▲ Delivery delayed")
+            }
+            NodeFigures::Destination { down: true, .. } => (Health::Failing, "✖ Down"),
             _ => (Health::Ok, "● Healthy"),
         }
     }
@@ -158,6 +194,22 @@ impl NodeFigures {
             NodeFigures::Consumer { processed, behind_ms } => {
                 (format::rate(*processed), format!("{} behind the tip", format::millis(*behind_ms)))
             }
+            NodeFigures::Firehose { incoming, buffered_bytes, freshness_s, .. } => (
+                format::rate(*incoming),
+                format!(
+                    "{} buffered · freshness {}",
+                    format::bytes(*buffered_bytes),
+                    format::millis(freshness_s * 1_000.0)
+                ),
+            ),
+            NodeFigures::Destination { records, bytes, down } => (
+                format::rate(*records),
+                if *down {
+                    "down: deliveries fail".into()
+                } else {
+                    format!("{}/s", format::bytes(*bytes))
+                },
+            ),
         }
     }
 }
@@ -242,6 +294,20 @@ impl Snapshot {
                         processed: m.last_second(consumer::RECORDS_PROCESSED),
                         behind_ms: m.last_second(consumer::MILLIS_BEHIND_LATEST),
                     },
+                    NodeKind::Firehose => NodeFigures::Firehose {
+                        incoming: m.last_second(firehose::INCOMING_RECORDS),
+                        incoming_bytes: m.last_second(firehose::INCOMING_BYTES),
+                        throttled: m.last_second(firehose::THROTTLED_RECORDS),
+                        delivered: m.last_second(firehose::DELIVERY_RECORDS),
+                        freshness_s: m.last_second(firehose::DATA_FRESHNESS),
+                        buffered_bytes: m.last_second(firehose::BUFFERED_BYTES),
+                        lost_total: m.total(firehose::RECORDS_LOST),
+                    },
+                    NodeKind::Destination => NodeFigures::Destination {
+                        records: m.last_second(destination::RECORDS),
+                        bytes: m.last_second(destination::BYTES),
+                        down: m.last_second(destination::DOWN) > 0.0,
+                    },
                 }
             })
             .collect();
@@ -275,6 +341,14 @@ impl Snapshot {
                 Some(NodeFigures::Producer { .. }),
                 Some(NodeFigures::Stream { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
+            (
+                Some(NodeFigures::Producer { .. }),
+                Some(NodeFigures::Firehose { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
+            (
+                Some(NodeFigures::Firehose { delivered, .. }),
+                Some(NodeFigures::Destination { .. }),
+            ) => (*delivered, 0.0),
             (_, Some(NodeFigures::Consumer { processed, .. })) => (*processed, 0.0),
             _ => (0.0, 0.0),
         }

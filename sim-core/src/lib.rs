@@ -1,7 +1,7 @@
 //! # sim-core: Shardplay's engine
 //!
 //! A deterministic discrete-event simulation of streaming pipelines on AWS
-//! (Kinesis Data Streams today; Firehose, SQS and Lambda next), at the
+//! (Kinesis Data Streams, Firehose delivery streams and their destinations), at the
 //! granularity of API calls with records carried as cohorts.
 //!
 //! The flow is: JSON → [`parse_scenario`] → [`Scenario`] → [`validate`] →
@@ -53,6 +53,10 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("consumer-falls-behind.json", include_str!("../../scenarios/consumer-falls-behind.json")),
     ("hot-shard-zipf.json", include_str!("../../scenarios/hot-shard-zipf.json")),
     ("on-demand-tripling.json", include_str!("../../scenarios/on-demand-tripling.json")),
+    (
+        "firehose-size-vs-interval.json",
+        include_str!("../../scenarios/firehose-size-vs-interval.json"),
+    ),
 ];
 
 /// The scenario the app opens with.

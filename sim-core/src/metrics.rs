@@ -18,6 +18,8 @@ pub enum Unit {
     Bytes,
     /// Milliseconds.
     Milliseconds,
+    /// Seconds.
+    Seconds,
 }
 
 impl Unit {
@@ -27,6 +29,7 @@ impl Unit {
             Unit::Count => "Count",
             Unit::Bytes => "Bytes",
             Unit::Milliseconds => "Milliseconds",
+            Unit::Seconds => "Seconds",
         }
     }
 }
@@ -144,12 +147,95 @@ pub mod consumer {
     ];
 }
 
+/// Firehose delivery stream metrics (aws-facts 3.5, `AWS/Firehose`).
+/// Deliveries to any destination count under `DeliveryToS3.*` (MODEL.md).
+pub mod firehose {
+    use super::{MetricDef, Unit};
+    /// Records accepted (Direct PUT or read from the stream).
+    pub const INCOMING_RECORDS: usize = 0;
+    /// Bytes accepted.
+    pub const INCOMING_BYTES: usize = 1;
+    /// PutRecordBatch requests accepted.
+    pub const INCOMING_PUT_REQUESTS: usize = 2;
+    /// Records refused by the Direct PUT quotas.
+    pub const THROTTLED_RECORDS: usize = 3;
+    /// Records delivered.
+    pub const DELIVERY_RECORDS: usize = 4;
+    /// Bytes delivered.
+    pub const DELIVERY_BYTES: usize = 5;
+    /// Objects delivered.
+    pub const DELIVERY_OBJECTS: usize = 6;
+    /// Age of the oldest record not yet delivered, in seconds.
+    pub const DATA_FRESHNESS: usize = 7;
+    /// Records written to the S3 backup after the retry duration.
+    pub const BACKUP_RECORDS: usize = 8;
+    /// Records dropped after the retry duration (no backup).
+    pub const RECORDS_LOST: usize = 9;
+    /// Bytes in the buffer at the end of the second.
+    pub const BUFFERED_BYTES: usize = 10;
+    /// Records read from the source stream.
+    pub const READ_FROM_STREAM_RECORDS: usize = 11;
+    /// Bytes read from the source stream.
+    pub const READ_FROM_STREAM_BYTES: usize = 12;
+    /// Longest transformation invocation.
+    pub const PROCESSING_DURATION: usize = 13;
+    /// Transformation invocations that succeeded.
+    pub const PROCESSING_SUCCESS: usize = 14;
+    /// Records the transformation failed (sent to the error output).
+    pub const PROCESSING_FAILED: usize = 15;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("IncomingRecords", Unit::Count),
+        MetricDef::sum("IncomingBytes", Unit::Bytes),
+        MetricDef::sum("IncomingPutRequests", Unit::Count),
+        MetricDef::sum("ThrottledRecords", Unit::Count),
+        MetricDef::sum("DeliveryToS3.Records", Unit::Count),
+        MetricDef::sum("DeliveryToS3.Bytes", Unit::Bytes),
+        MetricDef::sum("DeliveryToS3.ObjectCount", Unit::Count),
+        MetricDef::max("DeliveryToS3.DataFreshness", Unit::Seconds),
+        MetricDef::sum("BackupToS3.Records", Unit::Count),
+        MetricDef::sum("RecordsLost", Unit::Count),
+        MetricDef::max("BufferedBytes", Unit::Bytes),
+        MetricDef::sum("DataReadFromKinesisStream.Records", Unit::Count),
+        MetricDef::sum("DataReadFromKinesisStream.Bytes", Unit::Bytes),
+        MetricDef::max("ExecuteProcessing.Duration", Unit::Milliseconds),
+        MetricDef::sum("ExecuteProcessing.Success", Unit::Count),
+        MetricDef::sum("ProcessingFailed.Records", Unit::Count),
+    ];
+}
+
+/// Destination metrics (the simulator's names: each AWS service reports
+/// its own).
+pub mod destination {
+    use super::{MetricDef, Unit};
+    /// Records delivered.
+    pub const RECORDS: usize = 0;
+    /// Bytes delivered.
+    pub const BYTES: usize = 1;
+    /// Deliveries (objects, COPY commands, bulk requests) that succeeded.
+    pub const DELIVERIES: usize = 2;
+    /// Delivery attempts refused because the destination was down.
+    pub const FAILED_ATTEMPTS: usize = 3;
+    /// 1 when the destination was down at the end of the second.
+    pub const DOWN: usize = 4;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("DeliveredRecords", Unit::Count),
+        MetricDef::sum("DeliveredBytes", Unit::Bytes),
+        MetricDef::sum("Deliveries", Unit::Count),
+        MetricDef::sum("FailedDeliveryAttempts", Unit::Count),
+        MetricDef::max("Down", Unit::Count),
+    ];
+}
+
 /// The metric table of a node kind.
 pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
     match kind {
         NodeKind::Producer => producer::DEFS,
         NodeKind::KinesisStream => stream::DEFS,
         NodeKind::Consumer => consumer::DEFS,
+        NodeKind::Firehose => firehose::DEFS,
+        NodeKind::Destination => destination::DEFS,
     }
 }
 
@@ -169,6 +255,13 @@ pub fn default_charts(kind: NodeKind) -> &'static [(&'static str, &'static [usiz
             ("Processing", &[consumer::RECORDS_PROCESSED]),
             ("Lag", &[consumer::MILLIS_BEHIND_LATEST]),
         ],
+        NodeKind::Firehose => &[
+            ("Freshness", &[firehose::DATA_FRESHNESS]),
+            ("Incoming", &[firehose::INCOMING_BYTES, firehose::DELIVERY_BYTES]),
+        ],
+        NodeKind::Destination => {
+            &[("Delivered", &[destination::BYTES]), ("Failures", &[destination::FAILED_ATTEMPTS])]
+        }
     }
 }
 

@@ -40,6 +40,40 @@ pub struct NodeSummary {
     /// For streams: every shard the stream had, by shard index.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shards: Vec<ShardSummary>,
+    /// For Firehose delivery streams: where the records went and the sizes
+    /// of the objects delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliverySummary>,
+}
+
+/// A delivery stream's whole-run figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeliverySummary {
+    /// Records accepted.
+    pub incoming_records: u64,
+    /// Records the destination acknowledged.
+    pub delivered_records: u64,
+    /// Records still buffered or waiting for delivery.
+    pub buffered_records: u64,
+    /// Records written to the S3 backup after the retry duration.
+    pub backed_up_records: u64,
+    /// Records lost after the retry duration.
+    pub lost_records: u64,
+    /// Objects delivered, by size: `(smallest size of the bucket in bytes,
+    /// objects)`, each bucket spanning a power of two.
+    pub object_sizes: Vec<(u64, u64)>,
+}
+
+fn delivery_summary(sim: &Simulation, node: usize) -> Option<DeliverySummary> {
+    let f = sim.firehose(node)?;
+    Some(DeliverySummary {
+        incoming_records: f.incoming,
+        delivered_records: f.delivered,
+        buffered_records: f.in_flight(),
+        backed_up_records: f.backed_up,
+        lost_records: f.lost,
+        object_sizes: f.object_sizes.buckets().collect(),
+    })
 }
 
 /// One shard's whole-run figures (enhanced shard-level metric names).
@@ -157,7 +191,9 @@ pub fn summarize(sim: &Simulation) -> Summary {
                 })
                 .collect();
             let shards = shard_summaries(sim, i);
-            (node.id.clone(), NodeSummary { kind: node.spec.kind().as_str(), metrics, shards })
+            let delivery = delivery_summary(sim, i);
+            let kind = node.spec.kind().as_str();
+            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery })
         })
         .collect();
     let cost = sim.cost();

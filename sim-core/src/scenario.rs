@@ -130,6 +130,11 @@ pub enum NodeSpec {
     KinesisStream(StreamSpec),
     /// A polling (shared-throughput) consumer of a stream.
     Consumer(ConsumerSpec),
+    /// An Amazon Data Firehose delivery stream.
+    Firehose(FirehoseSpec),
+    /// Where a Firehose delivery stream delivers: S3, Redshift, OpenSearch
+    /// or an HTTP endpoint.
+    Destination(DestinationSpec),
 }
 
 /// The kind of a node without its parameters.
@@ -142,12 +147,21 @@ pub enum NodeKind {
     KinesisStream,
     /// See [`NodeSpec::Consumer`].
     Consumer,
+    /// See [`NodeSpec::Firehose`].
+    Firehose,
+    /// See [`NodeSpec::Destination`].
+    Destination,
 }
 
 impl NodeKind {
     /// Every kind, in palette order.
-    pub const ALL: [NodeKind; 3] =
-        [NodeKind::Producer, NodeKind::KinesisStream, NodeKind::Consumer];
+    pub const ALL: [NodeKind; 5] = [
+        NodeKind::Producer,
+        NodeKind::KinesisStream,
+        NodeKind::Consumer,
+        NodeKind::Firehose,
+        NodeKind::Destination,
+    ];
 
     /// The stable name used in scenario files and summaries.
     pub fn as_str(self) -> &'static str {
@@ -155,6 +169,8 @@ impl NodeKind {
             NodeKind::Producer => "producer",
             NodeKind::KinesisStream => "kinesis_stream",
             NodeKind::Consumer => "consumer",
+            NodeKind::Firehose => "firehose",
+            NodeKind::Destination => "destination",
         }
     }
 
@@ -164,6 +180,8 @@ impl NodeKind {
             NodeKind::Producer => "Producer",
             NodeKind::KinesisStream => "Kinesis Data Stream",
             NodeKind::Consumer => "Polling consumer",
+            NodeKind::Firehose => "Firehose delivery stream",
+            NodeKind::Destination => "Destination",
         }
     }
 
@@ -173,6 +191,8 @@ impl NodeKind {
             NodeKind::Producer => "P",
             NodeKind::KinesisStream => "KDS",
             NodeKind::Consumer => "C",
+            NodeKind::Firehose => "FH",
+            NodeKind::Destination => "DST",
         }
     }
 
@@ -189,6 +209,12 @@ impl NodeKind {
             NodeKind::Consumer => {
                 "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers)."
             }
+            NodeKind::Firehose => {
+                "Firehose: buffers records and delivers an object when the buffer reaches its size or its interval, whichever comes first."
+            }
+            NodeKind::Destination => {
+                "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP); while it is down Firehose retries, then backs up to S3 or loses data."
+            }
         }
     }
 
@@ -199,6 +225,8 @@ impl NodeKind {
             NodeKind::Producer => 0,
             NodeKind::KinesisStream => 1,
             NodeKind::Consumer => 2,
+            NodeKind::Firehose => 2,
+            NodeKind::Destination => 3,
         }
     }
 }
@@ -211,6 +239,8 @@ impl NodeSpec {
             NodeKind::Producer => NodeSpec::Producer(ProducerSpec::default()),
             NodeKind::KinesisStream => NodeSpec::KinesisStream(StreamSpec::default()),
             NodeKind::Consumer => NodeSpec::Consumer(ConsumerSpec::default()),
+            NodeKind::Firehose => NodeSpec::Firehose(FirehoseSpec::default()),
+            NodeKind::Destination => NodeSpec::Destination(DestinationSpec::default()),
         }
     }
 
@@ -220,6 +250,8 @@ impl NodeSpec {
             NodeSpec::Producer(_) => NodeKind::Producer,
             NodeSpec::KinesisStream(_) => NodeKind::KinesisStream,
             NodeSpec::Consumer(_) => NodeKind::Consumer,
+            NodeSpec::Firehose(_) => NodeKind::Firehose,
+            NodeSpec::Destination(_) => NodeKind::Destination,
         }
     }
 }
@@ -724,6 +756,139 @@ pub enum StartPosition {
     TrimHorizon,
     /// Only records written after the consumer starts.
     Latest,
+}
+
+/// An Amazon Data Firehose delivery stream (aws-facts 3). Its source is
+/// Direct PUT (producers wired to it) or one Kinesis stream wired to it;
+/// its one destination is a [`DestinationSpec`] node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FirehoseSpec {
+    /// `BufferingHints.SizeInMBs` (aws-facts 3.1: 1 to 128 MiB, default 5).
+    pub buffer_size_mib: u32,
+    /// `BufferingHints.IntervalInSeconds` (aws-facts 3.1: 0 to 900 s,
+    /// default 300).
+    pub buffer_interval_s: u64,
+    /// How long a failed delivery is retried for destinations other than S3
+    /// (aws-facts 3.3: 0 to 7,200 s); S3 always retries for 24 hours.
+    pub retry_duration_s: u64,
+    /// Whether records that exhaust the retry duration go to an S3 backup
+    /// bucket (otherwise they are lost). Not used for an S3 destination.
+    pub s3_backup: bool,
+    /// Optional Lambda data transformation (aws-facts 3.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformSpec>,
+}
+
+impl Default for FirehoseSpec {
+    fn default() -> Self {
+        FirehoseSpec {
+            buffer_size_mib: 5,
+            buffer_interval_s: 300,
+            retry_duration_s: 300,
+            s3_backup: true,
+            transform: None,
+        }
+    }
+}
+
+/// A Lambda function transforming records before buffering (aws-facts 3.4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TransformSpec {
+    /// Processor `BufferSizeInMBs` (aws-facts 3.4: 0.2 to 3 MB, default 1).
+    pub buffer_size_mb: f64,
+    /// Processor `BufferIntervalInSeconds` (aws-facts 3.4: default 60 s).
+    pub buffer_interval_s: u64,
+    /// Fixed duration of one invocation.
+    pub overhead_ms: f64,
+    /// Duration per record, in microseconds.
+    pub per_record_us: f64,
+    /// Probability that an invocation fails.
+    pub error_rate: f64,
+    /// `NumberOfRetries` (aws-facts 3.4: default 3).
+    pub retries: u32,
+    /// Output bytes per input byte (a transformation may shrink or grow records).
+    pub size_ratio: f64,
+}
+
+impl Default for TransformSpec {
+    fn default() -> Self {
+        TransformSpec {
+            buffer_size_mb: 1.0,
+            buffer_interval_s: 60,
+            overhead_ms: 20.0,
+            per_record_us: 50.0,
+            error_rate: 0.0,
+            retries: 3,
+            size_ratio: 1.0,
+        }
+    }
+}
+
+/// What a destination is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DestinationType {
+    /// An S3 bucket: one object per flush.
+    #[default]
+    S3,
+    /// Amazon Redshift: Firehose stages objects in S3 and loads each with a
+    /// COPY, one at a time.
+    Redshift,
+    /// Amazon OpenSearch Service: bulk indexing requests.
+    Opensearch,
+    /// An HTTP endpoint (a partner or your own service).
+    HttpEndpoint,
+}
+
+impl DestinationType {
+    /// The stable name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestinationType::S3 => "s3",
+            DestinationType::Redshift => "redshift",
+            DestinationType::Opensearch => "opensearch",
+            DestinationType::HttpEndpoint => "http_endpoint",
+        }
+    }
+}
+
+/// A window of simulated time in whole seconds, `[from_s, to_s)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// Start, in seconds since the start of the run.
+    pub from_s: u64,
+    /// End (exclusive), in seconds since the start of the run.
+    pub to_s: u64,
+}
+
+/// A Firehose destination: how fast it takes data and when it is down.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DestinationSpec {
+    /// S3, Redshift, OpenSearch or an HTTP endpoint.
+    #[serde(rename = "type")]
+    pub destination_type: DestinationType,
+    /// Bytes per second one delivery (object, COPY, bulk request) moves.
+    pub bytes_per_s: f64,
+    /// Fixed time of one delivery (for Redshift, of one COPY).
+    pub latency_ms: u64,
+    /// When the destination refuses deliveries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outages: Vec<Window>,
+}
+
+impl Default for DestinationSpec {
+    fn default() -> Self {
+        DestinationSpec {
+            destination_type: DestinationType::S3,
+            bytes_per_s: 100.0 * 1_048_576.0,
+            latency_ms: 200,
+            outages: Vec::new(),
+        }
+    }
 }
 
 /// A directed link from one node's output to another's input.

@@ -156,11 +156,11 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 point.max_behind_ms =
                     point.max_behind_ms.max(m.stats(consumer::MILLIS_BEHIND_LATEST).max);
             }
-            NodeKind::Producer => {}
+            NodeKind::Producer | NodeKind::Firehose | NodeKind::Destination => {}
         }
     }
     let l = sim.ledger();
-    point.lost_records = l.throttled_dropped + l.expired;
+    point.lost_records = l.throttled_dropped + l.expired + l.lost;
     point
 }
 

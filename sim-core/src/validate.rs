@@ -146,6 +146,8 @@ fn parse_node(path: &str, item: serde_json::Value) -> Result<Node, Issue> {
         NodeKind::Producer => NodeSpec::Producer(deserialize_at(&params_path, params)?),
         NodeKind::KinesisStream => NodeSpec::KinesisStream(deserialize_at(&params_path, params)?),
         NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(&params_path, params)?),
+        NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(&params_path, params)?),
+        NodeKind::Destination => NodeSpec::Destination(deserialize_at(&params_path, params)?),
     };
     Ok(Node { id: raw.id, name: raw.name, spec })
 }
@@ -179,17 +181,39 @@ pub fn load_scenario(json: &str) -> Result<ValidScenario, Vec<Issue>> {
 pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
     use NodeKind::*;
     match (from, to) {
-        (Producer, KinesisStream) | (KinesisStream, Consumer) => Ok(()),
-        (Producer, Producer) => Err("a producer only writes to a stream"),
+        // aws-facts 3.2: Firehose takes Direct PUT or reads a Kinesis stream.
+        (Producer, KinesisStream | Firehose)
+        | (KinesisStream, Consumer | Firehose)
+        | (Firehose, Destination) => Ok(()),
+        (Producer, Producer) => Err("a producer only writes to a stream or a delivery stream"),
         (Producer, Consumer) => {
             Err("a producer cannot write to a consumer directly; put a stream between them")
         }
+        (Producer, Destination) => Err(
+            "a producer cannot write to a destination directly; put a Firehose delivery stream between them",
+        ),
         (KinesisStream, Producer) => Err("a stream is read by consumers, not by producers"),
         (KinesisStream, KinesisStream) => Err(
             "streams do not feed streams directly; a consumer must read one and write the other",
         ),
+        (KinesisStream, Destination) => Err(
+            "a stream does not deliver to a destination; put a Firehose delivery stream between them",
+        ),
+        (Firehose, Consumer) => {
+            Err("Firehose delivers to a destination; it cannot feed a consumer")
+        }
+        (Firehose, _) => Err(
+            "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
+        ),
+        (Destination, _) => Err("a destination is the end of a pipeline; nothing reads from it"),
         (Consumer, _) => Err("this consumer does not forward records yet"),
     }
+}
+
+/// Whether a link `from -> to` is `to` reading `from` (a consumer or a
+/// delivery stream reading a stream) rather than `from` sending to `to`.
+fn is_read(from: NodeKind, to: NodeKind) -> bool {
+    from == NodeKind::KinesisStream && to != NodeKind::KinesisStream
 }
 
 /// A scenario that passed validation, with its wiring resolved to indices.
@@ -199,9 +223,11 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
 #[derive(Clone, Debug)]
 pub struct ValidScenario {
     scenario: Scenario,
-    /// For each node, the index of the node it sends to (producers) or reads
-    /// from (consumers).
-    pub(crate) upstream_or_target: Vec<Option<usize>>,
+    /// For each node, the index of the node it sends to (a producer's
+    /// stream or delivery stream, a delivery stream's destination).
+    pub(crate) sends_to: Vec<Option<usize>>,
+    /// For each node, the stream it reads (consumers, delivery streams).
+    pub(crate) reads_from: Vec<Option<usize>>,
 }
 
 impl ValidScenario {
@@ -213,7 +239,17 @@ impl ValidScenario {
     /// For a producer, the stream it writes to; for a consumer, the stream it
     /// reads. `None` for streams.
     pub fn wired_stream(&self, node: usize) -> Option<usize> {
-        self.upstream_or_target.get(node).copied().flatten()
+        self.reads_from(node).or_else(|| self.sends_to(node))
+    }
+
+    /// The node this node sends its data to, if it sends anywhere.
+    pub fn sends_to(&self, node: usize) -> Option<usize> {
+        self.sends_to.get(node).copied().flatten()
+    }
+
+    /// The stream this node reads, if it reads one.
+    pub fn reads_from(&self, node: usize) -> Option<usize> {
+        self.reads_from.get(node).copied().flatten()
     }
 }
 
@@ -259,7 +295,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         check_params(&mut check, &format!("{path}.params"), &node.spec);
     }
 
-    let mut upstream_or_target = vec![None; scenario.nodes.len()];
+    let mut sends_to = vec![None; scenario.nodes.len()];
+    let mut reads_from = vec![None; scenario.nodes.len()];
     let mut seen_links = BTreeSet::new();
     for (i, link) in scenario.links.iter().enumerate() {
         let path = format!("links[{i}]");
@@ -289,20 +326,21 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             );
             continue;
         }
-        // The producer end records its target, the consumer end its source.
-        let end = if from_kind == NodeKind::Producer { from } else { to };
-        let other = if end == from { to } else { from };
-        if upstream_or_target[end].replace(other).is_some() {
-            let what = if end == from {
-                "writes to more than one stream"
-            } else {
-                "reads more than one stream"
-            };
+        // A reader records its stream, any other sender its target.
+        let (end, other, list, what) = if is_read(from_kind, to_kind) {
+            (to, from, &mut reads_from, "reads more than one stream")
+        } else {
+            (from, to, &mut sends_to, "sends to more than one node")
+        };
+        if list[end].replace(other).is_some() {
             check.push(path, format!("{} {what}; wire it to exactly one", scenario.nodes[end].id));
         }
     }
     for (i, node) in scenario.nodes.iter().enumerate() {
-        if upstream_or_target[i].is_none() {
+        if node.spec.kind() == NodeKind::Firehose {
+            check_firehose_wiring(&mut check, scenario, i, &sends_to, reads_from[i]);
+        }
+        if sends_to[i].is_none() && reads_from[i].is_none() {
             match node.spec.kind() {
                 NodeKind::Producer => check.push(
                     format!("nodes[{i}]"),
@@ -312,13 +350,13 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                     format!("nodes[{i}]"),
                     format!("consumer {:?} does not read any stream", node.id),
                 ),
-                NodeKind::KinesisStream => {}
+                NodeKind::KinesisStream | NodeKind::Firehose | NodeKind::Destination => {}
             }
         }
     }
     let mut efo_per_stream: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, node) in scenario.nodes.iter().enumerate() {
-        if let (NodeSpec::Consumer(c), Some(source)) = (&node.spec, upstream_or_target[i])
+        if let (NodeSpec::Consumer(c), Some(source)) = (&node.spec, reads_from[i])
             && c.read_mode == ReadMode::EnhancedFanOut
         {
             *efo_per_stream.entry(source).or_default() += 1;
@@ -373,9 +411,40 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     }
 
     if issues.is_empty() {
-        Ok(ValidScenario { scenario: scenario.clone(), upstream_or_target })
+        Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
     } else {
         Err(issues)
+    }
+}
+
+/// A delivery stream needs a destination, and takes Direct PUT or a stream,
+/// not both.
+fn check_firehose_wiring(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    node: usize,
+    sends_to: &[Option<usize>],
+    stream: Option<usize>,
+) {
+    let id = &scenario.nodes[node].id;
+    if sends_to[node].is_none() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!("delivery stream {id:?} has no destination; wire it to one destination node"),
+        );
+    }
+    let direct_put = (0..scenario.nodes.len())
+        .any(|p| sends_to[p] == Some(node) && scenario.nodes[p].spec.kind() == NodeKind::Producer);
+    // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
+    // PutRecordBatch to the delivery stream are disabled.
+    if direct_put && stream.is_some() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!(
+                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT from producers is \
+                 disabled; wire producers to the stream instead"
+            ),
+        );
     }
 }
 
@@ -459,6 +528,39 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
             param("overhead_ms", c.overhead_ms);
             param("per_record_us", c.per_record_us);
             param("jitter", c.jitter);
+        }
+        NodeSpec::Firehose(f) => {
+            param("buffer_size_mib", f64::from(f.buffer_size_mib));
+            param("buffer_interval_s", f.buffer_interval_s as f64);
+            param("retry_duration_s", f.retry_duration_s as f64);
+            if let Some(t) = &f.transform {
+                param("transform.buffer_size_mb", t.buffer_size_mb);
+                param("transform.buffer_interval_s", t.buffer_interval_s as f64);
+                param("transform.overhead_ms", t.overhead_ms);
+                param("transform.per_record_us", t.per_record_us);
+                param("transform.error_rate", t.error_rate);
+                param("transform.retries", f64::from(t.retries));
+                param("transform.size_ratio", t.size_ratio);
+            }
+        }
+        NodeSpec::Destination(d) => {
+            param("bytes_per_s", d.bytes_per_s);
+            param("latency_ms", d.latency_ms as f64);
+            param("outages", d.outages.len() as f64);
+            for (i, w) in d.outages.iter().enumerate() {
+                let at = format!("{path}.outages[{i}]");
+                check.param_at(kind, &format!("{at}.from_s"), "outages.from_s", w.from_s as f64);
+                check.param_at(kind, &format!("{at}.to_s"), "outages.to_s", w.to_s as f64);
+                if w.to_s <= w.from_s {
+                    check.push(
+                        format!("{at}.to_s"),
+                        format!(
+                            "{} is not after from_s ({}); a window must end after it starts",
+                            w.to_s, w.from_s
+                        ),
+                    );
+                }
+            }
         }
     }
 }
@@ -755,6 +857,30 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Consumer, "overhead_ms") => (0.0, 900_000.0, "ms"),
         (Consumer, "per_record_us") => (0.0, 1_000_000.0, "µs"),
         (Consumer, "jitter") => (0.0, 1.0, ""),
+        // aws-facts 3.1: BufferingHints.SizeInMBs is 1 to 128 (MiB).
+        (Firehose, "buffer_size_mib") => (1.0, 128.0, "MiB"),
+        // aws-facts 3.1: BufferingHints.IntervalInSeconds is 0 to 900.
+        (Firehose, "buffer_interval_s") => (0.0, 900.0, "s"),
+        // aws-facts 3.3: Redshift, OpenSearch, Splunk and HTTP endpoints
+        // retry for 0 to 7,200 s (S3 always 24 h).
+        (Firehose, "retry_duration_s") => (0.0, 7_200.0, "s"),
+        // aws-facts 3.4: the processor's BufferSizeInMBs is 0.2 to 3 MB.
+        (Firehose, "transform.buffer_size_mb") => (0.2, 3.0, "MB"),
+        // aws-facts 3.4: BufferIntervalInSeconds (default 60); the API
+        // takes 60 to 900 s.
+        (Firehose, "transform.buffer_interval_s") => (60.0, 900.0, "s"),
+        // aws-facts 5.3: a Lambda function runs at most 900 s.
+        (Firehose, "transform.overhead_ms") => (0.0, 900_000.0, "ms"),
+        (Firehose, "transform.per_record_us") => (0.0, 1_000_000.0, "µs"),
+        (Firehose, "transform.error_rate") => (0.0, 1.0, ""),
+        // aws-facts 3.4: NumberOfRetries, default 3; the API takes 0 to 300.
+        (Firehose, "transform.retries") => (0.0, 300.0, "retries"),
+        (Firehose, "transform.size_ratio") => (0.01, 100.0, "x"),
+        (Destination, "bytes_per_s") => (1_024.0, 10_737_418_240.0, "bytes/s"),
+        (Destination, "latency_ms") => (0.0, 600_000.0, "ms"),
+        (Destination, "outages") => (0.0, 100.0, "windows"),
+        (Destination, "outages.from_s") => (0.0, 31_536_000.0, "s"),
+        (Destination, "outages.to_s") => (0.0, 31_536_000.0, "s"),
         _ => return None,
     };
     Some(ParamRange { min, max, unit })

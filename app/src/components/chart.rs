@@ -163,6 +163,7 @@ fn format_value(unit: sim_core::metrics::Unit, v: f64) -> String {
         sim_core::metrics::Unit::Milliseconds => format::millis(v),
         sim_core::metrics::Unit::Bytes => format::bytes(v),
         sim_core::metrics::Unit::Count => format::count(v),
+        sim_core::metrics::Unit::Seconds => format::millis(v * 1_000.0),
     }
 }
 
@@ -191,6 +192,7 @@ fn draw(
         sim_core::metrics::Unit::Milliseconds => 1_000.0,
         sim_core::metrics::Unit::Bytes => 1_024.0,
         sim_core::metrics::Unit::Count => 10.0,
+        sim_core::metrics::Unit::Seconds => 1.0,
     };
     let y_max =
         lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(floor, f64::max) * 1.15;

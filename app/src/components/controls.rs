@@ -51,7 +51,7 @@ pub fn Controls() -> impl IntoView {
                     .into_any(),
                 )
             }
-            NodeSpec::Consumer(_) => None,
+            NodeSpec::Consumer(_) | NodeSpec::Firehose(_) | NodeSpec::Destination(_) => None,
         })
         .collect_view();
     view! {

@@ -7,6 +7,7 @@
 //! same millisecond and ties are otherwise first scheduled, first run. So an
 //! event at time `t` always counts towards the second `floor(t / 1000)`.
 
+mod firehose;
 mod operations;
 mod reads;
 mod writes;
@@ -19,7 +20,7 @@ pub use operations::{JOURNAL_LEN, JournalEntry};
 use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Producer, RetryBatch, Shard, Stream};
+use crate::nodes::{Consumer, Destination, Firehose, Producer, RetryBatch, Shard, Stream, Target};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
 use crate::scenario::{NodeKind, NodeSpec, Scenario, StreamOp};
@@ -56,6 +57,9 @@ enum Action {
     Push(ReaderId),
     Processed(ReaderId),
     Scheduled { index: u32 },
+    FirehoseTimer { slot: u32, generation: u32 },
+    DeliveryDone { slot: u32 },
+    DeliveryRetry { slot: u32 },
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -113,10 +117,14 @@ pub struct Simulation {
     producers: Vec<Producer>,
     streams: Vec<Stream>,
     consumers: Vec<Consumer>,
-    /// Node index of each producer, stream and consumer slot.
+    firehoses: Vec<Firehose>,
+    destinations: Vec<Destination>,
+    /// Node index of each slot, per kind.
     producer_nodes: Vec<usize>,
     stream_nodes: Vec<usize>,
     consumer_nodes: Vec<usize>,
+    firehose_nodes: Vec<usize>,
+    destination_nodes: Vec<usize>,
     rngs: Vec<NodeRng>,
     metrics: Vec<NodeMetrics>,
     cost: CostMeter,
@@ -132,7 +140,8 @@ impl Simulation {
         let scenario = valid.scenario().clone();
         let mut slots = Vec::with_capacity(scenario.nodes.len());
         let (mut producer_nodes, mut stream_nodes, mut consumer_nodes) = (vec![], vec![], vec![]);
-        let mut streams = Vec::new();
+        let (mut firehose_nodes, mut destination_nodes) = (vec![], vec![]);
+        let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
                 NodeSpec::Producer(_) => &mut producer_nodes,
@@ -141,6 +150,11 @@ impl Simulation {
                     &mut stream_nodes
                 }
                 NodeSpec::Consumer(_) => &mut consumer_nodes,
+                NodeSpec::Firehose(_) => &mut firehose_nodes,
+                NodeSpec::Destination(ref spec) => {
+                    destinations.push(Destination::new(spec.clone()));
+                    &mut destination_nodes
+                }
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -149,16 +163,24 @@ impl Simulation {
         let mut producers: Vec<Producer> = Vec::new();
         let mut groups: Vec<writes::ProducerGroup> = Vec::new();
         let mut consumers = Vec::new();
+        let mut firehoses = Vec::new();
         for (i, node) in scenario.nodes.iter().enumerate() {
             match &node.spec {
                 NodeSpec::Producer(spec) => {
-                    let target = stream_slot(valid.wired_stream(i));
+                    let to = slots[valid.sends_to(i).expect("validated wiring")];
+                    let target = match to.kind {
+                        NodeKind::Firehose => Target::Firehose(to.slot),
+                        _ => Target::Stream(to.slot),
+                    };
                     // Hashing every key is the costly part of setup: share it.
                     let same_keys =
                         producers.iter().find(|p| p.target == target && p.spec.keys == spec.keys);
-                    let shares = match same_keys {
-                        Some(p) => p.shares.clone(),
-                        None => shard_shares(&spec.keys, &streams[target].open_ranges()),
+                    let shares = match (same_keys, target) {
+                        (Some(p), _) => p.shares.clone(),
+                        (None, Target::Stream(s)) => {
+                            shard_shares(&spec.keys, &streams[s].open_ranges())
+                        }
+                        (None, Target::Firehose(_)) => vec![1.0],
                     };
                     let slot = producers.len();
                     let joins = groups.iter_mut().find(|g| {
@@ -184,7 +206,11 @@ impl Simulation {
                     }
                     consumers.push(Consumer::new(spec.clone(), source, &appended));
                 }
-                NodeSpec::KinesisStream(_) => {}
+                NodeSpec::Firehose(spec) => {
+                    let destination = stream_slot(valid.sends_to(i));
+                    firehoses.push(Firehose::new(spec.clone(), destination));
+                }
+                NodeSpec::KinesisStream(_) | NodeSpec::Destination(_) => {}
             }
         }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
@@ -199,9 +225,13 @@ impl Simulation {
             producers,
             streams,
             consumers,
+            firehoses,
+            destinations,
             producer_nodes,
             stream_nodes,
             consumer_nodes,
+            firehose_nodes,
+            destination_nodes,
             rngs,
             metrics,
             cost: CostMeter::for_scenario(valid.scenario()),
@@ -305,6 +335,11 @@ impl Simulation {
             Action::Push(r) => self.push(r.slot as usize, r.shard as usize),
             Action::Processed(r) => self.processed(r.slot as usize, r.shard as usize),
             Action::Scheduled { index } => self.scheduled(index as usize),
+            Action::FirehoseTimer { slot, generation } => {
+                self.firehose_timer(slot as usize, generation)
+            }
+            Action::DeliveryDone { slot } => self.delivery_done(slot as usize),
+            Action::DeliveryRetry { slot } => self.delivery_retry(slot as usize),
         }
     }
 
@@ -325,6 +360,7 @@ impl Simulation {
                 stream.update_aged_bytes(self.now);
             }
         }
+        self.sample_delivery_gauges();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -358,6 +394,12 @@ impl Simulation {
             l.expired += s.expired;
             l.delivered += settled - s.expired;
         }
+        for f in &self.firehoses {
+            l.buffered += f.in_flight();
+            l.delivered += f.delivered;
+            l.backed_up += f.backed_up;
+            l.lost += f.lost;
+        }
         l
     }
 
@@ -387,6 +429,18 @@ impl Simulation {
     pub fn consumer(&self, node: usize) -> Option<&Consumer> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Consumer).then(|| &self.consumers[s.slot])
+    }
+
+    /// The runtime state of a Firehose delivery stream node.
+    pub fn firehose(&self, node: usize) -> Option<&Firehose> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::Firehose).then(|| &self.firehoses[s.slot])
+    }
+
+    /// The runtime state of a destination node.
+    pub fn destination(&self, node: usize) -> Option<&Destination> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::Destination).then(|| &self.destinations[s.slot])
     }
 
     /// Cost accrued so far.

@@ -1,7 +1,7 @@
 //! Changes to a running simulation: runtime commands, operations scheduled
 //! in the scenario, and the journal that records what happened and why.
 
-use crate::nodes::{ReaderState, ShardReader};
+use crate::nodes::{ReaderState, ShardReader, Target};
 use crate::routing::shard_shares;
 use crate::scenario::{NodeKind, StreamOp};
 use crate::time::SimTime;
@@ -122,7 +122,7 @@ impl Simulation {
     fn topology_changed(&mut self, stream: usize) {
         let ranges = self.streams[stream].open_ranges();
         let mut computed: Vec<(crate::scenario::KeyDistribution, Vec<f64>)> = Vec::new();
-        for p in self.producers.iter_mut().filter(|p| p.target == stream) {
+        for p in self.producers.iter_mut().filter(|p| p.target == Target::Stream(stream)) {
             p.shares = match computed.iter().find(|(keys, _)| *keys == p.spec.keys) {
                 Some((_, shares)) => shares.clone(),
                 None => {
@@ -151,7 +151,7 @@ impl Simulation {
         }
     }
 
-    fn journal(&mut self, node: usize, text: String, refused: bool) {
+    pub(super) fn journal(&mut self, node: usize, text: String, refused: bool) {
         if self.journal.len() == JOURNAL_LEN {
             self.journal.pop_front();
         }

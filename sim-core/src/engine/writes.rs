@@ -13,7 +13,7 @@
 
 use crate::cost::on_demand_billed_bytes;
 use crate::metrics;
-use crate::nodes::{RetryBatch, ShardRecords};
+use crate::nodes::{RetryBatch, ShardRecords, Target};
 use crate::rng::NodeRng;
 use crate::scenario::{ProducerSpec, Traffic};
 
@@ -32,7 +32,7 @@ pub(super) struct ProducerGroup {
 }
 
 impl ProducerGroup {
-    fn lead(&self) -> usize {
+    pub(super) fn lead(&self) -> usize {
         self.members[0]
     }
 }
@@ -41,9 +41,9 @@ impl ProducerGroup {
 /// their rate and traffic shape is the same.
 pub(super) fn same_group(
     a: &ProducerSpec,
-    a_target: usize,
+    a_target: Target,
     b: &ProducerSpec,
-    b_target: usize,
+    b_target: Target,
 ) -> bool {
     let strip = |s: &ProducerSpec| ProducerSpec {
         records_per_s: 0.0,
@@ -107,7 +107,11 @@ impl Simulation {
         let p = &mut self.producers[lead];
         let mut counts = std::mem::take(&mut self.scratch);
         rng.multinomial(n, &p.shares, &mut counts);
-        let open = &self.streams[p.target].open;
+        // A delivery stream has no shards: one share, "shard" 0.
+        let open: &[usize] = match p.target {
+            Target::Stream(s) => &self.streams[s].open,
+            Target::Firehose(_) => &[0],
+        };
         let per_shard: Vec<ShardRecords> = counts
             .iter()
             .zip(open)
@@ -136,23 +140,32 @@ impl Simulation {
     /// records if the producer aggregates; throttled records are retried
     /// with backoff or given up after the last attempt.
     fn send(&mut self, group: usize, batch: RetryBatch) {
-        let target = self.producers[self.groups[group].lead()].target;
+        let target = match self.producers[self.groups[group].lead()].target {
+            Target::Stream(stream) => stream,
+            Target::Firehose(firehose) => return self.put_record_batch(group, batch, firehose),
+        };
         let mut written = std::mem::take(&mut self.scratch);
         written.clear();
-        self.put_batch(group, batch, &mut written);
+        self.put_batch(group, batch, target, &mut written);
         for &shard in &written {
             self.wake_pushes(target, shard as usize);
         }
         self.scratch = written;
     }
 
-    /// The PutRecords attempt itself; `written` receives the shards that
-    /// accepted records.
-    fn put_batch(&mut self, group: usize, mut batch: RetryBatch, written: &mut Vec<u64>) {
+    /// The PutRecords attempt itself on stream slot `target`; `written`
+    /// receives the shards that accepted records.
+    fn put_batch(
+        &mut self,
+        group: usize,
+        mut batch: RetryBatch,
+        target: usize,
+        written: &mut Vec<u64>,
+    ) {
         let lead = self.groups[group].lead();
         let p = &mut self.producers[lead];
-        let stream_node = self.stream_nodes[p.target];
-        let stream = &mut self.streams[p.target];
+        let stream_node = self.stream_nodes[target];
+        let stream = &mut self.streams[target];
         let key_bytes = u64::from(p.spec.partition_key_bytes);
         batch.attempts += 1;
         // Records meant for a shard that resharding closed go to its children.
@@ -201,13 +214,22 @@ impl Simulation {
             self.cost.put_units(units);
         }
         let requests = p.requests(kinesis_sent, request_bytes);
-        let give_up = batch.attempts >= p.spec.retry.max_attempts;
         let m = &mut self.metrics[stream_node];
         m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
         m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
         // CloudWatch counts Kinesis records here (aggregates, not user records).
         m.add(metrics::stream::WRITE_THROTTLED, kinesis_throttled as f64);
+        let outcome = Attempt { accepted, data_put, kinesis_put, requests, throttled };
+        self.settle(group, batch, outcome);
+    }
 
+    /// Shares an attempt's outcome among the group's members, then gives
+    /// up on what was refused after the last attempt or schedules its
+    /// retry with backoff. The same for every target.
+    pub(super) fn settle(&mut self, group: usize, mut batch: RetryBatch, outcome: Attempt) {
+        let Attempt { accepted, data_put, kinesis_put, requests, throttled } = outcome;
+        let lead = self.groups[group].lead();
+        let give_up = batch.attempts >= self.producers[lead].spec.retry.max_attempts;
         let members = std::mem::take(&mut batch.members);
         let shares = [
             apportion(accepted, &members),
@@ -249,6 +271,21 @@ impl Simulation {
             Action::ProducerRetry { group: group as u32, batch: Box::new(batch) },
         );
     }
+}
+
+/// What one attempt of a batch did, in the units the producer's metrics
+/// count.
+pub(super) struct Attempt {
+    /// User records accepted.
+    pub accepted: u64,
+    /// Data bytes accepted.
+    pub data_put: u64,
+    /// Records as the target counts them (Kinesis records, aggregates once).
+    pub kinesis_put: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// User records refused.
+    pub throttled: u64,
 }
 
 #[cfg(test)]

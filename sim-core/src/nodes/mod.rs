@@ -2,10 +2,14 @@
 //! and dispatches by `match`, keeping state `Clone` and inspectable.
 
 pub mod consumer;
+pub mod destination;
+pub mod firehose;
 pub mod producer;
 pub mod resharding;
 pub mod stream;
 
 pub use consumer::{Consumer, ReaderState, ShardReader};
-pub use producer::{Producer, RetryBatch, ShardRecords};
+pub use destination::Destination;
+pub use firehose::Firehose;
+pub use producer::{Producer, RetryBatch, ShardRecords, Target};
 pub use stream::{Cohort, PutOutcome, ReadBatch, ReadOutcome, Shard, Stream};

@@ -11,6 +11,16 @@ use crate::scenario::{
 };
 use crate::time::{SECOND, SimTime};
 
+/// Where a producer sends its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A Kinesis stream (PutRecords / PutRecord), by stream slot.
+    Stream(usize),
+    /// A Firehose delivery stream (Direct PUT with PutRecordBatch), by
+    /// delivery stream slot.
+    Firehose(usize),
+}
+
 /// Records of one shard in a batch: all share the batch's average size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShardRecords {
@@ -136,8 +146,8 @@ impl Profile {
 pub struct Producer {
     /// Parameters (the rate can change at runtime).
     pub spec: ProducerSpec,
-    /// Index of the stream node it writes to.
-    pub target: usize,
+    /// Where it writes.
+    pub target: Target,
     /// Share of records each shard of the target receives.
     pub shares: Vec<f64>,
     /// Mean bytes per record counted against shard limits: data plus key.
@@ -162,8 +172,9 @@ pub struct Producer {
 }
 
 impl Producer {
-    /// A producer writing to stream node `target` with the given shard shares.
-    pub fn new(spec: ProducerSpec, target: usize, shares: Vec<f64>) -> Self {
+    /// A producer writing to `target` with the given shard shares (one
+    /// share of 1 for a delivery stream).
+    pub fn new(spec: ProducerSpec, target: Target, shares: Vec<f64>) -> Self {
         let record_bytes =
             spec.record_size.mean_bytes() as u64 + u64::from(spec.partition_key_bytes);
         // E[units] = Σ_k P(size > k × 25 KB), the first unit always counted.
@@ -365,7 +376,7 @@ mod tests {
 
     fn producer(traffic: Traffic) -> Producer {
         let spec = ProducerSpec { records_per_s: 100.0, traffic, ..Default::default() };
-        Producer::new(spec, 0, vec![1.0])
+        Producer::new(spec, Target::Stream(0), vec![1.0])
     }
 
     const DAY_MS: SimTime = 86_400 * SECOND;
@@ -448,7 +459,7 @@ mod tests {
         // Unclamped: median × e^{σ²/2}; the 1 MiB clamp hardly matters here.
         assert!((mean - 2_000.0 * libm::exp(0.5)).abs() < 1.0, "{mean}");
         let spec = ProducerSpec { record_size: size.clone(), ..Default::default() };
-        let p = Producer::new(spec, 0, vec![1.0]);
+        let p = Producer::new(spec, Target::Stream(0), vec![1.0]);
         let mut rng = NodeRng::new(3, "sizes");
         // Exact draws (n ≤ 32) and the normal approximation (n > 32) agree
         // with the mean within 2%.
@@ -482,7 +493,7 @@ mod tests {
             record_size: RecordSize::Uniform { min_bytes: 1, max_bytes: 51_200 },
             ..Default::default()
         };
-        let mut p = Producer::new(spec, 0, vec![1.0]);
+        let mut p = Producer::new(spec, Target::Stream(0), vec![1.0]);
         assert_eq!(p.payload_units(1_000, 25_600), 1_500);
     }
 
@@ -497,7 +508,7 @@ mod tests {
             aggregation: Some(Aggregation::default()),
             ..Default::default()
         };
-        let mut p = Producer::new(spec, 0, vec![1.0]);
+        let mut p = Producer::new(spec, Target::Stream(0), vec![1.0]);
         assert_eq!(p.per_kinesis_record(1_000), 50);
         assert_eq!(p.payload_units(100, 1_000), 4);
         // 120 = 2 full aggregates (2 units each) and one of 20 (1 unit).
@@ -507,7 +518,7 @@ mod tests {
     #[test]
     fn put_records_requests_hold_at_most_500_records() {
         // aws-facts 1.1: ≤ 500 records per PutRecords request.
-        let p = Producer::new(ProducerSpec::default(), 0, vec![1.0]);
+        let p = Producer::new(ProducerSpec::default(), Target::Stream(0), vec![1.0]);
         assert_eq!(p.requests(500, 500 * 1_040), 1);
         assert_eq!(p.requests(501, 501 * 1_040), 2);
         assert_eq!(p.requests(1_200, 1_200 * 1_040), 3);
@@ -517,21 +528,27 @@ mod tests {
     fn put_records_requests_hold_at_most_5_mib_including_keys() {
         // aws-facts 1.1: ≤ 5 MB per request including partition keys
         // (classic value; the current 10 MiB is allowed as a parameter).
-        let p = Producer::new(ProducerSpec::default(), 0, vec![1.0]);
+        let p = Producer::new(ProducerSpec::default(), Target::Stream(0), vec![1.0]);
         // 100 records of 100 KB plus key: 10 MB, so two requests at least.
         assert_eq!(p.requests(100, 100 * (102_400 + 16)), 2);
         let current = ProducerSpec {
             api: Api::PutRecords { max_records_per_request: 500, max_request_bytes: 10_485_760 },
             ..Default::default()
         };
-        assert_eq!(Producer::new(current, 0, vec![1.0]).requests(100, 100 * 102_400), 1);
+        assert_eq!(
+            Producer::new(current, Target::Stream(0), vec![1.0]).requests(100, 100 * 102_400),
+            1
+        );
     }
 
     #[test]
     fn put_record_is_one_request_per_record() {
         // aws-facts 1.1: PutRecord writes one record per call.
         let spec = ProducerSpec { api: Api::PutRecord, ..Default::default() };
-        assert_eq!(Producer::new(spec, 0, vec![1.0]).requests(777, 777 * 1_040), 777);
+        assert_eq!(
+            Producer::new(spec, Target::Stream(0), vec![1.0]).requests(777, 777 * 1_040),
+            777
+        );
     }
 
     #[test]
@@ -540,7 +557,7 @@ mod tests {
             retry: Retry { max_attempts: 10, base_backoff_ms: 100, max_backoff_ms: 1_000 },
             ..Default::default()
         };
-        let p = Producer::new(spec, 0, vec![1.0]);
+        let p = Producer::new(spec, Target::Stream(0), vec![1.0]);
         let mut rng = NodeRng::new(9, "b");
         for (attempt, cap) in [(1, 100), (2, 200), (3, 400), (4, 800), (5, 1_000), (9, 1_000)] {
             for _ in 0..50 {

@@ -1,8 +1,8 @@
 //! Small scenarios built in code, so each test states what it depends on.
 
 use sim_core::scenario::{
-    Capacity, ConsumerSpec, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, Scenario,
-    StreamSpec,
+    Capacity, ConsumerSpec, DestinationSpec, FirehoseSpec, KeyDistribution, Link, Node, NodeSpec,
+    ProducerSpec, RecordSize, Scenario, StreamSpec, Traffic,
 };
 use sim_core::{DEFAULT_SCENARIO, Simulation, ValidScenario, load_scenario, validate};
 
@@ -59,4 +59,36 @@ pub fn run(scenario: &Scenario, seconds: u64) -> Simulation {
     let mut sim = Simulation::new(&valid, scenario.seed);
     sim.run_until(seconds * 1_000);
     sim
+}
+
+/// producer -> Firehose (Direct PUT) -> destination.
+pub fn delivery_pipeline(
+    producer: ProducerSpec,
+    firehose: FirehoseSpec,
+    destination: DestinationSpec,
+) -> Scenario {
+    let node = |id: &str, spec| Node { id: id.into(), name: String::new(), spec };
+    Scenario {
+        nodes: vec![
+            node("p", NodeSpec::Producer(producer)),
+            node("fh", NodeSpec::Firehose(firehose)),
+            node("dst", NodeSpec::Destination(destination)),
+        ],
+        links: vec![
+            Link { from: "p".into(), to: "fh".into() },
+            Link { from: "fh".into(), to: "dst".into() },
+        ],
+        ..pipeline(ProducerSpec::default(), 1, None)
+    }
+}
+
+/// A producer sending exactly `rate` records/s of `bytes` each, in 100 ms
+/// batches.
+pub fn steady_producer(rate: f64, bytes: u32) -> ProducerSpec {
+    ProducerSpec {
+        records_per_s: rate,
+        traffic: Traffic::Constant,
+        record_size: RecordSize::Fixed { bytes },
+        ..Default::default()
+    }
 }

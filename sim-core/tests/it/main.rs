@@ -5,6 +5,7 @@ mod conservation;
 mod cost;
 mod determinism;
 mod fan_out;
+mod firehose;
 mod fixtures;
 mod golden;
 mod groups;

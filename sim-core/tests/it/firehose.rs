@@ -1,0 +1,265 @@
+//! Firehose delivery streams: Direct PUT quotas, the buffer's size and
+//! interval flushes against their closed form, ingestion billing, and
+//! delivery with retries, backup and loss (aws-facts 2.3 and 3).
+
+use sim_core::metrics::{destination, firehose};
+use sim_core::scenario::{
+    Api, DestinationSpec, DestinationType, FirehoseSpec, ProducerSpec, RecordSize, Window,
+};
+
+use crate::fixtures::{delivery_pipeline, run, steady_producer};
+
+const FH: usize = 1;
+const DST: usize = 2;
+
+/// A destination taking `bytes_per_s` with a fixed `latency_ms` per delivery.
+fn s3(bytes_per_s: f64, latency_ms: u64) -> DestinationSpec {
+    DestinationSpec { bytes_per_s, latency_ms, ..Default::default() }
+}
+
+fn buffering(size_mib: u32, interval_s: u64) -> FirehoseSpec {
+    FirehoseSpec { buffer_size_mib: size_mib, buffer_interval_s: interval_s, ..Default::default() }
+}
+
+/// The documented delivery time: latency plus bytes at the throughput.
+fn delivery_ms(bytes: u64, bytes_per_s: f64, latency_ms: u64) -> u64 {
+    latency_ms + (bytes as f64 * 1_000.0 / bytes_per_s).ceil() as u64
+}
+
+/// aws-facts 3.1: delivery on whichever comes first, size or interval.
+/// Fed 2,000 records/s of 1,000 bytes (2 MB/s) with a 1 MiB buffer and a
+/// 900 s interval, every object is cut by size: ceil(1 MiB / 1,000 B) =
+/// 1,049 records, and the object count, sizes and freshness follow in
+/// closed form from the 100 ms batches of 200 records.
+#[test]
+fn buffering_whichever_first_size_bound_matches_the_closed_form() {
+    let (rate, bytes, bps, latency) = (2_000u64, 1_000u64, 1e9, 50);
+    let scenario = delivery_pipeline(
+        steady_producer(rate as f64, bytes as u32),
+        buffering(1, 900),
+        s3(bps, latency),
+    );
+    let seconds = 60;
+    let sim = run(&scenario, seconds);
+    let per_object = 1_048_576u64.div_ceil(bytes);
+    let per_batch = rate / 10;
+    let arrived = seconds * 10 * per_batch;
+    let objects = arrived / per_object;
+    // Arrival time of record number k (0-based): its batch's time.
+    let arrival = |k: u64| (k / per_batch + 1) * 100;
+    let d = delivery_ms(per_object * bytes, bps, latency);
+    let freshest_ms =
+        (0..objects).map(|k| arrival((k + 1) * per_object - 1) + d - arrival(k * per_object)).max();
+
+    let m = sim.metrics(FH);
+    assert_eq!(m.total(firehose::INCOMING_RECORDS) as u64, arrived);
+    assert_eq!(m.total(firehose::DELIVERY_OBJECTS) as u64, objects);
+    assert_eq!(m.total(firehose::DELIVERY_RECORDS) as u64, objects * per_object);
+    assert_eq!(m.total(firehose::DELIVERY_BYTES) as u64, objects * per_object * bytes);
+    let max_freshness = m.stats(firehose::DATA_FRESHNESS).max;
+    assert_eq!(max_freshness, freshest_ms.unwrap() as f64 / 1_000.0);
+    // Every object is 1,049,000 bytes: all in the 1 MiB..2 MiB bucket.
+    let sizes: Vec<(u64, u64)> = sim.firehose(FH).unwrap().object_sizes.buckets().collect();
+    assert_eq!(sizes, vec![(1_048_576, objects)]);
+    assert!(sim.ledger().balances());
+}
+
+/// aws-facts 3.1: at 100 records/s of 1,000 bytes (100 kB/s) a 5 MiB buffer
+/// never fills within 30 s, so an object leaves every 30 s counted from its
+/// first record, holding exactly 30 s of records, and the freshness peaks
+/// at 30 s plus the delivery time.
+#[test]
+fn buffering_whichever_first_interval_bound_matches_the_closed_form() {
+    let (rate, bytes, bps, latency, interval) = (100u64, 1_000u64, 1e6, 200, 30u64);
+    let scenario = delivery_pipeline(
+        steady_producer(rate as f64, bytes as u32),
+        buffering(5, interval),
+        s3(bps, latency),
+    );
+    let seconds = 300;
+    let sim = run(&scenario, seconds);
+    // First record at 0.1 s; flushes at 30.1 s, 60.1 s, ... up to 270.1 s.
+    let objects = (seconds * 1_000 - 100) / (interval * 1_000);
+    let object_bytes = rate * interval * bytes;
+    let d = delivery_ms(object_bytes, bps, latency);
+
+    let m = sim.metrics(FH);
+    assert_eq!(objects, 9);
+    assert_eq!(m.total(firehose::DELIVERY_OBJECTS) as u64, objects);
+    assert_eq!(m.total(firehose::DELIVERY_BYTES) as u64, objects * object_bytes);
+    assert_eq!(m.total(firehose::DELIVERY_RECORDS) as u64, objects * rate * interval);
+    assert_eq!(m.stats(firehose::DATA_FRESHNESS).max, (interval * 1_000 + d) as f64 / 1_000.0);
+    let sizes: Vec<(u64, u64)> = sim.firehose(FH).unwrap().object_sizes.buckets().collect();
+    assert_eq!(sizes, vec![(2_097_152, objects)]);
+    assert!(sim.ledger().balances());
+}
+
+/// aws-facts 3.1: an interval of 0 delivers every batch as it arrives.
+#[test]
+fn buffering_zero_interval_delivers_every_batch() {
+    let scenario = delivery_pipeline(steady_producer(100.0, 1_000), buffering(5, 0), s3(1e9, 10));
+    let sim = run(&scenario, 10);
+    let m = sim.metrics(FH);
+    // 100 batches of 10 records by t = 10 s; the last one is still in transfer.
+    assert!(m.total(firehose::DELIVERY_OBJECTS) >= 99.0);
+    assert_eq!(m.stats(firehose::DATA_FRESHNESS).max, 0.011);
+}
+
+fn throttled_share(producer: ProducerSpec, seconds: u64) -> (f64, f64) {
+    let scenario = delivery_pipeline(producer, buffering(128, 60), s3(1e10, 10));
+    let sim = run(&scenario, seconds);
+    let m = sim.metrics(FH);
+    (m.total(firehose::INCOMING_RECORDS), m.total(firehose::THROTTLED_RECORDS))
+}
+
+/// aws-facts 3.2: Direct PUT takes 5 MiB/s per delivery stream; beyond it
+/// records are `ThrottledRecords`.
+#[test]
+fn direct_put_quota_5_mib_per_s() {
+    // 8,000 records/s of 1,000 bytes: 8 MB/s against 5 MiB/s.
+    let mut p = steady_producer(8_000.0, 1_000);
+    p.retry.max_attempts = 1;
+    let (accepted, throttled) = throttled_share(p, 60);
+    let per_s = accepted / 60.0 * 1_000.0;
+    assert!(per_s <= 5.0 * 1_048_576.0 * 61.0 / 60.0, "{per_s}");
+    assert!(per_s >= 5.0 * 1_048_576.0 * 0.97, "{per_s}");
+    assert!(throttled > 0.0);
+}
+
+/// aws-facts 3.2: Direct PUT takes 2,000 requests/s per delivery stream.
+#[test]
+fn direct_put_quota_2000_requests_per_s() {
+    // PutRecord: one request per record, 3,000 a second of 10 bytes.
+    let mut p = steady_producer(3_000.0, 10);
+    p.api = Api::PutRecord;
+    p.retry.max_attempts = 1;
+    let (accepted, throttled) = throttled_share(p, 60);
+    assert!((accepted / 60.0 - 2_000.0).abs() <= 2_000.0 / 60.0 + 1.0, "{accepted}");
+    assert!(throttled > 0.0);
+}
+
+/// aws-facts 3.2: Direct PUT takes 500,000 records/s per delivery stream.
+#[test]
+fn direct_put_quota_500000_records_per_s() {
+    let mut p = steady_producer(600_000.0, 1);
+    p.retry.max_attempts = 1;
+    let (accepted, throttled) = throttled_share(p, 20);
+    assert!((accepted / 20.0 - 500_000.0).abs() <= 500_000.0 / 20.0 + 1.0, "{accepted}");
+    assert!(throttled > 0.0);
+}
+
+/// aws-facts 3.2: PutRecordBatch carries at most 500 records.
+#[test]
+fn put_record_batch_500_records() {
+    let scenario = delivery_pipeline(steady_producer(10_000.0, 100), buffering(5, 60), s3(1e9, 0));
+    let sim = run(&scenario, 10);
+    // 100 batches of 1,000 records: two requests each.
+    assert_eq!(sim.metrics(FH).total(firehose::INCOMING_PUT_REQUESTS), 200.0);
+}
+
+/// aws-facts 2.3: Firehose ingestion is billed per record rounded up to
+/// 5 KB: 3 KB records are billed as 5,120 bytes each.
+#[test]
+fn ingestion_is_billed_in_5_kb_steps() {
+    let scenario =
+        delivery_pipeline(steady_producer(100.0, 3 * 1_024), buffering(5, 60), s3(1e9, 0));
+    let sim = run(&scenario, 10);
+    let billed = sim.cost().monthly.firehose_billed_bytes;
+    assert_eq!(billed, 1_000 * 5_120);
+}
+
+/// aws-facts 3.3: S3 is retried for up to 24 hours, so an hour's outage
+/// delays data but loses none.
+#[test]
+fn s3_retries_for_24_hours() {
+    let dst = DestinationSpec { outages: vec![Window { from_s: 60, to_s: 3_660 }], ..s3(1e8, 100) };
+    let scenario = delivery_pipeline(steady_producer(100.0, 1_000), buffering(1, 60), dst);
+    let sim = run(&scenario, 4_000);
+    let l = sim.ledger();
+    assert_eq!(l.lost + l.backed_up, 0, "{l:?}");
+    assert!(l.balances(), "{l:?}");
+    assert!(sim.metrics(DST).total(destination::FAILED_ATTEMPTS) > 300.0);
+    // Freshness reached the outage's length.
+    assert!(sim.metrics(FH).stats(firehose::DATA_FRESHNESS).max >= 3_540.0);
+    assert_eq!(l.delivered + l.buffered, l.produced);
+}
+
+/// aws-facts 3.3: a destination other than S3 is retried for the retry
+/// duration, then the data goes to the S3 backup (or is lost without one).
+#[test]
+fn retry_duration_then_s3_backup_or_loss() {
+    for backup in [true, false] {
+        let dst = DestinationSpec {
+            destination_type: DestinationType::HttpEndpoint,
+            outages: vec![Window { from_s: 0, to_s: 1_000 }],
+            ..s3(1e8, 100)
+        };
+        let fh = FirehoseSpec { retry_duration_s: 120, s3_backup: backup, ..buffering(1, 60) };
+        let scenario = delivery_pipeline(steady_producer(100.0, 1_000), fh, dst);
+        let sim = run(&scenario, 600);
+        let l = sim.ledger();
+        let gone = if backup { l.backed_up } else { l.lost };
+        assert!(gone > 0 && l.backed_up.min(l.lost) == 0, "{l:?}");
+        assert_eq!(l.delivered, 0);
+        assert!(l.balances(), "{l:?}");
+    }
+}
+
+/// The ledger holds for a throttled, retried Direct PUT pipeline at every
+/// second.
+#[test]
+fn ledger_balances_with_direct_put() {
+    let mut p = steady_producer(8_000.0, 1_000);
+    p.record_size = RecordSize::Uniform { min_bytes: 200, max_bytes: 1_800 };
+    let scenario = delivery_pipeline(p, buffering(2, 10), s3(3e6, 100));
+    let valid = sim_core::validate(&scenario).unwrap();
+    let mut sim = sim_core::Simulation::new(&valid, 3);
+    for t in 1..=120 {
+        sim.run_until(t * 1_000);
+        let l = sim.ledger();
+        assert!(l.balances(), "at {t} s: {l:?}");
+    }
+    assert!(sim.ledger().delivered > 0);
+}
+
+/// Wiring: Firehose delivers to a destination only, and a destination ends
+/// a pipeline; the reasons are the ones the editor shows.
+#[test]
+fn link_rule_firehose_delivers_to_a_destination_only() {
+    use sim_core::NodeKind::*;
+    use sim_core::link_rule;
+    assert_eq!(link_rule(Producer, Firehose), Ok(()));
+    assert_eq!(link_rule(KinesisStream, Firehose), Ok(()));
+    assert_eq!(link_rule(Firehose, Destination), Ok(()));
+    assert_eq!(
+        link_rule(Firehose, Consumer),
+        Err("Firehose delivers to a destination; it cannot feed a consumer")
+    );
+    assert!(link_rule(Destination, Consumer).unwrap_err().contains("end of a pipeline"));
+    assert!(link_rule(Producer, Destination).unwrap_err().contains("Firehose"));
+}
+
+/// aws-facts 3.1 and 3.3: buffer size 1 to 128 MiB, interval 0 to 900 s,
+/// retry duration 0 to 7,200 s; a delivery stream needs a destination.
+#[test]
+fn firehose_parameters_and_wiring_are_validated() {
+    let fh = FirehoseSpec {
+        buffer_size_mib: 129,
+        buffer_interval_s: 901,
+        retry_duration_s: 7_201,
+        ..Default::default()
+    };
+    let mut scenario = delivery_pipeline(steady_producer(10.0, 100), fh, s3(1e6, 0));
+    scenario.links.pop();
+    let issues = sim_core::validate(&scenario).unwrap_err();
+    let text: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+    let expect = [
+        "nodes[1].params.buffer_size_mib: 129 is out of range; allowed 1 to 128 MiB",
+        "nodes[1].params.buffer_interval_s: 901 is out of range; allowed 0 to 900 s",
+        "nodes[1].params.retry_duration_s: 7,201 is out of range; allowed 0 to 7,200 s",
+        "nodes[1]: delivery stream \"fh\" has no destination; wire it to one destination node",
+    ];
+    for e in expect {
+        assert!(text.iter().any(|t| t == e), "missing {e:?} in {text:#?}");
+    }
+}
