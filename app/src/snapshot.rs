@@ -342,7 +342,7 @@ impl Snapshot {
                 Some(NodeFigures::Stream { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
             (
-                Some(NodeFigures::Producer { .. }),
+                Some(NodeFigures::Producer { .. } | NodeFigures::Stream { .. }),
                 Some(NodeFigures::Firehose { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
             (

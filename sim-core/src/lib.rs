@@ -57,6 +57,10 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         "firehose-size-vs-interval.json",
         include_str!("../../scenarios/firehose-size-vs-interval.json"),
     ),
+    (
+        "destination-outage-retry.json",
+        include_str!("../../scenarios/destination-outage-retry.json"),
+    ),
 ];
 
 /// The scenario the app opens with.

@@ -183,6 +183,8 @@ pub mod firehose {
     pub const PROCESSING_SUCCESS: usize = 14;
     /// Records the transformation failed (sent to the error output).
     pub const PROCESSING_FAILED: usize = 15;
+    /// How far the reads of the source stream are behind its tip.
+    pub const KINESIS_MILLIS_BEHIND_LATEST: usize = 16;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("IncomingRecords", Unit::Count),
@@ -201,6 +203,7 @@ pub mod firehose {
         MetricDef::max("ExecuteProcessing.Duration", Unit::Milliseconds),
         MetricDef::sum("ExecuteProcessing.Success", Unit::Count),
         MetricDef::sum("ProcessingFailed.Records", Unit::Count),
+        MetricDef::max("KinesisMillisBehindLatest", Unit::Milliseconds),
     ];
 }
 

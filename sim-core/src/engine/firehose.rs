@@ -4,7 +4,7 @@
 
 use crate::metrics::{destination, firehose};
 use crate::nodes::RetryBatch;
-use crate::nodes::firehose::{Batch, Firehose, S3_RETRY_DURATION_MS};
+use crate::nodes::firehose::{Batch, Firehose, Invocation, S3_RETRY_DURATION_MS};
 use crate::scenario::Api;
 use crate::time::SECOND;
 
@@ -30,16 +30,7 @@ impl Simulation {
         let requests = Firehose::requests_for(records, data_bytes, max_records, max_bytes);
         let out = self.firehoses[slot].put(self.now, records, data_bytes, requests);
         let throttled = records - out.accepted;
-        let m = &mut self.metrics[self.firehose_nodes[slot]];
-        m.add(firehose::INCOMING_RECORDS, out.accepted as f64);
-        m.add(firehose::INCOMING_BYTES, (out.accepted * data_bytes) as f64);
-        m.add(firehose::INCOMING_PUT_REQUESTS, out.requests as f64);
-        m.add(firehose::THROTTLED_RECORDS, throttled as f64);
-        // aws-facts 2.3: ingestion is metered per record rounded up to 5 KB.
-        self.cost.firehose_put(out.accepted, data_bytes, false);
-        let accepted =
-            Batch { records: out.accepted, bytes: out.accepted * data_bytes, oldest_ms: self.now };
-        self.firehose_receive(slot, accepted);
+        self.firehose_accept(slot, out.accepted, data_bytes, out.requests, throttled);
         batch.per_shard.retain_mut(|s| {
             s.records = throttled;
             throttled > 0
@@ -54,6 +45,39 @@ impl Simulation {
         self.settle(group, batch, outcome);
     }
 
+    /// Books `accepted` records of `record_bytes` each that delivery stream
+    /// `slot` took in `requests` calls (and `throttled` it refused), bills
+    /// them and passes them on: to the transformation if there is one,
+    /// else to the buffer.
+    pub(super) fn firehose_accept(
+        &mut self,
+        slot: usize,
+        accepted: u64,
+        record_bytes: u64,
+        requests: u64,
+        throttled: u64,
+    ) {
+        let m = &mut self.metrics[self.firehose_nodes[slot]];
+        m.add(firehose::INCOMING_RECORDS, accepted as f64);
+        m.add(firehose::INCOMING_BYTES, (accepted * record_bytes) as f64);
+        m.add(firehose::INCOMING_PUT_REQUESTS, requests as f64);
+        m.add(firehose::THROTTLED_RECORDS, throttled as f64);
+        // aws-facts 2.3: ingestion, Direct PUT or from a stream, is metered
+        // per record rounded up to 5 KB.
+        self.cost.firehose_put(accepted, record_bytes, false);
+        let batch =
+            Batch { records: accepted, bytes: accepted * record_bytes, oldest_ms: self.now };
+        if batch.is_empty() {
+            return;
+        }
+        self.firehoses[slot].incoming += batch.records;
+        if self.firehoses[slot].spec.transform.is_some() {
+            self.transform_receive(slot, batch);
+        } else {
+            self.firehose_receive(slot, batch);
+        }
+    }
+
     /// Records entering delivery stream `slot`'s buffer; starts the
     /// interval timer of a new buffer and queues any object cut by size.
     pub(super) fn firehose_receive(&mut self, slot: usize, batch: Batch) {
@@ -61,7 +85,6 @@ impl Simulation {
             return;
         }
         let fh = &mut self.firehoses[slot];
-        fh.incoming += batch.records;
         if fh.buffer_records(self.now, batch) {
             // aws-facts 3.1: the interval counts from the buffer's first record.
             let at = self.now + fh.spec.buffer_interval_s * SECOND;
@@ -88,6 +111,14 @@ impl Simulation {
     /// loses it.
     pub(super) fn try_deliver(&mut self, slot: usize) {
         let fh_node = self.firehose_nodes[slot];
+        let fh = &mut self.firehoses[slot];
+        if self.destinations[fh.destination].is_down(self.now) {
+            // AWS attempts each object as it is cut, so every object cut
+            // while the destination is down starts its retry clock then.
+            for o in fh.outbox.iter_mut().filter(|o| o.failing_since.is_none()) {
+                o.failing_since = Some(self.now);
+            }
+        }
         loop {
             let fh = &mut self.firehoses[slot];
             if fh.delivering {
@@ -161,6 +192,91 @@ impl Simulation {
         dm.add(destination::BYTES, b.bytes as f64);
         dm.add(destination::DELIVERIES, 1.0);
         self.try_deliver(slot);
+    }
+
+    /// Records entering the transformation's own buffer (aws-facts 3.4:
+    /// `BufferSizeInMBs` and `BufferIntervalInSeconds`, whichever first).
+    fn transform_receive(&mut self, slot: usize, mut batch: Batch) {
+        let fh = &mut self.firehoses[slot];
+        let Some(t) = fh.spec.transform.clone() else { return };
+        let size = (t.buffer_size_mb * 1_000_000.0) as u64;
+        while !batch.is_empty() {
+            let fh = &mut self.firehoses[slot];
+            if fh.transform_buffer.is_empty() {
+                fh.transform_generation = fh.transform_generation.wrapping_add(1);
+                let at = self.now + t.buffer_interval_s * SECOND;
+                let generation = fh.transform_generation;
+                self.schedule(at, Action::TransformTimer { slot: slot as u32, generation });
+            }
+            let fh = &mut self.firehoses[slot];
+            let room = size.saturating_sub(fh.transform_buffer.bytes);
+            let per_record = (batch.bytes / batch.records).max(1);
+            let fill = room.div_ceil(per_record).max(1);
+            let part = batch.take_front(fill.min(batch.records));
+            fh.transform_buffer.absorb(part.records, part.bytes, part.oldest_ms);
+            if fh.transform_buffer.bytes >= size {
+                self.invoke_transform(slot);
+            }
+        }
+    }
+
+    /// The transformation buffer's interval ran out.
+    pub(super) fn transform_timer(&mut self, slot: usize, generation: u32) {
+        if self.firehoses[slot].transform_generation == generation {
+            self.invoke_transform(slot);
+        }
+    }
+
+    /// Invokes the transformation function on the buffered records.
+    fn invoke_transform(&mut self, slot: usize) {
+        let fh = &mut self.firehoses[slot];
+        fh.transform_generation = fh.transform_generation.wrapping_add(1);
+        let batch = std::mem::take(&mut fh.transform_buffer);
+        if batch.is_empty() {
+            return;
+        }
+        let id = fh.next_invocation;
+        fh.next_invocation = fh.next_invocation.wrapping_add(1);
+        fh.invocations.insert(id, Invocation { batch, attempts: 0 });
+        self.attempt_transform(slot, id);
+    }
+
+    /// One synchronous invocation of the transformation (aws-facts 3.4).
+    fn attempt_transform(&mut self, slot: usize, id: u32) {
+        let node = self.firehose_nodes[slot];
+        let fh = &mut self.firehoses[slot];
+        let (Some(t), Some(inv)) = (&fh.spec.transform, fh.invocations.get_mut(&id)) else {
+            return;
+        };
+        inv.attempts += 1;
+        let ms = t.overhead_ms + t.per_record_us * inv.batch.records as f64 / 1_000.0;
+        let duration = libm::ceil(ms).max(0.0) as u64;
+        self.metrics[node].sample(firehose::PROCESSING_DURATION, duration as f64);
+        self.schedule(self.now + duration, Action::TransformDone { slot: slot as u32, id });
+    }
+
+    /// An invocation returned: on success its output joins the delivery
+    /// buffer; on failure it is retried `retries` times, then its records
+    /// go to the error output (aws-facts 3.4).
+    pub(super) fn transform_done(&mut self, slot: usize, id: u32) {
+        let node = self.firehose_nodes[slot];
+        let fh = &mut self.firehoses[slot];
+        let Some(t) = fh.spec.transform.clone() else { return };
+        let failed = t.error_rate > 0.0 && self.rngs[node].unit() < t.error_rate;
+        let Some(inv) = fh.invocations.get(&id).copied() else { return };
+        if failed && inv.attempts <= t.retries {
+            return self.attempt_transform(slot, id);
+        }
+        fh.invocations.remove(&id);
+        let m = &mut self.metrics[node];
+        if failed {
+            fh.transform_failed += inv.batch.records;
+            m.add(firehose::PROCESSING_FAILED, inv.batch.records as f64);
+            return;
+        }
+        m.add(firehose::PROCESSING_SUCCESS, 1.0);
+        let bytes = libm::round(inv.batch.bytes as f64 * t.size_ratio) as u64;
+        self.firehose_receive(slot, Batch { bytes: bytes.max(inv.batch.records), ..inv.batch });
     }
 
     /// End-of-second gauges: freshness, buffered bytes, destinations down.

@@ -7,6 +7,7 @@
 //! same millisecond and ties are otherwise first scheduled, first run. So an
 //! event at time `t` always counts towards the second `floor(t / 1000)`.
 
+mod deliver;
 mod firehose;
 mod operations;
 mod reads;
@@ -60,6 +61,8 @@ enum Action {
     FirehoseTimer { slot: u32, generation: u32 },
     DeliveryDone { slot: u32 },
     DeliveryRetry { slot: u32 },
+    TransformTimer { slot: u32, generation: u32 },
+    TransformDone { slot: u32, id: u32 },
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -131,6 +134,11 @@ pub struct Simulation {
     groups: Vec<writes::ProducerGroup>,
     journal: VecDeque<operations::JournalEntry>,
     scratch: Vec<u64>,
+    /// Records handed from one node to another (see `deliver.rs`): new
+    /// records for the ledger at the receiving stage.
+    handed_off: u64,
+    /// Of those, records the receiving node refused.
+    handoff_dropped: u64,
 }
 
 impl Simulation {
@@ -208,9 +216,22 @@ impl Simulation {
                 }
                 NodeSpec::Firehose(spec) => {
                     let destination = stream_slot(valid.sends_to(i));
-                    firehoses.push(Firehose::new(spec.clone(), destination));
+                    let reads_stream = valid.reads_from(i).is_some();
+                    firehoses.push(Firehose::new(spec.clone(), destination, reads_stream));
                 }
                 NodeSpec::KinesisStream(_) | NodeSpec::Destination(_) => {}
+            }
+        }
+        // Delivery streams reading a stream get their readers after every
+        // consumer node, so consumer slots of consumer nodes stay in order.
+        for &i in &firehose_nodes {
+            if let Some(source) = valid.reads_from(i).map(|s| slots[s].slot) {
+                // aws-facts 3.2: a shared-throughput reader of every shard.
+                let appended: Vec<u64> =
+                    streams[source].shards.iter().map(|s| s.appended).collect();
+                streams[source].readers.push(consumers.len());
+                consumers.push(Consumer::for_firehose(source, &appended, i));
+                consumer_nodes.push(i);
             }
         }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
@@ -238,6 +259,8 @@ impl Simulation {
             groups,
             journal: VecDeque::new(),
             scratch: Vec::new(),
+            handed_off: 0,
+            handoff_dropped: 0,
         };
         sim.schedule(SECOND, Action::SecondTick);
         for group in 0..sim.groups.len() {
@@ -340,6 +363,10 @@ impl Simulation {
             }
             Action::DeliveryDone { slot } => self.delivery_done(slot as usize),
             Action::DeliveryRetry { slot } => self.delivery_retry(slot as usize),
+            Action::TransformTimer { slot, generation } => {
+                self.transform_timer(slot as usize, generation)
+            }
+            Action::TransformDone { slot, id } => self.transform_done(slot as usize, id),
         }
     }
 
@@ -373,7 +400,8 @@ impl Simulation {
     /// is in flight until every reader has processed it; it counts as
     /// expired if retention removed it before the slowest reader got to it.
     pub fn ledger(&self) -> Ledger {
-        let mut l = Ledger::default();
+        let mut l = Ledger { produced: self.handed_off, ..Ledger::default() };
+        l.throttled_dropped += self.handoff_dropped;
         for p in &self.producers {
             l.produced += p.produced;
             l.throttled_dropped += p.given_up;
@@ -399,6 +427,7 @@ impl Simulation {
             l.delivered += f.delivered;
             l.backed_up += f.backed_up;
             l.lost += f.lost;
+            l.failed += f.transform_failed;
         }
         l
     }

@@ -75,14 +75,17 @@ impl Simulation {
         // Records before `from` were trimmed by retention, which counted them.
         reader.read = batch.from + batch.records;
         let behind = batch.next_arrival.map_or(0, |t| self.now.saturating_sub(t));
-        self.metrics[node].sample(metrics::consumer::MILLIS_BEHIND_LATEST, behind as f64);
+        self.metrics[node].sample(c.metrics.behind_latest, behind as f64);
         if batch.records > 0 {
             reader.in_processing = batch.records;
+            reader.in_processing_bytes = batch.bytes;
             reader.state = ReaderState::Busy;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
             let done_at = self.now + busy;
             c.readers[shard].done_at = done_at;
-            if c.is_efo() {
+            if c.is_efo() || c.output.is_some() {
+                // Pushes, and readers that hand records on, finish with an
+                // event of their own so the hand-off happens on time.
                 self.schedule(done_at, Action::Processed(ReaderId::new(slot, shard)));
             } else {
                 // A poller reads again after processing plus the idle time.
@@ -103,21 +106,36 @@ impl Simulation {
         false
     }
 
-    /// The end of processing a pushed batch: records delivered, then the
-    /// next push.
+    /// The end of processing a pushed batch, or of a polled batch whose
+    /// records go on to another node: records booked, then the next push
+    /// at once or the next poll after the idle time.
     pub(super) fn processed(&mut self, slot: usize, shard: usize) {
         self.book_processed(slot, shard);
-        self.schedule(self.now, Action::Push(ReaderId::new(slot, shard)));
+        let id = ReaderId::new(slot, shard);
+        let c = &self.consumers[slot];
+        if c.is_efo() {
+            self.schedule(self.now, Action::Push(id));
+        } else {
+            self.schedule(self.now + c.spec.poll_interval_ms, Action::Poll(id));
+        }
     }
 
-    /// Books a reader's finished batch as processed.
+    /// Books a reader's finished batch as processed, and hands what it
+    /// produces to the consumer's output, if it has one.
     fn book_processed(&mut self, slot: usize, shard: usize) {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let done = std::mem::take(&mut c.readers[shard].in_processing);
-        if done > 0 {
-            c.processed += done;
-            self.metrics[node].add(metrics::consumer::RECORDS_PROCESSED, done as f64);
+        let bytes = std::mem::take(&mut c.readers[shard].in_processing_bytes);
+        if done == 0 {
+            return;
+        }
+        c.processed += done;
+        self.metrics[node].add(c.metrics.processed, done as f64);
+        if let Some(out) = c.output {
+            let (records, bytes) = c.forwarded(out, done, bytes);
+            let batch = crate::nodes::Batch { records, bytes, oldest_ms: self.now };
+            self.deliver(out.node, batch);
         }
     }
 

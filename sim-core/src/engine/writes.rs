@@ -58,7 +58,7 @@ pub(super) fn same_group(
 /// to members with a fractional part, starting at a member that varies with
 /// the amounts so no member is favoured over many batches. O(members), no
 /// sorting: this runs for every batch of a group.
-fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
+pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
     let sum: u64 = counts.iter().map(|c| c.1).sum();
     if total == sum {
         return counts.iter().map(|c| c.1).collect();

@@ -3,6 +3,7 @@
 //! reader reads a batch, processes it, then reads again.
 
 use crate::bucket::TokenBucket;
+use crate::metrics;
 use crate::rng::NodeRng;
 use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
 use crate::time::SimTime;
@@ -38,6 +39,8 @@ pub struct ShardReader {
     /// Records of the last batch read, until the engine books them as
     /// processed (they are processed from `done_at` on).
     pub in_processing: u64,
+    /// Bytes of those records.
+    pub in_processing_bytes: u64,
     /// When the batch in processing is done.
     pub done_at: SimTime,
     /// Where the reader is in its cycle.
@@ -52,6 +55,7 @@ impl ShardReader {
         ShardReader {
             read,
             in_processing: 0,
+            in_processing_bytes: 0,
             done_at: 0,
             state: ReaderState::Waiting,
             push_bytes: TokenBucket::per_second(EFO_BYTES_PER_S),
@@ -64,7 +68,44 @@ impl ShardReader {
     }
 }
 
-/// A consumer's runtime state.
+/// Where a reader's processed records go next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Output {
+    /// Node index of the receiving stream or delivery stream.
+    pub node: usize,
+    /// Records sent per record processed.
+    pub ratio: f64,
+    /// Size of a record sent relative to the record processed.
+    pub size_ratio: f64,
+}
+
+/// Which metrics of its node a set of readers updates (indices into the
+/// node's metric table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReaderMetrics {
+    /// Records processed.
+    pub processed: usize,
+    /// How far reads are behind the tip of the shard.
+    pub behind_latest: usize,
+}
+
+/// aws-facts 3.2: a delivery stream reads each shard with GetRecords once
+/// per second, from LATEST, as a shared-throughput consumer; it hands what
+/// it reads straight to its buffer.
+pub fn firehose_reader_spec() -> ConsumerSpec {
+    ConsumerSpec {
+        poll_interval_ms: 1_000,
+        max_records_per_call: 10_000,
+        start: StartPosition::Latest,
+        overhead_ms: 0.0,
+        per_record_us: 0.0,
+        jitter: 0.0,
+        read_mode: ReadMode::Shared,
+    }
+}
+
+/// A consumer's runtime state: a polling or enhanced fan-out consumer, or
+/// the readers of a delivery stream that reads a stream.
 #[derive(Clone, Debug)]
 pub struct Consumer {
     /// Parameters.
@@ -77,6 +118,12 @@ pub struct Consumer {
     pub processed: u64,
     /// Records the stream expired before this consumer read them.
     pub missed: u64,
+    /// Where processed records go next, if anywhere.
+    pub output: Option<Output>,
+    /// Fraction of a record carried between hand-offs at a ratio.
+    pub carry: f64,
+    /// The node metrics its readers update.
+    pub metrics: ReaderMetrics,
 }
 
 impl Consumer {
@@ -87,7 +134,43 @@ impl Consumer {
             .iter()
             .map(|&a| ShardReader::new(if spec.start == StartPosition::Latest { a } else { 0 }))
             .collect();
-        Consumer { spec, source, readers, processed: 0, missed: 0 }
+        Consumer {
+            spec,
+            source,
+            readers,
+            processed: 0,
+            missed: 0,
+            output: None,
+            carry: 0.0,
+            metrics: ReaderMetrics {
+                processed: metrics::consumer::RECORDS_PROCESSED,
+                behind_latest: metrics::consumer::MILLIS_BEHIND_LATEST,
+            },
+        }
+    }
+
+    /// The readers of delivery stream node `firehose`, reading stream
+    /// `source` (aws-facts 3.2).
+    pub fn for_firehose(source: usize, appended: &[u64], firehose: usize) -> Self {
+        Consumer {
+            output: Some(Output { node: firehose, ratio: 1.0, size_ratio: 1.0 }),
+            metrics: ReaderMetrics {
+                processed: metrics::firehose::READ_FROM_STREAM_RECORDS,
+                behind_latest: metrics::firehose::KINESIS_MILLIS_BEHIND_LATEST,
+            },
+            ..Consumer::new(firehose_reader_spec(), source, appended)
+        }
+    }
+
+    /// Splits `records` processed records of `bytes` into what goes to the
+    /// output: `ratio` records per record (fractions carried to the next
+    /// batch), each `size_ratio` times the size.
+    pub fn forwarded(&mut self, out: Output, records: u64, bytes: u64) -> (u64, u64) {
+        let exact = records as f64 * out.ratio + self.carry;
+        let sent = libm::floor(exact);
+        self.carry = exact - sent;
+        let per_record = bytes as f64 / records.max(1) as f64 * out.size_ratio;
+        (sent as u64, libm::round(per_record * sent) as u64)
     }
 
     /// Whether records reach this consumer by enhanced fan-out.

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::bucket::TokenBucket;
+pub use crate::nodes::batch::Batch;
 use crate::scenario::FirehoseSpec;
 use crate::time::SimTime;
 
@@ -21,47 +22,6 @@ pub const PUT_RECORD_BATCH_MAX_BYTES: u64 = 4 * 1_048_576;
 /// aws-facts 3.3: S3 deliveries are retried for up to 24 hours.
 pub const S3_RETRY_DURATION_MS: SimTime = 24 * crate::time::HOUR;
 
-/// Records moving together through a delivery stream: never one by one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Batch {
-    /// Records.
-    pub records: u64,
-    /// Bytes of all the records.
-    pub bytes: u64,
-    /// Arrival time of the oldest record (at the delivery stream).
-    pub oldest_ms: SimTime,
-}
-
-impl Batch {
-    /// Whether it holds no records.
-    pub fn is_empty(&self) -> bool {
-        self.records == 0
-    }
-
-    /// Adds records arriving at `now`.
-    pub fn absorb(&mut self, records: u64, bytes: u64, now: SimTime) {
-        if self.records == 0 {
-            self.oldest_ms = now;
-        }
-        self.records += records;
-        self.bytes += bytes;
-    }
-
-    /// Splits off the first `records` records (bytes in proportion; the
-    /// rest keeps the remainder so bytes are never lost to rounding).
-    pub fn take_front(&mut self, records: u64) -> Batch {
-        let records = records.min(self.records);
-        let bytes = if records == self.records {
-            self.bytes
-        } else {
-            (self.bytes as u128 * records as u128 / self.records.max(1) as u128) as u64
-        };
-        self.records -= records;
-        self.bytes -= bytes;
-        Batch { records, bytes, oldest_ms: self.oldest_ms }
-    }
-}
-
 /// An object (a flushed buffer) on its way to the destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Object {
@@ -70,6 +30,15 @@ pub struct Object {
     /// When the first delivery attempt failed, if one did (the retry
     /// duration counts from there).
     pub failing_since: Option<SimTime>,
+}
+
+/// A batch in the hands of the transformation function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    /// The records sent to the function.
+    pub batch: Batch,
+    /// Invocations made so far.
+    pub attempts: u32,
 }
 
 /// Object sizes seen, in power-of-two buckets: `bucket k` holds objects of
@@ -109,6 +78,16 @@ pub struct Firehose {
     pub outbox: VecDeque<Object>,
     /// Whether a delivery attempt of the front object is under way.
     pub delivering: bool,
+    /// Whether it reads a Kinesis stream (otherwise it takes Direct PUT).
+    pub reads_stream: bool,
+    /// Records waiting for the transformation's buffer size or interval.
+    pub transform_buffer: Batch,
+    /// Bumped at every transformation invocation, so stale timers do nothing.
+    pub transform_generation: u32,
+    /// Invocations under way or being retried, by id.
+    pub invocations: BTreeMap<u32, Invocation>,
+    /// The next invocation's id.
+    pub next_invocation: u32,
     /// Records accepted (Direct PUT or read from the stream).
     pub incoming: u64,
     /// Records the destination acknowledged.
@@ -117,6 +96,8 @@ pub struct Firehose {
     pub backed_up: u64,
     /// Records dropped after the retry duration without a backup.
     pub lost: u64,
+    /// Records the transformation failed after its retries (error output).
+    pub transform_failed: u64,
     /// Sizes of the objects delivered.
     pub object_sizes: SizeHistogram,
 }
@@ -132,10 +113,15 @@ pub struct PutOutcome {
 
 impl Firehose {
     /// A delivery stream delivering to destination slot `destination`.
-    pub fn new(spec: FirehoseSpec, destination: usize) -> Self {
+    pub fn new(spec: FirehoseSpec, destination: usize, reads_stream: bool) -> Self {
         Firehose {
             spec,
             destination,
+            reads_stream,
+            transform_buffer: Batch::default(),
+            transform_generation: 0,
+            invocations: BTreeMap::new(),
+            next_invocation: 0,
             put_bytes: TokenBucket::per_second(DIRECT_PUT_BYTES_PER_S),
             put_requests: TokenBucket::per_second(DIRECT_PUT_REQUESTS_PER_S),
             put_records: TokenBucket::per_second(DIRECT_PUT_RECORDS_PER_S),
@@ -147,6 +133,7 @@ impl Firehose {
             delivered: 0,
             backed_up: 0,
             lost: 0,
+            transform_failed: 0,
             object_sizes: SizeHistogram::default(),
         }
     }
@@ -156,16 +143,24 @@ impl Firehose {
         u64::from(self.spec.buffer_size_mib) * 1_048_576
     }
 
-    /// Records inside the delivery stream: buffered or waiting for delivery.
+    /// Records inside the delivery stream: being transformed, buffered or
+    /// waiting for delivery.
     pub fn in_flight(&self) -> u64 {
-        self.buffer.records + self.outbox.iter().map(|o| o.batch.records).sum::<u64>()
+        self.transform_buffer.records
+            + self.invocations.values().map(|i| i.batch.records).sum::<u64>()
+            + self.buffer.records
+            + self.outbox.iter().map(|o| o.batch.records).sum::<u64>()
     }
 
     /// Arrival time of the oldest record not yet delivered.
     pub fn oldest(&self) -> Option<SimTime> {
         let queued = self.outbox.front().map(|o| o.batch.oldest_ms);
-        let buffered = (!self.buffer.is_empty()).then_some(self.buffer.oldest_ms);
-        queued.into_iter().chain(buffered).min()
+        let buffered = [&self.buffer, &self.transform_buffer]
+            .into_iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| b.oldest_ms);
+        let transforming = self.invocations.values().map(|i| i.batch.oldest_ms);
+        queued.into_iter().chain(buffered).chain(transforming).min()
     }
 
     /// A PutRecordBatch attempt of `records` records of `record_bytes` each
@@ -244,14 +239,6 @@ impl Firehose {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn batches_split_without_losing_bytes() {
-        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5 };
-        let front = b.take_front(1);
-        assert_eq!((front.records, front.bytes, front.oldest_ms), (1, 3, 5));
-        assert_eq!((b.records, b.bytes), (2, 7));
-    }
 
     #[test]
     fn put_record_batch_caps_500_records_or_4_mib() {

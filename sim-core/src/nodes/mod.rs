@@ -1,6 +1,7 @@
 //! Runtime state of each node kind. The engine owns one of these per node
 //! and dispatches by `match`, keeping state `Clone` and inspectable.
 
+pub mod batch;
 pub mod consumer;
 pub mod destination;
 pub mod firehose;
@@ -8,6 +9,7 @@ pub mod producer;
 pub mod resharding;
 pub mod stream;
 
+pub use batch::Batch;
 pub use consumer::{Consumer, ReaderState, ShardReader};
 pub use destination::Destination;
 pub use firehose::Firehose;

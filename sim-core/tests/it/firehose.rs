@@ -4,7 +4,8 @@
 
 use sim_core::metrics::{destination, firehose};
 use sim_core::scenario::{
-    Api, DestinationSpec, DestinationType, FirehoseSpec, ProducerSpec, RecordSize, Window,
+    Api, DestinationSpec, DestinationType, FirehoseSpec, Link, ProducerSpec, RecordSize, Scenario,
+    TransformSpec, Window,
 };
 
 use crate::fixtures::{delivery_pipeline, run, steady_producer};
@@ -262,4 +263,137 @@ fn firehose_parameters_and_wiring_are_validated() {
     for e in expect {
         assert!(text.iter().any(|t| t == e), "missing {e:?} in {text:#?}");
     }
+}
+
+/// producer -> stream (`shards`) -> Firehose -> S3.
+fn stream_to_firehose(producer: ProducerSpec, shards: u32, fh: FirehoseSpec) -> Scenario {
+    let mut s = crate::fixtures::pipeline(producer, shards, None);
+    let extra = delivery_pipeline(ProducerSpec::default(), fh, s3(1e9, 50));
+    s.nodes.extend(extra.nodes.into_iter().skip(1));
+    s.links.push(Link { from: "s".into(), to: "fh".into() });
+    s.links.push(Link { from: "fh".into(), to: "dst".into() });
+    s
+}
+
+/// aws-facts 3.2: with a Kinesis source, Firehose reads every shard with
+/// GetRecords about once a second (starting at LATEST) as a shared-
+/// throughput consumer, and the Direct PUT quota does not apply.
+#[test]
+fn kinesis_source_reads_every_shard_once_per_second() {
+    // 8,000 records/s of 700 bytes over 6 shards is 5.6 MB/s, above the
+    // 5 MiB/s Direct PUT quota, yet nothing is throttled.
+    let scenario = stream_to_firehose(steady_producer(8_000.0, 700), 6, buffering(64, 30));
+    let sim = run(&scenario, 120);
+    let (stream, fh) = (sim.metrics(1), sim.metrics(2));
+    let written = stream.total(sim_core::metrics::stream::INCOMING_RECORDS);
+    let read = fh.total(firehose::READ_FROM_STREAM_RECORDS);
+    assert_eq!(stream.total(sim_core::metrics::stream::GET_RECORDS_RECORDS), read);
+    assert_eq!(fh.total(firehose::INCOMING_RECORDS), read);
+    assert_eq!(fh.total(firehose::THROTTLED_RECORDS), 0.0);
+    // Everything but the last second or so was read.
+    assert!(written - read <= 8_000.0 * 1.2, "{written} written, {read} read");
+    // Reads once a second: never more than about a second behind.
+    let behind = fh.stats(firehose::KINESIS_MILLIS_BEHIND_LATEST).max;
+    assert!(behind <= 1_100.0, "{behind}");
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+}
+
+/// aws-facts 3.2: the delivery stream's reads count against the shard's
+/// shared 5 calls/s, like any polling consumer's: five consumers polling
+/// about once a second fit; the delivery stream's call makes six.
+#[test]
+fn kinesis_source_shares_the_shards_5_calls_per_s() {
+    let throttled = |with_firehose: bool| {
+        let mut scenario = stream_to_firehose(steady_producer(100.0, 100), 1, buffering(1, 60));
+        if !with_firehose {
+            scenario.nodes.truncate(2);
+            scenario.links.truncate(1);
+        }
+        for k in 0..5 {
+            let id = format!("c{k}");
+            let spec = sim_core::scenario::ConsumerSpec { jitter: 0.0, ..Default::default() };
+            scenario.nodes.push(sim_core::scenario::Node {
+                id: id.clone(),
+                name: String::new(),
+                spec: sim_core::scenario::NodeSpec::Consumer(spec),
+            });
+            scenario.links.push(Link { from: "s".into(), to: id });
+        }
+        let sim = run(&scenario, 60);
+        assert!(sim.ledger().balances());
+        sim.metrics(1).total(sim_core::metrics::stream::READ_THROTTLED)
+    };
+    assert_eq!(throttled(false), 0.0);
+    assert!(throttled(true) > 0.0);
+}
+
+/// aws-facts 3.2: a delivery stream reading a Kinesis stream refuses
+/// Direct PUT, so validation refuses producers wired to it.
+#[test]
+fn kinesis_source_disables_direct_put() {
+    let mut scenario = stream_to_firehose(steady_producer(10.0, 100), 1, buffering(1, 60));
+    scenario.nodes.push(sim_core::scenario::Node {
+        id: "p2".into(),
+        name: String::new(),
+        spec: sim_core::scenario::NodeSpec::Producer(steady_producer(10.0, 100)),
+    });
+    scenario.links.push(Link { from: "p2".into(), to: "fh".into() });
+    let issues = sim_core::validate(&scenario).unwrap_err();
+    assert!(issues.iter().any(|i| i.message.contains("Direct PUT") && i.path == "nodes[2]"));
+}
+
+fn transforming(t: TransformSpec) -> FirehoseSpec {
+    FirehoseSpec { transform: Some(t), ..buffering(1, 60) }
+}
+
+/// aws-facts 3.4: the transformation has its own buffer (1 MB default,
+/// whichever of size and interval first), and its output is what gets
+/// buffered and delivered: a size ratio of 0.5 halves the bytes.
+#[test]
+fn transform_buffers_then_changes_record_sizes() {
+    let t = TransformSpec { buffer_size_mb: 0.2, size_ratio: 0.5, ..Default::default() };
+    let scenario = delivery_pipeline(steady_producer(1_000.0, 1_000), transforming(t), s3(1e9, 0));
+    let sim = run(&scenario, 60);
+    let m = sim.metrics(FH);
+    // 1 MB/s in 0.2 MB invocations: five a second.
+    let invocations = m.total(firehose::PROCESSING_SUCCESS);
+    assert!((invocations - 300.0).abs() <= 2.0, "{invocations}");
+    let delivered = m.total(firehose::DELIVERY_RECORDS);
+    assert_eq!(m.total(firehose::DELIVERY_BYTES), delivered * 500.0);
+    assert!(sim.ledger().balances());
+}
+
+/// aws-facts 3.4: a failing invocation is retried 3 times by default, then
+/// its records go to the error output (counted as failed in the ledger).
+#[test]
+fn transform_retries_3_times_then_error_output() {
+    let t = TransformSpec { error_rate: 1.0, ..Default::default() };
+    let scenario = delivery_pipeline(steady_producer(1_000.0, 1_000), transforming(t), s3(1e9, 0));
+    let sim = run(&scenario, 30);
+    let m = sim.metrics(FH);
+    let l = sim.ledger();
+    assert_eq!(m.total(firehose::PROCESSING_SUCCESS), 0.0);
+    assert_eq!(l.delivered, 0);
+    assert!(l.failed > 0 && l.balances(), "{l:?}");
+    assert_eq!(m.total(firehose::PROCESSING_FAILED), l.failed as f64);
+    let f = sim.firehose(FH).unwrap();
+    assert!(f.invocations.values().all(|i| i.attempts <= 4));
+}
+
+/// aws-facts 3.3: Redshift COPY is retried every 5 minutes: a first object
+/// refused at 60 s is tried again at 360 s and 660 s.
+#[test]
+fn redshift_copy_retried_every_5_minutes() {
+    let dst = DestinationSpec {
+        destination_type: DestinationType::Redshift,
+        outages: vec![Window { from_s: 0, to_s: 400 }],
+        ..s3(1e8, 1_000)
+    };
+    let fh = FirehoseSpec { retry_duration_s: 7_200, ..buffering(1, 60) };
+    let scenario = delivery_pipeline(steady_producer(10.0, 1_000), fh, dst);
+    let sim = run(&scenario, 700);
+    assert_eq!(sim.metrics(DST).total(destination::FAILED_ATTEMPTS), 2.0);
+    // The first object (60 s of data) waited until 660 s plus its COPY.
+    assert!(sim.metrics(FH).stats(firehose::DATA_FRESHNESS).max >= 660.0);
+    assert!(sim.ledger().balances());
 }

@@ -1,0 +1,99 @@
+//! Hand-offs between nodes: the one place a node gives records to another
+//! (a delivery stream's readers to its buffer, a consumer forwarding what
+//! it processed to a stream or a delivery stream).
+//!
+//! For the ledger a hand-off ends a record's life at the sending stage
+//! (processed there) and starts a new record at the receiving stage, so
+//! every stage balances on its own; what the receiver refuses is counted
+//! as throttled and dropped.
+
+use crate::cost::{on_demand_billed_bytes, put_payload_units};
+use crate::metrics;
+use crate::nodes::Batch;
+use crate::nodes::firehose::Firehose;
+use crate::scenario::NodeKind;
+
+use super::Simulation;
+
+impl Simulation {
+    /// Gives `batch` to node `to`; returns the records it accepted.
+    pub(super) fn deliver(&mut self, to: usize, batch: Batch) -> u64 {
+        if batch.is_empty() {
+            return 0;
+        }
+        let slot = self.slots[to].slot;
+        let accepted = match self.slots[to].kind {
+            NodeKind::Firehose => self.firehose_take(slot, batch),
+            NodeKind::KinesisStream => self.stream_take(slot, batch),
+            // Validation wires hand-offs to these kinds only.
+            _ => 0,
+        };
+        self.handed_off += batch.records;
+        self.handoff_dropped += batch.records - accepted;
+        accepted
+    }
+
+    /// A delivery stream takes a batch: from its own stream readers without
+    /// a quota (aws-facts 3.2: the Direct PUT quota does not apply), from a
+    /// forwarding consumer through the Direct PUT quotas.
+    fn firehose_take(&mut self, slot: usize, batch: Batch) -> u64 {
+        let per_record = batch.bytes / batch.records;
+        let node = self.firehose_nodes[slot];
+        let fh = &mut self.firehoses[slot];
+        let (accepted, requests) = if fh.reads_stream {
+            let m = &mut self.metrics[node];
+            m.add(metrics::firehose::READ_FROM_STREAM_BYTES, batch.bytes as f64);
+            (batch.records, 0)
+        } else {
+            let requests = Firehose::requests_for(batch.records, per_record, u64::MAX, u64::MAX);
+            let out = fh.put(self.now, batch.records, per_record, requests);
+            (out.accepted, out.requests)
+        };
+        self.firehose_accept(slot, accepted, per_record, requests, batch.records - accepted);
+        accepted
+    }
+
+    /// A stream takes a forwarded batch: spread over the open shards in
+    /// proportion to their hash ranges (keys assumed uniform) and written
+    /// within each shard's limits (aws-facts 1.1); the rest is throttled.
+    fn stream_take(&mut self, slot: usize, batch: Batch) -> u64 {
+        let node = self.stream_nodes[slot];
+        let stream = &mut self.streams[slot];
+        let per_record = (batch.bytes / batch.records).max(1);
+        // Hash-range widths scaled into u64 (2^64 units of the key space).
+        let widths: Vec<(usize, u64)> = stream
+            .open
+            .iter()
+            .map(|&i| {
+                (i, ((stream.shards[i].range.end - stream.shards[i].range.start) >> 64) as u64)
+            })
+            .collect();
+        let parts = super::writes::apportion(batch.records, &widths);
+        let (mut accepted, mut written) = (0, Vec::new());
+        for (&(shard, _), &n) in widths.iter().zip(&parts) {
+            if n == 0 {
+                continue;
+            }
+            let out = stream.shards[shard].put(self.now, n, per_record, 1);
+            if out.accepted > 0 {
+                written.push(shard);
+            }
+            accepted += out.accepted;
+        }
+        let on_demand = stream.is_on_demand();
+        let m = &mut self.metrics[node];
+        m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
+        m.add(metrics::stream::INCOMING_BYTES, (accepted * per_record) as f64);
+        m.add(metrics::stream::WRITE_THROTTLED, (batch.records - accepted) as f64);
+        // aws-facts 2.1 and 2.2: PUT payload units, or on-demand data in.
+        if on_demand {
+            self.cost.on_demand_in(accepted * on_demand_billed_bytes(per_record));
+        } else {
+            self.cost.put_units(accepted * put_payload_units(per_record));
+        }
+        for shard in written {
+            self.wake_pushes(slot, shard);
+        }
+        accepted
+    }
+}
