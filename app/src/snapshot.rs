@@ -4,7 +4,7 @@
 //! fresh [`Snapshot`] a few times a second, and only the DOM read-outs that
 //! changed re-render.
 
-use sim_core::metrics::{consumer, destination, firehose, producer, stream};
+use sim_core::metrics::{consumer, destination, firehose, kcl, producer, stream};
 use sim_core::{Ledger, NodeKind, Simulation};
 
 use crate::format;
@@ -63,6 +63,17 @@ pub enum NodeFigures {
         buffered_bytes: f64,
         /// Records lost after the retry duration, since the start.
         lost_total: f64,
+    },
+    /// A KCL application.
+    Kcl {
+        /// Records processed per second (duplicates included).
+        processed: f64,
+        /// `MillisBehindLatest`.
+        behind_ms: f64,
+        /// Live workers.
+        live_workers: f64,
+        /// Records processed again after failovers, since the start.
+        duplicates_total: f64,
     },
     /// A Firehose destination.
     Destination {
@@ -159,6 +170,15 @@ impl NodeFigures {
                 (Health::Hot, "▲ Delivery delayed")
             }
             NodeFigures::Destination { down: true, .. } => (Health::Failing, "✖ Down"),
+            NodeFigures::Kcl { live_workers, .. } if *live_workers < 1.0 => {
+                (Health::Failing, "✖ No live worker")
+            }
+            NodeFigures::Kcl { behind_ms, .. } if *behind_ms >= 60_000.0 => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Kcl { behind_ms, .. } if *behind_ms >= 5_000.0 => {
+                (Health::Hot, "▲ Lagging")
+            }
             _ => (Health::Ok, "● Healthy"),
         }
     }
@@ -200,6 +220,16 @@ impl NodeFigures {
                     "{} buffered · freshness {}",
                     format::bytes(*buffered_bytes),
                     format::millis(freshness_s * 1_000.0)
+                ),
+            ),
+            NodeFigures::Kcl { processed, behind_ms, live_workers, duplicates_total } => (
+                format::rate(*processed),
+                format!(
+                    "{} worker{} · {} behind · {} duplicates",
+                    format::count(*live_workers),
+                    if *live_workers == 1.0 { "" } else { "s" },
+                    format::millis(*behind_ms),
+                    format::count(*duplicates_total)
                 ),
             ),
             NodeFigures::Destination { records, bytes, down } => (
@@ -303,6 +333,12 @@ impl Snapshot {
                         buffered_bytes: m.last_second(firehose::BUFFERED_BYTES),
                         lost_total: m.total(firehose::RECORDS_LOST),
                     },
+                    NodeKind::KclApp => NodeFigures::Kcl {
+                        processed: m.last_second(kcl::RECORDS_PROCESSED),
+                        behind_ms: m.last_second(kcl::MILLIS_BEHIND_LATEST),
+                        live_workers: m.last_second(kcl::LIVE_WORKERS),
+                        duplicates_total: m.total(kcl::DUPLICATE_RECORDS),
+                    },
                     NodeKind::Destination => NodeFigures::Destination {
                         records: m.last_second(destination::RECORDS),
                         bytes: m.last_second(destination::BYTES),
@@ -342,14 +378,26 @@ impl Snapshot {
                 Some(NodeFigures::Stream { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
             (
-                Some(NodeFigures::Producer { .. } | NodeFigures::Stream { .. }),
+                Some(
+                    NodeFigures::Producer { .. }
+                    | NodeFigures::Stream { .. }
+                    | NodeFigures::Consumer { .. }
+                    | NodeFigures::Kcl { .. },
+                ),
                 Some(NodeFigures::Firehose { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
             (
                 Some(NodeFigures::Firehose { delivered, .. }),
                 Some(NodeFigures::Destination { .. }),
             ) => (*delivered, 0.0),
-            (_, Some(NodeFigures::Consumer { processed, .. })) => (*processed, 0.0),
+            (
+                _,
+                Some(NodeFigures::Consumer { processed, .. } | NodeFigures::Kcl { processed, .. }),
+            ) => (*processed, 0.0),
+            (
+                Some(NodeFigures::Consumer { .. } | NodeFigures::Kcl { .. }),
+                Some(NodeFigures::Stream { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
             _ => (0.0, 0.0),
         }
     }

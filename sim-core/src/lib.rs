@@ -61,6 +61,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         "destination-outage-retry.json",
         include_str!("../../scenarios/destination-outage-retry.json"),
     ),
+    ("kcl-worker-crash.json", include_str!("../../scenarios/kcl-worker-crash.json")),
 ];
 
 /// The scenario the app opens with.

@@ -231,6 +231,33 @@ pub mod destination {
     ];
 }
 
+/// KCL application metrics: the KCL's own `RecordsProcessed` and
+/// `MillisBehindLatest`, and the simulator's lease figures.
+pub mod kcl {
+    use super::{MetricDef, Unit};
+    /// Records whose processing finished (duplicates included).
+    pub const RECORDS_PROCESSED: usize = 0;
+    /// How far the record processors' reads are behind the tip.
+    pub const MILLIS_BEHIND_LATEST: usize = 1;
+    /// Records processed again after a failover (at-least-once).
+    pub const DUPLICATE_RECORDS: usize = 2;
+    /// Checkpoints written.
+    pub const CHECKPOINTS: usize = 3;
+    /// Live workers at the end of the second.
+    pub const LIVE_WORKERS: usize = 4;
+    /// Leases taken over from dead workers.
+    pub const LEASES_TAKEN: usize = 5;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("RecordsProcessed", Unit::Count),
+        MetricDef::max("MillisBehindLatest", Unit::Milliseconds),
+        MetricDef::sum("DuplicateRecords", Unit::Count),
+        MetricDef::sum("Checkpoints", Unit::Count),
+        MetricDef::max("LiveWorkers", Unit::Count),
+        MetricDef::sum("LeasesTaken", Unit::Count),
+    ];
+}
+
 /// The metric table of a node kind.
 pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
     match kind {
@@ -239,6 +266,7 @@ pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
         NodeKind::Consumer => consumer::DEFS,
         NodeKind::Firehose => firehose::DEFS,
         NodeKind::Destination => destination::DEFS,
+        NodeKind::KclApp => kcl::DEFS,
     }
 }
 
@@ -265,6 +293,10 @@ pub fn default_charts(kind: NodeKind) -> &'static [(&'static str, &'static [usiz
         NodeKind::Destination => {
             &[("Delivered", &[destination::BYTES]), ("Failures", &[destination::FAILED_ATTEMPTS])]
         }
+        NodeKind::KclApp => &[
+            ("Processing", &[kcl::RECORDS_PROCESSED, kcl::DUPLICATE_RECORDS]),
+            ("Lag", &[kcl::MILLIS_BEHIND_LATEST]),
+        ],
     }
 }
 

@@ -44,6 +44,32 @@ pub struct NodeSummary {
     /// of the objects delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<DeliverySummary>,
+    /// For KCL applications: workers, leases and duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kcl: Option<KclSummary>,
+}
+
+/// A KCL application's end-of-run figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct KclSummary {
+    /// Workers alive at the end.
+    pub live_workers: usize,
+    /// Leases held by each worker at the end, by worker index.
+    pub leases_by_worker: Vec<u32>,
+    /// Leases taken over from dead workers.
+    pub leases_taken: u64,
+    /// Records processed again after failovers.
+    pub duplicate_records: u64,
+}
+
+fn kcl_summary(sim: &Simulation, node: usize) -> Option<KclSummary> {
+    let k = sim.kcl_app(node)?;
+    Some(KclSummary {
+        live_workers: k.live_workers(),
+        leases_by_worker: k.lease_counts(),
+        leases_taken: k.leases_taken,
+        duplicate_records: k.duplicates,
+    })
 }
 
 /// A delivery stream's whole-run figures.
@@ -193,7 +219,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
             let shards = shard_summaries(sim, i);
             let delivery = delivery_summary(sim, i);
             let kind = node.spec.kind().as_str();
-            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery })
+            let kcl = kcl_summary(sim, i);
+            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery, kcl })
         })
         .collect();
     let cost = sim.cost();

@@ -62,7 +62,76 @@ pub struct ScheduledOp {
     /// The id of the node it applies to.
     pub node: String,
     /// What happens.
-    pub op: StreamOp,
+    pub op: Operation,
+}
+
+/// Something that happens to a node during a run: resharding or a fault.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Operation {
+    /// Resharding a provisioned stream.
+    Reshard(StreamOp),
+    /// A fault injected into a node.
+    Fault(Fault),
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    /// Reads the `kind` first, so an error names the right fields.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+        let result = if Fault::KINDS.contains(&kind) {
+            serde_json::from_value(value).map(Operation::Fault)
+        } else {
+            serde_json::from_value(value).map(Operation::Reshard)
+        };
+        result.map_err(D::Error::custom)
+    }
+}
+
+/// A fault, scheduled in the scenario or applied at runtime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// A destination refuses deliveries for a while.
+    DestinationDown {
+        /// How long, in seconds.
+        for_s: u64,
+    },
+    /// A delivery stream's transformation fails at a new rate.
+    SetErrorRate {
+        /// Probability that an invocation fails, 0 to 1.
+        error_rate: f64,
+    },
+    /// A KCL worker dies; its leases expire and other workers take them.
+    CrashWorker {
+        /// Index of the worker, from 0.
+        worker: u32,
+    },
+    /// A producer's rate is multiplied for a while.
+    TrafficSpike {
+        /// Rate factor during the spike.
+        multiplier: f64,
+        /// How long, in seconds.
+        for_s: u64,
+    },
+}
+
+impl Fault {
+    /// The `kind` names of faults in scenario files.
+    pub const KINDS: [&'static str; 4] =
+        ["destination_down", "set_error_rate", "crash_worker", "traffic_spike"];
+
+    /// The node kind the fault applies to.
+    pub fn target_kind(&self) -> NodeKind {
+        match self {
+            Fault::DestinationDown { .. } => NodeKind::Destination,
+            Fault::SetErrorRate { .. } => NodeKind::Firehose,
+            Fault::CrashWorker { .. } => NodeKind::KclApp,
+            Fault::TrafficSpike { .. } => NodeKind::Producer,
+        }
+    }
 }
 
 /// A resharding operation on a provisioned stream (aws-facts 1.6).
@@ -135,6 +204,8 @@ pub enum NodeSpec {
     /// Where a Firehose delivery stream delivers: S3, Redshift, OpenSearch
     /// or an HTTP endpoint.
     Destination(DestinationSpec),
+    /// A Kinesis Client Library application: workers holding shard leases.
+    KclApp(KclSpec),
 }
 
 /// The kind of a node without its parameters.
@@ -151,14 +222,17 @@ pub enum NodeKind {
     Firehose,
     /// See [`NodeSpec::Destination`].
     Destination,
+    /// See [`NodeSpec::KclApp`].
+    KclApp,
 }
 
 impl NodeKind {
     /// Every kind, in palette order.
-    pub const ALL: [NodeKind; 5] = [
+    pub const ALL: [NodeKind; 6] = [
         NodeKind::Producer,
         NodeKind::KinesisStream,
         NodeKind::Consumer,
+        NodeKind::KclApp,
         NodeKind::Firehose,
         NodeKind::Destination,
     ];
@@ -171,6 +245,7 @@ impl NodeKind {
             NodeKind::Consumer => "consumer",
             NodeKind::Firehose => "firehose",
             NodeKind::Destination => "destination",
+            NodeKind::KclApp => "kcl_app",
         }
     }
 
@@ -182,6 +257,7 @@ impl NodeKind {
             NodeKind::Consumer => "Polling consumer",
             NodeKind::Firehose => "Firehose delivery stream",
             NodeKind::Destination => "Destination",
+            NodeKind::KclApp => "KCL application",
         }
     }
 
@@ -193,6 +269,7 @@ impl NodeKind {
             NodeKind::Consumer => "C",
             NodeKind::Firehose => "FH",
             NodeKind::Destination => "DST",
+            NodeKind::KclApp => "KCL",
         }
     }
 
@@ -215,6 +292,9 @@ impl NodeKind {
             NodeKind::Destination => {
                 "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP); while it is down Firehose retries, then backs up to S3 or loses data."
             }
+            NodeKind::KclApp => {
+                "KCL application: workers lease shards and checkpoint; when a worker dies, others take its leases after the failover time and reprocess since the last checkpoint."
+            }
         }
     }
 
@@ -227,6 +307,7 @@ impl NodeKind {
             NodeKind::Consumer => 2,
             NodeKind::Firehose => 2,
             NodeKind::Destination => 3,
+            NodeKind::KclApp => 2,
         }
     }
 }
@@ -241,6 +322,7 @@ impl NodeSpec {
             NodeKind::Consumer => NodeSpec::Consumer(ConsumerSpec::default()),
             NodeKind::Firehose => NodeSpec::Firehose(FirehoseSpec::default()),
             NodeKind::Destination => NodeSpec::Destination(DestinationSpec::default()),
+            NodeKind::KclApp => NodeSpec::KclApp(KclSpec::default()),
         }
     }
 
@@ -252,6 +334,7 @@ impl NodeSpec {
             NodeSpec::Consumer(_) => NodeKind::Consumer,
             NodeSpec::Firehose(_) => NodeKind::Firehose,
             NodeSpec::Destination(_) => NodeKind::Destination,
+            NodeSpec::KclApp(_) => NodeKind::KclApp,
         }
     }
 }
@@ -719,6 +802,33 @@ pub struct ConsumerSpec {
     pub jitter: f64,
     /// Shared-throughput polling or enhanced fan-out (aws-facts 1.5).
     pub read_mode: ReadMode,
+    /// What it sends on, when it is wired to a stream or a delivery stream.
+    #[serde(skip_serializing_if = "Forward::is_default")]
+    pub forward: Forward,
+}
+
+/// How a consumer's output relates to what it processed, when it forwards
+/// to another stream or delivery stream.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Forward {
+    /// Records sent per record processed (0.5 filters half out, 3 fans out).
+    pub ratio: f64,
+    /// Size of a record sent relative to the record processed.
+    pub size_ratio: f64,
+}
+
+impl Default for Forward {
+    fn default() -> Self {
+        Forward { ratio: 1.0, size_ratio: 1.0 }
+    }
+}
+
+impl Forward {
+    /// Whether it is the default (one record out per record in, same size).
+    pub fn is_default(&self) -> bool {
+        *self == Forward::default()
+    }
 }
 
 impl Default for ConsumerSpec {
@@ -731,6 +841,73 @@ impl Default for ConsumerSpec {
             per_record_us: 100.0,
             jitter: 0.1,
             read_mode: ReadMode::Shared,
+            forward: Forward::default(),
+        }
+    }
+}
+
+/// A KCL application reading a stream by GetRecords polling (aws-facts 6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KclSpec {
+    /// Workers (application instances); each shard's lease is held by one.
+    pub workers: u32,
+    /// `failoverTimeMillis`: a lease not renewed for this long can be taken
+    /// (aws-facts 6: 10,000 ms).
+    pub failover_time_ms: u64,
+    /// `idleTimeBetweenReadsInMillis` (aws-facts 6: 1,000 ms in KCL 1.x and
+    /// 2.0 to 2.5, 1,500 ms later).
+    pub idle_time_between_reads_ms: u64,
+    /// `maxRecords` per GetRecords (aws-facts 6: 10,000).
+    pub max_records: u32,
+    /// Checkpoint after this many records processed on a shard (0: never by count).
+    pub checkpoint_every_records: u64,
+    /// Checkpoint when this long has passed since the last one (0: never by time).
+    pub checkpoint_every_s: u64,
+    /// Where a new lease starts reading.
+    pub start: StartPosition,
+    /// Fixed cost of processing one batch.
+    pub overhead_ms: f64,
+    /// Cost per record in a batch, in microseconds.
+    pub per_record_us: f64,
+    /// Relative jitter of processing time, 0 to 1 (uniform +/-).
+    pub jitter: f64,
+    /// What it sends on, when it is wired to a stream or a delivery stream.
+    #[serde(skip_serializing_if = "Forward::is_default")]
+    pub forward: Forward,
+}
+
+impl Default for KclSpec {
+    fn default() -> Self {
+        KclSpec {
+            workers: 2,
+            failover_time_ms: 10_000,
+            idle_time_between_reads_ms: 1_000,
+            max_records: 10_000,
+            checkpoint_every_records: 10_000,
+            checkpoint_every_s: 60,
+            start: StartPosition::TrimHorizon,
+            overhead_ms: 10.0,
+            per_record_us: 100.0,
+            jitter: 0.1,
+            forward: Forward::default(),
+        }
+    }
+}
+
+impl KclSpec {
+    /// The record processors' reading and processing, as a polling
+    /// consumer's parameters.
+    pub fn reader(&self) -> ConsumerSpec {
+        ConsumerSpec {
+            poll_interval_ms: self.idle_time_between_reads_ms,
+            max_records_per_call: self.max_records,
+            start: self.start,
+            overhead_ms: self.overhead_ms,
+            per_record_us: self.per_record_us,
+            jitter: self.jitter,
+            read_mode: ReadMode::Shared,
+            forward: self.forward,
         }
     }
 }

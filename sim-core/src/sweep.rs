@@ -156,6 +156,10 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 point.max_behind_ms =
                     point.max_behind_ms.max(m.stats(consumer::MILLIS_BEHIND_LATEST).max);
             }
+            NodeKind::KclApp => {
+                let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
+                point.max_behind_ms = point.max_behind_ms.max(behind);
+            }
             NodeKind::Producer | NodeKind::Firehose | NodeKind::Destination => {}
         }
     }

@@ -10,8 +10,9 @@ use std::fmt;
 use crate::nodes::consumer::MAX_EFO_CONSUMERS;
 use crate::routing::parse_hash_key;
 use crate::scenario::{
-    Api, Capacity, KeyDistribution, Node, NodeKind, NodeSpec, ProducerSpec, ReadMode, RecordSize,
-    SCHEMA_VERSION, Scenario, StreamOp, Traffic, parse_replay_csv,
+    Api, Capacity, Fault, Forward, KeyDistribution, Node, NodeKind, NodeSpec, Operation,
+    ProducerSpec, ReadMode, RecordSize, SCHEMA_VERSION, Scenario, StreamOp, Traffic,
+    parse_replay_csv,
 };
 
 /// Largest scenario document accepted, in bytes.
@@ -148,6 +149,7 @@ fn parse_node(path: &str, item: serde_json::Value) -> Result<Node, Issue> {
         NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(&params_path, params)?),
         NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(&params_path, params)?),
         NodeKind::Destination => NodeSpec::Destination(deserialize_at(&params_path, params)?),
+        NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(&params_path, params)?),
     };
     Ok(Node { id: raw.id, name: raw.name, spec })
 }
@@ -183,10 +185,12 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
     match (from, to) {
         // aws-facts 3.2: Firehose takes Direct PUT or reads a Kinesis stream.
         (Producer, KinesisStream | Firehose)
-        | (KinesisStream, Consumer | Firehose)
-        | (Firehose, Destination) => Ok(()),
+        | (KinesisStream, Consumer | KclApp | Firehose)
+        | (Firehose, Destination)
+        // Consumers forward what they process to the next stage.
+        | (Consumer | KclApp, KinesisStream | Firehose) => Ok(()),
         (Producer, Producer) => Err("a producer only writes to a stream or a delivery stream"),
-        (Producer, Consumer) => {
+        (Producer, Consumer | KclApp) => {
             Err("a producer cannot write to a consumer directly; put a stream between them")
         }
         (Producer, Destination) => Err(
@@ -199,14 +203,19 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         (KinesisStream, Destination) => Err(
             "a stream does not deliver to a destination; put a Firehose delivery stream between them",
         ),
-        (Firehose, Consumer) => {
+        (Firehose, Consumer | KclApp) => {
             Err("Firehose delivers to a destination; it cannot feed a consumer")
         }
         (Firehose, _) => Err(
             "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
         ),
         (Destination, _) => Err("a destination is the end of a pipeline; nothing reads from it"),
-        (Consumer, _) => Err("this consumer does not forward records yet"),
+        (Consumer | KclApp, Consumer | KclApp | Producer) => Err(
+            "a consumer forwards to a stream or a delivery stream, which other consumers then read",
+        ),
+        (Consumer | KclApp, Destination) => Err(
+            "a consumer cannot deliver to a destination directly; forward to a Firehose delivery stream",
+        ),
     }
 }
 
@@ -340,13 +349,21 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         if node.spec.kind() == NodeKind::Firehose {
             check_firehose_wiring(&mut check, scenario, i, &sends_to, reads_from[i]);
         }
+        if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
+            && to == from
+        {
+            check.push(
+                format!("nodes[{i}]"),
+                format!("{:?} forwards to the stream it reads; that would loop", node.id),
+            );
+        }
         if sends_to[i].is_none() && reads_from[i].is_none() {
             match node.spec.kind() {
                 NodeKind::Producer => check.push(
                     format!("nodes[{i}]"),
                     format!("producer {:?} is not wired to a stream", node.id),
                 ),
-                NodeKind::Consumer => check.push(
+                NodeKind::Consumer | NodeKind::KclApp => check.push(
                     format!("nodes[{i}]"),
                     format!("consumer {:?} does not read any stream", node.id),
                 ),
@@ -374,33 +391,61 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     for (i, op) in scenario.schedule.iter().enumerate() {
         let path = format!("schedule[{i}]");
         check.range(&format!("{path}.at_s"), op.at_s as f64, 0.0, 31_536_000.0, "s");
+        let wanted = match &op.op {
+            Operation::Reshard(_) => NodeKind::KinesisStream,
+            Operation::Fault(f) => f.target_kind(),
+        };
         match index_of.get(op.node.as_str()) {
             None => check.push(format!("{path}.node"), format!("no node has id {:?}", op.node)),
-            Some(&n) if scenario.nodes[n].spec.kind() != NodeKind::KinesisStream => check.push(
+            Some(&n) if scenario.nodes[n].spec.kind() != wanted => check.push(
                 format!("{path}.node"),
                 format!(
-                    "{:?} is a {}; resharding applies to a kinesis_stream",
+                    "{:?} is a {}; this operation applies to a {}",
                     op.node,
-                    scenario.nodes[n].spec.kind().as_str()
+                    scenario.nodes[n].spec.kind().as_str(),
+                    wanted.as_str()
                 ),
             ),
-            Some(_) => {}
+            Some(&n) => {
+                if let (Operation::Fault(Fault::CrashWorker { worker }), NodeSpec::KclApp(k)) =
+                    (&op.op, &scenario.nodes[n].spec)
+                    && *worker >= k.workers
+                {
+                    check.push(
+                        format!("{path}.op.worker"),
+                        format!(
+                            "{worker} is out of range; {:?} has workers 0 to {}",
+                            op.node,
+                            k.workers.saturating_sub(1)
+                        ),
+                    );
+                }
+            }
         }
-        if let StreamOp::SplitShard { new_starting_hash_key: Some(key), .. } = &op.op
-            && key.parse::<u128>().is_err()
-        {
-            check.push(
+        match &op.op {
+            Operation::Reshard(StreamOp::SplitShard {
+                new_starting_hash_key: Some(key), ..
+            }) if key.parse::<u128>().is_err() => check.push(
                 format!("{path}.op.new_starting_hash_key"),
                 format!("{key:?} is not a hash key; allowed 0 to 340282366920938463463374607431768211455"),
-            );
-        }
-        if let StreamOp::UpdateShardCount { target } = op.op {
-            check.param(
+            ),
+            Operation::Reshard(StreamOp::UpdateShardCount { target }) => check.param(
                 NodeKind::KinesisStream,
                 &format!("{path}.op"),
                 "target",
-                f64::from(target),
-            );
+                f64::from(*target),
+            ),
+            Operation::Fault(Fault::SetErrorRate { error_rate }) => {
+                check.param_at(NodeKind::Firehose, &format!("{path}.op.error_rate"), "transform.error_rate", *error_rate)
+            }
+            Operation::Fault(Fault::TrafficSpike { multiplier, for_s }) => {
+                check.param_at(NodeKind::Producer, &format!("{path}.op.multiplier"), "traffic.multiplier", *multiplier);
+                check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
+            }
+            Operation::Fault(Fault::DestinationDown { for_s }) => {
+                check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
+            }
+            _ => {}
         }
     }
     check_pricing(&mut check, &scenario.pricing);
@@ -441,8 +486,8 @@ fn check_firehose_wiring(
         check.push(
             format!("nodes[{node}]"),
             format!(
-                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT from producers is \
-                 disabled; wire producers to the stream instead"
+                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT (from producers or \
+                 forwarding consumers) is disabled; wire them to the stream instead"
             ),
         );
     }
@@ -528,6 +573,19 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
             param("overhead_ms", c.overhead_ms);
             param("per_record_us", c.per_record_us);
             param("jitter", c.jitter);
+            check_forward(check, kind, path, c.forward);
+        }
+        NodeSpec::KclApp(k) => {
+            param("workers", f64::from(k.workers));
+            param("failover_time_ms", k.failover_time_ms as f64);
+            param("idle_time_between_reads_ms", k.idle_time_between_reads_ms as f64);
+            param("max_records", f64::from(k.max_records));
+            param("checkpoint_every_records", k.checkpoint_every_records as f64);
+            param("checkpoint_every_s", k.checkpoint_every_s as f64);
+            param("overhead_ms", k.overhead_ms);
+            param("per_record_us", k.per_record_us);
+            param("jitter", k.jitter);
+            check_forward(check, kind, path, k.forward);
         }
         NodeSpec::Firehose(f) => {
             param("buffer_size_mib", f64::from(f.buffer_size_mib));
@@ -563,6 +621,11 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
             }
         }
     }
+}
+
+fn check_forward(check: &mut Checker<'_>, kind: NodeKind, path: &str, f: Forward) {
+    check.param(kind, path, "forward.ratio", f.ratio);
+    check.param(kind, path, "forward.size_ratio", f.size_ratio);
 }
 
 /// Most explicit hash keys one producer may list.
@@ -857,6 +920,21 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Consumer, "overhead_ms") => (0.0, 900_000.0, "ms"),
         (Consumer, "per_record_us") => (0.0, 1_000_000.0, "µs"),
         (Consumer, "jitter") => (0.0, 1.0, ""),
+        (Consumer | KclApp, "forward.ratio") => (0.0, 100.0, "records per record"),
+        (Consumer | KclApp, "forward.size_ratio") => (0.01, 100.0, "x"),
+        (KclApp, "workers") => (1.0, 1_000.0, "workers"),
+        // aws-facts 6: failoverTimeMillis defaults to 10,000 ms.
+        (KclApp, "failover_time_ms") => (1_000.0, 600_000.0, "ms"),
+        // aws-facts 6: idleTimeBetweenReadsInMillis is 1,000 ms (1.x, 2.0
+        // to 2.5) or 1,500 ms; KCL's minimum is 200 ms.
+        (KclApp, "idle_time_between_reads_ms") => (200.0, 600_000.0, "ms"),
+        // aws-facts 6 and 1.1: maxRecords is at most 10,000.
+        (KclApp, "max_records") => (1.0, 10_000.0, "records"),
+        (KclApp, "checkpoint_every_records") => (0.0, 1_000_000_000.0, "records"),
+        (KclApp, "checkpoint_every_s") => (0.0, 86_400.0, "s"),
+        (KclApp, "overhead_ms") => (0.0, 900_000.0, "ms"),
+        (KclApp, "per_record_us") => (0.0, 1_000_000.0, "µs"),
+        (KclApp, "jitter") => (0.0, 1.0, ""),
         // aws-facts 3.1: BufferingHints.SizeInMBs is 1 to 128 (MiB).
         (Firehose, "buffer_size_mib") => (1.0, 128.0, "MiB"),
         // aws-facts 3.1: BufferingHints.IntervalInSeconds is 0 to 900.

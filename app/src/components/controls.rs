@@ -51,7 +51,10 @@ pub fn Controls() -> impl IntoView {
                     .into_any(),
                 )
             }
-            NodeSpec::Consumer(_) | NodeSpec::Firehose(_) | NodeSpec::Destination(_) => None,
+            NodeSpec::Consumer(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::Destination(_) => None,
         })
         .collect_view();
     view! {

@@ -9,6 +9,7 @@
 
 mod deliver;
 mod firehose;
+mod kcl;
 mod operations;
 mod reads;
 mod writes;
@@ -21,10 +22,13 @@ pub use operations::{JOURNAL_LEN, JournalEntry};
 use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
-use crate::nodes::{Consumer, Destination, Firehose, Producer, RetryBatch, Shard, Stream, Target};
+use crate::nodes::consumer::{Output, ReaderMetrics};
+use crate::nodes::{
+    Consumer, Destination, Firehose, KclApp, Producer, RetryBatch, Shard, Stream, Target,
+};
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
-use crate::scenario::{NodeKind, NodeSpec, Scenario, StreamOp};
+use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 
@@ -45,6 +49,14 @@ pub enum Command {
         /// The operation.
         op: StreamOp,
     },
+    /// Injects a fault: a destination down, an error rate, a worker
+    /// crash, a traffic spike.
+    Fault {
+        /// Node index of the node it applies to.
+        node: usize,
+        /// The fault.
+        fault: Fault,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +75,8 @@ enum Action {
     DeliveryRetry { slot: u32 },
     TransformTimer { slot: u32, generation: u32 },
     TransformDone { slot: u32, id: u32 },
+    LeaseTakeover { slot: u32, worker: u32 },
+    SpikeEnd { slot: u32, spike: u32 },
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -99,6 +113,11 @@ impl PartialOrd for Event {
     }
 }
 
+/// A consumer's output when it is wired on to another node.
+fn forward_to(target: Option<usize>, forward: Forward) -> Option<Output> {
+    target.map(|node| Output { node, ratio: forward.ratio, size_ratio: forward.size_ratio })
+}
+
 /// Where a node's state lives: its kind and its index among nodes of that kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NodeSlot {
@@ -122,12 +141,14 @@ pub struct Simulation {
     consumers: Vec<Consumer>,
     firehoses: Vec<Firehose>,
     destinations: Vec<Destination>,
+    kcls: Vec<KclApp>,
     /// Node index of each slot, per kind.
     producer_nodes: Vec<usize>,
     stream_nodes: Vec<usize>,
     consumer_nodes: Vec<usize>,
     firehose_nodes: Vec<usize>,
     destination_nodes: Vec<usize>,
+    kcl_nodes: Vec<usize>,
     rngs: Vec<NodeRng>,
     metrics: Vec<NodeMetrics>,
     cost: CostMeter,
@@ -139,6 +160,8 @@ pub struct Simulation {
     handed_off: u64,
     /// Of those, records the receiving node refused.
     handoff_dropped: u64,
+    /// Rate factors of the traffic spikes started, by spike number.
+    spikes: Vec<f64>,
 }
 
 impl Simulation {
@@ -148,7 +171,7 @@ impl Simulation {
         let scenario = valid.scenario().clone();
         let mut slots = Vec::with_capacity(scenario.nodes.len());
         let (mut producer_nodes, mut stream_nodes, mut consumer_nodes) = (vec![], vec![], vec![]);
-        let (mut firehose_nodes, mut destination_nodes) = (vec![], vec![]);
+        let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
@@ -159,6 +182,7 @@ impl Simulation {
                 }
                 NodeSpec::Consumer(_) => &mut consumer_nodes,
                 NodeSpec::Firehose(_) => &mut firehose_nodes,
+                NodeSpec::KclApp(_) => &mut kcl_nodes,
                 NodeSpec::Destination(ref spec) => {
                     destinations.push(Destination::new(spec.clone()));
                     &mut destination_nodes
@@ -212,15 +236,37 @@ impl Simulation {
                     if spec.read_mode == crate::scenario::ReadMode::EnhancedFanOut {
                         streams[source].efo_readers += 1;
                     }
-                    consumers.push(Consumer::new(spec.clone(), source, &appended));
+                    let mut consumer = Consumer::new(spec.clone(), source, &appended);
+                    consumer.output = forward_to(valid.sends_to(i), spec.forward);
+                    consumers.push(consumer);
                 }
                 NodeSpec::Firehose(spec) => {
                     let destination = stream_slot(valid.sends_to(i));
                     let reads_stream = valid.reads_from(i).is_some();
                     firehoses.push(Firehose::new(spec.clone(), destination, reads_stream));
                 }
-                NodeSpec::KinesisStream(_) | NodeSpec::Destination(_) => {}
+                NodeSpec::KinesisStream(_) | NodeSpec::Destination(_) | NodeSpec::KclApp(_) => {}
             }
+        }
+        // KCL applications' record processors, also after the consumer nodes.
+        let mut kcls = Vec::new();
+        for &i in &kcl_nodes {
+            let NodeSpec::KclApp(spec) = &scenario.nodes[i].spec else { continue };
+            let source = stream_slot(valid.reads_from(i));
+            let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
+            let slot = consumers.len();
+            streams[source].readers.push(slot);
+            let mut c = Consumer::new(spec.reader(), source, &appended);
+            c.output = forward_to(valid.sends_to(i), spec.forward);
+            c.metrics = ReaderMetrics {
+                processed: crate::metrics::kcl::RECORDS_PROCESSED,
+                behind_latest: crate::metrics::kcl::MILLIS_BEHIND_LATEST,
+            };
+            c.kcl = Some(kcls.len());
+            let start: Vec<u64> = c.readers.iter().map(|r| r.read).collect();
+            kcls.push(KclApp::new(spec.clone(), slot, &start));
+            consumers.push(c);
+            consumer_nodes.push(i);
         }
         // Delivery streams reading a stream get their readers after every
         // consumer node, so consumer slots of consumer nodes stay in order.
@@ -248,11 +294,13 @@ impl Simulation {
             consumers,
             firehoses,
             destinations,
+            kcls,
             producer_nodes,
             stream_nodes,
             consumer_nodes,
             firehose_nodes,
             destination_nodes,
+            kcl_nodes,
             rngs,
             metrics,
             cost: CostMeter::for_scenario(valid.scenario()),
@@ -261,6 +309,7 @@ impl Simulation {
             scratch: Vec::new(),
             handed_off: 0,
             handoff_dropped: 0,
+            spikes: Vec::new(),
         };
         sim.schedule(SECOND, Action::SecondTick);
         for group in 0..sim.groups.len() {
@@ -367,6 +416,8 @@ impl Simulation {
                 self.transform_timer(slot as usize, generation)
             }
             Action::TransformDone { slot, id } => self.transform_done(slot as usize, id),
+            Action::LeaseTakeover { slot, worker } => self.lease_takeover(slot as usize, worker),
+            Action::SpikeEnd { slot, spike } => self.spike_end(slot as usize, spike as usize),
         }
     }
 
@@ -388,6 +439,7 @@ impl Simulation {
             }
         }
         self.sample_delivery_gauges();
+        self.sample_kcl_gauges();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -470,6 +522,17 @@ impl Simulation {
     pub fn destination(&self, node: usize) -> Option<&Destination> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Destination).then(|| &self.destinations[s.slot])
+    }
+
+    /// The runtime state of a KCL application node (leases, workers).
+    pub fn kcl_app(&self, node: usize) -> Option<&KclApp> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::KclApp).then(|| &self.kcls[s.slot])
+    }
+
+    /// The record processors (one reader per shard) of a KCL application node.
+    pub fn kcl_readers(&self, node: usize) -> Option<&Consumer> {
+        self.kcl_app(node).map(|k| &self.consumers[k.consumer])
     }
 
     /// Cost accrued so far.

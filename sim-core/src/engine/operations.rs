@@ -3,11 +3,26 @@
 
 use crate::nodes::{ReaderState, ShardReader, Target};
 use crate::routing::shard_shares;
-use crate::scenario::{NodeKind, StreamOp};
+use crate::scenario::{Fault, NodeKind, Operation, StreamOp};
 use crate::time::SimTime;
 use crate::validate::{format_number, param_range};
 
 use super::{Action, Command, ReaderId, Simulation};
+
+/// Checks a runtime value against the parameter table.
+fn check_param(kind: NodeKind, name: &str, value: f64) -> Result<(), String> {
+    let Some(range) = param_range(kind, name) else { return Ok(()) };
+    if value.is_finite() && (range.min..=range.max).contains(&value) {
+        return Ok(());
+    }
+    Err(format!(
+        "{name} {} is out of range; allowed {} to {} {}",
+        format_number(value),
+        format_number(range.min),
+        format_number(range.max),
+        range.unit
+    ))
+}
 
 /// Most journal entries kept; older ones are dropped.
 pub const JOURNAL_LEN: usize = 500;
@@ -32,21 +47,12 @@ impl Simulation {
         match command {
             Command::SetProducerRate { node, records_per_s } => {
                 let slot = self.slot_of(node, NodeKind::Producer)?;
-                let range = param_range(NodeKind::Producer, "records_per_s").expect("known param");
-                if !(records_per_s.is_finite() && (range.min..=range.max).contains(&records_per_s))
-                {
-                    return Err(format!(
-                        "records_per_s {} is out of range; allowed {} to {} {}",
-                        format_number(records_per_s),
-                        format_number(range.min),
-                        format_number(range.max),
-                        range.unit
-                    ));
-                }
+                check_param(NodeKind::Producer, "records_per_s", records_per_s)?;
                 self.producers[slot].spec.records_per_s = records_per_s;
                 Ok(())
             }
             Command::Reshard { node, op } => self.reshard(node, &op, false),
+            Command::Fault { node, fault } => self.inject(node, &fault),
         }
     }
 
@@ -54,9 +60,63 @@ impl Simulation {
     pub(super) fn scheduled(&mut self, index: usize) {
         let Some(op) = self.scenario.schedule.get(index).cloned() else { return };
         if let Some(node) = self.node_index(&op.node) {
-            // A refusal is journalled by `reshard`; the run goes on.
-            let _ = self.reshard(node, &op.op, false);
+            // A refusal is journalled where it is decided; the run goes on.
+            let _ = match &op.op {
+                Operation::Reshard(reshard) => self.reshard(node, reshard, false),
+                Operation::Fault(fault) => self.inject(node, fault),
+            };
         }
+    }
+
+    /// Injects a fault into a node, journalled; refused if the node is of
+    /// the wrong kind or a value is out of range.
+    fn inject(&mut self, node: usize, fault: &Fault) -> Result<(), String> {
+        let slot = self.slot_of(node, fault.target_kind())?;
+        match *fault {
+            Fault::DestinationDown { for_s } => {
+                let until = self.now + for_s * crate::time::SECOND;
+                let d = &mut self.destinations[slot];
+                d.down_until = d.down_until.max(until);
+                self.journal(node, format!("destination down for {for_s} s"), false);
+            }
+            Fault::SetErrorRate { error_rate } => {
+                check_param(NodeKind::Firehose, "transform.error_rate", error_rate)?;
+                let Some(t) = self.firehoses[slot].spec.transform.as_mut() else {
+                    let why = "this delivery stream has no transformation".to_string();
+                    self.journal(node, format!("refused: {why}"), true);
+                    return Err(why);
+                };
+                t.error_rate = error_rate;
+                let text =
+                    format!("transformation error rate set to {}", format_number(error_rate));
+                self.journal(node, text, false);
+            }
+            Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
+            Fault::TrafficSpike { multiplier, for_s } => {
+                check_param(NodeKind::Producer, "traffic.multiplier", multiplier)?;
+                let rate = self.producers[slot].spec.records_per_s;
+                self.producers[slot].spec.records_per_s = rate * multiplier;
+                let end = self.now + for_s * crate::time::SECOND;
+                let spike = self.spikes.len() as u32;
+                self.spikes.push(multiplier);
+                self.schedule(end, Action::SpikeEnd { slot: slot as u32, spike });
+                let text =
+                    format!("traffic spike: rate x{} for {for_s} s", format_number(multiplier));
+                self.journal(node, text, false);
+            }
+        }
+        Ok(())
+    }
+
+    /// A traffic spike is over: the spike's factor comes off the rate.
+    pub(super) fn spike_end(&mut self, slot: usize, spike: usize) {
+        let multiplier = self.spikes.get(spike).copied().unwrap_or(1.0);
+        let p = &mut self.producers[slot];
+        if multiplier > 0.0 {
+            p.spec.records_per_s /= multiplier;
+        }
+        let node = self.producer_nodes[slot];
+        self.journal(node, "traffic spike over".into(), false);
     }
 
     /// Reshards a stream; `automatic` marks on-demand scaling, the only
@@ -137,6 +197,7 @@ impl Simulation {
             let slot = self.streams[stream].readers[i];
             let have = self.consumers[slot].readers.len();
             self.consumers[slot].readers.extend((have..shard_count).map(|_| ShardReader::new(0)));
+            self.sync_kcl_leases(slot);
             for shard in 0..shard_count {
                 let closed = !self.streams[stream].shards[shard].is_open();
                 let reader = &mut self.consumers[slot].readers[shard];

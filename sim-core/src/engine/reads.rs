@@ -12,6 +12,11 @@ impl Simulation {
     pub(super) fn poll(&mut self, slot: usize, shard: usize) {
         self.book_processed(slot, shard);
         let c = &mut self.consumers[slot];
+        if c.readers[shard].paused {
+            // No live worker holds the lease: stop until one takes it.
+            c.readers[shard].state = ReaderState::Waiting;
+            return;
+        }
         let stream_node = self.stream_nodes[c.source];
         let s = &mut self.streams[c.source].shards[shard];
         let from = c.readers[shard].read;
@@ -122,7 +127,7 @@ impl Simulation {
 
     /// Books a reader's finished batch as processed, and hands what it
     /// produces to the consumer's output, if it has one.
-    fn book_processed(&mut self, slot: usize, shard: usize) {
+    pub(super) fn book_processed(&mut self, slot: usize, shard: usize) {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let done = std::mem::take(&mut c.readers[shard].in_processing);
@@ -132,6 +137,11 @@ impl Simulation {
         }
         c.processed += done;
         self.metrics[node].add(c.metrics.processed, done as f64);
+        if let Some(app) = c.kcl {
+            let position = c.readers[shard].read;
+            self.kcl_processed(app, shard, done, position);
+        }
+        let c = &mut self.consumers[slot];
         if let Some(out) = c.output {
             let (records, bytes) = c.forwarded(out, done, bytes);
             let batch = crate::nodes::Batch { records, bytes, oldest_ms: self.now };
@@ -157,6 +167,7 @@ impl Simulation {
         let c = &self.consumers[slot];
         let stream = &self.streams[c.source];
         let ready = c.readers[shard].state == ReaderState::Waiting
+            && !c.readers[shard].paused
             && stream.shards[shard]
                 .parents
                 .iter()

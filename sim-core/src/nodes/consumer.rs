@@ -45,6 +45,9 @@ pub struct ShardReader {
     pub done_at: SimTime,
     /// Where the reader is in its cycle.
     pub state: ReaderState,
+    /// Held back because no live worker holds its lease (KCL): it reads
+    /// nothing until a worker takes the lease.
+    pub paused: bool,
     /// Enhanced fan-out's per-consumer, per-shard throughput.
     pub push_bytes: TokenBucket,
 }
@@ -58,6 +61,7 @@ impl ShardReader {
             in_processing_bytes: 0,
             done_at: 0,
             state: ReaderState::Waiting,
+            paused: false,
             push_bytes: TokenBucket::per_second(EFO_BYTES_PER_S),
         }
     }
@@ -101,6 +105,7 @@ pub fn firehose_reader_spec() -> ConsumerSpec {
         per_record_us: 0.0,
         jitter: 0.0,
         read_mode: ReadMode::Shared,
+        forward: Default::default(),
     }
 }
 
@@ -124,6 +129,9 @@ pub struct Consumer {
     pub carry: f64,
     /// The node metrics its readers update.
     pub metrics: ReaderMetrics,
+    /// The KCL application slot whose record processors these readers
+    /// are, if any.
+    pub kcl: Option<usize>,
 }
 
 impl Consumer {
@@ -146,6 +154,7 @@ impl Consumer {
                 processed: metrics::consumer::RECORDS_PROCESSED,
                 behind_latest: metrics::consumer::MILLIS_BEHIND_LATEST,
             },
+            kcl: None,
         }
     }
 

@@ -25,7 +25,10 @@ fn a_scheduled_split_relieves_an_overloaded_shard() {
     scenario.schedule.push(ScheduledOp {
         at_s: 60,
         node: "s".into(),
-        op: StreamOp::SplitShard { shard: 0, new_starting_hash_key: None },
+        op: sim_core::scenario::Operation::Reshard(StreamOp::SplitShard {
+            shard: 0,
+            new_starting_hash_key: None,
+        }),
     });
     let valid = validate(&scenario).unwrap();
     let mut sim = Simulation::new(&valid, 1);

@@ -1,0 +1,147 @@
+//! KCL applications in the engine: checkpoints, worker crashes, lease
+//! expiry and takeover, and reprocessing since the last checkpoint
+//! (aws-facts 6). Reading and processing are the polling consumer's
+//! (`reads.rs`), including parents before children after resharding.
+
+use crate::metrics::kcl;
+use crate::nodes::ReaderState;
+use crate::scenario::NodeKind;
+use crate::time::SECOND;
+
+use super::{Action, Simulation};
+
+impl Simulation {
+    /// `records` processed on `shard` by application `app`'s record
+    /// processor, which is now at `position`.
+    pub(super) fn kcl_processed(&mut self, app: usize, shard: usize, records: u64, position: u64) {
+        if self.kcls[app].processed(shard, records, position, self.now) {
+            self.metrics[self.kcl_nodes[app]].add(kcl::CHECKPOINTS, 1.0);
+        }
+    }
+
+    /// Worker `worker` of KCL application node `node` dies: its record
+    /// processors stop at once (a batch still in processing is lost and
+    /// will be read again), and its leases are taken when they expire.
+    pub(super) fn crash_worker(&mut self, node: usize, worker: u32) -> Result<(), String> {
+        let app = self.slot_of(node, NodeKind::KclApp)?;
+        let k = &self.kcls[app];
+        let w = worker as usize;
+        let refusal = match k.alive.get(w) {
+            None => Some(format!(
+                "worker {worker} does not exist; the application has workers 0 to {}",
+                k.alive.len() - 1
+            )),
+            Some(false) => Some(format!("worker {worker} is already down")),
+            Some(true) => None,
+        };
+        if let Some(why) = refusal {
+            self.journal(node, format!("refused: {why}"), true);
+            return Err(why);
+        }
+        let consumer = k.consumer;
+        let held: Vec<usize> =
+            (0..k.leases.len()).filter(|&s| k.leases[s].owner == Some(worker)).collect();
+        for &shard in &held {
+            let r = &self.consumers[consumer].readers[shard];
+            if r.in_processing > 0 && r.done_at <= self.now {
+                // Finished before the crash, booked late: it counts.
+                self.book_processed(consumer, shard);
+            }
+            let r = &mut self.consumers[consumer].readers[shard];
+            r.read -= r.in_processing;
+            r.in_processing = 0;
+            r.in_processing_bytes = 0;
+            r.paused = true;
+        }
+        let k = &mut self.kcls[app];
+        k.alive[w] = false;
+        let at = k.takeover_at(self.now);
+        self.schedule(at, Action::LeaseTakeover { slot: app as u32, worker });
+        let text = format!(
+            "worker {worker} crashed holding {} lease{}; other workers take them at {} s, after \
+             failoverTimeMillis and the next lease-taker run",
+            held.len(),
+            if held.len() == 1 { "" } else { "s" },
+            at as f64 / SECOND as f64
+        );
+        self.journal(node, text, false);
+        Ok(())
+    }
+
+    /// The dead worker's leases have expired: the least loaded live workers
+    /// take them one by one and resume from the last checkpoint, so the
+    /// records processed after it are processed again (aws-facts 6).
+    pub(super) fn lease_takeover(&mut self, app: usize, worker: u32) {
+        let node = self.kcl_nodes[app];
+        let consumer = self.kcls[app].consumer;
+        let source = self.consumers[consumer].source;
+        let orphaned: Vec<usize> = (0..self.kcls[app].leases.len())
+            .filter(|&s| self.kcls[app].leases[s].owner == Some(worker))
+            .collect();
+        let (mut taken, mut duplicates) = (0u64, 0u64);
+        for shard in orphaned {
+            let k = &mut self.kcls[app];
+            let owner = k.least_loaded();
+            k.leases[shard].owner = owner;
+            if owner.is_none() {
+                continue; // no live worker: the shard waits.
+            }
+            taken += 1;
+            let trimmed = self.streams[source].shards[shard].trimmed;
+            let lease = &mut k.leases[shard];
+            let r = &mut self.consumers[consumer].readers[shard];
+            r.paused = false;
+            if r.state == ReaderState::Finished {
+                continue;
+            }
+            let checkpoint = lease.checkpoint.max(trimmed).min(r.read);
+            duplicates += r.read - checkpoint;
+            r.read = checkpoint;
+            lease.since_checkpoint = 0;
+            lease.checkpointed_at = self.now;
+            if r.state == ReaderState::Waiting {
+                self.start_reader_if_ready(consumer, shard);
+            }
+        }
+        self.kcls[app].duplicates += duplicates;
+        self.kcls[app].leases_taken += taken;
+        let m = &mut self.metrics[node];
+        m.add(kcl::DUPLICATE_RECORDS, duplicates as f64);
+        m.add(kcl::LEASES_TAKEN, taken as f64);
+        let text = if self.kcls[app].live_workers() == 0 {
+            format!("worker {worker}'s leases expired; no live worker is left to take them")
+        } else {
+            format!(
+                "worker {worker}'s {taken} leases taken over; {duplicates} records after the last \
+                 checkpoints will be processed again"
+            )
+        };
+        self.journal(node, text, false);
+    }
+
+    /// After resharding: a lease for every new shard, given to the least
+    /// loaded live worker; a shard nobody can lease stays paused.
+    pub(super) fn sync_kcl_leases(&mut self, consumer: usize) {
+        let Some(app) = self.consumers[consumer].kcl else { return };
+        let k = &mut self.kcls[app];
+        let readers = &mut self.consumers[consumer].readers;
+        while k.leases.len() < readers.len() {
+            let owner = k.least_loaded();
+            let shard = k.leases.len();
+            readers[shard].paused = owner.is_none();
+            k.leases.push(crate::nodes::kcl::Lease {
+                owner,
+                checkpointed_at: self.now,
+                ..Default::default()
+            });
+        }
+    }
+
+    /// End-of-second gauge: live workers of each application.
+    pub(super) fn sample_kcl_gauges(&mut self) {
+        for (app, k) in self.kcls.iter().enumerate() {
+            let live = k.live_workers() as f64;
+            self.metrics[self.kcl_nodes[app]].sample(kcl::LIVE_WORKERS, live);
+        }
+    }
+}
