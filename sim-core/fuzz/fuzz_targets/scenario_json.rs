@@ -23,7 +23,8 @@ fn cheap_to_run(valid: &sim_core::ValidScenario) -> bool {
             Capacity::Provisioned { shards } => shards <= 64,
             Capacity::OnDemand { .. } => true,
         },
-        NodeSpec::Consumer(_) => true,
+        NodeSpec::KclApp(k) => k.workers <= 64,
+        NodeSpec::Consumer(_) | NodeSpec::Firehose(_) | NodeSpec::Destination(_) => true,
     })
 }
 

@@ -74,7 +74,7 @@ impl Simulation {
         let slot = self.slot_of(node, fault.target_kind())?;
         match *fault {
             Fault::DestinationDown { for_s } => {
-                let until = self.now + for_s * crate::time::SECOND;
+                let until = self.now.saturating_add(for_s.saturating_mul(crate::time::SECOND));
                 let d = &mut self.destinations[slot];
                 d.down_until = d.down_until.max(until);
                 self.journal(node, format!("destination down for {for_s} s"), false);
@@ -96,7 +96,7 @@ impl Simulation {
                 check_param(NodeKind::Producer, "traffic.multiplier", multiplier)?;
                 let rate = self.producers[slot].spec.records_per_s;
                 self.producers[slot].spec.records_per_s = rate * multiplier;
-                let end = self.now + for_s * crate::time::SECOND;
+                let end = self.now.saturating_add(for_s.saturating_mul(crate::time::SECOND));
                 let spike = self.spikes.len() as u32;
                 self.spikes.push(multiplier);
                 self.schedule(end, Action::SpikeEnd { slot: slot as u32, spike });
