@@ -6,12 +6,16 @@
 //! `BENCH_LARGE_S` sets how many simulated seconds of the `large` scenario
 //! (DESIGN.md section 6) to run; the default is 60, the design target is 3600.
 //! `long` runs the default scenario for `BENCH_LONG_DAYS` (30) simulated days.
+//! `every-kind` runs a pipeline with every node kind for `BENCH_EVERY_KIND_S`
+//! (3,600) simulated seconds.
 
 use std::time::Instant;
 
 use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
 const LARGE: &str = include_str!("large.json");
+/// Every node kind in one pipeline (see its description).
+const EVERY_KIND: &str = include_str!("every-kind.json");
 
 /// Peak resident memory of this process so far (Linux), in MB.
 fn peak_mb() -> f64 {
@@ -77,6 +81,11 @@ fn main() {
             let seconds = load_scenario(json).map(|v| v.scenario().duration_s).unwrap_or(600);
             bench(name, json, seconds);
         }
+    }
+    if wanted("every-kind") {
+        let seconds =
+            std::env::var("BENCH_EVERY_KIND_S").ok().and_then(|s| s.parse().ok()).unwrap_or(3_600);
+        bench("every-kind", EVERY_KIND, seconds);
     }
     if wanted("large") {
         let seconds =
