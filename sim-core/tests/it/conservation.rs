@@ -183,3 +183,24 @@ proptest! {
         }
     }
 }
+
+/// The ledger, extended with delivery streams (buffered, backed up, lost,
+/// failed transformations) and hand-offs between stages, balances after
+/// every event of pipelines with forwarding, a KCL failover and a
+/// destination outage.
+#[test]
+fn ledger_balances_after_every_event_with_delivery_kcl_and_forwarding() {
+    for (file, until_ms) in
+        [("kcl-worker-crash.json", 150_000), ("destination-outage-retry.json", 700_000)]
+    {
+        let json = sim_core::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == file).unwrap().1;
+        let valid = sim_core::load_scenario(json).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        while sim.now() < until_ms && sim.step() {
+            let l = sim.ledger();
+            assert!(l.balances(), "{file} at {} ms: {l:?}", sim.now());
+        }
+        let l = sim.ledger();
+        assert!(l.delivered > 0 && l.buffered > 0, "{file}: {l:?}");
+    }
+}
