@@ -920,8 +920,10 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Consumer, "overhead_ms") => (0.0, 900_000.0, "ms"),
         (Consumer, "per_record_us") => (0.0, 1_000_000.0, "µs"),
         (Consumer, "jitter") => (0.0, 1.0, ""),
+        // Simulator bounds (MODEL.md, Forwarding): no AWS limit applies.
         (Consumer | KclApp, "forward.ratio") => (0.0, 100.0, "records per record"),
         (Consumer | KclApp, "forward.size_ratio") => (0.01, 100.0, "x"),
+        // Simulator bound: aws-facts 6 sets no limit on workers.
         (KclApp, "workers") => (1.0, 1_000.0, "workers"),
         // aws-facts 6: failoverTimeMillis defaults to 10,000 ms.
         (KclApp, "failover_time_ms") => (1_000.0, 600_000.0, "ms"),
@@ -930,6 +932,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (KclApp, "idle_time_between_reads_ms") => (200.0, 600_000.0, "ms"),
         // aws-facts 6 and 1.1: maxRecords is at most 10,000.
         (KclApp, "max_records") => (1.0, 10_000.0, "records"),
+        // Checkpoint cadence and processing time are the application's
+        // choice (aws-facts 6); simulator bounds.
         (KclApp, "checkpoint_every_records") => (0.0, 1_000_000_000.0, "records"),
         (KclApp, "checkpoint_every_s") => (0.0, 86_400.0, "s"),
         (KclApp, "overhead_ms") => (0.0, 900_000.0, "ms"),
@@ -944,16 +948,20 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Firehose, "retry_duration_s") => (0.0, 7_200.0, "s"),
         // aws-facts 3.4: the processor's BufferSizeInMBs is 0.2 to 3 MB.
         (Firehose, "transform.buffer_size_mb") => (0.2, 3.0, "MB"),
-        // aws-facts 3.4: BufferIntervalInSeconds (default 60); the API
-        // takes 60 to 900 s.
+        // aws-facts 3.4: BufferIntervalInSeconds, default 60 s; the 60 to
+        // 900 s range is the API reference's, not yet in aws-facts.
         (Firehose, "transform.buffer_interval_s") => (60.0, 900.0, "s"),
         // aws-facts 5.3: a Lambda function runs at most 900 s.
         (Firehose, "transform.overhead_ms") => (0.0, 900_000.0, "ms"),
+        // Simulator bounds: per-record time, failure probability, resizing.
         (Firehose, "transform.per_record_us") => (0.0, 1_000_000.0, "µs"),
         (Firehose, "transform.error_rate") => (0.0, 1.0, ""),
-        // aws-facts 3.4: NumberOfRetries, default 3; the API takes 0 to 300.
+        // aws-facts 3.4: NumberOfRetries, default 3; the 0 to 300 range is
+        // the API reference's, not yet in aws-facts.
         (Firehose, "transform.retries") => (0.0, 300.0, "retries"),
         (Firehose, "transform.size_ratio") => (0.01, 100.0, "x"),
+        // Simulator bounds: a destination's speed and outages are the
+        // user's assumptions, not AWS limits (MODEL.md, Firehose).
         (Destination, "bytes_per_s") => (1_024.0, 10_737_418_240.0, "bytes/s"),
         (Destination, "latency_ms") => (0.0, 600_000.0, "ms"),
         (Destination, "outages") => (0.0, 100.0, "windows"),

@@ -208,3 +208,26 @@ fn forwarding_wiring_is_validated() {
         )
     );
 }
+
+/// aws-facts 6: KCL parameters are checked against the one range table:
+/// maxRecords at most 10,000, idle time at least 200 ms.
+#[test]
+fn kcl_parameters_are_validated() {
+    let app = KclSpec {
+        workers: 0,
+        max_records: 10_001,
+        idle_time_between_reads_ms: 100,
+        forward: Forward { ratio: -1.0, size_ratio: 1.0 },
+        ..Default::default()
+    };
+    let issues = validate(&kcl_pipeline(10.0, 1, app)).unwrap_err();
+    let text: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+    for want in [
+        "nodes[2].params.workers: 0 is out of range; allowed 1 to 1,000 workers",
+        "nodes[2].params.max_records: 10,001 is out of range; allowed 1 to 10,000 records",
+        "nodes[2].params.idle_time_between_reads_ms: 100 is out of range; allowed 200 to 600,000 ms",
+        "nodes[2].params.forward.ratio: -1 is out of range; allowed 0 to 100 records per record",
+    ] {
+        assert!(text.iter().any(|t| t == want), "missing {want:?} in {text:#?}");
+    }
+}
