@@ -462,6 +462,9 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     }
 }
 
+/// aws-facts 3.2: a Firehose record is at most 1,000 KiB before base64.
+pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
+
 /// A delivery stream needs a destination, and takes Direct PUT or a stream,
 /// not both.
 fn check_firehose_wiring(
@@ -480,6 +483,21 @@ fn check_firehose_wiring(
     }
     let direct_put = (0..scenario.nodes.len())
         .any(|p| sends_to[p] == Some(node) && scenario.nodes[p].spec.kind() == NodeKind::Producer);
+    // aws-facts 3.2: a Firehose record is at most 1,000 KiB.
+    for p in (0..scenario.nodes.len()).filter(|&p| sends_to[p] == Some(node)) {
+        if let NodeSpec::Producer(spec) = &scenario.nodes[p].spec
+            && spec.record_size.max_bytes() > FIREHOSE_MAX_RECORD_BYTES
+        {
+            check.push(
+                format!("nodes[{p}].params.record_size"),
+                format!(
+                    "records up to {} bytes; a Firehose record is at most {} bytes (1,000 KiB)",
+                    format_number(f64::from(spec.record_size.max_bytes())),
+                    format_number(f64::from(FIREHOSE_MAX_RECORD_BYTES))
+                ),
+            );
+        }
+    }
     // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
     // PutRecordBatch to the delivery stream are disabled.
     if direct_put && stream.is_some() {

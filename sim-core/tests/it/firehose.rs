@@ -397,3 +397,15 @@ fn redshift_copy_retried_every_5_minutes() {
     assert!(sim.metrics(FH).stats(firehose::DATA_FRESHNESS).max >= 660.0);
     assert!(sim.ledger().balances());
 }
+
+/// aws-facts 3.2: a Firehose record is at most 1,000 KiB, less than a
+/// Kinesis record's 1 MiB, so a producer of larger records is refused.
+#[test]
+fn record_size_1000_kib() {
+    let ok = delivery_pipeline(steady_producer(1.0, 1_024_000), buffering(5, 60), s3(1e9, 0));
+    assert!(sim_core::validate(&ok).is_ok());
+    let big = delivery_pipeline(steady_producer(1.0, 1_024_001), buffering(5, 60), s3(1e9, 0));
+    let issues = sim_core::validate(&big).unwrap_err();
+    assert_eq!(issues[0].path, "nodes[0].params.record_size");
+    assert!(issues[0].message.contains("at most 1,024,000 bytes (1,000 KiB)"), "{issues:?}");
+}
