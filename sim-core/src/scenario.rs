@@ -109,6 +109,11 @@ pub enum Fault {
         /// Index of the worker, from 0.
         worker: u32,
     },
+    /// A dead KCL worker comes back with no leases and steals its share.
+    RestartWorker {
+        /// Index of the worker, from 0.
+        worker: u32,
+    },
     /// A producer's rate is multiplied for a while.
     TrafficSpike {
         /// Rate factor during the spike.
@@ -120,15 +125,15 @@ pub enum Fault {
 
 impl Fault {
     /// The `kind` names of faults in scenario files.
-    pub const KINDS: [&'static str; 4] =
-        ["destination_down", "set_error_rate", "crash_worker", "traffic_spike"];
+    pub const KINDS: [&'static str; 5] =
+        ["destination_down", "set_error_rate", "crash_worker", "restart_worker", "traffic_spike"];
 
     /// The node kind the fault applies to.
     pub fn target_kind(&self) -> NodeKind {
         match self {
             Fault::DestinationDown { .. } => NodeKind::Destination,
             Fault::SetErrorRate { .. } => NodeKind::Firehose,
-            Fault::CrashWorker { .. } => NodeKind::KclApp,
+            Fault::CrashWorker { .. } | Fault::RestartWorker { .. } => NodeKind::KclApp,
             Fault::TrafficSpike { .. } => NodeKind::Producer,
         }
     }

@@ -407,8 +407,12 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 ),
             ),
             Some(&n) => {
-                if let (Operation::Fault(Fault::CrashWorker { worker }), NodeSpec::KclApp(k)) =
-                    (&op.op, &scenario.nodes[n].spec)
+                if let (
+                    Operation::Fault(
+                        Fault::CrashWorker { worker } | Fault::RestartWorker { worker },
+                    ),
+                    NodeSpec::KclApp(k),
+                ) = (&op.op, &scenario.nodes[n].spec)
                     && *worker >= k.workers
                 {
                     check.push(

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let a = usize::from(u16::from_le_bytes([chunk[2], chunk[3]]));
         let b = usize::from(u16::from_le_bytes([chunk[4], chunk[5]]));
         let value = u32::from_le_bytes([chunk[6], chunk[7], chunk[8], chunk[9]]);
-        let command = match chunk[0] % 9 {
+        let command = match chunk[0] % 10 {
             0 => Command::SetProducerRate { node, records_per_s: f64::from(value) / 7.0 - 1_000.0 },
             1 => Command::SetProducerRate { node, records_per_s: f64::from_bits(u64::from(value) << 32) },
             2 => Command::Reshard {
@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
             4 => Command::Fault { node, fault: Fault::DestinationDown { for_s: u64::from(value) } },
             5 => Command::Fault { node, fault: Fault::SetErrorRate { error_rate: f64::from(value) / 1e9 } },
             6 => Command::Fault { node, fault: Fault::CrashWorker { worker: value % 8 } },
+            8 => Command::Fault { node, fault: Fault::RestartWorker { worker: value % 8 } },
             7 => Command::Fault {
                 node,
                 fault: Fault::TrafficSpike { multiplier: f64::from(value % 2_000) / 100.0, for_s: u64::from(value) },

@@ -42,16 +42,8 @@ impl Simulation {
         let held: Vec<usize> =
             (0..k.leases.len()).filter(|&s| k.leases[s].owner == Some(worker)).collect();
         for &shard in &held {
-            let r = &self.consumers[consumer].readers[shard];
-            if r.in_processing > 0 && r.done_at <= self.now {
-                // Finished before the crash, booked late: it counts.
-                self.book_processed(consumer, shard);
-            }
-            let r = &mut self.consumers[consumer].readers[shard];
-            r.read -= r.in_processing;
-            r.in_processing = 0;
-            r.in_processing_bytes = 0;
-            r.paused = true;
+            self.drop_batch_in_processing(consumer, shard);
+            self.consumers[consumer].readers[shard].paused = true;
         }
         let k = &mut self.kcls[app];
         k.alive[w] = false;
@@ -73,35 +65,17 @@ impl Simulation {
     /// records processed after it are processed again (aws-facts 6).
     pub(super) fn lease_takeover(&mut self, app: usize, worker: u32) {
         let node = self.kcl_nodes[app];
-        let consumer = self.kcls[app].consumer;
-        let source = self.consumers[consumer].source;
         let orphaned: Vec<usize> = (0..self.kcls[app].leases.len())
             .filter(|&s| self.kcls[app].leases[s].owner == Some(worker))
             .collect();
         let (mut taken, mut duplicates) = (0u64, 0u64);
         for shard in orphaned {
-            let k = &mut self.kcls[app];
-            let owner = k.least_loaded();
-            k.leases[shard].owner = owner;
-            if owner.is_none() {
+            let Some(owner) = self.kcls[app].least_loaded() else {
+                self.kcls[app].leases[shard].owner = None;
                 continue; // no live worker: the shard waits.
-            }
+            };
             taken += 1;
-            let trimmed = self.streams[source].shards[shard].trimmed;
-            let lease = &mut k.leases[shard];
-            let r = &mut self.consumers[consumer].readers[shard];
-            r.paused = false;
-            if r.state == ReaderState::Finished {
-                continue;
-            }
-            let checkpoint = lease.checkpoint.max(trimmed).min(r.read);
-            duplicates += r.read - checkpoint;
-            r.read = checkpoint;
-            lease.since_checkpoint = 0;
-            lease.checkpointed_at = self.now;
-            if r.state == ReaderState::Waiting {
-                self.start_reader_if_ready(consumer, shard);
-            }
+            duplicates += self.move_lease(app, shard, owner);
         }
         self.kcls[app].duplicates += duplicates;
         self.kcls[app].leases_taken += taken;
@@ -117,6 +91,95 @@ impl Simulation {
             )
         };
         self.journal(node, text, false);
+    }
+
+    /// A batch in processing when its lease is lost: booked if it finished,
+    /// otherwise dropped, to be read again by the next owner.
+    fn drop_batch_in_processing(&mut self, consumer: usize, shard: usize) {
+        let r = &self.consumers[consumer].readers[shard];
+        if r.in_processing > 0 && r.done_at <= self.now {
+            self.book_processed(consumer, shard);
+        }
+        let r = &mut self.consumers[consumer].readers[shard];
+        r.read -= r.in_processing;
+        r.in_processing = 0;
+        r.in_processing_bytes = 0;
+    }
+
+    /// Gives `shard`'s lease of application `app` to `owner`, which resumes
+    /// from the last checkpoint; returns the records it will process again.
+    fn move_lease(&mut self, app: usize, shard: usize, owner: u32) -> u64 {
+        let consumer = self.kcls[app].consumer;
+        self.drop_batch_in_processing(consumer, shard);
+        let source = self.consumers[consumer].source;
+        let trimmed = self.streams[source].shards[shard].trimmed;
+        let lease = &mut self.kcls[app].leases[shard];
+        lease.owner = Some(owner);
+        let r = &mut self.consumers[consumer].readers[shard];
+        r.paused = false;
+        if r.state == ReaderState::Finished {
+            return 0;
+        }
+        let checkpoint = lease.checkpoint.max(trimmed).min(r.read);
+        let duplicates = r.read - checkpoint;
+        r.read = checkpoint;
+        lease.since_checkpoint = 0;
+        lease.checkpointed_at = self.now;
+        if r.state == ReaderState::Waiting {
+            self.start_reader_if_ready(consumer, shard);
+        }
+        duplicates
+    }
+
+    /// A dead worker of KCL application node `node` comes back with no
+    /// leases; lease-taker runs then balance leases by stealing.
+    pub(super) fn restart_worker(&mut self, node: usize, worker: u32) -> Result<(), String> {
+        let app = self.slot_of(node, NodeKind::KclApp)?;
+        let k = &mut self.kcls[app];
+        let refusal = match k.alive.get(worker as usize) {
+            None => Some(format!(
+                "worker {worker} does not exist; the application has workers 0 to {}",
+                k.alive.len() - 1
+            )),
+            Some(true) => Some(format!("worker {worker} is already running")),
+            Some(false) => None,
+        };
+        if let Some(why) = refusal {
+            self.journal(node, format!("refused: {why}"), true);
+            return Err(why);
+        }
+        k.alive[worker as usize] = true;
+        let at = k.next_taker_run(self.now + 1);
+        self.schedule(at, Action::LeaseBalance { slot: app as u32 });
+        self.journal(node, format!("worker {worker} restarted with no leases"), false);
+        Ok(())
+    }
+
+    /// A lease-taker run for balance: each worker below its share steals
+    /// one lease; runs again while the leases are still uneven.
+    pub(super) fn lease_balance(&mut self, app: usize) {
+        let steals = self.kcls[app].steals();
+        if steals.is_empty() {
+            return;
+        }
+        let mut duplicates = 0;
+        for &(shard, thief) in &steals {
+            duplicates += self.move_lease(app, shard, thief);
+        }
+        let node = self.kcl_nodes[app];
+        self.kcls[app].duplicates += duplicates;
+        self.kcls[app].leases_taken += steals.len() as u64;
+        let m = &mut self.metrics[node];
+        m.add(kcl::DUPLICATE_RECORDS, duplicates as f64);
+        m.add(kcl::LEASES_TAKEN, steals.len() as f64);
+        let text = format!(
+            "lease balancing: {} lease{} stolen; {duplicates} records will be processed again",
+            steals.len(),
+            if steals.len() == 1 { "" } else { "s" }
+        );
+        self.journal(node, text, false);
+        let next = self.kcls[app].next_taker_run(self.now + 1);
+        self.schedule(next, Action::LeaseBalance { slot: app as u32 });
     }
 
     /// After resharding: a lease for every new shard, given to the least

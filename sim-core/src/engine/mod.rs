@@ -76,6 +76,7 @@ enum Action {
     TransformTimer { slot: u32, generation: u32 },
     TransformDone { slot: u32, id: u32 },
     LeaseTakeover { slot: u32, worker: u32 },
+    LeaseBalance { slot: u32 },
     SpikeEnd { slot: u32, spike: u32 },
 }
 
@@ -417,6 +418,7 @@ impl Simulation {
             }
             Action::TransformDone { slot, id } => self.transform_done(slot as usize, id),
             Action::LeaseTakeover { slot, worker } => self.lease_takeover(slot as usize, worker),
+            Action::LeaseBalance { slot } => self.lease_balance(slot as usize),
             Action::SpikeEnd { slot, spike } => self.spike_end(slot as usize, spike as usize),
         }
     }

@@ -92,6 +92,7 @@ impl Simulation {
                 self.journal(node, text, false);
             }
             Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
+            Fault::RestartWorker { worker } => return self.restart_worker(node, worker),
             Fault::TrafficSpike { multiplier, for_s } => {
                 check_param(NodeKind::Producer, "traffic.multiplier", multiplier)?;
                 let rate = self.producers[slot].spec.records_per_s;

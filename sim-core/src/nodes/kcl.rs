@@ -111,9 +111,46 @@ impl KclApp {
     /// failoverTimeMillis after its last renewal; the taker runs every
     /// (failoverTimeMillis + 25 ms) × 2).
     pub fn takeover_at(&self, crashed_at: SimTime) -> SimTime {
-        let failover = self.spec.failover_time_ms.max(1);
-        let taker = (failover + LEASE_TAKER_EPSILON_MS) * 2;
-        (crashed_at + failover).div_ceil(taker) * taker
+        self.next_taker_run(crashed_at + self.spec.failover_time_ms.max(1))
+    }
+
+    /// The first lease-taker run at or after `t` (runs every
+    /// (failoverTimeMillis + 25 ms) × 2 from the start, aws-facts 6).
+    pub fn next_taker_run(&self, t: SimTime) -> SimTime {
+        let taker = (self.spec.failover_time_ms.max(1) + LEASE_TAKER_EPSILON_MS) * 2;
+        t.div_ceil(taker) * taker
+    }
+
+    /// Lease balancing at a taker run: each live worker holding fewer than
+    /// its share (leases ÷ live workers, rounded down) steals one lease
+    /// (aws-facts 6: maxLeasesToStealAtOneTime 1) from the most loaded
+    /// worker. Returns `(shard, thief)` pairs, in worker order.
+    pub fn steals(&self) -> Vec<(usize, u32)> {
+        let live = self.live_workers();
+        if live == 0 {
+            return Vec::new();
+        }
+        let mut counts = self.lease_counts();
+        let target = self.leases.iter().filter(|l| l.owner.is_some()).count() as u32 / live as u32;
+        let mut steals = Vec::new();
+        for thief in (0..self.alive.len()).filter(|&w| self.alive[w]) {
+            if counts[thief] >= target {
+                continue;
+            }
+            let victim = (0..counts.len()).max_by_key(|&w| (counts[w], std::cmp::Reverse(w)));
+            let Some(victim) = victim.filter(|&v| counts[v] > target) else { break };
+            // The victim's last lease (highest shard index) goes.
+            let shard = (0..self.leases.len())
+                .rev()
+                .find(|&s| self.leases[s].owner == Some(victim as u32))
+                .filter(|s| !steals.iter().any(|&(t, _)| t == *s));
+            if let Some(shard) = shard {
+                counts[victim] -= 1;
+                counts[thief] += 1;
+                steals.push((shard, thief as u32));
+            }
+        }
+        steals
     }
 }
 
@@ -139,6 +176,21 @@ mod tests {
         let a = app(2, 2);
         assert_eq!(a.takeover_at(5_000), 20_050);
         assert_eq!(a.takeover_at(15_000), 40_100);
+    }
+
+    #[test]
+    fn lease_balancing_steals_one_lease_at_a_time() {
+        // aws-facts 6: maxLeasesToStealAtOneTime is 1.
+        let mut a = app(2, 6);
+        for l in &mut a.leases {
+            l.owner = Some(0);
+        }
+        assert_eq!(a.steals(), vec![(5, 1)]);
+        a.leases[5].owner = Some(1);
+        assert_eq!(a.steals(), vec![(4, 1)]);
+        a.leases[4].owner = Some(1);
+        a.leases[3].owner = Some(1);
+        assert_eq!(a.steals(), vec![]);
     }
 
     #[test]

@@ -231,3 +231,33 @@ fn kcl_parameters_are_validated() {
         assert!(text.iter().any(|t| t == want), "missing {want:?} in {text:#?}");
     }
 }
+
+/// aws-facts 6: a worker that comes back holds no lease; each lease-taker
+/// run (every 20,050 ms) it steals one lease (maxLeasesToStealAtOneTime 1)
+/// until leases are balanced, and a stolen shard resumes from its last
+/// checkpoint.
+#[test]
+fn restarted_worker_steals_leases_one_per_taker_run() {
+    let mut scenario = kcl_pipeline(400.0, 4, KclSpec { workers: 2, ..Default::default() });
+    scenario.schedule.push(crash_at(10, 1));
+    scenario.schedule.push(ScheduledOp {
+        at_s: 60,
+        node: "app".into(),
+        op: Operation::Fault(Fault::RestartWorker { worker: 1 }),
+    });
+    let valid = validate(&scenario).unwrap();
+    let mut sim = Simulation::new(&valid, 3);
+    sim.run_until(59_000);
+    assert_eq!(sim.kcl_app(APP).unwrap().lease_counts(), vec![4, 0]);
+    // Taker runs at 60.15 s and 80.2 s: one lease each.
+    sim.run_until(60_150);
+    assert_eq!(sim.kcl_app(APP).unwrap().lease_counts(), vec![3, 1]);
+    sim.run_until(80_200);
+    assert_eq!(sim.kcl_app(APP).unwrap().lease_counts(), vec![2, 2]);
+    sim.run_until(150_000);
+    let k = sim.kcl_app(APP).unwrap();
+    assert_eq!(k.lease_counts(), vec![2, 2]);
+    assert_eq!(k.leases_taken, 4);
+    assert!(sim.ledger().balances());
+    assert!(sim.journal_entries().any(|e| e.text.starts_with("lease balancing: 1 lease stolen")));
+}
