@@ -3,13 +3,15 @@
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use sim_core::{DEFAULT_SCENARIO, load_scenario};
+use sim_core::share::{decode_fragment, has_scenario};
+use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario, validate};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, CostBreakdown, LedgerBar, ModeCompare, NodeCharts, NoticeBar, PipelineView,
-    StatCards, Toolbar,
+    Controls, CostBreakdown, EditorBar, Inspector, LedgerBar, ModeCompare, NodeCharts, NoticeBar,
+    Palette, PipelineView, StatCards, Toolbar,
 };
+use crate::editor;
 use crate::link;
 use crate::sim_loop::use_sim_loop;
 use crate::state::SimCtx;
@@ -31,19 +33,18 @@ pub fn App() -> impl IntoView {
             .into_any();
         }
     };
-    // A link that carries a scenario opens it; a broken one says why and
-    // leaves the address as it was, so nothing the user typed is lost.
-    let (valid, problem) = match link::scenario_from_link() {
-        Ok(Some(valid)) => (valid, None),
-        Ok(None) => (default, None),
-        Err(issues) => (default, Some(link::explain(&issues, "the default scenario"))),
-    };
-    let ctx = SimCtx::new(valid);
+    let (doc, problem) = initial_document(default.scenario().clone());
+    let running = validate(&doc).unwrap_or_else(|_| editor::idle_run(&doc));
+    let runs = !running.scenario().nodes.is_empty() || doc.nodes.is_empty();
+    let ctx = SimCtx::new(running);
     provide_context(ctx);
+    let editor = editor::provide_editor(ctx, doc.clone());
     match problem {
         Some(text) => ctx.tell(text, true),
-        None => ctx.sync_link(),
+        None if runs => ctx.sync_link(),
+        None => link::write_scenario(&doc),
     }
+    editor::keys::use_editor_keys(editor, ctx);
     use_sim_loop(ctx);
     use_shortcuts(ctx);
     use_link_changes(ctx);
@@ -65,6 +66,30 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
+/// The document to open: the link's scenario (a draft that does not run
+/// yet included), or the document kept in local storage when the address
+/// is the one saved with it or carries none, or the default scenario. A
+/// damaged link says why (and is left in the address bar).
+fn initial_document(default: Scenario) -> (Scenario, Option<String>) {
+    let hash = window().location().hash().unwrap_or_default();
+    let stored = editor::storage::load();
+    if has_scenario(&hash) {
+        if let Some((doc, saved)) = stored
+            && saved == hash
+        {
+            return (doc, None);
+        }
+        return match decode_fragment(&hash) {
+            Ok(doc) => (doc, None),
+            Err(issues) => (default, Some(link::explain(&issues, "the default scenario"))),
+        };
+    }
+    match stored {
+        Some((doc, _)) if hash.is_empty() => (doc, None),
+        _ => (default, None),
+    }
+}
+
 /// A link pasted into the address bar of an open tab opens its scenario.
 fn use_link_changes(ctx: SimCtx) {
     let handle =
@@ -84,17 +109,27 @@ fn Workbench() -> impl IntoView {
         v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
     });
     ctx.selected.set(first_stream);
-    let charts = move || ctx.selected.get().map(|node| view! { <NodeCharts node=node /> });
+    let charts = move || {
+        let node = ctx.selected.get()?;
+        // A node the run no longer has (the editor is mid-change) has no charts.
+        let known = ctx.scenario.with_value(|v| node < v.scenario().nodes.len());
+        known.then(|| view! { <NodeCharts node=node /> })
+    };
     view! {
         <div class="shell" data-testid="app" data-ready="true">
             <Toolbar />
             <NoticeBar />
             <PerfOverlay />
             <main class="workbench">
-                <section class="canvas-panel" aria-label="Pipeline">
-                    <PipelineView />
+                <section class="canvas-panel" aria-label="Pipeline editor">
+                    <EditorBar />
+                    <div class="canvas-row">
+                        <Palette />
+                        <PipelineView />
+                    </div>
                 </section>
                 <aside class="side-panel">
+                    <Inspector />
                     <Controls />
                 </aside>
                 <section class="stats-panel" aria-label="Live figures">

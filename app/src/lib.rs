@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod download;
+pub mod editor;
 pub mod format;
 pub mod link;
 pub mod recovery;

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use sim_core::share::{decode_fragment, encode_fragment, has_scenario};
-use sim_core::{Issue, ValidScenario, validate};
+use sim_core::{Issue, Scenario, ValidScenario, validate};
 
 /// The scenario a link carries, if the page was opened with one: `Ok(None)`
 /// without a scenario, `Err` (with the problems) when the link is broken.
@@ -21,7 +21,13 @@ pub fn scenario_from_link() -> Result<Option<ValidScenario>, Vec<Issue>> {
 /// Writes the scenario into the address bar without adding a history entry
 /// (edits to the scenario on screen).
 pub fn write_link(valid: &ValidScenario) {
-    let url = format!("#{}", encode_fragment(valid.scenario()));
+    write_scenario(valid.scenario());
+}
+
+/// Writes a scenario that may not run yet (an editor draft) into the
+/// address bar, without adding a history entry.
+pub fn write_scenario(scenario: &Scenario) {
+    let url = format!("#{}", encode_fragment(scenario));
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
@@ -39,12 +45,17 @@ pub fn push_link(valid: &ValidScenario) {
 /// Explains a broken link in one sentence for the notice bar; `showing`
 /// names what is on screen instead ("the default scenario").
 pub fn explain(issues: &[Issue], showing: &str) -> String {
+    format!("This link could not be opened: {}. Showing {showing} instead.", summarize(issues))
+}
+
+/// The first problem, and how many more there are.
+pub fn summarize(issues: &[Issue]) -> String {
     let first = issues.first().map(ToString::to_string).unwrap_or_default();
     let more = match issues.len() {
         0 | 1 => String::new(),
         n => format!(" (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
     };
-    format!("This link could not be opened: {first}{more}. Showing {showing} instead.")
+    format!("{first}{more}")
 }
 
 /// Copies the current address to the clipboard, reporting the outcome.

@@ -50,7 +50,8 @@ fn add_button(
         let Some(window) = web_sys::window() else { return };
         let location = window.location();
         let path = location.pathname().unwrap_or_default();
-        let hash = if fresh { String::new() } else { location.hash().unwrap_or_default() };
+        // `#default` skips the document kept in local storage, which may be what broke.
+        let hash = if fresh { "#default".to_string() } else { location.hash().unwrap_or_default() };
         let same_page = location.search().unwrap_or_default().is_empty();
         if same_page && !fresh {
             // Only the fragment would change: navigating would not reload.

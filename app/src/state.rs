@@ -34,6 +34,9 @@ pub struct SimCtx {
     pub selected: RwSignal<Option<usize>>,
     /// Bumped by every edit to the scenario on screen (see [`SimCtx::edited`]).
     pub revision: RwSignal<u64>,
+    /// Bumped when the running scenario's nodes or wires change (the editor
+    /// restarts the run); per-node panels rebuild on it.
+    pub structure: RwSignal<u64>,
     /// Presenter mode: large type, high contrast, no editing chrome (P key).
     pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
@@ -68,6 +71,7 @@ impl SimCtx {
             perf: RwSignal::new(None),
             presenting: RwSignal::new(false),
             revision: RwSignal::new(0),
+            structure: RwSignal::new(0),
         }
     }
 
@@ -92,9 +96,17 @@ impl SimCtx {
 
     /// Restarts the run from time zero with the same scenario and seed.
     pub fn reset(&self) {
+        self.restart_figures();
+        self.charts.notify();
+    }
+
+    /// Restarts the run from time zero and publishes its figures, leaving
+    /// the charts alone (the editor rebuilds them when nodes change, and a
+    /// chart must not draw a node that no longer exists).
+    pub fn restart_figures(&self) {
         let valid = self.scenario.get_value();
         self.sim.set_value(Simulation::new(&valid, valid.scenario().seed));
-        self.publish();
+        self.publish_figures();
     }
 
     /// Advances simulated time by `ms` at once (the Step button).

@@ -15,8 +15,27 @@ use crate::state::SimCtx;
 #[component]
 pub fn Controls() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let nodes = ctx.scenario.with_value(|v| v.scenario().nodes.clone());
-    let groups = nodes
+    // Rebuilt when the editor changes the pipeline's nodes or wires.
+    let groups = move || {
+        ctx.structure.track();
+        controls_for(ctx.scenario.with_value(|v| v.scenario().nodes.clone()))
+    };
+    view! {
+        <div class="controls" data-testid="controls">
+            <h2>"Try it"</h2>
+            {groups}
+            <EventLog />
+            <p class="hint">
+                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"."</kbd> " step · " <kbd>"R"</kbd>
+                " reset"
+            </p>
+        </div>
+    }
+}
+
+/// One group of live controls per producer and stream.
+fn controls_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
+    nodes
         .into_iter()
         .enumerate()
         .filter_map(|(i, node)| match &node.spec {
@@ -56,18 +75,7 @@ pub fn Controls() -> impl IntoView {
             | NodeSpec::Firehose(_)
             | NodeSpec::Destination(_) => None,
         })
-        .collect_view();
-    view! {
-        <div class="controls" data-testid="controls">
-            <h2>"Try it"</h2>
-            {groups}
-            <EventLog />
-            <p class="hint">
-                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"."</kbd> " step · " <kbd>"R"</kbd>
-                " reset"
-            </p>
-        </div>
-    }
+        .collect_view()
 }
 
 /// Validates `text` against a parameter's range, returning the value or a

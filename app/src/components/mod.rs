@@ -2,16 +2,22 @@
 
 mod chart;
 mod controls;
+mod editor_bar;
 mod gallery;
+mod inspector;
 mod notice;
+mod palette;
 pub(crate) mod pipeline;
 mod stats;
 mod toolbar;
 
 pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
+pub use editor_bar::EditorBar;
 pub use gallery::Gallery;
+pub use inspector::Inspector;
 pub use notice::NoticeBar;
+pub use palette::Palette;
 pub use pipeline::PipelineView;
 pub use stats::{CostBreakdown, LedgerBar, ModeCompare, StatCards};
 pub use toolbar::Toolbar;

@@ -1,221 +1,703 @@
-//! The pipeline drawn as SVG: node cards with live figures and health, a
-//! per-shard heat strip on streams, and wires whose look follows the flow.
+//! The pipeline canvas: an SVG editor for the document (cards, ports,
+//! wires) that also shows the run (live figures, health, per-shard heat,
+//! flow on the wires).
+//!
+//! Pointer gestures: drag the background to pan, shift-drag to box-select,
+//! drag a card to move the selection (one undo step per drag), drag from an
+//! output port (right) to an input port (left) to wire, wheel to zoom at the
+//! cursor. Keyboard: see `editor_keys`. Everything is drawn generically from
+//! `NodeKind`'s presentation and `Snapshot`; wiring legality comes from
+//! `sim_core::link_rule` through `editor::doc::can_connect`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
-use sim_core::scenario::{Node, Position};
-use sim_core::{NodeKind, Scenario};
+use sim_core::scenario::Position;
+use sim_core::{NodeKind, Scenario, link_rule};
+use wasm_bindgen::JsCast;
 
+pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
+use crate::editor::viewport::Viewport;
+use crate::editor::{Editor, GRID, doc};
 use crate::format;
 use crate::snapshot::{Health, NodeFigures, ShardHeat};
 use crate::state::SimCtx;
 
-pub(crate) const CARD_W: f64 = 280.0;
-pub(crate) const CARD_H: f64 = 158.0;
-const PAD: f64 = 36.0;
-/// Most wires whose flow is animated (see `PipelineView`).
+/// Most wires whose flow is animated; past that the dashes stand still (a
+/// moving dash repaints the whole drawing every frame).
 const MAX_ANIMATED_WIRES: usize = 16;
-
-/// Where each node sits: the scenario's layout, or, for nodes without a
-/// position, columns by data flow (producers, streams, consumers) stacked
-/// top to bottom.
-pub(crate) fn positions(scenario: &Scenario) -> Vec<Position> {
-    let mut rows = [0usize; NodeKind::ALL.len()];
-    scenario
-        .nodes
-        .iter()
-        .map(|n| {
-            scenario.layout.get(&n.id).copied().unwrap_or_else(|| {
-                let column = n.spec.kind().rank();
-                let row = rows[column];
-                rows[column] += 1;
-                Position { x: column as f64 * 440.0, y: row as f64 * (CARD_H + 32.0) }
-            })
-        })
-        .collect()
-}
+/// Radius of a port circle.
+const PORT_R: f64 = 9.0;
 
 /// The SVG viewBox around every card, with `pad` around them; `None`
-/// without nodes.
+/// without nodes (gallery thumbnails).
 pub(crate) fn view_box(pos: &[Position], pad: f64) -> Option<String> {
-    let first = pos.first()?;
-    let (mut min, mut max) = ((first.x, first.y), (first.x, first.y));
-    for p in pos {
-        min = (min.0.min(p.x), min.1.min(p.y));
-        max = (max.0.max(p.x), max.1.max(p.y));
-    }
-    Some(format!(
-        "{} {} {} {}",
-        min.0 - pad,
-        min.1 - pad,
-        max.0 - min.0 + CARD_W + 2.0 * pad,
-        max.1 - min.1 + CARD_H + 2.0 * pad
-    ))
+    let (x0, y0, x1, y1) = doc::bounds(pos)?;
+    Some(format!("{} {} {} {}", x0 - pad, y0 - pad, x1 - x0 + 2.0 * pad, y1 - y0 + 2.0 * pad))
 }
 
-/// The pipeline canvas.
+/// Whether any kind may send to `kind` (it has an input port).
+fn has_input(kind: NodeKind) -> bool {
+    NodeKind::ALL.iter().any(|&from| link_rule(from, kind).is_ok())
+}
+
+/// Whether `kind` may send to any kind (it has an output port).
+fn has_output(kind: NodeKind) -> bool {
+    NodeKind::ALL.iter().any(|&to| link_rule(kind, to).is_ok())
+}
+
+/// A pointer gesture in progress.
+#[derive(Clone)]
+enum Gesture {
+    Pan { from: (f64, f64), start: Viewport },
+    Move { before: Box<Scenario>, from: (f64, f64), ids: BTreeSet<String> },
+    Wire,
+    Select { from: (f64, f64), add: bool },
+}
+
+/// The pointer's position relative to the canvas, in screen pixels.
+fn local(ev: &leptos::ev::MouseEvent) -> (f64, f64) {
+    let rect = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.get_bounding_client_rect());
+    match rect {
+        Some(r) => (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top()),
+        None => (f64::from(ev.client_x()), f64::from(ev.client_y())),
+    }
+}
+
+/// The id of the input port under a client point, if any.
+fn input_port_at(x: i32, y: i32) -> Option<String> {
+    let el = document().element_from_point(x as f32, y as f32)?;
+    el.closest("[data-in-port]").ok()??.get_attribute("data-in-port")
+}
+
+/// The canvas.
 #[component]
 pub fn PipelineView() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let (nodes, links, pos) = ctx.scenario.with_value(|v| {
-        let s = v.scenario();
-        let links: Vec<(usize, usize)> = s
-            .links
-            .iter()
-            .filter_map(|l| {
-                let from = s.nodes.iter().position(|n| n.id == l.from)?;
-                let to = s.nodes.iter().position(|n| n.id == l.to)?;
-                Some((from, to))
-            })
-            .collect();
-        (s.nodes.clone(), links, positions(s))
+    let editor = expect_context::<Editor>();
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let gesture = StoredValue::new(None::<Gesture>);
+    let wire_end = RwSignal::new(None::<(f64, f64)>);
+    let marquee = RwSignal::new(None::<(f64, f64, f64, f64)>);
+    // Positions of every node, computed once per document change.
+    let layout: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
+        editor.doc.with(|s| s.nodes.iter().map(|n| n.id.clone()).zip(positions(s)).collect())
     });
-    let Some(view_box) = view_box(&pos, PAD) else {
-        return view! {
-            <p class="empty-canvas" data-testid="empty-canvas">
-                "This scenario has no nodes yet. Open one from the Gallery to see a pipeline run."
-            </p>
+    provide_context(layout);
+
+    let measure = move || {
+        if let Some(svg) = svg_ref.get_untracked() {
+            let r = svg.get_bounding_client_rect();
+            if r.width() > 0.0 {
+                editor.screen.set_value((r.width(), r.height()));
+            }
         }
-        .into_any();
     };
-    // Animated dashes repaint the whole drawing every frame; with many wires
-    // that costs the frame rate, so large pipelines show still dashes.
-    let class = if links.len() > MAX_ANIMATED_WIRES { "pipeline calm" } else { "pipeline" };
-    let wires = links
-        .into_iter()
-        .map(|(from, to)| view! { <Wire from=from to=to a=pos[from] b=pos[to] /> })
-        .collect_view();
-    let cards = nodes
-        .into_iter()
-        .enumerate()
-        .map(|(i, node)| view! { <NodeCard index=i node=node at=pos[i] /> })
-        .collect_view();
+    // Fit the document once the canvas has a size.
+    Effect::new(move |_| {
+        if svg_ref.get().is_some() {
+            request_animation_frame(move || {
+                measure();
+                editor.fit();
+            });
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let on_pointerdown = move |ev: PointerEvent| {
+        if ev.button() != 0 && ev.button() != 1 {
+            return;
+        }
+        measure();
+        let at = local(&ev);
+        editor.wiring_from.set(None);
+        if ev.shift_key() {
+            gesture.set_value(Some(Gesture::Select { from: at, add: true }));
+        } else {
+            editor.selection.set(BTreeSet::new());
+            editor.selected_link.set(None);
+            gesture
+                .set_value(Some(Gesture::Pan { from: at, start: editor.viewport.get_untracked() }));
+        }
+        capture(&ev);
+    };
+    let on_pointermove = move |ev: PointerEvent| {
+        let at = local(&ev);
+        let vp = editor.viewport.get_untracked();
+        let world = vp.to_world(at.0, at.1);
+        editor.cursor.set_value(Some(world));
+        let Some(g) = gesture.get_value() else { return };
+        match g {
+            Gesture::Pan { from, start } => editor.viewport.set(Viewport {
+                x: start.x + at.0 - from.0,
+                y: start.y + at.1 - from.1,
+                ..start
+            }),
+            Gesture::Move { before, from, ids } => {
+                let (mut dx, mut dy) = (world.0 - from.0, world.1 - from.1);
+                if editor.snap.get_untracked() {
+                    (dx, dy) = (doc::snap(dx, GRID), doc::snap(dy, GRID));
+                }
+                let mut moved = (*before).clone();
+                doc::move_nodes(&mut moved, &ids, dx, dy);
+                // Shown while dragging; one undo step when the drag ends.
+                editor.doc.set(moved);
+            }
+            Gesture::Wire => wire_end.set(Some(world)),
+            Gesture::Select { from, .. } => {
+                let a = vp.to_world(from.0, from.1);
+                marquee.set(Some((
+                    a.0.min(world.0),
+                    a.1.min(world.1),
+                    a.0.max(world.0),
+                    a.1.max(world.1),
+                )));
+            }
+        }
+    };
+    let on_pointerup = move |ev: PointerEvent| {
+        let Some(g) = gesture.get_value() else { return };
+        gesture.set_value(None);
+        match g {
+            Gesture::Pan { .. } => {}
+            Gesture::Move { before, .. } => {
+                let after = editor.doc.get_untracked();
+                editor.commit(*before, after);
+            }
+            Gesture::Wire => {
+                wire_end.set(None);
+                let from = editor.wiring_from.get_untracked();
+                match (from, input_port_at(ev.client_x(), ev.client_y())) {
+                    (Some(from), Some(to)) => editor.connect(&from, &to),
+                    _ => editor.wiring_from.set(None),
+                }
+            }
+            Gesture::Select { add, .. } => {
+                if let Some((x0, y0, x1, y1)) = marquee.get_untracked() {
+                    let hit: BTreeSet<String> = layout.with_untracked(|l| {
+                        l.iter()
+                            .filter(|(_, p)| {
+                                p.x < x1 && p.x + CARD_W > x0 && p.y < y1 && p.y + CARD_H > y0
+                            })
+                            .map(|(id, _)| id.clone())
+                            .collect()
+                    });
+                    editor.selection.update(|sel| {
+                        if !add {
+                            sel.clear();
+                        }
+                        sel.extend(hit);
+                    });
+                }
+                marquee.set(None);
+            }
+        }
+    };
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let at = local(&ev);
+        let factor = (-ev.delta_y() * 0.0015).exp();
+        editor.viewport.update(|v| *v = v.zoom_at(at.0, at.1, factor));
+    };
+    let on_pointerleave = move |_| editor.cursor.set_value(None);
+
+    // A card's pointerdown starts a move (or, on a port, a wire).
+    let start_move = Callback::new(move |(ev, id): (PointerEvent, String)| {
+        measure();
+        if ctx.presenting.get_untracked() {
+            // Presenter mode shows, it does not edit: a click only charts the node.
+            ev.stop_propagation();
+            editor.chart(&id);
+            return;
+        }
+        let at = local(&ev);
+        let world = editor.viewport.get_untracked().to_world(at.0, at.1);
+        if ev.shift_key() {
+            editor.selection.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id.clone());
+                }
+            });
+        } else if !editor.selection.with_untracked(|s| s.contains(&id)) {
+            editor.select_only(&id);
+        } else {
+            editor.chart(&id);
+        }
+        editor.selected_link.set(None);
+        let ids = editor.selection.get_untracked();
+        gesture.set_value(Some(Gesture::Move {
+            before: Box::new(editor.doc.get_untracked()),
+            from: world,
+            ids,
+        }));
+        capture(&ev);
+    });
+    let start_wire = Callback::new(move |(ev, id): (PointerEvent, String)| {
+        measure();
+        editor.wiring_from.set(Some(id));
+        let at = local(&ev);
+        wire_end.set(Some(editor.viewport.get_untracked().to_world(at.0, at.1)));
+        gesture.set_value(Some(Gesture::Wire));
+        capture(&ev);
+    });
+
+    let node_ids = Memo::new(move |_| {
+        editor.doc.with(|s| s.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>())
+    });
+    let link_ids = Memo::new(move |_| {
+        editor
+            .doc
+            .with(|s| s.links.iter().map(|l| (l.from.clone(), l.to.clone())).collect::<Vec<_>>())
+    });
+    let calm = move || link_ids.with(|l| l.len() > MAX_ANIMATED_WIRES);
+    let empty = move || node_ids.with(Vec::is_empty);
+    let temp_wire = move || {
+        let end = wire_end.get()?;
+        let from = editor.wiring_from.get()?;
+        let a = layout.with(|l| l.get(&from).copied())?;
+        let (x1, y1) = (a.x + CARD_W, a.y + CARD_H / 2.0);
+        Some(view! { <path class="wire-draft" d=curve(x1, y1, end.0, end.1) /> })
+    };
+    let marquee_rect = move || {
+        marquee.get().map(|(x0, y0, x1, y1)| {
+            view! { <rect class="marquee" x=x0 y=y0 width=x1 - x0 height=y1 - y0 /> }
+        })
+    };
+    let grid = move || {
+        let v = editor.viewport.get();
+        let size = GRID * 2.0 * v.zoom;
+        format!("{} {} {size} {size}", v.x, v.y)
+    };
     view! {
-        <svg
-            class=class
-            viewBox=view_box
-            role="img"
-            aria-label="Pipeline diagram with live figures"
-            data-testid="pipeline"
-        >
-            <defs>
-                <marker
-                    id="arrow"
-                    viewBox="0 0 10 10"
-                    refX="9"
-                    refY="5"
-                    markerWidth="7"
-                    markerHeight="7"
-                    orient="auto-start-reverse"
-                >
-                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                </marker>
-            </defs>
-            <g class="wires">{wires}</g>
-            <g class="cards">{cards}</g>
-        </svg>
+        <div class="canvas-wrap">
+            <svg
+                class="pipeline"
+                class:calm=calm
+                class:wiring=move || editor.wiring_from.with(Option::is_some)
+                node_ref=svg_ref
+                tabindex="0"
+                role="application"
+                aria-roledescription="pipeline editor"
+                aria-label="Pipeline canvas. Drag to pan, wheel to zoom, Shift+drag to select. Tab to cards and ports; Enter on an output port then on an input port wires them."
+                data-testid="pipeline"
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=on_pointerup
+                on:pointerleave=on_pointerleave
+                on:wheel=on_wheel
+            >
+                <defs>
+                    <pattern
+                        id="canvas-grid"
+                        patternUnits="userSpaceOnUse"
+                        width=move || GRID * 2.0 * editor.viewport.get().zoom
+                        height=move || GRID * 2.0 * editor.viewport.get().zoom
+                        x=move || editor.viewport.get().x
+                        y=move || editor.viewport.get().y
+                        data-grid=grid
+                    >
+                        <circle cx="1" cy="1" r="1" class="grid-dot" />
+                    </pattern>
+                    <marker
+                        id="arrow"
+                        viewBox="0 0 10 10"
+                        refX="9"
+                        refY="5"
+                        markerWidth="7"
+                        markerHeight="7"
+                        orient="auto-start-reverse"
+                    >
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                    </marker>
+                </defs>
+                <rect class="canvas-bg" width="100%" height="100%" fill="url(#canvas-grid)" />
+                <g class="world" transform=move || editor.viewport.get().transform()>
+                    <g class="wires">
+                        <For
+                            each=move || link_ids.get()
+                            key=|l| l.clone()
+                            children=move |(from, to)| view! { <Wire from=from to=to /> }
+                        />
+                        {temp_wire}
+                    </g>
+                    <g class="cards">
+                        <For
+                            each=move || node_ids.get()
+                            key=|id| id.clone()
+                            children=move |id| {
+                                view! { <NodeCard id=id start_move=start_move start_wire=start_wire /> }
+                            }
+                        />
+                    </g>
+                    {marquee_rect}
+                </g>
+            </svg>
+            <Show when=empty>
+                <p class="empty-canvas" data-testid="empty-canvas">
+                    "This scenario has no nodes yet. Add one from the palette (or press its number key), or open a scenario from the Gallery."
+                </p>
+            </Show>
+        </div>
     }
     .into_any()
 }
 
+fn capture(ev: &PointerEvent) {
+    if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        // Capture on the canvas, so a drag that leaves it still ends cleanly.
+        let canvas = el.closest("svg.pipeline").ok().flatten().unwrap_or(el);
+        let _ = canvas.set_pointer_capture(ev.pointer_id());
+    }
+    ev.stop_propagation();
+}
+
+fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let bend = ((x2 - x1).abs() / 2.0).max(40.0);
+    format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend)
+}
+
 #[component]
-fn Wire(from: usize, to: usize, a: Position, b: Position) -> impl IntoView {
+fn Wire(from: String, to: String) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let (x1, y1) = (a.x + CARD_W, a.y + CARD_H / 2.0);
-    let (x2, y2) = (b.x - 4.0, b.y + CARD_H / 2.0);
-    let bend = ((x2 - x1) / 2.0).max(40.0);
-    let d = format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend);
-    let flow = Memo::new(move |_| ctx.snapshot.with(|s| s.wire_flow(from, to)));
-    let class = move || {
-        let (rate, refused) = flow.get();
-        let mut c = String::from("wire");
-        if rate > 0.0 {
-            c.push_str(" flowing");
-        }
-        if refused > 0.0 {
-            c.push_str(" refusing");
-        }
-        c
+    let editor = expect_context::<Editor>();
+    let layout = expect_context::<Memo<BTreeMap<String, Position>>>();
+    let ends = {
+        let (from, to) = (from.clone(), to.clone());
+        Memo::new(move |_| layout.with(|l| Some((*l.get(&from)?, *l.get(&to)?))))
     };
+    let indices = {
+        let (from, to) = (from.clone(), to.clone());
+        Memo::new(move |_| {
+            editor.doc.with(|s| Some((doc::index_of(s, &from)?, doc::index_of(s, &to)?)))
+        })
+    };
+    let flow = Memo::new(move |_| {
+        let running = editor.problems.with(Vec::is_empty);
+        match (running, indices.get()) {
+            (true, Some((a, b))) => ctx.snapshot.with(|s| s.wire_flow(a, b)),
+            _ => (0.0, 0.0),
+        }
+    });
+    let me = (from.clone(), to.clone());
+    let selected = {
+        let me = me.clone();
+        move || editor.selected_link.with(|l| l.as_ref() == Some(&me))
+    };
+    let class = {
+        let selected = selected.clone();
+        move || {
+            let (rate, refused) = flow.get();
+            let mut c = String::from("wire");
+            if rate > 0.0 {
+                c.push_str(" flowing");
+            }
+            if refused > 0.0 {
+                c.push_str(" refusing");
+            }
+            if selected() {
+                c.push_str(" selected");
+            }
+            c
+        }
+    };
+    let geometry = move || {
+        ends.get().map(|(a, b)| {
+            let (x1, y1) = (a.x + CARD_W + PORT_R, a.y + CARD_H / 2.0);
+            let (x2, y2) = (b.x - PORT_R - 2.0, b.y + CARD_H / 2.0);
+            (curve(x1, y1, x2, y2), (x1 + x2) / 2.0, (y1 + y2) / 2.0)
+        })
+    };
+    let d = move || geometry().map(|g| g.0).unwrap_or_default();
+    let mx = move || geometry().map_or(0.0, |g| g.1);
+    let my = move || geometry().map_or(0.0, |g| g.2);
     let label = move || format::rate(flow.get().0);
     let refused = move || {
         let refused = flow.get().1;
         (refused > 0.0).then(|| format!("✖ {}/s refused", format::count(refused)))
     };
-    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+    let pick = {
+        let me = me.clone();
+        move || {
+            editor.selection.set(BTreeSet::new());
+            editor.selected_link.set(Some(me.clone()));
+        }
+    };
+    let pick_key = pick.clone();
     view! {
-        <g class=class>
-            <path class="wire-base" d=d.clone() marker-end="url(#arrow)" />
+        <g
+            class=class
+            data-testid=format!("wire-{from}-{to}")
+            tabindex="0"
+            role="button"
+            aria-pressed=move || selected().to_string()
+            aria-label=format!("Wire from {from} to {to} (Enter selects, Delete removes)")
+            on:pointerdown=move |ev: PointerEvent| {
+                ev.stop_propagation();
+                pick();
+            }
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    pick_key();
+                }
+            }
+        >
+            <path class="wire-hit" d=d />
+            <path class="wire-base" d=d marker-end="url(#arrow)" />
             <path class="wire-flow" d=d />
-            <text class="wire-label" x=mx y=my - 12.0 text-anchor="middle">
+            <text class="wire-label" x=mx y=move || my() - 12.0 text-anchor="middle">
                 {label}
             </text>
-            <text class="wire-label refused" x=mx y=my + 24.0 text-anchor="middle">
+            <text class="wire-label refused" x=mx y=move || my() + 24.0 text-anchor="middle">
                 {refused}
             </text>
         </g>
     }
 }
 
+/// Splits `text` into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[component]
-fn NodeCard(index: usize, node: Node, at: Position) -> impl IntoView {
+fn NodeCard(
+    id: String,
+    start_move: Callback<(PointerEvent, String)>,
+    start_wire: Callback<(PointerEvent, String)>,
+) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let kind = node.spec.kind();
-    let figures = Memo::new(move |_| ctx.snapshot.with(|s| s.nodes.get(index).cloned()));
-    let status = move || figures.with(|f| f.as_ref().map_or((Health::Ok, ""), NodeFigures::status));
-    let selected = move || ctx.selected.get() == Some(index);
-    let class = move || {
-        let chosen = if selected() { " selected" } else { "" };
-        format!("card kind-{} health-{}{chosen}", kind.as_str(), status().0.class())
+    let editor = expect_context::<Editor>();
+    let layout = expect_context::<Memo<BTreeMap<String, Position>>>();
+    let node = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            editor.doc.with(|s| doc::index_of(s, &id).map(|i| (i, s.nodes[i].clone())))
+        })
     };
-    let select = move || ctx.selected.set(Some(index));
+    let at = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            layout.with(|l| l.get(&id).copied().unwrap_or(Position { x: 0.0, y: 0.0 }))
+        })
+    };
+    let kind = node
+        .with_untracked(|n| n.as_ref().map(|(_, n)| n.spec.kind()))
+        .unwrap_or(NodeKind::Producer);
+    let label =
+        move || node.with(|n| n.as_ref().map(|(_, n)| n.label().to_string()).unwrap_or_default());
+    let figures = Memo::new(move |_| {
+        let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
+        if !editor.problems.with(Vec::is_empty) {
+            return None;
+        }
+        ctx.snapshot.with(|s| s.nodes.get(index).cloned())
+    });
+    let status = move || {
+        figures.with(|f| match f {
+            Some(f) => f.status(),
+            None => (Health::Ok, "○ Not running"),
+        })
+    };
+    let selected = {
+        let id = id.clone();
+        Memo::new(move |_| editor.selection.with(|s| s.contains(&id)))
+    };
+    // While a wire is being drawn: whether this card may receive it, and why not.
+    let wiring = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            let from = editor.wiring_from.get()?;
+            if from == id {
+                return Some(Err(String::new()));
+            }
+            Some(editor.doc.with(|s| doc::can_connect(s, &from, &id)))
+        })
+    };
+    let class = move || {
+        let mut c = format!("card kind-{} health-{}", kind.as_str(), status().0.class());
+        if selected.get() {
+            c.push_str(" selected");
+        }
+        c
+    };
+    let group_class = move || match wiring.get() {
+        Some(Ok(())) => "node target-legal",
+        Some(Err(why)) if !why.is_empty() => "node target-illegal",
+        _ => "node",
+    };
     let lines = move || figures.with(|f| f.as_ref().map(NodeFigures::headline).unwrap_or_default());
     let shards = move || match figures.get() {
         Some(NodeFigures::Stream { shards, .. }) => Some(view! { <ShardStrip shards=shards /> }),
         _ => None,
     };
-    view! {
-        <g
-            class=class
-            transform=format!("translate({} {})", at.x, at.y)
-            data-testid=format!("node-{}", node.id)
-            tabindex="0"
-            role="button"
-            aria-pressed=move || selected().to_string()
-            aria-label=format!("{}: {} (show its charts)", kind.title(), node.label())
-            on:click=move |_| select()
-            on:keydown=move |ev| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    select();
-                }
+    let why_id = id.clone();
+    let why_not = move || match wiring.get() {
+        Some(Err(why)) if !why.is_empty() => {
+            let lines = wrap(&format!("✖ {why}"), 30);
+            let height = 16.0 + 22.0 * lines.len() as f64;
+            Some(view! {
+                <g class="why-not illegal" data-testid=format!("why-not-{why_id}") transform=format!("translate(0 {})", CARD_H + 8.0)>
+                    <rect width=CARD_W height=height rx="8" />
+                    {lines
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, line)| view! { <text x="12" y=26.0 + 22.0 * i as f64>{line}</text> })
+                        .collect_view()}
+                </g>
+            }.into_any())
+        }
+        Some(Ok(())) => Some(
+            view! {
+                <g class="why-not legal" transform=format!("translate(0 {})", CARD_H + 8.0)>
+                    <text x="12" y="20">"✔ drop the wire on the left port"</text>
+                </g>
             }
-        >
-            <title>{kind.summary()}</title>
-            <rect class="card-ring" x="-6" y="-6" width=CARD_W + 12.0 height=CARD_H + 12.0 rx="16" />
-            <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
-            <rect class="card-accent" width="6" height=CARD_H rx="3" />
-            <g class="badge" transform="translate(18 16)">
-                <rect width="44" height="26" rx="6" />
-                <text x="22" y="18" text-anchor="middle">
-                    {kind.badge()}
+            .into_any(),
+        ),
+        _ => None,
+    };
+    let select = {
+        let id = id.clone();
+        move || editor.select_only(&id)
+    };
+    let (id_move, id_in, id_out, id_out_key, id_in_key) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let input_port = has_input(kind).then(|| {
+        let id = id_in.clone();
+        view! {
+            <circle
+                class="port port-in"
+                cx="0"
+                cy=CARD_H / 2.0
+                r=PORT_R
+                tabindex="0"
+                role="button"
+                data-in-port=id.clone()
+                data-testid=format!("in-{id}")
+                aria-label=move || format!("Input port of {} (Enter finishes a wire here)", label())
+                on:pointerdown=move |ev: PointerEvent| ev.stop_propagation()
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        match editor.wiring_from.get_untracked() {
+                            Some(from) => editor.connect(&from, &id_in_key),
+                            None => ctx.tell("Choose an output port first (Enter on it), then this input port.", false),
+                        }
+                    }
+                }
+            >
+                <title>"Input: wires arrive here"</title>
+            </circle>
+        }
+    });
+    let output_port = has_output(kind).then(|| {
+        let id = id_out.clone();
+        view! {
+            <circle
+                class="port port-out"
+                class:armed=move || editor.wiring_from.with(|f| f.as_deref() == Some(id_out.as_str()))
+                cx=CARD_W
+                cy=CARD_H / 2.0
+                r=PORT_R
+                tabindex="0"
+                role="button"
+                data-testid=format!("out-{id}")
+                aria-label=move || format!("Output port of {} (Enter starts a wire; then Enter on an input port)", label())
+                on:pointerdown={
+                    let id = id.clone();
+                    move |ev: PointerEvent| {
+                        if ev.button() == 0 {
+                            start_wire.run((ev, id.clone()));
+                        }
+                    }
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        editor.wiring_from.set(Some(id_out_key.clone()));
+                        ctx.tell(
+                            format!("Wiring from {id_out_key}: Tab to an input port (lit in green) and press Enter; Escape cancels."),
+                            false,
+                        );
+                    }
+                }
+            >
+                <title>"Output: drag to an input port to wire"</title>
+            </circle>
+        }
+    });
+    view! {
+        <g class=group_class transform=move || { let p = at.get(); format!("translate({} {})", p.x, p.y) }>
+            <g
+                class=class
+                data-testid=format!("node-{id}")
+                data-kind=kind.as_str()
+                tabindex="0"
+                role="button"
+                aria-pressed=move || selected.get().to_string()
+                aria-label=move || format!("{}: {} (Enter selects it and shows its charts and parameters)", kind.title(), label())
+                on:pointerdown=move |ev: PointerEvent| {
+                    if ev.button() == 0 {
+                        start_move.run((ev, id_move.clone()));
+                    }
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        select();
+                    }
+                }
+            >
+                <title>{kind.summary()}</title>
+                <rect class="card-ring" x="-6" y="-6" width=CARD_W + 12.0 height=CARD_H + 12.0 rx="16" />
+                <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
+                <rect class="card-accent" width="6" height=CARD_H rx="3" />
+                <g class="badge" transform="translate(18 16)">
+                    <rect width="44" height="26" rx="6" />
+                    <text x="22" y="18" text-anchor="middle">
+                        {kind.badge()}
+                    </text>
+                </g>
+                <text class="card-kind" x="72" y="24">
+                    {kind.title()}
                 </text>
+                <text class="card-name" x="72" y="44">
+                    {label}
+                </text>
+                <text class="card-health" x="18" y="74">
+                    {move || status().1}
+                </text>
+                <text class="card-figure" x="18" y="104">
+                    {move || lines().0}
+                </text>
+                <text class="card-sub" x="18" y="126">
+                    {move || lines().1}
+                </text>
+                {shards}
             </g>
-            <text class="card-kind" x="72" y="24">
-                {kind.title()}
-            </text>
-            <text class="card-name" x="72" y="44">
-                {node.label().to_string()}
-            </text>
-            <text class="card-health" x="18" y="74">
-                {move || status().1}
-            </text>
-            <text class="card-figure" x="18" y="104">
-                {move || lines().0}
-            </text>
-            <text class="card-sub" x="18" y="126">
-                {move || lines().1}
-            </text>
-            {shards}
+            {input_port}
+            {output_port}
+            {why_not}
         </g>
     }
 }
@@ -275,4 +757,29 @@ fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
         })
         .collect_view();
     view! { <g class="shard-strip" data-testid="shard-strip">{cells}</g> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_follow_sim_cores_wiring_rule() {
+        for kind in NodeKind::ALL {
+            let ins = NodeKind::ALL.iter().filter(|&&f| link_rule(f, kind).is_ok()).count();
+            assert_eq!(has_input(kind), ins > 0, "{kind:?}");
+        }
+        assert!(has_output(NodeKind::Producer) && !has_input(NodeKind::Producer));
+    }
+
+    #[test]
+    fn long_reasons_wrap_at_spaces() {
+        let lines =
+            wrap("a producer cannot write to a consumer directly; put a stream between them", 40);
+        assert!(lines.len() >= 2 && lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "a producer cannot write to a consumer directly; put a stream between them"
+        );
+    }
 }

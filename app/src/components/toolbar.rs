@@ -9,8 +9,9 @@ use crate::state::{SPEEDS, SimCtx};
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let name = ctx.scenario.with_value(|v| v.scenario().name.clone());
-    let full_name = name.clone();
+    let editor = expect_context::<crate::editor::Editor>();
+    // The document's name: it follows the editor (open a file, undo).
+    let name = move || editor.doc.with(|d| d.name.clone());
     let now = Memo::new(move |_| ctx.snapshot.with(|s| s.now_ms / 1_000 * 1_000));
     let toggle = move |_| ctx.toggle_play();
     view! {
@@ -27,7 +28,7 @@ pub fn Toolbar() -> impl IntoView {
                 <label class="eyebrow" for="scenario-picker">
                     "Scenario"
                 </label>
-                <span class="scenario-name" data-testid="scenario-name" title=full_name>
+                <span class="scenario-name" data-testid="scenario-name" title=name>
                     {name}
                 </span>
                 <ScenarioPicker />

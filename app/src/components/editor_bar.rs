@@ -1,0 +1,138 @@
+//! The editing commands over the canvas: undo / redo, new, open and save a
+//! file, fit, zoom and snap, and the reasons a draft does not run yet.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::editor::Editor;
+
+/// The bar above the canvas.
+#[component]
+pub fn EditorBar() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let open_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        let name = file.name();
+        let text = file.text();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(text).await.ok().and_then(|v| v.as_string())
+            {
+                Some(text) => editor.open_text(&name, &text),
+                None => editor.open_text(&name, ""),
+            }
+        });
+    };
+    let save = move |_| {
+        let name = editor.doc.with_untracked(|s| slug(&s.name));
+        if let Err(why) = crate::download::save_text(
+            &format!("{name}.json"),
+            "application/json",
+            &editor.file_text(),
+        ) {
+            let ctx = expect_context::<crate::state::SimCtx>();
+            ctx.tell(format!("Saving failed: {why}"), true);
+        }
+    };
+    view! {
+        <div class="editor-bar editor-chrome" role="toolbar" aria-label="Edit the pipeline">
+            <button
+                data-testid="undo"
+                title="Undo the last edit (Ctrl+Z)"
+                disabled=move || !editor.can_undo.get()
+                on:click=move |_| editor.undo()
+            >
+                "↶ Undo"
+            </button>
+            <button
+                data-testid="redo"
+                title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                disabled=move || !editor.can_redo.get()
+                on:click=move |_| editor.redo()
+            >
+                "↷ Redo"
+            </button>
+            <span class="bar-gap"></span>
+            <button data-testid="new-doc" title="Start an empty pipeline (undoable)" on:click=move |_| editor.new_document()>
+                "New"
+            </button>
+            <label class="file-button" title="Open a scenario JSON file from this computer">
+                "Open file…"
+                <input type="file" accept=".json,application/json" data-testid="open-file" on:change=open_file />
+            </label>
+            <button data-testid="save-file" title="Save the pipeline as a scenario JSON file" on:click=save>
+                "Save file"
+            </button>
+            <span class="bar-gap"></span>
+            <button data-testid="fit-view" title="Fit every node in view (Shift+1)" on:click=move |_| editor.fit()>
+                "Fit"
+            </button>
+            <button aria-label="Zoom out" title="Zoom out (Ctrl+−)" on:click=move |_| editor.zoom(1.0 / 1.2)>
+                "−"
+            </button>
+            <button aria-label="Zoom in" title="Zoom in (Ctrl++)" on:click=move |_| editor.zoom(1.2)>
+                "+"
+            </button>
+            <button
+                data-testid="snap"
+                aria-pressed=move || editor.snap.get().to_string()
+                title="Snap moves and new nodes to a 20-unit grid"
+                on:click=move |_| editor.snap.update(|s| *s = !*s)
+            >
+                "Snap to grid"
+            </button>
+        </div>
+        <Problems />
+    }
+}
+
+/// Why the pipeline on the canvas does not run yet.
+#[component]
+fn Problems() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    move || {
+        editor.problems.with(|p| {
+            (!p.is_empty()).then(|| {
+                let more = p.len() - 1;
+                let first = p[0].clone();
+                let rest =
+                    p.iter().skip(1).take(4).map(|t| view! { <li>{t.clone()}</li> }).collect_view();
+                view! {
+                    <div class="doc-problems" role="status" data-testid="doc-problems">
+                        <strong>"Not running yet: "</strong>
+                        <span>{first}</span>
+                        {(more > 0).then(|| view! {
+                            <details>
+                                <summary>{format!("{more} more")}</summary>
+                                <ul>{rest}</ul>
+                            </details>
+                        })}
+                    </div>
+                }
+            })
+        })
+    }
+}
+
+/// A file name from a scenario's title.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if s.is_empty() { "pipeline".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_plain() {
+        assert_eq!(super::slug("Clickstream with a hot key!"), "clickstream-with-a-hot-key");
+        assert_eq!(super::slug("→"), "pipeline");
+    }
+}

@@ -1,0 +1,278 @@
+//! The inspector's model, generic over node kinds: a node's parameters are
+//! walked as JSON, and each leaf becomes a field whose unit and range come
+//! from `sim_core::param_range`, its explanation from
+//! `sim_core::params::param_help` and its variants (for enum-tagged fields)
+//! from `sim_core::params::param_choices`. No kind is named here.
+
+use serde_json::{Map, Value};
+use sim_core::params::{Choices, optional_params, param_choices, param_help};
+use sim_core::validate::{ParamRange, format_number};
+use sim_core::{NodeKind, NodeSpec, param_range};
+
+/// What kind of input a field needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A number, with its allowed range when sim-core has one.
+    Number {
+        /// Allowed range and unit.
+        range: Option<ParamRange>,
+        /// Whether only whole numbers fit.
+        integer: bool,
+    },
+    /// Free text (a CSV series, a hash key).
+    Text,
+    /// A list, edited as JSON.
+    Json,
+    /// One of the variants of an enum-tagged field.
+    Choice(Choices),
+    /// On or off.
+    Flag,
+}
+
+/// One editable parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Dot path inside `params` (`retry.max_attempts`).
+    pub path: String,
+    /// Words for people (`Retry › max attempts`).
+    pub label: String,
+    /// The input it needs.
+    pub input: Input,
+    /// Its current value (`Null` when absent).
+    pub value: Value,
+    /// The value a new node of this kind has, as text.
+    pub default: Option<String>,
+    /// A one-line explanation of the AWS concept.
+    pub help: Option<&'static str>,
+}
+
+/// The JSON of a node's parameters.
+pub fn params_of(spec: &NodeSpec) -> Value {
+    serde_json::to_value(spec)
+        .ok()
+        .and_then(|mut v| v.get_mut("params").map(Value::take))
+        .unwrap_or(Value::Null)
+}
+
+/// Every editable field of a node of `kind` with parameters `params`.
+pub fn fields(kind: NodeKind, params: &Value) -> Vec<Field> {
+    let defaults = params_of(&NodeSpec::default_for(kind));
+    let mut out = Vec::new();
+    let mut object = params.as_object().cloned().unwrap_or_default();
+    for key in optional_params(kind) {
+        object.entry(key.to_string()).or_insert(Value::Null);
+    }
+    walk(kind, "", &object, None, &defaults, &mut out);
+    out
+}
+
+fn walk(
+    kind: NodeKind,
+    prefix: &str,
+    object: &Map<String, Value>,
+    skip: Option<&str>,
+    defaults: &Value,
+    out: &mut Vec<Field>,
+) {
+    for (key, value) in object {
+        if Some(key.as_str()) == skip {
+            continue;
+        }
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let default = lookup(defaults, &path).filter(|d| !d.is_object()).map(show);
+        let help = param_help(kind, &path);
+        let field = |input| Field {
+            path: path.clone(),
+            label: label(&path),
+            input,
+            value: value.clone(),
+            default: default.clone(),
+            help,
+        };
+        if let Some(choices) = param_choices(kind, &path) {
+            let tag_key = choices.tag_key;
+            out.push(field(Input::Choice(choices)));
+            if let Value::Object(inner) = value {
+                walk(kind, &path, inner, tag_key, defaults, out);
+            }
+            continue;
+        }
+        match value {
+            Value::Object(inner) => walk(kind, &path, inner, None, defaults, out),
+            Value::Number(n) => out.push(field(Input::Number {
+                range: param_range(kind, &path),
+                integer: n.is_u64() || n.is_i64(),
+            })),
+            Value::String(_) => out.push(field(Input::Text)),
+            Value::Array(_) => out.push(field(Input::Json)),
+            Value::Bool(_) => out.push(field(Input::Flag)),
+            Value::Null => {}
+        }
+    }
+}
+
+/// The value at dot path `path`.
+pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+/// Sets dot path `path` to `new` (removing it for `Null`).
+pub fn set_at(params: &mut Value, path: &str, new: Value) {
+    let mut keys: Vec<&str> = path.split('.').collect();
+    let Some(last) = keys.pop() else { return };
+    let mut here = params;
+    for key in keys {
+        if !here.get(key).is_some_and(Value::is_object) {
+            here[key] = Value::Object(Map::new());
+        }
+        here = &mut here[key];
+    }
+    if let Value::Object(map) = here {
+        if new.is_null() {
+            map.remove(last);
+        } else {
+            map.insert(last.to_string(), new);
+        }
+    }
+}
+
+/// "Retry › max attempts" from `retry.max_attempts`.
+pub fn label(path: &str) -> String {
+    let words: Vec<String> = path.split('.').map(|s| s.replace('_', " ")).collect();
+    let mut text = words.join(" › ");
+    if let Some(first) = text.get(0..1) {
+        text.replace_range(0..1, &first.to_uppercase());
+    }
+    text
+}
+
+/// A value as the inspector shows it.
+pub fn show(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.as_f64().map(format_number).unwrap_or_else(|| n.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Null => "off".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The text of a range for people: "1 to 10,000 shards".
+pub fn describe(range: &ParamRange) -> String {
+    let unit = if range.unit.is_empty() { String::new() } else { format!(" {}", range.unit) };
+    format!("{} to {}{unit}", format_number(range.min), format_number(range.max))
+}
+
+/// Reads what was typed into a field, refusing (with the allowed values)
+/// anything sim-core would not accept.
+pub fn parse_input(input: &Input, text: &str) -> Result<Value, String> {
+    match input {
+        Input::Number { range, integer } => {
+            let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+            let value: f64 = cleaned.parse().map_err(|_| match range {
+                Some(r) => format!("{text:?} is not a number; allowed {}", describe(r)),
+                None => format!("{text:?} is not a number"),
+            })?;
+            if let Some(r) = range
+                && !(value.is_finite() && value >= r.min && value <= r.max)
+            {
+                return Err(format!(
+                    "{} is out of range; allowed {}",
+                    format_number(value),
+                    describe(r)
+                ));
+            }
+            if *integer {
+                if value.fract() != 0.0 || value < 0.0 {
+                    return Err(format!("{} must be a whole number", format_number(value)));
+                }
+                return Ok(Value::from(value as u64));
+            }
+            serde_json::Number::from_f64(value)
+                .map(Value::Number)
+                .ok_or_else(|| format!("{text:?} is not a finite number"))
+        }
+        Input::Text => Ok(Value::String(text.to_string())),
+        Input::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
+        Input::Flag => Ok(Value::Bool(text == "true")),
+        Input::Choice(choices) => choices
+            .options
+            .iter()
+            .find(|o| o.name == text)
+            .map(|o| o.value.clone())
+            .ok_or_else(|| format!("{text:?} is not one of the choices")),
+    }
+}
+
+/// The node spec with `path` set to `value`, or why serde refuses it.
+pub fn with_param(spec: &NodeSpec, path: &str, value: Value) -> Result<NodeSpec, String> {
+    let mut json = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+    let mut params =
+        json.get_mut("params").map(Value::take).unwrap_or_else(|| Value::Object(Map::new()));
+    set_at(&mut params, path, value);
+    json["params"] = params;
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field<'a>(fields: &'a [Field], path: &str) -> &'a Field {
+        fields.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no field {path}"))
+    }
+
+    #[test]
+    fn every_kind_gets_fields_with_ranges_from_sim_core() {
+        for kind in NodeKind::ALL {
+            let fs = fields(kind, &params_of(&NodeSpec::default_for(kind)));
+            assert!(!fs.is_empty(), "{kind:?}");
+            for f in &fs {
+                if let Input::Number { range, .. } = &f.input {
+                    assert_eq!(*range, param_range(kind, &f.path), "{}", f.path);
+                }
+            }
+        }
+        let producer =
+            fields(NodeKind::Producer, &params_of(&NodeSpec::default_for(NodeKind::Producer)));
+        assert!(matches!(field(&producer, "traffic").input, Input::Choice(_)));
+        assert!(matches!(field(&producer, "aggregation").input, Input::Choice(_)));
+        let shards = field(
+            &fields(
+                NodeKind::KinesisStream,
+                &params_of(&NodeSpec::default_for(NodeKind::KinesisStream)),
+            ),
+            "capacity.shards",
+        )
+        .clone();
+        assert_eq!(shards.default.as_deref(), Some("2"));
+        assert!(shards.help.is_some());
+    }
+
+    #[test]
+    fn out_of_range_and_fractional_counts_are_refused_with_the_range() {
+        let input = Input::Number {
+            range: param_range(NodeKind::KinesisStream, "capacity.shards"),
+            integer: true,
+        };
+        assert_eq!(parse_input(&input, "4"), Ok(Value::from(4u64)));
+        assert_eq!(
+            parse_input(&input, "20000").unwrap_err(),
+            "20,000 is out of range; allowed 1 to 10,000 shards"
+        );
+        assert_eq!(parse_input(&input, "2.5").unwrap_err(), "2.5 must be a whole number");
+        assert!(parse_input(&input, "many").unwrap_err().contains("allowed 1 to 10,000 shards"));
+    }
+
+    #[test]
+    fn setting_a_variant_and_a_nested_field_gives_a_valid_spec() {
+        let spec = NodeSpec::default_for(NodeKind::Producer);
+        let choices = param_choices(NodeKind::Producer, "traffic").unwrap();
+        let burst = parse_input(&Input::Choice(choices), "burst").unwrap();
+        let spec = with_param(&spec, "traffic", burst).unwrap();
+        let spec = with_param(&spec, "traffic.multiplier", Value::from(8.0)).unwrap();
+        assert_eq!(lookup(&params_of(&spec), "traffic.multiplier"), Some(&Value::from(8.0)));
+        let spec = with_param(&spec, "aggregation", Value::Null).unwrap();
+        assert!(lookup(&params_of(&spec), "aggregation").is_none());
+        assert!(with_param(&spec, "retry.max_attempts", Value::from(-1)).is_err());
+    }
+}

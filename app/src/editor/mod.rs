@@ -1,0 +1,467 @@
+//! The pipeline editor's state and its one way of changing the document.
+//!
+//! The document is a [`Scenario`] (graph, parameters, layout) held in a
+//! signal; the simulation never is. Every edit goes through
+//! [`Editor::edit`], which records one undo step, saves the document, and
+//! brings the running simulation along: unchanged (a move or a rename),
+//! live through a `Command` (a rate, a shard count), or restarted from zero
+//! with a notice (anything structural). A document that does not validate
+//! yet (a producer not wired) is kept as a draft and nothing runs until it
+//! does. Transient state (selection, viewport, a wire being drawn) is not
+//! history and never enters the document.
+
+pub mod doc;
+pub mod history;
+pub mod inspect;
+pub mod keys;
+pub mod storage;
+pub mod viewport;
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use sim_core::params::live_edit;
+use sim_core::{Command, Scenario, ValidScenario, validate};
+
+use crate::state::SimCtx;
+use doc::Fragment;
+use history::History;
+use viewport::Viewport;
+
+/// The editor's handles, shared through context. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Editor {
+    /// The document.
+    pub doc: RwSignal<Scenario>,
+    /// Selected nodes, by id.
+    pub selection: RwSignal<BTreeSet<String>>,
+    /// The selected wire, as (from, to) ids.
+    pub selected_link: RwSignal<Option<(String, String)>>,
+    /// Pan and zoom of the canvas.
+    pub viewport: RwSignal<Viewport>,
+    /// The output port a wire starts from while one is being drawn (by
+    /// drag, or by keyboard: Enter on an output port, then on an input port).
+    pub wiring_from: RwSignal<Option<String>>,
+    /// Whether moves snap to the grid.
+    pub snap: RwSignal<bool>,
+    /// Why the document does not run yet (empty when it runs).
+    pub problems: RwSignal<Vec<String>>,
+    /// Whether undo / redo have a step (for the buttons).
+    pub can_undo: RwSignal<bool>,
+    /// See `can_undo`.
+    pub can_redo: RwSignal<bool>,
+    /// The last pointer position over the canvas, in world units (keys add
+    /// nodes there).
+    pub cursor: StoredValue<Option<(f64, f64)>>,
+    /// Size of the canvas on screen, for fit and centring.
+    pub screen: StoredValue<(f64, f64)>,
+    history: StoredValue<History<Scenario>>,
+    clipboard: StoredValue<Option<Fragment>>,
+    /// The scenario last handed to the simulation; a different one in
+    /// `SimCtx::scenario` means someone else changed it (the gallery, a
+    /// control), and the editor adopts it as an undoable step.
+    pushed: StoredValue<Scenario>,
+    ctx: SimCtx,
+}
+
+/// Grid spacing in world units (snap, arrow-key moves).
+pub const GRID: f64 = 20.0;
+
+impl Editor {
+    /// The editor for document `doc`, whose validated form (or an empty
+    /// run, for a draft) `ctx` already runs.
+    pub fn new(ctx: SimCtx, doc: Scenario) -> Self {
+        let problems = match validate(&doc) {
+            Ok(_) => Vec::new(),
+            Err(issues) => issues.iter().map(ToString::to_string).collect(),
+        };
+        let running = ctx.scenario.with_value(|v| v.scenario().clone());
+        Editor {
+            doc: RwSignal::new(doc),
+            selection: RwSignal::new(BTreeSet::new()),
+            selected_link: RwSignal::new(None),
+            viewport: RwSignal::new(Viewport::default()),
+            wiring_from: RwSignal::new(None),
+            snap: RwSignal::new(true),
+            problems: RwSignal::new(problems),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            cursor: StoredValue::new(None),
+            screen: StoredValue::new((800.0, 420.0)),
+            history: StoredValue::new(History::default()),
+            clipboard: StoredValue::new(None),
+            pushed: StoredValue::new(running),
+            ctx,
+        }
+    }
+
+    /// Edits the document as one undo step; returns what `change` returns.
+    pub fn edit<R>(&self, change: impl FnOnce(&mut Scenario) -> R) -> R {
+        let before = self.doc.get_untracked();
+        let mut after = before.clone();
+        let out = change(&mut after);
+        self.commit(before, after);
+        out
+    }
+
+    /// Records `before -> after` as one undo step and applies `after`.
+    pub fn commit(&self, before: Scenario, after: Scenario) {
+        if before == after {
+            self.doc.set(after);
+            return;
+        }
+        self.history.update_value(|h| h.record(before.clone(), &after));
+        self.apply(&after);
+    }
+
+    /// Steps back one edit.
+    pub fn undo(&self) {
+        let current = self.doc.get_untracked();
+        if let Some(previous) = self.history.try_update_value(|h| h.undo(current)).flatten() {
+            self.apply(&previous);
+        }
+    }
+
+    /// Steps forward one undone edit.
+    pub fn redo(&self) {
+        let current = self.doc.get_untracked();
+        if let Some(next) = self.history.try_update_value(|h| h.redo(current)).flatten() {
+            self.apply(&next);
+        }
+    }
+
+    /// Replaces the document with an empty one ("New"), undoably.
+    pub fn new_document(&self) {
+        self.edit(|s| *s = doc::empty());
+        self.fit();
+        self.ctx.tell("New empty pipeline: add nodes from the palette.", false);
+    }
+
+    /// Opens a scenario file's text, undoably, or says exactly why not.
+    pub fn open_text(&self, file_name: &str, text: &str) {
+        match sim_core::parse_scenario(text) {
+            Ok(scenario) => {
+                self.edit(|s| *s = scenario);
+                self.fit();
+                self.ctx.tell(format!("Opened {file_name}."), false);
+            }
+            Err(issues) => self.ctx.tell(
+                format!("{file_name} could not be opened: {}", crate::link::summarize(&issues)),
+                true,
+            ),
+        }
+    }
+
+    /// The document as a scenario file.
+    pub fn file_text(&self) -> String {
+        self.doc.with_untracked(|s| serde_json::to_string_pretty(s).unwrap_or_default())
+    }
+
+    fn apply(&self, doc: &Scenario) {
+        self.doc.set(doc.clone());
+        let ids: BTreeSet<String> = doc.nodes.iter().map(|n| n.id.clone()).collect();
+        self.selection.update(|sel| sel.retain(|id| ids.contains(id)));
+        if let Some((from, to)) = self.selected_link.get_untracked()
+            && !doc.links.iter().any(|l| l.from == from && l.to == to)
+        {
+            self.selected_link.set(None);
+        }
+        self.push(doc);
+        self.history.with_value(|h| {
+            self.can_undo.set(h.can_undo());
+            self.can_redo.set(h.can_redo());
+        });
+        storage::save(doc);
+    }
+
+    /// Brings the simulation in line with the document.
+    fn push(&self, doc: &Scenario) {
+        let ctx = self.ctx;
+        let running = ctx.scenario.with_value(|v| v.scenario().clone());
+        let charted =
+            ctx.selected.get_untracked().and_then(|i| running.nodes.get(i)).map(|n| n.id.clone());
+        let valid = match validate(doc) {
+            Ok(valid) => valid,
+            Err(issues) => {
+                self.problems.set(issues.iter().map(ToString::to_string).collect());
+                let idle = idle_run(doc);
+                let was_running = !running.nodes.is_empty();
+                self.pushed.set_value(idle.scenario().clone());
+                ctx.scenario.set_value(idle);
+                ctx.selected.set(None);
+                if was_running {
+                    ctx.restart_figures();
+                    ctx.structure.update(|n| *n += 1);
+                }
+                ctx.revision.update(|r| *r += 1);
+                // The address bar holds the draft, so a reload or a copied
+                // link shows exactly what is on the canvas.
+                crate::link::write_scenario(doc);
+                return;
+            }
+        };
+        self.problems.set(Vec::new());
+        let change = classify(&running, doc);
+        self.pushed.set_value(doc.clone());
+        ctx.scenario.set_value(valid);
+        ctx.edited();
+        match change {
+            Change::Cosmetic => {}
+            Change::Live(command) => {
+                let refused =
+                    ctx.sim.try_update_value(|sim| sim.apply(command)).and_then(Result::err);
+                match refused {
+                    None => ctx.publish(),
+                    Some(why) => {
+                        ctx.reset();
+                        ctx.tell(
+                            format!("{why}; the run restarted from zero with the new value."),
+                            false,
+                        );
+                    }
+                }
+            }
+            Change::Structural => {
+                ctx.selected.set(None);
+                ctx.restart_figures();
+                ctx.structure.update(|n| *n += 1);
+                let index = |id: &str| doc::index_of(doc, id);
+                let selected = self
+                    .selection
+                    .with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
+                ctx.selected.set(selected.or(charted).and_then(|id| index(&id)));
+                let text = if running.nodes.is_empty() {
+                    "The pipeline is complete: it runs from zero."
+                } else {
+                    "The pipeline changed: the run restarted from zero."
+                };
+                ctx.tell(text, false);
+            }
+        }
+    }
+
+    /// Takes a scenario someone else put into the simulation (the gallery,
+    /// a control, a pasted link) as the document, undoably.
+    pub fn adopt_external(&self) {
+        let current = self.ctx.scenario.with_value(|v| v.scenario().clone());
+        if self.pushed.with_value(|p| p == &current) {
+            return;
+        }
+        self.pushed.set_value(current.clone());
+        let before = self.doc.get_untracked();
+        self.history.update_value(|h| h.record(before, &current));
+        self.problems.set(Vec::new());
+        self.doc.set(current.clone());
+        self.selection.set(BTreeSet::new());
+        self.selected_link.set(None);
+        self.history.with_value(|h| {
+            self.can_undo.set(h.can_undo());
+            self.can_redo.set(h.can_redo());
+        });
+        storage::save(&current);
+    }
+
+    /// Selects exactly node `id` (and charts it when it runs).
+    pub fn select_only(&self, id: &str) {
+        self.selection.set([id.to_string()].into());
+        self.selected_link.set(None);
+        self.chart(id);
+    }
+
+    /// Shows node `id`'s charts if the simulation runs it.
+    pub fn chart(&self, id: &str) {
+        let index = self.ctx.scenario.with_value(|v| doc::index_of(v.scenario(), id));
+        if index.is_some() && self.ctx.selected.get_untracked() != index {
+            self.ctx.selected.set(index);
+        }
+    }
+
+    /// Deletes the selected nodes, or else the selected wire.
+    pub fn delete_selection(&self) {
+        let nodes = self.selection.get_untracked();
+        if !nodes.is_empty() {
+            self.edit(|s| doc::remove_nodes(s, &nodes));
+            self.selection.set(BTreeSet::new());
+        } else if let Some((from, to)) = self.selected_link.get_untracked() {
+            self.edit(|s| doc::disconnect(s, &from, &to));
+            self.selected_link.set(None);
+        }
+    }
+
+    /// Copies the selected nodes and the wires among them.
+    pub fn copy(&self) {
+        let ids = self.selection.get_untracked();
+        if !ids.is_empty() {
+            let fragment = self.doc.with_untracked(|s| doc::copy(s, &ids));
+            self.clipboard.set_value(Some(fragment));
+        }
+    }
+
+    /// Pastes the copied nodes beside the originals and selects them.
+    pub fn paste(&self) {
+        let Some(fragment) = self.clipboard.get_value() else { return };
+        let offset = (2.0 * GRID, 2.0 * GRID);
+        let ids = self.edit(|s| doc::paste(s, &fragment, offset));
+        // The next paste lands a step further on.
+        self.clipboard.set_value(Some(Fragment {
+            positions: fragment
+                .positions
+                .iter()
+                .map(|p| sim_core::scenario::Position { x: p.x + offset.0, y: p.y + offset.1 })
+                .collect(),
+            ..fragment
+        }));
+        self.selection.set(ids);
+    }
+
+    /// Copies and pastes in one step.
+    pub fn duplicate(&self) {
+        self.copy();
+        self.paste();
+    }
+
+    /// Selects every node.
+    pub fn select_all(&self) {
+        self.selection
+            .set(self.doc.with_untracked(|s| s.nodes.iter().map(|n| n.id.clone()).collect()));
+    }
+
+    /// Adds a node of `kind` centred on world point `at` (snapped, and moved
+    /// down past any card already there); selects it and returns its id.
+    pub fn add_at(&self, kind: sim_core::NodeKind, at: (f64, f64)) -> String {
+        let mut x = at.0 - doc::CARD_W / 2.0;
+        let mut y = at.1 - doc::CARD_H / 2.0;
+        if self.snap.get_untracked() {
+            (x, y) = (doc::snap(x, GRID), doc::snap(y, GRID));
+        }
+        let taken = self.doc.with_untracked(doc::positions);
+        while taken
+            .iter()
+            .any(|p| (p.x - x).abs() < doc::CARD_W * 0.6 && (p.y - y).abs() < doc::CARD_H * 0.6)
+        {
+            y += doc::CARD_H + 2.0 * GRID;
+        }
+        let id = self.edit(|s| doc::add_node(s, kind, sim_core::scenario::Position { x, y }));
+        self.select_only(&id);
+        id
+    }
+
+    /// Where a new node goes: right of the one selected node (the next step
+    /// of a pipeline), else under the pointer (`use_cursor`, for keys) or in
+    /// the middle of the view.
+    pub fn next_spot(&self, use_cursor: bool) -> (f64, f64) {
+        let only =
+            self.selection.with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
+        let beside = only.and_then(|id| {
+            self.doc.with_untracked(|d| {
+                let i = doc::index_of(d, &id)?;
+                let p = doc::positions(d)[i];
+                Some((p.x + doc::CARD_W * 1.5 + 6.0 * GRID, p.y + doc::CARD_H / 2.0))
+            })
+        });
+        beside.or(if use_cursor { self.cursor.get_value() } else { None }).unwrap_or_else(|| {
+            let (w, h) = self.screen.get_value();
+            self.viewport.get_untracked().to_world(w / 2.0, h / 2.0)
+        })
+    }
+
+    /// Wires `from -> to`, or says why sim-core refuses.
+    pub fn connect(&self, from: &str, to: &str) {
+        match self.doc.with_untracked(|s| doc::can_connect(s, from, to)) {
+            Ok(()) => {
+                self.edit(|s| doc::connect(s, from, to).ok());
+                self.ctx.tell(format!("Wired {from} → {to}."), false);
+            }
+            Err(why) => self.ctx.tell(format!("Cannot wire {from} → {to}: {why}."), true),
+        }
+        self.wiring_from.set(None);
+    }
+
+    /// Fits every node into the view.
+    pub fn fit(&self) {
+        let (w, h) = self.screen.get_value();
+        let bounds = self.doc.with_untracked(|s| doc::bounds(&doc::positions(s)));
+        self.viewport.set(match bounds {
+            Some(b) => Viewport::fit(b, w, h, 40.0),
+            None => Viewport::default(),
+        });
+    }
+
+    /// Zooms by `factor` around the middle of the view.
+    pub fn zoom(&self, factor: f64) {
+        let (w, h) = self.screen.get_value();
+        self.viewport.update(|v| *v = v.zoom_at(w / 2.0, h / 2.0, factor));
+    }
+}
+
+/// How far an edit reaches into a running simulation.
+enum Change {
+    /// Layout or names only: the run goes on.
+    Cosmetic,
+    /// One parameter the engine can change mid-run.
+    Live(Command),
+    /// Anything else: the run restarts from zero.
+    Structural,
+}
+
+fn classify(running: &Scenario, doc: &Scenario) -> Change {
+    let strip = |s: &Scenario| {
+        let mut s = s.clone();
+        s.layout.clear();
+        for n in &mut s.nodes {
+            n.name.clear();
+        }
+        s
+    };
+    let (a, b) = (strip(running), strip(doc));
+    if a == b {
+        return Change::Cosmetic;
+    }
+    if a.nodes.len() != b.nodes.len() || a.nodes.iter().zip(&b.nodes).any(|(x, y)| x.id != y.id) {
+        return Change::Structural;
+    }
+    let differing: Vec<usize> = (0..a.nodes.len()).filter(|&i| a.nodes[i] != b.nodes[i]).collect();
+    let (mut a_rest, mut b_rest) = (a.clone(), b.clone());
+    a_rest.nodes.clear();
+    b_rest.nodes.clear();
+    match differing.as_slice() {
+        [i] if a_rest == b_rest => live_edit(*i, &a.nodes[*i].spec, &b.nodes[*i].spec)
+            .map_or(Change::Structural, Change::Live),
+        _ => Change::Structural,
+    }
+}
+
+/// What runs while the document is a draft: nothing, under its name.
+pub fn idle_run(doc: &Scenario) -> ValidScenario {
+    let idle = Scenario {
+        nodes: Vec::new(),
+        links: Vec::new(),
+        layout: Default::default(),
+        schedule: Vec::new(),
+        ..doc.clone()
+    };
+    validate(&idle)
+        .or_else(|_| validate(&Scenario { name: doc.name.clone(), ..doc::empty() }))
+        .or_else(|_| validate(&doc::empty()))
+        .expect("an empty scenario is valid")
+}
+
+/// Provides the editor for `ctx` running `doc`, and keeps it in step with
+/// scenarios opened elsewhere (gallery, links, controls).
+pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
+    let editor = Editor::new(ctx, doc);
+    provide_context(editor);
+    Effect::new(move |_| {
+        ctx.revision.track();
+        ctx.generation.track();
+        editor.adopt_external();
+    });
+    // One selected node is also the charted one.
+    Effect::new(move |_| {
+        let only = editor.selection.with(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
+        if let Some(id) = only {
+            editor.chart(&id);
+        }
+    });
+    editor
+}

@@ -1,0 +1,92 @@
+//! Pan and zoom: the world-to-screen transform of the canvas, as xyflow's
+//! `Viewport {x, y, zoom}`: `screen = world × zoom + (x, y)`.
+
+/// Smallest zoom.
+pub const MIN_ZOOM: f64 = 0.2;
+/// Largest zoom.
+pub const MAX_ZOOM: f64 = 2.5;
+
+/// The canvas transform.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// Screen x of the world origin.
+    pub x: f64,
+    /// Screen y of the world origin.
+    pub y: f64,
+    /// Screen pixels per world unit.
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport { x: 40.0, y: 40.0, zoom: 1.0 }
+    }
+}
+
+impl Viewport {
+    /// The world point under screen point `(sx, sy)`.
+    pub fn to_world(&self, sx: f64, sy: f64) -> (f64, f64) {
+        ((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)
+    }
+
+    /// The screen point of world point `(wx, wy)`.
+    pub fn to_screen(&self, wx: f64, wy: f64) -> (f64, f64) {
+        (wx * self.zoom + self.x, wy * self.zoom + self.y)
+    }
+
+    /// Zooms by `factor` keeping the world point under `(sx, sy)` in place.
+    pub fn zoom_at(&self, sx: f64, sy: f64, factor: f64) -> Viewport {
+        let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let (wx, wy) = self.to_world(sx, sy);
+        Viewport { x: sx - wx * zoom, y: sy - wy * zoom, zoom }
+    }
+
+    /// Shows the world box `(min_x, min_y, max_x, max_y)` centred in a
+    /// `width × height` screen with `pad` pixels around; never zooms in past 1.
+    pub fn fit(bounds: (f64, f64, f64, f64), width: f64, height: f64, pad: f64) -> Viewport {
+        let (w, h) = ((bounds.2 - bounds.0).max(1.0), (bounds.3 - bounds.1).max(1.0));
+        let zoom = ((width - 2.0 * pad) / w).min((height - 2.0 * pad) / h).clamp(MIN_ZOOM, 1.0);
+        Viewport {
+            x: (width - w * zoom) / 2.0 - bounds.0 * zoom,
+            y: (height - h * zoom) / 2.0 - bounds.1 * zoom,
+            zoom,
+        }
+    }
+
+    /// The SVG transform attribute.
+    pub fn transform(&self) -> String {
+        format!("translate({} {}) scale({})", self.x, self.y, self.zoom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_world_screen_round_trips() {
+        let v = Viewport { x: 13.0, y: -7.5, zoom: 0.8 };
+        let (wx, wy) = v.to_world(200.0, 120.0);
+        let (sx, sy) = v.to_screen(wx, wy);
+        assert!((sx - 200.0).abs() < 1e-9 && (sy - 120.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_cursor() {
+        let v = Viewport::default();
+        let before = v.to_world(300.0, 150.0);
+        let z = v.zoom_at(300.0, 150.0, 1.5);
+        let after = z.to_world(300.0, 150.0);
+        assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+        assert_eq!(v.zoom_at(0.0, 0.0, 100.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn fit_puts_the_box_inside_the_screen() {
+        let v = Viewport::fit((0.0, 0.0, 2000.0, 400.0), 1000.0, 500.0, 20.0);
+        let (x0, y0) = v.to_screen(0.0, 0.0);
+        let (x1, y1) = v.to_screen(2000.0, 400.0);
+        assert!(x0 >= 19.9 && x1 <= 980.1 && y0 >= 0.0 && y1 <= 500.0, "{v:?}");
+        assert!((x0 + x1 - 1000.0).abs() < 1e-6, "centred");
+    }
+}

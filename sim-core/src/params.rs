@@ -1,0 +1,424 @@
+//! What the editor's inspector needs to know about node parameters beyond
+//! their ranges (those are [`crate::param_range`]): a one-line explanation of
+//! the AWS concept behind each field, the variants of enum-tagged fields,
+//! optional fields that may be absent, and which edits a running simulation
+//! can absorb without restarting.
+//!
+//! Paths are the same as `param_range`'s: dot-separated inside a node's
+//! `params`, with a tagged enum's fields flattened into its object
+//! (`traffic.amplitude`, `capacity.shards`).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::Command;
+use crate::scenario::{
+    Aggregation, Api, Arrivals, Capacity, KeyDistribution, NodeKind, NodeSpec, RateStep, ReadMode,
+    RecordSize, StartPosition, StreamOp, Traffic, WeightedHashKey,
+};
+
+/// A one-line explanation of a parameter for tooltips; `None` for a path
+/// that has none.
+pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
+    use NodeKind::*;
+    Some(match (kind, path) {
+        (Producer, "records_per_s") => {
+            "Mean user records per second the producer generates; the traffic shape scales it."
+        }
+        (Producer, "traffic") => {
+            "How arrivals spread over time: steady, random, daily cycle, bursts, steps or a recorded series."
+        }
+        (Producer, "traffic.arrivals") => {
+            "Poisson counts scatter randomly around the mean; constant counts hit it exactly."
+        }
+        (Producer, "traffic.amplitude") => {
+            "Relative swing of the daily cycle: 0.5 means ±50% around the rate."
+        }
+        (Producer, "traffic.period_s") => "Length of one cycle (86,400 s is a day).",
+        (Producer, "traffic.phase_s") => "Shifts the cycle in time.",
+        (Producer, "traffic.on_s") => "Length of each burst.",
+        (Producer, "traffic.off_s") => "Quiet time between bursts.",
+        (Producer, "traffic.multiplier") => "Rate factor during a burst.",
+        (Producer, "traffic.off_multiplier") => {
+            "Rate factor between bursts (1 keeps the base rate, 0 is silence)."
+        }
+        (Producer, "traffic.steps") => {
+            "Rate changes at given times, as a JSON list of {at_s, records_per_s}."
+        }
+        (Producer, "traffic.csv") => {
+            "A recorded series, one `time_s,records_per_s` line per change."
+        }
+        (Producer, "record_size") => {
+            "Size of each record's data blob; a Kinesis record holds at most 1 MiB."
+        }
+        (Producer, "record_size.bytes") => "Every record's data blob size.",
+        (Producer, "record_size.min_bytes") => "Smallest data blob.",
+        (Producer, "record_size.max_bytes") => "Largest data blob.",
+        (Producer, "record_size.median_bytes") => "Median data blob of the log-normal spread.",
+        (Producer, "record_size.sigma") => {
+            "Spread of the log size: larger gives more very big records."
+        }
+        (Producer, "keys") => {
+            "Partition keys: their MD5 hash picks the shard, so few or skewed keys make hot shards."
+        }
+        (Producer, "keys.count") => {
+            "Distinct partition keys; fewer keys than shards leaves shards idle."
+        }
+        (Producer, "keys.hot_share") => {
+            "Share of records carrying one single key: all of them land on one shard."
+        }
+        (Producer, "keys.s") => "Zipf exponent: larger puts more records on the first few keys.",
+        (Producer, "keys.hash_keys") => {
+            "ExplicitHashKey values (JSON list of {hash_key, weight}) that bypass the MD5 of the partition key."
+        }
+        (Producer, "partition_key_bytes") => {
+            "Key length; keys count toward the 1 MiB/s shard write limit."
+        }
+        (Producer, "api") => {
+            "PutRecords sends up to 500 records per call; PutRecord one call per record."
+        }
+        (Producer, "api.max_records_per_request") => {
+            "Records per PutRecords call (AWS allows 500)."
+        }
+        (Producer, "api.max_request_bytes") => {
+            "Bytes per PutRecords call, partition keys included (5 MiB classic, 10 MiB current)."
+        }
+        (Producer, "batching.max_buffered_ms") => {
+            "How long records wait to be batched (KPL RecordMaxBufferedTime): longer means fuller, fewer calls."
+        }
+        (Producer, "aggregation") => {
+            "KPL aggregation packs many small user records into one Kinesis record, beating the 1,000 records/s shard limit."
+        }
+        (Producer, "aggregation.max_bytes") => {
+            "Largest aggregated record (KPL AggregationMaxSize)."
+        }
+        (Producer, "aggregation.max_user_records") => {
+            "Most user records per aggregated record (KPL AggregationMaxCount)."
+        }
+        (Producer, "retry.max_attempts") => {
+            "Attempts per record including the first; after the last a throttled record is dropped."
+        }
+        (Producer, "retry.base_backoff_ms") => {
+            "Wait before the first retry; it doubles each attempt, with jitter."
+        }
+        (Producer, "retry.max_backoff_ms") => "Cap on a single backoff wait.",
+        (KinesisStream, "capacity") => {
+            "Provisioned: you choose the shards. On-demand: AWS adds them as traffic grows, billed per GB."
+        }
+        (KinesisStream, "capacity.shards") => {
+            "Each shard takes 1 MiB/s or 1,000 records/s of writes and serves 2 MiB/s of reads."
+        }
+        (KinesisStream, "capacity.scale_up_delay_s") => {
+            "How long a shard must run hot before on-demand splits it (AWS: within 15 minutes)."
+        }
+        (KinesisStream, "retention_h") => {
+            "How long records stay readable (24 h included; longer is billed per shard-hour)."
+        }
+        (Consumer, "poll_interval_ms") => {
+            "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis)."
+        }
+        (Consumer, "max_records_per_call") => "GetRecords Limit: at most 10,000 records per call.",
+        (Consumer, "start") => {
+            "TRIM_HORIZON reads from the oldest retained record; LATEST only new ones."
+        }
+        (Consumer, "overhead_ms") => "Fixed processing time per batch.",
+        (Consumer, "per_record_us") => {
+            "Processing time per record; with the overhead it decides whether the consumer keeps up."
+        }
+        (Consumer, "jitter") => "Random ± spread of processing time, 0 to 1.",
+        (Consumer, "read_mode") => {
+            "Shared polling splits 2 MiB/s and 5 calls/s per shard among consumers; enhanced fan-out gives each its own 2 MiB/s push."
+        }
+        _ => return None,
+    })
+}
+
+/// One variant of an enum-tagged parameter, with every field at a sensible
+/// starting value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// The variant's name as written in scenario files (`diurnal`, `on_demand`).
+    pub name: &'static str,
+    /// The whole parameter's JSON for this variant (`null` for "off").
+    pub value: Value,
+}
+
+/// The variants of an enum-tagged parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choices {
+    /// The key naming the variant inside an object value (`shape`, `dist`),
+    /// `None` for plain string enums and optional fields.
+    pub tag_key: Option<&'static str>,
+    /// Every variant, in display order.
+    pub options: Vec<Choice>,
+}
+
+impl Choices {
+    /// Which option `value` (the parameter's current JSON; `Null` when
+    /// absent) is.
+    pub fn current(&self, value: &Value) -> Option<usize> {
+        self.options.iter().position(|o| match self.tag_key {
+            Some(key) => o.value.get(key).is_some() && o.value.get(key) == value.get(key),
+            None => match (value, &o.value) {
+                (Value::Object(_), Value::Object(_)) => true,
+                (a, b) => a == b,
+            },
+        })
+    }
+}
+
+fn json(value: impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn choices(tag_key: Option<&'static str>, options: Vec<(&'static str, Value)>) -> Choices {
+    Choices {
+        tag_key,
+        options: options.into_iter().map(|(name, value)| Choice { name, value }).collect(),
+    }
+}
+
+/// The variants of an enum-tagged parameter at `path`, or `None` when the
+/// parameter is not an enum.
+pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
+    use NodeKind::*;
+    let arrivals = Arrivals::Poisson;
+    Some(match (kind, path) {
+        (Producer, "traffic") => choices(
+            Some("shape"),
+            vec![
+                ("poisson", json(Traffic::Poisson)),
+                ("constant", json(Traffic::Constant)),
+                (
+                    "diurnal",
+                    json(Traffic::Diurnal {
+                        amplitude: 0.5,
+                        period_s: 86_400.0,
+                        phase_s: 0.0,
+                        arrivals,
+                    }),
+                ),
+                (
+                    "burst",
+                    json(Traffic::Burst {
+                        on_s: 10.0,
+                        off_s: 50.0,
+                        multiplier: 5.0,
+                        off_multiplier: 1.0,
+                        arrivals,
+                    }),
+                ),
+                (
+                    "step",
+                    json(Traffic::Step {
+                        steps: vec![RateStep { at_s: 60.0, records_per_s: 1_500.0 }],
+                        arrivals,
+                    }),
+                ),
+                (
+                    "replay",
+                    json(Traffic::Replay {
+                        csv: "time_s,records_per_s\n0,500\n60,1500\n".into(),
+                        arrivals,
+                    }),
+                ),
+            ],
+        ),
+        (Producer, "traffic.arrivals") => choices(
+            None,
+            vec![("poisson", json(Arrivals::Poisson)), ("constant", json(Arrivals::Constant))],
+        ),
+        (Producer, "record_size") => choices(
+            Some("dist"),
+            vec![
+                ("fixed", json(RecordSize::Fixed { bytes: 1024 })),
+                ("uniform", json(RecordSize::Uniform { min_bytes: 100, max_bytes: 2_000 })),
+                ("log_normal", json(RecordSize::LogNormal { median_bytes: 1024.0, sigma: 1.0 })),
+            ],
+        ),
+        (Producer, "keys") => choices(
+            Some("dist"),
+            vec![
+                ("uniform", json(KeyDistribution::Uniform { count: 1000 })),
+                ("hot_key", json(KeyDistribution::HotKey { count: 1000, hot_share: 0.3 })),
+                ("zipf", json(KeyDistribution::Zipf { count: 1000, s: 1.1 })),
+                (
+                    "explicit_hash_key",
+                    json(KeyDistribution::ExplicitHashKey {
+                        hash_keys: vec![WeightedHashKey { hash_key: "0".into(), weight: 1.0 }],
+                    }),
+                ),
+            ],
+        ),
+        (Producer, "api") => choices(
+            Some("call"),
+            vec![("put_records", json(Api::default())), ("put_record", json(Api::PutRecord))],
+        ),
+        (Producer, "aggregation") => choices(
+            None,
+            vec![("off", Value::Null), ("kpl_aggregation", json(Aggregation::default()))],
+        ),
+        (KinesisStream, "capacity") => choices(
+            Some("mode"),
+            vec![
+                ("provisioned", json(Capacity::Provisioned { shards: 2 })),
+                ("on_demand", json(Capacity::OnDemand { scale_up_delay_s: 900 })),
+            ],
+        ),
+        (Consumer, "start") => choices(
+            None,
+            vec![
+                ("trim_horizon", json(StartPosition::TrimHorizon)),
+                ("latest", json(StartPosition::Latest)),
+            ],
+        ),
+        (Consumer, "read_mode") => choices(
+            None,
+            vec![
+                ("shared", json(ReadMode::Shared)),
+                ("enhanced_fan_out", json(ReadMode::EnhancedFanOut)),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
+/// Top-level parameters that files may leave out (so an editor walking a
+/// node's JSON would not see them) but that the inspector still offers.
+pub fn optional_params(kind: NodeKind) -> &'static [&'static str] {
+    match kind {
+        NodeKind::Producer => &["aggregation"],
+        NodeKind::KinesisStream | NodeKind::Consumer => &[],
+    }
+}
+
+/// The runtime command that applies the edit `before -> after` of node
+/// `node` to a running simulation, or `None` when the edit changes more than
+/// a running pipeline can absorb (the run must restart from zero).
+pub fn live_edit(node: usize, before: &NodeSpec, after: &NodeSpec) -> Option<Command> {
+    match (before, after) {
+        (NodeSpec::Producer(a), NodeSpec::Producer(b)) if a.records_per_s != b.records_per_s => {
+            let mut same_otherwise = a.clone();
+            same_otherwise.records_per_s = b.records_per_s;
+            (same_otherwise == *b)
+                .then_some(Command::SetProducerRate { node, records_per_s: b.records_per_s })
+        }
+        (NodeSpec::KinesisStream(a), NodeSpec::KinesisStream(b)) => {
+            match (&a.capacity, &b.capacity) {
+                (Capacity::Provisioned { shards: old }, Capacity::Provisioned { shards: new })
+                    if old != new && a.retention_h == b.retention_h =>
+                {
+                    // aws-facts 1.6: UpdateShardCount, with AWS's limits; a
+                    // refusal falls back to a restart.
+                    Some(Command::Reshard { node, op: StreamOp::UpdateShardCount { target: *new } })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{ProducerSpec, StreamSpec};
+    use crate::validate::param_range;
+
+    /// Every numeric leaf of every kind's default parameters, as a path.
+    fn leaf_paths(prefix: &str, value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    leaf_paths(&path, v, out);
+                }
+            }
+            Value::Number(_) => out.push(prefix.to_string()),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_ranged_default_parameter_has_help() {
+        for kind in NodeKind::ALL {
+            let params = json(NodeSpec::default_for(kind))["params"].clone();
+            let mut paths = Vec::new();
+            leaf_paths("", &params, &mut paths);
+            for path in paths.iter().filter(|p| param_range(kind, p).is_some()) {
+                assert!(param_help(kind, path).is_some(), "{kind:?} {path} has no help");
+            }
+        }
+    }
+
+    #[test]
+    fn every_choice_deserialises_as_its_parameter() {
+        for kind in NodeKind::ALL {
+            let base = json(NodeSpec::default_for(kind));
+            for path in ["traffic", "record_size", "keys", "api", "aggregation", "capacity"]
+                .into_iter()
+                .chain(["traffic.arrivals", "start", "read_mode"])
+            {
+                let Some(choices) = param_choices(kind, path) else { continue };
+                assert!(param_help(kind, path).is_some(), "{kind:?} {path} has no help");
+                for (i, choice) in choices.options.iter().enumerate() {
+                    let mut node = base.clone();
+                    let (head, tail) = path.split_once('.').unwrap_or((path, ""));
+                    let slot = if tail.is_empty() {
+                        &mut node["params"][head]
+                    } else {
+                        // traffic.arrivals needs a shape that has arrivals.
+                        node["params"][head] = json(Traffic::Diurnal {
+                            amplitude: 0.5,
+                            period_s: 60.0,
+                            phase_s: 0.0,
+                            arrivals: Arrivals::Poisson,
+                        });
+                        &mut node["params"][head][tail]
+                    };
+                    *slot = choice.value.clone();
+                    let spec: NodeSpec = serde_json::from_value(node.clone())
+                        .unwrap_or_else(|e| panic!("{kind:?} {path} {}: {e}", choice.name));
+                    let back = json(&spec)["params"].clone();
+                    let current = if tail.is_empty() { &back[head] } else { &back[head][tail] };
+                    assert_eq!(
+                        choices.current(current),
+                        Some(i),
+                        "{kind:?} {path} {}",
+                        choice.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_change_applies_live_and_anything_more_restarts() {
+        let a = NodeSpec::Producer(ProducerSpec::default());
+        let mut b = ProducerSpec { records_per_s: 900.0, ..ProducerSpec::default() };
+        assert_eq!(
+            live_edit(3, &a, &NodeSpec::Producer(b.clone())),
+            Some(Command::SetProducerRate { node: 3, records_per_s: 900.0 })
+        );
+        b.partition_key_bytes = 32;
+        assert_eq!(live_edit(3, &a, &NodeSpec::Producer(b)), None);
+    }
+
+    #[test]
+    fn a_shard_count_change_applies_live_through_update_shard_count() {
+        let a = NodeSpec::KinesisStream(StreamSpec::default());
+        let b = NodeSpec::KinesisStream(StreamSpec {
+            capacity: Capacity::Provisioned { shards: 4 },
+            ..StreamSpec::default()
+        });
+        assert_eq!(
+            live_edit(1, &a, &b),
+            Some(Command::Reshard { node: 1, op: StreamOp::UpdateShardCount { target: 4 } })
+        );
+        let on_demand = NodeSpec::KinesisStream(StreamSpec {
+            capacity: Capacity::OnDemand { scale_up_delay_s: 900 },
+            ..StreamSpec::default()
+        });
+        assert_eq!(live_edit(1, &a, &on_demand), None);
+    }
+}
