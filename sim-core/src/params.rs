@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use crate::engine::Command;
 use crate::scenario::{
-    Aggregation, Api, Arrivals, Capacity, KeyDistribution, NodeKind, NodeSpec, RateStep, ReadMode,
-    RecordSize, StartPosition, StreamOp, Traffic, WeightedHashKey,
+    Aggregation, Api, Arrivals, Capacity, DestinationType, Forward, KeyDistribution, NodeKind,
+    NodeSpec, RateStep, ReadMode, RecordSize, StartPosition, StreamOp, Traffic, TransformSpec,
+    WeightedHashKey,
 };
 
 /// A one-line explanation of a parameter for tooltips; `None` for a path
@@ -128,6 +129,73 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         (Consumer, "jitter") => "Random ± spread of processing time, 0 to 1.",
         (Consumer, "read_mode") => {
             "Shared polling splits 2 MiB/s and 5 calls/s per shard among consumers; enhanced fan-out gives each its own 2 MiB/s push."
+        }
+        (Consumer | KclApp, "forward") => {
+            "What it sends on when wired to a stream or a delivery stream."
+        }
+        (Consumer | KclApp, "forward.ratio") => {
+            "Records sent per record processed: 0.5 filters half out, 3 fans out."
+        }
+        (Consumer | KclApp, "forward.size_ratio") => {
+            "Size of a record sent relative to the record processed."
+        }
+        (KclApp, "workers") => {
+            "Application instances; each shard's lease is held by one worker, so more shards than workers means some work several."
+        }
+        (KclApp, "failover_time_ms") => {
+            "KCL failoverTimeMillis: a lease not renewed this long is taken over by another worker."
+        }
+        (KclApp, "idle_time_between_reads_ms") => {
+            "KCL idleTimeBetweenReadsInMillis: the pause between GetRecords calls on a shard."
+        }
+        (KclApp, "max_records") => "KCL maxRecords: at most 10,000 records per GetRecords call.",
+        (KclApp, "checkpoint_every_records") => {
+            "Checkpoint after this many records on a shard (0: never by count); records after the last checkpoint are read again after a failover."
+        }
+        (KclApp, "checkpoint_every_s") => "Checkpoint at least this often (0: never by time).",
+        (KclApp, "start") => {
+            "TRIM_HORIZON reads from the oldest retained record; LATEST only new ones."
+        }
+        (KclApp, "overhead_ms") => "Fixed processing time per batch.",
+        (KclApp, "per_record_us") => {
+            "Processing time per record; with the overhead it decides whether the workers keep up."
+        }
+        (KclApp, "jitter") => "Random ± spread of processing time, 0 to 1.",
+        (Firehose, "buffer_size_mib") => {
+            "Firehose flushes when this much data is buffered (1 to 128 MiB), or at the interval, whichever comes first."
+        }
+        (Firehose, "buffer_interval_s") => {
+            "Firehose flushes when the oldest buffered record is this old (0 to 900 s), or at the size, whichever comes first."
+        }
+        (Firehose, "retry_duration_s") => {
+            "How long a failed delivery is retried (not S3: S3 retries for 24 hours)."
+        }
+        (Firehose, "s3_backup") => {
+            "Records that outlive the retry duration go to an S3 backup bucket instead of being lost."
+        }
+        (Firehose, "transform") => {
+            "An optional Lambda function that transforms records before they are buffered."
+        }
+        (Firehose, "transform.buffer_size_mb") => "Data per Lambda invocation (0.2 to 3 MB).",
+        (Firehose, "transform.buffer_interval_s") => "Longest wait to fill one invocation's batch.",
+        (Firehose, "transform.overhead_ms") => "Fixed duration of one invocation.",
+        (Firehose, "transform.per_record_us") => "Invocation time per record.",
+        (Firehose, "transform.error_rate") => "Share of invocations that fail and are retried.",
+        (Firehose, "transform.retries") => {
+            "NumberOfRetries of a failed invocation before its records fail."
+        }
+        (Firehose, "transform.size_ratio") => {
+            "Output bytes per input byte: a transformation may shrink or grow records."
+        }
+        (Destination, "type") => {
+            "Where Firehose delivers: S3 objects, Redshift COPY loads, OpenSearch bulk requests or an HTTP endpoint."
+        }
+        (Destination, "bytes_per_s") => {
+            "How fast one delivery (object, COPY, bulk request) moves data."
+        }
+        (Destination, "latency_ms") => "Fixed time of one delivery.",
+        (Destination, "outages") => {
+            "Windows when the destination refuses deliveries, as a JSON list of {from_s, to_s}."
         }
         _ => return None,
     })
@@ -265,7 +333,7 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
                 ("on_demand", json(Capacity::OnDemand { scale_up_delay_s: 900 })),
             ],
         ),
-        (Consumer, "start") => choices(
+        (Consumer | KclApp, "start") => choices(
             None,
             vec![
                 ("trim_horizon", json(StartPosition::TrimHorizon)),
@@ -279,16 +347,36 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
                 ("enhanced_fan_out", json(ReadMode::EnhancedFanOut)),
             ],
         ),
+        (Firehose, "transform") => choices(
+            None,
+            vec![("off", Value::Null), ("lambda_transform", json(TransformSpec::default()))],
+        ),
+        (Destination, "type") => choices(
+            None,
+            [
+                DestinationType::S3,
+                DestinationType::Redshift,
+                DestinationType::Opensearch,
+                DestinationType::HttpEndpoint,
+            ]
+            .into_iter()
+            .map(|t| (t.as_str(), json(t)))
+            .collect(),
+        ),
         _ => return None,
     })
 }
 
 /// Top-level parameters that files may leave out (so an editor walking a
-/// node's JSON would not see them) but that the inspector still offers.
-pub fn optional_params(kind: NodeKind) -> &'static [&'static str] {
+/// node's JSON would not see them), with the value to show when absent
+/// (`Null` for an optional part that is off).
+pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
     match kind {
-        NodeKind::Producer => &["aggregation"],
-        NodeKind::KinesisStream | NodeKind::Consumer => &[],
+        NodeKind::Producer => vec![("aggregation", Value::Null)],
+        NodeKind::Consumer | NodeKind::KclApp => vec![("forward", json(Forward::default()))],
+        NodeKind::Firehose => vec![("transform", Value::Null)],
+        NodeKind::Destination => vec![("outages", Value::Array(Vec::new()))],
+        _ => Vec::new(),
     }
 }
 
@@ -342,7 +430,12 @@ mod tests {
     #[test]
     fn every_ranged_default_parameter_has_help() {
         for kind in NodeKind::ALL {
-            let params = json(NodeSpec::default_for(kind))["params"].clone();
+            let mut params = json(NodeSpec::default_for(kind))["params"].clone();
+            for (key, value) in optional_params(kind) {
+                if let Some(map) = params.as_object_mut() {
+                    map.entry(key).or_insert(value);
+                }
+            }
             let mut paths = Vec::new();
             leaf_paths("", &params, &mut paths);
             for path in paths.iter().filter(|p| param_range(kind, p).is_some()) {
@@ -357,7 +450,7 @@ mod tests {
             let base = json(NodeSpec::default_for(kind));
             for path in ["traffic", "record_size", "keys", "api", "aggregation", "capacity"]
                 .into_iter()
-                .chain(["traffic.arrivals", "start", "read_mode"])
+                .chain(["traffic.arrivals", "start", "read_mode", "transform", "type"])
             {
                 let Some(choices) = param_choices(kind, path) else { continue };
                 assert!(param_help(kind, path).is_some(), "{kind:?} {path} has no help");

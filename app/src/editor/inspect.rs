@@ -59,8 +59,8 @@ pub fn fields(kind: NodeKind, params: &Value) -> Vec<Field> {
     let defaults = params_of(&NodeSpec::default_for(kind));
     let mut out = Vec::new();
     let mut object = params.as_object().cloned().unwrap_or_default();
-    for key in optional_params(kind) {
-        object.entry(key.to_string()).or_insert(Value::Null);
+    for (key, absent) in optional_params(kind) {
+        object.entry(key.to_string()).or_insert(absent);
     }
     walk(kind, "", &object, None, &defaults, &mut out);
     out
