@@ -60,3 +60,16 @@ test('Save writes the document; Open refuses malformed and newer files clearly',
   await app.page.locator('[data-testid="scenario-name"]', { hasText: 'From a file' }).waitFor();
   assert.match(await app.noticeText(), /Opened ok\.json/);
 });
+
+test('opening a gallery scenario is one undo step', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  const before = await app.scenarioName();
+  await app.testId('gallery-open').click();
+  await app.testId('gallery-on-demand-tripling').click();
+  await app.page.locator('[data-testid="scenario-name"]', { hasText: 'On-demand when traffic triples' }).waitFor();
+  await app.undo();
+  await app.page.locator('[data-testid="scenario-name"]', { hasText: before }).waitFor();
+  await app.redo();
+  await app.page.locator('[data-testid="scenario-name"]', { hasText: 'On-demand when traffic triples' }).waitFor();
+});
