@@ -11,11 +11,11 @@ mod deliver;
 mod firehose;
 mod kcl;
 mod operations;
+mod queue;
 mod reads;
 mod writes;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 pub use operations::{JOURNAL_LEN, JournalEntry};
 
@@ -31,6 +31,7 @@ use crate::routing::shard_shares;
 use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
+use queue::EventQueue;
 
 /// A change applied to a running simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +62,7 @@ pub enum Command {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 /// What an event does. Kept to 16 bytes (u32 indices, the one large
-/// payload boxed): the heap moves events a lot.
+/// payload boxed): the queue moves events around.
 enum Action {
     SecondTick,
     ProducerBatch { group: u32 },
@@ -93,27 +94,6 @@ impl ReaderId {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Event {
-    time: SimTime,
-    /// Tie-break within a millisecond: the class in the top bit (0 for the
-    /// bookkeeping tick), the sequence number below it.
-    order: u64,
-    action: Action,
-}
-
-impl Ord for Event {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.time, self.order).cmp(&(other.time, other.order))
-    }
-}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// A consumer's output when it is wired on to another node.
 fn forward_to(target: Option<usize>, forward: Forward) -> Option<Output> {
     target.map(|node| Output { node, ratio: forward.ratio, size_ratio: forward.size_ratio })
@@ -135,7 +115,9 @@ pub struct Simulation {
     seed: u64,
     now: SimTime,
     seq: u64,
-    queue: BinaryHeap<Reverse<Event>>,
+    /// Events by (time, order): the once-a-second tick first within a
+    /// millisecond (class bit 0), then first scheduled, first run.
+    queue: EventQueue<Action>,
     slots: Vec<NodeSlot>,
     producers: Vec<Producer>,
     streams: Vec<Stream>,
@@ -288,7 +270,7 @@ impl Simulation {
             seed,
             now: 0,
             seq: 0,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::new(),
             slots,
             producers,
             streams,
@@ -333,7 +315,7 @@ impl Simulation {
     fn schedule(&mut self, time: SimTime, action: Action) {
         let class = u64::from(!matches!(action, Action::SecondTick));
         self.seq += 1;
-        self.queue.push(Reverse(Event { time, order: class << 63 | self.seq, action }));
+        self.queue.push(time, class << 63 | self.seq, action);
     }
 
     /// Current simulated time.
@@ -364,14 +346,17 @@ impl Simulation {
     /// Runs the next event, if any is due at or before `limit`. Returns
     /// whether one ran.
     pub fn step_until(&mut self, limit: SimTime) -> bool {
-        match self.queue.peek() {
-            Some(Reverse(e)) if e.time <= limit => {}
+        match self.queue.peek_time() {
+            Some(t) if t <= limit => {}
             _ => return false,
         }
-        let Reverse(event) = self.queue.pop().expect("peeked");
-        self.cost.accrue(event.time - self.now, &self.streams);
-        self.now = event.time;
-        self.run(event.action);
+        let (time, action) = self.queue.pop().expect("peeked");
+        // Several events share most milliseconds: accrue only when time moves.
+        if time > self.now {
+            self.cost.accrue(time - self.now, &self.streams);
+            self.now = time;
+        }
+        self.run(action);
         true
     }
 

@@ -147,8 +147,13 @@ impl Simulation {
         let mut written = std::mem::take(&mut self.scratch);
         written.clear();
         self.put_batch(group, batch, target, &mut written);
-        for &shard in &written {
-            self.wake_pushes(target, shard as usize);
+        // Only enhanced fan-out readers wait to be woken; most streams have
+        // none, so check once per batch rather than per shard.
+        let pushes = self.streams[target].readers.iter().any(|&c| self.consumers[c].is_efo());
+        if pushes {
+            for &shard in &written {
+                self.wake_pushes(target, shard as usize);
+            }
         }
         self.scratch = written;
     }

@@ -241,13 +241,31 @@ impl Shard {
     /// rate limit: the caller applies the limits of its read path.
     pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
         let from = from.max(self.trimmed);
-        let first = self.log.partition_point(|c| c.end() <= from);
-        let (mut records, mut bytes, mut last_arrival) = (0u64, 0u64, None);
+        let (mut records, mut bytes) = (0u64, 0u64);
         let mut pos = from;
-        for cohort in self.log.range(first..) {
+        let mut last_read = None;
+        // Cohorts are contiguous and never empty, so the one at `next` after
+        // the loop holds the first record not read.
+        let mut next = self.cohort_holding(from);
+        while let Some(cohort) = self.log.get(next) {
             let room = max_records - records;
             if room == 0 || bytes >= max_bytes {
                 break;
+            }
+            // The common case, a whole cohort well within both caps, in
+            // integers: with at least twice its bytes left, the float
+            // byte room below is at least its count despite rounding, so
+            // this takes exactly what the general path would.
+            if pos == cohort.start
+                && cohort.count <= room
+                && max_bytes - bytes >= cohort.bytes.saturating_mul(2)
+            {
+                records += cohort.count;
+                bytes += cohort.bytes;
+                pos = cohort.end();
+                last_read = Some(cohort);
+                next += 1;
+                continue;
             }
             let per_record = cohort.bytes as f64 / cohort.count as f64;
             // Never past the byte cap, but always at least one record per call.
@@ -265,19 +283,45 @@ impl Shard {
             records += take;
             bytes += taken_bytes;
             pos += take;
-            last_arrival = Some(cohort.arrival_of(pos - 1));
+            last_read = Some(cohort);
             if pos < cohort.end() {
                 break;
             }
+            next += 1;
         }
+        let last_arrival = last_read.map(|c| c.arrival_of(pos - 1));
+        let next_arrival = self.log.get(next).map(|c| c.arrival_of(pos));
         self.second.out_bytes += bytes;
-        ReadBatch { from, records, bytes, last_arrival, next_arrival: self.arrival_at(pos) }
+        ReadBatch { from, records, bytes, last_arrival, next_arrival }
+    }
+
+    /// Index of the cohort holding absolute position `pos` (the first one
+    /// ending after it), or the log's length if `pos` is past the tip.
+    /// Readers are nearly always a few cohorts from the tip, so this gallops
+    /// back from the end, then bisects: O(log distance), not O(log length).
+    fn cohort_holding(&self, pos: u64) -> usize {
+        let ends_by = |i: usize| self.log[i].end() <= pos;
+        let (mut lo, mut hi, mut step) = (0, self.log.len(), 1);
+        // Invariant: every cohort before `lo` ends by `pos`, none from `hi` on.
+        while hi > lo {
+            let probe = hi.saturating_sub(step).max(lo);
+            if ends_by(probe) {
+                lo = probe + 1;
+                break;
+            }
+            hi = probe;
+            step *= 2;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if ends_by(mid) { lo = mid + 1 } else { hi = mid }
+        }
+        lo
     }
 
     /// Arrival time of the record at absolute position `pos`, if retained.
     pub fn arrival_at(&self, pos: u64) -> Option<SimTime> {
-        let i = self.log.partition_point(|c| c.end() <= pos);
-        self.log.get(i).map(|c| c.arrival_of(pos))
+        self.log.get(self.cohort_holding(pos)).map(|c| c.arrival_of(pos))
     }
 
     /// Removes cohorts whose last record is older than `retention`,
@@ -301,20 +345,32 @@ impl Shard {
     /// minutes of retention, not with API calls. Recent cohorts stay fine
     /// grained, keeping iterator age exact to the batch near the tip.
     pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
-        while self.coalesced < self.log.len() {
-            let next = self.log[self.coalesced];
-            if next.end() > read_by_all && next.last_ms + FINE_GRAINED_MS > now {
-                break;
+        let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now;
+        while self.coalesced < self.log.len() && ready(&self.log[self.coalesced]) {
+            let minute = self.log[self.coalesced].first_ms / MINUTE;
+            let Some(b) = self.coalesced.checked_sub(1) else {
+                self.coalesced += 1;
+                continue;
+            };
+            if self.log[b].first_ms / MINUTE != minute {
+                self.coalesced += 1;
+                continue;
             }
-            match self.coalesced.checked_sub(1).map(|i| &mut self.log[i]) {
-                Some(bucket) if next.first_ms / MINUTE == bucket.first_ms / MINUTE => {
-                    bucket.count += next.count;
-                    bucket.bytes += next.bytes;
-                    bucket.last_ms = next.last_ms;
-                    self.log.remove(self.coalesced);
+            // Fold every ready cohort of the bucket's minute into it, then
+            // remove them in one go (one shift of the log, not one each).
+            let mut end = self.coalesced;
+            let mut bucket = self.log[b];
+            while let Some(next) = self.log.get(end) {
+                if !ready(next) || next.first_ms / MINUTE != minute {
+                    break;
                 }
-                _ => self.coalesced += 1,
+                bucket.count += next.count;
+                bucket.bytes += next.bytes;
+                bucket.last_ms = next.last_ms;
+                end += 1;
             }
+            self.log[b] = bucket;
+            self.log.drain(self.coalesced..end);
         }
     }
 

@@ -1,0 +1,233 @@
+//! The event queue: a calendar of one-millisecond buckets for the next few
+//! seconds, and a binary heap for anything later.
+//!
+//! Time is integer milliseconds and nearly every event is due within a few
+//! seconds (the next poll, batch or push), so a ring of buckets indexed by
+//! time makes scheduling O(1) and finding the next event a scan of a small
+//! bitmap, where a heap of thousands of events pays O(log n) moves on both.
+//! Events come out in exactly the heap's order, (time, order): a bucket is
+//! sorted by `order` when the clock reaches it, and an event scheduled for
+//! the current millisecond is inserted in order among those still waiting.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::time::SimTime;
+
+/// Milliseconds covered by the ring (a power of two, so a time's bucket is
+/// a mask): four seconds hold the polls (1 to 1.5 s ahead), batches and
+/// pushes of every bundled scenario; longer retry backoffs and scheduled
+/// operations wait in the heap.
+const RING_MS: usize = 4096;
+const MASK: usize = RING_MS - 1;
+const WORDS: usize = RING_MS / 64;
+/// A drained bucket keeps its allocation up to this many events.
+const KEEP_CAPACITY: usize = 32;
+
+/// One entry: due time, tie-break order (unique), payload.
+#[derive(Clone, Debug)]
+struct Entry<T> {
+    time: SimTime,
+    order: u64,
+    item: T,
+}
+
+impl<T> PartialEq for Entry<T> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.order) == (other.time, other.order)
+    }
+}
+
+impl<T> Eq for Entry<T> {}
+
+impl<T> PartialOrd for Entry<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Entry<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.time, self.order).cmp(&(other.time, other.order))
+    }
+}
+
+/// Events ordered by (time, order), `order` unique. Times pushed must not
+/// be earlier than the last popped one (the engine never schedules into the
+/// past).
+#[derive(Clone, Debug)]
+pub(super) struct EventQueue<T> {
+    /// The time of the bucket being drained; the ring covers
+    /// `[cursor, cursor + RING_MS)`.
+    cursor: SimTime,
+    /// Bucket `t & MASK` holds the events due at `t` within the ring's span.
+    ring: Vec<VecDeque<Entry<T>>>,
+    /// Bit `i` is set when bucket `i` has events still to pop.
+    occupied: [u64; WORDS],
+    /// Events due at or after `cursor + RING_MS`.
+    later: BinaryHeap<Reverse<Entry<T>>>,
+    len: usize,
+}
+
+impl<T> EventQueue<T> {
+    pub(super) fn new() -> Self {
+        EventQueue {
+            cursor: 0,
+            ring: (0..RING_MS).map(|_| VecDeque::new()).collect(),
+            occupied: [0; WORDS],
+            later: BinaryHeap::new(),
+            len: 0,
+        }
+    }
+
+    /// Events waiting.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn push(&mut self, time: SimTime, order: u64, item: T) {
+        debug_assert!(time >= self.cursor, "an event scheduled in the past");
+        let time = time.max(self.cursor);
+        self.len += 1;
+        let entry = Entry { time, order, item };
+        if time - self.cursor >= RING_MS as SimTime {
+            self.later.push(Reverse(entry));
+            return;
+        }
+        let i = time as usize & MASK;
+        let bucket = &mut self.ring[i];
+        if time == self.cursor {
+            // The bucket is being drained in order: keep it sorted (the new
+            // event almost always goes last).
+            let at = bucket.partition_point(|e| e.order < order);
+            bucket.insert(at, entry);
+        } else {
+            bucket.push_back(entry);
+        }
+        self.occupied[i / 64] |= 1 << (i % 64);
+    }
+
+    /// The due time of the next event, without removing it.
+    pub(super) fn peek_time(&self) -> Option<SimTime> {
+        if self.len == 0 {
+            return None;
+        }
+        match self.next_in_ring() {
+            Some(t) => Some(t),
+            None => self.later.peek().map(|Reverse(e)| e.time),
+        }
+    }
+
+    /// Removes and returns the next event: its time and payload.
+    pub(super) fn pop(&mut self) -> Option<(SimTime, T)> {
+        let time = self.peek_time()?;
+        if time != self.cursor {
+            self.advance_to(time);
+        }
+        let i = time as usize & MASK;
+        let bucket = &mut self.ring[i];
+        let entry = bucket.pop_front().expect("an occupied bucket");
+        if bucket.is_empty() {
+            self.occupied[i / 64] &= !(1 << (i % 64));
+            // Readers that started together poll in the same few
+            // milliseconds, so some buckets briefly hold thousands of
+            // events; as those bursts drift round the ring, keeping every
+            // bucket's peak capacity would cost megabytes for nothing.
+            if bucket.capacity() > KEEP_CAPACITY {
+                *bucket = VecDeque::new();
+            }
+        }
+        self.len -= 1;
+        Some((entry.time, entry.item))
+    }
+
+    /// The earliest time with an event still in the ring, scanning the
+    /// bitmap from the cursor's bucket round the ring once.
+    fn next_in_ring(&self) -> Option<SimTime> {
+        let start = self.cursor as usize & MASK;
+        for step in 0..=WORDS {
+            let word = (start / 64 + step) % WORDS;
+            let mut bits = self.occupied[word];
+            if step == 0 {
+                bits &= !0 << (start % 64);
+            } else if step == WORDS {
+                // Back at the cursor's word: only the buckets before it.
+                bits &= !(!0 << (start % 64));
+            }
+            if bits != 0 {
+                let i = word * 64 + bits.trailing_zeros() as usize;
+                return Some(self.cursor + ((i + RING_MS - start) & MASK) as SimTime);
+            }
+        }
+        None
+    }
+
+    /// Moves the cursor to `time` (the next event's, so every bucket in
+    /// between is empty), brings events from the heap into the ring's new
+    /// span, and sorts the new current bucket.
+    fn advance_to(&mut self, time: SimTime) {
+        debug_assert!(time > self.cursor && self.ring[self.cursor as usize & MASK].is_empty());
+        self.cursor = time;
+        let horizon = time + RING_MS as SimTime;
+        while self.later.peek().is_some_and(|Reverse(e)| e.time < horizon) {
+            let Reverse(entry) = self.later.pop().expect("peeked");
+            let i = entry.time as usize & MASK;
+            self.ring[i].push_back(entry);
+            self.occupied[i / 64] |= 1 << (i % 64);
+        }
+        // Mostly in order already (pushed in sequence); the tick and events
+        // from the heap may not be.
+        self.ring[time as usize & MASK].make_contiguous().sort_unstable_by_key(|e| e.order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pops everything due at or before `limit` from both queues, checking
+    /// they agree.
+    fn drain_both(
+        q: &mut EventQueue<u64>,
+        heap: &mut BinaryHeap<Reverse<(SimTime, u64)>>,
+        limit: SimTime,
+    ) {
+        while q.peek_time().is_some_and(|t| t <= limit) {
+            let (t, order) = q.pop().expect("peeked");
+            let Reverse(expected) = heap.pop().expect("same length");
+            assert_eq!((t, order), expected);
+        }
+        assert_eq!(q.len(), heap.len());
+    }
+
+    #[test]
+    fn pops_in_the_same_order_as_a_heap() {
+        // Near and far times, ties, the current millisecond, and class-0
+        // orders scheduled after others: the order must be (time, order).
+        let (mut q, mut heap) = (EventQueue::new(), BinaryHeap::new());
+        let (mut now, mut seq, mut x) = (0, 0u64, 12_345u64);
+        for round in 0..2_000 {
+            for _ in 0..5 {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let delay = match x >> 61 {
+                    0 => 0,
+                    1 => 1,
+                    2 => 20_000 + (x >> 40) % 10_000,
+                    _ => (x >> 33) % 5_000,
+                };
+                seq += 1;
+                let order = if x & 1 == 0 { seq } else { 1 << 63 | seq };
+                q.push(now + delay, order, order);
+                heap.push(Reverse((now + delay, order)));
+            }
+            // Like `run_until`: the clock ends at the limit, events or not.
+            now += round % 7 * 300;
+            drain_both(&mut q, &mut heap, now);
+        }
+        drain_both(&mut q, &mut heap, SimTime::MAX);
+        assert_eq!(q.len(), 0);
+        assert_eq!(q.peek_time(), None);
+    }
+}
