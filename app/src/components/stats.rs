@@ -155,18 +155,35 @@ pub fn LedgerBar() -> impl IntoView {
                 <span class="seg in-flight" style=part(|l| l.in_flight)></span>
                 <span class="seg dropped" style=part(|l| l.throttled_dropped)></span>
                 <span class="seg expired" style=part(|l| l.expired)></span>
+                <span class="seg in-flight" style=part(|l| l.buffered)></span>
+                <span class="seg delivered" style=part(|l| l.backed_up)></span>
+                <span class="seg dropped" style=part(|l| l.lost + l.failed + l.dead_lettered)></span>
             </div>
             <p class="ledger-text">
                 {move || {
                     let l = ledger.get();
-                    format!(
+                    let mut text = format!(
                         "{} produced = {} delivered + {} in flight + {} given up + {} expired",
                         format::count(l.produced as f64),
                         format::count(l.delivered as f64),
                         format::count(l.in_flight as f64),
                         format::count(l.throttled_dropped as f64),
                         format::count(l.expired as f64),
-                    )
+                    );
+                    // Terms of pipelines with delivery streams, queues and
+                    // transformations, shown once they are not zero.
+                    for (n, what) in [
+                        (l.buffered, "buffered in Firehose"),
+                        (l.backed_up, "backed up to S3"),
+                        (l.lost, "lost after retries"),
+                        (l.dead_lettered, "dead-lettered"),
+                        (l.failed, "failed processing"),
+                    ] {
+                        if n > 0 {
+                            text.push_str(&format!(" + {} {what}", format::count(n as f64)));
+                        }
+                    }
+                    text
                 }}
             </p>
         </div>

@@ -50,7 +50,7 @@ impl Simulation {
         let at = k.takeover_at(self.now);
         self.schedule(at, Action::LeaseTakeover { slot: app as u32, worker });
         let text = format!(
-            "worker {worker} crashed holding {} lease{}; other workers take them at {} s, after \
+            "worker {worker} crashed holding {} lease{}; other workers take over at {} s, after \
              failoverTimeMillis and the next lease-taker run",
             held.len(),
             if held.len() == 1 { "" } else { "s" },
@@ -86,8 +86,10 @@ impl Simulation {
             format!("worker {worker}'s leases expired; no live worker is left to take them")
         } else {
             format!(
-                "worker {worker}'s {taken} leases taken over; {duplicates} records after the last \
-                 checkpoints will be processed again"
+                "worker {worker}'s {taken} lease{} taken over; {duplicates} records after the last \
+                 checkpoint{} will be processed again",
+                if taken == 1 { "" } else { "s" },
+                if taken == 1 { "" } else { "s" }
             )
         };
         self.journal(node, text, false);

@@ -98,7 +98,7 @@ fn worker_crash_fails_over_after_failover_time_and_reprocesses_since_checkpoint(
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
     let texts: Vec<&str> = sim.journal_entries().map(|e| e.text.as_str()).collect();
     assert!(texts.iter().any(|t| t.starts_with("worker 0 crashed holding 1 lease")), "{texts:?}");
-    assert!(texts.iter().any(|t| t.starts_with("worker 0's 1 leases taken over")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("worker 0's 1 lease taken over")), "{texts:?}");
 }
 
 /// A crash can also be a runtime command; with every worker dead no shard
