@@ -409,3 +409,73 @@ fn record_size_1000_kib() {
     assert_eq!(issues[0].path, "nodes[0].params.record_size");
     assert!(issues[0].message.contains("at most 1,024,000 bytes (1,000 KiB)"), "{issues:?}");
 }
+
+mod random {
+    use proptest::prelude::*;
+    use sim_core::digest::run_digest;
+    use sim_core::scenario::{
+        DestinationSpec, DestinationType, Fault, FirehoseSpec, KclSpec, Link, Node, NodeSpec,
+        Operation, ScheduledOp, TransformSpec, Window,
+    };
+    use sim_core::{Simulation, validate};
+
+    use crate::fixtures::{pipeline, steady_producer};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Random multi-stage pipelines (stream -> KCL app forwarding to a
+        /// delivery stream -> destination, with outages, transformation
+        /// failures and a worker crash) balance their ledger every 10 s and
+        /// give the same digest twice.
+        #[test]
+        fn random_delivery_pipelines_balance_and_repeat(
+            rate in 1.0..3_000.0f64, size_mib in 1u32..8, interval_s in 0u64..120,
+            down_from in 0u64..300, down_for in 1u64..400, retry_s in 0u64..600,
+            backup in any::<bool>(), error_rate in 0.0..1.0f64, http in any::<bool>(),
+            crash_s in 1u64..500, workers in 1u32..4, seed in any::<u64>(),
+        ) {
+            let mut s = pipeline(steady_producer(rate, 700), 3, None);
+            let app = KclSpec { workers, checkpoint_every_s: 20, ..Default::default() };
+            let fh = FirehoseSpec {
+                buffer_size_mib: size_mib,
+                buffer_interval_s: interval_s,
+                retry_duration_s: retry_s,
+                s3_backup: backup,
+                transform: Some(TransformSpec { buffer_size_mb: 0.5, error_rate, ..Default::default() }),
+            };
+            let dst = DestinationSpec {
+                destination_type: if http { DestinationType::HttpEndpoint } else { DestinationType::S3 },
+                outages: vec![Window { from_s: down_from, to_s: down_from + down_for }],
+                ..Default::default()
+            };
+            for (id, spec) in [
+                ("app", NodeSpec::KclApp(app)),
+                ("fh", NodeSpec::Firehose(fh)),
+                ("dst", NodeSpec::Destination(dst)),
+            ] {
+                s.nodes.push(Node { id: id.into(), name: String::new(), spec });
+            }
+            for (from, to) in [("s", "app"), ("app", "fh"), ("fh", "dst")] {
+                s.links.push(Link { from: from.into(), to: to.into() });
+            }
+            s.schedule.push(ScheduledOp {
+                at_s: crash_s,
+                node: "app".into(),
+                op: Operation::Fault(Fault::CrashWorker { worker: 0 }),
+            });
+            let valid = validate(&s).unwrap();
+            let run = || {
+                let mut sim = Simulation::new(&valid, seed);
+                for t in 1..=60 {
+                    sim.run_until(t * 10_000);
+                    let l = sim.ledger();
+                    assert!(l.balances(), "at {} s: {l:?}", t * 10);
+                }
+                sim
+            };
+            let (a, b) = (run(), run());
+            prop_assert_eq!(run_digest(&a), run_digest(&b));
+        }
+    }
+}
