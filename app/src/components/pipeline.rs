@@ -116,11 +116,14 @@ pub fn PipelineView() -> impl IntoView {
         measure();
         let at = local(&ev);
         editor.wiring_from.set(None);
-        if ev.shift_key() {
+        let space = editor.space_pans();
+        if ev.shift_key() && !space {
             gesture.set_value(Some(Gesture::Select { from: at, add: true }));
         } else {
-            editor.selection.set(BTreeSet::new());
-            editor.selected_link.set(None);
+            if !space {
+                editor.selection.set(BTreeSet::new());
+                editor.selected_link.set(None);
+            }
             gesture
                 .set_value(Some(Gesture::Pan { from: at, start: editor.viewport.get_untracked() }));
         }
@@ -215,6 +218,14 @@ pub fn PipelineView() -> impl IntoView {
             editor.chart(&id);
             return;
         }
+        if editor.space_pans() {
+            gesture.set_value(Some(Gesture::Pan {
+                from: local(&ev),
+                start: editor.viewport.get_untracked(),
+            }));
+            capture(&ev);
+            return;
+        }
         let at = local(&ev);
         let world = editor.viewport.get_untracked().to_world(at.0, at.1);
         if ev.shift_key() {
@@ -239,6 +250,14 @@ pub fn PipelineView() -> impl IntoView {
     });
     let start_wire = Callback::new(move |(ev, id): (PointerEvent, String)| {
         measure();
+        if editor.space_pans() {
+            gesture.set_value(Some(Gesture::Pan {
+                from: local(&ev),
+                start: editor.viewport.get_untracked(),
+            }));
+            capture(&ev);
+            return;
+        }
         editor.wiring_from.set(Some(id));
         let at = local(&ev);
         wire_end.set(Some(editor.viewport.get_untracked().to_world(at.0, at.1)));

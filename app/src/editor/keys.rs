@@ -5,8 +5,10 @@
 //! Ctrl+C / Ctrl+V / Ctrl+D copy, paste, duplicate, Ctrl+A select all,
 //! arrows move the selection by a grid step (Shift: five) or pan the view,
 //! Shift+1 fits, Ctrl + / Ctrl - zoom, 1 to 9 add the palette's kinds,
-//! Escape cancels a wire and clears the selection. Presenter mode has no
-//! editing, so none of these apply there.
+//! Escape cancels a wire and clears the selection. Space held with the
+//! pointer over the canvas turns any drag into a pan (a tap of Space still
+//! plays or pauses). Presenter mode has no editing, so none of these apply
+//! there.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -40,6 +42,16 @@ pub fn use_editor_keys(editor: Editor, ctx: SimCtx) {
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();
         let key = ev.key();
+        if key == " " && !ctrl && editor.cursor.get_value().is_some() && canvas_itself_focused() {
+            // Held over the canvas: a drag pans. The play / pause shortcut
+            // waits for the key to come up without a drag.
+            ev.prevent_default();
+            ev.stop_immediate_propagation();
+            if editor.space.get_value().is_none() {
+                editor.space.set_value(Some(false));
+            }
+            return;
+        }
         let handled = match (ctrl, key.as_str()) {
             (true, "z") | (true, "Z") if ev.shift_key() => {
                 editor.redo();
@@ -125,5 +137,31 @@ pub fn use_editor_keys(editor: Editor, ctx: SimCtx) {
             ev.prevent_default();
         }
     });
-    on_cleanup(move || handle.remove());
+    let release = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
+        if ev.key() == " "
+            && let Some(dragged) = editor.space.get_value()
+        {
+            editor.space.set_value(None);
+            ev.prevent_default();
+            if !dragged {
+                ctx.toggle_play();
+            }
+        }
+    });
+    on_cleanup(move || {
+        handle.remove();
+        release.remove();
+    });
+}
+
+/// Whether the focus is on the canvas drawing itself (or on nothing), so
+/// Space is not meant for a focused button or card.
+fn canvas_itself_focused() -> bool {
+    match document().active_element() {
+        None => true,
+        Some(el) => {
+            el.tag_name() == "BODY"
+                || el.closest("svg.pipeline").ok().flatten().is_some_and(|svg| svg == el)
+        }
+    }
 }

@@ -55,6 +55,9 @@ pub struct Editor {
     pub cursor: StoredValue<Option<(f64, f64)>>,
     /// Size of the canvas on screen, for fit and centring.
     pub screen: StoredValue<(f64, f64)>,
+    /// Space held over the canvas (any drag then pans), and whether it
+    /// dragged; a tap of Space still plays or pauses.
+    pub space: StoredValue<Option<bool>>,
     history: StoredValue<History<Scenario>>,
     clipboard: StoredValue<Option<Fragment>>,
     /// The scenario last handed to the simulation; a different one in
@@ -88,6 +91,7 @@ impl Editor {
             can_redo: RwSignal::new(false),
             cursor: StoredValue::new(None),
             screen: StoredValue::new((800.0, 420.0)),
+            space: StoredValue::new(None),
             history: StoredValue::new(History::default()),
             clipboard: StoredValue::new(None),
             pushed: StoredValue::new(running),
@@ -385,6 +389,15 @@ impl Editor {
             Some(b) => Viewport::fit(b, w, h, 40.0),
             None => Viewport::default(),
         });
+    }
+
+    /// Whether Space is held to pan; marks the hold as a drag.
+    pub fn space_pans(&self) -> bool {
+        let held = self.space.get_value().is_some();
+        if held {
+            self.space.set_value(Some(true));
+        }
+        held
     }
 
     /// Zooms by `factor` around the middle of the view.

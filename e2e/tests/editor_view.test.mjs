@@ -1,0 +1,84 @@
+// Canvas gestures and shortcuts on the default scenario: select all, copy / paste, arrow moves,
+// wire deletion by keyboard, box select, wheel zoom at the pointer, Space-drag pan.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp } from './fixtures/app_page.mjs';
+
+let app, close;
+before(async () => ({ app, close } = await openApp()));
+after(() => close?.());
+
+const selected = () => app.page.locator('svg.pipeline g.card[aria-pressed="true"]').count();
+const worldTransform = () => app.page.locator('svg.pipeline g.world').getAttribute('transform');
+const nodeTransform = (id) => app.page.locator(`[data-testid="node-${id}"]`).locator('..').getAttribute('transform');
+
+test('select all, copy and paste, arrow moves and wire deletion are each one undo step', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  const nodes = await app.nodeIds();
+  await app.testId('pipeline').focus();
+  await app.page.keyboard.press('Control+a');
+  assert.equal(await selected(), nodes.length);
+  await app.page.keyboard.press('Control+c');
+  await app.page.keyboard.press('Control+v');
+  assert.equal((await app.nodeIds()).length, 2 * nodes.length);
+  assert.equal(await selected(), nodes.length, 'the pasted copies are selected');
+  await app.undo();
+  assert.deepEqual(await app.nodeIds(), nodes);
+
+  await app.testId(`node-${nodes[0]}`).click({ position: { x: 60, y: 30 } });
+  const before = await nodeTransform(nodes[0]);
+  await app.testId('pipeline').focus();
+  await app.page.keyboard.press('ArrowRight');
+  assert.notEqual(await nodeTransform(nodes[0]), before);
+  await app.undo();
+  assert.equal(await nodeTransform(nodes[0]), before);
+
+  const [wire] = await app.wires();
+  await app.testId(`wire-${wire}`).focus();
+  await app.page.keyboard.press('Enter');
+  await app.page.keyboard.press('Delete');
+  assert.ok(!(await app.wires()).includes(wire));
+  assert.match(await app.testId('doc-problems').textContent(), /Not running yet/);
+  await app.undo();
+  assert.ok((await app.wires()).includes(wire));
+  await app.testId('doc-problems').waitFor({ state: 'detached' });
+});
+
+test('box select, wheel zoom at the pointer, and Space-drag pans without moving or pausing', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  const box = await app.testId('pipeline').boundingBox();
+  await app.page.keyboard.down('Shift');
+  await app.page.mouse.move(box.x + 4, box.y + 4);
+  await app.page.mouse.down();
+  await app.page.mouse.move(box.x + box.width - 4, box.y + box.height - 4, { steps: 6 });
+  await app.page.mouse.up();
+  await app.page.keyboard.up('Shift');
+  assert.equal(await selected(), (await app.nodeIds()).length);
+
+  const zoomBefore = await worldTransform();
+  await app.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await app.page.mouse.wheel(0, -300);
+  await app.page.waitForFunction((t) => document.querySelector('svg.pipeline g.world').getAttribute('transform') !== t, zoomBefore);
+
+  const [first] = await app.nodeIds();
+  const card = await app.testId(`node-${first}`).boundingBox();
+  const at = await nodeTransform(first);
+  const view = await worldTransform();
+  const playing = await app.isPlaying();
+  await app.page.mouse.move(card.x + 40, card.y + 30);
+  await app.testId('pipeline').focus();
+  await app.page.keyboard.down(' ');
+  await app.page.mouse.down();
+  await app.page.mouse.move(card.x + 140, card.y + 60, { steps: 5 });
+  await app.page.mouse.up();
+  await app.page.keyboard.up(' ');
+  assert.notEqual(await worldTransform(), view, 'the view panned');
+  assert.equal(await nodeTransform(first), at, 'the card stayed where it was');
+  assert.equal(await app.isPlaying(), playing, 'a Space-drag does not toggle play');
+  // A tap of Space over the canvas still plays or pauses.
+  await app.page.keyboard.press(' ');
+  await app.page.locator(`[data-testid="play-pause"][aria-pressed="${!playing}"]`).waitFor();
+  assert.deepEqual(app.errors, []);
+});
