@@ -62,6 +62,7 @@ test('box select, wheel zoom at the pointer, and Space-drag pans without moving 
   await app.page.mouse.wheel(0, -300);
   await app.page.waitForFunction((t) => document.querySelector('svg.pipeline g.world').getAttribute('transform') !== t, zoomBefore);
 
+  await app.testId('fit-view').click();
   const [first] = await app.nodeIds();
   const card = await app.testId(`node-${first}`).boundingBox();
   const at = await nodeTransform(first);
@@ -78,6 +79,7 @@ test('box select, wheel zoom at the pointer, and Space-drag pans without moving 
   assert.equal(await nodeTransform(first), at, 'the card stayed where it was');
   assert.equal(await app.isPlaying(), playing, 'a Space-drag does not toggle play');
   // A tap of Space over the canvas still plays or pauses.
+  await app.testId('pipeline').focus();
   await app.page.keyboard.press(' ');
   await app.page.locator(`[data-testid="play-pause"][aria-pressed="${!playing}"]`).waitFor();
   assert.deepEqual(app.errors, []);
