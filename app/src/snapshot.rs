@@ -4,7 +4,9 @@
 //! fresh [`Snapshot`] a few times a second, and only the DOM read-outs that
 //! changed re-render.
 
-use sim_core::metrics::{consumer, destination, firehose, kcl, producer, stream};
+use sim_core::metrics::{
+    consumer, destination, firehose, kcl, lambda, producer, queue, stream, worker_pool,
+};
 use sim_core::{Ledger, NodeKind, Simulation};
 
 use crate::format;
@@ -83,6 +85,49 @@ pub enum NodeFigures {
         bytes: f64,
         /// Whether it is down.
         down: bool,
+    },
+    /// An SQS queue.
+    Queue {
+        /// `ApproximateNumberOfMessagesVisible`.
+        visible: f64,
+        /// `ApproximateNumberOfMessagesNotVisible`.
+        in_flight: f64,
+        /// `ApproximateAgeOfOldestMessage`, in ms.
+        oldest_age_ms: f64,
+        /// `NumberOfMessagesSent` per second.
+        sent: f64,
+        /// Messages processed a second time, per second.
+        duplicates: f64,
+        /// Messages moved to the dead-letter queue, per second.
+        dead_lettered: f64,
+        /// Calls refused by a FIFO queue's limit, per second.
+        throttled: f64,
+    },
+    /// A worker pool.
+    WorkerPool {
+        /// Messages processed per second.
+        processed: f64,
+        /// Workers busy at the end of the second.
+        busy: f64,
+        /// Workers in the pool.
+        workers: f64,
+        /// Messages sent on per second.
+        forwarded: f64,
+    },
+    /// A Lambda function.
+    Lambda {
+        /// `Invocations` per second.
+        invocations: f64,
+        /// `ConcurrentExecutions`.
+        concurrency: f64,
+        /// `Throttles` per second.
+        throttles: f64,
+        /// `Errors` per second.
+        errors: f64,
+        /// Records in successful batches per second.
+        processed: f64,
+        /// `IteratorAge` (stream sources), in ms.
+        iterator_age_ms: f64,
     },
 }
 
@@ -179,6 +224,31 @@ impl NodeFigures {
             NodeFigures::Kcl { behind_ms, .. } if *behind_ms >= 5_000.0 => {
                 (Health::Hot, "▲ Lagging")
             }
+            NodeFigures::Queue { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling calls")
+            }
+            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= 300_000.0 => {
+                (Health::Failing, "✖ Backlog growing")
+            }
+            NodeFigures::Queue { dead_lettered, .. } if *dead_lettered > 0.0 => {
+                (Health::Hot, "▲ Dead-lettering")
+            }
+            NodeFigures::Queue { duplicates, .. } if *duplicates > 0.0 => {
+                (Health::Hot, "▲ Duplicate deliveries")
+            }
+            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= 30_000.0 => {
+                (Health::Hot, "▲ Messages waiting")
+            }
+            NodeFigures::WorkerPool { busy, workers, .. } if *busy >= *workers => {
+                (Health::Hot, "▲ All workers busy")
+            }
+            NodeFigures::Lambda { throttles, .. } if *throttles > 0.0 => {
+                (Health::Failing, "✖ Throttled")
+            }
+            NodeFigures::Lambda { iterator_age_ms, .. } if *iterator_age_ms >= 60_000.0 => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Lambda { errors, .. } if *errors > 0.0 => (Health::Hot, "▲ Errors"),
             _ => (Health::Ok, "● Healthy"),
         }
     }
@@ -239,6 +309,26 @@ impl NodeFigures {
                 } else {
                     format!("{}/s", format::bytes(*bytes))
                 },
+            ),
+            NodeFigures::Queue { visible, in_flight, oldest_age_ms, .. } => (
+                format!("{} visible", format::count(*visible)),
+                format!(
+                    "{} in flight · oldest {}",
+                    format::count(*in_flight),
+                    format::millis(*oldest_age_ms)
+                ),
+            ),
+            NodeFigures::WorkerPool { processed, busy, workers, .. } => (
+                format::rate(*processed),
+                format!("{} of {} workers busy", format::count(*busy), format::count(*workers)),
+            ),
+            NodeFigures::Lambda { invocations, concurrency, throttles, .. } => (
+                format!("{} running", format::count(*concurrency)),
+                format!(
+                    "{} invocations · {}/s throttled",
+                    format::rate(*invocations),
+                    format::count(*throttles)
+                ),
             ),
         }
     }
@@ -344,6 +434,29 @@ impl Snapshot {
                         bytes: m.last_second(destination::BYTES),
                         down: m.last_second(destination::DOWN) > 0.0,
                     },
+                    NodeKind::SqsQueue => NodeFigures::Queue {
+                        visible: m.last_second(queue::VISIBLE),
+                        in_flight: m.last_second(queue::NOT_VISIBLE),
+                        oldest_age_ms: m.last_second(queue::OLDEST_AGE),
+                        sent: m.last_second(queue::SENT),
+                        duplicates: m.last_second(queue::DUPLICATES),
+                        dead_lettered: m.last_second(queue::MOVED_TO_DLQ),
+                        throttled: m.last_second(queue::THROTTLED_CALLS),
+                    },
+                    NodeKind::WorkerPool => NodeFigures::WorkerPool {
+                        processed: m.last_second(worker_pool::PROCESSED),
+                        busy: m.last_second(worker_pool::BUSY_WORKERS),
+                        workers: sim.worker_pool(i).map_or(0.0, |p| p.workers.len() as f64),
+                        forwarded: m.last_second(worker_pool::FORWARDED),
+                    },
+                    NodeKind::Lambda => NodeFigures::Lambda {
+                        invocations: m.last_second(lambda::INVOCATIONS),
+                        concurrency: m.last_second(lambda::CONCURRENT_EXECUTIONS),
+                        throttles: m.last_second(lambda::THROTTLES),
+                        errors: m.last_second(lambda::ERRORS),
+                        processed: m.last_second(lambda::RECORDS_PROCESSED),
+                        iterator_age_ms: m.last_second(lambda::ITERATOR_AGE),
+                    },
                 }
             })
             .collect();
@@ -398,6 +511,17 @@ impl Snapshot {
                 Some(NodeFigures::Consumer { .. } | NodeFigures::Kcl { .. }),
                 Some(NodeFigures::Stream { incoming, throttled, .. }),
             ) => (*incoming, *throttled),
+            (
+                Some(NodeFigures::Producer { retried, given_up, .. }),
+                Some(NodeFigures::Queue { sent, .. }),
+            ) => (*sent, retried + given_up),
+            // A queue's link to another queue carries its dead letters.
+            (Some(NodeFigures::Queue { dead_lettered, .. }), Some(NodeFigures::Queue { .. })) => {
+                (*dead_lettered, 0.0)
+            }
+            (Some(NodeFigures::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
+            (_, Some(NodeFigures::WorkerPool { processed, .. })) => (*processed, 0.0),
+            (_, Some(NodeFigures::Lambda { processed, .. })) => (*processed, 0.0),
             _ => (0.0, 0.0),
         }
     }

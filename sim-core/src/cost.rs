@@ -58,7 +58,8 @@ pub fn lambda_billed_ms(duration_us: u64) -> u64 {
 }
 
 /// Lambda processor architecture (aws-facts 2.5 prices them apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LambdaArch {
     /// x86_64.
     X86,
@@ -292,6 +293,14 @@ impl CostMeter {
     /// receive, which is billed too: aws-facts 2.4).
     pub fn sqs_request(&mut self, fifo: bool, payload_bytes: u64) {
         let n = sqs_billed_requests(payload_bytes);
+        let m = &mut self.monthly;
+        let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };
+        *count = count.saturating_add(n);
+    }
+
+    /// `calls` SQS API calls carrying `payload_bytes` each (aws-facts 2.4).
+    pub fn sqs_calls(&mut self, fifo: bool, calls: u64, payload_bytes: u64) {
+        let n = calls.saturating_mul(sqs_billed_requests(payload_bytes));
         let m = &mut self.monthly;
         let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };
         *count = count.saturating_add(n);

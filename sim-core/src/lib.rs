@@ -63,6 +63,11 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/destination-outage-retry.json"),
     ),
     ("kcl-worker-crash.json", include_str!("../../scenarios/kcl-worker-crash.json")),
+    (
+        "visibility-timeout-duplicates.json",
+        include_str!("../../scenarios/visibility-timeout-duplicates.json"),
+    ),
+    ("fifo-ordering-ceiling.json", include_str!("../../scenarios/fifo-ordering-ceiling.json")),
 ];
 
 /// The scenario the app opens with.

@@ -258,6 +258,101 @@ pub mod kcl {
     ];
 }
 
+/// SQS queue metrics (aws-facts 4.4, `AWS/SQS`), then the simulator's own.
+pub mod queue {
+    use super::{MetricDef, Unit};
+    /// Messages accepted by SendMessage(Batch).
+    pub const SENT: usize = 0;
+    /// Average size of the messages sent in the second (CloudWatch keeps
+    /// the distribution; the model keeps the largest per-call average).
+    pub const SENT_SIZE: usize = 1;
+    /// Messages returned by ReceiveMessage.
+    pub const RECEIVED: usize = 2;
+    /// Messages deleted.
+    pub const DELETED: usize = 3;
+    /// ReceiveMessage calls that returned nothing.
+    pub const EMPTY_RECEIVES: usize = 4;
+    /// Messages available for retrieval.
+    pub const VISIBLE: usize = 5;
+    /// Messages in flight (received, not yet deleted).
+    pub const NOT_VISIBLE: usize = 6;
+    /// Messages waiting for their delay.
+    pub const DELAYED: usize = 7;
+    /// Age of the oldest message not yet deleted (CloudWatch reports
+    /// seconds; kept in milliseconds like the other ages).
+    pub const OLDEST_AGE: usize = 8;
+    /// Messages processed a second time (at-least-once delivery).
+    pub const DUPLICATES: usize = 9;
+    /// API calls refused by a FIFO queue's call limit (aws-facts 4.2).
+    pub const THROTTLED_CALLS: usize = 10;
+    /// Messages deleted by retention.
+    pub const EXPIRED: usize = 11;
+    /// Messages moved to the dead-letter queue.
+    pub const MOVED_TO_DLQ: usize = 12;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("NumberOfMessagesSent", Unit::Count),
+        MetricDef::max("SentMessageSize", Unit::Bytes),
+        MetricDef::sum("NumberOfMessagesReceived", Unit::Count),
+        MetricDef::sum("NumberOfMessagesDeleted", Unit::Count),
+        MetricDef::sum("NumberOfEmptyReceives", Unit::Count),
+        MetricDef::max("ApproximateNumberOfMessagesVisible", Unit::Count),
+        MetricDef::max("ApproximateNumberOfMessagesNotVisible", Unit::Count),
+        MetricDef::max("ApproximateNumberOfMessagesDelayed", Unit::Count),
+        MetricDef::max("ApproximateAgeOfOldestMessage", Unit::Milliseconds),
+        MetricDef::sum("DuplicateDeliveries", Unit::Count),
+        MetricDef::sum("ThrottledCalls", Unit::Count),
+        MetricDef::sum("ExpiredMessages", Unit::Count),
+        MetricDef::sum("MessagesMovedToDeadLetterQueue", Unit::Count),
+    ];
+}
+
+/// Worker pool metrics (the simulator's own names).
+pub mod worker_pool {
+    use super::{MetricDef, Unit};
+    /// Messages whose processing finished.
+    pub const PROCESSED: usize = 0;
+    /// Workers processing a batch at the end of the second.
+    pub const BUSY_WORKERS: usize = 1;
+    /// Messages or records sent on to the linked node.
+    pub const FORWARDED: usize = 2;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("MessagesProcessed", Unit::Count),
+        MetricDef::max("BusyWorkers", Unit::Count),
+        MetricDef::sum("MessagesForwarded", Unit::Count),
+    ];
+}
+
+/// Lambda function metrics (aws-facts 5.3, `AWS/Lambda`).
+pub mod lambda {
+    use super::{MetricDef, Unit};
+    /// Invocations (successful or failed; throttles are not invocations).
+    pub const INVOCATIONS: usize = 0;
+    /// Invocations that failed (errors and timeouts).
+    pub const ERRORS: usize = 1;
+    /// Invocation requests refused for lack of concurrency.
+    pub const THROTTLES: usize = 2;
+    /// Longest invocation in the second.
+    pub const DURATION: usize = 3;
+    /// Largest number of invocations running at once in the second.
+    pub const CONCURRENT_EXECUTIONS: usize = 4;
+    /// Stream sources: age of the last record of a batch when it was sent.
+    pub const ITERATOR_AGE: usize = 5;
+    /// Records (messages) in the batches that succeeded.
+    pub const RECORDS_PROCESSED: usize = 6;
+    /// The table, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = &[
+        MetricDef::sum("Invocations", Unit::Count),
+        MetricDef::sum("Errors", Unit::Count),
+        MetricDef::sum("Throttles", Unit::Count),
+        MetricDef::max("Duration", Unit::Milliseconds),
+        MetricDef::max("ConcurrentExecutions", Unit::Count),
+        MetricDef::max("IteratorAge", Unit::Milliseconds),
+        MetricDef::sum("RecordsProcessed", Unit::Count),
+    ];
+}
+
 /// The metric table of a node kind.
 pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
     match kind {
@@ -267,6 +362,9 @@ pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
         NodeKind::Firehose => firehose::DEFS,
         NodeKind::Destination => destination::DEFS,
         NodeKind::KclApp => kcl::DEFS,
+        NodeKind::SqsQueue => queue::DEFS,
+        NodeKind::WorkerPool => worker_pool::DEFS,
+        NodeKind::Lambda => lambda::DEFS,
     }
 }
 
@@ -296,6 +394,18 @@ pub fn default_charts(kind: NodeKind) -> &'static [(&'static str, &'static [usiz
         NodeKind::KclApp => &[
             ("Processing", &[kcl::RECORDS_PROCESSED, kcl::DUPLICATE_RECORDS]),
             ("Lag", &[kcl::MILLIS_BEHIND_LATEST]),
+        ],
+        NodeKind::SqsQueue => &[
+            ("Backlog", &[queue::VISIBLE, queue::NOT_VISIBLE]),
+            ("Age of oldest message", &[queue::OLDEST_AGE]),
+        ],
+        NodeKind::WorkerPool => &[
+            ("Processing", &[worker_pool::PROCESSED]),
+            ("Busy workers", &[worker_pool::BUSY_WORKERS]),
+        ],
+        NodeKind::Lambda => &[
+            ("Concurrency", &[lambda::CONCURRENT_EXECUTIONS]),
+            ("Throttles and errors", &[lambda::THROTTLES, lambda::ERRORS]),
         ],
     }
 }

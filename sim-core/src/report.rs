@@ -47,6 +47,39 @@ pub struct NodeSummary {
     /// For KCL applications: workers, leases and duplicates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kcl: Option<KclSummary>,
+    /// For SQS queues: waiting, delivery and the fates of messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueSummary>,
+}
+
+/// An SQS queue's whole-run figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueSummary {
+    /// Mean wait of a message between becoming visible and its first
+    /// receive, in ms.
+    pub mean_wait_ms: f64,
+    /// Time-average of visible messages.
+    pub mean_visible_messages: f64,
+    /// Messages processed (once each in the ledger).
+    pub delivered: u64,
+    /// Second processings of messages (at-least-once delivery).
+    pub duplicates: u64,
+    /// Messages deleted by retention.
+    pub expired: u64,
+    /// Messages moved to the dead-letter queue.
+    pub dead_lettered: u64,
+}
+
+fn queue_summary(sim: &Simulation, node: usize) -> Option<QueueSummary> {
+    let q = sim.queue(node)?;
+    Some(QueueSummary {
+        mean_wait_ms: q.mean_wait_ms(),
+        mean_visible_messages: q.mean_visible(sim.now()),
+        delivered: q.delivered,
+        duplicates: q.duplicates,
+        expired: q.expired,
+        dead_lettered: q.dead_lettered,
+    })
 }
 
 /// A KCL application's end-of-run figures.
@@ -220,7 +253,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
             let delivery = delivery_summary(sim, i);
             let kind = node.spec.kind().as_str();
             let kcl = kcl_summary(sim, i);
-            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery, kcl })
+            let queue = queue_summary(sim, i);
+            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery, kcl, queue })
         })
         .collect();
     let cost = sim.cost();

@@ -211,6 +211,12 @@ pub enum NodeSpec {
     Destination(DestinationSpec),
     /// A Kinesis Client Library application: workers holding shard leases.
     KclApp(KclSpec),
+    /// An Amazon SQS queue, standard or FIFO.
+    SqsQueue(QueueSpec),
+    /// A pool of EC2 instances or containers reading a queue.
+    WorkerPool(WorkerPoolSpec),
+    /// An AWS Lambda function with its event source mapping.
+    Lambda(LambdaSpec),
 }
 
 /// The kind of a node without its parameters.
@@ -229,17 +235,26 @@ pub enum NodeKind {
     Destination,
     /// See [`NodeSpec::KclApp`].
     KclApp,
+    /// See [`NodeSpec::SqsQueue`].
+    SqsQueue,
+    /// See [`NodeSpec::WorkerPool`].
+    WorkerPool,
+    /// See [`NodeSpec::Lambda`].
+    Lambda,
 }
 
 impl NodeKind {
     /// Every kind, in palette order.
-    pub const ALL: [NodeKind; 6] = [
+    pub const ALL: [NodeKind; 9] = [
         NodeKind::Producer,
         NodeKind::KinesisStream,
         NodeKind::Consumer,
         NodeKind::KclApp,
         NodeKind::Firehose,
         NodeKind::Destination,
+        NodeKind::SqsQueue,
+        NodeKind::WorkerPool,
+        NodeKind::Lambda,
     ];
 
     /// The stable name used in scenario files and summaries.
@@ -251,6 +266,9 @@ impl NodeKind {
             NodeKind::Firehose => "firehose",
             NodeKind::Destination => "destination",
             NodeKind::KclApp => "kcl_app",
+            NodeKind::SqsQueue => "sqs_queue",
+            NodeKind::WorkerPool => "worker_pool",
+            NodeKind::Lambda => "lambda",
         }
     }
 
@@ -263,6 +281,9 @@ impl NodeKind {
             NodeKind::Firehose => "Firehose delivery stream",
             NodeKind::Destination => "Destination",
             NodeKind::KclApp => "KCL application",
+            NodeKind::SqsQueue => "SQS queue",
+            NodeKind::WorkerPool => "Worker pool",
+            NodeKind::Lambda => "Lambda function",
         }
     }
 
@@ -275,6 +296,9 @@ impl NodeKind {
             NodeKind::Firehose => "FH",
             NodeKind::Destination => "DST",
             NodeKind::KclApp => "KCL",
+            NodeKind::SqsQueue => "SQS",
+            NodeKind::WorkerPool => "EC2",
+            NodeKind::Lambda => "λ",
         }
     }
 
@@ -300,6 +324,15 @@ impl NodeKind {
             NodeKind::KclApp => {
                 "KCL application: workers lease shards and checkpoint; when a worker dies, others take its leases after the failover time and reprocess since the last checkpoint."
             }
+            NodeKind::SqsQueue => {
+                "SQS queue: consumers receive up to 10 messages a call; a message not deleted within the visibility timeout is delivered again."
+            }
+            NodeKind::WorkerPool => {
+                "Worker pool: EC2 instances or containers, each receiving from a queue, processing, then deleting what it processed."
+            }
+            NodeKind::Lambda => {
+                "Lambda function: an event source mapping polls a queue or a stream and invokes it in batches, within the account's 1,000 concurrent executions."
+            }
         }
     }
 
@@ -313,6 +346,9 @@ impl NodeKind {
             NodeKind::Firehose => 2,
             NodeKind::Destination => 3,
             NodeKind::KclApp => 2,
+            NodeKind::SqsQueue => 1,
+            NodeKind::WorkerPool => 2,
+            NodeKind::Lambda => 2,
         }
     }
 }
@@ -328,6 +364,9 @@ impl NodeSpec {
             NodeKind::Firehose => NodeSpec::Firehose(FirehoseSpec::default()),
             NodeKind::Destination => NodeSpec::Destination(DestinationSpec::default()),
             NodeKind::KclApp => NodeSpec::KclApp(KclSpec::default()),
+            NodeKind::SqsQueue => NodeSpec::SqsQueue(QueueSpec::default()),
+            NodeKind::WorkerPool => NodeSpec::WorkerPool(WorkerPoolSpec::default()),
+            NodeKind::Lambda => NodeSpec::Lambda(LambdaSpec::default()),
         }
     }
 
@@ -340,6 +379,9 @@ impl NodeSpec {
             NodeSpec::Firehose(_) => NodeKind::Firehose,
             NodeSpec::Destination(_) => NodeKind::Destination,
             NodeSpec::KclApp(_) => NodeKind::KclApp,
+            NodeSpec::SqsQueue(_) => NodeKind::SqsQueue,
+            NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
+            NodeSpec::Lambda(_) => NodeKind::Lambda,
         }
     }
 }
@@ -1069,6 +1111,198 @@ impl Default for DestinationSpec {
             bytes_per_s: 100.0 * 1_048_576.0,
             latency_ms: 200,
             outages: Vec::new(),
+        }
+    }
+}
+
+/// The type of an SQS queue (aws-facts 4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueType {
+    /// At-least-once delivery, best-effort order, nearly unlimited calls.
+    #[default]
+    Standard,
+    /// Exactly-once processing and order within a message group.
+    Fifo,
+}
+
+/// An Amazon SQS queue. A link to another queue makes that queue its
+/// dead-letter queue (the redrive policy's target).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Standard or FIFO.
+    pub queue_type: QueueType,
+    /// FIFO high-throughput mode (`FifoThroughputLimit=perMessageGroupId`,
+    /// aws-facts 4.2): 70,000 calls/s per action instead of 300.
+    pub high_throughput: bool,
+    /// How long a received message stays hidden (aws-facts 4.1: 0 s to 12 h,
+    /// default 30 s).
+    pub visibility_timeout_s: u32,
+    /// Delay before a sent message becomes visible (aws-facts 4.1: 0 to 900 s).
+    pub delay_s: u32,
+    /// How long a message is kept (aws-facts 4.1: 60 s to 14 days, default
+    /// 4 days), counted from its first enqueue.
+    pub retention_s: u32,
+    /// `MaximumMessageSize` (aws-facts 4.1: 1 KiB to 1 MiB, default 1 MiB).
+    pub max_message_bytes: u32,
+    /// The redrive policy's `maxReceiveCount` (aws-facts 4.3: 1 to 1,000);
+    /// used when the queue is linked to a dead-letter queue.
+    pub max_receive_count: u32,
+}
+
+impl Default for QueueSpec {
+    fn default() -> Self {
+        QueueSpec {
+            queue_type: QueueType::Standard,
+            high_throughput: false,
+            visibility_timeout_s: 30,
+            delay_s: 0,
+            retention_s: 345_600,
+            max_message_bytes: 1_048_576,
+            max_receive_count: 5,
+        }
+    }
+}
+
+/// How long processing one message takes, around its mean.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceTime {
+    /// Exponentially distributed (memoryless, as in M/M/c queueing).
+    #[default]
+    Exponential,
+    /// Always exactly the mean.
+    Fixed,
+}
+
+/// A pool of workers (EC2 instances, containers) that each receive from a
+/// queue, process the messages one after another, then delete them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerPoolSpec {
+    /// Number of workers, each with one receive loop.
+    pub workers: u32,
+    /// Mean processing time per message.
+    pub per_message_ms: f64,
+    /// Distribution of the per-message time.
+    pub service: ServiceTime,
+    /// `MaxNumberOfMessages` per ReceiveMessage (aws-facts 4.1: 1 to 10).
+    pub max_messages: u32,
+    /// `WaitTimeSeconds` (aws-facts 4.1: 0 = short polling, up to 20 s).
+    pub wait_time_s: u32,
+    /// Pause after an empty receive before the next one.
+    pub empty_receive_pause_ms: u64,
+    /// What is sent on to the linked node, if any.
+    #[serde(skip_serializing_if = "Forward::is_default")]
+    pub forward: Forward,
+}
+
+impl Default for WorkerPoolSpec {
+    fn default() -> Self {
+        WorkerPoolSpec {
+            workers: 4,
+            per_message_ms: 50.0,
+            service: ServiceTime::Exponential,
+            max_messages: 10,
+            wait_time_s: 20,
+            empty_receive_pause_ms: 1_000,
+            forward: Forward::default(),
+        }
+    }
+}
+
+/// An AWS Lambda function and the event source mapping that invokes it. A
+/// link from a queue or a stream is its event source; for a stream, a link
+/// to a queue is its on-failure destination.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LambdaSpec {
+    /// Memory in MB (aws-facts 5.3: 128 to 10,240); billed per GB-second.
+    pub memory_mb: u32,
+    /// Processor architecture (priced apart, aws-facts 2.5).
+    pub arch: crate::cost::LambdaArch,
+    /// Fixed time of one invocation.
+    pub overhead_ms: f64,
+    /// Time per record (or message) in the batch.
+    pub per_record_ms: f64,
+    /// Relative jitter of the duration, 0 to 1 (uniform +/-).
+    pub jitter: f64,
+    /// Function timeout (aws-facts 5.3: at most 900 s); a longer run fails.
+    pub timeout_s: u32,
+    /// Probability that an invocation fails as a whole (a transient error).
+    pub error_rate: f64,
+    /// Share of records that fail every time they are processed.
+    pub poison_rate: f64,
+    /// Reserved concurrency: this function's cap, set aside from the
+    /// account's pool; none when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved_concurrency: Option<u32>,
+    /// The account's concurrent executions, shared by all functions
+    /// (aws-facts 5.3: 1,000 by default). Every function of a scenario must
+    /// give the same value.
+    pub account_concurrency: u32,
+    /// The event source mapping.
+    pub event_source: EventSourceMapping,
+}
+
+impl Default for LambdaSpec {
+    fn default() -> Self {
+        LambdaSpec {
+            memory_mb: 512,
+            arch: crate::cost::LambdaArch::X86,
+            overhead_ms: 20.0,
+            per_record_ms: 5.0,
+            jitter: 0.1,
+            timeout_s: 30,
+            error_rate: 0.0,
+            poison_rate: 0.0,
+            reserved_concurrency: None,
+            account_concurrency: 1_000,
+            event_source: EventSourceMapping::default(),
+        }
+    }
+}
+
+/// An event source mapping's settings (aws-facts 5.1 for streams, 5.2 for
+/// queues). Settings that do not apply to the linked source are ignored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventSourceMapping {
+    /// `BatchSize`; 10 for a queue and 100 for a stream when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    /// `MaximumBatchingWindowInSeconds` (0 to 300 s).
+    pub batching_window_s: u32,
+    /// Queue: `ScalingConfig.MaximumConcurrency` (2 to 1,000); none = 1,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum_concurrency: Option<u32>,
+    /// `ReportBatchItemFailures`: only failed records are retried.
+    pub report_batch_item_failures: bool,
+    /// Stream: concurrent batches per shard (1 to 10).
+    pub parallelization_factor: u32,
+    /// Stream: where reading starts.
+    pub starting_position: StartPosition,
+    /// Stream: split a failed batch in two and retry the halves.
+    pub bisect_on_error: bool,
+    /// Stream: retries of a failed batch, -1 = until the record expires.
+    pub maximum_retry_attempts: i32,
+    /// Stream: records older than this are skipped, -1 = no limit.
+    pub maximum_record_age_s: i32,
+}
+
+impl Default for EventSourceMapping {
+    fn default() -> Self {
+        EventSourceMapping {
+            batch_size: None,
+            batching_window_s: 0,
+            maximum_concurrency: None,
+            report_batch_item_failures: false,
+            parallelization_factor: 1,
+            starting_position: StartPosition::Latest,
+            bisect_on_error: false,
+            maximum_retry_attempts: -1,
+            maximum_record_age_s: -1,
         }
     }
 }

@@ -160,7 +160,12 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
                 point.max_behind_ms = point.max_behind_ms.max(behind);
             }
-            NodeKind::Producer | NodeKind::Firehose | NodeKind::Destination => {}
+            NodeKind::Producer
+            | NodeKind::Firehose
+            | NodeKind::Destination
+            | NodeKind::SqsQueue
+            | NodeKind::WorkerPool
+            | NodeKind::Lambda => {}
         }
     }
     let l = sim.ledger();

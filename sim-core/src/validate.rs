@@ -150,6 +150,9 @@ fn parse_node(path: &str, item: serde_json::Value) -> Result<Node, Issue> {
         NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(&params_path, params)?),
         NodeKind::Destination => NodeSpec::Destination(deserialize_at(&params_path, params)?),
         NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(&params_path, params)?),
+        NodeKind::SqsQueue => NodeSpec::SqsQueue(deserialize_at(&params_path, params)?),
+        NodeKind::WorkerPool => NodeSpec::WorkerPool(deserialize_at(&params_path, params)?),
+        NodeKind::Lambda => NodeSpec::Lambda(deserialize_at(&params_path, params)?),
     };
     Ok(Node { id: raw.id, name: raw.name, spec })
 }
@@ -189,6 +192,46 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         | (Firehose, Destination)
         // Consumers forward what they process to the next stage.
         | (Consumer | KclApp, KinesisStream | Firehose) => Ok(()),
+        // A producer's target is generic: SendMessageBatch to a queue.
+        (Producer, SqsQueue) => Ok(()),
+        // Event source mappings (aws-facts 5.1, 5.2) and queue consumers.
+        (KinesisStream, Lambda) | (SqsQueue, WorkerPool | Lambda) => Ok(()),
+        // aws-facts 4.3: the dead-letter queue is another queue.
+        (SqsQueue, SqsQueue) => Ok(()),
+        // A worker pool forwards what it processed.
+        (WorkerPool, KinesisStream | Firehose | SqsQueue) => Ok(()),
+        // aws-facts 5.1: a stream event source's on-failure destination.
+        (Lambda, SqsQueue) => Ok(()),
+        (Producer, WorkerPool | Lambda) => Err(
+            "a producer cannot write to a consumer directly; put a queue or a stream between them",
+        ),
+        (KinesisStream, SqsQueue) => Err(
+            "a stream does not feed a queue directly; a consumer must read one and write the other",
+        ),
+        (KinesisStream, WorkerPool) => Err(
+            "a worker pool reads a queue, not a stream; a stream is read by a consumer, a KCL application or a Lambda function",
+        ),
+        (SqsQueue, Consumer | KclApp) => Err(
+            "a queue is read by a worker pool or a Lambda function, not by a Kinesis consumer",
+        ),
+        (SqsQueue, _) => Err(
+            "a queue is read by a worker pool or a Lambda function; its only other link is to its dead-letter queue",
+        ),
+        (Consumer | KclApp, SqsQueue) => {
+            Err("a Kinesis consumer forwards to a stream or a delivery stream, not to a queue")
+        }
+        (Consumer | KclApp, WorkerPool | Lambda) => Err(
+            "a consumer forwards to a stream or a delivery stream, which other consumers then read",
+        ),
+        (Firehose, SqsQueue | WorkerPool | Lambda) => Err(
+            "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
+        ),
+        (WorkerPool, _) => {
+            Err("a worker pool reads a queue and forwards to a stream, a delivery stream or a queue")
+        }
+        (Lambda, _) => Err(
+            "a Lambda function's only output is the on-failure destination of a stream event source, a queue",
+        ),
         (Producer, Producer) => Err("a producer only writes to a stream or a delivery stream"),
         (Producer, Consumer | KclApp) => {
             Err("a producer cannot write to a consumer directly; put a stream between them")
@@ -222,7 +265,9 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
 /// Whether a link `from -> to` is `to` reading `from` (a consumer or a
 /// delivery stream reading a stream) rather than `from` sending to `to`.
 fn is_read(from: NodeKind, to: NodeKind) -> bool {
-    from == NodeKind::KinesisStream && to != NodeKind::KinesisStream
+    use NodeKind::*;
+    matches!((from, to), (KinesisStream, Consumer | KclApp | Firehose | Lambda))
+        || matches!((from, to), (SqsQueue, WorkerPool | Lambda))
 }
 
 /// A scenario that passed validation, with its wiring resolved to indices.
@@ -361,8 +406,20 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             match node.spec.kind() {
                 NodeKind::Producer => check.push(
                     format!("nodes[{i}]"),
-                    format!("producer {:?} is not wired to a stream", node.id),
+                    format!("producer {:?} is not wired to a stream or a queue", node.id),
                 ),
+                NodeKind::WorkerPool => check.push(
+                    format!("nodes[{i}]"),
+                    format!("worker pool {:?} does not read any queue", node.id),
+                ),
+                NodeKind::Lambda => check.push(
+                    format!("nodes[{i}]"),
+                    format!(
+                        "Lambda function {:?} has no event source (a queue or a stream)",
+                        node.id
+                    ),
+                ),
+                NodeKind::SqsQueue => {}
                 NodeKind::Consumer | NodeKind::KclApp => check.push(
                     format!("nodes[{i}]"),
                     format!("consumer {:?} does not read any stream", node.id),
@@ -458,6 +515,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             check.push(format!("layout.{id}"), "has a position for a node that does not exist");
         }
     }
+
+    check_queue_wiring(&mut check, scenario, &sends_to, &reads_from);
 
     if issues.is_empty() {
         Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
@@ -641,6 +700,153 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
                     );
                 }
             }
+        }
+        NodeSpec::SqsQueue(q) => {
+            param("visibility_timeout_s", f64::from(q.visibility_timeout_s));
+            param("delay_s", f64::from(q.delay_s));
+            param("retention_s", f64::from(q.retention_s));
+            param("max_message_bytes", f64::from(q.max_message_bytes));
+            param("max_receive_count", f64::from(q.max_receive_count));
+        }
+        NodeSpec::WorkerPool(w) => {
+            param("workers", f64::from(w.workers));
+            param("per_message_ms", w.per_message_ms);
+            param("max_messages", f64::from(w.max_messages));
+            param("wait_time_s", f64::from(w.wait_time_s));
+            param("empty_receive_pause_ms", w.empty_receive_pause_ms as f64);
+            check_forward(check, kind, path, w.forward);
+        }
+        NodeSpec::Lambda(l) => {
+            param("memory_mb", f64::from(l.memory_mb));
+            param("overhead_ms", l.overhead_ms);
+            param("per_record_ms", l.per_record_ms);
+            param("jitter", l.jitter);
+            param("timeout_s", f64::from(l.timeout_s));
+            param("error_rate", l.error_rate);
+            param("poison_rate", l.poison_rate);
+            if let Some(r) = l.reserved_concurrency {
+                param("reserved_concurrency", f64::from(r));
+            }
+            param("account_concurrency", f64::from(l.account_concurrency));
+            let e = &l.event_source;
+            if let Some(b) = e.batch_size {
+                param("event_source.batch_size", f64::from(b));
+            }
+            param("event_source.batching_window_s", f64::from(e.batching_window_s));
+            if let Some(m) = e.maximum_concurrency {
+                param("event_source.maximum_concurrency", f64::from(m));
+            }
+            param("event_source.parallelization_factor", f64::from(e.parallelization_factor));
+            param("event_source.maximum_retry_attempts", f64::from(e.maximum_retry_attempts));
+            param("event_source.maximum_record_age_s", f64::from(e.maximum_record_age_s));
+        }
+    }
+}
+
+/// Rules between queues and the nodes wired to them.
+fn check_queue_wiring(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    sends_to: &[Option<usize>],
+    reads_from: &[Option<usize>],
+) {
+    let queue = |n: usize| match &scenario.nodes[n].spec {
+        NodeSpec::SqsQueue(q) => Some(q),
+        _ => None,
+    };
+    let mut account: Option<(usize, u32)> = None;
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let path = format!("nodes[{i}]");
+        match &node.spec {
+            NodeSpec::SqsQueue(q) => {
+                // aws-facts 4.3: a FIFO queue needs a FIFO dead-letter queue,
+                // a standard queue a standard one.
+                if let Some(dlq) = sends_to[i].and_then(queue)
+                    && dlq.queue_type != q.queue_type
+                {
+                    check.push(
+                        path,
+                        format!(
+                            "queue {:?} is {:?} but its dead-letter queue is {:?}; AWS requires \
+                             the same type",
+                            node.id, q.queue_type, dlq.queue_type
+                        ),
+                    );
+                }
+            }
+            NodeSpec::Producer(p) => {
+                // aws-facts 4.1: a message is at most MaximumMessageSize.
+                if let Some(q) = sends_to[i].and_then(queue)
+                    && p.record_size.max_bytes() > q.max_message_bytes
+                {
+                    check.push(
+                        format!("{path}.params.record_size"),
+                        format!(
+                            "records of up to {} bytes do not fit the queue's max_message_bytes \
+                             ({})",
+                            format_number(f64::from(p.record_size.max_bytes())),
+                            format_number(f64::from(q.max_message_bytes))
+                        ),
+                    );
+                }
+            }
+            NodeSpec::Lambda(l) => {
+                let e = &l.event_source;
+                if let Some(q) = reads_from[i].and_then(queue) {
+                    let batch = e.batch_size.unwrap_or(10);
+                    // aws-facts 5.2: FIFO batches hold at most 10 messages;
+                    // a standard queue takes up to 10,000 with a window of
+                    // at least 1 s when above 10.
+                    if q.queue_type == crate::scenario::QueueType::Fifo && batch > 10 {
+                        check.push(
+                            format!("{path}.params.event_source.batch_size"),
+                            format!("{batch} is out of range for a FIFO queue; allowed 1 to 10"),
+                        );
+                    }
+                    if batch > 10 && e.batching_window_s < 1 {
+                        check.push(
+                            format!("{path}.params.event_source.batching_window_s"),
+                            format!(
+                                "a batch size of {batch} above 10 needs a batching window of at \
+                             least 1 s"
+                            ),
+                        );
+                    }
+                    if sends_to[i].is_some() {
+                        check.push(
+                            path.clone(),
+                            "an on-failure destination applies to a stream event source; a \
+                             queue's failed messages go to its dead-letter queue",
+                        );
+                    }
+                }
+                match account {
+                    None => account = Some((i, l.account_concurrency)),
+                    Some((first, c)) if c != l.account_concurrency => check.push(
+                        format!("{path}.params.account_concurrency"),
+                        format!(
+                            "{} differs from {:?}'s {}; functions share one account",
+                            format_number(f64::from(l.account_concurrency)),
+                            scenario.nodes[first].id,
+                            format_number(f64::from(c))
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+                if let Some(r) = l.reserved_concurrency
+                    && r > l.account_concurrency
+                {
+                    check.push(
+                        format!("{path}.params.reserved_concurrency"),
+                        format!(
+                            "{} exceeds the account's {} concurrent executions",
+                            format_number(f64::from(r)),
+                            format_number(f64::from(l.account_concurrency))
+                        ),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -943,8 +1149,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Consumer, "per_record_us") => (0.0, 1_000_000.0, "µs"),
         (Consumer, "jitter") => (0.0, 1.0, ""),
         // Simulator bounds (MODEL.md, Forwarding): no AWS limit applies.
-        (Consumer | KclApp, "forward.ratio") => (0.0, 100.0, "records per record"),
-        (Consumer | KclApp, "forward.size_ratio") => (0.01, 100.0, "x"),
+        (Consumer | KclApp | WorkerPool, "forward.ratio") => (0.0, 100.0, "records per record"),
+        (Consumer | KclApp | WorkerPool, "forward.size_ratio") => (0.01, 100.0, "x"),
         // Simulator bound: aws-facts 6 sets no limit on workers.
         (KclApp, "workers") => (1.0, 1_000.0, "workers"),
         // aws-facts 6: failoverTimeMillis defaults to 10,000 ms.
@@ -989,6 +1195,48 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Destination, "outages") => (0.0, 100.0, "windows"),
         (Destination, "outages.from_s") => (0.0, 31_536_000.0, "s"),
         (Destination, "outages.to_s") => (0.0, 31_536_000.0, "s"),
+        // aws-facts 4.1: visibility timeout 0 s to 12 h.
+        (SqsQueue, "visibility_timeout_s") => (0.0, 43_200.0, "s"),
+        // aws-facts 4.1: delay 0 to 900 s (15 minutes).
+        (SqsQueue, "delay_s") => (0.0, 900.0, "s"),
+        // aws-facts 4.1: retention 60 s to 1,209,600 s (14 days).
+        (SqsQueue, "retention_s") => (60.0, 1_209_600.0, "s"),
+        // aws-facts 4.1: MaximumMessageSize 1,024 to 1,048,576 bytes.
+        (SqsQueue, "max_message_bytes") => (1_024.0, 1_048_576.0, "bytes"),
+        // aws-facts 4.3: maxReceiveCount 1 to 1,000.
+        (SqsQueue, "max_receive_count") => (1.0, 1_000.0, "receives"),
+        (WorkerPool, "workers") => (1.0, 10_000.0, "workers"),
+        (WorkerPool, "per_message_ms") => (0.0, 43_200_000.0, "ms"),
+        // aws-facts 4.1: MaxNumberOfMessages 1 to 10.
+        (WorkerPool, "max_messages") => (1.0, 10.0, "messages"),
+        // aws-facts 4.1: WaitTimeSeconds 0 (short polling) to 20 s.
+        (WorkerPool, "wait_time_s") => (0.0, 20.0, "s"),
+        (WorkerPool, "empty_receive_pause_ms") => (1.0, 600_000.0, "ms"),
+        // aws-facts 5.3: memory 128 to 10,240 MB.
+        (Lambda, "memory_mb") => (128.0, 10_240.0, "MB"),
+        (Lambda, "overhead_ms") => (0.0, 900_000.0, "ms"),
+        (Lambda, "per_record_ms") => (0.0, 900_000.0, "ms"),
+        (Lambda, "jitter") => (0.0, 1.0, ""),
+        // aws-facts 5.3: the timeout is at most 900 s.
+        (Lambda, "timeout_s") => (1.0, 900.0, "s"),
+        (Lambda, "error_rate") => (0.0, 1.0, ""),
+        (Lambda, "poison_rate") => (0.0, 1.0, ""),
+        // aws-facts 5.3: 1,000 concurrent executions by default, "tens of
+        // thousands" on request.
+        (Lambda, "reserved_concurrency") => (0.0, 100_000.0, "executions"),
+        (Lambda, "account_concurrency") => (1.0, 100_000.0, "executions"),
+        // aws-facts 5.1 and 5.2: BatchSize 1 to 10,000.
+        (Lambda, "event_source.batch_size") => (1.0, 10_000.0, "records"),
+        // aws-facts 5.1 and 5.2: MaximumBatchingWindowInSeconds 0 to 300.
+        (Lambda, "event_source.batching_window_s") => (0.0, 300.0, "s"),
+        // aws-facts 5.2: ScalingConfig.MaximumConcurrency 2 to 1,000.
+        (Lambda, "event_source.maximum_concurrency") => (2.0, 1_000.0, "batches"),
+        // aws-facts 5.1: ParallelizationFactor 1 to 10.
+        (Lambda, "event_source.parallelization_factor") => (1.0, 10.0, "batches/shard"),
+        // aws-facts 5.1: MaximumRetryAttempts -1 (until expiry) to 10,000.
+        (Lambda, "event_source.maximum_retry_attempts") => (-1.0, 10_000.0, "retries"),
+        // aws-facts 5.1: MaximumRecordAgeInSeconds -1 (no limit) to 604,800.
+        (Lambda, "event_source.maximum_record_age_s") => (-1.0, 604_800.0, "s"),
         _ => return None,
     };
     Some(ParamRange { min, max, unit })

@@ -73,7 +73,10 @@ fn controls_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
             NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
             | NodeSpec::Firehose(_)
-            | NodeSpec::Destination(_) => None,
+            | NodeSpec::Destination(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::WorkerPool(_)
+            | NodeSpec::Lambda(_) => None,
         })
         .collect_view()
 }

@@ -25,6 +25,7 @@ impl Simulation {
         let accepted = match self.slots[to].kind {
             NodeKind::Firehose => self.firehose_take(slot, batch),
             NodeKind::KinesisStream => self.stream_take(slot, batch),
+            NodeKind::SqsQueue => self.queue_take(slot, batch),
             // Validation wires hand-offs to these kinds only.
             _ => 0,
         };

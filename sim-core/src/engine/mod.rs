@@ -12,6 +12,7 @@ mod firehose;
 mod kcl;
 mod operations;
 mod queue;
+mod queues;
 mod reads;
 mod writes;
 
@@ -24,7 +25,8 @@ use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::nodes::consumer::{Output, ReaderMetrics};
 use crate::nodes::{
-    Consumer, Destination, Firehose, KclApp, Producer, RetryBatch, Shard, Stream, Target,
+    Consumer, Destination, Firehose, KclApp, Producer, Queue, RetryBatch, Shard, Stream, Target,
+    WorkerPool,
 };
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
@@ -32,6 +34,7 @@ use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 use queue::EventQueue;
+use queues::QueueRetry;
 
 /// A change applied to a running simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +65,11 @@ pub enum Command {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 /// What an event does. Kept to 16 bytes (u32 indices, the one large
-/// payload boxed): the queue moves events around.
+/// payload boxed): the queue moves events around. Queue events
+/// (`engine/queues.rs`): a queue-bound producer's SendMessageBatch batch and
+/// its retry, a queue's wake-up when delays or visibility timeouts end, a
+/// worker's receive and end of processing, and the end of a long poll's
+/// `WaitTimeSeconds` (`token` tells a stale one).
 enum Action {
     SecondTick,
     ProducerBatch { group: u32 },
@@ -79,6 +86,12 @@ enum Action {
     LeaseTakeover { slot: u32, worker: u32 },
     LeaseBalance { slot: u32 },
     SpikeEnd { slot: u32, spike: u32 },
+    ProducerSend { slot: u32 },
+    QueueSendRetry { slot: u32, batch: Box<QueueRetry> },
+    QueueWake { queue: u32 },
+    WorkerReceive { pool: u32, worker: u32 },
+    WorkerDone { pool: u32, worker: u32 },
+    PollTimeout { node: u32, poller: u32, token: u32 },
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -145,6 +158,14 @@ pub struct Simulation {
     handoff_dropped: u64,
     /// Rate factors of the traffic spikes started, by spike number.
     spikes: Vec<f64>,
+    queues: Vec<Queue>,
+    queue_nodes: Vec<usize>,
+    /// Per queue, the long polls waiting for a message, first come first.
+    queue_waiters: Vec<VecDeque<queues::Poller>>,
+    /// Per queue, when its next wake-up is scheduled.
+    queue_wake_at: Vec<Option<SimTime>>,
+    pools: Vec<WorkerPool>,
+    pool_nodes: Vec<usize>,
 }
 
 impl Simulation {
@@ -156,6 +177,8 @@ impl Simulation {
         let (mut producer_nodes, mut stream_nodes, mut consumer_nodes) = (vec![], vec![], vec![]);
         let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
+        let (mut queue_nodes, mut pool_nodes, mut lambda_nodes) = (vec![], vec![], vec![]);
+        let (mut queues, mut pools) = (Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
                 NodeSpec::Producer(_) => &mut producer_nodes,
@@ -170,6 +193,16 @@ impl Simulation {
                     destinations.push(Destination::new(spec.clone()));
                     &mut destination_nodes
                 }
+                NodeSpec::SqsQueue(ref spec) => {
+                    queues.push(Queue::new(spec.clone(), valid.sends_to(i)));
+                    &mut queue_nodes
+                }
+                NodeSpec::WorkerPool(ref spec) => {
+                    let source = valid.reads_from(i).expect("validated wiring");
+                    pools.push(WorkerPool::new(spec.clone(), source, valid.sends_to(i)));
+                    &mut pool_nodes
+                }
+                NodeSpec::Lambda(_) => &mut lambda_nodes,
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -185,8 +218,14 @@ impl Simulation {
                     let to = slots[valid.sends_to(i).expect("validated wiring")];
                     let target = match to.kind {
                         NodeKind::Firehose => Target::Firehose(to.slot),
+                        NodeKind::SqsQueue => Target::Queue(to.slot),
                         _ => Target::Stream(to.slot),
                     };
+                    if let Target::Queue(_) = target {
+                        // Queue producers send on their own (engine/queues.rs).
+                        producers.push(Producer::new(spec.clone(), target, Vec::new()));
+                        continue;
+                    }
                     // Hashing every key is the costly part of setup: share it.
                     let same_keys =
                         producers.iter().find(|p| p.target == target && p.spec.keys == spec.keys);
@@ -195,7 +234,7 @@ impl Simulation {
                         (None, Target::Stream(s)) => {
                             shard_shares(&spec.keys, &streams[s].open_ranges())
                         }
-                        (None, Target::Firehose(_)) => vec![1.0],
+                        (None, Target::Firehose(_) | Target::Queue(_)) => vec![1.0],
                     };
                     let slot = producers.len();
                     let joins = groups.iter_mut().find(|g| {
@@ -228,7 +267,12 @@ impl Simulation {
                     let reads_stream = valid.reads_from(i).is_some();
                     firehoses.push(Firehose::new(spec.clone(), destination, reads_stream));
                 }
-                NodeSpec::KinesisStream(_) | NodeSpec::Destination(_) | NodeSpec::KclApp(_) => {}
+                NodeSpec::KinesisStream(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::SqsQueue(_)
+                | NodeSpec::WorkerPool(_)
+                | NodeSpec::Lambda(_) => {}
             }
         }
         // KCL applications' record processors, also after the consumer nodes.
@@ -293,8 +337,26 @@ impl Simulation {
             handed_off: 0,
             handoff_dropped: 0,
             spikes: Vec::new(),
+            queue_waiters: vec![VecDeque::new(); queues.len()],
+            queue_wake_at: vec![None; queues.len()],
+            queues,
+            queue_nodes,
+            pools,
+            pool_nodes,
         };
         sim.schedule(SECOND, Action::SecondTick);
+        for slot in 0..sim.producers.len() {
+            if let Target::Queue(_) = sim.producers[slot].target {
+                let first = sim.producers[slot].spec.batching.max_buffered_ms;
+                sim.schedule(first, Action::ProducerSend { slot: slot as u32 });
+            }
+        }
+        for pool in 0..sim.pools.len() {
+            for worker in 0..sim.pools[pool].workers.len() {
+                let action = Action::WorkerReceive { pool: pool as u32, worker: worker as u32 };
+                sim.schedule(0, action);
+            }
+        }
         for group in 0..sim.groups.len() {
             let lead = sim.groups[group].members[0];
             let first = sim.producers[lead].spec.batching.max_buffered_ms;
@@ -405,6 +467,16 @@ impl Simulation {
             Action::LeaseTakeover { slot, worker } => self.lease_takeover(slot as usize, worker),
             Action::LeaseBalance { slot } => self.lease_balance(slot as usize),
             Action::SpikeEnd { slot, spike } => self.spike_end(slot as usize, spike as usize),
+            Action::ProducerSend { slot } => self.producer_send(slot as usize),
+            Action::QueueSendRetry { slot, batch } => self.queue_send_retry(slot as usize, *batch),
+            Action::QueueWake { queue } => self.queue_wake(queue as usize),
+            Action::WorkerReceive { pool, worker } => {
+                self.worker_receive(pool as usize, worker as usize)
+            }
+            Action::WorkerDone { pool, worker } => self.worker_done(pool as usize, worker as usize),
+            Action::PollTimeout { node, poller, token } => {
+                self.poll_timeout(node as usize, poller as usize, token)
+            }
         }
     }
 
@@ -427,6 +499,7 @@ impl Simulation {
         }
         self.sample_delivery_gauges();
         self.sample_kcl_gauges();
+        self.queues_second();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -441,6 +514,17 @@ impl Simulation {
     pub fn ledger(&self) -> Ledger {
         let mut l = Ledger { produced: self.handed_off, ..Ledger::default() };
         l.throttled_dropped += self.handoff_dropped;
+        // A message in a queue is in flight until processed (delivered),
+        // deleted by retention (expired) or moved to a dead-letter queue
+        // (dead-lettered; what happens there is outside the ledger). A
+        // second copy of a message (at-least-once delivery) is no record of
+        // its own: duplicates are counted apart.
+        for q in &self.queues {
+            l.in_flight += q.ledger_in_queue();
+            l.delivered += q.delivered;
+            l.expired += q.expired;
+            l.dead_lettered += q.dead_lettered;
+        }
         for p in &self.producers {
             l.produced += p.produced;
             l.throttled_dropped += p.given_up;
@@ -497,6 +581,17 @@ impl Simulation {
     pub fn consumer(&self, node: usize) -> Option<&Consumer> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Consumer).then(|| &self.consumers[s.slot])
+    }
+
+    /// The runtime state of a queue node.
+    pub fn queue(&self, node: usize) -> Option<&Queue> {
+        self.queue_at(node).map(|slot| &self.queues[slot])
+    }
+
+    /// The runtime state of a worker pool node.
+    pub fn worker_pool(&self, node: usize) -> Option<&WorkerPool> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::WorkerPool).then(|| &self.pools[s.slot])
     }
 
     /// The runtime state of a Firehose delivery stream node.

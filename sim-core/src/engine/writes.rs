@@ -110,7 +110,7 @@ impl Simulation {
         // A delivery stream has no shards: one share, "shard" 0.
         let open: &[usize] = match p.target {
             Target::Stream(s) => &self.streams[s].open,
-            Target::Firehose(_) => &[0],
+            Target::Firehose(_) | Target::Queue(_) => &[0],
         };
         let per_shard: Vec<ShardRecords> = counts
             .iter()
@@ -143,6 +143,7 @@ impl Simulation {
         let target = match self.producers[self.groups[group].lead()].target {
             Target::Stream(stream) => stream,
             Target::Firehose(firehose) => return self.put_record_batch(group, batch, firehose),
+            Target::Queue(_) => unreachable!("queue producers send on their own (queues.rs)"),
         };
         let mut written = std::mem::take(&mut self.scratch);
         written.clear();

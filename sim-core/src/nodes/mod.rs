@@ -7,8 +7,10 @@ pub mod destination;
 pub mod firehose;
 pub mod kcl;
 pub mod producer;
+pub mod queue;
 pub mod resharding;
 pub mod stream;
+pub mod worker_pool;
 
 pub use batch::Batch;
 pub use consumer::{Consumer, ReaderState, ShardReader};
@@ -16,4 +18,6 @@ pub use destination::Destination;
 pub use firehose::Firehose;
 pub use kcl::KclApp;
 pub use producer::{Producer, RetryBatch, ShardRecords, Target};
+pub use queue::{Messages, Queue};
 pub use stream::{Cohort, PutOutcome, ReadBatch, ReadOutcome, Shard, Stream};
+pub use worker_pool::{Worker, WorkerPool};

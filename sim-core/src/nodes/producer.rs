@@ -19,6 +19,8 @@ pub enum Target {
     /// A Firehose delivery stream (Direct PUT with PutRecordBatch), by
     /// delivery stream slot.
     Firehose(usize),
+    /// An SQS queue (SendMessageBatch), by queue slot.
+    Queue(usize),
 }
 
 /// Records of one shard in a batch: all share the batch's average size.

@@ -14,6 +14,7 @@ mod kcl;
 mod limits;
 mod on_demand;
 mod producer;
+mod queues;
 mod resharding;
 mod routing;
 mod tidy;
