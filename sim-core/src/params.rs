@@ -11,11 +11,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cost::LambdaArch;
 use crate::engine::Command;
 use crate::scenario::{
     Aggregation, Api, Arrivals, Capacity, DestinationType, Forward, KeyDistribution, NodeKind,
-    NodeSpec, RateStep, ReadMode, RecordSize, StartPosition, StreamOp, Traffic, TransformSpec,
-    WeightedHashKey,
+    NodeSpec, QueueType, RateStep, ReadMode, RecordSize, ServiceTime, StartPosition, StreamOp,
+    Traffic, TransformSpec, WeightedHashKey,
 };
 
 /// A one-line explanation of a parameter for tooltips; `None` for a path
@@ -197,6 +198,88 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         (Destination, "outages") => {
             "Windows when the destination refuses deliveries, as a JSON list of {from_s, to_s}."
         }
+        (SqsQueue, "queue_type") => {
+            "Standard: at-least-once, nearly unlimited calls. FIFO: order per message group, 300 calls/s per action."
+        }
+        (SqsQueue, "high_throughput") => {
+            "FIFO high-throughput mode: 70,000 calls/s per action instead of 300 (us-east-1)."
+        }
+        (SqsQueue, "visibility_timeout_s") => {
+            "How long a received message stays hidden; if it is not deleted by then, it is delivered again."
+        }
+        (SqsQueue, "delay_s") => {
+            "How long a new message stays invisible before it can be received."
+        }
+        (SqsQueue, "retention_s") => {
+            "How long a message is kept before SQS deletes it, counted from its first send."
+        }
+        (SqsQueue, "max_message_bytes") => {
+            "Largest message (and SendMessageBatch) the queue takes."
+        }
+        (SqsQueue, "max_receive_count") => {
+            "Receives without a delete after which a message moves to the dead-letter queue (a linked queue)."
+        }
+        (WorkerPool, "workers") => "EC2 instances or containers, each with one receive loop.",
+        (WorkerPool, "per_message_ms") => "Mean time to process one message.",
+        (WorkerPool, "service") => {
+            "Exponential times vary like independent jobs (M/M/c); fixed times never vary."
+        }
+        (WorkerPool, "max_messages") => "MaxNumberOfMessages per ReceiveMessage call (1 to 10).",
+        (WorkerPool, "wait_time_s") => {
+            "Long polling: how long a receive waits for a message (0 = short polling)."
+        }
+        (WorkerPool, "empty_receive_pause_ms") => "Pause after an empty short-polling receive.",
+        (WorkerPool, "forward") => {
+            "What a worker sends on to the linked stream, delivery stream or queue."
+        }
+        (WorkerPool, "forward.ratio") => {
+            "Messages sent on per message processed (0.5 filters half out, 3 fans out)."
+        }
+        (WorkerPool, "forward.size_ratio") => {
+            "Size of what is sent on relative to what was processed."
+        }
+        (Lambda, "memory_mb") => {
+            "Function memory; billed per GB-second (1,769 MB is about 1 vCPU)."
+        }
+        (Lambda, "arch") => "x86 or Arm (Graviton), priced apart.",
+        (Lambda, "overhead_ms") => "Fixed duration of one invocation.",
+        (Lambda, "per_record_ms") => "Invocation time per record or message in the batch.",
+        (Lambda, "jitter") => "Relative random spread of the duration (0.1 = ±10%).",
+        (Lambda, "timeout_s") => "An invocation running longer fails (at most 900 s).",
+        (Lambda, "error_rate") => "Share of invocations that fail as a whole (transient errors).",
+        (Lambda, "poison_rate") => "Share of records that fail every time they are processed.",
+        (Lambda, "reserved_concurrency") => {
+            "This function's cap, set aside from the account's pool."
+        }
+        (Lambda, "account_concurrency") => {
+            "Concurrent executions the account's functions share (1,000 by default)."
+        }
+        (Lambda, "event_source") => "How Lambda polls its queue or stream and batches records.",
+        (Lambda, "event_source.batch_size") => {
+            "Most records per invocation (queue: 10 by default, stream: 100)."
+        }
+        (Lambda, "event_source.batching_window_s") => {
+            "Longest wait to fill a batch before invoking."
+        }
+        (Lambda, "event_source.maximum_concurrency") => {
+            "Queue: most concurrent invocations this event source starts (2 to 1,000)."
+        }
+        (Lambda, "event_source.report_batch_item_failures") => {
+            "Partial batch response: only failed records are retried."
+        }
+        (Lambda, "event_source.parallelization_factor") => {
+            "Stream: concurrent batches per shard (1 to 10), order kept per partition key."
+        }
+        (Lambda, "event_source.starting_position") => "Stream: where reading starts.",
+        (Lambda, "event_source.bisect_on_error") => {
+            "Stream: split a failed batch in two to isolate bad records."
+        }
+        (Lambda, "event_source.maximum_retry_attempts") => {
+            "Stream: retries of a failed batch; -1 retries until the record expires."
+        }
+        (Lambda, "event_source.maximum_record_age_s") => {
+            "Stream: skip records older than this; -1 means no limit."
+        }
         _ => return None,
     })
 }
@@ -351,6 +434,27 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
             None,
             vec![("off", Value::Null), ("lambda_transform", json(TransformSpec::default()))],
         ),
+        (SqsQueue, "queue_type") => choices(
+            None,
+            vec![("standard", json(QueueType::Standard)), ("fifo", json(QueueType::Fifo))],
+        ),
+        (WorkerPool, "service") => choices(
+            None,
+            vec![
+                ("exponential", json(ServiceTime::Exponential)),
+                ("fixed", json(ServiceTime::Fixed)),
+            ],
+        ),
+        (Lambda, "arch") => {
+            choices(None, vec![("x86", json(LambdaArch::X86)), ("arm", json(LambdaArch::Arm))])
+        }
+        (Lambda, "event_source.starting_position") => choices(
+            None,
+            vec![
+                ("latest", json(StartPosition::Latest)),
+                ("trim_horizon", json(StartPosition::TrimHorizon)),
+            ],
+        ),
         (Destination, "type") => choices(
             None,
             [
@@ -373,7 +477,10 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
 pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
     match kind {
         NodeKind::Producer => vec![("aggregation", Value::Null)],
-        NodeKind::Consumer | NodeKind::KclApp => vec![("forward", json(Forward::default()))],
+        NodeKind::Consumer | NodeKind::KclApp | NodeKind::WorkerPool => {
+            vec![("forward", json(Forward::default()))]
+        }
+        NodeKind::Lambda => vec![("reserved_concurrency", Value::Null)],
         NodeKind::Firehose => vec![("transform", Value::Null)],
         NodeKind::Destination => vec![("outages", Value::Array(Vec::new()))],
         _ => Vec::new(),
