@@ -20,6 +20,11 @@ impl TokenBucket {
         TokenBucket { tokens: per_s, capacity: per_s, per_ms: per_s / SECOND as f64, last: 0 }
     }
 
+    /// A full bucket of `capacity` tokens refilling `per_s` a second.
+    pub fn with_capacity(capacity: f64, per_s: f64) -> Self {
+        TokenBucket { tokens: capacity, capacity, per_ms: per_s / SECOND as f64, last: 0 }
+    }
+
     /// Tokens available at `now` (may be negative after an overdraft).
     pub fn available(&mut self, now: SimTime) -> f64 {
         if now > self.last {

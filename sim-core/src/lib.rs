@@ -68,6 +68,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/visibility-timeout-duplicates.json"),
     ),
     ("fifo-ordering-ceiling.json", include_str!("../../scenarios/fifo-ordering-ceiling.json")),
+    ("poison-message-dlq.json", include_str!("../../scenarios/poison-message-dlq.json")),
 ];
 
 /// The scenario the app opens with.

@@ -10,6 +10,7 @@
 mod deliver;
 mod firehose;
 mod kcl;
+mod lambda;
 mod operations;
 mod queue;
 mod queues;
@@ -25,8 +26,8 @@ use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::nodes::consumer::{Output, ReaderMetrics};
 use crate::nodes::{
-    Consumer, Destination, Firehose, KclApp, Producer, Queue, RetryBatch, Shard, Stream, Target,
-    WorkerPool,
+    Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, RetryBatch, Shard, Stream,
+    Target, WorkerPool,
 };
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
@@ -92,6 +93,9 @@ enum Action {
     WorkerReceive { pool: u32, worker: u32 },
     WorkerDone { pool: u32, worker: u32 },
     PollTimeout { node: u32, poller: u32, token: u32 },
+    EsmReceive { func: u32, poller: u32 },
+    EsmWindowEnd { func: u32, poller: u32, token: u32 },
+    InvocationDone { func: u32, poller: u32 },
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -166,6 +170,8 @@ pub struct Simulation {
     queue_wake_at: Vec<Option<SimTime>>,
     pools: Vec<WorkerPool>,
     pool_nodes: Vec<usize>,
+    functions: Vec<Function>,
+    function_nodes: Vec<usize>,
 }
 
 impl Simulation {
@@ -178,7 +184,7 @@ impl Simulation {
         let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         let (mut queue_nodes, mut pool_nodes, mut lambda_nodes) = (vec![], vec![], vec![]);
-        let (mut queues, mut pools) = (Vec::new(), Vec::new());
+        let (mut queues, mut pools, mut functions) = (Vec::new(), Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
                 NodeSpec::Producer(_) => &mut producer_nodes,
@@ -202,7 +208,11 @@ impl Simulation {
                     pools.push(WorkerPool::new(spec.clone(), source, valid.sends_to(i)));
                     &mut pool_nodes
                 }
-                NodeSpec::Lambda(_) => &mut lambda_nodes,
+                NodeSpec::Lambda(ref spec) => {
+                    let source = valid.reads_from(i).expect("validated wiring");
+                    functions.push(Function::new(spec.clone(), source, valid.sends_to(i)));
+                    &mut lambda_nodes
+                }
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -343,12 +353,21 @@ impl Simulation {
             queue_nodes,
             pools,
             pool_nodes,
+            functions,
+            function_nodes: lambda_nodes,
         };
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {
             if let Target::Queue(_) = sim.producers[slot].target {
                 let first = sim.producers[slot].spec.batching.max_buffered_ms;
                 sim.schedule(first, Action::ProducerSend { slot: slot as u32 });
+            }
+        }
+        for func in 0..sim.functions.len() {
+            if sim.queue_at(sim.functions[func].source).is_some() {
+                // aws-facts 5.2: a queue event source starts with 5 batches.
+                let start = lambda::QUEUE_ESM_START_BATCHES.min(sim.functions[func].max_batches());
+                sim.add_pollers(func, start);
             }
         }
         for pool in 0..sim.pools.len() {
@@ -477,6 +496,13 @@ impl Simulation {
             Action::PollTimeout { node, poller, token } => {
                 self.poll_timeout(node as usize, poller as usize, token)
             }
+            Action::EsmReceive { func, poller } => self.esm_receive(func as usize, poller as usize),
+            Action::EsmWindowEnd { func, poller, token } => {
+                self.esm_window_end(func as usize, poller as usize, token)
+            }
+            Action::InvocationDone { func, poller } => {
+                self.invocation_done(func as usize, poller as usize)
+            }
         }
     }
 
@@ -500,6 +526,7 @@ impl Simulation {
         self.sample_delivery_gauges();
         self.sample_kcl_gauges();
         self.queues_second();
+        self.lambda_second();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -586,6 +613,12 @@ impl Simulation {
     /// The runtime state of a queue node.
     pub fn queue(&self, node: usize) -> Option<&Queue> {
         self.queue_at(node).map(|slot| &self.queues[slot])
+    }
+
+    /// The runtime state of a Lambda function node.
+    pub fn function(&self, node: usize) -> Option<&Function> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::Lambda).then(|| &self.functions[s.slot])
     }
 
     /// The runtime state of a worker pool node.

@@ -164,7 +164,7 @@ impl Simulation {
 
     /// Schedules a wake-up for when the next delay or visibility timeout of
     /// a queue ends, unless one is due by then.
-    fn schedule_queue_wake(&mut self, queue: usize) {
+    pub(super) fn schedule_queue_wake(&mut self, queue: usize) {
         if let Some(t) = self.queues[queue].next_release() {
             let t = t.max(self.now);
             if self.queue_wake_at[queue].is_none_or(|w| t < w) {
@@ -227,6 +227,7 @@ impl Simulation {
                 }
                 false
             }
+            NodeKind::Lambda => self.esm_offered(slot.slot, index),
             _ => false,
         }
     }
@@ -361,6 +362,9 @@ impl Simulation {
     /// receive; the reader polls again.
     pub(super) fn poll_timeout(&mut self, node: usize, poller: usize, token: u32) {
         let slot = self.slots[node];
+        if slot.kind == NodeKind::Lambda {
+            return self.esm_poll_timeout(slot.slot, poller, token);
+        }
         if slot.kind != NodeKind::WorkerPool {
             return;
         }

@@ -442,6 +442,27 @@ impl Queue {
         }
     }
 
+    /// Splits the cohorts of a receipt received for the first time into
+    /// poison and clean parts; `poison_of` says how many of a cohort are
+    /// poison. Poison stays poison on every later receive.
+    pub fn split_poison(&mut self, key: ReceiptKey, mut poison_of: impl FnMut(&Messages) -> u64) {
+        let Some(entry) = self.in_flight.get_mut(&key) else { return };
+        let mut poison = Vec::new();
+        for (m, o) in &mut entry.messages {
+            if m.receives != 1 || m.poison {
+                continue;
+            }
+            let n = poison_of(m).min(m.count);
+            if n > 0 {
+                let mut part = m.split_off(n);
+                part.poison = true;
+                poison.push((part, *o));
+            }
+        }
+        entry.messages.retain(|(m, _)| m.count > 0);
+        entry.messages.extend(poison);
+    }
+
     /// The consumer finished with a receipt: deletes what it processed
     /// (DeleteMessageBatch) and keeps the rest hidden until the visibility
     /// timeout ends. On a stale receipt the delete does nothing; the

@@ -11,6 +11,7 @@ mod fixtures;
 mod golden;
 mod groups;
 mod kcl;
+mod lambda;
 mod limits;
 mod on_demand;
 mod producer;

@@ -1,0 +1,214 @@
+//! Lambda functions and their event source mappings: each rule of
+//! aws-facts 5 the engine encodes.
+
+use sim_core::metrics::{lambda, queue};
+use sim_core::scenario::{
+    EventSourceMapping, LambdaSpec, Link, Node, NodeSpec, ProducerSpec, QueueSpec, Scenario,
+    Traffic,
+};
+use sim_core::{Simulation, validate};
+
+use crate::queues::{queue_pipeline, sender};
+
+/// producer -> queue -> Lambda function, with a dead-letter queue when
+/// `dlq` is set.
+fn lambda_on_queue(producer: ProducerSpec, q: QueueSpec, f: LambdaSpec, dlq: bool) -> Scenario {
+    let mut s = queue_pipeline(producer, q, Default::default());
+    s.nodes[2] = Node { id: "f".into(), name: String::new(), spec: NodeSpec::Lambda(f) };
+    s.links[1] = Link { from: "q".into(), to: "f".into() };
+    if dlq {
+        s.nodes.push(Node {
+            id: "dlq".into(),
+            name: String::new(),
+            spec: NodeSpec::SqsQueue(QueueSpec::default()),
+        });
+        s.links.push(Link { from: "q".into(), to: "dlq".into() });
+    }
+    s
+}
+
+fn run_checked(s: &Scenario, seconds: u64) -> Simulation {
+    let valid = validate(s).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sim = Simulation::new(&valid, 3);
+    while sim.now() < seconds * 1_000 && sim.step() {
+        let l = sim.ledger();
+        assert!(l.balances(), "at {} ms: {l:?}", sim.now());
+    }
+    sim
+}
+
+fn steady(rate: f64) -> ProducerSpec {
+    ProducerSpec { traffic: Traffic::Constant, ..sender(rate, 100) }
+}
+
+#[test]
+fn aws_facts_4_3_poison_messages_end_in_the_dead_letter_queue_after_max_receive_count() {
+    // 1% poison records; partial batch responses retry only those; after 3
+    // receives, 20 s apart (the timeout of 5 s keeps the queue's visibility
+    // timeout, aws-facts 5.2), each moves to the dead-letter queue.
+    let f = LambdaSpec {
+        poison_rate: 0.01,
+        timeout_s: 5,
+        event_source: EventSourceMapping { report_batch_item_failures: true, ..Default::default() },
+        ..Default::default()
+    };
+    let q = QueueSpec { visibility_timeout_s: 20, max_receive_count: 3, ..Default::default() };
+    let sim = run_checked(&lambda_on_queue(steady(100.0), q, f, true), 300);
+    let l = sim.ledger();
+    let sent = sim.metrics(1).total(queue::SENT);
+    let share = l.dead_lettered as f64 / sent;
+    assert!((0.007..0.013).contains(&share), "{share} of {sent} dead-lettered: {l:?}");
+    assert_eq!(sim.metrics(3).total(queue::SENT), 0.0, "a redrive is no SendMessage");
+    assert_eq!(sim.queue(3).unwrap().visible_count, l.dead_lettered);
+    // Without partial batch responses the whole batch fails with its poison
+    // record, so clean messages are received again too.
+    let f = LambdaSpec { poison_rate: 0.01, timeout_s: 5, ..Default::default() };
+    let q = QueueSpec { visibility_timeout_s: 20, max_receive_count: 3, ..Default::default() };
+    let all = run_checked(&lambda_on_queue(steady(100.0), q, f, true), 300);
+    assert!(all.ledger().dead_lettered > 3 * l.dead_lettered, "{:?}", all.ledger());
+    assert!(all.metrics(2).total(lambda::ERRORS) > 0.0);
+}
+
+#[test]
+fn aws_facts_5_3_a_throttled_batch_returns_after_the_visibility_timeout_as_a_receive() {
+    // Reserved concurrency 0: every invocation is throttled, so messages
+    // come back each visibility timeout and, after 2 receives, go to the
+    // dead-letter queue.
+    let f = LambdaSpec { reserved_concurrency: Some(0), ..Default::default() };
+    let q = QueueSpec { visibility_timeout_s: 30, max_receive_count: 2, ..Default::default() };
+    let sim = run_checked(&lambda_on_queue(steady(10.0), q, f, true), 200);
+    let m = sim.metrics(2);
+    assert!(m.total(lambda::THROTTLES) > 0.0);
+    assert_eq!(m.total(lambda::INVOCATIONS), 0.0);
+    let l = sim.ledger();
+    assert_eq!(l.delivered, 0);
+    // Messages sent in the first ~140 s have had two receives 30 s apart.
+    assert!(l.dead_lettered > 1_000, "{l:?}");
+    assert!(sim.metrics(1).total(queue::RECEIVED) >= 2.0 * l.dead_lettered as f64);
+}
+
+#[test]
+fn aws_facts_5_2_a_queue_event_source_starts_with_5_batches_and_adds_300_a_minute() {
+    // A deep backlog and 10 s invocations: concurrency climbs 5 a second.
+    let f = LambdaSpec {
+        overhead_ms: 10_000.0,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        timeout_s: 60,
+        ..Default::default()
+    };
+    let q = QueueSpec { visibility_timeout_s: 360, ..Default::default() };
+    let s = lambda_on_queue(steady(5_000.0), q, f, false);
+    let valid = validate(&s).unwrap();
+    let mut sim = Simulation::new(&valid, 1);
+    sim.run_until(2_000);
+    let early = sim.metrics(2).last_second(lambda::CONCURRENT_EXECUTIONS);
+    assert!((5.0..=10.0).contains(&early), "{early} at 2 s");
+    sim.run_until(61_000);
+    let minute = sim.metrics(2).last_second(lambda::CONCURRENT_EXECUTIONS);
+    assert!((295.0..=310.0).contains(&minute), "{minute} after a minute");
+    sim.run_until(300_000);
+    let cap = sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max;
+    assert_eq!(cap, 1_000.0, "account concurrency and the 1,000-batch cap");
+}
+
+#[test]
+fn aws_facts_5_2_maximum_concurrency_caps_a_queue_event_source() {
+    let f = LambdaSpec {
+        overhead_ms: 2_000.0,
+        event_source: EventSourceMapping { maximum_concurrency: Some(20), ..Default::default() },
+        ..Default::default()
+    };
+    let sim = run_checked(&lambda_on_queue(steady(2_000.0), QueueSpec::default(), f, false), 120);
+    assert_eq!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max, 20.0);
+    assert_eq!(sim.metrics(2).total(lambda::THROTTLES), 0.0);
+}
+
+#[test]
+fn aws_facts_5_3_account_concurrency_is_shared_and_throttles_beyond_it() {
+    // An account of 10 concurrent executions and a mapping that wants more.
+    let f = LambdaSpec { account_concurrency: 10, overhead_ms: 5_000.0, ..Default::default() };
+    let sim = run_checked(&lambda_on_queue(steady(500.0), QueueSpec::default(), f, false), 120);
+    let m = sim.metrics(2);
+    assert_eq!(m.stats(lambda::CONCURRENT_EXECUTIONS).max, 10.0);
+    assert!(m.total(lambda::THROTTLES) > 0.0);
+}
+
+#[test]
+fn aws_facts_5_2_batching_window_fills_batches_at_low_traffic() {
+    // 20 messages/s into two concurrent batches (MaximumConcurrency 2) with
+    // a 10,000 batch and a 2 s window: each batch gathers ~20 messages.
+    let f = LambdaSpec {
+        event_source: EventSourceMapping {
+            batch_size: Some(10_000),
+            batching_window_s: 2,
+            maximum_concurrency: Some(2),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sim = run_checked(&lambda_on_queue(steady(20.0), QueueSpec::default(), f, false), 120);
+    let m = sim.metrics(2);
+    let per_batch = m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS);
+    assert!((15.0..=25.0).contains(&per_batch), "{per_batch} records per invocation");
+}
+
+#[test]
+fn aws_facts_2_5_invocations_are_billed_per_request_and_gb_second() {
+    let f = LambdaSpec {
+        memory_mb: 1_024,
+        overhead_ms: 100.0,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        ..Default::default()
+    };
+    let sim = run_checked(&lambda_on_queue(steady(100.0), QueueSpec::default(), f, false), 60);
+    let invocations = sim.metrics(2).total(lambda::INVOCATIONS);
+    let units = sim.cost().monthly;
+    assert_eq!(units.lambda_requests as f64, invocations);
+    // 1 GB for 100 ms each: MB × ms.
+    assert_eq!(units.lambda_x86_mb_ms, 1_024 * 100 * invocations as u128);
+}
+
+#[test]
+fn lambda_wiring_rules_cite_aws_facts() {
+    // aws-facts 5.2: a FIFO queue's batches hold at most 10 messages; a
+    // batch above 10 needs a window of at least 1 s.
+    let f = LambdaSpec {
+        event_source: EventSourceMapping { batch_size: Some(100), ..Default::default() },
+        ..Default::default()
+    };
+    let fifo = QueueSpec { queue_type: sim_core::scenario::QueueType::Fifo, ..Default::default() };
+    let issues: Vec<String> = validate(&lambda_on_queue(steady(1.0), fifo, f, false))
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        issues.iter().any(|i| i.contains("100 is out of range for a FIFO queue; allowed 1 to 10")),
+        "{issues:#?}"
+    );
+    assert!(
+        issues.iter().any(|i| i.contains("needs a batching window of at least 1 s")),
+        "{issues:#?}"
+    );
+    let f = LambdaSpec { memory_mb: 64, timeout_s: 901, ..Default::default() };
+    let issues: Vec<String> =
+        validate(&lambda_on_queue(steady(1.0), QueueSpec::default(), f, false))
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    assert!(
+        issues.contains(
+            &"nodes[2].params.memory_mb: 64 is out of range; allowed 128 to 10,240 MB".to_string()
+        ),
+        "{issues:#?}"
+    );
+    assert!(
+        issues.contains(
+            &"nodes[2].params.timeout_s: 901 is out of range; allowed 1 to 900 s".to_string()
+        ),
+        "{issues:#?}"
+    );
+}
