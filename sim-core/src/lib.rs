@@ -69,6 +69,10 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ),
     ("fifo-ordering-ceiling.json", include_str!("../../scenarios/fifo-ordering-ceiling.json")),
     ("poison-message-dlq.json", include_str!("../../scenarios/poison-message-dlq.json")),
+    (
+        "lambda-parallelization-factor.json",
+        include_str!("../../scenarios/lambda-parallelization-factor.json"),
+    ),
 ];
 
 /// The scenario the app opens with.

@@ -195,17 +195,13 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         // A producer's target is generic: SendMessageBatch to a queue.
         (Producer, SqsQueue) => Ok(()),
         // Event source mappings (aws-facts 5.1, 5.2) and queue consumers.
-        (SqsQueue, WorkerPool | Lambda) => Ok(()),
-        (KinesisStream, Lambda) => Err(
-            "a Lambda function reads a queue here; stream event sources are not modelled yet (use a KCL application or a consumer)",
-        ),
+        (SqsQueue, WorkerPool | Lambda) | (KinesisStream, Lambda) => Ok(()),
         // aws-facts 4.3: the dead-letter queue is another queue.
         (SqsQueue, SqsQueue) => Ok(()),
         // A worker pool forwards what it processed.
         (WorkerPool, KinesisStream | Firehose | SqsQueue) => Ok(()),
-        (Lambda, SqsQueue) => Err(
-            "an on-failure destination belongs to a stream event source, which is not modelled yet; a queue's failed messages go to its dead-letter queue",
-        ),
+        // aws-facts 5.1: a stream event source's on-failure destination.
+        (Lambda, SqsQueue) => Ok(()),
         (Producer, WorkerPool | Lambda) => Err(
             "a producer cannot write to a consumer directly; put a queue or a stream between them",
         ),

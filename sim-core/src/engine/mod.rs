@@ -305,6 +305,26 @@ impl Simulation {
             consumers.push(c);
             consumer_nodes.push(i);
         }
+        // Lambda functions on a stream read through the same readers
+        // (aws-facts 5.1: a shared-throughput consumer polling once a second).
+        for (func, &i) in lambda_nodes.iter().enumerate() {
+            let Some(source) =
+                valid.reads_from(i).filter(|&s| slots[s].kind == NodeKind::KinesisStream)
+            else {
+                continue;
+            };
+            let source = slots[source].slot;
+            let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
+            streams[source].readers.push(consumers.len());
+            let mut c = Consumer::new(functions[func].stream_reader_spec(), source, &appended);
+            c.metrics = ReaderMetrics {
+                processed: crate::metrics::lambda::RECORDS_PROCESSED,
+                behind_latest: crate::metrics::lambda::ITERATOR_AGE,
+            };
+            c.lambda = Some(func);
+            consumers.push(c);
+            consumer_nodes.push(i);
+        }
         // Delivery streams reading a stream get their readers after every
         // consumer node, so consumer slots of consumer nodes stay in order.
         for &i in &firehose_nodes {
@@ -571,6 +591,13 @@ impl Simulation {
             }
             l.expired += s.expired;
             l.delivered += settled - s.expired;
+        }
+        for f in &self.functions {
+            // Records a stream event source gave up ended at the stream
+            // stage without being processed.
+            let given_up = f.discarded.min(l.delivered);
+            l.delivered -= given_up;
+            l.failed += given_up;
         }
         for f in &self.firehoses {
             l.buffered += f.in_flight();

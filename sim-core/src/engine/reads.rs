@@ -76,6 +76,9 @@ impl Simulation {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let s = &self.streams[c.source].shards[shard];
+        if let (Some(func), true) = (c.lambda, batch.records > 0) {
+            return self.lambda_take_batch(func, slot, shard, batch);
+        }
         let reader = &mut c.readers[shard];
         // Records before `from` were trimmed by retention, which counted them.
         reader.read = batch.from + batch.records;
@@ -117,6 +120,13 @@ impl Simulation {
     pub(super) fn processed(&mut self, slot: usize, shard: usize) {
         self.book_processed(slot, shard);
         let id = ReaderId::new(slot, shard);
+        // aws-facts 5.1: a stream event source that is behind polls again at
+        // once, until it catches up.
+        if let Some(func) = self.consumers[slot].lambda
+            && self.lambda_batch_ended(func, shard)
+        {
+            return self.schedule(self.now, Action::Poll(id));
+        }
         let c = &self.consumers[slot];
         if c.is_efo() {
             self.schedule(self.now, Action::Push(id));

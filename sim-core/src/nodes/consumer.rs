@@ -132,6 +132,9 @@ pub struct Consumer {
     /// The KCL application slot whose record processors these readers
     /// are, if any.
     pub kcl: Option<usize>,
+    /// The Lambda function slot whose stream event source these readers
+    /// are, if any (aws-facts 5.1).
+    pub lambda: Option<usize>,
 }
 
 impl Consumer {
@@ -155,6 +158,7 @@ impl Consumer {
                 behind_latest: metrics::consumer::MILLIS_BEHIND_LATEST,
             },
             kcl: None,
+            lambda: None,
         }
     }
 

@@ -54,6 +54,26 @@ pub struct Poller {
     pub token: u32,
 }
 
+/// A stream event source's state for one shard (aws-facts 5.1).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShardEsm {
+    /// Failed attempts at the batch starting at `blocked_at`.
+    pub attempts: u32,
+    /// Position of the batch that failed last, if one is being retried.
+    pub blocked_at: Option<u64>,
+    /// Positions of poison records found so far, in order.
+    pub poison: std::collections::BTreeSet<u64>,
+    /// Positions below this were checked for poison records.
+    pub checked: u64,
+    /// Invocations running for this shard.
+    pub running: u32,
+    /// Whether records were waiting behind the last batch.
+    pub behind: bool,
+}
+
+/// aws-facts 5.1: Lambda polls each shard once per second.
+pub const STREAM_POLL_MS: SimTime = 1_000;
+
 /// What one invocation did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Invocation {
@@ -82,6 +102,11 @@ pub struct Function {
     pub scaling: TokenBucket,
     /// Queue sources: the mapping's concurrent batches.
     pub pollers: Vec<Poller>,
+    /// Stream sources: per shard, retries and poison records.
+    pub shards: Vec<ShardEsm>,
+    /// Stream sources: records given up (after the retries or the maximum
+    /// record age) and sent to the on-failure destination or dropped.
+    pub discarded: u64,
 }
 
 impl Function {
@@ -99,6 +124,30 @@ impl Function {
                 NEW_ENVIRONMENTS_PER_10_S / 10.0,
             ),
             pollers: Vec::new(),
+            shards: Vec::new(),
+            discarded: 0,
+        }
+    }
+
+    /// The stream event source's batch size (aws-facts 5.1: default 100).
+    pub fn stream_batch(&self) -> u64 {
+        u64::from(self.spec.event_source.batch_size.unwrap_or(100)).max(1)
+    }
+
+    /// The shared-throughput reader spec of a stream event source: GetRecords
+    /// on every shard once a second (aws-facts 5.1), enough records for
+    /// `ParallelizationFactor` batches (at most 10,000 a call, aws-facts 1.1).
+    pub fn stream_reader_spec(&self) -> crate::scenario::ConsumerSpec {
+        let pf = u64::from(self.spec.event_source.parallelization_factor.max(1));
+        crate::scenario::ConsumerSpec {
+            poll_interval_ms: STREAM_POLL_MS,
+            max_records_per_call: (self.stream_batch() * pf).min(10_000) as u32,
+            start: self.spec.event_source.starting_position,
+            overhead_ms: 0.0,
+            per_record_us: 0.0,
+            jitter: 0.0,
+            read_mode: crate::scenario::ReadMode::Shared,
+            forward: Default::default(),
         }
     }
 

@@ -212,3 +212,94 @@ fn lambda_wiring_rules_cite_aws_facts() {
         "{issues:#?}"
     );
 }
+
+/// producer -> stream of `shards` -> Lambda, plus an on-failure queue when
+/// `on_failure` is set.
+fn lambda_on_stream(rate: f64, shards: u32, f: LambdaSpec, on_failure: bool) -> Scenario {
+    let mut s = crate::fixtures::pipeline(steady(rate), shards, None);
+    s.nodes.push(Node { id: "f".into(), name: String::new(), spec: NodeSpec::Lambda(f) });
+    s.links.push(Link { from: "s".into(), to: "f".into() });
+    if on_failure {
+        s.nodes.push(Node {
+            id: "failed".into(),
+            name: String::new(),
+            spec: NodeSpec::SqsQueue(QueueSpec::default()),
+        });
+        s.links.push(Link { from: "f".into(), to: "failed".into() });
+    }
+    s
+}
+
+fn stream_fn(per_record_ms: f64, es: EventSourceMapping) -> LambdaSpec {
+    LambdaSpec {
+        overhead_ms: 20.0,
+        per_record_ms,
+        jitter: 0.0,
+        event_source: EventSourceMapping {
+            starting_position: sim_core::scenario::StartPosition::TrimHorizon,
+            ..es
+        },
+        ..Default::default()
+    }
+}
+
+#[test]
+fn aws_facts_5_1_parallelization_factor_lets_a_lagging_shard_catch_up() {
+    // 800 records/s into one shard; batches of 100 take 420 ms. One batch
+    // at a time manages ~230/s and falls behind; ten at a time keep up.
+    let one = stream_fn(4.0, EventSourceMapping { batch_size: Some(100), ..Default::default() });
+    let sim = run_checked(&lambda_on_stream(800.0, 1, one, false), 300);
+    let behind = sim.metrics(2).last_second(lambda::ITERATOR_AGE);
+    assert!(behind > 60_000.0, "iterator age {behind} ms with factor 1");
+    assert!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max <= 1.0);
+    let ten = stream_fn(
+        4.0,
+        EventSourceMapping {
+            batch_size: Some(100),
+            parallelization_factor: 10,
+            ..Default::default()
+        },
+    );
+    let sim = run_checked(&lambda_on_stream(800.0, 1, ten, false), 300);
+    let behind = sim.metrics(2).stats(lambda::ITERATOR_AGE);
+    assert!(behind.max < 5_000.0, "iterator age up to {} ms with factor 10", behind.max);
+    assert!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max > 1.0);
+}
+
+#[test]
+fn aws_facts_5_1_a_failing_record_blocks_its_shard_until_retries_are_bounded() {
+    let poison = |es| LambdaSpec { poison_rate: 0.001, ..stream_fn(0.1, es) };
+    // Default: retry until the record expires; the shard stops.
+    let sim =
+        run_checked(&lambda_on_stream(100.0, 1, poison(EventSourceMapping::default()), false), 300);
+    assert!(sim.metrics(2).last_second(lambda::ITERATOR_AGE) > 200_000.0);
+    assert_eq!(sim.function(2).unwrap().discarded, 0);
+    // Two retries: the bad batch goes to the on-failure queue and the shard moves on.
+    let bounded = poison(EventSourceMapping { maximum_retry_attempts: 2, ..Default::default() });
+    let sim = run_checked(&lambda_on_stream(100.0, 1, bounded, true), 300);
+    let f = sim.function(2).unwrap();
+    assert!(f.discarded >= 100, "{} records given up", f.discarded);
+    assert!(sim.metrics(2).stats(lambda::ITERATOR_AGE).max < 10_000.0);
+    assert!(sim.metrics(3).total(queue::SENT) >= 1.0, "a notice in the on-failure queue");
+    assert_eq!(sim.ledger().failed, f.discarded);
+    // Bisecting gives up the bad records alone.
+    let bisect = poison(EventSourceMapping {
+        maximum_retry_attempts: 2,
+        bisect_on_error: true,
+        ..Default::default()
+    });
+    let sim = run_checked(&lambda_on_stream(100.0, 1, bisect, true), 300);
+    let given_up = sim.function(2).unwrap().discarded;
+    assert!((10..=60).contains(&given_up), "{given_up} records given up, about 30 poison");
+}
+
+#[test]
+fn aws_facts_5_1_maximum_record_age_skips_records_too_old_to_matter() {
+    let f = LambdaSpec {
+        poison_rate: 0.001,
+        ..stream_fn(0.1, EventSourceMapping { maximum_record_age_s: 60, ..Default::default() })
+    };
+    let sim = run_checked(&lambda_on_stream(100.0, 1, f, false), 600);
+    assert!(sim.function(2).unwrap().discarded > 0);
+    assert!(sim.metrics(2).stats(lambda::ITERATOR_AGE).max < 70_000.0);
+}
