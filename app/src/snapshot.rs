@@ -522,6 +522,10 @@ impl Snapshot {
             (Some(NodeFigures::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
             (_, Some(NodeFigures::WorkerPool { processed, .. })) => (*processed, 0.0),
             (_, Some(NodeFigures::Lambda { processed, .. })) => (*processed, 0.0),
+            // A function's link to a queue carries notices of failed batches.
+            (Some(NodeFigures::Lambda { .. }), Some(NodeFigures::Queue { sent, .. })) => {
+                (*sent, 0.0)
+            }
             _ => (0.0, 0.0),
         }
     }
