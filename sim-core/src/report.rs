@@ -50,6 +50,24 @@ pub struct NodeSummary {
     /// For SQS queues: waiting, delivery and the fates of messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueSummary>,
+    /// For Lambda functions: environments and records given up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<LambdaSummary>,
+}
+
+/// A Lambda function's whole-run figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct LambdaSummary {
+    /// Execution environments created (aws-facts 5.3: at most 1,000 per 10 s).
+    pub environments: u32,
+    /// Stream sources: records given up after the retries or the maximum
+    /// record age (aws-facts 5.1).
+    pub records_given_up: u64,
+}
+
+fn lambda_summary(sim: &Simulation, node: usize) -> Option<LambdaSummary> {
+    let f = sim.function(node)?;
+    Some(LambdaSummary { environments: f.environments, records_given_up: f.discarded })
 }
 
 /// An SQS queue's whole-run figures.
@@ -254,7 +272,9 @@ pub fn summarize(sim: &Simulation) -> Summary {
             let kind = node.spec.kind().as_str();
             let kcl = kcl_summary(sim, i);
             let queue = queue_summary(sim, i);
-            (node.id.clone(), NodeSummary { kind, metrics, shards, delivery, kcl, queue })
+            let lambda = lambda_summary(sim, i);
+            let summary = NodeSummary { kind, metrics, shards, delivery, kcl, queue, lambda };
+            (node.id.clone(), summary)
         })
         .collect();
     let cost = sim.cost();
