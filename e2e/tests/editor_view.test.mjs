@@ -84,3 +84,19 @@ test('box select, wheel zoom at the pointer, and Space-drag pans without moving 
   await app.page.locator(`[data-testid="play-pause"][aria-pressed="${!playing}"]`).waitFor();
   assert.deepEqual(app.errors, []);
 });
+
+test('presenter mode hides the editing chrome and fits the pipeline larger', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  assert.ok(await app.testId('palette').isVisible());
+  await app.page.keyboard.press('p');
+  await app.page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
+  await app.page.waitForFunction(() => {
+    const t = document.querySelector('svg.pipeline g.world').getAttribute('transform');
+    return Number(/scale\(([\d.]+)\)/.exec(t)[1]) > 1;
+  });
+  for (const id of ['palette', 'inspector', 'undo']) assert.equal(await app.testId(id).isVisible(), false, `${id} hidden`);
+  assert.equal(await app.page.locator('svg.pipeline .port').first().isVisible(), false, 'no ports to wire');
+  await app.viewportShot('editor-presenter');
+  await app.page.keyboard.press('p');
+});

@@ -97,8 +97,10 @@ pub fn PipelineView() -> impl IntoView {
             }
         }
     };
-    // Fit the document once the canvas has a size.
+    // Fit the document once the canvas has a size, and again when presenter
+    // mode changes it.
     Effect::new(move |_| {
+        ctx.presenting.track();
         if svg_ref.get().is_some() {
             request_animation_frame(move || {
                 measure();

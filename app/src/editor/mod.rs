@@ -381,12 +381,14 @@ impl Editor {
         self.wiring_from.set(None);
     }
 
-    /// Fits every node into the view.
+    /// Fits every node into the view (larger in presenter mode, for the
+    /// back of the room).
     pub fn fit(&self) {
-        let (w, h) = self.screen.get_value();
+        let screen = self.screen.get_value();
         let bounds = self.doc.with_untracked(|s| doc::bounds(&doc::positions(s)));
+        let max_zoom = if self.ctx.presenting.get_untracked() { 1.6 } else { 1.0 };
         self.viewport.set(match bounds {
-            Some(b) => Viewport::fit(b, w, h, 40.0),
+            Some(b) => Viewport::fit(b, screen, 40.0, max_zoom),
             None => Viewport::default(),
         });
     }

@@ -42,10 +42,17 @@ impl Viewport {
     }
 
     /// Shows the world box `(min_x, min_y, max_x, max_y)` centred in a
-    /// `width × height` screen with `pad` pixels around; never zooms in past 1.
-    pub fn fit(bounds: (f64, f64, f64, f64), width: f64, height: f64, pad: f64) -> Viewport {
+    /// `width × height` screen with `pad` pixels around, zooming in no
+    /// further than `max_zoom`.
+    pub fn fit(
+        bounds: (f64, f64, f64, f64),
+        (width, height): (f64, f64),
+        pad: f64,
+        max_zoom: f64,
+    ) -> Viewport {
         let (w, h) = ((bounds.2 - bounds.0).max(1.0), (bounds.3 - bounds.1).max(1.0));
-        let zoom = ((width - 2.0 * pad) / w).min((height - 2.0 * pad) / h).clamp(MIN_ZOOM, 1.0);
+        let zoom =
+            ((width - 2.0 * pad) / w).min((height - 2.0 * pad) / h).clamp(MIN_ZOOM, max_zoom);
         Viewport {
             x: (width - w * zoom) / 2.0 - bounds.0 * zoom,
             y: (height - h * zoom) / 2.0 - bounds.1 * zoom,
@@ -83,10 +90,12 @@ mod tests {
 
     #[test]
     fn fit_puts_the_box_inside_the_screen() {
-        let v = Viewport::fit((0.0, 0.0, 2000.0, 400.0), 1000.0, 500.0, 20.0);
+        let v = Viewport::fit((0.0, 0.0, 2000.0, 400.0), (1000.0, 500.0), 20.0, 1.0);
         let (x0, y0) = v.to_screen(0.0, 0.0);
         let (x1, y1) = v.to_screen(2000.0, 400.0);
         assert!(x0 >= 19.9 && x1 <= 980.1 && y0 >= 0.0 && y1 <= 500.0, "{v:?}");
         assert!((x0 + x1 - 1000.0).abs() < 1e-6, "centred");
+        let small = Viewport::fit((0.0, 0.0, 100.0, 100.0), (1000.0, 500.0), 20.0, 1.5);
+        assert_eq!(small.zoom, 1.5, "a small pipeline zooms in only so far");
     }
 }
