@@ -89,12 +89,16 @@ test('presenter mode hides the editing chrome and fits the pipeline larger', { t
   await app.goto();
   await app.waitReady();
   assert.ok(await app.testId('palette').isVisible());
+  const scale = () => app.page.evaluate(() =>
+    Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
+  const before = await scale();
   await app.page.keyboard.press('p');
   await app.page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
-  await app.page.waitForFunction(() => {
+  // The canvas is wider without the palette and the side panel: the pipeline is drawn larger.
+  await app.page.waitForFunction((b) => {
     const t = document.querySelector('svg.pipeline g.world').getAttribute('transform');
-    return Number(/scale\(([\d.]+)\)/.exec(t)[1]) > 1;
-  });
+    return Number(/scale\(([\d.]+)\)/.exec(t)[1]) > b * 1.3;
+  }, before);
   for (const id of ['palette', 'inspector', 'undo']) assert.equal(await app.testId(id).isVisible(), false, `${id} hidden`);
   assert.equal(await app.page.locator('svg.pipeline .port').first().isVisible(), false, 'no ports to wire');
   await app.viewportShot('editor-presenter');

@@ -594,9 +594,21 @@ fn NodeCard(
         ),
         _ => None,
     };
+    // Enter selects this node alone; Shift+Enter adds it to (or takes it
+    // out of) the selection, the keyboard's Shift+click.
     let select = {
         let id = id.clone();
-        move || editor.select_only(&id)
+        move |add: bool| {
+            if add {
+                editor.selection.update(|s| {
+                    if !s.remove(&id) {
+                        s.insert(id.clone());
+                    }
+                });
+            } else {
+                editor.select_only(&id);
+            }
+        }
     };
     let (id_move, id_in, id_out, id_out_key, id_in_key) =
         (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
@@ -685,7 +697,7 @@ fn NodeCard(
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
                         ev.stop_propagation();
-                        select();
+                        select(ev.shift_key());
                     }
                 }
             >
