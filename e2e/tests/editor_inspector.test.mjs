@@ -34,6 +34,23 @@ test('an out-of-range value is flagged with its range; a good one applies and un
 
   await app.undo();
   await app.page.waitForFunction(() => document.querySelector('[data-testid="param-capacity-shards"]')?.value === '2');
+
+  // Retention cannot change under a running stream: the run restarts from zero and says so.
+  await app.waitForSimMsAbove(3_000);
+  const retention = app.testId('param-retention_h');
+  await retention.fill('48');
+  await retention.press('Enter');
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('restarted from zero'));
+  assert.ok((await app.simMs()) < 3_000, 'the clock went back to zero');
+
+  // A rate applies live: the clock keeps going and the side panel shows the new rate.
+  await app.waitForSimMsAbove(2_000);
+  await app.testId('node-clicks').click({ position: { x: 60, y: 30 } });
+  const rate = app.testId('param-records_per_s');
+  await rate.fill('900');
+  await rate.press('Enter');
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="rate-input-0"]')?.value === '900');
+  assert.ok((await app.simMs()) >= 2_000, 'the run went on');
   assert.deepEqual(app.errors, []);
 });
 

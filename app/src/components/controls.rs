@@ -15,9 +15,11 @@ use crate::state::SimCtx;
 #[component]
 pub fn Controls() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    // Rebuilt when the editor changes the pipeline's nodes or wires.
+    // Rebuilt when the pipeline changes (in the editor's inspector too), so
+    // the values shown are the scenario's.
     let groups = move || {
         ctx.structure.track();
+        ctx.revision.track();
         controls_for(ctx.scenario.with_value(|v| v.scenario().nodes.clone()))
     };
     view! {
