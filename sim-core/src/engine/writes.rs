@@ -37,6 +37,12 @@ impl ProducerGroup {
     }
 }
 
+/// Kinesis records carrying `user_records`, `per` to a record (1 unless
+/// the producer aggregates; that case skips the division, per shard write).
+fn kinesis_records(user_records: u64, per: u64) -> u64 {
+    if per == 1 { user_records } else { user_records.div_ceil(per) }
+}
+
 /// Whether two producers can share routing and writes: everything but
 /// their rate and traffic shape is the same.
 pub(super) fn same_group(
@@ -193,10 +199,21 @@ impl Simulation {
         let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
         let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
         let (mut kinesis_throttled, mut on_demand_billed) = (0, 0);
+        // Records of a batch mostly share one size: compute what depends on
+        // it once per size, not per shard.
+        let mut size = None;
         batch.per_shard.retain_mut(|s| {
-            let per = p.per_kinesis_record(s.data_bytes);
+            let (per, billed_bytes) = match size {
+                Some((bytes, per, billed)) if bytes == s.data_bytes => (per, billed),
+                _ => {
+                    let per = p.per_kinesis_record(s.data_bytes);
+                    let billed = on_demand_billed_bytes(s.data_bytes);
+                    size = Some((s.data_bytes, per, billed));
+                    (per, billed)
+                }
+            };
             let record_bytes = s.data_bytes + key_bytes;
-            kinesis_sent += s.records.div_ceil(per);
+            kinesis_sent += kinesis_records(s.records, per);
             request_bytes += s.records * record_bytes;
             let out = stream.shards[s.shard].put(self.now, s.records, record_bytes, per);
             if out.accepted > 0 {
@@ -206,10 +223,11 @@ impl Simulation {
             throttled += out.throttled;
             data_put += out.accepted * s.data_bytes;
             bytes_put += out.accepted * record_bytes;
-            kinesis_put += out.accepted.div_ceil(per);
-            kinesis_throttled += s.records.div_ceil(per) - out.accepted.div_ceil(per);
+            let put = kinesis_records(out.accepted, per);
+            kinesis_put += put;
+            kinesis_throttled += kinesis_records(s.records, per) - put;
             units += p.payload_units(out.accepted, s.data_bytes);
-            on_demand_billed += out.accepted * on_demand_billed_bytes(s.data_bytes);
+            on_demand_billed += out.accepted * billed_bytes;
             s.records = out.throttled;
             out.throttled > 0
         });

@@ -183,7 +183,8 @@ impl Shard {
         let accepted = count.min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
-            self.write_records.take(now, accepted.div_ceil(per) as f64);
+            let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
+            self.write_records.take(now, kinesis_records as f64);
             self.write_bytes.take(now, bytes as f64);
             self.append(now, accepted, bytes);
         }
@@ -247,7 +248,7 @@ impl Shard {
         // Cohorts are contiguous and never empty, so the one at `next` after
         // the loop holds the first record not read.
         let mut next = self.cohort_holding(from);
-        while let Some(cohort) = self.log.get(next) {
+        for cohort in self.log.range(next..) {
             let room = max_records - records;
             if room == 0 || bytes >= max_bytes {
                 break;
