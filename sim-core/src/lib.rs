@@ -7,7 +7,7 @@
 //! The flow is: JSON → [`parse_scenario`] → [`Scenario`] → [`validate`] →
 //! [`ValidScenario`] → [`Simulation::new`] → [`Simulation::run_until`] /
 //! [`Simulation::apply`] → read-only accessors, [`summarize`] and
-//! [`time_series_csv`].
+//! [`time_series_csv`] / [`time_series_json`].
 //!
 //! Invariants: no browser dependency, no clock, no ambient randomness, no
 //! output that depends on hash-map iteration order, and no panic on any
@@ -38,7 +38,7 @@ pub mod validate;
 pub use compare::{ModeComparison, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};
 pub use ledger::Ledger;
-pub use report::{Summary, summarize, time_series_csv};
+pub use report::{Summary, summarize, time_series_csv, time_series_json};
 pub use scenario::{NodeKind, NodeSpec, Scenario};
 pub use time::SimTime;
 pub use validate::{

@@ -43,6 +43,16 @@ pub enum Statistic {
     Maximum,
 }
 
+impl Statistic {
+    /// The CloudWatch spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::Sum => "Sum",
+            Statistic::Maximum => "Maximum",
+        }
+    }
+}
+
 /// A metric's identity: CloudWatch name, unit and natural statistic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricDef {

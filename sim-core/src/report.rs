@@ -1,7 +1,7 @@
 //! Run reports: the JSON summary other tools read (a stable format) and the
-//! per-second time series as CSV.
+//! per-second time series as CSV and JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
-use crate::metrics::TIERS;
+use crate::metrics::{MetricDef, Point, TIERS};
 use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
@@ -291,30 +291,97 @@ pub fn summarize(sim: &Simulation) -> Summary {
     }
 }
 
+/// Every metric's series at the finest resolution that still covers the
+/// whole run: (node index, definition, resolution in seconds, points).
+/// Both exports below walk it, so they always carry the same numbers.
+fn whole_run_series(
+    sim: &Simulation,
+) -> impl Iterator<Item = (usize, &'static MetricDef, u64, &VecDeque<Point>)> {
+    (0..sim.scenario().nodes.len()).flat_map(move |i| {
+        let m = sim.metrics(i);
+        m.defs().iter().enumerate().map(move |(k, def)| {
+            let series = m.series(k);
+            let tier = series.finest_covering(0);
+            (i, def, TIERS[tier].0 / SECOND, series.tier(tier))
+        })
+    })
+}
+
 /// The time series of every metric as CSV, one row per node, metric and
 /// period: `time_s,resolution_s,node,metric,unit,value`. Uses one-second
 /// periods while they cover the whole run, coarser tiers beyond.
 pub fn time_series_csv(sim: &Simulation) -> String {
     let mut out = String::from("time_s,resolution_s,node,metric,unit,value\n");
-    for (i, node) in sim.scenario().nodes.iter().enumerate() {
-        let m = sim.metrics(i);
-        for (k, def) in m.defs().iter().enumerate() {
-            let series = m.series(k);
-            let tier = series.finest_covering(0);
-            let res = TIERS[tier].0 / SECOND;
-            for p in series.tier(tier) {
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{}",
-                    p.t / SECOND,
-                    res,
-                    node.id,
-                    def.name,
-                    def.unit.as_str(),
-                    p.value(def.stat)
-                );
-            }
+    let nodes = &sim.scenario().nodes;
+    for (i, def, res, points) in whole_run_series(sim) {
+        for p in points {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{}",
+                p.t / SECOND,
+                res,
+                nodes[i].id,
+                def.name,
+                def.unit.as_str(),
+                p.value(def.stat)
+            );
         }
     }
     out
+}
+
+/// The time series export as JSON: the same periods and values as
+/// [`time_series_csv`], grouped by series. Field names are a stable interface.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimeSeriesExport<'a> {
+    /// Scenario title.
+    pub scenario: &'a str,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Simulated seconds so far.
+    pub now_s: u64,
+    /// One entry per node and metric.
+    pub series: Vec<SeriesExport<'a>>,
+}
+
+/// One metric of one node over the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct SeriesExport<'a> {
+    /// Node id.
+    pub node: &'a str,
+    /// Node kind, as in scenario files.
+    pub kind: &'static str,
+    /// CloudWatch metric name.
+    pub metric: &'static str,
+    /// CloudWatch unit.
+    pub unit: &'static str,
+    /// How each period's value combines its seconds (`Sum` or `Maximum`).
+    pub statistic: &'static str,
+    /// Length of each period in seconds.
+    pub resolution_s: u64,
+    /// `[start of the period in seconds, value]`, oldest first.
+    pub points: Vec<(u64, f64)>,
+}
+
+/// The time series of every metric as JSON (see [`TimeSeriesExport`]).
+pub fn time_series_json(sim: &Simulation) -> String {
+    let nodes = &sim.scenario().nodes;
+    let series = whole_run_series(sim)
+        .map(|(i, def, resolution_s, points)| SeriesExport {
+            node: &nodes[i].id,
+            kind: nodes[i].spec.kind().as_str(),
+            metric: def.name,
+            unit: def.unit.as_str(),
+            statistic: def.stat.as_str(),
+            resolution_s,
+            points: points.iter().map(|p| (p.t / SECOND, p.value(def.stat))).collect(),
+        })
+        .collect();
+    let export = TimeSeriesExport {
+        scenario: &sim.scenario().name,
+        seed: sim.seed(),
+        now_s: sim.now() / SECOND,
+        series,
+    };
+    serde_json::to_string(&export).expect("an export of numbers and names always serialises")
 }

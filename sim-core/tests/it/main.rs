@@ -4,6 +4,7 @@ mod bundled;
 mod conservation;
 mod cost;
 mod determinism;
+mod exports;
 mod fan_out;
 mod faults;
 mod firehose;
