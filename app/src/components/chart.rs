@@ -1,35 +1,72 @@
 //! Metric charts drawn with plotters on a canvas, straight from the
 //! simulation's series (never through signals), a few times a second.
+//!
+//! Each chart has a hover read-out (a DOM overlay that re-renders only when
+//! the period under the cursor changes), an alarm threshold the user sets
+//! (drawn as a dashed line; crossing it puts the chart and the node's card
+//! in alarm), a table view and a PNG download. The window selector and the
+//! CSV / JSON downloads sit above the charts.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use sim_core::metrics::{NodeMetrics, Point};
-use sim_core::time::{MINUTE, SECOND, SimTime, format_clock};
+use sim_core::metrics::{NodeMetrics, Point, Statistic, Unit};
+use sim_core::time::{SECOND, SimTime, format_clock};
 
+use crate::alarm::{Alarm, chart_unit};
 use crate::format;
-use crate::state::SimCtx;
+use crate::state::{ChartSpan, SimCtx};
 
 /// Line colours, distinguishable for common colour-vision deficiencies.
 const PALETTE: [RGBColor; 3] =
     [RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(120, 94, 240)];
+/// The alarm threshold line.
+const ALARM_RED: RGBColor = RGBColor(201, 37, 45);
 
-/// One series to draw: its points in the window.
+/// One series to draw: its points in the window, as (seconds, value).
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Line {
     points: Vec<(f64, f64)>,
 }
 
-/// The time window shown: wider at higher speeds so lines stay readable.
-fn window_for(speed: u32) -> SimTime {
-    match speed {
-        0..=1 => 2 * MINUTE,
-        2..=10 => 10 * MINUTE,
-        11..=60 => 60 * MINUTE,
-        _ => 24 * 60 * MINUTE,
+/// Where the last drawing put the plot, in CSS pixels of the canvas, so
+/// the hover read-out maps the cursor back to time without redrawing.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct PlotFrame {
+    x_start: f64,
+    x_end: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+impl PlotFrame {
+    /// Simulated seconds at horizontal pixel `x`, if inside the plot.
+    fn seconds_at(&self, x: f64) -> Option<f64> {
+        let width = self.right - self.left;
+        (width > 0.0 && (self.left..=self.right).contains(&x))
+            .then(|| self.x_start + (x - self.left) / width * (self.x_end - self.x_start))
+    }
+
+    /// Horizontal pixel of simulated second `t`.
+    fn x_of(&self, t: f64) -> f64 {
+        let span = (self.x_end - self.x_start).max(f64::EPSILON);
+        self.left + (t - self.x_start) / span * (self.right - self.left)
     }
 }
 
+/// What the hover read-out shows: one period, its pixel and each series' value.
+#[derive(Clone, Debug, PartialEq)]
+struct Hover {
+    x: f64,
+    t: f64,
+    values: Vec<Option<f64>>,
+}
+
+/// The points of each metric since `now - span`, Sum metrics as per-second
+/// rates (coarse tiers average their seconds).
 fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec<Line> {
     let since = now.saturating_sub(span);
     metrics
@@ -43,10 +80,9 @@ fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec
                 .iter()
                 .filter(|p| p.t >= since)
                 .map(|p: &Point| {
-                    // Per-second rates for Sum metrics at coarse tiers.
                     let per = match def.stat {
-                        sim_core::metrics::Statistic::Sum => f64::from(p.n.max(1)),
-                        sim_core::metrics::Statistic::Maximum => 1.0,
+                        Statistic::Sum => f64::from(p.n.max(1)),
+                        Statistic::Maximum => 1.0,
                     };
                     (p.t as f64 / SECOND as f64, p.value(def.stat) / per)
                 })
@@ -56,128 +92,306 @@ fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec
         .collect()
 }
 
+/// The value of `line` in the period nearest to second `t`.
+fn nearest(line: &Line, t: f64) -> Option<(f64, f64)> {
+    let i = line.points.partition_point(|p| p.0 < t);
+    let candidates = [i.checked_sub(1), Some(i)];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|j| line.points.get(j).copied())
+        .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()))
+}
+
+/// The read-out for the cursor at pixel `x`, if it is over the plot.
+fn hover_at(frame: &PlotFrame, data: &[Line], x: f64) -> Option<Hover> {
+    let t = frame.seconds_at(x)?;
+    let anchor = data.iter().filter_map(|l| nearest(l, t)).next()?.0;
+    let values = data.iter().map(|l| nearest(l, anchor).map(|p| p.1)).collect();
+    Some(Hover { x: frame.x_of(anchor), t: anchor, values })
+}
+
 /// A chart of some of one node's metrics (all in the same unit).
 #[component]
 pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let canvas = NodeRef::<Canvas>::new();
-    let unit = ctx.sim.with_value(|sim| sim.metrics(node).defs()[metrics[0]].unit);
-    let legend = ctx.sim.with_value(|sim| {
-        metrics
-            .iter()
-            .zip(PALETTE.iter().cycle())
-            .map(|(&k, c)| {
-                let swatch = format!("background: rgb({}, {}, {})", c.0, c.1, c.2);
-                view! {
-                    <span class="legend-item">
-                        <span class="swatch" style=swatch></span>
-                        {sim.metrics(node).defs()[k].name}
-                    </span>
-                }
-            })
-            .collect_view()
-    });
-    let names: Vec<&'static str> = ctx
-        .sim
-        .with_value(|sim| metrics.iter().map(|&k| sim.metrics(node).defs()[k].name).collect());
+    let defs: Vec<sim_core::metrics::MetricDef> =
+        ctx.sim.with_value(|sim| metrics.iter().map(|&k| sim.metrics(node).defs()[k]).collect());
+    let unit = defs[0].unit;
+    let unit_label = chart_unit(&defs[0]);
+    let names: Vec<&'static str> = defs.iter().map(|d| d.name).collect();
+    let legend = names
+        .iter()
+        .zip(PALETTE.iter().cycle())
+        .map(|(name, c)| {
+            let swatch = format!("background: rgb({}, {}, {})", c.0, c.1, c.2);
+            view! {
+                <span class="legend-item">
+                    <span class="swatch" style=swatch></span>
+                    {*name}
+                </span>
+            }
+        })
+        .collect_view();
     let show_table = RwSignal::new(false);
-    let table_metrics = metrics.clone();
+    // The last drawing, for the hover read-out (no signals: it changes with every redraw).
+    let frame = StoredValue::new(None::<PlotFrame>);
+    let drawn = StoredValue::new(Vec::<Line>::new());
+    let cursor = StoredValue::new(None::<f64>);
+    let hover = RwSignal::new(None::<Hover>);
+    let threshold = Memo::new(move |_| {
+        ctx.alarms.with(|alarms| {
+            alarms.iter().find(|a| a.node == node && a.chart == title).map(|a| a.threshold)
+        })
+    });
+    let alarming = Memo::new(move |_| ctx.snapshot.with(|s| s.alarming.contains(&(node, title))));
+    let refresh_hover = move || {
+        let next = cursor.get_value().and_then(|x| {
+            frame.with_value(|f| f.as_ref().and_then(|f| drawn.with_value(|d| hover_at(f, d, x))))
+        });
+        // Only a different period (or a new value in it) touches the DOM.
+        if hover.with_untracked(|h| *h != next) {
+            hover.set(next);
+        }
+    };
+    let chart_metrics = metrics.clone();
     Effect::new(move |_| {
         ctx.charts.track();
+        let line = threshold.get();
         let Some(el) = canvas.get_untracked() else { return };
-        let span = window_for(ctx.speed.get_untracked());
-        let (now, data) = ctx
-            .sim
-            .with_value(|sim| (sim.now(), lines(sim.metrics(node), &metrics, sim.now(), span)));
-        let _ = draw(el, &data, now, span, unit);
+        let (now, data) = ctx.sim.with_value(|sim| {
+            let span = ctx.chart_span.get_untracked().millis(sim.now(), ctx.speed.get_untracked());
+            (sim.now(), (span, lines(sim.metrics(node), &chart_metrics, sim.now(), span)))
+        });
+        let (span, data) = data;
+        if let Ok(Some(f)) = draw(el, &data, now, span, unit, line) {
+            frame.set_value(Some(f));
+        }
+        drawn.set_value(data);
+        refresh_hover();
     });
-    // The same numbers as a table: the last periods, newest first.
+    let on_move = move |ev: leptos::ev::MouseEvent| {
+        let Some(el) = canvas.get_untracked() else { return };
+        let x = f64::from(ev.client_x()) - el.get_bounding_client_rect().left();
+        cursor.set_value(Some(x));
+        refresh_hover();
+    };
+    let on_leave = move |_| {
+        cursor.set_value(None);
+        refresh_hover();
+    };
+    let readout_names = names.clone();
+    let readout = move || {
+        hover.get().map(|h| {
+            let rows = readout_names
+                .iter()
+                .zip(&h.values)
+                .zip(PALETTE.iter().cycle())
+                .map(|((name, v), c)| {
+                    let swatch = format!("background: rgb({}, {}, {})", c.0, c.1, c.2);
+                    let value = v.map_or("–".to_string(), |v| format_value(unit, v));
+                    view! {
+                        <div class="readout-row">
+                            <span class="swatch" style=swatch></span>
+                            <span class="readout-name">{*name}</span>
+                            <span class="readout-value">{value}</span>
+                        </div>
+                    }
+                })
+                .collect_view();
+            let (top, bottom) = frame.with_value(|f| f.map_or((0.0, 0.0), |f| (f.top, f.bottom)));
+            // Flip the box to the cursor's left past the middle of the plot.
+            let flip = frame.with_value(|f| f.is_some_and(|f| h.x > (f.left + f.right) / 2.0));
+            let box_style = if flip {
+                format!("right: calc(100% - {}px + 10px); top: {top}px", h.x)
+            } else {
+                format!("left: {}px; top: {top}px", h.x + 10.0)
+            };
+            view! {
+                <div
+                    class="hover-line"
+                    style=format!("left: {}px; top: {top}px; height: {}px", h.x, bottom - top)
+                ></div>
+                <div class="readout" data-testid="chart-readout" style=box_style>
+                    <div class="readout-time">{format_clock((h.t * SECOND as f64) as SimTime)}</div>
+                    {rows}
+                </div>
+            }
+        })
+    };
+    let set_threshold = move |text: String| {
+        let text = text.trim().to_string();
+        let metrics = metrics.clone();
+        ctx.alarms.update(|alarms| {
+            alarms.retain(|a| !(a.node == node && a.chart == title));
+            if let Ok(threshold) = text.parse::<f64>()
+                && threshold.is_finite()
+                && threshold >= 0.0
+            {
+                alarms.push(Alarm { node, chart: title, metrics, threshold });
+            }
+        });
+        ctx.publish();
+    };
+    let save_png = move |_| {
+        let Some(el) = canvas.get_untracked() else { return };
+        let file = format!("shardplay-{}.png", file_stem(ctx, node, title));
+        let result = el
+            .to_data_url_with_type("image/png")
+            .map_err(|_| "the browser could not encode the chart".to_string())
+            .and_then(|url| crate::download::save_url(&file, &url));
+        if let Err(why) = result {
+            ctx.tell(format!("The download failed: {why}"), true);
+        }
+    };
+    let table_names = names;
     let table = move || {
         if !show_table.get() {
             return None;
         }
         ctx.charts.track();
-        let span = window_for(ctx.speed.get_untracked());
-        let data =
-            ctx.sim.with_value(|sim| lines(sim.metrics(node), &table_metrics, sim.now(), span));
-        let periods = data.first().map_or(0, |l| l.points.len());
-        let rows = (0..periods.min(TABLE_ROWS))
-            .map(|back| {
-                let i = periods - 1 - back;
-                let t = data[0].points[i].0;
-                let cells = data
-                    .iter()
-                    .map(|l| view! { <td class="num">{format_value(unit, l.points[i].1)}</td> })
-                    .collect_view();
-                view! {
-                    <tr>
-                        <td>{format_clock((t * SECOND as f64) as SimTime)}</td>
-                        {cells}
-                    </tr>
-                }
-            })
-            .collect_view();
-        let heads = names.iter().map(|n| view! { <th class="num">{*n}</th> }).collect_view();
-        Some(view! {
-            <table class="chart-table" data-testid="chart-table">
-                <thead>
-                    <tr>
-                        <th>"Time"</th>
-                        {heads}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        })
+        let data = drawn.get_value();
+        Some(view! { <ChartTable names=table_names.clone() data=data unit=unit /> })
     };
+    let slug = title.to_lowercase().replace(' ', "-");
     view! {
-        <figure class="chart">
+        <figure
+            class="chart"
+            class:alarming=move || alarming.get()
+            data-testid=format!("chart-{slug}")
+        >
             <figcaption>
                 <span class="chart-title">{title}</span>
                 <span class="chart-legend">{legend}</span>
-                <button
-                    class="ghost-button chart-toggle"
-                    aria-pressed=move || show_table.get().to_string()
-                    title="Show the same numbers as a table"
-                    on:click=move |_| show_table.update(|t| *t = !*t)
-                >
-                    {move || if show_table.get() { "Chart" } else { "Table" }}
-                </button>
+                <span class="chart-actions">
+                    <button
+                        class="ghost-button chart-toggle"
+                        aria-pressed=move || show_table.get().to_string()
+                        title="Show the same numbers as a table"
+                        on:click=move |_| show_table.update(|t| *t = !*t)
+                    >
+                        {move || if show_table.get() { "Chart" } else { "Table" }}
+                    </button>
+                    <button
+                        class="ghost-button chart-toggle"
+                        data-testid="chart-png"
+                        title="Download this chart as a PNG image"
+                        on:click=save_png
+                    >
+                        "PNG"
+                    </button>
+                </span>
             </figcaption>
-            <canvas
-                node_ref=canvas
-                aria-label=format!("{title} chart")
-                role="img"
+            <div class="chart-alarm">
+                <label title="Like a CloudWatch alarm: in alarm while the latest second of any line is at or above this value. Empty removes it.">
+                    "Alarm at ≥ "
+                    <input
+                        type="number"
+                        min="0"
+                        step="any"
+                        inputmode="decimal"
+                        data-testid="alarm-input"
+                        aria-label=format!("{title}: alarm threshold in {unit_label}")
+                        prop:value=move || threshold.get().map(|t| t.to_string()).unwrap_or_default()
+                        on:change:target=move |ev| set_threshold(ev.target().value())
+                    />
+                    <span class="alarm-unit">{unit_label}</span>
+                </label>
+                <span class="alarm-state" data-testid="alarm-state" role="status">
+                    {move || match (threshold.get(), alarming.get()) {
+                        (None, _) => "",
+                        (Some(_), true) => "🔔 In alarm",
+                        (Some(_), false) => "✓ OK",
+                    }}
+                </span>
+            </div>
+            <div
+                class="chart-plot"
                 class:hidden=move || show_table.get()
-            ></canvas>
+                on:mousemove=on_move
+                on:mouseleave=on_leave
+            >
+                <canvas node_ref=canvas aria-label=format!("{title} chart") role="img"></canvas>
+                {readout}
+            </div>
             {table}
         </figure>
     }
 }
 
+/// A file-name-safe `node-chart` stem.
+fn file_stem(ctx: SimCtx, node: usize, title: &str) -> String {
+    let id = ctx.scenario.with_value(|v| v.scenario().nodes[node].id.clone());
+    format!("{id}-{title}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .collect()
+}
+
 /// Rows shown in a chart's table view.
 const TABLE_ROWS: usize = 20;
 
-fn format_value(unit: sim_core::metrics::Unit, v: f64) -> String {
-    match unit {
-        sim_core::metrics::Unit::Milliseconds => format::millis(v),
-        sim_core::metrics::Unit::Bytes => format::bytes(v),
-        sim_core::metrics::Unit::Count => format::count(v),
-        sim_core::metrics::Unit::Seconds => format::millis(v * 1_000.0),
+/// The chart's numbers as a table: the last periods, newest first.
+#[component]
+fn ChartTable(names: Vec<&'static str>, data: Vec<Line>, unit: Unit) -> impl IntoView {
+    let periods = data.first().map_or(0, |l| l.points.len());
+    let rows = (0..periods.min(TABLE_ROWS))
+        .map(|back| {
+            let i = periods - 1 - back;
+            let t = data[0].points[i].0;
+            let cells = data
+                .iter()
+                .map(|l| {
+                    let v = l.points.get(i).map_or("–".to_string(), |p| format_value(unit, p.1));
+                    view! { <td class="num">{v}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <td>{format_clock((t * SECOND as f64) as SimTime)}</td>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let heads = names.iter().map(|n| view! { <th class="num">{*n}</th> }).collect_view();
+    view! {
+        <table class="chart-table" data-testid="chart-table">
+            <thead>
+                <tr>
+                    <th>"Time"</th>
+                    {heads}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 
+fn format_value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Milliseconds => format::millis(v),
+        Unit::Bytes => format::bytes(v),
+        Unit::Count => format::count(v),
+        Unit::Seconds => format::millis(v * 1_000.0),
+    }
+}
+
+/// Draws the lines (and the alarm threshold, dashed) for the window ending
+/// at `now`; returns where the plot landed, in CSS pixels.
 fn draw(
     canvas: web_sys::HtmlCanvasElement,
     lines: &[Line],
     now: SimTime,
     span: SimTime,
-    unit: sim_core::metrics::Unit,
-) -> Result<(), Box<dyn std::error::Error>> {
+    unit: Unit,
+    threshold: Option<f64>,
+) -> Result<Option<PlotFrame>, Box<dyn std::error::Error>> {
     let dpr = window().device_pixel_ratio().max(1.0);
     let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     if w < 10.0 || h < 10.0 {
-        return Ok(());
+        return Ok(None);
     }
     canvas.set_width((w * dpr) as u32);
     canvas.set_height((h * dpr) as u32);
@@ -189,13 +403,17 @@ fn draw(
     let x_start = (x_end - span as f64 / SECOND as f64).max(0.0);
     // A floor per unit keeps an idle chart's axis meaningful (0 to 1 s, not 0 to 1 ms).
     let floor = match unit {
-        sim_core::metrics::Unit::Milliseconds => 1_000.0,
-        sim_core::metrics::Unit::Bytes => 1_024.0,
-        sim_core::metrics::Unit::Count => 10.0,
-        sim_core::metrics::Unit::Seconds => 1.0,
+        Unit::Milliseconds => 1_000.0,
+        Unit::Bytes => 1_024.0,
+        Unit::Count => 10.0,
+        Unit::Seconds => 1.0,
     };
-    let y_max =
-        lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(floor, f64::max) * 1.15;
+    let y_max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .chain(threshold)
+        .fold(floor, f64::max)
+        * 1.15;
     let px = |v: f64| (v * dpr) as i32;
     let font = |size: f64| ("system-ui, sans-serif", size * dpr).into_font();
     let mut chart = ChartBuilder::on(&root)
@@ -216,17 +434,35 @@ fn draw(
         .x_label_formatter(&|x| format_clock((x.max(0.0) * SECOND as f64) as SimTime))
         .y_label_formatter(&y_fmt)
         .draw()?;
+    if let Some(level) = threshold {
+        let style =
+            ShapeStyle { color: ALARM_RED.to_rgba(), filled: false, stroke_width: px(2.0) as u32 };
+        chart.draw_series(DashedLineSeries::new(
+            [(x_start, level), (x_end, level)],
+            px(8.0),
+            px(5.0),
+            style,
+        ))?;
+    }
     for (line, colour) in lines.iter().zip(PALETTE.iter().cycle()) {
         let style =
             ShapeStyle { color: colour.to_rgba(), filled: false, stroke_width: px(2.0) as u32 };
         chart.draw_series(LineSeries::new(line.points.iter().copied(), style))?;
     }
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
     root.present()?;
-    Ok(())
+    Ok(Some(PlotFrame {
+        x_start,
+        x_end,
+        left: f64::from(xs.start) / dpr,
+        right: f64::from(xs.end) / dpr,
+        top: f64::from(ys.start) / dpr,
+        bottom: f64::from(ys.end) / dpr,
+    }))
 }
 
-/// The charts of one node: the metrics that matter most for its kind, a
-/// CSV download of every series, all under the node's name.
+/// The charts of one node: the metrics that matter most for its kind, the
+/// time window, and downloads of every series as CSV or JSON.
 #[component]
 pub fn NodeCharts(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
@@ -235,22 +471,52 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
         (n.spec.kind(), n.label().to_string())
     });
     let charts = sim_core::metrics::default_charts(kind);
+    let download = move |file: &'static str,
+                         mime: &'static str,
+                         export: fn(&sim_core::Simulation) -> String| {
+        let text = ctx.sim.with_value(export);
+        if let Err(why) = crate::download::save_text(file, mime, &text) {
+            ctx.tell(format!("The download failed: {why}"), true);
+        }
+    };
+    let spans = ChartSpan::CHOICES
+        .iter()
+        .map(|(_, key, label)| view! { <option value=*key>{*label}</option> })
+        .collect_view();
     view! {
         <div class="charts-head">
             <h2 data-testid="charts-node">{name}</h2>
             <span class="charts-hint">"Select a card in the pipeline to chart it"</span>
+            <label class="chart-window" title="How much simulated time the charts show; coarser periods (1 min, 1 h) beyond the last hour">
+                "Window "
+                <select
+                    data-testid="chart-window"
+                    prop:value=move || ctx.chart_span.get().key()
+                    on:change:target=move |ev| {
+                        if let Some(span) = ChartSpan::from_key(&ev.target().value()) {
+                            ctx.chart_span.set(span);
+                            ctx.charts.notify();
+                        }
+                    }
+                >
+                    {spans}
+                </select>
+            </label>
             <button
                 class="ghost-button"
                 data-testid="download-csv"
                 title="Every metric of every node, one row per second: time_s,resolution_s,node,metric,unit,value"
-                on:click=move |_| {
-                    let csv = ctx.sim.with_value(sim_core::time_series_csv);
-                    if let Err(why) = crate::download::save_text("shardplay-metrics.csv", "text/csv", &csv) {
-                        ctx.tell(format!("The download failed: {why}"), true);
-                    }
-                }
+                on:click=move |_| download("shardplay-metrics.csv", "text/csv", sim_core::time_series_csv)
             >
                 "Download CSV"
+            </button>
+            <button
+                class="ghost-button"
+                data-testid="download-json"
+                title="The same series as JSON: one entry per node and metric with its unit, statistic, resolution and [time_s, value] points"
+                on:click=move |_| download("shardplay-metrics.json", "application/json", sim_core::time_series_json)
+            >
+                "Download JSON"
             </button>
         </div>
         <div class="charts-grid">
@@ -259,5 +525,33 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                 .map(|&(title, metrics)| view! { <MetricChart node=node title=title metrics=metrics.to_vec() /> })
                 .collect_view()}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(points: &[(f64, f64)]) -> Line {
+        Line { points: points.to_vec() }
+    }
+
+    #[test]
+    fn the_cursor_maps_to_the_nearest_period_of_every_line() {
+        let frame = PlotFrame {
+            x_start: 0.0,
+            x_end: 10.0,
+            left: 100.0,
+            right: 200.0,
+            top: 0.0,
+            bottom: 50.0,
+        };
+        let data = [line(&[(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]), line(&[(1.0, 7.0), (2.0, 9.0)])];
+        let h = hover_at(&frame, &data, 117.0).expect("over the plot");
+        assert_eq!(h.t, 2.0, "1.7 s is nearest to the period at 2 s");
+        assert_eq!(h.x, 120.0);
+        assert_eq!(h.values, vec![Some(3.0), Some(9.0)]);
+        assert_eq!(hover_at(&frame, &data, 99.0), None, "left of the plot");
+        assert_eq!(hover_at(&frame, &[line(&[])], 150.0), None, "no data");
     }
 }
