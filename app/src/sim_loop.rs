@@ -18,6 +18,9 @@ use crate::state::SimCtx;
 const MAX_FRAME_MS: f64 = 250.0;
 /// Wall-clock milliseconds of simulation work allowed per frame.
 const BUDGET_MS: f64 = 8.0;
+/// Wall-clock milliseconds of simulation per frame during a "jump to": the
+/// page still repaints (and takes a Cancel click) about 25 times a second.
+const JUMP_BUDGET_MS: f64 = 32.0;
 /// Simulated milliseconds advanced between budget checks.
 const SLICE_MS: u64 = 1_000;
 /// Wall-clock milliseconds between snapshots.
@@ -129,8 +132,26 @@ fn track_frame(ctx: SimCtx, st: &mut LoopState, start: f64, interval: f64) {
     }
 }
 
+/// Advances a "jump to" by one frame's budget, as fast as the budget allows.
+fn jump(ctx: SimCtx, st: &mut LoopState, start: f64, to: sim_core::SimTime) {
+    let reached = ctx.sim.try_update_value(|sim| {
+        while sim.now() < to && now_ms() - start < JUMP_BUDGET_MS {
+            sim.run_until((sim.now() + SLICE_MS).min(to));
+        }
+        sim.now() >= to
+    });
+    if reached == Some(true) {
+        ctx.jump_done();
+    } else if start - st.last_publish >= PUBLISH_EVERY_MS {
+        st.last_publish = start;
+        ctx.publish_figures();
+    }
+}
+
 fn simulate(ctx: SimCtx, st: &mut LoopState, start: f64, dt: f64) {
-    if ctx.playing.get_untracked() {
+    if let Some(target) = ctx.jump.get_untracked() {
+        jump(ctx, st, start, target.to);
+    } else if ctx.playing.get_untracked() {
         let want = dt * f64::from(ctx.speed.get_untracked()) + st.carry_ms;
         let whole = want.floor();
         st.carry_ms = want - whole;

@@ -115,6 +115,7 @@ pub fn Toolbar() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <super::JumpTo />
             <div
                 class="clock"
                 data-testid="sim-clock"
