@@ -8,8 +8,8 @@ use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario, validate};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, CostBreakdown, EditorBar, Inspector, LedgerBar, ModeCompare, NodeCharts, NoticeBar,
-    Palette, PipelineView, StatCards, Toolbar,
+    Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, ModeCompare,
+    NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar,
 };
 use crate::editor;
 use crate::link;
@@ -130,6 +130,7 @@ fn Workbench() -> impl IntoView {
                 </section>
                 <aside class="side-panel">
                     <Inspector />
+                    <Interventions />
                     <Controls />
                 </aside>
                 <section class="stats-panel" aria-label="Live figures">

@@ -100,8 +100,13 @@ fn parse_in_range(kind: NodeKind, param: &str, text: &str) -> Result<f64, String
     }
 }
 
+/// A producer's rate, applied live. `id_prefix` keeps ids and test hooks
+/// unique when the control appears twice (here and in the interventions panel).
 #[component]
-fn RateControl(node: usize) -> impl IntoView {
+pub(crate) fn RateControl(
+    node: usize,
+    #[prop(default = "rate")] id_prefix: &'static str,
+) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let current = move || {
         ctx.scenario.with_value(|v| match &v.scenario().nodes[node].spec {
@@ -130,7 +135,7 @@ fn RateControl(node: usize) -> impl IntoView {
             }
             Err(why) => error.set(Some(why)),
         };
-    let id = format!("rate-{node}");
+    let id = format!("{id_prefix}-{node}");
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
             <label for=id.clone() title="Mean records per second the producer generates. Applies immediately.">
@@ -149,7 +154,7 @@ fn RateControl(node: usize) -> impl IntoView {
                 <input
                     id=id
                     type="number"
-                    data-testid=format!("rate-input-{node}")
+                    data-testid=format!("{id_prefix}-input-{node}")
                     prop:value=move || value.get().to_string()
                     on:change:target=move |ev| commit(ev.target().value())
                 />
