@@ -4,6 +4,7 @@
 //! advances it (`sim_loop`), and components read published snapshots
 //! (`snapshot`) or draw straight from the simulation (`components::chart`).
 
+pub mod alarm;
 pub mod components;
 pub mod download;
 pub mod editor;

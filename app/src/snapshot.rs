@@ -334,6 +334,85 @@ impl NodeFigures {
     }
 }
 
+/// Records a node has lost or refused since the start, by cause: the
+/// counter badges on its card. Zero where a cause does not apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Write attempts refused by a shard (`WriteProvisionedThroughputExceeded`).
+    pub throttled: f64,
+    /// Records that aged out of retention unread.
+    pub expired: f64,
+    /// Messages moved to a dead-letter queue.
+    pub dead_lettered: f64,
+    /// Records given up for good (retries exhausted).
+    pub lost: f64,
+}
+
+impl Tally {
+    /// The non-zero counters as (name, icon, value), for the card's badges.
+    pub fn badges(&self) -> Vec<(&'static str, &'static str, f64)> {
+        [
+            ("throttled", "⛔", self.throttled),
+            ("expired", "⌛", self.expired),
+            ("dead-lettered", "☠", self.dead_lettered),
+            ("lost", "✖", self.lost),
+        ]
+        .into_iter()
+        .filter(|b| b.2 > 0.0)
+        .collect()
+    }
+}
+
+/// An age that tells how long data waits at a node (iterator age, oldest
+/// message age), against the age at which data is lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgeGauge {
+    /// What the age measures, as the card shows it.
+    pub label: &'static str,
+    /// The age now, in milliseconds.
+    pub ms: f64,
+    /// The age at which records are dropped (the retention period).
+    pub limit_ms: f64,
+}
+
+impl AgeGauge {
+    /// How full the gauge is, 0 to 1, on a log scale from one second to
+    /// the limit: a few seconds show, a day-long backlog fills it.
+    pub fn fill(&self) -> f64 {
+        if self.ms <= 1_000.0 || self.limit_ms <= 1_000.0 {
+            return 0.0;
+        }
+        ((self.ms / 1_000.0).log10() / (self.limit_ms / 1_000.0).log10()).clamp(0.0, 1.0)
+    }
+
+    /// Health by age: amber from 5 s, red from a minute (as a consumer's lag).
+    pub fn health(&self) -> Health {
+        backlog_health(self.ms)
+    }
+}
+
+/// Health of data that has waited `ms`: the thresholds a consumer's lag uses.
+fn backlog_health(ms: f64) -> Health {
+    if ms >= 60_000.0 {
+        Health::Failing
+    } else if ms >= 5_000.0 {
+        Health::Hot
+    } else {
+        Health::Ok
+    }
+}
+
+/// Data waiting on a wire (NiFi's backlog bar): how full, how bad, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backlog {
+    /// Bar fill, 0 to 1.
+    pub fill: f64,
+    /// Colour and icon of the bar.
+    pub health: Health,
+    /// What waits, in words.
+    pub label: String,
+}
+
 /// Everything the reactive UI shows, captured at one instant.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -351,6 +430,12 @@ pub struct Snapshot {
     pub nodes: Vec<NodeFigures>,
     /// The latest journal entries (resharding, refusals), newest first.
     pub events: Vec<Event>,
+    /// Chart alarms in alarm, as (node, chart title); see `alarm`.
+    pub alarming: Vec<(usize, &'static str)>,
+    /// Losses and refusals since the start, by node index.
+    pub tallies: Vec<Tally>,
+    /// Age gauges, by node index (`None` for kinds where data does not wait).
+    pub gauges: Vec<Option<AgeGauge>>,
 }
 
 /// A journal entry as the UI shows it.
@@ -460,6 +545,8 @@ impl Snapshot {
                 }
             })
             .collect();
+        let tallies = (0..sim.slots().len()).map(|i| tally(sim, i)).collect();
+        let gauges = (0..sim.slots().len()).map(|i| gauge(sim, i)).collect();
         let cost_items = sim.cost().items();
         Snapshot {
             now_ms: sim.now(),
@@ -479,6 +566,9 @@ impl Snapshot {
                     refused: e.refused,
                 })
                 .collect(),
+            alarming: Vec::new(),
+            tallies,
+            gauges,
         }
     }
 
@@ -530,8 +620,135 @@ impl Snapshot {
         }
     }
 
+    /// What waits on the wire from `from` to `to`: records being retried
+    /// after throttling on a producer's wire, unread records (the reader's
+    /// lag) on a consumer's wire. `None` where nothing waits.
+    pub fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
+        match (self.nodes.get(from)?, self.nodes.get(to)?) {
+            (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
+                let tried = incoming + throttled;
+                let share = if tried > 0.0 { throttled / tried } else { 0.0 };
+                let health = if share >= 0.1 {
+                    Health::Failing
+                } else if share > 0.0 {
+                    Health::Hot
+                } else {
+                    Health::Ok
+                };
+                Some(Backlog {
+                    fill: share,
+                    health,
+                    label: format!("{} of writes wait to retry", format::percent(share)),
+                })
+            }
+            (_, NodeFigures::Consumer { behind_ms, .. }) => {
+                let gauge = AgeGauge { label: "", ms: *behind_ms, limit_ms: 24.0 * 3_600_000.0 };
+                Some(Backlog {
+                    fill: gauge.fill(),
+                    health: gauge.health(),
+                    label: format!("{} of records wait unread", format::millis(*behind_ms)),
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// The first stream's figures, which the headline cards show.
     pub fn first_stream(&self) -> Option<&NodeFigures> {
         self.nodes.iter().find(|n| matches!(n, NodeFigures::Stream { .. }))
+    }
+}
+
+/// A node's losses and refusals since the start (see [`Tally`]).
+fn tally(sim: &Simulation, node: usize) -> Tally {
+    let m = sim.metrics(node);
+    match sim.slots()[node].kind {
+        NodeKind::Producer => {
+            Tally { lost: m.total(producer::USER_RECORD_EXPIRED), ..Tally::default() }
+        }
+        NodeKind::KinesisStream => Tally {
+            throttled: m.total(stream::WRITE_THROTTLED),
+            expired: m.total(stream::EXPIRED_RECORDS),
+            ..Tally::default()
+        },
+        NodeKind::Firehose => Tally {
+            throttled: m.total(firehose::THROTTLED_RECORDS),
+            lost: m.total(firehose::RECORDS_LOST),
+            ..Tally::default()
+        },
+        NodeKind::Consumer | NodeKind::KclApp | NodeKind::Destination => Tally::default(),
+    }
+}
+
+/// A node's age gauge: a stream's iterator age against its retention.
+fn gauge(sim: &Simulation, node: usize) -> Option<AgeGauge> {
+    match &sim.scenario().nodes[node].spec {
+        sim_core::NodeSpec::KinesisStream(spec) => Some(AgeGauge {
+            label: "Iterator age",
+            ms: sim.metrics(node).last_second(stream::ITERATOR_AGE),
+            limit_ms: f64::from(spec.retention_h) * 3_600_000.0,
+        }),
+        // Firehose holds undeliverable data for up to 24 hours (aws-facts 3).
+        sim_core::NodeSpec::Firehose(_) => Some(AgeGauge {
+            label: "Data freshness",
+            ms: sim.metrics(node).last_second(firehose::DATA_FRESHNESS) * 1_000.0,
+            limit_ms: 24.0 * 3_600_000.0,
+        }),
+        sim_core::NodeSpec::Producer(_)
+        | sim_core::NodeSpec::Consumer(_)
+        | sim_core::NodeSpec::KclApp(_)
+        | sim_core::NodeSpec::Destination(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::{DEFAULT_SCENARIO, load_scenario};
+
+    fn default_after(seconds: u64) -> Snapshot {
+        let valid = load_scenario(DEFAULT_SCENARIO).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(seconds * 1_000);
+        Snapshot::capture(&sim)
+    }
+
+    #[test]
+    fn the_hot_key_streams_tally_counts_its_throttled_writes() {
+        let snap = default_after(30);
+        let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1] else { panic!() };
+        assert!(*throttled_total > 0.0);
+        assert_eq!(snap.tallies[1].throttled, *throttled_total);
+        assert_eq!(snap.tallies[1].badges(), vec![("throttled", "⛔", *throttled_total)]);
+        assert!(snap.tallies[2].badges().is_empty(), "the consumer lost nothing");
+    }
+
+    #[test]
+    fn streams_have_an_iterator_age_gauge_against_their_retention() {
+        let snap = default_after(10);
+        let gauge = snap.gauges[1].expect("a stream has a gauge");
+        assert_eq!(gauge.limit_ms, 24.0 * 3_600_000.0);
+        assert!(snap.gauges[0].is_none(), "a producer has none");
+    }
+
+    #[test]
+    fn age_gauges_fill_on_a_log_scale_up_to_the_limit() {
+        let at = |ms| AgeGauge { label: "", ms, limit_ms: 86_400_000.0 };
+        assert_eq!(at(500.0).fill(), 0.0);
+        assert!((at(86_400_000.0).fill() - 1.0).abs() < 1e-9);
+        assert!(at(60_000.0).fill() > 0.3 && at(60_000.0).fill() < 0.4, "a minute is a third");
+        assert_eq!(at(60_000.0).health(), Health::Failing);
+        assert_eq!(at(6_000.0).health(), Health::Hot);
+    }
+
+    #[test]
+    fn a_throttled_producer_wire_shows_the_share_waiting_to_retry() {
+        let snap = default_after(30);
+        let backlog = snap.wire_backlog(0, 1).expect("producer to stream");
+        assert!(backlog.fill > 0.0 && backlog.fill < 1.0);
+        assert_eq!(backlog.health, Health::Failing, "the hot key throttles a large share");
+        assert!(backlog.label.ends_with("of writes wait to retry"));
+        assert!(snap.wire_backlog(1, 2).is_some(), "a consumer's wire shows its lag");
+        assert!(snap.wire_backlog(2, 0).is_none());
     }
 }

@@ -2,8 +2,10 @@
 //! the few signals the UI reacts to.
 
 use leptos::prelude::*;
+use sim_core::time::{DAY, HOUR, MINUTE, SimTime, format_clock};
 use sim_core::{Command, Scenario, Simulation, ValidScenario, validate};
 
+use crate::alarm::Alarm;
 use crate::snapshot::Snapshot;
 
 /// Speeds offered in the toolbar (simulated seconds per wall-clock second).
@@ -41,6 +43,89 @@ pub struct SimCtx {
     pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
     pub perf: RwSignal<Option<crate::sim_loop::FrameStats>>,
+    /// How much simulated time the charts show.
+    pub chart_span: RwSignal<ChartSpan>,
+    /// Alarm thresholds set on charts; kept across resets, dropped with the scenario.
+    pub alarms: RwSignal<Vec<Alarm>>,
+    /// A "jump to" in progress: the frame loop runs headless towards it.
+    pub jump: RwSignal<Option<Jump>>,
+}
+
+/// The time window of the charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartSpan {
+    /// Wider at higher speeds, so lines stay readable.
+    Auto,
+    /// The last this many milliseconds.
+    Last(SimTime),
+    /// Everything since the start (at the finest resolution kept that far back).
+    All,
+}
+
+impl ChartSpan {
+    /// The choices offered, with their labels; `value` is the `<select>` key.
+    pub const CHOICES: [(ChartSpan, &'static str, &'static str); 6] = [
+        (ChartSpan::Auto, "auto", "Auto (follows speed)"),
+        (ChartSpan::Last(MINUTE), "1m", "Last 1 min"),
+        (ChartSpan::Last(5 * MINUTE), "5m", "Last 5 min"),
+        (ChartSpan::Last(HOUR), "1h", "Last 1 h"),
+        (ChartSpan::Last(DAY), "1d", "Last 24 h"),
+        (ChartSpan::All, "all", "Since the start"),
+    ];
+
+    /// The `<select>` key of this span.
+    pub fn key(self) -> &'static str {
+        Self::CHOICES.iter().find(|c| c.0 == self).map_or("auto", |c| c.1)
+    }
+
+    /// The span with `<select>` key `key`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::CHOICES.iter().find(|c| c.1 == key).map(|c| c.0)
+    }
+
+    /// Milliseconds shown at time `now` and simulation speed `speed`.
+    pub fn millis(self, now: SimTime, speed: u32) -> SimTime {
+        match self {
+            ChartSpan::Auto => match speed {
+                0..=1 => 2 * MINUTE,
+                2..=10 => 10 * MINUTE,
+                11..=60 => HOUR,
+                _ => DAY,
+            },
+            ChartSpan::Last(span) => span,
+            ChartSpan::All => now.max(1),
+        }
+    }
+}
+
+/// A "jump to" a simulated time in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Jump {
+    /// Where the jump started.
+    pub from: SimTime,
+    /// Where it stops.
+    pub to: SimTime,
+}
+
+impl Jump {
+    /// Share done at simulated time `now`, 0 to 1.
+    pub fn progress(&self, now: SimTime) -> f64 {
+        let total = self.to.saturating_sub(self.from).max(1);
+        (now.saturating_sub(self.from) as f64 / total as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// Longest "jump to" accepted: the charts keep a year of hours.
+pub const MAX_JUMP: SimTime = 365 * DAY;
+
+/// Parses a "jump to" time such as `90s`, `10m`, `2h`, `1d` or `600` (seconds).
+pub fn parse_jump(text: &str) -> Result<SimTime, String> {
+    let seconds = sim_core::time::parse_duration_s(text)?;
+    let ms = seconds.saturating_mul(1_000);
+    if ms > MAX_JUMP {
+        return Err(format!("{} is beyond the longest jump, 365 days", text.trim()));
+    }
+    Ok(ms)
 }
 
 /// A message shown in the notice bar.
@@ -72,6 +157,9 @@ impl SimCtx {
             presenting: RwSignal::new(false),
             revision: RwSignal::new(0),
             structure: RwSignal::new(0),
+            chart_span: RwSignal::new(ChartSpan::Auto),
+            alarms: RwSignal::new(Vec::new()),
+            jump: RwSignal::new(None),
         }
     }
 
@@ -84,7 +172,13 @@ impl SimCtx {
     /// Publishes a fresh snapshot only (the frame loop redraws charts less
     /// often than it refreshes figures).
     pub fn publish_figures(&self) {
-        let snapshot = self.sim.with_value(Snapshot::capture);
+        let snapshot = self.alarms.with_untracked(|alarms| {
+            self.sim.with_value(|sim| {
+                let mut snapshot = Snapshot::capture(sim);
+                snapshot.alarming = crate::alarm::firing(sim, alarms);
+                snapshot
+            })
+        });
         self.snapshot.set(snapshot);
     }
 
@@ -92,6 +186,35 @@ impl SimCtx {
     pub fn toggle_play(&self) {
         self.playing.update(|p| *p = !*p);
         self.publish();
+    }
+
+    /// Runs headless to simulated time `to` (from zero again if it is in
+    /// the past: the run is deterministic), pausing when it gets there.
+    pub fn jump_to(&self, to: SimTime) {
+        if to < self.sim.with_value(Simulation::now) {
+            self.reset();
+        }
+        let from = self.sim.with_value(Simulation::now);
+        self.playing.set(false);
+        self.jump.set(Some(Jump { from, to }));
+    }
+
+    /// Stops a jump where it is, paused.
+    pub fn cancel_jump(&self) {
+        if self.jump.get_untracked().is_some() {
+            self.jump.set(None);
+            self.publish();
+            let now = self.sim.with_value(Simulation::now);
+            self.tell(format!("Jump cancelled at {}.", format_clock(now)), false);
+        }
+    }
+
+    /// Called by the frame loop when a jump reaches its time.
+    pub fn jump_done(&self) {
+        self.jump.set(None);
+        self.publish();
+        let now = self.sim.with_value(Simulation::now);
+        self.tell(format!("Jumped to {} (paused).", format_clock(now)), false);
     }
 
     /// Restarts the run from time zero with the same scenario and seed.
@@ -169,6 +292,8 @@ impl SimCtx {
     fn show(&self, valid: ValidScenario) {
         let name = valid.scenario().name.clone();
         self.scenario.set_value(valid);
+        self.alarms.set(Vec::new());
+        self.jump.set(None);
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);
@@ -178,5 +303,38 @@ impl SimCtx {
     /// Shows a message in the notice bar.
     pub fn tell(&self, text: impl Into<String>, is_error: bool) {
         self.notice.set(Some(Notice { text: text.into(), is_error }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jump_times_take_units_and_stop_at_a_year() {
+        assert_eq!(parse_jump("90s"), Ok(90_000));
+        assert_eq!(parse_jump(" 10m "), Ok(600_000));
+        assert_eq!(parse_jump("2h"), Ok(7_200_000));
+        assert_eq!(parse_jump("600"), Ok(600_000));
+        assert!(parse_jump("2 hours").unwrap_err().contains("unknown unit"));
+        assert!(parse_jump("400d").unwrap_err().contains("365 days"));
+    }
+
+    #[test]
+    fn jump_progress_runs_from_zero_to_one() {
+        let jump = Jump { from: 10_000, to: 20_000 };
+        assert_eq!(jump.progress(10_000), 0.0);
+        assert_eq!(jump.progress(15_000), 0.5);
+        assert_eq!(jump.progress(25_000), 1.0);
+    }
+
+    #[test]
+    fn chart_spans_round_trip_through_their_keys() {
+        for (span, key, _) in ChartSpan::CHOICES {
+            assert_eq!(ChartSpan::from_key(key), Some(span));
+            assert_eq!(span.key(), key);
+        }
+        assert_eq!(ChartSpan::All.millis(90_000, 1), 90_000);
+        assert_eq!(ChartSpan::Auto.millis(90_000, 60), HOUR);
     }
 }

@@ -1,12 +1,14 @@
 //! Runtime interventions on the selected node: the changes an operator
 //! makes to a live pipeline (a producer's rate, SplitShard, MergeShards,
-//! UpdateShardCount, ...). Every one goes through `Simulation::apply`, so
+//! UpdateShardCount, a traffic spike, a crashed or restarted KCL worker, a
+//! destination outage, a Lambda transform's error rate). Every one goes
+//! through `Simulation::apply`, so
 //! sim-core enforces AWS's rules and the run's journal says what happened
 //! or why it was refused.
 
 use leptos::prelude::*;
-use sim_core::Command;
-use sim_core::scenario::{Capacity, NodeSpec, StreamOp};
+use sim_core::scenario::{Capacity, Fault, NodeSpec, StreamOp};
+use sim_core::{Command, NodeKind, param_range};
 
 use crate::format;
 use crate::snapshot::{NodeFigures, ShardHeat};
@@ -27,7 +29,11 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         (n.spec.clone(), n.label().to_string())
     });
     let body = match spec {
-        NodeSpec::Producer(_) => view! { <super::controls::RateControl node=node id_prefix="intervene-rate" /> }.into_any(),
+        NodeSpec::Producer(_) => view! {
+            <super::controls::RateControl node=node id_prefix="intervene-rate" />
+            <TrafficSpike node=node />
+        }
+        .into_any(),
         NodeSpec::KinesisStream(s) if matches!(s.capacity, Capacity::OnDemand { .. }) => view! {
             <p class="field-note">
                 "An on-demand stream manages its own shards: AWS splits a shard that stays above 500 KB/s. Resharding applies to provisioned streams."
@@ -40,8 +46,19 @@ fn NodeInterventions(node: usize) -> impl IntoView {
             <ShardCount node=node />
         }
         .into_any(),
+        NodeSpec::KclApp(k) => view! { <KclWorkers node=node workers=k.workers /> }.into_any(),
+        NodeSpec::Destination(_) => view! { <DestinationOutage node=node /> }.into_any(),
+        NodeSpec::Firehose(f) if f.transform.is_some() => {
+            view! { <TransformErrorRate node=node /> }.into_any()
+        }
+        NodeSpec::Firehose(_) => view! {
+            <p class="field-note">
+                "This delivery stream has no Lambda transformation, so there is no error rate to change. Take its destination down to see retries, backup and loss."
+            </p>
+        }
+        .into_any(),
         NodeSpec::Consumer(_) => view! {
-            <p class="field-note">"No runtime changes for a polling consumer yet."</p>
+            <p class="field-note">"No runtime changes for a polling consumer: change its stream or its producer."</p>
         }
         .into_any(),
     };
@@ -234,6 +251,212 @@ fn ShardCount(node: usize) -> impl IntoView {
                 />
                 <button class="action-button" type="submit" data-testid="update-shard-count">
                     "Update"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A number typed into an intervention's field, checked against the range
+/// sim-core allows for `param` (so the message names the range).
+fn read_param(kind: NodeKind, param: &str, text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    match param_range(kind, param) {
+        Some(r) if !(value.is_finite() && (r.min..=r.max).contains(&value)) => Err(format!(
+            "{} must be {} to {} {}",
+            param,
+            sim_core::validate::format_number(r.min),
+            sim_core::validate::format_number(r.max),
+            r.unit
+        )),
+        _ => Ok(value),
+    }
+}
+
+/// Applies a fault to `node`, or says why the input was refused.
+fn inject(ctx: SimCtx, node: usize, fault: Result<Fault, String>) {
+    match fault {
+        Ok(fault) => ctx.command(Command::Fault { node, fault }),
+        Err(why) => ctx.tell(format!("Not applied: {why}"), true),
+    }
+}
+
+/// Whole seconds typed into a duration field (at least one).
+fn read_seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(s) if s > 0 => Ok(s),
+        _ => Err(format!("{text:?} is not a whole number of seconds above zero")),
+    }
+}
+
+#[component]
+fn TrafficSpike(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let (factor, seconds) = (RwSignal::new("3".to_string()), RwSignal::new("60".to_string()));
+    let spike = move || {
+        let fault = read_param(NodeKind::Producer, "traffic.multiplier", &factor.get_untracked())
+            .and_then(|multiplier| {
+                let for_s = read_seconds(&seconds.get_untracked())?;
+                Ok(Fault::TrafficSpike { multiplier, for_s })
+            });
+        inject(ctx, node, fault);
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); spike(); }>
+            <label title="The producer's rate is multiplied for a while, then returns: watch shards throttle and the producer retry.">
+                "Traffic spike"
+            </label>
+            <div class="field-row">
+                <span>"×"</span>
+                <input
+                    type="number"
+                    min="0"
+                    step="any"
+                    aria-label="Rate multiplier"
+                    data-testid="spike-multiplier"
+                    prop:value=move || factor.get()
+                    on:input:target=move |ev| factor.set(ev.target().value())
+                />
+                <span>"for"</span>
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="Spike length in seconds"
+                    data-testid="spike-seconds"
+                    prop:value=move || seconds.get()
+                    on:input:target=move |ev| seconds.set(ev.target().value())
+                />
+                <span>"s"</span>
+                <button class="action-button" type="submit" data-testid="traffic-spike">
+                    "Spike"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn KclWorkers(node: usize, workers: u32) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let worker = RwSignal::new(0u32);
+    let live = Memo::new(move |_| {
+        ctx.snapshot.with(|s| match s.nodes.get(node) {
+            Some(NodeFigures::Kcl { live_workers, .. }) => *live_workers,
+            _ => 0.0,
+        })
+    });
+    let options = (0..workers)
+        .map(|w| view! { <option value=w.to_string()>{format!("worker {w}")}</option> })
+        .collect_view();
+    let act = move |crash: bool| {
+        let worker = worker.get_untracked();
+        let fault =
+            if crash { Fault::CrashWorker { worker } } else { Fault::RestartWorker { worker } };
+        inject(ctx, node, Ok(fault));
+    };
+    view! {
+        <div class="field">
+            <label
+                for=format!("kcl-worker-{node}")
+                title="A crashed worker stops renewing its leases; after the failover time other workers take its shards and re-process records since the last checkpoint (duplicates). A restarted worker steals leases back."
+            >
+                "Workers " <output>{move || format!("({} of {workers} live)", format::count(live.get()))}</output>
+            </label>
+            <div class="field-row">
+                <select
+                    id=format!("kcl-worker-{node}")
+                    data-testid="kcl-worker"
+                    prop:value=move || worker.get().to_string()
+                    on:change:target=move |ev| worker.set(ev.target().value().parse().unwrap_or(0))
+                >
+                    {options}
+                </select>
+                <button class="action-button" data-testid="crash-worker" on:click=move |_| act(true)>
+                    "Crash"
+                </button>
+                <button class="action-button secondary" data-testid="restart-worker" on:click=move |_| act(false)>
+                    "Restart"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn DestinationOutage(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let seconds = RwSignal::new("300".to_string());
+    let down = Memo::new(move |_| {
+        ctx.snapshot.with(|s| {
+            matches!(s.nodes.get(node), Some(NodeFigures::Destination { down: true, .. }))
+        })
+    });
+    let take_down = move || {
+        inject(
+            ctx,
+            node,
+            read_seconds(&seconds.get_untracked()).map(|for_s| Fault::DestinationDown { for_s }),
+        );
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); take_down(); }>
+            <label title="Deliveries fail until it comes back up by itself: Firehose retries for its retry duration, then backs up to S3 or loses the data.">
+                "Outage " <output data-testid="destination-state">{move || if down.get() { "(✖ down now)" } else { "(● up)" }}</output>
+            </label>
+            <div class="field-row">
+                <span>"Down for"</span>
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="Outage length in seconds"
+                    data-testid="outage-seconds"
+                    prop:value=move || seconds.get()
+                    on:input:target=move |ev| seconds.set(ev.target().value())
+                />
+                <span>"s"</span>
+                <button class="action-button" type="submit" data-testid="destination-down">
+                    "Take down"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn TransformErrorRate(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let percent = RwSignal::new("20".to_string());
+    let apply = move || {
+        let fault = percent
+            .get_untracked()
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("{:?} is not a number", percent.get_untracked()))
+            .and_then(|p| {
+                read_param(NodeKind::Firehose, "transform.error_rate", &(p / 100.0).to_string())
+            })
+            .map(|error_rate| Fault::SetErrorRate { error_rate });
+        inject(ctx, node, fault);
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+            <label title="The share of Lambda transformation invocations that fail. Failed records are retried, then backed up or lost (ProcessingFailed).">
+                "Lambda transform errors"
+            </label>
+            <div class="field-row">
+                <input
+                    type="number"
+                    min="0"
+                    max="100"
+                    step="any"
+                    aria-label="Error rate in percent"
+                    data-testid="error-rate"
+                    prop:value=move || percent.get()
+                    on:input:target=move |ev| percent.set(ev.target().value())
+                />
+                <span>"%"</span>
+                <button class="action-button" type="submit" data-testid="set-error-rate">
+                    "Set"
                 </button>
             </div>
         </form>

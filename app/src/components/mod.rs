@@ -2,9 +2,12 @@
 
 mod chart;
 mod controls;
+mod decor;
 mod editor_bar;
 mod gallery;
 mod inspector;
+mod interventions;
+mod jump;
 mod notice;
 mod palette;
 pub(crate) mod pipeline;
@@ -13,9 +16,12 @@ mod toolbar;
 
 pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
+pub use decor::{NodeBadges, WireFlow};
 pub use editor_bar::EditorBar;
 pub use gallery::Gallery;
 pub use inspector::Inspector;
+pub use interventions::Interventions;
+pub use jump::JumpTo;
 pub use notice::NoticeBar;
 pub use palette::Palette;
 pub use pipeline::PipelineView;

@@ -17,6 +17,7 @@ use sim_core::scenario::Position;
 use sim_core::{NodeKind, Scenario, link_rule};
 use wasm_bindgen::JsCast;
 
+use super::decor::{NodeBadges, WireFlow, WireShape};
 pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
 use crate::editor::viewport::Viewport;
 use crate::editor::{Editor, GRID, doc};
@@ -342,7 +343,7 @@ pub fn PipelineView() -> impl IntoView {
                         <For
                             each=move || link_ids.get()
                             key=|l| l.clone()
-                            children=move |(from, to)| view! { <Wire from=from to=to /> }
+                            children=move |(from, to)| view! { <Wire from=from to=to animated=Signal::derive(move || !calm()) /> }
                         />
                         {temp_wire}
                     </g>
@@ -383,7 +384,7 @@ fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
 }
 
 #[component]
-fn Wire(from: String, to: String) -> impl IntoView {
+fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let editor = expect_context::<Editor>();
     let layout = expect_context::<Memo<BTreeMap<String, Position>>>();
@@ -433,6 +434,18 @@ fn Wire(from: String, to: String) -> impl IntoView {
             (curve(x1, y1, x2, y2), (x1 + x2) / 2.0, (y1 + y2) / 2.0)
         })
     };
+    let shape = Signal::derive(move || {
+        let (a, b) = ends.get()?;
+        let (x1, x2) = (a.x + CARD_W + PORT_R, b.x - PORT_R - 2.0);
+        let length = (x2 - x1).hypot(b.y - a.y) * 1.1;
+        geometry().map(|(path, mx, my)| WireShape { path, length, mid: (mx, my) })
+    });
+    let running_ends =
+        Signal::derive(
+            move || {
+                if editor.problems.with(Vec::is_empty) { indices.get() } else { None }
+            },
+        );
     let d = move || geometry().map(|g| g.0).unwrap_or_default();
     let mx = move || geometry().map_or(0.0, |g| g.1);
     let my = move || geometry().map_or(0.0, |g| g.2);
@@ -478,6 +491,7 @@ fn Wire(from: String, to: String) -> impl IntoView {
             <text class="wire-label refused" x=mx y=move || my() + 24.0 text-anchor="middle">
                 {refused}
             </text>
+            <WireFlow ends=running_ends shape=shape animated=animated />
         </g>
     }
 }
@@ -529,6 +543,10 @@ fn NodeCard(
             return None;
         }
         ctx.snapshot.with(|s| s.nodes.get(index).cloned())
+    });
+    let running_index = Signal::derive(move || {
+        let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
+        editor.problems.with(Vec::is_empty).then_some(index)
     });
     let status = move || {
         figures.with(|f| match f {
@@ -727,6 +745,7 @@ fn NodeCard(
                     {move || lines().1}
                 </text>
                 {shards}
+                <NodeBadges index=running_index width=CARD_W height=CARD_H />
             </g>
             {input_port}
             {output_port}
