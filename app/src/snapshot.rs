@@ -352,8 +352,8 @@ impl Tally {
     /// The non-zero counters as (name, icon, value), for the card's badges.
     pub fn badges(&self) -> Vec<(&'static str, &'static str, f64)> {
         [
-            ("throttled", "⛔", self.throttled),
-            ("expired", "⌛", self.expired),
+            ("throttled", "⊘", self.throttled),
+            ("expired", "◷", self.expired),
             ("dead-lettered", "☠", self.dead_lettered),
             ("lost", "✖", self.lost),
         ]
@@ -719,7 +719,7 @@ mod tests {
         let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1] else { panic!() };
         assert!(*throttled_total > 0.0);
         assert_eq!(snap.tallies[1].throttled, *throttled_total);
-        assert_eq!(snap.tallies[1].badges(), vec![("throttled", "⛔", *throttled_total)]);
+        assert_eq!(snap.tallies[1].badges(), vec![("throttled", "⊘", *throttled_total)]);
         assert!(snap.tallies[2].badges().is_empty(), "the consumer lost nothing");
     }
 

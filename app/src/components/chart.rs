@@ -165,7 +165,10 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
             (sim.now(), (span, lines(sim.metrics(node), &chart_metrics, sim.now(), span)))
         });
         let (span, data) = data;
-        if let Ok(Some(f)) = draw(el, &data, now, span, unit, line) {
+        if let Ok(Some(f)) = draw(el.clone(), &data, now, span, unit, line) {
+            // The window shown, for tests and assistive tools (the pixels say the same).
+            let _ = el.set_attribute("data-from-s", &f.x_start.to_string());
+            let _ = el.set_attribute("data-to-s", &f.x_end.to_string());
             frame.set_value(Some(f));
         }
         drawn.set_value(data);
@@ -201,13 +204,15 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
                 })
                 .collect_view();
             let (top, bottom) = frame.with_value(|f| f.map_or((0.0, 0.0), |f| (f.top, f.bottom)));
-            // Flip the box to the cursor's left past the middle of the plot.
-            let flip = frame.with_value(|f| f.is_some_and(|f| h.x > (f.left + f.right) / 2.0));
-            let box_style = if flip {
-                format!("right: calc(100% - {}px + 10px); top: {top}px", h.x)
-            } else {
-                format!("left: {}px; top: {top}px", h.x + 10.0)
-            };
+            // The box sits in the plot's top corner away from the cursor, so it never hides
+            // the period read out and never leaves the chart.
+            let box_style = frame.with_value(|f| match f {
+                Some(f) if h.x > (f.left + f.right) / 2.0 => {
+                    format!("left: {}px; top: {}px", f.left + 6.0, top + 6.0)
+                }
+                Some(f) => format!("right: calc(100% - {}px); top: {}px", f.right - 6.0, top + 6.0),
+                None => String::new(),
+            });
             view! {
                 <div
                     class="hover-line"
@@ -237,13 +242,9 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
     let save_png = move |_| {
         let Some(el) = canvas.get_untracked() else { return };
         let file = format!("shardplay-{}.png", file_stem(ctx, node, title));
-        let result = el
-            .to_data_url_with_type("image/png")
-            .map_err(|_| "the browser could not encode the chart".to_string())
-            .and_then(|url| crate::download::save_url(&file, &url));
-        if let Err(why) = result {
+        crate::download::save_canvas_png(&el, file, move |why| {
             ctx.tell(format!("The download failed: {why}"), true);
-        }
+        });
     };
     let table_names = names;
     let table = move || {
@@ -301,7 +302,7 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
                 <span class="alarm-state" data-testid="alarm-state" role="status">
                     {move || match (threshold.get(), alarming.get()) {
                         (None, _) => "",
-                        (Some(_), true) => "🔔 In alarm",
+                        (Some(_), true) => "⚠ In alarm",
                         (Some(_), false) => "✓ OK",
                     }}
                 </span>

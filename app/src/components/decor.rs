@@ -8,7 +8,7 @@
 //! are SVG `animateMotion` driven by two numbers per wire (count and
 //! duration, in half-decade steps), so the DOM changes only when the rate
 //! moves to another step; `prefers-reduced-motion` removes them and keeps
-//! every number.
+//! every number. Icons are glyphs DejaVu Sans has (no emoji font needed).
 
 use leptos::prelude::*;
 
@@ -201,7 +201,7 @@ pub fn NodeBadges(
                     <g transform="translate(0 -32)">
                         <rect width="92" height="24" rx="12" />
                         <text x="46" y="17" text-anchor="middle">
-                            "🔔 ALARM"
+                            "⚠ ALARM"
                         </text>
                     </g>
                 </g>
@@ -233,7 +233,7 @@ fn Gauge(gauge: AgeGauge, x: f64) -> impl IntoView {
         >
             <title>{tip}</title>
             <text class="gauge-text" x=x y="70" text-anchor="end">
-                {format!("⏱ {}", format::millis(gauge.ms))}
+                {format!("◷ {}", format::millis(gauge.ms))}
             </text>
             <rect class="gauge-track" x=x - GAUGE_W y="76" width=GAUGE_W height="5" rx="2.5" />
             <rect

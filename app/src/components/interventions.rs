@@ -88,10 +88,10 @@ fn shard_options(shards: &[ShardHeat]) -> impl IntoView + use<> {
         .map(|s| {
             let health = match s.health() {
                 crate::snapshot::Health::Ok => "",
-                crate::snapshot::Health::Hot => " ▲",
-                crate::snapshot::Health::Failing => " ✖ throttling",
+                crate::snapshot::Health::Hot => " · near limit",
+                crate::snapshot::Health::Failing => " · throttling",
             };
-            let text = format!("shard {} · writes {}{health}", s.id, format::percent(s.write));
+            let text = format!("shard {} · {}{health}", s.id, format::percent(s.write));
             view! { <option value=s.id.to_string()>{text}</option> }
         })
         .collect_view()

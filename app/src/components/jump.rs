@@ -26,7 +26,7 @@ pub fn JumpTo() -> impl IntoView {
         let done = jump.progress(now);
         Some(view! {
             <div class="jump-running" data-testid="jump-progress" data-progress=done.to_string()>
-                <span class="jump-label">{format!("Jumping to {}", format_clock(jump.to))}</span>
+                <span class="jump-label">{format!("→ {}", format_clock(jump.to))}</span>
                 <progress max="1" value=done.to_string() aria-label="Jump progress"></progress>
                 <span class="jump-percent">{format!("{:.0}%", done * 100.0)}</span>
                 <button
@@ -61,6 +61,7 @@ pub fn JumpTo() -> impl IntoView {
                 type="text"
                 size="6"
                 placeholder="10m"
+                aria-label="Jump to a simulated time, e.g. 90s, 10m, 2h"
                 aria-describedby="jump-error"
                 prop:value=move || text.get()
                 on:input:target=move |ev| text.set(ev.target().value())
@@ -68,10 +69,10 @@ pub fn JumpTo() -> impl IntoView {
             <button class="ghost-button" type="submit" data-testid="jump-go">
                 "Go"
             </button>
-            <span id="jump-error" class="jump-error" role="alert">
-                {move || error.get()}
-            </span>
         </form>
+        <span id="jump-error" class="jump-error" role="alert">
+            {move || error.get()}
+        </span>
         {progress}
     }
 }

@@ -115,7 +115,6 @@ pub fn Toolbar() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <super::JumpTo />
             <div
                 class="clock"
                 data-testid="sim-clock"
@@ -132,6 +131,7 @@ pub fn Toolbar() -> impl IntoView {
                         "▲ running behind"
                     </span>
                 </Show>
+                <super::JumpTo />
             </div>
         </header>
     }

@@ -1,0 +1,85 @@
+// Chart tools: an alarm line puts the chart and the node's card in alarm, the hover read-out
+// names each series' value under the cursor, the window selector changes the span shown, and a
+// chart downloads as PNG and every series as JSON.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openApp } from './fixtures/app_page.mjs';
+
+let app, close;
+before(async () => ({ app, close } = await openApp()));
+after(() => close?.());
+
+test('an alarm threshold marks the chart and the card while the line reaches it', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForStatAbove('stat-throttled', 0);
+  const writes = app.chart('Writes');
+  assert.match(await writes.locator('.alarm-unit').textContent(), /Count\/s/);
+  await app.setAlarm('Writes', 1);
+  await app.waitForAlarmState('Writes', 'In alarm');
+  assert.match(await writes.getAttribute('class'), /alarming/);
+  await app.testId('alarm-badge-1').waitFor();
+
+  await app.setAlarm('Writes', 1e9);
+  await app.waitForAlarmState('Writes', 'OK');
+  await app.testId('alarm-badge-1').waitFor({ state: 'detached' });
+  await app.setAlarm('Writes', '');
+  assert.equal((await writes.locator('[data-testid="alarm-state"]').textContent()).trim(), '');
+});
+
+test('hovering a chart reads out the time and each series under the cursor', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(8_000);
+  await app.pause();
+  const writes = app.chart('Writes');
+  await writes.scrollIntoViewIfNeeded();
+  const box = await writes.locator('canvas').boundingBox();
+  await app.page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
+  const readout = writes.locator('[data-testid="chart-readout"]');
+  await readout.waitFor();
+  const text = await readout.textContent();
+  assert.match(text, /^00:00:\d\d/, text);
+  assert.match(text, /IncomingRecords\s*[\d,.]+k?/);
+  assert.match(text, /WriteProvisionedThroughputExceeded\s*[\d,.]+k?/);
+  await app.page.mouse.move(0, 0);
+  await readout.waitFor({ state: 'detached' });
+});
+
+test('the window selector sets the span the charts show', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.jumpTo('3m');
+  await app.page.locator('[data-testid="sim-clock"][data-ms="180000"]').waitFor({ timeout: 30_000 });
+  const canvas = app.chart('Writes').locator('canvas');
+  const span = async () => [Number(await canvas.getAttribute('data-from-s')), Number(await canvas.getAttribute('data-to-s'))];
+  await app.testId('chart-window').selectOption('1m');
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="chart-writes"] canvas')?.dataset.fromS === '120');
+  assert.deepEqual(await span(), [120, 180]);
+  await app.testId('chart-window').selectOption('all');
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="chart-writes"] canvas')?.dataset.fromS === '0');
+  assert.deepEqual(await span(), [0, 180]);
+});
+
+test('a chart downloads as PNG and every series as JSON', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(5_000);
+  const png = await app.download('chart-png', app.chart('Writes'));
+  assert.equal(png.name, 'shardplay-events-writes.png');
+  const bytes = await readFile(png.path);
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(bytes.length > 5_000, `a drawn chart, not a blank one (${bytes.length} bytes)`);
+
+  const json = await app.download('download-json');
+  assert.equal(json.name, 'shardplay-metrics.json');
+  const exported = JSON.parse(await readFile(json.path, 'utf8'));
+  assert.ok(exported.now_s >= 5);
+  const throttled = exported.series.find(
+    (s) => s.node === 'events' && s.metric === 'WriteProvisionedThroughputExceeded',
+  );
+  assert.equal(throttled.unit, 'Count');
+  assert.equal(throttled.resolution_s, 1);
+  assert.ok(throttled.points.length >= 5 && throttled.points.some(([, v]) => v > 0));
+});
