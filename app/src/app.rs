@@ -129,8 +129,8 @@ fn Workbench() -> impl IntoView {
                     </div>
                 </section>
                 <aside class="side-panel">
-                    <Inspector />
                     <Interventions />
+                    <Inspector />
                     <Controls />
                 </aside>
                 <section class="stats-panel" aria-label="Live figures">

@@ -88,6 +88,8 @@ test('MergeShards refuses shards that are not adjacent, and says why', { timeout
 test('a producer\'s rate changes from the panel while it runs', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
+  // The editor restores the last document on reload: open the default scenario again.
+  await app.openScenario('Clickstream with a hot partition key');
   await app.selectNode('clicks');
   const field = app.testId('intervene-rate-input-0');
   await field.fill('500');
@@ -103,10 +105,11 @@ test('a producer\'s rate changes from the panel while it runs', { timeout: 60_00
 test('particles follow the flow, and reduced motion removes them but keeps the numbers', { timeout: 90_000 }, async () => {
   await app.goto();
   await app.waitReady();
+  await app.openScenario('Clickstream with a hot partition key');
   await app.waitForStatAbove('total-produced', 0);
-  const wire = app.page.locator('[data-testid^="wire-decor-"]').first();
+  const wire = app.page.locator('[data-testid="wire-decor"]').first();
   await app.page.waitForFunction(
-    () => Number(document.querySelector('[data-testid^="wire-decor-"]')?.dataset.particles) > 0,
+    () => Number(document.querySelector('[data-testid="wire-decor"]')?.dataset.particles) > 0,
     null,
     { timeout: 20_000 },
   );

@@ -25,6 +25,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]]) {
     await app.testId('alarm-badge-1').waitFor();
     await app.selectNode('orders-stream');
     await app.pause();
+    await app.page.evaluate(() => window.scrollTo(0, 0));
     const top = await app.viewportShot(`live-${width}x${height}`);
 
     const canvas = app.chart('Writes').locator('canvas');
