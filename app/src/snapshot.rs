@@ -621,8 +621,9 @@ impl Snapshot {
     }
 
     /// What waits on the wire from `from` to `to`: records being retried
-    /// after throttling on a producer's wire, unread records (the reader's
-    /// lag) on a consumer's wire. `None` where nothing waits.
+    /// after throttling on a producer's wire, messages in a queue (by the
+    /// oldest one's age) on the queue's wire, unread records (the reader's
+    /// lag) on a stream reader's wire. `None` where nothing waits.
     pub fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
         match (self.nodes.get(from)?, self.nodes.get(to)?) {
             (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
@@ -641,7 +642,24 @@ impl Snapshot {
                     label: format!("{} of writes wait to retry", format::percent(share)),
                 })
             }
-            (_, NodeFigures::Consumer { behind_ms, .. }) => {
+            (NodeFigures::Queue { visible, oldest_age_ms, .. }, _) => {
+                let gauge = self.gauges.get(from).copied().flatten()?;
+                Some(Backlog {
+                    fill: gauge.fill(),
+                    health: gauge.health(),
+                    label: format!(
+                        "{} messages wait; the oldest for {}",
+                        format::count(*visible),
+                        format::millis(*oldest_age_ms)
+                    ),
+                })
+            }
+            (
+                _,
+                NodeFigures::Consumer { behind_ms, .. }
+                | NodeFigures::Kcl { behind_ms, .. }
+                | NodeFigures::Lambda { iterator_age_ms: behind_ms, .. },
+            ) => {
                 let gauge = AgeGauge { label: "", ms: *behind_ms, limit_ms: 24.0 * 3_600_000.0 };
                 Some(Backlog {
                     fill: gauge.fill(),
@@ -676,7 +694,16 @@ fn tally(sim: &Simulation, node: usize) -> Tally {
             lost: m.total(firehose::RECORDS_LOST),
             ..Tally::default()
         },
-        NodeKind::Consumer | NodeKind::KclApp | NodeKind::Destination => Tally::default(),
+        NodeKind::SqsQueue => Tally {
+            expired: m.total(queue::EXPIRED),
+            dead_lettered: m.total(queue::MOVED_TO_DLQ),
+            ..Tally::default()
+        },
+        NodeKind::Consumer
+        | NodeKind::KclApp
+        | NodeKind::Destination
+        | NodeKind::WorkerPool
+        | NodeKind::Lambda => Tally::default(),
     }
 }
 
@@ -694,10 +721,17 @@ fn gauge(sim: &Simulation, node: usize) -> Option<AgeGauge> {
             ms: sim.metrics(node).last_second(firehose::DATA_FRESHNESS) * 1_000.0,
             limit_ms: 24.0 * 3_600_000.0,
         }),
+        sim_core::NodeSpec::SqsQueue(spec) => Some(AgeGauge {
+            label: "Oldest message",
+            ms: sim.metrics(node).last_second(queue::OLDEST_AGE),
+            limit_ms: f64::from(spec.retention_s) * 1_000.0,
+        }),
         sim_core::NodeSpec::Producer(_)
         | sim_core::NodeSpec::Consumer(_)
         | sim_core::NodeSpec::KclApp(_)
-        | sim_core::NodeSpec::Destination(_) => None,
+        | sim_core::NodeSpec::Destination(_)
+        | sim_core::NodeSpec::WorkerPool(_)
+        | sim_core::NodeSpec::Lambda(_) => None,
     }
 }
 

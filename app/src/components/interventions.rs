@@ -57,8 +57,10 @@ fn NodeInterventions(node: usize) -> impl IntoView {
             </p>
         }
         .into_any(),
-        NodeSpec::Consumer(_) => view! {
-            <p class="field-note">"No runtime changes for a polling consumer: change its stream or its producer."</p>
+        NodeSpec::Consumer(_) | NodeSpec::SqsQueue(_) | NodeSpec::WorkerPool(_) | NodeSpec::Lambda(_) => view! {
+            <p class="field-note">
+                "No runtime change for this kind yet: change what feeds it, or edit its parameters in the inspector (the run restarts)."
+            </p>
         }
         .into_any(),
     };
