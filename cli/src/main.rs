@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sim_core::autosize::{Objectives, Sizing, autosize_with_progress};
 use sim_core::sweep::{SweepPoint, run_point, with_param};
@@ -79,6 +79,8 @@ enum Command {
         /// Seed for every random stream. Defaults to the scenario's.
         #[arg(long)]
         seed: Option<u64>,
+        #[command(flatten)]
+        objectives: ObjectiveArgs,
         /// Write the points as CSV here too.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -95,18 +97,8 @@ enum Command {
         /// Seed for every random stream. Defaults to the scenario's.
         #[arg(long)]
         seed: Option<u64>,
-        /// Size for this multiple of the scenario's traffic (e.g. 2 for twice today's peak).
-        #[arg(long, default_value_t = 1.0)]
-        traffic: f64,
-        /// Also require iterator age p99 at most this (e.g. 5s, 500ms is not accepted: use seconds).
-        #[arg(long, value_parser = parse_duration_s)]
-        max_iterator_age: Option<u64>,
-        /// Also require no read throttling.
-        #[arg(long)]
-        no_read_throttling: bool,
-        /// Accept records lost to throttling or expiry.
-        #[arg(long)]
-        allow_loss: bool,
+        #[command(flatten)]
+        objectives: ObjectiveArgs,
         /// Where to write the sized scenario (default: FILE with .autosized.json).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -116,6 +108,56 @@ enum Command {
         /// Scenario file (JSON).
         file: PathBuf,
     },
+}
+
+/// Objectives on the command line; each flag overrides the scenario's
+/// `objectives` block.
+#[derive(Args)]
+struct ObjectiveArgs {
+    /// Test against this multiple of the scenario's traffic (e.g. 2 for twice today's peak).
+    #[arg(long)]
+    traffic: Option<f64>,
+    /// Require iterator age p99 at most this (seconds, or 30s / 10m / 2h).
+    #[arg(long, value_parser = parse_duration_s)]
+    max_iterator_age: Option<u64>,
+    /// Require every queue's oldest message to be at most this old (seconds, or 30s / 10m).
+    #[arg(long, value_parser = parse_duration_s)]
+    max_oldest_message_age: Option<u64>,
+    /// Require Firehose data freshness at most this (seconds, or 30s / 10m).
+    #[arg(long, value_parser = parse_duration_s)]
+    max_data_freshness: Option<u64>,
+    /// Also require no read throttling.
+    #[arg(long)]
+    no_read_throttling: bool,
+    /// Accept records lost to throttling, expiry, dead letters or delivery failure.
+    #[arg(long)]
+    allow_loss: bool,
+}
+
+impl ObjectiveArgs {
+    /// The scenario's objectives with these flags laid over them, checked
+    /// against the same ranges as the block.
+    fn over(&self, scenario: &sim_core::Scenario) -> Result<Objectives, Vec<Issue>> {
+        let mut o = Objectives::of(scenario);
+        if let Some(t) = self.traffic {
+            o.traffic_multiplier = t;
+        }
+        if let Some(s) = self.max_iterator_age {
+            o.max_iterator_age_p99_ms = Some(s as f64 * 1_000.0);
+        }
+        if let Some(s) = self.max_oldest_message_age {
+            o.max_oldest_message_age_s = Some(s as f64);
+        }
+        if let Some(s) = self.max_data_freshness {
+            o.max_data_freshness_s = Some(s as f64);
+        }
+        o.no_read_throttling |= self.no_read_throttling;
+        if self.allow_loss {
+            o.no_data_lost = false;
+        }
+        let checked = sim_core::Scenario { objectives: Some(o.clone()), ..scenario.clone() };
+        sim_core::validate(&checked).map(|_| o)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -180,18 +222,27 @@ fn main() -> ExitCode {
             };
             write_output(None, &text)
         }
-        Command::Sweep { file, param, values, duration, seed, out } => {
+        Command::Sweep { file, param, values, duration, seed, objectives, out } => {
             let valid = match load(&file) {
                 Ok(v) => v,
                 Err(code) => return code,
             };
+            let objectives = match objectives.over(valid.scenario()) {
+                Ok(o) => o,
+                Err(issues) => {
+                    report_issues(&file, &issues);
+                    return ExitCode::from(2);
+                }
+            };
             let duration_s = duration.unwrap_or(valid.scenario().duration_s);
             let seed = seed.unwrap_or(valid.scenario().seed);
-            match sweep(&valid, &param, &values, seed, duration_s) {
+            match sweep(&valid, &param, &values, &objectives, seed, duration_s) {
                 Ok(points) => {
-                    print!("{}", sweep_table(&param, &points));
+                    print!("{}", sweep_table(&param, &points, &objectives));
                     match out {
-                        Some(path) => write_output(Some(&path), &sweep_csv(&param, &points)),
+                        Some(path) => {
+                            write_output(Some(&path), &sweep_csv(&param, &points, &objectives))
+                        }
                         None => ExitCode::SUCCESS,
                     }
                 }
@@ -201,30 +252,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Autosize {
-            file,
-            duration,
-            seed,
-            traffic,
-            max_iterator_age,
-            no_read_throttling,
-            allow_loss,
-            out,
-        } => {
+        Command::Autosize { file, duration, seed, objectives, out } => {
             let valid = match load(&file) {
                 Ok(v) => v,
                 Err(code) => return code,
             };
-            if !(traffic.is_finite() && (0.01..=100.0).contains(&traffic)) {
-                eprintln!("--traffic {traffic} is out of range; allowed 0.01 to 100");
-                return ExitCode::from(2);
-            }
-            let objectives = Objectives {
-                no_read_throttling,
-                no_data_lost: !allow_loss,
-                max_iterator_age_p99_ms: max_iterator_age.map(|s| s as f64 * 1_000.0),
-                traffic_multiplier: traffic,
-                ..Objectives::default()
+            let objectives = match objectives.over(valid.scenario()) {
+                Ok(o) => o,
+                Err(issues) => {
+                    report_issues(&file, &issues);
+                    return ExitCode::from(2);
+                }
             };
             let duration_s = duration.unwrap_or(valid.scenario().duration_s);
             let seed = seed.unwrap_or(valid.scenario().seed);
@@ -496,11 +534,13 @@ fn sweep(
     valid: &ValidScenario,
     param: &str,
     values: &[f64],
+    objectives: &Objectives,
     seed: u64,
     duration_s: u64,
 ) -> Result<Vec<SweepPoint>, Vec<Issue>> {
+    let tested = objectives.apply_traffic(valid.scenario());
     let variants: Vec<ValidScenario> =
-        values.iter().map(|&v| with_param(valid.scenario(), param, v)).collect::<Result<_, _>>()?;
+        values.iter().map(|&v| with_param(&tested, param, v)).collect::<Result<_, _>>()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(values.len());
     let mut points: Vec<Option<SweepPoint>> = vec![None; values.len()];
     std::thread::scope(|scope| {
@@ -519,63 +559,76 @@ fn sweep(
     Ok(points.into_iter().map(|p| p.expect("every point ran")).collect())
 }
 
-const SWEEP_COLUMNS: [&str; 9] = [
+const SWEEP_COLUMNS: [&str; 12] = [
     "value",
     "write_throttled",
     "read_throttled",
     "iterator_age_p99_ms",
     "max_behind_ms",
+    "oldest_message_age_s",
+    "data_freshness_s",
     "lost_records",
     "shards",
     "monthly_usd",
-    "healthy",
+    "meets_objectives",
+    "why_not",
 ];
 
-fn sweep_row(p: &SweepPoint) -> [String; 9] {
+fn sweep_row(p: &SweepPoint, objectives: &Objectives) -> [String; 12] {
+    let misses = objectives.misses(p);
     [
         format!("{}", p.value),
         format!("{}", p.write_throttled),
         format!("{}", p.read_throttled),
         format!("{}", p.iterator_age_p99_ms),
         format!("{}", p.max_behind_ms),
+        format!("{}", p.oldest_message_age_s),
+        format!("{}", p.data_freshness_s),
         format!("{}", p.lost_records),
         format!("{}", p.shards),
         format!("{:.2}", p.monthly_usd),
-        format!("{}", p.healthy()),
+        format!("{}", misses.is_empty()),
+        misses.join("; "),
     ]
 }
 
-fn sweep_table(param: &str, points: &[SweepPoint]) -> String {
+fn sweep_table(param: &str, points: &[SweepPoint], objectives: &Objectives) -> String {
     let mut rows = vec![SWEEP_COLUMNS.map(String::from)];
     rows[0][0] = param.to_string();
-    rows.extend(points.iter().map(sweep_row));
+    rows.extend(points.iter().map(|p| sweep_row(p, objectives)));
     let widths: Vec<usize> = (0..SWEEP_COLUMNS.len())
         .map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in &rows {
-        let cells: Vec<String> =
+        let last = row.len() - 1;
+        let mut cells: Vec<String> =
             row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}")).collect();
+        // The reasons read left to right.
+        cells[last] = row[last].clone();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
-    let healthy: Vec<&SweepPoint> = points.iter().filter(|p| p.healthy()).collect();
-    match healthy.iter().min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd)) {
+    let met: Vec<&SweepPoint> = points.iter().filter(|p| objectives.misses(p).is_empty()).collect();
+    match met.iter().min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd)) {
         Some(best) => out.push_str(&format!(
-            "cheapest without throttling or loss: {param} = {} at ${:.2} a month\n",
+            "cheapest meeting every objective: {param} = {} at ${:.2} a month\n",
             best.value, best.monthly_usd
         )),
-        None => out.push_str("no value ran without write throttling or lost records\n"),
+        None => out.push_str("no value met every objective\n"),
     }
     out
 }
 
-fn sweep_csv(param: &str, points: &[SweepPoint]) -> String {
+fn sweep_csv(param: &str, points: &[SweepPoint], objectives: &Objectives) -> String {
     let mut header = SWEEP_COLUMNS.map(String::from);
     header[0] = param.to_string();
     let mut out = header.join(",") + "\n";
     for p in points {
-        out.push_str(&sweep_row(p).join(","));
+        let mut row = sweep_row(p, objectives);
+        let last = row.len() - 1;
+        row[last] = format!("\"{}\"", row[last].replace('"', "\"\""));
+        out.push_str(&row.join(","));
         out.push('\n');
     }
     out

@@ -143,7 +143,7 @@ fn sweep_runs_one_point_per_value_and_names_the_cheapest_healthy_one() {
     assert_eq!(lines.len(), 5, "header, three points, verdict: {text}");
     // 30% of 2,000 records/s on one key: 6 shards keep its shard under 1,000 records/s.
     assert!(
-        lines[4].starts_with("cheapest without throttling or loss: events.capacity.shards = 6"),
+        lines[4].starts_with("cheapest meeting every objective: events.capacity.shards = 6"),
         "{text}"
     );
 }

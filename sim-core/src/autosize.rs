@@ -4,58 +4,11 @@
 
 use serde::Serialize;
 
-use crate::scenario::{Capacity, NodeSpec, Scenario, Traffic};
+pub use crate::objectives::Objectives;
+use crate::objectives::with_traffic;
+use crate::scenario::{Capacity, NodeSpec, Scenario};
 use crate::sweep::{SweepPoint, run_point};
 use crate::validate::{Issue, ValidScenario, validate};
-
-/// What a configuration must achieve.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Objectives {
-    /// No record refused by a shard's write limits.
-    pub no_write_throttling: bool,
-    /// No GetRecords call refused by a shard's read limits.
-    pub no_read_throttling: bool,
-    /// Iterator age p99 at most this, if set.
-    pub max_iterator_age_p99_ms: Option<f64>,
-    /// No record given up by a producer or expired unread.
-    pub no_data_lost: bool,
-    /// Producers' rates are multiplied by this (test against 2x today's peak).
-    pub traffic_multiplier: f64,
-}
-
-impl Default for Objectives {
-    fn default() -> Self {
-        Objectives {
-            no_write_throttling: true,
-            no_read_throttling: false,
-            max_iterator_age_p99_ms: None,
-            no_data_lost: true,
-            traffic_multiplier: 1.0,
-        }
-    }
-}
-
-impl Objectives {
-    /// The objectives a run missed, in words (empty when it met them all).
-    pub fn misses(&self, p: &SweepPoint) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.no_write_throttling && p.write_throttled > 0.0 {
-            out.push(format!("{} writes throttled", p.write_throttled));
-        }
-        if self.no_read_throttling && p.read_throttled > 0.0 {
-            out.push(format!("{} reads throttled", p.read_throttled));
-        }
-        if let Some(max) = self.max_iterator_age_p99_ms
-            && p.iterator_age_p99_ms > max
-        {
-            out.push(format!("iterator age p99 {} ms over {max} ms", p.iterator_age_p99_ms));
-        }
-        if self.no_data_lost && p.lost_records > 0 {
-            out.push(format!("{} records lost", p.lost_records));
-        }
-        out
-    }
-}
 
 /// One configuration tried.
 #[derive(Clone, Debug, Serialize)]
@@ -96,23 +49,6 @@ pub struct Sizing {
 
 /// Most shards tried for one stream.
 pub const MAX_SHARDS_TRIED: u32 = 4_096;
-
-/// The scenario with every producer's traffic scaled: the base rate and
-/// the absolute rates of step series. (A CSV replay keeps its own rates.)
-fn with_traffic(scenario: &Scenario, multiplier: f64) -> Scenario {
-    let mut s = scenario.clone();
-    for node in &mut s.nodes {
-        if let NodeSpec::Producer(p) = &mut node.spec {
-            p.records_per_s *= multiplier;
-            if let Traffic::Step { steps, .. } = &mut p.traffic {
-                for step in steps {
-                    step.records_per_s *= multiplier;
-                }
-            }
-        }
-    }
-    s
-}
 
 fn with_shards(scenario: &Scenario, node: usize, shards: u32) -> Scenario {
     let mut s = scenario.clone();

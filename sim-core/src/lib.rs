@@ -24,6 +24,7 @@ pub mod engine;
 pub mod ledger;
 pub mod metrics;
 pub mod nodes;
+pub mod objectives;
 pub mod params;
 pub mod pricing;
 pub mod report;

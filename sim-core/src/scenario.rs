@@ -51,6 +51,10 @@ pub struct Scenario {
     /// us-east-1 catalogue prices over a 730-hour month when absent.
     #[serde(default, skip_serializing_if = "Pricing::is_default")]
     pub pricing: Pricing,
+    /// What the pipeline must achieve, for `sweep` and `autosize` (and the
+    /// app's auto-size); the planner's defaults when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objectives: Option<crate::objectives::Objectives>,
 }
 
 /// An operation on a node at a simulated time.

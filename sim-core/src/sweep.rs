@@ -105,7 +105,12 @@ pub struct SweepPoint {
     pub iterator_age_p99_ms: f64,
     /// The largest `MillisBehindLatest` of any consumer.
     pub max_behind_ms: f64,
-    /// Records given up by producers or expired unread.
+    /// The largest SQS `ApproximateAgeOfOldestMessage` of any queue, in seconds.
+    pub oldest_message_age_s: f64,
+    /// The largest Firehose `DeliveryToS3.DataFreshness`, in seconds.
+    pub data_freshness_s: f64,
+    /// Records lost: given up by producers, expired from a stream or queue,
+    /// dead-lettered, failed in processing, or dropped by a Firehose.
     pub lost_records: u64,
     /// Open shards at the end, all streams.
     pub shards: usize,
@@ -115,13 +120,6 @@ pub struct SweepPoint {
     pub incoming_records_per_s: f64,
     /// The run's cost projected over a 730-hour month.
     pub monthly_usd: f64,
-}
-
-impl SweepPoint {
-    /// No write throttling and nothing lost.
-    pub fn healthy(&self) -> bool {
-        self.write_throttled == 0.0 && self.lost_records == 0
-    }
 }
 
 /// Runs one point of a sweep.
@@ -134,6 +132,8 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
         read_throttled: 0.0,
         iterator_age_p99_ms: 0.0,
         max_behind_ms: 0.0,
+        oldest_message_age_s: 0.0,
+        data_freshness_s: 0.0,
         lost_records: 0,
         shards: 0,
         incoming_bytes_per_s: 0.0,
@@ -160,16 +160,22 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
                 point.max_behind_ms = point.max_behind_ms.max(behind);
             }
+            NodeKind::SqsQueue => {
+                let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
+                point.oldest_message_age_s = point.oldest_message_age_s.max(oldest_s);
+            }
+            NodeKind::Firehose => {
+                let freshness_s = m.stats(crate::metrics::firehose::DATA_FRESHNESS).max;
+                point.data_freshness_s = point.data_freshness_s.max(freshness_s);
+            }
             NodeKind::Producer
-            | NodeKind::Firehose
             | NodeKind::Destination
-            | NodeKind::SqsQueue
             | NodeKind::WorkerPool
             | NodeKind::Lambda => {}
         }
     }
     let l = sim.ledger();
-    point.lost_records = l.throttled_dropped + l.expired + l.lost;
+    point.lost_records = l.throttled_dropped + l.expired + l.dead_lettered + l.failed + l.lost;
     point
 }
 

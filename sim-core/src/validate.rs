@@ -336,6 +336,10 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             .push("links", format!("has {} links; the limit is {MAX_LINKS}", scenario.links.len()));
     }
 
+    if let Some(objectives) = &scenario.objectives {
+        check_objectives(&mut check, objectives);
+    }
+
     let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, node) in scenario.nodes.iter().enumerate() {
         let path = format!("nodes[{i}]");
@@ -1054,6 +1058,36 @@ impl Checker<'_> {
             self.range(path, value, r.min, r.max, r.unit);
         }
     }
+}
+
+fn check_objectives(check: &mut Checker, o: &crate::objectives::Objectives) {
+    let limits = [
+        ("max_iterator_age_p99_ms", o.max_iterator_age_p99_ms),
+        ("max_oldest_message_age_s", o.max_oldest_message_age_s),
+        ("max_data_freshness_s", o.max_data_freshness_s),
+        ("traffic_multiplier", Some(o.traffic_multiplier)),
+    ];
+    for (name, value) in limits {
+        if let (Some(value), Some(r)) = (value, objective_range(name)) {
+            check.range(&format!("objectives.{name}"), value, r.min, r.max, r.unit);
+        }
+    }
+}
+
+/// The allowed range of an objective, keyed by its name in the scenario's
+/// `objectives` block (the CLI's flags are checked against the same rows).
+pub fn objective_range(name: &str) -> Option<ParamRange> {
+    let (min, max, unit) = match name {
+        // aws-facts 1.3: a record is kept at most 8,760 hours.
+        "max_iterator_age_p99_ms" => (0.0, 31_536_000_000.0, "ms"),
+        // aws-facts 4.1: a message is kept at most 14 days.
+        "max_oldest_message_age_s" => (0.0, 1_209_600.0, "s"),
+        // A buffer waits at most 900 s, then retries for at most 7,200 s.
+        "max_data_freshness_s" => (0.0, 86_400.0, "s"),
+        "traffic_multiplier" => (0.01, 100.0, "x"),
+        _ => return None,
+    };
+    Some(ParamRange { min, max, unit })
 }
 
 /// `"{value} is out of range; allowed {min} to {max} {unit}"`, or `None`

@@ -31,6 +31,7 @@ pub fn empty() -> Scenario {
         layout: BTreeMap::new(),
         schedule: Vec::new(),
         pricing: Default::default(),
+        objectives: None,
     }
 }
 

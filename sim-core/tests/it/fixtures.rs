@@ -41,6 +41,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         layout: Default::default(),
         schedule: Vec::new(),
         pricing: Default::default(),
+        objectives: None,
     }
 }
 

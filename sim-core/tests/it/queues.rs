@@ -30,6 +30,7 @@ pub fn queue_pipeline(producer: ProducerSpec, queue: QueueSpec, pool: WorkerPool
         layout: Default::default(),
         schedule: Vec::new(),
         pricing: Default::default(),
+        objectives: None,
     }
 }
 

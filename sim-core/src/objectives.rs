@@ -1,0 +1,156 @@
+//! What a pipeline must achieve: the objectives a capacity planner checks
+//! every run against. Stated in the scenario's optional `objectives` block
+//! or on the command line (flags override the block).
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{NodeSpec, Scenario, Traffic};
+use crate::sweep::SweepPoint;
+
+/// What a configuration must achieve. Every field is optional in JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Objectives {
+    /// No record refused by a shard's write limits.
+    pub no_write_throttling: bool,
+    /// No GetRecords call refused by a shard's read limits.
+    pub no_read_throttling: bool,
+    /// `GetRecords.IteratorAgeMilliseconds` p99 at most this, if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_iterator_age_p99_ms: Option<f64>,
+    /// SQS `ApproximateAgeOfOldestMessage` at most this many seconds, if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_oldest_message_age_s: Option<f64>,
+    /// Firehose `DeliveryToS3.DataFreshness` at most this many seconds, if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_data_freshness_s: Option<f64>,
+    /// Nothing lost: no record given up by a producer, expired from a stream
+    /// or queue, dead-lettered, failed, or dropped by a Firehose.
+    pub no_data_lost: bool,
+    /// Producers' rates are multiplied by this (test against 2x today's peak).
+    pub traffic_multiplier: f64,
+}
+
+impl Default for Objectives {
+    fn default() -> Self {
+        Objectives {
+            no_write_throttling: true,
+            no_read_throttling: false,
+            max_iterator_age_p99_ms: None,
+            max_oldest_message_age_s: None,
+            max_data_freshness_s: None,
+            no_data_lost: true,
+            traffic_multiplier: 1.0,
+        }
+    }
+}
+
+impl Objectives {
+    /// The objectives of a scenario: its block, or the defaults.
+    pub fn of(scenario: &Scenario) -> Objectives {
+        scenario.objectives.clone().unwrap_or_default()
+    }
+
+    /// The objectives a run missed, in words (empty when it met them all).
+    pub fn misses(&self, p: &SweepPoint) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.no_write_throttling && p.write_throttled > 0.0 {
+            out.push(format!("{} writes throttled", p.write_throttled));
+        }
+        if self.no_read_throttling && p.read_throttled > 0.0 {
+            out.push(format!("{} reads throttled", p.read_throttled));
+        }
+        if let Some(max) = self.max_iterator_age_p99_ms
+            && p.iterator_age_p99_ms > max
+        {
+            out.push(format!("iterator age p99 {} ms over {max} ms", p.iterator_age_p99_ms));
+        }
+        if let Some(max) = self.max_oldest_message_age_s
+            && p.oldest_message_age_s > max
+        {
+            out.push(format!("oldest message {} s old, over {max} s", p.oldest_message_age_s));
+        }
+        if let Some(max) = self.max_data_freshness_s
+            && p.data_freshness_s > max
+        {
+            out.push(format!("data freshness {} s over {max} s", p.data_freshness_s));
+        }
+        if self.no_data_lost && p.lost_records > 0 {
+            out.push(format!("{} records lost", p.lost_records));
+        }
+        out
+    }
+
+    /// The scenario with every producer's traffic scaled by the multiplier:
+    /// the base rate and the absolute rates of step series. (A CSV replay
+    /// keeps its own rates.)
+    pub fn apply_traffic(&self, scenario: &Scenario) -> Scenario {
+        with_traffic(scenario, self.traffic_multiplier)
+    }
+}
+
+/// `scenario` with every producer's rates multiplied by `multiplier`.
+pub fn with_traffic(scenario: &Scenario, multiplier: f64) -> Scenario {
+    let mut s = scenario.clone();
+    if multiplier == 1.0 {
+        return s;
+    }
+    for node in &mut s.nodes {
+        if let NodeSpec::Producer(p) = &mut node.spec {
+            p.records_per_s *= multiplier;
+            if let Traffic::Step { steps, .. } = &mut p.traffic {
+                for step in steps {
+                    step.records_per_s *= multiplier;
+                }
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DEFAULT_SCENARIO, parse_scenario, validate};
+
+    #[test]
+    fn a_scenario_states_its_objectives_and_unknown_fields_are_refused() {
+        let mut doc: serde_json::Value = serde_json::from_str(DEFAULT_SCENARIO).unwrap();
+        doc["objectives"] =
+            serde_json::json!({"max_data_freshness_s": 120, "traffic_multiplier": 2});
+        let scenario: Scenario = serde_json::from_value(doc.clone()).unwrap();
+        let o = Objectives::of(&scenario);
+        assert_eq!(o.max_data_freshness_s, Some(120.0));
+        assert_eq!(o.traffic_multiplier, 2.0);
+        assert!(o.no_write_throttling && o.no_data_lost, "unstated fields keep their defaults");
+        doc["objectives"] = serde_json::json!({"max_freshness": 1});
+        assert!(serde_json::from_value::<Scenario>(doc).is_err());
+    }
+
+    #[test]
+    fn objectives_out_of_range_are_reported_with_their_path() {
+        let mut scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        scenario.objectives = Some(Objectives {
+            traffic_multiplier: 0.0,
+            max_oldest_message_age_s: Some(-1.0),
+            ..Objectives::default()
+        });
+        let issues = validate(&scenario).unwrap_err();
+        let text: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+        assert!(text.iter().any(|t| t.starts_with("objectives.traffic_multiplier")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.starts_with("objectives.max_oldest_message_age_s")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_share_link_carries_the_objectives() {
+        let mut scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        scenario.objectives =
+            Some(Objectives { max_iterator_age_p99_ms: Some(5_000.0), ..Objectives::default() });
+        let fragment = crate::share::encode_fragment(&scenario);
+        let back = crate::share::decode_fragment(&fragment).unwrap();
+        assert_eq!(back.objectives, scenario.objectives);
+    }
+}
