@@ -108,6 +108,12 @@ pub enum Fault {
         /// Probability that an invocation fails, 0 to 1.
         error_rate: f64,
     },
+    /// A Lambda function's invocations fail at a new rate (transient errors:
+    /// the event source retries the batch, or the queue redrives it).
+    SetFunctionErrorRate {
+        /// Probability that an invocation fails, 0 to 1.
+        error_rate: f64,
+    },
     /// A KCL worker dies; its leases expire and other workers take them.
     CrashWorker {
         /// Index of the worker, from 0.
@@ -129,14 +135,21 @@ pub enum Fault {
 
 impl Fault {
     /// The `kind` names of faults in scenario files.
-    pub const KINDS: [&'static str; 5] =
-        ["destination_down", "set_error_rate", "crash_worker", "restart_worker", "traffic_spike"];
+    pub const KINDS: [&'static str; 6] = [
+        "destination_down",
+        "set_error_rate",
+        "set_function_error_rate",
+        "crash_worker",
+        "restart_worker",
+        "traffic_spike",
+    ];
 
     /// The node kind the fault applies to.
     pub fn target_kind(&self) -> NodeKind {
         match self {
             Fault::DestinationDown { .. } => NodeKind::Destination,
             Fault::SetErrorRate { .. } => NodeKind::Firehose,
+            Fault::SetFunctionErrorRate { .. } => NodeKind::Lambda,
             Fault::CrashWorker { .. } | Fault::RestartWorker { .. } => NodeKind::KclApp,
             Fault::TrafficSpike { .. } => NodeKind::Producer,
         }

@@ -503,6 +503,9 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             Operation::Fault(Fault::SetErrorRate { error_rate }) => {
                 check.param_at(NodeKind::Firehose, &format!("{path}.op.error_rate"), "transform.error_rate", *error_rate)
             }
+            Operation::Fault(Fault::SetFunctionErrorRate { error_rate }) => {
+                check.param_at(NodeKind::Lambda, &format!("{path}.op.error_rate"), "error_rate", *error_rate)
+            }
             Operation::Fault(Fault::TrafficSpike { multiplier, for_s }) => {
                 check.param_at(NodeKind::Producer, &format!("{path}.op.multiplier"), "traffic.multiplier", *multiplier);
                 check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");

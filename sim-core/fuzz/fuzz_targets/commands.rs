@@ -34,6 +34,9 @@ fuzz_target!(|data: &[u8]| {
             5 => Command::Fault { node, fault: Fault::SetErrorRate { error_rate: f64::from(value) / 1e9 } },
             6 => Command::Fault { node, fault: Fault::CrashWorker { worker: value % 8 } },
             8 => Command::Fault { node, fault: Fault::RestartWorker { worker: value % 8 } },
+            9 if value % 2 == 0 => {
+                Command::Fault { node, fault: Fault::SetFunctionErrorRate { error_rate: f64::from(value) / 1e9 } }
+            }
             7 => Command::Fault {
                 node,
                 fault: Fault::TrafficSpike { multiplier: f64::from(value % 2_000) / 100.0, for_s: u64::from(value) },

@@ -91,6 +91,12 @@ impl Simulation {
                     format!("transformation error rate set to {}", format_number(error_rate));
                 self.journal(node, text, false);
             }
+            Fault::SetFunctionErrorRate { error_rate } => {
+                check_param(NodeKind::Lambda, "error_rate", error_rate)?;
+                self.functions[slot].spec.error_rate = error_rate;
+                let text = format!("function error rate set to {}", format_number(error_rate));
+                self.journal(node, text, false);
+            }
             Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
             Fault::RestartWorker { worker } => return self.restart_worker(node, worker),
             Fault::TrafficSpike { multiplier, for_s } => {

@@ -120,3 +120,46 @@ fn faults_in_scenario_files_are_validated() {
     let bad = json.replace("destination_down", "destination_sideways");
     assert!(parse_scenario(&bad).is_err());
 }
+
+/// `set_function_error_rate` changes a Lambda function's failure rate
+/// mid-run: failed batches of the poison-message scenario's queue source
+/// come back after the visibility timeout, so errors follow the new rate.
+#[test]
+fn function_error_rate_change() {
+    let json = sim_core::BUNDLED_SCENARIOS
+        .iter()
+        .find(|(file, _)| *file == "poison-message-dlq.json")
+        .expect("bundled")
+        .1;
+    let valid = sim_core::load_scenario(json).unwrap();
+    let function = 2;
+    let mut sim = Simulation::new(&valid, 1);
+    sim.run_until(60_000);
+    let errors = |sim: &Simulation| sim.metrics(function).total(sim_core::metrics::lambda::ERRORS);
+    let invocations =
+        |sim: &Simulation| sim.metrics(function).total(sim_core::metrics::lambda::INVOCATIONS);
+    let (e0, i0) = (errors(&sim), invocations(&sim));
+    let fault = Fault::SetFunctionErrorRate { error_rate: 1.0 };
+    sim.apply(Command::Fault { node: function, fault }).unwrap();
+    sim.run_until(120_000);
+    let (e1, i1) = (errors(&sim), invocations(&sim));
+    assert!(e0 < i0 / 2.0, "before: only poison messages fail ({e0} of {i0})");
+    assert!(i1 > i0, "the function keeps being invoked");
+    // Invocations that straddle a boundary may count on either side of it.
+    assert!(
+        (e1 - e0) >= 0.95 * (i1 - i0),
+        "after: every invocation fails ({} of {})",
+        e1 - e0,
+        i1 - i0
+    );
+    assert!(sim.journal_entries().any(|e| e.text == "function error rate set to 1"));
+    let bad = Fault::SetFunctionErrorRate { error_rate: 1.5 };
+    assert!(
+        sim.apply(Command::Fault { node: function, fault: bad })
+            .unwrap_err()
+            .contains("allowed 0 to 1")
+    );
+    let wrong = Fault::SetFunctionErrorRate { error_rate: 0.5 };
+    assert!(sim.apply(Command::Fault { node: 1, fault: wrong }).is_err(), "node 1 is the queue");
+    assert!(sim.ledger().balances());
+}
