@@ -766,6 +766,30 @@ mod tests {
     }
 
     #[test]
+    fn a_queue_counts_dead_lettered_messages_and_gauges_its_oldest_against_retention() {
+        let json = sim_core::BUNDLED_SCENARIOS
+            .iter()
+            .find(|(file, _)| *file == "poison-message-dlq.json")
+            .expect("bundled")
+            .1;
+        let valid = load_scenario(json).unwrap();
+        let retention_s = match &valid.scenario().nodes[1].spec {
+            sim_core::NodeSpec::SqsQueue(q) => q.retention_s,
+            _ => panic!("node 1 is the queue"),
+        };
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(300_000);
+        let snap = Snapshot::capture(&sim);
+        let moved = sim.metrics(1).total(queue::MOVED_TO_DLQ);
+        assert!(moved > 0.0, "poison messages reach the DLQ in five minutes");
+        assert_eq!(snap.tallies[1].dead_lettered, moved);
+        let gauge = snap.gauges[1].expect("a queue has an age gauge");
+        assert_eq!(gauge.label, "Oldest message");
+        assert_eq!(gauge.limit_ms, f64::from(retention_s) * 1_000.0);
+        assert!(snap.wire_backlog(1, 2).is_some(), "the queue's wire shows what waits");
+    }
+
+    #[test]
     fn age_gauges_fill_on_a_log_scale_up_to_the_limit() {
         let at = |ms| AgeGauge { label: "", ms, limit_ms: 86_400_000.0 };
         assert_eq!(at(500.0).fill(), 0.0);

@@ -128,3 +128,31 @@ test('particles follow the flow, and reduced motion removes them but keeps the n
     await still.close();
   }
 });
+
+test('crash a KCL worker, take a destination down, make a Lambda function fail, from the panel', { timeout: 90_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.openScenario('KCL worker crash: failover and reprocessing');
+  await app.waitForSimMsAbove(3_000);
+  await app.selectNode('enricher');
+  await app.testId('kcl-worker').selectOption('0');
+  await app.testId('crash-worker').click();
+  await app.waitForEvent('worker 0 crashed holding');
+  await app.testId('crash-worker').click();
+  await app.waitForEvent('worker 0 is already down');
+
+  await app.selectNode('lake');
+  await app.testId('outage-seconds').fill('120');
+  await app.testId('destination-down').click();
+  await app.waitForEvent('destination down for 120 s');
+  await app.page.locator('[data-testid="destination-state"]', { hasText: 'down now' }).waitFor({ timeout: 20_000 });
+
+  await app.openScenario('Poison messages end in the dead-letter queue');
+  await app.selectNode('settle');
+  await app.testId('error-rate').fill('100');
+  await app.testId('set-error-rate').click();
+  await app.waitForEvent('function error rate set to 1');
+  await app.testId('error-rate').fill('150');
+  await app.testId('set-error-rate').click();
+  assert.match(await app.noticeText(), /error_rate must be 0 to 1/);
+});

@@ -1,7 +1,7 @@
 //! Runtime interventions on the selected node: the changes an operator
 //! makes to a live pipeline (a producer's rate, SplitShard, MergeShards,
 //! UpdateShardCount, a traffic spike, a crashed or restarted KCL worker, a
-//! destination outage, a Lambda transform's error rate). Every one goes
+//! destination outage, a Lambda function's or transform's error rate). Every one goes
 //! through `Simulation::apply`, so
 //! sim-core enforces AWS's rules and the run's journal says what happened
 //! or why it was refused.
@@ -49,7 +49,17 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         NodeSpec::KclApp(k) => view! { <KclWorkers node=node workers=k.workers /> }.into_any(),
         NodeSpec::Destination(_) => view! { <DestinationOutage node=node /> }.into_any(),
         NodeSpec::Firehose(f) if f.transform.is_some() => {
-            view! { <TransformErrorRate node=node /> }.into_any()
+            view! {
+                <ErrorRate
+                    node=node
+                    kind=NodeKind::Firehose
+                    param="transform.error_rate"
+                    label="Lambda transform errors"
+                    tip="The share of Lambda transformation invocations that fail. Failed records are retried, then backed up or lost (ProcessingFailed)."
+                    fault=|error_rate| Fault::SetErrorRate { error_rate }
+                />
+            }
+            .into_any()
         }
         NodeSpec::Firehose(_) => view! {
             <p class="field-note">
@@ -57,7 +67,18 @@ fn NodeInterventions(node: usize) -> impl IntoView {
             </p>
         }
         .into_any(),
-        NodeSpec::Consumer(_) | NodeSpec::SqsQueue(_) | NodeSpec::WorkerPool(_) | NodeSpec::Lambda(_) => view! {
+        NodeSpec::Lambda(_) => view! {
+            <ErrorRate
+                node=node
+                kind=NodeKind::Lambda
+                param="error_rate"
+                label="Function errors"
+                tip="The share of invocations that fail with a transient error: a stream source retries the batch, a queue redrives the messages after the visibility timeout and, past maxReceiveCount, to the dead-letter queue."
+                fault=|error_rate| Fault::SetFunctionErrorRate { error_rate }
+            />
+        }
+        .into_any(),
+        NodeSpec::Consumer(_) | NodeSpec::SqsQueue(_) | NodeSpec::WorkerPool(_) => view! {
             <p class="field-note">
                 "No runtime change for this kind yet: change what feeds it, or edit its parameters in the inspector (the run restarts)."
             </p>
@@ -424,27 +445,33 @@ fn DestinationOutage(node: usize) -> impl IntoView {
     }
 }
 
+/// An error-rate field for a Lambda function or a delivery stream's Lambda
+/// transformation: `param` is its name in `param_range`, `fault` makes the
+/// command from a probability.
 #[component]
-fn TransformErrorRate(node: usize) -> impl IntoView {
+fn ErrorRate(
+    node: usize,
+    kind: NodeKind,
+    param: &'static str,
+    label: &'static str,
+    tip: &'static str,
+    fault: fn(f64) -> Fault,
+) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let percent = RwSignal::new("20".to_string());
     let apply = move || {
-        let fault = percent
-            .get_untracked()
+        let text = percent.get_untracked();
+        let rate = text
             .trim()
             .parse::<f64>()
-            .map_err(|_| format!("{:?} is not a number", percent.get_untracked()))
-            .and_then(|p| {
-                read_param(NodeKind::Firehose, "transform.error_rate", &(p / 100.0).to_string())
-            })
-            .map(|error_rate| Fault::SetErrorRate { error_rate });
-        inject(ctx, node, fault);
+            .map_err(|_| format!("{text:?} is not a number"))
+            .and_then(|p| read_param(kind, param, &(p / 100.0).to_string()))
+            .map(fault);
+        inject(ctx, node, rate);
     };
     view! {
         <form class="field" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-            <label title="The share of Lambda transformation invocations that fail. Failed records are retried, then backed up or lost (ProcessingFailed).">
-                "Lambda transform errors"
-            </label>
+            <label title=tip>{label}</label>
             <div class="field-row">
                 <input
                     type="number"
