@@ -160,11 +160,17 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
         ctx.charts.track();
         let line = threshold.get();
         let Some(el) = canvas.get_untracked() else { return };
-        let (now, data) = ctx.sim.with_value(|sim| {
-            let span = ctx.chart_span.get_untracked().millis(sim.now(), ctx.speed.get_untracked());
-            (sim.now(), (span, lines(sim.metrics(node), &chart_metrics, sim.now(), span)))
-        });
-        let (span, data) = data;
+        // Another scenario may have replaced the run before this chart is dropped: a node
+        // index it no longer has draws nothing.
+        let Some((now, span, data)) = ctx.sim.with_value(|sim| {
+            (node < sim.slots().len()).then(|| {
+                let span =
+                    ctx.chart_span.get_untracked().millis(sim.now(), ctx.speed.get_untracked());
+                (sim.now(), span, lines(sim.metrics(node), &chart_metrics, sim.now(), span))
+            })
+        }) else {
+            return;
+        };
         if let Ok(Some(f)) = draw(el.clone(), &data, now, span, unit, line) {
             // The window shown, for tests and assistive tools (the pixels say the same).
             let _ = el.set_attribute("data-from-s", &f.x_start.to_string());

@@ -18,7 +18,12 @@ use crate::state::SimCtx;
 #[component]
 pub fn Interventions() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    move || ctx.selected.get().map(|node| view! { <NodeInterventions node=node /> })
+    move || {
+        let node = ctx.selected.get()?;
+        // A node the run no longer has (the editor is mid-change) has no panel.
+        let known = ctx.scenario.with_value(|v| node < v.scenario().nodes.len());
+        known.then(|| view! { <NodeInterventions node=node /> })
+    }
 }
 
 #[component]
