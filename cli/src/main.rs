@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sim_core::autosize::{Objectives, Sizing, autosize_with_progress};
+use sim_core::autosize::{ON_DEMAND, Objectives, Setting, Sizing, autosize_with_progress};
 use sim_core::sweep::{SweepPoint, run_point, with_param};
 use sim_core::time::{SECOND, parse_duration_s};
 use sim_core::{
@@ -267,15 +267,22 @@ fn main() -> ExitCode {
             let duration_s = duration.unwrap_or(valid.scenario().duration_s);
             let seed = seed.unwrap_or(valid.scenario().seed);
             let terminal = std::io::stderr().is_terminal();
-            let mut progress = |stream: &str, shards: u32| {
+            let mut progress = |line: &str| {
                 if terminal {
-                    eprint!("\rtrying {stream} with {shards} shards…      ");
+                    let shown: String = line.chars().take(100).collect();
+                    eprint!("\r\x1b[K{shown}");
                 }
             };
-            let sized =
-                autosize_with_progress(&valid, &objectives, seed, duration_s, &mut progress);
+            let started = std::time::Instant::now();
+            let sized = autosize_with_progress(
+                valid.scenario(),
+                &objectives,
+                seed,
+                duration_s,
+                &mut progress,
+            );
             if terminal {
-                eprint!("\r{:60}\r", "");
+                eprint!("\r\x1b[K");
             }
             let sizing = match sized {
                 Ok(s) => s,
@@ -284,19 +291,14 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
+            eprintln!(
+                "{} configurations run in {:.2} s",
+                sizing.tried.len(),
+                started.elapsed().as_secs_f64()
+            );
             print!("{}", sizing_report(&sizing));
             match &sizing.scenario {
                 Some(scenario) => {
-                    // The same traffic on demand, for the price of not sizing at all.
-                    if let Ok(valid) = sim_core::validate(scenario)
-                        && let Ok(c) = compare_modes(&valid, seed, duration_s)
-                        && let Some(od) = c.modes.iter().find(|m| m.mode == "on_demand")
-                    {
-                        println!(
-                            "on demand instead: ${:.2} a month, {} writes throttled",
-                            od.monthly_projection_usd, od.write_throttled
-                        );
-                    }
                     let path = out.unwrap_or_else(|| file.with_extension("autosized.json"));
                     let mut json =
                         serde_json::to_string_pretty(scenario).expect("a scenario serialises");
@@ -634,41 +636,82 @@ fn sweep_csv(param: &str, points: &[SweepPoint], objectives: &Objectives) -> Str
     out
 }
 
+fn settings_text(sizing: &Sizing, settings: &[u32]) -> String {
+    let parts: Vec<String> = sizing
+        .knobs
+        .iter()
+        .zip(settings)
+        .map(|(k, &v)| format!("{}={}", k.label(), k.value_text(v)))
+        .collect();
+    parts.join(", ")
+}
+
 fn sizing_report(sizing: &Sizing) -> String {
     let mut out = String::new();
-    for s in &sizing.streams {
-        out.push_str(&format!("stream {}\n", s.stream));
-        out.push_str("  shards  meets objectives  monthly      why not\n");
-        for c in &s.tried {
-            let verdict = if c.misses.is_empty() { "yes" } else { "no" };
+    let Some(winner) = sizing.winner() else {
+        out.push_str("no configuration meets every objective; the nearest tried:\n");
+        for c in sizing.cheaper_failures().iter().rev().take(5) {
             out.push_str(&format!(
-                "  {:>6}  {:<16}  ${:<10.2} {}\n",
-                c.shards,
-                verdict,
+                "  ${:<10.2} {}: {}\n",
                 c.point.monthly_usd,
+                settings_text(sizing, &c.settings),
                 c.misses.join("; ")
             ));
         }
-        match s.shards {
-            Some(n) => {
-                out.push_str(&format!("  fewest shards that meet every objective: {n}\n"));
-                let formula = s.formula_shards;
-                let note = if formula >= n {
-                    "enough here".to_string()
-                } else {
-                    match s.tried.iter().find(|c| c.shards == formula) {
-                        Some(c) => format!("too optimistic here: at {formula} shards, {}", c.misses.join("; ")),
-                        None => format!("too optimistic here: {formula} < {n}"),
-                    }
-                };
-                out.push_str(&format!(
-                    "  classic formula (max of MiB/s in, records/s / 1,000, reads / 2 MiB/s per consumer): {formula}, {note}\n"
-                ));
-            }
-            None => out.push_str(
-                "  no shard count meets the objectives: more shards stop helping (is one partition key over a shard's 1,000 records/s or 1 MiB/s?)\n",
-            ),
+        if sizing.knobs.iter().any(|k| k.setting == Setting::Shards) {
+            out.push_str(
+                "more shards stop helping (is one partition key over a shard's 1,000 records/s or 1 MiB/s?)\n",
+            );
         }
+        return out;
+    };
+    out.push_str("cheapest configuration meeting every objective:\n");
+    for (k, &v) in sizing.knobs.iter().zip(&winner.settings) {
+        let was = if v == k.initial {
+            String::new()
+        } else {
+            format!("  (was {})", k.value_text(k.initial))
+        };
+        out.push_str(&format!("  {:<44} {}{was}\n", k.label(), k.value_text(v)));
+        if k.setting == Setting::Shards && v != ON_DEMAND {
+            out.push_str(&format!("  {}: fewest shards that meet every objective: {v}\n", k.node));
+        }
+    }
+    out.push_str(&format!("  ${:.2} a month\n", winner.point.monthly_usd));
+    let failures = sizing.cheaper_failures();
+    if !failures.is_empty() {
+        out.push_str(&format!(
+            "cheaper configurations that fail ({} of {} tried):\n",
+            failures.len(),
+            sizing.tried.len()
+        ));
+        for c in failures.iter().take(8) {
+            out.push_str(&format!(
+                "  ${:<10.2} {}: {}\n",
+                c.point.monthly_usd,
+                settings_text(sizing, &c.settings),
+                c.misses.join("; ")
+            ));
+        }
+    }
+    for f in &sizing.formula {
+        let note = match &f.formula_run {
+            None => "the same answer".to_string(),
+            Some(run) if run.meets() => {
+                format!("enough here (${:.2} a month)", run.point.monthly_usd)
+            }
+            Some(run) => format!(
+                "too optimistic here: at {} shards {} records throttled on {} ({})",
+                f.formula_shards,
+                f.formula_throttled(),
+                f.stream,
+                run.misses.join("; ")
+            ),
+        };
+        out.push_str(&format!(
+            "classic formula for {} (max of MiB/s in, records/s / 1,000, reads / 2 MiB/s per shared consumer): {} shards, {note}\n",
+            f.stream, f.formula_shards
+        ));
     }
     if let Some(usd) = sizing.monthly_usd {
         out.push_str(&format!("sized scenario: ${usd:.2} a month\n"));

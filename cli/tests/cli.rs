@@ -189,3 +189,37 @@ fn autosize_says_when_no_shard_count_can_work() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("more shards stop helping"));
 }
+
+#[test]
+fn sweep_checks_the_scenarios_objectives_and_a_flag_overrides_them() {
+    let file =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/visibility-timeout-duplicates.json");
+    let args = ["sweep", file, "--param", "resizers.workers", "--values", "10,200"];
+    let out = shardplay(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The scenario asks for no message older than 600 s: 10 workers miss it.
+    let ten = text.lines().nth(1).unwrap();
+    assert!(ten.contains("false") && ten.contains("oldest message"), "{text}");
+    assert!(text.contains("cheapest meeting every objective: resizers.workers = 200"), "{text}");
+    let relaxed = shardplay(&[&args[..], &["--max-oldest-message-age", "2h"]].concat());
+    let text = String::from_utf8(relaxed.stdout).unwrap();
+    assert!(text.contains("cheapest meeting every objective: resizers.workers = 10"), "{text}");
+}
+
+#[test]
+fn autosize_turns_a_lambdas_knobs_and_writes_them() {
+    let file =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/lambda-parallelization-factor.json");
+    let sized = std::env::temp_dir().join(format!("shardplay-lambda-{}.json", std::process::id()));
+    let out = shardplay(&["autosize", file, "--out", sized.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("enrich-pf1.event_source.parallelization_factor"), "{text}");
+    assert!(text.contains("cheaper configurations that fail"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("configurations run in"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
+    let pf = &written["nodes"][2]["params"]["event_source"]["parallelization_factor"];
+    assert!(pf.as_u64().unwrap() > 1, "{pf}");
+}

@@ -1,65 +1,172 @@
-//! Auto-sizing: the fewest shards for each provisioned stream that meet the
-//! user's objectives, found by running the scenario (doubling, then
-//! bisecting), with the classic sizing formula alongside for comparison.
+//! Auto-sizing: the cheapest configuration that meets every objective,
+//! found by running the scenario. The planner turns the knobs a team can
+//! turn (shard count or on-demand, Lambda batch size, parallelization
+//! factor and maximum concurrency, Firehose buffer hints, worker counts),
+//! one at a time from the last node to the first, until none changes; each knob is
+//! searched by doubling then bisecting when more of it only helps, or
+//! through its whole short ladder when it trades cost against delay. The
+//! classic shard formula is run alongside to show where it falls short.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 pub use crate::objectives::Objectives;
 use crate::objectives::with_traffic;
 use crate::scenario::{Capacity, NodeSpec, Scenario};
-use crate::sweep::{SweepPoint, run_point};
-use crate::validate::{Issue, ValidScenario, validate};
-
-/// One configuration tried.
-#[derive(Clone, Debug, Serialize)]
-pub struct Candidate {
-    /// Shards of the stream being sized.
-    pub shards: u32,
-    /// What the run showed.
-    pub point: SweepPoint,
-    /// The objectives it missed.
-    pub misses: Vec<String>,
-}
-
-/// The result for one stream.
-#[derive(Clone, Debug, Serialize)]
-pub struct StreamSizing {
-    /// The stream's node id.
-    pub stream: String,
-    /// The classic formula's answer: max(MiB/s in, records/s in ÷ 1,000, MiB/s out ÷ 2 per
-    /// shared consumer), from the traffic the scenario actually produced.
-    pub formula_shards: u32,
-    /// The fewest shards that met every objective, if any did up to the limit.
-    pub shards: Option<u32>,
-    /// Every configuration tried, by shard count.
-    pub tried: Vec<Candidate>,
-}
-
-/// Sizing for the whole scenario.
-#[derive(Clone, Debug, Serialize)]
-pub struct Sizing {
-    /// Per provisioned stream, in node order.
-    pub streams: Vec<StreamSizing>,
-    /// The scenario with every stream at its size (when all were found).
-    #[serde(skip)]
-    pub scenario: Option<Scenario>,
-    /// Its monthly cost, if found.
-    pub monthly_usd: Option<f64>,
-}
+use crate::sweep::{SweepPoint, run_point, with_param};
+use crate::validate::{Issue, validate};
 
 /// Most shards tried for one stream.
 pub const MAX_SHARDS_TRIED: u32 = 4_096;
 
-fn with_shards(scenario: &Scenario, node: usize, shards: u32) -> Scenario {
-    let mut s = scenario.clone();
-    if let NodeSpec::KinesisStream(spec) = &mut s.nodes[node].spec {
-        spec.capacity = Capacity::Provisioned { shards };
+/// A knob's value that stands for on-demand capacity (shard knobs only).
+pub const ON_DEMAND: u32 = 0;
+
+/// Most passes over the knobs (a pass that changes nothing ends the search).
+const MAX_PASSES: usize = 3;
+
+/// What a knob sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// A stream's capacity: provisioned shards, or [`ON_DEMAND`].
+    Shards,
+    /// A numeric parameter by its path under the node's `params`.
+    Param(&'static str),
+}
+
+/// How a knob is searched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Search {
+    /// More of it only helps and costs at least as much: the smallest value
+    /// that meets the objectives, by doubling then bisecting.
+    Smallest,
+    /// It trades cost against delay: every value of a short ladder, the
+    /// cheapest that meets the objectives.
+    Cheapest {
+        /// Among equal costs, take the largest value (Firehose buffers: fewer,
+        /// larger objects) rather than the smallest.
+        prefer_high: bool,
+    },
+}
+
+/// One setting the planner may change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Knob {
+    /// The node's id.
+    pub node: String,
+    /// What it sets.
+    pub setting: Setting,
+    /// The values it may take, ascending.
+    pub values: Vec<u32>,
+    /// How it is searched.
+    pub search: Search,
+    /// Its value in the scenario as given.
+    pub initial: u32,
+}
+
+impl Knob {
+    /// `node.param`, as `sweep --param` takes it.
+    pub fn label(&self) -> String {
+        match self.setting {
+            Setting::Shards => format!("{}.capacity", self.node),
+            Setting::Param(path) => format!("{}.{path}", self.node),
+        }
     }
-    // A fixed shard count is what is being sized: scheduled resharding of
-    // this stream would defeat it.
-    let id = s.nodes[node].id.clone();
-    s.schedule.retain(|op| op.node != id);
-    s
+
+    /// A value in words: `8 shards`, `on-demand`, `100`.
+    pub fn value_text(&self, value: u32) -> String {
+        match (self.setting, value) {
+            (Setting::Shards, ON_DEMAND) => "on-demand".into(),
+            (Setting::Shards, n) => format!("{n} shards"),
+            (Setting::Param(_), n) => n.to_string(),
+        }
+    }
+}
+
+/// One configuration run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    /// A value per knob, in the order of [`Sizing::knobs`].
+    pub settings: Vec<u32>,
+    /// What the run showed.
+    pub point: SweepPoint,
+    /// The objectives it missed (empty when it met them all).
+    pub misses: Vec<String>,
+}
+
+impl Candidate {
+    /// Whether it met every objective.
+    pub fn meets(&self) -> bool {
+        self.misses.is_empty()
+    }
+}
+
+/// The classic formula next to the planner's answer, for one stream.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormulaCheck {
+    /// The stream's node id.
+    pub stream: String,
+    /// shards = max(MiB/s in, records/s in ÷ 1,000, MiB/s out ÷ 2 per shared
+    /// consumer), from the traffic of the winning run.
+    pub formula_shards: u32,
+    /// The planner's answer: shards, or [`ON_DEMAND`].
+    pub sized: u32,
+    /// The winning configuration with this stream at the formula's shard
+    /// count, when that differs from the answer.
+    pub formula_run: Option<Candidate>,
+}
+
+impl FormulaCheck {
+    /// The formula asks for fewer shards than the objectives need.
+    pub fn too_optimistic(&self) -> bool {
+        self.formula_run.as_ref().is_some_and(|c| !c.meets())
+    }
+
+    /// Records the formula's shard count would have throttled on this stream.
+    pub fn formula_throttled(&self) -> f64 {
+        self.formula_run.as_ref().map_or(0.0, |c| {
+            c.point.streams.iter().find(|s| s.id == self.stream).map_or(0.0, |s| s.write_throttled)
+        })
+    }
+}
+
+/// The planner's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sizing {
+    /// The knobs it turned.
+    pub knobs: Vec<Knob>,
+    /// Every configuration run, in the order they ran.
+    pub tried: Vec<Candidate>,
+    /// The index in `tried` of the cheapest configuration that met every
+    /// objective, if one did.
+    pub best: Option<usize>,
+    /// The classic formula per provisioned stream of the answer.
+    pub formula: Vec<FormulaCheck>,
+    /// The answer as a scenario, at the scenario's own traffic.
+    #[serde(skip)]
+    pub scenario: Option<Scenario>,
+    /// Its monthly cost (at the objectives' traffic), if found.
+    pub monthly_usd: Option<f64>,
+}
+
+impl Sizing {
+    /// The winning configuration.
+    pub fn winner(&self) -> Option<&Candidate> {
+        self.best.map(|i| &self.tried[i])
+    }
+
+    /// Configurations cheaper than the winner (or all, if none won) that
+    /// missed an objective, most expensive first: the nearest misses.
+    pub fn cheaper_failures(&self) -> Vec<&Candidate> {
+        let bar = self.winner().map_or(f64::INFINITY, |w| w.point.monthly_usd);
+        let mut out: Vec<&Candidate> =
+            self.tried.iter().filter(|c| !c.meets() && c.point.monthly_usd < bar).collect();
+        out.sort_by(|a, b| b.point.monthly_usd.total_cmp(&a.point.monthly_usd));
+        out
+    }
 }
 
 /// The classic formula (aws-facts 1.4): shards = max(write KiB/s ÷ 1,024,
@@ -72,114 +179,362 @@ pub fn formula_shards(in_bytes_per_s: f64, in_records_per_s: f64, shared_consume
     by_bytes.max(by_records).max(by_reads).ceil().max(1.0) as u32
 }
 
-/// Sizes every provisioned stream of `valid` for `objectives`, running each
-/// candidate for `duration_s` with `seed`. Streams are sized one after the
-/// other, each with the ones before it already at their size.
-pub fn autosize(
-    valid: &ValidScenario,
-    objectives: &Objectives,
-    seed: u64,
-    duration_s: u64,
-) -> Result<Sizing, Vec<Issue>> {
-    autosize_with_progress(valid, objectives, seed, duration_s, &mut |_, _| {})
+/// The knobs of a scenario, in node order.
+pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
+    let doc = serde_json::to_value(scenario).expect("a scenario serialises");
+    let current = |node: usize, path: &str| -> Option<u32> {
+        let pointer = format!("/nodes/{node}/params/{}", path.replace('.', "/"));
+        doc.pointer(&pointer).and_then(|v| v.as_u64()).map(|v| v as u32)
+    };
+    let source_of = |id: &str| {
+        scenario
+            .links
+            .iter()
+            .filter(|l| l.to == id)
+            .find_map(|l| scenario.nodes.iter().find(|n| n.id == l.from))
+            .map(|n| n.spec.kind())
+    };
+    let range = |from: u32, to: u32| (from..=to).collect::<Vec<u32>>();
+    let mut knobs = Vec::new();
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let mut knob = |setting, values: Vec<u32>, search, initial| {
+            knobs.push(Knob { node: node.id.clone(), setting, values, search, initial })
+        };
+        match &node.spec {
+            NodeSpec::KinesisStream(s) => {
+                let initial = match s.capacity {
+                    Capacity::Provisioned { shards } => shards,
+                    Capacity::OnDemand { .. } => ON_DEMAND,
+                };
+                knob(Setting::Shards, range(1, MAX_SHARDS_TRIED), Search::Smallest, initial);
+            }
+            NodeSpec::Lambda(l) => {
+                let batch = "event_source.batch_size";
+                if source_of(&node.id) == Some(crate::NodeKind::KinesisStream) {
+                    let factor = "event_source.parallelization_factor";
+                    let pf = l.event_source.parallelization_factor;
+                    knob(Setting::Param(factor), range(1, 10), Search::Smallest, pf);
+                    // aws-facts 5.1: BatchSize 1 to 10,000 (default 100 for streams).
+                    let ladder = vec![10, 50, 100, 500, 1_000, 10_000];
+                    let b = current(i, batch).unwrap_or(100);
+                    knob(Setting::Param(batch), ladder, Search::Cheapest { prefer_high: false }, b);
+                } else {
+                    // aws-facts 5.2: a queue batch holds at most 10 messages without a
+                    // batching window (and always on FIFO queues).
+                    let b = current(i, batch).unwrap_or(10);
+                    let ladder = vec![1, 2, 5, 10];
+                    knob(Setting::Param(batch), ladder, Search::Cheapest { prefer_high: false }, b);
+                    let cap = "event_source.maximum_concurrency";
+                    let c = current(i, cap).unwrap_or(1_000);
+                    knob(Setting::Param(cap), range(2, 1_000), Search::Smallest, c);
+                }
+            }
+            NodeSpec::Firehose(f) => {
+                // aws-facts 3.1: BufferingHints 1 to 128 MiB and 0 to 900 s.
+                let prefer_high = Search::Cheapest { prefer_high: true };
+                let interval = vec![0, 60, 120, 300, 600, 900];
+                knob(Setting::Param("buffer_interval_s"), interval, prefer_high, {
+                    f.buffer_interval_s as u32
+                });
+                let size = vec![1, 5, 16, 64, 128];
+                knob(Setting::Param("buffer_size_mib"), size, prefer_high, f.buffer_size_mib);
+            }
+            NodeSpec::WorkerPool(w) => {
+                knob(Setting::Param("workers"), range(1, 10_000), Search::Smallest, w.workers);
+            }
+            NodeSpec::Producer(_)
+            | NodeSpec::Consumer(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::SqsQueue(_) => {}
+        }
+    }
+    knobs
 }
 
-/// [`autosize`], calling `progress(stream id, shards)` before each trial run.
-pub fn autosize_with_progress(
-    valid: &ValidScenario,
+/// `base` with every knob at its value in `settings`.
+pub fn configure(
+    base: &Scenario,
+    knobs: &[Knob],
+    settings: &[u32],
+) -> Result<Scenario, Vec<Issue>> {
+    let mut s = base.clone();
+    for (knob, &value) in knobs.iter().zip(settings) {
+        match knob.setting {
+            Setting::Shards => {
+                let Some(node) = s.nodes.iter_mut().find(|n| n.id == knob.node) else { continue };
+                if let NodeSpec::KinesisStream(spec) = &mut node.spec {
+                    spec.capacity = match (value, &spec.capacity) {
+                        (ON_DEMAND, Capacity::OnDemand { .. }) => spec.capacity.clone(),
+                        (ON_DEMAND, _) => Capacity::OnDemand { scale_up_delay_s: 900 },
+                        (shards, _) => Capacity::Provisioned { shards },
+                    };
+                }
+                // A fixed shard count is what is being sized: scheduled
+                // resharding of this stream would defeat it.
+                s.schedule.retain(|op| op.node != knob.node);
+            }
+            Setting::Param(path) => {
+                let label = format!("{}.{path}", knob.node);
+                s = with_param(&s, &label, f64::from(value))?.scenario().clone();
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// The search's state: the scenario at the objectives' traffic and every
+/// configuration run so far (each is run once).
+struct Planner<'a> {
+    base: Scenario,
+    knobs: Vec<Knob>,
+    objectives: &'a Objectives,
+    seed: u64,
+    duration_s: u64,
+    tried: Vec<Candidate>,
+    seen: BTreeMap<Vec<u32>, Option<usize>>,
+    progress: &'a mut dyn FnMut(&str),
+}
+
+impl Planner<'_> {
+    /// Runs a configuration (once); `None` if it is not a valid scenario.
+    fn run(&mut self, settings: &[u32]) -> Option<usize> {
+        if let Some(&known) = self.seen.get(settings) {
+            return known;
+        }
+        let described: Vec<String> = self
+            .knobs
+            .iter()
+            .zip(settings)
+            .map(|(k, &v)| format!("{}={}", k.label(), k.value_text(v)))
+            .collect();
+        (self.progress)(&format!("run {}: {}", self.tried.len() + 1, described.join(", ")));
+        let index = configure(&self.base, &self.knobs, settings)
+            .ok()
+            .and_then(|s| validate(&s).ok())
+            .map(|valid| {
+                let point = run_point(&valid, 0.0, self.seed, self.duration_s);
+                let misses = self.objectives.misses(&point);
+                self.tried.push(Candidate { settings: settings.to_vec(), point, misses });
+                self.tried.len() - 1
+            });
+        self.seen.insert(settings.to_vec(), index);
+        index
+    }
+
+    fn with(settings: &[u32], knob: usize, value: u32) -> Vec<u32> {
+        let mut s = settings.to_vec();
+        s[knob] = value;
+        s
+    }
+
+    fn meets(&mut self, settings: &[u32]) -> bool {
+        self.run(settings).is_some_and(|i| self.tried[i].meets())
+    }
+
+    /// How far a run is from its objectives, to tell whether growing a knob
+    /// still helps.
+    fn shortfall(&self, i: Option<usize>) -> f64 {
+        i.map_or(f64::INFINITY, |i| {
+            let p = &self.tried[i].point;
+            p.write_throttled
+                + p.read_throttled
+                + p.lost_records as f64
+                + p.iterator_age_p99_ms / 1_000.0
+                + p.oldest_message_age_s
+                + p.data_freshness_s
+        })
+    }
+
+    /// The best value of one knob with the others held, or `None` if no
+    /// value meets the objectives.
+    fn tune(&mut self, settings: &[u32], k: usize) -> Option<u32> {
+        let knob = self.knobs[k].clone();
+        match knob.search {
+            Search::Smallest => {
+                // Double until a value passes, then bisect between the last
+                // failure and it. Stop when doubling stops helping: a single
+                // partition key above one shard's limit throttles however
+                // many shards there are.
+                let values = &knob.values;
+                let mut low: Option<usize> = None;
+                let mut high = 0usize;
+                let mut stalled = 0;
+                let mut last_shortfall = f64::INFINITY;
+                let provisioned = loop {
+                    let at = Self::with(settings, k, values[high]);
+                    if self.meets(&at) {
+                        break true;
+                    }
+                    let now = self.shortfall(self.seen[&at]);
+                    // Only shards meet a ceiling that more of them cannot lift;
+                    // workers and concurrency drain a backlog whose age stays
+                    // flat until there are enough of them.
+                    let helps = now < 0.9 * last_shortfall || knob.setting != Setting::Shards;
+                    stalled = if helps { 0 } else { stalled + 1 };
+                    last_shortfall = now;
+                    low = Some(high);
+                    if high == values.len() - 1 || stalled >= 2 {
+                        break false;
+                    }
+                    high = (2 * high + 1).min(values.len() - 1);
+                };
+                let mut found = None;
+                if provisioned {
+                    while let Some(l) = low
+                        && high - l > 1
+                    {
+                        let mid = l + (high - l) / 2;
+                        if self.meets(&Self::with(settings, k, values[mid])) {
+                            high = mid;
+                        } else {
+                            low = Some(mid);
+                        }
+                    }
+                    found = Some(values[high]);
+                }
+                if knob.setting == Setting::Shards {
+                    // On-demand is the alternative to any shard count.
+                    let on_demand = Self::with(settings, k, ON_DEMAND);
+                    let cost = |p: &Self, s: &[u32]| p.run_cost(s);
+                    if self.meets(&on_demand)
+                        && found.is_none_or(|n| {
+                            cost(self, &on_demand) < cost(self, &Self::with(settings, k, n))
+                        })
+                    {
+                        found = Some(ON_DEMAND);
+                    }
+                }
+                found
+            }
+            Search::Cheapest { prefer_high } => {
+                let mut best: Option<(f64, u32)> = None;
+                for &value in &knob.values {
+                    let at = Self::with(settings, k, value);
+                    if !self.meets(&at) {
+                        continue;
+                    }
+                    // Cents: costs closer than that are a tie.
+                    let cost = (self.run_cost(&at) * 100.0).round();
+                    let better = best.is_none_or(|(c, _)| cost < c || (cost == c && prefer_high));
+                    if better {
+                        best = Some((cost, value));
+                    }
+                }
+                best.map(|(_, v)| v)
+            }
+        }
+    }
+
+    fn run_cost(&self, settings: &[u32]) -> f64 {
+        self.seen
+            .get(settings)
+            .copied()
+            .flatten()
+            .map_or(f64::INFINITY, |i| self.tried[i].point.monthly_usd)
+    }
+}
+
+/// Finds the cheapest configuration of `scenario`'s knobs that meets
+/// `objectives`, running each candidate for `duration_s` with `seed`.
+pub fn autosize(
+    scenario: &Scenario,
     objectives: &Objectives,
     seed: u64,
     duration_s: u64,
-    progress: &mut dyn FnMut(&str, u32),
 ) -> Result<Sizing, Vec<Issue>> {
-    let mut current = with_traffic(valid.scenario(), objectives.traffic_multiplier);
-    validate(&current)?;
-    let streams: Vec<usize> = current
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| matches!(&n.spec, NodeSpec::KinesisStream(s) if matches!(s.capacity, Capacity::Provisioned { .. })))
-        .map(|(i, _)| i)
-        .collect();
-    let mut sizings = Vec::new();
-    let mut all_found = true;
-    for node in streams {
-        let mut tried: Vec<Candidate> = Vec::new();
-        let id = current.nodes[node].id.clone();
-        let mut probe = |shards: u32, tried: &mut Vec<Candidate>| -> Result<bool, Vec<Issue>> {
-            progress(&id, shards);
-            let variant = validate(&with_shards(&current, node, shards))?;
-            let point = run_point(&variant, f64::from(shards), seed, duration_s);
-            let misses = objectives.misses(&point);
-            let ok = misses.is_empty();
-            tried.push(Candidate { shards, point, misses });
-            Ok(ok)
-        };
-        // Double until a size passes, then bisect between the last failure and it.
-        // Stop early when doubling stops helping: a single partition key above
-        // one shard's limit throttles however many shards there are.
-        let (mut low, mut high) = (0u32, 1u32);
-        let mut stalled = 0;
-        while !probe(high, &mut tried)? {
-            let throttled = |c: &Candidate| c.point.write_throttled + c.point.lost_records as f64;
-            if let [.., before, now] = tried.as_slice() {
-                stalled = if throttled(now) >= 0.9 * throttled(before) { stalled + 1 } else { 0 };
-            }
-            low = high;
-            high *= 2;
-            if high > MAX_SHARDS_TRIED || stalled >= 2 {
-                high = MAX_SHARDS_TRIED + 1;
-                break;
-            }
-        }
-        let found = (high <= MAX_SHARDS_TRIED).then_some(());
-        if found.is_some() {
-            while high - low > 1 {
-                let mid = low + (high - low) / 2;
-                if probe(mid, &mut tried)? { high = mid } else { low = mid }
-            }
-        }
-        tried.sort_by_key(|c| c.shards);
-        tried.dedup_by_key(|c| c.shards);
-        // The formula from the traffic of the winning (or largest) run.
-        let reference =
-            tried.iter().find(|c| Some(c.shards) == found.map(|_| high)).or(tried.last());
-        let formula = reference.map_or(1, |c| {
-            let shared = current
-                .links
-                .iter()
-                .filter(|l| l.from == current.nodes[node].id)
-                .filter_map(|l| current.nodes.iter().find(|n| n.id == l.to))
-                .filter(|n| matches!(&n.spec, NodeSpec::Consumer(c) if c.read_mode == crate::scenario::ReadMode::Shared))
-                .count();
-            formula_shards(c.point.incoming_bytes_per_s, c.point.incoming_records_per_s, shared)
-        });
-        let shards = found.map(|_| high);
-        match shards {
-            Some(n) => current = with_shards(&current, node, n),
-            None => all_found = false,
-        }
-        sizings.push(StreamSizing {
-            stream: current.nodes[node].id.clone(),
-            formula_shards: formula,
-            shards,
-            tried,
-        });
-    }
-    let (scenario, monthly_usd) = if all_found {
-        let valid = validate(&current)?;
-        let point = run_point(&valid, 0.0, seed, duration_s);
-        (Some(with_traffic(&current, 1.0 / objectives.traffic_multiplier)), Some(point.monthly_usd))
-    } else {
-        (None, None)
+    autosize_with_progress(scenario, objectives, seed, duration_s, &mut |_| {})
+}
+
+/// [`autosize`], calling `progress` with a line before each run.
+pub fn autosize_with_progress(
+    scenario: &Scenario,
+    objectives: &Objectives,
+    seed: u64,
+    duration_s: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Sizing, Vec<Issue>> {
+    let base = with_traffic(scenario, objectives.traffic_multiplier);
+    validate(&base)?;
+    let knobs = knobs_of(&base);
+    let mut settings: Vec<u32> = knobs.iter().map(|k| k.initial).collect();
+    let mut planner = Planner {
+        base,
+        knobs,
+        objectives,
+        seed,
+        duration_s,
+        tried: Vec::new(),
+        seen: BTreeMap::new(),
+        progress,
     };
-    Ok(Sizing { streams: sizings, scenario, monthly_usd })
+    for _ in 0..MAX_PASSES {
+        let before = settings.clone();
+        // Downstream first: a consumer's free knobs (concurrency, workers)
+        // are settled before the stream's paid shards, so shards are not
+        // bought to make up for a slow consumer.
+        for k in (0..planner.knobs.len()).rev() {
+            if let Some(value) = planner.tune(&settings, k) {
+                settings[k] = value;
+            }
+        }
+        if settings == before {
+            break;
+        }
+    }
+    let best = planner.run(&settings).filter(|&i| planner.tried[i].meets());
+    let mut formula = Vec::new();
+    if let Some(b) = best {
+        for k in 0..planner.knobs.len() {
+            if planner.knobs[k].setting != Setting::Shards {
+                continue;
+            }
+            let stream = planner.knobs[k].node.clone();
+            let Some(traffic) = planner.tried[b].point.streams.iter().find(|s| s.id == stream)
+            else {
+                continue;
+            };
+            let shared = shared_consumers(&planner.base, &stream);
+            let n = formula_shards(
+                traffic.incoming_bytes_per_s,
+                traffic.incoming_records_per_s,
+                shared,
+            );
+            let sized = settings[k];
+            let formula_run = (n != sized)
+                .then(|| planner.run(&Planner::with(&settings, k, n)))
+                .flatten()
+                .map(|i| planner.tried[i].clone());
+            formula.push(FormulaCheck { stream, formula_shards: n, sized, formula_run });
+        }
+    }
+    let (scenario, monthly_usd) = match best {
+        Some(b) => {
+            let sized = configure(&planner.base, &planner.knobs, &settings)?;
+            let back = with_traffic(&sized, 1.0 / objectives.traffic_multiplier);
+            (Some(back), Some(planner.tried[b].point.monthly_usd))
+        }
+        None => (None, None),
+    };
+    Ok(Sizing { knobs: planner.knobs, tried: planner.tried, best, formula, scenario, monthly_usd })
+}
+
+/// Consumers reading `stream` through the shared 2 MiB/s per shard.
+fn shared_consumers(scenario: &Scenario, stream: &str) -> usize {
+    scenario
+        .links
+        .iter()
+        .filter(|l| l.from == stream)
+        .filter_map(|l| scenario.nodes.iter().find(|n| n.id == l.to))
+        .filter(|n| {
+            matches!(&n.spec, NodeSpec::Consumer(c) if c.read_mode == crate::scenario::ReadMode::Shared)
+        })
+        .count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DEFAULT_SCENARIO, load_scenario};
 
     #[test]
     fn the_formula_takes_the_largest_of_bytes_records_and_reads() {
@@ -190,18 +545,102 @@ mod tests {
         assert_eq!(formula_shards(1_048_576.0, 100.0, 5), 3);
     }
 
+    fn bundled(file: &str) -> Scenario {
+        let (_, json) = crate::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == file).unwrap();
+        crate::parse_scenario(json).unwrap()
+    }
+
+    /// Runs `settings` afresh (not from the planner's memory).
+    fn run_settings(
+        scenario: &Scenario,
+        sizing: &Sizing,
+        settings: &[u32],
+        secs: u64,
+    ) -> Candidate {
+        let objectives = Objectives::of(scenario);
+        let base = with_traffic(scenario, objectives.traffic_multiplier);
+        let valid = validate(&configure(&base, &sizing.knobs, settings).unwrap()).unwrap();
+        let point = run_point(&valid, 0.0, scenario.seed, secs);
+        let misses = objectives.misses(&point);
+        Candidate { settings: settings.to_vec(), point, misses }
+    }
+
+    /// The answer meets the objectives; every knob one step smaller misses
+    /// one, and no other value of a cost-traded knob is cheaper and meets.
+    fn assert_cheapest(file: &str, secs: u64) -> Sizing {
+        let scenario = bundled(file);
+        let objectives = Objectives::of(&scenario);
+        let sizing = autosize(&scenario, &objectives, scenario.seed, secs).unwrap();
+        let winner = sizing.winner().unwrap_or_else(|| panic!("{file}: nothing met")).clone();
+        assert!(run_settings(&scenario, &sizing, &winner.settings, secs).meets());
+        for (k, knob) in sizing.knobs.iter().enumerate() {
+            let value = winner.settings[k];
+            let at = knob.values.iter().position(|&v| v == value);
+            let step = |v: u32| {
+                let mut s = winner.settings.clone();
+                s[k] = v;
+                run_settings(&scenario, &sizing, &s, secs)
+            };
+            match (knob.search, at) {
+                (Search::Smallest, Some(i)) if i > 0 => {
+                    let fewer = step(knob.values[i - 1]);
+                    assert!(
+                        !fewer.meets(),
+                        "{file}: {} at {} meets",
+                        knob.label(),
+                        knob.values[i - 1]
+                    );
+                }
+                (Search::Cheapest { .. }, Some(_)) => {
+                    for &other in knob.values.iter().filter(|&&v| v != value) {
+                        let c = step(other);
+                        let cheaper = c.point.monthly_usd < winner.point.monthly_usd - 0.005;
+                        assert!(
+                            !(c.meets() && cheaper),
+                            "{file}: {} at {other} is cheaper",
+                            knob.label()
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        sizing
+    }
+
     #[test]
-    fn the_answer_meets_the_objectives_and_one_shard_fewer_does_not() {
-        let valid = load_scenario(DEFAULT_SCENARIO).unwrap();
-        let sizing = autosize(&valid, &Objectives::default(), 1, 180).unwrap();
-        let s = &sizing.streams[0];
-        let n = s.shards.expect("a size is found");
-        let at = |k: u32| s.tried.iter().find(|c| c.shards == k).expect("tried");
-        assert!(at(n).misses.is_empty());
-        assert!(!at(n - 1).misses.is_empty(), "{:?}", at(n - 1).misses);
-        // The hot key makes the formula too optimistic: it sizes by averages.
-        assert!(s.formula_shards < n, "formula {} vs {n}", s.formula_shards);
-        assert!(sizing.scenario.is_some() && sizing.monthly_usd.unwrap() > 0.0);
+    fn a_hot_shard_is_sized_past_the_formula_which_would_throttle() {
+        let sizing = assert_cheapest("hot-shard-zipf.json", 300);
+        let check = &sizing.formula[0];
+        assert!(check.formula_shards < check.sized, "{} vs {}", check.formula_shards, check.sized);
+        assert!(check.too_optimistic());
+        assert!(check.formula_throttled() > 0.0);
+    }
+
+    #[test]
+    fn a_worker_pool_gets_the_fewest_workers_that_keep_the_queue_young() {
+        let sizing = assert_cheapest("visibility-timeout-duplicates.json", 1_800);
+        let workers = sizing.winner().unwrap().settings[0];
+        assert!(workers > 1 && workers < 10_000, "{workers}");
+        // A cheaper configuration was tried and failed on the queue's age.
+        assert!(sizing.cheaper_failures().iter().any(|c| c.misses[0].contains("oldest message")));
+    }
+
+    #[test]
+    fn a_lambda_on_a_stream_gets_a_parallelization_factor_not_more_shards() {
+        let sizing = assert_cheapest("lambda-parallelization-factor.json", 900);
+        let value = |label: &str| {
+            let k = sizing.knobs.iter().position(|k| k.label() == label).unwrap();
+            sizing.winner().unwrap().settings[k]
+        };
+        assert_eq!(value("order-stream.capacity"), 2);
+        assert!(value("enrich-pf1.event_source.parallelization_factor") > 1);
+    }
+
+    #[test]
+    fn a_queue_lambdas_concurrency_and_a_firehoses_buffers_are_sized() {
+        assert_cheapest("poison-message-dlq.json", 900);
+        assert_cheapest("firehose-size-vs-interval.json", 600);
     }
 
     #[test]
@@ -209,24 +648,28 @@ mod tests {
         // 2 x 2,000 records/s with 30% on one key: 1,200 records/s on a single
         // key exceeds any one shard's 1,000 (aws-facts 1.4: a partition key
         // stays within one shard). The search gives up instead of growing.
-        let valid = load_scenario(DEFAULT_SCENARIO).unwrap();
+        let scenario = crate::parse_scenario(crate::DEFAULT_SCENARIO).unwrap();
         let doubled = Objectives { traffic_multiplier: 2.0, ..Objectives::default() };
-        let sizing = autosize(&valid, &doubled, 1, 60).unwrap();
-        assert_eq!(sizing.streams[0].shards, None);
+        let sizing = autosize(&scenario, &doubled, 1, 60).unwrap();
+        assert!(sizing.winner().is_none() && sizing.scenario.is_none());
         // Doubling stops once it stops helping, well before the 4,096 cap.
-        assert!(sizing.streams[0].tried.len() <= 10, "{} tried", sizing.streams[0].tried.len());
-        assert!(sizing.scenario.is_none());
+        assert!(sizing.tried.len() <= 12, "{} tried", sizing.tried.len());
     }
 
     #[test]
     fn a_traffic_multiplier_asks_for_more_shards() {
-        let (_, json) =
-            crate::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == "split-during-spike.json").unwrap();
-        let valid = load_scenario(json).unwrap();
-        let base =
-            autosize(&valid, &Objectives::default(), 1, 120).unwrap().streams[0].shards.unwrap();
+        let scenario = bundled("split-during-spike.json");
+        let shards =
+            |o: &Objectives| autosize(&scenario, o, 1, 120).unwrap().winner().unwrap().settings[0];
         let doubled = Objectives { traffic_multiplier: 2.0, ..Objectives::default() };
-        let more = autosize(&valid, &doubled, 1, 120).unwrap().streams[0].shards.unwrap();
-        assert!(more > base, "{more} vs {base}");
+        assert!(shards(&doubled) > shards(&Objectives::default()));
+    }
+
+    #[test]
+    fn the_search_is_deterministic() {
+        let scenario = bundled("lambda-parallelization-factor.json");
+        let o = Objectives::of(&scenario);
+        let json = || serde_json::to_string(&autosize(&scenario, &o, 7, 300).unwrap()).unwrap();
+        assert_eq!(json(), json());
     }
 }

@@ -101,7 +101,8 @@ pub struct SweepPoint {
     pub write_throttled: f64,
     /// GetRecords calls refused (`ReadProvisionedThroughputExceeded`), all streams.
     pub read_throttled: f64,
-    /// The largest p99 of `GetRecords.IteratorAgeMilliseconds` over the streams.
+    /// The largest p99 of `GetRecords.IteratorAgeMilliseconds` over the
+    /// streams and of `IteratorAge` over Lambda stream event sources.
     pub iterator_age_p99_ms: f64,
     /// The largest `MillisBehindLatest` of any consumer.
     pub max_behind_ms: f64,
@@ -120,6 +121,22 @@ pub struct SweepPoint {
     pub incoming_records_per_s: f64,
     /// The run's cost projected over a 730-hour month.
     pub monthly_usd: f64,
+    /// The same figures stream by stream, in node order.
+    pub streams: Vec<StreamFigures>,
+}
+
+/// What one stream showed in a run (for the classic formula, which sizes
+/// each stream from its own traffic).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StreamFigures {
+    /// The stream's node id.
+    pub id: String,
+    /// Records refused by its write limits.
+    pub write_throttled: f64,
+    /// Mean `IncomingBytes` per second.
+    pub incoming_bytes_per_s: f64,
+    /// Mean `IncomingRecords` per second.
+    pub incoming_records_per_s: f64,
 }
 
 /// Runs one point of a sweep.
@@ -139,6 +156,19 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
         incoming_bytes_per_s: 0.0,
         incoming_records_per_s: 0.0,
         monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
+        streams: Vec::new(),
+    };
+    let scenario = valid.scenario();
+    // A dead-letter queue holds what nobody reads: its oldest message ages
+    // by design and is no objective's concern.
+    let is_dead_letter_queue = |id: &str| {
+        scenario.links.iter().any(|l| {
+            l.to == id
+                && scenario
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == l.from && matches!(n.spec, crate::NodeSpec::SqsQueue(_)))
+        })
     };
     for (i, slot) in sim.slots().iter().enumerate() {
         let m = sim.metrics(i);
@@ -151,6 +181,12 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 point.shards += sim.stream(i).map_or(0, |s| s.open.len());
                 point.incoming_bytes_per_s += m.stats(stream::INCOMING_BYTES).avg();
                 point.incoming_records_per_s += m.stats(stream::INCOMING_RECORDS).avg();
+                point.streams.push(StreamFigures {
+                    id: scenario.nodes[i].id.clone(),
+                    write_throttled: m.stats(stream::WRITE_THROTTLED).sum,
+                    incoming_bytes_per_s: m.stats(stream::INCOMING_BYTES).avg(),
+                    incoming_records_per_s: m.stats(stream::INCOMING_RECORDS).avg(),
+                });
             }
             NodeKind::Consumer => {
                 point.max_behind_ms =
@@ -160,7 +196,7 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
                 point.max_behind_ms = point.max_behind_ms.max(behind);
             }
-            NodeKind::SqsQueue => {
+            NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.nodes[i].id) => {
                 let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
                 point.oldest_message_age_s = point.oldest_message_age_s.max(oldest_s);
             }
@@ -168,10 +204,16 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 let freshness_s = m.stats(crate::metrics::firehose::DATA_FRESHNESS).max;
                 point.data_freshness_s = point.data_freshness_s.max(freshness_s);
             }
+            NodeKind::Lambda => {
+                // A stream event source reports its own iterator age (zero
+                // for queue sources).
+                let age = m.stats(crate::metrics::lambda::ITERATOR_AGE).p99();
+                point.iterator_age_p99_ms = point.iterator_age_p99_ms.max(age);
+            }
             NodeKind::Producer
+            | NodeKind::SqsQueue
             | NodeKind::Destination
-            | NodeKind::WorkerPool
-            | NodeKind::Lambda => {}
+            | NodeKind::WorkerPool => {}
         }
     }
     let l = sim.ledger();
