@@ -283,32 +283,153 @@ pub fn configure(
     Ok(s)
 }
 
-/// The search's state: the scenario at the objectives' traffic and every
-/// configuration run so far (each is run once).
-struct Planner<'a> {
+/// The search paused: its slice's budget of new runs is spent.
+#[derive(Debug)]
+struct Paused;
+
+/// A search that runs in slices, so the app can run a few configurations
+/// per frame and stay responsive while the CLI runs it to the end. Each
+/// slice replays the search from the start, answering configurations
+/// already run from memory (each configuration runs once), and pauses
+/// when it has run its budget of new ones.
+#[derive(Clone, Debug)]
+pub struct AutosizeJob {
     base: Scenario,
     knobs: Vec<Knob>,
-    objectives: &'a Objectives,
+    objectives: Objectives,
     seed: u64,
     duration_s: u64,
     tried: Vec<Candidate>,
     seen: BTreeMap<Vec<u32>, Option<usize>>,
-    progress: &'a mut dyn FnMut(&str),
+    budget: usize,
 }
 
-impl Planner<'_> {
-    /// Runs a configuration (once); `None` if it is not a valid scenario.
-    fn run(&mut self, settings: &[u32]) -> Option<usize> {
-        if let Some(&known) = self.seen.get(settings) {
-            return known;
+impl AutosizeJob {
+    /// A search over `scenario`'s knobs (only `node`'s, if given) for
+    /// `objectives`, each candidate run for `duration_s` with `seed`.
+    pub fn new(
+        scenario: &Scenario,
+        objectives: &Objectives,
+        seed: u64,
+        duration_s: u64,
+        node: Option<&str>,
+    ) -> Result<AutosizeJob, Vec<Issue>> {
+        let base = with_traffic(scenario, objectives.traffic_multiplier);
+        validate(&base)?;
+        let mut knobs = knobs_of(&base);
+        knobs.retain(|k| node.is_none_or(|id| k.node == id));
+        Ok(AutosizeJob {
+            base,
+            knobs,
+            objectives: objectives.clone(),
+            seed,
+            duration_s,
+            tried: Vec::new(),
+            seen: BTreeMap::new(),
+            budget: 0,
+        })
+    }
+
+    /// The knobs being turned.
+    pub fn knobs(&self) -> &[Knob] {
+        &self.knobs
+    }
+
+    /// Every configuration run so far, in order.
+    pub fn tried(&self) -> &[Candidate] {
+        &self.tried
+    }
+
+    /// Runs at most `budget` new configurations; the result once the search
+    /// is done.
+    pub fn step(&mut self, budget: usize) -> Option<Result<Sizing, Vec<Issue>>> {
+        self.budget = budget;
+        match self.search() {
+            Ok(settings) => Some(self.finish(settings)),
+            Err(Paused) => None,
         }
-        let described: Vec<String> = self
-            .knobs
-            .iter()
-            .zip(settings)
-            .map(|(k, &v)| format!("{}={}", k.label(), k.value_text(v)))
-            .collect();
-        (self.progress)(&format!("run {}: {}", self.tried.len() + 1, described.join(", ")));
+    }
+
+    /// The whole search: tune each knob in turn until a pass changes none,
+    /// then run the classic formula's shard counts in the winner.
+    fn search(&mut self) -> Result<(Vec<u32>, Vec<FormulaCheck>), Paused> {
+        let mut settings: Vec<u32> = self.knobs.iter().map(|k| k.initial).collect();
+        for _ in 0..MAX_PASSES {
+            let before = settings.clone();
+            // Downstream first: a consumer's free knobs (concurrency, workers)
+            // are settled before the stream's paid shards, so shards are not
+            // bought to make up for a slow consumer.
+            for k in (0..self.knobs.len()).rev() {
+                if let Some(value) = self.tune(&settings, k)? {
+                    settings[k] = value;
+                }
+            }
+            if settings == before {
+                break;
+            }
+        }
+        let mut formula = Vec::new();
+        let Some(best) = self.run(&settings)?.filter(|&i| self.tried[i].meets()) else {
+            return Ok((settings, formula));
+        };
+        for k in 0..self.knobs.len() {
+            if self.knobs[k].setting != Setting::Shards {
+                continue;
+            }
+            let stream = self.knobs[k].node.clone();
+            let Some(traffic) = self.tried[best].point.streams.iter().find(|s| s.id == stream)
+            else {
+                continue;
+            };
+            let shared = shared_consumers(&self.base, &stream);
+            let n = formula_shards(
+                traffic.incoming_bytes_per_s,
+                traffic.incoming_records_per_s,
+                shared,
+            );
+            let sized = settings[k];
+            let formula_run = if n == sized {
+                None
+            } else {
+                self.run(&Self::with(&settings, k, n))?.map(|i| self.tried[i].clone())
+            };
+            formula.push(FormulaCheck { stream, formula_shards: n, sized, formula_run });
+        }
+        Ok((settings, formula))
+    }
+
+    fn finish(
+        &mut self,
+        (settings, formula): (Vec<u32>, Vec<FormulaCheck>),
+    ) -> Result<Sizing, Vec<Issue>> {
+        let best = self.seen.get(&settings).copied().flatten().filter(|&i| self.tried[i].meets());
+        let (scenario, monthly_usd) = match best {
+            Some(b) => {
+                let sized = configure(&self.base, &self.knobs, &settings)?;
+                let back = with_traffic(&sized, 1.0 / self.objectives.traffic_multiplier);
+                (Some(back), Some(self.tried[b].point.monthly_usd))
+            }
+            None => (None, None),
+        };
+        Ok(Sizing {
+            knobs: self.knobs.clone(),
+            tried: self.tried.clone(),
+            best,
+            formula,
+            scenario,
+            monthly_usd,
+        })
+    }
+
+    /// Runs a configuration (once); `None` if it is not a valid scenario.
+    fn run(&mut self, settings: &[u32]) -> Result<Option<usize>, Paused> {
+        if let Some(&known) = self.seen.get(settings) {
+            return Ok(known);
+        }
+        if self.budget == 0 {
+            return Err(Paused);
+        }
+        self.budget -= 1;
         let index = configure(&self.base, &self.knobs, settings)
             .ok()
             .and_then(|s| validate(&s).ok())
@@ -319,7 +440,7 @@ impl Planner<'_> {
                 self.tried.len() - 1
             });
         self.seen.insert(settings.to_vec(), index);
-        index
+        Ok(index)
     }
 
     fn with(settings: &[u32], knob: usize, value: u32) -> Vec<u32> {
@@ -328,8 +449,8 @@ impl Planner<'_> {
         s
     }
 
-    fn meets(&mut self, settings: &[u32]) -> bool {
-        self.run(settings).is_some_and(|i| self.tried[i].meets())
+    fn meets(&mut self, settings: &[u32]) -> Result<bool, Paused> {
+        Ok(self.run(settings)?.is_some_and(|i| self.tried[i].meets()))
     }
 
     /// How far a run is from its objectives, to tell whether growing a knob
@@ -348,7 +469,7 @@ impl Planner<'_> {
 
     /// The best value of one knob with the others held, or `None` if no
     /// value meets the objectives.
-    fn tune(&mut self, settings: &[u32], k: usize) -> Option<u32> {
+    fn tune(&mut self, settings: &[u32], k: usize) -> Result<Option<u32>, Paused> {
         let knob = self.knobs[k].clone();
         match knob.search {
             Search::Smallest => {
@@ -363,7 +484,7 @@ impl Planner<'_> {
                 let mut last_shortfall = f64::INFINITY;
                 let provisioned = loop {
                     let at = Self::with(settings, k, values[high]);
-                    if self.meets(&at) {
+                    if self.meets(&at)? {
                         break true;
                     }
                     let now = self.shortfall(self.seen[&at]);
@@ -385,7 +506,7 @@ impl Planner<'_> {
                         && high - l > 1
                     {
                         let mid = l + (high - l) / 2;
-                        if self.meets(&Self::with(settings, k, values[mid])) {
+                        if self.meets(&Self::with(settings, k, values[mid]))? {
                             high = mid;
                         } else {
                             low = Some(mid);
@@ -397,7 +518,7 @@ impl Planner<'_> {
                     // On-demand is the alternative to any shard count.
                     let on_demand = Self::with(settings, k, ON_DEMAND);
                     let cost = |p: &Self, s: &[u32]| p.run_cost(s);
-                    if self.meets(&on_demand)
+                    if self.meets(&on_demand)?
                         && found.is_none_or(|n| {
                             cost(self, &on_demand) < cost(self, &Self::with(settings, k, n))
                         })
@@ -405,13 +526,13 @@ impl Planner<'_> {
                         found = Some(ON_DEMAND);
                     }
                 }
-                found
+                Ok(found)
             }
             Search::Cheapest { prefer_high } => {
                 let mut best: Option<(f64, u32)> = None;
                 for &value in &knob.values {
                     let at = Self::with(settings, k, value);
-                    if !self.meets(&at) {
+                    if !self.meets(&at)? {
                         continue;
                     }
                     // Cents: costs closer than that are a tie.
@@ -421,7 +542,7 @@ impl Planner<'_> {
                         best = Some((cost, value));
                     }
                 }
-                best.map(|(_, v)| v)
+                Ok(best.map(|(_, v)| v))
             }
         }
     }
@@ -446,7 +567,7 @@ pub fn autosize(
     autosize_with_progress(scenario, objectives, seed, duration_s, &mut |_| {})
 }
 
-/// [`autosize`], calling `progress` with a line before each run.
+/// [`autosize`], calling `progress` with a line after each run.
 pub fn autosize_with_progress(
     scenario: &Scenario,
     objectives: &Objectives,
@@ -454,69 +575,21 @@ pub fn autosize_with_progress(
     duration_s: u64,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Sizing, Vec<Issue>> {
-    let base = with_traffic(scenario, objectives.traffic_multiplier);
-    validate(&base)?;
-    let knobs = knobs_of(&base);
-    let mut settings: Vec<u32> = knobs.iter().map(|k| k.initial).collect();
-    let mut planner = Planner {
-        base,
-        knobs,
-        objectives,
-        seed,
-        duration_s,
-        tried: Vec::new(),
-        seen: BTreeMap::new(),
-        progress,
-    };
-    for _ in 0..MAX_PASSES {
-        let before = settings.clone();
-        // Downstream first: a consumer's free knobs (concurrency, workers)
-        // are settled before the stream's paid shards, so shards are not
-        // bought to make up for a slow consumer.
-        for k in (0..planner.knobs.len()).rev() {
-            if let Some(value) = planner.tune(&settings, k) {
-                settings[k] = value;
-            }
+    let mut job = AutosizeJob::new(scenario, objectives, seed, duration_s, None)?;
+    loop {
+        if let Some(done) = job.step(1) {
+            return done;
         }
-        if settings == before {
-            break;
+        if let Some(last) = job.tried().last() {
+            let described: Vec<String> = job
+                .knobs()
+                .iter()
+                .zip(&last.settings)
+                .map(|(k, &v)| format!("{}={}", k.label(), k.value_text(v)))
+                .collect();
+            progress(&format!("run {}: {}", job.tried().len(), described.join(", ")));
         }
     }
-    let best = planner.run(&settings).filter(|&i| planner.tried[i].meets());
-    let mut formula = Vec::new();
-    if let Some(b) = best {
-        for k in 0..planner.knobs.len() {
-            if planner.knobs[k].setting != Setting::Shards {
-                continue;
-            }
-            let stream = planner.knobs[k].node.clone();
-            let Some(traffic) = planner.tried[b].point.streams.iter().find(|s| s.id == stream)
-            else {
-                continue;
-            };
-            let shared = shared_consumers(&planner.base, &stream);
-            let n = formula_shards(
-                traffic.incoming_bytes_per_s,
-                traffic.incoming_records_per_s,
-                shared,
-            );
-            let sized = settings[k];
-            let formula_run = (n != sized)
-                .then(|| planner.run(&Planner::with(&settings, k, n)))
-                .flatten()
-                .map(|i| planner.tried[i].clone());
-            formula.push(FormulaCheck { stream, formula_shards: n, sized, formula_run });
-        }
-    }
-    let (scenario, monthly_usd) = match best {
-        Some(b) => {
-            let sized = configure(&planner.base, &planner.knobs, &settings)?;
-            let back = with_traffic(&sized, 1.0 / objectives.traffic_multiplier);
-            (Some(back), Some(planner.tried[b].point.monthly_usd))
-        }
-        None => (None, None),
-    };
-    Ok(Sizing { knobs: planner.knobs, tried: planner.tried, best, formula, scenario, monthly_usd })
 }
 
 /// Consumers reading `stream` through the shared 2 MiB/s per shard.
@@ -671,5 +744,32 @@ mod tests {
         let o = Objectives::of(&scenario);
         let json = || serde_json::to_string(&autosize(&scenario, &o, 7, 300).unwrap()).unwrap();
         assert_eq!(json(), json());
+    }
+
+    #[test]
+    fn a_search_in_slices_finds_what_one_go_finds() {
+        let scenario = bundled("lambda-parallelization-factor.json");
+        let o = Objectives::of(&scenario);
+        let job = AutosizeJob::new(&scenario, &o, 1, 300, None).unwrap();
+        let whole = job.clone().step(usize::MAX).unwrap().unwrap();
+        let mut sliced = job;
+        let mut slices = 1;
+        let done = loop {
+            if let Some(done) = sliced.step(3) {
+                break done.unwrap();
+            }
+            slices += 1;
+        };
+        assert!(slices > 3, "{slices} slices");
+        assert_eq!(serde_json::to_string(&done).unwrap(), serde_json::to_string(&whole).unwrap());
+    }
+
+    #[test]
+    fn a_search_for_one_node_turns_only_its_knobs() {
+        let scenario = bundled("lambda-parallelization-factor.json");
+        let o = Objectives::of(&scenario);
+        let job = AutosizeJob::new(&scenario, &o, 1, 300, Some("order-stream")).unwrap();
+        assert_eq!(job.knobs().len(), 1);
+        assert_eq!(job.knobs()[0].setting, Setting::Shards);
     }
 }
