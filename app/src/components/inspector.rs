@@ -73,6 +73,8 @@ fn NodeInspector(id: String) -> impl IntoView {
         }
     };
     let id_for_fields = id.clone();
+    let autosize =
+        super::autosize::has_knobs(kind).then(|| view! { <super::AutoSize id=id.clone() /> });
     view! {
         <header class="inspector-head">
             <span class=format!("palette-badge kind-{}", kind.as_str())>{kind.badge()}</span>
@@ -98,6 +100,7 @@ fn NodeInspector(id: String) -> impl IntoView {
             key=|f| format!("{}={}", f.path, f.value)
             children=move |f| view! { <ParamField node=id_for_fields.clone() field=f /> }
         />
+        {autosize}
         <button class="ghost-button danger" data-testid="delete-node" on:click=remove>
             "Delete node (Del)"
         </button>

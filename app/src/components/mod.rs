@@ -1,5 +1,6 @@
 //! UI components, one concern per file.
 
+mod autosize;
 mod chart;
 mod controls;
 mod decor;
@@ -14,6 +15,7 @@ pub(crate) mod pipeline;
 mod stats;
 mod toolbar;
 
+pub use autosize::AutoSize;
 pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
 pub use decor::{NodeBadges, WireFlow};
