@@ -177,7 +177,7 @@ fn result_view(sizing: &Sizing, apply: impl Fn(leptos::ev::MouseEvent) + 'static
         <p class="autosize-headline" data-testid="autosize-result">{headline}</p>
         {formula}
         {found.then(|| view! {
-            <button class="primary-button" data-testid="autosize-apply" on:click=apply>"Apply (undoable)"</button>
+            <button class="ghost-button autosize-apply" data-testid="autosize-apply" on:click=apply>"Apply (undoable)"</button>
         })}
         <table class="autosize-table" data-testid="autosize-candidates">
             <thead><tr><th>"Tried"</th><th>"a month"</th><th>"objectives"</th></tr></thead>
