@@ -703,7 +703,7 @@ fn sizing_report(sizing: &Sizing) -> String {
             Some(run) => format!(
                 "too optimistic here: at {} shards {} records throttled on {} ({})",
                 f.formula_shards,
-                f.formula_throttled(),
+                sim_core::validate::format_number(f.formula_throttled()),
                 f.stream,
                 run.misses.join("; ")
             ),

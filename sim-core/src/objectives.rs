@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::{NodeSpec, Scenario, Traffic};
 use crate::sweep::SweepPoint;
+use crate::validate::format_number as n;
 
 /// What a configuration must achieve. Every field is optional in JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,28 +56,36 @@ impl Objectives {
     pub fn misses(&self, p: &SweepPoint) -> Vec<String> {
         let mut out = Vec::new();
         if self.no_write_throttling && p.write_throttled > 0.0 {
-            out.push(format!("{} writes throttled", p.write_throttled));
+            out.push(format!("{} writes throttled", n(p.write_throttled)));
         }
         if self.no_read_throttling && p.read_throttled > 0.0 {
-            out.push(format!("{} reads throttled", p.read_throttled));
+            out.push(format!("{} reads throttled", n(p.read_throttled)));
         }
         if let Some(max) = self.max_iterator_age_p99_ms
             && p.iterator_age_p99_ms > max
         {
-            out.push(format!("iterator age p99 {} ms over {max} ms", p.iterator_age_p99_ms));
+            out.push(format!(
+                "iterator age p99 {} ms over {} ms",
+                n(p.iterator_age_p99_ms),
+                n(max)
+            ));
         }
         if let Some(max) = self.max_oldest_message_age_s
             && p.oldest_message_age_s > max
         {
-            out.push(format!("oldest message {} s old, over {max} s", p.oldest_message_age_s));
+            out.push(format!(
+                "oldest message {} s old, over {} s",
+                n(p.oldest_message_age_s),
+                n(max)
+            ));
         }
         if let Some(max) = self.max_data_freshness_s
             && p.data_freshness_s > max
         {
-            out.push(format!("data freshness {} s over {max} s", p.data_freshness_s));
+            out.push(format!("data freshness {} s over {} s", n(p.data_freshness_s), n(max)));
         }
         if self.no_data_lost && p.lost_records > 0 {
-            out.push(format!("{} records lost", p.lost_records));
+            out.push(format!("{} records lost", n(p.lost_records as f64)));
         }
         out
     }
