@@ -473,10 +473,14 @@ fn draw(
 #[component]
 pub fn NodeCharts(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let (kind, name) = ctx.scenario.with_value(|v| {
-        let n = &v.scenario().nodes[node];
-        (n.spec.kind(), n.label().to_string())
-    });
+    let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
+    // A rename is an edit that keeps the run going: follow it.
+    let name = move || {
+        ctx.revision.track();
+        ctx.scenario
+            .with_value(|v| v.scenario().nodes.get(node).map(|n| n.label().to_string()))
+            .unwrap_or_default()
+    };
     let charts = sim_core::metrics::default_charts(kind);
     let download = move |file: &'static str,
                          mime: &'static str,
