@@ -24,7 +24,12 @@ fn cheap_to_run(valid: &sim_core::ValidScenario) -> bool {
             Capacity::OnDemand { .. } => true,
         },
         NodeSpec::KclApp(k) => k.workers <= 64,
-        NodeSpec::Consumer(_) | NodeSpec::Firehose(_) | NodeSpec::Destination(_) => true,
+        NodeSpec::WorkerPool(w) => w.workers <= 64,
+        NodeSpec::Consumer(_)
+        | NodeSpec::Firehose(_)
+        | NodeSpec::Destination(_)
+        | NodeSpec::SqsQueue(_)
+        | NodeSpec::Lambda(_) => true,
     })
 }
 
