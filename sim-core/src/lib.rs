@@ -22,6 +22,7 @@ pub mod cost;
 pub mod digest;
 pub mod engine;
 pub mod ledger;
+pub mod lesson;
 pub mod metrics;
 pub mod nodes;
 pub mod objectives;
@@ -74,6 +75,16 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         "lambda-parallelization-factor.json",
         include_str!("../../scenarios/lambda-parallelization-factor.json"),
     ),
+    (
+        "lesson-hot-partition-key.json",
+        include_str!("../../scenarios/lesson-hot-partition-key.json"),
+    ),
+    ("lesson-retention.json", include_str!("../../scenarios/lesson-retention.json")),
+    ("lesson-fan-out.json", include_str!("../../scenarios/lesson-fan-out.json")),
+    ("lesson-reshard.json", include_str!("../../scenarios/lesson-reshard.json")),
+    ("lesson-on-demand-cost.json", include_str!("../../scenarios/lesson-on-demand-cost.json")),
+    ("lesson-small-records.json", include_str!("../../scenarios/lesson-small-records.json")),
+    ("lesson-polling.json", include_str!("../../scenarios/lesson-polling.json")),
 ];
 
 /// The scenario the app opens with.

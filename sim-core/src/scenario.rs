@@ -55,6 +55,11 @@ pub struct Scenario {
     /// app's auto-size); the planner's defaults when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectives: Option<crate::objectives::Objectives>,
+    /// A guided lesson on this scenario: narrative, goal, hints and a live
+    /// success check (see [`crate::lesson`]). Optional, so files without
+    /// one read as before; links carry it with the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<crate::lesson::Lesson>,
 }
 
 /// An operation on a node at a simulated time.

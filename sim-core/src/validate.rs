@@ -517,6 +517,9 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         }
     }
     check_pricing(&mut check, &scenario.pricing);
+    if let Some(lesson) = &scenario.lesson {
+        check.issues.extend(crate::lesson::lesson_issues(scenario, lesson));
+    }
     for id in scenario.layout.keys() {
         if !index_of.contains_key(id.as_str()) {
             check.push(format!("layout.{id}"), "has a position for a node that does not exist");

@@ -42,6 +42,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         schedule: Vec::new(),
         pricing: Default::default(),
         objectives: None,
+        lesson: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod golden;
 mod groups;
 mod kcl;
 mod lambda;
+mod lessons;
 mod limits;
 mod on_demand;
 mod producer;
