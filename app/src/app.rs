@@ -8,8 +8,8 @@ use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario, validate};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, ModeCompare,
-    NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar,
+    Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, LessonPanel,
+    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar,
 };
 use crate::editor;
 use crate::link;
@@ -129,6 +129,7 @@ fn Workbench() -> impl IntoView {
                     </div>
                 </section>
                 <aside class="side-panel">
+                    <LessonPanel />
                     <Interventions />
                     <Inspector />
                     <Controls />
@@ -187,7 +188,9 @@ fn use_presenter_mode(ctx: SimCtx) {
 }
 
 /// Space: play / pause; `.`: step one second; `r`: reset; `p`: presenter
-/// mode; `d`: frame timings. Ignored while typing in a field or when a modifier is held.
+/// mode; `d`: frame timings; `n` (and `→` when presenting): the lesson's
+/// next hint, `←` when presenting: back one. Ignored while typing in a
+/// field or when a modifier is held.
 fn use_shortcuts(ctx: SimCtx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
@@ -204,6 +207,9 @@ fn use_shortcuts(ctx: SimCtx) {
                 ctx.perf.update(|p| *p = if p.is_some() { None } else { Some(Default::default()) })
             }
             "r" | "R" => ctx.reset(),
+            "n" | "N" => ctx.step_lesson(1),
+            "ArrowRight" if ctx.presenting.get_untracked() => ctx.step_lesson(1),
+            "ArrowLeft" if ctx.presenting.get_untracked() => ctx.step_lesson(-1),
             _ => {}
         }
     });

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use sim_core::time::{DAY, HOUR, MINUTE, SimTime, format_clock};
+use sim_core::lesson::{CheckStatus, evaluate};
 use sim_core::{Command, Scenario, Simulation, ValidScenario, validate};
 
 use crate::alarm::Alarm;
@@ -43,6 +44,12 @@ pub struct SimCtx {
     pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
     pub perf: RwSignal<Option<crate::sim_loop::FrameStats>>,
+    /// The open lesson's check in the current run, refreshed with the
+    /// snapshot; `None` when the scenario has no lesson.
+    pub lesson_status: RwSignal<Option<CheckStatus>>,
+    /// How far the open lesson has been stepped through: hints revealed,
+    /// then the solution (see [`SimCtx::step_lesson`]).
+    pub lesson_step: RwSignal<usize>,
     /// How much simulated time the charts show.
     pub chart_span: RwSignal<ChartSpan>,
     /// Alarm thresholds set on charts; kept across resets, dropped with the scenario.
@@ -160,6 +167,8 @@ impl SimCtx {
             chart_span: RwSignal::new(ChartSpan::Auto),
             alarms: RwSignal::new(Vec::new()),
             jump: RwSignal::new(None),
+            lesson_status: RwSignal::new(None),
+            lesson_step: RwSignal::new(0),
         }
     }
 
@@ -180,6 +189,31 @@ impl SimCtx {
             })
         });
         self.snapshot.set(snapshot);
+        self.publish_lesson_status();
+    }
+
+    /// Evaluates the open lesson's check. A pass stays a pass for the rest
+    /// of the run (the check looks at the last hour only); a reset clears it.
+    fn publish_lesson_status(&self) {
+        let status = self.sim.with_value(|sim| {
+            sim.scenario().lesson.as_ref().map(|lesson| evaluate(&lesson.check, sim))
+        });
+        let latched = self.lesson_status.with_untracked(|s| matches!(s, Some(CheckStatus::Passed)));
+        let status = if latched && status.is_some() { Some(CheckStatus::Passed) } else { status };
+        if self.lesson_status.with_untracked(|s| *s != status) {
+            self.lesson_status.set(status);
+        }
+    }
+
+    /// Steps through the open lesson: `1` reveals the next hint (and after
+    /// the last hint the solution), `-1` takes the last one back.
+    pub fn step_lesson(&self, delta: isize) {
+        let Some(steps) = self.scenario.with_value(|v| {
+            v.scenario().lesson.as_ref().map(|l| l.hints.len() + usize::from(!l.fix.is_empty()))
+        }) else {
+            return;
+        };
+        self.lesson_step.update(|s| *s = s.saturating_add_signed(delta).min(steps));
     }
 
     /// Plays or pauses, publishing the exact state at the moment of pausing.
@@ -229,6 +263,7 @@ impl SimCtx {
     pub fn restart_figures(&self) {
         let valid = self.scenario.get_value();
         self.sim.set_value(Simulation::new(&valid, valid.scenario().seed));
+        self.lesson_status.set(None);
         self.publish_figures();
     }
 
@@ -294,6 +329,7 @@ impl SimCtx {
         self.scenario.set_value(valid);
         self.alarms.set(Vec::new());
         self.jump.set(None);
+        self.lesson_step.set(0);
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);

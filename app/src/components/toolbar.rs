@@ -33,6 +33,7 @@ pub fn Toolbar() -> impl IntoView {
                 </span>
                 <ScenarioPicker />
                 <super::Gallery />
+                <super::LessonList />
             </div>
             <div class="transport" role="group" aria-label="Simulation controls">
                 <button

@@ -32,6 +32,7 @@ pub fn empty() -> Scenario {
         schedule: Vec::new(),
         pricing: Default::default(),
         objectives: None,
+        lesson: None,
     }
 }
 
