@@ -4,7 +4,13 @@
 // link, and presenter mode steps through the hints with the keyboard.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp } from './fixtures/app_page.mjs';
+import { OUTPUT_DIR, openApp } from './fixtures/app_page.mjs';
+
+/** What fits on a 1280x720 screen, without scrolling. */
+const screen = async (name) => {
+  await app.page.evaluate(() => window.scrollTo(0, 0));
+  await app.page.screenshot({ path: `${OUTPUT_DIR}${name}.png` });
+};
 
 let app, close;
 before(async () => ({ app, close } = await openApp()));
@@ -33,7 +39,7 @@ test('the hot-partition-key lesson is completed by following its hints', { timeo
   await app.setSpeed(10);
   await app.waitForSimMsAbove(20_000);
   assert.equal(await statusState(), 'holding');
-  assert.match(await status().textContent(), /Not yet: clicks-stream WriteProvisionedThroughputExceeded was [\d,]+/);
+  assert.match(await status().textContent(), /Not yet: clicks stream WriteProvisionedThroughputExceeded was [\d,]+/);
 
   // The hints, one at a time.
   for (let i = 1; i <= 3; i += 1) {
@@ -52,6 +58,7 @@ test('the hot-partition-key lesson is completed by following its hints', { timeo
   assert.match(await app.testId('lesson-success').textContent(), /Goal met/);
   assert.ok((await app.simMs()) >= 60_000, 'the goal needs 60 simulated seconds');
   await app.screenshot('lesson-passed');
+  await screen('lesson-passed-1280x720');
 
   // The link carries the lesson, and the edit: a fresh load shows it again.
   const link = page.url();
@@ -88,5 +95,6 @@ test('presenter mode steps through the lesson with N and the arrow keys', { time
   assert.match(await app.testId('lesson-solution').textContent(), /UpdateShardCount to 2 shards/);
   await app.waitForSimMsAbove(5_000);
   await app.screenshot('lesson-presenter');
+  await screen('lesson-presenter-1280x720');
   await page.keyboard.press('p');
 });

@@ -298,11 +298,15 @@ fn resolve(scenario: &Scenario, c: &Condition) -> Result<Subject, String> {
     }
 }
 
-/// How a condition reads in sentences: "orders-stream
-/// WriteProvisionedThroughputExceeded".
-fn subject_words(c: &Condition) -> String {
+/// How a condition reads in sentences, with the node's display name:
+/// "clicks stream WriteProvisionedThroughputExceeded".
+fn subject_words(scenario: &Scenario, c: &Condition) -> String {
     match &c.node {
-        Some(node) => format!("{node} {}", c.metric),
+        Some(id) => {
+            let name =
+                scenario.nodes.iter().find(|n| &n.id == id).map_or(id.as_str(), |n| n.label());
+            format!("{name} {}", c.metric)
+        }
         None => c.metric.clone(),
     }
 }
@@ -341,7 +345,12 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
     // Seconds that may count: closed, and at or after `from_s`.
     let countable_s = closed_s.saturating_sub(check.from_s);
     let mut held_s = countable_s.min(need_s);
-    let mut waiting = None;
+    let mut waiting = (closed_s < check.from_s).then(|| {
+        format!(
+            "seconds count from {} of simulated time on",
+            crate::time::format_clock(check.from_s * SECOND)
+        )
+    });
     for c in &check.conditions {
         let subject = match resolve(sim.scenario(), c) {
             Ok(s) => s,
@@ -366,7 +375,7 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
                 if !c.is.holds(latest, c.value) && waiting.is_none() {
                     waiting = Some(format!(
                         "{} was {} in the last second; the goal needs {}",
-                        subject_words(c),
+                        subject_words(sim.scenario(), c),
                         format_number(round_for_people(latest)),
                         goal_words(c)
                     ));
@@ -378,7 +387,7 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
                 if !c.is.holds(value, c.value) {
                     let text = format!(
                         "{}{} is {}; the goal needs {}",
-                        subject_words(c),
+                        subject_words(sim.scenario(), c),
                         if c.over == Over::Run && c.node.is_some() { " (whole run)" } else { "" },
                         format_number(round_for_people(value)),
                         goal_words(c)
@@ -396,12 +405,6 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
     }
     if held_s >= need_s {
         return CheckStatus::Passed;
-    }
-    if closed_s < check.from_s && waiting.is_none() {
-        waiting = Some(format!(
-            "seconds count from {} of simulated time on",
-            crate::time::format_clock(check.from_s * SECOND)
-        ));
     }
     CheckStatus::Holding { held_s, need_s, waiting }
 }

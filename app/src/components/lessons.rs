@@ -117,12 +117,20 @@ pub fn LessonPanel() -> impl IntoView {
             let s = shown();
             if s < hint_count {
                 format!("Show hint {} of {hint_count}", s + 1)
-            } else {
+            } else if s == hint_count && steps > hint_count {
                 "Show the solution".to_string()
+            } else {
+                "All hints shown".to_string()
             }
         };
         view! {
-            <section class="lesson" data-testid="lesson-panel" data-lesson=id aria-label="Lesson">
+            <section
+                class="lesson"
+                data-testid="lesson-panel"
+                data-lesson=id
+                data-step=move || shown().to_string()
+                aria-label="Lesson"
+            >
                 <header class="lesson-head">
                     <span class="eyebrow">{format!("Lesson · {concept}")}</span>
                     <h2 data-testid="lesson-title">{title}</h2>

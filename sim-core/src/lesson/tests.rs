@@ -40,7 +40,7 @@ fn held_seconds_count_back_from_the_latest_and_stop_at_a_break() {
     else {
         panic!("expected holding 0")
     };
-    assert!(why.starts_with("clicks-stream WriteProvisionedThroughputExceeded was "), "{why}");
+    assert!(why.starts_with("clicks stream WriteProvisionedThroughputExceeded was "), "{why}");
     assert!(why.ends_with("the goal needs = 0"), "{why}");
 }
 
