@@ -2,8 +2,8 @@
 //! the few signals the UI reacts to.
 
 use leptos::prelude::*;
-use sim_core::time::{DAY, HOUR, MINUTE, SimTime, format_clock};
 use sim_core::lesson::{CheckStatus, evaluate};
+use sim_core::time::{DAY, HOUR, MINUTE, SimTime, format_clock};
 use sim_core::{Command, Scenario, Simulation, ValidScenario, validate};
 
 use crate::alarm::Alarm;

@@ -31,6 +31,7 @@ pub fn queue_pipeline(producer: ProducerSpec, queue: QueueSpec, pool: WorkerPool
         schedule: Vec::new(),
         pricing: Default::default(),
         objectives: None,
+        lesson: None,
     }
 }
 
