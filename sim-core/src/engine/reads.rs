@@ -21,6 +21,14 @@ impl Simulation {
         let s = &mut self.streams[c.source].shards[shard];
         let from = c.readers[shard].read;
         let next_poll = self.now + c.spec.poll_interval_ms;
+        if let Some(func) = c.lambda
+            && self.functions[func].holds_batch(shard, s.appended - from, self.now)
+        {
+            // The event source waits for a fuller batch without calling
+            // GetRecords, so the wait costs no read throughput.
+            self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
+            return;
+        }
         match s.get_records(self.now, from, u64::from(c.spec.max_records_per_call)) {
             ReadOutcome::Throttled => {
                 self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);

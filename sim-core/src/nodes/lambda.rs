@@ -69,6 +69,9 @@ pub struct ShardEsm {
     pub running: u32,
     /// Whether records were waiting behind the last batch.
     pub behind: bool,
+    /// When records first waited for a batch that is not yet full, while
+    /// the batching window is open (aws-facts 5.1).
+    pub window_opened: Option<SimTime>,
 }
 
 /// aws-facts 5.1: Lambda polls each shard once per second.
@@ -132,6 +135,29 @@ impl Function {
     /// The stream event source's batch size (aws-facts 5.1: default 100).
     pub fn stream_batch(&self) -> u64 {
         u64::from(self.spec.event_source.batch_size.unwrap_or(100)).max(1)
+    }
+
+    /// Whether the stream event source holds off reading a shard with
+    /// `waiting` unread records at `now`: aws-facts 5.1, a batch is released
+    /// when it is full or when `MaximumBatchingWindowInSeconds` has passed
+    /// since records began to wait. Opens the window on the first wait.
+    pub fn holds_batch(&mut self, shard: usize, waiting: u64, now: SimTime) -> bool {
+        let window = SimTime::from(self.spec.event_source.batching_window_s) * SECOND;
+        let full = self.stream_batch();
+        if self.shards.len() <= shard {
+            self.shards.resize(shard + 1, ShardEsm::default());
+        }
+        let st = &mut self.shards[shard];
+        if window == 0 || waiting == 0 || waiting >= full {
+            st.window_opened = None;
+            return false;
+        }
+        let opened = *st.window_opened.get_or_insert(now);
+        if now - opened < window {
+            return true;
+        }
+        st.window_opened = None;
+        false
     }
 
     /// The shared-throughput reader spec of a stream event source: GetRecords

@@ -267,6 +267,49 @@ fn aws_facts_5_1_parallelization_factor_lets_a_lagging_shard_catch_up() {
 }
 
 #[test]
+fn aws_facts_5_1_a_stream_batching_window_holds_small_batches_until_it_expires() {
+    // 50 records/s into one shard, batches of up to 1,000. Without a window
+    // each once-a-second poll invokes with ~50 records; a 10 s window lets
+    // ~500 gather first: a tenth of the invocations. (IteratorAge measures
+    // the batch's newest record, so the wait does not show there.)
+    let run = |window| {
+        let es = EventSourceMapping {
+            batch_size: Some(1_000),
+            batching_window_s: window,
+            ..Default::default()
+        };
+        run_checked(&lambda_on_stream(50.0, 1, stream_fn(0.1, es), false), 300)
+    };
+    let (none, ten) = (run(0), run(10));
+    let per_call = |sim: &Simulation| {
+        let m = sim.metrics(2);
+        m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS)
+    };
+    assert!(per_call(&none) < 80.0, "{} records per invocation without a window", per_call(&none));
+    assert!(per_call(&ten) > 400.0, "{} records per invocation with 10 s", per_call(&ten));
+    // Every record still gets processed, a window's wait behind.
+    let processed = |sim: &Simulation| sim.metrics(2).total(lambda::RECORDS_PROCESSED);
+    assert!(
+        processed(&ten) >= processed(&none) - 600.0,
+        "{} vs {}",
+        processed(&ten),
+        processed(&none)
+    );
+    // A full batch does not wait for the window: 500 records/s fill
+    // batches of 100 at every poll, so a 60 s window changes little.
+    let busy = |window| {
+        let es = EventSourceMapping {
+            batch_size: Some(100),
+            batching_window_s: window,
+            ..Default::default()
+        };
+        processed(&run_checked(&lambda_on_stream(500.0, 1, stream_fn(0.1, es), false), 120))
+    };
+    let (eager, windowed) = (busy(0), busy(60));
+    assert!(windowed >= 0.95 * eager, "{windowed} processed with a window, {eager} without");
+}
+
+#[test]
 fn aws_facts_5_1_a_failing_record_blocks_its_shard_until_retries_are_bounded() {
     let poison = |es| LambdaSpec { poison_rate: 0.001, ..stream_fn(0.1, es) };
     // Default: retry until the record expires; the shard stops.
