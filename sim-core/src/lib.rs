@@ -85,6 +85,11 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("lesson-on-demand-cost.json", include_str!("../../scenarios/lesson-on-demand-cost.json")),
     ("lesson-small-records.json", include_str!("../../scenarios/lesson-small-records.json")),
     ("lesson-polling.json", include_str!("../../scenarios/lesson-polling.json")),
+    ("lesson-poison-dlq.json", include_str!("../../scenarios/lesson-poison-dlq.json")),
+    (
+        "lesson-visibility-timeout.json",
+        include_str!("../../scenarios/lesson-visibility-timeout.json"),
+    ),
 ];
 
 /// The scenario the app opens with.
