@@ -90,6 +90,14 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         "lesson-visibility-timeout.json",
         include_str!("../../scenarios/lesson-visibility-timeout.json"),
     ),
+    (
+        "lesson-firehose-buffering.json",
+        include_str!("../../scenarios/lesson-firehose-buffering.json"),
+    ),
+    (
+        "lesson-lambda-parallelization.json",
+        include_str!("../../scenarios/lesson-lambda-parallelization.json"),
+    ),
 ];
 
 /// The scenario the app opens with.
