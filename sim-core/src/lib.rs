@@ -98,6 +98,11 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         "lesson-lambda-parallelization.json",
         include_str!("../../scenarios/lesson-lambda-parallelization.json"),
     ),
+    (
+        "lesson-destination-outage.json",
+        include_str!("../../scenarios/lesson-destination-outage.json"),
+    ),
+    ("lesson-fifo-throughput.json", include_str!("../../scenarios/lesson-fifo-throughput.json")),
 ];
 
 /// The scenario the app opens with.
