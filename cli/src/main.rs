@@ -223,19 +223,11 @@ fn main() -> ExitCode {
             write_output(None, &text)
         }
         Command::Sweep { file, param, values, duration, seed, objectives, out } => {
-            let valid = match load(&file) {
-                Ok(v) => v,
-                Err(code) => return code,
-            };
-            let objectives = match objectives.over(valid.scenario()) {
-                Ok(o) => o,
-                Err(issues) => {
-                    report_issues(&file, &issues);
-                    return ExitCode::from(2);
-                }
-            };
-            let duration_s = duration.unwrap_or(valid.scenario().duration_s);
-            let seed = seed.unwrap_or(valid.scenario().seed);
+            let (valid, objectives, duration_s, seed) =
+                match plan_inputs(&file, &objectives, duration, seed) {
+                    Ok(inputs) => inputs,
+                    Err(code) => return code,
+                };
             match sweep(&valid, &param, &values, &objectives, seed, duration_s) {
                 Ok(points) => {
                     print!("{}", sweep_table(&param, &points, &objectives));
@@ -253,19 +245,11 @@ fn main() -> ExitCode {
             }
         }
         Command::Autosize { file, duration, seed, objectives, out } => {
-            let valid = match load(&file) {
-                Ok(v) => v,
-                Err(code) => return code,
-            };
-            let objectives = match objectives.over(valid.scenario()) {
-                Ok(o) => o,
-                Err(issues) => {
-                    report_issues(&file, &issues);
-                    return ExitCode::from(2);
-                }
-            };
-            let duration_s = duration.unwrap_or(valid.scenario().duration_s);
-            let seed = seed.unwrap_or(valid.scenario().seed);
+            let (valid, objectives, duration_s, seed) =
+                match plan_inputs(&file, &objectives, duration, seed) {
+                    Ok(inputs) => inputs,
+                    Err(code) => return code,
+                };
             let terminal = std::io::stderr().is_terminal();
             let mut progress = |line: &str| {
                 if terminal {
@@ -341,6 +325,25 @@ fn load(file: &Path) -> Result<ValidScenario, ExitCode> {
         report_issues(file, &issues);
         ExitCode::from(1)
     })
+}
+
+/// What `sweep` and `autosize` both start from: the scenario, its
+/// objectives with the flags laid over them, and the run's length and seed
+/// (the scenario's own unless given).
+fn plan_inputs(
+    file: &Path,
+    objectives: &ObjectiveArgs,
+    duration: Option<u64>,
+    seed: Option<u64>,
+) -> Result<(ValidScenario, Objectives, u64, u64), ExitCode> {
+    let valid = load(file)?;
+    let objectives = objectives.over(valid.scenario()).map_err(|issues| {
+        report_issues(file, &issues);
+        ExitCode::from(2)
+    })?;
+    let duration_s = duration.unwrap_or(valid.scenario().duration_s);
+    let seed = seed.unwrap_or(valid.scenario().seed);
+    Ok((valid, objectives, duration_s, seed))
 }
 
 fn report_issues(file: &Path, issues: &[Issue]) {
