@@ -199,6 +199,9 @@ impl Simulation {
         let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
         let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
         let (mut kinesis_throttled, mut on_demand_billed) = (0, 0);
+        // Unaggregated records are billed by their count alone: once per
+        // attempt below, not per shard.
+        let aggregates = p.spec.aggregation.is_some();
         // Records of a batch mostly share one size: compute what depends on
         // it once per size, not per shard.
         let mut size = None;
@@ -226,11 +229,16 @@ impl Simulation {
             let put = kinesis_records(out.accepted, per);
             kinesis_put += put;
             kinesis_throttled += kinesis_records(s.records, per) - put;
-            units += p.payload_units(out.accepted, s.data_bytes);
+            if aggregates {
+                units += p.payload_units(out.accepted, s.data_bytes);
+            }
             on_demand_billed += out.accepted * billed_bytes;
             s.records = out.throttled;
             out.throttled > 0
         });
+        if !aggregates {
+            units = p.payload_units(accepted, 0); // the size only matters aggregated
+        }
         // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
         if on_demand {
             self.cost.on_demand_in(on_demand_billed);

@@ -322,9 +322,10 @@ impl Producer {
 
     /// PUT payload units for `accepted` user records of `data_bytes` each
     /// sent to one shard (aws-facts 2.1). Unaggregated records use the
-    /// expected units of the size distribution, with fractions carried;
+    /// expected units of the size distribution, with fractions carried, so
+    /// only their count matters and one call can bill many shards' records;
     /// aggregated records are billed on the aggregate's size (user data and
-    /// keys), full aggregates plus one partial.
+    /// keys), full aggregates plus one partial, shard by shard.
     pub fn payload_units(&mut self, accepted: u64, data_bytes: u64) -> u64 {
         if self.spec.aggregation.is_none() {
             let exact = accepted as f64 * self.units_per_record + self.unit_carry;

@@ -78,6 +78,9 @@ pub struct Shard {
     pub trimmed: u64,
     /// How many leading cohorts are already coalesced into minute buckets.
     coalesced: usize,
+    /// A reader has read since the tail cohort began: the next write starts
+    /// a new cohort, so what was read never grows.
+    tail_read: bool,
     /// Current-second counters for the heat strip.
     pub second: ShardSecond,
     /// The last closed second's counters.
@@ -158,6 +161,7 @@ impl Shard {
             appended: 0,
             trimmed: 0,
             coalesced: 0,
+            tail_read: false,
             second: ShardSecond::default(),
             last_second: ShardSecond::default(),
             totals: ShardTotals::default(),
@@ -178,8 +182,14 @@ impl Shard {
     ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
         let by_records = (self.write_records.available(now).max(0.0) as u64).saturating_mul(per);
-        let by_bytes =
-            (self.write_bytes.available(now).max(0.0) / record_bytes.max(1) as f64) as u64;
+        let bytes_left = self.write_bytes.available(now).max(0.0);
+        // Nearly every write fits: a multiply decides that, and the division
+        // (which would give at least `count`) is only needed when it does not.
+        let by_bytes = if count.saturating_mul(record_bytes) as f64 <= bytes_left {
+            count
+        } else {
+            (bytes_left / record_bytes.max(1) as f64) as u64
+        };
         let accepted = count.min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
@@ -196,12 +206,22 @@ impl Shard {
         PutOutcome { accepted, throttled }
     }
 
+    /// Adds records to the tail cohort while no reader has read since it
+    /// began and it began in this same second, or starts a new one. A
+    /// reader that reads to the tip thus gets the last write's arrival time
+    /// exactly, as it would with one cohort per write, while the log (and
+    /// each read) holds at most one cohort per read interval and second
+    /// rather than one per write; positions inside a grown cohort get
+    /// arrival times interpolated between its first and last write, never
+    /// more than a second apart, so retention still expires them on time.
     fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
-        let has_open_tail = self.log.len() > self.coalesced;
+        let open = self.log.len() > self.coalesced && !self.tail_read;
+        self.tail_read = false;
         match self.log.back_mut() {
-            Some(last) if last.last_ms == now && has_open_tail => {
+            Some(last) if open && last.first_ms / SECOND == now / SECOND => {
                 last.count += count;
                 last.bytes += bytes;
+                last.last_ms = now;
             }
             _ => self.log.push_back(Cohort {
                 start: self.appended,
@@ -241,6 +261,7 @@ impl Shard {
     /// record if any is there) from absolute position `from`, without any
     /// rate limit: the caller applies the limits of its read path.
     pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
+        self.tail_read = true;
         let from = from.max(self.trimmed);
         let (mut records, mut bytes) = (0u64, 0u64);
         let mut pos = from;
@@ -668,6 +689,7 @@ mod tests {
     fn get_records_returns_at_most_the_limit_and_reports_ages() {
         let mut s = shard();
         s.put(0, 300, 10, 1);
+        s.get_records(100, 0, 0); // a read between the writes keeps them apart
         s.put(400, 300, 10, 1);
         let out = s.get_records(1_000, 0, 400);
         assert_eq!(
@@ -679,6 +701,25 @@ mod tests {
                 next_arrival: Some(400)
             }
         );
+    }
+
+    #[test]
+    fn unread_writes_share_a_cohort_within_a_second() {
+        let mut s = shard();
+        s.put(100, 10, 10, 1);
+        s.put(200, 10, 10, 1);
+        s.put(300, 10, 10, 1);
+        assert_eq!(s.log_len(), 1, "no read in between: one cohort");
+        // Reading to the tip sees the last write's time; inside, interpolated.
+        assert_eq!(s.arrival_at(29), Some(300));
+        assert_eq!(s.arrival_at(0), Some(100));
+        assert_eq!(s.arrival_at(15), Some(203)); // 15/29 of the way from 100 to 300
+        let out = s.get_records(400, 0, 10_000);
+        assert!(matches!(out, ReadOutcome::Records { records: 30, last_arrival: Some(300), .. }));
+        s.put(500, 10, 10, 1);
+        assert_eq!(s.log_len(), 2, "a read starts a new cohort");
+        s.put(1_000, 10, 10, 1);
+        assert_eq!(s.log_len(), 3, "so does a new second");
     }
 
     #[test]
@@ -699,8 +740,9 @@ mod tests {
             s.put(t * 100, 1, 10, 1);
         }
         s.coalesce(300_000, 0);
-        // At 300 s only the very first cohort is five minutes old.
-        assert_eq!(s.log_len(), 3_000);
+        // Unread writes share a cohort per second; at 300 s only the very
+        // first is five minutes old.
+        assert_eq!(s.log_len(), 300);
         s.coalesce(900_000, 0);
         assert_eq!(s.log_len(), 5, "one bucket per minute");
         assert!(matches!(
