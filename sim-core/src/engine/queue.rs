@@ -6,23 +6,33 @@
 //! time makes scheduling O(1) and finding the next event a scan of a small
 //! bitmap, where a heap of thousands of events pays O(log n) moves on both.
 //! Events come out in exactly the heap's order, (time, order): a bucket is
-//! sorted by `order` when the clock reaches it, and an event scheduled for
-//! the current millisecond is inserted in order among those still waiting.
+//! sorted by `order` (last first, so events pop off its end) when the clock
+//! reaches it, and an event scheduled for the current millisecond is
+//! inserted in order among those still waiting.
+//!
+//! Buckets keep their first few events inline, so the ring is one block of
+//! memory the clock sweeps through in order, which the processor's
+//! prefetching follows; buckets of their own on the heap, scattered, made
+//! every schedule and pop a cache miss.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
+
+use smallvec::SmallVec;
 
 use crate::time::SimTime;
 
 /// Milliseconds covered by the ring (a power of two, so a time's bucket is
-/// a mask): four seconds hold the polls (1 to 1.5 s ahead), batches and
+/// a mask): two seconds hold the polls (1 to 1.5 s ahead), batches and
 /// pushes of every bundled scenario; longer retry backoffs and scheduled
-/// operations wait in the heap.
-const RING_MS: usize = 4096;
+/// operations wait in the heap. A smaller ring stays in cache.
+const RING_MS: usize = 2048;
 const MASK: usize = RING_MS - 1;
 const WORDS: usize = RING_MS / 64;
-/// A drained bucket keeps its allocation up to this many events.
-const KEEP_CAPACITY: usize = 32;
+/// Events a bucket holds inline; a busier millisecond spills to the heap.
+const INLINE: usize = 4;
+
+type Bucket<T> = SmallVec<[Entry<T>; INLINE]>;
 
 /// One entry: due time, tie-break order (unique), payload.
 #[derive(Clone, Debug)]
@@ -61,7 +71,7 @@ pub(super) struct EventQueue<T> {
     /// `[cursor, cursor + RING_MS)`.
     cursor: SimTime,
     /// Bucket `t & MASK` holds the events due at `t` within the ring's span.
-    ring: Vec<VecDeque<Entry<T>>>,
+    ring: Vec<Bucket<T>>,
     /// Bit `i` is set when bucket `i` has events still to pop.
     occupied: [u64; WORDS],
     /// Events due at or after `cursor + RING_MS`.
@@ -73,7 +83,7 @@ impl<T> EventQueue<T> {
     pub(super) fn new() -> Self {
         EventQueue {
             cursor: 0,
-            ring: (0..RING_MS).map(|_| VecDeque::new()).collect(),
+            ring: (0..RING_MS).map(|_| Bucket::new()).collect(),
             occupied: [0; WORDS],
             later: BinaryHeap::new(),
             len: 0,
@@ -97,12 +107,12 @@ impl<T> EventQueue<T> {
         let i = time as usize & MASK;
         let bucket = &mut self.ring[i];
         if time == self.cursor {
-            // The bucket is being drained in order: keep it sorted (the new
-            // event almost always goes last).
-            let at = bucket.partition_point(|e| e.order < order);
+            // The bucket is being drained from its end: keep it sorted, last
+            // first (the new event almost always goes to the front).
+            let at = bucket.partition_point(|e| e.order > order);
             bucket.insert(at, entry);
         } else {
-            bucket.push_back(entry);
+            bucket.push(entry);
         }
         self.occupied[i / 64] |= 1 << (i % 64);
     }
@@ -126,15 +136,15 @@ impl<T> EventQueue<T> {
         }
         let i = time as usize & MASK;
         let bucket = &mut self.ring[i];
-        let entry = bucket.pop_front().expect("an occupied bucket");
+        let entry = bucket.pop().expect("an occupied bucket");
         if bucket.is_empty() {
             self.occupied[i / 64] &= !(1 << (i % 64));
             // Readers that started together poll in the same few
             // milliseconds, so some buckets briefly hold thousands of
             // events; as those bursts drift round the ring, keeping every
-            // bucket's peak capacity would cost megabytes for nothing.
-            if bucket.capacity() > KEEP_CAPACITY {
-                *bucket = VecDeque::new();
+            // spilled bucket's peak capacity would cost megabytes for nothing.
+            if bucket.spilled() {
+                *bucket = Bucket::new();
             }
         }
         self.len -= 1;
@@ -172,12 +182,12 @@ impl<T> EventQueue<T> {
         while self.later.peek().is_some_and(|Reverse(e)| e.time < horizon) {
             let Reverse(entry) = self.later.pop().expect("peeked");
             let i = entry.time as usize & MASK;
-            self.ring[i].push_back(entry);
+            self.ring[i].push(entry);
             self.occupied[i / 64] |= 1 << (i % 64);
         }
-        // Mostly in order already (pushed in sequence); the tick and events
-        // from the heap may not be.
-        self.ring[time as usize & MASK].make_contiguous().sort_unstable_by_key(|e| e.order);
+        // Pushed in sequence, so mostly in reverse of the order wanted; the
+        // tick and events from the heap may be anywhere.
+        self.ring[time as usize & MASK].sort_unstable_by_key(|e| Reverse(e.order));
     }
 }
 

@@ -181,21 +181,21 @@ impl Shard {
         per_kinesis_record: u64,
     ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
-        let by_records = (self.write_records.available(now).max(0.0) as u64).saturating_mul(per);
-        let bytes_left = self.write_bytes.available(now).max(0.0);
+        let by_records = self.write_records.whole(now).saturating_mul(per);
+        let bytes_left = self.write_bytes.whole(now);
         // Nearly every write fits: a multiply decides that, and the division
-        // (which would give at least `count`) is only needed when it does not.
-        let by_bytes = if count.saturating_mul(record_bytes) as f64 <= bytes_left {
+        // is only needed when it does not.
+        let by_bytes = if count.saturating_mul(record_bytes) <= bytes_left {
             count
         } else {
-            (bytes_left / record_bytes.max(1) as f64) as u64
+            bytes_left / record_bytes.max(1)
         };
         let accepted = count.min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
             let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
-            self.write_records.take(now, kinesis_records as f64);
-            self.write_bytes.take(now, bytes as f64);
+            self.write_records.take_whole(now, kinesis_records);
+            self.write_bytes.take_whole(now, bytes);
             self.append(now, accepted, bytes);
         }
         let throttled = count - accepted;
@@ -238,14 +238,14 @@ impl Shard {
     /// most `max_records` records.
     pub fn get_records(&mut self, now: SimTime, from: u64, max_records: u64) -> ReadOutcome {
         if now < self.penalty_until
-            || self.read_calls.available(now) < 1.0
+            || self.read_calls.whole(now) == 0
             || self.read_bytes.available(now) < 0.0
         {
             return ReadOutcome::Throttled;
         }
-        self.read_calls.take(now, 1.0);
+        self.read_calls.take_whole(now, 1);
         let batch = self.read_from(from, max_records, GET_RECORDS_MAX_BYTES);
-        self.read_bytes.take(now, batch.bytes as f64);
+        self.read_bytes.take_whole(now, batch.bytes);
         if batch.bytes >= GET_RECORDS_MAX_BYTES {
             self.penalty_until = now + GET_RECORDS_PENALTY_MS;
         }

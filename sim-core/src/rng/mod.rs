@@ -1,13 +1,13 @@
 //! Seeded random streams and the few distributions the engine needs.
 //!
-//! Every node draws from its own ChaCha8 stream derived from the run seed
+//! Every node draws from its own PCG-64 stream derived from the run seed
 //! and the node's id, so adding a node never perturbs the others. Only
 //! IEEE-exact operations and `libm` are used, so native and wasm runs draw
 //! bit-identical numbers.
 
 use md5::{Digest, Md5};
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand_core::Rng;
+use rand_pcg::Pcg64;
 
 mod ziggurat;
 
@@ -18,7 +18,7 @@ pub const NORMAL_FROM: f64 = 30.0;
 /// A node's private random stream.
 #[derive(Clone, Debug)]
 pub struct NodeRng {
-    rng: ChaCha8Rng,
+    rng: Pcg64,
     /// Reused by [`Self::multinomial_normal`] for its deviates.
     scratch: Vec<f64>,
 }
@@ -26,11 +26,10 @@ pub struct NodeRng {
 impl NodeRng {
     /// The stream for node `id` in a run seeded with `seed`.
     pub fn new(seed: u64, id: &str) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let digest = Md5::digest(id.as_bytes());
-        let mut stream = [0u8; 8];
-        stream.copy_from_slice(&digest[..8]);
-        rng.set_stream(u64::from_le_bytes(stream));
+        let digest = |bytes: &[u8]| u128::from_le_bytes(Md5::digest(bytes).into());
+        // The seed picks the start and the id one of PCG's 2^127 streams, both
+        // hashed so neighbouring seeds and similar ids share nothing.
+        let rng = Pcg64::new(digest(&seed.to_le_bytes()), digest(id.as_bytes()));
         NodeRng { rng, scratch: Vec::new() }
     }
 
