@@ -49,8 +49,12 @@ impl Cohort {
     /// Estimated arrival time of the record at absolute position `pos`,
     /// interpolated across the cohort.
     pub fn arrival_of(&self, pos: u64) -> SimTime {
-        if self.count <= 1 {
+        // The ends, which reads ask for nearly always, need no arithmetic.
+        if pos <= self.start || self.count <= 1 {
             return self.first_ms;
+        }
+        if pos + 1 >= self.end() {
+            return self.last_ms;
         }
         let frac = (pos.saturating_sub(self.start)) as f64 / (self.count - 1) as f64;
         self.first_ms + (frac.min(1.0) * (self.last_ms - self.first_ms) as f64) as SimTime
