@@ -1,9 +1,9 @@
 // Chart tools: an alarm line puts the chart and the node's card in alarm, the hover read-out
-// names each series' value under the cursor, the window selector changes the span shown, and a
-// chart downloads as PNG and every series as JSON.
+// names each series' value under the cursor, the window selector changes the span shown, a
+// chart downloads as PNG and every series as JSON, and the pipeline canvas downloads as a picture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { openApp } from './fixtures/app_page.mjs';
 
 let app, close;
@@ -82,4 +82,21 @@ test('a chart downloads as PNG and every series as JSON', { timeout: 60_000 }, a
   assert.equal(throttled.unit, 'Count');
   assert.equal(throttled.resolution_s, 1);
   assert.ok(throttled.points.length >= 5 && throttled.points.some(([, v]) => v > 0));
+});
+
+test('the pipeline canvas downloads as a PNG picture at twice its size', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(3_000);
+  const box = await app.page.locator('svg.pipeline').boundingBox();
+  const png = await app.download('canvas-png');
+  assert.match(png.name, /\.png$/);
+  const bytes = await readFile(png.path);
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  // IHDR: width and height, big-endian, at bytes 16 and 20.
+  assert.equal(bytes.readUInt32BE(16), Math.round(box.width * 2));
+  assert.equal(bytes.readUInt32BE(20), Math.round(box.height * 2));
+  // Cards, wires and text drawn, not an empty background (that compresses to a few KB).
+  assert.ok(bytes.length > 40_000, `a drawn canvas, not a blank one (${bytes.length} bytes)`);
+  await writeFile('output/canvas-picture.png', bytes);
 });

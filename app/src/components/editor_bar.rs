@@ -38,6 +38,16 @@ pub fn EditorBar() -> impl IntoView {
             ctx.tell(format!("Saving failed: {why}"), true);
         }
     };
+    let ctx = expect_context::<crate::state::SimCtx>();
+    let save_picture = move |_| {
+        let Some(svg) = document().query_selector("svg.pipeline").ok().flatten() else { return };
+        let name = editor.doc.with_untracked(|s| slug(&s.name));
+        // The picture is drawn after an image loads, outside any reactive
+        // owner: the context is taken now.
+        crate::download::save_svg_png(&svg, format!("{name}.png"), move |why| {
+            ctx.tell(format!("Saving the picture failed: {why}"), true);
+        });
+    };
     view! {
         <div class="editor-bar editor-chrome" role="toolbar" aria-label="Edit the pipeline">
             <button
@@ -66,6 +76,13 @@ pub fn EditorBar() -> impl IntoView {
             </label>
             <button data-testid="save-file" title="Save the pipeline as a scenario JSON file" on:click=save>
                 "Save file"
+            </button>
+            <button
+                data-testid="canvas-png"
+                title="Download the canvas as it looks now, as a PNG picture at twice its size (for slides and tickets)"
+                on:click=save_picture
+            >
+                "Picture"
             </button>
             <span class="bar-gap"></span>
             <button data-testid="fit-view" title="Fit every node in view (Shift+1)" on:click=move |_| editor.fit()>
