@@ -3,8 +3,8 @@
 // chart downloads as PNG and every series as JSON, and the pipeline canvas downloads as a picture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
-import { openApp } from './fixtures/app_page.mjs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { OUTPUT_DIR, openApp } from './fixtures/app_page.mjs';
 
 let app, close;
 before(async () => ({ app, close } = await openApp()));
@@ -96,7 +96,24 @@ test('the pipeline canvas downloads as a PNG picture at twice its size', { timeo
   // IHDR: width and height, big-endian, at bytes 16 and 20.
   assert.equal(bytes.readUInt32BE(16), Math.round(box.width * 2));
   assert.equal(bytes.readUInt32BE(20), Math.round(box.height * 2));
-  // Cards, wires and text drawn, not an empty background (that compresses to a few KB).
-  assert.ok(bytes.length > 40_000, `a drawn canvas, not a blank one (${bytes.length} bytes)`);
-  await writeFile('output/canvas-picture.png', bytes);
+  // The page's styles came along: cards' coloured badges, accents and borders are there, not
+  // black shapes on a grid (an SVG drawn without its stylesheet fills everything black).
+  const coloured = await app.page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [img.width, img.height];
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const px = g.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 80) n++;
+    }
+    return n;
+  }, bytes.toString('base64'));
+  assert.ok(coloured > 5_000, `coloured pixels of the cards (${coloured})`);
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  await writeFile(`${OUTPUT_DIR}canvas-picture.png`, bytes);
 });
