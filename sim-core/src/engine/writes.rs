@@ -76,33 +76,10 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
         }
         return parts;
     }
-    // total × count can pass 2^64 in long runs of huge streams: u128 then,
-    // u64 (several times faster to divide) whenever the largest fits.
-    if counts.iter().all(|c| total.checked_mul(c.1).is_some()) {
-        largest_remainder(total, sum, counts, |c| total * c)
-    } else {
-        largest_remainder(total, sum, counts, |c| u128::from(total) * u128::from(c))
-    }
-}
-
-/// [`apportion`]'s arithmetic, in the integer type `exact` returns.
-fn largest_remainder<N>(
-    total: u64,
-    sum: u64,
-    counts: &[(usize, u64)],
-    exact: impl Fn(u64) -> N,
-) -> Vec<u64>
-where
-    N: Copy
-        + From<u64>
-        + TryInto<u64>
-        + std::ops::Div<Output = N>
-        + std::ops::Rem<Output = N>
-        + PartialEq,
-{
-    let whole = |q: N| q.try_into().ok().expect("a part is at most the total");
-    let sum_n = N::from(sum);
-    let mut parts: Vec<u64> = counts.iter().map(|c| whole(exact(c.1) / sum_n)).collect();
+    // u128: total × count can pass 2^64 in long runs of huge streams.
+    let exact = |c: u64| u128::from(total) * u128::from(c);
+    let mut parts: Vec<u64> =
+        counts.iter().map(|c| (exact(c.1) / u128::from(sum)) as u64).collect();
     let mut left = total - parts.iter().sum::<u64>();
     let start = ((total ^ sum) % counts.len() as u64) as usize;
     for k in 0..counts.len() {
@@ -110,7 +87,7 @@ where
             break;
         }
         let i = (start + k) % counts.len();
-        if exact(counts[i].1) % sum_n != N::from(0) {
+        if exact(counts[i].1) % u128::from(sum) != 0 {
             parts[i] += 1;
             left -= 1;
         }
