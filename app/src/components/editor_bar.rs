@@ -10,6 +10,7 @@ use crate::editor::Editor;
 #[component]
 pub fn EditorBar() -> impl IntoView {
     let editor = expect_context::<Editor>();
+    let ctx = expect_context::<crate::state::SimCtx>();
     let open_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
@@ -34,16 +35,14 @@ pub fn EditorBar() -> impl IntoView {
             "application/json",
             &editor.file_text(),
         ) {
-            let ctx = expect_context::<crate::state::SimCtx>();
             ctx.tell(format!("Saving failed: {why}"), true);
         }
     };
-    let ctx = expect_context::<crate::state::SimCtx>();
     let save_picture = move |_| {
         let Some(svg) = document().query_selector("svg.pipeline").ok().flatten() else { return };
         let name = editor.doc.with_untracked(|s| slug(&s.name));
         // The picture is drawn after an image loads, outside any reactive
-        // owner: the context is taken now.
+        // owner, so the error path uses the context taken with the component.
         crate::download::save_svg_png(&svg, format!("{name}.png"), move |why| {
             ctx.tell(format!("Saving the picture failed: {why}"), true);
         });

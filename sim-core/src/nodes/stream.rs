@@ -56,8 +56,8 @@ impl Cohort {
         if pos + 1 >= self.end() {
             return self.last_ms;
         }
-        let frac = (pos.saturating_sub(self.start)) as f64 / (self.count - 1) as f64;
-        self.first_ms + (frac.min(1.0) * (self.last_ms - self.first_ms) as f64) as SimTime
+        let frac = (pos - self.start) as f64 / (self.count - 1) as f64;
+        self.first_ms + (frac * (self.last_ms - self.first_ms) as f64) as SimTime
     }
 }
 
