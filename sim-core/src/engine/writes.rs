@@ -13,9 +13,10 @@
 
 use crate::cost::on_demand_billed_bytes;
 use crate::metrics;
-use crate::nodes::{RetryBatch, ShardRecords, Target};
+use crate::nodes::{Producer, RetryBatch, Shard, ShardRecords, Target};
 use crate::rng::NodeRng;
 use crate::scenario::{ProducerSpec, Traffic};
+use crate::time::SimTime;
 
 use super::{Action, Simulation};
 
@@ -95,6 +96,74 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
     parts
 }
 
+/// Where an attempt's records come from.
+enum Routed<'a> {
+    /// A fresh batch: the routing draw's records per open shard, in the
+    /// stream's `open` order, their sizes not yet drawn.
+    Fresh(&'a [u64]),
+    /// A retry: what the shards refused last time.
+    Retry(Vec<ShardRecords>),
+}
+
+/// Running totals of one attempt's writes, shard by shard.
+#[derive(Default)]
+struct Tally {
+    accepted: u64,
+    throttled: u64,
+    data_put: u64,
+    bytes_put: u64,
+    kinesis_sent: u64,
+    kinesis_put: u64,
+    kinesis_throttled: u64,
+    request_bytes: u64,
+    aggregated_units: u64,
+    on_demand_billed: u64,
+    /// Records of a batch mostly share one size: what depends on it,
+    /// `(data bytes, user records per Kinesis record, on-demand billed
+    /// bytes)`, is computed once per size, not per shard.
+    size: Option<(u64, u64, u64)>,
+}
+
+impl Tally {
+    /// Writes `s` to its shard; `s.records` becomes what the shard refused.
+    /// Returns whether the shard accepted any.
+    fn write(
+        &mut self,
+        shard: &mut Shard,
+        now: SimTime,
+        s: &mut ShardRecords,
+        p: &Producer,
+    ) -> bool {
+        let (per, billed_bytes) = match self.size {
+            Some((bytes, per, billed)) if bytes == s.data_bytes => (per, billed),
+            _ => {
+                let per = p.per_kinesis_record(s.data_bytes);
+                let billed = on_demand_billed_bytes(s.data_bytes);
+                self.size = Some((s.data_bytes, per, billed));
+                (per, billed)
+            }
+        };
+        let record_bytes = s.data_bytes + u64::from(p.spec.partition_key_bytes);
+        let sent = kinesis_records(s.records, per);
+        self.kinesis_sent += sent;
+        self.request_bytes += s.records * record_bytes;
+        let out = shard.put(now, s.records, record_bytes, per);
+        self.accepted += out.accepted;
+        self.throttled += out.throttled;
+        self.data_put += out.accepted * s.data_bytes;
+        self.bytes_put += out.accepted * record_bytes;
+        let put = kinesis_records(out.accepted, per);
+        self.kinesis_put += put;
+        self.kinesis_throttled += sent - put;
+        if p.spec.aggregation.is_some() {
+            self.aggregated_units += p.aggregated_units(out.accepted, s.data_bytes);
+        }
+        self.on_demand_billed += out.accepted * billed_bytes;
+        s.records = out.throttled;
+        out.accepted > 0
+    }
+}
+
 impl Simulation {
     /// Every member cuts its batch; the group routes their sum.
     pub(super) fn producer_batch(&mut self, group: usize) {
@@ -109,27 +178,23 @@ impl Simulation {
             n += k;
         }
         let lead = g.lead();
-        let rng = &mut self.groups[group].rng;
-        let p = &mut self.producers[lead];
         let mut counts = std::mem::take(&mut self.scratch);
-        rng.multinomial(n, &p.shares, &mut counts);
-        // A delivery stream has no shards: one share, "shard" 0.
-        let open: &[usize] = match p.target {
-            Target::Stream(s) => &self.streams[s].open,
-            Target::Firehose(_) | Target::Queue(_) => &[0],
-        };
-        let per_shard: Vec<ShardRecords> = counts
-            .iter()
-            .zip(open)
-            .filter(|&(&c, _)| c > 0)
-            .map(|(&records, &shard)| ShardRecords {
-                shard,
-                records,
-                data_bytes: p.draw_data_bytes(records, rng),
-            })
-            .collect();
+        self.groups[group].rng.multinomial(n, &self.producers[lead].shares, &mut counts);
+        let batch = RetryBatch { attempts: 0, per_shard: Vec::new(), members };
+        match self.producers[lead].target {
+            Target::Stream(stream) => self.put_batch(group, batch, Routed::Fresh(&counts), stream),
+            // A delivery stream has no shards: one share, "shard" 0.
+            Target::Firehose(_) | Target::Queue(_) => {
+                let mut batch = batch;
+                if n > 0 {
+                    let data_bytes =
+                        self.producers[lead].draw_data_bytes(n, &mut self.groups[group].rng);
+                    batch.per_shard.push(ShardRecords { shard: 0, records: n, data_bytes });
+                }
+                self.send(group, batch);
+            }
+        }
         self.scratch = counts;
-        self.send(group, RetryBatch { attempts: 0, per_shard, members });
         let next = self.now + self.producers[lead].spec.batching.max_buffered_ms;
         self.schedule(next, Action::ProducerBatch { group: group as u32 });
     }
@@ -141,118 +206,105 @@ impl Simulation {
         self.send(group, batch);
     }
 
-    /// One attempt for a batch: its records go out in as many PutRecords
-    /// (or PutRecord) requests as the caps demand, packed into aggregated
-    /// records if the producer aggregates; throttled records are retried
-    /// with backoff or given up after the last attempt.
-    fn send(&mut self, group: usize, batch: RetryBatch) {
-        let target = match self.producers[self.groups[group].lead()].target {
-            Target::Stream(stream) => stream,
-            Target::Firehose(firehose) => return self.put_record_batch(group, batch, firehose),
-            Target::Queue(_) => unreachable!("queue producers send on their own (queues.rs)"),
-        };
-        let mut written = std::mem::take(&mut self.scratch);
-        written.clear();
-        self.put_batch(group, batch, target, &mut written);
-        // Only enhanced fan-out readers wait to be woken; most streams have
-        // none, so check once per batch rather than per shard.
-        let pushes = self.streams[target].readers.iter().any(|&c| self.consumers[c].is_efo());
-        if pushes {
-            for &shard in &written {
-                self.wake_pushes(target, shard as usize);
+    /// One attempt for a batch whose records are already routed (a retry,
+    /// or any batch to a delivery stream).
+    fn send(&mut self, group: usize, mut batch: RetryBatch) {
+        match self.producers[self.groups[group].lead()].target {
+            Target::Stream(stream) => {
+                let routed = Routed::Retry(std::mem::take(&mut batch.per_shard));
+                self.put_batch(group, batch, routed, stream);
             }
+            Target::Firehose(firehose) => self.put_record_batch(group, batch, firehose),
+            Target::Queue(_) => unreachable!("queue producers send on their own (queues.rs)"),
         }
-        self.scratch = written;
     }
 
-    /// The PutRecords attempt itself on stream slot `target`; `written`
-    /// receives the shards that accepted records.
-    fn put_batch(
-        &mut self,
-        group: usize,
-        mut batch: RetryBatch,
-        target: usize,
-        written: &mut Vec<u64>,
-    ) {
+    /// One attempt for a batch to stream slot `target`: its records go out
+    /// in as many PutRecords (or PutRecord) requests as the caps demand,
+    /// packed into aggregated records if the producer aggregates; what the
+    /// shards throttle is retried with backoff or given up after the last
+    /// attempt. A fresh batch goes from the routing draw straight to the
+    /// shards, one pass and no list of its own.
+    fn put_batch(&mut self, group: usize, mut batch: RetryBatch, routed: Routed, target: usize) {
         let lead = self.groups[group].lead();
-        let p = &mut self.producers[lead];
-        let stream_node = self.stream_nodes[target];
+        let p = &self.producers[lead];
+        let rng = &mut self.groups[group].rng;
         let stream = &mut self.streams[target];
-        let key_bytes = u64::from(p.spec.partition_key_bytes);
+        let now = self.now;
         batch.attempts += 1;
+        // Only enhanced fan-out readers wait to be woken; most streams have
+        // none, so the shards written are only listed for those that do.
+        let pushes = stream.efo_readers > 0;
         // Records meant for a shard that resharding closed go to its children.
-        if batch.per_shard.iter().any(|s| !stream.shards[s.shard].is_open()) {
-            let (mut routed, mut split) =
-                (Vec::with_capacity(batch.per_shard.len() + 1), Vec::new());
-            for s in &batch.per_shard {
-                split.clear();
-                stream.reroute(s.shard, s.records, &p.shares, &mut split);
-                routed.extend(split.iter().map(|&(shard, records)| ShardRecords {
-                    shard,
-                    records,
-                    data_bytes: s.data_bytes,
-                }));
-            }
-            batch.per_shard = routed;
-        }
-        let on_demand = stream.is_on_demand();
-        let (mut accepted, mut throttled, mut data_put, mut bytes_put) = (0, 0, 0, 0);
-        let (mut kinesis_sent, mut kinesis_put, mut request_bytes, mut units) = (0, 0, 0, 0);
-        let (mut kinesis_throttled, mut on_demand_billed) = (0, 0);
-        // Unaggregated records are billed by their count alone: once per
-        // attempt below, not per shard.
-        let aggregates = p.spec.aggregation.is_some();
-        // Records of a batch mostly share one size: compute what depends on
-        // it once per size, not per shard.
-        let mut size = None;
-        batch.per_shard.retain_mut(|s| {
-            let (per, billed_bytes) = match size {
-                Some((bytes, per, billed)) if bytes == s.data_bytes => (per, billed),
-                _ => {
-                    let per = p.per_kinesis_record(s.data_bytes);
-                    let billed = on_demand_billed_bytes(s.data_bytes);
-                    size = Some((s.data_bytes, per, billed));
-                    (per, billed)
+        let routed = match routed {
+            Routed::Retry(per_shard)
+                if per_shard.iter().any(|s| !stream.shards[s.shard].is_open()) =>
+            {
+                let (mut routed, mut split) = (Vec::with_capacity(per_shard.len() + 1), Vec::new());
+                for s in &per_shard {
+                    split.clear();
+                    stream.reroute(s.shard, s.records, &p.shares, &mut split);
+                    routed.extend(split.iter().map(|&(shard, records)| ShardRecords {
+                        shard,
+                        records,
+                        data_bytes: s.data_bytes,
+                    }));
                 }
-            };
-            let record_bytes = s.data_bytes + key_bytes;
-            kinesis_sent += kinesis_records(s.records, per);
-            request_bytes += s.records * record_bytes;
-            let out = stream.shards[s.shard].put(self.now, s.records, record_bytes, per);
-            if out.accepted > 0 {
-                written.push(s.shard as u64);
+                Routed::Retry(routed)
             }
-            accepted += out.accepted;
-            throttled += out.throttled;
-            data_put += out.accepted * s.data_bytes;
-            bytes_put += out.accepted * record_bytes;
-            let put = kinesis_records(out.accepted, per);
-            kinesis_put += put;
-            kinesis_throttled += kinesis_records(s.records, per) - put;
-            if aggregates {
-                units += p.payload_units(out.accepted, s.data_bytes);
+            routed => routed,
+        };
+        let mut written = Vec::new();
+        let mut tally = Tally::default();
+        let mut refused = Vec::new();
+        let mut write = |mut s: ShardRecords| {
+            if tally.write(&mut stream.shards[s.shard], now, &mut s, p) && pushes {
+                written.push(s.shard);
             }
-            on_demand_billed += out.accepted * billed_bytes;
-            s.records = out.throttled;
-            out.throttled > 0
-        });
-        if !aggregates {
-            units = p.payload_units(accepted, 0); // the size only matters aggregated
+            if s.records > 0 {
+                refused.push(s);
+            }
+        };
+        match routed {
+            Routed::Fresh(counts) => {
+                for (&records, &shard) in counts.iter().zip(&stream.open) {
+                    if records > 0 {
+                        let data_bytes = p.draw_data_bytes(records, rng);
+                        write(ShardRecords { shard, records, data_bytes });
+                    }
+                }
+            }
+            Routed::Retry(per_shard) => per_shard.into_iter().for_each(write),
         }
+        batch.per_shard = refused;
+        let t = tally;
         // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
-        if on_demand {
-            self.cost.on_demand_in(on_demand_billed);
+        if stream.is_on_demand() {
+            self.cost.on_demand_in(t.on_demand_billed);
+        } else if p.spec.aggregation.is_some() {
+            self.cost.put_units(t.aggregated_units);
         } else {
+            // Unaggregated records are billed by their count alone, once per attempt.
+            let units = self.producers[lead].payload_units(t.accepted);
             self.cost.put_units(units);
         }
-        let requests = p.requests(kinesis_sent, request_bytes);
-        let m = &mut self.metrics[stream_node];
-        m.add(metrics::stream::INCOMING_RECORDS, kinesis_put as f64);
-        m.add(metrics::stream::INCOMING_BYTES, bytes_put as f64);
+        let requests = self.producers[lead].requests(t.kinesis_sent, t.request_bytes);
+        let m = &mut self.metrics[self.stream_nodes[target]];
+        m.add(metrics::stream::INCOMING_RECORDS, t.kinesis_put as f64);
+        m.add(metrics::stream::INCOMING_BYTES, t.bytes_put as f64);
         // CloudWatch counts Kinesis records here (aggregates, not user records).
-        m.add(metrics::stream::WRITE_THROTTLED, kinesis_throttled as f64);
-        let outcome = Attempt { accepted, data_put, kinesis_put, requests, throttled };
+        m.add(metrics::stream::WRITE_THROTTLED, t.kinesis_throttled as f64);
+        let outcome = Attempt {
+            accepted: t.accepted,
+            data_put: t.data_put,
+            kinesis_put: t.kinesis_put,
+            requests,
+            throttled: t.throttled,
+        };
         self.settle(group, batch, outcome);
+        for shard in written {
+            self.wake_pushes(target, shard);
+        }
     }
 
     /// Shares an attempt's outcome among the group's members, then gives

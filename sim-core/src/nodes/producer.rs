@@ -320,19 +320,22 @@ impl Producer {
         }
     }
 
+    /// PUT payload units for `accepted` unaggregated user records
+    /// (aws-facts 2.1): the expected units of the size distribution, with
+    /// fractions carried, so only their count matters and one call bills a
+    /// whole attempt's records.
+    pub fn payload_units(&mut self, accepted: u64) -> u64 {
+        let exact = accepted as f64 * self.units_per_record + self.unit_carry;
+        let units = libm::floor(exact);
+        self.unit_carry = exact - units;
+        units as u64
+    }
+
     /// PUT payload units for `accepted` user records of `data_bytes` each
-    /// sent to one shard (aws-facts 2.1). Unaggregated records use the
-    /// expected units of the size distribution, with fractions carried, so
-    /// only their count matters and one call can bill many shards' records;
-    /// aggregated records are billed on the aggregate's size (user data and
-    /// keys), full aggregates plus one partial, shard by shard.
-    pub fn payload_units(&mut self, accepted: u64, data_bytes: u64) -> u64 {
-        if self.spec.aggregation.is_none() {
-            let exact = accepted as f64 * self.units_per_record + self.unit_carry;
-            let units = libm::floor(exact);
-            self.unit_carry = exact - units;
-            return units as u64;
-        }
+    /// sent aggregated to one shard (aws-facts 2.1): billed on the
+    /// aggregate's size (user data and keys), full aggregates plus one
+    /// partial, shard by shard.
+    pub fn aggregated_units(&self, accepted: u64, data_bytes: u64) -> u64 {
         let per = self.per_kinesis_record(data_bytes);
         if per == 1 {
             // Too big to aggregate: the KPL sends such records as they are.
@@ -497,7 +500,7 @@ mod tests {
             ..Default::default()
         };
         let mut p = Producer::new(spec, Target::Stream(0), vec![1.0]);
-        assert_eq!(p.payload_units(1_000, 25_600), 1_500);
+        assert_eq!(p.payload_units(1_000), 1_500);
     }
 
     #[test]
@@ -511,11 +514,11 @@ mod tests {
             aggregation: Some(Aggregation::default()),
             ..Default::default()
         };
-        let mut p = Producer::new(spec, Target::Stream(0), vec![1.0]);
+        let p = Producer::new(spec, Target::Stream(0), vec![1.0]);
         assert_eq!(p.per_kinesis_record(1_000), 50);
-        assert_eq!(p.payload_units(100, 1_000), 4);
+        assert_eq!(p.aggregated_units(100, 1_000), 4);
         // 120 = 2 full aggregates (2 units each) and one of 20 (1 unit).
-        assert_eq!(p.payload_units(120, 1_000), 5);
+        assert_eq!(p.aggregated_units(120, 1_000), 5);
     }
 
     #[test]

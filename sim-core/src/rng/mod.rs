@@ -195,7 +195,7 @@ impl NodeRng {
             running += nf * share + y - share * total;
             // Rounded running sums, kept within [counted, n]: whole counts,
             // none negative, and the last category takes what is left.
-            let upto = (libm::round(running).max(0.0) as u64).clamp(counted, n);
+            let upto = round_non_negative(running).clamp(counted, n);
             *count = upto - counted;
             counted = upto;
         }
@@ -204,6 +204,17 @@ impl NodeRng {
         }
         self.scratch = deviates;
     }
+}
+
+/// `libm::round(x.max(0.0)) as u64`, exactly, in a few instructions: the
+/// library call and the conversion to `u64` (which needs a fix-up for
+/// 2^63 and up) cost more than the rest of a multinomial category. The
+/// fraction `x - trunc(x)` is exact for every `x` below 2^52, and from there
+/// up `x` is whole.
+fn round_non_negative(x: f64) -> u64 {
+    let x = x.max(0.0);
+    let whole = x as i64;
+    (whole + i64::from(x - whole as f64 >= 0.5)) as u64
 }
 
 #[cfg(test)]
@@ -300,6 +311,13 @@ mod tests {
             let cov = cross / draws as f64 - mean[0] * mean[1];
             let want_cov = -nf * shares[0] * shares[1];
             assert!((cov / want_cov - 1.0).abs() < 0.05, "n {n}: cov {cov}, want {want_cov}");
+        }
+    }
+
+    #[test]
+    fn rounding_matches_libm() {
+        for x in [0.0, -3.2, 0.49999999999999994, 0.5, 1.5, 2.5, 7.499_999, 1e15 + 0.5, 4e18] {
+            assert_eq!(super::round_non_negative(x), libm::round(x.max(0.0)) as u64, "{x}");
         }
     }
 
