@@ -447,11 +447,9 @@ impl Simulation {
     /// Runs the next event, if any is due at or before `limit`. Returns
     /// whether one ran.
     pub fn step_until(&mut self, limit: SimTime) -> bool {
-        match self.queue.peek_time() {
-            Some(t) if t <= limit => {}
-            _ => return false,
-        }
-        let (time, action) = self.queue.pop().expect("peeked");
+        let Some((time, action)) = self.queue.pop_until(limit) else {
+            return false;
+        };
         // Several events share most milliseconds: accrue only when time moves.
         if time > self.now {
             self.cost.accrue(time - self.now, &self.streams);

@@ -129,8 +129,16 @@ impl<T> EventQueue<T> {
     }
 
     /// Removes and returns the next event: its time and payload.
+    #[cfg(test)]
     pub(super) fn pop(&mut self) -> Option<(SimTime, T)> {
-        let time = self.peek_time()?;
+        self.pop_until(SimTime::MAX)
+    }
+
+    /// Removes and returns the next event if it is due at or before
+    /// `limit`: one search of the ring where peeking and popping would
+    /// take two.
+    pub(super) fn pop_until(&mut self, limit: SimTime) -> Option<(SimTime, T)> {
+        let time = self.peek_time().filter(|&t| t <= limit)?;
         if time != self.cursor {
             self.advance_to(time);
         }

@@ -77,10 +77,7 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
         }
         return parts;
     }
-    // u128: total × count can pass 2^64 in long runs of huge streams.
-    let exact = |c: u64| u128::from(total) * u128::from(c);
-    let mut parts: Vec<u64> =
-        counts.iter().map(|c| (exact(c.1) / u128::from(sum)) as u64).collect();
+    let mut parts: Vec<u64> = counts.iter().map(|c| mul_div(total, c.1, sum).0).collect();
     let mut left = total - parts.iter().sum::<u64>();
     let start = ((total ^ sum) % counts.len() as u64) as usize;
     for k in 0..counts.len() {
@@ -88,7 +85,7 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
             break;
         }
         let i = (start + k) % counts.len();
-        if exact(counts[i].1) % u128::from(sum) != 0 {
+        if mul_div(total, counts[i].1, sum).1 {
             parts[i] += 1;
             left -= 1;
         }
@@ -161,6 +158,20 @@ impl Tally {
         self.on_demand_billed += out.accepted * billed_bytes;
         s.records = out.throttled;
         out.accepted > 0
+    }
+}
+
+/// `a × b / d` rounded down, and whether it left a remainder. In 64 bits
+/// when the product fits, as it nearly always does (a 128-bit division is
+/// a library call several times slower); in 128 bits when long runs of
+/// huge streams make it pass 2^64.
+fn mul_div(a: u64, b: u64, d: u64) -> (u64, bool) {
+    match a.checked_mul(b) {
+        Some(p) => (p / d, p % d != 0),
+        None => {
+            let (p, d) = (u128::from(a) * u128::from(b), u128::from(d));
+            ((p / d) as u64, p % d != 0)
+        }
     }
 }
 

@@ -197,6 +197,6 @@ impl Consumer {
         let base = self.spec.overhead_ms + self.spec.per_record_us * n as f64 / 1_000.0;
         let j = self.spec.jitter;
         let factor = if j > 0.0 { rng.uniform(1.0 - j, 1.0 + j) } else { 1.0 };
-        (base * factor).round().max(0.0) as SimTime
+        crate::rng::round_non_negative(base * factor)
     }
 }

@@ -206,12 +206,12 @@ impl NodeRng {
     }
 }
 
-/// `libm::round(x.max(0.0)) as u64`, exactly, in a few instructions: the
-/// library call and the conversion to `u64` (which needs a fix-up for
-/// 2^63 and up) cost more than the rest of a multinomial category. The
-/// fraction `x - trunc(x)` is exact for every `x` below 2^52, and from there
-/// up `x` is whole.
-fn round_non_negative(x: f64) -> u64 {
+/// `libm::round(x.max(0.0)) as u64`, exactly (up to 2^63), in a few
+/// instructions: the library call and the conversion to `u64` (which needs
+/// a fix-up for 2^63 and up) cost more than the rest of a multinomial
+/// category. The fraction `x - trunc(x)` is exact for every `x` below
+/// 2^52, and from there up `x` is whole.
+pub(crate) fn round_non_negative(x: f64) -> u64 {
     let x = x.max(0.0);
     let whole = x as i64;
     (whole + i64::from(x - whole as f64 >= 0.5)) as u64
