@@ -7,8 +7,13 @@
 //! (or thousandths) number per second, so a millisecond's refill is a whole
 //! number of millionths and refills never round. The shards' write path
 //! checks two buckets for every shard of every batch, so it asks in whole
-//! tokens ([`TokenBucket::whole`], [`TokenBucket::take_whole`]) and never
-//! converts to floating point.
+//! tokens ([`Tokens::whole`], [`Tokens::take_whole`]) and never converts
+//! to floating point.
+//!
+//! A bucket's state ([`Tokens`], 16 bytes) is kept apart from its depth and
+//! rate ([`Rate`]) so that the thousands of shards, whose limits are the
+//! same constants, hold only the state: a shard's four limits fit one cache
+//! line, and a write or a read touches that line instead of two or three.
 
 use crate::time::{SECOND, SimTime};
 
@@ -20,69 +25,135 @@ fn scaled(n: f64) -> i64 {
     libm::round(n * SCALE as f64) as i64
 }
 
-/// A continuously refilled token bucket.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenBucket {
-    /// Tokens now, in millionths (negative after an overdraft).
-    micros: i64,
+/// A bucket's depth and refill rate: shared by every bucket of one limit
+/// (each shard's 1 MiB/s, say), so per-bucket state stays small.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
     /// Depth, in millionths.
     capacity: i64,
     /// Refill per millisecond, in millionths.
     per_ms: i64,
-    last: SimTime,
 }
 
-impl TokenBucket {
-    /// A full bucket refilling `per_s` tokens a second, holding one second's worth.
+impl Rate {
+    /// `per_s` tokens a second, one second deep.
     pub fn per_second(per_s: f64) -> Self {
         Self::with_capacity(per_s, per_s)
     }
 
-    /// A full bucket of `capacity` tokens refilling `per_s` a second.
-    pub fn with_capacity(capacity: f64, per_s: f64) -> Self {
-        let capacity = scaled(capacity);
-        let per_ms = scaled(per_s / SECOND as f64);
-        TokenBucket { micros: capacity, capacity, per_ms, last: 0 }
+    /// `per_s` whole tokens a second, one second deep; usable in constants.
+    pub const fn whole_per_second(per_s: i64) -> Self {
+        Rate { capacity: per_s * SCALE, per_ms: per_s * (SCALE / SECOND as i64) }
     }
 
-    fn refill(&mut self, now: SimTime) {
+    /// `capacity` tokens deep, refilling `per_s` a second.
+    pub fn with_capacity(capacity: f64, per_s: f64) -> Self {
+        Rate { capacity: scaled(capacity), per_ms: scaled(per_s / SECOND as f64) }
+    }
+
+    /// The depth in tokens (one second of refill for most limits).
+    pub fn capacity(&self) -> f64 {
+        self.capacity as f64 / SCALE as f64
+    }
+}
+
+/// The state of a bucket whose [`Rate`] its owner knows: 16 bytes, so a
+/// shard's four limits share one cache line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tokens {
+    /// Tokens now, in millionths (negative after an overdraft).
+    micros: i64,
+    /// When they were counted.
+    last: SimTime,
+}
+
+impl Tokens {
+    /// A full bucket of `rate`.
+    pub const fn full(rate: &Rate) -> Self {
+        Tokens { micros: rate.capacity, last: 0 }
+    }
+
+    fn refill(&mut self, rate: &Rate, now: SimTime) {
         if now > self.last {
             let elapsed = i64::try_from(now - self.last).unwrap_or(i64::MAX);
-            let refill = elapsed.saturating_mul(self.per_ms);
-            self.micros = self.micros.saturating_add(refill).min(self.capacity);
+            let refill = elapsed.saturating_mul(rate.per_ms);
+            self.micros = self.micros.saturating_add(refill).min(rate.capacity);
             self.last = now;
         }
     }
 
     /// Tokens available at `now` (may be negative after an overdraft).
-    pub fn available(&mut self, now: SimTime) -> f64 {
-        self.refill(now);
+    pub fn available(&mut self, rate: &Rate, now: SimTime) -> f64 {
+        self.refill(rate, now);
         self.micros as f64 / SCALE as f64
     }
 
     /// Whole tokens available at `now`; 0 while in debt.
-    pub fn whole(&mut self, now: SimTime) -> u64 {
-        self.refill(now);
+    pub fn whole(&mut self, rate: &Rate, now: SimTime) -> u64 {
+        self.refill(rate, now);
         (self.micros.max(0) / SCALE) as u64
     }
 
     /// Removes `n` tokens, possibly going below zero; later calls must wait
     /// for the debt to refill.
-    pub fn take(&mut self, now: SimTime, n: f64) {
-        self.refill(now);
+    pub fn take(&mut self, rate: &Rate, now: SimTime, n: f64) {
+        self.refill(rate, now);
         self.micros = self.micros.saturating_sub(scaled(n));
+    }
+
+    /// Removes `n` whole tokens, as [`Tokens::take`].
+    pub fn take_whole(&mut self, rate: &Rate, now: SimTime, n: u64) {
+        self.refill(rate, now);
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.micros = self.micros.saturating_sub(n.saturating_mul(SCALE));
+    }
+}
+
+/// A continuously refilled token bucket that carries its own rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenBucket {
+    tokens: Tokens,
+    rate: Rate,
+}
+
+impl TokenBucket {
+    /// A full bucket refilling `per_s` tokens a second, holding one second's worth.
+    pub fn per_second(per_s: f64) -> Self {
+        Self::new(Rate::per_second(per_s))
+    }
+
+    /// A full bucket of `capacity` tokens refilling `per_s` a second.
+    pub fn with_capacity(capacity: f64, per_s: f64) -> Self {
+        Self::new(Rate::with_capacity(capacity, per_s))
+    }
+
+    fn new(rate: Rate) -> Self {
+        TokenBucket { tokens: Tokens::full(&rate), rate }
+    }
+
+    /// Tokens available at `now` (may be negative after an overdraft).
+    pub fn available(&mut self, now: SimTime) -> f64 {
+        self.tokens.available(&self.rate, now)
+    }
+
+    /// Whole tokens available at `now`; 0 while in debt.
+    pub fn whole(&mut self, now: SimTime) -> u64 {
+        self.tokens.whole(&self.rate, now)
+    }
+
+    /// Removes `n` tokens, possibly going below zero.
+    pub fn take(&mut self, now: SimTime, n: f64) {
+        self.tokens.take(&self.rate, now, n)
     }
 
     /// Removes `n` whole tokens, as [`TokenBucket::take`].
     pub fn take_whole(&mut self, now: SimTime, n: u64) {
-        self.refill(now);
-        let n = i64::try_from(n).unwrap_or(i64::MAX);
-        self.micros = self.micros.saturating_sub(n.saturating_mul(SCALE));
+        self.tokens.take_whole(&self.rate, now, n)
     }
 
     /// The bucket's depth (one second of refill).
     pub fn capacity(&self) -> f64 {
-        self.capacity as f64 / SCALE as f64
+        self.rate.capacity()
     }
 }
 

@@ -2,7 +2,7 @@
 //! processing, the order of reading across resharding, and retention.
 
 use crate::metrics;
-use crate::nodes::consumer::EFO_PROPAGATION_MS;
+use crate::nodes::consumer::{EFO_PROPAGATION_MS, PUSH_BYTES};
 use crate::nodes::{ReadBatch, ReadOutcome, ReaderState};
 
 use super::{Action, ReaderId, Simulation};
@@ -56,18 +56,16 @@ impl Simulation {
         let stream_node = self.stream_nodes[c.source];
         let s = &mut self.streams[c.source].shards[shard];
         let reader = &mut c.readers[shard];
-        let allowance = reader.push_bytes.available(self.now);
+        let allowance = reader.push_bytes.available(&PUSH_BYTES, self.now);
         if allowance <= 0.0 {
             // Out of throughput: resume when a tenth of a second's worth refilled.
-            let wait = ((-allowance + reader.push_bytes.capacity() / 10.0)
-                / reader.push_bytes.capacity()
-                * 1_000.0)
-                .ceil() as u64;
+            let per_s = PUSH_BYTES.capacity();
+            let wait = ((-allowance + per_s / 10.0) / per_s * 1_000.0).ceil() as u64;
             self.schedule(self.now + wait.max(1), Action::Push(ReaderId::new(slot, shard)));
             return;
         }
         let batch = s.read_from(reader.read, u64::MAX, allowance as u64);
-        reader.push_bytes.take(self.now, batch.bytes as f64);
+        reader.push_bytes.take(&PUSH_BYTES, self.now, batch.bytes as f64);
         let sm = &mut self.metrics[stream_node];
         sm.add(metrics::stream::EFO_RECORDS, batch.records as f64);
         sm.add(metrics::stream::EFO_BYTES, batch.bytes as f64);

@@ -2,7 +2,7 @@
 //! (shared throughput) or receiving pushes over enhanced fan-out. Each
 //! reader reads a batch, processes it, then reads again.
 
-use crate::bucket::TokenBucket;
+use crate::bucket::{Rate, Tokens};
 use crate::metrics;
 use crate::rng::NodeRng;
 use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
@@ -10,6 +10,8 @@ use crate::time::SimTime;
 
 /// aws-facts 1.5: an enhanced fan-out consumer gets 2 MiB/s per shard.
 pub const EFO_BYTES_PER_S: f64 = 2_097_152.0;
+/// [`EFO_BYTES_PER_S`] as a token bucket, one second deep.
+pub const PUSH_BYTES: Rate = Rate::whole_per_second(EFO_BYTES_PER_S as i64);
 /// aws-facts 1.5: enhanced fan-out propagation is typically about 70 ms.
 pub const EFO_PROPAGATION_MS: SimTime = 70;
 /// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
@@ -31,8 +33,10 @@ pub enum ReaderState {
     Finished,
 }
 
-/// One shard's reader inside a consumer.
+/// One shard's reader inside a consumer: 56 bytes, aligned so that each
+/// sits on one cache line (polls visit readers in no useful order).
 #[derive(Clone, Debug, PartialEq)]
+#[repr(align(64))]
 pub struct ShardReader {
     /// Next position to read; positions before it were read or skipped.
     pub read: u64,
@@ -48,8 +52,8 @@ pub struct ShardReader {
     /// Held back because no live worker holds its lease (KCL): it reads
     /// nothing until a worker takes the lease.
     pub paused: bool,
-    /// Enhanced fan-out's per-consumer, per-shard throughput.
-    pub push_bytes: TokenBucket,
+    /// Enhanced fan-out's per-consumer, per-shard throughput ([`PUSH_BYTES`]).
+    pub push_bytes: Tokens,
 }
 
 impl ShardReader {
@@ -62,7 +66,7 @@ impl ShardReader {
             done_at: 0,
             state: ReaderState::Waiting,
             paused: false,
-            push_bytes: TokenBucket::per_second(EFO_BYTES_PER_S),
+            push_bytes: Tokens::full(&PUSH_BYTES),
         }
     }
 

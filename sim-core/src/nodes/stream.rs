@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use crate::bucket::TokenBucket;
+use crate::bucket::{Rate, Tokens};
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
@@ -61,32 +61,57 @@ impl Cohort {
     }
 }
 
+/// aws-facts 1.1 as token buckets, one second deep.
+const WRITE_BYTES: Rate = Rate::whole_per_second(SHARD_WRITE_BYTES_PER_S as i64);
+const WRITE_RECORDS: Rate = Rate::whole_per_second(SHARD_WRITE_RECORDS_PER_S as i64);
+const READ_CALLS: Rate = Rate::whole_per_second(SHARD_READ_CALLS_PER_S as i64);
+const READ_BYTES: Rate = Rate::whole_per_second(SHARD_READ_BYTES_PER_S as i64);
+
 /// One shard: its hash range, limits and log.
+///
+/// Laid out by use, a cache line at a time (`repr(C)` keeps the order,
+/// the alignment starts every shard on a line): a large stream's shards
+/// are touched tens of thousands of times a simulated second, each time
+/// at random, so the fields a write or a read needs sit together, first,
+/// and what only resharding and the views read comes last.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Shard {
+    // Line 1: the limits.
+    write_bytes: Tokens,
+    write_records: Tokens,
+    read_calls: Tokens,
+    read_bytes: Tokens,
+    // Line 2: what every write touches besides.
+    log: VecDeque<Cohort>,
+    /// Records ever accepted (the next record's absolute position).
+    pub appended: u64,
+    /// Bytes ever accepted, data plus keys.
+    appended_bytes: u64,
+    /// How many leading cohorts are already coalesced into minute buckets.
+    coalesced: usize,
+    /// A reader has read since the tail cohort began: the next write starts
+    /// a new cohort, so what was read never grows.
+    tail_read: bool,
+    // Line 3: the rest of the read path, and throttling.
+    penalty_until: SimTime,
+    /// Position of the first retained record; everything before expired.
+    pub trimmed: u64,
+    /// Bytes ever returned to readers.
+    read_out: u64,
+    /// Records refused this second, and their bytes.
+    throttled: (u64, u64),
+    /// The running totals when this second began: `appended`,
+    /// `appended_bytes` and `read_out`. A second's traffic is their growth,
+    /// so writes and reads count it without touching another line.
+    second_start: (u64, u64, u64),
+    // Cold.
     /// Hash keys this shard owns.
     pub range: HashRange,
     /// The shards this one was split or merged from (aws-facts 1.6).
     pub parents: Vec<usize>,
     /// When resharding closed it: no more writes, still readable.
     pub closed_at: Option<SimTime>,
-    write_bytes: TokenBucket,
-    write_records: TokenBucket,
-    read_calls: TokenBucket,
-    read_bytes: TokenBucket,
-    penalty_until: SimTime,
-    log: VecDeque<Cohort>,
-    /// Records ever accepted (the next record's absolute position).
-    pub appended: u64,
-    /// Position of the first retained record; everything before expired.
-    pub trimmed: u64,
-    /// How many leading cohorts are already coalesced into minute buckets.
-    coalesced: usize,
-    /// A reader has read since the tail cohort began: the next write starts
-    /// a new cohort, so what was read never grows.
-    tail_read: bool,
-    /// Current-second counters for the heat strip.
-    pub second: ShardSecond,
     /// The last closed second's counters.
     pub last_second: ShardSecond,
     /// Whole-run totals of the per-second counters.
@@ -156,17 +181,20 @@ impl Shard {
             range,
             parents,
             closed_at: None,
-            write_bytes: TokenBucket::per_second(SHARD_WRITE_BYTES_PER_S),
-            write_records: TokenBucket::per_second(SHARD_WRITE_RECORDS_PER_S),
-            read_calls: TokenBucket::per_second(SHARD_READ_CALLS_PER_S),
-            read_bytes: TokenBucket::per_second(SHARD_READ_BYTES_PER_S),
+            write_bytes: Tokens::full(&WRITE_BYTES),
+            write_records: Tokens::full(&WRITE_RECORDS),
+            read_calls: Tokens::full(&READ_CALLS),
+            read_bytes: Tokens::full(&READ_BYTES),
             penalty_until: 0,
             log: VecDeque::new(),
             appended: 0,
-            trimmed: 0,
+            appended_bytes: 0,
             coalesced: 0,
             tail_read: false,
-            second: ShardSecond::default(),
+            trimmed: 0,
+            read_out: 0,
+            throttled: (0, 0),
+            second_start: (0, 0, 0),
             last_second: ShardSecond::default(),
             totals: ShardTotals::default(),
         }
@@ -185,8 +213,8 @@ impl Shard {
         per_kinesis_record: u64,
     ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
-        let by_records = self.write_records.whole(now).saturating_mul(per);
-        let bytes_left = self.write_bytes.whole(now);
+        let by_records = self.write_records.whole(&WRITE_RECORDS, now).saturating_mul(per);
+        let bytes_left = self.write_bytes.whole(&WRITE_BYTES, now);
         // Nearly every write fits: a multiply decides that, and the division
         // is only needed when it does not.
         let by_bytes = if count.saturating_mul(record_bytes) <= bytes_left {
@@ -198,15 +226,15 @@ impl Shard {
         let bytes = accepted * record_bytes;
         if accepted > 0 {
             let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
-            self.write_records.take_whole(now, kinesis_records);
-            self.write_bytes.take_whole(now, bytes);
+            self.write_records.take_whole(&WRITE_RECORDS, now, kinesis_records);
+            self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
             self.append(now, accepted, bytes);
         }
         let throttled = count - accepted;
-        self.second.in_records += accepted;
-        self.second.in_bytes += bytes;
-        self.second.throttled += throttled;
-        self.second.throttled_bytes += throttled * record_bytes;
+        if throttled > 0 {
+            self.throttled.0 += throttled;
+            self.throttled.1 += throttled * record_bytes;
+        }
         PutOutcome { accepted, throttled }
     }
 
@@ -236,20 +264,21 @@ impl Shard {
             }),
         }
         self.appended += count;
+        self.appended_bytes += bytes;
     }
 
     /// A GetRecords call starting at absolute position `from`, returning at
     /// most `max_records` records.
     pub fn get_records(&mut self, now: SimTime, from: u64, max_records: u64) -> ReadOutcome {
         if now < self.penalty_until
-            || self.read_calls.whole(now) == 0
-            || self.read_bytes.available(now) < 0.0
+            || self.read_calls.whole(&READ_CALLS, now) == 0
+            || self.read_bytes.available(&READ_BYTES, now) < 0.0
         {
             return ReadOutcome::Throttled;
         }
-        self.read_calls.take_whole(now, 1);
+        self.read_calls.take_whole(&READ_CALLS, now, 1);
         let batch = self.read_from(from, max_records, GET_RECORDS_MAX_BYTES);
-        self.read_bytes.take_whole(now, batch.bytes);
+        self.read_bytes.take_whole(&READ_BYTES, now, batch.bytes);
         if batch.bytes >= GET_RECORDS_MAX_BYTES {
             self.penalty_until = now + GET_RECORDS_PENALTY_MS;
         }
@@ -317,7 +346,7 @@ impl Shard {
         }
         let last_arrival = last_read.map(|c| c.arrival_of(pos - 1));
         let next_arrival = self.log.get(next).map(|c| c.arrival_of(pos));
-        self.second.out_bytes += bytes;
+        self.read_out += bytes;
         ReadBatch { from, records, bytes, last_arrival, next_arrival }
     }
 
@@ -438,8 +467,19 @@ impl Shard {
         self.last_second.out_bytes as f64 / SHARD_READ_BYTES_PER_S
     }
 
+    /// Closes the current second: its counters become `last_second` and
+    /// join the totals.
     pub(crate) fn close_second(&mut self) {
-        self.last_second = std::mem::take(&mut self.second);
+        let (records, bytes, out) = self.second_start;
+        let (throttled, throttled_bytes) = std::mem::take(&mut self.throttled);
+        self.last_second = ShardSecond {
+            in_records: self.appended - records,
+            in_bytes: self.appended_bytes - bytes,
+            throttled,
+            throttled_bytes,
+            out_bytes: self.read_out - out,
+        };
+        self.second_start = (self.appended, self.appended_bytes, self.read_out);
         self.totals.absorb(&self.last_second);
     }
 }
