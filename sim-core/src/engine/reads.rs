@@ -3,7 +3,7 @@
 
 use crate::metrics;
 use crate::nodes::consumer::{EFO_PROPAGATION_MS, PUSH_BYTES};
-use crate::nodes::{ReadBatch, ReadOutcome, ReaderState};
+use crate::nodes::{ReadBatch, ReaderState};
 
 use super::{Action, ReaderId, Simulation};
 
@@ -29,23 +29,19 @@ impl Simulation {
             self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
             return;
         }
-        match s.get_records(self.now, from, u64::from(c.spec.max_records_per_call)) {
-            ReadOutcome::Throttled => {
-                self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);
-                self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
-            }
-            ReadOutcome::Records { records, bytes, last_arrival, next_arrival } => {
-                let sm = &mut self.metrics[stream_node];
-                sm.add(metrics::stream::GET_RECORDS_RECORDS, records as f64);
-                sm.add(metrics::stream::GET_RECORDS_BYTES, bytes as f64);
-                self.cost.read(self.streams[c.source].is_on_demand(), false, bytes);
-                let age = last_arrival.map_or(0, |t| self.now - t);
-                sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
-                let batch = ReadBatch { from, records, bytes, last_arrival, next_arrival };
-                if !self.take_batch(slot, shard, batch) {
-                    self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
-                }
-            }
+        let Some(batch) = s.get_records(self.now, from, u64::from(c.spec.max_records_per_call))
+        else {
+            self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);
+            return self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
+        };
+        let sm = &mut self.metrics[stream_node];
+        sm.add(metrics::stream::GET_RECORDS_RECORDS, batch.records as f64);
+        sm.add(metrics::stream::GET_RECORDS_BYTES, batch.bytes as f64);
+        self.cost.read(self.streams[c.source].is_on_demand(), false, batch.bytes);
+        let age = batch.last_arrival.map_or(0, |t| self.now - t);
+        sm.sample(metrics::stream::ITERATOR_AGE, age as f64);
+        if !self.take_batch(slot, shard, &batch) {
+            self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
         }
     }
 
@@ -70,7 +66,7 @@ impl Simulation {
         sm.add(metrics::stream::EFO_RECORDS, batch.records as f64);
         sm.add(metrics::stream::EFO_BYTES, batch.bytes as f64);
         self.cost.read(self.streams[c.source].is_on_demand(), true, batch.bytes);
-        if !self.take_batch(slot, shard, batch) {
+        if !self.take_batch(slot, shard, &batch) {
             self.consumers[slot].readers[shard].state = ReaderState::Idle;
         }
     }
@@ -78,12 +74,12 @@ impl Simulation {
     /// Starts processing a batch a reader just received. Returns false when
     /// the batch was empty (and the reader has nothing to do); a closed,
     /// drained shard then finishes and its children start.
-    fn take_batch(&mut self, slot: usize, shard: usize, batch: ReadBatch) -> bool {
+    fn take_batch(&mut self, slot: usize, shard: usize, batch: &ReadBatch) -> bool {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let s = &self.streams[c.source].shards[shard];
         if let (Some(func), true) = (c.lambda, batch.records > 0) {
-            return self.lambda_take_batch(func, slot, shard, batch);
+            return self.lambda_take_batch(func, slot, shard, *batch);
         }
         let reader = &mut c.readers[shard];
         // Records before `from` were trimmed by retention, which counted them.

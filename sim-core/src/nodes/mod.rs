@@ -21,5 +21,5 @@ pub use kcl::KclApp;
 pub use lambda::Function;
 pub use producer::{Producer, RetryBatch, ShardRecords, Target};
 pub use queue::{Messages, Queue};
-pub use stream::{Cohort, PutOutcome, ReadBatch, ReadOutcome, Shard, Stream};
+pub use stream::{Cohort, PutOutcome, ReadBatch, Shard, Stream};
 pub use worker_pool::{Worker, WorkerPool};

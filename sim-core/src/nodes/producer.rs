@@ -269,14 +269,22 @@ impl Producer {
     /// Average data bytes of `n` records drawn from the size distribution:
     /// exact draws for up to 32 records, above that a normal approximation
     /// of their sum (mean `n·μ`, variance `n·σ²`), clamped to the possible
-    /// range. Fixed sizes draw nothing.
+    /// range. Fixed sizes draw nothing, inline: routing asks once per shard
+    /// of every batch.
+    #[inline]
     pub fn draw_data_bytes(&self, n: u64, rng: &mut NodeRng) -> u64 {
+        match self.spec.record_size {
+            RecordSize::Fixed { bytes } => u64::from(bytes),
+            _ => self.draw_varied_bytes(n, rng),
+        }
+    }
+
+    fn draw_varied_bytes(&self, n: u64, rng: &mut NodeRng) -> u64 {
         let size = &self.spec.record_size;
         if n == 0 {
             return size.mean_bytes().round() as u64;
         }
         let total = match *size {
-            RecordSize::Fixed { bytes } => return u64::from(bytes),
             _ if n <= 32 => (0..n).map(|_| draw_one(size, rng)).sum::<f64>(),
             _ => {
                 let (mean, var) = size.moments();

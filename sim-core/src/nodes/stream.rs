@@ -157,24 +157,6 @@ pub struct ReadBatch {
     pub next_arrival: Option<SimTime>,
 }
 
-/// What a GetRecords call returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadOutcome {
-    /// The call was rejected (`ReadProvisionedThroughputExceeded`).
-    Throttled,
-    /// The call succeeded; `records` may be zero.
-    Records {
-        /// Records returned.
-        records: u64,
-        /// Bytes returned.
-        bytes: u64,
-        /// Arrival time of the last record returned.
-        last_arrival: Option<SimTime>,
-        /// Arrival time of the first record not yet read, if any.
-        next_arrival: Option<SimTime>,
-    },
-}
-
 impl Shard {
     pub(crate) fn new(range: HashRange, parents: Vec<usize>) -> Self {
         Shard {
@@ -268,13 +250,14 @@ impl Shard {
     }
 
     /// A GetRecords call starting at absolute position `from`, returning at
-    /// most `max_records` records.
-    pub fn get_records(&mut self, now: SimTime, from: u64, max_records: u64) -> ReadOutcome {
+    /// most `max_records` records (perhaps none), or `None` when the shard's
+    /// read limits reject the call (`ReadProvisionedThroughputExceeded`).
+    pub fn get_records(&mut self, now: SimTime, from: u64, max_records: u64) -> Option<ReadBatch> {
         if now < self.penalty_until
             || self.read_calls.whole(&READ_CALLS, now) == 0
             || self.read_bytes.available(&READ_BYTES, now) < 0.0
         {
-            return ReadOutcome::Throttled;
+            return None;
         }
         self.read_calls.take_whole(&READ_CALLS, now, 1);
         let batch = self.read_from(from, max_records, GET_RECORDS_MAX_BYTES);
@@ -282,12 +265,7 @@ impl Shard {
         if batch.bytes >= GET_RECORDS_MAX_BYTES {
             self.penalty_until = now + GET_RECORDS_PENALTY_MS;
         }
-        ReadOutcome::Records {
-            records: batch.records,
-            bytes: batch.bytes,
-            last_arrival: batch.last_arrival,
-            next_arrival: batch.next_arrival,
-        }
+        Some(batch)
     }
 
     /// Reads up to `max_records` records and `max_bytes` bytes (at least one
@@ -707,9 +685,9 @@ mod tests {
         // aws-facts 1.1: 5 GetRecords calls per second per shard.
         let mut s = shard();
         s.put(0, 10, 100, 1);
-        let ok = (0..6).filter(|_| s.get_records(0, 0, 10_000) != ReadOutcome::Throttled).count();
+        let ok = (0..6).filter(|_| s.get_records(0, 0, 10_000).is_some()).count();
         assert_eq!(ok, 5);
-        assert_ne!(s.get_records(200, 0, 10_000), ReadOutcome::Throttled);
+        assert!(s.get_records(200, 0, 10_000).is_some());
     }
 
     #[test]
@@ -720,13 +698,10 @@ mod tests {
             assert_eq!(s.put(t * 1_000, 1, 1_048_576, 1).accepted, 1);
         }
         let out = s.get_records(11_000, 0, 10_000);
-        assert!(matches!(
-            out,
-            ReadOutcome::Records { records: 10, bytes: GET_RECORDS_MAX_BYTES, .. }
-        ));
+        assert!(matches!(out, Some(ReadBatch { records: 10, bytes: GET_RECORDS_MAX_BYTES, .. })));
         // By 15.5 s the 2 MiB/s bucket has paid back the 10 MiB, but the penalty holds.
-        assert_eq!(s.get_records(15_500, 10, 10_000), ReadOutcome::Throttled);
-        assert_ne!(s.get_records(16_000, 10, 10_000), ReadOutcome::Throttled);
+        assert!(s.get_records(15_500, 10, 10_000).is_none());
+        assert!(s.get_records(16_000, 10, 10_000).is_some());
     }
 
     #[test]
@@ -738,12 +713,13 @@ mod tests {
         let out = s.get_records(1_000, 0, 400);
         assert_eq!(
             out,
-            ReadOutcome::Records {
+            Some(ReadBatch {
+                from: 0,
                 records: 400,
                 bytes: 4_000,
                 last_arrival: Some(400),
                 next_arrival: Some(400)
-            }
+            })
         );
     }
 
@@ -759,7 +735,7 @@ mod tests {
         assert_eq!(s.arrival_at(0), Some(100));
         assert_eq!(s.arrival_at(15), Some(203)); // 15/29 of the way from 100 to 300
         let out = s.get_records(400, 0, 10_000);
-        assert!(matches!(out, ReadOutcome::Records { records: 30, last_arrival: Some(300), .. }));
+        assert!(matches!(out, Some(ReadBatch { records: 30, last_arrival: Some(300), .. })));
         s.put(500, 10, 10, 1);
         assert_eq!(s.log_len(), 2, "a read starts a new cohort");
         s.put(1_000, 10, 10, 1);
@@ -791,7 +767,7 @@ mod tests {
         assert_eq!(s.log_len(), 5, "one bucket per minute");
         assert!(matches!(
             s.get_records(900_000, 0, 10_000),
-            ReadOutcome::Records { records: 3_000, .. }
+            Some(ReadBatch { records: 3_000, .. })
         ));
     }
 
@@ -805,6 +781,6 @@ mod tests {
         assert!(s.log_len() < 100);
         assert_eq!(s.log.iter().map(|c| c.count).sum::<u64>(), 500);
         let out = s.get_records(20_000, 300, 1_000);
-        assert!(matches!(out, ReadOutcome::Records { records: 200, .. }));
+        assert!(matches!(out, Some(ReadBatch { records: 200, .. })));
     }
 }

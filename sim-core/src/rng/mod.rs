@@ -45,19 +45,24 @@ impl NodeRng {
 
     /// Standard normal deviate by the ziggurat method: one `u64` and a
     /// multiply nearly every time, `libm::exp` in a wedge and `libm::log`
-    /// in the tail otherwise. The engine draws one for nearly
-    /// every shard of every batch, so this is the inner loop of routing.
+    /// in the tail otherwise. The engine draws one for nearly every shard
+    /// of every batch, so this is the inner loop of routing: the common
+    /// case is inlined (the generator's state stays in registers across a
+    /// routing draw's loop) and the rest is out of line.
+    #[inline]
     pub fn normal(&mut self) -> f64 {
         let t = ziggurat::tables();
+        let (i, u, x) = t.point(self.rng.next_u64());
+        if x.abs() < t.x[i + 1] { x } else { self.normal_edge(i, u, x) }
+    }
+
+    /// The rest of [`Self::normal`] once a draw fell outside its layer's
+    /// core: the base layer's tail or a wedge, and on rejection, new draws.
+    #[cold]
+    #[inline(never)]
+    fn normal_edge(&mut self, mut i: usize, mut u: f64, mut x: f64) -> f64 {
+        let t = ziggurat::tables();
         loop {
-            let bits = self.rng.next_u64();
-            let i = (bits & 0xff) as usize;
-            // Uniform in [-1, 1) from the 52 bits above the layer index.
-            let u = (bits >> 12) as f64 * (2.0 / (1u64 << 52) as f64) - 1.0;
-            let x = u * t.x[i];
-            if x.abs() < t.x[i + 1] {
-                return x;
-            }
             if i == 0 {
                 // The base layer's tail beyond R (Marsaglia 1964).
                 loop {
@@ -69,6 +74,10 @@ impl NodeRng {
                 }
             }
             if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * self.unit() < ziggurat::density(x) {
+                return x;
+            }
+            (i, u, x) = t.point(self.rng.next_u64());
+            if x.abs() < t.x[i + 1] {
                 return x;
             }
         }

@@ -24,6 +24,17 @@ pub(super) struct Tables {
     pub f: [f64; LAYERS + 1],
 }
 
+impl Tables {
+    /// A candidate from 64 random bits: the layer `i` (8 bits), a uniform
+    /// `u` in [-1, 1) (the 52 bits above) and the point `x = u x[i]`.
+    #[inline]
+    pub(super) fn point(&self, bits: u64) -> (usize, f64, f64) {
+        let i = (bits & 0xff) as usize;
+        let u = (bits >> 12) as f64 * (2.0 / (1u64 << 52) as f64) - 1.0;
+        (i, u, u * self.x[i])
+    }
+}
+
 /// The unnormalised standard normal density.
 pub(super) fn density(x: f64) -> f64 {
     libm::exp(-0.5 * x * x)
