@@ -101,6 +101,14 @@ impl Tokens {
         self.micros = self.micros.saturating_sub(scaled(n));
     }
 
+    /// Removes `n` whole tokens that [`Tokens::whole`] just found there (at
+    /// the same time, so nothing to refill and no debt to guard against):
+    /// the write path's take, a subtraction.
+    pub fn spend(&mut self, n: u64) {
+        debug_assert!(n <= (self.micros.max(0) / SCALE) as u64, "spent more than was there");
+        self.micros -= n as i64 * SCALE;
+    }
+
     /// Removes `n` whole tokens, as [`Tokens::take`].
     pub fn take_whole(&mut self, rate: &Rate, now: SimTime, n: u64) {
         self.refill(rate, now);

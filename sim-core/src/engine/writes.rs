@@ -38,12 +38,6 @@ impl ProducerGroup {
     }
 }
 
-/// Kinesis records carrying `user_records`, `per` to a record (1 unless
-/// the producer aggregates; that case skips the division, per shard write).
-fn kinesis_records(user_records: u64, per: u64) -> u64 {
-    if per == 1 { user_records } else { user_records.div_ceil(per) }
-}
-
 /// Whether two producers can share routing and writes: everything but
 /// their rate and traffic shape is the same.
 pub(super) fn same_group(
@@ -102,7 +96,7 @@ enum Routed<'a> {
     Retry(Vec<ShardRecords>),
 }
 
-/// Running totals of one attempt's writes, shard by shard.
+/// Running totals of one attempt's writes.
 #[derive(Default)]
 struct Tally {
     accepted: u64,
@@ -111,14 +105,27 @@ struct Tally {
     bytes_put: u64,
     kinesis_sent: u64,
     kinesis_put: u64,
-    kinesis_throttled: u64,
     request_bytes: u64,
     aggregated_units: u64,
     on_demand_billed: u64,
-    /// Records of a batch mostly share one size: what depends on it,
-    /// `(data bytes, user records per Kinesis record, on-demand billed
-    /// bytes)`, is computed once per size, not per shard.
-    size: Option<(u64, u64, u64)>,
+    /// The shards written since the record size last changed. Records of
+    /// a batch mostly share one size, so what depends on it is worked out
+    /// once per run of shards, not per shard.
+    run: SizeRun,
+}
+
+/// Shards written in a row with one record size, and their records.
+#[derive(Default)]
+struct SizeRun {
+    data_bytes: u64,
+    /// Data plus partition key.
+    record_bytes: u64,
+    /// User records per Kinesis record (1 unless aggregated).
+    per: u64,
+    /// On-demand billed bytes per record.
+    billed: u64,
+    records: u64,
+    accepted: u64,
 }
 
 impl Tally {
@@ -131,33 +138,46 @@ impl Tally {
         s: &mut ShardRecords,
         p: &Producer,
     ) -> bool {
-        let (per, billed_bytes) = match self.size {
-            Some((bytes, per, billed)) if bytes == s.data_bytes => (per, billed),
-            _ => {
-                let per = p.per_kinesis_record(s.data_bytes);
-                let billed = on_demand_billed_bytes(s.data_bytes);
-                self.size = Some((s.data_bytes, per, billed));
-                (per, billed)
-            }
-        };
-        let record_bytes = s.data_bytes + u64::from(p.spec.partition_key_bytes);
-        let sent = kinesis_records(s.records, per);
-        self.kinesis_sent += sent;
-        self.request_bytes += s.records * record_bytes;
-        let out = shard.put(now, s.records, record_bytes, per);
-        self.accepted += out.accepted;
-        self.throttled += out.throttled;
-        self.data_put += out.accepted * s.data_bytes;
-        self.bytes_put += out.accepted * record_bytes;
-        let put = kinesis_records(out.accepted, per);
-        self.kinesis_put += put;
-        self.kinesis_throttled += sent - put;
+        if self.run.per == 0 || self.run.data_bytes != s.data_bytes {
+            self.end_run();
+            self.run = SizeRun {
+                data_bytes: s.data_bytes,
+                record_bytes: s.data_bytes + u64::from(p.spec.partition_key_bytes),
+                per: p.per_kinesis_record(s.data_bytes),
+                billed: on_demand_billed_bytes(s.data_bytes),
+                ..SizeRun::default()
+            };
+        }
+        let run = &mut self.run;
+        let out = shard.put(now, s.records, run.record_bytes, run.per);
+        run.records += s.records;
+        run.accepted += out.accepted;
+        // Aggregates are counted and billed shard by shard: each shard's
+        // records make their own (last, partial) aggregate.
+        if run.per > 1 {
+            self.kinesis_sent += s.records.div_ceil(run.per);
+            self.kinesis_put += out.accepted.div_ceil(run.per);
+        }
         if p.spec.aggregation.is_some() {
             self.aggregated_units += p.aggregated_units(out.accepted, s.data_bytes);
         }
-        self.on_demand_billed += out.accepted * billed_bytes;
         s.records = out.throttled;
         out.accepted > 0
+    }
+
+    /// Adds the current run of shards to the totals.
+    fn end_run(&mut self) {
+        let run = std::mem::take(&mut self.run);
+        self.accepted += run.accepted;
+        self.throttled += run.records - run.accepted;
+        self.data_put += run.accepted * run.data_bytes;
+        self.bytes_put += run.accepted * run.record_bytes;
+        self.request_bytes += run.records * run.record_bytes;
+        self.on_demand_billed += run.accepted * run.billed;
+        if run.per == 1 {
+            self.kinesis_sent += run.records;
+            self.kinesis_put += run.accepted;
+        }
     }
 }
 
@@ -288,6 +308,7 @@ impl Simulation {
             Routed::Retry(per_shard) => per_shard.into_iter().for_each(write),
         }
         batch.per_shard = refused;
+        tally.end_run();
         let t = tally;
         // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
         if stream.is_on_demand() {
@@ -304,7 +325,7 @@ impl Simulation {
         m.add(metrics::stream::INCOMING_RECORDS, t.kinesis_put as f64);
         m.add(metrics::stream::INCOMING_BYTES, t.bytes_put as f64);
         // CloudWatch counts Kinesis records here (aggregates, not user records).
-        m.add(metrics::stream::WRITE_THROTTLED, t.kinesis_throttled as f64);
+        m.add(metrics::stream::WRITE_THROTTLED, (t.kinesis_sent - t.kinesis_put) as f64);
         let outcome = Attempt {
             accepted: t.accepted,
             data_put: t.data_put,

@@ -90,9 +90,10 @@ pub struct Shard {
     appended_bytes: u64,
     /// How many leading cohorts are already coalesced into minute buckets.
     coalesced: usize,
-    /// A reader has read since the tail cohort began: the next write starts
-    /// a new cohort, so what was read never grows.
-    tail_read: bool,
+    /// Until when the tail cohort may still grow: the end of the second it
+    /// began in, or 0 once a reader read it or it was coalesced, so what
+    /// was read never grows.
+    tail_open_until: SimTime,
     // Line 3: the rest of the read path, and throttling.
     penalty_until: SimTime,
     /// Position of the first retained record; everything before expired.
@@ -172,7 +173,7 @@ impl Shard {
             appended: 0,
             appended_bytes: 0,
             coalesced: 0,
-            tail_read: false,
+            tail_open_until: 0,
             trimmed: 0,
             read_out: 0,
             throttled: (0, 0),
@@ -208,8 +209,8 @@ impl Shard {
         let bytes = accepted * record_bytes;
         if accepted > 0 {
             let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
-            self.write_records.take_whole(&WRITE_RECORDS, now, kinesis_records);
-            self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
+            self.write_records.spend(kinesis_records);
+            self.write_bytes.spend(bytes);
             self.append(now, accepted, bytes);
         }
         let throttled = count - accepted;
@@ -229,21 +230,21 @@ impl Shard {
     /// arrival times interpolated between its first and last write, never
     /// more than a second apart, so retention still expires them on time.
     fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
-        let open = self.log.len() > self.coalesced && !self.tail_read;
-        self.tail_read = false;
-        match self.log.back_mut() {
-            Some(last) if open && last.first_ms / SECOND == now / SECOND => {
-                last.count += count;
-                last.bytes += bytes;
-                last.last_ms = now;
-            }
-            _ => self.log.push_back(Cohort {
+        if now < self.tail_open_until
+            && let Some(last) = self.log.back_mut()
+        {
+            last.count += count;
+            last.bytes += bytes;
+            last.last_ms = now;
+        } else {
+            self.log.push_back(Cohort {
                 start: self.appended,
                 count,
                 bytes,
                 first_ms: now,
                 last_ms: now,
-            }),
+            });
+            self.tail_open_until = (now / SECOND + 1) * SECOND;
         }
         self.appended += count;
         self.appended_bytes += bytes;
@@ -272,7 +273,7 @@ impl Shard {
     /// record if any is there) from absolute position `from`, without any
     /// rate limit: the caller applies the limits of its read path.
     pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
-        self.tail_read = true;
+        self.tail_open_until = 0;
         let from = from.max(self.trimmed);
         let (mut records, mut bytes) = (0u64, 0u64);
         let mut pos = from;
@@ -370,6 +371,9 @@ impl Shard {
             self.log.pop_front();
             self.coalesced = self.coalesced.saturating_sub(1);
         }
+        if self.log.is_empty() {
+            self.tail_open_until = 0;
+        }
         (self.trimmed > start).then_some((start, self.trimmed))
     }
 
@@ -404,6 +408,9 @@ impl Shard {
             }
             self.log[b] = bucket;
             self.log.drain(self.coalesced..end);
+        }
+        if self.coalesced == self.log.len() {
+            self.tail_open_until = 0;
         }
     }
 
