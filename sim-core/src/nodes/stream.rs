@@ -61,6 +61,58 @@ impl Cohort {
     }
 }
 
+/// A shard's cohorts, oldest first, as one contiguous slice: a `Vec` whose
+/// expired front is dropped a few dozen at a time. Reads search and walk a
+/// plain slice; a `VecDeque`'s two halves cost a read more than the walk.
+#[derive(Clone, Debug, Default)]
+struct CohortLog {
+    buf: Vec<Cohort>,
+    /// Cohorts at the front of `buf` that already expired.
+    head: usize,
+}
+
+impl CohortLog {
+    /// Expired cohorts left in place before one shift drops them all.
+    const SLACK: usize = 64;
+
+    fn as_slice(&self) -> &[Cohort] {
+        &self.buf[self.head..]
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Cohort] {
+        &mut self.buf[self.head..]
+    }
+
+    fn len(&self) -> usize {
+        self.buf.len() - self.head
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Cohort> {
+        self.as_mut_slice().last_mut()
+    }
+
+    fn push(&mut self, cohort: Cohort) {
+        self.buf.push(cohort);
+    }
+
+    /// Drops the oldest cohort (there must be one).
+    fn pop_front(&mut self) {
+        self.head += 1;
+        if self.head == self.buf.len() {
+            self.buf.clear();
+            self.head = 0;
+        } else if self.head >= Self::SLACK {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
+    }
+
+    /// Removes the cohorts at `range` (indices into [`Self::as_slice`]).
+    fn remove(&mut self, range: std::ops::Range<usize>) {
+        self.buf.drain(self.head + range.start..self.head + range.end);
+    }
+}
+
 /// aws-facts 1.1 as token buckets, one second deep.
 const WRITE_BYTES: Rate = Rate::whole_per_second(SHARD_WRITE_BYTES_PER_S as i64);
 const WRITE_RECORDS: Rate = Rate::whole_per_second(SHARD_WRITE_RECORDS_PER_S as i64);
@@ -83,7 +135,7 @@ pub struct Shard {
     read_calls: Tokens,
     read_bytes: Tokens,
     // Line 2: what every write touches besides.
-    log: VecDeque<Cohort>,
+    log: CohortLog,
     /// Records ever accepted (the next record's absolute position).
     pub appended: u64,
     /// Bytes ever accepted, data plus keys.
@@ -169,7 +221,7 @@ impl Shard {
             read_calls: Tokens::full(&READ_CALLS),
             read_bytes: Tokens::full(&READ_BYTES),
             penalty_until: 0,
-            log: VecDeque::new(),
+            log: CohortLog::default(),
             appended: 0,
             appended_bytes: 0,
             coalesced: 0,
@@ -231,13 +283,13 @@ impl Shard {
     /// more than a second apart, so retention still expires them on time.
     fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
         if now < self.tail_open_until
-            && let Some(last) = self.log.back_mut()
+            && let Some(last) = self.log.last_mut()
         {
             last.count += count;
             last.bytes += bytes;
             last.last_ms = now;
         } else {
-            self.log.push_back(Cohort {
+            self.log.push(Cohort {
                 start: self.appended,
                 count,
                 bytes,
@@ -281,7 +333,8 @@ impl Shard {
         // Cohorts are contiguous and never empty, so the one at `next` after
         // the loop holds the first record not read.
         let mut next = self.cohort_holding(from);
-        for cohort in self.log.range(next..) {
+        let log = self.log.as_slice();
+        for cohort in &log[next..] {
             let room = max_records - records;
             if room == 0 || bytes >= max_bytes {
                 break;
@@ -324,7 +377,7 @@ impl Shard {
             next += 1;
         }
         let last_arrival = last_read.map(|c| c.arrival_of(pos - 1));
-        let next_arrival = self.log.get(next).map(|c| c.arrival_of(pos));
+        let next_arrival = log.get(next).map(|c| c.arrival_of(pos));
         self.read_out += bytes;
         ReadBatch { from, records, bytes, last_arrival, next_arrival }
     }
@@ -334,8 +387,9 @@ impl Shard {
     /// Readers are nearly always a few cohorts from the tip, so this gallops
     /// back from the end, then bisects: O(log distance), not O(log length).
     fn cohort_holding(&self, pos: u64) -> usize {
-        let ends_by = |i: usize| self.log[i].end() <= pos;
-        let (mut lo, mut hi, mut step) = (0, self.log.len(), 1);
+        let log = self.log.as_slice();
+        let ends_by = |i: usize| log[i].end() <= pos;
+        let (mut lo, mut hi, mut step) = (0, log.len(), 1);
         // Invariant: every cohort before `lo` ends by `pos`, none from `hi` on.
         while hi > lo {
             let probe = hi.saturating_sub(step).max(lo);
@@ -355,7 +409,7 @@ impl Shard {
 
     /// Arrival time of the record at absolute position `pos`, if retained.
     pub fn arrival_at(&self, pos: u64) -> Option<SimTime> {
-        self.log.get(self.cohort_holding(pos)).map(|c| c.arrival_of(pos))
+        self.log.as_slice().get(self.cohort_holding(pos)).map(|c| c.arrival_of(pos))
     }
 
     /// Removes cohorts whose last record is older than `retention`,
@@ -363,7 +417,7 @@ impl Shard {
     pub fn expire(&mut self, now: SimTime, retention: SimTime) -> Option<(u64, u64)> {
         let cutoff = now.checked_sub(retention)?;
         let start = self.trimmed;
-        while let Some(front) = self.log.front() {
+        while let Some(front) = self.log.as_slice().first() {
             if front.last_ms >= cutoff {
                 break;
             }
@@ -371,7 +425,7 @@ impl Shard {
             self.log.pop_front();
             self.coalesced = self.coalesced.saturating_sub(1);
         }
-        if self.log.is_empty() {
+        if self.log.len() == 0 {
             self.tail_open_until = 0;
         }
         (self.trimmed > start).then_some((start, self.trimmed))
@@ -383,21 +437,22 @@ impl Shard {
     /// grained, keeping iterator age exact to the batch near the tip.
     pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
         let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now;
-        while self.coalesced < self.log.len() && ready(&self.log[self.coalesced]) {
-            let minute = self.log[self.coalesced].first_ms / MINUTE;
+        while self.coalesced < self.log.len() && ready(&self.log.as_slice()[self.coalesced]) {
+            let log = self.log.as_mut_slice();
+            let minute = log[self.coalesced].first_ms / MINUTE;
             let Some(b) = self.coalesced.checked_sub(1) else {
                 self.coalesced += 1;
                 continue;
             };
-            if self.log[b].first_ms / MINUTE != minute {
+            if log[b].first_ms / MINUTE != minute {
                 self.coalesced += 1;
                 continue;
             }
             // Fold every ready cohort of the bucket's minute into it, then
             // remove them in one go (one shift of the log, not one each).
             let mut end = self.coalesced;
-            let mut bucket = self.log[b];
-            while let Some(next) = self.log.get(end) {
+            let mut bucket = log[b];
+            while let Some(next) = log.get(end) {
                 if !ready(next) || next.first_ms / MINUTE != minute {
                     break;
                 }
@@ -406,8 +461,8 @@ impl Shard {
                 bucket.last_ms = next.last_ms;
                 end += 1;
             }
-            self.log[b] = bucket;
-            self.log.drain(self.coalesced..end);
+            log[b] = bucket;
+            self.log.remove(self.coalesced..end);
         }
         if self.coalesced == self.log.len() {
             self.tail_open_until = 0;
@@ -417,7 +472,7 @@ impl Shard {
     /// Bytes retained whose newest record arrived before `cutoff` (cohorts
     /// are in arrival order, so this stops at the first younger one).
     pub fn bytes_older_than(&self, cutoff: SimTime) -> u64 {
-        self.log.iter().take_while(|c| c.last_ms < cutoff).map(|c| c.bytes).sum()
+        self.log.as_slice().iter().take_while(|c| c.last_ms < cutoff).map(|c| c.bytes).sum()
     }
 
     /// Cohorts retained in the log (for memory accounting and tests).
@@ -750,6 +805,27 @@ mod tests {
     }
 
     #[test]
+    fn the_log_drops_expired_cohorts_in_batches_and_stays_in_order() {
+        let cohort = |i: u64| Cohort { start: i, count: 1, bytes: 1, first_ms: i, last_ms: i };
+        let mut log = CohortLog::default();
+        for i in 0..200 {
+            log.push(cohort(i));
+        }
+        for _ in 0..150 {
+            log.pop_front();
+        }
+        assert!(log.head < CohortLog::SLACK, "expired cohorts are dropped, not kept");
+        assert_eq!(log.len(), 50);
+        assert!(log.as_slice().iter().zip(150..).all(|(c, i)| c.start == i));
+        log.remove(10..20);
+        assert_eq!(log.as_slice()[10].start, 170);
+        for _ in 0..40 {
+            log.pop_front();
+        }
+        assert_eq!((log.len(), log.buf.len()), (0, 0));
+    }
+
+    #[test]
     fn expiry_trims_cohorts_older_than_retention() {
         // aws-facts 1.3: records older than the retention period are inaccessible.
         let mut s = shard();
@@ -786,7 +862,7 @@ mod tests {
         }
         s.coalesce(10_000, 300);
         assert!(s.log_len() < 100);
-        assert_eq!(s.log.iter().map(|c| c.count).sum::<u64>(), 500);
+        assert_eq!(s.log.as_slice().iter().map(|c| c.count).sum::<u64>(), 500);
         let out = s.get_records(20_000, 300, 1_000);
         assert!(matches!(out, Some(ReadBatch { records: 200, .. })));
     }
