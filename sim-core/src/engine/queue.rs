@@ -138,7 +138,14 @@ impl<T> EventQueue<T> {
     /// `limit`: one search of the ring where peeking and popping would
     /// take two.
     pub(super) fn pop_until(&mut self, limit: SimTime) -> Option<(SimTime, T)> {
-        let time = self.peek_time().filter(|&t| t <= limit)?;
+        // Most milliseconds hold several events: while the current one has
+        // more, its bucket is the answer and the bitmap need not be searched
+        // (the bucket at the cursor holds only events due at the cursor).
+        let time = if self.cursor <= limit && !self.ring[self.cursor as usize & MASK].is_empty() {
+            self.cursor
+        } else {
+            self.peek_time().filter(|&t| t <= limit)?
+        };
         if time != self.cursor {
             self.advance_to(time);
         }

@@ -74,6 +74,7 @@ impl Simulation {
     /// Starts processing a batch a reader just received. Returns false when
     /// the batch was empty (and the reader has nothing to do); a closed,
     /// drained shard then finishes and its children start.
+    #[inline(always)]
     fn take_batch(&mut self, slot: usize, shard: usize, batch: &ReadBatch) -> bool {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
@@ -139,6 +140,7 @@ impl Simulation {
 
     /// Books a reader's finished batch as processed, and hands what it
     /// produces to the consumer's output, if it has one.
+    #[inline(always)]
     pub(super) fn book_processed(&mut self, slot: usize, shard: usize) {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
