@@ -71,6 +71,11 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
         }
         return parts;
     }
+    // A whole multiple of the counts (the data of fixed-size records, say)
+    // splits exactly, one multiply each.
+    if total.is_multiple_of(sum) {
+        return counts.iter().map(|c| c.1 * (total / sum)).collect();
+    }
     let mut parts: Vec<u64> = counts.iter().map(|c| mul_div(total, c.1, sum).0).collect();
     let mut left = total - parts.iter().sum::<u64>();
     let start = ((total ^ sum) % counts.len() as u64) as usize;

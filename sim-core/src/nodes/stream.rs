@@ -240,6 +240,7 @@ impl Shard {
     /// producer aggregates, as the KPL does), accepting as many as both write
     /// buckets allow. The records/s limit counts Kinesis records; the byte
     /// limit counts every byte (aws-facts 1.1).
+    #[inline(always)]
     pub fn put(
         &mut self,
         now: SimTime,

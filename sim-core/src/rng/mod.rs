@@ -155,11 +155,11 @@ impl NodeRng {
     /// draws, each exact or normal by its own mean.
     pub fn multinomial(&mut self, n: u64, shares: &[f64], out: &mut Vec<u64>) {
         out.clear();
-        out.resize(shares.len(), 0);
         let least = shares.iter().copied().fold(f64::INFINITY, f64::min);
         if shares.len() > 1 && n as f64 * least >= NORMAL_FROM {
             return self.multinomial_normal(n, shares, out);
         }
+        out.resize(shares.len(), 0);
         let mut left = n;
         let mut mass = 1.0;
         for (i, &share) in shares.iter().enumerate() {
@@ -189,7 +189,7 @@ impl NodeRng {
     /// are independent, so a batch over a thousand shards costs a thousand
     /// normal deviates and a few multiplies, not a thousand square roots in
     /// a row.
-    fn multinomial_normal(&mut self, n: u64, shares: &[f64], out: &mut [u64]) {
+    fn multinomial_normal(&mut self, n: u64, shares: &[f64], out: &mut Vec<u64>) {
         let nf = n as f64;
         let mut total = 0.0;
         let mut deviates = std::mem::take(&mut self.scratch);
@@ -200,14 +200,15 @@ impl NodeRng {
             total += y;
         }
         let (mut running, mut counted) = (0.0, 0u64);
-        for ((count, &share), &y) in out.iter_mut().zip(shares).zip(&deviates) {
+        out.extend(shares.iter().zip(&deviates).map(|(&share, &y)| {
             running += nf * share + y - share * total;
             // Rounded running sums, kept within [counted, n]: whole counts,
             // none negative, and the last category takes what is left.
             let upto = round_non_negative(running).clamp(counted, n);
-            *count = upto - counted;
+            let count = upto - counted;
             counted = upto;
-        }
+            count
+        }));
         if let Some(last) = out.last_mut() {
             *last += n - counted;
         }
