@@ -78,16 +78,14 @@ pub(super) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
     }
     let mut parts: Vec<u64> = counts.iter().map(|c| mul_div(total, c.1, sum).0).collect();
     let mut left = total - parts.iter().sum::<u64>();
-    let start = ((total ^ sum) % counts.len() as u64) as usize;
-    for k in 0..counts.len() {
-        if left == 0 {
-            break;
-        }
-        let i = (start + k) % counts.len();
+    // Fewer records are left than members with a fraction: one pass at most.
+    let mut i = ((total ^ sum) % counts.len() as u64) as usize;
+    while left > 0 {
         if mul_div(total, counts[i].1, sum).1 {
             parts[i] += 1;
             left -= 1;
         }
+        i = if i + 1 == counts.len() { 0 } else { i + 1 };
     }
     parts
 }

@@ -282,6 +282,7 @@ impl Shard {
     /// rather than one per write; positions inside a grown cohort get
     /// arrival times interpolated between its first and last write, never
     /// more than a second apart, so retention still expires them on time.
+    #[inline(always)]
     fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
         if now < self.tail_open_until
             && let Some(last) = self.log.last_mut()
@@ -803,6 +804,21 @@ mod tests {
         assert_eq!(s.log_len(), 2, "a read starts a new cohort");
         s.put(1_000, 10, 10, 1);
         assert_eq!(s.log_len(), 3, "so does a new second");
+    }
+
+    #[test]
+    fn a_shards_hot_fields_fill_its_first_three_cache_lines() {
+        use std::mem::{align_of, offset_of, size_of};
+        assert_eq!(align_of::<Shard>(), 64);
+        assert_eq!(size_of::<Tokens>(), 16);
+        // Line 1: the four limits. Line 2: what every write touches besides.
+        // Line 3: the rest of a read, and throttling.
+        assert_eq!(offset_of!(Shard, read_bytes) + size_of::<Tokens>(), 64);
+        assert!(offset_of!(Shard, log) >= 64);
+        assert!(offset_of!(Shard, tail_open_until) + size_of::<SimTime>() <= 128);
+        assert!(offset_of!(Shard, penalty_until) >= 128);
+        assert!(offset_of!(Shard, second_start) + size_of::<(u64, u64, u64)>() <= 192);
+        assert!(size_of::<crate::nodes::ShardReader>() <= 64, "a reader is one line");
     }
 
     #[test]

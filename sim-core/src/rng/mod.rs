@@ -194,11 +194,11 @@ impl NodeRng {
         let mut total = 0.0;
         let mut deviates = std::mem::take(&mut self.scratch);
         deviates.clear();
-        for &share in shares {
+        deviates.extend(shares.iter().map(|&share| {
             let y = libm::sqrt(nf * share) * self.normal();
-            deviates.push(y);
             total += y;
-        }
+            y
+        }));
         let (mut running, mut counted) = (0.0, 0u64);
         out.extend(shares.iter().zip(&deviates).map(|(&share, &y)| {
             running += nf * share + y - share * total;
