@@ -74,6 +74,8 @@ impl Simulation {
     /// Starts processing a batch a reader just received. Returns false when
     /// the batch was empty (and the reader has nothing to do); a closed,
     /// drained shard then finishes and its children start.
+    // Always inlined, like `book_processed`: every poll runs both, and LTO
+    // kept them out of line (3% of the instructions of a run of `large`).
     #[inline(always)]
     fn take_batch(&mut self, slot: usize, shard: usize, batch: &ReadBatch) -> bool {
         let node = self.consumer_nodes[slot];

@@ -240,6 +240,7 @@ impl Shard {
     /// producer aggregates, as the KPL does), accepting as many as both write
     /// buckets allow. The records/s limit counts Kinesis records; the byte
     /// limit counts every byte (aws-facts 1.1).
+    // Always inlined (with `append`) into the write loop, its one hot caller.
     #[inline(always)]
     pub fn put(
         &mut self,
