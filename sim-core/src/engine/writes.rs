@@ -123,7 +123,8 @@ struct SizeRun {
     data_bytes: u64,
     /// Data plus partition key.
     record_bytes: u64,
-    /// User records per Kinesis record (1 unless aggregated).
+    /// User records per Kinesis record (1 unless aggregated); 0 only in
+    /// the default run, before the attempt's first shard.
     per: u64,
     /// On-demand billed bytes per record.
     billed: u64,
