@@ -11,6 +11,7 @@ mod deliver;
 mod firehose;
 mod kcl;
 mod lambda;
+mod lambda_stream;
 mod operations;
 mod queue;
 mod queues;
