@@ -3,8 +3,8 @@
 //! backup and loss (aws-facts 3).
 
 use crate::metrics::{destination, firehose};
-use crate::nodes::RetryBatch;
 use crate::nodes::firehose::{Batch, Firehose, Invocation, S3_RETRY_DURATION_MS};
+use crate::nodes::{RetryBatch, ShardRecords};
 use crate::scenario::Api;
 use crate::time::SECOND;
 
@@ -20,7 +20,9 @@ impl Simulation {
         batch.attempts += 1;
         let spec = &self.producers[self.groups[group].lead()].spec;
         let records = batch.records();
-        let data_bytes = batch.per_shard.first().map_or(0, |s| s.data_bytes);
+        // A retry gathers refused records of several batches: their mean size.
+        let data: u64 = batch.per_shard.iter().map(|s| s.records * s.data_bytes).sum();
+        let data_bytes = data.checked_div(records).unwrap_or(0);
         let (max_records, max_bytes) = match spec.api {
             Api::PutRecord => (1, u64::MAX),
             Api::PutRecords { max_records_per_request, max_request_bytes } => {
@@ -31,10 +33,10 @@ impl Simulation {
         let out = self.firehoses[slot].put(self.now, records, data_bytes, requests);
         let throttled = records - out.accepted;
         self.firehose_accept(slot, out.accepted, data_bytes, out.requests, throttled);
-        batch.per_shard.retain_mut(|s| {
-            s.records = throttled;
-            throttled > 0
-        });
+        batch.per_shard.clear();
+        if throttled > 0 {
+            batch.per_shard.push(ShardRecords { shard: 0, records: throttled, data_bytes });
+        }
         let outcome = Attempt {
             accepted: out.accepted,
             data_put: out.accepted * data_bytes,

@@ -2,10 +2,14 @@
 //! advances by API calls (a PutRecords batch, a GetRecords call, the end of
 //! a processing batch), never record by record.
 //!
-//! Ordering guarantee: events run in order of (time, class, sequence), where
-//! the once-a-second bookkeeping tick runs before anything else due at the
-//! same millisecond and ties are otherwise first scheduled, first run. So an
-//! event at time `t` always counts towards the second `floor(t / 1000)`.
+//! Ordering guarantee: events run in order of (time, class, sequence).
+//! Within a millisecond the once-a-second bookkeeping tick runs first (so an
+//! event at time `t` always counts towards the second `floor(t / 1000)`),
+//! then every producer's writes, then everything else, first scheduled,
+//! first run. The writes due in one millisecond run as one round: each
+//! shard's capacity is shared among them in proportion to their records
+//! (`writes.rs`), so which of them was scheduled first decides nothing, and
+//! a read in that millisecond sees all of them.
 
 mod deliver;
 mod firehose;
@@ -27,8 +31,8 @@ use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::nodes::consumer::{Output, ReaderMetrics};
 use crate::nodes::{
-    Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, RetryBatch, Shard, Stream,
-    Target, WorkerPool,
+    Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Shard, Stream, Target,
+    WorkerPool,
 };
 use crate::rng::NodeRng;
 use crate::routing::shard_shares;
@@ -75,7 +79,7 @@ pub enum Command {
 enum Action {
     SecondTick,
     ProducerBatch { group: u32 },
-    ProducerRetry { group: u32, batch: Box<RetryBatch> },
+    ProducerRetry { group: u32, attempts: u32 },
     Poll(ReaderId),
     Push(ReaderId),
     Processed(ReaderId),
@@ -97,6 +101,30 @@ enum Action {
     EsmReceive { func: u32, poller: u32 },
     EsmWindowEnd { func: u32, poller: u32, token: u32 },
     InvocationDone { func: u32, poller: u32 },
+}
+
+/// Where an event's class sits in its order: the top two bits.
+const CLASS_SHIFT: u32 = 62;
+
+impl Action {
+    /// The bookkeeping tick.
+    const TICK: u64 = 0;
+    /// Producers' writes and sends.
+    const WRITES: u64 = 1;
+    /// Everything else.
+    const OTHER: u64 = 2;
+
+    /// Which part of a millisecond the event belongs to.
+    fn class(&self) -> u64 {
+        match self {
+            Action::SecondTick => Action::TICK,
+            Action::ProducerBatch { .. }
+            | Action::ProducerRetry { .. }
+            | Action::ProducerSend { .. }
+            | Action::QueueSendRetry { .. } => Action::WRITES,
+            _ => Action::OTHER,
+        }
+    }
 }
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
@@ -156,6 +184,8 @@ pub struct Simulation {
     groups: Vec<writes::ProducerGroup>,
     journal: VecDeque<operations::JournalEntry>,
     scratch: Vec<u64>,
+    /// The writes of the current millisecond's round (kept for its capacity).
+    round: Vec<Action>,
     /// Records handed from one node to another (see `deliver.rs`): new
     /// records for the ledger at the receiving stage.
     handed_off: u64,
@@ -256,6 +286,8 @@ impl Simulation {
                         Some(g) => g.members.push(slot),
                         None => groups.push(writes::ProducerGroup {
                             members: vec![slot],
+                            retries: Default::default(),
+                            pack: Default::default(),
                             rng: NodeRng::new(seed, &format!("{}/routing", node.id)),
                         }),
                     }
@@ -365,6 +397,7 @@ impl Simulation {
             groups,
             journal: VecDeque::new(),
             scratch: Vec::new(),
+            round: Vec::new(),
             handed_off: 0,
             handoff_dropped: 0,
             spikes: Vec::new(),
@@ -415,9 +448,8 @@ impl Simulation {
     }
 
     fn schedule(&mut self, time: SimTime, action: Action) {
-        let class = u64::from(!matches!(action, Action::SecondTick));
         self.seq += 1;
-        self.queue.push(time, class << 63 | self.seq, action);
+        self.queue.push(time, action.class() << CLASS_SHIFT | self.seq, action);
     }
 
     /// Current simulated time.
@@ -456,8 +488,30 @@ impl Simulation {
             self.cost.accrue(time - self.now, &self.streams);
             self.now = time;
         }
-        self.run(action);
+        if action.class() == Action::WRITES {
+            self.write_round(action);
+        } else {
+            self.run(action);
+        }
         true
+    }
+
+    /// Runs `first` and every other write due in this millisecond together
+    /// (see `writes.rs`).
+    fn write_round(&mut self, first: Action) {
+        let mut round = std::mem::take(&mut self.round);
+        round.push(first);
+        while let Some(next) = self.queue.pop_now_if(|order| order >> CLASS_SHIFT == Action::WRITES)
+        {
+            round.push(next);
+        }
+        if round.len() == 1 {
+            self.run(round.pop().expect("one write"));
+        } else {
+            self.run_writes(&mut round);
+        }
+        round.clear();
+        self.round = round;
     }
 
     /// Runs the next event, whenever it is due.
@@ -488,7 +542,9 @@ impl Simulation {
         match action {
             Action::SecondTick => self.second_tick(),
             Action::ProducerBatch { group } => self.producer_batch(group as usize),
-            Action::ProducerRetry { group, batch } => self.producer_retry(group as usize, *batch),
+            Action::ProducerRetry { group, attempts } => {
+                self.producer_retry(group as usize, attempts)
+            }
             Action::Poll(r) => self.poll(r.slot as usize, r.shard as usize),
             Action::Push(r) => self.push(r.slot as usize, r.shard as usize),
             Action::Processed(r) => self.processed(r.slot as usize, r.shard as usize),

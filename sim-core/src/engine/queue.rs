@@ -149,7 +149,23 @@ impl<T> EventQueue<T> {
         if time != self.cursor {
             self.advance_to(time);
         }
-        let i = time as usize & MASK;
+        Some(self.pop_current())
+    }
+
+    /// Removes and returns the next event if it is due now (at the time of
+    /// the last one popped) and `wanted` accepts its order: the events of
+    /// one class due in one millisecond, one after another, so the engine
+    /// can run them together.
+    pub(super) fn pop_now_if(&mut self, wanted: impl Fn(u64) -> bool) -> Option<T> {
+        let next = self.ring[self.cursor as usize & MASK].last()?;
+        wanted(next.order).then(|| self.pop_current().1)
+    }
+
+    /// Pops the last entry of the cursor's bucket, which must have one.
+    // Always inlined into `pop_until`, which every event goes through.
+    #[inline(always)]
+    fn pop_current(&mut self) -> (SimTime, T) {
+        let i = self.cursor as usize & MASK;
         let bucket = &mut self.ring[i];
         let entry = bucket.pop().expect("an occupied bucket");
         if bucket.is_empty() {
@@ -163,7 +179,7 @@ impl<T> EventQueue<T> {
             }
         }
         self.len -= 1;
-        Some((entry.time, entry.item))
+        (entry.time, entry.item)
     }
 
     /// The earliest time with an event still in the ring, scanning the

@@ -24,7 +24,7 @@ pub enum Target {
 }
 
 /// Records of one shard in a batch: all share the batch's average size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ShardRecords {
     /// Shard index in the target stream.
     pub shard: usize,
@@ -35,7 +35,7 @@ pub struct ShardRecords {
 }
 
 /// Records on their way to the stream: a fresh batch or a retry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RetryBatch {
     /// Attempts already made.
     pub attempts: u32,
@@ -361,11 +361,21 @@ impl Producer {
     /// Delay before attempt number `attempts + 1`: exponential backoff with
     /// equal jitter (half fixed, half random), capped.
     pub fn backoff(&self, attempts: u32, rng: &mut NodeRng) -> SimTime {
-        let r = &self.spec.retry;
-        let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
-        let cap = exp.min(r.max_backoff_ms).max(1);
+        let cap = self.backoff_cap(attempts);
         let half = cap as f64 / 2.0;
         (half + rng.uniform(0.0, half)).round().max(1.0) as SimTime
+    }
+
+    /// The shortest and longest [`Producer::backoff`] after `attempts`.
+    pub fn backoff_window(&self, attempts: u32) -> (SimTime, SimTime) {
+        let cap = self.backoff_cap(attempts);
+        ((cap as f64 / 2.0).round().max(1.0) as SimTime, cap)
+    }
+
+    fn backoff_cap(&self, attempts: u32) -> SimTime {
+        let r = &self.spec.retry;
+        let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
+        exp.min(r.max_backoff_ms).max(1)
     }
 }
 

@@ -249,6 +249,22 @@ impl Shard {
         record_bytes: u64,
         per_kinesis_record: u64,
     ) -> PutOutcome {
+        self.put_at_most(now, count, count, record_bytes, per_kinesis_record)
+    }
+
+    /// [`Shard::put`] of `count` records of which at most `cap` may be
+    /// accepted: the share of the shard's capacity this attempt got when
+    /// several were due in the same millisecond. The rest are refused
+    /// (`WriteProvisionedThroughputExceeded`) like any record over the limits.
+    #[inline(always)]
+    pub fn put_at_most(
+        &mut self,
+        now: SimTime,
+        count: u64,
+        cap: u64,
+        record_bytes: u64,
+        per_kinesis_record: u64,
+    ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
         let by_records = self.write_records.whole(&WRITE_RECORDS, now).saturating_mul(per);
         let bytes_left = self.write_bytes.whole(&WRITE_BYTES, now);
@@ -259,7 +275,7 @@ impl Shard {
         } else {
             bytes_left / record_bytes.max(1)
         };
-        let accepted = count.min(by_records).min(by_bytes);
+        let accepted = count.min(cap).min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
             let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
@@ -273,6 +289,11 @@ impl Shard {
             self.throttled.1 += throttled * record_bytes;
         }
         PutOutcome { accepted, throttled }
+    }
+
+    /// Whole Kinesis records and bytes the write limits allow at `now`.
+    pub fn write_room(&mut self, now: SimTime) -> (u64, u64) {
+        (self.write_records.whole(&WRITE_RECORDS, now), self.write_bytes.whole(&WRITE_BYTES, now))
     }
 
     /// Adds records to the tail cohort while no reader has read since it

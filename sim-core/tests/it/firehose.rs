@@ -66,9 +66,11 @@ fn buffering_whichever_first_size_bound_matches_the_closed_form() {
 }
 
 /// aws-facts 3.1: at 100 records/s of 1,000 bytes (100 kB/s) a 5 MiB buffer
-/// never fills within 30 s, so an object leaves every 30 s counted from its
-/// first record, holding exactly 30 s of records, and the freshness peaks
-/// at 30 s plus the delivery time.
+/// never fills within 30 s, so an object leaves 30 s after its first
+/// record. Records come in 100 ms batches, and the batch due at the very
+/// millisecond the interval ends holds records that arrived before it, so
+/// it joins the object (writes land first in a millisecond): an object
+/// holds 301 batches and the next begins one batch later, every 30.1 s.
 #[test]
 fn buffering_whichever_first_interval_bound_matches_the_closed_form() {
     let (rate, bytes, bps, latency, interval) = (100u64, 1_000u64, 1e6, 200, 30u64);
@@ -79,16 +81,19 @@ fn buffering_whichever_first_interval_bound_matches_the_closed_form() {
     );
     let seconds = 300;
     let sim = run(&scenario, seconds);
-    // First record at 0.1 s; flushes at 30.1 s, 60.1 s, ... up to 270.1 s.
-    let objects = (seconds * 1_000 - 100) / (interval * 1_000);
-    let object_bytes = rate * interval * bytes;
+    let batch_ms = 100;
+    let batches = interval * 1_000 / batch_ms + 1;
+    // First record at 0.1 s; flushes at 30.1 s, 60.2 s, ... up to 270.9 s.
+    let objects = (seconds * 1_000 - batch_ms) / (batches * batch_ms);
+    let object_records = batches * rate * batch_ms / 1_000;
+    let object_bytes = object_records * bytes;
     let d = delivery_ms(object_bytes, bps, latency);
 
     let m = sim.metrics(FH);
     assert_eq!(objects, 9);
     assert_eq!(m.total(firehose::DELIVERY_OBJECTS) as u64, objects);
     assert_eq!(m.total(firehose::DELIVERY_BYTES) as u64, objects * object_bytes);
-    assert_eq!(m.total(firehose::DELIVERY_RECORDS) as u64, objects * rate * interval);
+    assert_eq!(m.total(firehose::DELIVERY_RECORDS) as u64, objects * object_records);
     assert_eq!(m.stats(firehose::DATA_FRESHNESS).max, (interval * 1_000 + d) as f64 / 1_000.0);
     let sizes: Vec<(u64, u64)> = sim.firehose(FH).unwrap().object_sizes.buckets().collect();
     assert_eq!(sizes, vec![(2_097_152, objects)]);

@@ -22,3 +22,4 @@ mod resharding;
 mod routing;
 mod tidy;
 mod validation;
+mod write_contention;
