@@ -46,8 +46,9 @@ pub enum NodeFigures {
     Consumer {
         /// Records processed per second.
         processed: f64,
-        /// `MillisBehindLatest`.
-        behind_ms: f64,
+        /// The simulator's age of the oldest record not read yet: unlike
+        /// `MillisBehindLatest` it grows while every call is refused.
+        unread_ms: f64,
     },
     /// A Firehose delivery stream.
     Firehose {
@@ -70,8 +71,9 @@ pub enum NodeFigures {
     Kcl {
         /// Records processed per second (duplicates included).
         processed: f64,
-        /// `MillisBehindLatest`.
-        behind_ms: f64,
+        /// The simulator's age of the oldest record not read yet: unlike
+        /// `MillisBehindLatest` it grows while every call is refused.
+        unread_ms: f64,
         /// Live workers.
         live_workers: f64,
         /// Records processed again after failovers, since the start.
@@ -199,10 +201,10 @@ impl NodeFigures {
             {
                 (Health::Hot, "▲ Near limit")
             }
-            NodeFigures::Consumer { behind_ms, .. } if *behind_ms >= 60_000.0 => {
+            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= 60_000.0 => {
                 (Health::Failing, "✖ Falling behind")
             }
-            NodeFigures::Consumer { behind_ms, .. } if *behind_ms >= 5_000.0 => {
+            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= 5_000.0 => {
                 (Health::Hot, "▲ Lagging")
             }
             NodeFigures::Firehose { lost_total, .. } if *lost_total > 0.0 => {
@@ -218,10 +220,10 @@ impl NodeFigures {
             NodeFigures::Kcl { live_workers, .. } if *live_workers < 1.0 => {
                 (Health::Failing, "✖ No live worker")
             }
-            NodeFigures::Kcl { behind_ms, .. } if *behind_ms >= 60_000.0 => {
+            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= 60_000.0 => {
                 (Health::Failing, "✖ Falling behind")
             }
-            NodeFigures::Kcl { behind_ms, .. } if *behind_ms >= 5_000.0 => {
+            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= 5_000.0 => {
                 (Health::Hot, "▲ Lagging")
             }
             NodeFigures::Queue { throttled, .. } if *throttled > 0.0 => {
@@ -281,8 +283,8 @@ impl NodeFigures {
                     ),
                 )
             }
-            NodeFigures::Consumer { processed, behind_ms } => {
-                (format::rate(*processed), format!("{} behind the tip", format::millis(*behind_ms)))
+            NodeFigures::Consumer { processed, unread_ms } => {
+                (format::rate(*processed), format!("oldest unread {}", format::millis(*unread_ms)))
             }
             NodeFigures::Firehose { incoming, buffered_bytes, freshness_s, .. } => (
                 format::rate(*incoming),
@@ -292,13 +294,13 @@ impl NodeFigures {
                     format::millis(freshness_s * 1_000.0)
                 ),
             ),
-            NodeFigures::Kcl { processed, behind_ms, live_workers, duplicates_total } => (
+            NodeFigures::Kcl { processed, unread_ms, live_workers, duplicates_total } => (
                 format::rate(*processed),
                 format!(
-                    "{} worker{} · {} behind · {} duplicates",
+                    "{} worker{} · oldest unread {} · {} duplicates",
                     format::count(*live_workers),
                     if *live_workers == 1.0 { "" } else { "s" },
-                    format::millis(*behind_ms),
+                    format::millis(*unread_ms),
                     format::count(*duplicates_total)
                 ),
             ),
@@ -497,7 +499,7 @@ impl Snapshot {
                     },
                     NodeKind::Consumer => NodeFigures::Consumer {
                         processed: m.last_second(consumer::RECORDS_PROCESSED),
-                        behind_ms: m.last_second(consumer::MILLIS_BEHIND_LATEST),
+                        unread_ms: m.last_second(consumer::OLDEST_UNREAD_AGE),
                     },
                     NodeKind::Firehose => NodeFigures::Firehose {
                         incoming: m.last_second(firehose::INCOMING_RECORDS),
@@ -510,7 +512,7 @@ impl Snapshot {
                     },
                     NodeKind::KclApp => NodeFigures::Kcl {
                         processed: m.last_second(kcl::RECORDS_PROCESSED),
-                        behind_ms: m.last_second(kcl::MILLIS_BEHIND_LATEST),
+                        unread_ms: m.last_second(kcl::OLDEST_UNREAD_AGE),
                         live_workers: m.last_second(kcl::LIVE_WORKERS),
                         duplicates_total: m.total(kcl::DUPLICATE_RECORDS),
                     },
@@ -540,7 +542,11 @@ impl Snapshot {
                         throttles: m.last_second(lambda::THROTTLES),
                         errors: m.last_second(lambda::ERRORS),
                         processed: m.last_second(lambda::RECORDS_PROCESSED),
-                        iterator_age_ms: m.last_second(lambda::ITERATOR_AGE),
+                        // A stream source whose polls are refused reports no
+                        // IteratorAge; its unread records still age.
+                        iterator_age_ms: m
+                            .last_second(lambda::ITERATOR_AGE)
+                            .max(m.last_second(lambda::OLDEST_UNREAD_AGE)),
                     },
                 }
             })
@@ -656,8 +662,8 @@ impl Snapshot {
             }
             (
                 _,
-                NodeFigures::Consumer { behind_ms, .. }
-                | NodeFigures::Kcl { behind_ms, .. }
+                NodeFigures::Consumer { unread_ms: behind_ms, .. }
+                | NodeFigures::Kcl { unread_ms: behind_ms, .. }
                 | NodeFigures::Lambda { iterator_age_ms: behind_ms, .. },
             ) => {
                 let gauge = AgeGauge { label: "", ms: *behind_ms, limit_ms: 24.0 * 3_600_000.0 };

@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Command, Simulation};
-use crate::metrics::{self, Statistic, TIERS};
+use crate::metrics::{self, Point, Statistic, TIERS};
 use crate::scenario::{NodeKind, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::{Issue, ValidScenario, format_number, parse_scenario, validate};
@@ -362,8 +362,11 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
             (Over::Second, Subject::Metric { node, metric, stat }) => {
                 let points = sim.metrics(*node).series(*metric).tier(0);
                 let mut run = 0;
+                // A second without a datapoint (a reader whose calls were all
+                // refused reports no MillisBehindLatest) meets no goal.
+                let holds = |p: &Point| p.has_data() && c.is.holds(p.value(*stat), c.value);
                 for p in points.iter().rev().take(held_s as usize) {
-                    if !c.is.holds(p.value(*stat), c.value) {
+                    if !holds(p) {
                         break;
                     }
                     run += 1;
@@ -371,12 +374,17 @@ pub fn evaluate(check: &Check, sim: &Simulation) -> CheckStatus {
                 if run < held_s {
                     held_s = run;
                 }
-                let latest = points.back().map_or(0.0, |p| p.value(*stat));
-                if !c.is.holds(latest, c.value) && waiting.is_none() {
+                // Before the first second closes, judge a zero.
+                let latest = points.back().copied().unwrap_or(Point { n: 1, ..Point::default() });
+                if !holds(&latest) && waiting.is_none() {
+                    let was = if latest.has_data() {
+                        format!("was {}", format_number(round_for_people(latest.value(*stat))))
+                    } else {
+                        "reported no datapoint".to_string()
+                    };
                     waiting = Some(format!(
-                        "{} was {} in the last second; the goal needs {}",
+                        "{} {was} in the last second; the goal needs {}",
                         subject_words(sim.scenario(), c),
-                        format_number(round_for_people(latest)),
                         goal_words(c)
                     ));
                 }

@@ -53,6 +53,29 @@ impl Statistic {
     }
 }
 
+/// Who publishes a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// AWS (or the AWS library the node stands for: the KPL, the KCL), under
+    /// this name.
+    Aws,
+    /// The simulator: a figure AWS does not publish (records that expired
+    /// unread, open shards, duplicates), shown so the run can be explained.
+    Simulator,
+}
+
+/// What a second without a sample holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// The gauge's last value (an age keeps growing between reads).
+    Repeat,
+    /// No datapoint, as in CloudWatch: the value comes only with a response
+    /// (MillisBehindLatest is in successful GetRecords responses only, so a
+    /// reader whose calls are all refused reports nothing, not 0).
+    NoData,
+}
+
 /// A metric's identity: CloudWatch name, unit and natural statistic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricDef {
@@ -62,14 +85,31 @@ pub struct MetricDef {
     pub unit: Unit,
     /// The statistic the UI and summary use for it.
     pub stat: Statistic,
+    /// Whether AWS publishes it or the simulator adds it.
+    pub source: Source,
+    /// What a second without a sample holds.
+    pub missing: Missing,
 }
 
 impl MetricDef {
+    const fn new(name: &'static str, unit: Unit, stat: Statistic, source: Source) -> Self {
+        MetricDef { name, unit, stat, source, missing: Missing::Repeat }
+    }
     const fn sum(name: &'static str, unit: Unit) -> Self {
-        MetricDef { name, unit, stat: Statistic::Sum }
+        Self::new(name, unit, Statistic::Sum, Source::Aws)
     }
     const fn max(name: &'static str, unit: Unit) -> Self {
-        MetricDef { name, unit, stat: Statistic::Maximum }
+        Self::new(name, unit, Statistic::Maximum, Source::Aws)
+    }
+    /// A Maximum that only a response reports: no datapoint without one.
+    const fn reported(name: &'static str, unit: Unit) -> Self {
+        MetricDef { missing: Missing::NoData, ..Self::max(name, unit) }
+    }
+    const fn own_sum(name: &'static str, unit: Unit) -> Self {
+        Self::new(name, unit, Statistic::Sum, Source::Simulator)
+    }
+    const fn own_max(name: &'static str, unit: Unit) -> Self {
+        Self::new(name, unit, Statistic::Maximum, Source::Simulator)
     }
 }
 
@@ -98,7 +138,7 @@ pub mod producer {
         MetricDef::sum("UserRecordExpired", Unit::Count),
         MetricDef::sum("RetriesPerRecord", Unit::Count),
         MetricDef::sum("KinesisRecordsPut", Unit::Count),
-        MetricDef::sum("Requests", Unit::Count),
+        MetricDef::own_sum("Requests", Unit::Count),
     ];
 }
 
@@ -135,13 +175,16 @@ pub mod stream {
         MetricDef::sum("ReadProvisionedThroughputExceeded", Unit::Count),
         MetricDef::sum("GetRecords.Records", Unit::Count),
         MetricDef::sum("GetRecords.Bytes", Unit::Bytes),
-        MetricDef::max("GetRecords.IteratorAgeMilliseconds", Unit::Milliseconds),
-        MetricDef::sum("ExpiredRecords", Unit::Count),
+        MetricDef::reported("GetRecords.IteratorAgeMilliseconds", Unit::Milliseconds),
+        MetricDef::own_sum("ExpiredRecords", Unit::Count),
         MetricDef::sum("SubscribeToShardEvent.Records", Unit::Count),
         MetricDef::sum("SubscribeToShardEvent.Bytes", Unit::Bytes),
-        MetricDef::max("OpenShardCount", Unit::Count),
+        MetricDef::own_max("OpenShardCount", Unit::Count),
     ];
 }
+
+/// The simulator's age of the oldest record a reader has not read yet.
+const OLDEST_UNREAD: MetricDef = MetricDef::own_max("OldestUnreadRecordAge", Unit::Milliseconds);
 
 /// Polling consumer metrics, named after the KCL's.
 pub mod consumer {
@@ -150,10 +193,16 @@ pub mod consumer {
     pub const RECORDS_PROCESSED: usize = 0;
     /// How far the consumer's reads are behind the tip of the shard.
     pub const MILLIS_BEHIND_LATEST: usize = 1;
+    /// The simulator's own: age of the oldest record its readers have not
+    /// read yet (the largest over shards, sampled every second). Unlike
+    /// MillisBehindLatest it needs no successful call, so a starved reader
+    /// shows it growing.
+    pub const OLDEST_UNREAD_AGE: usize = 2;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("RecordsProcessed", Unit::Count),
-        MetricDef::max("MillisBehindLatest", Unit::Milliseconds),
+        MetricDef::reported("MillisBehindLatest", Unit::Milliseconds),
+        super::OLDEST_UNREAD,
     ];
 }
 
@@ -195,6 +244,11 @@ pub mod firehose {
     pub const PROCESSING_FAILED: usize = 15;
     /// How far the reads of the source stream are behind its tip.
     pub const KINESIS_MILLIS_BEHIND_LATEST: usize = 16;
+    /// The simulator's own: age of the oldest record it has not read
+    /// yet from its source stream (the largest over shards, sampled every second). Unlike
+    /// MillisBehindLatest it needs no successful call, so a starved reader
+    /// shows it growing.
+    pub const OLDEST_UNREAD_AGE: usize = 17;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("IncomingRecords", Unit::Count),
@@ -206,14 +260,15 @@ pub mod firehose {
         MetricDef::sum("DeliveryToS3.ObjectCount", Unit::Count),
         MetricDef::max("DeliveryToS3.DataFreshness", Unit::Seconds),
         MetricDef::sum("BackupToS3.Records", Unit::Count),
-        MetricDef::sum("RecordsLost", Unit::Count),
-        MetricDef::max("BufferedBytes", Unit::Bytes),
+        MetricDef::own_sum("RecordsLost", Unit::Count),
+        MetricDef::own_max("BufferedBytes", Unit::Bytes),
         MetricDef::sum("DataReadFromKinesisStream.Records", Unit::Count),
         MetricDef::sum("DataReadFromKinesisStream.Bytes", Unit::Bytes),
         MetricDef::max("ExecuteProcessing.Duration", Unit::Milliseconds),
         MetricDef::sum("ExecuteProcessing.Success", Unit::Count),
-        MetricDef::sum("ProcessingFailed.Records", Unit::Count),
-        MetricDef::max("KinesisMillisBehindLatest", Unit::Milliseconds),
+        MetricDef::own_sum("ProcessingFailed.Records", Unit::Count),
+        MetricDef::reported("KinesisMillisBehindLatest", Unit::Milliseconds),
+        super::OLDEST_UNREAD,
     ];
 }
 
@@ -233,11 +288,11 @@ pub mod destination {
     pub const DOWN: usize = 4;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
-        MetricDef::sum("DeliveredRecords", Unit::Count),
-        MetricDef::sum("DeliveredBytes", Unit::Bytes),
-        MetricDef::sum("Deliveries", Unit::Count),
-        MetricDef::sum("FailedDeliveryAttempts", Unit::Count),
-        MetricDef::max("Down", Unit::Count),
+        MetricDef::own_sum("DeliveredRecords", Unit::Count),
+        MetricDef::own_sum("DeliveredBytes", Unit::Bytes),
+        MetricDef::own_sum("Deliveries", Unit::Count),
+        MetricDef::own_sum("FailedDeliveryAttempts", Unit::Count),
+        MetricDef::own_max("Down", Unit::Count),
     ];
 }
 
@@ -257,14 +312,20 @@ pub mod kcl {
     pub const LIVE_WORKERS: usize = 4;
     /// Leases taken over from dead workers.
     pub const LEASES_TAKEN: usize = 5;
+    /// The simulator's own: age of the oldest record its readers have not
+    /// read yet (the largest over shards, sampled every second). Unlike
+    /// MillisBehindLatest it needs no successful call, so a starved reader
+    /// shows it growing.
+    pub const OLDEST_UNREAD_AGE: usize = 6;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("RecordsProcessed", Unit::Count),
-        MetricDef::max("MillisBehindLatest", Unit::Milliseconds),
-        MetricDef::sum("DuplicateRecords", Unit::Count),
-        MetricDef::sum("Checkpoints", Unit::Count),
-        MetricDef::max("LiveWorkers", Unit::Count),
-        MetricDef::sum("LeasesTaken", Unit::Count),
+        MetricDef::reported("MillisBehindLatest", Unit::Milliseconds),
+        MetricDef::own_sum("DuplicateRecords", Unit::Count),
+        MetricDef::own_sum("Checkpoints", Unit::Count),
+        MetricDef::own_max("LiveWorkers", Unit::Count),
+        MetricDef::own_sum("LeasesTaken", Unit::Count),
+        super::OLDEST_UNREAD,
     ];
 }
 
@@ -310,10 +371,10 @@ pub mod queue {
         MetricDef::max("ApproximateNumberOfMessagesNotVisible", Unit::Count),
         MetricDef::max("ApproximateNumberOfMessagesDelayed", Unit::Count),
         MetricDef::max("ApproximateAgeOfOldestMessage", Unit::Milliseconds),
-        MetricDef::sum("DuplicateDeliveries", Unit::Count),
-        MetricDef::sum("ThrottledCalls", Unit::Count),
-        MetricDef::sum("ExpiredMessages", Unit::Count),
-        MetricDef::sum("MessagesMovedToDeadLetterQueue", Unit::Count),
+        MetricDef::own_sum("DuplicateDeliveries", Unit::Count),
+        MetricDef::own_sum("ThrottledCalls", Unit::Count),
+        MetricDef::own_sum("ExpiredMessages", Unit::Count),
+        MetricDef::own_sum("MessagesMovedToDeadLetterQueue", Unit::Count),
     ];
 }
 
@@ -328,9 +389,9 @@ pub mod worker_pool {
     pub const FORWARDED: usize = 2;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
-        MetricDef::sum("MessagesProcessed", Unit::Count),
-        MetricDef::max("BusyWorkers", Unit::Count),
-        MetricDef::sum("MessagesForwarded", Unit::Count),
+        MetricDef::own_sum("MessagesProcessed", Unit::Count),
+        MetricDef::own_max("BusyWorkers", Unit::Count),
+        MetricDef::own_sum("MessagesForwarded", Unit::Count),
     ];
 }
 
@@ -351,15 +412,21 @@ pub mod lambda {
     pub const ITERATOR_AGE: usize = 5;
     /// Records (messages) in the batches that succeeded.
     pub const RECORDS_PROCESSED: usize = 6;
+    /// The simulator's own: age of the oldest record its stream event source has
+    /// not read yet (the largest over shards, sampled every second). Unlike
+    /// MillisBehindLatest it needs no successful call, so a starved reader
+    /// shows it growing.
+    pub const OLDEST_UNREAD_AGE: usize = 7;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[
         MetricDef::sum("Invocations", Unit::Count),
         MetricDef::sum("Errors", Unit::Count),
         MetricDef::sum("Throttles", Unit::Count),
-        MetricDef::max("Duration", Unit::Milliseconds),
+        MetricDef::reported("Duration", Unit::Milliseconds),
         MetricDef::max("ConcurrentExecutions", Unit::Count),
-        MetricDef::max("IteratorAge", Unit::Milliseconds),
-        MetricDef::sum("RecordsProcessed", Unit::Count),
+        MetricDef::reported("IteratorAge", Unit::Milliseconds),
+        MetricDef::own_sum("RecordsProcessed", Unit::Count),
+        super::OLDEST_UNREAD,
     ];
 }
 
@@ -429,7 +496,9 @@ pub struct Point {
     pub sum: f64,
     /// Largest sample.
     pub max: f64,
-    /// Number of one-second samples aggregated.
+    /// One-second datapoints aggregated: the period's seconds, less the
+    /// seconds without a datapoint of a [`Missing::NoData`] metric. 0 means
+    /// the period has no datapoint.
     pub n: u32,
 }
 
@@ -442,14 +511,18 @@ impl Point {
         }
     }
 
+    /// Whether the period has a datapoint (see [`Missing::NoData`]).
+    pub fn has_data(&self) -> bool {
+        self.n > 0
+    }
+
+    /// Adds a later period of the same coarser period.
     fn absorb(&mut self, other: &Point) {
-        if self.n == 0 {
-            *self = Point { t: other.t, ..*other };
-        } else {
-            self.sum += other.sum;
-            self.max = self.max.max(other.max);
-            self.n += other.n;
+        self.sum += other.sum;
+        if other.has_data() {
+            self.max = if self.has_data() { self.max.max(other.max) } else { other.max };
         }
+        self.n += other.n;
     }
 }
 
@@ -461,7 +534,8 @@ pub const TIERS: [(SimTime, usize); 3] = [(SECOND, 3_600), (MINUTE, 1_440), (HOU
 #[derive(Clone, Debug, Default)]
 pub struct Series {
     tiers: [VecDeque<Point>; 3],
-    partial: [Point; 3],
+    /// The coarser periods being filled (none yet at the start).
+    partial: [Option<Point>; 3],
 }
 
 impl Series {
@@ -478,9 +552,12 @@ impl Series {
         }
         ring.push_back(point);
         if let Some(&(next_res, _)) = TIERS.get(tier + 1) {
-            self.partial[tier + 1].absorb(&point);
-            if point.t + res >= self.partial[tier + 1].t + next_res {
-                let full = std::mem::take(&mut self.partial[tier + 1]);
+            let partial =
+                self.partial[tier + 1].get_or_insert(Point { t: point.t, ..Point::default() });
+            partial.absorb(&point);
+            if point.t + res >= partial.t + next_res {
+                let full = *partial;
+                self.partial[tier + 1] = None;
                 self.push(tier + 1, full);
             }
         }
@@ -511,7 +588,7 @@ pub struct RunStats {
     pub sum: f64,
     /// Largest per-second value.
     pub max: f64,
-    /// Number of seconds recorded.
+    /// Number of seconds with a datapoint.
     pub seconds: u64,
     histogram: BTreeMap<u32, u64>,
 }
@@ -606,14 +683,18 @@ impl NodeMetrics {
         for (i, def) in self.defs.iter().enumerate() {
             let cur = std::mem::take(&mut self.current[i]);
             // A gauge with no sample this second keeps its last value, as the
-            // age of an unread record keeps growing between reads.
-            let value = match def.stat {
-                Statistic::Maximum if cur.n == 0 => self.last_second(i),
-                stat => cur.value(stat),
+            // age of an unread record keeps growing between reads, unless
+            // only a response reports it: then the second has no datapoint.
+            let (value, n) = match (def.stat, def.missing) {
+                (Statistic::Maximum, Missing::NoData) if cur.n == 0 => (0.0, 0),
+                (Statistic::Maximum, Missing::Repeat) if cur.n == 0 => (self.last_second(i), 1),
+                (stat, _) => (cur.value(stat), 1),
             };
-            let point = Point { t, sum: cur.sum, max: value, n: 1 };
+            let point = Point { t, sum: cur.sum, max: value, n };
             self.series[i].push_second(point);
-            self.stats[i].record(value);
+            if n > 0 {
+                self.stats[i].record(value);
+            }
         }
     }
 
@@ -637,8 +718,15 @@ impl NodeMetrics {
         self.stats[metric].sum + self.current[metric].sum
     }
 
-    /// The last closed second's value of a metric (0 before the first).
+    /// The last closed second's value of a metric (0 before the first, and
+    /// when that second has no datapoint: see [`NodeMetrics::latest`]).
     pub fn last_second(&self, metric: usize) -> f64 {
-        self.series[metric].last().map_or(0.0, |p| p.value(self.defs[metric].stat))
+        self.latest(metric).unwrap_or(0.0)
+    }
+
+    /// The last closed second's datapoint of a metric, if it has one.
+    pub fn latest(&self, metric: usize) -> Option<f64> {
+        let point = self.series[metric].last()?;
+        point.has_data().then(|| point.value(self.defs[metric].stat))
     }
 }

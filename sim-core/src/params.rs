@@ -117,7 +117,7 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "How long records stay readable (24 h included; longer is billed per shard-hour)."
         }
         (Consumer, "poll_interval_ms") => {
-            "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis)."
+            "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis). A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document."
         }
         (Consumer, "max_records_per_call") => "GetRecords Limit: at most 10,000 records per call.",
         (Consumer, "start") => {
@@ -147,7 +147,7 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "KCL failoverTimeMillis: a lease not renewed this long is taken over by another worker."
         }
         (KclApp, "idle_time_between_reads_ms") => {
-            "KCL idleTimeBetweenReadsInMillis: the pause between GetRecords calls on a shard."
+            "KCL idleTimeBetweenReadsInMillis: the pause between GetRecords calls on a shard. A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document."
         }
         (KclApp, "max_records") => "KCL maxRecords: at most 10,000 records per GetRecords call.",
         (KclApp, "checkpoint_every_records") => {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
-use crate::metrics::{MetricDef, Point, TIERS};
+use crate::metrics::{MetricDef, Point, Source, TIERS};
 use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
@@ -228,6 +228,13 @@ pub struct MetricSummary {
     pub p99: f64,
     /// CloudWatch unit.
     pub unit: &'static str,
+    /// `aws` for a metric AWS publishes under this name (or the KPL / KCL
+    /// does), `simulator` for the simulator's own figures.
+    pub source: Source,
+    /// Seconds with a datapoint: fewer than the run's seconds for a metric
+    /// that only responses report (MillisBehindLatest with every call
+    /// refused has none); the statistics above are over these seconds.
+    pub datapoints: u64,
 }
 
 /// Cost of the run and its monthly projection.
@@ -263,6 +270,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
                         max: s.max,
                         p99: s.p99(),
                         unit: def.unit.as_str(),
+                        source: def.source,
+                        datapoints: s.seconds,
                     };
                     (def.name, summary)
                 })
@@ -315,15 +324,16 @@ pub fn time_series_csv(sim: &Simulation) -> String {
     let nodes = &sim.scenario().nodes;
     for (i, def, res, points) in whole_run_series(sim) {
         for p in points {
+            // A period without a datapoint has an empty value.
+            let value = if p.has_data() { p.value(def.stat).to_string() } else { String::new() };
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{}",
+                "{},{},{},{},{},{value}",
                 p.t / SECOND,
                 res,
                 nodes[i].id,
                 def.name,
                 def.unit.as_str(),
-                p.value(def.stat)
             );
         }
     }
@@ -359,8 +369,11 @@ pub struct SeriesExport<'a> {
     pub statistic: &'static str,
     /// Length of each period in seconds.
     pub resolution_s: u64,
-    /// `[start of the period in seconds, value]`, oldest first.
-    pub points: Vec<(u64, f64)>,
+    /// `aws` or `simulator` (see [`MetricSummary::source`]).
+    pub source: Source,
+    /// `[start of the period in seconds, value]`, oldest first; the value
+    /// is `null` for a period without a datapoint.
+    pub points: Vec<(u64, Option<f64>)>,
 }
 
 /// The time series of every metric as JSON (see [`TimeSeriesExport`]).
@@ -374,7 +387,11 @@ pub fn time_series_json(sim: &Simulation) -> String {
             unit: def.unit.as_str(),
             statistic: def.stat.as_str(),
             resolution_s,
-            points: points.iter().map(|p| (p.t / SECOND, p.value(def.stat))).collect(),
+            source: def.source,
+            points: points
+                .iter()
+                .map(|p| (p.t / SECOND, p.has_data().then(|| p.value(def.stat))))
+                .collect(),
         })
         .collect();
     let export = TimeSeriesExport {

@@ -188,13 +188,17 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                     incoming_records_per_s: m.stats(stream::INCOMING_RECORDS).avg(),
                 });
             }
+            // MillisBehindLatest comes only with successful calls; the age of
+            // the oldest unread record also counts a reader starved of them.
             NodeKind::Consumer => {
-                point.max_behind_ms =
-                    point.max_behind_ms.max(m.stats(consumer::MILLIS_BEHIND_LATEST).max);
+                let behind = m.stats(consumer::MILLIS_BEHIND_LATEST).max;
+                let unread = m.stats(consumer::OLDEST_UNREAD_AGE).max;
+                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
             }
             NodeKind::KclApp => {
                 let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
-                point.max_behind_ms = point.max_behind_ms.max(behind);
+                let unread = m.stats(crate::metrics::kcl::OLDEST_UNREAD_AGE).max;
+                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
             }
             NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.nodes[i].id) => {
                 let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
@@ -208,7 +212,8 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
                 // A stream event source reports its own iterator age (zero
                 // for queue sources).
                 let age = m.stats(crate::metrics::lambda::ITERATOR_AGE).p99();
-                point.iterator_age_p99_ms = point.iterator_age_p99_ms.max(age);
+                let unread = m.stats(crate::metrics::lambda::OLDEST_UNREAD_AGE).p99();
+                point.iterator_age_p99_ms = point.iterator_age_p99_ms.max(age).max(unread);
             }
             NodeKind::Producer
             | NodeKind::SqsQueue

@@ -78,7 +78,9 @@ fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec
             let points = series
                 .tier(tier)
                 .iter()
-                .filter(|p| p.t >= since)
+                // A period without a datapoint is left out, as CloudWatch
+                // leaves it out (a reader whose calls were all refused).
+                .filter(|p| p.t >= since && p.has_data())
                 .map(|p: &Point| {
                     let per = match def.stat {
                         Statistic::Sum => f64::from(p.n.max(1)),
@@ -120,7 +122,14 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
         ctx.sim.with_value(|sim| metrics.iter().map(|&k| sim.metrics(node).defs()[k]).collect());
     let unit = defs[0].unit;
     let unit_label = chart_unit(&defs[0]);
-    let names: Vec<&'static str> = defs.iter().map(|d| d.name).collect();
+    // The simulator's own figures say so: AWS publishes no such metric.
+    let names: Vec<String> = defs
+        .iter()
+        .map(|d| match d.source {
+            sim_core::metrics::Source::Aws => d.name.to_string(),
+            sim_core::metrics::Source::Simulator => format!("{} (simulator)", d.name),
+        })
+        .collect();
     let legend = names
         .iter()
         .zip(PALETTE.iter().cycle())
@@ -129,7 +138,7 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
             view! {
                 <span class="legend-item">
                     <span class="swatch" style=swatch></span>
-                    {*name}
+                    {name.clone()}
                 </span>
             }
         })
@@ -203,7 +212,7 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
                     view! {
                         <div class="readout-row">
                             <span class="swatch" style=swatch></span>
-                            <span class="readout-name">{*name}</span>
+                            <span class="readout-name">{name.clone()}</span>
                             <span class="readout-value">{value}</span>
                         </div>
                     }
@@ -341,16 +350,21 @@ const TABLE_ROWS: usize = 20;
 
 /// The chart's numbers as a table: the last periods, newest first.
 #[component]
-fn ChartTable(names: Vec<&'static str>, data: Vec<Line>, unit: Unit) -> impl IntoView {
-    let periods = data.first().map_or(0, |l| l.points.len());
-    let rows = (0..periods.min(TABLE_ROWS))
-        .map(|back| {
-            let i = periods - 1 - back;
-            let t = data[0].points[i].0;
+fn ChartTable(names: Vec<String>, data: Vec<Line>, unit: Unit) -> impl IntoView {
+    // Every period any line has; a line without a datapoint there says so.
+    let mut times: Vec<f64> = data.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let rows = times
+        .iter()
+        .rev()
+        .take(TABLE_ROWS)
+        .map(|&t| {
             let cells = data
                 .iter()
                 .map(|l| {
-                    let v = l.points.get(i).map_or("–".to_string(), |p| format_value(unit, p.1));
+                    let at = l.points.binary_search_by(|p| p.0.total_cmp(&t));
+                    let v = at.map_or("no data".to_string(), |i| format_value(unit, l.points[i].1));
                     view! { <td class="num">{v}</td> }
                 })
                 .collect_view();
@@ -362,7 +376,7 @@ fn ChartTable(names: Vec<&'static str>, data: Vec<Line>, unit: Unit) -> impl Int
             }
         })
         .collect_view();
-    let heads = names.iter().map(|n| view! { <th class="num">{*n}</th> }).collect_view();
+    let heads = names.iter().map(|n| view! { <th class="num">{n.clone()}</th> }).collect_view();
     view! {
         <table class="chart-table" data-testid="chart-table">
             <thead>

@@ -331,6 +331,7 @@ impl Simulation {
             c.metrics = ReaderMetrics {
                 processed: crate::metrics::kcl::RECORDS_PROCESSED,
                 behind_latest: crate::metrics::kcl::MILLIS_BEHIND_LATEST,
+                oldest_unread: crate::metrics::kcl::OLDEST_UNREAD_AGE,
             };
             c.kcl = Some(kcls.len());
             let start: Vec<u64> = c.readers.iter().map(|r| r.read).collect();
@@ -353,6 +354,7 @@ impl Simulation {
             c.metrics = ReaderMetrics {
                 processed: crate::metrics::lambda::RECORDS_PROCESSED,
                 behind_latest: crate::metrics::lambda::ITERATOR_AGE,
+                oldest_unread: crate::metrics::lambda::OLDEST_UNREAD_AGE,
             };
             c.lambda = Some(func);
             consumers.push(c);
@@ -598,6 +600,7 @@ impl Simulation {
                 stream.update_aged_bytes(self.now);
             }
         }
+        self.sample_unread_ages();
         self.sample_delivery_gauges();
         self.sample_kcl_gauges();
         self.queues_second();

@@ -4,6 +4,8 @@
 use crate::metrics;
 use crate::nodes::consumer::{EFO_PROPAGATION_MS, PUSH_BYTES};
 use crate::nodes::{ReadBatch, ReaderState};
+use crate::rng::NodeRng;
+use crate::time::SimTime;
 
 use super::{Action, ReaderId, Simulation};
 
@@ -31,8 +33,12 @@ impl Simulation {
         }
         let Some(batch) = s.get_records(self.now, from, u64::from(c.spec.max_records_per_call))
         else {
+            // ReadProvisionedThroughputExceeded: no records and no
+            // MillisBehindLatest; the reader backs off with jitter.
             self.metrics[stream_node].add(metrics::stream::READ_THROTTLED, 1.0);
-            return self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
+            let node = self.consumer_nodes[slot];
+            let wait = refused_read_backoff(c.spec.poll_interval_ms, &mut self.rngs[node]);
+            return self.schedule(self.now + wait, Action::Poll(ReaderId::new(slot, shard)));
         };
         let sm = &mut self.metrics[stream_node];
         sm.add(metrics::stream::GET_RECORDS_RECORDS, batch.records as f64);
@@ -228,6 +234,24 @@ impl Simulation {
         }
     }
 
+    /// Once a second, the simulator's age of the oldest record each reader
+    /// of a stream has not read yet: the largest over its shards. It grows
+    /// whether or not calls succeed, unlike MillisBehindLatest.
+    pub(super) fn sample_unread_ages(&mut self) {
+        for (slot, c) in self.consumers.iter().enumerate() {
+            let shards = &self.streams[c.source].shards;
+            let oldest = c
+                .readers
+                .iter()
+                .zip(shards)
+                .filter(|(r, s)| r.read < s.appended)
+                .filter_map(|(r, s)| s.arrival_at(r.read))
+                .min();
+            let age = oldest.map_or(0, |t| self.now.saturating_sub(t));
+            self.metrics[self.consumer_nodes[slot]].sample(c.metrics.oldest_unread, age as f64);
+        }
+    }
+
     /// Retention: drops cohorts older than the retention period; records the
     /// slowest reader had not reached are lost (aws-facts 1.3). Then merges
     /// old cohorts so memory follows minutes of retention.
@@ -262,3 +286,19 @@ impl Simulation {
         }
     }
 }
+
+/// How long a reader waits after a refused GetRecords call: the poll
+/// interval, but at least the KCL's 200 ms minimum between reads
+/// (aws-facts 6), times a uniform jitter of 0.5 to 1.5. AWS's SDKs and the
+/// KCL retry throttled calls with jittered backoff; the exact policy is
+/// not in aws-facts, so this is the simplest one with that shape: readers
+/// that collide draw apart instead of locking into a phase where one of
+/// them wins every refilled call, and a reader polling every millisecond
+/// costs a few events a second once refused.
+fn refused_read_backoff(poll_interval_ms: SimTime, rng: &mut NodeRng) -> SimTime {
+    let base = poll_interval_ms.max(MIN_MS_BETWEEN_READS) as f64;
+    libm::round(base * rng.uniform(0.5, 1.5)).max(1.0) as SimTime
+}
+
+/// aws-facts 6: the KCL's minimum idle time between reads.
+pub(crate) const MIN_MS_BETWEEN_READS: SimTime = 200;

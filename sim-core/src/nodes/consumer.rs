@@ -95,6 +95,8 @@ pub struct ReaderMetrics {
     pub processed: usize,
     /// How far reads are behind the tip of the shard.
     pub behind_latest: usize,
+    /// The simulator's age of the oldest record not read yet.
+    pub oldest_unread: usize,
 }
 
 /// aws-facts 3.2: a delivery stream reads each shard with GetRecords once
@@ -160,6 +162,7 @@ impl Consumer {
             metrics: ReaderMetrics {
                 processed: metrics::consumer::RECORDS_PROCESSED,
                 behind_latest: metrics::consumer::MILLIS_BEHIND_LATEST,
+                oldest_unread: metrics::consumer::OLDEST_UNREAD_AGE,
             },
             kcl: None,
             lambda: None,
@@ -174,6 +177,7 @@ impl Consumer {
             metrics: ReaderMetrics {
                 processed: metrics::firehose::READ_FROM_STREAM_RECORDS,
                 behind_latest: metrics::firehose::KINESIS_MILLIS_BEHIND_LATEST,
+                oldest_unread: metrics::firehose::OLDEST_UNREAD_AGE,
             },
             ..Consumer::new(firehose_reader_spec(), source, appended)
         }

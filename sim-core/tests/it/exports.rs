@@ -25,7 +25,7 @@ fn json_as_csv_rows(json: &str) -> Vec<String> {
                 s["node"].as_str().unwrap(),
                 s["metric"].as_str().unwrap(),
                 s["unit"].as_str().unwrap(),
-                p[1].as_f64().unwrap()
+                p[1].as_f64().map(|v| v.to_string()).unwrap_or_default()
             ));
         }
     }

@@ -16,6 +16,7 @@ mod lambda;
 mod lessons;
 mod limits;
 mod on_demand;
+mod polling;
 mod producer;
 mod queues;
 mod resharding;
