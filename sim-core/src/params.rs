@@ -113,6 +113,9 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         (KinesisStream, "capacity.scale_up_delay_s") => {
             "How long a shard must run hot before on-demand splits it (AWS: within 15 minutes)."
         }
+        (KinesisStream, "max_record_size_kib") => {
+            "MaxRecordSizeInKiB: the largest data blob the stream takes (1,024 by default, up to 10,240). A record larger than a second of a shard's 1 MiB/s is taken as a burst when the shard has capacity left and repaid at 1 MiB/s (the simulator's reading of AWS's \"tank that refills at a steady rate\"); keep large records rare."
+        }
         (KinesisStream, "retention_h") => {
             "How long records stay readable (24 h included; longer is billed per shard-hour)."
         }
@@ -483,6 +486,9 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         NodeKind::Lambda => vec![("reserved_concurrency", Value::Null)],
         NodeKind::Firehose => vec![("transform", Value::Null)],
         NodeKind::Destination => vec![("outages", Value::Array(Vec::new()))],
+        NodeKind::KinesisStream => {
+            vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
+        }
         _ => Vec::new(),
     }
 }

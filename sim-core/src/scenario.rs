@@ -823,11 +823,33 @@ pub struct StreamSpec {
     pub capacity: Capacity,
     /// Retention period in hours (aws-facts 1.3: 24 to 8,760).
     pub retention_h: u32,
+    /// The largest data blob the stream accepts, in KiB (aws-facts 1.1:
+    /// `MaxRecordSizeInKiB`, 1,024 by default, up to 10,240).
+    #[serde(skip_serializing_if = "is_default_record_size")]
+    pub max_record_size_kib: u32,
+}
+
+/// aws-facts 1.1: streams accept 1 MiB records unless raised.
+pub const DEFAULT_MAX_RECORD_SIZE_KIB: u32 = 1_024;
+
+fn is_default_record_size(kib: &u32) -> bool {
+    *kib == DEFAULT_MAX_RECORD_SIZE_KIB
+}
+
+impl StreamSpec {
+    /// The largest data blob a record may have, in bytes.
+    pub fn max_record_bytes(&self) -> u64 {
+        u64::from(self.max_record_size_kib) * 1_024
+    }
 }
 
 impl Default for StreamSpec {
     fn default() -> Self {
-        StreamSpec { capacity: Capacity::Provisioned { shards: 2 }, retention_h: 24 }
+        StreamSpec {
+            capacity: Capacity::Provisioned { shards: 2 },
+            retention_h: 24,
+            max_record_size_kib: DEFAULT_MAX_RECORD_SIZE_KIB,
+        }
     }
 }
 

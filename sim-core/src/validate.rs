@@ -398,6 +398,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         if node.spec.kind() == NodeKind::Firehose {
             check_firehose_wiring(&mut check, scenario, i, &sends_to, reads_from[i]);
         }
+        if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
+            && let NodeSpec::KinesisStream(stream) = &scenario.nodes[to].spec
+        {
+            check_record_fits_stream(&mut check, i, p, &scenario.nodes[to].id, stream);
+        }
         if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
             && to == from
         {
@@ -584,6 +589,33 @@ fn check_firehose_wiring(
     }
 }
 
+/// aws-facts 1.1: PutRecords refuses (ValidationException) a record whose
+/// data blob is larger than the stream's maximum record size, so such a
+/// record would never be written, however long it was retried.
+fn check_record_fits_stream(
+    check: &mut Checker<'_>,
+    producer: usize,
+    p: &ProducerSpec,
+    stream_id: &str,
+    stream: &crate::scenario::StreamSpec,
+) {
+    let largest = u64::from(p.record_size.max_bytes());
+    let limit = stream.max_record_bytes();
+    if largest > limit {
+        check.push(
+            format!("nodes[{producer}].params.record_size"),
+            format!(
+                "records up to {} bytes can never be written to stream {stream_id:?}: its maximum \
+                 record size is {} KiB ({} bytes); raise the stream's max_record_size_kib (up to \
+                 10,240) or send smaller records",
+                format_number(largest as f64),
+                format_number(f64::from(stream.max_record_size_kib)),
+                format_number(limit as f64)
+            ),
+        );
+    }
+}
+
 /// Checks the optional `pricing` block against the catalogue
 /// (`sim-core/prices/aws-prices.json`).
 fn check_pricing(check: &mut Checker<'_>, pricing: &crate::pricing::Pricing) {
@@ -657,6 +689,7 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
                 }
             }
             param("retention_h", f64::from(s.retention_h));
+            param("max_record_size_kib", f64::from(s.max_record_size_kib));
         }
         NodeSpec::Consumer(c) => {
             param("poll_interval_ms", c.poll_interval_ms as f64);
@@ -1143,11 +1176,11 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Producer, "traffic.csv.time_s") => (0.0, 31_536_000.0, "s"),
         (Producer, "traffic.csv.records_per_s") => (0.0, 10_000_000.0, "records/s"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
-        (Producer, "record_size.bytes") => (1.0, 1_048_576.0, "bytes"),
+        (Producer, "record_size.bytes") => (1.0, 10_485_760.0, "bytes"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
-        (Producer, "record_size.min_bytes") => (1.0, 1_048_576.0, "bytes"),
+        (Producer, "record_size.min_bytes") => (1.0, 10_485_760.0, "bytes"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default.
-        (Producer, "record_size.max_bytes") => (1.0, 1_048_576.0, "bytes"),
+        (Producer, "record_size.max_bytes") => (1.0, 10_485_760.0, "bytes"),
         // aws-facts 1.1: a data blob is at most 1 MiB by default (draws are
         // clamped to it).
         (Producer, "record_size.median_bytes") => (1.0, 1_048_576.0, "bytes"),
@@ -1180,6 +1213,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (KinesisStream, "capacity.scale_up_delay_s") => (60.0, 900.0, "s"),
         // aws-facts 1.3: retention is 24 to 8,760 hours.
         (KinesisStream, "retention_h") => (24.0, 8_760.0, "h"),
+        // aws-facts 1.1: MaxRecordSizeInKiB is 1,024 (the default) to 10,240.
+        (KinesisStream, "max_record_size_kib") => (1_024.0, 10_240.0, "KiB"),
         // aws-facts 1.6: UpdateShardCount targets at most 10,000 shards.
         (KinesisStream, "target") => (1.0, 10_000.0, "shards"),
         (Consumer, "poll_interval_ms") => (1.0, 600_000.0, "ms"),

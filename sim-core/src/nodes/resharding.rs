@@ -186,7 +186,10 @@ mod tests {
     use crate::scenario::{Capacity, StreamSpec};
 
     fn stream(shards: u32) -> Stream {
-        Stream::new(&StreamSpec { capacity: Capacity::Provisioned { shards }, retention_h: 24 })
+        Stream::new(&StreamSpec {
+            capacity: Capacity::Provisioned { shards },
+            ..Default::default()
+        })
     }
 
     fn assert_covers_once(s: &Stream) {

@@ -113,6 +113,16 @@ impl CohortLog {
     }
 }
 
+/// aws-facts 1.1 (large records, `large-records.html`): a stream takes a
+/// record up to its maximum record size (10 MiB at most) "by temporarily
+/// bursting beyond its sustained write throughput", a tank that "refills at a
+/// steady rate", so the shard averages 1 MiB/s. AWS does not give the
+/// mechanism; the model's: a record (data plus key) larger than a second of
+/// the byte limit is accepted while the shard's byte bucket is not in debt,
+/// and leaves the bucket in debt by what it took beyond the balance, repaid at
+/// 1 MiB/s before the shard takes more bytes (MODEL.md, an assumption).
+pub const LARGE_RECORD_BYTES: u64 = SHARD_WRITE_BYTES_PER_S as u64;
+
 /// aws-facts 1.1 as token buckets, one second deep.
 const WRITE_BYTES: Rate = Rate::whole_per_second(SHARD_WRITE_BYTES_PER_S as i64);
 const WRITE_RECORDS: Rate = Rate::whole_per_second(SHARD_WRITE_RECORDS_PER_S as i64);
@@ -272,6 +282,11 @@ impl Shard {
         // is only needed when it does not.
         let by_bytes = if count.saturating_mul(record_bytes) <= bytes_left {
             count
+        } else if record_bytes > LARGE_RECORD_BYTES {
+            // A record larger than a second of the byte limit never fits
+            // the bucket: it is taken as a burst while the bucket has any
+            // bytes left, which leaves it in debt (see LARGE_RECORD_BYTES).
+            u64::from(bytes_left > 0)
         } else {
             bytes_left / record_bytes.max(1)
         };
@@ -280,7 +295,11 @@ impl Shard {
         if accepted > 0 {
             let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
             self.write_records.spend(kinesis_records);
-            self.write_bytes.spend(bytes);
+            if bytes <= bytes_left {
+                self.write_bytes.spend(bytes);
+            } else {
+                self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
+            }
             self.append(now, accepted, bytes);
         }
         let throttled = count - accepted;

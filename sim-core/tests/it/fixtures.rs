@@ -20,7 +20,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
             name: String::new(),
             spec: NodeSpec::KinesisStream(StreamSpec {
                 capacity: Capacity::Provisioned { shards },
-                retention_h: 24,
+                ..Default::default()
             }),
         },
     ];

@@ -74,3 +74,60 @@ fn a_consumer_that_keeps_up_has_a_small_iterator_age() {
     let age = sim.metrics(1).stats(stream::ITERATOR_AGE);
     assert!(age.max <= 1_500.0, "iterator age max {}", age.max);
 }
+
+/// A producer sending one record of `bytes` every `every_ms`, with a key of
+/// 16 bytes, PutRecords requests of up to 10 MiB.
+fn large_records(bytes: u32, every_ms: u64, max_record_size_kib: u32) -> sim_core::Scenario {
+    let p = ProducerSpec {
+        records_per_s: 1_000.0 / every_ms as f64,
+        traffic: sim_core::scenario::Traffic::Constant,
+        record_size: RecordSize::Fixed { bytes },
+        batching: sim_core::scenario::Batching { max_buffered_ms: every_ms },
+        api: sim_core::scenario::Api::PutRecords {
+            max_records_per_request: 500,
+            max_request_bytes: 10_485_760,
+        },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(p, 1, None);
+    if let sim_core::NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
+        s.max_record_size_kib = max_record_size_kib;
+    }
+    scenario
+}
+
+#[test]
+fn aws_facts_1_1_a_record_at_the_streams_maximum_size_gets_in() {
+    // A 1 MiB data blob plus its partition key is more than a second of the
+    // 1 MiB/s byte limit; AWS still accepts it, so it must not be refused
+    // on every retry until the producer gives up.
+    let sim = run(&large_records(1_048_576, 2_000, 1_024), 120);
+    let put = sim.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    assert_eq!(put, 60.0);
+    assert_eq!(sim.ledger().throttled_dropped, 0);
+}
+
+#[test]
+fn aws_facts_1_1_large_records_burst_but_the_shard_averages_1_mib_per_second() {
+    // With the stream's maximum raised to 10 MiB, an occasional 10,000 KiB
+    // record gets in as a burst; sent back to back (one every
+    // 5 s, 2 MiB/s) they cannot: the shard still averages 1 MiB/s.
+    let occasional = run(&large_records(10_240_000, 20_000, 10_240), 400);
+    assert_eq!(occasional.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT), 20.0);
+    let sustained = run(&large_records(10_240_000, 5_000, 10_240), 400);
+    let m = sustained.metrics(1);
+    let bytes_per_s = m.total(stream::INCOMING_BYTES) / 400.0;
+    assert!(bytes_per_s <= 1_048_576.0 * 1.03, "{bytes_per_s} B/s");
+    assert!(m.total(stream::WRITE_THROTTLED) > 0.0);
+}
+
+#[test]
+fn aws_facts_1_1_a_record_larger_than_the_streams_maximum_is_refused_by_validation() {
+    let issues = validate(&large_records(2 << 20, 1_000, 1_024)).expect_err("2 MiB into 1 MiB");
+    let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    assert!(text.contains("nodes[0].params.record_size"), "{text}");
+    assert!(text.contains("max_record_size_kib"), "{text}");
+    assert!(validate(&large_records(2 << 20, 1_000, 2_048)).is_ok());
+    let out_of_range = validate(&large_records(1_000, 1_000, 20_000)).expect_err("above 10,240");
+    assert!(out_of_range.iter().any(|i| i.path.ends_with("max_record_size_kib")));
+}
