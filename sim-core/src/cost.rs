@@ -281,7 +281,15 @@ impl CostMeter {
     /// `records` Firehose records of `record_bytes` each ingested (Direct
     /// PUT or from a stream), format-converted or not (aws-facts 2.3).
     pub fn firehose_put(&mut self, records: u64, record_bytes: u64, converted: bool) {
-        let billed = records.saturating_mul(firehose_billed_bytes(record_bytes));
+        self.firehose_ingest(
+            records.saturating_mul(firehose_billed_bytes(record_bytes)),
+            converted,
+        );
+    }
+
+    /// Firehose ingestion already rounded per record (see
+    /// [`firehose_billed_bytes`]), format-converted or not.
+    pub fn firehose_ingest(&mut self, billed: u64, converted: bool) {
         let m = &mut self.monthly;
         m.firehose_billed_bytes = m.firehose_billed_bytes.saturating_add(billed);
         if converted {

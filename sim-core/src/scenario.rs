@@ -661,6 +661,19 @@ impl RecordSize {
         }
     }
 
+    /// Expected billed chunks of `chunk` bytes per record, each record
+    /// rounded up on its own and counted with `extra` bytes (a partition
+    /// key) besides its data, at least one: `E[max(1, ceil((X + extra) /
+    /// chunk))] = 1 + Σ_k P(X + extra > k · chunk)`. Exact for every size law,
+    /// where rounding the mean size would under-bill a spread of sizes.
+    pub fn expected_chunks(&self, chunk: u64, extra: u64) -> f64 {
+        let chunk = chunk.max(1);
+        let chunks = (u64::from(self.max_bytes()) + extra).div_ceil(chunk);
+        1.0 + (1..chunks)
+            .map(|k| self.exceedance((k * chunk).saturating_sub(extra) as f64))
+            .sum::<f64>()
+    }
+
     /// Probability that one record's data exceeds `x` bytes.
     pub fn exceedance(&self, x: f64) -> f64 {
         match *self {

@@ -50,7 +50,11 @@ impl Simulation {
             let out = fh.put(self.now, batch.records, per_record, requests);
             (out.accepted, out.requests)
         };
-        self.firehose_accept(slot, accepted, per_record, requests, batch.records - accepted);
+        // What arrives here has a known mean size only: each record billed
+        // at that size rounded up to 5 KB (aws-facts 2.3).
+        let billed = accepted * crate::cost::firehose_billed_bytes(per_record);
+        let throttled = batch.records - accepted;
+        self.firehose_accept(slot, accepted, per_record, billed, requests, throttled);
         accepted
     }
 

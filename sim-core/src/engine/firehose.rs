@@ -32,7 +32,10 @@ impl Simulation {
         let requests = Firehose::requests_for(records, data_bytes, max_records, max_bytes);
         let out = self.firehoses[slot].put(self.now, records, data_bytes, requests);
         let throttled = records - out.accepted;
-        self.firehose_accept(slot, out.accepted, data_bytes, out.requests, throttled);
+        // aws-facts 2.3: each record rounded up to 5 KB, at the expected
+        // rounded size of the producer's size law.
+        let billed = self.producers[self.groups[group].lead()].firehose_billed(out.accepted);
+        self.firehose_accept(slot, out.accepted, data_bytes, billed, out.requests, throttled);
         batch.per_shard.clear();
         if throttled > 0 {
             batch.per_shard.push(ShardRecords { shard: 0, records: throttled, data_bytes });
@@ -49,13 +52,14 @@ impl Simulation {
 
     /// Books `accepted` records of `record_bytes` each that delivery stream
     /// `slot` took in `requests` calls (and `throttled` it refused), bills
-    /// them and passes them on: to the transformation if there is one,
-    /// else to the buffer.
+    /// their `billed_bytes` of ingestion and passes them on: to the
+    /// transformation if there is one, else to the buffer.
     pub(super) fn firehose_accept(
         &mut self,
         slot: usize,
         accepted: u64,
         record_bytes: u64,
+        billed_bytes: u64,
         requests: u64,
         throttled: u64,
     ) {
@@ -66,7 +70,7 @@ impl Simulation {
         m.add(firehose::THROTTLED_RECORDS, throttled as f64);
         // aws-facts 2.3: ingestion, Direct PUT or from a stream, is metered
         // per record rounded up to 5 KB.
-        self.cost.firehose_put(accepted, record_bytes, false);
+        self.cost.firehose_ingest(billed_bytes, false);
         let batch =
             Batch { records: accepted, bytes: accepted * record_bytes, oldest_ms: self.now };
         if batch.is_empty() {

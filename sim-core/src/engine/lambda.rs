@@ -197,7 +197,7 @@ impl Simulation {
         let run = f.run(f.pollers[poller].messages, &mut self.rngs[node]);
         let (rate, partial) = (f.spec.poison_rate, f.spec.event_source.report_batch_item_failures);
         let (arch, memory) = (f.spec.arch, f.spec.memory_mb);
-        self.cost.lambda_invoke(arch, memory, run.duration * 1_000);
+        self.cost.lambda_invoke(arch, memory, run.billed_us);
         let m = &mut self.metrics[node];
         m.add(metrics::lambda::INVOCATIONS, 1.0);
         m.sample(metrics::lambda::DURATION, run.duration as f64);

@@ -66,7 +66,7 @@ impl Simulation {
             started += 1;
             let run = f.run(n, &mut self.rngs[node]);
             let (arch, memory) = (f.spec.arch, f.spec.memory_mb);
-            self.cost.lambda_invoke(arch, memory, run.duration * 1_000);
+            self.cost.lambda_invoke(arch, memory, run.billed_us);
             let m = &mut self.metrics[node];
             m.add(metrics::lambda::INVOCATIONS, 1.0);
             m.sample(metrics::lambda::DURATION, run.duration as f64);

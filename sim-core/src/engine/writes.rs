@@ -136,7 +136,8 @@ struct Tally {
     kinesis_put: u64,
     request_bytes: u64,
     aggregated_units: u64,
-    on_demand_billed: u64,
+    /// On-demand bytes billed for aggregated records.
+    aggregated_billed: u64,
     /// The shards written since the record size last changed. Records of
     /// a batch mostly share one size, so what depends on it is worked out
     /// once per run of shards, not per shard.
@@ -152,8 +153,6 @@ struct SizeRun {
     /// User records per Kinesis record (1 unless aggregated); 0 only in
     /// the default run, before the attempt's first shard.
     per: u64,
-    /// On-demand billed bytes per record.
-    billed: u64,
     records: u64,
     accepted: u64,
 }
@@ -175,7 +174,6 @@ impl Tally {
                 data_bytes: s.data_bytes,
                 record_bytes: s.data_bytes + u64::from(p.spec.partition_key_bytes),
                 per: p.per_kinesis_record(s.data_bytes),
-                billed: on_demand_billed_bytes(s.data_bytes),
                 ..SizeRun::default()
             };
         }
@@ -191,6 +189,13 @@ impl Tally {
         }
         if p.spec.aggregation.is_some() {
             self.aggregated_units += p.aggregated_units(out.accepted, s.data_bytes);
+            // aws-facts 2.2: on demand, each aggregate is one data record,
+            // rounded up to 1 KiB (its user records' data and keys).
+            let (full, rest) = (out.accepted / run.per, out.accepted % run.per);
+            self.aggregated_billed += full * on_demand_billed_bytes(run.per * run.record_bytes);
+            if rest > 0 {
+                self.aggregated_billed += on_demand_billed_bytes(rest * run.record_bytes);
+            }
         }
         s.records = out.throttled;
         out.accepted > 0
@@ -204,7 +209,6 @@ impl Tally {
         self.data_put += run.accepted * run.data_bytes;
         self.bytes_put += run.accepted * run.record_bytes;
         self.request_bytes += run.records * run.record_bytes;
-        self.on_demand_billed += run.accepted * run.billed;
         if run.per == 1 {
             self.kinesis_sent += run.records;
             self.kinesis_put += run.accepted;
@@ -515,7 +519,14 @@ impl Simulation {
         let stream = &self.streams[target];
         // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
         if stream.is_on_demand() {
-            self.cost.on_demand_in(t.on_demand_billed);
+            // Each aggregate is one data record, billed at its size; user
+            // records sent as they are, at their size law's expected one.
+            let billed = if p.spec.aggregation.is_some() {
+                t.aggregated_billed
+            } else {
+                self.producers[lead].on_demand_billed(t.accepted)
+            };
+            self.cost.on_demand_in(billed);
         } else if p.spec.aggregation.is_some() {
             self.cost.put_units(t.aggregated_units);
         } else {

@@ -84,6 +84,8 @@ pub struct Invocation {
     pub duration: SimTime,
     /// Whether it failed as a whole (error or timeout).
     pub failed: bool,
+    /// Its length in microseconds, for the bill.
+    pub billed_us: u64,
 }
 
 /// A Lambda function's runtime state.
@@ -231,10 +233,14 @@ impl Function {
         let s = &self.spec;
         let base = s.overhead_ms + s.per_record_ms * records as f64;
         let factor = if s.jitter > 0.0 { rng.uniform(1.0 - s.jitter, 1.0 + s.jitter) } else { 1.0 };
-        let ms = (base * factor).round().max(1.0) as SimTime;
+        let exact_ms = base * factor;
+        let ms = exact_ms.round().max(1.0) as SimTime;
         let timeout = SimTime::from(s.timeout_s) * SECOND;
         let errored = s.error_rate > 0.0 && rng.unit() < s.error_rate;
-        Invocation { duration: ms.min(timeout), failed: errored || ms > timeout }
+        // Billed on the run's own length, which the meter rounds up to the
+        // next millisecond (aws-facts 2.5), not on the clock's rounding.
+        let billed_us = libm::ceil(exact_ms.min(timeout as f64) * 1_000.0).max(1.0) as u64;
+        Invocation { duration: ms.min(timeout), failed: errored || ms > timeout, billed_us }
     }
 }
 

@@ -3,7 +3,9 @@
 //! requests (and, with KPL aggregation, into aggregated records) and
 //! retries what the stream throttles. Nothing here loops per record.
 
-use crate::cost::{PUT_PAYLOAD_UNIT_BYTES, put_payload_units};
+use crate::cost::{
+    FIREHOSE_ROUNDING_BYTES, ON_DEMAND_ROUNDING_BYTES, PUT_PAYLOAD_UNIT_BYTES, put_payload_units,
+};
 use crate::rng::NodeRng;
 use crate::scenario::{
     Aggregation, Api, Arrivals, MAX_RECORD_BYTES, ProducerSpec, RecordSize, Traffic,
@@ -161,6 +163,8 @@ pub struct Producer {
     profile: Profile,
     /// Expected PUT payload units per unaggregated record (aws-facts 2.1).
     units_per_record: f64,
+    /// Expected billed bytes per record of the other per-record meters.
+    meters: PerRecordMeters,
     /// Fractional records carried between batches at a constant rate.
     carry: f64,
     /// Fractional PUT payload units carried between calls.
@@ -179,12 +183,20 @@ impl Producer {
     pub fn new(spec: ProducerSpec, target: Target, shares: Vec<f64>) -> Self {
         let record_bytes =
             spec.record_size.mean_bytes() as u64 + u64::from(spec.partition_key_bytes);
-        // E[units] = Σ_k P(size > k × 25 KB), the first unit always counted.
-        let chunks = u64::from(spec.record_size.max_bytes()).div_ceil(PUT_PAYLOAD_UNIT_BYTES);
-        let units_per_record = 1.0
-            + (1..chunks)
-                .map(|k| spec.record_size.exceedance((k * PUT_PAYLOAD_UNIT_BYTES) as f64))
-                .sum::<f64>();
+        let size = &spec.record_size;
+        let key = u64::from(spec.partition_key_bytes);
+        let units_per_record = size.expected_chunks(PUT_PAYLOAD_UNIT_BYTES, 0);
+        let meters = PerRecordMeters {
+            // aws-facts 2.2: on-demand data in, each data record (its data
+            // blob and partition key, aws-facts 1.1) rounded up to 1 KiB.
+            on_demand_bytes: size.expected_chunks(ON_DEMAND_ROUNDING_BYTES, key)
+                * ON_DEMAND_ROUNDING_BYTES as f64,
+            // aws-facts 2.3: Firehose ingestion, each record rounded up to 5 KB.
+            firehose_bytes: size.expected_chunks(FIREHOSE_ROUNDING_BYTES, 0)
+                * FIREHOSE_ROUNDING_BYTES as f64,
+            on_demand_carry: 0.0,
+            firehose_carry: 0.0,
+        };
         Producer {
             initial_rate: spec.records_per_s,
             profile: Profile::new(&spec),
@@ -194,6 +206,7 @@ impl Producer {
             record_bytes,
             last_batch: 0,
             units_per_record,
+            meters,
             carry: 0.0,
             unit_carry: 0.0,
             produced: 0,
@@ -328,15 +341,24 @@ impl Producer {
         }
     }
 
+    /// On-demand bytes billed for `accepted` user records written
+    /// unaggregated: their expected rounded size, fractions carried.
+    pub fn on_demand_billed(&mut self, accepted: u64) -> u64 {
+        carried(accepted, self.meters.on_demand_bytes, &mut self.meters.on_demand_carry)
+    }
+
+    /// Firehose ingestion bytes billed for `accepted` records (Direct PUT):
+    /// their expected size rounded up to 5 KB each, fractions carried.
+    pub fn firehose_billed(&mut self, accepted: u64) -> u64 {
+        carried(accepted, self.meters.firehose_bytes, &mut self.meters.firehose_carry)
+    }
+
     /// PUT payload units for `accepted` unaggregated user records
     /// (aws-facts 2.1): the expected units of the size distribution, with
     /// fractions carried, so only their count matters and one call bills a
     /// whole attempt's records.
     pub fn payload_units(&mut self, accepted: u64) -> u64 {
-        let exact = accepted as f64 * self.units_per_record + self.unit_carry;
-        let units = libm::floor(exact);
-        self.unit_carry = exact - units;
-        units as u64
+        carried(accepted, self.units_per_record, &mut self.unit_carry)
     }
 
     /// PUT payload units for `accepted` user records of `data_bytes` each
@@ -377,6 +399,25 @@ impl Producer {
         let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
         exp.min(r.max_backoff_ms).max(1)
     }
+}
+
+/// Billed quantities of a producer's records whose expected value per
+/// record is known from its size law (see `RecordSize::expected_chunks`).
+#[derive(Clone, Debug)]
+struct PerRecordMeters {
+    on_demand_bytes: f64,
+    firehose_bytes: f64,
+    on_demand_carry: f64,
+    firehose_carry: f64,
+}
+
+/// `count` records at `per_record` each, in whole units, the fraction
+/// carried to the next call so nothing is lost to rounding.
+fn carried(count: u64, per_record: f64, carry: &mut f64) -> u64 {
+    let exact = count as f64 * per_record + *carry;
+    let whole = libm::floor(exact);
+    *carry = exact - whole;
+    whole as u64
 }
 
 /// One record's data bytes, drawn exactly.

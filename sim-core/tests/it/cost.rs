@@ -145,3 +145,51 @@ proptest! {
         prop_assert!(last > 0.0, "a stream always costs something");
     }
 }
+
+/// Billed units of one catalogue line of a run's bill (0 when absent).
+fn billed_units(sim: &Simulation, key: &str) -> f64 {
+    sim.cost().items().iter().filter(|i| i.key == key).map(|i| i.units).sum()
+}
+
+const GIB: f64 = 1_073_741_824.0;
+
+#[test]
+fn aws_facts_2_3_firehose_bills_each_record_rounded_up_not_the_mean() {
+    // Records uniform over 1 to 10,000 bytes average 5,000 bytes, which
+    // rounds to one 5 KB chunk; but every record over 5,120 bytes is billed
+    // 10 KB, so the bill per record is the mean of the rounded sizes.
+    let reference = (1..=10_000u64).map(|x| x.div_ceil(5_120) * 5_120).sum::<u64>() as f64 / 1e4;
+    let p = ProducerSpec {
+        traffic: Traffic::Constant,
+        record_size: RecordSize::Uniform { min_bytes: 1, max_bytes: 10_000 },
+        ..producer(200.0)
+    };
+    let scenario = crate::fixtures::delivery_pipeline(p, Default::default(), Default::default());
+    let sim = run(&scenario, 300);
+    let accepted = sim.metrics(1).total(sim_core::metrics::firehose::INCOMING_RECORDS);
+    let per_record = billed_units(&sim, "firehose.ingest.tier1") * GIB / accepted;
+    assert!((per_record / reference - 1.0).abs() < 1e-3, "{per_record} vs {reference}");
+    assert!(per_record > 7_000.0, "rounding the mean would bill 5,120");
+}
+
+#[test]
+fn aws_facts_2_2_on_demand_bills_each_data_record_with_its_key_rounded_up_to_a_kib() {
+    // A data record is its data blob and its partition key (aws-facts 1.1);
+    // each is rounded up to 1 KiB on its own.
+    let key = 16u64;
+    let reference =
+        (1..=4_096u64).map(|x| (x + key).div_ceil(1_024) * 1_024).sum::<u64>() as f64 / 4_096.0;
+    let p = ProducerSpec {
+        traffic: Traffic::Constant,
+        record_size: RecordSize::Uniform { min_bytes: 1, max_bytes: 4_096 },
+        ..producer(500.0)
+    };
+    let mut scenario = pipeline(p, 1, None);
+    if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
+        s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+    }
+    let sim = run(&scenario, 300);
+    let accepted = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS);
+    let per_record = billed_units(&sim, "kds.on_demand.gb_in") * GIB / accepted;
+    assert!((per_record / reference - 1.0).abs() < 2e-3, "{per_record} vs {reference}");
+}

@@ -346,3 +346,26 @@ fn aws_facts_5_1_maximum_record_age_skips_records_too_old_to_matter() {
     assert!(sim.function(2).unwrap().discarded > 0);
     assert!(sim.metrics(2).stats(lambda::ITERATOR_AGE).max < 70_000.0);
 }
+
+#[test]
+fn aws_facts_2_5_each_invocation_is_billed_rounded_up_to_the_next_millisecond() {
+    // 10.2 ms invocations bill 11 ms each (rounding to nearest would bill 10).
+    let f = LambdaSpec {
+        overhead_ms: 10.2,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        memory_mb: 1_024,
+        ..Default::default()
+    };
+    let sim = run_checked(&lambda_on_queue(steady(50.0), QueueSpec::default(), f, false), 120);
+    let invocations = sim.metrics(2).total(lambda::INVOCATIONS);
+    let gb_s: f64 = sim
+        .cost()
+        .items()
+        .iter()
+        .filter(|i| i.key.starts_with("lambda.duration.x86"))
+        .map(|i| i.units)
+        .sum();
+    assert!(invocations > 100.0);
+    assert!((gb_s - invocations * 0.011).abs() < 1e-9, "{gb_s} GB-s for {invocations}");
+}

@@ -342,7 +342,7 @@ fn validation_states_every_new_field_with_its_range() {
         off_multiplier: -1.0,
         arrivals: Arrivals::Constant,
     };
-    p.record_size = RecordSize::Uniform { min_bytes: 0, max_bytes: 2_000_000 };
+    p.record_size = RecordSize::Uniform { min_bytes: 0, max_bytes: 20_000_000 };
     p.keys = KeyDistribution::ExplicitHashKey {
         hash_keys: vec![sim_core::scenario::WeightedHashKey {
             hash_key: "12x".into(),
@@ -356,12 +356,13 @@ fn validation_states_every_new_field_with_its_range() {
         "nodes[0].params.traffic.off_s: 90,000 is out of range; allowed 0 to 86,400 s",
         "nodes[0].params.traffic.multiplier: 1,001 is out of range; allowed 0 to 1,000 x",
         "nodes[0].params.traffic.off_multiplier: -1 is out of range; allowed 0 to 1,000 x",
-        "nodes[0].params.record_size.min_bytes: 0 is out of range; allowed 1 to 1,048,576 bytes",
-        "nodes[0].params.record_size.max_bytes: 2,000,000 is out of range; allowed 1 to 1,048,576 bytes",
+        "nodes[0].params.record_size.min_bytes: 0 is out of range; allowed 1 to 10,485,760 bytes",
+        "nodes[0].params.record_size.max_bytes: 20,000,000 is out of range; allowed 1 to 10,485,760 bytes",
         "nodes[0].params.keys.hash_keys[0].hash_key: \"12x\" is not a hash key; allowed a decimal integer 0 to 340282366920938463463374607431768211455",
         "nodes[0].params.keys.hash_keys[0].weight: -2 is out of range; allowed 0 to 1,000,000,000",
         "nodes[0].params.keys.hash_keys: every weight is 0; at least one must be positive",
-        "nodes[0].params.api.max_request_bytes: 1,000 is below the largest record with its key (2,000,016 bytes); one record must fit a request",
+        "nodes[0].params.api.max_request_bytes: 1,000 is below the largest record with its key (20,000,016 bytes); one record must fit a request",
+        "nodes[0].params.record_size: records up to 20,000,000 bytes can never be written to stream \"s\": its maximum record size is 1,024 KiB (1,048,576 bytes); raise the stream's max_record_size_kib (up to 10,240) or send smaller records",
     ];
     assert_eq!(issues(&p), want);
 
