@@ -4,8 +4,8 @@
 //!
 //! For the ledger a hand-off ends a record's life at the sending stage
 //! (processed there) and starts a new record at the receiving stage, so
-//! every stage balances on its own; what the receiver refuses is counted
-//! as throttled and dropped.
+//! every stage balances on its own; what the receiver refuses is in flight
+//! while it waits for a retry, and throttled and dropped after the last.
 
 use crate::cost::{on_demand_billed_bytes, put_payload_units};
 use crate::metrics;
@@ -13,14 +13,45 @@ use crate::nodes::Batch;
 use crate::nodes::firehose::Firehose;
 use crate::scenario::NodeKind;
 
-use super::Simulation;
+use super::{Action, Simulation};
+use crate::time::SimTime;
+
+/// Attempts a forwarding stage makes to hand records on, the first
+/// included: the AWS SDKs' standard retry mode (3 attempts, throttling
+/// retried with backoff). Not in aws-facts: MODEL.md says so.
+pub(super) const FORWARD_ATTEMPTS: u32 = 3;
+/// Backoff before the first retry of a hand-off, doubling per attempt,
+/// with equal jitter (as the producers' retries).
+const FORWARD_BACKOFF_MS: SimTime = 100;
+
+/// Refused records of a hand-off waiting for their retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Redelivery {
+    pub batch: Batch,
+    /// Attempts made so far.
+    pub attempts: u32,
+}
 
 impl Simulation {
-    /// Gives `batch` to node `to`; returns the records it accepted.
+    /// Gives `batch` to node `to`; returns the records it accepted now.
+    /// What the receiver refuses is retried like an SDK retries a throttled
+    /// put, and dropped after the last attempt.
     pub(super) fn deliver(&mut self, to: usize, batch: Batch) -> u64 {
         if batch.is_empty() {
             return 0;
         }
+        self.handed_off += batch.records;
+        self.deliver_attempt(to, Redelivery { batch, attempts: 0 })
+    }
+
+    /// A hand-off's retry came due.
+    pub(super) fn redeliver(&mut self, to: usize, retry: Redelivery) {
+        self.redelivering -= retry.batch.records;
+        self.deliver_attempt(to, retry);
+    }
+
+    fn deliver_attempt(&mut self, to: usize, mut retry: Redelivery) -> u64 {
+        let batch = retry.batch;
         let slot = self.slots[to].slot;
         let accepted = match self.slots[to].kind {
             NodeKind::Firehose => self.firehose_take(slot, batch),
@@ -29,8 +60,24 @@ impl Simulation {
             // Validation wires hand-offs to these kinds only.
             _ => 0,
         };
-        self.handed_off += batch.records;
-        self.handoff_dropped += batch.records - accepted;
+        let refused = batch.records - accepted;
+        retry.attempts += 1;
+        if refused == 0 {
+            return accepted;
+        }
+        if retry.attempts >= FORWARD_ATTEMPTS {
+            self.handoff_dropped += refused;
+            return accepted;
+        }
+        let mut rest = batch;
+        rest.take_front(accepted);
+        self.redelivering += refused;
+        let cap = FORWARD_BACKOFF_MS << (retry.attempts - 1);
+        let half = cap as f64 / 2.0;
+        let delay = libm::round(half + self.rngs[to].uniform(0.0, half)) as SimTime;
+        retry.batch = rest;
+        let action = Action::Redeliver { to: to as u32, retry: Box::new(retry) };
+        self.schedule(self.now + delay.max(1), action);
         accepted
     }
 

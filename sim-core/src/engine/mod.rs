@@ -101,6 +101,7 @@ enum Action {
     EsmReceive { func: u32, poller: u32 },
     EsmWindowEnd { func: u32, poller: u32, token: u32 },
     InvocationDone { func: u32, poller: u32 },
+    Redeliver { to: u32, retry: Box<deliver::Redelivery> },
 }
 
 /// Where an event's class sits in its order: the top two bits.
@@ -189,8 +190,10 @@ pub struct Simulation {
     /// Records handed from one node to another (see `deliver.rs`): new
     /// records for the ledger at the receiving stage.
     handed_off: u64,
-    /// Of those, records the receiving node refused.
+    /// Of those, records the receiving node refused at the last attempt.
     handoff_dropped: u64,
+    /// Of those, records refused and waiting for a retry.
+    redelivering: u64,
     /// Rate factors of the traffic spikes started, by spike number.
     spikes: Vec<f64>,
     queues: Vec<Queue>,
@@ -402,6 +405,7 @@ impl Simulation {
             round: Vec::new(),
             handed_off: 0,
             handoff_dropped: 0,
+            redelivering: 0,
             spikes: Vec::new(),
             queue_waiters: vec![VecDeque::new(); queues.len()],
             queue_wake_at: vec![None; queues.len()],
@@ -580,6 +584,7 @@ impl Simulation {
             Action::InvocationDone { func, poller } => {
                 self.invocation_done(func as usize, poller as usize)
             }
+            Action::Redeliver { to, retry } => self.redeliver(to as usize, *retry),
         }
     }
 
@@ -619,6 +624,7 @@ impl Simulation {
     pub fn ledger(&self) -> Ledger {
         let mut l = Ledger { produced: self.handed_off, ..Ledger::default() };
         l.throttled_dropped += self.handoff_dropped;
+        l.in_flight += self.redelivering;
         // A message in a queue is in flight until processed (delivered),
         // deleted by retention (expired) or moved to a dead-letter queue
         // (dead-lettered; what happens there is outside the ledger). A

@@ -4,7 +4,7 @@ use sim_core::metrics::{consumer, stream};
 use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, ReadMode, Scenario};
 use sim_core::{Simulation, validate};
 
-use crate::fixtures::{pipeline, producer};
+use crate::fixtures::{pipeline, producer, run, steady_producer};
 
 /// A 1-shard stream at `rate` records/s read by `n` consumers in `mode`.
 fn with_consumers(rate: f64, n: usize, mode: ReadMode) -> Scenario {
@@ -62,4 +62,35 @@ fn five_enhanced_fan_out_consumers_each_get_their_own_pipe() {
 fn more_than_twenty_enhanced_fan_out_consumers_are_refused() {
     let issues = validate(&with_consumers(10.0, 21, ReadMode::EnhancedFanOut)).unwrap_err();
     assert!(issues[0].message.contains("at most 20"), "{issues:?}");
+}
+
+#[test]
+fn a_forwarding_consumer_retries_a_throttled_put_like_the_sdk() {
+    // A consumer polling every 2 s hands 1,040 records at once to a
+    // one-shard stream whose bucket holds 1,000: the 40 refused records are
+    // retried with backoff (as the SDK retries a throttled PutRecords) and
+    // get in once the bucket refills, instead of being dropped at once.
+    use sim_core::scenario::{Forward, StreamSpec};
+    let forwarder = ConsumerSpec {
+        poll_interval_ms: 2_000,
+        forward: Forward { ratio: 1.0, size_ratio: 1.0 },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(steady_producer(520.0, 100), 2, Some(forwarder));
+    scenario.nodes.push(Node {
+        id: "next".into(),
+        name: String::new(),
+        spec: NodeSpec::KinesisStream(StreamSpec {
+            capacity: sim_core::scenario::Capacity::Provisioned { shards: 1 },
+            ..Default::default()
+        }),
+    });
+    scenario.links.push(Link { from: "c".into(), to: "next".into() });
+    let sim = run(&scenario, 120);
+    let next = sim.node_index("next").unwrap();
+    let m = sim.metrics(next);
+    assert!(m.total(sim_core::metrics::stream::WRITE_THROTTLED) > 0.0, "the bursts are refused");
+    let l = sim.ledger();
+    assert_eq!(l.throttled_dropped, 0, "{l:?}");
+    assert!(l.balances());
 }
