@@ -1,6 +1,7 @@
 //! sim-core's integration tests: one binary, one module per concern.
 
 mod bundled;
+mod claims;
 mod conservation;
 mod cost;
 mod determinism;
