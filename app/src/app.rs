@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
         }
     };
     let (doc, problem) = initial_document(default.scenario().clone());
+    let older_model = sim_core::model_notice(&doc);
     let running = validate(&doc).unwrap_or_else(|_| editor::idle_run(&doc));
     let runs = !running.scenario().nodes.is_empty() || doc.nodes.is_empty();
     let ctx = SimCtx::new(running);
@@ -43,6 +44,9 @@ pub fn App() -> impl IntoView {
         Some(text) => ctx.tell(text, true),
         None if runs => ctx.sync_link(),
         None => link::write_scenario(&doc),
+    }
+    if let (None, Some(text)) = (problem_shown(&ctx), older_model) {
+        ctx.tell_model_change(text);
     }
     editor::keys::use_editor_keys(editor, ctx);
     use_sim_loop(ctx);
@@ -88,6 +92,11 @@ fn initial_document(default: Scenario) -> (Scenario, Option<String>) {
         Some((doc, _)) if hash.is_empty() => (doc, None),
         _ => (default, None),
     }
+}
+
+/// The notice already on screen, if it reports a problem.
+fn problem_shown(ctx: &SimCtx) -> Option<crate::state::Notice> {
+    ctx.notice.get_untracked().filter(|n| n.is_error)
 }
 
 /// A link pasted into the address bar of an open tab opens its scenario.

@@ -142,6 +142,8 @@ pub struct Notice {
     pub text: String,
     /// Whether it reports a problem (as opposed to information).
     pub is_error: bool,
+    /// A link to read more: its words and address.
+    pub more: Option<(&'static str, &'static str)>,
 }
 
 impl SimCtx {
@@ -333,12 +335,22 @@ impl SimCtx {
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);
-        self.tell(format!("Opened “{name}”."), false);
+        match self.scenario.with_value(|v| sim_core::model_notice(v.scenario())) {
+            Some(text) => self.tell_model_change(format!("Opened “{name}”. {text}")),
+            None => self.tell(format!("Opened “{name}”."), false),
+        }
     }
 
     /// Shows a message in the notice bar.
     pub fn tell(&self, text: impl Into<String>, is_error: bool) {
-        self.notice.set(Some(Notice { text: text.into(), is_error }));
+        self.notice.set(Some(Notice { text: text.into(), is_error, more: None }));
+    }
+
+    /// Says that a scenario was made under another model version, with a
+    /// link to what changed (see `sim_core::model_notice`).
+    pub fn tell_model_change(&self, text: String) {
+        let more = Some(("What changed", sim_core::MODEL_CHANGELOG));
+        self.notice.set(Some(Notice { text, is_error: false, more }));
     }
 }
 

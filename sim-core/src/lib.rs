@@ -47,6 +47,31 @@ pub use validate::{
     Issue, ValidScenario, link_rule, load_scenario, param_range, parse_scenario, validate,
 };
 
+/// The version of the model: what the engine does with a scenario. The same
+/// scenario and seed give the same numbers under one model version; a change
+/// of behaviour (a rule fixed to match AWS, a new meter) bumps it, and
+/// `docs/model-changelog.md` says what changed and which bundled scenarios it
+/// moves. Scenario files, links, exports and summaries carry it.
+pub const MODEL_VERSION: u32 = 2;
+
+/// Where people read what changed between model versions (the app serves
+/// the changelog beside its page).
+pub const MODEL_CHANGELOG: &str = "model-changelog.md";
+
+/// What to tell someone opening a scenario made under another model
+/// version: its numbers may differ from what its author saw. `None` when it
+/// was made under this one.
+pub fn model_notice(scenario: &Scenario) -> Option<String> {
+    let made = scenario.model_version.unwrap_or(1);
+    (made != MODEL_VERSION).then(|| {
+        let when = if made < MODEL_VERSION { "an earlier" } else { "a newer" };
+        format!(
+            "This scenario was made with {when} version of Shardplay's model (model {made}; this \
+             is model {MODEL_VERSION}), so some numbers may differ from what its author saw."
+        )
+    })
+}
+
 /// Scenario files shipped with the product, as `(file name, JSON)`; the app
 /// and the CLI load the same bytes.
 pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[

@@ -16,6 +16,8 @@ use crate::time::SECOND;
 /// appear, existing ones never change meaning.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
+    /// The model version that produced these numbers ([`crate::MODEL_VERSION`]).
+    pub model_version: u32,
     /// Scenario title.
     pub scenario: String,
     /// Seed of the run.
@@ -291,6 +293,7 @@ pub fn summarize(sim: &Simulation) -> Summary {
     let total_usd = items.iter().map(|i| i.usd).sum();
     let monthly_projection_usd = cost.monthly_projection_usd(sim.now());
     Summary {
+        model_version: crate::MODEL_VERSION,
         scenario: scenario.name.clone(),
         seed: sim.seed(),
         duration_s: sim.now() / SECOND,
@@ -344,6 +347,8 @@ pub fn time_series_csv(sim: &Simulation) -> String {
 /// [`time_series_csv`], grouped by series. Field names are a stable interface.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimeSeriesExport<'a> {
+    /// The model version that produced these numbers.
+    pub model_version: u32,
     /// Scenario title.
     pub scenario: &'a str,
     /// Seed of the run.
@@ -395,6 +400,7 @@ pub fn time_series_json(sim: &Simulation) -> String {
         })
         .collect();
     let export = TimeSeriesExport {
+        model_version: crate::MODEL_VERSION,
         scenario: &sim.scenario().name,
         seed: sim.seed(),
         now_s: sim.now() / SECOND,

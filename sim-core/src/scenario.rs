@@ -22,6 +22,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Scenario {
     /// Schema version (see [`SCHEMA_VERSION`]).
     pub v: u32,
+    /// The model version it was made under ([`crate::MODEL_VERSION`]);
+    /// absent in files and links made before versions were stamped (model
+    /// 1). Writing a scenario stamps the current one ([`Scenario::stamped`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<u32>,
     /// Human title, shown in the app and printed in summaries.
     pub name: String,
     /// One line explaining what the scenario shows.
@@ -60,6 +65,14 @@ pub struct Scenario {
     /// one read as before; links carry it with the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<crate::lesson::Lesson>,
+}
+
+impl Scenario {
+    /// The scenario as this build writes it: stamped with the current model
+    /// version, since its numbers are now this model's.
+    pub fn stamped(&self) -> Scenario {
+        Scenario { model_version: Some(crate::MODEL_VERSION), ..self.clone() }
+    }
 }
 
 /// An operation on a node at a simulated time.

@@ -17,7 +17,8 @@ pub const SCENARIO_KEY: &str = "s";
 
 /// Encodes a scenario as a fragment (without the leading `#`): `s=...`.
 pub fn encode_fragment(scenario: &Scenario) -> String {
-    let json = serde_json::to_vec(scenario).expect("a scenario always serialises");
+    // A link shares what is on screen, which runs under this model.
+    let json = serde_json::to_vec(&scenario.stamped()).expect("a scenario always serialises");
     let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
     format!("{SCENARIO_KEY}={}", URL_SAFE_NO_PAD.encode(deflated))
 }

@@ -15,6 +15,9 @@ pub fn NoticeBar() -> impl IntoView {
             view! {
                 <div class=class role=role data-testid="notice">
                     <span>{n.text}</span>
+                    {n.more.map(|(words, href)| view! {
+                        <a href=href target="_blank" rel="noopener" data-testid="notice-more">{words}</a>
+                    })}
                     <button class="ghost" aria-label="Dismiss" on:click=move |_| ctx.notice.set(None)>
                         "✕"
                     </button>

@@ -21,6 +21,7 @@ const ROW_STEP: f64 = CARD_H + 40.0;
 pub fn empty() -> Scenario {
     Scenario {
         v: sim_core::scenario::SCHEMA_VERSION,
+        model_version: Some(sim_core::MODEL_VERSION),
         name: "Untitled pipeline".into(),
         description: String::new(),
         tags: Vec::new(),

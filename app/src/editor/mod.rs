@@ -145,9 +145,13 @@ impl Editor {
     pub fn open_text(&self, file_name: &str, text: &str) {
         match sim_core::parse_scenario(text) {
             Ok(scenario) => {
+                let older_model = sim_core::model_notice(&scenario);
                 self.edit(|s| *s = scenario);
                 self.fit();
-                self.ctx.tell(format!("Opened {file_name}."), false);
+                match older_model {
+                    Some(text) => self.ctx.tell_model_change(format!("Opened {file_name}. {text}")),
+                    None => self.ctx.tell(format!("Opened {file_name}."), false),
+                }
             }
             Err(issues) => self.ctx.tell(
                 format!("{file_name} could not be opened: {}", crate::link::summarize(&issues)),
@@ -158,7 +162,7 @@ impl Editor {
 
     /// The document as a scenario file.
     pub fn file_text(&self) -> String {
-        self.doc.with_untracked(|s| serde_json::to_string_pretty(s).unwrap_or_default())
+        self.doc.with_untracked(|s| serde_json::to_string_pretty(&s.stamped()).unwrap_or_default())
     }
 
     fn apply(&self, doc: &Scenario) {

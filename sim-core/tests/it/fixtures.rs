@@ -31,6 +31,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
     }
     Scenario {
         v: 1,
+        model_version: None,
         name: "test".into(),
         description: String::new(),
         tags: Vec::new(),

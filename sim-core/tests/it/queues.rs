@@ -13,6 +13,7 @@ pub fn queue_pipeline(producer: ProducerSpec, queue: QueueSpec, pool: WorkerPool
     let node = |id: &str, spec| Node { id: id.into(), name: String::new(), spec };
     Scenario {
         v: 1,
+        model_version: None,
         name: "queue test".into(),
         description: String::new(),
         tags: Vec::new(),
