@@ -35,6 +35,7 @@ pub mod scenario;
 pub mod share;
 pub mod sweep;
 pub mod time;
+pub mod units;
 pub mod validate;
 
 pub use compare::{ModeComparison, compare_modes};
