@@ -21,6 +21,7 @@ pub mod compare;
 pub mod cost;
 pub mod digest;
 pub mod engine;
+pub mod json_path;
 pub mod ledger;
 pub mod lesson;
 pub mod metrics;
