@@ -118,8 +118,14 @@ fn bad_arguments_are_refused_with_a_message() {
     let out = shardplay(&["run", DEFAULT, "--duration", "10 weeks"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit"));
+    assert_eq!(out.status.code(), Some(2), "a value that does not parse is a usage error");
     let missing = shardplay(&["run", "/nonexistent/scenario.json"]);
-    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(missing.status.code(), Some(4), "an unreadable file is an I/O error");
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("cannot read /nonexistent/scenario.json: No such file"),
+        "{missing:?}"
+    );
 }
 
 #[test]
@@ -173,6 +179,14 @@ fn autosize_finds_the_fewest_shards_and_writes_the_sized_scenario() {
     let n: u32 = line.rsplit(' ').next().unwrap().parse().unwrap();
     assert!((5..=8).contains(&n), "{text}");
     assert!(text.contains("classic formula") && text.contains("too optimistic"), "{text}");
+    // The flags shaped the search, not the file: its run length and seed stay.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+    assert_eq!(written["duration_s"], original["duration_s"]);
+    assert_eq!(written["seed"], original["seed"]);
+    assert_eq!(written["objectives"], original["objectives"]);
     // The written scenario has that many shards and runs without write throttling.
     let check = shardplay(&["run", sized.to_str().unwrap(), "--duration", "2m"]);
     let summary: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
@@ -222,4 +236,374 @@ fn autosize_turns_a_lambdas_knobs_and_writes_them() {
         serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
     let pf = &written["nodes"][2]["params"]["event_source"]["parallelization_factor"];
     assert!(pf.as_u64().unwrap() > 1, "{pf}");
+}
+
+// Hostile input and hostile plumbing: a closed pipe, a full disk, a missing
+// directory, endless or oversized input, text that tries to drive the
+// terminal, values no run can take. Nothing panics; every exit code is the
+// documented one.
+
+mod hostile {
+    use std::io::Write;
+    use std::process::{Command, Output, Stdio};
+
+    use super::{DEFAULT, shardplay};
+
+    const INVALID: i32 = 1;
+    const USAGE: i32 = 2;
+    const NOT_MET: i32 = 3;
+    const IO: i32 = 4;
+    const CLOSED_PIPE: i32 = 141;
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("shardplay-hostile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    /// Runs with `input` on standard input.
+    fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shardplay"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // The command may stop reading early (that is the point of a limit).
+        let _ = stdin.write_all(input);
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs with standard output a pipe whose reading end is closed before
+    /// the command starts, as under `| head` once head has had its lines
+    /// (closed after the start, a quick command could finish first).
+    fn into_closed_pipe(args: &[&str]) -> Output {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Command::new(env!("CARGO_BIN_EXE_shardplay"))
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    }
+
+    fn assert_no_panic(out: &Output) {
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_every_command_quietly_with_141() {
+        let sized = temp("piped.autosized.json");
+        let sized_arg = sized.to_str().unwrap();
+        let commands: [&[&str]; 6] = [
+            &["validate", DEFAULT],
+            &["run", DEFAULT, "--duration", "2m", "--format", "csv"],
+            &["cost", DEFAULT, "--duration", "1m"],
+            &["sweep", DEFAULT, "--param", "events.capacity.shards", "--values", "1:40:1"],
+            &["autosize", DEFAULT, "--duration", "1m", "--out", sized_arg],
+            &["--help"],
+        ];
+        for args in commands {
+            let out = into_closed_pipe(args);
+            assert_eq!(out.status.code(), Some(CLOSED_PIPE), "{args:?}: {out:?}");
+            assert_no_panic(&out);
+            assert!(!text(&out.stderr).contains("cannot write"), "quietly: {out:?}");
+        }
+        // autosize wrote its result before its report: nothing is lost.
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
+        assert!(written["nodes"][1]["params"]["capacity"]["shards"].as_u64().unwrap() > 2);
+    }
+
+    #[test]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let run = shardplay(&["run", DEFAULT, "--duration", "1m", "--out", "/dev/full"]);
+        assert_eq!(run.status.code(), Some(IO), "{run:?}");
+        assert!(text(&run.stderr).contains("cannot write /dev/full: No space left"), "{run:?}");
+        assert_no_panic(&run);
+        let sized = shardplay(&["autosize", DEFAULT, "--duration", "1m", "--out", "/dev/full"]);
+        assert_eq!(sized.status.code(), Some(IO), "{sized:?}");
+        assert!(text(&sized.stderr).contains("cannot write /dev/full"), "{sized:?}");
+        let report = text(&sized.stdout);
+        assert!(report.contains("cheapest configuration") && !report.contains("wrote"), "{report}");
+        // Standard output on a full disk is named too.
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_shardplay"))
+            .args(["validate", DEFAULT])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(IO), "{out:?}");
+        assert!(text(&out.stderr).contains("cannot write standard output"), "{out:?}");
+    }
+
+    #[test]
+    fn output_into_a_missing_directory_is_refused_before_any_work() {
+        let missing = temp("no-such-dir").join("out.json");
+        let path = missing.to_str().unwrap();
+        let sized = shardplay(&["autosize", DEFAULT, "--out", path]);
+        assert_eq!(sized.status.code(), Some(IO), "{sized:?}");
+        assert!(text(&sized.stderr).contains(&format!("cannot write {path}")), "{sized:?}");
+        assert!(!text(&sized.stderr).contains("configurations run"), "refused before the search");
+        assert!(!text(&sized.stdout).contains("wrote"), "{sized:?}");
+        for args in [
+            ["run", DEFAULT, "--out", path].as_slice(),
+            &["sweep", DEFAULT, "--param", "seed", "--values", "1,2", "--out", path],
+        ] {
+            let out = shardplay(args);
+            assert_eq!(out.status.code(), Some(IO), "{out:?}");
+            assert!(out.stdout.is_empty(), "nothing ran: {out:?}");
+            assert!(text(&out.stderr).contains(&format!("cannot write {path}")), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn endless_or_oversized_input_is_refused_at_the_limit_unread() {
+        let zero = shardplay(&["validate", "/dev/zero"]);
+        assert_eq!(zero.status.code(), Some(INVALID), "{zero:?}");
+        assert!(
+            text(&zero.stderr)
+                .contains("over the limit of 1,048,576 bytes (reading stopped there)"),
+            "{zero:?}"
+        );
+        // A 200 MB file (sparse: nothing to write) is refused by its size,
+        // which is only known without reading it.
+        let huge = temp("huge.json");
+        std::fs::File::create(&huge).unwrap().set_len(200 * 1_048_576).unwrap();
+        let out = shardplay(&["run", huge.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(INVALID), "{out:?}");
+        assert!(
+            text(&out.stderr)
+                .contains("the scenario is 209,715,200 bytes; the limit is 1,048,576 bytes"),
+            "{out:?}"
+        );
+        let flood = with_stdin(&["validate", "-"], &vec![b' '; 3 * 1_048_576]);
+        assert_eq!(flood.status.code(), Some(INVALID), "{flood:?}");
+        assert!(text(&flood.stderr).starts_with("standard input: 1 problem"), "{flood:?}");
+        assert!(text(&flood.stderr).contains("over the limit"), "{flood:?}");
+        let binary = with_stdin(&["validate", "-"], b"{\"v\": \xff}");
+        assert_eq!(binary.status.code(), Some(INVALID), "{binary:?}");
+        assert!(text(&binary.stderr).contains("not UTF-8 text (byte 7 is not)"), "{binary:?}");
+    }
+
+    #[test]
+    fn a_dash_reads_the_scenario_from_standard_input() {
+        let scenario = std::fs::read(DEFAULT).unwrap();
+        let args = ["run", "-", "--duration", "1m", "--seed", "3"];
+        let piped = with_stdin(&args, &scenario);
+        assert!(piped.status.success(), "{piped:?}");
+        let from_file = shardplay(&["run", DEFAULT, "--duration", "1m", "--seed", "3"]);
+        assert_eq!(piped.stdout, from_file.stdout);
+        // There is no file to write beside, so autosize needs --out.
+        let sized = with_stdin(&["autosize", "-"], &scenario);
+        assert_eq!(sized.status.code(), Some(USAGE), "{sized:?}");
+        assert!(text(&sized.stderr).contains("--out"), "{sized:?}");
+    }
+
+    #[test]
+    fn a_share_link_runs_headless_in_every_form() {
+        let scenario =
+            sim_core::parse_scenario(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+        let fragment = sim_core::share::encode_fragment(&scenario);
+        let from_file = shardplay(&["run", DEFAULT, "--duration", "1m"]);
+        for link in [
+            format!("https://example.org/shardplay/#{fragment}"),
+            format!("#{fragment}"),
+            fragment.clone(),
+        ] {
+            let out = shardplay(&["run", &link, "--duration", "1m"]);
+            assert!(out.status.success(), "{link}: {out:?}");
+            assert_eq!(out.stdout, from_file.stdout, "{link}");
+        }
+        let damaged = shardplay(&["validate", &fragment[..fragment.len() / 2]]);
+        assert_eq!(damaged.status.code(), Some(INVALID), "{damaged:?}");
+        assert!(text(&damaged.stderr).contains("link: the link is damaged"), "{damaged:?}");
+        let no_scenario = shardplay(&["validate", "https://example.org/shardplay/"]);
+        assert_eq!(no_scenario.status.code(), Some(INVALID), "{no_scenario:?}");
+        assert!(text(&no_scenario.stderr).contains("carries no scenario"), "{no_scenario:?}");
+    }
+
+    #[test]
+    fn scenario_text_cannot_drive_the_terminal() {
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+        scenario["name"] = "retitled\u{1b}]0;pwned\u{7} and cleared\u{1b}[2J".into();
+        let named = temp("named.json");
+        std::fs::write(&named, scenario.to_string()).unwrap();
+        let cost = shardplay(&["cost", named.to_str().unwrap(), "--duration", "1m"]);
+        assert!(cost.status.success(), "{cost:?}");
+        let table = text(&cost.stdout);
+        assert!(!table.contains('\u{1b}') && !table.contains('\u{7}'), "{table}");
+        assert!(
+            table.starts_with("retitled\\u{1b}]0;pwned\\u{7} and cleared\\u{1b}[2J — seed"),
+            "{table}"
+        );
+        // JSON keeps the name, with what serde leaves raw (the one-byte CSI) escaped.
+        scenario["name"] = "csi\u{9b}2J".into();
+        std::fs::write(&named, scenario.to_string()).unwrap();
+        let run = shardplay(&["run", named.to_str().unwrap(), "--duration", "1m"]);
+        assert!(!text(&run.stdout).contains('\u{9b}'), "{run:?}");
+        let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert_eq!(summary["scenario"], "csi\u{9b}2J");
+        // Unknown values quoted in messages: escaped, and long ones cut.
+        scenario["nodes"][0]["kind"] = "\u{1b}[2Jproducer".into();
+        scenario["links"][0]["to"] = "x".repeat(5_000).into();
+        std::fs::write(&named, scenario.to_string()).unwrap();
+        let out = shardplay(&["validate", named.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(INVALID), "{out:?}");
+        let err = text(&out.stderr);
+        assert!(!err.contains('\u{1b}'), "{err}");
+        assert!(err.contains("unknown variant `\\u{1b}[2Jproducer`"), "{err}");
+        assert!(err.len() < 1_000, "the 5,000-character id is cut: {err}");
+    }
+
+    #[test]
+    fn a_long_value_in_a_message_is_cut_with_its_length() {
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+        scenario["links"][0]["to"] = "y".repeat(5_000).into();
+        let file = temp("long-id.json");
+        std::fs::write(&file, scenario.to_string()).unwrap();
+        let out = shardplay(&["validate", file.to_str().unwrap()]);
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("no node has id \"{}…\" (5,000 characters)", "y".repeat(60))),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_zero_duration_is_refused_by_every_command_like_the_files_own() {
+        let sweep = ["sweep", DEFAULT, "--param", "seed", "--values", "1"];
+        for command in [
+            ["run", DEFAULT].as_slice(),
+            &["cost", DEFAULT],
+            &sweep,
+            &["autosize", DEFAULT, "--out", "/dev/null"],
+            &["validate", DEFAULT],
+        ] {
+            let out = shardplay(&[command, &["--duration", "0"]].concat());
+            assert_eq!(out.status.code(), Some(INVALID), "{command:?}: {out:?}");
+            let err = text(&out.stderr);
+            assert!(
+                err.contains("--duration: 0 is out of range; allowed 1 to 31,536,000 s"),
+                "{err}"
+            );
+            assert!(out.stdout.is_empty(), "{command:?} ran: {out:?}");
+        }
+        // The same problem written in the file exits the same way.
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+        scenario["duration_s"] = 0.into();
+        let file = temp("zero.json");
+        std::fs::write(&file, scenario.to_string()).unwrap();
+        let out = shardplay(&["validate", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(INVALID), "{out:?}");
+        assert!(text(&out.stderr).contains("duration_s: 0 is out of range"), "{out:?}");
+    }
+
+    /// The sweep's rows without the parameter's column.
+    fn figures(out: &Output) -> Vec<String> {
+        let table = text(&out.stdout);
+        table
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("cheapest") && !l.starts_with("no value"))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    #[test]
+    fn sweeping_the_seed_or_the_length_changes_the_runs() {
+        let seeds = shardplay(&[
+            "sweep",
+            DEFAULT,
+            "--param",
+            "seed",
+            "--values",
+            "1,2",
+            "--duration",
+            "1m",
+        ]);
+        assert_eq!(seeds.status.code(), Some(NOT_MET), "two throttling runs: {seeds:?}");
+        let rows = figures(&seeds);
+        assert_eq!(rows.len(), 2, "{seeds:?}");
+        assert_ne!(rows[0], rows[1], "each seed draws its own traffic");
+        // Each row is the run `run --seed` gives.
+        let csv = temp("seeds.csv");
+        let args = ["sweep", DEFAULT, "--param", "seed", "--values", "2", "--duration", "1m"];
+        shardplay(&[&args[..], &["--out", csv.to_str().unwrap()]].concat());
+        let run = shardplay(&["run", DEFAULT, "--duration", "1m", "--seed", "2"]);
+        let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let throttled =
+            &summary["nodes"]["events"]["metrics"]["WriteProvisionedThroughputExceeded"]["sum"];
+        let row = std::fs::read_to_string(&csv).unwrap();
+        let cells: Vec<&str> = row.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(cells[1].parse::<f64>().unwrap(), throttled.as_f64().unwrap(), "{row}");
+
+        let lengths = shardplay(&["sweep", DEFAULT, "--param", "duration_s", "--values", "30,60"]);
+        let rows = figures(&lengths);
+        assert_eq!(rows.len(), 2, "{lengths:?}");
+        assert_ne!(rows[0], rows[1], "a longer run throttles more");
+    }
+
+    #[test]
+    fn sweeping_the_schema_version_is_refused() {
+        let out = shardplay(&["sweep", DEFAULT, "--param", "v", "--values", "1,2"]);
+        assert_eq!(out.status.code(), Some(INVALID), "{out:?}");
+        assert!(text(&out.stderr).contains("v: is not a parameter a sweep can vary"), "{out:?}");
+        assert!(out.stdout.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn exit_codes_are_the_documented_ones() {
+        let help = shardplay(&["sweep", "--help"]);
+        assert_eq!(help.status.code(), Some(0));
+        let help = text(&help.stdout);
+        for code in ["0 ", "1 ", "2 ", "3 ", "4 ", "141 "] {
+            assert!(help.contains(&format!("\n  {code}")), "{code}: {help}");
+        }
+        assert_eq!(shardplay(&["validate", DEFAULT]).status.code(), Some(0));
+        assert_eq!(shardplay(&["validate", DEFAULT, "--bogus"]).status.code(), Some(USAGE));
+        assert_eq!(shardplay(&["validate", "/nonexistent"]).status.code(), Some(IO));
+        // Objectives nobody can meet: 3 whether a flag or the file states them.
+        let sweep = ["sweep", DEFAULT, "--param", "events.capacity.shards", "--values", "1,2"];
+        let by_default = shardplay(&[&sweep[..], &["--duration", "1m"]].concat());
+        assert_eq!(by_default.status.code(), Some(NOT_MET), "{by_default:?}");
+        let strict = ["--duration", "1m", "--max-iterator-age", "0", "--values", "8"];
+        let by_flag = shardplay(&[&sweep[..4], &strict[..]].concat());
+        let mut scenario: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(DEFAULT).unwrap()).unwrap();
+        scenario["objectives"] = serde_json::json!({ "max_iterator_age_p99_ms": 0 });
+        let file = temp("strict.json");
+        std::fs::write(&file, scenario.to_string()).unwrap();
+        let by_file = shardplay(
+            &[&["sweep", file.to_str().unwrap(), "--param", "events.capacity.shards"], &strict[..]]
+                .concat(),
+        );
+        assert_eq!(by_flag.status.code(), Some(NOT_MET), "{by_flag:?}");
+        assert_eq!(by_file.status.code(), Some(NOT_MET), "{by_file:?}");
+        assert_eq!(by_flag.stdout, by_file.stdout);
+        // An objective out of range: 1 whether a flag or the file states it.
+        let flag = shardplay(&["autosize", DEFAULT, "--traffic", "0", "--out", "/dev/null"]);
+        assert_eq!(flag.status.code(), Some(INVALID), "{flag:?}");
+        assert!(text(&flag.stderr).contains("--traffic: 0 is out of range"), "{flag:?}");
+        scenario["objectives"] = serde_json::json!({ "traffic_multiplier": 0 });
+        std::fs::write(&file, scenario.to_string()).unwrap();
+        let from_file = shardplay(&["autosize", file.to_str().unwrap(), "--out", "/dev/null"]);
+        assert_eq!(from_file.status.code(), Some(INVALID), "{from_file:?}");
+        assert!(
+            text(&from_file.stderr).contains("objectives.traffic_multiplier: 0 is out of range"),
+            "{from_file:?}"
+        );
+    }
 }

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Command, Simulation};
+use crate::json_path::{node_params, set_path};
 use crate::metrics::{self, Point, Statistic, TIERS};
 use crate::scenario::{NodeKind, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
@@ -429,31 +430,11 @@ pub fn apply_edits(scenario: &Scenario, fix: &[FixStep]) -> Result<Scenario, Vec
     for (i, step) in fix.iter().enumerate() {
         let FixStep::Set { node, param, value: new } = step else { continue };
         let path = format!("lesson.fix[{i}]");
-        let nodes = value.get_mut("nodes").and_then(|n| n.as_array_mut());
-        let Some(target) = nodes.and_then(|n| n.iter_mut().find(|n| n["id"] == *node.as_str()))
-        else {
+        let Some(params) = node_params(&mut value, node) else {
             return Err(vec![Issue { path, message: format!("no node has id {node:?}") }]);
         };
-        let params = target
-            .as_object_mut()
-            .expect("a node serialises as an object")
-            .entry("params")
-            .or_insert_with(|| serde_json::json!({}));
-        let mut at = params;
-        let parts: Vec<&str> = param.split('.').collect();
-        for (k, part) in parts.iter().enumerate() {
-            let Some(object) = at.as_object_mut() else {
-                return Err(vec![Issue {
-                    path: format!("{path}.param"),
-                    message: format!("{param:?}: {:?} is not an object", parts[..k].join(".")),
-                }]);
-            };
-            if k + 1 == parts.len() {
-                object.insert((*part).to_string(), new.clone());
-                break;
-            }
-            at = object.entry(*part).or_insert_with(|| serde_json::json!({}));
-        }
+        set_path(params, param, new.clone())
+            .map_err(|message| vec![Issue { path: format!("{path}.param"), message }])?;
     }
     let text = serde_json::to_string(&value).expect("JSON values always serialise");
     parse_scenario(&text).map_err(|issues| {

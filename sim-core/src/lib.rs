@@ -21,6 +21,7 @@ pub mod compare;
 pub mod cost;
 pub mod digest;
 pub mod engine;
+pub mod json_path;
 pub mod ledger;
 pub mod lesson;
 pub mod metrics;
@@ -35,6 +36,7 @@ pub mod scenario;
 pub mod share;
 pub mod sweep;
 pub mod time;
+pub mod units;
 pub mod validate;
 
 pub use compare::{ModeComparison, compare_modes};

@@ -23,6 +23,22 @@ pub fn encode_fragment(scenario: &Scenario) -> String {
     format!("{SCENARIO_KEY}={}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
+/// The fragment of a share link as people pass it on: a whole address
+/// (`https://.../#s=...`, whose fragment may be empty), the fragment
+/// (`#s=...`) or its value (`s=...`). `None` for anything else, such as a
+/// file name.
+pub fn link_fragment(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let is_address = ["http://", "https://"]
+        .iter()
+        .any(|scheme| text.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme)));
+    if is_address {
+        return Some(text.split_once('#').map_or("", |(_, fragment)| fragment));
+    }
+    let is_fragment = text.starts_with('#') || text.starts_with(&format!("{SCENARIO_KEY}="));
+    is_fragment.then_some(text)
+}
+
 /// Whether a fragment (with or without `#`) carries a scenario at all.
 pub fn has_scenario(fragment: &str) -> bool {
     scenario_value(fragment).is_some()
@@ -78,6 +94,21 @@ mod tests {
         assert!(fragment.len() < 1_500, "compressed: {} characters", fragment.len());
         assert_eq!(decode_fragment(&format!("#{fragment}")).unwrap(), scenario);
         assert_eq!(decode_fragment(&format!("x=1&{fragment}&y=2")).unwrap(), scenario);
+    }
+
+    #[test]
+    fn a_link_is_recognised_whole_as_a_fragment_or_as_its_value() {
+        let fragment = encode_fragment(&parse_scenario(DEFAULT_SCENARIO).unwrap());
+        let address = format!("https://example.org/shardplay/#{fragment}");
+        for given in [address.as_str(), &format!("#{fragment}"), &fragment] {
+            let found = link_fragment(given).unwrap_or_else(|| panic!("{given}"));
+            assert!(decode_fragment(found).is_ok(), "{given}");
+        }
+        assert_eq!(link_fragment("HTTPS://example.org/"), Some(""));
+        assert!(decode_fragment("").unwrap_err()[0].message.contains("carries no scenario"));
+        for path in ["scenario.json", "./s=1.json", "-", "dir/#s=x"] {
+            assert_eq!(link_fragment(path), None, "{path}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::engine::Simulation;
+use crate::json_path::{node_params, set_path};
 use crate::metrics::{consumer, stream};
 use crate::scenario::{NodeKind, Scenario};
 use crate::validate::{Issue, ValidScenario, validate};
@@ -46,9 +47,14 @@ pub fn parse_values(spec: &str) -> Result<Vec<f64>, String> {
     Ok(values)
 }
 
+/// The top-level fields a sweep may vary: what a run is (its seed and
+/// length). Other fields (`v`, `name`, ...) are not parameters: sweeping the
+/// schema version would run another format.
+pub const TOP_LEVEL_PARAMS: [&str; 2] = ["seed", "duration_s"];
+
 /// Sets one parameter of a scenario, by `<node id>.<param path>` (e.g.
-/// `events.capacity.shards`, `clicks.records_per_s`) or a top-level field
-/// (`seed`, `duration_s`), and validates the result.
+/// `events.capacity.shards`, `clicks.records_per_s`) or one of
+/// [`TOP_LEVEL_PARAMS`], and validates the result.
 pub fn with_param(
     scenario: &Scenario,
     path: &str,
@@ -61,33 +67,24 @@ pub fn with_param(
     } else {
         Value::from(value)
     };
-    let (head, rest) = path.split_once('.').unwrap_or((path, ""));
-    let target = if rest.is_empty() {
-        doc.get_mut(head).filter(|v| v.is_number()).ok_or_else(|| {
-            issue(format!("{head:?} is not a numeric top-level field; use <node id>.<parameter>"))
-        })?
-    } else {
-        let node = doc["nodes"]
-            .as_array_mut()
-            .and_then(|nodes| nodes.iter_mut().find(|n| n["id"] == head))
-            .ok_or_else(|| issue(format!("no node has id {head:?}")))?;
-        let mut cursor = node
-            .as_object_mut()
-            .expect("a node is an object")
-            .entry("params")
-            .or_insert(Value::Null);
-        for key in rest.split('.') {
-            if cursor.is_null() {
-                *cursor = Value::Object(Default::default());
-            }
-            let object = cursor
-                .as_object_mut()
-                .ok_or_else(|| issue(format!("{key:?} is inside a value, not an object")))?;
-            cursor = object.entry(key).or_insert(Value::Null);
+    match path.split_once('.') {
+        None if TOP_LEVEL_PARAMS.contains(&path) => set_path(&mut doc, path, json_value),
+        None => {
+            return Err(issue(
+                "is not a parameter a sweep can vary; use seed, duration_s or \
+                 <node id>.<parameter>"
+                    .into(),
+            ));
         }
-        cursor
-    };
-    *target = json_value;
+        Some((node, param)) => {
+            let params = node_params(&mut doc, node)
+                .ok_or_else(|| issue(format!("no node has id {node:?}")))?;
+            set_path(params, param, json_value)
+        }
+    }
+    .map_err(issue)?;
+    // The document came from a valid scenario and only the parameter
+    // changed (never `v`), so serde alone reads it back.
     let changed: Scenario = serde_json::from_value(doc).map_err(|e| issue(e.to_string()))?;
     validate(&changed)
 }
@@ -139,10 +136,15 @@ pub struct StreamFigures {
     pub incoming_records_per_s: f64,
 }
 
-/// Runs one point of a sweep.
+/// Runs one point of a sweep for `duration_s` with `seed`.
 pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) -> SweepPoint {
     let mut sim = Simulation::new(valid, seed);
     sim.run_until(duration_s * 1_000);
+    measure(&sim, valid, value)
+}
+
+/// The figures of a finished run of `valid` (the point for `value`).
+pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoint {
     let mut point = SweepPoint {
         value,
         write_throttled: 0.0,
@@ -253,9 +255,20 @@ mod tests {
         assert!(
             with_param(&scenario, "nope.rate", 1.0).unwrap_err()[0].message.contains("no node")
         );
-        assert!(
-            with_param(&scenario, "name", 1.0).unwrap_err()[0].message.contains("not a numeric")
-        );
+    }
+
+    #[test]
+    fn a_sweep_varies_a_runs_seed_and_length_but_not_the_format() {
+        let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        assert_eq!(with_param(&scenario, "seed", 7.0).unwrap().scenario().seed, 7);
+        assert!(with_param(&scenario, "seed", 1.5).is_err(), "a seed is a whole number");
+        assert!(with_param(&scenario, "duration_s", 0.0).is_err(), "a run lasts a second or more");
+        for field in ["v", "name", "links"] {
+            let refused = with_param(&scenario, field, 2.0).unwrap_err();
+            assert!(refused[0].message.contains("not a parameter"), "{field}: {refused:?}");
+        }
+        let through_a_value = with_param(&scenario, "events.capacity.shards.n", 1.0).unwrap_err();
+        assert!(through_a_value[0].message.contains("is not an object"), "{through_a_value:?}");
     }
 
     #[test]

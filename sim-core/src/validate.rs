@@ -1317,21 +1317,5 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
     Some(ParamRange { min, max, unit })
 }
 
-/// Formats a number for people: thousands separators, no trailing `.0`.
-pub fn format_number(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    if value.fract() != 0.0 || value.abs() >= 1e15 {
-        return value.to_string();
-    }
-    let digits = (value.abs() as u64).to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 { format!("-{out}") } else { out }
-}
+/// Numbers in messages are quoted exactly, with thousands separators.
+pub use crate::units::format_number;

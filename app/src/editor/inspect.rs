@@ -5,6 +5,7 @@
 //! from `sim_core::params::param_choices`. No kind is named here.
 
 use serde_json::{Map, Value};
+use sim_core::json_path::set_path;
 use sim_core::params::{Choices, optional_params, param_choices, param_help};
 use sim_core::validate::{ParamRange, format_number};
 use sim_core::{NodeKind, NodeSpec, param_range};
@@ -116,26 +117,6 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, key| v.get(key))
 }
 
-/// Sets dot path `path` to `new` (removing it for `Null`).
-pub fn set_at(params: &mut Value, path: &str, new: Value) {
-    let mut keys: Vec<&str> = path.split('.').collect();
-    let Some(last) = keys.pop() else { return };
-    let mut here = params;
-    for key in keys {
-        if !here.get(key).is_some_and(Value::is_object) {
-            here[key] = Value::Object(Map::new());
-        }
-        here = &mut here[key];
-    }
-    if let Value::Object(map) = here {
-        if new.is_null() {
-            map.remove(last);
-        } else {
-            map.insert(last.to_string(), new);
-        }
-    }
-}
-
 /// "Retry › max attempts" from `retry.max_attempts`.
 pub fn label(path: &str) -> String {
     let words: Vec<String> = path.split('.').map(|s| s.replace('_', " ")).collect();
@@ -208,7 +189,7 @@ pub fn with_param(spec: &NodeSpec, path: &str, value: Value) -> Result<NodeSpec,
     let mut json = serde_json::to_value(spec).map_err(|e| e.to_string())?;
     let mut params =
         json.get_mut("params").map(Value::take).unwrap_or_else(|| Value::Object(Map::new()));
-    set_at(&mut params, path, value);
+    set_path(&mut params, path, value)?;
     json["params"] = params;
     serde_json::from_value(json).map_err(|e| e.to_string())
 }

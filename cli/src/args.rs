@@ -1,0 +1,172 @@
+//! The command line: subcommands and their flags, with the arguments every
+//! subcommand shares (the scenario, its run length and seed) declared once.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use sim_core::time::parse_duration_s;
+
+/// What every exit status means; shown under `--help` of every command.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0    done
+  1    the scenario is invalid, as read or with the flags laid over it
+       (every problem is listed, with its field or flag)
+  2    the command line is wrong (an unknown flag, a value that does not parse)
+  3    no configuration meets the objectives (autosize; sweep when no value
+       does), whether they came from flags or from the scenario
+  4    the scenario cannot be read or the output cannot be written (the
+       message names the file)
+  141  standard output was closed early (`| head`): the command stops
+       quietly, as a pipe's writer killed by SIGPIPE does";
+
+#[derive(Parser)]
+#[command(
+    name = "shardplay",
+    version,
+    about = "Headless runs of Shardplay streaming-pipeline scenarios"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Parses the process's arguments, with the exit codes under every help.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let command =
+        Cli::command().after_help(EXIT_CODES).mut_subcommands(|c| c.after_help(EXIT_CODES));
+    Cli::from_arg_matches(&command.try_get_matches()?)
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a scenario and print a JSON summary (or the time series as CSV).
+    Run(RunArgs),
+    /// Run a scenario with every stream provisioned and with every stream on
+    /// demand, and print the two bills side by side.
+    Cost(CostArgs),
+    /// Run a scenario once per value of one parameter (on every core) and
+    /// print the figures a capacity planner compares, row by row as they
+    /// finish; --out writes CSV.
+    Sweep(SweepArgs),
+    /// Find the fewest shards for each provisioned stream that meet the
+    /// objectives, compare with the classic sizing formula, and write the
+    /// sized scenario.
+    Autosize(AutosizeArgs),
+    /// Check a scenario and print every problem found.
+    Validate(ValidateArgs),
+}
+
+/// The scenario and how to run it: what every subcommand takes.
+#[derive(Args)]
+pub struct ScenarioArgs {
+    /// The scenario: a JSON file, `-` for standard input, or a share link
+    /// (https://.../#s=..., #s=... or s=...; name a file that starts so as
+    /// ./s=...).
+    pub input: OsString,
+    /// Simulated duration: seconds, or 30s / 10m / 2h / 7d (1 s to 365 d).
+    /// Defaults to the scenario's.
+    #[arg(long, value_parser = parse_duration_s)]
+    pub duration: Option<u64>,
+    /// Seed for every random stream. Defaults to the scenario's.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Write the output here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CostArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+    pub format: CostFormat,
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The parameter: <node id>.<param path> (events.capacity.shards,
+    /// clicks.records_per_s), or seed or duration_s (e.g. 60,600,3600).
+    #[arg(long)]
+    pub param: String,
+    /// Values: a,b,c or from:to:step (inclusive).
+    #[arg(long, value_parser = sim_core::sweep::parse_values)]
+    pub values: std::vec::Vec<f64>,
+    #[command(flatten)]
+    pub objectives: ObjectiveArgs,
+    /// Write the points as CSV here too.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct AutosizeArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub objectives: ObjectiveArgs,
+    /// Where to write the sized scenario (default: FILE with .autosized.json;
+    /// required when the scenario comes from standard input or a link).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// Objectives on the command line; each flag overrides the scenario's
+/// `objectives` block and is checked against the same ranges.
+#[derive(Args)]
+pub struct ObjectiveArgs {
+    /// Test against this multiple of the scenario's traffic (e.g. 2 for twice today's peak).
+    #[arg(long)]
+    pub traffic: Option<f64>,
+    /// Require iterator age p99 at most this (seconds, or 30s / 10m / 2h).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub max_iterator_age: Option<u64>,
+    /// Require every queue's oldest message to be at most this old (seconds, or 30s / 10m).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub max_oldest_message_age: Option<u64>,
+    /// Require Firehose data freshness at most this (seconds, or 30s / 10m).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub max_data_freshness: Option<u64>,
+    /// Also require no read throttling.
+    #[arg(long)]
+    pub no_read_throttling: bool,
+    /// Accept records lost to throttling, expiry, dead letters or delivery failure.
+    #[arg(long)]
+    pub allow_loss: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// The run summary (stable format).
+    Json,
+    /// Per-second time series of every metric.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CostFormat {
+    /// A table for people.
+    Table,
+    /// The comparison as JSON (stable format).
+    Json,
+}

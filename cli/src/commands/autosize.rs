@@ -1,0 +1,174 @@
+//! `shardplay autosize`: the cheapest configuration that meets the
+//! objectives, written as a scenario before it is reported.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use sim_core::Scenario;
+use sim_core::autosize::{AutosizeJob, Candidate, Knob, ON_DEMAND, Setting, Sizing};
+use sim_core::objectives::Objectives;
+use sim_core::units::{format_number, usd};
+
+use crate::args::AutosizeArgs;
+use crate::input::Loaded;
+use crate::output::{Sink, check_directory, note};
+use crate::progress::Bar;
+use crate::{Failure, Outcome, input};
+
+pub fn execute(args: AutosizeArgs) -> Result<Outcome, Failure> {
+    let loaded = input::load(&args.scenario, Some(&args.objectives))?;
+    let out = out_path(&loaded, args.out)?;
+    check_directory(&out)?;
+    let invalid = |issues| Failure::Invalid { source: loaded.source.name(), issues };
+    let scenario = loaded.valid.scenario();
+    let objectives = Objectives::of(scenario);
+    let mut job = AutosizeJob::new(scenario, &objectives, scenario.seed, scenario.duration_s, None)
+        .map_err(invalid)?;
+    let spinner = Bar::spinner();
+    let sizing = loop {
+        if let Some(done) = job.step(1) {
+            break done.map_err(invalid)?;
+        }
+        if let Some(last) = job.tried().last() {
+            spinner.say(&format!("run {}: {}", job.tried().len(), verdict(job.knobs(), last)));
+        }
+    };
+    spinner.finish();
+    note(&format!(
+        "{} configurations run in {:.2} s",
+        sizing.tried.len(),
+        spinner.elapsed().as_secs_f64()
+    ));
+    // The result first, then the report: a closed pipe loses no answer.
+    let written = sizing.scenario.as_ref().map(|sized| write_sized(sized, &loaded.as_read, &out));
+    let mut stdout = Sink::stdout();
+    let reported = stdout.text(&sizing_report(&sizing)).and_then(|()| {
+        if let Some(Ok(())) = written {
+            stdout.text(&format!("wrote {}\n", out.display()))?;
+        }
+        stdout.flush()
+    });
+    match (written, reported) {
+        (Some(Err(failure)), _) | (_, Err(failure)) => Err(failure),
+        (Some(Ok(())), Ok(())) => Ok(Outcome::Done),
+        (None, Ok(())) => Ok(Outcome::NotMet),
+    }
+}
+
+/// `--out`, or the scenario's file with `.autosized.json`; a scenario from
+/// standard input or a link has no file to write beside.
+fn out_path(loaded: &Loaded, out: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    match (out, loaded.source.path()) {
+        (Some(out), _) => Ok(out),
+        (None, Some(file)) => Ok(file.with_extension("autosized.json")),
+        (None, None) => Err(Failure::Usage(format!(
+            "the scenario comes from {}: name the file for the sized scenario with --out",
+            loaded.source.name()
+        ))),
+    }
+}
+
+/// Writes the sized scenario with the file's own run length, seed and
+/// objectives: the flags shaped the search, not the scenario.
+fn write_sized(sized: &Scenario, as_read: &Scenario, out: &Path) -> Result<(), Failure> {
+    let sized = Scenario {
+        duration_s: as_read.duration_s,
+        seed: as_read.seed,
+        objectives: as_read.objectives.clone(),
+        ..sized.clone()
+    };
+    let json = serde_json::to_string_pretty(&sized).expect("a scenario always serialises");
+    let mut file = Sink::create(out)?;
+    file.json(&(json + "\n"))?;
+    file.flush()
+}
+
+/// `events.capacity=6 shards: $128.36 a month, meets every objective`.
+fn verdict(knobs: &[Knob], c: &Candidate) -> String {
+    let settings = settings_text(knobs, &c.settings);
+    let month = usd(c.point.monthly_usd);
+    if c.meets() {
+        format!("{settings}: {month} a month, meets every objective")
+    } else {
+        format!("{settings}: {month} a month, {}", c.misses.join("; "))
+    }
+}
+
+fn settings_text(knobs: &[Knob], settings: &[u32]) -> String {
+    let parts: Vec<String> = knobs
+        .iter()
+        .zip(settings)
+        .map(|(k, &v)| format!("{}={}", k.label(), k.value_text(v)))
+        .collect();
+    parts.join(", ")
+}
+
+fn sizing_report(sizing: &Sizing) -> String {
+    let mut out = String::new();
+    let failure_line = |out: &mut String, c: &Candidate| {
+        let settings = settings_text(&sizing.knobs, &c.settings);
+        let _ =
+            writeln!(out, "  {:<11} {settings}: {}", usd(c.point.monthly_usd), c.misses.join("; "));
+    };
+    let Some(winner) = sizing.winner() else {
+        out.push_str("no configuration meets every objective; the nearest tried:\n");
+        for c in sizing.cheaper_failures().iter().rev().take(5) {
+            failure_line(&mut out, c);
+        }
+        if sizing.knobs.iter().any(|k| k.setting == Setting::Shards) {
+            out.push_str(
+                "more shards stop helping (is one partition key over a shard's 1,000 records/s or 1 MiB/s?)\n",
+            );
+        }
+        return out;
+    };
+    out.push_str("cheapest configuration meeting every objective:\n");
+    for (k, &v) in sizing.knobs.iter().zip(&winner.settings) {
+        let was = if v == k.initial {
+            String::new()
+        } else {
+            format!("  (was {})", k.value_text(k.initial))
+        };
+        let _ = writeln!(out, "  {:<44} {}{was}", k.label(), k.value_text(v));
+        if k.setting == Setting::Shards && v != ON_DEMAND {
+            let _ = writeln!(out, "  {}: fewest shards that meet every objective: {v}", k.node);
+        }
+    }
+    let _ = writeln!(out, "  {} a month", usd(winner.point.monthly_usd));
+    let failures = sizing.cheaper_failures();
+    if !failures.is_empty() {
+        let _ = writeln!(
+            out,
+            "cheaper configurations that fail ({} of {} tried):",
+            failures.len(),
+            sizing.tried.len()
+        );
+        for c in failures.iter().take(8) {
+            failure_line(&mut out, c);
+        }
+    }
+    for f in &sizing.formula {
+        let note = match &f.formula_run {
+            None => "the same answer".to_string(),
+            Some(run) if run.meets() => {
+                format!("enough here ({} a month)", usd(run.point.monthly_usd))
+            }
+            Some(run) => format!(
+                "too optimistic here: at {} shards {} records throttled on {} ({})",
+                f.formula_shards,
+                format_number(f.formula_throttled()),
+                f.stream,
+                run.misses.join("; ")
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "classic formula for {} (max of MiB/s in, records/s / 1,000, reads / 2 MiB/s per shared consumer): {} shards, {note}",
+            f.stream, f.formula_shards
+        );
+    }
+    if let Some(monthly) = sizing.monthly_usd {
+        let _ = writeln!(out, "sized scenario: {} a month", usd(monthly));
+    }
+    out
+}

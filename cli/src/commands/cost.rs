@@ -1,0 +1,27 @@
+//! `shardplay cost`: the same traffic provisioned and on demand, billed
+//! side by side.
+
+use sim_core::compare_modes;
+
+use crate::args::{CostArgs, CostFormat};
+use crate::output::Sink;
+use crate::tables::cost_table;
+use crate::{Failure, Outcome, input};
+
+pub fn execute(args: CostArgs) -> Result<Outcome, Failure> {
+    let loaded = input::load(&args.scenario, None)?;
+    let scenario = loaded.valid.scenario();
+    let comparison = compare_modes(&loaded.valid, scenario.seed, scenario.duration_s)
+        .map_err(|issues| Failure::Invalid { source: loaded.source.name(), issues })?;
+    let mut out = Sink::stdout();
+    match args.format {
+        CostFormat::Json => {
+            let json =
+                serde_json::to_string_pretty(&comparison).expect("a comparison always serialises");
+            out.json(&(json + "\n"))?;
+        }
+        CostFormat::Table => out.text(&cost_table(&comparison))?,
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand; each reads its scenario through `input`,
+//! writes through `output` and says how it ended.
+
+pub mod autosize;
+pub mod cost;
+pub mod run;
+pub mod sweep;
+pub mod validate;

@@ -1,0 +1,183 @@
+//! Text tables for people: the cost comparison, and the sweep's table,
+//! which is written a row at a time as points finish. Numbers go through
+//! sim-core's `units`, as in the app.
+
+use std::fmt::Write as _;
+
+use sim_core::ModeComparison;
+use sim_core::compare::ModeBill;
+use sim_core::objectives::Objectives;
+use sim_core::sweep::SweepPoint;
+use sim_core::units::{quantity, seconds, usd};
+
+use crate::output::one_line;
+
+/// The comparison of capacity modes as a readable table.
+pub fn cost_table(c: &ModeComparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — seed {}, {} simulated, {}, {}-hour month",
+        one_line(&c.scenario),
+        c.seed,
+        seconds(c.duration_s),
+        c.region,
+        quantity(c.month_hours)
+    );
+    let _ = writeln!(out);
+    let title = |m: &ModeBill| {
+        let name = if m.mode == "on_demand" { "on-demand" } else { "provisioned" };
+        if m.as_given { format!("{name} (as given)") } else { name.to_string() }
+    };
+    let streams = |m: &ModeBill| {
+        m.streams
+            .iter()
+            .map(|(id, s)| {
+                if s.shards_at_start == s.shards_at_end {
+                    format!("{id}: {} shards", s.shards_at_start)
+                } else {
+                    format!("{id}: {}→{} shards", s.shards_at_start, s.shards_at_end)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let count = |n: u64| quantity(n as f64);
+    let rows: Vec<(&str, Vec<String>)> = vec![
+        ("", c.modes.iter().map(title).collect()),
+        ("streams", c.modes.iter().map(streams).collect()),
+        ("cost of the run", c.modes.iter().map(|m| usd(m.total_usd)).collect()),
+        ("monthly projection", c.modes.iter().map(|m| usd(m.monthly_projection_usd)).collect()),
+        ("writes throttled", c.modes.iter().map(|m| count(m.write_throttled)).collect()),
+        ("records given up", c.modes.iter().map(|m| count(m.ledger.throttled_dropped)).collect()),
+        ("records delivered", c.modes.iter().map(|m| count(m.ledger.delivered)).collect()),
+    ];
+    let width = |col: usize| rows.iter().map(|r| r.1[col].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..c.modes.len()).map(width).collect();
+    for (label, cells) in &rows {
+        let _ = write!(out, "{label:<20}");
+        for (cell, w) in cells.iter().zip(&widths) {
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        let _ = writeln!(out);
+    }
+    let saver = if c.cheaper == "on_demand" { "On-demand" } else { "Provisioned" };
+    let _ = write!(out, "\n{saver} is cheaper by {} a month", usd(c.monthly_saving_usd));
+    let cheap = c.modes.iter().find(|m| m.mode == c.cheaper);
+    let dear = c.modes.iter().find(|m| m.mode != c.cheaper);
+    match (cheap, dear) {
+        (Some(a), Some(b)) if a.write_throttled > b.write_throttled => {
+            let _ = writeln!(
+                out,
+                ", but it throttled {} writes against {}.",
+                count(a.write_throttled),
+                count(b.write_throttled)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, ".");
+        }
+    }
+    for m in &c.modes {
+        let _ = writeln!(out, "\n{} line items:", title(m));
+        for i in &m.items {
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>16} {:<20} {:>10}",
+                i.item,
+                quantity(i.units),
+                i.unit,
+                usd(i.usd)
+            );
+        }
+    }
+    for note in &c.notes {
+        let _ = writeln!(out, "\nNote: {note}");
+    }
+    out
+}
+
+/// The sweep's columns after the parameter's, as in the CSV.
+pub const SWEEP_COLUMNS: [&str; 11] = [
+    "write_throttled",
+    "read_throttled",
+    "iterator_age_p99_ms",
+    "max_behind_ms",
+    "oldest_message_age_s",
+    "data_freshness_s",
+    "lost_records",
+    "shards",
+    "monthly_usd",
+    "meets_objectives",
+    "why_not",
+];
+
+/// The figures of a point in column order, up to the cost.
+pub fn sweep_figures(p: &SweepPoint) -> [f64; 8] {
+    [
+        p.write_throttled,
+        p.read_throttled,
+        p.iterator_age_p99_ms,
+        p.max_behind_ms,
+        p.oldest_message_age_s,
+        p.data_freshness_s,
+        p.lost_records as f64,
+        p.shards as f64,
+    ]
+}
+
+/// The sweep's table for people, written as points finish: its column
+/// widths are fixed by the header and the values, known before any run.
+pub struct SweepTable {
+    widths: Vec<usize>,
+}
+
+impl SweepTable {
+    pub fn new(param: &str, values: &[f64]) -> SweepTable {
+        let first = values.iter().map(|v| v.to_string().len()).chain([param.len()]).max();
+        let widths =
+            first.into_iter().chain(SWEEP_COLUMNS.iter().map(|c| c.len())).collect::<Vec<_>>();
+        SweepTable { widths }
+    }
+
+    pub fn header(&self, param: &str) -> String {
+        self.line(std::iter::once(param.to_string()).chain(SWEEP_COLUMNS.map(String::from)))
+    }
+
+    pub fn row(&self, p: &SweepPoint, objectives: &Objectives) -> String {
+        let misses = objectives.misses(p);
+        let cells = std::iter::once(p.value.to_string())
+            .chain(sweep_figures(p).map(quantity))
+            .chain([usd(p.monthly_usd), misses.is_empty().to_string(), misses.join("; ")]);
+        self.line(cells)
+    }
+
+    /// Cells right-aligned to their column, the reasons (last) read left
+    /// to right.
+    fn line(&self, cells: impl Iterator<Item = String>) -> String {
+        let cells: Vec<String> = cells.collect();
+        let last = cells.len().saturating_sub(1);
+        let mut line = cells
+            .iter()
+            .zip(&self.widths)
+            .enumerate()
+            .map(|(i, (cell, w))| if i == last { cell.clone() } else { format!("{cell:>w$}") })
+            .collect::<Vec<_>>()
+            .join("  ");
+        line.truncate(line.trim_end().len());
+        line.push('\n');
+        line
+    }
+}
+
+/// The sweep's last line: the cheapest value that met every objective.
+pub fn sweep_verdict(param: &str, best: Option<&SweepPoint>) -> String {
+    match best {
+        Some(p) => format!(
+            "cheapest meeting every objective: {param} = {} at {} a month\n",
+            p.value,
+            usd(p.monthly_usd)
+        ),
+        None => "no value met every objective\n".into(),
+    }
+}
