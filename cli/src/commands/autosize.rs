@@ -77,7 +77,9 @@ fn write_sized(sized: &Scenario, as_read: &Scenario, out: &Path) -> Result<(), F
         objectives: as_read.objectives.clone(),
         ..sized.clone()
     };
-    let json = serde_json::to_string_pretty(&sized).expect("a scenario always serialises");
+    // Sized and checked under this model, so stamped with it.
+    let json =
+        serde_json::to_string_pretty(&sized.stamped()).expect("a scenario always serialises");
     let mut file = Sink::create(out)?;
     file.json(&(json + "\n"))?;
     file.flush()
