@@ -369,3 +369,32 @@ fn aws_facts_2_5_each_invocation_is_billed_rounded_up_to_the_next_millisecond() 
     assert!(invocations > 100.0);
     assert!((gb_s - invocations * 0.011).abs() < 1e-9, "{gb_s} GB-s for {invocations}");
 }
+
+#[test]
+fn aws_facts_5_1_maximum_record_age_is_minus_one_or_60_s_to_7_days() {
+    let issues = |age: i32| -> Vec<String> {
+        let f =
+            stream_fn(1.0, EventSourceMapping { maximum_record_age_s: age, ..Default::default() });
+        match validate(&lambda_on_stream(10.0, 1, f, false)) {
+            Ok(_) => Vec::new(),
+            Err(issues) => issues.iter().map(ToString::to_string).collect(),
+        }
+    };
+    for ok in [-1, 60, 3_600, 604_800] {
+        assert_eq!(issues(ok), Vec::<String>::new(), "{ok} s");
+    }
+    for bad in [0, 30, 59] {
+        assert_eq!(
+            issues(bad),
+            vec![format!(
+                "nodes[2].params.event_source.maximum_record_age_s: {bad} is out of range; \
+                 allowed -1 (no limit) or 60 to 604,800 s"
+            )],
+            "{bad} s"
+        );
+    }
+    let over = issues(604_801);
+    assert_eq!(over.len(), 1, "{over:#?}");
+    assert!(over[0].contains("allowed -1 (no limit) or 60 to 604,800 s"), "{over:#?}");
+    assert!(issues(-2)[0].contains("allowed -1 (no limit) or 60 to 604,800 s"));
+}
