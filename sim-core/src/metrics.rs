@@ -413,9 +413,9 @@ pub mod lambda {
     /// Records (messages) in the batches that succeeded.
     pub const RECORDS_PROCESSED: usize = 6;
     /// The simulator's own: age of the oldest record its stream event source has
-    /// not read yet (the largest over shards, sampled every second). Unlike
-    /// MillisBehindLatest it needs no successful call, so a starved reader
-    /// shows it growing.
+    /// not read yet, or read and holds unprocessed in its buffer (the largest
+    /// over shards, sampled every second). Unlike IteratorAge it needs no
+    /// invocation, so a starved or blocked event source shows it growing.
     pub const OLDEST_UNREAD_AGE: usize = 7;
     /// The table, indexed by the constants above.
     pub const DEFS: &[MetricDef] = &[

@@ -259,10 +259,10 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         }
         (Lambda, "event_source") => "How Lambda polls its queue or stream and batches records.",
         (Lambda, "event_source.batch_size") => {
-            "Most records per invocation (queue: 10 by default, stream: 100)."
+            "Most records per invocation (queue: 10 by default, stream: 100, within the 6 MB payload); a stream's poller still reads up to 10,000 a call and sends batches back to back."
         }
         (Lambda, "event_source.batching_window_s") => {
-            "Longest wait to fill a batch before invoking."
+            "Longest wait to fill a batch before invoking; on a stream the records wait read, in the poller's buffer."
         }
         (Lambda, "event_source.maximum_concurrency") => {
             "Queue: most concurrent invocations this event source starts (2 to 1,000)."
@@ -271,7 +271,7 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "Partial batch response: only failed records are retried."
         }
         (Lambda, "event_source.parallelization_factor") => {
-            "Stream: concurrent batches per shard (1 to 10), order kept per partition key."
+            "Stream: concurrent batches per shard (1 to 10); a partition key always goes to the same batch, so many keys spread out but one hot key gains nothing."
         }
         (Lambda, "event_source.starting_position") => "Stream: where reading starts.",
         (Lambda, "event_source.bisect_on_error") => {
@@ -281,7 +281,7 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "Stream: retries of a failed batch; -1 retries until the record expires."
         }
         (Lambda, "event_source.maximum_record_age_s") => {
-            "Stream: skip records older than this; -1 means no limit."
+            "Stream: give up failed or throttled batches older than this (60 s to 7 days); -1 means no limit."
         }
         _ => return None,
     })

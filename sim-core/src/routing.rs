@@ -77,48 +77,73 @@ pub fn shard_shares(keys: &KeyDistribution, ranges: &[HashRange]) -> Vec<f64> {
     if ranges.is_empty() {
         return shares;
     }
-    match keys {
-        KeyDistribution::Uniform { count } => {
-            spread_keys(&mut shares, ranges, *count, 1.0, |_| 1.0)
+    for_each_key(keys, |key, share| shares[shard_for(ranges, key)] += share);
+    shares
+}
+
+/// Adds to `weights[shard][lane]`, for the open shards of `ranges`, `rate`
+/// times the share of records of the keys each shard owns whose hash key
+/// modulo the lane count is `lane`: how a Lambda event source's
+/// concurrent batches divide a shard's keys (AWS does not document the
+/// mapping; MODEL.md). An explicit hash key stands for one partition key.
+pub fn add_lane_weights(
+    keys: &KeyDistribution,
+    ranges: &[HashRange],
+    rate: f64,
+    weights: &mut [Vec<f64>],
+) {
+    if ranges.is_empty() {
+        return;
+    }
+    for_each_key(keys, |key, share| {
+        let lanes = &mut weights[shard_for(ranges, key)];
+        let n = lanes.len() as u128;
+        if n > 0 {
+            lanes[(key % n) as usize] += rate * share;
         }
+    });
+}
+
+/// Calls `visit(hash_key, share)` for every key of a distribution, with the
+/// share of its records the key gets.
+fn for_each_key(keys: &KeyDistribution, mut visit: impl FnMut(u128, f64)) {
+    match keys {
+        KeyDistribution::Uniform { count } => spread_keys(*count, 1.0, |_| 1.0, &mut visit),
         KeyDistribution::HotKey { count, hot_share } => {
-            spread_keys(&mut shares, ranges, *count, 1.0 - hot_share, |_| 1.0);
+            spread_keys(*count, 1.0 - hot_share, |_| 1.0, &mut visit);
             if *hot_share > 0.0 {
-                shares[shard_for(ranges, hash_key(HOT_KEY))] += hot_share;
+                visit(hash_key(HOT_KEY), *hot_share);
             }
         }
         // Rank k (1-based) has weight 1 / k^s (libm, so wasm agrees).
-        KeyDistribution::Zipf { count, s } => spread_keys(&mut shares, ranges, *count, 1.0, |i| {
-            1.0 / libm::pow(f64::from(i) + 1.0, *s)
-        }),
+        KeyDistribution::Zipf { count, s } => {
+            spread_keys(*count, 1.0, |i| 1.0 / libm::pow(f64::from(i) + 1.0, *s), &mut visit)
+        }
         KeyDistribution::ExplicitHashKey { hash_keys } => {
             let total: f64 = hash_keys.iter().map(|k| k.weight.max(0.0)).sum();
             if total > 0.0 {
                 for k in hash_keys {
-                    let key = parse_hash_key(&k.hash_key).unwrap_or(0);
-                    shares[shard_for(ranges, key)] += k.weight.max(0.0) / total;
+                    visit(parse_hash_key(&k.hash_key).unwrap_or(0), k.weight.max(0.0) / total);
                 }
             }
         }
     }
-    shares
 }
 
-/// Adds `mass` spread over keys `pk-0 .. pk-{count-1}` with the given
-/// relative weights to the shards their MD5 hash keys fall in.
+/// Visits keys `pk-0 .. pk-{count-1}`, sharing `mass` by their relative
+/// weights.
 fn spread_keys(
-    shares: &mut [f64],
-    ranges: &[HashRange],
     count: u32,
     mass: f64,
     weight: impl Fn(u32) -> f64,
+    visit: &mut impl FnMut(u128, f64),
 ) {
     let total: f64 = (0..count).map(&weight).sum();
     if total <= 0.0 || mass <= 0.0 {
         return;
     }
     for i in 0..count {
-        shares[shard_for(ranges, hash_key(&key_name(i)))] += mass * weight(i) / total;
+        visit(hash_key(&key_name(i)), mass * weight(i) / total);
     }
 }
 

@@ -781,7 +781,18 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
             }
             param("event_source.parallelization_factor", f64::from(e.parallelization_factor));
             param("event_source.maximum_retry_attempts", f64::from(e.maximum_retry_attempts));
-            param("event_source.maximum_record_age_s", f64::from(e.maximum_record_age_s));
+            // aws-facts 5.1: MaximumRecordAgeInSeconds is -1 (no limit) or
+            // 60 s to 7 days; the table's range has no room for the gap.
+            let age = e.maximum_record_age_s;
+            if age != -1 && !(60..=604_800).contains(&age) {
+                check.push(
+                    format!("{path}.event_source.maximum_record_age_s"),
+                    format!(
+                        "{} is out of range; allowed -1 (no limit) or 60 to 604,800 s",
+                        format_number(f64::from(age))
+                    ),
+                );
+            }
         }
     }
 }
@@ -1310,7 +1321,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (Lambda, "event_source.parallelization_factor") => (1.0, 10.0, "batches/shard"),
         // aws-facts 5.1: MaximumRetryAttempts -1 (until expiry) to 10,000.
         (Lambda, "event_source.maximum_retry_attempts") => (-1.0, 10_000.0, "retries"),
-        // aws-facts 5.1: MaximumRecordAgeInSeconds -1 (no limit) to 604,800.
+        // aws-facts 5.1: MaximumRecordAgeInSeconds -1 (no limit) or 60 to
+        // 604,800; validation refuses 0 to 59 as well.
         (Lambda, "event_source.maximum_record_age_s") => (-1.0, 604_800.0, "s"),
         _ => return None,
     };

@@ -430,6 +430,11 @@ impl Simulation {
                 sim.add_pollers(func, start);
             }
         }
+        for slot in 0..sim.consumers.len() {
+            if let Some(func) = sim.consumers[slot].lambda {
+                sim.spread_lanes(func, slot);
+            }
+        }
         for pool in 0..sim.pools.len() {
             for worker in 0..sim.pools[pool].workers.len() {
                 let action = Action::WorkerReceive { pool: pool as u32, worker: worker as u32 };

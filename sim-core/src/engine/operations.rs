@@ -184,8 +184,9 @@ impl Simulation {
 
     /// After resharding: producers re-spread their keys over the open
     /// shards, every consumer gets a reader for each new shard (started once
-    /// its parents are read to the end), and idle pushes to closed shards
-    /// wake up to notice they are finished.
+    /// its parents are read to the end), a Lambda event source re-spreads
+    /// the new shards' keys over its concurrent batches, and idle pushes to
+    /// closed shards wake up to notice they are finished.
     fn topology_changed(&mut self, stream: usize) {
         let ranges = self.streams[stream].open_ranges();
         let mut computed: Vec<(crate::scenario::KeyDistribution, Vec<f64>)> = Vec::new();
@@ -205,6 +206,9 @@ impl Simulation {
             let have = self.consumers[slot].readers.len();
             self.consumers[slot].readers.extend((have..shard_count).map(|_| ShardReader::new(0)));
             self.sync_kcl_leases(slot);
+            if let Some(func) = self.consumers[slot].lambda {
+                self.spread_lanes(func, slot);
+            }
             for shard in 0..shard_count {
                 let closed = !self.streams[stream].shards[shard].is_open();
                 let reader = &mut self.consumers[slot].readers[shard];

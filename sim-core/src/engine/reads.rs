@@ -12,6 +12,12 @@ use super::{Action, ReaderId, Simulation};
 impl Simulation {
     /// A shared-throughput GetRecords call by consumer `slot` on `shard`.
     pub(super) fn poll(&mut self, slot: usize, shard: usize) {
+        // A Lambda event source reads while its buffer has room.
+        if let Some(func) = self.consumers[slot].lambda
+            && !self.lambda_wants_records(func, slot, shard)
+        {
+            return;
+        }
         self.book_processed(slot, shard);
         let c = &mut self.consumers[slot];
         if c.readers[shard].paused {
@@ -23,14 +29,6 @@ impl Simulation {
         let s = &mut self.streams[c.source].shards[shard];
         let from = c.readers[shard].read;
         let next_poll = self.now + c.spec.poll_interval_ms;
-        if let Some(func) = c.lambda
-            && self.functions[func].holds_batch(shard, s.appended - from, self.now)
-        {
-            // The event source waits for a fuller batch without calling
-            // GetRecords, so the wait costs no read throughput.
-            self.schedule(next_poll, Action::Poll(ReaderId::new(slot, shard)));
-            return;
-        }
         let Some(batch) = s.get_records(self.now, from, u64::from(c.spec.max_records_per_call))
         else {
             // ReadProvisionedThroughputExceeded: no records and no
@@ -87,7 +85,7 @@ impl Simulation {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
         let s = &self.streams[c.source].shards[shard];
-        if let (Some(func), true) = (c.lambda, batch.records > 0) {
+        if let Some(func) = c.lambda {
             return self.lambda_take_batch(func, slot, shard, *batch);
         }
         let reader = &mut c.readers[shard];
@@ -129,15 +127,13 @@ impl Simulation {
     /// records go on to another node: records booked, then the next push
     /// at once or the next poll after the idle time.
     pub(super) fn processed(&mut self, slot: usize, shard: usize) {
+        // A Lambda event source's invocation ended, a batching window passed
+        // or a throttled batch may retry: its lanes go on.
+        if let Some(func) = self.consumers[slot].lambda {
+            return self.lambda_settle(func, slot, shard);
+        }
         self.book_processed(slot, shard);
         let id = ReaderId::new(slot, shard);
-        // aws-facts 5.1: a stream event source that is behind polls again at
-        // once, until it catches up.
-        if let Some(func) = self.consumers[slot].lambda
-            && self.lambda_batch_ended(func, shard)
-        {
-            return self.schedule(self.now, Action::Poll(id));
-        }
         let c = &self.consumers[slot];
         if c.is_efo() {
             self.schedule(self.now, Action::Push(id));
@@ -206,7 +202,7 @@ impl Simulation {
         self.schedule(self.now, action);
     }
 
-    fn start_children(&mut self, slot: usize, shard: usize) {
+    pub(super) fn start_children(&mut self, slot: usize, shard: usize) {
         let source = self.consumers[slot].source;
         let children: Vec<usize> = (0..self.streams[source].shards.len())
             .filter(|&i| self.streams[source].shards[i].parents.contains(&shard))
@@ -247,6 +243,9 @@ impl Simulation {
                 .filter(|(r, s)| r.read < s.appended)
                 .filter_map(|(r, s)| s.arrival_at(r.read))
                 .min();
+            // A Lambda event source also holds records read, not processed.
+            let held = c.lambda.and_then(|f| self.functions[f].oldest_held());
+            let oldest = oldest.into_iter().chain(held).min();
             let age = oldest.map_or(0, |t| self.now.saturating_sub(t));
             self.metrics[self.consumer_nodes[slot]].sample(c.metrics.oldest_unread, age as f64);
         }

@@ -33,7 +33,7 @@ pub enum ReaderState {
     Finished,
 }
 
-/// One shard's reader inside a consumer: 56 bytes, aligned so that each
+/// One shard's reader inside a consumer: 64 bytes, aligned so that each
 /// sits on one cache line (polls visit readers in no useful order).
 #[derive(Clone, Debug, PartialEq)]
 #[repr(align(64))]
@@ -47,6 +47,9 @@ pub struct ShardReader {
     pub in_processing_bytes: u64,
     /// When the batch in processing is done.
     pub done_at: SimTime,
+    /// Records read and still held by a Lambda event source's poller
+    /// (buffered or in an invocation), not yet processed or given up.
+    pub held: u64,
     /// Where the reader is in its cycle.
     pub state: ReaderState,
     /// Held back because no live worker holds its lease (KCL): it reads
@@ -64,15 +67,18 @@ impl ShardReader {
             in_processing: 0,
             in_processing_bytes: 0,
             done_at: 0,
+            held: 0,
             state: ReaderState::Waiting,
             paused: false,
             push_bytes: Tokens::full(&PUSH_BYTES),
         }
     }
 
-    /// Records processed or skipped by expiry at `now`: the reader's "done" count.
+    /// Records processed, given up or skipped by expiry at `now`: the
+    /// reader's "done" count.
     pub fn done(&self, now: SimTime) -> u64 {
-        if now >= self.done_at { self.read } else { self.read - self.in_processing }
+        let processing = if now >= self.done_at { 0 } else { self.in_processing };
+        self.read - self.held - processing
     }
 }
 

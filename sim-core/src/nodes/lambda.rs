@@ -1,11 +1,15 @@
 //! A Lambda function (aws-facts 5.3): concurrency within the account's pool
 //! or its reserved share, the scaling rate of new execution environments,
 //! and the duration, timeout and error model of one invocation. Its event
-//! source mapping's pollers (aws-facts 5.2) live here too; the engine drives
-//! them (`engine/lambda.rs`).
+//! source mapping's state lives here too: a queue's pollers (aws-facts 5.2)
+//! and a stream's per-shard buffers and concurrent batches (aws-facts 5.1);
+//! the engine drives them (`engine/lambda.rs`, `engine/lambda_stream.rs`).
+
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::bucket::TokenBucket;
 use crate::nodes::queue::ReceiptKey;
+use crate::nodes::stream::Cohort;
 use crate::rng::NodeRng;
 use crate::scenario::LambdaSpec;
 use crate::time::{SECOND, SimTime};
@@ -54,28 +58,211 @@ pub struct Poller {
     pub token: u32,
 }
 
-/// A stream event source's state for one shard (aws-facts 5.1).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ShardEsm {
-    /// Failed attempts at the batch starting at `blocked_at`.
-    pub attempts: u32,
-    /// Position of the batch that failed last, if one is being retried.
-    pub blocked_at: Option<u64>,
-    /// Positions of poison records found so far, in order.
-    pub poison: std::collections::BTreeSet<u64>,
-    /// Positions below this were checked for poison records.
-    pub checked: u64,
-    /// Invocations running for this shard.
-    pub running: u32,
-    /// Whether records were waiting behind the last batch.
-    pub behind: bool,
-    /// When records first waited for a batch that is not yet full, while
-    /// the batching window is open (aws-facts 5.1).
-    pub window_opened: Option<SimTime>,
-}
-
 /// aws-facts 5.1: Lambda polls each shard once per second.
 pub const STREAM_POLL_MS: SimTime = 1_000;
+/// aws-facts 1.1: one GetRecords call returns at most 10,000 records. How
+/// many the event source asks for is not documented; it asks for that many
+/// (an assumption, MODEL.md).
+pub const STREAM_READ_RECORDS: u32 = 10_000;
+/// aws-facts 5.3: a synchronous invocation's request is at most 6 MB.
+pub const INVOKE_PAYLOAD_BYTES: u64 = 6 * 1_048_576;
+/// The records of one batch: the event carries each record's data
+/// base64-encoded (4 bytes for every 3), so their bytes fill at most three
+/// quarters of [`INVOKE_PAYLOAD_BYTES`].
+pub const BATCH_RECORD_BYTES: u64 = INVOKE_PAYLOAD_BYTES / 4 * 3;
+/// Most cohorts a lane keeps apart; further reads join the newest, so a
+/// lane that holds records for long (a blocked one) stays small.
+const LANE_COHORTS: usize = 64;
+
+/// A stream event source's poller of one shard (aws-facts 5.1): what it
+/// read and holds, split over the shard's concurrent batches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShardEsm {
+    /// One lane per concurrent batch (`ParallelizationFactor`).
+    pub lanes: Vec<Lane>,
+    /// The share of the shard's records each lane receives: the weight of
+    /// the partition keys hashed to it (MODEL.md).
+    pub shares: Vec<f64>,
+}
+
+impl ShardEsm {
+    /// A poller with `lanes` concurrent batches, its records spread evenly
+    /// until the keys say otherwise.
+    pub fn new(lanes: usize) -> Self {
+        ShardEsm { lanes: vec![Lane::default(); lanes], shares: vec![1.0 / lanes as f64; lanes] }
+    }
+
+    /// Records held in every lane: read and not yet processed or given up.
+    pub fn held(&self) -> u64 {
+        self.lanes.iter().map(Lane::count).sum()
+    }
+
+    /// Whether the poller reads again: fewer than `buffer` records wait to
+    /// be sent. A lane retrying a failed batch does not count, so its keys
+    /// alone wait while the other lanes go on.
+    pub fn has_room(&self, buffer: u64) -> bool {
+        let waiting: u64 =
+            self.lanes.iter().filter(|l| l.blocked_at.is_none()).map(Lane::waiting).sum();
+        waiting < buffer
+    }
+}
+
+/// One of a shard's concurrent batches (aws-facts 5.1): the records of the
+/// partition keys hashed to it, read from the shard and held in order until
+/// processed, and at most one invocation at a time, which keeps the order
+/// of every key. Positions count the lane's records since it began.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lane {
+    /// Records held, oldest first (`start` is a lane position).
+    pub held: VecDeque<Cohort>,
+    /// Position of the first record held.
+    pub head: u64,
+    /// Position after the last record ever held.
+    pub appended: u64,
+    /// The batch being processed: the first records held.
+    pub in_flight: Option<LaneBatch>,
+    /// When the batch being gathered began to gather, while a batching
+    /// window holds it.
+    pub gathering_since: Option<SimTime>,
+    /// A throttled batch waits until then (the next poll).
+    pub retry_at: SimTime,
+    /// Failed attempts at the batch starting at `blocked_at`.
+    pub attempts: u32,
+    /// Position of the batch that failed last, while it is retried.
+    pub blocked_at: Option<u64>,
+    /// Positions of poison records, drawn when they were read.
+    pub poison: BTreeSet<u64>,
+}
+
+/// A lane's batch in processing, its outcome already drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneBatch {
+    /// Records in the batch.
+    pub records: u64,
+    /// When the invocation ends.
+    pub ends_at: SimTime,
+    /// Records that get through: all of them, none after a failure, or
+    /// those before the bad record once bisecting isolated it.
+    pub succeeded: u64,
+    /// Whether the batch failed (an error, a timeout or a poison record).
+    pub failed: bool,
+    /// Whether bisecting isolated a poison record (only it is retried).
+    pub isolated: bool,
+    /// Arrival time of the batch's last record.
+    pub last_arrival: SimTime,
+}
+
+/// The batch a lane would send now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NextBatch {
+    /// Records in it: at most the batch size, at least one.
+    pub records: u64,
+    /// Whether it is full: the batch size, or the payload cap reached.
+    pub full: bool,
+    /// Arrival time of its last record.
+    pub last_arrival: SimTime,
+}
+
+impl Lane {
+    /// Records held, in processing or waiting.
+    pub fn count(&self) -> u64 {
+        self.appended - self.head
+    }
+
+    /// Records held and not in the batch in processing.
+    pub fn waiting(&self) -> u64 {
+        self.count() - self.in_flight.map_or(0, |b| b.records)
+    }
+
+    /// Holds `count` records of `bytes` read together, arriving from
+    /// `first_ms` to `last_ms`. A cohort of its own while the lane holds
+    /// few; joined to the newest beyond [`LANE_COHORTS`].
+    pub fn push(&mut self, count: u64, bytes: u64, first_ms: SimTime, last_ms: SimTime) {
+        let start = self.appended;
+        self.appended += count;
+        let crowded = self.held.len() >= LANE_COHORTS;
+        match self.held.back_mut() {
+            Some(tail) if crowded => {
+                tail.count += count;
+                tail.bytes += bytes;
+                tail.last_ms = last_ms.max(tail.last_ms);
+            }
+            _ => self.held.push_back(Cohort { start, count, bytes, first_ms, last_ms }),
+        }
+    }
+
+    /// The next batch from the head: at most `max_records` records whose
+    /// bytes stay within `max_bytes`, but at least one. `None` when the lane
+    /// holds nothing.
+    pub fn next_batch(&self, max_records: u64, max_bytes: u64) -> Option<NextBatch> {
+        let (mut records, mut bytes, mut last_arrival) = (0u64, 0u64, None);
+        for c in &self.held {
+            let per_record = c.bytes as f64 / c.count as f64;
+            let by_bytes = ((max_bytes.saturating_sub(bytes)) as f64 / per_record) as u64;
+            let room = (max_records - records).min(by_bytes.max(u64::from(records == 0)));
+            let take = c.count.min(room);
+            if take == 0 {
+                break;
+            }
+            records += take;
+            bytes += (per_record * take as f64).round() as u64;
+            last_arrival = Some(c.arrival_of(c.start + take - 1));
+            if take < c.count {
+                break;
+            }
+        }
+        let last_arrival = last_arrival?;
+        let full = records == max_records || records < self.count();
+        Some(NextBatch { records, full, last_arrival })
+    }
+
+    /// Drops the first `n` records held (processed or given up).
+    pub fn pop(&mut self, n: u64) {
+        let n = n.min(self.count());
+        self.head += n;
+        while let Some(c) = self.held.front_mut() {
+            if c.end() <= self.head {
+                self.held.pop_front();
+                continue;
+            }
+            if c.start < self.head {
+                let gone = self.head - c.start;
+                let gone_bytes = (c.bytes as f64 * gone as f64 / c.count as f64).round() as u64;
+                c.first_ms = c.arrival_of(self.head);
+                c.bytes = c.bytes.saturating_sub(gone_bytes);
+                c.count -= gone;
+                c.start = self.head;
+            }
+            break;
+        }
+        while self.poison.first().is_some_and(|&p| p < self.head) {
+            self.poison.pop_first();
+        }
+    }
+
+    /// Records at the head that arrived at or before `cutoff`.
+    pub fn arrived_by(&self, cutoff: SimTime) -> u64 {
+        let mut n = 0;
+        for c in &self.held {
+            if c.last_ms <= cutoff {
+                n += c.count;
+                continue;
+            }
+            if c.first_ms <= cutoff {
+                // Arrival times grow along the cohort: bisect for the first
+                // record after the cutoff.
+                let (mut lo, mut hi) = (c.start, c.end() - 1);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if c.arrival_of(mid) <= cutoff { lo = mid + 1 } else { hi = mid }
+                }
+                n += lo - c.start;
+            }
+            break;
+        }
+        n
+    }
+}
 
 /// What one invocation did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,10 +294,11 @@ pub struct Function {
     pub scaling: TokenBucket,
     /// Queue sources: the mapping's concurrent batches.
     pub pollers: Vec<Poller>,
-    /// Stream sources: per shard, retries and poison records.
+    /// Stream sources: the poller of each shard, by shard index.
     pub shards: Vec<ShardEsm>,
-    /// Stream sources: records given up (after the retries or the maximum
-    /// record age) and sent to the on-failure destination or dropped.
+    /// Stream sources: records given up (after the retries, the maximum
+    /// record age or the stream's retention) and sent to the on-failure
+    /// destination or dropped.
     pub discarded: u64,
 }
 
@@ -139,37 +327,45 @@ impl Function {
         u64::from(self.spec.event_source.batch_size.unwrap_or(100)).max(1)
     }
 
-    /// Whether the stream event source holds off reading a shard with
-    /// `waiting` unread records at `now`: aws-facts 5.1, a batch is released
-    /// when it is full or when `MaximumBatchingWindowInSeconds` has passed
-    /// since records began to wait. Opens the window on the first wait.
-    pub fn holds_batch(&mut self, shard: usize, waiting: u64, now: SimTime) -> bool {
-        let window = SimTime::from(self.spec.event_source.batching_window_s) * SECOND;
-        let full = self.stream_batch();
-        if self.shards.len() <= shard {
-            self.shards.resize(shard + 1, ShardEsm::default());
-        }
-        let st = &mut self.shards[shard];
-        if window == 0 || waiting == 0 || waiting >= full {
-            st.window_opened = None;
-            return false;
-        }
-        let opened = *st.window_opened.get_or_insert(now);
-        if now - opened < window {
-            return true;
-        }
-        st.window_opened = None;
-        false
+    /// The stream event source's concurrent batches per shard (aws-facts
+    /// 5.1: `ParallelizationFactor`, 1 to 10).
+    pub fn lanes(&self) -> usize {
+        self.spec.event_source.parallelization_factor.clamp(1, 10) as usize
     }
 
-    /// The shared-throughput reader spec of a stream event source: GetRecords
-    /// on every shard once a second (aws-facts 5.1), enough records for
-    /// `ParallelizationFactor` batches (at most 10,000 a call, aws-facts 1.1).
+    /// aws-facts 5.1: `MaximumBatchingWindowInSeconds`, in ms.
+    pub fn batching_window(&self) -> SimTime {
+        SimTime::from(self.spec.event_source.batching_window_s) * SECOND
+    }
+
+    /// Whether a batch whose last record is `age` ms old is past
+    /// `MaximumRecordAgeInSeconds` (aws-facts 5.1; -1 is no limit).
+    pub fn too_old(&self, age: SimTime) -> bool {
+        let max = self.spec.event_source.maximum_record_age_s;
+        max >= 0 && age > SimTime::from(max.unsigned_abs()) * SECOND
+    }
+
+    /// Records a stream poller holds before it reads again: 10,000 (one
+    /// call's worth), or one full batch per lane if that is more (so a
+    /// batching window can fill every lane). An assumption (MODEL.md).
+    pub fn stream_buffer(&self) -> u64 {
+        (self.lanes() as u64 * self.stream_batch()).max(u64::from(STREAM_READ_RECORDS))
+    }
+
+    /// Arrival time of the oldest record a stream event source holds (read
+    /// and not yet processed or given up), if any.
+    pub fn oldest_held(&self) -> Option<SimTime> {
+        let lanes = self.shards.iter().flat_map(|s| &s.lanes);
+        lanes.filter_map(|l| l.held.front().map(|c| c.first_ms)).min()
+    }
+
+    /// The shared-throughput reader spec of a stream event source:
+    /// GetRecords on every shard once a second, for up to 10,000 records
+    /// (aws-facts 5.1, 1.1); what it reads waits in the poller's buffer.
     pub fn stream_reader_spec(&self) -> crate::scenario::ConsumerSpec {
-        let pf = u64::from(self.spec.event_source.parallelization_factor.max(1));
         crate::scenario::ConsumerSpec {
             poll_interval_ms: STREAM_POLL_MS,
-            max_records_per_call: (self.stream_batch() * pf).min(10_000) as u32,
+            max_records_per_call: STREAM_READ_RECORDS,
             start: self.spec.event_source.starting_position,
             overhead_ms: 0.0,
             per_record_us: 0.0,

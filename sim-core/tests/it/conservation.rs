@@ -204,3 +204,55 @@ fn ledger_balances_after_every_event_with_delivery_kcl_and_forwarding() {
         assert!(l.delivered > 0 && l.buffered > 0, "{file}: {l:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A Lambda event source holds what it read until each record is
+    /// processed or given up: the ledger balances after every event through
+    /// concurrent batches, windows, failures, throttles and a shard split.
+    #[test]
+    fn a_lambda_stream_source_balances_after_every_event(
+        p in arb_producer(),
+        shards in 1u32..4,
+        (pf, batch, window) in (1u32..=10, 1u32..2_000, 0u32..4),
+        (poison, errors, bisect, retries) in (0.0..0.02f64, 0.0..0.3f64, any::<bool>(), -1i32..3),
+        (reserved, age) in (prop::option::of(0u32..6), prop_oneof![Just(-1), 60i32..120]),
+        seed in any::<u64>(),
+    ) {
+        use sim_core::scenario::{EventSourceMapping, LambdaSpec, Link, Node, NodeSpec, Operation,
+            ScheduledOp, StartPosition, StreamOp};
+        let mut scenario = pipeline(p, shards, None);
+        let f = LambdaSpec {
+            overhead_ms: 30.0,
+            per_record_ms: 2.0,
+            poison_rate: poison,
+            error_rate: errors,
+            reserved_concurrency: reserved,
+            event_source: EventSourceMapping {
+                batch_size: Some(batch),
+                batching_window_s: window,
+                parallelization_factor: pf,
+                bisect_on_error: bisect,
+                maximum_retry_attempts: retries,
+                maximum_record_age_s: age,
+                starting_position: StartPosition::TrimHorizon,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        scenario.nodes.push(Node { id: "f".into(), name: String::new(), spec: NodeSpec::Lambda(f) });
+        scenario.links.push(Link { from: "s".into(), to: "f".into() });
+        scenario.schedule.push(ScheduledOp {
+            at_s: 40,
+            node: "s".into(),
+            op: Operation::Reshard(StreamOp::SplitShard { shard: 0, new_starting_hash_key: None }),
+        });
+        let valid = validate(&scenario).unwrap_or_else(|e| panic!("{e:#?}"));
+        let mut sim = Simulation::new(&valid, seed);
+        while sim.now() < 90_000 && sim.step() {
+            let l = sim.ledger();
+            prop_assert!(l.balances(), "at {} ms: {l:?}", sim.now());
+        }
+    }
+}

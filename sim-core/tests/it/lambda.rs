@@ -3,8 +3,8 @@
 
 use sim_core::metrics::{lambda, queue};
 use sim_core::scenario::{
-    EventSourceMapping, LambdaSpec, Link, Node, NodeSpec, ProducerSpec, QueueSpec, Scenario,
-    Traffic,
+    EventSourceMapping, KeyDistribution, LambdaSpec, Link, Node, NodeSpec, ProducerSpec, QueueSpec,
+    Scenario, Traffic,
 };
 use sim_core::{Simulation, validate};
 
@@ -243,6 +243,102 @@ fn stream_fn(per_record_ms: f64, es: EventSourceMapping) -> LambdaSpec {
     }
 }
 
+/// `rate` records/s of `keys` keys, written every 100 ms at a steady rate
+/// (Poisson counts would add nothing these tests look at).
+fn keyed(rate: f64, keys: u32) -> ProducerSpec {
+    ProducerSpec { keys: KeyDistribution::Uniform { count: keys }, ..steady(rate) }
+}
+
+/// producer of `keys` keys -> one shard -> Lambda.
+fn one_shard(rate: f64, keys: u32, f: LambdaSpec) -> Scenario {
+    let mut s = lambda_on_stream(rate, 1, f, false);
+    s.nodes[0].spec = NodeSpec::Producer(keyed(rate, keys));
+    s
+}
+
+#[test]
+fn aws_facts_5_1_reading_is_not_tied_to_the_batch_size() {
+    // 300 records/s into one shard; BatchSize 10 and 10 ms a batch. The
+    // poller reads what GetRecords returns (up to 10,000 records a call)
+    // and invokes batches of 10 back to back: one batch slot handles
+    // 10 records / 10 ms = 1,000 records/s, so it keeps up. A poller that
+    // fetched only BatchSize records a call would be held to 10 records x
+    // 5 calls/s = 50 records/s by the shard's read limit (aws-facts 1.1).
+    let f = LambdaSpec {
+        overhead_ms: 10.0,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        event_source: EventSourceMapping {
+            batch_size: Some(10),
+            starting_position: sim_core::scenario::StartPosition::TrimHorizon,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sim = run_checked(&one_shard(300.0, 1_000, f), 300);
+    let m = sim.metrics(2);
+    let age = m.stats(lambda::ITERATOR_AGE);
+    // Records wait for the once-a-second poll, then for the batches ahead
+    // of theirs (at most 300 records = 30 batches = 300 ms).
+    assert!(age.p99() <= 1_400.0, "IteratorAge p99 {} ms", age.p99());
+    let produced = sim.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    let processed = m.total(lambda::RECORDS_PROCESSED);
+    assert!(processed >= produced - 2.0 * 300.0, "{processed} of {produced} processed");
+    let per_invocation = processed / m.total(lambda::INVOCATIONS);
+    assert!(per_invocation <= 10.0, "{per_invocation} records per invocation");
+}
+
+#[test]
+fn aws_facts_5_1_the_parallelization_factor_spreads_keys_not_a_hot_key() {
+    // 600 records/s into one shard; a batch of 100 takes 20 + 4 x 100 =
+    // 420 ms, so one batch slot handles at most 100 / 0.42 s = 238
+    // records/s. Ten slots share 5,000 keys and keep up.
+    let f = |pf| {
+        stream_fn(
+            4.0,
+            EventSourceMapping {
+                batch_size: Some(100),
+                parallelization_factor: pf,
+                ..Default::default()
+            },
+        )
+    };
+    let slot_capacity = 100.0 / 0.420;
+    let many = run_checked(&one_shard(600.0, 5_000, f(10)), 300);
+    let m = many.metrics(2);
+    // A record waits for the once-a-second poll at most: the slots keep up.
+    let age = m.stats(lambda::ITERATOR_AGE);
+    assert!(age.p99() <= 1_000.0, "IteratorAge p99 {} ms with many keys", age.p99());
+    let produced = many.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    assert!(m.total(lambda::RECORDS_PROCESSED) >= produced - 600.0, "{produced} produced");
+    // aws-facts 5.1: at most shards x factor batches at once.
+    assert_eq!(m.stats(lambda::CONCURRENT_EXECUTIONS).max, 10.0, "ten slots busy at times");
+    // One key: every record belongs to one slot, which runs one batch at a
+    // time (order per partition key), so factor 10 gets no more done than
+    // factor 1. The same records reach the one slot in the same order from
+    // the same reads, so the two runs are not merely close but identical.
+    let hot_10 = run_checked(&one_shard(600.0, 1, f(10)), 300);
+    let hot_1 = run_checked(&one_shard(600.0, 1, f(1)), 300);
+    let (m10, m1) = (hot_10.metrics(2), hot_1.metrics(2));
+    assert_eq!(m10.stats(lambda::CONCURRENT_EXECUTIONS).max, 1.0, "one key, one batch at a time");
+    let (p10, p1) = (m10.total(lambda::RECORDS_PROCESSED), m1.total(lambda::RECORDS_PROCESSED));
+    assert_eq!(p10, p1, "records processed at factor 10 and factor 1");
+    let (a10, a1) = (m10.stats(lambda::ITERATOR_AGE), m1.stats(lambda::ITERATOR_AGE));
+    assert_eq!((a10.p99(), a10.max), (a1.p99(), a1.max), "IteratorAge at factor 10 and 1");
+    // Both run at one slot's capacity (the first second is spent polling).
+    let per_s = p1 / 299.0;
+    assert!((per_s - slot_capacity).abs() < 0.01 * slot_capacity, "{per_s}/s, one slot");
+    let a1 = m1.last_second(lambda::ITERATOR_AGE);
+    // The records waiting in the poller's buffer are not processed yet: the
+    // simulator's own lag figure counts them, so it is at least IteratorAge.
+    assert!(m1.last_second(lambda::OLDEST_UNREAD_AGE) >= a1, "lag below IteratorAge");
+    // Falling behind: the newest record processed by 300 s arrived when the
+    // producer had written that many (600 a second); IteratorAge is its age,
+    // give or take a batch (420 ms) and the metric's one-second resolution.
+    let expected = 300_000.0 - p1 / 600.0 * 1_000.0;
+    assert!((a1 - expected).abs() < 1_500.0, "IteratorAge {a1} ms, about {expected} expected");
+}
+
 #[test]
 fn aws_facts_5_1_parallelization_factor_lets_a_lagging_shard_catch_up() {
     // 800 records/s into one shard; batches of 100 take 420 ms. One batch
@@ -368,4 +464,104 @@ fn aws_facts_2_5_each_invocation_is_billed_rounded_up_to_the_next_millisecond() 
         .sum();
     assert!(invocations > 100.0);
     assert!((gb_s - invocations * 0.011).abs() < 1e-9, "{gb_s} GB-s for {invocations}");
+}
+
+#[test]
+fn aws_facts_5_1_a_batch_is_capped_by_the_6_mb_invocation_payload() {
+    // 256 KiB records (plus a 16-byte key), BatchSize 100 and a 30 s window
+    // to gather them: the batch is released when the next record would
+    // overflow the 6 MB synchronous payload (aws-facts 5.3), in which each
+    // record's data travels base64-encoded (4 bytes for every 3).
+    let record = 262_144 + 16;
+    let fits = (6 * 1_048_576 / 4 * 3) / record;
+    let producer = ProducerSpec {
+        record_size: sim_core::scenario::RecordSize::Fixed { bytes: 262_144 },
+        ..keyed(3.0, 100)
+    };
+    let f = LambdaSpec {
+        overhead_ms: 0.0,
+        per_record_ms: 10.0,
+        ..stream_fn(
+            10.0,
+            EventSourceMapping {
+                batch_size: Some(100),
+                batching_window_s: 30,
+                ..Default::default()
+            },
+        )
+    };
+    let mut s = one_shard(3.0, 100, f);
+    s.nodes[0].spec = NodeSpec::Producer(producer);
+    let sim = run_checked(&s, 300);
+    let m = sim.metrics(2);
+    assert_eq!(fits, 17);
+    let per_invocation = m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS);
+    assert_eq!(per_invocation, fits as f64, "every batch is released full by bytes");
+    assert_eq!(m.stats(lambda::DURATION).max, 10.0 * fits as f64, "no batch holds more");
+}
+
+#[test]
+fn aws_facts_5_1_maximum_record_age_is_minus_one_or_60_s_to_7_days() {
+    let issues = |age: i32| -> Vec<String> {
+        let f =
+            stream_fn(1.0, EventSourceMapping { maximum_record_age_s: age, ..Default::default() });
+        match validate(&lambda_on_stream(10.0, 1, f, false)) {
+            Ok(_) => Vec::new(),
+            Err(issues) => issues.iter().map(ToString::to_string).collect(),
+        }
+    };
+    for ok in [-1, 60, 3_600, 604_800] {
+        assert_eq!(issues(ok), Vec::<String>::new(), "{ok} s");
+    }
+    for bad in [0, 30, 59] {
+        assert_eq!(
+            issues(bad),
+            vec![format!(
+                "nodes[2].params.event_source.maximum_record_age_s: {bad} is out of range; \
+                 allowed -1 (no limit) or 60 to 604,800 s"
+            )],
+            "{bad} s"
+        );
+    }
+    let over = issues(604_801);
+    assert_eq!(over.len(), 1, "{over:#?}");
+    assert!(over[0].contains("allowed -1 (no limit) or 60 to 604,800 s"), "{over:#?}");
+    assert!(issues(-2)[0].contains("allowed -1 (no limit) or 60 to 604,800 s"));
+}
+
+#[test]
+fn aws_facts_5_1_a_bad_record_blocks_its_keys_until_the_stream_expires_it() {
+    // Default error handling retries a failing batch until its records
+    // expire: the poison record holds its keys for the stream's 24 h
+    // retention, then is dropped with the others past it, and the slot
+    // moves on. One record a second, minute-long invocations (so retries
+    // are a minute apart).
+    let f = LambdaSpec {
+        overhead_ms: 60_000.0,
+        timeout_s: 120,
+        poison_rate: 0.002,
+        ..stream_fn(0.0, EventSourceMapping::default())
+    };
+    let s = one_shard(1.0, 10, f);
+    let valid = validate(&s).unwrap();
+    let mut sim = Simulation::new(&valid, 5);
+    sim.run_until(3_600_000);
+    let blocked_from = sim.metrics(2).total(lambda::ERRORS);
+    assert!(blocked_from > 0.0, "a poison record within the first hour");
+    let before = sim.metrics(2).total(lambda::RECORDS_PROCESSED);
+    sim.run_until(86_400_000);
+    // Blocked all day: retried every minute, nothing more processed.
+    let m = sim.metrics(2);
+    assert!(m.total(lambda::ERRORS) > 1_300.0, "{} failed attempts", m.total(lambda::ERRORS));
+    assert!(m.total(lambda::RECORDS_PROCESSED) - before < 100.0);
+    assert_eq!(sim.function(2).unwrap().discarded, 0);
+    assert!(m.stats(lambda::ITERATOR_AGE).max > 80_000_000.0, "the retried batch's age");
+    assert!(m.last_second(lambda::OLDEST_UNREAD_AGE) > 80_000_000.0, "the records held behind it");
+    // Past the first hour plus the retention, the poison record has
+    // expired and the slot is processing again.
+    sim.run_until(86_400_000 + 3_600_000 + 600_000);
+    let f = sim.function(2).unwrap();
+    assert!(f.discarded > 0, "records given up at expiry");
+    assert!(sim.metrics(2).total(lambda::RECORDS_PROCESSED) > before + 1_000.0);
+    assert!(sim.ledger().balances());
 }
