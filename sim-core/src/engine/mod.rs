@@ -35,7 +35,7 @@ use crate::nodes::{
     WorkerPool,
 };
 use crate::rng::NodeRng;
-use crate::routing::shard_shares;
+use crate::routing::KeyRings;
 use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
@@ -206,6 +206,8 @@ pub struct Simulation {
     pool_nodes: Vec<usize>,
     functions: Vec<Function>,
     function_nodes: Vec<usize>,
+    /// Producers' partition keys, hashed once (resharding re-routes from them).
+    key_rings: KeyRings,
 }
 
 impl Simulation {
@@ -253,6 +255,7 @@ impl Simulation {
         }
         let stream_slot = |node: Option<usize>| slots[node.expect("validated wiring")].slot;
         let mut producers: Vec<Producer> = Vec::new();
+        let mut key_rings = KeyRings::default();
         let mut groups: Vec<writes::ProducerGroup> = Vec::new();
         let mut consumers = Vec::new();
         let mut firehoses = Vec::new();
@@ -270,13 +273,13 @@ impl Simulation {
                         producers.push(Producer::new(spec.clone(), target, Vec::new()));
                         continue;
                     }
-                    // Hashing every key is the costly part of setup: share it.
+                    // Summing every key's share is the costly part of setup: share it.
                     let same_keys =
                         producers.iter().find(|p| p.target == target && p.spec.keys == spec.keys);
                     let shares = match (same_keys, target) {
                         (Some(p), _) => p.shares.clone(),
                         (None, Target::Stream(s)) => {
-                            shard_shares(&spec.keys, &streams[s].open_ranges())
+                            key_rings.get(&spec.keys).shares(&streams[s].open_ranges())
                         }
                         (None, Target::Firehose(_) | Target::Queue(_)) => vec![1.0],
                     };
@@ -415,6 +418,7 @@ impl Simulation {
             pool_nodes,
             functions,
             function_nodes: lambda_nodes,
+            key_rings,
         };
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {

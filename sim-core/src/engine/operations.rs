@@ -2,7 +2,7 @@
 //! in the scenario, and the journal that records what happened and why.
 
 use crate::nodes::{ReaderState, ShardReader, Target};
-use crate::routing::shard_shares;
+use crate::routing::HashRange;
 use crate::scenario::{Fault, NodeKind, Operation, StreamOp};
 use crate::time::SimTime;
 use crate::validate::{format_number, param_range};
@@ -143,6 +143,7 @@ impl Simulation {
             return Err(why);
         }
         let before = stream.open.len();
+        let open_before = stream.open_ranges();
         let result = match op {
             StreamOp::SplitShard { shard, new_starting_hash_key } => {
                 let key = match new_starting_hash_key.as_deref().map(str::parse::<u128>) {
@@ -172,7 +173,7 @@ impl Simulation {
             Ok(text) => {
                 let text = if automatic { format!("on-demand scaling: {text}") } else { text };
                 self.journal(node, text, false);
-                self.topology_changed(slot);
+                self.topology_changed(slot, &open_before);
                 Ok(())
             }
             Err(why) => {
@@ -182,19 +183,21 @@ impl Simulation {
         }
     }
 
-    /// After resharding: producers re-spread their keys over the open
-    /// shards, every consumer gets a reader for each new shard (started once
-    /// its parents are read to the end), a Lambda event source re-spreads
-    /// the new shards' keys over its concurrent batches, and idle pushes to
-    /// closed shards wake up to notice they are finished.
-    fn topology_changed(&mut self, stream: usize) {
-        let ranges = self.streams[stream].open_ranges();
+    /// After resharding (`before`: the open ranges until now): producers
+    /// re-spread their keys over the open shards, summing only the keys of
+    /// the new shards; every consumer gets a reader for each new shard
+    /// (started once its parents are read to the end), a Lambda event
+    /// source re-spreads the new shards' keys over its concurrent batches,
+    /// and idle pushes to closed shards wake up to notice they are finished.
+    fn topology_changed(&mut self, stream: usize, before: &[HashRange]) {
+        let after = self.streams[stream].open_ranges();
         let mut computed: Vec<(crate::scenario::KeyDistribution, Vec<f64>)> = Vec::new();
         for p in self.producers.iter_mut().filter(|p| p.target == Target::Stream(stream)) {
             p.shares = match computed.iter().find(|(keys, _)| *keys == p.spec.keys) {
                 Some((_, shares)) => shares.clone(),
                 None => {
-                    let shares = shard_shares(&p.spec.keys, &ranges);
+                    let ring = self.key_rings.get(&p.spec.keys);
+                    let shares = ring.reshare(before, &p.shares, &after);
                     computed.push((p.spec.keys.clone(), shares.clone()));
                     shares
                 }
