@@ -111,7 +111,7 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "Each shard takes 1 MiB/s or 1,000 records/s of writes and serves 2 MiB/s of reads."
         }
         (KinesisStream, "capacity.scale_up_delay_s") => {
-            "How long a shard must run hot before on-demand splits it (AWS: within 15 minutes)."
+            "How long a shard must take over 500 KB/s before on-demand splits it, at once into as many shards as its writes need (AWS: within 15 minutes; the exact rule is the simulator's assumption)."
         }
         (KinesisStream, "max_record_size_kib") => {
             "MaxRecordSizeInKiB: the largest data blob the stream takes (1,024 by default, up to 10,240). A record larger than a second of a shard's 1 MiB/s is taken as a burst when the shard has capacity left and repaid at 1 MiB/s (the simulator's reading of AWS's \"tank that refills at a steady rate\"); keep large records rare."

@@ -487,7 +487,8 @@ fn draw(
 #[component]
 pub fn NodeCharts(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
+    let charts =
+        ctx.scenario.with_value(|v| sim_core::metrics::node_charts(&v.scenario().nodes[node].spec));
     // A rename is an edit that keeps the run going: follow it.
     let name = move || {
         ctx.revision.track();
@@ -495,7 +496,6 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
             .with_value(|v| v.scenario().nodes.get(node).map(|n| n.label().to_string()))
             .unwrap_or_default()
     };
-    let charts = sim_core::metrics::default_charts(kind);
     let download = move |file: &'static str,
                          mime: &'static str,
                          export: fn(&sim_core::Simulation) -> String| {

@@ -379,7 +379,8 @@ impl Simulation {
             }
         }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
-        let metrics = slots.iter().map(|s| NodeMetrics::new(metrics::defs(s.kind))).collect();
+        let metrics =
+            scenario.nodes.iter().map(|n| NodeMetrics::new(metrics::node_defs(&n.spec))).collect();
         let mut sim = Simulation {
             scenario,
             seed,
@@ -602,9 +603,16 @@ impl Simulation {
         self.book_finished_batches();
         self.expire_and_coalesce();
         for slot in 0..self.streams.len() {
-            for shard in self.streams[slot].on_demand_splits(self.now) {
-                let op = StreamOp::SplitShard { shard, new_starting_hash_key: None };
-                let _ = self.reshard(self.stream_nodes[slot], &op, true);
+            let stream = &mut self.streams[slot];
+            if stream.is_on_demand() {
+                // The capacity of the closing second, before this tick's splits.
+                let capacity = stream.write_capacity_bytes_per_s() as f64;
+                self.metrics[self.stream_nodes[slot]]
+                    .add(metrics::stream::WRITE_CAPACITY, capacity);
+            }
+            let due = stream.on_demand_splits(self.now);
+            if !due.is_empty() {
+                self.scale_on_demand(slot, &due);
             }
         }
         for (slot, stream) in self.streams.iter_mut().enumerate() {

@@ -1,7 +1,8 @@
 //! On-demand capacity mode (aws-facts 1.4, 2.2).
 
 use sim_core::metrics::stream;
-use sim_core::scenario::{Capacity, NodeSpec, ProducerSpec, RecordSize, StreamOp};
+use sim_core::routing::{HOT_KEY, hash_key};
+use sim_core::scenario::{Capacity, KeyDistribution, NodeSpec, ProducerSpec, RecordSize, StreamOp};
 use sim_core::{Command, Simulation, validate};
 
 use crate::fixtures::pipeline;
@@ -28,28 +29,87 @@ fn a_new_on_demand_stream_starts_with_four_shards_and_holds_steady_traffic() {
     assert_eq!(sim.metrics(1).stats(stream::WRITE_THROTTLED).sum, 0.0);
 }
 
+/// Records throttled in `[from_s, to_s)`, running the simulation to `to_s`.
+fn throttled_between(sim: &mut Simulation, from_s: u64, to_s: u64) -> f64 {
+    sim.run_until(from_s * 1_000);
+    let before = sim.metrics(1).total(stream::WRITE_THROTTLED);
+    sim.run_until(to_s * 1_000);
+    sim.metrics(1).total(stream::WRITE_THROTTLED) - before
+}
+
 #[test]
-fn tripling_traffic_throttles_until_shards_split_about_15_minutes_later() {
-    // aws-facts 1.4: throttling when traffic more than doubles within 15
-    // minutes; shards above 500 KB/s split within 15 minutes.
+fn aws_facts_1_4_a_jump_of_any_size_throttles_for_about_15_minutes_then_has_room_for_double() {
+    // aws-facts 1.4: traffic more than double the previous peak throttles
+    // for "about 15 minutes"; shards above 500 KB/s split within 15
+    // minutes; capacity follows to double a new sustained peak. A tenfold
+    // jump must not throttle for one 15-minute round per doubling.
+    let mut sim = on_demand(1_500.0);
+    assert_eq!(throttled_between(&mut sim, 0, 600), 0.0, "1.4 MiB/s fits 4 shards");
+    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 15_000.0 }).unwrap();
+    let during = throttled_between(&mut sim, 600, 1_499);
+    assert!(during > 1_000_000.0, "14.4 MiB/s into 4 MiB/s throttles: {during}");
+    assert_eq!(sim.stream(1).unwrap().open.len(), 4, "nothing splits before 15 minutes");
+    // One round: from 16 minutes after the jump on, nothing throttles.
+    throttled_between(&mut sim, 1_499, 1_560);
+    assert_eq!(throttled_between(&mut sim, 1_560, 2_700), 0.0, "one 15-minute round is enough");
+    let shards = sim.stream(1).unwrap().open.len();
+    assert!(shards >= 32, "each shard split into enough children at once: {shards}");
+    // Capacity for at least double the new peak, and the chart's series says so.
+    let m = sim.metrics(1);
+    let capacity = m.last_second(stream::WRITE_CAPACITY);
+    assert_eq!(capacity, shards as f64 * 1_048_576.0);
+    assert!(capacity >= 2.0 * m.last_second(stream::INCOMING_BYTES), "{capacity}");
+    let splits: Vec<&str> = sim
+        .journal_entries()
+        .filter(|e| e.text.starts_with("on-demand scaling"))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(splits.len(), 4, "{splits:?}");
+    assert!(splits.iter().all(|t| t.contains("split into")), "{splits:?}");
+    assert!(sim.ledger().balances());
+}
+
+#[test]
+fn aws_facts_1_4_doubling_the_peak_is_absorbed_without_throttling() {
+    // aws-facts 1.4: an on-demand stream takes up to double its previous
+    // peak at once: 1.4 MiB/s on 4 shards (4 MiB/s) may double unthrottled.
     let mut sim = on_demand(1_500.0);
     sim.run_until(600_000);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 4_500.0 }).unwrap();
-    sim.run_until(1_200_000);
-    let throttled_soon = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum;
-    assert!(throttled_soon > 10_000.0, "over 1 MiB/s per shard throttles: {throttled_soon}");
-    assert_eq!(sim.stream(1).unwrap().open.len(), 4, "no split before the delay");
-    sim.run_until(1_800_000);
-    assert_eq!(sim.stream(1).unwrap().open.len(), 8, "every hot shard split once");
-    let settled = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum;
-    sim.run_until(2_400_000);
-    assert_eq!(
-        sim.metrics(1).stats(stream::WRITE_THROTTLED).sum,
-        settled,
-        "8 shards carry 4.4 MiB/s"
-    );
-    assert!(sim.journal_entries().any(|e| e.text.starts_with("on-demand scaling: SplitShard")));
-    assert!(sim.ledger().balances());
+    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 3_000.0 }).unwrap();
+    assert_eq!(throttled_between(&mut sim, 600, 1_800), 0.0);
+}
+
+#[test]
+fn aws_facts_1_4_one_partition_key_stays_capped_by_one_shard_and_is_not_split_for_nothing() {
+    // aws-facts 1.4: a single partition key is still capped by one shard's
+    // 1 MB/s. Splitting its shard again leaves the key's child as hot as
+    // before, so scaling stops once the key has a shard of its own.
+    let p = ProducerSpec {
+        records_per_s: 2_200.0,
+        record_size: RecordSize::Fixed { bytes: 1_008 },
+        keys: KeyDistribution::HotKey { count: 20, hot_share: 0.9 },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(p, 1, None);
+    let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
+    s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+    let mut sim = Simulation::new(&validate(&scenario).unwrap(), 5);
+    sim.run_until(3_600_000);
+    let settled = sim.stream(1).unwrap().shards.len();
+    let hot = sim.journal_entries().find(|e| e.text.contains("one partition key"));
+    assert!(hot.is_some(), "the key's shard is left alone once isolated");
+    let key_shard = |sim: &Simulation| {
+        let stream = sim.stream(1).unwrap();
+        stream.open_shards().find(|s| s.range.contains(hash_key(HOT_KEY))).unwrap().clone()
+    };
+    let taken_before = key_shard(&sim).totals.sum.in_bytes;
+    // An hour more: the hot key keeps throttling at its one shard's 1 MiB/s,
+    // and no shard is added.
+    let throttled = throttled_between(&mut sim, 3_600, 7_200);
+    assert!(throttled > 1_000_000.0, "1.9 MiB/s on one key throttles: {throttled}");
+    assert_eq!(sim.stream(1).unwrap().shards.len(), settled);
+    let per_s = (key_shard(&sim).totals.sum.in_bytes - taken_before) / 3_600;
+    assert!((1_000_000..=1_048_576).contains(&per_s), "the key's shard takes {per_s} B/s");
 }
 
 #[test]
