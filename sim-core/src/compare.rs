@@ -125,7 +125,7 @@ pub fn compare_modes(
     let mut on_demand = scenario.clone();
     for &(i, id, ref capacity) in &streams {
         if !given_on_demand(capacity) {
-            set_capacity(&mut on_demand, i, Capacity::OnDemand { scale_up_delay_s: 900 });
+            set_capacity(&mut on_demand, i, Capacity::on_demand());
             let before = on_demand.schedule.len();
             on_demand.schedule.retain(|op| op.node != id);
             if on_demand.schedule.len() < before {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::scenario::{Capacity, NodeKind, NodeSpec};
+use crate::scenario::{NodeKind, NodeSpec};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 /// CloudWatch unit of a metric.
@@ -446,7 +446,7 @@ pub fn node_defs(spec: &NodeSpec) -> &'static [MetricDef] {
 }
 
 fn is_on_demand(spec: &NodeSpec) -> bool {
-    matches!(spec, NodeSpec::KinesisStream(s) if matches!(s.capacity, Capacity::OnDemand { .. }))
+    matches!(spec, NodeSpec::KinesisStream(s) if s.capacity.is_on_demand())
 }
 
 /// The metric table of a node kind (an on-demand stream has one more, see

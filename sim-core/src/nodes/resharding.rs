@@ -307,8 +307,7 @@ mod tests {
     }
 
     fn on_demand() -> Stream {
-        let capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
-        Stream::new(&StreamSpec { capacity, ..Default::default() })
+        Stream::new(&StreamSpec { capacity: Capacity::on_demand(), ..Default::default() })
     }
 
     #[test]

@@ -684,9 +684,11 @@ impl Stream {
     pub fn new(spec: &StreamSpec) -> Self {
         let (shards, on_demand) = match spec.capacity {
             Capacity::Provisioned { shards } => (shards, None),
-            Capacity::OnDemand { scale_up_delay_s } => {
-                (ON_DEMAND_INITIAL_SHARDS, Some(OnDemand::new(scale_up_delay_s)))
-            }
+            // aws-facts 1.4: warm throughput is write capacity from the start.
+            Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => (
+                warm_throughput_mib_s.unwrap_or(0).max(ON_DEMAND_INITIAL_SHARDS),
+                Some(OnDemand::new(scale_up_delay_s)),
+            ),
         };
         let shards: Vec<Shard> =
             even_ranges(shards).into_iter().map(|r| Shard::new(r, Vec::new())).collect();

@@ -101,7 +101,7 @@ fn the_comparison_runs_both_modes_on_the_same_traffic() {
 fn an_on_demand_stream_is_provisioned_at_the_shards_it_scaled_to() {
     let mut scenario = pipeline(producer(3_000.0), 1, None);
     if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
     }
     let valid = validate(&scenario).unwrap();
     let c = compare_modes(&valid, 3, 1_200).unwrap();
@@ -128,7 +128,7 @@ proptest! {
         let c = c.map(|c| ConsumerSpec { read_mode: mode, ..c });
         let mut scenario = pipeline(p, shards, c);
         if on_demand && let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-            s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+            s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
         }
         let valid = validate(&scenario).unwrap_or_else(|e| panic!("{e:#?}"));
         let mut sim = Simulation::new(&valid, seed);
@@ -186,7 +186,7 @@ fn aws_facts_2_2_on_demand_bills_each_data_record_with_its_key_rounded_up_to_a_k
     };
     let mut scenario = pipeline(p, 1, None);
     if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-        s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+        s.capacity = Capacity::on_demand();
     }
     let sim = run(&scenario, 300);
     let accepted = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS);

@@ -1,8 +1,12 @@
 //! On-demand capacity mode (aws-facts 1.4, 2.2).
 
 use sim_core::metrics::stream;
+use sim_core::pricing::OnDemandPricing;
 use sim_core::routing::{HOT_KEY, hash_key};
-use sim_core::scenario::{Capacity, KeyDistribution, NodeSpec, ProducerSpec, RecordSize, StreamOp};
+use sim_core::scenario::{
+    Capacity, ConsumerSpec, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, ReadMode,
+    RecordSize, Scenario, StreamOp,
+};
 use sim_core::{Command, Simulation, validate};
 
 use crate::fixtures::pipeline;
@@ -15,7 +19,7 @@ fn on_demand(rate: f64) -> Simulation {
     };
     let mut scenario = pipeline(p, 1, Some(Default::default()));
     let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
-    s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+    s.capacity = Capacity::on_demand();
     Simulation::new(&validate(&scenario).unwrap(), 9)
 }
 
@@ -92,7 +96,7 @@ fn aws_facts_1_4_one_partition_key_stays_capped_by_one_shard_and_is_not_split_fo
     };
     let mut scenario = pipeline(p, 1, None);
     let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
-    s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+    s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
     let mut sim = Simulation::new(&validate(&scenario).unwrap(), 5);
     sim.run_until(3_600_000);
     let settled = sim.stream(1).unwrap().shards.len();
@@ -150,7 +154,7 @@ fn retention_beyond_a_day_is_billed() {
     assert!((extended.usd - 96.0 * 0.02).abs() < 1e-9);
 
     let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
-    s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+    s.capacity = Capacity::on_demand();
     let mut on_demand = Simulation::new(&validate(&scenario).unwrap(), 3);
     on_demand.run_until(2 * 86_400_000);
     // Data older than a day (1 KiB records with their keys, 100/s) grows
@@ -160,4 +164,137 @@ fn retention_beyond_a_day_is_billed() {
         item(&on_demand, "On-demand extended retention (24 h to 7 d)").expect("billed").units;
     let expected = 100.0 * 1_024.0 * 86_400.0 / 2.0 / (1u64 << 30) as f64 * 24.0 / 730.0;
     assert!((gb_months - expected).abs() / expected < 0.02, "{gb_months} vs {expected}");
+}
+
+/// A pipeline writing `rate` records/s of 1 KiB into an on-demand stream,
+/// the account in On-demand Advantage or not.
+fn scenario(rate: f64, capacity: Capacity, advantage: bool) -> Scenario {
+    let p = ProducerSpec {
+        records_per_s: rate,
+        record_size: RecordSize::Fixed { bytes: 1_008 },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(p, 1, Some(Default::default()));
+    let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
+    s.capacity = capacity;
+    if advantage {
+        scenario.pricing.kinesis_on_demand = OnDemandPricing::Advantage;
+    }
+    scenario
+}
+
+fn warm(mib_s: u32) -> Capacity {
+    Capacity::OnDemand { scale_up_delay_s: 900, warm_throughput_mib_s: Some(mib_s) }
+}
+
+fn issues(scenario: &Scenario) -> Vec<String> {
+    validate(scenario).err().unwrap_or_default().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn aws_facts_1_4_warm_throughput_takes_a_surge_at_once() {
+    // aws-facts 1.4: under On-demand Advantage a stream can be warmed to a
+    // write throughput it takes at once (the launch blog: 100 MiB/s warm, a
+    // jump from 2 to 28 MiB/s without a throttle); a stream without it
+    // throttles until it scales.
+    let mut runs = [true, false].map(|warmed| {
+        let capacity = if warmed { warm(100) } else { Capacity::on_demand() };
+        Simulation::new(&validate(&scenario(2_000.0, capacity, warmed)).unwrap(), 4)
+    });
+    assert_eq!(runs[0].stream(1).unwrap().open.len(), 100, "1 MiB/s per shard");
+    for sim in &mut runs {
+        sim.run_until(120_000);
+        sim.apply(Command::SetProducerRate { node: 0, records_per_s: 28_000.0 }).unwrap();
+    }
+    let [warmed, cold] = runs.map(|mut sim| throttled_between(&mut sim, 120, 300));
+    assert_eq!(warmed, 0.0);
+    assert!(cold > 1_000_000.0, "{cold}");
+}
+
+#[test]
+fn aws_facts_1_4_warm_throughput_needs_advantage_and_is_at_most_10_gib_s() {
+    let standard = issues(&scenario(100.0, warm(100), false));
+    assert_eq!(standard.len(), 1, "{standard:?}");
+    assert!(
+        standard[0].starts_with(
+            "nodes[1].params.capacity.warm_throughput_mib_s: warm throughput needs On-demand Advantage"
+        ),
+        "{standard:?}"
+    );
+    let too_much = issues(&scenario(100.0, warm(20_000), true));
+    assert_eq!(
+        too_much,
+        ["nodes[1].params.capacity.warm_throughput_mib_s: 20,000 is out of range; allowed 1 to \
+             10,240 MiB/s"]
+    );
+    assert!(issues(&scenario(100.0, warm(10_240), true)).is_empty());
+}
+
+#[test]
+fn aws_facts_1_5_advantage_allows_50_enhanced_fan_out_consumers_per_on_demand_stream() {
+    // aws-facts 1.5: 20 enhanced fan-out consumers per stream, 50 per
+    // on-demand stream under On-demand Advantage.
+    let with_consumers = |n: usize, capacity: Capacity, advantage: bool| {
+        let mut s = scenario(100.0, capacity, advantage);
+        for i in 0..n {
+            let id = format!("efo{i}");
+            let spec = ConsumerSpec { read_mode: ReadMode::EnhancedFanOut, ..Default::default() };
+            s.nodes.push(Node {
+                id: id.clone(),
+                name: String::new(),
+                spec: NodeSpec::Consumer(spec),
+            });
+            s.links.push(Link { from: "s".into(), to: id });
+        }
+        issues(&s)
+    };
+    let standard = with_consumers(21, Capacity::on_demand(), false);
+    assert_eq!(standard.len(), 1);
+    assert!(
+        standard[0]
+            .contains("21 enhanced fan-out consumers read this stream; AWS allows at most 20")
+    );
+    assert!(with_consumers(50, Capacity::on_demand(), true).is_empty());
+    let over = with_consumers(51, Capacity::on_demand(), true);
+    assert!(over[0].ends_with("AWS allows at most 50"), "{over:?}");
+    let provisioned = with_consumers(21, Capacity::Provisioned { shards: 2 }, true);
+    assert!(provisioned[0].ends_with("AWS allows at most 20"), "{provisioned:?}");
+}
+
+#[test]
+fn kinesis_on_demand_is_a_pricing_field_validated_with_its_path() {
+    let mut json = serde_json::to_value(scenario(100.0, Capacity::on_demand(), false)).unwrap();
+    assert!(json.get("pricing").is_none(), "On-demand Standard is the default, left out");
+    json["pricing"] = serde_json::json!({ "kinesis_on_demand": "premium" });
+    let issues: Vec<String> = match sim_core::load_scenario(&json.to_string()) {
+        Ok(_) => Vec::new(),
+        Err(issues) => issues.iter().map(ToString::to_string).collect(),
+    };
+    assert!(
+        issues[0].starts_with("pricing.kinesis_on_demand: unknown variant `premium`"),
+        "{issues:?}"
+    );
+    assert!(issues[0].ends_with("expected `standard` or `advantage`"), "{issues:?}");
+    json["pricing"] = serde_json::json!({ "kinesis_on_demand": "advantage" });
+    let valid = sim_core::load_scenario(&json.to_string()).unwrap();
+    assert_eq!(valid.scenario().pricing.kinesis_on_demand, OnDemandPricing::Advantage);
+}
+
+#[test]
+fn aws_facts_2_2_a_small_stream_under_advantage_pays_the_24_hour_minimum() {
+    // aws-facts 1.4, 2.2: at 1.4 MiB/s, far below the 25 MiB/s minimum, an
+    // hour under On-demand Advantage bills the minimum for the commitment's
+    // 24 hours: 25 MiB/s x 86,400 s = 2,109.375 GiB in at $0.032 and out at
+    // $0.016, $101.25, and no stream-hour charge; projected, $4.21875 an hour.
+    let mut sim =
+        Simulation::new(&validate(&scenario(1_500.0, Capacity::on_demand(), true)).unwrap(), 2);
+    sim.run_until(3_600_000);
+    let cost = sim.cost();
+    assert!((cost.total_usd() - 101.25).abs() < 1e-9, "{}", cost.total_usd());
+    // (The records written at the hour's last instant count in the next hour.)
+    assert!((cost.monthly_projection_usd(sim.now()) - 4.21875 * 730.0).abs() < 0.01);
+    let items = cost.items();
+    assert!(items.iter().all(|i| !i.key.starts_with("kds.on_demand.")), "{items:?}");
+    let stream_hours = items.iter().find(|i| i.key == "kds.on_demand_advantage.stream_hour");
+    assert_eq!(stream_hours.map(|i| (i.units, i.usd)), Some((1.0, 0.0)));
 }
