@@ -66,6 +66,26 @@ pub struct ModeBill {
     pub items: Vec<BillLine>,
 }
 
+impl ModeBill {
+    /// The mode's name for people.
+    pub fn title(&self) -> &'static str {
+        match self.mode {
+            "provisioned" => "Provisioned",
+            "on_demand" => "On-demand Standard",
+            _ => "On-demand Advantage",
+        }
+    }
+}
+
+impl ModeComparison {
+    /// The mode with the lowest monthly projection, and the next cheapest.
+    pub fn cheapest_two(&self) -> (&ModeBill, &ModeBill) {
+        let mut ranked: Vec<&ModeBill> = self.modes.iter().collect();
+        ranked.sort_by(|a, b| a.monthly_projection_usd.total_cmp(&b.monthly_projection_usd));
+        (ranked[0], ranked[1])
+    }
+}
+
 /// A stream's capacity in one variant.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StreamCapacity {
@@ -214,21 +234,21 @@ pub fn compare_modes(
             &advantage_cost,
         ),
     ];
-    let mut ranked: Vec<&ModeBill> = modes.iter().collect();
-    ranked.sort_by(|a, b| a.monthly_projection_usd.total_cmp(&b.monthly_projection_usd));
-    let cheaper = ranked[0].mode;
-    let monthly_saving_usd = ranked[1].monthly_projection_usd - ranked[0].monthly_projection_usd;
-    Ok(ModeComparison {
+    let mut comparison = ModeComparison {
         scenario: scenario.name.clone(),
         seed,
         duration_s,
         region: scenario.pricing.region.clone(),
         month_hours: provisioned_sim.cost().prices().month_hours,
         modes,
-        cheaper,
-        monthly_saving_usd,
+        cheaper: "",
+        monthly_saving_usd: 0.0,
         notes,
-    })
+    };
+    let (cheapest, next) = comparison.cheapest_two();
+    (comparison.cheaper, comparison.monthly_saving_usd) =
+        (cheapest.mode, next.monthly_projection_usd - cheapest.monthly_projection_usd);
+    Ok(comparison)
 }
 
 fn set_capacity(scenario: &mut Scenario, node: usize, capacity: Capacity) {
