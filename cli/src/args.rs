@@ -44,7 +44,8 @@ pub enum Command {
     /// Run a scenario and print a JSON summary (or the time series as CSV).
     Run(RunArgs),
     /// Run a scenario with every stream provisioned and with every stream on
-    /// demand, and print the two bills side by side.
+    /// demand, and print three bills side by side: provisioned, On-demand
+    /// Standard and On-demand Advantage.
     Cost(CostArgs),
     /// Run a scenario once per value of one parameter (on every core) and
     /// print the figures a capacity planner compares, row by row as they

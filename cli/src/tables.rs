@@ -26,8 +26,7 @@ pub fn cost_table(c: &ModeComparison) -> String {
     );
     let _ = writeln!(out);
     let title = |m: &ModeBill| {
-        let name = if m.mode == "on_demand" { "on-demand" } else { "provisioned" };
-        if m.as_given { format!("{name} (as given)") } else { name.to_string() }
+        if m.as_given { format!("{} (as given)", m.title()) } else { m.title().to_string() }
     };
     let streams = |m: &ModeBill| {
         m.streams
@@ -61,22 +60,23 @@ pub fn cost_table(c: &ModeComparison) -> String {
         }
         let _ = writeln!(out);
     }
-    let saver = if c.cheaper == "on_demand" { "On-demand" } else { "Provisioned" };
-    let _ = write!(out, "\n{saver} is cheaper by {} a month", usd(c.monthly_saving_usd));
-    let cheap = c.modes.iter().find(|m| m.mode == c.cheaper);
-    let dear = c.modes.iter().find(|m| m.mode != c.cheaper);
-    match (cheap, dear) {
-        (Some(a), Some(b)) if a.write_throttled > b.write_throttled => {
-            let _ = writeln!(
-                out,
-                ", but it throttled {} writes against {}.",
-                count(a.write_throttled),
-                count(b.write_throttled)
-            );
-        }
-        _ => {
-            let _ = writeln!(out, ".");
-        }
+    let (cheapest, next) = c.cheapest_two();
+    let _ = write!(
+        out,
+        "\n{} is cheapest, {} a month less than {}",
+        cheapest.title(),
+        usd(c.monthly_saving_usd),
+        next.title()
+    );
+    if cheapest.write_throttled > next.write_throttled {
+        let _ = writeln!(
+            out,
+            ", but it throttled {} writes against {}.",
+            quantity(cheapest.write_throttled as f64),
+            quantity(next.write_throttled as f64)
+        );
+    } else {
+        let _ = writeln!(out, ".");
     }
     for m in &c.modes {
         let _ = writeln!(out, "\n{} line items:", title(m));

@@ -44,7 +44,7 @@ fn run_prints_the_same_summary_for_the_same_seed() {
 }
 
 #[test]
-fn cost_compares_provisioned_and_on_demand() {
+fn cost_compares_provisioned_on_demand_standard_and_advantage() {
     let out = shardplay(&["cost", DEFAULT, "--duration", "10m", "--format", "json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -54,6 +54,9 @@ fn cost_compares_provisioned_and_on_demand() {
     assert_eq!(c["modes"][0]["as_given"], true);
     assert_eq!(c["modes"][1]["mode"], "on_demand");
     assert_eq!(c["modes"][1]["items"][0]["key"], "kds.on_demand.stream_hour");
+    assert_eq!(c["modes"][2]["mode"], "on_demand_advantage");
+    let advantage = c["modes"][2]["items"].as_array().unwrap();
+    assert!(advantage.iter().any(|i| i["item"] == "On-demand Advantage minimum, data in"));
     // The provisioned column is the scenario's own run.
     let run = shardplay(&["run", DEFAULT, "--duration", "10m"]);
     let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
@@ -62,7 +65,9 @@ fn cost_compares_provisioned_and_on_demand() {
     // The default format is a table for people.
     let table = shardplay(&["cost", DEFAULT, "--duration", "60"]);
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.contains("provisioned (as given)") && text.contains("on-demand"), "{text}");
+    assert!(text.contains("Provisioned (as given)"), "{text}");
+    assert!(text.contains("On-demand Standard") && text.contains("On-demand Advantage"), "{text}");
+    assert!(text.contains(" is cheapest, "), "{text}");
     assert!(text.contains("monthly projection"), "{text}");
 }
 

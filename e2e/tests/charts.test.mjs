@@ -59,7 +59,7 @@ test('a capacity-mode comparison is dropped when the scenario is edited', { time
   await app.waitReady();
   await app.testId('compare-modes').click();
   await app.page.locator('.compare-table').waitFor({ timeout: 60_000 });
-  assert.match(await app.page.locator('.compare-table').textContent(), /Provisioned.*On-demand/s);
+  assert.match(await app.page.locator('.compare-table').textContent(), /Provisioned.*On-demand Standard.*On-demand Advantage/s);
   await app.setRate(0, 1500);
   await app.page.locator('.compare-table').waitFor({ state: 'detached' });
 });

@@ -7,7 +7,9 @@
 //! (DESIGN.md section 6) to run; the default is 60, the design target is 3600.
 //! `long` runs the default scenario for `BENCH_LONG_DAYS` (30) simulated days.
 //! `every-kind` runs a pipeline with every node kind for `BENCH_EVERY_KIND_S`
-//! (3,600) simulated seconds.
+//! (3,600) simulated seconds. `on-demand-keys` runs an on-demand stream with
+//! 1,000,000 partition keys through a daily cycle for `BENCH_ON_DEMAND_KEYS_S`
+//! (86,400) simulated seconds.
 
 use std::time::Instant;
 
@@ -16,6 +18,8 @@ use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 const LARGE: &str = include_str!("large.json");
 /// Every node kind in one pipeline (see its description).
 const EVERY_KIND: &str = include_str!("every-kind.json");
+/// An on-demand stream that keeps splitting, with 1,000,000 partition keys.
+const ON_DEMAND_KEYS: &str = include_str!("on-demand-keys.json");
 
 /// Peak resident memory of this process so far (Linux), in MB.
 fn peak_mb() -> f64 {
@@ -86,6 +90,13 @@ fn main() {
         let seconds =
             std::env::var("BENCH_EVERY_KIND_S").ok().and_then(|s| s.parse().ok()).unwrap_or(3_600);
         bench("every-kind", EVERY_KIND, seconds);
+    }
+    if wanted("on-demand-keys") {
+        let seconds = std::env::var("BENCH_ON_DEMAND_KEYS_S")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(86_400);
+        bench("on-demand-keys", ON_DEMAND_KEYS, seconds);
     }
     if wanted("large") {
         let seconds =

@@ -266,7 +266,7 @@ pub fn configure(
                 if let NodeSpec::KinesisStream(spec) = &mut node.spec {
                     spec.capacity = match (value, &spec.capacity) {
                         (ON_DEMAND, Capacity::OnDemand { .. }) => spec.capacity.clone(),
-                        (ON_DEMAND, _) => Capacity::OnDemand { scale_up_delay_s: 900 },
+                        (ON_DEMAND, _) => Capacity::on_demand(),
                         (shards, _) => Capacity::Provisioned { shards },
                     };
                 }

@@ -1,14 +1,16 @@
-//! Provisioned vs on-demand: the same traffic run twice, once with every
-//! stream provisioned and once with every stream on demand, and the two bills
-//! side by side (aws-facts 1.4, 2.1, 2.2).
+//! Capacity modes compared: the same traffic with every stream provisioned
+//! and with every stream on demand, billed as On-demand Standard and as
+//! On-demand Advantage, side by side (aws-facts 1.4, 2.1, 2.2).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::cost::CostMeter;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::stream::WRITE_THROTTLED;
+use crate::pricing::OnDemandPricing;
 use crate::scenario::{Capacity, NodeSpec, Scenario};
 use crate::time::SECOND;
 use crate::validate::{Issue, ValidScenario, validate};
@@ -17,7 +19,7 @@ use crate::validate::{Issue, ValidScenario, validate};
 /// caps a stream at 10,000 by default; validation uses the same bound).
 const MAX_SHARDS: usize = 10_000;
 
-/// The two bills of one traffic.
+/// The three bills of one traffic.
 #[derive(Clone, Debug, Serialize)]
 pub struct ModeComparison {
     /// Scenario title.
@@ -30,11 +32,13 @@ pub struct ModeComparison {
     pub region: String,
     /// Hours in the month of the projections.
     pub month_hours: f64,
-    /// Every stream provisioned, then every stream on demand.
+    /// Every stream provisioned, every stream on demand under On-demand
+    /// Standard, and under On-demand Advantage.
     pub modes: Vec<ModeBill>,
-    /// The mode with the lower monthly projection.
+    /// The mode with the lowest monthly projection.
     pub cheaper: &'static str,
-    /// How much lower its monthly projection is, in US dollars.
+    /// How much lower its monthly projection is than the next cheapest's,
+    /// in US dollars.
     pub monthly_saving_usd: f64,
     /// How the variants were made, in plain words.
     pub notes: Vec<String>,
@@ -43,7 +47,7 @@ pub struct ModeComparison {
 /// One variant's run and bill.
 #[derive(Clone, Debug, Serialize)]
 pub struct ModeBill {
-    /// `provisioned` or `on_demand`.
+    /// `provisioned`, `on_demand` (Standard) or `on_demand_advantage`.
     pub mode: &'static str,
     /// Whether this is the scenario exactly as written.
     pub as_given: bool,
@@ -60,6 +64,26 @@ pub struct ModeBill {
     pub ledger: Ledger,
     /// The bill's lines.
     pub items: Vec<BillLine>,
+}
+
+impl ModeBill {
+    /// The mode's name for people.
+    pub fn title(&self) -> &'static str {
+        match self.mode {
+            "provisioned" => "Provisioned",
+            "on_demand" => "On-demand Standard",
+            _ => "On-demand Advantage",
+        }
+    }
+}
+
+impl ModeComparison {
+    /// The mode with the lowest monthly projection, and the next cheapest.
+    pub fn cheapest_two(&self) -> (&ModeBill, &ModeBill) {
+        let mut ranked: Vec<&ModeBill> = self.modes.iter().collect();
+        ranked.sort_by(|a, b| a.monthly_projection_usd.total_cmp(&b.monthly_projection_usd));
+        (ranked[0], ranked[1])
+    }
 }
 
 /// A stream's capacity in one variant.
@@ -95,14 +119,19 @@ pub struct BillLine {
 }
 
 /// Runs `valid` for `duration_s` simulated seconds with every stream on
-/// demand, then with every stream provisioned, and returns both bills.
+/// demand, then with every stream provisioned, and returns three bills:
+/// provisioned, On-demand Standard and On-demand Advantage.
 ///
 /// Provisioned streams keep their shard count (and their scheduled
 /// resharding); a stream that is on demand in the scenario is provisioned
 /// with the number of shards it had open at the end of the on-demand run, the
 /// capacity on demand found it needed. Converted streams drop their scheduled
-/// resharding (AWS refuses it on demand). Errors only if a variant fails
-/// validation, which a valid scenario's variants do not.
+/// resharding (AWS refuses it on demand). The Advantage bill prices the
+/// Standard run's meters (the same traffic and scaling) unless a stream is
+/// warmed, which only Advantage allows: then it is a run of its own, and the
+/// Standard run leaves warm throughput out. Errors only if a variant fails
+/// validation, which a valid scenario's variants do not (but for enhanced
+/// fan-out consumers that only Advantage allows).
 pub fn compare_modes(
     valid: &ValidScenario,
     seed: u64,
@@ -118,30 +147,55 @@ pub fn compare_modes(
             _ => None,
         })
         .collect();
-    let given_on_demand = |c: &Capacity| matches!(c, Capacity::OnDemand { .. });
+    let warmed =
+        |c: &Capacity| matches!(c, Capacity::OnDemand { warm_throughput_mib_s: Some(_), .. });
     let mut notes = Vec::new();
 
-    // Every stream on demand.
-    let mut on_demand = scenario.clone();
+    // Every stream on demand, as the Advantage account has them.
+    let mut advantage = scenario.clone();
+    advantage.pricing.kinesis_on_demand = OnDemandPricing::Advantage;
     for &(i, id, ref capacity) in &streams {
-        if !given_on_demand(capacity) {
-            set_capacity(&mut on_demand, i, Capacity::OnDemand { scale_up_delay_s: 900 });
-            let before = on_demand.schedule.len();
-            on_demand.schedule.retain(|op| op.node != id);
-            if on_demand.schedule.len() < before {
+        if !capacity.is_on_demand() {
+            set_capacity(&mut advantage, i, Capacity::on_demand());
+            let before = advantage.schedule.len();
+            advantage.schedule.retain(|op| op.node != id);
+            if advantage.schedule.len() < before {
                 notes.push(format!(
                     "{id}: scheduled resharding is left out on demand (AWS refuses it)"
                 ));
             }
         }
     }
-    let on_demand_sim = run(&on_demand, seed, duration_s)?;
-
-    // Every stream provisioned.
-    let mut provisioned = scenario.clone();
+    // On-demand Standard: the same, without warm throughput.
+    let mut standard = advantage.clone();
+    standard.pricing.kinesis_on_demand = OnDemandPricing::Standard;
     for &(i, id, ref capacity) in &streams {
-        if given_on_demand(capacity) {
-            let open = on_demand_sim.stream(i).map_or(1, |s| s.open.len());
+        if warmed(capacity) {
+            set_capacity(&mut standard, i, Capacity::on_demand());
+            notes.push(format!(
+                "{id}: warm throughput needs On-demand Advantage, so the Standard run starts cold"
+            ));
+        }
+    }
+    let standard_sim = run(&standard, seed, duration_s)?;
+    let any_warm = streams.iter().any(|s| warmed(&s.2));
+    let advantage_sim = if any_warm {
+        Some(run(&advantage, seed, duration_s)?)
+    } else {
+        notes.push(
+            "On-demand Advantage bills the On-demand Standard run's use (the same traffic and \
+             scaling) at its prices, with its minimum"
+                .into(),
+        );
+        None
+    };
+
+    // Every stream provisioned: no on-demand stream, no Advantage commitment.
+    let mut provisioned = scenario.clone();
+    provisioned.pricing.kinesis_on_demand = OnDemandPricing::Standard;
+    for &(i, id, ref capacity) in &streams {
+        if capacity.is_on_demand() {
+            let open = standard_sim.stream(i).map_or(1, |s| s.open.len());
             let shards = open.clamp(1, MAX_SHARDS);
             set_capacity(&mut provisioned, i, Capacity::Provisioned { shards: shards as u32 });
             notes.push(format!(
@@ -151,26 +205,50 @@ pub fn compare_modes(
     }
     let provisioned_sim = run(&provisioned, seed, duration_s)?;
 
-    let all_on_demand = streams.iter().all(|s| given_on_demand(&s.2));
-    let none_on_demand = !streams.iter().any(|s| given_on_demand(&s.2));
+    let all_on_demand = !streams.is_empty() && streams.iter().all(|s| s.2.is_on_demand());
+    let none_on_demand = !streams.iter().any(|s| s.2.is_on_demand());
+    let standard_given = scenario.pricing.kinesis_on_demand == OnDemandPricing::Standard;
+    let (advantage_run, advantage_cost) = match &advantage_sim {
+        Some(sim) => (sim, sim.cost().clone()),
+        None => {
+            (&standard_sim, standard_sim.cost().with_on_demand_pricing(OnDemandPricing::Advantage))
+        }
+    };
     let modes = vec![
-        bill("provisioned", none_on_demand, &provisioned_sim),
-        bill("on_demand", all_on_demand && !streams.is_empty(), &on_demand_sim),
+        bill(
+            "provisioned",
+            none_on_demand && standard_given,
+            &provisioned_sim,
+            provisioned_sim.cost(),
+        ),
+        bill(
+            "on_demand",
+            all_on_demand && standard_given && !any_warm,
+            &standard_sim,
+            standard_sim.cost(),
+        ),
+        bill(
+            "on_demand_advantage",
+            all_on_demand && !standard_given,
+            advantage_run,
+            &advantage_cost,
+        ),
     ];
-    let (p, o) = (modes[0].monthly_projection_usd, modes[1].monthly_projection_usd);
-    let (cheaper, monthly_saving_usd) =
-        if p <= o { ("provisioned", o - p) } else { ("on_demand", p - o) };
-    Ok(ModeComparison {
+    let mut comparison = ModeComparison {
         scenario: scenario.name.clone(),
         seed,
         duration_s,
         region: scenario.pricing.region.clone(),
         month_hours: provisioned_sim.cost().prices().month_hours,
         modes,
-        cheaper,
-        monthly_saving_usd,
+        cheaper: "",
+        monthly_saving_usd: 0.0,
         notes,
-    })
+    };
+    let (cheapest, next) = comparison.cheapest_two();
+    (comparison.cheaper, comparison.monthly_saving_usd) =
+        (cheapest.mode, next.monthly_projection_usd - cheapest.monthly_projection_usd);
+    Ok(comparison)
 }
 
 fn set_capacity(scenario: &mut Scenario, node: usize, capacity: Capacity) {
@@ -186,19 +264,15 @@ fn run(scenario: &Scenario, seed: u64, duration_s: u64) -> Result<Simulation, Ve
     Ok(sim)
 }
 
-fn bill(mode: &'static str, as_given: bool, sim: &Simulation) -> ModeBill {
+/// A variant's bill: its run's streams and records, priced by `cost`.
+fn bill(mode: &'static str, as_given: bool, sim: &Simulation, cost: &CostMeter) -> ModeBill {
     let scenario = sim.scenario();
     let mut streams = BTreeMap::new();
     let mut write_throttled = 0;
     for (i, node) in scenario.nodes.iter().enumerate() {
-        let (NodeSpec::KinesisStream(spec), Some(stream)) = (&node.spec, sim.stream(i)) else {
-            continue;
-        };
-        let shards_at_start = match spec.capacity {
-            Capacity::Provisioned { shards } => shards as usize,
-            // aws-facts 1.4: a new on-demand stream starts at 4 MB/s of writes.
-            Capacity::OnDemand { .. } => crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS as usize,
-        };
+        let Some(stream) = sim.stream(i) else { continue };
+        // The shards the stream was created with have no parents.
+        let shards_at_start = stream.shards.iter().filter(|s| s.parents.is_empty()).count();
         let mode = if stream.is_on_demand() { "on_demand" } else { "provisioned" };
         streams.insert(
             node.id.clone(),
@@ -206,7 +280,6 @@ fn bill(mode: &'static str, as_given: bool, sim: &Simulation) -> ModeBill {
         );
         write_throttled += sim.metrics(i).total(WRITE_THROTTLED) as u64;
     }
-    let cost = sim.cost();
     let items: Vec<BillLine> = cost
         .items()
         .into_iter()

@@ -7,9 +7,9 @@
 use serde::Serialize;
 
 use crate::nodes::Stream;
-use crate::pricing::{PriceBook, Pricing, catalogue};
+use crate::pricing::{OnDemandPricing, PriceBook, Pricing, catalogue};
 use crate::scenario::Scenario;
-use crate::time::{HOUR, SimTime};
+use crate::time::{DAY, HOUR, SECOND, SimTime};
 
 /// aws-facts 2.1: PUT payload units are 25 KB chunks of a record.
 pub const PUT_PAYLOAD_UNIT_BYTES: u64 = 25 * 1024;
@@ -24,6 +24,13 @@ pub const FIREHOSE_ROUNDING_BYTES: u64 = 5 * 1024;
 pub const SQS_CHUNK_BYTES: u64 = 64 * 1024;
 /// Bytes in a billed GB.
 pub const GB: f64 = 1_073_741_824.0;
+/// aws-facts 1.4, 2.2: On-demand Advantage bills at least 25 MiB/s of data
+/// in and 25 MiB/s of data retrieval, "even when actual usage is lower".
+/// AWS does not say over which period usage is compared with it; the
+/// simulator compares each hour of the run (MODEL.md, Cost).
+pub const ADVANTAGE_MIN_BYTES_PER_S: u64 = 25 * 1_048_576;
+/// aws-facts 1.4: the On-demand Advantage commitment lasts at least 24 hours.
+pub const ADVANTAGE_MIN_COMMITMENT: SimTime = DAY;
 
 /// PUT payload units of one record with `data_bytes` of data: 25 KB chunks,
 /// at least one (aws-facts 2.1: 5 KB is one unit, 45 KB two).
@@ -139,6 +146,12 @@ pub struct CostMeter {
     pub on_demand_extended_byte_ms: u128,
     /// Byte-milliseconds stored past 7 days on demand.
     pub on_demand_long_term_byte_ms: u128,
+    /// On-demand billed bytes in, and bytes retrieved (shared and enhanced
+    /// fan-out), in the current hour of the run.
+    hour_on_demand: (u64, u64),
+    /// Of the hours closed so far, the bytes of data in and of retrieval
+    /// below the On-demand Advantage minimum (billed only under Advantage).
+    pub advantage_shortfall: (u64, u64),
     /// Firehose, SQS and Lambda units since the start (not yet produced by
     /// the engine; see [`CostMeter::firehose_put`] and friends).
     pub monthly: MonthlyUnits,
@@ -199,6 +212,8 @@ impl CostMeter {
             long_term_byte_ms: 0,
             on_demand_extended_byte_ms: 0,
             on_demand_long_term_byte_ms: 0,
+            hour_on_demand: (0, 0),
+            advantage_shortfall: (0, 0),
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
@@ -222,11 +237,29 @@ impl CostMeter {
         &self.prices
     }
 
-    /// Advances the meter's clock by `dt`, closing months as it passes
-    /// their end (tiers and free tiers restart each month).
+    /// The same usage billed with on-demand streams in another billing
+    /// mode: a bill is a function of the meters and the prices alone.
+    pub fn with_on_demand_pricing(&self, mode: OnDemandPricing) -> CostMeter {
+        let mut meter = self.clone();
+        meter.prices.on_demand = mode;
+        meter
+    }
+
+    /// Advances the meter's clock by `dt`, closing hours and months as it
+    /// passes their end (tiers and free tiers restart each month).
     pub fn advance(&mut self, dt: SimTime) {
         let month = self.month_ms;
+        let hour = self.elapsed_ms / HOUR;
         self.elapsed_ms = self.elapsed_ms.saturating_add(dt);
+        let closed = self.elapsed_ms / HOUR - hour;
+        if closed > 0 {
+            // Each closed hour's use below the Advantage minimum (aws-facts 2.2).
+            let floor = ADVANTAGE_MIN_BYTES_PER_S * (HOUR / SECOND);
+            let (used_in, used_out) = std::mem::take(&mut self.hour_on_demand);
+            let idle = floor * (closed - 1);
+            self.advantage_shortfall.0 += floor.saturating_sub(used_in) + idle;
+            self.advantage_shortfall.1 += floor.saturating_sub(used_out) + idle;
+        }
         while (self.month_starts.len() as u64).saturating_mul(month) <= self.elapsed_ms
             && self.month_starts.len() < 1_000
         {
@@ -266,6 +299,7 @@ impl CostMeter {
     /// [`on_demand_billed_bytes`]).
     pub(crate) fn on_demand_in(&mut self, billed_bytes: u64) {
         self.on_demand_in_bytes += billed_bytes;
+        self.hour_on_demand.0 += billed_bytes;
     }
 
     /// Bytes read from a stream by one consumer.
@@ -275,6 +309,9 @@ impl CostMeter {
             (false, true) => self.efo_bytes += bytes,
             (true, false) => self.on_demand_out_bytes += bytes,
             (true, true) => self.on_demand_efo_bytes += bytes,
+        }
+        if on_demand {
+            self.hour_on_demand.1 += bytes;
         }
     }
 
@@ -327,35 +364,90 @@ impl CostMeter {
         *total = total.saturating_add(mb_ms);
     }
 
-    /// Kinesis lines: linear in their units, `(key, units)`.
-    fn kinesis_units(&self) -> [(&'static str, f64); 12] {
+    /// Kinesis lines, each linear in its units. Under On-demand Advantage
+    /// they include the commitment's shortfall so far, and with
+    /// `rest_of_commitment` the minimum for the rest of the first 24 hours
+    /// (what the bill of the run owes, but not a rate to project).
+    fn kinesis_lines(&self, rest_of_commitment: bool) -> Vec<CostItem> {
         let hours = |ms: u64| ms as f64 / HOUR as f64;
         let gb = |bytes: u64| bytes as f64 / GB;
         // GB-months over the scenario's month length (aws-facts 2.1, 2.2).
         let gb_months = |byte_ms: u128| byte_ms as f64 / GB / self.month_ms.max(1) as f64;
-        [
+        // aws-facts 2.2: on-demand units at the account mode's prices.
+        let advantage = self.prices.on_demand == OnDemandPricing::Advantage;
+        let od = if advantage { "kds.on_demand_advantage" } else { "kds.on_demand" };
+        let stored = (self.on_demand_extended_byte_ms, self.on_demand_long_term_byte_ms);
+        let mut units: Vec<(String, f64)> = vec![
             (
-                "kds.provisioned.extended_retention_shard_hour",
+                "kds.provisioned.extended_retention_shard_hour".into(),
                 hours(self.extended_retention_shard_ms),
             ),
-            ("kds.provisioned.long_term_retention_gb_month", gb_months(self.long_term_byte_ms)),
             (
-                "kds.on_demand.extended_retention_gb_month",
-                gb_months(self.on_demand_extended_byte_ms),
+                "kds.provisioned.long_term_retention_gb_month".into(),
+                gb_months(self.long_term_byte_ms),
             ),
-            (
-                "kds.on_demand.long_term_retention_gb_month",
-                gb_months(self.on_demand_long_term_byte_ms),
-            ),
-            ("kds.provisioned.shard_hour", hours(self.shard_ms)),
-            ("kds.provisioned.put_payload_unit", self.put_payload_units as f64),
-            ("kds.provisioned.efo_consumer_shard_hour", hours(self.efo_consumer_shard_ms)),
-            ("kds.provisioned.efo_gb", gb(self.efo_bytes)),
-            ("kds.on_demand.stream_hour", hours(self.on_demand_stream_ms)),
-            ("kds.on_demand.gb_in", gb(self.on_demand_in_bytes)),
-            ("kds.on_demand.gb_out", gb(self.on_demand_out_bytes)),
-            ("kds.on_demand.efo_gb", gb(self.on_demand_efo_bytes)),
-        ]
+        ];
+        if advantage {
+            // One price from 24 hours to 365 days.
+            units.push((format!("{od}.retention_gb_month"), gb_months(stored.0 + stored.1)));
+        } else {
+            units.push((format!("{od}.extended_retention_gb_month"), gb_months(stored.0)));
+            units.push((format!("{od}.long_term_retention_gb_month"), gb_months(stored.1)));
+        }
+        units.extend([
+            ("kds.provisioned.shard_hour".into(), hours(self.shard_ms)),
+            ("kds.provisioned.put_payload_unit".into(), self.put_payload_units as f64),
+            ("kds.provisioned.efo_consumer_shard_hour".into(), hours(self.efo_consumer_shard_ms)),
+            ("kds.provisioned.efo_gb".into(), gb(self.efo_bytes)),
+            (format!("{od}.stream_hour"), hours(self.on_demand_stream_ms)),
+            (format!("{od}.gb_in"), gb(self.on_demand_in_bytes)),
+            (format!("{od}.gb_out"), gb(self.on_demand_out_bytes)),
+            (format!("{od}.efo_gb"), gb(self.on_demand_efo_bytes)),
+        ]);
+        let mut lines: Vec<CostItem> = units
+            .into_iter()
+            .filter(|&(_, units)| units > 0.0)
+            .filter_map(|(key, units)| self.priced(&key, units))
+            .collect();
+        if advantage {
+            let (short_in, short_out) = self.advantage_shortfall(rest_of_commitment);
+            for (key, bytes, what) in [
+                ("kds.on_demand_advantage.gb_in", short_in, "data in"),
+                ("kds.on_demand_advantage.gb_out", short_out, "retrieval"),
+            ] {
+                if let Some(mut line) = self.priced(key, gb(bytes)).filter(|_| bytes > 0) {
+                    line.item = format!("On-demand Advantage minimum, {what}");
+                    lines.push(line);
+                }
+            }
+        }
+        lines
+    }
+
+    /// A line of `units` of an item at its price.
+    fn priced(&self, key: &str, units: f64) -> Option<CostItem> {
+        let unit_usd = self.prices.get(key)?.unit_usd;
+        self.line(key, units, units * unit_usd)
+    }
+
+    /// Bytes of data in and of retrieval below the On-demand Advantage
+    /// minimum (aws-facts 1.4, 2.2), hour by hour: the closed hours', and
+    /// the current hour's so far; with `rest_of_commitment`, the current
+    /// hour whole and the hours left of the first 24 as well.
+    fn advantage_shortfall(&self, rest_of_commitment: bool) -> (u64, u64) {
+        let floor = |ms: u64| ADVANTAGE_MIN_BYTES_PER_S * ms / SECOND;
+        let into_hour = self.elapsed_ms % HOUR;
+        let hour_start = self.elapsed_ms - into_hour;
+        let committed = rest_of_commitment && hour_start < ADVANTAGE_MIN_COMMITMENT;
+        let (this_hour, later) = if committed {
+            (HOUR, ADVANTAGE_MIN_COMMITMENT.saturating_sub(hour_start + HOUR))
+        } else {
+            (into_hour, 0)
+        };
+        let (used_in, used_out) = self.hour_on_demand;
+        let short =
+            |closed: u64, used: u64| closed + floor(this_hour).saturating_sub(used) + floor(later);
+        (short(self.advantage_shortfall.0, used_in), short(self.advantage_shortfall.1, used_out))
     }
 
     fn line(&self, key: &str, units: f64, usd: f64) -> Option<CostItem> {
@@ -417,15 +509,7 @@ impl CostMeter {
 
     /// The bill so far, by line item; items with no usage are left out.
     pub fn items(&self) -> Vec<CostItem> {
-        let mut out: Vec<CostItem> = self
-            .kinesis_units()
-            .into_iter()
-            .filter(|&(_, units)| units > 0.0)
-            .filter_map(|(key, units)| {
-                let unit_usd = self.prices.get(key)?.unit_usd;
-                self.line(key, units, units * unit_usd)
-            })
-            .collect();
+        let mut out = self.kinesis_lines(true);
         let mut starts = self.month_starts.iter().peekable();
         while let Some(start) = starts.next() {
             let end = starts.peek().copied().unwrap_or(&self.monthly);
@@ -449,12 +533,9 @@ impl CostMeter {
             return 0.0;
         }
         let month_hours = self.prices.month_hours;
-        let linear: f64 = self
-            .kinesis_units()
-            .into_iter()
-            .filter(|&(_, units)| units > 0.0)
-            .filter_map(|(key, units)| Some(units * self.prices.get(key)?.unit_usd))
-            .sum();
+        // The Advantage minimum is projected as the run paid it hour by hour;
+        // the rest of a short run's first 24 hours is no rate.
+        let linear: f64 = self.kinesis_lines(false).iter().map(|l| l.usd).sum();
         let scale = month_hours / hours;
         let projected = self.monthly.since(&MonthlyUnits::default()).map(|(m, u)| (m, u * scale));
         let mut lines = Vec::new();
@@ -484,6 +565,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::pricing::OnDemandPricing;
 
     fn cents(usd: f64) -> f64 {
         (usd * 100.0).round() / 100.0
@@ -541,6 +623,90 @@ mod tests {
         // aws-facts 2.2 ([INFRACOST]): $0.04 per stream-hour; 730 h = $29.20.
         let meter = CostMeter { on_demand_stream_ms: 730 * HOUR, ..Default::default() };
         assert!((meter.total_usd() - 29.20).abs() < 1e-9);
+    }
+
+    fn advantage() -> CostMeter {
+        let pricing =
+            Pricing { kinesis_on_demand: OnDemandPricing::Advantage, ..Default::default() };
+        CostMeter::with_pricing(&pricing)
+    }
+
+    /// An hour of on-demand use at `in_mib_s` in and `out_mib_s` out.
+    fn hour_of_use(meter: &mut CostMeter, in_mib_s: u64, out_mib_s: u64) {
+        meter.on_demand_in(in_mib_s * 1_048_576 * 3_600);
+        meter.read(true, false, out_mib_s * 1_048_576 * 3_600);
+        meter.on_demand_stream_ms += HOUR;
+        meter.advance(HOUR);
+    }
+
+    #[test]
+    fn aws_facts_2_2_advantage_prices_use_lower_and_without_stream_hours() {
+        // aws-facts 2.2: under On-demand Advantage, no stream-hour charge,
+        // $0.032 per GB in, $0.016 per GB retrieved; a day above the
+        // 25 MiB/s minimum pays for its use only.
+        let mut meter = advantage();
+        for _ in 0..24 {
+            hour_of_use(&mut meter, 100, 50);
+        }
+        let items = meter.items();
+        let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "kds.on_demand_advantage.stream_hour",
+                "kds.on_demand_advantage.gb_in",
+                "kds.on_demand_advantage.gb_out"
+            ]
+        );
+        let gb_in = 100.0 * 3_600.0 * 24.0 / 1_024.0;
+        assert_eq!(line(&items, "kds.on_demand_advantage.stream_hour").usd, 0.0);
+        assert!((meter.total_usd() - (gb_in * 0.032 + gb_in / 2.0 * 0.016)).abs() < 1e-9);
+        // The same use priced as On-demand Standard, from the same meters.
+        let standard = meter.with_on_demand_pricing(OnDemandPricing::Standard);
+        let expected = 24.0 * 0.04 + gb_in * 0.08 + gb_in / 2.0 * 0.04;
+        assert!((standard.total_usd() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn aws_facts_2_2_advantage_bills_at_least_25_mib_s_for_24_hours_about_100_dollars_a_day() {
+        // aws-facts 1.4, 2.2: the account commits to 25 MiB/s in and 25 MiB/s
+        // out for at least 24 hours, billed "even when actual usage is
+        // lower": about $100 a day. 25 MiB/s for an hour is 87.890625 GiB.
+        let hour = 87.890625 * 0.032 + 87.890625 * 0.016; // $4.21875
+        let mut meter = advantage();
+        meter.advance(HOUR);
+        assert!((meter.total_usd() - 24.0 * hour).abs() < 1e-9, "{}", meter.total_usd());
+        assert_eq!(cents(meter.total_usd()), 101.25);
+        // The projection bills the minimum every hour of the month.
+        assert!((meter.monthly_projection_usd(HOUR) - 730.0 * hour).abs() < 1e-6);
+        let names: Vec<String> = meter.items().into_iter().map(|i| i.item).collect();
+        assert_eq!(
+            names,
+            ["On-demand Advantage minimum, data in", "On-demand Advantage minimum, retrieval"]
+        );
+        // Past 24 hours every hour pays its own minimum.
+        meter.advance(47 * HOUR);
+        assert!((meter.total_usd() - 48.0 * hour).abs() < 1e-9);
+        // Standard has no minimum.
+        assert_eq!(meter.with_on_demand_pricing(OnDemandPricing::Standard).total_usd(), 0.0);
+    }
+
+    #[test]
+    fn aws_facts_2_2_the_advantage_minimum_applies_to_each_hour() {
+        // A busy hour does not pay for an idle one: hour 1 at 50 MiB/s, hour
+        // 2 idle, then the rest of the 24-hour commitment.
+        let mut meter = advantage();
+        hour_of_use(&mut meter, 50, 50);
+        meter.advance(HOUR);
+        let floor_gb = 87.890625;
+        let items = meter.items();
+        let short = |what: &str| {
+            let name = format!("On-demand Advantage minimum, {what}");
+            items.iter().find(|i| i.item == name).unwrap().units
+        };
+        assert!((short("data in") - 23.0 * floor_gb).abs() < 1e-9, "{}", short("data in"));
+        assert!((short("retrieval") - 23.0 * floor_gb).abs() < 1e-9);
+        assert_eq!(line(&items, "kds.on_demand_advantage.gb_in").units, 2.0 * floor_gb);
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn resolve(scenario: &Scenario, c: &Condition) -> Result<Subject, String> {
                 return Err(format!("no node has id {id:?}"));
             };
             let kind = scenario.nodes[node].spec.kind();
-            let defs = metrics::defs(kind);
+            let defs = metrics::node_defs(&scenario.nodes[node].spec);
             match defs.iter().position(|d| d.name == c.metric) {
                 Some(metric) => Ok(Subject::Metric { node, metric, stat: defs[metric].stat }),
                 None => Err(format!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeKind, NodeSpec};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 /// CloudWatch unit of a metric.
@@ -167,8 +167,11 @@ pub mod stream {
     pub const EFO_BYTES: usize = 9;
     /// Open shards at the end of the second.
     pub const OPEN_SHARDS: usize = 10;
-    /// The table, indexed by the constants above.
-    pub const DEFS: &[MetricDef] = &[
+    /// On-demand streams only, and the simulator's own (CloudWatch has no
+    /// such metric): the bytes the open shards could accept in the period,
+    /// 1 MiB/s each (aws-facts 1.1), to chart against `IncomingBytes`.
+    pub const WRITE_CAPACITY: usize = 11;
+    const ALL: [MetricDef; 12] = [
         MetricDef::sum("IncomingRecords", Unit::Count),
         MetricDef::sum("IncomingBytes", Unit::Bytes),
         MetricDef::sum("WriteProvisionedThroughputExceeded", Unit::Count),
@@ -180,7 +183,13 @@ pub mod stream {
         MetricDef::sum("SubscribeToShardEvent.Records", Unit::Count),
         MetricDef::sum("SubscribeToShardEvent.Bytes", Unit::Bytes),
         MetricDef::own_max("OpenShardCount", Unit::Count),
+        MetricDef::own_sum("WriteCapacityBytes", Unit::Bytes),
     ];
+    /// The table of a provisioned stream, indexed by the constants above.
+    pub const DEFS: &[MetricDef] = ALL.split_at(WRITE_CAPACITY).0;
+    /// The table of an on-demand stream: [`DEFS`] and the write capacity,
+    /// which changes by itself only there.
+    pub const ON_DEMAND_DEFS: &[MetricDef] = &ALL;
 }
 
 /// The simulator's age of the oldest record a reader has not read yet.
@@ -430,7 +439,18 @@ pub mod lambda {
     ];
 }
 
-/// The metric table of a node kind.
+/// The metric table of a node: its kind's, and for an on-demand stream
+/// also its write capacity.
+pub fn node_defs(spec: &NodeSpec) -> &'static [MetricDef] {
+    if is_on_demand(spec) { stream::ON_DEMAND_DEFS } else { defs(spec.kind()) }
+}
+
+fn is_on_demand(spec: &NodeSpec) -> bool {
+    matches!(spec, NodeSpec::KinesisStream(s) if s.capacity.is_on_demand())
+}
+
+/// The metric table of a node kind (an on-demand stream has one more, see
+/// [`node_defs`]).
 pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
     match kind {
         NodeKind::Producer => producer::DEFS,
@@ -445,18 +465,35 @@ pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
     }
 }
 
-/// The charts the app shows first for a node kind: a title and the metrics
-/// drawn together on it (indices into [`defs`]).
-pub fn default_charts(kind: NodeKind) -> &'static [(&'static str, &'static [usize])] {
+/// A chart: its title and the metrics drawn together on it (indices into
+/// the node's table).
+pub type Chart = (&'static str, &'static [usize]);
+
+/// The charts the app shows first for a node: its kind's, and for an
+/// on-demand stream its write capacity against what it took.
+pub fn node_charts(spec: &NodeSpec) -> &'static [Chart] {
+    if is_on_demand(spec) {
+        &[
+            STREAM_WRITES,
+            ("Write capacity", &[stream::INCOMING_BYTES, stream::WRITE_CAPACITY]),
+            STREAM_READ_LAG,
+        ]
+    } else {
+        kind_charts(spec.kind())
+    }
+}
+
+const STREAM_WRITES: Chart = ("Writes", &[stream::INCOMING_RECORDS, stream::WRITE_THROTTLED]);
+const STREAM_READ_LAG: Chart = ("Read lag", &[stream::ITERATOR_AGE]);
+
+/// The charts of a node kind.
+fn kind_charts(kind: NodeKind) -> &'static [Chart] {
     match kind {
         NodeKind::Producer => &[
             ("Records", &[producer::USER_RECORDS_RECEIVED, producer::USER_RECORDS_PUT]),
             ("Retries and losses", &[producer::RETRIES, producer::USER_RECORD_EXPIRED]),
         ],
-        NodeKind::KinesisStream => &[
-            ("Writes", &[stream::INCOMING_RECORDS, stream::WRITE_THROTTLED]),
-            ("Read lag", &[stream::ITERATOR_AGE]),
-        ],
+        NodeKind::KinesisStream => &[STREAM_WRITES, STREAM_READ_LAG],
         NodeKind::Consumer => &[
             ("Processing", &[consumer::RECORDS_PROCESSED]),
             ("Lag", &[consumer::MILLIS_BEHIND_LATEST]),

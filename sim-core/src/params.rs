@@ -111,10 +111,13 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "Each shard takes 1 MiB/s or 1,000 records/s of writes and serves 2 MiB/s of reads."
         }
         (KinesisStream, "capacity.scale_up_delay_s") => {
-            "How long a shard must run hot before on-demand splits it (AWS: within 15 minutes)."
+            "How long a shard must take over 500 KB/s before on-demand splits it, at once into as many shards as its writes need (AWS: within 15 minutes; the exact rule is the simulator's assumption)."
         }
         (KinesisStream, "max_record_size_kib") => {
             "MaxRecordSizeInKiB: the largest data blob the stream takes (1,024 by default, up to 10,240). A record larger than a second of a shard's 1 MiB/s is taken as a burst when the shard has capacity left and repaid at 1 MiB/s (the simulator's reading of AWS's \"tank that refills at a steady rate\"); keep large records rare."
+        }
+        (KinesisStream, "capacity.warm_throughput_mib_s") => {
+            "On-demand Advantage only: write throughput the stream takes at once from the start (1 MiB/s per shard, up to 10 GiB/s, no extra fee); it still scales beyond."
         }
         (KinesisStream, "retention_h") => {
             "How long records stay readable (24 h included; longer is billed per shard-hour)."
@@ -416,7 +419,7 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
             Some("mode"),
             vec![
                 ("provisioned", json(Capacity::Provisioned { shards: 2 })),
-                ("on_demand", json(Capacity::OnDemand { scale_up_delay_s: 900 })),
+                ("on_demand", json(Capacity::on_demand())),
             ],
         ),
         (Consumer | KclApp, "start") => choices(
@@ -622,7 +625,7 @@ mod tests {
             Some(Command::Reshard { node: 1, op: StreamOp::UpdateShardCount { target: 4 } })
         );
         let on_demand = NodeSpec::KinesisStream(StreamSpec {
-            capacity: Capacity::OnDemand { scale_up_delay_s: 900 },
+            capacity: Capacity::on_demand(),
             ..StreamSpec::default()
         });
         assert_eq!(live_edit(1, &a, &on_demand), None);

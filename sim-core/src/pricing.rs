@@ -281,6 +281,30 @@ pub struct Pricing {
     /// Prices replacing the catalogue's, by item key, in the item's quoted
     /// unit (`usd` per `per` units).
     pub overrides: BTreeMap<String, f64>,
+    /// The account's billing mode for on-demand streams (aws-facts 1.4).
+    #[serde(skip_serializing_if = "OnDemandPricing::is_standard")]
+    pub kinesis_on_demand: OnDemandPricing,
+}
+
+/// How an account pays for its on-demand streams (aws-facts 1.4, 2.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDemandPricing {
+    /// On-demand Standard: per stream-hour and per GB.
+    #[default]
+    Standard,
+    /// On-demand Advantage, an account-level mode: no stream-hours, lower
+    /// per-GB prices, at least 25 MiB/s of data in and of retrieval billed
+    /// for at least 24 hours; warm throughput and 50 enhanced fan-out
+    /// consumers per stream.
+    Advantage,
+}
+
+impl OnDemandPricing {
+    /// Whether this is the default, On-demand Standard.
+    pub fn is_standard(&self) -> bool {
+        *self == OnDemandPricing::Standard
+    }
 }
 
 impl Default for Pricing {
@@ -290,6 +314,7 @@ impl Default for Pricing {
             month_hours: DEFAULT_MONTH_HOURS,
             free_tier: false,
             overrides: BTreeMap::new(),
+            kinesis_on_demand: OnDemandPricing::Standard,
         }
     }
 }
@@ -321,6 +346,8 @@ pub struct PriceBook {
     pub month_hours: f64,
     /// Whether free tiers apply.
     pub free_tier: bool,
+    /// How on-demand streams are billed.
+    pub on_demand: OnDemandPricing,
 }
 
 impl Default for PriceBook {
@@ -353,7 +380,12 @@ impl PriceBook {
         } else {
             DEFAULT_MONTH_HOURS
         };
-        PriceBook { prices, month_hours, free_tier: pricing.free_tier }
+        PriceBook {
+            prices,
+            month_hours,
+            free_tier: pricing.free_tier,
+            on_demand: pricing.kinesis_on_demand,
+        }
     }
 
     /// The price of an item, if the catalogue has it.
@@ -439,6 +471,12 @@ mod tests {
         assert_eq!(rule("firehose.rounding_bytes"), FIREHOSE_ROUNDING_BYTES as f64);
         assert_eq!(rule("sqs.chunk_bytes"), SQS_CHUNK_BYTES as f64);
         assert_eq!(rule("lambda.duration_rounding_ms"), lambda_billed_ms(1) as f64);
+        assert_eq!(
+            rule("kds.on_demand_advantage.min_bytes_per_s"),
+            ADVANTAGE_MIN_BYTES_PER_S as f64
+        );
+        let hours = rule("kds.on_demand_advantage.min_commitment_h");
+        assert_eq!(hours * crate::time::HOUR as f64, ADVANTAGE_MIN_COMMITMENT as f64);
     }
 
     #[test]

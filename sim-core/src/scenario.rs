@@ -894,7 +894,27 @@ pub enum Capacity {
         /// it ("within 15 minutes", aws-facts 1.4).
         #[serde(default = "default_scale_up_delay_s")]
         scale_up_delay_s: u64,
+        /// Write throughput the stream takes at once from the start, up to
+        /// 10 GiB/s (On-demand Advantage's warm throughput, aws-facts 1.4).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warm_throughput_mib_s: Option<u32>,
     },
+}
+
+impl Capacity {
+    /// Whether AWS manages the shards (on-demand mode).
+    pub fn is_on_demand(&self) -> bool {
+        matches!(self, Capacity::OnDemand { .. })
+    }
+
+    /// On demand with AWS's defaults: splits after 15 minutes, no warm
+    /// throughput.
+    pub fn on_demand() -> Self {
+        Capacity::OnDemand {
+            scale_up_delay_s: default_scale_up_delay_s(),
+            warm_throughput_mib_s: None,
+        }
+    }
 }
 
 fn default_scale_up_delay_s() -> u64 {

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::nodes::consumer::MAX_EFO_CONSUMERS;
+use crate::nodes::consumer::{MAX_EFO_CONSUMERS, MAX_EFO_CONSUMERS_ADVANTAGE};
+use crate::pricing::OnDemandPricing;
 use crate::routing::parse_hash_key;
 use crate::scenario::{
     Api, Capacity, Fault, Forward, KeyDistribution, Node, NodeKind, NodeSpec, Operation,
@@ -445,12 +446,36 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             *efo_per_stream.entry(source).or_default() += 1;
         }
     }
+    let advantage = scenario.pricing.kinesis_on_demand == OnDemandPricing::Advantage;
     for (source, n) in efo_per_stream {
-        // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per stream.
-        if n > MAX_EFO_CONSUMERS {
+        // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per
+        // stream, 50 per on-demand stream under On-demand Advantage.
+        let on_demand = matches!(&scenario.nodes[source].spec,
+            NodeSpec::KinesisStream(s) if s.capacity.is_on_demand());
+        let most =
+            if advantage && on_demand { MAX_EFO_CONSUMERS_ADVANTAGE } else { MAX_EFO_CONSUMERS };
+        if n > most {
+            let why = if on_demand && !advantage {
+                " (50 for an on-demand stream under On-demand Advantage, pricing.kinesis_on_demand)"
+            } else {
+                ""
+            };
             check.push(
                 format!("nodes[{source}]"),
-                format!("{n} enhanced fan-out consumers read this stream; AWS allows at most {MAX_EFO_CONSUMERS}"),
+                format!("{n} enhanced fan-out consumers read this stream; AWS allows at most {most}{why}"),
+            );
+        }
+    }
+    // aws-facts 1.4: warm throughput comes with On-demand Advantage.
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if let NodeSpec::KinesisStream(s) = &node.spec
+            && let Capacity::OnDemand { warm_throughput_mib_s: Some(_), .. } = s.capacity
+            && !advantage
+        {
+            check.push(
+                format!("nodes[{i}].params.capacity.warm_throughput_mib_s"),
+                "warm throughput needs On-demand Advantage, an account-level billing mode with a \
+                 25 MiB/s minimum: set pricing.kinesis_on_demand to \"advantage\" or leave it out",
             );
         }
     }
@@ -684,8 +709,11 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         NodeSpec::KinesisStream(s) => {
             match s.capacity {
                 Capacity::Provisioned { shards } => param("capacity.shards", f64::from(shards)),
-                Capacity::OnDemand { scale_up_delay_s } => {
-                    param("capacity.scale_up_delay_s", scale_up_delay_s as f64)
+                Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => {
+                    param("capacity.scale_up_delay_s", scale_up_delay_s as f64);
+                    if let Some(warm) = warm_throughput_mib_s {
+                        param("capacity.warm_throughput_mib_s", f64::from(warm));
+                    }
                 }
             }
             param("retention_h", f64::from(s.retention_h));
@@ -1222,6 +1250,8 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
         (KinesisStream, "capacity.shards") => (1.0, 10_000.0, "shards"),
         // aws-facts 1.4: on-demand splits a hot shard "within 15 minutes".
         (KinesisStream, "capacity.scale_up_delay_s") => (60.0, 900.0, "s"),
+        // aws-facts 1.4: warm throughput up to 10 GiB/s.
+        (KinesisStream, "capacity.warm_throughput_mib_s") => (1.0, 10_240.0, "MiB/s"),
         // aws-facts 1.3: retention is 24 to 8,760 hours.
         (KinesisStream, "retention_h") => (24.0, 8_760.0, "h"),
         // aws-facts 1.1: MaxRecordSizeInKiB is 1,024 (the default) to 10,240.

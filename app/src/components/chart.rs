@@ -487,7 +487,8 @@ fn draw(
 #[component]
 pub fn NodeCharts(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
+    let charts =
+        ctx.scenario.with_value(|v| sim_core::metrics::node_charts(&v.scenario().nodes[node].spec));
     // A rename is an edit that keeps the run going: follow it.
     let name = move || {
         ctx.revision.track();
@@ -495,7 +496,6 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
             .with_value(|v| v.scenario().nodes.get(node).map(|n| n.label().to_string()))
             .unwrap_or_default()
     };
-    let charts = sim_core::metrics::default_charts(kind);
     let download = move |file: &'static str,
                          mime: &'static str,
                          export: fn(&sim_core::Simulation) -> String| {
@@ -578,5 +578,26 @@ mod tests {
         assert_eq!(h.values, vec![Some(3.0), Some(9.0)]);
         assert_eq!(hover_at(&frame, &data, 99.0), None, "left of the plot");
         assert_eq!(hover_at(&frame, &[line(&[])], 150.0), None, "no data");
+    }
+
+    #[test]
+    fn an_on_demand_stream_charts_its_write_capacity_against_its_writes() {
+        // aws-facts 1.4: a new on-demand stream writes 4 MiB/s (4 shards of 1 MiB/s).
+        let json = sim_core::BUNDLED_SCENARIOS
+            .iter()
+            .find(|(file, _)| *file == "on-demand-tripling.json")
+            .unwrap()
+            .1;
+        let valid = sim_core::load_scenario(json).unwrap();
+        let mut sim = sim_core::Simulation::new(&valid, 1);
+        sim.run_until(30_000);
+        let spec = &valid.scenario().nodes[1].spec;
+        let (title, metrics) = sim_core::metrics::node_charts(spec)[1];
+        assert_eq!(title, "Write capacity");
+        let m = sim.metrics(1);
+        let [writes, capacity] = &lines(m, metrics, sim.now(), 60_000)[..] else { panic!() };
+        assert_eq!(capacity.points.len(), 30);
+        assert!(capacity.points.iter().all(|p| p.1 == 4.0 * 1_048_576.0), "{:?}", capacity.points);
+        assert!(writes.points.iter().all(|p| p.1 > 1_000_000.0 && p.1 < 2_000_000.0));
     }
 }

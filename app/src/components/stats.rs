@@ -217,7 +217,6 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
         .modes
         .iter()
         .map(|m| {
-            let name = if m.mode == "on_demand" { "On-demand" } else { "Provisioned" };
             let shards = m
                 .streams
                 .values()
@@ -230,6 +229,7 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
+            let name = m.title();
             ModeRow {
                 mode: m.mode,
                 title: if m.as_given { format!("{name} (as given)") } else { name.into() },
@@ -240,7 +240,20 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
             }
         })
         .collect();
-    let cheaper = if c.cheaper == "on_demand" { "On-demand" } else { "Provisioned" };
+    let (cheapest, next) = c.cheapest_two();
+    let mut verdict = format!(
+        "{} is cheapest, {}/month less than {}.",
+        cheapest.title(),
+        format::usd(c.monthly_saving_usd),
+        next.title()
+    );
+    if cheapest.write_throttled > next.write_throttled {
+        verdict.push_str(&format!(
+            " It throttled {} writes, against {}.",
+            format::count(cheapest.write_throttled as f64),
+            format::count(next.write_throttled as f64)
+        ));
+    }
     Comparison {
         caption: format!(
             "Same traffic and seed, {} simulated from the start of each run, {}-hour month",
@@ -248,12 +261,14 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
             c.month_hours
         ),
         rows,
-        verdict: format!("{cheaper} is cheaper by {}/month.", format::usd(c.monthly_saving_usd)),
+        verdict,
     }
 }
 
-/// "Provisioned vs on-demand": on request, runs the scenario headless in
-/// both capacity modes (capped at one simulated hour) and shows the bills.
+/// "Compare capacity modes": on request, runs the scenario headless with
+/// every stream provisioned and on demand (capped at one simulated hour
+/// each) and shows three bills: provisioned, On-demand Standard and
+/// On-demand Advantage.
 /// Never on the frame path: it runs once per click.
 #[component]
 pub fn ModeCompare() -> impl IntoView {
@@ -279,7 +294,7 @@ pub fn ModeCompare() -> impl IntoView {
             <button
                 type="button"
                 data-testid="compare-modes"
-                title="Runs this scenario twice without animation, once with every stream provisioned and once on demand (up to one simulated hour each), and prices both from the catalogue."
+                title="Runs this scenario twice without animation, once with every stream provisioned and once on demand (up to one simulated hour each), and prices it as provisioned, On-demand Standard and On-demand Advantage (no stream-hours, lower per-GB prices, but at least 25 MiB/s in and out billed for 24 hours) from the catalogue."
                 on:click=compare
             >
                 "Compare capacity modes"
@@ -288,7 +303,7 @@ pub fn ModeCompare() -> impl IntoView {
                 None => {
                     view! {
                         <span class="compare-hint">
-                            "Provisioned vs on-demand for the same traffic"
+                            "Provisioned, On-demand Standard and Advantage for the same traffic"
                         </span>
                     }
                         .into_any()
@@ -383,5 +398,22 @@ pub fn CostBreakdown() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_comparison_shows_three_modes_and_names_the_cheapest() {
+        let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        let c = summarise(&sim_core::compare_modes(&valid, 1, 120).unwrap());
+        let titles: Vec<&str> = c.rows.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles, ["Provisioned (as given)", "On-demand Standard", "On-demand Advantage"]);
+        let cheapest =
+            c.rows.iter().min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd)).unwrap();
+        let name = cheapest.title.trim_end_matches(" (as given)");
+        assert!(c.verdict.starts_with(&format!("{name} is cheapest")), "{}", c.verdict);
     }
 }

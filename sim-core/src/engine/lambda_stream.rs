@@ -9,7 +9,6 @@
 use crate::metrics;
 use crate::nodes::lambda::{BATCH_RECORD_BYTES, LaneBatch, STREAM_POLL_MS, ShardEsm};
 use crate::nodes::{Batch, ReadBatch, ReaderState, Target};
-use crate::routing::add_lane_weights;
 use crate::scenario::KeyDistribution;
 
 use super::{Action, ReaderId, Simulation};
@@ -36,7 +35,7 @@ impl Simulation {
         }
         let mut weights = vec![vec![0.0; lanes]; ranges.len()];
         for (keys, rate) in rates {
-            add_lane_weights(keys, &ranges, rate, &mut weights);
+            self.key_rings.get(keys).add_lane_weights(&ranges, rate, &mut weights);
         }
         f.shards.resize_with(stream.shards.len(), || ShardEsm::new(lanes));
         for (w, &shard) in weights.iter().zip(&stream.open) {

@@ -35,7 +35,7 @@ use crate::nodes::{
     WorkerPool,
 };
 use crate::rng::NodeRng;
-use crate::routing::shard_shares;
+use crate::routing::KeyRings;
 use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
@@ -206,6 +206,8 @@ pub struct Simulation {
     pool_nodes: Vec<usize>,
     functions: Vec<Function>,
     function_nodes: Vec<usize>,
+    /// Producers' partition keys, hashed once (resharding re-routes from them).
+    key_rings: KeyRings,
 }
 
 impl Simulation {
@@ -253,6 +255,7 @@ impl Simulation {
         }
         let stream_slot = |node: Option<usize>| slots[node.expect("validated wiring")].slot;
         let mut producers: Vec<Producer> = Vec::new();
+        let mut key_rings = KeyRings::default();
         let mut groups: Vec<writes::ProducerGroup> = Vec::new();
         let mut consumers = Vec::new();
         let mut firehoses = Vec::new();
@@ -270,13 +273,13 @@ impl Simulation {
                         producers.push(Producer::new(spec.clone(), target, Vec::new()));
                         continue;
                     }
-                    // Hashing every key is the costly part of setup: share it.
+                    // Summing every key's share is the costly part of setup: share it.
                     let same_keys =
                         producers.iter().find(|p| p.target == target && p.spec.keys == spec.keys);
                     let shares = match (same_keys, target) {
                         (Some(p), _) => p.shares.clone(),
                         (None, Target::Stream(s)) => {
-                            shard_shares(&spec.keys, &streams[s].open_ranges())
+                            key_rings.get(&spec.keys).shares(&streams[s].open_ranges())
                         }
                         (None, Target::Firehose(_) | Target::Queue(_)) => vec![1.0],
                     };
@@ -376,7 +379,8 @@ impl Simulation {
             }
         }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
-        let metrics = slots.iter().map(|s| NodeMetrics::new(metrics::defs(s.kind))).collect();
+        let metrics =
+            scenario.nodes.iter().map(|n| NodeMetrics::new(metrics::node_defs(&n.spec))).collect();
         let mut sim = Simulation {
             scenario,
             seed,
@@ -415,6 +419,7 @@ impl Simulation {
             pool_nodes,
             functions,
             function_nodes: lambda_nodes,
+            key_rings,
         };
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {
@@ -598,9 +603,16 @@ impl Simulation {
         self.book_finished_batches();
         self.expire_and_coalesce();
         for slot in 0..self.streams.len() {
-            for shard in self.streams[slot].on_demand_splits(self.now) {
-                let op = StreamOp::SplitShard { shard, new_starting_hash_key: None };
-                let _ = self.reshard(self.stream_nodes[slot], &op, true);
+            let stream = &mut self.streams[slot];
+            if stream.is_on_demand() {
+                // The capacity of the closing second, before this tick's splits.
+                let capacity = stream.write_capacity_bytes_per_s() as f64;
+                self.metrics[self.stream_nodes[slot]]
+                    .add(metrics::stream::WRITE_CAPACITY, capacity);
+            }
+            let due = stream.on_demand_splits(self.now);
+            if !due.is_empty() {
+                self.scale_on_demand(slot, &due);
             }
         }
         for (slot, stream) in self.streams.iter_mut().enumerate() {

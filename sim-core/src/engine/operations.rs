@@ -1,8 +1,9 @@
 //! Changes to a running simulation: runtime commands, operations scheduled
 //! in the scenario, and the journal that records what happened and why.
 
+use crate::nodes::stream::ScaleOut;
 use crate::nodes::{ReaderState, ShardReader, Target};
-use crate::routing::shard_shares;
+use crate::routing::{HashRange, KeysIn};
 use crate::scenario::{Fault, NodeKind, Operation, StreamOp};
 use crate::time::SimTime;
 use crate::validate::{format_number, param_range};
@@ -51,7 +52,7 @@ impl Simulation {
                 self.producers[slot].spec.records_per_s = records_per_s;
                 Ok(())
             }
-            Command::Reshard { node, op } => self.reshard(node, &op, false),
+            Command::Reshard { node, op } => self.reshard(node, &op),
             Command::Fault { node, fault } => self.inject(node, &fault),
         }
     }
@@ -62,7 +63,7 @@ impl Simulation {
         if let Some(node) = self.node_index(&op.node) {
             // A refusal is journalled where it is decided; the run goes on.
             let _ = match &op.op {
-                Operation::Reshard(reshard) => self.reshard(node, reshard, false),
+                Operation::Reshard(reshard) => self.reshard(node, reshard),
                 Operation::Fault(fault) => self.inject(node, fault),
             };
         }
@@ -126,23 +127,19 @@ impl Simulation {
         self.journal(node, "traffic spike over".into(), false);
     }
 
-    /// Reshards a stream; `automatic` marks on-demand scaling, the only
-    /// way an on-demand stream's shards change.
-    pub(super) fn reshard(
-        &mut self,
-        node: usize,
-        op: &StreamOp,
-        automatic: bool,
-    ) -> Result<(), String> {
+    /// Reshards a provisioned stream (an on-demand stream's shards change
+    /// only by its own scaling, [`Simulation::scale_on_demand`]).
+    fn reshard(&mut self, node: usize, op: &StreamOp) -> Result<(), String> {
         let slot = self.slot_of(node, NodeKind::KinesisStream)?;
         let now = self.now;
         let stream = &mut self.streams[slot];
-        if stream.is_on_demand() && !automatic {
+        if stream.is_on_demand() {
             let why = "an on-demand stream manages its own shards; resharding applies to provisioned streams".to_string();
             self.journal(node, format!("refused: {why}"), true);
             return Err(why);
         }
         let before = stream.open.len();
+        let open_before = stream.open_ranges();
         let result = match op {
             StreamOp::SplitShard { shard, new_starting_hash_key } => {
                 let key = match new_starting_hash_key.as_deref().map(str::parse::<u128>) {
@@ -170,9 +167,8 @@ impl Simulation {
         };
         match result {
             Ok(text) => {
-                let text = if automatic { format!("on-demand scaling: {text}") } else { text };
                 self.journal(node, text, false);
-                self.topology_changed(slot);
+                self.topology_changed(slot, &open_before);
                 Ok(())
             }
             Err(why) => {
@@ -182,19 +178,88 @@ impl Simulation {
         }
     }
 
-    /// After resharding: producers re-spread their keys over the open
-    /// shards, every consumer gets a reader for each new shard (started once
-    /// its parents are read to the end), a Lambda event source re-spreads
-    /// the new shards' keys over its concurrent batches, and idle pushes to
-    /// closed shards wake up to notice they are finished.
-    fn topology_changed(&mut self, stream: usize) {
-        let ranges = self.streams[stream].open_ranges();
+    /// On-demand scaling (aws-facts 1.4): each hot shard splits at once
+    /// into the children its writes need, unless all its records carry one
+    /// partition key: a key stays capped by one shard's 1 MiB/s, so no split
+    /// helps it, and the shard is left as it is (journalled once).
+    pub(super) fn scale_on_demand(&mut self, slot: usize, due: &[ScaleOut]) {
+        let node = self.stream_nodes[slot];
+        let before = self.streams[slot].open_ranges();
+        let mut split = false;
+        for s in due {
+            let range = self.streams[slot].shards[s.shard].range;
+            let rate = format!("{:.2} MiB/s", s.bytes_per_s as f64 / 1_048_576.0);
+            if let KeysIn::One(_) | KeysIn::None = self.keys_in(slot, range) {
+                self.streams[slot].decline_split(s.shard);
+                let text = format!(
+                    "on-demand scaling: shard {} takes {rate} of writes, all with one partition \
+                     key; a key is capped at one shard's 1 MiB/s, so it is not split",
+                    s.shard
+                );
+                self.journal(node, text, false);
+                continue;
+            }
+            match self.streams[slot].split_evenly(self.now, s.shard, s.pieces) {
+                Ok(children) => {
+                    split = true;
+                    let text = format!(
+                        "on-demand scaling: shard {} ({rate} attempted) split into {}: shards {} to {} opened",
+                        s.shard,
+                        children.len(),
+                        children[0],
+                        children[children.len() - 1]
+                    );
+                    self.journal(node, text, false);
+                }
+                Err(why) => {
+                    self.streams[slot].decline_split(s.shard);
+                    self.journal(node, format!("on-demand scaling: {why}"), false);
+                }
+            }
+        }
+        if split {
+            self.topology_changed(slot, &before);
+        }
+    }
+
+    /// How many partition keys carry records into `range` of a stream:
+    /// records forwarded by consumers and worker pools are taken to spread
+    /// over the whole key space (as `deliver.rs` writes them).
+    fn keys_in(&mut self, stream: usize, range: HashRange) -> KeysIn {
+        let id = &self.scenario.nodes[self.stream_nodes[stream]].id;
+        let forwarded = self.scenario.links.iter().any(|l| {
+            &l.to == id
+                && self
+                    .scenario
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == l.from && n.spec.kind() != NodeKind::Producer)
+        });
+        if forwarded {
+            return KeysIn::Many;
+        }
+        let mut keys = KeysIn::None;
+        for p in self.producers.iter().filter(|p| p.target == Target::Stream(stream)) {
+            keys = keys.and(self.key_rings.get(&p.spec.keys).keys_in(range));
+        }
+        keys
+    }
+
+    /// After resharding (`before`: the open ranges until now): producers
+    /// re-spread their keys over the open shards, summing only the keys of
+    /// the new shards; every consumer gets a reader for each new shard
+    /// (started once its parents are read to the end), a Lambda event
+    /// source re-spreads the new shards' keys over its concurrent batches,
+    /// and idle pushes to closed shards wake up to notice they are finished.
+    fn topology_changed(&mut self, stream: usize, before: &[HashRange]) {
+        let after = self.streams[stream].open_ranges();
         let mut computed: Vec<(crate::scenario::KeyDistribution, Vec<f64>)> = Vec::new();
         for p in self.producers.iter_mut().filter(|p| p.target == Target::Stream(stream)) {
             p.shares = match computed.iter().find(|(keys, _)| *keys == p.spec.keys) {
                 Some((_, shares)) => shares.clone(),
                 None => {
-                    let shares = shard_shares(&p.spec.keys, &ranges);
+                    let ring = self.key_rings.get(&p.spec.keys);
+                    let shares = ring.reshare(before, &p.shares, &after);
                     computed.push((p.spec.keys.clone(), shares.clone()));
                     shares
                 }

@@ -7,7 +7,7 @@ use crate::routing::{HashRange, even_ranges};
 use crate::time::{DAY, SimTime};
 use crate::validate::format_number;
 
-use super::stream::{Shard, Stream};
+use super::stream::{ON_DEMAND_MAX_SHARDS, Shard, Stream};
 
 /// aws-facts 1.6: UpdateShardCount may run at most ten times per rolling 24 hours.
 pub const SHARD_COUNT_UPDATES_PER_DAY: usize = 10;
@@ -66,6 +66,48 @@ impl Stream {
         let low = HashRange { start: range.start, end: at - 1 };
         let high = HashRange { start: at, end: range.end };
         Ok(self.replace(now, &[shard], vec![(low, vec![shard]), (high, vec![shard])]))
+    }
+
+    /// On-demand scaling (aws-facts 1.4): `shard` becomes `pieces` children
+    /// with even hash ranges (a power of two: each halving is an even
+    /// SplitShard, whose intermediate shards are not shown), as many as the
+    /// per-stream maximum leaves room for.
+    pub fn split_evenly(
+        &mut self,
+        now: SimTime,
+        shard: usize,
+        pieces: u32,
+    ) -> Result<Vec<usize>, String> {
+        let range = self.open_shard(shard)?.range;
+        let room = ON_DEMAND_MAX_SHARDS.saturating_sub(self.open.len()) + 1;
+        let most = if room.is_power_of_two() { room } else { room.next_power_of_two() / 2 };
+        let mut pieces = (pieces as usize).min(most);
+        // Every child keeps at least one hash key.
+        while pieces > 1 && range.end - range.start < pieces as u128 - 1 {
+            pieces /= 2;
+        }
+        if range.end == range.start {
+            return Err(format!("shard {shard} owns a single hash key and cannot be split"));
+        }
+        if pieces < 2 {
+            return Err(format!(
+                "the stream already has {} shards, the most an on-demand stream has (10 GiB/s of writes)",
+                format_number(ON_DEMAND_MAX_SHARDS as f64)
+            ));
+        }
+        let mut children = vec![range];
+        while children.len() < pieces {
+            children = children
+                .into_iter()
+                .flat_map(|r| {
+                    // Even SplitShard: the upper child starts past the middle.
+                    let at = r.start + (r.end - r.start) / 2 + 1;
+                    [HashRange { start: r.start, end: at - 1 }, HashRange { start: at, end: r.end }]
+                })
+                .collect();
+        }
+        let children = children.into_iter().map(|r| (r, vec![shard])).collect();
+        Ok(self.replace(now, &[shard], children))
     }
 
     /// MergeShards: two open shards whose ranges touch become one child.
@@ -183,6 +225,7 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nodes::stream::ScaleOut;
     use crate::scenario::{Capacity, StreamSpec};
 
     fn stream(shards: u32) -> Stream {
@@ -261,6 +304,60 @@ mod tests {
         assert_eq!(s.shards[children[0]].parents, vec![0]);
         assert_eq!(s.shards[children[1]].parents, vec![0, 1]);
         assert_eq!(s.shards[children[2]].parents, vec![1]);
+    }
+
+    fn on_demand() -> Stream {
+        Stream::new(&StreamSpec { capacity: Capacity::on_demand(), ..Default::default() })
+    }
+
+    #[test]
+    fn aws_facts_1_4_a_hot_shard_splits_at_once_into_enough_even_children() {
+        // aws-facts 1.4: shards above 500 KB/s split within 15 minutes into
+        // even ranges. 1.3 MiB/s attempted needs 3 children of 500 KB/s at
+        // most; as even halvings, 4.
+        let mut s = on_demand();
+        let hot = crate::nodes::stream::ShardSecond {
+            in_bytes: 1_048_576,
+            throttled_bytes: 314_573,
+            ..Default::default()
+        };
+        let mut due = Vec::new();
+        for t in 1..=900 {
+            s.shards[1].last_second = hot;
+            due = s.on_demand_splits(t * 1_000);
+            if t < 900 {
+                assert!(due.is_empty(), "split before 15 minutes, at {t} s");
+            }
+        }
+        let rate = (1_048_576 + 314_573) as u64;
+        assert_eq!(due, vec![ScaleOut { shard: 1, pieces: 4, bytes_per_s: rate }]);
+        let parent = s.shards[1].range;
+        let children = s.split_evenly(900_000, 1, 4).unwrap();
+        assert_eq!(children, vec![4, 5, 6, 7]);
+        assert_covers_once(&s);
+        let widths: Vec<u128> =
+            children.iter().map(|&c| s.shards[c].range.end - s.shards[c].range.start).collect();
+        assert!(widths.iter().max().unwrap() - widths.iter().min().unwrap() <= 1, "{widths:?}");
+        assert_eq!(s.shards[4].range.start, parent.start);
+        assert_eq!(s.shards[7].range.end, parent.end);
+        assert!(children.iter().all(|&c| s.shards[c].parents == vec![1]));
+    }
+
+    #[test]
+    fn aws_facts_1_4_on_demand_capacity_never_exceeds_10_gib_per_second() {
+        // aws-facts 1.4 (current, us-east-1): at most 10 GB/s of writes per
+        // on-demand stream: 10,240 shards of 1 MiB/s.
+        let mut s = on_demand();
+        let mut last = Ok(Vec::new());
+        for _ in 0..20 {
+            let hottest = s.open[0];
+            last = s.split_evenly(0, hottest, 4_096);
+            assert!(s.open.len() <= ON_DEMAND_MAX_SHARDS);
+            assert!(s.write_capacity_bytes_per_s() <= 10 * 1_073_741_824);
+            assert_covers_once(&s);
+        }
+        assert_eq!(s.open.len(), ON_DEMAND_MAX_SHARDS);
+        assert!(last.unwrap_err().contains("10 GiB/s"));
     }
 
     #[test]

@@ -635,6 +635,10 @@ pub struct AgedBytes {
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
 /// aws-facts 1.4: on-demand splits a shard whose traffic exceeds 500 KB/s.
 pub const ON_DEMAND_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
+/// aws-facts 1.4 (current, us-east-1): an on-demand stream writes at most
+/// 10 GB/s ("10 GiB/s" in the On-demand Advantage text; the KDS docs' "MB"
+/// is binary, 1.1): 10,240 shards of 1 MiB/s.
+pub const ON_DEMAND_MAX_SHARDS: usize = 10 * 1024;
 
 /// On-demand scaling state: which shards have run hot, and since when.
 #[derive(Clone, Debug, PartialEq)]
@@ -646,6 +650,9 @@ pub struct OnDemand {
     /// Per shard index: since when the shard's minute average exceeded
     /// 500 KB/s without a break.
     hot_since: Vec<Option<SimTime>>,
+    /// Per shard index: a hot shard that splitting cannot help (its
+    /// records carry one partition key, or the stream is at its maximum).
+    declined: Vec<bool>,
 }
 
 impl OnDemand {
@@ -654,8 +661,22 @@ impl OnDemand {
             scale_up_delay: scale_up_delay_s * SECOND,
             minute_bytes: Vec::new(),
             hot_since: Vec::new(),
+            declined: Vec::new(),
         }
     }
+}
+
+/// A hot shard on-demand scaling splits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScaleOut {
+    /// The shard.
+    pub shard: usize,
+    /// Children with even hash ranges: the fewest (a power of two, as that
+    /// many rounds of even SplitShard give) that bring each one's share of
+    /// the shard's attempted writes to 500 KB/s or less.
+    pub pieces: u32,
+    /// The shard's attempted writes in the last minute, per second.
+    pub bytes_per_s: u64,
 }
 
 impl Stream {
@@ -663,9 +684,11 @@ impl Stream {
     pub fn new(spec: &StreamSpec) -> Self {
         let (shards, on_demand) = match spec.capacity {
             Capacity::Provisioned { shards } => (shards, None),
-            Capacity::OnDemand { scale_up_delay_s } => {
-                (ON_DEMAND_INITIAL_SHARDS, Some(OnDemand::new(scale_up_delay_s)))
-            }
+            // aws-facts 1.4: warm throughput is write capacity from the start.
+            Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => (
+                warm_throughput_mib_s.unwrap_or(0).max(ON_DEMAND_INITIAL_SHARDS),
+                Some(OnDemand::new(scale_up_delay_s)),
+            ),
         };
         let shards: Vec<Shard> =
             even_ranges(shards).into_iter().map(|r| Shard::new(r, Vec::new())).collect();
@@ -704,13 +727,19 @@ impl Stream {
     }
 
     /// On-demand scaling, once a simulated second after the second's
-    /// counters closed: a shard whose attempted writes averaged more than
-    /// 500 KB/s over whole minutes for `scale_up_delay` is split in the
-    /// middle (aws-facts 1.4). Returns the shards to split.
-    pub fn on_demand_splits(&mut self, now: SimTime) -> Vec<usize> {
+    /// counters closed (aws-facts 1.4; the exact algorithm is not documented,
+    /// this is the simulator's reading, MODEL.md): a shard whose attempted
+    /// writes (accepted and throttled, retries included, as AWS sees every
+    /// request) averaged more than 500 KB/s over whole minutes for
+    /// `scale_up_delay` is split at once into enough even children that
+    /// each one's share of the last minute's rate is at most 500 KB/s. So
+    /// capacity reaches double a new sustained peak in one round, and a
+    /// jump of any size throttles for about one delay, not one per doubling.
+    pub fn on_demand_splits(&mut self, now: SimTime) -> Vec<ScaleOut> {
         let Some(od) = self.on_demand.as_mut() else { return Vec::new() };
         od.minute_bytes.resize(self.shards.len(), 0);
         od.hot_since.resize(self.shards.len(), None);
+        od.declined.resize(self.shards.len(), false);
         for &i in &self.open {
             let s = &self.shards[i].last_second;
             od.minute_bytes[i] += s.in_bytes + s.throttled_bytes;
@@ -723,14 +752,29 @@ impl Stream {
             let per_s = std::mem::take(&mut od.minute_bytes[i]) / (MINUTE / SECOND);
             if per_s > ON_DEMAND_SPLIT_BYTES_PER_S {
                 let since = *od.hot_since[i].get_or_insert(now - MINUTE);
-                if now - since >= od.scale_up_delay {
-                    due.push(i);
+                if now - since >= od.scale_up_delay && !od.declined[i] {
+                    let needed = per_s.div_ceil(ON_DEMAND_SPLIT_BYTES_PER_S);
+                    let pieces = needed.min(ON_DEMAND_MAX_SHARDS as u64).next_power_of_two();
+                    due.push(ScaleOut { shard: i, pieces: pieces as u32, bytes_per_s: per_s });
                 }
             } else {
                 od.hot_since[i] = None;
             }
         }
         due
+    }
+
+    /// Marks a hot shard that splitting cannot help, so scaling leaves it.
+    pub(crate) fn decline_split(&mut self, shard: usize) {
+        if let Some(od) = self.on_demand.as_mut() {
+            od.declined.resize(self.shards.len(), false);
+            od.declined[shard] = true;
+        }
+    }
+
+    /// The bytes per second the open shards accept (1 MiB/s each, aws-facts 1.1).
+    pub fn write_capacity_bytes_per_s(&self) -> u64 {
+        self.open.len() as u64 * SHARD_WRITE_BYTES_PER_S as u64
     }
 
     /// Whether AWS manages this stream's shards (on-demand mode).

@@ -1,5 +1,5 @@
 //! Cost through the engine: catalogue prices, scenario overrides, the
-//! provisioned vs on-demand comparison, and a bill that never shrinks.
+//! comparison of capacity modes, and a bill that never shrinks.
 
 use std::collections::BTreeMap;
 
@@ -65,12 +65,15 @@ fn scenario_overrides_and_month_length_change_the_bill() {
 }
 
 #[test]
-fn the_comparison_runs_both_modes_on_the_same_traffic() {
+fn the_comparison_runs_three_modes_on_the_same_traffic() {
     let valid = default_scenario();
     let c = compare_modes(&valid, 1, 600).expect("variants of a valid scenario are valid");
-    assert_eq!(c.modes.len(), 2);
-    let (p, o) = (&c.modes[0], &c.modes[1]);
-    assert_eq!((p.mode, p.as_given, o.mode, o.as_given), ("provisioned", true, "on_demand", false));
+    let modes: Vec<(&str, bool)> = c.modes.iter().map(|m| (m.mode, m.as_given)).collect();
+    assert_eq!(
+        modes,
+        [("provisioned", true), ("on_demand", false), ("on_demand_advantage", false)]
+    );
+    let (p, o, a) = (&c.modes[0], &c.modes[1], &c.modes[2]);
     // The provisioned variant is the scenario itself: the same bill as a run.
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(600_000);
@@ -79,36 +82,78 @@ fn the_comparison_runs_both_modes_on_the_same_traffic() {
     assert_eq!(p.monthly_projection_usd, summary.cost.monthly_projection_usd);
     assert_eq!(p.ledger, summary.ledger);
     // On demand bills stream-hours and GB written, not shards.
-    let keys: Vec<&str> = o.items.iter().map(|i| i.key.as_str()).collect();
-    assert!(keys.contains(&"kds.on_demand.stream_hour"), "{keys:?}");
-    assert!(keys.contains(&"kds.on_demand.gb_in"), "{keys:?}");
-    assert!(!keys.iter().any(|k| k.starts_with("kds.provisioned")), "{keys:?}");
+    let keys = |m: &sim_core::compare::ModeBill| -> Vec<String> {
+        m.items.iter().map(|i| i.key.clone()).collect()
+    };
+    assert!(keys(o).contains(&"kds.on_demand.stream_hour".into()), "{:?}", keys(o));
+    assert!(keys(o).contains(&"kds.on_demand.gb_in".into()), "{:?}", keys(o));
+    assert!(!keys(o).iter().any(|k| k.starts_with("kds.provisioned")), "{:?}", keys(o));
     assert_eq!(o.streams["events"].mode, "on_demand");
     assert_eq!(o.streams["events"].shards_at_start, 4);
-    let cheaper = if p.monthly_projection_usd <= o.monthly_projection_usd {
-        "provisioned"
-    } else {
-        "on_demand"
-    };
-    assert_eq!(c.cheaper, cheaper);
+    // Advantage prices the same run: same records, its own prices.
+    assert_eq!((a.ledger, a.write_throttled), (o.ledger, o.write_throttled));
+    assert!(keys(a).iter().all(|k| k.starts_with("kds.on_demand_advantage.")), "{:?}", keys(a));
+    let cheapest = c
+        .modes
+        .iter()
+        .min_by(|x, y| x.monthly_projection_usd.total_cmp(&y.monthly_projection_usd))
+        .unwrap();
+    assert_eq!(c.cheaper, cheapest.mode);
     assert!(c.monthly_saving_usd >= 0.0);
     // Deterministic: the same inputs give the same JSON.
     let again = compare_modes(&valid, 1, 600).unwrap();
     assert_eq!(serde_json::to_string(&c).unwrap(), serde_json::to_string(&again).unwrap());
 }
 
+/// An on-demand stream taking `mib_s` of 10 KiB records, compared for
+/// `seconds`.
+fn compared_at(mib_s: f64, seconds: u64) -> sim_core::ModeComparison {
+    let p = ProducerSpec {
+        records_per_s: mib_s * 102.4,
+        record_size: RecordSize::Fixed { bytes: 10_232 },
+        ..Default::default()
+    };
+    let mut scenario = pipeline(p, 1, None);
+    if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
+        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
+    }
+    compare_modes(&validate(&scenario).unwrap(), 5, seconds).unwrap()
+}
+
+#[test]
+fn aws_facts_2_2_advantage_costs_more_for_a_small_stream_and_less_for_a_large_one() {
+    // aws-facts 1.4, 2.2: Advantage is 60% cheaper per GB with no
+    // stream-hours, but bills at least 25 MiB/s in and out: at 1 MiB/s the
+    // minimum outweighs the discount; at 100 MiB/s the discount wins.
+    let monthly = |c: &sim_core::ModeComparison, mode: &str| {
+        c.modes.iter().find(|m| m.mode == mode).unwrap().monthly_projection_usd
+    };
+    let small = compared_at(1.0, 1_800);
+    let (standard, advantage) =
+        (monthly(&small, "on_demand"), monthly(&small, "on_demand_advantage"));
+    assert!(standard < advantage, "1 MiB/s: Standard {standard} vs Advantage {advantage}");
+    // The minimum commitment is what makes the difference, and it shows.
+    let lines = &small.modes[2].items;
+    assert!(lines.iter().any(|l| l.item.starts_with("On-demand Advantage minimum")));
+    assert!(advantage >= 4.21875 * 730.0 - 1e-6, "at least the minimum every hour: {advantage}");
+    let large = compared_at(100.0, 1_200);
+    let (standard, advantage) =
+        (monthly(&large, "on_demand"), monthly(&large, "on_demand_advantage"));
+    assert!(advantage < standard, "100 MiB/s: Standard {standard} vs Advantage {advantage}");
+}
+
 #[test]
 fn an_on_demand_stream_is_provisioned_at_the_shards_it_scaled_to() {
     let mut scenario = pipeline(producer(3_000.0), 1, None);
     if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+        s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
     }
     let valid = validate(&scenario).unwrap();
     let c = compare_modes(&valid, 3, 1_200).unwrap();
     let (p, o) = (&c.modes[0], &c.modes[1]);
-    assert!(o.as_given && !p.as_given);
+    assert!(o.as_given && !p.as_given && !c.modes[2].as_given);
     assert_eq!(p.streams["s"].shards_at_start, o.streams["s"].shards_at_end);
-    assert!(c.notes[0].starts_with("s: provisioned with"), "{:?}", c.notes);
+    assert!(c.notes.iter().any(|n| n.starts_with("s: provisioned with")), "{:?}", c.notes);
 }
 
 fn read_mode() -> impl Strategy<Value = ReadMode> {
@@ -123,12 +168,15 @@ proptest! {
     #[test]
     fn cost_is_never_negative_and_grows_with_time(
         p in arb_producer(), shards in 1u32..8, c in arb_consumer(), mode in read_mode(),
-        on_demand in any::<bool>(), seed in any::<u64>()
+        on_demand in any::<bool>(), advantage in any::<bool>(), seed in any::<u64>()
     ) {
         let c = c.map(|c| ConsumerSpec { read_mode: mode, ..c });
         let mut scenario = pipeline(p, shards, c);
         if on_demand && let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-            s.capacity = Capacity::OnDemand { scale_up_delay_s: 60 };
+            s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
+        }
+        if advantage {
+            scenario.pricing.kinesis_on_demand = sim_core::pricing::OnDemandPricing::Advantage;
         }
         let valid = validate(&scenario).unwrap_or_else(|e| panic!("{e:#?}"));
         let mut sim = Simulation::new(&valid, seed);
@@ -138,7 +186,9 @@ proptest! {
             let cost = sim.cost();
             let total = cost.total_usd();
             prop_assert!(cost.items().iter().all(|i| i.usd >= 0.0 && i.units >= 0.0));
-            prop_assert!(total >= last, "at {t} s: {total} < {last}");
+            // Under Advantage a constant minimum is split between use and
+            // shortfall lines, so the sum may move in its last bit.
+            prop_assert!(total >= last - last * 1e-12, "at {t} s: {total} < {last}");
             prop_assert!(cost.monthly_projection_usd(sim.now()) >= 0.0);
             last = total;
         }
@@ -186,7 +236,7 @@ fn aws_facts_2_2_on_demand_bills_each_data_record_with_its_key_rounded_up_to_a_k
     };
     let mut scenario = pipeline(p, 1, None);
     if let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec {
-        s.capacity = Capacity::OnDemand { scale_up_delay_s: 900 };
+        s.capacity = Capacity::on_demand();
     }
     let sim = run(&scenario, 300);
     let accepted = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS);
