@@ -21,7 +21,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use smallvec::SmallVec;
+use smallvec::{SmallVec, smallvec};
 
 use crate::rng::NodeRng;
 use crate::routing::{
@@ -200,7 +200,22 @@ impl Filed {
 
 /// A message group's visible messages in the order they are received (see
 /// [`Filed`]); sends join at the back.
-type Line = VecDeque<Messages>;
+#[derive(Clone, Debug, Default)]
+struct Line {
+    cohorts: VecDeque<Messages>,
+    /// The send time the group is indexed under (its oldest message's).
+    head: Option<SimTime>,
+}
+
+impl Line {
+    /// The oldest send time among the line's messages: the least of its
+    /// first window's cohorts (later windows hold later sends).
+    fn oldest(&self, window_ms: SimTime) -> Option<SimTime> {
+        let first = Filed::of(self.cohorts.front()?, window_ms).window();
+        let window = self.cohorts.iter().take_while(|m| Filed::of(m, window_ms).window() == first);
+        window.map(|m| m.sent_at).min()
+    }
+}
 
 /// What the consumer decided about an in-flight cohort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -297,10 +312,9 @@ pub struct Queue {
     window_ms: SimTime,
     /// Visible cohorts kept before windows widen ([`MAX_COHORTS`]).
     max_cohorts: usize,
-    /// Every group with visible messages, by its oldest message's send time.
+    /// Every group with visible messages, by its oldest message's send time
+    /// (its line's `head`).
     heads: BTreeSet<(SimTime, u32)>,
-    /// The key each group is filed under in `heads`.
-    head_of: BTreeMap<u32, SimTime>,
     /// FIFO: the groups of `heads` with nothing in flight (a group is not
     /// received from while it has messages in flight, aws-facts 4.2).
     ready: BTreeSet<(SimTime, u32)>,
@@ -376,7 +390,6 @@ impl Queue {
             window_ms: SECOND,
             max_cohorts: MAX_COHORTS,
             heads: BTreeSet::new(),
-            head_of: BTreeMap::new(),
             ready: BTreeSet::new(),
             locked: BTreeMap::new(),
             in_flight: BTreeMap::new(),
@@ -518,10 +531,9 @@ impl Queue {
             self.window_ms = SECOND;
         }
         self.visible_count += m.count;
-        self.file(m);
         // Newer than the group's oldest (a send to a busy group): the
         // indexes stand as they are.
-        if self.head_of.get(&m.group).is_none_or(|&t| m.sent_at < t) {
+        if self.file(m) {
             self.refile(m.group);
         }
         if self.visible_cohorts > self.max_cohorts {
@@ -531,32 +543,40 @@ impl Queue {
 
     /// Puts visible messages in their place in their group's line, merged
     /// with those of the same window and class. A send joins at the back;
-    /// what comes back from flight finds its place from the front.
-    fn file(&mut self, m: Messages) {
+    /// what comes back from flight finds its place from the front. Returns
+    /// whether they are older than the group's oldest, so the group must be
+    /// indexed again.
+    fn file(&mut self, m: Messages) -> bool {
         let window = self.window_ms;
         let key = Filed::of(&m, window);
-        let line = self.visible.entry(m.group).or_default();
-        let at = match line.back().map(|last| Filed::of(last, window).cmp(&key)) {
-            None | Some(Ordering::Less) => line.len(),
-            Some(Ordering::Equal) => line.len() - 1,
-            Some(Ordering::Greater) => line.partition_point(|c| Filed::of(c, window) < key),
+        let line = &mut self.visible.entry(m.group).or_default();
+        let cohorts = &mut line.cohorts;
+        let at = match cohorts.back().map(|last| Filed::of(last, window).cmp(&key)) {
+            None | Some(Ordering::Less) => cohorts.len(),
+            Some(Ordering::Equal) => cohorts.len() - 1,
+            Some(Ordering::Greater) => cohorts.partition_point(|c| Filed::of(c, window) < key),
         };
-        match line.get_mut(at) {
+        match cohorts.get_mut(at) {
             Some(there) if Filed::of(there, window) == key => there.absorb(&m),
             _ => {
-                line.insert(at, m);
+                cohorts.insert(at, m);
                 self.visible_cohorts += 1;
             }
         }
+        line.head.is_none_or(|t| m.sent_at < t)
     }
 
-    /// Takes the cohort at `at` out of group `g`'s line (the line goes when
-    /// it empties).
+    /// Takes the cohort at `at` out of group `g`'s line (the line and its
+    /// place in the indexes go when it empties).
     fn unfile(&mut self, g: u32, at: usize) -> Option<Messages> {
         let line = self.visible.get_mut(&g)?;
-        let m = line.remove(at)?;
+        let m = line.cohorts.remove(at)?;
         self.visible_cohorts -= 1;
-        if line.is_empty() {
+        if line.cohorts.is_empty() {
+            if let Some(t) = line.head {
+                self.heads.remove(&(t, g));
+                self.ready.remove(&(t, g));
+            }
             self.visible.remove(&g);
         }
         Some(m)
@@ -581,7 +601,8 @@ impl Queue {
                 .values()
                 .map(|line| {
                     let mut last = None;
-                    line.iter()
+                    line.cohorts
+                        .iter()
                         .filter(|m| {
                             let here = m.sent_at.div_ceil(window);
                             last.replace(here) != Some(here)
@@ -596,7 +617,7 @@ impl Queue {
         self.window_ms = window;
         self.visible_cohorts = 0;
         for line in self.visible.values_mut() {
-            let mut all: Vec<Messages> = line.drain(..).collect();
+            let mut all: Vec<Messages> = line.cohorts.drain(..).collect();
             all.sort_by_key(|m| Filed::of(m, window));
             all.dedup_by(|next, kept| {
                 let same = Filed::of(next, window) == Filed::of(kept, window);
@@ -606,30 +627,22 @@ impl Queue {
                 same
             });
             self.visible_cohorts += all.len();
-            line.extend(all);
-            line.shrink_to_fit();
+            line.cohorts.extend(all);
+            line.cohorts.shrink_to_fit();
         }
     }
 
-    /// The oldest send time among group `g`'s visible messages: the least
-    /// of its first window's cohorts (later windows hold later sends).
-    fn head_time(&self, g: u32) -> Option<SimTime> {
-        let line = self.visible.get(&g)?;
-        let first = Filed::of(line.front()?, self.window_ms).window();
-        let window = line.iter().take_while(|m| Filed::of(m, self.window_ms).window() == first);
-        window.map(|m| m.sent_at).min()
-    }
-
-    /// Files group `g` in the indexes under its oldest visible message, or
-    /// takes it out when it has none.
+    /// Files group `g` in the indexes under its oldest visible message, in
+    /// `ready` only while nothing of it is in flight (FIFO).
     fn refile(&mut self, g: u32) {
-        if let Some(t) = self.head_of.remove(&g) {
+        let Some(line) = self.visible.get_mut(&g) else { return };
+        if let Some(t) = line.head {
             self.heads.remove(&(t, g));
             self.ready.remove(&(t, g));
         }
-        if let Some(t) = self.head_time(g) {
+        line.head = line.oldest(self.window_ms);
+        if let Some(t) = line.head {
             self.heads.insert((t, g));
-            self.head_of.insert(g, t);
             if self.is_fifo() && !self.locked.contains_key(&g) {
                 self.ready.insert((t, g));
             }
@@ -671,7 +684,8 @@ impl Queue {
                 *self.locked.entry(group).or_default() += 1;
             }
             while want > 0 {
-                let Some(head) = self.visible.get_mut(&group).and_then(|l| l.front_mut()) else {
+                let Some(head) = self.visible.get_mut(&group).and_then(|l| l.cohorts.front_mut())
+                else {
                     break;
                 };
                 let key = Filed::of(head, self.window_ms);
@@ -917,6 +931,7 @@ impl Queue {
             let last_window = cutoff.div_ceil(self.window_ms);
             let line = self.visible.get(&g).expect("a head has a line");
             let front = line
+                .cohorts
                 .iter()
                 .take_while(|m| Filed::of(m, self.window_ms).window() <= last_window)
                 .count();
@@ -1052,19 +1067,21 @@ pub fn message_groups(keys: &KeyDistribution) -> Vec<MessageGroup> {
 /// draws have one or two categories, kept inline.
 pub type Counts = SmallVec<[(u32, u64); 2]>;
 
-/// Counts spread over categories by share, drawn as a multinomial.
+/// Counts spread over categories by share, drawn as a multinomial. A single
+/// category (a forward to one message group) allocates nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spread {
-    ids: Vec<u32>,
-    shares: Vec<f64>,
+    ids: SmallVec<[u32; 1]>,
+    shares: SmallVec<[f64; 1]>,
     /// Running sums of `shares`, for drawing few items one by one.
-    cumulative: Vec<f64>,
+    cumulative: SmallVec<[f64; 1]>,
 }
 
 impl Spread {
-    fn new(items: Vec<(u32, f64)>) -> Self {
+    fn new(items: impl IntoIterator<Item = (u32, f64)>) -> Self {
+        let items: SmallVec<[(u32, f64); 1]> = items.into_iter().collect();
         let total: f64 = items.iter().map(|i| i.1).sum();
-        let (ids, shares): (Vec<u32>, Vec<f64>) =
+        let (ids, shares): (SmallVec<[u32; 1]>, SmallVec<[f64; 1]>) =
             items.into_iter().map(|(id, s)| (id, s / total)).unzip();
         let mut acc = 0.0;
         let cumulative = shares
@@ -1123,7 +1140,7 @@ pub struct GroupRoute {
     /// Partitions that get messages, with their shares.
     partitions: Spread,
     /// Per partition of `partitions` (in its order), its groups.
-    groups: Vec<Spread>,
+    groups: SmallVec<[Spread; 1]>,
 }
 
 impl GroupRoute {
@@ -1138,9 +1155,8 @@ impl GroupRoute {
         for g in message_groups(keys) {
             by_partition.entry(queue.partition_of(g.hash)).or_default().push((g.id, g.share));
         }
-        let partitions = Spread::new(
-            by_partition.iter().map(|(&p, gs)| (p, gs.iter().map(|g| g.1).sum())).collect(),
-        );
+        let partitions =
+            Spread::new(by_partition.iter().map(|(&p, gs)| (p, gs.iter().map(|g| g.1).sum())));
         let groups = by_partition.into_values().map(Spread::new).collect();
         GroupRoute { partitions, groups }
     }
@@ -1148,8 +1164,8 @@ impl GroupRoute {
     /// Every message in message group `group` on partition `partition`.
     pub fn to_group(partition: u32, group: u32) -> Self {
         GroupRoute {
-            partitions: Spread::new(vec![(partition, 1.0)]),
-            groups: vec![Spread::new(vec![(group, 1.0)])],
+            partitions: Spread::new([(partition, 1.0)]),
+            groups: smallvec![Spread::new([(group, 1.0)])],
         }
     }
 

@@ -12,7 +12,7 @@ fn received(q: &Queue, key: ReceiptKey) -> u64 {
 fn walked(q: &Queue) -> u64 {
     let counted = |m: &Messages| if m.counted { m.count } else { 0 };
     let receipts = q.in_flight.values().chain(q.stale.values());
-    q.visible.values().flatten().map(counted).sum::<u64>()
+    q.visible.values().flat_map(|l| &l.cohorts).map(counted).sum::<u64>()
         + q.delayed.iter().map(counted).sum::<u64>()
         + receipts.flat_map(|e| e.messages.iter()).map(|(m, _)| counted(m)).sum::<u64>()
 }
@@ -225,7 +225,7 @@ fn aws_facts_4_2_message_groups_hash_onto_partitions_in_high_throughput_mode() {
 
 #[test]
 fn spreads_draw_counts_that_add_up_whatever_their_size() {
-    let spread = Spread::new((0..1_000).map(|i| (i, 1.0)).collect());
+    let spread = Spread::new((0..1_000).map(|i| (i, 1.0)));
     let mut rng = NodeRng::new(1, "spread");
     let mut out = Counts::new();
     for n in [0, 1, 7, 999, 1_000, 50_000] {
@@ -233,4 +233,27 @@ fn spreads_draw_counts_that_add_up_whatever_their_size() {
         assert_eq!(out.iter().map(|c| c.1).sum::<u64>(), n);
         assert!(out.windows(2).all(|w| w[0].0 < w[1].0), "sorted, one entry per id");
     }
+}
+
+#[test]
+fn a_group_without_visible_messages_keeps_no_state() {
+    // 10,000 FIFO groups with one message each: once received and deleted,
+    // or expired, nothing of them is left, so sparse groups cost no memory.
+    let spec = QueueSpec { queue_type: QueueType::Fifo, retention_s: 60, ..Default::default() };
+    let mut q = Queue::new(spec, None);
+    for g in 0..10_000 {
+        q.send(1_000, Messages::new(1, 100, 1_000, g));
+    }
+    assert_eq!((q.visible.len(), q.heads.len(), q.ready.len()), (10_000, 10_000, 10_000));
+    // Half are received and deleted, 10 a receive.
+    for _ in 0..500 {
+        let key = q.receive(2_000, 10, 32_000).expect("visible messages");
+        q.finish(3_000, key);
+    }
+    assert_eq!((q.visible.len(), q.heads.len(), q.ready.len()), (5_000, 5_000, 5_000));
+    assert!(q.locked.is_empty());
+    // The rest expire.
+    assert_eq!(q.expire(61_000), 5_000);
+    assert_eq!((q.visible.len(), q.heads.len(), q.ready.len()), (0, 0, 0));
+    assert_eq!((q.cohorts(), q.visible_count, q.ledger_in_queue()), (0, 0, 0));
 }
