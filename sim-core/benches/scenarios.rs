@@ -9,7 +9,10 @@
 //! `every-kind` runs a pipeline with every node kind for `BENCH_EVERY_KIND_S`
 //! (3,600) simulated seconds. `on-demand-keys` runs an on-demand stream with
 //! 1,000,000 partition keys through a daily cycle for `BENCH_ON_DEMAND_KEYS_S`
-//! (86,400) simulated seconds.
+//! (86,400) simulated seconds. `unread-queue` runs a standard queue nobody
+//! reads for `BENCH_UNREAD_DAYS` (30) days and `fifo-groups` a FIFO queue
+//! with 10,000 sparse message groups for `BENCH_FIFO_DAYS` (1): their cost
+//! and memory must not grow with the backlog (docs/performance.md).
 
 use std::time::Instant;
 
@@ -20,6 +23,10 @@ const LARGE: &str = include_str!("large.json");
 const EVERY_KIND: &str = include_str!("every-kind.json");
 /// An on-demand stream that keeps splitting, with 1,000,000 partition keys.
 const ON_DEMAND_KEYS: &str = include_str!("on-demand-keys.json");
+/// A standard queue nobody reads: a 4-day backlog (see its description).
+const UNREAD_QUEUE: &str = include_str!("unread-queue.json");
+/// An unread FIFO queue with 10,000 sparse message groups.
+const FIFO_GROUPS: &str = include_str!("fifo-groups.json");
 
 /// Peak resident memory of this process so far (Linux), in MB.
 fn peak_mb() -> f64 {
@@ -49,19 +56,17 @@ fn bench(name: &str, json: &str, seconds: u64) {
     );
 }
 
-/// 30 simulated days of the default scenario, with peak memory after the
-/// first, seventh and last day: it must stay flat.
-fn long_run() {
-    let days: u64 =
-        std::env::var("BENCH_LONG_DAYS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
-    let valid = load_scenario(BUNDLED_SCENARIOS[0].1).expect("default scenario is valid");
+/// Simulated days of a scenario, with peak memory after the first, seventh
+/// and last day: it must stay flat.
+fn long_run(name: &str, json: &str, days: u64) {
+    let valid = load_scenario(json).expect("bench scenario is valid");
     let start = Instant::now();
     let mut sim = Simulation::new(&valid, 1);
     for day in 1..=days {
         sim.run_until(day * 86_400_000);
         if day == 1 || day == 7 || day == days {
             println!(
-                "long (clickstream)           day {day:>3}: {:>8.1} s wall, peak {:>6.1} MB, {} records",
+                "{name:<28} day {day:>3}: {:>8.1} s wall, peak {:>6.1} MB, {} records",
                 start.elapsed().as_secs_f64(),
                 peak_mb(),
                 sim.ledger().produced
@@ -71,13 +76,24 @@ fn long_run() {
     assert!(sim.ledger().balances());
 }
 
+fn days_from(var: &str, default: u64) -> u64 {
+    std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
 fn main() {
     // `cargo bench` passes --bench; a filter argument selects scenarios by name.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     // Memory first: the long run's peak must not include the others'.
     if wanted("long") {
-        long_run();
+        let days = days_from("BENCH_LONG_DAYS", 30);
+        long_run("long (clickstream)", BUNDLED_SCENARIOS[0].1, days);
+    }
+    if wanted("unread-queue") {
+        long_run("unread-queue", UNREAD_QUEUE, days_from("BENCH_UNREAD_DAYS", 30));
+    }
+    if wanted("fifo-groups") {
+        long_run("fifo-groups", FIFO_GROUPS, days_from("BENCH_FIFO_DAYS", 1));
     }
     for (file, json) in BUNDLED_SCENARIOS {
         let name = file.trim_end_matches(".json");

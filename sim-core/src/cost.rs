@@ -343,6 +343,14 @@ impl CostMeter {
         *count = count.saturating_add(n);
     }
 
+    /// SQS requests already counted call by call (see
+    /// [`crate::nodes::queue_calls`]).
+    pub fn sqs_requests(&mut self, fifo: bool, requests: u64) {
+        let m = &mut self.monthly;
+        let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };
+        *count = count.saturating_add(requests);
+    }
+
     /// `calls` SQS API calls carrying `payload_bytes` each (aws-facts 2.4).
     pub fn sqs_calls(&mut self, fifo: bool, calls: u64, payload_bytes: u64) {
         let n = calls.saturating_mul(sqs_billed_requests(payload_bytes));

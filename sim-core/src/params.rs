@@ -208,10 +208,10 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "Standard: at-least-once, nearly unlimited calls. FIFO: order per message group, 300 calls/s per action."
         }
         (SqsQueue, "high_throughput") => {
-            "FIFO high-throughput mode: 70,000 calls/s per action instead of 300 (us-east-1)."
+            "FIFO high-throughput mode: 70,000 calls/s per action (us-east-1), 300 per partition; each message group stays on one partition. Assumed here: 234 partitions, groups placed by the MD5 of their id (AWS documents neither)."
         }
         (SqsQueue, "visibility_timeout_s") => {
-            "How long a received message stays hidden; if it is not deleted by then, it is delivered again."
+            "How long a received message stays hidden; if it is not deleted by then, it is delivered again. A Lambda function's timeout must not exceed it."
         }
         (SqsQueue, "delay_s") => {
             "How long a new message stays invisible before it can be received."

@@ -825,6 +825,40 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
     }
 }
 
+/// aws-facts 5.2: Lambda refuses an event source mapping whose queue's
+/// visibility timeout is shorter than the function's timeout
+/// (`InvalidParameterValueException`). The problem is the wire's, so the
+/// editor shows it there.
+fn check_visibility_covers_timeout(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    queue: usize,
+    function: usize,
+) {
+    let (q, f) = (&scenario.nodes[queue], &scenario.nodes[function]);
+    let (NodeSpec::SqsQueue(spec), NodeSpec::Lambda(l)) = (&q.spec, &f.spec) else { return };
+    if spec.visibility_timeout_s >= l.timeout_s {
+        return;
+    }
+    let Some(link) = scenario.links.iter().position(|k| k.from == q.id && k.to == f.id) else {
+        return;
+    };
+    check.push(
+        format!("links[{link}]"),
+        format!(
+            "queue {:?} hides a received message for {} s, less than function {:?}'s {} s \
+             timeout: AWS refuses this event source mapping (InvalidParameterValueException). \
+             Set the visibility timeout to at least {} s (AWS advises 6 times the timeout, {} s)",
+            q.id,
+            format_number(f64::from(spec.visibility_timeout_s)),
+            f.id,
+            format_number(f64::from(l.timeout_s)),
+            format_number(f64::from(l.timeout_s)),
+            format_number(f64::from(l.timeout_s) * 6.0),
+        ),
+    );
+}
+
 /// Rules between queues and the nodes wired to them.
 fn check_queue_wiring(
     check: &mut Checker<'_>,
@@ -874,6 +908,9 @@ fn check_queue_wiring(
             }
             NodeSpec::Lambda(l) => {
                 let e = &l.event_source;
+                if let Some(source) = reads_from[i] {
+                    check_visibility_covers_timeout(check, scenario, source, i);
+                }
                 if let Some(q) = reads_from[i].and_then(queue) {
                     let batch = e.batch_size.unwrap_or(10);
                     // aws-facts 5.2: FIFO batches hold at most 10 messages;

@@ -114,9 +114,13 @@ fn Problems() -> impl IntoView {
         editor.problems.with(|p| {
             (!p.is_empty()).then(|| {
                 let more = p.len() - 1;
-                let first = p[0].clone();
-                let rest =
-                    p.iter().skip(1).take(4).map(|t| view! { <li>{t.clone()}</li> }).collect_view();
+                let first = p[0].to_string();
+                let rest = p
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .map(|t| view! { <li>{t.to_string()}</li> })
+                    .collect_view();
                 view! {
                     <div class="doc-problems" role="status" data-testid="doc-problems">
                         <strong>"Not running yet: "</strong>

@@ -405,6 +405,17 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             _ => (0.0, 0.0),
         }
     });
+    // What validation says about this wire (a Lambda function's queue that
+    // hides messages for less than its timeout, say).
+    let problem = {
+        let (from, to) = (from.clone(), to.clone());
+        Memo::new(move |_| {
+            let index =
+                editor.doc.with(|s| s.links.iter().position(|l| l.from == from && l.to == to))?;
+            let path = format!("links[{index}]");
+            editor.problems.with(|p| p.iter().find(|i| i.path == path).map(|i| i.message.clone()))
+        })
+    };
     let me = (from.clone(), to.clone());
     let selected = {
         let me = me.clone();
@@ -423,6 +434,9 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             }
             if selected() {
                 c.push_str(" selected");
+            }
+            if problem.with(Option::is_some) {
+                c.push_str(" invalid");
             }
             c
         }
@@ -469,7 +483,14 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             tabindex="0"
             role="button"
             aria-pressed=move || selected().to_string()
-            aria-label=format!("Wire from {from} to {to} (Enter selects, Delete removes)")
+            aria-label={
+                let (from, to) = (from.clone(), to.clone());
+                move || match problem.get() {
+                    Some(why) => format!("Wire from {from} to {to}: ✖ {why} (Enter selects, Delete removes)"),
+                    None => format!("Wire from {from} to {to} (Enter selects, Delete removes)"),
+                }
+            }
+            data-problem=move || problem.get()
             on:pointerdown=move |ev: PointerEvent| {
                 ev.stop_propagation();
                 pick();
@@ -482,6 +503,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
                 }
             }
         >
+            {move || problem.get().map(|why| view! { <title>{format!("✖ {why}")}</title> })}
             <path class="wire-hit" d=d />
             <path class="wire-base" d=d marker-end="url(#arrow)" />
             <path class="wire-flow" d=d />

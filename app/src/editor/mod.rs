@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use sim_core::params::live_edit;
-use sim_core::{Command, Scenario, ValidScenario, validate};
+use sim_core::{Command, Issue, Scenario, ValidScenario, validate};
 
 use crate::state::SimCtx;
 use doc::Fragment;
@@ -44,8 +44,9 @@ pub struct Editor {
     pub wiring_from: RwSignal<Option<String>>,
     /// Whether moves snap to the grid.
     pub snap: RwSignal<bool>,
-    /// Why the document does not run yet (empty when it runs).
-    pub problems: RwSignal<Vec<String>>,
+    /// Why the document does not run yet (empty when it runs), each with
+    /// the path of what it is about (`links[3]` for a wire).
+    pub problems: RwSignal<Vec<Issue>>,
     /// Whether undo / redo have a step (for the buttons).
     pub can_undo: RwSignal<bool>,
     /// See `can_undo`.
@@ -74,10 +75,7 @@ impl Editor {
     /// The editor for document `doc`, whose validated form (or an empty
     /// run, for a draft) `ctx` already runs.
     pub fn new(ctx: SimCtx, doc: Scenario) -> Self {
-        let problems = match validate(&doc) {
-            Ok(_) => Vec::new(),
-            Err(issues) => issues.iter().map(ToString::to_string).collect(),
-        };
+        let problems = validate(&doc).err().unwrap_or_default();
         let running = ctx.scenario.with_value(|v| v.scenario().clone());
         Editor {
             doc: RwSignal::new(doc),
@@ -191,7 +189,7 @@ impl Editor {
         let valid = match validate(doc) {
             Ok(valid) => valid,
             Err(issues) => {
-                self.problems.set(issues.iter().map(ToString::to_string).collect());
+                self.problems.set(issues);
                 let idle = idle_run(doc);
                 let was_running = !running.nodes.is_empty();
                 self.pushed.set_value(idle.scenario().clone());

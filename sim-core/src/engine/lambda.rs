@@ -7,7 +7,7 @@
 use crate::metrics;
 pub(super) use crate::nodes::lambda::QUEUE_ESM_START_BATCHES;
 use crate::nodes::lambda::{ESM_WAIT_TIME_S, PollerState, QUEUE_ESM_ADDED_PER_S};
-use crate::nodes::queue::{ApiAction, Outcome};
+use crate::nodes::queue::Outcome;
 use crate::time::{SECOND, SimTime};
 
 use super::queues::THROTTLED_RECEIVE_BACKOFF_MS;
@@ -53,9 +53,9 @@ impl Simulation {
         let Some(queue) = self.queue_at(self.functions[func].source) else { return };
         let node = self.queue_nodes[queue];
         // aws-facts 4.2: a FIFO queue's receive limit applies to Lambda too.
-        if self.queues[queue].admit_calls(self.now, ApiAction::Receive, 1) == 0 {
+        if !self.queues[queue].admit_receive(self.now) {
             self.metrics[node].add(metrics::queue::THROTTLED_CALLS, 1.0);
-            let at = self.queues[queue].next_call_at(self.now, ApiAction::Receive);
+            let at = self.queues[queue].next_receive_at(self.now);
             let action = Action::EsmReceive { func: func as u32, poller: poller as u32 };
             self.schedule(at.max(self.now + THROTTLED_RECEIVE_BACKOFF_MS), action);
             return;
@@ -108,12 +108,10 @@ impl Simulation {
         let batch = u64::from(f.spec.event_source.batch_size.unwrap_or(10));
         let want = batch.saturating_sub(f.pollers[poller].messages);
         let hidden_for = f.visibility_ms(self.queues[queue].spec.visibility_timeout_s);
-        let Some((key, count, _)) = self.receive_from(queue, want, hidden_for) else {
+        // aws-facts 4.1: 10 messages a call; a larger batch takes more calls.
+        let Some((key, count)) = self.receive_from(queue, want, hidden_for) else {
             return false;
         };
-        // aws-facts 4.1: 10 messages a call; a larger batch takes more calls.
-        let fifo = self.queues[queue].is_fifo();
-        self.cost.sqs_calls(fifo, count.div_ceil(10).saturating_sub(1), 0);
         let p = &mut self.functions[func].pollers[poller];
         p.receipts.push(key);
         p.messages += count;
@@ -210,7 +208,8 @@ impl Simulation {
             if rate > 0.0 {
                 self.queues[queue].split_poison(key, |m| rng.binomial(m.count, rate));
             }
-            poisoned |= self.queues[queue].in_flight[&key].messages.iter().any(|(m, _)| m.poison);
+            let messages = self.queues[queue].receipt(key).map_or(&[][..], |e| &e.messages);
+            poisoned |= messages.iter().any(|(m, _)| m.poison);
         }
         let whole_batch_fails = run.failed || (poisoned && !partial);
         if whole_batch_fails {

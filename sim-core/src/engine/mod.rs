@@ -30,6 +30,7 @@ use crate::cost::CostMeter;
 use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::nodes::consumer::{Output, ReaderMetrics};
+use crate::nodes::queue::GroupRoute;
 use crate::nodes::{
     Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Shard, Stream, Target,
     WorkerPool,
@@ -202,6 +203,9 @@ pub struct Simulation {
     queue_waiters: Vec<VecDeque<queues::Poller>>,
     /// Per queue, when its next wake-up is scheduled.
     queue_wake_at: Vec<Option<SimTime>>,
+    /// Per producer slot, how a queue-bound producer's messages spread over
+    /// the queue's partitions and message groups.
+    send_routes: Vec<Option<GroupRoute>>,
     pools: Vec<WorkerPool>,
     pool_nodes: Vec<usize>,
     functions: Vec<Function>,
@@ -378,6 +382,13 @@ impl Simulation {
                 consumer_nodes.push(i);
             }
         }
+        let send_routes = producers
+            .iter()
+            .map(|p| match p.target {
+                Target::Queue(q) => Some(GroupRoute::new(&queues[q], &p.spec.keys)),
+                _ => None,
+            })
+            .collect();
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
         let metrics =
             scenario.nodes.iter().map(|n| NodeMetrics::new(metrics::node_defs(&n.spec))).collect();
@@ -413,6 +424,7 @@ impl Simulation {
             spikes: Vec::new(),
             queue_waiters: vec![VecDeque::new(); queues.len()],
             queue_wake_at: vec![None; queues.len()],
+            send_routes,
             queues,
             queue_nodes,
             pools,

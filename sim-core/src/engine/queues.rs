@@ -7,37 +7,50 @@
 //! first messages to become visible go to the first poller waiting, as SQS
 //! answers a long poll as soon as a message is available (aws-facts 4.1).
 
+use crate::cost::{SQS_CHUNK_BYTES, sqs_billed_requests};
 use crate::metrics;
-use crate::nodes::queue::{ApiAction, MAX_BATCH_MESSAGES, ReceiptKey, group_shares};
+use smallvec::SmallVec;
+
+use crate::nodes::queue::{Counts, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
+use crate::nodes::queue_calls::{SendCalls, Sizes};
 use crate::nodes::{Batch, Messages, Target};
-use crate::scenario::NodeKind;
+use crate::routing::{hash_key, key_name};
+use crate::scenario::{NodeKind, RecordSize};
 use crate::time::{SECOND, SimTime};
 
+use super::writes::apportion;
 use super::{Action, Simulation};
 
 /// Pause before a receive the queue throttled is tried again (the AWS SDKs'
 /// retry back-off is of this order; not an aws-facts value, see MODEL.md).
 pub(crate) const THROTTLED_RECEIVE_BACKOFF_MS: SimTime = 100;
 
-/// A producer's messages refused by a FIFO queue's call limit, waiting for
-/// their next attempt.
+/// A producer's messages on their way to a queue: a fresh batch, or those
+/// a FIFO queue's call limits refused, waiting for their next attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct QueueRetry {
-    /// Messages.
-    pub count: u64,
-    /// Average bytes each.
-    pub bytes: u64,
+    /// Messages per entry of the producer's [`GroupRoute`] (a partition).
+    pub parts: Counts,
     /// Attempts already made.
     pub attempts: u32,
 }
 
-/// What a SendMessageBatch attempt did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+impl QueueRetry {
+    fn messages(&self) -> u64 {
+        self.parts.iter().map(|p| p.1).sum()
+    }
+}
+
+/// What one SendMessageBatch attempt did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Sent {
-    /// Messages accepted.
+    /// Messages accepted, and their bytes.
     accepted: u64,
-    /// Calls made that the queue accepted.
+    bytes: u64,
+    /// Calls the queue took.
     calls: u64,
+    /// Messages refused, per route entry.
+    refused: Counts,
 }
 
 /// A receive loop waiting in a long poll: (node index of the reader, its
@@ -51,43 +64,42 @@ impl Simulation {
         let node = self.producer_nodes[slot];
         let k = self.producers[slot].generate(self.now, &mut self.rngs[node]);
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, k as f64);
-        let bytes = self.producers[slot].draw_data_bytes(k, &mut self.rngs[node]);
-        self.send_for_producer(slot, QueueRetry { count: k, bytes, attempts: 0 });
+        let mut parts = Counts::new();
+        if let Some(route) = &self.send_routes[slot] {
+            route.spread(k, &mut self.rngs[node], &mut parts);
+        }
+        self.send_for_producer(slot, QueueRetry { parts, attempts: 0 });
         let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
         self.schedule(next, Action::ProducerSend { slot: slot as u32 });
     }
 
     pub(super) fn queue_send_retry(&mut self, slot: usize, batch: QueueRetry) {
-        self.producers[slot].pending_retry -= batch.count;
+        self.producers[slot].pending_retry -= batch.messages();
         self.send_for_producer(slot, batch);
     }
 
-    /// One attempt: a FIFO queue's messages are split over message groups
-    /// (the producer's partition keys are the `MessageGroupId`s); refused
-    /// messages are retried with the producer's backoff, then given up.
+    /// One attempt: the messages go out as SendMessageBatch calls; those a
+    /// FIFO queue's call limits refused are retried with the producer's
+    /// backoff, then given up.
     fn send_for_producer(&mut self, slot: usize, mut batch: QueueRetry) {
-        if batch.count == 0 {
+        if batch.messages() == 0 {
             return;
         }
         let node = self.producer_nodes[slot];
         let Target::Queue(queue) = self.producers[slot].target else { return };
+        let Some(route) = self.send_routes[slot].take() else { return };
         batch.attempts += 1;
-        let mut counts = vec![batch.count];
-        if self.queues[queue].is_fifo() {
-            let shares = group_shares(&self.producers[slot].spec.keys);
-            self.rngs[node].multinomial(batch.count, &shares, &mut counts);
-        }
-        let (mut accepted, mut calls) = (0, 0);
-        for (group, &n) in counts.iter().enumerate() {
-            let sent = self.send_message_batch(queue, n, batch.bytes, group as u32);
-            accepted += sent.accepted;
-            calls += sent.calls;
-        }
-        let refused = batch.count - accepted;
+        let bytes = match self.producers[slot].spec.record_size {
+            RecordSize::Fixed { bytes } => Some(u64::from(bytes)),
+            _ => None,
+        };
+        let sent = self.send_message_batch(queue, &route, &batch.parts, bytes, Some(slot));
+        self.send_routes[slot] = Some(route);
         let m = &mut self.metrics[node];
-        m.add(metrics::producer::USER_RECORDS_PUT, accepted as f64);
-        m.add(metrics::producer::USER_RECORDS_DATA_PUT, (accepted * batch.bytes) as f64);
-        m.add(metrics::producer::REQUESTS, calls as f64);
+        m.add(metrics::producer::USER_RECORDS_PUT, sent.accepted as f64);
+        m.add(metrics::producer::USER_RECORDS_DATA_PUT, sent.bytes as f64);
+        m.add(metrics::producer::REQUESTS, sent.calls as f64);
+        let refused: u64 = sent.refused.iter().map(|r| r.1).sum();
         if refused == 0 {
             return;
         }
@@ -100,46 +112,104 @@ impl Simulation {
         p.pending_retry += refused;
         m.add(metrics::producer::RETRIES, refused as f64);
         let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
-        let retry = QueueRetry { count: refused, ..batch };
+        let retry = QueueRetry { parts: sent.refused, attempts: batch.attempts };
         self.schedule(
             self.now + delay,
             Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },
         );
     }
 
-    /// SendMessageBatch: 10 messages a call (aws-facts 4.1) and at most the
-    /// queue's `MaximumMessageSize` per call (256 KiB classic, 1 MiB
-    /// current: aws-facts 4.1 and 7). A FIFO queue admits what its call
-    /// limit allows (aws-facts 4.2: 300 calls/s, 3,000 messages/s in
-    /// batches of 10); the rest is refused.
-    fn send_message_batch(&mut self, queue: usize, count: u64, bytes: u64, group: u32) -> Sent {
-        if count == 0 {
-            return Sent::default();
+    /// SendMessageBatch: each route entry's messages (one partition's) go
+    /// out as calls of up to 10 messages and at most the queue's
+    /// `MaximumMessageSize` (aws-facts 4.1). A FIFO queue takes whole calls
+    /// within its limits (aws-facts 4.2: 300 calls a second per partition,
+    /// and queue-wide 300, or 70,000 in high-throughput mode, shared in
+    /// proportion when it binds); the rest are throttled. Messages sent,
+    /// calls throttled and requests billed (aws-facts 2.4, each call's own
+    /// 64 KB chunks) all count the same calls. Sizes are `bytes` each, or
+    /// drawn from producer `slot`'s distribution.
+    fn send_message_batch(
+        &mut self,
+        queue: usize,
+        route: &GroupRoute,
+        parts: &[(u32, u64)],
+        bytes: Option<u64>,
+        slot: Option<usize>,
+    ) -> Sent {
+        let rng_node = slot.map_or(self.queue_nodes[queue], |s| self.producer_nodes[s]);
+        let sizes = match slot {
+            Some(s) if bytes.is_none() => Sizes::Drawn(&self.producers[s]),
+            _ => Sizes::Each(bytes.unwrap_or(1)),
+        };
+        let cap = u64::from(self.queues[queue].spec.max_message_bytes);
+        let rng = &mut self.rngs[rng_node];
+        let plans: SmallVec<[SendCalls; 2]> =
+            parts.iter().map(|&(_, n)| SendCalls::plan(n, sizes, cap, rng)).collect();
+        let q = &mut self.queues[queue];
+        let now = self.now;
+        let mut room: SmallVec<[(usize, u64); 2]> = plans
+            .iter()
+            .zip(parts)
+            .enumerate()
+            .map(|(i, (plan, &(part, _)))| {
+                (i, plan.calls().min(q.partition_send_room(now, route.partition(part as usize))))
+            })
+            .collect();
+        let queue_room = q.queue_send_room(now);
+        if room.iter().map(|r| r.1).sum::<u64>() > queue_room {
+            let shares = apportion(queue_room, &room);
+            for (r, share) in room.iter_mut().zip(shares) {
+                r.1 = share;
+            }
+        }
+        let (fifo, sender) = (q.is_fifo(), slot.map_or(0, |s| s as u32 + 1));
+        let mut sent = Sent::default();
+        let (mut throttled, mut requests) = (0, 0);
+        let mut groups = Counts::new();
+        for ((plan, &(part, n)), (_, calls)) in plans.iter().zip(parts).zip(room) {
+            let partition = route.partition(part as usize);
+            self.queues[queue].spend_sends(now, partition, calls);
+            throttled += plan.calls() - calls;
+            let taken = plan.take(calls, sizes, &mut self.rngs[rng_node]);
+            requests += taken.requests;
+            sent.calls += calls;
+            sent.accepted += taken.messages;
+            sent.bytes += taken.bytes;
+            if taken.messages < n {
+                sent.refused.push((part, n - taken.messages));
+            }
+            if taken.messages == 0 {
+                continue;
+            }
+            let each = (taken.bytes + taken.messages / 2) / taken.messages;
+            route.groups(part as usize, taken.messages, &mut self.rngs[rng_node], &mut groups);
+            for &(group, count) in &groups {
+                let mut m = Messages::new(count, each.max(1), now, group);
+                m.sizes = if bytes.is_some() { 0 } else { sender };
+                self.queues[queue].send(now, m);
+            }
         }
         let node = self.queue_nodes[queue];
-        let q = &mut self.queues[queue];
-        let per_call_bytes = u64::from(q.spec.max_message_bytes);
-        let per_call = MAX_BATCH_MESSAGES.min(per_call_bytes / bytes.max(1)).max(1);
-        let accepted = q.admit_messages(self.now, count, per_call);
-        let (calls, admitted) = (count.div_ceil(per_call), accepted.div_ceil(per_call));
-        let fifo = q.is_fifo();
         let m = &mut self.metrics[node];
-        m.add(metrics::queue::THROTTLED_CALLS, (calls - admitted) as f64);
-        if admitted > 0 {
-            m.add(metrics::queue::SENT, accepted as f64);
-            m.sample(metrics::queue::SENT_SIZE, bytes as f64);
-            // aws-facts 2.4: each 64 KB chunk of a call's payload is a request.
-            self.cost.sqs_calls(fifo, admitted, bytes * accepted.div_ceil(admitted));
-            self.enqueue(queue, Messages::new(accepted, bytes, self.now, group));
+        m.add(metrics::queue::THROTTLED_CALLS, throttled as f64);
+        if sent.accepted > 0 {
+            m.add(metrics::queue::SENT, sent.accepted as f64);
+            m.sample(metrics::queue::SENT_SIZE, sent.bytes as f64 / sent.accepted as f64);
+            self.cost.sqs_requests(fifo, requests);
+            self.after_queue_change(queue);
         }
-        Sent { accepted, calls: admitted }
+        sent
     }
 
     /// A queue takes records another node forwards (see `deliver.rs`):
-    /// SendMessageBatch calls of the average size; returns those accepted.
+    /// SendMessageBatch calls of the average size, in message group 0;
+    /// returns those accepted.
     pub(super) fn queue_take(&mut self, queue: usize, batch: Batch) -> u64 {
-        let bytes = (batch.bytes / batch.records.max(1)).max(1);
-        self.send_message_batch(queue, batch.records, bytes, 0).accepted
+        let q = &self.queues[queue];
+        let route = GroupRoute::to_group(q.partition_of(hash_key(&key_name(0))), 0);
+        let bytes = (batch.bytes + batch.records / 2) / batch.records.max(1);
+        let parts = Counts::from_slice(&[(0, batch.records)]);
+        self.send_message_batch(queue, &route, &parts, Some(bytes.max(1)), None).accepted
     }
 
     /// The queue slot of node `node`, if it is a queue.
@@ -232,25 +302,73 @@ impl Simulation {
         }
     }
 
-    /// ReceiveMessage for `max` messages from `queue` on behalf of a reader:
-    /// counts the call and its messages. `None` when nothing was returned.
+    /// ReceiveMessage for `max` messages from `queue` on behalf of a reader,
+    /// one call per 10 messages (aws-facts 4.1): counts the messages and
+    /// bills each call by its own payload (aws-facts 2.4). Returns the
+    /// receipt and its messages, `None` when nothing was returned.
     pub(super) fn receive_from(
         &mut self,
         queue: usize,
         max: u64,
         hidden_for: SimTime,
-    ) -> Option<(ReceiptKey, u64, u64)> {
+    ) -> Option<(ReceiptKey, u64)> {
+        let key = self.queues[queue].receive(self.now, max, self.now + hidden_for)?;
+        let (count, requests) = self.receive_requests(queue, key);
         let node = self.queue_nodes[queue];
-        let q = &mut self.queues[queue];
-        let key = q.receive(self.now, max, self.now + hidden_for)?;
-        let (count, bytes) = q.in_flight[&key]
-            .messages
-            .iter()
-            .fold((0, 0), |(c, b), (m, _)| (c + m.count, b + m.count * m.bytes));
-        let fifo = q.is_fifo();
         self.metrics[node].add(metrics::queue::RECEIVED, count as f64);
-        self.cost.sqs_calls(fifo, 1, bytes);
-        Some((key, count, bytes))
+        let fifo = self.queues[queue].is_fifo();
+        self.cost.sqs_requests(fifo, requests);
+        Some((key, count))
+    }
+
+    /// The messages of a receipt and the requests its ReceiveMessage calls
+    /// bill: 10 messages a call, in order; a call whose messages cannot
+    /// pass 64 KiB is one request, else its payload's 64 KB chunks, with
+    /// the sizes of messages of varied size drawn afresh from their
+    /// producer's distribution (the queue keeps only their average).
+    fn receive_requests(&mut self, queue: usize, key: ReceiptKey) -> (u64, u64) {
+        let rng = &mut self.rngs[self.queue_nodes[queue]];
+        let Some(entry) = self.queues[queue].receipt(key) else { return (0, 0) };
+        let producers = &self.producers;
+        let largest = |m: &Messages| match m.sizes {
+            0 => m.bytes,
+            s => u64::from(producers[s as usize - 1].spec.record_size.max_bytes()),
+        };
+        let mut payload = |m: &Messages, n: u64| match m.sizes {
+            0 => n * m.bytes,
+            s => n * producers[s as usize - 1].draw_data_bytes(n, rng),
+        };
+        let (mut count, mut requests) = (0, 0);
+        let mut call: Vec<(Messages, u64)> = Vec::new();
+        let mut bill = |call: &mut Vec<(Messages, u64)>| {
+            if call.is_empty() {
+                return 0;
+            }
+            let most: u64 = call.iter().map(|(m, n)| n * largest(m)).sum();
+            let billed = if most <= SQS_CHUNK_BYTES {
+                1
+            } else {
+                sqs_billed_requests(call.iter().map(|(m, n)| payload(m, *n)).sum())
+            };
+            call.clear();
+            billed
+        };
+        let mut in_call = 0;
+        for (m, _) in &entry.messages {
+            let mut left = m.count;
+            count += left;
+            while left > 0 {
+                let n = left.min(MAX_BATCH_MESSAGES - in_call);
+                call.push((*m, n));
+                (left, in_call) = (left - n, in_call + n);
+                if in_call == MAX_BATCH_MESSAGES {
+                    requests += bill(&mut call);
+                    in_call = 0;
+                }
+            }
+        }
+        requests += bill(&mut call);
+        (count, requests)
     }
 
     /// An empty ReceiveMessage: counted and billed (aws-facts 2.4, 4.4).
@@ -269,9 +387,9 @@ impl Simulation {
         let node = self.queue_nodes[queue];
         // aws-facts 4.2: a FIFO queue takes 300 (or 70,000) receives a
         // second; a refused call is retried after a back-off.
-        if self.queues[queue].admit_calls(self.now, ApiAction::Receive, 1) == 0 {
+        if !self.queues[queue].admit_receive(self.now) {
             self.metrics[node].add(metrics::queue::THROTTLED_CALLS, 1.0);
-            let at = self.queues[queue].next_call_at(self.now, ApiAction::Receive);
+            let at = self.queues[queue].next_receive_at(self.now);
             let action = Action::WorkerReceive { pool: pool as u32, worker: worker as u32 };
             self.schedule(at.max(self.now + THROTTLED_RECEIVE_BACKOFF_MS), action);
             return;
@@ -306,7 +424,7 @@ impl Simulation {
         let queue = self.queue_at(p.source).expect("validated wiring");
         let max = u64::from(p.spec.max_messages);
         let hidden_for = SimTime::from(self.queues[queue].spec.visibility_timeout_s) * SECOND;
-        let Some((key, count, _)) = self.receive_from(queue, max, hidden_for) else {
+        let Some((key, count)) = self.receive_from(queue, max, hidden_for) else {
             return false;
         };
         let node = self.pool_nodes[pool];
@@ -326,7 +444,7 @@ impl Simulation {
         let Some(key) = self.pools[pool].workers[worker].receipt.take() else { return };
         let queue = self.queue_at(self.pools[pool].source).expect("validated wiring");
         self.release_queue(queue);
-        let stale = self.queues[queue].in_flight.get(&key).is_none_or(|e| e.stale);
+        let stale = !self.queues[queue].is_live(key);
         let done = self.queues[queue].finish(self.now, key);
         let (queue_node, node) = (self.queue_nodes[queue], self.pool_nodes[pool]);
         let fifo = self.queues[queue].is_fifo();

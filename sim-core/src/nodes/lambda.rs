@@ -470,9 +470,13 @@ mod tests {
 
     #[test]
     fn aws_facts_5_2_effective_visibility_covers_window_plus_timeout() {
-        let spec = LambdaSpec { timeout_s: 60, ..Default::default() };
+        // Validation refuses a visibility timeout under the function's
+        // timeout; at or above it, a batching window can still overrun it.
+        let mut spec = LambdaSpec { timeout_s: 60, ..Default::default() };
+        spec.event_source.batching_window_s = 20;
         let f = Function::new(spec, 0, None);
-        assert_eq!(f.visibility_ms(30), 90_000); // 0 + 60 + 30 s
+        assert_eq!(f.visibility_ms(60), 110_000); // 20 + 60 + 30 s
+        assert_eq!(f.visibility_ms(80), 80_000); // covers window + timeout
         assert_eq!(f.visibility_ms(360), 360_000); // 6 x timeout, as advised
     }
 }

@@ -9,6 +9,7 @@ pub mod kcl;
 pub mod lambda;
 pub mod producer;
 pub mod queue;
+pub mod queue_calls;
 pub mod resharding;
 pub mod stream;
 pub mod worker_pool;

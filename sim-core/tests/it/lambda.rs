@@ -213,6 +213,32 @@ fn lambda_wiring_rules_cite_aws_facts() {
     );
 }
 
+#[test]
+fn aws_facts_5_2_a_visibility_timeout_shorter_than_the_function_timeout_is_refused_on_the_wire() {
+    // Lambda refuses the mapping (InvalidParameterValueException): the
+    // problem names the wire from the queue to the function, with both
+    // values and what AWS advises.
+    let f = LambdaSpec { timeout_s: 60, ..Default::default() };
+    let q = QueueSpec { visibility_timeout_s: 30, ..Default::default() };
+    let issues = validate(&lambda_on_queue(steady(1.0), q.clone(), f.clone(), false)).unwrap_err();
+    let wire: Vec<_> = issues.iter().filter(|i| i.path == "links[1]").collect();
+    assert_eq!(wire.len(), 1, "{issues:#?}");
+    let m = &wire[0].message;
+    for part in ["30 s", "60 s", "InvalidParameterValueException", "at least 60 s", "360 s"] {
+        assert!(m.contains(part), "{part:?} missing from {m:?}");
+    }
+    // Equal is allowed; the effective visibility then covers a batching
+    // window too (window + timeout + 30 s, aws-facts 5.2).
+    let f = LambdaSpec {
+        event_source: EventSourceMapping { batching_window_s: 20, ..Default::default() },
+        ..f
+    };
+    let q = QueueSpec { visibility_timeout_s: 60, ..q };
+    let valid = validate(&lambda_on_queue(steady(1.0), q, f, false)).unwrap();
+    let sim = Simulation::new(&valid, 1);
+    assert_eq!(sim.function(2).unwrap().visibility_ms(60), 110_000);
+}
+
 /// producer -> stream of `shards` -> Lambda, plus an on-failure queue when
 /// `on_failure` is set.
 fn lambda_on_stream(rate: f64, shards: u32, f: LambdaSpec, on_failure: bool) -> Scenario {

@@ -22,6 +22,7 @@ mod producer;
 mod queues;
 mod resharding;
 mod routing;
+mod sqs_calls;
 mod tidy;
 mod validation;
 mod write_contention;
