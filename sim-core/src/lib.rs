@@ -34,6 +34,7 @@ pub mod rng;
 pub mod routing;
 pub mod scenario;
 pub mod share;
+pub mod strict_json;
 pub mod sweep;
 pub mod time;
 pub mod units;

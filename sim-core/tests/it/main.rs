@@ -12,6 +12,7 @@ mod firehose;
 mod fixtures;
 mod golden;
 mod groups;
+mod hostile;
 mod kcl;
 mod lambda;
 mod lessons;
