@@ -57,7 +57,7 @@ impl ProducerGroup {
 
 /// Whether two producers can share routing and writes: everything but
 /// their rate and traffic shape is the same.
-pub(super) fn same_group(
+pub(crate) fn same_group(
     a: &ProducerSpec,
     a_target: Target,
     b: &ProducerSpec,

@@ -440,6 +440,22 @@ impl Function {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl Function {
+    /// Memory beyond its own struct, in bytes: queue pollers and their
+    /// receipts, stream shards and the poison records found on them.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let receipts: u64 =
+            self.pollers.iter().map(|p| buffer::<ReceiptKey>(p.receipts.capacity())).sum();
+        let poison: u64 = self.shards.iter().map(|s| btree::<u64, ()>(s.poison.len())).sum();
+        buffer::<Poller>(self.pollers.capacity())
+            + receipts
+            + buffer::<ShardEsm>(self.shards.capacity())
+            + poison
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

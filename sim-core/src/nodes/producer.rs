@@ -434,6 +434,21 @@ fn draw_one(size: &RecordSize, rng: &mut NodeRng) -> f64 {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl Producer {
+    /// Memory beyond its own struct, in bytes: shard shares and a step or
+    /// replay series.
+    pub fn heap_bytes(&self) -> u64 {
+        let series = match &self.profile {
+            Profile::Piecewise { times, rates, cumulative } => crate::memory::buffer::<f64>(
+                times.capacity() + rates.capacity() + cumulative.capacity(),
+            ),
+            _ => 0,
+        };
+        crate::memory::buffer::<f64>(self.shares.capacity()) + series
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

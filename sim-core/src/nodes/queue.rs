@@ -1193,5 +1193,28 @@ impl GroupRoute {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl Queue {
+    /// Memory beyond its own struct, in bytes: cohorts delayed, visible by
+    /// message group and in flight, and the FIFO group indexes.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let lines: u64 = self.visible.values().map(|l| buffer::<Messages>(l.capacity())).sum();
+        let receipts: u64 = self
+            .in_flight
+            .values()
+            .map(|e| buffer::<(Messages, Outcome)>(e.messages.capacity()))
+            .sum();
+        buffer::<Messages>(self.delayed.capacity())
+            + btree::<u32, VecDeque<Messages>>(self.visible.len())
+            + lines
+            + btree::<ReceiptKey, InFlight>(self.in_flight.len())
+            + receipts
+            + btree::<u32, u32>(self.locked.len())
+            + btree::<(SimTime, u32), ()>(self.ready.len())
+            + btree::<u32, SimTime>(self.ready_key.len())
+    }
+}
+
 #[cfg(test)]
 mod tests;

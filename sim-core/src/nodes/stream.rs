@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::bucket::{Rate, Tokens};
+use crate::memory;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
@@ -627,6 +628,11 @@ impl Shard {
         self.log.len()
     }
 
+    /// Memory of the shard's log, in bytes (see [`crate::memory`]).
+    pub fn log_bytes(&self) -> u64 {
+        memory::buffer::<Cohort>(self.log.buf.capacity())
+    }
+
     /// Whether the shard still takes writes.
     pub fn is_open(&self) -> bool {
         self.closed_at.is_none()
@@ -894,6 +900,28 @@ impl Stream {
     /// The open shards, in hash order.
     pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
         self.open.iter().map(|&i| &self.shards[i])
+    }
+}
+
+/// Memory accounting (see [`crate::memory`]).
+impl Stream {
+    /// Memory of the shard logs, in bytes.
+    pub fn log_bytes(&self) -> u64 {
+        self.shards.iter().map(Shard::log_bytes).sum()
+    }
+
+    /// Memory the stream holds beyond its own struct, logs included.
+    pub fn heap_bytes(&self) -> u64 {
+        let on_demand = self.on_demand.as_ref().map_or(0, |od| {
+            memory::buffer::<u64>(od.minute_bytes.capacity())
+                + memory::buffer::<Option<SimTime>>(od.hot_since.capacity())
+        });
+        memory::buffer::<Shard>(self.shards.capacity())
+            + self.shards.iter().map(|s| memory::buffer::<usize>(s.parents.capacity())).sum::<u64>()
+            + self.log_bytes()
+            + memory::buffer::<usize>(self.open.capacity() + self.readers.capacity())
+            + memory::buffer::<SimTime>(self.shard_count_updates.capacity())
+            + on_demand
     }
 }
 

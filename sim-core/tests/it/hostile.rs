@@ -227,3 +227,127 @@ fn errors_inside_nested_options_keep_the_full_path_and_the_range() {
           0 to 86,400 s"]
     );
 }
+
+// Adversarial scenarios, built in code: each is refused by the budget with
+// a clear message, or runs for a bounded stretch within its estimate, its
+// memory and events per simulated second bounded whatever its length.
+
+mod adversarial {
+    use sim_core::budget::{Budget, check_budget, estimate};
+    use sim_core::scenario::{
+        Capacity, ConsumerSpec, KeyDistribution, Link, Node, NodeSpec, QueueSpec, QueueType,
+        Scenario, StreamSpec,
+    };
+    use sim_core::{Simulation, validate};
+
+    use crate::fixtures::{pipeline, producer};
+
+    const YEAR_S: u64 = 365 * 86_400;
+
+    fn node(id: &str, spec: NodeSpec) -> Node {
+        Node { id: id.into(), name: String::new(), spec }
+    }
+
+    /// Runs `scenario` for `seconds`, checking at each tenth of the way that
+    /// its memory stays within the estimate for the time run so far and its
+    /// events per simulated second within the estimate's bound.
+    fn run_within_estimate(scenario: &Scenario, seconds: u64) -> Simulation {
+        let valid = validate(scenario).expect("a valid scenario");
+        let mut sim = Simulation::new(&valid, 1);
+        let step = (seconds / 10).max(1);
+        for t in (step..=seconds).step_by(step as usize) {
+            sim.run_until(t * 1_000);
+            let e = estimate(&valid, t);
+            assert!(
+                sim.memory_bytes() <= e.peak_bytes,
+                "at {t} s: {} > {}",
+                sim.memory_bytes(),
+                e.peak_bytes
+            );
+            assert!(sim.events_scheduled() <= e.events_per_sim_s * (t + 1), "at {t} s");
+        }
+        sim
+    }
+
+    #[test]
+    fn the_most_shards_with_the_longest_retention_unread_fit_the_browser() {
+        // aws-facts 1.3 and 1.6: 8,760 hours, 10,000 shards; nothing reads.
+        let mut s = pipeline(producer(1_000_000.0), 10_000, None);
+        s.nodes[1].spec = NodeSpec::KinesisStream(StreamSpec {
+            capacity: Capacity::Provisioned { shards: 10_000 },
+            retention_h: 8_760,
+        });
+        let valid = validate(&s).unwrap();
+        // Shard logs coarsen by age, so a year of records fits a phone.
+        let year = estimate(&valid, YEAR_S);
+        assert_eq!(check_budget(&year, &Budget::BROWSER), Ok(()), "{:?}", year.memory[0]);
+        assert!(year.peak_bytes < 450 << 20, "{}", year.peak_bytes);
+        let sim = run_within_estimate(&s, 10);
+        // Unread writes share a cohort per shard and second.
+        let longest = sim.shards(1).unwrap().iter().map(|s| s.log_len()).max().unwrap();
+        assert!(longest <= 11, "{longest} cohorts in a shard after 10 s");
+    }
+
+    #[test]
+    fn ten_thousand_fifo_message_groups_unread_stay_bounded() {
+        // aws-facts 4.2: FIFO order is per message group; nothing receives.
+        let mut p = producer(3_000.0);
+        p.keys = KeyDistribution::Uniform { count: 10_000 };
+        let fifo = QueueSpec { queue_type: QueueType::Fifo, ..Default::default() };
+        let s = Scenario {
+            nodes: vec![node("p", NodeSpec::Producer(p)), node("q", NodeSpec::SqsQueue(fifo))],
+            links: vec![Link { from: "p".into(), to: "q".into() }],
+            ..pipeline(producer(1.0), 1, None)
+        };
+        let valid = validate(&s).unwrap();
+        // Four days of retention: messages kept by group and second.
+        let whole = estimate(&valid, 4 * 86_400);
+        assert_eq!(check_budget(&whole, &Budget::BROWSER), Ok(()), "{:?}", whole.memory[0]);
+        run_within_estimate(&s, 60);
+    }
+
+    #[test]
+    fn two_hundred_nodes_for_a_year_are_refused_by_the_browser_only() {
+        // The most nodes a scenario may have (MAX_NODES), each keeping a
+        // year of metric series: a hundred producers and streams.
+        let mut s = pipeline(producer(10.0), 1, None);
+        s.nodes.clear();
+        s.links.clear();
+        for i in 0..100 {
+            s.nodes.push(node(&format!("p{i}"), NodeSpec::Producer(producer(10.0))));
+            s.nodes.push(node(&format!("s{i}"), NodeSpec::KinesisStream(StreamSpec::default())));
+            s.links.push(Link { from: format!("p{i}"), to: format!("s{i}") });
+        }
+        s.duration_s = YEAR_S;
+        let valid = validate(&s).unwrap();
+        let year = estimate(&valid, YEAR_S);
+        let refused = check_budget(&year, &Budget::BROWSER).unwrap_err();
+        assert!(refused.message.contains("metric series"), "{refused}");
+        assert!(refused.message.contains("the browser allows 512 MiB"), "{refused}");
+        assert!(refused.message.contains("lower the run's length (duration_s)"), "{refused}");
+        assert_eq!(check_budget(&year, &Budget::CLI), Ok(()));
+        run_within_estimate(&s, 60);
+    }
+
+    #[test]
+    fn ten_thousand_shards_polled_every_millisecond_are_refused_for_their_work() {
+        // aws-facts 1.1: 5 GetRecords calls a second per shard; a reader
+        // polling every millisecond is refused 995 times a second, each an
+        // event.
+        let reader = ConsumerSpec { poll_interval_ms: 1, ..Default::default() };
+        let s = pipeline(producer(1_000.0), 10_000, Some(reader));
+        let valid = validate(&s).unwrap();
+        let e = estimate(&valid, 600);
+        // The browser refuses it for memory already (shard logs cut by every
+        // read); the CLI has the memory, but not the time.
+        assert!(check_budget(&e, &Budget::BROWSER).is_err());
+        let refused = check_budget(&e, &Budget::CLI).unwrap_err();
+        assert_eq!(refused.path, "nodes[2].params", "{refused}");
+        assert!(refused.message.contains("events per simulated second"), "{refused}");
+        assert!(refused.message.contains("poll_interval_ms"), "{refused}");
+        // The bound holds for what does run: 20 simulated milliseconds.
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(20);
+        assert!(sim.events_scheduled() <= e.events_per_sim_s / 50 + 10_000);
+    }
+}

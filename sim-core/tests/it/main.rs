@@ -1,5 +1,6 @@
 //! sim-core's integration tests: one binary, one module per concern.
 
+mod budget;
 mod bundled;
 mod claims;
 mod conservation;
