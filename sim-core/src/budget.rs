@@ -82,8 +82,8 @@ pub struct Part {
     pub what: String,
     /// Bytes (memory) or events per simulated second (work).
     pub amount: u64,
-    /// The parameters that make it smaller, in people's words.
-    pub lower: &'static str,
+    /// What makes it smaller, in people's words ("raise poll_interval_ms").
+    pub remedy: &'static str,
 }
 
 /// Upper bounds of a run's memory and work, up to a horizon.
@@ -108,23 +108,60 @@ impl ResourceEstimate {
     }
 }
 
+impl ResourceEstimate {
+    /// The estimate for people, a line each: the totals, then each kind of
+    /// memory that is a twentieth of the total or more (with its largest
+    /// part), then the largest parts of work.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "a run of {} holds at most {} and takes at most {} events per simulated second",
+            span(self.horizon_s * SECOND),
+            bytes(self.peak_bytes),
+            format_number(self.events_per_sim_s as f64)
+        )];
+        for kind in MemoryPart::ALL {
+            let total = self.memory_of(kind);
+            let parts = self.memory.iter().filter(|p| p.kind == Some(kind));
+            let (count, largest) = (parts.clone().count(), parts.clone().next());
+            if let (true, Some(largest)) = (total * 20 >= self.peak_bytes, largest) {
+                lines.push(match count {
+                    1 => format!("  {} {}", bytes(total), largest.what),
+                    _ => format!(
+                        "  {} {} in {count} parts, the largest {} ({})",
+                        bytes(total),
+                        kind.name(),
+                        largest.what,
+                        bytes(largest.amount)
+                    ),
+                });
+            }
+        }
+        for p in self.work.iter().take(2) {
+            lines.push(format!("  {} events/s: {}", format_number(p.amount as f64), p.what));
+        }
+        lines
+    }
+}
+
 /// Refuses an estimate over the budget, naming the largest part and what
-/// to change: `events` (nodes[1]): shard logs of 10,000 shards × 8,760 h of
-/// retention need about 3.1 GiB; the browser allows 512 MiB: lower
-/// retention_h or capacity.shards.
+/// to change: `nodes[1].params: a run of 365 days may need 1.6 GiB of
+/// memory, 1.5 GiB of it for shard logs of "s": 10,000 shards holding up
+/// to 365 days of records (2,260 cohorts a shard); the browser allows 512
+/// MiB: lower retention_h or capacity.shards, or run it for less time`.
 pub fn check_budget(estimate: &ResourceEstimate, budget: &Budget) -> Result<(), Issue> {
     if estimate.peak_bytes > budget.memory_bytes {
         let top = &estimate.memory[0];
         return Err(Issue::new(
             path_of(top),
             format!(
-                "the run may need {} of memory, most of it {} ({}); {} allows {}: lower {}",
+                "a run of {} may need {} of memory, {} of it for {}; {} allows {}: {}",
+                span(estimate.horizon_s * SECOND),
                 bytes(estimate.peak_bytes),
-                top.what,
                 bytes(top.amount),
+                top.what,
                 budget.host,
                 bytes(budget.memory_bytes),
-                top.lower
+                top.remedy
             ),
         ));
     }
@@ -133,14 +170,14 @@ pub fn check_budget(estimate: &ResourceEstimate, budget: &Budget) -> Result<(), 
         return Err(Issue::new(
             path_of(top),
             format!(
-                "the run may take {} events per simulated second, most of them {} ({}); {} \
-                 allows {}: raise or lower {}",
+                "the run may take {} events per simulated second, {} of them for {}; {} allows \
+                 {}: {}",
                 format_number(estimate.events_per_sim_s as f64),
-                top.what,
                 format_number(top.amount as f64),
+                top.what,
                 budget.host,
                 format_number(budget.events_per_sim_s as f64),
-                top.lower
+                top.remedy
             ),
         ));
     }
@@ -177,9 +214,24 @@ fn span(t: SimTime) -> String {
 /// minute, as the CLI and the app step it.
 pub const GUARD_INTERVAL_MS: SimTime = MINUTE;
 
+/// Runs `sim` to `until` (simulated ms), held to `budget` every
+/// [`GUARD_INTERVAL_MS`] by [`check_run`]; stops early with the reason.
+pub fn run_guarded(
+    sim: &mut crate::Simulation,
+    until: SimTime,
+    budget: &Budget,
+) -> Result<(), String> {
+    while sim.now() < until {
+        let next = (sim.now() / GUARD_INTERVAL_MS + 1) * GUARD_INTERVAL_MS;
+        sim.run_until(next.min(until));
+        check_run(sim, budget)?;
+    }
+    Ok(())
+}
+
 /// The runtime guard: the run's state against the budget, for a run that
 /// grows past its estimate anyway (commands at runtime, a run longer than
-/// its horizon). Stops it at 90% of the budget with the reason.
+/// its horizon). Refuses at 90% of the budget, saying why.
 pub fn check_run(sim: &crate::Simulation, budget: &Budget) -> Result<(), String> {
     let used = sim.memory_bytes();
     if used.saturating_mul(10) <= budget.memory_bytes.saturating_mul(9) {
@@ -188,7 +240,7 @@ pub fn check_run(sim: &crate::Simulation, budget: &Budget) -> Result<(), String>
     let parts = sim.memory_parts();
     let (part, most) = parts.iter().max_by_key(|&&(_, b)| b).copied().unwrap_or(parts[0]);
     Err(format!(
-        "stopped at {}: the run holds {} of memory ({} {}), near the {} {} allows",
+        "at {} the run holds {} of memory ({} of it {}), near the {} {} allows",
         crate::time::format_clock(sim.now()),
         bytes(used),
         bytes(most),
@@ -196,6 +248,15 @@ pub fn check_run(sim: &crate::Simulation, budget: &Budget) -> Result<(), String>
         bytes(budget.memory_bytes),
         budget.host
     ))
+}
+
+/// Validates `scenario` and, as a host about to run it, refuses it when a
+/// run of its duration exceeds `budget`: what the app runs.
+pub fn admit(scenario: &Scenario, budget: &Budget) -> Result<ValidScenario, Vec<Issue>> {
+    let valid = crate::validate(scenario)?;
+    let estimate = estimate(&valid, scenario.duration_s);
+    check_budget(&estimate, budget).map_err(|issue| vec![issue])?;
+    Ok(valid)
 }
 
 /// Bounds the memory and work of running `valid` for `horizon_s` simulated
@@ -258,11 +319,11 @@ impl<'a> Estimator<'a> {
                         // records go on to another node.
                         2.0 * per_s(c.poll_interval_ms)
                     };
-                    self.reader(i, per_s, "poll_interval_ms");
+                    self.reader(i, per_s, "raise poll_interval_ms");
                 }
                 NodeSpec::KclApp(k) => {
                     let per_s = 2.0 * per_s(k.idle_time_between_reads_ms);
-                    self.reader(i, per_s, "idle_time_between_reads_ms");
+                    self.reader(i, per_s, "raise idle_time_between_reads_ms");
                     let shards = self.source_shards(i);
                     self.mem(i, MemoryPart::Shards, "KCL leases", grown_buffer::<Lease>(shards));
                     self.add(i, buffer::<bool>(k.workers as usize));
@@ -278,7 +339,7 @@ impl<'a> Estimator<'a> {
                     let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
                     let per_worker = 2.0 * 1_000.0 / cycle;
                     let workers = u64::from(w.workers);
-                    self.work(i, "workers' receives", workers as f64 * per_worker, "workers");
+                    self.work(i, "workers' receives", workers as f64 * per_worker, "lower workers");
                     self.add(i, buffer::<Worker>(w.workers as usize));
                     self.pending += 2 * workers;
                 }
@@ -292,7 +353,8 @@ impl<'a> Estimator<'a> {
             self.s.nodes.iter().map(|n| metrics::defs(n.spec.kind()).len()).sum();
         let shards: u64 = self.shards.iter().sum();
         let tick = 1 + shards + readers + metric_count as u64;
-        self.work_at(None, "the once-a-second bookkeeping", tick as f64, "the number of shards");
+        let remedy = "use fewer shards, readers or nodes";
+        self.work_at(None, "the once-a-second bookkeeping", tick as f64, remedy);
         self.node_states();
         let schedule = self.s.schedule.len() as u64;
         self.pending += schedule;
@@ -303,10 +365,10 @@ impl<'a> Estimator<'a> {
             MemoryPart::Events,
             &detail,
             events,
-            "retry.max_backoff_ms and retry.max_attempts, or the number of readers",
+            "lower retry.max_backoff_ms or retry.max_attempts, or use fewer readers",
         );
         let fixed = fixed_bytes(self.s.nodes.len());
-        self.shared(MemoryPart::Other, "the run itself", fixed, "the number of nodes");
+        self.shared(MemoryPart::Other, "the run itself", fixed, "use fewer nodes");
         let by_size = |a: &Part, b: &Part| b.amount.cmp(&a.amount).then(a.node.cmp(&b.node));
         self.memory.sort_by(by_size);
         self.work.sort_by(by_size);
@@ -329,38 +391,41 @@ impl<'a> Estimator<'a> {
         let streams = grown_buffer::<Stream>(n(NodeKind::KinesisStream))
             + grown_buffer::<Consumer>(readers as u64)
             + grown_buffer::<KclApp>(n(NodeKind::KclApp));
-        let lower = "the number of streams and readers";
-        self.shared(MemoryPart::Shards, "the streams and readers themselves", streams, lower);
+        let remedy = "use fewer streams and readers";
+        self.shared(MemoryPart::Shards, "the streams and readers themselves", streams, remedy);
         let others = grown_buffer::<Producer>(n(NodeKind::Producer))
             + grown_buffer::<Firehose>(n(NodeKind::Firehose))
             + grown_buffer::<Destination>(n(NodeKind::Destination))
             + grown_buffer::<WorkerPool>(n(NodeKind::WorkerPool))
             + grown_buffer::<Function>(n(NodeKind::Lambda))
             + buffer::<metrics::NodeMetrics>(self.s.nodes.len());
-        self.shared(MemoryPart::Other, "the nodes themselves", others, "the number of nodes");
+        self.shared(MemoryPart::Other, "the nodes themselves", others, "use fewer nodes");
         let queues = grown_buffer::<Queue>(n(NodeKind::SqsQueue));
-        self.shared(MemoryPart::Queues, "the queues themselves", queues, "the number of queues");
+        self.shared(MemoryPart::Queues, "the queues themselves", queues, "use fewer queues");
     }
 
     /// Memory that belongs to no one node.
-    fn shared(&mut self, kind: MemoryPart, detail: &str, amount: u64, lower: &'static str) {
+    fn shared(&mut self, kind: MemoryPart, detail: &str, amount: u64, remedy: &'static str) {
         let what = format!("{}: {detail}", kind.name());
-        self.memory.push(Part { node: None, kind: Some(kind), what, amount, lower });
+        self.memory.push(Part { node: None, kind: Some(kind), what, amount, remedy });
     }
 
     fn mem(&mut self, node: usize, part: MemoryPart, detail: &str, amount: u64) {
-        let lower = match part {
-            MemoryPart::ShardLogs => "retention_h or capacity.shards (or the run's length)",
-            MemoryPart::Shards => "capacity.shards or the number of readers",
-            MemoryPart::Queues => {
-                "retention_s, the number of message groups (the producer's keys) or the run's length"
+        let remedy = match part {
+            MemoryPart::ShardLogs => {
+                "lower retention_h or capacity.shards, or run it for less time (duration_s)"
             }
-            MemoryPart::Metrics => "the run's length (duration_s) or the number of nodes",
-            MemoryPart::Events => "retry.max_backoff_ms and retry.max_attempts",
-            MemoryPart::Other => "the number of nodes",
+            MemoryPart::Shards => "lower capacity.shards or use fewer readers",
+            MemoryPart::Queues => {
+                "lower retention_s or the producers' key count (message groups), or run it for \
+                 less time (duration_s)"
+            }
+            MemoryPart::Metrics => "run it for less time (duration_s) or use fewer nodes",
+            MemoryPart::Events => "lower retry.max_backoff_ms or retry.max_attempts",
+            MemoryPart::Other => "use fewer nodes",
         };
         let what = format!("{} of {:?}: {detail}", part.name(), self.s.nodes[node].id);
-        self.memory.push(Part { node: Some(node), kind: Some(part), what, amount, lower });
+        self.memory.push(Part { node: Some(node), kind: Some(part), what, amount, remedy });
     }
 
     /// Memory a node keeps that does not grow with the run.
@@ -368,17 +433,17 @@ impl<'a> Estimator<'a> {
         self.mem(node, MemoryPart::Other, "its own state", amount);
     }
 
-    fn work(&mut self, node: usize, what: &str, per_s: f64, lower: &'static str) {
-        self.work_at(Some(node), what, per_s, lower);
+    fn work(&mut self, node: usize, what: &str, per_s: f64, remedy: &'static str) {
+        self.work_at(Some(node), what, per_s, remedy);
     }
 
-    fn work_at(&mut self, node: Option<usize>, what: &str, per_s: f64, lower: &'static str) {
+    fn work_at(&mut self, node: Option<usize>, what: &str, per_s: f64, remedy: &'static str) {
         let what = match node {
             Some(n) => format!("{} of {:?}", what, self.s.nodes[n].id),
             None => what.to_string(),
         };
         let amount = if per_s.is_finite() { per_s.ceil().max(0.0) as u64 } else { u64::MAX };
-        self.work.push(Part { node, kind: None, what, amount, lower });
+        self.work.push(Part { node, kind: None, what, amount, remedy });
     }
 
     /// Simulated time up to the horizon, at most `span`.
@@ -612,7 +677,7 @@ impl<'a> Estimator<'a> {
             _ => (1, "PutRecordBatch calls"),
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
-        self.work(node, per_batch, work, "batching.max_buffered_ms (a longer buffer)");
+        self.work(node, per_batch, work, "raise batching.max_buffered_ms");
         // A batch that was throttled waits for its retry, for at most every
         // backoff in turn; each such batch is a queued event with records.
         let retry_s = (attempts - 1.0) * p.retry.max_backoff_ms as f64 / 1_000.0;
@@ -716,11 +781,11 @@ impl<'a> Estimator<'a> {
     }
 
     /// A stream reader node: one reader per shard, its events a second.
-    fn reader(&mut self, node: usize, events_per_shard: f64, lower: &'static str) {
+    fn reader(&mut self, node: usize, events_per_shard: f64, remedy: &'static str) {
         let shards = self.source_shards(node);
         let bytes = grown_buffer::<ShardReader>(shards);
         self.mem(node, MemoryPart::Shards, "a reader per shard", bytes);
-        self.work(node, "reads", shards as f64 * events_per_shard, lower);
+        self.work(node, "reads", shards as f64 * events_per_shard, remedy);
         self.pending += 2 * shards;
     }
 
@@ -728,7 +793,7 @@ impl<'a> Estimator<'a> {
         if self.valid.reads_from(node).is_some() {
             // aws-facts 3.2: a shared-throughput reader of every shard, once
             // a second, handing each batch to the buffer.
-            self.reader(node, 2.0, "the source stream's shards");
+            self.reader(node, 2.0, "use fewer shards in the source stream");
         }
         // Flushes a second: by the interval, or by size at the most that
         // comes in (Direct PUT is capped at 5 MiB/s, aws-facts 3.2; a
@@ -749,7 +814,7 @@ impl<'a> Estimator<'a> {
             + btree::<u32, crate::nodes::firehose::Invocation>(transform as usize)
             + btree::<u32, u64>(64);
         self.mem(node, MemoryPart::Other, "objects waiting for delivery", bytes);
-        self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "buffer_size_mib");
+        self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "raise buffer_size_mib");
         // Interval timers outlive the flush that made them stale.
         self.pending += 8 + (flushes * f.buffer_interval_s as f64).ceil() as u64;
     }
@@ -781,7 +846,7 @@ impl<'a> Estimator<'a> {
         self.mem(node, MemoryPart::Queues, &detail, bytes);
         // A wake-up at most each millisecond a delay or a visibility
         // timeout ends.
-        self.work(node, "wake-ups", 1_000.0, "delay_s");
+        self.work(node, "wake-ups", 1_000.0, "use fewer queues");
         self.pending += 2;
         // A long poll answered early leaves its timeout queued until it is
         // due. Long polls start at most once per ReceiveMessage call a FIFO
@@ -853,7 +918,7 @@ impl<'a> Estimator<'a> {
             // after each batch while behind.
             let factor = f64::from(e.parallelization_factor.max(1));
             let per_shard = 2.0 * (per_s(STREAM_POLL_MS) + factor * 1_000.0 / duration);
-            self.reader(node, per_shard, "overhead_ms");
+            self.reader(node, per_shard, "lower event_source.parallelization_factor");
             let shards = self.source_shards(node);
             // Poison records found ahead of the checkpoint: at most a read's.
             let batch =
@@ -866,7 +931,8 @@ impl<'a> Estimator<'a> {
             // Each batch a receive, a window's end and an invocation's.
             let pollers = self.esm_batches(l);
             let per_poller = 3.0 * 1_000.0 / duration + 1.0;
-            self.work(node, "batches", pollers as f64 * per_poller, "maximum_concurrency");
+            let remedy = "lower event_source.maximum_concurrency";
+            self.work(node, "batches", pollers as f64 * per_poller, remedy);
             let receipts = u64::from(e.batch_size.unwrap_or(10));
             let bytes = grown_buffer::<Poller>(pollers)
                 + pollers * grown_buffer::<(SimTime, u64)>(receipts);

@@ -73,7 +73,7 @@ fn the_guard_stops_a_run_that_outgrows_its_budget() {
     // A budget the run's state already fills nine tenths of.
     let tight = Budget::BROWSER.with_memory(sim.memory_bytes() * 10 / 9);
     let why = check_run(&sim, &tight).unwrap_err();
-    assert!(why.starts_with("stopped at 00:01:00: the run holds"), "{why}");
+    assert!(why.starts_with("at 00:01:00 the run holds"), "{why}");
     let parts = sim.memory_parts();
     let (largest, _) = parts.iter().max_by_key(|p| p.1).unwrap();
     assert!(why.contains(largest.name()) && why.ends_with("the browser allows"), "{why}");

@@ -324,7 +324,7 @@ mod adversarial {
         let refused = check_budget(&year, &Budget::BROWSER).unwrap_err();
         assert!(refused.message.contains("metric series"), "{refused}");
         assert!(refused.message.contains("the browser allows 512 MiB"), "{refused}");
-        assert!(refused.message.contains("lower the run's length (duration_s)"), "{refused}");
+        assert!(refused.message.contains("run it for less time (duration_s)"), "{refused}");
         assert_eq!(check_budget(&year, &Budget::CLI), Ok(()));
         run_within_estimate(&s, 60);
     }
