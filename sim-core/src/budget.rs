@@ -15,7 +15,9 @@
 
 use std::mem::size_of;
 
-use crate::engine::{MemoryPart, event_queue_bound, fixed_bytes, retry_bytes, same_group};
+use crate::engine::{
+    MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes, same_group,
+};
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
 use crate::nodes::consumer::{EFO_PROPAGATION_MS, ShardReader};
@@ -25,7 +27,7 @@ use crate::nodes::lambda::{Poller, STREAM_POLL_MS, ShardEsm};
 use crate::nodes::queue::Messages;
 use crate::nodes::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
 use crate::nodes::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
-use crate::nodes::{Destination, Target, Worker, WorkerPool};
+use crate::nodes::{Destination, Target, Worker, WorkerPool, producer};
 use crate::scenario::{
     Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, QueueType, ReadMode,
     Scenario, StreamOp, Traffic, parse_replay_csv,
@@ -150,15 +152,26 @@ impl ResourceEstimate {
 /// MiB: lower retention_h or capacity.shards, or run it for less time`.
 pub fn check_budget(estimate: &ResourceEstimate, budget: &Budget) -> Result<(), Issue> {
     if estimate.peak_bytes > budget.memory_bytes {
-        let top = &estimate.memory[0];
+        // The kind of memory that needs the most, and its largest part.
+        let kind = MemoryPart::ALL.into_iter().max_by_key(|&k| estimate.memory_of(k));
+        let parts = || estimate.memory.iter().filter(|p| p.kind == kind);
+        let Some(top) = parts().next() else { return Ok(()) };
+        let what = match parts().count() {
+            1 => top.what.clone(),
+            n => format!(
+                "{} in {n} parts, the largest {} ({})",
+                top.kind.map_or("", MemoryPart::name),
+                top.what,
+                bytes(top.amount)
+            ),
+        };
         return Err(Issue::new(
             path_of(top),
             format!(
-                "a run of {} may need {} of memory, {} of it for {}; {} allows {}: {}",
+                "a run of {} may need {} of memory, {} of it for {what}; {} allows {}: {}",
                 span(estimate.horizon_s * SECOND),
                 bytes(estimate.peak_bytes),
-                bytes(top.amount),
-                top.what,
+                bytes(parts().map(|p| p.amount).sum()),
                 budget.host,
                 bytes(budget.memory_bytes),
                 top.remedy
@@ -667,10 +680,13 @@ impl<'a> Estimator<'a> {
         if !leads {
             return;
         }
-        let members = self
+        let members: Vec<&ProducerSpec> = self
             .producers_into(target)
-            .filter(|(i, q)| *i == node || same_group(q, target_of(*i), p, target_of(node)));
-        let members = members.count() as u64;
+            .filter(|(i, q)| *i == node || same_group(q, target_of(*i), p, target_of(node)))
+            .map(|(_, q)| q)
+            .collect();
+        let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
+        let members = members.len() as u64;
         let (fan_out, per_batch) = match self.kind(target) {
             NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
             NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
@@ -678,16 +694,30 @@ impl<'a> Estimator<'a> {
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");
-        // A batch that was throttled waits for its retry, for at most every
-        // backoff in turn; each such batch is a queued event with records.
-        let retry_s = (attempts - 1.0) * p.retry.max_backoff_ms as f64 / 1_000.0;
-        let retries = (batches * retry_s.min(self.horizon as f64 / 1_000.0)).ceil() as u64;
-        self.pending += 1 + retries;
-        if self.kind(target) == NodeKind::KinesisStream {
-            self.payload += retries * retry_bytes(fan_out, members);
-        } else {
-            self.payload += retries * 64;
+        self.pending += 1;
+        if attempts <= 1.0 {
+            return;
         }
+        // Each retry waits its backoff (exponential, capped, with equal
+        // jitter: between half the cap and the cap) and then, for a stream
+        // or a delivery stream, the producer's next batch (engine/writes.rs).
+        let batch_ms = p.batching.max_buffered_ms.max(1);
+        let caps: Vec<u64> =
+            (1..p.retry.max_attempts).map(|a| producer::backoff_cap(&p.retry, a)).collect();
+        let waited_s = caps.iter().map(|cap| cap + batch_ms).sum::<u64>() as f64 / 1_000.0;
+        if self.kind(target) == NodeKind::SqsQueue {
+            // A refused send waits for its retry with its messages.
+            let waiting = (batches * attempts * waited_s).ceil() as u64;
+            self.pending += waiting;
+            self.payload += waiting * 64;
+            return;
+        }
+        let (entries, pieces) = retry_calendar(&caps, batch_ms, fan_out, p);
+        // No piece holds less than a record, and a record waits at most
+        // every backoff and batch in turn.
+        let pieces = pieces.min((peak * waited_s).ceil() as u64);
+        self.pending += entries;
+        self.payload += retry_bytes(entries, pieces, members);
     }
 
     fn stream(&mut self, node: usize) {
@@ -787,6 +817,13 @@ impl<'a> Estimator<'a> {
         self.mem(node, MemoryPart::Shards, "a reader per shard", bytes);
         self.work(node, "reads", shards as f64 * events_per_shard, remedy);
         self.pending += 2 * shards;
+        if self.valid.sends_to(node).is_some() {
+            // A hand-off the next node refuses waits for its retry (two at
+            // most, within 300 ms: engine/deliver.rs).
+            let waiting = (shards as f64 * events_per_shard * 0.3).ceil() as u64;
+            self.pending += waiting;
+            self.payload += waiting * redelivery_bytes();
+        }
     }
 
     fn firehose(&mut self, node: usize, f: &crate::scenario::FirehoseSpec) {
@@ -962,6 +999,29 @@ fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
         KeyDistribution::ExplicitHashKey { hash_keys } => hash_keys.len() as u32,
     };
     u64::from(keys).clamp(1, 10_000)
+}
+
+/// The most entries a producer group's retry calendar holds, and the most
+/// pieces of shards' records in them (engine/writes.rs), retrying after
+/// backoffs up to `caps` (one per retry) with batches every `batch_ms` to
+/// `fan_out` shards. Refused records of one attempt count wait their
+/// backoff and then the next batch: an entry per batch time within the
+/// longest wait, plus the edges. An entry gathers the refusals of the
+/// batch times whose backoff range reaches it (half the cap wide); each
+/// adds a piece per shard, or with records of varying size (each batch
+/// its own average size, so pieces do not merge) every piece of the entry
+/// it came from.
+fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -> (u64, u64) {
+    let merges = matches!(p.record_size, crate::scenario::RecordSize::Fixed { .. });
+    let (mut entries, mut pieces, mut per_entry) = (0u64, 0u64, 1u64);
+    for &cap in caps {
+        let due = cap.div_ceil(batch_ms) + 2;
+        let gathered = (cap / 2).div_ceil(batch_ms) + 1;
+        per_entry = gathered.saturating_mul(if merges { 1 } else { per_entry });
+        entries += due;
+        pieces = pieces.saturating_add(due.saturating_mul(fan_out).saturating_mul(per_entry));
+    }
+    (entries, pieces)
 }
 
 /// Events a second of something every `interval_ms`.

@@ -84,7 +84,12 @@ impl Simulation {
                 .sum::<u64>();
         let metrics = self.metrics.iter().map(|m| m.heap_bytes()).sum::<u64>()
             + buffer::<crate::metrics::NodeMetrics>(self.metrics.capacity());
-        let events = self.queue.heap_bytes(action_bytes);
+        // Pending events, and what their retries carry: refused records
+        // waiting in their producer group's calendar, and this
+        // millisecond's round of writes.
+        let retries: u64 = self.groups.iter().map(writes::ProducerGroup::retry_bytes).sum();
+        let events =
+            self.queue.heap_bytes(action_bytes) + retries + buffer::<Action>(self.round.capacity());
         let producers = buffer::<Producer>(self.producers.capacity())
             + self.producers.iter().map(Producer::heap_bytes).sum::<u64>()
             + buffer::<writes::ProducerGroup>(self.groups.capacity())
@@ -114,14 +119,10 @@ impl Simulation {
     }
 }
 
-/// What an event's action holds besides itself: the records of a retry.
+/// What an event's action holds besides itself: a hand-off's retry.
 fn action_bytes(action: &Action) -> u64 {
     match action {
-        Action::ProducerRetry { batch, .. } => {
-            size_of::<RetryBatch>() as u64
-                + buffer::<ShardRecords>(batch.per_shard.capacity())
-                + buffer::<(usize, u64)>(batch.members.capacity())
-        }
+        Action::Redeliver { .. } => size_of::<super::deliver::Redelivery>() as u64,
         Action::QueueSendRetry { .. } => size_of::<queues::QueueRetry>() as u64,
         _ => 0,
     }
@@ -139,12 +140,17 @@ pub(crate) fn event_queue_bound(pending: u64, near: u64) -> u64 {
     super::queue::ring_bytes::<Action>() + slots.saturating_mul(entry)
 }
 
-/// Bytes of a retry waiting in the queue with records for `shards` shards
-/// and `members` producers.
-pub(crate) fn retry_bytes(shards: u64, members: u64) -> u64 {
-    size_of::<RetryBatch>() as u64
-        + crate::memory::grown_buffer::<ShardRecords>(shards)
-        + crate::memory::grown_buffer::<(usize, u64)>(members)
+/// Bytes of a producer group's retries: `entries` calendar entries holding
+/// `pieces` pieces of shards' records and `members` member shares each.
+pub(crate) fn retry_bytes(entries: u64, pieces: u64, members: u64) -> u64 {
+    crate::memory::btree::<(SimTime, u32), RetryBatch>(entries as usize)
+        + 2 * buffer::<ShardRecords>(pieces as usize)
+        + entries * crate::memory::grown_buffer::<(usize, u64)>(members)
+}
+
+/// Bytes of a hand-off waiting for its retry.
+pub(crate) fn redelivery_bytes() -> u64 {
+    size_of::<super::deliver::Redelivery>() as u64
 }
 
 /// Bytes of the parts of a run that do not grow: the simulation itself,

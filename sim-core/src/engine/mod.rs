@@ -26,7 +26,7 @@ mod writes;
 use std::collections::VecDeque;
 
 pub use memory::MemoryPart;
-pub(crate) use memory::{event_queue_bound, fixed_bytes, retry_bytes};
+pub(crate) use memory::{event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes};
 pub use operations::{JOURNAL_LEN, JournalEntry};
 pub(crate) use writes::same_group;
 

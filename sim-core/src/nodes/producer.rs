@@ -395,10 +395,15 @@ impl Producer {
     }
 
     fn backoff_cap(&self, attempts: u32) -> SimTime {
-        let r = &self.spec.retry;
-        let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
-        exp.min(r.max_backoff_ms).max(1)
+        backoff_cap(&self.spec.retry, attempts)
     }
+}
+
+/// The longest backoff after `attempts` attempts: the base doubled per
+/// attempt, up to the cap.
+pub(crate) fn backoff_cap(r: &crate::scenario::Retry, attempts: u32) -> SimTime {
+    let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
+    exp.min(r.max_backoff_ms).max(1)
 }
 
 /// Billed quantities of a producer's records whose expected value per

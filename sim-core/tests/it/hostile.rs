@@ -196,7 +196,7 @@ fn errors_inside_nested_options_keep_the_full_path_and_the_range() {
         (
             r#"{ "record_size": { "dist": "fixed", "bytes": -1 } }"#,
             "nodes[0].params.record_size.bytes: invalid value: integer `-1`, expected u32; \
-             allowed 1 to 1,048,576 bytes",
+             allowed 1 to 10,485,760 bytes",
         ),
         (
             r#"{ "keys": { "dist": "zipf", "count": 10, "s": 1, "hot_share": 0.5 } }"#,
@@ -282,6 +282,7 @@ mod adversarial {
         s.nodes[1].spec = NodeSpec::KinesisStream(StreamSpec {
             capacity: Capacity::Provisioned { shards: 10_000 },
             retention_h: 8_760,
+            ..StreamSpec::default()
         });
         let valid = validate(&s).unwrap();
         // Shard logs coarsen by age, so a year of records fits a phone.
