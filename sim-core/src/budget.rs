@@ -223,24 +223,10 @@ fn span(t: SimTime) -> String {
     format!("{} {unit}", format_number(n as f64))
 }
 
-/// How often a running simulation is held to its budget: every simulated
-/// minute, as the CLI and the app step it.
+/// How often the app holds a running simulation to its budget: every
+/// simulated minute. (The CLI checks between the slices its progress bar
+/// shows, about ten times a wall second.)
 pub const GUARD_INTERVAL_MS: SimTime = MINUTE;
-
-/// Runs `sim` to `until` (simulated ms), held to `budget` every
-/// [`GUARD_INTERVAL_MS`] by [`check_run`]; stops early with the reason.
-pub fn run_guarded(
-    sim: &mut crate::Simulation,
-    until: SimTime,
-    budget: &Budget,
-) -> Result<(), String> {
-    while sim.now() < until {
-        let next = (sim.now() / GUARD_INTERVAL_MS + 1) * GUARD_INTERVAL_MS;
-        sim.run_until(next.min(until));
-        check_run(sim, budget)?;
-    }
-    Ok(())
-}
 
 /// The runtime guard: the run's state against the budget, for a run that
 /// grows past its estimate anyway (commands at runtime, a run longer than
