@@ -23,7 +23,7 @@ use crate::metrics::{self, Point, RunStats, Series};
 use crate::nodes::consumer::{EFO_PROPAGATION_MS, ShardReader};
 use crate::nodes::firehose::{Object, S3_RETRY_DURATION_MS};
 use crate::nodes::kcl::Lease;
-use crate::nodes::lambda::{Poller, STREAM_POLL_MS, ShardEsm};
+use crate::nodes::lambda::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
 use crate::nodes::queue::Messages;
 use crate::nodes::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
 use crate::nodes::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
@@ -943,12 +943,21 @@ impl<'a> Estimator<'a> {
             let per_shard = 2.0 * (per_s(STREAM_POLL_MS) + factor * 1_000.0 / duration);
             self.reader(node, per_shard, "lower event_source.parallelization_factor");
             let shards = self.source_shards(node);
-            // Poison records found ahead of the checkpoint: at most a read's.
-            let batch =
-                u64::from(e.batch_size.unwrap_or(100)) * u64::from(e.parallelization_factor);
-            let poison = (l.poison_rate * batch.min(10_000) as f64).ceil() as u64 + 1;
-            let bytes = grown_buffer::<ShardEsm>(shards)
-                + shards * btree::<u64, ()>(if l.poison_rate > 0.0 { poison as usize } else { 0 });
+            // A poller per shard with a lane per concurrent batch, each
+            // holding at most LANE_COHORTS cohorts (nodes/lambda.rs), and
+            // the poison records drawn among what the lanes hold: a blocked
+            // lane holds its keys' records for as long as it stays blocked,
+            // at most all a shard takes (aws-facts 1.1: 1,000 records/s).
+            let lanes = u64::from(e.parallelization_factor.max(1));
+            let lane = grown_buffer::<Cohort>(LANE_COHORTS as u64);
+            let poison = if l.poison_rate > 0.0 {
+                let read = 1_000.0 * (self.horizon / SECOND) as f64;
+                btree::<u64, ()>((l.poison_rate * 1.1 * read).ceil() as usize + 10)
+            } else {
+                0
+            };
+            let per_shard = grown_buffer::<Lane>(lanes) + grown_buffer::<f64>(lanes) + lanes * lane;
+            let bytes = grown_buffer::<ShardEsm>(shards) + shards * (per_shard + poison);
             self.mem(node, MemoryPart::Shards, "its event source per shard", bytes);
         } else {
             // Each batch a receive, a window's end and an invocation's.

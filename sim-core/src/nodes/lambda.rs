@@ -72,7 +72,7 @@ pub const INVOKE_PAYLOAD_BYTES: u64 = 6 * 1_048_576;
 pub const BATCH_RECORD_BYTES: u64 = INVOKE_PAYLOAD_BYTES / 4 * 3;
 /// Most cohorts a lane keeps apart; further reads join the newest, so a
 /// lane that holds records for long (a blocked one) stays small.
-const LANE_COHORTS: usize = 64;
+pub(crate) const LANE_COHORTS: usize = 64;
 
 /// A stream event source's poller of one shard (aws-facts 5.1): what it
 /// read and holds, split over the shard's concurrent batches.
@@ -443,16 +443,27 @@ impl Function {
 /// Memory accounting (see [`crate::memory`]).
 impl Function {
     /// Memory beyond its own struct, in bytes: queue pollers and their
-    /// receipts, stream shards and the poison records found on them.
+    /// receipts, stream shards' pollers, their lanes, the records the lanes
+    /// hold and the poison records found among them.
     pub fn heap_bytes(&self) -> u64 {
         use crate::memory::{btree, buffer};
         let receipts: u64 =
             self.pollers.iter().map(|p| buffer::<ReceiptKey>(p.receipts.capacity())).sum();
-        let poison: u64 = self.shards.iter().map(|s| btree::<u64, ()>(s.poison.len())).sum();
+        let lane =
+            |l: &Lane| buffer::<Cohort>(l.held.capacity()) + btree::<u64, ()>(l.poison.len());
+        let shards: u64 = self
+            .shards
+            .iter()
+            .map(|s| {
+                buffer::<Lane>(s.lanes.capacity())
+                    + buffer::<f64>(s.shares.capacity())
+                    + s.lanes.iter().map(lane).sum::<u64>()
+            })
+            .sum();
         buffer::<Poller>(self.pollers.capacity())
             + receipts
             + buffer::<ShardEsm>(self.shards.capacity())
-            + poison
+            + shards
     }
 }
 
