@@ -499,10 +499,11 @@ impl<'a> Estimator<'a> {
                     .sum();
                 u64::from(shards) + added
             }
-            Capacity::OnDemand { scale_up_delay_s } => {
+            Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => {
                 // aws-facts 1.4: AWS splits a shard taking more than 500 KB/s,
-                // so open shards stay near the traffic over 500 KB/s (twice
-                // that, as a split halves a shard's range, not its traffic);
+                // at once into a power of two of children enough for its
+                // traffic (nodes/stream.rs), so open shards stay within twice
+                // the traffic over 500 KB/s;
                 // a key hotter than that splits its shard again each delay
                 // until its range is one key (128 halvings). Parents stay.
                 let bytes_per_s = self.write_bytes_into(node);
@@ -510,9 +511,11 @@ impl<'a> Estimator<'a> {
                 let hot = self.hot_keys_into(node);
                 let delay = scale_up_delay_s.max(1) * SECOND;
                 let chain = (self.horizon / delay).min(128);
-                let open = u64::from(crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS)
-                    + even.ceil() as u64
-                    + hot * chain;
+                // Warm throughput is open shards from the start (a MiB/s each).
+                let initial = warm_throughput_mib_s
+                    .unwrap_or(0)
+                    .max(crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS);
+                let open = u64::from(initial) + even.ceil() as u64 + hot * chain;
                 2 * open
             }
         }
