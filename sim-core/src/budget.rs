@@ -854,12 +854,29 @@ impl<'a> Estimator<'a> {
         let groups = self.groups_into(node);
         let kept = self.within(u64::from(q.retention_s) * SECOND) / SECOND + 1;
         let seconds = kept + u64::from(q.delay_s) + 1;
-        let cohorts = groups.saturating_mul(seconds).min(QUEUE_MAX_COHORTS) + groups;
+        use crate::nodes::queue::{
+            HIGH_THROUGHPUT_PARTITIONS, InFlight, Line, MAX_COHORTS, Outcome, PerSecond,
+        };
+        let cohorts = groups.saturating_mul(seconds).min(MAX_COHORTS as u64) + groups;
         let receivers = self.receivers_of(node);
-        let bytes = btree::<(u32, SimTime), Messages>(cohorts as usize)
-            + 3 * btree::<u32, u64>(groups as usize)
-            + btree::<(SimTime, u64), crate::nodes::queue::InFlight>(receivers as usize)
-            + receivers * grown_buffer::<(Messages, crate::nodes::queue::Outcome)>(10)
+        // A receiver works on one receipt at a time, in flight or stale (its
+        // visibility ended while it worked), of at most 10 cohorts with as
+        // many send times.
+        let receipts = receivers;
+        let partitions = if q.high_throughput { u64::from(HIGH_THROUGHPUT_PARTITIONS) } else { 0 };
+        let groups = groups as usize;
+        let bytes =
+            // Lines of cohorts grow by doubling from 4: at most twice what
+            // they hold, plus the first four of each.
+            buffer::<Messages>(2 * cohorts as usize + 4 * groups)
+            + btree::<u32, Line>(groups)
+            // The groups by oldest message, those ready, those locked.
+            + 2 * btree::<(SimTime, u32), ()>(groups)
+            + btree::<u32, u32>(groups)
+            + btree::<(SimTime, u64), InFlight>(receipts as usize)
+            + receipts * grown_buffer::<(Messages, Outcome)>(10)
+            + btree::<SimTime, u32>(10 * receipts as usize)
+            + partitions * (size_of::<crate::routing::HashRange>() + size_of::<PerSecond>()) as u64
             // Receivers waiting in a long poll, in line.
             + grown_buffer::<(u32, u32)>(receivers);
         let detail = format!(
@@ -879,8 +896,8 @@ impl<'a> Estimator<'a> {
         // queue admits (aws-facts 4.2) and are answered at most once per
         // message sent.
         let calls_per_s = match (q.queue_type, q.high_throughput) {
-            (QueueType::Fifo, false) => crate::nodes::queue::FIFO_CALLS_PER_S,
-            (QueueType::Fifo, true) => crate::nodes::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S,
+            (QueueType::Fifo, false) => crate::nodes::queue::FIFO_CALLS_PER_PARTITION_S as f64,
+            (QueueType::Fifo, true) => crate::nodes::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S as f64,
             (QueueType::Standard, _) => f64::INFINITY,
         };
         let polls_per_s = self.messages_into(node).min(calls_per_s);
@@ -977,8 +994,6 @@ impl<'a> Estimator<'a> {
     }
 }
 
-/// Visible cohorts a queue keeps at most (nodes/queue.rs).
-const QUEUE_MAX_COHORTS: u64 = 1 << 18;
 /// aws-facts 4.1: a long poll waits at most 20 s (and a queue event source
 /// waits that long, aws-facts 5.2).
 const MAX_WAIT_S: u64 = 20;
