@@ -4,7 +4,7 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use sim_core::share::{decode_fragment, has_scenario};
-use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario, validate};
+use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
     };
     let (doc, problem) = initial_document(default.scenario().clone());
     let older_model = sim_core::model_notice(&doc);
-    let running = validate(&doc).unwrap_or_else(|_| editor::idle_run(&doc));
+    let running = editor::admit(&doc).unwrap_or_else(|_| editor::idle_run(&doc));
     let runs = !running.scenario().nodes.is_empty() || doc.nodes.is_empty();
     let ctx = SimCtx::new(running);
     provide_context(ctx);

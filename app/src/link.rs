@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use sim_core::share::{decode_fragment, encode_fragment, has_scenario};
-use sim_core::{Issue, Scenario, ValidScenario, validate};
+use sim_core::{Issue, Scenario, ValidScenario};
 
 /// The scenario a link carries, if the page was opened with one: `Ok(None)`
 /// without a scenario, `Err` (with the problems) when the link is broken.
@@ -15,7 +15,7 @@ pub fn scenario_from_link() -> Result<Option<ValidScenario>, Vec<Issue>> {
         return Ok(None);
     }
     let scenario = decode_fragment(&hash)?;
-    validate(&scenario).map(Some)
+    crate::editor::admit(&scenario).map(Some)
 }
 
 /// Writes the scenario into the address bar without adding a history entry

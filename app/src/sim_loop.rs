@@ -132,14 +132,36 @@ fn track_frame(ctx: SimCtx, st: &mut LoopState, start: f64, interval: f64) {
     }
 }
 
+/// Holds the run to the browser's budget each time it passes a simulated
+/// minute (`sim_core::budget::check_run`): a run that outgrows it anyway
+/// (changes made while it runs, a run far past its duration) pauses and
+/// says why. Returns whether it stopped.
+fn guard(ctx: SimCtx, before: sim_core::SimTime) -> bool {
+    use sim_core::budget::{Budget, GUARD_INTERVAL_MS, check_run};
+    let refused = ctx.sim.with_value(|sim| {
+        let crossed = sim.now() / GUARD_INTERVAL_MS != before / GUARD_INTERVAL_MS;
+        if crossed { check_run(sim, &Budget::BROWSER).err() } else { None }
+    });
+    let Some(why) = refused else { return false };
+    ctx.cancel_jump();
+    ctx.playing.set(false);
+    ctx.tell(format!("Paused: {why}."), true);
+    ctx.publish();
+    true
+}
+
 /// Advances a "jump to" by one frame's budget, as fast as the budget allows.
 fn jump(ctx: SimCtx, st: &mut LoopState, start: f64, to: sim_core::SimTime) {
+    let before = ctx.sim.with_value(sim_core::Simulation::now);
     let reached = ctx.sim.try_update_value(|sim| {
         while sim.now() < to && now_ms() - start < JUMP_BUDGET_MS {
             sim.run_until((sim.now() + SLICE_MS).min(to));
         }
         sim.now() >= to
     });
+    if guard(ctx, before) {
+        return;
+    }
     if reached == Some(true) {
         ctx.jump_done();
     } else if start - st.last_publish >= PUBLISH_EVERY_MS {
@@ -156,6 +178,7 @@ fn simulate(ctx: SimCtx, st: &mut LoopState, start: f64, dt: f64) {
         let whole = want.floor();
         st.carry_ms = want - whole;
         let mut behind = false;
+        let before = ctx.sim.with_value(sim_core::Simulation::now);
         ctx.sim.update_value(|sim| {
             let target = sim.now() + whole as u64;
             while sim.now() < target {
@@ -166,6 +189,9 @@ fn simulate(ctx: SimCtx, st: &mut LoopState, start: f64, dt: f64) {
                 }
             }
         });
+        if guard(ctx, before) {
+            return;
+        }
         if behind {
             st.carry_ms = 0.0;
         }

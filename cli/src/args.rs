@@ -12,7 +12,9 @@ pub const EXIT_CODES: &str = "\
 Exit status:
   0    done
   1    the scenario is invalid, as read or with the flags laid over it
-       (every problem is listed, with its field or flag)
+       (every problem is listed, with its field or flag), or a run of it
+       needs more memory or work than the CLI allows (the message names
+       the parameter to change)
   2    the command line is wrong (an unknown flag, a value that does not parse)
   3    no configuration meets the objectives (autosize; sweep when no value
        does), whether they came from flags or from the scenario

@@ -6,6 +6,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use sim_core::budget::{self, Budget};
 use sim_core::objectives::Objectives;
 use sim_core::share::{decode_fragment, link_fragment};
 use sim_core::units::format_number;
@@ -178,4 +179,14 @@ impl ObjectiveArgs {
         scenario.objectives = Some(o);
         set
     }
+}
+
+/// Refuses a scenario whose run would need more memory or work than the
+/// CLI's budget allows (`sim_core::budget`), naming the largest part and
+/// the parameter to change. A valid scenario stays valid: only the
+/// commands that run it ask.
+pub fn within_budget(valid: &ValidScenario, source: &Source) -> Result<(), Failure> {
+    let estimate = budget::estimate(valid, valid.scenario().duration_s);
+    budget::check_budget(&estimate, &Budget::CLI)
+        .map_err(|issue| Failure::Invalid { source: source.name(), issues: vec![issue] })
 }

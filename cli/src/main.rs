@@ -40,6 +40,8 @@ pub enum Outcome {
 pub enum Failure {
     /// The scenario, as read or with the flags laid over it, is invalid.
     Invalid { source: String, issues: Vec<Issue> },
+    /// The run outgrew the CLI's budget and was stopped (why, and where).
+    Stopped { source: String, why: String },
     /// The command line asks for something it cannot do.
     Usage(String),
     /// The scenario could not be read.
@@ -58,6 +60,10 @@ impl Failure {
                 for issue in issues {
                     note(&format!("  {}", shorten_quotes(&issue.to_string())));
                 }
+                exit::INVALID
+            }
+            Failure::Stopped { source, why } => {
+                note(&format!("{source}: stopped: {why}"));
                 exit::INVALID
             }
             Failure::Usage(message) => {

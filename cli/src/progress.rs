@@ -41,13 +41,14 @@ pub fn eta_s(done: f64, total: f64, elapsed_s: f64) -> Option<f64> {
 }
 
 /// Runs `sim` to `end_s` in slices of about a tenth of a second of wall
-/// time, telling `after_slice` the simulated seconds reached after each.
-/// Stops early, returning false, when `after_slice` returns false. (Slices
-/// do not change results: running in steps equals running at once.)
+/// time, showing `after_slice` the run and the simulated seconds reached
+/// after each. Stops early, returning false, when `after_slice` returns
+/// false. (Slices do not change results: running in steps equals running
+/// at once.)
 pub fn run_in_slices(
     sim: &mut Simulation,
     end_s: u64,
-    mut after_slice: impl FnMut(u64) -> bool,
+    mut after_slice: impl FnMut(&Simulation, u64) -> bool,
 ) -> bool {
     let started = Instant::now();
     let start_s = sim.now() / SECOND;
@@ -56,7 +57,7 @@ pub fn run_in_slices(
         let measured = pace((done_s - start_s) as f64, started.elapsed().as_secs_f64());
         done_s = next_stop(done_s, end_s, measured);
         sim.run_until(done_s * SECOND);
-        if !after_slice(done_s) {
+        if !after_slice(sim, done_s) {
             return false;
         }
     }

@@ -612,3 +612,35 @@ mod hostile {
         );
     }
 }
+
+#[test]
+fn validate_prints_the_resource_estimate_and_run_refuses_what_exceeds_the_budget() {
+    let out = shardplay(&["validate", DEFAULT]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("a run of 10 minutes holds at most"), "{text}");
+    assert!(text.contains("fits the CLI (4.0 GiB") && text.contains("fits the browser (512 MiB"));
+    // 10,000 shards polled every millisecond: valid on AWS's terms, too much
+    // work to simulate.
+    let dir = std::env::temp_dir().join(format!("shardplay-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let busy = dir.join("busy.json");
+    std::fs::write(
+        &busy,
+        r#"{ "v": 1, "name": "busy", "nodes": [
+            { "id": "p", "kind": "producer", "params": {} },
+            { "id": "s", "kind": "kinesis_stream", "params": { "capacity": { "mode": "provisioned", "shards": 10000 } } },
+            { "id": "c", "kind": "consumer", "params": { "poll_interval_ms": 1 } }
+        ], "links": [ { "from": "p", "to": "s" }, { "from": "s", "to": "c" } ] }"#,
+    )
+    .unwrap();
+    let out = shardplay(&["validate", busy.to_str().unwrap()]);
+    assert!(out.status.success(), "valid on AWS's terms");
+    let out = shardplay(&["run", busy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nodes[2].params: the run may take"), "{err}");
+    assert!(err.contains("raise poll_interval_ms"), "{err}");
+    // So do the other commands that run it.
+    let out = shardplay(&["cost", busy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}

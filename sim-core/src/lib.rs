@@ -17,6 +17,7 @@
 
 pub mod autosize;
 pub mod bucket;
+pub mod budget;
 pub mod compare;
 pub mod cost;
 pub mod digest;
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod json_path;
 pub mod ledger;
 pub mod lesson;
+pub mod memory;
 pub mod metrics;
 pub mod nodes;
 pub mod objectives;
@@ -34,6 +36,7 @@ pub mod rng;
 pub mod routing;
 pub mod scenario;
 pub mod share;
+pub mod strict_json;
 pub mod sweep;
 pub mod time;
 pub mod units;

@@ -586,6 +586,10 @@ impl Series {
         let ring = &mut self.tiers[tier];
         if ring.len() == cap {
             ring.pop_front();
+        } else if ring.len() == ring.capacity() {
+            // Doubling, but never past the tier's length: a year of hours
+            // is 8,760 points, not the 16,384 plain doubling would reserve.
+            ring.reserve_exact(ring.len().clamp(4, cap - ring.len()));
         }
         ring.push_back(point);
         if let Some(&(next_res, _)) = TIERS.get(tier + 1) {
@@ -598,6 +602,11 @@ impl Series {
                 self.push(tier + 1, full);
             }
         }
+    }
+
+    /// Memory beyond its own struct, in bytes (see [`crate::memory`]).
+    pub fn heap_bytes(&self) -> u64 {
+        self.tiers.iter().map(|t| crate::memory::buffer::<Point>(t.capacity())).sum()
     }
 
     /// The points kept at one resolution (index into [`TIERS`]), oldest first.
@@ -636,6 +645,11 @@ impl RunStats {
         self.max = if self.seconds == 0 { value } else { self.max.max(value) };
         self.seconds += 1;
         *self.histogram.entry(bucket_of(value)).or_default() += 1;
+    }
+
+    /// Memory beyond its own struct, in bytes: the histogram's buckets.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::btree::<u32, u64>(self.histogram.len())
     }
 
     /// Mean of the per-second values.
@@ -733,6 +747,16 @@ impl NodeMetrics {
                 self.stats[i].record(value);
             }
         }
+    }
+
+    /// Memory beyond its own struct, in bytes (see [`crate::memory`]).
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::buffer;
+        buffer::<Point>(self.current.capacity())
+            + buffer::<Series>(self.series.capacity())
+            + self.series.iter().map(Series::heap_bytes).sum::<u64>()
+            + buffer::<RunStats>(self.stats.capacity())
+            + self.stats.iter().map(RunStats::heap_bytes).sum::<u64>()
     }
 
     /// The metric table.

@@ -120,7 +120,9 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
             "On-demand Advantage only: write throughput the stream takes at once from the start (1 MiB/s per shard, up to 10 GiB/s, no extra fee); it still scales beyond."
         }
         (KinesisStream, "retention_h") => {
-            "How long records stay readable (24 h included; longer is billed per shard-hour)."
+            "How long records stay readable (24 h included; longer is billed per shard-hour). \
+             Older records are kept in coarser buckets (minutes, hours, days), read and \
+             expired as if spread evenly within each."
         }
         (Consumer, "poll_interval_ms") => {
             "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis). A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document."

@@ -15,6 +15,7 @@ use crate::scenario::{
     ProducerSpec, ReadMode, RecordSize, SCHEMA_VERSION, Scenario, StreamOp, Traffic,
     parse_replay_csv,
 };
+use crate::strict_json;
 
 /// Largest scenario document accepted, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
@@ -33,7 +34,7 @@ pub struct Issue {
 }
 
 impl Issue {
-    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Issue { path: path.into(), message: message.into() }
     }
 }
@@ -52,6 +53,9 @@ impl fmt::Display for Issue {
 ///
 /// Errors name the field path (`nodes[0].params.records_per_s`) and what was
 /// expected. Structural validity only; call [`validate`] for ranges and wiring.
+/// Stricter than serde alone (see [`crate::strict_json`]): duplicate keys,
+/// lists given for objects and fields beside a tag that takes none are
+/// refused rather than silently read otherwise.
 pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
     if json.len() > MAX_SCENARIO_BYTES {
         return Err(vec![Issue::new(
@@ -63,9 +67,15 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
             ),
         )]);
     }
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| vec![Issue::new("", format!("not valid JSON: {e}"))])?;
-    let version = match value.get("v") {
+    let given = strict_json::parse(json)?;
+    if !given.is_object() {
+        let what = if given.is_array() { "a list" } else { "a single value" };
+        return Err(vec![Issue::new(
+            "",
+            format!("is {what}; a scenario is a JSON object {{ \"v\": 1, \"nodes\": [...], ... }}"),
+        )]);
+    }
+    let version = match given.get("v") {
         None => return Err(vec![Issue::new("v", "missing schema version `v`")]),
         Some(v) => v.as_u64(),
     };
@@ -87,13 +97,22 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
             )]);
         }
     }
+    let scenario = read_scenario(&given)?;
+    // What was read, written back, has the document's shape wherever the
+    // document was read as it is meant.
+    let Ok(read) = serde_json::to_value(&scenario) else { return Ok(scenario) };
+    let issues = strict_json::shape_issues(&given, &read, |doc| read_scenario(doc).is_ok());
+    if issues.is_empty() { Ok(scenario) } else { Err(issues) }
+}
+
+/// Reads a scenario document (already a JSON object) into a [`Scenario`].
+fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
     // Nodes are read one by one so that an error inside `params` keeps its
     // full path, and every broken node is reported, not just the first.
     let mut issues = Vec::new();
-    let mut value = value;
-    let nodes = match value.get_mut("nodes").map(serde_json::Value::take) {
+    let nodes = match given.get("nodes") {
         Some(serde_json::Value::Array(items)) => items
-            .into_iter()
+            .iter()
             .enumerate()
             .filter_map(|(i, item)| {
                 parse_node(&format!("nodes[{i}]"), item).map_err(|e| issues.push(e)).ok()
@@ -108,20 +127,51 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
             Vec::new()
         }
     };
-    if let Some(object) = value.as_object_mut() {
-        object.insert("nodes".into(), serde_json::Value::Array(Vec::new()));
-    }
-    match deserialize_at::<Scenario>("", value) {
+    let mut rest: serde_json::Map<String, serde_json::Value> = given
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| *k != "nodes")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    rest.insert("nodes".into(), serde_json::Value::Array(Vec::new()));
+    match deserialize_at::<Scenario>("", &serde_json::Value::Object(rest)) {
         Ok(mut scenario) if issues.is_empty() => {
             scenario.nodes = nodes;
             Ok(scenario)
         }
         Ok(_) => Err(issues),
-        Err(issue) => {
+        Err(mut issue) => {
+            let range = scenario_field_range(&issue.path);
+            with_range(&mut issue, range);
             issues.insert(0, issue);
             Err(issues)
         }
     }
+}
+
+/// A number of the wrong type or size: says which numbers are allowed.
+fn with_range(issue: &mut Issue, range: Option<ParamRange>) {
+    let wrong_number =
+        ["invalid type: ", "invalid value: "].iter().any(|p| issue.message.starts_with(p));
+    if let (true, Some(r)) = (wrong_number, range) {
+        issue.message = format!("{}; allowed {}", issue.message, describe_range(r));
+    }
+}
+
+/// Longest run, in seconds: a year.
+pub const MAX_DURATION_S: u64 = 31_536_000;
+
+/// The allowed range of a numeric field outside the nodes, by its path.
+fn scenario_field_range(path: &str) -> Option<ParamRange> {
+    if path == "duration_s" {
+        return Some(ParamRange { min: 1.0, max: MAX_DURATION_S as f64, unit: "s" });
+    }
+    if let Some(name) = path.strip_prefix("objectives.") {
+        return objective_range(name);
+    }
+    let field = path.strip_prefix("pricing.")?;
+    pricing_range(field.split('.').next().unwrap_or(field))
 }
 
 /// A node as written in a file, before its parameters are read by kind.
@@ -140,44 +190,101 @@ fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
 }
 
-fn parse_node(path: &str, item: serde_json::Value) -> Result<Node, Issue> {
+fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
     let raw: RawNode = deserialize_at(path, item)?;
     let params_path = format!("{path}.params");
-    let params = raw.params;
-    let spec = match raw.kind {
-        NodeKind::Producer => NodeSpec::Producer(deserialize_at(&params_path, params)?),
-        NodeKind::KinesisStream => NodeSpec::KinesisStream(deserialize_at(&params_path, params)?),
-        NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(&params_path, params)?),
-        NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(&params_path, params)?),
-        NodeKind::Destination => NodeSpec::Destination(deserialize_at(&params_path, params)?),
-        NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(&params_path, params)?),
-        NodeKind::SqsQueue => NodeSpec::SqsQueue(deserialize_at(&params_path, params)?),
-        NodeKind::WorkerPool => NodeSpec::WorkerPool(deserialize_at(&params_path, params)?),
-        NodeKind::Lambda => NodeSpec::Lambda(deserialize_at(&params_path, params)?),
+    let params = &raw.params;
+    let kind = raw.kind;
+    let read = |params_path: &str| -> Result<NodeSpec, Issue> {
+        Ok(match kind {
+            NodeKind::Producer => NodeSpec::Producer(deserialize_at(params_path, params)?),
+            NodeKind::KinesisStream => {
+                NodeSpec::KinesisStream(deserialize_at(params_path, params)?)
+            }
+            NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(params_path, params)?),
+            NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(params_path, params)?),
+            NodeKind::Destination => NodeSpec::Destination(deserialize_at(params_path, params)?),
+            NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(params_path, params)?),
+            NodeKind::SqsQueue => NodeSpec::SqsQueue(deserialize_at(params_path, params)?),
+            NodeKind::WorkerPool => NodeSpec::WorkerPool(deserialize_at(params_path, params)?),
+            NodeKind::Lambda => NodeSpec::Lambda(deserialize_at(params_path, params)?),
+        })
     };
+    let spec = read(&params_path).map_err(|mut issue| {
+        let param = issue.path.strip_prefix(&format!("{params_path}.")).map(without_indices);
+        with_range(&mut issue, param.and_then(|p| param_range(kind, &p)));
+        issue
+    })?;
     Ok(Node { id: raw.id, name: raw.name, spec })
+}
+
+/// `traffic.steps[3].at_s` as its row in [`param_range`]: `traffic.steps.at_s`.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Deserialises `value`, reporting an error at its full path below `prefix`.
 fn deserialize_at<T: serde::de::DeserializeOwned>(
     prefix: &str,
-    value: serde_json::Value,
+    value: &serde_json::Value,
 ) -> Result<T, Issue> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = match (prefix.is_empty(), inner == ".") {
+        let message = e.inner().to_string();
+        // Inside a tagged enum serde loses the field's name; find it.
+        let below = value_at(value, e.path())
+            .and_then(|at| strict_json::locate(at, &message))
+            .unwrap_or_default();
+        let base = e.path().to_string();
+        let base = if base == "." { "" } else { base.as_str() };
+        let inner = format!("{base}{below}");
+        let inner = inner.trim_start_matches('.');
+        let path = match (prefix.is_empty(), inner.is_empty()) {
             (_, true) => prefix.to_string(),
-            (true, false) => inner,
+            (true, false) => inner.to_string(),
             (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
             (false, false) => format!("{prefix}.{inner}"),
         };
-        Issue::new(path, e.into_inner().to_string())
+        Issue::new(path, message)
     })
 }
 
-/// Parses and validates in one step.
+/// The value at an error's path, if the path can be followed.
+fn value_at<'a>(
+    root: &'a serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(root, |at, segment| match segment {
+        Segment::Seq { index } => at.get(*index),
+        Segment::Map { key } => at.get(key),
+        Segment::Enum { .. } => Some(at),
+        Segment::Unknown => None,
+    })
+}
+
+/// Parses and validates in one step, as for a file or link to run. A
+/// document without nodes is refused as empty here (the editor's blank
+/// canvas is a valid document that runs nothing, so [`validate`] takes it).
 pub fn load_scenario(json: &str) -> Result<ValidScenario, Vec<Issue>> {
-    validate(&parse_scenario(json)?)
+    let scenario = parse_scenario(json)?;
+    if scenario.nodes.is_empty() {
+        return Err(vec![Issue::new(
+            "nodes",
+            "the scenario is empty: it has no nodes; add a producer and the stream or queue it \
+             writes to",
+        )]);
+    }
+    validate(&scenario)
 }
 
 /// Why a link between two kinds of node is refused, if it is.
@@ -313,7 +420,9 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     let mut issues = Vec::new();
     let mut check = Checker { issues: &mut issues };
 
-    check.range("duration_s", scenario.duration_s as f64, 1.0, 31_536_000.0, "s");
+    if let Some(r) = scenario_field_range("duration_s") {
+        check.range("duration_s", scenario.duration_s as f64, r.min, r.max, r.unit);
+    }
     if scenario.name.chars().count() > 200 {
         check.push("name", "is longer than 200 characters");
     }
@@ -1211,13 +1320,13 @@ fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
     if value.is_finite() && value >= r.min && value <= r.max {
         return None;
     }
+    Some(format!("{} is out of range; allowed {}", format_number(value), describe_range(r)))
+}
+
+/// `"1 to 10,000 shards"`.
+fn describe_range(r: ParamRange) -> String {
     let unit = if r.unit.is_empty() { String::new() } else { format!(" {}", r.unit) };
-    Some(format!(
-        "{} is out of range; allowed {} to {}{unit}",
-        format_number(value),
-        format_number(r.min),
-        format_number(r.max)
-    ))
+    format!("{} to {}{unit}", format_number(r.min), format_number(r.max))
 }
 
 /// The allowed range of one numeric parameter.

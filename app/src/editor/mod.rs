@@ -75,7 +75,7 @@ impl Editor {
     /// The editor for document `doc`, whose validated form (or an empty
     /// run, for a draft) `ctx` already runs.
     pub fn new(ctx: SimCtx, doc: Scenario) -> Self {
-        let problems = validate(&doc).err().unwrap_or_default();
+        let problems = admit(&doc).err().unwrap_or_default();
         let running = ctx.scenario.with_value(|v| v.scenario().clone());
         Editor {
             doc: RwSignal::new(doc),
@@ -186,7 +186,7 @@ impl Editor {
         let running = ctx.scenario.with_value(|v| v.scenario().clone());
         let charted =
             ctx.selected.get_untracked().and_then(|i| running.nodes.get(i)).map(|n| n.id.clone());
-        let valid = match validate(doc) {
+        let valid = match admit(doc) {
             Ok(valid) => valid,
             Err(issues) => {
                 self.problems.set(issues);
@@ -446,6 +446,12 @@ fn classify(running: &Scenario, doc: &Scenario) -> Change {
             .map_or(Change::Structural, Change::Live),
         _ => Change::Structural,
     }
+}
+
+/// The document validated and within what the browser can run (a phone's
+/// memory, sim_core::budget): otherwise it stays a draft that says why.
+pub fn admit(doc: &Scenario) -> Result<ValidScenario, Vec<sim_core::Issue>> {
+    sim_core::budget::admit(doc, &sim_core::budget::Budget::BROWSER)
 }
 
 /// What runs while the document is a draft: nothing, under its name.

@@ -10,6 +10,7 @@ use crate::{Failure, Outcome, input};
 
 pub fn execute(args: CostArgs) -> Result<Outcome, Failure> {
     let loaded = input::load(&args.scenario, None)?;
+    input::within_budget(&loaded.valid, &loaded.source)?;
     let scenario = loaded.valid.scenario();
     let comparison = compare_modes(&loaded.valid, scenario.seed, scenario.duration_s)
         .map_err(|issues| Failure::Invalid { source: loaded.source.name(), issues })?;

@@ -27,7 +27,9 @@ pub fn execute(args: SweepArgs) -> Result<Outcome, Failure> {
     // core, not one per value.
     let mut total_s = 0;
     for &value in &args.values {
-        total_s += with_param(&tested, &args.param, value).map_err(invalid)?.scenario().duration_s;
+        let valid = with_param(&tested, &args.param, value).map_err(invalid)?;
+        input::within_budget(&valid, &loaded.source)?;
+        total_s += valid.scenario().duration_s;
     }
     let mut csv = args.out.as_deref().map(Sink::create).transpose()?;
     let mut stdout = Sink::stdout();
@@ -121,7 +123,7 @@ fn run_point(
     let scenario = valid.scenario();
     let mut sim = Simulation::new(valid, scenario.seed);
     let mut reached = 0;
-    let ran = run_in_slices(&mut sim, scenario.duration_s, |done_s| {
+    let ran = run_in_slices(&mut sim, scenario.duration_s, |_, done_s| {
         simulated_s.fetch_add(done_s - reached, Ordering::Relaxed);
         reached = done_s;
         !stop.load(Ordering::Relaxed)

@@ -1,5 +1,9 @@
 //! `shardplay validate`: every problem with the scenario, or that it is
-//! fine as it would run (with the flags laid over it).
+//! fine as it would run (with the flags laid over it), what a run of it
+//! would cost in memory and work, and which hosts would run it.
+
+use sim_core::budget::{self, Budget};
+use sim_core::units::format_number;
 
 use crate::args::ValidateArgs;
 use crate::output::Sink;
@@ -15,6 +19,23 @@ pub fn execute(args: ValidateArgs) -> Result<Outcome, Failure> {
         scenario.nodes.len(),
         scenario.links.len()
     ))?;
+    // A valid scenario stays valid whatever it costs; a host may still
+    // refuse to run it.
+    let estimate = budget::estimate(&loaded.valid, scenario.duration_s);
+    for line in estimate.describe() {
+        out.text(&format!("{line}\n"))?;
+    }
+    for b in [Budget::CLI, Budget::BROWSER] {
+        out.text(&match budget::check_budget(&estimate, &b) {
+            Ok(()) => format!(
+                "fits {} ({}, {} events/s)\n",
+                b.host,
+                budget::bytes(b.memory_bytes),
+                format_number(b.events_per_sim_s as f64)
+            ),
+            Err(issue) => format!("{} would refuse it: {issue}\n", b.host),
+        })?;
+    }
     out.flush()?;
     Ok(Outcome::Done)
 }

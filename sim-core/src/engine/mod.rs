@@ -16,6 +16,7 @@ mod firehose;
 mod kcl;
 mod lambda;
 mod lambda_stream;
+mod memory;
 mod operations;
 mod queue;
 mod queues;
@@ -24,7 +25,10 @@ mod writes;
 
 use std::collections::VecDeque;
 
+pub use memory::MemoryPart;
+pub(crate) use memory::{event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes};
 pub use operations::{JOURNAL_LEN, JournalEntry};
+pub(crate) use writes::same_group;
 
 use crate::cost::CostMeter;
 use crate::ledger::Ledger;
@@ -778,5 +782,11 @@ impl Simulation {
     /// Events waiting in the queue (for memory accounting and tests).
     pub fn pending_events(&self) -> usize {
         self.queue.len()
+    }
+
+    /// Events scheduled since the start (run or still waiting): the run's
+    /// work, counted without timing it.
+    pub fn events_scheduled(&self) -> u64 {
+        self.seq
     }
 }

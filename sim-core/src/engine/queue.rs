@@ -79,6 +79,11 @@ pub(super) struct EventQueue<T> {
     len: usize,
 }
 
+/// Bytes of an empty queue's ring of buckets.
+pub(super) fn ring_bytes<T>() -> u64 {
+    crate::memory::buffer::<Bucket<T>>(RING_MS)
+}
+
 impl<T> EventQueue<T> {
     pub(super) fn new() -> Self {
         EventQueue {
@@ -93,6 +98,25 @@ impl<T> EventQueue<T> {
     /// Events waiting.
     pub(super) fn len(&self) -> usize {
         self.len
+    }
+
+    /// Memory of the queue, in bytes: the ring, buckets that spilled out of
+    /// their inline room, the heap, and what `payload` says each event's
+    /// item holds besides (see [`crate::memory`]).
+    pub(super) fn heap_bytes(&self, payload: impl Fn(&T) -> u64) -> u64 {
+        use crate::memory::buffer;
+        let spilled: u64 = self
+            .ring
+            .iter()
+            .filter(|b| b.spilled())
+            .map(|b| buffer::<Entry<T>>(b.capacity()))
+            .sum();
+        let items: u64 = self.ring.iter().flatten().map(|e| payload(&e.item)).sum::<u64>()
+            + self.later.iter().map(|Reverse(e)| payload(&e.item)).sum::<u64>();
+        buffer::<Bucket<T>>(self.ring.capacity())
+            + spilled
+            + buffer::<Reverse<Entry<T>>>(self.later.capacity())
+            + items
     }
 
     pub(super) fn push(&mut self, time: SimTime, order: u64, item: T) {

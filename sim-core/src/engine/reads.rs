@@ -251,9 +251,10 @@ impl Simulation {
         }
     }
 
-    /// Retention: drops cohorts older than the retention period; records the
+    /// Retention: drops records older than the retention period; records the
     /// slowest reader had not reached are lost (aws-facts 1.3). Then merges
-    /// old cohorts so memory follows minutes of retention.
+    /// old cohorts into coarser buckets, so a shard's memory is bounded
+    /// whatever its retention.
     pub(super) fn expire_and_coalesce(&mut self) {
         for (slot, stream) in self.streams.iter_mut().enumerate() {
             let node = self.stream_nodes[slot];

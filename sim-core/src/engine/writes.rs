@@ -53,11 +53,26 @@ impl ProducerGroup {
     pub(super) fn lead(&self) -> usize {
         self.members[0]
     }
+
+    /// Memory of the refused records waiting in the calendar, in bytes
+    /// (see [`crate::memory`]).
+    pub(super) fn retry_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let entries: u64 = self
+            .retries
+            .values()
+            .map(|r| {
+                buffer::<ShardRecords>(r.per_shard.capacity())
+                    + buffer::<(usize, u64)>(r.members.capacity())
+            })
+            .sum();
+        btree::<(SimTime, u32), RetryBatch>(self.retries.len()) + entries
+    }
 }
 
 /// Whether two producers can share routing and writes: everything but
 /// their rate and traffic shape is the same.
-pub(super) fn same_group(
+pub(crate) fn same_group(
     a: &ProducerSpec,
     a_target: Target,
     b: &ProducerSpec,

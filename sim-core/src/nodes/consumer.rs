@@ -202,6 +202,11 @@ impl Consumer {
         (sent as u64, libm::round(per_record * sent) as u64)
     }
 
+    /// Memory beyond its own struct, in bytes (see [`crate::memory`]).
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::buffer::<ShardReader>(self.readers.capacity())
+    }
+
     /// Whether records reach this consumer by enhanced fan-out.
     pub fn is_efo(&self) -> bool {
         self.spec.read_mode == ReadMode::EnhancedFanOut

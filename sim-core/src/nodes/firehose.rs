@@ -236,6 +236,18 @@ impl Firehose {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl Firehose {
+    /// Memory beyond its own struct, in bytes: objects waiting for
+    /// delivery, transformation invocations, the object-size histogram.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        buffer::<Object>(self.outbox.capacity())
+            + btree::<u32, Invocation>(self.invocations.len())
+            + btree::<u32, u64>(self.object_sizes.counts.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

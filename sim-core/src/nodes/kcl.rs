@@ -154,6 +154,15 @@ impl KclApp {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl KclApp {
+    /// Memory beyond its own struct, in bytes: leases and workers.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::buffer::<Lease>(self.leases.capacity())
+            + crate::memory::buffer::<bool>(self.alive.capacity())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,7 +72,7 @@ pub const INVOKE_PAYLOAD_BYTES: u64 = 6 * 1_048_576;
 pub const BATCH_RECORD_BYTES: u64 = INVOKE_PAYLOAD_BYTES / 4 * 3;
 /// Most cohorts a lane keeps apart; further reads join the newest, so a
 /// lane that holds records for long (a blocked one) stays small.
-const LANE_COHORTS: usize = 64;
+pub(crate) const LANE_COHORTS: usize = 64;
 
 /// A stream event source's poller of one shard (aws-facts 5.1): what it
 /// read and holds, split over the shard's concurrent batches.
@@ -437,6 +437,33 @@ impl Function {
         // next millisecond (aws-facts 2.5), not on the clock's rounding.
         let billed_us = libm::ceil(exact_ms.min(timeout as f64) * 1_000.0).max(1.0) as u64;
         Invocation { duration: ms.min(timeout), failed: errored || ms > timeout, billed_us }
+    }
+}
+
+/// Memory accounting (see [`crate::memory`]).
+impl Function {
+    /// Memory beyond its own struct, in bytes: queue pollers and their
+    /// receipts, stream shards' pollers, their lanes, the records the lanes
+    /// hold and the poison records found among them.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let receipts: u64 =
+            self.pollers.iter().map(|p| buffer::<ReceiptKey>(p.receipts.capacity())).sum();
+        let lane =
+            |l: &Lane| buffer::<Cohort>(l.held.capacity()) + btree::<u64, ()>(l.poison.len());
+        let shards: u64 = self
+            .shards
+            .iter()
+            .map(|s| {
+                buffer::<Lane>(s.lanes.capacity())
+                    + buffer::<f64>(s.shares.capacity())
+                    + s.lanes.iter().map(lane).sum::<u64>()
+            })
+            .sum();
+        buffer::<Poller>(self.pollers.capacity())
+            + receipts
+            + buffer::<ShardEsm>(self.shards.capacity())
+            + shards
     }
 }
 

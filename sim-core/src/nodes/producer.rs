@@ -395,10 +395,15 @@ impl Producer {
     }
 
     fn backoff_cap(&self, attempts: u32) -> SimTime {
-        let r = &self.spec.retry;
-        let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
-        exp.min(r.max_backoff_ms).max(1)
+        backoff_cap(&self.spec.retry, attempts)
     }
+}
+
+/// The longest backoff after `attempts` attempts: the base doubled per
+/// attempt, up to the cap.
+pub(crate) fn backoff_cap(r: &crate::scenario::Retry, attempts: u32) -> SimTime {
+    let exp = r.base_backoff_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(30));
+    exp.min(r.max_backoff_ms).max(1)
 }
 
 /// Billed quantities of a producer's records whose expected value per
@@ -431,6 +436,21 @@ fn draw_one(size: &RecordSize, rng: &mut NodeRng) -> f64 {
         RecordSize::LogNormal { median_bytes, sigma } => {
             libm::round(rng.log_normal(median_bytes, sigma)).clamp(1.0, f64::from(MAX_RECORD_BYTES))
         }
+    }
+}
+
+/// Memory accounting (see [`crate::memory`]).
+impl Producer {
+    /// Memory beyond its own struct, in bytes: shard shares and a step or
+    /// replay series.
+    pub fn heap_bytes(&self) -> u64 {
+        let series = match &self.profile {
+            Profile::Piecewise { times, rates, cumulative } => crate::memory::buffer::<f64>(
+                times.capacity() + rates.capacity() + cumulative.capacity(),
+            ),
+            _ => 0,
+        };
+        crate::memory::buffer::<f64>(self.shares.capacity()) + series
     }
 }
 

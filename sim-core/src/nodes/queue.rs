@@ -58,7 +58,7 @@ pub const MAX_GROUPS: usize = 10_000;
 pub const HOT_GROUP: u32 = u32::MAX;
 /// Visible cohorts a queue keeps before it files them in coarser windows of
 /// send time (memory stays near 30 MB per queue, whatever the backlog).
-const MAX_COHORTS: usize = 1 << 18;
+pub(crate) const MAX_COHORTS: usize = 1 << 18;
 
 /// Messages that share their fate: sent together, received together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +201,7 @@ impl Filed {
 /// A message group's visible messages in the order they are received (see
 /// [`Filed`]); sends join at the back.
 #[derive(Clone, Debug, Default)]
-struct Line {
+pub(crate) struct Line {
     cohorts: VecDeque<Messages>,
     /// The send time the group is indexed under (its oldest message's).
     head: Option<SimTime>,
@@ -266,7 +266,7 @@ pub struct Released {
 
 /// Calls counted in one second of the clock against a limit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct PerSecond {
+pub(crate) struct PerSecond {
     second: SimTime,
     used: u64,
 }
@@ -1190,6 +1190,34 @@ impl GroupRoute {
     /// Spreads `n` messages of entry `part` over its message groups.
     pub fn groups(&self, part: usize, n: u64, rng: &mut NodeRng, out: &mut Counts) {
         self.groups[part].draw(n, rng, out);
+    }
+}
+
+/// Memory accounting (see [`crate::memory`]).
+impl Queue {
+    /// Memory beyond its own struct, in bytes: cohorts delayed, visible by
+    /// message group and in flight (stale receipts too), the group indexes
+    /// and, in high-throughput mode, the partitions.
+    pub fn heap_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let lines: u64 =
+            self.visible.values().map(|l| buffer::<Messages>(l.cohorts.capacity())).sum();
+        let receipts = |r: &BTreeMap<ReceiptKey, InFlight>| -> u64 {
+            let held: u64 =
+                r.values().map(|e| buffer::<(Messages, Outcome)>(e.messages.capacity())).sum();
+            btree::<ReceiptKey, InFlight>(r.len()) + held
+        };
+        buffer::<Messages>(self.delayed.capacity())
+            + btree::<u32, Line>(self.visible.len())
+            + lines
+            + btree::<(SimTime, u32), ()>(self.heads.len())
+            + btree::<(SimTime, u32), ()>(self.ready.len())
+            + btree::<u32, u32>(self.locked.len())
+            + receipts(&self.in_flight)
+            + receipts(&self.stale)
+            + btree::<SimTime, u32>(self.hidden_ages.len())
+            + buffer::<HashRange>(self.partitions.capacity())
+            + self.limits.as_ref().map_or(0, |l| buffer::<PerSecond>(l.partition_sends.capacity()))
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::bucket::{Rate, Tokens};
+use crate::memory;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
@@ -21,9 +22,19 @@ pub const GET_RECORDS_MAX_BYTES: u64 = 10 * 1_048_576;
 /// aws-facts 1.1: after a 10 MiB GetRecords, calls in the next 5 s fail.
 pub const GET_RECORDS_PENALTY_MS: SimTime = 5_000;
 
-/// Cohorts younger than this keep their own arrival times; older ones are
-/// merged per minute.
+/// Cohorts younger than this keep their own arrival times (unless every
+/// reader has read them); older ones are merged per minute.
 pub const FINE_GRAINED_MS: SimTime = 5 * MINUTE;
+
+/// Coarser buckets for older records, so a shard holds a few hundred
+/// cohorts whatever its retention (MODEL.md, shard logs): minute buckets
+/// become hour buckets once their newest record is an hour old, and hour
+/// buckets day buckets once it is a day old. With a year's retention a
+/// shard then holds at most about 300 fine cohorts, 55 minute, 23 hour and
+/// 365 day buckets (40 bytes each), where minute buckets alone would be
+/// 525,600: 10,000 shards fit in about 300 MB instead of 210 GB.
+/// `(age, width)`, coarsest first, the index of the log's region.
+const COARSE_TIERS: [(SimTime, SimTime); 2] = [(DAY, DAY), (HOUR, HOUR)];
 
 /// Records that arrived together: never simulated one by one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,32 +70,84 @@ impl Cohort {
         let frac = (pos - self.start) as f64 / (self.count - 1) as f64;
         self.first_ms + (frac * (self.last_ms - self.first_ms) as f64) as SimTime
     }
+
+    /// How many of the records arrived before `cutoff`, taking their
+    /// arrival times as spread evenly from the first record's to the last
+    /// one's (as [`Cohort::arrival_of`] interpolates them). Exact integers:
+    /// record `i` arrives at `first + i × span / (count − 1)`.
+    pub fn records_before(&self, cutoff: SimTime) -> u64 {
+        if cutoff <= self.first_ms {
+            return 0;
+        }
+        if cutoff > self.last_ms {
+            return self.count;
+        }
+        // first < cutoff <= last: at least two records over a span.
+        let before = u128::from(cutoff - self.first_ms) * u128::from(self.count - 1);
+        before.div_ceil(u128::from(self.last_ms - self.first_ms)) as u64
+    }
+
+    /// Bytes of the first `n` records: in proportion, rounded down.
+    pub fn bytes_of_first(&self, n: u64) -> u64 {
+        (u128::from(self.bytes) * u128::from(n) / u128::from(self.count.max(1))) as u64
+    }
+
+    /// Drops the first `n` records (fewer than all): the cohort then starts
+    /// at the arrival time of its new first record.
+    fn drop_first(&mut self, n: u64) {
+        let span = u128::from(self.last_ms - self.first_ms);
+        let moved = u128::from(n) * span / u128::from(self.count.saturating_sub(1).max(1));
+        self.first_ms += moved as SimTime;
+        self.bytes -= self.bytes_of_first(n);
+        self.start += n;
+        self.count -= n;
+    }
+
+    /// Folds the next cohort (contiguous, not older) into this one.
+    fn absorb(&mut self, next: &Cohort) {
+        self.count += next.count;
+        self.bytes += next.bytes;
+        self.last_ms = next.last_ms;
+    }
 }
 
 /// A shard's cohorts, oldest first, as one contiguous slice: a `Vec` whose
 /// expired front is dropped a few dozen at a time. Reads search and walk a
 /// plain slice; a `VecDeque`'s two halves cost a read more than the walk.
+///
+/// By age the slice holds day buckets, hour buckets, minute buckets and
+/// then fine cohorts; `ends` marks where each region ends.
 #[derive(Clone, Debug, Default)]
 struct CohortLog {
     buf: Vec<Cohort>,
     /// Cohorts at the front of `buf` that already expired.
-    head: usize,
+    head: u32,
+    /// Ends of the day, hour and minute regions (indices into
+    /// [`Self::as_slice`]); the fine cohorts follow the last.
+    ends: [u32; 3],
 }
 
 impl CohortLog {
     /// Expired cohorts left in place before one shift drops them all.
-    const SLACK: usize = 64;
+    const SLACK: u32 = 64;
+    /// Index into `ends` of the minute region, the finest coalesced one.
+    const MINUTES: usize = 2;
 
     fn as_slice(&self) -> &[Cohort] {
-        &self.buf[self.head..]
+        &self.buf[self.head as usize..]
     }
 
     fn as_mut_slice(&mut self) -> &mut [Cohort] {
-        &mut self.buf[self.head..]
+        &mut self.buf[self.head as usize..]
     }
 
     fn len(&self) -> usize {
-        self.buf.len() - self.head
+        self.buf.len() - self.head as usize
+    }
+
+    /// Cohorts already merged into buckets (of any width).
+    fn coalesced(&self) -> usize {
+        self.ends[Self::MINUTES] as usize
     }
 
     fn last_mut(&mut self) -> Option<&mut Cohort> {
@@ -98,18 +161,89 @@ impl CohortLog {
     /// Drops the oldest cohort (there must be one).
     fn pop_front(&mut self) {
         self.head += 1;
-        if self.head == self.buf.len() {
+        for end in &mut self.ends {
+            *end = end.saturating_sub(1);
+        }
+        if self.head as usize == self.buf.len() {
             self.buf.clear();
             self.head = 0;
         } else if self.head >= Self::SLACK {
-            self.buf.drain(..self.head);
+            self.buf.drain(..self.head as usize);
             self.head = 0;
         }
     }
 
-    /// Removes the cohorts at `range` (indices into [`Self::as_slice`]).
+    /// Removes the cohorts at `range` (indices into [`Self::as_slice`]),
+    /// all inside one region.
     fn remove(&mut self, range: std::ops::Range<usize>) {
-        self.buf.drain(self.head + range.start..self.head + range.end);
+        let head = self.head as usize;
+        let removed = (range.end - range.start) as u32;
+        for end in &mut self.ends {
+            if *end as usize >= range.end {
+                *end -= removed;
+            }
+        }
+        self.buf.drain(head + range.start..head + range.end);
+    }
+
+    /// Removes the records that arrived before `cutoff` from the front:
+    /// whole cohorts whose newest record did, and the older part of the
+    /// cohort that straddles it (see [`Cohort::records_before`]), so a
+    /// bucket of any width expires on time. Returns how many went.
+    fn expire_before(&mut self, cutoff: SimTime) -> u64 {
+        let mut removed = 0;
+        while let Some(front) = self.as_slice().first() {
+            let n = front.records_before(cutoff);
+            removed += n;
+            if n < front.count {
+                if n > 0 {
+                    self.as_mut_slice()[0].drop_first(n);
+                }
+                break;
+            }
+            self.pop_front();
+        }
+        removed
+    }
+
+    /// Merges cohorts by age: fine cohorts that are `ready` into minute
+    /// buckets, minute buckets an hour old into hour buckets, hour buckets
+    /// a day old into day buckets.
+    fn coalesce(&mut self, now: SimTime, ready: impl Fn(&Cohort) -> bool) {
+        self.promote(Self::MINUTES, MINUTE, ready);
+        for (tier, &(age, width)) in COARSE_TIERS.iter().enumerate().rev() {
+            self.promote(tier, width, |c| c.last_ms + age <= now);
+        }
+    }
+
+    /// Moves the cohorts just after region `tier` into it while they are
+    /// `ready`: each joins the region's last bucket when it falls in the
+    /// same `width`-wide window of time, or becomes a bucket of its own.
+    fn promote(&mut self, tier: usize, width: SimTime, ready: impl Fn(&Cohort) -> bool) {
+        let from = if tier == 0 { 0 } else { self.ends[tier - 1] as usize };
+        loop {
+            let limit = self.ends.get(tier + 1).map_or(self.len(), |&e| e as usize);
+            let at = self.ends[tier] as usize;
+            let log = self.as_mut_slice();
+            if at >= limit || !ready(&log[at]) {
+                return;
+            }
+            let window = log[at].first_ms / width;
+            if at == from || log[at - 1].first_ms / width != window {
+                self.ends[tier] += 1;
+                continue;
+            }
+            // Fold every ready cohort of the window into the bucket, then
+            // remove them in one go (one shift of the log, not one each).
+            let mut end = at;
+            let mut bucket = log[at - 1];
+            while end < limit && ready(&log[end]) && log[end].first_ms / width == window {
+                bucket.absorb(&log[end]);
+                end += 1;
+            }
+            log[at - 1] = bucket;
+            self.remove(at..end);
+        }
     }
 }
 
@@ -150,8 +284,6 @@ pub struct Shard {
     pub appended: u64,
     /// Bytes ever accepted, data plus keys.
     appended_bytes: u64,
-    /// How many leading cohorts are already coalesced into minute buckets.
-    coalesced: usize,
     /// Until when the tail cohort may still grow: the end of the second it
     /// began in, or 0 once a reader read it or it was coalesced, so what
     /// was read never grows.
@@ -234,7 +366,6 @@ impl Shard {
             log: CohortLog::default(),
             appended: 0,
             appended_bytes: 0,
-            coalesced: 0,
             tail_open_until: 0,
             trimmed: 0,
             read_out: 0,
@@ -455,72 +586,51 @@ impl Shard {
         self.log.as_slice().get(self.cohort_holding(pos)).map(|c| c.arrival_of(pos))
     }
 
-    /// Removes cohorts whose last record is older than `retention`,
-    /// returning the expired position range `[start, end)` if any.
+    /// Removes the records older than `retention` (a coarse bucket in
+    /// part, its records taken as spread evenly over its time), returning
+    /// the expired position range `[start, end)` if any.
     pub fn expire(&mut self, now: SimTime, retention: SimTime) -> Option<(u64, u64)> {
         let cutoff = now.checked_sub(retention)?;
         let start = self.trimmed;
-        while let Some(front) = self.log.as_slice().first() {
-            if front.last_ms >= cutoff {
-                break;
-            }
-            self.trimmed = front.end();
-            self.log.pop_front();
-            self.coalesced = self.coalesced.saturating_sub(1);
-        }
+        self.trimmed += self.log.expire_before(cutoff);
         if self.log.len() == 0 {
             self.tail_open_until = 0;
         }
         (self.trimmed > start).then_some((start, self.trimmed))
     }
 
-    /// Merges cohorts into minute-wide buckets once every reader has passed
-    /// them or they are older than [`FINE_GRAINED_MS`], so memory grows with
-    /// minutes of retention, not with API calls. Recent cohorts stay fine
-    /// grained, keeping iterator age exact to the batch near the tip.
+    /// Merges cohorts into minute buckets once every reader has passed
+    /// them or they are older than [`FINE_GRAINED_MS`], and those into hour
+    /// and day buckets as they age, so memory grows with neither API calls
+    /// nor retention. Recent cohorts stay fine grained, keeping iterator
+    /// age exact to the batch near the tip.
     pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
-        let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now;
-        while self.coalesced < self.log.len() && ready(&self.log.as_slice()[self.coalesced]) {
-            let log = self.log.as_mut_slice();
-            let minute = log[self.coalesced].first_ms / MINUTE;
-            let Some(b) = self.coalesced.checked_sub(1) else {
-                self.coalesced += 1;
-                continue;
-            };
-            if log[b].first_ms / MINUTE != minute {
-                self.coalesced += 1;
-                continue;
-            }
-            // Fold every ready cohort of the bucket's minute into it, then
-            // remove them in one go (one shift of the log, not one each).
-            let mut end = self.coalesced;
-            let mut bucket = log[b];
-            while let Some(next) = log.get(end) {
-                if !ready(next) || next.first_ms / MINUTE != minute {
-                    break;
-                }
-                bucket.count += next.count;
-                bucket.bytes += next.bytes;
-                bucket.last_ms = next.last_ms;
-                end += 1;
-            }
-            log[b] = bucket;
-            self.log.remove(self.coalesced..end);
-        }
-        if self.coalesced == self.log.len() {
+        self.log.coalesce(now, |c| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now);
+        if self.log.coalesced() == self.log.len() {
             self.tail_open_until = 0;
         }
     }
 
-    /// Bytes retained whose newest record arrived before `cutoff` (cohorts
-    /// are in arrival order, so this stops at the first younger one).
+    /// Bytes retained that arrived before `cutoff` (cohorts are in arrival
+    /// order, so this stops at the first younger one; the cohort straddling
+    /// `cutoff` counts in part, as expiry takes it).
     pub fn bytes_older_than(&self, cutoff: SimTime) -> u64 {
-        self.log.as_slice().iter().take_while(|c| c.last_ms < cutoff).map(|c| c.bytes).sum()
+        self.log
+            .as_slice()
+            .iter()
+            .take_while(|c| c.first_ms < cutoff)
+            .map(|c| c.bytes_of_first(c.records_before(cutoff)))
+            .sum()
     }
 
     /// Cohorts retained in the log (for memory accounting and tests).
     pub fn log_len(&self) -> usize {
         self.log.len()
+    }
+
+    /// Memory of the shard's log, in bytes (see [`crate::memory`]).
+    pub fn log_bytes(&self) -> u64 {
+        memory::buffer::<Cohort>(self.log.buf.capacity())
     }
 
     /// Whether the shard still takes writes.
@@ -793,6 +903,28 @@ impl Stream {
     }
 }
 
+/// Memory accounting (see [`crate::memory`]).
+impl Stream {
+    /// Memory of the shard logs, in bytes.
+    pub fn log_bytes(&self) -> u64 {
+        self.shards.iter().map(Shard::log_bytes).sum()
+    }
+
+    /// Memory the stream holds beyond its own struct, logs included.
+    pub fn heap_bytes(&self) -> u64 {
+        let on_demand = self.on_demand.as_ref().map_or(0, |od| {
+            memory::buffer::<u64>(od.minute_bytes.capacity())
+                + memory::buffer::<Option<SimTime>>(od.hot_since.capacity())
+        });
+        memory::buffer::<Shard>(self.shards.capacity())
+            + self.shards.iter().map(|s| memory::buffer::<usize>(s.parents.capacity())).sum::<u64>()
+            + self.log_bytes()
+            + memory::buffer::<usize>(self.open.capacity() + self.readers.capacity())
+            + memory::buffer::<SimTime>(self.shard_count_updates.capacity())
+            + on_demand
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -954,6 +1086,99 @@ mod tests {
             s.get_records(900_000, 0, 10_000),
             Some(ReadBatch { records: 3_000, .. })
         ));
+    }
+
+    /// The log's cohorts are contiguous, in arrival order, and each lies
+    /// within one window of the width its age allows.
+    fn assert_well_formed(s: &Shard, now: SimTime) {
+        let log = s.log.as_slice();
+        assert_eq!(log.first().map_or(s.appended, |c| c.start), s.trimmed);
+        assert_eq!(log.last().map_or(s.trimmed, |c| c.end()), s.appended);
+        for pair in log.windows(2) {
+            assert_eq!(pair[0].end(), pair[1].start, "contiguous");
+            assert!(pair[0].last_ms <= pair[1].first_ms, "in arrival order");
+        }
+        for c in log {
+            let width = match now - c.last_ms {
+                age if age >= DAY => DAY,
+                age if age >= HOUR => HOUR,
+                age if age >= FINE_GRAINED_MS => MINUTE,
+                _ => continue,
+            };
+            assert_eq!(c.first_ms / width, c.last_ms / width, "{c:?} at {now}");
+        }
+    }
+
+    #[test]
+    fn a_year_of_retention_holds_a_few_hundred_cohorts_per_shard() {
+        // aws-facts 1.3: retention up to 8,760 hours. Unread, one write a
+        // minute for 400 days: minute buckets alone would be 525,600.
+        let mut s = shard();
+        let retention = 8_760 * HOUR;
+        let mut longest = 0;
+        for minute in 0..400 * 24 * 60 {
+            let now = minute * MINUTE;
+            s.put(now, 3, 10, 1);
+            s.expire(now, retention);
+            s.coalesce(now, 0);
+            longest = longest.max(s.log_len());
+        }
+        let now = 400 * DAY - MINUTE;
+        assert_well_formed(&s, now);
+        // 5 fine cohorts, 55 minute, 23 hour and 366 day buckets at most.
+        assert!(longest <= 5 + 55 + 23 + 366, "{longest} cohorts");
+        // The writes of the last 365 days remain (the one at the cutoff
+        // itself in part: a bucket's records are taken as evenly spread),
+        // and nothing older.
+        let kept = s.appended - s.trimmed;
+        let writes = retention / MINUTE + 1;
+        assert!((3 * writes - 3..=3 * writes).contains(&kept), "{kept}");
+        let oldest = s.arrival_at(s.trimmed).unwrap();
+        assert!((now - retention..now - retention + MINUTE).contains(&oldest), "{oldest}");
+    }
+
+    #[test]
+    fn expiry_trims_a_coarse_bucket_in_part_and_on_time() {
+        // aws-facts 1.3: a record older than the retention period is gone.
+        // One 100-byte record a second, unread, for two hours: the first
+        // hour is one hour bucket by then.
+        let mut s = shard();
+        for i in 0..7_200 {
+            s.put(i * SECOND, 1, 100, 1);
+            s.coalesce(i * SECOND, 0);
+        }
+        assert_eq!(s.log.ends, [0, 1, 56]);
+        assert_eq!(s.log.as_slice()[0].count, 3_600);
+        // Half an hour past the retention of the first record: the 1,800
+        // written before the cutoff go, the bucket's other half stays.
+        let retention = DAY;
+        let now = retention + 1_800 * SECOND;
+        assert_eq!(s.bytes_older_than(1_800 * SECOND), 180_000);
+        assert_eq!(s.expire(now, retention), Some((0, 1_800)));
+        let front = s.log.as_slice()[0];
+        assert_eq!((front.start, front.count, front.bytes), (1_800, 1_800, 180_000));
+        assert_eq!(front.first_ms, 1_800 * SECOND);
+        assert_eq!(s.expire(now, retention), None, "nothing twice");
+        // Reading from the start now begins at the first record kept.
+        let read = s.get_records(now, 0, 10).unwrap();
+        assert_eq!((read.from, read.records, read.last_arrival), (1_800, 10, Some(1_809_000)));
+    }
+
+    #[test]
+    fn partial_expiry_keeps_counts_and_bytes_exact() {
+        // Uneven bytes and a cutoff that falls between records: the split
+        // is in whole records, and bytes add up to the bucket's.
+        let mut c = Cohort { start: 40, count: 7, bytes: 1_001, first_ms: 1_000, last_ms: 7_000 };
+        // Records arrive at 1,000, 2,000, ..., 7,000.
+        assert_eq!(c.records_before(1_000), 0);
+        assert_eq!(c.records_before(1_001), 1);
+        assert_eq!(c.records_before(4_000), 3);
+        assert_eq!(c.records_before(7_000), 6);
+        assert_eq!(c.records_before(7_001), 7);
+        let gone = c.bytes_of_first(3);
+        c.drop_first(3);
+        assert_eq!((c.start, c.count, c.first_ms, c.bytes + gone), (43, 4, 4_000, 1_001));
+        assert_eq!(c.records_before(4_000), 0);
     }
 
     #[test]

@@ -64,3 +64,11 @@ impl WorkerPool {
         n as u64
     }
 }
+
+/// Memory accounting (see [`crate::memory`]).
+impl WorkerPool {
+    /// Memory beyond its own struct, in bytes: the workers.
+    pub fn heap_bytes(&self) -> u64 {
+        crate::memory::buffer::<Worker>(self.workers.capacity())
+    }
+}

@@ -1,5 +1,6 @@
 //! sim-core's integration tests: one binary, one module per concern.
 
+mod budget;
 mod bundled;
 mod claims;
 mod conservation;
@@ -12,6 +13,7 @@ mod firehose;
 mod fixtures;
 mod golden;
 mod groups;
+mod hostile;
 mod kcl;
 mod lambda;
 mod lessons;

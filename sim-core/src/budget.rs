@@ -1,0 +1,1043 @@
+//! What a scenario will cost to run, bounded before it runs, and the budget
+//! it must fit.
+//!
+//! Every valid scenario has a [`ResourceEstimate`]: an upper bound of the
+//! memory its run holds at any time up to a horizon (shard logs by
+//! retention, shards and cohort tiers; queue backlogs; metric series;
+//! pending events) and of the work it does per simulated second (events,
+//! a write to each shard of a batch counted as one). It is worst case by
+//! construction, so a run's own accounting
+//! ([`crate::Simulation::memory_bytes`]) never exceeds it; on the bundled
+//! scenarios it stays within four times the measured peak (a test checks
+//! both). [`validate`](crate::validate()) never refuses by budget (a
+//! scenario valid on AWS's terms stays valid); [`check_budget`] is the one
+//! gate, and [`check_run`] the guard a running simulation is held to.
+
+use std::mem::size_of;
+
+use crate::engine::{
+    MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes, same_group,
+};
+use crate::memory::{btree, buffer, grown_buffer};
+use crate::metrics::{self, Point, RunStats, Series};
+use crate::nodes::consumer::{EFO_PROPAGATION_MS, ShardReader};
+use crate::nodes::firehose::{Object, S3_RETRY_DURATION_MS};
+use crate::nodes::kcl::Lease;
+use crate::nodes::lambda::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
+use crate::nodes::queue::Messages;
+use crate::nodes::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
+use crate::nodes::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
+use crate::nodes::{Destination, Target, Worker, WorkerPool, producer};
+use crate::scenario::{
+    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, QueueType, ReadMode,
+    Scenario, StreamOp, Traffic, parse_replay_csv,
+};
+use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
+use crate::validate::{Issue, ValidScenario, format_number};
+
+/// What a host allows a run: memory for its state and work per simulated
+/// second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Who allows it, in people's words ("the browser").
+    pub host: &'static str,
+    /// Memory for the run's state, in bytes.
+    pub memory_bytes: u64,
+    /// Events per simulated second (a write to each shard of a batch
+    /// counted as one).
+    pub events_per_sim_s: u64,
+}
+
+const MIB: u64 = 1 << 20;
+const GIB: u64 = 1 << 30;
+
+impl Budget {
+    /// The browser app: a run must fit a phone's tab (512 MiB), and keep
+    /// up with real time within a frame's budget. `large` (1,000 shards,
+    /// 800,000 records/s) is bounded at about 40,000 events a simulated
+    /// second and runs an hour in 1.7 s natively; this allows 25 times
+    /// that.
+    pub const BROWSER: Budget =
+        Budget { host: "the browser", memory_bytes: 512 * MIB, events_per_sim_s: 1_000_000 };
+    /// The command-line runner, by default: a laptop's memory, and ten
+    /// times the browser's work (a simulated day then takes minutes, not
+    /// days). `--memory` may raise it (see [`Budget::with_memory`]).
+    pub const CLI: Budget =
+        Budget { host: "the CLI", memory_bytes: 4 * GIB, events_per_sim_s: 10_000_000 };
+
+    /// This budget with another memory limit (a command-line flag).
+    pub fn with_memory(self, memory_bytes: u64) -> Budget {
+        Budget { memory_bytes, ..self }
+    }
+}
+
+/// One part of an estimate: what, where, how much, and what to change to
+/// make it smaller.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The node it belongs to (node index), if one.
+    pub node: Option<usize>,
+    /// Which memory it is (`None` for work).
+    pub kind: Option<MemoryPart>,
+    /// What it is, in people's words ("shard logs: 10,000 shards × 8,760 h
+    /// of retention").
+    pub what: String,
+    /// Bytes (memory) or events per simulated second (work).
+    pub amount: u64,
+    /// What makes it smaller, in people's words ("raise poll_interval_ms").
+    pub remedy: &'static str,
+}
+
+/// Upper bounds of a run's memory and work, up to a horizon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceEstimate {
+    /// The simulated time covered, in seconds.
+    pub horizon_s: u64,
+    /// The most memory the run's state can hold up to the horizon, in bytes.
+    pub peak_bytes: u64,
+    /// The most events the run can take per simulated second.
+    pub events_per_sim_s: u64,
+    /// `peak_bytes` part by part, largest first.
+    pub memory: Vec<Part>,
+    /// `events_per_sim_s` part by part, largest first.
+    pub work: Vec<Part>,
+}
+
+impl ResourceEstimate {
+    /// The bound of one kind of memory, summed over nodes.
+    pub fn memory_of(&self, part: MemoryPart) -> u64 {
+        self.memory.iter().filter(|p| p.kind == Some(part)).map(|p| p.amount).sum()
+    }
+}
+
+impl ResourceEstimate {
+    /// The estimate for people, a line each: the totals, then each kind of
+    /// memory that is a twentieth of the total or more (with its largest
+    /// part), then the largest parts of work.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "a run of {} holds at most {} and takes at most {} events per simulated second",
+            span(self.horizon_s * SECOND),
+            bytes(self.peak_bytes),
+            format_number(self.events_per_sim_s as f64)
+        )];
+        for kind in MemoryPart::ALL {
+            let total = self.memory_of(kind);
+            let parts = self.memory.iter().filter(|p| p.kind == Some(kind));
+            let (count, largest) = (parts.clone().count(), parts.clone().next());
+            if let (true, Some(largest)) = (total * 20 >= self.peak_bytes, largest) {
+                lines.push(match count {
+                    1 => format!("  {} {}", bytes(total), largest.what),
+                    _ => format!(
+                        "  {} {} in {count} parts, the largest {} ({})",
+                        bytes(total),
+                        kind.name(),
+                        largest.what,
+                        bytes(largest.amount)
+                    ),
+                });
+            }
+        }
+        for p in self.work.iter().take(2) {
+            lines.push(format!("  {} events/s: {}", format_number(p.amount as f64), p.what));
+        }
+        lines
+    }
+}
+
+/// Refuses an estimate over the budget, naming the largest part and what
+/// to change: `nodes[1].params: a run of 365 days may need 1.6 GiB of
+/// memory, 1.5 GiB of it for shard logs of "s": 10,000 shards holding up
+/// to 365 days of records (2,260 cohorts a shard); the browser allows 512
+/// MiB: lower retention_h or capacity.shards, or run it for less time`.
+pub fn check_budget(estimate: &ResourceEstimate, budget: &Budget) -> Result<(), Issue> {
+    if estimate.peak_bytes > budget.memory_bytes {
+        // The kind of memory that needs the most, and its largest part.
+        let kind = MemoryPart::ALL.into_iter().max_by_key(|&k| estimate.memory_of(k));
+        let parts = || estimate.memory.iter().filter(|p| p.kind == kind);
+        let Some(top) = parts().next() else { return Ok(()) };
+        let what = match parts().count() {
+            1 => top.what.clone(),
+            n => format!(
+                "{} in {n} parts, the largest {} ({})",
+                top.kind.map_or("", MemoryPart::name),
+                top.what,
+                bytes(top.amount)
+            ),
+        };
+        return Err(Issue::new(
+            path_of(top),
+            format!(
+                "a run of {} may need {} of memory, {} of it for {what}; {} allows {}: {}",
+                span(estimate.horizon_s * SECOND),
+                bytes(estimate.peak_bytes),
+                bytes(parts().map(|p| p.amount).sum()),
+                budget.host,
+                bytes(budget.memory_bytes),
+                top.remedy
+            ),
+        ));
+    }
+    if estimate.events_per_sim_s > budget.events_per_sim_s {
+        let top = &estimate.work[0];
+        return Err(Issue::new(
+            path_of(top),
+            format!(
+                "the run may take {} events per simulated second, {} of them for {}; {} allows \
+                 {}: {}",
+                format_number(estimate.events_per_sim_s as f64),
+                format_number(top.amount as f64),
+                top.what,
+                budget.host,
+                format_number(budget.events_per_sim_s as f64),
+                top.remedy
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn path_of(part: &Part) -> String {
+    part.node.map_or_else(String::new, |n| format!("nodes[{n}].params"))
+}
+
+/// Bytes for people: 3.1 GiB, 512 MiB, 40 KiB.
+pub fn bytes(n: u64) -> String {
+    let (value, unit) = match n {
+        n if n >= GIB => (n as f64 / GIB as f64, "GiB"),
+        n if n >= MIB => (n as f64 / MIB as f64, "MiB"),
+        n if n >= 1 << 10 => (n as f64 / 1024.0, "KiB"),
+        n => return format!("{n} bytes"),
+    };
+    if value >= 100.0 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
+}
+
+/// A span of simulated time for people: 365 days, 2 hours, 10 minutes.
+fn span(t: SimTime) -> String {
+    let (n, unit) = match t {
+        t if t >= 2 * DAY => (t / DAY, "days"),
+        t if t >= 2 * HOUR => (t / HOUR, "hours"),
+        t if t >= 2 * MINUTE => (t / MINUTE, "minutes"),
+        t => (t / SECOND, "seconds"),
+    };
+    format!("{} {unit}", format_number(n as f64))
+}
+
+/// How often the app holds a running simulation to its budget: every
+/// simulated minute. (The CLI checks between the slices its progress bar
+/// shows, about ten times a wall second.)
+pub const GUARD_INTERVAL_MS: SimTime = MINUTE;
+
+/// The runtime guard: the run's state against the budget, for a run that
+/// grows past its estimate anyway (commands at runtime, a run longer than
+/// its horizon). Refuses at 90% of the budget, saying why.
+pub fn check_run(sim: &crate::Simulation, budget: &Budget) -> Result<(), String> {
+    let used = sim.memory_bytes();
+    if used.saturating_mul(10) <= budget.memory_bytes.saturating_mul(9) {
+        return Ok(());
+    }
+    let parts = sim.memory_parts();
+    let (part, most) = parts.iter().max_by_key(|&&(_, b)| b).copied().unwrap_or(parts[0]);
+    Err(format!(
+        "at {} the run holds {} of memory ({} of it {}), near the {} {} allows",
+        crate::time::format_clock(sim.now()),
+        bytes(used),
+        bytes(most),
+        part.name(),
+        bytes(budget.memory_bytes),
+        budget.host
+    ))
+}
+
+/// Validates `scenario` and, as a host about to run it, refuses it when a
+/// run of its duration exceeds `budget`: what the app runs.
+pub fn admit(scenario: &Scenario, budget: &Budget) -> Result<ValidScenario, Vec<Issue>> {
+    let valid = crate::validate(scenario)?;
+    let estimate = estimate(&valid, scenario.duration_s);
+    check_budget(&estimate, budget).map_err(|issue| vec![issue])?;
+    Ok(valid)
+}
+
+/// Bounds the memory and work of running `valid` for `horizon_s` simulated
+/// seconds.
+pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
+    Estimator::new(valid, horizon_s).run()
+}
+
+/// The state the estimate is built from: the scenario, its wiring and the
+/// few figures several parts need.
+struct Estimator<'a> {
+    valid: &'a ValidScenario,
+    s: &'a Scenario,
+    horizon: SimTime,
+    /// Per node: the most shards a stream node can have had (open or
+    /// closed) by the horizon; 0 for other kinds.
+    shards: Vec<u64>,
+    memory: Vec<Part>,
+    work: Vec<Part>,
+    /// Events that can be waiting at once.
+    pending: u64,
+    /// Of those, events that are never due within the next two seconds
+    /// for more than a tenth of their wait (long polls' timeouts).
+    later: u64,
+    /// What those events carry (records to retry).
+    payload: u64,
+}
+
+impl<'a> Estimator<'a> {
+    fn new(valid: &'a ValidScenario, horizon_s: u64) -> Self {
+        let s = valid.scenario();
+        let mut e = Estimator {
+            valid,
+            s,
+            horizon: horizon_s.saturating_mul(SECOND),
+            shards: vec![0; s.nodes.len()],
+            memory: Vec::new(),
+            work: Vec::new(),
+            pending: 1,
+            later: 0,
+            payload: 0,
+        };
+        e.shards = (0..s.nodes.len()).map(|i| e.most_shards(i)).collect();
+        e
+    }
+
+    fn run(mut self) -> ResourceEstimate {
+        for i in 0..self.s.nodes.len() {
+            self.metrics(i);
+            match &self.s.nodes[i].spec {
+                NodeSpec::Producer(p) => self.producer(i, p),
+                NodeSpec::KinesisStream(_) => self.stream(i),
+                NodeSpec::Consumer(c) => {
+                    let per_s = if c.read_mode == ReadMode::EnhancedFanOut {
+                        // A push at most every propagation delay, and the
+                        // end of its processing.
+                        2.0 * 1_000.0 / EFO_PROPAGATION_MS as f64
+                    } else {
+                        // A poll, and the end of its processing when the
+                        // records go on to another node.
+                        2.0 * per_s(c.poll_interval_ms)
+                    };
+                    self.reader(i, per_s, "raise poll_interval_ms");
+                }
+                NodeSpec::KclApp(k) => {
+                    let per_s = 2.0 * per_s(k.idle_time_between_reads_ms);
+                    self.reader(i, per_s, "raise idle_time_between_reads_ms");
+                    let shards = self.source_shards(i);
+                    self.mem(i, MemoryPart::Shards, "KCL leases", grown_buffer::<Lease>(shards));
+                    self.add(i, buffer::<bool>(k.workers as usize));
+                    // Lease renewals, takeovers and balancing per worker.
+                    self.pending += 2 * u64::from(k.workers) + shards;
+                }
+                NodeSpec::Firehose(f) => self.firehose(i, f),
+                NodeSpec::Destination(_) => {}
+                NodeSpec::SqsQueue(q) => self.queue(i, q),
+                NodeSpec::WorkerPool(w) => {
+                    // Receive and finish per batch; a batch of messages
+                    // takes at least a millisecond or its processing time.
+                    let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
+                    let per_worker = 2.0 * 1_000.0 / cycle;
+                    let workers = u64::from(w.workers);
+                    self.work(i, "workers' receives", workers as f64 * per_worker, "lower workers");
+                    self.add(i, buffer::<Worker>(w.workers as usize));
+                    self.pending += 2 * workers;
+                }
+                NodeSpec::Lambda(l) => self.function(i, l),
+            }
+        }
+        // The once-a-second bookkeeping visits every shard of every reader
+        // and every metric.
+        let readers: u64 = (0..self.s.nodes.len()).map(|i| self.source_shards(i)).sum();
+        let metric_count: usize =
+            self.s.nodes.iter().map(|n| metrics::defs(n.spec.kind()).len()).sum();
+        let shards: u64 = self.shards.iter().sum();
+        let tick = 1 + shards + readers + metric_count as u64;
+        let remedy = "use fewer shards, readers or nodes";
+        self.work_at(None, "the once-a-second bookkeeping", tick as f64, remedy);
+        self.node_states();
+        let schedule = self.s.schedule.len() as u64;
+        self.pending += schedule;
+        let near = self.pending - self.later;
+        let events = event_queue_bound(self.pending, near) + self.payload;
+        let detail = format!("up to {} waiting", format_number(self.pending as f64));
+        self.shared(
+            MemoryPart::Events,
+            &detail,
+            events,
+            "lower retry.max_backoff_ms or retry.max_attempts, or use fewer readers",
+        );
+        let fixed = fixed_bytes(self.s.nodes.len());
+        self.shared(MemoryPart::Other, "the run itself", fixed, "use fewer nodes");
+        let by_size = |a: &Part, b: &Part| b.amount.cmp(&a.amount).then(a.node.cmp(&b.node));
+        self.memory.sort_by(by_size);
+        self.work.sort_by(by_size);
+        ResourceEstimate {
+            horizon_s: self.horizon / SECOND,
+            peak_bytes: self.memory.iter().map(|p| p.amount).sum(),
+            events_per_sim_s: self.work.iter().map(|p| p.amount).sum(),
+            memory: self.memory,
+            work: self.work,
+        }
+    }
+
+    /// The engine keeps each kind's node states in a vector of its own
+    /// (stream readers: consumers, KCL applications, Lambda functions on a
+    /// stream and delivery streams reading one), grown one push at a time.
+    fn node_states(&mut self) {
+        let count = |kind: NodeKind| self.s.nodes.iter().filter(|n| n.spec.kind() == kind).count();
+        let readers = (0..self.s.nodes.len()).filter(|&i| self.source_shards(i) > 0).count();
+        let n = |kind| count(kind) as u64;
+        let streams = grown_buffer::<Stream>(n(NodeKind::KinesisStream))
+            + grown_buffer::<Consumer>(readers as u64)
+            + grown_buffer::<KclApp>(n(NodeKind::KclApp));
+        let remedy = "use fewer streams and readers";
+        self.shared(MemoryPart::Shards, "the streams and readers themselves", streams, remedy);
+        let others = grown_buffer::<Producer>(n(NodeKind::Producer))
+            + grown_buffer::<Firehose>(n(NodeKind::Firehose))
+            + grown_buffer::<Destination>(n(NodeKind::Destination))
+            + grown_buffer::<WorkerPool>(n(NodeKind::WorkerPool))
+            + grown_buffer::<Function>(n(NodeKind::Lambda))
+            + buffer::<metrics::NodeMetrics>(self.s.nodes.len());
+        self.shared(MemoryPart::Other, "the nodes themselves", others, "use fewer nodes");
+        let queues = grown_buffer::<Queue>(n(NodeKind::SqsQueue));
+        self.shared(MemoryPart::Queues, "the queues themselves", queues, "use fewer queues");
+    }
+
+    /// Memory that belongs to no one node.
+    fn shared(&mut self, kind: MemoryPart, detail: &str, amount: u64, remedy: &'static str) {
+        let what = format!("{}: {detail}", kind.name());
+        self.memory.push(Part { node: None, kind: Some(kind), what, amount, remedy });
+    }
+
+    fn mem(&mut self, node: usize, part: MemoryPart, detail: &str, amount: u64) {
+        let remedy = match part {
+            MemoryPart::ShardLogs => {
+                "lower retention_h or capacity.shards, or run it for less time (duration_s)"
+            }
+            MemoryPart::Shards => "lower capacity.shards or use fewer readers",
+            MemoryPart::Queues => {
+                "lower retention_s or the producers' key count (message groups), or run it for \
+                 less time (duration_s)"
+            }
+            MemoryPart::Metrics => "run it for less time (duration_s) or use fewer nodes",
+            MemoryPart::Events => "lower retry.max_backoff_ms or retry.max_attempts",
+            MemoryPart::Other => "use fewer nodes",
+        };
+        let what = format!("{} of {:?}: {detail}", part.name(), self.s.nodes[node].id);
+        self.memory.push(Part { node: Some(node), kind: Some(part), what, amount, remedy });
+    }
+
+    /// Memory a node keeps that does not grow with the run.
+    fn add(&mut self, node: usize, amount: u64) {
+        self.mem(node, MemoryPart::Other, "its own state", amount);
+    }
+
+    fn work(&mut self, node: usize, what: &str, per_s: f64, remedy: &'static str) {
+        self.work_at(Some(node), what, per_s, remedy);
+    }
+
+    fn work_at(&mut self, node: Option<usize>, what: &str, per_s: f64, remedy: &'static str) {
+        let what = match node {
+            Some(n) => format!("{} of {:?}", what, self.s.nodes[n].id),
+            None => what.to_string(),
+        };
+        let amount = if per_s.is_finite() { per_s.ceil().max(0.0) as u64 } else { u64::MAX };
+        self.work.push(Part { node, kind: None, what, amount, remedy });
+    }
+
+    /// Simulated time up to the horizon, at most `span`.
+    fn within(&self, span: SimTime) -> SimTime {
+        self.horizon.min(span)
+    }
+
+    /// Metric series and whole-run statistics of a node: exact for the
+    /// horizon but for the histograms, counted at their largest.
+    fn metrics(&mut self, node: usize) {
+        let kind = self.s.nodes[node].spec.kind();
+        let count = metrics::defs(kind).len();
+        let seconds = self.horizon / SECOND;
+        let series: u64 = metrics::TIERS
+            .iter()
+            .map(|&(res, cap)| {
+                let len = (self.horizon / res).min(cap as u64);
+                let capacity =
+                    if len == 0 { 0 } else { len.next_power_of_two().clamp(4, cap as u64) };
+                buffer::<Point>(capacity as usize)
+            })
+            .sum();
+        // A histogram bucket per distinct value, of at most 7,424.
+        let histogram = btree::<u32, u64>(seconds.min(7_424) as usize);
+        let per_metric = size_of::<Series>() as u64
+            + series
+            + size_of::<RunStats>() as u64
+            + histogram
+            + size_of::<Point>() as u64;
+        let bytes = count as u64 * per_metric;
+        let detail = format!("{count} series over {}", span(self.horizon));
+        self.mem(node, MemoryPart::Metrics, &detail, bytes);
+    }
+
+    /// The most shards stream node `node` can have had by the horizon.
+    fn most_shards(&self, node: usize) -> u64 {
+        let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return 0 };
+        match spec.capacity {
+            Capacity::Provisioned { shards } => {
+                // Scheduled resharding adds children; parents stay, closed.
+                let added: u64 = self
+                    .s
+                    .schedule
+                    .iter()
+                    .filter(|op| op.node == self.s.nodes[node].id)
+                    .map(|op| match &op.op {
+                        Operation::Reshard(StreamOp::SplitShard { .. }) => 2,
+                        Operation::Reshard(StreamOp::MergeShards { .. }) => 1,
+                        Operation::Reshard(StreamOp::UpdateShardCount { target }) => {
+                            u64::from(*target)
+                        }
+                        Operation::Fault(_) => 0,
+                    })
+                    .sum();
+                u64::from(shards) + added
+            }
+            Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => {
+                // aws-facts 1.4: AWS splits a shard taking more than 500 KB/s,
+                // at once into a power of two of children enough for its
+                // traffic (nodes/stream.rs), so open shards stay within twice
+                // the traffic over 500 KB/s;
+                // a key hotter than that splits its shard again each delay
+                // until its range is one key (128 halvings). Parents stay.
+                let bytes_per_s = self.write_bytes_into(node);
+                let even = 2.0 * bytes_per_s / ON_DEMAND_SPLIT_BYTES_PER_S as f64;
+                let hot = self.hot_keys_into(node);
+                let delay = scale_up_delay_s.max(1) * SECOND;
+                let chain = (self.horizon / delay).min(128);
+                // Warm throughput is open shards from the start (a MiB/s each).
+                let initial = warm_throughput_mib_s
+                    .unwrap_or(0)
+                    .max(crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS);
+                let open = u64::from(initial) + even.ceil() as u64 + hot * chain;
+                2 * open
+            }
+        }
+    }
+
+    /// Shards of the stream node `node` reads, or 0.
+    fn source_shards(&self, node: usize) -> u64 {
+        let reads = self.valid.reads_from(node);
+        reads.filter(|&s| self.kind(s) == NodeKind::KinesisStream).map_or(0, |s| self.shards[s])
+    }
+
+    fn kind(&self, node: usize) -> NodeKind {
+        self.s.nodes[node].spec.kind()
+    }
+
+    /// Producers (node, spec) that send to `target`.
+    fn producers_into(&self, target: usize) -> impl Iterator<Item = (usize, &'a ProducerSpec)> {
+        let (valid, s) = (self.valid, self.s);
+        (0..s.nodes.len()).filter_map(move |i| match &s.nodes[i].spec {
+            NodeSpec::Producer(p) if valid.sends_to(i) == Some(target) => Some((i, p)),
+            _ => None,
+        })
+    }
+
+    /// The most bytes a second written into stream `node`: producers at
+    /// their peak rate, and forwarding readers at the read limit of what
+    /// they read (aws-facts 1.1, 1.5: 2 MiB/s per shard).
+    fn write_bytes_into(&self, node: usize) -> f64 {
+        let produced: f64 = self
+            .producers_into(node)
+            .map(|(_, p)| {
+                self.peak_rate(p) * (p.record_size.mean_bytes() + f64::from(p.partition_key_bytes))
+            })
+            .sum();
+        let forwarded: f64 = (0..self.s.nodes.len())
+            .filter(|&i| self.valid.sends_to(i) == Some(node))
+            .filter_map(|i| {
+                let f = match &self.s.nodes[i].spec {
+                    NodeSpec::Consumer(c) => c.forward,
+                    NodeSpec::KclApp(k) => k.forward,
+                    NodeSpec::WorkerPool(w) => w.forward,
+                    _ => return None,
+                };
+                let upstream = match self.valid.reads_from(i) {
+                    Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
+                    // A queue's readers take at most what was sent to it.
+                    Some(q) => {
+                        return Some(self.write_bytes_into_queue(q) * f.ratio * f.size_ratio);
+                    }
+                    None => 0.0,
+                };
+                Some(upstream * 2.0 * MIB as f64 * f.ratio * f.size_ratio)
+            })
+            .sum();
+        produced + forwarded
+    }
+
+    fn write_bytes_into_queue(&self, queue: usize) -> f64 {
+        self.producers_into(queue)
+            .map(|(_, p)| self.peak_rate(p) * p.record_size.mean_bytes())
+            .sum()
+    }
+
+    /// Keys whose share of a producer's peak traffic alone exceeds what
+    /// on-demand splits at (they keep splitting their shard).
+    fn hot_keys_into(&self, node: usize) -> u64 {
+        self.producers_into(node)
+            .map(|(_, p)| {
+                let bytes = self.peak_rate(p)
+                    * (p.record_size.mean_bytes() + f64::from(p.partition_key_bytes));
+                let above = |share: f64| share * bytes > ON_DEMAND_SPLIT_BYTES_PER_S as f64;
+                match &p.keys {
+                    KeyDistribution::Uniform { count } => {
+                        if above(1.0 / f64::from((*count).max(1))) { u64::from(*count) } else { 0 }
+                    }
+                    KeyDistribution::HotKey { count, hot_share } => {
+                        let rest = (1.0 - hot_share) / f64::from((*count).max(1));
+                        u64::from(above(*hot_share))
+                            + if above(rest) { u64::from(*count) } else { 0 }
+                    }
+                    KeyDistribution::Zipf { count, s } => {
+                        let total: f64 =
+                            (1..=*count).map(|k| 1.0 / libm::pow(f64::from(k), *s)).sum();
+                        (1..=*count)
+                            .take_while(|&k| above(1.0 / libm::pow(f64::from(k), *s) / total))
+                            .count() as u64
+                    }
+                    KeyDistribution::ExplicitHashKey { hash_keys } => {
+                        let total: f64 = hash_keys.iter().map(|k| k.weight.max(0.0)).sum();
+                        hash_keys.iter().filter(|k| above(k.weight.max(0.0) / total)).count() as u64
+                    }
+                }
+            })
+            .sum()
+    }
+
+    /// A producer's highest mean rate: its traffic shape's peak, times any
+    /// scheduled traffic spike.
+    fn peak_rate(&self, p: &ProducerSpec) -> f64 {
+        let base = p.records_per_s;
+        let shaped = match &p.traffic {
+            Traffic::Constant | Traffic::Poisson => base,
+            Traffic::Diurnal { amplitude, .. } => base * (1.0 + amplitude),
+            Traffic::Burst { multiplier, off_multiplier, .. } => {
+                base * multiplier.max(*off_multiplier)
+            }
+            Traffic::Step { steps, .. } => {
+                steps.iter().map(|s| s.records_per_s).fold(base, f64::max)
+            }
+            Traffic::Replay { csv, .. } => parse_replay_csv(csv)
+                .map(|rows| rows.iter().map(|r| r.2).fold(0.0, f64::max))
+                .unwrap_or(0.0),
+        };
+        let spike = self
+            .s
+            .schedule
+            .iter()
+            .filter_map(|op| match op.op {
+                Operation::Fault(crate::scenario::Fault::TrafficSpike { multiplier, .. }) => {
+                    Some(multiplier)
+                }
+                _ => None,
+            })
+            .fold(1.0, f64::max);
+        // Poisson counts scatter around the mean; a batch may carry several
+        // standard deviations more, which shards see as a burst.
+        shaped * spike * 1.1 + 10.0
+    }
+
+    fn producer(&mut self, node: usize, p: &'a ProducerSpec) {
+        let Some(target) = self.valid.sends_to(node) else { return };
+        let batches = per_s(p.batching.max_buffered_ms);
+        let attempts = f64::from(p.retry.max_attempts.max(1));
+        let series = match &p.traffic {
+            Traffic::Step { steps, .. } => steps.len(),
+            Traffic::Replay { csv, .. } => csv.lines().count(),
+            _ => 0,
+        };
+        // Shares of the shards open at the start, and a step or replay
+        // series (three columns, each collected twice over at most).
+        let shares = self.shards[target].max(1);
+        self.add(node, buffer::<f64>(shares as usize) + 3 * grown_buffer::<f64>(series as u64));
+        // Producers that differ only in rate and traffic shape share one
+        // routing draw and one write per shard per batch (engine/writes.rs):
+        // the group is counted once, at its first member.
+        let target_of = |n: usize| Target::Stream(self.valid.sends_to(n).unwrap_or(usize::MAX));
+        let leads = (0..node).all(|other| match &self.s.nodes[other].spec {
+            NodeSpec::Producer(q) => !same_group(q, target_of(other), p, target_of(node)),
+            _ => true,
+        });
+        if !leads {
+            return;
+        }
+        let members: Vec<&ProducerSpec> = self
+            .producers_into(target)
+            .filter(|(i, q)| *i == node || same_group(q, target_of(*i), p, target_of(node)))
+            .map(|(_, q)| q)
+            .collect();
+        let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
+        let members = members.len() as u64;
+        let (fan_out, per_batch) = match self.kind(target) {
+            NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
+            NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
+            _ => (1, "PutRecordBatch calls"),
+        };
+        let work = batches * attempts * (1.0 + fan_out as f64);
+        self.work(node, per_batch, work, "raise batching.max_buffered_ms");
+        self.pending += 1;
+        if attempts <= 1.0 {
+            return;
+        }
+        // Each retry waits its backoff (exponential, capped, with equal
+        // jitter: between half the cap and the cap) and then, for a stream
+        // or a delivery stream, the producer's next batch (engine/writes.rs).
+        let batch_ms = p.batching.max_buffered_ms.max(1);
+        let caps: Vec<u64> =
+            (1..p.retry.max_attempts).map(|a| producer::backoff_cap(&p.retry, a)).collect();
+        let waited_s = caps.iter().map(|cap| cap + batch_ms).sum::<u64>() as f64 / 1_000.0;
+        if self.kind(target) == NodeKind::SqsQueue {
+            // A refused send waits for its retry with its messages.
+            let waiting = (batches * attempts * waited_s).ceil() as u64;
+            self.pending += waiting;
+            self.payload += waiting * 64;
+            return;
+        }
+        let (entries, pieces) = retry_calendar(&caps, batch_ms, fan_out, p);
+        // No piece holds less than a record, and a record waits at most
+        // every backoff and batch in turn.
+        let pieces = pieces.min((peak * waited_s).ceil() as u64);
+        self.pending += entries;
+        self.payload += retry_bytes(entries, pieces, members);
+    }
+
+    fn stream(&mut self, node: usize) {
+        let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return };
+        let shards = self.shards[node];
+        let retention = SimTime::from(spec.retention_h) * HOUR;
+        let kept = self.within(retention);
+        // A new fine cohort starts at each write after a read or a second
+        // boundary: at most the writes a second, and at most one a second
+        // plus a cut per read (5 GetRecords calls/s a shard, aws-facts 1.1;
+        // enhanced fan-out pushes at most every propagation delay).
+        let writes_per_s = self.writes_per_s_into(node);
+        let (polls, efo) = self.reads_per_s_of(node);
+        let cuts_per_s = 1.0 + polls.min(5.0) + efo as f64 * (1_000.0 / EFO_PROPAGATION_MS as f64);
+        let fine_span = self.within(FINE_GRAINED_MS) / SECOND + 1;
+        let fine = (writes_per_s.min(cuts_per_s) * fine_span as f64).ceil() as u64 + 2;
+        // Then a bucket per minute up to an hour, per hour up to a day and
+        // per day beyond (nodes/stream.rs), each tier one bucket more for
+        // the one being filled.
+        let coarse = kept.min(HOUR) / MINUTE
+            + 1
+            + if kept > HOUR { kept.min(DAY) / HOUR + 1 } else { 0 }
+            + if kept > DAY { kept / DAY + 1 } else { 0 };
+        // Expired cohorts wait at the front until 64 can go at once.
+        let per_shard = grown_buffer::<Cohort>(fine + coarse + 64);
+        let detail = format!(
+            "{} shards holding up to {} of records ({} cohorts a shard)",
+            format_number(shards as f64),
+            span(kept),
+            format_number((fine + coarse) as f64)
+        );
+        self.mem(node, MemoryPart::ShardLogs, &detail, shards.saturating_mul(per_shard));
+        // Shards (a shard has at most 3 parents after an UpdateShardCount
+        // halving), and per shard the open list and on-demand's counters.
+        let state = grown_buffer::<Shard>(shards)
+            + shards * (grown_buffer::<usize>(3) + 2 * size_of::<u64>() as u64)
+            + 2 * grown_buffer::<u64>(shards);
+        let detail = format!("{} shards", format_number(shards as f64));
+        self.mem(node, MemoryPart::Shards, &detail, state);
+    }
+
+    /// Write events a second that reach one shard of stream `node`.
+    fn writes_per_s_into(&self, node: usize) -> f64 {
+        (0..self.s.nodes.len())
+            .filter(|&i| self.valid.sends_to(i) == Some(node))
+            .map(|i| match &self.s.nodes[i].spec {
+                NodeSpec::Producer(p) => {
+                    per_s(p.batching.max_buffered_ms) * f64::from(p.retry.max_attempts.max(1))
+                }
+                // A forwarding reader hands on what each batch processed.
+                _ => {
+                    let (batches, _) = self.reader_rate(i);
+                    batches * self.source_shards(i).max(1) as f64
+                }
+            })
+            .sum()
+    }
+
+    /// (GetRecords calls a second a shard of stream `node` can take from
+    /// its shared-throughput readers, its enhanced fan-out readers).
+    fn reads_per_s_of(&self, node: usize) -> (f64, u64) {
+        let (mut polls, mut efo) = (0.0, 0);
+        for i in (0..self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node)) {
+            match &self.s.nodes[i].spec {
+                NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
+                // A Lambda event source polls again at once while behind.
+                NodeSpec::Lambda(_) => polls += 5.0,
+                _ => polls += self.reader_rate(i).0,
+            }
+        }
+        (polls, efo)
+    }
+
+    /// (batches a second a reader node takes per shard, what sets it).
+    fn reader_rate(&self, node: usize) -> (f64, &'static str) {
+        match &self.s.nodes[node].spec {
+            NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => {
+                (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
+            }
+            NodeSpec::Consumer(c) => (per_s(c.poll_interval_ms), "poll_interval_ms"),
+            NodeSpec::KclApp(k) => {
+                (per_s(k.idle_time_between_reads_ms), "idle_time_between_reads_ms")
+            }
+            NodeSpec::WorkerPool(w) => {
+                let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
+                (f64::from(w.workers) * 1_000.0 / cycle, "workers")
+            }
+            // aws-facts 3.2: a delivery stream reads each shard once a second.
+            _ => (1.0, "the source"),
+        }
+    }
+
+    /// A stream reader node: one reader per shard, its events a second.
+    fn reader(&mut self, node: usize, events_per_shard: f64, remedy: &'static str) {
+        let shards = self.source_shards(node);
+        let bytes = grown_buffer::<ShardReader>(shards);
+        self.mem(node, MemoryPart::Shards, "a reader per shard", bytes);
+        self.work(node, "reads", shards as f64 * events_per_shard, remedy);
+        self.pending += 2 * shards;
+        if self.valid.sends_to(node).is_some() {
+            // A hand-off the next node refuses waits for its retry (two at
+            // most, within 300 ms: engine/deliver.rs).
+            let waiting = (shards as f64 * events_per_shard * 0.3).ceil() as u64;
+            self.pending += waiting;
+            self.payload += waiting * redelivery_bytes();
+        }
+    }
+
+    fn firehose(&mut self, node: usize, f: &crate::scenario::FirehoseSpec) {
+        if self.valid.reads_from(node).is_some() {
+            // aws-facts 3.2: a shared-throughput reader of every shard, once
+            // a second, handing each batch to the buffer.
+            self.reader(node, 2.0, "use fewer shards in the source stream");
+        }
+        // Flushes a second: by the interval, or by size at the most that
+        // comes in (Direct PUT is capped at 5 MiB/s, aws-facts 3.2; a
+        // stream source at 2 MiB/s a shard).
+        let incoming = match self.valid.reads_from(node) {
+            Some(s) => self.shards[s] as f64 * 2.0 * MIB as f64,
+            None => crate::nodes::firehose::DIRECT_PUT_BYTES_PER_S,
+        };
+        let by_size = incoming / (f64::from(f.buffer_size_mib) * MIB as f64);
+        let flushes = (1.0 / f.buffer_interval_s.max(1) as f64 + by_size).max(1.0 / 900.0);
+        // Objects wait while the destination is down: for the S3 retry
+        // duration (24 hours) or the scenario's, then the backup's.
+        let waiting = (flushes * self.within(S3_RETRY_DURATION_MS + 7_200 * SECOND) as f64
+            / 1_000.0)
+            .ceil() as u64;
+        let transform = if f.transform.is_some() { 2 * waiting } else { 0 };
+        let bytes = grown_buffer::<Object>(waiting + 1)
+            + btree::<u32, crate::nodes::firehose::Invocation>(transform as usize)
+            + btree::<u32, u64>(64);
+        self.mem(node, MemoryPart::Other, "objects waiting for delivery", bytes);
+        self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "raise buffer_size_mib");
+        // Interval timers outlive the flush that made them stale.
+        self.pending += 8 + (flushes * f.buffer_interval_s as f64).ceil() as u64;
+    }
+
+    fn queue(&mut self, node: usize, q: &crate::scenario::QueueSpec) {
+        // Visible and delayed messages are kept as cohorts of a message
+        // group and a second of send time, a queue holding at most 2^18
+        // (nodes/queue.rs), so a backlog costs groups × seconds kept, not
+        // messages; each receipt in flight holds at most 10 cohorts (a
+        // receive returns at most 10 messages, aws-facts 4.1).
+        let groups = self.groups_into(node);
+        let kept = self.within(u64::from(q.retention_s) * SECOND) / SECOND + 1;
+        let seconds = kept + u64::from(q.delay_s) + 1;
+        use crate::nodes::queue::{
+            HIGH_THROUGHPUT_PARTITIONS, InFlight, Line, MAX_COHORTS, Outcome, PerSecond,
+        };
+        let cohorts = groups.saturating_mul(seconds).min(MAX_COHORTS as u64) + groups;
+        let receivers = self.receivers_of(node);
+        // A receiver works on one receipt at a time, in flight or stale (its
+        // visibility ended while it worked), of at most 10 cohorts with as
+        // many send times.
+        let receipts = receivers;
+        let partitions = if q.high_throughput { u64::from(HIGH_THROUGHPUT_PARTITIONS) } else { 0 };
+        let groups = groups as usize;
+        let bytes =
+            // Lines of cohorts grow by doubling from 4: at most twice what
+            // they hold, plus the first four of each.
+            buffer::<Messages>(2 * cohorts as usize + 4 * groups)
+            + btree::<u32, Line>(groups)
+            // The groups by oldest message, those ready, those locked.
+            + 2 * btree::<(SimTime, u32), ()>(groups)
+            + btree::<u32, u32>(groups)
+            + btree::<(SimTime, u64), InFlight>(receipts as usize)
+            + receipts * grown_buffer::<(Messages, Outcome)>(10)
+            + btree::<SimTime, u32>(10 * receipts as usize)
+            + partitions * (size_of::<crate::routing::HashRange>() + size_of::<PerSecond>()) as u64
+            // Receivers waiting in a long poll, in line.
+            + grown_buffer::<(u32, u32)>(receivers);
+        let detail = format!(
+            "{} cohorts ({} message group{} × {})",
+            format_number(cohorts as f64),
+            format_number(groups as f64),
+            if groups == 1 { "" } else { "s" },
+            span(seconds * SECOND)
+        );
+        self.mem(node, MemoryPart::Queues, &detail, bytes);
+        // A wake-up at most each millisecond a delay or a visibility
+        // timeout ends.
+        self.work(node, "wake-ups", 1_000.0, "use fewer queues");
+        self.pending += 2;
+        // A long poll answered early leaves its timeout queued until it is
+        // due. Long polls start at most once per ReceiveMessage call a FIFO
+        // queue admits (aws-facts 4.2) and are answered at most once per
+        // message sent.
+        let calls_per_s = match (q.queue_type, q.high_throughput) {
+            (QueueType::Fifo, false) => crate::nodes::queue::FIFO_CALLS_PER_PARTITION_S as f64,
+            (QueueType::Fifo, true) => crate::nodes::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S as f64,
+            (QueueType::Standard, _) => f64::INFINITY,
+        };
+        let polls_per_s = self.messages_into(node).min(calls_per_s);
+        let stale = (MAX_WAIT_S as f64 * polls_per_s).ceil() as u64;
+        self.pending += stale;
+        self.later += stale * 9 / 10;
+    }
+
+    /// The message groups of queue `node`: its producers' keys (FIFO), or 1.
+    fn groups_into(&self, node: usize) -> u64 {
+        self.producers_into(node).map(|(_, p)| fifo_groups(self.s, node, p)).max().unwrap_or(1)
+    }
+
+    /// Messages a second sent into queue `node`, at most: producers at their
+    /// peak, what forwarding readers can hand on.
+    fn messages_into(&self, node: usize) -> f64 {
+        (0..self.s.nodes.len())
+            .filter(|&i| self.valid.sends_to(i) == Some(node))
+            .map(|i| match &self.s.nodes[i].spec {
+                NodeSpec::Producer(p) => self.peak_rate(p),
+                // A dead-letter queue takes what its source queue took.
+                NodeSpec::SqsQueue(_) => self.messages_into(i),
+                NodeSpec::WorkerPool(w) => {
+                    let (batches, _) = self.reader_rate(i);
+                    batches * f64::from(w.max_messages) * w.forward.ratio
+                }
+                // A function's failure notices, a reader's forwarded batch.
+                _ => self.reader_rate(i).0 * self.source_shards(i).max(1) as f64,
+            })
+            .sum()
+    }
+
+    /// Workers and event-source batches receiving from queue `node`.
+    fn receivers_of(&self, node: usize) -> u64 {
+        (0..self.s.nodes.len())
+            .filter(|&i| self.valid.reads_from(i) == Some(node))
+            .map(|i| match &self.s.nodes[i].spec {
+                NodeSpec::WorkerPool(w) => u64::from(w.workers),
+                NodeSpec::Lambda(l) => self.esm_batches(l),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// aws-facts 5.2: a queue event source's concurrent batches, from 5,
+    /// adding at most 5 a second (300 a minute) up to MaximumConcurrency.
+    fn esm_batches(&self, l: &crate::scenario::LambdaSpec) -> u64 {
+        let most = u64::from(l.event_source.maximum_concurrency.unwrap_or(1_000));
+        let added = u64::from(crate::nodes::lambda::QUEUE_ESM_ADDED_PER_S);
+        let start = u64::from(crate::nodes::lambda::QUEUE_ESM_START_BATCHES);
+        most.min(start + added * (self.horizon / SECOND))
+    }
+
+    fn function(&mut self, node: usize, l: &crate::scenario::LambdaSpec) {
+        let e = &l.event_source;
+        let duration = (l.overhead_ms + l.per_record_ms).max(1.0);
+        let reads_stream =
+            self.valid.reads_from(node).is_some_and(|s| self.kind(s) == NodeKind::KinesisStream);
+        if reads_stream {
+            // aws-facts 5.1: a poll a second per shard, and again at once
+            // after each batch while behind.
+            let factor = f64::from(e.parallelization_factor.max(1));
+            let per_shard = 2.0 * (per_s(STREAM_POLL_MS) + factor * 1_000.0 / duration);
+            self.reader(node, per_shard, "lower event_source.parallelization_factor");
+            let shards = self.source_shards(node);
+            // A poller per shard with a lane per concurrent batch, each
+            // holding at most LANE_COHORTS cohorts (nodes/lambda.rs), and
+            // the poison records drawn among what the lanes hold: a blocked
+            // lane holds its keys' records for as long as it stays blocked,
+            // at most all a shard takes (aws-facts 1.1: 1,000 records/s).
+            let lanes = u64::from(e.parallelization_factor.max(1));
+            let lane = grown_buffer::<Cohort>(LANE_COHORTS as u64);
+            let poison = if l.poison_rate > 0.0 {
+                let read = 1_000.0 * (self.horizon / SECOND) as f64;
+                btree::<u64, ()>((l.poison_rate * 1.1 * read).ceil() as usize + 10)
+            } else {
+                0
+            };
+            let per_shard = grown_buffer::<Lane>(lanes) + grown_buffer::<f64>(lanes) + lanes * lane;
+            let bytes = grown_buffer::<ShardEsm>(shards) + shards * (per_shard + poison);
+            self.mem(node, MemoryPart::Shards, "its event source per shard", bytes);
+        } else {
+            // Each batch a receive, a window's end and an invocation's.
+            let pollers = self.esm_batches(l);
+            let per_poller = 3.0 * 1_000.0 / duration + 1.0;
+            let remedy = "lower event_source.maximum_concurrency";
+            self.work(node, "batches", pollers as f64 * per_poller, remedy);
+            let receipts = u64::from(e.batch_size.unwrap_or(10));
+            let bytes = grown_buffer::<Poller>(pollers)
+                + pollers * grown_buffer::<(SimTime, u64)>(receipts);
+            self.mem(node, MemoryPart::Queues, "batches being filled or processed", bytes);
+            self.pending += 3 * pollers;
+        }
+    }
+}
+
+/// aws-facts 4.1: a long poll waits at most 20 s (and a queue event source
+/// waits that long, aws-facts 5.2).
+const MAX_WAIT_S: u64 = 20;
+
+/// The message groups a producer's sends reach in a FIFO queue (its keys,
+/// at most 10,000 tracked), or 1.
+fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
+    let fifo =
+        matches!(&s.nodes[queue].spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
+    if !fifo {
+        return 1;
+    }
+    let keys = match &p.keys {
+        KeyDistribution::Uniform { count } | KeyDistribution::Zipf { count, .. } => *count,
+        KeyDistribution::HotKey { count, .. } => count.saturating_add(1),
+        KeyDistribution::ExplicitHashKey { hash_keys } => hash_keys.len() as u32,
+    };
+    u64::from(keys).clamp(1, 10_000)
+}
+
+/// The most entries a producer group's retry calendar holds, and the most
+/// pieces of shards' records in them (engine/writes.rs), retrying after
+/// backoffs up to `caps` (one per retry) with batches every `batch_ms` to
+/// `fan_out` shards. Refused records of one attempt count wait their
+/// backoff and then the next batch: an entry per batch time within the
+/// longest wait, plus the edges. An entry gathers the refusals of the
+/// batch times whose backoff range reaches it (half the cap wide); each
+/// adds a piece per shard, or with records of varying size (each batch
+/// its own average size, so pieces do not merge) every piece of the entry
+/// it came from.
+fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -> (u64, u64) {
+    let merges = matches!(p.record_size, crate::scenario::RecordSize::Fixed { .. });
+    let (mut entries, mut pieces, mut per_entry) = (0u64, 0u64, 1u64);
+    for &cap in caps {
+        let due = cap.div_ceil(batch_ms) + 2;
+        let gathered = (cap / 2).div_ceil(batch_ms) + 1;
+        per_entry = gathered.saturating_mul(if merges { 1 } else { per_entry });
+        entries += due;
+        pieces = pieces.saturating_add(due.saturating_mul(fan_out).saturating_mul(per_entry));
+    }
+    (entries, pieces)
+}
+
+/// Events a second of something every `interval_ms`.
+fn per_s(interval_ms: SimTime) -> f64 {
+    1_000.0 / interval_ms.max(1) as f64
+}
