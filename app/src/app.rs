@@ -118,12 +118,21 @@ fn Workbench() -> impl IntoView {
         v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
     });
     ctx.selected.set(first_stream);
-    let charts = move || {
+    // The selected node and its chart set: the charts rebuild when either
+    // changes, e.g. when another scenario puts an on-demand stream (with its
+    // write-capacity chart) where a provisioned one was. A node the run no
+    // longer has (the editor is mid-change) has no charts.
+    let chart_set = Memo::new(move |_| {
+        ctx.generation.track();
+        ctx.structure.track();
+        ctx.revision.track();
         let node = ctx.selected.get()?;
-        // A node the run no longer has (the editor is mid-change) has no charts.
-        let known = ctx.scenario.with_value(|v| node < v.scenario().nodes.len());
-        known.then(|| view! { <NodeCharts node=node /> })
-    };
+        ctx.scenario.with_value(|v| {
+            let spec = &v.scenario().nodes.get(node)?.spec;
+            Some((node, sim_core::metrics::node_charts(spec)))
+        })
+    });
+    let charts = move || chart_set.get().map(|(node, _)| view! { <NodeCharts node=node /> });
     view! {
         <div class="shell" data-testid="app" data-ready="true">
             <Toolbar />

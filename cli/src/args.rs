@@ -164,6 +164,9 @@ pub enum Format {
     Json,
     /// Per-second time series of every metric.
     Csv,
+    /// Every node's health at the end of the run, its reason and figures,
+    /// as the app's cards show them (a table for people).
+    Health,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

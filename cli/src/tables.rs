@@ -4,13 +4,42 @@
 
 use std::fmt::Write as _;
 
-use sim_core::ModeComparison;
 use sim_core::compare::ModeBill;
 use sim_core::objectives::Objectives;
 use sim_core::sweep::SweepPoint;
+use sim_core::time::format_clock;
 use sim_core::units::{quantity, seconds, usd};
+use sim_core::view::FrameView;
+use sim_core::{ModeComparison, Scenario};
 
 use crate::output::one_line;
+
+/// Every node's health at the end of a run, with its reason, its two
+/// headline lines and what it lost, as the app's cards show them; then the
+/// latest journal entries.
+pub fn health_table(scenario: &Scenario, frame: &FrameView) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} at {}\n", one_line(&scenario.name), format_clock(frame.now_ms));
+    let names: Vec<String> = scenario.nodes.iter().map(|n| one_line(n.label()).into()).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (name, node) in names.iter().zip(&frame.nodes) {
+        let (figure, context) = node.figures.headline();
+        let _ = writeln!(out, "{name:<width$}  {:<24}  {figure} · {context}", node.reason);
+        for (what, _, n) in node.tally.badges() {
+            let _ =
+                writeln!(out, "{:<width$}  {:<24}  {} {what} since the start", "", "", quantity(n));
+        }
+    }
+    if !frame.journal.is_empty() {
+        let _ = writeln!(out, "\nLatest events:");
+        for e in frame.journal.iter().rev() {
+            let mark = if e.refused { "refused: " } else { "" };
+            let _ =
+                writeln!(out, "  {} {}: {mark}{}", format_clock(e.t), one_line(&e.node), e.text);
+        }
+    }
+    out
+}
 
 /// The comparison of capacity modes as a readable table.
 pub fn cost_table(c: &ModeComparison) -> String {

@@ -79,6 +79,20 @@ fn the_summary_matches_the_engine_golden_file() {
 }
 
 #[test]
+fn health_names_each_node_by_its_display_name_with_the_reason() {
+    let out = shardplay(&["run", DEFAULT, "--duration", "120", "--format", "health"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |name: &str| text.lines().find(|l| l.starts_with(name)).unwrap_or_default();
+    // The hot key overloads one shard: the stream throttles, the producer
+    // gives records up, and the reader keeps up with what gets in.
+    assert!(line("events stream").contains("✖ Throttling writes"), "{text}");
+    assert!(line("Web clicks").contains("✖ Dropping records"), "{text}");
+    assert!(line("Analytics reader").contains("● Healthy"), "{text}");
+    assert!(text.contains("throttled since the start"), "the tally is shown: {text}");
+}
+
+#[test]
 fn csv_writes_the_per_second_series() {
     let out = shardplay(&["run", DEFAULT, "--duration", "30s", "--format", "csv"]);
     let text = String::from_utf8(out.stdout).unwrap();

@@ -41,6 +41,7 @@ pub mod sweep;
 pub mod time;
 pub mod units;
 pub mod validate;
+pub mod view;
 
 pub use compare::{ModeComparison, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};
@@ -51,6 +52,7 @@ pub use time::SimTime;
 pub use validate::{
     Issue, ValidScenario, link_rule, load_scenario, param_range, parse_scenario, validate,
 };
+pub use view::{FrameView, Health, NodeFigures, NodeView, WireView};
 
 /// The version of the model: what the engine does with a scenario. The same
 /// scenario and seed give the same numbers under one model version; a change

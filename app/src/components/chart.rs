@@ -71,6 +71,9 @@ fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec
     let since = now.saturating_sub(span);
     metrics
         .iter()
+        // An index the node's metric table lacks (the run changed under the
+        // chart) draws nothing rather than failing.
+        .filter(|&&k| k < m.defs().len())
         .map(|&k| {
             let def = m.defs()[k];
             let series = m.series(k);
@@ -118,10 +121,14 @@ fn hover_at(frame: &PlotFrame, data: &[Line], x: f64) -> Option<Hover> {
 pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let canvas = NodeRef::<Canvas>::new();
-    let defs: Vec<sim_core::metrics::MetricDef> =
-        ctx.sim.with_value(|sim| metrics.iter().map(|&k| sim.metrics(node).defs()[k]).collect());
-    let unit = defs[0].unit;
-    let unit_label = chart_unit(&defs[0]);
+    // Only the metrics the node has (the run may have changed under a chart
+    // being rebuilt): none draws an empty chart, never a failure.
+    let defs: Vec<sim_core::metrics::MetricDef> = ctx.sim.with_value(|sim| {
+        let table = sim.slots().get(node).map_or(&[][..], |_| sim.metrics(node).defs());
+        metrics.iter().filter_map(|&k| table.get(k).copied()).collect()
+    });
+    let unit = defs.first().map_or(sim_core::metrics::Unit::Count, |d| d.unit);
+    let unit_label = defs.first().map_or("", chart_unit);
     // The simulator's own figures say so: AWS publishes no such metric.
     let names: Vec<String> = defs
         .iter()

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use sim_core::scenario::{KeyDistribution, NodeSpec, StreamOp};
 use sim_core::{Command, NodeKind, param_range};
 
-use crate::snapshot::NodeFigures;
 use crate::state::SimCtx;
+use sim_core::view::NodeFigures;
 
 /// Parameter controls for the scenario's producers and streams.
 #[component]
@@ -221,7 +221,7 @@ fn HotShareControl(node: usize) -> impl IntoView {
 fn ShardControl(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let open = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.nodes.get(node) {
+        ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Stream { shards, .. }) => shards.len() as u32,
             _ => 0,
         })
@@ -262,7 +262,7 @@ fn ShardControl(node: usize) -> impl IntoView {
 #[component]
 fn EventLog() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let events = Memo::new(move |_| ctx.snapshot.with(|s| s.events.clone()));
+    let events = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.journal.clone()));
     view! {
         <Show when=move || !events.with(Vec::is_empty)>
             <section class="events" aria-label="Run events" data-testid="events">

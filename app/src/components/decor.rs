@@ -13,8 +13,8 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::snapshot::{AgeGauge, Backlog, Health};
 use crate::state::SimCtx;
+use sim_core::view::{AgeGauge, Backlog, Health};
 
 /// Particles on a wire `length` pixels long carrying `rate` records/s: how
 /// many, and how many seconds each takes to cross. `None` when idle.
@@ -67,7 +67,7 @@ pub fn WireFlow(
         }
         let (from, to) = ends.get()?;
         let length = shape.with(|s| s.as_ref().map(|s| s.length))?;
-        ctx.snapshot.with(|s| particles(s.wire_flow(from, to).0, length))
+        ctx.snapshot.with(|s| particles(s.frame.wire(from, to).flow, length))
     });
     let path = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.path.clone())));
     let particles = move || {
@@ -93,7 +93,7 @@ pub fn WireFlow(
     };
     let backlog = Memo::new(move |_| {
         let (from, to) = ends.get()?;
-        ctx.snapshot.with(|s| s.wire_backlog(from, to))
+        ctx.snapshot.with(|s| s.frame.wire(from, to).backlog)
     });
     let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.mid)));
     let bar = move || {
@@ -150,9 +150,9 @@ pub fn NodeBadges(
     height: f64,
 ) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let tally = Memo::new(move |_| ctx.snapshot.with(|s| s.tallies.get(index.get()?).copied()));
-    let gauge =
-        Memo::new(move |_| ctx.snapshot.with(|s| s.gauges.get(index.get()?).copied().flatten()));
+    let tally =
+        Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(index.get()?).map(|n| n.tally)));
+    let gauge = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(index.get()?)?.gauge));
     let alarming = Memo::new(move |_| {
         index.get().is_some_and(|i| ctx.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == i)))
     });

@@ -11,8 +11,8 @@ use sim_core::scenario::{Capacity, Fault, NodeSpec, StreamOp};
 use sim_core::{Command, NodeKind, param_range};
 
 use crate::format;
-use crate::snapshot::{NodeFigures, ShardHeat};
 use crate::state::SimCtx;
+use sim_core::view::{Health, NodeFigures, ShardHeat};
 
 /// The interventions for whichever node is selected.
 #[component]
@@ -102,7 +102,7 @@ fn NodeInterventions(node: usize) -> impl IntoView {
 /// The stream's open shards as the snapshot last saw them.
 fn open_shards(ctx: SimCtx, node: usize) -> Memo<Vec<ShardHeat>> {
     Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.nodes.get(node) {
+        ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Stream { shards, .. }) => shards.clone(),
             _ => Vec::new(),
         })
@@ -115,9 +115,9 @@ fn shard_options(shards: &[ShardHeat]) -> impl IntoView + use<> {
         .iter()
         .map(|s| {
             let health = match s.health() {
-                crate::snapshot::Health::Ok => "",
-                crate::snapshot::Health::Hot => " · near limit",
-                crate::snapshot::Health::Failing => " · throttling",
+                Health::Ok => "",
+                Health::Hot => " · near limit",
+                Health::Failing => " · throttling",
             };
             let text = format!("shard {} · {}{health}", s.id, format::percent(s.write));
             view! { <option value=s.id.to_string()>{text}</option> }
@@ -368,7 +368,7 @@ fn KclWorkers(node: usize, workers: u32) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let worker = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.nodes.get(node) {
+        ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Kcl { live_workers, .. }) => *live_workers,
             _ => 0.0,
         })
@@ -416,7 +416,7 @@ fn DestinationOutage(node: usize) -> impl IntoView {
     let seconds = RwSignal::new("300".to_string());
     let down = Memo::new(move |_| {
         ctx.snapshot.with(|s| {
-            matches!(s.nodes.get(node), Some(NodeFigures::Destination { down: true, .. }))
+            matches!(s.frame.figures(node), Some(NodeFigures::Destination { down: true, .. }))
         })
     });
     let take_down = move || {

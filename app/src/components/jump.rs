@@ -22,7 +22,7 @@ pub fn JumpTo() -> impl IntoView {
     };
     let progress = move || {
         let jump = ctx.jump.get()?;
-        let now = ctx.snapshot.with(|s| s.now_ms);
+        let now = ctx.snapshot.with(|s| s.frame.now_ms);
         let done = jump.progress(now);
         Some(view! {
             <div class="jump-running" data-testid="jump-progress" data-progress=done.to_string()>

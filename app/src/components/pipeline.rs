@@ -22,8 +22,8 @@ pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
 use crate::editor::viewport::Viewport;
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
-use crate::snapshot::{Health, NodeFigures, ShardHeat};
 use crate::state::SimCtx;
+use sim_core::view::{Health, NodeFigures, NodeView, ShardHeat};
 
 /// Most wires whose flow is animated; past that the dashes stand still (a
 /// moving dash repaints the whole drawing every frame).
@@ -401,7 +401,10 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let flow = Memo::new(move |_| {
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
-            (true, Some((a, b))) => ctx.snapshot.with(|s| s.wire_flow(a, b)),
+            (true, Some((a, b))) => ctx.snapshot.with(|s| {
+                let wire = s.frame.wire(a, b);
+                (wire.flow, wire.refused)
+            }),
             _ => (0.0, 0.0),
         }
     });
@@ -564,7 +567,7 @@ fn NodeCard(
         if !editor.problems.with(Vec::is_empty) {
             return None;
         }
-        ctx.snapshot.with(|s| s.nodes.get(index).cloned())
+        ctx.snapshot.with(|s| s.frame.nodes.get(index).cloned())
     });
     let running_index = Signal::derive(move || {
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
@@ -572,7 +575,7 @@ fn NodeCard(
     });
     let status = move || {
         figures.with(|f| match f {
-            Some(f) => f.status(),
+            Some(n) => (n.health, n.reason),
             None => (Health::Ok, "○ Not running"),
         })
     };
@@ -603,9 +606,12 @@ fn NodeCard(
         Some(Err(why)) if !why.is_empty() => "node target-illegal",
         _ => "node",
     };
-    let lines = move || figures.with(|f| f.as_ref().map(NodeFigures::headline).unwrap_or_default());
+    let lines =
+        move || figures.with(|n| n.as_ref().map(|n| n.figures.headline()).unwrap_or_default());
     let shards = move || match figures.get() {
-        Some(NodeFigures::Stream { shards, .. }) => Some(view! { <ShardStrip shards=shards /> }),
+        Some(NodeView { figures: NodeFigures::Stream { shards, .. }, .. }) => {
+            Some(view! { <ShardStrip shards=shards /> })
+        }
         _ => None,
     };
     let why_id = id.clone();

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::snapshot::NodeFigures;
 use crate::state::SimCtx;
+use sim_core::view::NodeFigures;
 
 /// One labelled figure with a machine-readable value for tests.
 #[component]
@@ -41,7 +41,7 @@ fn Stat(
 pub fn StatCards() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let stream = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.first_stream() {
+        ctx.snapshot.with(|s| match s.frame.first_stream() {
             Some(NodeFigures::Stream {
                 incoming,
                 incoming_bytes,
@@ -61,8 +61,8 @@ pub fn StatCards() -> impl IntoView {
             _ => (0.0, 0.0, 0.0, 0.0, 0.0, 0),
         })
     });
-    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.ledger));
-    let cost = Memo::new(move |_| ctx.snapshot.with(|s| (s.cost_usd, s.monthly_usd)));
+    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.ledger));
+    let cost = Memo::new(move |_| ctx.snapshot.with(|s| (s.frame.cost_usd, s.frame.monthly_usd)));
     view! {
         <div class="stats">
             <Stat
@@ -140,7 +140,7 @@ pub fn StatCards() -> impl IntoView {
 #[component]
 pub fn LedgerBar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.ledger));
+    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.ledger));
     let part = move |value: fn(&sim_core::Ledger) -> u64| {
         move || {
             let l = ledger.get();
@@ -364,7 +364,8 @@ fn units(v: f64) -> String {
 #[component]
 pub fn CostBreakdown() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let items = Memo::new(move |_| ctx.snapshot.with(|s| (s.cost_items.clone(), s.now_ms)));
+    let items =
+        Memo::new(move |_| ctx.snapshot.with(|s| (s.frame.cost_items.clone(), s.frame.now_ms)));
     let rows = move || {
         let (items, now_ms) = items.get();
         let hours = now_ms as f64 / 3_600_000.0;

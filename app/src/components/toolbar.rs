@@ -12,7 +12,7 @@ pub fn Toolbar() -> impl IntoView {
     let editor = expect_context::<crate::editor::Editor>();
     // The document's name: it follows the editor (open a file, undo).
     let name = move || editor.doc.with(|d| d.name.clone());
-    let now = Memo::new(move |_| ctx.snapshot.with(|s| s.now_ms / 1_000 * 1_000));
+    let now = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.now_ms / 1_000 * 1_000));
     let toggle = move |_| ctx.toggle_play();
     view! {
         <header class="toolbar">
@@ -119,7 +119,7 @@ pub fn Toolbar() -> impl IntoView {
             <div
                 class="clock"
                 data-testid="sim-clock"
-                data-ms=move || ctx.snapshot.with(|s| s.now_ms).to_string()
+                data-ms=move || ctx.snapshot.with(|s| s.frame.now_ms).to_string()
                 aria-label="Simulated time"
             >
                 <span class="eyebrow">"Simulated time"</span>

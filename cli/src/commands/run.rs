@@ -1,12 +1,15 @@
-//! `shardplay run`: one run, its summary as JSON or its time series as CSV,
-//! held to the CLI's budget before and while it runs.
+//! `shardplay run`: one run, its summary as JSON, its time series as CSV, or
+//! every node's health as a table, held to the CLI's budget before and
+//! while it runs.
 
 use sim_core::budget::{Budget, check_run};
+use sim_core::view::FrameView;
 use sim_core::{Simulation, summarize, time_series_csv};
 
 use crate::args::{Format, RunArgs};
 use crate::output::Sink;
 use crate::progress::{Bar, run_in_slices};
+use crate::tables::health_table;
 use crate::{Failure, Outcome, input};
 
 pub fn execute(args: RunArgs) -> Result<Outcome, Failure> {
@@ -35,6 +38,7 @@ pub fn execute(args: RunArgs) -> Result<Outcome, Failure> {
             out.json(&(summary + "\n"))?;
         }
         Format::Csv => out.data(&time_series_csv(&sim))?,
+        Format::Health => out.text(&health_table(sim.scenario(), &FrameView::capture(&sim)))?,
     }
     out.flush()?;
     Ok(Outcome::Done)

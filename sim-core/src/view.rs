@@ -1,0 +1,892 @@
+//! What people see of a running simulation: a read-only view computed from
+//! the engine at one instant, the same for the app (its cards, wires and
+//! gauges), the CLI (`run --format health`) and anything that plans with
+//! runs. Every figure is read from the node's metrics or state here, once;
+//! health says how a node is doing, with the reason in people's words.
+//!
+//! Health is the simulator's judgement, not an AWS metric: the thresholds
+//! below are where a person watching the pipeline should look twice (amber)
+//! or act (red), and they are the same everywhere the view is shown.
+
+use crate::Ledger;
+use crate::cost::CostItem;
+use crate::engine::Simulation;
+use crate::metrics::{
+    consumer, destination, firehose, kcl, lambda, producer, queue, stream, worker_pool,
+};
+use crate::scenario::{NodeKind, NodeSpec};
+use crate::units;
+
+/// A shard (or any node) at this share of a limit or more is "near limit".
+pub const NEAR_LIMIT: f64 = 0.7;
+/// Records unread this long: the reader is lagging (amber).
+pub const LAGGING_MS: f64 = 5_000.0;
+/// Records unread this long: the reader is falling behind (red).
+pub const BEHIND_MS: f64 = 60_000.0;
+/// Firehose data this old has waited far past any buffer interval (the
+/// longest is 900 s, aws-facts 3): delivery is delayed.
+pub const DELAYED_FRESHNESS_S: f64 = 900.0;
+/// A tenth of a producer's writes refused: its wire is red (any refusal is
+/// amber).
+pub const THROTTLED_SHARE: f64 = 0.1;
+/// A queue's oldest message this old: messages are waiting (amber).
+pub const MESSAGES_WAITING_MS: f64 = 30_000.0;
+/// A queue's oldest message this old: the backlog is growing (red).
+pub const BACKLOG_GROWING_MS: f64 = 300_000.0;
+
+/// Headline figures of one node for the last closed simulated second.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeFigures {
+    /// A producer.
+    Producer {
+        /// Records generated per second.
+        generated: f64,
+        /// Records accepted by the stream per second.
+        put: f64,
+        /// Records retried in the last second.
+        retried: f64,
+        /// Records given up after the last retry in the last second.
+        given_up: f64,
+    },
+    /// A Kinesis stream.
+    Stream {
+        /// `IncomingRecords` per second.
+        incoming: f64,
+        /// `IncomingBytes` per second.
+        incoming_bytes: f64,
+        /// `WriteProvisionedThroughputExceeded` per second.
+        throttled: f64,
+        /// `ReadProvisionedThroughputExceeded` per second.
+        read_throttled: f64,
+        /// `GetRecords.IteratorAgeMilliseconds`.
+        iterator_age_ms: f64,
+        /// Throttled write attempts since the start.
+        throttled_total: f64,
+        /// Per shard: (write utilisation, read utilisation, throttled records).
+        shards: Vec<ShardHeat>,
+    },
+    /// A polling consumer.
+    Consumer {
+        /// Records processed per second.
+        processed: f64,
+        /// The simulator's age of the oldest record not read yet: unlike
+        /// `MillisBehindLatest` it grows while every call is refused.
+        unread_ms: f64,
+    },
+    /// A Firehose delivery stream.
+    Firehose {
+        /// `IncomingRecords` per second.
+        incoming: f64,
+        /// `IncomingBytes` per second.
+        incoming_bytes: f64,
+        /// `ThrottledRecords` per second.
+        throttled: f64,
+        /// `DeliveryToS3.Records` per second.
+        delivered: f64,
+        /// `DeliveryToS3.DataFreshness`, in seconds.
+        freshness_s: f64,
+        /// Bytes in the buffer.
+        buffered_bytes: f64,
+        /// Records lost after the retry duration, since the start.
+        lost_total: f64,
+    },
+    /// A KCL application.
+    Kcl {
+        /// Records processed per second (duplicates included).
+        processed: f64,
+        /// The simulator's age of the oldest record not read yet: unlike
+        /// `MillisBehindLatest` it grows while every call is refused.
+        unread_ms: f64,
+        /// Live workers.
+        live_workers: f64,
+        /// Records processed again after failovers, since the start.
+        duplicates_total: f64,
+    },
+    /// A Firehose destination.
+    Destination {
+        /// Records delivered per second.
+        records: f64,
+        /// Bytes delivered per second.
+        bytes: f64,
+        /// Whether it is down.
+        down: bool,
+    },
+    /// An SQS queue.
+    Queue {
+        /// `ApproximateNumberOfMessagesVisible`.
+        visible: f64,
+        /// `ApproximateNumberOfMessagesNotVisible`.
+        in_flight: f64,
+        /// `ApproximateAgeOfOldestMessage`, in ms.
+        oldest_age_ms: f64,
+        /// `NumberOfMessagesSent` per second.
+        sent: f64,
+        /// Messages processed a second time, per second.
+        duplicates: f64,
+        /// Messages moved to the dead-letter queue, per second.
+        dead_lettered: f64,
+        /// Calls refused by a FIFO queue's limit, per second.
+        throttled: f64,
+    },
+    /// A worker pool.
+    WorkerPool {
+        /// Messages processed per second.
+        processed: f64,
+        /// Workers busy at the end of the second.
+        busy: f64,
+        /// Workers in the pool.
+        workers: f64,
+        /// Messages sent on per second.
+        forwarded: f64,
+    },
+    /// A Lambda function.
+    Lambda {
+        /// `Invocations` per second.
+        invocations: f64,
+        /// `ConcurrentExecutions`.
+        concurrency: f64,
+        /// `Throttles` per second.
+        throttles: f64,
+        /// `Errors` per second.
+        errors: f64,
+        /// Records in successful batches per second.
+        processed: f64,
+        /// `IteratorAge` (stream sources), in ms.
+        iterator_age_ms: f64,
+    },
+}
+
+/// One open shard's load in the last closed second.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShardHeat {
+    /// The shard's index (its id within the stream).
+    pub id: usize,
+    /// Attempted writes against the shard's limit, 0 to 1+.
+    pub write: f64,
+    /// Reads against the 2 MiB/s limit, 0 to 1+.
+    pub read: f64,
+    /// Records rejected in that second.
+    pub throttled: u64,
+}
+
+/// Health of a node, shown as colour plus an icon and a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Comfortably within limits.
+    Ok,
+    /// Close to a limit ([`NEAR_LIMIT`] or more).
+    Hot,
+    /// Throttling, lagging or dropping.
+    Failing,
+}
+
+impl Health {
+    /// CSS class suffix.
+    pub fn class(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Hot => "hot",
+            Health::Failing => "failing",
+        }
+    }
+}
+
+impl ShardHeat {
+    /// Health of the shard from its write load.
+    pub fn health(&self) -> Health {
+        if self.throttled > 0 {
+            Health::Failing
+        } else if self.write >= NEAR_LIMIT || self.read >= NEAR_LIMIT {
+            Health::Hot
+        } else {
+            Health::Ok
+        }
+    }
+}
+
+impl NodeFigures {
+    /// Health of the node and the words that explain it (shown with an
+    /// icon, so colour is never the only signal).
+    pub fn status(&self) -> (Health, &'static str) {
+        match self {
+            NodeFigures::Producer { given_up, .. } if *given_up > 0.0 => {
+                (Health::Failing, "✖ Dropping records")
+            }
+            NodeFigures::Producer { retried, .. } if *retried > 0.0 => (Health::Hot, "▲ Retrying"),
+            NodeFigures::Stream { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling writes")
+            }
+            NodeFigures::Stream { read_throttled, .. } if *read_throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling reads")
+            }
+            NodeFigures::Stream { shards, .. }
+                if shards.iter().any(|s| s.health() != Health::Ok) =>
+            {
+                (Health::Hot, "▲ Near limit")
+            }
+            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= BEHIND_MS => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= LAGGING_MS => {
+                (Health::Hot, "▲ Lagging")
+            }
+            NodeFigures::Firehose { lost_total, .. } if *lost_total > 0.0 => {
+                (Health::Failing, "✖ Data lost")
+            }
+            NodeFigures::Firehose { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling puts")
+            }
+            NodeFigures::Firehose { freshness_s, .. } if *freshness_s >= DELAYED_FRESHNESS_S => {
+                (Health::Hot, "▲ Delivery delayed")
+            }
+            NodeFigures::Destination { down: true, .. } => (Health::Failing, "✖ Down"),
+            NodeFigures::Kcl { live_workers, .. } if *live_workers < 1.0 => {
+                (Health::Failing, "✖ No live worker")
+            }
+            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= BEHIND_MS => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= LAGGING_MS => {
+                (Health::Hot, "▲ Lagging")
+            }
+            NodeFigures::Queue { throttled, .. } if *throttled > 0.0 => {
+                (Health::Failing, "✖ Throttling calls")
+            }
+            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= BACKLOG_GROWING_MS => {
+                (Health::Failing, "✖ Backlog growing")
+            }
+            NodeFigures::Queue { dead_lettered, .. } if *dead_lettered > 0.0 => {
+                (Health::Hot, "▲ Dead-lettering")
+            }
+            NodeFigures::Queue { duplicates, .. } if *duplicates > 0.0 => {
+                (Health::Hot, "▲ Duplicate deliveries")
+            }
+            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= MESSAGES_WAITING_MS => {
+                (Health::Hot, "▲ Messages waiting")
+            }
+            NodeFigures::WorkerPool { busy, workers, .. } if *busy >= *workers => {
+                (Health::Hot, "▲ All workers busy")
+            }
+            NodeFigures::Lambda { throttles, .. } if *throttles > 0.0 => {
+                (Health::Failing, "✖ Throttled")
+            }
+            NodeFigures::Lambda { iterator_age_ms, .. } if *iterator_age_ms >= BEHIND_MS => {
+                (Health::Failing, "✖ Falling behind")
+            }
+            NodeFigures::Lambda { errors, .. } if *errors > 0.0 => (Health::Hot, "▲ Errors"),
+            _ => (Health::Ok, "● Healthy"),
+        }
+    }
+
+    /// Two headline lines: the main figure and a line of context.
+    pub fn headline(&self) -> (String, String) {
+        match self {
+            NodeFigures::Producer { generated, put, given_up, .. } => (
+                units::rate(*generated),
+                if *given_up > 0.0 {
+                    format!(
+                        "{} accepted · {}/s given up",
+                        units::count(*put),
+                        units::count(*given_up)
+                    )
+                } else {
+                    format!("{} accepted", units::rate(*put))
+                },
+            ),
+            NodeFigures::Stream { incoming, incoming_bytes, shards, .. } => {
+                let busiest = shards.iter().map(|s| s.write).fold(0.0, f64::max);
+                (
+                    units::rate(*incoming),
+                    format!(
+                        "{}/s · {} shard{} · busiest at {}",
+                        units::bytes(*incoming_bytes),
+                        shards.len(),
+                        if shards.len() == 1 { "" } else { "s" },
+                        units::percent(busiest)
+                    ),
+                )
+            }
+            NodeFigures::Consumer { processed, unread_ms } => {
+                (units::rate(*processed), format!("oldest unread {}", units::millis(*unread_ms)))
+            }
+            NodeFigures::Firehose { incoming, buffered_bytes, freshness_s, .. } => (
+                units::rate(*incoming),
+                format!(
+                    "{} buffered · freshness {}",
+                    units::bytes(*buffered_bytes),
+                    units::millis(freshness_s * 1_000.0)
+                ),
+            ),
+            NodeFigures::Kcl { processed, unread_ms, live_workers, duplicates_total } => (
+                units::rate(*processed),
+                format!(
+                    "{} worker{} · oldest unread {} · {} duplicates",
+                    units::count(*live_workers),
+                    if *live_workers == 1.0 { "" } else { "s" },
+                    units::millis(*unread_ms),
+                    units::count(*duplicates_total)
+                ),
+            ),
+            NodeFigures::Destination { records, bytes, down } => (
+                units::rate(*records),
+                if *down {
+                    "down: deliveries fail".into()
+                } else {
+                    format!("{}/s", units::bytes(*bytes))
+                },
+            ),
+            NodeFigures::Queue { visible, in_flight, oldest_age_ms, .. } => (
+                format!("{} visible", units::count(*visible)),
+                format!(
+                    "{} in flight · oldest {}",
+                    units::count(*in_flight),
+                    units::millis(*oldest_age_ms)
+                ),
+            ),
+            NodeFigures::WorkerPool { processed, busy, workers, .. } => (
+                units::rate(*processed),
+                format!("{} of {} workers busy", units::count(*busy), units::count(*workers)),
+            ),
+            NodeFigures::Lambda { invocations, concurrency, throttles, .. } => (
+                format!("{} running", units::count(*concurrency)),
+                format!(
+                    "{} invocations · {}/s throttled",
+                    units::rate(*invocations),
+                    units::count(*throttles)
+                ),
+            ),
+        }
+    }
+}
+
+/// Records a node has lost or refused since the start, by cause: the
+/// counter badges on its card. Zero where a cause does not apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Write attempts refused by a shard (`WriteProvisionedThroughputExceeded`).
+    pub throttled: f64,
+    /// Records that aged out of retention unread.
+    pub expired: f64,
+    /// Messages moved to a dead-letter queue.
+    pub dead_lettered: f64,
+    /// Records given up for good (retries exhausted).
+    pub lost: f64,
+}
+
+impl Tally {
+    /// The non-zero counters as (name, icon, value), for the card's badges.
+    pub fn badges(&self) -> Vec<(&'static str, &'static str, f64)> {
+        [
+            ("throttled", "⊘", self.throttled),
+            ("expired", "◷", self.expired),
+            ("dead-lettered", "☠", self.dead_lettered),
+            ("lost", "✖", self.lost),
+        ]
+        .into_iter()
+        .filter(|b| b.2 > 0.0)
+        .collect()
+    }
+}
+
+/// An age that tells how long data waits at a node (iterator age, oldest
+/// message age), against the age at which data is lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgeGauge {
+    /// What the age measures, as the card shows it.
+    pub label: &'static str,
+    /// The age now, in milliseconds.
+    pub ms: f64,
+    /// The age at which records are dropped (the retention period).
+    pub limit_ms: f64,
+}
+
+impl AgeGauge {
+    /// How full the gauge is, 0 to 1, on a log scale from one second to
+    /// the limit: a few seconds show, a day-long backlog fills it.
+    pub fn fill(&self) -> f64 {
+        if self.ms <= 1_000.0 || self.limit_ms <= 1_000.0 {
+            return 0.0;
+        }
+        ((self.ms / 1_000.0).log10() / (self.limit_ms / 1_000.0).log10()).clamp(0.0, 1.0)
+    }
+
+    /// Health by age: amber from 5 s, red from a minute (as a consumer's lag).
+    pub fn health(&self) -> Health {
+        backlog_health(self.ms)
+    }
+}
+
+/// Health of data that has waited `ms`: the thresholds a consumer's lag uses.
+fn backlog_health(ms: f64) -> Health {
+    if ms >= BEHIND_MS {
+        Health::Failing
+    } else if ms >= LAGGING_MS {
+        Health::Hot
+    } else {
+        Health::Ok
+    }
+}
+
+/// Data waiting on a wire (NiFi's backlog bar): how full, how bad, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backlog {
+    /// Bar fill, 0 to 1.
+    pub fill: f64,
+    /// Colour and icon of the bar.
+    pub health: Health,
+    /// What waits, in words.
+    pub label: String,
+}
+
+/// One node as people see it: its figures, its health with the reason,
+/// what it lost since the start and, where data waits, its age gauge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// Headline figures of the last closed second.
+    pub figures: NodeFigures,
+    /// How the node is doing.
+    pub health: Health,
+    /// Why, in words, with an icon so colour is never the only signal.
+    pub reason: &'static str,
+    /// Losses and refusals since the start.
+    pub tally: Tally,
+    /// How long data waits here, against when it is lost; `None` for kinds
+    /// where data does not wait.
+    pub gauge: Option<AgeGauge>,
+}
+
+/// One wire as people see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WireView {
+    /// Records (or messages) per second flowing along it.
+    pub flow: f64,
+    /// Of those, refused per second.
+    pub refused: f64,
+    /// What waits on it, if anything.
+    pub backlog: Option<Backlog>,
+}
+
+/// A journal entry (resharding, refusals) as people read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalView {
+    /// Simulated time in milliseconds.
+    pub t: u64,
+    /// The node's display name.
+    pub node: String,
+    /// What happened.
+    pub text: String,
+    /// Whether it was refused.
+    pub refused: bool,
+}
+
+/// Everything people see of a simulation, captured at one instant.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrameView {
+    /// Simulated time in milliseconds.
+    pub now_ms: u64,
+    /// Where every record is.
+    pub ledger: Ledger,
+    /// Cost so far.
+    pub cost_usd: f64,
+    /// Cost rate projected over the scenario's month (730 hours by default).
+    pub monthly_usd: f64,
+    /// The bill so far, by line item.
+    pub cost_items: Vec<CostItem>,
+    /// Every node, by node index.
+    pub nodes: Vec<NodeView>,
+    /// The latest journal entries, newest first (at most [`JOURNAL_SHOWN`]).
+    pub journal: Vec<JournalView>,
+}
+
+/// How many journal entries a view carries.
+pub const JOURNAL_SHOWN: usize = 6;
+
+impl FrameView {
+    /// Reads the view off a simulation.
+    pub fn capture(sim: &Simulation) -> Self {
+        let nodes = (0..sim.slots().len())
+            .map(|i| {
+                let figures = figures(sim, i);
+                let (health, reason) = figures.status();
+                NodeView { figures, health, reason, tally: tally(sim, i), gauge: gauge(sim, i) }
+            })
+            .collect();
+        let cost_items = sim.cost().items();
+        FrameView {
+            now_ms: sim.now(),
+            ledger: sim.ledger(),
+            cost_usd: cost_items.iter().map(|i| i.usd).sum(),
+            monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
+            cost_items,
+            nodes,
+            journal: sim
+                .journal_entries()
+                .rev()
+                .take(JOURNAL_SHOWN)
+                .map(|e| JournalView {
+                    t: e.t,
+                    node: sim.scenario().nodes[e.node].label().to_string(),
+                    text: e.text.clone(),
+                    refused: e.refused,
+                })
+                .collect(),
+        }
+    }
+
+    /// The figures of node `i`.
+    pub fn figures(&self, i: usize) -> Option<&NodeFigures> {
+        self.nodes.get(i).map(|n| &n.figures)
+    }
+
+    /// The wire from node `from` to node `to`.
+    pub fn wire(&self, from: usize, to: usize) -> WireView {
+        let (flow, refused) = self.wire_flow(from, to);
+        WireView { flow, refused, backlog: self.wire_backlog(from, to) }
+    }
+
+    /// Records per second flowing along the wire from node `from` to
+    /// node `to`, and how many of them were refused.
+    fn wire_flow(&self, from: usize, to: usize) -> (f64, f64) {
+        match (self.figures(from), self.figures(to)) {
+            (
+                Some(NodeFigures::Producer { .. }),
+                Some(NodeFigures::Stream { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
+            (
+                Some(
+                    NodeFigures::Producer { .. }
+                    | NodeFigures::Stream { .. }
+                    | NodeFigures::Consumer { .. }
+                    | NodeFigures::Kcl { .. },
+                ),
+                Some(NodeFigures::Firehose { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
+            (
+                Some(NodeFigures::Firehose { delivered, .. }),
+                Some(NodeFigures::Destination { .. }),
+            ) => (*delivered, 0.0),
+            (
+                _,
+                Some(NodeFigures::Consumer { processed, .. } | NodeFigures::Kcl { processed, .. }),
+            ) => (*processed, 0.0),
+            (
+                Some(NodeFigures::Consumer { .. } | NodeFigures::Kcl { .. }),
+                Some(NodeFigures::Stream { incoming, throttled, .. }),
+            ) => (*incoming, *throttled),
+            (
+                Some(NodeFigures::Producer { retried, given_up, .. }),
+                Some(NodeFigures::Queue { sent, .. }),
+            ) => (*sent, retried + given_up),
+            // A queue's link to another queue carries its dead letters.
+            (Some(NodeFigures::Queue { dead_lettered, .. }), Some(NodeFigures::Queue { .. })) => {
+                (*dead_lettered, 0.0)
+            }
+            (Some(NodeFigures::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
+            (_, Some(NodeFigures::WorkerPool { processed, .. })) => (*processed, 0.0),
+            (_, Some(NodeFigures::Lambda { processed, .. })) => (*processed, 0.0),
+            // A function's link to a queue carries notices of failed batches.
+            (Some(NodeFigures::Lambda { .. }), Some(NodeFigures::Queue { sent, .. })) => {
+                (*sent, 0.0)
+            }
+            _ => (0.0, 0.0),
+        }
+    }
+
+    /// What waits on the wire from `from` to `to`: records being retried
+    /// after throttling on a producer's wire, messages in a queue (by the
+    /// oldest one's age) on the queue's wire, unread records (the reader's
+    /// lag) on a stream reader's wire. `None` where nothing waits.
+    fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
+        match (self.figures(from)?, self.figures(to)?) {
+            (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
+                let tried = incoming + throttled;
+                let share = if tried > 0.0 { throttled / tried } else { 0.0 };
+                let health = if share >= THROTTLED_SHARE {
+                    Health::Failing
+                } else if share > 0.0 {
+                    Health::Hot
+                } else {
+                    Health::Ok
+                };
+                Some(Backlog {
+                    fill: share,
+                    health,
+                    label: format!("{} of writes wait to retry", units::percent(share)),
+                })
+            }
+            (NodeFigures::Queue { visible, oldest_age_ms, .. }, _) => {
+                let gauge = self.nodes.get(from)?.gauge?;
+                Some(Backlog {
+                    fill: gauge.fill(),
+                    health: gauge.health(),
+                    label: format!(
+                        "{} messages wait; the oldest for {}",
+                        units::count(*visible),
+                        units::millis(*oldest_age_ms)
+                    ),
+                })
+            }
+            (
+                _,
+                NodeFigures::Consumer { unread_ms: behind_ms, .. }
+                | NodeFigures::Kcl { unread_ms: behind_ms, .. }
+                | NodeFigures::Lambda { iterator_age_ms: behind_ms, .. },
+            ) => {
+                let gauge = AgeGauge { label: "", ms: *behind_ms, limit_ms: 24.0 * 3_600_000.0 };
+                Some(Backlog {
+                    fill: gauge.fill(),
+                    health: gauge.health(),
+                    label: format!("{} of records wait unread", units::millis(*behind_ms)),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The first stream's figures, which the headline cards show.
+    pub fn first_stream(&self) -> Option<&NodeFigures> {
+        self.nodes.iter().map(|n| &n.figures).find(|f| matches!(f, NodeFigures::Stream { .. }))
+    }
+}
+
+/// Node `i`'s headline figures for the last closed second.
+fn figures(sim: &Simulation, i: usize) -> NodeFigures {
+    let m = sim.metrics(i);
+    match sim.slots()[i].kind {
+        NodeKind::Producer => NodeFigures::Producer {
+            generated: m.last_second(producer::USER_RECORDS_RECEIVED),
+            put: m.last_second(producer::USER_RECORDS_PUT),
+            retried: m.last_second(producer::RETRIES),
+            given_up: m.last_second(producer::USER_RECORD_EXPIRED),
+        },
+        NodeKind::KinesisStream => NodeFigures::Stream {
+            incoming: m.last_second(stream::INCOMING_RECORDS),
+            incoming_bytes: m.last_second(stream::INCOMING_BYTES),
+            throttled: m.last_second(stream::WRITE_THROTTLED),
+            read_throttled: m.last_second(stream::READ_THROTTLED),
+            iterator_age_ms: m.last_second(stream::ITERATOR_AGE),
+            throttled_total: m.total(stream::WRITE_THROTTLED),
+            shards: sim
+                .stream(i)
+                .map(|s| {
+                    s.open
+                        .iter()
+                        .map(|&id| {
+                            let shard = &s.shards[id];
+                            ShardHeat {
+                                id,
+                                write: shard.write_utilisation(),
+                                read: shard.read_utilisation(),
+                                throttled: shard.last_second.throttled,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+        NodeKind::Consumer => NodeFigures::Consumer {
+            processed: m.last_second(consumer::RECORDS_PROCESSED),
+            unread_ms: m.last_second(consumer::OLDEST_UNREAD_AGE),
+        },
+        NodeKind::Firehose => NodeFigures::Firehose {
+            incoming: m.last_second(firehose::INCOMING_RECORDS),
+            incoming_bytes: m.last_second(firehose::INCOMING_BYTES),
+            throttled: m.last_second(firehose::THROTTLED_RECORDS),
+            delivered: m.last_second(firehose::DELIVERY_RECORDS),
+            freshness_s: m.last_second(firehose::DATA_FRESHNESS),
+            buffered_bytes: m.last_second(firehose::BUFFERED_BYTES),
+            lost_total: m.total(firehose::RECORDS_LOST),
+        },
+        NodeKind::KclApp => NodeFigures::Kcl {
+            processed: m.last_second(kcl::RECORDS_PROCESSED),
+            unread_ms: m.last_second(kcl::OLDEST_UNREAD_AGE),
+            live_workers: m.last_second(kcl::LIVE_WORKERS),
+            duplicates_total: m.total(kcl::DUPLICATE_RECORDS),
+        },
+        NodeKind::Destination => NodeFigures::Destination {
+            records: m.last_second(destination::RECORDS),
+            bytes: m.last_second(destination::BYTES),
+            down: m.last_second(destination::DOWN) > 0.0,
+        },
+        NodeKind::SqsQueue => NodeFigures::Queue {
+            visible: m.last_second(queue::VISIBLE),
+            in_flight: m.last_second(queue::NOT_VISIBLE),
+            oldest_age_ms: m.last_second(queue::OLDEST_AGE),
+            sent: m.last_second(queue::SENT),
+            duplicates: m.last_second(queue::DUPLICATES),
+            dead_lettered: m.last_second(queue::MOVED_TO_DLQ),
+            throttled: m.last_second(queue::THROTTLED_CALLS),
+        },
+        NodeKind::WorkerPool => NodeFigures::WorkerPool {
+            processed: m.last_second(worker_pool::PROCESSED),
+            busy: m.last_second(worker_pool::BUSY_WORKERS),
+            workers: sim.worker_pool(i).map_or(0.0, |p| p.workers.len() as f64),
+            forwarded: m.last_second(worker_pool::FORWARDED),
+        },
+        NodeKind::Lambda => NodeFigures::Lambda {
+            invocations: m.last_second(lambda::INVOCATIONS),
+            concurrency: m.last_second(lambda::CONCURRENT_EXECUTIONS),
+            throttles: m.last_second(lambda::THROTTLES),
+            errors: m.last_second(lambda::ERRORS),
+            processed: m.last_second(lambda::RECORDS_PROCESSED),
+            // A stream source whose polls are refused reports no
+            // IteratorAge; its unread records still age.
+            iterator_age_ms: m
+                .last_second(lambda::ITERATOR_AGE)
+                .max(m.last_second(lambda::OLDEST_UNREAD_AGE)),
+        },
+    }
+}
+
+/// A node's losses and refusals since the start (see [`Tally`]).
+fn tally(sim: &Simulation, node: usize) -> Tally {
+    let m = sim.metrics(node);
+    match sim.slots()[node].kind {
+        NodeKind::Producer => {
+            Tally { lost: m.total(producer::USER_RECORD_EXPIRED), ..Tally::default() }
+        }
+        NodeKind::KinesisStream => Tally {
+            throttled: m.total(stream::WRITE_THROTTLED),
+            expired: m.total(stream::EXPIRED_RECORDS),
+            ..Tally::default()
+        },
+        NodeKind::Firehose => Tally {
+            throttled: m.total(firehose::THROTTLED_RECORDS),
+            lost: m.total(firehose::RECORDS_LOST),
+            ..Tally::default()
+        },
+        NodeKind::SqsQueue => Tally {
+            expired: m.total(queue::EXPIRED),
+            dead_lettered: m.total(queue::MOVED_TO_DLQ),
+            ..Tally::default()
+        },
+        NodeKind::Consumer
+        | NodeKind::KclApp
+        | NodeKind::Destination
+        | NodeKind::WorkerPool
+        | NodeKind::Lambda => Tally::default(),
+    }
+}
+
+/// A node's age gauge: a stream's iterator age against its retention.
+fn gauge(sim: &Simulation, node: usize) -> Option<AgeGauge> {
+    match &sim.scenario().nodes[node].spec {
+        NodeSpec::KinesisStream(spec) => Some(AgeGauge {
+            label: "Iterator age",
+            ms: sim.metrics(node).last_second(stream::ITERATOR_AGE),
+            limit_ms: f64::from(spec.retention_h) * 3_600_000.0,
+        }),
+        // Firehose holds undeliverable data for up to 24 hours (aws-facts 3).
+        NodeSpec::Firehose(_) => Some(AgeGauge {
+            label: "Data freshness",
+            ms: sim.metrics(node).last_second(firehose::DATA_FRESHNESS) * 1_000.0,
+            limit_ms: 24.0 * 3_600_000.0,
+        }),
+        NodeSpec::SqsQueue(spec) => Some(AgeGauge {
+            label: "Oldest message",
+            ms: sim.metrics(node).last_second(queue::OLDEST_AGE),
+            limit_ms: f64::from(spec.retention_s) * 1_000.0,
+        }),
+        NodeSpec::Producer(_)
+        | NodeSpec::Consumer(_)
+        | NodeSpec::KclApp(_)
+        | NodeSpec::Destination(_)
+        | NodeSpec::WorkerPool(_)
+        | NodeSpec::Lambda(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DEFAULT_SCENARIO, load_scenario};
+
+    fn default_after(seconds: u64) -> FrameView {
+        let valid = load_scenario(DEFAULT_SCENARIO).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(seconds * 1_000);
+        FrameView::capture(&sim)
+    }
+
+    #[test]
+    fn the_hot_key_streams_tally_counts_its_throttled_writes() {
+        let snap = default_after(30);
+        let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1].figures else { panic!() };
+        assert!(*throttled_total > 0.0);
+        assert_eq!(snap.nodes[1].tally.throttled, *throttled_total);
+        assert_eq!(snap.nodes[1].tally.badges(), vec![("throttled", "⊘", *throttled_total)]);
+        assert!(snap.nodes[2].tally.badges().is_empty(), "the consumer lost nothing");
+    }
+
+    #[test]
+    fn streams_have_an_iterator_age_gauge_against_their_retention() {
+        let snap = default_after(10);
+        let gauge = snap.nodes[1].gauge.expect("a stream has a gauge");
+        assert_eq!(gauge.limit_ms, 24.0 * 3_600_000.0);
+        assert!(snap.nodes[0].gauge.is_none(), "a producer has none");
+    }
+
+    #[test]
+    fn a_queue_counts_dead_lettered_messages_and_gauges_its_oldest_against_retention() {
+        let json = crate::BUNDLED_SCENARIOS
+            .iter()
+            .find(|(file, _)| *file == "poison-message-dlq.json")
+            .expect("bundled")
+            .1;
+        let valid = load_scenario(json).unwrap();
+        let retention_s = match &valid.scenario().nodes[1].spec {
+            NodeSpec::SqsQueue(q) => q.retention_s,
+            _ => panic!("node 1 is the queue"),
+        };
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(300_000);
+        let snap = FrameView::capture(&sim);
+        let moved = sim.metrics(1).total(queue::MOVED_TO_DLQ);
+        assert!(moved > 0.0, "poison messages reach the DLQ in five minutes");
+        assert_eq!(snap.nodes[1].tally.dead_lettered, moved);
+        let gauge = snap.nodes[1].gauge.expect("a queue has an age gauge");
+        assert_eq!(gauge.label, "Oldest message");
+        assert_eq!(gauge.limit_ms, f64::from(retention_s) * 1_000.0);
+        assert!(snap.wire(1, 2).backlog.is_some(), "the queue's wire shows what waits");
+    }
+
+    #[test]
+    fn age_gauges_fill_on_a_log_scale_up_to_the_limit() {
+        let at = |ms| AgeGauge { label: "", ms, limit_ms: 86_400_000.0 };
+        assert_eq!(at(500.0).fill(), 0.0);
+        assert!((at(86_400_000.0).fill() - 1.0).abs() < 1e-9);
+        assert!(at(60_000.0).fill() > 0.3 && at(60_000.0).fill() < 0.4, "a minute is a third");
+        assert_eq!(at(60_000.0).health(), Health::Failing);
+        assert_eq!(at(6_000.0).health(), Health::Hot);
+    }
+
+    #[test]
+    fn a_throttled_producer_wire_shows_the_share_waiting_to_retry() {
+        let snap = default_after(30);
+        let backlog = snap.wire(0, 1).backlog.expect("producer to stream");
+        assert!(backlog.fill > 0.0 && backlog.fill < 1.0);
+        assert_eq!(backlog.health, Health::Failing, "the hot key throttles a large share");
+        assert!(backlog.label.ends_with("of writes wait to retry"));
+        assert!(snap.wire(1, 2).backlog.is_some(), "a consumer's wire shows its lag");
+        assert!(snap.wire(2, 0).backlog.is_none());
+    }
+
+    #[test]
+    fn health_names_the_limit_a_node_hits() {
+        let snap = default_after(30);
+        let stream = &snap.nodes[1];
+        assert_eq!((stream.health, stream.reason), (Health::Failing, "✖ Throttling writes"));
+        let NodeFigures::Stream { throttled, .. } = stream.figures else { panic!() };
+        assert!(throttled > 0.0, "red because writes were refused in the last second");
+        let wire = snap.wire(0, 1);
+        assert_eq!(wire.refused, throttled, "the producer's wire carries the refusals");
+    }
+
+    #[test]
+    fn a_reader_is_amber_from_5_s_behind_and_red_from_a_minute() {
+        let consumer = |unread_ms| NodeFigures::Consumer { processed: 1.0, unread_ms };
+        assert_eq!(consumer(LAGGING_MS - 1.0).status().0, Health::Ok);
+        assert_eq!(consumer(LAGGING_MS).status(), (Health::Hot, "▲ Lagging"));
+        assert_eq!(consumer(BEHIND_MS).status(), (Health::Failing, "✖ Falling behind"));
+    }
+}
