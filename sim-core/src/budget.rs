@@ -258,6 +258,23 @@ pub fn admit(scenario: &Scenario, budget: &Budget) -> Result<ValidScenario, Vec<
     Ok(valid)
 }
 
+/// What an estimate is checked against: a run of `valid` for `seconds`,
+/// sampled every 10 simulated seconds, as (the peak of its own memory
+/// accounting, the most events scheduled per second in any 10-second
+/// stretch). The tests and the estimates benchmark measure with it.
+pub fn measure(valid: &ValidScenario, seconds: u64) -> (u64, u64) {
+    let mut sim = crate::Simulation::new(valid, valid.scenario().seed);
+    let (mut peak, mut busiest, mut events) = (sim.memory_bytes(), 0, 0);
+    for t in (10..=seconds).step_by(10) {
+        sim.run_until(t * SECOND);
+        peak = peak.max(sim.memory_bytes());
+        let now = sim.events_scheduled();
+        busiest = busiest.max((now - events).div_ceil(10));
+        events = now;
+    }
+    (peak, busiest)
+}
+
 /// Bounds the memory and work of running `valid` for `horizon_s` simulated
 /// seconds.
 pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
