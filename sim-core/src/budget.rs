@@ -574,7 +574,12 @@ impl<'a> Estimator<'a> {
                     NodeSpec::Consumer(c) => c.forward,
                     NodeSpec::KclApp(k) => k.forward,
                     NodeSpec::WorkerPool(w) => w.forward,
-                    _ => return None,
+                    NodeSpec::Producer(_)
+                    | NodeSpec::KinesisStream(_)
+                    | NodeSpec::Firehose(_)
+                    | NodeSpec::Destination(_)
+                    | NodeSpec::SqsQueue(_)
+                    | NodeSpec::Lambda(_) => return None,
                 };
                 let upstream = match self.valid.reads_from(i) {
                     Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
@@ -696,7 +701,13 @@ impl<'a> Estimator<'a> {
         let (fan_out, per_batch) = match self.kind(target) {
             NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
             NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
-            _ => (1, "PutRecordBatch calls"),
+            NodeKind::Producer
+            | NodeKind::Consumer
+            | NodeKind::Firehose
+            | NodeKind::KclApp
+            | NodeKind::Destination
+            | NodeKind::WorkerPool
+            | NodeKind::Lambda => (1, "PutRecordBatch calls"),
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");
@@ -791,7 +802,14 @@ impl<'a> Estimator<'a> {
                 NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
                 // A Lambda event source polls again at once while behind.
                 NodeSpec::Lambda(_) => polls += 5.0,
-                _ => polls += self.reader_rate(i).0,
+                NodeSpec::Producer(_)
+                | NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::SqsQueue(_)
+                | NodeSpec::WorkerPool(_) => polls += self.reader_rate(i).0,
             }
         }
         (polls, efo)
@@ -812,7 +830,12 @@ impl<'a> Estimator<'a> {
                 (f64::from(w.workers) * 1_000.0 / cycle, "workers")
             }
             // aws-facts 3.2: a delivery stream reads each shard once a second.
-            _ => (1.0, "the source"),
+            NodeSpec::Producer(_)
+            | NodeSpec::KinesisStream(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::Lambda(_) => (1.0, "the source"),
         }
     }
 
@@ -942,7 +965,14 @@ impl<'a> Estimator<'a> {
                     batches * f64::from(w.max_messages) * w.forward.ratio
                 }
                 // A function's failure notices, a reader's forwarded batch.
-                _ => self.reader_rate(i).0 * self.source_shards(i).max(1) as f64,
+                NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::Lambda(_) => {
+                    self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
+                }
             })
             .sum()
     }
@@ -954,7 +984,13 @@ impl<'a> Estimator<'a> {
             .map(|i| match &self.s.nodes[i].spec {
                 NodeSpec::WorkerPool(w) => u64::from(w.workers),
                 NodeSpec::Lambda(l) => self.esm_batches(l),
-                _ => 0,
+                NodeSpec::Producer(_)
+                | NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::SqsQueue(_) => 0,
             })
             .sum()
     }

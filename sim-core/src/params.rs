@@ -501,7 +501,7 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         NodeKind::KinesisStream => {
             vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
         }
-        _ => Vec::new(),
+        NodeKind::SqsQueue => Vec::new(),
     }
 }
 
