@@ -6,25 +6,10 @@
 //! simulated minutes. Nothing is timed: the figures are counts, the same on
 //! any machine. They go to docs/performance.md.
 
-use sim_core::budget::{Budget, bytes, check_budget, estimate};
-use sim_core::{BUNDLED_SCENARIOS, Simulation, ValidScenario, load_scenario};
+use sim_core::budget::{Budget, bytes, check_budget, estimate, measure};
+use sim_core::{BUNDLED_SCENARIOS, load_scenario};
 
 const YEAR_S: u64 = 365 * 86_400;
-
-/// Peak memory and the most events scheduled per simulated second (over
-/// 10-second stretches) of a run of `seconds`.
-fn measure(valid: &ValidScenario, seconds: u64) -> (u64, u64) {
-    let mut sim = Simulation::new(valid, valid.scenario().seed);
-    let (mut peak, mut busiest, mut events) = (sim.memory_bytes(), 0, 0);
-    for t in (10..=seconds).step_by(10) {
-        sim.run_until(t * 1_000);
-        peak = peak.max(sim.memory_bytes());
-        let now = sim.events_scheduled();
-        busiest = busiest.max((now - events).div_ceil(10));
-        events = now;
-    }
-    (peak, busiest)
-}
 
 fn row(name: &str, json: &str, seconds: u64) {
     let valid = load_scenario(json).expect("a valid scenario");

@@ -179,6 +179,19 @@ pub fn formula_shards(in_bytes_per_s: f64, in_records_per_s: f64, shared_consume
     by_bytes.max(by_records).max(by_reads).ceil().max(1.0) as u32
 }
 
+/// Whether the planner has knobs for nodes of this kind (the app offers
+/// "Auto-size" for them): asked of [`knobs_of`] itself, on a node of the
+/// kind alone, so the two cannot disagree.
+pub fn sizes_kind(kind: crate::NodeKind) -> bool {
+    let Ok(mut alone) = serde_json::from_str::<Scenario>(crate::DEFAULT_SCENARIO) else {
+        return false;
+    };
+    let spec = NodeSpec::default_for(kind);
+    alone.nodes = vec![crate::scenario::Node { id: "n".into(), name: String::new(), spec }];
+    alone.links.clear();
+    !knobs_of(&alone).is_empty()
+}
+
 /// The knobs of a scenario, in node order.
 pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
     let doc = serde_json::to_value(scenario).expect("a scenario serialises");
@@ -608,6 +621,13 @@ fn shared_consumers(scenario: &Scenario, stream: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_planner_sizes_streams_functions_delivery_streams_and_worker_pools() {
+        use crate::NodeKind::*;
+        let sized: Vec<_> = crate::NodeKind::ALL.into_iter().filter(|&k| sizes_kind(k)).collect();
+        assert_eq!(sized, vec![KinesisStream, Firehose, WorkerPool, Lambda]);
+    }
 
     #[test]
     fn the_formula_takes_the_largest_of_bytes_records_and_reads() {

@@ -258,6 +258,23 @@ pub fn admit(scenario: &Scenario, budget: &Budget) -> Result<ValidScenario, Vec<
     Ok(valid)
 }
 
+/// What an estimate is checked against: a run of `valid` for `seconds`,
+/// sampled every 10 simulated seconds, as (the peak of its own memory
+/// accounting, the most events scheduled per second in any 10-second
+/// stretch). The tests and the estimates benchmark measure with it.
+pub fn measure(valid: &ValidScenario, seconds: u64) -> (u64, u64) {
+    let mut sim = crate::Simulation::new(valid, valid.scenario().seed);
+    let (mut peak, mut busiest, mut events) = (sim.memory_bytes(), 0, 0);
+    for t in (10..=seconds).step_by(10) {
+        sim.run_until(t * SECOND);
+        peak = peak.max(sim.memory_bytes());
+        let now = sim.events_scheduled();
+        busiest = busiest.max((now - events).div_ceil(10));
+        events = now;
+    }
+    (peak, busiest)
+}
+
 /// Bounds the memory and work of running `valid` for `horizon_s` simulated
 /// seconds.
 pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
@@ -557,7 +574,12 @@ impl<'a> Estimator<'a> {
                     NodeSpec::Consumer(c) => c.forward,
                     NodeSpec::KclApp(k) => k.forward,
                     NodeSpec::WorkerPool(w) => w.forward,
-                    _ => return None,
+                    NodeSpec::Producer(_)
+                    | NodeSpec::KinesisStream(_)
+                    | NodeSpec::Firehose(_)
+                    | NodeSpec::Destination(_)
+                    | NodeSpec::SqsQueue(_)
+                    | NodeSpec::Lambda(_) => return None,
                 };
                 let upstream = match self.valid.reads_from(i) {
                     Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
@@ -679,7 +701,13 @@ impl<'a> Estimator<'a> {
         let (fan_out, per_batch) = match self.kind(target) {
             NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
             NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
-            _ => (1, "PutRecordBatch calls"),
+            NodeKind::Producer
+            | NodeKind::Consumer
+            | NodeKind::Firehose
+            | NodeKind::KclApp
+            | NodeKind::Destination
+            | NodeKind::WorkerPool
+            | NodeKind::Lambda => (1, "PutRecordBatch calls"),
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");
@@ -774,7 +802,14 @@ impl<'a> Estimator<'a> {
                 NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
                 // A Lambda event source polls again at once while behind.
                 NodeSpec::Lambda(_) => polls += 5.0,
-                _ => polls += self.reader_rate(i).0,
+                NodeSpec::Producer(_)
+                | NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::SqsQueue(_)
+                | NodeSpec::WorkerPool(_) => polls += self.reader_rate(i).0,
             }
         }
         (polls, efo)
@@ -795,7 +830,12 @@ impl<'a> Estimator<'a> {
                 (f64::from(w.workers) * 1_000.0 / cycle, "workers")
             }
             // aws-facts 3.2: a delivery stream reads each shard once a second.
-            _ => (1.0, "the source"),
+            NodeSpec::Producer(_)
+            | NodeSpec::KinesisStream(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::Lambda(_) => (1.0, "the source"),
         }
     }
 
@@ -925,7 +965,14 @@ impl<'a> Estimator<'a> {
                     batches * f64::from(w.max_messages) * w.forward.ratio
                 }
                 // A function's failure notices, a reader's forwarded batch.
-                _ => self.reader_rate(i).0 * self.source_shards(i).max(1) as f64,
+                NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::Lambda(_) => {
+                    self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
+                }
             })
             .sum()
     }
@@ -937,7 +984,13 @@ impl<'a> Estimator<'a> {
             .map(|i| match &self.s.nodes[i].spec {
                 NodeSpec::WorkerPool(w) => u64::from(w.workers),
                 NodeSpec::Lambda(l) => self.esm_batches(l),
-                _ => 0,
+                NodeSpec::Producer(_)
+                | NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::Firehose(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::SqsQueue(_) => 0,
             })
             .sum()
     }

@@ -182,11 +182,13 @@ pub fn compare_modes(
     let advantage_sim = if any_warm {
         Some(run(&advantage, seed, duration_s)?)
     } else {
-        notes.push(
+        notes.push(format!(
             "On-demand Advantage bills the On-demand Standard run's use (the same traffic and \
-             scaling) at its prices, with its minimum"
-                .into(),
-        );
+             scaling) at its prices, and at least {} MiB/s in and {0} MiB/s of retrieval for \
+             the {} hours it commits to, however short the run.",
+            crate::cost::ADVANTAGE_MIN_BYTES_PER_S / 1_048_576,
+            crate::cost::ADVANTAGE_MIN_COMMITMENT / crate::time::HOUR
+        ));
         None
     };
 

@@ -47,6 +47,10 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         (Producer, "traffic.steps") => {
             "Rate changes at given times, as a JSON list of {at_s, records_per_s}."
         }
+        (Producer, "traffic.steps.at_s") => "When the step starts, in seconds from the start.",
+        (Producer, "traffic.steps.records_per_s") => {
+            "The rate from that time on, until the next step."
+        }
         (Producer, "traffic.csv") => {
             "A recorded series, one `time_s,records_per_s` line per change."
         }
@@ -72,6 +76,9 @@ pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
         (Producer, "keys.s") => "Zipf exponent: larger puts more records on the first few keys.",
         (Producer, "keys.hash_keys") => {
             "ExplicitHashKey values (JSON list of {hash_key, weight}) that bypass the MD5 of the partition key."
+        }
+        (Producer, "keys.hash_keys.weight") => {
+            "This hash key's share of the records, relative to the other weights."
         }
         (Producer, "partition_key_bytes") => {
             "Key length; keys count toward the 1 MiB/s shard write limit."
@@ -494,7 +501,7 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         NodeKind::KinesisStream => {
             vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
         }
-        _ => Vec::new(),
+        NodeKind::SqsQueue => Vec::new(),
     }
 }
 
@@ -531,45 +538,150 @@ mod tests {
     use crate::scenario::{ProducerSpec, StreamSpec};
     use crate::validate::param_range;
 
-    /// Every numeric leaf of every kind's default parameters, as a path.
-    fn leaf_paths(prefix: &str, value: &Value, out: &mut Vec<String>) {
+    /// Top-level parameters whose values are enum variants (`param_choices`).
+    const CHOICE_PATHS: [&str; 8] =
+        ["traffic", "record_size", "keys", "api", "aggregation", "capacity", "transform", "type"];
+
+    /// Every numeric leaf under `value`, as (table row, field path): the row
+    /// drops list indices (`keys.hash_keys.weight`), the path keeps them
+    /// (`keys.hash_keys[0].weight`).
+    fn leaves(row: &str, at: &str, value: &Value, out: &mut Vec<(String, String)>) {
+        let join = |a: &str, k: &str| if a.is_empty() { k.to_string() } else { format!("{a}.{k}") };
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
-                    let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                    leaf_paths(&path, v, out);
+                    leaves(&join(row, k), &join(at, k), v, out);
                 }
             }
-            Value::Number(_) => out.push(prefix.to_string()),
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    leaves(row, &format!("{at}[{i}]"), v, out);
+                }
+            }
+            Value::Number(_) => out.push((row.to_string(), at.to_string())),
             _ => {}
         }
     }
 
-    #[test]
-    fn every_ranged_default_parameter_has_help() {
-        for kind in NodeKind::ALL {
-            let mut params = json(NodeSpec::default_for(kind))["params"].clone();
-            for (key, value) in optional_params(kind) {
-                if let Some(map) = params.as_object_mut() {
-                    map.entry(key).or_insert(value);
-                }
-            }
-            let mut paths = Vec::new();
-            leaf_paths("", &params, &mut paths);
-            for path in paths.iter().filter(|p| param_range(kind, p).is_some()) {
-                assert!(param_help(kind, path).is_some(), "{kind:?} {path} has no help");
+    /// A kind's parameters in every shape they take: the default with its
+    /// optional fields present, and each variant of each enum-tagged
+    /// parameter put in.
+    fn shapes(kind: NodeKind) -> Vec<Value> {
+        let mut base = json(NodeSpec::default_for(kind))["params"].clone();
+        for (key, value) in optional_params(kind) {
+            // An optional field absent by default is present: as its first
+            // variant that is not "none", or as a number.
+            let variant = || {
+                let options = param_choices(kind, key)?.options;
+                options.into_iter().map(|c| c.value).find(|v| !v.is_null())
+            };
+            let value = match value {
+                Value::Null => variant().unwrap_or(Value::from(1)),
+                value => value,
+            };
+            if let Some(map) = base.as_object_mut() {
+                map.entry(key).or_insert(value);
             }
         }
+        let mut out = vec![base.clone()];
+        for path in CHOICE_PATHS {
+            for choice in param_choices(kind, path).map(|c| c.options).unwrap_or_default() {
+                let mut shape = base.clone();
+                shape[path] = choice.value;
+                out.push(shape);
+            }
+        }
+        out
+    }
+
+    /// The numeric leaves of every shape of every kind.
+    fn every_leaf() -> Vec<(NodeKind, Value, String, String)> {
+        let mut out = Vec::new();
+        for kind in NodeKind::ALL {
+            for shape in shapes(kind) {
+                let mut found = Vec::new();
+                leaves("", "", &shape, &mut found);
+                out.extend(found.into_iter().map(|(row, at)| (kind, shape.clone(), row, at)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_numeric_parameter_of_every_kind_has_a_range_and_help() {
+        let mut missing: Vec<String> = every_leaf()
+            .into_iter()
+            .filter_map(|(kind, _, row, _)| {
+                match (param_range(kind, &row), param_help(kind, &row)) {
+                    (Some(_), Some(_)) => None,
+                    (None, _) => Some(format!("{kind:?} {row}: no range")),
+                    (_, None) => Some(format!("{kind:?} {row}: no help")),
+                }
+            })
+            .collect();
+        missing.dedup();
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// A scenario of the one node `spec` (unwired: validation reports that
+    /// too, beside any parameter out of range).
+    fn alone(spec: NodeSpec) -> crate::Scenario {
+        let mut s: crate::Scenario = serde_json::from_str(crate::DEFAULT_SCENARIO).unwrap();
+        s.nodes = vec![crate::scenario::Node { id: "n".into(), name: String::new(), spec }];
+        s.links.clear();
+        s.layout.clear();
+        s.schedule.clear();
+        s
+    }
+
+    /// `shape` with the leaf at `at` (`a.b[2].c`) set to `value`.
+    fn with_leaf(shape: &Value, at: &str, value: f64) -> Value {
+        let mut params = shape.clone();
+        let slot = at.split('.').fold(&mut params, |v, key| match key.split_once('[') {
+            Some((name, i)) => &mut v[name][i.trim_end_matches(']').parse::<usize>().unwrap()],
+            None => &mut v[key],
+        });
+        // An integer field takes an integer (`2000`, not `2000.0`).
+        let integer = slot.is_i64() || slot.is_u64();
+        *slot = if integer { serde_json::json!(value as i64) } else { serde_json::json!(value) };
+        params
+    }
+
+    #[test]
+    fn every_ranged_parameter_is_checked_against_its_range() {
+        let mut untried = Vec::new();
+        for (kind, shape, row, at) in every_leaf() {
+            let mut tried = false;
+            let r = param_range(kind, &row).expect("every leaf has a range");
+            // Just past either end; a value the field's type cannot hold is
+            // refused by parsing instead.
+            for value in [r.max + r.max.abs().max(1.0), r.min - r.min.abs().max(1.0)] {
+                let node = serde_json::json!({"kind": kind.as_str(), "params": with_leaf(&shape, &at, value)});
+                let Ok(spec) = serde_json::from_value::<NodeSpec>(node) else { continue };
+                tried = true;
+                let issues = crate::validate(&alone(spec)).err().unwrap_or_default();
+                let want = format!("nodes[0].params.{at}");
+                assert!(
+                    issues.iter().any(|i| i.path == want),
+                    "{kind:?} {at} = {value} is outside {} to {} but not refused: {issues:?}",
+                    r.min,
+                    r.max
+                );
+            }
+            if !tried {
+                untried.push(format!("{kind:?} {at}"));
+            }
+        }
+        // Whatever parsing refuses, some value of every leaf is representable
+        // (a range is narrower than its field's type): nothing goes untried.
+        assert_eq!(untried, Vec::<String>::new());
     }
 
     #[test]
     fn every_choice_deserialises_as_its_parameter() {
         for kind in NodeKind::ALL {
             let base = json(NodeSpec::default_for(kind));
-            for path in ["traffic", "record_size", "keys", "api", "aggregation", "capacity"]
-                .into_iter()
-                .chain(["traffic.arrivals", "start", "read_mode", "transform", "type"])
-            {
+            for path in CHOICE_PATHS.into_iter().chain(["traffic.arrivals", "start", "read_mode"]) {
                 let Some(choices) = param_choices(kind, path) else { continue };
                 assert!(param_help(kind, path).is_some(), "{kind:?} {path} has no help");
                 for (i, choice) in choices.options.iter().enumerate() {

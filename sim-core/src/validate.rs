@@ -1074,7 +1074,12 @@ fn check_queue_wiring(
                     );
                 }
             }
-            _ => {}
+            NodeSpec::KinesisStream(_)
+            | NodeSpec::Consumer(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::WorkerPool(_) => {}
         }
     }
 }

@@ -5,18 +5,10 @@
 //! met or why not), and applies the winner as one undoable edit.
 
 use leptos::prelude::*;
+use sim_core::Scenario;
 use sim_core::autosize::{AutosizeJob, Candidate, Knob, Objectives, Sizing};
-use sim_core::{NodeKind, Scenario};
 
 use crate::editor::Editor;
-
-/// Whether the planner has a knob for this kind of node.
-pub fn has_knobs(kind: NodeKind) -> bool {
-    matches!(
-        kind,
-        NodeKind::KinesisStream | NodeKind::Lambda | NodeKind::Firehose | NodeKind::WorkerPool
-    )
-}
 
 /// Where a search stands.
 #[derive(Clone, Debug, Default)]

@@ -74,7 +74,7 @@ fn NodeInspector(id: String) -> impl IntoView {
     };
     let id_for_fields = id.clone();
     let autosize =
-        super::autosize::has_knobs(kind).then(|| view! { <super::AutoSize id=id.clone() /> });
+        sim_core::autosize::sizes_kind(kind).then(|| view! { <super::AutoSize id=id.clone() /> });
     view! {
         <header class="inspector-head">
             <span class=format!("palette-badge kind-{}", kind.as_str())>{kind.badge()}</span>

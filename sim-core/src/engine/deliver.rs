@@ -58,7 +58,12 @@ impl Simulation {
             NodeKind::KinesisStream => self.stream_take(slot, batch),
             NodeKind::SqsQueue => self.queue_take(slot, batch),
             // Validation wires hand-offs to these kinds only.
-            _ => 0,
+            NodeKind::Producer
+            | NodeKind::Consumer
+            | NodeKind::KclApp
+            | NodeKind::Destination
+            | NodeKind::WorkerPool
+            | NodeKind::Lambda => 0,
         };
         let refused = batch.records - accepted;
         retry.attempts += 1;

@@ -274,7 +274,13 @@ impl Simulation {
                     let target = match to.kind {
                         NodeKind::Firehose => Target::Firehose(to.slot),
                         NodeKind::SqsQueue => Target::Queue(to.slot),
-                        _ => Target::Stream(to.slot),
+                        NodeKind::Producer
+                        | NodeKind::KinesisStream
+                        | NodeKind::Consumer
+                        | NodeKind::KclApp
+                        | NodeKind::Destination
+                        | NodeKind::WorkerPool
+                        | NodeKind::Lambda => Target::Stream(to.slot),
                     };
                     if let Target::Queue(_) = target {
                         // Queue producers send on their own (engine/queues.rs).

@@ -298,7 +298,13 @@ impl Simulation {
                 false
             }
             NodeKind::Lambda => self.esm_offered(slot.slot, index),
-            _ => false,
+            NodeKind::Producer
+            | NodeKind::KinesisStream
+            | NodeKind::Consumer
+            | NodeKind::Firehose
+            | NodeKind::KclApp
+            | NodeKind::Destination
+            | NodeKind::SqsQueue => false,
         }
     }
 

@@ -1,29 +1,13 @@
 //! The resource estimate bounds what runs hold and do, closely enough to
 //! be useful, and the budget gates what a host can run.
 
-use sim_core::budget::{Budget, ResourceEstimate, check_budget, check_run, estimate};
-use sim_core::{BUNDLED_SCENARIOS, Simulation, ValidScenario, load_scenario};
+use sim_core::budget::{Budget, ResourceEstimate, check_budget, check_run, estimate, measure};
+use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
 /// The longest stretch a bundled scenario is run for here (debug builds):
 /// past the five minutes after which cohorts are coalesced. The coarser
 /// tiers are checked on a single shard (nodes/stream.rs).
 const MAX_RUN_S: u64 = 600;
-
-/// Runs `valid` for `horizon_s`, sampling every 10 simulated seconds: the
-/// peak of its own memory accounting and the most events scheduled in any
-/// 10-second stretch, per second.
-fn measure(valid: &ValidScenario, horizon_s: u64) -> (u64, u64) {
-    let mut sim = Simulation::new(valid, valid.scenario().seed);
-    let (mut peak, mut busiest, mut events) = (sim.memory_bytes(), 0, 0);
-    for t in (10..=horizon_s).step_by(10) {
-        sim.run_until(t * 1_000);
-        peak = peak.max(sim.memory_bytes());
-        let now = sim.events_scheduled();
-        busiest = busiest.max((now - events).div_ceil(10));
-        events = now;
-    }
-    (peak, busiest)
-}
 
 fn explain(e: &ResourceEstimate) -> String {
     e.memory.iter().map(|p| format!("\n  {} {}", p.amount, p.what)).collect()

@@ -12,15 +12,7 @@ use sim_core::{Command, Simulation, validate};
 use crate::fixtures::pipeline;
 
 fn on_demand(rate: f64) -> Simulation {
-    let p = ProducerSpec {
-        records_per_s: rate,
-        record_size: RecordSize::Fixed { bytes: 1_008 },
-        ..Default::default()
-    };
-    let mut scenario = pipeline(p, 1, Some(Default::default()));
-    let NodeSpec::KinesisStream(s) = &mut scenario.nodes[1].spec else { unreachable!() };
-    s.capacity = Capacity::on_demand();
-    Simulation::new(&validate(&scenario).unwrap(), 9)
+    Simulation::new(&validate(&scenario(rate, Capacity::on_demand(), false)).unwrap(), 9)
 }
 
 #[test]

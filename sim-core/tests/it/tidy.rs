@@ -46,3 +46,89 @@ fn sim_core_reads_no_clock_and_no_ambient_randomness() {
         }
     }
 }
+
+/// The `match`es that dispatch over node kinds (their arms name two or more
+/// `NodeKind::X` or `NodeSpec::X(..)`) with a wildcard `_ =>`: a kind added
+/// later would fall into the wildcard silently instead of failing to
+/// compile.
+/// Found as `file:line (fn name)`.
+struct KindWildcards<'a> {
+    file: &'a str,
+    function: String,
+    found: Vec<String>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for KindWildcards<'_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.function = f.sig.ident.to_string();
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.function = f.sig.ident.to_string();
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        let mut paths = Vec::new();
+        m.arms.iter().for_each(|a| collect_paths(&a.pat, &mut paths));
+        let mut kinds: Vec<String> = paths
+            .iter()
+            .filter(|path| {
+                let first = path.segments.first().map(|s| s.ident.to_string());
+                path.segments.len() == 2
+                    && matches!(first.as_deref(), Some("NodeKind" | "NodeSpec"))
+            })
+            .map(|path| path.segments[1].ident.to_string())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        // One kind and a wildcard picks that kind out (an `if let`); two or
+        // more dispatch over kinds and must name them all.
+        let wild = m.arms.iter().find(|a| matches!(a.pat, syn::Pat::Wild(_)));
+        if let Some(wild) = wild.filter(|_| kinds.len() >= 2) {
+            let line = syn::spanned::Spanned::span(&wild.pat).start().line;
+            self.found.push(format!("{}:{line} (fn {})", self.file, self.function));
+        }
+        syn::visit::visit_expr_match(self, m);
+    }
+}
+
+/// The paths a top-level pattern matches on (through `|`, but not inside
+/// tuples: a pair of kinds may fall back to "every other pair").
+fn collect_paths<'p>(p: &'p syn::Pat, out: &mut Vec<&'p syn::Path>) {
+    match p {
+        syn::Pat::Or(or) => or.cases.iter().for_each(|c| collect_paths(c, out)),
+        syn::Pat::Path(x) => out.push(&x.path),
+        syn::Pat::TupleStruct(x) => out.push(&x.path),
+        syn::Pat::Struct(x) => out.push(&x.path),
+        syn::Pat::Ident(x) => {
+            if let Some((_, sub)) = &x.subpat {
+                collect_paths(sub, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_wildcard_arm_over_node_kinds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["sim-core/src", "app/src", "cli/src"] {
+        rust_sources(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "the sources are found");
+    let mut found = Vec::new();
+    for (path, text) in &files {
+        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut v = KindWildcards { file: path, function: String::new(), found: Vec::new() };
+        syn::visit::Visit::visit_file(&mut v, &file);
+        found.extend(v.found);
+    }
+    assert!(
+        found.is_empty(),
+        "wildcard arms over node kinds (name every kind):\n{}",
+        found.join("\n")
+    );
+}
