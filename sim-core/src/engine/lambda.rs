@@ -10,7 +10,6 @@ use crate::nodes::lambda::{ESM_WAIT_TIME_S, PollerState, QUEUE_ESM_ADDED_PER_S};
 use crate::nodes::queue::Outcome;
 use crate::time::{SECOND, SimTime};
 
-use super::queues::THROTTLED_RECEIVE_BACKOFF_MS;
 use super::{Action, Simulation};
 
 /// Pause of a queue event source's batch after its invocation was
@@ -51,13 +50,9 @@ impl Simulation {
     /// long-polls when the queue is empty.
     pub(super) fn esm_receive(&mut self, func: usize, poller: usize) {
         let Some(queue) = self.queue_at(self.functions[func].source) else { return };
-        let node = self.queue_nodes[queue];
         // aws-facts 4.2: a FIFO queue's receive limit applies to Lambda too.
-        if !self.queues[queue].admit_receive(self.now) {
-            self.metrics[node].add(metrics::queue::THROTTLED_CALLS, 1.0);
-            let at = self.queues[queue].next_receive_at(self.now);
-            let action = Action::EsmReceive { func: func as u32, poller: poller as u32 };
-            self.schedule(at.max(self.now + THROTTLED_RECEIVE_BACKOFF_MS), action);
+        let retry = Action::EsmReceive { func: func as u32, poller: poller as u32 };
+        if self.receive_throttled(queue, retry) {
             return;
         }
         self.esm_takes(func, poller);

@@ -23,7 +23,7 @@ use super::{Action, Simulation};
 
 /// Pause before a receive the queue throttled is tried again (the AWS SDKs'
 /// retry back-off is of this order; not an aws-facts value, see MODEL.md).
-pub(crate) const THROTTLED_RECEIVE_BACKOFF_MS: SimTime = 100;
+const THROTTLED_RECEIVE_BACKOFF_MS: SimTime = 100;
 
 /// A producer's messages on their way to a queue: a fresh batch, or those
 /// a FIFO queue's call limits refused, waiting for their next attempt.
@@ -385,19 +385,26 @@ impl Simulation {
         self.cost.sqs_calls(fifo, 1, 0);
     }
 
+    /// aws-facts 4.2: a FIFO queue takes 300 (or 70,000) receives a second,
+    /// from workers and event sources alike. A refused call is counted and
+    /// `retry` is scheduled after a back-off. Whether it was refused.
+    pub(super) fn receive_throttled(&mut self, queue: usize, retry: Action) -> bool {
+        if self.queues[queue].admit_receive(self.now) {
+            return false;
+        }
+        self.metrics[self.queue_nodes[queue]].add(metrics::queue::THROTTLED_CALLS, 1.0);
+        let at = self.queues[queue].next_receive_at(self.now);
+        self.schedule(at.max(self.now + THROTTLED_RECEIVE_BACKOFF_MS), retry);
+        true
+    }
+
     /// A worker calls ReceiveMessage: with messages it starts processing;
     /// without, it long-polls (waits in line for `WaitTimeSeconds`) or, when
     /// short polling, pauses and tries again.
     pub(super) fn worker_receive(&mut self, pool: usize, worker: usize) {
         let queue = self.queue_at(self.pools[pool].source).expect("validated wiring");
-        let node = self.queue_nodes[queue];
-        // aws-facts 4.2: a FIFO queue takes 300 (or 70,000) receives a
-        // second; a refused call is retried after a back-off.
-        if !self.queues[queue].admit_receive(self.now) {
-            self.metrics[node].add(metrics::queue::THROTTLED_CALLS, 1.0);
-            let at = self.queues[queue].next_receive_at(self.now);
-            let action = Action::WorkerReceive { pool: pool as u32, worker: worker as u32 };
-            self.schedule(at.max(self.now + THROTTLED_RECEIVE_BACKOFF_MS), action);
+        let retry = Action::WorkerReceive { pool: pool as u32, worker: worker as u32 };
+        if self.receive_throttled(queue, retry) {
             return;
         }
         if self.worker_takes(pool, worker) {
