@@ -16,6 +16,7 @@ use crate::scenario::{
     parse_replay_csv,
 };
 use crate::strict_json;
+use crate::units::format_number;
 
 /// Largest scenario document accepted, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
@@ -1509,6 +1510,3 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
     };
     Some(ParamRange { min, max, unit })
 }
-
-/// Numbers in messages are quoted exactly, with thousands separators.
-pub use crate::units::format_number;
