@@ -33,7 +33,8 @@ use crate::scenario::{
     Scenario, StreamOp, Traffic, parse_replay_csv,
 };
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
-use crate::validate::{Issue, ValidScenario, format_number};
+use crate::units::format_number;
+use crate::validate::{Issue, ValidScenario};
 
 /// What a host allows a run: memory for its state and work per simulated
 /// second.

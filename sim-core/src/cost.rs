@@ -64,15 +64,8 @@ pub fn lambda_billed_ms(duration_us: u64) -> u64 {
     duration_us.div_ceil(1000).max(1)
 }
 
-/// Lambda processor architecture (aws-facts 2.5 prices them apart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LambdaArch {
-    /// x86_64.
-    X86,
-    /// Arm (Graviton2).
-    Arm,
-}
+/// Lambda processor architecture: a function's parameter, priced apart.
+pub use crate::scenario::LambdaArch;
 
 /// Units of the services priced per month (tiers, free tiers): counted from
 /// the start of the run, and snapshotted at each month boundary.

@@ -23,7 +23,8 @@ use crate::json_path::{node_params, set_path};
 use crate::metrics::{self, Point, Statistic, TIERS};
 use crate::scenario::{NodeKind, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
-use crate::validate::{Issue, ValidScenario, format_number, parse_scenario, validate};
+use crate::units::format_number;
+use crate::validate::{Issue, ValidScenario, parse_scenario, validate};
 
 /// A guided lesson.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::{NodeSpec, Scenario, Traffic};
 use crate::sweep::SweepPoint;
-use crate::validate::format_number as n;
+use crate::units::format_number as n;
 
 /// What a configuration must achieve. Every field is optional in JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

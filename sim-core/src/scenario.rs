@@ -1311,7 +1311,7 @@ pub struct LambdaSpec {
     /// Memory in MB (aws-facts 5.3: 128 to 10,240); billed per GB-second.
     pub memory_mb: u32,
     /// Processor architecture (priced apart, aws-facts 2.5).
-    pub arch: crate::cost::LambdaArch,
+    pub arch: LambdaArch,
     /// Fixed time of one invocation.
     pub overhead_ms: f64,
     /// Time per record (or message) in the batch.
@@ -1340,7 +1340,7 @@ impl Default for LambdaSpec {
     fn default() -> Self {
         LambdaSpec {
             memory_mb: 512,
-            arch: crate::cost::LambdaArch::X86,
+            arch: LambdaArch::X86,
             overhead_ms: 20.0,
             per_record_ms: 5.0,
             jitter: 0.1,
@@ -1459,4 +1459,14 @@ mod tests {
         assert_eq!(p.aggregation, None);
         assert_eq!(p.batching.max_buffered_ms, 250);
     }
+}
+
+/// Lambda processor architecture (aws-facts 2.5 prices them apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LambdaArch {
+    /// x86_64.
+    X86,
+    /// Arm (Graviton2).
+    Arm,
 }

@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::nodes::consumer::{MAX_EFO_CONSUMERS, MAX_EFO_CONSUMERS_ADVANTAGE};
 use crate::pricing::OnDemandPricing;
 use crate::routing::parse_hash_key;
 use crate::scenario::{
@@ -16,7 +15,12 @@ use crate::scenario::{
     parse_replay_csv,
 };
 use crate::strict_json;
+use crate::units::format_number;
 
+/// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
+pub const MAX_EFO_CONSUMERS: usize = 20;
+/// aws-facts 1.5: at most 50 per on-demand stream under On-demand Advantage.
+pub const MAX_EFO_CONSUMERS_ADVANTAGE: usize = 50;
 /// Largest scenario document accepted, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 /// Most nodes in one scenario.
@@ -1509,6 +1513,3 @@ pub fn param_range(kind: NodeKind, param: &str) -> Option<ParamRange> {
     };
     Some(ParamRange { min, max, unit })
 }
-
-/// Numbers in messages are quoted exactly, with thousands separators.
-pub use crate::units::format_number;

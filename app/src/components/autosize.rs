@@ -151,7 +151,7 @@ fn result_view(sizing: &Sizing, apply: impl Fn(leptos::ev::MouseEvent) + 'static
                 <p class="autosize-formula" data-testid="autosize-formula">
                     {format!(
                         "The classic formula's {} shards would throttle {} records on {}.",
-                        f.formula_shards, sim_core::validate::format_number(f.formula_throttled()), f.stream
+                        f.formula_shards, sim_core::units::format_number(f.formula_throttled()), f.stream
                     )}
                 </p>
             }

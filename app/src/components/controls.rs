@@ -93,8 +93,8 @@ fn parse_in_range(kind: NodeKind, param: &str, text: &str) -> Result<f64, String
     } else {
         Err(format!(
             "allowed {} to {} {}",
-            sim_core::validate::format_number(range.min),
-            sim_core::validate::format_number(range.max),
+            sim_core::units::format_number(range.min),
+            sim_core::units::format_number(range.max),
             range.unit
         ))
     }

@@ -293,8 +293,8 @@ fn read_param(kind: NodeKind, param: &str, text: &str) -> Result<f64, String> {
         Some(r) if !(value.is_finite() && (r.min..=r.max).contains(&value)) => Err(format!(
             "{} must be {} to {} {}",
             param,
-            sim_core::validate::format_number(r.min),
-            sim_core::validate::format_number(r.max),
+            sim_core::units::format_number(r.min),
+            sim_core::units::format_number(r.max),
             r.unit
         )),
         _ => Ok(value),

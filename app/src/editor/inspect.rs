@@ -7,7 +7,8 @@
 use serde_json::{Map, Value};
 use sim_core::json_path::set_path;
 use sim_core::params::{Choices, optional_params, param_choices, param_help};
-use sim_core::validate::{ParamRange, format_number};
+use sim_core::units::format_number;
+use sim_core::validate::ParamRange;
 use sim_core::{NodeKind, NodeSpec, param_range};
 
 /// What kind of input a field needs.

@@ -6,7 +6,8 @@ use crate::nodes::{ReaderState, ShardReader, Target};
 use crate::routing::{HashRange, KeysIn};
 use crate::scenario::{Fault, NodeKind, Operation, StreamOp};
 use crate::time::SimTime;
-use crate::validate::{format_number, param_range};
+use crate::units::format_number;
+use crate::validate::param_range;
 
 use super::{Action, Command, ReaderId, Simulation};
 

@@ -14,10 +14,6 @@ pub const EFO_BYTES_PER_S: f64 = 2_097_152.0;
 pub const PUSH_BYTES: Rate = Rate::whole_per_second(EFO_BYTES_PER_S as i64);
 /// aws-facts 1.5: enhanced fan-out propagation is typically about 70 ms.
 pub const EFO_PROPAGATION_MS: SimTime = 70;
-/// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
-pub const MAX_EFO_CONSUMERS: usize = 20;
-/// aws-facts 1.5: at most 50 per on-demand stream under On-demand Advantage.
-pub const MAX_EFO_CONSUMERS_ADVANTAGE: usize = 50;
 
 /// Where a shard's reader is in its cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use crate::routing::{HashRange, even_ranges};
 use crate::time::{DAY, SimTime};
-use crate::validate::format_number;
+use crate::units::format_number;
 
 use super::stream::{ON_DEMAND_MAX_SHARDS, Shard, Stream};
 
