@@ -2,49 +2,11 @@
 //! every run against. Stated in the scenario's optional `objectives` block
 //! or on the command line (flags override the block).
 
-use serde::{Deserialize, Serialize};
-
 use crate::scenario::{NodeSpec, Scenario, Traffic};
 use crate::sweep::SweepPoint;
 use crate::units::format_number as n;
 
-/// What a configuration must achieve. Every field is optional in JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Objectives {
-    /// No record refused by a shard's write limits.
-    pub no_write_throttling: bool,
-    /// No GetRecords call refused by a shard's read limits.
-    pub no_read_throttling: bool,
-    /// `GetRecords.IteratorAgeMilliseconds` p99 at most this, if set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_iterator_age_p99_ms: Option<f64>,
-    /// SQS `ApproximateAgeOfOldestMessage` at most this many seconds, if set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_oldest_message_age_s: Option<f64>,
-    /// Firehose `DeliveryToS3.DataFreshness` at most this many seconds, if set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_data_freshness_s: Option<f64>,
-    /// Nothing lost: no record given up by a producer, expired from a stream
-    /// or queue, dead-lettered, failed, or dropped by a Firehose.
-    pub no_data_lost: bool,
-    /// Producers' rates are multiplied by this (test against 2x today's peak).
-    pub traffic_multiplier: f64,
-}
-
-impl Default for Objectives {
-    fn default() -> Self {
-        Objectives {
-            no_write_throttling: true,
-            no_read_throttling: false,
-            max_iterator_age_p99_ms: None,
-            max_oldest_message_age_s: None,
-            max_data_freshness_s: None,
-            no_data_lost: true,
-            traffic_multiplier: 1.0,
-        }
-    }
-}
+pub use crate::scenario::objectives::Objectives;
 
 impl Objectives {
     /// The objectives of a scenario: its block, or the defaults.

@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod lesson;
+pub mod objectives;
+
 pub use crate::pricing::Pricing;
 
 /// The schema version this build writes. Older versions are migrated on
@@ -59,12 +62,12 @@ pub struct Scenario {
     /// What the pipeline must achieve, for `sweep` and `autosize` (and the
     /// app's auto-size); the planner's defaults when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub objectives: Option<crate::objectives::Objectives>,
+    pub objectives: Option<objectives::Objectives>,
     /// A guided lesson on this scenario: narrative, goal, hints and a live
     /// success check (see [`crate::lesson`]). Optional, so files without
     /// one read as before; links carry it with the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lesson: Option<crate::lesson::Lesson>,
+    pub lesson: Option<lesson::Lesson>,
 }
 
 impl Scenario {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::scenario::StreamOp;
 use crate::share::{decode_fragment, encode_fragment};
 use crate::validate::load_scenario;
 

@@ -132,3 +132,37 @@ fn no_wildcard_arm_over_node_kinds() {
         found.join("\n")
     );
 }
+
+/// The data layer (the scenario document with its lesson and objectives,
+/// prices, units, simulated time, JSON paths) depends on nothing above it:
+/// no validation, engine, node state, metrics, cost meter or planner.
+#[test]
+fn the_data_layer_depends_on_nothing_above_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let data = ["scenario", "pricing", "units", "time", "json_path"];
+    let mut files: Vec<(String, String)> = data
+        .iter()
+        .map(|m| src.join(format!("{m}.rs")))
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    rust_sources(&src.join("scenario"), &mut files);
+    assert!(files.len() > data.len(), "the scenario's own modules are read");
+    let mut reaches = Vec::new();
+    for (path, text) in &files {
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, _) in line.match_indices("crate::") {
+                let module: String = line[i + 7..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                // `crate::MODEL_VERSION` and the like: the crate's own constants.
+                let root_item = module.starts_with(|c: char| c.is_uppercase());
+                if !root_item && !data.contains(&module.as_str()) {
+                    reaches.push(format!("{path} uses crate::{module}"));
+                }
+            }
+        }
+    }
+    assert!(reaches.is_empty(), "the data layer reaches above it:\n{}", reaches.join("\n"));
+}
