@@ -545,8 +545,9 @@ impl FrameView {
     }
 
     /// Records per second flowing along the wire from node `from` to
-    /// node `to`, and how many of them were refused.
-    fn wire_flow(&self, from: usize, to: usize) -> (f64, f64) {
+    /// node `to`, and how many of them were refused (what [`Self::wire`]
+    /// gives, without formatting the backlog's words).
+    pub fn wire_flow(&self, from: usize, to: usize) -> (f64, f64) {
         match (self.figures(from), self.figures(to)) {
             (
                 Some(NodeFigures::Producer { .. }),
@@ -596,7 +597,7 @@ impl FrameView {
     /// after throttling on a producer's wire, messages in a queue (by the
     /// oldest one's age) on the queue's wire, unread records (the reader's
     /// lag) on a stream reader's wire. `None` where nothing waits.
-    fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
+    pub fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
         match (self.figures(from)?, self.figures(to)?) {
             (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
                 let tried = incoming + throttled;

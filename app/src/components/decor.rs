@@ -67,7 +67,7 @@ pub fn WireFlow(
         }
         let (from, to) = ends.get()?;
         let length = shape.with(|s| s.as_ref().map(|s| s.length))?;
-        ctx.snapshot.with(|s| particles(s.frame.wire(from, to).flow, length))
+        ctx.snapshot.with(|s| particles(s.frame.wire_flow(from, to).0, length))
     });
     let path = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.path.clone())));
     let particles = move || {
@@ -93,7 +93,7 @@ pub fn WireFlow(
     };
     let backlog = Memo::new(move |_| {
         let (from, to) = ends.get()?;
-        ctx.snapshot.with(|s| s.frame.wire(from, to).backlog)
+        ctx.snapshot.with(|s| s.frame.wire_backlog(from, to))
     });
     let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.mid)));
     let bar = move || {

@@ -401,10 +401,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let flow = Memo::new(move |_| {
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
-            (true, Some((a, b))) => ctx.snapshot.with(|s| {
-                let wire = s.frame.wire(a, b);
-                (wire.flow, wire.refused)
-            }),
+            (true, Some((a, b))) => ctx.snapshot.with(|s| s.frame.wire_flow(a, b)),
             _ => (0.0, 0.0),
         }
     });
