@@ -18,16 +18,16 @@ use std::mem::size_of;
 use crate::engine::{
     MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes, same_group,
 };
+use crate::kinds::consumer::{EFO_PROPAGATION_MS, ShardReader};
+use crate::kinds::firehose::{Object, S3_RETRY_DURATION_MS};
+use crate::kinds::kcl::Lease;
+use crate::kinds::lambda::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
+use crate::kinds::queue::Messages;
+use crate::kinds::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
+use crate::kinds::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
+use crate::kinds::{Destination, Target, Worker, WorkerPool, producer};
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
-use crate::nodes::consumer::{EFO_PROPAGATION_MS, ShardReader};
-use crate::nodes::firehose::{Object, S3_RETRY_DURATION_MS};
-use crate::nodes::kcl::Lease;
-use crate::nodes::lambda::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
-use crate::nodes::queue::Messages;
-use crate::nodes::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
-use crate::nodes::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
-use crate::nodes::{Destination, Target, Worker, WorkerPool, producer};
 use crate::scenario::{
     Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, QueueType, ReadMode,
     Scenario, StreamOp, Traffic, parse_replay_csv,
@@ -520,7 +520,7 @@ impl<'a> Estimator<'a> {
             Capacity::OnDemand { scale_up_delay_s, warm_throughput_mib_s } => {
                 // aws-facts 1.4: AWS splits a shard taking more than 500 KB/s,
                 // at once into a power of two of children enough for its
-                // traffic (nodes/stream.rs), so open shards stay within twice
+                // traffic (kinds/stream/mod.rs), so open shards stay within twice
                 // the traffic over 500 KB/s;
                 // a key hotter than that splits its shard again each delay
                 // until its range is one key (128 halvings). Parents stay.
@@ -532,7 +532,7 @@ impl<'a> Estimator<'a> {
                 // Warm throughput is open shards from the start (a MiB/s each).
                 let initial = warm_throughput_mib_s
                     .unwrap_or(0)
-                    .max(crate::nodes::stream::ON_DEMAND_INITIAL_SHARDS);
+                    .max(crate::kinds::stream::ON_DEMAND_INITIAL_SHARDS);
                 let open = u64::from(initial) + even.ceil() as u64 + hot * chain;
                 2 * open
             }
@@ -682,7 +682,7 @@ impl<'a> Estimator<'a> {
         let shares = self.shards[target].max(1);
         self.add(node, buffer::<f64>(shares as usize) + 3 * grown_buffer::<f64>(series as u64));
         // Producers that differ only in rate and traffic shape share one
-        // routing draw and one write per shard per batch (engine/writes.rs):
+        // routing draw and one write per shard per batch (kinds/stream/writes.rs):
         // the group is counted once, at its first member.
         let target_of = |n: usize| Target::Stream(self.valid.sends_to(n).unwrap_or(usize::MAX));
         let leads = (0..node).all(|other| match &self.s.nodes[other].spec {
@@ -718,7 +718,7 @@ impl<'a> Estimator<'a> {
         }
         // Each retry waits its backoff (exponential, capped, with equal
         // jitter: between half the cap and the cap) and then, for a stream
-        // or a delivery stream, the producer's next batch (engine/writes.rs).
+        // or a delivery stream, the producer's next batch (kinds/stream/writes.rs).
         let batch_ms = p.batching.max_buffered_ms.max(1);
         let caps: Vec<u64> =
             (1..p.retry.max_attempts).map(|a| producer::backoff_cap(&p.retry, a)).collect();
@@ -753,7 +753,7 @@ impl<'a> Estimator<'a> {
         let fine_span = self.within(FINE_GRAINED_MS) / SECOND + 1;
         let fine = (writes_per_s.min(cuts_per_s) * fine_span as f64).ceil() as u64 + 2;
         // Then a bucket per minute up to an hour, per hour up to a day and
-        // per day beyond (nodes/stream.rs), each tier one bucket more for
+        // per day beyond (kinds/stream/mod.rs), each tier one bucket more for
         // the one being filled.
         let coarse = kept.min(HOUR) / MINUTE
             + 1
@@ -867,7 +867,7 @@ impl<'a> Estimator<'a> {
         // stream source at 2 MiB/s a shard).
         let incoming = match self.valid.reads_from(node) {
             Some(s) => self.shards[s] as f64 * 2.0 * MIB as f64,
-            None => crate::nodes::firehose::DIRECT_PUT_BYTES_PER_S,
+            None => crate::kinds::firehose::DIRECT_PUT_BYTES_PER_S,
         };
         let by_size = incoming / (f64::from(f.buffer_size_mib) * MIB as f64);
         let flushes = (1.0 / f.buffer_interval_s.max(1) as f64 + by_size).max(1.0 / 900.0);
@@ -878,7 +878,7 @@ impl<'a> Estimator<'a> {
             .ceil() as u64;
         let transform = if f.transform.is_some() { 2 * waiting } else { 0 };
         let bytes = grown_buffer::<Object>(waiting + 1)
-            + btree::<u32, crate::nodes::firehose::Invocation>(transform as usize)
+            + btree::<u32, crate::kinds::firehose::Invocation>(transform as usize)
             + btree::<u32, u64>(64);
         self.mem(node, MemoryPart::Other, "objects waiting for delivery", bytes);
         self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "raise buffer_size_mib");
@@ -889,13 +889,13 @@ impl<'a> Estimator<'a> {
     fn queue(&mut self, node: usize, q: &crate::scenario::QueueSpec) {
         // Visible and delayed messages are kept as cohorts of a message
         // group and a second of send time, a queue holding at most 2^18
-        // (nodes/queue.rs), so a backlog costs groups × seconds kept, not
+        // (kinds/queue/mod.rs), so a backlog costs groups × seconds kept, not
         // messages; each receipt in flight holds at most 10 cohorts (a
         // receive returns at most 10 messages, aws-facts 4.1).
         let groups = self.groups_into(node);
         let kept = self.within(u64::from(q.retention_s) * SECOND) / SECOND + 1;
         let seconds = kept + u64::from(q.delay_s) + 1;
-        use crate::nodes::queue::{
+        use crate::kinds::queue::{
             HIGH_THROUGHPUT_PARTITIONS, InFlight, Line, MAX_COHORTS, Outcome, PerSecond,
         };
         let cohorts = groups.saturating_mul(seconds).min(MAX_COHORTS as u64) + groups;
@@ -937,8 +937,8 @@ impl<'a> Estimator<'a> {
         // queue admits (aws-facts 4.2) and are answered at most once per
         // message sent.
         let calls_per_s = match (q.queue_type, q.high_throughput) {
-            (QueueType::Fifo, false) => crate::nodes::queue::FIFO_CALLS_PER_PARTITION_S as f64,
-            (QueueType::Fifo, true) => crate::nodes::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S as f64,
+            (QueueType::Fifo, false) => crate::kinds::queue::FIFO_CALLS_PER_PARTITION_S as f64,
+            (QueueType::Fifo, true) => crate::kinds::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S as f64,
             (QueueType::Standard, _) => f64::INFINITY,
         };
         let polls_per_s = self.messages_into(node).min(calls_per_s);
@@ -1000,8 +1000,8 @@ impl<'a> Estimator<'a> {
     /// adding at most 5 a second (300 a minute) up to MaximumConcurrency.
     fn esm_batches(&self, l: &crate::scenario::LambdaSpec) -> u64 {
         let most = u64::from(l.event_source.maximum_concurrency.unwrap_or(1_000));
-        let added = u64::from(crate::nodes::lambda::QUEUE_ESM_ADDED_PER_S);
-        let start = u64::from(crate::nodes::lambda::QUEUE_ESM_START_BATCHES);
+        let added = u64::from(crate::kinds::lambda::QUEUE_ESM_ADDED_PER_S);
+        let start = u64::from(crate::kinds::lambda::QUEUE_ESM_START_BATCHES);
         most.min(start + added * (self.horizon / SECOND))
     }
 
@@ -1018,7 +1018,7 @@ impl<'a> Estimator<'a> {
             self.reader(node, per_shard, "lower event_source.parallelization_factor");
             let shards = self.source_shards(node);
             // A poller per shard with a lane per concurrent batch, each
-            // holding at most LANE_COHORTS cohorts (nodes/lambda.rs), and
+            // holding at most LANE_COHORTS cohorts (kinds/lambda/mod.rs), and
             // the poison records drawn among what the lanes hold: a blocked
             // lane holds its keys' records for as long as it stays blocked,
             // at most all a shard takes (aws-facts 1.1: 1,000 records/s).
@@ -1069,7 +1069,7 @@ fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
 }
 
 /// The most entries a producer group's retry calendar holds, and the most
-/// pieces of shards' records in them (engine/writes.rs), retrying after
+/// pieces of shards' records in them (kinds/stream/writes.rs), retrying after
 /// backoffs up to `caps` (one per retry) with batches every `batch_ms` to
 /// `fan_out` shards. Refused records of one attempt count wait their
 /// backoff and then the next batch: an entry per batch time within the

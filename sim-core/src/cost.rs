@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::nodes::Stream;
+use crate::kinds::Stream;
 use crate::pricing::{OnDemandPricing, PriceBook, Pricing, catalogue};
 use crate::scenario::Scenario;
 use crate::time::{DAY, HOUR, SECOND, SimTime};
@@ -337,7 +337,7 @@ impl CostMeter {
     }
 
     /// SQS requests already counted call by call (see
-    /// [`crate::nodes::queue_calls`]).
+    /// [`crate::kinds::queue::calls`]).
     pub fn sqs_requests(&mut self, fifo: bool, requests: u64) {
         let m = &mut self.monthly;
         let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };

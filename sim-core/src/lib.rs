@@ -23,11 +23,12 @@ pub mod cost;
 pub mod digest;
 pub mod engine;
 pub mod json_path;
+pub mod kinds;
 pub mod ledger;
 pub mod lesson;
 pub mod memory;
 pub mod metrics;
-pub mod nodes;
+
 pub mod objectives;
 pub mod params;
 pub mod pricing;

@@ -19,285 +19,7 @@ use crate::scenario::{
     Traffic, TransformSpec, WeightedHashKey,
 };
 
-/// A one-line explanation of a parameter for tooltips; `None` for a path
-/// that has none.
-pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
-    use NodeKind::*;
-    Some(match (kind, path) {
-        (Producer, "records_per_s") => {
-            "Mean user records per second the producer generates; the traffic shape scales it."
-        }
-        (Producer, "traffic") => {
-            "How arrivals spread over time: steady, random, daily cycle, bursts, steps or a recorded series."
-        }
-        (Producer, "traffic.arrivals") => {
-            "Poisson counts scatter randomly around the mean; constant counts hit it exactly."
-        }
-        (Producer, "traffic.amplitude") => {
-            "Relative swing of the daily cycle: 0.5 means ±50% around the rate."
-        }
-        (Producer, "traffic.period_s") => "Length of one cycle (86,400 s is a day).",
-        (Producer, "traffic.phase_s") => "Shifts the cycle in time.",
-        (Producer, "traffic.on_s") => "Length of each burst.",
-        (Producer, "traffic.off_s") => "Quiet time between bursts.",
-        (Producer, "traffic.multiplier") => "Rate factor during a burst.",
-        (Producer, "traffic.off_multiplier") => {
-            "Rate factor between bursts (1 keeps the base rate, 0 is silence)."
-        }
-        (Producer, "traffic.steps") => {
-            "Rate changes at given times, as a JSON list of {at_s, records_per_s}."
-        }
-        (Producer, "traffic.steps.at_s") => "When the step starts, in seconds from the start.",
-        (Producer, "traffic.steps.records_per_s") => {
-            "The rate from that time on, until the next step."
-        }
-        (Producer, "traffic.csv") => {
-            "A recorded series, one `time_s,records_per_s` line per change."
-        }
-        (Producer, "record_size") => {
-            "Size of each record's data blob; a Kinesis record holds at most 1 MiB."
-        }
-        (Producer, "record_size.bytes") => "Every record's data blob size.",
-        (Producer, "record_size.min_bytes") => "Smallest data blob.",
-        (Producer, "record_size.max_bytes") => "Largest data blob.",
-        (Producer, "record_size.median_bytes") => "Median data blob of the log-normal spread.",
-        (Producer, "record_size.sigma") => {
-            "Spread of the log size: larger gives more very big records."
-        }
-        (Producer, "keys") => {
-            "Partition keys: their MD5 hash picks the shard, so few or skewed keys make hot shards."
-        }
-        (Producer, "keys.count") => {
-            "Distinct partition keys; fewer keys than shards leaves shards idle."
-        }
-        (Producer, "keys.hot_share") => {
-            "Share of records carrying one single key: all of them land on one shard."
-        }
-        (Producer, "keys.s") => "Zipf exponent: larger puts more records on the first few keys.",
-        (Producer, "keys.hash_keys") => {
-            "ExplicitHashKey values (JSON list of {hash_key, weight}) that bypass the MD5 of the partition key."
-        }
-        (Producer, "keys.hash_keys.weight") => {
-            "This hash key's share of the records, relative to the other weights."
-        }
-        (Producer, "partition_key_bytes") => {
-            "Key length; keys count toward the 1 MiB/s shard write limit."
-        }
-        (Producer, "api") => {
-            "PutRecords sends up to 500 records per call; PutRecord one call per record."
-        }
-        (Producer, "api.max_records_per_request") => {
-            "Records per PutRecords call (AWS allows 500)."
-        }
-        (Producer, "api.max_request_bytes") => {
-            "Bytes per PutRecords call, partition keys included (5 MiB classic, 10 MiB current)."
-        }
-        (Producer, "batching.max_buffered_ms") => {
-            "How long records wait to be batched (KPL RecordMaxBufferedTime): longer means fuller, fewer calls."
-        }
-        (Producer, "aggregation") => {
-            "KPL aggregation packs many small user records into one Kinesis record, beating the 1,000 records/s shard limit."
-        }
-        (Producer, "aggregation.max_bytes") => {
-            "Largest aggregated record (KPL AggregationMaxSize)."
-        }
-        (Producer, "aggregation.max_user_records") => {
-            "Most user records per aggregated record (KPL AggregationMaxCount)."
-        }
-        (Producer, "retry.max_attempts") => {
-            "Attempts per record including the first; after the last a throttled record is dropped."
-        }
-        (Producer, "retry.base_backoff_ms") => {
-            "Wait before the first retry; it doubles each attempt, with jitter."
-        }
-        (Producer, "retry.max_backoff_ms") => "Cap on a single backoff wait.",
-        (KinesisStream, "capacity") => {
-            "Provisioned: you choose the shards. On-demand: AWS adds them as traffic grows, billed per GB."
-        }
-        (KinesisStream, "capacity.shards") => {
-            "Each shard takes 1 MiB/s or 1,000 records/s of writes and serves 2 MiB/s of reads."
-        }
-        (KinesisStream, "capacity.scale_up_delay_s") => {
-            "How long a shard must take over 500 KB/s before on-demand splits it, at once into as many shards as its writes need (AWS: within 15 minutes; the exact rule is the simulator's assumption)."
-        }
-        (KinesisStream, "max_record_size_kib") => {
-            "MaxRecordSizeInKiB: the largest data blob the stream takes (1,024 by default, up to 10,240). A record larger than a second of a shard's 1 MiB/s is taken as a burst when the shard has capacity left and repaid at 1 MiB/s (the simulator's reading of AWS's \"tank that refills at a steady rate\"); keep large records rare."
-        }
-        (KinesisStream, "capacity.warm_throughput_mib_s") => {
-            "On-demand Advantage only: write throughput the stream takes at once from the start (1 MiB/s per shard, up to 10 GiB/s, no extra fee); it still scales beyond."
-        }
-        (KinesisStream, "retention_h") => {
-            "How long records stay readable (24 h included; longer is billed per shard-hour). \
-             Older records are kept in coarser buckets (minutes, hours, days), read and \
-             expired as if spread evenly within each."
-        }
-        (Consumer, "poll_interval_ms") => {
-            "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis). A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document."
-        }
-        (Consumer, "max_records_per_call") => "GetRecords Limit: at most 10,000 records per call.",
-        (Consumer, "start") => {
-            "TRIM_HORIZON reads from the oldest retained record; LATEST only new ones."
-        }
-        (Consumer, "overhead_ms") => "Fixed processing time per batch.",
-        (Consumer, "per_record_us") => {
-            "Processing time per record; with the overhead it decides whether the consumer keeps up."
-        }
-        (Consumer, "jitter") => "Random ± spread of processing time, 0 to 1.",
-        (Consumer, "read_mode") => {
-            "Shared polling splits 2 MiB/s and 5 calls/s per shard among consumers; enhanced fan-out gives each its own 2 MiB/s push."
-        }
-        (Consumer | KclApp, "forward") => {
-            "What it sends on when wired to a stream or a delivery stream."
-        }
-        (Consumer | KclApp, "forward.ratio") => {
-            "Records sent per record processed: 0.5 filters half out, 3 fans out."
-        }
-        (Consumer | KclApp, "forward.size_ratio") => {
-            "Size of a record sent relative to the record processed."
-        }
-        (KclApp, "workers") => {
-            "Application instances; each shard's lease is held by one worker, so more shards than workers means some work several."
-        }
-        (KclApp, "failover_time_ms") => {
-            "KCL failoverTimeMillis: a lease not renewed this long is taken over by another worker."
-        }
-        (KclApp, "idle_time_between_reads_ms") => {
-            "KCL idleTimeBetweenReadsInMillis: the pause between GetRecords calls on a shard. A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document."
-        }
-        (KclApp, "max_records") => "KCL maxRecords: at most 10,000 records per GetRecords call.",
-        (KclApp, "checkpoint_every_records") => {
-            "Checkpoint after this many records on a shard (0: never by count); records after the last checkpoint are read again after a failover."
-        }
-        (KclApp, "checkpoint_every_s") => "Checkpoint at least this often (0: never by time).",
-        (KclApp, "start") => {
-            "TRIM_HORIZON reads from the oldest retained record; LATEST only new ones."
-        }
-        (KclApp, "overhead_ms") => "Fixed processing time per batch.",
-        (KclApp, "per_record_us") => {
-            "Processing time per record; with the overhead it decides whether the workers keep up."
-        }
-        (KclApp, "jitter") => "Random ± spread of processing time, 0 to 1.",
-        (Firehose, "buffer_size_mib") => {
-            "Firehose flushes when this much data is buffered (1 to 128 MiB), or at the interval, whichever comes first."
-        }
-        (Firehose, "buffer_interval_s") => {
-            "Firehose flushes when the oldest buffered record is this old (0 to 900 s), or at the size, whichever comes first."
-        }
-        (Firehose, "retry_duration_s") => {
-            "How long a failed delivery is retried (not S3: S3 retries for 24 hours)."
-        }
-        (Firehose, "s3_backup") => {
-            "Records that outlive the retry duration go to an S3 backup bucket instead of being lost."
-        }
-        (Firehose, "transform") => {
-            "An optional Lambda function that transforms records before they are buffered."
-        }
-        (Firehose, "transform.buffer_size_mb") => "Data per Lambda invocation (0.2 to 3 MB).",
-        (Firehose, "transform.buffer_interval_s") => "Longest wait to fill one invocation's batch.",
-        (Firehose, "transform.overhead_ms") => "Fixed duration of one invocation.",
-        (Firehose, "transform.per_record_us") => "Invocation time per record.",
-        (Firehose, "transform.error_rate") => "Share of invocations that fail and are retried.",
-        (Firehose, "transform.retries") => {
-            "NumberOfRetries of a failed invocation before its records fail."
-        }
-        (Firehose, "transform.size_ratio") => {
-            "Output bytes per input byte: a transformation may shrink or grow records."
-        }
-        (Destination, "type") => {
-            "Where Firehose delivers: S3 objects, Redshift COPY loads, OpenSearch bulk requests or an HTTP endpoint."
-        }
-        (Destination, "bytes_per_s") => {
-            "How fast one delivery (object, COPY, bulk request) moves data."
-        }
-        (Destination, "latency_ms") => "Fixed time of one delivery.",
-        (Destination, "outages") => {
-            "Windows when the destination refuses deliveries, as a JSON list of {from_s, to_s}."
-        }
-        (SqsQueue, "queue_type") => {
-            "Standard: at-least-once, nearly unlimited calls. FIFO: order per message group, 300 calls/s per action."
-        }
-        (SqsQueue, "high_throughput") => {
-            "FIFO high-throughput mode: 70,000 calls/s per action (us-east-1), 300 per partition; each message group stays on one partition. Assumed here: 234 partitions, groups placed by the MD5 of their id (AWS documents neither)."
-        }
-        (SqsQueue, "visibility_timeout_s") => {
-            "How long a received message stays hidden; if it is not deleted by then, it is delivered again. A Lambda function's timeout must not exceed it."
-        }
-        (SqsQueue, "delay_s") => {
-            "How long a new message stays invisible before it can be received."
-        }
-        (SqsQueue, "retention_s") => {
-            "How long a message is kept before SQS deletes it, counted from its first send."
-        }
-        (SqsQueue, "max_message_bytes") => {
-            "Largest message (and SendMessageBatch) the queue takes."
-        }
-        (SqsQueue, "max_receive_count") => {
-            "Receives without a delete after which a message moves to the dead-letter queue (a linked queue)."
-        }
-        (WorkerPool, "workers") => "EC2 instances or containers, each with one receive loop.",
-        (WorkerPool, "per_message_ms") => "Mean time to process one message.",
-        (WorkerPool, "service") => {
-            "Exponential times vary like independent jobs (M/M/c); fixed times never vary."
-        }
-        (WorkerPool, "max_messages") => "MaxNumberOfMessages per ReceiveMessage call (1 to 10).",
-        (WorkerPool, "wait_time_s") => {
-            "Long polling: how long a receive waits for a message (0 = short polling)."
-        }
-        (WorkerPool, "empty_receive_pause_ms") => "Pause after an empty short-polling receive.",
-        (WorkerPool, "forward") => {
-            "What a worker sends on to the linked stream, delivery stream or queue."
-        }
-        (WorkerPool, "forward.ratio") => {
-            "Messages sent on per message processed (0.5 filters half out, 3 fans out)."
-        }
-        (WorkerPool, "forward.size_ratio") => {
-            "Size of what is sent on relative to what was processed."
-        }
-        (Lambda, "memory_mb") => {
-            "Function memory; billed per GB-second (1,769 MB is about 1 vCPU)."
-        }
-        (Lambda, "arch") => "x86 or Arm (Graviton), priced apart.",
-        (Lambda, "overhead_ms") => "Fixed duration of one invocation.",
-        (Lambda, "per_record_ms") => "Invocation time per record or message in the batch.",
-        (Lambda, "jitter") => "Relative random spread of the duration (0.1 = ±10%).",
-        (Lambda, "timeout_s") => "An invocation running longer fails (at most 900 s).",
-        (Lambda, "error_rate") => "Share of invocations that fail as a whole (transient errors).",
-        (Lambda, "poison_rate") => "Share of records that fail every time they are processed.",
-        (Lambda, "reserved_concurrency") => {
-            "This function's cap, set aside from the account's pool."
-        }
-        (Lambda, "account_concurrency") => {
-            "Concurrent executions the account's functions share (1,000 by default)."
-        }
-        (Lambda, "event_source") => "How Lambda polls its queue or stream and batches records.",
-        (Lambda, "event_source.batch_size") => {
-            "Most records per invocation (queue: 10 by default, stream: 100, within the 6 MB payload); a stream's poller still reads up to 10,000 a call and sends batches back to back."
-        }
-        (Lambda, "event_source.batching_window_s") => {
-            "Longest wait to fill a batch before invoking; on a stream the records wait read, in the poller's buffer."
-        }
-        (Lambda, "event_source.maximum_concurrency") => {
-            "Queue: most concurrent invocations this event source starts (2 to 1,000)."
-        }
-        (Lambda, "event_source.report_batch_item_failures") => {
-            "Partial batch response: only failed records are retried."
-        }
-        (Lambda, "event_source.parallelization_factor") => {
-            "Stream: concurrent batches per shard (1 to 10); a partition key always goes to the same batch, so many keys spread out but one hot key gains nothing."
-        }
-        (Lambda, "event_source.starting_position") => "Stream: where reading starts.",
-        (Lambda, "event_source.bisect_on_error") => {
-            "Stream: split a failed batch in two to isolate bad records."
-        }
-        (Lambda, "event_source.maximum_retry_attempts") => {
-            "Stream: retries of a failed batch; -1 retries until the record expires."
-        }
-        (Lambda, "event_source.maximum_record_age_s") => {
-            "Stream: give up failed or throttled batches older than this (60 s to 7 days); -1 means no limit."
-        }
-        _ => return None,
-    })
-}
+pub use crate::kinds::params::param_help;
 
 /// One variant of an enum-tagged parameter, with every field at a sensible
 /// starting value.
@@ -535,33 +257,13 @@ pub fn live_edit(node: usize, before: &NodeSpec, after: &NodeSpec) -> Option<Com
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::params::leaves;
     use crate::scenario::{ProducerSpec, StreamSpec};
     use crate::validate::param_range;
 
     /// Top-level parameters whose values are enum variants (`param_choices`).
     const CHOICE_PATHS: [&str; 8] =
         ["traffic", "record_size", "keys", "api", "aggregation", "capacity", "transform", "type"];
-
-    /// Every numeric leaf under `value`, as (table row, field path): the row
-    /// drops list indices (`keys.hash_keys.weight`), the path keeps them
-    /// (`keys.hash_keys[0].weight`).
-    fn leaves(row: &str, at: &str, value: &Value, out: &mut Vec<(String, String)>) {
-        let join = |a: &str, k: &str| if a.is_empty() { k.to_string() } else { format!("{a}.{k}") };
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    leaves(&join(row, k), &join(at, k), v, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    leaves(row, &format!("{at}[{i}]"), v, out);
-                }
-            }
-            Value::Number(_) => out.push((row.to_string(), at.to_string())),
-            _ => {}
-        }
-    }
 
     /// A kind's parameters in every shape they take: the default with its
     /// optional fields present, and each variant of each enum-tagged
@@ -599,9 +301,8 @@ mod tests {
         let mut out = Vec::new();
         for kind in NodeKind::ALL {
             for shape in shapes(kind) {
-                let mut found = Vec::new();
-                leaves("", "", &shape, &mut found);
-                out.extend(found.into_iter().map(|(row, at)| (kind, shape.clone(), row, at)));
+                let numbers = leaves(&shape).into_iter().filter(|l| !l.list);
+                out.extend(numbers.map(|l| (kind, shape.clone(), l.row, l.path)));
             }
         }
         out
@@ -621,6 +322,24 @@ mod tests {
             .collect();
         missing.dedup();
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// A list's length is checked like a number, and no list may be longer
+    /// than validation walks (so a hostile list costs no more than a valid
+    /// one and nothing past the limit goes unchecked).
+    #[test]
+    fn every_list_has_a_length_range_within_what_validation_walks() {
+        let mut lists = Vec::new();
+        for kind in NodeKind::ALL {
+            for shape in shapes(kind) {
+                lists.extend(leaves(&shape).into_iter().filter(|l| l.list).map(|l| (kind, l.row)));
+            }
+        }
+        assert!(lists.len() >= 3, "steps, hash keys and outages are lists: {lists:?}");
+        for (kind, row) in lists {
+            let r = param_range(kind, &row).unwrap_or_else(|| panic!("{kind:?} {row}: no range"));
+            assert!(r.max <= crate::kinds::params::MAX_LIST_ENTRIES as f64, "{kind:?} {row}");
+        }
     }
 
     /// A scenario of the one node `spec` (unwired: validation reports that

@@ -8,9 +8,9 @@
 //! while it waits for a retry, and throttled and dropped after the last.
 
 use crate::cost::{on_demand_billed_bytes, put_payload_units};
+use crate::kinds::Batch;
+use crate::kinds::firehose::Firehose;
 use crate::metrics;
-use crate::nodes::Batch;
-use crate::nodes::firehose::Firehose;
 use crate::scenario::NodeKind;
 
 use super::{Action, Simulation};
@@ -19,14 +19,14 @@ use crate::time::SimTime;
 /// Attempts a forwarding stage makes to hand records on, the first
 /// included: the AWS SDKs' standard retry mode (3 attempts, throttling
 /// retried with backoff). Not in aws-facts: MODEL.md says so.
-pub(super) const FORWARD_ATTEMPTS: u32 = 3;
+pub(crate) const FORWARD_ATTEMPTS: u32 = 3;
 /// Backoff before the first retry of a hand-off, doubling per attempt,
 /// with equal jitter (as the producers' retries).
 const FORWARD_BACKOFF_MS: SimTime = 100;
 
 /// Refused records of a hand-off waiting for their retry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Redelivery {
+pub(crate) struct Redelivery {
     pub batch: Batch,
     /// Attempts made so far.
     pub attempts: u32,
@@ -36,7 +36,7 @@ impl Simulation {
     /// Gives `batch` to node `to`; returns the records it accepted now.
     /// What the receiver refuses is retried like an SDK retries a throttled
     /// put, and dropped after the last attempt.
-    pub(super) fn deliver(&mut self, to: usize, batch: Batch) -> u64 {
+    pub(crate) fn deliver(&mut self, to: usize, batch: Batch) -> u64 {
         if batch.is_empty() {
             return 0;
         }
@@ -45,7 +45,7 @@ impl Simulation {
     }
 
     /// A hand-off's retry came due.
-    pub(super) fn redeliver(&mut self, to: usize, retry: Redelivery) {
+    pub(crate) fn redeliver(&mut self, to: usize, retry: Redelivery) {
         self.redelivering -= retry.batch.records;
         self.deliver_attempt(to, retry);
     }
@@ -125,7 +125,7 @@ impl Simulation {
                 (i, ((stream.shards[i].range.end - stream.shards[i].range.start) >> 64) as u64)
             })
             .collect();
-        let parts = super::writes::apportion(batch.records, &widths);
+        let parts = crate::kinds::stream::writes::apportion(batch.records, &widths);
         let (mut accepted, mut written) = (0, Vec::new());
         for (&(shard, _), &n) in widths.iter().zip(&parts) {
             if n == 0 {

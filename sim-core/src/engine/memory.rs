@@ -7,11 +7,11 @@ use std::mem::size_of;
 
 use crate::time::SimTime;
 
-use crate::memory::buffer;
-use crate::nodes::{
+use crate::kinds::{
     Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, RetryBatch, ShardRecords,
     Stream, WorkerPool,
 };
+use crate::memory::buffer;
 
 use super::{Action, Simulation, operations, queues, writes};
 

@@ -12,40 +12,34 @@
 //! a read in that millisecond sees all of them.
 
 mod deliver;
-mod firehose;
-mod kcl;
-mod lambda;
-mod lambda_stream;
 mod memory;
-mod operations;
 mod queue;
-mod queues;
-mod reads;
-mod writes;
 
 use std::collections::VecDeque;
 
+pub use crate::kinds::stream::operations::{JOURNAL_LEN, JournalEntry};
+pub(crate) use crate::kinds::stream::writes::same_group;
 pub use memory::MemoryPart;
 pub(crate) use memory::{event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes};
-pub use operations::{JOURNAL_LEN, JournalEntry};
-pub(crate) use writes::same_group;
 
 use crate::cost::CostMeter;
-use crate::ledger::Ledger;
-use crate::metrics::{self, NodeMetrics};
-use crate::nodes::consumer::{Output, ReaderMetrics};
-use crate::nodes::queue::GroupRoute;
-use crate::nodes::{
+use crate::kinds::consumer::{Output, ReaderMetrics};
+use crate::kinds::lambda::engine as lambda;
+use crate::kinds::queue::GroupRoute;
+use crate::kinds::queue::engine::{self as queues, QueueRetry};
+use crate::kinds::stream::{operations, writes};
+use crate::kinds::{
     Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Shard, Stream, Target,
     WorkerPool,
 };
+use crate::ledger::Ledger;
+use crate::metrics::{self, NodeMetrics};
 use crate::rng::NodeRng;
 use crate::routing::KeyRings;
 use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 use queue::EventQueue;
-use queues::QueueRetry;
 
 /// A change applied to a running simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,11 +71,11 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq, Eq)]
 /// What an event does. Kept to 16 bytes (u32 indices, the one large
 /// payload boxed): the queue moves events around. Queue events
-/// (`engine/queues.rs`): a queue-bound producer's SendMessageBatch batch and
+/// (`kinds/queue/engine.rs`): a queue-bound producer's SendMessageBatch batch and
 /// its retry, a queue's wake-up when delays or visibility timeouts end, a
 /// worker's receive and end of processing, and the end of a long poll's
 /// `WaitTimeSeconds` (`token` tells a stale one).
-enum Action {
+pub(crate) enum Action {
     SecondTick,
     ProducerBatch { group: u32 },
     ProducerRetry { group: u32, attempts: u32 },
@@ -135,13 +129,13 @@ impl Action {
 
 /// One consumer's reader of one shard: (consumer slot, shard index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ReaderId {
+pub(crate) struct ReaderId {
     slot: u32,
     shard: u32,
 }
 
 impl ReaderId {
-    fn new(slot: usize, shard: usize) -> Self {
+    pub(crate) fn new(slot: usize, shard: usize) -> Self {
         ReaderId { slot: slot as u32, shard: shard as u32 }
     }
 }
@@ -163,59 +157,59 @@ pub struct NodeSlot {
 /// A running simulation of one validated scenario.
 #[derive(Clone, Debug)]
 pub struct Simulation {
-    scenario: Scenario,
-    seed: u64,
-    now: SimTime,
-    seq: u64,
+    pub(crate) scenario: Scenario,
+    pub(crate) seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) seq: u64,
     /// Events by (time, order): the once-a-second tick first within a
     /// millisecond (class bit 0), then first scheduled, first run.
-    queue: EventQueue<Action>,
-    slots: Vec<NodeSlot>,
-    producers: Vec<Producer>,
-    streams: Vec<Stream>,
-    consumers: Vec<Consumer>,
-    firehoses: Vec<Firehose>,
-    destinations: Vec<Destination>,
-    kcls: Vec<KclApp>,
+    pub(crate) queue: EventQueue<Action>,
+    pub(crate) slots: Vec<NodeSlot>,
+    pub(crate) producers: Vec<Producer>,
+    pub(crate) streams: Vec<Stream>,
+    pub(crate) consumers: Vec<Consumer>,
+    pub(crate) firehoses: Vec<Firehose>,
+    pub(crate) destinations: Vec<Destination>,
+    pub(crate) kcls: Vec<KclApp>,
     /// Node index of each slot, per kind.
-    producer_nodes: Vec<usize>,
-    stream_nodes: Vec<usize>,
-    consumer_nodes: Vec<usize>,
-    firehose_nodes: Vec<usize>,
-    destination_nodes: Vec<usize>,
-    kcl_nodes: Vec<usize>,
-    rngs: Vec<NodeRng>,
-    metrics: Vec<NodeMetrics>,
-    cost: CostMeter,
-    groups: Vec<writes::ProducerGroup>,
-    journal: VecDeque<operations::JournalEntry>,
-    scratch: Vec<u64>,
+    pub(crate) producer_nodes: Vec<usize>,
+    pub(crate) stream_nodes: Vec<usize>,
+    pub(crate) consumer_nodes: Vec<usize>,
+    pub(crate) firehose_nodes: Vec<usize>,
+    pub(crate) destination_nodes: Vec<usize>,
+    pub(crate) kcl_nodes: Vec<usize>,
+    pub(crate) rngs: Vec<NodeRng>,
+    pub(crate) metrics: Vec<NodeMetrics>,
+    pub(crate) cost: CostMeter,
+    pub(crate) groups: Vec<writes::ProducerGroup>,
+    pub(crate) journal: VecDeque<operations::JournalEntry>,
+    pub(crate) scratch: Vec<u64>,
     /// The writes of the current millisecond's round (kept for its capacity).
-    round: Vec<Action>,
+    pub(crate) round: Vec<Action>,
     /// Records handed from one node to another (see `deliver.rs`): new
     /// records for the ledger at the receiving stage.
-    handed_off: u64,
+    pub(crate) handed_off: u64,
     /// Of those, records the receiving node refused at the last attempt.
-    handoff_dropped: u64,
+    pub(crate) handoff_dropped: u64,
     /// Of those, records refused and waiting for a retry.
-    redelivering: u64,
+    pub(crate) redelivering: u64,
     /// Rate factors of the traffic spikes started, by spike number.
-    spikes: Vec<f64>,
-    queues: Vec<Queue>,
-    queue_nodes: Vec<usize>,
+    pub(crate) spikes: Vec<f64>,
+    pub(crate) queues: Vec<Queue>,
+    pub(crate) queue_nodes: Vec<usize>,
     /// Per queue, the long polls waiting for a message, first come first.
-    queue_waiters: Vec<VecDeque<queues::Poller>>,
+    pub(crate) queue_waiters: Vec<VecDeque<queues::Poller>>,
     /// Per queue, when its next wake-up is scheduled.
-    queue_wake_at: Vec<Option<SimTime>>,
+    pub(crate) queue_wake_at: Vec<Option<SimTime>>,
     /// Per producer slot, how a queue-bound producer's messages spread over
     /// the queue's partitions and message groups.
-    send_routes: Vec<Option<GroupRoute>>,
-    pools: Vec<WorkerPool>,
-    pool_nodes: Vec<usize>,
-    functions: Vec<Function>,
-    function_nodes: Vec<usize>,
+    pub(crate) send_routes: Vec<Option<GroupRoute>>,
+    pub(crate) pools: Vec<WorkerPool>,
+    pub(crate) pool_nodes: Vec<usize>,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) function_nodes: Vec<usize>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
-    key_rings: KeyRings,
+    pub(crate) key_rings: KeyRings,
 }
 
 impl Simulation {
@@ -283,7 +277,7 @@ impl Simulation {
                         | NodeKind::Lambda => Target::Stream(to.slot),
                     };
                     if let Target::Queue(_) = target {
-                        // Queue producers send on their own (engine/queues.rs).
+                        // Queue producers send on their own (kinds/queue/engine.rs).
                         producers.push(Producer::new(spec.clone(), target, Vec::new()));
                         continue;
                     }
@@ -485,7 +479,7 @@ impl Simulation {
         sim
     }
 
-    fn schedule(&mut self, time: SimTime, action: Action) {
+    pub(crate) fn schedule(&mut self, time: SimTime, action: Action) {
         self.seq += 1;
         self.queue.push(time, action.class() << CLASS_SHIFT | self.seq, action);
     }
@@ -566,7 +560,7 @@ impl Simulation {
         }
     }
 
-    fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
+    pub(crate) fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
         match self.slots.get(node) {
             Some(s) if s.kind == kind => Ok(s.slot),
             Some(s) => {
@@ -576,7 +570,7 @@ impl Simulation {
         }
     }
 
-    fn run(&mut self, action: Action) {
+    pub(crate) fn run(&mut self, action: Action) {
         match action {
             Action::SecondTick => self.second_tick(),
             Action::ProducerBatch { group } => self.producer_batch(group as usize),

@@ -66,7 +66,7 @@ impl<T> Ord for Entry<T> {
 /// be earlier than the last popped one (the engine never schedules into the
 /// past).
 #[derive(Clone, Debug)]
-pub(super) struct EventQueue<T> {
+pub(crate) struct EventQueue<T> {
     /// The time of the bucket being drained; the ring covers
     /// `[cursor, cursor + RING_MS)`.
     cursor: SimTime,
@@ -80,12 +80,12 @@ pub(super) struct EventQueue<T> {
 }
 
 /// Bytes of an empty queue's ring of buckets.
-pub(super) fn ring_bytes<T>() -> u64 {
+pub(crate) fn ring_bytes<T>() -> u64 {
     crate::memory::buffer::<Bucket<T>>(RING_MS)
 }
 
 impl<T> EventQueue<T> {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         EventQueue {
             cursor: 0,
             ring: (0..RING_MS).map(|_| Bucket::new()).collect(),
@@ -96,14 +96,14 @@ impl<T> EventQueue<T> {
     }
 
     /// Events waiting.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     /// Memory of the queue, in bytes: the ring, buckets that spilled out of
     /// their inline room, the heap, and what `payload` says each event's
     /// item holds besides (see [`crate::memory`]).
-    pub(super) fn heap_bytes(&self, payload: impl Fn(&T) -> u64) -> u64 {
+    pub(crate) fn heap_bytes(&self, payload: impl Fn(&T) -> u64) -> u64 {
         use crate::memory::buffer;
         let spilled: u64 = self
             .ring
@@ -119,7 +119,7 @@ impl<T> EventQueue<T> {
             + items
     }
 
-    pub(super) fn push(&mut self, time: SimTime, order: u64, item: T) {
+    pub(crate) fn push(&mut self, time: SimTime, order: u64, item: T) {
         debug_assert!(time >= self.cursor, "an event scheduled in the past");
         let time = time.max(self.cursor);
         self.len += 1;
@@ -142,7 +142,7 @@ impl<T> EventQueue<T> {
     }
 
     /// The due time of the next event, without removing it.
-    pub(super) fn peek_time(&self) -> Option<SimTime> {
+    pub(crate) fn peek_time(&self) -> Option<SimTime> {
         if self.len == 0 {
             return None;
         }
@@ -154,14 +154,14 @@ impl<T> EventQueue<T> {
 
     /// Removes and returns the next event: its time and payload.
     #[cfg(test)]
-    pub(super) fn pop(&mut self) -> Option<(SimTime, T)> {
+    pub(crate) fn pop(&mut self) -> Option<(SimTime, T)> {
         self.pop_until(SimTime::MAX)
     }
 
     /// Removes and returns the next event if it is due at or before
     /// `limit`: one search of the ring where peeking and popping would
     /// take two.
-    pub(super) fn pop_until(&mut self, limit: SimTime) -> Option<(SimTime, T)> {
+    pub(crate) fn pop_until(&mut self, limit: SimTime) -> Option<(SimTime, T)> {
         // Most milliseconds hold several events: while the current one has
         // more, its bucket is the answer and the bitmap need not be searched
         // (the bucket at the cursor holds only events due at the cursor).
@@ -180,7 +180,7 @@ impl<T> EventQueue<T> {
     /// the last one popped) and `wanted` accepts its order: the events of
     /// one class due in one millisecond, one after another, so the engine
     /// can run them together.
-    pub(super) fn pop_now_if(&mut self, wanted: impl Fn(u64) -> bool) -> Option<T> {
+    pub(crate) fn pop_now_if(&mut self, wanted: impl Fn(u64) -> bool) -> Option<T> {
         let next = self.ring[self.cursor as usize & MASK].last()?;
         wanted(next.order).then(|| self.pop_current().1)
     }

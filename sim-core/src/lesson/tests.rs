@@ -1,7 +1,7 @@
 use super::*;
 use crate::scenario::StreamOp;
 use crate::share::{decode_fragment, encode_fragment};
-use crate::validate::load_scenario;
+use crate::validate::{load_scenario, parse_scenario};
 
 const HOT_KEY: &str = include_str!("../../../scenarios/lesson-hot-partition-key.json");
 

@@ -6,7 +6,7 @@ use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
 /// The longest stretch a bundled scenario is run for here (debug builds):
 /// past the five minutes after which cohorts are coalesced. The coarser
-/// tiers are checked on a single shard (nodes/stream.rs).
+/// tiers are checked on a single shard (kinds/stream/mod.rs).
 const MAX_RUN_S: u64 = 600;
 
 fn explain(e: &ResourceEstimate) -> String {

@@ -294,7 +294,7 @@ mod adversarial {
         assert!(most <= 11, "{most} cohorts in a shard after 10 s");
     }
 
-    /// The bound counts the queue's design of nodes/queue.rs as helper
+    /// The bound counts the queue's design of kinds/queue/mod.rs as helper
     /// `sqs` lands it (a cohort per message group and second sent, at most
     /// 2^18 a queue); the queue of this branch keeps a cohort per send and
     /// group, within the bound for the minute run here but not for hours.

@@ -139,7 +139,7 @@ fn parents_before_children_after_reshard() {
     assert_eq!(k.leases.len(), 3);
     assert_eq!(k.lease_counts(), vec![2, 1]);
     let readers = &sim.kcl_readers(APP).unwrap().readers;
-    assert_eq!(readers[0].state, sim_core::nodes::ReaderState::Finished);
+    assert_eq!(readers[0].state, sim_core::kinds::ReaderState::Finished);
     assert_eq!(readers[0].read, sim.shards(STREAM).unwrap()[0].appended);
     assert!(readers[1].read > 0 && readers[2].read > 0);
     assert!(sim.ledger().balances());

@@ -2,8 +2,8 @@
 //! consumers read parents to their end before children, and nothing is lost.
 
 use proptest::prelude::*;
+use sim_core::kinds::ReaderState;
 use sim_core::metrics::stream;
-use sim_core::nodes::ReaderState;
 use sim_core::scenario::{KeyDistribution, ProducerSpec, ScheduledOp, StreamOp};
 use sim_core::{Command, Simulation, validate};
 

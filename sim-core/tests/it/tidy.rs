@@ -133,36 +133,100 @@ fn no_wildcard_arm_over_node_kinds() {
     );
 }
 
-/// The data layer (the scenario document with its lesson and objectives,
-/// prices, units, simulated time, JSON paths) depends on nothing above it:
-/// no validation, engine, node state, metrics, cost meter or planner.
+/// sim-core's layers, lowest first: a module may use its own layer and the
+/// ones below, never one above. Each entry is a module path under `src/`
+/// (a folder covers its files; `*` is any one name); the most specific
+/// entry decides. A kind's folder spans layers: its spec, parameter table
+/// and metric table are data, its state and handlers are the engine.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "data",
+        &[
+            "scenario",
+            "pricing",
+            "units",
+            "time",
+            "json_path",
+            "kinds/params",
+            "kinds/*/spec",
+            "kinds/*/params",
+            "kinds/*/metrics",
+            "metrics/catalogue",
+        ],
+    ),
+    ("validation", &["validate", "strict_json", "share", "routing"]),
+    ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
+    ("observation", &["view", "report", "digest", "budget"]),
+    ("planning", &["lesson", "objectives", "sweep", "autosize", "compare", "params"]),
+];
+
+/// The layer of a module path (`kinds/stream/spec`), by its most specific
+/// entry in [`LAYERS`].
+fn layer_of(path: &[&str]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (layer, (_, entries)) in LAYERS.iter().enumerate() {
+        for entry in entries.iter() {
+            let steps: Vec<&str> = entry.split('/').collect();
+            let fits = steps.len() <= path.len()
+                && steps.iter().zip(path).all(|(s, p)| *s == "*" || s == p);
+            if fits && best.is_none_or(|(len, _)| steps.len() > len) {
+                best = Some((steps.len(), layer));
+            }
+        }
+    }
+    best.map(|(_, layer)| layer)
+}
+
+/// Layers with one direction: data -> validation -> engine -> observation
+/// -> planning. Every `crate::` path in non-test code is checked against
+/// the layer of the file that uses it.
 #[test]
-fn the_data_layer_depends_on_nothing_above_it() {
+fn sim_core_layers_point_one_way() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let data = ["scenario", "pricing", "units", "time", "json_path"];
-    let mut files: Vec<(String, String)> = data
-        .iter()
-        .map(|m| src.join(format!("{m}.rs")))
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    rust_sources(&src.join("scenario"), &mut files);
-    assert!(files.len() > data.len(), "the scenario's own modules are read");
-    let mut reaches = Vec::new();
-    for (path, text) in &files {
+    let mut files = Vec::new();
+    rust_sources(&src, &mut files);
+    let mut unplaced = Vec::new();
+    let mut upward = Vec::new();
+    for (file, text) in &files {
+        let rel = Path::new(file).strip_prefix(&src).unwrap().with_extension("");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let module: Vec<&str> = rel.split('/').filter(|s| *s != "mod").collect();
+        if rel == "lib" || module.last() == Some(&"tests") {
+            continue;
+        }
+        let Some(own) = layer_of(&module) else {
+            unplaced.push(rel.clone());
+            continue;
+        };
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        for (n, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
             for (i, _) in line.match_indices("crate::") {
-                let module: String = line[i + 7..]
+                let used: String = line[i + 7..]
                     .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
                     .collect();
-                // `crate::MODEL_VERSION` and the like: the crate's own constants.
-                let root_item = module.starts_with(|c: char| c.is_uppercase());
-                if !root_item && !data.contains(&module.as_str()) {
-                    reaches.push(format!("{path} uses crate::{module}"));
+                let steps: Vec<&str> = used.split("::").filter(|s| !s.is_empty()).collect();
+                // `crate::{a, b}` would hide its paths from the check.
+                if steps.is_empty() {
+                    upward.push(format!("{rel}:{}: name each crate:: path", n + 1));
+                }
+                if let Some(theirs) = layer_of(&steps)
+                    && theirs > own
+                {
+                    upward.push(format!(
+                        "{rel}:{} ({}) uses crate::{used} ({})",
+                        n + 1,
+                        LAYERS[own].0,
+                        LAYERS[theirs].0
+                    ));
                 }
             }
         }
     }
-    assert!(reaches.is_empty(), "the data layer reaches above it:\n{}", reaches.join("\n"));
+    assert!(files.len() > 60, "the sources are found");
+    assert!(unplaced.is_empty(), "modules with no layer in LAYERS: {unplaced:?}");
+    assert!(upward.is_empty(), "uses that point up a layer:\n{}", upward.join("\n"));
 }

@@ -1,0 +1,877 @@
+//! The write side: producers cut batches, route them to shards and retry
+//! what the shards throttle.
+//!
+//! Producers that write to the same stream with the same keys, record
+//! sizes, request, aggregation and retry settings and batching interval
+//! form a group. Each member draws its own record count from its own random
+//! stream (any traffic shape), and the group then routes the sum with one
+//! multinomial draw and one write per shard. Superposed arrivals split by
+//! the same shares are exactly the per-producer splits added up, so the
+//! shards see the same traffic; the cost of a batch no longer multiplies
+//! with the number of producers. Outcomes are shared among members in
+//! proportion to their records (largest remainder).
+
+use std::collections::BTreeMap;
+
+use crate::cost::on_demand_billed_bytes;
+use crate::kinds::{Producer, RetryBatch, Shard, ShardRecords, Target};
+use crate::metrics;
+use crate::rng::NodeRng;
+use crate::scenario::{ProducerSpec, Traffic};
+use crate::time::SimTime;
+
+use crate::engine::{Action, Simulation};
+
+/// Producers sharing one routing draw and one write per shard per batch.
+#[derive(Clone, Debug)]
+pub(crate) struct ProducerGroup {
+    /// Producer slots, in node order; the first leads (its settings apply
+    /// to all).
+    pub members: Vec<usize>,
+    /// Draws shard routing, record sizes and retry jitter, apart from the
+    /// members' own streams, so a producer's arrivals are the same whether
+    /// or not others share its routing.
+    pub rng: NodeRng,
+    /// Refused records waiting for their retry, by (when, attempts made):
+    /// one retry event per entry, whatever the batches it gathers.
+    pub retries: BTreeMap<(SimTime, u32), RetryBatch>,
+    /// What this millisecond's attempts sent so far, packed into requests.
+    pub pack: RequestPack,
+}
+
+/// Records and bytes a group sent in one millisecond, and the requests
+/// they take (aws-facts 1.1: up to 500 records and the size cap each).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RequestPack {
+    at: SimTime,
+    kinesis_records: u64,
+    bytes: u64,
+    requests: u64,
+}
+
+impl ProducerGroup {
+    pub(crate) fn lead(&self) -> usize {
+        self.members[0]
+    }
+
+    /// Memory of the refused records waiting in the calendar, in bytes
+    /// (see [`crate::memory`]).
+    pub(crate) fn retry_bytes(&self) -> u64 {
+        use crate::memory::{btree, buffer};
+        let entries: u64 = self
+            .retries
+            .values()
+            .map(|r| {
+                buffer::<ShardRecords>(r.per_shard.capacity())
+                    + buffer::<(usize, u64)>(r.members.capacity())
+            })
+            .sum();
+        btree::<(SimTime, u32), RetryBatch>(self.retries.len()) + entries
+    }
+}
+
+/// Whether two producers can share routing and writes: everything but
+/// their rate and traffic shape is the same.
+pub(crate) fn same_group(
+    a: &ProducerSpec,
+    a_target: Target,
+    b: &ProducerSpec,
+    b_target: Target,
+) -> bool {
+    let strip = |s: &ProducerSpec| ProducerSpec {
+        records_per_s: 0.0,
+        traffic: Traffic::Poisson,
+        ..s.clone()
+    };
+    a_target == b_target && strip(a) == strip(b)
+}
+
+/// Splits `total` among members in proportion to their counts, so the
+/// parts add up: whole parts first, then the few records left over one each
+/// to members with a fractional part, starting at a member that varies with
+/// the amounts so no member is favoured over many batches. O(members), no
+/// sorting: this runs for every batch of a group.
+pub(crate) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
+    let sum: u64 = counts.iter().map(|c| c.1).sum();
+    if total == sum {
+        return counts.iter().map(|c| c.1).collect();
+    }
+    if sum == 0 {
+        let mut parts = vec![0; counts.len()];
+        if let Some(first) = parts.first_mut() {
+            *first = total;
+        }
+        return parts;
+    }
+    // A whole multiple of the counts (the data of fixed-size records, say)
+    // splits exactly, one multiply each.
+    if total.is_multiple_of(sum) {
+        return counts.iter().map(|c| c.1 * (total / sum)).collect();
+    }
+    let mut parts: Vec<u64> = counts.iter().map(|c| mul_div(total, c.1, sum).0).collect();
+    let mut left = total - parts.iter().sum::<u64>();
+    // Fewer records are left than members with a fraction: one pass at most.
+    let mut i = ((total ^ sum) % counts.len() as u64) as usize;
+    while left > 0 {
+        if mul_div(total, counts[i].1, sum).1 {
+            parts[i] += 1;
+            left -= 1;
+        }
+        i = if i + 1 == counts.len() { 0 } else { i + 1 };
+    }
+    parts
+}
+
+/// Where an attempt's records come from.
+enum Routed {
+    /// A fresh batch: the routing draw's records per open shard, in the
+    /// stream's `open` order, their sizes not yet drawn.
+    Fresh(Vec<u64>),
+    /// A retry (what the shards refused last time), or a fresh batch whose
+    /// sizes were drawn already.
+    Listed(Vec<ShardRecords>),
+}
+
+/// A write attempt of a round, routed and waiting for its share.
+struct Pending {
+    group: usize,
+    batch: RetryBatch,
+    routed: Routed,
+    target: usize,
+}
+
+/// Running totals of one attempt's writes.
+#[derive(Default)]
+struct Tally {
+    accepted: u64,
+    throttled: u64,
+    data_put: u64,
+    bytes_put: u64,
+    kinesis_sent: u64,
+    kinesis_put: u64,
+    request_bytes: u64,
+    aggregated_units: u64,
+    /// On-demand bytes billed for aggregated records.
+    aggregated_billed: u64,
+    /// The shards written since the record size last changed. Records of
+    /// a batch mostly share one size, so what depends on it is worked out
+    /// once per run of shards, not per shard.
+    run: SizeRun,
+}
+
+/// Shards written in a row with one record size, and their records.
+#[derive(Default)]
+struct SizeRun {
+    data_bytes: u64,
+    /// Data plus partition key.
+    record_bytes: u64,
+    /// User records per Kinesis record (1 unless aggregated); 0 only in
+    /// the default run, before the attempt's first shard.
+    per: u64,
+    records: u64,
+    accepted: u64,
+}
+
+impl Tally {
+    /// Writes `s` to its shard; `s.records` becomes what the shard refused.
+    /// Returns whether the shard accepted any.
+    fn write(
+        &mut self,
+        shard: &mut Shard,
+        now: SimTime,
+        s: &mut ShardRecords,
+        cap: u64,
+        p: &Producer,
+    ) -> bool {
+        if self.run.per == 0 || self.run.data_bytes != s.data_bytes {
+            self.end_run();
+            self.run = SizeRun {
+                data_bytes: s.data_bytes,
+                record_bytes: s.data_bytes + u64::from(p.spec.partition_key_bytes),
+                per: p.per_kinesis_record(s.data_bytes),
+                ..SizeRun::default()
+            };
+        }
+        let run = &mut self.run;
+        let out = shard.put_at_most(now, s.records, cap, run.record_bytes, run.per);
+        run.records += s.records;
+        run.accepted += out.accepted;
+        // Aggregates are counted and billed shard by shard: each shard's
+        // records make their own (last, partial) aggregate.
+        if run.per > 1 {
+            self.kinesis_sent += s.records.div_ceil(run.per);
+            self.kinesis_put += out.accepted.div_ceil(run.per);
+        }
+        if p.spec.aggregation.is_some() {
+            self.aggregated_units += p.aggregated_units(out.accepted, s.data_bytes);
+            // aws-facts 2.2: on demand, each aggregate is one data record,
+            // rounded up to 1 KiB (its user records' data and keys).
+            let (full, rest) = (out.accepted / run.per, out.accepted % run.per);
+            self.aggregated_billed += full * on_demand_billed_bytes(run.per * run.record_bytes);
+            if rest > 0 {
+                self.aggregated_billed += on_demand_billed_bytes(rest * run.record_bytes);
+            }
+        }
+        s.records = out.throttled;
+        out.accepted > 0
+    }
+
+    /// Adds the current run of shards to the totals.
+    fn end_run(&mut self) {
+        let run = std::mem::take(&mut self.run);
+        self.accepted += run.accepted;
+        self.throttled += run.records - run.accepted;
+        self.data_put += run.accepted * run.data_bytes;
+        self.bytes_put += run.accepted * run.record_bytes;
+        self.request_bytes += run.records * run.record_bytes;
+        if run.per == 1 {
+            self.kinesis_sent += run.records;
+            self.kinesis_put += run.accepted;
+        }
+    }
+}
+
+/// `a × b / d` rounded down, and whether it left a remainder. In 64 bits
+/// when the product fits, as it nearly always does (a 128-bit division is
+/// a library call several times slower); in 128 bits when long runs of
+/// huge streams make it pass 2^64.
+fn mul_div(a: u64, b: u64, d: u64) -> (u64, bool) {
+    match a.checked_mul(b) {
+        Some(p) => (p / d, p % d != 0),
+        None => {
+            let (p, d) = (u128::from(a) * u128::from(b), u128::from(d));
+            ((p / d) as u64, p % d != 0)
+        }
+    }
+}
+
+impl Simulation {
+    /// Every member cuts its batch; the group routes their sum.
+    pub(crate) fn producer_batch(&mut self, group: usize) {
+        if let Some(pending) = self.cut_batch(group) {
+            let Pending { group, batch, routed, target } = pending;
+            self.put_batch(group, batch, routed, target, &[]);
+        }
+    }
+
+    /// Cuts a group's batch and schedules the next one. A batch to a stream
+    /// comes back routed, to be written; one to a delivery stream is sent.
+    fn cut_batch(&mut self, group: usize) -> Option<Pending> {
+        let g = &self.groups[group];
+        let mut members = Vec::with_capacity(g.members.len());
+        let mut n = 0;
+        for &slot in &g.members {
+            let node = self.producer_nodes[slot];
+            let k = self.producers[slot].generate(self.now, &mut self.rngs[node]);
+            self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, k as f64);
+            members.push((slot, k));
+            n += k;
+        }
+        let lead = g.lead();
+        let next = self.now + self.producers[lead].spec.batching.max_buffered_ms;
+        self.schedule(next, Action::ProducerBatch { group: group as u32 });
+        let mut counts = std::mem::take(&mut self.scratch);
+        self.groups[group].rng.multinomial(n, &self.producers[lead].shares, &mut counts);
+        let batch = RetryBatch { attempts: 0, per_shard: Vec::new(), members };
+        match self.producers[lead].target {
+            Target::Stream(target) => {
+                Some(Pending { group, batch, routed: Routed::Fresh(counts), target })
+            }
+            // A delivery stream has no shards: one share, "shard" 0.
+            Target::Firehose(_) | Target::Queue(_) => {
+                self.scratch = counts;
+                let mut batch = batch;
+                if n > 0 {
+                    let data_bytes =
+                        self.producers[lead].draw_data_bytes(n, &mut self.groups[group].rng);
+                    batch.per_shard.push(ShardRecords { shard: 0, records: n, data_bytes });
+                }
+                self.send(group, batch);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn producer_retry(&mut self, group: usize, attempts: u32) {
+        let batch = self.due_retry(group, attempts);
+        if let Some(Pending { group, batch, routed, target }) = self.retry_batch(group, batch) {
+            self.put_batch(group, batch, routed, target, &[]);
+        }
+    }
+
+    /// A retry comes back as a write to its stream, or is sent to its
+    /// delivery stream.
+    fn retry_batch(&mut self, group: usize, mut batch: RetryBatch) -> Option<Pending> {
+        for &(slot, k) in &batch.members {
+            self.producers[slot].pending_retry -= k;
+        }
+        match self.producers[self.groups[group].lead()].target {
+            Target::Stream(target) => {
+                let routed = Routed::Listed(std::mem::take(&mut batch.per_shard));
+                Some(Pending { group, batch, routed, target })
+            }
+            Target::Firehose(_) | Target::Queue(_) => {
+                self.send(group, batch);
+                None
+            }
+        }
+    }
+
+    /// One attempt for a batch to a delivery stream (a queue producer never
+    /// gets here: it sends on its own, `queues.rs`).
+    fn send(&mut self, group: usize, batch: RetryBatch) {
+        match self.producers[self.groups[group].lead()].target {
+            Target::Firehose(firehose) => self.put_record_batch(group, batch, firehose),
+            Target::Stream(_) | Target::Queue(_) => {
+                unreachable!("stream writes are routed; queue producers send on their own")
+            }
+        }
+    }
+
+    /// Runs the writes due in one millisecond (at least two) as one round.
+    /// Batches are cut and retries taken in an order of their own (group,
+    /// then fresh before retries, then by content), never the order they
+    /// were scheduled in; then each stream's attempts share its shards'
+    /// capacity in proportion to their records.
+    pub(crate) fn run_writes(&mut self, round: &mut [Action]) {
+        round.sort_by_key(write_key);
+        let mut pending = Vec::with_capacity(round.len());
+        for action in round.iter_mut() {
+            let action = std::mem::replace(action, Action::SecondTick);
+            let attempt = match action {
+                Action::ProducerBatch { group } => self.cut_batch(group as usize),
+                Action::ProducerRetry { group, attempts } => {
+                    let batch = self.due_retry(group as usize, attempts);
+                    self.retry_batch(group as usize, batch)
+                }
+                other => {
+                    self.run(other);
+                    None
+                }
+            };
+            pending.extend(attempt);
+        }
+        // Stable: attempts keep the round's order within a stream.
+        pending.sort_by_key(|p: &Pending| p.target);
+        let mut rest = pending.as_mut_slice();
+        while let Some(first) = rest.first() {
+            let n = rest.iter().take_while(|p| p.target == first.target).count();
+            let (same, others) = rest.split_at_mut(n);
+            self.put_together(same);
+            rest = others;
+        }
+    }
+
+    /// Writes attempts due in the same millisecond to one stream. Where
+    /// several of them meet on a shard whose limits cannot take them all,
+    /// the shard's whole records and bytes are shared in proportion to
+    /// their records (largest remainders first), so no attempt wins
+    /// because it happened to run first.
+    fn put_together(&mut self, attempts: &mut [Pending]) {
+        if let [only] = attempts {
+            let Pending { group, batch, target, .. } = only;
+            let routed = std::mem::replace(&mut only.routed, Routed::Listed(Vec::new()));
+            let batch = std::mem::take(batch);
+            return self.put_batch(*group, batch, routed, *target, &[]);
+        }
+        let target = attempts[0].target;
+        for p in attempts.iter_mut() {
+            p.routed = Routed::Listed(self.listed(p.group, p.target, &mut p.routed));
+        }
+        let caps = self.shares_of_capacity(target, attempts);
+        for (p, caps) in attempts.iter_mut().zip(caps) {
+            let routed = std::mem::replace(&mut p.routed, Routed::Listed(Vec::new()));
+            let batch = std::mem::take(&mut p.batch);
+            self.put_batch(p.group, batch, routed, target, &caps);
+        }
+    }
+
+    /// An attempt's records as a list per shard: fresh ones get their sizes
+    /// drawn (as the single-attempt path draws them, shard by shard), and
+    /// records for shards that resharding closed go to the children.
+    fn listed(&mut self, group: usize, target: usize, routed: &mut Routed) -> Vec<ShardRecords> {
+        let p = &self.producers[self.groups[group].lead()];
+        let stream = &self.streams[target];
+        match std::mem::replace(routed, Routed::Listed(Vec::new())) {
+            Routed::Fresh(counts) => {
+                let rng = &mut self.groups[group].rng;
+                let listed = counts
+                    .iter()
+                    .zip(&stream.open)
+                    .filter(|&(&records, _)| records > 0)
+                    .map(|(&records, &shard)| ShardRecords {
+                        shard,
+                        records,
+                        data_bytes: p.draw_data_bytes(records, rng),
+                    })
+                    .collect();
+                self.scratch = counts;
+                listed
+            }
+            Routed::Listed(per_shard) => reroute_closed(stream, &p.shares, per_shard),
+        }
+    }
+
+    /// For each attempt, how many of its records each of its shards may
+    /// accept (parallel to its list; `u64::MAX` where the shard can take
+    /// everything due).
+    fn shares_of_capacity(&mut self, target: usize, attempts: &[Pending]) -> Vec<Vec<u64>> {
+        let lists: Vec<&[ShardRecords]> = attempts
+            .iter()
+            .map(|p| match &p.routed {
+                Routed::Listed(list) => list.as_slice(),
+                Routed::Fresh(_) => unreachable!("listed above"),
+            })
+            .collect();
+        let mut caps: Vec<Vec<u64>> = lists.iter().map(|l| vec![u64::MAX; l.len()]).collect();
+        // Most shards see one attempt: count, and look closer only at the
+        // shards that several attempts meet on.
+        let mut on_shard = std::mem::take(&mut self.scratch);
+        on_shard.clear();
+        on_shard.resize(self.streams[target].shards.len(), 0);
+        for s in lists.iter().flat_map(|l| l.iter()) {
+            on_shard[s.shard] += 1;
+        }
+        let mut demands = Vec::new();
+        for (a, (p, list)) in attempts.iter().zip(&lists).enumerate() {
+            let producer = &self.producers[self.groups[p.group].lead()];
+            let key_bytes = u64::from(producer.spec.partition_key_bytes);
+            for (i, s) in list.iter().enumerate().filter(|(_, s)| on_shard[s.shard] > 1) {
+                demands.push(Demand {
+                    shard: s.shard,
+                    attempt: a,
+                    index: i,
+                    records: s.records,
+                    record_bytes: s.data_bytes + key_bytes,
+                    per: producer.per_kinesis_record(s.data_bytes).max(1),
+                });
+            }
+        }
+        self.scratch = on_shard;
+        demands.sort_by_key(|d| (d.shard, d.attempt));
+        let mut rest = demands.as_slice();
+        while let Some(first) = rest.first() {
+            let n = rest.iter().take_while(|d| d.shard == first.shard).count();
+            let (on_shard, others) = rest.split_at(n);
+            rest = others;
+            let room = self.streams[target].shards[first.shard].write_room(self.now);
+            let rng = &mut self.rngs[self.stream_nodes[target]];
+            if let Some(shares) = share_room(on_shard, room, rng) {
+                for (d, share) in on_shard.iter().zip(shares) {
+                    caps[d.attempt][d.index] = share;
+                }
+            }
+        }
+        caps
+    }
+
+    /// One attempt for a batch to stream slot `target`: its records go out
+    /// in as many PutRecords (or PutRecord) requests as the caps demand,
+    /// packed into aggregated records if the producer aggregates; what the
+    /// shards throttle is retried with backoff or given up after the last
+    /// attempt. A fresh batch goes from the routing draw straight to the
+    /// shards, one pass and no list of its own. `caps`, when not empty,
+    /// holds for each listed shard how many records it may accept (its
+    /// share of a contended shard).
+    fn put_batch(
+        &mut self,
+        group: usize,
+        mut batch: RetryBatch,
+        routed: Routed,
+        target: usize,
+        caps: &[u64],
+    ) {
+        let lead = self.groups[group].lead();
+        let p = &self.producers[lead];
+        let rng = &mut self.groups[group].rng;
+        let stream = &mut self.streams[target];
+        let now = self.now;
+        batch.attempts += 1;
+        // Only enhanced fan-out readers wait to be woken; most streams have
+        // none, so the shards written are only listed for those that do.
+        let pushes = stream.efo_readers > 0;
+        let routed = match routed {
+            // Records meant for a shard that resharding closed go to its
+            // children (a contended round listed them so already).
+            Routed::Listed(per_shard) if caps.is_empty() => {
+                Routed::Listed(reroute_closed(stream, &p.shares, per_shard))
+            }
+            routed => routed,
+        };
+        let mut written = Vec::new();
+        let mut tally = Tally::default();
+        let mut refused = Vec::new();
+        let mut write = |mut s: ShardRecords, cap: u64| {
+            if tally.write(&mut stream.shards[s.shard], now, &mut s, cap, p) && pushes {
+                written.push(s.shard);
+            }
+            if s.records > 0 {
+                refused.push(s);
+            }
+        };
+        let mut spare = None;
+        match routed {
+            Routed::Fresh(counts) => {
+                for (&records, &shard) in counts.iter().zip(&stream.open) {
+                    if records > 0 {
+                        let data_bytes = p.draw_data_bytes(records, rng);
+                        write(ShardRecords { shard, records, data_bytes }, u64::MAX);
+                    }
+                }
+                spare = Some(counts);
+            }
+            Routed::Listed(per_shard) => {
+                let caps = caps.iter().copied().chain(std::iter::repeat(u64::MAX));
+                per_shard.into_iter().zip(caps).for_each(|(s, cap)| write(s, cap));
+            }
+        }
+        if let Some(counts) = spare {
+            self.scratch = counts;
+        }
+        batch.per_shard = refused;
+        tally.end_run();
+        let t = tally;
+        let stream = &self.streams[target];
+        // aws-facts 2.1 and 2.2: PUT payload units in provisioned mode, data in on demand.
+        if stream.is_on_demand() {
+            // Each aggregate is one data record, billed at its size; user
+            // records sent as they are, at their size law's expected one.
+            let billed = if p.spec.aggregation.is_some() {
+                t.aggregated_billed
+            } else {
+                self.producers[lead].on_demand_billed(t.accepted)
+            };
+            self.cost.on_demand_in(billed);
+        } else if p.spec.aggregation.is_some() {
+            self.cost.put_units(t.aggregated_units);
+        } else {
+            // Unaggregated records are billed by their count alone, once per attempt.
+            let units = self.producers[lead].payload_units(t.accepted);
+            self.cost.put_units(units);
+        }
+        let requests = self.pack_requests(group, t.kinesis_sent, t.request_bytes);
+        let m = &mut self.metrics[self.stream_nodes[target]];
+        m.add(metrics::stream::INCOMING_RECORDS, t.kinesis_put as f64);
+        m.add(metrics::stream::INCOMING_BYTES, t.bytes_put as f64);
+        // CloudWatch counts Kinesis records here (aggregates, not user records).
+        m.add(metrics::stream::WRITE_THROTTLED, (t.kinesis_sent - t.kinesis_put) as f64);
+        let outcome = Attempt {
+            accepted: t.accepted,
+            data_put: t.data_put,
+            kinesis_put: t.kinesis_put,
+            requests,
+            throttled: t.throttled,
+        };
+        self.settle(group, batch, outcome);
+        for shard in written {
+            self.wake_pushes(target, shard);
+        }
+    }
+
+    /// Requests an attempt adds: a group's attempts in one millisecond (a
+    /// batch and the retries that go out with it) are packed into the same
+    /// PutRecords requests, so each adds what the pack grew by.
+    fn pack_requests(&mut self, group: usize, kinesis_records: u64, bytes: u64) -> u64 {
+        let g = &mut self.groups[group];
+        if g.pack.at != self.now {
+            g.pack = RequestPack { at: self.now, ..RequestPack::default() };
+        }
+        g.pack.kinesis_records += kinesis_records;
+        g.pack.bytes += bytes;
+        let p = &self.producers[g.lead()];
+        let requests = p.requests(g.pack.kinesis_records, g.pack.bytes);
+        requests - std::mem::replace(&mut g.pack.requests, requests)
+    }
+
+    /// Shares an attempt's outcome among the group's members, then gives
+    /// up on what was refused after the last attempt or schedules its
+    /// retry with backoff. The same for every target.
+    pub(crate) fn settle(&mut self, group: usize, mut batch: RetryBatch, outcome: Attempt) {
+        let Attempt { accepted, data_put, kinesis_put, requests, throttled } = outcome;
+        let lead = self.groups[group].lead();
+        let give_up = batch.attempts >= self.producers[lead].spec.retry.max_attempts;
+        let members = std::mem::take(&mut batch.members);
+        let shares = [
+            apportion(accepted, &members),
+            apportion(data_put, &members),
+            apportion(kinesis_put, &members),
+            apportion(requests, &members),
+        ];
+        for (i, &(slot, count)) in members.iter().enumerate() {
+            let node = self.producer_nodes[slot];
+            let m = &mut self.metrics[node];
+            m.add(metrics::producer::USER_RECORDS_PUT, shares[0][i] as f64);
+            m.add(metrics::producer::USER_RECORDS_DATA_PUT, shares[1][i] as f64);
+            m.add(metrics::producer::KINESIS_RECORDS_PUT, shares[2][i] as f64);
+            m.add(metrics::producer::REQUESTS, shares[3][i] as f64);
+            let refused = count - shares[0][i];
+            if refused == 0 {
+                continue;
+            }
+            let member = &mut self.producers[slot];
+            if give_up {
+                member.given_up += refused;
+                m.add(metrics::producer::USER_RECORD_EXPIRED, refused as f64);
+            } else {
+                member.pending_retry += refused;
+                m.add(metrics::producer::RETRIES, refused as f64);
+                batch.members.push((slot, refused));
+            }
+        }
+        debug_assert_eq!(
+            batch.members.iter().map(|m| m.1).sum::<u64>(),
+            if give_up { 0 } else { throttled }
+        );
+        if throttled == 0 || give_up {
+            return;
+        }
+        self.schedule_retries(group, batch);
+    }
+
+    /// The retry due now for a group after `attempts` attempts.
+    fn due_retry(&mut self, group: usize, attempts: u32) -> RetryBatch {
+        let due = self.groups[group].retries.remove(&(self.now, attempts));
+        due.expect("a retry event has its batch")
+    }
+
+    /// Puts refused records back on the group's retry calendar. Each
+    /// Kinesis record waits its own backoff, as the many clients a producer
+    /// node stands for each retry their own records: a shard's refused
+    /// records get a draw each (or, past [`SPREAD`] of them, [`SPREAD`]
+    /// parts drawn apart), so retries spread over the jitter window instead
+    /// of coming back in one clump that then competes with itself. A retry
+    /// goes out with the first batch at or after its backoff (the producer
+    /// sends what it has buffered every batching interval), and pieces due
+    /// with the same batch after the same attempts join one calendar entry:
+    /// retry events stay at most one per batch and attempt count, whatever
+    /// the records.
+    fn schedule_retries(&mut self, group: usize, batch: RetryBatch) {
+        let lead = self.groups[group].lead();
+        let p = &self.producers[lead];
+        let g = &mut self.groups[group];
+        let interval = p.spec.batching.max_buffered_ms.max(1);
+        let next_batch = |t: SimTime| t.div_ceil(interval) * interval;
+        let (lo, hi) = p.backoff_window(batch.attempts);
+        if next_batch(self.now + lo) == next_batch(self.now + hi) {
+            // Every backoff ends before the same batch: no draw needed.
+            return self.add_retry(group, next_batch(self.now + hi), batch);
+        }
+        let mut pieces: Vec<(SimTime, ShardRecords)> = Vec::new();
+        let mut parts = Vec::new();
+        for s in &batch.per_shard {
+            // What is retried is a Kinesis record: with KPL aggregation a
+            // whole aggregate of user records.
+            let per = p.per_kinesis_record(s.data_bytes).max(1);
+            let kinesis = s.records.div_ceil(per);
+            parts.clear();
+            if kinesis <= SPREAD {
+                parts.resize(kinesis as usize, 1);
+            } else {
+                g.rng.multinomial(kinesis, &[1.0 / SPREAD as f64; SPREAD as usize], &mut parts);
+            }
+            let mut left = s.records;
+            for &n in parts.iter().filter(|&&n| n > 0) {
+                let records = (n * per).min(left);
+                left -= records;
+                let at = next_batch(self.now + p.backoff(batch.attempts, &mut g.rng));
+                pieces.push((at, ShardRecords { records, ..*s }));
+            }
+        }
+        pieces.sort_by_key(|&(at, s)| (at, s.shard, s.data_bytes));
+        pieces.dedup_by(|later, kept| {
+            let same = (later.0, later.1.shard, later.1.data_bytes)
+                == (kept.0, kept.1.shard, kept.1.data_bytes);
+            if same {
+                kept.1.records += later.1.records;
+            }
+            same
+        });
+        // Members share each due time's records in proportion to what they
+        // still have waiting, so each member's parts add up to its refused.
+        let mut left = batch.members;
+        let mut rest = pieces.as_slice();
+        while let Some(&(at, _)) = rest.first() {
+            let n = rest.iter().take_while(|piece| piece.0 == at).count();
+            let (due, later) = rest.split_at(n);
+            rest = later;
+            let records = due.iter().map(|piece| piece.1.records).sum();
+            let shares = apportion(records, &left);
+            let mut members = Vec::new();
+            for (member, share) in left.iter_mut().zip(shares) {
+                if share > 0 {
+                    member.1 -= share;
+                    members.push((member.0, share));
+                }
+            }
+            let per_shard = due.iter().map(|piece| piece.1).collect();
+            let attempts = batch.attempts;
+            self.add_retry(group, at, RetryBatch { attempts, per_shard, members });
+        }
+    }
+
+    /// Adds a retry to the group's calendar entry for its time and
+    /// attempts, scheduling the entry's event when it is new.
+    fn add_retry(&mut self, group: usize, at: SimTime, retry: RetryBatch) {
+        let key = (at, retry.attempts);
+        if !self.groups[group].retries.contains_key(&key) {
+            self.schedule(at, Action::ProducerRetry { group: group as u32, attempts: key.1 });
+        }
+        let entry = self.groups[group].retries.entry(key).or_default();
+        entry.attempts = retry.attempts;
+        if entry.per_shard.is_empty() {
+            entry.per_shard = retry.per_shard;
+            entry.members = retry.members;
+            return;
+        }
+        entry.per_shard.extend(retry.per_shard);
+        // Both member lists are in slot order: merge them in one pass.
+        let mine = std::mem::take(&mut entry.members);
+        let (mut a, mut b) = (mine.into_iter().peekable(), retry.members.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            entry.members.push(match x.0.cmp(&y.0) {
+                std::cmp::Ordering::Less => a.next().expect("peeked"),
+                std::cmp::Ordering::Greater => b.next().expect("peeked"),
+                std::cmp::Ordering::Equal => {
+                    a.next();
+                    b.next();
+                    (x.0, x.1 + y.1)
+                }
+            });
+        }
+        entry.members.extend(a.chain(b));
+    }
+}
+
+/// Refused records of one shard a retry spreads one by one over the backoff
+/// window; more are spread in this many parts.
+const SPREAD: u64 = 16;
+
+/// Records re-listed for the open children of any closed shard in the list.
+fn reroute_closed(
+    stream: &crate::kinds::Stream,
+    shares: &[f64],
+    per_shard: Vec<ShardRecords>,
+) -> Vec<ShardRecords> {
+    if per_shard.iter().all(|s| stream.shards[s.shard].is_open()) {
+        return per_shard;
+    }
+    let (mut routed, mut split) = (Vec::with_capacity(per_shard.len() + 1), Vec::new());
+    for s in &per_shard {
+        split.clear();
+        stream.reroute(s.shard, s.records, shares, &mut split);
+        routed.extend(split.iter().map(|&(shard, records)| ShardRecords {
+            shard,
+            records,
+            data_bytes: s.data_bytes,
+        }));
+    }
+    routed
+}
+
+/// The order writes of one round are cut and taken in: by group, fresh
+/// batches before retries, retries by their attempts. Queue sends come
+/// after, by producer.
+fn write_key(action: &Action) -> (u8, u32, u32) {
+    match action {
+        Action::ProducerBatch { group } => (0, *group, 0),
+        Action::ProducerRetry { group, attempts } => (1, *group, *attempts),
+        Action::ProducerSend { slot } => (2, *slot, 0),
+        Action::QueueSendRetry { slot, .. } => (3, *slot, 0),
+        _ => (4, 0, 0),
+    }
+}
+
+/// One attempt's records for one shard, in a contended round.
+struct Demand {
+    shard: usize,
+    attempt: usize,
+    index: usize,
+    records: u64,
+    record_bytes: u64,
+    per: u64,
+}
+
+/// Kinesis records `records` user records make, `per` to a record.
+fn kinesis_records(records: u64, per: u64) -> u64 {
+    if per == 1 { records } else { records.div_ceil(per) }
+}
+
+/// Shares a shard's whole `(records, bytes)` of room among the demands due
+/// on it in one millisecond, in proportion to their records; `None` when
+/// the room takes them all. Each gets the same fraction of its records,
+/// rounded down; the whole units left go to demands chosen at random with
+/// a chance equal to their fractional part (systematic sampling), so every
+/// record due in the millisecond has the same chance of a unit, as if each
+/// had arrived at its own random instant within it. A chosen demand takes
+/// its unit only while the room still holds it (the byte limit or a KPL
+/// aggregate can make a unit not fit).
+fn share_room(
+    demands: &[Demand],
+    (records_room, bytes_room): (u64, u64),
+    rng: &mut NodeRng,
+) -> Option<Vec<u64>> {
+    let want_records: u64 = demands.iter().map(|d| kinesis_records(d.records, d.per)).sum();
+    let want_bytes: u64 = demands.iter().map(|d| d.records * d.record_bytes).sum();
+    if want_records <= records_room && want_bytes <= bytes_room {
+        return None;
+    }
+    let fraction = (records_room as f64 / want_records.max(1) as f64)
+        .min(bytes_room as f64 / want_bytes.max(1) as f64)
+        .min(1.0);
+    let exact: Vec<f64> = demands.iter().map(|d| d.records as f64 * fraction).collect();
+    let mut shares: Vec<u64> =
+        exact.iter().zip(demands).map(|(&e, d)| (e.floor() as u64).min(d.records)).collect();
+    let (mut used_records, mut used_bytes) = demands
+        .iter()
+        .zip(&shares)
+        .fold((0, 0), |(r, b), (d, &n)| (r + kinesis_records(n, d.per), b + n * d.record_bytes));
+    let mut mark = rng.unit();
+    let mut reached = 0.0;
+    for (i, d) in demands.iter().enumerate() {
+        reached += exact[i] - shares[i] as f64;
+        if reached <= mark || shares[i] >= d.records {
+            continue;
+        }
+        mark += 1.0;
+        let records = kinesis_records(shares[i] + 1, d.per) - kinesis_records(shares[i], d.per);
+        if used_records + records <= records_room && used_bytes + d.record_bytes <= bytes_room {
+            shares[i] += 1;
+            used_records += records;
+            used_bytes += d.record_bytes;
+        }
+    }
+    Some(shares)
+}
+
+/// What one attempt of a batch did, in the units the producer's metrics
+/// count.
+pub(crate) struct Attempt {
+    /// User records accepted.
+    pub accepted: u64,
+    /// Data bytes accepted.
+    pub data_put: u64,
+    /// Records as the target counts them (Kinesis records, aggregates once).
+    pub kinesis_put: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// User records refused.
+    pub throttled: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apportion;
+
+    #[test]
+    fn apportioning_adds_up_and_follows_the_counts() {
+        let thirds = apportion(10, &[(0, 1), (1, 1), (2, 1)]);
+        assert_eq!(thirds.iter().sum::<u64>(), 10);
+        assert!(thirds.iter().all(|&p| p == 3 || p == 4));
+        assert_eq!(apportion(7, &[(0, 100)]), vec![7]);
+        assert_eq!(apportion(5, &[(0, 0), (1, 10)]), vec![0, 5]);
+        assert_eq!(apportion(0, &[(0, 3), (1, 4)]), vec![0, 0]);
+        let parts = apportion(999, &[(0, 333), (1, 333), (2, 334)]);
+        assert_eq!(parts.iter().sum::<u64>(), 999);
+        assert!(parts.iter().zip([333, 333, 334]).all(|(&p, c)| p <= c));
+    }
+}

@@ -1,0 +1,1204 @@
+//! Loading and validation: untrusted JSON in, a [`ValidScenario`] or every
+//! problem at once out. Nothing here panics, whatever the input.
+//!
+//! Every range below is either an AWS limit (cited to `aws-facts.md`) or a
+//! simulator bound that keeps runs finite; MODEL.md lists the latter.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::pricing::OnDemandPricing;
+use crate::routing::parse_hash_key;
+use crate::scenario::{
+    Api, Capacity, Fault, KeyDistribution, Node, NodeKind, NodeSpec, Operation, ProducerSpec,
+    ReadMode, RecordSize, SCHEMA_VERSION, Scenario, StreamOp, Traffic, parse_replay_csv,
+};
+use crate::strict_json;
+
+pub mod lesson;
+use crate::units::format_number;
+
+use crate::kinds::params::leaves;
+pub use crate::kinds::params::{ParamRange, param_range};
+pub use crate::kinds::producer::params::{MAX_EXPLICIT_HASH_KEYS, MAX_RATE_STEPS};
+
+/// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
+pub const MAX_EFO_CONSUMERS: usize = 20;
+/// aws-facts 1.5: at most 50 per on-demand stream under On-demand Advantage.
+pub const MAX_EFO_CONSUMERS_ADVANTAGE: usize = 50;
+/// Largest scenario document accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+/// Most nodes in one scenario.
+pub const MAX_NODES: usize = 200;
+/// Most links in one scenario.
+pub const MAX_LINKS: usize = 1000;
+
+/// One problem found in a scenario: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// Path to the offending field, e.g. `nodes[2].params.records_per_s`.
+    pub path: String,
+    /// What is wrong, with the value and the allowed range where there is one.
+    pub message: String,
+}
+
+impl Issue {
+    pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Issue { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Parses a scenario from JSON, migrating older schema versions.
+///
+/// Errors name the field path (`nodes[0].params.records_per_s`) and what was
+/// expected. Structural validity only; call [`validate`] for ranges and wiring.
+/// Stricter than serde alone (see [`crate::strict_json`]): duplicate keys,
+/// lists given for objects and fields beside a tag that takes none are
+/// refused rather than silently read otherwise.
+pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return Err(vec![Issue::new(
+            "",
+            format!(
+                "the scenario is {} bytes; the limit is {} bytes",
+                json.len(),
+                MAX_SCENARIO_BYTES
+            ),
+        )]);
+    }
+    let given = strict_json::parse(json)?;
+    if !given.is_object() {
+        let what = if given.is_array() { "a list" } else { "a single value" };
+        return Err(vec![Issue::new(
+            "",
+            format!("is {what}; a scenario is a JSON object {{ \"v\": 1, \"nodes\": [...], ... }}"),
+        )]);
+    }
+    let version = match given.get("v") {
+        None => return Err(vec![Issue::new("v", "missing schema version `v`")]),
+        Some(v) => v.as_u64(),
+    };
+    match version {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if v > u64::from(SCHEMA_VERSION) => {
+            return Err(vec![Issue::new(
+                "v",
+                format!(
+                    "schema version {v} is newer than this build understands \
+                     (up to {SCHEMA_VERSION}); open it with a newer Shardplay"
+                ),
+            )]);
+        }
+        _ => {
+            return Err(vec![Issue::new(
+                "v",
+                format!("schema version must be an integer from 1 to {SCHEMA_VERSION}"),
+            )]);
+        }
+    }
+    let scenario = read_scenario(&given)?;
+    // What was read, written back, has the document's shape wherever the
+    // document was read as it is meant.
+    let Ok(read) = serde_json::to_value(&scenario) else { return Ok(scenario) };
+    let issues = strict_json::shape_issues(&given, &read, |doc| read_scenario(doc).is_ok());
+    if issues.is_empty() { Ok(scenario) } else { Err(issues) }
+}
+
+/// Reads a scenario document (already a JSON object) into a [`Scenario`].
+fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
+    // Nodes are read one by one so that an error inside `params` keeps its
+    // full path, and every broken node is reported, not just the first.
+    let mut issues = Vec::new();
+    let nodes = match given.get("nodes") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                parse_node(&format!("nodes[{i}]"), item).map_err(|e| issues.push(e)).ok()
+            })
+            .collect(),
+        Some(_) => {
+            issues.push(Issue::new("nodes", "must be a list of nodes"));
+            Vec::new()
+        }
+        None => {
+            issues.push(Issue::new("nodes", "missing list of nodes"));
+            Vec::new()
+        }
+    };
+    let mut rest: serde_json::Map<String, serde_json::Value> = given
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| *k != "nodes")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    rest.insert("nodes".into(), serde_json::Value::Array(Vec::new()));
+    match deserialize_at::<Scenario>("", &serde_json::Value::Object(rest)) {
+        Ok(mut scenario) if issues.is_empty() => {
+            scenario.nodes = nodes;
+            Ok(scenario)
+        }
+        Ok(_) => Err(issues),
+        Err(mut issue) => {
+            let range = scenario_field_range(&issue.path);
+            with_range(&mut issue, range);
+            issues.insert(0, issue);
+            Err(issues)
+        }
+    }
+}
+
+/// A number of the wrong type or size: says which numbers are allowed.
+fn with_range(issue: &mut Issue, range: Option<ParamRange>) {
+    let wrong_number =
+        ["invalid type: ", "invalid value: "].iter().any(|p| issue.message.starts_with(p));
+    if let (true, Some(r)) = (wrong_number, range) {
+        issue.message = format!("{}; allowed {}", issue.message, describe_range(r));
+    }
+}
+
+/// Longest run, in seconds: a year.
+pub const MAX_DURATION_S: u64 = 31_536_000;
+
+/// The allowed range of a numeric field outside the nodes, by its path.
+fn scenario_field_range(path: &str) -> Option<ParamRange> {
+    if path == "duration_s" {
+        return Some(ParamRange { min: 1.0, max: MAX_DURATION_S as f64, unit: "s" });
+    }
+    if let Some(name) = path.strip_prefix("objectives.") {
+        return objective_range(name);
+    }
+    let field = path.strip_prefix("pricing.")?;
+    pricing_range(field.split('.').next().unwrap_or(field))
+}
+
+/// A node as written in a file, before its parameters are read by kind.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: String,
+    #[serde(default)]
+    name: String,
+    kind: NodeKind,
+    #[serde(default = "empty_object")]
+    params: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
+
+fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
+    let raw: RawNode = deserialize_at(path, item)?;
+    let params_path = format!("{path}.params");
+    let params = &raw.params;
+    let kind = raw.kind;
+    let read = |params_path: &str| -> Result<NodeSpec, Issue> {
+        Ok(match kind {
+            NodeKind::Producer => NodeSpec::Producer(deserialize_at(params_path, params)?),
+            NodeKind::KinesisStream => {
+                NodeSpec::KinesisStream(deserialize_at(params_path, params)?)
+            }
+            NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(params_path, params)?),
+            NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(params_path, params)?),
+            NodeKind::Destination => NodeSpec::Destination(deserialize_at(params_path, params)?),
+            NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(params_path, params)?),
+            NodeKind::SqsQueue => NodeSpec::SqsQueue(deserialize_at(params_path, params)?),
+            NodeKind::WorkerPool => NodeSpec::WorkerPool(deserialize_at(params_path, params)?),
+            NodeKind::Lambda => NodeSpec::Lambda(deserialize_at(params_path, params)?),
+        })
+    };
+    let spec = read(&params_path).map_err(|mut issue| {
+        let param = issue.path.strip_prefix(&format!("{params_path}.")).map(without_indices);
+        with_range(&mut issue, param.and_then(|p| param_range(kind, &p)));
+        issue
+    })?;
+    Ok(Node { id: raw.id, name: raw.name, spec })
+}
+
+/// `traffic.steps[3].at_s` as its row in [`param_range`]: `traffic.steps.at_s`.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Deserialises `value`, reporting an error at its full path below `prefix`.
+fn deserialize_at<T: serde::de::DeserializeOwned>(
+    prefix: &str,
+    value: &serde_json::Value,
+) -> Result<T, Issue> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let message = e.inner().to_string();
+        // Inside a tagged enum serde loses the field's name; find it.
+        let below = value_at(value, e.path())
+            .and_then(|at| strict_json::locate(at, &message))
+            .unwrap_or_default();
+        let base = e.path().to_string();
+        let base = if base == "." { "" } else { base.as_str() };
+        let inner = format!("{base}{below}");
+        let inner = inner.trim_start_matches('.');
+        let path = match (prefix.is_empty(), inner.is_empty()) {
+            (_, true) => prefix.to_string(),
+            (true, false) => inner.to_string(),
+            (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
+            (false, false) => format!("{prefix}.{inner}"),
+        };
+        Issue::new(path, message)
+    })
+}
+
+/// The value at an error's path, if the path can be followed.
+fn value_at<'a>(
+    root: &'a serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(root, |at, segment| match segment {
+        Segment::Seq { index } => at.get(*index),
+        Segment::Map { key } => at.get(key),
+        Segment::Enum { .. } => Some(at),
+        Segment::Unknown => None,
+    })
+}
+
+/// Parses and validates in one step, as for a file or link to run. A
+/// document without nodes is refused as empty here (the editor's blank
+/// canvas is a valid document that runs nothing, so [`validate`] takes it).
+pub fn load_scenario(json: &str) -> Result<ValidScenario, Vec<Issue>> {
+    let scenario = parse_scenario(json)?;
+    if scenario.nodes.is_empty() {
+        return Err(vec![Issue::new(
+            "nodes",
+            "the scenario is empty: it has no nodes; add a producer and the stream or queue it \
+             writes to",
+        )]);
+    }
+    validate(&scenario)
+}
+
+/// Why a link between two kinds of node is refused, if it is.
+///
+/// The single source of edge legality: the editor asks this, never
+/// re-implements it.
+pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
+    use NodeKind::*;
+    match (from, to) {
+        // aws-facts 3.2: Firehose takes Direct PUT or reads a Kinesis stream.
+        (Producer, KinesisStream | Firehose)
+        | (KinesisStream, Consumer | KclApp | Firehose)
+        | (Firehose, Destination)
+        // Consumers forward what they process to the next stage.
+        | (Consumer | KclApp, KinesisStream | Firehose) => Ok(()),
+        // A producer's target is generic: SendMessageBatch to a queue.
+        (Producer, SqsQueue) => Ok(()),
+        // Event source mappings (aws-facts 5.1, 5.2) and queue consumers.
+        (SqsQueue, WorkerPool | Lambda) | (KinesisStream, Lambda) => Ok(()),
+        // aws-facts 4.3: the dead-letter queue is another queue.
+        (SqsQueue, SqsQueue) => Ok(()),
+        // A worker pool forwards what it processed.
+        (WorkerPool, KinesisStream | Firehose | SqsQueue) => Ok(()),
+        // aws-facts 5.1: a stream event source's on-failure destination.
+        (Lambda, SqsQueue) => Ok(()),
+        (Producer, WorkerPool | Lambda) => Err(
+            "a producer cannot write to a consumer directly; put a queue or a stream between them",
+        ),
+        (KinesisStream, SqsQueue) => Err(
+            "a stream does not feed a queue directly; a consumer must read one and write the other",
+        ),
+        (KinesisStream, WorkerPool) => Err(
+            "a worker pool reads a queue, not a stream; a stream is read by a consumer, a KCL application or a Lambda function",
+        ),
+        (SqsQueue, Consumer | KclApp) => Err(
+            "a queue is read by a worker pool or a Lambda function, not by a Kinesis consumer",
+        ),
+        (SqsQueue, _) => Err(
+            "a queue is read by a worker pool or a Lambda function; its only other link is to its dead-letter queue",
+        ),
+        (Consumer | KclApp, SqsQueue) => {
+            Err("a Kinesis consumer forwards to a stream or a delivery stream, not to a queue")
+        }
+        (Consumer | KclApp, WorkerPool | Lambda) => Err(
+            "a consumer forwards to a stream or a delivery stream, which other consumers then read",
+        ),
+        (Firehose, SqsQueue | WorkerPool | Lambda) => Err(
+            "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
+        ),
+        (WorkerPool, _) => {
+            Err("a worker pool reads a queue and forwards to a stream, a delivery stream or a queue")
+        }
+        (Lambda, _) => Err(
+            "a Lambda function's only output is the on-failure destination of a stream event source, a queue",
+        ),
+        (Producer, Producer) => Err("a producer only writes to a stream or a delivery stream"),
+        (Producer, Consumer | KclApp) => {
+            Err("a producer cannot write to a consumer directly; put a stream between them")
+        }
+        (Producer, Destination) => Err(
+            "a producer cannot write to a destination directly; put a Firehose delivery stream between them",
+        ),
+        (KinesisStream, Producer) => Err("a stream is read by consumers, not by producers"),
+        (KinesisStream, KinesisStream) => Err(
+            "streams do not feed streams directly; a consumer must read one and write the other",
+        ),
+        (KinesisStream, Destination) => Err(
+            "a stream does not deliver to a destination; put a Firehose delivery stream between them",
+        ),
+        (Firehose, Consumer | KclApp) => {
+            Err("Firehose delivers to a destination; it cannot feed a consumer")
+        }
+        (Firehose, _) => Err(
+            "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
+        ),
+        (Destination, _) => Err("a destination is the end of a pipeline; nothing reads from it"),
+        (Consumer | KclApp, Consumer | KclApp | Producer) => Err(
+            "a consumer forwards to a stream or a delivery stream, which other consumers then read",
+        ),
+        (Consumer | KclApp, Destination) => Err(
+            "a consumer cannot deliver to a destination directly; forward to a Firehose delivery stream",
+        ),
+    }
+}
+
+/// Whether a link `from -> to` is `to` reading `from` (a consumer or a
+/// delivery stream reading a stream) rather than `from` sending to `to`.
+fn is_read(from: NodeKind, to: NodeKind) -> bool {
+    use NodeKind::*;
+    matches!((from, to), (KinesisStream, Consumer | KclApp | Firehose | Lambda))
+        || matches!((from, to), (SqsQueue, WorkerPool | Lambda))
+}
+
+/// A scenario that passed validation, with its wiring resolved to indices.
+///
+/// Constructed only by [`validate`], so holding one proves the scenario is
+/// safe to simulate.
+#[derive(Clone, Debug)]
+pub struct ValidScenario {
+    scenario: Scenario,
+    /// For each node, the index of the node it sends to (a producer's
+    /// stream or delivery stream, a delivery stream's destination).
+    pub(crate) sends_to: Vec<Option<usize>>,
+    /// For each node, the stream it reads (consumers, delivery streams).
+    pub(crate) reads_from: Vec<Option<usize>>,
+}
+
+impl ValidScenario {
+    /// The validated scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// For a producer, the stream it writes to; for a consumer, the stream it
+    /// reads. `None` for streams.
+    pub fn wired_stream(&self, node: usize) -> Option<usize> {
+        self.reads_from(node).or_else(|| self.sends_to(node))
+    }
+
+    /// The node this node sends its data to, if it sends anywhere.
+    pub fn sends_to(&self, node: usize) -> Option<usize> {
+        self.sends_to.get(node).copied().flatten()
+    }
+
+    /// The stream this node reads, if it reads one.
+    pub fn reads_from(&self, node: usize) -> Option<usize> {
+        self.reads_from.get(node).copied().flatten()
+    }
+}
+
+/// Checks ranges, ids and wiring, reporting every problem at once.
+pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
+    let mut issues = Vec::new();
+    let mut check = Checker { issues: &mut issues };
+
+    if let Some(r) = scenario_field_range("duration_s") {
+        check.range("duration_s", scenario.duration_s as f64, r.min, r.max, r.unit);
+    }
+    if scenario.name.chars().count() > 200 {
+        check.push("name", "is longer than 200 characters");
+    }
+    if scenario.description.chars().count() > 1_000 {
+        check.push("description", "is longer than 1,000 characters");
+    }
+    if scenario.tags.len() > 8 {
+        check.push("tags", format!("has {} tags; the limit is 8", scenario.tags.len()));
+    }
+    for (i, tag) in scenario.tags.iter().enumerate() {
+        if tag.is_empty() || tag.chars().count() > 30 {
+            check.push(format!("tags[{i}]"), "must be 1 to 30 characters");
+        }
+    }
+    if scenario.nodes.len() > MAX_NODES {
+        check
+            .push("nodes", format!("has {} nodes; the limit is {MAX_NODES}", scenario.nodes.len()));
+    }
+    if scenario.links.len() > MAX_LINKS {
+        check
+            .push("links", format!("has {} links; the limit is {MAX_LINKS}", scenario.links.len()));
+    }
+
+    if let Some(objectives) = &scenario.objectives {
+        check_objectives(&mut check, objectives);
+    }
+
+    let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let path = format!("nodes[{i}]");
+        check_id(&mut check, &format!("{path}.id"), &node.id);
+        if index_of.insert(node.id.as_str(), i).is_some() {
+            check.push(format!("{path}.id"), format!("duplicate id {:?}", node.id));
+        }
+        if node.name.chars().count() > 100 {
+            check.push(format!("{path}.name"), "is longer than 100 characters");
+        }
+        check_params(&mut check, &format!("{path}.params"), &node.spec);
+    }
+
+    let mut sends_to = vec![None; scenario.nodes.len()];
+    let mut reads_from = vec![None; scenario.nodes.len()];
+    let mut seen_links = BTreeSet::new();
+    for (i, link) in scenario.links.iter().enumerate() {
+        let path = format!("links[{i}]");
+        let from = index_of.get(link.from.as_str()).copied();
+        let to = index_of.get(link.to.as_str()).copied();
+        if from.is_none() {
+            check.push(format!("{path}.from"), format!("no node has id {:?}", link.from));
+        }
+        if to.is_none() {
+            check.push(format!("{path}.to"), format!("no node has id {:?}", link.to));
+        }
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        if from == to {
+            check.push(path, "a node cannot be linked to itself");
+            continue;
+        }
+        if !seen_links.insert((from, to)) {
+            check.push(path, format!("duplicate link {} -> {}", link.from, link.to));
+            continue;
+        }
+        let (from_kind, to_kind) =
+            (scenario.nodes[from].spec.kind(), scenario.nodes[to].spec.kind());
+        if let Err(why) = link_rule(from_kind, to_kind) {
+            check.push(
+                path,
+                format!("cannot link {} -> {}: {why}", from_kind.as_str(), to_kind.as_str()),
+            );
+            continue;
+        }
+        // A reader records its stream, any other sender its target.
+        let (end, other, list, what) = if is_read(from_kind, to_kind) {
+            (to, from, &mut reads_from, "reads more than one stream")
+        } else {
+            (from, to, &mut sends_to, "sends to more than one node")
+        };
+        if list[end].replace(other).is_some() {
+            check.push(path, format!("{} {what}; wire it to exactly one", scenario.nodes[end].id));
+        }
+    }
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if node.spec.kind() == NodeKind::Firehose {
+            check_firehose_wiring(&mut check, scenario, i, &sends_to, reads_from[i]);
+        }
+        if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
+            && let NodeSpec::KinesisStream(stream) = &scenario.nodes[to].spec
+        {
+            check_record_fits_stream(&mut check, i, p, &scenario.nodes[to].id, stream);
+        }
+        if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
+            && to == from
+        {
+            check.push(
+                format!("nodes[{i}]"),
+                format!("{:?} forwards to the stream it reads; that would loop", node.id),
+            );
+        }
+        if sends_to[i].is_none() && reads_from[i].is_none() {
+            match node.spec.kind() {
+                NodeKind::Producer => check.push(
+                    format!("nodes[{i}]"),
+                    format!("producer {:?} is not wired to a stream or a queue", node.id),
+                ),
+                NodeKind::WorkerPool => check.push(
+                    format!("nodes[{i}]"),
+                    format!("worker pool {:?} does not read any queue", node.id),
+                ),
+                NodeKind::Lambda => check.push(
+                    format!("nodes[{i}]"),
+                    format!(
+                        "Lambda function {:?} has no event source (a queue or a stream)",
+                        node.id
+                    ),
+                ),
+                NodeKind::SqsQueue => {}
+                NodeKind::Consumer | NodeKind::KclApp => check.push(
+                    format!("nodes[{i}]"),
+                    format!("consumer {:?} does not read any stream", node.id),
+                ),
+                NodeKind::KinesisStream | NodeKind::Firehose | NodeKind::Destination => {}
+            }
+        }
+    }
+    let mut efo_per_stream: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if let (NodeSpec::Consumer(c), Some(source)) = (&node.spec, reads_from[i])
+            && c.read_mode == ReadMode::EnhancedFanOut
+        {
+            *efo_per_stream.entry(source).or_default() += 1;
+        }
+    }
+    let advantage = scenario.pricing.kinesis_on_demand == OnDemandPricing::Advantage;
+    for (source, n) in efo_per_stream {
+        // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per
+        // stream, 50 per on-demand stream under On-demand Advantage.
+        let on_demand = matches!(&scenario.nodes[source].spec,
+            NodeSpec::KinesisStream(s) if s.capacity.is_on_demand());
+        let most =
+            if advantage && on_demand { MAX_EFO_CONSUMERS_ADVANTAGE } else { MAX_EFO_CONSUMERS };
+        if n > most {
+            let why = if on_demand && !advantage {
+                " (50 for an on-demand stream under On-demand Advantage, pricing.kinesis_on_demand)"
+            } else {
+                ""
+            };
+            check.push(
+                format!("nodes[{source}]"),
+                format!("{n} enhanced fan-out consumers read this stream; AWS allows at most {most}{why}"),
+            );
+        }
+    }
+    // aws-facts 1.4: warm throughput comes with On-demand Advantage.
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        if let NodeSpec::KinesisStream(s) = &node.spec
+            && let Capacity::OnDemand { warm_throughput_mib_s: Some(_), .. } = s.capacity
+            && !advantage
+        {
+            check.push(
+                format!("nodes[{i}].params.capacity.warm_throughput_mib_s"),
+                "warm throughput needs On-demand Advantage, an account-level billing mode with a \
+                 25 MiB/s minimum: set pricing.kinesis_on_demand to \"advantage\" or leave it out",
+            );
+        }
+    }
+    for (i, op) in scenario.schedule.iter().enumerate() {
+        let path = format!("schedule[{i}]");
+        check.range(&format!("{path}.at_s"), op.at_s as f64, 0.0, 31_536_000.0, "s");
+        let wanted = match &op.op {
+            Operation::Reshard(_) => NodeKind::KinesisStream,
+            Operation::Fault(f) => f.target_kind(),
+        };
+        match index_of.get(op.node.as_str()) {
+            None => check.push(format!("{path}.node"), format!("no node has id {:?}", op.node)),
+            Some(&n) if scenario.nodes[n].spec.kind() != wanted => check.push(
+                format!("{path}.node"),
+                format!(
+                    "{:?} is a {}; this operation applies to a {}",
+                    op.node,
+                    scenario.nodes[n].spec.kind().as_str(),
+                    wanted.as_str()
+                ),
+            ),
+            Some(&n) => {
+                if let (
+                    Operation::Fault(
+                        Fault::CrashWorker { worker } | Fault::RestartWorker { worker },
+                    ),
+                    NodeSpec::KclApp(k),
+                ) = (&op.op, &scenario.nodes[n].spec)
+                    && *worker >= k.workers
+                {
+                    check.push(
+                        format!("{path}.op.worker"),
+                        format!(
+                            "{worker} is out of range; {:?} has workers 0 to {}",
+                            op.node,
+                            k.workers.saturating_sub(1)
+                        ),
+                    );
+                }
+            }
+        }
+        match &op.op {
+            Operation::Reshard(StreamOp::SplitShard {
+                new_starting_hash_key: Some(key), ..
+            }) if key.parse::<u128>().is_err() => check.push(
+                format!("{path}.op.new_starting_hash_key"),
+                format!("{key:?} is not a hash key; allowed 0 to 340282366920938463463374607431768211455"),
+            ),
+            Operation::Reshard(StreamOp::UpdateShardCount { target }) => check.param_at(
+                NodeKind::KinesisStream,
+                &format!("{path}.op.target"),
+                "target",
+                f64::from(*target),
+            ),
+            Operation::Fault(Fault::SetErrorRate { error_rate }) => {
+                check.param_at(NodeKind::Firehose, &format!("{path}.op.error_rate"), "transform.error_rate", *error_rate)
+            }
+            Operation::Fault(Fault::SetFunctionErrorRate { error_rate }) => {
+                check.param_at(NodeKind::Lambda, &format!("{path}.op.error_rate"), "error_rate", *error_rate)
+            }
+            Operation::Fault(Fault::TrafficSpike { multiplier, for_s }) => {
+                check.param_at(NodeKind::Producer, &format!("{path}.op.multiplier"), "traffic.multiplier", *multiplier);
+                check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
+            }
+            Operation::Fault(Fault::DestinationDown { for_s }) => {
+                check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
+            }
+            _ => {}
+        }
+    }
+    check_pricing(&mut check, &scenario.pricing);
+    if let Some(lesson) = &scenario.lesson {
+        check.issues.extend(lesson::lesson_issues(scenario, lesson));
+    }
+    for id in scenario.layout.keys() {
+        if !index_of.contains_key(id.as_str()) {
+            check.push(format!("layout.{id}"), "has a position for a node that does not exist");
+        }
+    }
+
+    check_queue_wiring(&mut check, scenario, &sends_to, &reads_from);
+
+    if issues.is_empty() {
+        Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
+    } else {
+        Err(issues)
+    }
+}
+
+/// aws-facts 3.2: a Firehose record is at most 1,000 KiB before base64.
+pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
+
+/// A delivery stream needs a destination, and takes Direct PUT or a stream,
+/// not both.
+fn check_firehose_wiring(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    node: usize,
+    sends_to: &[Option<usize>],
+    stream: Option<usize>,
+) {
+    let id = &scenario.nodes[node].id;
+    if sends_to[node].is_none() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!("delivery stream {id:?} has no destination; wire it to one destination node"),
+        );
+    }
+    let direct_put = (0..scenario.nodes.len())
+        .any(|p| sends_to[p] == Some(node) && scenario.nodes[p].spec.kind() == NodeKind::Producer);
+    // aws-facts 3.2: a Firehose record is at most 1,000 KiB.
+    for p in (0..scenario.nodes.len()).filter(|&p| sends_to[p] == Some(node)) {
+        if let NodeSpec::Producer(spec) = &scenario.nodes[p].spec
+            && spec.record_size.max_bytes() > FIREHOSE_MAX_RECORD_BYTES
+        {
+            check.push(
+                format!("nodes[{p}].params.record_size"),
+                format!(
+                    "records up to {} bytes; a Firehose record is at most {} bytes (1,000 KiB)",
+                    format_number(f64::from(spec.record_size.max_bytes())),
+                    format_number(f64::from(FIREHOSE_MAX_RECORD_BYTES))
+                ),
+            );
+        }
+    }
+    // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
+    // PutRecordBatch to the delivery stream are disabled.
+    if direct_put && stream.is_some() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!(
+                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT (from producers or \
+                 forwarding consumers) is disabled; wire them to the stream instead"
+            ),
+        );
+    }
+}
+
+/// aws-facts 1.1: PutRecords refuses (ValidationException) a record whose
+/// data blob is larger than the stream's maximum record size, so such a
+/// record would never be written, however long it was retried.
+fn check_record_fits_stream(
+    check: &mut Checker<'_>,
+    producer: usize,
+    p: &ProducerSpec,
+    stream_id: &str,
+    stream: &crate::scenario::StreamSpec,
+) {
+    let largest = u64::from(p.record_size.max_bytes());
+    let limit = stream.max_record_bytes();
+    if largest > limit {
+        check.push(
+            format!("nodes[{producer}].params.record_size"),
+            format!(
+                "records up to {} bytes can never be written to stream {stream_id:?}: its maximum \
+                 record size is {} KiB ({} bytes); raise the stream's max_record_size_kib (up to \
+                 10,240) or send smaller records",
+                format_number(largest as f64),
+                format_number(f64::from(stream.max_record_size_kib)),
+                format_number(limit as f64)
+            ),
+        );
+    }
+}
+
+/// Checks the optional `pricing` block against the catalogue
+/// (`sim-core/prices/aws-prices.json`).
+fn check_pricing(check: &mut Checker<'_>, pricing: &crate::pricing::Pricing) {
+    let regions = crate::pricing::regions();
+    if !regions.contains(&pricing.region) {
+        check.push(
+            "pricing.region",
+            format!(
+                "{:?} has no prices in the catalogue; allowed {} (aws-facts 2 gives us-east-1 \
+                 prices only; price another Region with pricing.overrides)",
+                pricing.region.chars().take(40).collect::<String>(),
+                regions.join(", ")
+            ),
+        );
+    }
+    let r = pricing_range("month_hours").expect("listed");
+    check.range("pricing.month_hours", pricing.month_hours, r.min, r.max, r.unit);
+    let r = pricing_range("overrides").expect("listed");
+    for (key, &usd) in &pricing.overrides {
+        let path = format!("pricing.overrides.{key}");
+        match crate::pricing::catalogue().items.iter().find(|i| &i.key == key) {
+            None => check.push(
+                path,
+                "is not a price in the catalogue; allowed the `key` of an item in \
+                 sim-core/prices/aws-prices.json (e.g. kds.provisioned.shard_hour)",
+            ),
+            Some(item) => {
+                if let Some(m) = out_of_range(usd, r) {
+                    check.push(path, format!("{m} per {} {}", format_number(item.per), item.unit));
+                }
+            }
+        }
+    }
+}
+
+/// The allowed range of a numeric field of the scenario's `pricing` block.
+pub fn pricing_range(field: &str) -> Option<ParamRange> {
+    let (min, max, unit) = match field {
+        // AWS prices a month as 730 hours (aws-facts 2.1: 730 h = $10.95);
+        // 28 to 31 days are accepted.
+        "month_hours" => (672.0, 744.0, "h"),
+        "overrides" => (0.0, 1_000_000.0, "USD"),
+        _ => return None,
+    };
+    Some(ParamRange { min, max, unit })
+}
+
+fn check_id(check: &mut Checker<'_>, path: &str, id: &str) {
+    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if id.is_empty() || id.len() > 64 || !ok_chars {
+        check.push(
+            path,
+            format!("{id:?} must be 1 to 64 characters of letters, digits, '-' or '_'"),
+        );
+    }
+}
+
+/// Every number and list length in a node's parameters against its row of
+/// the kind's table, found by walking the document itself (so a field cannot
+/// be forgotten), in the table's order; then the rules a range cannot say.
+/// A field a rule speaks about gets that rule's message instead of the
+/// range's (MaximumRecordAgeInSeconds: -1, or 60 s to 7 days).
+fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
+    let kind = spec.kind();
+    let mut rules = Vec::new();
+    check_rules(&mut Checker { issues: &mut rules }, path, spec);
+    let params = serde_json::to_value(spec).map(|v| v["params"].clone()).unwrap_or_default();
+    let table = crate::kinds::params::table(kind);
+    let mut leaves = leaves(&params);
+    leaves.sort_by_key(|l| table.iter().position(|p| p.path == l.row));
+    for leaf in leaves {
+        let at = format!("{path}.{}", leaf.path);
+        if let Some(r) = param_range(kind, &leaf.row)
+            && !rules.iter().any(|i| i.path == at)
+        {
+            check.range(&at, leaf.value, r.min, r.max, r.unit);
+        }
+    }
+    check.issues.extend(rules);
+}
+
+/// The rules of a node's parameters beyond their ranges.
+fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
+    match spec {
+        NodeSpec::Producer(p) => check_producer(check, path, p),
+        NodeSpec::Destination(d) => {
+            for (i, w) in d.outages.iter().enumerate() {
+                if w.to_s <= w.from_s {
+                    check.push(
+                        format!("{path}.outages[{i}].to_s"),
+                        format!(
+                            "{} is not after from_s ({}); a window must end after it starts",
+                            w.to_s, w.from_s
+                        ),
+                    );
+                }
+            }
+        }
+        NodeSpec::Lambda(l) => {
+            // aws-facts 5.1: MaximumRecordAgeInSeconds is -1 (no limit) or
+            // 60 s to 7 days; the table's range (-1 to 7 days) has no room
+            // for the gap.
+            let age = l.event_source.maximum_record_age_s;
+            if age != -1 && !(60..=604_800).contains(&age) {
+                check.push(
+                    format!("{path}.event_source.maximum_record_age_s"),
+                    format!(
+                        "{} is out of range; allowed -1 (no limit) or 60 to 604,800 s",
+                        format_number(f64::from(age))
+                    ),
+                );
+            }
+        }
+        NodeSpec::KinesisStream(_)
+        | NodeSpec::Consumer(_)
+        | NodeSpec::KclApp(_)
+        | NodeSpec::Firehose(_)
+        | NodeSpec::SqsQueue(_)
+        | NodeSpec::WorkerPool(_) => {}
+    }
+}
+
+/// aws-facts 5.2: Lambda refuses an event source mapping whose queue's
+/// visibility timeout is shorter than the function's timeout
+/// (`InvalidParameterValueException`). The problem is the wire's, so the
+/// editor shows it there.
+fn check_visibility_covers_timeout(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    queue: usize,
+    function: usize,
+) {
+    let (q, f) = (&scenario.nodes[queue], &scenario.nodes[function]);
+    let (NodeSpec::SqsQueue(spec), NodeSpec::Lambda(l)) = (&q.spec, &f.spec) else { return };
+    if spec.visibility_timeout_s >= l.timeout_s {
+        return;
+    }
+    let Some(link) = scenario.links.iter().position(|k| k.from == q.id && k.to == f.id) else {
+        return;
+    };
+    check.push(
+        format!("links[{link}]"),
+        format!(
+            "queue {:?} hides a received message for {} s, less than function {:?}'s {} s \
+             timeout: AWS refuses this event source mapping (InvalidParameterValueException). \
+             Set the visibility timeout to at least {} s (AWS advises 6 times the timeout, {} s)",
+            q.id,
+            format_number(f64::from(spec.visibility_timeout_s)),
+            f.id,
+            format_number(f64::from(l.timeout_s)),
+            format_number(f64::from(l.timeout_s)),
+            format_number(f64::from(l.timeout_s) * 6.0),
+        ),
+    );
+}
+
+/// Rules between queues and the nodes wired to them.
+fn check_queue_wiring(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    sends_to: &[Option<usize>],
+    reads_from: &[Option<usize>],
+) {
+    let queue = |n: usize| match &scenario.nodes[n].spec {
+        NodeSpec::SqsQueue(q) => Some(q),
+        _ => None,
+    };
+    let mut account: Option<(usize, u32)> = None;
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        let path = format!("nodes[{i}]");
+        match &node.spec {
+            NodeSpec::SqsQueue(q) => {
+                // aws-facts 4.3: a FIFO queue needs a FIFO dead-letter queue,
+                // a standard queue a standard one.
+                if let Some(dlq) = sends_to[i].and_then(queue)
+                    && dlq.queue_type != q.queue_type
+                {
+                    check.push(
+                        path,
+                        format!(
+                            "queue {:?} is {:?} but its dead-letter queue is {:?}; AWS requires \
+                             the same type",
+                            node.id, q.queue_type, dlq.queue_type
+                        ),
+                    );
+                }
+            }
+            NodeSpec::Producer(p) => {
+                // aws-facts 4.1: a message is at most MaximumMessageSize.
+                if let Some(q) = sends_to[i].and_then(queue)
+                    && p.record_size.max_bytes() > q.max_message_bytes
+                {
+                    check.push(
+                        format!("{path}.params.record_size"),
+                        format!(
+                            "records of up to {} bytes do not fit the queue's max_message_bytes \
+                             ({})",
+                            format_number(f64::from(p.record_size.max_bytes())),
+                            format_number(f64::from(q.max_message_bytes))
+                        ),
+                    );
+                }
+            }
+            NodeSpec::Lambda(l) => {
+                let e = &l.event_source;
+                if let Some(source) = reads_from[i] {
+                    check_visibility_covers_timeout(check, scenario, source, i);
+                }
+                if let Some(q) = reads_from[i].and_then(queue) {
+                    let batch = e.batch_size.unwrap_or(10);
+                    // aws-facts 5.2: FIFO batches hold at most 10 messages;
+                    // a standard queue takes up to 10,000 with a window of
+                    // at least 1 s when above 10.
+                    if q.queue_type == crate::scenario::QueueType::Fifo && batch > 10 {
+                        check.push(
+                            format!("{path}.params.event_source.batch_size"),
+                            format!("{batch} is out of range for a FIFO queue; allowed 1 to 10"),
+                        );
+                    }
+                    if batch > 10 && e.batching_window_s < 1 {
+                        check.push(
+                            format!("{path}.params.event_source.batching_window_s"),
+                            format!(
+                                "a batch size of {batch} above 10 needs a batching window of at \
+                             least 1 s"
+                            ),
+                        );
+                    }
+                    if sends_to[i].is_some() {
+                        check.push(
+                            path.clone(),
+                            "an on-failure destination applies to a stream event source; a \
+                             queue's failed messages go to its dead-letter queue",
+                        );
+                    }
+                }
+                match account {
+                    None => account = Some((i, l.account_concurrency)),
+                    Some((first, c)) if c != l.account_concurrency => check.push(
+                        format!("{path}.params.account_concurrency"),
+                        format!(
+                            "{} differs from {:?}'s {}; functions share one account",
+                            format_number(f64::from(l.account_concurrency)),
+                            scenario.nodes[first].id,
+                            format_number(f64::from(c))
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+                if let Some(r) = l.reserved_concurrency
+                    && r > l.account_concurrency
+                {
+                    check.push(
+                        format!("{path}.params.reserved_concurrency"),
+                        format!(
+                            "{} exceeds the account's {} concurrent executions",
+                            format_number(f64::from(r)),
+                            format_number(f64::from(l.account_concurrency))
+                        ),
+                    );
+                }
+            }
+            NodeSpec::KinesisStream(_)
+            | NodeSpec::Consumer(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::WorkerPool(_) => {}
+        }
+    }
+}
+
+/// A producer's rules beyond ranges: lists in order, a replayed series
+/// row by row, hash keys that parse, fields that bound each other.
+fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
+    let kind = NodeKind::Producer;
+    match &p.traffic {
+        Traffic::Step { steps, .. } => {
+            for (i, step) in steps.iter().take(MAX_RATE_STEPS).enumerate() {
+                let at = format!("{path}.traffic.steps[{i}]");
+                if i > 0 && step.at_s <= steps[i - 1].at_s {
+                    check.push(
+                        format!("{at}.at_s"),
+                        format!(
+                            "{} is not after the previous step's at_s ({}); steps must be in \
+                             increasing time",
+                            format_number(step.at_s),
+                            format_number(steps[i - 1].at_s)
+                        ),
+                    );
+                }
+            }
+        }
+        Traffic::Replay { csv, .. } => match parse_replay_csv(csv) {
+            Err(why) => check.push(format!("{path}.traffic.csv"), why),
+            Ok(rows) => {
+                // Each row against the table, reported with its line.
+                let mut rows = rows.into_iter();
+                let row_ranges = ["traffic.csv.time_s", "traffic.csv.records_per_s"]
+                    .map(|name| param_range(kind, name).expect("listed below"));
+                if let Some(row) = rows.find_map(|(line, t, r)| {
+                    let bad = out_of_range(t, row_ranges[0]).map(|m| format!("time_s {m}"));
+                    let bad = bad.or_else(|| {
+                        out_of_range(r, row_ranges[1]).map(|m| format!("records_per_s {m}"))
+                    });
+                    bad.map(|m| format!("line {line}: {m}"))
+                }) {
+                    check.push(format!("{path}.traffic.csv"), row);
+                }
+            }
+        },
+        _ => {}
+    }
+    if let KeyDistribution::ExplicitHashKey { hash_keys } = &p.keys {
+        for (i, k) in hash_keys.iter().take(MAX_EXPLICIT_HASH_KEYS).enumerate() {
+            let at = format!("{path}.keys.hash_keys[{i}]");
+            if parse_hash_key(&k.hash_key).is_none() {
+                check.push(
+                    format!("{at}.hash_key"),
+                    format!(
+                        "{:?} is not a hash key; allowed a decimal integer 0 to {}",
+                        k.hash_key.chars().take(60).collect::<String>(),
+                        u128::MAX
+                    ),
+                );
+            }
+        }
+        if !hash_keys.is_empty() && hash_keys.iter().all(|k| k.weight <= 0.0) {
+            check.push(
+                format!("{path}.keys.hash_keys"),
+                "every weight is 0; at least one must be positive",
+            );
+        }
+    }
+
+    // Rules between fields.
+    if let RecordSize::Uniform { min_bytes, max_bytes } = p.record_size
+        && max_bytes < min_bytes
+    {
+        check.push(
+            format!("{path}.record_size.max_bytes"),
+            format!(
+                "{} is below min_bytes ({}); the largest record must be at least the smallest",
+                format_number(f64::from(max_bytes)),
+                format_number(f64::from(min_bytes))
+            ),
+        );
+    }
+    if let Api::PutRecords { max_request_bytes, .. } = p.api {
+        // aws-facts 1.1: the request cap includes partition keys, so the
+        // largest record with its key must fit one request.
+        let largest = u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
+        if max_request_bytes < largest {
+            check.push(
+                format!("{path}.api.max_request_bytes"),
+                format!(
+                    "{} is below the largest record with its key ({} bytes); one record must fit \
+                     a request",
+                    format_number(max_request_bytes as f64),
+                    format_number(largest as f64)
+                ),
+            );
+        }
+    }
+    if p.retry.max_backoff_ms < p.retry.base_backoff_ms {
+        check.push(
+            format!("{path}.retry.max_backoff_ms"),
+            format!(
+                "{} is below base_backoff_ms ({}); the cap must be at least the base",
+                p.retry.max_backoff_ms, p.retry.base_backoff_ms
+            ),
+        );
+    }
+}
+
+struct Checker<'a> {
+    issues: &'a mut Vec<Issue>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.issues.push(Issue::new(path, message));
+    }
+
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &'static str) {
+        if let Some(message) = out_of_range(value, ParamRange { min, max, unit }) {
+            self.push(path, message);
+        }
+    }
+
+    /// Checks `value` at `path` against the table row `name` of `kind` (an
+    /// operation's value checked like the parameter it sets).
+    fn param_at(&mut self, kind: NodeKind, path: &str, name: &str, value: f64) {
+        if let Some(r) = param_range(kind, name) {
+            self.range(path, value, r.min, r.max, r.unit);
+        }
+    }
+}
+
+fn check_objectives(check: &mut Checker, o: &crate::scenario::objectives::Objectives) {
+    let limits = [
+        ("max_iterator_age_p99_ms", o.max_iterator_age_p99_ms),
+        ("max_oldest_message_age_s", o.max_oldest_message_age_s),
+        ("max_data_freshness_s", o.max_data_freshness_s),
+        ("traffic_multiplier", Some(o.traffic_multiplier)),
+    ];
+    for (name, value) in limits {
+        if let (Some(value), Some(r)) = (value, objective_range(name)) {
+            check.range(&format!("objectives.{name}"), value, r.min, r.max, r.unit);
+        }
+    }
+}
+
+/// The allowed range of an objective, keyed by its name in the scenario's
+/// `objectives` block (the CLI's flags are checked against the same rows).
+pub fn objective_range(name: &str) -> Option<ParamRange> {
+    let (min, max, unit) = match name {
+        // aws-facts 1.3: a record is kept at most 8,760 hours.
+        "max_iterator_age_p99_ms" => (0.0, 31_536_000_000.0, "ms"),
+        // aws-facts 4.1: a message is kept at most 14 days.
+        "max_oldest_message_age_s" => (0.0, 1_209_600.0, "s"),
+        // A buffer waits at most 900 s, then retries for at most 7,200 s.
+        "max_data_freshness_s" => (0.0, 86_400.0, "s"),
+        "traffic_multiplier" => (0.01, 100.0, "x"),
+        _ => return None,
+    };
+    Some(ParamRange { min, max, unit })
+}
+
+/// `"{value} is out of range; allowed {min} to {max} {unit}"`, or `None`
+/// when `value` is in range.
+fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
+    if value.is_finite() && value >= r.min && value <= r.max {
+        return None;
+    }
+    Some(format!("{} is out of range; allowed {}", format_number(value), describe_range(r)))
+}
+
+/// `"1 to 10,000 shards"`.
+fn describe_range(r: ParamRange) -> String {
+    let unit = if r.unit.is_empty() { String::new() } else { format!(" {}", r.unit) };
+    format!("{} to {}{unit}", format_number(r.min), format_number(r.max))
+}
