@@ -183,7 +183,7 @@ pub fn formula_shards(in_bytes_per_s: f64, in_records_per_s: f64, shared_consume
 /// "Auto-size" for them): asked of [`knobs_of`] itself, on a node of the
 /// kind alone, so the two cannot disagree.
 pub fn sizes_kind(kind: crate::NodeKind) -> bool {
-    let Ok(mut alone) = serde_json::from_str::<Scenario>(crate::DEFAULT_SCENARIO) else {
+    let Ok(mut alone) = crate::parse_scenario(crate::DEFAULT_SCENARIO) else {
         return false;
     };
     let spec = NodeSpec::default_for(kind);

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use sim_core::json_path::set_path;
 use sim_core::params::{Choices, optional_params, param_choices, param_help};
 use sim_core::units::format_number;
-use sim_core::validate::ParamRange;
+use sim_core::validate::{ParamRange, read_spec};
 use sim_core::{NodeKind, NodeSpec, param_range};
 
 /// What kind of input a field needs.
@@ -185,14 +185,17 @@ pub fn parse_input(input: &Input, text: &str) -> Result<Value, String> {
     }
 }
 
-/// The node spec with `path` set to `value`, or why serde refuses it.
+/// The node spec with `path` set to `value`, or why it cannot be read.
 pub fn with_param(spec: &NodeSpec, path: &str, value: Value) -> Result<NodeSpec, String> {
     let mut json = serde_json::to_value(spec).map_err(|e| e.to_string())?;
     let mut params =
         json.get_mut("params").map(Value::take).unwrap_or_else(|| Value::Object(Map::new()));
     set_path(&mut params, path, value)?;
-    json["params"] = params;
-    serde_json::from_value(json).map_err(|e| e.to_string())
+    // The field being edited is on screen: name only a field inside it.
+    read_spec(spec.kind(), &params, "").map_err(|issue| match issue.path == path {
+        true => issue.message,
+        false => issue.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -255,6 +258,8 @@ mod tests {
         assert_eq!(lookup(&params_of(&spec), "traffic.multiplier"), Some(&Value::from(8.0)));
         let spec = with_param(&spec, "aggregation", Value::Null).unwrap();
         assert!(lookup(&params_of(&spec), "aggregation").is_none());
-        assert!(with_param(&spec, "retry.max_attempts", Value::from(-1)).is_err());
+        // A refusal says what is allowed, as validation does.
+        let why = with_param(&spec, "retry.max_attempts", Value::from(-1)).unwrap_err();
+        assert!(why.starts_with("invalid value") && why.contains("allowed"), "{why}");
     }
 }

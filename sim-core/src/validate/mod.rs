@@ -115,7 +115,10 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
 }
 
 /// Reads a scenario document (already a JSON object) into a [`Scenario`].
-fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
+/// Everything that reads a scenario or a node's parameters from JSON goes
+/// through here (or [`read_spec`]): each serde entry point compiles every
+/// scenario type's reader once more into the browser's download.
+pub(crate) fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
     // Nodes are read one by one so that an error inside `params` keeps its
     // full path, and every broken node is reported, not just the first.
     let mut issues = Vec::new();
@@ -201,30 +204,36 @@ fn empty_object() -> serde_json::Value {
 
 fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
     let raw: RawNode = deserialize_at(path, item)?;
-    let params_path = format!("{path}.params");
-    let params = &raw.params;
-    let kind = raw.kind;
-    let read = |params_path: &str| -> Result<NodeSpec, Issue> {
-        Ok(match kind {
-            NodeKind::Producer => NodeSpec::Producer(deserialize_at(params_path, params)?),
-            NodeKind::KinesisStream => {
-                NodeSpec::KinesisStream(deserialize_at(params_path, params)?)
-            }
-            NodeKind::Consumer => NodeSpec::Consumer(deserialize_at(params_path, params)?),
-            NodeKind::Firehose => NodeSpec::Firehose(deserialize_at(params_path, params)?),
-            NodeKind::Destination => NodeSpec::Destination(deserialize_at(params_path, params)?),
-            NodeKind::KclApp => NodeSpec::KclApp(deserialize_at(params_path, params)?),
-            NodeKind::SqsQueue => NodeSpec::SqsQueue(deserialize_at(params_path, params)?),
-            NodeKind::WorkerPool => NodeSpec::WorkerPool(deserialize_at(params_path, params)?),
-            NodeKind::Lambda => NodeSpec::Lambda(deserialize_at(params_path, params)?),
-        })
+    let spec = read_spec(raw.kind, &raw.params, &format!("{path}.params"))?;
+    Ok(Node { id: raw.id, name: raw.name, spec })
+}
+
+/// Reads the parameters of a node of `kind`, reporting a problem at its
+/// path below `path` (the parameters' own path) with the allowed range.
+pub fn read_spec(
+    kind: NodeKind,
+    params: &serde_json::Value,
+    path: &str,
+) -> Result<NodeSpec, Issue> {
+    let spec = match kind {
+        NodeKind::Producer => deserialize_at(path, params).map(NodeSpec::Producer),
+        NodeKind::KinesisStream => deserialize_at(path, params).map(NodeSpec::KinesisStream),
+        NodeKind::Consumer => deserialize_at(path, params).map(NodeSpec::Consumer),
+        NodeKind::Firehose => deserialize_at(path, params).map(NodeSpec::Firehose),
+        NodeKind::Destination => deserialize_at(path, params).map(NodeSpec::Destination),
+        NodeKind::KclApp => deserialize_at(path, params).map(NodeSpec::KclApp),
+        NodeKind::SqsQueue => deserialize_at(path, params).map(NodeSpec::SqsQueue),
+        NodeKind::WorkerPool => deserialize_at(path, params).map(NodeSpec::WorkerPool),
+        NodeKind::Lambda => deserialize_at(path, params).map(NodeSpec::Lambda),
     };
-    let spec = read(&params_path).map_err(|mut issue| {
-        let param = issue.path.strip_prefix(&format!("{params_path}.")).map(without_indices);
+    spec.map_err(|mut issue| {
+        let param = match path {
+            "" => Some(without_indices(&issue.path)),
+            _ => issue.path.strip_prefix(&format!("{path}.")).map(without_indices),
+        };
         with_range(&mut issue, param.and_then(|p| param_range(kind, &p)));
         issue
-    })?;
-    Ok(Node { id: raw.id, name: raw.name, spec })
+    })
 }
 
 /// `traffic.steps[3].at_s` as its row in [`param_range`]: `traffic.steps.at_s`.
