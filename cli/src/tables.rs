@@ -31,7 +31,7 @@ pub fn health_table(scenario: &Scenario, frame: &FrameView) -> String {
             let _ = writeln!(out, "{:<width$}  {:<24}  why: {}", "", "", node.rule.when);
             let _ = writeln!(out, "{:<width$}  {:<24}  basis: {}", "", "", node.rule.basis);
         }
-        for (what, _, n) in node.tally.badges() {
+        for (_, what, _, n) in node.tally.badges() {
             let _ =
                 writeln!(out, "{:<width$}  {:<24}  {} {what} since the start", "", "", quantity(n));
         }
@@ -82,7 +82,8 @@ pub fn cost_table(c: &ModeComparison) -> String {
         ("streams", c.modes.iter().map(streams).collect()),
         ("cost of the run", c.modes.iter().map(|m| usd(m.total_usd)).collect()),
         ("monthly projection", c.modes.iter().map(|m| usd(m.monthly_projection_usd)).collect()),
-        ("writes throttled", c.modes.iter().map(|m| count(m.write_throttled)).collect()),
+        // Attempts, retries included; records given up are the next row.
+        ("attempts refused", c.modes.iter().map(|m| count(m.write_throttled)).collect()),
         ("records given up", c.modes.iter().map(|m| count(m.ledger.throttled_dropped)).collect()),
         ("records delivered", c.modes.iter().map(|m| count(m.ledger.delivered)).collect()),
     ];
@@ -106,7 +107,7 @@ pub fn cost_table(c: &ModeComparison) -> String {
     if cheapest.write_throttled > next.write_throttled {
         let _ = writeln!(
             out,
-            ", but it throttled {} writes against {}.",
+            ", but it refused {} write attempts (retries included) against {}.",
             quantity(cheapest.write_throttled as f64),
             quantity(next.write_throttled as f64)
         );

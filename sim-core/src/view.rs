@@ -15,7 +15,10 @@ use crate::metrics::{
 use crate::scenario::{NodeKind, NodeSpec};
 use crate::units;
 
+pub mod explain;
 pub mod health;
+
+pub use explain::{Explanation, Figure, Headline};
 
 pub use health::{
     AgeThresholds, BACKLOG_GROWING_MS, BEHIND_MS, DELAYED_FRESHNESS_S, HEALTH_RULES, Health,
@@ -310,16 +313,18 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The non-zero counters as (name, icon, value), for the card's badges.
-    pub fn badges(&self) -> Vec<(&'static str, &'static str, f64)> {
+    /// The non-zero counters as (key, words, icon, value), for the card's
+    /// badges: the key names it in styles and tests, the words say what
+    /// is counted (attempts and records apart).
+    pub fn badges(&self) -> Vec<(&'static str, &'static str, &'static str, f64)> {
         [
-            ("throttled", "⊘", self.throttled),
-            ("expired", "◷", self.expired),
-            ("dead-lettered", "☠", self.dead_lettered),
-            ("lost", "✖", self.lost),
+            ("throttled", "refused attempts", "⊘", self.throttled),
+            ("expired", "records expired", "◷", self.expired),
+            ("dead-lettered", "dead-lettered", "☠", self.dead_lettered),
+            ("lost", "records lost", "✖", self.lost),
         ]
         .into_iter()
-        .filter(|b| b.2 > 0.0)
+        .filter(|b| b.3 > 0.0)
         .collect()
     }
 }
@@ -424,6 +429,8 @@ pub struct FrameView {
     pub nodes: Vec<NodeView>,
     /// The latest journal entries, newest first (at most [`JOURNAL_SHOWN`]).
     pub journal: Vec<JournalView>,
+    /// What the headline figures are made of (see [`FrameView::explain`]).
+    pub headline: Headline,
 }
 
 /// How many journal entries a view carries.
@@ -453,6 +460,7 @@ impl FrameView {
             monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
             cost_items,
             nodes,
+            headline: Headline::capture(sim),
             journal: sim
                 .journal_entries()
                 .rev()
@@ -546,7 +554,10 @@ impl FrameView {
                 Some(Backlog {
                     fill: share,
                     health,
-                    label: format!("{} of writes wait to retry", units::percent(share)),
+                    label: format!(
+                        "{} of write attempts refused, to be retried",
+                        units::percent(share)
+                    ),
                 })
             }
             (NodeFigures::Queue { visible, oldest_age_ms, .. }, _) => {
@@ -784,7 +795,10 @@ mod tests {
         let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1].figures else { panic!() };
         assert!(*throttled_total > 0.0);
         assert_eq!(snap.nodes[1].tally.throttled, *throttled_total);
-        assert_eq!(snap.nodes[1].tally.badges(), vec![("throttled", "⊘", *throttled_total)]);
+        assert_eq!(
+            snap.nodes[1].tally.badges(),
+            vec![("throttled", "refused attempts", "⊘", *throttled_total)]
+        );
         assert!(snap.nodes[2].tally.badges().is_empty(), "the consumer lost nothing");
     }
 
@@ -841,7 +855,7 @@ mod tests {
         let backlog = snap.wire(0, 1).backlog.expect("producer to stream");
         assert!(backlog.fill > 0.0 && backlog.fill < 1.0);
         assert_eq!(backlog.health, Health::Failing, "the hot key throttles a large share");
-        assert!(backlog.label.ends_with("of writes wait to retry"));
+        assert!(backlog.label.ends_with("of write attempts refused, to be retried"));
         assert!(snap.wire(1, 2).backlog.is_some(), "a consumer's wire shows its lag");
         assert!(snap.wire(2, 0).backlog.is_none());
     }
@@ -988,7 +1002,9 @@ mod tests {
         let mut sim = Simulation::new(&valid, 1);
         sim.run_until(60_000);
         let snap = FrameView::capture(&sim);
-        let NodeFigures::Stream { shards, throttled, .. } = &snap.nodes[1].figures else { panic!() };
+        let NodeFigures::Stream { shards, throttled, .. } = &snap.nodes[1].figures else {
+            panic!()
+        };
         let shard = &sim.stream(1).unwrap().shards[shards[0].id].last_second;
         assert!(shard.in_kinesis_records * 10 < shard.in_records, "packed: {shard:?}");
         assert_eq!(*throttled, 0.0);

@@ -857,7 +857,7 @@ fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
                 format::percent(s.write),
                 format::percent(s.read),
                 if s.throttled > 0 {
-                    format!(", {} records throttled", s.throttled)
+                    format!(", {} write attempts refused", s.throttled)
                 } else {
                     String::new()
                 }
