@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod nodes;
 pub mod objectives;
 pub mod params;
+pub mod plain;
 pub mod pricing;
 pub mod report;
 pub mod rng;

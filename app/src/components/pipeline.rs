@@ -720,7 +720,7 @@ fn NodeCard(
                         ev.stop_propagation();
                         editor.wiring_from.set(Some(id_out_key.clone()));
                         ctx.tell(
-                            format!("Wiring from {id_out_key}: Tab to an input port (lit in green) and press Enter; Escape cancels."),
+                            format!("Wiring from {}: Tab to an input port (lit in green) and press Enter; Escape cancels.", label()),
                             false,
                         );
                     }
