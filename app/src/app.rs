@@ -5,7 +5,6 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use sim_core::share::{decode_fragment, has_scenario};
 use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario};
-use wasm_bindgen::JsCast;
 
 use crate::components::{
     Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, LessonPanel,
@@ -101,12 +100,13 @@ fn problem_shown(ctx: &SimCtx) -> Option<crate::state::Notice> {
 
 /// A link pasted into the address bar of an open tab opens its scenario.
 fn use_link_changes(ctx: SimCtx) {
-    let handle =
-        window_event_listener(leptos::ev::hashchange, move |_| match link::scenario_from_link() {
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        match link::scenario_from_link("the current scenario") {
             Ok(Some(valid)) => ctx.follow_link(valid),
             Ok(None) => {}
-            Err(issues) => ctx.tell(link::explain(&issues, "the current scenario"), true),
-        });
+            Err(notice) => ctx.tell(notice, true),
+        }
+    });
     on_cleanup(move || handle.remove());
 }
 
@@ -207,11 +207,12 @@ fn use_presenter_mode(ctx: SimCtx) {
 
 /// Space: play / pause; `.`: step one second; `r`: reset; `p`: presenter
 /// mode; `d`: frame timings; `n` (and `→` when presenting): the lesson's
-/// next hint, `←` when presenting: back one. Ignored while typing in a
-/// field or when a modifier is held.
+/// next hint, `←` when presenting: back one. They work wherever the focus
+/// is but in a text field (Space and Enter stay a focused button's own),
+/// and not when a modifier is held.
 fn use_shortcuts(ctx: SimCtx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || crate::focus::leave_to_focused(&ev) {
             return;
         }
         match ev.key().as_str() {
@@ -232,10 +233,4 @@ fn use_shortcuts(ctx: SimCtx) {
         }
     });
     on_cleanup(move || handle.remove());
-}
-
-fn typing_in_field(ev: &KeyboardEvent) -> bool {
-    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
-    })
 }

@@ -8,6 +8,7 @@ pub mod alarm;
 pub mod components;
 pub mod download;
 pub mod editor;
+pub mod focus;
 pub mod format;
 pub mod link;
 pub mod recovery;

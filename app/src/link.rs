@@ -8,14 +8,21 @@ use sim_core::share::{decode_fragment, encode_fragment, has_scenario};
 use sim_core::{Issue, Scenario, ValidScenario};
 
 /// The scenario a link carries, if the page was opened with one: `Ok(None)`
-/// without a scenario, `Err` (with the problems) when the link is broken.
-pub fn scenario_from_link() -> Result<Option<ValidScenario>, Vec<Issue>> {
+/// without a scenario, `Err` with the notice to show when the link is
+/// damaged or its pipeline does not run here.
+pub fn scenario_from_link(showing: &str) -> Result<Option<ValidScenario>, String> {
     let hash = window().location().hash().unwrap_or_default();
     if !has_scenario(&hash) {
         return Ok(None);
     }
-    let scenario = decode_fragment(&hash)?;
-    crate::editor::admit(&scenario).map(Some)
+    let scenario = decode_fragment(&hash).map_err(|issues| explain(&issues, showing))?;
+    crate::editor::admit(&scenario).map(Some).map_err(|issues| {
+        let words = sim_core::plain::issues_in_words(&issues, &scenario);
+        format!(
+            "This link's pipeline does not run here: {}. Meanwhile this is {showing}.",
+            summarize(&words)
+        )
+    })
 }
 
 /// Writes the scenario into the address bar without adding a history entry
@@ -42,14 +49,22 @@ pub fn push_link(valid: &ValidScenario) {
     }
 }
 
-/// Explains a broken link in one sentence for the notice bar; `showing`
-/// names what is on screen instead ("the default scenario").
+/// Explains a link that could not be opened, for the notice bar, in
+/// people's words: what to do about it, not the parser's internals;
+/// `showing` names what is on screen instead ("the default scenario").
 pub fn explain(issues: &[Issue], showing: &str) -> String {
-    format!("This link could not be opened: {}. Showing {showing} instead.", summarize(issues))
+    let newer = issues.iter().any(|i| i.message.contains("newer than this build"));
+    let what = if newer {
+        "it was made with a newer Shardplay. Reload the page to update, then open it again"
+    } else {
+        "it is damaged or cut short (links sometimes lose their end when copied). Ask whoever \
+         sent it for the link again"
+    };
+    format!("This link could not be opened: {what}. Meanwhile this is {showing}.")
 }
 
 /// The first problem, and how many more there are.
-pub fn summarize(issues: &[Issue]) -> String {
+pub fn summarize(issues: &[impl ToString]) -> String {
     let first = issues.first().map(ToString::to_string).unwrap_or_default();
     let more = match issues.len() {
         0 | 1 => String::new(),

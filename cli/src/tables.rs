@@ -9,14 +9,15 @@ use sim_core::objectives::Objectives;
 use sim_core::sweep::SweepPoint;
 use sim_core::time::format_clock;
 use sim_core::units::{quantity, seconds, usd};
-use sim_core::view::FrameView;
+use sim_core::view::{FrameView, Health};
 use sim_core::{ModeComparison, Scenario};
 
 use crate::output::one_line;
 
-/// Every node's health at the end of a run, with its reason, its two
-/// headline lines and what it lost, as the app's cards show them; then the
-/// latest journal entries.
+/// Every node's health at the end of a run, with its word (and, when not
+/// healthy, the rule's threshold and basis), its two headline lines and
+/// what it lost, as the app's cards show them; then the latest journal
+/// entries.
 pub fn health_table(scenario: &Scenario, frame: &FrameView) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} at {}\n", one_line(&scenario.name), format_clock(frame.now_ms));
@@ -24,8 +25,13 @@ pub fn health_table(scenario: &Scenario, frame: &FrameView) -> String {
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     for (name, node) in names.iter().zip(&frame.nodes) {
         let (figure, context) = node.figures.headline();
-        let _ = writeln!(out, "{name:<width$}  {:<24}  {figure} · {context}", node.reason);
-        for (what, _, n) in node.tally.badges() {
+        let _ = writeln!(out, "{name:<width$}  {:<24}  {figure} · {context}", node.rule.word);
+        if node.health != Health::Ok {
+            // The threshold and its basis, as the card shows them on hover.
+            let _ = writeln!(out, "{:<width$}  {:<24}  why: {}", "", "", node.rule.when);
+            let _ = writeln!(out, "{:<width$}  {:<24}  basis: {}", "", "", node.rule.basis);
+        }
+        for (_, what, _, n) in node.tally.badges() {
             let _ =
                 writeln!(out, "{:<width$}  {:<24}  {} {what} since the start", "", "", quantity(n));
         }
@@ -76,7 +82,8 @@ pub fn cost_table(c: &ModeComparison) -> String {
         ("streams", c.modes.iter().map(streams).collect()),
         ("cost of the run", c.modes.iter().map(|m| usd(m.total_usd)).collect()),
         ("monthly projection", c.modes.iter().map(|m| usd(m.monthly_projection_usd)).collect()),
-        ("writes throttled", c.modes.iter().map(|m| count(m.write_throttled)).collect()),
+        // Attempts, retries included; records given up are the next row.
+        ("attempts refused", c.modes.iter().map(|m| count(m.write_throttled)).collect()),
         ("records given up", c.modes.iter().map(|m| count(m.ledger.throttled_dropped)).collect()),
         ("records delivered", c.modes.iter().map(|m| count(m.ledger.delivered)).collect()),
     ];
@@ -100,7 +107,7 @@ pub fn cost_table(c: &ModeComparison) -> String {
     if cheapest.write_throttled > next.write_throttled {
         let _ = writeln!(
             out,
-            ", but it throttled {} writes against {}.",
+            ", but it refused {} write attempts (retries included) against {}.",
             quantity(cheapest.write_throttled as f64),
             quantity(next.write_throttled as f64)
         );

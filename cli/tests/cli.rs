@@ -89,7 +89,12 @@ fn health_names_each_node_by_its_display_name_with_the_reason() {
     assert!(line("events stream").contains("✖ Throttling writes"), "{text}");
     assert!(line("Web clicks").contains("✖ Dropping records"), "{text}");
     assert!(line("Analytics reader").contains("● Healthy"), "{text}");
-    assert!(text.contains("throttled since the start"), "the tally is shown: {text}");
+    assert!(text.contains("refused attempts since the start"), "the tally is shown: {text}");
+    // The rule's threshold and basis follow a warning, as on the card.
+    let rule =
+        sim_core::view::HEALTH_RULES.iter().find(|r| r.word == "✖ Throttling writes").unwrap();
+    assert!(text.contains(&format!("why: {}", rule.when)), "{text}");
+    assert!(text.contains(&format!("basis: {}", rule.basis)), "{text}");
 }
 
 #[test]

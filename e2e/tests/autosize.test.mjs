@@ -34,7 +34,7 @@ test('auto-sizing a throttling stream lists its candidates and applying the winn
   const rows = app.testId('autosize-candidates').locator('tbody tr');
   assert.ok((await rows.count()) >= 3, 'every candidate tried is listed');
   const table = await app.testId('autosize-candidates').textContent();
-  assert.match(table, /4 shards.*writes throttled/s, 'the next cheaper candidate says why it fails');
+  assert.match(table, /4 shards.*write attempts refused/s, 'the next cheaper candidate says why it fails');
   assert.match(await app.testId('autosize-formula').textContent(), /classic formula's \d shards would throttle/);
   await app.screenshot('autosize');
 

@@ -125,7 +125,8 @@ impl FormulaCheck {
         self.formula_run.as_ref().is_some_and(|c| !c.meets())
     }
 
-    /// Records the formula's shard count would have throttled on this stream.
+    /// Write attempts (retries included) the formula's shard count would
+    /// have seen refused on this stream.
     pub fn formula_throttled(&self) -> f64 {
         self.formula_run.as_ref().map_or(0.0, |c| {
             c.point.streams.iter().find(|s| s.id == self.stream).map_or(0.0, |s| s.write_throttled)

@@ -31,6 +31,7 @@ pub mod metrics;
 
 pub mod objectives;
 pub mod params;
+pub mod plain;
 pub mod pricing;
 pub mod report;
 pub mod rng;

@@ -18,10 +18,10 @@ impl Objectives {
     pub fn misses(&self, p: &SweepPoint) -> Vec<String> {
         let mut out = Vec::new();
         if self.no_write_throttling && p.write_throttled > 0.0 {
-            out.push(format!("{} writes throttled", n(p.write_throttled)));
+            out.push(format!("{} write attempts refused", n(p.write_throttled)));
         }
         if self.no_read_throttling && p.read_throttled > 0.0 {
-            out.push(format!("{} reads throttled", n(p.read_throttled)));
+            out.push(format!("{} read calls refused", n(p.read_throttled)));
         }
         if let Some(max) = self.max_iterator_age_p99_ms
             && p.iterator_age_p99_ms > max

@@ -1,12 +1,10 @@
 //! What people see of a running simulation: a read-only view computed from
 //! the engine at one instant, the same for the app (its cards, wires and
 //! gauges), the CLI (`run --format health`) and anything that plans with
-//! runs. Every figure is read from the node's metrics or state here, once;
-//! health says how a node is doing, with the reason in people's words.
-//!
-//! Health is the simulator's judgement, not an AWS metric: the thresholds
-//! below are where a person watching the pipeline should look twice (amber)
-//! or act (red), and they are the same everywhere the view is shown.
+//! runs. Every figure is read from the node's metrics or state here, once.
+//! Health (the [`health`] module) says how a node is doing: one table of
+//! rules with their thresholds and reasons, the same everywhere the view is
+//! shown.
 
 use crate::Ledger;
 use crate::cost::CostItem;
@@ -17,22 +15,15 @@ use crate::metrics::{
 use crate::scenario::{NodeKind, NodeSpec};
 use crate::units;
 
-/// A shard (or any node) at this share of a limit or more is "near limit".
-pub const NEAR_LIMIT: f64 = 0.7;
-/// Records unread this long: the reader is lagging (amber).
-pub const LAGGING_MS: f64 = 5_000.0;
-/// Records unread this long: the reader is falling behind (red).
-pub const BEHIND_MS: f64 = 60_000.0;
-/// Firehose data this old has waited far past any buffer interval (the
-/// longest is 900 s, aws-facts 3): delivery is delayed.
-pub const DELAYED_FRESHNESS_S: f64 = 900.0;
-/// A tenth of a producer's writes refused: its wire is red (any refusal is
-/// amber).
-pub const THROTTLED_SHARE: f64 = 0.1;
-/// A queue's oldest message this old: messages are waiting (amber).
-pub const MESSAGES_WAITING_MS: f64 = 30_000.0;
-/// A queue's oldest message this old: the backlog is growing (red).
-pub const BACKLOG_GROWING_MS: f64 = 300_000.0;
+pub mod explain;
+pub mod health;
+
+pub use explain::{Explanation, Figure, Headline};
+
+pub use health::{
+    AgeThresholds, BACKLOG_GROWING_MS, BEHIND_MS, DELAYED_FRESHNESS_S, HEALTH_RULES, Health,
+    HealthRule, LAGGING_MS, MESSAGES_WAITING_MS, NEAR_EXPIRY_SHARE, NEAR_LIMIT, THROTTLED_SHARE,
+};
 
 /// Headline figures of one node for the last closed simulated second.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +53,8 @@ pub enum NodeFigures {
         iterator_age_ms: f64,
         /// Throttled write attempts since the start.
         throttled_total: f64,
+        /// The retention period, in ms.
+        retention_ms: f64,
         /// Per shard: (write utilisation, read utilisation, throttled records).
         shards: Vec<ShardHeat>,
     },
@@ -72,6 +65,8 @@ pub enum NodeFigures {
         /// The simulator's age of the oldest record not read yet: unlike
         /// `MillisBehindLatest` it grows while every call is refused.
         unread_ms: f64,
+        /// Retention of the stream it reads, in ms (infinite if none).
+        retention_ms: f64,
     },
     /// A Firehose delivery stream.
     Firehose {
@@ -101,6 +96,8 @@ pub enum NodeFigures {
         live_workers: f64,
         /// Records processed again after failovers, since the start.
         duplicates_total: f64,
+        /// Retention of the stream it reads, in ms (infinite if none).
+        retention_ms: f64,
     },
     /// A Firehose destination.
     Destination {
@@ -127,6 +124,8 @@ pub enum NodeFigures {
         dead_lettered: f64,
         /// Calls refused by a FIFO queue's limit, per second.
         throttled: f64,
+        /// The message retention period, in ms.
+        retention_ms: f64,
     },
     /// A worker pool.
     WorkerPool {
@@ -153,6 +152,8 @@ pub enum NodeFigures {
         processed: f64,
         /// `IteratorAge` (stream sources), in ms.
         iterator_age_ms: f64,
+        /// Retention of the stream it reads, in ms (infinite if none).
+        retention_ms: f64,
     },
 }
 
@@ -169,28 +170,6 @@ pub struct ShardHeat {
     pub throttled: u64,
 }
 
-/// Health of a node, shown as colour plus an icon and a word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Health {
-    /// Comfortably within limits.
-    Ok,
-    /// Close to a limit ([`NEAR_LIMIT`] or more).
-    Hot,
-    /// Throttling, lagging or dropping.
-    Failing,
-}
-
-impl Health {
-    /// CSS class suffix.
-    pub fn class(self) -> &'static str {
-        match self {
-            Health::Ok => "ok",
-            Health::Hot => "hot",
-            Health::Failing => "failing",
-        }
-    }
-}
-
 impl ShardHeat {
     /// Health of the shard from its write load.
     pub fn health(&self) -> Health {
@@ -205,77 +184,25 @@ impl ShardHeat {
 }
 
 impl NodeFigures {
-    /// Health of the node and the words that explain it (shown with an
-    /// icon, so colour is never the only signal).
-    pub fn status(&self) -> (Health, &'static str) {
+    /// The kind of node these figures are of.
+    pub fn kind(&self) -> NodeKind {
         match self {
-            NodeFigures::Producer { given_up, .. } if *given_up > 0.0 => {
-                (Health::Failing, "✖ Dropping records")
-            }
-            NodeFigures::Producer { retried, .. } if *retried > 0.0 => (Health::Hot, "▲ Retrying"),
-            NodeFigures::Stream { throttled, .. } if *throttled > 0.0 => {
-                (Health::Failing, "✖ Throttling writes")
-            }
-            NodeFigures::Stream { read_throttled, .. } if *read_throttled > 0.0 => {
-                (Health::Failing, "✖ Throttling reads")
-            }
-            NodeFigures::Stream { shards, .. }
-                if shards.iter().any(|s| s.health() != Health::Ok) =>
-            {
-                (Health::Hot, "▲ Near limit")
-            }
-            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= BEHIND_MS => {
-                (Health::Failing, "✖ Falling behind")
-            }
-            NodeFigures::Consumer { unread_ms, .. } if *unread_ms >= LAGGING_MS => {
-                (Health::Hot, "▲ Lagging")
-            }
-            NodeFigures::Firehose { lost_total, .. } if *lost_total > 0.0 => {
-                (Health::Failing, "✖ Data lost")
-            }
-            NodeFigures::Firehose { throttled, .. } if *throttled > 0.0 => {
-                (Health::Failing, "✖ Throttling puts")
-            }
-            NodeFigures::Firehose { freshness_s, .. } if *freshness_s >= DELAYED_FRESHNESS_S => {
-                (Health::Hot, "▲ Delivery delayed")
-            }
-            NodeFigures::Destination { down: true, .. } => (Health::Failing, "✖ Down"),
-            NodeFigures::Kcl { live_workers, .. } if *live_workers < 1.0 => {
-                (Health::Failing, "✖ No live worker")
-            }
-            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= BEHIND_MS => {
-                (Health::Failing, "✖ Falling behind")
-            }
-            NodeFigures::Kcl { unread_ms, .. } if *unread_ms >= LAGGING_MS => {
-                (Health::Hot, "▲ Lagging")
-            }
-            NodeFigures::Queue { throttled, .. } if *throttled > 0.0 => {
-                (Health::Failing, "✖ Throttling calls")
-            }
-            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= BACKLOG_GROWING_MS => {
-                (Health::Failing, "✖ Backlog growing")
-            }
-            NodeFigures::Queue { dead_lettered, .. } if *dead_lettered > 0.0 => {
-                (Health::Hot, "▲ Dead-lettering")
-            }
-            NodeFigures::Queue { duplicates, .. } if *duplicates > 0.0 => {
-                (Health::Hot, "▲ Duplicate deliveries")
-            }
-            NodeFigures::Queue { oldest_age_ms, .. } if *oldest_age_ms >= MESSAGES_WAITING_MS => {
-                (Health::Hot, "▲ Messages waiting")
-            }
-            NodeFigures::WorkerPool { busy, workers, .. } if *busy >= *workers => {
-                (Health::Hot, "▲ All workers busy")
-            }
-            NodeFigures::Lambda { throttles, .. } if *throttles > 0.0 => {
-                (Health::Failing, "✖ Throttled")
-            }
-            NodeFigures::Lambda { iterator_age_ms, .. } if *iterator_age_ms >= BEHIND_MS => {
-                (Health::Failing, "✖ Falling behind")
-            }
-            NodeFigures::Lambda { errors, .. } if *errors > 0.0 => (Health::Hot, "▲ Errors"),
-            _ => (Health::Ok, "● Healthy"),
+            NodeFigures::Producer { .. } => NodeKind::Producer,
+            NodeFigures::Stream { .. } => NodeKind::KinesisStream,
+            NodeFigures::Consumer { .. } => NodeKind::Consumer,
+            NodeFigures::Firehose { .. } => NodeKind::Firehose,
+            NodeFigures::Kcl { .. } => NodeKind::KclApp,
+            NodeFigures::Destination { .. } => NodeKind::Destination,
+            NodeFigures::Queue { .. } => NodeKind::SqsQueue,
+            NodeFigures::WorkerPool { .. } => NodeKind::WorkerPool,
+            NodeFigures::Lambda { .. } => NodeKind::Lambda,
         }
+    }
+
+    /// The health rule that applies (see [`health::judge`]): its colour,
+    /// its word, and the threshold and basis behind it.
+    pub fn status(&self) -> &'static HealthRule {
+        health::judge(self)
     }
 
     /// Two headline lines: the main figure and a line of context.
@@ -298,7 +225,7 @@ impl NodeFigures {
                 (
                     units::rate(*incoming),
                     format!(
-                        "{}/s · {} shard{} · busiest at {}",
+                        "{}/s · {} shard{} · busiest asks {} of its write limit",
                         units::bytes(*incoming_bytes),
                         shards.len(),
                         if shards.len() == 1 { "" } else { "s" },
@@ -306,7 +233,7 @@ impl NodeFigures {
                     ),
                 )
             }
-            NodeFigures::Consumer { processed, unread_ms } => {
+            NodeFigures::Consumer { processed, unread_ms, .. } => {
                 (units::rate(*processed), format!("oldest unread {}", units::millis(*unread_ms)))
             }
             NodeFigures::Firehose { incoming, buffered_bytes, freshness_s, .. } => (
@@ -317,7 +244,7 @@ impl NodeFigures {
                     units::millis(freshness_s * 1_000.0)
                 ),
             ),
-            NodeFigures::Kcl { processed, unread_ms, live_workers, duplicates_total } => (
+            NodeFigures::Kcl { processed, unread_ms, live_workers, duplicates_total, .. } => (
                 units::rate(*processed),
                 format!(
                     "{} worker{} · oldest unread {} · {} duplicates",
@@ -347,14 +274,26 @@ impl NodeFigures {
                 units::rate(*processed),
                 format!("{} of {} workers busy", units::count(*busy), units::count(*workers)),
             ),
-            NodeFigures::Lambda { invocations, concurrency, throttles, .. } => (
-                format!("{} running", units::count(*concurrency)),
-                format!(
-                    "{} invocations · {}/s throttled",
-                    units::rate(*invocations),
+            NodeFigures::Lambda {
+                invocations,
+                concurrency,
+                throttles,
+                iterator_age_ms,
+                retention_ms,
+                ..
+            } => {
+                let mut context = format!(
+                    "{} invocations/s · {} throttled/s",
+                    units::count(*invocations),
                     units::count(*throttles)
-                ),
-            ),
+                );
+                // Iterator age applies to stream sources only.
+                if retention_ms.is_finite() {
+                    context
+                        .push_str(&format!(" · oldest unread {}", units::millis(*iterator_age_ms)));
+                }
+                (format!("{} running", units::count(*concurrency)), context)
+            }
         }
     }
 }
@@ -374,16 +313,18 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The non-zero counters as (name, icon, value), for the card's badges.
-    pub fn badges(&self) -> Vec<(&'static str, &'static str, f64)> {
+    /// The non-zero counters as (key, words, icon, value), for the card's
+    /// badges: the key names it in styles and tests, the words say what
+    /// is counted (attempts and records apart).
+    pub fn badges(&self) -> Vec<(&'static str, &'static str, &'static str, f64)> {
         [
-            ("throttled", "⊘", self.throttled),
-            ("expired", "◷", self.expired),
-            ("dead-lettered", "☠", self.dead_lettered),
-            ("lost", "✖", self.lost),
+            ("throttled", "refused attempts", "⊘", self.throttled),
+            ("expired", "records expired", "◷", self.expired),
+            ("dead-lettered", "dead-lettered", "☠", self.dead_lettered),
+            ("lost", "records lost", "✖", self.lost),
         ]
         .into_iter()
-        .filter(|b| b.2 > 0.0)
+        .filter(|b| b.3 > 0.0)
         .collect()
     }
 }
@@ -398,6 +339,8 @@ pub struct AgeGauge {
     pub ms: f64,
     /// The age at which records are dropped (the retention period).
     pub limit_ms: f64,
+    /// Where it turns amber and red: its node's age rules.
+    pub thresholds: AgeThresholds,
 }
 
 impl AgeGauge {
@@ -410,20 +353,9 @@ impl AgeGauge {
         ((self.ms / 1_000.0).log10() / (self.limit_ms / 1_000.0).log10()).clamp(0.0, 1.0)
     }
 
-    /// Health by age: amber from 5 s, red from a minute (as a consumer's lag).
+    /// Health by age, by its node's age rules.
     pub fn health(&self) -> Health {
-        backlog_health(self.ms)
-    }
-}
-
-/// Health of data that has waited `ms`: the thresholds a consumer's lag uses.
-fn backlog_health(ms: f64) -> Health {
-    if ms >= BEHIND_MS {
-        Health::Failing
-    } else if ms >= LAGGING_MS {
-        Health::Hot
-    } else {
-        Health::Ok
+        self.thresholds.health(self.ms)
     }
 }
 
@@ -446,8 +378,9 @@ pub struct NodeView {
     pub figures: NodeFigures,
     /// How the node is doing.
     pub health: Health,
-    /// Why, in words, with an icon so colour is never the only signal.
-    pub reason: &'static str,
+    /// Why, in words, with an icon so colour is never the only signal:
+    /// the rule that applies, with its threshold and basis.
+    pub rule: &'static HealthRule,
     /// Losses and refusals since the start.
     pub tally: Tally,
     /// How long data waits here, against when it is lost; `None` for kinds
@@ -496,6 +429,8 @@ pub struct FrameView {
     pub nodes: Vec<NodeView>,
     /// The latest journal entries, newest first (at most [`JOURNAL_SHOWN`]).
     pub journal: Vec<JournalView>,
+    /// What the headline figures are made of (see [`FrameView::explain`]).
+    pub headline: Headline,
 }
 
 /// How many journal entries a view carries.
@@ -507,8 +442,14 @@ impl FrameView {
         let nodes = (0..sim.slots().len())
             .map(|i| {
                 let figures = figures(sim, i);
-                let (health, reason) = figures.status();
-                NodeView { figures, health, reason, tally: tally(sim, i), gauge: gauge(sim, i) }
+                let rule = figures.status();
+                NodeView {
+                    figures,
+                    health: rule.health,
+                    rule,
+                    tally: tally(sim, i),
+                    gauge: gauge(sim, i),
+                }
             })
             .collect();
         let cost_items = sim.cost().items();
@@ -519,6 +460,7 @@ impl FrameView {
             monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
             cost_items,
             nodes,
+            headline: Headline::capture(sim),
             journal: sim
                 .journal_entries()
                 .rev()
@@ -612,7 +554,10 @@ impl FrameView {
                 Some(Backlog {
                     fill: share,
                     health,
-                    label: format!("{} of writes wait to retry", units::percent(share)),
+                    label: format!(
+                        "{} of write attempts refused, to be retried",
+                        units::percent(share)
+                    ),
                 })
             }
             (NodeFigures::Queue { visible, oldest_age_ms, .. }, _) => {
@@ -629,11 +574,16 @@ impl FrameView {
             }
             (
                 _,
-                NodeFigures::Consumer { unread_ms: behind_ms, .. }
-                | NodeFigures::Kcl { unread_ms: behind_ms, .. }
-                | NodeFigures::Lambda { iterator_age_ms: behind_ms, .. },
+                NodeFigures::Consumer { unread_ms: behind_ms, retention_ms, .. }
+                | NodeFigures::Kcl { unread_ms: behind_ms, retention_ms, .. }
+                | NodeFigures::Lambda { iterator_age_ms: behind_ms, retention_ms, .. },
             ) => {
-                let gauge = AgeGauge { label: "", ms: *behind_ms, limit_ms: 24.0 * 3_600_000.0 };
+                let gauge = AgeGauge {
+                    label: "",
+                    ms: *behind_ms,
+                    limit_ms: *retention_ms,
+                    thresholds: AgeThresholds::reader(*retention_ms),
+                };
                 Some(Backlog {
                     fill: gauge.fill(),
                     health: gauge.health(),
@@ -667,6 +617,7 @@ fn figures(sim: &Simulation, i: usize) -> NodeFigures {
             read_throttled: m.last_second(stream::READ_THROTTLED),
             iterator_age_ms: m.last_second(stream::ITERATOR_AGE),
             throttled_total: m.total(stream::WRITE_THROTTLED),
+            retention_ms: sim.stream(i).map_or(f64::INFINITY, |s| s.retention as f64),
             shards: sim
                 .stream(i)
                 .map(|s| {
@@ -688,6 +639,7 @@ fn figures(sim: &Simulation, i: usize) -> NodeFigures {
         NodeKind::Consumer => NodeFigures::Consumer {
             processed: m.last_second(consumer::RECORDS_PROCESSED),
             unread_ms: m.last_second(consumer::OLDEST_UNREAD_AGE),
+            retention_ms: source_retention_ms(sim, i),
         },
         NodeKind::Firehose => NodeFigures::Firehose {
             incoming: m.last_second(firehose::INCOMING_RECORDS),
@@ -703,6 +655,7 @@ fn figures(sim: &Simulation, i: usize) -> NodeFigures {
             unread_ms: m.last_second(kcl::OLDEST_UNREAD_AGE),
             live_workers: m.last_second(kcl::LIVE_WORKERS),
             duplicates_total: m.total(kcl::DUPLICATE_RECORDS),
+            retention_ms: source_retention_ms(sim, i),
         },
         NodeKind::Destination => NodeFigures::Destination {
             records: m.last_second(destination::RECORDS),
@@ -717,6 +670,10 @@ fn figures(sim: &Simulation, i: usize) -> NodeFigures {
             duplicates: m.last_second(queue::DUPLICATES),
             dead_lettered: m.last_second(queue::MOVED_TO_DLQ),
             throttled: m.last_second(queue::THROTTLED_CALLS),
+            retention_ms: match &sim.scenario().nodes[i].spec {
+                NodeSpec::SqsQueue(q) => f64::from(q.retention_s) * 1_000.0,
+                _ => f64::INFINITY,
+            },
         },
         NodeKind::WorkerPool => NodeFigures::WorkerPool {
             processed: m.last_second(worker_pool::PROCESSED),
@@ -735,8 +692,22 @@ fn figures(sim: &Simulation, i: usize) -> NodeFigures {
             iterator_age_ms: m
                 .last_second(lambda::ITERATOR_AGE)
                 .max(m.last_second(lambda::OLDEST_UNREAD_AGE)),
+            retention_ms: source_retention_ms(sim, i),
         },
     }
+}
+
+/// Retention of the stream node `reader` reads, in ms; infinite when it
+/// reads none (a queue's reader), so no expiry rule applies.
+fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
+    let scenario = sim.scenario();
+    let id = &scenario.nodes[reader].id;
+    scenario
+        .links
+        .iter()
+        .filter(|l| &l.to == id)
+        .find_map(|l| sim.stream(scenario.nodes.iter().position(|n| n.id == l.from)?))
+        .map_or(f64::INFINITY, |s| s.retention as f64)
 }
 
 /// A node's losses and refusals since the start (see [`Tally`]).
@@ -772,22 +743,31 @@ fn tally(sim: &Simulation, node: usize) -> Tally {
 /// A node's age gauge: a stream's iterator age against its retention.
 fn gauge(sim: &Simulation, node: usize) -> Option<AgeGauge> {
     match &sim.scenario().nodes[node].spec {
-        NodeSpec::KinesisStream(spec) => Some(AgeGauge {
-            label: "Iterator age",
-            ms: sim.metrics(node).last_second(stream::ITERATOR_AGE),
-            limit_ms: f64::from(spec.retention_h) * 3_600_000.0,
-        }),
+        NodeSpec::KinesisStream(_) => {
+            let limit_ms = sim.stream(node).map_or(f64::INFINITY, |s| s.retention as f64);
+            Some(AgeGauge {
+                label: "Iterator age",
+                ms: sim.metrics(node).last_second(stream::ITERATOR_AGE),
+                limit_ms,
+                thresholds: AgeThresholds::reader(limit_ms),
+            })
+        }
         // Firehose holds undeliverable data for up to 24 hours (aws-facts 3).
         NodeSpec::Firehose(_) => Some(AgeGauge {
             label: "Data freshness",
             ms: sim.metrics(node).last_second(firehose::DATA_FRESHNESS) * 1_000.0,
             limit_ms: 24.0 * 3_600_000.0,
+            thresholds: AgeThresholds::FRESHNESS,
         }),
-        NodeSpec::SqsQueue(spec) => Some(AgeGauge {
-            label: "Oldest message",
-            ms: sim.metrics(node).last_second(queue::OLDEST_AGE),
-            limit_ms: f64::from(spec.retention_s) * 1_000.0,
-        }),
+        NodeSpec::SqsQueue(spec) => {
+            let limit_ms = f64::from(spec.retention_s) * 1_000.0;
+            Some(AgeGauge {
+                label: "Oldest message",
+                ms: sim.metrics(node).last_second(queue::OLDEST_AGE),
+                limit_ms,
+                thresholds: AgeThresholds::queue(limit_ms),
+            })
+        }
         NodeSpec::Producer(_)
         | NodeSpec::Consumer(_)
         | NodeSpec::KclApp(_)
@@ -815,7 +795,10 @@ mod tests {
         let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1].figures else { panic!() };
         assert!(*throttled_total > 0.0);
         assert_eq!(snap.nodes[1].tally.throttled, *throttled_total);
-        assert_eq!(snap.nodes[1].tally.badges(), vec![("throttled", "⊘", *throttled_total)]);
+        assert_eq!(
+            snap.nodes[1].tally.badges(),
+            vec![("throttled", "refused attempts", "⊘", *throttled_total)]
+        );
         assert!(snap.nodes[2].tally.badges().is_empty(), "the consumer lost nothing");
     }
 
@@ -853,7 +836,12 @@ mod tests {
 
     #[test]
     fn age_gauges_fill_on_a_log_scale_up_to_the_limit() {
-        let at = |ms| AgeGauge { label: "", ms, limit_ms: 86_400_000.0 };
+        let at = |ms| AgeGauge {
+            label: "",
+            ms,
+            limit_ms: 86_400_000.0,
+            thresholds: AgeThresholds::reader(86_400_000.0),
+        };
         assert_eq!(at(500.0).fill(), 0.0);
         assert!((at(86_400_000.0).fill() - 1.0).abs() < 1e-9);
         assert!(at(60_000.0).fill() > 0.3 && at(60_000.0).fill() < 0.4, "a minute is a third");
@@ -867,7 +855,7 @@ mod tests {
         let backlog = snap.wire(0, 1).backlog.expect("producer to stream");
         assert!(backlog.fill > 0.0 && backlog.fill < 1.0);
         assert_eq!(backlog.health, Health::Failing, "the hot key throttles a large share");
-        assert!(backlog.label.ends_with("of writes wait to retry"));
+        assert!(backlog.label.ends_with("of write attempts refused, to be retried"));
         assert!(snap.wire(1, 2).backlog.is_some(), "a consumer's wire shows its lag");
         assert!(snap.wire(2, 0).backlog.is_none());
     }
@@ -876,18 +864,153 @@ mod tests {
     fn health_names_the_limit_a_node_hits() {
         let snap = default_after(30);
         let stream = &snap.nodes[1];
-        assert_eq!((stream.health, stream.reason), (Health::Failing, "✖ Throttling writes"));
+        assert_eq!((stream.health, stream.rule.word), (Health::Failing, "✖ Throttling writes"));
         let NodeFigures::Stream { throttled, .. } = stream.figures else { panic!() };
         assert!(throttled > 0.0, "red because writes were refused in the last second");
         let wire = snap.wire(0, 1);
         assert_eq!(wire.refused, throttled, "the producer's wire carries the refusals");
     }
 
+    /// One reader of each kind, `unread_ms` behind a stream of 24 hours'
+    /// retention.
+    fn readers(unread_ms: f64) -> [NodeFigures; 3] {
+        let retention_ms = 24.0 * 3_600_000.0;
+        [
+            NodeFigures::Consumer { processed: 1.0, unread_ms, retention_ms },
+            NodeFigures::Kcl {
+                processed: 1.0,
+                unread_ms,
+                live_workers: 1.0,
+                duplicates_total: 0.0,
+                retention_ms,
+            },
+            NodeFigures::Lambda {
+                invocations: 1.0,
+                concurrency: 1.0,
+                throttles: 0.0,
+                errors: 0.0,
+                processed: 1.0,
+                iterator_age_ms: unread_ms,
+                retention_ms,
+            },
+        ]
+    }
+
     #[test]
-    fn a_reader_is_amber_from_5_s_behind_and_red_from_a_minute() {
-        let consumer = |unread_ms| NodeFigures::Consumer { processed: 1.0, unread_ms };
-        assert_eq!(consumer(LAGGING_MS - 1.0).status().0, Health::Ok);
-        assert_eq!(consumer(LAGGING_MS).status(), (Health::Hot, "▲ Lagging"));
-        assert_eq!(consumer(BEHIND_MS).status(), (Health::Failing, "✖ Falling behind"));
+    fn every_reader_kind_is_amber_from_5_s_behind_and_red_from_a_minute() {
+        // The symptom of issue 25: a Lambda function read "Healthy" 48 s
+        // behind while a consumer was amber from 5 s.
+        for reader in readers(48_000.0) {
+            assert_eq!(reader.status().word, "▲ Lagging", "{reader:?}");
+        }
+        for reader in readers(LAGGING_MS - 1.0) {
+            assert_eq!(reader.status().health, Health::Ok, "{reader:?}");
+        }
+        for reader in readers(BEHIND_MS) {
+            assert_eq!(reader.status().word, "✖ Falling behind", "{reader:?}");
+        }
+    }
+
+    #[test]
+    fn a_reader_at_half_the_retention_is_red_as_awss_recommended_alarm() {
+        // aws-facts 1.8: alarm when iterator age passes 50% of retention.
+        let half_a_day = 12.0 * 3_600_000.0;
+        for reader in readers(half_a_day) {
+            let rule = reader.status();
+            assert_eq!((rule.health, rule.word), (Health::Failing, "✖ Records near expiry"));
+            assert!(rule.basis.contains("50% of retention"), "{}", rule.basis);
+        }
+        for reader in readers(half_a_day - 1.0) {
+            assert_eq!(reader.status().word, "✖ Falling behind");
+        }
+    }
+
+    #[test]
+    fn a_stream_over_a_limit_without_refusals_says_so_not_near_limit() {
+        // The symptom of issue 25: "busiest at 108%" with no throttling.
+        let stream = |write: f64, throttled: f64| NodeFigures::Stream {
+            incoming: 1_080.0,
+            incoming_bytes: 1_080.0 * 100.0,
+            throttled,
+            read_throttled: 0.0,
+            iterator_age_ms: 0.0,
+            throttled_total: throttled,
+            retention_ms: 24.0 * 3_600_000.0,
+            shards: vec![ShardHeat { id: 0, write, read: 0.0, throttled: throttled as u64 }],
+        };
+        assert_eq!(stream(1.08, 0.0).status().word, "▲ At the write limit");
+        assert_eq!(stream(1.08, 5.0).status().word, "✖ Throttling writes");
+        assert_eq!(stream(0.8, 0.0).status().word, "▲ Near limit");
+        assert_eq!(stream(0.5, 0.0).status().health, Health::Ok);
+        assert!(stream(1.08, 0.0).headline().1.contains("108% of its write limit"));
+    }
+
+    #[test]
+    fn a_card_gauge_and_wire_agree_on_a_readers_lag() {
+        let snap = default_after(30);
+        for (i, node) in snap.nodes.iter().enumerate() {
+            if let Some(gauge) = node.gauge
+                && gauge.label == "Iterator age"
+            {
+                let expect = AgeThresholds::reader(gauge.limit_ms).health(gauge.ms);
+                assert_eq!(gauge.health(), expect, "node {i}");
+            }
+        }
+        let wire = snap.wire(1, 2).backlog.expect("a reader's wire shows its lag");
+        assert_eq!(wire.health, snap.nodes[2].health, "the wire is coloured as the reader's card");
+    }
+
+    #[test]
+    fn every_rule_names_its_threshold_basis_and_aws_page() {
+        for rule in HEALTH_RULES {
+            assert!(!rule.kinds.is_empty() && !rule.when.is_empty(), "{}", rule.word);
+            assert!(rule.basis.ends_with('.'), "{}: {}", rule.word, rule.basis);
+            assert!(rule.source.starts_with("https://docs.aws.amazon.com/"), "{}", rule.word);
+            let icon = match rule.health {
+                Health::Failing => '✖',
+                Health::Hot => '▲',
+                Health::Ok => '●',
+            };
+            assert!(rule.word.starts_with(icon), "colour is never the only signal: {}", rule.word);
+        }
+        // Within a kind, no two rules share a word.
+        for kind in NodeKind::ALL {
+            let words: Vec<_> = health::rules_for(kind).map(|r| r.word).collect();
+            let mut unique = words.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), words.len(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn an_aggregating_producers_shard_load_counts_kinesis_records_and_bytes() {
+        // The lesson's fix: 5,000 pings/s of 100 bytes, packed by the KPL
+        // into one shard. The 1,000 records/s limit counts Kinesis records
+        // (aws-facts 1.1), so the shard is loaded by its bytes, not 500%.
+        let json = crate::BUNDLED_SCENARIOS
+            .iter()
+            .find(|(file, _)| *file == "lesson-small-records.json")
+            .expect("bundled")
+            .1
+            .replace("\"shards\": 6", "\"shards\": 1")
+            .replace(
+                "\"records_per_s\": 5000,",
+                "\"records_per_s\": 5000, \"aggregation\": { \"max_bytes\": 51200 },",
+            );
+        let valid = load_scenario(&json).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(60_000);
+        let snap = FrameView::capture(&sim);
+        let NodeFigures::Stream { shards, throttled, .. } = &snap.nodes[1].figures else {
+            panic!()
+        };
+        let shard = &sim.stream(1).unwrap().shards[shards[0].id].last_second;
+        assert!(shard.in_kinesis_records * 10 < shard.in_records, "packed: {shard:?}");
+        assert_eq!(*throttled, 0.0);
+        let by_bytes = shard.in_bytes as f64 / crate::nodes::stream::SHARD_WRITE_BYTES_PER_S;
+        assert!((shards[0].write - by_bytes).abs() < 1e-12, "{} vs {by_bytes}", shards[0].write);
+        assert!(shards[0].write < 0.7, "about 55%: {}", shards[0].write);
+        assert_eq!(snap.nodes[1].health, Health::Ok);
     }
 }

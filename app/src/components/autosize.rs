@@ -150,7 +150,7 @@ fn result_view(sizing: &Sizing, apply: impl Fn(leptos::ev::MouseEvent) + 'static
             view! {
                 <p class="autosize-formula" data-testid="autosize-formula">
                     {format!(
-                        "The classic formula's {} shards would throttle {} records on {}.",
+                        "The classic formula's {} shards would see {} write attempts refused on {}.",
                         f.formula_shards, sim_core::units::format_number(f.formula_throttled()), f.stream
                     )}
                 </p>

@@ -161,8 +161,8 @@ pub fn NodeBadges(
         let mut right = width;
         badges
             .into_iter()
-            .map(|(name, icon, value)| {
-                let text = format!("{icon} {} {name}", format::count(value));
+            .map(|(name, words, icon, value)| {
+                let text = format!("{icon} {} {words}", format::count(value));
                 // Wide enough for the text at 13px (about 7.5px a character).
                 let w = 16.0 + 7.5 * text.chars().count() as f64;
                 right -= w + 6.0;

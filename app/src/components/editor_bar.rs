@@ -106,34 +106,31 @@ pub fn EditorBar() -> impl IntoView {
     }
 }
 
-/// Why the pipeline on the canvas does not run yet.
+/// Why the pipeline on the canvas does not run yet, in people's words
+/// (nodes by their display names), while the clock waits.
 #[component]
 fn Problems() -> impl IntoView {
     let editor = expect_context::<Editor>();
     move || {
-        editor.problems.with(|p| {
-            (!p.is_empty()).then(|| {
-                let more = p.len() - 1;
-                let first = p[0].to_string();
-                let rest = p
-                    .iter()
-                    .skip(1)
-                    .take(4)
-                    .map(|t| view! { <li>{t.to_string()}</li> })
-                    .collect_view();
-                view! {
-                    <div class="doc-problems" role="status" data-testid="doc-problems">
-                        <strong>"Not running yet: "</strong>
-                        <span>{first}</span>
-                        {(more > 0).then(|| view! {
-                            <details>
-                                <summary>{format!("{more} more")}</summary>
-                                <ul>{rest}</ul>
-                            </details>
-                        })}
-                    </div>
-                }
-            })
+        let words = editor
+            .problems
+            .with(|p| editor.doc.with(|doc| sim_core::plain::issues_in_words(p, doc)));
+        (!words.is_empty()).then(|| {
+            let more = words.len() - 1;
+            let rest =
+                words.iter().skip(1).take(4).map(|t| view! { <li>{t.clone()}</li> }).collect_view();
+            view! {
+                <div class="doc-problems" role="status" data-testid="doc-problems">
+                    <strong>"Not running yet (the clock waits): "</strong>
+                    <span>{words[0].clone()}</span>
+                    {(more > 0).then(|| view! {
+                        <details>
+                            <summary>{format!("{more} more to fix")}</summary>
+                            <ul>{rest}</ul>
+                        </details>
+                    })}
+                </div>
+            }
         })
     }
 }

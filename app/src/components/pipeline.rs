@@ -572,8 +572,17 @@ fn NodeCard(
     });
     let status = move || {
         figures.with(|f| match f {
-            Some(n) => (n.health, n.reason),
+            Some(n) => (n.health, n.rule.word),
             None => (Health::Ok, "○ Not running"),
+        })
+    };
+    // The health rule's threshold and basis: the card's title on hover, its
+    // description for screen readers, and a note under it on focus.
+    let why = move || {
+        figures.with(|f| match f {
+            Some(n) if n.health == Health::Ok => health_watch(kind),
+            Some(n) => n.rule.explain(),
+            None => "Not running: fix the scenario's problems and the card comes alive.".into(),
         })
     };
     let selected = {
@@ -711,7 +720,7 @@ fn NodeCard(
                         ev.stop_propagation();
                         editor.wiring_from.set(Some(id_out_key.clone()));
                         ctx.tell(
-                            format!("Wiring from {id_out_key}: Tab to an input port (lit in green) and press Enter; Escape cancels."),
+                            format!("Wiring from {}: Tab to an input port (lit in green) and press Enter; Escape cancels.", label()),
                             false,
                         );
                     }
@@ -731,6 +740,7 @@ fn NodeCard(
                 role="button"
                 aria-pressed=move || selected.get().to_string()
                 aria-label=move || format!("{}: {} (Enter selects it and shows its charts and parameters)", kind.title(), label())
+                aria-description=why
                 on:pointerdown=move |ev: PointerEvent| {
                     if ev.button() == 0 {
                         start_move.run((ev, id_move.clone()));
@@ -744,7 +754,7 @@ fn NodeCard(
                     }
                 }
             >
-                <title>{kind.summary()}</title>
+                <title>{move || format!("{}\n\n{}", kind.summary(), why())}</title>
                 <rect class="card-ring" x="-6" y="-6" width=CARD_W + 12.0 height=CARD_H + 12.0 rx="16" />
                 <rect class="card-bg" width=CARD_W height=CARD_H rx="12" />
                 <rect class="card-accent" width="6" height=CARD_H rx="3" />
@@ -771,10 +781,43 @@ fn NodeCard(
                 </text>
                 {shards}
                 <NodeBadges index=running_index width=CARD_W height=CARD_H />
+                <HealthNote text=Signal::derive(why) />
             </g>
             {input_port}
             {output_port}
             {why_not}
+        </g>
+    }
+}
+
+/// What a healthy card of `kind` watches: its rules' words and thresholds.
+fn health_watch(kind: NodeKind) -> String {
+    let watched: Vec<String> = sim_core::view::health::rules_for(kind)
+        .map(|r| format!("{} at {}", r.word, r.when))
+        .collect();
+    if watched.is_empty() {
+        "● Healthy: this kind has no warnings.".into()
+    } else {
+        format!("● Healthy: none of these applies: {}.", watched.join("; "))
+    }
+}
+
+/// The health rule's threshold and basis under a card, shown while the
+/// card has focus or the pointer (CSS), so keyboard and touch reach it too.
+#[component]
+fn HealthNote(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    let lines = Memo::new(move |_| wrap(&text.get(), 44));
+    view! {
+        <g class="health-note" aria-hidden="true" transform=format!("translate(0 {})", CARD_H + 8.0)>
+            <rect width=CARD_W height=move || 12.0 + 18.0 * lines.with(Vec::len) as f64 rx="8" />
+            {move || {
+                lines
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, line)| view! { <text x="10" y=20.0 + 18.0 * i as f64>{line}</text> })
+                    .collect_view()
+            }}
         </g>
     }
 }
@@ -814,7 +857,7 @@ fn ShardStrip(shards: Vec<ShardHeat>) -> impl IntoView {
                 format::percent(s.write),
                 format::percent(s.read),
                 if s.throttled > 0 {
-                    format!(", {} records throttled", s.throttled)
+                    format!(", {} write attempts refused", s.throttled)
                 } else {
                     String::new()
                 }

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::state::SimCtx;
-use sim_core::view::NodeFigures;
+use sim_core::view::{AgeThresholds, Figure, Health, NodeFigures};
 
-/// One labelled figure with a machine-readable value for tests.
+/// One labelled figure with a machine-readable value for tests. Its value
+/// is a button: click, tap or Enter opens the figure's explanation.
 #[component]
 fn Stat(
     testid: &'static str,
@@ -16,11 +17,24 @@ fn Stat(
     format: fn(f64) -> String,
     #[prop(into)] sub: Signal<String>,
     #[prop(into)] alert: Signal<bool>,
+    /// The figure this stat explains, and which one is open.
+    figure: Figure,
+    open: RwSignal<Option<Figure>>,
 ) -> impl IntoView {
+    let expanded = move || open.get() == Some(figure);
     view! {
-        <div class="stat" class:alert=move || alert.get() title=tip>
+        <div class="stat" class:alert=move || alert.get() class:explained=expanded title=tip>
             <div class="stat-label">{label}</div>
-            <div class="stat-value" data-testid=testid data-value=move || value.get().to_string()>
+            <button
+                type="button"
+                class="stat-value"
+                data-testid=testid
+                data-value=move || value.get().to_string()
+                aria-expanded=move || expanded().to_string()
+                aria-controls="figure-explanation"
+                aria-label=move || format!("{label}: {}. Explain this number", format(value.get()))
+                on:click=move |_| open.update(|o| *o = if *o == Some(figure) { None } else { Some(figure) })
+            >
                 {move || {
                     // "1,653 rec/s" -> a big number and a smaller unit.
                     let text = format(value.get());
@@ -30,16 +44,55 @@ fn Stat(
                         <span class="unit">{unit.to_string()}</span>
                     }
                 }}
-            </div>
+            </button>
             <div class="stat-sub">{move || sub.get()}</div>
         </div>
     }
 }
 
-/// The figures people watch: write rate, throttling, read lag, totals, cost.
+/// The open figure's explanation: the arithmetic from the live run, what
+/// the figure counts, and the AWS page.
+#[component]
+fn FigureExplanation(open: RwSignal<Option<Figure>>) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let explanation = Memo::new(move |_| {
+        let figure = open.get()?;
+        ctx.snapshot
+            .with(|s| s.frame.explain(figure))
+            .map(|e| (e.title, e.arithmetic(6), e.meaning.clone(), e.source))
+    });
+    move || {
+        explanation.get().map(|(title, arithmetic, meaning, source)| {
+            view! {
+                <section
+                    id="figure-explanation"
+                    class="figure-explanation"
+                    data-testid="figure-explanation"
+                    aria-live="polite"
+                    aria-label=format!("How {title} is made")
+                >
+                    <h3>{format!("{title}, explained")}</h3>
+                    <p class="arithmetic" data-testid="explanation-arithmetic">{arithmetic}</p>
+                    <p>{meaning}</p>
+                    <p>
+                        <a href=source target="_blank" rel="noopener">"The AWS page"</a>
+                        " · "
+                        <button type="button" class="link-button" on:click=move |_| open.set(None)>
+                            "Close"
+                        </button>
+                    </p>
+                </section>
+            }
+        })
+    }
+}
+
+/// The figures people watch: write rate, refusals, read lag, totals, cost.
+/// Records and attempts are kept apart: a refused attempt may be a retry.
 #[component]
 pub fn StatCards() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
+    let open = RwSignal::new(None::<Figure>);
     let stream = Memo::new(move |_| {
         ctx.snapshot.with(|s| match s.frame.first_stream() {
             Some(NodeFigures::Stream {
@@ -48,6 +101,7 @@ pub fn StatCards() -> impl IntoView {
                 throttled,
                 iterator_age_ms,
                 throttled_total,
+                retention_ms,
                 shards,
                 ..
             }) => (
@@ -57,10 +111,12 @@ pub fn StatCards() -> impl IntoView {
                 *iterator_age_ms,
                 *throttled_total,
                 shards.len(),
+                *retention_ms,
             ),
-            _ => (0.0, 0.0, 0.0, 0.0, 0.0, 0),
+            _ => (0.0, 0.0, 0.0, 0.0, 0.0, 0, f64::INFINITY),
         })
     });
+    let given_up = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.headline.given_up()));
     let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.ledger));
     let cost = Memo::new(move |_| ctx.snapshot.with(|s| (s.frame.cost_usd, s.frame.monthly_usd)));
     view! {
@@ -72,53 +128,68 @@ pub fn StatCards() -> impl IntoView {
                 value=Signal::derive(move || stream.get().0)
                 format=format::rate
                 sub=Signal::derive(move || {
-                    let (_, bytes, _, _, _, shards) = stream.get();
+                    let (_, bytes, _, _, _, shards, _) = stream.get();
                     format!(
-                        "{}/s of {} shard{} capacity",
+                        "{}/s into {} shard{}",
                         format::bytes(bytes),
                         shards,
-                        if shards == 1 { "'s" } else { "s'" },
+                        if shards == 1 { "" } else { "s" },
                     )
                 })
                 alert=Signal::derive(|| false)
+                figure=Figure::Incoming
+                open=open
             />
             <Stat
                 testid="stat-throttled"
-                label="Throttled"
-                tip="WriteProvisionedThroughputExceeded: records a shard refused because it was over 1,000 records/s or 1 MiB/s."
+                label="Refused attempts"
+                tip="WriteProvisionedThroughputExceeded: write attempts a shard refused because it was over 1,000 records/s or 1 MiB/s, retries included."
                 value=Signal::derive(move || stream.get().2)
-                format=|v| format!("{}/s", format::count(v))
-                sub=Signal::derive(move || format!("writes refused; {} so far", format::count(stream.get().4)))
+                format=|v| format!("{} attempts/s", format::count(v))
+                sub=Signal::derive(move || {
+                    format!("retries included; {} records/s given up", format::count(given_up.get()))
+                })
                 alert=Signal::derive(move || stream.get().2 > 0.0)
+                figure=Figure::Refused
+                open=open
             />
             <Stat
                 testid="stat-iterator-age"
                 label="Iterator age"
-                tip="GetRecords.IteratorAgeMilliseconds: how old the last record read was. A steady climb means the consumer is falling behind."
+                tip="GetRecords.IteratorAgeMilliseconds: how old the last record read was. A steady climb means a reader is falling behind."
                 value=Signal::derive(move || stream.get().3)
                 format=format::millis
                 sub=Signal::derive(|| "age of the last record read".to_string())
-                alert=Signal::derive(move || stream.get().3 >= 60_000.0)
+                alert=Signal::derive(move || {
+                    let (.., age, _, _, retention) = stream.get();
+                    AgeThresholds::reader(retention).health(age) == Health::Failing
+                })
+                figure=Figure::IteratorAge
+                open=open
             />
             <Stat
                 testid="total-produced"
                 label="Produced"
                 tip="Records the producers generated since the start."
                 value=Signal::derive(move || ledger.get().produced as f64)
-                format=format::count
+                format=|v| format!("{} records", format::count(v))
                 sub=Signal::derive(move || {
-                    format!("{} given up after retries", format::count(ledger.get().throttled_dropped as f64))
+                    format!("{} records given up after retries", format::count(ledger.get().throttled_dropped as f64))
                 })
                 alert=Signal::derive(move || ledger.get().throttled_dropped > 0)
+                figure=Figure::Produced
+                open=open
             />
             <Stat
                 testid="total-delivered"
                 label="Delivered"
                 tip="Records every consumer has finished processing."
                 value=Signal::derive(move || ledger.get().delivered as f64)
-                format=format::count
-                sub=Signal::derive(move || format!("{} in flight", format::count(ledger.get().in_flight as f64)))
+                format=|v| format!("{} records", format::count(v))
+                sub=Signal::derive(move || format!("{} records in flight", format::count(ledger.get().in_flight as f64)))
                 alert=Signal::derive(|| false)
+                figure=Figure::Delivered
+                open=open
             />
             <Stat
                 testid="total-cost"
@@ -128,8 +199,11 @@ pub fn StatCards() -> impl IntoView {
                 format=format::usd
                 sub=Signal::derive(move || format!("so far · ≈ {}/month", format::usd(cost.get().1)))
                 alert=Signal::derive(|| false)
+                figure=Figure::Cost
+                open=open
             />
         </div>
+        <FigureExplanation open=open />
         <div class="hidden-figures" aria-hidden="true">
             <span data-testid="total-throttled" data-value=move || stream.get().4.to_string()></span>
         </div>
@@ -249,7 +323,7 @@ fn summarise(c: &sim_core::ModeComparison) -> Comparison {
     );
     if cheapest.write_throttled > next.write_throttled {
         verdict.push_str(&format!(
-            " It throttled {} writes, against {}.",
+            " It refused {} write attempts (retries included), against {}.",
             format::count(cheapest.write_throttled as f64),
             format::count(next.write_throttled as f64)
         ));
@@ -319,7 +393,7 @@ pub fn ModeCompare() -> impl IntoView {
                                     <th scope="col">"Shards"</th>
                                     <th scope="col">"Run"</th>
                                     <th scope="col">"Per month"</th>
-                                    <th scope="col">"Writes throttled"</th>
+                                    <th scope="col">"Write attempts refused"</th>
                                 </tr>
                             </thead>
                             <tbody>

@@ -19,18 +19,22 @@ use super::{Editor, GRID, doc};
 use crate::state::SimCtx;
 
 fn in_text_field(ev: &KeyboardEvent) -> bool {
-    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-        let tag = el.tag_name();
-        matches!(tag.as_str(), "SELECT" | "TEXTAREA")
-            || (tag == "INPUT" && el.get_attribute("type").as_deref() != Some("checkbox"))
-    })
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| crate::focus::is_text_field(&el))
 }
 
-/// Whether the keyboard focus is on the canvas (or on nothing in particular).
+/// Whether the canvas's keys apply: the focus is on the canvas, on nothing
+/// in particular, or on a button outside a dialog (a click on the toolbar
+/// leaves the focus there; the keys should not stop working).
 fn canvas_focused() -> bool {
     match document().active_element() {
         None => true,
-        Some(el) => el.tag_name() == "BODY" || el.closest(".canvas-panel").ok().flatten().is_some(),
+        Some(el) => {
+            el.tag_name() == "BODY"
+                || el.closest(".canvas-panel").ok().flatten().is_some()
+                || (el.tag_name() == "BUTTON" && !crate::focus::in_dialog(&el))
+        }
     }
 }
 

@@ -479,6 +479,19 @@ pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
         ctx.generation.track();
         editor.adopt_external();
     });
+    // A draft stops the clock: nothing runs, so no simulated time should
+    // pass. Play is pressed again by itself once the draft runs.
+    let resume = StoredValue::new(false);
+    Effect::new(move |_| {
+        let draft = editor.problems.with(|p| !p.is_empty());
+        if draft && ctx.playing.get() {
+            resume.set_value(true);
+            ctx.playing.set(false);
+        } else if !draft && resume.get_value() {
+            resume.set_value(false);
+            ctx.playing.set(true);
+        }
+    });
     // One selected node is also the charted one.
     Effect::new(move |_| {
         let only = editor.selection.with(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());

@@ -156,7 +156,7 @@ fn sizing_report(sizing: &Sizing) -> String {
                 format!("enough here ({} a month)", usd(run.point.monthly_usd))
             }
             Some(run) => format!(
-                "too optimistic here: at {} shards {} records throttled on {} ({})",
+                "too optimistic here: at {} shards {} write attempts refused on {} ({})",
                 f.formula_shards,
                 format_number(f.formula_throttled()),
                 f.stream,

@@ -314,6 +314,11 @@ pub struct Shard {
     pub parents: Vec<usize>,
     /// When resharding closed it: no more writes, still readable.
     pub closed_at: Option<SimTime>,
+    /// User records accepted this second beyond the Kinesis records that
+    /// carried them (KPL aggregation packs many into one): kept apart, and
+    /// only touched when a producer aggregates, so a plain write touches no
+    /// more cache lines.
+    packed_away: u64,
     /// The last closed second's counters.
     pub last_second: ShardSecond,
     /// Whole-run totals of the per-second counters.
@@ -325,6 +330,9 @@ pub struct Shard {
 pub struct ShardSecond {
     /// Records accepted.
     pub in_records: u64,
+    /// Kinesis records accepted: `in_records` unless a producer aggregates
+    /// (what the 1,000 records/s limit counts, aws-facts 1.1).
+    pub in_kinesis_records: u64,
     /// Bytes accepted.
     pub in_bytes: u64,
     /// Records rejected by the write limits.
@@ -378,6 +386,7 @@ impl Shard {
             read_out: 0,
             throttled: (0, 0),
             second_start: (0, 0, 0),
+            packed_away: 0,
             last_second: ShardSecond::default(),
             totals: ShardTotals::default(),
         }
@@ -431,7 +440,13 @@ impl Shard {
         let accepted = count.min(cap).min(by_records).min(by_bytes);
         let bytes = accepted * record_bytes;
         if accepted > 0 {
-            let kinesis_records = if per == 1 { accepted } else { accepted.div_ceil(per) };
+            let kinesis_records = if per == 1 {
+                accepted
+            } else {
+                let packed = accepted.div_ceil(per);
+                self.packed_away += accepted - packed;
+                packed
+            };
             self.write_records.spend(kinesis_records);
             if bytes <= bytes_left {
                 self.write_bytes.spend(bytes);
@@ -655,11 +670,14 @@ impl Shard {
     /// the bytes and records limits).
     pub fn write_utilisation(&self) -> f64 {
         let s = &self.last_second;
-        let attempted = (s.in_records + s.throttled) as f64;
-        let bytes_per_record =
-            if s.in_records > 0 { s.in_bytes as f64 / s.in_records as f64 } else { 0.0 };
-        (attempted / SHARD_WRITE_RECORDS_PER_S)
-            .max(attempted * bytes_per_record / SHARD_WRITE_BYTES_PER_S)
+        // Refused records are counted as user records; scale them to
+        // Kinesis records as the accepted ones were packed.
+        let packing =
+            if s.in_records > 0 { s.in_kinesis_records as f64 / s.in_records as f64 } else { 1.0 };
+        let attempted_records = s.in_kinesis_records as f64 + s.throttled as f64 * packing;
+        let attempted_bytes = (s.in_bytes + s.throttled_bytes) as f64;
+        (attempted_records / SHARD_WRITE_RECORDS_PER_S)
+            .max(attempted_bytes / SHARD_WRITE_BYTES_PER_S)
     }
 
     /// Read utilisation of the last closed second, 0 to 1+.
@@ -672,8 +690,10 @@ impl Shard {
     pub(crate) fn close_second(&mut self) {
         let (records, bytes, out) = self.second_start;
         let (throttled, throttled_bytes) = std::mem::take(&mut self.throttled);
+        let in_records = self.appended - records;
         self.last_second = ShardSecond {
-            in_records: self.appended - records,
+            in_records,
+            in_kinesis_records: in_records - std::mem::take(&mut self.packed_away),
             in_bytes: self.appended_bytes - bytes,
             throttled,
             throttled_bytes,
@@ -700,11 +720,13 @@ impl ShardTotals {
     fn absorb(&mut self, s: &ShardSecond) {
         let (sum, max) = (&mut self.sum, &mut self.max);
         sum.in_records += s.in_records;
+        sum.in_kinesis_records += s.in_kinesis_records;
         sum.in_bytes += s.in_bytes;
         sum.throttled += s.throttled;
         sum.throttled_bytes += s.throttled_bytes;
         sum.out_bytes += s.out_bytes;
         max.in_records = max.in_records.max(s.in_records);
+        max.in_kinesis_records = max.in_kinesis_records.max(s.in_kinesis_records);
         max.in_bytes = max.in_bytes.max(s.in_bytes);
         max.throttled = max.throttled.max(s.throttled);
         max.throttled_bytes = max.throttled_bytes.max(s.throttled_bytes);
