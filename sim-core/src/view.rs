@@ -1008,7 +1008,7 @@ mod tests {
         let shard = &sim.stream(1).unwrap().shards[shards[0].id].last_second;
         assert!(shard.in_kinesis_records * 10 < shard.in_records, "packed: {shard:?}");
         assert_eq!(*throttled, 0.0);
-        let by_bytes = shard.in_bytes as f64 / crate::nodes::stream::SHARD_WRITE_BYTES_PER_S;
+        let by_bytes = shard.in_bytes as f64 / crate::kinds::stream::SHARD_WRITE_BYTES_PER_S;
         assert!((shards[0].write - by_bytes).abs() < 1e-12, "{} vs {by_bytes}", shards[0].write);
         assert!(shards[0].write < 0.7, "about 55%: {}", shards[0].write);
         assert_eq!(snap.nodes[1].health, Health::Ok);

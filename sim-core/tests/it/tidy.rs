@@ -154,7 +154,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "metrics/catalogue",
         ],
     ),
-    ("validation", &["validate", "strict_json", "share", "routing"]),
+    ("validation", &["validate", "strict_json", "share", "routing", "plain"]),
     ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
     ("observation", &["view", "report", "digest", "budget"]),
     ("planning", &["lesson", "objectives", "sweep", "autosize", "compare", "params"]),
