@@ -7,16 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { startServer } from '../support/server.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { frameIntervals, percentile } from './frames.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 function linkFor(json) {
   return `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.round((sorted.length - 1) * p)];
 }
 
 async function measure(browser, url, label) {
@@ -26,22 +22,7 @@ async function measure(browser, url, label) {
   await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 60_000 });
   const firstRender = Date.now() - start;
   await page.waitForTimeout(2_000); // warm up: caches, first charts
-  const intervals = await page.evaluate(
-    (seconds) =>
-      new Promise((resolve) => {
-        const out = [];
-        let last = performance.now();
-        const end = last + seconds * 1000;
-        const frame = (now) => {
-          out.push(now - last);
-          last = now;
-          if (now < end) requestAnimationFrame(frame);
-          else resolve(out);
-        };
-        requestAnimationFrame(frame);
-      }),
-    SECONDS,
-  );
+  const intervals = await frameIntervals(page, SECONDS);
   const simMs = Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
   await page.close();
   return {

@@ -225,7 +225,7 @@ impl NodeFigures {
                 (
                     units::rate(*incoming),
                     format!(
-                        "{}/s · {} shard{} · busiest asks {} of its write limit",
+                        "{}/s · {} shard{} · busiest {} of limit",
                         units::bytes(*incoming_bytes),
                         shards.len(),
                         if shards.len() == 1 { "" } else { "s" },
@@ -942,7 +942,7 @@ mod tests {
         assert_eq!(stream(1.08, 5.0).status().word, "✖ Throttling writes");
         assert_eq!(stream(0.8, 0.0).status().word, "▲ Near limit");
         assert_eq!(stream(0.5, 0.0).status().health, Health::Ok);
-        assert!(stream(1.08, 0.0).headline().1.contains("108% of its write limit"));
+        assert!(stream(1.08, 0.0).headline().1.contains("busiest 108% of limit"));
     }
 
     #[test]

@@ -40,7 +40,9 @@ fn Stat(
                     let text = format(value.get());
                     let (number, unit) = text.split_once(' ').unwrap_or((&text, ""));
                     view! {
+                        // The space keeps the visible text inside the accessible name.
                         <span class="num">{number.to_string()}</span>
+                        {" "}
                         <span class="unit">{unit.to_string()}</span>
                     }
                 }}
