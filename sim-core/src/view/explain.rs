@@ -9,6 +9,7 @@
 
 use super::{FrameView, NodeFigures};
 use crate::engine::Simulation;
+use crate::ledger::Ledger;
 use crate::metrics::producer;
 use crate::scenario::NodeKind;
 use crate::units;
@@ -272,22 +273,12 @@ impl FrameView {
             }
             Figure::Produced => {
                 let l = &self.ledger;
-                let term = |label: &str, v: u64| Term { label: label.into(), value: v as f64 };
+                let delivered = Term { label: "delivered".into(), value: l.delivered as f64 };
                 Explanation {
                     title: "Produced",
                     value: l.produced as f64,
                     combine: Combine::Sum,
-                    terms: vec![
-                        term("delivered", l.delivered),
-                        term("in flight", l.in_flight),
-                        term("given up", l.throttled_dropped),
-                        term("expired", l.expired),
-                        term("dead-lettered", l.dead_lettered),
-                        term("failed processing", l.failed),
-                        term("buffered in Firehose", l.buffered),
-                        term("backed up to S3", l.backed_up),
-                        term("lost after retries", l.lost),
-                    ],
+                    terms: std::iter::once(delivered).chain(not_delivered(l, 1.0)).collect(),
                     format: records,
                     meaning: "Every record the producers generated is in exactly one place: the conservation ledger.".into(),
                     source: PUT_RECORDS,
@@ -295,22 +286,12 @@ impl FrameView {
             }
             Figure::Delivered => {
                 let l = &self.ledger;
-                let less = |label: &str, v: u64| Term { label: label.into(), value: -(v as f64) };
+                let produced = Term { label: "produced".into(), value: l.produced as f64 };
                 Explanation {
                     title: "Delivered",
                     value: l.delivered as f64,
                     combine: Combine::Sum,
-                    terms: vec![
-                        Term { label: "produced".into(), value: l.produced as f64 },
-                        less("in flight", l.in_flight),
-                        less("given up", l.throttled_dropped),
-                        less("expired", l.expired),
-                        less("dead-lettered", l.dead_lettered),
-                        less("failed processing", l.failed),
-                        less("buffered in Firehose", l.buffered),
-                        less("backed up to S3", l.backed_up),
-                        less("lost after retries", l.lost),
-                    ],
+                    terms: std::iter::once(produced).chain(not_delivered(l, -1.0)).collect(),
                     format: records,
                     meaning: "Records every reader of their stream has processed (or a destination has acknowledged): what was produced, less what is still anywhere else.".into(),
                     source: KDS_MONITORING,
@@ -334,6 +315,23 @@ impl FrameView {
             },
         })
     }
+}
+
+/// Where the ledger's records are other than delivered, each term signed by
+/// `sign` (+1 to build up "produced", -1 to take away from it).
+fn not_delivered(l: &Ledger, sign: f64) -> impl Iterator<Item = Term> {
+    [
+        ("in flight", l.in_flight),
+        ("given up", l.throttled_dropped),
+        ("expired", l.expired),
+        ("dead-lettered", l.dead_lettered),
+        ("failed processing", l.failed),
+        ("buffered in Firehose", l.buffered),
+        ("backed up to S3", l.backed_up),
+        ("lost after retries", l.lost),
+    ]
+    .into_iter()
+    .map(move |(label, v)| Term { label: label.into(), value: sign * v as f64 })
 }
 
 #[cfg(test)]
