@@ -9,18 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::registry::node_kinds;
+
 pub mod lesson;
 pub mod objectives;
 
-pub use crate::kinds::consumer::spec::*;
-pub use crate::kinds::destination::spec::*;
-pub use crate::kinds::firehose::spec::*;
-pub use crate::kinds::kcl::spec::*;
-pub use crate::kinds::lambda::spec::*;
-pub use crate::kinds::producer::spec::*;
-pub use crate::kinds::queue::spec::*;
-pub use crate::kinds::stream::spec::*;
-pub use crate::kinds::worker_pool::spec::*;
 pub use crate::pricing::Pricing;
 
 /// The schema version this build writes. Older versions are migrated on
@@ -241,195 +234,49 @@ impl Node {
     }
 }
 
-/// The kind of a node together with its parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "params", rename_all = "snake_case")]
-pub enum NodeSpec {
+node_kinds! {
     /// Sends records into a Kinesis Data Stream.
-    Producer(ProducerSpec),
+    Producer(ProducerSpec) = "producer" in producer,
     /// A Kinesis Data Stream.
-    KinesisStream(StreamSpec),
+    KinesisStream(StreamSpec) = "kinesis_stream" in stream,
     /// A polling (shared-throughput) consumer of a stream.
-    Consumer(ConsumerSpec),
+    Consumer(ConsumerSpec) = "consumer" in consumer,
+    /// A Kinesis Client Library application: workers holding shard leases.
+    KclApp(KclSpec) = "kcl_app" in kcl,
     /// An Amazon Data Firehose delivery stream.
-    Firehose(FirehoseSpec),
+    Firehose(FirehoseSpec) = "firehose" in firehose,
     /// Where a Firehose delivery stream delivers: S3, Redshift, OpenSearch
     /// or an HTTP endpoint.
-    Destination(DestinationSpec),
-    /// A Kinesis Client Library application: workers holding shard leases.
-    KclApp(KclSpec),
+    Destination(DestinationSpec) = "destination" in destination,
     /// An Amazon SQS queue, standard or FIFO.
-    SqsQueue(QueueSpec),
+    SqsQueue(QueueSpec) = "sqs_queue" in queue,
     /// A pool of EC2 instances or containers reading a queue.
-    WorkerPool(WorkerPoolSpec),
+    WorkerPool(WorkerPoolSpec) = "worker_pool" in worker_pool,
     /// An AWS Lambda function with its event source mapping.
-    Lambda(LambdaSpec),
-}
-
-/// The kind of a node without its parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeKind {
-    /// See [`NodeSpec::Producer`].
-    Producer,
-    /// See [`NodeSpec::KinesisStream`].
-    KinesisStream,
-    /// See [`NodeSpec::Consumer`].
-    Consumer,
-    /// See [`NodeSpec::Firehose`].
-    Firehose,
-    /// See [`NodeSpec::Destination`].
-    Destination,
-    /// See [`NodeSpec::KclApp`].
-    KclApp,
-    /// See [`NodeSpec::SqsQueue`].
-    SqsQueue,
-    /// See [`NodeSpec::WorkerPool`].
-    WorkerPool,
-    /// See [`NodeSpec::Lambda`].
-    Lambda,
+    Lambda(LambdaSpec) = "lambda" in lambda,
 }
 
 impl NodeKind {
-    /// Every kind, in palette order.
-    pub const ALL: [NodeKind; 9] = [
-        NodeKind::Producer,
-        NodeKind::KinesisStream,
-        NodeKind::Consumer,
-        NodeKind::KclApp,
-        NodeKind::Firehose,
-        NodeKind::Destination,
-        NodeKind::SqsQueue,
-        NodeKind::WorkerPool,
-        NodeKind::Lambda,
-    ];
-
-    /// The stable name used in scenario files and summaries.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::Producer => "producer",
-            NodeKind::KinesisStream => "kinesis_stream",
-            NodeKind::Consumer => "consumer",
-            NodeKind::Firehose => "firehose",
-            NodeKind::Destination => "destination",
-            NodeKind::KclApp => "kcl_app",
-            NodeKind::SqsQueue => "sqs_queue",
-            NodeKind::WorkerPool => "worker_pool",
-            NodeKind::Lambda => "lambda",
-        }
-    }
-
     /// A human title for palettes and tooltips.
     pub fn title(self) -> &'static str {
-        match self {
-            NodeKind::Producer => "Producer",
-            NodeKind::KinesisStream => "Kinesis Data Stream",
-            NodeKind::Consumer => "Polling consumer",
-            NodeKind::Firehose => "Firehose delivery stream",
-            NodeKind::Destination => "Destination",
-            NodeKind::KclApp => "KCL application",
-            NodeKind::SqsQueue => "SQS queue",
-            NodeKind::WorkerPool => "Worker pool",
-            NodeKind::Lambda => "Lambda function",
-        }
+        self.about().title
     }
 
     /// A short badge for node cards (a few capital letters).
     pub fn badge(self) -> &'static str {
-        match self {
-            NodeKind::Producer => "P",
-            NodeKind::KinesisStream => "KDS",
-            NodeKind::Consumer => "C",
-            NodeKind::Firehose => "FH",
-            NodeKind::Destination => "DST",
-            NodeKind::KclApp => "KCL",
-            NodeKind::SqsQueue => "SQS",
-            NodeKind::WorkerPool => "EC2",
-            NodeKind::Lambda => "λ",
-        }
+        self.about().badge
     }
 
     /// One sentence that teaches what the AWS component does and which
     /// limits matter, for tooltips and the palette.
     pub fn summary(self) -> &'static str {
-        match self {
-            NodeKind::Producer => {
-                "Producer: batches records into PutRecords calls and retries the ones a shard throttles."
-            }
-            NodeKind::KinesisStream => {
-                "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard."
-            }
-            NodeKind::Consumer => {
-                "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers)."
-            }
-            NodeKind::Firehose => {
-                "Firehose: buffers records and delivers an object when the buffer reaches its size or its interval, whichever comes first."
-            }
-            NodeKind::Destination => {
-                "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP); while it is down Firehose retries, then backs up to S3 or loses data."
-            }
-            NodeKind::KclApp => {
-                "KCL application: workers lease shards and checkpoint; when a worker dies, others take its leases after the failover time and reprocess since the last checkpoint."
-            }
-            NodeKind::SqsQueue => {
-                "SQS queue: consumers receive up to 10 messages a call; a message not deleted within the visibility timeout is delivered again."
-            }
-            NodeKind::WorkerPool => {
-                "Worker pool: EC2 instances or containers, each receiving from a queue, processing, then deleting what it processed."
-            }
-            NodeKind::Lambda => {
-                "Lambda function: an event source mapping polls a queue or a stream and invokes it in batches, within the account's 1,000 concurrent executions."
-            }
-        }
+        self.about().summary
     }
 
     /// Where the kind usually sits in a left-to-right data flow (0 = a
     /// source); the auto-layout's tie-breaker for nodes without links.
     pub fn rank(self) -> usize {
-        match self {
-            NodeKind::Producer => 0,
-            NodeKind::KinesisStream => 1,
-            NodeKind::Consumer => 2,
-            NodeKind::Firehose => 2,
-            NodeKind::Destination => 3,
-            NodeKind::KclApp => 2,
-            NodeKind::SqsQueue => 1,
-            NodeKind::WorkerPool => 2,
-            NodeKind::Lambda => 2,
-        }
-    }
-}
-
-impl NodeSpec {
-    /// A node of this kind with every parameter at its default, as the
-    /// editor's palette adds it.
-    pub fn default_for(kind: NodeKind) -> NodeSpec {
-        match kind {
-            NodeKind::Producer => NodeSpec::Producer(ProducerSpec::default()),
-            NodeKind::KinesisStream => NodeSpec::KinesisStream(StreamSpec::default()),
-            NodeKind::Consumer => NodeSpec::Consumer(ConsumerSpec::default()),
-            NodeKind::Firehose => NodeSpec::Firehose(FirehoseSpec::default()),
-            NodeKind::Destination => NodeSpec::Destination(DestinationSpec::default()),
-            NodeKind::KclApp => NodeSpec::KclApp(KclSpec::default()),
-            NodeKind::SqsQueue => NodeSpec::SqsQueue(QueueSpec::default()),
-            NodeKind::WorkerPool => NodeSpec::WorkerPool(WorkerPoolSpec::default()),
-            NodeKind::Lambda => NodeSpec::Lambda(LambdaSpec::default()),
-        }
-    }
-
-    /// The kind of this node.
-    pub fn kind(&self) -> NodeKind {
-        match self {
-            NodeSpec::Producer(_) => NodeKind::Producer,
-            NodeSpec::KinesisStream(_) => NodeKind::KinesisStream,
-            NodeSpec::Consumer(_) => NodeKind::Consumer,
-            NodeSpec::Firehose(_) => NodeKind::Firehose,
-            NodeSpec::Destination(_) => NodeKind::Destination,
-            NodeSpec::KclApp(_) => NodeKind::KclApp,
-            NodeSpec::SqsQueue(_) => NodeKind::SqsQueue,
-            NodeSpec::WorkerPool(_) => NodeKind::WorkerPool,
-            NodeSpec::Lambda(_) => NodeKind::Lambda,
-        }
+        self.about().rank
     }
 }
 

@@ -12,6 +12,7 @@ pub mod lambda;
 pub mod params;
 pub mod producer;
 pub mod queue;
+pub mod registry;
 pub mod stream;
 pub mod worker_pool;
 

@@ -54,19 +54,10 @@ impl Param {
     }
 }
 
-/// A kind's parameter table: one line per kind, the kinds' registration.
+/// A kind's parameter table (its folder's `params.rs`, registered through
+/// its `about.rs`).
 pub fn table(kind: NodeKind) -> &'static [Param] {
-    match kind {
-        NodeKind::Producer => super::producer::params::PARAMS,
-        NodeKind::KinesisStream => super::stream::params::PARAMS,
-        NodeKind::Consumer => super::consumer::params::PARAMS,
-        NodeKind::KclApp => super::kcl::params::PARAMS,
-        NodeKind::Firehose => super::firehose::params::PARAMS,
-        NodeKind::Destination => super::destination::params::PARAMS,
-        NodeKind::SqsQueue => super::queue::params::PARAMS,
-        NodeKind::WorkerPool => super::worker_pool::params::PARAMS,
-        NodeKind::Lambda => super::lambda::params::PARAMS,
-    }
+    kind.about().params
 }
 
 /// The row of a parameter, by its path inside `params`.

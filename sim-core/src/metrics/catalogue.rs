@@ -144,17 +144,7 @@ fn is_on_demand(spec: &NodeSpec) -> bool {
 /// The metric table of a node kind (an on-demand stream has one more, see
 /// [`node_defs`]).
 pub fn defs(kind: NodeKind) -> &'static [MetricDef] {
-    match kind {
-        NodeKind::Producer => producer::DEFS,
-        NodeKind::KinesisStream => stream::DEFS,
-        NodeKind::Consumer => consumer::DEFS,
-        NodeKind::Firehose => firehose::DEFS,
-        NodeKind::Destination => destination::DEFS,
-        NodeKind::KclApp => kcl::DEFS,
-        NodeKind::SqsQueue => queue::DEFS,
-        NodeKind::WorkerPool => worker_pool::DEFS,
-        NodeKind::Lambda => lambda::DEFS,
-    }
+    kind.about().metrics
 }
 
 /// A chart: its title and the metrics drawn together on it (indices into
@@ -169,17 +159,7 @@ pub fn node_charts(spec: &NodeSpec) -> &'static [Chart] {
 
 /// The charts of a node kind.
 fn kind_charts(kind: NodeKind) -> &'static [Chart] {
-    match kind {
-        NodeKind::Producer => producer::CHARTS,
-        NodeKind::KinesisStream => stream::CHARTS,
-        NodeKind::Consumer => consumer::CHARTS,
-        NodeKind::Firehose => firehose::CHARTS,
-        NodeKind::Destination => destination::CHARTS,
-        NodeKind::KclApp => kcl::CHARTS,
-        NodeKind::SqsQueue => queue::CHARTS,
-        NodeKind::WorkerPool => worker_pool::CHARTS,
-        NodeKind::Lambda => lambda::CHARTS,
-    }
+    kind.about().charts
 }
 
 /// Resolutions kept, finest first, with how many periods each holds.

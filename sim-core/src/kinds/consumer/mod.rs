@@ -2,6 +2,7 @@
 //! (shared throughput) or receiving pushes over enhanced fan-out. Each
 //! reader reads a batch, processes it, then reads again.
 
+pub mod about;
 pub mod metrics;
 pub mod params;
 pub(crate) mod reads;

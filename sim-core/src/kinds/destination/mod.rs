@@ -1,6 +1,7 @@
 //! A Firehose destination: S3, Redshift, OpenSearch or an HTTP endpoint,
 //! with its throughput, the fixed time of one delivery and when it is down.
 
+pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;

@@ -2,6 +2,7 @@
 //! object when it reaches its size or its interval, and the queue of objects
 //! waiting for (or retrying) delivery. Records travel as [`Batch`]es.
 
+pub mod about;
 pub(crate) mod engine;
 pub mod metrics;
 pub mod params;

@@ -4,6 +4,7 @@
 //! shard's lease, where each shard was last checkpointed, and which
 //! workers are alive.
 
+pub mod about;
 pub(crate) mod engine;
 pub mod metrics;
 pub mod params;

@@ -5,6 +5,7 @@
 //! and a stream's per-shard buffers and concurrent batches (aws-facts 5.1);
 //! the engine drives them (`kinds/lambda/engine.rs`, `kinds/lambda/stream_source.rs`).
 
+pub mod about;
 pub(crate) mod engine;
 pub mod metrics;
 pub mod params;

@@ -3,6 +3,7 @@
 //! requests (and, with KPL aggregation, into aggregated records) and
 //! retries what the stream throttles. Nothing here loops per record.
 
+pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;

@@ -18,6 +18,7 @@
 //! age are found without a scan. A group without visible messages holds no
 //! state.
 
+pub mod about;
 pub mod calls;
 pub(crate) mod engine;
 pub mod metrics;

@@ -1,6 +1,7 @@
 //! A Kinesis Data Stream: shards with write and read limits and a log of
 //! record cohorts per shard.
 
+pub mod about;
 pub mod metrics;
 pub(crate) mod operations;
 pub mod params;

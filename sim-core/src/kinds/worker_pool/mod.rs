@@ -2,6 +2,7 @@
 //! `max_messages` from its queue, processes them one after another, deletes
 //! them with one DeleteMessageBatch and receives again.
 
+pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;

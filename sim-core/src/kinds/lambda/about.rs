@@ -1,0 +1,16 @@
+//! What the Lambda function kind says about itself (palette, tooltips,
+//! auto-layout) and the tables the rest of the crate reads through it: its
+//! registration data, read by [`crate::kinds::registry`].
+
+use crate::kinds::registry::About;
+
+/// The kind's registration entry.
+pub const ABOUT: About = About {
+    title: "Lambda function",
+    badge: "λ",
+    summary: "Lambda function: an event source mapping polls a queue or a stream and invokes it in batches, within the account's 1,000 concurrent executions.",
+    rank: 2,
+    params: super::params::PARAMS,
+    metrics: super::metrics::DEFS,
+    charts: super::metrics::CHARTS,
+};

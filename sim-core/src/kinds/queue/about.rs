@@ -1,0 +1,16 @@
+//! What the SQS queue kind says about itself (palette, tooltips,
+//! auto-layout) and the tables the rest of the crate reads through it: its
+//! registration data, read by [`crate::kinds::registry`].
+
+use crate::kinds::registry::About;
+
+/// The kind's registration entry.
+pub const ABOUT: About = About {
+    title: "SQS queue",
+    badge: "SQS",
+    summary: "SQS queue: consumers receive up to 10 messages a call; a message not deleted within the visibility timeout is delivered again.",
+    rank: 1,
+    params: super::params::PARAMS,
+    metrics: super::metrics::DEFS,
+    charts: super::metrics::CHARTS,
+};

@@ -1,0 +1,87 @@
+//! The registry of node kinds. `scenario.rs` lists each AWS service once,
+//! as `Kind(Spec) = "name" in folder`, and [`node_kinds!`] turns that list
+//! into `NodeSpec`, `NodeKind`, `NodeKind::ALL`, the spec re-exports and the
+//! dispatch to each folder's [`About`] (its palette words and its tables).
+//! Behaviour stays in exhaustive `match`es over the kind (no `_ =>` arm,
+//! checked by `tests/it/tidy.rs`), so the compiler lists every decision a
+//! new kind must make.
+//!
+//! Data only, like the specs and tables it names.
+
+use crate::kinds::params::Param;
+use crate::metrics::catalogue::{Chart, MetricDef};
+
+/// What a kind says about itself and the tables that describe it: one
+/// `ABOUT` constant in each kind's `about.rs`.
+#[derive(Clone, Copy, Debug)]
+pub struct About {
+    /// A human title for palettes and tooltips.
+    pub title: &'static str,
+    /// A short badge for node cards (a few capital letters).
+    pub badge: &'static str,
+    /// One sentence that teaches what the AWS component does and which
+    /// limits matter.
+    pub summary: &'static str,
+    /// Where the kind usually sits in a left-to-right flow (0 = a source):
+    /// the auto-layout's tie-breaker for nodes without links.
+    pub rank: usize,
+    /// The parameter table (see [`crate::kinds::params`]).
+    pub params: &'static [Param],
+    /// The CloudWatch metric table.
+    pub metrics: &'static [MetricDef],
+    /// The charts the app shows first.
+    pub charts: &'static [Chart],
+}
+
+/// Generates the kind enums and their dispatch from the registry list.
+macro_rules! node_kinds {
+    ($( $(#[$doc:meta])* $kind:ident($spec:ident) = $name:literal in $folder:ident, )*) => {
+        $( pub use crate::kinds::$folder::spec::*; )*
+
+        /// The kind of a node together with its parameters.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "params")]
+        pub enum NodeSpec {
+            $( $(#[$doc])* #[serde(rename = $name)] $kind($spec), )*
+        }
+
+        /// The kind of a node without its parameters.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum NodeKind {
+            $(
+                #[doc = concat!("See [`NodeSpec::", stringify!($kind), "`].")]
+                #[serde(rename = $name)]
+                $kind,
+            )*
+        }
+
+        impl NodeKind {
+            /// Every kind, in palette order.
+            pub const ALL: [NodeKind; [$($name),*].len()] = [$(NodeKind::$kind),*];
+
+            /// The stable name used in scenario files and summaries.
+            pub fn as_str(self) -> &'static str {
+                match self { $( NodeKind::$kind => $name, )* }
+            }
+
+            /// The kind's registration entry: its words and its tables.
+            pub fn about(self) -> &'static crate::kinds::registry::About {
+                match self { $( NodeKind::$kind => &crate::kinds::$folder::about::ABOUT, )* }
+            }
+        }
+
+        impl NodeSpec {
+            /// A node of this kind with every parameter at its default, as
+            /// the editor's palette adds it.
+            pub fn default_for(kind: NodeKind) -> NodeSpec {
+                match kind { $( NodeKind::$kind => NodeSpec::$kind($spec::default()), )* }
+            }
+
+            /// The kind of this node.
+            pub fn kind(&self) -> NodeKind {
+                match self { $( NodeSpec::$kind(_) => NodeKind::$kind, )* }
+            }
+        }
+    };
+}
+pub(crate) use node_kinds;
