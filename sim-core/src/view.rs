@@ -9,10 +9,7 @@
 use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
-use crate::metrics::{
-    consumer, destination, firehose, kcl, lambda, producer, queue, stream, worker_pool,
-};
-use crate::scenario::{NodeKind, NodeSpec};
+use crate::scenario::NodeKind;
 use crate::units;
 
 pub mod explain;
@@ -441,15 +438,9 @@ impl FrameView {
     pub fn capture(sim: &Simulation) -> Self {
         let nodes = (0..sim.slots().len())
             .map(|i| {
-                let figures = figures(sim, i);
+                let Reading { figures, tally, gauge } = read(sim, i);
                 let rule = figures.status();
-                NodeView {
-                    figures,
-                    health: rule.health,
-                    rule,
-                    tally: tally(sim, i),
-                    gauge: gauge(sim, i),
-                }
+                NodeView { figures, health: rule.health, rule, tally, gauge }
             })
             .collect();
         let cost_items = sim.cost().items();
@@ -600,106 +591,37 @@ impl FrameView {
     }
 }
 
-/// Node `i`'s headline figures for the last closed second.
-fn figures(sim: &Simulation, i: usize) -> NodeFigures {
-    let m = sim.metrics(i);
+/// What a kind's `view.rs` reads off the engine for one of its nodes.
+pub(crate) struct Reading {
+    /// Its headline figures for the last closed second.
+    pub figures: NodeFigures,
+    /// Its losses and refusals since the start.
+    pub tally: Tally,
+    /// Its age gauge, if its kind has one.
+    pub gauge: Option<AgeGauge>,
+}
+
+/// Node `i` read by its kind's view.
+fn read(sim: &Simulation, i: usize) -> Reading {
+    use crate::kinds::{
+        consumer, destination, firehose, kcl, lambda, producer, queue, stream, worker_pool,
+    };
     match sim.slots()[i].kind {
-        NodeKind::Producer => NodeFigures::Producer {
-            generated: m.last_second(producer::USER_RECORDS_RECEIVED),
-            put: m.last_second(producer::USER_RECORDS_PUT),
-            retried: m.last_second(producer::RETRIES),
-            given_up: m.last_second(producer::USER_RECORD_EXPIRED),
-        },
-        NodeKind::KinesisStream => NodeFigures::Stream {
-            incoming: m.last_second(stream::INCOMING_RECORDS),
-            incoming_bytes: m.last_second(stream::INCOMING_BYTES),
-            throttled: m.last_second(stream::WRITE_THROTTLED),
-            read_throttled: m.last_second(stream::READ_THROTTLED),
-            iterator_age_ms: m.last_second(stream::ITERATOR_AGE),
-            throttled_total: m.total(stream::WRITE_THROTTLED),
-            retention_ms: sim.stream(i).map_or(f64::INFINITY, |s| s.retention as f64),
-            shards: sim
-                .stream(i)
-                .map(|s| {
-                    s.open
-                        .iter()
-                        .map(|&id| {
-                            let shard = &s.shards[id];
-                            ShardHeat {
-                                id,
-                                write: shard.write_utilisation(),
-                                read: shard.read_utilisation(),
-                                throttled: shard.last_second.throttled,
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        },
-        NodeKind::Consumer => NodeFigures::Consumer {
-            processed: m.last_second(consumer::RECORDS_PROCESSED),
-            unread_ms: m.last_second(consumer::OLDEST_UNREAD_AGE),
-            retention_ms: source_retention_ms(sim, i),
-        },
-        NodeKind::Firehose => NodeFigures::Firehose {
-            incoming: m.last_second(firehose::INCOMING_RECORDS),
-            incoming_bytes: m.last_second(firehose::INCOMING_BYTES),
-            throttled: m.last_second(firehose::THROTTLED_RECORDS),
-            delivered: m.last_second(firehose::DELIVERY_RECORDS),
-            freshness_s: m.last_second(firehose::DATA_FRESHNESS),
-            buffered_bytes: m.last_second(firehose::BUFFERED_BYTES),
-            lost_total: m.total(firehose::RECORDS_LOST),
-        },
-        NodeKind::KclApp => NodeFigures::Kcl {
-            processed: m.last_second(kcl::RECORDS_PROCESSED),
-            unread_ms: m.last_second(kcl::OLDEST_UNREAD_AGE),
-            live_workers: m.last_second(kcl::LIVE_WORKERS),
-            duplicates_total: m.total(kcl::DUPLICATE_RECORDS),
-            retention_ms: source_retention_ms(sim, i),
-        },
-        NodeKind::Destination => NodeFigures::Destination {
-            records: m.last_second(destination::RECORDS),
-            bytes: m.last_second(destination::BYTES),
-            down: m.last_second(destination::DOWN) > 0.0,
-        },
-        NodeKind::SqsQueue => NodeFigures::Queue {
-            visible: m.last_second(queue::VISIBLE),
-            in_flight: m.last_second(queue::NOT_VISIBLE),
-            oldest_age_ms: m.last_second(queue::OLDEST_AGE),
-            sent: m.last_second(queue::SENT),
-            duplicates: m.last_second(queue::DUPLICATES),
-            dead_lettered: m.last_second(queue::MOVED_TO_DLQ),
-            throttled: m.last_second(queue::THROTTLED_CALLS),
-            retention_ms: match &sim.scenario().nodes[i].spec {
-                NodeSpec::SqsQueue(q) => f64::from(q.retention_s) * 1_000.0,
-                _ => f64::INFINITY,
-            },
-        },
-        NodeKind::WorkerPool => NodeFigures::WorkerPool {
-            processed: m.last_second(worker_pool::PROCESSED),
-            busy: m.last_second(worker_pool::BUSY_WORKERS),
-            workers: sim.worker_pool(i).map_or(0.0, |p| p.workers.len() as f64),
-            forwarded: m.last_second(worker_pool::FORWARDED),
-        },
-        NodeKind::Lambda => NodeFigures::Lambda {
-            invocations: m.last_second(lambda::INVOCATIONS),
-            concurrency: m.last_second(lambda::CONCURRENT_EXECUTIONS),
-            throttles: m.last_second(lambda::THROTTLES),
-            errors: m.last_second(lambda::ERRORS),
-            processed: m.last_second(lambda::RECORDS_PROCESSED),
-            // A stream source whose polls are refused reports no
-            // IteratorAge; its unread records still age.
-            iterator_age_ms: m
-                .last_second(lambda::ITERATOR_AGE)
-                .max(m.last_second(lambda::OLDEST_UNREAD_AGE)),
-            retention_ms: source_retention_ms(sim, i),
-        },
+        NodeKind::Producer => producer::view::read(sim, i),
+        NodeKind::KinesisStream => stream::view::read(sim, i),
+        NodeKind::Consumer => consumer::view::read(sim, i),
+        NodeKind::KclApp => kcl::view::read(sim, i),
+        NodeKind::Firehose => firehose::view::read(sim, i),
+        NodeKind::Destination => destination::view::read(sim, i),
+        NodeKind::SqsQueue => queue::view::read(sim, i),
+        NodeKind::WorkerPool => worker_pool::view::read(sim, i),
+        NodeKind::Lambda => lambda::view::read(sim, i),
     }
 }
 
 /// Retention of the stream node `reader` reads, in ms; infinite when it
 /// reads none (a queue's reader), so no expiry rule applies.
-fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
+pub(crate) fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
     let scenario = sim.scenario();
     let id = &scenario.nodes[reader].id;
     scenario
@@ -710,76 +632,11 @@ fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
         .map_or(f64::INFINITY, |s| s.retention as f64)
 }
 
-/// A node's losses and refusals since the start (see [`Tally`]).
-fn tally(sim: &Simulation, node: usize) -> Tally {
-    let m = sim.metrics(node);
-    match sim.slots()[node].kind {
-        NodeKind::Producer => {
-            Tally { lost: m.total(producer::USER_RECORD_EXPIRED), ..Tally::default() }
-        }
-        NodeKind::KinesisStream => Tally {
-            throttled: m.total(stream::WRITE_THROTTLED),
-            expired: m.total(stream::EXPIRED_RECORDS),
-            ..Tally::default()
-        },
-        NodeKind::Firehose => Tally {
-            throttled: m.total(firehose::THROTTLED_RECORDS),
-            lost: m.total(firehose::RECORDS_LOST),
-            ..Tally::default()
-        },
-        NodeKind::SqsQueue => Tally {
-            expired: m.total(queue::EXPIRED),
-            dead_lettered: m.total(queue::MOVED_TO_DLQ),
-            ..Tally::default()
-        },
-        NodeKind::Consumer
-        | NodeKind::KclApp
-        | NodeKind::Destination
-        | NodeKind::WorkerPool
-        | NodeKind::Lambda => Tally::default(),
-    }
-}
-
-/// A node's age gauge: a stream's iterator age against its retention.
-fn gauge(sim: &Simulation, node: usize) -> Option<AgeGauge> {
-    match &sim.scenario().nodes[node].spec {
-        NodeSpec::KinesisStream(_) => {
-            let limit_ms = sim.stream(node).map_or(f64::INFINITY, |s| s.retention as f64);
-            Some(AgeGauge {
-                label: "Iterator age",
-                ms: sim.metrics(node).last_second(stream::ITERATOR_AGE),
-                limit_ms,
-                thresholds: AgeThresholds::reader(limit_ms),
-            })
-        }
-        // Firehose holds undeliverable data for up to 24 hours (aws-facts 3).
-        NodeSpec::Firehose(_) => Some(AgeGauge {
-            label: "Data freshness",
-            ms: sim.metrics(node).last_second(firehose::DATA_FRESHNESS) * 1_000.0,
-            limit_ms: 24.0 * 3_600_000.0,
-            thresholds: AgeThresholds::FRESHNESS,
-        }),
-        NodeSpec::SqsQueue(spec) => {
-            let limit_ms = f64::from(spec.retention_s) * 1_000.0;
-            Some(AgeGauge {
-                label: "Oldest message",
-                ms: sim.metrics(node).last_second(queue::OLDEST_AGE),
-                limit_ms,
-                thresholds: AgeThresholds::queue(limit_ms),
-            })
-        }
-        NodeSpec::Producer(_)
-        | NodeSpec::Consumer(_)
-        | NodeSpec::KclApp(_)
-        | NodeSpec::Destination(_)
-        | NodeSpec::WorkerPool(_)
-        | NodeSpec::Lambda(_) => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::queue;
+    use crate::scenario::NodeSpec;
     use crate::{DEFAULT_SCENARIO, load_scenario};
 
     fn default_after(seconds: u64) -> FrameView {

@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod params;
 pub(crate) mod reads;
 pub mod spec;
+pub(crate) mod view;
 
 use crate::bucket::{Rate, Tokens};
 use crate::rng::NodeRng;

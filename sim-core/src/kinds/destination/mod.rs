@@ -5,6 +5,7 @@ pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 use crate::scenario::{DestinationSpec, DestinationType};
 use crate::time::{MINUTE, SECOND, SimTime};
 

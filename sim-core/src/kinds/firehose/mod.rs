@@ -7,6 +7,7 @@ pub(crate) mod engine;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -9,6 +9,7 @@ pub(crate) mod engine;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 
 use crate::scenario::KclSpec;
 use crate::time::{SECOND, SimTime};

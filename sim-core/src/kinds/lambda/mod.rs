@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod params;
 pub mod spec;
 mod stream_source;
+pub(crate) mod view;
 
 use std::collections::{BTreeSet, VecDeque};
 

@@ -7,6 +7,7 @@ pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 use crate::cost::{
     FIREHOSE_ROUNDING_BYTES, ON_DEMAND_ROUNDING_BYTES, PUT_PAYLOAD_UNIT_BYTES, put_payload_units,
 };

@@ -24,6 +24,7 @@ pub(crate) mod engine;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

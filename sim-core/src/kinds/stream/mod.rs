@@ -7,6 +7,7 @@ pub(crate) mod operations;
 pub mod params;
 pub mod resharding;
 pub mod spec;
+pub(crate) mod view;
 pub(crate) mod writes;
 
 use std::collections::VecDeque;

@@ -6,6 +6,7 @@ pub mod about;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod view;
 use crate::kinds::queue::ReceiptKey;
 use crate::rng::NodeRng;
 use crate::scenario::{ServiceTime, WorkerPoolSpec};

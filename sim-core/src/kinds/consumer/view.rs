@@ -1,0 +1,19 @@
+//! What a polling consumer's card shows (see [`crate::view`]).
+
+use super::metrics as consumer;
+use crate::engine::Simulation;
+use crate::view::{NodeFigures, Reading, Tally, source_retention_ms};
+
+/// Reads consumer `node` off the engine.
+pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+    let m = sim.metrics(node);
+    Reading {
+        figures: NodeFigures::Consumer {
+            processed: m.last_second(consumer::RECORDS_PROCESSED),
+            unread_ms: m.last_second(consumer::OLDEST_UNREAD_AGE),
+            retention_ms: source_retention_ms(sim, node),
+        },
+        tally: Tally::default(),
+        gauge: None,
+    }
+}
