@@ -15,22 +15,17 @@
 
 use std::mem::size_of;
 
-use crate::engine::{
-    MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes, retry_bytes, same_group,
-};
+use crate::engine::{MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes};
 use crate::kinds::consumer::{EFO_PROPAGATION_MS, ShardReader};
-use crate::kinds::firehose::{Object, S3_RETRY_DURATION_MS};
-use crate::kinds::kcl::Lease;
-use crate::kinds::lambda::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
-use crate::kinds::queue::Messages;
-use crate::kinds::stream::{Cohort, FINE_GRAINED_MS, ON_DEMAND_SPLIT_BYTES_PER_S};
-use crate::kinds::{Consumer, Firehose, Function, KclApp, Producer, Queue, Shard, Stream};
-use crate::kinds::{Destination, Target, Worker, WorkerPool, producer};
+use crate::kinds::producer::estimate::fifo_groups;
+use crate::kinds::stream::ON_DEMAND_SPLIT_BYTES_PER_S;
+use crate::kinds::{Consumer, Firehose, Function, KclApp, Producer, Queue, Stream};
+use crate::kinds::{Destination, WorkerPool};
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
 use crate::scenario::{
-    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, QueueType, ReadMode,
-    Scenario, StreamOp, Traffic, parse_replay_csv,
+    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, ReadMode, Scenario,
+    StreamOp, Traffic, parse_replay_csv,
 };
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
@@ -49,7 +44,7 @@ pub struct Budget {
     pub events_per_sim_s: u64,
 }
 
-const MIB: u64 = 1 << 20;
+pub(crate) const MIB: u64 = 1 << 20;
 const GIB: u64 = 1 << 30;
 
 impl Budget {
@@ -214,7 +209,7 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// A span of simulated time for people: 365 days, 2 hours, 10 minutes.
-fn span(t: SimTime) -> String {
+pub(crate) fn span(t: SimTime) -> String {
     let (n, unit) = match t {
         t if t >= 2 * DAY => (t / DAY, "days"),
         t if t >= 2 * HOUR => (t / HOUR, "hours"),
@@ -284,22 +279,22 @@ pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
 
 /// The state the estimate is built from: the scenario, its wiring and the
 /// few figures several parts need.
-struct Estimator<'a> {
-    valid: &'a ValidScenario,
-    s: &'a Scenario,
-    horizon: SimTime,
+pub(crate) struct Estimator<'a> {
+    pub(crate) valid: &'a ValidScenario,
+    pub(crate) s: &'a Scenario,
+    pub(crate) horizon: SimTime,
     /// Per node: the most shards a stream node can have had (open or
     /// closed) by the horizon; 0 for other kinds.
-    shards: Vec<u64>,
-    memory: Vec<Part>,
-    work: Vec<Part>,
+    pub(crate) shards: Vec<u64>,
+    pub(crate) memory: Vec<Part>,
+    pub(crate) work: Vec<Part>,
     /// Events that can be waiting at once.
-    pending: u64,
+    pub(crate) pending: u64,
     /// Of those, events that are never due within the next two seconds
     /// for more than a tenth of their wait (long polls' timeouts).
-    later: u64,
+    pub(crate) later: u64,
     /// What those events carry (records to retry).
-    payload: u64,
+    pub(crate) payload: u64,
 }
 
 impl<'a> Estimator<'a> {
@@ -326,40 +321,12 @@ impl<'a> Estimator<'a> {
             match &self.s.nodes[i].spec {
                 NodeSpec::Producer(p) => self.producer(i, p),
                 NodeSpec::KinesisStream(_) => self.stream(i),
-                NodeSpec::Consumer(c) => {
-                    let per_s = if c.read_mode == ReadMode::EnhancedFanOut {
-                        // A push at most every propagation delay, and the
-                        // end of its processing.
-                        2.0 * 1_000.0 / EFO_PROPAGATION_MS as f64
-                    } else {
-                        // A poll, and the end of its processing when the
-                        // records go on to another node.
-                        2.0 * per_s(c.poll_interval_ms)
-                    };
-                    self.reader(i, per_s, "raise poll_interval_ms");
-                }
-                NodeSpec::KclApp(k) => {
-                    let per_s = 2.0 * per_s(k.idle_time_between_reads_ms);
-                    self.reader(i, per_s, "raise idle_time_between_reads_ms");
-                    let shards = self.source_shards(i);
-                    self.mem(i, MemoryPart::Shards, "KCL leases", grown_buffer::<Lease>(shards));
-                    self.add(i, buffer::<bool>(k.workers as usize));
-                    // Lease renewals, takeovers and balancing per worker.
-                    self.pending += 2 * u64::from(k.workers) + shards;
-                }
+                NodeSpec::Consumer(c) => self.consumer(i, c),
+                NodeSpec::KclApp(k) => self.kcl_app(i, k),
                 NodeSpec::Firehose(f) => self.firehose(i, f),
                 NodeSpec::Destination(_) => {}
                 NodeSpec::SqsQueue(q) => self.queue(i, q),
-                NodeSpec::WorkerPool(w) => {
-                    // Receive and finish per batch; a batch of messages
-                    // takes at least a millisecond or its processing time.
-                    let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
-                    let per_worker = 2.0 * 1_000.0 / cycle;
-                    let workers = u64::from(w.workers);
-                    self.work(i, "workers' receives", workers as f64 * per_worker, "lower workers");
-                    self.add(i, buffer::<Worker>(w.workers as usize));
-                    self.pending += 2 * workers;
-                }
+                NodeSpec::WorkerPool(w) => self.worker_pool(i, w),
                 NodeSpec::Lambda(l) => self.function(i, l),
             }
         }
@@ -401,7 +368,7 @@ impl<'a> Estimator<'a> {
     /// The engine keeps each kind's node states in a vector of its own
     /// (stream readers: consumers, KCL applications, Lambda functions on a
     /// stream and delivery streams reading one), grown one push at a time.
-    fn node_states(&mut self) {
+    pub(crate) fn node_states(&mut self) {
         let count = |kind: NodeKind| self.s.nodes.iter().filter(|n| n.spec.kind() == kind).count();
         let readers = (0..self.s.nodes.len()).filter(|&i| self.source_shards(i) > 0).count();
         let n = |kind| count(kind) as u64;
@@ -422,12 +389,18 @@ impl<'a> Estimator<'a> {
     }
 
     /// Memory that belongs to no one node.
-    fn shared(&mut self, kind: MemoryPart, detail: &str, amount: u64, remedy: &'static str) {
+    pub(crate) fn shared(
+        &mut self,
+        kind: MemoryPart,
+        detail: &str,
+        amount: u64,
+        remedy: &'static str,
+    ) {
         let what = format!("{}: {detail}", kind.name());
         self.memory.push(Part { node: None, kind: Some(kind), what, amount, remedy });
     }
 
-    fn mem(&mut self, node: usize, part: MemoryPart, detail: &str, amount: u64) {
+    pub(crate) fn mem(&mut self, node: usize, part: MemoryPart, detail: &str, amount: u64) {
         let remedy = match part {
             MemoryPart::ShardLogs => {
                 "lower retention_h or capacity.shards, or run it for less time (duration_s)"
@@ -446,15 +419,21 @@ impl<'a> Estimator<'a> {
     }
 
     /// Memory a node keeps that does not grow with the run.
-    fn add(&mut self, node: usize, amount: u64) {
+    pub(crate) fn add(&mut self, node: usize, amount: u64) {
         self.mem(node, MemoryPart::Other, "its own state", amount);
     }
 
-    fn work(&mut self, node: usize, what: &str, per_s: f64, remedy: &'static str) {
+    pub(crate) fn work(&mut self, node: usize, what: &str, per_s: f64, remedy: &'static str) {
         self.work_at(Some(node), what, per_s, remedy);
     }
 
-    fn work_at(&mut self, node: Option<usize>, what: &str, per_s: f64, remedy: &'static str) {
+    pub(crate) fn work_at(
+        &mut self,
+        node: Option<usize>,
+        what: &str,
+        per_s: f64,
+        remedy: &'static str,
+    ) {
         let what = match node {
             Some(n) => format!("{} of {:?}", what, self.s.nodes[n].id),
             None => what.to_string(),
@@ -464,13 +443,13 @@ impl<'a> Estimator<'a> {
     }
 
     /// Simulated time up to the horizon, at most `span`.
-    fn within(&self, span: SimTime) -> SimTime {
+    pub(crate) fn within(&self, span: SimTime) -> SimTime {
         self.horizon.min(span)
     }
 
     /// Metric series and whole-run statistics of a node: exact for the
     /// horizon but for the histograms, counted at their largest.
-    fn metrics(&mut self, node: usize) {
+    pub(crate) fn metrics(&mut self, node: usize) {
         let kind = self.s.nodes[node].spec.kind();
         let count = metrics::defs(kind).len();
         let seconds = self.horizon / SECOND;
@@ -496,7 +475,7 @@ impl<'a> Estimator<'a> {
     }
 
     /// The most shards stream node `node` can have had by the horizon.
-    fn most_shards(&self, node: usize) -> u64 {
+    pub(crate) fn most_shards(&self, node: usize) -> u64 {
         let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return 0 };
         match spec.capacity {
             Capacity::Provisioned { shards } => {
@@ -540,17 +519,20 @@ impl<'a> Estimator<'a> {
     }
 
     /// Shards of the stream node `node` reads, or 0.
-    fn source_shards(&self, node: usize) -> u64 {
+    pub(crate) fn source_shards(&self, node: usize) -> u64 {
         let reads = self.valid.reads_from(node);
         reads.filter(|&s| self.kind(s) == NodeKind::KinesisStream).map_or(0, |s| self.shards[s])
     }
 
-    fn kind(&self, node: usize) -> NodeKind {
+    pub(crate) fn kind(&self, node: usize) -> NodeKind {
         self.s.nodes[node].spec.kind()
     }
 
     /// Producers (node, spec) that send to `target`.
-    fn producers_into(&self, target: usize) -> impl Iterator<Item = (usize, &'a ProducerSpec)> {
+    pub(crate) fn producers_into(
+        &self,
+        target: usize,
+    ) -> impl Iterator<Item = (usize, &'a ProducerSpec)> {
         let (valid, s) = (self.valid, self.s);
         (0..s.nodes.len()).filter_map(move |i| match &s.nodes[i].spec {
             NodeSpec::Producer(p) if valid.sends_to(i) == Some(target) => Some((i, p)),
@@ -561,7 +543,7 @@ impl<'a> Estimator<'a> {
     /// The most bytes a second written into stream `node`: producers at
     /// their peak rate, and forwarding readers at the read limit of what
     /// they read (aws-facts 1.1, 1.5: 2 MiB/s per shard).
-    fn write_bytes_into(&self, node: usize) -> f64 {
+    pub(crate) fn write_bytes_into(&self, node: usize) -> f64 {
         let produced: f64 = self
             .producers_into(node)
             .map(|(_, p)| {
@@ -596,7 +578,7 @@ impl<'a> Estimator<'a> {
         produced + forwarded
     }
 
-    fn write_bytes_into_queue(&self, queue: usize) -> f64 {
+    pub(crate) fn write_bytes_into_queue(&self, queue: usize) -> f64 {
         self.producers_into(queue)
             .map(|(_, p)| self.peak_rate(p) * p.record_size.mean_bytes())
             .sum()
@@ -604,7 +586,7 @@ impl<'a> Estimator<'a> {
 
     /// Keys whose share of a producer's peak traffic alone exceeds what
     /// on-demand splits at (they keep splitting their shard).
-    fn hot_keys_into(&self, node: usize) -> u64 {
+    pub(crate) fn hot_keys_into(&self, node: usize) -> u64 {
         self.producers_into(node)
             .map(|(_, p)| {
                 let bytes = self.peak_rate(p)
@@ -637,7 +619,7 @@ impl<'a> Estimator<'a> {
 
     /// A producer's highest mean rate: its traffic shape's peak, times any
     /// scheduled traffic spike.
-    fn peak_rate(&self, p: &ProducerSpec) -> f64 {
+    pub(crate) fn peak_rate(&self, p: &ProducerSpec) -> f64 {
         let base = p.records_per_s;
         let shaped = match &p.traffic {
             Traffic::Constant | Traffic::Poisson => base,
@@ -668,117 +650,8 @@ impl<'a> Estimator<'a> {
         shaped * spike * 1.1 + 10.0
     }
 
-    fn producer(&mut self, node: usize, p: &'a ProducerSpec) {
-        let Some(target) = self.valid.sends_to(node) else { return };
-        let batches = per_s(p.batching.max_buffered_ms);
-        let attempts = f64::from(p.retry.max_attempts.max(1));
-        let series = match &p.traffic {
-            Traffic::Step { steps, .. } => steps.len(),
-            Traffic::Replay { csv, .. } => csv.lines().count(),
-            _ => 0,
-        };
-        // Shares of the shards open at the start, and a step or replay
-        // series (three columns, each collected twice over at most).
-        let shares = self.shards[target].max(1);
-        self.add(node, buffer::<f64>(shares as usize) + 3 * grown_buffer::<f64>(series as u64));
-        // Producers that differ only in rate and traffic shape share one
-        // routing draw and one write per shard per batch (kinds/stream/writes.rs):
-        // the group is counted once, at its first member.
-        let target_of = |n: usize| Target::Stream(self.valid.sends_to(n).unwrap_or(usize::MAX));
-        let leads = (0..node).all(|other| match &self.s.nodes[other].spec {
-            NodeSpec::Producer(q) => !same_group(q, target_of(other), p, target_of(node)),
-            _ => true,
-        });
-        if !leads {
-            return;
-        }
-        let members: Vec<&ProducerSpec> = self
-            .producers_into(target)
-            .filter(|(i, q)| *i == node || same_group(q, target_of(*i), p, target_of(node)))
-            .map(|(_, q)| q)
-            .collect();
-        let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
-        let members = members.len() as u64;
-        let (fan_out, per_batch) = match self.kind(target) {
-            NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
-            NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
-            NodeKind::Producer
-            | NodeKind::Consumer
-            | NodeKind::Firehose
-            | NodeKind::KclApp
-            | NodeKind::Destination
-            | NodeKind::WorkerPool
-            | NodeKind::Lambda => (1, "PutRecordBatch calls"),
-        };
-        let work = batches * attempts * (1.0 + fan_out as f64);
-        self.work(node, per_batch, work, "raise batching.max_buffered_ms");
-        self.pending += 1;
-        if attempts <= 1.0 {
-            return;
-        }
-        // Each retry waits its backoff (exponential, capped, with equal
-        // jitter: between half the cap and the cap) and then, for a stream
-        // or a delivery stream, the producer's next batch (kinds/stream/writes.rs).
-        let batch_ms = p.batching.max_buffered_ms.max(1);
-        let caps: Vec<u64> =
-            (1..p.retry.max_attempts).map(|a| producer::backoff_cap(&p.retry, a)).collect();
-        let waited_s = caps.iter().map(|cap| cap + batch_ms).sum::<u64>() as f64 / 1_000.0;
-        if self.kind(target) == NodeKind::SqsQueue {
-            // A refused send waits for its retry with its messages.
-            let waiting = (batches * attempts * waited_s).ceil() as u64;
-            self.pending += waiting;
-            self.payload += waiting * 64;
-            return;
-        }
-        let (entries, pieces) = retry_calendar(&caps, batch_ms, fan_out, p);
-        // No piece holds less than a record, and a record waits at most
-        // every backoff and batch in turn.
-        let pieces = pieces.min((peak * waited_s).ceil() as u64);
-        self.pending += entries;
-        self.payload += retry_bytes(entries, pieces, members);
-    }
-
-    fn stream(&mut self, node: usize) {
-        let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return };
-        let shards = self.shards[node];
-        let retention = SimTime::from(spec.retention_h) * HOUR;
-        let kept = self.within(retention);
-        // A new fine cohort starts at each write after a read or a second
-        // boundary: at most the writes a second, and at most one a second
-        // plus a cut per read (5 GetRecords calls/s a shard, aws-facts 1.1;
-        // enhanced fan-out pushes at most every propagation delay).
-        let writes_per_s = self.writes_per_s_into(node);
-        let (polls, efo) = self.reads_per_s_of(node);
-        let cuts_per_s = 1.0 + polls.min(5.0) + efo as f64 * (1_000.0 / EFO_PROPAGATION_MS as f64);
-        let fine_span = self.within(FINE_GRAINED_MS) / SECOND + 1;
-        let fine = (writes_per_s.min(cuts_per_s) * fine_span as f64).ceil() as u64 + 2;
-        // Then a bucket per minute up to an hour, per hour up to a day and
-        // per day beyond (kinds/stream/mod.rs), each tier one bucket more for
-        // the one being filled.
-        let coarse = kept.min(HOUR) / MINUTE
-            + 1
-            + if kept > HOUR { kept.min(DAY) / HOUR + 1 } else { 0 }
-            + if kept > DAY { kept / DAY + 1 } else { 0 };
-        // Expired cohorts wait at the front until 64 can go at once.
-        let per_shard = grown_buffer::<Cohort>(fine + coarse + 64);
-        let detail = format!(
-            "{} shards holding up to {} of records ({} cohorts a shard)",
-            format_number(shards as f64),
-            span(kept),
-            format_number((fine + coarse) as f64)
-        );
-        self.mem(node, MemoryPart::ShardLogs, &detail, shards.saturating_mul(per_shard));
-        // Shards (a shard has at most 3 parents after an UpdateShardCount
-        // halving), and per shard the open list and on-demand's counters.
-        let state = grown_buffer::<Shard>(shards)
-            + shards * (grown_buffer::<usize>(3) + 2 * size_of::<u64>() as u64)
-            + 2 * grown_buffer::<u64>(shards);
-        let detail = format!("{} shards", format_number(shards as f64));
-        self.mem(node, MemoryPart::Shards, &detail, state);
-    }
-
     /// Write events a second that reach one shard of stream `node`.
-    fn writes_per_s_into(&self, node: usize) -> f64 {
+    pub(crate) fn writes_per_s_into(&self, node: usize) -> f64 {
         (0..self.s.nodes.len())
             .filter(|&i| self.valid.sends_to(i) == Some(node))
             .map(|i| match &self.s.nodes[i].spec {
@@ -796,7 +669,7 @@ impl<'a> Estimator<'a> {
 
     /// (GetRecords calls a second a shard of stream `node` can take from
     /// its shared-throughput readers, its enhanced fan-out readers).
-    fn reads_per_s_of(&self, node: usize) -> (f64, u64) {
+    pub(crate) fn reads_per_s_of(&self, node: usize) -> (f64, u64) {
         let (mut polls, mut efo) = (0.0, 0);
         for i in (0..self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node)) {
             match &self.s.nodes[i].spec {
@@ -817,7 +690,7 @@ impl<'a> Estimator<'a> {
     }
 
     /// (batches a second a reader node takes per shard, what sets it).
-    fn reader_rate(&self, node: usize) -> (f64, &'static str) {
+    pub(crate) fn reader_rate(&self, node: usize) -> (f64, &'static str) {
         match &self.s.nodes[node].spec {
             NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => {
                 (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
@@ -841,7 +714,7 @@ impl<'a> Estimator<'a> {
     }
 
     /// A stream reader node: one reader per shard, its events a second.
-    fn reader(&mut self, node: usize, events_per_shard: f64, remedy: &'static str) {
+    pub(crate) fn reader(&mut self, node: usize, events_per_shard: f64, remedy: &'static str) {
         let shards = self.source_shards(node);
         let bytes = grown_buffer::<ShardReader>(shards);
         self.mem(node, MemoryPart::Shards, "a reader per shard", bytes);
@@ -856,105 +729,14 @@ impl<'a> Estimator<'a> {
         }
     }
 
-    fn firehose(&mut self, node: usize, f: &crate::scenario::FirehoseSpec) {
-        if self.valid.reads_from(node).is_some() {
-            // aws-facts 3.2: a shared-throughput reader of every shard, once
-            // a second, handing each batch to the buffer.
-            self.reader(node, 2.0, "use fewer shards in the source stream");
-        }
-        // Flushes a second: by the interval, or by size at the most that
-        // comes in (Direct PUT is capped at 5 MiB/s, aws-facts 3.2; a
-        // stream source at 2 MiB/s a shard).
-        let incoming = match self.valid.reads_from(node) {
-            Some(s) => self.shards[s] as f64 * 2.0 * MIB as f64,
-            None => crate::kinds::firehose::DIRECT_PUT_BYTES_PER_S,
-        };
-        let by_size = incoming / (f64::from(f.buffer_size_mib) * MIB as f64);
-        let flushes = (1.0 / f.buffer_interval_s.max(1) as f64 + by_size).max(1.0 / 900.0);
-        // Objects wait while the destination is down: for the S3 retry
-        // duration (24 hours) or the scenario's, then the backup's.
-        let waiting = (flushes * self.within(S3_RETRY_DURATION_MS + 7_200 * SECOND) as f64
-            / 1_000.0)
-            .ceil() as u64;
-        let transform = if f.transform.is_some() { 2 * waiting } else { 0 };
-        let bytes = grown_buffer::<Object>(waiting + 1)
-            + btree::<u32, crate::kinds::firehose::Invocation>(transform as usize)
-            + btree::<u32, u64>(64);
-        self.mem(node, MemoryPart::Other, "objects waiting for delivery", bytes);
-        self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "raise buffer_size_mib");
-        // Interval timers outlive the flush that made them stale.
-        self.pending += 8 + (flushes * f.buffer_interval_s as f64).ceil() as u64;
-    }
-
-    fn queue(&mut self, node: usize, q: &crate::scenario::QueueSpec) {
-        // Visible and delayed messages are kept as cohorts of a message
-        // group and a second of send time, a queue holding at most 2^18
-        // (kinds/queue/mod.rs), so a backlog costs groups × seconds kept, not
-        // messages; each receipt in flight holds at most 10 cohorts (a
-        // receive returns at most 10 messages, aws-facts 4.1).
-        let groups = self.groups_into(node);
-        let kept = self.within(u64::from(q.retention_s) * SECOND) / SECOND + 1;
-        let seconds = kept + u64::from(q.delay_s) + 1;
-        use crate::kinds::queue::{
-            HIGH_THROUGHPUT_PARTITIONS, InFlight, Line, MAX_COHORTS, Outcome, PerSecond,
-        };
-        let cohorts = groups.saturating_mul(seconds).min(MAX_COHORTS as u64) + groups;
-        let receivers = self.receivers_of(node);
-        // A receiver works on one receipt at a time, in flight or stale (its
-        // visibility ended while it worked), of at most 10 cohorts with as
-        // many send times.
-        let receipts = receivers;
-        let partitions = if q.high_throughput { u64::from(HIGH_THROUGHPUT_PARTITIONS) } else { 0 };
-        let groups = groups as usize;
-        let bytes =
-            // Lines of cohorts grow by doubling from 4: at most twice what
-            // they hold, plus the first four of each.
-            buffer::<Messages>(2 * cohorts as usize + 4 * groups)
-            + btree::<u32, Line>(groups)
-            // The groups by oldest message, those ready, those locked.
-            + 2 * btree::<(SimTime, u32), ()>(groups)
-            + btree::<u32, u32>(groups)
-            + btree::<(SimTime, u64), InFlight>(receipts as usize)
-            + receipts * grown_buffer::<(Messages, Outcome)>(10)
-            + btree::<SimTime, u32>(10 * receipts as usize)
-            + partitions * (size_of::<crate::routing::HashRange>() + size_of::<PerSecond>()) as u64
-            // Receivers waiting in a long poll, in line.
-            + grown_buffer::<(u32, u32)>(receivers);
-        let detail = format!(
-            "{} cohorts ({} message group{} × {})",
-            format_number(cohorts as f64),
-            format_number(groups as f64),
-            if groups == 1 { "" } else { "s" },
-            span(seconds * SECOND)
-        );
-        self.mem(node, MemoryPart::Queues, &detail, bytes);
-        // A wake-up at most each millisecond a delay or a visibility
-        // timeout ends.
-        self.work(node, "wake-ups", 1_000.0, "use fewer queues");
-        self.pending += 2;
-        // A long poll answered early leaves its timeout queued until it is
-        // due. Long polls start at most once per ReceiveMessage call a FIFO
-        // queue admits (aws-facts 4.2) and are answered at most once per
-        // message sent.
-        let calls_per_s = match (q.queue_type, q.high_throughput) {
-            (QueueType::Fifo, false) => crate::kinds::queue::FIFO_CALLS_PER_PARTITION_S as f64,
-            (QueueType::Fifo, true) => crate::kinds::queue::FIFO_HIGH_THROUGHPUT_CALLS_PER_S as f64,
-            (QueueType::Standard, _) => f64::INFINITY,
-        };
-        let polls_per_s = self.messages_into(node).min(calls_per_s);
-        let stale = (MAX_WAIT_S as f64 * polls_per_s).ceil() as u64;
-        self.pending += stale;
-        self.later += stale * 9 / 10;
-    }
-
     /// The message groups of queue `node`: its producers' keys (FIFO), or 1.
-    fn groups_into(&self, node: usize) -> u64 {
+    pub(crate) fn groups_into(&self, node: usize) -> u64 {
         self.producers_into(node).map(|(_, p)| fifo_groups(self.s, node, p)).max().unwrap_or(1)
     }
 
     /// Messages a second sent into queue `node`, at most: producers at their
     /// peak, what forwarding readers can hand on.
-    fn messages_into(&self, node: usize) -> f64 {
+    pub(crate) fn messages_into(&self, node: usize) -> f64 {
         (0..self.s.nodes.len())
             .filter(|&i| self.valid.sends_to(i) == Some(node))
             .map(|i| match &self.s.nodes[i].spec {
@@ -979,7 +761,7 @@ impl<'a> Estimator<'a> {
     }
 
     /// Workers and event-source batches receiving from queue `node`.
-    fn receivers_of(&self, node: usize) -> u64 {
+    pub(crate) fn receivers_of(&self, node: usize) -> u64 {
         (0..self.s.nodes.len())
             .filter(|&i| self.valid.reads_from(i) == Some(node))
             .map(|i| match &self.s.nodes[i].spec {
@@ -998,100 +780,15 @@ impl<'a> Estimator<'a> {
 
     /// aws-facts 5.2: a queue event source's concurrent batches, from 5,
     /// adding at most 5 a second (300 a minute) up to MaximumConcurrency.
-    fn esm_batches(&self, l: &crate::scenario::LambdaSpec) -> u64 {
+    pub(crate) fn esm_batches(&self, l: &crate::scenario::LambdaSpec) -> u64 {
         let most = u64::from(l.event_source.maximum_concurrency.unwrap_or(1_000));
         let added = u64::from(crate::kinds::lambda::QUEUE_ESM_ADDED_PER_S);
         let start = u64::from(crate::kinds::lambda::QUEUE_ESM_START_BATCHES);
         most.min(start + added * (self.horizon / SECOND))
     }
-
-    fn function(&mut self, node: usize, l: &crate::scenario::LambdaSpec) {
-        let e = &l.event_source;
-        let duration = (l.overhead_ms + l.per_record_ms).max(1.0);
-        let reads_stream =
-            self.valid.reads_from(node).is_some_and(|s| self.kind(s) == NodeKind::KinesisStream);
-        if reads_stream {
-            // aws-facts 5.1: a poll a second per shard, and again at once
-            // after each batch while behind.
-            let factor = f64::from(e.parallelization_factor.max(1));
-            let per_shard = 2.0 * (per_s(STREAM_POLL_MS) + factor * 1_000.0 / duration);
-            self.reader(node, per_shard, "lower event_source.parallelization_factor");
-            let shards = self.source_shards(node);
-            // A poller per shard with a lane per concurrent batch, each
-            // holding at most LANE_COHORTS cohorts (kinds/lambda/mod.rs), and
-            // the poison records drawn among what the lanes hold: a blocked
-            // lane holds its keys' records for as long as it stays blocked,
-            // at most all a shard takes (aws-facts 1.1: 1,000 records/s).
-            let lanes = u64::from(e.parallelization_factor.max(1));
-            let lane = grown_buffer::<Cohort>(LANE_COHORTS as u64);
-            let poison = if l.poison_rate > 0.0 {
-                let read = 1_000.0 * (self.horizon / SECOND) as f64;
-                btree::<u64, ()>((l.poison_rate * 1.1 * read).ceil() as usize + 10)
-            } else {
-                0
-            };
-            let per_shard = grown_buffer::<Lane>(lanes) + grown_buffer::<f64>(lanes) + lanes * lane;
-            let bytes = grown_buffer::<ShardEsm>(shards) + shards * (per_shard + poison);
-            self.mem(node, MemoryPart::Shards, "its event source per shard", bytes);
-        } else {
-            // Each batch a receive, a window's end and an invocation's.
-            let pollers = self.esm_batches(l);
-            let per_poller = 3.0 * 1_000.0 / duration + 1.0;
-            let remedy = "lower event_source.maximum_concurrency";
-            self.work(node, "batches", pollers as f64 * per_poller, remedy);
-            let receipts = u64::from(e.batch_size.unwrap_or(10));
-            let bytes = grown_buffer::<Poller>(pollers)
-                + pollers * grown_buffer::<(SimTime, u64)>(receipts);
-            self.mem(node, MemoryPart::Queues, "batches being filled or processed", bytes);
-            self.pending += 3 * pollers;
-        }
-    }
-}
-
-/// aws-facts 4.1: a long poll waits at most 20 s (and a queue event source
-/// waits that long, aws-facts 5.2).
-const MAX_WAIT_S: u64 = 20;
-
-/// The message groups a producer's sends reach in a FIFO queue (its keys,
-/// at most 10,000 tracked), or 1.
-fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
-    let fifo =
-        matches!(&s.nodes[queue].spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
-    if !fifo {
-        return 1;
-    }
-    let keys = match &p.keys {
-        KeyDistribution::Uniform { count } | KeyDistribution::Zipf { count, .. } => *count,
-        KeyDistribution::HotKey { count, .. } => count.saturating_add(1),
-        KeyDistribution::ExplicitHashKey { hash_keys } => hash_keys.len() as u32,
-    };
-    u64::from(keys).clamp(1, 10_000)
-}
-
-/// The most entries a producer group's retry calendar holds, and the most
-/// pieces of shards' records in them (kinds/stream/writes.rs), retrying after
-/// backoffs up to `caps` (one per retry) with batches every `batch_ms` to
-/// `fan_out` shards. Refused records of one attempt count wait their
-/// backoff and then the next batch: an entry per batch time within the
-/// longest wait, plus the edges. An entry gathers the refusals of the
-/// batch times whose backoff range reaches it (half the cap wide); each
-/// adds a piece per shard, or with records of varying size (each batch
-/// its own average size, so pieces do not merge) every piece of the entry
-/// it came from.
-fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -> (u64, u64) {
-    let merges = matches!(p.record_size, crate::scenario::RecordSize::Fixed { .. });
-    let (mut entries, mut pieces, mut per_entry) = (0u64, 0u64, 1u64);
-    for &cap in caps {
-        let due = cap.div_ceil(batch_ms) + 2;
-        let gathered = (cap / 2).div_ceil(batch_ms) + 1;
-        per_entry = gathered.saturating_mul(if merges { 1 } else { per_entry });
-        entries += due;
-        pieces = pieces.saturating_add(due.saturating_mul(fan_out).saturating_mul(per_entry));
-    }
-    (entries, pieces)
 }
 
 /// Events a second of something every `interval_ms`.
-fn per_s(interval_ms: SimTime) -> f64 {
+pub(crate) fn per_s(interval_ms: SimTime) -> f64 {
     1_000.0 / interval_ms.max(1) as f64
 }

@@ -158,7 +158,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("validation", &["validate", "strict_json", "share", "routing", "plain"]),
     ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
-    ("observation", &["view", "report", "digest", "budget", "kinds/*/view"]),
+    ("observation", &["view", "report", "digest", "budget", "kinds/*/view", "kinds/*/estimate"]),
     ("planning", &["lesson", "objectives", "sweep", "autosize", "compare", "params"]),
 ];
 

@@ -4,6 +4,7 @@
 //! retries what the stream throttles. Nothing here loops per record.
 
 pub mod about;
+pub(crate) mod estimate;
 pub mod metrics;
 pub mod params;
 pub mod spec;

@@ -2,6 +2,7 @@
 //! record cohorts per shard.
 
 pub mod about;
+pub(crate) mod estimate;
 pub mod metrics;
 pub(crate) mod operations;
 pub mod params;

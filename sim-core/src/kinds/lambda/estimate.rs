@@ -1,0 +1,55 @@
+//! The bound on what a Lambda function holds and does per simulated second, for
+//! [`crate::budget::estimate`].
+
+use super::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
+use crate::budget::{Estimator, per_s};
+use crate::engine::MemoryPart;
+use crate::kinds::stream::Cohort;
+use crate::memory::{btree, grown_buffer};
+use crate::scenario::NodeKind;
+use crate::time::{SECOND, SimTime};
+
+impl Estimator<'_> {
+    /// A function: its pollers, batches in flight and concurrency.
+    pub(crate) fn function(&mut self, node: usize, l: &crate::scenario::LambdaSpec) {
+        let e = &l.event_source;
+        let duration = (l.overhead_ms + l.per_record_ms).max(1.0);
+        let reads_stream =
+            self.valid.reads_from(node).is_some_and(|s| self.kind(s) == NodeKind::KinesisStream);
+        if reads_stream {
+            // aws-facts 5.1: a poll a second per shard, and again at once
+            // after each batch while behind.
+            let factor = f64::from(e.parallelization_factor.max(1));
+            let per_shard = 2.0 * (per_s(STREAM_POLL_MS) + factor * 1_000.0 / duration);
+            self.reader(node, per_shard, "lower event_source.parallelization_factor");
+            let shards = self.source_shards(node);
+            // A poller per shard with a lane per concurrent batch, each
+            // holding at most LANE_COHORTS cohorts (kinds/lambda/mod.rs), and
+            // the poison records drawn among what the lanes hold: a blocked
+            // lane holds its keys' records for as long as it stays blocked,
+            // at most all a shard takes (aws-facts 1.1: 1,000 records/s).
+            let lanes = u64::from(e.parallelization_factor.max(1));
+            let lane = grown_buffer::<Cohort>(LANE_COHORTS as u64);
+            let poison = if l.poison_rate > 0.0 {
+                let read = 1_000.0 * (self.horizon / SECOND) as f64;
+                btree::<u64, ()>((l.poison_rate * 1.1 * read).ceil() as usize + 10)
+            } else {
+                0
+            };
+            let per_shard = grown_buffer::<Lane>(lanes) + grown_buffer::<f64>(lanes) + lanes * lane;
+            let bytes = grown_buffer::<ShardEsm>(shards) + shards * (per_shard + poison);
+            self.mem(node, MemoryPart::Shards, "its event source per shard", bytes);
+        } else {
+            // Each batch a receive, a window's end and an invocation's.
+            let pollers = self.esm_batches(l);
+            let per_poller = 3.0 * 1_000.0 / duration + 1.0;
+            let remedy = "lower event_source.maximum_concurrency";
+            self.work(node, "batches", pollers as f64 * per_poller, remedy);
+            let receipts = u64::from(e.batch_size.unwrap_or(10));
+            let bytes = grown_buffer::<Poller>(pollers)
+                + pollers * grown_buffer::<(SimTime, u64)>(receipts);
+            self.mem(node, MemoryPart::Queues, "batches being filled or processed", bytes);
+            self.pending += 3 * pollers;
+        }
+    }
+}

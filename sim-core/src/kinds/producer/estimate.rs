@@ -1,0 +1,122 @@
+//! The bound on what a producer holds and does per simulated second, for
+//! [`crate::budget::estimate`].
+
+use crate::budget::{Estimator, per_s};
+use crate::engine::{retry_bytes, same_group};
+use crate::kinds::Target;
+use crate::memory::{buffer, grown_buffer};
+use crate::scenario::{
+    KeyDistribution, NodeKind, NodeSpec, ProducerSpec, QueueType, Scenario, Traffic,
+};
+
+impl<'a> Estimator<'a> {
+    /// A producer: its batches, retries and what waits for a retry.
+    pub(crate) fn producer(&mut self, node: usize, p: &'a ProducerSpec) {
+        let Some(target) = self.valid.sends_to(node) else { return };
+        let batches = per_s(p.batching.max_buffered_ms);
+        let attempts = f64::from(p.retry.max_attempts.max(1));
+        let series = match &p.traffic {
+            Traffic::Step { steps, .. } => steps.len(),
+            Traffic::Replay { csv, .. } => csv.lines().count(),
+            _ => 0,
+        };
+        // Shares of the shards open at the start, and a step or replay
+        // series (three columns, each collected twice over at most).
+        let shares = self.shards[target].max(1);
+        self.add(node, buffer::<f64>(shares as usize) + 3 * grown_buffer::<f64>(series as u64));
+        // Producers that differ only in rate and traffic shape share one
+        // routing draw and one write per shard per batch (kinds/stream/writes.rs):
+        // the group is counted once, at its first member.
+        let target_of = |n: usize| Target::Stream(self.valid.sends_to(n).unwrap_or(usize::MAX));
+        let leads = (0..node).all(|other| match &self.s.nodes[other].spec {
+            NodeSpec::Producer(q) => !same_group(q, target_of(other), p, target_of(node)),
+            _ => true,
+        });
+        if !leads {
+            return;
+        }
+        let members: Vec<&ProducerSpec> = self
+            .producers_into(target)
+            .filter(|(i, q)| *i == node || same_group(q, target_of(*i), p, target_of(node)))
+            .map(|(_, q)| q)
+            .collect();
+        let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
+        let members = members.len() as u64;
+        let (fan_out, per_batch) = match self.kind(target) {
+            NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
+            NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
+            NodeKind::Producer
+            | NodeKind::Consumer
+            | NodeKind::Firehose
+            | NodeKind::KclApp
+            | NodeKind::Destination
+            | NodeKind::WorkerPool
+            | NodeKind::Lambda => (1, "PutRecordBatch calls"),
+        };
+        let work = batches * attempts * (1.0 + fan_out as f64);
+        self.work(node, per_batch, work, "raise batching.max_buffered_ms");
+        self.pending += 1;
+        if attempts <= 1.0 {
+            return;
+        }
+        // Each retry waits its backoff (exponential, capped, with equal
+        // jitter: between half the cap and the cap) and then, for a stream
+        // or a delivery stream, the producer's next batch (kinds/stream/writes.rs).
+        let batch_ms = p.batching.max_buffered_ms.max(1);
+        let caps: Vec<u64> =
+            (1..p.retry.max_attempts).map(|a| super::backoff_cap(&p.retry, a)).collect();
+        let waited_s = caps.iter().map(|cap| cap + batch_ms).sum::<u64>() as f64 / 1_000.0;
+        if self.kind(target) == NodeKind::SqsQueue {
+            // A refused send waits for its retry with its messages.
+            let waiting = (batches * attempts * waited_s).ceil() as u64;
+            self.pending += waiting;
+            self.payload += waiting * 64;
+            return;
+        }
+        let (entries, pieces) = retry_calendar(&caps, batch_ms, fan_out, p);
+        // No piece holds less than a record, and a record waits at most
+        // every backoff and batch in turn.
+        let pieces = pieces.min((peak * waited_s).ceil() as u64);
+        self.pending += entries;
+        self.payload += retry_bytes(entries, pieces, members);
+    }
+}
+
+/// The message groups a producer's sends reach in a FIFO queue (its keys,
+/// at most 10,000 tracked), or 1.
+pub(crate) fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
+    let fifo =
+        matches!(&s.nodes[queue].spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
+    if !fifo {
+        return 1;
+    }
+    let keys = match &p.keys {
+        KeyDistribution::Uniform { count } | KeyDistribution::Zipf { count, .. } => *count,
+        KeyDistribution::HotKey { count, .. } => count.saturating_add(1),
+        KeyDistribution::ExplicitHashKey { hash_keys } => hash_keys.len() as u32,
+    };
+    u64::from(keys).clamp(1, 10_000)
+}
+
+/// The most entries a producer group's retry calendar holds, and the most
+/// pieces of shards' records in them (kinds/stream/writes.rs), retrying after
+/// backoffs up to `caps` (one per retry) with batches every `batch_ms` to
+/// `fan_out` shards. Refused records of one attempt count wait their
+/// backoff and then the next batch: an entry per batch time within the
+/// longest wait, plus the edges. An entry gathers the refusals of the
+/// batch times whose backoff range reaches it (half the cap wide); each
+/// adds a piece per shard, or with records of varying size (each batch
+/// its own average size, so pieces do not merge) every piece of the entry
+/// it came from.
+fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -> (u64, u64) {
+    let merges = matches!(p.record_size, crate::scenario::RecordSize::Fixed { .. });
+    let (mut entries, mut pieces, mut per_entry) = (0u64, 0u64, 1u64);
+    for &cap in caps {
+        let due = cap.div_ceil(batch_ms) + 2;
+        let gathered = (cap / 2).div_ceil(batch_ms) + 1;
+        per_entry = gathered.saturating_mul(if merges { 1 } else { per_entry });
+        entries += due;
+        pieces = pieces.saturating_add(due.saturating_mul(fan_out).saturating_mul(per_entry));
+    }
+    (entries, pieces)
+}
