@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use crate::objectives::Objectives;
 use crate::objectives::with_traffic;
-use crate::scenario::{Capacity, NodeSpec, Scenario};
+use crate::scenario::{Capacity, NodeKind, NodeSpec, Scenario};
 use crate::sweep::{SweepPoint, run_point, with_param};
 use crate::validate::{Issue, validate};
 
@@ -193,77 +193,71 @@ pub fn sizes_kind(kind: crate::NodeKind) -> bool {
     !knobs_of(&alone).is_empty()
 }
 
-/// The knobs of a scenario, in node order.
+/// The knobs of a scenario, in node order: each kind's `knobs.rs` says
+/// which of its settings the planner turns.
 pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
+    use crate::kinds::{firehose, lambda, stream, worker_pool};
     let doc = serde_json::to_value(scenario).expect("a scenario serialises");
-    let current = |node: usize, path: &str| -> Option<u32> {
-        let pointer = format!("/nodes/{node}/params/{}", path.replace('.', "/"));
-        doc.pointer(&pointer).and_then(|v| v.as_u64()).map(|v| v as u32)
-    };
-    let source_of = |id: &str| {
-        scenario
-            .links
-            .iter()
-            .filter(|l| l.to == id)
-            .find_map(|l| scenario.nodes.iter().find(|n| n.id == l.from))
-            .map(|n| n.spec.kind())
-    };
-    let range = |from: u32, to: u32| (from..=to).collect::<Vec<u32>>();
     let mut knobs = Vec::new();
-    for (i, node) in scenario.nodes.iter().enumerate() {
-        let mut knob = |setting, values: Vec<u32>, search, initial| {
-            knobs.push(Knob { node: node.id.clone(), setting, values, search, initial })
-        };
-        match &node.spec {
-            NodeSpec::KinesisStream(s) => {
-                let initial = match s.capacity {
-                    Capacity::Provisioned { shards } => shards,
-                    Capacity::OnDemand { .. } => ON_DEMAND,
-                };
-                knob(Setting::Shards, range(1, MAX_SHARDS_TRIED), Search::Smallest, initial);
-            }
-            NodeSpec::Lambda(l) => {
-                let batch = "event_source.batch_size";
-                if source_of(&node.id) == Some(crate::NodeKind::KinesisStream) {
-                    let factor = "event_source.parallelization_factor";
-                    let pf = l.event_source.parallelization_factor;
-                    knob(Setting::Param(factor), range(1, 10), Search::Smallest, pf);
-                    // aws-facts 5.1: BatchSize 1 to 10,000 (default 100 for streams).
-                    let ladder = vec![10, 50, 100, 500, 1_000, 10_000];
-                    let b = current(i, batch).unwrap_or(100);
-                    knob(Setting::Param(batch), ladder, Search::Cheapest { prefer_high: false }, b);
-                } else {
-                    // aws-facts 5.2: a queue batch holds at most 10 messages without a
-                    // batching window (and always on FIFO queues).
-                    let b = current(i, batch).unwrap_or(10);
-                    let ladder = vec![1, 2, 5, 10];
-                    knob(Setting::Param(batch), ladder, Search::Cheapest { prefer_high: false }, b);
-                    let cap = "event_source.maximum_concurrency";
-                    let c = current(i, cap).unwrap_or(1_000);
-                    knob(Setting::Param(cap), range(2, 1_000), Search::Smallest, c);
-                }
-            }
-            NodeSpec::Firehose(f) => {
-                // aws-facts 3.1: BufferingHints 1 to 128 MiB and 0 to 900 s.
-                let prefer_high = Search::Cheapest { prefer_high: true };
-                let interval = vec![0, 60, 120, 300, 600, 900];
-                knob(Setting::Param("buffer_interval_s"), interval, prefer_high, {
-                    f.buffer_interval_s as u32
-                });
-                let size = vec![1, 5, 16, 64, 128];
-                knob(Setting::Param("buffer_size_mib"), size, prefer_high, f.buffer_size_mib);
-            }
-            NodeSpec::WorkerPool(w) => {
-                knob(Setting::Param("workers"), range(1, 10_000), Search::Smallest, w.workers);
-            }
+    for (node, n) in scenario.nodes.iter().enumerate() {
+        let site = KnobSite { scenario, node, doc: &doc };
+        knobs.extend(match &n.spec {
+            NodeSpec::KinesisStream(s) => stream::knobs::of(&site, s),
+            NodeSpec::Lambda(l) => lambda::knobs::of(&site, l),
+            NodeSpec::Firehose(f) => firehose::knobs::of(&site, f),
+            NodeSpec::WorkerPool(w) => worker_pool::knobs::of(&site, w),
             NodeSpec::Producer(_)
             | NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
-            | NodeSpec::SqsQueue(_) => {}
-        }
+            | NodeSpec::SqsQueue(_) => Vec::new(),
+        });
     }
     knobs
+}
+
+/// What a kind's `knobs.rs` may ask about the node it sizes.
+pub(crate) struct KnobSite<'a> {
+    scenario: &'a Scenario,
+    node: usize,
+    /// The scenario as JSON, for settings read by their path.
+    doc: &'a serde_json::Value,
+}
+
+impl KnobSite<'_> {
+    /// A knob on this node, starting from `initial`.
+    pub(crate) fn knob(
+        &self,
+        setting: Setting,
+        values: Vec<u32>,
+        search: Search,
+        initial: u32,
+    ) -> Knob {
+        let node = self.scenario.nodes[self.node].id.clone();
+        Knob { node, setting, values, search, initial }
+    }
+
+    /// The node's setting at `path` inside its `params`, if it is a number.
+    pub(crate) fn current(&self, path: &str) -> Option<u32> {
+        let pointer = format!("/nodes/{}/params/{}", self.node, path.replace('.', "/"));
+        self.doc.pointer(&pointer).and_then(|v| v.as_u64()).map(|v| v as u32)
+    }
+
+    /// The kind of the node this one reads from, if it reads one.
+    pub(crate) fn source_kind(&self) -> Option<NodeKind> {
+        let id = &self.scenario.nodes[self.node].id;
+        let s = self.scenario;
+        s.links
+            .iter()
+            .filter(|l| &l.to == id)
+            .find_map(|l| s.nodes.iter().find(|n| n.id == l.from))
+            .map(|n| n.spec.kind())
+    }
+}
+
+/// Every value from `from` to `to`.
+pub(crate) fn range(from: u32, to: u32) -> Vec<u32> {
+    (from..=to).collect()
 }
 
 /// `base` with every knob at its value in `settings`.

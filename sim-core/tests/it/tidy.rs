@@ -159,7 +159,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("validation", &["validate", "strict_json", "share", "routing", "plain"]),
     ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
     ("observation", &["view", "report", "digest", "budget", "kinds/*/view", "kinds/*/estimate"]),
-    ("planning", &["lesson", "objectives", "sweep", "autosize", "compare", "params"]),
+    (
+        "planning",
+        &["lesson", "objectives", "sweep", "autosize", "compare", "params", "kinds/*/knobs"],
+    ),
 ];
 
 /// The layer of a module path (`kinds/stream/spec`), by its most specific

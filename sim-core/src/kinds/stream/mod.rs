@@ -3,6 +3,7 @@
 
 pub mod about;
 pub(crate) mod estimate;
+pub(crate) mod knobs;
 pub mod metrics;
 pub(crate) mod operations;
 pub mod params;

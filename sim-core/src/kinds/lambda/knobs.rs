@@ -1,0 +1,33 @@
+//! The settings of a Lambda function the planner turns, for
+//! [`crate::autosize::knobs_of`].
+
+use crate::autosize::{Knob, KnobSite, Search, Setting, range};
+use crate::scenario::{LambdaSpec, NodeKind};
+
+/// On a stream: its parallelization factor and batch size; on a queue: its
+/// batch size and maximum concurrency.
+pub(crate) fn of(site: &KnobSite, l: &LambdaSpec) -> Vec<Knob> {
+    let batch = "event_source.batch_size";
+    let cheapest = Search::Cheapest { prefer_high: false };
+    if site.source_kind() == Some(NodeKind::KinesisStream) {
+        let factor = "event_source.parallelization_factor";
+        let pf = l.event_source.parallelization_factor;
+        // aws-facts 5.1: BatchSize 1 to 10,000 (default 100 for streams).
+        let ladder = vec![10, 50, 100, 500, 1_000, 10_000];
+        let b = site.current(batch).unwrap_or(100);
+        vec![
+            site.knob(Setting::Param(factor), range(1, 10), Search::Smallest, pf),
+            site.knob(Setting::Param(batch), ladder, cheapest, b),
+        ]
+    } else {
+        // aws-facts 5.2: a queue batch holds at most 10 messages without a
+        // batching window (and always on FIFO queues).
+        let b = site.current(batch).unwrap_or(10);
+        let cap = "event_source.maximum_concurrency";
+        let c = site.current(cap).unwrap_or(1_000);
+        vec![
+            site.knob(Setting::Param(batch), vec![1, 2, 5, 10], cheapest, b),
+            site.knob(Setting::Param(cap), range(2, 1_000), Search::Smallest, c),
+        ]
+    }
+}
