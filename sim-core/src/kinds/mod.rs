@@ -1,7 +1,11 @@
-//! One home per AWS service: each node kind's folder holds its runtime
-//! state (`mod.rs`), its event handlers (`impl Simulation` blocks the engine
-//! dispatches to by `match`) and its parameter table. State stays `Clone`
-//! and inspectable; the engine owns one per node.
+//! One home per AWS service. Each node kind's folder holds what it says
+//! about itself and its tables (`about.rs`, `spec.rs`, `params.rs`,
+//! `metrics.rs`), its runtime state (`mod.rs`) and event handlers (`impl
+//! Simulation` blocks the engine dispatches to by `match`), its card
+//! (`view.rs`), its share of the run's bound (`estimate.rs`) and its planner
+//! knobs (`knobs.rs`). Kinds register once, in `scenario.rs` (see
+//! [`registry`]). State stays `Clone` and inspectable; the engine owns one
+//! per node.
 
 pub mod batch;
 pub mod consumer;
