@@ -43,6 +43,7 @@ pub fn chart_unit(def: &MetricDef) -> &'static str {
         (Unit::Bytes, Statistic::Maximum) => "Bytes",
         (Unit::Milliseconds, _) => "ms",
         (Unit::Seconds, _) => "s",
+        (Unit::Percent, _) => "%",
     }
 }
 

@@ -196,7 +196,7 @@ pub fn sizes_kind(kind: crate::NodeKind) -> bool {
 /// The knobs of a scenario, in node order: each kind's `knobs.rs` says
 /// which of its settings the planner turns.
 pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
-    use crate::kinds::{firehose, lambda, stream, worker_pool};
+    use crate::kinds::{firehose, flink, lambda, stream, worker_pool};
     let doc = serde_json::to_value(scenario).expect("a scenario serialises");
     let mut knobs = Vec::new();
     for (node, n) in scenario.nodes.iter().enumerate() {
@@ -206,6 +206,7 @@ pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
             NodeSpec::Lambda(l) => lambda::knobs::of(&site, l),
             NodeSpec::Firehose(f) => firehose::knobs::of(&site, f),
             NodeSpec::WorkerPool(w) => worker_pool::knobs::of(&site, w),
+            NodeSpec::FlinkApp(f) => flink::knobs::of(&site, f),
             NodeSpec::Producer(_)
             | NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
@@ -618,10 +619,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_planner_sizes_streams_functions_delivery_streams_and_worker_pools() {
+    fn the_planner_sizes_streams_functions_delivery_streams_worker_pools_and_flink() {
         use crate::NodeKind::*;
         let sized: Vec<_> = crate::NodeKind::ALL.into_iter().filter(|&k| sizes_kind(k)).collect();
-        assert_eq!(sized, vec![KinesisStream, Firehose, WorkerPool, Lambda]);
+        assert_eq!(sized, vec![KinesisStream, Firehose, WorkerPool, Lambda, FlinkApp]);
     }
 
     #[test]

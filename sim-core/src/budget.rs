@@ -328,6 +328,7 @@ impl<'a> Estimator<'a> {
                 NodeSpec::SqsQueue(q) => self.queue(i, q),
                 NodeSpec::WorkerPool(w) => self.worker_pool(i, w),
                 NodeSpec::Lambda(l) => self.function(i, l),
+                NodeSpec::FlinkApp(f) => self.flink(i, f),
             }
         }
         // The once-a-second bookkeeping visits every shard of every reader
@@ -557,6 +558,7 @@ impl<'a> Estimator<'a> {
                     NodeSpec::Consumer(c) => c.forward,
                     NodeSpec::KclApp(k) => k.forward,
                     NodeSpec::WorkerPool(w) => w.forward,
+                    NodeSpec::FlinkApp(f) => f.forward,
                     NodeSpec::Producer(_)
                     | NodeSpec::KinesisStream(_)
                     | NodeSpec::Firehose(_)
@@ -674,6 +676,7 @@ impl<'a> Estimator<'a> {
         for i in (0..self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node)) {
             match &self.s.nodes[i].spec {
                 NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
+                NodeSpec::FlinkApp(f) if f.read_mode == ReadMode::EnhancedFanOut => efo += 1,
                 // A Lambda event source polls again at once while behind.
                 NodeSpec::Lambda(_) => polls += 5.0,
                 NodeSpec::Producer(_)
@@ -683,7 +686,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::KclApp(_)
                 | NodeSpec::Destination(_)
                 | NodeSpec::SqsQueue(_)
-                | NodeSpec::WorkerPool(_) => polls += self.reader_rate(i).0,
+                | NodeSpec::WorkerPool(_)
+                | NodeSpec::FlinkApp(_) => polls += self.reader_rate(i).0,
             }
         }
         (polls, efo)
@@ -699,6 +703,10 @@ impl<'a> Estimator<'a> {
             NodeSpec::KclApp(k) => {
                 (per_s(k.idle_time_between_reads_ms), "idle_time_between_reads_ms")
             }
+            NodeSpec::FlinkApp(f) if f.read_mode == ReadMode::EnhancedFanOut => {
+                (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
+            }
+            NodeSpec::FlinkApp(f) => (per_s(f.poll_interval_ms), "poll_interval_ms"),
             NodeSpec::WorkerPool(w) => {
                 let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
                 (f64::from(w.workers) * 1_000.0 / cycle, "workers")
@@ -753,7 +761,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::Firehose(_)
                 | NodeSpec::KclApp(_)
                 | NodeSpec::Destination(_)
-                | NodeSpec::Lambda(_) => {
+                | NodeSpec::Lambda(_)
+                | NodeSpec::FlinkApp(_) => {
                     self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
                 }
             })
@@ -773,7 +782,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::Firehose(_)
                 | NodeSpec::KclApp(_)
                 | NodeSpec::Destination(_)
-                | NodeSpec::SqsQueue(_) => 0,
+                | NodeSpec::SqsQueue(_)
+                | NodeSpec::FlinkApp(_) => 0,
             })
             .sum()
     }

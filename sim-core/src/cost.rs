@@ -145,6 +145,13 @@ pub struct CostMeter {
     /// Of the hours closed so far, the bytes of data in and of retrieval
     /// below the On-demand Advantage minimum (billed only under Advantage).
     pub advantage_shortfall: (u64, u64),
+    /// KPUs running now, billed (orchestration included) and with running
+    /// application storage (aws-facts-more 4.8).
+    flink_kpus: (u64, u64),
+    /// KPU milliseconds of Flink applications, orchestration included.
+    pub flink_kpu_ms: u64,
+    /// KPU milliseconds that carry running application storage.
+    pub flink_storage_kpu_ms: u64,
     /// Firehose, SQS and Lambda units since the start (not yet produced by
     /// the engine; see [`CostMeter::firehose_put`] and friends).
     pub monthly: MonthlyUnits,
@@ -207,6 +214,9 @@ impl CostMeter {
             on_demand_long_term_byte_ms: 0,
             hour_on_demand: (0, 0),
             advantage_shortfall: (0, 0),
+            flink_kpus: (0, 0),
+            flink_kpu_ms: 0,
+            flink_storage_kpu_ms: 0,
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
@@ -262,6 +272,8 @@ impl CostMeter {
 
     pub(crate) fn accrue(&mut self, dt: SimTime, streams: &[Stream]) {
         self.advance(dt);
+        self.flink_kpu_ms += self.flink_kpus.0 * dt;
+        self.flink_storage_kpu_ms += self.flink_kpus.1 * dt;
         for s in streams {
             let aged = s.aged_bytes;
             if s.is_on_demand() {
@@ -279,6 +291,13 @@ impl CostMeter {
                 self.long_term_byte_ms += u128::from(aged.long_term) * u128::from(dt);
             }
         }
+    }
+
+    /// The Flink KPUs running from now on: `billed` with the orchestration
+    /// KPUs, `with_storage` those that carry 50 GB of running application
+    /// storage each (aws-facts-more 4.8).
+    pub(crate) fn set_flink_kpus(&mut self, billed: u64, with_storage: u64) {
+        self.flink_kpus = (billed, with_storage);
     }
 
     /// Adds PUT payload units the producer computed for records a
@@ -369,7 +388,7 @@ impl CostMeter {
     /// they include the commitment's shortfall so far, and with
     /// `rest_of_commitment` the minimum for the rest of the first 24 hours
     /// (what the bill of the run owes, but not a rate to project).
-    fn kinesis_lines(&self, rest_of_commitment: bool) -> Vec<CostItem> {
+    fn hourly_lines(&self, rest_of_commitment: bool) -> Vec<CostItem> {
         let hours = |ms: u64| ms as f64 / HOUR as f64;
         let gb = |bytes: u64| bytes as f64 / GB;
         // GB-months over the scenario's month length (aws-facts 2.1, 2.2).
@@ -404,6 +423,13 @@ impl CostMeter {
             (format!("{od}.gb_in"), gb(self.on_demand_in_bytes)),
             (format!("{od}.gb_out"), gb(self.on_demand_out_bytes)),
             (format!("{od}.efo_gb"), gb(self.on_demand_efo_bytes)),
+            ("flink.kpu_hour".into(), hours(self.flink_kpu_ms)),
+            // aws-facts-more 4.8: 50 GB per KPU, by the month.
+            (
+                "flink.running_storage_gb_month".into(),
+                (self.flink_storage_kpu_ms * crate::kinds::flink::STORAGE_GB_PER_KPU) as f64
+                    / self.month_ms.max(1) as f64,
+            ),
         ]);
         let mut lines: Vec<CostItem> = units
             .into_iter()
@@ -510,7 +536,7 @@ impl CostMeter {
 
     /// The bill so far, by line item; items with no usage are left out.
     pub fn items(&self) -> Vec<CostItem> {
-        let mut out = self.kinesis_lines(true);
+        let mut out = self.hourly_lines(true);
         let mut starts = self.month_starts.iter().peekable();
         while let Some(start) = starts.next() {
             let end = starts.peek().copied().unwrap_or(&self.monthly);
@@ -536,7 +562,7 @@ impl CostMeter {
         let month_hours = self.prices.month_hours;
         // The Advantage minimum is projected as the run paid it hour by hour;
         // the rest of a short run's first 24 hours is no rate.
-        let linear: f64 = self.kinesis_lines(false).iter().map(|l| l.usd).sum();
+        let linear: f64 = self.hourly_lines(false).iter().map(|l| l.usd).sum();
         let scale = month_hours / hours;
         let projected = self.monthly.since(&MonthlyUnits::default()).map(|(m, u)| (m, u * scale));
         let mut lines = Vec::new();

@@ -119,6 +119,11 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("lesson-on-demand-cost.json", include_str!("../../scenarios/lesson-on-demand-cost.json")),
     ("lesson-small-records.json", include_str!("../../scenarios/lesson-small-records.json")),
     ("lesson-polling.json", include_str!("../../scenarios/lesson-polling.json")),
+    ("flink-autoscaling.json", include_str!("../../scenarios/flink-autoscaling.json")),
+    (
+        "lesson-flink-parallelism.json",
+        include_str!("../../scenarios/lesson-flink-parallelism.json"),
+    ),
     ("lesson-poison-dlq.json", include_str!("../../scenarios/lesson-poison-dlq.json")),
     (
         "lesson-visibility-timeout.json",

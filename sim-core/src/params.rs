@@ -214,7 +214,7 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
 pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
     match kind {
         NodeKind::Producer => vec![("aggregation", Value::Null)],
-        NodeKind::Consumer | NodeKind::KclApp | NodeKind::WorkerPool => {
+        NodeKind::Consumer | NodeKind::KclApp | NodeKind::WorkerPool | NodeKind::FlinkApp => {
             vec![("forward", json(Forward::default()))]
         }
         NodeKind::Lambda => vec![("reserved_concurrency", Value::Null)],

@@ -254,6 +254,8 @@ node_kinds! {
     WorkerPool(WorkerPoolSpec) = "worker_pool" in worker_pool,
     /// An AWS Lambda function with its event source mapping.
     Lambda(LambdaSpec) = "lambda" in lambda,
+    /// An Amazon Managed Service for Apache Flink application.
+    FlinkApp(FlinkSpec) = "flink_app" in flink,
 }
 
 impl NodeKind {

@@ -201,6 +201,11 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                 let unread = m.stats(crate::metrics::kcl::OLDEST_UNREAD_AGE).max;
                 point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
             }
+            NodeKind::FlinkApp => {
+                let behind = m.stats(crate::metrics::flink::MILLIS_BEHIND_LATEST).max;
+                let unread = m.stats(crate::metrics::flink::OLDEST_UNREAD_AGE).max;
+                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
+            }
             NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.nodes[i].id) => {
                 let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
                 point.oldest_message_age_s = point.oldest_message_age_s.max(oldest_s);

@@ -152,6 +152,25 @@ pub enum NodeFigures {
         /// Retention of the stream it reads, in ms (infinite if none).
         retention_ms: f64,
     },
+    /// A Managed Service for Apache Flink application.
+    Flink {
+        /// Records read in the last second (`numRecordsInPerSecond`).
+        records_in: f64,
+        /// Records its operators emitted in the last second.
+        records_out: f64,
+        /// How far behind the tip of its shards it reads, in ms.
+        behind_ms: f64,
+        /// CPU utilisation of its KPUs, in percent.
+        cpu_percent: f64,
+        /// KPUs, orchestration included.
+        kpus: f64,
+        /// Parallel subtasks now.
+        parallelism: f64,
+        /// Retention of the stream it reads, in ms.
+        retention_ms: f64,
+        /// Down while it rescales.
+        rescaling: bool,
+    },
 }
 
 /// One open shard's load in the last closed second.
@@ -193,6 +212,7 @@ impl NodeFigures {
             NodeFigures::Queue { .. } => NodeKind::SqsQueue,
             NodeFigures::WorkerPool { .. } => NodeKind::WorkerPool,
             NodeFigures::Lambda { .. } => NodeKind::Lambda,
+            NodeFigures::Flink { .. } => NodeKind::FlinkApp,
         }
     }
 
@@ -291,6 +311,19 @@ impl NodeFigures {
                 }
                 (format!("{} running", units::count(*concurrency)), context)
             }
+            NodeFigures::Flink {
+                records_in, behind_ms, cpu_percent, kpus, parallelism, ..
+            } => (
+                units::rate(*records_in),
+                format!(
+                    "{} subtask{} · {} KPUs · CPU {}% · behind {}",
+                    units::count(*parallelism),
+                    if *parallelism == 1.0 { "" } else { "s" },
+                    units::count(*kpus),
+                    units::count(cpu_percent.round()),
+                    units::millis(*behind_ms)
+                ),
+            ),
         }
     }
 }
@@ -604,7 +637,7 @@ pub(crate) struct Reading {
 /// Node `i` read by its kind's view.
 fn read(sim: &Simulation, i: usize) -> Reading {
     use crate::kinds::{
-        consumer, destination, firehose, kcl, lambda, producer, queue, stream, worker_pool,
+        consumer, destination, firehose, flink, kcl, lambda, producer, queue, stream, worker_pool,
     };
     match sim.slots()[i].kind {
         NodeKind::Producer => producer::view::read(sim, i),
@@ -616,6 +649,7 @@ fn read(sim: &Simulation, i: usize) -> Reading {
         NodeKind::SqsQueue => queue::view::read(sim, i),
         NodeKind::WorkerPool => worker_pool::view::read(sim, i),
         NodeKind::Lambda => lambda::view::read(sim, i),
+        NodeKind::FlinkApp => flink::view::read(sim, i),
     }
 }
 

@@ -403,6 +403,7 @@ fn format_value(unit: Unit, v: f64) -> String {
         Unit::Bytes => format::bytes(v),
         Unit::Count => format::count(v),
         Unit::Seconds => format::millis(v * 1_000.0),
+        Unit::Percent => format!("{}%", format::count(v.round())),
     }
 }
 
@@ -435,6 +436,7 @@ fn draw(
         Unit::Bytes => 1_024.0,
         Unit::Count => 10.0,
         Unit::Seconds => 1.0,
+        Unit::Percent => 100.0,
     };
     let y_max = lines
         .iter()

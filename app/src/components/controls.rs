@@ -78,7 +78,8 @@ fn controls_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
             | NodeSpec::Destination(_)
             | NodeSpec::SqsQueue(_)
             | NodeSpec::WorkerPool(_)
-            | NodeSpec::Lambda(_) => None,
+            | NodeSpec::Lambda(_)
+            | NodeSpec::FlinkApp(_) => None,
         })
         .collect_view()
 }

@@ -83,7 +83,10 @@ fn NodeInterventions(node: usize) -> impl IntoView {
             />
         }
         .into_any(),
-        NodeSpec::Consumer(_) | NodeSpec::SqsQueue(_) | NodeSpec::WorkerPool(_) => view! {
+        NodeSpec::Consumer(_)
+        | NodeSpec::SqsQueue(_)
+        | NodeSpec::WorkerPool(_)
+        | NodeSpec::FlinkApp(_) => view! {
             <p class="field-note">
                 "No runtime change for this kind yet: change what feeds it, or edit its parameters in the inspector (the run restarts)."
             </p>

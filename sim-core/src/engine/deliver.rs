@@ -63,7 +63,8 @@ impl Simulation {
             | NodeKind::KclApp
             | NodeKind::Destination
             | NodeKind::WorkerPool
-            | NodeKind::Lambda => 0,
+            | NodeKind::Lambda
+            | NodeKind::FlinkApp => 0,
         };
         let refused = batch.records - accepted;
         retry.attempts += 1;

@@ -208,6 +208,8 @@ pub struct Simulation {
     pub(crate) pool_nodes: Vec<usize>,
     pub(crate) functions: Vec<Function>,
     pub(crate) function_nodes: Vec<usize>,
+    pub(crate) flinks: Vec<crate::kinds::FlinkApp>,
+    pub(crate) flink_nodes: Vec<usize>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
     pub(crate) key_rings: KeyRings,
 }
@@ -222,6 +224,7 @@ impl Simulation {
         let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         let (mut queue_nodes, mut pool_nodes, mut lambda_nodes) = (vec![], vec![], vec![]);
+        let mut flink_nodes = vec![];
         let (mut queues, mut pools, mut functions) = (Vec::new(), Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
@@ -251,6 +254,7 @@ impl Simulation {
                     functions.push(Function::new(spec.clone(), source, valid.sends_to(i)));
                     &mut lambda_nodes
                 }
+                NodeSpec::FlinkApp(_) => &mut flink_nodes,
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -274,7 +278,8 @@ impl Simulation {
                         | NodeKind::KclApp
                         | NodeKind::Destination
                         | NodeKind::WorkerPool
-                        | NodeKind::Lambda => Target::Stream(to.slot),
+                        | NodeKind::Lambda
+                        | NodeKind::FlinkApp => Target::Stream(to.slot),
                     };
                     if let Target::Queue(_) = target {
                         // Queue producers send on their own (kinds/queue/engine.rs).
@@ -327,6 +332,7 @@ impl Simulation {
                 NodeSpec::KinesisStream(_)
                 | NodeSpec::Destination(_)
                 | NodeSpec::KclApp(_)
+                | NodeSpec::FlinkApp(_)
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::WorkerPool(_)
                 | NodeSpec::Lambda(_) => {}
@@ -371,6 +377,29 @@ impl Simulation {
                 oldest_unread: crate::metrics::lambda::OLDEST_UNREAD_AGE,
             };
             c.lambda = Some(func);
+            consumers.push(c);
+            consumer_nodes.push(i);
+        }
+        // Flink applications' source readers (aws-facts-more 4.5).
+        let mut flinks = Vec::new();
+        for &i in &flink_nodes {
+            let NodeSpec::FlinkApp(spec) = &scenario.nodes[i].spec else { continue };
+            let source = stream_slot(valid.reads_from(i));
+            let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
+            let slot = consumers.len();
+            streams[source].readers.push(slot);
+            if spec.read_mode == crate::scenario::ReadMode::EnhancedFanOut {
+                streams[source].efo_readers += 1;
+            }
+            let mut c = Consumer::new(spec.reader(), source, &appended);
+            c.output = forward_to(valid.sends_to(i), spec.forward);
+            c.metrics = ReaderMetrics {
+                processed: crate::metrics::flink::RECORDS_IN,
+                behind_latest: crate::metrics::flink::MILLIS_BEHIND_LATEST,
+                oldest_unread: crate::metrics::flink::OLDEST_UNREAD_AGE,
+            };
+            c.flink = Some(flinks.len());
+            flinks.push(crate::kinds::FlinkApp::new(spec.clone(), slot));
             consumers.push(c);
             consumer_nodes.push(i);
         }
@@ -435,8 +464,11 @@ impl Simulation {
             pool_nodes,
             functions,
             function_nodes: lambda_nodes,
+            flinks,
+            flink_nodes: flink_nodes.clone(),
             key_rings,
         };
+        sim.update_flink_billing();
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {
             if let Target::Queue(_) = sim.producers[slot].target {
@@ -643,6 +675,7 @@ impl Simulation {
         self.sample_kcl_gauges();
         self.queues_second();
         self.lambda_second();
+        self.flink_second();
         for m in &mut self.metrics {
             m.close_second(closing);
         }

@@ -19,6 +19,8 @@ pub enum Unit {
     Milliseconds,
     /// Seconds.
     Seconds,
+    /// Percent (0 to 100).
+    Percent,
 }
 
 impl Unit {
@@ -29,6 +31,7 @@ impl Unit {
             Unit::Bytes => "Bytes",
             Unit::Milliseconds => "Milliseconds",
             Unit::Seconds => "Seconds",
+            Unit::Percent => "Percent",
         }
     }
 }
@@ -120,6 +123,7 @@ impl MetricDef {
 pub use crate::kinds::consumer::metrics as consumer;
 pub use crate::kinds::destination::metrics as destination;
 pub use crate::kinds::firehose::metrics as firehose;
+pub use crate::kinds::flink::metrics as flink;
 pub use crate::kinds::kcl::metrics as kcl;
 pub use crate::kinds::lambda::metrics as lambda;
 pub use crate::kinds::producer::metrics as producer;

@@ -225,6 +225,7 @@ pub fn read_spec(
         NodeKind::SqsQueue => deserialize_at(path, params).map(NodeSpec::SqsQueue),
         NodeKind::WorkerPool => deserialize_at(path, params).map(NodeSpec::WorkerPool),
         NodeKind::Lambda => deserialize_at(path, params).map(NodeSpec::Lambda),
+        NodeKind::FlinkApp => deserialize_at(path, params).map(NodeSpec::FlinkApp),
     };
     spec.map_err(|mut issue| {
         let param = match path {
@@ -318,6 +319,15 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         | (Firehose, Destination)
         // Consumers forward what they process to the next stage.
         | (Consumer | KclApp, KinesisStream | Firehose) => Ok(()),
+        // aws-facts-more 4.5, 4.6: a Flink application reads a stream and
+        // writes to a stream or a delivery stream.
+        (KinesisStream, FlinkApp) | (FlinkApp, KinesisStream | Firehose) => Ok(()),
+        (Producer, FlinkApp) => Err(
+            "a producer cannot write to a Flink application directly; it reads a Kinesis stream",
+        ),
+        (FlinkApp, _) => Err(
+            "a Flink application writes to a Kinesis stream or a Firehose delivery stream (its sinks); for S3, forward to Firehose",
+        ),
         // A producer's target is generic: SendMessageBatch to a queue.
         (Producer, SqsQueue) => Ok(()),
         // Event source mappings (aws-facts 5.1, 5.2) and queue consumers.
@@ -379,7 +389,7 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
             "Firehose delivers to a destination (S3, Redshift, OpenSearch or an HTTP endpoint) only",
         ),
         (Destination, _) => Err("a destination is the end of a pipeline; nothing reads from it"),
-        (Consumer | KclApp, Consumer | KclApp | Producer) => Err(
+        (Consumer | KclApp, Consumer | KclApp | Producer | FlinkApp) => Err(
             "a consumer forwards to a stream or a delivery stream, which other consumers then read",
         ),
         (Consumer | KclApp, Destination) => Err(
@@ -392,7 +402,7 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
 /// delivery stream reading a stream) rather than `from` sending to `to`.
 fn is_read(from: NodeKind, to: NodeKind) -> bool {
     use NodeKind::*;
-    matches!((from, to), (KinesisStream, Consumer | KclApp | Firehose | Lambda))
+    matches!((from, to), (KinesisStream, Consumer | KclApp | Firehose | Lambda | FlinkApp))
         || matches!((from, to), (SqsQueue, WorkerPool | Lambda))
 }
 
@@ -561,15 +571,29 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                     format!("nodes[{i}]"),
                     format!("consumer {:?} does not read any stream", node.id),
                 ),
+                NodeKind::FlinkApp => check.push(
+                    format!("nodes[{i}]"),
+                    format!("Flink application {:?} does not read any stream", node.id),
+                ),
                 NodeKind::KinesisStream | NodeKind::Firehose | NodeKind::Destination => {}
             }
         }
     }
     let mut efo_per_stream: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, node) in scenario.nodes.iter().enumerate() {
-        if let (NodeSpec::Consumer(c), Some(source)) = (&node.spec, reads_from[i])
-            && c.read_mode == ReadMode::EnhancedFanOut
-        {
+        let mode = match &node.spec {
+            NodeSpec::Consumer(c) => Some(c.read_mode),
+            NodeSpec::FlinkApp(f) => Some(f.read_mode),
+            NodeSpec::Producer(_)
+            | NodeSpec::KinesisStream(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::WorkerPool(_)
+            | NodeSpec::Lambda(_) => None,
+        };
+        if let (Some(ReadMode::EnhancedFanOut), Some(source)) = (mode, reads_from[i]) {
             *efo_per_stream.entry(source).or_default() += 1;
         }
     }
@@ -887,6 +911,23 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         | NodeSpec::Firehose(_)
         | NodeSpec::SqsQueue(_)
         | NodeSpec::WorkerPool(_) => {}
+        NodeSpec::FlinkApp(f) => {
+            // aws-facts-more 4.1: Parallelism is at most ParallelismPerKPU
+            // times the KPU quota.
+            let most = f.max_parallelism();
+            if f.parallelism > most {
+                check.push(
+                    format!("{path}.parallelism"),
+                    format!(
+                        "{} is out of range; allowed 1 to {most}: parallelism_per_kpu ({}) x the \
+                         quota of {} KPUs",
+                        f.parallelism,
+                        f.parallelism_per_kpu,
+                        crate::scenario::MAX_KPUS
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -1035,7 +1076,8 @@ fn check_queue_wiring(
             | NodeSpec::Firehose(_)
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
-            | NodeSpec::WorkerPool(_) => {}
+            | NodeSpec::WorkerPool(_)
+            | NodeSpec::FlinkApp(_) => {}
         }
     }
 }

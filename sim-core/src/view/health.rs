@@ -98,7 +98,8 @@ impl HealthRule {
     }
 }
 
-const READERS: &[NodeKind] = &[NodeKind::Consumer, NodeKind::KclApp, NodeKind::Lambda];
+const READERS: &[NodeKind] =
+    &[NodeKind::Consumer, NodeKind::KclApp, NodeKind::Lambda, NodeKind::FlinkApp];
 
 const KDS_LIMITS: &str =
     "https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html";
@@ -114,6 +115,8 @@ const SQS_QUOTAS: &str = "https://docs.aws.amazon.com/AWSSimpleQueueService/late
 const SQS_DLQ: &str = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html";
 const LAMBDA_KINESIS: &str = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html";
 const LAMBDA_SCALING: &str = "https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html";
+const FLINK_SCALING: &str =
+    "https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling-auto.html";
 const KCL: &str =
     "https://docs.aws.amazon.com/streams/latest/dev/shared-throughput-kcl-consumers.html";
 
@@ -124,7 +127,8 @@ fn reader_age(f: &NodeFigures) -> Option<(f64, f64)> {
     match f {
         NodeFigures::Consumer { unread_ms, retention_ms, .. }
         | NodeFigures::Kcl { unread_ms, retention_ms, .. }
-        | NodeFigures::Lambda { iterator_age_ms: unread_ms, retention_ms, .. } => {
+        | NodeFigures::Lambda { iterator_age_ms: unread_ms, retention_ms, .. }
+        | NodeFigures::Flink { behind_ms: unread_ms, retention_ms, .. } => {
             Some((*unread_ms, *retention_ms))
         }
         _ => None,
@@ -139,6 +143,15 @@ fn busiest(shards: &[super::ShardHeat]) -> (f64, f64) {
 /// Every health rule, in the order they are tried: a node's health is the
 /// first rule of its kind that applies, or [`HEALTHY`].
 pub static HEALTH_RULES: &[HealthRule] = &[
+    HealthRule {
+        kinds: &[NodeKind::FlinkApp],
+        health: Health::Failing,
+        word: "✖ Rescaling",
+        when: "down in the last second while it changes parallelism",
+        basis: "The application processes nothing while autoscaling changes its parallelism (aws-facts-more 4.2); its source falls behind meanwhile.",
+        source: FLINK_SCALING,
+        applies: |f| matches!(f, NodeFigures::Flink { rescaling: true, .. }),
+    },
     HealthRule {
         kinds: &[NodeKind::Producer],
         health: Health::Failing,
@@ -383,6 +396,15 @@ pub static HEALTH_RULES: &[HealthRule] = &[
         basis: "The simulator's choice: with every worker busy, messages that arrive wait in the queue.",
         source: SQS_VISIBILITY,
         applies: |f| matches!(f, NodeFigures::WorkerPool { busy, workers, .. } if *workers > 0.0 && *busy >= *workers),
+    },
+    HealthRule {
+        kinds: &[NodeKind::FlinkApp],
+        health: Health::Hot,
+        word: "▲ CPU at 75% or more",
+        when: "its KPUs' CPU at 75% or more in the last second",
+        basis: "Fifteen minutes at this level and autoscaling doubles parallelism (aws-facts-more 4.2); until then a busier stream puts it behind.",
+        source: FLINK_SCALING,
+        applies: |f| matches!(f, NodeFigures::Flink { cpu_percent, .. } if *cpu_percent >= 75.0),
     },
 ];
 

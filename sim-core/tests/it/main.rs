@@ -11,6 +11,7 @@ mod fan_out;
 mod faults;
 mod firehose;
 mod fixtures;
+mod flink;
 mod golden;
 mod groups;
 mod hostile;

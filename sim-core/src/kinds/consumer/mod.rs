@@ -152,6 +152,9 @@ pub struct Consumer {
     /// The Lambda function slot whose stream event source these readers
     /// are, if any (aws-facts 5.1).
     pub lambda: Option<usize>,
+    /// The Flink application slot whose source these readers are, if any
+    /// (aws-facts-more 4.5).
+    pub flink: Option<usize>,
 }
 
 impl Consumer {
@@ -177,6 +180,7 @@ impl Consumer {
             },
             kcl: None,
             lambda: None,
+            flink: None,
         }
     }
 

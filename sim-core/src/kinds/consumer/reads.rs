@@ -98,7 +98,11 @@ impl Simulation {
             reader.in_processing_bytes = batch.bytes;
             reader.state = ReaderState::Busy;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
-            let done_at = self.now + busy;
+            let done_at = match c.flink {
+                Some(app) => self.flink_process(app, shard, busy),
+                None => self.now + busy,
+            };
+            let c = &mut self.consumers[slot];
             c.readers[shard].done_at = done_at;
             if c.is_efo() || c.output.is_some() {
                 // Pushes, and readers that hand records on, finish with an
@@ -162,6 +166,9 @@ impl Simulation {
         let c = &mut self.consumers[slot];
         if let Some(out) = c.output {
             let (records, bytes) = c.forwarded(out, done, bytes);
+            if let Some(app) = c.flink {
+                self.flink_emitted(app, records);
+            }
             let batch = crate::kinds::Batch { records, bytes, oldest_ms: self.now };
             self.deliver(out.node, batch);
         }

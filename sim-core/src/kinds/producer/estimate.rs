@@ -51,7 +51,8 @@ impl<'a> Estimator<'a> {
             | NodeKind::KclApp
             | NodeKind::Destination
             | NodeKind::WorkerPool
-            | NodeKind::Lambda => (1, "PutRecordBatch calls"),
+            | NodeKind::Lambda
+            | NodeKind::FlinkApp => (1, "PutRecordBatch calls"),
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");

@@ -304,7 +304,8 @@ impl Simulation {
             | NodeKind::Firehose
             | NodeKind::KclApp
             | NodeKind::Destination
-            | NodeKind::SqsQueue => false,
+            | NodeKind::SqsQueue
+            | NodeKind::FlinkApp => false,
         }
     }
 

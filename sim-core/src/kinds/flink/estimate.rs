@@ -1,0 +1,18 @@
+//! The bound on what a Flink application holds and does per simulated
+//! second, for [`crate::budget::estimate`].
+
+use super::Vcpu;
+use crate::budget::{Estimator, per_s};
+use crate::memory::grown_buffer;
+use crate::scenario::FlinkSpec;
+
+impl Estimator<'_> {
+    /// A Flink application: a reader per shard polling at its interval, and
+    /// a vCPU per KPU at the most it can scale to.
+    pub(crate) fn flink(&mut self, node: usize, f: &FlinkSpec) {
+        let per_s = 2.0 * per_s(f.poll_interval_ms);
+        self.reader(node, per_s, "raise poll_interval_ms");
+        let kpus = u64::from(f.max_parallelism());
+        self.add(node, grown_buffer::<Vcpu>(kpus));
+    }
+}
