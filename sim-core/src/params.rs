@@ -238,6 +238,14 @@ pub fn live_edit(node: usize, before: &NodeSpec, after: &NodeSpec) -> Option<Com
             (same_otherwise == *b)
                 .then_some(Command::SetProducerRate { node, records_per_s: b.records_per_s })
         }
+        (NodeSpec::FlinkApp(a), NodeSpec::FlinkApp(b)) if a.parallelism != b.parallelism => {
+            // aws-facts-more 4.1: UpdateApplication changes parallelism in
+            // place (with a restart's downtime).
+            let mut same_otherwise = a.clone();
+            same_otherwise.parallelism = b.parallelism;
+            (same_otherwise == *b)
+                .then_some(Command::SetFlinkParallelism { node, parallelism: b.parallelism })
+        }
         (NodeSpec::KinesisStream(a), NodeSpec::KinesisStream(b)) => {
             match (&a.capacity, &b.capacity) {
                 (Capacity::Provisioned { shards: old }, Capacity::Provisioned { shards: new })

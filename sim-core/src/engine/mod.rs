@@ -66,6 +66,14 @@ pub enum Command {
         /// The fault.
         fault: Fault,
     },
+    /// UpdateApplication with a new parallelism for a Flink application
+    /// (aws-facts-more 4.1, 4.2: it restarts, down meanwhile).
+    SetFlinkParallelism {
+        /// Node index of the application.
+        node: usize,
+        /// The new parallelism (the floor autoscaling keeps).
+        parallelism: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

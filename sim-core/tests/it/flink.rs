@@ -134,3 +134,31 @@ fn operators_filter_and_resize_what_it_writes_to_its_sink() {
     assert!((out - read * 0.25).abs() <= 1.0, "{read} in, {out} out");
     assert!(sim.ledger().balances());
 }
+
+/// aws-facts-more 4.1, 4.2: UpdateApplication with a new parallelism takes
+/// effect in the running application after its restart's downtime; an
+/// edit of parallelism alone in the inspector is that command, not a
+/// restart of the run; a value past ParallelismPerKPU x 64 is refused.
+#[test]
+fn update_application_changes_parallelism_while_it_runs() {
+    let scenario = flink_pipeline(2_800.0, 4, app(1));
+    let valid = sim_core::validate(&scenario).unwrap();
+    let mut sim = sim_core::Simulation::new(&valid, 1);
+    sim.run_until(60_000);
+    let before = scenario.nodes[APP].spec.clone();
+    let after = NodeSpec::FlinkApp(FlinkSpec { parallelism: 4, ..app(1) });
+    let command = sim_core::params::live_edit(APP, &before, &after).expect("a live edit");
+    sim.apply(command).unwrap();
+    sim.run_until(62_000);
+    assert_eq!(sim.metrics(APP).last_second(flink::KPUS), 5.0);
+    assert_eq!(sim.metrics(APP).last_second(flink::DOWNTIME), 1_000.0, "restarting");
+    // Down for 60 s, then four vCPUs drain the backlog at 4,000 records/s.
+    sim.run_until(130_000);
+    let done = sim.metrics(APP).total(flink::RECORDS_IN);
+    sim.run_until(190_000);
+    let per_s = (sim.metrics(APP).total(flink::RECORDS_IN) - done) / 60.0;
+    assert!((3_600.0..=4_000.0).contains(&per_s), "{per_s} records/s");
+    let too_many = sim_core::Command::SetFlinkParallelism { node: APP, parallelism: 65 };
+    let why = sim.apply(too_many).unwrap_err();
+    assert!(why.contains("allowed 1 to 64"), "{why}");
+}

@@ -7,6 +7,7 @@ use super::{
     ORCHESTRATION_KPUS, SCALE_DOWN_CPU, SCALE_DOWN_MINUTES, SCALE_UP_CPU, SCALE_UP_MINUTES,
 };
 use crate::engine::Simulation;
+use crate::scenario::NodeKind;
 use crate::time::{MINUTE, SECOND, SimTime};
 
 impl Simulation {
@@ -74,15 +75,44 @@ impl Simulation {
         } else {
             return;
         };
+        let how = if to > a.parallelism { "autoscaling raised" } else { "autoscaling lowered" };
+        self.rescale_flink(app, to, how);
+    }
+
+    /// UpdateApplication with a new parallelism: the floor autoscaling
+    /// keeps, applied at once with the rescale's downtime (aws-facts-more
+    /// 4.1, 4.2).
+    pub(crate) fn set_flink_parallelism(
+        &mut self,
+        node: usize,
+        parallelism: u32,
+    ) -> Result<(), String> {
+        let app = self.slot_of(node, NodeKind::FlinkApp)?;
+        let a = &mut self.flinks[app];
+        let most = a.spec.max_parallelism();
+        if !(1..=most).contains(&parallelism) {
+            let why = format!(
+                "parallelism {parallelism} is out of range; allowed 1 to {most} (parallelism_per_kpu x 64 KPUs)"
+            );
+            self.journal(node, format!("refused: {why}"), true);
+            return Err(why);
+        }
+        a.spec.parallelism = parallelism;
+        self.rescale_flink(app, parallelism, "UpdateApplication set");
+        Ok(())
+    }
+
+    /// Rescales application `app` now, down while it restarts, journalled.
+    fn rescale_flink(&mut self, app: usize, to: u32, how: &str) {
+        let a = &mut self.flinks[app];
         let from = a.parallelism;
         a.rescale(self.now, to);
         a.streaks = (0, 0);
         a.down = (self.now, self.now + SimTime::from(a.spec.scaling_downtime_s) * SECOND);
         let kpus = a.kpus();
         self.update_flink_billing();
-        let way = if to > from { "up" } else { "down" };
         let text = format!(
-            "autoscaled {way} from {from} to {to} subtasks ({kpus} KPUs + 1 for orchestration); down while it rescales"
+            "{how} parallelism from {from} to {to} ({kpus} KPUs + 1 for orchestration); down while it restarts"
         );
         self.journal(self.flink_nodes[app], text, false);
     }

@@ -55,6 +55,9 @@ impl Simulation {
             }
             Command::Reshard { node, op } => self.reshard(node, &op),
             Command::Fault { node, fault } => self.inject(node, &fault),
+            Command::SetFlinkParallelism { node, parallelism } => {
+                self.set_flink_parallelism(node, parallelism)
+            }
         }
     }
 
