@@ -186,12 +186,17 @@ proptest! {
 
 /// The ledger, extended with delivery streams (buffered, backed up, lost,
 /// failed transformations) and hand-offs between stages, balances after
-/// every event of pipelines with forwarding, a KCL failover and a
-/// destination outage.
+/// every event of pipelines with forwarding, a KCL failover, a
+/// destination outage and a Flink application rescaling.
 #[test]
-fn ledger_balances_after_every_event_with_delivery_kcl_and_forwarding() {
+fn ledger_balances_after_every_event_with_delivery_kcl_flink_and_forwarding() {
     for (file, until_ms) in
-        [("kcl-worker-crash.json", 150_000), ("destination-outage-retry.json", 700_000)]
+        [
+            ("kcl-worker-crash.json", 150_000),
+            ("destination-outage-retry.json", 700_000),
+            // Through a Flink application's autoscaling restart at 900 s.
+            ("flink-autoscaling.json", 960_000),
+        ]
     {
         let json = sim_core::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == file).unwrap().1;
         let valid = sim_core::load_scenario(json).unwrap();
