@@ -8,8 +8,8 @@ use std::mem::size_of;
 use crate::time::SimTime;
 
 use crate::kinds::{
-    Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, RetryBatch, ShardRecords,
-    Stream, WorkerPool,
+    Consumer, Destination, Firehose, FlinkApp, Function, KclApp, Producer, Queue, RetryBatch,
+    ShardRecords, Stream, WorkerPool,
 };
 use crate::memory::buffer;
 
@@ -74,7 +74,9 @@ impl Simulation {
         let readers = buffer::<Consumer>(self.consumers.capacity())
             + self.consumers.iter().map(Consumer::heap_bytes).sum::<u64>()
             + buffer::<KclApp>(self.kcls.capacity())
-            + self.kcls.iter().map(KclApp::heap_bytes).sum::<u64>();
+            + self.kcls.iter().map(KclApp::heap_bytes).sum::<u64>()
+            + buffer::<FlinkApp>(self.flinks.capacity())
+            + self.flinks.iter().map(FlinkApp::heap_bytes).sum::<u64>();
         let queues = buffer::<Queue>(self.queues.capacity())
             + self.queues.iter().map(Queue::heap_bytes).sum::<u64>()
             + self

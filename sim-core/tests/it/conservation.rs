@@ -190,14 +190,12 @@ proptest! {
 /// destination outage and a Flink application rescaling.
 #[test]
 fn ledger_balances_after_every_event_with_delivery_kcl_flink_and_forwarding() {
-    for (file, until_ms) in
-        [
-            ("kcl-worker-crash.json", 150_000),
-            ("destination-outage-retry.json", 700_000),
-            // Through a Flink application's autoscaling restart at 900 s.
-            ("flink-autoscaling.json", 960_000),
-        ]
-    {
+    for (file, until_ms) in [
+        ("kcl-worker-crash.json", 150_000),
+        ("destination-outage-retry.json", 700_000),
+        // Through a Flink application's autoscaling restart at 900 s.
+        ("flink-autoscaling.json", 960_000),
+    ] {
         let json = sim_core::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == file).unwrap().1;
         let valid = sim_core::load_scenario(json).unwrap();
         let mut sim = Simulation::new(&valid, 1);

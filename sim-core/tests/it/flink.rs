@@ -131,7 +131,10 @@ fn operators_filter_and_resize_what_it_writes_to_its_sink() {
     let sim = run(&s, 120);
     let m = sim.metrics(APP);
     let (read, out) = (m.total(flink::RECORDS_IN), m.total(flink::RECORDS_OUT));
-    assert!((out - read * 0.25).abs() <= 1.0, "{read} in, {out} out");
+    // Records are counted in as the vCPUs work and out when their batch
+    // ends: they differ by the batches in processing, under a second's worth.
+    assert!((out - read * 0.25).abs() <= 0.25 * 1_000.0, "{read} in, {out} out");
+    assert!(out <= read * 0.25 + 1.0, "{read} in, {out} out");
     assert!(sim.ledger().balances());
 }
 

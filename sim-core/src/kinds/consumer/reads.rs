@@ -99,7 +99,7 @@ impl Simulation {
             reader.state = ReaderState::Busy;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
             let done_at = match c.flink {
-                Some(app) => self.flink_process(app, shard, busy),
+                Some(app) => self.flink_process(app, shard, busy, batch.records),
                 None => self.now + busy,
             };
             let c = &mut self.consumers[slot];
@@ -158,7 +158,11 @@ impl Simulation {
             return;
         }
         c.processed += done;
-        self.metrics[node].add(c.metrics.processed, done as f64);
+        // A Flink application counts its records as its vCPUs work
+        // (kinds/flink/engine.rs).
+        if c.flink.is_none() {
+            self.metrics[node].add(c.metrics.processed, done as f64);
+        }
         if let Some(app) = c.kcl {
             let position = c.readers[shard].read;
             self.kcl_processed(app, shard, done, position);

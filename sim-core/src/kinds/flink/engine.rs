@@ -15,12 +15,18 @@ impl Simulation {
     /// whose subtask reads that shard; returns when it is done. A busy KPU
     /// delays the batch, and the shard's next read with it: backpressure
     /// reaches the source, which falls behind (aws-facts-more 4.4).
-    pub(crate) fn flink_process(&mut self, app: usize, shard: usize, ms: SimTime) -> SimTime {
+    pub(crate) fn flink_process(
+        &mut self,
+        app: usize,
+        shard: usize,
+        ms: SimTime,
+        records: u64,
+    ) -> SimTime {
         let a = &mut self.flinks[app];
         // Nothing is processed while it rescales (aws-facts-more 4.2).
         let earliest = self.now.max(a.down.1);
         let vcpu = a.vcpu_of(shard);
-        a.vcpus[vcpu].queue(earliest, ms)
+        a.vcpus[vcpu].queue(earliest, ms, records)
     }
 
     /// Records a Flink application's operators emitted.
@@ -42,7 +48,9 @@ impl Simulation {
             a.minute.1 += capacity;
             let down_from = a.down.0.max(self.now - SECOND);
             let down_ms = a.down.1.min(self.now).saturating_sub(down_from);
+            let processed: u64 = a.vcpus.iter_mut().map(|v| v.count_processed(self.now)).sum();
             let m = &mut self.metrics[node];
+            m.add(flink::RECORDS_IN, processed as f64);
             m.sample(flink::KPUS, f64::from(a.kpus() + ORCHESTRATION_KPUS));
             m.sample(flink::PARALLELISM, f64::from(a.parallelism));
             m.sample(flink::CPU_UTILIZATION, 100.0 * busy as f64 / capacity as f64);

@@ -1,7 +1,7 @@
 //! The bound on what a Flink application holds and does per simulated
 //! second, for [`crate::budget::estimate`].
 
-use super::Vcpu;
+use super::{Processing, Vcpu};
 use crate::budget::{Estimator, per_s};
 use crate::memory::grown_buffer;
 use crate::scenario::FlinkSpec;
@@ -13,6 +13,8 @@ impl Estimator<'_> {
         let per_s = 2.0 * per_s(f.poll_interval_ms);
         self.reader(node, per_s, "raise poll_interval_ms");
         let kpus = u64::from(f.max_parallelism());
-        self.add(node, grown_buffer::<Vcpu>(kpus));
+        // A batch in processing per shard it reads, on some vCPU.
+        let batches = self.source_shards(node);
+        self.add(node, grown_buffer::<Vcpu>(kpus) + kpus * grown_buffer::<Processing>(batches));
     }
 }

@@ -12,6 +12,9 @@ pub mod params;
 pub mod spec;
 pub(crate) mod view;
 
+use std::collections::VecDeque;
+
+use crate::memory::buffer;
 use crate::scenario::FlinkSpec;
 use crate::time::SimTime;
 
@@ -34,7 +37,7 @@ pub const SCALE_DOWN_CPU: f64 = 0.10;
 /// stretches closed before it, so its busy time up to any instant since
 /// the last closed stretch began is exact (a stretch can start in the
 /// future, after a rescale's downtime, while the last one still runs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vcpu {
     /// Busy milliseconds of the closed stretches.
     pub done_ms: u64,
@@ -44,12 +47,30 @@ pub struct Vcpu {
     pub from: SimTime,
     /// When the work queued on it ends.
     pub until: SimTime,
+    /// Its batches not yet fully counted in `numRecordsInPerSecond`: a
+    /// batch's records are counted as its processing time passes, so the
+    /// metric shows the rate the job works at, not a burst per batch.
+    pub batches: VecDeque<Processing>,
+}
+
+/// A batch on a vCPU: when it runs, its records, and how many of them the
+/// metric has counted so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Processing {
+    /// When it starts.
+    pub start: SimTime,
+    /// When it ends.
+    pub end: SimTime,
+    /// Its records.
+    pub records: u64,
+    /// Of those, counted so far.
+    pub counted: u64,
 }
 
 impl Vcpu {
     /// An idle vCPU at `now`.
     pub fn idle(now: SimTime) -> Self {
-        Vcpu { done_ms: 0, last: (now, now), from: now, until: now }
+        Vcpu { done_ms: 0, last: (now, now), from: now, until: now, batches: VecDeque::new() }
     }
 
     /// Busy milliseconds up to `t` (at or after the last closed stretch's
@@ -60,8 +81,9 @@ impl Vcpu {
         closed + t.min(self.until).saturating_sub(self.from)
     }
 
-    /// Queues `ms` of work no earlier than `earliest`; returns when it ends.
-    pub fn queue(&mut self, earliest: SimTime, ms: SimTime) -> SimTime {
+    /// Queues a batch of `records` taking `ms`, no earlier than
+    /// `earliest`; returns when it ends.
+    pub fn queue(&mut self, earliest: SimTime, ms: SimTime, records: u64) -> SimTime {
         let start = earliest.max(self.until);
         if start > self.until {
             self.done_ms += self.until - self.from;
@@ -69,7 +91,28 @@ impl Vcpu {
             self.from = start;
         }
         self.until = start + ms;
+        self.batches.push_back(Processing { start, end: self.until, records, counted: 0 });
         self.until
+    }
+
+    /// Records processed up to `now` not counted before: each batch's in
+    /// proportion to its time elapsed, all of it once it ended.
+    pub fn count_processed(&mut self, now: SimTime) -> u64 {
+        let mut counted = 0;
+        for b in self.batches.iter_mut().take_while(|b| b.start < now || b.end <= now) {
+            let due = if now >= b.end {
+                b.records
+            } else {
+                let elapsed = u128::from(now - b.start);
+                (u128::from(b.records) * elapsed / u128::from(b.end - b.start)) as u64
+            };
+            counted += due - b.counted;
+            b.counted = due;
+        }
+        while self.batches.front().is_some_and(|b| b.counted == b.records && b.end <= now) {
+            self.batches.pop_front();
+        }
+        counted
     }
 }
 
@@ -132,6 +175,12 @@ impl FlinkApp {
         subtask / self.spec.parallelism_per_kpu.max(1) as usize
     }
 
+    /// What it holds beyond its own size.
+    pub fn heap_bytes(&self) -> u64 {
+        buffer::<Vcpu>(self.vcpus.capacity())
+            + self.vcpus.iter().map(|v| buffer::<Processing>(v.batches.capacity())).sum::<u64>()
+    }
+
     /// Busy vCPU milliseconds since the start, up to `t`.
     pub fn busy_upto(&self, t: SimTime) -> u64 {
         self.retired_ms + self.vcpus.iter().map(|v| v.busy_upto(t)).sum::<u64>()
@@ -145,6 +194,9 @@ impl FlinkApp {
         while self.vcpus.len() > kpus {
             let gone = self.vcpus.pop().expect("more KPUs than wanted");
             self.retired_ms += gone.busy_upto(SimTime::MAX);
+            // Its batches still end when they were due: the first KPU
+            // counts them.
+            self.vcpus[0].batches.extend(gone.batches);
         }
         self.vcpus.resize(kpus, Vcpu::idle(now));
         self.rescales += 1;
@@ -190,21 +242,27 @@ mod tests {
     #[test]
     fn a_vcpu_runs_one_batch_at_a_time_and_counts_its_busy_time_exactly() {
         let mut v = Vcpu::idle(0);
-        assert_eq!(v.queue(0, 300), 300);
+        assert_eq!(v.queue(0, 300, 3), 300);
         // Queued behind the first batch.
-        assert_eq!(v.queue(100, 300), 600);
+        assert_eq!(v.queue(100, 300, 3), 600);
         // After a gap: a new stretch.
-        assert_eq!(v.queue(1_000, 200), 1_200);
+        assert_eq!(v.queue(1_000, 200, 2), 1_200);
         assert_eq!(v.busy_upto(500), 500);
         assert_eq!(v.busy_upto(1_000), 600);
         assert_eq!(v.busy_upto(1_100), 700);
         assert_eq!(v.busy_upto(5_000), 800);
         // A stretch queued after a downtime while the last one still runs.
         let mut w = Vcpu::idle(0);
-        w.queue(0, 1_000);
-        w.queue(3_000, 500);
+        w.queue(0, 1_000, 10);
+        w.queue(3_000, 500, 5);
         assert_eq!(w.busy_upto(400), 400);
         assert_eq!(w.busy_upto(2_000), 1_000);
         assert_eq!(w.busy_upto(3_200), 1_200);
+        // Records counted as processing time passes, each exactly once.
+        assert_eq!(w.count_processed(400), 4);
+        assert_eq!(w.count_processed(1_000), 6);
+        assert_eq!(w.count_processed(3_100), 1);
+        assert_eq!(w.count_processed(9_000), 4);
+        assert!(w.batches.is_empty());
     }
 }
