@@ -59,6 +59,10 @@ pub enum Command {
     Autosize(AutosizeArgs),
     /// Check a scenario and print every problem found.
     Validate(ValidateArgs),
+    /// Write the scenario's AWS resources as infrastructure code
+    /// (CloudFormation YAML or JSON, or Terraform), with the least-privilege
+    /// IAM roles they need.
+    Export(ExportArgs),
 }
 
 /// The scenario and how to run it: what every subcommand takes.
@@ -156,6 +160,28 @@ pub struct ObjectiveArgs {
     /// Accept records lost to throttling, expiry, dead letters or delivery failure.
     #[arg(long)]
     pub allow_loss: bool,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which tool's syntax.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write the template here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// CloudFormation YAML.
+    Cloudformation,
+    /// CloudFormation JSON.
+    CloudformationJson,
+    /// Terraform HCL (AWS provider).
+    Terraform,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -103,6 +103,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => commands::sweep::execute(a),
         Command::Autosize(a) => commands::autosize::execute(a),
         Command::Validate(a) => commands::validate::execute(a),
+        Command::Export(a) => commands::export::execute(a),
     };
     ExitCode::from(match result {
         Ok(Outcome::Done) => 0,

@@ -22,6 +22,7 @@ pub mod compare;
 pub mod cost;
 pub mod digest;
 pub mod engine;
+pub mod infra;
 pub mod json_path;
 pub mod kinds;
 pub mod ledger;

@@ -3,6 +3,7 @@
 
 pub mod autosize;
 pub mod cost;
+pub mod export;
 pub mod run;
 pub mod sweep;
 pub mod validate;

@@ -158,7 +158,19 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("validation", &["validate", "strict_json", "share", "routing", "plain"]),
     ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
-    ("observation", &["view", "report", "digest", "budget", "kinds/*/view", "kinds/*/estimate"]),
+    (
+        "observation",
+        &[
+            "view",
+            "report",
+            "digest",
+            "budget",
+            "kinds/*/view",
+            "kinds/*/estimate",
+            "infra",
+            "kinds/*/infra",
+        ],
+    ),
     (
         "planning",
         &["lesson", "objectives", "sweep", "autosize", "compare", "params", "kinds/*/knobs"],

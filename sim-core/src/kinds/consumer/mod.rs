@@ -4,6 +4,7 @@
 
 pub mod about;
 pub(crate) mod estimate;
+pub mod infra;
 pub mod metrics;
 pub mod params;
 pub(crate) mod reads;

@@ -7,6 +7,7 @@
 pub mod about;
 pub(crate) mod engine;
 pub(crate) mod estimate;
+pub mod infra;
 pub mod metrics;
 pub mod params;
 pub mod spec;

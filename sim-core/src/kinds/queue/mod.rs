@@ -22,6 +22,7 @@ pub mod about;
 pub mod calls;
 pub(crate) mod engine;
 pub(crate) mod estimate;
+pub mod infra;
 pub mod metrics;
 pub mod params;
 pub mod spec;

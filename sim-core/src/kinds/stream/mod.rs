@@ -4,6 +4,7 @@
 pub mod about;
 pub(crate) mod estimate;
 pub(crate) mod knobs;
+pub mod infra;
 pub mod metrics;
 pub(crate) mod operations;
 pub mod params;

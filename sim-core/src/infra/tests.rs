@@ -1,0 +1,217 @@
+use std::collections::BTreeSet;
+
+use super::iam::{self, EventSource, Statement};
+use super::model::{Piece, Ref, Template, Value};
+use super::*;
+use crate::{BUNDLED_SCENARIOS, load_scenario};
+
+fn bundled() -> Vec<(&'static str, ValidScenario)> {
+    BUNDLED_SCENARIOS
+        .iter()
+        .map(|(name, json)| {
+            (*name, load_scenario(json).unwrap_or_else(|e| panic!("{name}: {e:?}")))
+        })
+        .collect()
+}
+
+fn actions(statements: &[Statement]) -> BTreeSet<&'static str> {
+    statements.iter().flat_map(|s| s.actions.iter().copied()).collect()
+}
+
+fn set(lists: &[&[&'static str]]) -> BTreeSet<&'static str> {
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
+/// aws-facts.md §9: each mapping and delivery stream gets the actions its
+/// AWS page lists for it, and no other (no `*`, no write to a source).
+#[test]
+fn iam_actions_per_mapping_and_delivery_stream_are_needed_and_no_more() {
+    let logs: &[&str] = &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
+    let cases: Vec<(&str, Vec<Statement>, BTreeSet<&str>)> = vec![
+        (
+            "queue event source",
+            iam::function_statements("f", Some(EventSource::Queue("q")), None),
+            set(&[logs, &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]]),
+        ),
+        (
+            "stream event source",
+            iam::function_statements("f", Some(EventSource::Stream("s")), None),
+            set(&[
+                logs,
+                &[
+                    "kinesis:DescribeStream",
+                    "kinesis:DescribeStreamSummary",
+                    "kinesis:GetRecords",
+                    "kinesis:GetShardIterator",
+                    "kinesis:ListShards",
+                ],
+            ]),
+        ),
+        (
+            "stream event source with an on-failure queue",
+            iam::function_statements("f", Some(EventSource::Stream("s")), Some("dlq")),
+            set(&[
+                logs,
+                &[
+                    "kinesis:DescribeStream",
+                    "kinesis:DescribeStreamSummary",
+                    "kinesis:GetRecords",
+                    "kinesis:GetShardIterator",
+                    "kinesis:ListShards",
+                    "sqs:SendMessage",
+                ],
+            ]),
+        ),
+        ("function without a source", iam::function_statements("f", None, None), set(&[logs])),
+        (
+            "Direct PUT delivery stream to S3",
+            iam::delivery_statements(None, &["b".into()], None),
+            set(&[&[
+                "s3:AbortMultipartUpload",
+                "s3:GetBucketLocation",
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+                "s3:PutObject",
+            ]]),
+        ),
+        (
+            "delivery stream reading a stream, with a transformation",
+            iam::delivery_statements(Some("s"), &["b".into()], Some("fn")),
+            set(&[
+                &[
+                    "kinesis:DescribeStream",
+                    "kinesis:GetShardIterator",
+                    "kinesis:GetRecords",
+                    "kinesis:ListShards",
+                ],
+                &[
+                    "s3:AbortMultipartUpload",
+                    "s3:GetBucketLocation",
+                    "s3:GetObject",
+                    "s3:ListBucket",
+                    "s3:ListBucketMultipartUploads",
+                    "s3:PutObject",
+                ],
+                &["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+            ]),
+        ),
+    ];
+    for (what, statements, want) in cases {
+        assert_eq!(actions(&statements), want, "{what}");
+        for s in &statements {
+            assert!(!s.resources.is_empty(), "{what}: a statement without resources");
+            for r in &s.resources {
+                assert!(
+                    !matches!(r, Value::Str(s) if s.contains('*')),
+                    "{what}: a wildcard resource"
+                );
+            }
+        }
+    }
+    // Each grant is on the resource it is about: the queue's actions on
+    // the queue, the on-failure send on the on-failure queue.
+    let st = iam::function_statements("f", Some(EventSource::Stream("s")), Some("dlq"));
+    let on = |action: &str| {
+        st.iter().find(|s| s.actions.contains(&action)).map(|s| s.resources.clone()).unwrap()
+    };
+    assert_eq!(on("sqs:SendMessage"), vec![Value::Ref(Ref::arn("dlq"))]);
+    assert_eq!(on("kinesis:GetRecords"), vec![Value::Ref(Ref::arn("s"))]);
+}
+
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Ref(r) => out.push(r.key.clone()),
+        Value::Sub(pieces) => pieces.iter().for_each(|p| {
+            if let Piece::Ref(r) = p {
+                out.push(r.key.clone());
+            }
+        }),
+        Value::List(items) => items.iter().for_each(|i| refs(i, out)),
+        Value::Block(p) | Value::Map(p) => p.0.iter().for_each(|(_, v)| refs(v, out)),
+        Value::Json(inner) => refs(inner, out),
+        _ => {}
+    }
+}
+
+fn check_references(name: &str, t: &Template) {
+    let keys: BTreeSet<&str> = t.resources.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys.len(), t.resources.len(), "{name}: duplicate keys");
+    for r in &t.resources {
+        let mut used = Vec::new();
+        refs(&Value::Map(r.cfn.clone()), &mut used);
+        refs(&Value::Map(r.tf.clone()), &mut used);
+        used.extend(r.depends_on.iter().cloned());
+        for key in used {
+            assert!(keys.contains(key.as_str()), "{name}: {} refers to missing {key}", r.key);
+        }
+    }
+}
+
+#[test]
+fn every_bundled_scenario_exports_with_resolved_references_and_a_header() {
+    for (name, valid) in bundled() {
+        let t = template(valid.scenario());
+        check_references(name, &t);
+        assert!(!t.resources.is_empty(), "{name}: nothing exported");
+        for format in Format::ALL {
+            let text = export(&valid, format);
+            let first = text.lines().find(|l| l.contains("Exported by Shardplay")).unwrap_or("");
+            assert!(
+                first.contains(&format!("\"{}\"", valid.scenario().name))
+                    || format == Format::CloudFormationJson,
+                "{name}: {first}"
+            );
+            assert!(text.contains(&format!("seed {}", valid.scenario().seed)), "{name} {format:?}");
+            assert!(text.contains(&format!("model {}", crate::MODEL_VERSION)), "{name} {format:?}");
+            // Deterministic: the same scenario gives the same bytes.
+            assert_eq!(text, export(&valid, format), "{name} {format:?}");
+        }
+        let json = export(&valid, Format::CloudFormationJson);
+        let parsed: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        assert_eq!(
+            parsed["Resources"].as_object().map(|o| o.len()),
+            Some(t.resources.len()),
+            "{name}"
+        );
+    }
+}
+
+/// Every simulated setting lands in the template with the scenario's value.
+#[test]
+fn a_queue_and_its_function_carry_the_scenarios_values() {
+    let (_, valid) = bundled().into_iter().find(|(n, _)| *n == "poison-message-dlq.json").unwrap();
+    let s = valid.scenario();
+    let t = template(s);
+    for node in &s.nodes {
+        match &node.spec {
+            NodeSpec::SqsQueue(q) => {
+                let r = t.resource(&node.id).unwrap();
+                assert_eq!(
+                    r.cfn.get("VisibilityTimeout"),
+                    Some(&Value::from(q.visibility_timeout_s))
+                );
+                assert_eq!(
+                    r.tf.get("message_retention_seconds"),
+                    Some(&Value::from(q.retention_s))
+                );
+            }
+            NodeSpec::Lambda(l) => {
+                let r = t.resource(&node.id).unwrap();
+                assert_eq!(r.cfn.get("MemorySize"), Some(&Value::from(l.memory_mb)));
+                assert_eq!(r.tf.get("timeout"), Some(&Value::from(l.timeout_s)));
+                assert!(t.resource(&format!("{}/mapping", node.id)).is_some());
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn format_names_round_trip() {
+    for f in Format::ALL {
+        assert_eq!(Format::parse(f.as_str()), Some(f));
+    }
+    assert_eq!(Format::parse("yaml"), None);
+}

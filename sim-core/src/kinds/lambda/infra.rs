@@ -1,0 +1,168 @@
+//! A Lambda function in an export: the function (memory, timeout,
+//! architecture, reserved concurrency) with placeholder code, its execution
+//! role, and its event source mapping with every setting the scenario
+//! simulated (aws-facts.md §5.1 for streams, §5.2 for queues).
+
+use crate::infra::Wiring;
+use crate::infra::iam::{self, EventSource};
+use crate::infra::model::{Props, Ref, Resource, Template, Value};
+use crate::infra::names::aws_name;
+use crate::scenario::{LambdaArch, LambdaSpec, Node, NodeKind, StartPosition};
+
+/// The code a function starts with: it accepts every batch (and reports no
+/// failed item), so the stack deploys; the comment says to replace it.
+const PLACEHOLDER_CODE: &str = "# Placeholder exported by Shardplay: replace with your handler.\ndef handler(event, context):\n    return {\"batchItemFailures\": []}\n";
+
+/// A function's settings, for [`add_function`].
+pub struct Function<'a> {
+    /// Resource key.
+    pub key: &'a str,
+    /// AWS name (at most 64 characters, aws-facts.md §5.3).
+    pub name: &'a str,
+    /// Memory in MB.
+    pub memory_mb: u32,
+    /// Timeout in seconds.
+    pub timeout_s: u32,
+    /// Processor architecture.
+    pub arch: LambdaArch,
+    /// Reserved concurrency, if any.
+    pub reserved: Option<u32>,
+    /// Comment lines.
+    pub comments: Vec<String>,
+}
+
+/// Adds a function with its own least-privilege role (`statements`).
+pub fn add_function(t: &mut Template, f: Function, statements: &[iam::Statement]) {
+    let policy = iam::add_role(t, f.key, "lambda.amazonaws.com", statements);
+    let role = format!("{}/role", f.key);
+    let arch = match f.arch {
+        LambdaArch::X86 => "x86_64",
+        LambdaArch::Arm => "arm64",
+    };
+    t.add(Resource {
+        key: f.key.to_string(),
+        cfn_type: "AWS::Lambda::Function",
+        tf_type: "aws_lambda_function",
+        cfn: Props::new()
+            .with("FunctionName", f.name)
+            .with("Role", Ref::arn(&role))
+            .with("Runtime", "python3.12")
+            .with("Handler", "index.handler")
+            .with("Code", Value::Block(Props::new().with("ZipFile", PLACEHOLDER_CODE)))
+            .with("MemorySize", f.memory_mb)
+            .with("Timeout", f.timeout_s)
+            .with("Architectures", Value::List(vec![arch.into()]))
+            .with_some("ReservedConcurrentExecutions", f.reserved),
+        tf: Props::new()
+            .with("function_name", f.name)
+            .with("role", Ref::arn(&role))
+            .with("runtime", "python3.12")
+            .with("handler", "index.handler")
+            .with("filename", format!("{}.zip", f.name))
+            .with("memory_size", f.memory_mb)
+            .with("timeout", f.timeout_s)
+            .with("architectures", Value::List(vec![arch.into()]))
+            .with_some("reserved_concurrent_executions", f.reserved),
+        depends_on: vec![policy],
+        comments: f.comments,
+    });
+}
+
+/// Adds the function, its role and its event source mapping.
+pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
+    let name = aws_name(&node.id, 64);
+    let queue = w.input_of(&node.id, NodeKind::SqsQueue);
+    let stream = w.input_of(&node.id, NodeKind::KinesisStream);
+    let source = match (queue, stream) {
+        (Some(q), _) => Some(EventSource::Queue(&q.id)),
+        (None, Some(s)) => Some(EventSource::Stream(&s.id)),
+        (None, None) => None,
+    };
+    // aws-facts.md §5.1: only a stream source has an on-failure destination.
+    let on_failure = stream.and(w.output_of(&node.id, NodeKind::SqsQueue)).map(|q| q.id.as_str());
+    add_function(
+        t,
+        Function {
+            key: &node.id,
+            name: &name,
+            memory_mb: spec.memory_mb,
+            timeout_s: spec.timeout_s,
+            arch: spec.arch,
+            reserved: spec.reserved_concurrency,
+            comments: vec![format!(
+                "Function \"{}\" with placeholder code: package your handler as {name}.zip (Terraform) or replace Code (CloudFormation).",
+                node.label()
+            )],
+        },
+        &iam::function_statements(&name, source, on_failure),
+    );
+    let Some(source) = source else { return };
+    let esm = &spec.event_source;
+    let (source_key, is_stream) = match source {
+        EventSource::Queue(k) => (k, false),
+        EventSource::Stream(k) => (k, true),
+    };
+    // aws-facts.md §5.1/§5.2: 100 records for a stream, 10 for a queue.
+    let batch = esm.batch_size.unwrap_or(if is_stream { 100 } else { 10 });
+    let window = (esm.batching_window_s > 0).then_some(esm.batching_window_s);
+    let responses =
+        esm.report_batch_item_failures.then(|| Value::List(vec!["ReportBatchItemFailures".into()]));
+    let mut cfn = Props::new()
+        .with("EventSourceArn", Ref::arn(source_key))
+        .with("FunctionName", Ref::name(&node.id))
+        .with("Enabled", true)
+        .with("BatchSize", batch)
+        .with_some("MaximumBatchingWindowInSeconds", window)
+        .with_some("FunctionResponseTypes", responses.clone());
+    let mut tf = Props::new()
+        .with("event_source_arn", Ref::arn(source_key))
+        .with("function_name", Ref::arn(&node.id))
+        .with("enabled", true)
+        .with("batch_size", batch)
+        .with_some("maximum_batching_window_in_seconds", window)
+        .with_some("function_response_types", responses);
+    if is_stream {
+        let start = match esm.starting_position {
+            StartPosition::TrimHorizon => "TRIM_HORIZON",
+            StartPosition::Latest => "LATEST",
+        };
+        let dest = on_failure.map(|q| {
+            (
+                Value::Block(Props::new().with(
+                    "OnFailure",
+                    Value::Block(Props::new().with("Destination", Ref::arn(q))),
+                )),
+                Value::Block(Props::new().with(
+                    "on_failure",
+                    Value::Block(Props::new().with("destination_arn", Ref::arn(q))),
+                )),
+            )
+        });
+        cfn = cfn
+            .with("StartingPosition", start)
+            .with("ParallelizationFactor", esm.parallelization_factor)
+            .with("BisectBatchOnFunctionError", esm.bisect_on_error)
+            .with("MaximumRetryAttempts", esm.maximum_retry_attempts)
+            .with("MaximumRecordAgeInSeconds", esm.maximum_record_age_s)
+            .with_some("DestinationConfig", dest.as_ref().map(|d| d.0.clone()));
+        tf = tf
+            .with("starting_position", start)
+            .with("parallelization_factor", esm.parallelization_factor)
+            .with("bisect_batch_on_function_error", esm.bisect_on_error)
+            .with("maximum_retry_attempts", esm.maximum_retry_attempts)
+            .with("maximum_record_age_in_seconds", esm.maximum_record_age_s)
+            .with_some("destination_config", dest.map(|d| d.1));
+    } else if let Some(max) = esm.maximum_concurrency {
+        cfn = cfn.with("ScalingConfig", Value::Block(Props::new().with("MaximumConcurrency", max)));
+        tf = tf.with("scaling_config", Value::Block(Props::new().with("maximum_concurrency", max)));
+    }
+    t.add(Resource {
+        key: format!("{}/mapping", node.id),
+        cfn_type: "AWS::Lambda::EventSourceMapping",
+        tf_type: "aws_lambda_event_source_mapping",
+        cfn,
+        tf,
+        depends_on: vec![format!("{}/policy", node.id)],
+        comments: vec![format!("Event source mapping of \"{}\".", node.label())],
+    });
+}

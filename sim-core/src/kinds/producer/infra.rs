@@ -1,0 +1,25 @@
+//! A producer in an export: not an AWS resource (it is the application
+//! that sends), so its rate becomes a parameter that says what was
+//! simulated.
+
+use crate::infra::Wiring;
+use crate::infra::model::{ParamType, Parameter, Template, Value};
+use crate::scenario::{Node, ProducerSpec};
+
+/// Adds the producer's rate as a described parameter.
+pub fn export(node: &Node, spec: &ProducerSpec, w: &Wiring, t: &mut Template) {
+    let target = w.outputs(&node.id).first().map_or("nothing", |n| n.label()).to_string();
+    let rate = spec.records_per_s;
+    let default = if rate.fract() == 0.0 { Value::Int(rate as i64) } else { Value::Num(rate) };
+    t.parameter(Parameter {
+        key: format!("{}-records-per-s", node.id),
+        kind: ParamType::Number,
+        default: Some(default),
+        description: format!(
+            "Producer \"{}\" (your application, not deployed here): the records per second of about {} bytes it sends to \"{target}\" in the simulation.",
+            node.label(),
+            spec.record_size.mean_bytes().round()
+        ),
+        secret: false,
+    });
+}
