@@ -7,8 +7,8 @@ use crate::infra::model::{Attr, ParamType, Piece, Props, Ref, Template, Value};
 use crate::infra::names::Names;
 
 /// The AWS provider versions the export is written for (the schema extract
-/// in `tools/export-check/` is of this range's lower bound).
-pub const AWS_PROVIDER: &str = ">= 5.80";
+/// in `tools/export-check/aws-provider-schema.json` is of this major).
+pub const AWS_PROVIDER: &str = ">= 6.0";
 
 struct Writer<'a> {
     template: &'a Template,
@@ -60,7 +60,7 @@ impl Writer<'_> {
                     .map(|p| match p {
                         Piece::Lit(s) => escape(s),
                         Piece::Partition => "${data.aws_partition.current.partition}".into(),
-                        Piece::Region => "${data.aws_region.current.name}".into(),
+                        Piece::Region => "${data.aws_region.current.region}".into(),
                         Piece::Account => "${data.aws_caller_identity.current.account_id}".into(),
                         Piece::Ref(r) => format!("${{{}}}", self.reference(r)),
                     })
