@@ -663,3 +663,50 @@ fn validate_prints_the_resource_estimate_and_run_refuses_what_exceeds_the_budget
     let out = shardplay(&["cost", busy.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn export_writes_each_format_with_its_header_and_resources() {
+    let dir = std::env::temp_dir().join(format!("shardplay-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lambda = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/poison-message-dlq.json");
+    let json_path = dir.join("t.json");
+    let out = shardplay(&[
+        "export",
+        lambda,
+        "--format",
+        "cloudformation-json",
+        "--out",
+        json_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let template: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let types: Vec<&str> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| r["Type"].as_str().unwrap())
+        .collect();
+    for want in ["AWS::SQS::Queue", "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping"] {
+        assert!(types.contains(&want), "{want} in {types:?}");
+    }
+    assert!(template["Description"].as_str().unwrap().contains("seed 1"));
+
+    let yaml = shardplay(&["export", lambda, "--format", "cloudformation", "--seed", "9"]);
+    assert!(yaml.status.success());
+    let yaml = String::from_utf8(yaml.stdout).unwrap();
+    assert!(yaml.starts_with("# Exported by Shardplay"), "{yaml}");
+    assert!(yaml.contains("seed 9"), "the seed flag is the one exported");
+    assert!(yaml.contains("Type: \"AWS::IAM::RolePolicy\""));
+
+    let tf = shardplay(&["export", DEFAULT, "--format", "terraform"]);
+    assert!(tf.status.success());
+    let tf = String::from_utf8(tf.stdout).unwrap();
+    assert!(tf.contains("resource \"aws_kinesis_stream\""), "{tf}");
+    assert!(tf.contains("source  = \"hashicorp/aws\""));
+
+    let bad = shardplay(&["export", DEFAULT, "--format", "pulumi"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cloudformation-json"));
+    std::fs::remove_dir_all(&dir).ok();
+}
