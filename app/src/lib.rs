@@ -10,6 +10,7 @@ pub mod download;
 pub mod editor;
 pub mod focus;
 pub mod format;
+pub mod highlight;
 pub mod link;
 pub mod recovery;
 pub mod sim_loop;

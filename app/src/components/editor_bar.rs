@@ -1,5 +1,5 @@
 //! The editing commands over the canvas: undo / redo, new, open and save a
-//! file, fit, zoom and snap, and the reasons a draft does not run yet.
+//! file, export to CloudFormation or Terraform, fit, zoom and snap, and the reasons a draft does not run yet.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -83,6 +83,7 @@ pub fn EditorBar() -> impl IntoView {
             >
                 "Picture"
             </button>
+            <super::export::ExportButton />
             <span class="bar-gap"></span>
             <button data-testid="fit-view" title="Fit every node in view (Shift+1)" on:click=move |_| editor.fit()>
                 "Fit"

@@ -5,6 +5,7 @@ mod chart;
 mod controls;
 mod decor;
 mod editor_bar;
+mod export;
 mod gallery;
 mod inspector;
 mod interventions;

@@ -25,10 +25,9 @@ fn processing(function: &str, tr: &TransformSpec) -> (Value, Value) {
         ),
         ("BufferIntervalInSeconds", Value::Str(tr.buffer_interval_s.to_string())),
     ];
-    let cfn = Value::Block(
-        Props::new().with("Enabled", true).with(
-            "Processors",
-            Value::List(vec![Value::Block(
+    let cfn = Value::Block(Props::new().with("Enabled", true).with(
+        "Processors",
+        Value::List(vec![Value::Block(
                 Props::new().with("Type", "Lambda").with(
                     "Parameters",
                     Value::List(
@@ -45,8 +44,7 @@ fn processing(function: &str, tr: &TransformSpec) -> (Value, Value) {
                     ),
                 ),
             )]),
-        ),
-    );
+    ));
     let tf = Value::Block(
         Props::new().with("enabled", true).with(
             "processors",

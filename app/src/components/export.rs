@@ -1,0 +1,133 @@
+//! "Export": the pipeline on the canvas as CloudFormation or Terraform, in
+//! a dialog with a format choice, a highlighted preview, Copy and
+//! Download. sim-core's `infra` writes the text; this only shows it.
+
+use leptos::prelude::*;
+use sim_core::infra::{self, Format};
+
+use crate::editor::Editor;
+use crate::highlight;
+
+/// The export of the document as it is now, or why there is none yet.
+fn export_text(editor: Editor, format: Format) -> Result<String, Vec<String>> {
+    editor.doc.with(|doc| match sim_core::validate(doc) {
+        Ok(valid) => Ok(infra::export(&valid, format)),
+        Err(issues) => Err(sim_core::plain::issues_in_words(&issues, doc)),
+    })
+}
+
+/// The button for the editor bar and its dialog.
+#[component]
+pub fn ExportButton() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let ctx = expect_context::<crate::state::SimCtx>();
+    let open = RwSignal::new(false);
+    let format = RwSignal::new(Format::CloudFormation);
+    // Computed only while the dialog is open.
+    let text = Memo::new(move |_| open.get().then(|| export_text(editor, format.get())));
+    let close = move || open.set(false);
+    let copy = move |_| {
+        let Some(Ok(body)) = text.get_untracked() else { return };
+        let promise = window().navigator().clipboard().write_text(&body);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => ctx.tell("Template copied to the clipboard.", false),
+                Err(_) => ctx
+                    .tell("Copying failed: the browser refused the clipboard; use Download.", true),
+            }
+        });
+    };
+    let download = move |_| {
+        let Some(Ok(body)) = text.get_untracked() else { return };
+        let f = format.get_untracked();
+        let name = editor.doc.with_untracked(|doc| infra::file_name(doc, f));
+        let mime = match f {
+            Format::CloudFormationJson => "application/json",
+            Format::CloudFormation | Format::Terraform => "text/plain",
+        };
+        if let Err(why) = crate::download::save_text(&name, mime, &body) {
+            ctx.tell(format!("Saving the template failed: {why}"), true);
+        }
+    };
+    let choices = Format::ALL
+        .into_iter()
+        .map(|f| {
+            view! {
+                <label class="export-choice">
+                    <input
+                        type="radio"
+                        name="export-format"
+                        data-testid=format!("export-format-{}", f.as_str())
+                        prop:checked=move || format.get() == f
+                        on:change=move |_| format.set(f)
+                    />
+                    {f.title()}
+                </label>
+            }
+        })
+        .collect_view();
+    let preview = move || {
+        match text.get() {
+        None => ().into_any(),
+        Some(Err(words)) => view! {
+            <div class="export-problems" data-testid="export-problems">
+                <strong>"The pipeline does not validate yet, so there is nothing to export: "</strong>
+                <ul>{words.into_iter().take(5).map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(body)) => {
+            let lines = body
+                .lines()
+                .map(|l| {
+                    let spans = highlight::line(l)
+                        .into_iter()
+                        .map(|(t, s)| view! { <span class=t.class()>{s}</span> })
+                        .collect_view();
+                    view! { <span class="export-line">{spans}"\n"</span> }
+                })
+                .collect_view();
+            view! { <pre class="export-preview" data-testid="export-preview"><code>{lines}</code></pre> }
+                .into_any()
+        }
+    }
+    };
+    let ready = move || matches!(text.get(), Some(Ok(_)));
+    view! {
+        <button
+            data-testid="export-open"
+            title="The pipeline's AWS resources as CloudFormation or Terraform, with least-privilege IAM roles"
+            on:click=move |_| open.set(true)
+        >
+            "Export"
+        </button>
+        <div class="export-backdrop" class:shown=move || open.get() on:click=move |_| close()></div>
+        <section
+            class="export-dialog"
+            class:shown=move || open.get()
+            role="dialog"
+            aria-modal="true"
+            aria-label="Export to infrastructure code"
+            data-testid="export-dialog"
+        >
+            <header class="export-head">
+                <h2>"Export to infrastructure code"</h2>
+                <button class="ghost-button" aria-label="Close the export" on:click=move |_| close()>
+                    "Close"
+                </button>
+            </header>
+            <p class="export-hint">
+                "Every AWS resource on the canvas with its settings as they are now; producers and other things outside AWS become parameters to fill in."
+            </p>
+            <div class="export-bar">
+                <fieldset class="export-formats">
+                    <legend>"Format"</legend>
+                    {choices}
+                </fieldset>
+                <button data-testid="export-copy" disabled=move || !ready() on:click=copy>"Copy"</button>
+                <button data-testid="export-download" disabled=move || !ready() on:click=download>"Download"</button>
+            </div>
+            {preview}
+        </section>
+    }
+}
