@@ -1,0 +1,46 @@
+// Export: the editor bar's Export opens a dialog that previews the pipeline as CloudFormation
+// (highlighted), switches to Terraform, copies and downloads the same text it shows.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openApp } from './fixtures/app_page.mjs';
+
+let app, close;
+before(async () => ({ app, close } = await openApp()));
+after(() => close?.());
+
+test('export previews, copies and downloads the pipeline as CloudFormation and Terraform', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.testId('export-open').click();
+  const dialog = app.testId('export-dialog');
+  await dialog.waitFor();
+  const preview = app.testId('export-preview');
+  await preview.waitFor();
+  const yaml = await preview.textContent();
+  assert.match(yaml, /^# Exported by Shardplay .* from scenario "Clickstream/);
+  assert.match(yaml, /Type: "AWS::Kinesis::Stream"/);
+  assert.match(yaml, /ShardCount: 2/);
+  // Highlighted: keys, strings and comments are coloured spans.
+  assert.ok((await preview.locator('.hl-key').count()) > 5);
+  assert.ok((await preview.locator('.hl-comment').count()) > 0);
+  await app.screenshot('export-cloudformation');
+
+  await app.testId('export-format-terraform').check();
+  await app.page.waitForFunction(() =>
+    document.querySelector('[data-testid="export-preview"]')?.textContent.includes('resource "aws_kinesis_stream"'));
+  const tf = await preview.textContent();
+  assert.match(tf, /source {2}= "hashicorp\/aws"/);
+
+  const file = await app.download('export-download', dialog);
+  assert.match(file.name, /^clickstream.*\.tf$/);
+  assert.equal(await readFile(file.path, 'utf8'), tf, 'the download is what the preview shows');
+
+  await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
+  await app.testId('export-copy').click();
+  await app.page.waitForFunction(async (want) => (await navigator.clipboard.readText()) === want, tf);
+
+  await dialog.getByRole('button', { name: 'Close the export' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.deepEqual(app.errors, []);
+});
