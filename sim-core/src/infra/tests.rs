@@ -184,26 +184,18 @@ fn a_queue_and_its_function_carry_the_scenarios_values() {
     let (_, valid) = bundled().into_iter().find(|(n, _)| *n == "poison-message-dlq.json").unwrap();
     let s = valid.scenario();
     let t = template(s);
+    // Two `if let`s, not a `match` with a wildcard over kinds (tidy).
     for node in &s.nodes {
-        match &node.spec {
-            NodeSpec::SqsQueue(q) => {
-                let r = t.resource(&node.id).unwrap();
-                assert_eq!(
-                    r.cfn.get("VisibilityTimeout"),
-                    Some(&Value::from(q.visibility_timeout_s))
-                );
-                assert_eq!(
-                    r.tf.get("message_retention_seconds"),
-                    Some(&Value::from(q.retention_s))
-                );
-            }
-            NodeSpec::Lambda(l) => {
-                let r = t.resource(&node.id).unwrap();
-                assert_eq!(r.cfn.get("MemorySize"), Some(&Value::from(l.memory_mb)));
-                assert_eq!(r.tf.get("timeout"), Some(&Value::from(l.timeout_s)));
-                assert!(t.resource(&format!("{}/mapping", node.id)).is_some());
-            }
-            _ => {}
+        if let NodeSpec::SqsQueue(q) = &node.spec {
+            let r = t.resource(&node.id).unwrap();
+            assert_eq!(r.cfn.get("VisibilityTimeout"), Some(&Value::from(q.visibility_timeout_s)));
+            assert_eq!(r.tf.get("message_retention_seconds"), Some(&Value::from(q.retention_s)));
+        }
+        if let NodeSpec::Lambda(l) = &node.spec {
+            let r = t.resource(&node.id).unwrap();
+            assert_eq!(r.cfn.get("MemorySize"), Some(&Value::from(l.memory_mb)));
+            assert_eq!(r.tf.get("timeout"), Some(&Value::from(l.timeout_s)));
+            assert!(t.resource(&format!("{}/mapping", node.id)).is_some());
         }
     }
 }
