@@ -97,60 +97,73 @@ pub fn delivery(
         None => (None, None),
     };
     let label = node.label();
-    match spec.destination_type {
-        DestinationType::S3 => DeliveryConfig {
-            cfn_key: "ExtendedS3DestinationConfiguration",
-            cfn: Props::new()
-                .with("BucketARN", Ref::arn(&node.id))
-                .with("RoleARN", role())
-                .with("BufferingHints", hints.clone())
-                .with_some("ProcessingConfiguration", cfn_proc),
-            tf_destination: "extended_s3",
-            tf_key: "extended_s3_configuration",
-            tf: Props::new()
-                .with("role_arn", role())
-                .with("bucket_arn", Ref::arn(&node.id))
-                .with("buffering_size", d.size_mib)
-                .with("buffering_interval", d.interval_s)
-                .with_some("processing_configuration", tf_proc),
-        },
+    // What every destination other than S3 shares: role, retries, backup
+    // mode and bucket, and the buffering hints (Redshift buffers on its
+    // staging bucket instead).
+    let shared = |cfn: Props, tf: Props, mode: &str, hints_on_bucket: bool| {
+        let (cfn, tf) = if hints_on_bucket {
+            (cfn, tf)
+        } else {
+            (
+                cfn.with("BufferingHints", hints.clone()),
+                tf.with("buffering_size", d.size_mib).with("buffering_interval", d.interval_s),
+            )
+        };
+        (
+            cfn.with("RoleARN", role())
+                .with("RetryOptions", retry.clone())
+                .with("S3BackupMode", mode)
+                .with("S3Configuration", cfn_s3(hints_on_bucket))
+                .with_some("ProcessingConfiguration", cfn_proc.clone()),
+            tf.with("role_arn", role())
+                .with("retry_duration", d.retry_s)
+                .with("s3_backup_mode", mode)
+                .with("s3_configuration", tf_s3(hints_on_bucket))
+                .with_some("processing_configuration", tf_proc.clone()),
+        )
+    };
+    let id = &node.id;
+    let (cfn_key, tf_destination, tf_key, (cfn, tf)) = match spec.destination_type {
+        DestinationType::S3 => (
+            "ExtendedS3DestinationConfiguration",
+            "extended_s3",
+            "extended_s3_configuration",
+            (
+                Props::new()
+                    .with("BucketARN", Ref::arn(id))
+                    .with("RoleARN", role())
+                    .with("BufferingHints", hints.clone())
+                    .with_some("ProcessingConfiguration", cfn_proc.clone()),
+                Props::new()
+                    .with("role_arn", role())
+                    .with("bucket_arn", Ref::arn(id))
+                    .with("buffering_size", d.size_mib)
+                    .with("buffering_interval", d.interval_s)
+                    .with_some("processing_configuration", tf_proc.clone()),
+            ),
+        ),
         DestinationType::HttpEndpoint => {
             let url = string_param(
                 t,
-                format!("{}-url", node.id),
+                format!("{id}-url"),
                 format!("HTTPS URL of destination \"{label}\" (outside this stack)."),
                 false,
             );
+            let endpoint = Props::new().with("Url", url.clone()).with("Name", label);
             let mode = if d.s3_backup { "AllData" } else { "FailedDataOnly" };
-            DeliveryConfig {
-                cfn_key: "HttpEndpointDestinationConfiguration",
-                cfn: Props::new()
-                    .with(
-                        "EndpointConfiguration",
-                        Value::Block(Props::new().with("Url", url.clone()).with("Name", label)),
-                    )
-                    .with("RoleARN", role())
-                    .with("BufferingHints", hints.clone())
-                    .with("RetryOptions", retry)
-                    .with("S3BackupMode", mode)
-                    .with("S3Configuration", cfn_s3(false))
-                    .with_some("ProcessingConfiguration", cfn_proc),
-                tf_destination: "http_endpoint",
-                tf_key: "http_endpoint_configuration",
-                tf: Props::new()
-                    .with("url", url)
-                    .with("name", label)
-                    .with("role_arn", role())
-                    .with("buffering_size", d.size_mib)
-                    .with("buffering_interval", d.interval_s)
-                    .with("retry_duration", d.retry_s)
-                    .with("s3_backup_mode", mode)
-                    .with("s3_configuration", tf_s3(false))
-                    .with_some("processing_configuration", tf_proc),
-            }
+            (
+                "HttpEndpointDestinationConfiguration",
+                "http_endpoint",
+                "http_endpoint_configuration",
+                shared(
+                    Props::new().with("EndpointConfiguration", Value::Block(endpoint)),
+                    Props::new().with("url", url).with("name", label),
+                    mode,
+                    false,
+                ),
+            )
         }
         DestinationType::Redshift => {
-            let id = &node.id;
             let jdbc = string_param(
                 t,
                 format!("{id}-jdbc-url"),
@@ -176,39 +189,34 @@ pub fn delivery(
                 true,
             );
             let mode = if d.s3_backup { "Enabled" } else { "Disabled" };
-            DeliveryConfig {
-                cfn_key: "RedshiftDestinationConfiguration",
-                cfn: Props::new()
+            let (cfn, tf) = shared(
+                Props::new()
                     .with("ClusterJDBCURL", jdbc.clone())
                     .with(
                         "CopyCommand",
                         Value::Block(Props::new().with("DataTableName", table.clone())),
                     )
                     .with("Username", user.clone())
-                    .with("Password", password.clone())
-                    .with("RoleARN", role())
-                    .with("RetryOptions", retry)
-                    .with("S3Configuration", cfn_s3(true))
-                    .with("S3BackupMode", mode)
-                    .with_some("S3BackupConfiguration", d.s3_backup.then(|| cfn_s3(false)))
-                    .with_some("ProcessingConfiguration", cfn_proc),
-                tf_destination: "redshift",
-                tf_key: "redshift_configuration",
-                tf: Props::new()
-                    .with("role_arn", role())
+                    .with("Password", password.clone()),
+                Props::new()
                     .with("cluster_jdbcurl", jdbc)
                     .with("username", user)
                     .with("password", password)
-                    .with("data_table_name", table)
-                    .with("retry_duration", d.retry_s)
-                    .with("s3_backup_mode", mode)
-                    .with("s3_configuration", tf_s3(true))
-                    .with_some("s3_backup_configuration", d.s3_backup.then(|| tf_s3(false)))
-                    .with_some("processing_configuration", tf_proc),
-            }
+                    .with("data_table_name", table),
+                mode,
+                true,
+            );
+            (
+                "RedshiftDestinationConfiguration",
+                "redshift",
+                "redshift_configuration",
+                (
+                    cfn.with_some("S3BackupConfiguration", d.s3_backup.then(|| cfn_s3(false))),
+                    tf.with_some("s3_backup_configuration", d.s3_backup.then(|| tf_s3(false))),
+                ),
+            )
         }
         DestinationType::Opensearch => {
-            let id = &node.id;
             let domain = string_param(
                 t,
                 format!("{id}-domain-arn"),
@@ -222,30 +230,18 @@ pub fn delivery(
                 false,
             );
             let mode = if d.s3_backup { "AllDocuments" } else { "FailedDocumentsOnly" };
-            DeliveryConfig {
-                cfn_key: "AmazonopensearchserviceDestinationConfiguration",
-                cfn: Props::new()
-                    .with("DomainARN", domain.clone())
-                    .with("IndexName", index.clone())
-                    .with("RoleARN", role())
-                    .with("BufferingHints", hints.clone())
-                    .with("RetryOptions", retry)
-                    .with("S3BackupMode", mode)
-                    .with("S3Configuration", cfn_s3(false))
-                    .with_some("ProcessingConfiguration", cfn_proc),
-                tf_destination: "opensearch",
-                tf_key: "opensearch_configuration",
-                tf: Props::new()
-                    .with("domain_arn", domain)
-                    .with("index_name", index)
-                    .with("role_arn", role())
-                    .with("buffering_size", d.size_mib)
-                    .with("buffering_interval", d.interval_s)
-                    .with("retry_duration", d.retry_s)
-                    .with("s3_backup_mode", mode)
-                    .with("s3_configuration", tf_s3(false))
-                    .with_some("processing_configuration", tf_proc),
-            }
+            (
+                "AmazonopensearchserviceDestinationConfiguration",
+                "opensearch",
+                "opensearch_configuration",
+                shared(
+                    Props::new().with("DomainARN", domain.clone()).with("IndexName", index.clone()),
+                    Props::new().with("domain_arn", domain).with("index_name", index),
+                    mode,
+                    false,
+                ),
+            )
         }
-    }
+    };
+    DeliveryConfig { cfn_key, cfn, tf_destination, tf_key, tf }
 }

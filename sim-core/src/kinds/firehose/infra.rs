@@ -25,49 +25,28 @@ fn processing(function: &str, tr: &TransformSpec) -> (Value, Value) {
         ),
         ("BufferIntervalInSeconds", Value::Str(tr.buffer_interval_s.to_string())),
     ];
-    let cfn = Value::Block(Props::new().with("Enabled", true).with(
-        "Processors",
-        Value::List(vec![Value::Block(
-                Props::new().with("Type", "Lambda").with(
-                    "Parameters",
-                    Value::List(
-                        params
-                            .iter()
-                            .map(|(k, v)| {
-                                Value::Block(
-                                    Props::new()
-                                        .with("ParameterName", *k)
-                                        .with("ParameterValue", v.clone()),
-                                )
-                            })
-                            .collect(),
-                    ),
-                ),
-            )]),
-    ));
-    let tf = Value::Block(
-        Props::new().with("enabled", true).with(
-            "processors",
-            Value::Block(
-                Props::new().with("type", "Lambda").with(
-                    "parameters",
-                    Value::List(
-                        params
-                            .iter()
-                            .map(|(k, v)| {
-                                Value::Block(
-                                    Props::new()
-                                        .with("parameter_name", *k)
-                                        .with("parameter_value", v.clone()),
-                                )
-                            })
-                            .collect(),
-                    ),
-                ),
-            ),
+    // The same tree in each tool's spelling; CloudFormation lists the
+    // processors, Terraform repeats a block.
+    let tree = |[enabled, processors, kind, parameters, name, value]: [&str; 6], list: bool| {
+        let params = params
+            .iter()
+            .map(|(k, v)| Value::Block(Props::new().with(name, *k).with(value, v.clone())))
+            .collect();
+        let processor =
+            Value::Block(Props::new().with(kind, "Lambda").with(parameters, Value::List(params)));
+        let processor = if list { Value::List(vec![processor]) } else { processor };
+        Value::Block(Props::new().with(enabled, true).with(processors, processor))
+    };
+    (
+        tree(
+            ["Enabled", "Processors", "Type", "Parameters", "ParameterName", "ParameterValue"],
+            true,
         ),
-    );
-    (cfn, tf)
+        tree(
+            ["enabled", "processors", "type", "parameters", "parameter_name", "parameter_value"],
+            false,
+        ),
+    )
 }
 
 /// Adds the delivery stream, its role, its transformation and backup bucket.
