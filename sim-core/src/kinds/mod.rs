@@ -2,8 +2,9 @@
 //! about itself and its tables (`about.rs`, `spec.rs`, `params.rs`,
 //! `metrics.rs`), its runtime state (`mod.rs`) and event handlers (`impl
 //! Simulation` blocks the engine dispatches to by `match`), its card
-//! (`view.rs`), its share of the run's bound (`estimate.rs`) and its planner
-//! knobs (`knobs.rs`). Kinds register once, in `scenario.rs` (see
+//! (`view.rs`), its share of the run's bound (`estimate.rs`), its planner
+//! knobs (`knobs.rs`) and its export to CloudFormation and Terraform
+//! (`infra.rs`). Kinds register once, in `scenario.rs` (see
 //! [`registry`]). State stays `Clone` and inspectable; the engine owns one
 //! per node.
 

@@ -3,8 +3,8 @@
 
 pub mod about;
 pub(crate) mod estimate;
-pub(crate) mod knobs;
 pub mod infra;
+pub(crate) mod knobs;
 pub mod metrics;
 pub(crate) mod operations;
 pub mod params;

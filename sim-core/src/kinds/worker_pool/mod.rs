@@ -4,8 +4,8 @@
 
 pub mod about;
 pub(crate) mod estimate;
-pub(crate) mod knobs;
 pub mod infra;
+pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;
