@@ -144,6 +144,7 @@ pub fn template(scenario: &Scenario) -> Template {
             NodeSpec::SqsQueue(spec) => kinds::queue::infra::export(node, spec, &w, &mut t),
             NodeSpec::WorkerPool(spec) => kinds::worker_pool::infra::export(node, spec, &w, &mut t),
             NodeSpec::Lambda(spec) => kinds::lambda::infra::export(node, spec, &w, &mut t),
+            NodeSpec::FlinkApp(spec) => kinds::flink::infra::export(node, spec, &w, &mut t),
         }
     }
     t
