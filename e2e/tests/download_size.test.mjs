@@ -9,10 +9,12 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
 
 /**
  * Gzipped bytes of the wasm and its JS glue (zlib's default level, as most servers send it).
- * 955,007 bytes on 2026-12-03 (1,051,677 before the scenario readers were shared); the room
- * above is for the features in flight, not for a dependency.
+ * 955,007 bytes on 2026-12-03 (1,051,677 before the scenario readers were shared); about
+ * 1,038,000 with Managed Flink and the infrastructure-code export. Raised from 1,000,000 for
+ * those two features (docs/performance.md, "Download"); the room above is for SNS and the
+ * latency panel, not for a dependency.
  */
-const BUDGET_GZIP_BYTES = 1_000_000;
+const BUDGET_GZIP_BYTES = 1_100_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
