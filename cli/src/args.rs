@@ -63,6 +63,12 @@ pub enum Command {
     /// (CloudFormation YAML or JSON, or Terraform), with the least-privilege
     /// IAM roles they need.
     Export(ExportArgs),
+    /// Read a CloudFormation template (YAML or JSON) as a scenario: its
+    /// Kinesis streams and consumers, Firehose delivery streams, SQS queues
+    /// and Lambda functions with their event source mappings, wired as the
+    /// template wires them. What is not simulated, and what a template
+    /// cannot say (traffic), is listed on standard error.
+    Import(ImportArgs),
 }
 
 /// The scenario and how to run it: what every subcommand takes.
@@ -170,6 +176,15 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Write the template here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The template: a YAML or JSON file, or `-` for standard input.
+    pub template: OsString,
+    /// Write the scenario here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

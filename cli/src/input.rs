@@ -57,31 +57,36 @@ impl Source {
     /// The scenario as written, parsed but not yet validated.
     fn read(&self) -> Result<Scenario, Failure> {
         let invalid = |issues| Failure::Invalid { source: self.name(), issues };
-        let text = match self {
-            Source::Link(fragment) => return decode_fragment(fragment).map_err(invalid),
-            Source::Stdin => self.read_bounded(std::io::stdin().lock(), None)?,
-            Source::File(path) => {
-                let file = std::fs::File::open(path).map_err(|error| self.cannot_read(error))?;
-                // A regular file's size is known: refuse it unread.
-                let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
-                self.read_bounded(file, size)?
-            }
-        };
+        if let Source::Link(fragment) = self {
+            return decode_fragment(fragment).map_err(invalid);
+        }
+        let text = self.text("scenario", MAX_SCENARIO_BYTES)?;
         parse_scenario(&text).map_err(invalid)
     }
 
-    /// At most [`MAX_SCENARIO_BYTES`] of UTF-8 text: more is refused after
-    /// reading one byte over the limit, so `/dev/zero` or a huge file costs a
-    /// megabyte, not all of memory. `size` is the length when it is known.
-    fn read_bounded(&self, reader: impl Read, size: Option<u64>) -> Result<String, Failure> {
-        let limit = MAX_SCENARIO_BYTES as u64;
+    /// The file or standard input as text (a `what`, for messages), at
+    /// most `limit` bytes of UTF-8: more is refused after reading one byte
+    /// over the limit, so `/dev/zero` or a huge file costs the limit, not
+    /// all of memory; a regular file's size is known, so it is refused
+    /// unread. A link is no file: it is refused.
+    pub fn text(&self, what: &str, limit: usize) -> Result<String, Failure> {
+        let limit = limit as u64;
         let refuse = |message: String| Failure::Invalid {
             source: self.name(),
             issues: vec![Issue { path: String::new(), message }],
         };
+        let (reader, size): (Box<dyn Read>, Option<u64>) = match self {
+            Source::Link(_) => return Err(refuse(format!("a share link is not a {what} file"))),
+            Source::Stdin => (Box::new(std::io::stdin().lock()), None),
+            Source::File(path) => {
+                let file = std::fs::File::open(path).map_err(|error| self.cannot_read(error))?;
+                let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                (Box::new(file), size)
+            }
+        };
         if let Some(size) = size.filter(|&s| s > limit) {
             return Err(refuse(format!(
-                "the scenario is {} bytes; the limit is {} bytes",
+                "the {what} is {} bytes; the limit is {} bytes",
                 number(size),
                 number(limit)
             )));
@@ -90,13 +95,13 @@ impl Source {
         reader.take(limit + 1).read_to_end(&mut bytes).map_err(|error| self.cannot_read(error))?;
         if bytes.len() as u64 > limit {
             return Err(refuse(format!(
-                "the scenario is over the limit of {} bytes (reading stopped there)",
+                "the {what} is over the limit of {} bytes (reading stopped there)",
                 number(limit)
             )));
         }
         String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to() as u64;
-            refuse(format!("the scenario is not UTF-8 text (byte {} is not)", number(at + 1)))
+            refuse(format!("the {what} is not UTF-8 text (byte {} is not)", number(at + 1)))
         })
     }
 

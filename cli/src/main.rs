@@ -104,6 +104,7 @@ fn main() -> ExitCode {
         Command::Autosize(a) => commands::autosize::execute(a),
         Command::Validate(a) => commands::validate::execute(a),
         Command::Export(a) => commands::export::execute(a),
+        Command::Import(a) => commands::import::execute(a),
     };
     ExitCode::from(match result {
         Ok(Outcome::Done) => 0,

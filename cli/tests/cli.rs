@@ -710,3 +710,55 @@ fn export_writes_each_format_with_its_header_and_resources() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("cloudformation-json"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An exported template imports as a scenario that runs with the same
+/// traffic; what is not simulated goes to standard error; a hostile or
+/// oversized template exits 1 with the reason, and nothing on stdout.
+#[test]
+fn import_reads_an_exported_template_back_and_refuses_a_hostile_one() {
+    let dir = std::env::temp_dir().join(format!("shardplay-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lambda = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/poison-message-dlq.json");
+    let template = dir.join("stack.yaml");
+    let out = shardplay(&[
+        "export",
+        lambda,
+        "--format",
+        "cloudformation",
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let scenario = dir.join("pipeline.json");
+    let out =
+        shardplay(&["import", template.to_str().unwrap(), "--out", scenario.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not simulated: SettleRole (AWS::IAM::Role)"), "{stderr}");
+    let read: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&scenario).unwrap()).unwrap();
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lambda).unwrap()).unwrap();
+    let rate = |s: &serde_json::Value| {
+        s["nodes"].as_array().unwrap().iter().find(|n| n["kind"] == "producer").unwrap()["params"]
+            ["records_per_s"]
+            .as_f64()
+    };
+    assert_eq!(rate(&read), rate(&original), "the producer parameter carries the rate");
+    let run = shardplay(&["run", scenario.to_str().unwrap(), "--duration", "30s"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let bomb = dir.join("bomb.yaml");
+    std::fs::write(&bomb, "a: &a [x, x]\nb: &b [*a, *a]\nResources: {}\n").unwrap();
+    let out = shardplay(&["import", bomb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("anchors or aliases"));
+
+    let huge = dir.join("huge.yaml");
+    std::fs::write(&huge, vec![b'#'; 2_000_000]).unwrap();
+    let out = shardplay(&["import", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("limit is 1,000,000 bytes"));
+    std::fs::remove_dir_all(&dir).ok();
+}

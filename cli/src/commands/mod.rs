@@ -4,6 +4,7 @@
 pub mod autosize;
 pub mod cost;
 pub mod export;
+pub mod import;
 pub mod run;
 pub mod sweep;
 pub mod validate;

@@ -11,6 +11,7 @@
 
 pub mod cloudformation;
 pub mod iam;
+pub mod import;
 pub mod model;
 pub mod names;
 pub mod terraform;

@@ -15,6 +15,7 @@ mod flink;
 mod golden;
 mod groups;
 mod hostile;
+mod import;
 mod kcl;
 mod lambda;
 mod lessons;

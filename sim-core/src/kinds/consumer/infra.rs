@@ -3,9 +3,11 @@
 //! own compute, so it is a note.
 
 use crate::infra::Wiring;
+use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Ref, Resource, Template};
 use crate::infra::names::aws_name;
-use crate::scenario::{ConsumerSpec, Node, NodeKind, ReadMode};
+use crate::scenario::{ConsumerSpec, Node, NodeKind, NodeSpec, ReadMode};
+use crate::validate::Issue;
 
 /// Adds the consumer's registration (enhanced fan-out) and a note.
 pub fn export(node: &Node, spec: &ConsumerSpec, w: &Wiring, t: &mut Template) {
@@ -35,4 +37,22 @@ pub fn export(node: &Node, spec: &ConsumerSpec, w: &Wiring, t: &mut Template) {
             )],
         });
     }
+}
+
+/// Reads an `AWS::Kinesis::StreamConsumer`: an enhanced fan-out consumer
+/// of its stream (aws-facts.md §1.5); how fast it processes is the
+/// application's, so the spec's defaults stay.
+pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let stream = p.reference("StreamARN")?.and_then(|s| b.node_of(&s).map(str::to_string));
+    let Some(stream) = stream else {
+        return Err(Issue::new(
+            format!("{}.StreamARN", p.at()),
+            "names no Kinesis stream of this template",
+        ));
+    };
+    let spec = ConsumerSpec { read_mode: ReadMode::EnhancedFanOut, ..ConsumerSpec::default() };
+    let name = p.text("ConsumerName")?;
+    let id = b.add(r, name.as_deref(), NodeSpec::Consumer(spec));
+    b.link(&stream, &id);
+    Ok(())
 }

@@ -4,13 +4,16 @@
 
 use crate::infra::Wiring;
 use crate::infra::iam;
+use crate::infra::import::{self, Builder};
 use crate::infra::model::{Piece, Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
 use crate::kinds::destination::infra::{Delivery, add_bucket, delivery};
 use crate::kinds::lambda::infra::{Function, add_function};
 use crate::scenario::{
-    DestinationType, FirehoseSpec, LambdaArch, Node, NodeKind, NodeSpec, TransformSpec,
+    DestinationSpec, DestinationType, FirehoseSpec, LambdaArch, Node, NodeKind, NodeSpec,
+    TransformSpec,
 };
+use crate::validate::Issue;
 
 /// The transformation as a processing configuration (aws-facts.md §3.4),
 /// per tool.
@@ -158,4 +161,204 @@ pub fn export(node: &Node, spec: &FirehoseSpec, w: &Wiring, t: &mut Template) {
         depends_on: vec![policy],
         comments,
     });
+}
+
+/// The destination configurations a delivery stream can have, the
+/// destination each is, and the `S3BackupMode` values that back up every
+/// record (aws-facts.md §3.3).
+const CONFIGS: [(&str, DestinationType, &str); 6] = [
+    ("ExtendedS3DestinationConfiguration", DestinationType::S3, ""),
+    ("S3DestinationConfiguration", DestinationType::S3, ""),
+    ("HttpEndpointDestinationConfiguration", DestinationType::HttpEndpoint, "AllData"),
+    ("RedshiftDestinationConfiguration", DestinationType::Redshift, "Enabled"),
+    (
+        "AmazonopensearchserviceDestinationConfiguration",
+        DestinationType::Opensearch,
+        "AllDocuments",
+    ),
+    ("ElasticsearchDestinationConfiguration", DestinationType::Opensearch, "AllDocuments"),
+];
+
+/// The delivery stream's destination configuration.
+fn config<'a>(
+    p: &import::Props<'a>,
+) -> Result<Option<(import::Props<'a>, DestinationType, &'static str)>, Issue> {
+    for (key, kind, all) in CONFIGS {
+        if let Some(c) = p.block(key)? {
+            return Ok(Some((c, kind, all)));
+        }
+    }
+    Ok(None)
+}
+
+/// A Lambda processor of a processing configuration.
+struct Processor {
+    /// The function, if it is a resource of the template.
+    function: Option<String>,
+    /// Its other parameters, by name.
+    params: Vec<(String, String)>,
+}
+
+/// The transformation of a delivery stream's destination configuration.
+fn processor(c: &import::Props) -> Result<Option<Processor>, Issue> {
+    let Some(pc) = c.block("ProcessingConfiguration")? else { return Ok(None) };
+    if pc.flag("Enabled")? == Some(false) {
+        return Ok(None);
+    }
+    for proc in pc.blocks("Processors")? {
+        if proc.text("Type")?.as_deref() != Some("Lambda") {
+            continue;
+        }
+        let mut function = None;
+        let mut params = Vec::new();
+        for param in proc.blocks("Parameters")? {
+            let name = param.text("ParameterName")?.unwrap_or_default();
+            if name == "LambdaArn" {
+                function = param.reference("ParameterValue")?;
+            } else if let Some(value) = param.text("ParameterValue")? {
+                params.push((name, value));
+            }
+        }
+        return Ok(Some(Processor { function, params }));
+    }
+    Ok(None)
+}
+
+/// Before nodes are read: the buckets and the transformation function a
+/// delivery stream uses are part of it, not nodes of their own (an S3
+/// destination's bucket becomes its destination node in [`import`]).
+pub fn claim(p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let Some((c, _, _)) = config(p)? else { return Ok(()) };
+    for key in ["S3Configuration", "S3BackupConfiguration"] {
+        if let Some(bucket) = c.block(key)?
+            && let Some(id) = bucket.reference("BucketARN")?
+        {
+            b.claim(&id);
+        }
+    }
+    if let Some(Processor { function: Some(function), .. }) = processor(&c)? {
+        b.claim(&function);
+    }
+    Ok(())
+}
+
+/// Reads an `AWS::KinesisFirehose::DeliveryStream` (the mirror of
+/// [`export`]): its source stream, buffering, transformation, retries and
+/// backup, and its destination as a node of its own.
+pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let Some((c, destination_type, backs_up_all)) = config(p)? else {
+        return Err(Issue::new(
+            p.at(),
+            "a delivery stream needs a destination configuration the playground simulates (S3, Redshift, OpenSearch or an HTTP endpoint)",
+        ));
+    };
+    let d = FirehoseSpec::default();
+    // aws-facts.md §3.1: Redshift buffers on its staging bucket.
+    let hints = match c.block("BufferingHints")? {
+        Some(h) => Some(h),
+        None => match c.block("S3Configuration")? {
+            Some(s3) => s3.block("BufferingHints")?,
+            None => None,
+        },
+    };
+    let (size, interval) = match &hints {
+        Some(h) => (h.whole("SizeInMBs")?, h.whole("IntervalInSeconds")?),
+        None => (None, None),
+    };
+    let transform = match processor(&c)? {
+        Some(Processor { params, .. }) => {
+            let td = TransformSpec::default();
+            let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim());
+            let number = |name: &str| -> Result<Option<f64>, Issue> {
+                get(name)
+                    .map(|v| {
+                        v.parse::<f64>().map_err(|_| {
+                            Issue::new(
+                                format!("{}.ProcessingConfiguration", c.at()),
+                                format!("{name} is {v:?}, not a number"),
+                            )
+                        })
+                    })
+                    .transpose()
+            };
+            b.assume(format!(
+                "{}: the transformation takes {} ms per invocation plus {} µs per record and keeps the records' size (not in a template).",
+                r.id, td.overhead_ms, td.per_record_us
+            ));
+            Some(TransformSpec {
+                retries: number("NumberOfRetries")?.map_or(td.retries, |n| n as u32),
+                buffer_size_mb: number("BufferSizeInMBs")?.unwrap_or(td.buffer_size_mb),
+                buffer_interval_s: number("BufferIntervalInSeconds")?
+                    .map_or(td.buffer_interval_s, |n| n as u64),
+                ..td
+            })
+        }
+        None => None,
+    };
+    let retry = match c.block("RetryOptions")? {
+        Some(o) => o.whole("DurationInSeconds")?,
+        None => None,
+    };
+    let spec = FirehoseSpec {
+        buffer_size_mib: size.unwrap_or(d.buffer_size_mib),
+        buffer_interval_s: interval.map_or(d.buffer_interval_s, u64::from),
+        retry_duration_s: retry.map_or(d.retry_duration_s, u64::from),
+        s3_backup: destination_type == DestinationType::S3
+            || c.text("S3BackupMode")?.as_deref() == Some(backs_up_all),
+        transform,
+    };
+    let name = p.text("DeliveryStreamName")?;
+    let id = b.add(r, name.as_deref(), NodeSpec::Firehose(spec));
+    let source = match p.block("KinesisStreamSourceConfiguration")? {
+        Some(s) => s.reference("KinesisStreamARN")?,
+        None => None,
+    };
+    match source.map(|s| b.node_of(&s).map(str::to_string)) {
+        Some(Some(stream)) => b.link(&stream, &id),
+        Some(None) => {
+            return Err(Issue::new(
+                format!("{}.KinesisStreamSourceConfiguration.KinesisStreamARN", p.at()),
+                "names no Kinesis stream of this template",
+            ));
+        }
+        None => {}
+    }
+    let dest_spec =
+        NodeSpec::Destination(DestinationSpec { destination_type, ..DestinationSpec::default() });
+    let bucket = match destination_type {
+        DestinationType::S3 => c.reference("BucketARN")?,
+        _ => None,
+    };
+    let bucket_resource = bucket.as_deref().and_then(|k| b.t.resource(k));
+    let dest = match bucket_resource {
+        Some(res) if !b.is_claimed(&res.id) => match b.node_of(&res.id) {
+            Some(existing) => existing.to_string(),
+            None => {
+                let bucket_name = b.t.props(res).text("BucketName")?;
+                b.add(res, bucket_name.as_deref(), dest_spec)
+            }
+        },
+        _ => {
+            // An export asks for the endpoint as a parameter named after
+            // the destination node (`PartnerUrl`); the node takes that name.
+            let endpoint = c.block("EndpointConfiguration")?;
+            let named = [
+                (endpoint.as_ref().and_then(|e| e.parameter("Url")), "Url"),
+                (c.parameter("ClusterJDBCURL"), "JdbcUrl"),
+                (c.parameter("DomainARN"), "DomainArn"),
+            ]
+            .into_iter()
+            .find_map(|(param, suffix)| param?.strip_suffix(suffix).filter(|n| !n.is_empty()));
+            let label = match &endpoint {
+                Some(e) => e.text("Name").ok().flatten(),
+                None => None,
+            };
+            let key = format!("{}/destination", r.id);
+            let name = named.map_or(format!("{id}-destination"), str::to_string);
+            let label = label.unwrap_or_else(|| format!("{} destination", r.id));
+            b.add_node(&key, &r.id, &name, label, dest_spec)
+        }
+    };
+    b.link(&id, &dest);
+    Ok(())
 }

@@ -5,9 +5,13 @@
 
 use crate::infra::Wiring;
 use crate::infra::iam::{self, EventSource};
+use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
-use crate::scenario::{LambdaArch, LambdaSpec, Node, NodeKind, StartPosition};
+use crate::scenario::{
+    EventSourceMapping, LambdaArch, LambdaSpec, Node, NodeKind, NodeSpec, StartPosition,
+};
+use crate::validate::Issue;
 
 /// The code a function starts with: it accepts every batch (and reports no
 /// failed item), so the stack deploys; the comment says to replace it.
@@ -165,4 +169,121 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
         depends_on: vec![format!("{}/policy", node.id)],
         comments: vec![format!("Event source mapping of \"{}\".", node.label())],
     });
+}
+
+/// Reads an `AWS::Lambda::Function`: memory, timeout, architecture and
+/// reserved concurrency; what its code costs per record is not in a
+/// template, so the spec's durations stay and are listed as assumed.
+pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let d = LambdaSpec::default();
+    let arch = match p.texts("Architectures")?.first().map(String::as_str) {
+        None | Some("x86_64") => LambdaArch::X86,
+        Some("arm64") => LambdaArch::Arm,
+        Some(other) => {
+            return Err(Issue::new(
+                format!("{}.Architectures", p.at()),
+                format!("{other:?} is not an architecture; use x86_64 or arm64"),
+            ));
+        }
+    };
+    let spec = LambdaSpec {
+        // aws-facts.md §10.3: 128 MB and 3 s when the template says nothing.
+        memory_mb: p.whole("MemorySize")?.unwrap_or(128),
+        timeout_s: p.whole("Timeout")?.unwrap_or(3),
+        arch,
+        reserved_concurrency: p.whole("ReservedConcurrentExecutions")?,
+        ..d
+    };
+    b.assume(format!(
+        "{}: each invocation takes {} ms plus {} ms per record (the code's speed is not in a template); set it in the inspector.",
+        r.id, spec.overhead_ms, spec.per_record_ms
+    ));
+    let name = p.text("FunctionName")?;
+    b.add(r, name.as_deref(), NodeSpec::Lambda(spec));
+    Ok(())
+}
+
+/// Reads an `AWS::Lambda::EventSourceMapping`: the link from its source
+/// to its function, every setting the simulation models (aws-facts.md
+/// §5.1, §5.2), and a stream source's on-failure destination.
+pub fn import_mapping(
+    r: &import::Resource,
+    p: &import::Props,
+    b: &mut Builder,
+) -> Result<(), Issue> {
+    b.claim(&r.id);
+    let at = |key: &str| format!("{}.{key}", p.at());
+    let function = p.reference("FunctionName")?.and_then(|f| b.node_of(&f).map(str::to_string));
+    let source = p.reference("EventSourceArn")?.and_then(|s| b.node_of(&s).map(str::to_string));
+    let (Some(function), Some(source)) = (function, source) else {
+        b.assume(format!(
+            "{}: its function or its source is outside the template, so the mapping is not simulated.",
+            r.id
+        ));
+        return Ok(());
+    };
+    if p.flag("Enabled")? == Some(false) {
+        b.assume(format!(
+            "{}: the mapping is disabled in the template; it is simulated as enabled.",
+            r.id
+        ));
+    }
+    let mut esm = EventSourceMapping {
+        batch_size: p.whole("BatchSize")?,
+        batching_window_s: p.whole("MaximumBatchingWindowInSeconds")?.unwrap_or(0),
+        report_batch_item_failures: p
+            .texts("FunctionResponseTypes")?
+            .iter()
+            .any(|t| t == "ReportBatchItemFailures"),
+        ..EventSourceMapping::default()
+    };
+    if let Some(scaling) = p.block("ScalingConfig")? {
+        esm.maximum_concurrency = scaling.whole("MaximumConcurrency")?;
+    }
+    if let Some(start) = p.text("StartingPosition")? {
+        esm.starting_position = match start.as_str() {
+            "TRIM_HORIZON" => StartPosition::TrimHorizon,
+            "LATEST" => StartPosition::Latest,
+            other => {
+                return Err(Issue::new(
+                    at("StartingPosition"),
+                    format!("{other:?} is not simulated; use TRIM_HORIZON or LATEST"),
+                ));
+            }
+        };
+    }
+    let d = EventSourceMapping::default();
+    esm.parallelization_factor =
+        p.whole("ParallelizationFactor")?.unwrap_or(d.parallelization_factor);
+    esm.bisect_on_error = p.flag("BisectBatchOnFunctionError")?.unwrap_or(false);
+    esm.maximum_retry_attempts =
+        p.signed("MaximumRetryAttempts")?.unwrap_or(d.maximum_retry_attempts);
+    esm.maximum_record_age_s =
+        p.signed("MaximumRecordAgeInSeconds")?.unwrap_or(d.maximum_record_age_s);
+    let on_failure = match p.block("DestinationConfig")? {
+        Some(dest) => match dest.block("OnFailure")? {
+            Some(f) => f.reference("Destination")?,
+            None => None,
+        },
+        None => None,
+    };
+    b.link(&source, &function);
+    match on_failure.map(|q| b.node_of(&q).map(str::to_string)) {
+        Some(Some(queue)) => b.link(&function, &queue),
+        Some(None) => b.assume(format!(
+            "{}: its on-failure destination is not a queue of the template; discarded batches are counted, not delivered.",
+            r.id
+        )),
+        None => {}
+    }
+    match b.spec_mut(&function) {
+        Some(NodeSpec::Lambda(spec)) => spec.event_source = esm,
+        _ => {
+            return Err(Issue::new(
+                at("FunctionName"),
+                "names a resource that is not a Lambda function",
+            ));
+        }
+    }
+    Ok(())
 }

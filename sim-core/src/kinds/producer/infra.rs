@@ -8,7 +8,10 @@ use crate::scenario::{Node, ProducerSpec};
 
 /// Adds the producer's rate as a described parameter.
 pub fn export(node: &Node, spec: &ProducerSpec, w: &Wiring, t: &mut Template) {
-    let target = w.outputs(&node.id).first().map_or("nothing", |n| n.label()).to_string();
+    let outputs = w.outputs(&node.id);
+    // "(node id)" lets an import wire the producer back to its target.
+    let target =
+        outputs.first().map_or("nothing".into(), |n| format!("\"{}\" (node {})", n.label(), n.id));
     let rate = spec.records_per_s;
     let default = if rate.fract() == 0.0 { Value::Int(rate as i64) } else { Value::Num(rate) };
     t.parameter(Parameter {
@@ -16,7 +19,7 @@ pub fn export(node: &Node, spec: &ProducerSpec, w: &Wiring, t: &mut Template) {
         kind: ParamType::Number,
         default: Some(default),
         description: format!(
-            "Producer \"{}\" (your application, not deployed here): the records per second of about {} bytes it sends to \"{target}\" in the simulation.",
+            "Producer \"{}\" (your application, not deployed here): the records per second of about {} bytes it sends to {target} in the simulation.",
             node.label(),
             spec.record_size.mean_bytes().round()
         ),

@@ -1,9 +1,12 @@
 //! A Kinesis data stream in an export: mode, shards, retention and record
-//! size; encryption is left to the person deploying, with a comment.
+//! size; encryption is left to the person deploying, with a comment. An
+//! import reads the same properties back.
 
+use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Resource, Template, Value};
 use crate::infra::names::aws_name;
-use crate::scenario::{Capacity, DEFAULT_MAX_RECORD_SIZE_KIB, Node, StreamSpec};
+use crate::scenario::{Capacity, DEFAULT_MAX_RECORD_SIZE_KIB, Node, NodeSpec, StreamSpec};
+use crate::validate::Issue;
 
 /// Adds the stream.
 pub fn export(node: &Node, spec: &StreamSpec, t: &mut Template) {
@@ -43,4 +46,39 @@ pub fn export(node: &Node, spec: &StreamSpec, t: &mut Template) {
         depends_on: Vec::new(),
         comments,
     });
+}
+
+/// Reads an `AWS::Kinesis::Stream` (the mirror of [`export`]).
+pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let mode = match p.block("StreamModeDetails")? {
+        Some(m) => m.text("StreamMode")?,
+        None => None,
+    };
+    let capacity = match mode.as_deref() {
+        Some("ON_DEMAND") => Capacity::on_demand(),
+        None | Some("PROVISIONED") => Capacity::Provisioned {
+            shards: match p.whole("ShardCount")? {
+                Some(n) => n,
+                None => {
+                    b.assume(format!("{}: no ShardCount, so one shard.", r.id));
+                    1
+                }
+            },
+        },
+        Some(other) => {
+            return Err(Issue::new(
+                format!("{}.StreamModeDetails.StreamMode", p.at()),
+                format!("{other:?} is not a stream mode; use PROVISIONED or ON_DEMAND"),
+            ));
+        }
+    };
+    // aws-facts.md §1.3: 24 hours unless set.
+    let spec = StreamSpec {
+        capacity,
+        retention_h: p.whole("RetentionPeriodHours")?.unwrap_or(24),
+        max_record_size_kib: p.whole("MaxRecordSizeInKiB")?.unwrap_or(DEFAULT_MAX_RECORD_SIZE_KIB),
+    };
+    let name = p.text("Name")?;
+    b.add(r, name.as_deref(), NodeSpec::KinesisStream(spec));
+    Ok(())
 }

@@ -1,0 +1,270 @@
+//! Importing CloudFormation templates: what an export writes comes back as
+//! the same pipeline, a hand-written template is read by AWS's rules
+//! (defaults, short forms, JSON-string policies), and hostile templates
+//! meet a limit with a message instead of a panic, a hang or a blow-up.
+
+use serde_json::Value;
+use sim_core::infra::import::{self, Imported, MAX_TEMPLATE_BYTES};
+use sim_core::infra::{Format, export};
+use sim_core::scenario::{NodeSpec, QueueType};
+use sim_core::{BUNDLED_SCENARIOS, Issue, load_scenario};
+
+fn resources(template: &str) -> serde_json::Map<String, Value> {
+    let doc: Value = serde_json::from_str(template).expect("the export is JSON");
+    doc["Resources"].as_object().expect("a Resources section").clone()
+}
+
+fn imported(text: &str) -> Imported {
+    import::import(text).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn refused(text: &str) -> Vec<Issue> {
+    match import::import(text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(issues) => issues,
+    }
+}
+
+fn says(issues: &[Issue], words: &str) -> bool {
+    issues.iter().any(|i| i.to_string().contains(words))
+}
+
+/// Every bundled scenario, exported, imported and exported again, gives
+/// the same resources with the same properties, roles and comments: the
+/// import reads back all an export writes. A KCL application's lease table
+/// is the one exception (a template does not say which stream it reads),
+/// and the import says so.
+#[test]
+fn an_exported_template_imports_as_the_same_pipeline() {
+    for (name, json) in BUNDLED_SCENARIOS {
+        let valid = load_scenario(json).unwrap();
+        let first = export(&valid, Format::CloudFormationJson);
+        let back = imported(&first);
+        let again = export(&back.scenario, Format::CloudFormationJson);
+        let (mut before, after) = (resources(&first), resources(&again));
+        let kcl: Vec<String> = valid
+            .scenario()
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.spec, NodeSpec::KclApp(_)))
+            .map(|n| n.label().to_string())
+            .collect();
+        before.retain(|_, r| r["Type"] != "AWS::DynamoDB::Table");
+        assert_eq!(before, after, "{name}");
+        for _ in &kcl {
+            assert!(
+                back.skipped.iter().any(|s| s.contains("KCL lease table")),
+                "{name}: {:?}",
+                back.skipped
+            );
+        }
+    }
+}
+
+/// The YAML export reads as the JSON one does: the same nodes, specs and
+/// links (only the display names, kept in JSON metadata, differ).
+#[test]
+fn the_yaml_and_json_exports_import_alike() {
+    for (name, json) in BUNDLED_SCENARIOS {
+        let valid = load_scenario(json).unwrap();
+        let from_yaml = imported(&export(&valid, Format::CloudFormation));
+        let from_json = imported(&export(&valid, Format::CloudFormationJson));
+        let shape = |i: &Imported| {
+            let s = i.scenario.scenario();
+            let nodes: Vec<_> = s.nodes.iter().map(|n| (n.id.clone(), n.spec.clone())).collect();
+            (nodes, s.links.clone())
+        };
+        assert_eq!(shape(&from_yaml), shape(&from_json), "{name}");
+    }
+}
+
+/// A template written by hand, with short forms, a redrive policy as a
+/// JSON string, parameters and AWS's defaults left out.
+const ORDERS: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Description: Orders pipeline
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "orders-${Env}"
+      VisibilityTimeout: "120"
+      RedrivePolicy: '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:orders-dlq", "maxReceiveCount": 3}'
+  OrdersDlq:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: orders-dlq
+      MessageRetentionPeriod: 1209600
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: order-worker
+      Architectures: [arm64]
+      Role: !GetAtt WorkerRole.Arn
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties: {}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !GetAtt OrdersQueue.Arn
+      FunctionName: !Ref Worker
+      BatchSize: 5
+      FunctionResponseTypes: [ReportBatchItemFailures]
+      ScalingConfig:
+        MaximumConcurrency: 20
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: orders
+"#;
+
+#[test]
+fn a_hand_written_template_reads_by_aws_rules() {
+    let got = imported(ORDERS);
+    let s = got.scenario.scenario();
+    let node = |id: &str| {
+        s.nodes.iter().find(|n| n.id == id).unwrap_or_else(|| panic!("no node {id}: {s:?}"))
+    };
+    // Fn::Sub with a parameter's default names the queue.
+    let NodeSpec::SqsQueue(q) = &node("orders-prod").spec else { panic!() };
+    assert_eq!(
+        (q.queue_type, q.visibility_timeout_s, q.max_receive_count),
+        (QueueType::Standard, 120, 3)
+    );
+    // aws-facts.md §4.1: four days' retention unless set.
+    assert_eq!(q.retention_s, 345_600);
+    // The literal ARN in the JSON-string policy names the other queue.
+    assert!(s.links.iter().any(|l| l.from == "orders-prod" && l.to == "orders-dlq"));
+    let NodeSpec::Lambda(f) = &node("order-worker").spec else { panic!() };
+    // aws-facts.md §10.3: 128 MB and 3 s when a template leaves them out.
+    assert_eq!((f.memory_mb, f.timeout_s), (128, 3));
+    assert_eq!(f.arch, sim_core::scenario::LambdaArch::Arm);
+    let esm = &f.event_source;
+    assert_eq!(
+        (esm.batch_size, esm.maximum_concurrency, esm.report_batch_item_failures),
+        (Some(5), Some(20), true)
+    );
+    assert!(s.links.iter().any(|l| l.from == "orders-prod" && l.to == "order-worker"));
+    // Traffic is not in a template: one producer per source, said so.
+    let producers: Vec<_> =
+        s.nodes.iter().filter(|n| matches!(n.spec, NodeSpec::Producer(_))).collect();
+    assert_eq!(producers.len(), 1, "the DLQ is fed by redrive, not a producer");
+    assert!(got.assumptions.iter().any(|a| a.contains("traffic")));
+    // What is not simulated is listed with the reason.
+    assert!(got.skipped.iter().any(|l| l.starts_with("WorkerRole") && l.contains("permission")));
+    assert!(got.skipped.iter().any(|l| l.starts_with("Table") && l.contains("DynamoDB")));
+    assert!(s.description.starts_with("Orders pipeline"));
+}
+
+/// A value AWS does not allow is refused with the scenario's own range,
+/// named by the resource it came from.
+#[test]
+fn an_out_of_range_property_names_the_resource_and_the_range() {
+    let text = ORDERS.replace("VisibilityTimeout: \"120\"", "VisibilityTimeout: 50000");
+    let issues = refused(&text);
+    assert!(
+        issues.iter().any(|i| i.path.starts_with("Resources.OrdersQueue (node orders-prod)")
+            && i.path.ends_with("visibility_timeout_s")
+            && i.message.contains("43,200")),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn hostile_templates_get_a_message_not_a_panic() {
+    let cases: &[(&str, &str)] = &[
+        ("a: &x [1]\nb: *x\n", "anchors or aliases"),
+        ("a: 1\nb: *x\n", "unknown anchor"),
+        ("a: &x 1\n", "anchors or aliases"),
+        ("base: {x: 1}\nResources:\n  <<: {Q: 1}\n", "merge keys"),
+        ("Resources: {}\n---\nResources: {}\n", "one YAML document"),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SQS::Queue\n",
+            "appears twice",
+        ),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Frobnicate x\n",
+            "not a CloudFormation intrinsic",
+        ),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !If [c, a, b]\n",
+            "Fn::If is not resolved",
+        ),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Nowhere\n",
+            "Nowhere",
+        ),
+        ("Resources:\n  Q:\n    Properties: {}\n", "needs a Type"),
+        ("- just\n- a list\n", "a mapping with a Resources section"),
+        ("Description: nothing\n", "no Resources section"),
+        (
+            "Resources:\n  T:\n    Type: AWS::SNS::Subscription\n",
+            "no resource the playground simulates",
+        ),
+        ("Resources: [1\n", "not valid YAML"),
+        ("{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}, \"Q\": {}}}", "Q"),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 1.5\n",
+            "whole number",
+        ),
+        (
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 1e300\n",
+            "whole number",
+        ),
+    ];
+    for (text, words) in cases {
+        let issues = refused(text);
+        assert!(says(&issues, words), "{text:?} should say {words:?}: {issues:?}");
+    }
+}
+
+/// Nesting is capped before memory is spent, for YAML and for JSON.
+#[test]
+fn deep_nesting_is_refused() {
+    let yaml = format!("Resources: {}{}", "[".repeat(100), "]".repeat(100));
+    assert!(says(&refused(&yaml), "deeper than 64"));
+    // Far deeper, the parser's own limit speaks first.
+    let yaml = format!("Resources: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(says(&refused(&yaml), "recursion limit"));
+    let json = format!("{{\"Resources\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(!refused(&json).is_empty());
+}
+
+/// aws-facts.md §10.2: 1 MB and 500 resources, CloudFormation's own limits.
+#[test]
+fn a_template_over_cloudformations_limits_is_refused() {
+    let big = format!("Description: \"{}\"\nResources: {{}}\n", "x".repeat(MAX_TEMPLATE_BYTES));
+    assert!(says(&refused(&big), "1 MB"));
+    let mut many = String::from("Resources:\n");
+    for i in 0..501 {
+        many.push_str(&format!("  Q{i}:\n    Type: AWS::SQS::Queue\n"));
+    }
+    assert!(says(&refused(&many), "at most 500"));
+}
+
+/// References between resources are edges, never followed: two queues
+/// naming each other as dead-letter queue import without looping.
+#[test]
+fn resources_that_refer_to_each_other_do_not_loop() {
+    let text = r#"
+Resources:
+  A:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt B.Arn, maxReceiveCount: 2}
+  B:
+    Type: AWS::SQS::Queue
+    Properties:
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt A.Arn, maxReceiveCount: 2}
+"#;
+    match import::import(text) {
+        Ok(got) => assert_eq!(got.scenario.scenario().links.len(), 2),
+        // Validation may refuse a redrive cycle; it must say so, not hang.
+        Err(issues) => assert!(!issues.is_empty()),
+    }
+}
