@@ -1,7 +1,7 @@
 // The inspector edits any node's parameters with sim-core's ranges: an out-of-range value is
 // flagged with the allowed range and never applied; a good one applies (live when the engine
 // can absorb it) as one undo step. Files: Save writes the document, Open refuses malformed
-// and newer-version files with a clear message.
+// and newer-version files with a clear message and reads a CloudFormation template.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -76,6 +76,47 @@ test('Save writes the document; Open refuses malformed and newer files clearly',
   await open.setInputFiles({ name: 'ok.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(renamed)) });
   await app.page.locator('[data-testid="scenario-name"]', { hasText: 'From a file' }).waitFor();
   assert.match(await app.noticeText(), /Opened ok\.json/);
+});
+
+test('Open reads a CloudFormation template as the pipeline it describes', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  const template = [
+    'Resources:',
+    '  Jobs:',
+    '    Type: AWS::SQS::Queue',
+    '    Properties:',
+    '      QueueName: jobs',
+    '      VisibilityTimeout: 60',
+    '  Worker:',
+    '    Type: AWS::Lambda::Function',
+    '    Properties:',
+    '      FunctionName: worker',
+    '  Mapping:',
+    '    Type: AWS::Lambda::EventSourceMapping',
+    '    Properties:',
+    '      EventSourceArn: !GetAtt Jobs.Arn',
+    '      FunctionName: !Ref Worker',
+    '  WorkerRole:',
+    '    Type: AWS::IAM::Role',
+    '',
+  ].join('\n');
+  const open = app.testId('open-file');
+  await open.setInputFiles({ name: 'stack.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(template) });
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('stack.yaml'));
+  const notice = await app.noticeText();
+  assert.match(notice, /Imported stack\.yaml as 3 nodes\./);
+  assert.match(notice, /Assumed: .*traffic/);
+  assert.match(notice, /Not simulated: WorkerRole \(AWS::IAM::Role\)/);
+  assert.deepEqual((await app.nodeIds()).sort(), ['jobs', 'jobs-producer', 'worker']);
+  // The import is one undoable edit, like opening a file.
+  await app.undo();
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="node-worker"]'));
+
+  await open.setInputFiles({ name: 'bomb.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from('a: &a [x]\nb: *a\n') });
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('bomb.yaml'));
+  assert.match(await app.noticeText(), /bomb\.yaml could not be imported: .*anchors or aliases/);
+  assert.deepEqual(app.errors, []);
 });
 
 test('opening a gallery scenario is one undo step', { timeout: 60_000 }, async () => {

@@ -1,5 +1,5 @@
-//! The editing commands over the canvas: undo / redo, new, open and save a
-//! file, export to CloudFormation or Terraform, fit, zoom and snap, and the reasons a draft does not run yet.
+//! The editing commands over the canvas: undo / redo, new, open (a scenario
+//! or a CloudFormation template) and save a file, export to CloudFormation or Terraform, fit, zoom and snap, and the reasons a draft does not run yet.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -69,9 +69,17 @@ pub fn EditorBar() -> impl IntoView {
             <button data-testid="new-doc" title="Start an empty pipeline (undoable)" on:click=move |_| editor.new_document()>
                 "New"
             </button>
-            <label class="file-button" title="Open a scenario JSON file from this computer">
+            <label
+                class="file-button"
+                title="Open a scenario JSON file, or a CloudFormation template (YAML or JSON) to simulate the pipeline it describes"
+            >
                 "Open file…"
-                <input type="file" accept=".json,application/json" data-testid="open-file" on:change=open_file />
+                <input
+                    type="file"
+                    accept=".json,.yaml,.yml,.template,application/json"
+                    data-testid="open-file"
+                    on:change=open_file
+                />
             </label>
             <button data-testid="save-file" title="Save the pipeline as a scenario JSON file" on:click=save>
                 "Save file"

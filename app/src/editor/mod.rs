@@ -141,6 +141,9 @@ impl Editor {
 
     /// Opens a scenario file's text, undoably, or says exactly why not.
     pub fn open_text(&self, file_name: &str, text: &str) {
+        if sim_core::infra::import::is_template(text) {
+            return self.open_template(file_name, text);
+        }
         match sim_core::parse_scenario(text) {
             Ok(scenario) => {
                 let older_model = sim_core::model_notice(&scenario);
@@ -153,6 +156,40 @@ impl Editor {
             }
             Err(issues) => self.ctx.tell(
                 format!("{file_name} could not be opened: {}", crate::link::summarize(&issues)),
+                true,
+            ),
+        }
+    }
+
+    /// Opens a CloudFormation template as the pipeline it describes
+    /// (undoable), saying what was assumed and what is not simulated.
+    fn open_template(&self, file_name: &str, text: &str) {
+        match sim_core::infra::import::import(text) {
+            Ok(imported) => {
+                let scenario = imported.scenario.scenario().clone();
+                let nodes = scenario.nodes.len();
+                self.edit(|s| *s = scenario);
+                self.fit();
+                let mut words = format!("Imported {file_name} as {nodes} nodes.");
+                let list = |items: &[String], n: usize| {
+                    let mut text = items.iter().take(n).cloned().collect::<Vec<_>>().join(" ");
+                    if items.len() > n {
+                        text.push_str(&format!(" (and {} more)", items.len() - n));
+                    }
+                    text
+                };
+                if !imported.assumptions.is_empty() {
+                    words.push_str(&format!(" Assumed: {}", list(&imported.assumptions, 3)));
+                }
+                if !imported.skipped.is_empty() {
+                    let names: Vec<String> =
+                        imported.skipped.iter().map(|s| format!("{} ({})", s.id, s.kind)).collect();
+                    words.push_str(&format!(" Not simulated: {}.", list(&names, 6)));
+                }
+                self.ctx.tell(words, false);
+            }
+            Err(issues) => self.ctx.tell(
+                format!("{file_name} could not be imported: {}", crate::link::summarize(&issues)),
                 true,
             ),
         }

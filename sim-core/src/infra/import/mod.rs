@@ -31,16 +31,45 @@ pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 pub struct Imported {
     /// The scenario, valid.
     pub scenario: ValidScenario,
-    /// Resources not simulated, each with the reason, in template order.
-    pub skipped: Vec<String>,
+    /// Resources not simulated, each with the reason, in logical-id order.
+    pub skipped: Vec<Skipped>,
     /// What the template does not say and the import assumed.
     pub assumptions: Vec<String>,
+}
+
+/// A resource the import did not turn into a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Its logical id.
+    pub id: String,
+    /// Its type (`AWS::IAM::Role`).
+    pub kind: String,
+    /// Why it is not simulated, in people's words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.id, self.kind, self.reason)
+    }
 }
 
 /// Records per second and bytes a producer is assumed to send when the
 /// template says nothing about traffic (a parameter from an export does).
 const ASSUMED_RECORDS_PER_S: f64 = 100.0;
 const ASSUMED_RECORD_BYTES: u32 = 1024;
+
+/// Whether a file's `text` is a template rather than a scenario: scenario
+/// files are JSON objects with `nodes`; a template is YAML, or JSON with a
+/// `Resources` section.
+pub fn is_template(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with('{') {
+        t.contains("\"Resources\"") && !t.contains("\"nodes\"")
+    } else {
+        !t.is_empty()
+    }
+}
 
 /// Reads `text`, a CloudFormation template in YAML or JSON.
 pub fn import(text: &str) -> Result<Imported, Vec<Issue>> {
@@ -80,7 +109,7 @@ pub struct Builder<'t> {
     /// Resources read as part of another (a transformation function, a
     /// backup bucket) and so neither nodes nor skipped.
     claimed: BTreeSet<String>,
-    skipped: Vec<String>,
+    skipped: Vec<Skipped>,
     assumptions: Vec<String>,
 }
 
@@ -142,7 +171,11 @@ impl<'t> Builder<'t> {
             if self.ids.contains_key(&r.id) || self.claimed.contains(&r.id) {
                 continue;
             }
-            self.skipped.push(format!("{} ({}): {}", r.id, r.kind, skip_reason(r)));
+            self.skipped.push(Skipped {
+                id: r.id.clone(),
+                kind: r.kind.clone(),
+                reason: skip_reason(r),
+            });
         }
         Ok(())
     }
@@ -164,7 +197,7 @@ impl<'t> Builder<'t> {
     /// says (else after its logical id), and returns its id; it is shown
     /// as the label an export noted, else as its logical id.
     pub fn add(&mut self, r: &Resource, name: Option<&str>, spec: NodeSpec) -> String {
-        let label = r.label.clone().unwrap_or_else(|| r.id.clone());
+        let label = r.labels.first().cloned().unwrap_or_else(|| r.id.clone());
         self.add_node(&r.id, &r.id, name.unwrap_or(&r.id), label, spec)
     }
 
@@ -313,12 +346,24 @@ impl<'t> Builder<'t> {
         if self.nodes.is_empty() {
             let mut msg = "the template has no resource the playground simulates (Kinesis streams and consumers, Firehose delivery streams, SQS queues, Lambda functions with their event source mappings)".to_string();
             if !self.skipped.is_empty() {
-                msg.push_str(&format!("; skipped: {}", self.skipped.join("; ")));
+                let skipped: Vec<String> = self.skipped.iter().map(Skipped::to_string).collect();
+                msg.push_str(&format!("; skipped: {}", skipped.join("; ")));
             }
             return Err(vec![Issue::new("Resources", msg)]);
         }
+        // A Shardplay export's description names its scenario and seed
+        // ("... from scenario \"X\", seed 7."): the import takes them back.
+        let exported = between(description, "from scenario \"", "\", seed ");
+        let seed = between(description, "\", seed ", ".").and_then(|s| s.parse().ok());
+        let name = match exported {
+            Some(name) => name.to_string(),
+            None if !description.is_empty() && description.chars().count() <= 60 => {
+                description.to_string()
+            }
+            None => "Imported template".to_string(),
+        };
         let mut summary = String::from("Imported from a CloudFormation template");
-        if !description.is_empty() {
+        if !description.is_empty() && exported.is_none() {
             summary = format!("{description} (imported from a CloudFormation template)");
         }
         if !self.skipped.is_empty() {
@@ -328,10 +373,10 @@ impl<'t> Builder<'t> {
         let scenario = Scenario {
             v: SCHEMA_VERSION,
             model_version: Some(crate::MODEL_VERSION),
-            name: "Imported template".into(),
+            name,
             description: summary,
             tags: vec!["imported".into()],
-            seed: 1,
+            seed: seed.unwrap_or(1),
             duration_s: 600,
             nodes: self.nodes,
             links: self.links,

@@ -32,9 +32,9 @@ pub struct Resource {
     pub kind: String,
     /// Its `Properties` (an empty object when absent).
     pub props: Value,
-    /// The display name a Shardplay export noted in its `Metadata`
-    /// comment (`Queue "Payments".`): the first quoted text.
-    pub label: Option<String>,
+    /// The display names a Shardplay export noted in its `Metadata`
+    /// comment, in order (`Delivery stream "Audit" to "Lake".`).
+    pub labels: Vec<String>,
 }
 
 /// Largest number of resources a template may declare (aws-facts.md §10.2).
@@ -75,13 +75,13 @@ impl Template {
                 Issue::new(format!("Resources.{id}.Type"), "every resource needs a Type")
             })?;
             let props = r.get("Properties").cloned().unwrap_or(Value::Object(Default::default()));
-            let label = r
+            // The quoted texts: every second piece between quotes.
+            let labels = r
                 .pointer("/Metadata/Comment/0")
                 .and_then(Value::as_str)
-                .and_then(|c| c.split('"').nth(1))
-                .filter(|l| !l.is_empty() && l.len() <= 200)
-                .map(str::to_string);
-            resources.push(Resource { id: id.clone(), kind: kind.to_string(), props, label });
+                .map(|c| c.split('"').skip(1).step_by(2).map(str::to_string).collect())
+                .unwrap_or_default();
+            resources.push(Resource { id: id.clone(), kind: kind.to_string(), props, labels });
         }
         Ok(Template { params, described, resources })
     }

@@ -355,7 +355,10 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
             };
             let key = format!("{}/destination", r.id);
             let name = named.map_or(format!("{id}-destination"), str::to_string);
-            let label = label.unwrap_or_else(|| format!("{} destination", r.id));
+            // An export notes `Delivery stream "A" to "B".`
+            let label = label
+                .or_else(|| r.labels.get(1).cloned())
+                .unwrap_or_else(|| format!("{} destination", r.id));
             b.add_node(&key, &r.id, &name, label, dest_spec)
         }
     };
