@@ -211,7 +211,8 @@ pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
             | NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
-            | NodeSpec::SqsQueue(_) => Vec::new(),
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::SnsTopic(_) => Vec::new(),
         });
     }
     knobs

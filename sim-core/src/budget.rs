@@ -329,6 +329,7 @@ impl<'a> Estimator<'a> {
                 NodeSpec::WorkerPool(w) => self.worker_pool(i, w),
                 NodeSpec::Lambda(l) => self.function(i, l),
                 NodeSpec::FlinkApp(f) => self.flink(i, f),
+                NodeSpec::SnsTopic(_) => self.topic(i),
             }
         }
         // The once-a-second bookkeeping visits every shard of every reader
@@ -564,7 +565,8 @@ impl<'a> Estimator<'a> {
                     | NodeSpec::Firehose(_)
                     | NodeSpec::Destination(_)
                     | NodeSpec::SqsQueue(_)
-                    | NodeSpec::Lambda(_) => return None,
+                    | NodeSpec::Lambda(_)
+                    | NodeSpec::SnsTopic(_) => return None,
                 };
                 let upstream = match self.valid.reads_from(i) {
                     Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
@@ -687,7 +689,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::Destination(_)
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::WorkerPool(_)
-                | NodeSpec::FlinkApp(_) => polls += self.reader_rate(i).0,
+                | NodeSpec::FlinkApp(_)
+                | NodeSpec::SnsTopic(_) => polls += self.reader_rate(i).0,
             }
         }
         (polls, efo)
@@ -717,7 +720,8 @@ impl<'a> Estimator<'a> {
             | NodeSpec::Firehose(_)
             | NodeSpec::Destination(_)
             | NodeSpec::SqsQueue(_)
-            | NodeSpec::Lambda(_) => (1.0, "the source"),
+            | NodeSpec::Lambda(_)
+            | NodeSpec::SnsTopic(_) => (1.0, "the source"),
         }
     }
 
@@ -745,27 +749,51 @@ impl<'a> Estimator<'a> {
     /// Messages a second sent into queue `node`, at most: producers at their
     /// peak, what forwarding readers can hand on.
     pub(crate) fn messages_into(&self, node: usize) -> f64 {
+        self.notifications_into(node)
+            + (0..self.s.nodes.len())
+                .filter(|&i| self.valid.sends_to(i) == Some(node))
+                .map(|i| match &self.s.nodes[i].spec {
+                    NodeSpec::Producer(p) => self.peak_rate(p),
+                    // A dead-letter queue takes what its source queue took.
+                    NodeSpec::SqsQueue(_) => self.messages_into(i),
+                    NodeSpec::WorkerPool(w) => {
+                        let (batches, _) = self.reader_rate(i);
+                        batches * f64::from(w.max_messages) * w.forward.ratio
+                    }
+                    // A function's failure notices, a reader's forwarded batch.
+                    NodeSpec::KinesisStream(_)
+                    | NodeSpec::Consumer(_)
+                    | NodeSpec::Firehose(_)
+                    | NodeSpec::KclApp(_)
+                    | NodeSpec::Destination(_)
+                    | NodeSpec::Lambda(_)
+                    | NodeSpec::FlinkApp(_) => {
+                        self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
+                    }
+                    // A topic's subscriptions are not its `sends_to`.
+                    NodeSpec::SnsTopic(_) => 0.0,
+                })
+                .sum::<f64>()
+    }
+
+    /// Messages a second SNS topics push into node `node`, at most: all
+    /// they take, for each topic it subscribes to or is a subscription's
+    /// dead-letter queue of.
+    pub(crate) fn notifications_into(&self, node: usize) -> f64 {
+        let id = &self.s.nodes[node].id;
         (0..self.s.nodes.len())
-            .filter(|&i| self.valid.sends_to(i) == Some(node))
-            .map(|i| match &self.s.nodes[i].spec {
-                NodeSpec::Producer(p) => self.peak_rate(p),
-                // A dead-letter queue takes what its source queue took.
-                NodeSpec::SqsQueue(_) => self.messages_into(i),
-                NodeSpec::WorkerPool(w) => {
-                    let (batches, _) = self.reader_rate(i);
-                    batches * f64::from(w.max_messages) * w.forward.ratio
+            .filter(|&t| match &self.s.nodes[t].spec {
+                NodeSpec::SnsTopic(spec) => {
+                    let from = &self.s.nodes[t].id;
+                    self.s.links.iter().any(|l| &l.from == from && &l.to == id)
+                        || spec
+                            .subscriptions
+                            .iter()
+                            .any(|s| s.dead_letter_queue.as_ref() == Some(id))
                 }
-                // A function's failure notices, a reader's forwarded batch.
-                NodeSpec::KinesisStream(_)
-                | NodeSpec::Consumer(_)
-                | NodeSpec::Firehose(_)
-                | NodeSpec::KclApp(_)
-                | NodeSpec::Destination(_)
-                | NodeSpec::Lambda(_)
-                | NodeSpec::FlinkApp(_) => {
-                    self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
-                }
+                _ => false,
             })
+            .map(|t| self.messages_into(t))
             .sum()
     }
 
@@ -783,7 +811,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::KclApp(_)
                 | NodeSpec::Destination(_)
                 | NodeSpec::SqsQueue(_)
-                | NodeSpec::FlinkApp(_) => 0,
+                | NodeSpec::FlinkApp(_)
+                | NodeSpec::SnsTopic(_) => 0,
             })
             .sum()
     }

@@ -85,12 +85,27 @@ pub struct MonthlyUnits {
     pub lambda_x86_mb_ms: u128,
     /// Lambda Arm memory (MB) × billed duration (ms).
     pub lambda_arm_mb_ms: u128,
+    /// SNS standard-topic publish requests (64 KB chunks of each call).
+    pub sns_requests: u64,
+    /// SNS notifications to Firehose (64 KB chunks of each).
+    pub sns_firehose_deliveries: u64,
+    /// SNS FIFO-topic publish requests (64 KB chunks).
+    pub sns_fifo_requests: u64,
+    /// Their payload bytes.
+    pub sns_fifo_publish_bytes: u64,
+    /// SNS FIFO-topic subscription messages.
+    pub sns_fifo_deliveries: u64,
+    /// Their payload bytes.
+    pub sns_fifo_delivery_bytes: u64,
 }
+
+/// Meters of the monthly-priced services.
+const METERS: usize = 13;
 
 impl MonthlyUnits {
     /// Units per meter of the catalogue, in the meter's billed unit, used
     /// since `start`.
-    fn since(&self, start: &MonthlyUnits) -> [(&'static str, f64); 7] {
+    fn since(&self, start: &MonthlyUnits) -> [(&'static str, f64); METERS] {
         let gb = |a: u64, b: u64| a.saturating_sub(b) as f64 / GB;
         let n = |a: u64, b: u64| a.saturating_sub(b) as f64;
         // MB-ms to GB-s: / 1,024 MB per GB / 1,000 ms per s (aws-facts 2.5).
@@ -106,6 +121,18 @@ impl MonthlyUnits {
             ("lambda.requests", n(self.lambda_requests, start.lambda_requests)),
             ("lambda.duration.x86", gbs(self.lambda_x86_mb_ms, start.lambda_x86_mb_ms)),
             ("lambda.duration.arm", gbs(self.lambda_arm_mb_ms, start.lambda_arm_mb_ms)),
+            ("sns.publish", n(self.sns_requests, start.sns_requests)),
+            (
+                "sns.firehose_deliveries",
+                n(self.sns_firehose_deliveries, start.sns_firehose_deliveries),
+            ),
+            ("sns.fifo.publish", n(self.sns_fifo_requests, start.sns_fifo_requests)),
+            ("sns.fifo.publish_gb", gb(self.sns_fifo_publish_bytes, start.sns_fifo_publish_bytes)),
+            ("sns.fifo.deliveries", n(self.sns_fifo_deliveries, start.sns_fifo_deliveries)),
+            (
+                "sns.fifo.delivery_gb",
+                gb(self.sns_fifo_delivery_bytes, start.sns_fifo_delivery_bytes),
+            ),
         ]
     }
 }
@@ -355,6 +382,34 @@ impl CostMeter {
         *count = count.saturating_add(n);
     }
 
+    /// SNS publishes a topic took: `requests` billed (each 64 KB chunk of a
+    /// call, aws-facts-more 5.1, 5.5) carrying `bytes` of payload.
+    pub fn sns_publish(&mut self, fifo: bool, requests: u64, bytes: u64) {
+        let m = &mut self.monthly;
+        if fifo {
+            m.sns_fifo_requests = m.sns_fifo_requests.saturating_add(requests);
+            m.sns_fifo_publish_bytes = m.sns_fifo_publish_bytes.saturating_add(bytes);
+        } else {
+            m.sns_requests = m.sns_requests.saturating_add(requests);
+        }
+    }
+
+    /// `n` SNS notifications of `each` bytes an endpoint accepted
+    /// (aws-facts-more 5.5): free to SQS and Lambda from a standard topic,
+    /// per notification (each 64 KB chunk) to Firehose; from a FIFO topic
+    /// per subscription message and GB.
+    pub fn sns_deliveries(&mut self, fifo: bool, firehose: bool, n: u64, each: u64) {
+        let m = &mut self.monthly;
+        if fifo {
+            m.sns_fifo_deliveries = m.sns_fifo_deliveries.saturating_add(n);
+            let bytes = n.saturating_mul(each);
+            m.sns_fifo_delivery_bytes = m.sns_fifo_delivery_bytes.saturating_add(bytes);
+        } else if firehose {
+            let chunks = n.saturating_mul(each.div_ceil(SQS_CHUNK_BYTES).max(1));
+            m.sns_firehose_deliveries = m.sns_firehose_deliveries.saturating_add(chunks);
+        }
+    }
+
     /// SQS requests already counted call by call (see
     /// [`crate::kinds::queue::calls`]).
     pub fn sqs_requests(&mut self, fifo: bool, requests: u64) {
@@ -493,7 +548,7 @@ impl CostMeter {
 
     /// Lines of one month's use of the monthly-priced services: free
     /// allowances first (when the scenario turns them on), then tiers.
-    fn month_lines(&self, used: [(&'static str, f64); 7], out: &mut Vec<CostItem>) {
+    fn month_lines(&self, used: [(&'static str, f64); METERS], out: &mut Vec<CostItem>) {
         let mut free_left: Vec<f64> = catalogue()
             .free_tier
             .iter()

@@ -175,6 +175,20 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
             None,
             vec![("standard", json(QueueType::Standard)), ("fifo", json(QueueType::Fifo))],
         ),
+        (SnsTopic, "topic_type") => choices(
+            None,
+            vec![
+                ("standard", json(crate::scenario::TopicType::Standard)),
+                ("fifo", json(crate::scenario::TopicType::Fifo)),
+            ],
+        ),
+        (SnsTopic, "fifo_throughput_scope") => choices(
+            None,
+            vec![
+                ("topic", json(crate::scenario::FifoThroughputScope::Topic)),
+                ("message_group", json(crate::scenario::FifoThroughputScope::MessageGroup)),
+            ],
+        ),
         (WorkerPool, "service") => choices(
             None,
             vec![
@@ -224,6 +238,7 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
             vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
         }
         NodeKind::SqsQueue => Vec::new(),
+        NodeKind::SnsTopic => vec![("subscriptions", Value::Array(Vec::new()))],
     }
 }
 

@@ -154,17 +154,24 @@ pub enum Fault {
         /// How long, in seconds.
         for_s: u64,
     },
+    /// The endpoints of an SNS topic's subscriptions refuse deliveries for
+    /// a while (server-side errors, retried by the delivery policy).
+    EndpointsDown {
+        /// How long, in seconds.
+        for_s: u64,
+    },
 }
 
 impl Fault {
     /// The `kind` names of faults in scenario files.
-    pub const KINDS: [&'static str; 6] = [
+    pub const KINDS: [&'static str; 7] = [
         "destination_down",
         "set_error_rate",
         "set_function_error_rate",
         "crash_worker",
         "restart_worker",
         "traffic_spike",
+        "endpoints_down",
     ];
 
     /// The node kind the fault applies to.
@@ -175,6 +182,7 @@ impl Fault {
             Fault::SetFunctionErrorRate { .. } => NodeKind::Lambda,
             Fault::CrashWorker { .. } | Fault::RestartWorker { .. } => NodeKind::KclApp,
             Fault::TrafficSpike { .. } => NodeKind::Producer,
+            Fault::EndpointsDown { .. } => NodeKind::SnsTopic,
         }
     }
 }
@@ -256,6 +264,8 @@ node_kinds! {
     Lambda(LambdaSpec) = "lambda" in lambda,
     /// An Amazon Managed Service for Apache Flink application.
     FlinkApp(FlinkSpec) = "flink_app" in flink,
+    /// An Amazon SNS topic and its subscriptions.
+    SnsTopic(SnsTopicSpec) = "sns_topic" in sns,
 }
 
 impl NodeKind {

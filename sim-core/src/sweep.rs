@@ -163,13 +163,20 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
     // A dead-letter queue holds what nobody reads: its oldest message ages
     // by design and is no objective's concern.
     let is_dead_letter_queue = |id: &str| {
-        scenario.links.iter().any(|l| {
-            l.to == id
-                && scenario
-                    .nodes
-                    .iter()
-                    .any(|n| n.id == l.from && matches!(n.spec, crate::NodeSpec::SqsQueue(_)))
-        })
+        let of_subscription = scenario.nodes.iter().any(|n| match &n.spec {
+            crate::NodeSpec::SnsTopic(t) => {
+                t.subscriptions.iter().any(|s| s.dead_letter_queue.as_deref() == Some(id))
+            }
+            _ => false,
+        });
+        of_subscription
+            || scenario.links.iter().any(|l| {
+                l.to == id
+                    && scenario
+                        .nodes
+                        .iter()
+                        .any(|n| n.id == l.from && matches!(n.spec, crate::NodeSpec::SqsQueue(_)))
+            })
     };
     for (i, slot) in sim.slots().iter().enumerate() {
         let m = sim.metrics(i);
@@ -220,6 +227,10 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                 let age = m.stats(crate::metrics::lambda::ITERATOR_AGE).p99();
                 let unread = m.stats(crate::metrics::lambda::OLDEST_UNREAD_AGE).p99();
                 point.iterator_age_p99_ms = point.iterator_age_p99_ms.max(age).max(unread);
+            }
+            // Publishes over the quota are a topic's throttled writes.
+            NodeKind::SnsTopic => {
+                point.write_throttled += m.stats(crate::metrics::sns::THROTTLED).sum;
             }
             NodeKind::Producer
             | NodeKind::SqsQueue

@@ -171,6 +171,21 @@ pub enum NodeFigures {
         /// Down while it rescales.
         rescaling: bool,
     },
+    /// An SNS topic.
+    Topic {
+        /// `NumberOfMessagesPublished` per second.
+        published: f64,
+        /// Publishes refused by the quota per second.
+        throttled: f64,
+        /// `NumberOfNotificationsDelivered` per second.
+        delivered: f64,
+        /// `NumberOfNotificationsFilteredOut` per second.
+        filtered: f64,
+        /// `NumberOfNotificationsFailed` per second.
+        failed: f64,
+        /// Notifications waiting for a retry.
+        retrying: f64,
+    },
 }
 
 /// One open shard's load in the last closed second.
@@ -213,6 +228,7 @@ impl NodeFigures {
             NodeFigures::WorkerPool { .. } => NodeKind::WorkerPool,
             NodeFigures::Lambda { .. } => NodeKind::Lambda,
             NodeFigures::Flink { .. } => NodeKind::FlinkApp,
+            NodeFigures::Topic { .. } => NodeKind::SnsTopic,
         }
     }
 
@@ -324,6 +340,17 @@ impl NodeFigures {
                     units::millis(*behind_ms)
                 ),
             ),
+            NodeFigures::Topic { published, delivered, filtered, retrying, .. } => {
+                let mut context = format!(
+                    "{} delivered · {}/s filtered out",
+                    units::rate(*delivered),
+                    units::count(*filtered)
+                );
+                if *retrying > 0.0 {
+                    context.push_str(&format!(" · {} retrying", units::count(*retrying)));
+                }
+                (units::rate(*published), context)
+            }
         }
     }
 }
@@ -637,7 +664,8 @@ pub(crate) struct Reading {
 /// Node `i` read by its kind's view.
 fn read(sim: &Simulation, i: usize) -> Reading {
     use crate::kinds::{
-        consumer, destination, firehose, flink, kcl, lambda, producer, queue, stream, worker_pool,
+        consumer, destination, firehose, flink, kcl, lambda, producer, queue, sns, stream,
+        worker_pool,
     };
     match sim.slots()[i].kind {
         NodeKind::Producer => producer::view::read(sim, i),
@@ -650,6 +678,7 @@ fn read(sim: &Simulation, i: usize) -> Reading {
         NodeKind::WorkerPool => worker_pool::view::read(sim, i),
         NodeKind::Lambda => lambda::view::read(sim, i),
         NodeKind::FlinkApp => flink::view::read(sim, i),
+        NodeKind::SnsTopic => sns::view::read(sim, i),
     }
 }
 

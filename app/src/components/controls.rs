@@ -79,7 +79,8 @@ fn controls_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
             | NodeSpec::SqsQueue(_)
             | NodeSpec::WorkerPool(_)
             | NodeSpec::Lambda(_)
-            | NodeSpec::FlinkApp(_) => None,
+            | NodeSpec::FlinkApp(_)
+            | NodeSpec::SnsTopic(_) => None,
         })
         .collect_view()
 }

@@ -53,6 +53,7 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         .into_any(),
         NodeSpec::KclApp(k) => view! { <KclWorkers node=node workers=k.workers /> }.into_any(),
         NodeSpec::Destination(_) => view! { <DestinationOutage node=node /> }.into_any(),
+        NodeSpec::SnsTopic(_) => view! { <EndpointsOutage node=node /> }.into_any(),
         NodeSpec::Firehose(f) if f.transform.is_some() => {
             view! {
                 <ErrorRate
@@ -447,6 +448,55 @@ fn DestinationOutage(node: usize) -> impl IntoView {
                 <span>"s"</span>
                 <button class="action-button" type="submit" data-testid="destination-down">
                     "Take down"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// An SNS topic's subscription endpoints failing for a while: deliveries
+/// are retried by the delivery policy (aws-facts-more 5.3).
+#[component]
+fn EndpointsOutage(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let seconds = RwSignal::new("60".to_string());
+    let retrying = Memo::new(move |_| {
+        ctx.snapshot.with(|s| match s.frame.figures(node) {
+            Some(NodeFigures::Topic { retrying, .. }) => *retrying,
+            _ => 0.0,
+        })
+    });
+    let take_down = move || {
+        inject(
+            ctx,
+            node,
+            read_seconds(&seconds.get_untracked()).map(|for_s| Fault::EndpointsDown { for_s }),
+        );
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); take_down(); }>
+            <label title="Every subscription's endpoint refuses deliveries (server-side errors) until it comes back by itself: SNS retries by the endpoint's delivery policy (SQS, Lambda, Firehose: 100,015 retries over 23 days), then moves what is left to the subscription's dead-letter queue or discards it.">
+                "Endpoint outage "
+                <output data-testid="endpoints-state">
+                    {move || {
+                        let n = retrying.get();
+                        if n > 0.0 { format!("(▲ {} retrying)", crate::format::count(n)) } else { "(● delivering)".to_string() }
+                    }}
+                </output>
+            </label>
+            <div class="field-row">
+                <span>"Down for"</span>
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="Outage length in seconds"
+                    data-testid="endpoints-outage-seconds"
+                    prop:value=move || seconds.get()
+                    on:input:target=move |ev| seconds.set(ev.target().value())
+                />
+                <span>"s"</span>
+                <button class="action-button" type="submit" data-testid="endpoints-down">
+                    "Fail endpoints"
                 </button>
             </div>
         </form>

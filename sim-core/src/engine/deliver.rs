@@ -57,6 +57,7 @@ impl Simulation {
             NodeKind::Firehose => self.firehose_take(slot, batch),
             NodeKind::KinesisStream => self.stream_take(slot, batch),
             NodeKind::SqsQueue => self.queue_take(slot, batch),
+            NodeKind::SnsTopic => self.topic_take(slot, batch),
             // Validation wires hand-offs to these kinds only.
             NodeKind::Producer
             | NodeKind::Consumer
@@ -90,7 +91,7 @@ impl Simulation {
     /// A delivery stream takes a batch: from its own stream readers without
     /// a quota (aws-facts 3.2: the Direct PUT quota does not apply), from a
     /// forwarding consumer through the Direct PUT quotas.
-    fn firehose_take(&mut self, slot: usize, batch: Batch) -> u64 {
+    pub(crate) fn firehose_take(&mut self, slot: usize, batch: Batch) -> u64 {
         let per_record = batch.bytes / batch.records;
         let node = self.firehose_nodes[slot];
         let fh = &mut self.firehoses[slot];

@@ -218,6 +218,8 @@ pub struct Simulation {
     pub(crate) function_nodes: Vec<usize>,
     pub(crate) flinks: Vec<crate::kinds::FlinkApp>,
     pub(crate) flink_nodes: Vec<usize>,
+    pub(crate) topics: Vec<crate::kinds::Topic>,
+    pub(crate) topic_nodes: Vec<usize>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
     pub(crate) key_rings: KeyRings,
 }
@@ -232,7 +234,7 @@ impl Simulation {
         let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         let (mut queue_nodes, mut pool_nodes, mut lambda_nodes) = (vec![], vec![], vec![]);
-        let mut flink_nodes = vec![];
+        let (mut flink_nodes, mut topic_nodes) = (vec![], vec![]);
         let (mut queues, mut pools, mut functions) = (Vec::new(), Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
@@ -263,6 +265,7 @@ impl Simulation {
                     &mut lambda_nodes
                 }
                 NodeSpec::FlinkApp(_) => &mut flink_nodes,
+                NodeSpec::SnsTopic(_) => &mut topic_nodes,
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -280,6 +283,7 @@ impl Simulation {
                     let target = match to.kind {
                         NodeKind::Firehose => Target::Firehose(to.slot),
                         NodeKind::SqsQueue => Target::Queue(to.slot),
+                        NodeKind::SnsTopic => Target::Topic(to.slot),
                         NodeKind::Producer
                         | NodeKind::KinesisStream
                         | NodeKind::Consumer
@@ -289,8 +293,9 @@ impl Simulation {
                         | NodeKind::Lambda
                         | NodeKind::FlinkApp => Target::Stream(to.slot),
                     };
-                    if let Target::Queue(_) = target {
-                        // Queue producers send on their own (kinds/queue/engine.rs).
+                    if let Target::Queue(_) | Target::Topic(_) = target {
+                        // Queue and topic producers send on their own
+                        // (kinds/queue/engine.rs, kinds/sns/engine.rs).
                         producers.push(Producer::new(spec.clone(), target, Vec::new()));
                         continue;
                     }
@@ -302,7 +307,9 @@ impl Simulation {
                         (None, Target::Stream(s)) => {
                             key_rings.get(&spec.keys).shares(&streams[s].open_ranges())
                         }
-                        (None, Target::Firehose(_) | Target::Queue(_)) => vec![1.0],
+                        (None, Target::Firehose(_) | Target::Queue(_) | Target::Topic(_)) => {
+                            vec![1.0]
+                        }
                     };
                     let slot = producers.len();
                     let joins = groups.iter_mut().find(|g| {
@@ -343,8 +350,57 @@ impl Simulation {
                 | NodeSpec::FlinkApp(_)
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::WorkerPool(_)
-                | NodeSpec::Lambda(_) => {}
+                | NodeSpec::Lambda(_)
+                | NodeSpec::SnsTopic(_) => {}
             }
+        }
+        // SNS topics: a subscription per link, in link order
+        // (aws-facts-more 5.2).
+        let mut topics = Vec::new();
+        for &i in &topic_nodes {
+            let NodeSpec::SnsTopic(spec) = &scenario.nodes[i].spec else { continue };
+            let id = &scenario.nodes[i].id;
+            let queue_slot = |dlq: &Option<String>| {
+                let n = scenario.nodes.iter().position(|n| Some(&n.id) == dlq.as_ref())?;
+                (slots[n].kind == NodeKind::SqsQueue).then_some(slots[n].slot)
+            };
+            let subs = scenario
+                .links
+                .iter()
+                .filter(|l| &l.from == id)
+                .filter_map(|l| {
+                    let node = scenario.nodes.iter().position(|n| n.id == l.to)?;
+                    let endpoint = match slots[node].kind {
+                        NodeKind::SqsQueue => crate::kinds::sns::Endpoint::Queue(slots[node].slot),
+                        NodeKind::Firehose => {
+                            crate::kinds::sns::Endpoint::Firehose(slots[node].slot)
+                        }
+                        // Validation wires subscriptions to these kinds only.
+                        NodeKind::Producer
+                        | NodeKind::KinesisStream
+                        | NodeKind::Consumer
+                        | NodeKind::KclApp
+                        | NodeKind::Destination
+                        | NodeKind::WorkerPool
+                        | NodeKind::Lambda
+                        | NodeKind::FlinkApp
+                        | NodeKind::SnsTopic => return None,
+                    };
+                    let s = spec.subscription(&l.to);
+                    Some(crate::kinds::sns::Subscription {
+                        node,
+                        endpoint,
+                        filter_share: s.filter_share,
+                        raw: s.raw_delivery,
+                        dlq: queue_slot(&s.dead_letter_queue),
+                        offered: 0,
+                        matched: 0,
+                        delivered: 0,
+                        failed: 0,
+                    })
+                })
+                .collect();
+            topics.push(crate::kinds::Topic::new(spec.clone(), subs));
         }
         // KCL applications' record processors, also after the consumer nodes.
         let mut kcls = Vec::new();
@@ -474,12 +530,14 @@ impl Simulation {
             function_nodes: lambda_nodes,
             flinks,
             flink_nodes: flink_nodes.clone(),
+            topics,
+            topic_nodes,
             key_rings,
         };
         sim.update_flink_billing();
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {
-            if let Target::Queue(_) = sim.producers[slot].target {
+            if let Target::Queue(_) | Target::Topic(_) = sim.producers[slot].target {
                 let first = sim.producers[slot].spec.batching.max_buffered_ms;
                 sim.schedule(first, Action::ProducerSend { slot: slot as u32 });
             }
@@ -684,6 +742,7 @@ impl Simulation {
         self.queues_second();
         self.lambda_second();
         self.flink_second();
+        self.sns_second();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -737,6 +796,15 @@ impl Simulation {
             l.delivered -= given_up;
             l.failed += given_up;
         }
+        // A message published to a topic ends there once fanned out; each
+        // notification is a new record at its endpoint (a hand-off), in
+        // flight while it waits for a retry.
+        for t in &self.topics {
+            l.delivered += t.published;
+            l.in_flight += t.retrying;
+            l.dead_lettered += t.dead_lettered;
+            l.failed += t.discarded;
+        }
         for f in &self.firehoses {
             l.buffered += f.in_flight();
             l.delivered += f.delivered;
@@ -784,6 +852,11 @@ impl Simulation {
     pub fn function(&self, node: usize) -> Option<&Function> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Lambda).then(|| &self.functions[s.slot])
+    }
+
+    /// The runtime state of an SNS topic node.
+    pub fn topic(&self, node: usize) -> Option<&crate::kinds::Topic> {
+        self.topic_at(node).map(|slot| &self.topics[slot])
     }
 
     /// The runtime state of a worker pool node.

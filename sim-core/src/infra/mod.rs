@@ -146,6 +146,7 @@ pub fn template(scenario: &Scenario) -> Template {
             NodeSpec::WorkerPool(spec) => kinds::worker_pool::infra::export(node, spec, &w, &mut t),
             NodeSpec::Lambda(spec) => kinds::lambda::infra::export(node, spec, &w, &mut t),
             NodeSpec::FlinkApp(spec) => kinds::flink::infra::export(node, spec, &w, &mut t),
+            NodeSpec::SnsTopic(spec) => kinds::sns::infra::export(node, spec, &w, &mut t),
         }
     }
     t

@@ -19,6 +19,7 @@ pub mod params;
 pub mod producer;
 pub mod queue;
 pub mod registry;
+pub mod sns;
 pub mod stream;
 pub mod worker_pool;
 
@@ -31,5 +32,6 @@ pub use kcl::KclApp;
 pub use lambda::Function;
 pub use producer::{Producer, RetryBatch, ShardRecords, Target};
 pub use queue::{Messages, Queue};
+pub use sns::Topic;
 pub use stream::{Cohort, PutOutcome, ReadBatch, Shard, Stream};
 pub use worker_pool::{Worker, WorkerPool};

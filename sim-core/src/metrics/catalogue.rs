@@ -128,6 +128,7 @@ pub use crate::kinds::kcl::metrics as kcl;
 pub use crate::kinds::lambda::metrics as lambda;
 pub use crate::kinds::producer::metrics as producer;
 pub use crate::kinds::queue::metrics as queue;
+pub use crate::kinds::sns::metrics as sns;
 pub use crate::kinds::stream::metrics as stream;
 pub use crate::kinds::worker_pool::metrics as worker_pool;
 

@@ -226,6 +226,7 @@ pub fn read_spec(
         NodeKind::WorkerPool => deserialize_at(path, params).map(NodeSpec::WorkerPool),
         NodeKind::Lambda => deserialize_at(path, params).map(NodeSpec::Lambda),
         NodeKind::FlinkApp => deserialize_at(path, params).map(NodeSpec::FlinkApp),
+        NodeKind::SnsTopic => deserialize_at(path, params).map(NodeSpec::SnsTopic),
     };
     spec.map_err(|mut issue| {
         let param = match path {
@@ -324,6 +325,22 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         (KinesisStream, FlinkApp) | (FlinkApp, KinesisStream | Firehose) => Ok(()),
         (Producer, FlinkApp) => Err(
             "a producer cannot write to a Flink application directly; it reads a Kinesis stream",
+        ),
+        // aws-facts-more 5.2: a topic's subscriptions; producers and
+        // forwarders publish to it.
+        (SnsTopic, SqsQueue | Firehose) => Ok(()),
+        (Producer | Consumer | KclApp | WorkerPool | FlinkApp, SnsTopic) => Ok(()),
+        (SnsTopic, Lambda) => Err(
+            "SNS invokes a Lambda function asynchronously, which the simulator does not model yet; subscribe an SQS queue and let the function read it",
+        ),
+        (SnsTopic, Destination) => Err(
+            "HTTP/S subscriptions are not modelled yet; subscribe an SQS queue or a Firehose delivery stream",
+        ),
+        (SnsTopic, _) => Err(
+            "an SNS topic delivers to its subscriptions: SQS queues and Firehose delivery streams",
+        ),
+        (_, SnsTopic) => Err(
+            "producers, consumers, worker pools and Flink applications publish to an SNS topic; queues, streams and delivery streams do not",
         ),
         (FlinkApp, _) => Err(
             "a Flink application writes to a Kinesis stream or a Firehose delivery stream (its sinks); for S3, forward to Firehose",
@@ -522,6 +539,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             );
             continue;
         }
+        // A topic's links are its subscriptions, any number of them
+        // (checked with the topic below).
+        if from_kind == NodeKind::SnsTopic {
+            continue;
+        }
         // A reader records its stream, any other sender its target.
         let (end, other, list, what) = if is_read(from_kind, to_kind) {
             (to, from, &mut reads_from, "reads more than one stream")
@@ -540,6 +562,14 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             && let NodeSpec::KinesisStream(stream) = &scenario.nodes[to].spec
         {
             check_record_fits_stream(&mut check, i, p, &scenario.nodes[to].id, stream);
+        }
+        if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
+            && let NodeSpec::SnsTopic(_) = &scenario.nodes[to].spec
+        {
+            check_message_fits_topic(&mut check, i, p, &scenario.nodes[to].id);
+        }
+        if let NodeSpec::SnsTopic(t) = &node.spec {
+            check_topic_wiring(&mut check, scenario, i, t, &index_of);
         }
         if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
             && to == from
@@ -575,7 +605,10 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                     format!("nodes[{i}]"),
                     format!("Flink application {:?} does not read any stream", node.id),
                 ),
-                NodeKind::KinesisStream | NodeKind::Firehose | NodeKind::Destination => {}
+                NodeKind::KinesisStream
+                | NodeKind::Firehose
+                | NodeKind::Destination
+                | NodeKind::SnsTopic => {}
             }
         }
     }
@@ -591,7 +624,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             | NodeSpec::KclApp(_)
             | NodeSpec::SqsQueue(_)
             | NodeSpec::WorkerPool(_)
-            | NodeSpec::Lambda(_) => None,
+            | NodeSpec::Lambda(_)
+            | NodeSpec::SnsTopic(_) => None,
         };
         if let (Some(ReadMode::EnhancedFanOut), Some(source)) = (mode, reads_from[i]) {
             *efo_per_stream.entry(source).or_default() += 1;
@@ -691,7 +725,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 check.param_at(NodeKind::Producer, &format!("{path}.op.multiplier"), "traffic.multiplier", *multiplier);
                 check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
             }
-            Operation::Fault(Fault::DestinationDown { for_s }) => {
+            Operation::Fault(Fault::DestinationDown { for_s } | Fault::EndpointsDown { for_s }) => {
                 check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
             }
             _ => {}
@@ -789,6 +823,117 @@ fn check_record_fits_stream(
                 format_number(limit as f64)
             ),
         );
+    }
+}
+
+/// aws-facts-more 5.1: an SNS message is at most 262,144 bytes.
+fn check_message_fits_topic(
+    check: &mut Checker<'_>,
+    producer: usize,
+    p: &ProducerSpec,
+    topic_id: &str,
+) {
+    let largest = u64::from(p.record_size.max_bytes());
+    if largest > crate::scenario::SNS_MAX_MESSAGE_BYTES {
+        check.push(
+            format!("nodes[{producer}].params.record_size"),
+            format!(
+                "messages up to {} bytes can never be published to topic {topic_id:?}: SNS takes \
+                 at most 262,144 bytes (256 KiB) a message; send smaller messages",
+                format_number(largest as f64)
+            ),
+        );
+    }
+}
+
+/// An SNS topic's subscriptions (aws-facts-more 5.1 to 5.3): the settings
+/// name linked endpoints, once each; a dead-letter queue is an SQS queue,
+/// FIFO for a FIFO topic; a FIFO topic delivers to SQS queues only (FIFO
+/// or standard), at most 100; a standard topic cannot deliver to a FIFO
+/// queue.
+fn check_topic_wiring(
+    check: &mut Checker<'_>,
+    scenario: &Scenario,
+    i: usize,
+    t: &crate::scenario::SnsTopicSpec,
+    index_of: &BTreeMap<&str, usize>,
+) {
+    let id = &scenario.nodes[i].id;
+    let path = format!("nodes[{i}].params.subscriptions");
+    let linked: Vec<usize> = scenario
+        .links
+        .iter()
+        .filter(|l| &l.from == id)
+        .filter_map(|l| index_of.get(l.to.as_str()).copied())
+        .collect();
+    let fifo_queue = |n: usize| matches!(&scenario.nodes[n].spec, NodeSpec::SqsQueue(q) if q.queue_type == crate::scenario::QueueType::Fifo);
+    if t.is_fifo() && linked.len() > crate::scenario::MAX_FIFO_SUBSCRIPTIONS {
+        check.push(
+            format!("nodes[{i}]"),
+            format!("FIFO topic {id:?} has {} subscriptions; AWS allows at most 100", linked.len()),
+        );
+    }
+    for &n in &linked {
+        let to = &scenario.nodes[n];
+        let firehose = to.spec.kind() == NodeKind::Firehose;
+        if firehose && t.is_fifo() {
+            check.push(
+                format!("nodes[{i}]"),
+                format!(
+                    "FIFO topic {id:?} cannot deliver to Firehose delivery stream {:?}: FIFO \
+                     topics deliver to SQS queues only",
+                    to.id
+                ),
+            );
+        }
+        if !t.is_fifo() && fifo_queue(n) {
+            check.push(
+                format!("nodes[{i}]"),
+                format!(
+                    "standard topic {id:?} cannot deliver to FIFO queue {:?}: a FIFO queue \
+                     subscribes to a FIFO topic",
+                    to.id
+                ),
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (k, s) in t.subscriptions.iter().enumerate() {
+        let at = format!("{path}[{k}]");
+        match index_of.get(s.endpoint.as_str()) {
+            Some(n) if linked.contains(n) => {}
+            _ => check.push(
+                format!("{at}.endpoint"),
+                format!(
+                    "{:?} is not linked from topic {id:?}; name a node the topic is linked to",
+                    s.endpoint
+                ),
+            ),
+        }
+        if !seen.insert(s.endpoint.as_str()) {
+            check.push(format!("{at}.endpoint"), format!("{:?} has settings twice", s.endpoint));
+        }
+        let Some(dlq) = &s.dead_letter_queue else { continue };
+        match index_of.get(dlq.as_str()).map(|&n| (n, &scenario.nodes[n].spec)) {
+            Some((n, NodeSpec::SqsQueue(_))) => {
+                if t.is_fifo() && !fifo_queue(n) {
+                    check.push(
+                        format!("{at}.dead_letter_queue"),
+                        format!("{dlq:?} is a standard queue; a FIFO topic's subscription needs a FIFO dead-letter queue"),
+                    );
+                }
+                if linked.contains(&n) && index_of.get(s.endpoint.as_str()) == Some(&n) {
+                    check.push(
+                        format!("{at}.dead_letter_queue"),
+                        format!("{dlq:?} is the subscription's own endpoint; a dead-letter queue must be another queue"),
+                    );
+                }
+            }
+            _ => check.push(
+                format!("{at}.dead_letter_queue"),
+                format!("{dlq:?} is not an SQS queue in this scenario; a dead-letter queue is an SQS queue"),
+            ),
+        }
     }
 }
 
@@ -911,6 +1056,7 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         | NodeSpec::Firehose(_)
         | NodeSpec::SqsQueue(_)
         | NodeSpec::WorkerPool(_) => {}
+        NodeSpec::SnsTopic(_) => {}
         NodeSpec::FlinkApp(f) => {
             // aws-facts-more 4.1: Parallelism is at most ParallelismPerKPU
             // times the KPU quota.
@@ -1077,7 +1223,8 @@ fn check_queue_wiring(
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
             | NodeSpec::WorkerPool(_)
-            | NodeSpec::FlinkApp(_) => {}
+            | NodeSpec::FlinkApp(_)
+            | NodeSpec::SnsTopic(_) => {}
         }
     }
 }

@@ -117,6 +117,9 @@ const LAMBDA_KINESIS: &str = "https://docs.aws.amazon.com/lambda/latest/dg/with-
 const LAMBDA_SCALING: &str = "https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html";
 const FLINK_SCALING: &str =
     "https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling-auto.html";
+const SNS_QUOTAS: &str = "https://docs.aws.amazon.com/general/latest/gr/sns.html";
+const SNS_RETRIES: &str =
+    "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html";
 const KCL: &str =
     "https://docs.aws.amazon.com/streams/latest/dev/shared-throughput-kcl-consumers.html";
 
@@ -143,6 +146,33 @@ fn busiest(shards: &[super::ShardHeat]) -> (f64, f64) {
 /// Every health rule, in the order they are tried: a node's health is the
 /// first rule of its kind that applies, or [`HEALTHY`].
 pub static HEALTH_RULES: &[HealthRule] = &[
+    HealthRule {
+        kinds: &[NodeKind::SnsTopic],
+        health: Health::Failing,
+        word: "✖ Notifications failed",
+        when: "notifications given up in the last second, after the delivery policy's last retry",
+        basis: "SNS stopped retrying them (aws-facts-more 5.3): they went to the subscription's dead-letter queue, or were discarded without one.",
+        source: SNS_RETRIES,
+        applies: |f| matches!(f, NodeFigures::Topic { failed, .. } if *failed > 0.0),
+    },
+    HealthRule {
+        kinds: &[NodeKind::SnsTopic],
+        health: Health::Failing,
+        word: "✖ Throttling publishes",
+        when: "publishes refused by the publish quota in the last second",
+        basis: "Over the topic's publish quota SNS throttles (aws-facts-more 5.1: 30,000 messages/s per account in us-east-1; a FIFO topic 3,000 and 300 per message group); publishers retry or give up.",
+        source: SNS_QUOTAS,
+        applies: |f| matches!(f, NodeFigures::Topic { throttled, .. } if *throttled > 0.0),
+    },
+    HealthRule {
+        kinds: &[NodeKind::SnsTopic],
+        health: Health::Hot,
+        word: "▲ Retrying deliveries",
+        when: "notifications waiting for a delivery retry",
+        basis: "An endpoint refused them; SNS retries by the endpoint's delivery policy (aws-facts-more 5.3), so they arrive late, or go to the dead-letter queue when the policy ends.",
+        source: SNS_RETRIES,
+        applies: |f| matches!(f, NodeFigures::Topic { retrying, .. } if *retrying > 0.0),
+    },
     HealthRule {
         kinds: &[NodeKind::FlinkApp],
         health: Health::Failing,

@@ -26,6 +26,7 @@ mod producer;
 mod queues;
 mod resharding;
 mod routing;
+mod sns;
 mod sqs_calls;
 mod tidy;
 mod validation;

@@ -45,6 +45,7 @@ impl<'a> Estimator<'a> {
         let (fan_out, per_batch) = match self.kind(target) {
             NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
             NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
+            NodeKind::SnsTopic => (1, "PublishBatch calls"),
             NodeKind::Producer
             | NodeKind::Consumer
             | NodeKind::Firehose
@@ -67,7 +68,7 @@ impl<'a> Estimator<'a> {
         let caps: Vec<u64> =
             (1..p.retry.max_attempts).map(|a| super::backoff_cap(&p.retry, a)).collect();
         let waited_s = caps.iter().map(|cap| cap + batch_ms).sum::<u64>() as f64 / 1_000.0;
-        if self.kind(target) == NodeKind::SqsQueue {
+        if matches!(self.kind(target), NodeKind::SqsQueue | NodeKind::SnsTopic) {
             // A refused send waits for its retry with its messages.
             let waiting = (batches * attempts * waited_s).ceil() as u64;
             self.pending += waiting;

@@ -30,6 +30,8 @@ pub enum Target {
     Firehose(usize),
     /// An SQS queue (SendMessageBatch), by queue slot.
     Queue(usize),
+    /// An SNS topic (PublishBatch), by topic slot.
+    Topic(usize),
 }
 
 /// Records of one shard in a batch: all share the batch's average size.

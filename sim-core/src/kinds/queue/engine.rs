@@ -64,6 +64,12 @@ impl Simulation {
         let node = self.producer_nodes[slot];
         let k = self.producers[slot].generate(self.now, &mut self.rngs[node]);
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, k as f64);
+        if let Target::Topic(_) = self.producers[slot].target {
+            self.producer_publish(slot, k);
+            let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
+            self.schedule(next, Action::ProducerSend { slot: slot as u32 });
+            return;
+        }
         let mut parts = Counts::new();
         if let Some(route) = &self.send_routes[slot] {
             route.spread(k, &mut self.rngs[node], &mut parts);
@@ -84,6 +90,9 @@ impl Simulation {
     fn send_for_producer(&mut self, slot: usize, mut batch: QueueRetry) {
         if batch.messages() == 0 {
             return;
+        }
+        if let Target::Topic(_) = self.producers[slot].target {
+            return self.publish_for_producer(slot, batch);
         }
         let node = self.producer_nodes[slot];
         let Target::Queue(queue) = self.producers[slot].target else { return };
@@ -305,7 +314,8 @@ impl Simulation {
             | NodeKind::KclApp
             | NodeKind::Destination
             | NodeKind::SqsQueue
-            | NodeKind::FlinkApp => false,
+            | NodeKind::FlinkApp
+            | NodeKind::SnsTopic => false,
         }
     }
 

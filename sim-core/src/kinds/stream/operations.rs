@@ -102,6 +102,9 @@ impl Simulation {
                 let text = format!("function error rate set to {}", format_number(error_rate));
                 self.journal(node, text, false);
             }
+            Fault::EndpointsDown { for_s } => {
+                self.topic_endpoints_down(slot, for_s.saturating_mul(crate::time::SECOND));
+            }
             Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
             Fault::RestartWorker { worker } => return self.restart_worker(node, worker),
             Fault::TrafficSpike { multiplier, for_s } => {

@@ -278,7 +278,7 @@ impl Simulation {
                 Some(Pending { group, batch, routed: Routed::Fresh(counts), target })
             }
             // A delivery stream has no shards: one share, "shard" 0.
-            Target::Firehose(_) | Target::Queue(_) => {
+            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) => {
                 self.scratch = counts;
                 let mut batch = batch;
                 if n > 0 {
@@ -310,7 +310,7 @@ impl Simulation {
                 let routed = Routed::Listed(std::mem::take(&mut batch.per_shard));
                 Some(Pending { group, batch, routed, target })
             }
-            Target::Firehose(_) | Target::Queue(_) => {
+            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) => {
                 self.send(group, batch);
                 None
             }
@@ -322,7 +322,7 @@ impl Simulation {
     fn send(&mut self, group: usize, batch: RetryBatch) {
         match self.producers[self.groups[group].lead()].target {
             Target::Firehose(firehose) => self.put_record_batch(group, batch, firehose),
-            Target::Stream(_) | Target::Queue(_) => {
+            Target::Stream(_) | Target::Queue(_) | Target::Topic(_) => {
                 unreachable!("stream writes are routed; queue producers send on their own")
             }
         }

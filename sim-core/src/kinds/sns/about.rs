@@ -1,0 +1,16 @@
+//! What the SNS topic kind says about itself (palette, tooltips,
+//! auto-layout) and the tables the rest of the crate reads through it: its
+//! registration data, read by [`crate::kinds::registry`].
+
+use crate::kinds::registry::About;
+
+/// The kind's registration entry.
+pub const ABOUT: About = About {
+    title: "SNS topic",
+    badge: "SNS",
+    summary: "Amazon SNS topic: every message published is pushed to each subscription (SQS queues, Firehose) whose filter policy matches; failed deliveries are retried by the endpoint's delivery policy, then go to the subscription's dead-letter queue.",
+    rank: 1,
+    params: super::params::PARAMS,
+    metrics: super::metrics::DEFS,
+    charts: super::metrics::CHARTS,
+};

@@ -1,0 +1,295 @@
+//! An SNS topic's events: publishes (a producer's PublishBatch calls, a
+//! forwarder's hand-off) within the publish quota, the fan-out to the
+//! subscriptions through their filter policies, deliveries and their
+//! retries by the delivery policy, and the dead-letter queue
+//! (aws-facts-more 5.1 to 5.4).
+
+use super::metrics as sns;
+use super::{Endpoint, Policy};
+use crate::kinds::queue::calls::{SendCalls, Sizes, Taken};
+use crate::kinds::queue::engine::QueueRetry;
+use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
+use crate::kinds::{Batch, Messages, Target};
+use crate::metrics;
+use crate::scenario::{NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
+use crate::time::SimTime;
+
+use crate::engine::{Action, Simulation};
+
+/// How many of a send's first calls fit in `messages` and `bytes` of room
+/// (a call is taken whole or throttled whole); `largest` bounds the size of
+/// a message whose size is drawn only once taken.
+fn calls_within(plan: &SendCalls, messages: u64, bytes: u64, largest: u64) -> u64 {
+    let whole = |per_call: u64, total: u64, each: u64| {
+        let full = total / per_call;
+        let fit = (messages / per_call).min(bytes / (per_call * each).max(1)).min(full);
+        let rest = total - full * per_call;
+        let more = fit == full
+            && rest > 0
+            && messages - fit * per_call >= rest
+            && bytes.saturating_sub(fit * per_call * each) >= rest * each;
+        fit + u64::from(more)
+    };
+    match *plan {
+        SendCalls::Even { messages: total, per_call, bytes: each } => whole(per_call, total, each),
+        SendCalls::Light { messages: total } => whole(MAX_BATCH_MESSAGES, total, largest),
+        SendCalls::Packed(ref calls) => {
+            let (mut n, mut b, mut k) = (0, 0, 0);
+            for &(m, payload) in calls {
+                if n + m > messages || b + payload > bytes {
+                    break;
+                }
+                (n, b, k) = (n + m, b + payload, k + 1);
+            }
+            k
+        }
+    }
+}
+
+impl Simulation {
+    /// The topic slot of node `node`, if it is a topic.
+    pub(crate) fn topic_at(&self, node: usize) -> Option<usize> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::SnsTopic).then_some(s.slot)
+    }
+
+    /// A topic-bound producer's batch: the records generated since the last
+    /// one are published as PublishBatch calls.
+    pub(crate) fn producer_publish(&mut self, slot: usize, k: u64) {
+        let parts = Counts::from_slice(&[(0, k)]);
+        self.publish_for_producer(slot, QueueRetry { parts, attempts: 0 });
+    }
+
+    /// One attempt of a producer's publish: PublishBatch calls of up to 10
+    /// messages and 256 KiB (aws-facts-more 5.1); those over the publish
+    /// quota are throttled and retried with the producer's backoff, then
+    /// given up.
+    pub(crate) fn publish_for_producer(&mut self, slot: usize, mut batch: QueueRetry) {
+        let n: u64 = batch.parts.iter().map(|p| p.1).sum();
+        let Target::Topic(topic) = self.producers[slot].target else { return };
+        if n == 0 {
+            return;
+        }
+        batch.attempts += 1;
+        let node = self.producer_nodes[slot];
+        let p = &self.producers[slot];
+        let (sizes, largest) = match p.spec.record_size {
+            RecordSize::Fixed { bytes } => (Sizes::Each(u64::from(bytes)), u64::from(bytes)),
+            _ => (Sizes::Drawn(p), u64::from(p.spec.record_size.max_bytes())),
+        };
+        let plan = SendCalls::plan(n, sizes, SNS_MAX_MESSAGE_BYTES, &mut self.rngs[node]);
+        let (room, room_bytes) = self.topics[topic].room(self.now);
+        let calls = calls_within(&plan, room, room_bytes, largest);
+        let p = &self.producers[slot];
+        let sizes = match p.spec.record_size {
+            RecordSize::Fixed { bytes } => Sizes::Each(u64::from(bytes)),
+            _ => Sizes::Drawn(p),
+        };
+        let taken = plan.take(calls, sizes, &mut self.rngs[node]);
+        self.published(topic, taken);
+        let m = &mut self.metrics[node];
+        m.add(metrics::producer::USER_RECORDS_PUT, taken.messages as f64);
+        m.add(metrics::producer::USER_RECORDS_DATA_PUT, taken.bytes as f64);
+        m.add(metrics::producer::REQUESTS, calls as f64);
+        let refused = n - taken.messages;
+        if refused == 0 {
+            return;
+        }
+        self.metrics[self.topic_nodes[topic]].add(sns::THROTTLED, refused as f64);
+        let m = &mut self.metrics[node];
+        let p = &mut self.producers[slot];
+        if batch.attempts >= p.spec.retry.max_attempts {
+            p.given_up += refused;
+            m.add(metrics::producer::USER_RECORD_EXPIRED, refused as f64);
+            return;
+        }
+        p.pending_retry += refused;
+        m.add(metrics::producer::RETRIES, refused as f64);
+        let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
+        let retry =
+            QueueRetry { parts: Counts::from_slice(&[(0, refused)]), attempts: batch.attempts };
+        self.schedule(
+            self.now + delay,
+            Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },
+        );
+    }
+
+    /// A topic takes a forwarded batch (a forwarding stage publishes it as
+    /// PublishBatch calls of its mean size) within its publish quota; the
+    /// hand-off retries the rest.
+    pub(crate) fn topic_take(&mut self, topic: usize, batch: Batch) -> u64 {
+        let each = (batch.bytes / batch.records).clamp(1, SNS_MAX_MESSAGE_BYTES);
+        let node = self.topic_nodes[topic];
+        let plan = SendCalls::plan(
+            batch.records,
+            Sizes::Each(each),
+            SNS_MAX_MESSAGE_BYTES,
+            &mut self.rngs[node],
+        );
+        let (room, room_bytes) = self.topics[topic].room(self.now);
+        let calls = calls_within(&plan, room, room_bytes, each);
+        let taken = plan.take(calls, Sizes::Each(each), &mut self.rngs[node]);
+        self.published(topic, taken);
+        self.metrics[node].add(sns::THROTTLED, (batch.records - taken.messages) as f64);
+        taken.messages
+    }
+
+    /// Messages a topic took from `calls` of `taken`: the quota spent, the
+    /// publishes billed (aws-facts-more 5.5: each 64 KB chunk of a call is
+    /// a request), throttled ones counted, and the fan-out.
+    fn published(&mut self, topic: usize, taken: Taken) {
+        let node = self.topic_nodes[topic];
+        let t = &mut self.topics[topic];
+        t.spend(self.now, taken.messages, taken.bytes);
+        if taken.messages == 0 {
+            return;
+        }
+        t.published += taken.messages;
+        let fifo = t.spec.is_fifo();
+        self.cost.sns_publish(fifo, taken.requests, taken.bytes);
+        let m = &mut self.metrics[node];
+        m.add(sns::PUBLISHED, taken.messages as f64);
+        m.sample(sns::PUBLISH_SIZE, taken.bytes as f64 / taken.messages as f64);
+        let each = (taken.bytes / taken.messages).max(1);
+        for sub in 0..self.topics[topic].subs.len() {
+            let s = &mut self.topics[topic].subs[sub];
+            let matched = s.filter(taken.messages);
+            let bytes = s.notification_bytes(each) * matched;
+            // aws-facts-more 5.2, 5.4: filtered messages are not delivered,
+            // only counted.
+            self.metrics[node].add(sns::FILTERED_OUT, (taken.messages - matched) as f64);
+            if matched == 0 {
+                continue;
+            }
+            // A notification is a new record at its endpoint's stage.
+            self.handed_off += matched;
+            self.notify(topic, sub, matched, bytes, 0, None);
+        }
+    }
+
+    /// Delivers `count` notifications (`bytes` in all) of subscription
+    /// `sub`, after `retries` retries of `policy` (none yet: the first
+    /// attempt). What the endpoint refuses waits for the policy's next
+    /// retry, or goes to the dead-letter queue when none is left
+    /// (aws-facts-more 5.3).
+    fn notify(
+        &mut self,
+        topic: usize,
+        sub: usize,
+        count: u64,
+        bytes: u64,
+        retries: u32,
+        policy: Option<Policy>,
+    ) {
+        let node = self.topic_nodes[topic];
+        let t = &self.topics[topic];
+        let fifo = t.spec.is_fifo();
+        let endpoint = t.subs[sub].endpoint;
+        let down = self.now < t.down_until;
+        let batch = Batch { records: count, bytes, oldest_ms: self.now };
+        let accepted = match (down, endpoint) {
+            (true, _) => 0,
+            (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
+            (false, Endpoint::Firehose(f)) => self.firehose_take(f, batch),
+        };
+        let each = (bytes / count).max(1);
+        if accepted > 0 {
+            self.topics[topic].subs[sub].delivered += accepted;
+            self.metrics[node].add(sns::DELIVERED, accepted as f64);
+            let firehose = matches!(endpoint, Endpoint::Firehose(_));
+            self.cost.sns_deliveries(fifo, firehose, accepted, each);
+        }
+        let refused = count - accepted;
+        if refused == 0 {
+            return;
+        }
+        // aws-facts-more 5.3: SQS, Lambda and Firehose are AWS-managed
+        // endpoints, but for Firehose's throttling errors SNS uses the
+        // customer-managed policy; an outage is a server-side error.
+        let policy = policy.unwrap_or(match (down, endpoint) {
+            (false, Endpoint::Firehose(_)) => Policy::CustomerManaged,
+            (true, _) | (false, Endpoint::Queue(_)) => Policy::AwsManaged,
+        });
+        // The immediate retries run at once against an endpoint that just
+        // refused; they are counted, not tried.
+        let retries = if policy.delay_ms(retries) == Some(0) {
+            let now = policy.immediate().saturating_sub(retries);
+            self.metrics[node].add(sns::RETRIES, (refused * u64::from(now)) as f64);
+            retries + now
+        } else {
+            retries
+        };
+        let refused_bytes = each * refused;
+        if !self.topics[topic].retry_later(self.now, sub, refused, refused_bytes, retries, policy) {
+            self.sns_give_up(topic, sub, refused, each);
+        }
+    }
+
+    /// The policy ended (aws-facts-more 5.3): to the subscription's
+    /// dead-letter queue (outside the ledger from there, as a queue's own
+    /// dead letters), or discarded.
+    fn sns_give_up(&mut self, topic: usize, sub: usize, count: u64, each: u64) {
+        let node = self.topic_nodes[topic];
+        let t = &mut self.topics[topic];
+        t.subs[sub].failed += count;
+        let m = &mut self.metrics[node];
+        m.add(sns::FAILED, count as f64);
+        match t.subs[sub].dlq {
+            Some(dlq) => {
+                t.dead_lettered += count;
+                m.add(sns::REDRIVEN_TO_DLQ, count as f64);
+                let messages =
+                    Messages { counted: false, ..Messages::new(count, each, self.now, 0) };
+                self.enqueue(dlq, messages);
+            }
+            None => t.discarded += count,
+        }
+    }
+
+    /// Once a second: the retries due, and the gauges.
+    pub(crate) fn sns_second(&mut self) {
+        for topic in 0..self.topics.len() {
+            let now = self.now;
+            let t = &mut self.topics[topic];
+            if t.retries.first().is_some_and(|_| t.retries.iter().any(|r| r.due <= now)) {
+                let (due, later): (Vec<_>, Vec<_>) =
+                    std::mem::take(&mut t.retries).into_iter().partition(|r| r.due <= now);
+                t.retries = later;
+                for r in due {
+                    self.topics[topic].retrying -= r.count;
+                    self.metrics[self.topic_nodes[topic]].add(sns::RETRIES, r.count as f64);
+                    let sub = r.sub as usize;
+                    self.notify(topic, sub, r.count, r.bytes, r.retries + 1, Some(r.policy));
+                }
+            }
+            let retrying = self.topics[topic].retrying;
+            self.metrics[self.topic_nodes[topic]].sample(sns::RETRYING, retrying as f64);
+        }
+    }
+
+    /// The endpoints of a topic's subscriptions refuse deliveries for
+    /// `ms` (server-side errors: retried by the AWS-managed policy).
+    pub(crate) fn topic_endpoints_down(&mut self, topic: usize, ms: SimTime) {
+        let t = &mut self.topics[topic];
+        t.down_until = t.down_until.max(self.now + ms);
+        let text = format!("every subscription's endpoint refuses deliveries for {} s", ms / 1_000);
+        self.journal(self.topic_nodes[topic], text, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_are_taken_whole_within_the_room() {
+        let even = SendCalls::Even { messages: 25, per_call: 10, bytes: 100 };
+        assert_eq!(calls_within(&even, 100, u64::MAX, 100), 3);
+        assert_eq!(calls_within(&even, 24, u64::MAX, 100), 2);
+        assert_eq!(calls_within(&even, 9, u64::MAX, 100), 0);
+        assert_eq!(calls_within(&even, 100, 2_000, 100), 2);
+        let packed = SendCalls::Packed(vec![(10, 1_000), (3, 90_000), (10, 1_000)]);
+        assert_eq!(calls_within(&packed, 13, u64::MAX, 0), 2);
+        assert_eq!(calls_within(&packed, 100, 50_000, 0), 1);
+    }
+}

@@ -1,0 +1,24 @@
+//! The bound on what an SNS topic holds and does per simulated second, for
+//! [`crate::budget::estimate`].
+
+use super::{MAX_RETRY_COHORTS, Retrying, Subscription};
+use crate::budget::Estimator;
+use crate::memory::grown_buffer;
+use crate::time::SECOND;
+
+impl Estimator<'_> {
+    /// A topic: its subscriptions, and the notifications waiting for a
+    /// retry (a cohort per subscription per second of failures at most,
+    /// never more than [`MAX_RETRY_COHORTS`]), each retried once a second
+    /// at most.
+    pub(crate) fn topic(&mut self, node: usize) {
+        let subs = self.s.links.iter().filter(|l| l.from == self.s.nodes[node].id).count() as u64;
+        let seconds = self.within(u64::MAX) / SECOND + 1;
+        let cohorts = subs.saturating_mul(seconds).min(MAX_RETRY_COHORTS as u64);
+        let bytes = grown_buffer::<Subscription>(subs) + grown_buffer::<Retrying>(cohorts);
+        self.add(node, bytes);
+        let remedy =
+            "fix the failing endpoint sooner, or give the subscription a dead-letter queue";
+        self.work(node, "delivery retries", cohorts as f64, remedy);
+    }
+}

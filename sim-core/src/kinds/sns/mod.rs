@@ -1,0 +1,312 @@
+//! An Amazon SNS topic (aws-facts-more 5): publishes within the topic's
+//! quota, a copy of each message to every subscription whose filter policy
+//! matches it, deliveries the endpoint refuses retried by the endpoint
+//! type's delivery policy, then moved to the subscription's dead-letter
+//! queue or discarded.
+
+pub mod about;
+pub(crate) mod engine;
+pub(crate) mod estimate;
+pub mod infra;
+pub mod metrics;
+pub mod params;
+pub mod spec;
+pub(crate) mod view;
+
+use crate::bucket::TokenBucket;
+use crate::memory::buffer;
+use crate::scenario::SnsTopicSpec;
+use crate::time::{SECOND, SimTime};
+
+/// Bytes the JSON envelope adds to a message delivered without raw
+/// delivery. AWS lists the envelope's fields, not their size
+/// (aws-facts-more 5.2, 7): a simulator assumption, in MODEL.md.
+pub const ENVELOPE_BYTES: u64 = 1_024;
+
+/// The most cohorts of notifications a topic keeps waiting for a retry;
+/// past it a new one joins its subscription's last (and retries on that
+/// one's schedule), so a long outage costs bounded memory. A simulator
+/// bound, in MODEL.md.
+pub const MAX_RETRY_COHORTS: usize = 4_096;
+
+/// A delivery policy: the retries after a failed first attempt, in phases
+/// (aws-facts-more 5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// AWS-managed endpoints (SQS, Lambda, Firehose): 3 immediate retries,
+    /// 2 one second apart, 10 backing off exponentially from 1 s to 20 s,
+    /// 100,000 twenty seconds apart: 100,015 over about 23 days.
+    AwsManaged,
+    /// Customer-managed endpoints, and Firehose's throttling errors: 2 ten
+    /// seconds apart, 10 backing off exponentially from 10 s to 600 s, 38
+    /// six hundred seconds apart: 50 over about 6 hours.
+    CustomerManaged,
+}
+
+/// One phase of a policy: how many retries, and their delays.
+#[derive(Clone, Copy, Debug)]
+struct Phase {
+    retries: u32,
+    /// Delay of the first and the last retry of the phase, in seconds
+    /// (equal: a fixed delay; apart: exponential between them).
+    from_s: f64,
+    to_s: f64,
+}
+
+impl Policy {
+    /// aws-facts-more 5.3, the table of delivery policies by endpoint type.
+    fn phases(self) -> [Phase; 4] {
+        let p = |retries, from_s, to_s| Phase { retries, from_s, to_s };
+        match self {
+            Policy::AwsManaged => {
+                [p(3, 0.0, 0.0), p(2, 1.0, 1.0), p(10, 1.0, 20.0), p(100_000, 20.0, 20.0)]
+            }
+            Policy::CustomerManaged => {
+                [p(0, 0.0, 0.0), p(2, 10.0, 10.0), p(10, 10.0, 600.0), p(38, 600.0, 600.0)]
+            }
+        }
+    }
+
+    /// Retries in all (the table's "total attempts": 100,015 or 50).
+    pub fn retries(self) -> u32 {
+        self.phases().iter().map(|p| p.retries).sum()
+    }
+
+    /// Delay before retry `k` (from 0) after the attempt before it, in
+    /// milliseconds; `None` past the last.
+    pub fn delay_ms(self, k: u32) -> Option<SimTime> {
+        let mut k = k;
+        for phase in self.phases() {
+            if k < phase.retries {
+                let s = if phase.retries <= 1 || phase.from_s == phase.to_s {
+                    phase.from_s
+                } else {
+                    let x = f64::from(k) / f64::from(phase.retries - 1);
+                    phase.from_s * libm::pow(phase.to_s / phase.from_s, x)
+                };
+                return Some(libm::round(s * SECOND as f64) as SimTime);
+            }
+            k -= phase.retries;
+        }
+        None
+    }
+
+    /// The retries at the start of the policy that have no delay (made at
+    /// once, against an endpoint that just failed).
+    pub fn immediate(self) -> u32 {
+        (0..).take_while(|&k| self.delay_ms(k) == Some(0)).count() as u32
+    }
+}
+
+/// Where a subscription delivers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// An SQS queue, by queue slot.
+    Queue(usize),
+    /// A Firehose delivery stream, by delivery stream slot.
+    Firehose(usize),
+}
+
+/// One subscription's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscription {
+    /// The endpoint's node index.
+    pub node: usize,
+    /// Where it delivers.
+    pub endpoint: Endpoint,
+    /// Share its filter policy matches.
+    pub filter_share: f64,
+    /// Raw message delivery.
+    pub raw: bool,
+    /// Its dead-letter queue, by queue slot.
+    pub dlq: Option<usize>,
+    /// Messages offered to its filter since the start.
+    pub offered: u64,
+    /// Of those, matched.
+    pub matched: u64,
+    /// Notifications the endpoint accepted.
+    pub delivered: u64,
+    /// Notifications given up (moved to the DLQ or discarded).
+    pub failed: u64,
+}
+
+impl Subscription {
+    /// Of `n` more messages offered, how many its filter matches: the
+    /// running total rounded down, so the matched share is exact over the
+    /// run and no message is split.
+    pub fn filter(&mut self, n: u64) -> u64 {
+        self.offered += n;
+        let due = (self.offered as f64 * self.filter_share) as u64;
+        let now = due.saturating_sub(self.matched).min(n);
+        self.matched += now;
+        now
+    }
+
+    /// Bytes of a notification of a `bytes` message.
+    pub fn notification_bytes(&self, bytes: u64) -> u64 {
+        if self.raw { bytes } else { bytes + ENVELOPE_BYTES }
+    }
+}
+
+/// Notifications waiting for their next delivery attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retrying {
+    /// Subscription index.
+    pub sub: u32,
+    /// Notifications.
+    pub count: u64,
+    /// Their bytes (each as delivered).
+    pub bytes: u64,
+    /// Retries made so far.
+    pub retries: u32,
+    /// The policy it follows.
+    pub policy: Policy,
+    /// When the next retry is due.
+    pub due: SimTime,
+}
+
+/// A topic's runtime state.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    /// Parameters.
+    pub spec: SnsTopicSpec,
+    /// Its subscriptions, in link order.
+    pub subs: Vec<Subscription>,
+    /// The publish quota in messages.
+    pub messages: TokenBucket,
+    /// The publish quota in bytes, where one applies.
+    pub bytes: Option<TokenBucket>,
+    /// Messages published (accepted) since the start.
+    pub published: u64,
+    /// Notifications waiting for a retry.
+    pub retrying: u64,
+    /// Notifications moved to a dead-letter queue.
+    pub dead_lettered: u64,
+    /// Notifications discarded (the policy ended, no dead-letter queue).
+    pub discarded: u64,
+    /// The retries waiting, in the order they were made.
+    pub retries: Vec<Retrying>,
+    /// Its endpoints refuse deliveries (server-side errors) until then.
+    pub down_until: SimTime,
+}
+
+impl Topic {
+    /// A topic with its subscriptions.
+    pub fn new(spec: SnsTopicSpec, subs: Vec<Subscription>) -> Self {
+        let messages = TokenBucket::per_second(f64::from(spec.publish_messages_per_s()));
+        let bytes = spec.publish_bytes_per_s().map(|b| TokenBucket::per_second(b as f64));
+        Topic {
+            spec,
+            subs,
+            messages,
+            bytes,
+            published: 0,
+            retrying: 0,
+            dead_lettered: 0,
+            discarded: 0,
+            retries: Vec::new(),
+            down_until: 0,
+        }
+    }
+
+    /// The messages and bytes the publish quota has room for at `now`.
+    pub fn room(&mut self, now: SimTime) -> (u64, u64) {
+        let bytes = self.bytes.as_mut().map_or(u64::MAX, |b| b.whole(now));
+        (self.messages.whole(now), bytes)
+    }
+
+    /// Spends the quota on `messages` of `bytes` in all, published at `now`.
+    pub fn spend(&mut self, now: SimTime, messages: u64, bytes: u64) {
+        self.messages.take_whole(now, messages);
+        if let Some(b) = &mut self.bytes {
+            b.take_whole(now, bytes);
+        }
+    }
+
+    /// Queues `count` notifications of subscription `sub` for a retry
+    /// after `retries` made, merged into the last such cohort when both are
+    /// due in the same second (so an outage holds a cohort a second, not
+    /// one per publish). Returns `false` when the policy has no retry left.
+    pub fn retry_later(
+        &mut self,
+        now: SimTime,
+        sub: usize,
+        count: u64,
+        bytes: u64,
+        retries: u32,
+        policy: Policy,
+    ) -> bool {
+        let Some(delay) = policy.delay_ms(retries) else { return false };
+        let due = (now + delay).div_ceil(SECOND) * SECOND;
+        self.retrying += count;
+        let sub = sub as u32;
+        let full = self.retries.len() >= MAX_RETRY_COHORTS;
+        if let Some(last) = self.retries.iter_mut().rev().find(|r| r.sub == sub)
+            && (full || (last.due == due && last.retries == retries && last.policy == policy))
+        {
+            last.count += count;
+            last.bytes += bytes;
+            return true;
+        }
+        self.retries.push(Retrying { sub, count, bytes, retries, policy, due });
+        true
+    }
+
+    /// What it holds beyond its own size.
+    pub fn heap_bytes(&self) -> u64 {
+        buffer::<Subscription>(self.subs.capacity()) + buffer::<Retrying>(self.retries.capacity())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_managed_policy_is_100015_retries_over_about_23_days() {
+        // aws-facts-more 5.3.
+        let p = Policy::AwsManaged;
+        assert_eq!(p.retries(), 100_015);
+        assert_eq!(p.immediate(), 3);
+        let total_ms: SimTime = (0..p.retries()).map(|k| p.delay_ms(k).unwrap()).sum();
+        let days = total_ms as f64 / 86_400_000.0;
+        assert!((23.0..23.3).contains(&days), "{days} days");
+        assert_eq!(p.delay_ms(3), Some(1_000));
+        assert_eq!(p.delay_ms(5), Some(1_000));
+        assert_eq!(p.delay_ms(14), Some(20_000));
+        assert_eq!(p.delay_ms(100_014), Some(20_000));
+        assert_eq!(p.delay_ms(100_015), None);
+    }
+
+    #[test]
+    fn customer_managed_policy_is_50_retries_over_about_6_hours() {
+        // aws-facts-more 5.3.
+        let p = Policy::CustomerManaged;
+        assert_eq!(p.retries(), 50);
+        assert_eq!(p.immediate(), 0);
+        let total_ms: SimTime = (0..p.retries()).map(|k| p.delay_ms(k).unwrap()).sum();
+        let hours = total_ms as f64 / 3_600_000.0;
+        assert!((6.0..7.5).contains(&hours), "{hours} hours");
+        assert_eq!(p.delay_ms(0), Some(10_000));
+        assert_eq!(p.delay_ms(2), Some(10_000));
+        assert_eq!(p.delay_ms(11), Some(600_000));
+        assert_eq!(p.delay_ms(50), None);
+    }
+
+    #[test]
+    fn a_filter_matches_its_share_exactly_over_the_run() {
+        let mut s = Subscription {
+            node: 0,
+            endpoint: Endpoint::Queue(0),
+            filter_share: 0.3,
+            raw: true,
+            dlq: None,
+            offered: 0,
+            matched: 0,
+            delivered: 0,
+            failed: 0,
+        };
+        let matched: u64 = (0..1_000).map(|_| s.filter(7)).sum();
+        assert_eq!(matched, 2_100);
+    }
+}

@@ -1,0 +1,29 @@
+//! What an SNS topic's card shows (see [`crate::view`]): publishes against
+//! the quota, notifications delivered, filtered out, retrying and failed.
+
+use super::metrics as sns;
+use crate::engine::Simulation;
+use crate::view::{NodeFigures, Reading, Tally};
+
+/// Reads SNS topic `node` off the engine.
+pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+    let m = sim.metrics(node);
+    let lost = sim.topic(node).map_or(0, |t| t.discarded) as f64;
+    Reading {
+        figures: NodeFigures::Topic {
+            published: m.last_second(sns::PUBLISHED),
+            throttled: m.last_second(sns::THROTTLED),
+            delivered: m.last_second(sns::DELIVERED),
+            filtered: m.last_second(sns::FILTERED_OUT),
+            failed: m.last_second(sns::FAILED),
+            retrying: m.last_second(sns::RETRYING),
+        },
+        tally: Tally {
+            throttled: m.total(sns::THROTTLED),
+            dead_lettered: m.total(sns::REDRIVEN_TO_DLQ),
+            lost,
+            ..Tally::default()
+        },
+        gauge: None,
+    }
+}

@@ -1,0 +1,321 @@
+//! Amazon SNS topics (aws-facts-more 5): fan-out through filter policies,
+//! the publish quotas, delivery retries by the documented policies, the
+//! subscription dead-letter queue, and the publish and delivery prices.
+
+use sim_core::metrics::{queue, sns};
+use sim_core::scenario::{
+    Fault, FifoThroughputScope, FirehoseSpec, Link, Node, NodeSpec, Operation, ProducerSpec,
+    QueueSpec, QueueType, Scenario, ScheduledOp, SnsTopicSpec, SubscriptionSpec, TopicType,
+};
+use sim_core::{Simulation, validate};
+
+use crate::fixtures::{pipeline, run, steady_producer};
+
+fn node(id: &str, spec: NodeSpec) -> Node {
+    Node { id: id.into(), name: String::new(), spec }
+}
+
+fn link(from: &str, to: &str) -> Link {
+    Link { from: from.into(), to: to.into() }
+}
+
+fn sub(endpoint: &str, filter_share: f64, raw: bool) -> SubscriptionSpec {
+    SubscriptionSpec {
+        endpoint: endpoint.into(),
+        filter_share,
+        raw_delivery: raw,
+        dead_letter_queue: None,
+    }
+}
+
+/// producer -> topic -> one queue per subscription (no readers: the
+/// queues keep what they get).
+fn fan_out(p: ProducerSpec, topic: SnsTopicSpec, queues: &[(&str, QueueType)]) -> Scenario {
+    let mut nodes = vec![node("p", NodeSpec::Producer(p)), node("t", NodeSpec::SnsTopic(topic))];
+    let mut links = vec![link("p", "t")];
+    for (id, queue_type) in queues {
+        let q = QueueSpec { queue_type: *queue_type, ..QueueSpec::default() };
+        nodes.push(node(id, NodeSpec::SqsQueue(q)));
+        links.push(link("t", id));
+    }
+    Scenario { nodes, links, ..pipeline(ProducerSpec::default(), 1, None) }
+}
+
+const TOPIC: usize = 1;
+
+fn total(sim: &Simulation, node: usize, metric: usize) -> f64 {
+    sim.metrics(node).total(metric)
+}
+
+/// aws-facts-more 5.2, 5.4: every subscription gets a copy of each message
+/// its filter policy matches; the rest are counted as filtered out, not
+/// delivered; raw delivery sends the body alone, otherwise the envelope is
+/// added.
+#[test]
+fn fan_out_delivers_each_message_to_every_subscription_minus_filtered() {
+    let topic = SnsTopicSpec {
+        subscriptions: vec![sub("all", 1.0, true), sub("half", 0.5, false), sub("few", 0.2, true)],
+        ..SnsTopicSpec::default()
+    };
+    let standard = QueueType::Standard;
+    let s = fan_out(
+        steady_producer(100.0, 1_000),
+        topic,
+        &[("all", standard), ("half", standard), ("few", standard)],
+    );
+    let sim = run(&s, 60);
+    let published = total(&sim, TOPIC, sns::PUBLISHED);
+    assert!(published >= 5_800.0, "{published}");
+    assert_eq!(sim.topic(TOPIC).unwrap().published as f64, published);
+    let sent = |q: usize| total(&sim, q, queue::SENT);
+    // The filter's share over the run, whole messages (rounded down).
+    let share = |f: f64| (published * f).floor();
+    assert_eq!(sent(2), published);
+    assert_eq!(sent(3), share(0.5));
+    assert_eq!(sent(4), share(0.2));
+    let delivered = total(&sim, TOPIC, sns::DELIVERED);
+    assert_eq!(delivered, sent(2) + sent(3) + sent(4));
+    let filtered = total(&sim, TOPIC, sns::FILTERED_OUT);
+    assert_eq!(filtered, 3.0 * published - delivered);
+    assert_eq!(total(&sim, TOPIC, sns::FAILED), 0.0);
+    // Raw: the 1,000-byte body; otherwise the envelope on top.
+    let size = |q: usize| sim.metrics(q).stats(queue::SENT_SIZE).max;
+    assert_eq!(size(2), 1_000.0);
+    assert_eq!(size(3), 1_000.0 + sim_core::kinds::sns::ENVELOPE_BYTES as f64);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+}
+
+/// aws-facts-more 5.1: a standard topic takes the account's Regional
+/// quota (300 messages/s in the smallest Regions); over it publishes are
+/// throttled and the publisher retries.
+#[test]
+fn publishes_over_the_quota_are_throttled() {
+    let topic = SnsTopicSpec { publish_quota_per_s: 300, ..SnsTopicSpec::default() };
+    let secs = 60;
+    let sim = run(&fan_out(steady_producer(500.0, 200), topic, &[]), secs);
+    let published = total(&sim, TOPIC, sns::PUBLISHED);
+    // At most a second's quota at the start plus 300 a second.
+    assert!(published <= 300.0 * (secs as f64 + 1.0), "{published}");
+    assert!(published >= 300.0 * (secs as f64 - 2.0), "{published}");
+    assert!(total(&sim, TOPIC, sns::THROTTLED) > 0.0);
+    let view = sim_core::view::FrameView::capture(&sim);
+    assert_eq!(view.nodes[TOPIC].figures.status().word, "✖ Throttling publishes");
+    assert!(sim.ledger().balances());
+}
+
+/// aws-facts-more 5.1: a FIFO topic takes 300 messages/s per message
+/// group, and with topic scope at most 3,000 messages/s (or 20 MB/s); with
+/// message-group scope up to the Regional quota.
+#[test]
+fn fifo_topics_are_limited_per_message_group_and_per_topic() {
+    let fifo = |groups, scope| SnsTopicSpec {
+        topic_type: TopicType::Fifo,
+        message_groups: groups,
+        fifo_throughput_scope: scope,
+        ..SnsTopicSpec::default()
+    };
+    assert_eq!(fifo(2, FifoThroughputScope::Topic).publish_messages_per_s(), 600);
+    assert_eq!(fifo(100, FifoThroughputScope::Topic).publish_messages_per_s(), 3_000);
+    assert_eq!(fifo(100, FifoThroughputScope::MessageGroup).publish_messages_per_s(), 30_000);
+    assert_eq!(fifo(100, FifoThroughputScope::Topic).publish_bytes_per_s(), Some(20_000_000));
+    assert_eq!(fifo(100, FifoThroughputScope::MessageGroup).publish_bytes_per_s(), None);
+    let secs = 30;
+    let s = fan_out(
+        steady_producer(1_000.0, 500),
+        fifo(2, FifoThroughputScope::Topic),
+        &[("q", QueueType::Fifo)],
+    );
+    let sim = run(&s, secs);
+    let published = total(&sim, TOPIC, sns::PUBLISHED);
+    assert!(published <= 600.0 * (secs as f64 + 1.0), "{published}");
+    assert!(published >= 600.0 * (secs as f64 - 2.0), "{published}");
+    assert!(sim.ledger().balances());
+}
+
+/// aws-facts-more 5.3: an SQS endpoint that fails (server-side errors) is
+/// retried by the AWS-managed policy (3 at once, 2 a second apart, 10
+/// backing off to 20 s, then every 20 s), so once it is back every
+/// notification arrives and none fails.
+#[test]
+fn an_outage_is_retried_and_everything_arrives_afterwards() {
+    let mut s =
+        fan_out(steady_producer(50.0, 500), SnsTopicSpec::default(), &[("q", QueueType::Standard)]);
+    s.schedule.push(ScheduledOp {
+        at_s: 10,
+        node: "t".into(),
+        op: Operation::Fault(Fault::EndpointsDown { for_s: 30 }),
+    });
+    let valid = validate(&s).expect("valid");
+    let mut sim = Simulation::new(&valid, 7);
+    sim.run_until(30_000);
+    let retrying = sim.topic(TOPIC).unwrap().retrying;
+    assert!(retrying > 900, "twenty seconds of messages wait: {retrying}");
+    assert!(total(&sim, TOPIC, sns::RETRIES) > 0.0);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+    // Back at 40 s; retries come at most 20 s apart.
+    sim.run_until(90_000);
+    let t = sim.topic(TOPIC).unwrap();
+    assert_eq!(t.retrying, 0);
+    assert_eq!(total(&sim, 2, queue::SENT), t.published as f64);
+    assert_eq!(total(&sim, TOPIC, sns::FAILED), 0.0);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+}
+
+/// aws-facts-more 5.3: Firehose's throttling errors follow the
+/// customer-managed policy (2 retries 10 s apart, 10 backing off from 10 s
+/// to 600 s, 38 every 600 s: 50); when they run out the notifications go
+/// to the subscription's dead-letter queue, no sooner than the policy's
+/// delays add up to.
+#[test]
+fn throttled_firehose_deliveries_go_to_the_dead_letter_queue_when_the_policy_ends() {
+    // 40 messages/s of 200 KB: 8 MB/s against Firehose's 5 MiB/s, so
+    // the backlog of retries keeps growing and some run out.
+    let p = ProducerSpec {
+        batching: sim_core::scenario::Batching { max_buffered_ms: 1_000 },
+        ..steady_producer(40.0, 200_000)
+    };
+    let topic = SnsTopicSpec {
+        subscriptions: vec![SubscriptionSpec {
+            dead_letter_queue: Some("dlq".into()),
+            ..sub("fh", 1.0, true)
+        }],
+        ..SnsTopicSpec::default()
+    };
+    let mut s = fan_out(p, topic, &[("dlq", QueueType::Standard)]);
+    s.links.retain(|l| l.to != "dlq");
+    s.nodes.push(node("fh", NodeSpec::Firehose(FirehoseSpec::default())));
+    s.nodes.push(node("dst", NodeSpec::Destination(Default::default())));
+    s.links.push(link("t", "fh"));
+    s.links.push(link("fh", "dst"));
+    let valid = validate(&s).expect("valid");
+    let mut sim = Simulation::new(&valid, 7);
+    // The documented delays, added up: 2 x 10 s, 10 from 10 s to 600 s
+    // exponentially, 38 x 600 s.
+    let backoff: f64 = (0..10).map(|k| 10.0 * 60f64.powf(f64::from(k) / 9.0)).sum();
+    let policy_s = 20.0 + backoff + 38.0 * 600.0;
+    let first = (policy_s as u64).saturating_sub(5);
+    sim.run_until(first * 1_000);
+    assert!(total(&sim, TOPIC, sns::RETRIES) > 0.0);
+    assert_eq!(total(&sim, TOPIC, sns::REDRIVEN_TO_DLQ), 0.0, "not before {policy_s} s");
+    // Early notifications get through on a retry while the backlog is
+    // small; later ones run out of retries.
+    sim.run_until((2.0 * policy_s) as u64 * 1_000);
+    let redriven = total(&sim, TOPIC, sns::REDRIVEN_TO_DLQ);
+    assert!(redriven > 0.0);
+    assert_eq!(total(&sim, TOPIC, sns::FAILED), redriven);
+    assert_eq!(sim.topic(TOPIC).unwrap().dead_lettered as f64, redriven);
+    assert_eq!(sim.metrics(2).last_second(queue::VISIBLE), redriven);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+}
+
+/// aws-facts-more 5.5: each 64 KB chunk of a PublishBatch call is billed as
+/// one request at $0.50 per million; deliveries to SQS are free, to
+/// Firehose $0.19 per million notifications.
+#[test]
+fn publishes_are_billed_per_64_kb_chunk_and_firehose_deliveries_per_notification() {
+    // 100 KB messages: 2 to a 256 KiB PublishBatch call, 4 chunks a call.
+    let secs = 60;
+    let s = fan_out(steady_producer(100.0, 102_400), SnsTopicSpec::default(), &[]);
+    let sim = run(&s, secs);
+    let published = sim.topic(TOPIC).unwrap().published;
+    let per_call = 262_144 / 102_400;
+    let requests = published.div_ceil(per_call) * (per_call * 102_400).div_ceil(65_536);
+    let items = sim.cost().items();
+    let line = items.iter().find(|l| l.key == "sns.publish").expect("a publish line");
+    assert_eq!(line.units, requests as f64);
+    assert!((line.usd - requests as f64 * 0.50 / 1e6).abs() < 1e-12);
+    // 1 KB notifications to Firehose (raw): one each; to SQS: none billed.
+    let topic = SnsTopicSpec {
+        subscriptions: vec![sub("fh", 1.0, true), sub("q", 1.0, true)],
+        ..SnsTopicSpec::default()
+    };
+    let mut s = fan_out(steady_producer(100.0, 1_000), topic, &[("q", QueueType::Standard)]);
+    s.nodes.push(node("fh", NodeSpec::Firehose(FirehoseSpec::default())));
+    s.nodes.push(node("dst", NodeSpec::Destination(Default::default())));
+    s.links.push(link("t", "fh"));
+    s.links.push(link("fh", "dst"));
+    let sim = run(&s, secs);
+    let to_firehose =
+        sim.topic(TOPIC).unwrap().subs.iter().find(|s| s.node == 3).unwrap().delivered;
+    assert!(to_firehose > 0);
+    let items = sim.cost().items();
+    let line = items.iter().find(|l| l.key == "sns.firehose_deliveries").expect("a line");
+    assert_eq!(line.units, to_firehose as f64);
+    assert!((line.usd - to_firehose as f64 * 0.19 / 1e6).abs() < 1e-12);
+    assert!(items.iter().all(|l| !l.key.starts_with("sns.") || l.key != "sns.sqs"));
+}
+
+fn issues(s: &Scenario) -> String {
+    let issues = validate(s).expect_err("refused");
+    issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("\n")
+}
+
+/// aws-facts-more 5.1 to 5.3: what a topic may be wired to, and its
+/// subscriptions' settings, refused with the field and the reason.
+#[test]
+fn topic_wiring_and_settings_are_validated() {
+    let standard = QueueType::Standard;
+    // A standard topic cannot deliver to a FIFO queue.
+    let s = fan_out(steady_producer(1.0, 100), SnsTopicSpec::default(), &[("q", QueueType::Fifo)]);
+    assert!(issues(&s).contains("cannot deliver to FIFO queue"), "{}", issues(&s));
+    // A FIFO topic cannot deliver to Firehose, and needs a FIFO DLQ.
+    let fifo = SnsTopicSpec {
+        topic_type: TopicType::Fifo,
+        subscriptions: vec![SubscriptionSpec {
+            dead_letter_queue: Some("dlq".into()),
+            ..sub("q", 1.0, false)
+        }],
+        ..SnsTopicSpec::default()
+    };
+    let mut s = fan_out(steady_producer(1.0, 100), fifo, &[("q", QueueType::Fifo)]);
+    s.nodes.push(node("dlq", NodeSpec::SqsQueue(QueueSpec::default())));
+    s.nodes.push(node("fh", NodeSpec::Firehose(FirehoseSpec::default())));
+    s.nodes.push(node("dst", NodeSpec::Destination(Default::default())));
+    s.links.push(link("t", "fh"));
+    s.links.push(link("fh", "dst"));
+    let text = issues(&s);
+    assert!(text.contains("FIFO topics deliver to SQS queues only"), "{text}");
+    assert!(text.contains("nodes[1].params.subscriptions[0].dead_letter_queue"), "{text}");
+    // Settings for an endpoint that is not linked; a share out of range.
+    let topic =
+        SnsTopicSpec { subscriptions: vec![sub("nowhere", 1.5, false)], ..SnsTopicSpec::default() };
+    let text = issues(&fan_out(steady_producer(1.0, 100), topic, &[("q", standard)]));
+    assert!(text.contains("subscriptions[0].endpoint: \"nowhere\" is not linked"), "{text}");
+    assert!(text.contains("subscriptions[0].filter_share"), "{text}");
+    assert!(text.contains("allowed 0 to 1"), "{text}");
+    // A message larger than 256 KiB can never be published.
+    let text = issues(&fan_out(steady_producer(1.0, 300_000), SnsTopicSpec::default(), &[]));
+    assert!(text.contains("262,144 bytes"), "{text}");
+    // Links a topic cannot have, each with its reason.
+    use sim_core::scenario::NodeKind::*;
+    let rule = sim_core::validate::link_rule;
+    assert!(rule(SnsTopic, SqsQueue).is_ok() && rule(SnsTopic, Firehose).is_ok());
+    assert!(rule(Producer, SnsTopic).is_ok() && rule(Consumer, SnsTopic).is_ok());
+    assert!(rule(SnsTopic, Lambda).unwrap_err().contains("asynchronously"));
+    assert!(rule(KinesisStream, SnsTopic).is_err());
+    assert!(rule(SnsTopic, KinesisStream).is_err());
+}
+
+/// A consumer forwarding what it read publishes to the topic, which fans
+/// it out; every record stays accounted for.
+#[test]
+fn a_forwarding_consumer_publishes_to_a_topic() {
+    let mut s = pipeline(
+        steady_producer(200.0, 500),
+        1,
+        Some(sim_core::scenario::ConsumerSpec {
+            forward: sim_core::scenario::Forward::default(),
+            ..Default::default()
+        }),
+    );
+    s.nodes.push(node("t", NodeSpec::SnsTopic(SnsTopicSpec::default())));
+    s.nodes.push(node("q1", NodeSpec::SqsQueue(QueueSpec::default())));
+    s.nodes.push(node("q2", NodeSpec::SqsQueue(QueueSpec::default())));
+    s.links.extend([link("c", "t"), link("t", "q1"), link("t", "q2")]);
+    let sim = run(&s, 30);
+    let published = total(&sim, 3, sns::PUBLISHED);
+    assert!(published > 0.0);
+    assert_eq!(total(&sim, 4, queue::SENT), published);
+    assert_eq!(total(&sim, 5, queue::SENT), published);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+}
