@@ -126,6 +126,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/lesson-flink-parallelism.json"),
     ),
     ("lesson-poison-dlq.json", include_str!("../../scenarios/lesson-poison-dlq.json")),
+    ("lesson-sns-fan-out.json", include_str!("../../scenarios/lesson-sns-fan-out.json")),
     (
         "lesson-visibility-timeout.json",
         include_str!("../../scenarios/lesson-visibility-timeout.json"),

@@ -187,7 +187,7 @@ proptest! {
 /// The ledger, extended with delivery streams (buffered, backed up, lost,
 /// failed transformations) and hand-offs between stages, balances after
 /// every event of pipelines with forwarding, a KCL failover, a
-/// destination outage and a Flink application rescaling.
+/// destination outage, a Flink application rescaling and an SNS fan-out.
 #[test]
 fn ledger_balances_after_every_event_with_delivery_kcl_flink_and_forwarding() {
     for (file, until_ms) in [
@@ -195,6 +195,8 @@ fn ledger_balances_after_every_event_with_delivery_kcl_flink_and_forwarding() {
         ("destination-outage-retry.json", 700_000),
         // Through a Flink application's autoscaling restart at 900 s.
         ("flink-autoscaling.json", 960_000),
+        // An SNS topic fanning out to queues and a delivery stream.
+        ("lesson-sns-fan-out.json", 120_000),
     ] {
         let json = sim_core::BUNDLED_SCENARIOS.iter().find(|(f, _)| *f == file).unwrap().1;
         let valid = sim_core::load_scenario(json).unwrap();

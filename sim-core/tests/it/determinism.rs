@@ -89,3 +89,28 @@ mod random {
         }
     }
 }
+
+/// The SNS fan-out lesson (a topic with a filtered subscription, retries
+/// on the tick): the same bytes twice, and in steps as at once.
+#[test]
+fn an_sns_fan_out_is_deterministic_in_steps() {
+    let json = sim_core::BUNDLED_SCENARIOS
+        .iter()
+        .find(|(f, _)| *f == "lesson-sns-fan-out.json")
+        .expect("bundled")
+        .1;
+    let valid = sim_core::load_scenario(json).expect("valid");
+    let bytes =
+        |sim: &Simulation| serde_json::to_string(&summarize(sim)).unwrap() + &time_series_csv(sim);
+    let mut stepped = Simulation::new(&valid, 5);
+    for t in (0..=90_000).step_by(311) {
+        stepped.run_until(t);
+    }
+    stepped.run_until(90_000);
+    let mut direct = Simulation::new(&valid, 5);
+    direct.run_until(90_000);
+    assert_eq!(bytes(&stepped), bytes(&direct));
+    let mut again = Simulation::new(&valid, 5);
+    again.run_until(90_000);
+    assert_eq!(bytes(&again), bytes(&direct));
+}
