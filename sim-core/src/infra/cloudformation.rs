@@ -32,7 +32,8 @@ impl Writer<'_> {
         let id = self.names.cfn(&r.key);
         match (r.attr, self.cfn_type(&r.key)) {
             (Attr::Name, "AWS::SQS::Queue") => ("Fn::GetAtt", format!("{id}.QueueName")),
-            (Attr::Name, _) => ("Ref", id),
+            (Attr::Name | Attr::Url, _) => ("Ref", id),
+            (Attr::Arn, "AWS::SNS::Topic") => ("Fn::GetAtt", format!("{id}.TopicArn")),
             (Attr::Arn, "AWS::Kinesis::StreamConsumer") => {
                 ("Fn::GetAtt", format!("{id}.ConsumerARN"))
             }

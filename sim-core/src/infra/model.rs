@@ -151,6 +151,11 @@ impl Ref {
     pub fn name(key: &str) -> Ref {
         Ref { key: key.to_string(), attr: Attr::Name }
     }
+
+    /// The URL of resource `key` (an SQS queue's).
+    pub fn url(key: &str) -> Ref {
+        Ref { key: key.to_string(), attr: Attr::Url }
+    }
 }
 
 /// The attributes exports refer to; each tool names them per type.
@@ -160,6 +165,8 @@ pub enum Attr {
     Arn,
     /// Its name (CloudFormation's `Ref` for most types).
     Name,
+    /// Its URL (an SQS queue's: CloudFormation's `Ref`).
+    Url,
 }
 
 /// One AWS resource.

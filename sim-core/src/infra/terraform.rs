@@ -23,6 +23,7 @@ impl Writer<'_> {
             (Attr::Name, "aws_lambda_function") => "function_name",
             (Attr::Name, "aws_s3_bucket") => "bucket",
             (Attr::Name, _) => "name",
+            (Attr::Url, _) => "url",
         };
         format!("{}.{}.{attr}", res.tf_type, self.names.tf(&r.key))
     }

@@ -194,3 +194,50 @@ fn format_names_round_trip() {
     }
     assert_eq!(Format::parse("yaml"), None);
 }
+
+/// aws-facts-more 5.2, 5.3, 5.6: a topic, a subscription per link with its
+/// raw delivery and redrive policy, a queue policy for each queue the
+/// topic sends to (its dead-letter queue too), and for Firehose the role
+/// SNS assumes, with the documented actions on that stream only.
+#[test]
+fn a_topic_exports_its_subscriptions_policies_and_roles() {
+    let json = BUNDLED_SCENARIOS.iter().find(|(n, _)| *n == "lesson-sns-fan-out.json").unwrap().1;
+    let mut doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    doc["nodes"][1]["params"]["subscriptions"] = serde_json::json!([
+        { "endpoint": "notify", "filter_share": 0.1, "raw_delivery": true, "dead_letter_queue": "fulfil" }
+    ]);
+    let valid = load_scenario(&doc.to_string()).unwrap();
+    let t = template(valid.scenario());
+    check_references("sns", &t);
+    let topic = t.resource("orders").unwrap();
+    assert_eq!(topic.cfn_type, "AWS::SNS::Topic");
+    assert_eq!(topic.tf.get("name"), Some(&Value::from("orders")));
+    let notify = t.resource("orders/notify").unwrap();
+    assert_eq!(notify.cfn.get("Protocol"), Some(&Value::from("sqs")));
+    assert_eq!(notify.cfn.get("Endpoint"), Some(&Value::Ref(Ref::arn("notify"))));
+    assert_eq!(notify.cfn.get("RawMessageDelivery"), Some(&Value::from(true)));
+    assert!(notify.tf.get("redrive_policy").is_some());
+    assert!(notify.comments.iter().any(|c| c.contains("matches 10%")));
+    let fulfil = t.resource("orders/fulfil").unwrap();
+    assert_eq!(fulfil.cfn.get("RawMessageDelivery"), None);
+    // The queues it sends to, and nothing else, let it send.
+    for q in ["notify", "fulfil"] {
+        assert!(t.resource(&format!("orders/{q}/queue-policy")).is_some(), "{q}");
+    }
+    assert!(t.resource("orders/lake/queue-policy").is_none());
+    let lake = t.resource("orders/lake").unwrap();
+    assert_eq!(lake.tf.get("protocol"), Some(&Value::from("firehose")));
+    assert_eq!(
+        lake.tf.get("subscription_role_arn"),
+        Some(&Value::Ref(Ref::arn("orders/lake/role")))
+    );
+    assert_eq!(t.resource("orders/lake/policy").unwrap().cfn_type, "AWS::IAM::RolePolicy");
+    let text = export(&valid, Format::CloudFormation);
+    for action in crate::kinds::sns::infra::FIREHOSE_SUBSCRIPTION {
+        assert!(text.contains(action), "{action}");
+    }
+    assert!(text.contains("TopicArn"));
+    let tf = export(&valid, Format::Terraform);
+    assert!(tf.contains("resource \"aws_sns_topic_subscription\""));
+    assert!(tf.contains("aws_sqs_queue.notify.url"));
+}
