@@ -285,14 +285,15 @@ Resources:
 mod random {
     //! Export -> import -> export over random valid pipelines (issue 20's
     //! round trip as a property): a stream with an EFO consumer, a Lambda
-    //! function and a delivery stream reading it, and a queue (standard
-    //! or FIFO) with a dead-letter queue and a function reading it.
+    //! function and a delivery stream reading it, a queue (standard or
+    //! FIFO) with a dead-letter queue and a function reading it, and an
+    //! SNS topic subscribing a queue.
     use proptest::prelude::*;
     use sim_core::infra::{Format, export};
     use sim_core::scenario::{
         Capacity, ConsumerSpec, DestinationSpec, DestinationType, EventSourceMapping, FirehoseSpec,
-        LambdaArch, LambdaSpec, Link, Node, NodeSpec, QueueSpec, QueueType, ReadMode,
-        StartPosition, StreamSpec, TransformSpec,
+        LambdaArch, LambdaSpec, Link, Node, NodeSpec, QueueSpec, QueueType, ReadMode, SnsTopicSpec,
+        StartPosition, StreamSpec, SubscriptionSpec, TransformSpec,
     };
     use sim_core::validate;
 
@@ -372,6 +373,7 @@ mod random {
             shards in prop::option::of(1u32..=64), retention in 24u32..=8_760,
             stream_fn in arb_lambda(), queue_fn in arb_lambda(), fh in arb_firehose(),
             dest in 0usize..4, fifo in any::<bool>(), high in any::<bool>(),
+            (raw, topic_dlq) in (any::<bool>(), any::<bool>()),
             (visibility, delay, kept, receives) in (0u32..=43_200, 0u32..=900, 60u32..=1_209_600, 1u32..=1_000),
         ) {
             let mut s = pipeline(producer(100.0), 1, None);
@@ -403,6 +405,21 @@ mod random {
                 node("failed", NodeSpec::SqsQueue(QueueSpec::default())),
             ]);
             s.nodes.push(node("q-producer", NodeSpec::Producer(producer(10.0))));
+            // A topic fanning out to a queue, raw or not, with or without a
+            // subscription dead-letter queue.
+            let subscription = SubscriptionSpec {
+                endpoint: "alerts-q".into(),
+                raw_delivery: raw,
+                dead_letter_queue: topic_dlq.then(|| "alerts-dlq".into()),
+                ..SubscriptionSpec::default()
+            };
+            s.nodes.extend([
+                node("t-producer", NodeSpec::Producer(producer(5.0))),
+                node("alerts", NodeSpec::SnsTopic(SnsTopicSpec { subscriptions: vec![subscription], ..SnsTopicSpec::default() })),
+                node("alerts-q", NodeSpec::SqsQueue(QueueSpec::default())),
+                node("alerts-dlq", NodeSpec::SqsQueue(QueueSpec::default())),
+            ]);
+            s.links.extend([link("t-producer", "alerts"), link("alerts", "alerts-q")]);
             s.links.extend([
                 link("s", "efo"), link("s", "on-stream"), link("on-stream", "failed"),
                 link("s", "to-store"), link("to-store", "store"),

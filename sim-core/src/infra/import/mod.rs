@@ -148,6 +148,7 @@ impl<'t> Builder<'t> {
                 "AWS::KinesisFirehose::DeliveryStream" => {
                     kinds::firehose::infra::import(r, &p, self)?
                 }
+                "AWS::SNS::Topic" => kinds::sns::infra::import(r, &p, self)?,
                 _ => {}
             }
         }
@@ -159,6 +160,7 @@ impl<'t> Builder<'t> {
                 }
                 "AWS::Kinesis::StreamConsumer" => kinds::consumer::infra::import(r, &p, self)?,
                 "AWS::SQS::Queue" => kinds::queue::infra::import_redrive(r, &p, self)?,
+                "AWS::SNS::Subscription" => kinds::sns::infra::import_subscription(r, &p, self)?,
                 _ => {}
             }
         }
@@ -292,6 +294,12 @@ impl<'t> Builder<'t> {
             self.producer(base, &target, rate, bytes);
             fed.insert(target);
         }
+        // A subscription's dead-letter queue is fed by SNS, without a link.
+        for n in &self.nodes {
+            if let NodeSpec::SnsTopic(t) = &n.spec {
+                fed.extend(t.subscriptions.iter().filter_map(|s| s.dead_letter_queue.clone()));
+            }
+        }
         let sources: Vec<String> = self
             .nodes
             .iter()
@@ -344,7 +352,7 @@ impl<'t> Builder<'t> {
     /// they came from.
     fn finish(self, description: &str) -> Result<Imported, Vec<Issue>> {
         if self.nodes.is_empty() {
-            let mut msg = "the template has no resource the playground simulates (Kinesis streams and consumers, Firehose delivery streams, SQS queues, Lambda functions with their event source mappings)".to_string();
+            let mut msg = "the template has no resource the playground simulates (Kinesis streams and consumers, Firehose delivery streams, SQS queues, SNS topics and subscriptions, Lambda functions with their event source mappings)".to_string();
             if !self.skipped.is_empty() {
                 let skipped: Vec<String> = self.skipped.iter().map(Skipped::to_string).collect();
                 msg.push_str(&format!("; skipped: {}", skipped.join("; ")));
@@ -427,9 +435,15 @@ fn number(v: &serde_json::Value) -> Option<f64> {
 }
 
 /// Whether a producer can write to a node of this spec (a stream, a
-/// queue, a Direct PUT delivery stream).
+/// queue, a Direct PUT delivery stream, a topic).
 fn takes_producer(spec: &NodeSpec) -> bool {
-    matches!(spec, NodeSpec::KinesisStream(_) | NodeSpec::SqsQueue(_) | NodeSpec::Firehose(_))
+    matches!(
+        spec,
+        NodeSpec::KinesisStream(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::SnsTopic(_)
+    )
 }
 
 /// Why a resource the import did not read is not simulated.
@@ -446,6 +460,8 @@ fn skip_reason(r: &Resource) -> String {
         } else {
             "DynamoDB is not simulated".into()
         }
+    } else if kind == "AWS::SNS::Subscription" {
+        "only subscriptions of SQS queues and Firehose delivery streams of this template are simulated".into()
     } else if kind == "AWS::S3::Bucket" {
         "a bucket no delivery stream writes to".into()
     } else {

@@ -7,10 +7,14 @@
 
 use crate::infra::Wiring;
 use crate::infra::iam::{Statement, add_role};
+use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
-use crate::scenario::{FifoThroughputScope, Node, NodeSpec, SnsTopicSpec};
+use crate::scenario::{
+    FifoThroughputScope, Node, NodeSpec, SnsTopicSpec, SubscriptionSpec, TopicType,
+};
 use crate::units::format_number;
+use crate::validate::Issue;
 
 /// aws-facts-more 5.6: what SNS needs to write to a Firehose delivery
 /// stream, through the subscription's role.
@@ -169,4 +173,77 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
             comments,
         });
     }
+}
+
+/// Reads an `AWS::SNS::Topic` (the mirror of [`export`]); its
+/// subscriptions are read by [`import_subscription`] once every endpoint
+/// is a node.
+pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let fifo = p.flag("FifoTopic")?.unwrap_or(false);
+    let scope = match p.text("FifoThroughputScope")?.as_deref() {
+        None | Some("Topic") => FifoThroughputScope::Topic,
+        Some("MessageGroup") => FifoThroughputScope::MessageGroup,
+        Some(other) => {
+            return Err(Issue::new(
+                format!("{}.FifoThroughputScope", p.at()),
+                format!("{other:?} is not a throughput scope; use Topic or MessageGroup"),
+            ));
+        }
+    };
+    let spec = SnsTopicSpec {
+        topic_type: if fifo { TopicType::Fifo } else { TopicType::Standard },
+        fifo_throughput_scope: scope,
+        ..SnsTopicSpec::default()
+    };
+    let name = p.text("TopicName")?;
+    b.add(r, name.as_deref(), NodeSpec::SnsTopic(spec));
+    Ok(())
+}
+
+/// Reads an `AWS::SNS::Subscription`: a link from its topic to its queue
+/// or delivery stream, raw delivery and its redrive policy's dead-letter
+/// queue (aws-facts-more 5.2, 5.3). A filter policy's share of matching
+/// messages is not in a template: all are delivered, listed as assumed.
+pub fn import_subscription(
+    r: &import::Resource,
+    p: &import::Props,
+    b: &mut Builder,
+) -> Result<(), Issue> {
+    let topic = p.reference("TopicArn")?.and_then(|t| b.node_of(&t).map(str::to_string));
+    let endpoint = p.reference("Endpoint")?.and_then(|e| b.node_of(&e).map(str::to_string));
+    let protocol = p.text("Protocol")?.unwrap_or_default();
+    let (Some(topic), Some(endpoint), "sqs" | "firehose") = (topic, endpoint, protocol.as_str())
+    else {
+        // Left for the list of what is not simulated.
+        return Ok(());
+    };
+    b.claim(&r.id);
+    let dead_letter_queue = match p.document("RedrivePolicy")? {
+        Some(doc) => p
+            .within("RedrivePolicy", &doc)
+            .reference("deadLetterTargetArn")?
+            .and_then(|d| b.node_of(&d).map(str::to_string)),
+        None => None,
+    };
+    if p.document("FilterPolicy")?.is_some() {
+        b.assume(format!(
+            "{}: its filter policy's share of matching messages is not in a template, so every message is delivered; set the share in the inspector.",
+            r.id
+        ));
+    }
+    let subscription = SubscriptionSpec {
+        endpoint: endpoint.clone(),
+        raw_delivery: p.flag("RawMessageDelivery")?.unwrap_or(false),
+        dead_letter_queue,
+        ..SubscriptionSpec::default()
+    };
+    b.link(&topic, &endpoint);
+    // A subscription with every default needs no entry (the link says it).
+    let plain = SubscriptionSpec { endpoint, ..SubscriptionSpec::default() };
+    if let Some(NodeSpec::SnsTopic(spec)) = b.spec_mut(&topic)
+        && subscription != plain
+    {
+        spec.subscriptions.push(subscription);
+    }
+    Ok(())
 }
