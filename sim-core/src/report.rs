@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
-use crate::metrics::{MetricDef, Point, Source, TIERS};
+use crate::metrics::{LatencyHistogram, LatencySummary, MetricDef, Point, Source, TIERS};
 use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
@@ -55,6 +55,11 @@ pub struct NodeSummary {
     /// For Lambda functions: environments and records given up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda: Option<LambdaSummary>,
+    /// For nodes that measure it, once records have passed: the record
+    /// latency distribution over the run (MODEL.md, Latency). Keys:
+    /// `records`, `mean_ms`, `p50_ms`, `p90_ms`, `p99_ms`, `max_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySummary>,
 }
 
 /// A Lambda function's whole-run figures.
@@ -284,7 +289,9 @@ pub fn summarize(sim: &Simulation) -> Summary {
             let kcl = kcl_summary(sim, i);
             let queue = queue_summary(sim, i);
             let lambda = lambda_summary(sim, i);
-            let summary = NodeSummary { kind, metrics, shards, delivery, kcl, queue, lambda };
+            let latency = sim.latency(i).and_then(LatencyHistogram::summary);
+            let summary =
+                NodeSummary { kind, metrics, shards, delivery, kcl, queue, lambda, latency };
             (node.id.clone(), summary)
         })
         .collect();

@@ -9,6 +9,7 @@
 use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
+use crate::metrics::{LatencyHistogram, LatencySummary};
 use crate::scenario::NodeKind;
 use crate::units;
 
@@ -443,6 +444,9 @@ pub struct NodeView {
     /// How long data waits here, against when it is lost; `None` for kinds
     /// where data does not wait.
     pub gauge: Option<AgeGauge>,
+    /// The distribution of record latencies since the start (MODEL.md,
+    /// Latency); `None` for kinds that measure none and before any record.
+    pub latency: Option<LatencySummary>,
 }
 
 /// One wire as people see it.
@@ -500,7 +504,8 @@ impl FrameView {
             .map(|i| {
                 let Reading { figures, tally, gauge } = read(sim, i);
                 let rule = figures.status();
-                NodeView { figures, health: rule.health, rule, tally, gauge }
+                let latency = sim.latency(i).and_then(LatencyHistogram::summary);
+                NodeView { figures, health: rule.health, rule, tally, gauge, latency }
             })
             .collect();
         let cost_items = sim.cost().items();

@@ -865,6 +865,24 @@ impl Simulation {
         (s.kind == NodeKind::WorkerPool).then(|| &self.pools[s.slot])
     }
 
+    /// The latency distribution a node measures (MODEL.md, Latency): a
+    /// stream reader's from arrival at the stream to its read, a delivery
+    /// stream's from arrival in its buffer to delivery, a queue's from
+    /// send to delete. `None` for kinds that measure none.
+    pub fn latency(&self, node: usize) -> Option<&metrics::LatencyHistogram> {
+        let s = self.slots.get(node)?;
+        match s.kind {
+            NodeKind::Firehose => Some(&self.firehoses[s.slot].latency),
+            NodeKind::SqsQueue => Some(&self.queues[s.slot].latency),
+            NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp | NodeKind::Lambda => {
+                let slot = self.consumer_nodes.iter().position(|&n| n == node)?;
+                Some(&self.consumers[slot].latency)
+            }
+            NodeKind::Producer | NodeKind::KinesisStream | NodeKind::Destination => None,
+            NodeKind::WorkerPool => None,
+        }
+    }
+
     /// The runtime state of a Firehose delivery stream node.
     pub fn firehose(&self, node: usize) -> Option<&Firehose> {
         let s = self.slots.get(node)?;

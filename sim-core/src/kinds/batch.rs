@@ -12,6 +12,9 @@ pub struct Batch {
     pub bytes: u64,
     /// Arrival time of the oldest record (at the delivery stream).
     pub oldest_ms: SimTime,
+    /// Arrival time of the newest record; the others are taken as spread
+    /// evenly between the two (MODEL.md, Latency).
+    pub newest_ms: SimTime,
 }
 
 impl Batch {
@@ -25,6 +28,7 @@ impl Batch {
         if self.records == 0 {
             self.oldest_ms = now;
         }
+        self.newest_ms = if self.records == 0 { now } else { self.newest_ms.max(now) };
         self.records += records;
         self.bytes += bytes;
     }
@@ -40,7 +44,7 @@ impl Batch {
         };
         self.records -= records;
         self.bytes -= bytes;
-        Batch { records, bytes, oldest_ms: self.oldest_ms }
+        Batch { records, bytes, ..*self }
     }
 }
 
@@ -50,7 +54,7 @@ mod tests {
 
     #[test]
     fn batches_split_without_losing_bytes() {
-        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5 };
+        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5, newest_ms: 9 };
         let front = b.take_front(1);
         assert_eq!((front.records, front.bytes, front.oldest_ms), (1, 3, 5));
         assert_eq!((b.records, b.bytes), (2, 7));

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::time::SimTime;
 
 pub mod catalogue;
+pub mod latency;
 
 pub use catalogue::*;
+pub use latency::{LatencyHistogram, LatencySummary};
 
 /// One aggregated period of a series.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

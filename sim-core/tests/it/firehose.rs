@@ -2,6 +2,7 @@
 //! interval flushes against their closed form, ingestion billing, and
 //! delivery with retries, backup and loss (aws-facts 2.3 and 3).
 
+use sim_core::metrics::latency::resolution_at;
 use sim_core::metrics::{destination, firehose};
 use sim_core::scenario::{
     Api, DestinationSpec, DestinationType, FirehoseSpec, Link, ProducerSpec, RecordSize, Scenario,
@@ -483,4 +484,43 @@ mod random {
             prop_assert_eq!(run_digest(&a), run_digest(&b));
         }
     }
+}
+
+/// Record latency, from arrival in the buffer to delivery, against the
+/// same records one by one (MODEL.md, Latency). With the interval bound of
+/// the test above, each object holds 301 batches of 10 records 100 ms
+/// apart and is acknowledged `interval + d` after its first batch, so
+/// batch `i` of every object waits `interval + d - 100 i` ms (aws-facts
+/// 3.1). The histogram's percentiles must be those of this list to within
+/// its bucket width; the count and maximum exactly.
+#[test]
+fn delivery_latency_matches_the_records_one_by_one() {
+    let (rate, bytes, bps, latency, interval) = (100u64, 1_000u64, 1e6, 200, 30u64);
+    let scenario = delivery_pipeline(
+        steady_producer(rate as f64, bytes as u32),
+        buffering(5, interval),
+        s3(bps, latency),
+    );
+    let sim = run(&scenario, 300);
+    let (batches, per_batch, objects) = (301u64, 10u64, 9u64);
+    let d = delivery_ms(batches * per_batch * bytes, bps, latency);
+    let mut reference: Vec<u64> = (0..objects)
+        .flat_map(|_| (0..batches).flat_map(|i| [interval * 1_000 + d - 100 * i; 10]))
+        .collect();
+    reference.sort_unstable();
+    let quantile = |q: f64| reference[(q * reference.len() as f64).ceil() as usize - 1] as f64;
+
+    let h = sim.latency(FH).expect("a delivery stream measures latency");
+    let s = h.summary().expect("records were delivered");
+    assert_eq!(s.records, reference.len() as u64);
+    assert_eq!(s.max_ms, (interval * 1_000 + d) as f64);
+    let mean = reference.iter().sum::<u64>() as f64 / reference.len() as f64;
+    assert!((s.mean_ms - mean).abs() < 1e-9 * mean, "mean {} vs {mean}", s.mean_ms);
+    for (q, got) in [(0.5, s.p50_ms), (0.9, s.p90_ms), (0.99, s.p99_ms)] {
+        let want = quantile(q);
+        let within = resolution_at(want) + 1.0;
+        assert!((got - want).abs() <= within, "p{}: {got} vs {want} (within {within})", q * 100.0);
+    }
+    // The destination and the producer measure none.
+    assert!(sim.latency(DST).is_none() && sim.latency(0).is_none());
 }

@@ -12,6 +12,7 @@ pub mod spec;
 pub(crate) mod view;
 
 use crate::bucket::{Rate, Tokens};
+use crate::metrics::LatencyHistogram;
 use crate::rng::NodeRng;
 use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
 use crate::time::SimTime;
@@ -156,6 +157,9 @@ pub struct Consumer {
     /// The Flink application slot whose source these readers are, if any
     /// (aws-facts-more 4.5).
     pub flink: Option<usize>,
+    /// Latency of the records read: from their arrival at the stream to
+    /// the read that returned them (MODEL.md, Latency).
+    pub latency: LatencyHistogram,
 }
 
 impl Consumer {
@@ -182,6 +186,7 @@ impl Consumer {
             kcl: None,
             lambda: None,
             flink: None,
+            latency: LatencyHistogram::default(),
         }
     }
 

@@ -84,6 +84,11 @@ impl Simulation {
     fn take_batch(&mut self, slot: usize, shard: usize, batch: &ReadBatch) -> bool {
         let node = self.consumer_nodes[slot];
         let c = &mut self.consumers[slot];
+        // The read's records, taken as spread evenly between its first and
+        // last arrival, waited from then to now (MODEL.md, Latency).
+        if let (Some(first), Some(last)) = (batch.first_arrival, batch.last_arrival) {
+            c.latency.record(self.now - last, self.now - first, batch.records);
+        }
         let s = &self.streams[c.source].shards[shard];
         if let Some(func) = c.lambda {
             return self.lambda_take_batch(func, slot, shard, *batch);
@@ -173,7 +178,8 @@ impl Simulation {
             if let Some(app) = c.flink {
                 self.flink_emitted(app, records);
             }
-            let batch = crate::kinds::Batch { records, bytes, oldest_ms: self.now };
+            let (oldest_ms, newest_ms) = (self.now, self.now);
+            let batch = crate::kinds::Batch { records, bytes, oldest_ms, newest_ms };
             self.deliver(out.node, batch);
         }
     }

@@ -71,8 +71,8 @@ impl Simulation {
         // aws-facts 2.3: ingestion, Direct PUT or from a stream, is metered
         // per record rounded up to 5 KB.
         self.cost.firehose_ingest(billed_bytes, false);
-        let batch =
-            Batch { records: accepted, bytes: accepted * record_bytes, oldest_ms: self.now };
+        let (bytes, now) = (accepted * record_bytes, self.now);
+        let batch = Batch { records: accepted, bytes, oldest_ms: now, newest_ms: now };
         if batch.is_empty() {
             return;
         }
@@ -183,6 +183,9 @@ impl Simulation {
         let b = object.batch;
         fh.delivered += b.records;
         fh.object_sizes.record(b.bytes);
+        // From arrival in the buffer to delivered, the records taken as
+        // spread evenly between the object's first and last arrival.
+        fh.latency.record(self.now - b.newest_ms, self.now - b.oldest_ms, b.records);
         let m = &mut self.metrics[self.firehose_nodes[slot]];
         m.add(firehose::DELIVERY_RECORDS, b.records as f64);
         m.add(firehose::DELIVERY_BYTES, b.bytes as f64);

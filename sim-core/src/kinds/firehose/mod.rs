@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::bucket::TokenBucket;
 pub use crate::kinds::batch::Batch;
+use crate::metrics::LatencyHistogram;
 use crate::scenario::FirehoseSpec;
 use crate::time::SimTime;
 
@@ -110,6 +111,9 @@ pub struct Firehose {
     pub transform_failed: u64,
     /// Sizes of the objects delivered.
     pub object_sizes: SizeHistogram,
+    /// Latency of the records delivered: from their arrival in the buffer
+    /// to the destination's acknowledgement (MODEL.md, Latency).
+    pub latency: LatencyHistogram,
 }
 
 /// What a Direct PUT attempt did.
@@ -145,6 +149,7 @@ impl Firehose {
             lost: 0,
             transform_failed: 0,
             object_sizes: SizeHistogram::default(),
+            latency: LatencyHistogram::default(),
         }
     }
 

@@ -293,7 +293,10 @@ impl Simulation {
         f.discarded += n;
         self.consumers[slot].readers[shard].held -= n;
         if let Some(to) = f.on_failure {
-            self.deliver(to, Batch { records: 1, bytes: 1_024, oldest_ms: self.now });
+            self.deliver(
+                to,
+                Batch { records: 1, bytes: 1_024, oldest_ms: self.now, newest_ms: self.now },
+            );
         }
     }
 }

@@ -495,7 +495,8 @@ impl Simulation {
         }
         let avg = processed_bytes as f64 / processed.max(1) as f64;
         let each = (avg * self.pools[pool].spec.forward.size_ratio).round().max(1.0) as u64;
-        let batch = Batch { records: count, bytes: count * each, oldest_ms: self.now };
+        let batch =
+            Batch { records: count, bytes: count * each, oldest_ms: self.now, newest_ms: self.now };
         let accepted = self.deliver(to, batch);
         self.metrics[self.pool_nodes[pool]].add(metrics::worker_pool::FORWARDED, accepted as f64);
     }

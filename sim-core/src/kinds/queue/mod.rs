@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use smallvec::{SmallVec, smallvec};
 
+use crate::metrics::LatencyHistogram;
 use crate::rng::NodeRng;
 use crate::routing::{
     HOT_KEY, HashRange, even_ranges, hash_key, key_name, parse_hash_key, shard_for,
@@ -370,6 +371,9 @@ pub struct Queue {
     /// Integral of the visible count over time (message-milliseconds).
     pub visible_ms_integral: u128,
     last_change: SimTime,
+    /// Latency of the messages delivered: from their first send to the
+    /// delete after processing (MODEL.md, Latency).
+    pub latency: LatencyHistogram,
 }
 
 impl Queue {
@@ -420,6 +424,7 @@ impl Queue {
             wait_ms_total: 0,
             visible_ms_integral: 0,
             last_change: 0,
+            latency: LatencyHistogram::default(),
         }
     }
 
@@ -824,12 +829,15 @@ impl Queue {
             self.index_hidden(&entry, false);
         }
         let groups = self.groups_of(&entry);
+        let latency = &mut self.latency;
         entry.messages.retain(|&(m, outcome)| {
             let processed = outcome != Outcome::Keep;
             if processed {
                 done.processed += m.count;
                 done.processed_bytes += m.count * m.bytes;
                 if m.counted {
+                    let (first, last) = (now.saturating_sub(m.last_sent), now - m.sent_at.min(now));
+                    latency.record(first, last, m.count);
                     done.delivered += m.count;
                 } else {
                     done.duplicates += m.count;

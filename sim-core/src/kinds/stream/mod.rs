@@ -366,6 +366,8 @@ pub struct ReadBatch {
     pub records: u64,
     /// Bytes read.
     pub bytes: u64,
+    /// Arrival time of the first record read.
+    pub first_arrival: Option<SimTime>,
     /// Arrival time of the last record read.
     pub last_arrival: Option<SimTime>,
     /// Arrival time of the first record not yet read, if any.
@@ -534,6 +536,7 @@ impl Shard {
         // Cohorts are contiguous and never empty, so the one at `next` after
         // the loop holds the first record not read.
         let mut next = self.cohort_holding(from);
+        let first = next;
         let log = self.log.as_slice();
         for cohort in &log[next..] {
             let room = max_records - records;
@@ -578,9 +581,10 @@ impl Shard {
             next += 1;
         }
         let last_arrival = last_read.map(|c| c.arrival_of(pos - 1));
+        let first_arrival = last_read.map(|_| log[first].arrival_of(from));
         let next_arrival = log.get(next).map(|c| c.arrival_of(pos));
         self.read_out += bytes;
-        ReadBatch { from, records, bytes, last_arrival, next_arrival }
+        ReadBatch { from, records, bytes, first_arrival, last_arrival, next_arrival }
     }
 
     /// Index of the cohort holding absolute position `pos` (the first one
@@ -1032,6 +1036,7 @@ mod tests {
                 from: 0,
                 records: 400,
                 bytes: 4_000,
+                first_arrival: Some(0),
                 last_arrival: Some(400),
                 next_arrival: Some(400)
             })
