@@ -97,6 +97,31 @@ pub struct RunArgs {
     /// Write the output here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run N seeds (the scenario's first, the others derived from it) and
+    /// add each key figure's mean and 95% confidence interval to the JSON
+    /// summary under `replications` (1 to 100; 1 is a plain run)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replications: u32,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+}
+
+/// How many threads independent runs spread over.
+#[derive(Args)]
+pub struct ThreadArgs {
+    /// Threads for independent runs (default: every core); the output is
+    /// the same whatever the number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+}
+
+impl ThreadArgs {
+    /// Threads to use for `jobs` independent runs: the flag, else every
+    /// core, never more than the jobs.
+    pub fn for_jobs(&self, jobs: usize) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.threads.map_or(cores, |n| n as usize).min(jobs).max(1)
+    }
 }
 
 #[derive(Args)]
@@ -121,6 +146,8 @@ pub struct SweepArgs {
     pub values: std::vec::Vec<f64>,
     #[command(flatten)]
     pub objectives: ObjectiveArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
     /// Write the points as CSV here too.
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -761,4 +761,89 @@ fn import_reads_an_exported_template_back_and_refuses_a_hostile_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("limit is 1,000,000 bytes"));
     std::fs::remove_dir_all(&dir).ok();
+/// A sweep prints the same bytes on one thread as on three (CSV included).
+#[test]
+fn sweep_output_does_not_depend_on_the_thread_count() {
+    let dir = std::env::temp_dir().join(format!("shardplay-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |threads: &str| {
+        let csv = dir.join(format!("points-{threads}.csv"));
+        let args = [
+            "sweep",
+            DEFAULT,
+            "--param",
+            "events.capacity.shards",
+            "--values",
+            "2:5:1",
+            "--duration",
+            "1m",
+            "--threads",
+            threads,
+            "--out",
+            csv.to_str().unwrap(),
+        ];
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (out.stdout, std::fs::read(csv).unwrap())
+    };
+    let (one, three) = (run("1"), run("3"));
+    assert_eq!(one, three);
+    assert_eq!(String::from_utf8(one.1).unwrap().lines().count(), 5, "header and four points");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--replications N`: the first replication is the plain run (its summary
+/// unchanged), the block's intervals are mean ± t × sd / √n of the runs'
+/// own figures, and the bytes do not depend on the threads or the attempt.
+#[test]
+fn replications_report_intervals_and_repeat_exactly() {
+    let base = ["run", DEFAULT, "--duration", "2m", "--seed", "7"];
+    let with = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let a = with(&["--replications", "4"]);
+    assert_eq!(a, with(&["--replications", "4", "--threads", "1"]));
+    assert_eq!(a, with(&["--replications", "4", "--threads", "4"]));
+    let mut summary: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    let block = summary.as_object_mut().unwrap().remove("replications").unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&with(&[])).unwrap();
+    assert_eq!(summary, plain, "the first replication is the plain run");
+    assert_eq!(block["n"], 4);
+    let seeds: Vec<u64> =
+        block["seeds"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
+    assert_eq!(seeds[0], 7);
+    // Each seed's own run gives the figure; the interval is recomputed here.
+    let p99: Vec<f64> = seeds
+        .iter()
+        .map(|seed| {
+            let seed = seed.to_string();
+            let out = shardplay(&["run", DEFAULT, "--duration", "2m", "--seed", &seed]);
+            let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            s["nodes"]["analytics"]["latency"]["p99_ms"].as_f64().unwrap()
+        })
+        .collect();
+    let mean = p99.iter().sum::<f64>() / 4.0;
+    let sd = (p99.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / 3.0).sqrt();
+    // t(0.975, 3) = 3.182 (the textbook's three decimals).
+    let half = 3.182 * sd / 2.0;
+    let interval = &block["latency_p99_ms"]["analytics"];
+    assert!((interval["mean"].as_f64().unwrap() - mean).abs() < 1e-9 * mean);
+    assert!((interval["half_width"].as_f64().unwrap() - half).abs() < 1e-3 * half.max(1.0));
+    assert!(interval["low"].as_f64().unwrap() < mean && mean < interval["high"].as_f64().unwrap());
+}
+
+#[test]
+fn replications_out_of_range_are_refused_with_the_range() {
+    for n in ["0", "101"] {
+        let out = shardplay(&["run", DEFAULT, "--replications", n]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--replications") && err.contains("1 to 100"), "{err}");
+    }
+    let out = shardplay(&["run", DEFAULT, "--replications", "3", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format json"));
 }

@@ -34,6 +34,7 @@ pub mod objectives;
 pub mod params;
 pub mod plain;
 pub mod pricing;
+pub mod replicate;
 pub mod report;
 pub mod rng;
 pub mod routing;

@@ -41,7 +41,8 @@ pub fn execute(args: SweepArgs) -> Result<Outcome, Failure> {
     stdout.flush()?;
     let bar = Bar::new(total_s, "simulated s");
     let mut best: Option<SweepPoint> = None;
-    run_points(&tested, &args.param, &args.values, &bar, |point| {
+    let threads = args.threads.for_jobs(args.values.len());
+    run_points(&tested, &args.param, &args.values, threads, &bar, |point| {
         let point = point.map_err(invalid)?;
         // The result first, then the report.
         if let Some(csv) = &mut csv {
@@ -67,7 +68,7 @@ pub fn execute(args: SweepArgs) -> Result<Outcome, Failure> {
 /// is not a valid scenario.
 type Finished = (usize, Result<SweepPoint, Vec<Issue>>);
 
-/// Runs every point on the machine's cores and hands each to `take` in
+/// Runs every point on `threads` threads and hands each to `take` in
 /// value order, as soon as it and those before it are done. Each run is
 /// independent and seeded by its own scenario, so the points do not depend
 /// on the cores or their timing. When `take` fails the runs stop at their
@@ -76,16 +77,16 @@ fn run_points(
     tested: &Scenario,
     param: &str,
     values: &[f64],
+    threads: usize,
     bar: &Bar,
     mut take: impl FnMut(Result<SweepPoint, Vec<Issue>>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let simulated_s = AtomicU64::new(0);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(values.len());
     let (sender, finished) = mpsc::channel::<Finished>();
     std::thread::scope(|scope| {
-        for _ in 0..cores {
+        for _ in 0..threads {
             let sender = sender.clone();
             let (next, stop, simulated_s) = (&next, &stop, &simulated_s);
             scope.spawn(move || {

@@ -173,7 +173,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "planning",
-        &["lesson", "objectives", "sweep", "autosize", "compare", "params", "kinds/*/knobs"],
+        &[
+            "lesson",
+            "objectives",
+            "sweep",
+            "autosize",
+            "compare",
+            "params",
+            "replicate",
+            "kinds/*/knobs",
+        ],
     ),
 ];
 

@@ -1,0 +1,253 @@
+//! Replications: the same scenario run with several seeds derived from its
+//! own, and each key figure reported as a mean with a 95% confidence
+//! interval (Student's t), so a difference between two configurations can
+//! be told from noise (MODEL.md, Replications).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::Simulation;
+use crate::metrics::{LatencyHistogram, stream};
+use crate::report::Summary;
+use crate::scenario::NodeKind;
+use crate::sweep::measure;
+use crate::validate::ValidScenario;
+
+/// Replications a run may ask for: 1 (a plain run) to this many.
+pub const MAX_REPLICATIONS: u32 = 100;
+
+/// The confidence level of every interval.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Checks a replication count: 1 to [`MAX_REPLICATIONS`].
+pub fn check_count(n: u32) -> Result<u32, String> {
+    if (1..=MAX_REPLICATIONS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("replications is {n}; it must be 1 to {MAX_REPLICATIONS}"))
+    }
+}
+
+/// The seeds of `n` replications of a run with seed `base`: the first is
+/// `base` itself (so the first replication is the plain run), the others
+/// SplitMix64 steps from it, the same on every machine.
+pub fn seeds(base: u64, n: u32) -> Vec<u64> {
+    let mut state = base;
+    let mut out = vec![base];
+    for _ in 1..n {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        out.push(z ^ (z >> 31));
+    }
+    out
+}
+
+/// The 97.5% quantile of Student's t with 1 to 99 degrees of freedom
+/// (the two-sided 95% interval), computed once to six decimals.
+const T_975: [f64; 99] = [
+    12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157,
+    2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905, 2.109816, 2.100922,
+    2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899, 2.059539, 2.055529, 2.051831,
+    2.048407, 2.045230, 2.042272, 2.039513, 2.036933, 2.034515, 2.032245, 2.030108, 2.028094,
+    2.026192, 2.024394, 2.022691, 2.021075, 2.019541, 2.018082, 2.016692, 2.015368, 2.014103,
+    2.012896, 2.011741, 2.010635, 2.009575, 2.008559, 2.007584, 2.006647, 2.005746, 2.004879,
+    2.004045, 2.003241, 2.002465, 2.001717, 2.000995, 2.000298, 1.999624, 1.998972, 1.998341,
+    1.997730, 1.997138, 1.996564, 1.996008, 1.995469, 1.994945, 1.994437, 1.993943, 1.993464,
+    1.992997, 1.992543, 1.992102, 1.991673, 1.991254, 1.990847, 1.990450, 1.990063, 1.989686,
+    1.989319, 1.988960, 1.988610, 1.988268, 1.987934, 1.987608, 1.987290, 1.986979, 1.986675,
+    1.986377, 1.986086, 1.985802, 1.985523, 1.985251, 1.984984, 1.984723, 1.984467, 1.984217,
+];
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (1 to 99).
+pub fn t_975(df: u32) -> f64 {
+    T_975[(df.clamp(1, 99) - 1) as usize]
+}
+
+/// A figure over the replications: mean, sample standard deviation and the
+/// 95% confidence interval of the mean, `mean ± t × sd / √n`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    /// Replications.
+    pub n: u32,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1 in the denominator).
+    pub sd: f64,
+    /// Half the interval's width.
+    pub half_width: f64,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+/// The interval of `values` (at least two).
+pub fn interval(values: &[f64]) -> Interval {
+    let n = values.len().max(1);
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let var = if n > 1 {
+        values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let sd = var.sqrt();
+    let half_width = if n > 1 { t_975(n as u32 - 1) * sd / (n as f64).sqrt() } else { 0.0 };
+    Interval { n: n as u32, mean, sd, half_width, low: mean - half_width, high: mean + half_width }
+}
+
+/// The key figures of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    /// Write attempts the streams refused, as a percentage of all attempts.
+    pub throttled_pct: f64,
+    /// Records lost (as a sweep counts them).
+    pub lost_records: f64,
+    /// The run's cost projected over the scenario's month.
+    pub monthly_usd: f64,
+    /// p99 record latency of each measuring node with records, by node id.
+    pub latency_p99_ms: BTreeMap<String, f64>,
+}
+
+/// Reads the key figures off a finished run.
+pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
+    let point = measure(sim, valid, 0.0);
+    let (mut refused, mut accepted) = (0.0, 0.0);
+    for (i, slot) in sim.slots().iter().enumerate() {
+        if slot.kind == NodeKind::KinesisStream {
+            refused += sim.metrics(i).total(stream::WRITE_THROTTLED);
+            accepted += sim.metrics(i).total(stream::INCOMING_RECORDS);
+        }
+    }
+    let attempts = refused + accepted;
+    let latency_p99_ms = valid
+        .scenario()
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| {
+            let p99 = sim.latency(i).and_then(LatencyHistogram::summary)?.p99_ms;
+            Some((node.id.clone(), p99))
+        })
+        .collect();
+    Figures {
+        throttled_pct: if attempts > 0.0 { 100.0 * refused / attempts } else { 0.0 },
+        lost_records: point.lost_records as f64,
+        monthly_usd: point.monthly_usd,
+        latency_p99_ms,
+    }
+}
+
+/// What replications say: the seeds and each figure's interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Replications {
+    /// Replications run.
+    pub n: u32,
+    /// Their seeds, the scenario's first.
+    pub seeds: Vec<u64>,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Write attempts refused by the streams, % of attempts.
+    pub throttled_pct: Interval,
+    /// Records lost.
+    pub lost_records: Interval,
+    /// Monthly cost projection, USD.
+    pub monthly_usd: Interval,
+    /// p99 record latency per measuring node, ms (nodes with records in
+    /// every replication).
+    pub latency_p99_ms: BTreeMap<String, Interval>,
+}
+
+/// A run's summary, its keys in their usual order, followed by
+/// `replications` (the JSON `shardplay run --replications N` prints).
+#[derive(Serialize)]
+pub struct ReplicatedSummary<'a> {
+    /// The summary of the first replication (the scenario's seed).
+    #[serde(flatten)]
+    pub summary: &'a Summary,
+    /// Every key figure over the replications.
+    pub replications: Replications,
+}
+
+/// Combines the figures of runs with `seeds` (in the same order).
+pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
+    let of = |f: &dyn Fn(&Figures) -> f64| interval(&runs.iter().map(f).collect::<Vec<_>>());
+    let latency_p99_ms = runs
+        .first()
+        .map(|first| {
+            first
+                .latency_p99_ms
+                .keys()
+                .filter_map(|id| {
+                    let values: Option<Vec<f64>> =
+                        runs.iter().map(|r| r.latency_p99_ms.get(id).copied()).collect();
+                    Some((id.clone(), interval(&values?)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Replications {
+        n: runs.len() as u32,
+        seeds,
+        confidence: CONFIDENCE,
+        throttled_pct: of(&|f| f.throttled_pct),
+        lost_records: of(&|f| f.lost_records),
+        monthly_usd: of(&|f| f.monthly_usd),
+        latency_p99_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Five values by hand: mean 3, sample variance 10 / 4 = 2.5, and the
+    /// textbook t(0.975, 4) = 2.776 give 3 ± 2.776 × √2.5 / √5 = 3 ± 1.963.
+    #[test]
+    fn interval_arithmetic_by_hand() {
+        let i = interval(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!((i.n, i.mean), (5, 3.0));
+        assert!((i.sd - 2.5f64.sqrt()).abs() < 1e-12);
+        let by_hand = 2.776 * 2.5f64.sqrt() / 5f64.sqrt();
+        assert!((i.half_width - by_hand).abs() < 1e-3, "{} vs {by_hand}", i.half_width);
+        assert!((i.low - (3.0 - i.half_width)).abs() < 1e-12);
+        assert!((i.high - (3.0 + i.half_width)).abs() < 1e-12);
+        // Equal values: no spread, a zero-width interval.
+        let flat = interval(&[7.0; 4]);
+        assert_eq!((flat.sd, flat.low, flat.high), (0.0, 7.0, 7.0));
+    }
+
+    /// Table values against the textbook's three decimals.
+    #[test]
+    fn t_quantiles_match_the_textbook() {
+        for (df, t) in [(1, 12.706), (2, 4.303), (9, 2.262), (30, 2.042), (60, 2.000), (99, 1.984)]
+        {
+            assert!((t_975(df) - t).abs() < 5e-4, "df {df}: {}", t_975(df));
+        }
+        assert!(T_975.windows(2).all(|w| w[0] > w[1]), "decreasing in df");
+    }
+
+    #[test]
+    fn seeds_start_with_the_base_and_differ() {
+        let s = seeds(42, 10);
+        assert_eq!(s[0], 42);
+        assert_eq!(s, seeds(42, 10));
+        let mut sorted = s.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 10);
+        assert_eq!(seeds(42, 3), s[..3]);
+    }
+
+    #[test]
+    fn counts_out_of_range_are_refused_with_the_range() {
+        assert_eq!(check_count(1), Ok(1));
+        assert_eq!(check_count(100), Ok(100));
+        for bad in [0, 101] {
+            let err = check_count(bad).unwrap_err();
+            assert!(err.contains("1 to 100") && err.contains(&bad.to_string()), "{err}");
+        }
+    }
+}
