@@ -148,6 +148,10 @@ pub struct SweepArgs {
     pub objectives: ObjectiveArgs,
     #[command(flatten)]
     pub threads: ThreadArgs,
+    /// Run each point with N seeds (its own first) and add the 95%
+    /// confidence interval of throttling, losses and cost (1 to 100)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replications: u32,
     /// Write the points as CSV here too.
     #[arg(long)]
     pub out: Option<PathBuf>,

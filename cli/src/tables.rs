@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use sim_core::compare::ModeBill;
 use sim_core::objectives::Objectives;
+use sim_core::replicate::{Interval, Replications};
 use sim_core::sweep::SweepPoint;
 use sim_core::time::format_clock;
 use sim_core::units::{quantity, seconds, usd};
@@ -166,25 +167,75 @@ pub fn sweep_figures(p: &SweepPoint) -> [f64; 8] {
 /// widths are fixed by the header and the values, known before any run.
 pub struct SweepTable {
     widths: Vec<usize>,
+    replicated: bool,
+}
+
+/// The columns a sweep with replications adds before `meets_objectives`:
+/// mean ± half the 95% interval.
+pub const SWEEP_INTERVAL_COLUMNS: [&str; 3] =
+    ["throttled_pct_95ci", "lost_records_95ci", "monthly_usd_95ci"];
+
+/// The same in the CSV, after `why_not`: mean, low and high of each.
+pub const SWEEP_INTERVAL_CSV: [&str; 9] = [
+    "throttled_pct_mean",
+    "throttled_pct_low",
+    "throttled_pct_high",
+    "lost_records_mean",
+    "lost_records_low",
+    "lost_records_high",
+    "monthly_usd_mean",
+    "monthly_usd_low",
+    "monthly_usd_high",
+];
+
+/// The intervals of a point's replications, as the CSV's plain numbers.
+pub fn interval_cells(r: &Replications) -> [f64; 9] {
+    let [a, b, c] = [r.throttled_pct, r.lost_records, r.monthly_usd];
+    [a.mean, a.low, a.high, b.mean, b.low, b.high, c.mean, c.low, c.high]
 }
 
 impl SweepTable {
-    pub fn new(param: &str, values: &[f64]) -> SweepTable {
+    pub fn new(param: &str, values: &[f64], replicated: bool) -> SweepTable {
         let first = values.iter().map(|v| v.to_string().len()).chain([param.len()]).max();
-        let widths =
-            first.into_iter().chain(SWEEP_COLUMNS.iter().map(|c| c.len())).collect::<Vec<_>>();
-        SweepTable { widths }
+        let widths = first
+            .into_iter()
+            .chain(Self::columns(replicated).iter().map(|c| c.len()))
+            .collect::<Vec<_>>();
+        SweepTable { widths, replicated }
+    }
+
+    fn columns(replicated: bool) -> Vec<&'static str> {
+        let (figures, verdict) = SWEEP_COLUMNS.split_at(SWEEP_COLUMNS.len() - 2);
+        let intervals: &[&str] = if replicated { &SWEEP_INTERVAL_COLUMNS } else { &[] };
+        [figures, intervals, verdict].concat()
     }
 
     pub fn header(&self, param: &str) -> String {
-        self.line(std::iter::once(param.to_string()).chain(SWEEP_COLUMNS.map(String::from)))
+        let columns = Self::columns(self.replicated).into_iter().map(String::from);
+        self.line(std::iter::once(param.to_string()).chain(columns))
     }
 
-    pub fn row(&self, p: &SweepPoint, objectives: &Objectives) -> String {
+    pub fn row(
+        &self,
+        p: &SweepPoint,
+        replications: Option<&Replications>,
+        objectives: &Objectives,
+    ) -> String {
         let misses = objectives.misses(p);
+        let intervals = replications.into_iter().flat_map(|r| {
+            let ci =
+                |i: Interval, f: fn(f64) -> String| format!("{} ± {}", f(i.mean), f(i.half_width));
+            [
+                ci(r.throttled_pct, |x| format!("{x:.2}%")),
+                ci(r.lost_records, |x| quantity(x.round())),
+                ci(r.monthly_usd, usd),
+            ]
+        });
         let cells = std::iter::once(p.value.to_string())
             .chain(sweep_figures(p).map(quantity))
-            .chain([usd(p.monthly_usd), misses.is_empty().to_string(), misses.join("; ")]);
+            .chain([usd(p.monthly_usd)])
+            .chain(intervals)
+            .chain([misses.is_empty().to_string(), misses.join("; ")]);
         self.line(cells)
     }
 

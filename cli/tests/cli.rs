@@ -847,3 +847,28 @@ fn replications_out_of_range_are_refused_with_the_range() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format json"));
 }
+
+/// `sweep --replications N` adds each point's intervals (table and CSV),
+/// the same bytes on any number of threads; with N = 1 it is the plain sweep.
+#[test]
+fn sweep_replications_add_intervals_and_repeat_exactly() {
+    let base = ["sweep", DEFAULT, "--param", "events.capacity.shards", "--values", "2,6"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> =
+            base.iter().chain(["--duration", "1m"].iter()).chain(extra).copied().collect();
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let replicated = run(&["--replications", "3"]);
+    assert_eq!(replicated, run(&["--replications", "3", "--threads", "1"]));
+    assert_eq!(run(&["--replications", "1"]), run(&[]));
+    let header = replicated.lines().next().unwrap();
+    assert!(
+        header.contains("throttled_pct_95ci") && header.contains("monthly_usd_95ci"),
+        "{header}"
+    );
+    // Six shards never throttle: every seed agrees, a zero-width interval.
+    let six = replicated.lines().nth(2).unwrap();
+    assert!(six.contains("0.00% ± 0.00%"), "{six}");
+}
