@@ -494,6 +494,30 @@ pub struct FrameView {
     pub headline: Headline,
 }
 
+/// What a node's record latency measures (MODEL.md, Latency), in words for
+/// a tooltip; `None` for kinds that measure none.
+pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
+    const READ: &str = "From each record's arrival at the stream to the read that returned it \
+        (processing not included). Records of one read are taken as spread evenly between its \
+        first and last arrival; percentiles are within 3.1% (a histogram bucket) of the exact ones.";
+    match kind {
+        NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp | NodeKind::Lambda => Some(READ),
+        NodeKind::Firehose => Some(
+            "From each record's arrival in the buffer to the destination's acknowledgement of its \
+             object. Records of one object are taken as spread evenly between its first and last \
+             arrival; percentiles are within 3.1% (a histogram bucket) of the exact ones.",
+        ),
+        NodeKind::SqsQueue => Some(
+            "From each message's first send to its delete after processing, waits after failed \
+             receives included. Percentiles are within 3.1% (a histogram bucket) of the exact ones.",
+        ),
+        NodeKind::Producer
+        | NodeKind::KinesisStream
+        | NodeKind::Destination
+        | NodeKind::WorkerPool => None,
+    }
+}
+
 /// How many journal entries a view carries.
 pub const JOURNAL_SHOWN: usize = 6;
 

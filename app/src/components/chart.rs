@@ -491,6 +491,32 @@ fn draw(
     }))
 }
 
+/// The selected node's record latency since the start (MODEL.md, Latency):
+/// p50, p90, p99 and the maximum from sim-core's view, with what it measures
+/// on hover; nothing for kinds that measure none or before any record.
+#[component]
+fn LatencyLine(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
+    let help = sim_core::view::latency_meaning(kind).unwrap_or("");
+    let latency =
+        Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(node).and_then(|n| n.latency)));
+    move || {
+        latency.get().map(|l| {
+            use sim_core::units::{millis, quantity};
+            let text = format!(
+                "Record latency: p50 {} · p90 {} · p99 {} · max {} ({} records)",
+                millis(l.p50_ms),
+                millis(l.p90_ms),
+                millis(l.p99_ms),
+                millis(l.max_ms),
+                quantity(l.records as f64),
+            );
+            view! { <p class="charts-hint" data-testid="latency-line" title=help>{text}</p> }
+        })
+    }
+}
+
 /// The charts of one node: the metrics that matter most for its kind, the
 /// time window, and downloads of every series as CSV or JSON.
 #[component]
@@ -553,6 +579,7 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                 "Download JSON"
             </button>
         </div>
+        <LatencyLine node=node />
         <div class="charts-grid">
             {charts
                 .iter()

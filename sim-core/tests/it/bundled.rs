@@ -11,6 +11,16 @@ fn every_bundled_scenario_loads_runs_and_balances() {
         sim.run_until(120_000);
         let l = sim.ledger();
         assert!(l.produced > 0 && l.balances(), "{file}: {l:?}");
+        // A node that reports a latency says what it measures (the app's
+        // tooltip), and its percentiles are in order.
+        let view = sim_core::view::FrameView::capture(&sim);
+        for (node, spec) in view.nodes.iter().zip(&valid.scenario().nodes) {
+            if let Some(latency) = node.latency {
+                let kind = spec.spec.kind();
+                assert!(sim_core::view::latency_meaning(kind).is_some(), "{file}: {kind:?}");
+                assert!(latency.p50_ms <= latency.p99_ms && latency.p99_ms <= latency.max_ms);
+            }
+        }
     }
 }
 
