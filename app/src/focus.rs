@@ -42,3 +42,36 @@ pub fn leave_to_focused(ev: &KeyboardEvent) -> bool {
 pub fn in_dialog(el: &web_sys::Element) -> bool {
     el.closest("dialog, [role=dialog]").ok().flatten().is_some()
 }
+
+/// Moves the focus into a dialog when `open` turns true (onto its first
+/// button, its Close) and back to the control that had it, the one that
+/// opened the dialog, when it turns false (Close, Escape, the backdrop).
+pub fn use_dialog_focus(
+    open: leptos::prelude::RwSignal<bool>,
+    dialog: leptos::prelude::NodeRef<leptos::html::Section>,
+) {
+    use leptos::prelude::*;
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was: Option<bool>| {
+        let now = open.get();
+        if now && was != Some(true) {
+            let active = document().active_element().and_then(|e| e.dyn_into().ok());
+            opener.set_value(active);
+            request_animation_frame(move || {
+                let first = dialog
+                    .get_untracked()
+                    .and_then(|d| d.query_selector("button").ok().flatten())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(el) = first {
+                    let _ = el.focus();
+                }
+            });
+        } else if !now
+            && was == Some(true)
+            && let Some(el) = opener.get_value().filter(|el| el.is_connected())
+        {
+            let _ = el.focus();
+        }
+        now
+    });
+}

@@ -26,6 +26,8 @@ pub fn ExportButton() -> impl IntoView {
     // Computed only while the dialog is open.
     let text = Memo::new(move |_| open.get().then(|| export_text(editor, format.get())));
     let close = move || open.set(false);
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    crate::focus::use_dialog_focus(open, dialog);
     let copy = move |_| {
         let Some(Ok(body)) = text.get_untracked() else { return };
         let promise = window().navigator().clipboard().write_text(&body);
@@ -104,18 +106,19 @@ pub fn ExportButton() -> impl IntoView {
         <div class="export-backdrop" class:shown=move || open.get() on:click=move |_| close()></div>
         <section
             class="export-dialog"
+            node_ref=dialog
             class:shown=move || open.get()
             role="dialog"
             aria-modal="true"
             aria-label="Export to infrastructure code"
             data-testid="export-dialog"
         >
-            <header class="export-head">
+            <div class="export-head">
                 <h2>"Export to infrastructure code"</h2>
                 <button class="ghost-button" aria-label="Close the export" on:click=move |_| close()>
                     "Close"
                 </button>
-            </header>
+            </div>
             <p class="export-hint">
                 "Every AWS resource on the canvas with its settings as they are now; producers and other things outside AWS become parameters to fill in."
             </p>

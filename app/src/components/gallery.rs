@@ -14,6 +14,8 @@ pub fn Gallery() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let open = RwSignal::new(false);
     let close = move || open.set(false);
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    crate::focus::use_dialog_focus(open, dialog);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && open.get_untracked() {
             open.set(false);
@@ -67,19 +69,20 @@ pub fn Gallery() -> impl IntoView {
         ></div>
         <section
             class="gallery"
+            node_ref=dialog
             class:shown=move || open.get()
             role="dialog"
             aria-modal="true"
             aria-label="Scenario gallery"
             data-testid="gallery"
         >
-            <header class="gallery-head">
+            <div class="gallery-head">
                 <h2>"Scenarios"</h2>
                 <span class="gallery-hint">"Open one to replace the canvas; Back returns to this one."</span>
                 <button class="ghost-button" aria-label="Close the gallery" on:click=move |_| close()>
                     "Close"
                 </button>
-            </header>
+            </div>
             <ul class="gallery-grid">{cards}</ul>
         </section>
     }

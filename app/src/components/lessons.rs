@@ -29,6 +29,8 @@ fn bundled_lessons() -> Vec<(&'static str, ValidScenario)> {
 pub fn LessonList() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let open = RwSignal::new(false);
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    crate::focus::use_dialog_focus(open, dialog);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && open.get_untracked() {
             open.set(false);
@@ -70,13 +72,14 @@ pub fn LessonList() -> impl IntoView {
         <div class="gallery-backdrop" class:shown=move || open.get() on:click=move |_| open.set(false)></div>
         <section
             class="gallery lessons-dialog"
+            node_ref=dialog
             class:shown=move || open.get()
             role="dialog"
             aria-modal="true"
             aria-label="Lessons"
             data-testid="lessons"
         >
-            <header class="gallery-head">
+            <div class="gallery-head">
                 <h2>"Lessons"</h2>
                 <span class="gallery-hint">
                     "Each opens a scenario that goes wrong; follow the hints until the check passes."
@@ -84,7 +87,7 @@ pub fn LessonList() -> impl IntoView {
                 <button class="ghost-button" aria-label="Close the lessons" on:click=move |_| open.set(false)>
                     "Close"
                 </button>
-            </header>
+            </div>
             <ul class="lesson-list">{items}</ul>
         </section>
     }

@@ -49,7 +49,6 @@ pub fn Palette() -> impl IntoView {
                         data-testid=format!("palette-{}", kind.as_str())
                         data-key=key.map(String::from)
                         title=hint
-                        aria-label=format!("Add a {}", kind.title())
                         on:pointerdown=move |ev| {
                             if ev.button() == 0 {
                                 dragging.set_value(Some(kind));
@@ -61,7 +60,10 @@ pub fn Palette() -> impl IntoView {
                         }
                     >
                         <span class="palette-badge" aria-hidden="true">{kind.badge()}</span>
-                        <span class="palette-title">{kind.title()}</span>
+                        <span class="palette-title">
+                            <span class="sr-only">"Add a "</span>
+                            {kind.title()}
+                        </span>
                         {key.map(|k| view! { <kbd aria-hidden="true">{k.to_string()}</kbd> })}
                     </button>
                 </li>

@@ -51,10 +51,39 @@ fn has_output(kind: NodeKind) -> bool {
 /// A pointer gesture in progress.
 #[derive(Clone)]
 enum Gesture {
-    Pan { from: (f64, f64), start: Viewport },
-    Move { before: Box<Scenario>, from: (f64, f64), ids: BTreeSet<String> },
-    Wire,
-    Select { from: (f64, f64), add: bool },
+    Pan {
+        from: (f64, f64),
+        start: Viewport,
+    },
+    Move {
+        before: Box<Scenario>,
+        from: (f64, f64),
+        ids: BTreeSet<String>,
+    },
+    /// Dragging a wire from an output port pressed at screen point `from`.
+    Wire {
+        from: (f64, f64),
+    },
+    Select {
+        from: (f64, f64),
+        add: bool,
+    },
+    /// Two fingers: zoom by their spread, pan by their midpoint.
+    Pinch {
+        spread: f64,
+        mid: (f64, f64),
+        start: Viewport,
+    },
+}
+
+/// A press that moved less than this (screen pixels) is a tap.
+const TAP_SLOP: f64 = 10.0;
+
+/// The spread and midpoint of the first two pointers down.
+fn two_fingers(down: &BTreeMap<i32, (f64, f64)>) -> Option<(f64, (f64, f64))> {
+    let mut it = down.values();
+    let (a, b) = (it.next()?, it.next()?);
+    Some(((a.0 - b.0).hypot(a.1 - b.1).max(1.0), ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)))
 }
 
 /// The pointer's position relative to the canvas, in screen pixels.
@@ -84,6 +113,42 @@ pub fn PipelineView() -> impl IntoView {
     let gesture = StoredValue::new(None::<Gesture>);
     let wire_end = RwSignal::new(None::<(f64, f64)>);
     let marquee = RwSignal::new(None::<(f64, f64, f64, f64)>);
+    // Pointers down on the canvas (touch fingers, say), by id, where they are.
+    let down = StoredValue::new(BTreeMap::<i32, (f64, f64)>::new());
+    // The pointer's position relative to the canvas, whichever element the
+    // event reached (a card, a port).
+    let on_canvas = move |ev: &PointerEvent| {
+        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        match svg_ref.get_untracked() {
+            Some(svg) => {
+                let r = svg.get_bounding_client_rect();
+                (x - r.left(), y - r.top())
+            }
+            None => (x, y),
+        }
+    };
+    // A second finger turns whatever the first one started into a pinch
+    // (a card half-moved goes back); returns whether it did.
+    let pinch = move |ev: &PointerEvent| {
+        down.update_value(|d| {
+            if ev.is_primary() {
+                // The first finger of a new touch: nothing else is down.
+                d.clear();
+            }
+            d.insert(ev.pointer_id(), on_canvas(ev));
+        });
+        let Some((spread, mid)) = down.with_value(two_fingers) else { return false };
+        if let Some(Gesture::Move { before, .. }) = gesture.get_value() {
+            editor.doc.set(*before);
+        }
+        wire_end.set(None);
+        marquee.set(None);
+        editor.wiring_from.set(None);
+        let start = editor.viewport.get_untracked();
+        gesture.set_value(Some(Gesture::Pinch { spread, mid, start }));
+        capture(ev);
+        true
+    };
     // Positions of every node, computed once per document change.
     let layout: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
         editor.doc.with(|s| s.nodes.iter().map(|n| n.id.clone()).zip(positions(s)).collect())
@@ -109,7 +174,15 @@ pub fn PipelineView() -> impl IntoView {
             });
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    // A phone turned sideways (or a window resized) gets its pipeline fitted
+    // again to the canvas's new width.
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        let (width, _) = editor.screen.get_value();
+        measure();
+        if (editor.screen.get_value().0 - width).abs() > 1.0 {
+            editor.fit();
+        }
+    });
     on_cleanup(move || resize.remove());
 
     let on_pointerdown = move |ev: PointerEvent| {
@@ -117,6 +190,9 @@ pub fn PipelineView() -> impl IntoView {
             return;
         }
         measure();
+        if pinch(&ev) {
+            return;
+        }
         let at = local(&ev);
         editor.wiring_from.set(None);
         let space = editor.space_pans();
@@ -137,8 +213,18 @@ pub fn PipelineView() -> impl IntoView {
         let vp = editor.viewport.get_untracked();
         let world = vp.to_world(at.0, at.1);
         editor.cursor.set_value(Some(world));
+        down.update_value(|d| {
+            if let Some(p) = d.get_mut(&ev.pointer_id()) {
+                *p = at;
+            }
+        });
         let Some(g) = gesture.get_value() else { return };
         match g {
+            Gesture::Pinch { spread, mid, start } => {
+                let Some((now, at)) = down.with_value(two_fingers) else { return };
+                let v = start.zoom_at(mid.0, mid.1, now / spread);
+                editor.viewport.set(Viewport { x: v.x + at.0 - mid.0, y: v.y + at.1 - mid.1, ..v });
+            }
             Gesture::Pan { from, start } => editor.viewport.set(Viewport {
                 x: start.x + at.0 - from.0,
                 y: start.y + at.1 - from.1,
@@ -154,7 +240,7 @@ pub fn PipelineView() -> impl IntoView {
                 // Shown while dragging; one undo step when the drag ends.
                 editor.doc.set(moved);
             }
-            Gesture::Wire => wire_end.set(Some(world)),
+            Gesture::Wire { .. } => wire_end.set(Some(world)),
             Gesture::Select { from, .. } => {
                 let a = vp.to_world(from.0, from.1);
                 marquee.set(Some((
@@ -167,19 +253,37 @@ pub fn PipelineView() -> impl IntoView {
         }
     };
     let on_pointerup = move |ev: PointerEvent| {
+        down.update_value(|d| {
+            d.remove(&ev.pointer_id());
+        });
         let Some(g) = gesture.get_value() else { return };
+        if matches!(g, Gesture::Pinch { .. }) {
+            // The pinch ends with the last finger; lifting one does not pan.
+            if down.with_value(BTreeMap::is_empty) {
+                gesture.set_value(None);
+            }
+            return;
+        }
         gesture.set_value(None);
         match g {
-            Gesture::Pan { .. } => {}
+            Gesture::Pinch { .. } | Gesture::Pan { .. } => {}
             Gesture::Move { before, .. } => {
                 let after = editor.doc.get_untracked();
                 editor.commit(*before, after);
             }
-            Gesture::Wire => {
+            Gesture::Wire { from: pressed } => {
                 wire_end.set(None);
                 let from = editor.wiring_from.get_untracked();
+                let at = on_canvas(&ev);
+                let tap = (at.0 - pressed.0).hypot(at.1 - pressed.1) < TAP_SLOP;
                 match (from, input_port_at(ev.client_x(), ev.client_y())) {
                     (Some(from), Some(to)) => editor.connect(&from, &to),
+                    // A tap on an output port arms it: a tap on an input port
+                    // then wires them (touch has no drag to spare).
+                    (Some(from), None) if tap => ctx.tell(
+                        format!("Wiring from {from}: tap an input port (lit in green); tap the canvas to cancel."),
+                        false,
+                    ),
                     _ => editor.wiring_from.set(None),
                 }
             }
@@ -211,10 +315,50 @@ pub fn PipelineView() -> impl IntoView {
         editor.viewport.update(|v| *v = v.zoom_at(at.0, at.1, factor));
     };
     let on_pointerleave = move |_| editor.cursor.set_value(None);
+    let on_pointercancel = move |ev: PointerEvent| {
+        down.update_value(|d| {
+            d.remove(&ev.pointer_id());
+        });
+    };
+    // The keyboard's focus never sits outside the canvas: a card, port or
+    // wire Tab reaches is panned into view (with a margin).
+    let on_focusin = move |ev: leptos::ev::FocusEvent| {
+        let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let Some(svg) = svg_ref.get_untracked() else { return };
+        if el.tag_name().eq_ignore_ascii_case("svg") {
+            return;
+        }
+        // A card's own box, not its health note under it.
+        let shape = el.query_selector(".card-bg").ok().flatten().unwrap_or(el);
+        let (r, c) = (shape.get_bounding_client_rect(), svg.get_bounding_client_rect());
+        let shift = |lo: f64, hi: f64, view_lo: f64, view_hi: f64| {
+            let m = 16.0;
+            if lo < view_lo + m {
+                view_lo + m - lo
+            } else if hi > view_hi - m {
+                (view_hi - m - hi).max(view_lo + m - lo)
+            } else {
+                0.0
+            }
+        };
+        let dx = shift(r.left(), r.right(), c.left(), c.right());
+        let dy = shift(r.top(), r.bottom(), c.top(), c.bottom());
+        if dx != 0.0 || dy != 0.0 {
+            editor.viewport.update(|v| {
+                v.x += dx;
+                v.y += dy;
+            });
+        }
+    };
 
     // A card's pointerdown starts a move (or, on a port, a wire).
     let start_move = Callback::new(move |(ev, id): (PointerEvent, String)| {
         measure();
+        if pinch(&ev) {
+            return;
+        }
         if ctx.presenting.get_untracked() {
             // Presenter mode shows, it does not edit: a click only charts the node.
             ev.stop_propagation();
@@ -253,6 +397,9 @@ pub fn PipelineView() -> impl IntoView {
     });
     let start_wire = Callback::new(move |(ev, id): (PointerEvent, String)| {
         measure();
+        if pinch(&ev) {
+            return;
+        }
         if editor.space_pans() {
             gesture.set_value(Some(Gesture::Pan {
                 from: local(&ev),
@@ -262,10 +409,17 @@ pub fn PipelineView() -> impl IntoView {
             return;
         }
         editor.wiring_from.set(Some(id));
-        let at = local(&ev);
+        let at = on_canvas(&ev);
         wire_end.set(Some(editor.viewport.get_untracked().to_world(at.0, at.1)));
-        gesture.set_value(Some(Gesture::Wire));
+        gesture.set_value(Some(Gesture::Wire { from: at }));
         capture(&ev);
+    });
+
+    // An input port only ends wires, but a finger on it may start a pinch.
+    let press_port = Callback::new(move |ev: PointerEvent| {
+        if !pinch(&ev) {
+            ev.stop_propagation();
+        }
     });
 
     let node_ids = Memo::new(move |_| {
@@ -311,6 +465,8 @@ pub fn PipelineView() -> impl IntoView {
                 on:pointermove=on_pointermove
                 on:pointerup=on_pointerup
                 on:pointerleave=on_pointerleave
+                on:pointercancel=on_pointercancel
+                on:focusin=on_focusin
                 on:wheel=on_wheel
             >
                 <defs>
@@ -352,7 +508,7 @@ pub fn PipelineView() -> impl IntoView {
                             each=move || node_ids.get()
                             key=|id| id.clone()
                             children=move |id| {
-                                view! { <NodeCard id=id start_move=start_move start_wire=start_wire /> }
+                                view! { <NodeCard id=id start_move=start_move start_wire=start_wire press_port=press_port /> }
                             }
                         />
                     </g>
@@ -485,9 +641,16 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             aria-pressed=move || selected().to_string()
             aria-label={
                 let (from, to) = (from.clone(), to.clone());
-                move || match problem.get() {
-                    Some(why) => format!("Wire from {from} to {to}: ✖ {why} (Enter selects, Delete removes)"),
-                    None => format!("Wire from {from} to {to} (Enter selects, Delete removes)"),
+                // Its visible figures are part of its name (WCAG 2.5.3).
+                move || {
+                    let shown = match refused() {
+                        Some(r) => format!("{} {r}", label()),
+                        None => label(),
+                    };
+                    match problem.get() {
+                        Some(why) => format!("Wire from {from} to {to}: ✖ {why} {shown} (Enter selects, Delete removes)"),
+                        None => format!("Wire from {from} to {to}: {shown} (Enter selects, Delete removes)"),
+                    }
                 }
             }
             data-problem=move || problem.get()
@@ -538,6 +701,7 @@ fn NodeCard(
     id: String,
     start_move: Callback<(PointerEvent, String)>,
     start_wire: Callback<(PointerEvent, String)>,
+    press_port: Callback<PointerEvent>,
 ) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let editor = expect_context::<Editor>();
@@ -677,7 +841,15 @@ fn NodeCard(
                 data-in-port=id.clone()
                 data-testid=format!("in-{id}")
                 aria-label=move || format!("Input port of {} (Enter finishes a wire here)", label())
-                on:pointerdown=move |ev: PointerEvent| ev.stop_propagation()
+                on:pointerdown=move |ev: PointerEvent| press_port.run(ev)
+                on:click={
+                    let id = id.clone();
+                    move |_| {
+                        if let Some(from) = editor.wiring_from.get_untracked() {
+                            editor.connect(&from, &id);
+                        }
+                    }
+                }
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
@@ -739,7 +911,18 @@ fn NodeCard(
                 tabindex="0"
                 role="button"
                 aria-pressed=move || selected.get().to_string()
-                aria-label=move || format!("{}: {} (Enter selects it and shows its charts and parameters)", kind.title(), label())
+                aria-label=move || {
+                    // The card's visible text, in order, then what Enter does: a
+                    // voice-control user says what they see (WCAG 2.5.3).
+                    let (figure, sub) = lines();
+                    format!(
+                        "{} {}: {} {} {figure} {sub} (Enter selects it and shows its charts and parameters)",
+                        kind.badge(),
+                        kind.title(),
+                        label(),
+                        status().1,
+                    )
+                }
                 aria-description=why
                 on:pointerdown=move |ev: PointerEvent| {
                     if ev.button() == 0 {
@@ -760,29 +943,39 @@ fn NodeCard(
                 <rect class="card-accent" width="6" height=CARD_H rx="3" />
                 <g class="badge" transform="translate(18 16)">
                     <rect width="44" height="26" rx="6" />
+                    // Each text ends in a space (not drawn): read together, the
+                    // card's words stay apart, as its name has them.
                     <text x="22" y="18" text-anchor="middle">
                         {kind.badge()}
+                        " "
                     </text>
                 </g>
                 <text class="card-kind" x="72" y="24">
                     {kind.title()}
+                    " "
                 </text>
                 <text class="card-name" x="72" y="44">
                     {label}
+                    " "
                 </text>
                 <text class="card-health" x="18" y="74">
                     {move || status().1}
+                    " "
                 </text>
                 <text class="card-figure" x="18" y="104">
                     {move || lines().0}
+                    " "
                 </text>
                 <text class="card-sub" x="18" y="126">
                     {move || lines().1}
+                    " "
                 </text>
                 {shards}
-                <NodeBadges index=running_index width=CARD_W height=CARD_H />
-                <HealthNote text=Signal::derive(why) />
             </g>
+            // Beside the card, not in it: their text is no part of the card's
+            // name, and they never take the card's pointer (.node-badges).
+            <NodeBadges index=running_index width=CARD_W height=CARD_H />
+            <HealthNote text=Signal::derive(why) />
             {input_port}
             {output_port}
             {why_not}

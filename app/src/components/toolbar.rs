@@ -22,7 +22,7 @@ pub fn Toolbar() -> impl IntoView {
                     <rect x="3" y="13.5" width="18" height="5" rx="2.5" />
                     <rect x="3" y="21" width="22" height="5" rx="2.5" />
                 </svg>
-                <span>"Shardplay"</span>
+                <h1>"Shardplay"</h1>
             </div>
             <div class="scenario">
                 <label class="eyebrow" for="scenario-picker">

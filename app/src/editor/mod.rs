@@ -425,9 +425,11 @@ impl Editor {
     pub fn fit(&self) {
         let screen = self.screen.get_value();
         let bounds = self.doc.with_untracked(|s| doc::bounds(&doc::positions(s)));
-        let max_zoom = if self.ctx.presenting.get_untracked() { 1.6 } else { 1.0 };
+        // Presenting, the pipeline gets every pixel it can: a narrower margin.
+        let (pad, max_zoom) =
+            if self.ctx.presenting.get_untracked() { (20.0, 1.6) } else { (40.0, 1.0) };
         self.viewport.set(match bounds {
-            Some(b) => Viewport::fit(b, screen, 40.0, max_zoom),
+            Some(b) => Viewport::fit(b, screen, pad, max_zoom),
             None => Viewport::default(),
         });
     }

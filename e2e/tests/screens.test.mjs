@@ -1,0 +1,247 @@
+// Every screen a class uses (issue 24): a student's phone (portrait and sideways), a tablet, and
+// the instructor's projector in presenter mode. On each: nothing wider than the viewport, the
+// whole pipeline fitted inside the canvas, and the controls a student needs within reach of a
+// finger (44 px, WCAG 2.5.5). On the phone: play by tap, a node's knobs and charts by tapping its
+// card, pinch to zoom, and wiring by two taps. On the projector: the title whole and the cards'
+// names at 18 px or more. Screenshots land in e2e/output/screens-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp } from './fixtures/app_page.mjs';
+
+const PHONE = { width: 375, height: 667 };
+
+/** Elements (outside the canvas's own drawing) reaching past the right edge of the viewport. */
+const overflowing = (page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => !el.closest('svg.pipeline g') && el.getClientRects().length > 0)
+      .filter((el) => {
+        // Inside a box that scrolls sideways on its own (the palette strip), it is that box's.
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX) && p !== document.body) {
+            return p.getBoundingClientRect().right > width + 1;
+          }
+        }
+        return el.getBoundingClientRect().right > width + 1;
+      })
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10) };
+  });
+
+/** Cards whose box is not inside the canvas's box. */
+const cardsOutside = (page) =>
+  page.evaluate(() => {
+    const c = document.querySelector('svg.pipeline').getBoundingClientRect();
+    return [...document.querySelectorAll('svg.pipeline .card-bg')]
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1).length;
+  });
+
+/** Visible controls shorter than 44 px, in the given containers. */
+const smallTargets = (page, selector) =>
+  page.evaluate((selector) => {
+    return [...document.querySelectorAll(selector)]
+      .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+      .filter((el) => el.getBoundingClientRect().height < 44 - 0.5)
+      .map((el) => `${el.dataset.testid ?? el.className} ${Math.round(el.getBoundingClientRect().height)}px`);
+  }, selector);
+
+/** The canvas's zoom (the scale of its world transform). */
+const zoom = (page) =>
+  page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
+
+async function phone(viewport = PHONE) {
+  const opened = await openApp({ viewport, phone: true });
+  await opened.app.goto();
+  await opened.app.waitReady();
+  // The fit runs on the next animation frame.
+  await opened.app.page.waitForFunction(() => document.querySelector('svg.pipeline g.world')?.getAttribute('transform') !== 'translate(40 40) scale(1)');
+  return opened;
+}
+
+test('a phone in portrait: no sideways scrolling, the pipeline fitted, play and a node by tap', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone();
+  try {
+    const page = app.page;
+    const o = await overflowing(page);
+    assert.deepEqual(o.wide, [], `elements wider than the viewport: ${o.wide}`);
+    assert.ok(o.scrollWidth <= o.width, `page scrolls sideways: ${o.scrollWidth} > ${o.width}`);
+    assert.equal(await cardsOutside(page), 0, 'every card is inside the canvas');
+    // Play, step, speed and reset are on the first screen and big enough for a finger.
+    const play = await app.testId('play-pause').boundingBox();
+    assert.ok(play.y + play.height <= PHONE.height && play.height >= 44, `play at ${JSON.stringify(play)}`);
+    assert.deepEqual(await smallTargets(page, '.toolbar button, .toolbar select, .palette-item, .editor-bar button'), []);
+    await app.viewportShot('screens-phone-375x667');
+
+    // A tap pauses the run (it starts playing) and another plays it again.
+    const playing = await app.isPlaying();
+    await app.testId('play-pause').tap();
+    await page.locator(`[data-testid="play-pause"][aria-pressed="${!playing}"]`).waitFor();
+    if (playing) await app.testId('play-pause').tap();
+    await page.locator('[data-testid="play-pause"][aria-pressed="true"]').waitFor();
+    await app.waitForStatAbove('total-produced', 0);
+
+    // A tap on the stream's card opens its knobs (interventions) and its charts below.
+    const stream = await page.locator('svg.pipeline g.card[data-kind="kinesis_stream"]').first();
+    const id = (await stream.getAttribute('data-testid')).replace(/^node-/, '');
+    await stream.tap();
+    await page.locator(`[data-testid="node-${id}"][aria-pressed="true"]`).waitFor();
+    const writes = app.chart('Writes');
+    await writes.scrollIntoViewIfNeeded();
+    const box = await writes.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width + 1, `chart at ${JSON.stringify(box)}`);
+    await app.testId('inspector').scrollIntoViewIfNeeded();
+    assert.ok(await app.testId('inspector').isVisible());
+    assert.deepEqual((await overflowing(page)).wide, [], 'still nothing wider than the screen');
+    await app.screenshot('screens-phone-375x667-full');
+  } finally {
+    await close();
+  }
+});
+
+test('a phone: two fingers pinch to zoom; a tap on an output port then an input port wires them', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone();
+  try {
+    const page = app.page;
+    const before = await zoom(page);
+    const canvas = await app.testId('pipeline').boundingBox();
+    const cx = canvas.x + canvas.width / 2;
+    // Above the cards, on the canvas's background.
+    const cy = canvas.y + 40;
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, spread) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [
+          { x: cx - spread, y: cy, id: 1 },
+          { x: cx + spread, y: cy, id: 2 },
+        ],
+      });
+    await touch('touchStart', 30);
+    for (const spread of [45, 60, 75, 90]) await touch('touchMove', spread);
+    await touch('touchEnd', 0);
+    const after = await zoom(page);
+    assert.ok(after > before * 2, `pinching out zooms in: ${before} -> ${after}`);
+
+    // Two nodes added by tapping the palette, fitted, then wired with two taps.
+    await app.testId('new-doc').tap();
+    await app.testId('empty-canvas').waitFor();
+    await app.testId('palette-producer').tap();
+    await app.testId('palette-kinesis_stream').tap();
+    await page.waitForFunction(() => document.querySelectorAll('svg.pipeline g.card').length === 2);
+    await app.testId('fit-view').tap();
+    const [producer, stream] = await app.nodeIds();
+    await app.testId(`out-${producer}`).tap();
+    assert.match(await app.noticeText(), /tap an input port/);
+    await app.testId(`in-${stream}`).tap();
+    await page.waitForFunction(() => document.querySelectorAll('svg.pipeline g.wire').length === 1);
+    assert.deepEqual(await app.wires(), [`${producer}-${stream}`]);
+    await app.viewportShot('screens-phone-wired');
+  } finally {
+    await close();
+  }
+});
+
+for (const [name, viewport] of [
+  ['phone sideways', { width: 667, height: 375 }],
+  ['tablet', { width: 768, height: 1024 }],
+  ['tablet (820x1180)', { width: 820, height: 1180 }],
+]) {
+  test(`a ${name} at ${viewport.width}x${viewport.height}: nothing wider than the screen, the pipeline fitted`, { timeout: 60_000 }, async () => {
+    const { app, close } = await phone(viewport);
+    try {
+      const o = await overflowing(app.page);
+      assert.deepEqual(o.wide, [], `elements wider than the viewport: ${o.wide}`);
+      assert.ok(o.scrollWidth <= o.width);
+      assert.equal(await cardsOutside(app.page), 0, 'every card is inside the canvas');
+      assert.ok(await app.testId('play-pause').isVisible());
+      assert.deepEqual(await smallTargets(app.page, '.toolbar button, .toolbar select, .palette-item'), []);
+      await app.viewportShot(`screens-${viewport.width}x${viewport.height}`);
+    } finally {
+      await close();
+    }
+  });
+}
+
+/** The rendered size in screen pixels of the cards' names. */
+const cardNamePx = (page) =>
+  page.evaluate(() => {
+    const z = Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]);
+    return z * parseFloat(getComputedStyle(document.querySelector('svg.pipeline .card-name')).fontSize);
+  });
+
+const titleWhole = (page) =>
+  page.locator('[data-testid="scenario-name"]').evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+
+test('the projector: presenter mode at 1920x1080 fits the pipeline, cards readable, title whole', { timeout: 60_000 }, async () => {
+  const { app, close } = await openApp({ viewport: { width: 1920, height: 1080 } });
+  try {
+    await app.page.goto(`${app.url}?present`);
+    await app.waitReady();
+    await app.page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
+    await app.page.waitForTimeout(300);
+    assert.deepEqual((await overflowing(app.page)).wide, []);
+    assert.equal(await cardsOutside(app.page), 0);
+    assert.ok(await titleWhole(app.page), 'the scenario title is not cut');
+    const px = await cardNamePx(app.page);
+    assert.ok(px >= 18, `card names at ${px.toFixed(1)} px`);
+    await app.viewportShot('screens-present-1920x1080');
+  } finally {
+    await close();
+  }
+});
+
+test('the projector at 1280x720 with a lesson: the canvas keeps its width, names at 18 px', { timeout: 60_000 }, async () => {
+  const { app, close } = await openApp({ viewport: { width: 1280, height: 720 } });
+  try {
+    await app.goto();
+    await app.waitReady();
+    await app.testId('lessons-open').click();
+    await app.testId('lesson-open-hot-partition-key').click();
+    await app.testId('lesson-panel').waitFor();
+    await app.testId('present').click();
+    await app.page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
+    await app.page.waitForTimeout(300);
+    assert.ok(await titleWhole(app.page), 'the lesson\'s title is not cut');
+    assert.equal(await cardsOutside(app.page), 0);
+    const px = await cardNamePx(app.page);
+    assert.ok(px >= 18, `card names at ${px.toFixed(1)} px`);
+    assert.ok(await app.testId('lesson-panel').isVisible());
+    await app.viewportShot('screens-present-lesson-1280x720');
+  } finally {
+    await close();
+  }
+});
+
+test('keyboard only: a dialog takes the focus and gives it back; a focused port is panned into view', { timeout: 60_000 }, async () => {
+  const { app, close } = await openApp();
+  try {
+    const page = app.page;
+    await app.goto();
+    await app.waitReady();
+    const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.textContent?.trim());
+    for (const [opener, dialog] of [['gallery-open', 'gallery'], ['lessons-open', 'lessons']]) {
+      await app.testId(opener).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((d) => document.querySelector(`[data-testid="${d}"]`).contains(document.activeElement), dialog);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction((o) => document.activeElement?.dataset?.testid === o, opener);
+      assert.equal(await focused(), opener);
+    }
+    // Zoomed in far, most ports sit outside the canvas; Tab onto each still shows it.
+    for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Zoom in' }).click();
+    const ports = await page.locator('svg.pipeline .port').evaluateAll((els) => els.map((e) => e.dataset.testid));
+    for (const port of ports) {
+      await app.testId(port).focus();
+      const inside = await page.evaluate((id) => {
+        const c = document.querySelector('svg.pipeline').getBoundingClientRect();
+        const r = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+        return r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
+      }, port);
+      assert.ok(inside, `${port} is in view when focused`);
+    }
+  } finally {
+    await close();
+  }
+});
