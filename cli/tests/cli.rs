@@ -761,6 +761,8 @@ fn import_reads_an_exported_template_back_and_refuses_a_hostile_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("limit is 1,000,000 bytes"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A sweep prints the same bytes on one thread as on three (CSV included).
 #[test]
 fn sweep_output_does_not_depend_on_the_thread_count() {

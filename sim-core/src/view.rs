@@ -514,7 +514,8 @@ pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
         NodeKind::Producer
         | NodeKind::KinesisStream
         | NodeKind::Destination
-        | NodeKind::WorkerPool => None,
+        | NodeKind::WorkerPool
+        | NodeKind::SnsTopic => None,
     }
 }
 

@@ -879,7 +879,7 @@ impl Simulation {
                 Some(&self.consumers[slot].latency)
             }
             NodeKind::Producer | NodeKind::KinesisStream | NodeKind::Destination => None,
-            NodeKind::WorkerPool => None,
+            NodeKind::WorkerPool | NodeKind::SnsTopic => None,
         }
     }
 

@@ -186,7 +186,7 @@ impl Simulation {
         let fifo = t.spec.is_fifo();
         let endpoint = t.subs[sub].endpoint;
         let down = self.now < t.down_until;
-        let batch = Batch { records: count, bytes, oldest_ms: self.now };
+        let batch = Batch { records: count, bytes, oldest_ms: self.now, newest_ms: self.now };
         let accepted = match (down, endpoint) {
             (true, _) => 0,
             (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
