@@ -16,7 +16,7 @@ pub const PARAMS: &[Param] = &[
     // topic; one per link here, and a scenario has at most 200 links.
     Param::new("subscriptions", "Settings of the subscriptions: one entry per linked endpoint (by its id) that needs more than the defaults.").range(0.0, 200.0, "subscriptions"),
     Param::unexplained("subscriptions.endpoint"),
-    Param::new("subscriptions.filter_share", "Share of the messages the subscription's filter policy matches (1 = no policy). Filtered messages are not delivered and counted in NumberOfNotificationsFilteredOut.").range(0.0, 1.0, "share"),
+    Param::new("subscriptions.filter_share", "Share of the messages the subscription's filter policy matches (1 = no policy). Filtered messages are not delivered and counted in NumberOfNotificationsFilteredOut. Here a change applies at once; on AWS it can take up to 15 minutes.").range(0.0, 1.0, "share"),
     Param::new("subscriptions.raw_delivery", "RawMessageDelivery: the body alone; otherwise each message is wrapped in SNS's JSON envelope (the simulator adds 1 KiB, AWS documents the fields, not their size)."),
-    Param::new("subscriptions.dead_letter_queue", "The SQS queue that takes messages SNS stopped retrying (redrive policy); without one they are discarded."),
+    Param::new("subscriptions.dead_letter_queue", "The SQS queue (FIFO for a FIFO topic) that takes notifications SNS stopped retrying: SQS and Firehose endpoints are retried 100,015 times over 23 days, Firehose throttling 50 times over about 6 hours. Without one they are discarded."),
 ];
