@@ -1,0 +1,33 @@
+// The selected node's record latency (MODEL.md, Latency): a line above its charts with p50, p90,
+// p99 and max in order, and what the latency measures on hover; none for a stream.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp } from './fixtures/app_page.mjs';
+
+let app, close;
+before(async () => ({ app, close } = await openApp()));
+after(() => close?.());
+
+/** A duration as the line writes it (`611 ms`, `1.2 s`, `3.5 min`, `2.0 h`), in ms. */
+function ms(text) {
+  const [value, unit] = text.trim().split(' ');
+  return Number(value) * { ms: 1, s: 1e3, min: 6e4, h: 3.6e6 }[unit];
+}
+
+test('a consumer shows its latency percentiles in order; a stream shows none', { timeout: 90_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.jumpTo('2m');
+  await app.page.locator('[data-testid="sim-clock"][data-ms="120000"]').waitFor({ timeout: 60_000 });
+  assert.equal(await app.testId('latency-line').count(), 0, 'the stream measures none');
+  await app.selectNode('analytics');
+  const line = app.testId('latency-line');
+  await line.waitFor();
+  const text = await line.textContent();
+  const m = text.match(/p50 (.+?) · p90 (.+?) · p99 (.+?) · max (.+?) \(([\d,]+) records\)/);
+  assert.ok(m, text);
+  const [p50, p90, p99, max] = m.slice(1, 5).map(ms);
+  assert.ok(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= max, text);
+  assert.ok(Number(m[5].replaceAll(',', '')) > 100_000, 'two minutes of records read');
+  assert.match(await line.getAttribute('title'), /arrival at the stream to the read/);
+});
