@@ -85,6 +85,8 @@ pub struct LatencyHistogram {
     /// buckets a cohort covers whole.
     slope: [f64; BUCKETS],
     records: u64,
+    /// The smallest latency, ms (exact).
+    min_ms: u64,
     /// Twice the sum of the records' latencies, in ms (exact).
     twice_sum_ms: u128,
     max_ms: u64,
@@ -103,6 +105,7 @@ impl Default for LatencyHistogram {
             direct: [0.0; BUCKETS],
             slope: [0.0; BUCKETS],
             records: 0,
+            min_ms: 0,
             twice_sum_ms: 0,
             max_ms: 0,
         }
@@ -136,6 +139,9 @@ impl LatencyHistogram {
         debug_assert!(lo <= hi);
         if n == 0 {
             return;
+        }
+        if self.records == 0 || lo < self.min_ms {
+            self.min_ms = lo;
         }
         self.max_ms = self.max_ms.max(hi);
         self.records += n;
@@ -171,6 +177,7 @@ impl LatencyHistogram {
         if other.records == 0 {
             return;
         }
+        self.min_ms = if self.records == 0 { other.min_ms } else { self.min_ms.min(other.min_ms) };
         for (x, y) in self.direct.iter_mut().zip(&other.direct) {
             *x += y;
         }
@@ -196,13 +203,13 @@ impl LatencyHistogram {
     }
 
     /// The latencies at the quantiles `qs` (ascending, 0 to 1), in ms:
-    /// interpolated within their bucket, and never past the largest
-    /// latency seen. Empty when nothing was measured.
+    /// interpolated within their bucket, and never outside the smallest
+    /// and largest latency seen. Empty when nothing was measured.
     pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> Option<[f64; N]> {
         if self.records == 0 {
             return None;
         }
-        let max = self.max_ms as f64;
+        let (min, max) = (self.min_ms as f64, self.max_ms as f64);
         let mut out = [max; N];
         let mut next = 0;
         let mut seen = 0.0;
@@ -219,7 +226,7 @@ impl LatencyHistogram {
                 } else {
                     width as f64
                 };
-                out[next] = (start as f64 + frac * width).min(max);
+                out[next] = (start as f64 + frac * width).clamp(min, max);
                 next += 1;
             }
             if next == N {
@@ -323,8 +330,11 @@ mod tests {
         let s = h.summary().unwrap();
         let far = (u64::MAX / 2) as f64;
         assert_eq!((s.records, s.max_ms), (3, far));
-        // Past the tracked range the last bucket runs on to the maximum.
-        assert!(s.p50_ms > TRACKED_MS as f64 && s.p50_ms < far, "{}", s.p50_ms);
-        assert_eq!(s.mean_ms, far);
+        // Past the tracked range the last bucket runs on to the maximum,
+        // and percentiles stay between the smallest and largest seen.
+        assert_eq!((s.p50_ms, s.mean_ms), (far, far));
+        h.record(TRACKED_MS, TRACKED_MS, 3);
+        let p50 = h.summary().unwrap().p50_ms;
+        assert!(p50 > TRACKED_MS as f64 && p50 < far, "{p50}");
     }
 }

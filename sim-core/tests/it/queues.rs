@@ -389,3 +389,28 @@ fn queue_wires_are_refused_with_a_reason() {
     s.links.retain(|l| l.to != "w");
     assert!(issues(&s).iter().any(|i| i.contains("worker pool \"w\" does not read any queue")));
 }
+
+/// aws-facts 4.1: `DelaySeconds` hides each new message for 60 s, and idle
+/// long-polling workers take it the moment it shows, processing it in 1 ms
+/// per message. Every message's latency (first send to delete, MODEL.md,
+/// Latency) is therefore the delay plus at most a receive's batch of
+/// processing: all of them, p50 to max, from 60 s to 60 s and a few ms.
+#[test]
+fn delayed_messages_wait_the_delay_send_to_delete() {
+    let s = queue_pipeline(
+        ProducerSpec { traffic: Traffic::Constant, ..sender(10.0, 100) },
+        QueueSpec { delay_s: 60, ..Default::default() },
+        pool(4, 1.0, ServiceTime::Fixed),
+    );
+    let sim = run_seed(&s, 1, 180);
+    let l = sim.latency(1).and_then(|h| h.summary()).expect("messages were deleted");
+    // One message a 100 ms batch; those sent at 0.1 s to 119.9 s show by
+    // 179.9 s and are deleted by the end at 180 s: 1,199 messages (the one
+    // sent at 120 s shows at 180 s and is still being processed).
+    assert_eq!(l.records, 1_199);
+    let processing = 10.0; // at most a receive of 10 messages at 1 ms each
+    for (what, v) in [("p50", l.p50_ms), ("p90", l.p90_ms), ("p99", l.p99_ms), ("max", l.max_ms)] {
+        assert!((60_000.0..=60_000.0 + processing + 1.0).contains(&v), "{what} {v}");
+    }
+    assert!(sim.latency(2).is_none(), "the worker pool measures none; its queue does");
+}
