@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
     use_shortcuts(ctx);
     use_link_changes(ctx);
     use_presenter_mode(ctx);
+    crate::components::use_embed_mode();
     if crate::recovery::debug_flag("perf") {
         ctx.perf.set(Some(Default::default()));
     }

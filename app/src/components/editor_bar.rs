@@ -92,6 +92,7 @@ pub fn EditorBar() -> impl IntoView {
                 "Picture"
             </button>
             <super::export::ExportButton />
+            <super::CopyEmbed />
             <span class="bar-gap"></span>
             <button data-testid="fit-view" title="Fit every node in view (Shift+1)" on:click=move |_| editor.fit()>
                 "Fit"

@@ -23,6 +23,7 @@ pub fn Toolbar() -> impl IntoView {
                     <rect x="3" y="21" width="22" height="5" rx="2.5" />
                 </svg>
                 <h1>"Shardplay"</h1>
+                <super::OpenInShardplay />
             </div>
             <div class="scenario">
                 <label class="eyebrow" for="scenario-picker">
