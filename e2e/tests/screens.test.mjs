@@ -6,7 +6,8 @@
 // names at 18 px or more. Screenshots land in e2e/output/screens-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp } from './fixtures/app_page.mjs';
+import { mkdir } from 'node:fs/promises';
+import { openApp, OUTPUT_DIR } from './fixtures/app_page.mjs';
 
 const PHONE = { width: 375, height: 667 };
 
@@ -52,6 +53,7 @@ const zoom = (page) =>
   page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
 
 async function phone(viewport = PHONE) {
+  await mkdir(OUTPUT_DIR, { recursive: true });
   const opened = await openApp({ viewport, phone: true });
   await opened.app.goto();
   await opened.app.waitReady();
@@ -143,8 +145,30 @@ test('a phone: two fingers pinch to zoom; a tap on an output port then an input 
   }
 });
 
+test('a phone at 390x844: a lesson from the list, its hints by tap, nothing wider than the screen', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone({ width: 390, height: 844 });
+  try {
+    const page = app.page;
+    await app.testId('lessons-open').tap();
+    await app.testId('lesson-open-hot-partition-key').tap();
+    await app.testId('lesson-panel').waitFor();
+    await app.testId('lesson-next').scrollIntoViewIfNeeded();
+    const next = await app.testId('lesson-next').boundingBox();
+    assert.ok(next.height >= 44, `the next-hint button is ${next.height} px tall`);
+    await app.testId('lesson-next').tap();
+    await app.testId('lesson-hint-1').waitFor();
+    assert.ok(await app.testId('lesson-hint-1').isVisible());
+    const o = await overflowing(page);
+    assert.deepEqual(o.wide, [], `elements wider than the viewport: ${o.wide}`);
+    await app.testId('lesson-panel').screenshot({ path: `${OUTPUT_DIR}screens-phone-lesson-390x844.png` });
+  } finally {
+    await close();
+  }
+});
+
 for (const [name, viewport] of [
   ['phone sideways', { width: 667, height: 375 }],
+  ['phone sideways', { width: 844, height: 390 }],
   ['tablet', { width: 768, height: 1024 }],
   ['tablet (820x1180)', { width: 820, height: 1180 }],
 ]) {
