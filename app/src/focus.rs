@@ -46,12 +46,46 @@ pub fn in_dialog(el: &web_sys::Element) -> bool {
 /// Moves the focus into a dialog when `open` turns true (onto its first
 /// button, its Close) and back to the control that had it, the one that
 /// opened the dialog, when it turns false (Close, Escape, the backdrop).
+/// While it is open, Tab and Shift+Tab go round its own controls (it is
+/// modal: what is behind it is out of reach).
 pub fn use_dialog_focus(
     open: leptos::prelude::RwSignal<bool>,
     dialog: leptos::prelude::NodeRef<leptos::html::Section>,
 ) {
     use leptos::prelude::*;
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.key() != "Tab" || !open.get_untracked() {
+            return;
+        }
+        let Some(dialog) = dialog.get_untracked() else { return };
+        const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])";
+        let all = dialog.get_elements_by_tag_name("*");
+        let items: Vec<web_sys::HtmlElement> = (0..all.length())
+            .filter_map(|i| all.item(i))
+            .filter(|el| el.matches(FOCUSABLE).unwrap_or(false))
+            .filter_map(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|el| el.offset_parent().is_some())
+            .collect();
+        let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
+        let active = document().active_element();
+        let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
+        let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+        let to = if !inside {
+            Some(first)
+        } else if ev.shift_key() && at(first) {
+            Some(last)
+        } else if !ev.shift_key() && at(last) {
+            Some(first)
+        } else {
+            None
+        };
+        if let Some(el) = to {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    });
+    on_cleanup(move || handle.remove());
     Effect::new(move |was: Option<bool>| {
         let now = open.get();
         if now && was != Some(true) {

@@ -249,6 +249,12 @@ test('keyboard only: a dialog takes the focus and gives it back; a focused port 
       await app.testId(opener).focus();
       await page.keyboard.press('Enter');
       await page.waitForFunction((d) => document.querySelector(`[data-testid="${d}"]`).contains(document.activeElement), dialog);
+      // Modal: Shift+Tab from its first control and Tab past its last stay inside it.
+      const inside = () => page.evaluate((d) => document.querySelector(`[data-testid="${d}"]`).contains(document.activeElement), dialog);
+      await page.keyboard.press('Shift+Tab');
+      assert.ok(await inside(), `Shift+Tab stays in the ${dialog}`);
+      await page.keyboard.press('Tab');
+      assert.ok(await inside(), `Tab past the last control comes back into the ${dialog}`);
       await page.keyboard.press('Escape');
       await page.waitForFunction((o) => document.activeElement?.dataset?.testid === o, opener);
       assert.equal(await focused(), opener);
