@@ -207,6 +207,7 @@ pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
             NodeSpec::Firehose(f) => firehose::knobs::of(&site, f),
             NodeSpec::WorkerPool(w) => worker_pool::knobs::of(&site, w),
             NodeSpec::FlinkApp(f) => flink::knobs::of(&site, f),
+            NodeSpec::MskCluster(m) => crate::kinds::msk::knobs::of(&site, m),
             NodeSpec::Producer(_)
             | NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
@@ -623,7 +624,7 @@ mod tests {
     fn the_planner_sizes_streams_functions_delivery_streams_worker_pools_and_flink() {
         use crate::NodeKind::*;
         let sized: Vec<_> = crate::NodeKind::ALL.into_iter().filter(|&k| sizes_kind(k)).collect();
-        assert_eq!(sized, vec![KinesisStream, Firehose, WorkerPool, Lambda, FlinkApp]);
+        assert_eq!(sized, vec![KinesisStream, Firehose, WorkerPool, Lambda, FlinkApp, MskCluster]);
     }
 
     #[test]

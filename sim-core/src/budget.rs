@@ -329,6 +329,7 @@ impl<'a> Estimator<'a> {
                 NodeSpec::WorkerPool(w) => self.worker_pool(i, w),
                 NodeSpec::Lambda(l) => self.function(i, l),
                 NodeSpec::FlinkApp(f) => self.flink(i, f),
+                NodeSpec::MskCluster(m) => self.msk(i, m),
                 NodeSpec::SnsTopic(_) => self.topic(i),
             }
         }
@@ -566,7 +567,8 @@ impl<'a> Estimator<'a> {
                     | NodeSpec::Destination(_)
                     | NodeSpec::SqsQueue(_)
                     | NodeSpec::Lambda(_)
-                    | NodeSpec::SnsTopic(_) => return None,
+                    | NodeSpec::SnsTopic(_)
+                    | NodeSpec::MskCluster(_) => return None,
                 };
                 let upstream = match self.valid.reads_from(i) {
                     Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
@@ -690,7 +692,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::WorkerPool(_)
                 | NodeSpec::FlinkApp(_)
-                | NodeSpec::SnsTopic(_) => polls += self.reader_rate(i).0,
+                | NodeSpec::SnsTopic(_)
+                | NodeSpec::MskCluster(_) => polls += self.reader_rate(i).0,
             }
         }
         (polls, efo)
@@ -721,7 +724,8 @@ impl<'a> Estimator<'a> {
             | NodeSpec::Destination(_)
             | NodeSpec::SqsQueue(_)
             | NodeSpec::Lambda(_)
-            | NodeSpec::SnsTopic(_) => (1.0, "the source"),
+            | NodeSpec::SnsTopic(_)
+            | NodeSpec::MskCluster(_) => (1.0, "the source"),
         }
     }
 
@@ -767,6 +771,7 @@ impl<'a> Estimator<'a> {
                     | NodeSpec::KclApp(_)
                     | NodeSpec::Destination(_)
                     | NodeSpec::Lambda(_)
+                    | NodeSpec::MskCluster(_)
                     | NodeSpec::FlinkApp(_) => {
                         self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
                     }
@@ -812,7 +817,8 @@ impl<'a> Estimator<'a> {
                 | NodeSpec::Destination(_)
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::FlinkApp(_)
-                | NodeSpec::SnsTopic(_) => 0,
+                | NodeSpec::SnsTopic(_)
+                | NodeSpec::MskCluster(_) => 0,
             })
             .sum()
     }

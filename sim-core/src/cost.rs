@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::kinds::Stream;
 use crate::pricing::{OnDemandPricing, PriceBook, Pricing, catalogue};
-use crate::scenario::Scenario;
+use crate::scenario::{BrokerType, Scenario};
 use crate::time::{DAY, HOUR, SECOND, SimTime};
 
 /// aws-facts 2.1: PUT payload units are 25 KB chunks of a record.
@@ -179,6 +179,13 @@ pub struct CostMeter {
     pub flink_kpu_ms: u64,
     /// KPU milliseconds that carry running application storage.
     pub flink_storage_kpu_ms: u64,
+    /// MSK brokers running, by type (index in [`BrokerType::ALL`]), and
+    /// GiB of broker storage provisioned (aws-facts-more 1.9).
+    msk_running: (Vec<u64>, u64),
+    /// Broker milliseconds by type, as `msk_running`.
+    pub msk_broker_ms: Vec<u64>,
+    /// Provisioned GiB-milliseconds of broker storage.
+    pub msk_storage_gib_ms: u128,
     /// Firehose, SQS and Lambda units since the start (not yet produced by
     /// the engine; see [`CostMeter::firehose_put`] and friends).
     pub monthly: MonthlyUnits,
@@ -244,6 +251,9 @@ impl CostMeter {
             flink_kpus: (0, 0),
             flink_kpu_ms: 0,
             flink_storage_kpu_ms: 0,
+            msk_running: (Vec::new(), 0),
+            msk_broker_ms: Vec::new(),
+            msk_storage_gib_ms: 0,
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
@@ -301,6 +311,10 @@ impl CostMeter {
         self.advance(dt);
         self.flink_kpu_ms += self.flink_kpus.0 * dt;
         self.flink_storage_kpu_ms += self.flink_kpus.1 * dt;
+        for (total, &brokers) in self.msk_broker_ms.iter_mut().zip(&self.msk_running.0) {
+            *total += brokers * dt;
+        }
+        self.msk_storage_gib_ms += u128::from(self.msk_running.1) * u128::from(dt);
         for s in streams {
             let aged = s.aged_bytes;
             if s.is_on_demand() {
@@ -325,6 +339,21 @@ impl CostMeter {
     /// storage each (aws-facts-more 4.8).
     pub(crate) fn set_flink_kpus(&mut self, billed: u64, with_storage: u64) {
         self.flink_kpus = (billed, with_storage);
+    }
+
+    /// The MSK clusters running: their brokers by type and their
+    /// provisioned storage, billed by time whatever is stored
+    /// (aws-facts-more 1.9).
+    pub(crate) fn set_msk_clusters(&mut self, clusters: &[crate::kinds::MskCluster]) {
+        let mut brokers = vec![0; BrokerType::ALL.len()];
+        let mut storage = 0;
+        for c in clusters {
+            let i = BrokerType::ALL.iter().position(|&t| t == c.spec.broker_type).unwrap_or(0);
+            brokers[i] += u64::from(c.spec.brokers);
+            storage += u64::from(c.spec.brokers) * u64::from(c.spec.storage_gib_per_broker);
+        }
+        self.msk_broker_ms.resize(brokers.len(), 0);
+        self.msk_running = (brokers, storage);
     }
 
     /// Adds PUT payload units the producer computed for records a
@@ -486,6 +515,15 @@ impl CostMeter {
                     / self.month_ms.max(1) as f64,
             ),
         ]);
+        // aws-facts-more 1.9: broker-hours by instance type, and provisioned
+        // storage by the GB-month (a GiB provisioned billed as a GB).
+        for (&t, &ms) in BrokerType::ALL.iter().zip(&self.msk_broker_ms) {
+            units.push((t.price_key(), hours(ms)));
+        }
+        units.push((
+            "msk.storage_gb_month".into(),
+            self.msk_storage_gib_ms as f64 / self.month_ms.max(1) as f64,
+        ));
         let mut lines: Vec<CostItem> = units
             .into_iter()
             .filter(|&(_, units)| units > 0.0)

@@ -239,6 +239,7 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         }
         NodeKind::SqsQueue => Vec::new(),
         NodeKind::SnsTopic => vec![("subscriptions", Value::Array(Vec::new()))],
+        NodeKind::MskCluster => vec![("ingress_mb_per_s_per_broker", Value::Null)],
     }
 }
 

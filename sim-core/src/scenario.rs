@@ -266,6 +266,8 @@ node_kinds! {
     FlinkApp(FlinkSpec) = "flink_app" in flink,
     /// An Amazon SNS topic and its subscriptions.
     SnsTopic(SnsTopicSpec) = "sns_topic" in sns,
+    /// An Amazon MSK provisioned cluster with one topic and a consumer group.
+    MskCluster(MskSpec) = "msk_cluster" in msk,
 }
 
 impl NodeKind {

@@ -232,6 +232,13 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
             NodeKind::SnsTopic => {
                 point.write_throttled += m.stats(crate::metrics::sns::THROTTLED).sum;
             }
+            // Records wait in producers while brokers are saturated, and in
+            // the log while the group is behind.
+            NodeKind::MskCluster => {
+                let wait = m.stats(crate::metrics::msk::PRODUCER_WAIT).max;
+                let lag_ms = m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0;
+                point.max_behind_ms = point.max_behind_ms.max(lag_ms).max(wait);
+            }
             NodeKind::Producer
             | NodeKind::SqsQueue
             | NodeKind::Destination

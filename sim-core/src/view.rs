@@ -187,6 +187,27 @@ pub enum NodeFigures {
         /// Notifications waiting for a retry.
         retrying: f64,
     },
+    /// An Amazon MSK cluster.
+    Msk {
+        /// `MessagesInPerSec`.
+        messages_in: f64,
+        /// `BytesInPerSec`.
+        bytes_in: f64,
+        /// Records the consumer group processed in the last second.
+        consumed: f64,
+        /// The busiest broker's writes against its capacity, in percent.
+        broker_load_percent: f64,
+        /// `KafkaDataLogsDiskUsed` of the fullest broker, in percent.
+        disk_percent: f64,
+        /// `SumOffsetLag`.
+        sum_offset_lag: f64,
+        /// Age of the oldest record waiting in a producer, in ms.
+        producer_wait_ms: f64,
+        /// Records lost after `delivery.timeout.ms`, since the start.
+        lost_total: f64,
+        /// Consumers of the group with no partition.
+        idle_consumers: f64,
+    },
 }
 
 /// One open shard's load in the last closed second.
@@ -230,6 +251,7 @@ impl NodeFigures {
             NodeFigures::Lambda { .. } => NodeKind::Lambda,
             NodeFigures::Flink { .. } => NodeKind::FlinkApp,
             NodeFigures::Topic { .. } => NodeKind::SnsTopic,
+            NodeFigures::Msk { .. } => NodeKind::MskCluster,
         }
     }
 
@@ -352,6 +374,14 @@ impl NodeFigures {
                 }
                 (units::rate(*published), context)
             }
+            NodeFigures::Msk { messages_in, broker_load_percent, sum_offset_lag, .. } => (
+                units::rate(*messages_in),
+                format!(
+                    "busiest broker {}% · lag {} records",
+                    units::count(broker_load_percent.round()),
+                    units::count(*sum_offset_lag)
+                ),
+            ),
         }
     }
 }
@@ -515,7 +545,8 @@ pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
         | NodeKind::KinesisStream
         | NodeKind::Destination
         | NodeKind::WorkerPool
-        | NodeKind::SnsTopic => None,
+        | NodeKind::SnsTopic
+        | NodeKind::MskCluster => None,
     }
 }
 
@@ -694,7 +725,7 @@ pub(crate) struct Reading {
 /// Node `i` read by its kind's view.
 fn read(sim: &Simulation, i: usize) -> Reading {
     use crate::kinds::{
-        consumer, destination, firehose, flink, kcl, lambda, producer, queue, sns, stream,
+        consumer, destination, firehose, flink, kcl, lambda, msk, producer, queue, sns, stream,
         worker_pool,
     };
     match sim.slots()[i].kind {
@@ -709,6 +740,7 @@ fn read(sim: &Simulation, i: usize) -> Reading {
         NodeKind::Lambda => lambda::view::read(sim, i),
         NodeKind::FlinkApp => flink::view::read(sim, i),
         NodeKind::SnsTopic => sns::view::read(sim, i),
+        NodeKind::MskCluster => msk::view::read(sim, i),
     }
 }
 

@@ -79,6 +79,7 @@ fn controls_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
             | NodeSpec::SqsQueue(_)
             | NodeSpec::WorkerPool(_)
             | NodeSpec::Lambda(_)
+            | NodeSpec::MskCluster(_)
             | NodeSpec::FlinkApp(_)
             | NodeSpec::SnsTopic(_) => None,
         })

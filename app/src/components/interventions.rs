@@ -87,6 +87,7 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         NodeSpec::Consumer(_)
         | NodeSpec::SqsQueue(_)
         | NodeSpec::WorkerPool(_)
+        | NodeSpec::MskCluster(_)
         | NodeSpec::FlinkApp(_) => view! {
             <p class="field-note">
                 "No runtime change for this kind yet: change what feeds it, or edit its parameters in the inspector (the run restarts)."

@@ -27,6 +27,7 @@ fn cheap_to_run(valid: &sim_core::ValidScenario) -> bool {
         NodeSpec::WorkerPool(w) => w.workers <= 64,
         NodeSpec::FlinkApp(f) => f.parallelism <= 64,
         NodeSpec::SnsTopic(t) => t.subscriptions.len() <= 64,
+        NodeSpec::MskCluster(m) => m.partitions <= 64 && m.consumer_group.consumers <= 64,
         NodeSpec::Consumer(_)
         | NodeSpec::Firehose(_)
         | NodeSpec::Destination(_)

@@ -65,6 +65,7 @@ impl Simulation {
             | NodeKind::Destination
             | NodeKind::WorkerPool
             | NodeKind::Lambda
+            | NodeKind::MskCluster
             | NodeKind::FlinkApp => 0,
         };
         let refused = batch.records - accepted;

@@ -220,6 +220,8 @@ pub struct Simulation {
     pub(crate) flink_nodes: Vec<usize>,
     pub(crate) topics: Vec<crate::kinds::Topic>,
     pub(crate) topic_nodes: Vec<usize>,
+    pub(crate) msks: Vec<crate::kinds::MskCluster>,
+    pub(crate) msk_nodes: Vec<usize>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
     pub(crate) key_rings: KeyRings,
 }
@@ -235,6 +237,7 @@ impl Simulation {
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
         let (mut queue_nodes, mut pool_nodes, mut lambda_nodes) = (vec![], vec![], vec![]);
         let (mut flink_nodes, mut topic_nodes) = (vec![], vec![]);
+        let (mut msk_nodes, mut msks) = (vec![], Vec::new());
         let (mut queues, mut pools, mut functions) = (Vec::new(), Vec::new(), Vec::new());
         for (i, node) in scenario.nodes.iter().enumerate() {
             let list = match node.spec {
@@ -266,6 +269,10 @@ impl Simulation {
                 }
                 NodeSpec::FlinkApp(_) => &mut flink_nodes,
                 NodeSpec::SnsTopic(_) => &mut topic_nodes,
+                NodeSpec::MskCluster(ref spec) => {
+                    msks.push(crate::kinds::MskCluster::new(spec.clone()));
+                    &mut msk_nodes
+                }
             };
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
@@ -284,6 +291,7 @@ impl Simulation {
                         NodeKind::Firehose => Target::Firehose(to.slot),
                         NodeKind::SqsQueue => Target::Queue(to.slot),
                         NodeKind::SnsTopic => Target::Topic(to.slot),
+                        NodeKind::MskCluster => Target::Msk(to.slot),
                         NodeKind::Producer
                         | NodeKind::KinesisStream
                         | NodeKind::Consumer
@@ -293,6 +301,17 @@ impl Simulation {
                         | NodeKind::Lambda
                         | NodeKind::FlinkApp => Target::Stream(to.slot),
                     };
+                    if let Target::Msk(m) = target {
+                        // aws-facts-more 1.5: records go to partitions by
+                        // Kafka's key hash; the cluster pulls them each second.
+                        let shares = crate::kinds::msk::partition_shares(
+                            &spec.keys,
+                            msks[m].spec.partitions,
+                        );
+                        msks[m].producers.push((producers.len(), shares));
+                        producers.push(Producer::new(spec.clone(), target, Vec::new()));
+                        continue;
+                    }
                     if let Target::Queue(_) | Target::Topic(_) = target {
                         // Queue and topic producers send on their own
                         // (kinds/queue/engine.rs, kinds/sns/engine.rs).
@@ -307,7 +326,13 @@ impl Simulation {
                         (None, Target::Stream(s)) => {
                             key_rings.get(&spec.keys).shares(&streams[s].open_ranges())
                         }
-                        (None, Target::Firehose(_) | Target::Queue(_) | Target::Topic(_)) => {
+                        (
+                            None,
+                            Target::Firehose(_)
+                            | Target::Queue(_)
+                            | Target::Topic(_)
+                            | Target::Msk(_),
+                        ) => {
                             vec![1.0]
                         }
                     };
@@ -348,6 +373,7 @@ impl Simulation {
                 | NodeSpec::Destination(_)
                 | NodeSpec::KclApp(_)
                 | NodeSpec::FlinkApp(_)
+                | NodeSpec::MskCluster(_)
                 | NodeSpec::SqsQueue(_)
                 | NodeSpec::WorkerPool(_)
                 | NodeSpec::Lambda(_)
@@ -384,7 +410,8 @@ impl Simulation {
                         | NodeKind::WorkerPool
                         | NodeKind::Lambda
                         | NodeKind::FlinkApp
-                        | NodeKind::SnsTopic => return None,
+                        | NodeKind::SnsTopic
+                        | NodeKind::MskCluster => return None,
                     };
                     let s = spec.subscription(&l.to);
                     Some(crate::kinds::sns::Subscription {
@@ -532,9 +559,12 @@ impl Simulation {
             flink_nodes: flink_nodes.clone(),
             topics,
             topic_nodes,
+            msks,
+            msk_nodes,
             key_rings,
         };
         sim.update_flink_billing();
+        sim.cost.set_msk_clusters(&sim.msks);
         sim.schedule(SECOND, Action::SecondTick);
         for slot in 0..sim.producers.len() {
             if let Target::Queue(_) | Target::Topic(_) = sim.producers[slot].target {
@@ -743,6 +773,7 @@ impl Simulation {
         self.lambda_second();
         self.flink_second();
         self.sns_second();
+        self.msk_second();
         for m in &mut self.metrics {
             m.close_second(closing);
         }
@@ -768,6 +799,14 @@ impl Simulation {
             l.delivered += q.delivered;
             l.expired += q.expired;
             l.dead_lettered += q.dead_lettered;
+        }
+        // An MSK cluster: records waiting in producers and unread in its
+        // log are in flight; read by the group, delivered.
+        for c in &self.msks {
+            l.in_flight += c.in_flight();
+            l.delivered += c.consumed;
+            l.throttled_dropped += c.lost;
+            l.expired += c.expired;
         }
         for p in &self.producers {
             l.produced += p.produced;
@@ -879,7 +918,7 @@ impl Simulation {
                 Some(&self.consumers[slot].latency)
             }
             NodeKind::Producer | NodeKind::KinesisStream | NodeKind::Destination => None,
-            NodeKind::WorkerPool | NodeKind::SnsTopic => None,
+            NodeKind::WorkerPool | NodeKind::SnsTopic | NodeKind::MskCluster => None,
         }
     }
 

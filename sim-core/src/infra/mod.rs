@@ -147,6 +147,7 @@ pub fn template(scenario: &Scenario) -> Template {
             NodeSpec::Lambda(spec) => kinds::lambda::infra::export(node, spec, &w, &mut t),
             NodeSpec::FlinkApp(spec) => kinds::flink::infra::export(node, spec, &w, &mut t),
             NodeSpec::SnsTopic(spec) => kinds::sns::infra::export(node, spec, &w, &mut t),
+            NodeSpec::MskCluster(spec) => kinds::msk::infra::export(node, spec, &mut t),
         }
     }
     t

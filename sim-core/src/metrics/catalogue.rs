@@ -126,6 +126,7 @@ pub use crate::kinds::firehose::metrics as firehose;
 pub use crate::kinds::flink::metrics as flink;
 pub use crate::kinds::kcl::metrics as kcl;
 pub use crate::kinds::lambda::metrics as lambda;
+pub use crate::kinds::msk::metrics as msk;
 pub use crate::kinds::producer::metrics as producer;
 pub use crate::kinds::queue::metrics as queue;
 pub use crate::kinds::sns::metrics as sns;

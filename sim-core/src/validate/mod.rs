@@ -227,6 +227,7 @@ pub fn read_spec(
         NodeKind::Lambda => deserialize_at(path, params).map(NodeSpec::Lambda),
         NodeKind::FlinkApp => deserialize_at(path, params).map(NodeSpec::FlinkApp),
         NodeKind::SnsTopic => deserialize_at(path, params).map(NodeSpec::SnsTopic),
+        NodeKind::MskCluster => deserialize_at(path, params).map(NodeSpec::MskCluster),
     };
     spec.map_err(|mut issue| {
         let param = match path {
@@ -344,6 +345,15 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         ),
         (FlinkApp, _) => Err(
             "a Flink application writes to a Kinesis stream or a Firehose delivery stream (its sinks); for S3, forward to Firehose",
+        ),
+        // aws-facts-more 1: Kafka producers write to an MSK topic; the
+        // cluster's consumer group is part of its own parameters.
+        (Producer, MskCluster) => Ok(()),
+        (MskCluster, _) => Err(
+            "an MSK cluster is read by its consumer group, set in its own parameters (consumer_group); wiring it to other nodes is not modelled yet",
+        ),
+        (_, MskCluster) => Err(
+            "only producers write to an MSK cluster (Kafka producers); a stream or a consumer cannot feed it directly",
         ),
         // A producer's target is generic: SendMessageBatch to a queue.
         (Producer, SqsQueue) => Ok(()),
@@ -608,7 +618,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 NodeKind::KinesisStream
                 | NodeKind::Firehose
                 | NodeKind::Destination
-                | NodeKind::SnsTopic => {}
+                | NodeKind::SnsTopic
+                | NodeKind::MskCluster => {}
             }
         }
     }
@@ -624,6 +635,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             | NodeSpec::KclApp(_)
             | NodeSpec::SqsQueue(_)
             | NodeSpec::WorkerPool(_)
+            | NodeSpec::MskCluster(_)
             | NodeSpec::Lambda(_)
             | NodeSpec::SnsTopic(_) => None,
         };
@@ -1057,6 +1069,7 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         | NodeSpec::SqsQueue(_)
         | NodeSpec::WorkerPool(_) => {}
         NodeSpec::SnsTopic(_) => {}
+        NodeSpec::MskCluster(m) => check_msk(check, path, m),
         NodeSpec::FlinkApp(f) => {
             // aws-facts-more 4.1: Parallelism is at most ParallelismPerKPU
             // times the KPU quota.
@@ -1143,6 +1156,18 @@ fn check_queue_wiring(
                 }
             }
             NodeSpec::Producer(p) => {
+                // aws-facts-more 1.5: Kafka routes by the key's murmur2 hash;
+                // an explicit hash key is Kinesis's.
+                if sends_to[i]
+                    .is_some_and(|t| scenario.nodes[t].spec.kind() == NodeKind::MskCluster)
+                    && matches!(p.keys, crate::scenario::KeyDistribution::ExplicitHashKey { .. })
+                {
+                    check.push(
+                        format!("{path}.params.keys"),
+                        "explicit hash keys are a Kinesis feature; an MSK topic routes records by \
+                         the murmur2 hash of their key, so use uniform, hot_key or zipf keys",
+                    );
+                }
                 // aws-facts 4.1: a message is at most MaximumMessageSize.
                 if let Some(q) = sends_to[i].and_then(queue)
                     && p.record_size.max_bytes() > q.max_message_bytes
@@ -1223,9 +1248,35 @@ fn check_queue_wiring(
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
             | NodeSpec::WorkerPool(_)
+            | NodeSpec::MskCluster(_)
             | NodeSpec::FlinkApp(_)
             | NodeSpec::SnsTopic(_) => {}
         }
+    }
+}
+
+/// An MSK cluster's rules beyond ranges.
+fn check_msk(check: &mut Checker<'_>, path: &str, m: &crate::scenario::MskSpec) {
+    // aws-facts-more 1.1: brokers spread evenly over the AZs, one each at least.
+    if m.availability_zones > 0 && !m.brokers.is_multiple_of(m.availability_zones) {
+        check.push(
+            format!("{path}.brokers"),
+            format!(
+                "{} brokers do not spread evenly over {} Availability Zones; use a multiple of {}",
+                m.brokers, m.availability_zones, m.availability_zones
+            ),
+        );
+    }
+    // aws-facts-more 1.4: each replica on a distinct broker.
+    if m.replication_factor > m.brokers {
+        check.push(
+            format!("{path}.replication_factor"),
+            format!(
+                "{} is out of range; allowed 1 to {} (the broker count: each replica on its own \
+                 broker)",
+                m.replication_factor, m.brokers
+            ),
+        );
     }
 }
 

@@ -120,6 +120,8 @@ const FLINK_SCALING: &str =
 const SNS_QUOTAS: &str = "https://docs.aws.amazon.com/general/latest/gr/sns.html";
 const SNS_RETRIES: &str =
     "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html";
+const MSK_BEST_PRACTICES: &str =
+    "https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices.html";
 const KCL: &str =
     "https://docs.aws.amazon.com/streams/latest/dev/shared-throughput-kcl-consumers.html";
 
@@ -435,6 +437,24 @@ pub static HEALTH_RULES: &[HealthRule] = &[
         basis: "Fifteen minutes at this level and autoscaling doubles parallelism (aws-facts-more 4.2); until then a busier stream puts it behind.",
         source: FLINK_SCALING,
         applies: |f| matches!(f, NodeFigures::Flink { cpu_percent, .. } if *cpu_percent >= 75.0),
+    },
+    HealthRule {
+        kinds: &[NodeKind::MskCluster],
+        health: Health::Failing,
+        word: "✖ Producers waiting",
+        when: "records waited in producers for a second or more at the end of the last second",
+        basis: "A saturated broker delays producers rather than refusing them (aws-facts-more 1.8); records not acknowledged within delivery.timeout.ms are lost (aws-facts-more 1.4).",
+        source: MSK_BEST_PRACTICES,
+        applies: |f| matches!(f, NodeFigures::Msk { producer_wait_ms, .. } if *producer_wait_ms >= 1_000.0),
+    },
+    HealthRule {
+        kinds: &[NodeKind::MskCluster],
+        health: Health::Hot,
+        word: "▲ Disk at 85% or more",
+        when: "the fullest broker's KafkaDataLogsDiskUsed at 85% or more",
+        basis: "AWS's alarm level: expand storage, lower retention or delete topics (aws-facts-more 1.3); a full disk takes no more writes.",
+        source: MSK_BEST_PRACTICES,
+        applies: |f| matches!(f, NodeFigures::Msk { disk_percent, .. } if *disk_percent >= 85.0),
     },
 ];
 

@@ -20,6 +20,7 @@ mod kcl;
 mod lambda;
 mod lessons;
 mod limits;
+mod msk;
 mod on_demand;
 mod polling;
 mod producer;

@@ -54,6 +54,15 @@ impl<'a> Estimator<'a> {
             | NodeKind::WorkerPool
             | NodeKind::Lambda
             | NodeKind::FlinkApp => (1, "PutRecordBatch calls"),
+            // Records go out once a second, to each partition.
+            NodeKind::MskCluster => {
+                let parts = if let NodeSpec::MskCluster(m) = &self.s.nodes[target].spec {
+                    u64::from(m.partitions)
+                } else {
+                    1
+                };
+                (parts, "partition writes")
+            }
         };
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");

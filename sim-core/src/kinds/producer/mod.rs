@@ -32,6 +32,8 @@ pub enum Target {
     Queue(usize),
     /// An SNS topic (PublishBatch), by topic slot.
     Topic(usize),
+    /// An MSK cluster's topic (a Kafka producer), by cluster slot.
+    Msk(usize),
 }
 
 /// Records of one shard in a batch: all share the batch's average size.

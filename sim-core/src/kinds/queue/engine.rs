@@ -314,6 +314,7 @@ impl Simulation {
             | NodeKind::KclApp
             | NodeKind::Destination
             | NodeKind::SqsQueue
+            | NodeKind::MskCluster
             | NodeKind::FlinkApp
             | NodeKind::SnsTopic => false,
         }

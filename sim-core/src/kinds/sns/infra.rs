@@ -134,7 +134,8 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
             | NodeSpec::WorkerPool(_)
             | NodeSpec::Lambda(_)
             | NodeSpec::FlinkApp(_)
-            | NodeSpec::SnsTopic(_) => continue,
+            | NodeSpec::SnsTopic(_)
+            | NodeSpec::MskCluster(_) => continue,
         };
         let dlq = s.dead_letter_queue.as_deref();
         if let Some(d) = dlq {

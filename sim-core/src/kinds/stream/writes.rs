@@ -277,8 +277,9 @@ impl Simulation {
             Target::Stream(target) => {
                 Some(Pending { group, batch, routed: Routed::Fresh(counts), target })
             }
-            // A delivery stream has no shards: one share, "shard" 0.
-            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) => {
+            // A delivery stream has no shards: one share, "shard" 0. (An
+            // MSK cluster's producers are in no group: it pulls their records.)
+            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) | Target::Msk(_) => {
                 self.scratch = counts;
                 let mut batch = batch;
                 if n > 0 {
@@ -310,7 +311,7 @@ impl Simulation {
                 let routed = Routed::Listed(std::mem::take(&mut batch.per_shard));
                 Some(Pending { group, batch, routed, target })
             }
-            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) => {
+            Target::Firehose(_) | Target::Queue(_) | Target::Topic(_) | Target::Msk(_) => {
                 self.send(group, batch);
                 None
             }
@@ -322,8 +323,10 @@ impl Simulation {
     fn send(&mut self, group: usize, batch: RetryBatch) {
         match self.producers[self.groups[group].lead()].target {
             Target::Firehose(firehose) => self.put_record_batch(group, batch, firehose),
-            Target::Stream(_) | Target::Queue(_) | Target::Topic(_) => {
-                unreachable!("stream writes are routed; queue producers send on their own")
+            Target::Stream(_) | Target::Queue(_) | Target::Topic(_) | Target::Msk(_) => {
+                unreachable!(
+                    "stream writes are routed; queue, topic and MSK producers send on their own"
+                )
             }
         }
     }

@@ -1,0 +1,216 @@
+//! An MSK cluster's second: its producers' records reach their partitions'
+//! buffers, the brokers take what they can write, producers lose what
+//! waited past `delivery.timeout.ms`, the consumer group reads, retention
+//! deletes old segments, and the metrics of the second (aws-facts-more
+//! 1.4 to 1.8).
+
+use super::Cohort;
+use super::metrics as msk;
+use crate::engine::Simulation;
+use crate::time::{SECOND, SimTime};
+
+impl Simulation {
+    /// Once a second, every MSK cluster.
+    pub(crate) fn msk_second(&mut self) {
+        for c in 0..self.msks.len() {
+            self.msk_produce(c);
+            let (written, load) = self.msk_write(c);
+            let node = self.msk_nodes[c];
+            let now = self.now;
+            let cl = &mut self.msks[c];
+            // aws-facts-more 1.4: what is not acknowledged within
+            // delivery.timeout.ms is lost to the producer.
+            let timeout = cl.spec.delivery_timeout_ms;
+            let mut lost = 0;
+            let mut oldest = None::<SimTime>;
+            for p in &mut cl.partitions {
+                while p.pending.front().is_some_and(|c| c.at + timeout <= now) {
+                    lost += p.pending.pop_front().map_or(0, |c| c.records);
+                }
+                if let Some(c) = p.pending.front() {
+                    oldest = Some(oldest.map_or(c.at, |o| o.min(c.at)));
+                }
+            }
+            cl.lost += lost;
+            let (consumed, bytes_out) = msk_consume(cl);
+            let retention = cl.retention_ms();
+            let expired: u64 = cl.partitions.iter_mut().map(|p| p.expire(now, retention)).sum();
+            cl.expired += expired;
+            let capacity = cl.spec.storage_gib_per_broker as f64 * (1u64 << 30) as f64;
+            let disk = cl.stored_per_broker().into_iter().max().unwrap_or(0) as f64 / capacity;
+            let (max_p, max_lag) = cl
+                .partitions
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, p.lag()))
+                .fold((0, 0), |best, x| if x.1 > best.1 { x } else { best });
+            let sum_lag: u64 = cl.partitions.iter().map(|p| p.lag()).sum();
+            // aws-facts-more 1.7: seconds to drain MaxOffsetLag, at the rate
+            // its partition was read this second; a partition nobody reads
+            // has no rate, so it shows the age of its oldest unread record.
+            let part = &cl.partitions[max_p];
+            let time_lag = if max_lag == 0 {
+                0.0
+            } else if part.read_last_second > 0 {
+                max_lag as f64 / part.read_last_second as f64
+            } else {
+                part.oldest_unread().map_or(0.0, |at| (now - at) as f64 / SECOND as f64)
+            };
+            let idle = cl.idle_consumers();
+            let m = &mut self.metrics[node];
+            m.add(msk::BYTES_IN, written.1 as f64);
+            m.add(msk::MESSAGES_IN, written.0 as f64);
+            m.add(msk::BYTES_OUT, bytes_out as f64);
+            m.add(msk::RECORDS_CONSUMED, consumed as f64);
+            m.add(msk::RECORDS_LOST, lost as f64);
+            m.add(msk::RECORDS_EXPIRED, expired as f64);
+            m.sample(msk::DISK_USED, 100.0 * disk);
+            m.sample(msk::BROKER_WRITE_LOAD, 100.0 * load);
+            m.sample(msk::MAX_OFFSET_LAG, max_lag as f64);
+            m.sample(msk::SUM_OFFSET_LAG, sum_lag as f64);
+            m.sample(msk::EST_MAX_TIME_LAG, time_lag);
+            m.sample(msk::PRODUCER_WAIT, oldest.map_or(0.0, |at| (now - at) as f64));
+            m.sample(msk::IDLE_CONSUMERS, f64::from(idle));
+        }
+    }
+
+    /// The second's records of cluster `c`'s producers, into their
+    /// partitions' producer buffers by key hash (aws-facts-more 1.5).
+    fn msk_produce(&mut self, c: usize) {
+        let at = self.now - SECOND;
+        for i in 0..self.msks[c].producers.len() {
+            let slot = self.msks[c].producers[i].0;
+            let node = self.producer_nodes[slot];
+            let p = &mut self.producers[slot];
+            let n = p.generate(self.now, &mut self.rngs[node]);
+            if n == 0 {
+                continue;
+            }
+            let per_record =
+                p.draw_data_bytes(n, &mut self.rngs[node]) + u64::from(p.spec.partition_key_bytes);
+            let parts = super::apportion(n, &self.msks[c].producers[i].1);
+            let m = &mut self.metrics[node];
+            m.add(crate::metrics::producer::USER_RECORDS_PUT, n as f64);
+            m.add(crate::metrics::producer::USER_RECORDS_DATA_PUT, (n * per_record) as f64);
+            for (part, &k) in self.msks[c].partitions.iter_mut().zip(&parts) {
+                if k == 0 {
+                    continue;
+                }
+                match part.pending.back_mut() {
+                    Some(b) if b.at == at => {
+                        b.records += k;
+                        b.bytes += k * per_record;
+                    }
+                    _ => part.pending.push_back(Cohort {
+                        at,
+                        last: at,
+                        first: 0,
+                        records: k,
+                        bytes: k * per_record,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The brokers write what they can of the producers' buffers: a broker
+    /// writes every replica it hosts (aws-facts-more 1.4: RF copies of each
+    /// byte), up to its write capacity; with `acks=all` (the default) a
+    /// partition's records are acknowledged at the pace of its slowest
+    /// replica's broker. A full disk writes nothing. Kafka delays a
+    /// saturated producer rather than refusing it (aws-facts-more 1.8):
+    /// what is not written waits in the producer. Returns the (records,
+    /// bytes) written and the busiest broker's load (writes over capacity).
+    fn msk_write(&mut self, c: usize) -> ((u64, u64), f64) {
+        let now = self.now;
+        let cl = &mut self.msks[c];
+        let brokers = cl.spec.brokers.max(1) as usize;
+        let capacity = cl.spec.broker_write_bytes_per_s();
+        let disk = cl.spec.storage_gib_per_broker as u64 * (1u64 << 30);
+        let stored = cl.stored_per_broker();
+        let mut demand = vec![0u64; brokers];
+        let pending: Vec<u64> = cl.partitions.iter().map(|p| p.pending_bytes()).collect();
+        for (p, &bytes) in pending.iter().enumerate() {
+            for b in cl.replicas(p) {
+                demand[b] += bytes;
+            }
+        }
+        let fraction: Vec<f64> = (0..brokers)
+            .map(|b| {
+                if stored[b] >= disk {
+                    0.0
+                } else if demand[b] <= capacity {
+                    1.0
+                } else {
+                    capacity as f64 / demand[b] as f64
+                }
+            })
+            .collect();
+        let segment = cl.segment_ms();
+        let mut written = (0, 0);
+        let mut wrote = vec![0u64; brokers];
+        for (p, &waiting) in pending.iter().enumerate() {
+            let f = cl.replicas(p).map(|b| fraction[b]).fold(1.0, f64::min);
+            let mut budget = (waiting as f64 * f) as u64;
+            let replicas: Vec<usize> = cl.replicas(p).collect();
+            let part = &mut cl.partitions[p];
+            while budget > 0 {
+                let Some(front) = part.pending.front_mut() else { break };
+                let per = (front.bytes / front.records.max(1)).max(1);
+                let take = if front.bytes <= budget { front.records } else { budget / per };
+                if take == 0 {
+                    break;
+                }
+                let bytes = front.bytes_of(take);
+                front.records -= take;
+                front.bytes -= bytes;
+                if front.records == 0 {
+                    part.pending.pop_front();
+                }
+                budget = budget.saturating_sub(bytes);
+                part.append(now, take, bytes, segment);
+                written.0 += take;
+                written.1 += bytes;
+                for &b in &replicas {
+                    wrote[b] += bytes;
+                }
+            }
+        }
+        let load = wrote.iter().map(|&w| w as f64 / capacity.max(1) as f64).fold(0.0, f64::max);
+        (written, load)
+    }
+}
+
+/// The consumer group's second: each consumer processes up to its rate
+/// from its partitions, in proportion to their lag (aws-facts-more 1.5:
+/// one consumer per partition; those beyond the partition count idle).
+/// Returns the records and bytes read.
+fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
+    let rate = cl.spec.consumer_group.records_per_s_per_consumer;
+    let (mut records, mut bytes) = (0, 0);
+    for p in &mut cl.partitions {
+        p.read_last_second = 0;
+    }
+    for k in 0..cl.carry.len() {
+        let owned: Vec<usize> =
+            (0..cl.partitions.len()).filter(|&p| cl.consumer_of(p) == Some(k)).collect();
+        let exact = rate + cl.carry[k];
+        let can = exact as u64;
+        cl.carry[k] = exact - can as f64;
+        let lags: Vec<f64> = owned.iter().map(|&p| cl.partitions[p].lag() as f64).collect();
+        let backlog: u64 = owned.iter().map(|&p| cl.partitions[p].lag()).sum();
+        if backlog <= can {
+            // It keeps up: the fraction carried over is not saved up.
+            cl.carry[k] = 0.0;
+        }
+        let parts = super::apportion(can.min(backlog), &lags);
+        for (&p, &n) in owned.iter().zip(&parts) {
+            let (r, b) = cl.partitions[p].read(n);
+            cl.partitions[p].read_last_second = r;
+            records += r;
+            bytes += b;
+        }
+    }
+    cl.consumed += records;
+    (records, bytes)
+}

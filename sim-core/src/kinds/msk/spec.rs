@@ -1,0 +1,223 @@
+//! An Amazon MSK provisioned cluster's spec: its part of the scenario
+//! document (data, read by validation and the engine; see
+//! [`crate::scenario`]).
+
+use serde::{Deserialize, Serialize};
+
+/// An Amazon MSK provisioned cluster with Standard brokers, one topic and
+/// one consumer group reading it (aws-facts-more 1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MskSpec {
+    /// The broker instance type (aws-facts-more 1.1).
+    pub broker_type: BrokerType,
+    /// Brokers in the cluster: at least one per Availability Zone, spread
+    /// evenly (aws-facts-more 1.1).
+    pub brokers: u32,
+    /// Availability Zones the brokers spread over: 2 or 3 (aws-facts-more 1.1).
+    pub availability_zones: u32,
+    /// EBS storage per broker, in GiB (aws-facts-more 1.3: 1 to 16,384).
+    pub storage_gib_per_broker: u32,
+    /// Client bytes a broker takes per second as partition leader, in MB/s,
+    /// at replication factor 3; absent, the broker type's assumed figure
+    /// (AWS documents no figure per Standard size: aws-facts-more 1.1, 7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress_mb_per_s_per_broker: Option<f64>,
+    /// The topic's partitions (aws-facts-more 1.5).
+    pub partitions: u32,
+    /// The topic's replication factor (aws-facts-more 1.4: MSK's default
+    /// is 3 for 3-AZ clusters).
+    pub replication_factor: u32,
+    /// The topic's `retention.ms`, in hours (aws-facts-more 1.6: 7 days by
+    /// default).
+    pub retention_hours: u32,
+    /// The producers' `delivery.timeout.ms` (aws-facts-more 1.4: 120,000):
+    /// a record not acknowledged by then is lost.
+    pub delivery_timeout_ms: u64,
+    /// The consumer group reading the topic.
+    pub consumer_group: ConsumerGroup,
+}
+
+/// A Kafka consumer group: each partition is read by one consumer of the
+/// group at most (aws-facts-more 1.5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsumerGroup {
+    /// Consumer instances in the group (0: nobody reads).
+    pub consumers: u32,
+    /// Records one consumer processes per second: the application's own
+    /// speed, not an AWS figure.
+    pub records_per_s_per_consumer: f64,
+}
+
+impl Default for ConsumerGroup {
+    fn default() -> Self {
+        ConsumerGroup { consumers: 3, records_per_s_per_consumer: 1_000.0 }
+    }
+}
+
+impl Default for MskSpec {
+    fn default() -> Self {
+        MskSpec {
+            broker_type: BrokerType::M5Large,
+            brokers: 3,
+            availability_zones: 3,
+            storage_gib_per_broker: 100,
+            ingress_mb_per_s_per_broker: None,
+            partitions: 6,
+            replication_factor: 3,
+            retention_hours: 168,
+            delivery_timeout_ms: 120_000,
+            consumer_group: ConsumerGroup::default(),
+        }
+    }
+}
+
+/// Standard broker instance types (aws-facts-more 1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum BrokerType {
+    /// `kafka.t3.small`.
+    #[serde(rename = "kafka.t3.small")]
+    T3Small,
+    /// `kafka.m5.large`.
+    #[serde(rename = "kafka.m5.large")]
+    M5Large,
+    /// `kafka.m5.xlarge`.
+    #[serde(rename = "kafka.m5.xlarge")]
+    M5Xlarge,
+    /// `kafka.m5.2xlarge`.
+    #[serde(rename = "kafka.m5.2xlarge")]
+    M5X2,
+    /// `kafka.m5.4xlarge`.
+    #[serde(rename = "kafka.m5.4xlarge")]
+    M5X4,
+    /// `kafka.m5.8xlarge`.
+    #[serde(rename = "kafka.m5.8xlarge")]
+    M5X8,
+    /// `kafka.m5.12xlarge`.
+    #[serde(rename = "kafka.m5.12xlarge")]
+    M5X12,
+    /// `kafka.m5.16xlarge`.
+    #[serde(rename = "kafka.m5.16xlarge")]
+    M5X16,
+    /// `kafka.m5.24xlarge`.
+    #[serde(rename = "kafka.m5.24xlarge")]
+    M5X24,
+    /// `kafka.m7g.large`.
+    #[serde(rename = "kafka.m7g.large")]
+    M7gLarge,
+    /// `kafka.m7g.xlarge`.
+    #[serde(rename = "kafka.m7g.xlarge")]
+    M7gXlarge,
+    /// `kafka.m7g.2xlarge`.
+    #[serde(rename = "kafka.m7g.2xlarge")]
+    M7gX2,
+    /// `kafka.m7g.4xlarge`.
+    #[serde(rename = "kafka.m7g.4xlarge")]
+    M7gX4,
+    /// `kafka.m7g.8xlarge`.
+    #[serde(rename = "kafka.m7g.8xlarge")]
+    M7gX8,
+    /// `kafka.m7g.12xlarge`.
+    #[serde(rename = "kafka.m7g.12xlarge")]
+    M7gX12,
+    /// `kafka.m7g.16xlarge`.
+    #[serde(rename = "kafka.m7g.16xlarge")]
+    M7gX16,
+}
+
+/// aws-facts-more 1.1: "153.8 MBps on the equivalent Standard broker"
+/// (kafka.m7g.16xlarge), the only per-broker figure AWS gives.
+pub const M7G_16XLARGE_MB_PER_S: f64 = 153.8;
+
+impl BrokerType {
+    /// Every type, in the order of the price catalogue.
+    pub const ALL: [BrokerType; 16] = [
+        BrokerType::T3Small,
+        BrokerType::M5Large,
+        BrokerType::M5Xlarge,
+        BrokerType::M5X2,
+        BrokerType::M5X4,
+        BrokerType::M5X8,
+        BrokerType::M5X12,
+        BrokerType::M5X16,
+        BrokerType::M5X24,
+        BrokerType::M7gLarge,
+        BrokerType::M7gXlarge,
+        BrokerType::M7gX2,
+        BrokerType::M7gX4,
+        BrokerType::M7gX8,
+        BrokerType::M7gX12,
+        BrokerType::M7gX16,
+    ];
+
+    /// The name AWS gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrokerType::T3Small => "kafka.t3.small",
+            BrokerType::M5Large => "kafka.m5.large",
+            BrokerType::M5Xlarge => "kafka.m5.xlarge",
+            BrokerType::M5X2 => "kafka.m5.2xlarge",
+            BrokerType::M5X4 => "kafka.m5.4xlarge",
+            BrokerType::M5X8 => "kafka.m5.8xlarge",
+            BrokerType::M5X12 => "kafka.m5.12xlarge",
+            BrokerType::M5X16 => "kafka.m5.16xlarge",
+            BrokerType::M5X24 => "kafka.m5.24xlarge",
+            BrokerType::M7gLarge => "kafka.m7g.large",
+            BrokerType::M7gXlarge => "kafka.m7g.xlarge",
+            BrokerType::M7gX2 => "kafka.m7g.2xlarge",
+            BrokerType::M7gX4 => "kafka.m7g.4xlarge",
+            BrokerType::M7gX8 => "kafka.m7g.8xlarge",
+            BrokerType::M7gX12 => "kafka.m7g.12xlarge",
+            BrokerType::M7gX16 => "kafka.m7g.16xlarge",
+        }
+    }
+
+    /// Its size in xlarge units (large is half an xlarge, 16xlarge 16; a
+    /// t3.small is taken as half a large).
+    pub fn xlarge_units(self) -> f64 {
+        match self {
+            BrokerType::T3Small => 0.25,
+            BrokerType::M5Large | BrokerType::M7gLarge => 0.5,
+            BrokerType::M5Xlarge | BrokerType::M7gXlarge => 1.0,
+            BrokerType::M5X2 | BrokerType::M7gX2 => 2.0,
+            BrokerType::M5X4 | BrokerType::M7gX4 => 4.0,
+            BrokerType::M5X8 | BrokerType::M7gX8 => 8.0,
+            BrokerType::M5X12 | BrokerType::M7gX12 => 12.0,
+            BrokerType::M5X16 | BrokerType::M7gX16 => 16.0,
+            BrokerType::M5X24 => 24.0,
+        }
+    }
+
+    /// The assumed client ingress a broker of this type takes, in MB/s:
+    /// AWS's one Standard figure (153.8 MBps for m7g.16xlarge,
+    /// aws-facts-more 1.1) scaled linearly by size, as the Express table
+    /// of the same page scales (aws-facts-more 1.2); m5 as m7g. An
+    /// assumption (aws-facts-more 7): override it per cluster.
+    pub fn assumed_ingress_mb_per_s(self) -> f64 {
+        M7G_16XLARGE_MB_PER_S * self.xlarge_units() / 16.0
+    }
+
+    /// Its price catalogue key (aws-facts-more 1.9).
+    pub fn price_key(self) -> String {
+        format!("msk.broker_hour.{}", self.as_str())
+    }
+}
+
+impl MskSpec {
+    /// The client ingress a broker takes as leader, in MB/s.
+    pub fn ingress_mb_per_s(&self) -> f64 {
+        self.ingress_mb_per_s_per_broker
+            .unwrap_or_else(|| self.broker_type.assumed_ingress_mb_per_s())
+    }
+
+    /// Bytes a broker writes per second, replicas included: the ingress
+    /// figure is at replication factor 3 (MSK's default, aws-facts-more
+    /// 1.4), when each broker also writes two followers' copies.
+    pub fn broker_write_bytes_per_s(&self) -> u64 {
+        (self.ingress_mb_per_s() * 1e6 * f64::from(DEFAULT_REPLICATION)) as u64
+    }
+}
+
+/// aws-facts-more 1.4: `default.replication.factor` 3 on 3-AZ clusters.
+pub const DEFAULT_REPLICATION: u32 = 3;

@@ -1,0 +1,25 @@
+//! What an MSK cluster's card shows (see [`crate::view`]).
+
+use super::metrics as msk;
+use crate::engine::Simulation;
+use crate::view::{NodeFigures, Reading, Tally};
+
+/// Reads MSK cluster `node` off the engine.
+pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+    let m = sim.metrics(node);
+    Reading {
+        figures: NodeFigures::Msk {
+            messages_in: m.last_second(msk::MESSAGES_IN),
+            bytes_in: m.last_second(msk::BYTES_IN),
+            consumed: m.last_second(msk::RECORDS_CONSUMED),
+            broker_load_percent: m.last_second(msk::BROKER_WRITE_LOAD),
+            disk_percent: m.last_second(msk::DISK_USED),
+            sum_offset_lag: m.last_second(msk::SUM_OFFSET_LAG),
+            producer_wait_ms: m.last_second(msk::PRODUCER_WAIT),
+            lost_total: m.total(msk::RECORDS_LOST),
+            idle_consumers: m.last_second(msk::IDLE_CONSUMERS),
+        },
+        tally: Tally::default(),
+        gauge: None,
+    }
+}
