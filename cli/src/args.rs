@@ -49,6 +49,11 @@ pub enum Command {
     /// demand, and print three bills side by side: provisioned, On-demand
     /// Standard and On-demand Advantage.
     Cost(CostArgs),
+    /// Run the same producers on Kinesis Data Streams (the scenario's
+    /// provisioned shards) and on Amazon MSK (brokers, one partition per
+    /// shard), and print throughput headroom, refused or delayed writes,
+    /// lag, losses and monthly cost side by side.
+    Compare(CompareArgs),
     /// Run a scenario once per value of one parameter (on every core) and
     /// print the figures a capacity planner compares, row by row as they
     /// finish; --out writes CSV.
@@ -131,6 +136,31 @@ pub struct CostArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CostFormat::Table)]
     pub format: CostFormat,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// MSK brokers per stream (a multiple of 3, the Availability Zones; 3
+    /// to 60).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(3..=60))]
+    pub brokers: u32,
+    /// MSK broker instance type (kafka.t3.small, kafka.m5.large ...
+    /// kafka.m5.24xlarge, kafka.m7g.large ... kafka.m7g.16xlarge).
+    #[arg(long, default_value = "kafka.m5.large", value_parser = parse_broker_type)]
+    pub broker_type: sim_core::scenario::BrokerType,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+    pub format: CostFormat,
+}
+
+fn parse_broker_type(text: &str) -> Result<sim_core::scenario::BrokerType, String> {
+    sim_core::scenario::BrokerType::ALL.into_iter().find(|t| t.as_str() == text).ok_or_else(|| {
+        let names: Vec<&str> =
+            sim_core::scenario::BrokerType::ALL.iter().map(|t| t.as_str()).collect();
+        format!("unknown broker type {text:?}; one of {}", names.join(", "))
+    })
 }
 
 #[derive(Args)]

@@ -100,6 +100,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => commands::run::execute(a),
         Command::Cost(a) => commands::cost::execute(a),
+        Command::Compare(a) => commands::compare::execute(a),
         Command::Sweep(a) => commands::sweep::execute(a),
         Command::Autosize(a) => commands::autosize::execute(a),
         Command::Validate(a) => commands::validate::execute(a),

@@ -268,3 +268,53 @@ pub fn sweep_verdict(param: &str, best: Option<&SweepPoint>) -> String {
         None => "no value met every objective\n".into(),
     }
 }
+
+/// The Kinesis vs MSK comparison: one column per service, then the
+/// classic comparison points.
+pub fn service_table(c: &sim_core::ServiceComparison) -> String {
+    use sim_core::units::{bytes, millis, percent};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — seed {}, {} simulated, {}-hour month",
+        one_line(&c.scenario),
+        c.seed,
+        seconds(c.duration_s),
+        quantity(c.month_hours)
+    );
+    let _ = writeln!(out);
+    let count = |n: u64| quantity(n as f64);
+    let r = &c.rows;
+    let col = |f: &dyn Fn(&sim_core::compare::ServiceRow) -> String| r.iter().map(f).collect();
+    let rows: Vec<(&str, Vec<String>)> = vec![
+        ("", vec!["Kinesis provisioned".into(), "MSK provisioned".into()]),
+        ("capacity", col(&|s| s.capacity.clone())),
+        ("capacity in", col(&|s| format!("{}/s", bytes(s.capacity_bytes_per_s)))),
+        ("traffic in", col(&|s| format!("{}/s", bytes(s.incoming_bytes_per_s)))),
+        ("headroom", col(&|s| percent(s.headroom))),
+        ("busiest shard/broker", col(&|s| percent(s.busiest_unit_load))),
+        ("writes refused", col(&|s| count(s.refused_writes))),
+        ("longest producer wait", col(&|s| millis(s.producer_wait_max_ms))),
+        ("worst consumer lag", col(&|s| millis(s.lag_max_ms))),
+        ("records lost", col(&|s| count(s.lost_records))),
+        ("cost of the run", col(&|s| usd(s.run_usd))),
+        ("monthly projection", col(&|s| usd(s.monthly_usd))),
+    ];
+    let width = |i: usize| rows.iter().map(|r| r.1[i].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..r.len()).map(width).collect();
+    for (label, cells) in &rows {
+        let _ = write!(out, "{label:<22}");
+        for (cell, w) in cells.iter().zip(&widths) {
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+    for p in &c.points {
+        let _ = writeln!(out, "{}: Kinesis {}; MSK {} ({})", p.point, p.kinesis, p.msk, p.facts);
+    }
+    for note in &c.notes {
+        let _ = writeln!(out, "Note: {}", one_line(note));
+    }
+    out
+}

@@ -71,6 +71,51 @@ fn cost_compares_provisioned_on_demand_standard_and_advantage() {
     assert!(text.contains("monthly projection"), "{text}");
 }
 
+/// `compare`: the same producers on Kinesis and on MSK. Every figure is
+/// checked against the price arithmetic: 4 shards at $0.015 an hour and
+/// one PUT payload unit per 1,000-byte record at $0.014 a million; 3
+/// kafka.m5.large brokers at $0.21 an hour and 3 x 100 GiB at $0.10 a
+/// GB-month (aws-facts 2.1; aws-facts-more 1.9), over a 730-hour month.
+#[test]
+fn compare_puts_kinesis_and_msk_side_by_side() {
+    let file = "../scenarios/kinesis-vs-msk.json";
+    let out = shardplay(&["compare", file, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (k, m) = (&c["rows"][0], &c["rows"][1]);
+    let close = |v: &serde_json::Value, want: f64| {
+        let got = v.as_f64().unwrap();
+        assert!((got - want).abs() < 1e-6 * want.max(1.0), "{got} vs {want}");
+    };
+    assert_eq!(k["service"], "kinesis_provisioned");
+    assert_eq!(m["service"], "msk_provisioned");
+    // Kinesis: 4 x $0.015 x 730 h = $43.80; 2,000 records/s x 3,600 s x
+    // 730 h = 5.256 billion PUT units at $0.014 a million = $73.584.
+    close(&k["monthly_usd"], 4.0 * 0.015 * 730.0 + 2_000.0 * 3_600.0 * 730.0 * 0.014 / 1e6);
+    close(&k["capacity_bytes_per_s"], 4.0 * 1_048_576.0);
+    assert_eq!(k["refused_writes"], 0);
+    // MSK: 3 x $0.21 x 730 h = $459.90, and 300 GiB at $0.10 = $30.00.
+    close(&m["monthly_usd"], 3.0 * 0.21 * 730.0 + 300.0 * 0.10);
+    // 3 brokers x 153.8 MB/s x 0.5 / 16 (an m5.large's assumed share).
+    close(&m["capacity_bytes_per_s"], 3.0 * 153.8 * 0.5 / 16.0 * 1e6);
+    close(&m["incoming_bytes_per_s"], 2_000.0 * 1_000.0);
+    close(&m["headroom"], 1.0 - 2_000_000.0 / (3.0 * 153.8 * 0.5 / 16.0 * 1e6));
+    assert_eq!(m["refused_writes"], 0);
+    assert_eq!(m["lost_records"], 0);
+    assert!(c["points"].as_array().unwrap().iter().any(|p| p["point"] == "Over the limit"));
+    // The table for people.
+    let table = shardplay(&["compare", file]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("Kinesis provisioned") && text.contains("MSK provisioned"), "{text}");
+    assert!(text.contains("$117.38") && text.contains("$489.90"), "{text}");
+    assert!(text.contains("3 x kafka.m5.large, 4 partitions"), "{text}");
+    // Brokers that cannot spread over three AZs are refused by name.
+    let bad = shardplay(&["compare", file, "--brokers", "4"]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("brokers") && err.contains("multiple of 3"), "{err}");
+}
+
 #[test]
 fn the_summary_matches_the_engine_golden_file() {
     let out = shardplay(&["run", DEFAULT, "--duration", "10m", "--seed", "1"]);

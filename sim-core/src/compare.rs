@@ -307,3 +307,335 @@ fn bill(mode: &'static str, as_given: bool, sim: &Simulation, cost: &CostMeter) 
         items,
     }
 }
+
+/// The MSK cluster a Kinesis stream is compared with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MskSizing {
+    /// Broker instance type.
+    pub broker_type: crate::scenario::BrokerType,
+    /// Brokers (a multiple of 3: the clusters are spread over 3 AZs).
+    pub brokers: u32,
+}
+
+impl Default for MskSizing {
+    /// aws-facts-more 1.1: one broker per AZ at least, three AZs.
+    fn default() -> Self {
+        MskSizing { broker_type: crate::scenario::BrokerType::M5Large, brokers: 3 }
+    }
+}
+
+/// The same producers on Kinesis Data Streams (provisioned shards) and on
+/// Amazon MSK (brokers, partitions), side by side.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceComparison {
+    /// Scenario title.
+    pub scenario: String,
+    /// Seed of both runs.
+    pub seed: u64,
+    /// Simulated seconds of each run.
+    pub duration_s: u64,
+    /// Hours in the month of the projections.
+    pub month_hours: f64,
+    /// Kinesis first, then MSK.
+    pub rows: Vec<ServiceRow>,
+    /// The classic comparison points (aws-facts-more 6).
+    pub points: Vec<ClassicPoint>,
+    /// How the variants were made, in plain words.
+    pub notes: Vec<String>,
+}
+
+/// One service's run of the traffic.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceRow {
+    /// `kinesis_provisioned` or `msk_provisioned`.
+    pub service: &'static str,
+    /// Its capacity, in words (shards; brokers, type and partitions).
+    pub capacity: String,
+    /// Client bytes a second it takes at most when the load is spread
+    /// evenly: shards × 1 MiB (aws-facts 1.1); brokers × the broker's
+    /// ingress figure at replication factor 3 (aws-facts-more 1.1, 1.4).
+    pub capacity_bytes_per_s: f64,
+    /// Client bytes a second it took, on average.
+    pub incoming_bytes_per_s: f64,
+    /// 1 − incoming / capacity: the share of capacity left (negative when
+    /// the traffic asks for more than it has).
+    pub headroom: f64,
+    /// The busiest shard's or broker's peak load, as a share of its limit.
+    pub busiest_unit_load: f64,
+    /// Writes refused (Kinesis throttling, retries included; MSK refuses none).
+    pub refused_writes: u64,
+    /// The longest a record waited in a producer before the service took
+    /// it, in ms (MSK delays instead of refusing).
+    pub producer_wait_max_ms: f64,
+    /// The readers' lag at its worst, in ms (iterator age; EstimatedMaxTimeLag).
+    pub lag_max_ms: f64,
+    /// Records lost (given up, timed out or expired unread).
+    pub lost_records: u64,
+    /// The service's own lines of the bill for the run, in US dollars.
+    pub run_usd: f64,
+    /// Those lines projected over a month at the run's rate.
+    pub monthly_usd: f64,
+    /// The service's bill lines.
+    pub items: Vec<BillLine>,
+}
+
+/// One of the classic comparison points, with where it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassicPoint {
+    /// What is compared.
+    pub point: &'static str,
+    /// Kinesis Data Streams.
+    pub kinesis: &'static str,
+    /// Amazon MSK.
+    pub msk: &'static str,
+    /// The facts behind it.
+    pub facts: &'static str,
+}
+
+/// aws-facts-more 6: the points every comparison of the two names.
+pub const CLASSIC_POINTS: &[ClassicPoint] = &[
+    ClassicPoint {
+        point: "Unit of scale and order",
+        kinesis: "shard; order per shard; MD5 of the partition key",
+        msk: "partition; order per partition; murmur2 of the key",
+        facts: "aws-facts 1.2; aws-facts-more 1.5, 6",
+    },
+    ClassicPoint {
+        point: "Throughput unit",
+        kinesis: "fixed per shard: 1 MB/s or 1,000 records/s in, 2 MB/s out",
+        msk: "no per-partition limit on provisioned clusters: broker-bound",
+        facts: "aws-facts 1.1; aws-facts-more 1.1, 6",
+    },
+    ClassicPoint {
+        point: "Over the limit",
+        kinesis: "write refused (ProvisionedThroughputExceeded), the client retries",
+        msk: "the broker delays the response; the producer waits",
+        facts: "aws-facts 1.1; aws-facts-more 1.8, 6",
+    },
+    ClassicPoint {
+        point: "Record size",
+        kinesis: "1 MiB by default, up to 10 MiB per stream",
+        msk: "1 MB by default (max.message.bytes), configurable higher",
+        facts: "aws-facts 1.1; aws-facts-more 6",
+    },
+    ClassicPoint {
+        point: "Retention",
+        kinesis: "24 h by default, up to 365 days",
+        msk: "7 days by default, any time or size, unlimited",
+        facts: "aws-facts 1.3; aws-facts-more 1.6, 6",
+    },
+    ClassicPoint {
+        point: "Changing capacity",
+        kinesis: "split / merge, UpdateShardCount; on demand automatic",
+        msk: "add brokers, bigger types, add partitions (never remove)",
+        facts: "aws-facts 1.6; aws-facts-more 1.3, 1.5, 6",
+    },
+    ClassicPoint {
+        point: "What you operate",
+        kinesis: "nothing but shards: a managed API",
+        msk: "broker count, type, storage, Kafka version and configuration",
+        facts: "aws-facts-more 6",
+    },
+];
+
+/// Runs the scenario as given (its Kinesis streams provisioned) and again
+/// with each stream replaced by an MSK cluster of `sizing`: as many
+/// partitions as the stream has shards, replication factor 3, the stream's
+/// retention, and a consumer group with one consumer per partition
+/// processing at the speed of the stream's first reader (none if nothing
+/// reads it). The MSK run keeps only the producers and the clusters
+/// (everything downstream of a stream is left out of it), so each row
+/// bills its service's own lines. Errors if the scenario has no provisioned
+/// stream or if a variant fails validation.
+pub fn compare_kinesis_msk(
+    valid: &ValidScenario,
+    seed: u64,
+    duration_s: u64,
+    sizing: MskSizing,
+) -> Result<ServiceComparison, Vec<Issue>> {
+    // aws-facts-more 1.1: brokers spread evenly over the AZs (3 here), 60
+    // at most per cluster.
+    if !(3..=60).contains(&sizing.brokers) || !sizing.brokers.is_multiple_of(3) {
+        return Err(vec![Issue::new(
+            "brokers",
+            format!(
+                "{} is out of range; allowed 3 to 60 brokers, a multiple of 3 (one row per \
+                 Availability Zone)",
+                sizing.brokers
+            ),
+        )]);
+    }
+    let scenario = valid.scenario();
+    let streams: Vec<usize> = scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(
+            |(_, n)| matches!(&n.spec, NodeSpec::KinesisStream(s) if !s.capacity.is_on_demand()),
+        )
+        .map(|(i, _)| i)
+        .collect();
+    if streams.is_empty() {
+        return Err(vec![Issue::new(
+            "nodes",
+            "the comparison needs a provisioned Kinesis stream with producers writing to it",
+        )]);
+    }
+    let kinesis_sim = run(scenario, seed, duration_s)?;
+    let mut notes = Vec::new();
+    let mut msk = scenario.clone();
+    let is_stream = |id: &str| streams.iter().any(|&s| scenario.nodes[s].id == id);
+    let writers: Vec<&str> =
+        scenario.links.iter().filter(|l| is_stream(&l.to)).map(|l| l.from.as_str()).collect();
+    for &s in &streams {
+        let id = &scenario.nodes[s].id;
+        let NodeSpec::KinesisStream(spec) = &scenario.nodes[s].spec else { continue };
+        let shards = kinesis_sim.stream(s).map_or(1, |st| st.open.len()) as u32;
+        let reader = scenario
+            .links
+            .iter()
+            .filter(|l| &l.from == id)
+            .find_map(|l| scenario.nodes.iter().find(|n| n.id == l.to));
+        let speed = |per_record_us: f64| {
+            if per_record_us > 0.0 { (1e6 / per_record_us).min(1e7) } else { 1e7 }
+        };
+        let per_consumer = match reader.map(|n| &n.spec) {
+            Some(NodeSpec::Consumer(c)) => speed(c.per_record_us),
+            Some(NodeSpec::KclApp(k)) => speed(k.reader().per_record_us),
+            Some(NodeSpec::FlinkApp(f)) => speed(f.per_record_us),
+            Some(_) => 1e7,
+            None => 0.0,
+        };
+        let consumers = if reader.is_some() { shards } else { 0 };
+        msk.nodes[s].spec = NodeSpec::MskCluster(crate::scenario::MskSpec {
+            broker_type: sizing.broker_type,
+            brokers: sizing.brokers,
+            availability_zones: 3,
+            partitions: shards,
+            retention_hours: spec.retention_h,
+            consumer_group: crate::scenario::ConsumerGroup {
+                consumers,
+                records_per_s_per_consumer: per_consumer,
+            },
+            ..Default::default()
+        });
+        notes.push(format!(
+            "{id}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
+             {consumers} consumers of {} records/s each",
+            sizing.brokers,
+            sizing.broker_type.as_str(),
+            crate::units::count(per_consumer)
+        ));
+    }
+    let keep = |id: &str| is_stream(id) || writers.contains(&id);
+    let dropped = msk.nodes.iter().filter(|n| !keep(&n.id)).count();
+    msk.nodes.retain(|n| keep(&n.id));
+    msk.links.retain(|l| keep(&l.from) && keep(&l.to));
+    msk.schedule.clear();
+    msk.layout = Default::default();
+    msk.lesson = None;
+    msk.objectives = None;
+    if dropped > 0 {
+        notes.push(format!(
+            "the MSK run leaves out the {dropped} node(s) downstream of the streams; each row bills \
+             only its own service"
+        ));
+    }
+    let msk_valid = validate(&msk)?;
+    let mut msk_sim = Simulation::new(&msk_valid, seed);
+    msk_sim.run_until(duration_s.saturating_mul(SECOND));
+    let month_hours = kinesis_sim.cost().prices().month_hours;
+    let scale = month_hours * 3_600.0 / duration_s.max(1) as f64;
+    let lines = |sim: &Simulation, service: &str| -> Vec<BillLine> {
+        bill("", false, sim, sim.cost())
+            .items
+            .into_iter()
+            .filter(|i| i.service == service)
+            .collect()
+    };
+    let kp = crate::sweep::measure(&kinesis_sim, valid, 0.0);
+    let mp = crate::sweep::measure(&msk_sim, &msk_valid, 0.0);
+    let k_items = lines(&kinesis_sim, "Kinesis Data Streams");
+    let m_items = lines(&msk_sim, "Amazon MSK");
+    let total = |items: &[BillLine]| items.iter().map(|i| i.usd).sum::<f64>();
+    // aws-facts 1.1: 1 MiB/s per shard.
+    let shards: usize =
+        streams.iter().filter_map(|&s| kinesis_sim.stream(s)).map(|s| s.open.len()).sum();
+    let k_capacity = shards as f64 * 1_048_576.0;
+    let m_capacity = f64::from(sizing.brokers)
+        * sizing.broker_type.assumed_ingress_mb_per_s()
+        * 1e6
+        * streams.len() as f64;
+    let mut k_busiest: f64 = 0.0;
+    let view = crate::view::FrameView::capture(&kinesis_sim);
+    for &s in &streams {
+        if let Some(crate::view::NodeFigures::Stream { shards, .. }) = view.figures(s) {
+            k_busiest = shards.iter().map(|h| h.write).fold(k_busiest, f64::max);
+        }
+    }
+    let mut m_busiest: f64 = 0.0;
+    let (mut waited, mut lag) = (0.0_f64, 0.0_f64);
+    for (i, n) in msk.nodes.iter().enumerate() {
+        if let NodeSpec::MskCluster(_) = n.spec {
+            let m = msk_sim.metrics(i);
+            m_busiest = m_busiest.max(m.stats(crate::metrics::msk::BROKER_WRITE_LOAD).max / 100.0);
+            waited = waited.max(m.stats(crate::metrics::msk::PRODUCER_WAIT).max);
+            lag = lag.max(m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0);
+        }
+    }
+    let kinesis = ServiceRow {
+        service: "kinesis_provisioned",
+        capacity: format!("{shards} shards"),
+        capacity_bytes_per_s: k_capacity,
+        incoming_bytes_per_s: kp.incoming_bytes_per_s,
+        headroom: 1.0 - kp.incoming_bytes_per_s / k_capacity.max(1.0),
+        busiest_unit_load: k_busiest,
+        refused_writes: kp.write_throttled as u64,
+        producer_wait_max_ms: 0.0,
+        lag_max_ms: kp.iterator_age_p99_ms.max(kp.max_behind_ms),
+        lost_records: kp.lost_records,
+        run_usd: total(&k_items),
+        monthly_usd: total(&k_items) * scale,
+        items: k_items,
+    };
+    let m_in = msk
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.spec, NodeSpec::MskCluster(_)))
+        .map(|(i, _)| msk_sim.metrics(i).stats(crate::metrics::msk::BYTES_IN).avg())
+        .sum::<f64>();
+    let msk_row = ServiceRow {
+        service: "msk_provisioned",
+        capacity: format!(
+            "{} x {}, {shards} partitions",
+            sizing.brokers * streams.len() as u32,
+            sizing.broker_type.as_str()
+        ),
+        capacity_bytes_per_s: m_capacity,
+        incoming_bytes_per_s: m_in,
+        headroom: 1.0 - m_in / m_capacity.max(1.0),
+        busiest_unit_load: m_busiest,
+        refused_writes: 0,
+        producer_wait_max_ms: waited,
+        lag_max_ms: lag,
+        lost_records: mp.lost_records,
+        run_usd: total(&m_items),
+        monthly_usd: total(&m_items) * scale,
+        items: m_items,
+    };
+    notes.push(
+        "MSK broker throughput is an assumption (153.8 MB/s for kafka.m7g.16xlarge scaled by \
+         size; aws-facts-more 1.1, 7); cross-AZ client traffic is not billed"
+            .into(),
+    );
+    Ok(ServiceComparison {
+        scenario: scenario.name.clone(),
+        seed,
+        duration_s,
+        month_hours,
+        rows: vec![kinesis, msk_row],
+        points: CLASSIC_POINTS.to_vec(),
+        notes,
+    })
+}

@@ -47,7 +47,7 @@ pub mod units;
 pub mod validate;
 pub mod view;
 
-pub use compare::{ModeComparison, compare_modes};
+pub use compare::{ModeComparison, ServiceComparison, compare_kinesis_msk, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};
 pub use ledger::Ledger;
 pub use report::{Summary, summarize, time_series_csv, time_series_json};
@@ -128,6 +128,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ),
     ("lesson-poison-dlq.json", include_str!("../../scenarios/lesson-poison-dlq.json")),
     ("lesson-sns-fan-out.json", include_str!("../../scenarios/lesson-sns-fan-out.json")),
+    ("kinesis-vs-msk.json", include_str!("../../scenarios/kinesis-vs-msk.json")),
     (
         "lesson-visibility-timeout.json",
         include_str!("../../scenarios/lesson-visibility-timeout.json"),

@@ -2,6 +2,7 @@
 //! writes through `output` and says how it ended.
 
 pub mod autosize;
+pub mod compare;
 pub mod cost;
 pub mod export;
 pub mod import;
