@@ -129,6 +129,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("lesson-poison-dlq.json", include_str!("../../scenarios/lesson-poison-dlq.json")),
     ("lesson-sns-fan-out.json", include_str!("../../scenarios/lesson-sns-fan-out.json")),
     ("kinesis-vs-msk.json", include_str!("../../scenarios/kinesis-vs-msk.json")),
+    ("lesson-msk-partitions.json", include_str!("../../scenarios/lesson-msk-partitions.json")),
     (
         "lesson-visibility-timeout.json",
         include_str!("../../scenarios/lesson-visibility-timeout.json"),

@@ -206,6 +206,11 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
                 ("trim_horizon", json(StartPosition::TrimHorizon)),
             ],
         ),
+        // aws-facts-more 1.1: the Standard broker types.
+        (MskCluster, "broker_type") => choices(
+            None,
+            crate::scenario::BrokerType::ALL.iter().map(|t| (t.as_str(), json(t))).collect(),
+        ),
         (Destination, "type") => choices(
             None,
             [

@@ -39,6 +39,10 @@ fn an_exported_template_imports_as_the_same_pipeline() {
     for (name, json) in BUNDLED_SCENARIOS {
         let valid = load_scenario(json).unwrap();
         let first = export(&valid, Format::CloudFormationJson);
+        // An MSK-only pipeline exports notes, no resource: nothing to import.
+        if resources(&first).is_empty() {
+            continue;
+        }
         let back = imported(&first);
         let again = export(&back.scenario, Format::CloudFormationJson);
         let (mut before, after) = (resources(&first), resources(&again));
@@ -70,6 +74,9 @@ fn an_exported_template_imports_as_the_same_pipeline() {
 fn the_yaml_and_json_exports_import_alike() {
     for (name, json) in BUNDLED_SCENARIOS {
         let valid = load_scenario(json).unwrap();
+        if resources(&export(&valid, Format::CloudFormationJson)).is_empty() {
+            continue; // notes only (an MSK-only pipeline): nothing to import
+        }
         let from_yaml = imported(&export(&valid, Format::CloudFormation));
         let from_json = imported(&export(&valid, Format::CloudFormationJson));
         let shape = |i: &Imported| {
