@@ -107,6 +107,8 @@ impl Simulation {
             + self.pools.iter().map(WorkerPool::heap_bytes).sum::<u64>()
             + buffer::<Function>(self.functions.capacity())
             + self.functions.iter().map(Function::heap_bytes).sum::<u64>()
+            + buffer::<crate::kinds::MskCluster>(self.msks.capacity())
+            + self.msks.iter().map(crate::kinds::MskCluster::heap_bytes).sum::<u64>()
             + buffer::<crate::rng::NodeRng>(self.rngs.capacity())
             + buffer::<u64>(self.scratch.capacity())
             + size_of::<Simulation>() as u64;

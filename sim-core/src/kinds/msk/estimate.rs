@@ -20,7 +20,10 @@ impl Estimator<'_> {
         let segments = run / segment + 2;
         let waiting = self.within(m.delivery_timeout_ms) / SECOND + 2;
         let per_partition = grown_buffer::<Cohort>(segments) + grown_buffer::<Cohort>(waiting);
-        self.add(node, grown_buffer::<Partition>(partitions) + partitions * per_partition);
+        let state = grown_buffer::<super::MskCluster>(1)
+            + grown_buffer::<f64>(u64::from(m.consumer_group.consumers))
+            + grown_buffer::<Partition>(partitions);
+        self.add(node, state + partitions * per_partition);
         let visits = partitions * (u64::from(m.replication_factor) + 2) + waiting;
         self.work(node, "the once-a-second partitions", visits as f64, "use fewer partitions");
     }
