@@ -105,6 +105,11 @@ pub fn use_sim_loop(ctx: SimCtx) {
 
 fn run_frame(ctx: SimCtx, st: &mut LoopState) {
     let start = now_ms();
+    if crate::components::offscreen() {
+        // An embed out of view holds still, and resumes without a jump.
+        st.last_frame = Some(start);
+        return;
+    }
     let interval = st.last_frame.map_or(0.0, |last| start - last);
     let dt = interval.clamp(0.0, MAX_FRAME_MS);
     st.last_frame = Some(start);

@@ -56,3 +56,26 @@ test('Copy embed code gives an iframe of this scenario; in a plain page it shows
   await mkdir(OUTPUT_DIR, { recursive: true });
   await page.screenshot({ path: `${OUTPUT_DIR}screens-embed-iframe.png` });
 });
+
+test('an embed scrolled out of the host page holds still and runs again in view', { timeout: 90_000 }, async () => {
+  const page = app.page;
+  await app.goto();
+  await app.waitReady();
+  const src = `${app.url.split('#')[0]}?embed`;
+  await page.setContent(`<!doctype html><html lang="en"><head><title>A long post</title></head><body style="margin:0">
+    <div id="top" style="height:3000px">Scroll down for the pipeline.</div>
+    <iframe src="${src}" title="Shardplay" width="640" height="420" style="border:0"></iframe></body></html>`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  const clock = frame.locator('[data-testid="sim-clock"]');
+  const ms = async () => Number(await clock.getAttribute('data-ms'));
+  const first = await ms();
+  await page.waitForTimeout(1_500);
+  assert.equal(await ms(), first, 'out of view, simulated time stands still');
+  await page.locator('iframe').scrollIntoViewIfNeeded();
+  await frame.locator('[data-testid="sim-clock"]').evaluate(
+    (el, t) => new Promise((ok) => { const tick = () => (Number(el.dataset.ms) > t ? ok() : requestAnimationFrame(tick)); tick(); }),
+    first,
+  );
+  assert.ok((await ms()) > first, 'in view, it runs');
+});

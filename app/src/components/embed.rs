@@ -24,11 +24,55 @@ pub fn is_embedded() -> bool {
     search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
 }
 
-/// Marks the page as embedded when the address asks for it.
+thread_local! {
+    /// Whether an embedded page is scrolled out of its host page's view.
+    static OFFSCREEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the run should hold still because nobody can see it: an embed
+/// scrolled out of view. (A hidden tab gets no animation frames at all.)
+pub fn offscreen() -> bool {
+    OFFSCREEN.with(std::cell::Cell::get)
+}
+
+/// Marks the page as embedded when the address asks for it, and then
+/// watches whether the frame is in the host page's view.
 pub fn use_embed_mode() {
+    let embedded = is_embedded();
     if let Some(root) = document().document_element() {
-        let _ = root.class_list().toggle_with_force("embedded", is_embedded());
+        let _ = root.class_list().toggle_with_force("embedded", embedded);
     }
+    if embedded {
+        watch_visibility();
+    }
+}
+
+/// An IntersectionObserver on this document's root: its implicit root is
+/// the top-level viewport, so it sees the iframe scrolled out of the host
+/// page (through js_sys, which needs no web-sys features).
+fn watch_visibility() {
+    use wasm_bindgen::closure::Closure;
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+        let last = entries.get(entries.length().saturating_sub(1));
+        let seen = js_sys::Reflect::get(&last, &"isIntersecting".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        OFFSCREEN.with(|o| o.set(!seen));
+    });
+    let observer = js_sys::Reflect::get(&window(), &"IntersectionObserver".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+        .and_then(|c| js_sys::Reflect::construct(&c, &js_sys::Array::of1(callback.as_ref())).ok());
+    let Some(observer) = observer else { return };
+    let observe = js_sys::Reflect::get(&observer, &"observe".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let (Some(observe), Some(root)) = (observe, document().document_element()) {
+        let _ = observe.call1(&observer, &root);
+    }
+    // The observer lives as long as the page.
+    callback.forget();
 }
 
 /// This page's address without its query and fragment.

@@ -23,7 +23,7 @@ pub use chart::{MetricChart, NodeCharts};
 pub use controls::Controls;
 pub use decor::{NodeBadges, WireFlow};
 pub use editor_bar::EditorBar;
-pub use embed::{CopyEmbed, OpenInShardplay, use_embed_mode};
+pub use embed::{CopyEmbed, OpenInShardplay, offscreen, use_embed_mode};
 pub use gallery::Gallery;
 pub use inspector::Inspector;
 pub use interventions::Interventions;
