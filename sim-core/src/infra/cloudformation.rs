@@ -103,6 +103,10 @@ impl Writer<'_> {
                         Cfn::Str(match p.kind {
                             ParamType::Number => "Number".into(),
                             ParamType::String => "String".into(),
+                            ParamType::SubnetIds => "List<AWS::EC2::Subnet::Id>".into(),
+                            ParamType::SecurityGroupIds => {
+                                "List<AWS::EC2::SecurityGroup::Id>".into()
+                            }
                         }),
                     )];
                     if let Some(default) = &p.default {

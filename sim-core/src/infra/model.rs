@@ -196,6 +196,10 @@ pub enum ParamType {
     Number,
     /// A string.
     String,
+    /// A list of VPC subnet ids (CloudFormation checks they exist).
+    SubnetIds,
+    /// A list of VPC security group ids.
+    SecurityGroupIds,
 }
 
 /// A value the person deploying gives: something outside AWS that the

@@ -146,6 +146,7 @@ pub fn hcl(t: &Template) -> String {
         let kind = match p.kind {
             ParamType::Number => "number",
             ParamType::String => "string",
+            ParamType::SubnetIds | ParamType::SecurityGroupIds => "list(string)",
         };
         out.push_str(&format!("  type        = {kind}\n"));
         if let Some(default) = &p.default {

@@ -149,6 +149,7 @@ impl<'t> Builder<'t> {
                     kinds::firehose::infra::import(r, &p, self)?
                 }
                 "AWS::SNS::Topic" => kinds::sns::infra::import(r, &p, self)?,
+                "AWS::MSK::Cluster" => kinds::msk::infra::import(r, &p, self)?,
                 _ => {}
             }
         }
@@ -422,7 +423,7 @@ fn resource_path(path: &str, ids: &[String], origin: &BTreeMap<String, String>) 
 }
 
 /// The text between `open` and the next `close` after it.
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+pub fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let start = text.find(open)? + open.len();
     let len = text[start..].find(close)?;
     Some(&text[start..start + len])

@@ -35,6 +35,9 @@ pub struct Resource {
     /// The display names a Shardplay export noted in its `Metadata`
     /// comment, in order (`Delivery stream "Audit" to "Lake".`).
     pub labels: Vec<String>,
+    /// Every line of that comment (what an export says beyond the
+    /// properties, such as an MSK topic's partitions).
+    pub notes: Vec<String>,
 }
 
 /// Largest number of resources a template may declare (aws-facts.md §10.2).
@@ -81,7 +84,18 @@ impl Template {
                 .and_then(Value::as_str)
                 .map(|c| c.split('"').skip(1).step_by(2).map(str::to_string).collect())
                 .unwrap_or_default();
-            resources.push(Resource { id: id.clone(), kind: kind.to_string(), props, labels });
+            let notes = r
+                .pointer("/Metadata/Comment")
+                .and_then(Value::as_array)
+                .map(|c| c.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            resources.push(Resource {
+                id: id.clone(),
+                kind: kind.to_string(),
+                props,
+                labels,
+                notes,
+            });
         }
         Ok(Template { params, described, resources })
     }
