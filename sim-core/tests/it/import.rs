@@ -10,8 +10,12 @@ use sim_core::scenario::{NodeSpec, QueueType};
 use sim_core::{BUNDLED_SCENARIOS, Issue, load_scenario};
 
 fn resources(template: &str) -> serde_json::Map<String, Value> {
+    section(template, "Resources")
+}
+
+fn section(template: &str, name: &str) -> serde_json::Map<String, Value> {
     let doc: Value = serde_json::from_str(template).expect("the export is JSON");
-    doc["Resources"].as_object().expect("a Resources section").clone()
+    doc[name].as_object().cloned().unwrap_or_default()
 }
 
 fn imported(text: &str) -> Imported {
@@ -30,7 +34,8 @@ fn says(issues: &[Issue], words: &str) -> bool {
 }
 
 /// Every bundled scenario, exported, imported and exported again, gives
-/// the same resources with the same properties, roles and comments: the
+/// the same resources with the same properties, roles and comments, and
+/// the same parameters: the
 /// import reads back all an export writes. A KCL application's lease table
 /// is the one exception (a template does not say which stream it reads),
 /// and the import says so.
@@ -54,6 +59,19 @@ fn an_exported_template_imports_as_the_same_pipeline() {
             .collect();
         before.retain(|_, r| r["Type"] != "AWS::DynamoDB::Table");
         assert_eq!(before, after, "{name}");
+        // The parameters too: traffic (rate, size, producer and target
+        // names) and what lies outside AWS (endpoints, subnets). What an
+        // application outside AWS (a KCL or Flink application, a worker
+        // pool) forwarded is traffic the template cannot say: it gets an
+        // assumed producer, a parameter of its own, and is listed.
+        let (was, is) = (section(&first, "Parameters"), section(&again, "Parameters"));
+        for (key, value) in &was {
+            assert_eq!(is.get(key), Some(value), "{name}: parameter {key}");
+        }
+        for key in is.keys().filter(|k| !was.contains_key(*k)) {
+            assert!(key.ends_with("ProducerRecordsPerS"), "{name}: new parameter {key}");
+            assert!(back.assumptions.iter().any(|a| a.contains("traffic")), "{name}");
+        }
         for _ in &kcl {
             assert!(
                 back.skipped.iter().any(|s| s.reason.contains("KCL lease table")),
@@ -312,7 +330,7 @@ mod random {
     };
     use sim_core::validate;
 
-    use super::{imported, resources};
+    use super::{imported, resources, section};
     use crate::fixtures::{pipeline, producer};
 
     fn node(id: &str, spec: NodeSpec) -> Node {
@@ -432,8 +450,11 @@ mod random {
                 node("t-producer", NodeSpec::Producer(producer(5.0))),
                 node("alerts", NodeSpec::SnsTopic(SnsTopicSpec { subscriptions: vec![subscription], ..SnsTopicSpec::default() })),
                 node("alerts-q", NodeSpec::SqsQueue(QueueSpec::default())),
-                node("alerts-dlq", NodeSpec::SqsQueue(QueueSpec::default())),
             ]);
+            // (A queue nothing feeds would import with assumed traffic.)
+            if topic_dlq {
+                s.nodes.push(node("alerts-dlq", NodeSpec::SqsQueue(QueueSpec::default())));
+            }
             s.links.extend([link("t-producer", "alerts"), link("alerts", "alerts-q")]);
             s.links.extend([
                 link("s", "efo"), link("s", "on-stream"), link("on-stream", "failed"),
@@ -448,6 +469,7 @@ mod random {
             let first = export(&valid, Format::CloudFormationJson);
             let again = export(&imported(&first).scenario, Format::CloudFormationJson);
             prop_assert_eq!(resources(&first), resources(&again));
+            prop_assert_eq!(section(&first, "Parameters"), section(&again, "Parameters"));
         }
     }
 }

@@ -292,7 +292,9 @@ impl<'t> Builder<'t> {
             let bytes = between(description, "about ", " bytes")
                 .and_then(|b| b.replace(',', "").parse::<u32>().ok())
                 .unwrap_or(ASSUMED_RECORD_BYTES);
-            self.producer(base, &target, rate, bytes);
+            // An export describes it as `Producer "Its name" (...)`.
+            let label = between(description, "Producer \"", "\"");
+            self.producer(base, label, &target, rate, bytes);
             fed.insert(target);
         }
         // A subscription's dead-letter queue is fed by SNS, without a link.
@@ -312,6 +314,7 @@ impl<'t> Builder<'t> {
             let label = self.origin.get(&target).cloned().unwrap_or_else(|| target.clone());
             self.producer(
                 &format!("{target}-producer"),
+                None,
                 &target,
                 ASSUMED_RECORDS_PER_S,
                 ASSUMED_RECORD_BYTES,
@@ -324,8 +327,9 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// Adds a producer sending `rate` records of `bytes` each to `target`.
-    fn producer(&mut self, base: &str, target: &str, rate: f64, bytes: u32) {
+    /// Adds a producer sending `rate` records of `bytes` each to `target`,
+    /// shown as `label` (else as the traffic of `base`).
+    fn producer(&mut self, base: &str, label: Option<&str>, target: &str, rate: f64, bytes: u32) {
         let mut id = crate::infra::names::aws_name(base, 60);
         let mut n = 2;
         while self.origin.contains_key(&id) {
@@ -342,7 +346,7 @@ impl<'t> Builder<'t> {
             0,
             Node {
                 id: id.clone(),
-                name: format!("{base} (traffic)"),
+                name: label.map_or_else(|| format!("{base} (traffic)"), str::to_string),
                 spec: NodeSpec::Producer(spec),
             },
         );

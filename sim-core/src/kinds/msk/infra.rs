@@ -134,7 +134,7 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
     // note, three zones when the count allows, else two.
     spec.availability_zones = match zones {
         Some(z) => z as u32,
-        None if spec.brokers % 3 == 0 => 3,
+        None if spec.brokers.is_multiple_of(3) => 3,
         None => 2,
     };
     match topic {
