@@ -415,26 +415,35 @@ fn KclWorkers(node: usize, workers: u32) -> impl IntoView {
     }
 }
 
+/// A node failing for a while, then coming back by itself: what its form
+/// says and the fault it sends.
+struct Outage {
+    /// What the outage does, for the tooltip.
+    title: &'static str,
+    /// The form's label, before the state.
+    label: &'static str,
+    /// The length offered first, in seconds.
+    default_s: &'static str,
+    /// Test ids of the state, the length and the button.
+    ids: [&'static str; 3],
+    /// The button's text.
+    button: &'static str,
+    /// The fault for a length in seconds.
+    fault: fn(u64) -> Fault,
+}
+
+/// The form of an [`Outage`]: its state, a length and the button.
 #[component]
-fn DestinationOutage(node: usize) -> impl IntoView {
+fn OutageForm(node: usize, outage: Outage, state: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let seconds = RwSignal::new("300".to_string());
-    let down = Memo::new(move |_| {
-        ctx.snapshot.with(|s| {
-            matches!(s.frame.figures(node), Some(NodeFigures::Destination { down: true, .. }))
-        })
-    });
-    let take_down = move || {
-        inject(
-            ctx,
-            node,
-            read_seconds(&seconds.get_untracked()).map(|for_s| Fault::DestinationDown { for_s }),
-        );
-    };
+    let seconds = RwSignal::new(outage.default_s.to_string());
+    let fault = outage.fault;
+    let take_down = move || inject(ctx, node, read_seconds(&seconds.get_untracked()).map(fault));
+    let [state_id, seconds_id, button_id] = outage.ids;
     view! {
         <form class="field" on:submit=move |ev| { ev.prevent_default(); take_down(); }>
-            <label title="Deliveries fail until it comes back up by itself: Firehose retries for its retry duration, then backs up to S3 or loses the data.">
-                "Outage " <output data-testid="destination-state">{move || if down.get() { "(✖ down now)" } else { "(● up)" }}</output>
+            <label title=outage.title>
+                {outage.label} <output data-testid=state_id>{move || state.get()}</output>
             </label>
             <div class="field-row">
                 <span>"Down for"</span>
@@ -442,17 +451,38 @@ fn DestinationOutage(node: usize) -> impl IntoView {
                     type="number"
                     min="1"
                     aria-label="Outage length in seconds"
-                    data-testid="outage-seconds"
+                    data-testid=seconds_id
                     prop:value=move || seconds.get()
                     on:input:target=move |ev| seconds.set(ev.target().value())
                 />
                 <span>"s"</span>
-                <button class="action-button" type="submit" data-testid="destination-down">
-                    "Take down"
+                <button class="action-button" type="submit" data-testid=button_id>
+                    {outage.button}
                 </button>
             </div>
         </form>
     }
+}
+
+#[component]
+fn DestinationOutage(node: usize) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let down = Memo::new(move |_| {
+        ctx.snapshot.with(|s| {
+            matches!(s.frame.figures(node), Some(NodeFigures::Destination { down: true, .. }))
+        })
+    });
+    let outage = Outage {
+        title: "Deliveries fail until it comes back up by itself: Firehose retries for its retry duration, then backs up to S3 or loses the data.",
+        label: "Outage ",
+        default_s: "300",
+        ids: ["destination-state", "outage-seconds", "destination-down"],
+        button: "Take down",
+        fault: |for_s| Fault::DestinationDown { for_s },
+    };
+    let state =
+        Signal::derive(move || if down.get() { "(✖ down now)" } else { "(● up)" }.to_string());
+    view! { <OutageForm node outage state /> }
 }
 
 /// An SNS topic's subscription endpoints failing for a while: deliveries
@@ -460,48 +490,29 @@ fn DestinationOutage(node: usize) -> impl IntoView {
 #[component]
 fn EndpointsOutage(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let seconds = RwSignal::new("60".to_string());
     let retrying = Memo::new(move |_| {
         ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Topic { retrying, .. }) => *retrying,
             _ => 0.0,
         })
     });
-    let take_down = move || {
-        inject(
-            ctx,
-            node,
-            read_seconds(&seconds.get_untracked()).map(|for_s| Fault::EndpointsDown { for_s }),
-        );
+    let outage = Outage {
+        title: "Every subscription's endpoint refuses deliveries (server-side errors) until it comes back by itself: SNS retries by the endpoint's delivery policy (SQS, Lambda, Firehose: 100,015 retries over 23 days), then moves what is left to the subscription's dead-letter queue or discards it.",
+        label: "Endpoint outage ",
+        default_s: "60",
+        ids: ["endpoints-state", "endpoints-outage-seconds", "endpoints-down"],
+        button: "Fail endpoints",
+        fault: |for_s| Fault::EndpointsDown { for_s },
     };
-    view! {
-        <form class="field" on:submit=move |ev| { ev.prevent_default(); take_down(); }>
-            <label title="Every subscription's endpoint refuses deliveries (server-side errors) until it comes back by itself: SNS retries by the endpoint's delivery policy (SQS, Lambda, Firehose: 100,015 retries over 23 days), then moves what is left to the subscription's dead-letter queue or discards it.">
-                "Endpoint outage "
-                <output data-testid="endpoints-state">
-                    {move || {
-                        let n = retrying.get();
-                        if n > 0.0 { format!("(▲ {} retrying)", crate::format::count(n)) } else { "(● delivering)".to_string() }
-                    }}
-                </output>
-            </label>
-            <div class="field-row">
-                <span>"Down for"</span>
-                <input
-                    type="number"
-                    min="1"
-                    aria-label="Outage length in seconds"
-                    data-testid="endpoints-outage-seconds"
-                    prop:value=move || seconds.get()
-                    on:input:target=move |ev| seconds.set(ev.target().value())
-                />
-                <span>"s"</span>
-                <button class="action-button" type="submit" data-testid="endpoints-down">
-                    "Fail endpoints"
-                </button>
-            </div>
-        </form>
-    }
+    let state = Signal::derive(move || {
+        let n = retrying.get();
+        if n > 0.0 {
+            format!("(▲ {} retrying)", crate::format::count(n))
+        } else {
+            "(● delivering)".to_string()
+        }
+    });
+    view! { <OutageForm node outage state /> }
 }
 
 /// An error-rate field for a Lambda function or a delivery stream's Lambda

@@ -4,8 +4,7 @@
 use sim_core::compare::MskSizing;
 use sim_core::compare_kinesis_msk;
 
-use crate::args::{CompareArgs, CostFormat};
-use crate::output::Sink;
+use crate::args::CompareArgs;
 use crate::tables::service_table;
 use crate::{Failure, Outcome, input};
 
@@ -16,15 +15,5 @@ pub fn execute(args: CompareArgs) -> Result<Outcome, Failure> {
     let sizing = MskSizing { broker_type: args.broker_type, brokers: args.brokers };
     let comparison = compare_kinesis_msk(&loaded.valid, scenario.seed, scenario.duration_s, sizing)
         .map_err(|issues| Failure::Invalid { source: loaded.source.name(), issues })?;
-    let mut out = Sink::stdout();
-    match args.format {
-        CostFormat::Json => {
-            let json =
-                serde_json::to_string_pretty(&comparison).expect("a comparison always serialises");
-            out.json(&(json + "\n"))?;
-        }
-        CostFormat::Table => out.text(&service_table(&comparison))?,
-    }
-    out.flush()?;
-    Ok(Outcome::Done)
+    super::cost::print(args.format, &comparison, service_table)
 }

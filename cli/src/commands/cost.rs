@@ -14,14 +14,24 @@ pub fn execute(args: CostArgs) -> Result<Outcome, Failure> {
     let scenario = loaded.valid.scenario();
     let comparison = compare_modes(&loaded.valid, scenario.seed, scenario.duration_s)
         .map_err(|issues| Failure::Invalid { source: loaded.source.name(), issues })?;
+    print(args.format, &comparison, cost_table)
+}
+
+/// Writes a comparison of runs as JSON or as its table (`cost` and
+/// `compare` alike).
+pub fn print<T: serde::Serialize>(
+    format: CostFormat,
+    comparison: &T,
+    table: fn(&T) -> String,
+) -> Result<Outcome, Failure> {
     let mut out = Sink::stdout();
-    match args.format {
+    match format {
         CostFormat::Json => {
             let json =
-                serde_json::to_string_pretty(&comparison).expect("a comparison always serialises");
+                serde_json::to_string_pretty(comparison).expect("a comparison always serialises");
             out.json(&(json + "\n"))?;
         }
-        CostFormat::Table => out.text(&cost_table(&comparison))?,
+        CostFormat::Table => out.text(&table(comparison))?,
     }
     out.flush()?;
     Ok(Outcome::Done)
