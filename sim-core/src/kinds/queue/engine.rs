@@ -108,20 +108,28 @@ impl Simulation {
         m.add(metrics::producer::USER_RECORDS_PUT, sent.accepted as f64);
         m.add(metrics::producer::USER_RECORDS_DATA_PUT, sent.bytes as f64);
         m.add(metrics::producer::REQUESTS, sent.calls as f64);
-        let refused: u64 = sent.refused.iter().map(|r| r.1).sum();
+        self.retry_refused(node, slot, sent.refused, batch.attempts);
+    }
+
+    /// What a queue or topic producer's `attempts`-th send had refused
+    /// (`parts`): given up once its retries are spent, else sent again
+    /// after its backoff (a producer's retry policy, whatever it sends to).
+    pub(crate) fn retry_refused(&mut self, node: usize, slot: usize, parts: Counts, attempts: u32) {
+        let refused: u64 = parts.iter().map(|r| r.1).sum();
         if refused == 0 {
             return;
         }
+        let m = &mut self.metrics[node];
         let p = &mut self.producers[slot];
-        if batch.attempts >= p.spec.retry.max_attempts {
+        if attempts >= p.spec.retry.max_attempts {
             p.given_up += refused;
             m.add(metrics::producer::USER_RECORD_EXPIRED, refused as f64);
             return;
         }
         p.pending_retry += refused;
         m.add(metrics::producer::RETRIES, refused as f64);
-        let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
-        let retry = QueueRetry { parts: sent.refused, attempts: batch.attempts };
+        let delay = p.backoff(attempts, &mut self.rngs[node]);
+        let retry = QueueRetry { parts, attempts };
         self.schedule(
             self.now + delay,
             Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },

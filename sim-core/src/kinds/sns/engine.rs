@@ -14,7 +14,7 @@ use crate::metrics;
 use crate::scenario::{NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
 use crate::time::SimTime;
 
-use crate::engine::{Action, Simulation};
+use crate::engine::Simulation;
 
 /// How many of a send's first calls fit in `messages` and `bytes` of room
 /// (a call is taken whole or throttled whole); `largest` bounds the size of
@@ -96,22 +96,7 @@ impl Simulation {
             return;
         }
         self.metrics[self.topic_nodes[topic]].add(sns::THROTTLED, refused as f64);
-        let m = &mut self.metrics[node];
-        let p = &mut self.producers[slot];
-        if batch.attempts >= p.spec.retry.max_attempts {
-            p.given_up += refused;
-            m.add(metrics::producer::USER_RECORD_EXPIRED, refused as f64);
-            return;
-        }
-        p.pending_retry += refused;
-        m.add(metrics::producer::RETRIES, refused as f64);
-        let delay = p.backoff(batch.attempts, &mut self.rngs[node]);
-        let retry =
-            QueueRetry { parts: Counts::from_slice(&[(0, refused)]), attempts: batch.attempts };
-        self.schedule(
-            self.now + delay,
-            Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },
-        );
+        self.retry_refused(node, slot, Counts::from_slice(&[(0, refused)]), batch.attempts);
     }
 
     /// A topic takes a forwarded batch (a forwarding stage publishes it as
