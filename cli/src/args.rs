@@ -14,10 +14,11 @@ Exit status:
   1    the scenario is invalid, as read or with the flags laid over it
        (every problem is listed, with its field or flag), or a run of it
        needs more memory or work than the CLI allows (the message names
-       the parameter to change)
-  2    the command line is wrong (an unknown flag, a value that does not parse)
-  3    no configuration meets the objectives (autosize; sweep when no value
-       does), whether they came from flags or from the scenario
+       the parameter to change), or a sweep part given to merge is damaged
+  2    the command line is wrong (an unknown flag, a value that does not parse,
+       merge without every slice of one sweep exactly once)
+  3    no configuration meets the objectives (autosize; sweep and merge when
+       no value does), whether they came from flags or from the scenario
   4    the scenario cannot be read or the output cannot be written (the
        message names the file)
   141  standard output was closed early (`| head`): the command stops
@@ -58,6 +59,11 @@ pub enum Command {
     /// print the figures a capacity planner compares, row by row as they
     /// finish; --out writes CSV.
     Sweep(SweepArgs),
+    /// Join the partial results of a sweep split with --index I --of N
+    /// into the table (and, with --out, the CSV) the one-machine sweep
+    /// prints, byte for byte; a missing, repeated or foreign slice is
+    /// refused by name.
+    Merge(MergeArgs),
     /// Find the fewest shards for each provisioned stream that meet the
     /// objectives, compare with the classic sizing formula, and write the
     /// sized scenario.
@@ -182,7 +188,33 @@ pub struct SweepArgs {
     /// confidence interval of throttling, losses and cost (1 to 100)
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub replications: u32,
-    /// Write the points as CSV here too.
+    /// Write the points as CSV here too; with --index, the slice's partial
+    /// result (JSON, for `merge`; standard output without --out); with
+    /// --plan, the plan.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the points as JSON (with --of, each one's slice) and run
+    /// nothing.
+    #[arg(long, conflicts_with = "index")]
+    pub plan: bool,
+    /// Split the points into N contiguous slices (1 to 10,000), one per
+    /// machine; `merge` joins their partial results.
+    #[arg(long, value_name = "N")]
+    pub of: Option<u32>,
+    /// Run only slice I of --of N (0 to N - 1). Without it, read from
+    /// JOB_COMPLETION_INDEX (Kubernetes), AWS_BATCH_JOB_ARRAY_INDEX (AWS
+    /// Batch) or SLURM_ARRAY_TASK_ID (Slurm).
+    #[arg(long, value_name = "I", requires = "of")]
+    pub index: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// The partial results of `sweep --index I --of N`: every slice once,
+    /// in any order.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Write the points as CSV here too, as the one-machine sweep's --out.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

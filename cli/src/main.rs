@@ -9,6 +9,7 @@ mod commands;
 mod input;
 mod output;
 mod progress;
+mod slices;
 mod tables;
 
 use std::io::ErrorKind;
@@ -102,6 +103,7 @@ fn main() -> ExitCode {
         Command::Cost(a) => commands::cost::execute(a),
         Command::Compare(a) => commands::compare::execute(a),
         Command::Sweep(a) => commands::sweep::execute(a),
+        Command::Merge(a) => commands::merge::execute(a),
         Command::Autosize(a) => commands::autosize::execute(a),
         Command::Validate(a) => commands::validate::execute(a),
         Command::Export(a) => commands::export::execute(a),

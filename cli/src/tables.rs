@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use sim_core::compare::ModeBill;
-use sim_core::objectives::Objectives;
 use sim_core::replicate::{Interval, Replications};
 use sim_core::sweep::SweepPoint;
 use sim_core::time::format_clock;
@@ -219,9 +218,8 @@ impl SweepTable {
         &self,
         p: &SweepPoint,
         replications: Option<&Replications>,
-        objectives: &Objectives,
+        misses: &[String],
     ) -> String {
-        let misses = objectives.misses(p);
         let intervals = replications.into_iter().flat_map(|r| {
             let ci =
                 |i: Interval, f: fn(f64) -> String| format!("{} ± {}", f(i.mean), f(i.half_width));

@@ -9,10 +9,14 @@ use crate::report::{summarize, time_series_csv};
 /// Hex MD5 of the run's JSON summary followed by its time-series CSV: any
 /// difference in any metric, second or cost item changes it.
 pub fn run_digest(sim: &Simulation) -> String {
-    let mut hasher = Md5::new();
-    hasher.update(serde_json::to_vec(&summarize(sim)).expect("a summary always serialises"));
-    hasher.update(time_series_csv(sim).as_bytes());
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let mut bytes = serde_json::to_vec(&summarize(sim)).expect("a summary always serialises");
+    bytes.extend_from_slice(time_series_csv(sim).as_bytes());
+    hex_md5(&bytes)
+}
+
+/// Hex MD5 of `bytes`: a fingerprint, not a security measure.
+pub fn hex_md5(bytes: &[u8]) -> String {
+    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The runs whose digests are checked on every platform: each bundled

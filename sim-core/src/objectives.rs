@@ -2,6 +2,7 @@
 //! every run against. Stated in the scenario's optional `objectives` block
 //! or on the command line (flags override the block).
 
+use crate::replicate::interval;
 use crate::scenario::{NodeSpec, Scenario, Traffic};
 use crate::sweep::SweepPoint;
 use crate::units::format_number as n;
@@ -52,6 +53,37 @@ impl Objectives {
         out
     }
 
+    /// The objectives a configuration missed over its replications, one
+    /// finished run per seed (the scenario's own first). Every objective is
+    /// a ceiling, so each figure is judged at the upper bound of the 95%
+    /// confidence interval of its mean: a configuration passes when the
+    /// seeds together say it does, not when one seed was lucky. With one
+    /// seed this is [`Objectives::misses`] on that run.
+    pub fn misses_over(&self, runs: &[SweepPoint]) -> Vec<String> {
+        let [first, ..] = runs else { return Vec::new() };
+        if runs.len() == 1 {
+            return self.misses(first);
+        }
+        // Bounds round up to the unit the figure is counted in (a record,
+        // a call, a millisecond): a bound above zero is a refusal or a
+        // loss the seeds cannot rule out.
+        let high = |f: fn(&SweepPoint) -> f64, unit: f64| {
+            let bound = interval(&runs.iter().map(f).collect::<Vec<_>>()).high;
+            (bound.max(0.0) / unit).ceil() * unit
+        };
+        let bound = SweepPoint {
+            write_throttled: high(|p| p.write_throttled, 1.0),
+            read_throttled: high(|p| p.read_throttled, 1.0),
+            iterator_age_p99_ms: high(|p| p.iterator_age_p99_ms, 1.0),
+            oldest_message_age_s: high(|p| p.oldest_message_age_s, 0.001),
+            data_freshness_s: high(|p| p.data_freshness_s, 0.001),
+            lost_records: high(|p| p.lost_records as f64, 1.0) as u64,
+            ..first.clone()
+        };
+        let of = format!(" (upper 95% bound over {} seeds)", runs.len());
+        self.misses(&bound).into_iter().map(|miss| miss + &of).collect()
+    }
+
     /// The scenario with every producer's traffic scaled by the multiplier:
     /// the base rate and the absolute rates of step series. (A CSV replay
     /// keeps its own rates.)
@@ -96,6 +128,33 @@ mod tests {
         assert!(o.no_write_throttling && o.no_data_lost, "unstated fields keep their defaults");
         doc["objectives"] = serde_json::json!({"max_freshness": 1});
         assert!(serde_json::from_value::<Scenario>(doc).is_err());
+    }
+
+    /// Replications judge a ceiling at the upper bound of the mean's 95%
+    /// interval: `mean + t(0.975, n - 1) × sd / √n`, worked by hand here.
+    #[test]
+    fn replications_judge_each_objective_at_its_upper_bound() {
+        let run = |write_throttled: f64, iterator_age_p99_ms: f64| SweepPoint {
+            write_throttled,
+            iterator_age_p99_ms,
+            ..SweepPoint::default()
+        };
+        let o = Objectives { max_iterator_age_p99_ms: Some(1_000.0), ..Objectives::default() };
+        // One seed: the plain check.
+        assert!(o.misses_over(&[run(0.0, 900.0)]).is_empty());
+        // The first seed met both objectives; the others did not.
+        // Throttling: any refusal in any seed leaves a bound above zero.
+        let throttled = o.misses_over(&[run(0.0, 900.0), run(30.0, 900.0), run(0.0, 900.0)]);
+        assert_eq!(throttled.len(), 1, "{throttled:?}");
+        assert!(throttled[0].contains("upper 95% bound over 3 seeds"), "{throttled:?}");
+        // Ages 900, 1,000, 1,100: mean 1,000, sd 100, bound
+        // 1,000 + 4.303 × 100 / √3 = 1,248.4, rounded up to 1,249 ms, over
+        // the 1,000 ms ceiling.
+        let aged = o.misses_over(&[run(0.0, 900.0), run(0.0, 1_000.0), run(0.0, 1_100.0)]);
+        assert_eq!(aged.len(), 1, "{aged:?}");
+        assert!(aged[0].contains("iterator age p99 1,249 ms over 1,000 ms"), "{aged:?}");
+        // Ages 900, 905, 910: bound 905 + 4.303 × 5 / √3 = 917 ms, met.
+        assert!(o.misses_over(&[run(0.0, 900.0), run(0.0, 905.0), run(0.0, 910.0)]).is_empty());
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub fn with_param(
 }
 
 /// What one run of a sweep shows.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct SweepPoint {
     /// The parameter's value.
     pub value: f64,
@@ -146,18 +146,8 @@ pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) 
 pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoint {
     let mut point = SweepPoint {
         value,
-        write_throttled: 0.0,
-        read_throttled: 0.0,
-        iterator_age_p99_ms: 0.0,
-        max_behind_ms: 0.0,
-        oldest_message_age_s: 0.0,
-        data_freshness_s: 0.0,
-        lost_records: 0,
-        shards: 0,
-        incoming_bytes_per_s: 0.0,
-        incoming_records_per_s: 0.0,
         monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
-        streams: Vec::new(),
+        ..SweepPoint::default()
     };
     let scenario = valid.scenario();
     // A dead-letter queue holds what nobody reads: its oldest message ages

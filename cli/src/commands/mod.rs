@@ -6,6 +6,7 @@ pub mod compare;
 pub mod cost;
 pub mod export;
 pub mod import;
+pub mod merge;
 pub mod run;
 pub mod sweep;
 pub mod validate;
