@@ -96,6 +96,15 @@ pub struct ScenarioArgs {
     /// Seed for every random stream. Defaults to the scenario's.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Warm-up left out of the statistics (seconds, or 30s / 10m / 2h;
+    /// 0 s up to the duration). Defaults to the scenario's `warmup_s`.
+    #[arg(long, value_parser = parse_warmup_s)]
+    pub warmup: Option<u64>,
+}
+
+/// A warm-up: a duration, where 0 (no warm-up) is allowed.
+fn parse_warmup_s(text: &str) -> Result<u64, String> {
+    if text.trim().trim_end_matches('s') == "0" { Ok(0) } else { parse_duration_s(text) }
 }
 
 #[derive(Args)]

@@ -139,6 +139,10 @@ pub fn load(args: &ScenarioArgs, objectives: Option<&ObjectiveArgs>) -> Result<L
     if let Some(seed) = args.seed {
         scenario.seed = seed;
     }
+    if let Some(warmup_s) = args.warmup {
+        scenario.warmup_s = warmup_s;
+        flags.push(("warmup_s", "--warmup"));
+    }
     if let Some(o) = objectives {
         flags.extend(o.lay_over(&mut scenario));
     }

@@ -919,3 +919,29 @@ fn sweep_replications_add_intervals_and_repeat_exactly() {
     let six = replicated.lines().nth(2).unwrap();
     assert!(six.contains("0.00% ± 0.00%"), "{six}");
 }
+
+/// `--warmup` is laid over the scenario like `--duration`: the summary
+/// says it, its statistics leave it out, and a warm-up as long as the run
+/// is refused under the flag's name.
+#[test]
+fn warmup_leaves_the_first_seconds_out_of_the_summary() {
+    let summary = |extra: &[&str]| {
+        let mut args = vec!["run", DEFAULT, "--duration", "60"];
+        args.extend(extra);
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let (whole, warmed) = (summary(&[]), summary(&["--warmup", "30s"]));
+    assert_eq!(warmed["warmup_s"], 30);
+    assert!(whole.get("warmup_s").is_none(), "absent without a warm-up");
+    let incoming = |s: &serde_json::Value| {
+        s["nodes"]["events"]["metrics"]["IncomingRecords"]["sum"].as_f64().unwrap()
+    };
+    assert!(incoming(&warmed) < incoming(&whole));
+    assert_eq!(warmed["ledger"], whole["ledger"], "the run itself is the same");
+    let out = shardplay(&["run", DEFAULT, "--duration", "60", "--warmup", "1m"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--warmup") && err.contains("before the run does"), "{err}");
+}

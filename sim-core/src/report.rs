@@ -24,6 +24,9 @@ pub struct Summary {
     pub seed: u64,
     /// Simulated seconds.
     pub duration_s: u64,
+    /// Seconds at the start left out of the statistics (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub warmup_s: u64,
     /// Per node, by id.
     pub nodes: BTreeMap<String, NodeSummary>,
     /// Where every record is.
@@ -304,6 +307,7 @@ pub fn summarize(sim: &Simulation) -> Summary {
         scenario: scenario.name.clone(),
         seed: sim.seed(),
         duration_s: sim.now() / SECOND,
+        warmup_s: scenario.warmup_s,
         nodes,
         ledger: sim.ledger(),
         cost: CostSummary { total_usd, monthly_projection_usd, items },
@@ -414,4 +418,8 @@ pub fn time_series_json(sim: &Simulation) -> String {
         series,
     };
     serde_json::to_string(&export).expect("an export of numbers and names always serialises")
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

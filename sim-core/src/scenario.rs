@@ -46,6 +46,13 @@ pub struct Scenario {
     /// Default run length for headless runs, in seconds.
     #[serde(default = "default_duration_s")]
     pub duration_s: u64,
+    /// Seconds at the start left out of the run's statistics (the
+    /// summary's metric statistics, latency distributions, queue waits and
+    /// the cards' tallies): every run starts empty, and a warm-up keeps
+    /// that transient out of steady-state figures. The bill, the ledger
+    /// and the charts still cover the whole run. Less than `duration_s`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warmup_s: u64,
     /// The components of the pipeline.
     pub nodes: Vec<Node>,
     /// Directed data links between nodes (output port to input port).
@@ -220,6 +227,10 @@ fn default_seed() -> u64 {
 
 fn default_duration_s() -> u64 {
     600
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One component of the pipeline.

@@ -27,6 +27,7 @@ pub fn empty() -> Scenario {
         tags: Vec::new(),
         seed: 1,
         duration_s: 600,
+        warmup_s: 0,
         nodes: Vec::new(),
         links: Vec::new(),
         layout: BTreeMap::new(),

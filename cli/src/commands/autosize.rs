@@ -73,6 +73,7 @@ fn out_path(loaded: &Loaded, out: Option<PathBuf>) -> Result<PathBuf, Failure> {
 fn write_sized(sized: &Scenario, as_read: &Scenario, out: &Path) -> Result<(), Failure> {
     let sized = Scenario {
         duration_s: as_read.duration_s,
+        warmup_s: as_read.warmup_s,
         seed: as_read.seed,
         objectives: as_read.objectives.clone(),
         ..sized.clone()

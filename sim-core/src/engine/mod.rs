@@ -254,7 +254,8 @@ impl Simulation {
                     &mut destination_nodes
                 }
                 NodeSpec::SqsQueue(ref spec) => {
-                    queues.push(Queue::new(spec.clone(), valid.sends_to(i)));
+                    let queue = Queue::new(spec.clone(), valid.sends_to(i));
+                    queues.push(queue.measured_from(scenario.warmup_s * SECOND));
                     &mut queue_nodes
                 }
                 NodeSpec::WorkerPool(ref spec) => {
@@ -774,8 +775,9 @@ impl Simulation {
         self.flink_second();
         self.sns_second();
         self.msk_second();
+        let measured = closing >= self.warmup_ms();
         for m in &mut self.metrics {
-            m.close_second(closing);
+            m.close_second(closing, measured);
         }
         self.schedule(self.now + SECOND, Action::SecondTick);
     }
@@ -902,6 +904,17 @@ impl Simulation {
     pub fn worker_pool(&self, node: usize) -> Option<&WorkerPool> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::WorkerPool).then(|| &self.pools[s.slot])
+    }
+
+    /// When the run's statistics start: the end of the scenario's warm-up
+    /// (MODEL.md, Warm-up).
+    pub fn warmup_ms(&self) -> SimTime {
+        self.scenario.warmup_s * SECOND
+    }
+
+    /// Whether what happens now counts in the run's statistics.
+    pub(crate) fn measuring(&self) -> bool {
+        self.now >= self.warmup_ms()
     }
 
     /// The latency distribution a node measures (MODEL.md, Latency): a

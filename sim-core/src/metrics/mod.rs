@@ -214,8 +214,10 @@ impl NodeMetrics {
         self.current[metric].value(self.defs[metric].stat)
     }
 
-    /// Closes the second starting at `t` and starts the next one.
-    pub fn close_second(&mut self, t: SimTime) {
+    /// Closes the second starting at `t` and starts the next one; the
+    /// second counts in the run's statistics when `measured` (it is past
+    /// the scenario's warm-up).
+    pub fn close_second(&mut self, t: SimTime, measured: bool) {
         for (i, def) in self.defs.iter().enumerate() {
             let cur = std::mem::take(&mut self.current[i]);
             // A gauge with no sample this second keeps its last value, as the
@@ -228,7 +230,7 @@ impl NodeMetrics {
             };
             let point = Point { t, sum: cur.sum, max: value, n };
             self.series[i].push_second(point);
-            if n > 0 {
+            if n > 0 && measured {
                 self.stats[i].record(value);
             }
         }
@@ -254,12 +256,13 @@ impl NodeMetrics {
         &self.series[metric]
     }
 
-    /// The whole-run statistics of one metric.
+    /// The run's statistics of one metric (past the warm-up).
     pub fn stats(&self, metric: usize) -> &RunStats {
         &self.stats[metric]
     }
 
-    /// A Sum metric's total since the start, including the unfinished second.
+    /// A Sum metric's total since the start (or the warm-up's end),
+    /// including the unfinished second.
     pub fn total(&self, metric: usize) -> f64 {
         self.stats[metric].sum + self.current[metric].sum
     }

@@ -179,6 +179,9 @@ fn scenario_field_range(path: &str) -> Option<ParamRange> {
     if path == "duration_s" {
         return Some(ParamRange { min: 1.0, max: MAX_DURATION_S as f64, unit: "s" });
     }
+    if path == "warmup_s" {
+        return Some(ParamRange { min: 0.0, max: (MAX_DURATION_S - 1) as f64, unit: "s" });
+    }
     if let Some(name) = path.strip_prefix("objectives.") {
         return objective_range(name);
     }
@@ -475,8 +478,20 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     let mut issues = Vec::new();
     let mut check = Checker { issues: &mut issues };
 
-    if let Some(r) = scenario_field_range("duration_s") {
-        check.range("duration_s", scenario.duration_s as f64, r.min, r.max, r.unit);
+    for (path, value) in [("duration_s", scenario.duration_s), ("warmup_s", scenario.warmup_s)] {
+        if let Some(r) = scenario_field_range(path) {
+            check.range(path, value as f64, r.min, r.max, r.unit);
+        }
+    }
+    if scenario.warmup_s > 0 && scenario.warmup_s >= scenario.duration_s {
+        check.push(
+            "warmup_s",
+            format!(
+                "is {} s; a warm-up must end before the run does (duration_s is {} s)",
+                format_number(scenario.warmup_s as f64),
+                format_number(scenario.duration_s as f64)
+            ),
+        );
     }
     if scenario.name.chars().count() > 200 {
         check.push("name", "is longer than 200 characters");

@@ -37,6 +37,7 @@ pub fn pipeline(producer: ProducerSpec, shards: u32, consumer: Option<ConsumerSp
         tags: Vec::new(),
         seed: 7,
         duration_s: 60,
+        warmup_s: 0,
         nodes,
         links,
         layout: Default::default(),

@@ -31,4 +31,5 @@ mod sns;
 mod sqs_calls;
 mod tidy;
 mod validation;
+mod warmup;
 mod write_contention;

@@ -19,6 +19,7 @@ pub fn queue_pipeline(producer: ProducerSpec, queue: QueueSpec, pool: WorkerPool
         tags: Vec::new(),
         seed: 7,
         duration_s: 60,
+        warmup_s: 0,
         nodes: vec![
             node("p", NodeSpec::Producer(producer)),
             node("q", NodeSpec::SqsQueue(queue)),
@@ -58,7 +59,7 @@ fn run_seed(s: &Scenario, seed: u64, seconds: u64) -> Simulation {
 /// Erlang C for M/M/c: (probability of waiting, mean wait Wq, mean number
 /// waiting Lq) for arrival rate `lambda`, service rate `mu` per server and
 /// `c` servers.
-fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64, f64) {
+pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64, f64) {
     let a = lambda / mu;
     let rho = a / f64::from(c);
     assert!(rho < 1.0, "unstable queue");

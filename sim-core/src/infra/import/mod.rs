@@ -391,6 +391,7 @@ impl<'t> Builder<'t> {
             tags: vec!["imported".into()],
             seed: seed.unwrap_or(1),
             duration_s: 600,
+            warmup_s: 0,
             nodes: self.nodes,
             links: self.links,
             layout: BTreeMap::new(),

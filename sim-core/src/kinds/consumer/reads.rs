@@ -5,7 +5,7 @@ use crate::kinds::consumer::{EFO_PROPAGATION_MS, PUSH_BYTES};
 use crate::kinds::{ReadBatch, ReaderState};
 use crate::metrics;
 use crate::rng::NodeRng;
-use crate::time::SimTime;
+use crate::time::{SECOND, SimTime};
 
 use crate::engine::{Action, ReaderId, Simulation};
 
@@ -83,10 +83,13 @@ impl Simulation {
     #[inline(always)]
     fn take_batch(&mut self, slot: usize, shard: usize, batch: &ReadBatch) -> bool {
         let node = self.consumer_nodes[slot];
+        let measuring = self.measuring();
         let c = &mut self.consumers[slot];
         // The read's records, taken as spread evenly between its first and
         // last arrival, waited from then to now (MODEL.md, Latency).
-        if let (Some(first), Some(last)) = (batch.first_arrival, batch.last_arrival) {
+        if let (Some(first), Some(last), true) =
+            (batch.first_arrival, batch.last_arrival, measuring)
+        {
             c.latency.record(self.now - last, self.now - first, batch.records);
         }
         let s = &self.streams[c.source].shards[shard];
@@ -273,6 +276,8 @@ impl Simulation {
     /// old cohorts into coarser buckets, so a shard's memory is bounded
     /// whatever its retention.
     pub(crate) fn expire_and_coalesce(&mut self) {
+        // The second that closes now counts if it started after the warm-up.
+        let measured = self.now - SECOND >= self.warmup_ms();
         for (slot, stream) in self.streams.iter_mut().enumerate() {
             let node = self.stream_nodes[slot];
             for (i, shard) in stream.shards.iter_mut().enumerate() {
@@ -298,7 +303,7 @@ impl Simulation {
                     .min()
                     .unwrap_or(shard.appended);
                 shard.coalesce(self.now, read_by_all);
-                shard.close_second();
+                shard.close_second(measured);
             }
         }
     }

@@ -177,6 +177,7 @@ impl Simulation {
 
     /// The destination acknowledged the front object.
     pub(crate) fn delivery_done(&mut self, slot: usize) {
+        let measuring = self.measuring();
         let fh = &mut self.firehoses[slot];
         fh.delivering = false;
         let Some(object) = fh.outbox.pop_front() else { return };
@@ -185,7 +186,9 @@ impl Simulation {
         fh.object_sizes.record(b.bytes);
         // From arrival in the buffer to delivered, the records taken as
         // spread evenly between the object's first and last arrival.
-        fh.latency.record(self.now - b.newest_ms, self.now - b.oldest_ms, b.records);
+        if measuring {
+            fh.latency.record(self.now - b.newest_ms, self.now - b.oldest_ms, b.records);
+        }
         let m = &mut self.metrics[self.firehose_nodes[slot]];
         m.add(firehose::DELIVERY_RECORDS, b.records as f64);
         m.add(firehose::DELIVERY_BYTES, b.bytes as f64);

@@ -371,6 +371,9 @@ pub struct Queue {
     /// Integral of the visible count over time (message-milliseconds).
     pub visible_ms_integral: u128,
     last_change: SimTime,
+    /// When its statistics start (waits, the visible integral, latency):
+    /// the end of the scenario's warm-up.
+    measured_from: SimTime,
     /// Latency of the messages delivered: from their first send to the
     /// delete after processing (MODEL.md, Latency).
     pub latency: LatencyHistogram,
@@ -424,8 +427,14 @@ impl Queue {
             wait_ms_total: 0,
             visible_ms_integral: 0,
             last_change: 0,
+            measured_from: 0,
             latency: LatencyHistogram::default(),
         }
+    }
+
+    /// The queue with its statistics starting at `t` (the warm-up's end).
+    pub fn measured_from(self, t: SimTime) -> Self {
+        Queue { measured_from: t, last_change: t, ..self }
     }
 
     /// Whether this is a FIFO queue.
@@ -501,6 +510,7 @@ impl Queue {
 
     /// Brings the visible-count integral up to `now`.
     fn advance(&mut self, now: SimTime) {
+        // Before the warm-up ends `last_change` stays at its end.
         if now > self.last_change {
             self.visible_ms_integral +=
                 u128::from(self.visible_count) * u128::from(now - self.last_change);
@@ -714,7 +724,7 @@ impl Queue {
                 }
                 want -= part.count;
                 self.visible_count -= part.count;
-                if part.receives == 0 {
+                if part.receives == 0 && now >= self.measured_from {
                     self.first_receives += part.count;
                     self.wait_ms_total +=
                         u128::from(part.count) * u128::from(now.saturating_sub(part.visible_since));
@@ -830,6 +840,7 @@ impl Queue {
         }
         let groups = self.groups_of(&entry);
         let latency = &mut self.latency;
+        let measuring = now >= self.measured_from;
         entry.messages.retain(|&(m, outcome)| {
             let processed = outcome != Outcome::Keep;
             if processed {
@@ -837,7 +848,9 @@ impl Queue {
                 done.processed_bytes += m.count * m.bytes;
                 if m.counted {
                     let (first, last) = (now.saturating_sub(m.last_sent), now - m.sent_at.min(now));
-                    latency.record(first, last, m.count);
+                    if measuring {
+                        latency.record(first, last, m.count);
+                    }
                     done.delivered += m.count;
                 } else {
                     done.duplicates += m.count;
@@ -1011,13 +1024,14 @@ impl Queue {
         self.wait_ms_total as f64 / self.first_receives as f64
     }
 
-    /// Time-average number of visible messages up to `now`.
+    /// Time-average number of visible messages from the warm-up's end up
+    /// to `now`.
     pub fn mean_visible(&self, now: SimTime) -> f64 {
-        if now == 0 {
+        if now <= self.measured_from {
             return 0.0;
         }
         let pending = u128::from(self.visible_count) * u128::from(now - self.last_change);
-        (self.visible_ms_integral + pending) as f64 / now as f64
+        (self.visible_ms_integral + pending) as f64 / (now - self.measured_from) as f64
     }
 
     /// Cohorts the queue holds (visible, delayed, in flight), for memory

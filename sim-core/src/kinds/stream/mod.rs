@@ -694,9 +694,9 @@ impl Shard {
         self.last_second.out_bytes as f64 / SHARD_READ_BYTES_PER_S
     }
 
-    /// Closes the current second: its counters become `last_second` and
-    /// join the totals.
-    pub(crate) fn close_second(&mut self) {
+    /// Closes the current second: its counters become `last_second` and,
+    /// when `measured` (past the warm-up), join the totals.
+    pub(crate) fn close_second(&mut self, measured: bool) {
         let (records, bytes, out) = self.second_start;
         let (throttled, throttled_bytes) = std::mem::take(&mut self.throttled);
         let in_records = self.appended - records;
@@ -709,7 +709,9 @@ impl Shard {
             out_bytes: self.read_out - out,
         };
         self.second_start = (self.appended, self.appended_bytes, self.read_out);
-        self.totals.absorb(&self.last_second);
+        if measured {
+            self.totals.absorb(&self.last_second);
+        }
     }
 }
 
