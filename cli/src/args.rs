@@ -102,6 +102,27 @@ pub struct ScenarioArgs {
     pub warmup: Option<u64>,
 }
 
+/// A latency in ms from `500ms`, `2s`, `1.5` (seconds) or `1m`.
+fn parse_millis(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1_000.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60_000.0)
+    } else {
+        (t, 1_000.0)
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| v * scale)
+        .ok_or_else(|| format!("{text:?} is not a time: give 500ms, 2s, 1.5 (seconds) or 1m"))
+}
+
 /// A warm-up: a duration, where 0 (no warm-up) is allowed.
 fn parse_warmup_s(text: &str) -> Result<u64, String> {
     if text.trim().trim_end_matches('s') == "0" { Ok(0) } else { parse_duration_s(text) }
@@ -262,6 +283,11 @@ pub struct ObjectiveArgs {
     /// Require Firehose data freshness at most this (seconds, or 30s / 10m).
     #[arg(long, value_parser = parse_duration_s)]
     pub max_data_freshness: Option<u64>,
+    /// Require the p99 of record latency, put to processed, at most this
+    /// at every consumer, queue and Firehose (500ms, 2s, 1.5s, 1m; a bare
+    /// number is seconds).
+    #[arg(long, value_parser = parse_millis, value_name = "TIME")]
+    pub max_latency_p99: Option<f64>,
     /// Also require no read throttling.
     #[arg(long)]
     pub no_read_throttling: bool,

@@ -181,6 +181,10 @@ impl ObjectiveArgs {
             o.max_data_freshness_s = Some(s as f64);
             set.push(("objectives.max_data_freshness_s", "--max-data-freshness"));
         }
+        if let Some(ms) = self.max_latency_p99 {
+            o.max_latency_p99_ms = Some(ms);
+            set.push(("objectives.max_latency_p99_ms", "--max-latency-p99"));
+        }
         o.no_read_throttling |= self.no_read_throttling;
         if self.allow_loss {
             o.no_data_lost = false;

@@ -134,13 +134,14 @@ pub fn cost_table(c: &ModeComparison) -> String {
 }
 
 /// The sweep's columns after the parameter's, as in the CSV.
-pub const SWEEP_COLUMNS: [&str; 11] = [
+pub const SWEEP_COLUMNS: [&str; 12] = [
     "write_throttled",
     "read_throttled",
     "iterator_age_p99_ms",
     "max_behind_ms",
     "oldest_message_age_s",
     "data_freshness_s",
+    "latency_p99_ms",
     "lost_records",
     "shards",
     "monthly_usd",
@@ -149,7 +150,7 @@ pub const SWEEP_COLUMNS: [&str; 11] = [
 ];
 
 /// The figures of a point in column order, up to the cost.
-pub fn sweep_figures(p: &SweepPoint) -> [f64; 8] {
+pub fn sweep_figures(p: &SweepPoint) -> [f64; 9] {
     [
         p.write_throttled,
         p.read_throttled,
@@ -157,6 +158,7 @@ pub fn sweep_figures(p: &SweepPoint) -> [f64; 8] {
         p.max_behind_ms,
         p.oldest_message_age_s,
         p.data_freshness_s,
+        p.latency_p99_ms,
         p.lost_records as f64,
         p.shards as f64,
     ]

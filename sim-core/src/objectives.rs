@@ -47,6 +47,12 @@ impl Objectives {
         {
             out.push(format!("data freshness {} s over {} s", n(p.data_freshness_s), n(max)));
         }
+        if let Some(max) = self.max_latency_p99_ms
+            && p.latency_p99_ms > max
+        {
+            let p99 = n(p.latency_p99_ms.round());
+            out.push(format!("record latency p99 {p99} ms over {} ms", n(max)));
+        }
         if self.no_data_lost && p.lost_records > 0 {
             out.push(format!("{} records lost", n(p.lost_records as f64)));
         }
@@ -77,6 +83,7 @@ impl Objectives {
             iterator_age_p99_ms: high(|p| p.iterator_age_p99_ms, 1.0),
             oldest_message_age_s: high(|p| p.oldest_message_age_s, 0.001),
             data_freshness_s: high(|p| p.data_freshness_s, 0.001),
+            latency_p99_ms: high(|p| p.latency_p99_ms, 1.0),
             lost_records: high(|p| p.lost_records as f64, 1.0) as u64,
             ..first.clone()
         };

@@ -106,6 +106,10 @@ pub struct SweepPoint {
     pub oldest_message_age_s: f64,
     /// The largest Firehose `DeliveryToS3.DataFreshness`, in seconds.
     pub data_freshness_s: f64,
+    /// The largest p99 record latency of any node that measures one
+    /// (consumers, Lambda, KCL, Flink, queues, Firehose; MODEL.md,
+    /// Latency), in ms.
+    pub latency_p99_ms: f64,
     /// Records lost: given up by producers, expired from a stream or queue,
     /// dead-lettered, failed in processing, or dropped by a Firehose.
     pub lost_records: u64,
@@ -235,6 +239,10 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
             | NodeKind::WorkerPool => {}
         }
     }
+    point.latency_p99_ms = (0..sim.slots().len())
+        .filter_map(|i| sim.latency(i)?.summary())
+        .map(|s| s.p99_ms)
+        .fold(0.0, f64::max);
     let l = sim.ledger();
     point.lost_records = l.throttled_dropped + l.expired + l.dead_lettered + l.failed + l.lost;
     point

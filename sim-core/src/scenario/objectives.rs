@@ -21,6 +21,10 @@ pub struct Objectives {
     /// Firehose `DeliveryToS3.DataFreshness` at most this many seconds, if set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_data_freshness_s: Option<f64>,
+    /// The p99 of record latency (put to processed, per measuring node;
+    /// MODEL.md, Latency) at most this many ms everywhere, if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_latency_p99_ms: Option<f64>,
     /// Nothing lost: no record given up by a producer, expired from a stream
     /// or queue, dead-lettered, failed, or dropped by a Firehose.
     pub no_data_lost: bool,
@@ -36,6 +40,7 @@ impl Default for Objectives {
             max_iterator_age_p99_ms: None,
             max_oldest_message_age_s: None,
             max_data_freshness_s: None,
+            max_latency_p99_ms: None,
             no_data_lost: true,
             traffic_multiplier: 1.0,
         }

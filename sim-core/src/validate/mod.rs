@@ -1427,6 +1427,7 @@ fn check_objectives(check: &mut Checker, o: &crate::scenario::objectives::Object
         ("max_iterator_age_p99_ms", o.max_iterator_age_p99_ms),
         ("max_oldest_message_age_s", o.max_oldest_message_age_s),
         ("max_data_freshness_s", o.max_data_freshness_s),
+        ("max_latency_p99_ms", o.max_latency_p99_ms),
         ("traffic_multiplier", Some(o.traffic_multiplier)),
     ];
     for (name, value) in limits {
@@ -1446,6 +1447,8 @@ pub fn objective_range(name: &str) -> Option<ParamRange> {
         "max_oldest_message_age_s" => (0.0, 1_209_600.0, "s"),
         // A buffer waits at most 900 s, then retries for at most 7,200 s.
         "max_data_freshness_s" => (0.0, 86_400.0, "s"),
+        // A record waits at most as long as it is kept: a year of retention.
+        "max_latency_p99_ms" => (0.0, 31_536_000_000.0, "ms"),
         "traffic_multiplier" => (0.01, 100.0, "x"),
         _ => return None,
     };

@@ -523,4 +523,17 @@ fn delivery_latency_matches_the_records_one_by_one() {
     }
     // The destination and the producer measure none.
     assert!(sim.latency(DST).is_none() && sim.latency(0).is_none());
+
+    // The planner reads the same p99 and holds it to a latency objective:
+    // a second under the reference's p99 misses, a second over it meets.
+    let valid = sim_core::validate(&scenario).unwrap();
+    let point = sim_core::sweep::measure(&sim, &valid, 0.0);
+    assert_eq!(point.latency_p99_ms, s.p99_ms);
+    let objective = |max_ms: f64| sim_core::objectives::Objectives {
+        max_latency_p99_ms: Some(max_ms),
+        ..Default::default()
+    };
+    let misses = objective(quantile(0.99) - 1_000.0).misses(&point);
+    assert!(misses.iter().any(|m| m.starts_with("record latency p99")), "{misses:?}");
+    assert!(objective(quantile(0.99) + 1_000.0).misses(&point).is_empty());
 }
