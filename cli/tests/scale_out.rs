@@ -164,6 +164,17 @@ fn the_plan_lists_each_point_and_the_slice_that_runs_it() {
     assert!(stderr(&out).contains("AWS_BATCH_JOB_ARRAY_INDEX is 2; with --of 2 it must be 0 to 1"));
 }
 
+/// A one-minute sweep of the clickstream at five shards with `extra`
+/// flags: the exit code and the table's lines.
+fn one_point(extra: &[&str]) -> (Option<i32>, Vec<String>) {
+    let mut args = vec!["sweep", CLICKSTREAM, "--param", "events.capacity.shards"];
+    args.extend(["--values", "5", "--duration", "1m"]);
+    args.extend(extra);
+    let out = shardplay(&args, &[]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    (out.status.code(), stdout.lines().map(String::from).collect())
+}
+
 /// Five shards at 1.1 times the traffic, seed 4: this seed's minute has no
 /// refused write, so one run calls the configuration good. Other seeds
 /// refuse some, and with replications the planner judges the upper bound
@@ -171,25 +182,9 @@ fn the_plan_lists_each_point_and_the_slice_that_runs_it() {
 #[test]
 fn a_configuration_good_on_one_seed_fails_at_95_percent_confidence() {
     let point = |replications: &str| {
-        let args = [
-            "sweep",
-            CLICKSTREAM,
-            "--param",
-            "events.capacity.shards",
-            "--values",
-            "5",
-            "--traffic",
-            "1.1",
-            "--seed",
-            "4",
-            "--duration",
-            "1m",
-            "--replications",
-            replications,
-        ];
-        let out = shardplay(&args, &[]);
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        (out.status.code(), stdout.lines().nth(1).unwrap_or_default().to_string())
+        let (code, lines) =
+            one_point(&["--traffic", "1.1", "--seed", "4", "--replications", replications]);
+        (code, lines[1].clone())
     };
     let (code, one_seed) = point("1");
     let cells: Vec<&str> = one_seed.split_whitespace().collect();
@@ -212,24 +207,10 @@ fn a_configuration_good_on_one_seed_fails_at_95_percent_confidence() {
 #[test]
 fn a_latency_objective_is_judged_on_the_p99_the_table_shows() {
     let sweep = |max: &str| {
-        let args = [
-            "sweep",
-            CLICKSTREAM,
-            "--param",
-            "events.capacity.shards",
-            "--values",
-            "6",
-            "--duration",
-            "1m",
-            "--max-latency-p99",
-            max,
-        ];
-        let out = shardplay(&args, &[]);
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let lines: Vec<&str> = stdout.lines().collect();
+        let (code, lines) = one_point(&["--max-latency-p99", max]);
         let column = lines[0].split_whitespace().position(|c| c == "latency_p99_ms").unwrap();
         let cell = lines[1].split_whitespace().nth(column).unwrap().to_string();
-        (out.status.code(), cell, lines[1].to_string())
+        (code, cell, lines[1].clone())
     };
     let (code, cell, row) = sweep("10s");
     assert_eq!(code, Some(0), "{row}");

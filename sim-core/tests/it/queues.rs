@@ -77,6 +77,25 @@ pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64, f64) {
     (p_wait, wq, lambda * wq)
 }
 
+/// M/M/4 at 50% load as a queue and a worker pool: Poisson sends at 2
+/// messages/s (batched every 100 ms, so arrivals seldom share a batch),
+/// four workers receiving one message at a time with exponential 1 s
+/// service, long polling.
+pub fn mm4_half_load() -> Scenario {
+    queue_pipeline(
+        sender(2.0, 100),
+        QueueSpec { visibility_timeout_s: 600, ..Default::default() },
+        WorkerPoolSpec {
+            workers: 4,
+            per_message_ms: 1_000.0,
+            service: ServiceTime::Exponential,
+            max_messages: 1,
+            wait_time_s: 20,
+            ..Default::default()
+        },
+    )
+}
+
 #[test]
 fn erlang_c_helper_matches_known_values() {
     // M/M/1: Wq = rho / (mu - lambda).
@@ -89,26 +108,11 @@ fn erlang_c_helper_matches_known_values() {
 
 #[test]
 fn erlang_c_an_sqs_queue_with_c_workers_matches_mean_wait_and_queue_length() {
-    // M/M/4 at 50% load: Poisson sends at 2 messages/s (batched every
-    // 100 ms, so arrivals seldom share a batch), four workers receiving one
-    // message at a time with exponential 1 s service, long polling. Over
-    // 400,000 s (about 800,000 messages) the run's mean wait before the
+    // M/M/4 at 50% load (`mm4_half_load`). Over 400,000 s (about 800,000 messages) the run's mean wait before the
     // first receive and its time-average of visible messages match Erlang C.
     // Seeds 1 to 8 land between -1.9% and +1.7% (mean -0.1%: the 100 ms
     // batching adds no visible bias); seed 3 is within 0.5%.
-    let s = queue_pipeline(
-        sender(2.0, 100),
-        QueueSpec { visibility_timeout_s: 600, ..Default::default() },
-        WorkerPoolSpec {
-            workers: 4,
-            per_message_ms: 1_000.0,
-            service: ServiceTime::Exponential,
-            max_messages: 1,
-            wait_time_s: 20,
-            ..Default::default()
-        },
-    );
-    let sim = run_seed(&s, 3, 400_000);
+    let sim = run_seed(&mm4_half_load(), 3, 400_000);
     let q = sim.queue(1).unwrap();
     let (_, wq, lq) = erlang_c(2.0, 1.0, 4);
     let wait_s = q.mean_wait_ms() / 1_000.0;

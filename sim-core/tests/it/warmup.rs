@@ -4,10 +4,9 @@
 
 use sim_core::replicate::{interval, seeds};
 use sim_core::report::{summarize, time_series_csv};
-use sim_core::scenario::{QueueSpec, ServiceTime, WorkerPoolSpec};
 use sim_core::{Simulation, load_scenario, validate};
 
-use super::queues::{erlang_c, queue_pipeline, sender};
+use super::queues::{erlang_c, mm4_half_load};
 
 const CLICKSTREAM: &str = include_str!("../../../scenarios/clickstream.json");
 
@@ -94,18 +93,7 @@ fn a_warm_up_must_end_before_the_run_does() {
 fn replications_cover_erlang_c_at_the_nominal_rate() {
     const TRIALS: usize = 40;
     const PER_TRIAL: usize = 5;
-    let mut scenario = queue_pipeline(
-        sender(2.0, 100),
-        QueueSpec { visibility_timeout_s: 600, ..Default::default() },
-        WorkerPoolSpec {
-            workers: 4,
-            per_message_ms: 1_000.0,
-            service: ServiceTime::Exponential,
-            max_messages: 1,
-            wait_time_s: 20,
-            ..Default::default()
-        },
-    );
+    let mut scenario = mm4_half_load();
     scenario.duration_s = 2_100;
     scenario.warmup_s = 100;
     let valid = validate(&scenario).unwrap();
