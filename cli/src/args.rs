@@ -255,6 +255,10 @@ pub struct AutosizeArgs {
     pub scenario: ScenarioArgs,
     #[command(flatten)]
     pub objectives: ObjectiveArgs,
+    /// Run each candidate with N seeds (its own first) and judge every
+    /// objective at its upper 95% confidence bound (1 to 100)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replications: u32,
     /// Where to write the sized scenario (default: FILE with .autosized.json;
     /// required when the scenario comes from standard input or a link).
     #[arg(long)]

@@ -226,3 +226,41 @@ fn a_latency_objective_is_judged_on_the_p99_the_table_shows() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("500ms, 2s"), "{}", stderr(&bad));
 }
+
+/// The same minute, seed 4 at 1.1 times the traffic: alone, five shards
+/// look enough; judged over five seeds at the 95% bound, autosize asks for
+/// six, and lists five among the cheaper failures with the bound's reason.
+#[test]
+fn autosize_with_replications_does_not_size_for_a_lucky_seed() {
+    let dir = temp_dir("autosize-replications");
+    let sized = |replications: &str| {
+        let out_file = dir.join(format!("sized-{replications}.json"));
+        let args = [
+            "autosize",
+            CLICKSTREAM,
+            "--duration",
+            "1m",
+            "--traffic",
+            "1.1",
+            "--seed",
+            "4",
+            "--replications",
+            replications,
+            "--out",
+            path(&out_file),
+        ];
+        let out = shardplay(&args, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let scenario: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+        let events = scenario["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "events");
+        let shards = events.unwrap()["params"]["capacity"]["shards"].as_u64().unwrap();
+        (shards, String::from_utf8(out.stdout).unwrap())
+    };
+    let (one, _) = sized("1");
+    let (five, report) = sized("5");
+    assert_eq!(one + 1, five, "{report}");
+    let line = format!("events.capacity={one} shards: upper 95% bound over 5 seeds:");
+    assert!(report.contains(&line), "{report}");
+    let _ = std::fs::remove_dir_all(dir);
+}

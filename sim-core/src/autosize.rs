@@ -310,6 +310,9 @@ pub struct AutosizeJob {
     objectives: Objectives,
     seed: u64,
     duration_s: u64,
+    /// Seeds each candidate runs with (the first is `seed`); with more
+    /// than one, objectives are judged at their upper 95% bound.
+    replications: u32,
     tried: Vec<Candidate>,
     seen: BTreeMap<Vec<u32>, Option<usize>>,
     budget: usize,
@@ -335,10 +338,21 @@ impl AutosizeJob {
             objectives: objectives.clone(),
             seed,
             duration_s,
+            replications: 1,
             tried: Vec::new(),
             seen: BTreeMap::new(),
             budget: 0,
         })
+    }
+
+    /// The same search with every candidate run with `n` seeds (1 to
+    /// [`crate::replicate::MAX_REPLICATIONS`]) and judged at each
+    /// objective's upper 95% bound (`Objectives::misses_over`), so a
+    /// configuration good on one lucky seed is not the answer. A candidate
+    /// shows its first seed's figures.
+    pub fn with_replications(self, n: u32) -> Result<AutosizeJob, String> {
+        let replications = crate::replicate::check_count(n)?;
+        Ok(AutosizeJob { replications, ..self })
     }
 
     /// The knobs being turned.
@@ -432,7 +446,8 @@ impl AutosizeJob {
         })
     }
 
-    /// Runs a configuration (once); `None` if it is not a valid scenario.
+    /// Runs a configuration (once, with each of its seeds); `None` if it is
+    /// not a valid scenario.
     fn run(&mut self, settings: &[u32]) -> Result<Option<usize>, Paused> {
         if let Some(&known) = self.seen.get(settings) {
             return Ok(known);
@@ -445,8 +460,13 @@ impl AutosizeJob {
             .ok()
             .and_then(|s| validate(&s).ok())
             .map(|valid| {
-                let point = run_point(&valid, 0.0, self.seed, self.duration_s);
-                let misses = self.objectives.misses(&point);
+                let mut runs: Vec<SweepPoint> =
+                    crate::replicate::seeds(self.seed, self.replications)
+                        .into_iter()
+                        .map(|seed| run_point(&valid, 0.0, seed, self.duration_s))
+                        .collect();
+                let misses = self.objectives.misses_over(&runs);
+                let point = runs.swap_remove(0);
                 self.tried.push(Candidate { settings: settings.to_vec(), point, misses });
                 self.tried.len() - 1
             });

@@ -64,7 +64,8 @@ impl Objectives {
     /// a ceiling, so each figure is judged at the upper bound of the 95%
     /// confidence interval of its mean: a configuration passes when the
     /// seeds together say it does, not when one seed was lucky. With one
-    /// seed this is [`Objectives::misses`] on that run.
+    /// seed this is [`Objectives::misses`] on that run. The first reason
+    /// says which bound judged them all.
     pub fn misses_over(&self, runs: &[SweepPoint]) -> Vec<String> {
         let [first, ..] = runs else { return Vec::new() };
         if runs.len() == 1 {
@@ -87,8 +88,12 @@ impl Objectives {
             lost_records: high(|p| p.lost_records as f64, 1.0) as u64,
             ..first.clone()
         };
-        let of = format!(" (upper 95% bound over {} seeds)", runs.len());
-        self.misses(&bound).into_iter().map(|miss| miss + &of).collect()
+        // Said once, before the first miss: the reasons are read as a list.
+        let mut misses = self.misses(&bound);
+        if let Some(first) = misses.first_mut() {
+            *first = format!("upper 95% bound over {} seeds: {first}", runs.len());
+        }
+        misses
     }
 
     /// The scenario with every producer's traffic scaled by the multiplier:

@@ -23,7 +23,9 @@ pub fn execute(args: AutosizeArgs) -> Result<Outcome, Failure> {
     let scenario = loaded.valid.scenario();
     let objectives = Objectives::of(scenario);
     let mut job = AutosizeJob::new(scenario, &objectives, scenario.seed, scenario.duration_s, None)
-        .map_err(invalid)?;
+        .map_err(invalid)?
+        .with_replications(args.replications)
+        .map_err(|why| Failure::Usage(format!("--replications: {why}")))?;
     let spinner = Bar::spinner();
     let sizing = loop {
         if let Some(done) = job.step(1) {
