@@ -207,7 +207,7 @@ impl Default for CostMeter {
 }
 
 /// One line of a bill.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct CostItem {
     /// AWS service.
     pub service: String,

@@ -30,7 +30,7 @@ pub use crate::validate::lesson::{apply_edits, lesson_range};
 use crate::validate::{Issue, ValidScenario, validate};
 
 /// Where a lesson stands in the current run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckStatus {
     /// No simulated second has finished yet.
     NotStarted,

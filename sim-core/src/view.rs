@@ -6,6 +6,8 @@
 //! rules with their thresholds and reasons, the same everywhere the view is
 //! shown.
 
+use serde::{Deserialize, Serialize};
+
 use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
@@ -15,6 +17,7 @@ use crate::units;
 
 pub mod explain;
 pub mod health;
+mod wire;
 
 pub use explain::{Explanation, Figure, Headline};
 
@@ -24,7 +27,7 @@ pub use health::{
 };
 
 /// Headline figures of one node for the last closed simulated second.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum NodeFigures {
     /// A producer.
     Producer {
@@ -211,7 +214,7 @@ pub enum NodeFigures {
 }
 
 /// One open shard's load in the last closed second.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardHeat {
     /// The shard's index (its id within the stream).
     pub id: usize,
@@ -388,7 +391,7 @@ impl NodeFigures {
 
 /// Records a node has lost or refused since the start, by cause: the
 /// counter badges on its card. Zero where a cause does not apply.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     /// Write attempts refused by a shard (`WriteProvisionedThroughputExceeded`).
     pub throttled: f64,
@@ -419,7 +422,7 @@ impl Tally {
 
 /// An age that tells how long data waits at a node (iterator age, oldest
 /// message age), against the age at which data is lost.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct AgeGauge {
     /// What the age measures, as the card shows it.
     pub label: &'static str,
@@ -448,7 +451,7 @@ impl AgeGauge {
 }
 
 /// Data waiting on a wire (NiFi's backlog bar): how full, how bad, and why.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Backlog {
     /// Bar fill, 0 to 1.
     pub fill: f64,
@@ -460,7 +463,7 @@ pub struct Backlog {
 
 /// One node as people see it: its figures, its health with the reason,
 /// what it lost since the start and, where data waits, its age gauge.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeView {
     /// Headline figures of the last closed second.
     pub figures: NodeFigures,
@@ -468,6 +471,7 @@ pub struct NodeView {
     pub health: Health,
     /// Why, in words, with an icon so colour is never the only signal:
     /// the rule that applies, with its threshold and basis.
+    #[serde(with = "wire::rule")]
     pub rule: &'static HealthRule,
     /// Losses and refusals since the start.
     pub tally: Tally,
@@ -480,7 +484,7 @@ pub struct NodeView {
 }
 
 /// One wire as people see it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WireView {
     /// Records (or messages) per second flowing along it.
     pub flow: f64,
@@ -491,7 +495,7 @@ pub struct WireView {
 }
 
 /// A journal entry (resharding, refusals) as people read it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalView {
     /// Simulated time in milliseconds.
     pub t: u64,
@@ -504,7 +508,7 @@ pub struct JournalView {
 }
 
 /// Everything people see of a simulation, captured at one instant.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FrameView {
     /// Simulated time in milliseconds.
     pub now_ms: u64,

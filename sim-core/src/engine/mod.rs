@@ -42,7 +42,7 @@ use crate::validate::ValidScenario;
 use queue::EventQueue;
 
 /// A change applied to a running simulation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Command {
     /// Sets a producer's mean rate.
     SetProducerRate {

@@ -11,7 +11,7 @@
 //! their share directly, the buckets between them a density (records per
 //! ms) through a difference array, which a read-out sums once.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Values below this are counted in 1 ms buckets.
 const LINEAR_MS: u64 = 64;
@@ -114,7 +114,7 @@ impl Default for LatencyHistogram {
 
 /// What a latency distribution says: the figures of the run summary and the
 /// view.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     /// Records measured.
     pub records: u64,

@@ -16,7 +16,7 @@ use crate::units;
 
 /// The first stream's figures for the last closed second, and what the
 /// producers writing to it gave up: the headline cards.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Headline {
     /// Node index of the stream the headline is about.
     pub stream: Option<usize>,

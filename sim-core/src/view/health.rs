@@ -14,7 +14,7 @@ use super::NodeFigures;
 use crate::scenario::NodeKind;
 
 /// Health of a node, shown as colour plus an icon and a word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Health {
     /// Comfortably within limits.
     Ok,
@@ -487,7 +487,7 @@ pub fn rules_for(kind: NodeKind) -> impl Iterator<Item = &'static HealthRule> {
 
 /// Where an age (iterator age, oldest message, data freshness) turns
 /// amber and red: the age rules above, for gauges and wires.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgeThresholds {
     /// Amber from this age, in ms.
     pub amber_ms: f64,
