@@ -8,12 +8,12 @@ use sim_core::Simulation;
 use sim_core::metrics::{MetricDef, Statistic, Unit};
 
 /// One alarm: a threshold on the metrics drawn on one chart of one node.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alarm {
     /// Node index.
     pub node: usize,
     /// The chart's title (unique per node kind).
-    pub chart: &'static str,
+    pub chart: String,
     /// The metrics on the chart (indices into the node's metric table).
     pub metrics: Vec<usize>,
     /// The threshold, in the chart's unit (see [`chart_unit`]).
@@ -30,8 +30,8 @@ impl Alarm {
 }
 
 /// The alarms in alarm now, as (node, chart) pairs.
-pub fn firing(sim: &Simulation, alarms: &[Alarm]) -> Vec<(usize, &'static str)> {
-    alarms.iter().filter(|a| a.firing(sim)).map(|a| (a.node, a.chart)).collect()
+pub fn firing(sim: &Simulation, alarms: &[Alarm]) -> Vec<(usize, String)> {
+    alarms.iter().filter(|a| a.firing(sim)).map(|a| (a.node, a.chart.clone())).collect()
 }
 
 /// The unit a chart plots a metric in: Sum metrics per second, gauges as they are.
@@ -63,7 +63,7 @@ mod tests {
     }
 
     fn throttling_alarm(threshold: f64) -> Alarm {
-        Alarm { node: 1, chart: "Writes", metrics: vec![stream::WRITE_THROTTLED], threshold }
+        Alarm { node: 1, chart: "Writes".into(), metrics: vec![stream::WRITE_THROTTLED], threshold }
     }
 
     #[test]
@@ -74,7 +74,7 @@ mod tests {
         assert!(throttling_alarm(throttled).firing(&sim), "equal to the threshold is in alarm");
         assert!(!throttling_alarm(throttled + 1.0).firing(&sim));
         let alarms = [throttling_alarm(1.0), throttling_alarm(1e9)];
-        assert_eq!(firing(&sim, &alarms), vec![(1, "Writes")]);
+        assert_eq!(firing(&sim, &alarms), vec![(1, "Writes".to_string())]);
     }
 
     #[test]

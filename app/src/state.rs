@@ -1,12 +1,14 @@
-//! The app's shared state: the simulation (outside the reactive graph) and
-//! the few signals the UI reacts to.
+//! The app's shared state: the engine host (the one owner of the
+//! simulation, spoken to in messages) and the few signals the UI reacts to.
 
 use leptos::prelude::*;
-use sim_core::lesson::{CheckStatus, evaluate};
-use sim_core::time::{DAY, HOUR, MINUTE, SimTime, format_clock};
-use sim_core::{Command, Scenario, Simulation, ValidScenario, validate};
+use sim_core::lesson::CheckStatus;
+use sim_core::time::{DAY, SimTime};
+use sim_core::{Scenario, ValidScenario, validate};
 
 use crate::alarm::Alarm;
+use crate::engine::{ChartRequest, ChartsView, Command, Engine, Export, Out};
+pub use crate::engine::{ChartSpan, Jump};
 use crate::snapshot::Snapshot;
 
 /// Speeds offered in the toolbar (simulated seconds per wall-clock second).
@@ -17,8 +19,11 @@ pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 pub struct SimCtx {
     /// The validated scenario being run.
     pub scenario: StoredValue<ValidScenario>,
-    /// The one simulation; stepped only by the frame loop and the commands below.
-    pub sim: StoredValue<Simulation>,
+    /// The engine host, the one owner of the simulation: the page sends it
+    /// [`Command`]s and renders the views it sends back (see [`SimCtx::send`]).
+    pub engine: StoredValue<Engine>,
+    /// The latest chart series the engine sent; charts redraw from them.
+    pub chart_data: StoredValue<Option<ChartsView>>,
     /// What the UI shows, refreshed a few times a second.
     pub snapshot: RwSignal<Snapshot>,
     /// Whether simulated time advances.
@@ -58,70 +63,6 @@ pub struct SimCtx {
     pub jump: RwSignal<Option<Jump>>,
 }
 
-/// The time window of the charts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChartSpan {
-    /// Wider at higher speeds, so lines stay readable.
-    Auto,
-    /// The last this many milliseconds.
-    Last(SimTime),
-    /// Everything since the start (at the finest resolution kept that far back).
-    All,
-}
-
-impl ChartSpan {
-    /// The choices offered, with their labels; `value` is the `<select>` key.
-    pub const CHOICES: [(ChartSpan, &'static str, &'static str); 6] = [
-        (ChartSpan::Auto, "auto", "Auto (follows speed)"),
-        (ChartSpan::Last(MINUTE), "1m", "Last 1 min"),
-        (ChartSpan::Last(5 * MINUTE), "5m", "Last 5 min"),
-        (ChartSpan::Last(HOUR), "1h", "Last 1 h"),
-        (ChartSpan::Last(DAY), "1d", "Last 24 h"),
-        (ChartSpan::All, "all", "Since the start"),
-    ];
-
-    /// The `<select>` key of this span.
-    pub fn key(self) -> &'static str {
-        Self::CHOICES.iter().find(|c| c.0 == self).map_or("auto", |c| c.1)
-    }
-
-    /// The span with `<select>` key `key`.
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::CHOICES.iter().find(|c| c.1 == key).map(|c| c.0)
-    }
-
-    /// Milliseconds shown at time `now` and simulation speed `speed`.
-    pub fn millis(self, now: SimTime, speed: u32) -> SimTime {
-        match self {
-            ChartSpan::Auto => match speed {
-                0..=1 => 2 * MINUTE,
-                2..=10 => 10 * MINUTE,
-                11..=60 => HOUR,
-                _ => DAY,
-            },
-            ChartSpan::Last(span) => span,
-            ChartSpan::All => now.max(1),
-        }
-    }
-}
-
-/// A "jump to" a simulated time in progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Jump {
-    /// Where the jump started.
-    pub from: SimTime,
-    /// Where it stops.
-    pub to: SimTime,
-}
-
-impl Jump {
-    /// Share done at simulated time `now`, 0 to 1.
-    pub fn progress(&self, now: SimTime) -> f64 {
-        let total = self.to.saturating_sub(self.from).max(1);
-        (now.saturating_sub(self.from) as f64 / total as f64).clamp(0.0, 1.0)
-    }
-}
-
 /// Longest "jump to" accepted: the charts keep a year of hours.
 pub const MAX_JUMP: SimTime = 365 * DAY;
 
@@ -149,12 +90,13 @@ pub struct Notice {
 impl SimCtx {
     /// State for a validated scenario, playing from time zero.
     pub fn new(valid: ValidScenario) -> Self {
-        let sim = Simulation::new(&valid, valid.scenario().seed);
-        let snapshot = Snapshot::capture(&sim);
+        let mut engine = Engine::new(valid.clone());
+        let view = engine.capture();
         SimCtx {
             scenario: StoredValue::new(valid),
-            sim: StoredValue::new(sim),
-            snapshot: RwSignal::new(snapshot),
+            engine: StoredValue::new(engine),
+            chart_data: StoredValue::new(None),
+            snapshot: RwSignal::new(Snapshot { frame: view.frame, alarming: view.alarming }),
             playing: RwSignal::new(true),
             speed: RwSignal::new(1),
             charts: Trigger::new(),
@@ -169,42 +111,68 @@ impl SimCtx {
             chart_span: RwSignal::new(ChartSpan::Auto),
             alarms: RwSignal::new(Vec::new()),
             jump: RwSignal::new(None),
-            lesson_status: RwSignal::new(None),
+            lesson_status: RwSignal::new(view.lesson),
             lesson_step: RwSignal::new(0),
         }
     }
 
-    /// Publishes a fresh snapshot and asks the charts to redraw.
-    pub fn publish(&self) {
-        self.publish_figures();
-        self.charts.notify();
+    /// Sends a command to the engine and renders what it answers.
+    pub fn send(&self, command: Command) {
+        let mut out = Vec::new();
+        self.engine.update_value(|engine| engine.handle(command, &mut out));
+        self.receive(out);
     }
 
-    /// Publishes a fresh snapshot only (the frame loop redraws charts less
-    /// often than it refreshes figures).
-    pub fn publish_figures(&self) {
-        let snapshot = self.alarms.with_untracked(|alarms| {
-            self.sim.with_value(|sim| {
-                let mut snapshot = Snapshot::capture(sim);
-                snapshot.alarming = crate::alarm::firing(sim, alarms);
-                snapshot
-            })
-        });
-        self.snapshot.set(snapshot);
-        self.publish_lesson_status();
-    }
-
-    /// Evaluates the open lesson's check. A pass stays a pass for the rest
-    /// of the run (the check looks at the last hour only); a reset clears it.
-    fn publish_lesson_status(&self) {
-        let status = self.sim.with_value(|sim| {
-            sim.scenario().lesson.as_ref().map(|lesson| evaluate(&lesson.check, sim))
-        });
-        let latched = self.lesson_status.with_untracked(|s| matches!(s, Some(CheckStatus::Passed)));
-        let status = if latched && status.is_some() { Some(CheckStatus::Passed) } else { status };
-        if self.lesson_status.with_untracked(|s| *s != status) {
-            self.lesson_status.set(status);
+    /// Renders what the engine sent: views, chart series, notices, stops.
+    pub fn receive(&self, out: Vec<Out>) {
+        for message in out {
+            match message {
+                Out::View(view) => {
+                    let crate::engine::View { frame, alarming, lesson, behind } = *view;
+                    self.snapshot.set(Snapshot { frame, alarming });
+                    if self.lesson_status.with_untracked(|s| *s != lesson) {
+                        self.lesson_status.set(lesson);
+                    }
+                    if self.behind.get_untracked() != behind {
+                        self.behind.set(behind);
+                    }
+                }
+                Out::Charts(series) => {
+                    self.chart_data.set_value(Some(series));
+                    self.charts.notify();
+                }
+                Out::Notice { text, is_error } => self.tell(text, is_error),
+                Out::Jumping(jump) => self.jump.set(Some(jump)),
+                Out::Stopped => {
+                    if self.jump.get_untracked().is_some() {
+                        self.jump.set(None);
+                    }
+                    if self.playing.get_untracked() {
+                        self.playing.set(false);
+                    }
+                }
+                Out::File { name, mime, text } => {
+                    if let Err(why) = crate::download::save_text(&name, &mime, &text) {
+                        self.tell(format!("The download failed: {why}"), true);
+                    }
+                }
+            }
         }
+    }
+
+    /// Sends the chart alarms set to the engine (it judges them with each view).
+    pub fn send_alarms(&self) {
+        self.send(Command::Alarms(self.alarms.get_untracked()));
+    }
+
+    /// Asks the engine for the series of these charts (or none).
+    pub fn request_charts(&self, request: Option<ChartRequest>) {
+        self.send(Command::Charts(request));
+    }
+
+    /// Asks the engine for a file of every series; it is saved when it comes.
+    pub fn export(&self, export: Export) {
+        self.send(Command::Export(export));
     }
 
     /// Steps through the open lesson: `1` reveals the next hint (and after
@@ -219,69 +187,60 @@ impl SimCtx {
     }
 
     /// Plays or pauses, publishing the exact state at the moment of pausing.
+    /// (The frame loop tells the engine: see `sim_loop::use_sim_loop`.)
     pub fn toggle_play(&self) {
         self.playing.update(|p| *p = !*p);
-        self.publish();
     }
 
     /// Runs headless to simulated time `to` (from zero again if it is in
     /// the past: the run is deterministic), pausing when it gets there.
     pub fn jump_to(&self, to: SimTime) {
-        if to < self.sim.with_value(Simulation::now) {
-            self.reset();
-        }
-        let from = self.sim.with_value(Simulation::now);
         self.playing.set(false);
-        self.jump.set(Some(Jump { from, to }));
+        let scenario = Box::new(self.scenario.with_value(|v| v.scenario().clone()));
+        self.send(Command::JumpTo { to, scenario });
     }
 
     /// Stops a jump where it is, paused.
     pub fn cancel_jump(&self) {
         if self.jump.get_untracked().is_some() {
-            self.jump.set(None);
-            self.publish();
-            let now = self.sim.with_value(Simulation::now);
-            self.tell(format!("Jump cancelled at {}.", format_clock(now)), false);
+            self.send(Command::CancelJump);
         }
-    }
-
-    /// Called by the frame loop when a jump reaches its time.
-    pub fn jump_done(&self) {
-        self.jump.set(None);
-        self.publish();
-        let now = self.sim.with_value(Simulation::now);
-        self.tell(format!("Jumped to {} (paused).", format_clock(now)), false);
     }
 
     /// Restarts the run from time zero with the same scenario and seed.
     pub fn reset(&self) {
-        self.restart_figures();
-        self.charts.notify();
+        self.restart(true);
     }
 
     /// Restarts the run from time zero and publishes its figures, leaving
     /// the charts alone (the editor rebuilds them when nodes change, and a
     /// chart must not draw a node that no longer exists).
     pub fn restart_figures(&self) {
-        let valid = self.scenario.get_value();
-        self.sim.set_value(Simulation::new(&valid, valid.scenario().seed));
-        self.lesson_status.set(None);
-        self.publish_figures();
+        self.restart(false);
+    }
+
+    /// Restarts the engine with the scenario on screen.
+    fn restart(&self, charts: bool) {
+        let scenario = Box::new(self.scenario.with_value(|v| v.scenario().clone()));
+        self.send(Command::Restart { scenario, charts });
     }
 
     /// Advances simulated time by `ms` at once (the Step button).
     pub fn step(&self, ms: u64) {
-        self.sim.update_value(|sim| sim.run_until(sim.now() + ms));
-        self.publish();
+        self.send(Command::Step(ms));
     }
 
     /// Applies a runtime change, reporting a refusal in the notice bar.
-    pub fn command(&self, command: Command) {
-        let result = self.sim.try_update_value(|sim| sim.apply(command));
-        if let Some(Err(why)) = result {
-            self.tell(why, true);
-        }
-        self.publish();
+    pub fn command(&self, command: sim_core::Command) {
+        self.send(Command::Apply(command));
+    }
+
+    /// After an edit the run absorbs as `command` (the scenario on screen is
+    /// already the edited one): if the run refuses it, it restarts from zero
+    /// with the new value and says so.
+    pub fn live_edit(&self, command: sim_core::Command) {
+        let scenario = Box::new(self.scenario.with_value(|v| v.scenario().clone()));
+        self.send(Command::LiveEdit { scenario, command });
     }
 
     /// Replaces the scenario after an edit that the running simulation
@@ -332,6 +291,7 @@ impl SimCtx {
         self.alarms.set(Vec::new());
         self.jump.set(None);
         self.lesson_step.set(0);
+        self.send(Command::Alarms(Vec::new()));
         self.reset();
         self.notice.set(None);
         self.generation.update(|g| *g += 1);
@@ -366,23 +326,5 @@ mod tests {
         assert_eq!(parse_jump("600"), Ok(600_000));
         assert!(parse_jump("2 hours").unwrap_err().contains("unknown unit"));
         assert!(parse_jump("400d").unwrap_err().contains("365 days"));
-    }
-
-    #[test]
-    fn jump_progress_runs_from_zero_to_one() {
-        let jump = Jump { from: 10_000, to: 20_000 };
-        assert_eq!(jump.progress(10_000), 0.0);
-        assert_eq!(jump.progress(15_000), 0.5);
-        assert_eq!(jump.progress(25_000), 1.0);
-    }
-
-    #[test]
-    fn chart_spans_round_trip_through_their_keys() {
-        for (span, key, _) in ChartSpan::CHOICES {
-            assert_eq!(ChartSpan::from_key(key), Some(span));
-            assert_eq!(span.key(), key);
-        }
-        assert_eq!(ChartSpan::All.millis(90_000, 1), 90_000);
-        assert_eq!(ChartSpan::Auto.millis(90_000, 60), HOUR);
     }
 }

@@ -1,5 +1,5 @@
-//! Metric charts drawn with plotters on a canvas, straight from the
-//! simulation's series (never through signals), a few times a second.
+//! Metric charts drawn with plotters on a canvas from the series the engine
+//! sends a few times a second (kept outside signals; a trigger redraws).
 //!
 //! Each chart has a hover read-out (a DOM overlay that re-renders only when
 //! the period under the cursor changes), an alarm threshold the user sets
@@ -11,10 +11,11 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use sim_core::metrics::{NodeMetrics, Point, Statistic, Unit};
+use sim_core::metrics::Unit;
 use sim_core::time::{SECOND, SimTime, format_clock};
 
 use crate::alarm::{Alarm, chart_unit};
+use crate::engine::{ChartRequest, Export, Line};
 use crate::format;
 use crate::state::{ChartSpan, SimCtx};
 
@@ -23,12 +24,6 @@ const PALETTE: [RGBColor; 3] =
     [RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(120, 94, 240)];
 /// The alarm threshold line.
 const ALARM_RED: RGBColor = RGBColor(201, 37, 45);
-
-/// One series to draw: its points in the window, as (seconds, value).
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Line {
-    points: Vec<(f64, f64)>,
-}
 
 /// Where the last drawing put the plot, in CSS pixels of the canvas, so
 /// the hover read-out maps the cursor back to time without redrawing.
@@ -65,38 +60,6 @@ struct Hover {
     values: Vec<Option<f64>>,
 }
 
-/// The points of each metric since `now - span`, Sum metrics as per-second
-/// rates (coarse tiers average their seconds).
-fn lines(m: &NodeMetrics, metrics: &[usize], now: SimTime, span: SimTime) -> Vec<Line> {
-    let since = now.saturating_sub(span);
-    metrics
-        .iter()
-        // An index the node's metric table lacks (the run changed under the
-        // chart) draws nothing rather than failing.
-        .filter(|&&k| k < m.defs().len())
-        .map(|&k| {
-            let def = m.defs()[k];
-            let series = m.series(k);
-            let tier = series.finest_covering(since);
-            let points = series
-                .tier(tier)
-                .iter()
-                // A period without a datapoint is left out, as CloudWatch
-                // leaves it out (a reader whose calls were all refused).
-                .filter(|p| p.t >= since && p.has_data())
-                .map(|p: &Point| {
-                    let per = match def.stat {
-                        Statistic::Sum => f64::from(p.n.max(1)),
-                        Statistic::Maximum => 1.0,
-                    };
-                    (p.t as f64 / SECOND as f64, p.value(def.stat) / per)
-                })
-                .collect();
-            Line { points }
-        })
-        .collect()
-}
-
 /// The value of `line` in the period nearest to second `t`.
 fn nearest(line: &Line, t: f64) -> Option<(f64, f64)> {
     let i = line.points.partition_point(|p| p.0 < t);
@@ -123,8 +86,9 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
     let canvas = NodeRef::<Canvas>::new();
     // Only the metrics the node has (the run may have changed under a chart
     // being rebuilt): none draws an empty chart, never a failure.
-    let defs: Vec<sim_core::metrics::MetricDef> = ctx.sim.with_value(|sim| {
-        let table = sim.slots().get(node).map_or(&[][..], |_| sim.metrics(node).defs());
+    let defs: Vec<sim_core::metrics::MetricDef> = ctx.scenario.with_value(|v| {
+        let table =
+            v.scenario().nodes.get(node).map_or(&[][..], |n| sim_core::metrics::node_defs(&n.spec));
         metrics.iter().filter_map(|&k| table.get(k).copied()).collect()
     });
     let unit = defs.first().map_or(sim_core::metrics::Unit::Count, |d| d.unit);
@@ -161,7 +125,9 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
             alarms.iter().find(|a| a.node == node && a.chart == title).map(|a| a.threshold)
         })
     });
-    let alarming = Memo::new(move |_| ctx.snapshot.with(|s| s.alarming.contains(&(node, title))));
+    let alarming = Memo::new(move |_| {
+        ctx.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == node && a.1 == title))
+    });
     let refresh_hover = move || {
         let next = cursor.get_value().and_then(|x| {
             frame.with_value(|f| f.as_ref().and_then(|f| drawn.with_value(|d| hover_at(f, d, x))))
@@ -176,14 +142,13 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
         ctx.charts.track();
         let line = threshold.get();
         let Some(el) = canvas.get_untracked() else { return };
-        // Another scenario may have replaced the run before this chart is dropped: a node
-        // index it no longer has draws nothing.
-        let Some((now, span, data)) = ctx.sim.with_value(|sim| {
-            (node < sim.slots().len()).then(|| {
-                let span =
-                    ctx.chart_span.get_untracked().millis(sim.now(), ctx.speed.get_untracked());
-                (sim.now(), span, lines(sim.metrics(node), &chart_metrics, sim.now(), span))
-            })
+        // Series of another node (the engine has not heard of this chart yet,
+        // or another scenario replaced the run) draw nothing.
+        let Some((now, span, data)) = ctx.chart_data.with_value(|series| {
+            let series = series.as_ref()?;
+            let data = series.lines(node, title)?;
+            // As many lines as the chart has metrics, or the run changed under it.
+            (data.len() == chart_metrics.len()).then(|| (series.now, series.span, data.to_vec()))
         }) else {
             return;
         };
@@ -256,10 +221,10 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
                 && threshold.is_finite()
                 && threshold >= 0.0
             {
-                alarms.push(Alarm { node, chart: title, metrics, threshold });
+                alarms.push(Alarm { node, chart: title.to_string(), metrics, threshold });
             }
         });
-        ctx.publish();
+        ctx.send_alarms();
     };
     let save_png = move |_| {
         let Some(el) = canvas.get_untracked() else { return };
@@ -531,14 +496,13 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
             .with_value(|v| v.scenario().nodes.get(node).map(|n| n.label().to_string()))
             .unwrap_or_default()
     };
-    let download = move |file: &'static str,
-                         mime: &'static str,
-                         export: fn(&sim_core::Simulation) -> String| {
-        let text = ctx.sim.with_value(export);
-        if let Err(why) = crate::download::save_text(file, mime, &text) {
-            ctx.tell(format!("The download failed: {why}"), true);
-        }
-    };
+    // The engine sends the series of these charts from now on, in the window chosen.
+    let request: Vec<(String, Vec<usize>)> =
+        charts.iter().map(|&(title, metrics)| (title.to_string(), metrics.to_vec())).collect();
+    Effect::new(move |_| {
+        let span = ctx.chart_span.get();
+        ctx.request_charts(Some(ChartRequest { node, charts: request.clone(), span }));
+    });
     let spans = ChartSpan::CHOICES
         .iter()
         .map(|(_, key, label)| view! { <option value=*key>{*label}</option> })
@@ -555,7 +519,6 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                     on:change:target=move |ev| {
                         if let Some(span) = ChartSpan::from_key(&ev.target().value()) {
                             ctx.chart_span.set(span);
-                            ctx.charts.notify();
                         }
                     }
                 >
@@ -566,7 +529,7 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                 class="ghost-button"
                 data-testid="download-csv"
                 title="Every metric of every node, one row per second: time_s,resolution_s,node,metric,unit,value"
-                on:click=move |_| download("shardplay-metrics.csv", "text/csv", sim_core::time_series_csv)
+                on:click=move |_| ctx.export(Export::Csv)
             >
                 "Download CSV"
             </button>
@@ -574,7 +537,7 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                 class="ghost-button"
                 data-testid="download-json"
                 title="The same series as JSON: one entry per node and metric with its unit, statistic, resolution and [time_s, value] points"
-                on:click=move |_| download("shardplay-metrics.json", "application/json", sim_core::time_series_json)
+                on:click=move |_| ctx.export(Export::Json)
             >
                 "Download JSON"
             </button>
@@ -631,7 +594,9 @@ mod tests {
         let (title, metrics) = sim_core::metrics::node_charts(spec)[1];
         assert_eq!(title, "Write capacity");
         let m = sim.metrics(1);
-        let [writes, capacity] = &lines(m, metrics, sim.now(), 60_000)[..] else { panic!() };
+        let [writes, capacity] = &crate::engine::lines(m, metrics, sim.now(), 60_000)[..] else {
+            panic!()
+        };
         assert_eq!(capacity.points.len(), 30);
         assert!(capacity.points.iter().all(|p| p.1 == 4.0 * 1_048_576.0), "{:?}", capacity.points);
         assert!(writes.points.iter().all(|p| p.1 > 1_000_000.0 && p.1 < 2_000_000.0));

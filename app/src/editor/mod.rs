@@ -250,20 +250,7 @@ impl Editor {
         ctx.edited();
         match change {
             Change::Cosmetic => {}
-            Change::Live(command) => {
-                let refused =
-                    ctx.sim.try_update_value(|sim| sim.apply(command)).and_then(Result::err);
-                match refused {
-                    None => ctx.publish(),
-                    Some(why) => {
-                        ctx.reset();
-                        ctx.tell(
-                            format!("{why}; the run restarted from zero with the new value."),
-                            false,
-                        );
-                    }
-                }
-            }
+            Change::Live(command) => ctx.live_edit(command),
             Change::Structural => {
                 ctx.selected.set(None);
                 ctx.restart_figures();
