@@ -236,7 +236,10 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         NodeKind::Consumer | NodeKind::KclApp | NodeKind::WorkerPool | NodeKind::FlinkApp => {
             vec![("forward", json(Forward::default()))]
         }
-        NodeKind::Lambda => vec![("reserved_concurrency", Value::Null)],
+        NodeKind::Lambda => vec![
+            ("reserved_concurrency", Value::Null),
+            ("async_invoke", json(crate::scenario::AsyncInvoke::default())),
+        ],
         NodeKind::Firehose => vec![("transform", Value::Null)],
         NodeKind::Destination => vec![("outages", Value::Array(Vec::new()))],
         NodeKind::KinesisStream => {

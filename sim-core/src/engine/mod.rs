@@ -108,6 +108,9 @@ pub(crate) enum Action {
     EsmReceive { func: u32, poller: u32 },
     EsmWindowEnd { func: u32, poller: u32, token: u32 },
     InvocationDone { func: u32, poller: u32 },
+    AsyncDone { func: u32, ok: u32 },
+    KafkaPoll { func: u32, partition: u32 },
+    KafkaDone { func: u32, partition: u32 },
     Redeliver { to: u32, retry: Box<deliver::Redelivery> },
 }
 
@@ -402,6 +405,7 @@ impl Simulation {
                         NodeKind::Firehose => {
                             crate::kinds::sns::Endpoint::Firehose(slots[node].slot)
                         }
+                        NodeKind::Lambda => crate::kinds::sns::Endpoint::Lambda(slots[node].slot),
                         // Validation wires subscriptions to these kinds only.
                         NodeKind::Producer
                         | NodeKind::KinesisStream
@@ -409,7 +413,6 @@ impl Simulation {
                         | NodeKind::KclApp
                         | NodeKind::Destination
                         | NodeKind::WorkerPool
-                        | NodeKind::Lambda
                         | NodeKind::FlinkApp
                         | NodeKind::SnsTopic
                         | NodeKind::MskCluster => return None,
@@ -471,6 +474,24 @@ impl Simulation {
             c.lambda = Some(func);
             consumers.push(c);
             consumer_nodes.push(i);
+        }
+        // Lambda functions on an MSK topic: each event source is a consumer
+        // group of its own with an offset per partition (aws-facts-more 3),
+        // starting with one poller on demand, the minimum provisioned.
+        for (func, f) in functions.iter_mut().enumerate() {
+            if slots[f.source].kind != NodeKind::MskCluster {
+                continue;
+            }
+            let m = slots[f.source].slot;
+            f.kafka.cluster = Some(m);
+            f.kafka.reader = msks[m].esm_funcs.len();
+            msks[m].esm_funcs.push(func);
+            for p in &mut msks[m].partitions {
+                p.esm.push(0);
+            }
+            f.kafka.partitions = vec![Default::default(); msks[m].partitions.len()];
+            let pollers = f.spec.event_source.provisioned_pollers;
+            f.kafka.pollers = pollers.map_or(1, |p| p.minimum_pollers.max(1));
         }
         // Flink applications' source readers (aws-facts-more 4.5).
         let mut flinks = Vec::new();
@@ -739,6 +760,13 @@ impl Simulation {
             Action::InvocationDone { func, poller } => {
                 self.invocation_done(func as usize, poller as usize)
             }
+            Action::AsyncDone { func, ok } => self.lambda_async_done(func as usize, ok != 0),
+            Action::KafkaPoll { func, partition } => {
+                self.kafka_poll(func as usize, partition as usize)
+            }
+            Action::KafkaDone { func, partition } => {
+                self.kafka_done(func as usize, partition as usize)
+            }
             Action::Redeliver { to, retry } => self.redeliver(to as usize, *retry),
         }
     }
@@ -775,6 +803,7 @@ impl Simulation {
         self.flink_second();
         self.sns_second();
         self.msk_second();
+        self.kafka_second();
         let measured = closing >= self.warmup_ms();
         for m in &mut self.metrics {
             m.close_second(closing, measured);
@@ -806,7 +835,7 @@ impl Simulation {
         // log are in flight; read by the group, delivered.
         for c in &self.msks {
             l.in_flight += c.in_flight();
-            l.delivered += c.consumed;
+            l.delivered += c.settled() - c.expired;
             l.throttled_dropped += c.lost;
             l.expired += c.expired;
         }
@@ -836,6 +865,12 @@ impl Simulation {
             let given_up = f.discarded.min(l.delivered);
             l.delivered -= given_up;
             l.failed += given_up;
+            // An SNS notification is a new record at the function: waiting
+            // in its event queue or running, processed, or given up.
+            let e = &f.events;
+            l.in_flight += e.held + e.running;
+            l.delivered += e.processed;
+            l.failed += e.to_destination + e.dropped;
         }
         // A message published to a topic ends there once fanned out; each
         // notification is a new record at its endpoint (a hand-off), in
@@ -898,6 +933,12 @@ impl Simulation {
     /// The runtime state of an SNS topic node.
     pub fn topic(&self, node: usize) -> Option<&crate::kinds::Topic> {
         self.topic_at(node).map(|slot| &self.topics[slot])
+    }
+
+    /// The runtime state of an MSK cluster node.
+    pub fn msk_cluster(&self, node: usize) -> Option<&crate::kinds::MskCluster> {
+        let s = self.slots.get(node)?;
+        (s.kind == NodeKind::MskCluster).then(|| &self.msks[s.slot])
     }
 
     /// The runtime state of a worker pool node.

@@ -332,16 +332,15 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         ),
         // aws-facts-more 5.2: a topic's subscriptions; producers and
         // forwarders publish to it.
-        (SnsTopic, SqsQueue | Firehose) => Ok(()),
+        // aws-facts-more 5.2: SNS invokes a subscribed function
+        // asynchronously.
+        (SnsTopic, SqsQueue | Firehose | Lambda) => Ok(()),
         (Producer | Consumer | KclApp | WorkerPool | FlinkApp, SnsTopic) => Ok(()),
-        (SnsTopic, Lambda) => Err(
-            "SNS invokes a Lambda function asynchronously, which the simulator does not model yet; subscribe an SQS queue and let the function read it",
-        ),
         (SnsTopic, Destination) => Err(
             "HTTP/S subscriptions are not modelled yet; subscribe an SQS queue or a Firehose delivery stream",
         ),
         (SnsTopic, _) => Err(
-            "an SNS topic delivers to its subscriptions: SQS queues and Firehose delivery streams",
+            "an SNS topic delivers to its subscriptions: SQS queues, Lambda functions and Firehose delivery streams",
         ),
         (_, SnsTopic) => Err(
             "producers, consumers, worker pools and Flink applications publish to an SNS topic; queues, streams and delivery streams do not",
@@ -351,12 +350,13 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         ),
         // aws-facts-more 1: Kafka producers write to an MSK topic; the
         // cluster's consumer group is part of its own parameters.
-        (Producer, MskCluster) => Ok(()),
+        // aws-facts-more 3: a Lambda event source mapping reads the topic.
+        (Producer, MskCluster) | (MskCluster, Lambda) => Ok(()),
         (MskCluster, _) => Err(
-            "an MSK cluster is read by its consumer group, set in its own parameters (consumer_group); wiring it to other nodes is not modelled yet",
+            "an MSK cluster is read by its consumer group (its consumer_group parameters) or by a Lambda function's event source mapping; other readers are not modelled yet",
         ),
         (_, MskCluster) => Err(
-            "only producers write to an MSK cluster (Kafka producers); a stream or a consumer cannot feed it directly",
+            "only producers write to an MSK cluster (Kafka producers); a stream, a consumer or a function cannot feed it directly",
         ),
         // A producer's target is generic: SendMessageBatch to a queue.
         (Producer, SqsQueue) => Ok(()),
@@ -396,7 +396,7 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
             Err("a worker pool reads a queue and forwards to a stream, a delivery stream or a queue")
         }
         (Lambda, _) => Err(
-            "a Lambda function's only output is the on-failure destination of a stream event source, a queue",
+            "a Lambda function's only output is its on-failure destination, a queue (for a stream, an MSK topic or an SNS subscription)",
         ),
         (Producer, Producer) => Err("a producer only writes to a stream or a delivery stream"),
         (Producer, Consumer | KclApp) => {
@@ -433,7 +433,7 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
 fn is_read(from: NodeKind, to: NodeKind) -> bool {
     use NodeKind::*;
     matches!((from, to), (KinesisStream, Consumer | KclApp | Firehose | Lambda | FlinkApp))
-        || matches!((from, to), (SqsQueue, WorkerPool | Lambda))
+        || matches!((from, to), (SqsQueue | MskCluster, WorkerPool | Lambda))
 }
 
 /// A scenario that passed validation, with its wiring resolved to indices.
@@ -565,8 +565,19 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             continue;
         }
         // A topic's links are its subscriptions, any number of them
-        // (checked with the topic below).
+        // (checked with the topic below); a function it invokes has it as
+        // its one trigger.
         if from_kind == NodeKind::SnsTopic {
+            if to_kind == NodeKind::Lambda && reads_from[to].replace(from).is_some() {
+                check.push(
+                    path,
+                    format!(
+                        "{} already has an event source; a function here has one trigger: a \
+                         queue, a stream, an MSK topic or one SNS topic",
+                        scenario.nodes[to].id
+                    ),
+                );
+            }
             continue;
         }
         // A reader records its stream, any other sender its target.
@@ -617,7 +628,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 NodeKind::Lambda => check.push(
                     format!("nodes[{i}]"),
                     format!(
-                        "Lambda function {:?} has no event source (a queue or a stream)",
+                        "Lambda function {:?} has no event source (a queue, a stream, an MSK \
+                         topic or an SNS subscription)",
                         node.id
                     ),
                 ),
@@ -903,6 +915,18 @@ fn check_topic_wiring(
     for &n in &linked {
         let to = &scenario.nodes[n];
         let firehose = to.spec.kind() == NodeKind::Firehose;
+        // aws-facts-more 5.2: a FIFO topic delivers to SQS queues only (a
+        // function reads a FIFO queue subscribed to it).
+        if to.spec.kind() == NodeKind::Lambda && t.is_fifo() {
+            check.push(
+                format!("nodes[{i}]"),
+                format!(
+                    "FIFO topic {id:?} cannot invoke Lambda function {:?}: FIFO topics deliver to \
+                     SQS queues only; subscribe a FIFO queue and let the function read it",
+                    to.id
+                ),
+            );
+        }
         if firehose && t.is_fifo() {
             check.push(
                 format!("nodes[{i}]"),
@@ -1105,6 +1129,10 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
     }
 }
 
+/// aws-facts-more 3: the longest function timeout a Kafka event source
+/// takes (14 minutes).
+const KAFKA_MAX_TIMEOUT_S: u32 = 840;
+
 /// aws-facts 5.2: Lambda refuses an event source mapping whose queue's
 /// visibility timeout is shorter than the function's timeout
 /// (`InvalidParameterValueException`). The problem is the wire's, so the
@@ -1203,6 +1231,31 @@ fn check_queue_wiring(
                 if let Some(source) = reads_from[i] {
                     check_visibility_covers_timeout(check, scenario, source, i);
                 }
+                let msk = reads_from[i]
+                    .is_some_and(|s| scenario.nodes[s].spec.kind() == NodeKind::MskCluster);
+                // aws-facts-more 3: a Kafka event source takes functions
+                // with a timeout of at most 14 minutes.
+                if msk && l.timeout_s > KAFKA_MAX_TIMEOUT_S {
+                    check.push(
+                        format!("{path}.params.timeout_s"),
+                        format!(
+                            "{} s is out of range for an MSK event source; allowed 1 to 840 s \
+                             (14 minutes)",
+                            format_number(f64::from(l.timeout_s))
+                        ),
+                    );
+                }
+                if let Some(p) = e.provisioned_pollers
+                    && p.minimum_pollers > p.maximum_pollers
+                {
+                    check.push(
+                        format!("{path}.params.event_source.provisioned_pollers.minimum_pollers"),
+                        format!(
+                            "{} is above maximum_pollers ({}); the minimum cannot exceed the maximum",
+                            p.minimum_pollers, p.maximum_pollers
+                        ),
+                    );
+                }
                 if let Some(q) = reads_from[i].and_then(queue) {
                     let batch = e.batch_size.unwrap_or(10);
                     // aws-facts 5.2: FIFO batches hold at most 10 messages;
@@ -1226,8 +1279,8 @@ fn check_queue_wiring(
                     if sends_to[i].is_some() {
                         check.push(
                             path.clone(),
-                            "an on-failure destination applies to a stream event source; a \
-                             queue's failed messages go to its dead-letter queue",
+                            "an on-failure destination applies to a stream, MSK or SNS source; \
+                             a queue's failed messages go to its dead-letter queue",
                         );
                     }
                 }

@@ -358,6 +358,7 @@ mod random {
                 bisect_on_error: bisect,
                 maximum_retry_attempts: retries,
                 maximum_record_age_s: age,
+                provisioned_pollers: None,
             }
         }
     }

@@ -18,6 +18,7 @@ mod hostile;
 mod import;
 mod kcl;
 mod lambda;
+mod lambda_sources;
 mod lessons;
 mod limits;
 mod msk;

@@ -4,6 +4,7 @@
 //! 300 a minute, batching windows, partial batch responses, and failed or
 //! throttled batches that come back after the visibility timeout.
 
+use crate::kinds::Batch;
 pub(crate) use crate::kinds::lambda::QUEUE_ESM_START_BATCHES;
 use crate::kinds::lambda::{ESM_WAIT_TIME_S, PollerState, QUEUE_ESM_ADDED_PER_S};
 use crate::kinds::queue::Outcome;
@@ -262,9 +263,324 @@ impl Simulation {
                 }
             }
             let f = &mut self.functions[func];
+            // aws-facts 5.4: throttled and failed events come back on time.
+            let func_events = !f.events.waiting.is_empty();
+            if func_events {
+                self.lambda_async_dispatch(func);
+            }
+            let f = &mut self.functions[func];
+            if let Some(at) = f.events.oldest() {
+                let age = self.now.saturating_sub(at) as f64;
+                let node = self.function_nodes[func];
+                self.metrics[node].sample(metrics::lambda::OLDEST_UNREAD_AGE, age);
+            }
+            let f = &mut self.functions[func];
             let peak = std::mem::replace(&mut f.peak, f.running);
             let node = self.function_nodes[func];
             self.metrics[node].sample(metrics::lambda::CONCURRENT_EXECUTIONS, f64::from(peak));
         }
+    }
+}
+
+/// Asynchronous invocation: the events SNS hands a function (aws-facts-more
+/// 5.2: SNS invokes a subscribed function asynchronously) wait in the
+/// function's event queue; each is one invocation (aws-facts 5.4).
+impl Simulation {
+    /// SNS hands `count` events of `bytes` in all to function `func`'s
+    /// event queue, which accepts them all (Lambda answers an asynchronous
+    /// Invoke once the event is queued); they are tried at once.
+    pub(crate) fn lambda_async_take(&mut self, func: usize, count: u64, bytes: u64) {
+        let now = self.now;
+        let q = &mut self.functions[func].events;
+        q.received += count;
+        q.push(crate::kinds::lambda::Events {
+            count,
+            bytes,
+            queued_at: now,
+            due: now,
+            throttles: 0,
+            retries: 0,
+        });
+        self.lambda_async_dispatch(func);
+    }
+
+    /// Tries the events due: each starts an invocation while the function
+    /// has concurrency (aws-facts 5.3); the rest are throttled and return
+    /// to the queue with the backoff (aws-facts 5.4). An event past the
+    /// maximum event age is given up. A failed invocation's event is
+    /// retried 1 and then 2 minutes after it ends, up to
+    /// `MaximumRetryAttempts`; its next step is drawn when it starts.
+    pub(crate) fn lambda_async_dispatch(&mut self, func: usize) {
+        use crate::kinds::lambda::{ASYNC_ERROR_WAIT_MS, Events, throttle_backoff_ms};
+        let node = self.function_nodes[func];
+        let due = self.functions[func].events.take_due(self.now);
+        let config = self.functions[func].spec.async_invoke;
+        let max_age = SimTime::from(config.maximum_event_age_s) * SECOND;
+        for e in due {
+            if self.now.saturating_sub(e.queued_at) > max_age {
+                self.lambda_async_give_up(func, e.count, e.bytes);
+                continue;
+            }
+            let each = (e.bytes / e.count).max(1);
+            let mut left = e.count;
+            while left > 0 {
+                let pool_free = self.unreserved_free();
+                if self.functions[func].start(self.now, pool_free).is_none() {
+                    break;
+                }
+                left -= 1;
+                let f = &self.functions[func];
+                let run = f.run(1, &mut self.rngs[node]);
+                self.cost.lambda_invoke(f.spec.arch, f.spec.memory_mb, run.billed_us);
+                let m = &mut self.metrics[node];
+                m.add(metrics::lambda::INVOCATIONS, 1.0);
+                m.sample(metrics::lambda::DURATION, run.duration as f64);
+                let ends = self.now + run.duration;
+                if !run.failed {
+                    self.functions[func].events.running += 1;
+                } else {
+                    self.metrics[node].add(metrics::lambda::ERRORS, 1.0);
+                    if e.retries < config.maximum_retry_attempts {
+                        let wait = ASYNC_ERROR_WAIT_MS[(e.retries as usize).min(1)];
+                        let at = (ends + wait).div_ceil(SECOND) * SECOND;
+                        let retry =
+                            Events { count: 1, bytes: each, due: at, retries: e.retries + 1, ..e };
+                        self.functions[func].events.push(retry);
+                    } else {
+                        self.lambda_async_give_up(func, 1, each);
+                    }
+                }
+                let ok = u32::from(!run.failed);
+                self.schedule(ends, Action::AsyncDone { func: func as u32, ok });
+            }
+            if left > 0 {
+                self.metrics[node].add(metrics::lambda::THROTTLES, left as f64);
+                let throttles = e.throttles + 1;
+                let at = (self.now + throttle_backoff_ms(throttles)).div_ceil(SECOND) * SECOND;
+                let bytes = each * left;
+                let back = Events { count: left, bytes, due: at, throttles, ..e };
+                self.functions[func].events.push(back);
+            }
+        }
+    }
+
+    /// An asynchronous invocation ended: its concurrency is free, and a
+    /// successful one's event is processed.
+    pub(crate) fn lambda_async_done(&mut self, func: usize, ok: bool) {
+        let node = self.function_nodes[func];
+        let f = &mut self.functions[func];
+        f.end();
+        if ok {
+            f.events.running -= 1;
+            f.events.processed += 1;
+            self.metrics[node].add(metrics::lambda::RECORDS_PROCESSED, 1.0);
+        }
+    }
+
+    /// Events given up (retries spent or too old, aws-facts 5.4): to the
+    /// on-failure destination, a queue, if wired, or dropped.
+    fn lambda_async_give_up(&mut self, func: usize, count: u64, bytes: u64) {
+        let f = &mut self.functions[func];
+        match f.on_failure {
+            Some(to) => {
+                f.events.to_destination += count;
+                let batch =
+                    Batch { records: count, bytes, oldest_ms: self.now, newest_ms: self.now };
+                self.deliver(to, batch);
+            }
+            None => f.events.dropped += count,
+        }
+    }
+}
+
+/// Lambda's event source mapping on an MSK topic (aws-facts-more 3): each
+/// partition is read in order, one batch at a time, its offset committed
+/// after the batch succeeds; the batches running at once are capped by the
+/// pollers and never exceed the partitions.
+impl Simulation {
+    /// Once a second, after the clusters' second: scaling, then batches.
+    pub(crate) fn kafka_second(&mut self) {
+        use crate::kinds::lambda::KAFKA_SCALING_EVALUATION_MS;
+        for func in 0..self.functions.len() {
+            let Some(c) = self.functions[func].kafka.cluster else { continue };
+            let lag = self.kafka_lag(func, c);
+            let now = self.now;
+            let partitions = self.msks[c].partitions.len() as u32;
+            let f = &mut self.functions[func];
+            if let Some((at, to)) = f.kafka.scaling_to
+                && at <= now
+            {
+                f.kafka.pollers = to;
+                f.kafka.scaling_to = None;
+            }
+            if now.is_multiple_of(KAFKA_SCALING_EVALUATION_MS) {
+                // aws-facts-more 3: every minute Lambda looks at the offset
+                // lag and adds or removes pollers; a throttled function gets
+                // fewer. How many is not documented: double while the lag
+                // grows, one fewer once it is gone or after throttles
+                // (MODEL.md), in effect a minute later.
+                let (lo, hi) = match f.spec.event_source.provisioned_pollers {
+                    Some(p) => (p.minimum_pollers.max(1), p.maximum_pollers.max(1)),
+                    None => (1, partitions.max(1)),
+                };
+                let have = f.kafka.pollers;
+                let to = if f.kafka.throttled > 0 || lag == 0 {
+                    have.saturating_sub(1)
+                } else if lag > f.kafka.last_lag {
+                    have.saturating_mul(2)
+                } else {
+                    have
+                };
+                let to = to.clamp(lo, hi.max(lo));
+                if to != have {
+                    f.kafka.scaling_to = Some((now + KAFKA_SCALING_EVALUATION_MS, to));
+                }
+                f.kafka.throttled = 0;
+                f.kafka.last_lag = lag;
+            }
+            self.kafka_fill(func, 0);
+        }
+    }
+
+    /// The event source's offset lag on cluster `c`: records written and
+    /// not yet committed by it (aws-facts-more 3, `OffsetLag`).
+    pub(crate) fn kafka_lag(&self, func: usize, c: usize) -> u64 {
+        let reader = self.functions[func].kafka.reader;
+        self.msks[c].partitions.iter().map(|p| p.end_offset - p.esm[reader]).sum()
+    }
+
+    /// A batching window of `partition` ended.
+    pub(crate) fn kafka_poll(&mut self, func: usize, partition: usize) {
+        self.kafka_fill(func, partition);
+    }
+
+    /// Sends the batches that are ready, from partition `first` round the
+    /// topic, while the pollers have room.
+    fn kafka_fill(&mut self, func: usize, first: usize) {
+        let Some(c) = self.functions[func].kafka.cluster else { return };
+        let n = self.functions[func].kafka.partitions.len();
+        for k in 0..n {
+            let p = (first + k) % n;
+            let f = &self.functions[func];
+            let cap = f.kafka_concurrency(f.kafka.pollers, n as u32);
+            if f.kafka.busy() >= cap {
+                return;
+            }
+            let state = f.kafka.partitions[p];
+            if state.in_flight.is_some() || self.now < state.not_before {
+                continue;
+            }
+            let part = &self.msks[c].partitions[p];
+            let offset = part.esm[f.kafka.reader];
+            let waiting = part.end_offset - offset;
+            if waiting == 0 {
+                continue;
+            }
+            // aws-facts-more 3: a batch goes when full or when the window,
+            // started by its first record, ends.
+            let window = f.kafka_window();
+            let since = state.gathering_since.unwrap_or(self.now);
+            if waiting < f.kafka_batch() && self.now < since + window {
+                if state.gathering_since.is_none() {
+                    self.functions[func].kafka.partitions[p].gathering_since = Some(self.now);
+                    let action = Action::KafkaPoll { func: func as u32, partition: p as u32 };
+                    self.schedule(self.now + window, action);
+                }
+                continue;
+            }
+            self.kafka_invoke(func, c, p);
+        }
+    }
+
+    /// Invokes the function with partition `p`'s next batch: up to the
+    /// batch size within the 6 MB payload (aws-facts-more 3). A throttle
+    /// leaves the batch for the next second and counts toward fewer
+    /// pollers.
+    fn kafka_invoke(&mut self, func: usize, c: usize, p: usize) {
+        use crate::kinds::lambda::BATCH_RECORD_BYTES;
+        let node = self.function_nodes[func];
+        let pool_free = self.unreserved_free();
+        if self.functions[func].start(self.now, pool_free).is_none() {
+            self.metrics[node].add(metrics::lambda::THROTTLES, 1.0);
+            let f = &mut self.functions[func];
+            f.kafka.throttled += 1;
+            f.kafka.partitions[p].not_before = self.now + SECOND;
+            return;
+        }
+        let f = &self.functions[func];
+        let part = &self.msks[c].partitions[p];
+        let offset = part.esm[f.kafka.reader];
+        let mut records = (part.end_offset - offset).min(f.kafka_batch());
+        let mut bytes = part.bytes_between(offset, offset + records);
+        if bytes > BATCH_RECORD_BYTES && records > 1 {
+            let fit = (records as f64 * BATCH_RECORD_BYTES as f64 / bytes as f64) as u64;
+            records = fit.max(1);
+            bytes = part.bytes_between(offset, offset + records);
+        }
+        let run = f.run(records, &mut self.rngs[node]);
+        self.cost.lambda_invoke(f.spec.arch, f.spec.memory_mb, run.billed_us);
+        let m = &mut self.metrics[node];
+        m.add(metrics::lambda::INVOCATIONS, 1.0);
+        m.sample(metrics::lambda::DURATION, run.duration as f64);
+        let state = &mut self.functions[func].kafka.partitions[p];
+        state.in_flight = Some((offset, records, bytes));
+        state.failing = run.failed;
+        state.gathering_since = None;
+        let action = Action::KafkaDone { func: func as u32, partition: p as u32 };
+        self.schedule(self.now + run.duration, action);
+    }
+
+    /// A batch of partition `p` ended. Success commits its offset; a
+    /// failure retries the batch whole (aws-facts-more 3) until
+    /// `MaximumRetryAttempts` or `MaximumRecordAgeInSeconds` gives it up
+    /// (-1: until retention deletes it), the on-failure queue getting one
+    /// record about it. Then the next batches go.
+    pub(crate) fn kafka_done(&mut self, func: usize, p: usize) {
+        let node = self.function_nodes[func];
+        let f = &mut self.functions[func];
+        f.end();
+        let Some(c) = f.kafka.cluster else { return };
+        let reader = f.kafka.reader;
+        let state = &mut f.kafka.partitions[p];
+        let Some((start, records, _)) = state.in_flight.take() else { return };
+        let (failing, attempts) = (state.failing, state.attempts + 1);
+        let max_retries = f.spec.event_source.maximum_retry_attempts;
+        let part = &self.msks[c].partitions[p];
+        let arrived =
+            part.log.iter().find(|s| s.first + s.records > start).map_or(self.now, |s| s.at);
+        let too_old = f.too_old(self.now.saturating_sub(arrived));
+        let give_up = failing && ((max_retries >= 0 && attempts > max_retries as u32) || too_old);
+        if failing {
+            self.metrics[node].add(metrics::lambda::ERRORS, 1.0);
+        }
+        let group = self.msks[c].group_reads();
+        let f = &mut self.functions[func];
+        let state = &mut f.kafka.partitions[p];
+        if failing && !give_up {
+            state.attempts = attempts;
+        } else {
+            state.attempts = 0;
+            let part = &mut self.msks[c].partitions[p];
+            // Retention may have moved the offset past the batch already.
+            let before = part.esm[reader];
+            part.esm[reader] = before.max(start + records);
+            let moved = part.esm[reader] - before;
+            if !group {
+                part.read_last_second += moved;
+            }
+            if give_up {
+                f.discarded += moved;
+                if let Some(to) = f.on_failure {
+                    let now = self.now;
+                    self.deliver(
+                        to,
+                        Batch { records: 1, bytes: 1_024, oldest_ms: now, newest_ms: now },
+                    );
+                }
+            } else {
+                self.metrics[node].add(metrics::lambda::RECORDS_PROCESSED, moved as f64);
+            }
+        }
+        self.kafka_fill(func, p);
     }
 }

@@ -311,6 +311,161 @@ pub struct Function {
     /// record age or the stream's retention) and sent to the on-failure
     /// destination or dropped.
     pub discarded: u64,
+    /// SNS subscriptions: the asynchronous event queue (aws-facts 5.4).
+    pub events: AsyncQueue,
+    /// MSK sources: the event source's state per partition (aws-facts-more 3).
+    pub kafka: KafkaEsm,
+}
+
+/// aws-facts 5.4: throttled events retry from 1 s after the first attempt,
+/// the interval growing exponentially...
+pub const ASYNC_THROTTLE_FIRST_MS: SimTime = 1_000;
+/// ... to at most 5 minutes.
+pub const ASYNC_THROTTLE_MAX_MS: SimTime = 300_000;
+/// aws-facts 5.4: after a function error, a one-minute wait before the
+/// first retry and two minutes before the second.
+pub const ASYNC_ERROR_WAIT_MS: [SimTime; 2] = [60_000, 120_000];
+/// The most cohorts of events an asynchronous queue keeps apart; past it a
+/// new one joins the last (a simulator bound, in MODEL.md).
+pub const MAX_EVENT_COHORTS: usize = 4_096;
+
+/// Events of an asynchronous queue due at the same time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Events {
+    /// Events (one SNS message each).
+    pub count: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// When the oldest was queued (its age decides the maximum event age).
+    pub queued_at: SimTime,
+    /// When they are next tried.
+    pub due: SimTime,
+    /// Throttled attempts so far (sets the backoff).
+    pub throttles: u32,
+    /// Retries after function errors so far.
+    pub retries: u32,
+}
+
+/// A function's asynchronous event queue (aws-facts 5.4): events SNS
+/// handed over, waiting for their first attempt or a retry, and their
+/// fate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AsyncQueue {
+    /// Events waiting, in the order they were queued.
+    pub waiting: Vec<Events>,
+    /// Events waiting, in all.
+    pub held: u64,
+    /// Events whose invocation runs now and succeeds.
+    pub running: u64,
+    /// Events accepted from SNS since the start.
+    pub received: u64,
+    /// Events processed successfully.
+    pub processed: u64,
+    /// Events given up and sent to the on-failure destination.
+    pub to_destination: u64,
+    /// Events given up with nowhere to go.
+    pub dropped: u64,
+}
+
+impl AsyncQueue {
+    /// Queues `count` events of `bytes` queued at `queued_at`, due at
+    /// `due`, merged into a cohort due at the same time with the same
+    /// history (or into the last when the queue holds too many).
+    pub fn push(&mut self, e: Events) {
+        if e.count == 0 {
+            return;
+        }
+        self.held += e.count;
+        let full = self.waiting.len() >= MAX_EVENT_COHORTS;
+        if let Some(last) = self.waiting.iter_mut().rev().find(|w| {
+            full || (w.due == e.due && w.throttles == e.throttles && w.retries == e.retries)
+        }) {
+            last.count += e.count;
+            last.bytes += e.bytes;
+            last.queued_at = last.queued_at.min(e.queued_at);
+            return;
+        }
+        self.waiting.push(e);
+    }
+
+    /// Takes the cohorts due at `now`, oldest first.
+    pub fn take_due(&mut self, now: SimTime) -> Vec<Events> {
+        if !self.waiting.iter().any(|e| e.due <= now) {
+            return Vec::new();
+        }
+        let (mut due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.waiting).into_iter().partition(|e| e.due <= now);
+        self.waiting = later;
+        self.held -= due.iter().map(|e| e.count).sum::<u64>();
+        due.sort_by_key(|e| e.queued_at);
+        due
+    }
+
+    /// When the oldest event waiting was queued.
+    pub fn oldest(&self) -> Option<SimTime> {
+        self.waiting.iter().map(|e| e.queued_at).min()
+    }
+}
+
+/// aws-facts 5.4: the wait before the next attempt of an event throttled
+/// `throttles` times (1 s, doubling, at most 5 minutes).
+pub fn throttle_backoff_ms(throttles: u32) -> SimTime {
+    let doubled = ASYNC_THROTTLE_FIRST_MS.saturating_mul(1 << throttles.saturating_sub(1).min(20));
+    doubled.min(ASYNC_THROTTLE_MAX_MS)
+}
+
+/// aws-facts-more 3: in provisioned mode each event poller runs up to 5
+/// concurrent invocations.
+pub const KAFKA_INVOCATIONS_PER_POLLER: u32 = 5;
+/// aws-facts-more 3: Kafka's default batching window is 500 ms.
+pub const KAFKA_DEFAULT_WINDOW_MS: SimTime = 500;
+/// aws-facts-more 3: Lambda checks the offset lag every minute...
+pub const KAFKA_SCALING_EVALUATION_MS: SimTime = 60_000;
+
+/// An MSK event source's partition (aws-facts-more 3): records are read in
+/// order, one batch at a time, and its offset is committed after a batch
+/// succeeds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KafkaPartition {
+    /// The batch in processing: (first offset, records, bytes), if any.
+    pub in_flight: Option<(u64, u64, u64)>,
+    /// Its invocation fails.
+    pub failing: bool,
+    /// Failed attempts at the batch at the committed offset.
+    pub attempts: u32,
+    /// Since when the records at the committed offset wait for a batch
+    /// (the batching window starts with the first record).
+    pub gathering_since: Option<SimTime>,
+    /// A batch waits until then (a retry, a throttle, the window).
+    pub not_before: SimTime,
+}
+
+/// An MSK event source: which cluster, its slot among the cluster's
+/// readers, its pollers and its partitions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KafkaEsm {
+    /// The cluster slot, if the source is an MSK cluster.
+    pub cluster: Option<usize>,
+    /// Its index among the cluster's event sources (its offsets).
+    pub reader: usize,
+    /// Concurrent batches allowed now: consumers (on-demand) or pollers x 5
+    /// (provisioned), never more than the partitions.
+    pub pollers: u32,
+    /// A scaling decision waiting to take effect: (when, pollers).
+    pub scaling_to: Option<(SimTime, u32)>,
+    /// Throttles since the last evaluation.
+    pub throttled: u64,
+    /// Total offset lag at the last evaluation.
+    pub last_lag: u64,
+    /// Per partition.
+    pub partitions: Vec<KafkaPartition>,
+}
+
+impl KafkaEsm {
+    /// Batches in processing now.
+    pub fn busy(&self) -> u32 {
+        self.partitions.iter().filter(|p| p.in_flight.is_some()).count() as u32
+    }
 }
 
 impl Function {
@@ -330,7 +485,37 @@ impl Function {
             pollers: Vec::new(),
             shards: Vec::new(),
             discarded: 0,
+            events: AsyncQueue::default(),
+            kafka: KafkaEsm::default(),
         }
+    }
+
+    /// The MSK event source's batch size (aws-facts-more 3: default 100).
+    pub fn kafka_batch(&self) -> u64 {
+        u64::from(self.spec.event_source.batch_size.unwrap_or(100)).max(1)
+    }
+
+    /// The MSK event source's batching window (aws-facts-more 3): 500 ms
+    /// unless set; a window of 0 s is taken as the default (the scenario
+    /// cannot tell the two apart, MODEL.md).
+    pub fn kafka_window(&self) -> SimTime {
+        match self.spec.event_source.batching_window_s {
+            0 => KAFKA_DEFAULT_WINDOW_MS,
+            s => SimTime::from(s) * SECOND,
+        }
+    }
+
+    /// The concurrent batches an MSK event source may run over
+    /// `partitions` partitions with `pollers` pollers (aws-facts-more 3):
+    /// one per consumer on demand, 5 per poller provisioned, and never
+    /// more than one per partition.
+    pub fn kafka_concurrency(&self, pollers: u32, partitions: u32) -> u32 {
+        let per = if self.spec.event_source.provisioned_pollers.is_some() {
+            KAFKA_INVOCATIONS_PER_POLLER
+        } else {
+            1
+        };
+        pollers.saturating_mul(per).min(partitions)
     }
 
     /// The stream event source's batch size (aws-facts 5.1: default 100).
@@ -475,6 +660,8 @@ impl Function {
             + receipts
             + buffer::<ShardEsm>(self.shards.capacity())
             + shards
+            + buffer::<Events>(self.events.waiting.capacity())
+            + buffer::<KafkaPartition>(self.kafka.partitions.capacity())
     }
 }
 
@@ -504,6 +691,53 @@ mod tests {
         let mut f = Function::new(spec, 0, None);
         let started = (0..10).filter(|_| f.start(0, 1_000).is_some()).count();
         assert_eq!(started, 3);
+    }
+
+    #[test]
+    fn aws_facts_5_4_throttled_events_back_off_from_1_s_to_5_minutes() {
+        let waits: Vec<SimTime> = (1..=11).map(throttle_backoff_ms).collect();
+        assert_eq!(
+            waits,
+            [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300].map(|s| s * SECOND).to_vec()
+        );
+        assert_eq!(throttle_backoff_ms(u32::MAX), ASYNC_THROTTLE_MAX_MS);
+    }
+
+    #[test]
+    fn aws_facts_more_3_kafka_concurrency_is_capped_by_partitions() {
+        let f = Function::new(LambdaSpec::default(), 0, None);
+        // On demand: one batch per consumer, at most one per partition.
+        assert_eq!(f.kafka_concurrency(4, 6), 4);
+        assert_eq!(f.kafka_concurrency(10, 6), 6);
+        let mut spec = LambdaSpec::default();
+        spec.event_source.provisioned_pollers = Some(Default::default());
+        let f = Function::new(spec, 0, None);
+        // Provisioned: 5 invocations per poller, still one per partition.
+        assert_eq!(f.kafka_concurrency(1, 12), 5);
+        assert_eq!(f.kafka_concurrency(3, 12), 12);
+        assert_eq!(f.kafka_window(), KAFKA_DEFAULT_WINDOW_MS);
+    }
+
+    #[test]
+    fn async_queue_keeps_counts_and_order() {
+        let mut q = AsyncQueue::default();
+        let e = |count, queued_at, due| Events {
+            count,
+            bytes: count * 10,
+            queued_at,
+            due,
+            throttles: 1,
+            retries: 0,
+        };
+        q.push(e(5, 2_000, 3_000));
+        q.push(e(7, 1_000, 3_000));
+        q.push(e(4, 1_500, 9_000));
+        assert_eq!((q.held, q.waiting.len()), (16, 2));
+        assert_eq!(q.oldest(), Some(1_000));
+        let due = q.take_due(3_000);
+        assert_eq!(due.iter().map(|e| e.count).sum::<u64>(), 12);
+        assert_eq!(q.held, 4);
+        assert!(q.take_due(3_000).is_empty());
     }
 
     #[test]

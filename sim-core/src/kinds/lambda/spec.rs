@@ -37,6 +37,36 @@ pub struct LambdaSpec {
     pub account_concurrency: u32,
     /// The event source mapping.
     pub event_source: EventSourceMapping,
+    /// Asynchronous invocation (an SNS subscription): the event queue's
+    /// retries and maximum event age (aws-facts 5.4).
+    #[serde(skip_serializing_if = "AsyncInvoke::is_default")]
+    pub async_invoke: AsyncInvoke,
+}
+
+/// How Lambda handles the events of asynchronous invocations (aws-facts
+/// 5.4: `PutFunctionEventInvokeConfig`). A function an SNS topic invokes
+/// uses it; other sources ignore it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AsyncInvoke {
+    /// `MaximumRetryAttempts`: retries after a function error (0 to 2).
+    pub maximum_retry_attempts: u32,
+    /// `MaximumEventAgeInSeconds`: an event older than this is given up
+    /// (60 to 21,600 s).
+    pub maximum_event_age_s: u32,
+}
+
+impl Default for AsyncInvoke {
+    fn default() -> Self {
+        AsyncInvoke { maximum_retry_attempts: 2, maximum_event_age_s: 21_600 }
+    }
+}
+
+impl AsyncInvoke {
+    /// Whether it holds AWS's defaults (then files leave it out).
+    pub fn is_default(&self) -> bool {
+        *self == AsyncInvoke::default()
+    }
 }
 
 impl Default for LambdaSpec {
@@ -53,6 +83,7 @@ impl Default for LambdaSpec {
             reserved_concurrency: None,
             account_concurrency: 1_000,
             event_source: EventSourceMapping::default(),
+            async_invoke: AsyncInvoke::default(),
         }
     }
 }
@@ -82,6 +113,28 @@ pub struct EventSourceMapping {
     pub maximum_retry_attempts: i32,
     /// Stream: records older than this are skipped, -1 = no limit.
     pub maximum_record_age_s: i32,
+    /// MSK: provisioned mode's event pollers (aws-facts-more 3); on-demand
+    /// scaling when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+}
+
+/// An MSK event source's provisioned mode (aws-facts-more 3:
+/// `ProvisionedPollerConfig`): event pollers between a minimum and a
+/// maximum, each running up to 5 concurrent invocations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProvisionedPollers {
+    /// `MinimumPollers` (1 to 200, default 1).
+    pub minimum_pollers: u32,
+    /// `MaximumPollers` (1 to 2,000, default 200).
+    pub maximum_pollers: u32,
+}
+
+impl Default for ProvisionedPollers {
+    fn default() -> Self {
+        ProvisionedPollers { minimum_pollers: 1, maximum_pollers: 200 }
+    }
 }
 
 impl Default for EventSourceMapping {
@@ -96,6 +149,7 @@ impl Default for EventSourceMapping {
             bisect_on_error: false,
             maximum_retry_attempts: -1,
             maximum_record_age_s: -1,
+            provisioned_pollers: None,
         }
     }
 }

@@ -32,9 +32,11 @@ impl Simulation {
                 }
             }
             cl.lost += lost;
-            let (consumed, bytes_out) = msk_consume(cl);
+            let group = cl.group_reads();
+            let (consumed, bytes_out) = if group { msk_consume(cl) } else { (0, 0) };
             let retention = cl.retention_ms();
-            let expired: u64 = cl.partitions.iter_mut().map(|p| p.expire(now, retention)).sum();
+            let expired: u64 =
+                cl.partitions.iter_mut().map(|p| p.expire(now, retention, group)).sum();
             cl.expired += expired;
             let capacity = cl.spec.storage_gib_per_broker as f64 * (1u64 << 30) as f64;
             let disk = cl.stored_per_broker().into_iter().max().unwrap_or(0) as f64 / capacity;
@@ -42,9 +44,9 @@ impl Simulation {
                 .partitions
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (i, p.lag()))
+                .map(|(i, p)| (i, p.shown_lag(group)))
                 .fold((0, 0), |best, x| if x.1 > best.1 { x } else { best });
-            let sum_lag: u64 = cl.partitions.iter().map(|p| p.lag()).sum();
+            let sum_lag: u64 = cl.partitions.iter().map(|p| p.shown_lag(group)).sum();
             // aws-facts-more 1.7: seconds to drain MaxOffsetLag, at the rate
             // its partition was read this second; a partition nobody reads
             // has no rate, so it shows the age of its oldest unread record.
@@ -54,8 +56,14 @@ impl Simulation {
             } else if part.read_last_second > 0 {
                 max_lag as f64 / part.read_last_second as f64
             } else {
-                part.oldest_unread().map_or(0.0, |at| (now - at) as f64 / SECOND as f64)
+                part.oldest_unread(group).map_or(0.0, |at| (now - at) as f64 / SECOND as f64)
             };
+            if !group {
+                // The event sources' reads of the closing second (kafka_done).
+                for p in &mut cl.partitions {
+                    p.read_last_second = 0;
+                }
+            }
             let idle = cl.idle_consumers();
             let m = &mut self.metrics[node];
             m.add(msk::BYTES_IN, written.1 as f64);

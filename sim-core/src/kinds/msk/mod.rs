@@ -160,6 +160,9 @@ pub struct Partition {
     pub log_bytes: u64,
     /// Records the group read from it in the last second.
     pub read_last_second: u64,
+    /// The committed offset of each Lambda event source reading the topic
+    /// (each its own consumer group, aws-facts-more 3).
+    pub esm: Vec<u64>,
 }
 
 impl Partition {
@@ -201,6 +204,37 @@ impl Partition {
         self.log_bytes += bytes;
     }
 
+    /// The offset every reader has passed: the group's (when it reads)
+    /// and each Lambda event source's.
+    pub fn settled(&self, group: bool) -> u64 {
+        let esm = self.esm.iter().copied().min();
+        match (group, esm) {
+            (true, Some(e)) => e.min(self.committed),
+            (false, Some(e)) => e,
+            (_, None) => self.committed,
+        }
+    }
+
+    /// The lag MSK's consumer-lag metrics show: the group's, or, when only
+    /// Lambda reads the topic, the slowest event source's.
+    pub fn shown_lag(&self, group: bool) -> u64 {
+        self.end_offset - if group { self.committed } else { self.settled(false) }
+    }
+
+    /// Bytes of the records from offset `from` to `to` still in the log.
+    pub fn bytes_between(&self, from: u64, to: u64) -> u64 {
+        let mut bytes = 0;
+        for s in &self.log {
+            let end = s.first + s.records;
+            if end <= from || s.first >= to {
+                continue;
+            }
+            let (a, b) = (from.max(s.first), to.min(end));
+            bytes += s.bytes_of(b - s.first) - s.bytes_of(a - s.first);
+        }
+        bytes
+    }
+
     /// The group reads up to `n` records from its committed offset;
     /// returns the records and bytes read.
     pub fn read(&mut self, n: u64) -> (u64, u64) {
@@ -226,18 +260,23 @@ impl Partition {
     }
 
     /// Deletes segments whose newest record is older than `retention`
-    /// (aws-facts-more 1.6); returns records deleted before the group read
-    /// them.
-    pub fn expire(&mut self, now: SimTime, retention: SimTime) -> u64 {
+    /// (aws-facts-more 1.6); returns records deleted before the slowest
+    /// reader (the group when `group`, and the Lambda event sources) read
+    /// them. Every reader behind moves past them.
+    pub fn expire(&mut self, now: SimTime, retention: SimTime, group: bool) -> u64 {
         let mut unread = 0;
         while let Some(s) = self.log.front().copied() {
             if s.last + retention > now {
                 break;
             }
             let end = s.first + s.records;
-            if self.committed < end {
-                unread += end - self.committed.max(s.first);
-                self.committed = end;
+            let slowest = self.settled(group);
+            if slowest < end {
+                unread += end - slowest.max(s.first);
+            }
+            self.committed = self.committed.max(end);
+            for o in &mut self.esm {
+                *o = (*o).max(end);
             }
             self.log_bytes -= s.bytes;
             self.log.pop_front();
@@ -245,9 +284,11 @@ impl Partition {
         unread
     }
 
-    /// When the oldest record the group has not read arrived, if any.
-    pub fn oldest_unread(&self) -> Option<SimTime> {
-        self.log.iter().find(|s| s.first + s.records > self.committed).map(|s| s.at)
+    /// When the oldest record the group (or, when `group` is false, the
+    /// slowest Lambda event source) has not read arrived, if any.
+    pub fn oldest_unread(&self, group: bool) -> Option<SimTime> {
+        let from = if group { self.committed } else { self.settled(false) };
+        self.log.iter().find(|s| s.first + s.records > from).map(|s| s.at)
     }
 }
 
@@ -268,6 +309,8 @@ pub struct MskCluster {
     pub expired: u64,
     /// Per consumer, the fraction of a record it could not process yet.
     pub carry: Vec<f64>,
+    /// The Lambda functions (slots) whose event sources read the topic.
+    pub esm_funcs: Vec<usize>,
 }
 
 impl MskCluster {
@@ -283,6 +326,7 @@ impl MskCluster {
             lost: 0,
             expired: 0,
             carry,
+            esm_funcs: Vec::new(),
         }
     }
 
@@ -332,9 +376,22 @@ impl MskCluster {
         stored
     }
 
-    /// Records waiting in producers, in logs unread, processed, lost and expired.
+    /// Whether its own consumer group reads the topic: it has consumers,
+    /// or nothing else reads it (then records wait for it).
+    pub fn group_reads(&self) -> bool {
+        self.spec.consumer_group.consumers > 0 || self.esm_funcs.is_empty()
+    }
+
+    /// Records waiting in producers, or in logs unread by some reader.
     pub fn in_flight(&self) -> u64 {
-        self.partitions.iter().map(|p| p.pending_records() + p.lag()).sum()
+        let group = self.group_reads();
+        self.partitions.iter().map(|p| p.pending_records() + p.end_offset - p.settled(group)).sum()
+    }
+
+    /// Records every reader is done with (read, or deleted by retention).
+    pub fn settled(&self) -> u64 {
+        let group = self.group_reads();
+        self.partitions.iter().map(|p| p.settled(group)).sum()
     }
 
     /// What it holds beyond its own size.
@@ -344,7 +401,9 @@ impl MskCluster {
                 .partitions
                 .iter()
                 .map(|p| {
-                    buffer::<Cohort>(p.pending.capacity()) + buffer::<Cohort>(p.log.capacity())
+                    buffer::<Cohort>(p.pending.capacity())
+                        + buffer::<Cohort>(p.log.capacity())
+                        + buffer::<u64>(p.esm.capacity())
                 })
                 .sum::<u64>()
             + self.producers.iter().map(|(_, s)| buffer::<f64>(s.capacity())).sum::<u64>()
@@ -364,6 +423,21 @@ mod tests {
     }
 
     #[test]
+    fn expiry_counts_what_the_slowest_reader_missed() {
+        let mut p = Partition { esm: vec![0], ..Default::default() };
+        p.append(0, 10, 1_000, MINUTE);
+        p.append(MINUTE, 10, 1_000, MINUTE);
+        p.read(10);
+        p.esm[0] = 4;
+        assert_eq!(p.settled(true), 4);
+        assert_eq!(p.settled(false), 4);
+        assert_eq!(p.bytes_between(4, 14), 600 + 400);
+        // The first segment goes: the event source missed 6 of it.
+        assert_eq!(p.expire(HOUR, HOUR, true), 6);
+        assert_eq!((p.committed, p.esm[0]), (10, 10));
+    }
+
+    #[test]
     fn a_log_reads_and_expires_by_segment() {
         let mut p = Partition::default();
         p.append(0, 10, 1_000, MINUTE);
@@ -371,9 +445,9 @@ mod tests {
         assert_eq!(p.read(15), (15, 1_000 + 1_000));
         assert_eq!(p.lag(), 5);
         // The first segment goes when its newest record is an hour old.
-        assert_eq!(p.expire(HOUR, HOUR), 0);
+        assert_eq!(p.expire(HOUR, HOUR, true), 0);
         assert_eq!(p.log_bytes, 2_000);
-        assert_eq!(p.expire(HOUR + MINUTE, HOUR), 5);
+        assert_eq!(p.expire(HOUR + MINUTE, HOUR, true), 5);
         assert_eq!((p.lag(), p.log_bytes), (0, 0));
     }
 }

@@ -176,6 +176,12 @@ impl Simulation {
             (true, _) => 0,
             (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
             (false, Endpoint::Firehose(f)) => self.firehose_take(f, batch),
+            // aws-facts-more 5.2: Lambda queues the event and answers at
+            // once; throttling is its own queue's business (aws-facts 5.4).
+            (false, Endpoint::Lambda(f)) => {
+                self.lambda_async_take(f, count, bytes);
+                count
+            }
         };
         let each = (bytes / count).max(1);
         if accepted > 0 {
@@ -193,7 +199,7 @@ impl Simulation {
         // customer-managed policy; an outage is a server-side error.
         let policy = policy.unwrap_or(match (down, endpoint) {
             (false, Endpoint::Firehose(_)) => Policy::CustomerManaged,
-            (true, _) | (false, Endpoint::Queue(_)) => Policy::AwsManaged,
+            (true, _) | (false, Endpoint::Queue(_) | Endpoint::Lambda(_)) => Policy::AwsManaged,
         });
         // The immediate retries run at once against an endpoint that just
         // refused; they are counted, not tried.

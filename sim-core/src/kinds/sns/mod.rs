@@ -105,6 +105,9 @@ pub enum Endpoint {
     Queue(usize),
     /// A Firehose delivery stream, by delivery stream slot.
     Firehose(usize),
+    /// A Lambda function, invoked asynchronously (aws-facts-more 5.2), by
+    /// function slot.
+    Lambda(usize),
 }
 
 /// One subscription's state.
