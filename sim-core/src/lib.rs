@@ -147,6 +147,8 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/lesson-destination-outage.json"),
     ),
     ("lesson-fifo-throughput.json", include_str!("../../scenarios/lesson-fifo-throughput.json")),
+    ("sns-lambda-throttled.json", include_str!("../../scenarios/sns-lambda-throttled.json")),
+    ("msk-lambda-partitions.json", include_str!("../../scenarios/msk-lambda-partitions.json")),
 ];
 
 /// The scenario the app opens with.

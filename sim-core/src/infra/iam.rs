@@ -3,7 +3,7 @@
 //! destination, its logs) and a delivery stream's role (its source stream,
 //! its buckets, its transformation). Each action list cites the AWS page
 //! that says the service needs it (aws-facts.md §9); nothing is granted on
-//! `*`.
+//! `*` but the network interfaces an MSK event source makes in a VPC.
 
 use crate::infra::model::{Piece, Props, Ref, Resource, Template, Value};
 
@@ -22,6 +22,22 @@ pub const STREAM_EVENT_SOURCE: [&str; 5] = [
 /// source mapping.
 pub const QUEUE_EVENT_SOURCE: [&str; 3] =
     ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+
+/// aws-facts.md §9.2a: what Lambda needs to read an MSK cluster for an
+/// event source mapping, on the cluster.
+pub const MSK_EVENT_SOURCE: [&str; 2] = ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"];
+
+/// aws-facts.md §9.2a: the network interfaces Lambda makes in the
+/// cluster's VPC. EC2's describe actions take no resource, so these are
+/// the one grant on `*`.
+pub const MSK_EVENT_SOURCE_VPC: [&str; 6] = [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+];
 
 /// aws-facts.md §9.1: sending a failed batch's record to an SQS on-failure
 /// destination.
@@ -71,6 +87,8 @@ pub enum EventSource<'a> {
     Queue(&'a str),
     /// A Kinesis data stream, by resource key.
     Stream(&'a str),
+    /// An MSK cluster, by resource key.
+    Msk(&'a str),
 }
 
 /// What a function's execution role allows: its log group, its event
@@ -100,6 +118,16 @@ pub fn function_statements(
             actions: STREAM_EVENT_SOURCE.to_vec(),
             resources: vec![Ref::arn(key).into()],
         }),
+        Some(EventSource::Msk(key)) => {
+            statements.push(Statement {
+                actions: MSK_EVENT_SOURCE.to_vec(),
+                resources: vec![Ref::arn(key).into()],
+            });
+            statements.push(Statement {
+                actions: MSK_EVENT_SOURCE_VPC.to_vec(),
+                resources: vec!["*".into()],
+            });
+        }
         None => {}
     }
     if let Some(queue) = on_failure {

@@ -162,6 +162,9 @@ impl<'t> Builder<'t> {
                 "AWS::Kinesis::StreamConsumer" => kinds::consumer::infra::import(r, &p, self)?,
                 "AWS::SQS::Queue" => kinds::queue::infra::import_redrive(r, &p, self)?,
                 "AWS::SNS::Subscription" => kinds::sns::infra::import_subscription(r, &p, self)?,
+                "AWS::Lambda::EventInvokeConfig" => {
+                    kinds::lambda::infra::import_async(r, &p, self)?
+                }
                 _ => {}
             }
         }
@@ -467,7 +470,7 @@ fn skip_reason(r: &Resource) -> String {
             "DynamoDB is not simulated".into()
         }
     } else if kind == "AWS::SNS::Subscription" {
-        "only subscriptions of SQS queues and Firehose delivery streams of this template are simulated".into()
+        "only subscriptions of SQS queues, Lambda functions and Firehose delivery streams of this template are simulated".into()
     } else if kind == "AWS::S3::Bucket" {
         "a bucket no delivery stream writes to".into()
     } else {

@@ -8,7 +8,7 @@ use crate::kinds::registry::About;
 pub const ABOUT: About = About {
     title: "Lambda function",
     badge: "λ",
-    summary: "Lambda function: an event source mapping polls a queue or a stream and invokes it in batches, within the account's 1,000 concurrent executions.",
+    summary: "Lambda function: an event source mapping polls a queue, a stream or an MSK topic (one batch per partition at a time) and invokes it in batches, or an SNS topic invokes it per message asynchronously; all within the account's 1,000 concurrent executions.",
     rank: 2,
     params: super::params::PARAMS,
     metrics: super::metrics::DEFS,

@@ -439,6 +439,19 @@ impl Simulation {
                 f.kafka.last_lag = lag;
             }
             self.kafka_fill(func, 0);
+            // The age of the oldest record it has not committed.
+            let reader = self.functions[func].kafka.reader;
+            let oldest = self.msks[c]
+                .partitions
+                .iter()
+                .filter_map(|p| {
+                    let from = p.esm[reader];
+                    p.log.iter().find(|s| s.first + s.records > from).map(|s| s.at)
+                })
+                .min();
+            let age = oldest.map_or(0.0, |at| self.now.saturating_sub(at) as f64);
+            let node = self.function_nodes[func];
+            self.metrics[node].sample(metrics::lambda::OLDEST_UNREAD_AGE, age);
         }
     }
 
@@ -519,6 +532,9 @@ impl Simulation {
         }
         let run = f.run(records, &mut self.rngs[node]);
         self.cost.lambda_invoke(f.spec.arch, f.spec.memory_mb, run.billed_us);
+        // aws-facts-more 1.7: what consumers fetch is the brokers' bytes out.
+        let cluster = self.msk_nodes[c];
+        self.metrics[cluster].add(crate::kinds::msk::metrics::BYTES_OUT, bytes as f64);
         let m = &mut self.metrics[node];
         m.add(metrics::lambda::INVOCATIONS, 1.0);
         m.sample(metrics::lambda::DURATION, run.duration as f64);

@@ -1,7 +1,9 @@
 //! The bound on what a Lambda function holds and does per simulated second, for
 //! [`crate::budget::estimate`].
 
-use super::{LANE_COHORTS, Lane, Poller, STREAM_POLL_MS, ShardEsm};
+use super::{
+    Events, KafkaPartition, LANE_COHORTS, Lane, MAX_EVENT_COHORTS, Poller, STREAM_POLL_MS, ShardEsm,
+};
 use crate::budget::{Estimator, per_s};
 use crate::engine::MemoryPart;
 use crate::kinds::stream::Cohort;
@@ -14,8 +16,39 @@ impl Estimator<'_> {
     pub(crate) fn function(&mut self, node: usize, l: &crate::scenario::LambdaSpec) {
         let e = &l.event_source;
         let duration = (l.overhead_ms + l.per_record_ms).max(1.0);
-        let reads_stream =
-            self.valid.reads_from(node).is_some_and(|s| self.kind(s) == NodeKind::KinesisStream);
+        let source = self.valid.reads_from(node).map(|s| (s, self.kind(s)));
+        let reads_stream = source.is_some_and(|(_, k)| k == NodeKind::KinesisStream);
+        let cap = u64::from(l.reserved_concurrency.unwrap_or(l.account_concurrency));
+        if let Some((_, NodeKind::SnsTopic)) = source {
+            // aws-facts 5.4: an invocation per event, each ending once, at
+            // most the concurrency's worth at a time; the event queue's
+            // cohorts are bounded (MAX_EVENT_COHORTS).
+            let invocations = cap as f64 * 1_000.0 / duration;
+            let remedy = "lower reserved_concurrency or lengthen the invocation";
+            self.work(node, "asynchronous invocations", invocations + 1.0, remedy);
+            let bytes = grown_buffer::<Events>(MAX_EVENT_COHORTS as u64);
+            self.mem(node, MemoryPart::Queues, "its asynchronous event queue", bytes);
+            self.pending += cap;
+            return;
+        }
+        if let Some((cluster, NodeKind::MskCluster)) = source {
+            // aws-facts-more 3: one batch at a time per partition, a poll
+            // and an end each.
+            let partitions = match &self.s.nodes[cluster].spec {
+                crate::scenario::NodeSpec::MskCluster(m) => u64::from(m.partitions.max(1)),
+                _ => 1,
+            };
+            let batch = f64::from(e.batch_size.unwrap_or(100).max(1));
+            let per_batch = (l.overhead_ms + l.per_record_ms * batch).max(1.0);
+            let batches = partitions as f64 * 1_000.0 / per_batch.min(duration.max(1.0));
+            let remedy = "use fewer partitions or larger batches";
+            self.work(node, "batches", 2.0 * batches + 1.0, remedy);
+            let bytes =
+                grown_buffer::<KafkaPartition>(partitions) + grown_buffer::<u64>(partitions);
+            self.mem(node, MemoryPart::Shards, "its event source per partition", bytes);
+            self.pending += 2 * partitions;
+            return;
+        }
         if reads_stream {
             // aws-facts 5.1: a poll a second per shard, and again at once
             // after each batch while behind.

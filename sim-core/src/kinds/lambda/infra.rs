@@ -77,13 +77,21 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
     let name = aws_name(&node.id, 64);
     let queue = w.input_of(&node.id, NodeKind::SqsQueue);
     let stream = w.input_of(&node.id, NodeKind::KinesisStream);
-    let source = match (queue, stream) {
-        (Some(q), _) => Some(EventSource::Queue(&q.id)),
-        (None, Some(s)) => Some(EventSource::Stream(&s.id)),
-        (None, None) => None,
+    let msk = w.input_of(&node.id, NodeKind::MskCluster);
+    let topic = w.input_of(&node.id, NodeKind::SnsTopic);
+    let source = match (queue, stream, msk) {
+        (Some(q), _, _) => Some(EventSource::Queue(&q.id)),
+        (None, Some(s), _) => Some(EventSource::Stream(&s.id)),
+        (None, None, Some(m)) => Some(EventSource::Msk(&m.id)),
+        (None, None, None) => None,
     };
-    // aws-facts.md §5.1: only a stream source has an on-failure destination.
-    let on_failure = stream.and(w.output_of(&node.id, NodeKind::SqsQueue)).map(|q| q.id.as_str());
+    // aws-facts.md §5.1, aws-facts-more 3, aws-facts.md §5.4: a stream, an
+    // MSK topic or asynchronous invocation has an on-failure destination;
+    // a queue has its dead-letter queue instead.
+    let on_failure = (stream.is_some() || msk.is_some() || topic.is_some())
+        .then(|| w.output_of(&node.id, NodeKind::SqsQueue))
+        .flatten()
+        .map(|q| q.id.as_str());
     add_function(
         t,
         Function {
@@ -100,14 +108,19 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
         },
         &iam::function_statements(&name, source, on_failure),
     );
+    if topic.is_some() {
+        export_async(node, spec, on_failure, t);
+    }
     let Some(source) = source else { return };
     let esm = &spec.event_source;
-    let (source_key, is_stream) = match source {
-        EventSource::Queue(k) => (k, false),
-        EventSource::Stream(k) => (k, true),
+    let (source_key, is_stream, is_msk) = match source {
+        EventSource::Queue(k) => (k, false, false),
+        EventSource::Stream(k) => (k, true, false),
+        EventSource::Msk(k) => (k, false, true),
     };
-    // aws-facts.md §5.1/§5.2: 100 records for a stream, 10 for a queue.
-    let batch = esm.batch_size.unwrap_or(if is_stream { 100 } else { 10 });
+    // aws-facts.md §5.1/§5.2, aws-facts-more 3: 100 records for a stream
+    // or a Kafka topic, 10 for a queue.
+    let batch = esm.batch_size.unwrap_or(if is_stream || is_msk { 100 } else { 10 });
     let window = (esm.batching_window_s > 0).then_some(esm.batching_window_s);
     let responses =
         esm.report_batch_item_failures.then(|| Value::List(vec!["ReportBatchItemFailures".into()]));
@@ -125,7 +138,7 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
         .with("batch_size", batch)
         .with_some("maximum_batching_window_in_seconds", window)
         .with_some("function_response_types", responses);
-    if is_stream {
+    if is_stream || is_msk {
         let start = match esm.starting_position {
             StartPosition::TrimHorizon => "TRIM_HORIZON",
             StartPosition::Latest => "LATEST",
@@ -142,17 +155,45 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
                 )),
             )
         });
+        cfn = cfn.with("StartingPosition", start);
+        tf = tf.with("starting_position", start);
+        if is_stream {
+            cfn = cfn
+                .with("ParallelizationFactor", esm.parallelization_factor)
+                .with("BisectBatchOnFunctionError", esm.bisect_on_error);
+            tf = tf
+                .with("parallelization_factor", esm.parallelization_factor)
+                .with("bisect_batch_on_function_error", esm.bisect_on_error);
+        } else {
+            // aws-facts-more 3: the mapping reads one topic of the cluster
+            // (named after the cluster's node in an export, see msk/infra.rs).
+            let topics = Value::List(vec![source_key.into()]);
+            cfn = cfn.with("Topics", topics.clone());
+            tf = tf.with("topics", topics);
+            if let Some(p) = esm.provisioned_pollers {
+                cfn = cfn.with(
+                    "ProvisionedPollerConfig",
+                    Value::Block(
+                        Props::new()
+                            .with("MinimumPollers", p.minimum_pollers)
+                            .with("MaximumPollers", p.maximum_pollers),
+                    ),
+                );
+                tf = tf.with(
+                    "provisioned_poller_config",
+                    Value::Block(
+                        Props::new()
+                            .with("minimum_pollers", p.minimum_pollers)
+                            .with("maximum_pollers", p.maximum_pollers),
+                    ),
+                );
+            }
+        }
         cfn = cfn
-            .with("StartingPosition", start)
-            .with("ParallelizationFactor", esm.parallelization_factor)
-            .with("BisectBatchOnFunctionError", esm.bisect_on_error)
             .with("MaximumRetryAttempts", esm.maximum_retry_attempts)
             .with("MaximumRecordAgeInSeconds", esm.maximum_record_age_s)
             .with_some("DestinationConfig", dest.as_ref().map(|d| d.0.clone()));
         tf = tf
-            .with("starting_position", start)
-            .with("parallelization_factor", esm.parallelization_factor)
-            .with("bisect_batch_on_function_error", esm.bisect_on_error)
             .with("maximum_retry_attempts", esm.maximum_retry_attempts)
             .with("maximum_record_age_in_seconds", esm.maximum_record_age_s)
             .with_some("destination_config", dest.map(|d| d.1));
@@ -168,6 +209,50 @@ pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
         tf,
         depends_on: vec![format!("{}/policy", node.id)],
         comments: vec![format!("Event source mapping of \"{}\".", node.label())],
+    });
+}
+
+/// A function an SNS topic invokes: its asynchronous invocation settings
+/// and on-failure destination (aws-facts.md §5.4), when they are not all
+/// AWS's defaults.
+fn export_async(node: &Node, spec: &LambdaSpec, on_failure: Option<&str>, t: &mut Template) {
+    let a = spec.async_invoke;
+    if a.is_default() && on_failure.is_none() {
+        return;
+    }
+    let dest =
+        on_failure.map(|q| {
+            (
+                Value::Block(Props::new().with(
+                    "OnFailure",
+                    Value::Block(Props::new().with("Destination", Ref::arn(q))),
+                )),
+                Value::Block(Props::new().with(
+                    "on_failure",
+                    Value::Block(Props::new().with("destination", Ref::arn(q))),
+                )),
+            )
+        });
+    t.add(Resource {
+        key: format!("{}/async", node.id),
+        cfn_type: "AWS::Lambda::EventInvokeConfig",
+        tf_type: "aws_lambda_function_event_invoke_config",
+        cfn: Props::new()
+            .with("FunctionName", Ref::name(&node.id))
+            .with("Qualifier", "$LATEST")
+            .with("MaximumRetryAttempts", a.maximum_retry_attempts)
+            .with("MaximumEventAgeInSeconds", a.maximum_event_age_s)
+            .with_some("DestinationConfig", dest.as_ref().map(|d| d.0.clone())),
+        tf: Props::new()
+            .with("function_name", Ref::name(&node.id))
+            .with("maximum_retry_attempts", a.maximum_retry_attempts)
+            .with("maximum_event_age_in_seconds", a.maximum_event_age_s)
+            .with_some("destination_config", dest.map(|d| d.1)),
+        depends_on: vec![format!("{}/policy", node.id)],
+        comments: vec![format!(
+            "Asynchronous invocation of \"{}\" (its SNS subscription).",
+            node.label()
+        )],
     });
 }
 
@@ -240,6 +325,13 @@ pub fn import_mapping(
     if let Some(scaling) = p.block("ScalingConfig")? {
         esm.maximum_concurrency = scaling.whole("MaximumConcurrency")?;
     }
+    if let Some(pollers) = p.block("ProvisionedPollerConfig")? {
+        let d = crate::scenario::ProvisionedPollers::default();
+        esm.provisioned_pollers = Some(crate::scenario::ProvisionedPollers {
+            minimum_pollers: pollers.whole("MinimumPollers")?.unwrap_or(d.minimum_pollers),
+            maximum_pollers: pollers.whole("MaximumPollers")?.unwrap_or(d.maximum_pollers),
+        });
+    }
     if let Some(start) = p.text("StartingPosition")? {
         esm.starting_position = match start.as_str() {
             "TRIM_HORIZON" => StartPosition::TrimHorizon,
@@ -281,6 +373,49 @@ pub fn import_mapping(
         _ => {
             return Err(Issue::new(
                 at("FunctionName"),
+                "names a resource that is not a Lambda function",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads an `AWS::Lambda::EventInvokeConfig`: a function's asynchronous
+/// invocation settings and its on-failure queue (aws-facts.md §5.4).
+pub fn import_async(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
+    let Some(function) =
+        p.reference("FunctionName")?.and_then(|f| b.node_of(&f).map(str::to_string))
+    else {
+        return Ok(());
+    };
+    b.claim(&r.id);
+    let d = crate::scenario::AsyncInvoke::default();
+    let config = crate::scenario::AsyncInvoke {
+        maximum_retry_attempts: p
+            .whole("MaximumRetryAttempts")?
+            .unwrap_or(d.maximum_retry_attempts),
+        maximum_event_age_s: p.whole("MaximumEventAgeInSeconds")?.unwrap_or(d.maximum_event_age_s),
+    };
+    let on_failure = match p.block("DestinationConfig")? {
+        Some(dest) => match dest.block("OnFailure")? {
+            Some(f) => f.reference("Destination")?,
+            None => None,
+        },
+        None => None,
+    };
+    match on_failure.map(|q| b.node_of(&q).map(str::to_string)) {
+        Some(Some(queue)) => b.link(&function, &queue),
+        Some(None) => b.assume(format!(
+            "{}: its on-failure destination is not a queue of the template; events given up are counted, not delivered.",
+            r.id
+        )),
+        None => {}
+    }
+    match b.spec_mut(&function) {
+        Some(NodeSpec::Lambda(spec)) => spec.async_invoke = config,
+        _ => {
+            return Err(Issue::new(
+                format!("{}.FunctionName", p.at()),
                 "names a resource that is not a Lambda function",
             ));
         }

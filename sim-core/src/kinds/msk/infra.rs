@@ -87,7 +87,7 @@ pub fn export(node: &Node, spec: &MskSpec, t: &mut Template) {
         comments: vec![
             format!("MSK cluster \"{label}\": {} brokers over {} Availability Zones.", spec.brokers, spec.availability_zones),
             format!(
-                "Create its topic with Kafka's tools: {} partitions, replication factor {}, retention.ms={}.",
+                "Create its topic \"{id}\" with Kafka's tools: {} partitions, replication factor {}, retention.ms={}.",
                 spec.partitions,
                 spec.replication_factor,
                 u64::from(spec.retention_hours) * 3_600_000

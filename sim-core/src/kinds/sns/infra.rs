@@ -1,8 +1,8 @@
 //! An SNS topic in an export: the topic (FIFO with its throughput scope),
 //! one subscription per link with raw delivery and its redrive policy, the
-//! queue policies that let the topic send to its queues, and the role SNS
-//! assumes to write to a Firehose delivery stream (aws-facts-more 5.1 to
-//! 5.3, 5.6). A filter policy is the user's to write: the scenario has only
+//! queue policies that let the topic send to its queues, the permissions
+//! that let it invoke its functions, and the role SNS assumes to write to
+//! a Firehose delivery stream (aws-facts-more 5.1 to 5.3, 5.6). A filter policy is the user's to write: the scenario has only
 //! the share it matches.
 
 use crate::infra::Wiring;
@@ -79,6 +79,28 @@ fn allow_topic(t: &mut Template, topic: &str, queue: &str) {
     });
 }
 
+/// Adds the permission that lets topic `topic` invoke function `function`
+/// (aws-facts-more 5.6).
+fn allow_invoke(t: &mut Template, topic: &str, function: &str) {
+    t.add(Resource {
+        key: format!("{topic}/{function}/permission"),
+        cfn_type: "AWS::Lambda::Permission",
+        tf_type: "aws_lambda_permission",
+        cfn: Props::new()
+            .with("Action", "lambda:InvokeFunction")
+            .with("FunctionName", Ref::arn(function))
+            .with("Principal", "sns.amazonaws.com")
+            .with("SourceArn", Ref::arn(topic)),
+        tf: Props::new()
+            .with("action", "lambda:InvokeFunction")
+            .with("function_name", Ref::name(function))
+            .with("principal", "sns.amazonaws.com")
+            .with("source_arn", Ref::arn(topic)),
+        depends_on: Vec::new(),
+        comments: vec![format!("Lets the topic invoke \"{function}\".")],
+    });
+}
+
 /// Adds the topic and its subscriptions.
 pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
     let name = topic_name(node, spec);
@@ -125,14 +147,21 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
                 depends_on.push(add_role(t, &owner, "sns.amazonaws.com", &[statement]));
                 ("firehose", Some(Ref::arn(&format!("{owner}/role"))))
             }
-            // Validation links a topic to queues and delivery streams only.
+            // aws-facts-more 5.6: the function's resource-based policy lets
+            // the topic invoke it.
+            NodeSpec::Lambda(_) => {
+                allow_invoke(t, &node.id, &to.id);
+                depends_on.push(format!("{}/{}/permission", node.id, to.id));
+                ("lambda", None)
+            }
+            // Validation links a topic to queues, functions and delivery
+            // streams only.
             NodeSpec::Producer(_)
             | NodeSpec::KinesisStream(_)
             | NodeSpec::Consumer(_)
             | NodeSpec::KclApp(_)
             | NodeSpec::Destination(_)
             | NodeSpec::WorkerPool(_)
-            | NodeSpec::Lambda(_)
             | NodeSpec::FlinkApp(_)
             | NodeSpec::SnsTopic(_)
             | NodeSpec::MskCluster(_) => continue,
@@ -213,7 +242,8 @@ pub fn import_subscription(
     let topic = p.reference("TopicArn")?.and_then(|t| b.node_of(&t).map(str::to_string));
     let endpoint = p.reference("Endpoint")?.and_then(|e| b.node_of(&e).map(str::to_string));
     let protocol = p.text("Protocol")?.unwrap_or_default();
-    let (Some(topic), Some(endpoint), "sqs" | "firehose") = (topic, endpoint, protocol.as_str())
+    let (Some(topic), Some(endpoint), "sqs" | "firehose" | "lambda") =
+        (topic, endpoint, protocol.as_str())
     else {
         // Left for the list of what is not simulated.
         return Ok(());

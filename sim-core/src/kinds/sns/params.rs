@@ -18,5 +18,5 @@ pub const PARAMS: &[Param] = &[
     Param::unexplained("subscriptions.endpoint"),
     Param::new("subscriptions.filter_share", "Share of the messages the subscription's filter policy matches (1 = no policy). Filtered messages are not delivered and counted in NumberOfNotificationsFilteredOut. Here a change applies at once; on AWS it can take up to 15 minutes.").range(0.0, 1.0, "share"),
     Param::new("subscriptions.raw_delivery", "RawMessageDelivery: the body alone; otherwise each message is wrapped in SNS's JSON envelope (the simulator adds 1 KiB, AWS documents the fields, not their size)."),
-    Param::new("subscriptions.dead_letter_queue", "The SQS queue (FIFO for a FIFO topic) that takes notifications SNS stopped retrying: SQS and Firehose endpoints are retried 100,015 times over 23 days, Firehose throttling 50 times over about 6 hours. Without one they are discarded."),
+    Param::new("subscriptions.dead_letter_queue", "The SQS queue (FIFO for a FIFO topic) that takes notifications SNS stopped retrying: SQS, Lambda and Firehose endpoints are retried 100,015 times over 23 days, Firehose throttling 50 times over about 6 hours. Without one they are discarded. A Lambda function takes every event into its own queue at once (throttling is retried there, see the function's async_invoke), so only an endpoint outage reaches this queue."),
 ];
