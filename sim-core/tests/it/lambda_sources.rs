@@ -288,3 +288,101 @@ fn kafka_provisioned_pollers_run_five_invocations_each() {
     assert_eq!(max_concurrency(&sim), 5.0);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
+
+/// aws-facts-more 5.3: when the function's endpoint fails (an outage, a
+/// server-side error), SNS's AWS-managed policy retries the delivery, not
+/// Lambda's queue; once it is back the retries get through and the
+/// function has every message.
+#[test]
+fn an_endpoint_outage_is_retried_by_sns_not_by_lambda() {
+    use sim_core::scenario::{Fault, Operation, ScheduledOp};
+    let mut s = fan_out(20.0, function(10.0, None), false);
+    s.schedule.push(ScheduledOp {
+        at_s: 10,
+        node: "t".into(),
+        op: Operation::Fault(Fault::EndpointsDown { for_s: 20 }),
+    });
+    let valid = validate(&s).expect("valid");
+    let mut sim = Simulation::new(&valid, 3);
+    sim.run_until(25_000);
+    let retrying = sim.topic(TOPIC).unwrap().retrying;
+    assert!(retrying > 0);
+    assert_eq!(sim.metrics(FUNC).total(lambda::THROTTLES), 0.0);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+    // AWS-managed retries are at most 20 s apart: all through by 60 s.
+    sim.run_until(60_000);
+    assert_eq!(sim.topic(TOPIC).unwrap().retrying, 0);
+    let published = sim.metrics(TOPIC).total(sns::PUBLISHED) as u64;
+    assert_eq!(sim.function(FUNC).unwrap().events.received, published);
+    assert!(sim.metrics(TOPIC).total(sns::RETRIES) > 0.0);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Every record is in exactly one place after every event, whatever the
+    /// function's concurrency, errors and event age, and through an outage.
+    #[test]
+    fn an_sns_subscribed_function_balances_after_every_event(
+        rate in 1.0..300.0f64,
+        reserved in proptest::option::of(0u32..6),
+        ms in 1.0..300.0f64,
+        errors in 0.0..=1.0f64,
+        retries in 0u32..=2,
+        age in 60u32..=600,
+        on_failure in proptest::bool::ANY,
+        outage in proptest::option::of((1u64..20, 1u64..30)),
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        use sim_core::scenario::{Fault, Operation, ScheduledOp};
+        let mut f = function(ms, reserved);
+        f.error_rate = errors;
+        f.async_invoke = AsyncInvoke { maximum_retry_attempts: retries, maximum_event_age_s: age };
+        let mut s = fan_out(rate, f, on_failure);
+        if let Some((at_s, for_s)) = outage {
+            s.schedule.push(ScheduledOp {
+                at_s,
+                node: "t".into(),
+                op: Operation::Fault(Fault::EndpointsDown { for_s }),
+            });
+        }
+        let valid = validate(&s).expect("valid");
+        let mut sim = Simulation::new(&valid, seed);
+        while sim.now() < 90_000 && sim.step() {
+            let l = sim.ledger();
+            proptest::prop_assert!(l.balances(), "at {} ms: {l:?}", sim.now());
+        }
+    }
+
+    /// The same for an MSK event source: partitions, batch sizes, failures,
+    /// provisioned pollers; and the concurrency never passes the partitions.
+    #[test]
+    fn an_msk_event_source_balances_and_stays_within_its_partitions(
+        rate in 10.0..5_000.0f64,
+        partitions in 1u32..12,
+        per_record in 0.0..10.0f64,
+        batch in 1u32..500,
+        errors in 0.0..=1.0f64,
+        retries in -1i32..3,
+        provisioned in proptest::option::of(1u32..4),
+        on_failure in proptest::bool::ANY,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let mut f = slow(per_record);
+        f.overhead_ms = 5.0;
+        f.error_rate = errors;
+        f.event_source.batch_size = Some(batch);
+        f.event_source.maximum_retry_attempts = retries;
+        f.event_source.provisioned_pollers = provisioned
+            .map(|n| ProvisionedPollers { minimum_pollers: n, maximum_pollers: n + 2 });
+        let s = msk(rate, partitions, f, on_failure);
+        let valid = validate(&s).expect("valid");
+        let mut sim = Simulation::new(&valid, seed);
+        while sim.now() < 150_000 && sim.step() {
+            let l = sim.ledger();
+            proptest::prop_assert!(l.balances(), "at {} ms: {l:?}", sim.now());
+            let running = sim.function(KFUNC).unwrap().running;
+            proptest::prop_assert!(running <= partitions);
+        }
+    }
+}
