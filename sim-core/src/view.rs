@@ -757,8 +757,15 @@ pub(crate) fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
         .links
         .iter()
         .filter(|l| &l.to == id)
-        .find_map(|l| sim.stream(scenario.nodes.iter().position(|n| n.id == l.from)?))
-        .map_or(f64::INFINITY, |s| s.retention as f64)
+        .find_map(|l| {
+            let from = scenario.nodes.iter().position(|n| n.id == l.from)?;
+            // A stream's retention, or an MSK topic's retention.ms
+            // (aws-facts-more 1.6) for a function reading it.
+            sim.stream(from)
+                .map(|s| s.retention as f64)
+                .or_else(|| sim.msk_cluster(from).map(|c| c.retention_ms() as f64))
+        })
+        .unwrap_or(f64::INFINITY)
 }
 
 #[cfg(test)]
