@@ -386,3 +386,28 @@ proptest::proptest! {
         }
     }
 }
+
+/// The planner turns what each source has: an MSK event source's batch
+/// size (its partitions are the cluster's), an SNS-invoked function's
+/// reserved concurrency (aws-facts 5.3) — never a queue's or a stream's
+/// settings, which these sources ignore.
+#[test]
+fn the_planner_turns_the_knobs_each_source_has() {
+    use sim_core::autosize::{Setting, knobs_of};
+    let settings = |s: &Scenario, node: &str| -> Vec<String> {
+        knobs_of(s)
+            .into_iter()
+            .filter(|k| k.node == node)
+            .map(|k| match k.setting {
+                Setting::Param(p) => p.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let s = msk(100.0, 4, slow(1.0), false);
+    assert_eq!(settings(&s, "f"), ["event_source.batch_size"]);
+    let s = fan_out(10.0, function(10.0, Some(8)), false);
+    assert_eq!(settings(&s, "f"), ["reserved_concurrency"]);
+    let k = knobs_of(&s).into_iter().find(|k| k.node == "f").unwrap();
+    assert_eq!((k.initial, k.values.first(), k.values.last()), (8, Some(&1), Some(&1_000)));
+}

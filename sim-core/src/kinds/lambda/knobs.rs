@@ -5,10 +5,26 @@ use crate::autosize::{Knob, KnobSite, Search, Setting, range};
 use crate::scenario::{LambdaSpec, NodeKind};
 
 /// On a stream: its parallelization factor and batch size; on a queue: its
-/// batch size and maximum concurrency.
+/// batch size and maximum concurrency; on an MSK topic: its batch size (the
+/// partitions, the cluster's, cap its concurrency); invoked by SNS: its
+/// reserved concurrency.
 pub(crate) fn of(site: &KnobSite, l: &LambdaSpec) -> Vec<Knob> {
     let batch = "event_source.batch_size";
     let cheapest = Search::Cheapest { prefer_high: false };
+    if site.source_kind() == Some(NodeKind::MskCluster) {
+        // aws-facts-more 3: BatchSize 1 to 10,000 (default 100).
+        let ladder = vec![10, 50, 100, 500, 1_000, 10_000];
+        let b = site.current(batch).unwrap_or(100);
+        return vec![site.knob(Setting::Param(batch), ladder, cheapest, b)];
+    }
+    if site.source_kind() == Some(NodeKind::SnsTopic) {
+        // aws-facts 5.3: a reservation is the function's cap; the fewest
+        // that meets the objectives.
+        let reserved = "reserved_concurrency";
+        let most = l.account_concurrency.clamp(1, 1_000);
+        let r = site.current(reserved).unwrap_or(most).clamp(1, most);
+        return vec![site.knob(Setting::Param(reserved), range(1, most), Search::Smallest, r)];
+    }
     if site.source_kind() == Some(NodeKind::KinesisStream) {
         let factor = "event_source.parallelization_factor";
         let pf = l.event_source.parallelization_factor;
