@@ -162,6 +162,12 @@ fn the_plan_lists_each_point_and_the_slice_that_runs_it() {
     assert!(stderr(&out).contains("SLURM_ARRAY_TASK_ID"), "{}", stderr(&out));
     let out = shardplay(&args, &[("AWS_BATCH_JOB_ARRAY_INDEX", "2")]);
     assert!(stderr(&out).contains("AWS_BATCH_JOB_ARRAY_INDEX is 2; with --of 2 it must be 0 to 1"));
+    // A part that cannot be written fails before the slice runs.
+    let mut args: Vec<&str> = SWEEP.to_vec();
+    args.extend(["--of", "2", "--index", "0", "--out", "/nonexistent/part-0.json"]);
+    let out = shardplay(&args, &[]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stderr(&out).contains("/nonexistent/part-0.json"), "{}", stderr(&out));
 }
 
 /// A one-minute sweep of the clickstream at five shards with `extra`

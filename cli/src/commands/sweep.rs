@@ -101,6 +101,8 @@ pub fn execute(args: SweepArgs) -> Result<Outcome, Failure> {
         bar.finish();
         return report.finish(&none_met);
     };
+    // Opened before the runs, as every output is: a wrong path fails now.
+    let mut out = Sink::file_or_stdout(args.out.as_deref())?;
     let mut rows = Vec::with_capacity(range.len());
     run_points(&points, threads, &bar, |point| {
         rows.push(row(point.map_err(invalid)?));
@@ -119,7 +121,6 @@ pub fn execute(args: SweepArgs) -> Result<Outcome, Failure> {
         none_met,
         rows,
     };
-    let mut out = Sink::file_or_stdout(args.out.as_deref())?;
     out.json(&serde_json::to_string(&part).expect("a part always serialises"))?;
     out.flush()?;
     Ok(Outcome::Done)
