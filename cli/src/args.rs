@@ -169,6 +169,13 @@ impl ThreadArgs {
 pub struct CostArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// Bill N seeds (the scenario's first) and add each mode's 95%
+    /// interval, and whether the cheapest is cheaper with 95% confidence
+    /// (1 to 100)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replications: u32,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CostFormat::Table)]
     pub format: CostFormat,

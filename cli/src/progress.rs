@@ -135,6 +135,32 @@ fn draw_target() -> ProgressDrawTarget {
     }
 }
 
+/// `f` of every item on `threads` threads, the results in the items'
+/// order whatever the threads (each result depends on its item alone).
+pub fn each_on_threads<I: Sync, T: Send>(
+    items: &[I],
+    threads: usize,
+    f: impl Fn(&I) -> T + Sync,
+) -> Vec<T> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { return };
+                    let result = f(item);
+                    done.lock().expect("no panics").push((i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("no panics");
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -269,6 +269,32 @@ pub fn sweep_verdict(param: &str, best: Option<&SweepPoint>) -> String {
     }
 }
 
+/// What `cost --replications N` adds under the bill: each mode's monthly
+/// projection as mean ± half its 95% interval, and whether the cheapest
+/// mode is cheaper than the next with 95% confidence.
+pub fn replicated_cost_lines(r: &sim_core::replicate::ReplicatedModes) -> String {
+    let title = sim_core::compare::mode_title;
+    let ci = |i: Interval| format!("{} ± {}", usd(i.mean), usd(i.half_width));
+    let mut out = format!("\nOver {} seeds (mean ± 95% interval), a month:\n", r.n);
+    for m in &r.modes {
+        let _ = writeln!(out, "  {:<20}  {}", title(m.mode), ci(m.monthly_projection_usd));
+    }
+    let saving = r.monthly_saving_usd;
+    let verdict = if r.cheaper_at_95 {
+        "cheaper with 95% confidence"
+    } else {
+        "not cheaper with 95% confidence: the seeds disagree or the bills are too close"
+    };
+    let _ = writeln!(
+        out,
+        "{} saves {} a month against {}, seed by seed: {verdict}.",
+        title(r.cheaper),
+        ci(saving),
+        title(r.than)
+    );
+    out
+}
+
 /// The Kinesis vs MSK comparison: one column per service, then the
 /// classic comparison points.
 pub fn service_table(c: &sim_core::ServiceComparison) -> String {

@@ -270,3 +270,45 @@ fn autosize_with_replications_does_not_size_for_a_lucky_seed() {
     assert!(report.contains(&line), "{report}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `cost --replications N`: the bill is the plain run's, the intervals are
+/// those of N plain runs with the listed seeds, the saving is paired seed
+/// by seed, and the bytes do not depend on the threads.
+#[test]
+fn cost_replications_are_n_plain_bills_and_a_paired_saving() {
+    let cost = |extra: &[&str]| {
+        let mut args = vec!["cost", CLICKSTREAM, "--duration", "1m", "--format", "json"];
+        args.extend(extra);
+        let out = shardplay(&args, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let replicated = cost(&["--replications", "3", "--threads", "1"]);
+    assert_eq!(replicated, cost(&["--replications", "3", "--threads", "3"]));
+    let mut json: serde_json::Value = serde_json::from_slice(&replicated).unwrap();
+    let block = json.as_object_mut().unwrap().remove("replications").unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&cost(&[])).unwrap();
+    assert_eq!(json, plain, "the first replication is the plain bill");
+    let monthly = |bill: &serde_json::Value, mode: &str| {
+        let modes = bill["modes"].as_array().unwrap();
+        let m = modes.iter().find(|m| m["mode"] == mode).unwrap();
+        m["monthly_projection_usd"].as_f64().unwrap()
+    };
+    let (cheaper, than) = (block["cheaper"].as_str().unwrap(), block["than"].as_str().unwrap());
+    let savings: Vec<f64> = block["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|seed| {
+            let seed = seed.as_u64().unwrap().to_string();
+            let bill: serde_json::Value =
+                serde_json::from_slice(&cost(&["--seed", &seed])).unwrap();
+            monthly(&bill, than) - monthly(&bill, cheaper)
+        })
+        .collect();
+    let mean = savings.iter().sum::<f64>() / 3.0;
+    let reported = block["monthly_saving_usd"]["mean"].as_f64().unwrap();
+    assert!((reported - mean).abs() < 1e-9 * mean.abs().max(1.0), "{reported} vs {mean}");
+    let low = block["monthly_saving_usd"]["low"].as_f64().unwrap();
+    assert_eq!(block["cheaper_at_95"], low > 0.0);
+}

@@ -69,11 +69,16 @@ pub struct ModeBill {
 impl ModeBill {
     /// The mode's name for people.
     pub fn title(&self) -> &'static str {
-        match self.mode {
-            "provisioned" => "Provisioned",
-            "on_demand" => "On-demand Standard",
-            _ => "On-demand Advantage",
-        }
+        mode_title(self.mode)
+    }
+}
+
+/// A capacity mode's name for people, by its key.
+pub fn mode_title(mode: &str) -> &'static str {
+    match mode {
+        "provisioned" => "Provisioned",
+        "on_demand" => "On-demand Standard",
+        _ => "On-demand Advantage",
     }
 }
 

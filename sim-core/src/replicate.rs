@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compare::ModeComparison;
 use crate::engine::Simulation;
 use crate::metrics::{LatencyHistogram, stream};
 use crate::report::Summary;
@@ -197,6 +198,89 @@ pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
         monthly_usd: of(&|f| f.monthly_usd),
         latency_p99_ms,
     }
+}
+
+/// The capacity modes' bills over the replications: each mode's monthly
+/// projection and refused writes, and whether the cheapest mode is cheaper
+/// than the next with 95% confidence. The difference is paired seed by
+/// seed (both modes carry the same traffic for a seed), so it is judged on
+/// its own interval, not on two overlapping ones.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicatedModes {
+    /// Replications run.
+    pub n: u32,
+    /// Their seeds, the scenario's first.
+    pub seeds: Vec<u64>,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Each mode, in the bill's order.
+    pub modes: Vec<ModeInterval>,
+    /// The mode cheapest on the first seed (the bill's `cheaper`).
+    pub cheaper: &'static str,
+    /// The mode it is compared with: the next cheapest.
+    pub than: &'static str,
+    /// `than`'s projection minus `cheaper`'s, seed by seed, USD a month.
+    pub monthly_saving_usd: Interval,
+    /// Whether that saving's interval lies above zero.
+    pub cheaper_at_95: bool,
+}
+
+/// One capacity mode over the replications.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModeInterval {
+    /// `provisioned`, `on_demand` or `on_demand_advantage`.
+    pub mode: &'static str,
+    /// Monthly projection, USD.
+    pub monthly_projection_usd: Interval,
+    /// Write attempts refused.
+    pub write_throttled: Interval,
+}
+
+/// Combines the mode comparisons of runs with `seeds` (in the same order;
+/// at least one).
+pub fn combine_modes(seeds: Vec<u64>, runs: &[ModeComparison]) -> ReplicatedModes {
+    let bill = |run: &ModeComparison, mode: &str| -> (f64, f64) {
+        let m = run.modes.iter().find(|m| m.mode == mode).expect("every run bills every mode");
+        (m.monthly_projection_usd, m.write_throttled as f64)
+    };
+    let of = |mode: &str, f: fn((f64, f64)) -> f64| {
+        interval(&runs.iter().map(|r| f(bill(r, mode))).collect::<Vec<_>>())
+    };
+    let first = &runs[0];
+    let modes = first
+        .modes
+        .iter()
+        .map(|m| ModeInterval {
+            mode: m.mode,
+            monthly_projection_usd: of(m.mode, |b| b.0),
+            write_throttled: of(m.mode, |b| b.1),
+        })
+        .collect();
+    let (cheaper, than) = first.cheapest_two();
+    let (cheaper, than) = (cheaper.mode, than.mode);
+    let saving: Vec<f64> = runs.iter().map(|r| bill(r, than).0 - bill(r, cheaper).0).collect();
+    let monthly_saving_usd = interval(&saving);
+    ReplicatedModes {
+        n: runs.len() as u32,
+        seeds,
+        confidence: CONFIDENCE,
+        modes,
+        cheaper,
+        than,
+        monthly_saving_usd,
+        cheaper_at_95: runs.len() > 1 && monthly_saving_usd.low > 0.0,
+    }
+}
+
+/// A mode comparison, its keys in their usual order, followed by
+/// `replications` (the JSON `shardplay cost --replications N` prints).
+#[derive(Serialize)]
+pub struct ReplicatedComparison<'a> {
+    /// The comparison of the first replication (the scenario's seed).
+    #[serde(flatten)]
+    pub comparison: &'a ModeComparison,
+    /// Every mode over the replications.
+    pub replications: ReplicatedModes,
 }
 
 #[cfg(test)]
