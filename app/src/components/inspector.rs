@@ -98,7 +98,16 @@ fn NodeInspector(id: String) -> impl IntoView {
         <For
             each=move || fields.get()
             key=|f| format!("{}={}", f.path, f.value)
-            children=move |f| view! { <ParamField node=id_for_fields.clone() field=f /> }
+            children=move |f| {
+                // A topic's subscriptions get a form, one row per wire.
+                if kind == sim_core::NodeKind::SnsTopic && f.path == "subscriptions" {
+                    let help = f.help;
+                    view! { <super::SubscriptionForm node=id_for_fields.clone() help=help /> }
+                        .into_any()
+                } else {
+                    view! { <ParamField node=id_for_fields.clone() field=f /> }.into_any()
+                }
+            }
         />
         {autosize}
         <button class="ghost-button danger" data-testid="delete-node" on:click=remove>

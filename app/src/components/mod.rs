@@ -16,6 +16,7 @@ mod notice;
 mod palette;
 pub(crate) mod pipeline;
 mod stats;
+mod subscriptions;
 mod toolbar;
 
 pub use autosize::AutoSize;
@@ -33,4 +34,5 @@ pub use notice::NoticeBar;
 pub use palette::Palette;
 pub use pipeline::PipelineView;
 pub use stats::{CostBreakdown, LedgerBar, ModeCompare, StatCards};
+pub use subscriptions::SubscriptionForm;
 pub use toolbar::Toolbar;

@@ -135,11 +135,51 @@ impl SnsTopicSpec {
             .then_some(FIFO_TOPIC_BYTES_PER_S)
     }
 
+    /// The topic with `sub` as the settings of its endpoint's subscription:
+    /// the entry replaced or added, or removed when it holds only the
+    /// defaults (the link alone says that), so files stay lean.
+    pub fn with_subscription(&self, sub: SubscriptionSpec) -> SnsTopicSpec {
+        let mut out = self.clone();
+        let plain = SubscriptionSpec { endpoint: sub.endpoint.clone(), ..Default::default() };
+        match out.subscriptions.iter().position(|s| s.endpoint == sub.endpoint) {
+            Some(i) if sub == plain => {
+                out.subscriptions.remove(i);
+            }
+            Some(i) => out.subscriptions[i] = sub,
+            None if sub == plain => {}
+            None => out.subscriptions.push(sub),
+        }
+        out
+    }
+
     /// The settings of the subscription of `endpoint` (the defaults when it
     /// has no entry).
     pub fn subscription(&self, endpoint: &str) -> SubscriptionSpec {
         self.subscriptions.iter().find(|s| s.endpoint == endpoint).cloned().unwrap_or_else(|| {
             SubscriptionSpec { endpoint: endpoint.to_string(), ..SubscriptionSpec::default() }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_subscription_entry_is_kept_only_while_it_differs_from_the_defaults() {
+        let t = SnsTopicSpec::default();
+        let sub = |share| SubscriptionSpec {
+            endpoint: "q".into(),
+            filter_share: share,
+            ..SubscriptionSpec::default()
+        };
+        let t = t.with_subscription(sub(0.5));
+        assert_eq!(t.subscriptions, vec![sub(0.5)]);
+        let t = t.with_subscription(sub(0.2));
+        assert_eq!(t.subscription("q").filter_share, 0.2);
+        assert_eq!(t.subscriptions.len(), 1);
+        let t = t.with_subscription(sub(1.0));
+        assert!(t.subscriptions.is_empty());
+        assert!(t.with_subscription(sub(1.0)).subscriptions.is_empty());
     }
 }
