@@ -14,7 +14,7 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * those two features (docs/performance.md, "Download"); the room above is for SNS and the
  * latency panel, not for a dependency.
  */
-const BUDGET_GZIP_BYTES = 1_200_000;
+const BUDGET_GZIP_BYTES = 1_250_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
