@@ -129,16 +129,7 @@ fn ParamField(node: String, field: Field) -> impl IntoView {
                 editor.doc.with_untracked(|d| {
                     let i = doc::index_of(d, &node).ok_or("the node no longer exists")?;
                     let spec = inspect::with_param(&d.nodes[i].spec, &path, value)?;
-                    // Ask sim-core about this node's parameters; wiring
-                    // problems elsewhere in a draft do not block an edit.
-                    let mut candidate = d.clone();
-                    candidate.nodes[i].spec = spec.clone();
-                    let prefix = format!("nodes[{i}].params");
-                    if let Err(issues) = sim_core::validate(&candidate)
-                        && let Some(issue) = issues.iter().find(|is| is.path.starts_with(&prefix))
-                    {
-                        return Err(issue.message.clone());
-                    }
+                    inspect::check_node_spec(d, i, &spec, &format!("nodes[{i}].params"))?;
                     Ok((i, spec))
                 })
             });

@@ -59,14 +59,7 @@ pub fn SubscriptionForm(node: String, help: Option<&'static str>) -> impl IntoVi
                 return Err("the node is not an SNS topic".to_string());
             };
             let spec = NodeSpec::SnsTopic(t.with_subscription(sub));
-            let mut candidate = d.clone();
-            candidate.nodes[i].spec = spec.clone();
-            let prefix = format!("nodes[{i}]");
-            if let Err(issues) = sim_core::validate(&candidate)
-                && let Some(issue) = issues.iter().find(|is| is.path.starts_with(&prefix))
-            {
-                return Err(issue.message.clone());
-            }
+            crate::editor::inspect::check_node_spec(d, i, &spec, &format!("nodes[{i}]"))?;
             Ok((i, spec))
         });
         match result {

@@ -198,6 +198,26 @@ pub fn with_param(spec: &NodeSpec, path: &str, value: Value) -> Result<NodeSpec,
     })
 }
 
+/// Checks `spec` as node `i` of `doc` with sim-core, reporting only the
+/// node's own problems under `prefix` (`nodes[i]` or `nodes[i].params`):
+/// wiring problems elsewhere in a draft do not block an edit.
+pub fn check_node_spec(
+    doc: &sim_core::Scenario,
+    i: usize,
+    spec: &sim_core::NodeSpec,
+    prefix: &str,
+) -> Result<(), String> {
+    let mut candidate = doc.clone();
+    candidate.nodes[i].spec = spec.clone();
+    match sim_core::validate(&candidate) {
+        Err(issues) => match issues.iter().find(|is| is.path.starts_with(prefix)) {
+            Some(issue) => Err(issue.message.clone()),
+            None => Ok(()),
+        },
+        Ok(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
