@@ -186,6 +186,21 @@ pub struct CostMeter {
     pub msk_broker_ms: Vec<u64>,
     /// Provisioned GiB-milliseconds of broker storage.
     pub msk_storage_gib_ms: u128,
+    /// MSK Serverless clusters and their partitions running (aws-facts-more 2.3).
+    msk_serverless_running: (u64, u64),
+    /// Cluster milliseconds of MSK Serverless clusters.
+    pub msk_serverless_cluster_ms: u64,
+    /// Partition milliseconds of MSK Serverless clusters.
+    pub msk_serverless_partition_ms: u64,
+    /// Bytes MSK Serverless clusters took from producers (data in).
+    pub msk_serverless_in_bytes: u64,
+    /// Bytes MSK Serverless clusters served to readers (data out).
+    pub msk_serverless_out_bytes: u64,
+    /// Bytes MSK Serverless topics store now, and the sum being taken this
+    /// second.
+    msk_serverless_stored: (u64, u64),
+    /// Byte-milliseconds of MSK Serverless storage.
+    pub msk_serverless_byte_ms: u128,
     /// Firehose, SQS and Lambda units since the start (not yet produced by
     /// the engine; see [`CostMeter::firehose_put`] and friends).
     pub monthly: MonthlyUnits,
@@ -254,6 +269,13 @@ impl CostMeter {
             msk_running: (Vec::new(), 0),
             msk_broker_ms: Vec::new(),
             msk_storage_gib_ms: 0,
+            msk_serverless_running: (0, 0),
+            msk_serverless_cluster_ms: 0,
+            msk_serverless_partition_ms: 0,
+            msk_serverless_in_bytes: 0,
+            msk_serverless_out_bytes: 0,
+            msk_serverless_stored: (0, 0),
+            msk_serverless_byte_ms: 0,
             monthly: MonthlyUnits::default(),
             month_starts: vec![MonthlyUnits::default()],
             elapsed_ms: 0,
@@ -315,6 +337,9 @@ impl CostMeter {
             *total += brokers * dt;
         }
         self.msk_storage_gib_ms += u128::from(self.msk_running.1) * u128::from(dt);
+        self.msk_serverless_cluster_ms += self.msk_serverless_running.0 * dt;
+        self.msk_serverless_partition_ms += self.msk_serverless_running.1 * dt;
+        self.msk_serverless_byte_ms += u128::from(self.msk_serverless_stored.0) * u128::from(dt);
         for s in streams {
             let aged = s.aged_bytes;
             if s.is_on_demand() {
@@ -347,13 +372,36 @@ impl CostMeter {
     pub(crate) fn set_msk_clusters(&mut self, clusters: &[crate::kinds::MskCluster]) {
         let mut brokers = vec![0; BrokerType::ALL.len()];
         let mut storage = 0;
+        let mut serverless = (0, 0);
         for c in clusters {
+            if c.spec.is_serverless() {
+                // aws-facts-more 2.3: cluster-hours and partition-hours.
+                serverless.0 += 1;
+                serverless.1 += c.partitions.len() as u64;
+                continue;
+            }
             let i = BrokerType::ALL.iter().position(|&t| t == c.spec.broker_type).unwrap_or(0);
             brokers[i] += u64::from(c.spec.brokers);
             storage += u64::from(c.spec.brokers) * u64::from(c.spec.storage_gib_per_broker);
         }
         self.msk_broker_ms.resize(brokers.len(), 0);
         self.msk_running = (brokers, storage);
+        self.msk_serverless_running = serverless;
+    }
+
+    /// A second of an MSK Serverless cluster: bytes written by producers,
+    /// bytes read, and what its topic stores at the end of the second
+    /// (aws-facts-more 2.3).
+    pub(crate) fn msk_serverless_second(&mut self, bytes_in: u64, bytes_out: u64, stored: u64) {
+        self.msk_serverless_in_bytes += bytes_in;
+        self.msk_serverless_out_bytes += bytes_out;
+        self.msk_serverless_stored.1 += stored;
+    }
+
+    /// The stored bytes of every Serverless cluster this second become what
+    /// is billed by time until the next.
+    pub(crate) fn msk_serverless_stored_now(&mut self) {
+        self.msk_serverless_stored.0 = std::mem::take(&mut self.msk_serverless_stored.1);
     }
 
     /// Adds PUT payload units the producer computed for records a
@@ -524,6 +572,15 @@ impl CostMeter {
             "msk.storage_gb_month".into(),
             self.msk_storage_gib_ms as f64 / self.month_ms.max(1) as f64,
         ));
+        // aws-facts-more 2.3: MSK Serverless cluster-hours, partition-hours,
+        // data in and out by the GB, and stored data by the GB-month.
+        units.extend([
+            ("msk_serverless.cluster_hour".into(), hours(self.msk_serverless_cluster_ms)),
+            ("msk_serverless.partition_hour".into(), hours(self.msk_serverless_partition_ms)),
+            ("msk_serverless.gb_in".into(), gb(self.msk_serverless_in_bytes)),
+            ("msk_serverless.gb_out".into(), gb(self.msk_serverless_out_bytes)),
+            ("msk_serverless.storage_gb_month".into(), gb_months(self.msk_serverless_byte_ms)),
+        ]);
         let mut lines: Vec<CostItem> = units
             .into_iter()
             .filter(|&(_, units)| units > 0.0)

@@ -206,6 +206,14 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
                 ("trim_horizon", json(StartPosition::TrimHorizon)),
             ],
         ),
+        // aws-facts-more 1, 2: brokers you size, or MSK Serverless.
+        (MskCluster, "cluster_type") => choices(
+            None,
+            [crate::scenario::ClusterType::Provisioned, crate::scenario::ClusterType::Serverless]
+                .into_iter()
+                .map(|t| (t.as_str(), json(t)))
+                .collect(),
+        ),
         // aws-facts-more 1.1: the Standard broker types.
         (MskCluster, "broker_type") => choices(
             None,
@@ -247,7 +255,10 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
         }
         NodeKind::SqsQueue => Vec::new(),
         NodeKind::SnsTopic => vec![("subscriptions", Value::Array(Vec::new()))],
-        NodeKind::MskCluster => vec![("ingress_mb_per_s_per_broker", Value::Null)],
+        NodeKind::MskCluster => vec![
+            ("cluster_type", json(crate::scenario::ClusterType::Provisioned)),
+            ("ingress_mb_per_s_per_broker", Value::Null),
+        ],
     }
 }
 
@@ -294,8 +305,17 @@ mod tests {
     use crate::validate::param_range;
 
     /// Top-level parameters whose values are enum variants (`param_choices`).
-    const CHOICE_PATHS: [&str; 8] =
-        ["traffic", "record_size", "keys", "api", "aggregation", "capacity", "transform", "type"];
+    const CHOICE_PATHS: [&str; 9] = [
+        "traffic",
+        "record_size",
+        "keys",
+        "api",
+        "aggregation",
+        "capacity",
+        "transform",
+        "type",
+        "cluster_type",
+    ];
 
     /// A kind's parameters in every shape they take: the default with its
     /// optional fields present, and each variant of each enum-tagged

@@ -277,7 +277,8 @@ node_kinds! {
     FlinkApp(FlinkSpec) = "flink_app" in flink,
     /// An Amazon SNS topic and its subscriptions.
     SnsTopic(SnsTopicSpec) = "sns_topic" in sns,
-    /// An Amazon MSK provisioned cluster with one topic and a consumer group.
+    /// An Amazon MSK cluster (provisioned or Serverless) with one topic and a
+    /// consumer group.
     MskCluster(MskSpec) = "msk_cluster" in msk,
 }
 

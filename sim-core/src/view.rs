@@ -198,10 +198,14 @@ pub enum NodeFigures {
         bytes_in: f64,
         /// Records the consumer group processed in the last second.
         consumed: f64,
-        /// The busiest broker's writes against its capacity, in percent.
+        /// The busiest broker's writes against its capacity, in percent;
+        /// on a Serverless cluster, the busiest ingress quota's use.
         broker_load_percent: f64,
-        /// `KafkaDataLogsDiskUsed` of the fullest broker, in percent.
+        /// `KafkaDataLogsDiskUsed` of the fullest broker, in percent (0 on
+        /// a Serverless cluster, which has no broker disk).
         disk_percent: f64,
+        /// Whether it is an MSK Serverless cluster (quotas, no brokers).
+        serverless: bool,
         /// `SumOffsetLag`.
         sum_offset_lag: f64,
         /// Age of the oldest record waiting in a producer, in ms.
@@ -377,10 +381,17 @@ impl NodeFigures {
                 }
                 (units::rate(*published), context)
             }
-            NodeFigures::Msk { messages_in, broker_load_percent, sum_offset_lag, .. } => (
+            NodeFigures::Msk {
+                messages_in,
+                broker_load_percent,
+                sum_offset_lag,
+                serverless,
+                ..
+            } => (
                 units::rate(*messages_in),
                 format!(
-                    "busiest broker {}% · lag {} records",
+                    "busiest {} {}% · lag {} records",
+                    if *serverless { "quota" } else { "broker" },
                     units::count(broker_load_percent.round()),
                     units::count(*sum_offset_lag)
                 ),

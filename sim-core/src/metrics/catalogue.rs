@@ -137,10 +137,20 @@ pub use crate::kinds::worker_pool::metrics as worker_pool;
 pub(crate) const OLDEST_UNREAD: MetricDef =
     MetricDef::own_max("OldestUnreadRecordAge", Unit::Milliseconds);
 
-/// The metric table of a node: its kind's, and for an on-demand stream
-/// also its write capacity.
+/// The metric table of a node: its kind's, for an on-demand stream also
+/// its write capacity, and for an MSK Serverless cluster Serverless's names.
 pub fn node_defs(spec: &NodeSpec) -> &'static [MetricDef] {
-    if is_on_demand(spec) { stream::ON_DEMAND_DEFS } else { defs(spec.kind()) }
+    if is_on_demand(spec) {
+        stream::ON_DEMAND_DEFS
+    } else if is_serverless(spec) {
+        msk::SERVERLESS_DEFS
+    } else {
+        defs(spec.kind())
+    }
+}
+
+fn is_serverless(spec: &NodeSpec) -> bool {
+    matches!(spec, NodeSpec::MskCluster(m) if m.is_serverless())
 }
 
 fn is_on_demand(spec: &NodeSpec) -> bool {
@@ -160,7 +170,13 @@ pub type Chart = (&'static str, &'static [usize]);
 /// The charts the app shows first for a node: its kind's, and for an
 /// on-demand stream its write capacity against what it took.
 pub fn node_charts(spec: &NodeSpec) -> &'static [Chart] {
-    if is_on_demand(spec) { stream::ON_DEMAND_CHARTS } else { kind_charts(spec.kind()) }
+    if is_on_demand(spec) {
+        stream::ON_DEMAND_CHARTS
+    } else if is_serverless(spec) {
+        msk::SERVERLESS_CHARTS
+    } else {
+        kind_charts(spec.kind())
+    }
 }
 
 /// The charts of a node kind.

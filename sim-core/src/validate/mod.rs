@@ -1211,6 +1211,25 @@ fn check_queue_wiring(
                          the murmur2 hash of their key, so use uniform, hot_key or zipf keys",
                     );
                 }
+                // aws-facts-more 2.1, 2.2: an MSK Serverless message is at
+                // most 8 MiB (the key counted: Kafka's record carries it);
+                // a larger one fails with INVALID_REQUEST.
+                let serverless = sends_to[i].is_some_and(|t| {
+                    matches!(&scenario.nodes[t].spec, NodeSpec::MskCluster(m) if m.is_serverless())
+                });
+                let message =
+                    u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
+                if serverless && message > crate::kinds::msk::serverless::MAX_MESSAGE_BYTES {
+                    check.push(
+                        format!("{path}.params.record_size"),
+                        format!(
+                            "records of up to {} bytes with their key are out of range for MSK \
+                             Serverless; allowed 1 to {} bytes (8 MiB)",
+                            format_number(message as f64),
+                            format_number(crate::kinds::msk::serverless::MAX_MESSAGE_BYTES as f64)
+                        ),
+                    );
+                }
                 // aws-facts 4.1: a message is at most MaximumMessageSize.
                 if let Some(q) = sends_to[i].and_then(queue)
                     && p.record_size.max_bytes() > q.max_message_bytes
@@ -1325,6 +1344,23 @@ fn check_queue_wiring(
 
 /// An MSK cluster's rules beyond ranges.
 fn check_msk(check: &mut Checker<'_>, path: &str, m: &crate::scenario::MskSpec) {
+    if m.is_serverless() {
+        // aws-facts-more 2.1: at most 2,400 partitions (leaders) per
+        // Serverless cluster for non-compacted topics; more fail with
+        // INVALID_REQUEST. Its brokers are AWS's: their fields do not apply.
+        let most = crate::kinds::msk::serverless::MAX_PARTITIONS;
+        if m.partitions > most {
+            check.push(
+                format!("{path}.partitions"),
+                format!(
+                    "{} is out of range for MSK Serverless; allowed 1 to {} partitions per cluster",
+                    format_number(f64::from(m.partitions)),
+                    format_number(f64::from(most))
+                ),
+            );
+        }
+        return;
+    }
     // aws-facts-more 1.1: brokers spread evenly over the AZs, one each at least.
     if m.availability_zones > 0 && !m.brokers.is_multiple_of(m.availability_zones) {
         check.push(

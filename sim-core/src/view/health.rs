@@ -443,7 +443,7 @@ pub static HEALTH_RULES: &[HealthRule] = &[
         health: Health::Failing,
         word: "✖ Producers waiting",
         when: "records waited in producers for a second or more at the end of the last second",
-        basis: "A saturated broker delays producers rather than refusing them (aws-facts-more 1.8); records not acknowledged within delivery.timeout.ms are lost (aws-facts-more 1.4).",
+        basis: "A saturated broker, or a Serverless cluster over its quotas, delays producers rather than refusing them (aws-facts-more 1.8, 2.1); records not acknowledged within delivery.timeout.ms are lost (aws-facts-more 1.4).",
         source: MSK_BEST_PRACTICES,
         applies: |f| matches!(f, NodeFigures::Msk { producer_wait_ms, .. } if *producer_wait_ms >= 1_000.0),
     },

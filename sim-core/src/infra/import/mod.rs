@@ -150,6 +150,7 @@ impl<'t> Builder<'t> {
                 }
                 "AWS::SNS::Topic" => kinds::sns::infra::import(r, &p, self)?,
                 "AWS::MSK::Cluster" => kinds::msk::infra::import(r, &p, self)?,
+                "AWS::MSK::ServerlessCluster" => kinds::msk::infra::import_serverless(r, &p, self)?,
                 _ => {}
             }
         }

@@ -576,7 +576,14 @@ impl Simulation {
             state.attempts = attempts;
         } else {
             state.attempts = 0;
-            let part = &mut self.msks[c].partitions[p];
+            let cluster = &mut self.msks[c];
+            // An MSK Serverless cluster bills the bytes read (aws-facts-more 2.3).
+            if cluster.spec.is_serverless() {
+                let part = &cluster.partitions[p];
+                let before = part.esm[reader];
+                cluster.esm_bytes_out += part.bytes_between(before, before.max(start + records));
+            }
+            let part = &mut cluster.partitions[p];
             // Retention may have moved the offset past the batch already.
             let before = part.esm[reader];
             part.esm[reader] = before.max(start + records);

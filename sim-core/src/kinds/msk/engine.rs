@@ -4,8 +4,8 @@
 //! deletes old segments, and the metrics of the second (aws-facts-more
 //! 1.4 to 1.8).
 
-use super::Cohort;
 use super::metrics as msk;
+use super::{Cohort, serverless};
 use crate::engine::Simulation;
 use crate::time::{SECOND, SimTime};
 
@@ -38,8 +38,19 @@ impl Simulation {
             let expired: u64 =
                 cl.partitions.iter_mut().map(|p| p.expire(now, retention, group)).sum();
             cl.expired += expired;
-            let capacity = cl.spec.storage_gib_per_broker as f64 * (1u64 << 30) as f64;
-            let disk = cl.stored_per_broker().into_iter().max().unwrap_or(0) as f64 / capacity;
+            let serverless = cl.spec.is_serverless();
+            // Provisioned: the fullest broker's disk, in percent. Serverless
+            // has no disk to fill: the topic's stored bytes, which it bills
+            // (aws-facts-more 2.3).
+            let disk = if serverless {
+                cl.partitions.iter().map(|p| p.log_bytes).sum::<u64>() as f64
+            } else {
+                let capacity = cl.spec.storage_gib_per_broker as f64 * (1u64 << 30) as f64;
+                100.0 * (cl.stored_per_broker().into_iter().max().unwrap_or(0) as f64 / capacity)
+            };
+            // Lambda event sources' reads count against Serverless egress
+            // and its bill (aws-facts-more 2.1, 2.3).
+            let bytes_out = bytes_out + std::mem::take(&mut cl.esm_bytes_out);
             let (max_p, max_lag) = cl
                 .partitions
                 .iter()
@@ -72,14 +83,18 @@ impl Simulation {
             m.add(msk::RECORDS_CONSUMED, consumed as f64);
             m.add(msk::RECORDS_LOST, lost as f64);
             m.add(msk::RECORDS_EXPIRED, expired as f64);
-            m.sample(msk::DISK_USED, 100.0 * disk);
+            m.sample(msk::DISK_USED, disk);
             m.sample(msk::BROKER_WRITE_LOAD, 100.0 * load);
             m.sample(msk::MAX_OFFSET_LAG, max_lag as f64);
             m.sample(msk::SUM_OFFSET_LAG, sum_lag as f64);
             m.sample(msk::EST_MAX_TIME_LAG, time_lag);
             m.sample(msk::PRODUCER_WAIT, oldest.map_or(0.0, |at| (now - at) as f64));
             m.sample(msk::IDLE_CONSUMERS, f64::from(idle));
+            if serverless {
+                self.cost.msk_serverless_second(written.1, bytes_out, disk as u64);
+            }
         }
+        self.cost.msk_serverless_stored_now();
     }
 
     /// The second's records of cluster `c`'s producers, into their
@@ -130,6 +145,9 @@ impl Simulation {
     /// what is not written waits in the producer. Returns the (records,
     /// bytes) written and the busiest broker's load (writes over capacity).
     fn msk_write(&mut self, c: usize) -> ((u64, u64), f64) {
+        if self.msks[c].spec.is_serverless() {
+            return self.msk_write_serverless(c);
+        }
         let now = self.now;
         let cl = &mut self.msks[c];
         let brokers = cl.spec.brokers.max(1) as usize;
@@ -159,34 +177,79 @@ impl Simulation {
         let mut wrote = vec![0u64; brokers];
         for (p, &waiting) in pending.iter().enumerate() {
             let f = cl.replicas(p).map(|b| fraction[b]).fold(1.0, f64::min);
-            let mut budget = (waiting as f64 * f) as u64;
+            let budget = (waiting as f64 * f) as u64;
             let replicas: Vec<usize> = cl.replicas(p).collect();
-            let part = &mut cl.partitions[p];
-            while budget > 0 {
-                let Some(front) = part.pending.front_mut() else { break };
-                let per = (front.bytes / front.records.max(1)).max(1);
-                let take = if front.bytes <= budget { front.records } else { budget / per };
-                if take == 0 {
-                    break;
-                }
-                let bytes = front.bytes_of(take);
-                front.records -= take;
-                front.bytes -= bytes;
-                if front.records == 0 {
-                    part.pending.pop_front();
-                }
-                budget = budget.saturating_sub(bytes);
-                part.append(now, take, bytes, segment);
-                written.0 += take;
-                written.1 += bytes;
-                for &b in &replicas {
-                    wrote[b] += bytes;
-                }
+            let (records, bytes) = write_pending(&mut cl.partitions[p], budget, now, segment);
+            written.0 += records;
+            written.1 += bytes;
+            for &b in &replicas {
+                wrote[b] += bytes;
             }
         }
         let load = wrote.iter().map(|&w| w as f64 / capacity.max(1) as f64).fold(0.0, f64::max);
         (written, load)
     }
+}
+
+impl Simulation {
+    /// An MSK Serverless cluster takes what its ingress quotas allow:
+    /// 5 MBps per partition, 200 MBps per cluster (aws-facts-more 2.1).
+    /// Over a quota the cluster slows the producer down ("slowdown with
+    /// throttle duration in response"): nothing is refused, what is not
+    /// taken waits in the producer, and is lost only past
+    /// `delivery.timeout.ms`, as on a saturated provisioned broker. Returns
+    /// the (records, bytes) written and the busiest quota's use.
+    fn msk_write_serverless(&mut self, c: usize) -> ((u64, u64), f64) {
+        let now = self.now;
+        let cl = &mut self.msks[c];
+        let pending: Vec<u64> = cl.partitions.iter().map(|p| p.pending_bytes()).collect();
+        let allowed = serverless::share(
+            &pending,
+            serverless::PARTITION_INGRESS_BYTES_PER_S,
+            serverless::CLUSTER_INGRESS_BYTES_PER_S,
+        );
+        let segment = cl.segment_ms();
+        let (mut written, mut busiest) = ((0, 0), 0);
+        for (part, &budget) in cl.partitions.iter_mut().zip(&allowed) {
+            let (records, bytes) = write_pending(part, budget, now, segment);
+            written.0 += records;
+            written.1 += bytes;
+            busiest = busiest.max(bytes);
+        }
+        let load = (busiest as f64 / serverless::PARTITION_INGRESS_BYTES_PER_S as f64)
+            .max(written.1 as f64 / serverless::CLUSTER_INGRESS_BYTES_PER_S as f64);
+        (written, load)
+    }
+}
+
+/// Moves up to `budget` bytes of a partition's producer buffer, oldest
+/// first, into its log; returns the records and bytes written.
+fn write_pending(
+    part: &mut super::Partition,
+    mut budget: u64,
+    now: SimTime,
+    segment: SimTime,
+) -> (u64, u64) {
+    let mut written = (0, 0);
+    while budget > 0 {
+        let Some(front) = part.pending.front_mut() else { break };
+        let per = (front.bytes / front.records.max(1)).max(1);
+        let take = if front.bytes <= budget { front.records } else { budget / per };
+        if take == 0 {
+            break;
+        }
+        let bytes = front.bytes_of(take);
+        front.records -= take;
+        front.bytes -= bytes;
+        if front.records == 0 {
+            part.pending.pop_front();
+        }
+        budget = budget.saturating_sub(bytes);
+        part.append(now, take, bytes, segment);
+        written.0 += take;
+        written.1 += bytes;
+    }
+    written
 }
 
 /// The consumer group's second: each consumer processes up to its rate
@@ -196,6 +259,7 @@ impl Simulation {
 fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
     let rate = cl.spec.consumer_group.records_per_s_per_consumer;
     let (mut records, mut bytes) = (0, 0);
+    let mut plan: Vec<(usize, u64)> = Vec::new();
     for p in &mut cl.partitions {
         p.read_last_second = 0;
     }
@@ -212,13 +276,42 @@ fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
             cl.carry[k] = 0.0;
         }
         let parts = super::apportion(can.min(backlog), &lags);
-        for (&p, &n) in owned.iter().zip(&parts) {
-            let (r, b) = cl.partitions[p].read(n);
-            cl.partitions[p].read_last_second = r;
-            records += r;
-            bytes += b;
-        }
+        plan.extend(owned.iter().copied().zip(parts));
+    }
+    if cl.spec.is_serverless() {
+        cap_egress(cl, &mut plan);
+    }
+    // Each partition has one reader, so the order of reads is immaterial.
+    for (p, n) in plan {
+        let (r, b) = cl.partitions[p].read(n);
+        cl.partitions[p].read_last_second = r;
+        records += r;
+        bytes += b;
     }
     cl.consumed += records;
     (records, bytes)
+}
+
+/// MSK Serverless egress quotas on the group's planned reads: 10 MBps per
+/// partition, 400 MBps per cluster (aws-facts-more 2.1). Over a quota the
+/// fetch is slowed down, not refused: the records stay in the log and the
+/// lag grows. A partition's records are cut in proportion to its bytes.
+fn cap_egress(cl: &super::MskCluster, plan: &mut [(usize, u64)]) {
+    let demands: Vec<u64> = plan
+        .iter()
+        .map(|&(p, n)| {
+            let part = &cl.partitions[p];
+            part.bytes_between(part.committed, part.committed + n)
+        })
+        .collect();
+    let allowed = serverless::share(
+        &demands,
+        serverless::PARTITION_EGRESS_BYTES_PER_S,
+        serverless::CLUSTER_EGRESS_BYTES_PER_S,
+    );
+    for ((_, n), (&want, &may)) in plan.iter_mut().zip(demands.iter().zip(&allowed)) {
+        if may < want {
+            *n = (u128::from(*n) * u128::from(may) / u128::from(want)) as u64;
+        }
+    }
 }

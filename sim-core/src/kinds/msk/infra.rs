@@ -38,6 +38,9 @@ pub fn export(node: &Node, spec: &MskSpec, t: &mut Template) {
         secret: false,
     });
     let name = aws_name(id, 64);
+    if spec.is_serverless() {
+        return export_serverless(node, spec, t, name, subnets, groups);
+    }
     let volume = spec.storage_gib_per_broker;
     t.add(Resource {
         key: id.clone(),
@@ -85,15 +88,121 @@ pub fn export(node: &Node, spec: &MskSpec, t: &mut Template) {
             ),
         depends_on: Vec::new(),
         comments: vec![
-            format!("MSK cluster \"{label}\": {} brokers over {} Availability Zones.", spec.brokers, spec.availability_zones),
             format!(
-                "Create its topic \"{id}\" with Kafka's tools: {} partitions, replication factor {}, retention.ms={}.",
-                spec.partitions,
-                spec.replication_factor,
-                u64::from(spec.retention_hours) * 3_600_000
+                "MSK cluster \"{label}\": {} brokers over {} Availability Zones.",
+                spec.brokers, spec.availability_zones
             ),
+            topic_note(id, spec),
         ],
     });
+}
+
+/// The comment that carries the topic's settings (read back by [`import`]).
+fn topic_note(id: &str, spec: &MskSpec) -> String {
+    format!(
+        "Create its topic \"{id}\" with Kafka's tools: {} partitions, replication factor {}, retention.ms={}.",
+        spec.partitions,
+        spec.replication_factor,
+        u64::from(spec.retention_hours) * 3_600_000
+    )
+}
+
+/// An `AWS::MSK::ServerlessCluster`: no brokers; IAM access control is
+/// required (aws-facts-more 2.2), and it sits in the VPC subnets and
+/// security groups given as parameters.
+fn export_serverless(
+    node: &Node,
+    spec: &MskSpec,
+    t: &mut Template,
+    name: String,
+    subnets: Value,
+    groups: Value,
+) {
+    let id = &node.id;
+    let iam = |enabled: &str| {
+        Value::Block(Props::new().with(
+            "sasl",
+            Value::Block(Props::new().with("iam", Value::Block(Props::new().with(enabled, true)))),
+        ))
+    };
+    t.add(Resource {
+        key: id.clone(),
+        cfn_type: "AWS::MSK::ServerlessCluster",
+        tf_type: "aws_msk_serverless_cluster",
+        cfn: Props::new()
+            .with("ClusterName", name.as_str())
+            .with(
+                "ClientAuthentication",
+                Value::Block(Props::new().with(
+                    "Sasl",
+                    Value::Block(
+                        Props::new()
+                            .with("Iam", Value::Block(Props::new().with("Enabled", true))),
+                    ),
+                )),
+            )
+            .with(
+                "VpcConfigs",
+                Value::List(vec![Value::Block(
+                    Props::new()
+                        .with("SubnetIds", subnets.clone())
+                        .with("SecurityGroups", groups.clone()),
+                )]),
+            ),
+        tf: Props::new()
+            .with("cluster_name", name.as_str())
+            .with("client_authentication", iam("enabled"))
+            .with(
+                "vpc_config",
+                Value::Block(
+                    Props::new().with("subnet_ids", subnets).with("security_group_ids", groups),
+                ),
+            ),
+        depends_on: Vec::new(),
+        comments: vec![
+            format!("MSK Serverless cluster \"{}\": no brokers to size; 5 MB/s in and 10 MB/s out per partition, 200 MB/s in and 400 MB/s out per cluster.", node.label()),
+            topic_note(id, spec),
+        ],
+    });
+}
+
+/// Reads an `AWS::MSK::ServerlessCluster` (the mirror of
+/// [`export_serverless`]): the topic from a Shardplay export's comment, or
+/// the defaults, listed as assumed.
+pub fn import_serverless(
+    r: &import::Resource,
+    p: &import::Props,
+    b: &mut Builder,
+) -> Result<(), Issue> {
+    let mut spec =
+        MskSpec { cluster_type: crate::scenario::ClusterType::Serverless, ..MskSpec::default() };
+    read_topic(r, b, &mut spec);
+    let name = p.text("ClusterName")?;
+    b.add(r, name.as_deref(), NodeSpec::MskCluster(spec));
+    Ok(())
+}
+
+/// The topic's settings from an export's comment, or an assumption.
+fn read_topic(r: &import::Resource, b: &mut Builder, spec: &mut MskSpec) {
+    let number = |open: &str, close: &str| {
+        r.notes.iter().find_map(|n| between(n, open, close)?.replace(',', "").parse::<u64>().ok())
+    };
+    let topic = (
+        number("tools: ", " partitions"),
+        number("replication factor ", ","),
+        number("retention.ms=", "."),
+    );
+    match topic {
+        (Some(partitions), Some(rf), Some(ms)) => {
+            spec.partitions = partitions as u32;
+            spec.replication_factor = rf as u32;
+            spec.retention_hours = (ms / 3_600_000) as u32;
+        }
+        _ => b.assume(format!(
+            "{}: its topic is not in a template, so it has {} partitions, replication factor {} and {} hours' retention, read by {} consumers; set them in the inspector.",
+            r.id, spec.partitions, spec.replication_factor, spec.retention_hours, spec.consumer_group.consumers
+        )),
+    }
 }
 
 /// Reads an `AWS::MSK::Cluster` (the mirror of [`export`]): brokers, broker
@@ -125,11 +234,6 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
         r.notes.iter().find_map(|n| between(n, open, close)?.replace(',', "").parse::<u64>().ok())
     };
     let zones = number(" brokers over ", " Availability Zones");
-    let topic = (
-        number("tools: ", " partitions"),
-        number("replication factor ", ","),
-        number("retention.ms=", "."),
-    );
     // Brokers are a multiple of the zones (aws-facts-more 1.1): without a
     // note, three zones when the count allows, else two.
     spec.availability_zones = match zones {
@@ -137,17 +241,7 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
         None if spec.brokers.is_multiple_of(3) => 3,
         None => 2,
     };
-    match topic {
-        (Some(partitions), Some(rf), Some(ms)) => {
-            spec.partitions = partitions as u32;
-            spec.replication_factor = rf as u32;
-            spec.retention_hours = (ms / 3_600_000) as u32;
-        }
-        _ => b.assume(format!(
-            "{}: its topic is not in a template, so it has {} partitions, replication factor {} and {} hours' retention, read by {} consumers; set them in the inspector.",
-            r.id, spec.partitions, spec.replication_factor, spec.retention_hours, spec.consumer_group.consumers
-        )),
-    }
+    read_topic(r, b, &mut spec);
     let name = p.text("ClusterName")?;
     b.add(r, name.as_deref(), NodeSpec::MskCluster(spec));
     Ok(())

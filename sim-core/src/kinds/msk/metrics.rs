@@ -30,6 +30,17 @@ pub const RECORDS_CONSUMED: usize = 11;
 /// The simulator's own: consumers with no partition.
 pub const IDLE_CONSUMERS: usize = 12;
 
+/// Serverless: the bytes the topic stores (one copy), in the slot of
+/// `KafkaDataLogsDiskUsed` (a Serverless cluster has no broker disk).
+pub const STORED_BYTES: usize = DISK_USED;
+/// Serverless: `MaxEstimatedTimeLag`, the slot of provisioned
+/// `EstimatedMaxTimeLag` (aws-facts-more 2.2 notes the different name).
+pub const MAX_EST_TIME_LAG: usize = EST_MAX_TIME_LAG;
+/// Serverless, the simulator's own: the busiest ingress quota's use (a
+/// partition's 5 MBps or the cluster's 200 MBps), in percent; at 100
+/// producers are slowed down. The slot of `BrokerWriteLoad`.
+pub const QUOTA_LOAD: usize = BROKER_WRITE_LOAD;
+
 /// The table, indexed by the constants above.
 pub const DEFS: &[MetricDef] = &[
     MetricDef::sum("BytesInPerSec", Unit::Bytes),
@@ -45,6 +56,32 @@ pub const DEFS: &[MetricDef] = &[
     MetricDef::own_sum("RecordsExpired", Unit::Count),
     MetricDef::own_sum("RecordsConsumed", Unit::Count),
     MetricDef::own_max("IdleConsumers", Unit::Count),
+];
+
+/// The table of a Serverless cluster: the same slots, with Serverless's
+/// names where they differ (aws-facts-more 2.2).
+pub const SERVERLESS_DEFS: &[MetricDef] = &[
+    MetricDef::sum("BytesInPerSec", Unit::Bytes),
+    MetricDef::sum("BytesOutPerSec", Unit::Bytes),
+    MetricDef::sum("MessagesInPerSec", Unit::Count),
+    MetricDef::own_max("StoredBytes", Unit::Bytes),
+    MetricDef::max("MaxOffsetLag", Unit::Count),
+    MetricDef::max("SumOffsetLag", Unit::Count),
+    MetricDef::max("MaxEstimatedTimeLag", Unit::Seconds),
+    MetricDef::own_max("QuotaLoad", Unit::Percent),
+    MetricDef::own_max("ProducerWaitAge", Unit::Milliseconds),
+    MetricDef::own_sum("RecordsLost", Unit::Count),
+    MetricDef::own_sum("RecordsExpired", Unit::Count),
+    MetricDef::own_sum("RecordsConsumed", Unit::Count),
+    MetricDef::own_max("IdleConsumers", Unit::Count),
+];
+
+/// The charts the app shows first for a Serverless cluster.
+pub const SERVERLESS_CHARTS: &[Chart] = &[
+    ("Messages", &[MESSAGES_IN, RECORDS_CONSUMED]),
+    ("Lag", &[SUM_OFFSET_LAG, MAX_OFFSET_LAG]),
+    ("Quotas", &[QUOTA_LOAD]),
+    ("Producer wait", &[PRODUCER_WAIT]),
 ];
 
 /// The charts the app shows first for the kind.

@@ -12,6 +12,7 @@ pub mod infra;
 pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
+pub mod serverless;
 pub mod spec;
 pub(crate) mod view;
 
@@ -311,6 +312,9 @@ pub struct MskCluster {
     pub carry: Vec<f64>,
     /// The Lambda functions (slots) whose event sources read the topic.
     pub esm_funcs: Vec<usize>,
+    /// Bytes Lambda event sources read this second (counted on a
+    /// Serverless cluster only: its egress quota and bill).
+    pub esm_bytes_out: u64,
 }
 
 impl MskCluster {
@@ -327,6 +331,7 @@ impl MskCluster {
             expired: 0,
             carry,
             esm_funcs: Vec::new(),
+            esm_bytes_out: 0,
         }
     }
 

@@ -5,6 +5,8 @@ use crate::kinds::params::Param;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
+    // aws-facts-more 2.1, 2.3.
+    Param::new("cluster_type", "provisioned: brokers you size and pay by the hour. serverless (MSK Serverless): no brokers; each partition takes 5 MB/s in and 10 MB/s out, the cluster 200 MB/s in and 400 MB/s out; past a quota producers and consumers are slowed down, never refused. Billed by cluster-hour, partition-hour, GB in and out and GB-month stored; at most 2,400 partitions and 8 MiB messages. The broker fields do not apply to it."),
     Param::new("broker_type", "Broker instance type: its hourly price, and (an assumption: AWS gives no figure per Standard size) its throughput, 153.8 MB/s for kafka.m7g.16xlarge scaled by size."),
     // aws-facts-more 1.1: 30 per ZooKeeper cluster, 60 per KRaft cluster.
     Param::new("brokers", "Brokers in the cluster, spread evenly over the Availability Zones (a multiple of them). Partitions' leaders and replicas are placed round-robin over them.").range(1.0, 60.0, "brokers"),
@@ -15,11 +17,11 @@ pub const PARAMS: &[Param] = &[
     // Simulator bound: the assumption's override (aws-facts-more 7).
     Param::new("ingress_mb_per_s_per_broker", "Override of the assumed client ingress a broker takes as leader at replication factor 3. A broker writes three times this (its followers' copies included); past it producers wait (Kafka delays, it does not refuse).").range(0.1, 10_000.0, "MB/s"),
     // Simulator bound; aws-facts-more 1.1 recommends up to 4,000 per broker.
-    Param::new("partitions", "The topic's partitions: a keyed record goes to murmur2(key) mod partitions; a partition is read by one consumer of the group at most. Partitions can be added, never removed.").range(1.0, 10_000.0, "partitions"),
+    Param::new("partitions", "The topic's partitions: a keyed record goes to murmur2(key) mod partitions; a partition is read by one consumer of the group at most. Partitions can be added, never removed. Serverless: at most 2,400, each billed by the hour and capped at 5 MB/s in.").range(1.0, 10_000.0, "partitions"),
     // aws-facts-more 1.4: 3 by default on 3-AZ clusters; at most the broker count.
     Param::new("replication_factor", "Copies of each partition on distinct brokers (3 by default). Each produced byte is written this many times; acks=all waits for every copy.").range(1.0, 60.0, "replicas"),
     // aws-facts-more 1.6: 7 days by default; -1 (unlimited) is not offered.
-    Param::new("retention_hours", "retention.ms, in hours: segments whose newest record is older are deleted, read or not (7 days by default).").range(1.0, 87_600.0, "h"),
+    Param::new("retention_hours", "retention.ms, in hours: segments whose newest record is older are deleted, read or not (7 days by default; Serverless too, with no upper limit).").range(1.0, 87_600.0, "h"),
     // aws-facts-more 1.4: delivery.timeout.ms 120,000 by default.
     Param::new("delivery_timeout_ms", "delivery.timeout.ms: a record the cluster has not acknowledged by then is lost to the producer (120 s by default).").range(1_000.0, 86_400_000.0, "ms"),
     Param::new("consumer_group", "The consumer group reading the topic: partitions are shared out, one consumer each at most."),

@@ -9,7 +9,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MskSpec {
-    /// The broker instance type (aws-facts-more 1.1).
+    /// Provisioned (brokers you size) or Serverless (no brokers: per-partition
+    /// and per-cluster quotas, aws-facts-more 2). Left out of a document
+    /// when provisioned, so provisioned clusters read and write as before.
+    #[serde(skip_serializing_if = "ClusterType::is_provisioned")]
+    pub cluster_type: ClusterType,
+    /// The broker instance type (aws-facts-more 1.1); not used by a
+    /// Serverless cluster.
     pub broker_type: BrokerType,
     /// Brokers in the cluster: at least one per Availability Zone, spread
     /// evenly (aws-facts-more 1.1).
@@ -59,6 +65,7 @@ impl Default for ConsumerGroup {
 impl Default for MskSpec {
     fn default() -> Self {
         MskSpec {
+            cluster_type: ClusterType::Provisioned,
             broker_type: BrokerType::M5Large,
             brokers: 3,
             availability_zones: 3,
@@ -69,6 +76,33 @@ impl Default for MskSpec {
             retention_hours: 168,
             delivery_timeout_ms: 120_000,
             consumer_group: ConsumerGroup::default(),
+        }
+    }
+}
+
+/// How an MSK cluster's capacity is had.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterType {
+    /// Brokers of an instance type, with EBS storage (aws-facts-more 1).
+    #[default]
+    Provisioned,
+    /// MSK Serverless: no brokers to size; throughput, partitions and
+    /// message size bounded by the quotas of aws-facts-more 2.1.
+    Serverless,
+}
+
+impl ClusterType {
+    /// Whether it is the provisioned type (the default).
+    pub fn is_provisioned(&self) -> bool {
+        *self == ClusterType::Provisioned
+    }
+
+    /// The name a document uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterType::Provisioned => "provisioned",
+            ClusterType::Serverless => "serverless",
         }
     }
 }
@@ -205,6 +239,11 @@ impl BrokerType {
 }
 
 impl MskSpec {
+    /// Whether it is an MSK Serverless cluster.
+    pub fn is_serverless(&self) -> bool {
+        self.cluster_type == ClusterType::Serverless
+    }
+
     /// The client ingress a broker takes as leader, in MB/s.
     pub fn ingress_mb_per_s(&self) -> f64 {
         self.ingress_mb_per_s_per_broker

@@ -7,13 +7,18 @@ use crate::view::{NodeFigures, Reading, Tally};
 /// Reads MSK cluster `node` off the engine.
 pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
     let m = sim.metrics(node);
+    // A Serverless cluster has no broker disk: its slot holds stored bytes,
+    // and its load is the busiest quota's (see `metrics`).
+    let serverless = sim.msk_cluster(node).is_some_and(|c| c.spec.is_serverless());
+    let disk_percent = if serverless { 0.0 } else { m.last_second(msk::DISK_USED) };
     Reading {
         figures: NodeFigures::Msk {
             messages_in: m.last_second(msk::MESSAGES_IN),
             bytes_in: m.last_second(msk::BYTES_IN),
             consumed: m.last_second(msk::RECORDS_CONSUMED),
             broker_load_percent: m.last_second(msk::BROKER_WRITE_LOAD),
-            disk_percent: m.last_second(msk::DISK_USED),
+            disk_percent,
+            serverless,
             sum_offset_lag: m.last_second(msk::SUM_OFFSET_LAG),
             producer_wait_ms: m.last_second(msk::PRODUCER_WAIT),
             lost_total: m.total(msk::RECORDS_LOST),

@@ -1,0 +1,50 @@
+//! MSK Serverless (aws-facts-more 2): no brokers to size; the cluster's
+//! throughput is bounded by quotas per partition and per cluster, and a
+//! client over a throughput quota is slowed down ("slowdown with throttle
+//! duration in response", aws-facts-more 2.1), never refused. Limits that
+//! are configuration (partitions, message size) are refused by validation
+//! instead, as AWS fails those requests with INVALID_REQUEST.
+//!
+//! A quota in "MBps" is taken as 10^6 bytes a second, as the provisioned
+//! model's broker figures are (AWS does not say MB or MiB).
+
+/// aws-facts-more 2.1: max ingress per partition, 5 MBps.
+pub const PARTITION_INGRESS_BYTES_PER_S: u64 = 5_000_000;
+/// aws-facts-more 2.1: max egress per partition, 10 MBps.
+pub const PARTITION_EGRESS_BYTES_PER_S: u64 = 10_000_000;
+/// aws-facts-more 2.1: max ingress per cluster, 200 MBps.
+pub const CLUSTER_INGRESS_BYTES_PER_S: u64 = 200_000_000;
+/// aws-facts-more 2.1: max egress per cluster, 400 MBps.
+pub const CLUSTER_EGRESS_BYTES_PER_S: u64 = 400_000_000;
+/// aws-facts-more 2.1: max partitions (leaders) per cluster, 2,400 for
+/// non-compacted topics (the simulator's topics are not compacted).
+pub const MAX_PARTITIONS: u32 = 2_400;
+/// aws-facts-more 2.1, 2.2: max message size 8 MiB (`max.message.bytes`
+/// at most 8,388,608).
+pub const MAX_MESSAGE_BYTES: u64 = 8_388_608;
+
+/// Shares a quota among demands: each gets its demand capped at `each`,
+/// then all are scaled down together when their sum passes `total`
+/// (a cluster quota slows every client alike). Integer bytes, never more
+/// than asked, never more than the quotas.
+pub fn share(demands: &[u64], each: u64, total: u64) -> Vec<u64> {
+    let capped: Vec<u64> = demands.iter().map(|&d| d.min(each)).collect();
+    let sum: u64 = capped.iter().sum();
+    if sum <= total {
+        return capped;
+    }
+    capped.iter().map(|&c| (u128::from(c) * u128::from(total) / u128::from(sum)) as u64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quota_caps_each_then_scales_all() {
+        assert_eq!(share(&[1, 7, 20], 10, 100), vec![1, 7, 10]);
+        // 10 + 10 + 10 = 30 over a total of 15: each gets half.
+        assert_eq!(share(&[10, 20, 30], 10, 15), vec![5, 5, 5]);
+        assert!(share(&[9, 10, 11], 10, 20).iter().sum::<u64>() <= 20);
+    }
+}
