@@ -22,6 +22,7 @@ mod lambda_sources;
 mod lessons;
 mod limits;
 mod msk;
+mod msk_serverless;
 mod on_demand;
 mod polling;
 mod producer;

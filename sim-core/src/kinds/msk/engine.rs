@@ -315,3 +315,56 @@ fn cap_egress(cl: &super::MskCluster, plan: &mut [(usize, u64)]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{ClusterType, ConsumerGroup, MskSpec};
+    use crate::time::MINUTE;
+
+    /// A cluster of `partitions`, each with `backlog` records of 1,000
+    /// bytes unread, and a group of one consumer per partition.
+    fn backlogged(
+        cluster_type: ClusterType,
+        partitions: u32,
+        backlog: u64,
+    ) -> super::super::MskCluster {
+        let spec = MskSpec {
+            cluster_type,
+            partitions,
+            consumer_group: ConsumerGroup {
+                consumers: partitions,
+                records_per_s_per_consumer: 1e6,
+            },
+            ..MskSpec::default()
+        };
+        let mut cl = super::super::MskCluster::new(spec);
+        for p in &mut cl.partitions {
+            p.append(0, backlog, backlog * 1_000, MINUTE);
+        }
+        cl
+    }
+
+    /// aws-facts-more 2.1: a Serverless partition serves at most 10 MBps
+    /// out; a consumer catching up on 30 MB reads 10 MB a second, and the
+    /// rest waits in the log (slowed down, not refused). A provisioned
+    /// cluster has no such quota.
+    #[test]
+    fn serverless_egress_is_capped_per_partition() {
+        let mut cl = backlogged(ClusterType::Serverless, 1, 30_000);
+        assert_eq!(msk_consume(&mut cl), (10_000, 10_000_000));
+        assert_eq!(cl.partitions[0].lag(), 20_000);
+        let mut cl = backlogged(ClusterType::Provisioned, 1, 30_000);
+        assert_eq!(msk_consume(&mut cl), (30_000, 30_000_000));
+    }
+
+    /// aws-facts-more 2.1: at most 400 MBps out of a cluster: 50 partitions
+    /// that could each serve 10 MB share 400 MB, 8 MB each.
+    #[test]
+    fn serverless_egress_is_capped_per_cluster() {
+        let mut cl = backlogged(ClusterType::Serverless, 50, 30_000);
+        let (records, bytes) = msk_consume(&mut cl);
+        assert_eq!((records, bytes), (400_000, 400_000_000));
+        assert!(cl.partitions.iter().all(|p| p.read_last_second == 8_000));
+    }
+}
