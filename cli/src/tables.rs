@@ -295,6 +295,16 @@ pub fn replicated_cost_lines(r: &sim_core::replicate::ReplicatedModes) -> String
     out
 }
 
+/// A comparison row's service, for people.
+fn service_title(service: &str) -> &'static str {
+    match service {
+        "kinesis_provisioned" => "Kinesis provisioned",
+        "msk_provisioned" => "MSK provisioned",
+        "msk_serverless" => "MSK Serverless",
+        _ => "?",
+    }
+}
+
 /// The Kinesis vs MSK comparison: one column per service, then the
 /// classic comparison points.
 pub fn service_table(c: &sim_core::ServiceComparison) -> String {
@@ -313,12 +323,12 @@ pub fn service_table(c: &sim_core::ServiceComparison) -> String {
     let r = &c.rows;
     let col = |f: &dyn Fn(&sim_core::compare::ServiceRow) -> String| r.iter().map(f).collect();
     let rows: Vec<(&str, Vec<String>)> = vec![
-        ("", vec!["Kinesis provisioned".into(), "MSK provisioned".into()]),
+        ("", r.iter().map(|s| service_title(s.service).into()).collect()),
         ("capacity", col(&|s| s.capacity.clone())),
         ("capacity in", col(&|s| format!("{}/s", bytes(s.capacity_bytes_per_s)))),
         ("traffic in", col(&|s| format!("{}/s", bytes(s.incoming_bytes_per_s)))),
         ("headroom", col(&|s| percent(s.headroom))),
-        ("busiest shard/broker", col(&|s| percent(s.busiest_unit_load))),
+        ("busiest shard/broker/quota", col(&|s| percent(s.busiest_unit_load))),
         ("writes refused", col(&|s| count(s.refused_writes))),
         ("longest producer wait", col(&|s| millis(s.producer_wait_max_ms))),
         ("worst consumer lag", col(&|s| millis(s.lag_max_ms))),
@@ -329,7 +339,7 @@ pub fn service_table(c: &sim_core::ServiceComparison) -> String {
     let width = |i: usize| rows.iter().map(|r| r.1[i].chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..r.len()).map(width).collect();
     for (label, cells) in &rows {
-        let _ = write!(out, "{label:<22}");
+        let _ = write!(out, "{label:<26}");
         for (cell, w) in cells.iter().zip(&widths) {
             let _ = write!(out, "  {cell:>w$}");
         }
@@ -337,7 +347,11 @@ pub fn service_table(c: &sim_core::ServiceComparison) -> String {
     }
     let _ = writeln!(out);
     for p in &c.points {
-        let _ = writeln!(out, "{}: Kinesis {}; MSK {} ({})", p.point, p.kinesis, p.msk, p.facts);
+        let _ = writeln!(
+            out,
+            "{}: Kinesis {}; MSK {}; MSK Serverless {} ({})",
+            p.point, p.kinesis, p.msk, p.msk_serverless, p.facts
+        );
     }
     for note in &c.notes {
         let _ = writeln!(out, "Note: {}", one_line(note));

@@ -116,6 +116,49 @@ fn compare_puts_kinesis_and_msk_side_by_side() {
     assert!(err.contains("brokers") && err.contains("multiple of 3"), "{err}");
 }
 
+/// `compare`'s MSK Serverless column, by hand (aws-facts-more 2.1, 2.3):
+/// the same 2,000 records/s of 1,000 bytes on 4 partitions of a Serverless
+/// cluster, over a 730-hour month: $0.75 x 730 h = $547.50 of cluster-hours;
+/// 4 x $0.0015 x 730 h = $4.38 of partition-hours; 2 MB/s x 3,600 s x
+/// 730 h = 5.256e12 bytes = 4,895.02 GB (of 2^30 bytes) in at $0.10 =
+/// $489.50 and out at $0.05 = $244.75; storage of the 600 s run (k x 2 MB
+/// held for a second after each second k < 600: 3.594e11 byte-seconds =
+/// 1.27e-4 GB-months at $0.10) projected x 4,380 = $0.06. Total $1,286.19.
+#[test]
+fn compare_adds_an_msk_serverless_column() {
+    let file = "../scenarios/kinesis-vs-msk.json";
+    let out = shardplay(&["compare", file, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &c["rows"][2];
+    assert_eq!(s["service"], "msk_serverless");
+    let gib = 1_073_741_824.0;
+    let month_s = 730.0 * 3_600.0;
+    let bytes = 2_000.0 * 1_000.0 * month_s;
+    let byte_s = 599.0 * 600.0 / 2.0 * 2_000_000.0;
+    let storage = byte_s / gib / month_s * 0.10 * (month_s / 600.0);
+    let want = 0.75 * 730.0 + 4.0 * 0.0015 * 730.0 + bytes / gib * (0.10 + 0.05) + storage;
+    let got = s["monthly_usd"].as_f64().unwrap();
+    assert!((got - want).abs() < 0.005, "{got} vs {want}");
+    assert_eq!(format!("{want:.2}"), "1286.19");
+    // 4 partitions x 5 MB/s, well under the cluster's 200 MB/s.
+    assert_eq!(s["capacity_bytes_per_s"].as_f64(), Some(20_000_000.0));
+    assert_eq!(s["incoming_bytes_per_s"].as_f64(), Some(2_000_000.0));
+    assert_eq!(s["refused_writes"], 0);
+    assert_eq!(s["lost_records"], 0);
+    // No broker-hours on Serverless, no Serverless lines on provisioned.
+    let keys = |row: &serde_json::Value| -> Vec<String> {
+        row["items"].as_array().unwrap().iter().map(|i| i["key"].as_str().unwrap().into()).collect()
+    };
+    assert!(keys(s).iter().all(|k| k.starts_with("msk_serverless.")), "{:?}", keys(s));
+    assert!(keys(&c["rows"][1]).iter().all(|k| k.starts_with("msk.")));
+    assert!(c["points"].as_array().unwrap().iter().all(|p| p["msk_serverless"].is_string()));
+    let table = shardplay(&["compare", file]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("MSK Serverless") && text.contains("$1,286.19"), "{text}");
+    assert!(text.contains("serverless, 4 partitions"), "{text}");
+}
+
 #[test]
 fn the_summary_matches_the_engine_golden_file() {
     let out = shardplay(&["run", DEFAULT, "--duration", "10m", "--seed", "1"]);

@@ -330,7 +330,7 @@ impl Default for MskSizing {
 }
 
 /// The same producers on Kinesis Data Streams (provisioned shards) and on
-/// Amazon MSK (brokers, partitions), side by side.
+/// Amazon MSK (brokers, partitions; and MSK Serverless), side by side.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceComparison {
     /// Scenario title.
@@ -341,7 +341,7 @@ pub struct ServiceComparison {
     pub duration_s: u64,
     /// Hours in the month of the projections.
     pub month_hours: f64,
-    /// Kinesis first, then MSK.
+    /// Kinesis first, then MSK provisioned, then MSK Serverless.
     pub rows: Vec<ServiceRow>,
     /// The classic comparison points (aws-facts-more 6).
     pub points: Vec<ClassicPoint>,
@@ -352,27 +352,31 @@ pub struct ServiceComparison {
 /// One service's run of the traffic.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceRow {
-    /// `kinesis_provisioned` or `msk_provisioned`.
+    /// `kinesis_provisioned`, `msk_provisioned` or `msk_serverless`.
     pub service: &'static str,
     /// Its capacity, in words (shards; brokers, type and partitions).
     pub capacity: String,
     /// Client bytes a second it takes at most when the load is spread
     /// evenly: shards × 1 MiB (aws-facts 1.1); brokers × the broker's
-    /// ingress figure at replication factor 3 (aws-facts-more 1.1, 1.4).
+    /// ingress figure at replication factor 3 (aws-facts-more 1.1, 1.4);
+    /// partitions × 5 MBps up to 200 MBps per Serverless cluster
+    /// (aws-facts-more 2.1).
     pub capacity_bytes_per_s: f64,
     /// Client bytes a second it took, on average.
     pub incoming_bytes_per_s: f64,
     /// 1 − incoming / capacity: the share of capacity left (negative when
     /// the traffic asks for more than it has).
     pub headroom: f64,
-    /// The busiest shard's or broker's peak load, as a share of its limit.
+    /// The busiest shard's, broker's or Serverless quota's peak load, as a
+    /// share of its limit.
     pub busiest_unit_load: f64,
     /// Writes refused (Kinesis throttling, retries included; MSK refuses none).
     pub refused_writes: u64,
     /// The longest a record waited in a producer before the service took
     /// it, in ms (MSK delays instead of refusing).
     pub producer_wait_max_ms: f64,
-    /// The readers' lag at its worst, in ms (iterator age; EstimatedMaxTimeLag).
+    /// The readers' lag at its worst, in ms (iterator age;
+    /// EstimatedMaxTimeLag; MaxEstimatedTimeLag on Serverless).
     pub lag_max_ms: f64,
     /// Records lost (given up, timed out or expired unread).
     pub lost_records: u64,
@@ -391,8 +395,10 @@ pub struct ClassicPoint {
     pub point: &'static str,
     /// Kinesis Data Streams.
     pub kinesis: &'static str,
-    /// Amazon MSK.
+    /// Amazon MSK (provisioned).
     pub msk: &'static str,
+    /// MSK Serverless.
+    pub msk_serverless: &'static str,
     /// The facts behind it.
     pub facts: &'static str,
 }
@@ -403,43 +409,50 @@ pub const CLASSIC_POINTS: &[ClassicPoint] = &[
         point: "Unit of scale and order",
         kinesis: "shard; order per shard; MD5 of the partition key",
         msk: "partition; order per partition; murmur2 of the key",
+        msk_serverless: "as provisioned: partition, murmur2 of the key",
         facts: "aws-facts 1.2; aws-facts-more 1.5, 6",
     },
     ClassicPoint {
         point: "Throughput unit",
         kinesis: "fixed per shard: 1 MB/s or 1,000 records/s in, 2 MB/s out",
         msk: "no per-partition limit on provisioned clusters: broker-bound",
-        facts: "aws-facts 1.1; aws-facts-more 1.1, 6",
+        msk_serverless: "5 MB/s in, 10 MB/s out per partition; 200 / 400 MB/s per cluster",
+        facts: "aws-facts 1.1; aws-facts-more 1.1, 2.1, 6",
     },
     ClassicPoint {
         point: "Over the limit",
         kinesis: "write refused (ProvisionedThroughputExceeded), the client retries",
         msk: "the broker delays the response; the producer waits",
-        facts: "aws-facts 1.1; aws-facts-more 1.8, 6",
+        msk_serverless: "slowed down with a throttle duration; the producer waits",
+        facts: "aws-facts 1.1; aws-facts-more 1.8, 2.1, 6",
     },
     ClassicPoint {
         point: "Record size",
         kinesis: "1 MiB by default, up to 10 MiB per stream",
         msk: "1 MB by default (max.message.bytes), configurable higher",
-        facts: "aws-facts 1.1; aws-facts-more 6",
+        msk_serverless: "8 MiB at most (max.message.bytes)",
+        facts: "aws-facts 1.1; aws-facts-more 2.2, 6",
     },
     ClassicPoint {
         point: "Retention",
         kinesis: "24 h by default, up to 365 days",
         msk: "7 days by default, any time or size, unlimited",
-        facts: "aws-facts 1.3; aws-facts-more 1.6, 6",
+        msk_serverless: "7 days by default, unlimited (classic: 1 day at most)",
+        facts: "aws-facts 1.3; aws-facts-more 1.6, 2.2, 6",
     },
     ClassicPoint {
         point: "Changing capacity",
         kinesis: "split / merge, UpdateShardCount; on demand automatic",
         msk: "add brokers, bigger types, add partitions (never remove)",
-        facts: "aws-facts 1.6; aws-facts-more 1.3, 1.5, 6",
+        msk_serverless: "add partitions (2,400 per cluster at most); no brokers",
+        facts: "aws-facts 1.6; aws-facts-more 1.3, 1.5, 2.1, 6",
     },
     ClassicPoint {
         point: "What you operate",
         kinesis: "nothing but shards: a managed API",
         msk: "broker count, type, storage, Kafka version and configuration",
-        facts: "aws-facts-more 6",
+        msk_serverless: "partitions and topic settings only; IAM access control",
+        facts: "aws-facts-more 2.2, 6",
     },
 ];
 
@@ -448,9 +461,10 @@ pub const CLASSIC_POINTS: &[ClassicPoint] = &[
 /// partitions as the stream has shards, replication factor 3, the stream's
 /// retention, and a consumer group with one consumer per partition
 /// processing at the speed of the stream's first reader (none if nothing
-/// reads it). The MSK run keeps only the producers and the clusters
-/// (everything downstream of a stream is left out of it), so each row
-/// bills its service's own lines. Errors if the scenario has no provisioned
+/// reads it); and a third time with those clusters as MSK Serverless
+/// (same partitions, retention and group). The MSK runs keep only the
+/// producers and the clusters (everything downstream of a stream is left
+/// out of them), so each row bills its service's own lines. Errors if the scenario has no provisioned
 /// stream or if a variant fails validation.
 pub fn compare_kinesis_msk(
     valid: &ValidScenario,
@@ -549,6 +563,17 @@ pub fn compare_kinesis_msk(
     let msk_valid = validate(&msk)?;
     let mut msk_sim = Simulation::new(&msk_valid, seed);
     msk_sim.run_until(duration_s.saturating_mul(SECOND));
+    // The same clusters as MSK Serverless: partitions, retention and group
+    // unchanged; no brokers (aws-facts-more 2).
+    let mut serverless = msk.clone();
+    for n in &mut serverless.nodes {
+        if let NodeSpec::MskCluster(m) = &mut n.spec {
+            m.cluster_type = crate::scenario::ClusterType::Serverless;
+        }
+    }
+    let serverless_valid = validate(&serverless)?;
+    let mut serverless_sim = Simulation::new(&serverless_valid, seed);
+    serverless_sim.run_until(duration_s.saturating_mul(SECOND));
     let month_hours = kinesis_sim.cost().prices().month_hours;
     let scale = month_hours * 3_600.0 / duration_s.max(1) as f64;
     let lines = |sim: &Simulation, service: &str| -> Vec<BillLine> {
@@ -559,9 +584,7 @@ pub fn compare_kinesis_msk(
             .collect()
     };
     let kp = crate::sweep::measure(&kinesis_sim, valid, 0.0);
-    let mp = crate::sweep::measure(&msk_sim, &msk_valid, 0.0);
     let k_items = lines(&kinesis_sim, "Kinesis Data Streams");
-    let m_items = lines(&msk_sim, "Amazon MSK");
     let total = |items: &[BillLine]| items.iter().map(|i| i.usd).sum::<f64>();
     // aws-facts 1.1: 1 MiB/s per shard.
     let shards: usize =
@@ -576,16 +599,6 @@ pub fn compare_kinesis_msk(
     for &s in &streams {
         if let Some(crate::view::NodeFigures::Stream { shards, .. }) = view.figures(s) {
             k_busiest = shards.iter().map(|h| h.write).fold(k_busiest, f64::max);
-        }
-    }
-    let mut m_busiest: f64 = 0.0;
-    let (mut waited, mut lag) = (0.0_f64, 0.0_f64);
-    for (i, n) in msk.nodes.iter().enumerate() {
-        if let NodeSpec::MskCluster(_) = n.spec {
-            let m = msk_sim.metrics(i);
-            m_busiest = m_busiest.max(m.stats(crate::metrics::msk::BROKER_WRITE_LOAD).max / 100.0);
-            waited = waited.max(m.stats(crate::metrics::msk::PRODUCER_WAIT).max);
-            lag = lag.max(m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0);
         }
     }
     let kinesis = ServiceRow {
@@ -603,35 +616,84 @@ pub fn compare_kinesis_msk(
         monthly_usd: total(&k_items) * scale,
         items: k_items,
     };
-    let m_in = msk
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| matches!(n.spec, NodeSpec::MskCluster(_)))
-        .map(|(i, _)| msk_sim.metrics(i).stats(crate::metrics::msk::BYTES_IN).avg())
-        .sum::<f64>();
-    let msk_row = ServiceRow {
-        service: "msk_provisioned",
-        capacity: format!(
+    // An MSK run's row: its clusters' peak load, producer wait, lag, losses
+    // and bill.
+    let msk_row = |service: &'static str,
+                   capacity: String,
+                   capacity_bytes_per_s: f64,
+                   sim: &Simulation,
+                   valid: &ValidScenario| {
+        let (mut busiest, mut waited, mut lag, mut incoming) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0);
+        for (i, n) in valid.scenario().nodes.iter().enumerate() {
+            if let NodeSpec::MskCluster(_) = n.spec {
+                let m = sim.metrics(i);
+                // The busiest broker's writes, or on Serverless the busiest
+                // quota's use (the same slot).
+                busiest = busiest.max(m.stats(crate::metrics::msk::BROKER_WRITE_LOAD).max / 100.0);
+                waited = waited.max(m.stats(crate::metrics::msk::PRODUCER_WAIT).max);
+                lag = lag.max(m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0);
+                incoming += m.stats(crate::metrics::msk::BYTES_IN).avg();
+            }
+        }
+        let point = crate::sweep::measure(sim, valid, 0.0);
+        let items = lines(sim, "Amazon MSK");
+        ServiceRow {
+            service,
+            capacity,
+            capacity_bytes_per_s,
+            incoming_bytes_per_s: incoming,
+            headroom: 1.0 - incoming / capacity_bytes_per_s.max(1.0),
+            busiest_unit_load: busiest,
+            refused_writes: 0,
+            producer_wait_max_ms: waited,
+            lag_max_ms: lag,
+            lost_records: point.lost_records,
+            run_usd: total(&items),
+            monthly_usd: total(&items) * scale,
+            items,
+        }
+    };
+    let msk_row_provisioned = msk_row(
+        "msk_provisioned",
+        format!(
             "{} x {}, {shards} partitions",
             sizing.brokers * streams.len() as u32,
             sizing.broker_type.as_str()
         ),
-        capacity_bytes_per_s: m_capacity,
-        incoming_bytes_per_s: m_in,
-        headroom: 1.0 - m_in / m_capacity.max(1.0),
-        busiest_unit_load: m_busiest,
-        refused_writes: 0,
-        producer_wait_max_ms: waited,
-        lag_max_ms: lag,
-        lost_records: mp.lost_records,
-        run_usd: total(&m_items),
-        monthly_usd: total(&m_items) * scale,
-        items: m_items,
-    };
+        m_capacity,
+        &msk_sim,
+        &msk_valid,
+    );
+    // aws-facts-more 2.1: 5 MBps in per partition, 200 MBps per cluster.
+    let s_capacity: f64 = serverless
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.spec {
+            NodeSpec::MskCluster(m) => Some(
+                (u64::from(m.partitions)
+                    * crate::kinds::msk::serverless::PARTITION_INGRESS_BYTES_PER_S)
+                    .min(crate::kinds::msk::serverless::CLUSTER_INGRESS_BYTES_PER_S)
+                    as f64,
+            ),
+            _ => None,
+        })
+        .sum();
+    let serverless_row = msk_row(
+        "msk_serverless",
+        format!("serverless, {shards} partitions"),
+        s_capacity,
+        &serverless_sim,
+        &serverless_valid,
+    );
     notes.push(
         "MSK broker throughput is an assumption (153.8 MB/s for kafka.m7g.16xlarge scaled by \
          size; aws-facts-more 1.1, 7); cross-AZ client traffic is not billed"
+            .into(),
+    );
+    notes.push(
+        "MSK Serverless runs the same partitions, retention and consumer group with no brokers: \
+         5 MB/s in and 10 MB/s out per partition, 200 / 400 MB/s per cluster, slowed down rather \
+         than refused (aws-facts-more 2.1)"
             .into(),
     );
     Ok(ServiceComparison {
@@ -639,7 +701,7 @@ pub fn compare_kinesis_msk(
         seed,
         duration_s,
         month_hours,
-        rows: vec![kinesis, msk_row],
+        rows: vec![kinesis, msk_row_provisioned, serverless_row],
         points: CLASSIC_POINTS.to_vec(),
         notes,
     })
