@@ -149,6 +149,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("lesson-fifo-throughput.json", include_str!("../../scenarios/lesson-fifo-throughput.json")),
     ("sns-lambda-throttled.json", include_str!("../../scenarios/sns-lambda-throttled.json")),
     ("msk-lambda-partitions.json", include_str!("../../scenarios/msk-lambda-partitions.json")),
+    ("msk-serverless-burst.json", include_str!("../../scenarios/msk-serverless-burst.json")),
 ];
 
 /// The scenario the app opens with.

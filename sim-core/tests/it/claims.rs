@@ -4,7 +4,7 @@
 //! a description cannot change without its claim being looked at again,
 //! and a model change that makes a description untrue fails here.
 
-use sim_core::metrics::{firehose, kcl, queue, stream};
+use sim_core::metrics::{firehose, kcl, msk, queue, stream};
 use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
 /// One checkable sentence of a scenario's description.
@@ -148,6 +148,24 @@ const CLAIMS: &[Claim] = &[
             expect(duplicates > 0.0 && duplicates <= 30.0 * per_s, || {
                 format!("{duplicates} duplicates at {per_s} records/s")
             })
+        },
+    },
+    Claim {
+        file: "msk-serverless-burst.json",
+        says: "the cluster slows the producers down instead of refusing them",
+        seconds: 600,
+        check: |sim| {
+            let kafka = sim.metrics(node(sim, "kafka"));
+            let wait = kafka.stats(msk::PRODUCER_WAIT).max;
+            let lost = kafka.total(msk::RECORDS_LOST);
+            let l = sim.ledger();
+            expect(
+                (1_000.0..120_000.0).contains(&wait)
+                    && lost == 0.0
+                    && l.throttled_dropped == 0
+                    && kafka.stats(msk::QUOTA_LOAD).max >= 99.9,
+                || format!("waited {wait} ms, lost {lost}, {l:?}"),
+            )
         },
     },
 ];

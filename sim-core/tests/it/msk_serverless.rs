@@ -213,3 +213,24 @@ fn the_serverless_bill_matches_a_hand_computation() {
     assert!(items.iter().all(|i| !i.key.starts_with("msk.")), "{items:?}");
     assert!(total >= msk);
 }
+
+/// The bundled burst scenario's fix (aws-facts-more 2.2, simulator note:
+/// a topic needs ceil(ingress MBps / 5) partitions): bursts of 12 MB/s on
+/// three partitions stay under 5 MB/s each, and the producers barely wait.
+#[test]
+fn enough_partitions_absorb_the_bundled_bursts() {
+    let json = sim_core::BUNDLED_SCENARIOS
+        .iter()
+        .find(|(f, _)| *f == "msk-serverless-burst.json")
+        .expect("bundled")
+        .1;
+    let mut s: Scenario = serde_json::from_str(json).unwrap();
+    let NodeSpec::MskCluster(m) = &mut s.nodes[1].spec else { panic!("a cluster") };
+    assert!(m.is_serverless());
+    m.partitions = 3;
+    let sim = run(&s, 600);
+    let m = sim.metrics(MSK);
+    assert!(m.stats(msk::PRODUCER_WAIT).max <= 1_000.0);
+    assert!(m.stats(msk::QUOTA_LOAD).max < 100.0);
+    assert_eq!(m.total(msk::RECORDS_LOST), 0.0);
+}
