@@ -1,7 +1,8 @@
 //! An MSK cluster in an export: the `AWS::MSK::Cluster` (brokers, broker
 //! type, storage; aws-facts.md §10.4) in the VPC subnets and security
 //! groups the person deploying gives as parameters (the scenario has no
-//! network), and the topic's settings as a comment: a topic is made with
+//! network), and the topic's settings as a comment (a Serverless cluster
+//! is an `AWS::MSK::ServerlessCluster`, §10.5): a topic is made with
 //! Kafka's own tools, not by CloudFormation or the AWS provider.
 
 use crate::infra::import::{self, Builder, between};
@@ -107,9 +108,9 @@ fn topic_note(id: &str, spec: &MskSpec) -> String {
     )
 }
 
-/// An `AWS::MSK::ServerlessCluster`: no brokers; IAM access control is
-/// required (aws-facts-more 2.2), and it sits in the VPC subnets and
-/// security groups given as parameters.
+/// An `AWS::MSK::ServerlessCluster` (aws-facts.md §10.5): no brokers; IAM
+/// access control is required (aws-facts-more 2.2), and it sits in the VPC
+/// subnets and security groups given as parameters.
 fn export_serverless(
     node: &Node,
     spec: &MskSpec,
