@@ -473,7 +473,14 @@ mod tests {
                     *slot = choice.value.clone();
                     let spec: NodeSpec = serde_json::from_value(node.clone())
                         .unwrap_or_else(|e| panic!("{kind:?} {path} {}: {e}", choice.name));
-                    let back = json(&spec)["params"].clone();
+                    let mut back = json(&spec)["params"].clone();
+                    // A field left out of the document shows its absent
+                    // value, as the inspector walks it.
+                    for (key, absent) in optional_params(kind) {
+                        if let Some(map) = back.as_object_mut() {
+                            map.entry(key).or_insert(absent);
+                        }
+                    }
                     let current = if tail.is_empty() { &back[head] } else { &back[head][tail] };
                     assert_eq!(
                         choices.current(current),
