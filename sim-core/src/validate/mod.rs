@@ -1219,14 +1219,19 @@ fn check_queue_wiring(
                 });
                 let message =
                     u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
-                if serverless && message > crate::kinds::msk::serverless::MAX_MESSAGE_BYTES {
+                if serverless
+                    && message > crate::kinds::msk::spec::serverless_quotas::MAX_MESSAGE_BYTES
+                {
                     check.push(
                         format!("{path}.params.record_size"),
                         format!(
                             "records of up to {} bytes with their key are out of range for MSK \
                              Serverless; allowed 1 to {} bytes (8 MiB)",
                             format_number(message as f64),
-                            format_number(crate::kinds::msk::serverless::MAX_MESSAGE_BYTES as f64)
+                            format_number(
+                                crate::kinds::msk::spec::serverless_quotas::MAX_MESSAGE_BYTES
+                                    as f64
+                            )
                         ),
                     );
                 }
@@ -1348,7 +1353,7 @@ fn check_msk(check: &mut Checker<'_>, path: &str, m: &crate::scenario::MskSpec) 
         // aws-facts-more 2.1: at most 2,400 partitions (leaders) per
         // Serverless cluster for non-compacted topics; more fail with
         // INVALID_REQUEST. Its brokers are AWS's: their fields do not apply.
-        let most = crate::kinds::msk::serverless::MAX_PARTITIONS;
+        let most = crate::kinds::msk::spec::serverless_quotas::MAX_PARTITIONS;
         if m.partitions > most {
             check.push(
                 format!("{path}.partitions"),

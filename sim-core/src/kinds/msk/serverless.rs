@@ -8,20 +8,7 @@
 //! A quota in "MBps" is taken as 10^6 bytes a second, as the provisioned
 //! model's broker figures are (AWS does not say MB or MiB).
 
-/// aws-facts-more 2.1: max ingress per partition, 5 MBps.
-pub const PARTITION_INGRESS_BYTES_PER_S: u64 = 5_000_000;
-/// aws-facts-more 2.1: max egress per partition, 10 MBps.
-pub const PARTITION_EGRESS_BYTES_PER_S: u64 = 10_000_000;
-/// aws-facts-more 2.1: max ingress per cluster, 200 MBps.
-pub const CLUSTER_INGRESS_BYTES_PER_S: u64 = 200_000_000;
-/// aws-facts-more 2.1: max egress per cluster, 400 MBps.
-pub const CLUSTER_EGRESS_BYTES_PER_S: u64 = 400_000_000;
-/// aws-facts-more 2.1: max partitions (leaders) per cluster, 2,400 for
-/// non-compacted topics (the simulator's topics are not compacted).
-pub const MAX_PARTITIONS: u32 = 2_400;
-/// aws-facts-more 2.1, 2.2: max message size 8 MiB (`max.message.bytes`
-/// at most 8,388,608).
-pub const MAX_MESSAGE_BYTES: u64 = 8_388_608;
+pub use super::spec::serverless_quotas::*;
 
 /// Shares a quota among demands: each gets its demand capped at `each`,
 /// then all are scaled down together when their sum passes `total`

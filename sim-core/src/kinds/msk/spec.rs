@@ -260,3 +260,23 @@ impl MskSpec {
 
 /// aws-facts-more 1.4: `default.replication.factor` 3 on 3-AZ clusters.
 pub const DEFAULT_REPLICATION: u32 = 3;
+
+/// MSK Serverless's quotas (aws-facts-more 2.1), here with the data so
+/// validation reads them; the engine applies them (`serverless.rs`). A
+/// quota in "MBps" is taken as 10^6 bytes a second.
+pub mod serverless_quotas {
+    /// aws-facts-more 2.1: max ingress per partition, 5 MBps.
+    pub const PARTITION_INGRESS_BYTES_PER_S: u64 = 5_000_000;
+    /// aws-facts-more 2.1: max egress per partition, 10 MBps.
+    pub const PARTITION_EGRESS_BYTES_PER_S: u64 = 10_000_000;
+    /// aws-facts-more 2.1: max ingress per cluster, 200 MBps.
+    pub const CLUSTER_INGRESS_BYTES_PER_S: u64 = 200_000_000;
+    /// aws-facts-more 2.1: max egress per cluster, 400 MBps.
+    pub const CLUSTER_EGRESS_BYTES_PER_S: u64 = 400_000_000;
+    /// aws-facts-more 2.1: max partitions (leaders) per cluster, 2,400 for
+    /// non-compacted topics (the simulator's topics are not compacted).
+    pub const MAX_PARTITIONS: u32 = 2_400;
+    /// aws-facts-more 2.1, 2.2: max message size 8 MiB (`max.message.bytes`
+    /// at most 8,388,608).
+    pub const MAX_MESSAGE_BYTES: u64 = 8_388_608;
+}
