@@ -234,3 +234,21 @@ fn enough_partitions_absorb_the_bundled_bursts() {
     assert!(m.stats(msk::QUOTA_LOAD).max < 100.0);
     assert_eq!(m.total(msk::RECORDS_LOST), 0.0);
 }
+
+/// The planner's knob on a Serverless cluster is its partition count (it
+/// has no brokers), up to the 2,400 a cluster may have (aws-facts-more 2.1).
+#[test]
+fn the_planner_sizes_serverless_partitions_not_brokers() {
+    let keys = KeyDistribution::Uniform { count: 10 };
+    let s = cluster(producer(10.0, 100, keys.clone()), serverless(5, 1));
+    let knobs = sim_core::autosize::knobs_of(&s);
+    assert_eq!(knobs.len(), 1);
+    let k = &knobs[0];
+    assert_eq!(k.setting, sim_core::autosize::Setting::Param("partitions"));
+    assert_eq!((k.initial, k.values.first(), k.values.last()), (5, Some(&1), Some(&2_400)));
+    assert!(k.values.windows(2).all(|w| w[0] < w[1]));
+    // A provisioned cluster's knob stays its broker count.
+    let provisioned =
+        sim_core::autosize::knobs_of(&cluster(producer(10.0, 100, keys), MskSpec::default()));
+    assert_eq!(provisioned[0].setting, sim_core::autosize::Setting::Param("brokers"));
+}
