@@ -51,9 +51,10 @@ pub enum Command {
     /// Standard and On-demand Advantage.
     Cost(CostArgs),
     /// Run the same producers on Kinesis Data Streams (the scenario's
-    /// provisioned shards) and on Amazon MSK (brokers, one partition per
-    /// shard), and print throughput headroom, refused or delayed writes,
-    /// lag, losses and monthly cost side by side.
+    /// provisioned shards), on Amazon MSK (brokers, one partition per
+    /// shard) and on MSK Serverless (the same partitions, no brokers), and
+    /// print throughput headroom, refused or delayed writes, lag, losses
+    /// and monthly cost side by side.
     Compare(CompareArgs),
     /// Run a scenario once per value of one parameter (on every core) and
     /// print the figures a capacity planner compares, row by row as they
@@ -186,7 +187,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// MSK brokers per stream (a multiple of 3, the Availability Zones; 3
-    /// to 60).
+    /// to 60). The MSK Serverless column has none.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(3..=60))]
     pub brokers: u32,
     /// MSK broker instance type (kafka.t3.small, kafka.m5.large ...
