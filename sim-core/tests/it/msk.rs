@@ -95,7 +95,9 @@ fn uniform_keys_share_partitions_by_their_hash() {
     }
 }
 
-fn producer(rate: f64, bytes: u32, keys: KeyDistribution) -> ProducerSpec {
+/// A producer of `rate` records a second of `bytes` bytes, key included
+/// (shared with `msk_serverless`).
+pub(crate) fn producer(rate: f64, bytes: u32, keys: KeyDistribution) -> ProducerSpec {
     ProducerSpec {
         records_per_s: rate,
         traffic: Traffic::Constant,
@@ -108,7 +110,7 @@ fn producer(rate: f64, bytes: u32, keys: KeyDistribution) -> ProducerSpec {
 }
 
 /// producer -> MSK cluster.
-fn cluster(p: ProducerSpec, m: MskSpec) -> Scenario {
+pub(crate) fn cluster(p: ProducerSpec, m: MskSpec) -> Scenario {
     let node = |id: &str, spec| Node { id: id.into(), name: String::new(), spec };
     let mut s = crate::fixtures::pipeline(p, 1, None);
     s.nodes[1] = node("kafka", NodeSpec::MskCluster(m));

@@ -4,34 +4,15 @@
 
 use sim_core::metrics::msk;
 use sim_core::scenario::{
-    ClusterType, ConsumerGroup, KeyDistribution, Link, MskSpec, Node, NodeSpec, ProducerSpec,
-    RecordSize, Scenario, Traffic,
+    ClusterType, ConsumerGroup, KeyDistribution, MskSpec, NodeSpec, ProducerSpec, RecordSize,
+    Scenario,
 };
 use sim_core::validate::validate;
 
 use crate::fixtures::run;
+use crate::msk::{cluster, producer};
 
 const MSK: usize = 1;
-
-/// A producer of `rate` records a second of `bytes` bytes, key included.
-fn producer(rate: f64, bytes: u32, keys: KeyDistribution) -> ProducerSpec {
-    ProducerSpec {
-        records_per_s: rate,
-        traffic: Traffic::Constant,
-        record_size: RecordSize::Fixed { bytes: bytes - 1 },
-        partition_key_bytes: 1,
-        keys,
-        ..Default::default()
-    }
-}
-
-/// producer -> MSK cluster.
-fn cluster(p: ProducerSpec, m: MskSpec) -> Scenario {
-    let mut s = crate::fixtures::pipeline(p, 1, None);
-    s.nodes[1] = Node { id: "kafka".into(), name: String::new(), spec: NodeSpec::MskCluster(m) };
-    s.links = vec![Link { from: "p".into(), to: "kafka".into() }];
-    s
-}
 
 /// A Serverless cluster of `partitions` read by `consumers` fast consumers.
 fn serverless(partitions: u32, consumers: u32) -> MskSpec {
