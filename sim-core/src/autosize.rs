@@ -495,6 +495,7 @@ impl AutosizeJob {
                 + p.iterator_age_p99_ms / 1_000.0
                 + p.oldest_message_age_s
                 + p.data_freshness_s
+                + p.producer_wait_ms / 1_000.0
         })
     }
 

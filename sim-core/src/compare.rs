@@ -535,6 +535,7 @@ pub fn compare_kinesis_msk(
             consumer_group: crate::scenario::ConsumerGroup {
                 consumers,
                 records_per_s_per_consumer: per_consumer,
+                ..Default::default()
             },
             ..Default::default()
         });

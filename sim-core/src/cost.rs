@@ -64,6 +64,17 @@ pub fn lambda_billed_ms(duration_us: u64) -> u64 {
     duration_us.div_ceil(1000).max(1)
 }
 
+/// Which SNS delivery price a notification takes (aws-facts-more 5.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivered {
+    /// To SQS or Lambda: no SNS charge.
+    Free,
+    /// To Firehose: per notification.
+    Firehose,
+    /// To an HTTP/S endpoint: per notification, after a free allowance.
+    Http,
+}
+
 /// Lambda processor architecture: a function's parameter, priced apart.
 pub use crate::scenario::LambdaArch;
 
@@ -89,6 +100,8 @@ pub struct MonthlyUnits {
     pub sns_requests: u64,
     /// SNS notifications to Firehose (64 KB chunks of each).
     pub sns_firehose_deliveries: u64,
+    /// SNS notifications to HTTP/S endpoints (64 KB chunks of each).
+    pub sns_http_deliveries: u64,
     /// SNS FIFO-topic publish requests (64 KB chunks).
     pub sns_fifo_requests: u64,
     /// Their payload bytes.
@@ -100,7 +113,7 @@ pub struct MonthlyUnits {
 }
 
 /// Meters of the monthly-priced services.
-const METERS: usize = 13;
+const METERS: usize = 14;
 
 impl MonthlyUnits {
     /// Units per meter of the catalogue, in the meter's billed unit, used
@@ -126,6 +139,7 @@ impl MonthlyUnits {
                 "sns.firehose_deliveries",
                 n(self.sns_firehose_deliveries, start.sns_firehose_deliveries),
             ),
+            ("sns.http_deliveries", n(self.sns_http_deliveries, start.sns_http_deliveries)),
             ("sns.fifo.publish", n(self.sns_fifo_requests, start.sns_fifo_requests)),
             ("sns.fifo.publish_gb", gb(self.sns_fifo_publish_bytes, start.sns_fifo_publish_bytes)),
             ("sns.fifo.deliveries", n(self.sns_fifo_deliveries, start.sns_fifo_deliveries)),
@@ -471,19 +485,27 @@ impl CostMeter {
         }
     }
 
-    /// `n` SNS notifications of `each` bytes an endpoint accepted
-    /// (aws-facts-more 5.5): free to SQS and Lambda from a standard topic,
-    /// per notification (each 64 KB chunk) to Firehose; from a FIFO topic
-    /// per subscription message and GB.
-    pub fn sns_deliveries(&mut self, fifo: bool, firehose: bool, n: u64, each: u64) {
+    /// `n` SNS notifications of `each` bytes an endpoint of `kind`
+    /// accepted (aws-facts-more 5.5): free to SQS and Lambda from a
+    /// standard topic, per notification (each 64 KB chunk) to Firehose and
+    /// to HTTP/S endpoints; from a FIFO topic per subscription message and
+    /// GB.
+    pub fn sns_deliveries(&mut self, fifo: bool, kind: Delivered, n: u64, each: u64) {
         let m = &mut self.monthly;
-        if fifo {
-            m.sns_fifo_deliveries = m.sns_fifo_deliveries.saturating_add(n);
-            let bytes = n.saturating_mul(each);
-            m.sns_fifo_delivery_bytes = m.sns_fifo_delivery_bytes.saturating_add(bytes);
-        } else if firehose {
-            let chunks = n.saturating_mul(each.div_ceil(SQS_CHUNK_BYTES).max(1));
-            m.sns_firehose_deliveries = m.sns_firehose_deliveries.saturating_add(chunks);
+        let chunks = n.saturating_mul(each.div_ceil(SQS_CHUNK_BYTES).max(1));
+        match (fifo, kind) {
+            (true, _) => {
+                m.sns_fifo_deliveries = m.sns_fifo_deliveries.saturating_add(n);
+                let bytes = n.saturating_mul(each);
+                m.sns_fifo_delivery_bytes = m.sns_fifo_delivery_bytes.saturating_add(bytes);
+            }
+            (false, Delivered::Firehose) => {
+                m.sns_firehose_deliveries = m.sns_firehose_deliveries.saturating_add(chunks);
+            }
+            (false, Delivered::Http) => {
+                m.sns_http_deliveries = m.sns_http_deliveries.saturating_add(chunks);
+            }
+            (false, Delivered::Free) => {}
         }
     }
 

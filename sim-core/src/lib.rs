@@ -131,6 +131,10 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("kinesis-vs-msk.json", include_str!("../../scenarios/kinesis-vs-msk.json")),
     ("lesson-msk-partitions.json", include_str!("../../scenarios/lesson-msk-partitions.json")),
     (
+        "lesson-burst-on-demand-vs-serverless.json",
+        include_str!("../../scenarios/lesson-burst-on-demand-vs-serverless.json"),
+    ),
+    (
         "lesson-visibility-timeout.json",
         include_str!("../../scenarios/lesson-visibility-timeout.json"),
     ),
@@ -150,6 +154,7 @@ pub const BUNDLED_SCENARIOS: &[(&str, &str)] = &[
     ("sns-lambda-throttled.json", include_str!("../../scenarios/sns-lambda-throttled.json")),
     ("msk-lambda-partitions.json", include_str!("../../scenarios/msk-lambda-partitions.json")),
     ("msk-serverless-burst.json", include_str!("../../scenarios/msk-serverless-burst.json")),
+    ("sns-webhook-retries.json", include_str!("../../scenarios/sns-webhook-retries.json")),
 ];
 
 /// The scenario the app opens with.

@@ -53,6 +53,11 @@ impl Objectives {
             let p99 = n(p.latency_p99_ms.round());
             out.push(format!("record latency p99 {p99} ms over {} ms", n(max)));
         }
+        if let Some(max) = self.max_producer_wait_ms
+            && p.producer_wait_ms > max
+        {
+            out.push(format!("producer wait {} ms over {} ms", n(p.producer_wait_ms), n(max)));
+        }
         if self.no_data_lost && p.lost_records > 0 {
             out.push(format!("{} records lost", n(p.lost_records as f64)));
         }
@@ -85,6 +90,7 @@ impl Objectives {
             oldest_message_age_s: high(|p| p.oldest_message_age_s, 0.001),
             data_freshness_s: high(|p| p.data_freshness_s, 0.001),
             latency_p99_ms: high(|p| p.latency_p99_ms, 1.0),
+            producer_wait_ms: high(|p| p.producer_wait_ms, 1.0),
             lost_records: high(|p| p.lost_records as f64, 1.0) as u64,
             ..first.clone()
         };
@@ -169,17 +175,34 @@ mod tests {
         assert!(o.misses_over(&[run(0.0, 900.0), run(0.0, 905.0), run(0.0, 910.0)]).is_empty());
     }
 
+    /// MSK slows producers down instead of refusing them: a wait objective
+    /// is the only one that sees it, in the wait's own words.
+    #[test]
+    fn a_producer_wait_over_its_ceiling_is_a_miss() {
+        let o = Objectives { max_producer_wait_ms: Some(500.0), ..Objectives::default() };
+        let waited = |ms| SweepPoint { producer_wait_ms: ms, ..SweepPoint::default() };
+        assert!(o.misses(&waited(500.0)).is_empty());
+        assert_eq!(o.misses(&waited(5_000.0)), ["producer wait 5,000 ms over 500 ms"]);
+        assert!(Objectives::default().misses(&waited(60_000.0)).is_empty());
+    }
+
     #[test]
     fn objectives_out_of_range_are_reported_with_their_path() {
         let mut scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
         scenario.objectives = Some(Objectives {
             traffic_multiplier: 0.0,
             max_oldest_message_age_s: Some(-1.0),
+            max_producer_wait_ms: Some(3e9),
             ..Objectives::default()
         });
         let issues = validate(&scenario).unwrap_err();
         let text: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
         assert!(text.iter().any(|t| t.starts_with("objectives.traffic_multiplier")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.starts_with("objectives.max_producer_wait_ms")
+                && t.contains("0 to 2,147,483,647 ms")),
+            "{text:?}"
+        );
         assert!(
             text.iter().any(|t| t.starts_with("objectives.max_oldest_message_age_s")),
             "{text:?}"

@@ -19,7 +19,7 @@ use crate::scenario::{
     Traffic, TransformSpec, WeightedHashKey,
 };
 
-pub use crate::kinds::params::param_help;
+pub use crate::kinds::params::{applies, param_help};
 
 /// One variant of an enum-tagged parameter, with every field at a sensible
 /// starting value.
@@ -353,7 +353,11 @@ mod tests {
         let mut out = Vec::new();
         for kind in NodeKind::ALL {
             for shape in shapes(kind) {
-                let numbers = leaves(&shape).into_iter().filter(|l| !l.list);
+                // A field that does not apply to this shape (a Serverless
+                // cluster's brokers) is neither shown nor checked.
+                let numbers = leaves(&shape)
+                    .into_iter()
+                    .filter(|l| !l.list && crate::kinds::params::applies(kind, &l.row, &shape));
                 out.extend(numbers.map(|l| (kind, shape.clone(), l.row, l.path)));
             }
         }

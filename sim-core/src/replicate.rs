@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compare::ModeComparison;
+use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
 use crate::engine::Simulation;
 use crate::metrics::{LatencyHistogram, stream};
 use crate::report::Summary;
@@ -283,6 +283,92 @@ pub struct ReplicatedComparison<'a> {
     pub replications: ReplicatedModes,
 }
 
+/// One service of the Kinesis-vs-MSK comparison over the replications:
+/// each measured figure of its row ([`ServiceRow`], the same keys). The
+/// capacity is a setting, not a measurement, and stays the first seed's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServiceInterval {
+    /// `kinesis_provisioned`, `msk_provisioned` or `msk_serverless`.
+    pub service: &'static str,
+    /// Client bytes a second taken, on average.
+    pub incoming_bytes_per_s: Interval,
+    /// Share of capacity left.
+    pub headroom: Interval,
+    /// The busiest shard's, broker's or quota's peak load.
+    pub busiest_unit_load: Interval,
+    /// Writes refused.
+    pub refused_writes: Interval,
+    /// Longest producer wait, ms.
+    pub producer_wait_max_ms: Interval,
+    /// Worst consumer lag, ms.
+    pub lag_max_ms: Interval,
+    /// Records lost.
+    pub lost_records: Interval,
+    /// The service's cost of the run, USD.
+    pub run_usd: Interval,
+    /// That cost projected over a month, USD.
+    pub monthly_usd: Interval,
+}
+
+/// The Kinesis-vs-MSK comparison over the replications: every service's
+/// measured figures, each seed running all three services.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicatedServices {
+    /// Replications run.
+    pub n: u32,
+    /// Their seeds, the scenario's first.
+    pub seeds: Vec<u64>,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Each service, in the comparison's order.
+    pub rows: Vec<ServiceInterval>,
+}
+
+/// Combines the service comparisons of runs with `seeds` (in the same
+/// order; at least one).
+pub fn combine_services(seeds: Vec<u64>, runs: &[ServiceComparison]) -> ReplicatedServices {
+    let rows = runs[0]
+        .rows
+        .iter()
+        .map(|first| {
+            let of = |f: fn(&ServiceRow) -> f64| {
+                let values: Vec<f64> = runs
+                    .iter()
+                    .map(|run| {
+                        let row = run.rows.iter().find(|r| r.service == first.service);
+                        f(row.expect("every run has every service"))
+                    })
+                    .collect();
+                interval(&values)
+            };
+            ServiceInterval {
+                service: first.service,
+                incoming_bytes_per_s: of(|r| r.incoming_bytes_per_s),
+                headroom: of(|r| r.headroom),
+                busiest_unit_load: of(|r| r.busiest_unit_load),
+                refused_writes: of(|r| r.refused_writes as f64),
+                producer_wait_max_ms: of(|r| r.producer_wait_max_ms),
+                lag_max_ms: of(|r| r.lag_max_ms),
+                lost_records: of(|r| r.lost_records as f64),
+                run_usd: of(|r| r.run_usd),
+                monthly_usd: of(|r| r.monthly_usd),
+            }
+        })
+        .collect();
+    ReplicatedServices { n: runs.len() as u32, seeds, confidence: CONFIDENCE, rows }
+}
+
+/// A service comparison, its keys in their usual order, followed by
+/// `replications` (the JSON `shardplay compare --replications N` prints).
+#[derive(Serialize)]
+pub struct ReplicatedServiceComparison<'a> {
+    /// The comparison of the first replication (the scenario's seed).
+    #[serde(flatten)]
+    pub comparison: &'a ServiceComparison,
+    /// Every service over the replications.
+    pub replications: ReplicatedServices,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +409,34 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 10);
         assert_eq!(seeds(42, 3), s[..3]);
+    }
+
+    /// Each service's figures over three seeds of the default scenario
+    /// (a hot key: its Kinesis throttling differs seed by seed) are the
+    /// intervals of that service's own rows, matched by service.
+    #[test]
+    fn services_combine_each_row_over_the_seeds() {
+        use crate::compare::{MskSizing, compare_kinesis_msk};
+        let scenario = crate::parse_scenario(crate::DEFAULT_SCENARIO).unwrap();
+        let valid = crate::validate(&scenario).unwrap();
+        let seeds = seeds(scenario.seed, 3);
+        let runs: Vec<ServiceComparison> = seeds
+            .iter()
+            .map(|&s| compare_kinesis_msk(&valid, s, 60, MskSizing::default()).unwrap())
+            .collect();
+        let combined = combine_services(seeds.clone(), &runs);
+        assert_eq!((combined.n, combined.seeds[0]), (3, scenario.seed));
+        let services: Vec<&str> = combined.rows.iter().map(|r| r.service).collect();
+        assert_eq!(services, ["kinesis_provisioned", "msk_provisioned", "msk_serverless"]);
+        for (i, row) in combined.rows.iter().enumerate() {
+            let refused: Vec<f64> = runs.iter().map(|r| r.rows[i].refused_writes as f64).collect();
+            let monthly: Vec<f64> = runs.iter().map(|r| r.rows[i].monthly_usd).collect();
+            assert_eq!(row.refused_writes, interval(&refused));
+            assert_eq!(row.monthly_usd, interval(&monthly));
+        }
+        let kinesis = &combined.rows[0].refused_writes;
+        assert!(kinesis.sd > 0.0 && kinesis.low < kinesis.mean && kinesis.mean < kinesis.high);
+        assert_eq!(combined.rows[1].refused_writes.high, 0.0, "MSK delays, never refuses");
     }
 
     #[test]

@@ -167,11 +167,40 @@ pub enum Fault {
         /// How long, in seconds.
         for_s: u64,
     },
+    /// An MSK broker goes down for a while: its partitions' leadership
+    /// moves to in-sync followers after an election pause; a partition with
+    /// no other replica is offline until the broker is back
+    /// (aws-facts-more 1.4, 1.7).
+    BrokerFailure {
+        /// Index of the broker, from 0.
+        broker: u32,
+        /// How long, in seconds.
+        for_s: u64,
+    },
+    /// An MSK topic's partition count is raised to `partitions` (Kafka only
+    /// adds partitions; keys hash anew, aws-facts-more 1.5).
+    AddPartitions {
+        /// The topic's new partition count, above the current one.
+        partitions: u32,
+    },
+    /// An MSK cluster's broker count is raised to `brokers`; existing
+    /// partitions stay where they are until reassigned (aws-facts-more 1.5).
+    AddBrokers {
+        /// The cluster's new broker count, above the current one.
+        brokers: u32,
+    },
+    /// A consumer of an MSK cluster's consumer group dies: after the session
+    /// timeout its partitions go to the others, which re-process the
+    /// records since its last commit (aws-facts-more 1.5).
+    CrashConsumer {
+        /// Index of the consumer, from 0.
+        consumer: u32,
+    },
 }
 
 impl Fault {
     /// The `kind` names of faults in scenario files.
-    pub const KINDS: [&'static str; 7] = [
+    pub const KINDS: [&'static str; 11] = [
         "destination_down",
         "set_error_rate",
         "set_function_error_rate",
@@ -179,6 +208,10 @@ impl Fault {
         "restart_worker",
         "traffic_spike",
         "endpoints_down",
+        "broker_failure",
+        "add_partitions",
+        "add_brokers",
+        "crash_consumer",
     ];
 
     /// The node kind the fault applies to.
@@ -190,6 +223,10 @@ impl Fault {
             Fault::CrashWorker { .. } | Fault::RestartWorker { .. } => NodeKind::KclApp,
             Fault::TrafficSpike { .. } => NodeKind::Producer,
             Fault::EndpointsDown { .. } => NodeKind::SnsTopic,
+            Fault::BrokerFailure { .. }
+            | Fault::AddPartitions { .. }
+            | Fault::AddBrokers { .. }
+            | Fault::CrashConsumer { .. } => NodeKind::MskCluster,
         }
     }
 }

@@ -110,6 +110,9 @@ pub struct SweepPoint {
     /// (consumers, Lambda, KCL, Flink, queues, Firehose; MODEL.md,
     /// Latency), in ms.
     pub latency_p99_ms: f64,
+    /// The longest any record waited in a producer for an MSK cluster that
+    /// slowed it down (`ProducerWaitAge`), in ms.
+    pub producer_wait_ms: f64,
     /// Records lost: given up by producers, expired from a stream or queue,
     /// dead-lettered, failed in processing, or dropped by a Firehose.
     pub lost_records: u64,
@@ -232,6 +235,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                 let wait = m.stats(crate::metrics::msk::PRODUCER_WAIT).max;
                 let lag_ms = m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0;
                 point.max_behind_ms = point.max_behind_ms.max(lag_ms).max(wait);
+                point.producer_wait_ms = point.producer_wait_ms.max(wait);
             }
             NodeKind::Producer
             | NodeKind::SqsQueue

@@ -214,6 +214,25 @@ pub enum NodeFigures {
         lost_total: f64,
         /// Consumers of the group with no partition.
         idle_consumers: f64,
+        /// Brokers down now (a broker failure).
+        brokers_down: f64,
+        /// `OfflinePartitionsCount`: partitions with no live replica.
+        offline_partitions: f64,
+        /// `UnderReplicatedPartitions`: online partitions missing a replica.
+        under_replicated: f64,
+        /// Brokers holding no partition (added, never reassigned to).
+        idle_brokers: f64,
+        /// Records the group processed twice after a consumer crash, since
+        /// the start.
+        duplicates_total: f64,
+        /// Keys hashing to another partition since partitions were added.
+        keys_moved: f64,
+        /// Consumers of the group that crashed.
+        dead_consumers: f64,
+        /// The topic's partitions now (partitions can be added).
+        partitions: f64,
+        /// The cluster's brokers now (0 on Serverless).
+        brokers: f64,
     },
 }
 
@@ -386,16 +405,32 @@ impl NodeFigures {
                 broker_load_percent,
                 sum_offset_lag,
                 serverless,
+                brokers_down,
+                offline_partitions,
+                under_replicated,
+                dead_consumers,
                 ..
-            } => (
-                units::rate(*messages_in),
-                format!(
+            } => {
+                let mut context = format!(
                     "busiest {} {}% · lag {} records",
                     if *serverless { "quota" } else { "broker" },
                     units::count(broker_load_percent.round()),
                     units::count(*sum_offset_lag)
-                ),
-            ),
+                );
+                if *brokers_down > 0.0 {
+                    context.push_str(&format!(
+                        " · {} broker down · {} offline · {} under-replicated",
+                        units::count(*brokers_down),
+                        units::count(*offline_partitions),
+                        units::count(*under_replicated)
+                    ));
+                }
+                if *dead_consumers > 0.0 {
+                    context
+                        .push_str(&format!(" · {} consumer down", units::count(*dead_consumers)));
+                }
+                (units::rate(*messages_in), context)
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let a = usize::from(u16::from_le_bytes([chunk[2], chunk[3]]));
         let b = usize::from(u16::from_le_bytes([chunk[4], chunk[5]]));
         let value = u32::from_le_bytes([chunk[6], chunk[7], chunk[8], chunk[9]]);
-        let command = match chunk[0] % 10 {
+        let command = match chunk[0] % 14 {
             0 => Command::SetProducerRate { node, records_per_s: f64::from(value) / 7.0 - 1_000.0 },
             1 => Command::SetProducerRate { node, records_per_s: f64::from_bits(u64::from(value) << 32) },
             2 => Command::Reshard {
@@ -41,6 +41,13 @@ fuzz_target!(|data: &[u8]| {
                 node,
                 fault: Fault::TrafficSpike { multiplier: f64::from(value % 2_000) / 100.0, for_s: u64::from(value) },
             },
+            10 => Command::Fault {
+                node,
+                fault: Fault::BrokerFailure { broker: value % 8, for_s: u64::from(value >> 8) % 1_000 },
+            },
+            11 => Command::Fault { node, fault: Fault::AddPartitions { partitions: value % 64 } },
+            12 => Command::Fault { node, fault: Fault::AddBrokers { brokers: value % 64 } },
+            13 => Command::Fault { node, fault: Fault::CrashConsumer { consumer: value % 8 } },
             _ => Command::Reshard { node, op: StreamOp::UpdateShardCount { target: value % 40 } },
         };
         let _ = sim.apply(command);

@@ -406,29 +406,23 @@ impl Simulation {
                             crate::kinds::sns::Endpoint::Firehose(slots[node].slot)
                         }
                         NodeKind::Lambda => crate::kinds::sns::Endpoint::Lambda(slots[node].slot),
+                        // aws-facts-more 5.3: an HTTP/S endpoint.
+                        NodeKind::Destination => {
+                            crate::kinds::sns::Endpoint::Http(slots[node].slot)
+                        }
                         // Validation wires subscriptions to these kinds only.
                         NodeKind::Producer
                         | NodeKind::KinesisStream
                         | NodeKind::Consumer
                         | NodeKind::KclApp
-                        | NodeKind::Destination
                         | NodeKind::WorkerPool
                         | NodeKind::FlinkApp
                         | NodeKind::SnsTopic
                         | NodeKind::MskCluster => return None,
                     };
                     let s = spec.subscription(&l.to);
-                    Some(crate::kinds::sns::Subscription {
-                        node,
-                        endpoint,
-                        filter_share: s.filter_share,
-                        raw: s.raw_delivery,
-                        dlq: queue_slot(&s.dead_letter_queue),
-                        offered: 0,
-                        matched: 0,
-                        delivered: 0,
-                        failed: 0,
-                    })
+                    let dlq = queue_slot(&s.dead_letter_queue);
+                    Some(crate::kinds::sns::Subscription::new(node, endpoint, &s, dlq))
                 })
                 .collect();
             topics.push(crate::kinds::Topic::new(spec.clone(), subs));
@@ -875,9 +869,14 @@ impl Simulation {
         // A message published to a topic ends there once fanned out; each
         // notification is a new record at its endpoint (a hand-off), in
         // flight while it waits for a retry.
+        // An HTTP/S endpoint is the end of a pipeline: what it took is
+        // delivered; what a throttle holds back is in flight.
         for t in &self.topics {
             l.delivered += t.published;
             l.in_flight += t.retrying;
+            let (http_delivered, held) = t.http_ledger();
+            l.delivered += http_delivered;
+            l.in_flight += held;
             l.dead_lettered += t.dead_lettered;
             l.failed += t.discarded;
         }

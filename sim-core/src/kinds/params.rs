@@ -34,24 +34,50 @@ pub struct Param {
     pub help: Option<&'static str>,
     /// The allowed values of a number (or of a list's length).
     pub range: Option<ParamRange>,
+    /// When the field does not apply: while the field `.0` (a path in the
+    /// same `params`) holds the string `.1`. A field that does not apply is
+    /// neither shown by the inspector nor checked by validation.
+    pub unless: Option<(&'static str, &'static str)>,
 }
 
 impl Param {
     /// A row with its line of help.
     pub const fn new(path: &'static str, help: &'static str) -> Self {
-        Param { path, help: Some(help), range: None }
+        Param { path, help: Some(help), range: None, unless: None }
     }
 
     /// A row without help (the fields of list entries explained by their
     /// list's row).
     pub const fn unexplained(path: &'static str) -> Self {
-        Param { path, help: None, range: None }
+        Param { path, help: None, range: None, unless: None }
     }
 
     /// The row with its allowed range.
     pub const fn range(self, min: f64, max: f64, unit: &'static str) -> Self {
         Param { range: Some(ParamRange { min, max, unit }), ..self }
     }
+
+    /// The row, for a field that does not apply while `field` is `value`
+    /// (an MSK Serverless cluster's broker fields).
+    pub const fn unless(self, field: &'static str, value: &'static str) -> Self {
+        Param { unless: Some((field, value)), ..self }
+    }
+}
+
+/// Whether the field at `path` applies to a node of `kind` with
+/// parameters `params`: not when its row, or the row of a field it is
+/// inside, says it does not for these parameters ([`Param::unless`]).
+pub fn applies(kind: NodeKind, path: &str, params: &Value) -> bool {
+    table(kind).iter().all(|row| {
+        let covers = path == row.path
+            || path.strip_prefix(row.path).is_some_and(|rest| rest.starts_with('.'));
+        match row.unless {
+            Some((field, value)) if covers => {
+                params.get(field).and_then(Value::as_str) != Some(value)
+            }
+            _ => true,
+        }
+    })
 }
 
 /// A kind's parameter table (its folder's `params.rs`, registered through

@@ -25,6 +25,12 @@ pub struct Objectives {
     /// MODEL.md, Latency) at most this many ms everywhere, if set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_latency_p99_ms: Option<f64>,
+    /// The longest a record waits in a Kafka producer for an MSK cluster
+    /// that slows it down (`ProducerWaitAge`, MODEL.md "Amazon MSK") at
+    /// most this many ms, if set. Without it a planner takes a delay for
+    /// free: MSK delays over-quota writes instead of refusing them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_producer_wait_ms: Option<f64>,
     /// Nothing lost: no record given up by a producer, expired from a stream
     /// or queue, dead-lettered, failed, or dropped by a Firehose.
     pub no_data_lost: bool,
@@ -41,6 +47,7 @@ impl Default for Objectives {
             max_oldest_message_age_s: None,
             max_data_freshness_s: None,
             max_latency_p99_ms: None,
+            max_producer_wait_ms: None,
             no_data_lost: true,
             traffic_multiplier: 1.0,
         }

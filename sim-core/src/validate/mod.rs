@@ -334,13 +334,12 @@ pub fn link_rule(from: NodeKind, to: NodeKind) -> Result<(), &'static str> {
         // forwarders publish to it.
         // aws-facts-more 5.2: SNS invokes a subscribed function
         // asynchronously.
-        (SnsTopic, SqsQueue | Firehose | Lambda) => Ok(()),
+        // aws-facts-more 5.3: an HTTP/S endpoint (a destination of type
+        // http_endpoint, checked with the topic).
+        (SnsTopic, SqsQueue | Firehose | Lambda | Destination) => Ok(()),
         (Producer | Consumer | KclApp | WorkerPool | FlinkApp, SnsTopic) => Ok(()),
-        (SnsTopic, Destination) => Err(
-            "HTTP/S subscriptions are not modelled yet; subscribe an SQS queue or a Firehose delivery stream",
-        ),
         (SnsTopic, _) => Err(
-            "an SNS topic delivers to its subscriptions: SQS queues, Lambda functions and Firehose delivery streams",
+            "an SNS topic delivers to its subscriptions: SQS queues, Lambda functions, Firehose delivery streams and HTTP/S endpoints",
         ),
         (_, SnsTopic) => Err(
             "producers, consumers, worker pools and Flink applications publish to an SNS topic; queues, streams and delivery streams do not",
@@ -722,6 +721,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 ),
             ),
             Some(&n) => {
+                if let (Operation::Fault(f), NodeSpec::MskCluster(m)) =
+                    (&op.op, &scenario.nodes[n].spec)
+                {
+                    check_msk_fault(&mut check, &path, &op.node, f, m);
+                }
                 if let (
                     Operation::Fault(
                         Fault::CrashWorker { worker } | Fault::RestartWorker { worker },
@@ -764,7 +768,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 check.param_at(NodeKind::Producer, &format!("{path}.op.multiplier"), "traffic.multiplier", *multiplier);
                 check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
             }
-            Operation::Fault(Fault::DestinationDown { for_s } | Fault::EndpointsDown { for_s }) => {
+            Operation::Fault(
+                Fault::DestinationDown { for_s }
+                | Fault::EndpointsDown { for_s }
+                | Fault::BrokerFailure { for_s, .. },
+            ) => {
                 check.range(&format!("{path}.op.for_s"), *for_s as f64, 1.0, 31_536_000.0, "s");
             }
             _ => {}
@@ -927,6 +935,34 @@ fn check_topic_wiring(
                 ),
             );
         }
+        // aws-facts-more 5.2, 5.3: an HTTP/S endpoint is a destination of
+        // type http_endpoint; customer-managed endpoints (HTTP/S among
+        // them) cannot subscribe to a FIFO topic.
+        if let NodeSpec::Destination(d) = &to.spec {
+            if d.destination_type != crate::scenario::DestinationType::HttpEndpoint {
+                check.push(
+                    format!("nodes[{i}]"),
+                    format!(
+                        "topic {id:?} cannot deliver to destination {:?}: it is {}, and SNS \
+                         delivers only to HTTP/S endpoints among destinations; set its type to \
+                         http_endpoint",
+                        to.id,
+                        d.destination_type.as_str()
+                    ),
+                );
+            }
+            if t.is_fifo() {
+                check.push(
+                    format!("nodes[{i}]"),
+                    format!(
+                        "FIFO topic {id:?} cannot deliver to HTTP/S endpoint {:?}: FIFO topics \
+                         deliver to SQS queues only; customer-managed endpoints (email, SMS, \
+                         mobile push, HTTP/S) cannot subscribe to them",
+                        to.id
+                    ),
+                );
+            }
+        }
         if firehose && t.is_fifo() {
             check.push(
                 format!("nodes[{i}]"),
@@ -964,6 +1000,11 @@ fn check_topic_wiring(
         if !seen.insert(s.endpoint.as_str()) {
             check.push(format!("{at}.endpoint"), format!("{:?} has settings twice", s.endpoint));
         }
+        if let Some(policy) = &s.delivery_policy {
+            let http = index_of.get(s.endpoint.as_str()).map(|&n| scenario.nodes[n].spec.kind())
+                == Some(NodeKind::Destination);
+            check_http_policy(check, &format!("{at}.delivery_policy"), policy, http);
+        }
         let Some(dlq) = &s.dead_letter_queue else { continue };
         match index_of.get(dlq.as_str()).map(|&n| (n, &scenario.nodes[n].spec)) {
             Some((n, NodeSpec::SqsQueue(_))) => {
@@ -985,6 +1026,67 @@ fn check_topic_wiring(
                 format!("{dlq:?} is not an SQS queue in this scenario; a dead-letter queue is an SQS queue"),
             ),
         }
+    }
+}
+
+/// An HTTP/S subscription's delivery policy (aws-facts-more 5.3), beyond
+/// the ranges of its fields: only HTTP/S policies can be changed; the
+/// minimum delay is at most the maximum; the immediate, pre-backoff and
+/// post-backoff retries fit in `num_retries`; the delays add up to at most
+/// 3,600 s (a hard limit).
+fn check_http_policy(
+    check: &mut Checker<'_>,
+    at: &str,
+    p: &crate::scenario::HttpDeliveryPolicy,
+    http: bool,
+) {
+    if !http {
+        check.push(
+            at,
+            "only an HTTP/S subscription's delivery policy can be changed; SQS, Lambda and \
+             Firehose endpoints follow AWS's own policy (100,015 retries over 23 days)",
+        );
+        return;
+    }
+    if p.min_delay_target_s > p.max_delay_target_s {
+        check.push(
+            format!("{at}.min_delay_target_s"),
+            format!(
+                "is {} s, more than max_delay_target_s ({} s); allowed 1 to max_delay_target_s",
+                format_number(f64::from(p.min_delay_target_s)),
+                format_number(f64::from(p.max_delay_target_s))
+            ),
+        );
+    }
+    let phases = u64::from(p.num_no_delay_retries)
+        + u64::from(p.num_min_delay_retries)
+        + u64::from(p.num_max_delay_retries);
+    if phases > u64::from(p.num_retries) {
+        check.push(
+            format!("{at}.num_retries"),
+            format!(
+                "is {}, fewer than the immediate, pre-backoff and post-backoff retries together \
+                 ({}); numRetries counts every phase's retries (0 to 100)",
+                format_number(f64::from(p.num_retries)),
+                format_number(phases as f64)
+            ),
+        );
+        return;
+    }
+    let total_s = p.total_retry_ms() as f64 / 1_000.0;
+    if total_s > crate::scenario::HTTP_MAX_TOTAL_RETRY_S as f64 {
+        check.push(
+            at,
+            format!(
+                "its retries take {} s in all (num_retries {} with delays from {} s to {} s); \
+                 AWS allows a total retry time of 0 to 3,600 s for an HTTP/S endpoint (a hard \
+                 limit): lower num_retries, num_max_delay_retries or max_delay_target_s",
+                format_number(total_s),
+                format_number(f64::from(p.num_retries)),
+                format_number(f64::from(p.min_delay_target_s)),
+                format_number(f64::from(p.max_delay_target_s))
+            ),
+        );
     }
 }
 
@@ -1060,7 +1162,10 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
     leaves.sort_by_key(|l| table.iter().position(|p| p.path == l.row));
     for leaf in leaves {
         let at = format!("{path}.{}", leaf.path);
+        // A field that does not apply (a Serverless cluster's brokers) is
+        // not checked: the inspector does not show it either.
         if let Some(r) = param_range(kind, &leaf.row)
+            && crate::kinds::params::applies(kind, &leaf.row, &params)
             && !rules.iter().any(|i| i.path == at)
         {
             check.range(&at, leaf.value, r.min, r.max, r.unit);
@@ -1347,6 +1452,93 @@ fn check_queue_wiring(
     }
 }
 
+/// A scheduled MSK fault against its cluster's parameters, as the engine
+/// would refuse it (aws-facts-more 1.1, 1.5). The schedule is checked
+/// against the cluster as configured: an earlier scheduled change (more
+/// partitions, say) is not taken into account, so ask for each from the
+/// configured values up.
+fn check_msk_fault(
+    check: &mut Checker<'_>,
+    path: &str,
+    id: &str,
+    fault: &Fault,
+    m: &crate::scenario::MskSpec,
+) {
+    let brokers_only = matches!(fault, Fault::BrokerFailure { .. } | Fault::AddBrokers { .. });
+    if brokers_only && m.is_serverless() {
+        check.push(
+            format!("{path}.op.kind"),
+            format!(
+                "{id:?} is an MSK Serverless cluster: its brokers are AWS's, none to fail or add"
+            ),
+        );
+        return;
+    }
+    match *fault {
+        Fault::BrokerFailure { broker, .. } if broker >= m.brokers => check.push(
+            format!("{path}.op.broker"),
+            format!(
+                "{broker} is out of range; {id:?} has brokers 0 to {}",
+                m.brokers.saturating_sub(1)
+            ),
+        ),
+        Fault::AddPartitions { partitions } if partitions <= m.partitions => check.push(
+            format!("{path}.op.partitions"),
+            format!(
+                "{partitions} is not more than the topic's {} partitions; Kafka only adds \
+                 partitions",
+                m.partitions
+            ),
+        ),
+        Fault::AddPartitions { partitions } => {
+            let most = if m.is_serverless() {
+                crate::kinds::msk::spec::serverless_quotas::MAX_PARTITIONS
+            } else {
+                param_range(NodeKind::MskCluster, "partitions").map_or(u32::MAX, |r| r.max as u32)
+            };
+            check.range(
+                &format!("{path}.op.partitions"),
+                f64::from(partitions),
+                1.0,
+                f64::from(most),
+                "partitions",
+            );
+        }
+        Fault::AddBrokers { brokers } if brokers <= m.brokers => check.push(
+            format!("{path}.op.brokers"),
+            format!("{brokers} is not more than the cluster's {} brokers", m.brokers),
+        ),
+        Fault::AddBrokers { brokers }
+            if m.availability_zones > 0 && !brokers.is_multiple_of(m.availability_zones) =>
+        {
+            check.push(
+                format!("{path}.op.brokers"),
+                format!(
+                    "{brokers} brokers do not spread evenly over {} Availability Zones; use a \
+                     multiple of {}",
+                    m.availability_zones, m.availability_zones
+                ),
+            )
+        }
+        Fault::AddBrokers { brokers } => {
+            check.param_at(
+                NodeKind::MskCluster,
+                &format!("{path}.op.brokers"),
+                "brokers",
+                f64::from(brokers),
+            );
+        }
+        Fault::CrashConsumer { consumer } if consumer >= m.consumer_group.consumers => check.push(
+            format!("{path}.op.consumer"),
+            format!(
+                "{consumer} is out of range; {id:?} has {} consumers",
+                m.consumer_group.consumers
+            ),
+        ),
+        _ => {}
+    }
+}
+
 /// An MSK cluster's rules beyond ranges.
 fn check_msk(check: &mut Checker<'_>, path: &str, m: &crate::scenario::MskSpec) {
     if m.is_serverless() {
@@ -1522,6 +1714,7 @@ fn check_objectives(check: &mut Checker, o: &crate::scenario::objectives::Object
         ("max_oldest_message_age_s", o.max_oldest_message_age_s),
         ("max_data_freshness_s", o.max_data_freshness_s),
         ("max_latency_p99_ms", o.max_latency_p99_ms),
+        ("max_producer_wait_ms", o.max_producer_wait_ms),
         ("traffic_multiplier", Some(o.traffic_multiplier)),
     ];
     for (name, value) in limits {
@@ -1543,6 +1736,9 @@ pub fn objective_range(name: &str) -> Option<ParamRange> {
         "max_data_freshness_s" => (0.0, 86_400.0, "s"),
         // A record waits at most as long as it is kept: a year of retention.
         "max_latency_p99_ms" => (0.0, 31_536_000_000.0, "ms"),
+        // aws-facts-more 1.4: a record waits in a Kafka producer at most
+        // delivery.timeout.ms, a Java int of milliseconds.
+        "max_producer_wait_ms" => (0.0, 2_147_483_647.0, "ms"),
         "traffic_multiplier" => (0.01, 100.0, "x"),
         _ => return None,
     };

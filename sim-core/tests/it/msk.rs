@@ -17,7 +17,7 @@ const MSK: usize = 1;
 /// A reference Kafka `Utils.murmur2`, written from the Java source the
 /// simple way (signed 32-bit ints, `>>>` as a shift of the unsigned bits,
 /// the switch's fall-through spelled out), to check the engine's port.
-fn reference_murmur2(data: &[u8]) -> i32 {
+pub(crate) fn reference_murmur2(data: &[u8]) -> i32 {
     let length = data.len() as i32;
     let m: i32 = 0x5bd1e995;
     let r = 24;
@@ -120,11 +120,15 @@ pub(crate) fn cluster(p: ProducerSpec, m: MskSpec) -> Scenario {
 
 /// A 3-broker cluster whose brokers take 1 MB/s of client ingress each
 /// (3 MB/s of writes, replicas included).
-fn small(partitions: u32, consumers: u32, per_consumer: f64) -> MskSpec {
+pub(crate) fn small(partitions: u32, consumers: u32, per_consumer: f64) -> MskSpec {
     MskSpec {
         ingress_mb_per_s_per_broker: Some(1.0),
         partitions,
-        consumer_group: ConsumerGroup { consumers, records_per_s_per_consumer: per_consumer },
+        consumer_group: ConsumerGroup {
+            consumers,
+            records_per_s_per_consumer: per_consumer,
+            ..ConsumerGroup::default()
+        },
         ..MskSpec::default()
     }
 }
@@ -288,6 +292,7 @@ fn every_field_is_held_to_its_range_and_rules() {
                 consumer_group: ConsumerGroup {
                     consumers: 10_001,
                     records_per_s_per_consumer: 1.0,
+                    ..ConsumerGroup::default()
                 },
                 ..base.clone()
             },
@@ -296,7 +301,11 @@ fn every_field_is_held_to_its_range_and_rules() {
         ),
         (
             MskSpec {
-                consumer_group: ConsumerGroup { consumers: 1, records_per_s_per_consumer: -1.0 },
+                consumer_group: ConsumerGroup {
+                    consumers: 1,
+                    records_per_s_per_consumer: -1.0,
+                    ..ConsumerGroup::default()
+                },
                 ..base.clone()
             },
             "consumer_group.records_per_s_per_consumer",

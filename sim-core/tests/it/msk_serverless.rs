@@ -19,7 +19,11 @@ fn serverless(partitions: u32, consumers: u32) -> MskSpec {
     MskSpec {
         cluster_type: ClusterType::Serverless,
         partitions,
-        consumer_group: ConsumerGroup { consumers, records_per_s_per_consumer: 1e6 },
+        consumer_group: ConsumerGroup {
+            consumers,
+            records_per_s_per_consumer: 1e6,
+            ..ConsumerGroup::default()
+        },
         ..MskSpec::default()
     }
 }
@@ -232,4 +236,32 @@ fn the_planner_sizes_serverless_partitions_not_brokers() {
     let provisioned =
         sim_core::autosize::knobs_of(&cluster(producer(10.0, 100, keys), MskSpec::default()));
     assert_eq!(provisioned[0].setting, sim_core::autosize::Setting::Param("brokers"));
+}
+
+/// The burst lesson's claim (aws-facts 1.4; aws-facts-more 1.8, 2.1): the
+/// same bursts of 12 MB/s are refused by a new on-demand stream (4 shards,
+/// 1,000 records/s and 1 MiB/s each, until it grows about 15 minutes
+/// later) and delayed by MSK Serverless (2 partitions of 5 MB/s): the
+/// Kinesis producer loses records, the Kafka producer waits and loses none.
+#[test]
+fn the_same_burst_is_refused_on_demand_and_delayed_on_serverless() {
+    let (_, json) = sim_core::BUNDLED_SCENARIOS
+        .iter()
+        .find(|(f, _)| *f == "lesson-burst-on-demand-vs-serverless.json")
+        .expect("the burst lesson is bundled");
+    let valid = sim_core::load_scenario(json).unwrap();
+    let mut sim = sim_core::Simulation::new(&valid, valid.scenario().seed);
+    sim.run_until(300_000);
+    let [kds_producer, stream, msk_producer, kafka] = [0, 1, 2, 3];
+    use sim_core::metrics::{producer as p, stream as k};
+    // Refused: the stream answers WriteProvisionedThroughputExceeded and
+    // the producer gives records up when its retries run out.
+    assert!(sim.metrics(stream).total(k::WRITE_THROTTLED) > 0.0);
+    assert!(sim.metrics(kds_producer).total(p::USER_RECORD_EXPIRED) > 0.0);
+    // Delayed: two partitions write at most 10 MB/s; the producer waits and
+    // loses nothing.
+    let m = sim.metrics(kafka);
+    assert!(m.stats(msk::BYTES_IN).max <= 2.0 * 5_000_000.0 + 1.0);
+    assert!(m.stats(msk::PRODUCER_WAIT).max > 0.0);
+    assert_eq!(sim.metrics(msk_producer).total(p::USER_RECORD_EXPIRED), 0.0);
 }

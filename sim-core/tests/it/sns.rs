@@ -25,6 +25,7 @@ fn sub(endpoint: &str, filter_share: f64, raw: bool) -> SubscriptionSpec {
         filter_share,
         raw_delivery: raw,
         dead_letter_queue: None,
+        delivery_policy: None,
     }
 }
 
@@ -291,7 +292,7 @@ fn topic_wiring_and_settings_are_validated() {
     let rule = sim_core::validate::link_rule;
     assert!(rule(SnsTopic, SqsQueue).is_ok() && rule(SnsTopic, Firehose).is_ok());
     assert!(rule(Producer, SnsTopic).is_ok() && rule(Consumer, SnsTopic).is_ok());
-    assert!(rule(SnsTopic, Lambda).is_ok());
+    assert!(rule(SnsTopic, Lambda).is_ok() && rule(SnsTopic, Destination).is_ok());
     assert!(rule(KinesisStream, SnsTopic).is_err());
     assert!(rule(SnsTopic, KinesisStream).is_err());
 }

@@ -471,7 +471,7 @@ fn skip_reason(r: &Resource) -> String {
             "DynamoDB is not simulated".into()
         }
     } else if kind == "AWS::SNS::Subscription" {
-        "only subscriptions of SQS queues, Lambda functions and Firehose delivery streams of this template are simulated".into()
+        "only subscriptions of SQS queues, Lambda functions and Firehose delivery streams of this template, and HTTP/S subscriptions whose endpoint is a template parameter, are simulated".into()
     } else if kind == "AWS::S3::Bucket" {
         "a bucket no delivery stream writes to".into()
     } else {

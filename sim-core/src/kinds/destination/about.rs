@@ -8,7 +8,7 @@ use crate::kinds::registry::About;
 pub const ABOUT: About = About {
     title: "Destination",
     badge: "DST",
-    summary: "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP); while it is down Firehose retries, then backs up to S3 or loses data.",
+    summary: "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP), or an SNS topic's HTTP/S endpoint; while it is down Firehose retries, then backs up to S3 or loses data, and SNS retries by the subscription's delivery policy.",
     rank: 3,
     params: super::params::PARAMS,
     metrics: super::metrics::DEFS,

@@ -7,7 +7,7 @@ use crate::kinds::params::Param;
 pub const PARAMS: &[Param] = &[
     Param::new(
         "type",
-        "Where Firehose delivers: S3 objects, Redshift COPY loads, OpenSearch bulk requests or an HTTP endpoint.",
+        "Where Firehose delivers: S3 objects, Redshift COPY loads, OpenSearch bulk requests or an HTTP endpoint. An SNS topic subscribes HTTP endpoints only (its HTTP/S subscriptions).",
     ),
     // Simulator bounds: a destination's speed and outages are the
     // user's assumptions, not AWS limits (MODEL.md, Firehose).

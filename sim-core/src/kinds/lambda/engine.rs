@@ -483,6 +483,10 @@ impl Simulation {
             if state.in_flight.is_some() || self.now < state.not_before {
                 continue;
             }
+            // A partition without a leader serves no fetch (aws-facts-more 1.4).
+            if self.msks[c].leader(p, self.now).is_none() {
+                continue;
+            }
             let part = &self.msks[c].partitions[p];
             let offset = part.esm[f.kafka.reader];
             let waiting = part.end_offset - offset;

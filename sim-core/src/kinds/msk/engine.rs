@@ -13,6 +13,8 @@ impl Simulation {
     /// Once a second, every MSK cluster.
     pub(crate) fn msk_second(&mut self) {
         for c in 0..self.msks.len() {
+            self.msk_brokers_back(c);
+            self.msk_rebalance_due(c);
             self.msk_produce(c);
             let (written, load) = self.msk_write(c);
             let node = self.msk_nodes[c];
@@ -33,7 +35,10 @@ impl Simulation {
             }
             cl.lost += lost;
             let group = cl.group_reads();
-            let (consumed, bytes_out) = if group { msk_consume(cl) } else { (0, 0) };
+            let (consumed, bytes_out) = if group { msk_consume(cl, now) } else { (0, 0) };
+            if group {
+                msk_commit(cl, now);
+            }
             let retention = cl.retention_ms();
             let expired: u64 =
                 cl.partitions.iter_mut().map(|p| p.expire(now, retention, group)).sum();
@@ -150,15 +155,29 @@ impl Simulation {
         }
         let now = self.now;
         let cl = &mut self.msks[c];
-        let brokers = cl.spec.brokers.max(1) as usize;
+        let brokers = cl.broker_down_until.len();
         let capacity = cl.spec.broker_write_bytes_per_s();
         let disk = cl.spec.storage_gib_per_broker as u64 * (1u64 << 30);
         let stored = cl.stored_per_broker();
         let mut demand = vec![0u64; brokers];
-        let pending: Vec<u64> = cl.partitions.iter().map(|p| p.pending_bytes()).collect();
+        // A partition with no leader (offline, or electing one) takes no
+        // writes: its records wait in the producers (aws-facts-more 1.4).
+        let pending: Vec<u64> = (0..cl.partitions.len())
+            .map(|p| if cl.leader(p, now).is_some() { cl.partitions[p].pending_bytes() } else { 0 })
+            .collect();
         for (p, &bytes) in pending.iter().enumerate() {
-            for b in cl.replicas(p) {
-                demand[b] += bytes;
+            let live: Vec<usize> = cl.live_replicas(p, now).collect();
+            let placed = cl.placement[p].len() as u64;
+            // A down broker's share of the partition's work falls on its
+            // live replicas (the new leader serves its producers): the
+            // cluster's capacity drops by the broker's share.
+            let share = if live.len() as u64 == placed {
+                bytes
+            } else {
+                (u128::from(bytes) * u128::from(placed) / live.len().max(1) as u128) as u64
+            };
+            for b in live {
+                demand[b] += share;
             }
         }
         let fraction: Vec<f64> = (0..brokers)
@@ -176,9 +195,9 @@ impl Simulation {
         let mut written = (0, 0);
         let mut wrote = vec![0u64; brokers];
         for (p, &waiting) in pending.iter().enumerate() {
-            let f = cl.replicas(p).map(|b| fraction[b]).fold(1.0, f64::min);
+            let f = cl.live_replicas(p, now).map(|b| fraction[b]).fold(1.0, f64::min);
             let budget = (waiting as f64 * f) as u64;
-            let replicas: Vec<usize> = cl.replicas(p).collect();
+            let replicas: Vec<usize> = cl.live_replicas(p, now).collect();
             let (records, bytes) = write_pending(&mut cl.partitions[p], budget, now, segment);
             written.0 += records;
             written.1 += bytes;
@@ -256,7 +275,7 @@ fn write_pending(
 /// from its partitions, in proportion to their lag (aws-facts-more 1.5:
 /// one consumer per partition; those beyond the partition count idle).
 /// Returns the records and bytes read.
-fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
+fn msk_consume(cl: &mut super::MskCluster, now: SimTime) -> (u64, u64) {
     let rate = cl.spec.consumer_group.records_per_s_per_consumer;
     let (mut records, mut bytes) = (0, 0);
     let mut plan: Vec<(usize, u64)> = Vec::new();
@@ -264,13 +283,21 @@ fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
         p.read_last_second = 0;
     }
     for k in 0..cl.carry.len() {
-        let owned: Vec<usize> =
-            (0..cl.partitions.len()).filter(|&p| cl.consumer_of(p) == Some(k)).collect();
+        // A crashed consumer reads nothing; a partition without a leader
+        // serves no fetch (aws-facts-more 1.4, 1.5).
+        if !cl.alive[k] {
+            continue;
+        }
+        let owned: Vec<usize> = (0..cl.partitions.len())
+            .filter(|&p| cl.consumer_of(p) == Some(k) && cl.leader(p, now).is_some())
+            .collect();
         let exact = rate + cl.carry[k];
         let can = exact as u64;
         cl.carry[k] = exact - can as f64;
-        let lags: Vec<f64> = owned.iter().map(|&p| cl.partitions[p].lag() as f64).collect();
-        let backlog: u64 = owned.iter().map(|&p| cl.partitions[p].lag()).sum();
+        // Records to re-process after a crash come first.
+        let work = |p: usize| cl.partitions[p].lag() + cl.partitions[p].redo.0;
+        let lags: Vec<f64> = owned.iter().map(|&p| work(p) as f64).collect();
+        let backlog: u64 = owned.iter().map(|&p| work(p)).sum();
         if backlog <= can {
             // It keeps up: the fraction carried over is not saved up.
             cl.carry[k] = 0.0;
@@ -283,13 +310,38 @@ fn msk_consume(cl: &mut super::MskCluster) -> (u64, u64) {
     }
     // Each partition has one reader, so the order of reads is immaterial.
     for (p, n) in plan {
-        let (r, b) = cl.partitions[p].read(n);
-        cl.partitions[p].read_last_second = r;
-        records += r;
-        bytes += b;
+        let part = &mut cl.partitions[p];
+        // Re-processed records first: duplicates, not new deliveries.
+        let again = n.min(part.redo.0);
+        let again_bytes = if again == part.redo.0 {
+            part.redo.1
+        } else {
+            (u128::from(part.redo.1) * u128::from(again) / u128::from(part.redo.0)) as u64
+        };
+        part.redo = (part.redo.0 - again, part.redo.1 - again_bytes);
+        cl.duplicates += again;
+        let (r, b) = part.read(n - again);
+        part.read_last_second = r + again;
+        records += r + again;
+        bytes += b + again_bytes;
     }
     cl.consumed += records;
     (records, bytes)
+}
+
+/// The group commits what its live consumers have processed, every
+/// `auto.commit.interval.ms` (aws-facts-more 1.5); a crashed consumer
+/// commits nothing more.
+fn msk_commit(cl: &mut super::MskCluster, now: SimTime) {
+    let every = cl.spec.consumer_group.auto_commit_interval_ms.max(1);
+    if now / every == now.saturating_sub(SECOND) / every {
+        return;
+    }
+    for p in 0..cl.partitions.len() {
+        if cl.consumer_of(p).is_some_and(|k| cl.alive[k]) {
+            cl.partitions[p].last_commit = cl.partitions[p].committed;
+        }
+    }
 }
 
 /// MSK Serverless egress quotas on the group's planned reads: 10 MBps per
@@ -335,6 +387,7 @@ mod tests {
             consumer_group: ConsumerGroup {
                 consumers: partitions,
                 records_per_s_per_consumer: 1e6,
+                ..ConsumerGroup::default()
             },
             ..MskSpec::default()
         };
@@ -352,10 +405,10 @@ mod tests {
     #[test]
     fn serverless_egress_is_capped_per_partition() {
         let mut cl = backlogged(ClusterType::Serverless, 1, 30_000);
-        assert_eq!(msk_consume(&mut cl), (10_000, 10_000_000));
+        assert_eq!(msk_consume(&mut cl, 0), (10_000, 10_000_000));
         assert_eq!(cl.partitions[0].lag(), 20_000);
         let mut cl = backlogged(ClusterType::Provisioned, 1, 30_000);
-        assert_eq!(msk_consume(&mut cl), (30_000, 30_000_000));
+        assert_eq!(msk_consume(&mut cl, 0), (30_000, 30_000_000));
     }
 
     /// aws-facts-more 2.1: at most 400 MBps out of a cluster: 50 partitions
@@ -363,7 +416,7 @@ mod tests {
     #[test]
     fn serverless_egress_is_capped_per_cluster() {
         let mut cl = backlogged(ClusterType::Serverless, 50, 30_000);
-        let (records, bytes) = msk_consume(&mut cl);
+        let (records, bytes) = msk_consume(&mut cl, 0);
         assert_eq!((records, bytes), (400_000, 400_000_000));
         assert!(cl.partitions.iter().all(|p| p.read_last_second == 8_000));
     }

@@ -4,8 +4,8 @@
 use super::{Cohort, Partition};
 use crate::budget::Estimator;
 use crate::memory::grown_buffer;
-use crate::scenario::MskSpec;
-use crate::time::{HOUR, MINUTE, SECOND};
+use crate::scenario::{Fault, MskSpec, Operation};
+use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 impl Estimator<'_> {
     /// An MSK cluster: per partition, a producer buffer of one cohort per
@@ -13,7 +13,19 @@ impl Estimator<'_> {
     /// segment up to retention (a minute or a 256th of it, see `mod.rs`);
     /// once a second it visits every partition and producer buffer.
     pub(crate) fn msk(&mut self, node: usize, m: &MskSpec) {
-        let partitions = u64::from(m.partitions.max(1));
+        // Scheduled interventions only add partitions and brokers.
+        let (mut most_partitions, mut brokers) = (m.partitions.max(1), m.brokers.max(1));
+        for op in self.s.schedule.iter().filter(|op| op.node == self.s.nodes[node].id) {
+            match op.op {
+                Operation::Fault(Fault::AddPartitions { partitions }) => {
+                    most_partitions = most_partitions.max(partitions);
+                }
+                Operation::Fault(Fault::AddBrokers { brokers: b }) => brokers = brokers.max(b),
+                _ => {}
+            }
+        }
+        let partitions = u64::from(most_partitions);
+        let brokers = u64::from(brokers);
         let retention = u64::from(m.retention_hours) * HOUR;
         let segment = (retention / 256).max(MINUTE);
         let run = self.within(retention + segment);
@@ -22,7 +34,14 @@ impl Estimator<'_> {
         let per_partition = grown_buffer::<Cohort>(segments) + grown_buffer::<Cohort>(waiting);
         let state = grown_buffer::<super::MskCluster>(1)
             + grown_buffer::<f64>(u64::from(m.consumer_group.consumers))
-            + grown_buffer::<Partition>(partitions);
+            + grown_buffer::<Partition>(partitions)
+            // Replica placement, broker and member state.
+            + grown_buffer::<Vec<usize>>(partitions)
+            + partitions * grown_buffer::<usize>(u64::from(m.replication_factor.max(1)))
+            + grown_buffer::<SimTime>(brokers)
+            + grown_buffer::<bool>(brokers)
+            + grown_buffer::<bool>(u64::from(m.consumer_group.consumers))
+            + grown_buffer::<usize>(u64::from(m.consumer_group.consumers));
         self.add(node, state + partitions * per_partition);
         let visits = partitions * (u64::from(m.replication_factor) + 2) + waiting;
         self.work(node, "the once-a-second partitions", visits as f64, "use fewer partitions");

@@ -8,6 +8,7 @@
 pub mod about;
 pub(crate) mod engine;
 pub(crate) mod estimate;
+pub(crate) mod faults;
 pub mod infra;
 pub(crate) mod knobs;
 pub mod metrics;
@@ -164,6 +165,17 @@ pub struct Partition {
     /// The committed offset of each Lambda event source reading the topic
     /// (each its own consumer group, aws-facts-more 3).
     pub esm: Vec<u64>,
+    /// The offset the group last committed to Kafka (its consumers commit
+    /// every `auto.commit.interval.ms`, aws-facts-more 1.5); `committed`
+    /// is how far its consumer has processed.
+    pub last_commit: u64,
+    /// Records to be processed again, and their bytes: read by a consumer
+    /// that crashed after its last commit, re-read by the partition's new
+    /// owner before anything newer (duplicates).
+    pub redo: (u64, u64),
+    /// Until when the partition has no leader: an election after its
+    /// leader's broker failed (aws-facts-more 1.4).
+    pub electing_until: SimTime,
 }
 
 impl Partition {
@@ -180,6 +192,11 @@ impl Partition {
     /// Offset lag of the group.
     pub fn lag(&self) -> u64 {
         self.end_offset - self.committed
+    }
+
+    /// The first offset still in the log.
+    pub fn log_start(&self) -> u64 {
+        self.log.front().map_or(self.end_offset, |s| s.first)
     }
 
     /// Appends `records` of `bytes` at `now` into segments `segment_ms` long.
@@ -219,7 +236,8 @@ impl Partition {
     /// The lag MSK's consumer-lag metrics show: the group's, or, when only
     /// Lambda reads the topic, the slowest event source's.
     pub fn shown_lag(&self, group: bool) -> u64 {
-        self.end_offset - if group { self.committed } else { self.settled(false) }
+        let redo = if group { self.redo.0 } else { 0 };
+        self.end_offset - if group { self.committed } else { self.settled(false) } + redo
     }
 
     /// Bytes of the records from offset `from` to `to` still in the log.
@@ -315,13 +333,41 @@ pub struct MskCluster {
     /// Bytes Lambda event sources read this second (counted on a
     /// Serverless cluster only: its egress quota and bill).
     pub esm_bytes_out: u64,
+    /// The brokers holding each partition's replicas, preferred leader
+    /// first: placed when the partition is created, and left there (Kafka
+    /// moves no partition by itself, aws-facts-more 1.5).
+    pub placement: Vec<Vec<usize>>,
+    /// Until when each broker is down (0 or past: up).
+    pub broker_down_until: Vec<SimTime>,
+    /// The brokers the last second saw down, to journal their return.
+    pub brokers_were_down: Vec<bool>,
+    /// Whether each consumer of the group is alive.
+    pub alive: Vec<bool>,
+    /// The group's members as its coordinator knows them, in assignment
+    /// order: a crashed consumer stays a member, holding its partitions
+    /// unread, until its session times out.
+    pub members: Vec<usize>,
+    /// When the group next rebalances (a crashed consumer's session timing
+    /// out).
+    pub rebalance_at: Option<SimTime>,
+    /// Records the group processed a second time after a crash, since the
+    /// start.
+    pub duplicates: u64,
+    /// Keys that hash to another partition since partitions were added,
+    /// since the start, counted once per producer and change.
+    pub keys_moved: u64,
 }
 
 impl MskCluster {
     /// A cluster with an empty topic.
     pub fn new(spec: MskSpec) -> Self {
         let partitions = vec![Partition::default(); spec.partitions.max(1) as usize];
-        let carry = vec![0.0; spec.consumer_group.consumers as usize];
+        let consumers = spec.consumer_group.consumers as usize;
+        let carry = vec![0.0; consumers];
+        let brokers = spec.brokers.max(1) as usize;
+        let rf = (spec.replication_factor as usize).clamp(1, brokers);
+        let placement =
+            (0..partitions.len()).map(|p| (0..rf).map(|j| (p + j) % brokers).collect()).collect();
         MskCluster {
             spec,
             producers: Vec::new(),
@@ -332,30 +378,92 @@ impl MskCluster {
             carry,
             esm_funcs: Vec::new(),
             esm_bytes_out: 0,
+            placement,
+            broker_down_until: vec![0; brokers],
+            brokers_were_down: vec![false; brokers],
+            alive: vec![true; consumers],
+            members: (0..consumers).collect(),
+            rebalance_at: None,
+            duplicates: 0,
+            keys_moved: 0,
         }
     }
 
-    /// The brokers holding partition `p`'s replicas, leader first: placed
-    /// round-robin from broker `p mod brokers` (Kafka spreads replicas over
-    /// distinct brokers; its random starting broker is left out).
-    pub fn replicas(&self, p: usize) -> impl Iterator<Item = usize> {
-        let brokers = self.spec.brokers.max(1) as usize;
-        let rf = (self.spec.replication_factor as usize).clamp(1, brokers);
-        (0..rf).map(move |j| (p + j) % brokers)
+    /// The brokers holding partition `p`'s replicas, preferred leader
+    /// first: placed round-robin from broker `p mod brokers` when the
+    /// partition was created (Kafka spreads replicas over distinct brokers;
+    /// its random starting broker is left out).
+    pub fn replicas(&self, p: usize) -> impl Iterator<Item = usize> + '_ {
+        self.placement[p].iter().copied()
     }
 
-    /// The consumer reading partition `p`: shared out round-robin, so each
-    /// consumer has a fair share and one partition has one reader
+    /// Whether broker `b` is up at `now`.
+    pub fn broker_up(&self, b: usize, now: SimTime) -> bool {
+        self.broker_down_until.get(b).is_none_or(|&until| until <= now)
+    }
+
+    /// The replicas of partition `p` on brokers that are up: its in-sync
+    /// replicas (a returning broker's copy is taken as caught up at once).
+    pub fn live_replicas(&self, p: usize, now: SimTime) -> impl Iterator<Item = usize> + '_ {
+        self.replicas(p).filter(move |&b| self.broker_up(b, now))
+    }
+
+    /// Partition `p`'s leader at `now`: its first replica on a broker that
+    /// is up, none while it has none (offline) or elects one.
+    pub fn leader(&self, p: usize, now: SimTime) -> Option<usize> {
+        if now < self.partitions[p].electing_until {
+            return None;
+        }
+        self.live_replicas(p, now).next()
+    }
+
+    /// Partitions with no replica on a broker that is up
+    /// (`OfflinePartitionsCount`, aws-facts-more 1.7).
+    pub fn offline_partitions(&self, now: SimTime) -> u32 {
+        (0..self.partitions.len()).filter(|&p| self.live_replicas(p, now).next().is_none()).count()
+            as u32
+    }
+
+    /// Partitions online with fewer live replicas than placed
+    /// (`UnderReplicatedPartitions`, aws-facts-more 1.7).
+    pub fn under_replicated(&self, now: SimTime) -> u32 {
+        (0..self.partitions.len())
+            .filter(|&p| {
+                let live = self.live_replicas(p, now).count();
+                live > 0 && live < self.placement[p].len()
+            })
+            .count() as u32
+    }
+
+    /// Brokers down at `now`.
+    pub fn brokers_down(&self, now: SimTime) -> u32 {
+        (0..self.broker_down_until.len()).filter(|&b| !self.broker_up(b, now)).count() as u32
+    }
+
+    /// Brokers that hold no replica: added after the partitions were
+    /// placed, and idle until partitions are added or reassigned
     /// (aws-facts-more 1.5).
+    pub fn idle_brokers(&self) -> u32 {
+        let mut used = vec![false; self.broker_down_until.len()];
+        for r in self.placement.iter().flatten() {
+            used[*r] = true;
+        }
+        used.iter().filter(|u| !**u).count() as u32
+    }
+
+    /// The consumer reading partition `p`: the group's members share the
+    /// partitions out round-robin, so each has a fair share and one
+    /// partition has one reader (aws-facts-more 1.5). A crashed member
+    /// keeps its partitions, unread, until the group rebalances.
     pub fn consumer_of(&self, p: usize) -> Option<usize> {
-        let consumers = self.spec.consumer_group.consumers as usize;
-        (consumers > 0).then(|| p % consumers)
+        let n = self.members.len();
+        (n > 0).then(|| self.members[p % n])
     }
 
     /// Consumers with no partition (aws-facts-more 1.5: beyond the
     /// partition count they idle).
     pub fn idle_consumers(&self) -> u32 {
-        self.spec.consumer_group.consumers.saturating_sub(self.partitions.len() as u32)
+        (self.members.len() as u32).saturating_sub(self.partitions.len() as u32)
     }
 
     /// The log's segment length: a minute, or a 256th of the retention
@@ -372,7 +480,7 @@ impl MskCluster {
 
     /// Bytes each broker stores, replicas included.
     pub fn stored_per_broker(&self) -> Vec<u64> {
-        let mut stored = vec![0; self.spec.brokers.max(1) as usize];
+        let mut stored = vec![0; self.broker_down_until.len()];
         for (p, part) in self.partitions.iter().enumerate() {
             for b in self.replicas(p) {
                 stored[b] += part.log_bytes;
@@ -413,6 +521,11 @@ impl MskCluster {
                 .sum::<u64>()
             + self.producers.iter().map(|(_, s)| buffer::<f64>(s.capacity())).sum::<u64>()
             + buffer::<f64>(self.carry.capacity())
+            + buffer::<Vec<usize>>(self.placement.capacity())
+            + self.placement.iter().map(|r| buffer::<usize>(r.capacity())).sum::<u64>()
+            + buffer::<SimTime>(self.broker_down_until.capacity())
+            + buffer::<bool>(self.brokers_were_down.capacity() + self.alive.capacity())
+            + buffer::<usize>(self.members.capacity())
     }
 }
 

@@ -42,6 +42,33 @@ pub struct MskSpec {
     pub delivery_timeout_ms: u64,
     /// The consumer group reading the topic.
     pub consumer_group: ConsumerGroup,
+    /// Seconds a failed broker's partitions take no writes and serve no
+    /// reads before a follower leads them. An assumption: AWS documents no
+    /// figure (MODEL.md). Left out of a document at its default.
+    #[serde(skip_serializing_if = "is_default_election")]
+    pub leader_election_s: u32,
+}
+
+/// The assumed leader-election pause after a broker failure, in seconds
+/// (no AWS or Kafka figure in aws-facts-more; MODEL.md).
+pub const DEFAULT_LEADER_ELECTION_S: u32 = 10;
+
+fn is_default_election(s: &u32) -> bool {
+    *s == DEFAULT_LEADER_ELECTION_S
+}
+
+/// aws-facts-more 1.5: Kafka's consumer `session.timeout.ms` default, 45 s.
+pub const DEFAULT_SESSION_TIMEOUT_MS: u64 = 45_000;
+
+/// aws-facts-more 1.5: Kafka's consumer `auto.commit.interval.ms` default, 5 s.
+pub const DEFAULT_AUTO_COMMIT_INTERVAL_MS: u64 = 5_000;
+
+fn is_default_session(ms: &u64) -> bool {
+    *ms == DEFAULT_SESSION_TIMEOUT_MS
+}
+
+fn is_default_commit(ms: &u64) -> bool {
+    *ms == DEFAULT_AUTO_COMMIT_INTERVAL_MS
 }
 
 /// A Kafka consumer group: each partition is read by one consumer of the
@@ -54,11 +81,26 @@ pub struct ConsumerGroup {
     /// Records one consumer processes per second: the application's own
     /// speed, not an AWS figure.
     pub records_per_s_per_consumer: f64,
+    /// `session.timeout.ms`: how long a consumer that stopped sending
+    /// heartbeats keeps its partitions before the group rebalances
+    /// (aws-facts-more 1.5: 45 s by default). Left out at its default.
+    #[serde(skip_serializing_if = "is_default_session")]
+    pub session_timeout_ms: u64,
+    /// `auto.commit.interval.ms`: how often consumers commit their offsets
+    /// (aws-facts-more 1.5: 5 s by default); a crashed consumer's successor
+    /// re-processes what it read since. Left out at its default.
+    #[serde(skip_serializing_if = "is_default_commit")]
+    pub auto_commit_interval_ms: u64,
 }
 
 impl Default for ConsumerGroup {
     fn default() -> Self {
-        ConsumerGroup { consumers: 3, records_per_s_per_consumer: 1_000.0 }
+        ConsumerGroup {
+            consumers: 3,
+            records_per_s_per_consumer: 1_000.0,
+            session_timeout_ms: DEFAULT_SESSION_TIMEOUT_MS,
+            auto_commit_interval_ms: DEFAULT_AUTO_COMMIT_INTERVAL_MS,
+        }
     }
 }
 
@@ -76,6 +118,7 @@ impl Default for MskSpec {
             retention_hours: 168,
             delivery_timeout_ms: 120_000,
             consumer_group: ConsumerGroup::default(),
+            leader_election_s: DEFAULT_LEADER_ELECTION_S,
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::kinds::registry::About;
 pub const ABOUT: About = About {
     title: "SNS topic",
     badge: "SNS",
-    summary: "Amazon SNS topic: every message published is pushed to each subscription (SQS queues, Lambda functions invoked asynchronously, Firehose) whose filter policy matches; failed deliveries are retried by the endpoint's delivery policy, then go to the subscription's dead-letter queue.",
+    summary: "Amazon SNS topic: every message published is pushed to each subscription (SQS queues, Lambda functions invoked asynchronously, Firehose, HTTP/S endpoints) whose filter policy matches; failed deliveries are retried by the endpoint's delivery policy (an HTTP/S subscription's own), then go to the subscription's dead-letter queue.",
     rank: 1,
     params: super::params::PARAMS,
     metrics: super::metrics::DEFS,

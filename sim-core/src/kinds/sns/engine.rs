@@ -6,11 +6,13 @@
 
 use super::metrics as sns;
 use super::{Endpoint, Policy};
+use crate::cost::Delivered;
 use crate::kinds::queue::calls::{SendCalls, Sizes, Taken};
 use crate::kinds::queue::engine::QueueRetry;
 use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
 use crate::kinds::{Batch, Messages, Target};
 use crate::metrics;
+use crate::metrics::destination;
 use crate::scenario::{NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
 use crate::time::SimTime;
 
@@ -156,7 +158,8 @@ impl Simulation {
     /// `sub`, after `retries` retries of `policy` (none yet: the first
     /// attempt). What the endpoint refuses waits for the policy's next
     /// retry, or goes to the dead-letter queue when none is left
-    /// (aws-facts-more 5.3).
+    /// (aws-facts-more 5.3). An HTTP/S subscription's throttle holds back
+    /// what is over its rate, to be sent as the rate allows.
     fn notify(
         &mut self,
         topic: usize,
@@ -170,7 +173,25 @@ impl Simulation {
         let t = &self.topics[topic];
         let fifo = t.spec.is_fifo();
         let endpoint = t.subs[sub].endpoint;
-        let down = self.now < t.down_until;
+        let down = self.now < t.down_until
+            || matches!(endpoint, Endpoint::Http(d) if self.destinations[d].is_down(self.now));
+        let each = (bytes / count).max(1);
+        // aws-facts-more 5.3: maxReceivesPerSecond throttles an HTTP/S
+        // subscription's deliveries; the rest wait (not a failed attempt).
+        let (count, bytes) = match (down, &mut self.topics[topic].subs[sub].throttle) {
+            (false, Some(bucket)) => {
+                let now = bucket.whole(self.now).min(count);
+                bucket.take_whole(self.now, now);
+                let s = &mut self.topics[topic].subs[sub];
+                s.held += count - now;
+                s.held_bytes += bytes - each * now;
+                (now, each * now)
+            }
+            (true, _) | (false, None) => (count, bytes),
+        };
+        if count == 0 {
+            return;
+        }
         let batch = Batch { records: count, bytes, oldest_ms: self.now, newest_ms: self.now };
         let accepted = match (down, endpoint) {
             (true, _) => 0,
@@ -182,13 +203,28 @@ impl Simulation {
                 self.lambda_async_take(f, count, bytes);
                 count
             }
+            // An HTTP/S endpoint that is up takes every notification (its
+            // throughput is not a limit here, MODEL.md).
+            (false, Endpoint::Http(d)) => {
+                let dest = &mut self.destinations[d];
+                dest.records += count;
+                dest.bytes += bytes;
+                let m = &mut self.metrics[self.destination_nodes[d]];
+                m.add(destination::RECORDS, count as f64);
+                m.add(destination::BYTES, bytes as f64);
+                m.add(destination::DELIVERIES, count as f64);
+                count
+            }
         };
-        let each = (bytes / count).max(1);
         if accepted > 0 {
             self.topics[topic].subs[sub].delivered += accepted;
             self.metrics[node].add(sns::DELIVERED, accepted as f64);
-            let firehose = matches!(endpoint, Endpoint::Firehose(_));
-            self.cost.sns_deliveries(fifo, firehose, accepted, each);
+            let kind = match endpoint {
+                Endpoint::Firehose(_) => Delivered::Firehose,
+                Endpoint::Http(_) => Delivered::Http,
+                Endpoint::Queue(_) | Endpoint::Lambda(_) => Delivered::Free,
+            };
+            self.cost.sns_deliveries(fifo, kind, accepted, each);
         }
         let refused = count - accepted;
         if refused == 0 {
@@ -196,24 +232,52 @@ impl Simulation {
         }
         // aws-facts-more 5.3: SQS, Lambda and Firehose are AWS-managed
         // endpoints, but for Firehose's throttling errors SNS uses the
-        // customer-managed policy; an outage is a server-side error.
-        let policy = policy.unwrap_or(match (down, endpoint) {
-            (false, Endpoint::Firehose(_)) => Policy::CustomerManaged,
-            (true, _) | (false, Endpoint::Queue(_) | Endpoint::Lambda(_)) => Policy::AwsManaged,
+        // customer-managed policy; an outage is a server-side error. An
+        // HTTP/S subscription has its own policy.
+        let http = self.topics[topic].subs[sub].http;
+        let policy = policy.unwrap_or(match (down, endpoint, http) {
+            (_, _, Some(h)) => Policy::Http(h),
+            (false, Endpoint::Firehose(_), None) => Policy::CustomerManaged,
+            (true, _, None)
+            | (false, Endpoint::Queue(_) | Endpoint::Lambda(_) | Endpoint::Http(_), None) => {
+                Policy::AwsManaged
+            }
         });
         // The immediate retries run at once against an endpoint that just
         // refused; they are counted, not tried.
-        let retries = if policy.delay_ms(retries) == Some(0) {
-            let now = policy.immediate().saturating_sub(retries);
-            self.metrics[node].add(sns::RETRIES, (refused * u64::from(now)) as f64);
-            retries + now
+        let immediate = if policy.delay_ms(retries) == Some(0) {
+            policy.immediate().saturating_sub(retries)
         } else {
-            retries
+            0
         };
+        self.metrics[node].add(sns::RETRIES, (refused * u64::from(immediate)) as f64);
+        let retries = retries + immediate;
+        if let Endpoint::Http(d) = endpoint {
+            // aws-facts-more 5.4: for HTTP/S, NumberOfNotificationsFailed
+            // counts every failed attempt, retries included.
+            let attempts = (refused * (1 + u64::from(immediate))) as f64;
+            self.metrics[node].add(sns::FAILED, attempts);
+            self.metrics[self.destination_nodes[d]].add(destination::FAILED_ATTEMPTS, attempts);
+        }
         let refused_bytes = each * refused;
         if !self.topics[topic].retry_later(self.now, sub, refused, refused_bytes, retries, policy) {
             self.sns_give_up(topic, sub, refused, each);
         }
+    }
+
+    /// An HTTP/S subscription's throttle lets out what it held back, as
+    /// far as the rate allows (their first attempt).
+    fn release_held(&mut self, topic: usize, sub: usize) {
+        let s = &mut self.topics[topic].subs[sub];
+        let Some(bucket) = &mut s.throttle else { return };
+        let n = bucket.whole(self.now).min(s.held);
+        if n == 0 {
+            return;
+        }
+        let bytes = if n == s.held { s.held_bytes } else { s.held_bytes / s.held * n };
+        s.held -= n;
+        s.held_bytes -= bytes;
+        self.notify(topic, sub, n, bytes, 0, None);
     }
 
     /// The policy ended (aws-facts-more 5.3): to the subscription's
@@ -224,7 +288,11 @@ impl Simulation {
         let t = &mut self.topics[topic];
         t.subs[sub].failed += count;
         let m = &mut self.metrics[node];
-        m.add(sns::FAILED, count as f64);
+        // aws-facts-more 5.4: +1 when SNS stops trying, except for HTTP/S,
+        // whose every failed attempt was counted already.
+        if !t.subs[sub].is_http() {
+            m.add(sns::FAILED, count as f64);
+        }
         match t.subs[sub].dlq {
             Some(dlq) => {
                 t.dead_lettered += count;
@@ -251,6 +319,11 @@ impl Simulation {
                     self.metrics[self.topic_nodes[topic]].add(sns::RETRIES, r.count as f64);
                     let sub = r.sub as usize;
                     self.notify(topic, sub, r.count, r.bytes, r.retries + 1, Some(r.policy));
+                }
+            }
+            for sub in 0..self.topics[topic].subs.len() {
+                if self.topics[topic].subs[sub].held > 0 {
+                    self.release_held(topic, sub);
                 }
             }
             let retrying = self.topics[topic].retrying;

@@ -8,10 +8,11 @@
 use crate::infra::Wiring;
 use crate::infra::iam::{Statement, add_role};
 use crate::infra::import::{self, Builder};
-use crate::infra::model::{Props, Ref, Resource, Template, Value};
+use crate::infra::model::{ParamType, Parameter, Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
 use crate::scenario::{
-    FifoThroughputScope, Node, NodeSpec, SnsTopicSpec, SubscriptionSpec, TopicType,
+    BackoffFunction, DestinationType, FifoThroughputScope, HttpDeliveryPolicy, Node, NodeSpec,
+    SnsTopicSpec, SubscriptionSpec, TopicType,
 };
 use crate::units::format_number;
 use crate::validate::Issue;
@@ -101,6 +102,42 @@ fn allow_invoke(t: &mut Template, topic: &str, function: &str) {
     });
 }
 
+/// The URL parameter of HTTP/S endpoint `id` (the one a delivery stream
+/// delivering to it asks for too), added once.
+fn endpoint_url(t: &mut Template, id: &str, label: &str) -> Value {
+    let key = format!("{id}-url");
+    if t.parameters.iter().any(|p| p.key == key) {
+        return Value::Param(key);
+    }
+    t.parameter(Parameter {
+        key,
+        kind: ParamType::String,
+        default: None,
+        description: format!("HTTPS URL of destination \"{label}\" (outside this stack)."),
+        secret: false,
+    })
+}
+
+/// An HTTP/S subscription's `DeliveryPolicy` (aws-facts-more 5.3): its
+/// `healthyRetryPolicy` and, if throttled, its `throttlePolicy`.
+pub fn delivery_policy(p: &HttpDeliveryPolicy) -> Value {
+    let retry = Props::new()
+        .with("minDelayTarget", p.min_delay_target_s)
+        .with("maxDelayTarget", p.max_delay_target_s)
+        .with("numRetries", p.num_retries)
+        .with("numNoDelayRetries", p.num_no_delay_retries)
+        .with("numMinDelayRetries", p.num_min_delay_retries)
+        .with("numMaxDelayRetries", p.num_max_delay_retries)
+        .with("backoffFunction", p.backoff_function.as_str());
+    let throttle =
+        p.max_receives_per_second.map(|r| Value::Map(Props::new().with("maxReceivesPerSecond", r)));
+    Value::Json(Box::new(Value::Map(
+        Props::new()
+            .with("healthyRetryPolicy", Value::Map(retry))
+            .with_some("throttlePolicy", throttle),
+    )))
+}
+
 /// Adds the topic and its subscriptions.
 pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
     let name = topic_name(node, spec);
@@ -132,6 +169,7 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
     for to in w.outputs(&node.id) {
         let s = spec.subscription(&to.id);
         let mut depends_on = Vec::new();
+        let mut endpoint: Value = Ref::arn(&to.id).into();
         let (protocol, role) = match &to.spec {
             NodeSpec::SqsQueue(_) => {
                 allow_topic(t, &node.id, &to.id);
@@ -154,8 +192,14 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
                 depends_on.push(format!("{}/{}/permission", node.id, to.id));
                 ("lambda", None)
             }
-            // Validation links a topic to queues, functions and delivery
-            // streams only.
+            // aws-facts-more 5.3: an HTTP/S endpoint, outside the stack: its
+            // URL is a parameter.
+            NodeSpec::Destination(d) if d.destination_type == DestinationType::HttpEndpoint => {
+                endpoint = endpoint_url(t, &to.id, to.label());
+                ("https", None)
+            }
+            // Validation links a topic to queues, functions, delivery
+            // streams and HTTP/S endpoints only.
             NodeSpec::Producer(_)
             | NodeSpec::KinesisStream(_)
             | NodeSpec::Consumer(_)
@@ -174,7 +218,13 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
             Value::Json(Box::new(Value::Map(Props::new().with("deadLetterTargetArn", Ref::arn(d)))))
         });
         let raw = s.raw_delivery.then_some(true);
+        let policy = s.delivery_policy.as_ref().map(delivery_policy);
         let mut comments = vec![format!("\"{}\" subscribes \"{}\".", to.label(), node.label())];
+        if protocol == "https" {
+            comments.push(
+                "The endpoint must confirm the subscription (it receives a SubscriptionConfirmation with a URL to visit).".to_string(),
+            );
+        }
         if s.filter_share < 1.0 {
             comments.push(format!(
                 "Its filter policy matches {}% of the messages in the scenario: add the FilterPolicy that does.",
@@ -188,15 +238,17 @@ pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
             cfn: Props::new()
                 .with("TopicArn", Ref::arn(&node.id))
                 .with("Protocol", protocol)
-                .with("Endpoint", Ref::arn(&to.id))
+                .with("Endpoint", endpoint.clone())
                 .with_some("RawMessageDelivery", raw)
+                .with_some("DeliveryPolicy", policy.clone())
                 .with_some("RedrivePolicy", redrive.clone())
                 .with_some("SubscriptionRoleArn", role.clone()),
             tf: Props::new()
                 .with("topic_arn", Ref::arn(&node.id))
                 .with("protocol", protocol)
-                .with("endpoint", Ref::arn(&to.id))
+                .with("endpoint", endpoint)
                 .with_some("raw_message_delivery", raw)
+                .with_some("delivery_policy", policy)
                 .with_some("redrive_policy", redrive)
                 .with_some("subscription_role_arn", role),
             depends_on,
@@ -240,9 +292,12 @@ pub fn import_subscription(
     b: &mut Builder,
 ) -> Result<(), Issue> {
     let topic = p.reference("TopicArn")?.and_then(|t| b.node_of(&t).map(str::to_string));
-    let endpoint = p.reference("Endpoint")?.and_then(|e| b.node_of(&e).map(str::to_string));
     let protocol = p.text("Protocol")?.unwrap_or_default();
-    let (Some(topic), Some(endpoint), "sqs" | "firehose" | "lambda") =
+    let endpoint = match protocol.as_str() {
+        "https" | "http" => http_endpoint(r, p, b),
+        _ => p.reference("Endpoint")?.and_then(|e| b.node_of(&e).map(str::to_string)),
+    };
+    let (Some(topic), Some(endpoint), "sqs" | "firehose" | "lambda" | "https" | "http") =
         (topic, endpoint, protocol.as_str())
     else {
         // Left for the list of what is not simulated.
@@ -262,10 +317,15 @@ pub fn import_subscription(
             r.id
         ));
     }
+    let delivery_policy = match p.document("DeliveryPolicy")? {
+        Some(doc) => import_policy(&p.within("DeliveryPolicy", &doc))?,
+        None => None,
+    };
     let subscription = SubscriptionSpec {
         endpoint: endpoint.clone(),
         raw_delivery: p.flag("RawMessageDelivery")?.unwrap_or(false),
         dead_letter_queue,
+        delivery_policy,
         ..SubscriptionSpec::default()
     };
     b.link(&topic, &endpoint);
@@ -277,4 +337,64 @@ pub fn import_subscription(
         spec.subscriptions.push(subscription);
     }
     Ok(())
+}
+
+/// The HTTP/S endpoint node of a subscription whose `Endpoint` is a
+/// template parameter (an export asks for the URL as `<Node>Url`): a
+/// destination of type `http_endpoint` named after it, made once per
+/// parameter. A literal URL names no node of the template, so such a
+/// subscription is left unsimulated.
+fn http_endpoint(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Option<String> {
+    let param = p.parameter("Endpoint")?;
+    let key = format!("parameter/{param}");
+    if let Some(id) = b.node_of(&key) {
+        return Some(id.to_string());
+    }
+    let name = param.strip_suffix("Url").filter(|n| !n.is_empty()).unwrap_or(param).to_string();
+    // An export describes it as `HTTPS URL of destination "Label" (...)`.
+    let label =
+        b.t.described
+            .iter()
+            .find(|(n, _)| n == param)
+            .and_then(|(_, d)| d.split('"').nth(1))
+            .map_or_else(|| name.clone(), str::to_string);
+    let spec = crate::scenario::DestinationSpec {
+        destination_type: DestinationType::HttpEndpoint,
+        ..Default::default()
+    };
+    Some(b.add_node(&key, &r.id, &name, label, NodeSpec::Destination(spec)))
+}
+
+/// An HTTP/S `DeliveryPolicy` (aws-facts-more 5.3): the fields of its
+/// `healthyRetryPolicy` and `throttlePolicy` (each absent one takes AWS's
+/// default); validation then holds it to AWS's ranges.
+fn import_policy(doc: &import::Props) -> Result<Option<HttpDeliveryPolicy>, Issue> {
+    let d = HttpDeliveryPolicy::default();
+    let mut policy = d;
+    if let Some(h) = doc.block("healthyRetryPolicy")? {
+        policy.min_delay_target_s = h.whole("minDelayTarget")?.unwrap_or(d.min_delay_target_s);
+        policy.max_delay_target_s = h.whole("maxDelayTarget")?.unwrap_or(d.max_delay_target_s);
+        policy.num_retries = h.whole("numRetries")?.unwrap_or(d.num_retries);
+        policy.num_no_delay_retries = h.whole("numNoDelayRetries")?.unwrap_or(0);
+        policy.num_min_delay_retries = h.whole("numMinDelayRetries")?.unwrap_or(0);
+        policy.num_max_delay_retries = h.whole("numMaxDelayRetries")?.unwrap_or(0);
+        policy.backoff_function = match h.text("backoffFunction")?.as_deref() {
+            None | Some("linear") => BackoffFunction::Linear,
+            Some("arithmetic") => BackoffFunction::Arithmetic,
+            Some("geometric") => BackoffFunction::Geometric,
+            Some("exponential") => BackoffFunction::Exponential,
+            Some(other) => {
+                return Err(Issue::new(
+                    format!("{}.healthyRetryPolicy.backoffFunction", doc.at()),
+                    format!(
+                        "{other:?} is not a backoff function; use arithmetic, exponential, geometric or linear"
+                    ),
+                ));
+            }
+        };
+    }
+    if let Some(t) = doc.block("throttlePolicy")? {
+        policy.max_receives_per_second = t.whole("maxReceivesPerSecond")?;
+    }
+    Ok(Some(policy))
 }

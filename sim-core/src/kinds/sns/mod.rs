@@ -15,7 +15,7 @@ pub(crate) mod view;
 
 use crate::bucket::TokenBucket;
 use crate::memory::buffer;
-use crate::scenario::SnsTopicSpec;
+use crate::scenario::{HttpDeliveryPolicy, SnsTopicSpec};
 use crate::time::{SECOND, SimTime};
 
 /// Bytes the JSON envelope adds to a message delivered without raw
@@ -33,6 +33,9 @@ pub const MAX_RETRY_COHORTS: usize = 4_096;
 /// (aws-facts-more 5.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
+    /// An HTTP/S subscription's policy, AWS's default (3 retries 20 s
+    /// apart) or the subscription's own.
+    Http(HttpDeliveryPolicy),
     /// AWS-managed endpoints (SQS, Lambda, Firehose): 3 immediate retries,
     /// 2 one second apart, 10 backing off exponentially from 1 s to 20 s,
     /// 100,000 twenty seconds apart: 100,015 over about 23 days.
@@ -54,10 +57,13 @@ struct Phase {
 }
 
 impl Policy {
-    /// aws-facts-more 5.3, the table of delivery policies by endpoint type.
+    /// aws-facts-more 5.3, the table of delivery policies by endpoint type
+    /// (an HTTP/S policy has its own phases, see
+    /// [`HttpDeliveryPolicy::delay_ms`]).
     fn phases(self) -> [Phase; 4] {
         let p = |retries, from_s, to_s| Phase { retries, from_s, to_s };
         match self {
+            Policy::Http(_) => [p(0, 0.0, 0.0); 4],
             Policy::AwsManaged => {
                 [p(3, 0.0, 0.0), p(2, 1.0, 1.0), p(10, 1.0, 20.0), p(100_000, 20.0, 20.0)]
             }
@@ -69,12 +75,18 @@ impl Policy {
 
     /// Retries in all (the table's "total attempts": 100,015 or 50).
     pub fn retries(self) -> u32 {
+        if let Policy::Http(h) = self {
+            return h.num_retries;
+        }
         self.phases().iter().map(|p| p.retries).sum()
     }
 
     /// Delay before retry `k` (from 0) after the attempt before it, in
     /// milliseconds; `None` past the last.
     pub fn delay_ms(self, k: u32) -> Option<SimTime> {
+        if let Policy::Http(h) = self {
+            return h.delay_ms(k);
+        }
         let mut k = k;
         for phase in self.phases() {
             if k < phase.retries {
@@ -108,6 +120,9 @@ pub enum Endpoint {
     /// A Lambda function, invoked asynchronously (aws-facts-more 5.2), by
     /// function slot.
     Lambda(usize),
+    /// An HTTP/S endpoint, a destination of type `http_endpoint`, by
+    /// destination slot.
+    Http(usize),
 }
 
 /// One subscription's state.
@@ -131,6 +146,17 @@ pub struct Subscription {
     pub delivered: u64,
     /// Notifications given up (moved to the DLQ or discarded).
     pub failed: u64,
+    /// An HTTP/S subscription's delivery policy (AWS's default without
+    /// one); `None` for the other endpoints.
+    pub http: Option<HttpDeliveryPolicy>,
+    /// An HTTP/S subscription's `maxReceivesPerSecond`, as a token bucket
+    /// one second deep.
+    pub throttle: Option<TokenBucket>,
+    /// Notifications the throttle holds back, waiting for the rate to
+    /// allow them (in flight at the topic).
+    pub held: u64,
+    /// Their bytes.
+    pub held_bytes: u64,
 }
 
 impl Subscription {
@@ -143,6 +169,40 @@ impl Subscription {
         let now = due.saturating_sub(self.matched).min(n);
         self.matched += now;
         now
+    }
+
+    /// A subscription of `endpoint` (node `node`) with its settings.
+    pub fn new(
+        node: usize,
+        endpoint: Endpoint,
+        spec: &crate::scenario::SubscriptionSpec,
+        dlq: Option<usize>,
+    ) -> Self {
+        let http =
+            matches!(endpoint, Endpoint::Http(_)).then(|| spec.delivery_policy.unwrap_or_default());
+        let throttle = http
+            .and_then(|p| p.max_receives_per_second)
+            .map(|r| TokenBucket::per_second(f64::from(r.max(1))));
+        Subscription {
+            node,
+            endpoint,
+            filter_share: spec.filter_share,
+            raw: spec.raw_delivery,
+            dlq,
+            offered: 0,
+            matched: 0,
+            delivered: 0,
+            failed: 0,
+            http,
+            throttle,
+            held: 0,
+            held_bytes: 0,
+        }
+    }
+
+    /// Whether it delivers to an HTTP/S endpoint.
+    pub fn is_http(&self) -> bool {
+        matches!(self.endpoint, Endpoint::Http(_))
     }
 
     /// Bytes of a notification of a `bytes` message.
@@ -255,6 +315,14 @@ impl Topic {
         true
     }
 
+    /// Notifications delivered to HTTP/S endpoints (ended there: an HTTP/S
+    /// endpoint is the end of a pipeline) and those the throttles hold
+    /// back, for the ledger.
+    pub fn http_ledger(&self) -> (u64, u64) {
+        let http = self.subs.iter().filter(|s| s.is_http());
+        http.fold((0, 0), |(d, h), s| (d + s.delivered, h + s.held))
+    }
+
     /// What it holds beyond its own size.
     pub fn heap_bytes(&self) -> u64 {
         buffer::<Subscription>(self.subs.capacity()) + buffer::<Retrying>(self.retries.capacity())
@@ -297,18 +365,26 @@ mod tests {
     }
 
     #[test]
+    fn the_default_http_policy_is_3_retries_20_s_apart() {
+        // aws-facts-more 5.3: "up to three retries with a delay between
+        // failed attempts set at 20 seconds".
+        let p = Policy::Http(HttpDeliveryPolicy::default());
+        assert_eq!(p.retries(), 3);
+        assert_eq!(p.immediate(), 0);
+        assert_eq!(
+            (0..4).map(|k| p.delay_ms(k)).collect::<Vec<_>>(),
+            [Some(20_000), Some(20_000), Some(20_000), None]
+        );
+    }
+
+    #[test]
     fn a_filter_matches_its_share_exactly_over_the_run() {
-        let mut s = Subscription {
-            node: 0,
-            endpoint: Endpoint::Queue(0),
+        let spec = crate::scenario::SubscriptionSpec {
             filter_share: 0.3,
-            raw: true,
-            dlq: None,
-            offered: 0,
-            matched: 0,
-            delivered: 0,
-            failed: 0,
+            raw_delivery: true,
+            ..Default::default()
         };
+        let mut s = Subscription::new(0, Endpoint::Queue(0), &spec, None);
         let matched: u64 = (0..1_000).map(|_| s.filter(7)).sum();
         assert_eq!(matched, 2_100);
     }

@@ -27,14 +27,162 @@ pub enum FifoThroughputScope {
     MessageGroup,
 }
 
+/// The function that sets the delays of an HTTP/S delivery policy's backoff
+/// phase between its first (`min_delay_target_s`) and last
+/// (`max_delay_target_s`) retry (aws-facts-more 5.3). AWS shows the four
+/// only as curves; the shapes here are the simulator's (MODEL.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffFunction {
+    /// Moderate: steeper than linear, slower than exponential.
+    Arithmetic,
+    /// Reaches the maximum delay the quickest.
+    Exponential,
+    /// Moderate, a little steeper than arithmetic.
+    Geometric,
+    /// Steady steps from the minimum to the maximum delay.
+    #[default]
+    Linear,
+}
+
+impl BackoffFunction {
+    /// Share of the way from the minimum to the maximum delay at `x`, the
+    /// retry's place in the backoff phase (0 the first, 1 the last). AWS's
+    /// graph: all start at the minimum and end at the maximum, linear
+    /// steadily, arithmetic and geometric moderately faster, exponential
+    /// the fastest. The simulator's shapes, one family: `1 - (1 - x)^p`
+    /// with `p` 1 (linear), 2 (arithmetic), 3 (geometric) and 5
+    /// (exponential).
+    pub fn share(self, x: f64) -> f64 {
+        let x = x.clamp(0.0, 1.0);
+        let p = match self {
+            BackoffFunction::Linear => 1.0,
+            BackoffFunction::Arithmetic => 2.0,
+            BackoffFunction::Geometric => 3.0,
+            BackoffFunction::Exponential => 5.0,
+        };
+        1.0 - libm::pow(1.0 - x, p)
+    }
+
+    /// The name AWS's delivery policy JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackoffFunction::Arithmetic => "arithmetic",
+            BackoffFunction::Exponential => "exponential",
+            BackoffFunction::Geometric => "geometric",
+            BackoffFunction::Linear => "linear",
+        }
+    }
+}
+
+/// aws-facts-more 5.3: the total retry time of an HTTP/S delivery policy is
+/// at most 3,600 s (a hard limit).
+pub const HTTP_MAX_TOTAL_RETRY_S: u64 = 3_600;
+
+/// An HTTP/S subscription's delivery policy (aws-facts-more 5.3): its
+/// `healthyRetryPolicy` and `throttlePolicy`. The defaults are AWS's: 3
+/// retries 20 s apart, no throttling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpDeliveryPolicy {
+    /// `minDelayTarget`: the pre-backoff phase's delay and the backoff
+    /// phase's first, in seconds (1 to `max_delay_target_s`).
+    pub min_delay_target_s: u32,
+    /// `maxDelayTarget`: the backoff phase's last delay and the
+    /// post-backoff phase's, in seconds (up to 3,600).
+    pub max_delay_target_s: u32,
+    /// `numRetries`: retries in all, every phase (0 to 100).
+    pub num_retries: u32,
+    /// `numNoDelayRetries`: retries made at once after the first attempt.
+    pub num_no_delay_retries: u32,
+    /// `numMinDelayRetries`: pre-backoff retries, `min_delay_target_s`
+    /// apart.
+    pub num_min_delay_retries: u32,
+    /// `numMaxDelayRetries`: post-backoff retries, `max_delay_target_s`
+    /// apart.
+    pub num_max_delay_retries: u32,
+    /// `backoffFunction`: how the backoff phase's delays grow.
+    pub backoff_function: BackoffFunction,
+    /// `maxReceivesPerSecond`: deliveries a second to the subscription at
+    /// most (none: no throttling).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_receives_per_second: Option<u32>,
+}
+
+impl Default for HttpDeliveryPolicy {
+    fn default() -> Self {
+        HttpDeliveryPolicy {
+            min_delay_target_s: 20,
+            max_delay_target_s: 20,
+            num_retries: 3,
+            num_no_delay_retries: 0,
+            num_min_delay_retries: 0,
+            num_max_delay_retries: 0,
+            backoff_function: BackoffFunction::Linear,
+            max_receives_per_second: None,
+        }
+    }
+}
+
+impl HttpDeliveryPolicy {
+    /// aws-facts-more 5.3: the backoff phase's retries are `numRetries`
+    /// less the other three phases' (none when those take them all).
+    pub fn backoff_retries(&self) -> u32 {
+        self.num_retries
+            .saturating_sub(self.num_no_delay_retries)
+            .saturating_sub(self.num_min_delay_retries)
+            .saturating_sub(self.num_max_delay_retries)
+    }
+
+    /// The delay before retry `k` (from 0), in milliseconds, by the four
+    /// phases in order (aws-facts-more 5.3): none in the immediate phase,
+    /// the minimum in the pre-backoff phase, from the minimum to the
+    /// maximum by the backoff function, the maximum in the post-backoff
+    /// phase; `None` past `numRetries`. When the other phases ask for more
+    /// retries than `numRetries`, validation refuses the policy; here the
+    /// phases are cut in order.
+    pub fn delay_ms(&self, k: u32) -> Option<u64> {
+        if k >= self.num_retries {
+            return None;
+        }
+        let (min, max) = (
+            u64::from(self.min_delay_target_s) * 1_000,
+            u64::from(self.max_delay_target_s.max(self.min_delay_target_s)) * 1_000,
+        );
+        let mut k = k;
+        if k < self.num_no_delay_retries {
+            return Some(0);
+        }
+        k -= self.num_no_delay_retries;
+        if k < self.num_min_delay_retries {
+            return Some(min);
+        }
+        k -= self.num_min_delay_retries;
+        let n = self.backoff_retries();
+        if k < n {
+            let x = if n <= 1 { 0.0 } else { f64::from(k) / f64::from(n - 1) };
+            let span = (max - min) as f64 * self.backoff_function.share(x);
+            return Some(min + libm::round(span) as u64);
+        }
+        Some(max)
+    }
+
+    /// The policy's total retry time, in milliseconds: its delays added up
+    /// (aws-facts-more 5.3 limits it to 3,600 s).
+    pub fn total_retry_ms(&self) -> u64 {
+        (0..self.num_retries.min(1_000)).filter_map(|k| self.delay_ms(k)).sum()
+    }
+}
+
 /// One subscription's settings, for the link from the topic to its
 /// endpoint (`endpoint` is that node's id). A linked endpoint without an
 /// entry takes every default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SubscriptionSpec {
-    /// The id of the subscribed node (an SQS queue or a Firehose delivery
-    /// stream the topic is linked to).
+    /// The id of the subscribed node (an SQS queue, a Lambda function, a
+    /// Firehose delivery stream or an HTTP endpoint destination the topic
+    /// is linked to).
     pub endpoint: String,
     /// Share of the topic's messages its filter policy matches (1 = no
     /// filter policy); the rest are filtered out, not delivered
@@ -47,6 +195,11 @@ pub struct SubscriptionSpec {
     /// takes what SNS gave up delivering (aws-facts-more 5.3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter_queue: Option<String>,
+    /// An HTTP/S subscription's delivery policy (aws-facts-more 5.3: only
+    /// HTTP/S policies can be changed); without one, AWS's default (3
+    /// retries 20 s apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_policy: Option<HttpDeliveryPolicy>,
 }
 
 impl Default for SubscriptionSpec {
@@ -56,6 +209,7 @@ impl Default for SubscriptionSpec {
             filter_share: 1.0,
             raw_delivery: false,
             dead_letter_queue: None,
+            delivery_policy: None,
         }
     }
 }

@@ -105,6 +105,10 @@ impl Simulation {
             Fault::EndpointsDown { for_s } => {
                 self.topic_endpoints_down(slot, for_s.saturating_mul(crate::time::SECOND));
             }
+            Fault::BrokerFailure { .. }
+            | Fault::AddPartitions { .. }
+            | Fault::AddBrokers { .. }
+            | Fault::CrashConsumer { .. } => return self.msk_fault(node, slot, fault),
             Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
             Fault::RestartWorker { worker } => return self.restart_worker(node, worker),
             Fault::TrafficSpike { multiplier, for_s } => {
