@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use sim_core::replicate::{self, MAX_REPLICATIONS};
 use sim_core::time::parse_duration_s;
 
 /// What every exit status means; shown under `--help` of every command.
@@ -124,6 +125,22 @@ fn parse_millis(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{text:?} is not a time: give 500ms, 2s, 1.5 (seconds) or 1m"))
 }
 
+/// A replication count, 1 to [`MAX_REPLICATIONS`], held to
+/// `replicate::check_count` whatever was typed: a number out of range, one
+/// too large for any count, a negative one or a word is refused with the
+/// range (clap names the flag).
+pub fn parse_replications(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) => replicate::check_count(n),
+        Err(_) if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("replications is {}; it must be 1 to {MAX_REPLICATIONS}", text.trim()))
+        }
+        Err(_) => Err(format!(
+            "{text:?} is not a whole number; replications must be 1 to {MAX_REPLICATIONS}"
+        )),
+    }
+}
+
 /// A warm-up: a duration, where 0 (no warm-up) is allowed.
 fn parse_warmup_s(text: &str) -> Result<u64, String> {
     if text.trim().trim_end_matches('s') == "0" { Ok(0) } else { parse_duration_s(text) }
@@ -142,7 +159,13 @@ pub struct RunArgs {
     /// Run N seeds (the scenario's first, the others derived from it) and
     /// add each key figure's mean and 95% confidence interval to the JSON
     /// summary under `replications` (1 to 100; 1 is a plain run)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        value_parser = parse_replications,
+        allow_negative_numbers = true
+    )]
     pub replications: u32,
     #[command(flatten)]
     pub threads: ThreadArgs,
@@ -173,7 +196,13 @@ pub struct CostArgs {
     /// Bill N seeds (the scenario's first) and add each mode's 95%
     /// interval, and whether the cheapest is cheaper with 95% confidence
     /// (1 to 100)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        value_parser = parse_replications,
+        allow_negative_numbers = true
+    )]
     pub replications: u32,
     #[command(flatten)]
     pub threads: ThreadArgs,
@@ -194,6 +223,19 @@ pub struct CompareArgs {
     /// kafka.m5.24xlarge, kafka.m7g.large ... kafka.m7g.16xlarge).
     #[arg(long, default_value = "kafka.m5.large", value_parser = parse_broker_type)]
     pub broker_type: sim_core::scenario::BrokerType,
+    /// Run every service with N seeds (the scenario's first) and add each
+    /// measured figure's mean, standard deviation and 95% confidence
+    /// interval (1 to 100; 1 is a plain comparison)
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        value_parser = parse_replications,
+        allow_negative_numbers = true
+    )]
+    pub replications: u32,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CostFormat::Table)]
     pub format: CostFormat,
@@ -224,7 +266,13 @@ pub struct SweepArgs {
     pub threads: ThreadArgs,
     /// Run each point with N seeds (its own first) and add the 95%
     /// confidence interval of throttling, losses and cost (1 to 100)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        value_parser = parse_replications,
+        allow_negative_numbers = true
+    )]
     pub replications: u32,
     /// Write the points as CSV here too; with --index, the slice's partial
     /// result (JSON, for `merge`; standard output without --out); with
@@ -265,7 +313,13 @@ pub struct AutosizeArgs {
     pub objectives: ObjectiveArgs,
     /// Run each candidate with N seeds (its own first) and judge every
     /// objective at its upper 95% confidence bound (1 to 100)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        value_parser = parse_replications,
+        allow_negative_numbers = true
+    )]
     pub replications: u32,
     /// Where to write the sized scenario (default: FILE with .autosized.json;
     /// required when the scenario comes from standard input or a link).
@@ -300,6 +354,12 @@ pub struct ObjectiveArgs {
     /// number is seconds).
     #[arg(long, value_parser = parse_millis, value_name = "TIME")]
     pub max_latency_p99: Option<f64>,
+    /// Require every record to wait at most this in a Kafka producer for an
+    /// MSK cluster over its quota (ProducerWaitAge; 500ms, 2s; a bare number
+    /// is seconds). MSK delays what Kinesis would refuse, so without it a
+    /// planner takes any delay for free.
+    #[arg(long, value_parser = parse_millis, value_name = "TIME")]
+    pub max_producer_wait: Option<f64>,
     /// Also require no read throttling.
     #[arg(long)]
     pub no_read_throttling: bool,

@@ -308,6 +308,19 @@ fn service_title(service: &str) -> &'static str {
 /// The Kinesis vs MSK comparison: one column per service, then the
 /// classic comparison points.
 pub fn service_table(c: &sim_core::ServiceComparison) -> String {
+    service_figures(c) + &service_points(c)
+}
+
+/// What `compare --replications N` prints: the first seed's table, then
+/// each measured figure over the seeds, then the classic points.
+pub fn replicated_service_table(b: &sim_core::replicate::ReplicatedServiceComparison) -> String {
+    service_figures(b.comparison)
+        + &service_intervals(&b.replications)
+        + &service_points(b.comparison)
+}
+
+/// The title line and one column per service.
+fn service_figures(c: &sim_core::ServiceComparison) -> String {
     use sim_core::units::{bytes, millis, percent};
     let mut out = String::new();
     let _ = writeln!(
@@ -336,15 +349,74 @@ pub fn service_table(c: &sim_core::ServiceComparison) -> String {
         ("cost of the run", col(&|s| usd(s.run_usd))),
         ("monthly projection", col(&|s| usd(s.monthly_usd))),
     ];
+    out + &service_columns(&rows)
+}
+
+/// Rows of cells under a 26-character label, each column right-aligned
+/// to its widest cell.
+fn service_columns(rows: &[(&str, Vec<String>)]) -> String {
+    let mut out = String::new();
+    let columns = rows.first().map_or(0, |r| r.1.len());
     let width = |i: usize| rows.iter().map(|r| r.1[i].chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..r.len()).map(width).collect();
-    for (label, cells) in &rows {
+    let widths: Vec<usize> = (0..columns).map(width).collect();
+    for (label, cells) in rows {
         let _ = write!(out, "{label:<26}");
         for (cell, w) in cells.iter().zip(&widths) {
             let _ = write!(out, "  {cell:>w$}");
         }
         let _ = writeln!(out);
     }
+    out
+}
+
+/// Each measured figure over the replications, one column per service:
+/// `mean ± half the 95% interval, sd standard deviation`.
+fn service_intervals(r: &sim_core::replicate::ReplicatedServices) -> String {
+    use sim_core::replicate::ServiceInterval;
+    use sim_core::units::{bytes, millis};
+    let out = format!(
+        "\nOver {} seeds: mean ± half the 95% confidence interval (Student's t), sd the \
+         standard deviation\n",
+        r.n
+    );
+    // Each figure's spread is written in its mean's unit and precision.
+    let cell = |i: Interval, f: &dyn Fn(f64, f64) -> String| {
+        format!("{} ± {}, sd {}", f(i.mean, i.mean), f(i.half_width, i.mean), f(i.sd, i.mean))
+    };
+    let col = |of: fn(&ServiceInterval) -> Interval, f: &dyn Fn(f64, f64) -> String| {
+        r.rows.iter().map(|s| cell(of(s), f)).collect::<Vec<_>>()
+    };
+    let per_s = |v: f64, _| format!("{}/s", bytes(v));
+    let pct = |v: f64, _| format!("{:.1}%", v * 100.0);
+    let count = |v: f64, _| quantity((v * 10.0).round() / 10.0);
+    let ms = |v: f64, _| millis(v);
+    // Cents, or four decimals when the mean is under a dollar (as `usd`).
+    let dollars = |v: f64, mean: f64| {
+        let fine = mean != 0.0 && (mean.abs() * 100.0).round() < 100.0;
+        if v == mean || v.abs() >= 1.0 {
+            usd(v)
+        } else {
+            format!("${:.*}", if fine { 4 } else { 2 }, v)
+        }
+    };
+    let rows: Vec<(&str, Vec<String>)> = vec![
+        ("", r.rows.iter().map(|s| service_title(s.service).into()).collect()),
+        ("traffic in", col(|s| s.incoming_bytes_per_s, &per_s)),
+        ("headroom", col(|s| s.headroom, &pct)),
+        ("busiest shard/broker/quota", col(|s| s.busiest_unit_load, &pct)),
+        ("writes refused", col(|s| s.refused_writes, &count)),
+        ("longest producer wait", col(|s| s.producer_wait_max_ms, &ms)),
+        ("worst consumer lag", col(|s| s.lag_max_ms, &ms)),
+        ("records lost", col(|s| s.lost_records, &count)),
+        ("cost of the run", col(|s| s.run_usd, &dollars)),
+        ("monthly projection", col(|s| s.monthly_usd, &dollars)),
+    ];
+    out + &service_columns(&rows)
+}
+
+/// The classic comparison points and the notes.
+fn service_points(c: &sim_core::ServiceComparison) -> String {
+    let mut out = String::new();
     let _ = writeln!(out);
     for p in &c.points {
         let _ = writeln!(

@@ -159,6 +159,111 @@ fn compare_adds_an_msk_serverless_column() {
     assert!(text.contains("serverless, 4 partitions"), "{text}");
 }
 
+/// `compare --replications 1` is the plain comparison, byte for byte, in
+/// both formats.
+#[test]
+fn compare_with_one_replication_is_the_plain_comparison() {
+    let file = "../scenarios/kinesis-vs-msk.json";
+    for format in ["table", "json"] {
+        let plain = shardplay(&["compare", file, "--duration", "1m", "--format", format]);
+        assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+        let one = shardplay(&[
+            "compare",
+            file,
+            "--duration",
+            "1m",
+            "--format",
+            format,
+            "--replications",
+            "1",
+        ]);
+        assert_eq!(plain.stdout, one.stdout, "{format}");
+    }
+}
+
+/// `compare --replications N` on a noisy scenario (a hot key throttles a
+/// different number of writes on every seed): the first seed's comparison
+/// unchanged, then each service's figures over the seeds, recomputed here
+/// from each seed's own plain comparison; every mean inside its interval;
+/// more seeds, a narrower interval; the same bytes on one thread or two.
+#[test]
+fn compare_replications_report_intervals_and_repeat_exactly() {
+    let base = ["compare", DEFAULT, "--duration", "1m", "--format", "json"];
+    let with = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let five = with(&["--replications", "5", "--threads", "2"]);
+    assert_eq!(five, with(&["--replications", "5", "--threads", "1"]));
+    let mut c: serde_json::Value = serde_json::from_slice(&five).unwrap();
+    let block = c.as_object_mut().unwrap().remove("replications").unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&with(&[])).unwrap();
+    assert_eq!(c, plain, "the first replication is the plain comparison");
+    assert_eq!((block["n"].as_u64(), block["confidence"].as_f64()), (Some(5), Some(0.95)));
+    let seeds: Vec<String> = block["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap().to_string())
+        .collect();
+    assert_eq!(seeds[0], "1", "the scenario's own seed first");
+    let rows = block["rows"].as_array().unwrap();
+    let services: Vec<&str> = rows.iter().map(|r| r["service"].as_str().unwrap()).collect();
+    assert_eq!(services, ["kinesis_provisioned", "msk_provisioned", "msk_serverless"]);
+    let figures = [
+        "incoming_bytes_per_s",
+        "headroom",
+        "busiest_unit_load",
+        "refused_writes",
+        "producer_wait_max_ms",
+        "lag_max_ms",
+        "lost_records",
+        "run_usd",
+        "monthly_usd",
+    ];
+    let each: Vec<serde_json::Value> = seeds
+        .iter()
+        .map(|seed| serde_json::from_slice(&with(&["--seed", seed])).unwrap())
+        .collect();
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        for figure in figures {
+            let ci = &row[figure];
+            let values: Vec<f64> = each.iter().map(|c| f(&c["rows"][i][figure])).collect();
+            let mean = values.iter().sum::<f64>() / 5.0;
+            let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 4.0).sqrt();
+            let scale = mean.abs().max(1.0);
+            assert!((f(&ci["mean"]) - mean).abs() < 1e-9 * scale, "{figure}: {ci}");
+            assert!((f(&ci["sd"]) - sd).abs() < 1e-9 * scale, "{figure}: {ci}");
+            // t(0.975, 4) = 2.776 (the textbook's three decimals).
+            let half = 2.776 * sd / 5f64.sqrt();
+            assert!((f(&ci["half_width"]) - half).abs() < 1e-3 * half.max(1e-9), "{figure}");
+            assert!(f(&ci["low"]) <= mean && mean <= f(&ci["high"]), "{figure}: {ci}");
+        }
+    }
+    let refused = &rows[0]["refused_writes"];
+    assert!(f(&refused["sd"]) > 0.0, "the hot key's throttling differs by seed: {refused}");
+    assert!(f(&refused["low"]) < f(&refused["mean"]) && f(&refused["mean"]) < f(&refused["high"]));
+    // Four times the seeds: t shrinks and √n doubles, so the interval narrows.
+    let twenty: serde_json::Value =
+        serde_json::from_slice(&with(&["--replications", "20"])).unwrap();
+    let wide = f(&refused["half_width"]);
+    let narrow = f(&twenty["replications"]["rows"][0]["refused_writes"]["half_width"]);
+    assert!(0.0 < narrow && narrow < wide, "{narrow} vs {wide}");
+    // The table: the first seed's columns, then the intervals.
+    let table = shardplay(&["compare", DEFAULT, "--duration", "1m", "--replications", "5"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    let plain_table = shardplay(&["compare", DEFAULT, "--duration", "1m"]);
+    let plain_text = String::from_utf8(plain_table.stdout).unwrap();
+    let (figures_table, _) = plain_text.split_once("\nUnit of scale").unwrap();
+    assert!(text.starts_with(figures_table), "{text}");
+    assert!(text.contains("Over 5 seeds: mean ± half the 95% confidence interval"), "{text}");
+    let refused_line = text.lines().filter(|l| l.starts_with("writes refused")).nth(1).unwrap();
+    assert!(refused_line.contains(" ± ") && refused_line.contains(", sd "), "{refused_line}");
+}
+
 #[test]
 fn the_summary_matches_the_engine_golden_file() {
     let out = shardplay(&["run", DEFAULT, "--duration", "10m", "--seed", "1"]);
@@ -348,6 +453,35 @@ fn autosize_turns_a_lambdas_knobs_and_writes_them() {
         serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
     let pf = &written["nodes"][2]["params"]["event_source"]["parallelization_factor"];
     assert!(pf.as_u64().unwrap() > 1, "{pf}");
+}
+
+/// MSK Serverless delays what Kinesis would refuse (aws-facts-more 2.1: a
+/// partition takes 5 MB/s, over it the client is slowed down): without a
+/// producer-wait objective any partition count "meets" and the planner
+/// keeps one, whose producers wait tens of seconds. With
+/// `--max-producer-wait 500ms` it asks for ceil(12 MB/s / 5 MB/s) = 3
+/// partitions for the scenario's 12 MB/s bursts, and says why 2 fails.
+#[test]
+fn autosize_holds_msk_producers_to_a_wait_objective() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/msk-serverless-burst.json");
+    let sized = std::env::temp_dir().join(format!("shardplay-msk-{}.json", std::process::id()));
+    let partitions = |extra: &[&str]| {
+        let mut args = vec!["autosize", file, "--duration", "5m", "--out", sized.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = shardplay(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&sized).unwrap()).unwrap();
+        let partitions = written["nodes"][1]["params"]["partitions"].as_u64().unwrap();
+        (partitions, String::from_utf8(out.stdout).unwrap())
+    };
+    let (free, _) = partitions(&[]);
+    assert_eq!(free, 1, "no objective reads the wait: the fewest partitions");
+    let (held, text) = partitions(&["--max-producer-wait", "500ms"]);
+    assert_eq!(held, 3, "{text}");
+    assert!(text.contains("kafka.partitions=2: producer wait"), "{text}");
+    assert!(text.contains("ms over 500 ms"), "{text}");
+    let _ = std::fs::remove_file(&sized);
 }
 
 // Hostile input and hostile plumbing: a closed pipe, a full disk, a missing
@@ -925,13 +1059,28 @@ fn replications_report_intervals_and_repeat_exactly() {
     assert!(interval["low"].as_f64().unwrap() < mean && mean < interval["high"].as_f64().unwrap());
 }
 
+/// Every command's `--replications` takes 1 to 100 and refuses anything
+/// else with the flag and the range: out of range, too large for any
+/// count, negative, fractional or not a number at all; never a panic.
 #[test]
 fn replications_out_of_range_are_refused_with_the_range() {
-    for n in ["0", "101"] {
-        let out = shardplay(&["run", DEFAULT, "--replications", n]);
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("--replications") && err.contains("1 to 100"), "{err}");
+    let sweep = ["sweep", DEFAULT, "--param", "events.capacity.shards", "--values", "2"];
+    let commands: [&[&str]; 5] = [
+        &["run", DEFAULT],
+        &sweep,
+        &["autosize", DEFAULT],
+        &["cost", DEFAULT],
+        &["compare", DEFAULT],
+    ];
+    for command in commands {
+        for n in ["0", "101", "99999999999999999999999", "-1", "2.5", "many", ""] {
+            let args: Vec<&str> = command.iter().copied().chain(["--replications", n]).collect();
+            let out = shardplay(&args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains("--replications") && err.contains("1 to 100"), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
     }
     let out = shardplay(&["run", DEFAULT, "--replications", "3", "--format", "csv"]);
     assert_eq!(out.status.code(), Some(2));
