@@ -54,3 +54,37 @@ test('the fan-out lesson: an unfiltered subscriber falls behind; an outage is re
   await app.screenshot('sns-retrying');
   assert.deepEqual(app.errors, []);
 });
+
+test("an HTTP/S subscription's delivery policy: AWS's default, its own, and the 3,600 s limit", { timeout: 90_000 }, async () => {
+  await app.page.setViewportSize({ width: 1280, height: 800 });
+  await app.goto();
+  await app.waitReady();
+  await app.openScenario('SNS fan-out: an SQS queue and an HTTPS webhook through an outage');
+  await app.selectNode('orders');
+  const custom = app.testId('sub-partner-policy-custom');
+  assert.equal(await custom.isChecked(), false);
+  assert.match(await app.testId('sub-partner').textContent(), /AWS's default: 3 retries 20 s apart \(4 attempts\)/);
+  // The SQS subscription's policy is AWS's own: no form for it.
+  assert.equal(await app.testId('sub-archive-policy-custom').count(), 0);
+
+  await custom.check();
+  const total = app.testId('sub-partner-policy-total');
+  await total.filter({ hasText: '4 attempts over 60 s' }).waitFor();
+
+  // Five linear backoff retries from 20 s to 100 s: 20 + 40 + 60 + 80 + 100 = 300 s.
+  await app.testId('sub-partner-policy-max_delay_target_s').fill('100');
+  await app.testId('sub-partner-policy-max_delay_target_s').press('Tab');
+  await app.testId('sub-partner-policy-num_retries').fill('5');
+  await app.testId('sub-partner-policy-num_retries').press('Tab');
+  await total.filter({ hasText: '6 attempts over 300 s' }).waitFor();
+
+  // Past AWS's hard limit: refused with the rule, and the saved policy is unchanged.
+  await app.testId('sub-partner-policy-max_delay_target_s').fill('3600');
+  await app.testId('sub-partner-policy-max_delay_target_s').press('Tab');
+  const error = app.testId('param-subscriptions-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /AWS allows a total retry time of 0 to 3,600 s/);
+  assert.doesNotMatch(await error.textContent(), /nodes\[/);
+  assert.match(await total.textContent(), /6 attempts over 300 s/);
+  assert.deepEqual(app.errors, []);
+});

@@ -1,11 +1,14 @@
 //! An SNS topic's subscriptions as a form (instead of the list's JSON): one
 //! row per linked endpoint, in link order, with its filter share, raw
-//! delivery where AWS offers it, and its dead-letter queue. Each change
+//! delivery where AWS offers it, its dead-letter queue, and for an HTTP/S
+//! endpoint its delivery policy (AWS's default or its own). Each change
 //! builds the topic's spec with sim-core's `with_subscription`, is checked
 //! by sim-core's validation like any field, and is one undo step.
 
 use leptos::prelude::*;
-use sim_core::scenario::{NodeKind, NodeSpec, SubscriptionSpec};
+use sim_core::scenario::{
+    BackoffFunction, HttpDeliveryPolicy, NodeKind, NodeSpec, SubscriptionSpec,
+};
 use sim_core::units::format_number;
 
 use crate::editor::{Editor, doc};
@@ -78,7 +81,7 @@ pub fn SubscriptionForm(node: String, help: Option<&'static str>) -> impl IntoVi
                 let rows = rows.get();
                 if rows.is_empty() {
                     return view! {
-                        <p class="field-note">"Wire the topic to a queue, a Lambda function or a Firehose delivery stream to subscribe it."</p>
+                        <p class="field-note">"Wire the topic to a queue, a Lambda function, a Firehose delivery stream or an HTTP endpoint destination to subscribe it."</p>
                     }
                     .into_any();
                 }
@@ -152,6 +155,10 @@ fn SubscriptionRow(
             view! { <option value=id selected=selected>{name}</option> }
         })
         .collect_view();
+    // aws-facts-more 5.3: only an HTTP/S subscription's delivery policy can
+    // be changed.
+    let policy_control = (kind == NodeKind::Destination)
+        .then(|| view! { <PolicyForm topic=topic.clone() settings=settings.clone() apply=apply error=error /> });
     view! {
         <div class="field param nested subscription" data-testid=base.clone()>
             <p class="field-note"><strong>{label}</strong>{format!(" ({})", kind.title())}</p>
@@ -174,6 +181,131 @@ fn SubscriptionRow(
                 <option value="" selected=current.is_empty()>"none"</option>
                 {options}
             </select>
+            {policy_control}
         </div>
+    }
+}
+
+/// The help of a delivery policy field, from sim-core's parameter table.
+fn policy_help(field: &str) -> &'static str {
+    let path = format!("subscriptions.delivery_policy.{field}");
+    sim_core::params::param_help(NodeKind::SnsTopic, &path).unwrap_or("")
+}
+
+/// An HTTP/S subscription's delivery policy: AWS's default, or its own
+/// with every field of `healthyRetryPolicy` and `throttlePolicy`.
+#[component]
+fn PolicyForm(
+    topic: String,
+    settings: SubscriptionSpec,
+    apply: impl Fn(&str, SubscriptionSpec) + Copy + Send + Sync + 'static,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let base = format!("sub-{}-policy", settings.endpoint);
+    let custom_id = format!("{base}-custom");
+    // Kept in a `StoredValue` so that `set` is `Copy` for every field.
+    let held = StoredValue::new((topic, settings.clone()));
+    let set = move |policy: Option<HttpDeliveryPolicy>| {
+        let (topic, settings) = held.get_value();
+        apply(&topic, SubscriptionSpec { delivery_policy: policy, ..settings })
+    };
+    let policy = settings.delivery_policy;
+    let toggle = move |on: bool| set(on.then(HttpDeliveryPolicy::default));
+    let fields = policy.map(|p| {
+        type Field = (&'static str, &'static str, Option<u32>, fn(&mut HttpDeliveryPolicy, Option<u32>));
+        let rows: [Field; 7] = [
+            ("min_delay_target_s", "Minimum delay (s)", Some(p.min_delay_target_s), |p, v| p.min_delay_target_s = v.unwrap_or(20)),
+            ("max_delay_target_s", "Maximum delay (s)", Some(p.max_delay_target_s), |p, v| p.max_delay_target_s = v.unwrap_or(20)),
+            ("num_retries", "Retries in all", Some(p.num_retries), |p, v| p.num_retries = v.unwrap_or(3)),
+            ("num_no_delay_retries", "Immediate retries", Some(p.num_no_delay_retries), |p, v| p.num_no_delay_retries = v.unwrap_or(0)),
+            ("num_min_delay_retries", "Pre-backoff retries", Some(p.num_min_delay_retries), |p, v| p.num_min_delay_retries = v.unwrap_or(0)),
+            ("num_max_delay_retries", "Post-backoff retries", Some(p.num_max_delay_retries), |p, v| p.num_max_delay_retries = v.unwrap_or(0)),
+            ("max_receives_per_second", "Deliveries/s at most (empty: no limit)", p.max_receives_per_second, |p, v| p.max_receives_per_second = v),
+        ];
+        let inputs = rows
+            .into_iter()
+            .map(|(field, label, value, put)| {
+                let id = format!("{base}-{field}");
+                let change = move |text: String| {
+                    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+                    // Out-of-range numbers reach validation, which names the range.
+                    let value = match cleaned.parse::<u32>() {
+                        Ok(v) => Some(v),
+                        Err(_) if cleaned.is_empty() => None,
+                        Err(_) => {
+                            error.set(Some(format!("{text:?} is not a whole number")));
+                            return;
+                        }
+                    };
+                    let mut next = p;
+                    put(&mut next, value);
+                    set(Some(next));
+                };
+                view! {
+                    <label for=id.clone() title=policy_help(field)>{label}</label>
+                    <input
+                        id=id.clone()
+                        type="text"
+                        inputmode="numeric"
+                        data-testid=id.clone()
+                        prop:value=value.map(|v| format_number(f64::from(v))).unwrap_or_default()
+                        on:change:target=move |ev| change(ev.target().value())
+                    />
+                }
+            })
+            .collect_view();
+        let function_id = format!("{base}-backoff_function");
+        let functions = [
+            BackoffFunction::Linear,
+            BackoffFunction::Arithmetic,
+            BackoffFunction::Geometric,
+            BackoffFunction::Exponential,
+        ];
+        let options = functions
+            .into_iter()
+            .map(|f| {
+                let selected = f == p.backoff_function;
+                view! { <option value=f.as_str() selected=selected>{f.as_str()}</option> }
+            })
+            .collect_view();
+        let pick = move |name: String| {
+            let Some(f) = functions.into_iter().find(|f| f.as_str() == name) else { return };
+            set(Some(HttpDeliveryPolicy { backoff_function: f, ..p }));
+        };
+        view! {
+            {inputs}
+            <label for=function_id.clone() title=policy_help("backoff_function")>"Backoff function"</label>
+            <select
+                id=function_id.clone()
+                data-testid=function_id.clone()
+                on:change:target=move |ev| pick(ev.target().value())
+            >
+                {options}
+            </select>
+        }
+    });
+    let total = policy.map(|p| {
+        format!(
+            "{} attempts over {} s of retry delays (AWS allows at most 3,600 s).",
+            format_number(f64::from(p.num_retries) + 1.0),
+            format_number(p.total_retry_ms() as f64 / 1_000.0)
+        )
+    });
+    let help = sim_core::params::param_help(NodeKind::SnsTopic, "subscriptions.delivery_policy")
+        .unwrap_or("");
+    view! {
+        <label for=custom_id.clone() title=help>"Custom delivery policy"</label>
+        <input
+            id=custom_id.clone()
+            type="checkbox"
+            data-testid=custom_id.clone()
+            prop:checked=policy.is_some()
+            on:change:target=move |ev| toggle(ev.target().checked())
+        />
+        {match total {
+            Some(t) => view! { <p class="field-note" data-testid=format!("{base}-total")>{t}</p> }.into_any(),
+            None => view! { <p class="field-note">"AWS's default: 3 retries 20 s apart (4 attempts)."</p> }.into_any(),
+        }}
+        {fields}
     }
 }
