@@ -8,7 +8,8 @@ use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario};
 
 use crate::components::{
     Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, LessonPanel,
-    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar,
+    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar, Tour,
+    TourAllowed,
 };
 use crate::editor;
 use crate::link;
@@ -32,6 +33,9 @@ pub fn App() -> impl IntoView {
             .into_any();
         }
     };
+    // Someone shared a link to a scenario (not this browser's own saved one):
+    // they came for that scenario, so the first-run tour waits.
+    provide_context(TourAllowed(!shared_link()));
     let (doc, problem) = initial_document(default.scenario().clone());
     let older_model = sim_core::model_notice(&doc);
     let running = editor::admit(&doc).unwrap_or_else(|_| editor::idle_run(&doc));
@@ -62,12 +66,22 @@ pub fn App() -> impl IntoView {
             std::time::Duration::from_secs(1),
         );
     }
-    // Opening another scenario rebuilds everything below.
-    (move || {
-        ctx.generation.track();
-        view! { <Workbench /> }
-    })
+    // Opening another scenario rebuilds everything below (the tour stays).
+    view! {
+        {move || {
+            ctx.generation.track();
+            view! { <Workbench /> }
+        }}
+        <Tour />
+    }
     .into_any()
+}
+
+/// Whether the address carries a scenario other than the one this browser
+/// saved with it (a link someone shared).
+fn shared_link() -> bool {
+    let hash = window().location().hash().unwrap_or_default();
+    has_scenario(&hash) && editor::storage::load().is_none_or(|(_, saved)| saved != hash)
 }
 
 /// The document to open: the link's scenario (a draft that does not run
@@ -149,8 +163,8 @@ fn Workbench() -> impl IntoView {
                 </section>
                 <aside class="side-panel">
                     <LessonPanel />
-                    <Interventions />
                     <Inspector />
+                    <Interventions />
                     <Controls />
                 </aside>
                 <section class="stats-panel" aria-label="Live figures">

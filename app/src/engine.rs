@@ -392,8 +392,8 @@ impl Engine {
             match validate(scenario) {
                 Ok(valid) => self.valid = valid,
                 Err(issues) => {
-                    let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>();
-                    result = Err(format!("Change refused: {}", text.join("; ")));
+                    let text = sim_core::plain::issues_in_words(&issues, scenario).join("; ");
+                    result = Err(format!("Change refused: {text}"));
                 }
             }
         }
@@ -745,7 +745,10 @@ mod tests {
         other.nodes[0].id = String::new();
         out.clear();
         e.handle(Command::Restart { scenario: Box::new(other), charts: false }, &mut out);
-        assert!(notices(&out)[0].starts_with("Change refused:"), "{out:?}");
+        let notice = &notices(&out)[0];
+        assert!(notice.starts_with("Change refused:"), "{out:?}");
+        // In people's words: the node by its display name, not a document path.
+        assert!(!notice.contains("nodes["), "{notice}");
     }
 
     #[test]

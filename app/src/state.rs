@@ -254,7 +254,7 @@ impl SimCtx {
                 self.tell(format!("{why}: the run restarted from zero."), false);
             }
             Err(issues) => {
-                let text = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                let text = sim_core::plain::issues_in_words(&issues, &scenario).join("; ");
                 self.tell(format!("Change refused: {text}"), true);
             }
         }

@@ -12,9 +12,10 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * 955,007 bytes on 2026-12-03 (1,051,677 before the scenario readers were shared); about
  * 1,038,000 with Managed Flink and the infrastructure-code export. Raised from 1,000,000 for
  * those two features (docs/performance.md, "Download"); the room above is for SNS and the
- * latency panel, not for a dependency.
+ * latency panel, not for a dependency. 1,270,739 on 2026-12-05 with the first five minutes, the
+ * SNS delivery-policy form and the MSK interventions; raised to 1,300,000 for them.
  */
-const BUDGET_GZIP_BYTES = 1_250_000;
+const BUDGET_GZIP_BYTES = 1_300_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 

@@ -11,7 +11,7 @@ let app, close;
 before(async () => ({ app, close } = await openApp()));
 after(() => close?.());
 
-test('an out-of-range value is flagged with its range; a good one applies and undoes', { timeout: 60_000 }, async () => {
+test('an out-of-range value is flagged with its range; a good one applies live, and Reset returns to the scenario', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
   await app.testId('node-events').click({ position: { x: 60, y: 30 } });
@@ -27,13 +27,17 @@ test('an out-of-range value is flagged with its range; a good one applies and un
   assert.match(await error.textContent(), /20,000 is out of range; allowed 1 to 10,000 shards/);
   assert.equal(await app.page.getAttribute('[data-testid="undo"]', 'disabled'), '', 'nothing was applied');
 
+  // While the run is live a good count is UpdateShardCount on the running stream, not an edit
+  // of the scenario: nothing to undo, and Reset starts again from the scenario's 2 shards.
   await shards.fill('4');
   await shards.press('Enter');
+  await app.waitForEvent('UpdateShardCount: 2 → 4');
   await app.page.waitForFunction(() => document.querySelector('[data-testid="shards-1"]')?.textContent.trim() === '4');
   assert.equal(await app.testId('param-capacity-shards-error').count(), 0);
-
-  await app.undo();
-  await app.page.waitForFunction(() => document.querySelector('[data-testid="param-capacity-shards"]')?.value === '2');
+  assert.equal(await app.page.getAttribute('[data-testid="undo"]', 'disabled'), '', 'the scenario is unchanged');
+  await app.reset();
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="shards-1"]')?.textContent.trim() === '2'
+    && document.querySelector('[data-testid="param-capacity-shards"]')?.value === '2');
 
   // Retention cannot change under a running stream: the run restarts from zero and says so.
   await app.waitForSimMsAbove(3_000);
@@ -43,13 +47,13 @@ test('an out-of-range value is flagged with its range; a good one applies and un
   await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('restarted from zero'));
   assert.ok((await app.simMs()) < 3_000, 'the clock went back to zero');
 
-  // A rate applies live: the clock keeps going and the side panel shows the new rate.
+  // A rate applies live: the clock keeps going and "Try it" shows the new rate.
   await app.waitForSimMsAbove(2_000);
   await app.testId('node-clicks').click({ position: { x: 60, y: 30 } });
   const rate = app.testId('param-records_per_s');
   await rate.fill('900');
   await rate.press('Enter');
-  await app.page.waitForFunction(() => document.querySelector('[data-testid="rate-input-0"]')?.value === '900');
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="goto-rate-0"]')?.textContent.includes('900 '));
   assert.ok((await app.simMs()) >= 2_000, 'the run went on');
   assert.deepEqual(app.errors, []);
 });

@@ -48,12 +48,13 @@ test('the hot-partition-key lesson is completed by following its hints', { timeo
     await app.testId(`lesson-hint-${i}`).waitFor();
   }
   const lastHint = await app.testId('lesson-hint-3').textContent();
-  assert.match(lastHint, /Hot key share" to 0%/);
+  assert.match(lastHint, /set Keys to uniform/);
   await app.screenshot('lesson-hints');
 
-  // Do what the last hint says, with the producer's control.
-  await app.testId('hot-share-0').fill('0');
-  await page.locator('[data-testid="notice"]', { hasText: 'Key mix changed' }).waitFor();
+  // Do what the last hint says, with the producer's one control for its keys (Try it leads there).
+  await app.testId('goto-keys-0').click();
+  await app.testId('param-keys').selectOption('uniform');
+  await page.locator('[data-testid="notice"]', { hasText: 'restarted from zero' }).waitFor();
   await page.locator('[data-testid="lesson-status"][data-state="passed"]').waitFor({ timeout: 60_000 });
   assert.match(await app.testId('lesson-success').textContent(), /Goal met/);
   assert.ok((await app.simMs()) >= 60_000, 'the goal needs 60 simulated seconds');

@@ -80,18 +80,20 @@ test('MergeShards refuses shards that are not adjacent, and says why', { timeout
   await app.waitForEvent('MergeShards: shards 0 and 1 closed; shard 6 opened');
   assert.equal(await app.testId('node-orders-stream').locator('.shard-cell').count(), 5);
 
-  await app.testId('shard-count-input').fill('10');
-  await app.testId('update-shard-count').click();
+  // UpdateShardCount is the inspector's shard count, live.
+  const shards = app.testId('param-capacity-shards');
+  await shards.fill('10');
+  await shards.press('Enter');
   await app.waitForEvent('UpdateShardCount: 5 → 10 open shards');
 });
 
-test('a producer\'s rate changes from the panel while it runs', { timeout: 60_000 }, async () => {
+test('a producer\'s rate changes from the inspector while it runs', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
   // The editor restores the last document on reload: open the default scenario again.
   await app.openScenario('Clickstream with a hot partition key');
   await app.selectNode('clicks');
-  const field = app.testId('intervene-rate-input-0');
+  const field = app.testId('param-records_per_s');
   await field.fill('500');
   await field.press('Enter');
   await app.waitForSimMsAbove((await app.simMs()) + 2_500);

@@ -1,4 +1,4 @@
-// Resharding from the UI and from a scenario: the shard count changes live, AWS's limits are
+// Resharding from the UI and from a scenario: the shard count (the inspector's) changes live, AWS's limits are
 // enforced with a reason, and a scheduled split ends the throttling of an overloaded shard.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,22 +8,35 @@ let app, close;
 before(async () => ({ app, close } = await openApp()));
 after(() => close?.());
 
-test('the shard stepper calls UpdateShardCount live and reports refusals', { timeout: 60_000 }, async () => {
+test('the shard count calls UpdateShardCount live and reports refusals', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
   const stream = 1; // node index of the default scenario's stream
+  await app.waitForSimMsAbove(0);
   assert.equal(await app.openShards(stream), 2);
-  await app.testId(`shards-plus-${stream}`).click();
+  await app.setShards(stream, 3);
   await app.waitForEvent('UpdateShardCount: 2 → 3');
   assert.equal(await app.openShards(stream), 3);
-  // Ten calls per rolling 24 hours: the eleventh is refused and says why.
-  for (let i = 0; i < 10; i += 1) {
-    await app.testId(`shards-${i % 2 ? 'plus' : 'minus'}-${stream}`).click();
+  // Ten calls per rolling 24 hours: the eleventh is refused and says why, beside the field.
+  const field = app.testId('param-capacity-shards');
+  for (let i = 0; i < 9; i += 1) {
+    const target = i % 2 ? 3 : 4;
+    await field.fill(String(target));
+    await field.press('Enter');
+    await app.page.waitForFunction(
+      ([id, n]) => document.querySelector(`[data-testid="shards-${id}"]`)?.textContent.trim() === String(n),
+      [stream, target],
+    );
   }
+  await field.fill('3');
+  await field.press('Enter');
   const events = await app.waitForEvent('refused');
   assert.match(events, /10 times in the last 24 hours/);
   await app.testId('notice').waitFor();
   assert.match(await app.testId('notice').textContent(), /10 times in the last 24 hours/);
+  const error = app.testId('param-capacity-shards-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /AWS refused this change: UpdateShardCount already ran 10 times in the last 24 hours/);
 });
 
 test('a scheduled split stops the throttling of an overloaded shard', { timeout: 90_000 }, async () => {

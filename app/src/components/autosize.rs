@@ -52,7 +52,7 @@ pub fn AutoSize(id: String) -> impl IntoView {
                 }
                 Err(issues) => progress.set(Progress::Failed(format!(
                     "fix the scenario first: {}",
-                    issues.first().map(ToString::to_string).unwrap_or_default()
+                    sim_core::plain::issues_in_words(&issues, &doc).join("; ")
                 ))),
             }
         }

@@ -121,6 +121,23 @@ pub fn EditorBar() -> impl IntoView {
 #[component]
 fn Problems() -> impl IntoView {
     let editor = expect_context::<Editor>();
+    let ctx = expect_context::<crate::state::SimCtx>();
+    // A draft stops the clock (nothing runs, so no time passes); once the
+    // pipeline runs again, so does the clock, if the draft had stopped it.
+    let stopped_it = StoredValue::new(false);
+    Effect::new(move |_| {
+        let draft = editor.problems.with(|p| !p.is_empty());
+        let playing = ctx.playing.get();
+        if draft && playing {
+            stopped_it.set_value(true);
+            ctx.playing.set(false);
+        } else if !draft && stopped_it.get_value() {
+            stopped_it.set_value(false);
+            if !playing {
+                ctx.playing.set(true);
+            }
+        }
+    });
     move || {
         let words = editor
             .problems
@@ -131,7 +148,7 @@ fn Problems() -> impl IntoView {
                 words.iter().skip(1).take(4).map(|t| view! { <li>{t.clone()}</li> }).collect_view();
             view! {
                 <div class="doc-problems" role="status" data-testid="doc-problems">
-                    <strong>"Not running yet (the clock waits): "</strong>
+                    <strong>"Not running yet, the clock is stopped. To fix: "</strong>
                     <span>{words[0].clone()}</span>
                     {(more > 0).then(|| view! {
                         <details>

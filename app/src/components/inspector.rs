@@ -6,8 +6,13 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use sim_core::Command;
+use sim_core::scenario::StreamOp;
+use sim_core::view::{JournalView, NodeFigures};
+
 use crate::editor::inspect::{self, Field, Input};
 use crate::editor::{Editor, doc};
+use crate::state::SimCtx;
 
 /// The inspector panel (empty unless exactly one node is selected).
 #[component]
@@ -105,7 +110,9 @@ fn NodeInspector(id: String) -> impl IntoView {
                     view! { <super::SubscriptionForm node=id_for_fields.clone() help=help /> }
                         .into_any()
                 } else {
-                    view! { <ParamField node=id_for_fields.clone() field=f /> }.into_any()
+                    let shards = kind == sim_core::NodeKind::KinesisStream && f.path == SHARDS;
+                    view! { <ParamField node=id_for_fields.clone() field=f live_shards=shards /> }
+                        .into_any()
                 }
             }
         />
@@ -116,25 +123,67 @@ fn NodeInspector(id: String) -> impl IntoView {
     }
 }
 
+/// A provisioned stream's shard count, the one control for it: before the
+/// run starts it edits the scenario; while the run is live it is
+/// UpdateShardCount on the running stream, with AWS's limits.
+const SHARDS: &str = "capacity.shards";
+
+/// The DOM id of a parameter's field (`param-capacity-shards`).
+fn field_dom_id(path: &str) -> String {
+    format!("param-{}", path.replace('.', "-"))
+}
+
+/// Selects node `id` and moves the focus to its parameter `path` in the
+/// inspector: the place every other mention of a knob (the "Try it" list,
+/// a lesson's solution) sends people to.
+pub(crate) fn focus_param(editor: Editor, id: &str, path: &str) {
+    editor.select_only(id);
+    let dom_id = field_dom_id(path);
+    // The inspector renders the node's fields on the next tick.
+    set_timeout(
+        move || {
+            // Focusing scrolls the field into view if it is not.
+            if let Some(el) = document().get_element_by_id(&dom_id)
+                && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+            {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
 #[component]
-fn ParamField(node: String, field: Field) -> impl IntoView {
+fn ParamField(
+    node: String,
+    field: Field,
+    /// Whether this is a stream's shard count (live UpdateShardCount).
+    #[prop(optional)]
+    live_shards: bool,
+) -> impl IntoView {
     let editor = expect_context::<Editor>();
+    let ctx = expect_context::<SimCtx>();
     let error = RwSignal::new(None::<String>);
     let Field { path, label, input, value, default, help } = field;
-    let dom_id = format!("param-{}", path.replace('.', "-"));
+    let dom_id = field_dom_id(&path);
+    let live = LiveShards::new(ctx, node.clone(), live_shards, error);
     let commit = {
         let (path, input) = (path.clone(), input.clone());
         move |text: String| {
             let result = inspect::parse_input(&input, &text).and_then(|value| {
                 editor.doc.with_untracked(|d| {
                     let i = doc::index_of(d, &node).ok_or("the node no longer exists")?;
-                    let spec = inspect::with_param(&d.nodes[i].spec, &path, value)?;
+                    let spec = inspect::with_param(&d.nodes[i].spec, &path, value.clone())?;
                     inspect::check_node_spec(d, i, &spec, &format!("nodes[{i}].params"))?;
-                    Ok((i, spec))
+                    Ok((i, spec, value))
                 })
             });
             match result {
-                Ok((i, spec)) => {
+                Ok((_, _, value)) if live.is_live() => {
+                    error.set(None);
+                    live.update(value.as_u64().unwrap_or_default() as u32);
+                }
+                Ok((i, spec, _)) => {
                     error.set(None);
                     editor.edit(|s| s.nodes[i].spec = spec);
                 }
@@ -209,19 +258,22 @@ fn ParamField(node: String, field: Field) -> impl IntoView {
             }
             .into_any()
         }
-        _ => view! {
-            <input
-                id=dom_id.clone()
-                type="text"
-                inputmode="decimal"
-                data-testid=dom_id.clone()
-                aria-describedby=note_id.clone()
-                aria-invalid=move || error.get().is_some().to_string()
-                prop:value=inspect::show(&value)
-                on:change:target=move |ev| commit(ev.target().value())
-            />
+        _ => {
+            let shown = inspect::show(&value);
+            view! {
+                <input
+                    id=dom_id.clone()
+                    type="text"
+                    inputmode="decimal"
+                    data-testid=dom_id.clone()
+                    aria-describedby=note_id.clone()
+                    aria-invalid=move || error.get().is_some().to_string()
+                    prop:value=move || live.shown().unwrap_or_else(|| shown.clone())
+                    on:change:target=move |ev| commit(ev.target().value())
+                />
+            }
+            .into_any()
         }
-        .into_any(),
     };
     let depth = path.matches('.').count();
     let error_id = format!("{dom_id}-error");
@@ -236,11 +288,201 @@ fn ParamField(node: String, field: Field) -> impl IntoView {
                 {help.map(|h| view! { <span class="field-help">{h}</span> })}
                 {(!meta.is_empty()).then(|| view! { <span class="field-meta">{meta.clone()}</span> })}
             </p>
+            {live_shards.then(|| live.note())}
             {move || {
                 error.get().map(|e| view! {
                     <p class="field-error" role="alert" data-testid=error_id.clone()>{e}</p>
                 })
             }}
+            {live_shards.then(|| live.restart_offer(editor))}
         </div>
+    }
+}
+
+/// The live side of a stream's shard-count field: the open shards while
+/// the run goes on, UpdateShardCount through the engine, and its refusal in
+/// AWS's words beside the field (read from the run's journal, so it is the
+/// engine's verdict, wherever the engine runs).
+#[derive(Clone, Copy)]
+struct LiveShards {
+    ctx: SimCtx,
+    /// Whether the field is a stream's shard count at all.
+    enabled: bool,
+    /// The node's index in the running simulation.
+    index: Memo<Option<usize>>,
+    /// Whether simulated time has started.
+    started: Memo<bool>,
+    /// Open shards of the running stream.
+    open: Memo<Option<usize>>,
+    /// The newest journal entry when a call was sent (waiting for its verdict).
+    pending: RwSignal<Option<Option<JournalView>>>,
+    /// The last count asked for live, offered as an edit of the scenario
+    /// instead ("edit and restart"), and whether AWS refused it.
+    offer: RwSignal<Option<(u32, bool)>>,
+    /// The node's id.
+    id: StoredValue<String>,
+}
+
+impl LiveShards {
+    fn new(ctx: SimCtx, id: String, enabled: bool, error: RwSignal<Option<String>>) -> Self {
+        // Other fields track nothing here.
+        let index = {
+            let id = id.clone();
+            Memo::new(move |_| {
+                if !enabled {
+                    return None;
+                }
+                ctx.structure.track();
+                ctx.generation.track();
+                ctx.revision.track();
+                ctx.scenario.with_value(|v| doc::index_of(v.scenario(), &id))
+            })
+        };
+        let started = Memo::new(move |_| enabled && ctx.snapshot.with(|s| s.frame.now_ms > 0));
+        let open = Memo::new(move |_| {
+            let i = index.get()?;
+            ctx.snapshot.with(|s| match s.frame.figures(i) {
+                Some(NodeFigures::Stream { shards, .. }) => Some(shards.len()),
+                _ => None,
+            })
+        });
+        let live = LiveShards {
+            ctx,
+            enabled,
+            index,
+            started,
+            open,
+            pending: RwSignal::new(None),
+            offer: RwSignal::new(None),
+            id: StoredValue::new(id),
+        };
+        if enabled {
+            // The verdict: the first journal entry after the call, about this stream.
+            Effect::new(move |_| {
+                let Some(before) = live.pending.get() else { return };
+                let name = ctx.scenario.with_value(|v| {
+                    index
+                        .get_untracked()
+                        .and_then(|i| v.scenario().nodes.get(i))
+                        .map(|n| n.label().to_string())
+                });
+                let verdict = ctx.snapshot.with(|s| {
+                    s.frame
+                        .journal
+                        .iter()
+                        .take_while(|e| Some(*e) != before.as_ref())
+                        .find(|e| {
+                            Some(&e.node) == name.as_ref()
+                                && (e.refused || e.text.contains("UpdateShardCount"))
+                        })
+                        .cloned()
+                });
+                if let Some(entry) = verdict {
+                    live.pending.set(None);
+                    live.offer.update(|o| {
+                        if let Some((_, refused)) = o {
+                            *refused = entry.refused;
+                        }
+                    });
+                    if entry.refused {
+                        let why = entry.text.trim_start_matches("refused: ");
+                        error.set(Some(format!("AWS refused this change: {why}.")));
+                    } else {
+                        error.set(None);
+                    }
+                }
+            });
+        }
+        live
+    }
+
+    /// Whether a change is a live UpdateShardCount now.
+    fn is_live(&self) -> bool {
+        self.enabled && self.started.get_untracked() && self.open.get_untracked().is_some()
+    }
+
+    /// The open shards, while the run is live.
+    fn shown(&self) -> Option<String> {
+        (self.enabled && self.started.get())
+            .then(|| self.open.get())
+            .flatten()
+            .map(|n| n.to_string())
+    }
+
+    /// Calls UpdateShardCount on the running stream.
+    fn update(&self, target: u32) {
+        let Some(node) = self.index.get_untracked() else { return };
+        self.offer.set(Some((target, false)));
+        self.pending
+            .set(Some(self.ctx.snapshot.with_untracked(|s| s.frame.journal.first().cloned())));
+        self.ctx.command(Command::Reshard { node, op: StreamOp::UpdateShardCount { target } });
+    }
+
+    /// What a change does now, under the field.
+    fn note(self) -> impl IntoView {
+        let text = move || {
+            if self.started.get() && self.open.get().is_some() {
+                "Live: UpdateShardCount on the running stream. AWS allows at most double or half the open shards per call, 10 calls in 24 hours. Reset returns to the scenario's count."
+            } else {
+                "Before the run: sets the scenario's shard count."
+            }
+        };
+        view! { <p class="field-live" data-testid="shards-mode">{text}</p> }
+    }
+
+    /// "Edit and restart": after a live call, accepted or refused, make its
+    /// count the scenario's, from zero.
+    fn restart_offer(self, editor: Editor) -> impl IntoView {
+        let restart = move |_| {
+            let Some((target, _)) = self.offer.get_untracked() else { return };
+            self.offer.set(None);
+            self.pending.set(None);
+            let id = self.id.get_value();
+            let value = serde_json::Value::from(target);
+            let edited = editor.doc.with_untracked(|d| {
+                let i = doc::index_of(d, &id)?;
+                Some((i, inspect::with_param(&d.nodes[i].spec, SHARDS, value).ok()?))
+            });
+            if let Some((i, spec)) = edited {
+                editor.edit(|s| s.nodes[i].spec = spec);
+                // From zero with the edited scenario, whatever the run made of the edit.
+                self.ctx.reset();
+                self.ctx.tell(
+                    format!(
+                        "The scenario now starts with {target} shards: the run restarted from zero."
+                    ),
+                    false,
+                );
+            }
+        };
+        move || {
+            let (target, refused) = self.offer.get()?;
+            let id = self.id.get_value();
+            let scenario_has_it = editor.doc.with(|d| {
+                let i = doc::index_of(d, &id)?;
+                inspect::params_of(&d.nodes[i].spec)
+                    .pointer(&format!("/{}", SHARDS.replace('.', "/")))
+                    .and_then(Value::as_u64)
+            }) == Some(u64::from(target));
+            // Once AWS has answered (the verdict cleared `pending`), while the run is live.
+            let show = self.pending.get().is_none() && self.started.get() && !scenario_has_it;
+            show.then(|| {
+                let text = if refused {
+                    format!("Start again with {target} shards instead (restarts from zero)")
+                } else {
+                    format!("Make {target} shards the scenario's count (restarts from zero)")
+                };
+                view! {
+                    <button
+                        type="button"
+                        class="ghost-button"
+                        data-testid="shards-restart"
+                        on:click=restart
+                    >
+                        {text}
+                    </button>
+                }
+            })
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! Runtime interventions on the selected node: the changes an operator
-//! makes to a live pipeline (a producer's rate, SplitShard, MergeShards,
-//! UpdateShardCount, a traffic spike, a crashed or restarted KCL worker, a
-//! destination outage, a Lambda function's or transform's error rate). Every one goes
-//! through `Simulation::apply`, so
+//! makes to a live pipeline that are not one of its parameters (those are
+//! the inspector's, such as a producer's rate and a stream's shard count):
+//! SplitShard, MergeShards, a traffic spike, a crashed or restarted KCL
+//! worker, a destination outage, a Lambda function's or transform's error
+//! rate, an MSK broker failure, added partitions or brokers, a crashed MSK
+//! consumer. Every one goes through `Simulation::apply`, so
 //! sim-core enforces AWS's rules and the run's journal says what happened
 //! or why it was refused.
 
@@ -14,16 +16,20 @@ use crate::format;
 use crate::state::SimCtx;
 use sim_core::view::{Health, NodeFigures, ShardHeat};
 
-/// The interventions for whichever node is selected.
+/// The interventions for the node the user selected (none until one is:
+/// the first screen is not an expert's form).
 #[component]
 pub fn Interventions() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    move || {
-        let node = ctx.selected.get()?;
-        // A node the run no longer has (the editor is mid-change) has no panel.
-        let known = ctx.scenario.with_value(|v| node < v.scenario().nodes.len());
-        known.then(|| view! { <NodeInterventions node=node /> })
-    }
+    let editor = expect_context::<crate::editor::Editor>();
+    let node = Memo::new(move |_| {
+        ctx.structure.track();
+        ctx.generation.track();
+        let id = editor.selection.with(|s| (s.len() == 1).then(|| s.first().cloned()).flatten())?;
+        // A node the run does not have (a draft, mid-change) has no panel.
+        ctx.scenario.with_value(|v| crate::editor::doc::index_of(v.scenario(), &id))
+    });
+    move || node.get().map(|node| view! { <NodeInterventions node=node /> })
 }
 
 #[component]
@@ -34,11 +40,8 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         (n.spec.clone(), n.label().to_string())
     });
     let body = match spec {
-        NodeSpec::Producer(_) => view! {
-            <super::controls::RateControl node=node id_prefix="intervene-rate" />
-            <TrafficSpike node=node />
-        }
-        .into_any(),
+        // The rate is the inspector's (one control per concept); a spike is an event.
+        NodeSpec::Producer(_) => view! { <TrafficSpike node=node /> }.into_any(),
         NodeSpec::KinesisStream(s) if matches!(s.capacity, Capacity::OnDemand { .. }) => view! {
             <p class="field-note">
                 "An on-demand stream manages its own shards: AWS splits a shard that stays above 500 KB/s. Resharding applies to provisioned streams."
@@ -48,7 +51,9 @@ fn NodeInterventions(node: usize) -> impl IntoView {
         NodeSpec::KinesisStream(_) => view! {
             <SplitShard node=node />
             <MergeShards node=node />
-            <ShardCount node=node />
+            <p class="field-note">
+                "To change the number of shards evenly (UpdateShardCount), use Shards in the inspector above."
+            </p>
         }
         .into_any(),
         NodeSpec::KclApp(k) => view! { <KclWorkers node=node workers=k.workers /> }.into_any(),
@@ -84,10 +89,13 @@ fn NodeInterventions(node: usize) -> impl IntoView {
             />
         }
         .into_any(),
+        NodeSpec::MskCluster(m) => view! {
+            <MskInterventions node=node serverless=m.is_serverless() consumers=m.consumer_group.consumers />
+        }
+        .into_any(),
         NodeSpec::Consumer(_)
         | NodeSpec::SqsQueue(_)
         | NodeSpec::WorkerPool(_)
-        | NodeSpec::MskCluster(_)
         | NodeSpec::FlinkApp(_) => view! {
             <p class="field-note">
                 "No runtime change for this kind yet: change what feeds it, or edit its parameters in the inspector (the run restarts)."
@@ -244,49 +252,6 @@ fn MergeShards(node: usize) -> impl IntoView {
                 </button>
             </div>
         </div>
-    }
-}
-
-#[component]
-fn ShardCount(node: usize) -> impl IntoView {
-    let ctx = expect_context::<SimCtx>();
-    let shards = open_shards(ctx, node);
-    let target = RwSignal::new(String::new());
-    let apply = move || match target.get_untracked().trim().parse::<u32>() {
-        Ok(target) => {
-            ctx.command(Command::Reshard { node, op: StreamOp::UpdateShardCount { target } })
-        }
-        Err(_) => ctx.tell("Type a whole number of shards for UpdateShardCount.", true),
-    };
-    view! {
-        <form
-            class="field"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                apply();
-            }
-        >
-            <label
-                for=format!("shard-count-{node}")
-                title="UpdateShardCount with uniform scaling: at most double or half the open shards per call, 10 calls per rolling 24 hours."
-            >
-                "Shard count " <output>{move || format!("({} open)", shards.with(Vec::len))}</output>
-            </label>
-            <div class="field-row">
-                <input
-                    id=format!("shard-count-{node}")
-                    type="number"
-                    min="1"
-                    data-testid="shard-count-input"
-                    placeholder=move || shards.with(Vec::len).to_string()
-                    prop:value=move || target.get()
-                    on:input:target=move |ev| target.set(ev.target().value())
-                />
-                <button class="action-button" type="submit" data-testid="update-shard-count">
-                    "Update"
-                </button>
-            </div>
-        </form>
     }
 }
 
@@ -559,5 +524,257 @@ fn ErrorRate(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// An MSK cluster's figures as the snapshot last saw them: (brokers,
+/// brokers down, offline, under-replicated, idle brokers, partitions, keys
+/// moved, dead consumers, duplicates).
+fn msk_figures(ctx: SimCtx, node: usize) -> Memo<[f64; 9]> {
+    Memo::new(move |_| {
+        ctx.snapshot.with(|s| match s.frame.figures(node) {
+            Some(NodeFigures::Msk {
+                brokers,
+                brokers_down,
+                offline_partitions,
+                under_replicated,
+                idle_brokers,
+                partitions,
+                keys_moved,
+                dead_consumers,
+                duplicates_total,
+                ..
+            }) => [
+                *brokers,
+                *brokers_down,
+                *offline_partitions,
+                *under_replicated,
+                *idle_brokers,
+                *partitions,
+                *keys_moved,
+                *dead_consumers,
+                *duplicates_total,
+            ],
+            _ => [0.0; 9],
+        })
+    })
+}
+
+/// A whole number typed into a count field.
+fn read_count(text: &str, what: &str) -> Result<u32, String> {
+    text.trim().parse::<u32>().map_err(|_| format!("{text:?} is not a whole number of {what}"))
+}
+
+/// An MSK cluster's interventions (aws-facts-more 1.4, 1.5): a broker
+/// failure and added brokers (provisioned only), added partitions, a
+/// crashed consumer.
+#[component]
+fn MskInterventions(node: usize, serverless: bool, consumers: u32) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let figures = msk_figures(ctx, node);
+    let brokers_part = (!serverless).then(|| {
+        view! {
+            <MskBrokerFailure node figures />
+            <MskAddBrokers node figures />
+        }
+    });
+    let note = serverless.then(|| {
+        view! {
+            <p class="field-note">
+                "MSK Serverless: its brokers are AWS's, so there is none to fail or add."
+            </p>
+        }
+    });
+    view! {
+        {note}
+        {brokers_part}
+        <MskAddPartitions node figures />
+        <MskCrashConsumer node consumers figures />
+    }
+}
+
+#[component]
+fn MskBrokerFailure(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let broker = RwSignal::new("0".to_string());
+    let seconds = RwSignal::new("60".to_string());
+    let fail = move || {
+        let fault = read_count(&broker.get_untracked(), "brokers").and_then(|broker| {
+            let for_s = read_seconds(&seconds.get_untracked())?;
+            Ok(Fault::BrokerFailure { broker, for_s })
+        });
+        inject(ctx, node, fault);
+    };
+    let state = move || {
+        let [_, down, offline, under, ..] = figures.get();
+        if down > 0.0 {
+            format!(
+                "(✖ {} down · {} offline · {} under-replicated)",
+                format::count(down),
+                format::count(offline),
+                format::count(under)
+            )
+        } else {
+            "(● all up)".to_string()
+        }
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); fail(); }>
+            <label title="The broker goes down for a while. The partitions it led elect a follower after an election pause (leader_election_s, an assumption); with replication factor 1 its partitions are offline: producers wait and lose what delivery.timeout.ms expires. The survivors carry its share of the work.">
+                "Broker failure " <output data-testid="msk-broker-state">{state}</output>
+            </label>
+            <div class="field-row">
+                <span>"Broker"</span>
+                <input
+                    type="number"
+                    min="0"
+                    aria-label="Broker to fail, from 0"
+                    data-testid="msk-broker"
+                    prop:value=move || broker.get()
+                    on:input:target=move |ev| broker.set(ev.target().value())
+                />
+                <span>"for"</span>
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="Outage length in seconds"
+                    data-testid="msk-broker-seconds"
+                    prop:value=move || seconds.get()
+                    on:input:target=move |ev| seconds.set(ev.target().value())
+                />
+                <span>"s"</span>
+                <button class="action-button" type="submit" data-testid="msk-fail-broker">
+                    "Fail"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn MskAddBrokers(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let target = RwSignal::new(String::new());
+    let add = move || {
+        let fault = read_count(&target.get_untracked(), "brokers")
+            .map(|brokers| Fault::AddBrokers { brokers });
+        inject(ctx, node, fault);
+    };
+    let state = move || {
+        let [brokers, _, _, _, idle, ..] = figures.get();
+        format!("({} · {} idle)", format::count(brokers), format::count(idle))
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <label title="The cluster's new broker count, a multiple of its Availability Zones. Kafka moves no partition to a new broker by itself: the new brokers idle until partitions are added (or reassigned with kafka-reassign-partitions.sh). Billed from now on.">
+                "Brokers " <output data-testid="msk-brokers-state">{state}</output>
+            </label>
+            <div class="field-row">
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="New broker count"
+                    data-testid="msk-brokers-input"
+                    placeholder=move || format::count(figures.get()[0])
+                    prop:value=move || target.get()
+                    on:input:target=move |ev| target.set(ev.target().value())
+                />
+                <button class="action-button" type="submit" data-testid="msk-add-brokers">
+                    "Add brokers"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn MskAddPartitions(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let target = RwSignal::new(String::new());
+    let add = move || {
+        let fault = read_count(&target.get_untracked(), "partitions")
+            .map(|partitions| Fault::AddPartitions { partitions });
+        inject(ctx, node, fault);
+    };
+    let state = move || {
+        let [.., partitions, moved, _, _] = figures.get();
+        let moved = if moved > 0.0 {
+            format!(" · {} keys moved", format::count(moved))
+        } else {
+            String::new()
+        };
+        format!("({}{moved})", format::count(partitions))
+    };
+    view! {
+        <form class="field" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <label title="The topic's new partition count: Kafka only adds partitions. A key goes to murmur2(key) mod the new count, so some keys move to another partition and their records before and after may be read out of order. The consumer group rebalances.">
+                "Partitions " <output data-testid="msk-partitions-state">{state}</output>
+            </label>
+            <div class="field-row">
+                <input
+                    type="number"
+                    min="1"
+                    aria-label="New partition count"
+                    data-testid="msk-partitions-input"
+                    placeholder=move || format::count(figures.get()[5])
+                    prop:value=move || target.get()
+                    on:input:target=move |ev| target.set(ev.target().value())
+                />
+                <button class="action-button" type="submit" data-testid="msk-add-partitions">
+                    "Add partitions"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn MskCrashConsumer(node: usize, consumers: u32, figures: Memo<[f64; 9]>) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let consumer = RwSignal::new(0u32);
+    let options = (0..consumers)
+        .map(|c| view! { <option value=c.to_string()>{format!("consumer {c}")}</option> })
+        .collect_view();
+    let crash = move |_| {
+        inject(ctx, node, Ok(Fault::CrashConsumer { consumer: consumer.get_untracked() }));
+    };
+    let state = move || {
+        let [.., dead, duplicates] = figures.get();
+        let live = f64::from(consumers) - dead;
+        let mut text = format!("({} of {consumers} live", format::count(live));
+        if duplicates > 0.0 {
+            text.push_str(&format!(" · {} duplicates", format::count(duplicates)));
+        }
+        text.push(')');
+        text
+    };
+    view! {
+        <div class="field">
+            <label
+                for=format!("msk-consumer-{node}")
+                title="A consumer of the group dies. Its partitions go unread until its session times out (session.timeout.ms); then the group rebalances and the others re-process the records it read since its last commit (auto.commit.interval.ms): duplicates."
+            >
+                "Consumers " <output data-testid="msk-consumers-state">{state}</output>
+            </label>
+            <div class="field-row">
+                <select
+                    id=format!("msk-consumer-{node}")
+                    data-testid="msk-consumer"
+                    disabled={consumers == 0}
+                    prop:value=move || consumer.get().to_string()
+                    on:change:target=move |ev| consumer.set(ev.target().value().parse().unwrap_or(0))
+                >
+                    {options}
+                </select>
+                <button
+                    class="action-button"
+                    data-testid="msk-crash-consumer"
+                    disabled={consumers == 0}
+                    on:click=crash
+                >
+                    "Crash"
+                </button>
+            </div>
+        </div>
     }
 }

@@ -97,11 +97,13 @@ pub fn LessonList() -> impl IntoView {
 #[component]
 pub fn LessonPanel() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
+    let editor = expect_context::<crate::editor::Editor>();
     let lesson = ctx.scenario.with_value(|v| v.scenario().lesson.clone());
     let names = ctx.scenario.with_value(|v| v.scenario().clone());
     lesson.map(|lesson| {
         let Lesson { id, title, concept, docs_url, narrative, goal, hints, fix, .. } = lesson;
-        let solution: Vec<String> = fix.iter().map(|step| step.describe(&names)).collect();
+        let solution: Vec<(String, (String, String))> =
+            fix.iter().map(|step| (step.describe(&names), control_of(step))).collect();
         let hint_count = hints.len();
         let steps = hint_count + usize::from(!solution.is_empty());
         let shown = move || ctx.lesson_step.get();
@@ -149,7 +151,32 @@ pub fn LessonPanel() -> impl IntoView {
                     <div class="lesson-solution" data-testid="lesson-solution">
                         <strong>"Solution"</strong>
                         <ul>
-                            {solution.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}
+                            {solution
+                                .iter()
+                                .map(|(text, control)| {
+                                    let show = {
+                                        let (node, path) = control.clone();
+                                        view! {
+                                            " "
+                                            <button
+                                                type="button"
+                                                class="link-button"
+                                                data-testid="lesson-show-control"
+                                                title="Select the node and go to this control in its inspector"
+                                                on:click=move |_| {
+                                                    match path.as_str() {
+                                                        "" => editor.select_only(&node),
+                                                        path => super::inspector::focus_param(editor, &node, path),
+                                                    }
+                                                }
+                                            >
+                                                "Show me"
+                                            </button>
+                                        }
+                                    };
+                                    view! { <li>{text.clone()} {show}</li> }
+                                })
+                                .collect_view()}
                         </ul>
                     </div>
                 </Show>
@@ -185,6 +212,22 @@ pub fn LessonPanel() -> impl IntoView {
             </section>
         }
     })
+}
+
+/// Where a step of a lesson's fix is done: its node and the inspector field
+/// (`""` when it is an intervention of the selected node, split or merge).
+fn control_of(step: &sim_core::lesson::FixStep) -> (String, String) {
+    use sim_core::lesson::FixStep;
+    use sim_core::scenario::StreamOp;
+    let (node, path) = match step {
+        FixStep::Set { node, param, .. } => (node, param.as_str()),
+        FixStep::SetRate { node, .. } => (node, "records_per_s"),
+        FixStep::Reshard { node, op: StreamOp::UpdateShardCount { .. }, .. } => {
+            (node, "capacity.shards")
+        }
+        FixStep::Reshard { node, .. } => (node, ""),
+    };
+    (node.clone(), path.to_string())
 }
 
 /// The live check: seconds held out of those needed, what is not right

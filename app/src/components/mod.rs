@@ -18,6 +18,7 @@ pub(crate) mod pipeline;
 mod stats;
 mod subscriptions;
 mod toolbar;
+mod tour;
 
 pub use autosize::AutoSize;
 pub use chart::{MetricChart, NodeCharts};
@@ -36,3 +37,4 @@ pub use pipeline::PipelineView;
 pub use stats::{CostBreakdown, LedgerBar, ModeCompare, StatCards};
 pub use subscriptions::SubscriptionForm;
 pub use toolbar::Toolbar;
+pub use tour::{Tour, TourAllowed};

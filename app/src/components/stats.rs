@@ -359,9 +359,10 @@ pub fn ModeCompare() -> impl IntoView {
         let outcome = ctx.scenario.with_value(|valid| {
             let s = valid.scenario();
             let duration_s = s.duration_s.min(COMPARE_CAP_S);
-            sim_core::compare_modes(valid, s.seed, duration_s).map(|c| summarise(&c)).map_err(
-                |issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-            )
+            // Problems name nodes by their display names, as the cards do.
+            sim_core::compare_modes(valid, s.seed, duration_s)
+                .map(|c| summarise(&c))
+                .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
         });
         result.set(Some(outcome));
     };

@@ -12,6 +12,9 @@ pub fn Toolbar() -> impl IntoView {
     let editor = expect_context::<crate::editor::Editor>();
     // The document's name: it follows the editor (open a file, undo).
     let name = move || editor.doc.with(|d| d.name.clone());
+    // What the scenario shows, in one sentence (the first of its description).
+    let description = move || editor.doc.with(|d| d.description.clone());
+    let story = move || first_sentence(&description());
     let now = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.now_ms / 1_000 * 1_000));
     let toggle = move |_| ctx.toggle_play();
     view! {
@@ -135,7 +138,22 @@ pub fn Toolbar() -> impl IntoView {
                 </Show>
                 <super::JumpTo />
             </div>
+            <Show when=move || !story().is_empty()>
+                <p class="story" data-testid="scenario-story" title=description>
+                    {story}
+                </p>
+            </Show>
         </header>
+    }
+}
+
+/// The first sentence of `text` (up to a full stop followed by a space),
+/// or all of it when it has one sentence.
+pub(crate) fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    match text.find(". ") {
+        Some(end) => text[..=end].to_string(),
+        None => text.to_string(),
     }
 }
 
@@ -180,5 +198,25 @@ fn ScenarioPicker() -> impl IntoView {
             </option>
             {options}
         </select>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn the_story_is_the_first_sentence_of_the_description() {
+        assert_eq!(first_sentence("One shard throttles. The other idles."), "One shard throttles.");
+        assert_eq!(
+            first_sentence("  2,000 clicks/s into 2 shards.  "),
+            "2,000 clicks/s into 2 shards."
+        );
+        assert_eq!(first_sentence(""), "");
+        // A decimal point is no sentence end.
+        assert_eq!(
+            first_sentence("1.5 MiB/s for 30 minutes. Then more."),
+            "1.5 MiB/s for 30 minutes."
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 use sim_core::json_path::set_path;
-use sim_core::params::{Choices, optional_params, param_choices, param_help};
+use sim_core::params::{Choices, applies, optional_params, param_choices, param_help};
 use sim_core::units::format_number;
 use sim_core::validate::{ParamRange, read_spec};
 use sim_core::{NodeKind, NodeSpec, param_range};
@@ -65,6 +65,10 @@ pub fn fields(kind: NodeKind, params: &Value) -> Vec<Field> {
         object.entry(key.to_string()).or_insert(absent);
     }
     walk(kind, "", &object, None, &defaults, &mut out);
+    // Fields that do not apply to these parameters (a Serverless cluster's
+    // brokers) are hidden, as validation skips them.
+    let params = Value::Object(object);
+    out.retain(|f| applies(kind, &f.path, &params));
     out
 }
 
@@ -118,14 +122,61 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, key| v.get(key))
 }
 
-/// "Retry › max attempts" from `retry.max_attempts`.
+/// "Retry › max attempts" from `retry.max_attempts`; units read as units:
+/// "Records/s" from `records_per_s`, "Poll interval (ms)" from
+/// `poll_interval_ms`, "Storage GiB per broker" from `storage_gib_per_broker`.
 pub fn label(path: &str) -> String {
-    let words: Vec<String> = path.split('.').map(|s| s.replace('_', " ")).collect();
+    let words: Vec<String> = path.split('.').map(segment_words).collect();
     let mut text = words.join(" › ");
     if let Some(first) = text.get(0..1) {
         text.replace_range(0..1, &first.to_uppercase());
     }
     text
+}
+
+/// A unit as people write it, if `word` is one.
+fn unit(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "s" => "s",
+        "ms" => "ms",
+        "us" => "µs",
+        "h" => "h",
+        "kib" => "KiB",
+        "mib" => "MiB",
+        "gib" => "GiB",
+        "kb" => "KB",
+        "mb" => "MB",
+        "gb" => "GB",
+        _ => return None,
+    })
+}
+
+/// One path segment in words: `_` to spaces, "per s" to "/s", a unit
+/// after a unit joined by "/", a unit closing the segment in parentheses.
+fn segment_words(segment: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_unit = false;
+    let mut tokens = segment.split('_').peekable();
+    while let Some(token) = tokens.next() {
+        let closing = tokens.peek().is_none();
+        let Some(u) = unit(token) else {
+            out.push(token.to_string());
+            after_unit = false;
+            continue;
+        };
+        let per = out.len() > 1 && out.last().is_some_and(|w| w == "per");
+        if per {
+            out.pop();
+        }
+        match out.last_mut() {
+            // "records per s" and "mib s": a rate.
+            Some(prev) if per || after_unit => prev.push_str(&format!("/{u}")),
+            Some(_) if closing => out.push(format!("({u})")),
+            _ => out.push(u.to_string()),
+        }
+        after_unit = true;
+    }
+    out.join(" ")
 }
 
 /// A value as the inspector shows it.
@@ -227,6 +278,27 @@ mod tests {
     }
 
     #[test]
+    fn labels_read_units_as_units() {
+        let cases = [
+            ("records_per_s", "Records/s"),
+            ("poll_interval_ms", "Poll interval (ms)"),
+            ("storage_gib_per_broker", "Storage GiB per broker"),
+            ("capacity.warm_throughput_mib_s", "Capacity › warm throughput MiB/s"),
+            (
+                "consumer_group.records_per_s_per_consumer",
+                "Consumer group › records/s per consumer",
+            ),
+            ("retry.max_attempts", "Retry › max attempts"),
+            ("capacity.shards", "Capacity › shards"),
+            ("per_record_us", "Per record (µs)"),
+            ("s3_backup", "S3 backup"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(label(path), want, "{path}");
+        }
+    }
+
+    #[test]
     fn every_kind_gets_fields_with_ranges_from_sim_core() {
         for kind in NodeKind::ALL {
             let fs = fields(kind, &params_of(&NodeSpec::default_for(kind)));
@@ -251,6 +323,39 @@ mod tests {
         .clone();
         assert_eq!(shards.default.as_deref(), Some("2"));
         assert!(shards.help.is_some());
+    }
+
+    /// aws-facts-more 2: an MSK Serverless cluster has no brokers to size,
+    /// so its broker fields are hidden; a provisioned one shows them.
+    #[test]
+    fn a_serverless_cluster_shows_no_broker_fields() {
+        let kind = NodeKind::MskCluster;
+        let provisioned = params_of(&NodeSpec::default_for(kind));
+        let shown = |params: &Value| -> Vec<String> {
+            fields(kind, params).into_iter().map(|f| f.path).collect()
+        };
+        let broker_fields = [
+            "broker_type",
+            "brokers",
+            "availability_zones",
+            "storage_gib_per_broker",
+            "ingress_mb_per_s_per_broker",
+            "replication_factor",
+            "leader_election_s",
+        ];
+        let all = shown(&provisioned);
+        for f in ["brokers", "storage_gib_per_broker", "broker_type", "partitions"] {
+            assert!(all.iter().any(|p| p == f), "provisioned lacks {f}: {all:?}");
+        }
+        let mut serverless = provisioned.clone();
+        serverless["cluster_type"] = Value::from("serverless");
+        let some = shown(&serverless);
+        for f in broker_fields {
+            assert!(!some.iter().any(|p| p == f), "serverless shows {f}");
+        }
+        for f in ["cluster_type", "partitions", "consumer_group.consumers", "retention_hours"] {
+            assert!(some.iter().any(|p| p == f), "serverless lacks {f}: {some:?}");
+        }
     }
 
     #[test]

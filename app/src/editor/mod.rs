@@ -250,6 +250,9 @@ impl Editor {
         ctx.edited();
         match change {
             Change::Cosmetic => {}
+            // Before the run has started an edit is an edit of the scenario:
+            // start again from zero with it, quietly.
+            Change::Live(_) if ctx.snapshot.with_untracked(|s| s.frame.now_ms) == 0 => ctx.reset(),
             Change::Live(command) => ctx.live_edit(command),
             Change::Structural => {
                 ctx.selected.set(None);
