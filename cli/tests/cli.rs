@@ -74,8 +74,9 @@ fn cost_compares_provisioned_on_demand_standard_and_advantage() {
 /// `compare`: the same producers on Kinesis and on MSK. Every figure is
 /// checked against the price arithmetic: 4 shards at $0.015 an hour and
 /// one PUT payload unit per 1,000-byte record at $0.014 a million; 3
-/// kafka.m5.large brokers at $0.21 an hour and 3 x 100 GiB at $0.10 a
-/// GB-month (aws-facts 2.1; aws-facts-more 1.9), over a 730-hour month.
+/// kafka.m5.large brokers at $0.21 an hour, 3 x 100 GiB at $0.10 a
+/// GB-month and two thirds of the client bytes (in and out) across zones
+/// at $0.02 a GB (aws-facts 2.1; aws-facts-more 1.9), over a 730-hour month.
 #[test]
 fn compare_puts_kinesis_and_msk_side_by_side() {
     let file = "../scenarios/kinesis-vs-msk.json";
@@ -94,8 +95,11 @@ fn compare_puts_kinesis_and_msk_side_by_side() {
     close(&k["monthly_usd"], 4.0 * 0.015 * 730.0 + 2_000.0 * 3_600.0 * 730.0 * 0.014 / 1e6);
     close(&k["capacity_bytes_per_s"], 4.0 * 1_048_576.0);
     assert_eq!(k["refused_writes"], 0);
-    // MSK: 3 x $0.21 x 730 h = $459.90, and 300 GiB at $0.10 = $30.00.
-    close(&m["monthly_usd"], 3.0 * 0.21 * 730.0 + 300.0 * 0.10);
+    // MSK: 3 x $0.21 x 730 h = $459.90, 300 GiB at $0.10 = $30.00, and
+    // (2 MB/s in + 2 MB/s read) x 2/3 x 2,628,000 s = 6,526.70 GB (of 2^30
+    // bytes) across zones at $0.02 = $130.53: $620.43.
+    let cross_az_gb = 4_000_000.0 * 2.0 / 3.0 * 730.0 * 3_600.0 / 1_073_741_824.0;
+    close(&m["monthly_usd"], 3.0 * 0.21 * 730.0 + 300.0 * 0.10 + cross_az_gb * 0.02);
     // 3 brokers x 153.8 MB/s x 0.5 / 16 (an m5.large's assumed share).
     close(&m["capacity_bytes_per_s"], 3.0 * 153.8 * 0.5 / 16.0 * 1e6);
     close(&m["incoming_bytes_per_s"], 2_000.0 * 1_000.0);
@@ -107,7 +111,7 @@ fn compare_puts_kinesis_and_msk_side_by_side() {
     let table = shardplay(&["compare", file]);
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("Kinesis provisioned") && text.contains("MSK provisioned"), "{text}");
-    assert!(text.contains("$117.38") && text.contains("$489.90"), "{text}");
+    assert!(text.contains("$117.38") && text.contains("$620.43"), "{text}");
     assert!(text.contains("3 x kafka.m5.large, 4 partitions"), "{text}");
     // Brokers that cannot spread over three AZs are refused by name.
     let bad = shardplay(&["compare", file, "--brokers", "4"]);

@@ -688,7 +688,8 @@ pub fn compare_kinesis_msk(
     );
     notes.push(
         "MSK broker throughput is an assumption (153.8 MB/s for kafka.m7g.16xlarge scaled by \
-         size; aws-facts-more 1.1, 7); cross-AZ client traffic is not billed"
+         size; aws-facts-more 1.1, 7); MSK's cross-AZ client traffic is billed at an assumed $0.02 \
+         per GB, two thirds of client bytes with clients spread over three zones (1.9)"
             .into(),
     );
     notes.push(

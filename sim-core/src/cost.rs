@@ -206,6 +206,9 @@ pub struct CostMeter {
     pub msk_serverless_cluster_ms: u64,
     /// Partition milliseconds of MSK Serverless clusters.
     pub msk_serverless_partition_ms: u64,
+    /// Client bytes of provisioned MSK clusters that cross an Availability
+    /// Zone, in sixths of a byte (a half or two thirds of them: exact).
+    pub msk_cross_az_sixths: u64,
     /// Bytes MSK Serverless clusters took from producers (data in).
     pub msk_serverless_in_bytes: u64,
     /// Bytes MSK Serverless clusters served to readers (data out).
@@ -286,6 +289,7 @@ impl CostMeter {
             msk_serverless_running: (0, 0),
             msk_serverless_cluster_ms: 0,
             msk_serverless_partition_ms: 0,
+            msk_cross_az_sixths: 0,
             msk_serverless_in_bytes: 0,
             msk_serverless_out_bytes: 0,
             msk_serverless_stored: (0, 0),
@@ -401,6 +405,17 @@ impl CostMeter {
         self.msk_broker_ms.resize(brokers.len(), 0);
         self.msk_running = (brokers, storage);
         self.msk_serverless_running = serverless;
+    }
+
+    /// A second of a provisioned MSK cluster's client traffic, bytes
+    /// produced and read. Producers write to a partition's leader and
+    /// consumers read from it; with clients spread evenly over the
+    /// cluster's `zones` and leaders too, (zones − 1) / zones of the bytes
+    /// cross a zone. Replication between brokers is free (aws-facts-more
+    /// 1.9); client data transfer is billed at the assumed cross-AZ rate.
+    pub(crate) fn msk_client_second(&mut self, bytes: u64, zones: u32) {
+        let zones = u64::from(zones.max(1));
+        self.msk_cross_az_sixths += bytes * 6 / zones * (zones - 1);
     }
 
     /// A second of an MSK Serverless cluster: bytes written by producers,
@@ -594,6 +609,7 @@ impl CostMeter {
             "msk.storage_gb_month".into(),
             self.msk_storage_gib_ms as f64 / self.month_ms.max(1) as f64,
         ));
+        units.push(("msk.cross_az_client_gb".into(), self.msk_cross_az_sixths as f64 / 6.0 / GB));
         // aws-facts-more 2.3: MSK Serverless cluster-hours, partition-hours,
         // data in and out by the GB, and stored data by the GB-month.
         units.extend([

@@ -260,6 +260,29 @@ fn brokers_and_provisioned_storage_bill_by_the_hour() {
     assert!(items.iter().all(|i| !i.key.starts_with("msk.broker_hour.kafka.m5")));
 }
 
+/// aws-facts-more 1.9: client traffic that crosses a zone is billed at the
+/// assumed $0.02 per GB; with clients and leaders spread evenly over Z
+/// zones, (Z − 1) / Z of the bytes produced and read cross one (MODEL.md,
+/// MSK cost). Replication between brokers is free: it is not counted.
+#[test]
+fn client_bytes_across_zones_bill_at_the_assumed_rate() {
+    let keys = KeyDistribution::Uniform { count: 10 };
+    for (zones, share) in [(3, 2.0 / 3.0), (2, 0.5)] {
+        let m = MskSpec { brokers: 6, availability_zones: zones, ..small(3, 1, 100.0) };
+        let sim = run(&cluster(producer(10.0, 100, keys.clone()), m), 7_200);
+        let (bytes_in, bytes_out) =
+            (sim.metrics(MSK).total(msk::BYTES_IN), sim.metrics(MSK).total(msk::BYTES_OUT));
+        // 10 records/s of 100 bytes for 2 hours, all of them read.
+        assert_eq!(bytes_in, 10.0 * 100.0 * 7_200.0);
+        assert_eq!(bytes_out, bytes_in);
+        let items = sim.cost().items();
+        let line = items.iter().find(|i| i.key == "msk.cross_az_client_gb").expect("a line");
+        let gb = (bytes_in + bytes_out) * share / 1_073_741_824.0;
+        assert!((line.units - gb).abs() < 1e-12, "{zones} zones: {} vs {gb}", line.units);
+        assert!((line.usd - gb * 0.02).abs() < 1e-12);
+    }
+}
+
 /// The parameter table drives validation: each bound named with its range;
 /// the rules a range cannot say, named by field.
 #[test]

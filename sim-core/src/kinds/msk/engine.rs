@@ -95,8 +95,11 @@ impl Simulation {
             m.sample(msk::EST_MAX_TIME_LAG, time_lag);
             m.sample(msk::PRODUCER_WAIT, oldest.map_or(0.0, |at| (now - at) as f64));
             m.sample(msk::IDLE_CONSUMERS, f64::from(idle));
+            let zones = cl.spec.availability_zones;
             if serverless {
                 self.cost.msk_serverless_second(written.1, bytes_out, disk as u64);
+            } else {
+                self.cost.msk_client_second(written.1 + bytes_out, zones);
             }
         }
         self.cost.msk_serverless_stored_now();

@@ -11,7 +11,7 @@ pub const PARAMS: &[Param] = &[
     // aws-facts-more 1.1: 30 per ZooKeeper cluster, 60 per KRaft cluster.
     Param::new("brokers", "Brokers in the cluster, spread evenly over the Availability Zones (a multiple of them). Partitions' leaders and replicas are placed round-robin over them.").range(1.0, 60.0, "brokers").unless("cluster_type", "serverless"),
     // aws-facts-more 1.1: 2 or 3 AZ subnets.
-    Param::new("availability_zones", "Availability Zones (2 or 3); at least one broker in each.").range(2.0, 3.0, "AZs").unless("cluster_type", "serverless"),
+    Param::new("availability_zones", "Availability Zones (2 or 3); at least one broker in each. Clients and partition leaders are taken as spread evenly over them, so (zones − 1) / zones of client bytes cross a zone, billed at an assumed $0.02 per GB (AWS documents standard data-transfer charges only).").range(2.0, 3.0, "AZs").unless("cluster_type", "serverless"),
     // aws-facts-more 1.3: 1 GiB to 16,384 GiB per broker.
     Param::new("storage_gib_per_broker", "EBS storage per broker, billed as provisioned whether used or not. A full disk takes no more writes (alarm at 85%).").range(1.0, 16_384.0, "GiB").unless("cluster_type", "serverless"),
     // Simulator bound: the assumption's override (aws-facts-more 7).
