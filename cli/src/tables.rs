@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use sim_core::compare::ModeBill;
+use sim_core::compare::{ModeBill, SERVICE_FIGURES, service_title};
 use sim_core::replicate::{Interval, Replications};
 use sim_core::sweep::SweepPoint;
 use sim_core::time::format_clock;
@@ -295,16 +295,6 @@ pub fn replicated_cost_lines(r: &sim_core::replicate::ReplicatedModes) -> String
     out
 }
 
-/// A comparison row's service, for people.
-fn service_title(service: &str) -> &'static str {
-    match service {
-        "kinesis_provisioned" => "Kinesis provisioned",
-        "msk_provisioned" => "MSK provisioned",
-        "msk_serverless" => "MSK Serverless",
-        _ => "?",
-    }
-}
-
 /// The Kinesis vs MSK comparison: one column per service, then the
 /// classic comparison points.
 pub fn service_table(c: &sim_core::ServiceComparison) -> String {
@@ -321,7 +311,6 @@ pub fn replicated_service_table(b: &sim_core::replicate::ReplicatedServiceCompar
 
 /// The title line and one column per service.
 fn service_figures(c: &sim_core::ServiceComparison) -> String {
-    use sim_core::units::{bytes, millis, percent};
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -332,23 +321,11 @@ fn service_figures(c: &sim_core::ServiceComparison) -> String {
         quantity(c.month_hours)
     );
     let _ = writeln!(out);
-    let count = |n: u64| quantity(n as f64);
-    let r = &c.rows;
-    let col = |f: &dyn Fn(&sim_core::compare::ServiceRow) -> String| r.iter().map(f).collect();
-    let rows: Vec<(&str, Vec<String>)> = vec![
-        ("", r.iter().map(|s| service_title(s.service).into()).collect()),
-        ("capacity", col(&|s| s.capacity.clone())),
-        ("capacity in", col(&|s| format!("{}/s", bytes(s.capacity_bytes_per_s)))),
-        ("traffic in", col(&|s| format!("{}/s", bytes(s.incoming_bytes_per_s)))),
-        ("headroom", col(&|s| percent(s.headroom))),
-        ("busiest shard/broker/quota", col(&|s| percent(s.busiest_unit_load))),
-        ("writes refused", col(&|s| count(s.refused_writes))),
-        ("longest producer wait", col(&|s| millis(s.producer_wait_max_ms))),
-        ("worst consumer lag", col(&|s| millis(s.lag_max_ms))),
-        ("records lost", col(&|s| count(s.lost_records))),
-        ("cost of the run", col(&|s| usd(s.run_usd))),
-        ("monthly projection", col(&|s| usd(s.monthly_usd))),
-    ];
+    let mut rows: Vec<(&str, Vec<String>)> =
+        vec![("", c.rows.iter().map(|s| service_title(s.service).into()).collect())];
+    rows.extend(
+        SERVICE_FIGURES.iter().map(|f| (f.label, c.rows.iter().map(|s| (f.show)(s)).collect())),
+    );
     out + &service_columns(&rows)
 }
 

@@ -388,6 +388,75 @@ pub struct ServiceRow {
     pub items: Vec<BillLine>,
 }
 
+/// How people call a [`ServiceRow::service`]: `Kinesis provisioned`,
+/// `MSK provisioned`, `MSK Serverless`.
+pub fn service_title(service: &str) -> &'static str {
+    match service {
+        "kinesis_provisioned" => "Kinesis provisioned",
+        "msk_provisioned" => "MSK provisioned",
+        "msk_serverless" => "MSK Serverless",
+        _ => "?",
+    }
+}
+
+/// One line of the comparison as people read it, the same in the CLI's
+/// table and the app's: a key (for tests and styles), a label, and the
+/// row's figure in words.
+pub struct ServiceFigure {
+    /// Stable name of the figure.
+    pub key: &'static str,
+    /// What the line is called.
+    pub label: &'static str,
+    /// The figure of one service, in sim-core's units.
+    pub show: fn(&ServiceRow) -> String,
+}
+
+/// Every figure of a [`ServiceRow`], in the order they are read.
+pub const SERVICE_FIGURES: &[ServiceFigure] = {
+    use crate::units::{bytes, millis, percent, quantity, usd};
+    &[
+        ServiceFigure { key: "capacity", label: "capacity", show: |s| s.capacity.clone() },
+        ServiceFigure {
+            key: "capacity_in",
+            label: "capacity in",
+            show: |s| format!("{}/s", bytes(s.capacity_bytes_per_s)),
+        },
+        ServiceFigure {
+            key: "traffic_in",
+            label: "traffic in",
+            show: |s| format!("{}/s", bytes(s.incoming_bytes_per_s)),
+        },
+        ServiceFigure { key: "headroom", label: "headroom", show: |s| percent(s.headroom) },
+        ServiceFigure {
+            key: "busiest",
+            label: "busiest shard/broker/quota",
+            show: |s| percent(s.busiest_unit_load),
+        },
+        ServiceFigure {
+            key: "refused",
+            label: "writes refused",
+            show: |s| quantity(s.refused_writes as f64),
+        },
+        ServiceFigure {
+            key: "producer_wait",
+            label: "longest producer wait",
+            show: |s| millis(s.producer_wait_max_ms),
+        },
+        ServiceFigure { key: "lag", label: "worst consumer lag", show: |s| millis(s.lag_max_ms) },
+        ServiceFigure {
+            key: "lost",
+            label: "records lost",
+            show: |s| quantity(s.lost_records as f64),
+        },
+        ServiceFigure { key: "run_usd", label: "cost of the run", show: |s| usd(s.run_usd) },
+        ServiceFigure {
+            key: "monthly_usd",
+            label: "monthly projection",
+            show: |s| usd(s.monthly_usd),
+        },
+    ]
+};
+
 /// One of the classic comparison points, with where it comes from.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClassicPoint {
