@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::budget::{Budget, check_run};
 use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
 use crate::engine::Simulation;
 use crate::metrics::{LatencyHistogram, stream};
 use crate::report::Summary;
 use crate::scenario::NodeKind;
 use crate::sweep::measure;
+use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 
 /// Replications a run may ask for: 1 (a plain run) to this many.
@@ -197,6 +199,84 @@ pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
         lost_records: of(&|f| f.lost_records),
         monthly_usd: of(&|f| f.monthly_usd),
         latency_p99_ms,
+    }
+}
+
+/// Replications run a slice of simulated time at a time, so a host with
+/// one thread (the browser) can run them between frames and stop them at
+/// any slice. The figures are those of whole runs: a run advanced in
+/// slices reaches the same state as one advanced at once.
+pub struct ReplicationJob {
+    valid: ValidScenario,
+    seeds: Vec<u64>,
+    end: SimTime,
+    budget: Budget,
+    running: Option<Simulation>,
+    runs: Vec<Figures>,
+}
+
+/// Where a [`ReplicationJob`] stands after a slice.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobState {
+    /// Runs finished so far, of all, and the share of all simulated time
+    /// done (0 to 1).
+    Running {
+        /// Replications finished.
+        done: u32,
+        /// Replications asked for.
+        of: u32,
+        /// Share of every replication's simulated time done.
+        share: f64,
+    },
+    /// Every replication ran: each figure's interval, and every run's
+    /// figures in seed order (for a plot of their spread).
+    Done(Replications, Vec<Figures>),
+    /// A run outgrew the budget: why, in words.
+    Failed(String),
+}
+
+impl ReplicationJob {
+    /// `n` replications (2 to [`MAX_REPLICATIONS`]) of `valid` over its
+    /// duration, each held to `budget`.
+    pub fn new(valid: &ValidScenario, n: u32, budget: Budget) -> Result<Self, String> {
+        let n = check_count(n)?;
+        let scenario = valid.scenario();
+        Ok(ReplicationJob {
+            valid: valid.clone(),
+            seeds: seeds(scenario.seed, n),
+            end: scenario.duration_s.saturating_mul(SECOND),
+            budget,
+            running: None,
+            runs: Vec::with_capacity(n as usize),
+        })
+    }
+
+    /// Advances the current run by up to `slice` of simulated time (ending
+    /// it, and starting the next seed's, when it reaches the duration).
+    pub fn step(&mut self, slice: SimTime) -> JobState {
+        let of = self.seeds.len() as u32;
+        if self.runs.len() == self.seeds.len() {
+            return JobState::Done(combine(self.seeds.clone(), &self.runs), self.runs.clone());
+        }
+        let seed = self.seeds[self.runs.len()];
+        let sim = self.running.get_or_insert_with(|| Simulation::new(&self.valid, seed));
+        let to = sim.now().saturating_add(slice.max(1)).min(self.end);
+        sim.run_until(to);
+        if let Err(why) = check_run(sim, &self.budget) {
+            return JobState::Failed(why);
+        }
+        let reached = sim.now();
+        if reached >= self.end {
+            self.runs.push(figures(sim, &self.valid));
+            self.running = None;
+            if self.runs.len() == self.seeds.len() {
+                return JobState::Done(combine(self.seeds.clone(), &self.runs), self.runs.clone());
+            }
+        }
+        let done = self.runs.len() as u32;
+        let partial =
+            if self.running.is_some() { reached as f64 / self.end.max(1) as f64 } else { 0.0 };
+        JobState::Running { done, of, share: (f64::from(done) + partial) / f64::from(of) }
     }
 }
 
@@ -409,6 +489,41 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 10);
         assert_eq!(seeds(42, 3), s[..3]);
+    }
+
+    /// Three replications of two minutes of the default scenario, run in
+    /// 7-second slices (not a divisor of the run), give the same intervals
+    /// and per-seed figures as three whole runs.
+    #[test]
+    fn a_job_in_slices_matches_whole_runs() {
+        let mut scenario = crate::parse_scenario(crate::DEFAULT_SCENARIO).unwrap();
+        scenario.duration_s = 120;
+        let valid = crate::validate(&scenario).unwrap();
+        let whole: Vec<Figures> = seeds(scenario.seed, 3)
+            .into_iter()
+            .map(|seed| {
+                let mut sim = Simulation::new(&valid, seed);
+                sim.run_until(120 * SECOND);
+                figures(&sim, &valid)
+            })
+            .collect();
+        let mut job = ReplicationJob::new(&valid, 3, Budget::BROWSER).unwrap();
+        let mut last_share = 0.0;
+        let (intervals, runs) = loop {
+            match job.step(7 * SECOND) {
+                JobState::Running { of, share, .. } => {
+                    assert_eq!(of, 3);
+                    assert!(share > last_share && share < 1.0, "{last_share} then {share}");
+                    last_share = share;
+                }
+                JobState::Done(intervals, runs) => break (intervals, runs),
+                JobState::Failed(why) => panic!("{why}"),
+            }
+        };
+        assert_eq!(runs, whole);
+        assert_eq!(intervals, combine(seeds(scenario.seed, 3), &whole));
+        let Err(why) = ReplicationJob::new(&valid, 0, Budget::BROWSER) else { panic!("0 seeds") };
+        assert!(why.contains("1 to 100"), "{why}");
     }
 
     /// Each service's figures over three seeds of the default scenario
