@@ -230,7 +230,7 @@ pub enum JobState {
     },
     /// Every replication ran: each figure's interval, and every run's
     /// figures in seed order (for a plot of their spread).
-    Done(Replications, Vec<Figures>),
+    Done(Box<Replications>, Vec<Figures>),
     /// A run outgrew the budget: why, in words.
     Failed(String),
 }
@@ -256,7 +256,10 @@ impl ReplicationJob {
     pub fn step(&mut self, slice: SimTime) -> JobState {
         let of = self.seeds.len() as u32;
         if self.runs.len() == self.seeds.len() {
-            return JobState::Done(combine(self.seeds.clone(), &self.runs), self.runs.clone());
+            return JobState::Done(
+                Box::new(combine(self.seeds.clone(), &self.runs)),
+                self.runs.clone(),
+            );
         }
         let seed = self.seeds[self.runs.len()];
         let sim = self.running.get_or_insert_with(|| Simulation::new(&self.valid, seed));
@@ -270,7 +273,10 @@ impl ReplicationJob {
             self.runs.push(figures(sim, &self.valid));
             self.running = None;
             if self.runs.len() == self.seeds.len() {
-                return JobState::Done(combine(self.seeds.clone(), &self.runs), self.runs.clone());
+                return JobState::Done(
+                    Box::new(combine(self.seeds.clone(), &self.runs)),
+                    self.runs.clone(),
+                );
             }
         }
         let done = self.runs.len() as u32;
@@ -521,7 +527,7 @@ mod tests {
             }
         };
         assert_eq!(runs, whole);
-        assert_eq!(intervals, combine(seeds(scenario.seed, 3), &whole));
+        assert_eq!(*intervals, combine(seeds(scenario.seed, 3), &whole));
         let Err(why) = ReplicationJob::new(&valid, 0, Budget::BROWSER) else { panic!("0 seeds") };
         assert!(why.contains("1 to 100"), "{why}");
     }
