@@ -609,8 +609,9 @@ pub fn compare_kinesis_msk(
             ..Default::default()
         });
         notes.push(format!(
-            "{id}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
+            "{}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
              {consumers} consumers of {} records/s each",
+            scenario.nodes[s].label(),
             sizing.brokers,
             sizing.broker_type.as_str(),
             crate::units::count(per_consumer)
