@@ -267,7 +267,7 @@ pub fn LedgerBar() -> impl IntoView {
 }
 
 /// Longest simulated run the comparison makes in the browser (each mode).
-const COMPARE_CAP_S: u64 = 3_600;
+pub(super) const COMPARE_CAP_S: u64 = 3_600;
 
 /// What the comparison table shows for one capacity mode.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,223 @@
+//! "Compare with Amazon MSK": the scenario's traffic on its Kinesis streams,
+//! on an MSK cluster and on MSK Serverless, side by side (sim-core's
+//! [`compare_kinesis_msk`](sim_core::compare_kinesis_msk)).
+
+use leptos::prelude::*;
+use sim_core::compare::{MskSizing, SERVICE_FIGURES, ServiceComparison, service_title};
+use sim_core::scenario::BrokerType;
+
+use super::stats::COMPARE_CAP_S;
+use crate::state::SimCtx;
+
+/// The cluster the streams are compared with, as the form holds it.
+fn sizing_from(broker_type: &str, brokers: &str) -> Result<MskSizing, String> {
+    let broker_type = BrokerType::ALL
+        .into_iter()
+        .find(|t| t.as_str() == broker_type)
+        .ok_or_else(|| format!("Broker type: {broker_type} is not an MSK broker type"))?;
+    let brokers = brokers
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|b| (3..=60).contains(b) && b.is_multiple_of(3))
+        .ok_or_else(|| {
+            format!(
+                "Brokers: {} is out of range; allowed 3 to 60, a multiple of 3 (one per \
+                 Availability Zone)",
+                brokers.trim()
+            )
+        })?;
+    Ok(MskSizing { broker_type, brokers })
+}
+
+/// On request, runs the scenario's producers on Kinesis (as given), on an
+/// MSK cluster of the chosen brokers and on MSK Serverless (up to one
+/// simulated hour each) and shows one table: capacity, refused writes,
+/// producer waits, lag, losses and cost; then the classic points.
+/// Never on the frame path: it runs once per click.
+#[component]
+pub fn ServiceCompare() -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    let result: RwSignal<Option<Result<ServiceComparison, String>>> = RwSignal::new(None);
+    let broker_type = RwSignal::new(MskSizing::default().broker_type.as_str().to_string());
+    let brokers = RwSignal::new(MskSizing::default().brokers.to_string());
+    // A comparison describes the scenario it ran; an edit makes it stale.
+    Effect::new(move |_| {
+        ctx.revision.track();
+        result.set(None);
+    });
+    let compare = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let outcome = sizing_from(&broker_type.get_untracked(), &brokers.get_untracked()).and_then(
+            |sizing| {
+                ctx.scenario.with_value(|valid| {
+                    let s = valid.scenario();
+                    sim_core::compare_kinesis_msk(
+                        valid,
+                        s.seed,
+                        s.duration_s.min(COMPARE_CAP_S),
+                        sizing,
+                    )
+                    // Problems name nodes by their display names, as the cards do.
+                    .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
+                })
+            },
+        );
+        result.set(Some(outcome));
+    };
+    view! {
+        <form class="compare service-compare" data-testid="service-compare" novalidate on:submit=compare>
+            <button type="submit" data-testid="compare-services"
+                title="Runs this scenario's producers three times without animation (up to one simulated hour each): on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
+                "Compare with Amazon MSK"
+            </button>
+            <label>
+                "Broker type "
+                <select
+                    data-testid="compare-broker-type"
+                    on:change=move |ev| broker_type.set(event_target_value(&ev))
+                    prop:value=move || broker_type.get()
+                >
+                    {BrokerType::ALL
+                        .into_iter()
+                        .map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> })
+                        .collect::<Vec<_>>()}
+                </select>
+            </label>
+            <label>
+                "Brokers "
+                <input
+                    type="number"
+                    min="3"
+                    max="60"
+                    step="3"
+                    data-testid="compare-brokers"
+                    title="3 to 60, a multiple of 3: MSK spreads brokers evenly over three Availability Zones, at least one in each"
+                    prop:value=move || brokers.get()
+                    on:input=move |ev| brokers.set(event_target_value(&ev))
+                />
+            </label>
+            {move || match result.get() {
+                None => {
+                    view! {
+                        <span class="compare-hint">
+                            "Kinesis Data Streams, MSK and MSK Serverless for the same producers"
+                        </span>
+                    }
+                        .into_any()
+                }
+                Some(Err(why)) => {
+                    view! { <span class="compare-error" role="alert">{why}</span> }.into_any()
+                }
+                Some(Ok(c)) => comparison_table(&c).into_any(),
+            }}
+        </form>
+    }
+}
+
+/// The figures, one column per service; then the classic comparison
+/// points and how the variants were made.
+fn comparison_table(c: &ServiceComparison) -> impl IntoView + use<> {
+    let caption = format!(
+        "Same producers and seed, {} simulated from the start of each run, {}-hour month",
+        sim_core::units::seconds(c.duration_s),
+        sim_core::units::quantity(c.month_hours)
+    );
+    let head = c
+        .rows
+        .iter()
+        .map(|r| view! { <th scope="col">{service_title(r.service)}</th> })
+        .collect::<Vec<_>>();
+    let body = SERVICE_FIGURES
+        .iter()
+        .map(|f| {
+            let cells = c
+                .rows
+                .iter()
+                .map(|r| {
+                    view! {
+                        <td data-testid=format!("service-{}-{}", f.key, r.service)>{(f.show)(r)}</td>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <tr>
+                    <th scope="row">{f.label}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let points = c
+        .points
+        .iter()
+        .map(|p| {
+            view! {
+                <tr>
+                    <th scope="row" title=format!("Sources: {}", p.facts)>{p.point}</th>
+                    <td>{p.kinesis}</td>
+                    <td>{p.msk}</td>
+                    <td>{p.msk_serverless}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let notes = c.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect::<Vec<_>>();
+    view! {
+        <p class="compare-caption">{caption}</p>
+        <div class="compare-scroll">
+        <table class="compare-table" data-testid="service-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Figure"</th>
+                    {head}
+                </tr>
+            </thead>
+            <tbody>{body}</tbody>
+        </table>
+        </div>
+        <details class="compare-points" data-testid="service-points">
+            <summary>"What differs by design"</summary>
+            <div class="compare-scroll">
+            <table class="compare-table points">
+                <thead>
+                    <tr>
+                        <th scope="col">"Point"</th>
+                        <th scope="col">"Kinesis Data Streams"</th>
+                        <th scope="col">"Amazon MSK"</th>
+                        <th scope="col">"MSK Serverless"</th>
+                    </tr>
+                </thead>
+                <tbody>{points}</tbody>
+            </table>
+            </div>
+            <ul class="compare-notes">{notes}</ul>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_refuses_brokers_that_do_not_fill_three_zones() {
+        let m = sizing_from("kafka.m5.large", "4").unwrap_err();
+        assert!(m.starts_with("Brokers: 4 is out of range; allowed 3 to 60"), "{m}");
+        assert!(sizing_from("kafka.m5.large", "63").is_err());
+        assert!(sizing_from("kafka.x.large", "3").unwrap_err().starts_with("Broker type"));
+        let ok = sizing_from("kafka.m7g.xlarge", " 6 ").unwrap();
+        assert_eq!((ok.broker_type, ok.brokers), (BrokerType::M7gXlarge, 6));
+    }
+
+    #[test]
+    fn the_default_scenario_compares_on_every_figure() {
+        let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        let c = sim_core::compare_kinesis_msk(&valid, 1, 120, MskSizing::default()).unwrap();
+        let services: Vec<&str> = c.rows.iter().map(|r| service_title(r.service)).collect();
+        assert_eq!(services, ["Kinesis provisioned", "MSK provisioned", "MSK Serverless"]);
+        // MSK delays writes over a limit; it never refuses one (aws-facts-more 1.8).
+        assert!(c.rows[1..].iter().all(|r| r.refused_writes == 0));
+        assert!(c.rows.iter().all(|r| r.monthly_usd > 0.0));
+    }
+}
