@@ -111,6 +111,9 @@ pub struct ChartsView {
     pub span: SimTime,
     /// Each chart by title, one line per metric.
     pub charts: Vec<(String, Vec<Line>)>,
+    /// The node's records by octave of latency since the start (`(first
+    /// ms, end ms, records)`; empty for kinds that measure none).
+    pub latency: Vec<(u64, u64, f64)>,
 }
 
 impl ChartsView {
@@ -441,7 +444,8 @@ impl Engine {
             let m = sim.metrics(request.node);
             let charts =
                 request.charts.iter().map(|(t, ms)| (t.clone(), lines(m, ms, now, span))).collect();
-            ChartsView { node: request.node, now, span, charts }
+            let latency = sim.latency(request.node).map_or_else(Vec::new, |h| h.octaves());
+            ChartsView { node: request.node, now, span, charts, latency }
         })
     }
 

@@ -30,4 +30,17 @@ test('a consumer shows its latency percentiles in order; a stream shows none', {
   assert.ok(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= max, text);
   assert.ok(Number(m[5].replaceAll(',', '')) > 100_000, 'two minutes of records read');
   assert.match(await line.getAttribute('title'), /arrival at the stream to the read/);
+
+  // The histogram under it: a bar per octave, whose records add up to the line's count.
+  const histogram = app.testId('latency-histogram');
+  await histogram.waitFor();
+  const bars = await histogram.locator('rect.latency-bar').evaluateAll((rects) =>
+    rects.map((r) => Number(r.getAttribute('data-records'))),
+  );
+  assert.ok(bars.length >= 2, `${bars.length} octaves`);
+  const shown = Number(m[5].replaceAll(',', ''));
+  const total = bars.reduce((a, b) => a + b, 0);
+  // Each bar is rounded to a record; paused, the line and the bars read the same run.
+  assert.ok(Math.abs(total - shown) <= bars.length, `${total} in bars vs ${shown} records`);
+  assert.equal(await histogram.locator('line.latency-mark').count(), 3, 'p50, p90 and p99');
 });

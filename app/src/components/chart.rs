@@ -477,7 +477,83 @@ fn LatencyLine(node: usize) -> impl IntoView {
                 millis(l.max_ms),
                 quantity(l.records as f64),
             );
-            view! { <p class="charts-hint" data-testid="latency-line" title=help>{text}</p> }
+            view! {
+                <p class="charts-hint" data-testid="latency-line" title=help>{text}</p>
+                <LatencyHistogram node=node p=[l.p50_ms, l.p90_ms, l.p99_ms] />
+            }
+        })
+    }
+}
+
+/// Size of the latency histogram, in SVG units.
+const HIST_W: f64 = 480.0;
+const HIST_H: f64 = 64.0;
+
+/// Where a latency falls on the histogram's axis: octave `o` spans
+/// `[o, o + 1)`, log2 inside it (the first octave, below 1 ms, linear).
+fn octave_position(ms: f64) -> f64 {
+    if ms < 1.0 { ms.max(0.0) } else { ms.log2() + 1.0 }
+}
+
+/// The selected node's records by octave of latency (each bar twice as
+/// wide in ms as the one before), with the p50, p90 and p99 lines.
+#[component]
+fn LatencyHistogram(node: usize, p: [f64; 3]) -> impl IntoView {
+    let ctx = expect_context::<SimCtx>();
+    move || {
+        ctx.charts.track();
+        let octaves = ctx.chart_data.with_value(|d| {
+            d.as_ref().filter(|d| d.node == node).map(|d| d.latency.clone()).unwrap_or_default()
+        });
+        let (first, last) = (octaves.first()?, octaves.last()?);
+        let from = octave_position(first.0 as f64);
+        let width = (octave_position(last.1 as f64) - from).max(1.0);
+        let x = move |ms: f64| (octave_position(ms) - from) / width * HIST_W;
+        let top = octaves.iter().map(|o| o.2).fold(0.0, f64::max).max(1e-9);
+        let bars = octaves
+            .iter()
+            .map(|&(lo, hi, n)| {
+                let h = n / top * (HIST_H - 14.0);
+                let (x0, x1) = (x(lo as f64), x(hi as f64));
+                let tip = format!(
+                    "{} to {}: {} records",
+                    sim_core::units::millis(lo as f64),
+                    sim_core::units::millis(hi as f64),
+                    sim_core::units::quantity(n.round())
+                );
+                view! {
+                    <rect class="latency-bar" x=x0 + 0.5 width=(x1 - x0 - 1.0).max(0.5)
+                        y=HIST_H - 12.0 - h height=h data-records=n.round().to_string()>
+                        <title>{tip}</title>
+                    </rect>
+                }
+            })
+            .collect::<Vec<_>>();
+        let marks = ["p50", "p90", "p99"]
+            .into_iter()
+            .zip(p)
+            .enumerate()
+            .map(|(i, (name, ms))| {
+                let at = x(ms).clamp(1.0, HIST_W - 1.0);
+                view! {
+                    <line class="latency-mark" x1=at x2=at y1="0" y2=HIST_H - 12.0 />
+                    // Staggered: the three lines are often a few pixels apart.
+                    <text class="latency-mark-label" x=at + 2.0 y=9.0 + 9.0 * i as f64>{name}</text>
+                }
+            })
+            .collect::<Vec<_>>();
+        let (low, high) =
+            (sim_core::units::millis(first.0 as f64), sim_core::units::millis(last.1 as f64));
+        let label =
+            format!("Records by latency from {low} to {high}, with the p50, p90 and p99 lines");
+        Some(view! {
+            <svg class="latency-histogram" data-testid="latency-histogram" viewBox=format!("0 0 {HIST_W} {HIST_H}")
+                role="img" aria-label=label>
+                {bars}
+                {marks}
+                <text class="latency-axis" x="0" y=HIST_H - 1.0>{low}</text>
+                <text class="latency-axis" x=HIST_W y=HIST_H - 1.0 text-anchor="end">{high}</text>
+            </svg>
         })
     }
 }

@@ -202,6 +202,32 @@ impl LatencyHistogram {
         })
     }
 
+    /// Records by octave of latency, for a histogram people read on a log
+    /// scale: `[0, 1)`, `[1, 2)`, `[2, 4)`, … ms as `(first ms, end ms,
+    /// records)`, from the first octave with records to the last (empty
+    /// ones between kept). Bucket edges fall on powers of two, so each
+    /// octave is the exact sum of its buckets.
+    pub fn octaves(&self) -> Vec<(u64, u64, f64)> {
+        let octave = |start: u64| (u64::BITS - start.leading_zeros()) as usize;
+        let mut counts: Vec<f64> = Vec::new();
+        let mut first = usize::MAX;
+        for (start, _, count) in self.buckets() {
+            let o = octave(start);
+            first = first.min(o);
+            if counts.len() <= o {
+                counts.resize(o + 1, 0.0);
+            }
+            counts[o] += count;
+        }
+        let edge = |o: usize| if o == 0 { 0 } else { 1u64 << (o - 1) };
+        counts
+            .iter()
+            .enumerate()
+            .skip(first.min(counts.len()))
+            .map(|(o, &n)| (edge(o), edge(o + 1).max(1), n))
+            .collect()
+    }
+
     /// The latencies at the quantiles `qs` (ascending, 0 to 1), in ms:
     /// interpolated within their bucket, and never outside the smallest
     /// and largest latency seen. Empty when nothing was measured.
@@ -254,6 +280,25 @@ impl LatencyHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 100 records spread over 100 to 199 ms: 28 in the octave from 64 ms
+    /// (100 to 127) and 72 from 128 ms; 10 at 0 ms in the first octave; the
+    /// empty octaves between are kept, and the counts add up.
+    #[test]
+    fn octaves_sum_their_buckets() {
+        let mut h = LatencyHistogram::default();
+        h.record(100, 199, 100);
+        h.record(0, 0, 10);
+        let o = h.octaves();
+        assert_eq!(
+            o.iter().map(|b| (b.0, b.1)).collect::<Vec<_>>(),
+            [(0, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 128), (128, 256)]
+        );
+        assert!((o[0].2 - 10.0).abs() < 1e-9 && o[1].2.abs() < 1e-9);
+        assert!((o[7].2 - 28.0).abs() < 1e-9, "{}", o[7].2);
+        assert!((o[8].2 - 72.0).abs() < 1e-9, "{}", o[8].2);
+        assert!(LatencyHistogram::default().octaves().is_empty());
+    }
 
     /// The exact quantile of a list of latencies: the smallest value with
     /// at least `q` of the records at or below it.
