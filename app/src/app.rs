@@ -8,8 +8,8 @@ use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario};
 
 use crate::components::{
     Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, LessonPanel,
-    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, StatCards, Toolbar, Tour,
-    TourAllowed,
+    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, ReplicationsPanel, ServiceCompare,
+    StatCards, Toolbar, Tour, TourAllowed,
 };
 use crate::editor;
 use crate::link;
@@ -171,7 +171,9 @@ fn Workbench() -> impl IntoView {
                     <StatCards />
                     <LedgerBar />
                     <CostBreakdown />
+                    <ReplicationsPanel />
                     <ModeCompare />
+                    <ServiceCompare />
                 </section>
                 <section class="charts-panel" aria-label="Charts of the selected node">
                     {charts}

@@ -13,9 +13,10 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * 1,038,000 with Managed Flink and the infrastructure-code export. Raised from 1,000,000 for
  * those two features (docs/performance.md, "Download"); the room above is for SNS and the
  * latency panel, not for a dependency. 1,270,739 on 2026-12-05 with the first five minutes, the
- * SNS delivery-policy form and the MSK interventions; raised to 1,300,000 for them.
+ * SNS delivery-policy form and the MSK interventions; raised to 1,300,000 for them. 1,320,139 on
+ * 2026-12-06 with the Compare with Amazon MSK and the How sure? seeds panels; raised to 1,350,000.
  */
-const BUDGET_GZIP_BYTES = 1_300_000;
+const BUDGET_GZIP_BYTES = 1_350_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
