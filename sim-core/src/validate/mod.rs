@@ -435,6 +435,64 @@ fn is_read(from: NodeKind, to: NodeKind) -> bool {
         || matches!((from, to), (SqsQueue | MskCluster, WorkerPool | Lambda))
 }
 
+/// A scenario's links as resolved by [`validate`]'s link loop, for the
+/// rules that relate a node to the nodes wired to it (each kind's
+/// `check_wiring` and `check_wired_settings` in `kinds/<kind>/validate.rs`).
+pub(crate) struct Wiring<'a> {
+    pub(crate) scenario: &'a Scenario,
+    /// Each id's node index (the last node of a duplicated id).
+    pub(crate) index_of: &'a BTreeMap<&'a str, usize>,
+    /// For each node, the node it sends to (see [`ValidScenario`]).
+    pub(crate) sends_to: &'a [Option<usize>],
+    /// For each node, the node it reads (see [`ValidScenario`]).
+    pub(crate) reads_from: &'a [Option<usize>],
+}
+
+impl Wiring<'_> {
+    /// The node at index `i`.
+    pub(crate) fn node(&self, i: usize) -> &Node {
+        &self.scenario.nodes[i]
+    }
+
+    /// The kind of the node at index `i`.
+    pub(crate) fn kind(&self, i: usize) -> NodeKind {
+        self.scenario.nodes[i].spec.kind()
+    }
+
+    /// The node with this id, if there is one.
+    pub(crate) fn index(&self, id: &str) -> Option<usize> {
+        self.index_of.get(id).copied()
+    }
+
+    /// The nodes that send to `i`, in index order.
+    pub(crate) fn senders(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.sends_to.len()).filter(move |&p| self.sends_to[p] == Some(i))
+    }
+
+    /// The nodes that read `i`, in index order.
+    pub(crate) fn readers(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.reads_from.len()).filter(move |&r| self.reads_from[r] == Some(i))
+    }
+}
+
+/// How a reader of a stream reads it, if it chooses.
+fn read_mode(node: &Node) -> Option<ReadMode> {
+    match &node.spec {
+        NodeSpec::Consumer(c) => Some(c.read_mode),
+        NodeSpec::FlinkApp(f) => Some(f.read_mode),
+        NodeSpec::Producer(_)
+        | NodeSpec::KinesisStream(_)
+        | NodeSpec::Firehose(_)
+        | NodeSpec::Destination(_)
+        | NodeSpec::KclApp(_)
+        | NodeSpec::SqsQueue(_)
+        | NodeSpec::WorkerPool(_)
+        | NodeSpec::MskCluster(_)
+        | NodeSpec::Lambda(_)
+        | NodeSpec::SnsTopic(_) => None,
+    }
+}
+
 /// A scenario that passed validation, with its wiring resolved to indices.
 ///
 /// Constructed only by [`validate`], so holding one proves the scenario is
@@ -589,9 +647,10 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             check.push(path, format!("{} {what}; wire it to exactly one", scenario.nodes[end].id));
         }
     }
+    let w = Wiring { scenario, index_of: &index_of, sends_to: &sends_to, reads_from: &reads_from };
     for (i, node) in scenario.nodes.iter().enumerate() {
         if node.spec.kind() == NodeKind::Firehose {
-            check_firehose_wiring(&mut check, scenario, i, &sends_to, reads_from[i]);
+            check_firehose_wiring(&w, &mut check, i);
         }
         if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
             && let NodeSpec::KinesisStream(stream) = &scenario.nodes[to].spec
@@ -604,7 +663,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             check_message_fits_topic(&mut check, i, p, &scenario.nodes[to].id);
         }
         if let NodeSpec::SnsTopic(t) = &node.spec {
-            check_topic_wiring(&mut check, scenario, i, t, &index_of);
+            check_topic_wiring(&w, &mut check, i, t);
         }
         if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
             && to == from
@@ -649,32 +708,16 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             }
         }
     }
-    let mut efo_per_stream: BTreeMap<usize, usize> = BTreeMap::new();
-    for (i, node) in scenario.nodes.iter().enumerate() {
-        let mode = match &node.spec {
-            NodeSpec::Consumer(c) => Some(c.read_mode),
-            NodeSpec::FlinkApp(f) => Some(f.read_mode),
-            NodeSpec::Producer(_)
-            | NodeSpec::KinesisStream(_)
-            | NodeSpec::Firehose(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::SqsQueue(_)
-            | NodeSpec::WorkerPool(_)
-            | NodeSpec::MskCluster(_)
-            | NodeSpec::Lambda(_)
-            | NodeSpec::SnsTopic(_) => None,
-        };
-        if let (Some(ReadMode::EnhancedFanOut), Some(source)) = (mode, reads_from[i]) {
-            *efo_per_stream.entry(source).or_default() += 1;
-        }
-    }
     let advantage = scenario.pricing.kinesis_on_demand == OnDemandPricing::Advantage;
-    for (source, n) in efo_per_stream {
+    for (source, node) in scenario.nodes.iter().enumerate() {
+        let NodeSpec::KinesisStream(stream) = &node.spec else { continue };
+        let n = w
+            .readers(source)
+            .filter(|&r| read_mode(w.node(r)) == Some(ReadMode::EnhancedFanOut))
+            .count();
         // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per
         // stream, 50 per on-demand stream under On-demand Advantage.
-        let on_demand = matches!(&scenario.nodes[source].spec,
-            NodeSpec::KinesisStream(s) if s.capacity.is_on_demand());
+        let on_demand = stream.capacity.is_on_demand();
         let most =
             if advantage && on_demand { MAX_EFO_CONSUMERS_ADVANTAGE } else { MAX_EFO_CONSUMERS };
         if n > most {
@@ -788,7 +831,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         }
     }
 
-    check_queue_wiring(&mut check, scenario, &sends_to, &reads_from);
+    check_queue_wiring(&w, &mut check);
 
     if issues.is_empty() {
         Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
@@ -802,25 +845,18 @@ pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
 
 /// A delivery stream needs a destination, and takes Direct PUT or a stream,
 /// not both.
-fn check_firehose_wiring(
-    check: &mut Checker<'_>,
-    scenario: &Scenario,
-    node: usize,
-    sends_to: &[Option<usize>],
-    stream: Option<usize>,
-) {
-    let id = &scenario.nodes[node].id;
-    if sends_to[node].is_none() {
+fn check_firehose_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
+    let id = &w.node(node).id;
+    if w.sends_to[node].is_none() {
         check.push(
             format!("nodes[{node}]"),
             format!("delivery stream {id:?} has no destination; wire it to one destination node"),
         );
     }
-    let direct_put = (0..scenario.nodes.len())
-        .any(|p| sends_to[p] == Some(node) && scenario.nodes[p].spec.kind() == NodeKind::Producer);
+    let direct_put = w.senders(node).any(|p| w.kind(p) == NodeKind::Producer);
     // aws-facts 3.2: a Firehose record is at most 1,000 KiB.
-    for p in (0..scenario.nodes.len()).filter(|&p| sends_to[p] == Some(node)) {
-        if let NodeSpec::Producer(spec) = &scenario.nodes[p].spec
+    for p in w.senders(node) {
+        if let NodeSpec::Producer(spec) = &w.node(p).spec
             && spec.record_size.max_bytes() > FIREHOSE_MAX_RECORD_BYTES
         {
             check.push(
@@ -835,7 +871,7 @@ fn check_firehose_wiring(
     }
     // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
     // PutRecordBatch to the delivery stream are disabled.
-    if direct_put && stream.is_some() {
+    if direct_put && w.reads_from[node].is_some() {
         check.push(
             format!("nodes[{node}]"),
             format!(
@@ -899,20 +935,16 @@ fn check_message_fits_topic(
 /// or standard), at most 100; a standard topic cannot deliver to a FIFO
 /// queue.
 fn check_topic_wiring(
+    w: &Wiring,
     check: &mut Checker<'_>,
-    scenario: &Scenario,
     i: usize,
     t: &crate::scenario::SnsTopicSpec,
-    index_of: &BTreeMap<&str, usize>,
 ) {
+    let scenario = w.scenario;
     let id = &scenario.nodes[i].id;
     let path = format!("nodes[{i}].params.subscriptions");
-    let linked: Vec<usize> = scenario
-        .links
-        .iter()
-        .filter(|l| &l.from == id)
-        .filter_map(|l| index_of.get(l.to.as_str()).copied())
-        .collect();
+    let linked: Vec<usize> =
+        scenario.links.iter().filter(|l| &l.from == id).filter_map(|l| w.index(&l.to)).collect();
     let fifo_queue = |n: usize| matches!(&scenario.nodes[n].spec, NodeSpec::SqsQueue(q) if q.queue_type == crate::scenario::QueueType::Fifo);
     if t.is_fifo() && linked.len() > crate::scenario::MAX_FIFO_SUBSCRIPTIONS {
         check.push(
@@ -987,8 +1019,8 @@ fn check_topic_wiring(
     let mut seen = BTreeSet::new();
     for (k, s) in t.subscriptions.iter().enumerate() {
         let at = format!("{path}[{k}]");
-        match index_of.get(s.endpoint.as_str()) {
-            Some(n) if linked.contains(n) => {}
+        match w.index(&s.endpoint) {
+            Some(n) if linked.contains(&n) => {}
             _ => check.push(
                 format!("{at}.endpoint"),
                 format!(
@@ -1001,12 +1033,11 @@ fn check_topic_wiring(
             check.push(format!("{at}.endpoint"), format!("{:?} has settings twice", s.endpoint));
         }
         if let Some(policy) = &s.delivery_policy {
-            let http = index_of.get(s.endpoint.as_str()).map(|&n| scenario.nodes[n].spec.kind())
-                == Some(NodeKind::Destination);
+            let http = w.index(&s.endpoint).map(|n| w.kind(n)) == Some(NodeKind::Destination);
             check_http_policy(check, &format!("{at}.delivery_policy"), policy, http);
         }
         let Some(dlq) = &s.dead_letter_queue else { continue };
-        match index_of.get(dlq.as_str()).map(|&n| (n, &scenario.nodes[n].spec)) {
+        match w.index(dlq).map(|n| (n, &scenario.nodes[n].spec)) {
             Some((n, NodeSpec::SqsQueue(_))) => {
                 if t.is_fifo() && !fifo_queue(n) {
                     check.push(
@@ -1014,7 +1045,7 @@ fn check_topic_wiring(
                         format!("{dlq:?} is a standard queue; a FIFO topic's subscription needs a FIFO dead-letter queue"),
                     );
                 }
-                if linked.contains(&n) && index_of.get(s.endpoint.as_str()) == Some(&n) {
+                if linked.contains(&n) && w.index(&s.endpoint) == Some(n) {
                     check.push(
                         format!("{at}.dead_letter_queue"),
                         format!("{dlq:?} is the subscription's own endpoint; a dead-letter queue must be another queue"),
@@ -1273,12 +1304,8 @@ fn check_visibility_covers_timeout(
 }
 
 /// Rules between queues and the nodes wired to them.
-fn check_queue_wiring(
-    check: &mut Checker<'_>,
-    scenario: &Scenario,
-    sends_to: &[Option<usize>],
-    reads_from: &[Option<usize>],
-) {
+fn check_queue_wiring(w: &Wiring, check: &mut Checker<'_>) {
+    let (scenario, sends_to, reads_from) = (w.scenario, w.sends_to, w.reads_from);
     let queue = |n: usize| match &scenario.nodes[n].spec {
         NodeSpec::SqsQueue(q) => Some(q),
         _ => None,
@@ -1684,16 +1711,18 @@ fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
     }
 }
 
-struct Checker<'a> {
+/// Collects the issues found, in the order they are found (the order they
+/// are reported in). The kinds' `validate.rs` files push through it.
+pub(crate) struct Checker<'a> {
     issues: &'a mut Vec<Issue>,
 }
 
 impl Checker<'_> {
-    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.issues.push(Issue::new(path, message));
     }
 
-    fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &'static str) {
+    pub(crate) fn range(&mut self, path: &str, value: f64, min: f64, max: f64, unit: &'static str) {
         if let Some(message) = out_of_range(value, ParamRange { min, max, unit }) {
             self.push(path, message);
         }
@@ -1701,7 +1730,7 @@ impl Checker<'_> {
 
     /// Checks `value` at `path` against the table row `name` of `kind` (an
     /// operation's value checked like the parameter it sets).
-    fn param_at(&mut self, kind: NodeKind, path: &str, name: &str, value: f64) {
+    pub(crate) fn param_at(&mut self, kind: NodeKind, path: &str, name: &str, value: f64) {
         if let Some(r) = param_range(kind, name) {
             self.range(path, value, r.min, r.max, r.unit);
         }
@@ -1747,7 +1776,7 @@ pub fn objective_range(name: &str) -> Option<ParamRange> {
 
 /// `"{value} is out of range; allowed {min} to {max} {unit}"`, or `None`
 /// when `value` is in range.
-fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
+pub(crate) fn out_of_range(value: f64, r: ParamRange) -> Option<String> {
     if value.is_finite() && value >= r.min && value <= r.max {
         return None;
     }

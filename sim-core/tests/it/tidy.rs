@@ -156,7 +156,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "metrics/catalogue",
         ],
     ),
-    ("validation", &["validate", "strict_json", "share", "routing", "plain"]),
+    ("validation", &["validate", "kinds/*/validate", "strict_json", "share", "routing", "plain"]),
     ("engine", &["engine", "kinds", "bucket", "rng", "memory", "metrics", "ledger", "cost"]),
     (
         "observation",
