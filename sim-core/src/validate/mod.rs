@@ -8,10 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::pricing::OnDemandPricing;
-use crate::routing::parse_hash_key;
 use crate::scenario::{
-    Api, Capacity, Fault, KeyDistribution, Node, NodeKind, NodeSpec, Operation, ProducerSpec,
-    ReadMode, RecordSize, SCHEMA_VERSION, Scenario, StreamOp, Traffic, parse_replay_csv,
+    Capacity, Fault, Node, NodeKind, NodeSpec, Operation, ReadMode, SCHEMA_VERSION, Scenario,
+    StreamOp,
 };
 use crate::strict_json;
 
@@ -652,15 +651,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         if node.spec.kind() == NodeKind::Firehose {
             check_firehose_wiring(&w, &mut check, i);
         }
-        if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
-            && let NodeSpec::KinesisStream(stream) = &scenario.nodes[to].spec
-        {
-            check_record_fits_stream(&mut check, i, p, &scenario.nodes[to].id, stream);
-        }
-        if let (NodeSpec::Producer(p), Some(to)) = (&node.spec, sends_to[i])
-            && let NodeSpec::SnsTopic(_) = &scenario.nodes[to].spec
-        {
-            check_message_fits_topic(&mut check, i, p, &scenario.nodes[to].id);
+        if let NodeSpec::Producer(p) = &node.spec {
+            crate::kinds::producer::validate::check_wiring(&w, &mut check, i, p);
         }
         if let NodeSpec::SnsTopic(t) = &node.spec {
             check_topic_wiring(&w, &mut check, i, t);
@@ -877,53 +869,6 @@ fn check_firehose_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
             format!(
                 "delivery stream {id:?} reads a Kinesis stream, so Direct PUT (from producers or \
                  forwarding consumers) is disabled; wire them to the stream instead"
-            ),
-        );
-    }
-}
-
-/// aws-facts 1.1: PutRecords refuses (ValidationException) a record whose
-/// data blob is larger than the stream's maximum record size, so such a
-/// record would never be written, however long it was retried.
-fn check_record_fits_stream(
-    check: &mut Checker<'_>,
-    producer: usize,
-    p: &ProducerSpec,
-    stream_id: &str,
-    stream: &crate::scenario::StreamSpec,
-) {
-    let largest = u64::from(p.record_size.max_bytes());
-    let limit = stream.max_record_bytes();
-    if largest > limit {
-        check.push(
-            format!("nodes[{producer}].params.record_size"),
-            format!(
-                "records up to {} bytes can never be written to stream {stream_id:?}: its maximum \
-                 record size is {} KiB ({} bytes); raise the stream's max_record_size_kib (up to \
-                 10,240) or send smaller records",
-                format_number(largest as f64),
-                format_number(f64::from(stream.max_record_size_kib)),
-                format_number(limit as f64)
-            ),
-        );
-    }
-}
-
-/// aws-facts-more 5.1: an SNS message is at most 262,144 bytes.
-fn check_message_fits_topic(
-    check: &mut Checker<'_>,
-    producer: usize,
-    p: &ProducerSpec,
-    topic_id: &str,
-) {
-    let largest = u64::from(p.record_size.max_bytes());
-    if largest > crate::scenario::SNS_MAX_MESSAGE_BYTES {
-        check.push(
-            format!("nodes[{producer}].params.record_size"),
-            format!(
-                "messages up to {} bytes can never be published to topic {topic_id:?}: SNS takes \
-                 at most 262,144 bytes (256 KiB) a message; send smaller messages",
-                format_number(largest as f64)
             ),
         );
     }
@@ -1208,19 +1153,9 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
 /// The rules of a node's parameters beyond their ranges.
 fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
     match spec {
-        NodeSpec::Producer(p) => check_producer(check, path, p),
+        NodeSpec::Producer(p) => crate::kinds::producer::validate::check_params(check, path, p),
         NodeSpec::Destination(d) => {
-            for (i, w) in d.outages.iter().enumerate() {
-                if w.to_s <= w.from_s {
-                    check.push(
-                        format!("{path}.outages[{i}].to_s"),
-                        format!(
-                            "{} is not after from_s ({}); a window must end after it starts",
-                            w.to_s, w.from_s
-                        ),
-                    );
-                }
-            }
+            crate::kinds::destination::validate::check_params(check, path, d)
         }
         NodeSpec::Lambda(l) => {
             // aws-facts 5.1: MaximumRecordAgeInSeconds is -1 (no limit) or
@@ -1245,23 +1180,7 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         | NodeSpec::WorkerPool(_) => {}
         NodeSpec::SnsTopic(_) => {}
         NodeSpec::MskCluster(m) => check_msk(check, path, m),
-        NodeSpec::FlinkApp(f) => {
-            // aws-facts-more 4.1: Parallelism is at most ParallelismPerKPU
-            // times the KPU quota.
-            let most = f.max_parallelism();
-            if f.parallelism > most {
-                check.push(
-                    format!("{path}.parallelism"),
-                    format!(
-                        "{} is out of range; allowed 1 to {most}: parallelism_per_kpu ({}) x the \
-                         quota of {} KPUs",
-                        f.parallelism,
-                        f.parallelism_per_kpu,
-                        crate::scenario::MAX_KPUS
-                    ),
-                );
-            }
-        }
+        NodeSpec::FlinkApp(f) => crate::kinds::flink::validate::check_params(check, path, f),
     }
 }
 
@@ -1331,56 +1250,7 @@ fn check_queue_wiring(w: &Wiring, check: &mut Checker<'_>) {
                 }
             }
             NodeSpec::Producer(p) => {
-                // aws-facts-more 1.5: Kafka routes by the key's murmur2 hash;
-                // an explicit hash key is Kinesis's.
-                if sends_to[i]
-                    .is_some_and(|t| scenario.nodes[t].spec.kind() == NodeKind::MskCluster)
-                    && matches!(p.keys, crate::scenario::KeyDistribution::ExplicitHashKey { .. })
-                {
-                    check.push(
-                        format!("{path}.params.keys"),
-                        "explicit hash keys are a Kinesis feature; an MSK topic routes records by \
-                         the murmur2 hash of their key, so use uniform, hot_key or zipf keys",
-                    );
-                }
-                // aws-facts-more 2.1, 2.2: an MSK Serverless message is at
-                // most 8 MiB (the key counted: Kafka's record carries it);
-                // a larger one fails with INVALID_REQUEST.
-                let serverless = sends_to[i].is_some_and(|t| {
-                    matches!(&scenario.nodes[t].spec, NodeSpec::MskCluster(m) if m.is_serverless())
-                });
-                let message =
-                    u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
-                if serverless
-                    && message > crate::kinds::msk::spec::serverless_quotas::MAX_MESSAGE_BYTES
-                {
-                    check.push(
-                        format!("{path}.params.record_size"),
-                        format!(
-                            "records of up to {} bytes with their key are out of range for MSK \
-                             Serverless; allowed 1 to {} bytes (8 MiB)",
-                            format_number(message as f64),
-                            format_number(
-                                crate::kinds::msk::spec::serverless_quotas::MAX_MESSAGE_BYTES
-                                    as f64
-                            )
-                        ),
-                    );
-                }
-                // aws-facts 4.1: a message is at most MaximumMessageSize.
-                if let Some(q) = sends_to[i].and_then(queue)
-                    && p.record_size.max_bytes() > q.max_message_bytes
-                {
-                    check.push(
-                        format!("{path}.params.record_size"),
-                        format!(
-                            "records of up to {} bytes do not fit the queue's max_message_bytes \
-                             ({})",
-                            format_number(f64::from(p.record_size.max_bytes())),
-                            format_number(f64::from(q.max_message_bytes))
-                        ),
-                    );
-                }
+                crate::kinds::producer::validate::check_wired_settings(w, check, i, p)
             }
             NodeSpec::Lambda(l) => {
                 let e = &l.event_source;
@@ -1603,109 +1473,6 @@ fn check_msk(check: &mut Checker<'_>, path: &str, m: &crate::scenario::MskSpec) 
                 "{} is out of range; allowed 1 to {} (the broker count: each replica on its own \
                  broker)",
                 m.replication_factor, m.brokers
-            ),
-        );
-    }
-}
-
-/// A producer's rules beyond ranges: lists in order, a replayed series
-/// row by row, hash keys that parse, fields that bound each other.
-fn check_producer(check: &mut Checker<'_>, path: &str, p: &ProducerSpec) {
-    let kind = NodeKind::Producer;
-    match &p.traffic {
-        Traffic::Step { steps, .. } => {
-            for (i, step) in steps.iter().take(MAX_RATE_STEPS).enumerate() {
-                let at = format!("{path}.traffic.steps[{i}]");
-                if i > 0 && step.at_s <= steps[i - 1].at_s {
-                    check.push(
-                        format!("{at}.at_s"),
-                        format!(
-                            "{} is not after the previous step's at_s ({}); steps must be in \
-                             increasing time",
-                            format_number(step.at_s),
-                            format_number(steps[i - 1].at_s)
-                        ),
-                    );
-                }
-            }
-        }
-        Traffic::Replay { csv, .. } => match parse_replay_csv(csv) {
-            Err(why) => check.push(format!("{path}.traffic.csv"), why),
-            Ok(rows) => {
-                // Each row against the table, reported with its line.
-                let mut rows = rows.into_iter();
-                let row_ranges = ["traffic.csv.time_s", "traffic.csv.records_per_s"]
-                    .map(|name| param_range(kind, name).expect("listed below"));
-                if let Some(row) = rows.find_map(|(line, t, r)| {
-                    let bad = out_of_range(t, row_ranges[0]).map(|m| format!("time_s {m}"));
-                    let bad = bad.or_else(|| {
-                        out_of_range(r, row_ranges[1]).map(|m| format!("records_per_s {m}"))
-                    });
-                    bad.map(|m| format!("line {line}: {m}"))
-                }) {
-                    check.push(format!("{path}.traffic.csv"), row);
-                }
-            }
-        },
-        _ => {}
-    }
-    if let KeyDistribution::ExplicitHashKey { hash_keys } = &p.keys {
-        for (i, k) in hash_keys.iter().take(MAX_EXPLICIT_HASH_KEYS).enumerate() {
-            let at = format!("{path}.keys.hash_keys[{i}]");
-            if parse_hash_key(&k.hash_key).is_none() {
-                check.push(
-                    format!("{at}.hash_key"),
-                    format!(
-                        "{:?} is not a hash key; allowed a decimal integer 0 to {}",
-                        k.hash_key.chars().take(60).collect::<String>(),
-                        u128::MAX
-                    ),
-                );
-            }
-        }
-        if !hash_keys.is_empty() && hash_keys.iter().all(|k| k.weight <= 0.0) {
-            check.push(
-                format!("{path}.keys.hash_keys"),
-                "every weight is 0; at least one must be positive",
-            );
-        }
-    }
-
-    // Rules between fields.
-    if let RecordSize::Uniform { min_bytes, max_bytes } = p.record_size
-        && max_bytes < min_bytes
-    {
-        check.push(
-            format!("{path}.record_size.max_bytes"),
-            format!(
-                "{} is below min_bytes ({}); the largest record must be at least the smallest",
-                format_number(f64::from(max_bytes)),
-                format_number(f64::from(min_bytes))
-            ),
-        );
-    }
-    if let Api::PutRecords { max_request_bytes, .. } = p.api {
-        // aws-facts 1.1: the request cap includes partition keys, so the
-        // largest record with its key must fit one request.
-        let largest = u64::from(p.record_size.max_bytes()) + u64::from(p.partition_key_bytes);
-        if max_request_bytes < largest {
-            check.push(
-                format!("{path}.api.max_request_bytes"),
-                format!(
-                    "{} is below the largest record with its key ({} bytes); one record must fit \
-                     a request",
-                    format_number(max_request_bytes as f64),
-                    format_number(largest as f64)
-                ),
-            );
-        }
-    }
-    if p.retry.max_backoff_ms < p.retry.base_backoff_ms {
-        check.push(
-            format!("{path}.retry.max_backoff_ms"),
-            format!(
-                "{} is below base_backoff_ms ({}); the cap must be at least the base",
-                p.retry.max_backoff_ms, p.retry.base_backoff_ms
             ),
         );
     }

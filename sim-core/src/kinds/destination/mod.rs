@@ -6,6 +6,7 @@ pub mod infra;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 use crate::scenario::{DestinationSpec, DestinationType};
 use crate::time::{MINUTE, SECOND, SimTime};

@@ -9,6 +9,7 @@ pub mod infra;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 use crate::cost::{
     FIREHOSE_ROUNDING_BYTES, ON_DEMAND_ROUNDING_BYTES, PUT_PAYLOAD_UNIT_BYTES, put_payload_units,
