@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod params;
 pub mod serverless;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 
 use std::collections::VecDeque;
