@@ -7,10 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::pricing::OnDemandPricing;
 use crate::scenario::{
-    Capacity, Fault, Node, NodeKind, NodeSpec, Operation, ReadMode, SCHEMA_VERSION, Scenario,
-    StreamOp,
+    Fault, Node, NodeKind, NodeSpec, Operation, SCHEMA_VERSION, Scenario, StreamOp,
 };
 use crate::strict_json;
 
@@ -21,10 +19,9 @@ use crate::kinds::params::leaves;
 pub use crate::kinds::params::{ParamRange, param_range};
 pub use crate::kinds::producer::params::{MAX_EXPLICIT_HASH_KEYS, MAX_RATE_STEPS};
 
-/// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
-pub const MAX_EFO_CONSUMERS: usize = 20;
-/// aws-facts 1.5: at most 50 per on-demand stream under On-demand Advantage.
-pub const MAX_EFO_CONSUMERS_ADVANTAGE: usize = 50;
+pub use crate::kinds::firehose::validate::FIREHOSE_MAX_RECORD_BYTES;
+pub use crate::kinds::stream::validate::{MAX_EFO_CONSUMERS, MAX_EFO_CONSUMERS_ADVANTAGE};
+
 /// Largest scenario document accepted, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 /// Most nodes in one scenario.
@@ -474,24 +471,6 @@ impl Wiring<'_> {
     }
 }
 
-/// How a reader of a stream reads it, if it chooses.
-fn read_mode(node: &Node) -> Option<ReadMode> {
-    match &node.spec {
-        NodeSpec::Consumer(c) => Some(c.read_mode),
-        NodeSpec::FlinkApp(f) => Some(f.read_mode),
-        NodeSpec::Producer(_)
-        | NodeSpec::KinesisStream(_)
-        | NodeSpec::Firehose(_)
-        | NodeSpec::Destination(_)
-        | NodeSpec::KclApp(_)
-        | NodeSpec::SqsQueue(_)
-        | NodeSpec::WorkerPool(_)
-        | NodeSpec::MskCluster(_)
-        | NodeSpec::Lambda(_)
-        | NodeSpec::SnsTopic(_) => None,
-    }
-}
-
 /// A scenario that passed validation, with its wiring resolved to indices.
 ///
 /// Constructed only by [`validate`], so holding one proves the scenario is
@@ -648,14 +627,25 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     }
     let w = Wiring { scenario, index_of: &index_of, sends_to: &sends_to, reads_from: &reads_from };
     for (i, node) in scenario.nodes.iter().enumerate() {
-        if node.spec.kind() == NodeKind::Firehose {
-            check_firehose_wiring(&w, &mut check, i);
-        }
-        if let NodeSpec::Producer(p) = &node.spec {
-            crate::kinds::producer::validate::check_wiring(&w, &mut check, i, p);
-        }
-        if let NodeSpec::SnsTopic(t) = &node.spec {
-            check_topic_wiring(&w, &mut check, i, t);
+        match &node.spec {
+            NodeSpec::Firehose(_) => {
+                crate::kinds::firehose::validate::check_wiring(&w, &mut check, i)
+            }
+            NodeSpec::Producer(p) => {
+                crate::kinds::producer::validate::check_wiring(&w, &mut check, i, p)
+            }
+            NodeSpec::SnsTopic(t) => {
+                crate::kinds::sns::validate::check_wiring(&w, &mut check, i, t)
+            }
+            NodeSpec::KinesisStream(_)
+            | NodeSpec::Consumer(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::SqsQueue(_)
+            | NodeSpec::WorkerPool(_)
+            | NodeSpec::Lambda(_)
+            | NodeSpec::FlinkApp(_)
+            | NodeSpec::MskCluster(_) => {}
         }
         if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
             && to == from
@@ -700,43 +690,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             }
         }
     }
-    let advantage = scenario.pricing.kinesis_on_demand == OnDemandPricing::Advantage;
-    for (source, node) in scenario.nodes.iter().enumerate() {
-        let NodeSpec::KinesisStream(stream) = &node.spec else { continue };
-        let n = w
-            .readers(source)
-            .filter(|&r| read_mode(w.node(r)) == Some(ReadMode::EnhancedFanOut))
-            .count();
-        // aws-facts 1.5: at most 20 registered enhanced fan-out consumers per
-        // stream, 50 per on-demand stream under On-demand Advantage.
-        let on_demand = stream.capacity.is_on_demand();
-        let most =
-            if advantage && on_demand { MAX_EFO_CONSUMERS_ADVANTAGE } else { MAX_EFO_CONSUMERS };
-        if n > most {
-            let why = if on_demand && !advantage {
-                " (50 for an on-demand stream under On-demand Advantage, pricing.kinesis_on_demand)"
-            } else {
-                ""
-            };
-            check.push(
-                format!("nodes[{source}]"),
-                format!("{n} enhanced fan-out consumers read this stream; AWS allows at most {most}{why}"),
-            );
-        }
-    }
-    // aws-facts 1.4: warm throughput comes with On-demand Advantage.
-    for (i, node) in scenario.nodes.iter().enumerate() {
-        if let NodeSpec::KinesisStream(s) = &node.spec
-            && let Capacity::OnDemand { warm_throughput_mib_s: Some(_), .. } = s.capacity
-            && !advantage
-        {
-            check.push(
-                format!("nodes[{i}].params.capacity.warm_throughput_mib_s"),
-                "warm throughput needs On-demand Advantage, an account-level billing mode with a \
-                 25 MiB/s minimum: set pricing.kinesis_on_demand to \"advantage\" or leave it out",
-            );
-        }
-    }
+    crate::kinds::stream::validate::check_fan_out(&w, &mut check);
+    crate::kinds::stream::validate::check_warm_throughput(&w, &mut check);
     for (i, op) in scenario.schedule.iter().enumerate() {
         let path = format!("schedule[{i}]");
         check.range(&format!("{path}.at_s"), op.at_s as f64, 0.0, 31_536_000.0, "s");
@@ -827,240 +782,6 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
     } else {
         Err(issues)
-    }
-}
-
-/// aws-facts 3.2: a Firehose record is at most 1,000 KiB before base64.
-pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
-
-/// A delivery stream needs a destination, and takes Direct PUT or a stream,
-/// not both.
-fn check_firehose_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
-    let id = &w.node(node).id;
-    if w.sends_to[node].is_none() {
-        check.push(
-            format!("nodes[{node}]"),
-            format!("delivery stream {id:?} has no destination; wire it to one destination node"),
-        );
-    }
-    let direct_put = w.senders(node).any(|p| w.kind(p) == NodeKind::Producer);
-    // aws-facts 3.2: a Firehose record is at most 1,000 KiB.
-    for p in w.senders(node) {
-        if let NodeSpec::Producer(spec) = &w.node(p).spec
-            && spec.record_size.max_bytes() > FIREHOSE_MAX_RECORD_BYTES
-        {
-            check.push(
-                format!("nodes[{p}].params.record_size"),
-                format!(
-                    "records up to {} bytes; a Firehose record is at most {} bytes (1,000 KiB)",
-                    format_number(f64::from(spec.record_size.max_bytes())),
-                    format_number(f64::from(FIREHOSE_MAX_RECORD_BYTES))
-                ),
-            );
-        }
-    }
-    // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
-    // PutRecordBatch to the delivery stream are disabled.
-    if direct_put && w.reads_from[node].is_some() {
-        check.push(
-            format!("nodes[{node}]"),
-            format!(
-                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT (from producers or \
-                 forwarding consumers) is disabled; wire them to the stream instead"
-            ),
-        );
-    }
-}
-
-/// An SNS topic's subscriptions (aws-facts-more 5.1 to 5.3): the settings
-/// name linked endpoints, once each; a dead-letter queue is an SQS queue,
-/// FIFO for a FIFO topic; a FIFO topic delivers to SQS queues only (FIFO
-/// or standard), at most 100; a standard topic cannot deliver to a FIFO
-/// queue.
-fn check_topic_wiring(
-    w: &Wiring,
-    check: &mut Checker<'_>,
-    i: usize,
-    t: &crate::scenario::SnsTopicSpec,
-) {
-    let scenario = w.scenario;
-    let id = &scenario.nodes[i].id;
-    let path = format!("nodes[{i}].params.subscriptions");
-    let linked: Vec<usize> =
-        scenario.links.iter().filter(|l| &l.from == id).filter_map(|l| w.index(&l.to)).collect();
-    let fifo_queue = |n: usize| matches!(&scenario.nodes[n].spec, NodeSpec::SqsQueue(q) if q.queue_type == crate::scenario::QueueType::Fifo);
-    if t.is_fifo() && linked.len() > crate::scenario::MAX_FIFO_SUBSCRIPTIONS {
-        check.push(
-            format!("nodes[{i}]"),
-            format!("FIFO topic {id:?} has {} subscriptions; AWS allows at most 100", linked.len()),
-        );
-    }
-    for &n in &linked {
-        let to = &scenario.nodes[n];
-        let firehose = to.spec.kind() == NodeKind::Firehose;
-        // aws-facts-more 5.2: a FIFO topic delivers to SQS queues only (a
-        // function reads a FIFO queue subscribed to it).
-        if to.spec.kind() == NodeKind::Lambda && t.is_fifo() {
-            check.push(
-                format!("nodes[{i}]"),
-                format!(
-                    "FIFO topic {id:?} cannot invoke Lambda function {:?}: FIFO topics deliver to \
-                     SQS queues only; subscribe a FIFO queue and let the function read it",
-                    to.id
-                ),
-            );
-        }
-        // aws-facts-more 5.2, 5.3: an HTTP/S endpoint is a destination of
-        // type http_endpoint; customer-managed endpoints (HTTP/S among
-        // them) cannot subscribe to a FIFO topic.
-        if let NodeSpec::Destination(d) = &to.spec {
-            if d.destination_type != crate::scenario::DestinationType::HttpEndpoint {
-                check.push(
-                    format!("nodes[{i}]"),
-                    format!(
-                        "topic {id:?} cannot deliver to destination {:?}: it is {}, and SNS \
-                         delivers only to HTTP/S endpoints among destinations; set its type to \
-                         http_endpoint",
-                        to.id,
-                        d.destination_type.as_str()
-                    ),
-                );
-            }
-            if t.is_fifo() {
-                check.push(
-                    format!("nodes[{i}]"),
-                    format!(
-                        "FIFO topic {id:?} cannot deliver to HTTP/S endpoint {:?}: FIFO topics \
-                         deliver to SQS queues only; customer-managed endpoints (email, SMS, \
-                         mobile push, HTTP/S) cannot subscribe to them",
-                        to.id
-                    ),
-                );
-            }
-        }
-        if firehose && t.is_fifo() {
-            check.push(
-                format!("nodes[{i}]"),
-                format!(
-                    "FIFO topic {id:?} cannot deliver to Firehose delivery stream {:?}: FIFO \
-                     topics deliver to SQS queues only",
-                    to.id
-                ),
-            );
-        }
-        if !t.is_fifo() && fifo_queue(n) {
-            check.push(
-                format!("nodes[{i}]"),
-                format!(
-                    "standard topic {id:?} cannot deliver to FIFO queue {:?}: a FIFO queue \
-                     subscribes to a FIFO topic",
-                    to.id
-                ),
-            );
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for (k, s) in t.subscriptions.iter().enumerate() {
-        let at = format!("{path}[{k}]");
-        match w.index(&s.endpoint) {
-            Some(n) if linked.contains(&n) => {}
-            _ => check.push(
-                format!("{at}.endpoint"),
-                format!(
-                    "{:?} is not linked from topic {id:?}; name a node the topic is linked to",
-                    s.endpoint
-                ),
-            ),
-        }
-        if !seen.insert(s.endpoint.as_str()) {
-            check.push(format!("{at}.endpoint"), format!("{:?} has settings twice", s.endpoint));
-        }
-        if let Some(policy) = &s.delivery_policy {
-            let http = w.index(&s.endpoint).map(|n| w.kind(n)) == Some(NodeKind::Destination);
-            check_http_policy(check, &format!("{at}.delivery_policy"), policy, http);
-        }
-        let Some(dlq) = &s.dead_letter_queue else { continue };
-        match w.index(dlq).map(|n| (n, &scenario.nodes[n].spec)) {
-            Some((n, NodeSpec::SqsQueue(_))) => {
-                if t.is_fifo() && !fifo_queue(n) {
-                    check.push(
-                        format!("{at}.dead_letter_queue"),
-                        format!("{dlq:?} is a standard queue; a FIFO topic's subscription needs a FIFO dead-letter queue"),
-                    );
-                }
-                if linked.contains(&n) && w.index(&s.endpoint) == Some(n) {
-                    check.push(
-                        format!("{at}.dead_letter_queue"),
-                        format!("{dlq:?} is the subscription's own endpoint; a dead-letter queue must be another queue"),
-                    );
-                }
-            }
-            _ => check.push(
-                format!("{at}.dead_letter_queue"),
-                format!("{dlq:?} is not an SQS queue in this scenario; a dead-letter queue is an SQS queue"),
-            ),
-        }
-    }
-}
-
-/// An HTTP/S subscription's delivery policy (aws-facts-more 5.3), beyond
-/// the ranges of its fields: only HTTP/S policies can be changed; the
-/// minimum delay is at most the maximum; the immediate, pre-backoff and
-/// post-backoff retries fit in `num_retries`; the delays add up to at most
-/// 3,600 s (a hard limit).
-fn check_http_policy(
-    check: &mut Checker<'_>,
-    at: &str,
-    p: &crate::scenario::HttpDeliveryPolicy,
-    http: bool,
-) {
-    if !http {
-        check.push(
-            at,
-            "only an HTTP/S subscription's delivery policy can be changed; SQS, Lambda and \
-             Firehose endpoints follow AWS's own policy (100,015 retries over 23 days)",
-        );
-        return;
-    }
-    if p.min_delay_target_s > p.max_delay_target_s {
-        check.push(
-            format!("{at}.min_delay_target_s"),
-            format!(
-                "is {} s, more than max_delay_target_s ({} s); allowed 1 to max_delay_target_s",
-                format_number(f64::from(p.min_delay_target_s)),
-                format_number(f64::from(p.max_delay_target_s))
-            ),
-        );
-    }
-    let phases = u64::from(p.num_no_delay_retries)
-        + u64::from(p.num_min_delay_retries)
-        + u64::from(p.num_max_delay_retries);
-    if phases > u64::from(p.num_retries) {
-        check.push(
-            format!("{at}.num_retries"),
-            format!(
-                "is {}, fewer than the immediate, pre-backoff and post-backoff retries together \
-                 ({}); numRetries counts every phase's retries (0 to 100)",
-                format_number(f64::from(p.num_retries)),
-                format_number(phases as f64)
-            ),
-        );
-        return;
-    }
-    let total_s = p.total_retry_ms() as f64 / 1_000.0;
-    if total_s > crate::scenario::HTTP_MAX_TOTAL_RETRY_S as f64 {
-        check.push(
-            at,
-            format!(
-                "its retries take {} s in all (num_retries {} with delays from {} s to {} s); \
-                 AWS allows a total retry time of 0 to 3,600 s for an HTTP/S endpoint (a hard \
-                 limit): lower num_retries, num_max_delay_retries or max_delay_target_s",
-                format_number(total_s),
-                format_number(f64::from(p.num_retries)),
-                format_number(f64::from(p.min_delay_target_s)),
-                format_number(f64::from(p.max_delay_target_s))
-            ),
-        );
     }
 }
 

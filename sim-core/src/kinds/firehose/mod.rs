@@ -10,6 +10,7 @@ pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -10,6 +10,7 @@ pub(crate) mod operations;
 pub mod params;
 pub mod resharding;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 pub(crate) mod writes;
 

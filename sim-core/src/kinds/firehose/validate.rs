@@ -1,0 +1,48 @@
+//! A Firehose delivery stream's validation: its wiring, and the records
+//! producers send it. Called by `validate/mod.rs`.
+
+use crate::scenario::{NodeKind, NodeSpec};
+use crate::units::format_number;
+use crate::validate::{Checker, Wiring};
+
+/// aws-facts 3.2: a Firehose record is at most 1,000 KiB before base64.
+pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
+
+/// A delivery stream needs a destination, and takes Direct PUT or a stream,
+/// not both.
+pub(crate) fn check_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
+    let id = &w.node(node).id;
+    if w.sends_to[node].is_none() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!("delivery stream {id:?} has no destination; wire it to one destination node"),
+        );
+    }
+    let direct_put = w.senders(node).any(|p| w.kind(p) == NodeKind::Producer);
+    // aws-facts 3.2: a Firehose record is at most 1,000 KiB.
+    for p in w.senders(node) {
+        if let NodeSpec::Producer(spec) = &w.node(p).spec
+            && spec.record_size.max_bytes() > FIREHOSE_MAX_RECORD_BYTES
+        {
+            check.push(
+                format!("nodes[{p}].params.record_size"),
+                format!(
+                    "records up to {} bytes; a Firehose record is at most {} bytes (1,000 KiB)",
+                    format_number(f64::from(spec.record_size.max_bytes())),
+                    format_number(f64::from(FIREHOSE_MAX_RECORD_BYTES))
+                ),
+            );
+        }
+    }
+    // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
+    // PutRecordBatch to the delivery stream are disabled.
+    if direct_put && w.reads_from[node].is_some() {
+        check.push(
+            format!("nodes[{node}]"),
+            format!(
+                "delivery stream {id:?} reads a Kinesis stream, so Direct PUT (from producers or \
+                 forwarding consumers) is disabled; wire them to the stream instead"
+            ),
+        );
+    }
+}
