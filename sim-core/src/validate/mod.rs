@@ -776,7 +776,28 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         }
     }
 
-    check_queue_wiring(&w, &mut check);
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        match &node.spec {
+            NodeSpec::SqsQueue(q) => {
+                crate::kinds::queue::validate::check_wired_settings(&w, &mut check, i, q)
+            }
+            NodeSpec::Producer(p) => {
+                crate::kinds::producer::validate::check_wired_settings(&w, &mut check, i, p)
+            }
+            NodeSpec::Lambda(l) => {
+                crate::kinds::lambda::validate::check_wired_settings(&w, &mut check, i, l)
+            }
+            NodeSpec::KinesisStream(_)
+            | NodeSpec::Consumer(_)
+            | NodeSpec::Firehose(_)
+            | NodeSpec::Destination(_)
+            | NodeSpec::KclApp(_)
+            | NodeSpec::WorkerPool(_)
+            | NodeSpec::FlinkApp(_)
+            | NodeSpec::SnsTopic(_)
+            | NodeSpec::MskCluster(_) => {}
+        }
+    }
 
     if issues.is_empty() {
         Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
@@ -876,21 +897,7 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         NodeSpec::Destination(d) => {
             crate::kinds::destination::validate::check_params(check, path, d)
         }
-        NodeSpec::Lambda(l) => {
-            // aws-facts 5.1: MaximumRecordAgeInSeconds is -1 (no limit) or
-            // 60 s to 7 days; the table's range (-1 to 7 days) has no room
-            // for the gap.
-            let age = l.event_source.maximum_record_age_s;
-            if age != -1 && !(60..=604_800).contains(&age) {
-                check.push(
-                    format!("{path}.event_source.maximum_record_age_s"),
-                    format!(
-                        "{} is out of range; allowed -1 (no limit) or 60 to 604,800 s",
-                        format_number(f64::from(age))
-                    ),
-                );
-            }
-        }
+        NodeSpec::Lambda(l) => crate::kinds::lambda::validate::check_params(check, path, l),
         NodeSpec::KinesisStream(_)
         | NodeSpec::Consumer(_)
         | NodeSpec::KclApp(_)
@@ -900,171 +907,6 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         NodeSpec::SnsTopic(_) => {}
         NodeSpec::MskCluster(m) => crate::kinds::msk::validate::check_params(check, path, m),
         NodeSpec::FlinkApp(f) => crate::kinds::flink::validate::check_params(check, path, f),
-    }
-}
-
-/// aws-facts-more 3: the longest function timeout a Kafka event source
-/// takes (14 minutes).
-const KAFKA_MAX_TIMEOUT_S: u32 = 840;
-
-/// aws-facts 5.2: Lambda refuses an event source mapping whose queue's
-/// visibility timeout is shorter than the function's timeout
-/// (`InvalidParameterValueException`). The problem is the wire's, so the
-/// editor shows it there.
-fn check_visibility_covers_timeout(
-    check: &mut Checker<'_>,
-    scenario: &Scenario,
-    queue: usize,
-    function: usize,
-) {
-    let (q, f) = (&scenario.nodes[queue], &scenario.nodes[function]);
-    let (NodeSpec::SqsQueue(spec), NodeSpec::Lambda(l)) = (&q.spec, &f.spec) else { return };
-    if spec.visibility_timeout_s >= l.timeout_s {
-        return;
-    }
-    let Some(link) = scenario.links.iter().position(|k| k.from == q.id && k.to == f.id) else {
-        return;
-    };
-    check.push(
-        format!("links[{link}]"),
-        format!(
-            "queue {:?} hides a received message for {} s, less than function {:?}'s {} s \
-             timeout: AWS refuses this event source mapping (InvalidParameterValueException). \
-             Set the visibility timeout to at least {} s (AWS advises 6 times the timeout, {} s)",
-            q.id,
-            format_number(f64::from(spec.visibility_timeout_s)),
-            f.id,
-            format_number(f64::from(l.timeout_s)),
-            format_number(f64::from(l.timeout_s)),
-            format_number(f64::from(l.timeout_s) * 6.0),
-        ),
-    );
-}
-
-/// Rules between queues and the nodes wired to them.
-fn check_queue_wiring(w: &Wiring, check: &mut Checker<'_>) {
-    let (scenario, sends_to, reads_from) = (w.scenario, w.sends_to, w.reads_from);
-    let queue = |n: usize| match &scenario.nodes[n].spec {
-        NodeSpec::SqsQueue(q) => Some(q),
-        _ => None,
-    };
-    let mut account: Option<(usize, u32)> = None;
-    for (i, node) in scenario.nodes.iter().enumerate() {
-        let path = format!("nodes[{i}]");
-        match &node.spec {
-            NodeSpec::SqsQueue(q) => {
-                // aws-facts 4.3: a FIFO queue needs a FIFO dead-letter queue,
-                // a standard queue a standard one.
-                if let Some(dlq) = sends_to[i].and_then(queue)
-                    && dlq.queue_type != q.queue_type
-                {
-                    check.push(
-                        path,
-                        format!(
-                            "queue {:?} is {:?} but its dead-letter queue is {:?}; AWS requires \
-                             the same type",
-                            node.id, q.queue_type, dlq.queue_type
-                        ),
-                    );
-                }
-            }
-            NodeSpec::Producer(p) => {
-                crate::kinds::producer::validate::check_wired_settings(w, check, i, p)
-            }
-            NodeSpec::Lambda(l) => {
-                let e = &l.event_source;
-                if let Some(source) = reads_from[i] {
-                    check_visibility_covers_timeout(check, scenario, source, i);
-                }
-                let msk = reads_from[i]
-                    .is_some_and(|s| scenario.nodes[s].spec.kind() == NodeKind::MskCluster);
-                // aws-facts-more 3: a Kafka event source takes functions
-                // with a timeout of at most 14 minutes.
-                if msk && l.timeout_s > KAFKA_MAX_TIMEOUT_S {
-                    check.push(
-                        format!("{path}.params.timeout_s"),
-                        format!(
-                            "{} s is out of range for an MSK event source; allowed 1 to 840 s \
-                             (14 minutes)",
-                            format_number(f64::from(l.timeout_s))
-                        ),
-                    );
-                }
-                if let Some(p) = e.provisioned_pollers
-                    && p.minimum_pollers > p.maximum_pollers
-                {
-                    check.push(
-                        format!("{path}.params.event_source.provisioned_pollers.minimum_pollers"),
-                        format!(
-                            "{} is above maximum_pollers ({}); the minimum cannot exceed the maximum",
-                            p.minimum_pollers, p.maximum_pollers
-                        ),
-                    );
-                }
-                if let Some(q) = reads_from[i].and_then(queue) {
-                    let batch = e.batch_size.unwrap_or(10);
-                    // aws-facts 5.2: FIFO batches hold at most 10 messages;
-                    // a standard queue takes up to 10,000 with a window of
-                    // at least 1 s when above 10.
-                    if q.queue_type == crate::scenario::QueueType::Fifo && batch > 10 {
-                        check.push(
-                            format!("{path}.params.event_source.batch_size"),
-                            format!("{batch} is out of range for a FIFO queue; allowed 1 to 10"),
-                        );
-                    }
-                    if batch > 10 && e.batching_window_s < 1 {
-                        check.push(
-                            format!("{path}.params.event_source.batching_window_s"),
-                            format!(
-                                "a batch size of {batch} above 10 needs a batching window of at \
-                             least 1 s"
-                            ),
-                        );
-                    }
-                    if sends_to[i].is_some() {
-                        check.push(
-                            path.clone(),
-                            "an on-failure destination applies to a stream, MSK or SNS source; \
-                             a queue's failed messages go to its dead-letter queue",
-                        );
-                    }
-                }
-                match account {
-                    None => account = Some((i, l.account_concurrency)),
-                    Some((first, c)) if c != l.account_concurrency => check.push(
-                        format!("{path}.params.account_concurrency"),
-                        format!(
-                            "{} differs from {:?}'s {}; functions share one account",
-                            format_number(f64::from(l.account_concurrency)),
-                            scenario.nodes[first].id,
-                            format_number(f64::from(c))
-                        ),
-                    ),
-                    Some(_) => {}
-                }
-                if let Some(r) = l.reserved_concurrency
-                    && r > l.account_concurrency
-                {
-                    check.push(
-                        format!("{path}.params.reserved_concurrency"),
-                        format!(
-                            "{} exceeds the account's {} concurrent executions",
-                            format_number(f64::from(r)),
-                            format_number(f64::from(l.account_concurrency))
-                        ),
-                    );
-                }
-            }
-            NodeSpec::KinesisStream(_)
-            | NodeSpec::Consumer(_)
-            | NodeSpec::Firehose(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::WorkerPool(_)
-            | NodeSpec::MskCluster(_)
-            | NodeSpec::FlinkApp(_)
-            | NodeSpec::SnsTopic(_) => {}
-        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod params;
 pub mod spec;
 mod stream_source;
+pub(crate) mod validate;
 pub(crate) mod view;
 
 use std::collections::{BTreeSet, VecDeque};

@@ -26,6 +26,7 @@ pub mod infra;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 
 use std::cmp::Ordering;

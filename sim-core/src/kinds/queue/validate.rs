@@ -1,0 +1,30 @@
+//! An SQS queue's validation: its dead-letter queue. Called by
+//! `validate/mod.rs`.
+
+use crate::scenario::{NodeSpec, QueueSpec};
+use crate::validate::{Checker, Wiring};
+
+/// A queue's dead-letter queue is of its own type.
+pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize, q: &QueueSpec) {
+    let path = format!("nodes[{i}]");
+    let queue = |n: usize| match &w.node(n).spec {
+        NodeSpec::SqsQueue(q) => Some(q),
+        _ => None,
+    };
+    // aws-facts 4.3: a FIFO queue needs a FIFO dead-letter queue,
+    // a standard queue a standard one.
+    if let Some(dlq) = w.sends_to[i].and_then(queue)
+        && dlq.queue_type != q.queue_type
+    {
+        check.push(
+            path,
+            format!(
+                "queue {:?} is {:?} but its dead-letter queue is {:?}; AWS requires \
+                 the same type",
+                w.node(i).id,
+                q.queue_type,
+                dlq.queue_type
+            ),
+        );
+    }
+}
