@@ -3,6 +3,12 @@
 //!
 //! Every range below is either an AWS limit (cited to `aws-facts.md`) or a
 //! simulator bound that keeps runs finite; MODEL.md lists the latter.
+//!
+//! This file is the driver: parsing, ids, links, the parameter-table range
+//! check, and the order of the passes (the order issues are reported in).
+//! A kind's own rules live in `kinds/<kind>/validate.rs` (`check_params`,
+//! `check_wiring`, `check_wired_settings`, `check_fault`), called from
+//! exhaustive matches here.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -626,6 +632,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         }
     }
     let w = Wiring { scenario, index_of: &index_of, sends_to: &sends_to, reads_from: &reads_from };
+    // Each node against the nodes wired to it (its kind's `check_wiring`),
+    // then whether it forwards into its own source or is not wired at all.
     for (i, node) in scenario.nodes.iter().enumerate() {
         match &node.spec {
             NodeSpec::Firehose(_) => {
@@ -776,6 +784,8 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
         }
     }
 
+    // Last, each node's settings against what it is wired to (its kind's
+    // `check_wired_settings`).
     for (i, node) in scenario.nodes.iter().enumerate() {
         match &node.spec {
             NodeSpec::SqsQueue(q) => {
@@ -903,8 +913,8 @@ fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
         | NodeSpec::KclApp(_)
         | NodeSpec::Firehose(_)
         | NodeSpec::SqsQueue(_)
-        | NodeSpec::WorkerPool(_) => {}
-        NodeSpec::SnsTopic(_) => {}
+        | NodeSpec::WorkerPool(_)
+        | NodeSpec::SnsTopic(_) => {}
         NodeSpec::MskCluster(m) => crate::kinds::msk::validate::check_params(check, path, m),
         NodeSpec::FlinkApp(f) => crate::kinds::flink::validate::check_params(check, path, f),
     }
