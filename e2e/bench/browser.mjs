@@ -2,7 +2,8 @@
 // for the README's performance section. Run after `./x build`:  node e2e/bench/browser.mjs
 // It measures requestAnimationFrame intervals in the page while the simulation runs at 1x:
 // everything the app does on the main thread (simulation, snapshots, DOM, charts) shows up as
-// longer intervals. 60 fps is an interval of 16.7 ms. Then it times two "jump to" runs.
+// longer intervals. 60 fps is an interval of 16.7 ms. A phone run (390x844, touch, CPU slowed 4x)
+// adds the renderer's resident memory. Then it times two "jump to" runs.
 import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { startServer } from '../support/server.mjs';
@@ -36,6 +37,56 @@ async function measure(browser, url, label) {
   };
 }
 
+/** Resident memory of Chromium's renderer processes, in MB, the largest (one page is open). */
+async function rendererMb() {
+  const { readdir } = await import('node:fs/promises');
+  let most = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer')) continue;
+      const rss = (await readFile(`/proc/${pid}/status`, 'utf8')).match(/VmRSS:\s+(\d+) kB/);
+      if (rss) most = Math.max(most, Number(rss[1]) / 1024);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return most;
+}
+
+/**
+ * The default scenario as a student's phone runs it: 390x844 at 3x pixels, touch, and the CPU
+ * slowed 4x (Chromium's DevTools throttling), frames at 1x and the renderer's memory after them.
+ */
+async function measurePhone(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+  // The first-run tour would cover the page: start as if it had been dismissed.
+  await context.addInitScript(() => localStorage.setItem('shardplay.tour', 'skipped'));
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const start = Date.now();
+  await page.goto(url);
+  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 120_000 });
+  const firstRender = Date.now() - start;
+  await page.waitForTimeout(2_000);
+  const intervals = await frameIntervals(page, SECONDS);
+  const simMs = Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
+  const memory = await rendererMb();
+  await context.close();
+  return {
+    label: 'default scenario, phone (4x CPU), 1x',
+    firstRender,
+    frames: intervals.length,
+    p50: percentile(intervals, 0.5),
+    p95: percentile(intervals, 0.95),
+    max: Math.max(...intervals),
+    simMs,
+    memory,
+  };
+}
+
 /** Wall time of a "jump to" `text` (headless, in 32 ms slices per frame) on the page at `url`. */
 async function jump(browser, url, text, targetMs) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -57,13 +108,15 @@ try {
   const results = [
     await measure(browser, server.url, 'default scenario, 1x'),
     await measure(browser, server.url + linkFor(large), 'large (1,000 shards, 800k rec/s), 1x'),
+    await measurePhone(browser, server.url),
   ];
   console.log(`frame intervals over ${SECONDS} s (60 fps = 16.7 ms)`);
   for (const r of results) {
     console.log(
       `${r.label.padEnd(40)} first render ${String(r.firstRender).padStart(5)} ms  ` +
         `frames ${String(r.frames).padStart(4)}  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  ` +
-        `max ${r.max.toFixed(1)} ms  simulated ${(r.simMs / 1000).toFixed(1)} s`,
+        `max ${r.max.toFixed(1)} ms  simulated ${(r.simMs / 1000).toFixed(1)} s` +
+        (r.memory ? `  renderer ${r.memory.toFixed(0)} MB` : ''),
     );
   }
   const day = await jump(browser, server.url, '1d', 86_400_000);
