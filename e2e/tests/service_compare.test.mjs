@@ -47,6 +47,6 @@ test('brokers that do not fill three Availability Zones are refused in words', {
   await app.testId('compare-services').click();
   const error = app.page.locator('[data-testid="service-compare"] [role="alert"]');
   await error.waitFor();
-  assert.match(await error.textContent(), /^Brokers: 4 is out of range; allowed 3 to 60, a multiple of 3/);
+  assert.match(await error.textContent(), /^brokers: 4 is out of range; allowed 3 to 60 brokers, a multiple of 3/);
   assert.equal(await app.testId('service-table').count(), 0);
 });

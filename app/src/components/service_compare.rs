@@ -9,25 +9,34 @@ use sim_core::scenario::BrokerType;
 use super::stats::COMPARE_CAP_S;
 use crate::state::SimCtx;
 
-/// The cluster the streams are compared with, as the form holds it.
+/// The cluster the streams are compared with, as the form holds it. The
+/// broker count's range is sim-core's to check (`compare_kinesis_msk`).
 fn sizing_from(broker_type: &str, brokers: &str) -> Result<MskSizing, String> {
     let broker_type = BrokerType::ALL
         .into_iter()
         .find(|t| t.as_str() == broker_type)
         .ok_or_else(|| format!("Broker type: {broker_type} is not an MSK broker type"))?;
-    let brokers = brokers
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|b| (3..=60).contains(b) && b.is_multiple_of(3))
-        .ok_or_else(|| {
-            format!(
-                "Brokers: {} is out of range; allowed 3 to 60, a multiple of 3 (one per \
-                 Availability Zone)",
-                brokers.trim()
-            )
-        })?;
+    let brokers = brokers.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "Brokers: {} is not a whole number; allowed 3 to 60, a multiple of 3",
+            brokers.trim()
+        )
+    })?;
     Ok(MskSizing { broker_type, brokers })
+}
+
+/// The comparison the form asks for, or what is wrong, in words (up to one
+/// simulated hour of each service).
+fn compare(
+    valid: &sim_core::ValidScenario,
+    broker_type: &str,
+    brokers: &str,
+) -> Result<ServiceComparison, String> {
+    let sizing = sizing_from(broker_type, brokers)?;
+    let s = valid.scenario();
+    sim_core::compare_kinesis_msk(valid, s.seed, s.duration_s.min(COMPARE_CAP_S), sizing)
+        // Problems name nodes by their display names, as the cards do.
+        .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
 }
 
 /// On request, runs the scenario's producers on Kinesis (as given), on an
@@ -48,21 +57,9 @@ pub fn ServiceCompare() -> impl IntoView {
     });
     let compare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let outcome = sizing_from(&broker_type.get_untracked(), &brokers.get_untracked()).and_then(
-            |sizing| {
-                ctx.scenario.with_value(|valid| {
-                    let s = valid.scenario();
-                    sim_core::compare_kinesis_msk(
-                        valid,
-                        s.seed,
-                        s.duration_s.min(COMPARE_CAP_S),
-                        sizing,
-                    )
-                    // Problems name nodes by their display names, as the cards do.
-                    .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
-                })
-            },
-        );
+        let outcome = ctx.scenario.with_value(|valid| {
+            compare(valid, &broker_type.get_untracked(), &brokers.get_untracked())
+        });
         result.set(Some(outcome));
     };
     view! {
@@ -201,11 +198,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_form_refuses_brokers_that_do_not_fill_three_zones() {
-        let m = sizing_from("kafka.m5.large", "4").unwrap_err();
-        assert!(m.starts_with("Brokers: 4 is out of range; allowed 3 to 60"), "{m}");
-        assert!(sizing_from("kafka.m5.large", "63").is_err());
+    fn the_form_reads_a_broker_type_and_a_count() {
+        let m = sizing_from("kafka.m5.large", "four").unwrap_err();
+        assert!(m.starts_with("Brokers: four is not a whole number; allowed 3 to 60"), "{m}");
         assert!(sizing_from("kafka.x.large", "3").unwrap_err().starts_with("Broker type"));
+        // The range is sim-core's rule, shown in words.
+        let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        let m = compare(&valid, "kafka.m5.large", "4").unwrap_err();
+        assert!(m.starts_with("brokers: 4 is out of range; allowed 3 to 60 brokers"), "{m}");
+        // An empty canvas has nothing to compare: said, not a blank table.
+        let mut empty = valid.scenario().clone();
+        (empty.nodes, empty.links) = (vec![], vec![]);
+        empty.schedule.clear();
+        empty.lesson = None;
+        empty.layout = Default::default();
+        let empty = sim_core::validate(&empty).unwrap();
+        let m = compare(&empty, "kafka.m5.large", "3").unwrap_err();
+        assert!(m.contains("needs a provisioned Kinesis stream"), "{m}");
         let ok = sizing_from("kafka.m7g.xlarge", " 6 ").unwrap();
         assert_eq!((ok.broker_type, ok.brokers), (BrokerType::M7gXlarge, 6));
     }
