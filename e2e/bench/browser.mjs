@@ -16,27 +16,6 @@ function linkFor(json) {
   return `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
 }
 
-async function measure(browser, url, label) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const start = Date.now();
-  await page.goto(url);
-  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 60_000 });
-  const firstRender = Date.now() - start;
-  await page.waitForTimeout(2_000); // warm up: caches, first charts
-  const intervals = await frameIntervals(page, SECONDS);
-  const simMs = Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
-  await page.close();
-  return {
-    label,
-    firstRender,
-    frames: intervals.length,
-    p50: percentile(intervals, 0.5),
-    p95: percentile(intervals, 0.95),
-    max: Math.max(...intervals),
-    simMs,
-  };
-}
-
 /** Resident memory of Chromium's renderer processes, in MB, the largest (one page is open). */
 async function rendererMb() {
   const { readdir } = await import('node:fs/promises');
@@ -55,28 +34,34 @@ async function rendererMb() {
   return most;
 }
 
+const LAPTOP = { viewport: { width: 1440, height: 900 } };
+/** A student's phone: 390x844 at 3x pixels, touch, and the CPU slowed 4x (DevTools throttling). */
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3, cpuSlowdown: 4 };
+
 /**
- * The default scenario as a student's phone runs it: 390x844 at 3x pixels, touch, and the CPU
- * slowed 4x (Chromium's DevTools throttling), frames at 1x and the renderer's memory after them.
+ * First render and frame intervals at 1x of the page at `url` on `device`; on a slowed CPU (a
+ * phone) also the renderer's resident memory after the frames.
  */
-async function measurePhone(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+async function measure(browser, url, label, { cpuSlowdown, ...device } = LAPTOP) {
+  const context = await browser.newContext(device);
   // The first-run tour would cover the page: start as if it had been dismissed.
   await context.addInitScript(() => localStorage.setItem('shardplay.tour', 'skipped'));
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  if (cpuSlowdown) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+  }
   const start = Date.now();
   await page.goto(url);
   await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 120_000 });
   const firstRender = Date.now() - start;
-  await page.waitForTimeout(2_000);
+  await page.waitForTimeout(2_000); // warm up: caches, first charts
   const intervals = await frameIntervals(page, SECONDS);
   const simMs = Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
-  const memory = await rendererMb();
+  const memory = cpuSlowdown ? await rendererMb() : undefined;
   await context.close();
   return {
-    label: 'default scenario, phone (4x CPU), 1x',
+    label,
     firstRender,
     frames: intervals.length,
     p50: percentile(intervals, 0.5),
@@ -108,7 +93,7 @@ try {
   const results = [
     await measure(browser, server.url, 'default scenario, 1x'),
     await measure(browser, server.url + linkFor(large), 'large (1,000 shards, 800k rec/s), 1x'),
-    await measurePhone(browser, server.url),
+    await measure(browser, server.url, 'default scenario, phone (4x CPU), 1x', PHONE),
   ];
   console.log(`frame intervals over ${SECONDS} s (60 fps = 16.7 ms)`);
   for (const r of results) {
