@@ -354,6 +354,12 @@ pub struct ObjectiveArgs {
     /// number is seconds).
     #[arg(long, value_parser = parse_millis, value_name = "TIME")]
     pub max_latency_p99: Option<f64>,
+    /// Require the p99 of end-to-end record latency, from the producer that
+    /// made a record through every hand-off, at most this at every
+    /// consumer, queue and Firehose (500ms, 2s, 1m; a bare number is
+    /// seconds).
+    #[arg(long, value_parser = parse_millis, value_name = "TIME")]
+    pub max_end_to_end_p99: Option<f64>,
     /// Require every record to wait at most this in a Kafka producer for an
     /// MSK cluster over its quota (ProducerWaitAge; 500ms, 2s; a bare number
     /// is seconds). MSK delays what Kinesis would refuse, so without it a

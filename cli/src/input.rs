@@ -185,6 +185,10 @@ impl ObjectiveArgs {
             o.max_latency_p99_ms = Some(ms);
             set.push(("objectives.max_latency_p99_ms", "--max-latency-p99"));
         }
+        if let Some(ms) = self.max_end_to_end_p99 {
+            o.max_end_to_end_p99_ms = Some(ms);
+            set.push(("objectives.max_end_to_end_p99_ms", "--max-end-to-end-p99"));
+        }
         if let Some(ms) = self.max_producer_wait {
             o.max_producer_wait_ms = Some(ms);
             set.push(("objectives.max_producer_wait_ms", "--max-producer-wait"));

@@ -134,7 +134,7 @@ pub fn cost_table(c: &ModeComparison) -> String {
 }
 
 /// The sweep's columns after the parameter's, as in the CSV.
-pub const SWEEP_COLUMNS: [&str; 12] = [
+pub const SWEEP_COLUMNS: [&str; 13] = [
     "write_throttled",
     "read_throttled",
     "iterator_age_p99_ms",
@@ -142,6 +142,7 @@ pub const SWEEP_COLUMNS: [&str; 12] = [
     "oldest_message_age_s",
     "data_freshness_s",
     "latency_p99_ms",
+    "end_to_end_p99_ms",
     "lost_records",
     "shards",
     "monthly_usd",
@@ -150,7 +151,7 @@ pub const SWEEP_COLUMNS: [&str; 12] = [
 ];
 
 /// The figures of a point in column order, up to the cost.
-pub fn sweep_figures(p: &SweepPoint) -> [f64; 9] {
+pub fn sweep_figures(p: &SweepPoint) -> [f64; 10] {
     [
         p.write_throttled,
         p.read_throttled,
@@ -159,6 +160,7 @@ pub fn sweep_figures(p: &SweepPoint) -> [f64; 9] {
         p.oldest_message_age_s,
         p.data_freshness_s,
         p.latency_p99_ms,
+        p.end_to_end_p99_ms,
         p.lost_records as f64,
         p.shards as f64,
     ]

@@ -8,7 +8,7 @@
 //! a write to each shard of a batch counted as one). It is worst case by
 //! construction, so a run's own accounting
 //! ([`crate::Simulation::memory_bytes`]) never exceeds it; on the bundled
-//! scenarios it stays within four times the measured peak (a test checks
+//! scenarios it stays within five times the measured peak (a test checks
 //! both). [`validate`](crate::validate()) never refuses by budget (a
 //! scenario valid on AWS's terms stays valid); [`check_budget`] is the one
 //! gate, and [`check_run`] the guard a running simulation is held to.

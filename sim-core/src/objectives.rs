@@ -53,6 +53,12 @@ impl Objectives {
             let p99 = n(p.latency_p99_ms.round());
             out.push(format!("record latency p99 {p99} ms over {} ms", n(max)));
         }
+        if let Some(max) = self.max_end_to_end_p99_ms
+            && p.end_to_end_p99_ms > max
+        {
+            let p99 = n(p.end_to_end_p99_ms.round());
+            out.push(format!("end-to-end latency p99 {p99} ms over {} ms", n(max)));
+        }
         if let Some(max) = self.max_producer_wait_ms
             && p.producer_wait_ms > max
         {
@@ -90,6 +96,7 @@ impl Objectives {
             oldest_message_age_s: high(|p| p.oldest_message_age_s, 0.001),
             data_freshness_s: high(|p| p.data_freshness_s, 0.001),
             latency_p99_ms: high(|p| p.latency_p99_ms, 1.0),
+            end_to_end_p99_ms: high(|p| p.end_to_end_p99_ms, 1.0),
             producer_wait_ms: high(|p| p.producer_wait_ms, 1.0),
             lost_records: high(|p| p.lost_records as f64, 1.0) as u64,
             ..first.clone()

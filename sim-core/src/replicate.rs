@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::budget::{Budget, check_run};
 use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
 use crate::engine::Simulation;
-use crate::metrics::{LatencyHistogram, stream};
+use crate::metrics::stream;
 use crate::report::Summary;
 use crate::scenario::NodeKind;
 use crate::sweep::measure;
@@ -131,7 +131,7 @@ pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
         .iter()
         .enumerate()
         .filter_map(|(i, node)| {
-            let p99 = sim.latency(i).and_then(LatencyHistogram::summary)?.p99_ms;
+            let p99 = sim.latency(i).and_then(|l| l.hop.summary())?.p99_ms;
             Some((node.id.clone(), p99))
         })
         .collect();

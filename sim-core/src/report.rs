@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
-use crate::metrics::{LatencyHistogram, LatencySummary, MetricDef, Point, Source, TIERS};
+use crate::metrics::{LatencySummary, MetricDef, Point, Source, TIERS};
 use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
@@ -63,6 +63,11 @@ pub struct NodeSummary {
     /// `records`, `mean_ms`, `p50_ms`, `p90_ms`, `p99_ms`, `max_ms`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencySummary>,
+    /// The same records' latency end to end: from their birth at a
+    /// producer, through every hand-off, to the same point (MODEL.md,
+    /// Latency). The same keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_to_end_latency: Option<LatencySummary>,
 }
 
 /// A Lambda function's whole-run figures.
@@ -292,9 +297,20 @@ pub fn summarize(sim: &Simulation) -> Summary {
             let kcl = kcl_summary(sim, i);
             let queue = queue_summary(sim, i);
             let lambda = lambda_summary(sim, i);
-            let latency = sim.latency(i).and_then(LatencyHistogram::summary);
-            let summary =
-                NodeSummary { kind, metrics, shards, delivery, kcl, queue, lambda, latency };
+            let measured = sim.latency(i);
+            let latency = measured.and_then(|l| l.hop.summary());
+            let end_to_end_latency = measured.and_then(|l| l.end_to_end.summary());
+            let summary = NodeSummary {
+                kind,
+                metrics,
+                shards,
+                delivery,
+                kcl,
+                queue,
+                lambda,
+                latency,
+                end_to_end_latency,
+            };
             (node.id.clone(), summary)
         })
         .collect();

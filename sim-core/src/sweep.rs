@@ -110,6 +110,10 @@ pub struct SweepPoint {
     /// (consumers, Lambda, KCL, Flink, queues, Firehose; MODEL.md,
     /// Latency), in ms.
     pub latency_p99_ms: f64,
+    /// The largest p99 of end-to-end record latency (from birth at a
+    /// producer, through every hand-off) at any node that measures one, in
+    /// ms.
+    pub end_to_end_p99_ms: f64,
     /// The longest any record waited in a producer for an MSK cluster that
     /// slowed it down (`ProducerWaitAge`), in ms.
     pub producer_wait_ms: f64,
@@ -243,10 +247,11 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
             | NodeKind::WorkerPool => {}
         }
     }
-    point.latency_p99_ms = (0..sim.slots().len())
-        .filter_map(|i| sim.latency(i)?.summary())
-        .map(|s| s.p99_ms)
-        .fold(0.0, f64::max);
+    let measured = || (0..sim.slots().len()).filter_map(|i| sim.latency(i));
+    let largest_p99 = |h: &crate::metrics::LatencyHistogram| h.summary().map(|s| s.p99_ms);
+    point.latency_p99_ms = measured().filter_map(|l| largest_p99(&l.hop)).fold(0.0, f64::max);
+    point.end_to_end_p99_ms =
+        measured().filter_map(|l| largest_p99(&l.end_to_end)).fold(0.0, f64::max);
     let l = sim.ledger();
     point.lost_records = l.throttled_dropped + l.expired + l.dead_lettered + l.failed + l.lost;
     point

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
-use crate::metrics::{LatencyHistogram, LatencySummary};
+use crate::metrics::LatencySummary;
 use crate::scenario::NodeKind;
 use crate::units;
 
@@ -527,6 +527,9 @@ pub struct NodeView {
     /// The distribution of record latencies since the start (MODEL.md,
     /// Latency); `None` for kinds that measure none and before any record.
     pub latency: Option<LatencySummary>,
+    /// The same records end to end: from their birth at a producer,
+    /// through every hand-off, to the same point.
+    pub end_to_end: Option<LatencySummary>,
 }
 
 /// One wire as people see it.
@@ -600,6 +603,12 @@ pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
     }
 }
 
+/// What end-to-end latency measures, for the inspector's hover help.
+pub const END_TO_END_MEANING: &str = "From each record's birth at the producer that made it \
+    (halfway through the producer's batch, on average), through its retries and every hand-off, \
+    to the same point as the line above. A group of records is taken to have spent the same time \
+    upstream, their mean: the mean is exact, the percentiles leave out spread from earlier stages.";
+
 /// How many journal entries a view carries.
 pub const JOURNAL_SHOWN: usize = 6;
 
@@ -610,8 +619,10 @@ impl FrameView {
             .map(|i| {
                 let Reading { figures, tally, gauge } = read(sim, i);
                 let rule = figures.status();
-                let latency = sim.latency(i).and_then(LatencyHistogram::summary);
-                NodeView { figures, health: rule.health, rule, tally, gauge, latency }
+                let measured = sim.latency(i);
+                let latency = measured.and_then(|l| l.hop.summary());
+                let end_to_end = measured.and_then(|l| l.end_to_end.summary());
+                NodeView { figures, health: rule.health, rule, tally, gauge, latency, end_to_end }
             })
             .collect();
         let cost_items = sim.cost().items();

@@ -109,7 +109,8 @@ impl Simulation {
         // at that size rounded up to 5 KB (aws-facts 2.3).
         let billed = accepted * crate::cost::firehose_billed_bytes(per_record);
         let throttled = batch.records - accepted;
-        self.firehose_accept(slot, accepted, per_record, billed, requests, throttled);
+        let taken = Batch::arriving(accepted, accepted * per_record, self.now, batch.born_ms);
+        self.firehose_accept(slot, taken, billed, requests, throttled);
         accepted
     }
 
@@ -134,7 +135,8 @@ impl Simulation {
             if n == 0 {
                 continue;
             }
-            let out = stream.shards[shard].put(self.now, n, per_record, 1);
+            let out =
+                stream.shards[shard].put_at_most(self.now, n, n, per_record, 1, batch.born_ms);
             if out.accepted > 0 {
                 written.push(shard);
             }

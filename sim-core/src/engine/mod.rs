@@ -957,11 +957,12 @@ impl Simulation {
         self.now >= self.warmup_ms()
     }
 
-    /// The latency distribution a node measures (MODEL.md, Latency): a
-    /// stream reader's from arrival at the stream to its read, a delivery
-    /// stream's from arrival in its buffer to delivery, a queue's from
-    /// send to delete. `None` for kinds that measure none.
-    pub fn latency(&self, node: usize) -> Option<&metrics::LatencyHistogram> {
+    /// The latency distributions a node measures (MODEL.md, Latency): its
+    /// hop (a stream reader's from arrival at the stream to its read, a
+    /// delivery stream's from arrival in its buffer to delivery, a queue's
+    /// from send to delete) and end to end (from the records' birth at a
+    /// producer to the same point). `None` for kinds that measure none.
+    pub fn latency(&self, node: usize) -> Option<&metrics::Latencies> {
         let s = self.slots.get(node)?;
         match s.kind {
             NodeKind::Firehose => Some(&self.firehoses[s.slot].latency),

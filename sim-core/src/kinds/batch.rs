@@ -1,6 +1,26 @@
-//! [`Batch`]: records moving together between nodes.
+//! [`Batch`]: records moving together between nodes, and [`born_blend`]:
+//! how groups of records keep when they entered the pipeline.
 
 use crate::time::SimTime;
+
+/// The mean birth time of two groups of records put together (`a` of
+/// `a_n` records, `b` of `b_n`), rounded to the nearest millisecond.
+///
+/// A record is born when a producer makes it. Every group of records the
+/// engine moves (a producer's batch, a shard's cohort, a read, a hand-off,
+/// a queue's messages, a delivery stream's buffer) carries the mean birth
+/// time of its records, whatever hand-offs they went through: end-to-end
+/// latency is measured from it (MODEL.md, Latency). Merges weight by
+/// count; splits keep it. Exact integers, so it is deterministic and
+/// cohorts stay `Eq`.
+pub fn born_blend(a: SimTime, a_n: u64, b: SimTime, b_n: u64) -> SimTime {
+    let n = u128::from(a_n) + u128::from(b_n);
+    if n == 0 {
+        return a.min(b);
+    }
+    let sum = u128::from(a) * u128::from(a_n) + u128::from(b) * u128::from(b_n);
+    ((sum + n / 2) / n) as SimTime
+}
 
 /// Records handed from one node to the next (a read batch, a forwarded
 /// batch, a delivery stream's buffer): counts and bytes, never one by one.
@@ -15,6 +35,8 @@ pub struct Batch {
     /// Arrival time of the newest record; the others are taken as spread
     /// evenly between the two (MODEL.md, Latency).
     pub newest_ms: SimTime,
+    /// Mean time its records were born at a producer ([`born_blend`]).
+    pub born_ms: SimTime,
 }
 
 impl Batch {
@@ -23,8 +45,14 @@ impl Batch {
         self.records == 0
     }
 
-    /// Adds records arriving at `now`.
-    pub fn absorb(&mut self, records: u64, bytes: u64, now: SimTime) {
+    /// Records born at (on average) `born_ms`, arriving together at `now`.
+    pub fn arriving(records: u64, bytes: u64, now: SimTime, born_ms: SimTime) -> Batch {
+        Batch { records, bytes, oldest_ms: now, newest_ms: now, born_ms }
+    }
+
+    /// Adds records arriving at `now`, born on average at `born_ms`.
+    pub fn absorb(&mut self, records: u64, bytes: u64, now: SimTime, born_ms: SimTime) {
+        self.born_ms = born_blend(self.born_ms, self.records, born_ms, records);
         if self.records == 0 {
             self.oldest_ms = now;
         }
@@ -54,9 +82,21 @@ mod tests {
 
     #[test]
     fn batches_split_without_losing_bytes() {
-        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5, newest_ms: 9 };
+        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5, newest_ms: 9, born_ms: 2 };
         let front = b.take_front(1);
-        assert_eq!((front.records, front.bytes, front.oldest_ms), (1, 3, 5));
-        assert_eq!((b.records, b.bytes), (2, 7));
+        assert_eq!((front.records, front.bytes, front.oldest_ms, front.born_ms), (1, 3, 5, 2));
+        assert_eq!((b.records, b.bytes, b.born_ms), (2, 7, 2));
+    }
+
+    #[test]
+    fn births_blend_by_count() {
+        // 3 records born at 10 ms and 1 at 20 ms: mean 12.5, rounded to 13.
+        assert_eq!(born_blend(10, 3, 20, 1), 13);
+        assert_eq!(born_blend(10, 0, 20, 5), 20);
+        assert_eq!(born_blend(7, 0, 9, 0), 7);
+        let mut b = Batch::default();
+        b.absorb(4, 40, 100, 60);
+        b.absorb(4, 40, 110, 100);
+        assert_eq!((b.oldest_ms, b.newest_ms, b.born_ms), (100, 110, 80));
     }
 }

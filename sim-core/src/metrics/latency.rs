@@ -13,6 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::time::SimTime;
+
 /// Values below this are counted in 1 ms buckets.
 const LINEAR_MS: u64 = 64;
 /// Buckets per power of two above [`LINEAR_MS`] (log2 of it: `SUB_BITS`).
@@ -109,6 +111,33 @@ impl Default for LatencyHistogram {
             twice_sum_ms: 0,
             max_ms: 0,
         }
+    }
+}
+
+/// What a measuring node keeps: the latency of its own hop, and of the
+/// records' whole way from the producer that made them (MODEL.md, Latency).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Latencies {
+    /// From the record's arrival at this node.
+    pub hop: LatencyHistogram,
+    /// From the record's birth at a producer, through every hand-off.
+    pub end_to_end: LatencyHistogram,
+}
+
+impl Latencies {
+    /// Counts `n` records done at `now` that arrived here from `first` to
+    /// `last` (spread evenly) and were born at a producer on average at
+    /// `born` ([`crate::kinds::batch::born_blend`]). Their time upstream is
+    /// taken as the same for each: the gap from their mean birth to their
+    /// mean arrival, so the end-to-end entry is the hop's shifted by it
+    /// (its mean is exact up to rounding; spread that happened upstream
+    /// shows in the mean, not in the percentiles).
+    #[inline]
+    pub fn record(&mut self, now: SimTime, first: SimTime, last: SimTime, born: SimTime, n: u64) {
+        let (lo, hi) = (now.saturating_sub(last), now.saturating_sub(first));
+        self.hop.record(lo, hi, n);
+        let upstream = (first / 2 + last / 2 + (first % 2 + last % 2) / 2).saturating_sub(born);
+        self.end_to_end.record(lo + upstream, hi + upstream, n);
     }
 }
 

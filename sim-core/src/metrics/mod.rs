@@ -10,7 +10,7 @@ pub mod catalogue;
 pub mod latency;
 
 pub use catalogue::*;
-pub use latency::{LatencyHistogram, LatencySummary};
+pub use latency::{Latencies, LatencyHistogram, LatencySummary};
 
 /// One aggregated period of a series.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -25,6 +25,11 @@ pub struct Objectives {
     /// MODEL.md, Latency) at most this many ms everywhere, if set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_latency_p99_ms: Option<f64>,
+    /// The p99 of end-to-end record latency (from birth at a producer,
+    /// through every hand-off, to each measuring node; MODEL.md, Latency)
+    /// at most this many ms everywhere, if set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_end_to_end_p99_ms: Option<f64>,
     /// The longest a record waits in a Kafka producer for an MSK cluster
     /// that slows it down (`ProducerWaitAge`, MODEL.md "Amazon MSK") at
     /// most this many ms, if set. Without it a planner takes a delay for
@@ -47,6 +52,7 @@ impl Default for Objectives {
             max_oldest_message_age_s: None,
             max_data_freshness_s: None,
             max_latency_p99_ms: None,
+            max_end_to_end_p99_ms: None,
             max_producer_wait_ms: None,
             no_data_lost: true,
             traffic_multiplier: 1.0,

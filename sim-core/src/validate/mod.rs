@@ -952,6 +952,7 @@ fn check_objectives(check: &mut Checker, o: &crate::scenario::objectives::Object
         ("max_oldest_message_age_s", o.max_oldest_message_age_s),
         ("max_data_freshness_s", o.max_data_freshness_s),
         ("max_latency_p99_ms", o.max_latency_p99_ms),
+        ("max_end_to_end_p99_ms", o.max_end_to_end_p99_ms),
         ("max_producer_wait_ms", o.max_producer_wait_ms),
         ("traffic_multiplier", Some(o.traffic_multiplier)),
     ];
@@ -974,6 +975,8 @@ pub fn objective_range(name: &str) -> Option<ParamRange> {
         "max_data_freshness_s" => (0.0, 86_400.0, "s"),
         // A record waits at most as long as it is kept: a year of retention.
         "max_latency_p99_ms" => (0.0, 31_536_000_000.0, "ms"),
+        // End to end, through several stages: each kept at most a year.
+        "max_end_to_end_p99_ms" => (0.0, 315_360_000_000.0, "ms"),
         // aws-facts-more 1.4: a record waits in a Kafka producer at most
         // delivery.timeout.ms, a Java int of milliseconds.
         "max_producer_wait_ms" => (0.0, 2_147_483_647.0, "ms"),

@@ -14,7 +14,7 @@ fn explain(e: &ResourceEstimate) -> String {
 }
 
 #[test]
-fn the_estimate_bounds_every_bundled_run_within_four_times() {
+fn the_estimate_bounds_every_bundled_run_within_five_times() {
     for (file, json) in BUNDLED_SCENARIOS {
         let valid = load_scenario(json).unwrap();
         let horizon_s = valid.scenario().duration_s.min(MAX_RUN_S);
@@ -22,8 +22,10 @@ fn the_estimate_bounds_every_bundled_run_within_four_times() {
         let (peak, busiest) = measure(&valid, horizon_s);
         assert!(e.peak_bytes >= peak, "{file}: {} < measured {peak}{}", e.peak_bytes, explain(&e));
         assert!(
-            e.peak_bytes <= 4 * peak,
-            "{file}: {} > 4 × measured {peak}{}",
+            // Five, not less: the logs' buffers grow by doubling, so the
+            // bound on their capacity can be twice what a run reaches.
+            e.peak_bytes <= 5 * peak,
+            "{file}: {} > 5 × measured {peak}{}",
             e.peak_bytes,
             explain(&e)
         );

@@ -103,7 +103,7 @@ fn a_forwarding_consumer_retries_a_throttled_put_like_the_sdk() {
 fn enhanced_fan_out_latency_is_the_propagation_delay() {
     let sim = fan_out(2, ReadMode::EnhancedFanOut);
     for node in 2..4 {
-        let s = sim.latency(node).and_then(|h| h.summary()).expect("records were pushed");
+        let s = sim.latency(node).and_then(|h| h.hop.summary()).expect("records were pushed");
         let propagation = sim_core::kinds::consumer::EFO_PROPAGATION_MS as f64;
         assert_eq!(
             (s.p50_ms, s.p99_ms, s.max_ms, s.mean_ms),

@@ -511,7 +511,7 @@ fn delivery_latency_matches_the_records_one_by_one() {
     let quantile = |q: f64| reference[(q * reference.len() as f64).ceil() as usize - 1] as f64;
 
     let h = sim.latency(FH).expect("a delivery stream measures latency");
-    let s = h.summary().expect("records were delivered");
+    let s = h.hop.summary().expect("records were delivered");
     assert_eq!(s.records, reference.len() as u64);
     assert_eq!(s.max_ms, (interval * 1_000 + d) as f64);
     let mean = reference.iter().sum::<u64>() as f64 / reference.len() as f64;
@@ -523,6 +523,29 @@ fn delivery_latency_matches_the_records_one_by_one() {
     }
     // The destination and the producer measure none.
     assert!(sim.latency(DST).is_none() && sim.latency(0).is_none());
+
+    // End to end, each record also waited in its producer's 100 ms batch:
+    // the 10 records of a batch were made 10 ms apart before it was put,
+    // 5 to 95 ms before (their mean, 50 ms, exactly what the model adds).
+    let mut made: Vec<u64> = (0..objects)
+        .flat_map(|_| {
+            (0..batches)
+                .flat_map(|i| (0..10).map(move |j| interval * 1_000 + d - 100 * i + 5 + 10 * j))
+        })
+        .collect();
+    made.sort_unstable();
+    let e = h.end_to_end.summary().expect("records were delivered");
+    assert_eq!(e.records, s.records);
+    let made_mean = made.iter().sum::<u64>() as f64 / made.len() as f64;
+    assert!((e.mean_ms - made_mean).abs() < 1e-9 * made_mean, "mean {} vs {made_mean}", e.mean_ms);
+    assert_eq!(e.mean_ms, s.mean_ms + 50.0, "end to end adds the batch's mean wait");
+    for (q, got) in [(0.5, e.p50_ms), (0.9, e.p90_ms), (0.99, e.p99_ms)] {
+        let want = made[(q * made.len() as f64).ceil() as usize - 1] as f64;
+        // The model shifts a cohort by its mean time upstream (MODEL.md,
+        // Latency): up to 45 ms off, plus the bucket.
+        let within = resolution_at(want) + 1.0 + 45.0;
+        assert!((got - want).abs() <= within, "p{}: {got} vs {want} (within {within})", q * 100.0);
+    }
 
     // The planner reads the same p99 and holds it to a latency objective:
     // a second under the reference's p99 misses, a second over it meets.
@@ -536,4 +559,35 @@ fn delivery_latency_matches_the_records_one_by_one() {
     let misses = objective(quantile(0.99) - 1_000.0).misses(&point);
     assert!(misses.iter().any(|m| m.starts_with("record latency p99")), "{misses:?}");
     assert!(objective(quantile(0.99) + 1_000.0).misses(&point).is_empty());
+    // End to end is held to its own objective, at its own p99: a bound
+    // between the hop's p99 and end to end's meets the one, misses the other.
+    assert_eq!(point.end_to_end_p99_ms, e.p99_ms);
+    let between = (s.p99_ms + e.p99_ms) / 2.0;
+    let both = sim_core::objectives::Objectives {
+        max_latency_p99_ms: Some(between),
+        max_end_to_end_p99_ms: Some(between),
+        ..Default::default()
+    };
+    let misses = both.misses(&point);
+    assert_eq!(misses.len(), 1, "{misses:?}");
+    assert!(misses[0].starts_with("end-to-end latency p99"), "{misses:?}");
+}
+
+/// End to end across a stream (MODEL.md, Latency): a delivery stream that
+/// reads a stream measures its hop from the read that brought the records
+/// into its buffer; end to end adds what came before: the producer's
+/// 100 ms batch (50 ms on average) and the wait in the stream for the
+/// delivery stream's once-a-second read (aws-facts 3.2: about 500 ms on
+/// average for a steady feed), so the means differ by about 550 ms.
+#[test]
+fn end_to_end_latency_counts_the_wait_in_the_stream_before_the_buffer() {
+    let scenario = stream_to_firehose(steady_producer(1_000.0, 500), 2, buffering(64, 60));
+    let sim = run(&scenario, 600);
+    let l = sim.latency(2).expect("a delivery stream measures latency");
+    let (hop, e2e) = (l.hop.summary().unwrap(), l.end_to_end.summary().unwrap());
+    assert_eq!(hop.records, e2e.records);
+    let upstream = e2e.mean_ms - hop.mean_ms;
+    assert!((450.0..=650.0).contains(&upstream), "{upstream} ms upstream: {hop:?} {e2e:?}");
+    // Objects are cut every 60 s: the hop alone is up to a minute.
+    assert!(hop.max_ms >= 59_000.0 && e2e.max_ms > hop.max_ms, "{hop:?} {e2e:?}");
 }

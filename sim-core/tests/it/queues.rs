@@ -408,7 +408,7 @@ fn delayed_messages_wait_the_delay_send_to_delete() {
         pool(4, 1.0, ServiceTime::Fixed),
     );
     let sim = run_seed(&s, 1, 180);
-    let l = sim.latency(1).and_then(|h| h.summary()).expect("messages were deleted");
+    let l = sim.latency(1).and_then(|h| h.hop.summary()).expect("messages were deleted");
     // One message a 100 ms batch; those sent at 0.1 s to 119.9 s show by
     // 179.9 s and are deleted by the end at 180 s: 1,199 messages (the one
     // sent at 120 s shows at 180 s and is still being processed).
@@ -418,4 +418,43 @@ fn delayed_messages_wait_the_delay_send_to_delete() {
         assert!((60_000.0..=60_000.0 + processing + 1.0).contains(&v), "{what} {v}");
     }
     assert!(sim.latency(2).is_none(), "the worker pool measures none; its queue does");
+}
+
+/// A hand-off does not restart the clock end to end (MODEL.md, Latency):
+/// messages delayed 60 s in a first queue, processed and forwarded to a
+/// second queue that delays them 30 s more. The second queue's own hop is
+/// its 30 s; end to end each message also waited its producer's batch (one
+/// message a 100 ms batch, made 50 ms before it on average), the first
+/// queue's 60 s and both receives' processing.
+#[test]
+fn end_to_end_latency_adds_up_every_stage_a_message_went_through() {
+    let mut s = queue_pipeline(
+        ProducerSpec { traffic: Traffic::Constant, ..sender(10.0, 100) },
+        QueueSpec { delay_s: 60, ..Default::default() },
+        WorkerPoolSpec {
+            forward: Forward { ratio: 1.0, size_ratio: 1.0 },
+            ..pool(4, 1.0, ServiceTime::Fixed)
+        },
+    );
+    let node = |id: &str, spec| Node { id: id.into(), name: String::new(), spec };
+    s.nodes.push(node("q2", NodeSpec::SqsQueue(QueueSpec { delay_s: 30, ..Default::default() })));
+    s.nodes.push(node("w2", NodeSpec::WorkerPool(pool(4, 1.0, ServiceTime::Fixed))));
+    s.links.push(Link { from: "w".into(), to: "q2".into() });
+    s.links.push(Link { from: "q2".into(), to: "w2".into() });
+    let sim = run_seed(&s, 1, 300);
+    let processing = 10.0; // at most a receive of 10 messages at 1 ms each
+    let first = sim.latency(1).expect("the first queue measures");
+    let second = sim.latency(3).expect("the second queue measures");
+    let (hop, e2e) = (second.hop.summary().unwrap(), second.end_to_end.summary().unwrap());
+    assert_eq!(hop.records, e2e.records);
+    for (what, v) in [("p50", hop.p50_ms), ("p99", hop.p99_ms), ("max", hop.max_ms)] {
+        assert!((30_000.0..=30_000.0 + processing + 1.0).contains(&v), "hop {what} {v}");
+    }
+    let least = 50.0 + 60_000.0 + 30_000.0;
+    for (what, v) in [("p50", e2e.p50_ms), ("p99", e2e.p99_ms), ("max", e2e.max_ms)] {
+        assert!((least..=least + 2.0 * (processing + 1.0)).contains(&v), "end to end {what} {v}");
+    }
+    // The first queue's end to end is its hop plus the producer's batch.
+    let (hop1, e2e1) = (first.hop.summary().unwrap(), first.end_to_end.summary().unwrap());
+    assert!((e2e1.mean_ms - hop1.mean_ms - 50.0).abs() < 1e-9, "{e2e1:?} vs {hop1:?}");
 }

@@ -54,7 +54,7 @@ fn a_warm_up_leaves_the_run_alone_and_its_seconds_out_of_the_statistics() {
     };
     assert_eq!(shard_sum(&b), csv_sum_from(&csv, "events", "IncomingRecords", 30));
     // Latency counts only what was delivered after the warm-up.
-    let records = |sim: &Simulation| sim.latency(2).and_then(|h| h.summary()).unwrap().records;
+    let records = |sim: &Simulation| sim.latency(2).and_then(|h| h.hop.summary()).unwrap().records;
     assert!(records(&warmed) < records(&whole) && records(&warmed) > 0);
 }
 

@@ -12,7 +12,7 @@ pub mod spec;
 pub(crate) mod view;
 
 use crate::bucket::{Rate, Tokens};
-use crate::metrics::LatencyHistogram;
+use crate::metrics::Latencies;
 use crate::rng::NodeRng;
 use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
 use crate::time::SimTime;
@@ -157,9 +157,14 @@ pub struct Consumer {
     /// The Flink application slot whose source these readers are, if any
     /// (aws-facts-more 4.5).
     pub flink: Option<usize>,
-    /// Latency of the records read: from their arrival at the stream to
-    /// the read that returned them (MODEL.md, Latency).
-    pub latency: LatencyHistogram,
+    /// Per shard, when the records of the batch in processing were born at
+    /// their producer, on average: cold, so beside the readers (each one
+    /// cache line), not in them.
+    pub in_processing_born: Vec<SimTime>,
+    /// Latency of the records read: from their arrival at the stream (and
+    /// from their birth at a producer) to the read that returned them
+    /// (MODEL.md, Latency).
+    pub latency: Latencies,
 }
 
 impl Consumer {
@@ -173,6 +178,7 @@ impl Consumer {
         Consumer {
             spec,
             source,
+            in_processing_born: vec![0; appended.len()],
             readers,
             processed: 0,
             missed: 0,
@@ -186,7 +192,7 @@ impl Consumer {
             kcl: None,
             lambda: None,
             flink: None,
-            latency: LatencyHistogram::default(),
+            latency: Latencies::default(),
         }
     }
 
@@ -218,6 +224,7 @@ impl Consumer {
     /// Memory beyond its own struct, in bytes (see [`crate::memory`]).
     pub fn heap_bytes(&self) -> u64 {
         crate::memory::buffer::<ShardReader>(self.readers.capacity())
+            + crate::memory::buffer::<SimTime>(self.in_processing_born.capacity())
     }
 
     /// Whether records reach this consumer by enhanced fan-out.

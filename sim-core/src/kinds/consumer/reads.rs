@@ -90,7 +90,7 @@ impl Simulation {
         if let (Some(first), Some(last), true) =
             (batch.first_arrival, batch.last_arrival, measuring)
         {
-            c.latency.record(self.now - last, self.now - first, batch.records);
+            c.latency.record(self.now, first, last, batch.born_ms, batch.records);
         }
         let s = &self.streams[c.source].shards[shard];
         if let Some(func) = c.lambda {
@@ -105,6 +105,7 @@ impl Simulation {
             reader.in_processing = batch.records;
             reader.in_processing_bytes = batch.bytes;
             reader.state = ReaderState::Busy;
+            c.in_processing_born[shard] = batch.born_ms;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
             let done_at = match c.flink {
                 Some(app) => self.flink_process(app, shard, busy, batch.records),
@@ -178,12 +179,11 @@ impl Simulation {
         let c = &mut self.consumers[slot];
         if let Some(out) = c.output {
             let (records, bytes) = c.forwarded(out, done, bytes);
+            let born = c.in_processing_born[shard];
             if let Some(app) = c.flink {
                 self.flink_emitted(app, records);
             }
-            let (oldest_ms, newest_ms) = (self.now, self.now);
-            let batch = crate::kinds::Batch { records, bytes, oldest_ms, newest_ms };
-            self.deliver(out.node, batch);
+            self.deliver(out.node, crate::kinds::Batch::arriving(records, bytes, self.now, born));
         }
     }
 

@@ -35,7 +35,9 @@ impl Simulation {
         // aws-facts 2.3: each record rounded up to 5 KB, at the expected
         // rounded size of the producer's size law.
         let billed = self.producers[self.groups[group].lead()].firehose_billed(out.accepted);
-        self.firehose_accept(slot, out.accepted, data_bytes, billed, out.requests, throttled);
+        let taken =
+            Batch::arriving(out.accepted, out.accepted * data_bytes, self.now, batch.born_ms);
+        self.firehose_accept(slot, taken, billed, out.requests, throttled);
         batch.per_shard.clear();
         if throttled > 0 {
             batch.per_shard.push(ShardRecords { shard: 0, records: throttled, data_bytes });
@@ -50,29 +52,26 @@ impl Simulation {
         self.settle(group, batch, outcome);
     }
 
-    /// Books `accepted` records of `record_bytes` each that delivery stream
-    /// `slot` took in `requests` calls (and `throttled` it refused), bills
-    /// their `billed_bytes` of ingestion and passes them on: to the
+    /// Books the records delivery stream `slot` accepted (arriving now)
+    /// in `requests` calls (and `throttled` it refused), bills their
+    /// `billed_bytes` of ingestion and passes them on: to the
     /// transformation if there is one, else to the buffer.
     pub(crate) fn firehose_accept(
         &mut self,
         slot: usize,
-        accepted: u64,
-        record_bytes: u64,
+        batch: Batch,
         billed_bytes: u64,
         requests: u64,
         throttled: u64,
     ) {
         let m = &mut self.metrics[self.firehose_nodes[slot]];
-        m.add(firehose::INCOMING_RECORDS, accepted as f64);
-        m.add(firehose::INCOMING_BYTES, (accepted * record_bytes) as f64);
+        m.add(firehose::INCOMING_RECORDS, batch.records as f64);
+        m.add(firehose::INCOMING_BYTES, batch.bytes as f64);
         m.add(firehose::INCOMING_PUT_REQUESTS, requests as f64);
         m.add(firehose::THROTTLED_RECORDS, throttled as f64);
         // aws-facts 2.3: ingestion, Direct PUT or from a stream, is metered
         // per record rounded up to 5 KB.
         self.cost.firehose_ingest(billed_bytes, false);
-        let (bytes, now) = (accepted * record_bytes, self.now);
-        let batch = Batch { records: accepted, bytes, oldest_ms: now, newest_ms: now };
         if batch.is_empty() {
             return;
         }
@@ -187,7 +186,7 @@ impl Simulation {
         // From arrival in the buffer to delivered, the records taken as
         // spread evenly between the object's first and last arrival.
         if measuring {
-            fh.latency.record(self.now - b.newest_ms, self.now - b.oldest_ms, b.records);
+            fh.latency.record(self.now, b.oldest_ms, b.newest_ms, b.born_ms, b.records);
         }
         let m = &mut self.metrics[self.firehose_nodes[slot]];
         m.add(firehose::DELIVERY_RECORDS, b.records as f64);
@@ -225,7 +224,7 @@ impl Simulation {
             let per_record = (batch.bytes / batch.records).max(1);
             let fill = room.div_ceil(per_record).max(1);
             let part = batch.take_front(fill.min(batch.records));
-            fh.transform_buffer.absorb(part.records, part.bytes, part.oldest_ms);
+            fh.transform_buffer.absorb(part.records, part.bytes, part.oldest_ms, part.born_ms);
             if fh.transform_buffer.bytes >= size {
                 self.invoke_transform(slot);
             }

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::bucket::TokenBucket;
 pub use crate::kinds::batch::Batch;
-use crate::metrics::LatencyHistogram;
+use crate::metrics::Latencies;
 use crate::scenario::FirehoseSpec;
 use crate::time::SimTime;
 
@@ -114,7 +114,7 @@ pub struct Firehose {
     pub object_sizes: SizeHistogram,
     /// Latency of the records delivered: from their arrival in the buffer
     /// to the destination's acknowledgement (MODEL.md, Latency).
-    pub latency: LatencyHistogram,
+    pub latency: Latencies,
 }
 
 /// What a Direct PUT attempt did.
@@ -150,7 +150,7 @@ impl Firehose {
             lost: 0,
             transform_failed: 0,
             object_sizes: SizeHistogram::default(),
-            latency: LatencyHistogram::default(),
+            latency: Latencies::default(),
         }
     }
 
@@ -231,11 +231,11 @@ impl Firehose {
             let fill = room.div_ceil(per_record).max(1);
             if fill > arriving.records {
                 let rest = arriving.take_front(arriving.records);
-                self.buffer.absorb(rest.records, rest.bytes, now);
+                self.buffer.absorb(rest.records, rest.bytes, now, rest.born_ms);
                 break;
             }
             let part = arriving.take_front(fill);
-            self.buffer.absorb(part.records, part.bytes, now);
+            self.buffer.absorb(part.records, part.bytes, now, part.born_ms);
             self.flush();
         }
         !self.buffer.is_empty() && (was_empty || self.generation != generation)

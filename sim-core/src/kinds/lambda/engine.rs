@@ -384,8 +384,8 @@ impl Simulation {
         match f.on_failure {
             Some(to) => {
                 f.events.to_destination += count;
-                let batch =
-                    Batch { records: count, bytes, oldest_ms: self.now, newest_ms: self.now };
+                // The failure's record is made here (MODEL.md, Latency).
+                let batch = Batch::arriving(count, bytes, self.now, self.now);
                 self.deliver(to, batch);
             }
             None => f.events.dropped += count,
@@ -599,10 +599,7 @@ impl Simulation {
                 f.discarded += moved;
                 if let Some(to) = f.on_failure {
                     let now = self.now;
-                    self.deliver(
-                        to,
-                        Batch { records: 1, bytes: 1_024, oldest_ms: now, newest_ms: now },
-                    );
+                    self.deliver(to, Batch::arriving(1, 1_024, now, now));
                 }
             } else {
                 self.metrics[node].add(metrics::lambda::RECORDS_PROCESSED, moved as f64);

@@ -20,6 +20,7 @@ pub(crate) mod view;
 use std::collections::{BTreeSet, VecDeque};
 
 use crate::bucket::TokenBucket;
+use crate::kinds::batch::born_blend;
 use crate::kinds::queue::ReceiptKey;
 use crate::kinds::stream::Cohort;
 use crate::rng::NodeRng;
@@ -187,19 +188,27 @@ impl Lane {
     }
 
     /// Holds `count` records of `bytes` read together, arriving from
-    /// `first_ms` to `last_ms`. A cohort of its own while the lane holds
-    /// few; joined to the newest beyond [`LANE_COHORTS`].
-    pub fn push(&mut self, count: u64, bytes: u64, first_ms: SimTime, last_ms: SimTime) {
+    /// `first_ms` to `last_ms` and born at their producer on average at
+    /// `born_ms`. A cohort of its own while the lane holds few; joined to
+    /// the newest beyond [`LANE_COHORTS`].
+    pub fn push(
+        &mut self,
+        count: u64,
+        bytes: u64,
+        (first_ms, last_ms): (SimTime, SimTime),
+        born_ms: SimTime,
+    ) {
         let start = self.appended;
         self.appended += count;
         let crowded = self.held.len() >= LANE_COHORTS;
         match self.held.back_mut() {
             Some(tail) if crowded => {
+                tail.born_ms = born_blend(tail.born_ms, tail.count, born_ms, count);
                 tail.count += count;
                 tail.bytes += bytes;
                 tail.last_ms = last_ms.max(tail.last_ms);
             }
-            _ => self.held.push_back(Cohort { start, count, bytes, first_ms, last_ms }),
+            _ => self.held.push_back(Cohort { start, count, bytes, first_ms, last_ms, born_ms }),
         }
     }
 

@@ -114,7 +114,7 @@ impl Simulation {
                     window_opened = true;
                 }
                 let start = lane.appended;
-                lane.push(n, bytes, first, last);
+                lane.push(n, bytes, (first, last), batch.born_ms);
                 // Poison records are drawn once, as their positions are read.
                 let k = if poison_rate > 0.0 { rng.binomial(n, poison_rate) } else { 0 };
                 for _ in 0..k {
@@ -295,7 +295,8 @@ impl Simulation {
         if let Some(to) = f.on_failure {
             self.deliver(
                 to,
-                Batch { records: 1, bytes: 1_024, oldest_ms: self.now, newest_ms: self.now },
+                // An invocation record is made here (MODEL.md, Latency).
+                Batch::arriving(1, 1_024, self.now, self.now),
             );
         }
     }

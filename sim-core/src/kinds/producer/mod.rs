@@ -58,6 +58,8 @@ pub struct RetryBatch {
     /// Whose records they are: `(producer slot, records)`, for producers
     /// that share routing (see the engine's producer groups).
     pub members: Vec<(usize, u64)>,
+    /// Mean time its records were born ([`crate::kinds::batch::born_blend`]).
+    pub born_ms: SimTime,
 }
 
 impl RetryBatch {

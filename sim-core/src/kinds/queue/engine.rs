@@ -12,7 +12,7 @@ use crate::metrics;
 use smallvec::SmallVec;
 
 use crate::kinds::queue::calls::{SendCalls, Sizes};
-use crate::kinds::queue::{Counts, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
+use crate::kinds::queue::{Counts, Finished, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
 use crate::kinds::{Batch, Messages, Target};
 use crate::routing::{hash_key, key_name};
 use crate::scenario::{NodeKind, RecordSize};
@@ -33,6 +33,8 @@ pub(crate) struct QueueRetry {
     pub parts: Counts,
     /// Attempts already made.
     pub attempts: u32,
+    /// Mean time its messages were born ([`crate::kinds::batch::born_blend`]).
+    pub born_ms: SimTime,
 }
 
 impl QueueRetry {
@@ -62,10 +64,12 @@ impl Simulation {
     /// one go out as SendMessageBatch calls.
     pub(crate) fn producer_send(&mut self, slot: usize) {
         let node = self.producer_nodes[slot];
+        // The records were made since the last batch: born, on average, halfway.
+        let born_ms = (self.producers[slot].last_batch + self.now) / 2;
         let k = self.producers[slot].generate(self.now, &mut self.rngs[node]);
         self.metrics[node].add(metrics::producer::USER_RECORDS_RECEIVED, k as f64);
         if let Target::Topic(_) = self.producers[slot].target {
-            self.producer_publish(slot, k);
+            self.producer_publish(slot, k, born_ms);
             let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
             self.schedule(next, Action::ProducerSend { slot: slot as u32 });
             return;
@@ -74,7 +78,7 @@ impl Simulation {
         if let Some(route) = &self.send_routes[slot] {
             route.spread(k, &mut self.rngs[node], &mut parts);
         }
-        self.send_for_producer(slot, QueueRetry { parts, attempts: 0 });
+        self.send_for_producer(slot, QueueRetry { parts, attempts: 0, born_ms });
         let next = self.now + self.producers[slot].spec.batching.max_buffered_ms;
         self.schedule(next, Action::ProducerSend { slot: slot as u32 });
     }
@@ -102,20 +106,23 @@ impl Simulation {
             RecordSize::Fixed { bytes } => Some(u64::from(bytes)),
             _ => None,
         };
-        let sent = self.send_message_batch(queue, &route, &batch.parts, bytes, Some(slot));
+        let sent =
+            self.send_message_batch(queue, &route, &batch.parts, bytes, Some(slot), batch.born_ms);
         self.send_routes[slot] = Some(route);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, sent.accepted as f64);
         m.add(metrics::producer::USER_RECORDS_DATA_PUT, sent.bytes as f64);
         m.add(metrics::producer::REQUESTS, sent.calls as f64);
-        self.retry_refused(node, slot, sent.refused, batch.attempts);
+        let refused = QueueRetry { parts: sent.refused, ..batch };
+        self.retry_refused(node, slot, refused);
     }
 
-    /// What a queue or topic producer's `attempts`-th send had refused
-    /// (`parts`): given up once its retries are spent, else sent again
-    /// after its backoff (a producer's retry policy, whatever it sends to).
-    pub(crate) fn retry_refused(&mut self, node: usize, slot: usize, parts: Counts, attempts: u32) {
-        let refused: u64 = parts.iter().map(|r| r.1).sum();
+    /// What a queue or topic producer's send had refused (`retry.parts`,
+    /// after `retry.attempts` attempts): given up once its retries are
+    /// spent, else sent again after its backoff (a producer's retry policy,
+    /// whatever it sends to).
+    pub(crate) fn retry_refused(&mut self, node: usize, slot: usize, retry: QueueRetry) {
+        let (refused, attempts) = (retry.messages(), retry.attempts);
         if refused == 0 {
             return;
         }
@@ -129,7 +136,6 @@ impl Simulation {
         p.pending_retry += refused;
         m.add(metrics::producer::RETRIES, refused as f64);
         let delay = p.backoff(attempts, &mut self.rngs[node]);
-        let retry = QueueRetry { parts, attempts };
         self.schedule(
             self.now + delay,
             Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },
@@ -144,7 +150,8 @@ impl Simulation {
     /// proportion when it binds); the rest are throttled. Messages sent,
     /// calls throttled and requests billed (aws-facts 2.4, each call's own
     /// 64 KB chunks) all count the same calls. Sizes are `bytes` each, or
-    /// drawn from producer `slot`'s distribution.
+    /// drawn from producer `slot`'s distribution. The messages were born at
+    /// their producer on average at `born_ms`.
     fn send_message_batch(
         &mut self,
         queue: usize,
@@ -152,6 +159,7 @@ impl Simulation {
         parts: &[(u32, u64)],
         bytes: Option<u64>,
         slot: Option<usize>,
+        born_ms: SimTime,
     ) -> Sent {
         let rng_node = slot.map_or(self.queue_nodes[queue], |s| self.producer_nodes[s]);
         let sizes = match slot {
@@ -203,6 +211,7 @@ impl Simulation {
             for &(group, count) in &groups {
                 let mut m = Messages::new(count, each.max(1), now, group);
                 m.sizes = if bytes.is_some() { 0 } else { sender };
+                m.born_ms = born_ms;
                 self.queues[queue].send(now, m);
             }
         }
@@ -226,7 +235,8 @@ impl Simulation {
         let route = GroupRoute::to_group(q.partition_of(hash_key(&key_name(0))), 0);
         let bytes = (batch.bytes + batch.records / 2) / batch.records.max(1);
         let parts = Counts::from_slice(&[(0, batch.records)]);
-        self.send_message_batch(queue, &route, &parts, Some(bytes.max(1)), None).accepted
+        let each = Some(bytes.max(1));
+        self.send_message_batch(queue, &route, &parts, each, None, batch.born_ms).accepted
     }
 
     /// The queue slot of node `node`, if it is a queue.
@@ -489,23 +499,22 @@ impl Simulation {
         }
         self.cost.sqs_calls(fifo, 1, 0);
         self.metrics[node].add(metrics::worker_pool::PROCESSED, done.processed as f64);
-        self.forward(pool, done.processed, done.processed_bytes);
+        self.forward(pool, &done);
         self.after_queue_change(queue);
         self.worker_receive(pool, worker);
     }
 
     /// Sends on what a worker pool processed, scaled by its forward ratio
     /// and size factor, to the node it is linked to.
-    fn forward(&mut self, pool: usize, processed: u64, processed_bytes: u64) {
+    fn forward(&mut self, pool: usize, done: &Finished) {
         let Some(to) = self.pools[pool].forward_to else { return };
-        let count = self.pools[pool].forward_count(processed);
+        let count = self.pools[pool].forward_count(done.processed);
         if count == 0 {
             return;
         }
-        let avg = processed_bytes as f64 / processed.max(1) as f64;
+        let avg = done.processed_bytes as f64 / done.processed.max(1) as f64;
         let each = (avg * self.pools[pool].spec.forward.size_ratio).round().max(1.0) as u64;
-        let batch =
-            Batch { records: count, bytes: count * each, oldest_ms: self.now, newest_ms: self.now };
+        let batch = Batch::arriving(count, count * each, self.now, done.processed_born);
         let accepted = self.deliver(to, batch);
         self.metrics[self.pool_nodes[pool]].add(metrics::worker_pool::FORWARDED, accepted as f64);
     }

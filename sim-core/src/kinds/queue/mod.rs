@@ -34,7 +34,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use smallvec::{SmallVec, smallvec};
 
-use crate::metrics::LatencyHistogram;
+use crate::kinds::batch::born_blend;
+use crate::metrics::Latencies;
 use crate::rng::NodeRng;
 use crate::routing::{
     HOT_KEY, HashRange, even_ranges, hash_key, key_name, parse_hash_key, shard_for,
@@ -88,6 +89,9 @@ pub struct Messages {
     /// When they (last) became visible, on average; the wait in the queue
     /// counts from it.
     pub visible_since: SimTime,
+    /// When they were born at their producer, on average
+    /// ([`crate::kinds::batch::born_blend`]); `now` for messages made here.
+    pub born_ms: SimTime,
     /// Receives so far (`ApproximateReceiveCount`).
     pub receives: u32,
     /// Message group (FIFO); 0 in a standard queue.
@@ -112,6 +116,7 @@ impl Messages {
             sent_at: now,
             last_sent: now,
             visible_since: now,
+            born_ms: now,
             receives: 0,
             group,
             sizes: 0,
@@ -174,6 +179,7 @@ impl Messages {
         };
         self.bytes = mean(self.bytes, other.bytes);
         self.visible_since = mean(self.visible_since, other.visible_since);
+        self.born_ms = mean(self.born_ms, other.born_ms);
         self.sent_at = self.sent_at.min(other.sent_at);
         self.last_sent = self.last_sent.max(other.last_sent);
         self.count += other.count;
@@ -265,6 +271,8 @@ pub struct Finished {
     pub processed_bytes: u64,
     /// Messages processed (delivered plus duplicates).
     pub processed: u64,
+    /// When the processed messages were born at their producer, on average.
+    pub processed_born: SimTime,
 }
 
 /// What moved when receipts or delays ran out.
@@ -377,7 +385,7 @@ pub struct Queue {
     measured_from: SimTime,
     /// Latency of the messages delivered: from their first send to the
     /// delete after processing (MODEL.md, Latency).
-    pub latency: LatencyHistogram,
+    pub latency: Latencies,
 }
 
 impl Queue {
@@ -429,7 +437,7 @@ impl Queue {
             visible_ms_integral: 0,
             last_change: 0,
             measured_from: 0,
-            latency: LatencyHistogram::default(),
+            latency: Latencies::default(),
         }
     }
 
@@ -845,12 +853,13 @@ impl Queue {
         entry.messages.retain(|&(m, outcome)| {
             let processed = outcome != Outcome::Keep;
             if processed {
+                done.processed_born =
+                    born_blend(done.processed_born, done.processed, m.born_ms, m.count);
                 done.processed += m.count;
                 done.processed_bytes += m.count * m.bytes;
                 if m.counted {
-                    let (first, last) = (now.saturating_sub(m.last_sent), now - m.sent_at.min(now));
                     if measuring {
-                        latency.record(first, last, m.count);
+                        latency.record(now, m.sent_at, m.last_sent, m.born_ms, m.count);
                     }
                     done.delivered += m.count;
                 } else {

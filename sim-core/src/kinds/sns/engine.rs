@@ -7,6 +7,7 @@
 use super::metrics as sns;
 use super::{Endpoint, Policy};
 use crate::cost::Delivered;
+use crate::kinds::batch::born_blend;
 use crate::kinds::queue::calls::{SendCalls, Sizes, Taken};
 use crate::kinds::queue::engine::QueueRetry;
 use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
@@ -56,10 +57,10 @@ impl Simulation {
     }
 
     /// A topic-bound producer's batch: the records generated since the last
-    /// one are published as PublishBatch calls.
-    pub(crate) fn producer_publish(&mut self, slot: usize, k: u64) {
+    /// one (born, on average, at `born_ms`) are published as PublishBatch calls.
+    pub(crate) fn producer_publish(&mut self, slot: usize, k: u64, born_ms: SimTime) {
         let parts = Counts::from_slice(&[(0, k)]);
-        self.publish_for_producer(slot, QueueRetry { parts, attempts: 0 });
+        self.publish_for_producer(slot, QueueRetry { parts, attempts: 0, born_ms });
     }
 
     /// One attempt of a producer's publish: PublishBatch calls of up to 10
@@ -88,7 +89,7 @@ impl Simulation {
             _ => Sizes::Drawn(p),
         };
         let taken = plan.take(calls, sizes, &mut self.rngs[node]);
-        self.published(topic, taken);
+        self.published(topic, taken, batch.born_ms);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, taken.messages as f64);
         m.add(metrics::producer::USER_RECORDS_DATA_PUT, taken.bytes as f64);
@@ -98,7 +99,8 @@ impl Simulation {
             return;
         }
         self.metrics[self.topic_nodes[topic]].add(sns::THROTTLED, refused as f64);
-        self.retry_refused(node, slot, Counts::from_slice(&[(0, refused)]), batch.attempts);
+        let parts = Counts::from_slice(&[(0, refused)]);
+        self.retry_refused(node, slot, QueueRetry { parts, ..batch });
     }
 
     /// A topic takes a forwarded batch (a forwarding stage publishes it as
@@ -116,15 +118,16 @@ impl Simulation {
         let (room, room_bytes) = self.topics[topic].room(self.now);
         let calls = calls_within(&plan, room, room_bytes, each);
         let taken = plan.take(calls, Sizes::Each(each), &mut self.rngs[node]);
-        self.published(topic, taken);
+        self.published(topic, taken, batch.born_ms);
         self.metrics[node].add(sns::THROTTLED, (batch.records - taken.messages) as f64);
         taken.messages
     }
 
     /// Messages a topic took from `calls` of `taken`: the quota spent, the
     /// publishes billed (aws-facts-more 5.5: each 64 KB chunk of a call is
-    /// a request), throttled ones counted, and the fan-out.
-    fn published(&mut self, topic: usize, taken: Taken) {
+    /// a request), throttled ones counted, and the fan-out. The messages
+    /// were born at their producer on average at `born_ms`.
+    fn published(&mut self, topic: usize, taken: Taken, born_ms: SimTime) {
         let node = self.topic_nodes[topic];
         let t = &mut self.topics[topic];
         t.spend(self.now, taken.messages, taken.bytes);
@@ -150,13 +153,13 @@ impl Simulation {
             }
             // A notification is a new record at its endpoint's stage.
             self.handed_off += matched;
-            self.notify(topic, sub, matched, bytes, 0, None);
+            let notes = Batch::arriving(matched, bytes, self.now, born_ms);
+            self.notify(topic, sub, notes, 0, None);
         }
     }
 
-    /// Delivers `count` notifications (`bytes` in all) of subscription
-    /// `sub`, after `retries` retries of `policy` (none yet: the first
-    /// attempt). What the endpoint refuses waits for the policy's next
+    /// Delivers notifications `notes` of subscription `sub`, after
+    /// `retries` retries of `policy` (none yet: the first attempt). What the endpoint refuses waits for the policy's next
     /// retry, or goes to the dead-letter queue when none is left
     /// (aws-facts-more 5.3). An HTTP/S subscription's throttle holds back
     /// what is over its rate, to be sent as the rate allows.
@@ -164,11 +167,11 @@ impl Simulation {
         &mut self,
         topic: usize,
         sub: usize,
-        count: u64,
-        bytes: u64,
+        notes: Batch,
         retries: u32,
         policy: Option<Policy>,
     ) {
+        let Batch { records: count, bytes, born_ms, .. } = notes;
         let node = self.topic_nodes[topic];
         let t = &self.topics[topic];
         let fifo = t.spec.is_fifo();
@@ -183,6 +186,7 @@ impl Simulation {
                 let now = bucket.whole(self.now).min(count);
                 bucket.take_whole(self.now, now);
                 let s = &mut self.topics[topic].subs[sub];
+                s.held_born = born_blend(s.held_born, s.held, born_ms, count - now);
                 s.held += count - now;
                 s.held_bytes += bytes - each * now;
                 (now, each * now)
@@ -192,7 +196,7 @@ impl Simulation {
         if count == 0 {
             return;
         }
-        let batch = Batch { records: count, bytes, oldest_ms: self.now, newest_ms: self.now };
+        let batch = Batch::arriving(count, bytes, self.now, born_ms);
         let accepted = match (down, endpoint) {
             (true, _) => 0,
             (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
@@ -259,8 +263,8 @@ impl Simulation {
             self.metrics[node].add(sns::FAILED, attempts);
             self.metrics[self.destination_nodes[d]].add(destination::FAILED_ATTEMPTS, attempts);
         }
-        let refused_bytes = each * refused;
-        if !self.topics[topic].retry_later(self.now, sub, refused, refused_bytes, retries, policy) {
+        let notes = Batch::arriving(refused, each * refused, self.now, born_ms);
+        if !self.topics[topic].retry_later(self.now, sub, notes, retries, policy) {
             self.sns_give_up(topic, sub, refused, each);
         }
     }
@@ -277,7 +281,8 @@ impl Simulation {
         let bytes = if n == s.held { s.held_bytes } else { s.held_bytes / s.held * n };
         s.held -= n;
         s.held_bytes -= bytes;
-        self.notify(topic, sub, n, bytes, 0, None);
+        let notes = Batch::arriving(n, bytes, self.now, s.held_born);
+        self.notify(topic, sub, notes, 0, None);
     }
 
     /// The policy ended (aws-facts-more 5.3): to the subscription's
@@ -318,7 +323,8 @@ impl Simulation {
                     self.topics[topic].retrying -= r.count;
                     self.metrics[self.topic_nodes[topic]].add(sns::RETRIES, r.count as f64);
                     let sub = r.sub as usize;
-                    self.notify(topic, sub, r.count, r.bytes, r.retries + 1, Some(r.policy));
+                    let notes = Batch::arriving(r.count, r.bytes, self.now, r.born_ms);
+                    self.notify(topic, sub, notes, r.retries + 1, Some(r.policy));
                 }
             }
             for sub in 0..self.topics[topic].subs.len() {

@@ -15,6 +15,8 @@ pub(crate) mod validate;
 pub(crate) mod view;
 
 use crate::bucket::TokenBucket;
+use crate::kinds::Batch;
+use crate::kinds::batch::born_blend;
 use crate::memory::buffer;
 use crate::scenario::{HttpDeliveryPolicy, SnsTopicSpec};
 use crate::time::{SECOND, SimTime};
@@ -158,6 +160,8 @@ pub struct Subscription {
     pub held: u64,
     /// Their bytes.
     pub held_bytes: u64,
+    /// When they were born at their producer, on average.
+    pub held_born: SimTime,
 }
 
 impl Subscription {
@@ -198,6 +202,7 @@ impl Subscription {
             throttle,
             held: 0,
             held_bytes: 0,
+            held_born: 0,
         }
     }
 
@@ -221,6 +226,8 @@ pub struct Retrying {
     pub count: u64,
     /// Their bytes (each as delivered).
     pub bytes: u64,
+    /// When they were born at their producer, on average.
+    pub born_ms: SimTime,
     /// Retries made so far.
     pub retries: u32,
     /// The policy it follows.
@@ -295,11 +302,11 @@ impl Topic {
         &mut self,
         now: SimTime,
         sub: usize,
-        count: u64,
-        bytes: u64,
+        notes: Batch,
         retries: u32,
         policy: Policy,
     ) -> bool {
+        let Batch { records: count, bytes, born_ms, .. } = notes;
         let Some(delay) = policy.delay_ms(retries) else { return false };
         let due = (now + delay).div_ceil(SECOND) * SECOND;
         self.retrying += count;
@@ -308,11 +315,12 @@ impl Topic {
         if let Some(last) = self.retries.iter_mut().rev().find(|r| r.sub == sub)
             && (full || (last.due == due && last.retries == retries && last.policy == policy))
         {
+            last.born_ms = born_blend(last.born_ms, last.count, born_ms, count);
             last.count += count;
             last.bytes += bytes;
             return true;
         }
-        self.retries.push(Retrying { sub, count, bytes, retries, policy, due });
+        self.retries.push(Retrying { sub, count, bytes, born_ms, retries, policy, due });
         true
     }
 

@@ -17,6 +17,7 @@ pub(crate) mod writes;
 use std::collections::VecDeque;
 
 use crate::bucket::{Rate, Tokens};
+use crate::kinds::batch::born_blend;
 use crate::memory;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
@@ -62,6 +63,9 @@ pub struct Cohort {
     pub first_ms: SimTime,
     /// Arrival time of the last record.
     pub last_ms: SimTime,
+    /// Mean time its records were born at their producer
+    /// ([`crate::kinds::batch::born_blend`]).
+    pub born_ms: SimTime,
 }
 
 impl Cohort {
@@ -118,6 +122,7 @@ impl Cohort {
 
     /// Folds the next cohort (contiguous, not older) into this one.
     fn absorb(&mut self, next: &Cohort) {
+        self.born_ms = born_blend(self.born_ms, self.count, next.born_ms, next.count);
         self.count += next.count;
         self.bytes += next.bytes;
         self.last_ms = next.last_ms;
@@ -373,6 +378,8 @@ pub struct ReadBatch {
     pub last_arrival: Option<SimTime>,
     /// Arrival time of the first record not yet read, if any.
     pub next_arrival: Option<SimTime>,
+    /// Mean time the records read were born at their producer.
+    pub born_ms: SimTime,
 }
 
 impl Shard {
@@ -414,13 +421,14 @@ impl Shard {
         record_bytes: u64,
         per_kinesis_record: u64,
     ) -> PutOutcome {
-        self.put_at_most(now, count, count, record_bytes, per_kinesis_record)
+        self.put_at_most(now, count, count, record_bytes, per_kinesis_record, now)
     }
 
     /// [`Shard::put`] of `count` records of which at most `cap` may be
     /// accepted: the share of the shard's capacity this attempt got when
     /// several were due in the same millisecond. The rest are refused
     /// (`WriteProvisionedThroughputExceeded`) like any record over the limits.
+    /// The records were born at their producer on average at `born_ms`.
     #[inline(always)]
     pub fn put_at_most(
         &mut self,
@@ -429,6 +437,7 @@ impl Shard {
         cap: u64,
         record_bytes: u64,
         per_kinesis_record: u64,
+        born_ms: SimTime,
     ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
         let by_records = self.write_records.whole(&WRITE_RECORDS, now).saturating_mul(per);
@@ -461,7 +470,7 @@ impl Shard {
             } else {
                 self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
             }
-            self.append(now, accepted, bytes);
+            self.append(now, accepted, bytes, born_ms);
         }
         let throttled = count - accepted;
         if throttled > 0 {
@@ -485,10 +494,11 @@ impl Shard {
     /// arrival times interpolated between its first and last write, never
     /// more than a second apart, so retention still expires them on time.
     #[inline(always)]
-    fn append(&mut self, now: SimTime, count: u64, bytes: u64) {
+    fn append(&mut self, now: SimTime, count: u64, bytes: u64, born_ms: SimTime) {
         if now < self.tail_open_until
             && let Some(last) = self.log.last_mut()
         {
+            last.born_ms = born_blend(last.born_ms, last.count, born_ms, count);
             last.count += count;
             last.bytes += bytes;
             last.last_ms = now;
@@ -499,6 +509,7 @@ impl Shard {
                 bytes,
                 first_ms: now,
                 last_ms: now,
+                born_ms,
             });
             self.tail_open_until = (now / SECOND + 1) * SECOND;
         }
@@ -532,6 +543,8 @@ impl Shard {
         self.tail_open_until = 0;
         let from = from.max(self.trimmed);
         let (mut records, mut bytes) = (0u64, 0u64);
+        // Sum of the records' birth times, for their mean.
+        let mut born_sum = 0u128;
         let mut pos = from;
         let mut last_read = None;
         // Cohorts are contiguous and never empty, so the one at `next` after
@@ -554,6 +567,7 @@ impl Shard {
             {
                 records += cohort.count;
                 bytes += cohort.bytes;
+                born_sum += u128::from(cohort.born_ms) * u128::from(cohort.count);
                 pos = cohort.end();
                 last_read = Some(cohort);
                 next += 1;
@@ -574,6 +588,7 @@ impl Shard {
             };
             records += take;
             bytes += taken_bytes;
+            born_sum += u128::from(cohort.born_ms) * u128::from(take);
             pos += take;
             last_read = Some(cohort);
             if pos < cohort.end() {
@@ -585,7 +600,9 @@ impl Shard {
         let first_arrival = last_read.map(|_| log[first].arrival_of(from));
         let next_arrival = log.get(next).map(|c| c.arrival_of(pos));
         self.read_out += bytes;
-        ReadBatch { from, records, bytes, first_arrival, last_arrival, next_arrival }
+        let born_ms = (born_sum + u128::from(records / 2)).checked_div(u128::from(records));
+        let born_ms = born_ms.map_or(0, |b| b as SimTime);
+        ReadBatch { from, records, bytes, first_arrival, last_arrival, next_arrival, born_ms }
     }
 
     /// Index of the cohort holding absolute position `pos` (the first one
@@ -1041,7 +1058,9 @@ mod tests {
                 bytes: 4_000,
                 first_arrival: Some(0),
                 last_arrival: Some(400),
-                next_arrival: Some(400)
+                next_arrival: Some(400),
+                // 300 records born at 0 ms and 100 at 400 ms.
+                born_ms: 100,
             })
         );
     }
@@ -1082,7 +1101,8 @@ mod tests {
 
     #[test]
     fn the_log_drops_expired_cohorts_in_batches_and_stays_in_order() {
-        let cohort = |i: u64| Cohort { start: i, count: 1, bytes: 1, first_ms: i, last_ms: i };
+        let cohort =
+            |i: u64| Cohort { start: i, count: 1, bytes: 1, first_ms: i, last_ms: i, born_ms: i };
         let mut log = CohortLog::default();
         for i in 0..200 {
             log.push(cohort(i));
@@ -1210,7 +1230,14 @@ mod tests {
     fn partial_expiry_keeps_counts_and_bytes_exact() {
         // Uneven bytes and a cutoff that falls between records: the split
         // is in whole records, and bytes add up to the bucket's.
-        let mut c = Cohort { start: 40, count: 7, bytes: 1_001, first_ms: 1_000, last_ms: 7_000 };
+        let mut c = Cohort {
+            start: 40,
+            count: 7,
+            bytes: 1_001,
+            first_ms: 1_000,
+            last_ms: 7_000,
+            born_ms: 900,
+        };
         // Records arrive at 1,000, 2,000, ..., 7,000.
         assert_eq!(c.records_before(1_000), 0);
         assert_eq!(c.records_before(1_001), 1);

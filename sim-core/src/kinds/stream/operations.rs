@@ -280,7 +280,9 @@ impl Simulation {
         for i in 0..self.streams[stream].readers.len() {
             let slot = self.streams[stream].readers[i];
             let have = self.consumers[slot].readers.len();
-            self.consumers[slot].readers.extend((have..shard_count).map(|_| ShardReader::new(0)));
+            let c = &mut self.consumers[slot];
+            c.readers.extend((have..shard_count).map(|_| ShardReader::new(0)));
+            c.in_processing_born.resize(shard_count, 0);
             self.sync_kcl_leases(slot);
             if let Some(func) = self.consumers[slot].lambda {
                 self.spread_lanes(func, slot);

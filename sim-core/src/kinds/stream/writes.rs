@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use crate::cost::on_demand_billed_bytes;
+use crate::kinds::batch::born_blend;
 use crate::kinds::{Producer, RetryBatch, Shard, ShardRecords, Target};
 use crate::metrics;
 use crate::rng::NodeRng;
@@ -178,7 +179,7 @@ impl Tally {
     fn write(
         &mut self,
         shard: &mut Shard,
-        now: SimTime,
+        (now, born_ms): (SimTime, SimTime),
         s: &mut ShardRecords,
         cap: u64,
         p: &Producer,
@@ -193,7 +194,7 @@ impl Tally {
             };
         }
         let run = &mut self.run;
-        let out = shard.put_at_most(now, s.records, cap, run.record_bytes, run.per);
+        let out = shard.put_at_most(now, s.records, cap, run.record_bytes, run.per, born_ms);
         run.records += s.records;
         run.accepted += out.accepted;
         // Aggregates are counted and billed shard by shard: each shard's
@@ -260,6 +261,8 @@ impl Simulation {
         let g = &self.groups[group];
         let mut members = Vec::with_capacity(g.members.len());
         let mut n = 0;
+        // The records were made since the last batch: born, on average, halfway.
+        let born_ms = (self.producers[g.lead()].last_batch + self.now) / 2;
         for &slot in &g.members {
             let node = self.producer_nodes[slot];
             let k = self.producers[slot].generate(self.now, &mut self.rngs[node]);
@@ -272,7 +275,7 @@ impl Simulation {
         self.schedule(next, Action::ProducerBatch { group: group as u32 });
         let mut counts = std::mem::take(&mut self.scratch);
         self.groups[group].rng.multinomial(n, &self.producers[lead].shares, &mut counts);
-        let batch = RetryBatch { attempts: 0, per_shard: Vec::new(), members };
+        let batch = RetryBatch { attempts: 0, per_shard: Vec::new(), members, born_ms };
         match self.producers[lead].target {
             Target::Stream(target) => {
                 Some(Pending { group, batch, routed: Routed::Fresh(counts), target })
@@ -488,7 +491,7 @@ impl Simulation {
         let p = &self.producers[lead];
         let rng = &mut self.groups[group].rng;
         let stream = &mut self.streams[target];
-        let now = self.now;
+        let (now, born_ms) = (self.now, batch.born_ms);
         batch.attempts += 1;
         // Only enhanced fan-out readers wait to be woken; most streams have
         // none, so the shards written are only listed for those that do.
@@ -505,7 +508,7 @@ impl Simulation {
         let mut tally = Tally::default();
         let mut refused = Vec::new();
         let mut write = |mut s: ShardRecords, cap: u64| {
-            if tally.write(&mut stream.shards[s.shard], now, &mut s, cap, p) && pushes {
+            if tally.write(&mut stream.shards[s.shard], (now, born_ms), &mut s, cap, p) && pushes {
                 written.push(s.shard);
             }
             if s.records > 0 {
@@ -707,8 +710,8 @@ impl Simulation {
                 }
             }
             let per_shard = due.iter().map(|piece| piece.1).collect();
-            let attempts = batch.attempts;
-            self.add_retry(group, at, RetryBatch { attempts, per_shard, members });
+            let (attempts, born_ms) = (batch.attempts, batch.born_ms);
+            self.add_retry(group, at, RetryBatch { attempts, per_shard, members, born_ms });
         }
     }
 
@@ -724,8 +727,10 @@ impl Simulation {
         if entry.per_shard.is_empty() {
             entry.per_shard = retry.per_shard;
             entry.members = retry.members;
+            entry.born_ms = retry.born_ms;
             return;
         }
+        entry.born_ms = born_blend(entry.born_ms, entry.records(), retry.born_ms, retry.records());
         entry.per_shard.extend(retry.per_shard);
         // Both member lists are in slot order: merge them in one pass.
         let mine = std::mem::take(&mut entry.members);
