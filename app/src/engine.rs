@@ -444,7 +444,7 @@ impl Engine {
             let m = sim.metrics(request.node);
             let charts =
                 request.charts.iter().map(|(t, ms)| (t.clone(), lines(m, ms, now, span))).collect();
-            let latency = sim.latency(request.node).map_or_else(Vec::new, |h| h.octaves());
+            let latency = sim.latency(request.node).map_or_else(Vec::new, |l| l.hop.octaves());
             ChartsView { node: request.node, now, span, charts, latency }
         })
     }

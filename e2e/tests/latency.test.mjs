@@ -1,5 +1,6 @@
 // The selected node's record latency (MODEL.md, Latency): a line above its charts with p50, p90,
-// p99 and max in order, and what the latency measures on hover; none for a stream.
+// p99 and max in order, the same end to end from the producer, and what each measures on hover;
+// none for a stream.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from './fixtures/app_page.mjs';
@@ -30,6 +31,15 @@ test('a consumer shows its latency percentiles in order; a stream shows none', {
   assert.ok(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= max, text);
   assert.ok(Number(m[5].replaceAll(',', '')) > 100_000, 'two minutes of records read');
   assert.match(await line.getAttribute('title'), /arrival at the stream to the read/);
+
+  // End to end, from the producer: each percentile at least the hop's (the records also waited
+  // in their producer's batch), and what it measures on hover.
+  const e2e = await app.testId('end-to-end-line').textContent();
+  const e = e2e.match(/From the producer: p50 (.+?) · p90 (.+?) · p99 (.+?) · max (.+)$/i);
+  assert.ok(e, e2e);
+  const [e50, e90, e99, emax] = e.slice(1, 5).map(ms);
+  assert.ok(e50 >= p50 && e90 >= p90 && e99 >= p99 && emax >= max, `${e2e} vs ${text}`);
+  assert.match(await app.testId('end-to-end-line').getAttribute('title'), /birth at the producer/);
 
   // The histogram under it: a bar per octave, whose records add up to the line's count.
   const histogram = app.testId('latency-histogram');

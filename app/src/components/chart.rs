@@ -464,10 +464,11 @@ fn LatencyLine(node: usize) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
     let help = sim_core::view::latency_meaning(kind).unwrap_or("");
-    let latency =
-        Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(node).and_then(|n| n.latency)));
+    let latency = Memo::new(move |_| {
+        ctx.snapshot.with(|s| s.frame.nodes.get(node).and_then(|n| n.latency.zip(n.end_to_end)))
+    });
     move || {
-        latency.get().map(|l| {
+        latency.get().map(|(l, e)| {
             use sim_core::units::{millis, quantity};
             let text = format!(
                 "Record latency: p50 {} · p90 {} · p99 {} · max {} ({} records)",
@@ -477,8 +478,17 @@ fn LatencyLine(node: usize) -> impl IntoView {
                 millis(l.max_ms),
                 quantity(l.records as f64),
             );
+            let end_to_end = format!(
+                "End to end, from the producer: p50 {} · p90 {} · p99 {} · max {}",
+                millis(e.p50_ms),
+                millis(e.p90_ms),
+                millis(e.p99_ms),
+                millis(e.max_ms),
+            );
             view! {
                 <p class="charts-hint" data-testid="latency-line" title=help>{text}</p>
+                <p class="charts-hint" data-testid="end-to-end-line"
+                    title=sim_core::view::END_TO_END_MEANING>{end_to_end}</p>
                 <LatencyHistogram node=node p=[l.p50_ms, l.p90_ms, l.p99_ms] />
             }
         })
