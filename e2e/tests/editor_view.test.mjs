@@ -1,5 +1,6 @@
 // Canvas gestures and shortcuts on the default scenario: select all, copy / paste, arrow moves,
-// wire deletion by keyboard, box select, wheel zoom at the pointer, Space-drag pan.
+// wire deletion by keyboard, a card dragged by the pointer, box select, wheel zoom at the pointer,
+// Space-drag pan.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from './fixtures/app_page.mjs';
@@ -82,6 +83,30 @@ test('box select, wheel zoom at the pointer, and Space-drag pans without moving 
   await app.testId('pipeline').focus();
   await app.page.keyboard.press(' ');
   await app.page.locator(`[data-testid="play-pause"][aria-pressed="${!playing}"]`).waitFor();
+  assert.deepEqual(app.errors, []);
+});
+
+test('a dragged card follows the pointer from wherever it was pressed, and the drag is one undo step', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  const [first] = await app.nodeIds();
+  const card = app.testId(`node-${first}`);
+  const before = await card.boundingBox();
+  const at = await nodeTransform(first);
+  const zoom = await app.page.evaluate(() =>
+    Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
+  // Pressed off the card's corner, moved 120 px right and 45 px down in steps.
+  await app.page.mouse.move(before.x + 50, before.y + 25);
+  await app.page.mouse.down();
+  await app.page.mouse.move(before.x + 170, before.y + 70, { steps: 8 });
+  await app.page.mouse.up();
+  const after = await card.boundingBox();
+  // The grid (20 world units) may round the move: within half a grid step on screen.
+  const slack = 10 * zoom + 1;
+  assert.ok(Math.abs(after.x - before.x - 120) <= slack, `moved ${after.x - before.x} px across, not 120`);
+  assert.ok(Math.abs(after.y - before.y - 45) <= slack, `moved ${after.y - before.y} px down, not 45`);
+  await app.undo();
+  assert.equal(await nodeTransform(first), at, 'one undo puts it back');
   assert.deepEqual(app.errors, []);
 });
 

@@ -18,6 +18,18 @@ const pointedAt = (page) =>
     return `${owner?.dataset.testid ?? ''} ${el?.closest('.card, .chart')?.getAttribute('class') ?? ''}`;
   });
 
+/** What the ring points at once it points at `re`, or after 5 s: the ring glides to each step's
+ * target (a CSS transition), which on a busy machine takes more than a frame or two. */
+async function pointsAt(page, re) {
+  const deadline = Date.now() + 5_000;
+  let at = await pointedAt(page);
+  while (!re.test(at ?? '') && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    at = await pointedAt(page);
+  }
+  return at;
+}
+
 test('the tour walks its four steps by keyboard and does not return after a reload', { timeout: 90_000 }, async () => {
   const { app, close } = await openApp({ tour: true, viewport: { width: 1280, height: 720 } });
   try {
@@ -31,7 +43,7 @@ test('the tour walks its four steps by keyboard and does not return after a relo
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tour-next');
     assert.equal(await tour.getAttribute('data-step'), '1');
     assert.match(await tour.textContent(), /Play and pause/);
-    assert.match(await pointedAt(page), /play-pause/);
+    assert.match(await pointsAt(page, /play-pause/), /play-pause/);
     await app.viewportShot('tour-step-1-1280x720');
 
     await page.keyboard.press('Enter');
@@ -45,14 +57,14 @@ test('the tour walks its four steps by keyboard and does not return after a relo
       const card = document.querySelector('svg.pipeline .card.health-failing, svg.pipeline .card.health-hot')?.getBoundingClientRect();
       return ring && card && Math.abs(ring.left + ring.width / 2 - (card.left + card.width / 2)) < 2;
     });
-    assert.match(await pointedAt(page), /health-(failing|hot)/);
+    assert.match(await pointsAt(page, /health-(failing|hot)/), /health-(failing|hot)/);
     await app.viewportShot('tour-step-2-1280x720');
 
     // Tab reaches Back, and Shift+Tab returns to Next.
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="tour"][data-step="3"]').waitFor();
     assert.match(await tour.textContent(), /charts of the selected card/);
-    assert.match(await pointedAt(page), /chart/);
+    assert.match(await pointsAt(page, /chart/), /chart/);
     await page.keyboard.press('Shift+Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tour-back');
     await page.keyboard.press('Enter');
@@ -65,7 +77,7 @@ test('the tour walks its four steps by keyboard and does not return after a relo
 
     await page.locator('[data-testid="tour"][data-step="4"]').waitFor();
     assert.match(await tour.textContent(), /More scenarios/);
-    assert.match(await pointedAt(page), /gallery-open/);
+    assert.match(await pointsAt(page, /gallery-open/), /gallery-open/);
     assert.equal((await app.testId('tour-next').textContent()).trim(), 'Done');
     await app.viewportShot('tour-step-4-1280x720');
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tour-next');

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 
 use super::decor::{NodeBadges, WireFlow, WireShape};
 pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
-use crate::editor::viewport::Viewport;
+use crate::editor::gesture::{self, Gestures, Press, Target};
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
 use crate::state::SimCtx;
@@ -48,44 +48,6 @@ fn has_output(kind: NodeKind) -> bool {
     NodeKind::ALL.iter().any(|&to| link_rule(kind, to).is_ok())
 }
 
-/// A pointer gesture in progress.
-#[derive(Clone)]
-enum Gesture {
-    Pan {
-        from: (f64, f64),
-        start: Viewport,
-    },
-    Move {
-        before: Box<Scenario>,
-        from: (f64, f64),
-        ids: BTreeSet<String>,
-    },
-    /// Dragging a wire from an output port pressed at screen point `from`.
-    Wire {
-        from: (f64, f64),
-    },
-    Select {
-        from: (f64, f64),
-        add: bool,
-    },
-    /// Two fingers: zoom by their spread, pan by their midpoint.
-    Pinch {
-        spread: f64,
-        mid: (f64, f64),
-        start: Viewport,
-    },
-}
-
-/// A press that moved less than this (screen pixels) is a tap.
-const TAP_SLOP: f64 = 10.0;
-
-/// The spread and midpoint of the first two pointers down.
-fn two_fingers(down: &BTreeMap<i32, (f64, f64)>) -> Option<(f64, (f64, f64))> {
-    let mut it = down.values();
-    let (a, b) = (it.next()?, it.next()?);
-    Some(((a.0 - b.0).hypot(a.1 - b.1).max(1.0), ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)))
-}
-
 /// The pointer's position relative to the canvas, in screen pixels.
 fn local(ev: &leptos::ev::MouseEvent) -> (f64, f64) {
     let rect = ev
@@ -110,11 +72,9 @@ pub fn PipelineView() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let editor = expect_context::<Editor>();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    let gesture = StoredValue::new(None::<Gesture>);
+    let gestures = StoredValue::new(Gestures::<Scenario>::default());
     let wire_end = RwSignal::new(None::<(f64, f64)>);
     let marquee = RwSignal::new(None::<(f64, f64, f64, f64)>);
-    // Pointers down on the canvas (touch fingers, say), by id, where they are.
-    let down = StoredValue::new(BTreeMap::<i32, (f64, f64)>::new());
     // The pointer's position relative to the canvas, whichever element the
     // event reached (a card, a port).
     let on_canvas = move |ev: &PointerEvent| {
@@ -126,28 +86,6 @@ pub fn PipelineView() -> impl IntoView {
             }
             None => (x, y),
         }
-    };
-    // A second finger turns whatever the first one started into a pinch
-    // (a card half-moved goes back); returns whether it did.
-    let pinch = move |ev: &PointerEvent| {
-        down.update_value(|d| {
-            if ev.is_primary() {
-                // The first finger of a new touch: nothing else is down.
-                d.clear();
-            }
-            d.insert(ev.pointer_id(), on_canvas(ev));
-        });
-        let Some((spread, mid)) = down.with_value(two_fingers) else { return false };
-        if let Some(Gesture::Move { before, .. }) = gesture.get_value() {
-            editor.doc.set(*before);
-        }
-        wire_end.set(None);
-        marquee.set(None);
-        editor.wiring_from.set(None);
-        let start = editor.viewport.get_untracked();
-        gesture.set_value(Some(Gesture::Pinch { spread, mid, start }));
-        capture(ev);
-        true
     };
     // Positions of every node, computed once per document change.
     let layout: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
@@ -185,111 +123,42 @@ pub fn PipelineView() -> impl IntoView {
     });
     on_cleanup(move || resize.remove());
 
-    let on_pointerdown = move |ev: PointerEvent| {
-        if ev.button() != 0 && ev.button() != 1 {
-            return;
-        }
-        measure();
-        if pinch(&ev) {
-            return;
-        }
-        let at = local(&ev);
-        editor.wiring_from.set(None);
-        let space = editor.space_pans();
-        if ev.shift_key() && !space {
-            gesture.set_value(Some(Gesture::Select { from: at, add: true }));
-        } else {
-            if !space {
-                editor.selection.set(BTreeSet::new());
-                editor.selected_link.set(None);
-            }
-            gesture
-                .set_value(Some(Gesture::Pan { from: at, start: editor.viewport.get_untracked() }));
-        }
-        capture(&ev);
-    };
-    let on_pointermove = move |ev: PointerEvent| {
-        let at = local(&ev);
-        let vp = editor.viewport.get_untracked();
-        let world = vp.to_world(at.0, at.1);
-        editor.cursor.set_value(Some(world));
-        down.update_value(|d| {
-            if let Some(p) = d.get_mut(&ev.pointer_id()) {
-                *p = at;
-            }
-        });
-        let Some(g) = gesture.get_value() else { return };
-        match g {
-            Gesture::Pinch { spread, mid, start } => {
-                let Some((now, at)) = down.with_value(two_fingers) else { return };
-                let v = start.zoom_at(mid.0, mid.1, now / spread);
-                editor.viewport.set(Viewport { x: v.x + at.0 - mid.0, y: v.y + at.1 - mid.1, ..v });
-            }
-            Gesture::Pan { from, start } => editor.viewport.set(Viewport {
-                x: start.x + at.0 - from.0,
-                y: start.y + at.1 - from.1,
-                ..start
-            }),
-            Gesture::Move { before, from, ids } => {
-                let (mut dx, mut dy) = (world.0 - from.0, world.1 - from.1);
-                if editor.snap.get_untracked() {
-                    (dx, dy) = (doc::snap(dx, GRID), doc::snap(dy, GRID));
+    // Does what the gesture machine answers (editor/gesture.rs).
+    let apply = move |effects: Vec<gesture::Effect<Scenario>>| {
+        use gesture::Effect as E;
+        for effect in effects {
+            match effect {
+                E::Viewport(v) => editor.viewport.set(v),
+                E::ClearSelection => {
+                    editor.selection.set(BTreeSet::new());
+                    editor.selected_link.set(None);
                 }
-                let mut moved = (*before).clone();
-                doc::move_nodes(&mut moved, &ids, dx, dy);
-                // Shown while dragging; one undo step when the drag ends.
-                editor.doc.set(moved);
-            }
-            Gesture::Wire { .. } => wire_end.set(Some(world)),
-            Gesture::Select { from, .. } => {
-                let a = vp.to_world(from.0, from.1);
-                marquee.set(Some((
-                    a.0.min(world.0),
-                    a.1.min(world.1),
-                    a.0.max(world.0),
-                    a.1.max(world.1),
-                )));
-            }
-        }
-    };
-    let on_pointerup = move |ev: PointerEvent| {
-        down.update_value(|d| {
-            d.remove(&ev.pointer_id());
-        });
-        let Some(g) = gesture.get_value() else { return };
-        if matches!(g, Gesture::Pinch { .. }) {
-            // The pinch ends with the last finger; lifting one does not pan.
-            if down.with_value(BTreeMap::is_empty) {
-                gesture.set_value(None);
-            }
-            return;
-        }
-        gesture.set_value(None);
-        match g {
-            Gesture::Pinch { .. } | Gesture::Pan { .. } => {}
-            Gesture::Move { before, .. } => {
-                let after = editor.doc.get_untracked();
-                editor.commit(*before, after);
-            }
-            Gesture::Wire { from: pressed } => {
-                wire_end.set(None);
-                let from = editor.wiring_from.get_untracked();
-                let at = on_canvas(&ev);
-                let tap = (at.0 - pressed.0).hypot(at.1 - pressed.1) < TAP_SLOP;
-                match (from, input_port_at(ev.client_x(), ev.client_y())) {
-                    (Some(from), Some(to)) => editor.connect(&from, &to),
-                    // A tap on an output port arms it: a tap on an input port
-                    // then wires them (touch has no drag to spare).
-                    (Some(from), None) if tap => ctx.tell(
-                        format!("Wiring from {from}: tap an input port (lit in green); tap the canvas to cancel."),
-                        false,
-                    ),
-                    _ => editor.wiring_from.set(None),
+                E::ToggleSelected(id) => editor.selection.update(|s| {
+                    if !s.remove(&id) {
+                        s.insert(id);
+                    }
+                }),
+                E::SelectOnly(id) => editor.select_only(&id),
+                E::Chart(id) => editor.chart(&id),
+                E::ClearSelectedLink => editor.selected_link.set(None),
+                E::ShowMoved { mut before, ids, dx, dy } => {
+                    doc::move_nodes(&mut before, &ids, dx, dy);
+                    // Shown while dragging; one undo step when the drag ends.
+                    editor.doc.set(before);
                 }
-            }
-            Gesture::Select { add, .. } => {
-                if let Some((x0, y0, x1, y1)) = marquee.get_untracked() {
-                    let hit: BTreeSet<String> = layout.with_untracked(|l| {
+                E::CommitMove(before) => editor.commit(before, editor.doc.get_untracked()),
+                E::Restore(before) => editor.doc.set(before),
+                E::WireFrom(id) => editor.wiring_from.set(Some(id)),
+                E::StopWiring => editor.wiring_from.set(None),
+                E::WireEnd(at) => wire_end.set(at),
+                E::Connect { from, to } => editor.connect(&from, &to),
+                E::ExplainTapWiring(from) => ctx.tell(
+                    format!("Wiring from {from}: tap an input port (lit in green); tap the canvas to cancel."),
+                    false,
+                ),
+                E::Marquee(rect) => marquee.set(rect),
+                E::SelectBox { rect: (x0, y0, x1, y1), add } => {
+                    let hit: Vec<String> = layout.with_untracked(|l| {
                         l.iter()
                             .filter(|(_, p)| {
                                 p.x < x1 && p.x + CARD_W > x0 && p.y < y1 && p.y + CARD_H > y0
@@ -304,9 +173,47 @@ pub fn PipelineView() -> impl IntoView {
                         sel.extend(hit);
                     });
                 }
-                marquee.set(None);
             }
         }
+    };
+    // A press on the canvas, a card or a port: the machine decides, and the
+    // canvas captures the pointers it takes. Returns whether it took it.
+    let press = move |ev: &PointerEvent, target: Target<Scenario>| {
+        measure();
+        let p = Press {
+            pointer: ev.pointer_id(),
+            primary: ev.is_primary(),
+            at: on_canvas(ev),
+            shift: ev.shift_key(),
+            space_pans: editor.space_pans(),
+            presenting: ctx.presenting.get_untracked(),
+        };
+        let viewport = editor.viewport.get_untracked();
+        let answer = gestures.try_update_value(|g| g.press(p, target, viewport));
+        let (effects, taken) = answer.unwrap_or_default();
+        apply(effects);
+        if taken {
+            capture(ev);
+        }
+        taken
+    };
+    let on_pointerdown = move |ev: PointerEvent| {
+        if ev.button() == 0 || ev.button() == 1 {
+            press(&ev, Target::Background);
+        }
+    };
+    let on_pointermove = move |ev: PointerEvent| {
+        let at = on_canvas(&ev);
+        let viewport = editor.viewport.get_untracked();
+        editor.cursor.set_value(Some(viewport.to_world(at.0, at.1)));
+        let snap = editor.snap.get_untracked();
+        let answer = gestures.try_update_value(|g| g.drag(ev.pointer_id(), at, viewport, snap));
+        apply(answer.unwrap_or_default());
+    };
+    let on_pointerup = move |ev: PointerEvent| {
+        let (at, over) = (on_canvas(&ev), input_port_at(ev.client_x(), ev.client_y()));
+        let answer = gestures.try_update_value(|g| g.release(ev.pointer_id(), at, over));
+        apply(answer.unwrap_or_default());
     };
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
@@ -316,9 +223,7 @@ pub fn PipelineView() -> impl IntoView {
     };
     let on_pointerleave = move |_| editor.cursor.set_value(None);
     let on_pointercancel = move |ev: PointerEvent| {
-        down.update_value(|d| {
-            d.remove(&ev.pointer_id());
-        });
+        gestures.update_value(|g| g.cancel(ev.pointer_id()));
     };
     // The keyboard's focus never sits outside the canvas: a card, port or
     // wire Tab reaches is panned into view (with a margin).
@@ -355,69 +260,15 @@ pub fn PipelineView() -> impl IntoView {
 
     // A card's pointerdown starts a move (or, on a port, a wire).
     let start_move = Callback::new(move |(ev, id): (PointerEvent, String)| {
-        measure();
-        if pinch(&ev) {
-            return;
-        }
-        if ctx.presenting.get_untracked() {
-            // Presenter mode shows, it does not edit: a click only charts the node.
-            ev.stop_propagation();
-            editor.chart(&id);
-            return;
-        }
-        if editor.space_pans() {
-            gesture.set_value(Some(Gesture::Pan {
-                from: local(&ev),
-                start: editor.viewport.get_untracked(),
-            }));
-            capture(&ev);
-            return;
-        }
-        let at = local(&ev);
-        let world = editor.viewport.get_untracked().to_world(at.0, at.1);
-        if ev.shift_key() {
-            editor.selection.update(|s| {
-                if !s.remove(&id) {
-                    s.insert(id.clone());
-                }
-            });
-        } else if !editor.selection.with_untracked(|s| s.contains(&id)) {
-            editor.select_only(&id);
-        } else {
-            editor.chart(&id);
-        }
-        editor.selected_link.set(None);
-        let ids = editor.selection.get_untracked();
-        gesture.set_value(Some(Gesture::Move {
-            before: Box::new(editor.doc.get_untracked()),
-            from: world,
-            ids,
-        }));
-        capture(&ev);
+        let selection = editor.selection.get_untracked();
+        press(&ev, Target::Card { id, selection, doc: editor.doc.get_untracked() });
     });
     let start_wire = Callback::new(move |(ev, id): (PointerEvent, String)| {
-        measure();
-        if pinch(&ev) {
-            return;
-        }
-        if editor.space_pans() {
-            gesture.set_value(Some(Gesture::Pan {
-                from: local(&ev),
-                start: editor.viewport.get_untracked(),
-            }));
-            capture(&ev);
-            return;
-        }
-        editor.wiring_from.set(Some(id));
-        let at = on_canvas(&ev);
-        wire_end.set(Some(editor.viewport.get_untracked().to_world(at.0, at.1)));
-        gesture.set_value(Some(Gesture::Wire { from: at }));
-        capture(&ev);
+        press(&ev, Target::OutputPort(id));
     });
-
     // An input port only ends wires, but a finger on it may start a pinch.
     let press_port = Callback::new(move |ev: PointerEvent| {
-        if !pinch(&ev) {
+        if !press(&ev, Target::InputPort) {
             ev.stop_propagation();
         }
     });

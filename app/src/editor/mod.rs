@@ -11,6 +11,7 @@
 //! history and never enters the document.
 
 pub mod doc;
+pub mod gesture;
 pub mod history;
 pub mod inspect;
 pub mod keys;
