@@ -17,7 +17,6 @@ pub(crate) mod writes;
 use std::collections::VecDeque;
 
 use crate::bucket::{Rate, Tokens};
-use crate::kinds::batch::born_blend;
 use crate::memory;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
@@ -49,6 +48,15 @@ pub const FINE_GRAINED_MS: SimTime = 5 * MINUTE;
 /// 525,600: 10,000 shards fit in about 300 MB instead of 210 GB.
 /// `(age, width)`, coarsest first, the index of the log's region.
 const COARSE_TIERS: [(SimTime, SimTime); 2] = [(DAY, DAY), (HOUR, HOUR)];
+
+/// The mean of records' birth times from their sum: one division, in 64
+/// bits when the sum fits (as it nearly always does).
+fn mean_born(sum: u128, count: u64) -> SimTime {
+    match u64::try_from(sum) {
+        Ok(sum) => sum.saturating_add(count / 2).checked_div(count).unwrap_or(0),
+        Err(_) => ((sum + u128::from(count / 2)) / u128::from(count.max(1))) as SimTime,
+    }
+}
 
 /// Records that arrived together: never simulated one by one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -120,9 +128,9 @@ impl Cohort {
         self.count -= n;
     }
 
-    /// Folds the next cohort (contiguous, not older) into this one.
+    /// Folds the next cohort (contiguous, not older) into this one; its
+    /// birth time is the caller's to set ([`mean_born`] of them all).
     fn absorb(&mut self, next: &Cohort) {
-        self.born_ms = born_blend(self.born_ms, self.count, next.born_ms, next.count);
         self.count += next.count;
         self.bytes += next.bytes;
         self.last_ms = next.last_ms;
@@ -255,10 +263,13 @@ impl CohortLog {
             // remove them in one go (one shift of the log, not one each).
             let mut end = at;
             let mut bucket = log[at - 1];
+            let mut born = u128::from(bucket.born_ms) * u128::from(bucket.count);
             while end < limit && ready(&log[end]) && log[end].first_ms / width == window {
                 bucket.absorb(&log[end]);
+                born += u128::from(log[end].born_ms) * u128::from(log[end].count);
                 end += 1;
             }
+            bucket.born_ms = mean_born(born, bucket.count);
             log[at - 1] = bucket;
             self.remove(at..end);
         }
@@ -480,6 +491,17 @@ impl Shard {
         PutOutcome { accepted, throttled }
     }
 
+    /// Closes the tail cohort to further writes, turning the sum of its
+    /// records' birth times into their mean (see `append`).
+    fn close_tail(&mut self) {
+        if self.tail_open_until != 0 {
+            if let Some(last) = self.log.last_mut() {
+                last.born_ms = mean_born(u128::from(last.born_ms), last.count);
+            }
+            self.tail_open_until = 0;
+        }
+    }
+
     /// Whole Kinesis records and bytes the write limits allow at `now`.
     pub fn write_room(&mut self, now: SimTime) -> (u64, u64) {
         (self.write_records.whole(&WRITE_RECORDS, now), self.write_bytes.whole(&WRITE_BYTES, now))
@@ -495,21 +517,28 @@ impl Shard {
     /// more than a second apart, so retention still expires them on time.
     #[inline(always)]
     fn append(&mut self, now: SimTime, count: u64, bytes: u64, born_ms: SimTime) {
+        // While the tail is open its `born_ms` holds the sum of its records'
+        // birth times: a write adds to it, and the mean is worked out once,
+        // when the tail closes (`close_tail`), not once a write. A tail holds
+        // at most a second of a shard's records (about 2^21 at the byte
+        // limit), each born before 2^36 ms: the sum fits.
+        let born = born_ms.saturating_mul(count);
         if now < self.tail_open_until
             && let Some(last) = self.log.last_mut()
         {
-            last.born_ms = born_blend(last.born_ms, last.count, born_ms, count);
+            last.born_ms = last.born_ms.saturating_add(born);
             last.count += count;
             last.bytes += bytes;
             last.last_ms = now;
         } else {
+            self.close_tail();
             self.log.push(Cohort {
                 start: self.appended,
                 count,
                 bytes,
                 first_ms: now,
                 last_ms: now,
-                born_ms,
+                born_ms: born,
             });
             self.tail_open_until = (now / SECOND + 1) * SECOND;
         }
@@ -540,7 +569,7 @@ impl Shard {
     /// record if any is there) from absolute position `from`, without any
     /// rate limit: the caller applies the limits of its read path.
     pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
-        self.tail_open_until = 0;
+        self.close_tail();
         let from = from.max(self.trimmed);
         let (mut records, mut bytes) = (0u64, 0u64);
         // Sum of the records' birth times, for their mean.
@@ -600,8 +629,7 @@ impl Shard {
         let first_arrival = last_read.map(|_| log[first].arrival_of(from));
         let next_arrival = log.get(next).map(|c| c.arrival_of(pos));
         self.read_out += bytes;
-        let born_ms = (born_sum + u128::from(records / 2)).checked_div(u128::from(records));
-        let born_ms = born_ms.map_or(0, |b| b as SimTime);
+        let born_ms = mean_born(born_sum, records);
         ReadBatch { from, records, bytes, first_arrival, last_arrival, next_arrival, born_ms }
     }
 
@@ -654,7 +682,13 @@ impl Shard {
     /// nor retention. Recent cohorts stay fine grained, keeping iterator
     /// age exact to the batch near the tip.
     pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
-        self.log.coalesce(now, |c| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now);
+        let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now;
+        // Readiness only grows along the log: a ready tail is coalesced
+        // with everything before it, and closes.
+        if self.log.as_slice().last().is_some_and(ready) {
+            self.close_tail();
+        }
+        self.log.coalesce(now, ready);
         if self.log.coalesced() == self.log.len() {
             self.tail_open_until = 0;
         }
