@@ -1044,15 +1044,23 @@ fn replications_report_intervals_and_repeat_exactly() {
         block["seeds"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
     assert_eq!(seeds[0], 7);
     // Each seed's own run gives the figure; the interval is recomputed here.
-    let p99: Vec<f64> = seeds
+    let p99: Vec<(f64, f64)> = seeds
         .iter()
         .map(|seed| {
             let seed = seed.to_string();
             let out = shardplay(&["run", DEFAULT, "--duration", "2m", "--seed", &seed]);
             let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            s["nodes"]["analytics"]["latency"]["p99_ms"].as_f64().unwrap()
+            let node = &s["nodes"]["analytics"];
+            let (hop, e2e) = (&node["latency"]["p99_ms"], &node["end_to_end_latency"]["p99_ms"]);
+            (hop.as_f64().unwrap(), e2e.as_f64().unwrap())
         })
         .collect();
+    // End to end too: each seed's own figure, averaged.
+    let e2e_mean = p99.iter().map(|p| p.1).sum::<f64>() / 4.0;
+    let e2e = block["end_to_end_p99_ms"]["analytics"]["mean"].as_f64().unwrap();
+    assert!((e2e - e2e_mean).abs() < 1e-9 * e2e_mean, "{e2e} vs {e2e_mean}");
+    assert!(e2e_mean >= p99.iter().map(|p| p.0).sum::<f64>() / 4.0, "end to end is the longer");
+    let p99: Vec<f64> = p99.into_iter().map(|p| p.0).collect();
     let mean = p99.iter().sum::<f64>() / 4.0;
     let sd = (p99.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / 3.0).sqrt();
     // t(0.975, 3) = 3.182 (the textbook's three decimals).

@@ -34,8 +34,9 @@ test('three seeds give each figure a mean inside its interval, while the run pla
   // The hot key throttles on every seed, by a different amount on each.
   const throttled = await figure('throttled');
   assert.ok(throttled.mean > 0 && throttled.high > throttled.low, JSON.stringify(throttled));
-  // A latency line per measuring node, named as its card is.
+  // A latency line per measuring node, one hop and end to end, named as its card is.
   assert.match(await app.testId('replications-table').textContent(), /p99 latency, Analytics reader/);
+  assert.match(await app.testId('replications-table').textContent(), /p99 end to end, Analytics reader/);
   assert.equal(await app.page.locator('.dot-plot').first().locator('circle').count(), 3);
 });
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::budget::{Budget, check_run};
 use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
 use crate::engine::Simulation;
-use crate::metrics::stream;
+use crate::metrics::{Latencies, LatencyHistogram, stream};
 use crate::report::Summary;
 use crate::scenario::NodeKind;
 use crate::sweep::measure;
@@ -112,6 +112,8 @@ pub struct Figures {
     pub monthly_usd: f64,
     /// p99 record latency of each measuring node with records, by node id.
     pub latency_p99_ms: BTreeMap<String, f64>,
+    /// The same records' p99 end to end, from their producer, by node id.
+    pub end_to_end_p99_ms: BTreeMap<String, f64>,
 }
 
 /// Reads the key figures off a finished run.
@@ -125,21 +127,18 @@ pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
         }
     }
     let attempts = refused + accepted;
-    let latency_p99_ms = valid
-        .scenario()
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, node)| {
-            let p99 = sim.latency(i).and_then(|l| l.hop.summary())?.p99_ms;
-            Some((node.id.clone(), p99))
-        })
-        .collect();
+    let p99_by_node = |of: fn(&Latencies) -> &LatencyHistogram| {
+        let nodes = valid.scenario().nodes.iter().enumerate();
+        nodes
+            .filter_map(|(i, node)| Some((node.id.clone(), of(sim.latency(i)?).summary()?.p99_ms)))
+            .collect()
+    };
     Figures {
         throttled_pct: if attempts > 0.0 { 100.0 * refused / attempts } else { 0.0 },
         lost_records: point.lost_records as f64,
         monthly_usd: point.monthly_usd,
-        latency_p99_ms,
+        latency_p99_ms: p99_by_node(|l| &l.hop),
+        end_to_end_p99_ms: p99_by_node(|l| &l.end_to_end),
     }
 }
 
@@ -161,6 +160,8 @@ pub struct Replications {
     /// p99 record latency per measuring node, ms (nodes with records in
     /// every replication).
     pub latency_p99_ms: BTreeMap<String, Interval>,
+    /// The same nodes' p99 end to end, from the producer, ms.
+    pub end_to_end_p99_ms: BTreeMap<String, Interval>,
 }
 
 /// A run's summary, its keys in their usual order, followed by
@@ -177,20 +178,18 @@ pub struct ReplicatedSummary<'a> {
 /// Combines the figures of runs with `seeds` (in the same order).
 pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
     let of = |f: &dyn Fn(&Figures) -> f64| interval(&runs.iter().map(f).collect::<Vec<_>>());
-    let latency_p99_ms = runs
-        .first()
-        .map(|first| {
-            first
-                .latency_p99_ms
-                .keys()
-                .filter_map(|id| {
-                    let values: Option<Vec<f64>> =
-                        runs.iter().map(|r| r.latency_p99_ms.get(id).copied()).collect();
-                    Some((id.clone(), interval(&values?)))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // Per node, over the nodes with records in every run.
+    let by_node = |map: fn(&Figures) -> &BTreeMap<String, f64>| {
+        let Some(first) = runs.first() else { return BTreeMap::new() };
+        map(first)
+            .keys()
+            .filter_map(|id| {
+                let values: Option<Vec<f64>> =
+                    runs.iter().map(|r| map(r).get(id).copied()).collect();
+                Some((id.clone(), interval(&values?)))
+            })
+            .collect()
+    };
     Replications {
         n: runs.len() as u32,
         seeds,
@@ -198,7 +197,8 @@ pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
         throttled_pct: of(&|f| f.throttled_pct),
         lost_records: of(&|f| f.lost_records),
         monthly_usd: of(&|f| f.monthly_usd),
-        latency_p99_ms,
+        latency_p99_ms: by_node(|f| &f.latency_p99_ms),
+        end_to_end_p99_ms: by_node(|f| &f.end_to_end_p99_ms),
     }
 }
 

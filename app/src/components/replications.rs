@@ -54,6 +54,9 @@ struct Line {
     show: fn(f64) -> String,
 }
 
+/// A figure of each measuring node, by node id.
+type PerNode = fn(&Figures) -> &std::collections::BTreeMap<String, f64>;
+
 /// The replications' figures, labelled for people (nodes by their names).
 fn outcome(r: &Replications, runs: &[Figures], nodes: &[sim_core::scenario::Node]) -> Outcome {
     let each = |f: &dyn Fn(&Figures) -> f64| runs.iter().map(f).collect::<Vec<_>>();
@@ -80,15 +83,23 @@ fn outcome(r: &Replications, runs: &[Figures], nodes: &[sim_core::scenario::Node
             show: format::usd,
         },
     ];
-    for (id, interval) in &r.latency_p99_ms {
-        let name = nodes.iter().find(|n| &n.id == id).map_or(id.as_str(), |n| n.label());
-        lines.push(Line {
-            key: format!("latency-{id}"),
-            label: format!("p99 latency, {name}"),
-            interval: *interval,
-            values: each(&|f| f.latency_p99_ms.get(id).copied().unwrap_or(f64::NAN)),
-            show: format::millis,
-        });
+    let per_node: [(&str, &str, PerNode); 2] = [
+        ("latency", "p99 latency", |f| &f.latency_p99_ms),
+        ("end-to-end", "p99 end to end", |f| &f.end_to_end_p99_ms),
+    ];
+    for ((key, what, of), intervals) in
+        per_node.into_iter().zip([&r.latency_p99_ms, &r.end_to_end_p99_ms])
+    {
+        for (id, interval) in intervals {
+            let name = nodes.iter().find(|n| &n.id == id).map_or(id.as_str(), |n| n.label());
+            lines.push(Line {
+                key: format!("{key}-{id}"),
+                label: format!("{what}, {name}"),
+                interval: *interval,
+                values: each(&|f| of(f).get(id).copied().unwrap_or(f64::NAN)),
+                show: format::millis,
+            });
+        }
     }
     Outcome { n: r.n, lines }
 }
