@@ -575,7 +575,7 @@ fn MskInterventions(node: usize, serverless: bool, consumers: u32) -> impl IntoV
     let brokers_part = (!serverless).then(|| {
         view! {
             <MskBrokerFailure node figures />
-            <MskAddBrokers node figures />
+            <MskGrow node grow=Grow::Brokers figures />
         }
     });
     let note = serverless.then(|| {
@@ -588,7 +588,7 @@ fn MskInterventions(node: usize, serverless: bool, consumers: u32) -> impl IntoV
     view! {
         {note}
         {brokers_part}
-        <MskAddPartitions node figures />
+        <MskGrow node grow=Grow::Partitions figures />
         <MskCrashConsumer node consumers figures />
     }
 }
@@ -651,77 +651,89 @@ fn MskBrokerFailure(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
     }
 }
 
-#[component]
-fn MskAddBrokers(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
-    let ctx = expect_context::<SimCtx>();
-    let target = RwSignal::new(String::new());
-    let add = move || {
-        let fault = read_count(&target.get_untracked(), "brokers")
-            .map(|brokers| Fault::AddBrokers { brokers });
-        inject(ctx, node, fault);
-    };
-    let state = move || {
-        let [brokers, _, _, _, idle, ..] = figures.get();
-        format!("({} · {} idle)", format::count(brokers), format::count(idle))
-    };
-    view! {
-        <form class="field" on:submit=move |ev| { ev.prevent_default(); add(); }>
-            <label title="The cluster's new broker count, a multiple of its Availability Zones. Kafka moves no partition to a new broker by itself: the new brokers idle until partitions are added (or reassigned with kafka-reassign-partitions.sh). Billed from now on.">
-                "Brokers " <output data-testid="msk-brokers-state">{state}</output>
-            </label>
-            <div class="field-row">
-                <input
-                    type="number"
-                    min="1"
-                    aria-label="New broker count"
-                    data-testid="msk-brokers-input"
-                    placeholder=move || format::count(figures.get()[0])
-                    prop:value=move || target.get()
-                    on:input:target=move |ev| target.set(ev.target().value())
-                />
-                <button class="action-button" type="submit" data-testid="msk-add-brokers">
-                    "Add brokers"
-                </button>
-            </div>
-        </form>
+/// What an MSK cluster can be grown by: Kafka only ever adds.
+#[derive(Clone, Copy)]
+enum Grow {
+    Brokers,
+    Partitions,
+}
+
+impl Grow {
+    /// Its word, as the form and its test ids say it.
+    fn word(self) -> &'static str {
+        match self {
+            Grow::Brokers => "brokers",
+            Grow::Partitions => "partitions",
+        }
+    }
+
+    fn fault(self, count: u32) -> Fault {
+        match self {
+            Grow::Brokers => Fault::AddBrokers { brokers: count },
+            Grow::Partitions => Fault::AddPartitions { partitions: count },
+        }
+    }
+
+    /// Where its count stands among the cluster's figures.
+    fn index(self) -> usize {
+        match self {
+            Grow::Brokers => 0,
+            Grow::Partitions => 5,
+        }
+    }
+
+    /// The label's hover help: what growing does.
+    fn help(self) -> &'static str {
+        match self {
+            Grow::Brokers => {
+                "The cluster's new broker count, a multiple of its Availability Zones. Kafka moves no partition to a new broker by itself: the new brokers idle until partitions are added (or reassigned with kafka-reassign-partitions.sh). Billed from now on."
+            }
+            Grow::Partitions => {
+                "The topic's new partition count: Kafka only adds partitions. A key goes to murmur2(key) mod the new count, so some keys move to another partition and their records before and after may be read out of order. The consumer group rebalances."
+            }
+        }
+    }
+
+    /// The state beside the label: the count and what followed from it.
+    fn state(self, f: [f64; 9]) -> String {
+        match self {
+            Grow::Brokers => format!("({} · {} idle)", format::count(f[0]), format::count(f[4])),
+            Grow::Partitions if f[6] > 0.0 => {
+                format!("({} · {} keys moved)", format::count(f[5]), format::count(f[6]))
+            }
+            Grow::Partitions => format!("({})", format::count(f[5])),
+        }
     }
 }
 
+/// A form that grows an MSK cluster to a new broker or partition count.
 #[component]
-fn MskAddPartitions(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
+fn MskGrow(node: usize, grow: Grow, figures: Memo<[f64; 9]>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let target = RwSignal::new(String::new());
+    let word = grow.word();
     let add = move || {
-        let fault = read_count(&target.get_untracked(), "partitions")
-            .map(|partitions| Fault::AddPartitions { partitions });
+        let fault = read_count(&target.get_untracked(), word).map(|n| grow.fault(n));
         inject(ctx, node, fault);
     };
-    let state = move || {
-        let [.., partitions, moved, _, _] = figures.get();
-        let moved = if moved > 0.0 {
-            format!(" · {} keys moved", format::count(moved))
-        } else {
-            String::new()
-        };
-        format!("({}{moved})", format::count(partitions))
-    };
+    let title = format!("{}{}", word[..1].to_uppercase(), &word[1..]);
     view! {
         <form class="field" on:submit=move |ev| { ev.prevent_default(); add(); }>
-            <label title="The topic's new partition count: Kafka only adds partitions. A key goes to murmur2(key) mod the new count, so some keys move to another partition and their records before and after may be read out of order. The consumer group rebalances.">
-                "Partitions " <output data-testid="msk-partitions-state">{state}</output>
+            <label title=grow.help()>
+                {title} " " <output data-testid=format!("msk-{word}-state")>{move || grow.state(figures.get())}</output>
             </label>
             <div class="field-row">
                 <input
                     type="number"
                     min="1"
-                    aria-label="New partition count"
-                    data-testid="msk-partitions-input"
-                    placeholder=move || format::count(figures.get()[5])
+                    aria-label=format!("New {} count", word.trim_end_matches('s'))
+                    data-testid=format!("msk-{word}-input")
+                    placeholder=move || format::count(figures.get()[grow.index()])
                     prop:value=move || target.get()
                     on:input:target=move |ev| target.set(ev.target().value())
                 />
-                <button class="action-button" type="submit" data-testid="msk-add-partitions">
-                    "Add partitions"
+                <button class="action-button" type="submit" data-testid=format!("msk-add-{word}")>
+                    {format!("Add {word}")}
                 </button>
             </div>
         </form>
