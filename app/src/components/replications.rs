@@ -326,11 +326,18 @@ mod tests {
             ["Write attempts refused", "Records lost", "Cost per month"]
         );
         assert!(o.lines.iter().all(|l| l.values.len() == 3));
-        // Latency lines name the node as its card does, never by id alone.
+        // Latency lines, one hop and end to end, name the node as its card
+        // does, never by id alone.
+        let mut kinds = Vec::new();
         for l in &o.lines[3..] {
-            let id = l.key.trim_start_matches("latency-");
+            let (what, id) = match l.key.strip_prefix("latency-") {
+                Some(id) => ("p99 latency", id),
+                None => ("p99 end to end", l.key.strip_prefix("end-to-end-").unwrap()),
+            };
             let node = scenario.nodes.iter().find(|n| n.id == id).unwrap();
-            assert_eq!(l.label, format!("p99 latency, {}", node.label()));
+            assert_eq!(l.label, format!("{what}, {}", node.label()));
+            kinds.push(what);
         }
+        assert!(kinds.contains(&"p99 latency") && kinds.contains(&"p99 end to end"), "{kinds:?}");
     }
 }
