@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use sim_core::NodeKind;
 
-use super::sheet::{Phone, focus_element};
+use super::sheet::{Phone, canvas_to_top, focus_element};
 use crate::editor::{Editor, Sheet};
 
 /// The number key that adds `NodeKind::ALL[index]`, if it has one.
@@ -63,10 +63,12 @@ pub fn Palette() -> impl IntoView {
         }
     });
     on_cleanup(move || keys.remove());
-    // Opening moves the focus onto the first kind.
+    // Opening brings the canvas to the top of the screen, above the sheet,
+    // and moves the focus onto the first kind.
     Effect::new(move |was: Option<bool>| {
         let now = shown.get();
         if now && was != Some(true) {
+            canvas_to_top();
             request_animation_frame(move || {
                 let first = sheet_ref
                     .get_untracked()

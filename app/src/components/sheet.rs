@@ -78,7 +78,7 @@ fn modal_open() -> bool {
 
 /// Scrolls the page so the canvas starts at the top of the screen, above
 /// the sheet (the page has room: it is padded by the sheet's height).
-fn canvas_to_top() {
+pub(crate) fn canvas_to_top() {
     let Some(canvas) = document().query_selector("svg.pipeline").ok().flatten() else { return };
     let top = canvas.get_bounding_client_rect().top();
     if top.abs() > 1.0 {
