@@ -151,7 +151,7 @@ fn Workbench() -> impl IntoView {
     // On a phone the node's knobs and charts are a bottom sheet; its charts
     // move into it while it is shown (one copy of them at a time).
     let editor = expect_context::<editor::Editor>();
-    let phone = Phone::watch();
+    let phone = Phone::watch(ctx.presenting);
     provide_context(phone);
     let in_sheet = node_sheet_shown(editor, phone);
     view! {

@@ -45,7 +45,7 @@ pub fn Palette() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    let phone = use_context::<Phone>().unwrap_or_else(Phone::watch);
+    let phone = expect_context::<Phone>();
     let open_ref = NodeRef::<leptos::html::Button>::new();
     let sheet_ref = NodeRef::<leptos::html::Div>::new();
     let shown = Memo::new(move |_| phone.get() && editor.sheet.get() == Sheet::Palette);

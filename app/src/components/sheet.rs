@@ -20,32 +20,31 @@ use crate::editor::{Editor, Sheet, doc};
 /// equal to the phone rules in `styles/screens.css`.
 const PHONE_QUERY: &str = "(max-width: 700px), (max-width: 900px) and (max-height: 500px)";
 
-/// Whether the screen is a phone's (follows rotation and resizing).
+/// Whether the page gets sheets: a phone's screen (follows rotation and
+/// resizing), and neither presenter mode nor an embed, which show no
+/// editing (their CSS hides what the sheets hold).
 #[derive(Clone, Copy)]
-pub struct Phone(pub RwSignal<bool>);
+pub struct Phone(Memo<bool>);
 
 impl Phone {
     /// Watches the screen for the life of the calling owner.
-    pub fn watch() -> Self {
+    pub fn watch(presenting: RwSignal<bool>) -> Self {
         let matches =
             || window().match_media(PHONE_QUERY).ok().flatten().is_some_and(|m| m.matches());
-        let phone = RwSignal::new(matches());
+        let screen = RwSignal::new(matches());
         let handle = window_event_listener(leptos::ev::resize, move |_| {
             let now = matches();
-            if phone.get_untracked() != now {
-                phone.set(now);
+            if screen.get_untracked() != now {
+                screen.set(now);
             }
         });
         on_cleanup(move || handle.remove());
-        Phone(phone)
+        let embedded = super::embed::is_embedded();
+        Phone(Memo::new(move |_| screen.get() && !embedded && !presenting.get()))
     }
 
     pub fn get(self) -> bool {
         self.0.get()
-    }
-
-    pub fn get_untracked(self) -> bool {
-        self.0.get_untracked()
     }
 }
 
