@@ -233,7 +233,7 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
       await page.touchscreen.tap(c.left + (c.right - c.left) / 2, c.top + 40);
       await app.testId('node-sheet-close').waitFor({ state: 'hidden' });
       await page.locator(`[data-testid="node-${id}"][aria-pressed="false"]`).waitFor();
-      assert.deepEqual(await app.errors, []);
+      assert.deepEqual(app.errors, []);
     } finally {
       await close();
     }
@@ -284,12 +284,46 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
       assert.equal(await app.testId('palette-open').getAttribute('aria-expanded'), 'false');
       await page.locator(`[data-testid="node-${added}"][data-kind="sqs_queue"]`).waitFor();
       assert.equal(await boxOf(page, 'node-sheet'), null, 'adding does not open the node\'s sheet');
-      assert.deepEqual(await app.errors, []);
+      assert.deepEqual(app.errors, []);
     } finally {
       await close();
     }
   });
 }
+
+test('a phone: a "Try it" link opens the node\'s sheet on its field; an embed and presenter mode have no sheets', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone({ width: 390, height: 844 });
+  try {
+    const page = app.page;
+    await app.pause();
+    const link = page.locator('[data-testid^="goto-rate-"]').first();
+    await link.tap();
+    await app.testId('node-sheet-close').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await focusedTestId(page), 'param-records_per_s', 'the focus is on the knob, in the sheet');
+    const field = await boxOf(page, 'param-records_per_s');
+    const sheet = await boxOf(page, 'node-sheet');
+    assert.ok(field.top >= sheet.top && field.bottom <= sheet.bottom, `the field at ${JSON.stringify(field)} in ${JSON.stringify(sheet)}`);
+    // Presenter mode (P) shows, it does not edit: the open sheet waits, the charts are in the page.
+    await app.testId('node-sheet-close').focus();
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
+    await page.waitForTimeout(300);
+    assert.equal(await boxOf(page, 'node-sheet-close'), null, 'no sheet in presenter mode');
+    assert.ok(await page.locator('.charts-panel canvas').count(), 'the charts stay in the page');
+
+    // Embedded (?embed) at a phone's width: the canvas and figures only, never a sheet.
+    await page.goto(`${app.url}?embed`);
+    await app.waitReady();
+    await page.locator('svg.pipeline g.card').first().tap();
+    await page.waitForTimeout(300);
+    assert.equal(await boxOf(page, 'node-sheet-close'), null, 'no sheet in an embed');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.shell')).paddingBottom), '0px');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await close();
+  }
+});
 
 test('a laptop and a tablet keep the palette and the inspector in the page (no sheets)', { timeout: 60_000 }, async () => {
   for (const [viewport, phoneLike] of [[{ width: 1280, height: 800 }, false], [{ width: 820, height: 1180 }, true]]) {
