@@ -80,8 +80,8 @@ test('a phone at 375x667, with its bottom sheets', { timeout: 60_000 }, async ()
     await phone.app.testId('node-sheet-close').waitFor();
     assert.deepEqual(await violations(page), [], 'the node\'s sheet');
     await phone.app.testId('node-sheet-close').tap();
-    await phone.app.testId('palette-open').tap();
-    await phone.app.testId('palette-sheet-close').waitFor();
+    await phone.app.testId('add-node').tap();
+    await phone.app.testId('add-sheet-close').waitFor();
     assert.deepEqual(await violations(page), [], 'the palette\'s sheet');
   } finally {
     await phone.close();

@@ -130,7 +130,7 @@ test('a phone: two fingers pinch to zoom; a tap on an output port then an input 
     await app.testId('new-doc').tap();
     await app.testId('empty-canvas').waitFor();
     for (const kind of ['producer', 'kinesis_stream']) {
-      await app.testId('palette-open').tap();
+      await app.testId('add-node').tap();
       await app.testId(`palette-${kind}`).tap();
     }
     await page.waitForFunction(() => document.querySelectorAll('svg.pipeline g.card').length === 2);
@@ -243,18 +243,18 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
     const { app, close } = await phone(viewport);
     try {
       const page = app.page;
-      const open = await boxOf(page, 'palette-open');
+      const open = await boxOf(page, 'add-node');
       assert.ok(open && open.height >= 44, `the Add button: ${JSON.stringify(open)}`);
-      assert.equal((await app.testId('palette-open').textContent()).trim(), '+ Add a node');
-      await app.testId('palette-open').tap();
-      await app.testId('palette-sheet-close').waitFor();
-      assert.equal(await app.testId('palette-open').getAttribute('aria-expanded'), 'true');
-      const sheet = app.testId('palette-sheet');
+      assert.equal((await app.testId('add-node').textContent()).trim(), '+ Add a node');
+      await app.testId('add-node').tap();
+      await app.testId('add-sheet-close').waitFor();
+      assert.equal(await app.testId('add-node').getAttribute('aria-expanded'), 'true');
+      const sheet = app.testId('add-sheet');
       assert.equal(await sheet.getAttribute('role'), 'dialog');
-      const s = await boxOf(page, 'palette-sheet');
+      const s = await boxOf(page, 'add-sheet');
       assert.ok(s.bottom <= viewport.height + 1 && s.top > 0, `palette sheet at ${JSON.stringify(s)}`);
       // Every kind, by its name, big enough for a finger, the first with the focus.
-      const names = await page.locator('[data-testid="palette-sheet"] .palette-item').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+      const names = await page.locator('[data-testid="add-sheet"] .palette-item').evaluateAll((els) => els.map((e) => e.textContent.trim()));
       assert.ok(names.length >= 9 && names.some((n) => /Kinesis/.test(n)), `kinds: ${names}`);
       assert.deepEqual(await smallTargets(page, '.palette-sheet .palette-item, .sheet-button'), []);
       await page.waitForFunction(() => document.activeElement?.classList.contains('palette-item'));
@@ -263,25 +263,25 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
       await app.viewportShot(`screens-phone-palette-${size}`);
 
       // Close and Escape give the focus back to Add.
-      await app.testId('palette-sheet-close').tap();
-      await app.testId('palette-sheet-close').waitFor({ state: 'hidden' });
-      assert.equal(await focusedTestId(page), 'palette-open');
-      await app.testId('palette-open').tap();
-      await app.testId('palette-sheet-close').waitFor();
+      await app.testId('add-sheet-close').tap();
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), 'add-node');
+      await app.testId('add-node').tap();
+      await app.testId('add-sheet-close').waitFor();
       await page.keyboard.press('Escape');
-      await app.testId('palette-sheet-close').waitFor({ state: 'hidden' });
-      assert.equal(await focusedTestId(page), 'palette-open');
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), 'add-node');
 
       // A kind tapped in the sheet: one node more, the sheet closed.
-      await app.testId('palette-open').tap();
+      await app.testId('add-node').tap();
       const before = await app.nodeIds();
       await app.testId('palette-sqs_queue').tap();
       await page.waitForFunction((n) => document.querySelectorAll('svg.pipeline g.card').length > n, before.length);
       await page.waitForTimeout(200);
       const added = (await app.nodeIds()).filter((id) => !before.includes(id));
       assert.equal(added.length, 1, `one node added: ${added}`);
-      await app.testId('palette-sheet-close').waitFor({ state: 'hidden' });
-      assert.equal(await app.testId('palette-open').getAttribute('aria-expanded'), 'false');
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await app.testId('add-node').getAttribute('aria-expanded'), 'false');
       await page.locator(`[data-testid="node-${added}"][data-kind="sqs_queue"]`).waitFor();
       assert.equal(await boxOf(page, 'node-sheet'), null, 'adding does not open the node\'s sheet');
       assert.deepEqual(app.errors, []);
@@ -334,7 +334,7 @@ test('a laptop and a tablet keep the palette and the inspector in the page (no s
         await app.waitReady();
       }
       const page = app.page;
-      assert.equal(await boxOf(page, 'palette-open'), null, 'no Add button');
+      assert.equal(await boxOf(page, 'add-node'), null, 'no Add button');
       assert.ok(await app.testId('palette-producer').isVisible(), 'the palette lists its kinds');
       const [first] = await app.nodeIds();
       if (phoneLike) await app.testId(`node-${first}`).tap();

@@ -125,7 +125,7 @@ pub fn Palette() -> impl IntoView {
             <h2 class="eyebrow">"Add"</h2>
             <button
                 class="palette-open"
-                data-testid="palette-open"
+                data-testid="add-node"
                 node_ref=open_ref
                 aria-expanded=move || shown.get().to_string()
                 aria-controls="palette-sheet"
@@ -142,14 +142,14 @@ pub fn Palette() -> impl IntoView {
                 role=move || shown.get().then_some("dialog")
                 aria-modal=move || shown.get().then_some("false")
                 aria-labelledby=move || shown.get().then_some("palette-sheet-title")
-                data-testid="palette-sheet"
+                data-testid="add-sheet"
             >
                 <header class="sheet-head">
                     <span class="sheet-handle" aria-hidden="true"></span>
                     <h2 id="palette-sheet-title">"Add a node"</h2>
                     <button
                         class="sheet-button"
-                        data-testid="palette-sheet-close"
+                        data-testid="add-sheet-close"
                         on:click=move |_| close()
                     >
                         <span aria-hidden="true">"✕ "</span>
