@@ -8,8 +8,8 @@ use sim_core::{DEFAULT_SCENARIO, Scenario, load_scenario};
 
 use crate::components::{
     Controls, CostBreakdown, EditorBar, Inspector, Interventions, LedgerBar, LessonPanel,
-    ModeCompare, NodeCharts, NoticeBar, Palette, PipelineView, ReplicationsPanel, ServiceCompare,
-    StatCards, Toolbar, Tour, TourAllowed,
+    ModeCompare, NodeCharts, NodeSheet, NoticeBar, Palette, Phone, PipelineView, ReplicationsPanel,
+    ServiceCompare, StatCards, Toolbar, Tour, TourAllowed, node_sheet_shown,
 };
 use crate::editor;
 use crate::link;
@@ -148,6 +148,12 @@ fn Workbench() -> impl IntoView {
         })
     });
     let charts = move || chart_set.get().map(|(node, _)| view! { <NodeCharts node=node /> });
+    // On a phone the node's knobs and charts are a bottom sheet; its charts
+    // move into it while it is shown (one copy of them at a time).
+    let editor = expect_context::<editor::Editor>();
+    let phone = Phone::watch(ctx.presenting);
+    provide_context(phone);
+    let in_sheet = node_sheet_shown(editor, phone);
     view! {
         <div class="shell" data-testid="app" data-ready="true">
             <Toolbar />
@@ -163,8 +169,10 @@ fn Workbench() -> impl IntoView {
                 </section>
                 <aside class="side-panel">
                     <LessonPanel />
-                    <Inspector />
-                    <Interventions />
+                    <NodeSheet shown=in_sheet charts=ViewFn::from(charts)>
+                        <Inspector />
+                        <Interventions />
+                    </NodeSheet>
                     <Controls />
                 </aside>
                 <section class="stats-panel" aria-label="Live figures">
@@ -176,7 +184,7 @@ fn Workbench() -> impl IntoView {
                     <ServiceCompare />
                 </section>
                 <section class="charts-panel" aria-label="Charts of the selected node">
-                    {charts}
+                    {move || (!in_sheet.get()).then(charts)}
                 </section>
             </main>
         </div>

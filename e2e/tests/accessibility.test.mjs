@@ -68,12 +68,21 @@ test('a lesson, then presenter mode', { timeout: 60_000 }, async () => {
   assert.deepEqual(await violations(app.page), []);
 });
 
-test('a phone at 375x667', { timeout: 60_000 }, async () => {
+test('a phone at 375x667, with its bottom sheets', { timeout: 60_000 }, async () => {
   const phone = await openApp({ viewport: { width: 375, height: 667 }, phone: true });
   try {
     await phone.app.goto();
     await phone.app.waitReady();
     assert.deepEqual(await violations(phone.app.page), []);
+    // The node's bottom sheet, then the palette's.
+    const page = phone.app.page;
+    await page.locator('svg.pipeline g.card').first().tap();
+    await phone.app.testId('node-sheet-close').waitFor();
+    assert.deepEqual(await violations(page), [], 'the node\'s sheet');
+    await phone.app.testId('node-sheet-close').tap();
+    await phone.app.testId('add-node').tap();
+    await phone.app.testId('add-sheet-close').waitFor();
+    assert.deepEqual(await violations(page), [], 'the palette\'s sheet');
   } finally {
     await phone.close();
   }

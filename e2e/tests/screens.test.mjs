@@ -73,7 +73,7 @@ test('a phone in portrait: no sideways scrolling, the pipeline fitted, play and 
     // Play, step, speed and reset are on the first screen and big enough for a finger.
     const play = await app.testId('play-pause').boundingBox();
     assert.ok(play.y + play.height <= PHONE.height && play.height >= 44, `play at ${JSON.stringify(play)}`);
-    assert.deepEqual(await smallTargets(page, '.toolbar button, .toolbar select, .palette-item, .editor-bar button'), []);
+    assert.deepEqual(await smallTargets(page, '.toolbar button, .toolbar select, .palette-open, .editor-bar button'), []);
     await app.viewportShot('screens-phone-375x667');
 
     // A tap pauses the run (it starts playing) and another plays it again.
@@ -84,16 +84,16 @@ test('a phone in portrait: no sideways scrolling, the pipeline fitted, play and 
     await page.locator('[data-testid="play-pause"][aria-pressed="true"]').waitFor();
     await app.waitForStatAbove('total-produced', 0);
 
-    // A tap on the stream's card opens its knobs (interventions) and its charts below.
+    // A tap on the stream's card opens its knobs and its charts in a sheet (sheet tests below).
     const stream = await page.locator('svg.pipeline g.card[data-kind="kinesis_stream"]').first();
     const id = (await stream.getAttribute('data-testid')).replace(/^node-/, '');
     await stream.tap();
     await page.locator(`[data-testid="node-${id}"][aria-pressed="true"]`).waitFor();
+    await app.testId('node-sheet-close').waitFor();
     const writes = app.chart('Writes');
     await writes.scrollIntoViewIfNeeded();
     const box = await writes.boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width + 1, `chart at ${JSON.stringify(box)}`);
-    await app.testId('inspector').scrollIntoViewIfNeeded();
     assert.ok(await app.testId('inspector').isVisible());
     assert.deepEqual((await overflowing(page)).wide, [], 'still nothing wider than the screen');
     await app.screenshot('screens-phone-375x667-full');
@@ -129,8 +129,10 @@ test('a phone: two fingers pinch to zoom; a tap on an output port then an input 
     // Two nodes added by tapping the palette, fitted, then wired with two taps.
     await app.testId('new-doc').tap();
     await app.testId('empty-canvas').waitFor();
-    await app.testId('palette-producer').tap();
-    await app.testId('palette-kinesis_stream').tap();
+    for (const kind of ['producer', 'kinesis_stream']) {
+      await app.testId('add-node').tap();
+      await app.testId(`palette-${kind}`).tap();
+    }
     await page.waitForFunction(() => document.querySelectorAll('svg.pipeline g.card').length === 2);
     await app.testId('fit-view').tap();
     const [producer, stream] = await app.nodeIds();
@@ -142,6 +144,210 @@ test('a phone: two fingers pinch to zoom; a tap on an output port then an input 
     await app.viewportShot('screens-phone-wired');
   } finally {
     await close();
+  }
+});
+
+/** The box of the element with test id `id`, or null when it is not shown. */
+const boxOf = (page, id) =>
+  page.evaluate((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    if (!el || el.getClientRects().length === 0) return null;
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
+  }, id);
+
+const focusedTestId = (page) => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
+
+for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
+  const size = `${viewport.width}x${viewport.height}`;
+  test(`a phone at ${size}: a card's knobs and charts in a bottom sheet; close, Escape, full height`, { timeout: 90_000 }, async () => {
+    const { app, close } = await phone(viewport);
+    try {
+      const page = app.page;
+      await app.pause();
+      const card = page.locator('svg.pipeline g.card[data-kind="kinesis_stream"]').first();
+      const id = (await card.getAttribute('data-testid')).replace(/^node-/, '');
+      await card.tap();
+      await app.testId('node-sheet-close').waitFor();
+      // The focus moved into it, onto Close (not into a field under the finger: no keyboard pops up).
+      await page.waitForFunction(() => document.querySelector('[data-testid="node-sheet"]').contains(document.activeElement));
+      await page.waitForTimeout(300);
+      assert.equal(await focusedTestId(page), 'node-sheet-close');
+      const scrollY = await page.evaluate(() => window.scrollY);
+      // A non-modal dialog named by its title, the node's name.
+      const sheet = app.testId('node-sheet');
+      assert.equal(await sheet.getAttribute('role'), 'dialog');
+      assert.equal(await sheet.getAttribute('aria-modal'), 'false');
+      const name = (await page.evaluate((id) => document.querySelector(`[data-testid="node-${id}"] .card-name`).textContent, id)).trim();
+      assert.equal((await app.testId('node-sheet-title').textContent()).trim(), name);
+      // Over the lower part of the screen, inside it; the canvas's top still shows above it.
+      const s = await boxOf(page, 'node-sheet');
+      const canvas = await boxOf(page, 'pipeline');
+      assert.ok(s.bottom <= viewport.height + 1 && s.top >= viewport.height * 0.3, `sheet at ${JSON.stringify(s)}`);
+      assert.ok(canvas.top >= -1 && canvas.top < s.top - 150, `the canvas shows above the sheet: ${JSON.stringify(canvas)}`);
+      // So does the card it is about.
+      const tapped = await boxOf(page, `node-${id}`);
+      assert.ok(tapped.top >= canvas.top && tapped.bottom <= s.top, `the card at ${JSON.stringify(tapped)}, the sheet at ${JSON.stringify(s)}`);
+      // Its knobs are reached by scrolling the sheet, not the page.
+      for (const knob of ['param-name', 'delete-node']) {
+        await app.testId(knob).scrollIntoViewIfNeeded();
+        const k = await boxOf(page, knob);
+        const now = await boxOf(page, 'node-sheet');
+        assert.ok(k.top >= now.top && k.bottom <= now.bottom + 1, `${knob} at ${JSON.stringify(k)} inside ${JSON.stringify(now)}`);
+      }
+      assert.equal(await page.evaluate(() => window.scrollY), scrollY, 'the page did not scroll');
+      assert.ok(await app.chart('Writes').count(), 'the node\'s charts are in the sheet');
+      assert.deepEqual(await smallTargets(page, '.sheet-button'), []);
+      const o = await overflowing(page);
+      assert.deepEqual(o.wide, [], `elements wider than the viewport: ${o.wide}`);
+      await app.testId('node-sheet').evaluate((el) => el.querySelector('.sheet-body').scrollTo(0, 0));
+      await app.viewportShot(`screens-phone-sheet-${size}`);
+
+      // Close: the sheet goes and the focus returns to the card.
+      await app.testId('node-sheet-close').tap();
+      await app.testId('node-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), `node-${id}`);
+      assert.equal(await boxOf(page, 'node-sheet'), null);
+
+      // A tap on the (still selected) card opens it again; Escape closes it, focus on the card.
+      await card.tap();
+      await app.testId('node-sheet-close').waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="node-sheet"]').contains(document.activeElement));
+      await page.keyboard.press('Escape');
+      await app.testId('node-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), `node-${id}`);
+
+      // Full height by a button the keyboard reaches too.
+      await card.tap();
+      await app.testId('node-sheet-expand').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid="node-sheet-expand"][aria-pressed="true"]').waitFor();
+      await page.waitForTimeout(100);
+      const full = await boxOf(page, 'node-sheet');
+      assert.ok(full.top <= 1 && full.bottom >= viewport.height - 1, `full height: ${JSON.stringify(full)}`);
+      await app.testId('node-sheet-expand').tap();
+      await page.locator('[data-testid="node-sheet-expand"][aria-pressed="false"]').waitFor();
+
+      // A tap on the empty canvas deselects the node and closes the sheet.
+      const c = await boxOf(page, 'pipeline');
+      await page.touchscreen.tap(c.left + (c.right - c.left) / 2, c.top + 40);
+      await app.testId('node-sheet-close').waitFor({ state: 'hidden' });
+      await page.locator(`[data-testid="node-${id}"][aria-pressed="false"]`).waitFor();
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test(`a phone at ${size}: Add opens the palette as a sheet; a tap on a kind adds it and closes it`, { timeout: 90_000 }, async () => {
+    const { app, close } = await phone(viewport);
+    try {
+      const page = app.page;
+      const open = await boxOf(page, 'add-node');
+      assert.ok(open && open.height >= 44, `the Add button: ${JSON.stringify(open)}`);
+      assert.equal((await app.testId('add-node').textContent()).trim(), '+ Add a node');
+      await app.testId('add-node').tap();
+      await app.testId('add-sheet-close').waitFor();
+      assert.equal(await app.testId('add-node').getAttribute('aria-expanded'), 'true');
+      const sheet = app.testId('add-sheet');
+      assert.equal(await sheet.getAttribute('role'), 'dialog');
+      const s = await boxOf(page, 'add-sheet');
+      assert.ok(s.bottom <= viewport.height + 1 && s.top > 0, `palette sheet at ${JSON.stringify(s)}`);
+      // Every kind, by its name, big enough for a finger, the first with the focus.
+      const names = await page.locator('[data-testid="add-sheet"] .palette-item').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+      assert.ok(names.length >= 9 && names.some((n) => /Kinesis/.test(n)), `kinds: ${names}`);
+      assert.deepEqual(await smallTargets(page, '.palette-sheet .palette-item, .sheet-button'), []);
+      await page.waitForFunction(() => document.activeElement?.classList.contains('palette-item'));
+      const o = await overflowing(page);
+      assert.deepEqual(o.wide, [], `elements wider than the viewport: ${o.wide}`);
+      await app.viewportShot(`screens-phone-palette-${size}`);
+
+      // Close and Escape give the focus back to Add.
+      await app.testId('add-sheet-close').tap();
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), 'add-node');
+      await app.testId('add-node').tap();
+      await app.testId('add-sheet-close').waitFor();
+      await page.keyboard.press('Escape');
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await focusedTestId(page), 'add-node');
+
+      // A kind tapped in the sheet: one node more, the sheet closed.
+      await app.testId('add-node').tap();
+      const before = await app.nodeIds();
+      await app.testId('palette-sqs_queue').tap();
+      await page.waitForFunction((n) => document.querySelectorAll('svg.pipeline g.card').length > n, before.length);
+      await page.waitForTimeout(200);
+      const added = (await app.nodeIds()).filter((id) => !before.includes(id));
+      assert.equal(added.length, 1, `one node added: ${added}`);
+      await app.testId('add-sheet-close').waitFor({ state: 'hidden' });
+      assert.equal(await app.testId('add-node').getAttribute('aria-expanded'), 'false');
+      await page.locator(`[data-testid="node-${added}"][data-kind="sqs_queue"]`).waitFor();
+      assert.equal(await boxOf(page, 'node-sheet'), null, 'adding does not open the node\'s sheet');
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await close();
+    }
+  });
+}
+
+test('a phone: a "Try it" link opens the node\'s sheet on its field; an embed and presenter mode have no sheets', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone({ width: 390, height: 844 });
+  try {
+    const page = app.page;
+    await app.pause();
+    const link = page.locator('[data-testid^="goto-rate-"]').first();
+    await link.tap();
+    await app.testId('node-sheet-close').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await focusedTestId(page), 'param-records_per_s', 'the focus is on the knob, in the sheet');
+    const field = await boxOf(page, 'param-records_per_s');
+    const sheet = await boxOf(page, 'node-sheet');
+    assert.ok(field.top >= sheet.top && field.bottom <= sheet.bottom, `the field at ${JSON.stringify(field)} in ${JSON.stringify(sheet)}`);
+    // Presenter mode (P) shows, it does not edit: the open sheet waits, the charts are in the page.
+    await app.testId('node-sheet-close').focus();
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => document.documentElement.classList.contains('presenting'));
+    await page.waitForTimeout(300);
+    assert.equal(await boxOf(page, 'node-sheet-close'), null, 'no sheet in presenter mode');
+    assert.ok(await page.locator('.charts-panel canvas').count(), 'the charts stay in the page');
+
+    // Embedded (?embed) at a phone's width: the canvas and figures only, never a sheet.
+    await page.goto(`${app.url}?embed`);
+    await app.waitReady();
+    await page.locator('svg.pipeline g.card').first().tap();
+    await page.waitForTimeout(300);
+    assert.equal(await boxOf(page, 'node-sheet-close'), null, 'no sheet in an embed');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.shell')).paddingBottom), '0px');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a laptop and a tablet keep the palette and the inspector in the page (no sheets)', { timeout: 60_000 }, async () => {
+  for (const [viewport, phoneLike] of [[{ width: 1280, height: 800 }, false], [{ width: 820, height: 1180 }, true]]) {
+    const { app, close } = phoneLike ? await phone(viewport) : await openApp({ viewport });
+    try {
+      if (!phoneLike) {
+        await app.goto();
+        await app.waitReady();
+      }
+      const page = app.page;
+      assert.equal(await boxOf(page, 'add-node'), null, 'no Add button');
+      assert.ok(await app.testId('palette-producer').isVisible(), 'the palette lists its kinds');
+      const [first] = await app.nodeIds();
+      if (phoneLike) await app.testId(`node-${first}`).tap();
+      else await app.selectNode(first);
+      await page.locator(`[data-testid="node-${first}"][aria-pressed="true"]`).waitFor();
+      await app.testId('param-name').waitFor();
+      assert.equal(await boxOf(page, 'node-sheet-close'), null, 'no sheet header');
+      assert.equal(await app.testId('node-sheet').getAttribute('role'), null, 'no dialog role');
+      assert.equal(await boxOf(page, 'node-sheet'), null, 'the wrapper makes no box');
+      assert.ok(await app.testId('inspector').isVisible());
+    } finally {
+      await close();
+    }
   }
 });
 

@@ -138,6 +138,8 @@ fn field_dom_id(path: &str) -> String {
 /// a lesson's solution) sends people to.
 pub(crate) fn focus_param(editor: Editor, id: &str, path: &str) {
     editor.select_only(id);
+    // On a phone the field is in the node's sheet.
+    editor.open_node_sheet();
     let dom_id = field_dom_id(path);
     // The inspector renders the node's fields on the next tick.
     set_timeout(

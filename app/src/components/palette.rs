@@ -2,12 +2,14 @@
 //! so a kind added to sim-core appears here with no app code. Click (or
 //! Enter) adds the kind beside the selected node or in the middle of the
 //! view; drag it onto the canvas to place it there; number keys add it at
-//! the pointer.
+//! the pointer. On a phone the list is a bottom sheet behind an "Add a
+//! node" button: a tap on a kind adds it and closes the sheet.
 
 use leptos::prelude::*;
 use sim_core::NodeKind;
 
-use crate::editor::Editor;
+use super::sheet::{Phone, canvas_to_top, focus_element};
+use crate::editor::{Editor, Sheet};
 
 /// The number key that adds `NodeKind::ALL[index]`, if it has one.
 pub fn key_for(index: usize) -> Option<char> {
@@ -24,6 +26,16 @@ pub fn Palette() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::pointerup, move |ev| {
         let Some(kind) = dragging.get_value() else { return };
         dragging.set_value(None);
+        // Let go on the palette itself: a click, which adds it (the sheet on
+        // a phone may lie over the canvas).
+        let on_palette = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".palette").ok().flatten())
+            .is_some();
+        if on_palette {
+            return;
+        }
         let Some(svg) = document().query_selector("svg.pipeline").ok().flatten() else { return };
         let r = svg.get_bounding_client_rect();
         let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
@@ -33,6 +45,41 @@ pub fn Palette() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    let phone = expect_context::<Phone>();
+    let open_ref = NodeRef::<leptos::html::Button>::new();
+    let sheet_ref = NodeRef::<leptos::html::Div>::new();
+    let shown = Memo::new(move |_| phone.get() && editor.sheet.get() == Sheet::Palette);
+    // Closing gives the focus back to the Add button.
+    let close = move || {
+        editor.sheet.set(Sheet::Closed);
+        if let Some(button) = open_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && shown.get_untracked() {
+            ev.prevent_default();
+            close();
+        }
+    });
+    on_cleanup(move || keys.remove());
+    // Opening brings the canvas to the top of the screen, above the sheet,
+    // and moves the focus onto the first kind.
+    Effect::new(move |was: Option<bool>| {
+        let now = shown.get();
+        if now && was != Some(true) {
+            canvas_to_top();
+            request_animation_frame(move || {
+                let first = sheet_ref
+                    .get_untracked()
+                    .and_then(|s| s.query_selector(".palette-item").ok().flatten());
+                if let Some(first) = first {
+                    focus_element(&first);
+                }
+            });
+        }
+        now
+    });
     let items = NodeKind::ALL
         .iter()
         .enumerate()
@@ -57,6 +104,9 @@ pub fn Palette() -> impl IntoView {
                         on:click=move |_| {
                             dragging.set_value(None);
                             editor.add_at(kind, editor.next_spot(false));
+                            if shown.get_untracked() {
+                                close();
+                            }
                         }
                     >
                         <span class="palette-badge" aria-hidden="true">{kind.badge()}</span>
@@ -73,7 +123,41 @@ pub fn Palette() -> impl IntoView {
     view! {
         <nav class="palette editor-chrome" aria-label="Add a node" data-testid="palette">
             <h2 class="eyebrow">"Add"</h2>
-            <ul>{items}</ul>
+            <button
+                class="palette-open"
+                data-testid="add-node"
+                node_ref=open_ref
+                aria-expanded=move || shown.get().to_string()
+                aria-controls="palette-sheet"
+                on:click=move |_| editor.sheet.set(Sheet::Palette)
+            >
+                <span aria-hidden="true">"+ "</span>
+                "Add a node"
+            </button>
+            <div
+                id="palette-sheet"
+                class="sheet palette-sheet"
+                class:open=move || shown.get()
+                node_ref=sheet_ref
+                role=move || shown.get().then_some("dialog")
+                aria-modal=move || shown.get().then_some("false")
+                aria-labelledby=move || shown.get().then_some("palette-sheet-title")
+                data-testid="add-sheet"
+            >
+                <header class="sheet-head">
+                    <span class="sheet-handle" aria-hidden="true"></span>
+                    <h2 id="palette-sheet-title">"Add a node"</h2>
+                    <button
+                        class="sheet-button"
+                        data-testid="add-sheet-close"
+                        on:click=move |_| close()
+                    >
+                        <span aria-hidden="true">"✕ "</span>
+                        "Close"
+                    </button>
+                </header>
+                <ul class="sheet-body">{items}</ul>
+            </div>
         </nav>
     }
 }

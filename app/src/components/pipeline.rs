@@ -73,6 +73,9 @@ pub fn PipelineView() -> impl IntoView {
     let editor = expect_context::<Editor>();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let gestures = StoredValue::new(Gestures::<Scenario>::default());
+    // Whether the last pointer let go was a tap on one card (its click opens
+    // the node's sheet).
+    let tapped_card = StoredValue::new(false);
     let wire_end = RwSignal::new(None::<(f64, f64)>);
     let marquee = RwSignal::new(None::<(f64, f64, f64, f64)>);
     // The pointer's position relative to the canvas, whichever element the
@@ -146,7 +149,15 @@ pub fn PipelineView() -> impl IntoView {
                     // Shown while dragging; one undo step when the drag ends.
                     editor.doc.set(before);
                 }
-                E::CommitMove(before) => editor.commit(before, editor.doc.get_untracked()),
+                E::CommitMove(before) => {
+                    // A card pressed and let go where it was is a tap: on a
+                    // phone it opens the node's sheet (its knobs and
+                    // charts), once the tap's click is over (see `on_click`).
+                    let after = editor.doc.get_untracked();
+                    let tap = before == after;
+                    editor.commit(before, after);
+                    tapped_card.set_value(tap && editor.selection.with_untracked(|s| s.len() == 1));
+                }
                 E::Restore(before) => editor.doc.set(before),
                 E::WireFrom(id) => editor.wiring_from.set(Some(id)),
                 E::StopWiring => editor.wiring_from.set(None),
@@ -210,7 +221,18 @@ pub fn PipelineView() -> impl IntoView {
         let answer = gestures.try_update_value(|g| g.drag(ev.pointer_id(), at, viewport, snap));
         apply(answer.unwrap_or_default());
     };
+    // The sheet a tap on a card opens appears under the finger, so it
+    // opens on the tap's click, the last event of a tap: opened on
+    // pointerup, the click would land in it (on a field's label, which
+    // focuses the field and raises the keyboard).
+    let on_click = move |_| {
+        if tapped_card.get_value() {
+            tapped_card.set_value(false);
+            editor.open_node_sheet();
+        }
+    };
     let on_pointerup = move |ev: PointerEvent| {
+        tapped_card.set_value(false);
         let (at, over) = (on_canvas(&ev), input_port_at(ev.client_x(), ev.client_y()));
         let answer = gestures.try_update_value(|g| g.release(ev.pointer_id(), at, over));
         apply(answer.unwrap_or_default());
@@ -315,6 +337,7 @@ pub fn PipelineView() -> impl IntoView {
                 on:pointerdown=on_pointerdown
                 on:pointermove=on_pointermove
                 on:pointerup=on_pointerup
+                on:click=on_click
                 on:pointerleave=on_pointerleave
                 on:pointercancel=on_pointercancel
                 on:focusin=on_focusin
@@ -674,6 +697,7 @@ fn NodeCard(
                 });
             } else {
                 editor.select_only(&id);
+                editor.open_node_sheet();
             }
         }
     };

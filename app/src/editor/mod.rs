@@ -29,6 +29,19 @@ use doc::Fragment;
 use history::History;
 use viewport::Viewport;
 
+/// The bottom sheet on a phone: the selected node's inspector (half the
+/// screen, or all of it), or the palette. One at a time; wider screens show
+/// both in the page and ignore this.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sheet {
+    #[default]
+    Closed,
+    /// The selected node's knobs and charts; `full` fills the screen.
+    Node { full: bool },
+    /// The palette, to add a node.
+    Palette,
+}
+
 /// The editor's handles, shared through context. `Copy`.
 #[derive(Clone, Copy)]
 pub struct Editor {
@@ -60,6 +73,8 @@ pub struct Editor {
     /// Space held over the canvas (any drag then pans), and whether it
     /// dragged; a tap of Space still plays or pauses.
     pub space: StoredValue<Option<bool>>,
+    /// The bottom sheet a phone shows, if any (wider screens ignore it).
+    pub sheet: RwSignal<Sheet>,
     history: StoredValue<History<Scenario>>,
     clipboard: StoredValue<Option<Fragment>>,
     /// The scenario last handed to the simulation; a different one in
@@ -91,6 +106,7 @@ impl Editor {
             cursor: StoredValue::new(None),
             screen: StoredValue::new((800.0, 420.0)),
             space: StoredValue::new(None),
+            sheet: RwSignal::new(Sheet::Closed),
             history: StoredValue::new(History::default()),
             clipboard: StoredValue::new(None),
             pushed: StoredValue::new(running),
@@ -300,6 +316,14 @@ impl Editor {
         self.selection.set([id.to_string()].into());
         self.selected_link.set(None);
         self.chart(id);
+    }
+
+    /// Opens the selected node's sheet (on a phone: a tap on its card, Enter
+    /// on it, a link to one of its knobs), unless it is open already.
+    pub fn open_node_sheet(&self) {
+        if !matches!(self.sheet.get_untracked(), Sheet::Node { .. }) {
+            self.sheet.set(Sheet::Node { full: false });
+        }
     }
 
     /// Shows node `id`'s charts if the simulation runs it.
@@ -527,6 +551,14 @@ pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
         let only = editor.selection.with(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
         if let Some(id) = only {
             editor.chart(&id);
+        }
+    });
+    // A node's sheet is about one node: no node selected (a tap on the
+    // empty canvas), or several, closes it.
+    Effect::new(move |_| {
+        let one = editor.selection.with(|s| s.len() == 1);
+        if !one && matches!(editor.sheet.get_untracked(), Sheet::Node { .. }) {
+            editor.sheet.set(Sheet::Closed);
         }
     });
     editor
