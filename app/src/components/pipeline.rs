@@ -149,14 +149,12 @@ pub fn PipelineView() -> impl IntoView {
                     // Shown while dragging; one undo step when the drag ends.
                     editor.doc.set(before);
                 }
-                E::CommitMove(before) => {
-                    // A card pressed and let go where it was is a tap: on a
-                    // phone it opens the node's sheet (its knobs and
-                    // charts), once the tap's click is over (see `on_click`).
-                    let after = editor.doc.get_untracked();
-                    let tap = before == after;
-                    editor.commit(before, after);
-                    tapped_card.set_value(tap && editor.selection.with_untracked(|s| s.len() == 1));
+                E::CommitMove(before) => editor.commit(before, editor.doc.get_untracked()),
+                // A tap on a card opens the node's sheet on a phone (its
+                // knobs and charts), once the tap's click is over (see
+                // `on_click`).
+                E::TappedCard(_) => {
+                    tapped_card.set_value(editor.selection.with_untracked(|s| s.len() == 1));
                 }
                 E::Restore(before) => editor.doc.set(before),
                 E::WireFrom(id) => editor.wiring_from.set(Some(id)),

@@ -72,6 +72,9 @@ pub enum Effect<D> {
     ShowMoved { before: D, ids: BTreeSet<String>, dx: f64, dy: f64 },
     /// The move ended: one undo step from `before` to what is shown.
     CommitMove(D),
+    /// A card was pressed and let go within [`TAP_SLOP`]: a tap (on a
+    /// phone it opens the node's sheet).
+    TappedCard(String),
     /// Show `before` again (a pinch interrupted a move).
     Restore(D),
     /// Start a wire from this card's output port.
@@ -98,10 +101,14 @@ enum Gesture<D> {
         from: (f64, f64),
         start: Viewport,
     },
+    /// Moving the cards `ids`; `card` was pressed at screen point
+    /// `pressed`, world point `from`.
     Move {
         before: D,
         from: (f64, f64),
         ids: BTreeSet<String>,
+        card: String,
+        pressed: (f64, f64),
     },
     /// Dragging a wire from `id`'s output port, pressed at `pressed`.
     Wire {
@@ -198,17 +205,17 @@ impl<D: Clone> Gestures<D> {
                 if press.shift {
                     out.push(Effect::ToggleSelected(id.clone()));
                     if !ids.remove(&id) {
-                        ids.insert(id);
+                        ids.insert(id.clone());
                     }
                 } else if !ids.contains(&id) {
                     out.push(Effect::SelectOnly(id.clone()));
-                    ids = BTreeSet::from([id]);
+                    ids = BTreeSet::from([id.clone()]);
                 } else {
-                    out.push(Effect::Chart(id));
+                    out.push(Effect::Chart(id.clone()));
                 }
                 out.push(Effect::ClearSelectedLink);
                 let from = viewport.to_world(press.at.0, press.at.1);
-                Gesture::Move { before: doc, from, ids }
+                Gesture::Move { before: doc, from, ids, card: id, pressed: press.at }
             }
             Target::OutputPort(id) => {
                 let world = viewport.to_world(press.at.0, press.at.1);
@@ -247,7 +254,7 @@ impl<D: Clone> Gestures<D> {
                 y: start.y + at.1 - from.1,
                 ..*start
             })],
-            Some(Gesture::Move { before, from, ids }) => {
+            Some(Gesture::Move { before, from, ids, .. }) => {
                 let (mut dx, mut dy) = (world.0 - from.0, world.1 - from.1);
                 if snap_to_grid {
                     (dx, dy) = (snap(dx, GRID), snap(dy, GRID));
@@ -283,7 +290,13 @@ impl<D: Clone> Gestures<D> {
                 Vec::new()
             }
             Some(Gesture::Pan { .. }) => Vec::new(),
-            Some(Gesture::Move { before, .. }) => vec![Effect::CommitMove(before)],
+            Some(Gesture::Move { before, card, pressed, .. }) => {
+                let mut out = vec![Effect::CommitMove(before)];
+                if (at.0 - pressed.0).hypot(at.1 - pressed.1) < TAP_SLOP {
+                    out.push(Effect::TappedCard(card));
+                }
+                out
+            }
             Some(Gesture::Wire { id, pressed }) => {
                 let tap = (at.0 - pressed.0).hypot(at.1 - pressed.1) < TAP_SLOP;
                 let mut out = vec![Effect::WireEnd(None)];
@@ -364,6 +377,18 @@ mod tests {
         let out = g.drag(1, (150.0, 100.0), VP, true);
         assert_eq!(out, vec![Effect::ShowMoved { before: "before", ids, dx: 20.0, dy: 0.0 }]);
         assert_eq!(g.release(1, (150.0, 100.0), None), vec![Effect::CommitMove("before")]);
+    }
+
+    #[test]
+    fn a_card_pressed_and_let_go_in_place_is_a_tap() {
+        let mut g = G::default();
+        g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
+        g.drag(1, (103.0, 104.0), VP, false);
+        let out = g.release(1, (103.0, 104.0), None);
+        assert_eq!(out, vec![Effect::CommitMove("before"), Effect::TappedCard("a".into())]);
+        // Beyond the slop it is a drag, not a tap.
+        g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
+        assert_eq!(g.release(1, (112.0, 100.0), None), vec![Effect::CommitMove("before")]);
     }
 
     #[test]
