@@ -239,6 +239,37 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
     }
   });
 
+  test(`a phone at ${size}: a card low on the canvas is panned above the sheet it opens`, { timeout: 90_000 }, async () => {
+    const { app, close } = await phone(viewport);
+    try {
+      const page = app.page;
+      await app.pause();
+      // Drag the canvas down so the cards sit at its bottom edge, where the sheet will come up.
+      const c = await boxOf(page, 'pipeline');
+      const card = page.locator('svg.pipeline g.card[data-kind="kinesis_stream"]').first();
+      const before = await card.boundingBox();
+      const drop = c.bottom - 8 - (before.y + before.height);
+      await page.mouse.move(c.left + 10, c.top + 10);
+      await page.mouse.down();
+      await page.mouse.move(c.left + 10, c.top + 10 + drop, { steps: 5 });
+      await page.mouse.up();
+      await card.tap();
+      await app.testId('node-sheet-close').waitFor();
+      await page.waitForFunction(() => {
+        const card = document.querySelector('svg.pipeline g.card[data-kind="kinesis_stream"]').getBoundingClientRect();
+        const sheet = document.querySelector('[data-testid="node-sheet"]').getBoundingClientRect();
+        return card.bottom <= sheet.top;
+      });
+      const s = await boxOf(page, 'node-sheet');
+      const tapped = await card.boundingBox();
+      assert.ok(tapped.y >= (await boxOf(page, 'pipeline')).top, `the card stays on the canvas: ${JSON.stringify(tapped)}`);
+      assert.ok(tapped.y + tapped.height <= s.top, `the card at ${JSON.stringify(tapped)} is above the sheet at ${s.top}`);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test(`a phone at ${size}: Add opens the palette as a sheet; a tap on a kind adds it and closes it`, { timeout: 90_000 }, async () => {
     const { app, close } = await phone(viewport);
     try {

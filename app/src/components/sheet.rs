@@ -92,6 +92,17 @@ fn selected_card(editor: Editor) -> Option<web_sys::Element> {
     document().query_selector(&format!("[data-testid=\"node-{id}\"]")).ok().flatten()
 }
 
+/// Pans the canvas up so the selected card shows above the sheet: a card
+/// low in a tall pipeline would sit under it.
+fn card_above(editor: Editor, sheet: &web_sys::Element) {
+    let Some(card) = selected_card(editor) else { return };
+    let (c, s) = (card.get_bounding_client_rect(), sheet.get_bounding_client_rect());
+    let under = c.bottom() - (s.top() - 12.0);
+    if under > 0.0 {
+        editor.viewport.update(|v| v.y -= under);
+    }
+}
+
 /// The node's sheet around `children` (the inspector and the node's
 /// interventions), with the node's charts under them while it is shown.
 #[component]
@@ -119,9 +130,9 @@ pub fn NodeSheet(shown: Memo<bool>, charts: ViewFn, children: Children) -> impl 
     });
     on_cleanup(move || handle.remove());
     // Opening brings the canvas to the top of the screen (under a phone's
-    // tall toolbar it would sit behind the sheet) and moves the focus in
-    // (after it is drawn), unless a link to a knob already put it on that
-    // knob's field.
+    // tall toolbar it would sit behind the sheet), the card above the sheet,
+    // and moves the focus in (after it is drawn), unless a link to a knob
+    // already put it on that knob's field.
     Effect::new(move |was: Option<bool>| {
         let now = shown.get();
         if now && was != Some(true) {
@@ -132,6 +143,7 @@ pub fn NodeSheet(shown: Memo<bool>, charts: ViewFn, children: Children) -> impl 
                 else {
                     return;
                 };
+                card_above(editor, &sheet);
                 let inside = document().active_element().is_some_and(|a| sheet.contains(Some(&a)));
                 if !inside {
                     let _ = button.focus();
