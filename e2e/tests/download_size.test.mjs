@@ -15,8 +15,11 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * latency panel, not for a dependency. 1,270,739 on 2026-12-05 with the first five minutes, the
  * SNS delivery-policy form and the MSK interventions; raised to 1,300,000 for them. 1,320,139 on
  * 2026-12-06 with the Compare with Amazon MSK and the How sure? seeds panels; raised to 1,350,000.
+ * 1,349,088 later that day with the phone's bottom sheets and end-to-end latency; raised to
+ * 1,360,000, not for a feature: panic locations embed the registry's path (the cargo home), so a
+ * machine with another home builds a few hundred bytes more, and 912 bytes was too close.
  */
-const BUDGET_GZIP_BYTES = 1_350_000;
+const BUDGET_GZIP_BYTES = 1_360_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
