@@ -584,7 +584,14 @@ pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
         (processing not included). Records of one read are taken as spread evenly between its \
         first and last arrival; percentiles are within 3.1% (a histogram bucket) of the exact ones.";
     match kind {
-        NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp | NodeKind::Lambda => Some(READ),
+        NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp => Some(READ),
+        NodeKind::Lambda => Some(
+            "On a stream: from each record's arrival at the stream to the read that returned it \
+             (processing not included; records of one read taken as spread evenly). On an SNS \
+             topic: from each event's arrival in the function's event queue to the end of the \
+             invocation that succeeded, throttled waits and retries included. On a queue, the \
+             queue measures. Percentiles are within 3.1% (a histogram bucket) of the exact ones.",
+        ),
         NodeKind::Firehose => Some(
             "From each record's arrival in the buffer to the destination's acknowledgement of its \
              object. Records of one object are taken as spread evenly between its first and last \

@@ -85,33 +85,104 @@ pub enum Command {
 /// `WaitTimeSeconds` (`token` tells a stale one).
 pub(crate) enum Action {
     SecondTick,
-    ProducerBatch { group: u32 },
-    ProducerRetry { group: u32, attempts: u32 },
+    ProducerBatch {
+        group: u32,
+    },
+    ProducerRetry {
+        group: u32,
+        attempts: u32,
+    },
     Poll(ReaderId),
     Push(ReaderId),
     Processed(ReaderId),
-    Scheduled { index: u32 },
-    FirehoseTimer { slot: u32, generation: u32 },
-    DeliveryDone { slot: u32 },
-    DeliveryRetry { slot: u32 },
-    TransformTimer { slot: u32, generation: u32 },
-    TransformDone { slot: u32, id: u32 },
-    LeaseTakeover { slot: u32, worker: u32 },
-    LeaseBalance { slot: u32 },
-    SpikeEnd { slot: u32, spike: u32 },
-    ProducerSend { slot: u32 },
-    QueueSendRetry { slot: u32, batch: Box<QueueRetry> },
-    QueueWake { queue: u32 },
-    WorkerReceive { pool: u32, worker: u32 },
-    WorkerDone { pool: u32, worker: u32 },
-    PollTimeout { node: u32, poller: u32, token: u32 },
-    EsmReceive { func: u32, poller: u32 },
-    EsmWindowEnd { func: u32, poller: u32, token: u32 },
-    InvocationDone { func: u32, poller: u32 },
-    AsyncDone { func: u32, ok: u32 },
-    KafkaPoll { func: u32, partition: u32 },
-    KafkaDone { func: u32, partition: u32 },
-    Redeliver { to: u32, retry: Box<deliver::Redelivery> },
+    Scheduled {
+        index: u32,
+    },
+    FirehoseTimer {
+        slot: u32,
+        generation: u32,
+    },
+    DeliveryDone {
+        slot: u32,
+    },
+    DeliveryRetry {
+        slot: u32,
+    },
+    TransformTimer {
+        slot: u32,
+        generation: u32,
+    },
+    TransformDone {
+        slot: u32,
+        id: u32,
+    },
+    LeaseTakeover {
+        slot: u32,
+        worker: u32,
+    },
+    LeaseBalance {
+        slot: u32,
+    },
+    SpikeEnd {
+        slot: u32,
+        spike: u32,
+    },
+    ProducerSend {
+        slot: u32,
+    },
+    QueueSendRetry {
+        slot: u32,
+        batch: Box<QueueRetry>,
+    },
+    QueueWake {
+        queue: u32,
+    },
+    WorkerReceive {
+        pool: u32,
+        worker: u32,
+    },
+    WorkerDone {
+        pool: u32,
+        worker: u32,
+    },
+    PollTimeout {
+        node: u32,
+        poller: u32,
+        token: u32,
+    },
+    EsmReceive {
+        func: u32,
+        poller: u32,
+    },
+    EsmWindowEnd {
+        func: u32,
+        poller: u32,
+        token: u32,
+    },
+    InvocationDone {
+        func: u32,
+        poller: u32,
+    },
+    /// An asynchronous invocation's end: how long its event waited since it
+    /// was queued (`ASYNC_FAILED` for a failure) and since it was born
+    /// before that, in ms (`kinds/lambda/engine.rs`).
+    AsyncDone {
+        func: u32,
+        queued: u32,
+        upstream: u32,
+    },
+    KafkaPoll {
+        func: u32,
+        partition: u32,
+    },
+    KafkaDone {
+        func: u32,
+        partition: u32,
+    },
+    Redeliver {
+        to: u32,
+        retry: Box<deliver::Redelivery>,
+    },
 }
 
 /// Where an event's class sits in its order: the top two bits.
@@ -754,7 +825,9 @@ impl Simulation {
             Action::InvocationDone { func, poller } => {
                 self.invocation_done(func as usize, poller as usize)
             }
-            Action::AsyncDone { func, ok } => self.lambda_async_done(func as usize, ok != 0),
+            Action::AsyncDone { func, queued, upstream } => {
+                self.lambda_async_done(func as usize, queued, upstream)
+            }
             Action::KafkaPoll { func, partition } => {
                 self.kafka_poll(func as usize, partition as usize)
             }
@@ -967,10 +1040,19 @@ impl Simulation {
         match s.kind {
             NodeKind::Firehose => Some(&self.firehoses[s.slot].latency),
             NodeKind::SqsQueue => Some(&self.queues[s.slot].latency),
-            NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp | NodeKind::Lambda => {
+            NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp => {
                 let slot = self.consumer_nodes.iter().position(|&n| n == node)?;
                 Some(&self.consumers[slot].latency)
             }
+            // A function measures its stream source's reads, or its SNS
+            // events; on a queue its queue measures (MSK: none).
+            NodeKind::Lambda => match self.consumer_nodes.iter().position(|&n| n == node) {
+                Some(slot) => Some(&self.consumers[slot].latency),
+                None if self.topic_at(self.functions[s.slot].source).is_some() => {
+                    Some(&self.functions[s.slot].latency)
+                }
+                None => None,
+            },
             NodeKind::Producer | NodeKind::KinesisStream | NodeKind::Destination => None,
             NodeKind::WorkerPool | NodeKind::SnsTopic | NodeKind::MskCluster => None,
         }

@@ -86,6 +86,29 @@ fn a_throttled_function_gets_every_message_and_the_counts_add_up() {
     assert_eq!(sim.metrics(FUNC).total(lambda::THROTTLES), 0.0);
 }
 
+/// Latency of a function on a topic (MODEL.md, Latency): from the event's
+/// arrival in the function's event queue to the end of the invocation that
+/// succeeded. With room to run and 100 ms invocations every event takes
+/// exactly 100 ms; end to end each also waited half its producer's 100 ms
+/// batch on average before SNS handed it over at once: 150 ms.
+#[test]
+fn a_function_on_a_topic_measures_its_events_hop_and_end_to_end() {
+    let sim = run(&fan_out(10.0, function(100.0, None), false), 60);
+    let l = sim.latency(FUNC).expect("a function on a topic measures latency");
+    let (hop, e2e) = (l.hop.summary().unwrap(), l.end_to_end.summary().unwrap());
+    let processed = sim.function(FUNC).unwrap().events.processed;
+    assert_eq!(hop.records, processed);
+    assert_eq!((hop.mean_ms, hop.max_ms), (100.0, 100.0));
+    assert_eq!((e2e.mean_ms, e2e.max_ms), (150.0, 150.0));
+    assert!((e2e.p99_ms - 150.0).abs() <= 2.0, "{e2e:?}");
+    // A throttled function's events that succeed on a retry waited for it
+    // (aws-facts 5.4: 1 s, then doubling): their hop is a second or more.
+    let busy = LambdaSpec { jitter: 0.5, ..function(100.0, Some(2)) };
+    let sim = run(&fan_out(25.0, busy, false), 120);
+    let slow = sim.latency(FUNC).unwrap().hop.summary().unwrap();
+    assert!(slow.p50_ms < 160.0 && slow.max_ms >= 1_000.0, "{slow:?}");
+}
+
 /// aws-facts 5.4: a throttled event returns to the queue 1 s later, then
 /// 2, 4, 8 ... s (at most 5 minutes) until it is older than the maximum
 /// event age: with a 60 s age each event is tried at 0, 1, 3, 7, 15 and

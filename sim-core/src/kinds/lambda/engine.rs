@@ -17,6 +17,10 @@ use crate::engine::{Action, Simulation};
 /// throttled, before it receives again (not an aws-facts value; MODEL.md).
 const THROTTLED_BATCH_PAUSE_MS: SimTime = 1_000;
 
+/// An asynchronous invocation's end that failed: its event is not
+/// processed (`Action::AsyncDone`'s `queued`).
+pub(crate) const ASYNC_FAILED: u32 = u32::MAX;
+
 impl Simulation {
     /// Concurrency left in the account's unreserved pool (aws-facts 5.3):
     /// the account's limit less every reservation and what functions
@@ -286,10 +290,17 @@ impl Simulation {
 /// 5.2: SNS invokes a subscribed function asynchronously) wait in the
 /// function's event queue; each is one invocation (aws-facts 5.4).
 impl Simulation {
-    /// SNS hands `count` events of `bytes` in all to function `func`'s
-    /// event queue, which accepts them all (Lambda answers an asynchronous
-    /// Invoke once the event is queued); they are tried at once.
-    pub(crate) fn lambda_async_take(&mut self, func: usize, count: u64, bytes: u64) {
+    /// SNS hands `count` events of `bytes` in all (born at their producer
+    /// on average at `born_ms`) to function `func`'s event queue, which
+    /// accepts them all (Lambda answers an asynchronous Invoke once the
+    /// event is queued); they are tried at once.
+    pub(crate) fn lambda_async_take(
+        &mut self,
+        func: usize,
+        count: u64,
+        bytes: u64,
+        born_ms: SimTime,
+    ) {
         let now = self.now;
         let q = &mut self.functions[func].events;
         q.received += count;
@@ -297,6 +308,8 @@ impl Simulation {
             count,
             bytes,
             queued_at: now,
+            queued_mean: now,
+            born_ms,
             due: now,
             throttles: 0,
             retries: 0,
@@ -350,8 +363,16 @@ impl Simulation {
                         self.lambda_async_give_up(func, 1, each);
                     }
                 }
-                let ok = u32::from(!run.failed);
-                self.schedule(ends, Action::AsyncDone { func: func as u32, ok });
+                // What a success's latency needs, carried by its event (in
+                // 32 bits: the queue gives an event up after 6 hours at
+                // most; longer upstream waits saturate at 49 days).
+                let waited = |ms: SimTime| u32::try_from(ms).unwrap_or(u32::MAX);
+                let (queued, upstream) = if run.failed {
+                    (ASYNC_FAILED, 0)
+                } else {
+                    (waited(ends - e.queued_mean), waited(e.queued_mean.saturating_sub(e.born_ms)))
+                };
+                self.schedule(ends, Action::AsyncDone { func: func as u32, queued, upstream });
             }
             if left > 0 {
                 self.metrics[node].add(metrics::lambda::THROTTLES, left as f64);
@@ -365,14 +386,23 @@ impl Simulation {
     }
 
     /// An asynchronous invocation ended: its concurrency is free, and a
-    /// successful one's event is processed.
-    pub(crate) fn lambda_async_done(&mut self, func: usize, ok: bool) {
+    /// successful one's event is processed, `queued` ms after it was
+    /// queued and `upstream` ms after that since it was born
+    /// ([`ASYNC_FAILED`] for a failure).
+    pub(crate) fn lambda_async_done(&mut self, func: usize, queued: u32, upstream: u32) {
         let node = self.function_nodes[func];
+        let measuring = self.measuring();
+        let now = self.now;
         let f = &mut self.functions[func];
         f.end();
-        if ok {
+        if queued != ASYNC_FAILED {
             f.events.running -= 1;
             f.events.processed += 1;
+            if measuring {
+                let arrived = now.saturating_sub(SimTime::from(queued));
+                let born = arrived.saturating_sub(SimTime::from(upstream));
+                f.latency.record(now, arrived, arrived, born, 1);
+            }
             self.metrics[node].add(metrics::lambda::RECORDS_PROCESSED, 1.0);
         }
     }

@@ -23,6 +23,7 @@ use crate::bucket::TokenBucket;
 use crate::kinds::batch::born_blend;
 use crate::kinds::queue::ReceiptKey;
 use crate::kinds::stream::Cohort;
+use crate::metrics::Latencies;
 use crate::rng::NodeRng;
 use crate::scenario::LambdaSpec;
 use crate::time::{SECOND, SimTime};
@@ -323,6 +324,10 @@ pub struct Function {
     pub discarded: u64,
     /// SNS subscriptions: the asynchronous event queue (aws-facts 5.4).
     pub events: AsyncQueue,
+    /// SNS subscriptions: latency of the events processed, from their
+    /// arrival in the event queue (and from their birth at a producer) to
+    /// the end of the invocation that succeeded (MODEL.md, Latency).
+    pub latency: Latencies,
     /// MSK sources: the event source's state per partition (aws-facts-more 3).
     pub kafka: KafkaEsm,
 }
@@ -348,6 +353,10 @@ pub struct Events {
     pub bytes: u64,
     /// When the oldest was queued (its age decides the maximum event age).
     pub queued_at: SimTime,
+    /// When they were queued, on average (their latency counts from it).
+    pub queued_mean: SimTime,
+    /// When they were born at their producer, on average.
+    pub born_ms: SimTime,
     /// When they are next tried.
     pub due: SimTime,
     /// Throttled attempts so far (sets the backoff).
@@ -390,6 +399,8 @@ impl AsyncQueue {
         if let Some(last) = self.waiting.iter_mut().rev().find(|w| {
             full || (w.due == e.due && w.throttles == e.throttles && w.retries == e.retries)
         }) {
+            last.queued_mean = born_blend(last.queued_mean, last.count, e.queued_mean, e.count);
+            last.born_ms = born_blend(last.born_ms, last.count, e.born_ms, e.count);
             last.count += e.count;
             last.bytes += e.bytes;
             last.queued_at = last.queued_at.min(e.queued_at);
@@ -496,6 +507,7 @@ impl Function {
             shards: Vec::new(),
             discarded: 0,
             events: AsyncQueue::default(),
+            latency: Latencies::default(),
             kafka: KafkaEsm::default(),
         }
     }
@@ -735,6 +747,8 @@ mod tests {
             count,
             bytes: count * 10,
             queued_at,
+            queued_mean: queued_at,
+            born_ms: queued_at,
             due,
             throttles: 1,
             retries: 0,

@@ -204,7 +204,7 @@ impl Simulation {
             // aws-facts-more 5.2: Lambda queues the event and answers at
             // once; throttling is its own queue's business (aws-facts 5.4).
             (false, Endpoint::Lambda(f)) => {
-                self.lambda_async_take(f, count, bytes);
+                self.lambda_async_take(f, count, bytes, born_ms);
                 count
             }
             // An HTTP/S endpoint that is up takes every notification (its
