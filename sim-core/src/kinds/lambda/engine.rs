@@ -365,8 +365,10 @@ impl Simulation {
                 }
                 // What a success's latency needs, carried by its event (in
                 // 32 bits: the queue gives an event up after 6 hours at
-                // most; longer upstream waits saturate at 49 days).
-                let waited = |ms: SimTime| u32::try_from(ms).unwrap_or(u32::MAX);
+                // most; longer upstream waits saturate at 49 days, short of
+                // the failure mark).
+                let waited =
+                    |ms: SimTime| u32::try_from(ms).unwrap_or(u32::MAX).min(ASYNC_FAILED - 1);
                 let (queued, upstream) = if run.failed {
                     (ASYNC_FAILED, 0)
                 } else {
