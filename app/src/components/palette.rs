@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use sim_core::NodeKind;
 
-use super::sheet::{Phone, canvas_to_top, focus_element};
+use super::sheet::{Phone, focus_element, sheet_behaviour};
 use crate::editor::{Editor, Sheet};
 
 /// The number key that adds `NodeKind::ALL[index]`, if it has one.
@@ -56,29 +56,14 @@ pub fn Palette() -> impl IntoView {
             let _ = button.focus();
         }
     };
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && shown.get_untracked() {
-            ev.prevent_default();
-            close();
+    // Opened, the focus moves onto the first kind.
+    sheet_behaviour(shown, close, move || {
+        let first = sheet_ref
+            .get_untracked()
+            .and_then(|s| s.query_selector(".palette-item").ok().flatten());
+        if let Some(first) = first {
+            focus_element(&first);
         }
-    });
-    on_cleanup(move || keys.remove());
-    // Opening brings the canvas to the top of the screen, above the sheet,
-    // and moves the focus onto the first kind.
-    Effect::new(move |was: Option<bool>| {
-        let now = shown.get();
-        if now && was != Some(true) {
-            canvas_to_top();
-            request_animation_frame(move || {
-                let first = sheet_ref
-                    .get_untracked()
-                    .and_then(|s| s.query_selector(".palette-item").ok().flatten());
-                if let Some(first) = first {
-                    focus_element(&first);
-                }
-            });
-        }
-        now
     });
     let items = NodeKind::ALL
         .iter()

@@ -86,6 +86,32 @@ pub(crate) fn canvas_to_top() {
     }
 }
 
+/// What every sheet does: Escape closes it (unless a modal dialog is open
+/// over it: its Escape is its own), and opening brings the canvas to the
+/// top of the screen (under a phone's tall toolbar it would sit behind the
+/// sheet), then runs `opened` once the sheet is drawn.
+pub(crate) fn sheet_behaviour(
+    shown: Memo<bool>,
+    close: impl Fn() + Copy + 'static,
+    opened: impl Fn() + Copy + 'static,
+) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && shown.get_untracked() && !modal_open() {
+            ev.prevent_default();
+            close();
+        }
+    });
+    on_cleanup(move || handle.remove());
+    Effect::new(move |was: Option<bool>| {
+        let now = shown.get();
+        if now && was != Some(true) {
+            canvas_to_top();
+            request_animation_frame(opened);
+        }
+        now
+    });
+}
+
 /// The selected node's card, to give the focus back to.
 fn selected_card(editor: Editor) -> Option<web_sys::Element> {
     let id = editor.selection.with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()))??;
@@ -122,35 +148,18 @@ pub fn NodeSheet(shown: Memo<bool>, charts: ViewFn, children: Children) -> impl 
             focus_element(&card);
         }
     };
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && shown.get_untracked() && !modal_open() {
-            ev.prevent_default();
-            close();
+    // Opened, the card shows above the sheet and the focus moves in,
+    // unless a link to a knob already put it on that knob's field.
+    sheet_behaviour(shown, close, move || {
+        let (Some(sheet), Some(button)) = (sheet_ref.get_untracked(), close_ref.get_untracked())
+        else {
+            return;
+        };
+        card_above(editor, &sheet);
+        let inside = document().active_element().is_some_and(|a| sheet.contains(Some(&a)));
+        if !inside {
+            let _ = button.focus();
         }
-    });
-    on_cleanup(move || handle.remove());
-    // Opening brings the canvas to the top of the screen (under a phone's
-    // tall toolbar it would sit behind the sheet), the card above the sheet,
-    // and moves the focus in (after it is drawn), unless a link to a knob
-    // already put it on that knob's field.
-    Effect::new(move |was: Option<bool>| {
-        let now = shown.get();
-        if now && was != Some(true) {
-            canvas_to_top();
-            request_animation_frame(move || {
-                let (Some(sheet), Some(button)) =
-                    (sheet_ref.get_untracked(), close_ref.get_untracked())
-                else {
-                    return;
-                };
-                card_above(editor, &sheet);
-                let inside = document().active_element().is_some_and(|a| sheet.contains(Some(&a)));
-                if !inside {
-                    let _ = button.focus();
-                }
-            });
-        }
-        now
     });
     let toggle_full = move |_| {
         editor.sheet.update(|s| {
