@@ -4,6 +4,7 @@
 //!
 //! Pure functions of the simulation, tested natively.
 
+use sim_core::NodeIndex;
 use sim_core::Simulation;
 use sim_core::metrics::{MetricDef, Statistic, Unit};
 
@@ -24,7 +25,7 @@ impl Alarm {
     /// Whether the latest closed second of any of its metrics is at or
     /// above the threshold. Before the first second nothing is in alarm.
     pub fn firing(&self, sim: &Simulation) -> bool {
-        let m = sim.metrics(self.node);
+        let m = sim.metrics(NodeIndex::new(self.node));
         sim.now() >= 1_000 && self.metrics.iter().any(|&k| m.last_second(k) >= self.threshold)
     }
 }
@@ -69,7 +70,7 @@ mod tests {
     #[test]
     fn an_alarm_fires_when_the_latest_second_reaches_the_threshold() {
         let sim = default_run(20);
-        let throttled = sim.metrics(1).last_second(stream::WRITE_THROTTLED);
+        let throttled = sim.metrics(NodeIndex::new(1)).last_second(stream::WRITE_THROTTLED);
         assert!(throttled > 0.0, "the default scenario throttles");
         assert!(throttling_alarm(throttled).firing(&sim), "equal to the threshold is in alarm");
         assert!(!throttling_alarm(throttled + 1.0).firing(&sim));

@@ -8,6 +8,7 @@
 //! takes the wall clock as a function), so it is tested natively.
 
 use serde::{Deserialize, Serialize};
+use sim_core::NodeIndex;
 use sim_core::budget::{Budget, GUARD_INTERVAL_MS, check_run};
 use sim_core::lesson::{CheckStatus, evaluate};
 use sim_core::metrics::{NodeMetrics, Point, Statistic};
@@ -441,10 +442,12 @@ impl Engine {
         (request.node < sim.slots().len()).then(|| {
             let now = sim.now();
             let span = request.span.millis(now, self.speed);
-            let m = sim.metrics(request.node);
+            let m = sim.metrics(NodeIndex::new(request.node));
             let charts =
                 request.charts.iter().map(|(t, ms)| (t.clone(), lines(m, ms, now, span))).collect();
-            let latency = sim.latency(request.node).map_or_else(Vec::new, |l| l.hop.octaves());
+            let latency = sim
+                .latency(NodeIndex::new(request.node))
+                .map_or_else(Vec::new, |l| l.hop.octaves());
             ChartsView { node: request.node, now, span, charts, latency }
         })
     }
@@ -697,7 +700,8 @@ mod tests {
     fn a_refused_command_is_told_and_a_refused_live_edit_restarts() {
         let mut e = engine();
         let mut out = Vec::new();
-        let bad = sim_core::Command::SetFlinkParallelism { node: 0, parallelism: 2 };
+        let bad =
+            sim_core::Command::SetFlinkParallelism { node: NodeIndex::new(0), parallelism: 2 };
         e.handle(Command::Apply(bad.clone()), &mut out);
         let told = notices(&out);
         assert_eq!(told.len(), 1, "{out:?}");
@@ -734,7 +738,7 @@ mod tests {
     }
 
     fn lines_of(e: &Engine, node: usize, metrics: &[usize]) -> Vec<Line> {
-        lines(e.sim.metrics(node), metrics, e.now(), MINUTE)
+        lines(e.sim.metrics(NodeIndex::new(node)), metrics, e.now(), MINUTE)
     }
 
     #[test]
@@ -757,8 +761,10 @@ mod tests {
 
     #[test]
     fn commands_and_outs_survive_json() {
-        let command =
-            Command::Apply(sim_core::Command::SetProducerRate { node: 0, records_per_s: 2_500.0 });
+        let command = Command::Apply(sim_core::Command::SetProducerRate {
+            node: NodeIndex::new(0),
+            records_per_s: 2_500.0,
+        });
         let text = serde_json::to_string(&command).unwrap();
         assert_eq!(serde_json::from_str::<Command>(&text).unwrap(), command);
         let out = Out::Jumping(Jump { from: 1, to: 2 });

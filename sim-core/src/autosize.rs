@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use crate::objectives::Objectives;
 use crate::objectives::with_traffic;
-use crate::scenario::{Capacity, NodeKind, NodeSpec, Scenario};
+use crate::scenario::{Capacity, NodeIndex, NodeKind, NodeSpec, Scenario};
 use crate::sweep::{SweepPoint, run_point, with_param};
 use crate::validate::{Issue, validate};
 
@@ -199,7 +199,7 @@ pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
     use crate::kinds::{firehose, flink, lambda, stream, worker_pool};
     let doc = serde_json::to_value(scenario).expect("a scenario serialises");
     let mut knobs = Vec::new();
-    for (node, n) in scenario.nodes.iter().enumerate() {
+    for (node, n) in scenario.indexed_nodes() {
         let site = KnobSite { scenario, node, doc: &doc };
         knobs.extend(match &n.spec {
             NodeSpec::KinesisStream(s) => stream::knobs::of(&site, s),
@@ -222,7 +222,7 @@ pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
 /// What a kind's `knobs.rs` may ask about the node it sizes.
 pub(crate) struct KnobSite<'a> {
     scenario: &'a Scenario,
-    node: usize,
+    node: NodeIndex,
     /// The scenario as JSON, for settings read by their path.
     doc: &'a serde_json::Value,
 }
@@ -236,7 +236,7 @@ impl KnobSite<'_> {
         search: Search,
         initial: u32,
     ) -> Knob {
-        let node = self.scenario.nodes[self.node].id.clone();
+        let node = self.scenario.node(self.node).id.clone();
         Knob { node, setting, values, search, initial }
     }
 
@@ -248,7 +248,7 @@ impl KnobSite<'_> {
 
     /// The kind of the node this one reads from, if it reads one.
     pub(crate) fn source_kind(&self) -> Option<NodeKind> {
-        let id = &self.scenario.nodes[self.node].id;
+        let id = &self.scenario.node(self.node).id;
         let s = self.scenario;
         s.links
             .iter()

@@ -27,6 +27,7 @@ use crate::scenario::{
     Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, ReadMode, Scenario,
     StreamOp, Traffic, parse_replay_csv,
 };
+use crate::scenario::{NodeIndex, PerNode};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 use crate::validate::{Issue, ValidScenario};
@@ -72,7 +73,7 @@ impl Budget {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {
     /// The node it belongs to (node index), if one.
-    pub node: Option<usize>,
+    pub node: Option<NodeIndex>,
     /// Which memory it is (`None` for work).
     pub kind: Option<MemoryPart>,
     /// What it is, in people's words ("shard logs: 10,000 shards × 8,760 h
@@ -285,7 +286,7 @@ pub(crate) struct Estimator<'a> {
     pub(crate) horizon: SimTime,
     /// Per node: the most shards a stream node can have had (open or
     /// closed) by the horizon; 0 for other kinds.
-    pub(crate) shards: Vec<u64>,
+    pub(crate) shards: PerNode<u64>,
     pub(crate) memory: Vec<Part>,
     pub(crate) work: Vec<Part>,
     /// Events that can be waiting at once.
@@ -304,21 +305,21 @@ impl<'a> Estimator<'a> {
             valid,
             s,
             horizon: horizon_s.saturating_mul(SECOND),
-            shards: vec![0; s.nodes.len()],
+            shards: NodeIndex::all(s.nodes.len()).map(|_| 0).collect(),
             memory: Vec::new(),
             work: Vec::new(),
             pending: 1,
             later: 0,
             payload: 0,
         };
-        e.shards = (0..s.nodes.len()).map(|i| e.most_shards(i)).collect();
+        e.shards = NodeIndex::all(s.nodes.len()).map(|i| e.most_shards(i)).collect();
         e
     }
 
     fn run(mut self) -> ResourceEstimate {
-        for i in 0..self.s.nodes.len() {
+        for i in NodeIndex::all(self.s.nodes.len()) {
             self.metrics(i);
-            match &self.s.nodes[i].spec {
+            match &self.s.node(i).spec {
                 NodeSpec::Producer(p) => self.producer(i, p),
                 NodeSpec::KinesisStream(_) => self.stream(i),
                 NodeSpec::Consumer(c) => self.consumer(i, c),
@@ -335,7 +336,7 @@ impl<'a> Estimator<'a> {
         }
         // The once-a-second bookkeeping visits every shard of every reader
         // and every metric.
-        let readers: u64 = (0..self.s.nodes.len()).map(|i| self.source_shards(i)).sum();
+        let readers: u64 = NodeIndex::all(self.s.nodes.len()).map(|i| self.source_shards(i)).sum();
         let metric_count: usize =
             self.s.nodes.iter().map(|n| metrics::defs(n.spec.kind()).len()).sum();
         let shards: u64 = self.shards.iter().sum();
@@ -373,7 +374,8 @@ impl<'a> Estimator<'a> {
     /// stream and delivery streams reading one), grown one push at a time.
     pub(crate) fn node_states(&mut self) {
         let count = |kind: NodeKind| self.s.nodes.iter().filter(|n| n.spec.kind() == kind).count();
-        let readers = (0..self.s.nodes.len()).filter(|&i| self.source_shards(i) > 0).count();
+        let readers =
+            NodeIndex::all(self.s.nodes.len()).filter(|&i| self.source_shards(i) > 0).count();
         let n = |kind| count(kind) as u64;
         let streams = grown_buffer::<Stream>(n(NodeKind::KinesisStream))
             + grown_buffer::<Consumer>(readers as u64)
@@ -403,7 +405,7 @@ impl<'a> Estimator<'a> {
         self.memory.push(Part { node: None, kind: Some(kind), what, amount, remedy });
     }
 
-    pub(crate) fn mem(&mut self, node: usize, part: MemoryPart, detail: &str, amount: u64) {
+    pub(crate) fn mem(&mut self, node: NodeIndex, part: MemoryPart, detail: &str, amount: u64) {
         let remedy = match part {
             MemoryPart::ShardLogs => {
                 "lower retention_h or capacity.shards, or run it for less time (duration_s)"
@@ -417,28 +419,28 @@ impl<'a> Estimator<'a> {
             MemoryPart::Events => "lower retry.max_backoff_ms or retry.max_attempts",
             MemoryPart::Other => "use fewer nodes",
         };
-        let what = format!("{} of {:?}: {detail}", part.name(), self.s.nodes[node].id);
+        let what = format!("{} of {:?}: {detail}", part.name(), self.s.node(node).id);
         self.memory.push(Part { node: Some(node), kind: Some(part), what, amount, remedy });
     }
 
     /// Memory a node keeps that does not grow with the run.
-    pub(crate) fn add(&mut self, node: usize, amount: u64) {
+    pub(crate) fn add(&mut self, node: NodeIndex, amount: u64) {
         self.mem(node, MemoryPart::Other, "its own state", amount);
     }
 
-    pub(crate) fn work(&mut self, node: usize, what: &str, per_s: f64, remedy: &'static str) {
+    pub(crate) fn work(&mut self, node: NodeIndex, what: &str, per_s: f64, remedy: &'static str) {
         self.work_at(Some(node), what, per_s, remedy);
     }
 
     pub(crate) fn work_at(
         &mut self,
-        node: Option<usize>,
+        node: Option<NodeIndex>,
         what: &str,
         per_s: f64,
         remedy: &'static str,
     ) {
         let what = match node {
-            Some(n) => format!("{} of {:?}", what, self.s.nodes[n].id),
+            Some(n) => format!("{} of {:?}", what, self.s.node(n).id),
             None => what.to_string(),
         };
         let amount = if per_s.is_finite() { per_s.ceil().max(0.0) as u64 } else { u64::MAX };
@@ -452,8 +454,8 @@ impl<'a> Estimator<'a> {
 
     /// Metric series and whole-run statistics of a node: exact for the
     /// horizon but for the histograms, counted at their largest.
-    pub(crate) fn metrics(&mut self, node: usize) {
-        let kind = self.s.nodes[node].spec.kind();
+    pub(crate) fn metrics(&mut self, node: NodeIndex) {
+        let kind = self.s.node(node).spec.kind();
         let count = metrics::defs(kind).len();
         let seconds = self.horizon / SECOND;
         let series: u64 = metrics::TIERS
@@ -478,8 +480,8 @@ impl<'a> Estimator<'a> {
     }
 
     /// The most shards stream node `node` can have had by the horizon.
-    pub(crate) fn most_shards(&self, node: usize) -> u64 {
-        let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return 0 };
+    pub(crate) fn most_shards(&self, node: NodeIndex) -> u64 {
+        let NodeSpec::KinesisStream(spec) = &self.s.node(node).spec else { return 0 };
         match spec.capacity {
             Capacity::Provisioned { shards } => {
                 // Scheduled resharding adds children; parents stay, closed.
@@ -487,7 +489,7 @@ impl<'a> Estimator<'a> {
                     .s
                     .schedule
                     .iter()
-                    .filter(|op| op.node == self.s.nodes[node].id)
+                    .filter(|op| op.node == self.s.node(node).id)
                     .map(|op| match &op.op {
                         Operation::Reshard(StreamOp::SplitShard { .. }) => 2,
                         Operation::Reshard(StreamOp::MergeShards { .. }) => 1,
@@ -522,22 +524,22 @@ impl<'a> Estimator<'a> {
     }
 
     /// Shards of the stream node `node` reads, or 0.
-    pub(crate) fn source_shards(&self, node: usize) -> u64 {
+    pub(crate) fn source_shards(&self, node: NodeIndex) -> u64 {
         let reads = self.valid.reads_from(node);
         reads.filter(|&s| self.kind(s) == NodeKind::KinesisStream).map_or(0, |s| self.shards[s])
     }
 
-    pub(crate) fn kind(&self, node: usize) -> NodeKind {
-        self.s.nodes[node].spec.kind()
+    pub(crate) fn kind(&self, node: NodeIndex) -> NodeKind {
+        self.s.node(node).spec.kind()
     }
 
     /// Producers (node, spec) that send to `target`.
     pub(crate) fn producers_into(
         &self,
-        target: usize,
-    ) -> impl Iterator<Item = (usize, &'a ProducerSpec)> {
+        target: NodeIndex,
+    ) -> impl Iterator<Item = (NodeIndex, &'a ProducerSpec)> {
         let (valid, s) = (self.valid, self.s);
-        (0..s.nodes.len()).filter_map(move |i| match &s.nodes[i].spec {
+        NodeIndex::all(s.nodes.len()).filter_map(move |i| match &s.node(i).spec {
             NodeSpec::Producer(p) if valid.sends_to(i) == Some(target) => Some((i, p)),
             _ => None,
         })
@@ -546,17 +548,17 @@ impl<'a> Estimator<'a> {
     /// The most bytes a second written into stream `node`: producers at
     /// their peak rate, and forwarding readers at the read limit of what
     /// they read (aws-facts 1.1, 1.5: 2 MiB/s per shard).
-    pub(crate) fn write_bytes_into(&self, node: usize) -> f64 {
+    pub(crate) fn write_bytes_into(&self, node: NodeIndex) -> f64 {
         let produced: f64 = self
             .producers_into(node)
             .map(|(_, p)| {
                 self.peak_rate(p) * (p.record_size.mean_bytes() + f64::from(p.partition_key_bytes))
             })
             .sum();
-        let forwarded: f64 = (0..self.s.nodes.len())
+        let forwarded: f64 = NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.sends_to(i) == Some(node))
             .filter_map(|i| {
-                let f = match &self.s.nodes[i].spec {
+                let f = match &self.s.node(i).spec {
                     NodeSpec::Consumer(c) => c.forward,
                     NodeSpec::KclApp(k) => k.forward,
                     NodeSpec::WorkerPool(w) => w.forward,
@@ -584,7 +586,7 @@ impl<'a> Estimator<'a> {
         produced + forwarded
     }
 
-    pub(crate) fn write_bytes_into_queue(&self, queue: usize) -> f64 {
+    pub(crate) fn write_bytes_into_queue(&self, queue: NodeIndex) -> f64 {
         self.producers_into(queue)
             .map(|(_, p)| self.peak_rate(p) * p.record_size.mean_bytes())
             .sum()
@@ -592,7 +594,7 @@ impl<'a> Estimator<'a> {
 
     /// Keys whose share of a producer's peak traffic alone exceeds what
     /// on-demand splits at (they keep splitting their shard).
-    pub(crate) fn hot_keys_into(&self, node: usize) -> u64 {
+    pub(crate) fn hot_keys_into(&self, node: NodeIndex) -> u64 {
         self.producers_into(node)
             .map(|(_, p)| {
                 let bytes = self.peak_rate(p)
@@ -657,10 +659,10 @@ impl<'a> Estimator<'a> {
     }
 
     /// Write events a second that reach one shard of stream `node`.
-    pub(crate) fn writes_per_s_into(&self, node: usize) -> f64 {
-        (0..self.s.nodes.len())
+    pub(crate) fn writes_per_s_into(&self, node: NodeIndex) -> f64 {
+        NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.sends_to(i) == Some(node))
-            .map(|i| match &self.s.nodes[i].spec {
+            .map(|i| match &self.s.node(i).spec {
                 NodeSpec::Producer(p) => {
                     per_s(p.batching.max_buffered_ms) * f64::from(p.retry.max_attempts.max(1))
                 }
@@ -675,10 +677,12 @@ impl<'a> Estimator<'a> {
 
     /// (GetRecords calls a second a shard of stream `node` can take from
     /// its shared-throughput readers, its enhanced fan-out readers).
-    pub(crate) fn reads_per_s_of(&self, node: usize) -> (f64, u64) {
+    pub(crate) fn reads_per_s_of(&self, node: NodeIndex) -> (f64, u64) {
         let (mut polls, mut efo) = (0.0, 0);
-        for i in (0..self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node)) {
-            match &self.s.nodes[i].spec {
+        for i in
+            NodeIndex::all(self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node))
+        {
+            match &self.s.node(i).spec {
                 NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
                 NodeSpec::FlinkApp(f) if f.read_mode == ReadMode::EnhancedFanOut => efo += 1,
                 // A Lambda event source polls again at once while behind.
@@ -700,8 +704,8 @@ impl<'a> Estimator<'a> {
     }
 
     /// (batches a second a reader node takes per shard, what sets it).
-    pub(crate) fn reader_rate(&self, node: usize) -> (f64, &'static str) {
-        match &self.s.nodes[node].spec {
+    pub(crate) fn reader_rate(&self, node: NodeIndex) -> (f64, &'static str) {
+        match &self.s.node(node).spec {
             NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => {
                 (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
             }
@@ -730,7 +734,7 @@ impl<'a> Estimator<'a> {
     }
 
     /// A stream reader node: one reader per shard, its events a second.
-    pub(crate) fn reader(&mut self, node: usize, events_per_shard: f64, remedy: &'static str) {
+    pub(crate) fn reader(&mut self, node: NodeIndex, events_per_shard: f64, remedy: &'static str) {
         let shards = self.source_shards(node);
         let bytes = grown_buffer::<ShardReader>(shards);
         self.mem(node, MemoryPart::Shards, "a reader per shard", bytes);
@@ -746,17 +750,17 @@ impl<'a> Estimator<'a> {
     }
 
     /// The message groups of queue `node`: its producers' keys (FIFO), or 1.
-    pub(crate) fn groups_into(&self, node: usize) -> u64 {
+    pub(crate) fn groups_into(&self, node: NodeIndex) -> u64 {
         self.producers_into(node).map(|(_, p)| fifo_groups(self.s, node, p)).max().unwrap_or(1)
     }
 
     /// Messages a second sent into queue `node`, at most: producers at their
     /// peak, what forwarding readers can hand on.
-    pub(crate) fn messages_into(&self, node: usize) -> f64 {
+    pub(crate) fn messages_into(&self, node: NodeIndex) -> f64 {
         self.notifications_into(node)
-            + (0..self.s.nodes.len())
+            + NodeIndex::all(self.s.nodes.len())
                 .filter(|&i| self.valid.sends_to(i) == Some(node))
-                .map(|i| match &self.s.nodes[i].spec {
+                .map(|i| match &self.s.node(i).spec {
                     NodeSpec::Producer(p) => self.peak_rate(p),
                     // A dead-letter queue takes what its source queue took.
                     NodeSpec::SqsQueue(_) => self.messages_into(i),
@@ -784,12 +788,12 @@ impl<'a> Estimator<'a> {
     /// Messages a second SNS topics push into node `node`, at most: all
     /// they take, for each topic it subscribes to or is a subscription's
     /// dead-letter queue of.
-    pub(crate) fn notifications_into(&self, node: usize) -> f64 {
-        let id = &self.s.nodes[node].id;
-        (0..self.s.nodes.len())
-            .filter(|&t| match &self.s.nodes[t].spec {
+    pub(crate) fn notifications_into(&self, node: NodeIndex) -> f64 {
+        let id = &self.s.node(node).id;
+        NodeIndex::all(self.s.nodes.len())
+            .filter(|&t| match &self.s.node(t).spec {
                 NodeSpec::SnsTopic(spec) => {
-                    let from = &self.s.nodes[t].id;
+                    let from = &self.s.node(t).id;
                     self.s.links.iter().any(|l| &l.from == from && &l.to == id)
                         || spec
                             .subscriptions
@@ -803,10 +807,10 @@ impl<'a> Estimator<'a> {
     }
 
     /// Workers and event-source batches receiving from queue `node`.
-    pub(crate) fn receivers_of(&self, node: usize) -> u64 {
-        (0..self.s.nodes.len())
+    pub(crate) fn receivers_of(&self, node: NodeIndex) -> u64 {
+        NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.reads_from(i) == Some(node))
-            .map(|i| match &self.s.nodes[i].spec {
+            .map(|i| match &self.s.node(i).spec {
                 NodeSpec::WorkerPool(w) => u64::from(w.workers),
                 NodeSpec::Lambda(l) => self.esm_batches(l),
                 NodeSpec::Producer(_)

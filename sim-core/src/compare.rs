@@ -11,7 +11,7 @@ use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::stream::WRITE_THROTTLED;
 use crate::pricing::OnDemandPricing;
-use crate::scenario::{Capacity, NodeSpec, Scenario};
+use crate::scenario::{Capacity, NodeIndex, NodeSpec, Scenario};
 use crate::time::SECOND;
 use crate::validate::{Issue, ValidScenario, validate};
 
@@ -143,10 +143,8 @@ pub fn compare_modes(
     duration_s: u64,
 ) -> Result<ModeComparison, Vec<Issue>> {
     let scenario = valid.scenario();
-    let streams: Vec<(usize, &str, Capacity)> = scenario
-        .nodes
-        .iter()
-        .enumerate()
+    let streams: Vec<(NodeIndex, &str, Capacity)> = scenario
+        .indexed_nodes()
         .filter_map(|(i, n)| match &n.spec {
             NodeSpec::KinesisStream(s) => Some((i, n.id.as_str(), s.capacity.clone())),
             _ => None,
@@ -258,8 +256,10 @@ pub fn compare_modes(
     Ok(comparison)
 }
 
-fn set_capacity(scenario: &mut Scenario, node: usize, capacity: Capacity) {
-    if let Some(NodeSpec::KinesisStream(s)) = scenario.nodes.get_mut(node).map(|n| &mut n.spec) {
+fn set_capacity(scenario: &mut Scenario, node: NodeIndex, capacity: Capacity) {
+    if let Some(NodeSpec::KinesisStream(s)) =
+        scenario.nodes.get_mut(node.get()).map(|n| &mut n.spec)
+    {
         s.capacity = capacity;
     }
 }
@@ -276,7 +276,7 @@ fn bill(mode: &'static str, as_given: bool, sim: &Simulation, cost: &CostMeter) 
     let scenario = sim.scenario();
     let mut streams = BTreeMap::new();
     let mut write_throttled = 0;
-    for (i, node) in scenario.nodes.iter().enumerate() {
+    for (i, node) in scenario.indexed_nodes() {
         let Some(stream) = sim.stream(i) else { continue };
         // The shards the stream was created with have no parents.
         let shards_at_start = stream.shards.iter().filter(|s| s.parents.is_empty()).count();
@@ -554,10 +554,8 @@ pub fn compare_kinesis_msk(
         )]);
     }
     let scenario = valid.scenario();
-    let streams: Vec<usize> = scenario
-        .nodes
-        .iter()
-        .enumerate()
+    let streams: Vec<NodeIndex> = scenario
+        .indexed_nodes()
         .filter(
             |(_, n)| matches!(&n.spec, NodeSpec::KinesisStream(s) if !s.capacity.is_on_demand()),
         )
@@ -572,12 +570,12 @@ pub fn compare_kinesis_msk(
     let kinesis_sim = run(scenario, seed, duration_s)?;
     let mut notes = Vec::new();
     let mut msk = scenario.clone();
-    let is_stream = |id: &str| streams.iter().any(|&s| scenario.nodes[s].id == id);
+    let is_stream = |id: &str| streams.iter().any(|&s| scenario.node(s).id == id);
     let writers: Vec<&str> =
         scenario.links.iter().filter(|l| is_stream(&l.to)).map(|l| l.from.as_str()).collect();
     for &s in &streams {
-        let id = &scenario.nodes[s].id;
-        let NodeSpec::KinesisStream(spec) = &scenario.nodes[s].spec else { continue };
+        let id = &scenario.node(s).id;
+        let NodeSpec::KinesisStream(spec) = &scenario.node(s).spec else { continue };
         let shards = kinesis_sim.stream(s).map_or(1, |st| st.open.len()) as u32;
         let reader = scenario
             .links
@@ -595,7 +593,7 @@ pub fn compare_kinesis_msk(
             None => 0.0,
         };
         let consumers = if reader.is_some() { shards } else { 0 };
-        msk.nodes[s].spec = NodeSpec::MskCluster(crate::scenario::MskSpec {
+        msk.node_mut(s).spec = NodeSpec::MskCluster(crate::scenario::MskSpec {
             broker_type: sizing.broker_type,
             brokers: sizing.brokers,
             availability_zones: 3,
@@ -611,7 +609,7 @@ pub fn compare_kinesis_msk(
         notes.push(format!(
             "{}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
              {consumers} consumers of {} records/s each",
-            scenario.nodes[s].label(),
+            scenario.node(s).label(),
             sizing.brokers,
             sizing.broker_type.as_str(),
             crate::units::count(per_consumer)
@@ -695,7 +693,7 @@ pub fn compare_kinesis_msk(
                    sim: &Simulation,
                    valid: &ValidScenario| {
         let (mut busiest, mut waited, mut lag, mut incoming) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0);
-        for (i, n) in valid.scenario().nodes.iter().enumerate() {
+        for (i, n) in valid.scenario().indexed_nodes() {
             if let NodeSpec::MskCluster(_) = n.spec {
                 let m = sim.metrics(i);
                 // The busiest broker's writes, or on Serverless the busiest

@@ -187,7 +187,7 @@ fn round_for_people(v: f64) -> f64 {
 /// The runtime commands of a lesson's fix, as `(at, node index, command)`
 /// in the order written.
 fn fix_commands(scenario: &Scenario, fix: &[FixStep]) -> Vec<(SimTime, Command)> {
-    let index = |id: &str| scenario.nodes.iter().position(|n| n.id == id);
+    let index = |id: &str| scenario.index_of(id);
     fix.iter()
         .filter_map(|step| match step {
             FixStep::Set { .. } => None,

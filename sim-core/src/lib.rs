@@ -51,7 +51,7 @@ pub use compare::{ModeComparison, ServiceComparison, compare_kinesis_msk, compar
 pub use engine::{Command, NodeSlot, Simulation};
 pub use ledger::Ledger;
 pub use report::{Summary, summarize, time_series_csv, time_series_json};
-pub use scenario::{NodeKind, NodeSpec, Scenario};
+pub use scenario::{NodeIndex, NodeKind, NodeSpec, PerNode, Scenario};
 pub use time::SimTime;
 pub use validate::{
     Issue, ValidScenario, link_rule, load_scenario, param_range, parse_scenario, validate,

@@ -14,9 +14,9 @@ use serde_json::Value;
 use crate::cost::LambdaArch;
 use crate::engine::Command;
 use crate::scenario::{
-    Aggregation, Api, Arrivals, Capacity, DestinationType, Forward, KeyDistribution, NodeKind,
-    NodeSpec, QueueType, RateStep, ReadMode, RecordSize, ServiceTime, StartPosition, StreamOp,
-    Traffic, TransformSpec, WeightedHashKey,
+    Aggregation, Api, Arrivals, Capacity, DestinationType, Forward, KeyDistribution, NodeIndex,
+    NodeKind, NodeSpec, QueueType, RateStep, ReadMode, RecordSize, ServiceTime, StartPosition,
+    StreamOp, Traffic, TransformSpec, WeightedHashKey,
 };
 
 pub use crate::kinds::params::{applies, param_help};
@@ -265,7 +265,7 @@ pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
 /// The runtime command that applies the edit `before -> after` of node
 /// `node` to a running simulation, or `None` when the edit changes more than
 /// a running pipeline can absorb (the run must restart from zero).
-pub fn live_edit(node: usize, before: &NodeSpec, after: &NodeSpec) -> Option<Command> {
+pub fn live_edit(node: NodeIndex, before: &NodeSpec, after: &NodeSpec) -> Option<Command> {
     match (before, after) {
         (NodeSpec::Producer(a), NodeSpec::Producer(b)) if a.records_per_s != b.records_per_s => {
             let mut same_otherwise = a.clone();
@@ -502,11 +502,11 @@ mod tests {
         let a = NodeSpec::Producer(ProducerSpec::default());
         let mut b = ProducerSpec { records_per_s: 900.0, ..ProducerSpec::default() };
         assert_eq!(
-            live_edit(3, &a, &NodeSpec::Producer(b.clone())),
-            Some(Command::SetProducerRate { node: 3, records_per_s: 900.0 })
+            live_edit(NodeIndex::new(3), &a, &NodeSpec::Producer(b.clone())),
+            Some(Command::SetProducerRate { node: NodeIndex::new(3), records_per_s: 900.0 })
         );
         b.partition_key_bytes = 32;
-        assert_eq!(live_edit(3, &a, &NodeSpec::Producer(b)), None);
+        assert_eq!(live_edit(NodeIndex::new(3), &a, &NodeSpec::Producer(b)), None);
     }
 
     #[test]
@@ -517,13 +517,16 @@ mod tests {
             ..StreamSpec::default()
         });
         assert_eq!(
-            live_edit(1, &a, &b),
-            Some(Command::Reshard { node: 1, op: StreamOp::UpdateShardCount { target: 4 } })
+            live_edit(NodeIndex::new(1), &a, &b),
+            Some(Command::Reshard {
+                node: NodeIndex::new(1),
+                op: StreamOp::UpdateShardCount { target: 4 }
+            })
         );
         let on_demand = NodeSpec::KinesisStream(StreamSpec {
             capacity: Capacity::on_demand(),
             ..StreamSpec::default()
         });
-        assert_eq!(live_edit(1, &a, &on_demand), None);
+        assert_eq!(live_edit(NodeIndex::new(1), &a, &on_demand), None);
     }
 }

@@ -91,7 +91,7 @@ fn range_in_words(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DEFAULT_SCENARIO, parse_scenario, validate};
+    use crate::{DEFAULT_SCENARIO, NodeIndex, parse_scenario, validate};
 
     #[test]
     fn issues_name_nodes_by_display_name_and_ranges_in_words() {
@@ -99,13 +99,13 @@ mod tests {
         let json =
             serde_json::to_string(&scenario).unwrap().replace("\"shards\":2", "\"shards\":100000");
         scenario = parse_scenario(&json).unwrap();
-        let mut extra = scenario.nodes[0].clone();
+        let mut extra = scenario.node(NodeIndex::new(0)).clone();
         extra.id = "producer-1".into();
         extra.name = "Producer 1".into();
         scenario.nodes.push(extra);
         let issues = validate(&scenario).unwrap_err();
         let words = issues_in_words(&issues, &scenario);
-        let stream = scenario.nodes[1].label();
+        let stream = scenario.node(NodeIndex::new(1)).label();
         assert!(
             words.contains(&format!("{stream}: 100,000 shards is more than the 10,000 allowed")),
             "{words:?}"

@@ -120,7 +120,7 @@ pub struct Figures {
 pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
     let point = measure(sim, valid, 0.0);
     let (mut refused, mut accepted) = (0.0, 0.0);
-    for (i, slot) in sim.slots().iter().enumerate() {
+    for (i, slot) in sim.slots().enumerate() {
         if slot.kind == NodeKind::KinesisStream {
             refused += sim.metrics(i).total(stream::WRITE_THROTTLED);
             accepted += sim.metrics(i).total(stream::INCOMING_RECORDS);
@@ -128,7 +128,7 @@ pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
     }
     let attempts = refused + accepted;
     let p99_by_node = |of: fn(&Latencies) -> &LatencyHistogram| {
-        let nodes = valid.scenario().nodes.iter().enumerate();
+        let nodes = valid.scenario().indexed_nodes();
         nodes
             .filter_map(|(i, node)| Some((node.id.clone(), of(sim.latency(i)?).summary()?.p99_ms)))
             .collect()

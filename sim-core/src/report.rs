@@ -10,6 +10,7 @@ use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::{LatencySummary, MetricDef, Point, Source, TIERS};
+use crate::scenario::NodeIndex;
 use crate::time::SECOND;
 
 /// The summary of a run. Field names are a stable interface: new fields may
@@ -80,7 +81,7 @@ pub struct LambdaSummary {
     pub records_given_up: u64,
 }
 
-fn lambda_summary(sim: &Simulation, node: usize) -> Option<LambdaSummary> {
+fn lambda_summary(sim: &Simulation, node: NodeIndex) -> Option<LambdaSummary> {
     let f = sim.function(node)?;
     Some(LambdaSummary { environments: f.environments, records_given_up: f.discarded })
 }
@@ -103,7 +104,7 @@ pub struct QueueSummary {
     pub dead_lettered: u64,
 }
 
-fn queue_summary(sim: &Simulation, node: usize) -> Option<QueueSummary> {
+fn queue_summary(sim: &Simulation, node: NodeIndex) -> Option<QueueSummary> {
     let q = sim.queue(node)?;
     Some(QueueSummary {
         mean_wait_ms: q.mean_wait_ms(),
@@ -128,7 +129,7 @@ pub struct KclSummary {
     pub duplicate_records: u64,
 }
 
-fn kcl_summary(sim: &Simulation, node: usize) -> Option<KclSummary> {
+fn kcl_summary(sim: &Simulation, node: NodeIndex) -> Option<KclSummary> {
     let k = sim.kcl_app(node)?;
     Some(KclSummary {
         live_workers: k.live_workers(),
@@ -156,7 +157,7 @@ pub struct DeliverySummary {
     pub object_sizes: Vec<(u64, u64)>,
 }
 
-fn delivery_summary(sim: &Simulation, node: usize) -> Option<DeliverySummary> {
+fn delivery_summary(sim: &Simulation, node: NodeIndex) -> Option<DeliverySummary> {
     let f = sim.firehose(node)?;
     Some(DeliverySummary {
         incoming_records: f.incoming,
@@ -198,7 +199,7 @@ pub struct ShardMetric {
     pub unit: &'static str,
 }
 
-fn shard_summaries(sim: &Simulation, node: usize) -> Vec<ShardSummary> {
+fn shard_summaries(sim: &Simulation, node: NodeIndex) -> Vec<ShardSummary> {
     let Some(stream) = sim.stream(node) else { return Vec::new() };
     stream
         .shards
@@ -268,9 +269,7 @@ pub struct CostSummary {
 pub fn summarize(sim: &Simulation) -> Summary {
     let scenario = sim.scenario();
     let nodes = scenario
-        .nodes
-        .iter()
-        .enumerate()
+        .indexed_nodes()
         .map(|(i, node)| {
             let m = sim.metrics(i);
             let metrics = m
@@ -335,8 +334,8 @@ pub fn summarize(sim: &Simulation) -> Summary {
 /// Both exports below walk it, so they always carry the same numbers.
 fn whole_run_series(
     sim: &Simulation,
-) -> impl Iterator<Item = (usize, &'static MetricDef, u64, &VecDeque<Point>)> {
-    (0..sim.scenario().nodes.len()).flat_map(move |i| {
+) -> impl Iterator<Item = (NodeIndex, &'static MetricDef, u64, &VecDeque<Point>)> {
+    NodeIndex::all(sim.scenario().nodes.len()).flat_map(move |i| {
         let m = sim.metrics(i);
         m.defs().iter().enumerate().map(move |(k, def)| {
             let series = m.series(k);
@@ -351,7 +350,6 @@ fn whole_run_series(
 /// periods while they cover the whole run, coarser tiers beyond.
 pub fn time_series_csv(sim: &Simulation) -> String {
     let mut out = String::from("time_s,resolution_s,node,metric,unit,value\n");
-    let nodes = &sim.scenario().nodes;
     for (i, def, res, points) in whole_run_series(sim) {
         for p in points {
             // A period without a datapoint has an empty value.
@@ -361,7 +359,7 @@ pub fn time_series_csv(sim: &Simulation) -> String {
                 "{},{},{},{},{},{value}",
                 p.t / SECOND,
                 res,
-                nodes[i].id,
+                sim.scenario().node(i).id,
                 def.name,
                 def.unit.as_str(),
             );
@@ -410,11 +408,10 @@ pub struct SeriesExport<'a> {
 
 /// The time series of every metric as JSON (see [`TimeSeriesExport`]).
 pub fn time_series_json(sim: &Simulation) -> String {
-    let nodes = &sim.scenario().nodes;
     let series = whole_run_series(sim)
         .map(|(i, def, resolution_s, points)| SeriesExport {
-            node: &nodes[i].id,
-            kind: nodes[i].spec.kind().as_str(),
+            node: &sim.scenario().node(i).id,
+            kind: sim.scenario().node(i).spec.kind().as_str(),
             metric: def.name,
             unit: def.unit.as_str(),
             statistic: def.stat.as_str(),

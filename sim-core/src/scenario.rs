@@ -11,8 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::kinds::registry::node_kinds;
 
+pub mod index;
 pub mod lesson;
 pub mod objectives;
+
+pub use index::{NodeIndex, PerNode};
 
 pub use crate::pricing::Pricing;
 
@@ -84,6 +87,26 @@ impl Scenario {
     /// version, since its numbers are now this model's.
     pub fn stamped(&self) -> Scenario {
         Scenario { model_version: Some(crate::MODEL_VERSION), ..self.clone() }
+    }
+
+    /// The node at `index`.
+    pub fn node(&self, index: NodeIndex) -> &Node {
+        &self.nodes[index.get()]
+    }
+
+    /// The node at `index`, to change.
+    pub fn node_mut(&mut self, index: NodeIndex) -> &mut Node {
+        &mut self.nodes[index.get()]
+    }
+
+    /// The index of the node with id `id`.
+    pub fn index_of(&self, id: &str) -> Option<NodeIndex> {
+        self.nodes.iter().position(|n| n.id == id).map(NodeIndex::new)
+    }
+
+    /// Every node's index with the node, in order.
+    pub fn indexed_nodes(&self) -> impl DoubleEndedIterator<Item = (NodeIndex, &Node)> {
+        self.nodes.iter().enumerate().map(|(i, n)| (NodeIndex::new(i), n))
     }
 }
 

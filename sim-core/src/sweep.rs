@@ -179,7 +179,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                         .any(|n| n.id == l.from && matches!(n.spec, crate::NodeSpec::SqsQueue(_)))
             })
     };
-    for (i, slot) in sim.slots().iter().enumerate() {
+    for (i, slot) in sim.slots().enumerate() {
         let m = sim.metrics(i);
         match slot.kind {
             NodeKind::KinesisStream => {
@@ -191,7 +191,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                 point.incoming_bytes_per_s += m.stats(stream::INCOMING_BYTES).avg();
                 point.incoming_records_per_s += m.stats(stream::INCOMING_RECORDS).avg();
                 point.streams.push(StreamFigures {
-                    id: scenario.nodes[i].id.clone(),
+                    id: scenario.node(i).id.clone(),
                     write_throttled: m.stats(stream::WRITE_THROTTLED).sum,
                     incoming_bytes_per_s: m.stats(stream::INCOMING_BYTES).avg(),
                     incoming_records_per_s: m.stats(stream::INCOMING_RECORDS).avg(),
@@ -214,7 +214,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
                 let unread = m.stats(crate::metrics::flink::OLDEST_UNREAD_AGE).max;
                 point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
             }
-            NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.nodes[i].id) => {
+            NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.node(i).id) => {
                 let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
                 point.oldest_message_age_s = point.oldest_message_age_s.max(oldest_s);
             }
@@ -247,7 +247,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
             | NodeKind::WorkerPool => {}
         }
     }
-    let measured = || (0..sim.slots().len()).filter_map(|i| sim.latency(i));
+    let measured = || sim.slots().indices().filter_map(|i| sim.latency(i));
     let largest_p99 = |h: &crate::metrics::LatencyHistogram| h.summary().map(|s| s.p99_ms);
     point.latency_p99_ms = measured().filter_map(|l| largest_p99(&l.hop)).fold(0.0, f64::max);
     point.end_to_end_p99_ms =
@@ -260,7 +260,7 @@ pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DEFAULT_SCENARIO, parse_scenario};
+    use crate::{DEFAULT_SCENARIO, NodeIndex, parse_scenario};
 
     #[test]
     fn values_come_as_lists_or_ranges() {
@@ -276,7 +276,10 @@ mod tests {
     fn a_parameter_is_set_by_node_id_and_path_and_validated() {
         let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
         let valid = with_param(&scenario, "events.capacity.shards", 4.0).unwrap();
-        let crate::NodeSpec::KinesisStream(s) = &valid.scenario().nodes[1].spec else { panic!() };
+        let crate::NodeSpec::KinesisStream(s) = &valid.scenario().node(NodeIndex::new(1)).spec
+        else {
+            panic!()
+        };
         assert_eq!(s.capacity, crate::scenario::Capacity::Provisioned { shards: 4 });
         assert_eq!(with_param(&scenario, "duration_s", 60.0).unwrap().scenario().duration_s, 60);
         let out_of_range = with_param(&scenario, "events.capacity.shards", 0.0).unwrap_err();

@@ -12,7 +12,7 @@ use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::metrics::LatencySummary;
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind, PerNode};
 use crate::units;
 
 pub mod explain;
@@ -570,7 +570,7 @@ pub struct FrameView {
     /// The bill so far, by line item.
     pub cost_items: Vec<CostItem>,
     /// Every node, by node index.
-    pub nodes: Vec<NodeView>,
+    pub nodes: PerNode<NodeView>,
     /// The latest journal entries, newest first (at most [`JOURNAL_SHOWN`]).
     pub journal: Vec<JournalView>,
     /// What the headline figures are made of (see [`FrameView::explain`]).
@@ -622,7 +622,9 @@ pub const JOURNAL_SHOWN: usize = 6;
 impl FrameView {
     /// Reads the view off a simulation.
     pub fn capture(sim: &Simulation) -> Self {
-        let nodes = (0..sim.slots().len())
+        let nodes = sim
+            .slots()
+            .indices()
             .map(|i| {
                 let Reading { figures, tally, gauge } = read(sim, i);
                 let rule = figures.status();
@@ -647,7 +649,7 @@ impl FrameView {
                 .take(JOURNAL_SHOWN)
                 .map(|e| JournalView {
                     t: e.t,
-                    node: sim.scenario().nodes[e.node].label().to_string(),
+                    node: sim.scenario().node(e.node).label().to_string(),
                     text: e.text.clone(),
                     refused: e.refused,
                 })
@@ -656,12 +658,12 @@ impl FrameView {
     }
 
     /// The figures of node `i`.
-    pub fn figures(&self, i: usize) -> Option<&NodeFigures> {
+    pub fn figures(&self, i: NodeIndex) -> Option<&NodeFigures> {
         self.nodes.get(i).map(|n| &n.figures)
     }
 
     /// The wire from node `from` to node `to`.
-    pub fn wire(&self, from: usize, to: usize) -> WireView {
+    pub fn wire(&self, from: NodeIndex, to: NodeIndex) -> WireView {
         let (flow, refused) = self.wire_flow(from, to);
         WireView { flow, refused, backlog: self.wire_backlog(from, to) }
     }
@@ -669,7 +671,7 @@ impl FrameView {
     /// Records per second flowing along the wire from node `from` to
     /// node `to`, and how many of them were refused (what [`Self::wire`]
     /// gives, without formatting the backlog's words).
-    pub fn wire_flow(&self, from: usize, to: usize) -> (f64, f64) {
+    pub fn wire_flow(&self, from: NodeIndex, to: NodeIndex) -> (f64, f64) {
         match (self.figures(from), self.figures(to)) {
             (
                 Some(NodeFigures::Producer { .. }),
@@ -719,7 +721,7 @@ impl FrameView {
     /// after throttling on a producer's wire, messages in a queue (by the
     /// oldest one's age) on the queue's wire, unread records (the reader's
     /// lag) on a stream reader's wire. `None` where nothing waits.
-    pub fn wire_backlog(&self, from: usize, to: usize) -> Option<Backlog> {
+    pub fn wire_backlog(&self, from: NodeIndex, to: NodeIndex) -> Option<Backlog> {
         match (self.figures(from)?, self.figures(to)?) {
             (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
                 let tried = incoming + throttled;
@@ -791,7 +793,7 @@ pub(crate) struct Reading {
 }
 
 /// Node `i` read by its kind's view.
-fn read(sim: &Simulation, i: usize) -> Reading {
+fn read(sim: &Simulation, i: NodeIndex) -> Reading {
     use crate::kinds::{
         consumer, destination, firehose, flink, kcl, lambda, msk, producer, queue, sns, stream,
         worker_pool,
@@ -814,15 +816,15 @@ fn read(sim: &Simulation, i: usize) -> Reading {
 
 /// Retention of the stream node `reader` reads, in ms; infinite when it
 /// reads none (a queue's reader), so no expiry rule applies.
-pub(crate) fn source_retention_ms(sim: &Simulation, reader: usize) -> f64 {
+pub(crate) fn source_retention_ms(sim: &Simulation, reader: NodeIndex) -> f64 {
     let scenario = sim.scenario();
-    let id = &scenario.nodes[reader].id;
+    let id = &scenario.node(reader).id;
     scenario
         .links
         .iter()
         .filter(|l| &l.to == id)
         .find_map(|l| {
-            let from = scenario.nodes.iter().position(|n| n.id == l.from)?;
+            let from = scenario.index_of(&l.from)?;
             // A stream's retention, or an MSK topic's retention.ms
             // (aws-facts-more 1.6) for a function reading it.
             sim.stream(from)
@@ -849,22 +851,28 @@ mod tests {
     #[test]
     fn the_hot_key_streams_tally_counts_its_throttled_writes() {
         let snap = default_after(30);
-        let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[1].figures else { panic!() };
+        let NodeFigures::Stream { throttled_total, .. } = &snap.nodes[NodeIndex::new(1)].figures
+        else {
+            panic!()
+        };
         assert!(*throttled_total > 0.0);
-        assert_eq!(snap.nodes[1].tally.throttled, *throttled_total);
+        assert_eq!(snap.nodes[NodeIndex::new(1)].tally.throttled, *throttled_total);
         assert_eq!(
-            snap.nodes[1].tally.badges(),
+            snap.nodes[NodeIndex::new(1)].tally.badges(),
             vec![("throttled", "refused attempts", "⊘", *throttled_total)]
         );
-        assert!(snap.nodes[2].tally.badges().is_empty(), "the consumer lost nothing");
+        assert!(
+            snap.nodes[NodeIndex::new(2)].tally.badges().is_empty(),
+            "the consumer lost nothing"
+        );
     }
 
     #[test]
     fn streams_have_an_iterator_age_gauge_against_their_retention() {
         let snap = default_after(10);
-        let gauge = snap.nodes[1].gauge.expect("a stream has a gauge");
+        let gauge = snap.nodes[NodeIndex::new(1)].gauge.expect("a stream has a gauge");
         assert_eq!(gauge.limit_ms, 24.0 * 3_600_000.0);
-        assert!(snap.nodes[0].gauge.is_none(), "a producer has none");
+        assert!(snap.nodes[NodeIndex::new(0)].gauge.is_none(), "a producer has none");
     }
 
     #[test]
@@ -875,20 +883,23 @@ mod tests {
             .expect("bundled")
             .1;
         let valid = load_scenario(json).unwrap();
-        let retention_s = match &valid.scenario().nodes[1].spec {
+        let retention_s = match &valid.scenario().node(NodeIndex::new(1)).spec {
             NodeSpec::SqsQueue(q) => q.retention_s,
             _ => panic!("node 1 is the queue"),
         };
         let mut sim = Simulation::new(&valid, 1);
         sim.run_until(300_000);
         let snap = FrameView::capture(&sim);
-        let moved = sim.metrics(1).total(queue::MOVED_TO_DLQ);
+        let moved = sim.metrics(NodeIndex::new(1)).total(queue::MOVED_TO_DLQ);
         assert!(moved > 0.0, "poison messages reach the DLQ in five minutes");
-        assert_eq!(snap.nodes[1].tally.dead_lettered, moved);
-        let gauge = snap.nodes[1].gauge.expect("a queue has an age gauge");
+        assert_eq!(snap.nodes[NodeIndex::new(1)].tally.dead_lettered, moved);
+        let gauge = snap.nodes[NodeIndex::new(1)].gauge.expect("a queue has an age gauge");
         assert_eq!(gauge.label, "Oldest message");
         assert_eq!(gauge.limit_ms, f64::from(retention_s) * 1_000.0);
-        assert!(snap.wire(1, 2).backlog.is_some(), "the queue's wire shows what waits");
+        assert!(
+            snap.wire(NodeIndex::new(1), NodeIndex::new(2)).backlog.is_some(),
+            "the queue's wire shows what waits"
+        );
     }
 
     #[test]
@@ -909,22 +920,26 @@ mod tests {
     #[test]
     fn a_throttled_producer_wire_shows_the_share_waiting_to_retry() {
         let snap = default_after(30);
-        let backlog = snap.wire(0, 1).backlog.expect("producer to stream");
+        let backlog =
+            snap.wire(NodeIndex::new(0), NodeIndex::new(1)).backlog.expect("producer to stream");
         assert!(backlog.fill > 0.0 && backlog.fill < 1.0);
         assert_eq!(backlog.health, Health::Failing, "the hot key throttles a large share");
         assert!(backlog.label.ends_with("of write attempts refused, to be retried"));
-        assert!(snap.wire(1, 2).backlog.is_some(), "a consumer's wire shows its lag");
-        assert!(snap.wire(2, 0).backlog.is_none());
+        assert!(
+            snap.wire(NodeIndex::new(1), NodeIndex::new(2)).backlog.is_some(),
+            "a consumer's wire shows its lag"
+        );
+        assert!(snap.wire(NodeIndex::new(2), NodeIndex::new(0)).backlog.is_none());
     }
 
     #[test]
     fn health_names_the_limit_a_node_hits() {
         let snap = default_after(30);
-        let stream = &snap.nodes[1];
+        let stream = &snap.nodes[NodeIndex::new(1)];
         assert_eq!((stream.health, stream.rule.word), (Health::Failing, "✖ Throttling writes"));
         let NodeFigures::Stream { throttled, .. } = stream.figures else { panic!() };
         assert!(throttled > 0.0, "red because writes were refused in the last second");
-        let wire = snap.wire(0, 1);
+        let wire = snap.wire(NodeIndex::new(0), NodeIndex::new(1));
         assert_eq!(wire.refused, throttled, "the producer's wire carries the refusals");
     }
 
@@ -1005,7 +1020,7 @@ mod tests {
     #[test]
     fn a_card_gauge_and_wire_agree_on_a_readers_lag() {
         let snap = default_after(30);
-        for (i, node) in snap.nodes.iter().enumerate() {
+        for (i, node) in snap.nodes.enumerate() {
             if let Some(gauge) = node.gauge
                 && gauge.label == "Iterator age"
             {
@@ -1013,8 +1028,15 @@ mod tests {
                 assert_eq!(gauge.health(), expect, "node {i}");
             }
         }
-        let wire = snap.wire(1, 2).backlog.expect("a reader's wire shows its lag");
-        assert_eq!(wire.health, snap.nodes[2].health, "the wire is coloured as the reader's card");
+        let wire = snap
+            .wire(NodeIndex::new(1), NodeIndex::new(2))
+            .backlog
+            .expect("a reader's wire shows its lag");
+        assert_eq!(
+            wire.health,
+            snap.nodes[NodeIndex::new(2)].health,
+            "the wire is coloured as the reader's card"
+        );
     }
 
     #[test]
@@ -1059,15 +1081,16 @@ mod tests {
         let mut sim = Simulation::new(&valid, 1);
         sim.run_until(60_000);
         let snap = FrameView::capture(&sim);
-        let NodeFigures::Stream { shards, throttled, .. } = &snap.nodes[1].figures else {
+        let NodeFigures::Stream { shards, throttled, .. } = &snap.nodes[NodeIndex::new(1)].figures
+        else {
             panic!()
         };
-        let shard = &sim.stream(1).unwrap().shards[shards[0].id].last_second;
+        let shard = &sim.stream(NodeIndex::new(1)).unwrap().shards[shards[0].id].last_second;
         assert!(shard.in_kinesis_records * 10 < shard.in_records, "packed: {shard:?}");
         assert_eq!(*throttled, 0.0);
         let by_bytes = shard.in_bytes as f64 / crate::kinds::stream::SHARD_WRITE_BYTES_PER_S;
         assert!((shards[0].write - by_bytes).abs() < 1e-12, "{} vs {by_bytes}", shards[0].write);
         assert!(shards[0].write < 0.7, "about 55%: {}", shards[0].write);
-        assert_eq!(snap.nodes[1].health, Health::Ok);
+        assert_eq!(snap.nodes[NodeIndex::new(1)].health, Health::Ok);
     }
 }

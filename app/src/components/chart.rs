@@ -11,6 +11,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use sim_core::NodeIndex;
 use sim_core::metrics::Unit;
 use sim_core::time::{SECOND, SimTime, format_clock};
 
@@ -465,7 +466,9 @@ fn LatencyLine(node: usize) -> impl IntoView {
     let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
     let help = sim_core::view::latency_meaning(kind).unwrap_or("");
     let latency = Memo::new(move |_| {
-        ctx.snapshot.with(|s| s.frame.nodes.get(node).and_then(|n| n.latency.zip(n.end_to_end)))
+        ctx.snapshot.with(|s| {
+            s.frame.nodes.get(NodeIndex::new(node)).and_then(|n| n.latency.zip(n.end_to_end))
+        })
     });
     move || {
         latency.get().map(|(l, e)| {
@@ -679,7 +682,7 @@ mod tests {
         let spec = &valid.scenario().nodes[1].spec;
         let (title, metrics) = sim_core::metrics::node_charts(spec)[1];
         assert_eq!(title, "Write capacity");
-        let m = sim.metrics(1);
+        let m = sim.metrics(NodeIndex::new(1));
         let [writes, capacity] = &crate::engine::lines(m, metrics, sim.now(), 60_000)[..] else {
             panic!()
         };

@@ -4,6 +4,7 @@
 //! No knob is duplicated here: one concept, one control, one label.
 
 use leptos::prelude::*;
+use sim_core::NodeIndex;
 use sim_core::scenario::{Capacity, KeyDistribution, NodeSpec};
 
 use crate::editor::Editor;
@@ -95,7 +96,7 @@ fn links_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
                 && matches!(s.capacity, Capacity::Provisioned { .. })
             {
                     let open = Memo::new(move |_| {
-                        ctx.snapshot.with(|s| match s.frame.figures(i) {
+                        ctx.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
                             Some(NodeFigures::Stream { shards, .. }) => shards.len(),
                             _ => 0,
                         })

@@ -11,6 +11,7 @@
 //! every number. Icons are glyphs DejaVu Sans has (no emoji font needed).
 
 use leptos::prelude::*;
+use sim_core::NodeIndex;
 
 use crate::format;
 use crate::state::SimCtx;
@@ -67,7 +68,9 @@ pub fn WireFlow(
         }
         let (from, to) = ends.get()?;
         let length = shape.with(|s| s.as_ref().map(|s| s.length))?;
-        ctx.snapshot.with(|s| particles(s.frame.wire_flow(from, to).0, length))
+        ctx.snapshot.with(|s| {
+            particles(s.frame.wire_flow(NodeIndex::new(from), NodeIndex::new(to)).0, length)
+        })
     });
     let path = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.path.clone())));
     let particles = move || {
@@ -93,7 +96,7 @@ pub fn WireFlow(
     };
     let backlog = Memo::new(move |_| {
         let (from, to) = ends.get()?;
-        ctx.snapshot.with(|s| s.frame.wire_backlog(from, to))
+        ctx.snapshot.with(|s| s.frame.wire_backlog(NodeIndex::new(from), NodeIndex::new(to)))
     });
     let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.mid)));
     let bar = move || {
@@ -150,9 +153,12 @@ pub fn NodeBadges(
     height: f64,
 ) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let tally =
-        Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(index.get()?).map(|n| n.tally)));
-    let gauge = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.nodes.get(index.get()?)?.gauge));
+    let tally = Memo::new(move |_| {
+        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?)).map(|n| n.tally))
+    });
+    let gauge = Memo::new(move |_| {
+        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?))?.gauge)
+    });
     let alarming = Memo::new(move |_| {
         index.get().is_some_and(|i| ctx.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == i)))
     });

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
+use sim_core::NodeIndex;
 
 use sim_core::Command;
 use sim_core::scenario::StreamOp;
@@ -343,7 +344,7 @@ impl LiveShards {
         let started = Memo::new(move |_| enabled && ctx.snapshot.with(|s| s.frame.now_ms > 0));
         let open = Memo::new(move |_| {
             let i = index.get()?;
-            ctx.snapshot.with(|s| match s.frame.figures(i) {
+            ctx.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
                 Some(NodeFigures::Stream { shards, .. }) => Some(shards.len()),
                 _ => None,
             })
@@ -417,7 +418,10 @@ impl LiveShards {
         self.offer.set(Some((target, false)));
         self.pending
             .set(Some(self.ctx.snapshot.with_untracked(|s| s.frame.journal.first().cloned())));
-        self.ctx.command(Command::Reshard { node, op: StreamOp::UpdateShardCount { target } });
+        self.ctx.command(Command::Reshard {
+            node: NodeIndex::new(node),
+            op: StreamOp::UpdateShardCount { target },
+        });
     }
 
     /// What a change does now, under the field.

@@ -9,6 +9,7 @@
 //! or why it was refused.
 
 use leptos::prelude::*;
+use sim_core::NodeIndex;
 use sim_core::scenario::{Capacity, Fault, NodeSpec, StreamOp};
 use sim_core::{Command, NodeKind, param_range};
 
@@ -29,14 +30,14 @@ pub fn Interventions() -> impl IntoView {
         // A node the run does not have (a draft, mid-change) has no panel.
         ctx.scenario.with_value(|v| crate::editor::doc::index_of(v.scenario(), &id))
     });
-    move || node.get().map(|node| view! { <NodeInterventions node=node /> })
+    move || node.get().map(|node| view! { <NodeInterventions node=NodeIndex::new(node) /> })
 }
 
 #[component]
-fn NodeInterventions(node: usize) -> impl IntoView {
+fn NodeInterventions(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let (spec, name) = ctx.scenario.with_value(|v| {
-        let n = &v.scenario().nodes[node];
+        let n = v.scenario().node(node);
         (n.spec.clone(), n.label().to_string())
     });
     let body = match spec {
@@ -113,7 +114,7 @@ fn NodeInterventions(node: usize) -> impl IntoView {
 }
 
 /// The stream's open shards as the snapshot last saw them.
-fn open_shards(ctx: SimCtx, node: usize) -> Memo<Vec<ShardHeat>> {
+fn open_shards(ctx: SimCtx, node: NodeIndex) -> Memo<Vec<ShardHeat>> {
     Memo::new(move |_| {
         ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Stream { shards, .. }) => shards.clone(),
@@ -155,7 +156,7 @@ fn chosen_shard(
 }
 
 #[component]
-fn SplitShard(node: usize) -> impl IntoView {
+fn SplitShard(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let shards = open_shards(ctx, node);
     let choice = RwSignal::new(None::<usize>);
@@ -195,7 +196,7 @@ fn SplitShard(node: usize) -> impl IntoView {
 }
 
 #[component]
-fn MergeShards(node: usize) -> impl IntoView {
+fn MergeShards(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let shards = open_shards(ctx, node);
     let (first, second) = (RwSignal::new(None::<usize>), RwSignal::new(None::<usize>));
@@ -272,7 +273,7 @@ fn read_param(kind: NodeKind, param: &str, text: &str) -> Result<f64, String> {
 }
 
 /// Applies a fault to `node`, or says why the input was refused.
-fn inject(ctx: SimCtx, node: usize, fault: Result<Fault, String>) {
+fn inject(ctx: SimCtx, node: NodeIndex, fault: Result<Fault, String>) {
     match fault {
         Ok(fault) => ctx.command(Command::Fault { node, fault }),
         Err(why) => ctx.tell(format!("Not applied: {why}"), true),
@@ -288,7 +289,7 @@ fn read_seconds(text: &str) -> Result<u64, String> {
 }
 
 #[component]
-fn TrafficSpike(node: usize) -> impl IntoView {
+fn TrafficSpike(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let (factor, seconds) = (RwSignal::new("3".to_string()), RwSignal::new("60".to_string()));
     let spike = move || {
@@ -334,7 +335,7 @@ fn TrafficSpike(node: usize) -> impl IntoView {
 }
 
 #[component]
-fn KclWorkers(node: usize, workers: u32) -> impl IntoView {
+fn KclWorkers(node: NodeIndex, workers: u32) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let worker = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
@@ -399,7 +400,7 @@ struct Outage {
 
 /// The form of an [`Outage`]: its state, a length and the button.
 #[component]
-fn OutageForm(node: usize, outage: Outage, state: Signal<String>) -> impl IntoView {
+fn OutageForm(node: NodeIndex, outage: Outage, state: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let seconds = RwSignal::new(outage.default_s.to_string());
     let fault = outage.fault;
@@ -430,7 +431,7 @@ fn OutageForm(node: usize, outage: Outage, state: Signal<String>) -> impl IntoVi
 }
 
 #[component]
-fn DestinationOutage(node: usize) -> impl IntoView {
+fn DestinationOutage(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let down = Memo::new(move |_| {
         ctx.snapshot.with(|s| {
@@ -453,7 +454,7 @@ fn DestinationOutage(node: usize) -> impl IntoView {
 /// An SNS topic's subscription endpoints failing for a while: deliveries
 /// are retried by the delivery policy (aws-facts-more 5.3).
 #[component]
-fn EndpointsOutage(node: usize) -> impl IntoView {
+fn EndpointsOutage(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let retrying = Memo::new(move |_| {
         ctx.snapshot.with(|s| match s.frame.figures(node) {
@@ -485,7 +486,7 @@ fn EndpointsOutage(node: usize) -> impl IntoView {
 /// command from a probability.
 #[component]
 fn ErrorRate(
-    node: usize,
+    node: NodeIndex,
     kind: NodeKind,
     param: &'static str,
     label: &'static str,
@@ -530,7 +531,7 @@ fn ErrorRate(
 /// An MSK cluster's figures as the snapshot last saw them: (brokers,
 /// brokers down, offline, under-replicated, idle brokers, partitions, keys
 /// moved, dead consumers, duplicates).
-fn msk_figures(ctx: SimCtx, node: usize) -> Memo<[f64; 9]> {
+fn msk_figures(ctx: SimCtx, node: NodeIndex) -> Memo<[f64; 9]> {
     Memo::new(move |_| {
         ctx.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Msk {
@@ -569,7 +570,7 @@ fn read_count(text: &str, what: &str) -> Result<u32, String> {
 /// failure and added brokers (provisioned only), added partitions, a
 /// crashed consumer.
 #[component]
-fn MskInterventions(node: usize, serverless: bool, consumers: u32) -> impl IntoView {
+fn MskInterventions(node: NodeIndex, serverless: bool, consumers: u32) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let figures = msk_figures(ctx, node);
     let brokers_part = (!serverless).then(|| {
@@ -594,7 +595,7 @@ fn MskInterventions(node: usize, serverless: bool, consumers: u32) -> impl IntoV
 }
 
 #[component]
-fn MskBrokerFailure(node: usize, figures: Memo<[f64; 9]>) -> impl IntoView {
+fn MskBrokerFailure(node: NodeIndex, figures: Memo<[f64; 9]>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let broker = RwSignal::new("0".to_string());
     let seconds = RwSignal::new("60".to_string());
@@ -708,7 +709,7 @@ impl Grow {
 
 /// A form that grows an MSK cluster to a new broker or partition count.
 #[component]
-fn MskGrow(node: usize, grow: Grow, figures: Memo<[f64; 9]>) -> impl IntoView {
+fn MskGrow(node: NodeIndex, grow: Grow, figures: Memo<[f64; 9]>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let target = RwSignal::new(String::new());
     let word = grow.word();
@@ -741,7 +742,7 @@ fn MskGrow(node: usize, grow: Grow, figures: Memo<[f64; 9]>) -> impl IntoView {
 }
 
 #[component]
-fn MskCrashConsumer(node: usize, consumers: u32, figures: Memo<[f64; 9]>) -> impl IntoView {
+fn MskCrashConsumer(node: NodeIndex, consumers: u32, figures: Memo<[f64; 9]>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let consumer = RwSignal::new(0u32);
     let options = (0..consumers)

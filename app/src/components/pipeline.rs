@@ -9,6 +9,7 @@
 //! `NodeKind`'s presentation and `Snapshot`; wiring legality comes from
 //! `sim_core::link_rule` through `editor::doc::can_connect`.
 
+use sim_core::NodeIndex;
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::ev::{PointerEvent, WheelEvent};
@@ -429,7 +430,9 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let flow = Memo::new(move |_| {
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
-            (true, Some((a, b))) => ctx.snapshot.with(|s| s.frame.wire_flow(a, b)),
+            (true, Some((a, b))) => {
+                ctx.snapshot.with(|s| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b)))
+            }
             _ => (0.0, 0.0),
         }
     });
@@ -600,7 +603,7 @@ fn NodeCard(
         if !editor.problems.with(Vec::is_empty) {
             return None;
         }
-        ctx.snapshot.with(|s| s.frame.nodes.get(index).cloned())
+        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index)).cloned())
     });
     let running_index = Signal::derive(move || {
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;

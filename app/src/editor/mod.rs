@@ -18,6 +18,7 @@ pub mod keys;
 pub mod storage;
 pub mod viewport;
 
+use sim_core::NodeIndex;
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -496,8 +497,10 @@ fn classify(running: &Scenario, doc: &Scenario) -> Change {
     a_rest.nodes.clear();
     b_rest.nodes.clear();
     match differing.as_slice() {
-        [i] if a_rest == b_rest => live_edit(*i, &a.nodes[*i].spec, &b.nodes[*i].spec)
-            .map_or(Change::Structural, Change::Live),
+        [i] if a_rest == b_rest => {
+            live_edit(NodeIndex::new(*i), &a.nodes[*i].spec, &b.nodes[*i].spec)
+                .map_or(Change::Structural, Change::Live)
+        }
         _ => Change::Structural,
     }
 }

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let nodes = valid.scenario().nodes.len();
     while let Some((chunk, tail)) = rest.split_first_chunk::<12>() {
         rest = tail;
-        let node = usize::from(chunk[1]) % (nodes + 1);
+        let node = sim_core::NodeIndex::new(usize::from(chunk[1]) % (nodes + 1));
         let a = usize::from(u16::from_le_bytes([chunk[2], chunk[3]]));
         let b = usize::from(u16::from_le_bytes([chunk[4], chunk[5]]));
         let value = u32::from_le_bytes([chunk[6], chunk[7], chunk[8], chunk[9]]);

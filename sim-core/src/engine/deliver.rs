@@ -11,7 +11,7 @@ use crate::cost::{on_demand_billed_bytes, put_payload_units};
 use crate::kinds::Batch;
 use crate::kinds::firehose::Firehose;
 use crate::metrics;
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind};
 
 use super::{Action, Simulation};
 use crate::time::SimTime;
@@ -36,7 +36,7 @@ impl Simulation {
     /// Gives `batch` to node `to`; returns the records it accepted now.
     /// What the receiver refuses is retried like an SDK retries a throttled
     /// put, and dropped after the last attempt.
-    pub(crate) fn deliver(&mut self, to: usize, batch: Batch) -> u64 {
+    pub(crate) fn deliver(&mut self, to: NodeIndex, batch: Batch) -> u64 {
         if batch.is_empty() {
             return 0;
         }
@@ -45,12 +45,12 @@ impl Simulation {
     }
 
     /// A hand-off's retry came due.
-    pub(crate) fn redeliver(&mut self, to: usize, retry: Redelivery) {
+    pub(crate) fn redeliver(&mut self, to: NodeIndex, retry: Redelivery) {
         self.redelivering -= retry.batch.records;
         self.deliver_attempt(to, retry);
     }
 
-    fn deliver_attempt(&mut self, to: usize, mut retry: Redelivery) -> u64 {
+    fn deliver_attempt(&mut self, to: NodeIndex, mut retry: Redelivery) -> u64 {
         let batch = retry.batch;
         let slot = self.slots[to].slot;
         let accepted = match self.slots[to].kind {
@@ -84,7 +84,7 @@ impl Simulation {
         let half = cap as f64 / 2.0;
         let delay = libm::round(half + self.rngs[to].uniform(0.0, half)) as SimTime;
         retry.batch = rest;
-        let action = Action::Redeliver { to: to as u32, retry: Box::new(retry) };
+        let action = Action::Redeliver { to: to.get() as u32, retry: Box::new(retry) };
         self.schedule(self.now + delay.max(1), action);
         accepted
     }

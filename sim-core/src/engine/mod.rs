@@ -36,7 +36,7 @@ use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::rng::NodeRng;
 use crate::routing::KeyRings;
-use crate::scenario::{Fault, Forward, NodeKind, NodeSpec, Scenario, StreamOp};
+use crate::scenario::{Fault, Forward, NodeIndex, NodeKind, NodeSpec, PerNode, Scenario, StreamOp};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 use queue::EventQueue;
@@ -47,14 +47,14 @@ pub enum Command {
     /// Sets a producer's mean rate.
     SetProducerRate {
         /// Node index of the producer.
-        node: usize,
+        node: NodeIndex,
         /// New mean rate in records per second.
         records_per_s: f64,
     },
     /// Reshards a provisioned stream (aws-facts 1.6).
     Reshard {
         /// Node index of the stream.
-        node: usize,
+        node: NodeIndex,
         /// The operation.
         op: StreamOp,
     },
@@ -62,7 +62,7 @@ pub enum Command {
     /// crash, a traffic spike.
     Fault {
         /// Node index of the node it applies to.
-        node: usize,
+        node: NodeIndex,
         /// The fault.
         fault: Fault,
     },
@@ -70,7 +70,7 @@ pub enum Command {
     /// (aws-facts-more 4.1, 4.2: it restarts, down meanwhile).
     SetFlinkParallelism {
         /// Node index of the application.
-        node: usize,
+        node: NodeIndex,
         /// The new parallelism (the floor autoscaling keeps).
         parallelism: u32,
     },
@@ -223,7 +223,7 @@ impl ReaderId {
 }
 
 /// A consumer's output when it is wired on to another node.
-fn forward_to(target: Option<usize>, forward: Forward) -> Option<Output> {
+fn forward_to(target: Option<NodeIndex>, forward: Forward) -> Option<Output> {
     target.map(|node| Output { node, ratio: forward.ratio, size_ratio: forward.size_ratio })
 }
 
@@ -246,7 +246,7 @@ pub struct Simulation {
     /// Events by (time, order): the once-a-second tick first within a
     /// millisecond (class bit 0), then first scheduled, first run.
     pub(crate) queue: EventQueue<Action>,
-    pub(crate) slots: Vec<NodeSlot>,
+    pub(crate) slots: PerNode<NodeSlot>,
     pub(crate) producers: Vec<Producer>,
     pub(crate) streams: Vec<Stream>,
     pub(crate) consumers: Vec<Consumer>,
@@ -254,14 +254,14 @@ pub struct Simulation {
     pub(crate) destinations: Vec<Destination>,
     pub(crate) kcls: Vec<KclApp>,
     /// Node index of each slot, per kind.
-    pub(crate) producer_nodes: Vec<usize>,
-    pub(crate) stream_nodes: Vec<usize>,
-    pub(crate) consumer_nodes: Vec<usize>,
-    pub(crate) firehose_nodes: Vec<usize>,
-    pub(crate) destination_nodes: Vec<usize>,
-    pub(crate) kcl_nodes: Vec<usize>,
-    pub(crate) rngs: Vec<NodeRng>,
-    pub(crate) metrics: Vec<NodeMetrics>,
+    pub(crate) producer_nodes: Vec<NodeIndex>,
+    pub(crate) stream_nodes: Vec<NodeIndex>,
+    pub(crate) consumer_nodes: Vec<NodeIndex>,
+    pub(crate) firehose_nodes: Vec<NodeIndex>,
+    pub(crate) destination_nodes: Vec<NodeIndex>,
+    pub(crate) kcl_nodes: Vec<NodeIndex>,
+    pub(crate) rngs: PerNode<NodeRng>,
+    pub(crate) metrics: PerNode<NodeMetrics>,
     pub(crate) cost: CostMeter,
     pub(crate) groups: Vec<writes::ProducerGroup>,
     pub(crate) journal: VecDeque<operations::JournalEntry>,
@@ -278,7 +278,7 @@ pub struct Simulation {
     /// Rate factors of the traffic spikes started, by spike number.
     pub(crate) spikes: Vec<f64>,
     pub(crate) queues: Vec<Queue>,
-    pub(crate) queue_nodes: Vec<usize>,
+    pub(crate) queue_nodes: Vec<NodeIndex>,
     /// Per queue, the long polls waiting for a message, first come first.
     pub(crate) queue_waiters: Vec<VecDeque<queues::Poller>>,
     /// Per queue, when its next wake-up is scheduled.
@@ -287,15 +287,15 @@ pub struct Simulation {
     /// the queue's partitions and message groups.
     pub(crate) send_routes: Vec<Option<GroupRoute>>,
     pub(crate) pools: Vec<WorkerPool>,
-    pub(crate) pool_nodes: Vec<usize>,
+    pub(crate) pool_nodes: Vec<NodeIndex>,
     pub(crate) functions: Vec<Function>,
-    pub(crate) function_nodes: Vec<usize>,
+    pub(crate) function_nodes: Vec<NodeIndex>,
     pub(crate) flinks: Vec<crate::kinds::FlinkApp>,
-    pub(crate) flink_nodes: Vec<usize>,
+    pub(crate) flink_nodes: Vec<NodeIndex>,
     pub(crate) topics: Vec<crate::kinds::Topic>,
-    pub(crate) topic_nodes: Vec<usize>,
+    pub(crate) topic_nodes: Vec<NodeIndex>,
     pub(crate) msks: Vec<crate::kinds::MskCluster>,
-    pub(crate) msk_nodes: Vec<usize>,
+    pub(crate) msk_nodes: Vec<NodeIndex>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
     pub(crate) key_rings: KeyRings,
 }
@@ -305,7 +305,7 @@ impl Simulation {
     /// give the same run, natively and in the browser.
     pub fn new(valid: &ValidScenario, seed: u64) -> Self {
         let scenario = valid.scenario().clone();
-        let mut slots = Vec::with_capacity(scenario.nodes.len());
+        let mut slots = PerNode::with_capacity(scenario.nodes.len());
         let (mut producer_nodes, mut stream_nodes, mut consumer_nodes) = (vec![], vec![], vec![]);
         let (mut firehose_nodes, mut destination_nodes, mut kcl_nodes) = (vec![], vec![], vec![]);
         let (mut streams, mut destinations) = (Vec::new(), Vec::new());
@@ -313,7 +313,7 @@ impl Simulation {
         let (mut flink_nodes, mut topic_nodes) = (vec![], vec![]);
         let (mut msk_nodes, mut msks) = (vec![], Vec::new());
         let (mut queues, mut pools, mut functions) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, node) in scenario.nodes.iter().enumerate() {
+        for (i, node) in scenario.indexed_nodes() {
             let list = match node.spec {
                 NodeSpec::Producer(_) => &mut producer_nodes,
                 NodeSpec::KinesisStream(ref spec) => {
@@ -352,13 +352,13 @@ impl Simulation {
             slots.push(NodeSlot { kind: node.spec.kind(), slot: list.len() });
             list.push(i);
         }
-        let stream_slot = |node: Option<usize>| slots[node.expect("validated wiring")].slot;
+        let stream_slot = |node: Option<NodeIndex>| slots[node.expect("validated wiring")].slot;
         let mut producers: Vec<Producer> = Vec::new();
         let mut key_rings = KeyRings::default();
         let mut groups: Vec<writes::ProducerGroup> = Vec::new();
         let mut consumers = Vec::new();
         let mut firehoses = Vec::new();
-        for (i, node) in scenario.nodes.iter().enumerate() {
+        for (i, node) in scenario.indexed_nodes() {
             match &node.spec {
                 NodeSpec::Producer(spec) => {
                     let to = slots[valid.sends_to(i).expect("validated wiring")];
@@ -459,10 +459,10 @@ impl Simulation {
         // (aws-facts-more 5.2).
         let mut topics = Vec::new();
         for &i in &topic_nodes {
-            let NodeSpec::SnsTopic(spec) = &scenario.nodes[i].spec else { continue };
-            let id = &scenario.nodes[i].id;
+            let NodeSpec::SnsTopic(spec) = &scenario.node(i).spec else { continue };
+            let id = &scenario.node(i).id;
             let queue_slot = |dlq: &Option<String>| {
-                let n = scenario.nodes.iter().position(|n| Some(&n.id) == dlq.as_ref())?;
+                let n = scenario.index_of(dlq.as_deref()?)?;
                 (slots[n].kind == NodeKind::SqsQueue).then_some(slots[n].slot)
             };
             let subs = scenario
@@ -470,7 +470,7 @@ impl Simulation {
                 .iter()
                 .filter(|l| &l.from == id)
                 .filter_map(|l| {
-                    let node = scenario.nodes.iter().position(|n| n.id == l.to)?;
+                    let node = scenario.index_of(&l.to)?;
                     let endpoint = match slots[node].kind {
                         NodeKind::SqsQueue => crate::kinds::sns::Endpoint::Queue(slots[node].slot),
                         NodeKind::Firehose => {
@@ -501,7 +501,7 @@ impl Simulation {
         // KCL applications' record processors, also after the consumer nodes.
         let mut kcls = Vec::new();
         for &i in &kcl_nodes {
-            let NodeSpec::KclApp(spec) = &scenario.nodes[i].spec else { continue };
+            let NodeSpec::KclApp(spec) = &scenario.node(i).spec else { continue };
             let source = stream_slot(valid.reads_from(i));
             let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
             let slot = consumers.len();
@@ -561,7 +561,7 @@ impl Simulation {
         // Flink applications' source readers (aws-facts-more 4.5).
         let mut flinks = Vec::new();
         for &i in &flink_nodes {
-            let NodeSpec::FlinkApp(spec) = &scenario.nodes[i].spec else { continue };
+            let NodeSpec::FlinkApp(spec) = &scenario.node(i).spec else { continue };
             let source = stream_slot(valid.reads_from(i));
             let appended: Vec<u64> = streams[source].shards.iter().map(|s| s.appended).collect();
             let slot = consumers.len();
@@ -715,13 +715,13 @@ impl Simulation {
     }
 
     /// Where each node's state lives, by node index.
-    pub fn slots(&self) -> &[NodeSlot] {
+    pub fn slots(&self) -> &PerNode<NodeSlot> {
         &self.slots
     }
 
     /// The node index of the node with this id.
-    pub fn node_index(&self, id: &str) -> Option<usize> {
-        self.scenario.nodes.iter().position(|n| n.id == id)
+    pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
+        self.scenario.index_of(id)
     }
 
     /// Runs the next event, if any is due at or before `limit`. Returns
@@ -775,7 +775,7 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn slot_of(&self, node: usize, kind: NodeKind) -> Result<usize, String> {
+    pub(crate) fn slot_of(&self, node: NodeIndex, kind: NodeKind) -> Result<usize, String> {
         match self.slots.get(node) {
             Some(s) if s.kind == kind => Ok(s.slot),
             Some(s) => {
@@ -816,7 +816,7 @@ impl Simulation {
             }
             Action::WorkerDone { pool, worker } => self.worker_done(pool as usize, worker as usize),
             Action::PollTimeout { node, poller, token } => {
-                self.poll_timeout(node as usize, poller as usize, token)
+                self.poll_timeout(NodeIndex::new(node as usize), poller as usize, token)
             }
             Action::EsmReceive { func, poller } => self.esm_receive(func as usize, poller as usize),
             Action::EsmWindowEnd { func, poller, token } => {
@@ -834,7 +834,7 @@ impl Simulation {
             Action::KafkaDone { func, partition } => {
                 self.kafka_done(func as usize, partition as usize)
             }
-            Action::Redeliver { to, retry } => self.redeliver(to as usize, *retry),
+            Action::Redeliver { to, retry } => self.redeliver(NodeIndex::new(to as usize), *retry),
         }
     }
 
@@ -964,57 +964,57 @@ impl Simulation {
     }
 
     /// The metrics of a node, by node index.
-    pub fn metrics(&self, node: usize) -> &NodeMetrics {
+    pub fn metrics(&self, node: NodeIndex) -> &NodeMetrics {
         &self.metrics[node]
     }
 
     /// A stream node's runtime state, if `node` is a stream.
-    pub fn stream(&self, node: usize) -> Option<&Stream> {
+    pub fn stream(&self, node: NodeIndex) -> Option<&Stream> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::KinesisStream).then(|| &self.streams[s.slot])
     }
 
     /// Every shard a stream node has had, open or closed, by shard index.
-    pub fn shards(&self, node: usize) -> Option<&[Shard]> {
+    pub fn shards(&self, node: NodeIndex) -> Option<&[Shard]> {
         self.stream(node).map(|s| s.shards.as_slice())
     }
 
     /// The runtime state of a producer node.
-    pub fn producer(&self, node: usize) -> Option<&Producer> {
+    pub fn producer(&self, node: NodeIndex) -> Option<&Producer> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Producer).then(|| &self.producers[s.slot])
     }
 
     /// The runtime state of a consumer node.
-    pub fn consumer(&self, node: usize) -> Option<&Consumer> {
+    pub fn consumer(&self, node: NodeIndex) -> Option<&Consumer> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Consumer).then(|| &self.consumers[s.slot])
     }
 
     /// The runtime state of a queue node.
-    pub fn queue(&self, node: usize) -> Option<&Queue> {
+    pub fn queue(&self, node: NodeIndex) -> Option<&Queue> {
         self.queue_at(node).map(|slot| &self.queues[slot])
     }
 
     /// The runtime state of a Lambda function node.
-    pub fn function(&self, node: usize) -> Option<&Function> {
+    pub fn function(&self, node: NodeIndex) -> Option<&Function> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Lambda).then(|| &self.functions[s.slot])
     }
 
     /// The runtime state of an SNS topic node.
-    pub fn topic(&self, node: usize) -> Option<&crate::kinds::Topic> {
+    pub fn topic(&self, node: NodeIndex) -> Option<&crate::kinds::Topic> {
         self.topic_at(node).map(|slot| &self.topics[slot])
     }
 
     /// The runtime state of an MSK cluster node.
-    pub fn msk_cluster(&self, node: usize) -> Option<&crate::kinds::MskCluster> {
+    pub fn msk_cluster(&self, node: NodeIndex) -> Option<&crate::kinds::MskCluster> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::MskCluster).then(|| &self.msks[s.slot])
     }
 
     /// The runtime state of a worker pool node.
-    pub fn worker_pool(&self, node: usize) -> Option<&WorkerPool> {
+    pub fn worker_pool(&self, node: NodeIndex) -> Option<&WorkerPool> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::WorkerPool).then(|| &self.pools[s.slot])
     }
@@ -1035,7 +1035,7 @@ impl Simulation {
     /// delivery stream's from arrival in its buffer to delivery, a queue's
     /// from send to delete) and end to end (from the records' birth at a
     /// producer to the same point). `None` for kinds that measure none.
-    pub fn latency(&self, node: usize) -> Option<&metrics::Latencies> {
+    pub fn latency(&self, node: NodeIndex) -> Option<&metrics::Latencies> {
         let s = self.slots.get(node)?;
         match s.kind {
             NodeKind::Firehose => Some(&self.firehoses[s.slot].latency),
@@ -1059,25 +1059,25 @@ impl Simulation {
     }
 
     /// The runtime state of a Firehose delivery stream node.
-    pub fn firehose(&self, node: usize) -> Option<&Firehose> {
+    pub fn firehose(&self, node: NodeIndex) -> Option<&Firehose> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Firehose).then(|| &self.firehoses[s.slot])
     }
 
     /// The runtime state of a destination node.
-    pub fn destination(&self, node: usize) -> Option<&Destination> {
+    pub fn destination(&self, node: NodeIndex) -> Option<&Destination> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::Destination).then(|| &self.destinations[s.slot])
     }
 
     /// The runtime state of a KCL application node (leases, workers).
-    pub fn kcl_app(&self, node: usize) -> Option<&KclApp> {
+    pub fn kcl_app(&self, node: NodeIndex) -> Option<&KclApp> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::KclApp).then(|| &self.kcls[s.slot])
     }
 
     /// The record processors (one reader per shard) of a KCL application node.
-    pub fn kcl_readers(&self, node: usize) -> Option<&Consumer> {
+    pub fn kcl_readers(&self, node: NodeIndex) -> Option<&Consumer> {
         self.kcl_app(node).map(|k| &self.consumers[k.consumer])
     }
 

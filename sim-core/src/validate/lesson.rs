@@ -4,7 +4,10 @@
 
 use crate::json_path::{node_params, set_path};
 use crate::metrics::catalogue::{self as metrics, Statistic, TIERS};
-use crate::scenario::lesson::{Condition, FixStep, Lesson, PIPELINE_METRICS};
+use crate::scenario::{
+    NodeIndex,
+    lesson::{Condition, FixStep, Lesson, PIPELINE_METRICS},
+};
 use crate::scenario::{NodeKind, Scenario};
 use crate::units::format_number;
 use crate::validate::{Issue, ParamRange, parse_scenario, validate};
@@ -12,7 +15,7 @@ use crate::validate::{Issue, ParamRange, parse_scenario, validate};
 /// A condition resolved against a scenario: node index and metric index
 /// (or a pipeline quantity).
 pub(crate) enum Subject {
-    Metric { node: usize, metric: usize, stat: Statistic },
+    Metric { node: NodeIndex, metric: usize, stat: Statistic },
     Charges,
     ProjectedMonthly,
 }
@@ -28,11 +31,11 @@ pub(crate) fn resolve(scenario: &Scenario, c: &Condition) -> Result<Subject, Str
             )),
         },
         Some(id) => {
-            let Some(node) = scenario.nodes.iter().position(|n| &n.id == id) else {
+            let Some(node) = scenario.index_of(id) else {
                 return Err(format!("no node has id {id:?}"));
             };
-            let kind = scenario.nodes[node].spec.kind();
-            let defs = metrics::node_defs(&scenario.nodes[node].spec);
+            let kind = scenario.node(node).spec.kind();
+            let defs = metrics::node_defs(&scenario.node(node).spec);
             match defs.iter().position(|d| d.name == c.metric) {
                 Some(metric) => Ok(Subject::Metric { node, metric, stat: defs[metric].stat }),
                 None => Err(format!(

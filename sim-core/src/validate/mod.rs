@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::scenario::{
-    Fault, Node, NodeKind, NodeSpec, Operation, SCHEMA_VERSION, Scenario, StreamOp,
+    Fault, Node, NodeIndex, NodeKind, NodeSpec, Operation, PerNode, SCHEMA_VERSION, Scenario,
+    StreamOp,
 };
 use crate::strict_json;
 
@@ -486,9 +487,9 @@ pub struct ValidScenario {
     scenario: Scenario,
     /// For each node, the index of the node it sends to (a producer's
     /// stream or delivery stream, a delivery stream's destination).
-    pub(crate) sends_to: Vec<Option<usize>>,
+    pub(crate) sends_to: PerNode<Option<NodeIndex>>,
     /// For each node, the stream it reads (consumers, delivery streams).
-    pub(crate) reads_from: Vec<Option<usize>>,
+    pub(crate) reads_from: PerNode<Option<NodeIndex>>,
 }
 
 impl ValidScenario {
@@ -499,17 +500,17 @@ impl ValidScenario {
 
     /// For a producer, the stream it writes to; for a consumer, the stream it
     /// reads. `None` for streams.
-    pub fn wired_stream(&self, node: usize) -> Option<usize> {
+    pub fn wired_stream(&self, node: NodeIndex) -> Option<NodeIndex> {
         self.reads_from(node).or_else(|| self.sends_to(node))
     }
 
     /// The node this node sends its data to, if it sends anywhere.
-    pub fn sends_to(&self, node: usize) -> Option<usize> {
+    pub fn sends_to(&self, node: NodeIndex) -> Option<NodeIndex> {
         self.sends_to.get(node).copied().flatten()
     }
 
     /// The stream this node reads, if it reads one.
-    pub fn reads_from(&self, node: usize) -> Option<usize> {
+    pub fn reads_from(&self, node: NodeIndex) -> Option<NodeIndex> {
         self.reads_from.get(node).copied().flatten()
     }
 }
@@ -810,7 +811,15 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     }
 
     if issues.is_empty() {
-        Ok(ValidScenario { scenario: scenario.clone(), sends_to, reads_from })
+        // From here on a node is a typed index (scenario/index.rs).
+        let typed = |list: Vec<Option<usize>>| -> PerNode<Option<NodeIndex>> {
+            list.into_iter().map(|to| to.map(NodeIndex::new)).collect()
+        };
+        Ok(ValidScenario {
+            scenario: scenario.clone(),
+            sends_to: typed(sends_to),
+            reads_from: typed(reads_from),
+        })
     } else {
         Err(issues)
     }

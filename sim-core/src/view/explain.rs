@@ -11,7 +11,7 @@ use super::{FrameView, NodeFigures};
 use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::producer;
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind};
 use crate::units;
 
 /// The first stream's figures for the last closed second, and what the
@@ -19,7 +19,7 @@ use crate::units;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Headline {
     /// Node index of the stream the headline is about.
-    pub stream: Option<usize>,
+    pub stream: Option<NodeIndex>,
     /// Each shard with traffic in the last second: (shard id, Kinesis
     /// records accepted, write attempts refused). Closed shards count
     /// while they still took writes.
@@ -34,7 +34,7 @@ impl Headline {
     /// and the producers wired to it.
     pub fn capture(sim: &Simulation) -> Self {
         let scenario = sim.scenario();
-        let Some(node) = sim.slots().iter().position(|s| s.kind == NodeKind::KinesisStream) else {
+        let Some(node) = sim.slots().position(|s| s.kind == NodeKind::KinesisStream) else {
             return Headline::default();
         };
         let shards = sim.stream(node).map_or_else(Vec::new, |s| {
@@ -50,16 +50,16 @@ impl Headline {
                 })
                 .collect()
         });
-        let id = &scenario.nodes[node].id;
+        let id = &scenario.node(node).id;
         let producers = scenario
             .links
             .iter()
             .filter(|l| &l.to == id)
-            .filter_map(|l| scenario.nodes.iter().position(|n| n.id == l.from))
+            .filter_map(|l| scenario.index_of(&l.from))
             .filter(|&p| sim.slots()[p].kind == NodeKind::Producer)
             .map(|p| {
                 let given_up = sim.metrics(p).last_second(producer::USER_RECORD_EXPIRED);
-                (scenario.nodes[p].label().to_string(), given_up)
+                (scenario.node(p).label().to_string(), given_up)
             })
             .collect();
         Headline { stream: Some(node), shards, producers }
@@ -376,7 +376,7 @@ mod tests {
         assert!(refused.arithmetic(8).contains("attempts/s ("), "{}", refused.arithmetic(8));
         // The terms are the run's shards, named as the shard strip names them.
         assert!(refused.terms.iter().all(|t| t.label.starts_with("shard ")));
-        assert_eq!(given_up.terms[0].label, valid.scenario().nodes[0].label());
+        assert_eq!(given_up.terms[0].label, valid.scenario().node(NodeIndex::new(0)).label());
     }
 
     #[test]

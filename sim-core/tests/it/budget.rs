@@ -1,6 +1,7 @@
 //! The resource estimate bounds what runs hold and do, closely enough to
 //! be useful, and the budget gates what a host can run.
 
+use crate::fixtures::node;
 use sim_core::budget::{Budget, ResourceEstimate, check_budget, check_run, estimate, measure};
 use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
@@ -114,7 +115,7 @@ fn the_estimate_bounds_producers_that_retry_refused_records() {
         assert!(e.events_per_sim_s >= busiest, "{name}: {} < {busiest}", e.events_per_sim_s);
         // Records did wait for their retries: the calendar was exercised.
         let sim = crate::fixtures::run(&s, 5);
-        let retried = sim.metrics(0).total(sim_core::metrics::producer::RETRIES);
+        let retried = sim.metrics(node(0)).total(sim_core::metrics::producer::RETRIES);
         assert!(retried > 1_000.0, "{name}: {retried} records retried");
     }
 }

@@ -4,6 +4,7 @@
 //! a description cannot change without its claim being looked at again,
 //! and a model change that makes a description untrue fails here.
 
+use sim_core::NodeIndex;
 use sim_core::metrics::{firehose, kcl, msk, queue, stream};
 use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
@@ -15,7 +16,7 @@ struct Claim {
     check: fn(&Simulation) -> Result<(), String>,
 }
 
-fn node(sim: &Simulation, id: &str) -> usize {
+fn node(sim: &Simulation, id: &str) -> NodeIndex {
     sim.node_index(id).unwrap_or_else(|| panic!("no node {id}"))
 }
 

@@ -1,5 +1,6 @@
 //! The conservation ledger balances at every event, whatever happens.
 
+use crate::fixtures::node;
 use proptest::prelude::*;
 use sim_core::scenario::{
     Aggregation, Api, Arrivals, ConsumerSpec, KeyDistribution, ProducerSpec, RateStep, RecordSize,
@@ -36,9 +37,9 @@ fn records_past_retention_expire_and_are_counted() {
     assert!(l.balances(), "{l:?}");
     assert!((260_000..=275_000).contains(&l.expired), "about an hour's worth expired: {l:?}");
     // Memory stays bounded by minutes of retention, not by API calls.
-    let cohorts = sim.shards(1).unwrap()[0].log_len();
+    let cohorts = sim.shards(node(1)).unwrap()[0].log_len();
     assert!(cohorts < 24 * 60 + 5 * 60 * 10 + 10, "{cohorts} cohorts retained");
-    assert_eq!(sim.consumer(2).unwrap().missed, l.expired);
+    assert_eq!(sim.consumer(node(2)).unwrap().missed, l.expired);
 }
 
 #[test]

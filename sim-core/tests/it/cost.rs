@@ -1,6 +1,7 @@
 //! Cost through the engine: catalogue prices, scenario overrides, the
 //! comparison of capacity modes, and a bill that never shrinks.
 
+use crate::fixtures::node;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -42,7 +43,7 @@ fn put_payload_units_and_shard_hours_through_the_engine() {
     let sim = run(&pipeline(p, 8, None), HOUR_S);
     let ledger = sim.ledger();
     assert_eq!(ledger.throttled_dropped, 0);
-    let incoming = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS) as u64;
+    let incoming = sim.metrics(node(1)).total(sim_core::metrics::stream::INCOMING_RECORDS) as u64;
     assert!((359_000..=360_000).contains(&incoming), "{incoming}");
     assert_eq!(sim.cost().put_payload_units, 2 * incoming);
     let expected = 8.0 * 0.015 + 2.0 * incoming as f64 * 0.014 / 1e6;
@@ -216,7 +217,7 @@ fn aws_facts_2_3_firehose_bills_each_record_rounded_up_not_the_mean() {
     };
     let scenario = crate::fixtures::delivery_pipeline(p, Default::default(), Default::default());
     let sim = run(&scenario, 300);
-    let accepted = sim.metrics(1).total(sim_core::metrics::firehose::INCOMING_RECORDS);
+    let accepted = sim.metrics(node(1)).total(sim_core::metrics::firehose::INCOMING_RECORDS);
     let per_record = billed_units(&sim, "firehose.ingest.tier1") * GIB / accepted;
     assert!((per_record / reference - 1.0).abs() < 1e-3, "{per_record} vs {reference}");
     assert!(per_record > 7_000.0, "rounding the mean would bill 5,120");
@@ -239,7 +240,7 @@ fn aws_facts_2_2_on_demand_bills_each_data_record_with_its_key_rounded_up_to_a_k
         s.capacity = Capacity::on_demand();
     }
     let sim = run(&scenario, 300);
-    let accepted = sim.metrics(1).total(sim_core::metrics::stream::INCOMING_RECORDS);
+    let accepted = sim.metrics(node(1)).total(sim_core::metrics::stream::INCOMING_RECORDS);
     let per_record = billed_units(&sim, "kds.on_demand.gb_in") * GIB / accepted;
     assert!((per_record / reference - 1.0).abs() < 2e-3, "{per_record} vs {reference}");
 }

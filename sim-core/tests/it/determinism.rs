@@ -82,7 +82,7 @@ mod random {
             };
             let (a, b) = (run(), run());
             prop_assert_eq!(run_digest(&a), run_digest(&b));
-            for shard in a.shards(1).unwrap() {
+            for shard in a.shards(sim_core::NodeIndex::new(1)).unwrap() {
                 // 15 minutes of minute buckets plus five minutes of 100 ms batches, at most.
                 prop_assert!(shard.log_len() <= 15 + 5 * 60 * 10 + 10, "{} cohorts", shard.log_len());
             }

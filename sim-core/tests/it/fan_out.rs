@@ -1,5 +1,7 @@
 //! Shared-throughput reads vs enhanced fan-out (aws-facts 1.1, 1.5).
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics::{consumer, stream};
 use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, ReadMode, Scenario};
 use sim_core::{Simulation, validate};
@@ -34,8 +36,8 @@ fn five_polling_consumers_share_five_calls_per_second() {
     // aws-facts 1.1: 5 GetRecords calls/s per shard, shared by all polling
     // consumers; polling every 200 ms each, five consumers ask for 25/s.
     let sim = fan_out(5, ReadMode::Shared);
-    assert!(sim.metrics(1).stats(stream::READ_THROTTLED).sum > 1_000.0);
-    assert_eq!(sim.metrics(1).stats(stream::EFO_RECORDS).sum, 0.0);
+    assert!(sim.metrics(node(1)).stats(stream::READ_THROTTLED).sum > 1_000.0);
+    assert_eq!(sim.metrics(node(1)).stats(stream::EFO_RECORDS).sum, 0.0);
     assert!(sim.ledger().balances());
 }
 
@@ -43,15 +45,15 @@ fn five_polling_consumers_share_five_calls_per_second() {
 fn five_enhanced_fan_out_consumers_each_get_their_own_pipe() {
     // aws-facts 1.5: 2 MiB/s per shard per consumer, ~70 ms propagation.
     let sim = fan_out(5, ReadMode::EnhancedFanOut);
-    assert_eq!(sim.metrics(1).stats(stream::READ_THROTTLED).sum, 0.0);
+    assert_eq!(sim.metrics(node(1)).stats(stream::READ_THROTTLED).sum, 0.0);
     let produced = sim.ledger().produced as f64;
-    let pushed =
-        sim.metrics(1).stats(stream::EFO_RECORDS).sum + sim.metrics(1).current(stream::EFO_RECORDS);
+    let pushed = sim.metrics(node(1)).stats(stream::EFO_RECORDS).sum
+        + sim.metrics(node(1)).current(stream::EFO_RECORDS);
     assert!(
         pushed > 4.9 * produced,
         "every consumer receives every record: {pushed} vs {produced}"
     );
-    for node in 2..7 {
+    for node in NodeIndex::all(7).skip(2) {
         let behind = sim.metrics(node).stats(consumer::MILLIS_BEHIND_LATEST);
         assert!(behind.max < 1_000.0, "consumer {node} stays near the tip: {}", behind.max);
     }
@@ -103,7 +105,10 @@ fn a_forwarding_consumer_retries_a_throttled_put_like_the_sdk() {
 fn enhanced_fan_out_latency_is_the_propagation_delay() {
     let sim = fan_out(2, ReadMode::EnhancedFanOut);
     for node in 2..4 {
-        let s = sim.latency(node).and_then(|h| h.hop.summary()).expect("records were pushed");
+        let s = sim
+            .latency(NodeIndex::new(node))
+            .and_then(|h| h.hop.summary())
+            .expect("records were pushed");
         let propagation = sim_core::kinds::consumer::EFO_PROPAGATION_MS as f64;
         assert_eq!(
             (s.p50_ms, s.p99_ms, s.max_ms, s.mean_ms),

@@ -2,6 +2,8 @@
 //! down, an error-rate change, a worker crash (see `kcl.rs`), a traffic
 //! spike. Each is journalled.
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics::{destination, firehose, producer};
 use sim_core::scenario::{Fault, FirehoseSpec, Operation, ScheduledOp, TransformSpec};
 use sim_core::{Command, Simulation, parse_scenario, validate};
@@ -24,7 +26,7 @@ fn destination_down_from_t1_to_t2() {
     let mut scenario = pipeline();
     scenario.schedule.push(at(30, "dst", Fault::DestinationDown { for_s: 60 }));
     let sim = run(&scenario, 200);
-    let d = sim.metrics(2);
+    let d = sim.metrics(node(2));
     assert!(d.total(destination::FAILED_ATTEMPTS) >= 5.0);
     // Down from 30 s to 90 s: the gauge, read at the end of each second,
     // shows it for the seconds ending at 31 s to 89 s.
@@ -49,7 +51,7 @@ fn error_rate_change() {
     scenario.nodes[1].spec = sim_core::NodeSpec::Firehose(fh);
     scenario.schedule.push(at(30, "fh", Fault::SetErrorRate { error_rate: 1.0 }));
     let sim = run(&scenario, 60);
-    let failed = sim.metrics(1).series(firehose::PROCESSING_FAILED);
+    let failed = sim.metrics(node(1)).series(firehose::PROCESSING_FAILED);
     let before: f64 = failed.tier(0).iter().take(29).map(|p| p.sum).sum();
     let after: f64 = failed.tier(0).iter().skip(32).map(|p| p.sum).sum();
     assert_eq!(before, 0.0);
@@ -65,7 +67,7 @@ fn traffic_spike() {
     scenario.schedule.push(at(10, "p", Fault::TrafficSpike { multiplier: 5.0, for_s: 10 }));
     let sim = run(&scenario, 30);
     let per_s: Vec<f64> = sim
-        .metrics(0)
+        .metrics(node(0))
         .series(producer::USER_RECORDS_RECEIVED)
         .tier(0)
         .iter()
@@ -84,17 +86,20 @@ fn faults_as_runtime_commands() {
     let valid = validate(&pipeline()).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(5_000);
-    sim.apply(Command::Fault { node: 2, fault: Fault::DestinationDown { for_s: 30 } }).unwrap();
-    let wrong = sim.apply(Command::Fault { node: 1, fault: Fault::DestinationDown { for_s: 1 } });
+    sim.apply(Command::Fault { node: node(2), fault: Fault::DestinationDown { for_s: 30 } })
+        .unwrap();
+    let wrong =
+        sim.apply(Command::Fault { node: node(1), fault: Fault::DestinationDown { for_s: 1 } });
     assert_eq!(wrong, Err("node 1 is a firehose, not a destination".into()));
     let no_transform =
-        sim.apply(Command::Fault { node: 1, fault: Fault::SetErrorRate { error_rate: 0.5 } });
+        sim.apply(Command::Fault { node: node(1), fault: Fault::SetErrorRate { error_rate: 0.5 } });
     assert_eq!(no_transform, Err("this delivery stream has no transformation".into()));
-    let bad = sim.apply(Command::Fault { node: 1, fault: Fault::SetErrorRate { error_rate: 2.0 } });
+    let bad =
+        sim.apply(Command::Fault { node: node(1), fault: Fault::SetErrorRate { error_rate: 2.0 } });
     assert!(bad.unwrap_err().contains("out of range; allowed 0 to 1"));
     sim.run_until(20_000);
-    assert!(sim.destination(2).unwrap().is_down(20_000));
-    assert!(!sim.destination(2).unwrap().is_down(35_001));
+    assert!(sim.destination(node(2)).unwrap().is_down(20_000));
+    assert!(!sim.destination(node(2)).unwrap().is_down(35_001));
     assert!(sim.journal_entries().any(|e| e.refused));
 }
 
@@ -132,7 +137,7 @@ fn function_error_rate_change() {
         .expect("bundled")
         .1;
     let valid = sim_core::load_scenario(json).unwrap();
-    let function = 2;
+    let function = NodeIndex::new(2);
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(60_000);
     let errors = |sim: &Simulation| sim.metrics(function).total(sim_core::metrics::lambda::ERRORS);
@@ -160,6 +165,9 @@ fn function_error_rate_change() {
             .contains("allowed 0 to 1")
     );
     let wrong = Fault::SetFunctionErrorRate { error_rate: 0.5 };
-    assert!(sim.apply(Command::Fault { node: 1, fault: wrong }).is_err(), "node 1 is the queue");
+    assert!(
+        sim.apply(Command::Fault { node: node(1), fault: wrong }).is_err(),
+        "node 1 is the queue"
+    );
     assert!(sim.ledger().balances());
 }

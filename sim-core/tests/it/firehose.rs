@@ -2,6 +2,8 @@
 //! interval flushes against their closed form, ingestion billing, and
 //! delivery with retries, backup and loss (aws-facts 2.3 and 3).
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics::latency::resolution_at;
 use sim_core::metrics::{destination, firehose};
 use sim_core::scenario::{
@@ -11,8 +13,8 @@ use sim_core::scenario::{
 
 use crate::fixtures::{delivery_pipeline, run, steady_producer};
 
-const FH: usize = 1;
-const DST: usize = 2;
+const FH: NodeIndex = NodeIndex::new(1);
+const DST: NodeIndex = NodeIndex::new(2);
 
 /// A destination taking `bytes_per_s` with a fixed `latency_ms` per delivery.
 fn s3(bytes_per_s: f64, latency_ms: u64) -> DestinationSpec {
@@ -290,7 +292,7 @@ fn kinesis_source_reads_every_shard_once_per_second() {
     // 5 MiB/s Direct PUT quota, yet nothing is throttled.
     let scenario = stream_to_firehose(steady_producer(8_000.0, 700), 6, buffering(64, 30));
     let sim = run(&scenario, 120);
-    let (stream, fh) = (sim.metrics(1), sim.metrics(2));
+    let (stream, fh) = (sim.metrics(node(1)), sim.metrics(node(2)));
     let written = stream.total(sim_core::metrics::stream::INCOMING_RECORDS);
     let read = fh.total(firehose::READ_FROM_STREAM_RECORDS);
     assert_eq!(stream.total(sim_core::metrics::stream::GET_RECORDS_RECORDS), read);
@@ -327,7 +329,7 @@ fn kinesis_source_shares_the_shards_5_calls_per_s() {
         }
         let sim = run(&scenario, 60);
         assert!(sim.ledger().balances());
-        sim.metrics(1).total(sim_core::metrics::stream::READ_THROTTLED)
+        sim.metrics(node(1)).total(sim_core::metrics::stream::READ_THROTTLED)
     };
     assert_eq!(throttled(false), 0.0);
     assert!(throttled(true) > 0.0);
@@ -522,7 +524,7 @@ fn delivery_latency_matches_the_records_one_by_one() {
         assert!((got - want).abs() <= within, "p{}: {got} vs {want} (within {within})", q * 100.0);
     }
     // The destination and the producer measure none.
-    assert!(sim.latency(DST).is_none() && sim.latency(0).is_none());
+    assert!(sim.latency(DST).is_none() && sim.latency(node(0)).is_none());
 
     // End to end, each record also waited in its producer's 100 ms batch:
     // the 10 records of a batch were made 10 ms apart before it was put,
@@ -583,7 +585,7 @@ fn delivery_latency_matches_the_records_one_by_one() {
 fn end_to_end_latency_counts_the_wait_in_the_stream_before_the_buffer() {
     let scenario = stream_to_firehose(steady_producer(1_000.0, 500), 2, buffering(64, 60));
     let sim = run(&scenario, 600);
-    let l = sim.latency(2).expect("a delivery stream measures latency");
+    let l = sim.latency(node(2)).expect("a delivery stream measures latency");
     let (hop, e2e) = (l.hop.summary().unwrap(), l.end_to_end.summary().unwrap());
     assert_eq!(hop.records, e2e.records);
     let upstream = e2e.mean_ms - hop.mean_ms;

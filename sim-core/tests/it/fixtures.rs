@@ -1,5 +1,6 @@
 //! Small scenarios built in code, so each test states what it depends on.
 
+use sim_core::NodeIndex;
 use sim_core::scenario::{
     Capacity, ConsumerSpec, DestinationSpec, FirehoseSpec, KeyDistribution, Link, Node, NodeSpec,
     ProducerSpec, RecordSize, Scenario, StreamSpec, Traffic,
@@ -7,6 +8,11 @@ use sim_core::scenario::{
 use sim_core::{DEFAULT_SCENARIO, Simulation, ValidScenario, load_scenario, validate};
 
 /// The scenario the app opens with.
+/// The node at position `i` of a fixture's node list.
+pub fn node(i: usize) -> NodeIndex {
+    NodeIndex::new(i)
+}
+
 pub fn default_scenario() -> ValidScenario {
     load_scenario(DEFAULT_SCENARIO).expect("the bundled default scenario is valid")
 }

@@ -1,13 +1,14 @@
 //! Managed Service for Apache Flink applications (aws-facts-more 4): shards
 //! read by subtasks, KPUs, backpressure, autoscaling and KPU billing.
 
+use sim_core::NodeIndex;
 use sim_core::metrics::{flink, stream};
 use sim_core::scenario::{FirehoseSpec, FlinkSpec, Forward, Link, Node, NodeSpec};
 
 use crate::fixtures::{pipeline, run, steady_producer};
 
-const STREAM: usize = 1;
-const APP: usize = 2;
+const STREAM: NodeIndex = NodeIndex::new(1);
+const APP: NodeIndex = NodeIndex::new(2);
 
 /// producer (`rate` records/s) -> stream (`shards`) -> Flink application.
 fn flink_pipeline(rate: f64, shards: u32, app: FlinkSpec) -> sim_core::Scenario {
@@ -148,7 +149,7 @@ fn update_application_changes_parallelism_while_it_runs() {
     let valid = sim_core::validate(&scenario).unwrap();
     let mut sim = sim_core::Simulation::new(&valid, 1);
     sim.run_until(60_000);
-    let before = scenario.nodes[APP].spec.clone();
+    let before = scenario.node(APP).spec.clone();
     let after = NodeSpec::FlinkApp(FlinkSpec { parallelism: 4, ..app(1) });
     let command = sim_core::params::live_edit(APP, &before, &after).expect("a live edit");
     sim.apply(command).unwrap();

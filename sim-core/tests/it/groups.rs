@@ -2,6 +2,8 @@
 //! each wrote on its own: their own counts, the sum on the shards, every
 //! record accounted for.
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics::{producer, stream};
 use sim_core::scenario::{Link, Node, NodeSpec, ProducerSpec, Traffic};
 use sim_core::{Simulation, validate};
@@ -30,11 +32,14 @@ fn with_twins(twins: usize, rate: f64) -> Simulation {
 fn a_producer_draws_the_same_records_alone_or_in_a_group() {
     let alone = with_twins(0, 400.0);
     let grouped = with_twins(3, 400.0);
-    assert_eq!(alone.producer(0).unwrap().produced, grouped.producer(0).unwrap().produced);
+    assert_eq!(
+        alone.producer(node(0)).unwrap().produced,
+        grouped.producer(node(0)).unwrap().produced
+    );
     assert!(grouped.ledger().balances());
     // Every member's records reach the stream: 4 × 400/s for 119 closed
     // seconds, within Poisson noise, and two shards take 1,600/s unthrottled.
-    let incoming = grouped.metrics(1).stats(stream::INCOMING_RECORDS).sum;
+    let incoming = grouped.metrics(node(1)).stats(stream::INCOMING_RECORDS).sum;
     assert!((incoming - 190_400.0).abs() < 2_500.0, "{incoming}");
     assert_eq!(grouped.ledger().throttled_dropped, 0);
 }
@@ -47,7 +52,7 @@ fn outcomes_are_shared_in_proportion_when_a_group_is_throttled() {
     assert!(l.balances() && l.throttled_dropped > 0, "{l:?}");
     let put: Vec<f64> = [0, 2, 3, 4]
         .iter()
-        .map(|&n| sim.metrics(n).stats(producer::USER_RECORDS_PUT).sum)
+        .map(|&n| sim.metrics(NodeIndex::new(n)).stats(producer::USER_RECORDS_PUT).sum)
         .collect();
     let mean = put.iter().sum::<f64>() / 4.0;
     for p in &put {

@@ -290,7 +290,13 @@ mod adversarial {
         assert_eq!(check_budget(&year, &Budget::BROWSER), Ok(()), "{:?}", year.memory[0]);
         let sim = run_within_estimate(&s, 10);
         // Unread writes share a cohort per shard and second.
-        let most = sim.shards(1).unwrap().iter().map(|s| s.log_len()).max().unwrap();
+        let most = sim
+            .shards(sim_core::NodeIndex::new(1))
+            .unwrap()
+            .iter()
+            .map(|s| s.log_len())
+            .max()
+            .unwrap();
         assert!(most <= 11, "{most} cohorts in a shard after 10 s");
     }
 

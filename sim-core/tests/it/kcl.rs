@@ -1,6 +1,8 @@
 //! KCL applications (aws-facts 6): leases, checkpoints, worker crashes with
 //! failover and reprocessing, resharding; and forwarding between stages.
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics::{kcl, stream};
 use sim_core::scenario::{
     ConsumerSpec, Fault, FirehoseSpec, Forward, KclSpec, Link, Node, NodeSpec, Operation,
@@ -10,8 +12,8 @@ use sim_core::{Command, Simulation, validate};
 
 use crate::fixtures::{delivery_pipeline, pipeline, run, steady_producer};
 
-const STREAM: usize = 1;
-const APP: usize = 2;
+const STREAM: NodeIndex = NodeIndex::new(1);
+const APP: NodeIndex = NodeIndex::new(2);
 
 /// producer (`rate` records/s) -> stream (`shards`) -> KCL application.
 fn kcl_pipeline(rate: f64, shards: u32, app: KclSpec) -> sim_core::Scenario {
@@ -166,13 +168,13 @@ fn consumer_forwards_with_ratio_and_size_change() {
     scenario.links.push(Link { from: "c".into(), to: "s2".into() });
     scenario.links.push(Link { from: "s2".into(), to: "c2".into() });
     let sim = run(&scenario, 60);
-    let processed = sim.metrics(2).total(sim_core::metrics::consumer::RECORDS_PROCESSED);
-    let s2 = sim.metrics(3);
+    let processed = sim.metrics(node(2)).total(sim_core::metrics::consumer::RECORDS_PROCESSED);
+    let s2 = sim.metrics(node(3));
     let (records, bytes) = (s2.total(stream::INCOMING_RECORDS), s2.total(stream::INCOMING_BYTES));
     assert_eq!(records, 2.0 * processed);
     // 1,000 data bytes plus a 16-byte key, halved.
     assert_eq!(bytes, records * 508.0);
-    assert!(sim.metrics(4).total(sim_core::metrics::consumer::RECORDS_PROCESSED) > 0.0);
+    assert!(sim.metrics(node(4)).total(sim_core::metrics::consumer::RECORDS_PROCESSED) > 0.0);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 
@@ -187,7 +189,7 @@ fn kcl_forwards_to_a_delivery_stream() {
     scenario.links.push(Link { from: "app".into(), to: "fh".into() });
     scenario.links.push(Link { from: "fh".into(), to: "dst".into() });
     let sim = run(&scenario, 60);
-    let f = sim.firehose(3).unwrap();
+    let f = sim.firehose(node(3)).unwrap();
     assert!(f.delivered > 20_000, "{}", f.delivered);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }

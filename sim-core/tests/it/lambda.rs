@@ -1,6 +1,7 @@
 //! Lambda functions and their event source mappings: each rule of
 //! aws-facts 5 the engine encodes.
 
+use crate::fixtures::node;
 use sim_core::metrics::{lambda, queue};
 use sim_core::scenario::{
     EventSourceMapping, KeyDistribution, LambdaSpec, Link, Node, NodeSpec, ProducerSpec, QueueSpec,
@@ -55,18 +56,18 @@ fn aws_facts_4_3_poison_messages_end_in_the_dead_letter_queue_after_max_receive_
     let q = QueueSpec { visibility_timeout_s: 20, max_receive_count: 3, ..Default::default() };
     let sim = run_checked(&lambda_on_queue(steady(100.0), q, f, true), 300);
     let l = sim.ledger();
-    let sent = sim.metrics(1).total(queue::SENT);
+    let sent = sim.metrics(node(1)).total(queue::SENT);
     let share = l.dead_lettered as f64 / sent;
     assert!((0.007..0.013).contains(&share), "{share} of {sent} dead-lettered: {l:?}");
-    assert_eq!(sim.metrics(3).total(queue::SENT), 0.0, "a redrive is no SendMessage");
-    assert_eq!(sim.queue(3).unwrap().visible_count, l.dead_lettered);
+    assert_eq!(sim.metrics(node(3)).total(queue::SENT), 0.0, "a redrive is no SendMessage");
+    assert_eq!(sim.queue(node(3)).unwrap().visible_count, l.dead_lettered);
     // Without partial batch responses the whole batch fails with its poison
     // record, so clean messages are received again too.
     let f = LambdaSpec { poison_rate: 0.01, timeout_s: 5, ..Default::default() };
     let q = QueueSpec { visibility_timeout_s: 20, max_receive_count: 3, ..Default::default() };
     let all = run_checked(&lambda_on_queue(steady(100.0), q, f, true), 300);
     assert!(all.ledger().dead_lettered > 3 * l.dead_lettered, "{:?}", all.ledger());
-    assert!(all.metrics(2).total(lambda::ERRORS) > 0.0);
+    assert!(all.metrics(node(2)).total(lambda::ERRORS) > 0.0);
 }
 
 #[test]
@@ -77,14 +78,14 @@ fn aws_facts_5_3_a_throttled_batch_returns_after_the_visibility_timeout_as_a_rec
     let f = LambdaSpec { reserved_concurrency: Some(0), ..Default::default() };
     let q = QueueSpec { visibility_timeout_s: 30, max_receive_count: 2, ..Default::default() };
     let sim = run_checked(&lambda_on_queue(steady(10.0), q, f, true), 200);
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     assert!(m.total(lambda::THROTTLES) > 0.0);
     assert_eq!(m.total(lambda::INVOCATIONS), 0.0);
     let l = sim.ledger();
     assert_eq!(l.delivered, 0);
     // Messages sent in the first ~140 s have had two receives 30 s apart.
     assert!(l.dead_lettered > 1_000, "{l:?}");
-    assert!(sim.metrics(1).total(queue::RECEIVED) >= 2.0 * l.dead_lettered as f64);
+    assert!(sim.metrics(node(1)).total(queue::RECEIVED) >= 2.0 * l.dead_lettered as f64);
 }
 
 #[test]
@@ -102,13 +103,13 @@ fn aws_facts_5_2_a_queue_event_source_starts_with_5_batches_and_adds_300_a_minut
     let valid = validate(&s).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(2_000);
-    let early = sim.metrics(2).last_second(lambda::CONCURRENT_EXECUTIONS);
+    let early = sim.metrics(node(2)).last_second(lambda::CONCURRENT_EXECUTIONS);
     assert!((5.0..=10.0).contains(&early), "{early} at 2 s");
     sim.run_until(61_000);
-    let minute = sim.metrics(2).last_second(lambda::CONCURRENT_EXECUTIONS);
+    let minute = sim.metrics(node(2)).last_second(lambda::CONCURRENT_EXECUTIONS);
     assert!((295.0..=310.0).contains(&minute), "{minute} after a minute");
     sim.run_until(300_000);
-    let cap = sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max;
+    let cap = sim.metrics(node(2)).stats(lambda::CONCURRENT_EXECUTIONS).max;
     assert_eq!(cap, 1_000.0, "account concurrency and the 1,000-batch cap");
 }
 
@@ -120,8 +121,8 @@ fn aws_facts_5_2_maximum_concurrency_caps_a_queue_event_source() {
         ..Default::default()
     };
     let sim = run_checked(&lambda_on_queue(steady(2_000.0), QueueSpec::default(), f, false), 120);
-    assert_eq!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max, 20.0);
-    assert_eq!(sim.metrics(2).total(lambda::THROTTLES), 0.0);
+    assert_eq!(sim.metrics(node(2)).stats(lambda::CONCURRENT_EXECUTIONS).max, 20.0);
+    assert_eq!(sim.metrics(node(2)).total(lambda::THROTTLES), 0.0);
 }
 
 #[test]
@@ -129,7 +130,7 @@ fn aws_facts_5_3_account_concurrency_is_shared_and_throttles_beyond_it() {
     // An account of 10 concurrent executions and a mapping that wants more.
     let f = LambdaSpec { account_concurrency: 10, overhead_ms: 5_000.0, ..Default::default() };
     let sim = run_checked(&lambda_on_queue(steady(500.0), QueueSpec::default(), f, false), 120);
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     assert_eq!(m.stats(lambda::CONCURRENT_EXECUTIONS).max, 10.0);
     assert!(m.total(lambda::THROTTLES) > 0.0);
 }
@@ -148,7 +149,7 @@ fn aws_facts_5_2_batching_window_fills_batches_at_low_traffic() {
         ..Default::default()
     };
     let sim = run_checked(&lambda_on_queue(steady(20.0), QueueSpec::default(), f, false), 120);
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     let per_batch = m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS);
     assert!((15.0..=25.0).contains(&per_batch), "{per_batch} records per invocation");
 }
@@ -163,7 +164,7 @@ fn aws_facts_2_5_invocations_are_billed_per_request_and_gb_second() {
         ..Default::default()
     };
     let sim = run_checked(&lambda_on_queue(steady(100.0), QueueSpec::default(), f, false), 60);
-    let invocations = sim.metrics(2).total(lambda::INVOCATIONS);
+    let invocations = sim.metrics(node(2)).total(lambda::INVOCATIONS);
     let units = sim.cost().monthly;
     assert_eq!(units.lambda_requests as f64, invocations);
     // 1 GB for 100 ms each: MB × ms.
@@ -236,7 +237,7 @@ fn aws_facts_5_2_a_visibility_timeout_shorter_than_the_function_timeout_is_refus
     let q = QueueSpec { visibility_timeout_s: 60, ..q };
     let valid = validate(&lambda_on_queue(steady(1.0), q, f, false)).unwrap();
     let sim = Simulation::new(&valid, 1);
-    assert_eq!(sim.function(2).unwrap().visibility_ms(60), 110_000);
+    assert_eq!(sim.function(node(2)).unwrap().visibility_ms(60), 110_000);
 }
 
 /// producer -> stream of `shards` -> Lambda, plus an on-failure queue when
@@ -302,12 +303,12 @@ fn aws_facts_5_1_reading_is_not_tied_to_the_batch_size() {
         ..Default::default()
     };
     let sim = run_checked(&one_shard(300.0, 1_000, f), 300);
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     let age = m.stats(lambda::ITERATOR_AGE);
     // Records wait for the once-a-second poll, then for the batches ahead
     // of theirs (at most 300 records = 30 batches = 300 ms).
     assert!(age.p99() <= 1_400.0, "IteratorAge p99 {} ms", age.p99());
-    let produced = sim.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    let produced = sim.metrics(node(0)).total(sim_core::metrics::producer::USER_RECORDS_PUT);
     let processed = m.total(lambda::RECORDS_PROCESSED);
     assert!(processed >= produced - 2.0 * 300.0, "{processed} of {produced} processed");
     let per_invocation = processed / m.total(lambda::INVOCATIONS);
@@ -331,11 +332,11 @@ fn aws_facts_5_1_the_parallelization_factor_spreads_keys_not_a_hot_key() {
     };
     let slot_capacity = 100.0 / 0.420;
     let many = run_checked(&one_shard(600.0, 5_000, f(10)), 300);
-    let m = many.metrics(2);
+    let m = many.metrics(node(2));
     // A record waits for the once-a-second poll at most: the slots keep up.
     let age = m.stats(lambda::ITERATOR_AGE);
     assert!(age.p99() <= 1_000.0, "IteratorAge p99 {} ms with many keys", age.p99());
-    let produced = many.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    let produced = many.metrics(node(0)).total(sim_core::metrics::producer::USER_RECORDS_PUT);
     assert!(m.total(lambda::RECORDS_PROCESSED) >= produced - 600.0, "{produced} produced");
     // aws-facts 5.1: at most shards x factor batches at once.
     assert_eq!(m.stats(lambda::CONCURRENT_EXECUTIONS).max, 10.0, "ten slots busy at times");
@@ -345,7 +346,7 @@ fn aws_facts_5_1_the_parallelization_factor_spreads_keys_not_a_hot_key() {
     // the same reads, so the two runs are not merely close but identical.
     let hot_10 = run_checked(&one_shard(600.0, 1, f(10)), 300);
     let hot_1 = run_checked(&one_shard(600.0, 1, f(1)), 300);
-    let (m10, m1) = (hot_10.metrics(2), hot_1.metrics(2));
+    let (m10, m1) = (hot_10.metrics(node(2)), hot_1.metrics(node(2)));
     assert_eq!(m10.stats(lambda::CONCURRENT_EXECUTIONS).max, 1.0, "one key, one batch at a time");
     let (p10, p1) = (m10.total(lambda::RECORDS_PROCESSED), m1.total(lambda::RECORDS_PROCESSED));
     assert_eq!(p10, p1, "records processed at factor 10 and factor 1");
@@ -371,9 +372,9 @@ fn aws_facts_5_1_parallelization_factor_lets_a_lagging_shard_catch_up() {
     // at a time manages ~230/s and falls behind; ten at a time keep up.
     let one = stream_fn(4.0, EventSourceMapping { batch_size: Some(100), ..Default::default() });
     let sim = run_checked(&lambda_on_stream(800.0, 1, one, false), 300);
-    let behind = sim.metrics(2).last_second(lambda::ITERATOR_AGE);
+    let behind = sim.metrics(node(2)).last_second(lambda::ITERATOR_AGE);
     assert!(behind > 60_000.0, "iterator age {behind} ms with factor 1");
-    assert!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max <= 1.0);
+    assert!(sim.metrics(node(2)).stats(lambda::CONCURRENT_EXECUTIONS).max <= 1.0);
     let ten = stream_fn(
         4.0,
         EventSourceMapping {
@@ -383,9 +384,9 @@ fn aws_facts_5_1_parallelization_factor_lets_a_lagging_shard_catch_up() {
         },
     );
     let sim = run_checked(&lambda_on_stream(800.0, 1, ten, false), 300);
-    let behind = sim.metrics(2).stats(lambda::ITERATOR_AGE);
+    let behind = sim.metrics(node(2)).stats(lambda::ITERATOR_AGE);
     assert!(behind.max < 5_000.0, "iterator age up to {} ms with factor 10", behind.max);
-    assert!(sim.metrics(2).stats(lambda::CONCURRENT_EXECUTIONS).max > 1.0);
+    assert!(sim.metrics(node(2)).stats(lambda::CONCURRENT_EXECUTIONS).max > 1.0);
 }
 
 #[test]
@@ -404,13 +405,13 @@ fn aws_facts_5_1_a_stream_batching_window_holds_small_batches_until_it_expires()
     };
     let (none, ten) = (run(0), run(10));
     let per_call = |sim: &Simulation| {
-        let m = sim.metrics(2);
+        let m = sim.metrics(node(2));
         m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS)
     };
     assert!(per_call(&none) < 80.0, "{} records per invocation without a window", per_call(&none));
     assert!(per_call(&ten) > 400.0, "{} records per invocation with 10 s", per_call(&ten));
     // Every record still gets processed, a window's wait behind.
-    let processed = |sim: &Simulation| sim.metrics(2).total(lambda::RECORDS_PROCESSED);
+    let processed = |sim: &Simulation| sim.metrics(node(2)).total(lambda::RECORDS_PROCESSED);
     assert!(
         processed(&ten) >= processed(&none) - 600.0,
         "{} vs {}",
@@ -437,15 +438,15 @@ fn aws_facts_5_1_a_failing_record_blocks_its_shard_until_retries_are_bounded() {
     // Default: retry until the record expires; the shard stops.
     let sim =
         run_checked(&lambda_on_stream(100.0, 1, poison(EventSourceMapping::default()), false), 300);
-    assert!(sim.metrics(2).last_second(lambda::ITERATOR_AGE) > 200_000.0);
-    assert_eq!(sim.function(2).unwrap().discarded, 0);
+    assert!(sim.metrics(node(2)).last_second(lambda::ITERATOR_AGE) > 200_000.0);
+    assert_eq!(sim.function(node(2)).unwrap().discarded, 0);
     // Two retries: the bad batch goes to the on-failure queue and the shard moves on.
     let bounded = poison(EventSourceMapping { maximum_retry_attempts: 2, ..Default::default() });
     let sim = run_checked(&lambda_on_stream(100.0, 1, bounded, true), 300);
-    let f = sim.function(2).unwrap();
+    let f = sim.function(node(2)).unwrap();
     assert!(f.discarded >= 100, "{} records given up", f.discarded);
-    assert!(sim.metrics(2).stats(lambda::ITERATOR_AGE).max < 10_000.0);
-    assert!(sim.metrics(3).total(queue::SENT) >= 1.0, "a notice in the on-failure queue");
+    assert!(sim.metrics(node(2)).stats(lambda::ITERATOR_AGE).max < 10_000.0);
+    assert!(sim.metrics(node(3)).total(queue::SENT) >= 1.0, "a notice in the on-failure queue");
     assert_eq!(sim.ledger().failed, f.discarded);
     // Bisecting gives up the bad records alone.
     let bisect = poison(EventSourceMapping {
@@ -454,7 +455,7 @@ fn aws_facts_5_1_a_failing_record_blocks_its_shard_until_retries_are_bounded() {
         ..Default::default()
     });
     let sim = run_checked(&lambda_on_stream(100.0, 1, bisect, true), 300);
-    let given_up = sim.function(2).unwrap().discarded;
+    let given_up = sim.function(node(2)).unwrap().discarded;
     assert!((10..=60).contains(&given_up), "{given_up} records given up, about 30 poison");
 }
 
@@ -465,8 +466,8 @@ fn aws_facts_5_1_maximum_record_age_skips_records_too_old_to_matter() {
         ..stream_fn(0.1, EventSourceMapping { maximum_record_age_s: 60, ..Default::default() })
     };
     let sim = run_checked(&lambda_on_stream(100.0, 1, f, false), 600);
-    assert!(sim.function(2).unwrap().discarded > 0);
-    assert!(sim.metrics(2).stats(lambda::ITERATOR_AGE).max < 70_000.0);
+    assert!(sim.function(node(2)).unwrap().discarded > 0);
+    assert!(sim.metrics(node(2)).stats(lambda::ITERATOR_AGE).max < 70_000.0);
 }
 
 #[test]
@@ -480,7 +481,7 @@ fn aws_facts_2_5_each_invocation_is_billed_rounded_up_to_the_next_millisecond() 
         ..Default::default()
     };
     let sim = run_checked(&lambda_on_queue(steady(50.0), QueueSpec::default(), f, false), 120);
-    let invocations = sim.metrics(2).total(lambda::INVOCATIONS);
+    let invocations = sim.metrics(node(2)).total(lambda::INVOCATIONS);
     let gb_s: f64 = sim
         .cost()
         .items()
@@ -519,7 +520,7 @@ fn aws_facts_5_1_a_batch_is_capped_by_the_6_mb_invocation_payload() {
     let mut s = one_shard(3.0, 100, f);
     s.nodes[0].spec = NodeSpec::Producer(producer);
     let sim = run_checked(&s, 300);
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     assert_eq!(fits, 17);
     let per_invocation = m.total(lambda::RECORDS_PROCESSED) / m.total(lambda::INVOCATIONS);
     assert_eq!(per_invocation, fits as f64, "every batch is released full by bytes");
@@ -572,22 +573,22 @@ fn aws_facts_5_1_a_bad_record_blocks_its_keys_until_the_stream_expires_it() {
     let valid = validate(&s).unwrap();
     let mut sim = Simulation::new(&valid, 5);
     sim.run_until(3_600_000);
-    let blocked_from = sim.metrics(2).total(lambda::ERRORS);
+    let blocked_from = sim.metrics(node(2)).total(lambda::ERRORS);
     assert!(blocked_from > 0.0, "a poison record within the first hour");
-    let before = sim.metrics(2).total(lambda::RECORDS_PROCESSED);
+    let before = sim.metrics(node(2)).total(lambda::RECORDS_PROCESSED);
     sim.run_until(86_400_000);
     // Blocked all day: retried every minute, nothing more processed.
-    let m = sim.metrics(2);
+    let m = sim.metrics(node(2));
     assert!(m.total(lambda::ERRORS) > 1_300.0, "{} failed attempts", m.total(lambda::ERRORS));
     assert!(m.total(lambda::RECORDS_PROCESSED) - before < 100.0);
-    assert_eq!(sim.function(2).unwrap().discarded, 0);
+    assert_eq!(sim.function(node(2)).unwrap().discarded, 0);
     assert!(m.stats(lambda::ITERATOR_AGE).max > 80_000_000.0, "the retried batch's age");
     assert!(m.last_second(lambda::OLDEST_UNREAD_AGE) > 80_000_000.0, "the records held behind it");
     // Past the first hour plus the retention, the poison record has
     // expired and the slot is processing again.
     sim.run_until(86_400_000 + 3_600_000 + 600_000);
-    let f = sim.function(2).unwrap();
+    let f = sim.function(node(2)).unwrap();
     assert!(f.discarded > 0, "records given up at expiry");
-    assert!(sim.metrics(2).total(lambda::RECORDS_PROCESSED) > before + 1_000.0);
+    assert!(sim.metrics(node(2)).total(lambda::RECORDS_PROCESSED) > before + 1_000.0);
     assert!(sim.ledger().balances());
 }

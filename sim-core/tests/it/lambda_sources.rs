@@ -2,6 +2,7 @@
 //! asynchronously (aws-facts-more 5.2, aws-facts 5.3, 5.4) and the event
 //! source mapping of an MSK topic (aws-facts-more 3).
 
+use sim_core::NodeIndex;
 use sim_core::metrics::{lambda, msk as kafka, sns};
 use sim_core::scenario::{
     AsyncInvoke, ConsumerGroup, KeyDistribution, LambdaSpec, Link, MskSpec, Node, NodeSpec,
@@ -47,9 +48,9 @@ fn fan_out(rate: f64, f: LambdaSpec, on_failure: bool) -> Scenario {
     Scenario { nodes, links, ..pipeline(ProducerSpec::default(), 1, None) }
 }
 
-const TOPIC: usize = 1;
-const QUEUE: usize = 2;
-const FUNC: usize = 3;
+const TOPIC: NodeIndex = NodeIndex::new(1);
+const QUEUE: NodeIndex = NodeIndex::new(2);
+const FUNC: NodeIndex = NodeIndex::new(3);
 
 /// aws-facts-more 5.2, aws-facts 5.3: SNS hands every message to the
 /// function's event queue (delivered at once, nothing for SNS to retry);
@@ -174,11 +175,11 @@ fn failed_events_are_retried_maximum_retry_attempts_times() {
 #[test]
 fn a_fifo_topic_cannot_invoke_a_function() {
     let mut s = fan_out(1.0, function(10.0, None), false);
-    s.nodes[TOPIC].spec = NodeSpec::SnsTopic(SnsTopicSpec {
+    s.node_mut(TOPIC).spec = NodeSpec::SnsTopic(SnsTopicSpec {
         topic_type: sim_core::scenario::TopicType::Fifo,
         ..SnsTopicSpec::default()
     });
-    if let NodeSpec::SqsQueue(q) = &mut s.nodes[QUEUE].spec {
+    if let NodeSpec::SqsQueue(q) = &mut s.node_mut(QUEUE).spec {
         q.queue_type = sim_core::scenario::QueueType::Fifo;
     }
     let text = format!("{:?}", validate(&s).unwrap_err());
@@ -218,8 +219,8 @@ fn msk(rate: f64, partitions: u32, f: LambdaSpec, on_failure: bool) -> Scenario 
     Scenario { nodes, links, ..pipeline(ProducerSpec::default(), 1, None) }
 }
 
-const CLUSTER: usize = 1;
-const KFUNC: usize = 2;
+const CLUSTER: NodeIndex = NodeIndex::new(1);
+const KFUNC: NodeIndex = NodeIndex::new(2);
 
 /// A function that takes `ms_per_record` per record, exactly.
 fn slow(ms_per_record: f64) -> LambdaSpec {

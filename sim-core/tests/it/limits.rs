@@ -1,5 +1,6 @@
 //! No shard ever accepts more than its limits allow.
 
+use crate::fixtures::node;
 use proptest::prelude::*;
 use sim_core::metrics::stream;
 use sim_core::scenario::{KeyDistribution, ProducerSpec, RecordSize};
@@ -31,7 +32,7 @@ proptest! {
         let mut totals = vec![(0u64, 0u64); shards as usize];
         for t in 1..=seconds {
             sim.run_until(t * 1_000);
-            for (i, shard) in sim.shards(1).unwrap().iter().enumerate() {
+            for (i, shard) in sim.shards(node(1)).unwrap().iter().enumerate() {
                 let s = shard.last_second;
                 prop_assert!(s.in_records <= 2_000, "shard {i} took {} records in second {t}", s.in_records);
                 prop_assert!(s.in_bytes <= 2 * 1_048_576, "shard {i} took {} bytes in second {t}", s.in_bytes);
@@ -52,7 +53,7 @@ fn a_stream_over_capacity_reports_write_throttling() {
     // rejected for exceeding 1,000 records/s or 1 MiB/s per shard.
     let p = ProducerSpec { records_per_s: 3_000.0, ..Default::default() };
     let sim = run(&pipeline(p, 2, None), 30);
-    let m = sim.metrics(1);
+    let m = sim.metrics(node(1));
     assert!(m.stats(stream::WRITE_THROTTLED).sum > 0.0);
     // Two shards accept at most ~2,000 records/s.
     assert!(m.stats(stream::INCOMING_RECORDS).avg() <= 2_000.0 * 1.05);
@@ -62,7 +63,7 @@ fn a_stream_over_capacity_reports_write_throttling() {
 fn a_stream_within_capacity_never_throttles() {
     let p = ProducerSpec { records_per_s: 800.0, ..Default::default() };
     let sim = run(&pipeline(p, 2, None), 120);
-    assert_eq!(sim.metrics(1).stats(stream::WRITE_THROTTLED).sum, 0.0);
+    assert_eq!(sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum, 0.0);
     assert_eq!(sim.ledger().throttled_dropped, 0);
 }
 
@@ -71,7 +72,7 @@ fn a_consumer_that_keeps_up_has_a_small_iterator_age() {
     // aws-facts 1.5: polling once a second keeps propagation near a second.
     let p = ProducerSpec { records_per_s: 500.0, ..Default::default() };
     let sim = run(&pipeline(p, 1, Some(Default::default())), 120);
-    let age = sim.metrics(1).stats(stream::ITERATOR_AGE);
+    let age = sim.metrics(node(1)).stats(stream::ITERATOR_AGE);
     assert!(age.max <= 1_500.0, "iterator age max {}", age.max);
 }
 
@@ -102,7 +103,7 @@ fn aws_facts_1_1_a_record_at_the_streams_maximum_size_gets_in() {
     // 1 MiB/s byte limit; AWS still accepts it, so it must not be refused
     // on every retry until the producer gives up.
     let sim = run(&large_records(1_048_576, 2_000, 1_024), 120);
-    let put = sim.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT);
+    let put = sim.metrics(node(0)).total(sim_core::metrics::producer::USER_RECORDS_PUT);
     assert_eq!(put, 60.0);
     assert_eq!(sim.ledger().throttled_dropped, 0);
 }
@@ -113,9 +114,12 @@ fn aws_facts_1_1_large_records_burst_but_the_shard_averages_1_mib_per_second() {
     // record gets in as a burst; sent back to back (one every
     // 5 s, 2 MiB/s) they cannot: the shard still averages 1 MiB/s.
     let occasional = run(&large_records(10_240_000, 20_000, 10_240), 400);
-    assert_eq!(occasional.metrics(0).total(sim_core::metrics::producer::USER_RECORDS_PUT), 20.0);
+    assert_eq!(
+        occasional.metrics(node(0)).total(sim_core::metrics::producer::USER_RECORDS_PUT),
+        20.0
+    );
     let sustained = run(&large_records(10_240_000, 5_000, 10_240), 400);
-    let m = sustained.metrics(1);
+    let m = sustained.metrics(node(1));
     let bytes_per_s = m.total(stream::INCOMING_BYTES) / 400.0;
     assert!(bytes_per_s <= 1_048_576.0 * 1.03, "{bytes_per_s} B/s");
     assert!(m.total(stream::WRITE_THROTTLED) > 0.0);

@@ -2,6 +2,7 @@
 //! partitioner, saturated brokers delaying producers, consumer groups,
 //! offset lag, retention, and broker-hour and storage billing.
 
+use sim_core::NodeIndex;
 use sim_core::kinds::msk::{murmur2, partition_for_key, partition_shares};
 use sim_core::metrics::msk;
 use sim_core::scenario::{
@@ -12,7 +13,7 @@ use sim_core::validate::validate;
 
 use crate::fixtures::run;
 
-const MSK: usize = 1;
+const MSK: NodeIndex = NodeIndex::new(1);
 
 /// A reference Kafka `Utils.murmur2`, written from the Java source the
 /// simple way (signed 32-bit ints, `>>>` as a shift of the unsigned bits,

@@ -5,6 +5,7 @@
 //! read off the engine.
 
 use proptest::prelude::*;
+use sim_core::NodeIndex;
 use sim_core::kinds::msk::{apportion, partition_shares};
 use sim_core::metrics::msk;
 use sim_core::scenario::{
@@ -16,7 +17,7 @@ use sim_core::{Command, NodeFigures, Simulation};
 use crate::fixtures::run;
 use crate::msk::{cluster, producer, reference_murmur2, small};
 
-const MSK: usize = 1;
+const MSK: NodeIndex = NodeIndex::new(1);
 
 /// A scheduled fault on the cluster ("kafka") at `at_s`.
 fn at(at_s: u64, fault: Fault) -> ScheduledOp {
@@ -67,7 +68,7 @@ fn balanced(sim: &Simulation) {
 fn a_broker_failure_at_rf_3_pauses_its_partitions_and_loses_nothing() {
     let keys = KeyDistribution::Uniform { count: 1_000 };
     let mut s = cluster(producer(1_000.0, 1_000, keys), small(6, 6, 10_000.0));
-    s.nodes[MSK].spec = sim_core::NodeSpec::MskCluster(MskSpec {
+    s.node_mut(MSK).spec = sim_core::NodeSpec::MskCluster(MskSpec {
         ingress_mb_per_s_per_broker: None,
         ..small(6, 6, 10_000.0)
     });

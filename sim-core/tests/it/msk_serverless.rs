@@ -2,6 +2,7 @@
 //! cluster that slow clients down instead of refusing them, the limits
 //! validation refuses, its metric names and its bill.
 
+use sim_core::NodeIndex;
 use sim_core::metrics::msk;
 use sim_core::scenario::{
     ClusterType, ConsumerGroup, KeyDistribution, MskSpec, NodeSpec, ProducerSpec, RecordSize,
@@ -12,7 +13,7 @@ use sim_core::validate::validate;
 use crate::fixtures::run;
 use crate::msk::{cluster, producer};
 
-const MSK: usize = 1;
+const MSK: NodeIndex = NodeIndex::new(1);
 
 /// A Serverless cluster of `partitions` read by `consumers` fast consumers.
 fn serverless(partitions: u32, consumers: u32) -> MskSpec {
@@ -252,7 +253,7 @@ fn the_same_burst_is_refused_on_demand_and_delayed_on_serverless() {
     let valid = sim_core::load_scenario(json).unwrap();
     let mut sim = sim_core::Simulation::new(&valid, valid.scenario().seed);
     sim.run_until(300_000);
-    let [kds_producer, stream, msk_producer, kafka] = [0, 1, 2, 3];
+    let [kds_producer, stream, msk_producer, kafka] = [0, 1, 2, 3].map(NodeIndex::new);
     use sim_core::metrics::{producer as p, stream as k};
     // Refused: the stream answers WriteProvisionedThroughputExceeded and
     // the producer gives records up when its retries run out.

@@ -1,5 +1,6 @@
 //! On-demand capacity mode (aws-facts 1.4, 2.2).
 
+use crate::fixtures::node;
 use sim_core::metrics::stream;
 use sim_core::pricing::OnDemandPricing;
 use sim_core::routing::{HOT_KEY, hash_key};
@@ -21,16 +22,16 @@ fn a_new_on_demand_stream_starts_with_four_shards_and_holds_steady_traffic() {
     // only above 500 KB/s. 1,500 records/s of 1 KiB is ~375 KB/s per shard.
     let mut sim = on_demand(1_500.0);
     sim.run_until(3_600_000);
-    assert_eq!(sim.stream(1).unwrap().open.len(), 4);
-    assert_eq!(sim.metrics(1).stats(stream::WRITE_THROTTLED).sum, 0.0);
+    assert_eq!(sim.stream(node(1)).unwrap().open.len(), 4);
+    assert_eq!(sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum, 0.0);
 }
 
 /// Records throttled in `[from_s, to_s)`, running the simulation to `to_s`.
 fn throttled_between(sim: &mut Simulation, from_s: u64, to_s: u64) -> f64 {
     sim.run_until(from_s * 1_000);
-    let before = sim.metrics(1).total(stream::WRITE_THROTTLED);
+    let before = sim.metrics(node(1)).total(stream::WRITE_THROTTLED);
     sim.run_until(to_s * 1_000);
-    sim.metrics(1).total(stream::WRITE_THROTTLED) - before
+    sim.metrics(node(1)).total(stream::WRITE_THROTTLED) - before
 }
 
 #[test]
@@ -41,17 +42,17 @@ fn aws_facts_1_4_a_jump_of_any_size_throttles_for_about_15_minutes_then_has_room
     // jump must not throttle for one 15-minute round per doubling.
     let mut sim = on_demand(1_500.0);
     assert_eq!(throttled_between(&mut sim, 0, 600), 0.0, "1.4 MiB/s fits 4 shards");
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 15_000.0 }).unwrap();
+    sim.apply(Command::SetProducerRate { node: node(0), records_per_s: 15_000.0 }).unwrap();
     let during = throttled_between(&mut sim, 600, 1_499);
     assert!(during > 1_000_000.0, "14.4 MiB/s into 4 MiB/s throttles: {during}");
-    assert_eq!(sim.stream(1).unwrap().open.len(), 4, "nothing splits before 15 minutes");
+    assert_eq!(sim.stream(node(1)).unwrap().open.len(), 4, "nothing splits before 15 minutes");
     // One round: from 16 minutes after the jump on, nothing throttles.
     throttled_between(&mut sim, 1_499, 1_560);
     assert_eq!(throttled_between(&mut sim, 1_560, 2_700), 0.0, "one 15-minute round is enough");
-    let shards = sim.stream(1).unwrap().open.len();
+    let shards = sim.stream(node(1)).unwrap().open.len();
     assert!(shards >= 32, "each shard split into enough children at once: {shards}");
     // Capacity for at least double the new peak, and the chart's series says so.
-    let m = sim.metrics(1);
+    let m = sim.metrics(node(1));
     let capacity = m.last_second(stream::WRITE_CAPACITY);
     assert_eq!(capacity, shards as f64 * 1_048_576.0);
     assert!(capacity >= 2.0 * m.last_second(stream::INCOMING_BYTES), "{capacity}");
@@ -71,7 +72,7 @@ fn aws_facts_1_4_doubling_the_peak_is_absorbed_without_throttling() {
     // peak at once: 1.4 MiB/s on 4 shards (4 MiB/s) may double unthrottled.
     let mut sim = on_demand(1_500.0);
     sim.run_until(600_000);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 3_000.0 }).unwrap();
+    sim.apply(Command::SetProducerRate { node: node(0), records_per_s: 3_000.0 }).unwrap();
     assert_eq!(throttled_between(&mut sim, 600, 1_800), 0.0);
 }
 
@@ -91,11 +92,11 @@ fn aws_facts_1_4_one_partition_key_stays_capped_by_one_shard_and_is_not_split_fo
     s.capacity = Capacity::OnDemand { scale_up_delay_s: 60, warm_throughput_mib_s: None };
     let mut sim = Simulation::new(&validate(&scenario).unwrap(), 5);
     sim.run_until(3_600_000);
-    let settled = sim.stream(1).unwrap().shards.len();
+    let settled = sim.stream(node(1)).unwrap().shards.len();
     let hot = sim.journal_entries().find(|e| e.text.contains("one partition key"));
     assert!(hot.is_some(), "the key's shard is left alone once isolated");
     let key_shard = |sim: &Simulation| {
-        let stream = sim.stream(1).unwrap();
+        let stream = sim.stream(node(1)).unwrap();
         stream.open_shards().find(|s| s.range.contains(hash_key(HOT_KEY))).unwrap().clone()
     };
     let taken_before = key_shard(&sim).totals.sum.in_bytes;
@@ -103,7 +104,7 @@ fn aws_facts_1_4_one_partition_key_stays_capped_by_one_shard_and_is_not_split_fo
     // and no shard is added.
     let throttled = throttled_between(&mut sim, 3_600, 7_200);
     assert!(throttled > 1_000_000.0, "1.9 MiB/s on one key throttles: {throttled}");
-    assert_eq!(sim.stream(1).unwrap().shards.len(), settled);
+    assert_eq!(sim.stream(node(1)).unwrap().shards.len(), settled);
     let per_s = (key_shard(&sim).totals.sum.in_bytes - taken_before) / 3_600;
     assert!((1_000_000..=1_048_576).contains(&per_s), "the key's shard takes {per_s} B/s");
 }
@@ -112,7 +113,7 @@ fn aws_facts_1_4_one_partition_key_stays_capped_by_one_shard_and_is_not_split_fo
 fn on_demand_streams_refuse_manual_resharding_and_bill_per_stream_hour() {
     let mut sim = on_demand(100.0);
     let split = Command::Reshard {
-        node: 1,
+        node: node(1),
         op: StreamOp::SplitShard { shard: 0, new_starting_hash_key: None },
     };
     assert!(sim.apply(split).unwrap_err().contains("on-demand stream manages its own shards"));
@@ -193,10 +194,10 @@ fn aws_facts_1_4_warm_throughput_takes_a_surge_at_once() {
         let capacity = if warmed { warm(100) } else { Capacity::on_demand() };
         Simulation::new(&validate(&scenario(2_000.0, capacity, warmed)).unwrap(), 4)
     });
-    assert_eq!(runs[0].stream(1).unwrap().open.len(), 100, "1 MiB/s per shard");
+    assert_eq!(runs[0].stream(node(1)).unwrap().open.len(), 100, "1 MiB/s per shard");
     for sim in &mut runs {
         sim.run_until(120_000);
-        sim.apply(Command::SetProducerRate { node: 0, records_per_s: 28_000.0 }).unwrap();
+        sim.apply(Command::SetProducerRate { node: node(0), records_per_s: 28_000.0 }).unwrap();
     }
     let [warmed, cold] = runs.map(|mut sim| throttled_between(&mut sim, 120, 300));
     assert_eq!(warmed, 0.0);

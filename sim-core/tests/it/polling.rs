@@ -3,6 +3,7 @@
 //! calls are refused (aws-facts 1.8: MillisBehindLatest comes with
 //! successful GetRecords responses only).
 
+use crate::fixtures::node;
 use sim_core::metrics::{consumer as cm, stream as sm};
 use sim_core::scenario::{ConsumerSpec, Link, Node, NodeSpec, Scenario};
 
@@ -48,7 +49,7 @@ fn aws_facts_1_1_readers_sharing_a_shard_all_keep_up_when_its_bytes_suffice() {
     {
         let seconds = 300;
         let sim = run(&shared_shard(readers, poll_ms, rate), seconds);
-        let written = sim.metrics(1).total(sm::INCOMING_RECORDS);
+        let written = sim.metrics(node(1)).total(sm::INCOMING_RECORDS);
         let counts = processed(&sim, readers);
         let (least, most) = (*counts.iter().min().unwrap(), *counts.iter().max().unwrap());
         // Within 10 s of records of the tip and of each other.
@@ -89,6 +90,6 @@ fn aws_facts_1_8_a_refused_reader_reports_no_millis_behind_latest_but_its_unread
     assert!(silent_seconds > 0, "some seconds had every call of some reader refused");
     // At most 5 calls a second succeed; refused readers back off, but
     // still most calls are refused.
-    let throttled = sim.metrics(1).total(sm::READ_THROTTLED);
+    let throttled = sim.metrics(node(1)).total(sm::READ_THROTTLED);
     assert!(throttled > 5.0 * 5.0 * 120.0, "refused calls: {throttled}");
 }

@@ -2,6 +2,7 @@
 //! APIs and KPL aggregation, each rule naming the aws-facts entry it
 //! encodes.
 
+use crate::fixtures::node;
 use sim_core::metrics::{producer as pm, stream as sm};
 use sim_core::routing::{even_ranges, hash_key, key_name, shard_for};
 use sim_core::scenario::{
@@ -84,13 +85,13 @@ fn the_sample_with_every_option_loads_runs_and_balances() {
         assert!(sim.ledger().balances(), "at {t} s: {:?}", sim.ledger());
     }
     // The replay (constant arrivals): 30 s × 200 + 30 s × 900 + 60 s × 50.
-    let replayed = sim.producer(1).unwrap().produced;
+    let replayed = sim.producer(node(1)).unwrap().produced;
     assert!((35_999..=36_000).contains(&replayed), "{replayed}");
     // PutRecord: one request per record (aws-facts 1.1).
-    let m = sim.metrics(1);
+    let m = sim.metrics(node(1));
     assert!(m.stats(pm::REQUESTS).sum >= m.stats(pm::USER_RECORDS_PUT).sum);
     // Aggregation: fewer Kinesis records than user records.
-    let m = sim.metrics(0);
+    let m = sim.metrics(node(0));
     assert!(m.stats(pm::KINESIS_RECORDS_PUT).sum * 10.0 < m.stats(pm::USER_RECORDS_PUT).sum);
 }
 
@@ -107,19 +108,19 @@ fn aggregation_lets_one_shard_take_more_than_1000_user_records_per_second() {
     };
     let plain = run(&pipeline(small(None), 1, None), 60);
     let packed = run(&pipeline(small(Some(Aggregation::default())), 1, None), 60);
-    let put = |sim: &Simulation| sim.metrics(0).stats(pm::USER_RECORDS_PUT).avg();
+    let put = |sim: &Simulation| sim.metrics(node(0)).stats(pm::USER_RECORDS_PUT).avg();
     assert!(put(&plain) <= 1_000.0 * 1.05, "{}", put(&plain));
     assert!(put(&packed) > 2_900.0, "{}", put(&packed));
     assert_eq!(packed.ledger().throttled_dropped, 0);
     // The stream's IncomingRecords counts aggregated records: far fewer.
-    assert!(packed.metrics(1).stats(sm::INCOMING_RECORDS).avg() < 1_000.0);
+    assert!(packed.metrics(node(1)).stats(sm::INCOMING_RECORDS).avg() < 1_000.0);
 
     // Past 1 MiB/s the aggregated shard throttles too, and the stream counts
     // throttled Kinesis records, not user records (aws-facts 1.8).
     let big = ProducerSpec { records_per_s: 8_000.0, ..small(Some(Aggregation::default())) };
     let sim = run(&pipeline(big, 1, None), 30);
-    let throttled = sim.metrics(1).stats(sm::WRITE_THROTTLED).sum;
-    let m = sim.metrics(0);
+    let throttled = sim.metrics(node(1)).stats(sm::WRITE_THROTTLED).sum;
+    let m = sim.metrics(node(0));
     let user_throttled = m.stats(pm::RETRIES).sum + m.stats(pm::USER_RECORD_EXPIRED).sum;
     // 237 user records of 216 bytes fit one 51,200-byte aggregate.
     assert!(throttled > 0.0 && throttled * 100.0 < user_throttled, "{throttled} {user_throttled}");
@@ -153,11 +154,11 @@ fn put_record_is_throttled_at_1000_records_per_second_per_shard() {
         ..Default::default()
     };
     let sim = run(&pipeline(p, 1, None), 60);
-    let m = sim.metrics(0);
+    let m = sim.metrics(node(0));
     assert!(m.stats(pm::USER_RECORDS_PUT).avg() <= 1_000.0 * 1.05);
-    assert!(sim.metrics(1).stats(sm::WRITE_THROTTLED).sum > 0.0);
+    assert!(sim.metrics(node(1)).stats(sm::WRITE_THROTTLED).sum > 0.0);
     let attempted =
-        m.stats(pm::USER_RECORDS_PUT).sum + sim.metrics(1).stats(sm::WRITE_THROTTLED).sum;
+        m.stats(pm::USER_RECORDS_PUT).sum + sim.metrics(node(1)).stats(sm::WRITE_THROTTLED).sum;
     assert_eq!(m.stats(pm::REQUESTS).sum, attempted);
 }
 
@@ -172,7 +173,7 @@ fn a_put_records_batch_over_500_records_is_several_requests() {
         ..Default::default()
     };
     let sim = run(&pipeline(p, 20, None), 30);
-    let m = sim.metrics(0);
+    let m = sim.metrics(node(0));
     let batches = m.stats(pm::USER_RECORDS_RECEIVED).sum / 1_000.0;
     assert_eq!(m.stats(pm::RETRIES).sum, 0.0);
     assert_eq!(m.stats(pm::REQUESTS).sum, 2.0 * batches);
@@ -191,7 +192,7 @@ fn a_put_records_batch_over_5_mib_is_several_requests() {
         ..Default::default()
     };
     let sim = run(&pipeline(p, 200, None), 30);
-    let m = sim.metrics(0);
+    let m = sim.metrics(node(0));
     let batches = m.stats(pm::USER_RECORDS_RECEIVED).sum / 100.0;
     assert_eq!(m.stats(pm::RETRIES).sum, 0.0);
     assert_eq!(m.stats(pm::REQUESTS).sum, 2.0 * batches);
@@ -210,7 +211,7 @@ fn zipf_keys_load_the_shard_of_the_top_key() {
     let valid = validate(&pipeline(p, 4, None)).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(20_000);
-    let shards = sim.shards(1).unwrap();
+    let shards = sim.shards(node(1)).unwrap();
     let busiest = (0..4).max_by_key(|&i| shards[i].appended).unwrap();
     assert_eq!(busiest, top);
     assert!(shards[top].appended > 10_000, "{}", shards[top].appended);
@@ -229,7 +230,7 @@ fn diurnal_traffic_averages_the_base_rate_over_a_period() {
         ..Default::default()
     };
     let sim = run(&pipeline(p, 4, None), 240);
-    let m = sim.metrics(0);
+    let m = sim.metrics(node(0));
     let avg = m.stats(pm::USER_RECORDS_RECEIVED).avg();
     assert!((avg - 1_000.0).abs() < 10.0, "{avg}");
     assert!(m.stats(pm::USER_RECORDS_RECEIVED).max > 1_800.0);
@@ -250,7 +251,7 @@ fn set_producer_rate_scales_a_step_profile() {
     let valid = validate(&pipeline(p, 2, None)).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(20_000);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 200.0 }).unwrap();
+    sim.apply(Command::SetProducerRate { node: node(0), records_per_s: 200.0 }).unwrap();
     sim.run_until(30_000);
     // 10 s × 100 + 10 s × 400, then doubled: 10 s × 800.
     let produced = sim.ledger().produced;
@@ -268,7 +269,7 @@ fn set_producer_rate_scales_a_step_profile() {
     };
     let valid = validate(&pipeline(p, 2, None)).unwrap();
     let mut sim = Simulation::new(&valid, 1);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 50.0 }).unwrap();
+    sim.apply(Command::SetProducerRate { node: node(0), records_per_s: 50.0 }).unwrap();
     sim.run_until(20_000);
     let produced = sim.ledger().produced;
     assert!((4_499..=4_500).contains(&produced), "{produced}");

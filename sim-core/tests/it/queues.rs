@@ -1,6 +1,8 @@
 //! SQS queues and worker pools: each rule of aws-facts 4 that the engine
 //! encodes, and the queueing accuracy check against Erlang C.
 
+use crate::fixtures::node;
+use sim_core::NodeIndex;
 use sim_core::metrics;
 use sim_core::scenario::{
     Batching, Forward, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, QueueSpec, QueueType,
@@ -113,7 +115,7 @@ fn erlang_c_an_sqs_queue_with_c_workers_matches_mean_wait_and_queue_length() {
     // Seeds 1 to 8 land between -1.9% and +1.7% (mean -0.1%: the 100 ms
     // batching adds no visible bias); seed 3 is within 0.5%.
     let sim = run_seed(&mm4_half_load(), 3, 400_000);
-    let q = sim.queue(1).unwrap();
+    let q = sim.queue(node(1)).unwrap();
     let (_, wq, lq) = erlang_c(2.0, 1.0, 4);
     let wait_s = q.mean_wait_ms() / 1_000.0;
     let visible = q.mean_visible(sim.now());
@@ -128,6 +130,7 @@ fn pool(workers: u32, per_message_ms: f64, service: ServiceTime) -> WorkerPoolSp
 }
 
 fn total(sim: &Simulation, node: usize, metric: usize) -> f64 {
+    let node = NodeIndex::new(node);
     sim.metrics(node).total(metric)
 }
 
@@ -147,7 +150,7 @@ fn aws_facts_4_visibility_timeout_shorter_than_processing_delivers_again_as_dupl
         let l = sim.ledger();
         assert!(l.balances(), "at {} ms: {l:?}", sim.now());
     }
-    let q = sim.queue(1).unwrap();
+    let q = sim.queue(node(1)).unwrap();
     assert!(q.duplicates > 0, "no duplicates: {q:?}");
     assert_eq!(total(&sim, 1, metrics::queue::DUPLICATES), q.duplicates as f64);
     let processed = total(&sim, 2, metrics::worker_pool::PROCESSED) as u64;
@@ -157,7 +160,7 @@ fn aws_facts_4_visibility_timeout_shorter_than_processing_delivers_again_as_dupl
     long.nodes[1].spec =
         NodeSpec::SqsQueue(QueueSpec { visibility_timeout_s: 60, ..Default::default() });
     let sim = run_seed(&long, 7, 600);
-    assert_eq!(sim.queue(1).unwrap().duplicates, 0);
+    assert_eq!(sim.queue(node(1)).unwrap().duplicates, 0);
 }
 
 #[test]
@@ -190,7 +193,7 @@ fn aws_facts_4_1_long_polling_returns_as_soon_as_a_message_arrives() {
         pool(1, 0.0, ServiceTime::Fixed),
     );
     let sim = run_seed(&s, 1, 60);
-    let q = sim.queue(1).unwrap();
+    let q = sim.queue(node(1)).unwrap();
     assert!(q.first_receives >= 59, "{q:?}");
     assert_eq!(q.mean_wait_ms(), 0.0);
     assert_eq!(total(&sim, 1, metrics::queue::EMPTY_RECEIVES), 0.0);
@@ -206,10 +209,10 @@ fn aws_facts_4_1_delay_hides_new_messages_for_delay_s() {
     let valid = validate(&s).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(60_000);
-    assert_eq!(sim.metrics(2).total(metrics::worker_pool::PROCESSED), 0.0);
-    assert!(sim.metrics(1).last_second(metrics::queue::DELAYED) >= 590.0);
+    assert_eq!(sim.metrics(node(2)).total(metrics::worker_pool::PROCESSED), 0.0);
+    assert!(sim.metrics(node(1)).last_second(metrics::queue::DELAYED) >= 590.0);
     sim.run_until(120_000);
-    let processed = sim.metrics(2).total(metrics::worker_pool::PROCESSED);
+    let processed = sim.metrics(node(2)).total(metrics::worker_pool::PROCESSED);
     assert!((590.0..=610.0).contains(&processed), "{processed}");
 }
 
@@ -228,7 +231,7 @@ fn aws_facts_4_1_retention_deletes_messages_nobody_received() {
     assert!(l.expired > 4_000, "{l:?}");
     assert_eq!(total(&sim, 1, metrics::queue::EXPIRED), l.expired as f64);
     // Nothing in the queue is older than the retention period.
-    assert!(sim.metrics(1).last_second(metrics::queue::OLDEST_AGE) <= 61_000.0);
+    assert!(sim.metrics(node(1)).last_second(metrics::queue::OLDEST_AGE) <= 61_000.0);
 }
 
 #[test]
@@ -244,12 +247,12 @@ fn aws_facts_4_2_fifo_sends_are_capped_at_300_calls_per_second() {
     let fifo = QueueSpec { queue_type: QueueType::Fifo, ..Default::default() };
     let s = queue_pipeline(producer.clone(), fifo.clone(), pool(100, 1.0, ServiceTime::Fixed));
     let sim = run_seed(&s, 1, 60);
-    let sent = sim.metrics(1).stats(metrics::queue::SENT).avg();
+    let sent = sim.metrics(node(1)).stats(metrics::queue::SENT).avg();
     assert!((2_900.0..=3_100.0).contains(&sent), "{sent} messages/s");
     assert!(total(&sim, 1, metrics::queue::THROTTLED_CALLS) > 0.0);
     let high = QueueSpec { high_throughput: true, ..fifo };
     let sim = run_seed(&queue_pipeline(producer, high, pool(100, 1.0, ServiceTime::Fixed)), 1, 60);
-    let sent = sim.metrics(1).stats(metrics::queue::SENT).avg();
+    let sent = sim.metrics(node(1)).stats(metrics::queue::SENT).avg();
     assert!((4_950.0..=5_050.0).contains(&sent), "{sent} messages/s");
 }
 
@@ -265,13 +268,13 @@ fn aws_facts_4_2_fifo_receives_one_batch_per_message_group_at_a_time() {
     let fifo = QueueSpec { queue_type: QueueType::Fifo, ..Default::default() };
     let s = queue_pipeline(producer.clone(), fifo.clone(), pool(10, 100.0, ServiceTime::Fixed));
     let sim = run_seed(&s, 1, 60);
-    let per_s = sim.metrics(2).stats(metrics::worker_pool::PROCESSED).avg();
+    let per_s = sim.metrics(node(2)).stats(metrics::worker_pool::PROCESSED).avg();
     assert!((9.0..=10.5).contains(&per_s), "{per_s} messages/s with one group");
-    assert!(sim.metrics(2).stats(metrics::worker_pool::BUSY_WORKERS).max <= 1.0);
+    assert!(sim.metrics(node(2)).stats(metrics::worker_pool::BUSY_WORKERS).max <= 1.0);
     // Ten groups keep ten workers busy.
     let many = ProducerSpec { keys: KeyDistribution::Uniform { count: 10 }, ..producer };
     let sim = run_seed(&queue_pipeline(many, fifo, pool(10, 100.0, ServiceTime::Fixed)), 1, 60);
-    assert!(sim.metrics(2).stats(metrics::worker_pool::PROCESSED).avg() > 50.0);
+    assert!(sim.metrics(node(2)).stats(metrics::worker_pool::PROCESSED).avg() > 50.0);
 }
 
 #[test]
@@ -284,7 +287,7 @@ fn aws_facts_2_4_every_sqs_call_is_a_billed_request() {
         pool(1, 1.0, ServiceTime::Fixed),
     );
     let sim = run_seed(&s, 1, 100);
-    let m = sim.metrics(1);
+    let m = sim.metrics(node(1));
     let receives =
         m.total(metrics::queue::RECEIVED) / 10.0 + m.total(metrics::queue::EMPTY_RECEIVES);
     let sends = m.total(metrics::queue::SENT) / 10.0;
@@ -318,10 +321,10 @@ fn a_worker_pool_forwards_what_it_processed_with_ratio_and_size() {
     while sim.now() < 60_000 && sim.step() {
         assert!(sim.ledger().balances());
     }
-    let processed = sim.metrics(2).total(metrics::worker_pool::PROCESSED);
-    let sent_on = sim.metrics(3).total(metrics::queue::SENT);
+    let processed = sim.metrics(node(2)).total(metrics::worker_pool::PROCESSED);
+    let sent_on = sim.metrics(node(3)).total(metrics::queue::SENT);
     assert_eq!(sent_on, 2.0 * processed);
-    assert_eq!(sim.metrics(3).stats(metrics::queue::SENT_SIZE).max, 512.0);
+    assert_eq!(sim.metrics(node(3)).stats(metrics::queue::SENT_SIZE).max, 512.0);
     assert!(sim.ledger().produced as f64 >= processed * 3.0);
 }
 
@@ -408,7 +411,10 @@ fn delayed_messages_wait_the_delay_send_to_delete() {
         pool(4, 1.0, ServiceTime::Fixed),
     );
     let sim = run_seed(&s, 1, 180);
-    let l = sim.latency(1).and_then(|h| h.hop.summary()).expect("messages were deleted");
+    let l = sim
+        .latency(NodeIndex::new(1))
+        .and_then(|h| h.hop.summary())
+        .expect("messages were deleted");
     // One message a 100 ms batch; those sent at 0.1 s to 119.9 s show by
     // 179.9 s and are deleted by the end at 180 s: 1,199 messages (the one
     // sent at 120 s shows at 180 s and is still being processed).
@@ -417,7 +423,7 @@ fn delayed_messages_wait_the_delay_send_to_delete() {
     for (what, v) in [("p50", l.p50_ms), ("p90", l.p90_ms), ("p99", l.p99_ms), ("max", l.max_ms)] {
         assert!((60_000.0..=60_000.0 + processing + 1.0).contains(&v), "{what} {v}");
     }
-    assert!(sim.latency(2).is_none(), "the worker pool measures none; its queue does");
+    assert!(sim.latency(node(2)).is_none(), "the worker pool measures none; its queue does");
 }
 
 /// A hand-off does not restart the clock end to end (MODEL.md, Latency):
@@ -443,8 +449,8 @@ fn end_to_end_latency_adds_up_every_stage_a_message_went_through() {
     s.links.push(Link { from: "q2".into(), to: "w2".into() });
     let sim = run_seed(&s, 1, 300);
     let processing = 10.0; // at most a receive of 10 messages at 1 ms each
-    let first = sim.latency(1).expect("the first queue measures");
-    let second = sim.latency(3).expect("the second queue measures");
+    let first = sim.latency(NodeIndex::new(1)).expect("the first queue measures");
+    let second = sim.latency(NodeIndex::new(3)).expect("the second queue measures");
     let (hop, e2e) = (second.hop.summary().unwrap(), second.end_to_end.summary().unwrap());
     assert_eq!(hop.records, e2e.records);
     for (what, v) in [("p50", hop.p50_ms), ("p99", hop.p99_ms), ("max", hop.max_ms)] {

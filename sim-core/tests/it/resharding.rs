@@ -1,6 +1,7 @@
 //! Resharding during a run (aws-facts 1.6): parents close, children open,
 //! consumers read parents to their end before children, and nothing is lost.
 
+use crate::fixtures::node;
 use proptest::prelude::*;
 use sim_core::kinds::ReaderState;
 use sim_core::metrics::stream;
@@ -33,14 +34,14 @@ fn a_scheduled_split_relieves_an_overloaded_shard() {
     let valid = validate(&scenario).unwrap();
     let mut sim = Simulation::new(&valid, 1);
     sim.run_until(60_000);
-    let throttled_before = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum;
+    let throttled_before = sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum;
     assert!(throttled_before > 10_000.0, "{throttled_before}");
     sim.run_until(70_000);
-    let settled = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum;
+    let settled = sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum;
     sim.run_until(180_000);
-    let after = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum - settled;
+    let after = sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum - settled;
     assert_eq!(after, 0.0, "no throttling once two shards share the load");
-    let s = sim.stream(1).unwrap();
+    let s = sim.stream(node(1)).unwrap();
     assert_eq!(s.open, vec![1, 2]);
     assert!(!s.shards[0].is_open());
     assert!(sim.ledger().balances());
@@ -58,14 +59,14 @@ fn consumers_read_a_parent_to_its_end_before_its_children() {
     let mut sim = Simulation::new(&valid, 2);
     sim.run_until(30_000);
     sim.apply(Command::Reshard {
-        node: 1,
+        node: node(1),
         op: StreamOp::SplitShard { shard: 0, new_starting_hash_key: None },
     })
     .unwrap();
     let mut child_started_at = None;
     for t in (30_000..400_000).step_by(1_000) {
         sim.run_until(t);
-        let c = sim.consumer(2).unwrap();
+        let c = sim.consumer(node(2)).unwrap();
         let (parent, child) = (&c.readers[0], &c.readers[1]);
         if child.read > 0 && child_started_at.is_none() {
             child_started_at = Some(t);
@@ -76,7 +77,7 @@ fn consumers_read_a_parent_to_its_end_before_its_children() {
             );
             assert_eq!(
                 parent.read,
-                sim.shards(1).unwrap()[0].appended,
+                sim.shards(node(1)).unwrap()[0].appended,
                 "the parent was read to its end"
             );
         }
@@ -90,12 +91,14 @@ fn refused_operations_say_why_and_change_nothing() {
     let scenario = pipeline(producer(100.0), 3, None);
     let valid = validate(&scenario).unwrap();
     let mut sim = Simulation::new(&valid, 3);
-    let merge =
-        Command::Reshard { node: 1, op: StreamOp::MergeShards { shard: 0, adjacent_shard: 2 } };
+    let merge = Command::Reshard {
+        node: node(1),
+        op: StreamOp::MergeShards { shard: 0, adjacent_shard: 2 },
+    };
     assert!(sim.apply(merge).unwrap_err().contains("not adjacent"));
-    let grow = Command::Reshard { node: 1, op: StreamOp::UpdateShardCount { target: 7 } };
+    let grow = Command::Reshard { node: node(1), op: StreamOp::UpdateShardCount { target: 7 } };
     assert!(sim.apply(grow).unwrap_err().contains("more than double"));
-    assert_eq!(sim.stream(1).unwrap().open, vec![0, 1, 2]);
+    assert_eq!(sim.stream(node(1)).unwrap().open, vec![0, 1, 2]);
     let refused = sim.journal_entries().filter(|e| e.refused).count();
     assert_eq!(refused, 2);
 }
@@ -107,12 +110,13 @@ fn update_shard_count_raises_capacity_and_cost() {
     let mut sim = Simulation::new(&valid, 4);
     sim.run_until(3_600_000);
     let cost_first_hour = sim.cost().shard_ms;
-    sim.apply(Command::Reshard { node: 1, op: StreamOp::UpdateShardCount { target: 4 } }).unwrap();
+    sim.apply(Command::Reshard { node: node(1), op: StreamOp::UpdateShardCount { target: 4 } })
+        .unwrap();
     sim.run_until(3_610_000);
-    let throttled = sim.metrics(1).stats(stream::WRITE_THROTTLED).sum;
+    let throttled = sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum;
     sim.run_until(3_700_000);
     assert_eq!(
-        sim.metrics(1).stats(stream::WRITE_THROTTLED).sum,
+        sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum,
         throttled,
         "4 shards take 3,000/s"
     );
@@ -141,8 +145,8 @@ proptest! {
                 1 => StreamOp::MergeShards { shard: a, adjacent_shard: b },
                 _ => StreamOp::UpdateShardCount { target },
             };
-            let _ = sim.apply(Command::Reshard { node: 1, op });
-            let s = sim.stream(1).unwrap();
+            let _ = sim.apply(Command::Reshard { node: node(1), op });
+            let s = sim.stream(node(1)).unwrap();
             let ranges = s.open_ranges();
             prop_assert_eq!(ranges[0].start, 0);
             prop_assert_eq!(ranges.last().unwrap().end, u128::MAX);

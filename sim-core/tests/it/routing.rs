@@ -1,5 +1,6 @@
 //! Partition keys reach shards exactly as on AWS (aws-facts 1.2).
 
+use crate::fixtures::node;
 use sim_core::metrics::stream;
 use sim_core::routing::{HOT_KEY, even_ranges, hash_key, shard_for};
 use sim_core::scenario::{KeyDistribution, ProducerSpec};
@@ -44,7 +45,7 @@ fn a_hot_key_throttles_exactly_the_shard_that_owns_its_hash_key() {
     let mut throttled = vec![0u64; shards as usize];
     for t in 11..=40 {
         sim.run_until(t * 1_000);
-        for (i, s) in sim.shards(1).unwrap().iter().enumerate() {
+        for (i, s) in sim.shards(node(1)).unwrap().iter().enumerate() {
             throttled[i] += s.last_second.throttled;
         }
     }
@@ -55,7 +56,7 @@ fn a_hot_key_throttles_exactly_the_shard_that_owns_its_hash_key() {
             assert_eq!(n, 0, "shard {i} does not own the hot key and must not throttle");
         }
     }
-    assert!(sim.metrics(1).stats(stream::WRITE_THROTTLED).sum > 0.0);
+    assert!(sim.metrics(node(1)).stats(stream::WRITE_THROTTLED).sum > 0.0);
 }
 
 /// MD5 from RFC 1321, written out here so routing is checked against an

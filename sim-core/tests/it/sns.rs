@@ -2,6 +2,7 @@
 //! the publish quotas, delivery retries by the documented policies, the
 //! subscription dead-letter queue, and the publish and delivery prices.
 
+use sim_core::NodeIndex;
 use sim_core::metrics::{queue, sns};
 use sim_core::scenario::{
     Fault, FifoThroughputScope, FirehoseSpec, Link, Node, NodeSpec, Operation, ProducerSpec,
@@ -42,9 +43,9 @@ fn fan_out(p: ProducerSpec, topic: SnsTopicSpec, queues: &[(&str, QueueType)]) -
     Scenario { nodes, links, ..pipeline(ProducerSpec::default(), 1, None) }
 }
 
-const TOPIC: usize = 1;
+const TOPIC: NodeIndex = NodeIndex::new(1);
 
-fn total(sim: &Simulation, node: usize, metric: usize) -> f64 {
+fn total(sim: &Simulation, node: NodeIndex, metric: usize) -> f64 {
     sim.metrics(node).total(metric)
 }
 
@@ -68,7 +69,7 @@ fn fan_out_delivers_each_message_to_every_subscription_minus_filtered() {
     let published = total(&sim, TOPIC, sns::PUBLISHED);
     assert!(published >= 5_800.0, "{published}");
     assert_eq!(sim.topic(TOPIC).unwrap().published as f64, published);
-    let sent = |q: usize| total(&sim, q, queue::SENT);
+    let sent = |q| total(&sim, NodeIndex::new(q), queue::SENT);
     // The filter's share over the run, whole messages (rounded down).
     let share = |f: f64| (published * f).floor();
     assert_eq!(sent(2), published);
@@ -80,9 +81,9 @@ fn fan_out_delivers_each_message_to_every_subscription_minus_filtered() {
     assert_eq!(filtered, 3.0 * published - delivered);
     assert_eq!(total(&sim, TOPIC, sns::FAILED), 0.0);
     // Raw: the 1,000-byte body; otherwise the envelope on top.
-    let size = |q: usize| sim.metrics(q).stats(queue::SENT_SIZE).max;
-    assert_eq!(size(2), 1_000.0);
-    assert_eq!(size(3), 1_000.0 + sim_core::kinds::sns::ENVELOPE_BYTES as f64);
+    let size = |q: NodeIndex| sim.metrics(q).stats(queue::SENT_SIZE).max;
+    assert_eq!(size(NodeIndex::new(2)), 1_000.0);
+    assert_eq!(size(NodeIndex::new(3)), 1_000.0 + sim_core::kinds::sns::ENVELOPE_BYTES as f64);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 
@@ -157,7 +158,7 @@ fn an_outage_is_retried_and_everything_arrives_afterwards() {
     sim.run_until(90_000);
     let t = sim.topic(TOPIC).unwrap();
     assert_eq!(t.retrying, 0);
-    assert_eq!(total(&sim, 2, queue::SENT), t.published as f64);
+    assert_eq!(total(&sim, NodeIndex::new(2), queue::SENT), t.published as f64);
     assert_eq!(total(&sim, TOPIC, sns::FAILED), 0.0);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
@@ -205,7 +206,7 @@ fn throttled_firehose_deliveries_go_to_the_dead_letter_queue_when_the_policy_end
     assert!(redriven > 0.0);
     assert_eq!(total(&sim, TOPIC, sns::FAILED), redriven);
     assert_eq!(sim.topic(TOPIC).unwrap().dead_lettered as f64, redriven);
-    assert_eq!(sim.metrics(2).last_second(queue::VISIBLE), redriven);
+    assert_eq!(sim.metrics(NodeIndex::new(2)).last_second(queue::VISIBLE), redriven);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 
@@ -236,8 +237,14 @@ fn publishes_are_billed_per_64_kb_chunk_and_firehose_deliveries_per_notification
     s.links.push(link("t", "fh"));
     s.links.push(link("fh", "dst"));
     let sim = run(&s, secs);
-    let to_firehose =
-        sim.topic(TOPIC).unwrap().subs.iter().find(|s| s.node == 3).unwrap().delivered;
+    let to_firehose = sim
+        .topic(TOPIC)
+        .unwrap()
+        .subs
+        .iter()
+        .find(|s| s.node == NodeIndex::new(3))
+        .unwrap()
+        .delivered;
     assert!(to_firehose > 0);
     let items = sim.cost().items();
     let line = items.iter().find(|l| l.key == "sns.firehose_deliveries").expect("a line");
@@ -314,10 +321,10 @@ fn a_forwarding_consumer_publishes_to_a_topic() {
     s.nodes.push(node("q2", NodeSpec::SqsQueue(QueueSpec::default())));
     s.links.extend([link("c", "t"), link("t", "q1"), link("t", "q2")]);
     let sim = run(&s, 30);
-    let published = total(&sim, 3, sns::PUBLISHED);
+    let published = total(&sim, NodeIndex::new(3), sns::PUBLISHED);
     assert!(published > 0.0);
-    assert_eq!(total(&sim, 4, queue::SENT), published);
-    assert_eq!(total(&sim, 5, queue::SENT), published);
+    assert_eq!(total(&sim, NodeIndex::new(4), queue::SENT), published);
+    assert_eq!(total(&sim, NodeIndex::new(5), queue::SENT), published);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 

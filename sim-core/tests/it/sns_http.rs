@@ -3,6 +3,7 @@
 //! outage; NumberOfNotificationsFailed counting every failed attempt;
 //! maxReceivesPerSecond; what validation refuses; the delivery price.
 
+use sim_core::NodeIndex;
 use sim_core::cost::{CostMeter, Delivered};
 use sim_core::metrics::{destination, queue, sns};
 use sim_core::pricing::Pricing;
@@ -23,8 +24,8 @@ fn link(from: &str, to: &str) -> Link {
     Link { from: from.into(), to: to.into() }
 }
 
-const TOPIC: usize = 1;
-const WEB: usize = 2;
+const TOPIC: NodeIndex = NodeIndex::new(1);
+const WEB: NodeIndex = NodeIndex::new(2);
 
 /// An HTTP endpoint down over `outage` (seconds, `[from, to)`).
 fn endpoint(outage: Option<(u64, u64)>) -> DestinationSpec {
@@ -67,7 +68,8 @@ fn one_cohort(s: &Scenario, until_s: u64) -> (Simulation, Vec<(u64, f64)>) {
     let valid = validate(s).expect("valid");
     let mut sim = Simulation::new(&valid, 7);
     sim.run_until(1_500);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 0.0 }).expect("rate");
+    sim.apply(Command::SetProducerRate { node: NodeIndex::new(0), records_per_s: 0.0 })
+        .expect("rate");
     let mut failures = Vec::new();
     let mut seen = sim.metrics(TOPIC).total(sns::FAILED);
     assert!(seen > 0.0, "the first attempt at 1 s failed");
@@ -150,7 +152,7 @@ fn the_default_policy_is_four_attempts_20_s_apart_then_the_dlq_or_loss() {
         if dlq {
             assert_eq!(m.total(sns::REDRIVEN_TO_DLQ), published);
             assert_eq!(t.dead_lettered as f64, published);
-            assert_eq!(sim.metrics(3).last_second(queue::VISIBLE), published);
+            assert_eq!(sim.metrics(NodeIndex::new(3)).last_second(queue::VISIBLE), published);
             assert_eq!(ledger.dead_lettered as f64, published);
         } else {
             assert_eq!(m.total(sns::REDRIVEN_TO_DLQ), 0.0);
@@ -269,7 +271,7 @@ fn notifications_failed_counts_http_retries_but_not_sqs_retries() {
     // refuse deliveries): retried, delivered, never counted failed.
     let mut s = webhook(10.0, endpoint(None), SubscriptionSpec::default());
     s.links = vec![link("p", "t"), link("t", "dlq")];
-    let NodeSpec::SnsTopic(t) = &mut s.nodes[TOPIC].spec else { unreachable!() };
+    let NodeSpec::SnsTopic(t) = &mut s.node_mut(TOPIC).spec else { unreachable!() };
     t.subscriptions.clear();
     s.schedule.push(ScheduledOp {
         at_s: 0,
@@ -279,7 +281,8 @@ fn notifications_failed_counts_http_retries_but_not_sqs_retries() {
     let valid = validate(&s).expect("valid");
     let mut sim = Simulation::new(&valid, 7);
     sim.run_until(1_500);
-    sim.apply(Command::SetProducerRate { node: 0, records_per_s: 0.0 }).expect("rate");
+    sim.apply(Command::SetProducerRate { node: NodeIndex::new(0), records_per_s: 0.0 })
+        .expect("rate");
     sim.run_until(100_000);
     let m = sim.metrics(TOPIC);
     assert!(m.total(sns::RETRIES) > 10.0);
@@ -345,7 +348,7 @@ fn http_subscriptions_are_validated() {
     assert!(validate(&ok).is_ok());
     // A FIFO topic cannot subscribe an HTTP/S endpoint.
     let mut s = ok.clone();
-    let NodeSpec::SnsTopic(t) = &mut s.nodes[TOPIC].spec else { unreachable!() };
+    let NodeSpec::SnsTopic(t) = &mut s.node_mut(TOPIC).spec else { unreachable!() };
     t.topic_type = TopicType::Fifo;
     let text = issues(&s);
     assert!(text.contains("FIFO topic \"t\" cannot deliver to HTTP/S endpoint \"web\""), "{text}");
@@ -356,7 +359,7 @@ fn http_subscriptions_are_validated() {
     // Only HTTP/S policies can be changed.
     let mut s = ok.clone();
     s.links.push(link("t", "dlq"));
-    let NodeSpec::SnsTopic(t) = &mut s.nodes[TOPIC].spec else { unreachable!() };
+    let NodeSpec::SnsTopic(t) = &mut s.node_mut(TOPIC).spec else { unreachable!() };
     t.subscriptions.push(SubscriptionSpec {
         endpoint: "dlq".into(),
         delivery_policy: Some(HttpDeliveryPolicy::default()),

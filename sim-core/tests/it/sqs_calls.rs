@@ -2,6 +2,7 @@
 //! SendMessageBatch calls admitted, counted and billed as one number, and
 //! each call billed by its own payload's 64 KB chunks (aws-facts 2.4).
 
+use crate::fixtures::node;
 use sim_core::metrics::{producer, queue, worker_pool};
 use sim_core::rng::NodeRng;
 use sim_core::scenario::{
@@ -30,6 +31,7 @@ fn run(s: &Scenario, seconds: u64) -> Simulation {
 
 /// Per-second sums of a metric, oldest first.
 fn per_second(sim: &Simulation, node: usize, metric: usize) -> Vec<f64> {
+    let node = sim_core::NodeIndex::new(node);
     sim.metrics(node).series(metric).tier(0).iter().map(|p| p.sum).collect()
 }
 
@@ -57,12 +59,12 @@ fn aws_facts_4_2_one_message_group_never_exceeds_one_partition_in_high_throughpu
     assert!(sent.iter().skip(1).all(|&s| s >= 2_990.0), "{sent:?}");
     let calls = per_second(&sim, 0, producer::REQUESTS);
     assert!(calls.iter().all(|&c| c <= 300.0), "{calls:?}");
-    assert!(sim.metrics(1).total(queue::THROTTLED_CALLS) > 0.0);
+    assert!(sim.metrics(node(1)).total(queue::THROTTLED_CALLS) > 0.0);
     // A thousand groups spread over the partitions: all 10,000 get in.
     let sim = run(&unread(steady(10_000.0, 1_000), fifo(true)), 60);
-    assert_eq!(sim.metrics(1).total(queue::THROTTLED_CALLS), 0.0);
-    let wanted = sim.metrics(0).total(producer::USER_RECORDS_RECEIVED);
-    assert_eq!(sim.metrics(1).total(queue::SENT), wanted);
+    assert_eq!(sim.metrics(node(1)).total(queue::THROTTLED_CALLS), 0.0);
+    let wanted = sim.metrics(node(0)).total(producer::USER_RECORDS_RECEIVED);
+    assert_eq!(sim.metrics(node(1)).total(queue::SENT), wanted);
 }
 
 #[test]
@@ -76,8 +78,8 @@ fn aws_facts_4_2_fifo_sends_are_admitted_counted_and_billed_as_whole_calls() {
     let calls = per_second(&sim, 0, producer::REQUESTS);
     assert!(calls.iter().all(|&c| c <= 300.0), "{calls:?}");
     assert!(calls.iter().all(|&c| c == 300.0), "the queue is never idle: {calls:?}");
-    let m = sim.metrics(1);
-    let admitted = sim.metrics(0).total(producer::REQUESTS);
+    let m = sim.metrics(node(1));
+    let admitted = sim.metrics(node(0)).total(producer::REQUESTS);
     assert_eq!(m.total(queue::SENT), 10.0 * admitted);
     assert_eq!(sim.cost().monthly.sqs_fifo_requests as f64, admitted);
     // Refused: what the producer wanted beyond 300 calls a second.
@@ -135,12 +137,12 @@ fn aws_facts_2_4_varied_message_sizes_are_billed_by_each_calls_own_payload() {
         ..Default::default()
     };
     let sim = run(&queue_pipeline(p, QueueSpec::default(), pool), 300);
-    let m = sim.metrics(1);
+    let m = sim.metrics(node(1));
     let received = m.total(queue::RECEIVED);
     let per_message =
         (0..200_000).map(|_| size(&mut rng, median, sigma).div_ceil(65_536)).sum::<u64>() as f64
             / 200_000.0;
-    let deletes = sim.metrics(2).total(worker_pool::PROCESSED);
+    let deletes = sim.metrics(node(2)).total(worker_pool::PROCESSED);
     let expected =
         expected / 2.0 + received * per_message + deletes + m.total(queue::EMPTY_RECEIVES);
     let billed = sim.cost().monthly.sqs_standard_requests as f64;
@@ -173,6 +175,6 @@ fn a_node_forwarding_to_a_fifo_queue_is_held_to_its_call_limit() {
     let sim = run(&s, 60);
     let sent = per_second(&sim, 3, queue::SENT);
     assert!(sent.iter().all(|&c| c <= 3_000.0), "{sent:?}");
-    assert!(sim.metrics(3).total(queue::THROTTLED_CALLS) > 0.0);
+    assert!(sim.metrics(node(3)).total(queue::THROTTLED_CALLS) > 0.0);
     assert!(sim.ledger().throttled_dropped > 0);
 }

@@ -2,6 +2,7 @@
 //! it is for, an interval from replications that covers the analytic value
 //! of a queue at the rate a 95% interval should.
 
+use crate::fixtures::node;
 use sim_core::replicate::{interval, seeds};
 use sim_core::report::{summarize, time_series_csv};
 use sim_core::{Simulation, load_scenario, validate};
@@ -54,7 +55,8 @@ fn a_warm_up_leaves_the_run_alone_and_its_seconds_out_of_the_statistics() {
     };
     assert_eq!(shard_sum(&b), csv_sum_from(&csv, "events", "IncomingRecords", 30));
     // Latency counts only what was delivered after the warm-up.
-    let records = |sim: &Simulation| sim.latency(2).and_then(|h| h.hop.summary()).unwrap().records;
+    let records =
+        |sim: &Simulation| sim.latency(node(2)).and_then(|h| h.hop.summary()).unwrap().records;
     assert!(records(&warmed) < records(&whole) && records(&warmed) > 0);
 }
 
@@ -103,7 +105,7 @@ fn replications_cover_erlang_c_at_the_nominal_rate() {
         .map(|seed| {
             let mut sim = Simulation::new(&valid, seed);
             sim.run_until(2_100_000);
-            sim.queue(1).unwrap().mean_wait_ms() / 1_000.0
+            sim.queue(node(1)).unwrap().mean_wait_ms() / 1_000.0
         })
         .collect();
     let trials: Vec<_> = waits.chunks(PER_TRIAL).map(interval).collect();

@@ -141,7 +141,7 @@ fn engine_throttles_per_record(seed: u64) -> f64 {
     scenario.seed = seed;
     let sim = run(&scenario, SECONDS);
     let node = |id: &str| sim.node_index(id).expect("node");
-    assert!(matches!(sim.scenario().nodes[node("p")].spec, NodeSpec::Producer(_)));
+    assert!(matches!(sim.scenario().node(node("p")).spec, NodeSpec::Producer(_)));
     let generated = sim.metrics(node("p")).total(pm::USER_RECORDS_RECEIVED);
     let throttled = sim.metrics(node("s")).total(sm::WRITE_THROTTLED);
     throttled / generated

@@ -3,11 +3,11 @@
 
 use super::EFO_PROPAGATION_MS;
 use crate::budget::{Estimator, per_s};
-use crate::scenario::{ConsumerSpec, ReadMode};
+use crate::scenario::{ConsumerSpec, NodeIndex, ReadMode};
 
 impl Estimator<'_> {
     /// A consumer: one reader per shard of its stream.
-    pub(crate) fn consumer(&mut self, node: usize, c: &ConsumerSpec) {
+    pub(crate) fn consumer(&mut self, node: NodeIndex, c: &ConsumerSpec) {
         let per_s = if c.read_mode == ReadMode::EnhancedFanOut {
             // A push at most every propagation delay, and the
             // end of its processing.

@@ -14,7 +14,7 @@ pub(crate) mod view;
 use crate::bucket::{Rate, Tokens};
 use crate::metrics::Latencies;
 use crate::rng::NodeRng;
-use crate::scenario::{ConsumerSpec, ReadMode, StartPosition};
+use crate::scenario::{ConsumerSpec, NodeIndex, ReadMode, StartPosition};
 use crate::time::SimTime;
 
 /// aws-facts 1.5: an enhanced fan-out consumer gets 2 MiB/s per shard.
@@ -93,7 +93,7 @@ impl ShardReader {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Output {
     /// Node index of the receiving stream or delivery stream.
-    pub node: usize,
+    pub node: NodeIndex,
     /// Records sent per record processed.
     pub ratio: f64,
     /// Size of a record sent relative to the record processed.
@@ -198,7 +198,7 @@ impl Consumer {
 
     /// The readers of delivery stream node `firehose`, reading stream
     /// `source` (aws-facts 3.2).
-    pub fn for_firehose(source: usize, appended: &[u64], firehose: usize) -> Self {
+    pub fn for_firehose(source: usize, appended: &[u64], firehose: NodeIndex) -> Self {
         Consumer {
             output: Some(Output { node: firehose, ratio: 1.0, size_ratio: 1.0 }),
             metrics: ReaderMetrics {

@@ -5,11 +5,12 @@ use super::{Object, S3_RETRY_DURATION_MS};
 use crate::budget::{Estimator, MIB};
 use crate::engine::MemoryPart;
 use crate::memory::{btree, grown_buffer};
+use crate::scenario::NodeIndex;
 use crate::time::SECOND;
 
 impl Estimator<'_> {
     /// A delivery stream: its buffer, objects in delivery and retries.
-    pub(crate) fn firehose(&mut self, node: usize, f: &crate::scenario::FirehoseSpec) {
+    pub(crate) fn firehose(&mut self, node: NodeIndex, f: &crate::scenario::FirehoseSpec) {
         if self.valid.reads_from(node).is_some() {
             // aws-facts 3.2: a shared-throughput reader of every shard, once
             // a second, handing each batch to the buffer.

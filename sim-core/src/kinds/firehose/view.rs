@@ -4,10 +4,11 @@
 
 use super::metrics as firehose;
 use crate::engine::Simulation;
+use crate::scenario::NodeIndex;
 use crate::view::{AgeGauge, AgeThresholds, NodeFigures, Reading, Tally};
 
 /// Reads delivery stream `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
     Reading {
         figures: NodeFigures::Firehose {

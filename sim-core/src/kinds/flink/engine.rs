@@ -7,7 +7,7 @@ use super::{
     ORCHESTRATION_KPUS, SCALE_DOWN_CPU, SCALE_DOWN_MINUTES, SCALE_UP_CPU, SCALE_UP_MINUTES,
 };
 use crate::engine::Simulation;
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind};
 use crate::time::{MINUTE, SECOND, SimTime};
 
 impl Simulation {
@@ -92,7 +92,7 @@ impl Simulation {
     /// 4.1, 4.2).
     pub(crate) fn set_flink_parallelism(
         &mut self,
-        node: usize,
+        node: NodeIndex,
         parallelism: u32,
     ) -> Result<(), String> {
         let app = self.slot_of(node, NodeKind::FlinkApp)?;

@@ -4,12 +4,12 @@
 use super::{Processing, Vcpu};
 use crate::budget::{Estimator, per_s};
 use crate::memory::grown_buffer;
-use crate::scenario::FlinkSpec;
+use crate::scenario::{FlinkSpec, NodeIndex};
 
 impl Estimator<'_> {
     /// A Flink application: a reader per shard polling at its interval, and
     /// a vCPU per KPU at the most it can scale to.
-    pub(crate) fn flink(&mut self, node: usize, f: &FlinkSpec) {
+    pub(crate) fn flink(&mut self, node: NodeIndex, f: &FlinkSpec) {
         let per_s = 2.0 * per_s(f.poll_interval_ms);
         self.reader(node, per_s, "raise poll_interval_ms");
         let kpus = u64::from(f.max_parallelism());

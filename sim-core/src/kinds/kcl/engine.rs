@@ -5,7 +5,7 @@
 
 use crate::kinds::ReaderState;
 use crate::metrics::kcl;
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind};
 use crate::time::SECOND;
 
 use crate::engine::{Action, Simulation};
@@ -22,7 +22,7 @@ impl Simulation {
     /// Worker `worker` of KCL application node `node` dies: its record
     /// processors stop at once (a batch still in processing is lost and
     /// will be read again), and its leases are taken when they expire.
-    pub(crate) fn crash_worker(&mut self, node: usize, worker: u32) -> Result<(), String> {
+    pub(crate) fn crash_worker(&mut self, node: NodeIndex, worker: u32) -> Result<(), String> {
         let app = self.slot_of(node, NodeKind::KclApp)?;
         let k = &self.kcls[app];
         let w = worker as usize;
@@ -135,7 +135,7 @@ impl Simulation {
 
     /// A dead worker of KCL application node `node` comes back with no
     /// leases; lease-taker runs then balance leases by stealing.
-    pub(crate) fn restart_worker(&mut self, node: usize, worker: u32) -> Result<(), String> {
+    pub(crate) fn restart_worker(&mut self, node: NodeIndex, worker: u32) -> Result<(), String> {
         let app = self.slot_of(node, NodeKind::KclApp)?;
         let k = &mut self.kcls[app];
         let refusal = match k.alive.get(worker as usize) {

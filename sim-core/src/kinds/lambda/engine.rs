@@ -81,7 +81,7 @@ impl Simulation {
     /// Waits in the queue's line: a long poll while the batch is empty, the
     /// batching window once it holds something.
     fn esm_wait(&mut self, func: usize, poller: usize, queue: usize) {
-        let node = self.function_nodes[func] as u32;
+        let node = self.function_nodes[func].get() as u32;
         let window_ms =
             SimTime::from(self.functions[func].spec.event_source.batching_window_s) * SECOND;
         let p = &mut self.functions[func].pollers[poller];
@@ -160,7 +160,7 @@ impl Simulation {
 
     fn leave_line(&mut self, func: usize, poller: usize) {
         if let Some(queue) = self.queue_at(self.functions[func].source) {
-            let me = (self.function_nodes[func] as u32, poller as u32);
+            let me = (self.function_nodes[func].get() as u32, poller as u32);
             self.queue_waiters[queue].retain(|&w| w != me);
         }
     }

@@ -8,12 +8,12 @@ use crate::budget::{Estimator, per_s};
 use crate::engine::MemoryPart;
 use crate::kinds::stream::Cohort;
 use crate::memory::{btree, grown_buffer};
-use crate::scenario::NodeKind;
+use crate::scenario::{NodeIndex, NodeKind};
 use crate::time::{SECOND, SimTime};
 
 impl Estimator<'_> {
     /// A function: its pollers, batches in flight and concurrency.
-    pub(crate) fn function(&mut self, node: usize, l: &crate::scenario::LambdaSpec) {
+    pub(crate) fn function(&mut self, node: NodeIndex, l: &crate::scenario::LambdaSpec) {
         let e = &l.event_source;
         let duration = (l.overhead_ms + l.per_record_ms).max(1.0);
         let source = self.valid.reads_from(node).map(|s| (s, self.kind(s)));
@@ -34,7 +34,7 @@ impl Estimator<'_> {
         if let Some((cluster, NodeKind::MskCluster)) = source {
             // aws-facts-more 3: one batch at a time per partition, a poll
             // and an end each.
-            let partitions = match &self.s.nodes[cluster].spec {
+            let partitions = match &self.s.node(cluster).spec {
                 crate::scenario::NodeSpec::MskCluster(m) => u64::from(m.partitions.max(1)),
                 _ => 1,
             };

@@ -25,7 +25,7 @@ use crate::kinds::queue::ReceiptKey;
 use crate::kinds::stream::Cohort;
 use crate::metrics::Latencies;
 use crate::rng::NodeRng;
-use crate::scenario::LambdaSpec;
+use crate::scenario::{LambdaSpec, NodeIndex};
 use crate::time::{SECOND, SimTime};
 
 /// aws-facts 5.3: each function adds at most 1,000 execution environments
@@ -303,9 +303,9 @@ pub struct Function {
     /// Parameters.
     pub spec: LambdaSpec,
     /// Node index of its event source (a queue or a stream).
-    pub source: usize,
+    pub source: NodeIndex,
     /// Node index of its on-failure destination (stream sources).
-    pub on_failure: Option<usize>,
+    pub on_failure: Option<NodeIndex>,
     /// Invocations running now.
     pub running: u32,
     /// Most invocations running at once in the current second.
@@ -491,7 +491,7 @@ impl KafkaEsm {
 
 impl Function {
     /// A function invoked by the event source at node `source`.
-    pub fn new(spec: LambdaSpec, source: usize, on_failure: Option<usize>) -> Self {
+    pub fn new(spec: LambdaSpec, source: NodeIndex, on_failure: Option<NodeIndex>) -> Self {
         Function {
             spec,
             source,
@@ -693,7 +693,7 @@ mod tests {
 
     #[test]
     fn aws_facts_5_3_a_function_adds_at_most_1000_environments_per_10_s() {
-        let mut f = Function::new(LambdaSpec::default(), 0, None);
+        let mut f = Function::new(LambdaSpec::default(), NodeIndex::new(0), None);
         let started = (0..1_500).filter(|_| f.start(0, u32::MAX).is_some()).count();
         assert_eq!(started, 1_000);
         // One second later, 100 more environments.
@@ -710,7 +710,7 @@ mod tests {
     #[test]
     fn aws_facts_5_3_reserved_concurrency_caps_the_function() {
         let spec = LambdaSpec { reserved_concurrency: Some(3), ..Default::default() };
-        let mut f = Function::new(spec, 0, None);
+        let mut f = Function::new(spec, NodeIndex::new(0), None);
         let started = (0..10).filter(|_| f.start(0, 1_000).is_some()).count();
         assert_eq!(started, 3);
     }
@@ -727,13 +727,13 @@ mod tests {
 
     #[test]
     fn aws_facts_more_3_kafka_concurrency_is_capped_by_partitions() {
-        let f = Function::new(LambdaSpec::default(), 0, None);
+        let f = Function::new(LambdaSpec::default(), NodeIndex::new(0), None);
         // On demand: one batch per consumer, at most one per partition.
         assert_eq!(f.kafka_concurrency(4, 6), 4);
         assert_eq!(f.kafka_concurrency(10, 6), 6);
         let mut spec = LambdaSpec::default();
         spec.event_source.provisioned_pollers = Some(Default::default());
-        let f = Function::new(spec, 0, None);
+        let f = Function::new(spec, NodeIndex::new(0), None);
         // Provisioned: 5 invocations per poller, still one per partition.
         assert_eq!(f.kafka_concurrency(1, 12), 5);
         assert_eq!(f.kafka_concurrency(3, 12), 12);
@@ -770,7 +770,7 @@ mod tests {
         // timeout; at or above it, a batching window can still overrun it.
         let mut spec = LambdaSpec { timeout_s: 60, ..Default::default() };
         spec.event_source.batching_window_s = 20;
-        let f = Function::new(spec, 0, None);
+        let f = Function::new(spec, NodeIndex::new(0), None);
         assert_eq!(f.visibility_ms(60), 110_000); // 20 + 60 + 30 s
         assert_eq!(f.visibility_ms(80), 80_000); // covers window + timeout
         assert_eq!(f.visibility_ms(360), 360_000); // 6 x timeout, as advised

@@ -4,7 +4,7 @@
 use super::{Cohort, Partition};
 use crate::budget::Estimator;
 use crate::memory::grown_buffer;
-use crate::scenario::{Fault, MskSpec, Operation};
+use crate::scenario::{Fault, MskSpec, NodeIndex, Operation};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 impl Estimator<'_> {
@@ -12,10 +12,10 @@ impl Estimator<'_> {
     /// second up to `delivery.timeout.ms`, and a log of one cohort per
     /// segment up to retention (a minute or a 256th of it, see `mod.rs`);
     /// once a second it visits every partition and producer buffer.
-    pub(crate) fn msk(&mut self, node: usize, m: &MskSpec) {
+    pub(crate) fn msk(&mut self, node: NodeIndex, m: &MskSpec) {
         // Scheduled interventions only add partitions and brokers.
         let (mut most_partitions, mut brokers) = (m.partitions.max(1), m.brokers.max(1));
-        for op in self.s.schedule.iter().filter(|op| op.node == self.s.nodes[node].id) {
+        for op in self.s.schedule.iter().filter(|op| op.node == self.s.node(node).id) {
             match op.op {
                 Operation::Fault(Fault::AddPartitions { partitions }) => {
                     most_partitions = most_partitions.max(partitions);

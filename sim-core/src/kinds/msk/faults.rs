@@ -6,7 +6,7 @@
 use super::{Partition, partition_for_key};
 use crate::engine::Simulation;
 use crate::routing::{HOT_KEY, key_name};
-use crate::scenario::{Fault, KeyDistribution};
+use crate::scenario::{Fault, KeyDistribution, NodeIndex};
 use crate::time::{SECOND, SimTime};
 use crate::units::format_number;
 
@@ -38,7 +38,12 @@ fn plural(n: u64, word: &str) -> String {
 
 impl Simulation {
     /// Applies an MSK fault to cluster `c` (node `node`).
-    pub(crate) fn msk_fault(&mut self, node: usize, c: usize, fault: &Fault) -> Result<(), String> {
+    pub(crate) fn msk_fault(
+        &mut self,
+        node: NodeIndex,
+        c: usize,
+        fault: &Fault,
+    ) -> Result<(), String> {
         let result = match *fault {
             Fault::BrokerFailure { broker, for_s } => self.msk_broker_failure(c, broker, for_s),
             Fault::AddPartitions { partitions } => self.msk_add_partitions(c, partitions),

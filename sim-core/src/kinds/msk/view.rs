@@ -2,10 +2,11 @@
 
 use super::metrics as msk;
 use crate::engine::Simulation;
+use crate::scenario::NodeIndex;
 use crate::view::{NodeFigures, Reading, Tally};
 
 /// Reads MSK cluster `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
     // A Serverless cluster has no broker disk: its slot holds stored bytes,
     // and its load is the busiest quota's (see `metrics`).

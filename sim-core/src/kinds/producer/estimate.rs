@@ -6,12 +6,12 @@ use crate::engine::{retry_bytes, same_group};
 use crate::kinds::Target;
 use crate::memory::{buffer, grown_buffer};
 use crate::scenario::{
-    KeyDistribution, NodeKind, NodeSpec, ProducerSpec, QueueType, Scenario, Traffic,
+    KeyDistribution, NodeIndex, NodeKind, NodeSpec, ProducerSpec, QueueType, Scenario, Traffic,
 };
 
 impl<'a> Estimator<'a> {
     /// A producer: its batches, retries and what waits for a retry.
-    pub(crate) fn producer(&mut self, node: usize, p: &'a ProducerSpec) {
+    pub(crate) fn producer(&mut self, node: NodeIndex, p: &'a ProducerSpec) {
         let Some(target) = self.valid.sends_to(node) else { return };
         let batches = per_s(p.batching.max_buffered_ms);
         let attempts = f64::from(p.retry.max_attempts.max(1));
@@ -27,8 +27,10 @@ impl<'a> Estimator<'a> {
         // Producers that differ only in rate and traffic shape share one
         // routing draw and one write per shard per batch (kinds/stream/writes.rs):
         // the group is counted once, at its first member.
-        let target_of = |n: usize| Target::Stream(self.valid.sends_to(n).unwrap_or(usize::MAX));
-        let leads = (0..node).all(|other| match &self.s.nodes[other].spec {
+        // (A target's node index stands in for its slot: only equality matters here.)
+        let target_of =
+            |n| Target::Stream(self.valid.sends_to(n).map_or(usize::MAX, NodeIndex::get));
+        let leads = NodeIndex::all(node.get()).all(|other| match &self.s.node(other).spec {
             NodeSpec::Producer(q) => !same_group(q, target_of(other), p, target_of(node)),
             _ => true,
         });
@@ -56,7 +58,7 @@ impl<'a> Estimator<'a> {
             | NodeKind::FlinkApp => (1, "PutRecordBatch calls"),
             // Records go out once a second, to each partition.
             NodeKind::MskCluster => {
-                let parts = if let NodeSpec::MskCluster(m) = &self.s.nodes[target].spec {
+                let parts = if let NodeSpec::MskCluster(m) = &self.s.node(target).spec {
                     u64::from(m.partitions)
                 } else {
                     1
@@ -95,9 +97,9 @@ impl<'a> Estimator<'a> {
 
 /// The message groups a producer's sends reach in a FIFO queue (its keys,
 /// at most 10,000 tracked), or 1.
-pub(crate) fn fifo_groups(s: &Scenario, queue: usize, p: &ProducerSpec) -> u64 {
+pub(crate) fn fifo_groups(s: &Scenario, queue: NodeIndex, p: &ProducerSpec) -> u64 {
     let fifo =
-        matches!(&s.nodes[queue].spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
+        matches!(&s.node(queue).spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
     if !fifo {
         return 1;
     }

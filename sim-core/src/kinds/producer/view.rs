@@ -3,10 +3,11 @@
 
 use super::metrics as producer;
 use crate::engine::Simulation;
+use crate::scenario::NodeIndex;
 use crate::view::{NodeFigures, Reading, Tally};
 
 /// Reads producer `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
     Reading {
         figures: NodeFigures::Producer {

@@ -15,7 +15,7 @@ use crate::kinds::queue::calls::{SendCalls, Sizes};
 use crate::kinds::queue::{Counts, Finished, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
 use crate::kinds::{Batch, Messages, Target};
 use crate::routing::{hash_key, key_name};
-use crate::scenario::{NodeKind, RecordSize};
+use crate::scenario::{NodeIndex, NodeKind, RecordSize};
 use crate::time::{SECOND, SimTime};
 
 use crate::engine::{Action, Simulation};
@@ -121,7 +121,7 @@ impl Simulation {
     /// after `retry.attempts` attempts): given up once its retries are
     /// spent, else sent again after its backoff (a producer's retry policy,
     /// whatever it sends to).
-    pub(crate) fn retry_refused(&mut self, node: usize, slot: usize, retry: QueueRetry) {
+    pub(crate) fn retry_refused(&mut self, node: NodeIndex, slot: usize, retry: QueueRetry) {
         let (refused, attempts) = (retry.messages(), retry.attempts);
         if refused == 0 {
             return;
@@ -240,7 +240,7 @@ impl Simulation {
     }
 
     /// The queue slot of node `node`, if it is a queue.
-    pub(crate) fn queue_at(&self, node: usize) -> Option<usize> {
+    pub(crate) fn queue_at(&self, node: NodeIndex) -> Option<usize> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::SqsQueue).then_some(s.slot)
     }
@@ -302,7 +302,7 @@ impl Simulation {
     fn serve_waiting(&mut self, queue: usize) {
         while self.queues[queue].visible_count > 0 {
             let Some(poller) = self.queue_waiters[queue].pop_front() else { break };
-            if !self.try_receive(poller.0 as usize, poller.1 as usize) {
+            if !self.try_receive(NodeIndex::new(poller.0 as usize), poller.1 as usize) {
                 // e.g. every FIFO group with messages is in flight
                 self.queue_waiters[queue].push_front(poller);
                 break;
@@ -312,7 +312,7 @@ impl Simulation {
 
     /// A waiting poller's long poll returns with messages, if the queue
     /// gives any. Returns whether it did.
-    fn try_receive(&mut self, node: usize, index: usize) -> bool {
+    fn try_receive(&mut self, node: NodeIndex, index: usize) -> bool {
         let slot = self.slots[node];
         match slot.kind {
             NodeKind::WorkerPool => {
@@ -449,7 +449,7 @@ impl Simulation {
             return;
         }
         let wait = SimTime::from(wait_time_s) * SECOND;
-        let pool_node = self.pool_nodes[pool] as u32;
+        let pool_node = self.pool_nodes[pool].get() as u32;
         let w = &mut self.pools[pool].workers[worker];
         w.waiting = true;
         w.token = w.token.wrapping_add(1);
@@ -521,7 +521,7 @@ impl Simulation {
 
     /// A long poll ran its `WaitTimeSeconds` without a message: an empty
     /// receive; the reader polls again.
-    pub(crate) fn poll_timeout(&mut self, node: usize, poller: usize, token: u32) {
+    pub(crate) fn poll_timeout(&mut self, node: NodeIndex, poller: usize, token: u32) {
         let slot = self.slots[node];
         if slot.kind == NodeKind::Lambda {
             return self.esm_poll_timeout(slot.slot, poller, token);
@@ -534,7 +534,7 @@ impl Simulation {
             return; // answered meanwhile
         }
         let queue = self.queue_at(self.pools[slot.slot].source).expect("validated wiring");
-        let me = (node as u32, poller as u32);
+        let me = (node.get() as u32, poller as u32);
         self.queue_waiters[queue].retain(|&p| p != me);
         self.pools[slot.slot].workers[poller].waiting = false;
         self.empty_receive(queue);

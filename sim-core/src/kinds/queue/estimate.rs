@@ -5,7 +5,7 @@ use super::Messages;
 use crate::budget::{Estimator, span};
 use crate::engine::MemoryPart;
 use crate::memory::{btree, buffer, grown_buffer};
-use crate::scenario::QueueType;
+use crate::scenario::{NodeIndex, QueueType};
 use crate::time::{SECOND, SimTime};
 use crate::units::format_number;
 
@@ -15,7 +15,7 @@ const MAX_WAIT_S: u64 = 20;
 
 impl Estimator<'_> {
     /// A queue: its messages by group over retention, and its receivers' calls.
-    pub(crate) fn queue(&mut self, node: usize, q: &crate::scenario::QueueSpec) {
+    pub(crate) fn queue(&mut self, node: NodeIndex, q: &crate::scenario::QueueSpec) {
         // Visible and delayed messages are kept as cohorts of a message
         // group and a second of send time, a queue holding at most 2^18
         // (kinds/queue/mod.rs), so a backlog costs groups × seconds kept, not

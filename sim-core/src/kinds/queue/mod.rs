@@ -40,7 +40,7 @@ use crate::rng::NodeRng;
 use crate::routing::{
     HOT_KEY, HashRange, even_ranges, hash_key, key_name, parse_hash_key, shard_for,
 };
-use crate::scenario::{KeyDistribution, QueueSpec, QueueType};
+use crate::scenario::{KeyDistribution, NodeIndex, QueueSpec, QueueType};
 use crate::time::{SECOND, SimTime};
 
 /// aws-facts 4.1: at most 10 messages per ReceiveMessage, SendMessageBatch
@@ -321,7 +321,7 @@ pub struct Queue {
     /// Parameters.
     pub spec: QueueSpec,
     /// Node index of the dead-letter queue, if the queue has one.
-    pub dead_letter: Option<usize>,
+    pub dead_letter: Option<NodeIndex>,
     /// Messages waiting for their delay to pass, in order of release.
     delayed: VecDeque<Messages>,
     /// Visible messages, by message group (only groups that have some).
@@ -390,7 +390,7 @@ pub struct Queue {
 
 impl Queue {
     /// An empty queue.
-    pub fn new(spec: QueueSpec, dead_letter: Option<usize>) -> Self {
+    pub fn new(spec: QueueSpec, dead_letter: Option<NodeIndex>) -> Self {
         let fifo = spec.queue_type == QueueType::Fifo;
         let high = fifo && spec.high_throughput;
         let limits = fifo.then(|| CallLimits {

@@ -1,7 +1,10 @@
 use super::*;
 
 fn queue(queue_type: QueueType) -> Queue {
-    Queue::new(QueueSpec { queue_type, max_receive_count: 2, ..Default::default() }, Some(9))
+    Queue::new(
+        QueueSpec { queue_type, max_receive_count: 2, ..Default::default() },
+        Some(NodeIndex::new(9)),
+    )
 }
 
 fn received(q: &Queue, key: ReceiptKey) -> u64 {

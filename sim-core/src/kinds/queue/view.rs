@@ -4,13 +4,13 @@
 
 use super::metrics as queue;
 use crate::engine::Simulation;
-use crate::scenario::NodeSpec;
+use crate::scenario::{NodeIndex, NodeSpec};
 use crate::view::{AgeGauge, AgeThresholds, NodeFigures, Reading, Tally};
 
 /// Reads queue `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
-    let retention_ms = if let NodeSpec::SqsQueue(q) = &sim.scenario().nodes[node].spec {
+    let retention_ms = if let NodeSpec::SqsQueue(q) = &sim.scenario().node(node).spec {
         f64::from(q.retention_s) * 1_000.0
     } else {
         f64::INFINITY

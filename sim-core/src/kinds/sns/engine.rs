@@ -14,7 +14,7 @@ use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
 use crate::kinds::{Batch, Messages, Target};
 use crate::metrics;
 use crate::metrics::destination;
-use crate::scenario::{NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
+use crate::scenario::{NodeIndex, NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
 use crate::time::SimTime;
 
 use crate::engine::Simulation;
@@ -51,7 +51,7 @@ fn calls_within(plan: &SendCalls, messages: u64, bytes: u64, largest: u64) -> u6
 
 impl Simulation {
     /// The topic slot of node `node`, if it is a topic.
-    pub(crate) fn topic_at(&self, node: usize) -> Option<usize> {
+    pub(crate) fn topic_at(&self, node: NodeIndex) -> Option<usize> {
         let s = self.slots.get(node)?;
         (s.kind == NodeKind::SnsTopic).then_some(s.slot)
     }

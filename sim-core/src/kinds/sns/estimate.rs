@@ -4,6 +4,7 @@
 use super::{MAX_RETRY_COHORTS, Retrying, Subscription};
 use crate::budget::Estimator;
 use crate::memory::grown_buffer;
+use crate::scenario::NodeIndex;
 use crate::time::SECOND;
 
 impl Estimator<'_> {
@@ -11,8 +12,8 @@ impl Estimator<'_> {
     /// retry (a cohort per subscription per second of failures at most,
     /// never more than [`MAX_RETRY_COHORTS`]), each retried once a second
     /// at most.
-    pub(crate) fn topic(&mut self, node: usize) {
-        let subs = self.s.links.iter().filter(|l| l.from == self.s.nodes[node].id).count() as u64;
+    pub(crate) fn topic(&mut self, node: NodeIndex) {
+        let subs = self.s.links.iter().filter(|l| l.from == self.s.node(node).id).count() as u64;
         let seconds = self.within(u64::MAX) / SECOND + 1;
         let cohorts = subs.saturating_mul(seconds).min(MAX_RETRY_COHORTS as u64);
         let bytes = grown_buffer::<Subscription>(subs) + grown_buffer::<Retrying>(cohorts);

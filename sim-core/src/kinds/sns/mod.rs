@@ -18,7 +18,7 @@ use crate::bucket::TokenBucket;
 use crate::kinds::Batch;
 use crate::kinds::batch::born_blend;
 use crate::memory::buffer;
-use crate::scenario::{HttpDeliveryPolicy, SnsTopicSpec};
+use crate::scenario::{HttpDeliveryPolicy, NodeIndex, SnsTopicSpec};
 use crate::time::{SECOND, SimTime};
 
 /// Bytes the JSON envelope adds to a message delivered without raw
@@ -132,7 +132,7 @@ pub enum Endpoint {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
     /// The endpoint's node index.
-    pub node: usize,
+    pub node: NodeIndex,
     /// Where it delivers.
     pub endpoint: Endpoint,
     /// Share its filter policy matches.
@@ -178,7 +178,7 @@ impl Subscription {
 
     /// A subscription of `endpoint` (node `node`) with its settings.
     pub fn new(
-        node: usize,
+        node: NodeIndex,
         endpoint: Endpoint,
         spec: &crate::scenario::SubscriptionSpec,
         dlq: Option<usize>,
@@ -393,7 +393,7 @@ mod tests {
             raw_delivery: true,
             ..Default::default()
         };
-        let mut s = Subscription::new(0, Endpoint::Queue(0), &spec, None);
+        let mut s = Subscription::new(NodeIndex::new(0), Endpoint::Queue(0), &spec, None);
         let matched: u64 = (0..1_000).map(|_| s.filter(7)).sum();
         assert_eq!(matched, 2_100);
     }

@@ -3,10 +3,11 @@
 
 use super::metrics as sns;
 use crate::engine::Simulation;
+use crate::scenario::NodeIndex;
 use crate::view::{NodeFigures, Reading, Tally};
 
 /// Reads SNS topic `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
     let lost = sim.topic(node).map_or(0, |t| t.discarded) as f64;
     Reading {

@@ -6,14 +6,14 @@ use crate::budget::{Estimator, span};
 use crate::engine::MemoryPart;
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
-use crate::scenario::NodeSpec;
+use crate::scenario::{NodeIndex, NodeSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 
 impl Estimator<'_> {
     /// A stream: its shards, their logs over retention, and their writes and reads.
-    pub(crate) fn stream(&mut self, node: usize) {
-        let NodeSpec::KinesisStream(spec) = &self.s.nodes[node].spec else { return };
+    pub(crate) fn stream(&mut self, node: NodeIndex) {
+        let NodeSpec::KinesisStream(spec) = &self.s.node(node).spec else { return };
         let shards = self.shards[node];
         let retention = SimTime::from(spec.retention_h) * HOUR;
         let kept = self.within(retention);

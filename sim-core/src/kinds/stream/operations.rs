@@ -4,7 +4,7 @@
 use crate::kinds::stream::ScaleOut;
 use crate::kinds::{ReaderState, ShardReader, Target};
 use crate::routing::{HashRange, KeysIn};
-use crate::scenario::{Fault, NodeKind, Operation, StreamOp};
+use crate::scenario::{Fault, NodeIndex, NodeKind, Operation, StreamOp};
 use crate::time::SimTime;
 use crate::units::format_number;
 use crate::validate::param_range;
@@ -35,7 +35,7 @@ pub struct JournalEntry {
     /// When it happened.
     pub t: SimTime,
     /// The node it concerns.
-    pub node: usize,
+    pub node: NodeIndex,
     /// What happened, in words.
     pub text: String,
     /// Whether AWS (the model) refused it.
@@ -75,7 +75,7 @@ impl Simulation {
 
     /// Injects a fault into a node, journalled; refused if the node is of
     /// the wrong kind or a value is out of range.
-    fn inject(&mut self, node: usize, fault: &Fault) -> Result<(), String> {
+    fn inject(&mut self, node: NodeIndex, fault: &Fault) -> Result<(), String> {
         let slot = self.slot_of(node, fault.target_kind())?;
         match *fault {
             Fault::DestinationDown { for_s } => {
@@ -140,7 +140,7 @@ impl Simulation {
 
     /// Reshards a provisioned stream (an on-demand stream's shards change
     /// only by its own scaling, [`Simulation::scale_on_demand`]).
-    fn reshard(&mut self, node: usize, op: &StreamOp) -> Result<(), String> {
+    fn reshard(&mut self, node: NodeIndex, op: &StreamOp) -> Result<(), String> {
         let slot = self.slot_of(node, NodeKind::KinesisStream)?;
         let now = self.now;
         let stream = &mut self.streams[slot];
@@ -237,7 +237,7 @@ impl Simulation {
     /// records forwarded by consumers and worker pools are taken to spread
     /// over the whole key space (as `deliver.rs` writes them).
     fn keys_in(&mut self, stream: usize, range: HashRange) -> KeysIn {
-        let id = &self.scenario.nodes[self.stream_nodes[stream]].id;
+        let id = &self.scenario.node(self.stream_nodes[stream]).id;
         let forwarded = self.scenario.links.iter().any(|l| {
             &l.to == id
                 && self
@@ -301,7 +301,7 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn journal(&mut self, node: usize, text: String, refused: bool) {
+    pub(crate) fn journal(&mut self, node: NodeIndex, text: String, refused: bool) {
         if self.journal.len() == JOURNAL_LEN {
             self.journal.pop_front();
         }

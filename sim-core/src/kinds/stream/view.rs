@@ -4,10 +4,11 @@
 
 use super::metrics as stream;
 use crate::engine::Simulation;
+use crate::scenario::NodeIndex;
 use crate::view::{AgeGauge, AgeThresholds, NodeFigures, Reading, ShardHeat, Tally};
 
 /// Reads stream `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: usize) -> Reading {
+pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
     let m = sim.metrics(node);
     let retention_ms = sim.stream(node).map_or(f64::INFINITY, |s| s.retention as f64);
     let shards = sim

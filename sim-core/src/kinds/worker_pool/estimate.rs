@@ -4,11 +4,11 @@
 use super::Worker;
 use crate::budget::Estimator;
 use crate::memory::buffer;
-use crate::scenario::WorkerPoolSpec;
+use crate::scenario::{NodeIndex, WorkerPoolSpec};
 
 impl Estimator<'_> {
     /// A worker pool: each worker's receive-process-delete cycle.
-    pub(crate) fn worker_pool(&mut self, node: usize, w: &WorkerPoolSpec) {
+    pub(crate) fn worker_pool(&mut self, node: NodeIndex, w: &WorkerPoolSpec) {
         // Receive and finish per batch; a batch of messages
         // takes at least a millisecond or its processing time.
         let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);

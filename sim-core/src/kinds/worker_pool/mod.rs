@@ -12,7 +12,7 @@ pub mod spec;
 pub(crate) mod view;
 use crate::kinds::queue::ReceiptKey;
 use crate::rng::NodeRng;
-use crate::scenario::{ServiceTime, WorkerPoolSpec};
+use crate::scenario::{NodeIndex, ServiceTime, WorkerPoolSpec};
 use crate::time::SimTime;
 
 /// One worker's receive loop.
@@ -33,9 +33,9 @@ pub struct WorkerPool {
     /// Parameters.
     pub spec: WorkerPoolSpec,
     /// Node index of the queue it reads.
-    pub source: usize,
+    pub source: NodeIndex,
     /// Node index it forwards to, if linked.
-    pub forward_to: Option<usize>,
+    pub forward_to: Option<NodeIndex>,
     /// The workers.
     pub workers: Vec<Worker>,
     /// Fractional messages carried between forwards.
@@ -44,7 +44,7 @@ pub struct WorkerPool {
 
 impl WorkerPool {
     /// A pool reading queue node `source`.
-    pub fn new(spec: WorkerPoolSpec, source: usize, forward_to: Option<usize>) -> Self {
+    pub fn new(spec: WorkerPoolSpec, source: NodeIndex, forward_to: Option<NodeIndex>) -> Self {
         let workers = vec![Worker::default(); spec.workers as usize];
         WorkerPool { spec, source, forward_to, workers, forward_carry: 0.0 }
     }
