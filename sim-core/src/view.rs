@@ -67,6 +67,7 @@ pub enum NodeFigures {
         /// `MillisBehindLatest` it grows while every call is refused.
         unread_ms: f64,
         /// Retention of the stream it reads, in ms (infinite if none).
+        #[serde(with = "wire::never")]
         retention_ms: f64,
     },
     /// A Firehose delivery stream.
@@ -98,6 +99,7 @@ pub enum NodeFigures {
         /// Records processed again after failovers, since the start.
         duplicates_total: f64,
         /// Retention of the stream it reads, in ms (infinite if none).
+        #[serde(with = "wire::never")]
         retention_ms: f64,
     },
     /// A Firehose destination.
@@ -154,6 +156,7 @@ pub enum NodeFigures {
         /// `IteratorAge` (stream sources), in ms.
         iterator_age_ms: f64,
         /// Retention of the stream it reads, in ms (infinite if none).
+        #[serde(with = "wire::never")]
         retention_ms: f64,
     },
     /// A Managed Service for Apache Flink application.
@@ -171,6 +174,7 @@ pub enum NodeFigures {
         /// Parallel subtasks now.
         parallelism: f64,
         /// Retention of the stream it reads, in ms.
+        #[serde(with = "wire::never")]
         retention_ms: f64,
         /// Down while it rescales.
         rescaling: bool,
@@ -475,6 +479,7 @@ pub struct AgeGauge {
     /// The age now, in milliseconds.
     pub ms: f64,
     /// The age at which records are dropped (the retention period).
+    #[serde(with = "wire::never")]
     pub limit_ms: f64,
     /// Where it turns amber and red: its node's age rules.
     pub thresholds: AgeThresholds,

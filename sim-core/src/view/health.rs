@@ -508,8 +508,10 @@ pub fn rules_for(kind: NodeKind) -> impl Iterator<Item = &'static HealthRule> {
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgeThresholds {
     /// Amber from this age, in ms.
+    #[serde(with = "super::wire::never")]
     pub amber_ms: f64,
-    /// Red from this age, in ms.
+    /// Red from this age, in ms (infinite: never red).
+    #[serde(with = "super::wire::never")]
     pub red_ms: f64,
 }
 
