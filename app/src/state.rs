@@ -7,8 +7,9 @@ use sim_core::time::{DAY, SimTime};
 use sim_core::{Scenario, ValidScenario, validate};
 
 use crate::alarm::Alarm;
-use crate::engine::{ChartRequest, ChartsView, Command, Engine, Export, Out};
+use crate::engine::{ChartRequest, ChartsView, Command, Export, Out};
 pub use crate::engine::{ChartSpan, Jump};
+use crate::host::Host;
 use crate::snapshot::Snapshot;
 
 /// Speeds offered in the toolbar (simulated seconds per wall-clock second).
@@ -19,9 +20,12 @@ pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 pub struct SimCtx {
     /// The validated scenario being run.
     pub scenario: StoredValue<ValidScenario>,
-    /// The engine host, the one owner of the simulation: the page sends it
+    /// Where the engine, the one owner of the simulation, runs: a Web
+    /// Worker, or the page where none starts (`host`). The page sends it
     /// [`Command`]s and renders the views it sends back (see [`SimCtx::send`]).
-    pub engine: StoredValue<Engine>,
+    pub host: StoredValue<Host, LocalStorage>,
+    /// The engine has sent its first view: the figures on screen are live.
+    pub live: RwSignal<bool>,
     /// The latest chart series the engine sent; charts redraw from them.
     pub chart_data: StoredValue<Option<ChartsView>>,
     /// What the UI shows, refreshed a few times a second.
@@ -88,15 +92,15 @@ pub struct Notice {
 }
 
 impl SimCtx {
-    /// State for a validated scenario, playing from time zero.
+    /// State for a validated scenario, playing from time zero, and its
+    /// engine started (in a worker if one starts; see `host`).
     pub fn new(valid: ValidScenario) -> Self {
-        let mut engine = Engine::new(valid.clone());
-        let view = engine.capture();
-        SimCtx {
-            scenario: StoredValue::new(valid),
-            engine: StoredValue::new(engine),
+        let ctx = SimCtx {
+            scenario: StoredValue::new(valid.clone()),
+            host: StoredValue::new_local(Host::Unstarted),
+            live: RwSignal::new(false),
             chart_data: StoredValue::new(None),
-            snapshot: RwSignal::new(Snapshot { frame: view.frame, alarming: view.alarming }),
+            snapshot: RwSignal::new(Snapshot::default()),
             playing: RwSignal::new(true),
             speed: RwSignal::new(1),
             charts: Trigger::new(),
@@ -111,15 +115,17 @@ impl SimCtx {
             chart_span: RwSignal::new(ChartSpan::Auto),
             alarms: RwSignal::new(Vec::new()),
             jump: RwSignal::new(None),
-            lesson_status: RwSignal::new(view.lesson),
+            lesson_status: RwSignal::new(None),
             lesson_step: RwSignal::new(0),
-        }
+        };
+        crate::host::start(ctx, valid);
+        ctx
     }
 
-    /// Sends a command to the engine and renders what it answers.
+    /// Sends a command to the engine; what it answers is rendered when it
+    /// comes (at once from an engine in the page).
     pub fn send(&self, command: Command) {
-        let mut out = Vec::new();
-        self.engine.update_value(|engine| engine.handle(command, &mut out));
+        let out = self.host.try_update_value(|host| host.send(command)).unwrap_or_default();
         self.receive(out);
     }
 
@@ -130,6 +136,9 @@ impl SimCtx {
                 Out::View(view) => {
                     let crate::engine::View { frame, alarming, lesson, behind } = *view;
                     self.snapshot.set(Snapshot { frame, alarming });
+                    if !self.live.get_untracked() {
+                        self.live.set(true);
+                    }
                     if self.lesson_status.with_untracked(|s| *s != lesson) {
                         self.lesson_status.set(lesson);
                     }
