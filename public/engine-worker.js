@@ -17,6 +17,6 @@ try {
   const { default: init } = await import(sameOrigin('js'));
   await init({ module_or_path: sameOrigin('wasm') });
 } catch (error) {
-  // The page's host reads this as ToPage::Failed (serde's JSON for it).
-  postMessage(JSON.stringify({ Failed: `the engine worker could not load the wasm: ${error}` }));
+  // The page reads this as ToPage::Failed (serde-wasm-bindgen: an object keyed by the variant).
+  postMessage({ Failed: `the engine worker could not load the wasm: ${error}` });
 }

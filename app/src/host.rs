@@ -19,7 +19,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::engine::{Budgets, Command, Engine, Out};
 use crate::state::SimCtx;
-use crate::worker::{ToPage, ToWorker, decode_to_page, encode};
+use crate::worker::{ToPage, ToWorker, encode, from_js};
 
 /// How long the worker may take to start before the page hosts the engine.
 pub const STARTUP_MS: f64 = 5_000.0;
@@ -47,6 +47,8 @@ pub struct Starting {
     listening: bool,
     /// When it was created (`performance.now()`).
     since: f64,
+    /// Commands sent so far.
+    commands: u64,
 }
 
 /// The page's end of the channel to the worker.
@@ -56,8 +58,21 @@ pub struct Link {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
     /// The last hold sent.
     hold: bool,
+    /// Commands sent so far.
+    commands: u64,
     /// The worker's last reported 95th percentile of its slices' time.
     slice_p95_ms: f64,
+}
+
+impl Host {
+    /// Commands sent so far (a worker counts the same ones as it handles them).
+    pub fn sent(&self) -> u64 {
+        match self {
+            Host::Starting(s) => s.commands,
+            Host::Worker(link) => link.commands,
+            Host::Unstarted | Host::Page(_) => 0,
+        }
+    }
 }
 
 impl Link {
@@ -72,8 +87,14 @@ impl Host {
         let mut out = Vec::new();
         match self {
             Host::Unstarted => {}
-            Host::Starting(starting) => starting.post(ToWorker::Command(command)),
-            Host::Worker(link) => link.post(&ToWorker::Command(command)),
+            Host::Starting(starting) => {
+                starting.commands += 1;
+                starting.post(ToWorker::Command(command));
+            }
+            Host::Worker(link) => {
+                link.commands += 1;
+                link.post(&ToWorker::Command(command));
+            }
             Host::Page(engine) => engine.handle(command, &mut out),
         }
         out
@@ -138,8 +159,14 @@ pub fn start(ctx: SimCtx, valid: ValidScenario) {
     match spawn(ctx) {
         Ok(link) => {
             let since = crate::sim_loop::now_ms();
-            let starting =
-                Starting { link, initial: valid, sent: Vec::new(), listening: false, since };
+            let starting = Starting {
+                link,
+                initial: valid,
+                sent: Vec::new(),
+                listening: false,
+                since,
+                commands: 0,
+            };
             ctx.host.set_value(Host::Starting(Box::new(starting)));
         }
         Err(why) => in_page(ctx, valid, Vec::new(), &why),
@@ -209,7 +236,7 @@ fn spawn(ctx: SimCtx) -> Result<Link, String> {
     let worker = Worker::new_with_options(&url, &options)
         .map_err(|e| format!("the worker did not start: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(message) = event.data().as_string().and_then(|t| decode_to_page(&t)) {
+        if let Some(message) = from_js(event.data()) {
             hear(ctx, message);
         }
     });
@@ -226,6 +253,7 @@ fn spawn(ctx: SimCtx) -> Result<Link, String> {
         _on_message: on_message,
         _on_error: on_error,
         hold: false,
+        commands: 0,
         slice_p95_ms: 0.0,
     })
 }
@@ -258,11 +286,13 @@ fn hear(ctx: SimCtx, message: ToPage) {
             if let Host::Starting(_) = host
                 && let Host::Starting(starting) = std::mem::replace(host, Host::Unstarted)
             {
-                *host = Host::Worker(starting.link);
+                let mut link = starting.link;
+                link.commands = starting.commands;
+                *host = Host::Worker(link);
             }
         }),
         ToPage::Failed(why) => failed(ctx, &why),
-        ToPage::Outs(out) => ctx.receive(out),
+        ToPage::Outs { handled, outs } => ctx.receive_late(handled, outs),
         ToPage::Slices { p95_ms } => ctx.host.update_value(|host| {
             if let Host::Worker(link) = host {
                 link.slice_p95_ms = p95_ms;

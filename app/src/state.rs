@@ -26,6 +26,10 @@ pub struct SimCtx {
     pub host: StoredValue<Host, LocalStorage>,
     /// The engine has sent its first view: the figures on screen are live.
     pub live: RwSignal<bool>,
+    /// Commands sent when the page last showed a notice of its own: a
+    /// worker's notice from before them is dropped, as a page host's would
+    /// have been overwritten (see [`SimCtx::receive_late`]).
+    told_after: StoredValue<u64>,
     /// The latest chart series the engine sent; charts redraw from them.
     pub chart_data: StoredValue<Option<ChartsView>>,
     /// What the UI shows, refreshed a few times a second.
@@ -99,6 +103,7 @@ impl SimCtx {
             scenario: StoredValue::new(valid.clone()),
             host: StoredValue::new_local(Host::Unstarted),
             live: RwSignal::new(false),
+            told_after: StoredValue::new(0),
             chart_data: StoredValue::new(None),
             snapshot: RwSignal::new(Snapshot::default()),
             playing: RwSignal::new(true),
@@ -129,6 +134,18 @@ impl SimCtx {
         self.receive(out);
     }
 
+    /// Renders what the worker's engine sent after handling `handled`
+    /// commands. A notice it sent before handling the commands sent before
+    /// the page's own latest notice is dropped: with the engine in the page
+    /// it came first and was overwritten at once (an edit's refusal, then
+    /// the page saying it restarted), so it must not land on top now.
+    pub fn receive_late(&self, handled: u64, mut out: Vec<Out>) {
+        if handled < self.told_after.get_value() {
+            out.retain(|o| !matches!(o, Out::Notice { .. }));
+        }
+        self.receive(out);
+    }
+
     /// Renders what the engine sent: views, chart series, notices, stops.
     pub fn receive(&self, out: Vec<Out>) {
         for message in out {
@@ -150,7 +167,9 @@ impl SimCtx {
                     self.chart_data.set_value(Some(series));
                     self.charts.notify();
                 }
-                Out::Notice { text, is_error } => self.tell(text, is_error),
+                Out::Notice { text, is_error } => {
+                    self.notice.set(Some(Notice { text, is_error, more: None }));
+                }
                 Out::Jumping(jump) => self.jump.set(Some(jump)),
                 Out::Stopped => {
                     if self.jump.get_untracked().is_some() {
@@ -312,6 +331,7 @@ impl SimCtx {
 
     /// Shows a message in the notice bar.
     pub fn tell(&self, text: impl Into<String>, is_error: bool) {
+        self.told_after.set_value(self.host.with_value(Host::sent));
         self.notice.set(Some(Notice { text: text.into(), is_error, more: None }));
     }
 
@@ -319,6 +339,7 @@ impl SimCtx {
     /// link to what changed (see `sim_core::model_notice`).
     pub fn tell_model_change(&self, text: String) {
         let more = Some(("What changed", sim_core::MODEL_CHANGELOG));
+        self.told_after.set_value(self.host.with_value(Host::sent));
         self.notice.set(Some(Notice { text, is_error: false, more }));
     }
 }
