@@ -155,7 +155,9 @@ fn Workbench() -> impl IntoView {
     provide_context(phone);
     let in_sheet = node_sheet_shown(editor, phone);
     view! {
-        <div class="shell" data-testid="app" data-ready="true">
+        // Ready once the engine's first view is on screen (from the worker,
+        // a moment after the page mounts).
+        <div class="shell" data-testid="app" data-ready=move || ctx.live.get().to_string()>
             <Toolbar />
             <NoticeBar />
             <PerfOverlay />
@@ -200,10 +202,11 @@ fn PerfOverlay() -> impl IntoView {
             view! {
                 <div class="perf-overlay" data-testid="perf-overlay" aria-live="off">
                     {format!(
-                        "frame p50 {:.1} ms · p95 {:.1} ms · simulation p95 {:.2} ms/frame",
+                        "frame p50 {:.1} ms · p95 {:.1} ms · simulation p95 {:.2} ms/{}",
                         s.interval_p50_ms,
                         s.interval_p95_ms,
                         s.sim_p95_ms,
+                        if s.in_worker { "slice in the worker" } else { "frame in the page" },
                     )}
                 </div>
             }

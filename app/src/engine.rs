@@ -241,6 +241,11 @@ impl Budgets {
     /// and 32 ms during a jump, so the page still repaints (and takes a
     /// Cancel click) about 25 times a second.
     pub const PAGE: Budgets = Budgets { play_ms: 8.0, jump_ms: 32.0 };
+
+    /// In the engine's Web Worker: nothing else shares its thread, so a
+    /// slice may take 16 ms whether playing or jumping; it yields after
+    /// each, so a command (Pause, Cancel) waits at most about one slice.
+    pub const WORKER: Budgets = Budgets { play_ms: 16.0, jump_ms: 16.0 };
 }
 
 /// Simulated milliseconds advanced between budget checks.

@@ -1,9 +1,11 @@
 //! Shardplay's browser app: a Leptos client-side UI over `sim-core`.
 //!
-//! The simulation has one owner, the engine host (`engine`), which the page
-//! speaks to in messages: commands in, views and chart series out. A frame
-//! loop drives it (`sim_loop`), and components read the published snapshot
-//! (`snapshot`) and chart series (`components::chart`).
+//! The simulation has one owner, the engine (`engine`), which the page
+//! speaks to in messages: commands in, views and chart series out. It runs
+//! in a dedicated Web Worker (`worker`, the same wasm started a second
+//! time) or, where no worker starts, in the page, driven by the frame loop
+//! (`sim_loop`); `host` is the page's end of either. Components read the
+//! published snapshot (`snapshot`) and chart series (`components::chart`).
 
 pub mod alarm;
 pub mod components;
@@ -13,11 +15,13 @@ pub mod engine;
 pub mod focus;
 pub mod format;
 pub mod highlight;
+pub mod host;
 pub mod link;
 pub mod recovery;
 pub mod sim_loop;
 pub mod snapshot;
 pub mod state;
+pub mod worker;
 
 mod app;
 

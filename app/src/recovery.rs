@@ -14,7 +14,8 @@ pub fn install() {
     }));
 }
 
-fn show_banner() {
+/// Shows the banner (once): after a panic in the page or in the engine's worker.
+pub fn show_banner() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(body) = document.body() else { return };
     if document.query_selector("[data-testid=recovery]").ok().flatten().is_some() {

@@ -7,8 +7,9 @@ use sim_core::time::{DAY, SimTime};
 use sim_core::{Scenario, ValidScenario, validate};
 
 use crate::alarm::Alarm;
-use crate::engine::{ChartRequest, ChartsView, Command, Engine, Export, Out};
+use crate::engine::{ChartRequest, ChartsView, Command, Export, Out};
 pub use crate::engine::{ChartSpan, Jump};
+use crate::host::Host;
 use crate::snapshot::Snapshot;
 
 /// Speeds offered in the toolbar (simulated seconds per wall-clock second).
@@ -19,9 +20,16 @@ pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 pub struct SimCtx {
     /// The validated scenario being run.
     pub scenario: StoredValue<ValidScenario>,
-    /// The engine host, the one owner of the simulation: the page sends it
+    /// Where the engine, the one owner of the simulation, runs: a Web
+    /// Worker, or the page where none starts (`host`). The page sends it
     /// [`Command`]s and renders the views it sends back (see [`SimCtx::send`]).
-    pub engine: StoredValue<Engine>,
+    pub host: StoredValue<Host, LocalStorage>,
+    /// The engine has sent its first view: the figures on screen are live.
+    pub live: RwSignal<bool>,
+    /// Commands sent when the page last showed a notice of its own: a
+    /// worker's notice from before them is dropped, as a page host's would
+    /// have been overwritten (see [`SimCtx::receive_late`]).
+    told_after: StoredValue<u64>,
     /// The latest chart series the engine sent; charts redraw from them.
     pub chart_data: StoredValue<Option<ChartsView>>,
     /// What the UI shows, refreshed a few times a second.
@@ -88,15 +96,16 @@ pub struct Notice {
 }
 
 impl SimCtx {
-    /// State for a validated scenario, playing from time zero.
+    /// State for a validated scenario, playing from time zero, and its
+    /// engine started (in a worker if one starts; see `host`).
     pub fn new(valid: ValidScenario) -> Self {
-        let mut engine = Engine::new(valid.clone());
-        let view = engine.capture();
-        SimCtx {
-            scenario: StoredValue::new(valid),
-            engine: StoredValue::new(engine),
+        let ctx = SimCtx {
+            scenario: StoredValue::new(valid.clone()),
+            host: StoredValue::new_local(Host::Unstarted),
+            live: RwSignal::new(false),
+            told_after: StoredValue::new(0),
             chart_data: StoredValue::new(None),
-            snapshot: RwSignal::new(Snapshot { frame: view.frame, alarming: view.alarming }),
+            snapshot: RwSignal::new(Snapshot::default()),
             playing: RwSignal::new(true),
             speed: RwSignal::new(1),
             charts: Trigger::new(),
@@ -111,15 +120,29 @@ impl SimCtx {
             chart_span: RwSignal::new(ChartSpan::Auto),
             alarms: RwSignal::new(Vec::new()),
             jump: RwSignal::new(None),
-            lesson_status: RwSignal::new(view.lesson),
+            lesson_status: RwSignal::new(None),
             lesson_step: RwSignal::new(0),
-        }
+        };
+        crate::host::start(ctx, valid);
+        ctx
     }
 
-    /// Sends a command to the engine and renders what it answers.
+    /// Sends a command to the engine; what it answers is rendered when it
+    /// comes (at once from an engine in the page).
     pub fn send(&self, command: Command) {
-        let mut out = Vec::new();
-        self.engine.update_value(|engine| engine.handle(command, &mut out));
+        let out = self.host.try_update_value(|host| host.send(command)).unwrap_or_default();
+        self.receive(out);
+    }
+
+    /// Renders what the worker's engine sent after handling `handled`
+    /// commands. A notice it sent before handling the commands sent before
+    /// the page's own latest notice is dropped: with the engine in the page
+    /// it came first and was overwritten at once (an edit's refusal, then
+    /// the page saying it restarted), so it must not land on top now.
+    pub fn receive_late(&self, handled: u64, mut out: Vec<Out>) {
+        if handled < self.told_after.get_value() {
+            out.retain(|o| !matches!(o, Out::Notice { .. }));
+        }
         self.receive(out);
     }
 
@@ -130,6 +153,9 @@ impl SimCtx {
                 Out::View(view) => {
                     let crate::engine::View { frame, alarming, lesson, behind } = *view;
                     self.snapshot.set(Snapshot { frame, alarming });
+                    if !self.live.get_untracked() {
+                        self.live.set(true);
+                    }
                     if self.lesson_status.with_untracked(|s| *s != lesson) {
                         self.lesson_status.set(lesson);
                     }
@@ -141,7 +167,9 @@ impl SimCtx {
                     self.chart_data.set_value(Some(series));
                     self.charts.notify();
                 }
-                Out::Notice { text, is_error } => self.tell(text, is_error),
+                Out::Notice { text, is_error } => {
+                    self.notice.set(Some(Notice { text, is_error, more: None }));
+                }
                 Out::Jumping(jump) => self.jump.set(Some(jump)),
                 Out::Stopped => {
                     if self.jump.get_untracked().is_some() {
@@ -303,6 +331,7 @@ impl SimCtx {
 
     /// Shows a message in the notice bar.
     pub fn tell(&self, text: impl Into<String>, is_error: bool) {
+        self.told_after.set_value(self.host.with_value(Host::sent));
         self.notice.set(Some(Notice { text: text.into(), is_error, more: None }));
     }
 
@@ -310,6 +339,7 @@ impl SimCtx {
     /// link to what changed (see `sim_core::model_notice`).
     pub fn tell_model_change(&self, text: String) {
         let more = Some(("What changed", sim_core::MODEL_CHANGELOG));
+        self.told_after.set_value(self.host.with_value(Host::sent));
         self.notice.set(Some(Notice { text, is_error: false, more }));
     }
 }

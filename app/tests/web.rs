@@ -72,3 +72,41 @@ async fn the_app_mounts_plays_and_pauses() {
     assert_eq!(sim_ms(), paused_at, "time stands still while paused");
     drop(handle);
 }
+
+/// What the engine worker posts reads back on the page as it was sent, for
+/// every bundled scenario's view at the start and after a simulated minute
+/// (infinities and NaN included, which JSON would lose), and an idle run's.
+#[wasm_bindgen_test]
+fn every_view_crosses_from_the_worker_to_the_page() {
+    use app::engine::{Command, Engine};
+    use app::worker::{ToPage, from_js, to_js};
+    let mut runs = vec![app::editor::idle_run(&app::editor::doc::empty())];
+    for (_, json) in sim_core::BUNDLED_SCENARIOS {
+        runs.push(load_scenario(json).unwrap());
+    }
+    for valid in runs {
+        let name = valid.scenario().name.clone();
+        let mut engine = Engine::new(valid);
+        for step in [0, 60_000] {
+            let mut out = Vec::new();
+            engine.handle(Command::Step(step), &mut out);
+            let sent = ToPage::Outs { handled: 1, outs: out };
+            let back = to_js(&sent).and_then(from_js);
+            // sim-core leaves a cost line's price key and quote out of its
+            // serialized form; the page shows neither.
+            let ToPage::Outs { outs: mut expected, .. } = sent else { unreachable!() };
+            for o in &mut expected {
+                if let app::engine::Out::View(v) = o {
+                    for item in &mut v.frame.cost_items {
+                        (item.key, item.quoted_usd, item.per) = (String::new(), 0.0, 0.0);
+                    }
+                }
+            }
+            let Some(ToPage::Outs { outs: back, .. }) = back else {
+                panic!("{name} at {step} ms: not read back")
+            };
+            // NaN is never equal to itself: compare what the page would show.
+            assert_eq!(format!("{back:?}"), format!("{expected:?}"), "{name} at {step} ms");
+        }
+    }
+}

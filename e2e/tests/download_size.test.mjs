@@ -18,8 +18,12 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * 1,349,088 later that day with the phone's bottom sheets and end-to-end latency; raised to
  * 1,360,000, not for a feature: panic locations embed the registry's path (the cargo home), so a
  * machine with another home builds a few hundred bytes more, and 912 bytes was too close.
+ * 1,351,116 at 52e8670; 1,499,382 with the engine in a Web Worker (issue #23): the one binary now
+ * reads and writes every message (views, chart series, commands, scenarios) both ways, as JSON
+ * to the worker and as JS values to the page; raised to 1,510,000 for it, a known cost to cut
+ * (docs/performance.md, "Download").
  */
-const BUDGET_GZIP_BYTES = 1_360_000;
+const BUDGET_GZIP_BYTES = 1_510_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
