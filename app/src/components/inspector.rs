@@ -74,7 +74,7 @@ fn NodeInspector(id: String) -> impl IntoView {
     let remove = {
         let id = id.clone();
         move |_| {
-            editor.selection.set([id.clone()].into());
+            editor.select(|sel| *sel = [id.clone()].into());
             editor.delete_selection();
         }
     };

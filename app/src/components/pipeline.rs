@@ -134,10 +134,10 @@ pub fn PipelineView() -> impl IntoView {
             match effect {
                 E::Viewport(v) => editor.viewport.set(v),
                 E::ClearSelection => {
-                    editor.selection.set(BTreeSet::new());
+                    editor.select(BTreeSet::clear);
                     editor.selected_link.set(None);
                 }
-                E::ToggleSelected(id) => editor.selection.update(|s| {
+                E::ToggleSelected(id) => editor.select(|s| {
                     if !s.remove(&id) {
                         s.insert(id);
                     }
@@ -176,7 +176,7 @@ pub fn PipelineView() -> impl IntoView {
                             .map(|(id, _)| id.clone())
                             .collect()
                     });
-                    editor.selection.update(|sel| {
+                    editor.select(|sel| {
                         if !add {
                             sel.clear();
                         }
@@ -502,7 +502,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let pick = {
         let me = me.clone();
         move || {
-            editor.selection.set(BTreeSet::new());
+            editor.select(BTreeSet::clear);
             editor.selected_link.set(Some(me.clone()));
         }
     };
@@ -691,7 +691,7 @@ fn NodeCard(
         let id = id.clone();
         move |add: bool| {
             if add {
-                editor.selection.update(|s| {
+                editor.select(|s| {
                     if !s.remove(&id) {
                         s.insert(id.clone());
                     }

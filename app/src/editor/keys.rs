@@ -101,7 +101,7 @@ pub fn use_editor_keys(editor: Editor, ctx: SimCtx) {
             }
             (false, "Escape") => {
                 editor.wiring_from.set(None);
-                editor.selection.set(Default::default());
+                editor.select(std::collections::BTreeSet::clear);
                 editor.selected_link.set(None);
                 true
             }

@@ -48,8 +48,9 @@ pub enum Sheet {
 pub struct Editor {
     /// The document.
     pub doc: RwSignal<Scenario>,
-    /// Selected nodes, by id.
-    pub selection: RwSignal<BTreeSet<String>>,
+    /// Selected nodes, by id; changed only by [`Editor::select`].
+    pub selection: ReadSignal<BTreeSet<String>>,
+    set_selection: WriteSignal<BTreeSet<String>>,
     /// The selected wire, as (from, to) ids.
     pub selected_link: RwSignal<Option<(String, String)>>,
     /// Pan and zoom of the canvas.
@@ -94,9 +95,11 @@ impl Editor {
     pub fn new(ctx: SimCtx, doc: Scenario) -> Self {
         let problems = admit(&doc).err().unwrap_or_default();
         let running = ctx.scenario.with_value(|v| v.scenario().clone());
+        let (selection, set_selection) = signal(BTreeSet::new());
         Editor {
             doc: RwSignal::new(doc),
-            selection: RwSignal::new(BTreeSet::new()),
+            selection,
+            set_selection,
             selected_link: RwSignal::new(None),
             viewport: RwSignal::new(Viewport::default()),
             wiring_from: RwSignal::new(None),
@@ -221,7 +224,7 @@ impl Editor {
     fn apply(&self, doc: &Scenario) {
         self.doc.set(doc.clone());
         let ids: BTreeSet<String> = doc.nodes.iter().map(|n| n.id.clone()).collect();
-        self.selection.update(|sel| sel.retain(|id| ids.contains(id)));
+        self.select(|sel| sel.retain(|id| ids.contains(id)));
         if let Some((from, to)) = self.selected_link.get_untracked()
             && !doc.links.iter().any(|l| l.from == from && l.to == to)
         {
@@ -303,7 +306,7 @@ impl Editor {
         self.history.update_value(|h| h.record(before, &current));
         self.problems.set(Vec::new());
         self.doc.set(current.clone());
-        self.selection.set(BTreeSet::new());
+        self.select(BTreeSet::clear);
         self.selected_link.set(None);
         self.history.with_value(|h| {
             self.can_undo.set(h.can_undo());
@@ -314,9 +317,24 @@ impl Editor {
 
     /// Selects exactly node `id` (and charts it when it runs).
     pub fn select_only(&self, id: &str) {
-        self.selection.set([id.to_string()].into());
+        self.select(|sel| *sel = [id.to_string()].into());
         self.selected_link.set(None);
-        self.chart(id);
+    }
+
+    /// Changes the selection, and what follows from it: one node selected
+    /// is also the charted one (the chart stays when none is), and a node's
+    /// sheet, being about one node, closes when none or several are.
+    pub fn select(&self, change: impl FnOnce(&mut BTreeSet<String>)) {
+        self.set_selection.update(change);
+        let only =
+            self.selection.with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
+        match only {
+            Some(id) => self.chart(&id),
+            None if matches!(self.sheet.get_untracked(), Sheet::Node { .. }) => {
+                self.sheet.set(Sheet::Closed)
+            }
+            None => {}
+        }
     }
 
     /// Opens the selected node's sheet (on a phone: a tap on its card, Enter
@@ -340,7 +358,7 @@ impl Editor {
         let nodes = self.selection.get_untracked();
         if !nodes.is_empty() {
             self.edit(|s| doc::remove_nodes(s, &nodes));
-            self.selection.set(BTreeSet::new());
+            self.select(BTreeSet::clear);
         } else if let Some((from, to)) = self.selected_link.get_untracked() {
             self.edit(|s| doc::disconnect(s, &from, &to));
             self.selected_link.set(None);
@@ -370,7 +388,7 @@ impl Editor {
                 .collect(),
             ..fragment
         }));
-        self.selection.set(ids);
+        self.select(|sel| *sel = ids);
     }
 
     /// Copies and pastes in one step.
@@ -381,8 +399,8 @@ impl Editor {
 
     /// Selects every node.
     pub fn select_all(&self) {
-        self.selection
-            .set(self.doc.with_untracked(|s| s.nodes.iter().map(|n| n.id.clone()).collect()));
+        let every = self.doc.with_untracked(|s| s.nodes.iter().map(|n| n.id.clone()).collect());
+        self.select(|sel| *sel = every);
     }
 
     /// Adds a node of `kind` centred on world point `at` (snapped, and moved
@@ -547,21 +565,6 @@ pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
         } else if !draft && resume.get_value() {
             resume.set_value(false);
             ctx.playing.set(true);
-        }
-    });
-    // One selected node is also the charted one.
-    Effect::new(move |_| {
-        let only = editor.selection.with(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
-        if let Some(id) = only {
-            editor.chart(&id);
-        }
-    });
-    // A node's sheet is about one node: no node selected (a tap on the
-    // empty canvas), or several, closes it.
-    Effect::new(move |_| {
-        let one = editor.selection.with(|s| s.len() == 1);
-        if !one && matches!(editor.sheet.get_untracked(), Sheet::Node { .. }) {
-            editor.sheet.set(Sheet::Closed);
         }
     });
     editor
