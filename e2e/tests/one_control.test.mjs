@@ -85,7 +85,7 @@ test('the shard count is live UpdateShardCount while the run goes on, an edit be
   // Before the run starts (paused at zero) the field edits the scenario: no UpdateShardCount.
   await app.pause();
   await app.reset();
-  assert.equal(await app.simMs(), 0);
+  assert.equal(await app.waitForSimMsBelow(1), 0);
   await app.testId('goto-shards-1').click();
   assert.match(await app.testId('shards-mode').textContent(), /Before the run/);
   await field.fill('3');
