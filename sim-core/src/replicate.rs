@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::budget::{Budget, check_run};
 use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
@@ -101,8 +101,9 @@ pub fn interval(values: &[f64]) -> Interval {
     Interval { n: n as u32, mean, sd, half_width, low: mean - half_width, high: mean + half_width }
 }
 
-/// The key figures of one run.
-#[derive(Clone, Debug, PartialEq)]
+/// The key figures of one run (they cross to the page from a planning
+/// worker, hence `Deserialize`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     /// Write attempts the streams refused, as a percentage of all attempts.
     pub throttled_pct: f64,
@@ -202,20 +203,57 @@ pub fn combine(seeds: Vec<u64>, runs: &[Figures]) -> Replications {
     }
 }
 
-/// Replications run a slice of simulated time at a time, so a host with
-/// one thread (the browser) can run them between frames and stop them at
-/// any slice. The figures are those of whole runs: a run advanced in
-/// slices reaches the same state as one advanced at once.
-pub struct ReplicationJob {
-    valid: ValidScenario,
-    seeds: Vec<u64>,
+/// One replication: a run of the scenario with one seed, advanced a slice
+/// of simulated time at a time and held to a budget, so a host can run it
+/// between frames (the page) or all at once (a planning worker), and stop
+/// it at any slice. A run advanced in slices reaches the same state as one
+/// advanced at once, so its figures do not depend on the host.
+pub struct Replica {
+    sim: Simulation,
     end: SimTime,
-    budget: Budget,
-    running: Option<Simulation>,
-    runs: Vec<Figures>,
 }
 
-/// Where a [`ReplicationJob`] stands after a slice.
+impl Replica {
+    /// The run of `valid` with `seed`, at time zero.
+    pub fn new(valid: &ValidScenario, seed: u64) -> Self {
+        let end = valid.scenario().duration_s.saturating_mul(SECOND);
+        Replica { sim: Simulation::new(valid, seed), end }
+    }
+
+    /// Advances the run by up to `slice` of simulated time (`valid` is the
+    /// scenario it was made from): its figures once it reaches the
+    /// scenario's duration, or why it stopped when it outgrew `budget`.
+    pub fn advance(
+        &mut self,
+        valid: &ValidScenario,
+        slice: SimTime,
+        budget: &Budget,
+    ) -> Result<Option<Figures>, String> {
+        let to = self.sim.now().saturating_add(slice.max(1)).min(self.end);
+        self.sim.run_until(to);
+        check_run(&self.sim, budget)?;
+        Ok((self.sim.now() >= self.end).then(|| figures(&self.sim, valid)))
+    }
+
+    /// The share of the run's simulated time done (0 to 1).
+    pub fn share(&self) -> f64 {
+        self.sim.now() as f64 / self.end.max(1) as f64
+    }
+}
+
+/// One replication of `valid` with `seed`, run to its end and held to
+/// `budget` every simulated minute, as the app's guard holds a live run
+/// ([`crate::budget::GUARD_INTERVAL_MS`]): the task a planning worker runs.
+pub fn replicate(valid: &ValidScenario, seed: u64, budget: &Budget) -> Result<Figures, String> {
+    let mut replica = Replica::new(valid, seed);
+    loop {
+        if let Some(figures) = replica.advance(valid, crate::budget::GUARD_INTERVAL_MS, budget)? {
+            return Ok(figures);
+        }
+    }
+}
+
+/// Where replications stand after a run ends (or a slice, for a job).
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobState {
     /// Runs finished so far, of all, and the share of all simulated time
@@ -235,54 +273,101 @@ pub enum JobState {
     Failed(String),
 }
 
+/// Replications' figures gathered as their runs end, in any order (runs
+/// on a pool of workers finish as they please) and combined in seed
+/// order, so the intervals do not depend on which run ended first.
+#[derive(Clone, Debug)]
+pub struct Gathered {
+    seeds: Vec<u64>,
+    runs: Vec<Option<Figures>>,
+    done: u32,
+}
+
+impl Gathered {
+    /// Nothing gathered yet for runs with `seeds`.
+    pub fn new(seeds: Vec<u64>) -> Self {
+        let runs = vec![None; seeds.len()];
+        Gathered { seeds, runs, done: 0 }
+    }
+
+    /// The seeds, in order.
+    pub fn seeds(&self) -> &[u64] {
+        &self.seeds
+    }
+
+    /// The figures of the run with the `index`th seed (a second report of
+    /// the same run is ignored): where the replications stand.
+    pub fn put(&mut self, index: usize, figures: Figures) -> JobState {
+        if let Some(slot @ None) = self.runs.get_mut(index) {
+            *slot = Some(figures);
+            self.done += 1;
+        }
+        self.state()
+    }
+
+    /// Where the replications stand.
+    pub fn state(&self) -> JobState {
+        let of = self.seeds.len() as u32;
+        if self.done < of {
+            return JobState::Running {
+                done: self.done,
+                of,
+                share: f64::from(self.done) / f64::from(of),
+            };
+        }
+        let runs: Vec<Figures> = self.runs.iter().flatten().cloned().collect();
+        JobState::Done(Box::new(combine(self.seeds.clone(), &runs)), runs)
+    }
+}
+
+/// Replications run one after another a slice at a time, so a host with
+/// one thread (the page, when no worker starts) can run them between
+/// frames and stop them at any slice.
+pub struct ReplicationJob {
+    valid: ValidScenario,
+    budget: Budget,
+    gathered: Gathered,
+    /// The seed running next, and its run once started.
+    next: usize,
+    running: Option<Replica>,
+}
+
 impl ReplicationJob {
-    /// `n` replications (2 to [`MAX_REPLICATIONS`]) of `valid` over its
+    /// `n` replications (1 to [`MAX_REPLICATIONS`]) of `valid` over its
     /// duration, each held to `budget`.
     pub fn new(valid: &ValidScenario, n: u32, budget: Budget) -> Result<Self, String> {
         let n = check_count(n)?;
-        let scenario = valid.scenario();
         Ok(ReplicationJob {
             valid: valid.clone(),
-            seeds: seeds(scenario.seed, n),
-            end: scenario.duration_s.saturating_mul(SECOND),
             budget,
+            gathered: Gathered::new(seeds(valid.scenario().seed, n)),
+            next: 0,
             running: None,
-            runs: Vec::with_capacity(n as usize),
         })
     }
 
     /// Advances the current run by up to `slice` of simulated time (ending
     /// it, and starting the next seed's, when it reaches the duration).
     pub fn step(&mut self, slice: SimTime) -> JobState {
-        let of = self.seeds.len() as u32;
-        if self.runs.len() == self.seeds.len() {
-            return JobState::Done(
-                Box::new(combine(self.seeds.clone(), &self.runs)),
-                self.runs.clone(),
-            );
-        }
-        let seed = self.seeds[self.runs.len()];
-        let sim = self.running.get_or_insert_with(|| Simulation::new(&self.valid, seed));
-        let to = sim.now().saturating_add(slice.max(1)).min(self.end);
-        sim.run_until(to);
-        if let Err(why) = check_run(sim, &self.budget) {
-            return JobState::Failed(why);
-        }
-        let reached = sim.now();
-        if reached >= self.end {
-            self.runs.push(figures(sim, &self.valid));
-            self.running = None;
-            if self.runs.len() == self.seeds.len() {
-                return JobState::Done(
-                    Box::new(combine(self.seeds.clone(), &self.runs)),
-                    self.runs.clone(),
-                );
+        let of = self.gathered.seeds().len();
+        let Some(&seed) = self.gathered.seeds().get(self.next) else {
+            return self.gathered.state();
+        };
+        let valid = &self.valid;
+        let replica = self.running.get_or_insert_with(|| Replica::new(valid, seed));
+        match replica.advance(valid, slice, &self.budget) {
+            Err(why) => JobState::Failed(why),
+            Ok(Some(figures)) => {
+                self.running = None;
+                self.next += 1;
+                self.gathered.put(self.next - 1, figures)
             }
+            Ok(None) => JobState::Running {
+                done: self.next as u32,
+                of: of as u32,
+                share: (self.next as f64 + replica.share()) / of as f64,
+            },
         }
-        let done = self.runs.len() as u32;
-        let partial =
-            if self.running.is_some() { reached as f64 / self.end.max(1) as f64 } else { 0.0 };
-        JobState::Running { done, of, share: (f64::from(done) + partial) / f64::from(of) }
     }
 }
 
@@ -530,6 +615,48 @@ mod tests {
         assert_eq!(*intervals, combine(seeds(scenario.seed, 3), &whole));
         let Err(why) = ReplicationJob::new(&valid, 0, Budget::BROWSER) else { panic!("0 seeds") };
         assert!(why.contains("1 to 100"), "{why}");
+    }
+
+    /// Runs on a pool end in any order: figures gathered last seed first
+    /// (and one reported twice) combine exactly as in seed order, and each
+    /// whole replication is the run a job makes in slices.
+    #[test]
+    fn runs_gathered_in_any_order_combine_in_seed_order() {
+        let mut scenario = crate::parse_scenario(crate::DEFAULT_SCENARIO).unwrap();
+        scenario.duration_s = 90;
+        let valid = crate::validate(&scenario).unwrap();
+        let seeds = seeds(scenario.seed, 4);
+        let runs: Vec<Figures> =
+            seeds.iter().map(|&s| replicate(&valid, s, &Budget::BROWSER).unwrap()).collect();
+        let mut job = ReplicationJob::new(&valid, 4, Budget::BROWSER).unwrap();
+        let in_slices = loop {
+            if let JobState::Done(_, runs) = job.step(13 * SECOND) {
+                break runs;
+            }
+        };
+        assert_eq!(in_slices, runs);
+        let mut gathered = Gathered::new(seeds.clone());
+        for (i, done) in [(3, 1), (1, 2), (3, 2), (0, 3)] {
+            let state = gathered.put(i, runs[i].clone());
+            assert_eq!(state, JobState::Running { done, of: 4, share: f64::from(done) / 4.0 });
+        }
+        let JobState::Done(intervals, all) = gathered.put(2, runs[2].clone()) else {
+            panic!("four of four")
+        };
+        assert_eq!((all, *intervals), (runs.clone(), combine(seeds, &runs)));
+    }
+
+    /// A replication that outgrows its budget stops with the reason, in the
+    /// words of the live run's guard, wherever it runs.
+    #[test]
+    fn a_replication_past_its_budget_says_why() {
+        let scenario = crate::parse_scenario(crate::DEFAULT_SCENARIO).unwrap();
+        let valid = crate::validate(&scenario).unwrap();
+        let tiny = Budget::BROWSER.with_memory(1);
+        let why = replicate(&valid, scenario.seed, &tiny).unwrap_err();
+        assert!(why.starts_with("at 00:01:00 the run holds") && why.contains("near the"), "{why}");
+        let mut job = ReplicationJob::new(&valid, 2, tiny).unwrap();
+        assert_eq!(job.step(crate::budget::GUARD_INTERVAL_MS), JobState::Failed(why));
     }
 
     /// Each service's figures over three seeds of the default scenario
