@@ -51,11 +51,35 @@ pub struct Starting {
     commands: u64,
 }
 
-/// The page's end of the channel to the worker.
-pub struct Link {
-    worker: Worker,
+/// A worker on `public/engine-worker.js` and the page's listeners to it
+/// (kept as long as the worker).
+pub struct Spawned {
+    /// The worker.
+    pub worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Dropping a worker's handle ends the worker (and nothing more is heard
+/// from it).
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+impl Spawned {
+    /// Posts `message` to the worker (as JSON text: see `worker`).
+    pub fn post(&self, message: &ToWorker) {
+        let _ = self.worker.post_message(&JsValue::from_str(&encode(message)));
+    }
+}
+
+/// The page's end of the channel to the engine worker.
+pub struct Link {
+    spawned: Spawned,
     /// The last hold sent.
     hold: bool,
     /// Commands sent so far.
@@ -77,7 +101,7 @@ impl Host {
 
 impl Link {
     fn post(&self, message: &ToWorker) {
-        let _ = self.worker.post_message(&JsValue::from_str(&encode(message)));
+        self.spawned.post(message);
     }
 }
 
@@ -183,7 +207,7 @@ fn in_page(ctx: SimCtx, valid: ValidScenario, replay: Vec<ToWorker>, why: &str) 
     for message in replay {
         match message {
             ToWorker::Command(command) => engine.handle(command, &mut out),
-            ToWorker::Start(_) | ToWorker::Hold(_) => {}
+            ToWorker::Start(_) | ToWorker::Hold(_) | ToWorker::Plan { .. } => {}
         }
     }
     ctx.host.set_value(Host::Page(Box::new(engine)));
@@ -202,17 +226,33 @@ pub fn fall_back(ctx: SimCtx, why: &str) {
             }
         });
     if let Some(Some(starting)) = starting {
-        starting.link.worker.terminate();
-        in_page(ctx, starting.initial, starting.sent, why);
+        let Starting { link, initial, sent, .. } = *starting;
+        drop(link); // ends the worker
+        in_page(ctx, initial, sent, why);
     }
 }
 
-/// A worker on `public/engine-worker.js`, told the page's glue and wasm
-/// (the HTTP cache serves them again), or why none can start.
+/// The engine's worker for `ctx`, or why none can start.
 fn spawn(ctx: SimCtx) -> Result<Link, String> {
     if crate::recovery::debug_flag("no-worker") {
         return Err("?debug=no-worker".into());
     }
+    let spawned = spawn_worker(
+        move |message| hear(ctx, message),
+        move |text| failed(ctx, &format!("the engine worker failed: {text}")),
+    )?;
+    Ok(Link { spawned, hold: false, commands: 0, slice_p95_ms: 0.0 })
+}
+
+/// A worker on `public/engine-worker.js`, told the page's glue and wasm
+/// (the HTTP cache serves them again), calling `hear` with each message it
+/// posts and `fail` with what went wrong when it fails; or why none can
+/// start. The engine's host and the planning pool (`pool`) both start
+/// theirs here.
+pub fn spawn_worker(
+    mut hear: impl FnMut(ToPage) + 'static,
+    mut fail: impl FnMut(String) + 'static,
+) -> Result<Spawned, String> {
     let document = leptos::prelude::document();
     let tag = document
         .query_selector("script[data-wasm]")
@@ -237,7 +277,7 @@ fn spawn(ctx: SimCtx) -> Result<Link, String> {
         .map_err(|e| format!("the worker did not start: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         if let Some(message) = from_js(event.data()) {
-            hear(ctx, message);
+            hear(message);
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -245,17 +285,10 @@ fn spawn(ctx: SimCtx) -> Result<Link, String> {
         let text = event
             .dyn_ref::<web_sys::ErrorEvent>()
             .map_or_else(|| "an error".to_string(), web_sys::ErrorEvent::message);
-        failed(ctx, &format!("the engine worker failed: {text}"));
+        fail(text);
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Link {
-        worker,
-        _on_message: on_message,
-        _on_error: on_error,
-        hold: false,
-        commands: 0,
-        slice_p95_ms: 0.0,
-    })
+    Ok(Spawned { worker, _on_message: on_message, _on_error: on_error })
 }
 
 /// The worker failed: before its engine ran, the page takes over; after,
@@ -299,5 +332,7 @@ fn hear(ctx: SimCtx, message: ToPage) {
             }
         }),
         ToPage::Panicked(why) => failed(ctx, &format!("the engine worker panicked: {why}")),
+        // The engine's worker is never sent a task.
+        ToPage::Planned { .. } => {}
     }
 }

@@ -6,6 +6,8 @@
 //! time) or, where no worker starts, in the page, driven by the frame loop
 //! (`sim_loop`); `host` is the page's end of either. Components read the
 //! published snapshot (`snapshot`) and chart series (`components::chart`).
+//! Planning work (replications, the service comparison) is tasks (`plan`)
+//! run on a small pool of further workers (`pool`).
 
 pub mod alarm;
 pub mod components;
@@ -17,6 +19,8 @@ pub mod format;
 pub mod highlight;
 pub mod host;
 pub mod link;
+pub mod plan;
+pub mod pool;
 pub mod recovery;
 pub mod sim_loop;
 pub mod snapshot;

@@ -3,6 +3,8 @@
 //! calls [`start`] instead of mounting the page. It owns the [`Engine`],
 //! handles the page's [`ToWorker`] messages and runs the engine in slices
 //! of [`Budgets::WORKER`], posting the [`Out`]s as [`ToPage`] messages.
+//! The planning pool's workers (`pool`) are the same script, sent
+//! [`ToWorker::Plan`] tasks instead of an engine.
 //!
 //! To the worker, messages are serde JSON strings: one string crosses the
 //! channel as a single copy, and the scenario's JSON code is in the binary
@@ -23,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
 
 use crate::engine::{Budgets, Command, Engine, Out};
+use crate::plan::{Task, TaskDone};
 use crate::sim_loop::percentile;
 
 /// A message from the page to the engine worker.
@@ -36,6 +39,14 @@ pub enum ToWorker {
     /// Nobody can see the run (a hidden tab, an embed scrolled away): hold
     /// still while `true`, and resume without a jump.
     Hold(bool),
+    /// A planning worker (`pool`) runs this task to its end and answers
+    /// with [`ToPage::Planned`] and the same id.
+    Plan {
+        /// The pool's number for the task.
+        id: u64,
+        /// The work.
+        task: Task,
+    },
 }
 
 /// A message from the engine worker to the page.
@@ -63,6 +74,13 @@ pub enum ToPage {
     },
     /// The engine panicked (the message); the worker is dead.
     Panicked(String),
+    /// A planning worker's answer to [`ToWorker::Plan`] `id`.
+    Planned {
+        /// The task's number.
+        id: u64,
+        /// Its answer.
+        done: TaskDone,
+    },
 }
 
 /// `message` as the JSON text posted across the channel.
@@ -207,6 +225,10 @@ fn receive(message: ToWorker) {
                 runner.hold = hold;
                 None
             }
+            // A planner runs one task at a time, to its end: the pool sends
+            // the next when this one is answered, and stops it by ending
+            // the worker.
+            ToWorker::Plan { id, task } => Some(ToPage::Planned { id, done: task.run() }),
         }
     });
     if let Some(reply) = reply {
@@ -332,7 +354,7 @@ mod tests {
             match decode::<ToWorker>(&encode(&message)).unwrap() {
                 ToWorker::Start(s) => far = Some(Engine::new(validate(&s).unwrap())),
                 ToWorker::Command(c) => far.as_mut().unwrap().handle(c, &mut seen),
-                ToWorker::Hold(_) => {}
+                ToWorker::Hold(_) | ToWorker::Plan { .. } => {}
             }
             if let ToWorker::Command(c) = message {
                 page.handle(c, &mut Vec::new());

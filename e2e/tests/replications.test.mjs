@@ -1,5 +1,7 @@
 // "How sure? Run seeds": the scenario replicated with N seeds while it keeps playing, each
-// headline figure as a mean with its 95% interval; Cancel stops it; a bad count is refused.
+// headline figure as a mean with its 95% interval; Cancel stops it; a bad count is refused. The
+// seeds run on a pool of planning workers (app/src/pool.rs) when the engine runs in a worker, and
+// in the page otherwise: the same figures either way.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from './fixtures/app_page.mjs';
@@ -7,6 +9,19 @@ import { openApp } from './fixtures/app_page.mjs';
 let app, close;
 before(async () => ({ app, close } = await openApp()));
 after(() => close?.());
+
+/** Waits (polling, up to 10 s) until `ok()`; fails with `what` otherwise. */
+async function until(ok, what) {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(ok(), what);
+}
+
+/** Every figure's mean and interval in the table, by key. */
+async function table() {
+  return app.page.locator('[data-testid^="replication-"][data-value], [data-testid^="replication-interval-"]').evaluateAll(
+    (cells) => cells.map((c) => [c.dataset.testid, c.dataset.value ?? `${c.dataset.low}..${c.dataset.high}`]),
+  );
+}
 
 /** A figure's mean and interval, as the table's data attributes carry them. */
 async function figure(key) {
@@ -46,14 +61,37 @@ test('Cancel stops the seeds; a count out of range is refused in words', { timeo
   await app.testId('replications-count').fill('100');
   await app.testId('replications-start').click();
   await app.testId('replications-progress').waitFor();
-  assert.match(await app.testId('replications-progress').textContent(), /^seed \d+ of 100/);
+  assert.match(
+    await app.testId('replications-progress').textContent(),
+    /^\d+ of 100 seeds done \(\d+%\), on (a worker|\d workers) beside the live run$/,
+  );
+  assert.ok(app.page.workers().length > 1, 'planning workers beside the engine\'s');
   await app.testId('replications-cancel').click();
   await app.testId('replications-progress').waitFor({ state: 'detached' });
   assert.equal(await app.testId('replications-table').count(), 0);
+  // Cancel ends the planners mid-task: only the engine's worker is left.
+  await until(() => app.page.workers().length === 1, 'the planners end on Cancel');
 
   await app.testId('replications-count').fill('1');
   await app.testId('replications-start').click();
   const error = app.page.locator('[data-testid="replications"] [role="alert"]');
   await error.waitFor();
   assert.equal(await error.textContent(), 'Seeds: 1 is out of range; allowed 2 to 100');
+});
+
+test('seeds on the planning workers give the very figures the page computes itself', { timeout: 180_000 }, async () => {
+  const run = async (url) => {
+    await app.page.goto(url);
+    await app.waitReady();
+    await app.testId('replications-count').fill('4');
+    await app.testId('replications-start').click();
+    await app.testId('replications-table').waitFor({ timeout: 120_000 });
+    return { runner: await app.testId('replications').getAttribute('data-runner'), figures: await table() };
+  };
+  const pooled = await run(app.url);
+  const inPage = await run(`${app.url}?debug=no-worker`);
+  assert.deepEqual([pooled.runner, inPage.runner], ['pool', 'page']);
+  assert.ok(pooled.figures.length >= 8, JSON.stringify(pooled.figures));
+  assert.deepEqual(pooled.figures, inPage.figures, 'the same seeds, the same figures, wherever they ran');
+  assert.deepEqual(app.errors, []);
 });

@@ -1,17 +1,22 @@
 //! "How sure? Run N seeds": the scenario replicated with N seeds derived
-//! from its own (sim-core's [`ReplicationJob`]), a few simulated seconds
-//! per animation frame beside the live run, and each headline figure shown
-//! as its mean with a 95% confidence interval and every seed's value as a
-//! dot, so a difference can be told from noise (MODEL.md, Replications).
+//! from its own, each headline figure shown as its mean with a 95%
+//! confidence interval and every seed's value as a dot, so a difference
+//! can be told from noise (MODEL.md, Replications). The seeds run as tasks
+//! on the planning pool (`pool`) beside the live run; where the engine has
+//! no worker, or a planner fails, they run in the page instead, a few
+//! simulated seconds per frame (sim-core's [`ReplicationJob`]). Either way
+//! the figures are combined in seed order: the same table.
 
 use leptos::prelude::*;
 use sim_core::budget::Budget;
 use sim_core::replicate::{
-    Figures, Interval, JobState, MAX_REPLICATIONS, ReplicationJob, Replications,
+    Figures, Gathered, Interval, JobState, MAX_REPLICATIONS, ReplicationJob, Replications, seeds,
 };
 use sim_core::time::{SECOND, SimTime};
 
 use crate::format;
+use crate::plan::{Task, TaskDone};
+use crate::pool::{self, Heard, JobId};
 use crate::sim_loop::now_ms;
 use crate::state::SimCtx;
 
@@ -32,9 +37,42 @@ enum Progress {
         done: u32,
         of: u32,
         share: f64,
+        /// Where they run, in words.
+        place: String,
     },
     Done(Box<Outcome>),
     Failed(String),
+}
+
+/// Where the seeds run.
+enum Runner {
+    /// On the planning pool: the job, what its tasks answered so far, and
+    /// the workers it may use.
+    Pool(JobId, Gathered, usize),
+    /// In the page, between frames.
+    Page(Box<ReplicationJob>),
+}
+
+impl Runner {
+    fn place(&self) -> String {
+        match self {
+            Runner::Pool(_, _, 1) => "on a worker beside the live run".into(),
+            Runner::Pool(_, _, n) => format!("on {n} workers beside the live run"),
+            Runner::Page(_) => "in the page, between frames".into(),
+        }
+    }
+}
+
+/// The panel's state: what it shows, and what runs.
+#[derive(Clone, Copy)]
+struct Panel {
+    ctx: SimCtx,
+    progress: RwSignal<Progress>,
+    runner: StoredValue<Option<Runner>>,
+    /// Counts stops, so a frame loop of a stopped run ends.
+    run: StoredValue<u64>,
+    /// Where the last replications ran: `pool` or `page` (for the tests).
+    ran: RwSignal<&'static str>,
 }
 
 /// What the table shows: one line per figure.
@@ -117,34 +155,31 @@ pub fn ReplicationsPanel() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let count = RwSignal::new(DEFAULT_SEEDS.to_string());
     let progress = RwSignal::new(Progress::Idle);
-    let job: StoredValue<Option<ReplicationJob>> = StoredValue::new(None);
+    let panel = Panel {
+        ctx,
+        progress,
+        runner: StoredValue::new(None),
+        run: StoredValue::new(0),
+        ran: RwSignal::new(""),
+    };
     // Replications describe the scenario they ran; an edit stops and drops them.
     Effect::new(move |_| {
         ctx.revision.track();
-        job.set_value(None);
-        progress.set(Progress::Idle);
+        panel.stop();
     });
+    on_cleanup(move || panel.stop());
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let started = seed_count(&count.get_untracked()).and_then(|n| {
-            ctx.scenario.with_value(|valid| ReplicationJob::new(valid, n, Budget::BROWSER))
-        });
-        match started {
-            Ok(j) => {
-                job.set_value(Some(j));
-                progress.set(Progress::Running { done: 0, of: 0, share: 0.0 });
-                pump(job, progress, ctx);
-            }
+        match seed_count(&count.get_untracked()) {
+            Ok(n) => panel.begin(n),
             Err(why) => progress.set(Progress::Failed(why)),
         }
     };
-    let cancel = move |_| {
-        job.set_value(None);
-        progress.set(Progress::Idle);
-    };
+    let cancel = move |_| panel.stop();
     let running = move || matches!(progress.get(), Progress::Running { .. });
     view! {
-        <form class="compare replications" data-testid="replications" novalidate on:submit=start>
+        <form class="compare replications" data-testid="replications" data-runner=move || panel.ran.get()
+            novalidate on:submit=start>
             <button type="submit" data-testid="replications-start" disabled=running
                 title="Runs this scenario again with other seeds (the first is its own), in the background while it plays, and shows each headline figure as a mean with its 95% confidence interval (Student's t): a difference smaller than the interval may be noise.">
                 "How sure? Run seeds"
@@ -169,10 +204,10 @@ pub fn ReplicationsPanel() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Progress::Running { done, of, share } => {
+                Progress::Running { done, of, share, place } => {
                     view! {
                         <span class="compare-hint" role="status" data-testid="replications-progress">
-                            {format!("seed {} of {of}, {:.0}% done", (done + 1).min(of), share * 100.0)}
+                            {format!("{done} of {of} seeds done ({:.0}%), {place}", share * 100.0)}
                         </span>
                         <button type="button" data-testid="replications-cancel" on:click=cancel>
                             "Cancel"
@@ -189,34 +224,129 @@ pub fn ReplicationsPanel() -> impl IntoView {
     }
 }
 
-/// Runs slices for a share of this frame, shows where they stand, and
-/// comes back next frame until done, cancelled or the panel is gone.
-fn pump(job: StoredValue<Option<ReplicationJob>>, progress: RwSignal<Progress>, ctx: SimCtx) {
-    let start = now_ms();
-    let state = job.try_update_value(|j| {
-        let j = j.as_mut()?;
-        loop {
-            let state = j.step(SLICE);
-            if !matches!(state, JobState::Running { .. }) || now_ms() - start > FRAME_SHARE_MS {
-                return Some(state);
+impl Panel {
+    /// Starts `n` replications of the scenario: on the pool when the
+    /// engine runs in a worker (so workers start here), else in the page.
+    fn begin(self, n: u32) {
+        self.stop();
+        let valid = self.ctx.scenario.get_value();
+        let seeds = seeds(valid.scenario().seed, n);
+        if self.ctx.host.with_value(crate::host::Host::in_worker) {
+            let scenario = valid.scenario();
+            let tasks = seeds
+                .iter()
+                .map(|&seed| Task::Replicate { scenario: Box::new(scenario.clone()), seed })
+                .collect();
+            match pool::submit(tasks, move |heard| self.hear(heard)) {
+                Ok(job) => {
+                    let workers = pool::size().min(seeds.len());
+                    self.runner.set_value(Some(Runner::Pool(job, Gathered::new(seeds), workers)));
+                    self.ran.set("pool");
+                    return self.show(JobState::Running { done: 0, of: n, share: 0.0 });
+                }
+                Err(why) => note_in_page(&why),
             }
         }
-    });
-    let Some(Some(state)) = state else { return };
-    let shown = match state {
-        JobState::Running { done, of, share } => {
-            if progress.try_set(Progress::Running { done, of, share }).is_none() {
-                request_animation_frame(move || pump(job, progress, ctx));
+        self.in_page(n);
+    }
+
+    /// Runs `n` replications in the page, from the first seed.
+    fn in_page(self, n: u32) {
+        match self.ctx.scenario.with_value(|v| ReplicationJob::new(v, n, Budget::BROWSER)) {
+            Ok(job) => {
+                self.runner.set_value(Some(Runner::Page(Box::new(job))));
+                self.ran.set("page");
+                self.show(JobState::Running { done: 0, of: n, share: 0.0 });
+                let run = self.run.get_value();
+                self.pump(run);
             }
+            Err(why) => self.show(JobState::Failed(why)),
+        }
+    }
+
+    /// Stops whatever runs, and shows nothing.
+    fn stop(self) {
+        if let Some(Some(Runner::Pool(job, ..))) = self.runner.try_update_value(Option::take) {
+            pool::cancel(job);
+        }
+        self.run.try_update_value(|run| *run += 1);
+        self.progress.try_set(Progress::Idle);
+    }
+
+    /// An answer from the pool. A lost job runs again in the page.
+    fn hear(self, heard: Heard) {
+        let mut lost = None;
+        let state = self.runner.try_update_value(|runner| match (runner.as_mut()?, heard) {
+            (Runner::Pool(_, gathered, _), Heard::Done(i, TaskDone::Replicated(Ok(figures)))) => {
+                Some(gathered.put(i, figures))
+            }
+            (Runner::Pool(..), Heard::Done(_, TaskDone::Replicated(Err(why)))) => {
+                Some(JobState::Failed(why))
+            }
+            (Runner::Pool(_, gathered, _), Heard::Lost(why)) => {
+                lost = Some((why, gathered.seeds().len() as u32));
+                None
+            }
+            (Runner::Page(_), _) => None,
+        });
+        if let Some((why, n)) = lost {
+            note_in_page(&why);
+            self.in_page(n);
+        } else if let Some(Some(state)) = state {
+            self.show(state);
+        }
+    }
+
+    /// Runs the page's replications for a share of this frame, shows where
+    /// they stand, and comes back next frame until they end or run `run`
+    /// is stopped.
+    fn pump(self, run: u64) {
+        if self.run.try_get_value() != Some(run) {
             return;
         }
-        JobState::Done(r, runs) => Progress::Done(Box::new(
-            ctx.scenario.with_value(|v| outcome(&r, &runs, &v.scenario().nodes)),
-        )),
-        JobState::Failed(why) => Progress::Failed(why),
-    };
-    job.set_value(None);
-    progress.set(shown);
+        let start = now_ms();
+        let state = self.runner.try_update_value(|runner| {
+            let Some(Runner::Page(job)) = runner.as_mut() else { return None };
+            loop {
+                let state = job.step(SLICE);
+                if !matches!(state, JobState::Running { .. }) || now_ms() - start > FRAME_SHARE_MS {
+                    return Some(state);
+                }
+            }
+        });
+        let Some(Some(state)) = state else { return };
+        let running = matches!(state, JobState::Running { .. });
+        self.show(state);
+        if running {
+            request_animation_frame(move || self.pump(run));
+        }
+    }
+
+    /// Shows `state`; once the replications end, whatever ran them stops.
+    fn show(self, state: JobState) {
+        let shown = match state {
+            JobState::Running { done, of, share } => {
+                let place = self.runner.try_with_value(|r| r.as_ref().map(Runner::place));
+                Progress::Running { done, of, share, place: place.flatten().unwrap_or_default() }
+            }
+            JobState::Done(r, runs) => Progress::Done(Box::new(
+                self.ctx.scenario.with_value(|v| outcome(&r, &runs, &v.scenario().nodes)),
+            )),
+            JobState::Failed(why) => Progress::Failed(why),
+        };
+        if !matches!(shown, Progress::Running { .. }) {
+            if let Some(Some(Runner::Pool(job, ..))) = self.runner.try_update_value(Option::take) {
+                pool::cancel(job);
+            }
+        }
+        self.progress.try_set(shown);
+    }
+}
+
+/// Says in the console why the seeds run in the page.
+fn note_in_page(why: &str) {
+    let text = format!("Shardplay: How sure? runs its seeds in the page ({why}).");
+    web_sys::console::info_1(&text.into());
 }
 
 /// Each figure: mean ± half the interval, the interval, the standard
