@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use sim_core::budget::{Budget, admit};
+use sim_core::compare::{MskSizing, ServiceComparison};
 use sim_core::replicate::{Figures, replicate};
 use sim_core::{Scenario, ValidScenario};
 
@@ -20,6 +21,16 @@ pub enum Task {
         /// The replication's seed.
         seed: u64,
     },
+    /// The scenario's Kinesis streams against MSK and MSK Serverless
+    /// ("Compare with Amazon MSK"), with the scenario's seed.
+    CompareServices {
+        /// The scenario, as the page validated it.
+        scenario: Box<Scenario>,
+        /// Simulated seconds of each service's run.
+        duration_s: u64,
+        /// The MSK cluster each stream becomes.
+        sizing: MskSizing,
+    },
 }
 
 /// A task's answer.
@@ -27,6 +38,8 @@ pub enum Task {
 pub enum TaskDone {
     /// The replication's figures, or why it stopped.
     Replicated(Result<Figures, String>),
+    /// The comparison, or what is wrong, in words.
+    ComparedServices(Result<Box<ServiceComparison>, String>),
 }
 
 impl Task {
@@ -36,8 +49,26 @@ impl Task {
             Task::Replicate { scenario, seed } => TaskDone::Replicated(
                 admitted(&scenario).and_then(|valid| replicate(&valid, seed, &Budget::BROWSER)),
             ),
+            Task::CompareServices { scenario, duration_s, sizing } => TaskDone::ComparedServices(
+                admitted(&scenario)
+                    .and_then(|valid| compare_services(&valid, duration_s, sizing))
+                    .map(Box::new),
+            ),
         }
     }
+}
+
+/// [`sim_core::compare_kinesis_msk`] with the scenario's seed, its
+/// problems in words (nodes by their display names, as the cards name
+/// them).
+pub fn compare_services(
+    valid: &ValidScenario,
+    duration_s: u64,
+    sizing: MskSizing,
+) -> Result<ServiceComparison, String> {
+    let s = valid.scenario();
+    sim_core::compare_kinesis_msk(valid, s.seed, duration_s, sizing)
+        .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
 }
 
 /// `scenario` validated again where the task runs, and held to the
@@ -71,6 +102,26 @@ mod tests {
         let answer = ToPage::Planned { id, done: task.run() };
         let here = replicate(&valid, seed, &Budget::BROWSER);
         assert_eq!(answer, ToPage::Planned { id: 7, done: TaskDone::Replicated(here) });
+    }
+
+    /// A comparison answered by a planner is the page's own, to the bit.
+    #[test]
+    fn a_service_comparison_crosses_back_whole() {
+        let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        let sizing = MskSizing::default();
+        let task = Task::CompareServices {
+            scenario: Box::new(valid.scenario().clone()),
+            duration_s: 120,
+            sizing,
+        };
+        let Some(ToWorker::Plan { id, task }) =
+            decode::<ToWorker>(&encode(&ToWorker::Plan { id: 3, task }))
+        else {
+            panic!("a plan crosses")
+        };
+        let answer = decode::<ToPage>(&encode(&ToPage::Planned { id, done: task.run() }));
+        let here = compare_services(&valid, 120, sizing).map(Box::new);
+        assert_eq!(answer, Some(ToPage::Planned { id: 3, done: TaskDone::ComparedServices(here) }));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use sim_core::compare::{ModeBill, SERVICE_FIGURES, service_title};
+use sim_core::compare::{ModeBill, SERVICE_FIGURES};
 use sim_core::replicate::{Interval, Replications};
 use sim_core::sweep::SweepPoint;
 use sim_core::time::format_clock;
@@ -324,7 +324,7 @@ fn service_figures(c: &sim_core::ServiceComparison) -> String {
     );
     let _ = writeln!(out);
     let mut rows: Vec<(&str, Vec<String>)> =
-        vec![("", c.rows.iter().map(|s| service_title(s.service).into()).collect())];
+        vec![("", c.rows.iter().map(|s| s.service.title().into()).collect())];
     rows.extend(
         SERVICE_FIGURES.iter().map(|f| (f.label, c.rows.iter().map(|s| (f.show)(s)).collect())),
     );
@@ -379,7 +379,7 @@ fn service_intervals(r: &sim_core::replicate::ReplicatedServices) -> String {
         }
     };
     let rows: Vec<(&str, Vec<String>)> = vec![
-        ("", r.rows.iter().map(|s| service_title(s.service).into()).collect()),
+        ("", r.rows.iter().map(|s| s.service.title().into()).collect()),
         ("traffic in", col(|s| s.incoming_bytes_per_s, &per_s)),
         ("headroom", col(|s| s.headroom, &pct)),
         ("busiest shard/broker/quota", col(|s| s.busiest_unit_load, &pct)),

@@ -1,7 +1,10 @@
 // "Compare with Amazon MSK": the default scenario's producers on Kinesis, on an MSK cluster and on
-// MSK Serverless, one column each; the form refuses a cluster that cannot fill three zones.
+// MSK Serverless, one column each; the form refuses a cluster that cannot fill three zones. The
+// runs are a task on a planning worker (app/src/pool.rs), the page's own table, and cancellable.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
 import { openApp } from './fixtures/app_page.mjs';
 
 let app, close;
@@ -49,4 +52,41 @@ test('brokers that do not fill three Availability Zones are refused in words', {
   await error.waitFor();
   assert.match(await error.textContent(), /^brokers: 4 is out of range; allowed 3 to 60 brokers, a multiple of 3/);
   assert.equal(await app.testId('service-table').count(), 0);
+});
+
+test('the comparison on a planning worker is the very table the page computes itself', { timeout: 180_000 }, async () => {
+  const run = async (url) => {
+    await app.page.goto(url);
+    await app.waitReady();
+    await app.testId('compare-services').click();
+    await app.testId('service-table').waitFor({ timeout: 120_000 });
+    return app.testId('service-table').locator('td').allTextContents();
+  };
+  const pooled = await run(app.url);
+  const inPage = await run(`${app.url}?debug=no-worker`);
+  assert.ok(pooled.length >= 30, JSON.stringify(pooled));
+  assert.deepEqual(pooled, inPage, 'same producers and seed, same table, wherever it ran');
+  assert.deepEqual(app.errors, []);
+});
+
+test('a long comparison runs beside the live run, and Cancel ends it at once', { timeout: 120_000 }, async () => {
+  // The largest benchmark scenario (1,000 shards): three simulated hours to run, seconds of work.
+  const large = await readFile(new URL('../../sim-core/benches/large.json', import.meta.url), 'utf8');
+  const link = `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(large)))).toString('base64url')}`;
+  await app.page.goto(app.url + link);
+  await app.waitReady();
+  await app.testId('compare-services').click();
+  await app.testId('compare-services-progress').waitFor();
+  assert.equal(await app.testId('compare-services').isDisabled(), true, 'one comparison at a time');
+  // The page and the live run go on while the worker compares.
+  const before = await app.simMs();
+  await app.waitForSimMsAbove(before);
+  assert.equal(app.page.workers().length, 2, 'the engine worker and one planner');
+  await app.testId('compare-services-cancel').click();
+  await app.testId('compare-services-progress').waitFor({ state: 'detached' });
+  assert.equal(await app.testId('service-table').count(), 0);
+  assert.equal(await app.testId('compare-services').isDisabled(), false);
+  // The planner was ended mid-run, not left to finish: only the engine's worker remains.
+  for (let i = 0; i < 100 && app.page.workers().length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(app.page.workers().length, 1, 'the planner ended on Cancel');
 });

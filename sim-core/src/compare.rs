@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cost::CostMeter;
 use crate::engine::Simulation;
@@ -103,7 +103,7 @@ pub struct StreamCapacity {
 }
 
 /// One line of a bill, with the price applied.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillLine {
     /// Catalogue key of the price (see `sim-core/prices/aws-prices.json`).
     pub key: String,
@@ -314,7 +314,7 @@ fn bill(mode: &'static str, as_given: bool, sim: &Simulation, cost: &CostMeter) 
 }
 
 /// The MSK cluster a Kinesis stream is compared with.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MskSizing {
     /// Broker instance type.
     pub broker_type: crate::scenario::BrokerType,
@@ -330,8 +330,9 @@ impl Default for MskSizing {
 }
 
 /// The same producers on Kinesis Data Streams (provisioned shards) and on
-/// Amazon MSK (brokers, partitions; and MSK Serverless), side by side.
-#[derive(Clone, Debug, Serialize)]
+/// Amazon MSK (brokers, partitions; and MSK Serverless), side by side. (It
+/// reads back from JSON too: a planning worker sends it to the page.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServiceComparison {
     /// Scenario title.
     pub scenario: String,
@@ -343,17 +344,53 @@ pub struct ServiceComparison {
     pub month_hours: f64,
     /// Kinesis first, then MSK provisioned, then MSK Serverless.
     pub rows: Vec<ServiceRow>,
-    /// The classic comparison points (aws-facts-more 6).
+    /// The classic comparison points (aws-facts-more 6): constants, so
+    /// read back as [`CLASSIC_POINTS`].
+    #[serde(deserialize_with = "classic_points")]
     pub points: Vec<ClassicPoint>,
     /// How the variants were made, in plain words.
     pub notes: Vec<String>,
 }
 
+/// A service the comparison runs the traffic on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    /// Kinesis Data Streams, provisioned shards.
+    KinesisProvisioned,
+    /// Amazon MSK, provisioned brokers.
+    MskProvisioned,
+    /// MSK Serverless.
+    MskServerless,
+}
+
+impl Service {
+    /// The name in JSON and test ids: `kinesis_provisioned`,
+    /// `msk_provisioned`, `msk_serverless`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::KinesisProvisioned => "kinesis_provisioned",
+            Service::MskProvisioned => "msk_provisioned",
+            Service::MskServerless => "msk_serverless",
+        }
+    }
+
+    /// How people call it: `Kinesis provisioned`, `MSK provisioned`,
+    /// `MSK Serverless`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Service::KinesisProvisioned => "Kinesis provisioned",
+            Service::MskProvisioned => "MSK provisioned",
+            Service::MskServerless => "MSK Serverless",
+        }
+    }
+}
+
 /// One service's run of the traffic.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRow {
-    /// `kinesis_provisioned`, `msk_provisioned` or `msk_serverless`.
-    pub service: &'static str,
+    /// The service.
+    pub service: Service,
     /// Its capacity, in words (shards; brokers, type and partitions).
     pub capacity: String,
     /// Client bytes a second it takes at most when the load is spread
@@ -386,17 +423,6 @@ pub struct ServiceRow {
     pub monthly_usd: f64,
     /// The service's bill lines.
     pub items: Vec<BillLine>,
-}
-
-/// How people call a [`ServiceRow::service`]: `Kinesis provisioned`,
-/// `MSK provisioned`, `MSK Serverless`.
-pub fn service_title(service: &str) -> &'static str {
-    match service {
-        "kinesis_provisioned" => "Kinesis provisioned",
-        "msk_provisioned" => "MSK provisioned",
-        "msk_serverless" => "MSK Serverless",
-        _ => "?",
-    }
 }
 
 /// One line of the comparison as people read it, the same in the CLI's
@@ -457,8 +483,15 @@ pub const SERVICE_FIGURES: &[ServiceFigure] = {
     ]
 };
 
+/// Reads the comparison's points back: they are [`CLASSIC_POINTS`],
+/// whatever the text says.
+fn classic_points<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ClassicPoint>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(CLASSIC_POINTS.to_vec())
+}
+
 /// One of the classic comparison points, with where it comes from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClassicPoint {
     /// What is compared.
     pub point: &'static str,
@@ -671,7 +704,7 @@ pub fn compare_kinesis_msk(
         }
     }
     let kinesis = ServiceRow {
-        service: "kinesis_provisioned",
+        service: Service::KinesisProvisioned,
         capacity: format!("{shards} shards"),
         capacity_bytes_per_s: k_capacity,
         incoming_bytes_per_s: kp.incoming_bytes_per_s,
@@ -687,7 +720,7 @@ pub fn compare_kinesis_msk(
     };
     // An MSK run's row: its clusters' peak load, producer wait, lag, losses
     // and bill.
-    let msk_row = |service: &'static str,
+    let msk_row = |service: Service,
                    capacity: String,
                    capacity_bytes_per_s: f64,
                    sim: &Simulation,
@@ -723,7 +756,7 @@ pub fn compare_kinesis_msk(
         }
     };
     let msk_row_provisioned = msk_row(
-        "msk_provisioned",
+        Service::MskProvisioned,
         format!(
             "{} x {}, {shards} partitions",
             sizing.brokers * streams.len() as u32,
@@ -748,7 +781,7 @@ pub fn compare_kinesis_msk(
         })
         .sum();
     let serverless_row = msk_row(
-        "msk_serverless",
+        Service::MskServerless,
         format!("serverless, {shards} partitions"),
         s_capacity,
         &serverless_sim,

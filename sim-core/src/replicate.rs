@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::budget::{Budget, check_run};
-use crate::compare::{ModeComparison, ServiceComparison, ServiceRow};
+use crate::compare::{ModeComparison, Service, ServiceComparison, ServiceRow};
 use crate::engine::Simulation;
 use crate::metrics::{Latencies, LatencyHistogram, stream};
 use crate::report::Summary;
@@ -459,8 +459,8 @@ pub struct ReplicatedComparison<'a> {
 /// capacity is a setting, not a measurement, and stays the first seed's.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServiceInterval {
-    /// `kinesis_provisioned`, `msk_provisioned` or `msk_serverless`.
-    pub service: &'static str,
+    /// The service.
+    pub service: Service,
     /// Client bytes a second taken, on average.
     pub incoming_bytes_per_s: Interval,
     /// Share of capacity left.
@@ -674,7 +674,7 @@ mod tests {
             .collect();
         let combined = combine_services(seeds.clone(), &runs);
         assert_eq!((combined.n, combined.seeds[0]), (3, scenario.seed));
-        let services: Vec<&str> = combined.rows.iter().map(|r| r.service).collect();
+        let services: Vec<&str> = combined.rows.iter().map(|r| r.service.as_str()).collect();
         assert_eq!(services, ["kinesis_provisioned", "msk_provisioned", "msk_serverless"]);
         for (i, row) in combined.rows.iter().enumerate() {
             let refused: Vec<f64> = runs.iter().map(|r| r.rows[i].refused_writes as f64).collect();

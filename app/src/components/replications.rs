@@ -287,7 +287,9 @@ impl Panel {
                 lost = Some((why, gathered.seeds().len() as u32));
                 None
             }
-            (Runner::Page(_), _) => None,
+            // Not a replication's answer (nor one of the page's own runs).
+            (Runner::Pool(..), Heard::Done(_, TaskDone::ComparedServices(_)))
+            | (Runner::Page(_), _) => None,
         });
         if let Some((why, n)) = lost {
             note_in_page(&why);

@@ -1,12 +1,16 @@
 //! "Compare with Amazon MSK": the scenario's traffic on its Kinesis streams,
 //! on an MSK cluster and on MSK Serverless, side by side (sim-core's
-//! [`compare_kinesis_msk`](sim_core::compare_kinesis_msk)).
+//! [`compare_kinesis_msk`](sim_core::compare_kinesis_msk)). Three runs of
+//! up to an hour each: a task on the planning pool (`pool`) beside the live
+//! run, which Cancel ends at once; in the page when no worker can start.
 
 use leptos::prelude::*;
-use sim_core::compare::{MskSizing, SERVICE_FIGURES, ServiceComparison, service_title};
+use sim_core::compare::{MskSizing, SERVICE_FIGURES, ServiceComparison};
 use sim_core::scenario::BrokerType;
 
 use super::stats::COMPARE_CAP_S;
+use crate::plan::{Task, TaskDone, compare_services};
+use crate::pool::{self, Heard, JobId};
 use crate::state::SimCtx;
 
 /// The cluster the streams are compared with, as the form holds it. The
@@ -25,47 +29,82 @@ fn sizing_from(broker_type: &str, brokers: &str) -> Result<MskSizing, String> {
     Ok(MskSizing { broker_type, brokers })
 }
 
-/// The comparison the form asks for, or what is wrong, in words (up to one
-/// simulated hour of each service).
-fn compare(
-    valid: &sim_core::ValidScenario,
-    broker_type: &str,
-    brokers: &str,
-) -> Result<ServiceComparison, String> {
-    let sizing = sizing_from(broker_type, brokers)?;
-    let s = valid.scenario();
-    sim_core::compare_kinesis_msk(valid, s.seed, s.duration_s.min(COMPARE_CAP_S), sizing)
-        // Problems name nodes by their display names, as the cards do.
-        .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
+/// Where the comparison stands.
+#[derive(Clone, Debug, Default)]
+enum Comparing {
+    #[default]
+    Idle,
+    /// On a planning worker.
+    Running,
+    /// The table, or what is wrong, in words.
+    Done(Result<Box<ServiceComparison>, String>),
 }
 
 /// On request, runs the scenario's producers on Kinesis (as given), on an
 /// MSK cluster of the chosen brokers and on MSK Serverless (up to one
 /// simulated hour each) and shows one table: capacity, refused writes,
 /// producer waits, lag, losses and cost; then the classic points.
-/// Never on the frame path: it runs once per click.
+/// Never on the frame path: a planning worker runs it.
 #[component]
 pub fn ServiceCompare() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let result: RwSignal<Option<Result<ServiceComparison, String>>> = RwSignal::new(None);
+    let state = RwSignal::new(Comparing::Idle);
+    let job: StoredValue<Option<JobId>> = StoredValue::new(None);
     let broker_type = RwSignal::new(MskSizing::default().broker_type.as_str().to_string());
     let brokers = RwSignal::new(MskSizing::default().brokers.to_string());
+    let stop = move || {
+        if let Some(Some(id)) = job.try_update_value(Option::take) {
+            pool::cancel(id);
+        }
+        state.try_set(Comparing::Idle);
+    };
     // A comparison describes the scenario it ran; an edit makes it stale.
     Effect::new(move |_| {
         ctx.revision.track();
-        result.set(None);
+        stop();
     });
+    on_cleanup(stop);
     let compare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let outcome = ctx.scenario.with_value(|valid| {
-            compare(valid, &broker_type.get_untracked(), &brokers.get_untracked())
-        });
-        result.set(Some(outcome));
+        stop();
+        let sizing = match sizing_from(&broker_type.get_untracked(), &brokers.get_untracked()) {
+            Ok(sizing) => sizing,
+            Err(why) => return state.set(Comparing::Done(Err(why))),
+        };
+        let valid = ctx.scenario.get_value();
+        let duration_s = valid.scenario().duration_s.min(COMPARE_CAP_S);
+        let scenario = Box::new(valid.scenario().clone());
+        let here = move || compare_services(&valid, duration_s, sizing).map(Box::new);
+        if ctx.host.with_value(crate::host::Host::in_worker) {
+            let task = Task::CompareServices { scenario, duration_s, sizing };
+            let here = here.clone();
+            let heard = move |heard| {
+                let done = match heard {
+                    Heard::Done(_, TaskDone::ComparedServices(done)) => done,
+                    Heard::Done(_, TaskDone::Replicated(_)) => return,
+                    Heard::Lost(why) => {
+                        note_in_page(&why);
+                        here()
+                    }
+                };
+                job.try_set_value(None);
+                state.try_set(Comparing::Done(done));
+            };
+            match pool::submit(vec![task], heard) {
+                Ok(id) => {
+                    job.set_value(Some(id));
+                    return state.set(Comparing::Running);
+                }
+                Err(why) => note_in_page(&why),
+            }
+        }
+        state.set(Comparing::Done(here()));
     };
+    let running = move || matches!(state.get(), Comparing::Running);
     view! {
         <form class="compare service-compare" data-testid="service-compare" novalidate on:submit=compare>
-            <button type="submit" data-testid="compare-services"
-                title="Runs this scenario's producers three times without animation (up to one simulated hour each): on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
+            <button type="submit" data-testid="compare-services" disabled=running
+                title="Runs this scenario's producers three times without animation (up to one simulated hour each), on a worker beside the live run: on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
                 "Compare with Amazon MSK"
             </button>
             <label>
@@ -94,8 +133,8 @@ pub fn ServiceCompare() -> impl IntoView {
                     on:input=move |ev| brokers.set(event_target_value(&ev))
                 />
             </label>
-            {move || match result.get() {
-                None => {
+            {move || match state.get() {
+                Comparing::Idle => {
                     view! {
                         <span class="compare-hint">
                             "Kinesis Data Streams, MSK and MSK Serverless for the same producers"
@@ -103,13 +142,30 @@ pub fn ServiceCompare() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Err(why)) => {
+                Comparing::Running => {
+                    view! {
+                        <span class="compare-hint" role="status" data-testid="compare-services-progress">
+                            "Running the three services on a worker beside the live run…"
+                        </span>
+                        <button type="button" data-testid="compare-services-cancel" on:click=move |_| stop()>
+                            "Cancel"
+                        </button>
+                    }
+                        .into_any()
+                }
+                Comparing::Done(Err(why)) => {
                     view! { <span class="compare-error" role="alert">{why}</span> }.into_any()
                 }
-                Some(Ok(c)) => comparison_table(&c).into_any(),
+                Comparing::Done(Ok(c)) => comparison_table(&c).into_any(),
             }}
         </form>
     }
+}
+
+/// Says in the console why the comparison runs in the page.
+fn note_in_page(why: &str) {
+    let text = format!("Shardplay: the service comparison runs in the page ({why}).");
+    web_sys::console::info_1(&text.into());
 }
 
 /// The figures, one column per service; then the classic comparison
@@ -123,7 +179,7 @@ fn comparison_table(c: &ServiceComparison) -> impl IntoView + use<> {
     let head = c
         .rows
         .iter()
-        .map(|r| view! { <th scope="col">{service_title(r.service)}</th> })
+        .map(|r| view! { <th scope="col">{r.service.title()}</th> })
         .collect::<Vec<_>>();
     let body = SERVICE_FIGURES
         .iter()
@@ -133,7 +189,7 @@ fn comparison_table(c: &ServiceComparison) -> impl IntoView + use<> {
                 .iter()
                 .map(|r| {
                     view! {
-                        <td data-testid=format!("service-{}-{}", f.key, r.service)>{(f.show)(r)}</td>
+                        <td data-testid=format!("service-{}-{}", f.key, r.service.as_str())>{(f.show)(r)}</td>
                     }
                 })
                 .collect::<Vec<_>>();
@@ -204,7 +260,10 @@ mod tests {
         assert!(sizing_from("kafka.x.large", "3").unwrap_err().starts_with("Broker type"));
         // The range is sim-core's rule, shown in words.
         let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
-        let m = compare(&valid, "kafka.m5.large", "4").unwrap_err();
+        let compare = |valid: &sim_core::ValidScenario, brokers: &str| {
+            compare_services(valid, COMPARE_CAP_S, sizing_from("kafka.m5.large", brokers)?)
+        };
+        let m = compare(&valid, "4").unwrap_err();
         assert!(m.starts_with("brokers: 4 is out of range; allowed 3 to 60 brokers"), "{m}");
         // An empty canvas has nothing to compare: said, not a blank table.
         let mut empty = valid.scenario().clone();
@@ -213,7 +272,7 @@ mod tests {
         empty.lesson = None;
         empty.layout = Default::default();
         let empty = sim_core::validate(&empty).unwrap();
-        let m = compare(&empty, "kafka.m5.large", "3").unwrap_err();
+        let m = compare(&empty, "3").unwrap_err();
         assert!(m.contains("needs a provisioned Kinesis stream"), "{m}");
         let ok = sizing_from("kafka.m7g.xlarge", " 6 ").unwrap();
         assert_eq!((ok.broker_type, ok.brokers), (BrokerType::M7gXlarge, 6));
@@ -223,7 +282,7 @@ mod tests {
     fn the_default_scenario_compares_on_every_figure() {
         let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
         let c = sim_core::compare_kinesis_msk(&valid, 1, 120, MskSizing::default()).unwrap();
-        let services: Vec<&str> = c.rows.iter().map(|r| service_title(r.service)).collect();
+        let services: Vec<&str> = c.rows.iter().map(|r| r.service.title()).collect();
         assert_eq!(services, ["Kinesis provisioned", "MSK provisioned", "MSK Serverless"]);
         // MSK delays writes over a limit; it never refuses one (aws-facts-more 1.8).
         assert!(c.rows[1..].iter().all(|r| r.refused_writes == 0));
