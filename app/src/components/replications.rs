@@ -336,10 +336,10 @@ impl Panel {
             )),
             JobState::Failed(why) => Progress::Failed(why),
         };
-        if !matches!(shown, Progress::Running { .. }) {
-            if let Some(Some(Runner::Pool(job, ..))) = self.runner.try_update_value(Option::take) {
-                pool::cancel(job);
-            }
+        if !matches!(shown, Progress::Running { .. })
+            && let Some(Some(Runner::Pool(job, ..))) = self.runner.try_update_value(Option::take)
+        {
+            pool::cancel(job);
         }
         self.progress.try_set(shown);
     }
