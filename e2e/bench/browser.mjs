@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { startServer } from '../support/server.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { frameIntervals, percentile } from './frames.mjs';
+import { frameIntervals, frameSummary, percentile, startFrames, stopFrames } from './frames.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -90,32 +90,6 @@ async function jump(browser, url, text, targetMs) {
   const wall = Date.now() - start;
   await page.close();
   return wall;
-}
-
-/** Records animation-frame intervals in the page until `stopFrames`; the page keeps them. */
-function startFrames(page) {
-  return page.evaluate(() => {
-    const frames = [];
-    let last = performance.now();
-    window.__benchFrames = { frames, stop: false };
-    const frame = (now) => {
-      frames.push(now - last);
-      last = now;
-      if (!window.__benchFrames.stop) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
-}
-
-function stopFrames(page) {
-  return page.evaluate(() => {
-    window.__benchFrames.stop = true;
-    return window.__benchFrames.frames;
-  });
-}
-
-function frameSummary(intervals) {
-  return `frames p95 ${percentile(intervals, 0.95).toFixed(1)} ms, max ${Math.max(...intervals).toFixed(1)} ms (${intervals.length} frames)`;
 }
 
 /**

@@ -21,9 +21,11 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * 1,351,116 at 52e8670; 1,499,382 with the engine in a Web Worker (issue #23): the one binary now
  * reads and writes every message (views, chart series, commands, scenarios) both ways, as JSON
  * to the worker and as JS values to the page; raised to 1,510,000 for it, a known cost to cut
- * (docs/performance.md, "Download").
+ * (docs/performance.md, "Download"). 1,518,688 with the planning pool (how sure? and the service
+ * comparison on workers): the page now reads replication figures and whole comparisons back
+ * from JS values, and the workers read tasks; raised to 1,530,000 for it.
  */
-const BUDGET_GZIP_BYTES = 1_510_000;
+const BUDGET_GZIP_BYTES = 1_530_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 

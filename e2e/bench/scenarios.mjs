@@ -1,0 +1,141 @@
+// Every bundled scenario and `large` in the browser, beside the native CLI (a benchmark, not a
+// test; issue #23's figures). Run after `./x build` and `cargo build --release -p shardplay-cli`:
+//   node e2e/bench/scenarios.mjs
+// For each scenario:
+//   native    wall seconds of `shardplay run --duration <BENCH_JUMP>` (release CLI, one core);
+//   jump      wall seconds of the app's "jump to" the same time (the engine in its worker, as fast
+//             as it goes), the ratio to native, and the page's frames meanwhile;
+//   3600x     the page's frames over BENCH_SECONDS at the top speed, and simulated seconds per
+//             wall second there (capped at 3,600 by the speed itself).
+// Then, on the default scenario: the first frame with live figures and the clock's first tick
+// after navigation, ten "How sure?" seeds and a "Compare with Amazon MSK" on the planning
+// workers, each with its wall time and the page's frames meanwhile.
+// BENCH_JUMP (default 1h), BENCH_SECONDS (default 3), BENCH_ONLY (a comma list of names),
+// SHARDPLAY_CLI (default target/release/shardplay).
+import { execFileSync } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { startServer } from '../support/server.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { frameIntervals, percentile, startFrames, stopFrames } from './frames.mjs';
+
+const JUMP = process.env.BENCH_JUMP ?? '1h';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = process.env.SHARDPLAY_CLI ?? `${process.env.CARGO_TARGET_DIR ?? `${ROOT}target`}/release/shardplay`;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const jumpMs = Number(JUMP.slice(0, -1)) * UNIT_MS[JUMP.at(-1)];
+
+const linkFor = (json) => `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
+const frames = (intervals) => `${percentile(intervals, 0.95).toFixed(1)} / ${Math.max(...intervals).toFixed(0)}`;
+
+/** Wall seconds of the native CLI running `file` for the jump's simulated time. */
+function native(file) {
+  const start = process.hrtime.bigint();
+  execFileSync(CLI, ['run', file, '--duration', JUMP, '--out', '/dev/null']);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function open(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(() => localStorage.setItem('shardplay.tour', 'skipped'));
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 120_000 });
+  return { page, close: () => context.close() };
+}
+
+const clock = async (page) => Number(await page.locator('[data-testid="sim-clock"]').getAttribute('data-ms'));
+
+/** The jump's wall seconds and frames, then the frames and rate at 3,600x, on the page at `url`. */
+async function inBrowser(browser, url) {
+  const { page, close } = await open(browser, url);
+  await page.locator('[data-testid="jump-input"]').fill(JUMP);
+  await startFrames(page);
+  const start = Date.now();
+  await page.locator('[data-testid="jump-go"]').click();
+  await page.locator(`[data-testid="sim-clock"][data-ms="${jumpMs}"]`).waitFor({ timeout: 900_000 });
+  const jumpS = (Date.now() - start) / 1000;
+  const jumpFrames = await stopFrames(page);
+  await page.locator('[data-testid="speed"]').selectOption('3600');
+  await page.waitForTimeout(1_000);
+  const [sim0, wall0] = [await clock(page), Date.now()];
+  const fast = await frameIntervals(page, SECONDS);
+  const rate = (await clock(page) - sim0) / (Date.now() - wall0);
+  await close();
+  return { jumpS, jumpFrames, fast, rate };
+}
+
+/** Milliseconds from navigation to the first live frame and to the clock's first tick. */
+async function firstFrame(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(() => {
+    localStorage.setItem('shardplay.tour', 'skipped');
+    window.__first = {};
+    new MutationObserver(() => {
+      const f = window.__first;
+      if (f.ready === undefined && document.querySelector('[data-testid="app"][data-ready="true"]')) f.ready = performance.now();
+      const ms = Number(document.querySelector('[data-testid="sim-clock"]')?.dataset.ms ?? 0);
+      if (f.clock === undefined && ms > 0) f.clock = performance.now();
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.__first.clock !== undefined, null, { timeout: 60_000 });
+  const first = await page.evaluate(() => window.__first);
+  await context.close();
+  return first;
+}
+
+/** Wall seconds of a planning action (click `start`, wait for `done`) and the page's frames. */
+async function planning(browser, url, prepare, start, done) {
+  const { page, close } = await open(browser, url);
+  await prepare(page);
+  await startFrames(page);
+  const t0 = Date.now();
+  await page.locator(`[data-testid="${start}"]`).click();
+  await page.locator(`[data-testid="${done}"]`).waitFor({ timeout: 600_000 });
+  const wall = (Date.now() - t0) / 1000;
+  const intervals = await stopFrames(page);
+  const runner = await page.locator('[data-testid="replications"]').getAttribute('data-runner');
+  await close();
+  return { wall, intervals, runner };
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const scenarios = [];
+  for (const name of (await readdir(`${ROOT}scenarios`)).sort()) {
+    if (name.endsWith('.json')) scenarios.push([name.slice(0, -5), `${ROOT}scenarios/${name}`]);
+  }
+  scenarios.push(['large', `${ROOT}sim-core/benches/large.json`]);
+  console.log(`| scenario | native ${JUMP} | browser jump ${JUMP} | browser / native | frames p95 / max during the jump (ms) | frames p95 / max at 3600x (ms) | simulated s per wall s at 3600x |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [name, file] of scenarios) {
+    if (ONLY && !ONLY.includes(name)) continue;
+    const nativeS = native(file);
+    const b = await inBrowser(browser, server.url + linkFor(await readFile(file, 'utf8')));
+    console.log(
+      `| ${name} | ${nativeS.toFixed(2)} s | ${b.jumpS.toFixed(2)} s | ${(b.jumpS / nativeS).toFixed(2)}x | ` +
+        `${frames(b.jumpFrames)} | ${frames(b.fast)} | ${b.rate.toFixed(0)} |`,
+    );
+  }
+  const first = await firstFrame(browser, server.url);
+  console.log(`\ndefault scenario: first live frame ${first.ready.toFixed(0)} ms, clock running ${first.clock.toFixed(0)} ms after navigation`);
+  const seeds = await planning(
+    browser,
+    server.url,
+    (page) => page.locator('[data-testid="replications-count"]').fill('10'),
+    'replications-start',
+    'replications-table',
+  );
+  console.log(`10 seeds (${seeds.runner}): ${seeds.wall.toFixed(2)} s wall, page frames p95 / max ${frames(seeds.intervals)} ms`);
+  const compare = await planning(browser, server.url, async () => {}, 'compare-services', 'service-table');
+  console.log(`Compare with Amazon MSK: ${compare.wall.toFixed(2)} s wall, page frames p95 / max ${frames(compare.intervals)} ms`);
+} finally {
+  await browser.close();
+  await server.close();
+}
