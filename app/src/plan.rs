@@ -11,6 +11,8 @@ use sim_core::compare::{MskSizing, ServiceComparison};
 use sim_core::replicate::{Figures, replicate};
 use sim_core::{Scenario, ValidScenario};
 
+use crate::format;
+
 /// A piece of planning work.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Task {
@@ -20,6 +22,14 @@ pub enum Task {
         scenario: Box<Scenario>,
         /// The replication's seed.
         seed: u64,
+    },
+    /// Every stream provisioned against on demand ("Compare capacity
+    /// modes"), with the scenario's seed.
+    CompareModes {
+        /// The scenario, as the page validated it.
+        scenario: Box<Scenario>,
+        /// Simulated seconds of each mode's run.
+        duration_s: u64,
     },
     /// The scenario's Kinesis streams against MSK and MSK Serverless
     /// ("Compare with Amazon MSK"), with the scenario's seed.
@@ -38,6 +48,9 @@ pub enum Task {
 pub enum TaskDone {
     /// The replication's figures, or why it stopped.
     Replicated(Result<Figures, String>),
+    /// The capacity modes' bills as the table shows them, or what is
+    /// wrong, in words.
+    ComparedModes(Result<ModeSummary, String>),
     /// The comparison, or what is wrong, in words.
     ComparedServices(Result<Box<ServiceComparison>, String>),
 }
@@ -49,12 +62,107 @@ impl Task {
             Task::Replicate { scenario, seed } => TaskDone::Replicated(
                 admitted(&scenario).and_then(|valid| replicate(&valid, seed, &Budget::BROWSER)),
             ),
+            Task::CompareModes { scenario, duration_s } => TaskDone::ComparedModes(
+                admitted(&scenario).and_then(|valid| compare_modes(&valid, duration_s)),
+            ),
             Task::CompareServices { scenario, duration_s, sizing } => TaskDone::ComparedServices(
                 admitted(&scenario)
                     .and_then(|valid| compare_services(&valid, duration_s, sizing))
                     .map(Box::new),
             ),
         }
+    }
+}
+
+/// One capacity mode's bill, as the comparison's table shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModeRow {
+    /// `provisioned`, `on_demand` or `on_demand_advantage`.
+    pub mode: String,
+    /// How people call it ("(as given)" for the scenario's own mode).
+    pub title: String,
+    /// Each stream's shards, "4" or "2→6" when they changed.
+    pub shards: String,
+    /// The run's cost, USD.
+    pub run_usd: f64,
+    /// Projected over a month, USD.
+    pub monthly_usd: f64,
+    /// Write attempts refused, retries included.
+    pub throttled: u64,
+}
+
+/// The capacity-mode comparison, reduced to what its table shows (the
+/// whole [`sim_core::ModeComparison`] carries the runs' ledgers, which
+/// nobody reads here and which would cost the download their reader).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModeSummary {
+    /// What ran, in words.
+    pub caption: String,
+    /// One row per mode.
+    pub rows: Vec<ModeRow>,
+    /// The cheapest mode, by how much, and what it refused.
+    pub verdict: String,
+}
+
+/// [`sim_core::compare_modes`] with the scenario's seed, reduced to what
+/// the table shows, its problems in words.
+pub fn compare_modes(valid: &ValidScenario, duration_s: u64) -> Result<ModeSummary, String> {
+    let s = valid.scenario();
+    sim_core::compare_modes(valid, s.seed, duration_s)
+        .map(|c| summarise(&c))
+        .map_err(|issues| sim_core::plain::issues_in_words(&issues, s).join("; "))
+}
+
+fn summarise(c: &sim_core::ModeComparison) -> ModeSummary {
+    let rows = c
+        .modes
+        .iter()
+        .map(|m| {
+            let shards = m
+                .streams
+                .values()
+                .map(|s| {
+                    if s.shards_at_start == s.shards_at_end {
+                        format!("{}", s.shards_at_start)
+                    } else {
+                        format!("{}→{}", s.shards_at_start, s.shards_at_end)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let name = m.title();
+            ModeRow {
+                mode: m.mode.to_string(),
+                title: if m.as_given { format!("{name} (as given)") } else { name.into() },
+                shards,
+                run_usd: m.total_usd,
+                monthly_usd: m.monthly_projection_usd,
+                throttled: m.write_throttled,
+            }
+        })
+        .collect();
+    let (cheapest, next) = c.cheapest_two();
+    let mut verdict = format!(
+        "{} is cheapest, {}/month less than {}.",
+        cheapest.title(),
+        format::usd(c.monthly_saving_usd),
+        next.title()
+    );
+    if cheapest.write_throttled > next.write_throttled {
+        verdict.push_str(&format!(
+            " It refused {} write attempts (retries included), against {}.",
+            format::count(cheapest.write_throttled as f64),
+            format::count(next.write_throttled as f64)
+        ));
+    }
+    ModeSummary {
+        caption: format!(
+            "Same traffic and seed, {} simulated from the start of each run, {}-hour month",
+            format::millis(c.duration_s as f64 * 1_000.0),
+            c.month_hours
+        ),
+        rows,
+        verdict,
     }
 }
 
@@ -122,6 +230,24 @@ mod tests {
         let answer = decode::<ToPage>(&encode(&ToPage::Planned { id, done: task.run() }));
         let here = compare_services(&valid, 120, sizing).map(Box::new);
         assert_eq!(answer, Some(ToPage::Planned { id: 3, done: TaskDone::ComparedServices(here) }));
+    }
+
+    #[test]
+    fn the_mode_comparison_shows_three_modes_and_names_the_cheapest() {
+        let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        let task =
+            Task::CompareModes { scenario: Box::new(valid.scenario().clone()), duration_s: 120 };
+        let done = decode::<ToPage>(&encode(&ToPage::Planned { id: 1, done: task.run() }));
+        let Some(ToPage::Planned { done: TaskDone::ComparedModes(Ok(c)), .. }) = done else {
+            panic!("a mode comparison crosses back")
+        };
+        assert_eq!(c, compare_modes(&valid, 120).unwrap());
+        let titles: Vec<&str> = c.rows.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles, ["Provisioned (as given)", "On-demand Standard", "On-demand Advantage"]);
+        let cheapest =
+            c.rows.iter().min_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd)).unwrap();
+        let name = cheapest.title.trim_end_matches(" (as given)");
+        assert!(c.verdict.starts_with(&format!("{name} is cheapest")), "{}", c.verdict);
     }
 
     #[test]

@@ -60,6 +60,9 @@ async function inBrowser(browser, url) {
   const jumpS = (Date.now() - start) / 1000;
   const jumpFrames = await stopFrames(page);
   await page.locator('[data-testid="speed"]').selectOption('3600');
+  // A jump ends paused: play on from there.
+  const play = page.locator('[data-testid="play-pause"]');
+  if ((await play.getAttribute('aria-pressed')) !== 'true') await play.click();
   await page.waitForTimeout(1_000);
   const [sim0, wall0] = [await clock(page), Date.now()];
   const fast = await frameIntervals(page, SECONDS);

@@ -63,3 +63,17 @@ test('a capacity-mode comparison is dropped when the scenario is edited', { time
   await app.setRate(0, 1500);
   await app.page.locator('.compare-table').waitFor({ state: 'detached' });
 });
+
+test('the capacity-mode comparison on a planning worker is the page\'s own table', { timeout: 120_000 }, async () => {
+  const run = async (url) => {
+    await app.page.goto(url);
+    await app.waitReady();
+    await app.testId('compare-modes').click();
+    await app.testId('compare-monthly-provisioned').waitFor({ timeout: 60_000 });
+    return app.testId('mode-compare').locator('table, .compare-verdict').allTextContents();
+  };
+  const pooled = await run(app.url);
+  const inPage = await run(`${app.url}?debug=no-worker`);
+  assert.match(pooled.join(' '), /is cheapest, \$[\d,.]+\/month less than/);
+  assert.deepEqual(pooled, inPage, 'same traffic and seed, same bills, wherever they ran');
+});

@@ -14,6 +14,7 @@ use sim_core::replicate::{
 };
 use sim_core::time::{SECOND, SimTime};
 
+use super::planned::note_in_page;
 use crate::format;
 use crate::plan::{Task, TaskDone};
 use crate::pool::{self, Heard, JobId};
@@ -288,7 +289,10 @@ impl Panel {
                 None
             }
             // Not a replication's answer (nor one of the page's own runs).
-            (Runner::Pool(..), Heard::Done(_, TaskDone::ComparedServices(_)))
+            (
+                Runner::Pool(..),
+                Heard::Done(_, TaskDone::ComparedServices(_) | TaskDone::ComparedModes(_)),
+            )
             | (Runner::Page(_), _) => None,
         });
         if let Some((why, n)) = lost {
@@ -343,12 +347,6 @@ impl Panel {
         }
         self.progress.try_set(shown);
     }
-}
-
-/// Says in the console why the seeds run in the page.
-fn note_in_page(why: &str) {
-    let text = format!("Shardplay: How sure? runs its seeds in the page ({why}).");
-    web_sys::console::info_1(&text.into());
 }
 
 /// Each figure: mean ± half the interval, the interval, the standard

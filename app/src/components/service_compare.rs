@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use sim_core::compare::{MskSizing, SERVICE_FIGURES, ServiceComparison};
 use sim_core::scenario::BrokerType;
 
-use super::stats::COMPARE_CAP_S;
-use crate::plan::{Task, TaskDone, compare_services};
-use crate::pool::{self, Heard, JobId};
+use super::mode_compare::COMPARE_CAP_S;
+use super::planned::{Planned, Planning, running};
+use crate::plan::{Task, TaskDone};
 use crate::state::SimCtx;
 
 /// The cluster the streams are compared with, as the form holds it. The
@@ -29,17 +29,6 @@ fn sizing_from(broker_type: &str, brokers: &str) -> Result<MskSizing, String> {
     Ok(MskSizing { broker_type, brokers })
 }
 
-/// Where the comparison stands.
-#[derive(Clone, Debug, Default)]
-enum Comparing {
-    #[default]
-    Idle,
-    /// On a planning worker.
-    Running,
-    /// The table, or what is wrong, in words.
-    Done(Result<Box<ServiceComparison>, String>),
-}
-
 /// On request, runs the scenario's producers on Kinesis (as given), on an
 /// MSK cluster of the chosen brokers and on MSK Serverless (up to one
 /// simulated hour each) and shows one table: capacity, refused writes,
@@ -48,62 +37,26 @@ enum Comparing {
 #[component]
 pub fn ServiceCompare() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let state = RwSignal::new(Comparing::Idle);
-    let job: StoredValue<Option<JobId>> = StoredValue::new(None);
+    let planned = Planned::new(ctx, |done| match done {
+        TaskDone::ComparedServices(answer) => Some(answer),
+        _ => None,
+    });
     let broker_type = RwSignal::new(MskSizing::default().broker_type.as_str().to_string());
     let brokers = RwSignal::new(MskSizing::default().brokers.to_string());
-    let stop = move || {
-        if let Some(Some(id)) = job.try_update_value(Option::take) {
-            pool::cancel(id);
-        }
-        state.try_set(Comparing::Idle);
-    };
-    // A comparison describes the scenario it ran; an edit makes it stale.
-    Effect::new(move |_| {
-        ctx.revision.track();
-        stop();
-    });
-    on_cleanup(stop);
     let compare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        stop();
-        let sizing = match sizing_from(&broker_type.get_untracked(), &brokers.get_untracked()) {
-            Ok(sizing) => sizing,
-            Err(why) => return state.set(Comparing::Done(Err(why))),
-        };
-        let valid = ctx.scenario.get_value();
-        let duration_s = valid.scenario().duration_s.min(COMPARE_CAP_S);
-        let scenario = Box::new(valid.scenario().clone());
-        let here = move || compare_services(&valid, duration_s, sizing).map(Box::new);
-        if ctx.host.with_value(crate::host::Host::in_worker) {
-            let task = Task::CompareServices { scenario, duration_s, sizing };
-            let here = here.clone();
-            let heard = move |heard| {
-                let done = match heard {
-                    Heard::Done(_, TaskDone::ComparedServices(done)) => done,
-                    Heard::Done(_, TaskDone::Replicated(_)) => return,
-                    Heard::Lost(why) => {
-                        note_in_page(&why);
-                        here()
-                    }
-                };
-                job.try_set_value(None);
-                state.try_set(Comparing::Done(done));
-            };
-            match pool::submit(vec![task], heard) {
-                Ok(id) => {
-                    job.set_value(Some(id));
-                    return state.set(Comparing::Running);
-                }
-                Err(why) => note_in_page(&why),
+        match sizing_from(&broker_type.get_untracked(), &brokers.get_untracked()) {
+            Ok(sizing) => {
+                let scenario = Box::new(ctx.scenario.with_value(|v| v.scenario().clone()));
+                let duration_s = scenario.duration_s.min(COMPARE_CAP_S);
+                planned.run(Task::CompareServices { scenario, duration_s, sizing });
             }
+            Err(why) => planned.refuse(why),
         }
-        state.set(Comparing::Done(here()));
     };
-    let running = move || matches!(state.get(), Comparing::Running);
     view! {
         <form class="compare service-compare" data-testid="service-compare" novalidate on:submit=compare>
-            <button type="submit" data-testid="compare-services" disabled=running
+            <button type="submit" data-testid="compare-services" disabled=move || planned.running()
                 title="Runs this scenario's producers three times without animation (up to one simulated hour each), on a worker beside the live run: on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
                 "Compare with Amazon MSK"
             </button>
@@ -133,8 +86,8 @@ pub fn ServiceCompare() -> impl IntoView {
                     on:input=move |ev| brokers.set(event_target_value(&ev))
                 />
             </label>
-            {move || match state.get() {
-                Comparing::Idle => {
+            {move || match planned.state() {
+                Planning::Idle => {
                     view! {
                         <span class="compare-hint">
                             "Kinesis Data Streams, MSK and MSK Serverless for the same producers"
@@ -142,30 +95,16 @@ pub fn ServiceCompare() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Comparing::Running => {
-                    view! {
-                        <span class="compare-hint" role="status" data-testid="compare-services-progress">
-                            "Running the three services on a worker beside the live run…"
-                        </span>
-                        <button type="button" data-testid="compare-services-cancel" on:click=move |_| stop()>
-                            "Cancel"
-                        </button>
-                    }
-                        .into_any()
+                Planning::Running => {
+                    running(planned, "Running the three services", "compare-services").into_any()
                 }
-                Comparing::Done(Err(why)) => {
+                Planning::Done(Err(why)) => {
                     view! { <span class="compare-error" role="alert">{why}</span> }.into_any()
                 }
-                Comparing::Done(Ok(c)) => comparison_table(&c).into_any(),
+                Planning::Done(Ok(c)) => comparison_table(&c).into_any(),
             }}
         </form>
     }
-}
-
-/// Says in the console why the comparison runs in the page.
-fn note_in_page(why: &str) {
-    let text = format!("Shardplay: the service comparison runs in the page ({why}).");
-    web_sys::console::info_1(&text.into());
 }
 
 /// The figures, one column per service; then the classic comparison
@@ -252,6 +191,7 @@ fn comparison_table(c: &ServiceComparison) -> impl IntoView + use<> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::compare_services;
 
     #[test]
     fn the_form_reads_a_broker_type_and_a_count() {
