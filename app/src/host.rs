@@ -333,6 +333,6 @@ fn hear(ctx: SimCtx, message: ToPage) {
         }),
         ToPage::Panicked(why) => failed(ctx, &format!("the engine worker panicked: {why}")),
         // The engine's worker is never sent a task.
-        ToPage::Planned { .. } => {}
+        ToPage::Planned { .. } | ToPage::Progress { .. } => {}
     }
 }

@@ -6,6 +6,7 @@
 //! the answer as a JS value.
 
 use serde::{Deserialize, Serialize};
+use sim_core::autosize::{AutosizeJob, Candidate, Knob, Objectives, Sizing};
 use sim_core::budget::{Budget, admit};
 use sim_core::compare::{MskSizing, ServiceComparison};
 use sim_core::replicate::{Figures, replicate};
@@ -22,6 +23,14 @@ pub enum Task {
         scenario: Box<Scenario>,
         /// The replication's seed.
         seed: u64,
+    },
+    /// The cheapest settings of one node's knobs that meet the scenario's
+    /// objectives ("Auto-size").
+    Autosize {
+        /// The document as the editor holds it.
+        scenario: Box<Scenario>,
+        /// The node whose knobs are searched.
+        node: String,
     },
     /// Every stream provisioned against on demand ("Compare capacity
     /// modes"), with the scenario's seed.
@@ -48,6 +57,9 @@ pub enum Task {
 pub enum TaskDone {
     /// The replication's figures, or why it stopped.
     Replicated(Result<Figures, String>),
+    /// The search's outcome as the inspector shows it, or what is wrong,
+    /// in words.
+    Autosized(Result<Box<SizingSummary>, String>),
     /// The capacity modes' bills as the table shows them, or what is
     /// wrong, in words.
     ComparedModes(Result<ModeSummary, String>),
@@ -56,9 +68,20 @@ pub enum TaskDone {
 }
 
 impl Task {
-    /// Runs the task to its end, within the browser's budget.
-    pub fn run(self) -> TaskDone {
+    /// Runs the task to its end, within the browser's budget, telling
+    /// `progress` where a long one stands, in words.
+    pub fn run(self, progress: &mut dyn FnMut(String)) -> TaskDone {
         match self {
+            Task::Autosize { scenario, node } => {
+                TaskDone::Autosized(start_autosize(&scenario, &node).and_then(|mut job| {
+                    loop {
+                        if let Some(done) = job.step(1) {
+                            break sizing_summary(done).map(Box::new);
+                        }
+                        progress(autosize_progress(&job));
+                    }
+                }))
+            }
             Task::Replicate { scenario, seed } => TaskDone::Replicated(
                 admitted(&scenario).and_then(|valid| replicate(&valid, seed, &Budget::BROWSER)),
             ),
@@ -72,6 +95,122 @@ impl Task {
             ),
         }
     }
+}
+
+/// An auto-size search of `node`'s knobs in `doc` against its objectives,
+/// each candidate run for the scenario's duration with its seed; or why
+/// the document cannot be searched, in words.
+pub fn start_autosize(doc: &Scenario, node: &str) -> Result<AutosizeJob, String> {
+    let objectives = Objectives::of(doc);
+    AutosizeJob::new(doc, &objectives, doc.seed, doc.duration_s, Some(node)).map_err(|issues| {
+        let words = sim_core::plain::issues_in_words(&issues, doc).join("; ");
+        format!("fix the scenario first: {words}")
+    })
+}
+
+/// Where a search stands: `run 3: events.capacity 4 shards`.
+pub fn autosize_progress(job: &AutosizeJob) -> String {
+    let last = job.tried().last().map(|c| settings_text(job.knobs(), c)).unwrap_or_default();
+    format!("run {}: {last}", job.tried().len())
+}
+
+/// One candidate in words: `events.capacity 5 shards, …`.
+fn settings_text(knobs: &[Knob], c: &Candidate) -> String {
+    let parts: Vec<String> = knobs
+        .iter()
+        .zip(&c.settings)
+        .map(|(k, &v)| format!("{} {}", k.label(), k.value_text(v)))
+        .collect();
+    parts.join(", ")
+}
+
+/// An auto-size outcome as the inspector shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SizingSummary {
+    /// The winner and its cost, or that none met every objective.
+    pub headline: String,
+    /// Where the classic shard formula falls short, a line per stream.
+    pub formula: Vec<String>,
+    /// Every configuration tried, cheapest first.
+    pub tried: Vec<TriedRow>,
+    /// The winner as a scenario (at the scenario's own traffic), to apply.
+    #[serde(with = "scenario_as_json")]
+    pub scenario: Option<Scenario>,
+}
+
+/// A scenario crossing to the page as JSON text, not as a JS value: the
+/// binary reads scenarios from JSON anyway, and a reader from JS values
+/// would be a second copy of every kind's deserializer (74 KB gzipped).
+mod scenario_as_json {
+    use serde::de::Error as _;
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use sim_core::Scenario;
+
+    pub fn serialize<S: Serializer>(s: &Option<Scenario>, out: S) -> Result<S::Ok, S::Error> {
+        let text = s.as_ref().map(serde_json::to_string).transpose().map_err(S::Error::custom)?;
+        text.serialize(out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Scenario>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| serde_json::from_str(&t)).transpose().map_err(D::Error::custom)
+    }
+}
+
+/// One configuration the search ran.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TriedRow {
+    /// Its settings, in words.
+    pub settings: String,
+    /// Its cost a month, USD.
+    pub monthly_usd: f64,
+    /// "meets every objective", or the objectives it missed.
+    pub verdict: String,
+    /// Whether it met every objective.
+    pub meets: bool,
+    /// Whether it is the answer.
+    pub winner: bool,
+}
+
+/// A finished search in the inspector's words.
+pub fn sizing_summary(done: Result<Sizing, Vec<sim_core::Issue>>) -> Result<SizingSummary, String> {
+    let sizing =
+        done.map_err(|issues| issues.first().map(ToString::to_string).unwrap_or_default())?;
+    let mut tried: Vec<&Candidate> = sizing.tried.iter().collect();
+    tried.sort_by(|a, b| a.point.monthly_usd.total_cmp(&b.point.monthly_usd));
+    let winner = sizing.winner().map(|w| w.settings.clone());
+    let tried = tried
+        .into_iter()
+        .map(|c| TriedRow {
+            settings: settings_text(&sizing.knobs, c),
+            monthly_usd: c.point.monthly_usd,
+            verdict: if c.meets() { "meets every objective".into() } else { c.misses.join("; ") },
+            meets: c.meets(),
+            winner: winner.as_ref() == Some(&c.settings),
+        })
+        .collect();
+    let formula = sizing
+        .formula
+        .iter()
+        .filter(|f| f.too_optimistic())
+        .map(|f| {
+            format!(
+                "The classic formula's {} shards would see {} write attempts refused on {}.",
+                f.formula_shards,
+                sim_core::units::format_number(f.formula_throttled()),
+                f.stream
+            )
+        })
+        .collect();
+    let headline = match (sizing.winner(), sizing.monthly_usd) {
+        (Some(w), Some(usd)) => format!(
+            "Cheapest that meets every objective: {} at ${usd:.2} a month",
+            settings_text(&sizing.knobs, w)
+        ),
+        _ => "No setting tried meets every objective.".to_string(),
+    };
+    Ok(SizingSummary { headline, formula, tried, scenario: sizing.scenario })
 }
 
 /// One capacity mode's bill, as the comparison's table shows it.
@@ -207,7 +346,7 @@ mod tests {
         let Some(ToWorker::Plan { id, task }) = decode::<ToWorker>(&encode(&sent)) else {
             panic!("a plan crosses")
         };
-        let answer = ToPage::Planned { id, done: task.run() };
+        let answer = ToPage::Planned { id, done: task.run(&mut |_| {}) };
         let here = replicate(&valid, seed, &Budget::BROWSER);
         assert_eq!(answer, ToPage::Planned { id: 7, done: TaskDone::Replicated(here) });
     }
@@ -227,7 +366,8 @@ mod tests {
         else {
             panic!("a plan crosses")
         };
-        let answer = decode::<ToPage>(&encode(&ToPage::Planned { id, done: task.run() }));
+        let answer =
+            decode::<ToPage>(&encode(&ToPage::Planned { id, done: task.run(&mut |_| {}) }));
         let here = compare_services(&valid, 120, sizing).map(Box::new);
         assert_eq!(answer, Some(ToPage::Planned { id: 3, done: TaskDone::ComparedServices(here) }));
     }
@@ -237,7 +377,8 @@ mod tests {
         let valid = sim_core::load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
         let task =
             Task::CompareModes { scenario: Box::new(valid.scenario().clone()), duration_s: 120 };
-        let done = decode::<ToPage>(&encode(&ToPage::Planned { id: 1, done: task.run() }));
+        let done =
+            decode::<ToPage>(&encode(&ToPage::Planned { id: 1, done: task.run(&mut |_| {}) }));
         let Some(ToPage::Planned { done: TaskDone::ComparedModes(Ok(c)), .. }) = done else {
             panic!("a mode comparison crosses back")
         };
@@ -250,12 +391,49 @@ mod tests {
         assert!(c.verdict.starts_with(&format!("{name} is cheapest")), "{}", c.verdict);
     }
 
+    /// An auto-size on a planner says where it stands after each candidate
+    /// and answers the page's own search, to the bit.
+    #[test]
+    fn an_autosize_reports_each_run_and_answers_the_page_s_search() {
+        let mut doc = sim_core::parse_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        doc.duration_s = 60;
+        let task = Task::Autosize { scenario: Box::new(doc.clone()), node: "events".into() };
+        let Some(ToWorker::Plan { id, task }) =
+            decode::<ToWorker>(&encode(&ToWorker::Plan { id: 9, task }))
+        else {
+            panic!("a plan crosses")
+        };
+        let mut notes = Vec::new();
+        let done = task.run(&mut |note| notes.push(note));
+        let answer = decode::<ToPage>(&encode(&ToPage::Planned { id, done }));
+
+        let mut job = start_autosize(&doc, "events").unwrap();
+        let mut page_notes = Vec::new();
+        let here = loop {
+            if let Some(done) = job.step(1) {
+                break sizing_summary(done);
+            }
+            page_notes.push(autosize_progress(&job));
+        };
+        assert_eq!(notes, page_notes);
+        assert!(notes.len() >= 3 && notes[0].starts_with("run 1: events.capacity "), "{notes:?}");
+        let here = here.unwrap();
+        assert!(here.headline.starts_with("Cheapest that meets every objective: events.capacity"));
+        assert!(
+            here.tried.windows(2).all(|w| w[0].monthly_usd <= w[1].monthly_usd),
+            "cheapest first"
+        );
+        assert_eq!(here.tried.iter().filter(|r| r.winner).count(), 1);
+        let expected = TaskDone::Autosized(Ok(Box::new(here)));
+        assert_eq!(answer, Some(ToPage::Planned { id: 9, done: expected }));
+    }
+
     #[test]
     fn a_scenario_the_planner_refuses_is_named_in_words() {
         let mut scenario = sim_core::parse_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
         scenario.duration_s = 0;
         let TaskDone::Replicated(Err(why)) =
-            Task::Replicate { scenario: Box::new(scenario), seed: 1 }.run()
+            Task::Replicate { scenario: Box::new(scenario), seed: 1 }.run(&mut |_| {})
         else {
             panic!("a zero-length run is refused")
         };

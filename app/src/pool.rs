@@ -33,6 +33,8 @@ pub type JobId = u64;
 pub enum Heard {
     /// The task with this index answered.
     Done(usize, TaskDone),
+    /// Where the task with this index stands, in words.
+    Progress(usize, String),
     /// A worker failed (why): the job is over, unfinished.
     Lost(String),
 }
@@ -195,6 +197,13 @@ fn heard(number: u64, message: ToPage) {
                         pool.jobs.remove(at);
                     }
                 }
+            }
+            ToPage::Progress { id, note } => {
+                let Some(busy) = slot.busy.filter(|b| b.task == id) else { return calls };
+                if let Some(job) = pool.jobs.iter().find(|j| j.id == busy.job) {
+                    calls.push((job.listener.clone(), Heard::Progress(busy.index, note)));
+                }
+                return calls;
             }
             ToPage::Ready
             | ToPage::Outs { .. }

@@ -74,6 +74,14 @@ pub enum ToPage {
     },
     /// The engine panicked (the message); the worker is dead.
     Panicked(String),
+    /// Where planning task `id` stands, in words (a long one says so as it
+    /// goes).
+    Progress {
+        /// The task's number.
+        id: u64,
+        /// Its progress.
+        note: String,
+    },
     /// A planning worker's answer to [`ToWorker::Plan`] `id`.
     Planned {
         /// The task's number.
@@ -228,7 +236,10 @@ fn receive(message: ToWorker) {
             // A planner runs one task at a time, to its end: the pool sends
             // the next when this one is answered, and stops it by ending
             // the worker.
-            ToWorker::Plan { id, task } => Some(ToPage::Planned { id, done: task.run() }),
+            ToWorker::Plan { id, task } => {
+                let done = task.run(&mut |note| post(&ToPage::Progress { id, note }));
+                Some(ToPage::Planned { id, done })
+            }
         }
     });
     if let Some(reply) = reply {

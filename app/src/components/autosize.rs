@@ -1,61 +1,153 @@
 //! "Auto-size" for the selected stream or consumer: sim-core's planner
 //! (`AutosizeJob`) searches that node's knobs against the scenario's
-//! objectives, one run per animation frame so the page stays responsive,
-//! lists every candidate it tried (configuration, cost a month, objectives
-//! met or why not), and applies the winner as one undoable edit.
+//! objectives, lists every candidate it tried (configuration, cost a month,
+//! objectives met or why not), and applies the winner as one undoable
+//! edit. The search is a task on a planning worker (`pool`) beside the live
+//! run, saying which candidate it ran last; where no worker starts, it runs
+//! in the page, one candidate per animation frame. The same search, the
+//! same table.
 
 use leptos::prelude::*;
 use sim_core::Scenario;
-use sim_core::autosize::{AutosizeJob, Candidate, Knob, Objectives, Sizing};
+use sim_core::autosize::AutosizeJob;
 
+use super::planned::note_in_page;
 use crate::editor::Editor;
+use crate::plan::{
+    SizingSummary, Task, TaskDone, autosize_progress, sizing_summary, start_autosize,
+};
+use crate::pool::{self, Heard, JobId};
+use crate::state::SimCtx;
 
 /// Where a search stands.
 #[derive(Clone, Debug, Default)]
 enum Progress {
     #[default]
     Idle,
-    Running {
-        runs: usize,
-        last: String,
-    },
-    Done(Box<Sizing>),
+    /// The last candidate run, in words.
+    Running(String),
+    Done(Box<SizingSummary>),
     Failed(String),
 }
 
-/// One candidate in words: `events.capacity=5 shards, …`.
-fn settings_text(knobs: &[Knob], c: &Candidate) -> String {
-    let parts: Vec<String> = knobs
-        .iter()
-        .zip(&c.settings)
-        .map(|(k, &v)| format!("{} {}", k.label(), k.value_text(v)))
-        .collect();
-    parts.join(", ")
+impl Progress {
+    fn of(done: Result<Box<SizingSummary>, String>) -> Self {
+        done.map_or_else(Progress::Failed, Progress::Done)
+    }
+}
+
+/// Where the search runs.
+enum Runner {
+    Pool(JobId),
+    Page(Box<AutosizeJob>),
+}
+
+/// The search's state (`Copy`).
+#[derive(Clone, Copy)]
+struct Search {
+    ctx: SimCtx,
+    progress: RwSignal<Progress>,
+    runner: StoredValue<Option<Runner>>,
+    /// Counts stops, so a frame loop of a stopped search ends.
+    run: StoredValue<u64>,
+}
+
+impl Search {
+    /// Searches `node`'s knobs in `doc`: on the pool if the engine has a
+    /// worker, else in the page.
+    fn begin(self, doc: Scenario, node: String) {
+        self.stop();
+        if self.ctx.host.with_value(crate::host::Host::in_worker) {
+            let task = Task::Autosize { scenario: Box::new(doc.clone()), node: node.clone() };
+            // For the page to search again if the worker fails.
+            let (doc, node) = (doc.clone(), node.clone());
+            let heard = move |heard| match heard {
+                Heard::Progress(_, note) => {
+                    self.progress.try_set(Progress::Running(note));
+                }
+                Heard::Done(_, TaskDone::Autosized(done)) => {
+                    self.runner.try_set_value(None);
+                    self.progress.try_set(Progress::of(done));
+                }
+                Heard::Done(..) => {}
+                Heard::Lost(why) => {
+                    note_in_page(&why);
+                    self.in_page(&doc, &node);
+                }
+            };
+            match pool::submit(vec![task], heard) {
+                Ok(job) => {
+                    self.runner.set_value(Some(Runner::Pool(job)));
+                    let note = "starting on a worker beside the live run".to_string();
+                    return self.progress.set(Progress::Running(note));
+                }
+                Err(why) => note_in_page(&why),
+            }
+        }
+        self.in_page(&doc, &node);
+    }
+
+    /// Searches in the page, a candidate per frame.
+    fn in_page(self, doc: &Scenario, node: &str) {
+        match start_autosize(doc, node) {
+            Ok(job) => {
+                self.runner.set_value(Some(Runner::Page(Box::new(job))));
+                self.progress.set(Progress::Running(String::new()));
+                self.pump(self.run.get_value());
+            }
+            Err(why) => self.progress.set(Progress::Failed(why)),
+        }
+    }
+
+    /// Ends the search, wherever it runs.
+    fn stop(self) {
+        if let Some(Some(Runner::Pool(job))) = self.runner.try_update_value(Option::take) {
+            pool::cancel(job);
+        }
+        self.run.try_update_value(|run| *run += 1);
+    }
+
+    /// Runs one new configuration in the page, shows it, and comes back
+    /// next frame, until the search ends or search `run` is stopped.
+    fn pump(self, run: u64) {
+        if self.run.try_get_value() != Some(run) {
+            return;
+        }
+        let step = self.runner.try_update_value(|runner| {
+            let Some(Runner::Page(job)) = runner.as_mut() else { return None };
+            Some(job.step(1).map_or_else(|| Err(autosize_progress(job)), Ok))
+        });
+        let note = match step.flatten() {
+            Some(Ok(done)) => {
+                self.runner.set_value(None);
+                return self.progress.set(Progress::of(sizing_summary(done).map(Box::new)));
+            }
+            Some(Err(note)) => note,
+            None => return,
+        };
+        // A disposed signal (the inspector closed) stops the search.
+        if self.progress.try_set(Progress::Running(note)).is_none() {
+            request_animation_frame(move || self.pump(run));
+        }
+    }
 }
 
 /// The Auto-size section of a node's inspector.
 #[component]
 pub fn AutoSize(id: String) -> impl IntoView {
     let editor = expect_context::<Editor>();
-    let progress = RwSignal::new(Progress::Idle);
-    let job: StoredValue<Option<AutosizeJob>> = StoredValue::new(None);
-    let start = {
-        let id = id.clone();
-        move |_| {
-            let doc: Scenario = editor.doc.get_untracked();
-            let objectives = Objectives::of(&doc);
-            match AutosizeJob::new(&doc, &objectives, doc.seed, doc.duration_s, Some(&id)) {
-                Ok(j) => {
-                    job.set_value(Some(j));
-                    progress.set(Progress::Running { runs: 0, last: String::new() });
-                    pump(job, progress);
-                }
-                Err(issues) => progress.set(Progress::Failed(format!(
-                    "fix the scenario first: {}",
-                    sim_core::plain::issues_in_words(&issues, &doc).join("; ")
-                ))),
-            }
-        }
+    let search = Search {
+        ctx: expect_context::<SimCtx>(),
+        progress: RwSignal::new(Progress::Idle),
+        runner: StoredValue::new(None),
+        run: StoredValue::new(0),
+    };
+    on_cleanup(move || search.stop());
+    let progress = search.progress;
+    let start = move |_| search.begin(editor.doc.get_untracked(), id.clone());
+    let cancel = move |_| {
+        search.stop();
+        progress.set(Progress::Idle);
     };
     let apply = move |_| {
         if let Progress::Done(sizing) = progress.get_untracked()
@@ -68,7 +160,7 @@ pub fn AutoSize(id: String) -> impl IntoView {
             progress.set(Progress::Idle);
         }
     };
-    let running = move || matches!(progress.get(), Progress::Running { .. });
+    let running = move || matches!(progress.get(), Progress::Running(_));
     view! {
         <div class="autosize" data-testid="autosize">
             <button
@@ -82,9 +174,13 @@ pub fn AutoSize(id: String) -> impl IntoView {
             </button>
             {move || match progress.get() {
                 Progress::Idle => ().into_any(),
-                Progress::Running { runs, last } => view! {
+                Progress::Running(note) => view! {
                     <p class="autosize-status" role="status" data-testid="autosize-status">
-                        {format!("run {runs}: {last}")}
+                        {note}
+                        " "
+                        <button type="button" class="ghost-button" data-testid="autosize-cancel" on:click=cancel>
+                            "Cancel"
+                        </button>
                     </p>
                 }
                 .into_any(),
@@ -98,46 +194,19 @@ pub fn AutoSize(id: String) -> impl IntoView {
     }
 }
 
-/// Runs one new configuration, shows it, and comes back next frame.
-fn pump(job: StoredValue<Option<AutosizeJob>>, progress: RwSignal<Progress>) {
-    let Some(step) = job.try_update_value(|j| {
-        let j = j.as_mut()?;
-        let done = j.step(1);
-        let runs = j.tried().len();
-        let last = j.tried().last().map(|c| settings_text(j.knobs(), c)).unwrap_or_default();
-        Some((done, runs, last))
-    }) else {
-        return;
-    };
-    match step {
-        Some((Some(Ok(sizing)), _, _)) => progress.set(Progress::Done(Box::new(sizing))),
-        Some((Some(Err(issues)), _, _)) => progress
-            .set(Progress::Failed(issues.first().map(ToString::to_string).unwrap_or_default())),
-        // A disposed signal (the inspector closed) stops the search.
-        Some((None, runs, last))
-            if progress.try_set(Progress::Running { runs, last: last.clone() }).is_none() =>
-        {
-            request_animation_frame(move || pump(job, progress));
-        }
-        _ => {}
-    }
-}
-
-fn result_view(sizing: &Sizing, apply: impl Fn(leptos::ev::MouseEvent) + 'static) -> impl IntoView {
-    let mut tried: Vec<&Candidate> = sizing.tried.iter().collect();
-    tried.sort_by(|a, b| a.point.monthly_usd.total_cmp(&b.point.monthly_usd));
-    let winner = sizing.winner().map(|w| w.settings.clone());
-    let rows = tried
-        .into_iter()
+fn result_view(
+    sizing: &SizingSummary,
+    apply: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let rows = sizing
+        .tried
+        .iter()
         .map(|c| {
-            let is_winner = winner.as_ref() == Some(&c.settings);
-            let verdict =
-                if c.meets() { "meets every objective".to_string() } else { c.misses.join("; ") };
             view! {
-                <tr class:winner=is_winner class:fails=!c.meets()>
-                    <td>{settings_text(&sizing.knobs, c)}</td>
-                    <td class="num">{format!("${:.2}", c.point.monthly_usd)}</td>
-                    <td>{verdict}</td>
+                <tr class:winner=c.winner class:fails=!c.meets>
+                    <td>{c.settings.clone()}</td>
+                    <td class="num">{format!("${:.2}", c.monthly_usd)}</td>
+                    <td>{c.verdict.clone()}</td>
                 </tr>
             }
         })
@@ -145,28 +214,13 @@ fn result_view(sizing: &Sizing, apply: impl Fn(leptos::ev::MouseEvent) + 'static
     let formula = sizing
         .formula
         .iter()
-        .filter(|f| f.too_optimistic())
-        .map(|f| {
-            view! {
-                <p class="autosize-formula" data-testid="autosize-formula">
-                    {format!(
-                        "The classic formula's {} shards would see {} write attempts refused on {}.",
-                        f.formula_shards, sim_core::units::format_number(f.formula_throttled()), f.stream
-                    )}
-                </p>
-            }
+        .map(|line| {
+            view! { <p class="autosize-formula" data-testid="autosize-formula">{line.clone()}</p> }
         })
         .collect_view();
-    let headline = match (sizing.winner(), sizing.monthly_usd) {
-        (Some(w), Some(usd)) => format!(
-            "Cheapest that meets every objective: {} at ${usd:.2} a month",
-            settings_text(&sizing.knobs, w)
-        ),
-        _ => "No setting tried meets every objective.".to_string(),
-    };
     let found = sizing.scenario.is_some();
     view! {
-        <p class="autosize-headline" data-testid="autosize-result">{headline}</p>
+        <p class="autosize-headline" data-testid="autosize-result">{sizing.headline.clone()}</p>
         {formula}
         {found.then(|| view! {
             <button class="ghost-button autosize-apply" data-testid="autosize-apply" on:click=apply>"Apply (undoable)"</button>

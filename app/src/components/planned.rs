@@ -83,9 +83,10 @@ impl<T: Clone + Send + Sync + 'static> Planned<T> {
             let heard = move |heard| {
                 let answer = match heard {
                     Heard::Done(_, done) => read(done),
+                    Heard::Progress(..) => None,
                     Heard::Lost(why) => {
                         note_in_page(&why);
-                        read(fallback.clone().run())
+                        read(fallback.clone().run(&mut |_| {}))
                     }
                 };
                 if let Some(answer) = answer {
@@ -101,7 +102,8 @@ impl<T: Clone + Send + Sync + 'static> Planned<T> {
                 Err(why) => note_in_page(&why),
             }
         }
-        let answer = read(task.run()).unwrap_or_else(|| Err("the task answered another".into()));
+        let answer =
+            read(task.run(&mut |_| {})).unwrap_or_else(|| Err("the task answered another".into()));
         self.state.set(Planning::Done(answer));
     }
 

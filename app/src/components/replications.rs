@@ -289,9 +289,15 @@ impl Panel {
                 None
             }
             // Not a replication's answer (nor one of the page's own runs).
-            (
+            (Runner::Pool(..), Heard::Progress(..))
+            | (
                 Runner::Pool(..),
-                Heard::Done(_, TaskDone::ComparedServices(_) | TaskDone::ComparedModes(_)),
+                Heard::Done(
+                    _,
+                    TaskDone::ComparedServices(_)
+                    | TaskDone::ComparedModes(_)
+                    | TaskDone::Autosized(_),
+                ),
             )
             | (Runner::Page(_), _) => None,
         });
