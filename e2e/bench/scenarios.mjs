@@ -8,9 +8,11 @@
 //   3600x     the page's frames over BENCH_SECONDS at the top speed, and simulated seconds per
 //             wall second there (capped at 3,600 by the speed itself).
 // Then, on the default scenario: the first frame with live figures and the clock's first tick
-// after navigation, ten "How sure?" seeds and a "Compare with Amazon MSK" on the planning
-// workers, each with its wall time and the page's frames meanwhile.
-// BENCH_JUMP (default 1h), BENCH_SECONDS (default 3), BENCH_ONLY (a comma list of names),
+// after navigation, then ten "How sure?" seeds, "Compare with Amazon MSK", "Compare capacity
+// modes" and an auto-size of the stream on the planning workers, each with its wall time and
+// the page's frames meanwhile.
+// BENCH_JUMP (default 1h), BENCH_SECONDS (default 3), BENCH_ONLY (a comma list of names; `none`
+// for the default scenario's figures only), BENCH_PAGE=1 (everything in the page, no worker),
 // SHARDPLAY_CLI (default target/release/shardplay).
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
@@ -23,6 +25,8 @@ import { frameIntervals, percentile, startFrames, stopFrames } from './frames.mj
 const JUMP = process.env.BENCH_JUMP ?? '1h';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+/** BENCH_PAGE=1: the engine and the planning in the page (`?debug=no-worker`), for comparison. */
+const QUERY = process.env.BENCH_PAGE ? '?debug=no-worker' : '';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = process.env.SHARDPLAY_CLI ?? `${process.env.CARGO_TARGET_DIR ?? `${ROOT}target`}/release/shardplay`;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -120,24 +124,35 @@ try {
   for (const [name, file] of scenarios) {
     if (ONLY && !ONLY.includes(name)) continue;
     const nativeS = native(file);
-    const b = await inBrowser(browser, server.url + linkFor(await readFile(file, 'utf8')));
+    const b = await inBrowser(browser, server.url + QUERY + linkFor(await readFile(file, 'utf8')));
     console.log(
       `| ${name} | ${nativeS.toFixed(2)} s | ${b.jumpS.toFixed(2)} s | ${(b.jumpS / nativeS).toFixed(2)}x | ` +
         `${frames(b.jumpFrames)} | ${frames(b.fast)} | ${b.rate.toFixed(0)} |`,
     );
   }
-  const first = await firstFrame(browser, server.url);
+  const base = server.url + QUERY;
+  const first = await firstFrame(browser, base);
   console.log(`\ndefault scenario: first live frame ${first.ready.toFixed(0)} ms, clock running ${first.clock.toFixed(0)} ms after navigation`);
   const seeds = await planning(
     browser,
-    server.url,
+    base,
     (page) => page.locator('[data-testid="replications-count"]').fill('10'),
     'replications-start',
     'replications-table',
   );
   console.log(`10 seeds (${seeds.runner}): ${seeds.wall.toFixed(2)} s wall, page frames p95 / max ${frames(seeds.intervals)} ms`);
-  const compare = await planning(browser, server.url, async () => {}, 'compare-services', 'service-table');
+  const compare = await planning(browser, base, async () => {}, 'compare-services', 'service-table');
   console.log(`Compare with Amazon MSK: ${compare.wall.toFixed(2)} s wall, page frames p95 / max ${frames(compare.intervals)} ms`);
+  const modes = await planning(browser, base, async () => {}, 'compare-modes', 'compare-monthly-provisioned');
+  console.log(`Compare capacity modes: ${modes.wall.toFixed(2)} s wall, page frames p95 / max ${frames(modes.intervals)} ms`);
+  const sized = await planning(
+    browser,
+    base,
+    (page) => page.locator('[data-testid="node-events"]').click({ position: { x: 60, y: 30 } }),
+    'autosize-start',
+    'autosize-result',
+  );
+  console.log(`Auto-size the stream: ${sized.wall.toFixed(2)} s wall, page frames p95 / max ${frames(sized.intervals)} ms`);
 } finally {
   await browser.close();
   await server.close();
