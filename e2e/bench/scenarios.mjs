@@ -7,10 +7,10 @@
 //             as it goes), the ratio to native, and the page's frames meanwhile;
 //   3600x     the page's frames over BENCH_SECONDS at the top speed, and simulated seconds per
 //             wall second there (capped at 3,600 by the speed itself).
-// Then, on the default scenario: the first frame with live figures and the clock's first tick
-// after navigation, then ten "How sure?" seeds, "Compare with Amazon MSK", "Compare capacity
-// modes" and an auto-size of the stream on the planning workers, each with its wall time and
-// the page's frames meanwhile.
+// Then Cancel's latency during a jump of `large` (five tries); and on the default scenario, the
+// first frame with live figures and the clock's first tick after navigation, then ten "How
+// sure?" seeds, "Compare with Amazon MSK", "Compare capacity modes" and an auto-size of the
+// stream on the planning workers, each with its wall time and the page's frames meanwhile.
 // BENCH_JUMP (default 1h), BENCH_SECONDS (default 3), BENCH_ONLY (a comma list of names; `none`
 // for the default scenario's figures only), BENCH_PAGE=1 (everything in the page, no worker),
 // SHARDPLAY_CLI (default target/release/shardplay).
@@ -75,6 +75,34 @@ async function inBrowser(browser, url) {
   return { jumpS, jumpFrames, fast, rate };
 }
 
+/**
+ * Milliseconds from a click on Cancel to the jump's progress bar gone, during a jump to `to` of
+ * the page at `url` (started, then cancelled once it has run for `afterMs`).
+ */
+async function cancelJump(browser, url, to, afterMs) {
+  const { page, close } = await open(browser, url);
+  await page.locator('[data-testid="jump-input"]').fill(to);
+  await page.locator('[data-testid="jump-go"]').click();
+  await page.locator('[data-testid="jump-progress"]').waitFor();
+  await page.waitForTimeout(afterMs);
+  // Timed in the page: from the click's dispatch to the bar leaving the DOM.
+  const ms = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const start = performance.now();
+        new MutationObserver((_, observer) => {
+          if (!document.querySelector('[data-testid="jump-progress"]')) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+          }
+        }).observe(document.body, { subtree: true, childList: true });
+        document.querySelector('[data-testid="jump-cancel"]').click();
+      }),
+  );
+  await close();
+  return ms;
+}
+
 /** Milliseconds from navigation to the first live frame and to the clock's first tick. */
 async function firstFrame(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -130,6 +158,10 @@ try {
         `${frames(b.jumpFrames)} | ${frames(b.fast)} | ${b.rate.toFixed(0)} |`,
     );
   }
+  const large = await readFile(`${ROOT}sim-core/benches/large.json`, 'utf8');
+  const cancels = [];
+  for (let i = 0; i < 5; i++) cancels.push(await cancelJump(browser, server.url + QUERY + linkFor(large), '1h', 1_000 + 300 * i));
+  console.log(`\nCancel during a jump of large: ${cancels.map((ms) => ms.toFixed(0)).join(', ')} ms from the click to the jump gone`);
   const base = server.url + QUERY;
   const first = await firstFrame(browser, base);
   console.log(`\ndefault scenario: first live frame ${first.ready.toFixed(0)} ms, clock running ${first.clock.toFixed(0)} ms after navigation`);

@@ -48,17 +48,14 @@ test('auto-sizing a throttling stream lists its candidates and applying the winn
 });
 
 test('the search on a planning worker lists the page\'s own candidates, and Cancel stops it', { timeout: 240_000 }, async () => {
-  const search = async (url) => {
-    await app.page.goto(url);
-    await app.waitReady();
+  const { onWorkers, inPage } = await app.onWorkersAndInPage(async () => {
     await app.testId('node-events').click({ position: { x: 60, y: 30 } });
     await app.testId('autosize-start').click();
     await app.testId('autosize-result').waitFor({ timeout: 120_000 });
     return app.testId('autosize').locator('.autosize-headline, .autosize-formula, table').allTextContents();
-  };
-  const pooled = await search(app.url);
-  const inPage = await search(`${app.url}?debug=no-worker`);
-  assert.deepEqual(pooled, inPage, 'the same search, wherever it ran');
+  });
+  assert.match(onWorkers[0], /^Cheapest that meets every objective: events\.capacity/);
+  assert.deepEqual(onWorkers, inPage, 'the same search, wherever it ran');
 
   await app.page.goto(app.url);
   await app.waitReady();
@@ -69,6 +66,5 @@ test('the search on a planning worker lists the page\'s own candidates, and Canc
   await app.testId('autosize-cancel').click();
   await app.testId('autosize-status').waitFor({ state: 'detached' });
   assert.equal(await app.testId('autosize-result').count(), 0);
-  for (let i = 0; i < 100 && app.page.workers().length > 1; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(app.page.workers().length, 1, 'the planner ended on Cancel');
+  assert.equal(await app.workersSettleAt(1), 1, 'the planner ended on Cancel');
 });

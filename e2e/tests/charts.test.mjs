@@ -65,15 +65,11 @@ test('a capacity-mode comparison is dropped when the scenario is edited', { time
 });
 
 test('the capacity-mode comparison on a planning worker is the page\'s own table', { timeout: 120_000 }, async () => {
-  const run = async (url) => {
-    await app.page.goto(url);
-    await app.waitReady();
+  const { onWorkers, inPage } = await app.onWorkersAndInPage(async () => {
     await app.testId('compare-modes').click();
     await app.testId('compare-monthly-provisioned').waitFor({ timeout: 60_000 });
     return app.testId('mode-compare').locator('table, .compare-verdict').allTextContents();
-  };
-  const pooled = await run(app.url);
-  const inPage = await run(`${app.url}?debug=no-worker`);
-  assert.match(pooled.join(' '), /is cheapest, \$[\d,.]+\/month less than/);
-  assert.deepEqual(pooled, inPage, 'same traffic and seed, same bills, wherever they ran');
+  });
+  assert.match(onWorkers.join(' '), /is cheapest, \$[\d,.]+\/month less than/);
+  assert.deepEqual(onWorkers, inPage, 'same traffic and seed, same bills, wherever they ran');
 });

@@ -10,12 +10,6 @@ let app, close;
 before(async () => ({ app, close } = await openApp()));
 after(() => close?.());
 
-/** Waits (polling, up to 10 s) until `ok()`; fails with `what` otherwise. */
-async function until(ok, what) {
-  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(ok(), what);
-}
-
 /** Every figure's mean and interval in the table, by key. */
 async function table() {
   return app.page.locator('[data-testid^="replication-"][data-value], [data-testid^="replication-interval-"]').evaluateAll(
@@ -70,7 +64,7 @@ test('Cancel stops the seeds; a count out of range is refused in words', { timeo
   await app.testId('replications-progress').waitFor({ state: 'detached' });
   assert.equal(await app.testId('replications-table').count(), 0);
   // Cancel ends the planners mid-task: only the engine's worker is left.
-  await until(() => app.page.workers().length === 1, 'the planners end on Cancel');
+  assert.equal(await app.workersSettleAt(1), 1, 'the planners end on Cancel');
 
   await app.testId('replications-count').fill('1');
   await app.testId('replications-start').click();
@@ -80,18 +74,14 @@ test('Cancel stops the seeds; a count out of range is refused in words', { timeo
 });
 
 test('seeds on the planning workers give the very figures the page computes itself', { timeout: 180_000 }, async () => {
-  const run = async (url) => {
-    await app.page.goto(url);
-    await app.waitReady();
+  const { onWorkers, inPage } = await app.onWorkersAndInPage(async () => {
     await app.testId('replications-count').fill('4');
     await app.testId('replications-start').click();
     await app.testId('replications-table').waitFor({ timeout: 120_000 });
     return { runner: await app.testId('replications').getAttribute('data-runner'), figures: await table() };
-  };
-  const pooled = await run(app.url);
-  const inPage = await run(`${app.url}?debug=no-worker`);
-  assert.deepEqual([pooled.runner, inPage.runner], ['pool', 'page']);
-  assert.ok(pooled.figures.length >= 8, JSON.stringify(pooled.figures));
-  assert.deepEqual(pooled.figures, inPage.figures, 'the same seeds, the same figures, wherever they ran');
+  });
+  assert.deepEqual([onWorkers.runner, inPage.runner], ['pool', 'page']);
+  assert.ok(onWorkers.figures.length >= 8, JSON.stringify(onWorkers.figures));
+  assert.deepEqual(onWorkers.figures, inPage.figures, 'the same seeds, the same figures, wherever they ran');
   assert.deepEqual(app.errors, []);
 });

@@ -55,17 +55,13 @@ test('brokers that do not fill three Availability Zones are refused in words', {
 });
 
 test('the comparison on a planning worker is the very table the page computes itself', { timeout: 180_000 }, async () => {
-  const run = async (url) => {
-    await app.page.goto(url);
-    await app.waitReady();
+  const { onWorkers, inPage } = await app.onWorkersAndInPage(async () => {
     await app.testId('compare-services').click();
     await app.testId('service-table').waitFor({ timeout: 120_000 });
     return app.testId('service-table').locator('td').allTextContents();
-  };
-  const pooled = await run(app.url);
-  const inPage = await run(`${app.url}?debug=no-worker`);
-  assert.ok(pooled.length >= 30, JSON.stringify(pooled));
-  assert.deepEqual(pooled, inPage, 'same producers and seed, same table, wherever it ran');
+  });
+  assert.ok(onWorkers.length >= 30, JSON.stringify(onWorkers));
+  assert.deepEqual(onWorkers, inPage, 'same producers and seed, same table, wherever it ran');
   assert.deepEqual(app.errors, []);
 });
 
@@ -87,6 +83,5 @@ test('a long comparison runs beside the live run, and Cancel ends it at once', {
   assert.equal(await app.testId('service-table').count(), 0);
   assert.equal(await app.testId('compare-services').isDisabled(), false);
   // The planner was ended mid-run, not left to finish: only the engine's worker remains.
-  for (let i = 0; i < 100 && app.page.workers().length > 1; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(app.page.workers().length, 1, 'the planner ended on Cancel');
+  assert.equal(await app.workersSettleAt(1), 1, 'the planner ended on Cancel');
 });
