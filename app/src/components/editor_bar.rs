@@ -117,27 +117,11 @@ pub fn EditorBar() -> impl IntoView {
 }
 
 /// Why the pipeline on the canvas does not run yet, in people's words
-/// (nodes by their display names), while the clock waits.
+/// (nodes by their display names), while the clock waits (`provide_editor`
+/// stops it for a draft).
 #[component]
 fn Problems() -> impl IntoView {
     let editor = expect_context::<Editor>();
-    let ctx = expect_context::<crate::state::SimCtx>();
-    // A draft stops the clock (nothing runs, so no time passes); once the
-    // pipeline runs again, so does the clock, if the draft had stopped it.
-    let stopped_it = StoredValue::new(false);
-    Effect::new(move |_| {
-        let draft = editor.problems.with(|p| !p.is_empty());
-        let playing = ctx.playing.get();
-        if draft && playing {
-            stopped_it.set_value(true);
-            ctx.playing.set(false);
-        } else if !draft && stopped_it.get_value() {
-            stopped_it.set_value(false);
-            if !playing {
-                ctx.playing.set(true);
-            }
-        }
-    });
     move || {
         let words = editor
             .problems

@@ -555,7 +555,9 @@ pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
         editor.adopt_external();
     });
     // A draft stops the clock: nothing runs, so no simulated time should
-    // pass. Play is pressed again by itself once the draft runs.
+    // pass (Play is refused while it lasts, as pressing it re-runs this).
+    // Play is pressed again by itself once the draft runs, if the draft
+    // stopped it. The one place that does so.
     let resume = StoredValue::new(false);
     Effect::new(move |_| {
         let draft = editor.problems.with(|p| !p.is_empty());
