@@ -1,13 +1,14 @@
 //! A small pool of planning workers: the engine's worker script started
 //! again (`host::spawn_worker`), each running one [`Task`] at a time to its
-//! end, so embarrassingly parallel work (the seeds of "How sure?", the
-//! service comparison) uses the machine's other cores while the live run
-//! keeps its own worker and the page keeps its frames.
+//! end, so planning (the seeds of "How sure?", auto-size, the comparisons)
+//! uses the machine's other cores while the live run keeps its own worker
+//! and the page keeps its frames.
 //!
-//! A job is a list of tasks and a listener; each answer reaches the
-//! listener with the task's index, in whatever order the workers finish,
-//! and the caller combines them by index (sim-core's `Gathered`), so the
-//! result never depends on the order. Workers start when a job needs them,
+//! A job is a list of tasks and a listener. A free worker goes to the job
+//! with the fewest tasks running. Each answer reaches the listener with the
+//! task's index, in whatever order the workers finish, and the caller
+//! combines them by index (sim-core's `Gathered`), so the result never
+//! depends on the order. Workers start when a job needs them,
 //! up to [`size`], and all end when no job is left (each holds its own
 //! copy of the wasm's memory). A task cannot be interrupted: cancelling a
 //! job ends the workers running its tasks at once. A worker that fails
@@ -150,7 +151,10 @@ fn dispatch(pool: &mut Pool) -> Result<(), String> {
         return Ok(());
     }
     for slot in pool.slots.iter_mut().filter(|s| s.listening && s.busy.is_none()) {
-        let Some(job) = pool.jobs.iter_mut().find(|j| !j.pending.is_empty()) else { break };
+        // The job with the fewest tasks running goes first (the oldest of
+        // equals), so a comparison is not queued behind a hundred seeds.
+        let waiting = pool.jobs.iter_mut().filter(|j| !j.pending.is_empty());
+        let Some(job) = waiting.min_by_key(|j| j.running) else { break };
         let Some((index, task)) = job.pending.pop_front() else { break };
         job.running += 1;
         pool.last_task += 1;

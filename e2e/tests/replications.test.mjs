@@ -85,3 +85,16 @@ test('seeds on the planning workers give the very figures the page computes itse
   assert.deepEqual(onWorkers.figures, inPage.figures, 'the same seeds, the same figures, wherever they ran');
   assert.deepEqual(app.errors, []);
 });
+
+test('a comparison asked for during a hundred seeds is not queued behind them', { timeout: 120_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.testId('replications-count').fill('100');
+  await app.testId('replications-start').click();
+  await app.testId('replications-progress').waitFor();
+  await app.testId('compare-modes').click();
+  await app.testId('compare-monthly-provisioned').waitFor({ timeout: 60_000 });
+  // The seeds go on: the comparison took the next free worker, not the last.
+  assert.match(await app.testId('replications-progress').textContent(), /^\d+ of 100 seeds done/);
+  await app.testId('replications-cancel').click();
+});
