@@ -3,7 +3,9 @@
 //! (`pool`) as in the page, and its answer is the same wherever it ran.
 //! Tasks and answers cross the channel as the engine's messages do
 //! (`worker`): the scenario as JSON text, which reads back to the bit, and
-//! the answer as a JS value.
+//! the answer as a JS value (but for a scenario inside it: see
+//! `scenario_as_json`). An answer holds what its panel shows, in words
+//! and figures, so the page does no more than render it.
 
 use serde::{Deserialize, Serialize};
 use sim_core::autosize::{AutosizeJob, Candidate, Knob, Objectives, Sizing};
@@ -72,6 +74,9 @@ impl Task {
     /// `progress` where a long one stands, in words.
     pub fn run(self, progress: &mut dyn FnMut(String)) -> TaskDone {
         match self {
+            Task::Replicate { scenario, seed } => TaskDone::Replicated(
+                admitted(&scenario).and_then(|valid| replicate(&valid, seed, &Budget::BROWSER)),
+            ),
             Task::Autosize { scenario, node } => {
                 TaskDone::Autosized(start_autosize(&scenario, &node).and_then(|mut job| {
                     loop {
@@ -82,9 +87,6 @@ impl Task {
                     }
                 }))
             }
-            Task::Replicate { scenario, seed } => TaskDone::Replicated(
-                admitted(&scenario).and_then(|valid| replicate(&valid, seed, &Budget::BROWSER)),
-            ),
             Task::CompareModes { scenario, duration_s } => TaskDone::ComparedModes(
                 admitted(&scenario).and_then(|valid| compare_modes(&valid, duration_s)),
             ),

@@ -182,7 +182,7 @@ pub fn ReplicationsPanel() -> impl IntoView {
         <form class="compare replications" data-testid="replications" data-runner=move || panel.ran.get()
             novalidate on:submit=start>
             <button type="submit" data-testid="replications-start" disabled=running
-                title="Runs this scenario again with other seeds (the first is its own), in the background while it plays, and shows each headline figure as a mean with its 95% confidence interval (Student's t): a difference smaller than the interval may be noise.">
+                title="Runs this scenario again with other seeds (the first is its own), on workers beside the live run (one per processor, up to four), and shows each headline figure as a mean with its 95% confidence interval (Student's t): a difference smaller than the interval may be noise.">
                 "How sure? Run seeds"
             </button>
             <label>
