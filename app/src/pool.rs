@@ -138,11 +138,6 @@ pub fn cancel(id: JobId) {
     });
 }
 
-/// Workers running now (the planner's, not the engine's).
-pub fn workers() -> usize {
-    POOL.with_borrow(|pool| pool.slots.len())
-}
-
 /// Sends pending tasks to idle workers and starts workers for the rest,
 /// up to [`size`]; ends every worker when no job is left.
 fn dispatch(pool: &mut Pool) -> Result<(), String> {
@@ -230,27 +225,26 @@ fn lost(number: u64, why: String) {
     call(calls);
 }
 
-/// Ends worker `number` and the job it was running; a worker that fails
-/// before it ran anything means workers cannot plan here at all.
+/// Ends worker `number` and the job it was running. A worker that fails
+/// while it loads means workers cannot plan here at all: every job is
+/// lost, and later ones run in the page.
 fn lose(number: u64, why: String, calls: &mut Calls) {
     POOL.with_borrow_mut(|pool| {
         let Some(at) = pool.slots.iter().position(|s| s.number == number) else { return };
         let slot = pool.slots.remove(at);
-        match slot.busy {
-            Some(busy) => {
-                if let Some(at) = pool.jobs.iter().position(|j| j.id == busy.job) {
-                    let job = pool.jobs.remove(at);
-                    pool.slots.retain(|s| s.busy.is_none_or(|b| b.job != job.id));
-                    calls.push((job.listener, Heard::Lost(why)));
-                }
-                if let Err(why) = dispatch(pool) {
-                    fail_all(pool, &why, calls);
-                }
-            }
-            None => {
-                pool.broken = Some(why.clone());
-                fail_all(pool, &why, calls);
-            }
+        if !slot.listening {
+            pool.broken = Some(why.clone());
+            return fail_all(pool, &why, calls);
+        }
+        if let Some(busy) = slot.busy
+            && let Some(at) = pool.jobs.iter().position(|j| j.id == busy.job)
+        {
+            let job = pool.jobs.remove(at);
+            pool.slots.retain(|s| s.busy.is_none_or(|b| b.job != job.id));
+            calls.push((job.listener, Heard::Lost(why)));
+        }
+        if let Err(why) = dispatch(pool) {
+            fail_all(pool, &why, calls);
         }
     });
 }
