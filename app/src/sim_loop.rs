@@ -16,7 +16,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-use crate::engine::Command;
 use crate::state::SimCtx;
 
 /// Longest wall-clock gap a frame accounts for; a background tab does not
@@ -60,11 +59,6 @@ pub(crate) fn now_ms() -> f64 {
 
 /// Starts the frame loop for `ctx`; it stops when the calling owner is cleaned up.
 pub fn use_sim_loop(ctx: SimCtx) {
-    // The play state and speed the page shows are the engine's.
-    Effect::new(move |_| {
-        ctx.send(if ctx.playing.get() { Command::Play } else { Command::Pause });
-    });
-    Effect::new(move |_| ctx.send(Command::Speed(ctx.speed.get())));
     let state = Rc::new(RefCell::new(LoopState {
         last_frame: None,
         frames: std::collections::VecDeque::new(),

@@ -175,6 +175,7 @@ impl SimCtx {
                     if self.jump.get_untracked().is_some() {
                         self.jump.set(None);
                     }
+                    // The engine stopped by itself: only the page follows.
                     if self.playing.get_untracked() {
                         self.playing.set(false);
                     }
@@ -214,16 +215,33 @@ impl SimCtx {
         self.lesson_step.update(|s| *s = s.saturating_add_signed(delta).min(steps));
     }
 
-    /// Plays or pauses, publishing the exact state at the moment of pausing.
-    /// (The frame loop tells the engine: see `sim_loop::use_sim_loop`.)
+    /// Plays or pauses the run: the page's state and the engine's in one
+    /// step (the engine publishes the exact state at the moment of pausing).
+    /// The one writer of `playing` but the engine's own stop (`receive`).
+    pub fn set_playing(&self, on: bool) {
+        if self.playing.get_untracked() != on {
+            self.playing.set(on);
+            self.send(if on { Command::Play } else { Command::Pause });
+        }
+    }
+
+    /// Plays if paused, pauses if playing.
     pub fn toggle_play(&self) {
-        self.playing.update(|p| *p = !*p);
+        self.set_playing(!self.playing.get_untracked());
+    }
+
+    /// Sets simulated seconds per wall second, in the page and the engine.
+    pub fn set_speed(&self, speed: u32) {
+        if self.speed.get_untracked() != speed {
+            self.speed.set(speed);
+            self.send(Command::Speed(speed));
+        }
     }
 
     /// Runs headless to simulated time `to` (from zero again if it is in
     /// the past: the run is deterministic), pausing when it gets there.
     pub fn jump_to(&self, to: SimTime) {
-        self.playing.set(false);
+        self.set_playing(false);
         let scenario = Box::new(self.scenario.with_value(|v| v.scenario().clone()));
         self.send(Command::JumpTo { to, scenario });
     }

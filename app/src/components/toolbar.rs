@@ -109,7 +109,7 @@ pub fn Toolbar() -> impl IntoView {
                         prop:value=move || ctx.speed.get().to_string()
                         on:change:target=move |ev| {
                             if let Ok(s) = ev.target().value().parse() {
-                                ctx.speed.set(s);
+                                ctx.set_speed(s);
                             }
                         }
                     >

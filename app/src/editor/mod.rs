@@ -563,10 +563,10 @@ pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
         let draft = editor.problems.with(|p| !p.is_empty());
         if draft && ctx.playing.get() {
             resume.set_value(true);
-            ctx.playing.set(false);
+            ctx.set_playing(false);
         } else if !draft && resume.get_value() {
             resume.set_value(false);
-            ctx.playing.set(true);
+            ctx.set_playing(true);
         }
     });
     editor
