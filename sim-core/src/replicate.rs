@@ -280,14 +280,13 @@ pub enum JobState {
 pub struct Gathered {
     seeds: Vec<u64>,
     runs: Vec<Option<Figures>>,
-    done: u32,
 }
 
 impl Gathered {
     /// Nothing gathered yet for runs with `seeds`.
     pub fn new(seeds: Vec<u64>) -> Self {
         let runs = vec![None; seeds.len()];
-        Gathered { seeds, runs, done: 0 }
+        Gathered { seeds, runs }
     }
 
     /// The seeds, in order.
@@ -300,7 +299,6 @@ impl Gathered {
     pub fn put(&mut self, index: usize, figures: Figures) -> JobState {
         if let Some(slot @ None) = self.runs.get_mut(index) {
             *slot = Some(figures);
-            self.done += 1;
         }
         self.state()
     }
@@ -308,12 +306,9 @@ impl Gathered {
     /// Where the replications stand.
     pub fn state(&self) -> JobState {
         let of = self.seeds.len() as u32;
-        if self.done < of {
-            return JobState::Running {
-                done: self.done,
-                of,
-                share: f64::from(self.done) / f64::from(of),
-            };
+        let done = self.runs.iter().flatten().count() as u32;
+        if done < of {
+            return JobState::Running { done, of, share: f64::from(done) / f64::from(of) };
         }
         let runs: Vec<Figures> = self.runs.iter().flatten().cloned().collect();
         JobState::Done(Box::new(combine(self.seeds.clone(), &runs)), runs)

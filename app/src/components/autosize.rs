@@ -115,7 +115,11 @@ impl Search {
         }
         let step = self.runner.try_update_value(|runner| {
             let Some(Runner::Page(job)) = runner.as_mut() else { return None };
-            Some(job.step(1).map_or_else(|| Err(autosize_progress(job)), Ok))
+            // Done, or where the search stands.
+            Some(match job.step(1) {
+                Some(done) => Ok(done),
+                None => Err(autosize_progress(job)),
+            })
         });
         let note = match step.flatten() {
             Some(Ok(done)) => {

@@ -47,9 +47,8 @@ enum Progress {
 
 /// Where the seeds run.
 enum Runner {
-    /// On the planning pool: the job, what its tasks answered so far, and
-    /// the workers it may use.
-    Pool(JobId, Gathered, usize),
+    /// On the planning pool: the job, and what its tasks answered so far.
+    Pool(JobId, Gathered),
     /// In the page, between frames.
     Page(Box<ReplicationJob>),
 }
@@ -57,8 +56,10 @@ enum Runner {
 impl Runner {
     fn place(&self) -> String {
         match self {
-            Runner::Pool(_, _, 1) => "on a worker beside the live run".into(),
-            Runner::Pool(_, _, n) => format!("on {n} workers beside the live run"),
+            Runner::Pool(_, gathered) => match pool::size().min(gathered.seeds().len()) {
+                1 => "on a worker beside the live run".into(),
+                n => format!("on {n} workers beside the live run"),
+            },
             Runner::Page(_) => "in the page, between frames".into(),
         }
     }
@@ -240,8 +241,7 @@ impl Panel {
                 .collect();
             match pool::submit(tasks, move |heard| self.hear(heard)) {
                 Ok(job) => {
-                    let workers = pool::size().min(seeds.len());
-                    self.runner.set_value(Some(Runner::Pool(job, Gathered::new(seeds), workers)));
+                    self.runner.set_value(Some(Runner::Pool(job, Gathered::new(seeds))));
                     self.ran.set("pool");
                     return self.show(JobState::Running { done: 0, of: n, share: 0.0 });
                 }
@@ -278,13 +278,13 @@ impl Panel {
     fn hear(self, heard: Heard) {
         let mut lost = None;
         let state = self.runner.try_update_value(|runner| match (runner.as_mut()?, heard) {
-            (Runner::Pool(_, gathered, _), Heard::Done(i, TaskDone::Replicated(Ok(figures)))) => {
+            (Runner::Pool(_, gathered), Heard::Done(i, TaskDone::Replicated(Ok(figures)))) => {
                 Some(gathered.put(i, figures))
             }
             (Runner::Pool(..), Heard::Done(_, TaskDone::Replicated(Err(why)))) => {
                 Some(JobState::Failed(why))
             }
-            (Runner::Pool(_, gathered, _), Heard::Lost(why)) => {
+            (Runner::Pool(_, gathered), Heard::Lost(why)) => {
                 lost = Some((why, gathered.seeds().len() as u32));
                 None
             }
