@@ -96,10 +96,17 @@ test('a dragged card follows the pointer from wherever it was pressed, and the d
   const zoom = await app.page.evaluate(() =>
     Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
   // Pressed off the card's corner, moved 120 px right and 45 px down in steps.
+  const link = () => app.page.evaluate(() => location.hash);
+  const linkBefore = await link();
   await app.page.mouse.move(before.x + 50, before.y + 25);
   await app.page.mouse.down();
   await app.page.mouse.move(before.x + 170, before.y + 70, { steps: 8 });
+  // Mid-drag the card is shown moved, but the document (and so the link) is
+  // untouched until the drop: the drag is shown, not yet an edit.
+  assert.notEqual(await nodeTransform(first), at, 'the card follows the pointer mid-drag');
+  assert.equal(await link(), linkBefore, 'the link waits for the drop');
   await app.page.mouse.up();
+  await app.page.waitForFunction((was) => location.hash !== was, linkBefore);
   const after = await card.boundingBox();
   // The grid (20 world units) may round the move: within half a grid step on screen.
   const slack = 10 * zoom + 1;

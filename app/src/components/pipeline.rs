@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use sim_core::scenario::Position;
-use sim_core::{NodeKind, Scenario, link_rule};
+use sim_core::{NodeKind, link_rule};
 use wasm_bindgen::JsCast;
 
 use super::decor::{NodeBadges, WireFlow, WireShape};
 pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
-use crate::editor::gesture::{self, Gestures, Press, Target};
+use crate::editor::gesture::{self, Gestures, Moved, Press, Target};
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
 use crate::state::SimCtx;
@@ -73,7 +73,7 @@ pub fn PipelineView() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let editor = expect_context::<Editor>();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    let gestures = StoredValue::new(Gestures::<Scenario>::default());
+    let gestures = StoredValue::new(Gestures::default());
     // Whether the last pointer let go was a tap on one card (its click opens
     // the node's sheet).
     let tapped_card = StoredValue::new(false);
@@ -92,8 +92,23 @@ pub fn PipelineView() -> impl IntoView {
         }
     };
     // Positions of every node, computed once per document change.
-    let layout: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
+    let placed: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
         editor.doc.with(|s| s.nodes.iter().map(|n| n.id.clone()).zip(positions(s)).collect())
+    });
+    // The cards being dragged, shown moved; the document changes once, when
+    // the drag ends, so a pointer move redraws only them and their wires.
+    let moving = RwSignal::new(None::<Moved>);
+    // Where each card is drawn.
+    let layout: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
+        let mut at = placed.get();
+        if let Some(m) = moving.get() {
+            for id in &m.ids {
+                if let Some(p) = at.get_mut(id) {
+                    (p.x, p.y) = (p.x + m.dx, p.y + m.dy);
+                }
+            }
+        }
+        at
     });
     provide_context(layout);
 
@@ -128,7 +143,7 @@ pub fn PipelineView() -> impl IntoView {
     on_cleanup(move || resize.remove());
 
     // Does what the gesture machine answers (editor/gesture.rs).
-    let apply = move |effects: Vec<gesture::Effect<Scenario>>| {
+    let apply = move |effects: Vec<gesture::Effect>| {
         use gesture::Effect as E;
         for effect in effects {
             match effect {
@@ -145,19 +160,19 @@ pub fn PipelineView() -> impl IntoView {
                 E::SelectOnly(id) => editor.select_only(&id),
                 E::Chart(id) => editor.chart(&id),
                 E::ClearSelectedLink => editor.selected_link.set(None),
-                E::ShowMoved { mut before, ids, dx, dy } => {
-                    doc::move_nodes(&mut before, &ids, dx, dy);
-                    // Shown while dragging; one undo step when the drag ends.
-                    editor.doc.set(before);
+                E::ShowMoved(shown) => moving.set(shown),
+                E::CommitMove(moved) => {
+                    moving.set(None);
+                    if moved.is_move() {
+                        editor.edit(|s| doc::move_nodes(s, &moved.ids, moved.dx, moved.dy));
+                    }
                 }
-                E::CommitMove(before) => editor.commit(before, editor.doc.get_untracked()),
                 // A tap on a card opens the node's sheet on a phone (its
                 // knobs and charts), once the tap's click is over (see
                 // `on_click`).
                 E::TappedCard(_) => {
                     tapped_card.set_value(editor.selection.with_untracked(|s| s.len() == 1));
                 }
-                E::Restore(before) => editor.doc.set(before),
                 E::WireFrom(id) => editor.wiring_from.set(Some(id)),
                 E::StopWiring => editor.wiring_from.set(None),
                 E::WireEnd(at) => wire_end.set(at),
@@ -188,7 +203,7 @@ pub fn PipelineView() -> impl IntoView {
     };
     // A press on the canvas, a card or a port: the machine decides, and the
     // canvas captures the pointers it takes. Returns whether it took it.
-    let press = move |ev: &PointerEvent, target: Target<Scenario>| {
+    let press = move |ev: &PointerEvent, target: Target| {
         measure();
         let p = Press {
             pointer: ev.pointer_id(),
@@ -282,7 +297,7 @@ pub fn PipelineView() -> impl IntoView {
     // A card's pointerdown starts a move (or, on a port, a wire).
     let start_move = Callback::new(move |(ev, id): (PointerEvent, String)| {
         let selection = editor.selection.get_untracked();
-        press(&ev, Target::Card { id, selection, doc: editor.doc.get_untracked() });
+        press(&ev, Target::Card { id, selection });
     });
     let start_wire = Callback::new(move |(ev, id): (PointerEvent, String)| {
         press(&ev, Target::OutputPort(id));

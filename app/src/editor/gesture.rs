@@ -10,7 +10,9 @@
 //! A second finger turns whatever the first started into a pinch, and a card
 //! half-moved goes back.
 //!
-//! `D` is the document, carried as the snapshot a move starts from.
+//! A move is shown as an offset over the document ([`Moved`]) and enters
+//! it once, when the drag ends: the document is not touched per pointer
+//! move, so only the moved cards and their wires draw again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,12 +25,11 @@ pub const TAP_SLOP: f64 = 10.0;
 
 /// Where a pointer went down.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Target<D> {
+pub enum Target {
     /// The canvas itself.
     Background,
-    /// A card, the selection when it was pressed, and the document before
-    /// a move.
-    Card { id: String, selection: BTreeSet<String>, doc: D },
+    /// A card, and the selection when it was pressed.
+    Card { id: String, selection: BTreeSet<String> },
     /// An output port: its card's id.
     OutputPort(String),
     /// An input port: it only ends wires (but a finger there may pinch).
@@ -52,9 +53,24 @@ pub struct Press {
     pub presenting: bool,
 }
 
+/// Cards `ids` moved by `(dx, dy)` world units.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Moved {
+    pub ids: BTreeSet<String>,
+    pub dx: f64,
+    pub dy: f64,
+}
+
+impl Moved {
+    /// Whether the cards moved at all (a tap does not).
+    pub fn is_move(&self) -> bool {
+        self.dx != 0.0 || self.dy != 0.0
+    }
+}
+
 /// What the canvas should do.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Effect<D> {
+pub enum Effect {
     /// Set the pan and zoom.
     Viewport(Viewport),
     /// Select nothing, no wire either.
@@ -67,16 +83,15 @@ pub enum Effect<D> {
     Chart(String),
     /// Select no wire.
     ClearSelectedLink,
-    /// Show the document `before`, with cards `ids` moved by `(dx, dy)` in
-    /// world units: shown while dragging, not history.
-    ShowMoved { before: D, ids: BTreeSet<String>, dx: f64, dy: f64 },
-    /// The move ended: one undo step from `before` to what is shown.
-    CommitMove(D),
+    /// Show these cards moved (while dragging, not history), or every card
+    /// where the document has it (`None`: a pinch interrupted a move).
+    ShowMoved(Option<Moved>),
+    /// The move ended: the cards stay where they were shown, one undo step
+    /// (none for a tap).
+    CommitMove(Moved),
     /// A card was pressed and let go within [`TAP_SLOP`]: a tap (on a
     /// phone it opens the node's sheet).
     TappedCard(String),
-    /// Show `before` again (a pinch interrupted a move).
-    Restore(D),
     /// Start a wire from this card's output port.
     WireFrom(String),
     /// Stop wiring.
@@ -96,17 +111,16 @@ pub enum Effect<D> {
 
 /// A gesture in progress.
 #[derive(Clone, Debug, PartialEq)]
-enum Gesture<D> {
+enum Gesture {
     Pan {
         from: (f64, f64),
         start: Viewport,
     },
-    /// Moving the cards `ids`; `card` was pressed at screen point
-    /// `pressed`, world point `from`.
+    /// Moving cards, shown `moved` so far; `card` was pressed at screen
+    /// point `pressed`, world point `from`.
     Move {
-        before: D,
+        moved: Moved,
         from: (f64, f64),
-        ids: BTreeSet<String>,
         card: String,
         pressed: (f64, f64),
     },
@@ -129,17 +143,11 @@ enum Gesture<D> {
 }
 
 /// The canvas's gestures: the one in progress and the pointers down.
-#[derive(Clone, Debug)]
-pub struct Gestures<D> {
-    gesture: Option<Gesture<D>>,
+#[derive(Clone, Debug, Default)]
+pub struct Gestures {
+    gesture: Option<Gesture>,
     /// Pointers down (touch fingers, say), by id, where they are.
     down: BTreeMap<i32, (f64, f64)>,
-}
-
-impl<D> Default for Gestures<D> {
-    fn default() -> Self {
-        Gestures { gesture: None, down: BTreeMap::new() }
-    }
 }
 
 /// The spread and midpoint of the first two pointers down.
@@ -149,7 +157,7 @@ fn two_fingers(down: &BTreeMap<i32, (f64, f64)>) -> Option<(f64, (f64, f64))> {
     Some(((a.0 - b.0).hypot(a.1 - b.1).max(1.0), ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)))
 }
 
-impl<D: Clone> Gestures<D> {
+impl Gestures {
     /// Whether a gesture is in progress.
     pub fn active(&self) -> bool {
         self.gesture.is_some()
@@ -162,9 +170,9 @@ impl<D: Clone> Gestures<D> {
     pub fn press(
         &mut self,
         press: Press,
-        target: Target<D>,
+        target: Target,
         viewport: Viewport,
-    ) -> (Vec<Effect<D>>, bool) {
+    ) -> (Vec<Effect>, bool) {
         if press.primary {
             // The first finger of a new touch: nothing else is down.
             self.down.clear();
@@ -172,8 +180,8 @@ impl<D: Clone> Gestures<D> {
         self.down.insert(press.pointer, press.at);
         let mut out = Vec::new();
         if let Some((spread, mid)) = two_fingers(&self.down) {
-            if let Some(Gesture::Move { before, .. }) = self.gesture.take() {
-                out.push(Effect::Restore(before));
+            if let Some(Gesture::Move { .. }) = self.gesture.take() {
+                out.push(Effect::ShowMoved(None));
             }
             out.extend([Effect::WireEnd(None), Effect::Marquee(None), Effect::StopWiring]);
             self.gesture = Some(Gesture::Pinch { spread, mid, start: viewport });
@@ -199,7 +207,7 @@ impl<D: Clone> Gestures<D> {
                 return (vec![Effect::Chart(id)], true);
             }
             Target::Card { .. } | Target::OutputPort(_) if press.space_pans => pan,
-            Target::Card { id, selection: mut ids, doc } => {
+            Target::Card { id, selection: mut ids } => {
                 // The move takes the selection as the press leaves it: a
                 // card pressed among selected ones moves them all.
                 if press.shift {
@@ -215,7 +223,8 @@ impl<D: Clone> Gestures<D> {
                 }
                 out.push(Effect::ClearSelectedLink);
                 let from = viewport.to_world(press.at.0, press.at.1);
-                Gesture::Move { before: doc, from, ids, card: id, pressed: press.at }
+                let moved = Moved { ids, dx: 0.0, dy: 0.0 };
+                Gesture::Move { moved, from, card: id, pressed: press.at }
             }
             Target::OutputPort(id) => {
                 let world = viewport.to_world(press.at.0, press.at.1);
@@ -236,7 +245,7 @@ impl<D: Clone> Gestures<D> {
         at: (f64, f64),
         viewport: Viewport,
         snap_to_grid: bool,
-    ) -> Vec<Effect<D>> {
+    ) -> Vec<Effect> {
         if let Some(p) = self.down.get_mut(&pointer) {
             *p = at;
         }
@@ -254,12 +263,13 @@ impl<D: Clone> Gestures<D> {
                 y: start.y + at.1 - from.1,
                 ..*start
             })],
-            Some(Gesture::Move { before, from, ids, .. }) => {
+            Some(Gesture::Move { moved, from, .. }) => {
                 let (mut dx, mut dy) = (world.0 - from.0, world.1 - from.1);
                 if snap_to_grid {
                     (dx, dy) = (snap(dx, GRID), snap(dy, GRID));
                 }
-                vec![Effect::ShowMoved { before: before.clone(), ids: ids.clone(), dx, dy }]
+                (moved.dx, moved.dy) = (dx, dy);
+                vec![Effect::ShowMoved(Some(moved.clone()))]
             }
             Some(Gesture::Wire { .. }) => vec![Effect::WireEnd(Some(world))],
             Some(Gesture::Select { from, rect, .. }) => {
@@ -278,7 +288,7 @@ impl<D: Clone> Gestures<D> {
         pointer: i32,
         at: (f64, f64),
         over_input: Option<String>,
-    ) -> Vec<Effect<D>> {
+    ) -> Vec<Effect> {
         self.down.remove(&pointer);
         match self.gesture.take() {
             None => Vec::new(),
@@ -290,8 +300,8 @@ impl<D: Clone> Gestures<D> {
                 Vec::new()
             }
             Some(Gesture::Pan { .. }) => Vec::new(),
-            Some(Gesture::Move { before, card, pressed, .. }) => {
-                let mut out = vec![Effect::CommitMove(before)];
+            Some(Gesture::Move { moved, card, pressed, .. }) => {
+                let mut out = vec![Effect::CommitMove(moved)];
                 if (at.0 - pressed.0).hypot(at.1 - pressed.1) < TAP_SLOP {
                     out.push(Effect::TappedCard(card));
                 }
@@ -330,7 +340,7 @@ impl<D: Clone> Gestures<D> {
 mod tests {
     use super::*;
 
-    type G = Gestures<&'static str>;
+    type G = Gestures;
 
     fn press(pointer: i32, at: (f64, f64)) -> Press {
         Press {
@@ -345,9 +355,13 @@ mod tests {
 
     const VP: Viewport = Viewport { x: 40.0, y: 20.0, zoom: 2.0 };
 
-    fn card(id: &str, selected: &[&str]) -> Target<&'static str> {
+    fn card(id: &str, selected: &[&str]) -> Target {
         let selection = selected.iter().map(|s| s.to_string()).collect();
-        Target::Card { id: id.into(), selection, doc: "before" }
+        Target::Card { id: id.into(), selection }
+    }
+
+    fn moved(ids: &[&str], dx: f64, dy: f64) -> Moved {
+        Moved { ids: ids.iter().map(|s| s.to_string()).collect(), dx, dy }
     }
 
     #[test]
@@ -370,13 +384,13 @@ mod tests {
         // 50 screen pixels right at zoom 2 is 25 world units; the press point
         // inside the card does not matter, only the pointer's travel.
         let out = g.drag(1, (150.0, 100.0), VP, false);
-        let ids = BTreeSet::from(["a".to_string()]);
-        let moved = Effect::ShowMoved { before: "before", ids: ids.clone(), dx: 25.0, dy: 0.0 };
-        assert_eq!(out, vec![moved]);
+        assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a"], 25.0, 0.0)))]);
         // With the grid on (GRID = 20 world units), 25 snaps to 20.
         let out = g.drag(1, (150.0, 100.0), VP, true);
-        assert_eq!(out, vec![Effect::ShowMoved { before: "before", ids, dx: 20.0, dy: 0.0 }]);
-        assert_eq!(g.release(1, (150.0, 100.0), None), vec![Effect::CommitMove("before")]);
+        assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a"], 20.0, 0.0)))]);
+        // What was shown last is what the document gets, once.
+        let out = g.release(1, (150.0, 100.0), None);
+        assert_eq!(out, vec![Effect::CommitMove(moved(&["a"], 20.0, 0.0))]);
     }
 
     #[test]
@@ -385,10 +399,15 @@ mod tests {
         g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
         g.drag(1, (103.0, 104.0), VP, false);
         let out = g.release(1, (103.0, 104.0), None);
-        assert_eq!(out, vec![Effect::CommitMove("before"), Effect::TappedCard("a".into())]);
+        let wiggle = moved(&["a"], 1.5, 2.0);
+        assert_eq!(out, vec![Effect::CommitMove(wiggle), Effect::TappedCard("a".into())]);
+        // Pressed and let go without a pointer move: a tap that moves nothing.
+        g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
+        let out = g.release(1, (100.0, 100.0), None);
+        assert!(matches!(&out[0], Effect::CommitMove(m) if !m.is_move()), "{out:?}");
         // Beyond the slop it is a drag, not a tap.
         g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
-        assert_eq!(g.release(1, (112.0, 100.0), None), vec![Effect::CommitMove("before")]);
+        assert_eq!(g.release(1, (112.0, 100.0), None).len(), 1);
     }
 
     #[test]
@@ -396,11 +415,8 @@ mod tests {
         let mut g = G::default();
         let (out, _) = g.press(press(1, (0.0, 0.0)), card("a", &["a", "b"]), VP);
         assert_eq!(out[0], Effect::Chart("a".into()));
-        let both = BTreeSet::from(["a".to_string(), "b".to_string()]);
         let out = g.drag(1, (20.0, 0.0), VP, false);
-        assert!(
-            matches!(&out[0], Effect::ShowMoved { ids, dx, .. } if *ids == both && *dx == 10.0)
-        );
+        assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a", "b"], 10.0, 0.0)))]);
     }
 
     #[test]
@@ -411,8 +427,7 @@ mod tests {
         let (out, _) = g.press(shift(press(1, (0.0, 0.0))), card("a", &["a", "b"]), VP);
         assert_eq!(out[0], Effect::ToggleSelected("a".into()));
         let out = g.drag(1, (2.0, 0.0), VP, false);
-        let only_b = BTreeSet::from(["b".to_string()]);
-        assert!(matches!(&out[0], Effect::ShowMoved { ids, .. } if *ids == only_b), "{out:?}");
+        assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["b"], 1.0, 0.0)))]);
         g.release(1, (0.0, 0.0), None);
 
         let (out, _) = g.press(shift(press(1, (40.0, 20.0))), Target::Background, VP);
@@ -446,7 +461,7 @@ mod tests {
         g.drag(1, (110.0, 100.0), VP, false);
         let (out, taken) = g.press(press(2, (200.0, 100.0)), Target::InputPort, VP);
         assert!(taken, "a finger on an input port may start a pinch");
-        assert_eq!(out[0], Effect::Restore("before"), "the card goes back");
+        assert_eq!(out[0], Effect::ShowMoved(None), "the card goes back");
         // Spread 90 to 180: zoom doubles about the midpoint (155, 100).
         let out = g.drag(2, (290.0, 100.0), VP, false);
         let Effect::Viewport(v) = out[0] else { panic!("{out:?}") };
