@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
     editor::keys::use_editor_keys(editor, ctx);
     use_sim_loop(ctx);
     use_shortcuts(ctx);
-    use_link_changes(ctx);
+    use_link_changes(ctx, editor);
     use_presenter_mode(ctx);
     crate::components::use_embed_mode();
     if crate::recovery::debug_flag("perf") {
@@ -114,10 +114,10 @@ fn problem_shown(ctx: &SimCtx) -> Option<crate::state::Notice> {
 }
 
 /// A link pasted into the address bar of an open tab opens its scenario.
-fn use_link_changes(ctx: SimCtx) {
+fn use_link_changes(ctx: SimCtx, editor: editor::Editor) {
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         match link::scenario_from_link("the current scenario") {
-            Ok(Some(valid)) => ctx.follow_link(valid),
+            Ok(Some(valid)) => editor.follow_link(valid),
             Ok(None) => {}
             Err(notice) => ctx.tell(notice, true),
         }

@@ -2,9 +2,9 @@
 //! simulation, spoken to in messages) and the few signals the UI reacts to.
 
 use leptos::prelude::*;
+use sim_core::ValidScenario;
 use sim_core::lesson::CheckStatus;
 use sim_core::time::{DAY, SimTime};
-use sim_core::{Scenario, ValidScenario, validate};
 
 use crate::alarm::Alarm;
 use crate::engine::{ChartRequest, ChartsView, Command, Export, Out};
@@ -36,6 +36,10 @@ pub struct SimCtx {
     pub snapshot: RwSignal<Snapshot>,
     /// Whether simulated time advances.
     pub playing: RwSignal<bool>,
+    /// While the document is a draft (it does not validate, so nothing
+    /// runs): whether the clock ran when the draft began (see
+    /// [`SimCtx::set_draft`]).
+    draft: StoredValue<Option<bool>>,
     /// Simulated seconds per wall-clock second.
     pub speed: RwSignal<u32>,
     /// Charts redraw when this fires (a few times a second and on demand).
@@ -107,6 +111,7 @@ impl SimCtx {
             chart_data: StoredValue::new(None),
             snapshot: RwSignal::new(Snapshot::default()),
             playing: RwSignal::new(true),
+            draft: StoredValue::new(None),
             speed: RwSignal::new(1),
             charts: Trigger::new(),
             notice: RwSignal::new(None),
@@ -218,7 +223,12 @@ impl SimCtx {
     /// Plays or pauses the run: the page's state and the engine's in one
     /// step (the engine publishes the exact state at the moment of pausing).
     /// The one writer of `playing` but the engine's own stop (`receive`).
+    /// A draft runs nothing, so Play waits until it runs.
     pub fn set_playing(&self, on: bool) {
+        if on && self.draft.get_value().is_some() {
+            self.tell("Not running yet: fix what the banner lists, and the run starts.", true);
+            return;
+        }
         if self.playing.get_untracked() != on {
             self.playing.set(on);
             self.send(if on { Command::Play } else { Command::Pause });
@@ -228,6 +238,25 @@ impl SimCtx {
     /// Plays if paused, pauses if playing.
     pub fn toggle_play(&self) {
         self.set_playing(!self.playing.get_untracked());
+    }
+
+    /// The document on screen is a draft (`true`) or runs. A draft runs
+    /// nothing, so no simulated time should pass: the clock stops while it
+    /// lasts, and starts again by itself once the document runs if the
+    /// draft stopped it.
+    pub fn set_draft(&self, draft: bool) {
+        match (draft, self.draft.get_value()) {
+            (true, None) => {
+                let was_playing = self.playing.get_untracked();
+                self.set_playing(false);
+                self.draft.set_value(Some(was_playing));
+            }
+            (false, Some(was_playing)) => {
+                self.draft.set_value(None);
+                self.set_playing(was_playing);
+            }
+            _ => {}
+        }
     }
 
     /// Sets simulated seconds per wall second, in the page and the engine.
@@ -289,23 +318,6 @@ impl SimCtx {
         self.send(Command::LiveEdit { scenario, command });
     }
 
-    /// Replaces the scenario after an edit that the running simulation
-    /// cannot absorb, restarting from zero and saying so.
-    pub fn restart_with(&self, scenario: Scenario, why: &str) {
-        match validate(&scenario) {
-            Ok(valid) => {
-                self.scenario.set_value(valid);
-                self.edited();
-                self.reset();
-                self.tell(format!("{why}: the run restarted from zero."), false);
-            }
-            Err(issues) => {
-                let text = sim_core::plain::issues_in_words(&issues, &scenario).join("; ");
-                self.tell(format!("Change refused: {text}"), true);
-            }
-        }
-    }
-
     /// Writes the current scenario into the address bar (see `link`).
     pub fn sync_link(&self) {
         self.scenario.with_value(crate::link::write_link);
@@ -318,20 +330,10 @@ impl SimCtx {
         self.revision.update(|r| *r += 1);
     }
 
-    /// Opens another scenario from time zero as a new history entry, so the
-    /// browser's Back button returns to the previous one.
-    pub fn open(&self, valid: ValidScenario) {
-        crate::link::push_link(&valid);
-        self.show(valid);
-    }
-
-    /// Opens the scenario a link just brought in (the address already holds it).
-    pub fn follow_link(&self, valid: ValidScenario) {
-        self.show(valid);
-    }
-
-    /// Replaces the scenario and rebuilds the workbench from time zero.
-    fn show(&self, valid: ValidScenario) {
+    /// Runs another scenario from time zero (opened from the gallery, a
+    /// lesson, a link): the old one's alarms, jump and lesson steps are
+    /// dropped and the workbench rebuilds. The editor's `open` calls it.
+    pub fn run_another(&self, valid: ValidScenario) {
         let name = valid.scenario().name.clone();
         self.scenario.set_value(valid);
         self.alarms.set(Vec::new());

@@ -117,8 +117,7 @@ pub fn EditorBar() -> impl IntoView {
 }
 
 /// Why the pipeline on the canvas does not run yet, in people's words
-/// (nodes by their display names), while the clock waits (`provide_editor`
-/// stops it for a draft).
+/// (nodes by their display names), while the clock waits (`SimCtx::set_draft`).
 #[component]
 fn Problems() -> impl IntoView {
     let editor = expect_context::<Editor>();

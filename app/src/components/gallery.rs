@@ -6,12 +6,11 @@ use leptos::prelude::*;
 use sim_core::{BUNDLED_SCENARIOS, Scenario, load_scenario};
 
 use crate::components::pipeline::{CARD_H, CARD_W, positions, view_box};
-use crate::state::SimCtx;
 
 /// The gallery button and its dialog.
 #[component]
 pub fn Gallery() -> impl IntoView {
-    let ctx = expect_context::<SimCtx>();
+    let editor = expect_context::<crate::editor::Editor>();
     let open = RwSignal::new(false);
     let close = move || open.set(false);
     let dialog = NodeRef::<leptos::html::Section>::new();
@@ -41,7 +40,7 @@ pub fn Gallery() -> impl IntoView {
                         data-testid=testid
                         on:click=move |_| {
                             open.set(false);
-                            ctx.open(valid.clone());
+                            editor.open(valid.clone());
                         }
                     >
                         <Thumbnail scenario=s.clone() />

@@ -27,7 +27,7 @@ fn bundled_lessons() -> Vec<(&'static str, ValidScenario)> {
 /// The toolbar button and the dialog that lists the lessons.
 #[component]
 pub fn LessonList() -> impl IntoView {
-    let ctx = expect_context::<SimCtx>();
+    let editor = expect_context::<crate::editor::Editor>();
     let open = RwSignal::new(false);
     let dialog = NodeRef::<leptos::html::Section>::new();
     crate::focus::use_dialog_focus(open, dialog);
@@ -48,7 +48,7 @@ pub fn LessonList() -> impl IntoView {
                         data-testid=format!("lesson-open-{}", lesson.id)
                         on:click=move |_| {
                             open.set(false);
-                            ctx.open(valid.clone());
+                            editor.open(valid.clone());
                         }
                         title=format!("Opens {stem}.json with its lesson")
                     >

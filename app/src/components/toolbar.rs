@@ -161,6 +161,7 @@ pub(crate) fn first_sentence(text: &str) -> String {
 #[component]
 fn ScenarioPicker() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
+    let editor = expect_context::<crate::editor::Editor>();
     let options = sim_core::BUNDLED_SCENARIOS
         .iter()
         .enumerate()
@@ -177,7 +178,7 @@ fn ScenarioPicker() -> impl IntoView {
             return;
         };
         match sim_core::load_scenario(json) {
-            Ok(valid) => ctx.open(valid),
+            Ok(valid) => editor.open(valid),
             Err(issues) => ctx.tell(format!("This scenario failed to load: {}", issues[0]), true),
         }
     };

@@ -79,10 +79,6 @@ pub struct Editor {
     pub sheet: RwSignal<Sheet>,
     history: StoredValue<History<Scenario>>,
     clipboard: StoredValue<Option<Fragment>>,
-    /// The scenario last handed to the simulation; a different one in
-    /// `SimCtx::scenario` means someone else changed it (the gallery, a
-    /// control), and the editor adopts it as an undoable step.
-    pushed: StoredValue<Scenario>,
     ctx: SimCtx,
 }
 
@@ -94,7 +90,7 @@ impl Editor {
     /// run, for a draft) `ctx` already runs.
     pub fn new(ctx: SimCtx, doc: Scenario) -> Self {
         let problems = admit(&doc).err().unwrap_or_default();
-        let running = ctx.scenario.with_value(|v| v.scenario().clone());
+        ctx.set_draft(!problems.is_empty());
         let (selection, set_selection) = signal(BTreeSet::new());
         Editor {
             doc: RwSignal::new(doc),
@@ -113,7 +109,6 @@ impl Editor {
             sheet: RwSignal::new(Sheet::Closed),
             history: StoredValue::new(History::default()),
             clipboard: StoredValue::new(None),
-            pushed: StoredValue::new(running),
             ctx,
         }
     }
@@ -247,10 +242,9 @@ impl Editor {
         let valid = match admit(doc) {
             Ok(valid) => valid,
             Err(issues) => {
-                self.problems.set(issues);
+                self.set_problems(issues);
                 let idle = idle_run(doc);
                 let was_running = !running.nodes.is_empty();
-                self.pushed.set_value(idle.scenario().clone());
                 ctx.scenario.set_value(idle);
                 ctx.selected.set(None);
                 if was_running {
@@ -264,9 +258,8 @@ impl Editor {
                 return;
             }
         };
-        self.problems.set(Vec::new());
+        self.set_problems(Vec::new());
         let change = classify(&running, doc);
-        self.pushed.set_value(doc.clone());
         ctx.scenario.set_value(valid);
         ctx.edited();
         match change {
@@ -294,17 +287,29 @@ impl Editor {
         }
     }
 
-    /// Takes a scenario someone else put into the simulation (the gallery,
-    /// a control, a pasted link) as the document, undoably.
-    pub fn adopt_external(&self) {
-        let current = self.ctx.scenario.with_value(|v| v.scenario().clone());
-        if self.pushed.with_value(|p| p == &current) {
-            return;
-        }
-        self.pushed.set_value(current.clone());
+    /// Why the document does not run (empty when it runs); the clock
+    /// follows (`SimCtx::set_draft`).
+    fn set_problems(&self, issues: Vec<Issue>) {
+        self.ctx.set_draft(!issues.is_empty());
+        self.problems.set(issues);
+    }
+
+    /// Opens a scenario (the gallery, a lesson, the picker) from time zero:
+    /// one undo step, and a new browser history entry, so Back returns to
+    /// the previous one.
+    pub fn open(&self, valid: ValidScenario) {
+        crate::link::push_link(&valid);
+        self.follow_link(valid);
+    }
+
+    /// Opens the scenario a link just brought in (the address already
+    /// holds it), as one undo step.
+    pub fn follow_link(&self, valid: ValidScenario) {
+        let current = valid.scenario().clone();
+        self.ctx.run_another(valid);
         let before = self.doc.get_untracked();
         self.history.update_value(|h| h.record(before, &current));
-        self.problems.set(Vec::new());
+        self.set_problems(Vec::new());
         self.doc.set(current.clone());
         self.select(BTreeSet::clear);
         self.selected_link.set(None);
@@ -544,30 +549,9 @@ pub fn idle_run(doc: &Scenario) -> ValidScenario {
         .expect("an empty scenario is valid")
 }
 
-/// Provides the editor for `ctx` running `doc`, and keeps it in step with
-/// scenarios opened elsewhere (gallery, links, controls).
+/// Provides the editor for `ctx` running `doc`.
 pub fn provide_editor(ctx: SimCtx, doc: Scenario) -> Editor {
     let editor = Editor::new(ctx, doc);
     provide_context(editor);
-    Effect::new(move |_| {
-        ctx.revision.track();
-        ctx.generation.track();
-        editor.adopt_external();
-    });
-    // A draft stops the clock: nothing runs, so no simulated time should
-    // pass (Play is refused while it lasts, as pressing it re-runs this).
-    // Play is pressed again by itself once the draft runs, if the draft
-    // stopped it. The one place that does so.
-    let resume = StoredValue::new(false);
-    Effect::new(move |_| {
-        let draft = editor.problems.with(|p| !p.is_empty());
-        if draft && ctx.playing.get() {
-            resume.set_value(true);
-            ctx.set_playing(false);
-        } else if !draft && resume.get_value() {
-            resume.set_value(false);
-            ctx.set_playing(true);
-        }
-    });
     editor
 }
