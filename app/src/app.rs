@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
     use_presenter_mode(ctx);
     crate::components::use_embed_mode();
     if crate::recovery::debug_flag("perf") {
-        ctx.perf.set(Some(Default::default()));
+        ctx.screen.perf.set(Some(Default::default()));
     }
     if crate::recovery::panic_requested() {
         set_timeout(
@@ -110,7 +110,7 @@ fn initial_document(default: Scenario) -> (Scenario, Option<String>) {
 
 /// The notice already on screen, if it reports a problem.
 fn problem_shown(ctx: &SimCtx) -> Option<crate::state::Notice> {
-    ctx.notice.get_untracked().filter(|n| n.is_error)
+    ctx.screen.notice.get_untracked().filter(|n| n.is_error)
 }
 
 /// A link pasted into the address bar of an open tab opens its scenario.
@@ -132,7 +132,7 @@ fn Workbench() -> impl IntoView {
     let first_stream = ctx.scenario.with_value(|v| {
         v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
     });
-    ctx.selected.set(first_stream);
+    ctx.charts.node.set(first_stream);
     // The selected node and its chart set: the charts rebuild when either
     // changes, e.g. when another scenario puts an on-demand stream (with its
     // write-capacity chart) where a provisioned one was. A node the run no
@@ -141,7 +141,7 @@ fn Workbench() -> impl IntoView {
         ctx.generation.track();
         ctx.structure.track();
         ctx.revision.track();
-        let node = ctx.selected.get()?;
+        let node = ctx.charts.node.get()?;
         ctx.scenario.with_value(|v| {
             let spec = &v.scenario().nodes.get(node)?.spec;
             Some((node, sim_core::metrics::node_charts(spec)))
@@ -151,13 +151,13 @@ fn Workbench() -> impl IntoView {
     // On a phone the node's knobs and charts are a bottom sheet; its charts
     // move into it while it is shown (one copy of them at a time).
     let editor = expect_context::<editor::Editor>();
-    let phone = Phone::watch(ctx.presenting);
+    let phone = Phone::watch(ctx.screen.presenting);
     provide_context(phone);
     let in_sheet = node_sheet_shown(editor, phone);
     view! {
         // Ready once the engine's first view is on screen (from the worker,
         // a moment after the page mounts).
-        <div class="shell" data-testid="app" data-ready=move || ctx.live.get().to_string()>
+        <div class="shell" data-testid="app" data-ready=move || ctx.live.started.get().to_string()>
             <Toolbar />
             <NoticeBar />
             <PerfOverlay />
@@ -198,7 +198,7 @@ fn Workbench() -> impl IntoView {
 fn PerfOverlay() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     move || {
-        ctx.perf.get().map(|s| {
+        ctx.screen.perf.get().map(|s| {
             view! {
                 <div class="perf-overlay" data-testid="perf-overlay" aria-live="off">
                     {format!(
@@ -224,9 +224,9 @@ fn use_presenter_mode(ctx: SimCtx) {
         .trim_start_matches('?')
         .split('&')
         .any(|p| p == "present");
-    ctx.presenting.set(starts_presenting);
+    ctx.screen.presenting.set(starts_presenting);
     Effect::new(move |_| {
-        let on = ctx.presenting.get();
+        let on = ctx.screen.presenting.get();
         if let Some(root) = document().document_element() {
             let _ = root.class_list().toggle_with_force("presenting", on);
         }
@@ -249,14 +249,15 @@ fn use_shortcuts(ctx: SimCtx) {
                 ctx.toggle_play();
             }
             "." => ctx.step(1_000),
-            "p" | "P" => ctx.presenting.update(|p| *p = !*p),
-            "d" | "D" => {
-                ctx.perf.update(|p| *p = if p.is_some() { None } else { Some(Default::default()) })
-            }
+            "p" | "P" => ctx.screen.presenting.update(|p| *p = !*p),
+            "d" | "D" => ctx
+                .screen
+                .perf
+                .update(|p| *p = if p.is_some() { None } else { Some(Default::default()) }),
             "r" | "R" => ctx.reset(),
             "n" | "N" => ctx.step_lesson(1),
-            "ArrowRight" if ctx.presenting.get_untracked() => ctx.step_lesson(1),
-            "ArrowLeft" if ctx.presenting.get_untracked() => ctx.step_lesson(-1),
+            "ArrowRight" if ctx.screen.presenting.get_untracked() => ctx.step_lesson(1),
+            "ArrowLeft" if ctx.screen.presenting.get_untracked() => ctx.step_lesson(-1),
             _ => {}
         }
     });

@@ -125,7 +125,7 @@ fn run_frame(ctx: SimCtx, st: &mut LoopState) {
     let dt = interval.clamp(0.0, MAX_FRAME_MS);
     st.last_frame = Some(start);
     simulate(ctx, dt);
-    if ctx.perf.get_untracked().is_some() {
+    if ctx.screen.perf.get_untracked().is_some() {
         track_frame(ctx, st, start, interval);
     }
 }
@@ -141,7 +141,7 @@ fn track_frame(ctx: SimCtx, st: &mut LoopState, start: f64, interval: f64) {
         let intervals: Vec<f64> = st.frames.iter().map(|f| f.0).collect();
         let sims: Vec<f64> = st.frames.iter().map(|f| f.1).collect();
         let worker = ctx.host.with_value(crate::host::Host::slice_p95_ms);
-        ctx.perf.set(Some(FrameStats {
+        ctx.screen.perf.set(Some(FrameStats {
             interval_p50_ms: percentile(intervals.clone(), 0.5),
             interval_p95_ms: percentile(intervals, 0.95),
             sim_p95_ms: worker.unwrap_or_else(|| percentile(sims, 0.95)),

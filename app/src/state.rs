@@ -15,64 +15,100 @@ use crate::snapshot::Snapshot;
 /// Speeds offered in the toolbar (simulated seconds per wall-clock second).
 pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 
-/// Handles shared through context. `Copy`, so components take it freely.
+/// Handles shared through context. `Copy`, so components take it freely,
+/// or only the concern they need (`let clock = ctx.clock;`).
+///
+/// It owns the channel to the engine and the run's scenario; the signals
+/// the UI reacts to are grouped by concern, each written in one place:
+/// [`Clock`] by the play / pause / speed / jump methods below and the
+/// engine's own stop, [`Live`] only by what the engine sends, [`Charts`]
+/// and [`Screen`] by the user's choices, [`LessonProgress`] by both.
 #[derive(Clone, Copy)]
 pub struct SimCtx {
-    /// The validated scenario being run.
+    /// The validated scenario being run; only the editor changes it.
     pub scenario: StoredValue<ValidScenario>,
     /// Where the engine, the one owner of the simulation, runs: a Web
     /// Worker, or the page where none starts (`host`). The page sends it
     /// [`Command`]s and renders the views it sends back (see [`SimCtx::send`]).
     pub host: StoredValue<Host, LocalStorage>,
-    /// The engine has sent its first view: the figures on screen are live.
-    pub live: RwSignal<bool>,
     /// Commands sent when the page last showed a notice of its own: a
     /// worker's notice from before them is dropped, as a page host's would
     /// have been overwritten (see [`SimCtx::receive_late`]).
     told_after: StoredValue<u64>,
-    /// The latest chart series the engine sent; charts redraw from them.
-    pub chart_data: StoredValue<Option<ChartsView>>,
-    /// What the UI shows, refreshed a few times a second.
-    pub snapshot: RwSignal<Snapshot>,
-    /// Whether simulated time advances.
-    pub playing: RwSignal<bool>,
-    /// While the document is a draft (it does not validate, so nothing
-    /// runs): whether the clock ran when the draft began (see
-    /// [`SimCtx::set_draft`]).
-    draft: StoredValue<Option<bool>>,
-    /// Simulated seconds per wall-clock second.
-    pub speed: RwSignal<u32>,
-    /// Charts redraw when this fires (a few times a second and on demand).
-    pub charts: Trigger,
-    /// A message for the user (a restart, a refused change).
-    pub notice: RwSignal<Option<Notice>>,
-    /// The frame loop could not keep up with the requested speed.
-    pub behind: RwSignal<bool>,
     /// Bumped when a different scenario is opened; the workbench rebuilds.
     pub generation: RwSignal<u64>,
-    /// The node whose charts are shown (by node index).
-    pub selected: RwSignal<Option<usize>>,
     /// Bumped by every edit to the scenario on screen (see [`SimCtx::edited`]).
     pub revision: RwSignal<u64>,
     /// Bumped when the running scenario's nodes or wires change (the editor
     /// restarts the run); per-node panels rebuild on it.
     pub structure: RwSignal<u64>,
+    pub clock: Clock,
+    pub live: Live,
+    pub charts: Charts,
+    pub lesson: LessonProgress,
+    pub screen: Screen,
+}
+
+/// Whether and how fast simulated time advances.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    /// Whether simulated time advances.
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per wall-clock second.
+    pub speed: RwSignal<u32>,
+    /// A "jump to" in progress: the engine runs headless towards it.
+    pub jump: RwSignal<Option<Jump>>,
+    /// The engine could not keep up with the requested speed.
+    pub behind: RwSignal<bool>,
+    /// While the document is a draft (it does not validate, so nothing
+    /// runs): whether the clock ran when the draft began (see
+    /// [`SimCtx::set_draft`]).
+    draft: StoredValue<Option<bool>>,
+}
+
+/// What the engine last sent: the run as the UI shows it.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// The engine has sent its first view: the figures on screen are live.
+    pub started: RwSignal<bool>,
+    /// What the UI shows, refreshed a few times a second.
+    pub snapshot: RwSignal<Snapshot>,
+    /// The open lesson's check in the current run, refreshed with the
+    /// snapshot; `None` when the scenario has no lesson.
+    pub lesson_status: RwSignal<Option<CheckStatus>>,
+}
+
+/// The charts: whose, over how long, their alarms, and their series.
+#[derive(Clone, Copy)]
+pub struct Charts {
+    /// The node whose charts are shown (by node index).
+    pub node: RwSignal<Option<usize>>,
+    /// How much simulated time the charts show.
+    pub span: RwSignal<ChartSpan>,
+    /// Alarm thresholds set on charts; kept across resets, dropped with the scenario.
+    pub alarms: RwSignal<Vec<Alarm>>,
+    /// The latest series the engine sent; charts redraw from them.
+    pub data: StoredValue<Option<ChartsView>>,
+    /// Charts redraw when this fires (a few times a second and on demand).
+    pub redraw: Trigger,
+}
+
+/// How far the open lesson has been stepped through: hints revealed, then
+/// the solution (see [`SimCtx::step_lesson`]).
+#[derive(Clone, Copy)]
+pub struct LessonProgress {
+    pub step: RwSignal<usize>,
+}
+
+/// How the page presents itself.
+#[derive(Clone, Copy)]
+pub struct Screen {
+    /// A message for the user (a restart, a refused change).
+    pub notice: RwSignal<Option<Notice>>,
     /// Presenter mode: large type, high contrast, no editing chrome (P key).
     pub presenting: RwSignal<bool>,
     /// Frame timings while the debug overlay is on (`?debug=perf` or the D key).
     pub perf: RwSignal<Option<crate::sim_loop::FrameStats>>,
-    /// The open lesson's check in the current run, refreshed with the
-    /// snapshot; `None` when the scenario has no lesson.
-    pub lesson_status: RwSignal<Option<CheckStatus>>,
-    /// How far the open lesson has been stepped through: hints revealed,
-    /// then the solution (see [`SimCtx::step_lesson`]).
-    pub lesson_step: RwSignal<usize>,
-    /// How much simulated time the charts show.
-    pub chart_span: RwSignal<ChartSpan>,
-    /// Alarm thresholds set on charts; kept across resets, dropped with the scenario.
-    pub alarms: RwSignal<Vec<Alarm>>,
-    /// A "jump to" in progress: the frame loop runs headless towards it.
-    pub jump: RwSignal<Option<Jump>>,
 }
 
 /// Longest "jump to" accepted: the charts keep a year of hours.
@@ -106,27 +142,35 @@ impl SimCtx {
         let ctx = SimCtx {
             scenario: StoredValue::new(valid.clone()),
             host: StoredValue::new_local(Host::Unstarted),
-            live: RwSignal::new(false),
             told_after: StoredValue::new(0),
-            chart_data: StoredValue::new(None),
-            snapshot: RwSignal::new(Snapshot::default()),
-            playing: RwSignal::new(true),
-            draft: StoredValue::new(None),
-            speed: RwSignal::new(1),
-            charts: Trigger::new(),
-            notice: RwSignal::new(None),
-            behind: RwSignal::new(false),
             generation: RwSignal::new(0),
-            selected: RwSignal::new(None),
-            perf: RwSignal::new(None),
-            presenting: RwSignal::new(false),
             revision: RwSignal::new(0),
             structure: RwSignal::new(0),
-            chart_span: RwSignal::new(ChartSpan::Auto),
-            alarms: RwSignal::new(Vec::new()),
-            jump: RwSignal::new(None),
-            lesson_status: RwSignal::new(None),
-            lesson_step: RwSignal::new(0),
+            clock: Clock {
+                playing: RwSignal::new(true),
+                speed: RwSignal::new(1),
+                jump: RwSignal::new(None),
+                behind: RwSignal::new(false),
+                draft: StoredValue::new(None),
+            },
+            live: Live {
+                started: RwSignal::new(false),
+                snapshot: RwSignal::new(Snapshot::default()),
+                lesson_status: RwSignal::new(None),
+            },
+            charts: Charts {
+                node: RwSignal::new(None),
+                span: RwSignal::new(ChartSpan::Auto),
+                alarms: RwSignal::new(Vec::new()),
+                data: StoredValue::new(None),
+                redraw: Trigger::new(),
+            },
+            lesson: LessonProgress { step: RwSignal::new(0) },
+            screen: Screen {
+                notice: RwSignal::new(None),
+                presenting: RwSignal::new(false),
+                perf: RwSignal::new(None),
+            },
         };
         crate::host::start(ctx, valid);
         ctx
@@ -157,32 +201,32 @@ impl SimCtx {
             match message {
                 Out::View(view) => {
                     let crate::engine::View { frame, alarming, lesson, behind } = *view;
-                    self.snapshot.set(Snapshot { frame, alarming });
-                    if !self.live.get_untracked() {
-                        self.live.set(true);
+                    self.live.snapshot.set(Snapshot { frame, alarming });
+                    if !self.live.started.get_untracked() {
+                        self.live.started.set(true);
                     }
-                    if self.lesson_status.with_untracked(|s| *s != lesson) {
-                        self.lesson_status.set(lesson);
+                    if self.live.lesson_status.with_untracked(|s| *s != lesson) {
+                        self.live.lesson_status.set(lesson);
                     }
-                    if self.behind.get_untracked() != behind {
-                        self.behind.set(behind);
+                    if self.clock.behind.get_untracked() != behind {
+                        self.clock.behind.set(behind);
                     }
                 }
                 Out::Charts(series) => {
-                    self.chart_data.set_value(Some(series));
-                    self.charts.notify();
+                    self.charts.data.set_value(Some(series));
+                    self.charts.redraw.notify();
                 }
                 Out::Notice { text, is_error } => {
-                    self.notice.set(Some(Notice { text, is_error, more: None }));
+                    self.screen.notice.set(Some(Notice { text, is_error, more: None }));
                 }
-                Out::Jumping(jump) => self.jump.set(Some(jump)),
+                Out::Jumping(jump) => self.clock.jump.set(Some(jump)),
                 Out::Stopped => {
-                    if self.jump.get_untracked().is_some() {
-                        self.jump.set(None);
+                    if self.clock.jump.get_untracked().is_some() {
+                        self.clock.jump.set(None);
                     }
                     // The engine stopped by itself: only the page follows.
-                    if self.playing.get_untracked() {
-                        self.playing.set(false);
+                    if self.clock.playing.get_untracked() {
+                        self.clock.playing.set(false);
                     }
                 }
                 Out::File { name, mime, text } => {
@@ -196,7 +240,7 @@ impl SimCtx {
 
     /// Sends the chart alarms set to the engine (it judges them with each view).
     pub fn send_alarms(&self) {
-        self.send(Command::Alarms(self.alarms.get_untracked()));
+        self.send(Command::Alarms(self.charts.alarms.get_untracked()));
     }
 
     /// Asks the engine for the series of these charts (or none).
@@ -217,7 +261,7 @@ impl SimCtx {
         }) else {
             return;
         };
-        self.lesson_step.update(|s| *s = s.saturating_add_signed(delta).min(steps));
+        self.lesson.step.update(|s| *s = s.saturating_add_signed(delta).min(steps));
     }
 
     /// Plays or pauses the run: the page's state and the engine's in one
@@ -225,19 +269,19 @@ impl SimCtx {
     /// The one writer of `playing` but the engine's own stop (`receive`).
     /// A draft runs nothing, so Play waits until it runs.
     pub fn set_playing(&self, on: bool) {
-        if on && self.draft.get_value().is_some() {
+        if on && self.clock.draft.get_value().is_some() {
             self.tell("Not running yet: fix what the banner lists, and the run starts.", true);
             return;
         }
-        if self.playing.get_untracked() != on {
-            self.playing.set(on);
+        if self.clock.playing.get_untracked() != on {
+            self.clock.playing.set(on);
             self.send(if on { Command::Play } else { Command::Pause });
         }
     }
 
     /// Plays if paused, pauses if playing.
     pub fn toggle_play(&self) {
-        self.set_playing(!self.playing.get_untracked());
+        self.set_playing(!self.clock.playing.get_untracked());
     }
 
     /// The document on screen is a draft (`true`) or runs. A draft runs
@@ -245,14 +289,14 @@ impl SimCtx {
     /// lasts, and starts again by itself once the document runs if the
     /// draft stopped it.
     pub fn set_draft(&self, draft: bool) {
-        match (draft, self.draft.get_value()) {
+        match (draft, self.clock.draft.get_value()) {
             (true, None) => {
-                let was_playing = self.playing.get_untracked();
+                let was_playing = self.clock.playing.get_untracked();
                 self.set_playing(false);
-                self.draft.set_value(Some(was_playing));
+                self.clock.draft.set_value(Some(was_playing));
             }
             (false, Some(was_playing)) => {
-                self.draft.set_value(None);
+                self.clock.draft.set_value(None);
                 self.set_playing(was_playing);
             }
             _ => {}
@@ -261,8 +305,8 @@ impl SimCtx {
 
     /// Sets simulated seconds per wall second, in the page and the engine.
     pub fn set_speed(&self, speed: u32) {
-        if self.speed.get_untracked() != speed {
-            self.speed.set(speed);
+        if self.clock.speed.get_untracked() != speed {
+            self.clock.speed.set(speed);
             self.send(Command::Speed(speed));
         }
     }
@@ -277,7 +321,7 @@ impl SimCtx {
 
     /// Stops a jump where it is, paused.
     pub fn cancel_jump(&self) {
-        if self.jump.get_untracked().is_some() {
+        if self.clock.jump.get_untracked().is_some() {
             self.send(Command::CancelJump);
         }
     }
@@ -336,12 +380,12 @@ impl SimCtx {
     pub fn run_another(&self, valid: ValidScenario) {
         let name = valid.scenario().name.clone();
         self.scenario.set_value(valid);
-        self.alarms.set(Vec::new());
-        self.jump.set(None);
-        self.lesson_step.set(0);
+        self.charts.alarms.set(Vec::new());
+        self.clock.jump.set(None);
+        self.lesson.step.set(0);
         self.send(Command::Alarms(Vec::new()));
         self.reset();
-        self.notice.set(None);
+        self.screen.notice.set(None);
         self.generation.update(|g| *g += 1);
         match self.scenario.with_value(|v| sim_core::model_notice(v.scenario())) {
             Some(text) => self.tell_model_change(format!("Opened “{name}”. {text}")),
@@ -352,7 +396,7 @@ impl SimCtx {
     /// Shows a message in the notice bar.
     pub fn tell(&self, text: impl Into<String>, is_error: bool) {
         self.told_after.set_value(self.host.with_value(Host::sent));
-        self.notice.set(Some(Notice { text: text.into(), is_error, more: None }));
+        self.screen.notice.set(Some(Notice { text: text.into(), is_error, more: None }));
     }
 
     /// Says that a scenario was made under another model version, with a
@@ -360,7 +404,7 @@ impl SimCtx {
     pub fn tell_model_change(&self, text: String) {
         let more = Some(("What changed", sim_core::MODEL_CHANGELOG));
         self.told_after.set_value(self.host.with_value(Host::sent));
-        self.notice.set(Some(Notice { text, is_error: false, more }));
+        self.screen.notice.set(Some(Notice { text, is_error: false, more }));
     }
 }
 

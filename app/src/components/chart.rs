@@ -122,12 +122,12 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
     let cursor = StoredValue::new(None::<f64>);
     let hover = RwSignal::new(None::<Hover>);
     let threshold = Memo::new(move |_| {
-        ctx.alarms.with(|alarms| {
+        ctx.charts.alarms.with(|alarms| {
             alarms.iter().find(|a| a.node == node && a.chart == title).map(|a| a.threshold)
         })
     });
     let alarming = Memo::new(move |_| {
-        ctx.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == node && a.1 == title))
+        ctx.live.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == node && a.1 == title))
     });
     let refresh_hover = move || {
         let next = cursor.get_value().and_then(|x| {
@@ -140,12 +140,12 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
     };
     let chart_metrics = metrics.clone();
     Effect::new(move |_| {
-        ctx.charts.track();
+        ctx.charts.redraw.track();
         let line = threshold.get();
         let Some(el) = canvas.get_untracked() else { return };
         // Series of another node (the engine has not heard of this chart yet,
         // or another scenario replaced the run) draw nothing.
-        let Some((now, span, data)) = ctx.chart_data.with_value(|series| {
+        let Some((now, span, data)) = ctx.charts.data.with_value(|series| {
             let series = series.as_ref()?;
             let data = series.lines(node, title)?;
             // As many lines as the chart has metrics, or the run changed under it.
@@ -216,7 +216,7 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
     let set_threshold = move |text: String| {
         let text = text.trim().to_string();
         let metrics = metrics.clone();
-        ctx.alarms.update(|alarms| {
+        ctx.charts.alarms.update(|alarms| {
             alarms.retain(|a| !(a.node == node && a.chart == title));
             if let Ok(threshold) = text.parse::<f64>()
                 && threshold.is_finite()
@@ -239,7 +239,7 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
         if !show_table.get() {
             return None;
         }
-        ctx.charts.track();
+        ctx.charts.redraw.track();
         let data = drawn.get_value();
         Some(view! { <ChartTable names=table_names.clone() data=data unit=unit /> })
     };
@@ -466,7 +466,7 @@ fn LatencyLine(node: usize) -> impl IntoView {
     let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
     let help = sim_core::view::latency_meaning(kind).unwrap_or("");
     let latency = Memo::new(move |_| {
-        ctx.snapshot.with(|s| {
+        ctx.live.snapshot.with(|s| {
             s.frame.nodes.get(NodeIndex::new(node)).and_then(|n| n.latency.zip(n.end_to_end))
         })
     });
@@ -514,8 +514,8 @@ fn octave_position(ms: f64) -> f64 {
 fn LatencyHistogram(node: usize, p: [f64; 3]) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     move || {
-        ctx.charts.track();
-        let octaves = ctx.chart_data.with_value(|d| {
+        ctx.charts.redraw.track();
+        let octaves = ctx.charts.data.with_value(|d| {
             d.as_ref().filter(|d| d.node == node).map(|d| d.latency.clone()).unwrap_or_default()
         });
         let (first, last) = (octaves.first()?, octaves.last()?);
@@ -589,7 +589,7 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
     let request: Vec<(String, Vec<usize>)> =
         charts.iter().map(|&(title, metrics)| (title.to_string(), metrics.to_vec())).collect();
     Effect::new(move |_| {
-        let span = ctx.chart_span.get();
+        let span = ctx.charts.span.get();
         ctx.request_charts(Some(ChartRequest { node, charts: request.clone(), span }));
     });
     let spans = ChartSpan::CHOICES
@@ -604,10 +604,10 @@ pub fn NodeCharts(node: usize) -> impl IntoView {
                 "Window "
                 <select
                     data-testid="chart-window"
-                    prop:value=move || ctx.chart_span.get().key()
+                    prop:value=move || ctx.charts.span.get().key()
                     on:change:target=move |ev| {
                         if let Some(span) = ChartSpan::from_key(&ev.target().value()) {
-                            ctx.chart_span.set(span);
+                            ctx.charts.span.set(span);
                         }
                     }
                 >

@@ -96,7 +96,7 @@ fn links_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
                 && matches!(s.capacity, Capacity::Provisioned { .. })
             {
                     let open = Memo::new(move |_| {
-                        ctx.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
+                        ctx.live.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
                             Some(NodeFigures::Stream { shards, .. }) => shards.len(),
                             _ => 0,
                         })
@@ -119,7 +119,7 @@ fn links_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
 #[component]
 fn EventLog() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let events = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.journal.clone()));
+    let events = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.journal.clone()));
     view! {
         <Show when=move || !events.with(Vec::is_empty)>
             <section class="events" aria-label="Run events" data-testid="events">

@@ -4,7 +4,7 @@
 //! for refused and lost records, an age gauge, and the alarm mark.
 //!
 //! Each piece takes geometry and node indices as props and reads
-//! `ctx.snapshot` through memos: nothing here runs per frame. Particles
+//! `ctx.live.snapshot` through memos: nothing here runs per frame. Particles
 //! are SVG `animateMotion` driven by two numbers per wire (count and
 //! duration, in half-decade steps), so the DOM changes only when the rate
 //! moves to another step; `prefers-reduced-motion` removes them and keeps
@@ -68,7 +68,7 @@ pub fn WireFlow(
         }
         let (from, to) = ends.get()?;
         let length = shape.with(|s| s.as_ref().map(|s| s.length))?;
-        ctx.snapshot.with(|s| {
+        ctx.live.snapshot.with(|s| {
             particles(s.frame.wire_flow(NodeIndex::new(from), NodeIndex::new(to)).0, length)
         })
     });
@@ -96,7 +96,7 @@ pub fn WireFlow(
     };
     let backlog = Memo::new(move |_| {
         let (from, to) = ends.get()?;
-        ctx.snapshot.with(|s| s.frame.wire_backlog(NodeIndex::new(from), NodeIndex::new(to)))
+        ctx.live.snapshot.with(|s| s.frame.wire_backlog(NodeIndex::new(from), NodeIndex::new(to)))
     });
     let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.mid)));
     let bar = move || {
@@ -154,13 +154,13 @@ pub fn NodeBadges(
 ) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let tally = Memo::new(move |_| {
-        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?)).map(|n| n.tally))
+        ctx.live.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?)).map(|n| n.tally))
     });
     let gauge = Memo::new(move |_| {
-        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?))?.gauge)
+        ctx.live.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?))?.gauge)
     });
     let alarming = Memo::new(move |_| {
-        index.get().is_some_and(|i| ctx.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == i)))
+        index.get().is_some_and(|i| ctx.live.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == i)))
     });
     let counters = move || {
         let badges = tally.get().map(|t| t.badges()).unwrap_or_default();

@@ -341,10 +341,10 @@ impl LiveShards {
                 ctx.scenario.with_value(|v| doc::index_of(v.scenario(), &id))
             })
         };
-        let started = Memo::new(move |_| enabled && ctx.snapshot.with(|s| s.frame.now_ms > 0));
+        let started = Memo::new(move |_| enabled && ctx.live.snapshot.with(|s| s.frame.now_ms > 0));
         let open = Memo::new(move |_| {
             let i = index.get()?;
-            ctx.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
+            ctx.live.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
                 Some(NodeFigures::Stream { shards, .. }) => Some(shards.len()),
                 _ => None,
             })
@@ -369,7 +369,7 @@ impl LiveShards {
                         .and_then(|i| v.scenario().nodes.get(i))
                         .map(|n| n.label().to_string())
                 });
-                let verdict = ctx.snapshot.with(|s| {
+                let verdict = ctx.live.snapshot.with(|s| {
                     s.frame
                         .journal
                         .iter()
@@ -417,7 +417,7 @@ impl LiveShards {
         let Some(node) = self.index.get_untracked() else { return };
         self.offer.set(Some((target, false)));
         self.pending
-            .set(Some(self.ctx.snapshot.with_untracked(|s| s.frame.journal.first().cloned())));
+            .set(Some(self.ctx.live.snapshot.with_untracked(|s| s.frame.journal.first().cloned())));
         self.ctx.command(Command::Reshard {
             node: NodeIndex::new(node),
             op: StreamOp::UpdateShardCount { target },

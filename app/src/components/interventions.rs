@@ -116,7 +116,7 @@ fn NodeInterventions(node: NodeIndex) -> impl IntoView {
 /// The stream's open shards as the snapshot last saw them.
 fn open_shards(ctx: SimCtx, node: NodeIndex) -> Memo<Vec<ShardHeat>> {
     Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.frame.figures(node) {
+        ctx.live.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Stream { shards, .. }) => shards.clone(),
             _ => Vec::new(),
         })
@@ -339,7 +339,7 @@ fn KclWorkers(node: NodeIndex, workers: u32) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let worker = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.frame.figures(node) {
+        ctx.live.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Kcl { live_workers, .. }) => *live_workers,
             _ => 0.0,
         })
@@ -434,7 +434,7 @@ fn OutageForm(node: NodeIndex, outage: Outage, state: Signal<String>) -> impl In
 fn DestinationOutage(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let down = Memo::new(move |_| {
-        ctx.snapshot.with(|s| {
+        ctx.live.snapshot.with(|s| {
             matches!(s.frame.figures(node), Some(NodeFigures::Destination { down: true, .. }))
         })
     });
@@ -457,7 +457,7 @@ fn DestinationOutage(node: NodeIndex) -> impl IntoView {
 fn EndpointsOutage(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let retrying = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.frame.figures(node) {
+        ctx.live.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Topic { retrying, .. }) => *retrying,
             _ => 0.0,
         })
@@ -533,7 +533,7 @@ fn ErrorRate(
 /// moved, dead consumers, duplicates).
 fn msk_figures(ctx: SimCtx, node: NodeIndex) -> Memo<[f64; 9]> {
     Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.frame.figures(node) {
+        ctx.live.snapshot.with(|s| match s.frame.figures(node) {
             Some(NodeFigures::Msk {
                 brokers,
                 brokers_down,

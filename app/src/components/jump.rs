@@ -21,8 +21,8 @@ pub fn JumpTo() -> impl IntoView {
         Err(why) => error.set(Some(why)),
     };
     let progress = move || {
-        let jump = ctx.jump.get()?;
-        let now = ctx.snapshot.with(|s| s.frame.now_ms);
+        let jump = ctx.clock.jump.get()?;
+        let now = ctx.live.snapshot.with(|s| s.frame.now_ms);
         let done = jump.progress(now);
         Some(view! {
             <div class="jump-running" data-testid="jump-progress" data-progress=done.to_string()>
@@ -43,7 +43,7 @@ pub fn JumpTo() -> impl IntoView {
         <form
             class="jump"
             class:invalid=move || error.get().is_some()
-            class:hidden=move || ctx.jump.get().is_some()
+            class:hidden=move || ctx.clock.jump.get().is_some()
             on:submit=move |ev| {
                 ev.prevent_default();
                 go();

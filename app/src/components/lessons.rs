@@ -5,7 +5,7 @@
 //! A lesson lives in its scenario (`sim_core::lesson`), so opening one is
 //! opening a scenario, and the link in the address bar carries it. The check
 //! is evaluated by sim-core when the snapshot is published, a few times a
-//! second; this file only shows [`SimCtx::lesson_status`].
+//! second; this file only shows `SimCtx::live`'s `lesson_status`.
 
 use leptos::prelude::*;
 use sim_core::lesson::{CheckStatus, Lesson};
@@ -106,7 +106,7 @@ pub fn LessonPanel() -> impl IntoView {
             fix.iter().map(|step| (step.describe(&names), control_of(step))).collect();
         let hint_count = hints.len();
         let steps = hint_count + usize::from(!solution.is_empty());
-        let shown = move || ctx.lesson_step.get();
+        let shown = move || ctx.lesson.step.get();
         let hint_items = hints
             .into_iter()
             .enumerate()
@@ -235,7 +235,7 @@ fn control_of(step: &sim_core::lesson::FixStep) -> (String, String) {
 #[component]
 fn LessonStatus() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let status = Memo::new(move |_| ctx.lesson_status.get());
+    let status = Memo::new(move |_| ctx.live.lesson_status.get());
     let state = move || match status.get() {
         None | Some(CheckStatus::NotStarted) => "not-started",
         Some(CheckStatus::Holding { .. }) => "holding",

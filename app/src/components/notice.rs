@@ -9,7 +9,7 @@ use crate::state::SimCtx;
 pub fn NoticeBar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     move || {
-        ctx.notice.get().map(|n| {
+        ctx.screen.notice.get().map(|n| {
             let class = if n.is_error { "notice error" } else { "notice info" };
             let role = if n.is_error { "alert" } else { "status" };
             view! {
@@ -18,7 +18,7 @@ pub fn NoticeBar() -> impl IntoView {
                     {n.more.map(|(words, href)| view! {
                         <a href=href target="_blank" rel="noopener" data-testid="notice-more">{words}</a>
                     })}
-                    <button class="ghost" aria-label="Dismiss" on:click=move |_| ctx.notice.set(None)>
+                    <button class="ghost" aria-label="Dismiss" on:click=move |_| ctx.screen.notice.set(None)>
                         "✕"
                     </button>
                 </div>

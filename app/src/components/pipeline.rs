@@ -123,7 +123,7 @@ pub fn PipelineView() -> impl IntoView {
     // Fit the document once the canvas has a size, and again when presenter
     // mode changes it.
     Effect::new(move |_| {
-        ctx.presenting.track();
+        ctx.screen.presenting.track();
         if svg_ref.get().is_some() {
             request_animation_frame(move || {
                 measure();
@@ -211,7 +211,7 @@ pub fn PipelineView() -> impl IntoView {
             at: on_canvas(ev),
             shift: ev.shift_key(),
             space_pans: editor.space_pans(),
-            presenting: ctx.presenting.get_untracked(),
+            presenting: ctx.screen.presenting.get_untracked(),
         };
         let viewport = editor.viewport.get_untracked();
         let answer = gestures.try_update_value(|g| g.press(p, target, viewport));
@@ -446,7 +446,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
             (true, Some((a, b))) => {
-                ctx.snapshot.with(|s| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b)))
+                ctx.live.snapshot.with(|s| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b)))
             }
             _ => (0.0, 0.0),
         }
@@ -618,7 +618,7 @@ fn NodeCard(
         if !editor.problems.with(Vec::is_empty) {
             return None;
         }
-        ctx.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index)).cloned())
+        ctx.live.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index)).cloned())
     });
     let running_index = Signal::derive(move || {
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;

@@ -59,7 +59,8 @@ fn FigureExplanation(open: RwSignal<Option<Figure>>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let explanation = Memo::new(move |_| {
         let figure = open.get()?;
-        ctx.snapshot
+        ctx.live
+            .snapshot
             .with(|s| s.frame.explain(figure))
             .map(|e| (e.title, e.arithmetic(6), e.meaning.clone(), e.source))
     });
@@ -96,7 +97,7 @@ pub fn StatCards() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let open = RwSignal::new(None::<Figure>);
     let stream = Memo::new(move |_| {
-        ctx.snapshot.with(|s| match s.frame.first_stream() {
+        ctx.live.snapshot.with(|s| match s.frame.first_stream() {
             Some(NodeFigures::Stream {
                 incoming,
                 incoming_bytes,
@@ -118,9 +119,10 @@ pub fn StatCards() -> impl IntoView {
             _ => (0.0, 0.0, 0.0, 0.0, 0.0, 0, f64::INFINITY),
         })
     });
-    let given_up = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.headline.given_up()));
-    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.ledger));
-    let cost = Memo::new(move |_| ctx.snapshot.with(|s| (s.frame.cost_usd, s.frame.monthly_usd)));
+    let given_up = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.headline.given_up()));
+    let ledger = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.ledger));
+    let cost =
+        Memo::new(move |_| ctx.live.snapshot.with(|s| (s.frame.cost_usd, s.frame.monthly_usd)));
     view! {
         <div class="stats">
             <Stat
@@ -216,7 +218,7 @@ pub fn StatCards() -> impl IntoView {
 #[component]
 pub fn LedgerBar() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let ledger = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.ledger));
+    let ledger = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.ledger));
     let part = move |value: fn(&sim_core::Ledger) -> u64| {
         move || {
             let l = ledger.get();
@@ -276,8 +278,9 @@ fn units(v: f64) -> String {
 #[component]
 pub fn CostBreakdown() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let items =
-        Memo::new(move |_| ctx.snapshot.with(|s| (s.frame.cost_items.clone(), s.frame.now_ms)));
+    let items = Memo::new(move |_| {
+        ctx.live.snapshot.with(|s| (s.frame.cost_items.clone(), s.frame.now_ms))
+    });
     let rows = move || {
         let (items, now_ms) = items.get();
         let hours = now_ms as f64 / 3_600_000.0;

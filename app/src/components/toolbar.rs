@@ -15,7 +15,7 @@ pub fn Toolbar() -> impl IntoView {
     // What the scenario shows, in one sentence (the first of its description).
     let description = move || editor.doc.with(|d| d.description.clone());
     let story = move || first_sentence(&description());
-    let now = Memo::new(move |_| ctx.snapshot.with(|s| s.frame.now_ms / 1_000 * 1_000));
+    let now = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.now_ms / 1_000 * 1_000));
     let toggle = move |_| ctx.toggle_play();
     view! {
         <header class="toolbar">
@@ -43,12 +43,12 @@ pub fn Toolbar() -> impl IntoView {
                 <button
                     class="primary play"
                     data-testid="play-pause"
-                    aria-pressed=move || ctx.playing.get().to_string()
+                    aria-pressed=move || ctx.clock.playing.get().to_string()
                     title="Play or pause the simulation (Space)"
                     on:click=toggle
                 >
                     {move || {
-                        if ctx.playing.get() {
+                        if ctx.clock.playing.get() {
                             view! {
                                 <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
                                     <rect x="3" y="2" width="3.5" height="12" rx="1" />
@@ -96,9 +96,9 @@ pub fn Toolbar() -> impl IntoView {
                 </button>
                 <button
                     data-testid="present"
-                    aria-pressed=move || ctx.presenting.get().to_string()
+                    aria-pressed=move || ctx.screen.presenting.get().to_string()
                     title="Presenter mode: large type and high contrast for a projector, no editing controls (P)"
-                    on:click=move |_| ctx.presenting.update(|p| *p = !*p)
+                    on:click=move |_| ctx.screen.presenting.update(|p| *p = !*p)
                 >
                     "Present"
                 </button>
@@ -106,7 +106,7 @@ pub fn Toolbar() -> impl IntoView {
                     <span>"Speed"</span>
                     <select
                         data-testid="speed"
-                        prop:value=move || ctx.speed.get().to_string()
+                        prop:value=move || ctx.clock.speed.get().to_string()
                         on:change:target=move |ev| {
                             if let Ok(s) = ev.target().value().parse() {
                                 ctx.set_speed(s);
@@ -123,12 +123,12 @@ pub fn Toolbar() -> impl IntoView {
             <div
                 class="clock"
                 data-testid="sim-clock"
-                data-ms=move || ctx.snapshot.with(|s| s.frame.now_ms).to_string()
+                data-ms=move || ctx.live.snapshot.with(|s| s.frame.now_ms).to_string()
                 aria-label="Simulated time"
             >
                 <span class="eyebrow">"Simulated time"</span>
                 <span class="time">{move || format_clock(now.get())}</span>
-                <Show when=move || ctx.behind.get()>
+                <Show when=move || ctx.clock.behind.get()>
                     <span
                         class="behind"
                         title="This speed needs more work per frame than the budget allows; time runs slower than asked"

@@ -95,7 +95,7 @@ pub fn Tour() -> impl IntoView {
     let allowed = use_context::<TourAllowed>().is_some_and(|a| a.0)
         && !seen()
         && !super::embed::is_embedded()
-        && !ctx.presenting.get_untracked();
+        && !ctx.screen.presenting.get_untracked();
     let step = RwSignal::new(allowed.then_some(0usize));
     let rect = RwSignal::new(None::<Rect>);
     let close = move |how: &'static str| {
@@ -131,7 +131,7 @@ pub fn Tour() -> impl IntoView {
     // The ring follows its target as the run moves: step 2's red card may turn red only after
     // the step opens (the pipeline is pointed at until then).
     Effect::new(move |_| {
-        ctx.snapshot.track();
+        ctx.live.snapshot.track();
         follow();
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| follow());
@@ -149,7 +149,7 @@ pub fn Tour() -> impl IntoView {
     });
     move || {
         // Presenter mode hides it (for now: it has not been seen).
-        let i = step.get().filter(|_| !ctx.presenting.get())?;
+        let i = step.get().filter(|_| !ctx.screen.presenting.get())?;
         let s = &STEPS[i];
         let last = i + 1 == STEPS.len();
         let (ring, card) = match rect.get() {

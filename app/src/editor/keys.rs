@@ -41,7 +41,7 @@ fn canvas_focused() -> bool {
 /// Installs the shortcuts for the life of the calling owner.
 pub fn use_editor_keys(editor: Editor, ctx: SimCtx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ctx.presenting.get_untracked() || in_text_field(&ev) || ev.alt_key() {
+        if ctx.screen.presenting.get_untracked() || in_text_field(&ev) || ev.alt_key() {
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();

@@ -237,8 +237,12 @@ impl Editor {
     fn push(&self, doc: &Scenario) {
         let ctx = self.ctx;
         let running = ctx.scenario.with_value(|v| v.scenario().clone());
-        let charted =
-            ctx.selected.get_untracked().and_then(|i| running.nodes.get(i)).map(|n| n.id.clone());
+        let charted = ctx
+            .charts
+            .node
+            .get_untracked()
+            .and_then(|i| running.nodes.get(i))
+            .map(|n| n.id.clone());
         let valid = match admit(doc) {
             Ok(valid) => valid,
             Err(issues) => {
@@ -246,7 +250,7 @@ impl Editor {
                 let idle = idle_run(doc);
                 let was_running = !running.nodes.is_empty();
                 ctx.scenario.set_value(idle);
-                ctx.selected.set(None);
+                ctx.charts.node.set(None);
                 if was_running {
                     ctx.restart_figures();
                     ctx.structure.update(|n| *n += 1);
@@ -266,17 +270,19 @@ impl Editor {
             Change::Cosmetic => {}
             // Before the run has started an edit is an edit of the scenario:
             // start again from zero with it, quietly.
-            Change::Live(_) if ctx.snapshot.with_untracked(|s| s.frame.now_ms) == 0 => ctx.reset(),
+            Change::Live(_) if ctx.live.snapshot.with_untracked(|s| s.frame.now_ms) == 0 => {
+                ctx.reset()
+            }
             Change::Live(command) => ctx.live_edit(command),
             Change::Structural => {
-                ctx.selected.set(None);
+                ctx.charts.node.set(None);
                 ctx.restart_figures();
                 ctx.structure.update(|n| *n += 1);
                 let index = |id: &str| doc::index_of(doc, id);
                 let selected = self
                     .selection
                     .with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
-                ctx.selected.set(selected.or(charted).and_then(|id| index(&id)));
+                ctx.charts.node.set(selected.or(charted).and_then(|id| index(&id)));
                 let text = if running.nodes.is_empty() {
                     "The pipeline is complete: it runs from zero."
                 } else {
@@ -353,8 +359,8 @@ impl Editor {
     /// Shows node `id`'s charts if the simulation runs it.
     pub fn chart(&self, id: &str) {
         let index = self.ctx.scenario.with_value(|v| doc::index_of(v.scenario(), id));
-        if index.is_some() && self.ctx.selected.get_untracked() != index {
-            self.ctx.selected.set(index);
+        if index.is_some() && self.ctx.charts.node.get_untracked() != index {
+            self.ctx.charts.node.set(index);
         }
     }
 
@@ -466,7 +472,7 @@ impl Editor {
         let bounds = self.doc.with_untracked(|s| doc::bounds(&doc::positions(s)));
         // Presenting, the pipeline gets every pixel it can: a narrower margin.
         let (pad, max_zoom) =
-            if self.ctx.presenting.get_untracked() { (20.0, 1.6) } else { (40.0, 1.0) };
+            if self.ctx.screen.presenting.get_untracked() { (20.0, 1.6) } else { (40.0, 1.0) };
         self.viewport.set(match bounds {
             Some(b) => Viewport::fit(b, screen, pad, max_zoom),
             None => Viewport::default(),
