@@ -93,23 +93,34 @@ pub(crate) fn same_group(
 /// the amounts so no member is favoured over many batches. O(members), no
 /// sorting: this runs for every batch of a group.
 pub(crate) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
+    let mut parts = vec![0; counts.len()];
+    apportion_into(total, counts, &mut parts);
+    parts
+}
+
+/// [`apportion`] into `parts` (one per count), for a caller that keeps its
+/// buffer from one batch to the next instead of allocating.
+pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u64]) {
+    debug_assert_eq!(parts.len(), counts.len());
     let sum: u64 = counts.iter().map(|c| c.1).sum();
-    if total == sum {
-        return counts.iter().map(|c| c.1).collect();
-    }
     if sum == 0 {
-        let mut parts = vec![0; counts.len()];
+        parts.fill(0);
         if let Some(first) = parts.first_mut() {
             *first = total;
         }
-        return parts;
+        return;
     }
-    // A whole multiple of the counts (the data of fixed-size records, say)
-    // splits exactly, one multiply each.
+    // The whole counts, or a whole multiple of them (the data of fixed-size
+    // records, say), split exactly, one multiply each.
     if total.is_multiple_of(sum) {
-        return counts.iter().map(|c| c.1 * (total / sum)).collect();
+        for (part, c) in parts.iter_mut().zip(counts) {
+            *part = c.1 * (total / sum);
+        }
+        return;
     }
-    let mut parts: Vec<u64> = counts.iter().map(|c| mul_div(total, c.1, sum).0).collect();
+    for (part, c) in parts.iter_mut().zip(counts) {
+        *part = mul_div(total, c.1, sum).0;
+    }
     let mut left = total - parts.iter().sum::<u64>();
     // Fewer records are left than members with a fraction: one pass at most.
     let mut i = ((total ^ sum) % counts.len() as u64) as usize;
@@ -120,7 +131,6 @@ pub(crate) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
         }
         i = if i + 1 == counts.len() { 0 } else { i + 1 };
     }
-    parts
 }
 
 /// Where an attempt's records come from.
@@ -596,21 +606,27 @@ impl Simulation {
         let Attempt { accepted, data_put, kinesis_put, requests, throttled } = outcome;
         let lead = self.groups[group].lead();
         let give_up = batch.attempts >= self.producers[lead].spec.retry.max_attempts;
-        let members = std::mem::take(&mut batch.members);
-        let shares = [
-            apportion(accepted, &members),
-            apportion(data_put, &members),
-            apportion(kinesis_put, &members),
-            apportion(requests, &members),
-        ];
-        for (i, &(slot, count)) in members.iter().enumerate() {
+        // Each member's part of the four figures, in a buffer the run keeps:
+        // this runs for every attempt.
+        let n = batch.members.len();
+        let mut shares = std::mem::take(&mut self.scratch);
+        shares.resize(4 * n, 0);
+        for (figure, total) in [accepted, data_put, kinesis_put, requests].into_iter().enumerate() {
+            apportion_into(total, &batch.members, &mut shares[figure * n..(figure + 1) * n]);
+        }
+        // What each member had refused stays in the batch, in place, for
+        // the retry: the members' list is reused, not built again.
+        let mut kept = 0;
+        for i in 0..n {
+            let (slot, count) = batch.members[i];
             let node = self.producer_nodes[slot];
             let m = &mut self.metrics[node];
-            m.add(metrics::producer::USER_RECORDS_PUT, shares[0][i] as f64);
-            m.add(metrics::producer::USER_RECORDS_DATA_PUT, shares[1][i] as f64);
-            m.add(metrics::producer::KINESIS_RECORDS_PUT, shares[2][i] as f64);
-            m.add(metrics::producer::REQUESTS, shares[3][i] as f64);
-            let refused = count - shares[0][i];
+            let part = |figure: usize| shares[figure * n + i];
+            m.add(metrics::producer::USER_RECORDS_PUT, part(0) as f64);
+            m.add(metrics::producer::USER_RECORDS_DATA_PUT, part(1) as f64);
+            m.add(metrics::producer::KINESIS_RECORDS_PUT, part(2) as f64);
+            m.add(metrics::producer::REQUESTS, part(3) as f64);
+            let refused = count - part(0);
             if refused == 0 {
                 continue;
             }
@@ -621,9 +637,12 @@ impl Simulation {
             } else {
                 member.pending_retry += refused;
                 m.add(metrics::producer::RETRIES, refused as f64);
-                batch.members.push((slot, refused));
+                batch.members[kept] = (slot, refused);
+                kept += 1;
             }
         }
+        batch.members.truncate(kept);
+        self.scratch = shares;
         debug_assert_eq!(
             batch.members.iter().map(|m| m.1).sum::<u64>(),
             if give_up { 0 } else { throttled }
@@ -868,7 +887,7 @@ pub(crate) struct Attempt {
 
 #[cfg(test)]
 mod tests {
-    use super::apportion;
+    use super::{apportion, apportion_into};
 
     #[test]
     fn apportioning_adds_up_and_follows_the_counts() {
@@ -878,6 +897,11 @@ mod tests {
         assert_eq!(apportion(7, &[(0, 100)]), vec![7]);
         assert_eq!(apportion(5, &[(0, 0), (1, 10)]), vec![0, 5]);
         assert_eq!(apportion(0, &[(0, 3), (1, 4)]), vec![0, 0]);
+        assert_eq!(apportion(0, &[(0, 0), (1, 0)]), vec![0, 0]);
+        // Into a buffer that held other parts: the same split.
+        let mut reused = [9, 9];
+        apportion_into(5, &[(0, 0), (1, 10)], &mut reused);
+        assert_eq!(reused, [0, 5]);
         let parts = apportion(999, &[(0, 333), (1, 333), (2, 334)]);
         assert_eq!(parts.iter().sum::<u64>(), 999);
         assert!(parts.iter().zip([333, 333, 334]).all(|(&p, c)| p <= c));
