@@ -270,7 +270,7 @@ impl SimCtx {
     /// A draft runs nothing, so Play waits until it runs.
     pub fn set_playing(&self, on: bool) {
         if on && self.clock.draft.get_value().is_some() {
-            self.tell("Not running yet: fix what the banner lists, and the run starts.", true);
+            self.tell("Play waits until the pipeline runs: fix what “Not running yet” lists above the canvas.", true);
             return;
         }
         if self.clock.playing.get_untracked() != on {
