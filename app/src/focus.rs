@@ -47,7 +47,7 @@ pub fn in_dialog(el: &web_sys::Element) -> bool {
 /// button, its Close) and back to the control that had it, the one that
 /// opened the dialog, when it turns false (Close, Escape, the backdrop).
 /// While it is open, Tab and Shift+Tab go round its own controls (it is
-/// modal: what is behind it is out of reach).
+/// modal: what is behind it is out of reach), and Escape closes it.
 pub fn use_dialog_focus(
     open: leptos::prelude::RwSignal<bool>,
     dialog: leptos::prelude::NodeRef<leptos::html::Section>,
@@ -55,7 +55,15 @@ pub fn use_dialog_focus(
     use leptos::prelude::*;
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.key() != "Tab" || !open.get_untracked() {
+        if !open.get_untracked() {
+            return;
+        }
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            open.set(false);
+            return;
+        }
+        if ev.key() != "Tab" {
             return;
         }
         let Some(dialog) = dialog.get_untracked() else { return };

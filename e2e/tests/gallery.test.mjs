@@ -27,11 +27,18 @@ test('the gallery opens scenarios and Back undoes it', { timeout: 60_000 }, asyn
   assert.deepEqual(app.errors, []);
 });
 
-test('Escape closes the gallery', { timeout: 30_000 }, async () => {
+test('Escape closes every modal dialog and gives the focus back to what opened it', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
-  await app.testId('gallery-open').click();
-  await app.testId('gallery').waitFor();
-  await app.page.keyboard.press('Escape');
-  await app.page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="gallery"]')).display === 'none');
+  for (const [opener, dialog] of [['gallery-open', 'gallery'], ['lessons-open', 'lessons'], ['export-open', 'export-dialog']]) {
+    await app.testId(opener).focus();
+    await app.page.keyboard.press('Enter');
+    await app.testId(dialog).waitFor();
+    // The focus moves inside (onto Close), so the keyboard acts on the dialog.
+    await app.page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`).contains(document.activeElement), dialog);
+    await app.page.keyboard.press('Escape');
+    await app.page.waitForFunction((id) => getComputedStyle(document.querySelector(`[data-testid="${id}"]`)).display === 'none', dialog);
+    assert.equal(await app.page.evaluate(() => document.activeElement?.dataset.testid), opener, `${dialog}: the focus is back on its button`);
+  }
+  assert.deepEqual(app.errors, []);
 });

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use sim_core::infra::{self, Format};
 
+use super::modal::Modal;
 use crate::editor::Editor;
 use crate::highlight;
 
@@ -25,9 +26,6 @@ pub fn ExportButton() -> impl IntoView {
     let format = RwSignal::new(Format::CloudFormation);
     // Computed only while the dialog is open.
     let text = Memo::new(move |_| open.get().then(|| export_text(editor, format.get())));
-    let close = move || open.set(false);
-    let dialog = NodeRef::<leptos::html::Section>::new();
-    crate::focus::use_dialog_focus(open, dialog);
     let copy = move |_| {
         let Some(Ok(body)) = text.get_untracked() else { return };
         let promise = window().navigator().clipboard().write_text(&body);
@@ -103,22 +101,13 @@ pub fn ExportButton() -> impl IntoView {
         >
             "Export"
         </button>
-        <div class="export-backdrop" class:shown=move || open.get() on:click=move |_| close()></div>
-        <section
+        <Modal
+            open
+            title="Export to infrastructure code"
+            close_label="Close the export"
+            testid="export-dialog"
             class="export-dialog"
-            node_ref=dialog
-            class:shown=move || open.get()
-            role="dialog"
-            aria-modal="true"
-            aria-label="Export to infrastructure code"
-            data-testid="export-dialog"
         >
-            <div class="export-head">
-                <h2>"Export to infrastructure code"</h2>
-                <button class="ghost-button" aria-label="Close the export" on:click=move |_| close()>
-                    "Close"
-                </button>
-            </div>
             <p class="export-hint">
                 "Every AWS resource on the canvas with its settings as they are now; producers and other things outside AWS become parameters to fill in."
             </p>
@@ -131,6 +120,6 @@ pub fn ExportButton() -> impl IntoView {
                 <button data-testid="export-download" disabled=move || !ready() on:click=download>"Download"</button>
             </div>
             {preview}
-        </section>
+        </Modal>
     }
 }

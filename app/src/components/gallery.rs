@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use sim_core::{BUNDLED_SCENARIOS, Scenario, load_scenario};
 
+use super::modal::Modal;
 use crate::components::pipeline::{CARD_H, CARD_W, positions, view_box};
 
 /// The gallery button and its dialog.
@@ -12,15 +13,6 @@ use crate::components::pipeline::{CARD_H, CARD_W, positions, view_box};
 pub fn Gallery() -> impl IntoView {
     let editor = expect_context::<crate::editor::Editor>();
     let open = RwSignal::new(false);
-    let close = move || open.set(false);
-    let dialog = NodeRef::<leptos::html::Section>::new();
-    crate::focus::use_dialog_focus(open, dialog);
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && open.get_untracked() {
-            open.set(false);
-        }
-    });
-    on_cleanup(move || handle.remove());
     let cards = BUNDLED_SCENARIOS
         .iter()
         .filter_map(|(file, json)| {
@@ -61,29 +53,16 @@ pub fn Gallery() -> impl IntoView {
         >
             "Gallery"
         </button>
-        <div
-            class="gallery-backdrop"
-            class:shown=move || open.get()
-            on:click=move |_| close()
-        ></div>
-        <section
+        <Modal
+            open
+            title="Scenarios"
+            hint="Open one to replace the canvas; Back returns to this one."
+            close_label="Close the gallery"
+            testid="gallery"
             class="gallery"
-            node_ref=dialog
-            class:shown=move || open.get()
-            role="dialog"
-            aria-modal="true"
-            aria-label="Scenario gallery"
-            data-testid="gallery"
         >
-            <div class="gallery-head">
-                <h2>"Scenarios"</h2>
-                <span class="gallery-hint">"Open one to replace the canvas; Back returns to this one."</span>
-                <button class="ghost-button" aria-label="Close the gallery" on:click=move |_| close()>
-                    "Close"
-                </button>
-            </div>
             <ul class="gallery-grid">{cards}</ul>
-        </section>
+        </Modal>
     }
 }
 

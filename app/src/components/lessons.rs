@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use sim_core::lesson::{CheckStatus, Lesson};
 use sim_core::{BUNDLED_SCENARIOS, ValidScenario, load_scenario};
 
+use super::modal::Modal;
 use crate::state::SimCtx;
 
 /// Every bundled scenario that carries a lesson, with its file stem.
@@ -29,14 +30,6 @@ fn bundled_lessons() -> Vec<(&'static str, ValidScenario)> {
 pub fn LessonList() -> impl IntoView {
     let editor = expect_context::<crate::editor::Editor>();
     let open = RwSignal::new(false);
-    let dialog = NodeRef::<leptos::html::Section>::new();
-    crate::focus::use_dialog_focus(open, dialog);
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && open.get_untracked() {
-            open.set(false);
-        }
-    });
-    on_cleanup(move || handle.remove());
     let items = bundled_lessons()
         .into_iter()
         .map(|(stem, valid)| {
@@ -69,27 +62,16 @@ pub fn LessonList() -> impl IntoView {
         >
             "Lessons"
         </button>
-        <div class="gallery-backdrop" class:shown=move || open.get() on:click=move |_| open.set(false)></div>
-        <section
+        <Modal
+            open
+            title="Lessons"
+            hint="Each opens a scenario that goes wrong; follow the hints until the check passes."
+            close_label="Close the lessons"
+            testid="lessons"
             class="gallery lessons-dialog"
-            node_ref=dialog
-            class:shown=move || open.get()
-            role="dialog"
-            aria-modal="true"
-            aria-label="Lessons"
-            data-testid="lessons"
         >
-            <div class="gallery-head">
-                <h2>"Lessons"</h2>
-                <span class="gallery-hint">
-                    "Each opens a scenario that goes wrong; follow the hints until the check passes."
-                </span>
-                <button class="ghost-button" aria-label="Close the lessons" on:click=move |_| open.set(false)>
-                    "Close"
-                </button>
-            </div>
             <ul class="lesson-list">{items}</ul>
-        </section>
+        </Modal>
     }
 }
 

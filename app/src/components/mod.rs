@@ -12,6 +12,7 @@ mod inspector;
 mod interventions;
 mod jump;
 mod lessons;
+mod modal;
 mod mode_compare;
 mod notice;
 mod palette;
