@@ -307,23 +307,18 @@ fn TrafficSpike(node: NodeIndex) -> impl IntoView {
             </label>
             <div class="field-row">
                 <span>"×"</span>
-                <input
-                    type="number"
-                    min="0"
-                    step="any"
-                    aria-label="Rate multiplier"
-                    data-testid="spike-multiplier"
-                    prop:value=move || factor.get()
-                    on:input:target=move |ev| factor.set(ev.target().value())
+                <NumberInput
+                    value=factor
+                    label="Rate multiplier"
+                    testid="spike-multiplier"
+                    fractional=true
                 />
                 <span>"for"</span>
-                <input
-                    type="number"
+                <NumberInput
+                    value=seconds
+                    label="Spike length in seconds"
+                    testid="spike-seconds"
                     min="1"
-                    aria-label="Spike length in seconds"
-                    data-testid="spike-seconds"
-                    prop:value=move || seconds.get()
-                    on:input:target=move |ev| seconds.set(ev.target().value())
                 />
                 <span>"s"</span>
                 <button class="action-button" type="submit" data-testid="traffic-spike">
@@ -413,13 +408,11 @@ fn OutageForm(node: NodeIndex, outage: Outage, state: Signal<String>) -> impl In
             </label>
             <div class="field-row">
                 <span>"Down for"</span>
-                <input
-                    type="number"
+                <NumberInput
+                    value=seconds
+                    label="Outage length in seconds"
+                    testid=seconds_id
                     min="1"
-                    aria-label="Outage length in seconds"
-                    data-testid=seconds_id
-                    prop:value=move || seconds.get()
-                    on:input:target=move |ev| seconds.set(ev.target().value())
                 />
                 <span>"s"</span>
                 <button class="action-button" type="submit" data-testid=button_id>
@@ -509,15 +502,12 @@ fn ErrorRate(
         <form class="field" on:submit=move |ev| { ev.prevent_default(); apply(); }>
             <label title=tip>{label}</label>
             <div class="field-row">
-                <input
-                    type="number"
-                    min="0"
+                <NumberInput
+                    value=percent
+                    label="Error rate in percent"
+                    testid="error-rate"
                     max="100"
-                    step="any"
-                    aria-label="Error rate in percent"
-                    data-testid="error-rate"
-                    prop:value=move || percent.get()
-                    on:input:target=move |ev| percent.set(ev.target().value())
+                    fractional=true
                 />
                 <span>"%"</span>
                 <button class="action-button" type="submit" data-testid="set-error-rate">
@@ -626,22 +616,17 @@ fn MskBrokerFailure(node: NodeIndex, figures: Memo<[f64; 9]>) -> impl IntoView {
             </label>
             <div class="field-row">
                 <span>"Broker"</span>
-                <input
-                    type="number"
-                    min="0"
-                    aria-label="Broker to fail, from 0"
-                    data-testid="msk-broker"
-                    prop:value=move || broker.get()
-                    on:input:target=move |ev| broker.set(ev.target().value())
+                <NumberInput
+                    value=broker
+                    label="Broker to fail, from 0"
+                    testid="msk-broker"
                 />
                 <span>"for"</span>
-                <input
-                    type="number"
+                <NumberInput
+                    value=seconds
+                    label="Outage length in seconds"
+                    testid="msk-broker-seconds"
                     min="1"
-                    aria-label="Outage length in seconds"
-                    data-testid="msk-broker-seconds"
-                    prop:value=move || seconds.get()
-                    on:input:target=move |ev| seconds.set(ev.target().value())
                 />
                 <span>"s"</span>
                 <button class="action-button" type="submit" data-testid="msk-fail-broker">
@@ -724,14 +709,12 @@ fn MskGrow(node: NodeIndex, grow: Grow, figures: Memo<[f64; 9]>) -> impl IntoVie
                 {title} " " <output data-testid=format!("msk-{word}-state")>{move || grow.state(figures.get())}</output>
             </label>
             <div class="field-row">
-                <input
-                    type="number"
+                <NumberInput
+                    value=target
+                    label=format!("New {} count", word.trim_end_matches('s'))
+                    testid=format!("msk-{word}-input")
                     min="1"
-                    aria-label=format!("New {} count", word.trim_end_matches('s'))
-                    data-testid=format!("msk-{word}-input")
-                    placeholder=move || format::count(figures.get()[grow.index()])
-                    prop:value=move || target.get()
-                    on:input:target=move |ev| target.set(ev.target().value())
+                    placeholder=Signal::derive(move || format::count(figures.get()[grow.index()]))
                 />
                 <button class="action-button" type="submit" data-testid=format!("msk-add-{word}")>
                     {format!("Add {word}")}
@@ -789,5 +772,40 @@ fn MskCrashConsumer(node: NodeIndex, consumers: u32, figures: Memo<[f64; 9]>) ->
                 </button>
             </div>
         </div>
+    }
+}
+
+/// A number field bound to `value`, the text as typed: the form that holds
+/// it reads and checks it on submit, and says what is wrong in words. A
+/// phone shows the keypad for whole numbers or decimals.
+#[component]
+fn NumberInput(
+    value: RwSignal<String>,
+    /// Its accessible name.
+    #[prop(into)]
+    label: String,
+    #[prop(into)] testid: String,
+    #[prop(default = "0")] min: &'static str,
+    #[prop(optional)] max: Option<&'static str>,
+    /// Whether it takes fractions (a multiplier, a percentage).
+    #[prop(optional)]
+    fractional: bool,
+    /// What shows while it is empty.
+    #[prop(optional)]
+    placeholder: Option<Signal<String>>,
+) -> impl IntoView {
+    view! {
+        <input
+            type="number"
+            min=min
+            max=max
+            step=fractional.then_some("any")
+            inputmode=if fractional { "decimal" } else { "numeric" }
+            aria-label=label
+            data-testid=testid
+            placeholder=move || placeholder.map(|p| p.get())
+            prop:value=move || value.get()
+            on:input:target=move |ev| value.set(ev.target().value())
+        />
     }
 }
