@@ -288,6 +288,16 @@ pub fn spawn_worker(
         fail(text);
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The worker's first message: the module the page compiled (public/boot.js), so it
+    // neither fetches nor compiles the wasm again; without one it loads it by address.
+    let module = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("shardplayWasm"))
+        .unwrap_or(JsValue::UNDEFINED);
+    let first = js_sys::Object::new();
+    js_sys::Reflect::set(&first, &JsValue::from_str("module"), &module)
+        .map_err(|_| "the wasm module could not be handed over")?;
+    worker
+        .post_message(&first)
+        .map_err(|e| format!("the worker did not take the wasm module: {e:?}"))?;
     Ok(Spawned { worker, _on_message: on_message, _on_error: on_error })
 }
 
