@@ -11,8 +11,8 @@ use sim_core::metrics::{MetricDef, Statistic, Unit};
 /// One alarm: a threshold on the metrics drawn on one chart of one node.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alarm {
-    /// Node index.
-    pub node: usize,
+    /// The node.
+    pub node: NodeIndex,
     /// The chart's title (unique per node kind).
     pub chart: String,
     /// The metrics on the chart (indices into the node's metric table).
@@ -25,13 +25,13 @@ impl Alarm {
     /// Whether the latest closed second of any of its metrics is at or
     /// above the threshold. Before the first second nothing is in alarm.
     pub fn firing(&self, sim: &Simulation) -> bool {
-        let m = sim.metrics(NodeIndex::new(self.node));
+        let m = sim.metrics(self.node);
         sim.now() >= 1_000 && self.metrics.iter().any(|&k| m.last_second(k) >= self.threshold)
     }
 }
 
 /// The alarms in alarm now, as (node, chart) pairs.
-pub fn firing(sim: &Simulation, alarms: &[Alarm]) -> Vec<(usize, String)> {
+pub fn firing(sim: &Simulation, alarms: &[Alarm]) -> Vec<(NodeIndex, String)> {
     alarms.iter().filter(|a| a.firing(sim)).map(|a| (a.node, a.chart.clone())).collect()
 }
 
@@ -64,7 +64,12 @@ mod tests {
     }
 
     fn throttling_alarm(threshold: f64) -> Alarm {
-        Alarm { node: 1, chart: "Writes".into(), metrics: vec![stream::WRITE_THROTTLED], threshold }
+        Alarm {
+            node: NodeIndex::new(1),
+            chart: "Writes".into(),
+            metrics: vec![stream::WRITE_THROTTLED],
+            threshold,
+        }
     }
 
     #[test]
@@ -75,7 +80,7 @@ mod tests {
         assert!(throttling_alarm(throttled).firing(&sim), "equal to the threshold is in alarm");
         assert!(!throttling_alarm(throttled + 1.0).firing(&sim));
         let alarms = [throttling_alarm(1.0), throttling_alarm(1e9)];
-        assert_eq!(firing(&sim, &alarms), vec![(1, "Writes".to_string())]);
+        assert_eq!(firing(&sim, &alarms), vec![(NodeIndex::new(1), "Writes".to_string())]);
     }
 
     #[test]

@@ -130,7 +130,10 @@ fn Workbench() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     // The charts follow the selected node; a stream is selected at first.
     let first_stream = ctx.scenario.with_value(|v| {
-        v.scenario().nodes.iter().position(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
+        v.scenario()
+            .indexed_nodes()
+            .find(|(_, n)| n.spec.kind() == sim_core::NodeKind::KinesisStream)
+            .map(|(i, _)| i)
     });
     ctx.charts.node.set(first_stream);
     // The selected node and its chart set: the charts rebuild when either
@@ -143,7 +146,7 @@ fn Workbench() -> impl IntoView {
         ctx.revision.track();
         let node = ctx.charts.node.get()?;
         ctx.scenario.with_value(|v| {
-            let spec = &v.scenario().nodes.get(node)?.spec;
+            let spec = &v.scenario().nodes.get(node.get())?.spec;
             Some((node, sim_core::metrics::node_charts(spec)))
         })
     });

@@ -86,8 +86,8 @@ impl Jump {
 /// drawn on it (indices into the node's metric table), over a window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartRequest {
-    /// Node index.
-    pub node: usize,
+    /// The node.
+    pub node: NodeIndex,
     /// Each chart: its title and its metrics.
     pub charts: Vec<(String, Vec<usize>)>,
     /// The window shown.
@@ -104,8 +104,8 @@ pub struct Line {
 /// The series of the charts asked for, at one instant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartsView {
-    /// Node index.
-    pub node: usize,
+    /// The node.
+    pub node: NodeIndex,
     /// Simulated time of the newest point.
     pub now: SimTime,
     /// The window, in milliseconds.
@@ -119,7 +119,7 @@ pub struct ChartsView {
 
 impl ChartsView {
     /// The lines of the chart titled `title` of node `node`, if present.
-    pub fn lines(&self, node: usize, title: &str) -> Option<&[Line]> {
+    pub fn lines(&self, node: NodeIndex, title: &str) -> Option<&[Line]> {
         (self.node == node)
             .then(|| self.charts.iter().find(|c| c.0 == title).map(|c| &c.1[..]))
             .flatten()
@@ -132,7 +132,7 @@ pub struct View {
     /// sim-core's view: figures, health, tallies, gauges, wires, cost.
     pub frame: FrameView,
     /// Chart alarms in alarm, as (node, chart title); see `alarm`.
-    pub alarming: Vec<(usize, String)>,
+    pub alarming: Vec<(NodeIndex, String)>,
     /// The open lesson's check (a pass stays a pass until a restart);
     /// `None` when the scenario has no lesson.
     pub lesson: Option<CheckStatus>,
@@ -444,15 +444,13 @@ impl Engine {
     pub fn chart_series(&self) -> Option<ChartsView> {
         let request = self.charts.as_ref()?;
         let sim = &self.sim;
-        (request.node < sim.slots().len()).then(|| {
+        (request.node.get() < sim.slots().len()).then(|| {
             let now = sim.now();
             let span = request.span.millis(now, self.speed);
-            let m = sim.metrics(NodeIndex::new(request.node));
+            let m = sim.metrics(request.node);
             let charts =
                 request.charts.iter().map(|(t, ms)| (t.clone(), lines(m, ms, now, span))).collect();
-            let latency = sim
-                .latency(NodeIndex::new(request.node))
-                .map_or_else(Vec::new, |l| l.hop.octaves());
+            let latency = sim.latency(request.node).map_or_else(Vec::new, |l| l.hop.octaves());
             ChartsView { node: request.node, now, span, charts, latency }
         })
     }
@@ -726,24 +724,25 @@ mod tests {
         let spec = &e.valid.scenario().nodes[1].spec;
         let (title, metrics) = sim_core::metrics::node_charts(spec)[0];
         let request = |node| ChartRequest {
-            node,
+            node: NodeIndex::new(node),
             charts: vec![(title.to_string(), metrics.to_vec())],
             span: ChartSpan::Last(MINUTE),
         };
         out.clear();
         e.handle(Command::Charts(Some(request(1))), &mut out);
         let [Out::Charts(series)] = &out[..] else { panic!("{out:?}") };
-        assert_eq!((series.node, series.now, series.span), (1, 30_000, MINUTE));
-        let lines = series.lines(1, title).unwrap();
-        assert_eq!(lines, lines_of(&e, 1, metrics));
-        assert!(series.lines(2, title).is_none());
+        let (stream, other) = (NodeIndex::new(1), NodeIndex::new(2));
+        assert_eq!((series.node, series.now, series.span), (stream, 30_000, MINUTE));
+        let lines = series.lines(stream, title).unwrap();
+        assert_eq!(lines, lines_of(&e, stream, metrics));
+        assert!(series.lines(other, title).is_none());
         out.clear();
         e.handle(Command::Charts(Some(request(99))), &mut out);
         assert!(out.is_empty());
     }
 
-    fn lines_of(e: &Engine, node: usize, metrics: &[usize]) -> Vec<Line> {
-        lines(e.sim.metrics(NodeIndex::new(node)), metrics, e.now(), MINUTE)
+    fn lines_of(e: &Engine, node: NodeIndex, metrics: &[usize]) -> Vec<Line> {
+        lines(e.sim.metrics(node), metrics, e.now(), MINUTE)
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! engine (`engine`) posts a fresh view a few times a second, and only the
 //! DOM read-outs that changed re-render.
 
+use sim_core::NodeIndex;
 use sim_core::view::FrameView;
 
 /// Everything the reactive UI shows, captured at one instant.
@@ -13,5 +14,5 @@ pub struct Snapshot {
     /// The engine's view: figures, health, tallies, gauges, wires, cost.
     pub frame: FrameView,
     /// Chart alarms in alarm, as (node, chart title); see `alarm`.
-    pub alarming: Vec<(usize, String)>,
+    pub alarming: Vec<(NodeIndex, String)>,
 }

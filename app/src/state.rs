@@ -2,9 +2,9 @@
 //! simulation, spoken to in messages) and the few signals the UI reacts to.
 
 use leptos::prelude::*;
-use sim_core::ValidScenario;
 use sim_core::lesson::CheckStatus;
 use sim_core::time::{DAY, SimTime};
+use sim_core::{NodeIndex, ValidScenario};
 
 use crate::alarm::Alarm;
 use crate::engine::{ChartRequest, ChartsView, Command, Export, Out};
@@ -42,10 +42,15 @@ pub struct SimCtx {
     /// Bumped when the running scenario's nodes or wires change (the editor
     /// restarts the run); per-node panels rebuild on it.
     pub structure: RwSignal<u64>,
+    /// Play, pause, speed, a jump.
     pub clock: Clock,
+    /// What the engine last sent.
     pub live: Live,
+    /// The charts below the canvas.
     pub charts: Charts,
+    /// The open lesson's hints and solution revealed.
     pub lesson: LessonProgress,
+    /// Notices, presenter mode, the frame overlay.
     pub screen: Screen,
 }
 
@@ -81,8 +86,8 @@ pub struct Live {
 /// The charts: whose, over how long, their alarms, and their series.
 #[derive(Clone, Copy)]
 pub struct Charts {
-    /// The node whose charts are shown (by node index).
-    pub node: RwSignal<Option<usize>>,
+    /// The node of the run whose charts are shown.
+    pub node: RwSignal<Option<NodeIndex>>,
     /// How much simulated time the charts show.
     pub span: RwSignal<ChartSpan>,
     /// Alarm thresholds set on charts; kept across resets, dropped with the scenario.

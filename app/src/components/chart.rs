@@ -82,14 +82,17 @@ fn hover_at(frame: &PlotFrame, data: &[Line], x: f64) -> Option<Hover> {
 
 /// A chart of some of one node's metrics (all in the same unit).
 #[component]
-pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> impl IntoView {
+pub fn MetricChart(node: NodeIndex, title: &'static str, metrics: Vec<usize>) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let canvas = NodeRef::<Canvas>::new();
     // Only the metrics the node has (the run may have changed under a chart
     // being rebuilt): none draws an empty chart, never a failure.
     let defs: Vec<sim_core::metrics::MetricDef> = ctx.scenario.with_value(|v| {
-        let table =
-            v.scenario().nodes.get(node).map_or(&[][..], |n| sim_core::metrics::node_defs(&n.spec));
+        let table = v
+            .scenario()
+            .nodes
+            .get(node.get())
+            .map_or(&[][..], |n| sim_core::metrics::node_defs(&n.spec));
         metrics.iter().filter_map(|&k| table.get(k).copied()).collect()
     });
     let unit = defs.first().map_or(sim_core::metrics::Unit::Count, |d| d.unit);
@@ -310,8 +313,8 @@ pub fn MetricChart(node: usize, title: &'static str, metrics: Vec<usize>) -> imp
 }
 
 /// A file-name-safe `node-chart` stem.
-fn file_stem(ctx: SimCtx, node: usize, title: &str) -> String {
-    let id = ctx.scenario.with_value(|v| v.scenario().nodes[node].id.clone());
+fn file_stem(ctx: SimCtx, node: NodeIndex, title: &str) -> String {
+    let id = ctx.scenario.with_value(|v| v.scenario().node(node).id.clone());
     format!("{id}-{title}")
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
@@ -461,14 +464,14 @@ fn draw(
 /// p50, p90, p99 and the maximum from sim-core's view, with what it measures
 /// on hover; nothing for kinds that measure none or before any record.
 #[component]
-fn LatencyLine(node: usize) -> impl IntoView {
+fn LatencyLine(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
-    let kind = ctx.scenario.with_value(|v| v.scenario().nodes[node].spec.kind());
+    let kind = ctx.scenario.with_value(|v| v.scenario().node(node).spec.kind());
     let help = sim_core::view::latency_meaning(kind).unwrap_or("");
     let latency = Memo::new(move |_| {
-        ctx.live.snapshot.with(|s| {
-            s.frame.nodes.get(NodeIndex::new(node)).and_then(|n| n.latency.zip(n.end_to_end))
-        })
+        ctx.live
+            .snapshot
+            .with(|s| s.frame.nodes.get(node).and_then(|n| n.latency.zip(n.end_to_end)))
     });
     move || {
         latency.get().map(|(l, e)| {
@@ -511,7 +514,7 @@ fn octave_position(ms: f64) -> f64 {
 /// The selected node's records by octave of latency (each bar twice as
 /// wide in ms as the one before), with the p50, p90 and p99 lines.
 #[component]
-fn LatencyHistogram(node: usize, p: [f64; 3]) -> impl IntoView {
+fn LatencyHistogram(node: NodeIndex, p: [f64; 3]) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     move || {
         ctx.charts.redraw.track();
@@ -574,15 +577,15 @@ fn LatencyHistogram(node: usize, p: [f64; 3]) -> impl IntoView {
 /// The charts of one node: the metrics that matter most for its kind, the
 /// time window, and downloads of every series as CSV or JSON.
 #[component]
-pub fn NodeCharts(node: usize) -> impl IntoView {
+pub fn NodeCharts(node: NodeIndex) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let charts =
-        ctx.scenario.with_value(|v| sim_core::metrics::node_charts(&v.scenario().nodes[node].spec));
+        ctx.scenario.with_value(|v| sim_core::metrics::node_charts(&v.scenario().node(node).spec));
     // A rename is an edit that keeps the run going: follow it.
     let name = move || {
         ctx.revision.track();
         ctx.scenario
-            .with_value(|v| v.scenario().nodes.get(node).map(|n| n.label().to_string()))
+            .with_value(|v| v.scenario().nodes.get(node.get()).map(|n| n.label().to_string()))
             .unwrap_or_default()
     };
     // The engine sends the series of these charts from now on, in the window chosen.

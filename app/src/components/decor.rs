@@ -160,7 +160,9 @@ pub fn NodeBadges(
         ctx.live.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index.get()?))?.gauge)
     });
     let alarming = Memo::new(move |_| {
-        index.get().is_some_and(|i| ctx.live.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == i)))
+        index.get().is_some_and(|i| {
+            ctx.live.snapshot.with(|s| s.alarming.iter().any(|a| a.0 == NodeIndex::new(i)))
+        })
     });
     let counters = move || {
         let badges = tally.get().map(|t| t.badges()).unwrap_or_default();

@@ -241,7 +241,7 @@ impl Editor {
             .charts
             .node
             .get_untracked()
-            .and_then(|i| running.nodes.get(i))
+            .and_then(|i| running.nodes.get(i.get()))
             .map(|n| n.id.clone());
         let valid = match admit(doc) {
             Ok(valid) => valid,
@@ -282,7 +282,9 @@ impl Editor {
                 let selected = self
                     .selection
                     .with_untracked(|s| (s.len() == 1).then(|| s.first().cloned()).flatten());
-                ctx.charts.node.set(selected.or(charted).and_then(|id| index(&id)));
+                ctx.charts
+                    .node
+                    .set(selected.or(charted).and_then(|id| index(&id)).map(NodeIndex::new));
                 let text = if running.nodes.is_empty() {
                     "The pipeline is complete: it runs from zero."
                 } else {
@@ -358,7 +360,8 @@ impl Editor {
 
     /// Shows node `id`'s charts if the simulation runs it.
     pub fn chart(&self, id: &str) {
-        let index = self.ctx.scenario.with_value(|v| doc::index_of(v.scenario(), id));
+        let index =
+            self.ctx.scenario.with_value(|v| doc::index_of(v.scenario(), id)).map(NodeIndex::new);
         if index.is_some() && self.ctx.charts.node.get_untracked() != index {
             self.ctx.charts.node.set(index);
         }
