@@ -16,7 +16,7 @@
 use std::mem::size_of;
 
 use crate::engine::{MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes};
-use crate::kinds::consumer::{EFO_PROPAGATION_MS, ShardReader};
+use crate::kinds::consumer::ShardReader;
 use crate::kinds::producer::estimate::fifo_groups;
 use crate::kinds::stream::ON_DEMAND_SPLIT_BYTES_PER_S;
 use crate::kinds::{Consumer, Firehose, Function, KclApp, Producer, Queue, Stream};
@@ -24,10 +24,10 @@ use crate::kinds::{Destination, WorkerPool};
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
 use crate::scenario::{
-    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, ReadMode, Scenario,
-    StreamOp, Traffic, parse_replay_csv,
+    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, Scenario, StreamOp,
+    Traffic, parse_replay_csv,
 };
-use crate::scenario::{NodeIndex, PerNode};
+use crate::scenario::{Forward, NodeIndex, PerNode, with_spec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 use crate::validate::{Issue, ValidScenario};
@@ -280,6 +280,37 @@ pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
 
 /// The state the estimate is built from: the scenario, its wiring and the
 /// few figures several parts need.
+/// What the estimate asks of every kind. Each kind answers in its
+/// `estimate.rs`; [`Estimator`] dispatches with `with_spec!`
+/// (`kinds/registry.rs`), so a new kind fails to compile until it answers.
+pub(crate) trait EstimateKind {
+    /// Counts what a node of this kind holds and does.
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex);
+    /// What it hands on of what it reads, if it forwards to a stream, a
+    /// delivery stream or a queue.
+    fn forward(&self) -> Option<Forward>;
+    /// As a reader: (batches a second it takes per shard, or from its
+    /// queue; the parameter that sets it).
+    fn reader_rate(&self) -> (f64, &'static str);
+    /// As a stream's reader: the GetRecords calls a second it makes per
+    /// shard, given its `reader_rate`; `None` when enhanced fan-out pushes
+    /// to it instead.
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64>;
+    /// Messages a second it sends, at most, into the queue its link points
+    /// to.
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64;
+    /// The workers or event-source batches it runs on the queue it reads.
+    fn queue_receivers(&self, e: &Estimator<'_>) -> u64;
+    /// A producer's batch written to node `node` of this kind: (the calls
+    /// it takes, what they are).
+    fn producer_writes(
+        &self,
+        e: &Estimator<'_>,
+        node: NodeIndex,
+        p: &ProducerSpec,
+    ) -> (u64, &'static str);
+}
+
 pub(crate) struct Estimator<'a> {
     pub(crate) valid: &'a ValidScenario,
     pub(crate) s: &'a Scenario,
@@ -319,20 +350,8 @@ impl<'a> Estimator<'a> {
     fn run(mut self) -> ResourceEstimate {
         for i in NodeIndex::all(self.s.nodes.len()) {
             self.metrics(i);
-            match &self.s.node(i).spec {
-                NodeSpec::Producer(p) => self.producer(i, p),
-                NodeSpec::KinesisStream(_) => self.stream(i),
-                NodeSpec::Consumer(c) => self.consumer(i, c),
-                NodeSpec::KclApp(k) => self.kcl_app(i, k),
-                NodeSpec::Firehose(f) => self.firehose(i, f),
-                NodeSpec::Destination(_) => {}
-                NodeSpec::SqsQueue(q) => self.queue(i, q),
-                NodeSpec::WorkerPool(w) => self.worker_pool(i, w),
-                NodeSpec::Lambda(l) => self.function(i, l),
-                NodeSpec::FlinkApp(f) => self.flink(i, f),
-                NodeSpec::MskCluster(m) => self.msk(i, m),
-                NodeSpec::SnsTopic(_) => self.topic(i),
-            }
+            let scenario = self.s;
+            with_spec!(&scenario.node(i).spec, s => s.estimate(&mut self, i));
         }
         // The once-a-second bookkeeping visits every shard of every reader
         // and every metric.
@@ -558,20 +577,7 @@ impl<'a> Estimator<'a> {
         let forwarded: f64 = NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.sends_to(i) == Some(node))
             .filter_map(|i| {
-                let f = match &self.s.node(i).spec {
-                    NodeSpec::Consumer(c) => c.forward,
-                    NodeSpec::KclApp(k) => k.forward,
-                    NodeSpec::WorkerPool(w) => w.forward,
-                    NodeSpec::FlinkApp(f) => f.forward,
-                    NodeSpec::Producer(_)
-                    | NodeSpec::KinesisStream(_)
-                    | NodeSpec::Firehose(_)
-                    | NodeSpec::Destination(_)
-                    | NodeSpec::SqsQueue(_)
-                    | NodeSpec::Lambda(_)
-                    | NodeSpec::SnsTopic(_)
-                    | NodeSpec::MskCluster(_) => return None,
-                };
+                let f = with_spec!(&self.s.node(i).spec, s => s.forward())?;
                 let upstream = match self.valid.reads_from(i) {
                     Some(s) if self.kind(s) == NodeKind::KinesisStream => self.shards[s] as f64,
                     // A queue's readers take at most what was sent to it.
@@ -682,22 +688,10 @@ impl<'a> Estimator<'a> {
         for i in
             NodeIndex::all(self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node))
         {
-            match &self.s.node(i).spec {
-                NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => efo += 1,
-                NodeSpec::FlinkApp(f) if f.read_mode == ReadMode::EnhancedFanOut => efo += 1,
-                // A Lambda event source polls again at once while behind.
-                NodeSpec::Lambda(_) => polls += 5.0,
-                NodeSpec::Producer(_)
-                | NodeSpec::KinesisStream(_)
-                | NodeSpec::Consumer(_)
-                | NodeSpec::Firehose(_)
-                | NodeSpec::KclApp(_)
-                | NodeSpec::Destination(_)
-                | NodeSpec::SqsQueue(_)
-                | NodeSpec::WorkerPool(_)
-                | NodeSpec::FlinkApp(_)
-                | NodeSpec::SnsTopic(_)
-                | NodeSpec::MskCluster(_) => polls += self.reader_rate(i).0,
+            let rate = self.reader_rate(i).0;
+            match with_spec!(&self.s.node(i).spec, s => s.polls_per_s(rate)) {
+                Some(calls) => polls += calls,
+                None => efo += 1,
             }
         }
         (polls, efo)
@@ -705,32 +699,7 @@ impl<'a> Estimator<'a> {
 
     /// (batches a second a reader node takes per shard, what sets it).
     pub(crate) fn reader_rate(&self, node: NodeIndex) -> (f64, &'static str) {
-        match &self.s.node(node).spec {
-            NodeSpec::Consumer(c) if c.read_mode == ReadMode::EnhancedFanOut => {
-                (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
-            }
-            NodeSpec::Consumer(c) => (per_s(c.poll_interval_ms), "poll_interval_ms"),
-            NodeSpec::KclApp(k) => {
-                (per_s(k.idle_time_between_reads_ms), "idle_time_between_reads_ms")
-            }
-            NodeSpec::FlinkApp(f) if f.read_mode == ReadMode::EnhancedFanOut => {
-                (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode")
-            }
-            NodeSpec::FlinkApp(f) => (per_s(f.poll_interval_ms), "poll_interval_ms"),
-            NodeSpec::WorkerPool(w) => {
-                let cycle = (w.per_message_ms * f64::from(w.max_messages)).max(1.0);
-                (f64::from(w.workers) * 1_000.0 / cycle, "workers")
-            }
-            // aws-facts 3.2: a delivery stream reads each shard once a second.
-            NodeSpec::Producer(_)
-            | NodeSpec::KinesisStream(_)
-            | NodeSpec::Firehose(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::SqsQueue(_)
-            | NodeSpec::Lambda(_)
-            | NodeSpec::SnsTopic(_)
-            | NodeSpec::MskCluster(_) => (1.0, "the source"),
-        }
+        with_spec!(&self.s.node(node).spec, s => s.reader_rate())
     }
 
     /// A stream reader node: one reader per shard, its events a second.
@@ -760,28 +729,7 @@ impl<'a> Estimator<'a> {
         self.notifications_into(node)
             + NodeIndex::all(self.s.nodes.len())
                 .filter(|&i| self.valid.sends_to(i) == Some(node))
-                .map(|i| match &self.s.node(i).spec {
-                    NodeSpec::Producer(p) => self.peak_rate(p),
-                    // A dead-letter queue takes what its source queue took.
-                    NodeSpec::SqsQueue(_) => self.messages_into(i),
-                    NodeSpec::WorkerPool(w) => {
-                        let (batches, _) = self.reader_rate(i);
-                        batches * f64::from(w.max_messages) * w.forward.ratio
-                    }
-                    // A function's failure notices, a reader's forwarded batch.
-                    NodeSpec::KinesisStream(_)
-                    | NodeSpec::Consumer(_)
-                    | NodeSpec::Firehose(_)
-                    | NodeSpec::KclApp(_)
-                    | NodeSpec::Destination(_)
-                    | NodeSpec::Lambda(_)
-                    | NodeSpec::MskCluster(_)
-                    | NodeSpec::FlinkApp(_) => {
-                        self.reader_rate(i).0 * self.source_shards(i).max(1) as f64
-                    }
-                    // A topic's subscriptions are not its `sends_to`.
-                    NodeSpec::SnsTopic(_) => 0.0,
-                })
+                .map(|i| with_spec!(&self.s.node(i).spec, s => s.messages_sent(self, i)))
                 .sum::<f64>()
     }
 
@@ -806,24 +754,17 @@ impl<'a> Estimator<'a> {
             .sum()
     }
 
+    /// Batches a second reader `node` hands on (a forwarded batch, a
+    /// function's failure notice): one per read of each shard.
+    pub(crate) fn forwarded_batches_per_s(&self, node: NodeIndex) -> f64 {
+        self.reader_rate(node).0 * self.source_shards(node).max(1) as f64
+    }
+
     /// Workers and event-source batches receiving from queue `node`.
     pub(crate) fn receivers_of(&self, node: NodeIndex) -> u64 {
         NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.reads_from(i) == Some(node))
-            .map(|i| match &self.s.node(i).spec {
-                NodeSpec::WorkerPool(w) => u64::from(w.workers),
-                NodeSpec::Lambda(l) => self.esm_batches(l),
-                NodeSpec::Producer(_)
-                | NodeSpec::KinesisStream(_)
-                | NodeSpec::Consumer(_)
-                | NodeSpec::Firehose(_)
-                | NodeSpec::KclApp(_)
-                | NodeSpec::Destination(_)
-                | NodeSpec::SqsQueue(_)
-                | NodeSpec::FlinkApp(_)
-                | NodeSpec::SnsTopic(_)
-                | NodeSpec::MskCluster(_) => 0,
-            })
+            .map(|i| with_spec!(&self.s.node(i).spec, s => s.queue_receivers(self)))
             .sum()
     }
 

@@ -313,7 +313,7 @@ impl Node {
     }
 }
 
-node_kinds! {
+node_kinds! { $
     /// Sends records into a Kinesis Data Stream.
     Producer(ProducerSpec) = "producer" in producer,
     /// A Kinesis Data Stream.

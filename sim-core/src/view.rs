@@ -12,7 +12,7 @@ use crate::Ledger;
 use crate::cost::CostItem;
 use crate::engine::Simulation;
 use crate::metrics::LatencySummary;
-use crate::scenario::{NodeIndex, NodeKind, PerNode};
+use crate::scenario::{NodeIndex, NodeKind, PerNode, with_kind};
 use crate::units;
 
 pub mod explain;
@@ -585,35 +585,14 @@ pub struct FrameView {
 /// What a node's record latency measures (MODEL.md, Latency), in words for
 /// a tooltip; `None` for kinds that measure none.
 pub fn latency_meaning(kind: NodeKind) -> Option<&'static str> {
-    const READ: &str = "From each record's arrival at the stream to the read that returned it \
-        (processing not included). Records of one read are taken as spread evenly between its \
-        first and last arrival; percentiles are within 3.1% (a histogram bucket) of the exact ones.";
-    match kind {
-        NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp => Some(READ),
-        NodeKind::Lambda => Some(
-            "On a stream: from each record's arrival at the stream to the read that returned it \
-             (processing not included; records of one read taken as spread evenly). On an SNS \
-             topic: from each event's arrival in the function's event queue to the end of the \
-             invocation that succeeded, throttled waits and retries included. On a queue, the \
-             queue measures. Percentiles are within 3.1% (a histogram bucket) of the exact ones.",
-        ),
-        NodeKind::Firehose => Some(
-            "From each record's arrival in the buffer to the destination's acknowledgement of its \
-             object. Records of one object are taken as spread evenly between its first and last \
-             arrival; percentiles are within 3.1% (a histogram bucket) of the exact ones.",
-        ),
-        NodeKind::SqsQueue => Some(
-            "From each message's first send to its delete after processing, waits after failed \
-             receives included. Percentiles are within 3.1% (a histogram bucket) of the exact ones.",
-        ),
-        NodeKind::Producer
-        | NodeKind::KinesisStream
-        | NodeKind::Destination
-        | NodeKind::WorkerPool
-        | NodeKind::SnsTopic
-        | NodeKind::MskCluster => None,
-    }
+    with_kind!(kind, S => S::LATENCY_MEANING)
 }
+
+/// What a stream reader's latency measures.
+pub(crate) const STREAM_READ_LATENCY: &str = "From each record's arrival at the stream to the \
+    read that returned it (processing not included). Records of one read are taken as spread \
+    evenly between its first and last arrival; percentiles are within 3.1% (a histogram bucket) \
+    of the exact ones.";
 
 /// What end-to-end latency measures, for the inspector's hover help.
 pub const END_TO_END_MEANING: &str = "From each record's birth at the producer that made it \
@@ -797,26 +776,19 @@ pub(crate) struct Reading {
     pub gauge: Option<AgeGauge>,
 }
 
+/// What the view asks of every kind. Each kind answers in its `view.rs`;
+/// the view dispatches with `with_kind!` (`kinds/registry.rs`).
+pub(crate) trait ViewKind {
+    /// What its record latency measures, for a tooltip; `None` when it
+    /// measures none.
+    const LATENCY_MEANING: Option<&'static str>;
+    /// Node `node` of this kind, read off the engine.
+    fn read(sim: &Simulation, node: NodeIndex) -> Reading;
+}
+
 /// Node `i` read by its kind's view.
 fn read(sim: &Simulation, i: NodeIndex) -> Reading {
-    use crate::kinds::{
-        consumer, destination, firehose, flink, kcl, lambda, msk, producer, queue, sns, stream,
-        worker_pool,
-    };
-    match sim.slots()[i].kind {
-        NodeKind::Producer => producer::view::read(sim, i),
-        NodeKind::KinesisStream => stream::view::read(sim, i),
-        NodeKind::Consumer => consumer::view::read(sim, i),
-        NodeKind::KclApp => kcl::view::read(sim, i),
-        NodeKind::Firehose => firehose::view::read(sim, i),
-        NodeKind::Destination => destination::view::read(sim, i),
-        NodeKind::SqsQueue => queue::view::read(sim, i),
-        NodeKind::WorkerPool => worker_pool::view::read(sim, i),
-        NodeKind::Lambda => lambda::view::read(sim, i),
-        NodeKind::FlinkApp => flink::view::read(sim, i),
-        NodeKind::SnsTopic => sns::view::read(sim, i),
-        NodeKind::MskCluster => msk::view::read(sim, i),
-    }
+    with_kind!(sim.slots()[i].kind, S => S::read(sim, i))
 }
 
 /// Retention of the stream node `reader` reads, in ms; infinite when it

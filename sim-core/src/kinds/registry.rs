@@ -2,9 +2,16 @@
 //! as `Kind(Spec) = "name" in folder`, and [`node_kinds!`] turns that list
 //! into `NodeSpec`, `NodeKind`, `NodeKind::ALL`, the spec re-exports and the
 //! dispatch to each folder's [`About`] (its palette words and its tables).
-//! Behaviour stays in exhaustive `match`es over the kind (no `_ =>` arm,
-//! checked by `tests/it/tidy.rs`), so the compiler lists every decision a
-//! new kind must make.
+//!
+//! It also generates two dispatch macros, `with_spec!` and `with_kind!`.
+//! Each layer that asks every kind a question (validation, the estimate,
+//! the view, the export, the planner) declares the question as a trait
+//! with no default methods, each kind answers it in its folder's file of
+//! that layer, and the layer dispatches with the macro: its body is
+//! compiled once per kind, so a new kind that has not answered fails to
+//! compile, and the compiler lists what it must decide, as an exhaustive
+//! `match` would (no `_ =>` arm over kinds, checked by `tests/it/tidy.rs`).
+//! The engine's hot path keeps its own `match`es over its state.
 //!
 //! Data only, like the specs and tables it names.
 
@@ -35,7 +42,9 @@ pub struct About {
 
 /// Generates the kind enums and their dispatch from the registry list.
 macro_rules! node_kinds {
-    ($( $(#[$doc:meta])* $kind:ident($spec:ident) = $name:literal in $folder:ident, )*) => {
+    // `$d` is a `$` passed in, so the generated macros can have their own
+    // metavariables.
+    ($d:tt $( $(#[$doc:meta])* $kind:ident($spec:ident) = $name:literal in $folder:ident, )*) => {
         $( pub use crate::kinds::$folder::spec::*; )*
 
         /// The kind of a node together with its parameters.
@@ -82,6 +91,39 @@ macro_rules! node_kinds {
                 match self { $( NodeSpec::$kind(_) => NodeKind::$kind, )* }
             }
         }
+
+        $(
+            impl From<$spec> for NodeSpec {
+                fn from(spec: $spec) -> NodeSpec {
+                    NodeSpec::$kind(spec)
+                }
+            }
+        )*
+
+        /// `with_spec!(node_spec, s => body)`: `body` with `s` bound to the
+        /// typed spec inside a `NodeSpec` (or a `&NodeSpec`), whatever its kind.
+        macro_rules! with_spec {
+            ($d node_spec:expr, $d s:ident => $d body:expr) => {
+                match $d node_spec {
+                    $( $crate::scenario::NodeSpec::$kind($d s) => $d body, )*
+                }
+            };
+        }
+        pub(crate) use with_spec;
+
+        /// `with_kind!(kind, S => body)`: `body` with the type `S` naming the
+        /// spec type of `kind` (for a kind's answers that need no spec).
+        macro_rules! with_kind {
+            ($d node_kind:expr, $d t:ident => $d body:expr) => {
+                match $d node_kind {
+                    $( $crate::scenario::NodeKind::$kind => {
+                        type $d t = $crate::scenario::$spec;
+                        $d body
+                    } )*
+                }
+            };
+        }
+        pub(crate) use with_kind;
     };
 }
 pub(crate) use node_kinds;

@@ -2,8 +2,10 @@
 //! [`crate::budget::estimate`].
 
 use super::EFO_PROPAGATION_MS;
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, per_s};
 use crate::scenario::{ConsumerSpec, NodeIndex, ReadMode};
+use crate::scenario::{Forward, ProducerSpec};
 
 impl Estimator<'_> {
     /// A consumer: one reader per shard of its stream.
@@ -18,5 +20,38 @@ impl Estimator<'_> {
             2.0 * per_s(c.poll_interval_ms)
         };
         self.reader(node, per_s, "raise poll_interval_ms");
+    }
+}
+
+impl EstimateKind for crate::scenario::ConsumerSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.consumer(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        Some(self.forward)
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        match self.read_mode {
+            ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode"),
+            ReadMode::Shared => (per_s(self.poll_interval_ms), "poll_interval_ms"),
+        }
+    }
+
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        (self.read_mode == ReadMode::Shared).then_some(reader_rate)
+    }
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.forwarded_batches_per_s(node)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (1, "PutRecordBatch calls")
     }
 }

@@ -2,6 +2,7 @@
 //! with its throughput, the fixed time of one delivery and when it is down.
 
 pub mod about;
+pub(crate) mod estimate;
 pub mod infra;
 pub mod metrics;
 pub mod params;

@@ -2,10 +2,12 @@
 //! [`crate::budget::estimate`].
 
 use super::{Object, S3_RETRY_DURATION_MS};
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, MIB};
 use crate::engine::MemoryPart;
 use crate::memory::{btree, grown_buffer};
 use crate::scenario::NodeIndex;
+use crate::scenario::{Forward, ProducerSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {
@@ -38,5 +40,35 @@ impl Estimator<'_> {
         self.work(node, "flushes and deliveries", 10.0 + 4.0 * flushes, "raise buffer_size_mib");
         // Interval timers outlive the flush that made them stale.
         self.pending += 8 + (flushes * f.buffer_interval_s as f64).ceil() as u64;
+    }
+}
+
+impl EstimateKind for crate::scenario::FirehoseSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.firehose(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    // aws-facts 3.2: a delivery stream reads each shard once a second.
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.forwarded_batches_per_s(node)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (1, "PutRecordBatch calls")
     }
 }

@@ -4,10 +4,12 @@
 use super::{
     Events, KafkaPartition, LANE_COHORTS, Lane, MAX_EVENT_COHORTS, Poller, STREAM_POLL_MS, ShardEsm,
 };
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, per_s};
 use crate::engine::MemoryPart;
 use crate::kinds::stream::Cohort;
 use crate::memory::{btree, grown_buffer};
+use crate::scenario::{Forward, ProducerSpec};
 use crate::scenario::{NodeIndex, NodeKind};
 use crate::time::{SECOND, SimTime};
 
@@ -84,5 +86,36 @@ impl Estimator<'_> {
             self.mem(node, MemoryPart::Queues, "batches being filled or processed", bytes);
             self.pending += 3 * pollers;
         }
+    }
+}
+
+impl EstimateKind for crate::scenario::LambdaSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.function(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    // A Lambda event source polls again at once while behind.
+    fn polls_per_s(&self, _: f64) -> Option<f64> {
+        Some(5.0)
+    }
+    // Its failure notices.
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.forwarded_batches_per_s(node)
+    }
+    fn queue_receivers(&self, e: &Estimator<'_>) -> u64 {
+        e.esm_batches(self)
+    }
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (1, "PutRecordBatch calls")
     }
 }

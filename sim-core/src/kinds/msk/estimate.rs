@@ -2,9 +2,11 @@
 //! for [`crate::budget::estimate`].
 
 use super::{Cohort, Partition};
+use crate::budget::EstimateKind;
 use crate::budget::Estimator;
 use crate::memory::grown_buffer;
 use crate::scenario::{Fault, MskSpec, NodeIndex, Operation};
+use crate::scenario::{Forward, ProducerSpec};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 impl Estimator<'_> {
@@ -45,5 +47,35 @@ impl Estimator<'_> {
         self.add(node, state + partitions * per_partition);
         let visits = partitions * (u64::from(m.replication_factor) + 2) + waiting;
         self.work(node, "the once-a-second partitions", visits as f64, "use fewer partitions");
+    }
+}
+
+impl EstimateKind for crate::scenario::MskSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.msk(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.forwarded_batches_per_s(node)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    // Records go out once a second, to each partition.
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (u64::from(self.partitions), "partition writes")
     }
 }

@@ -1,10 +1,12 @@
 //! The bound on what a producer holds and does per simulated second, for
 //! [`crate::budget::estimate`].
 
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, per_s};
 use crate::engine::{retry_bytes, same_group};
 use crate::kinds::Target;
 use crate::memory::{buffer, grown_buffer};
+use crate::scenario::{Forward, with_spec};
 use crate::scenario::{
     KeyDistribution, NodeIndex, NodeKind, NodeSpec, ProducerSpec, QueueType, Scenario, Traffic,
 };
@@ -44,28 +46,8 @@ impl<'a> Estimator<'a> {
             .collect();
         let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
         let members = members.len() as u64;
-        let (fan_out, per_batch) = match self.kind(target) {
-            NodeKind::KinesisStream => (self.shards[target], "writes to each shard"),
-            NodeKind::SqsQueue => (fifo_groups(self.s, target, p), "SendMessageBatch calls"),
-            NodeKind::SnsTopic => (1, "PublishBatch calls"),
-            NodeKind::Producer
-            | NodeKind::Consumer
-            | NodeKind::Firehose
-            | NodeKind::KclApp
-            | NodeKind::Destination
-            | NodeKind::WorkerPool
-            | NodeKind::Lambda
-            | NodeKind::FlinkApp => (1, "PutRecordBatch calls"),
-            // Records go out once a second, to each partition.
-            NodeKind::MskCluster => {
-                let parts = if let NodeSpec::MskCluster(m) = &self.s.node(target).spec {
-                    u64::from(m.partitions)
-                } else {
-                    1
-                };
-                (parts, "partition writes")
-            }
-        };
+        let (fan_out, per_batch) =
+            with_spec!(&self.s.node(target).spec, s => s.producer_writes(self, target, p));
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");
         self.pending += 1;
@@ -132,4 +114,33 @@ fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -
         pieces = pieces.saturating_add(due.saturating_mul(fan_out).saturating_mul(per_entry));
     }
     (entries, pieces)
+}
+
+impl EstimateKind for crate::scenario::ProducerSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.producer(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    fn messages_sent(&self, e: &Estimator<'_>, _: NodeIndex) -> f64 {
+        e.peak_rate(self)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (1, "PutRecordBatch calls")
+    }
 }

@@ -4,19 +4,24 @@
 use super::metrics as producer;
 use crate::engine::Simulation;
 use crate::scenario::NodeIndex;
-use crate::view::{NodeFigures, Reading, Tally};
+use crate::scenario::ProducerSpec;
+use crate::view::{NodeFigures, Reading, Tally, ViewKind};
 
-/// Reads producer `node` off the engine.
-pub(crate) fn read(sim: &Simulation, node: NodeIndex) -> Reading {
-    let m = sim.metrics(node);
-    Reading {
-        figures: NodeFigures::Producer {
-            generated: m.last_second(producer::USER_RECORDS_RECEIVED),
-            put: m.last_second(producer::USER_RECORDS_PUT),
-            retried: m.last_second(producer::RETRIES),
-            given_up: m.last_second(producer::USER_RECORD_EXPIRED),
-        },
-        tally: Tally { lost: m.total(producer::USER_RECORD_EXPIRED), ..Tally::default() },
-        gauge: None,
+impl ViewKind for ProducerSpec {
+    const LATENCY_MEANING: Option<&'static str> = None;
+
+    /// Reads producer `node` off the engine.
+    fn read(sim: &Simulation, node: NodeIndex) -> Reading {
+        let m = sim.metrics(node);
+        Reading {
+            figures: NodeFigures::Producer {
+                generated: m.last_second(producer::USER_RECORDS_RECEIVED),
+                put: m.last_second(producer::USER_RECORDS_PUT),
+                retried: m.last_second(producer::RETRIES),
+                given_up: m.last_second(producer::USER_RECORD_EXPIRED),
+            },
+            tally: Tally { lost: m.total(producer::USER_RECORD_EXPIRED), ..Tally::default() },
+            gauge: None,
+        }
     }
 }

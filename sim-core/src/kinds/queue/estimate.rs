@@ -2,9 +2,12 @@
 //! [`crate::budget::estimate`].
 
 use super::Messages;
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, span};
 use crate::engine::MemoryPart;
+use crate::kinds::producer::estimate::fifo_groups;
 use crate::memory::{btree, buffer, grown_buffer};
+use crate::scenario::{Forward, ProducerSpec};
 use crate::scenario::{NodeIndex, QueueType};
 use crate::time::{SECOND, SimTime};
 use crate::units::format_number;
@@ -74,5 +77,35 @@ impl Estimator<'_> {
         let stale = (MAX_WAIT_S as f64 * polls_per_s).ceil() as u64;
         self.pending += stale;
         self.later += stale * 9 / 10;
+    }
+}
+
+impl EstimateKind for crate::scenario::QueueSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.queue(node, self);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    // A dead-letter queue takes what its source queue took.
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.messages_into(node)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        e: &Estimator<'_>,
+        node: NodeIndex,
+        p: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (fifo_groups(e.s, node, p), "SendMessageBatch calls")
     }
 }

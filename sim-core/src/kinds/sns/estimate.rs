@@ -2,9 +2,11 @@
 //! [`crate::budget::estimate`].
 
 use super::{MAX_RETRY_COHORTS, Retrying, Subscription};
+use crate::budget::EstimateKind;
 use crate::budget::Estimator;
 use crate::memory::grown_buffer;
 use crate::scenario::NodeIndex;
+use crate::scenario::{Forward, ProducerSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {
@@ -21,5 +23,35 @@ impl Estimator<'_> {
         let remedy =
             "fix the failing endpoint sooner, or give the subscription a dead-letter queue";
         self.work(node, "delivery retries", cohorts as f64, remedy);
+    }
+}
+
+impl EstimateKind for crate::scenario::SnsTopicSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.topic(node);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    // A topic's subscriptions are not its `sends_to`.
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> f64 {
+        0.0
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        _: &Estimator<'_>,
+        _: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (1, "PublishBatch calls")
     }
 }

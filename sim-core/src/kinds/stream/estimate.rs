@@ -2,10 +2,12 @@
 //! [`crate::budget::estimate`].
 
 use super::{Cohort, FINE_GRAINED_MS, Shard};
+use crate::budget::EstimateKind;
 use crate::budget::{Estimator, span};
 use crate::engine::MemoryPart;
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
+use crate::scenario::{Forward, ProducerSpec};
 use crate::scenario::{NodeIndex, NodeSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
@@ -49,5 +51,34 @@ impl Estimator<'_> {
             + 2 * grown_buffer::<u64>(shards);
         let detail = format!("{} shards", format_number(shards as f64));
         self.mem(node, MemoryPart::Shards, &detail, state);
+    }
+}
+
+impl EstimateKind for crate::scenario::StreamSpec {
+    fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
+        e.stream(node);
+    }
+    fn forward(&self) -> Option<Forward> {
+        None
+    }
+    fn reader_rate(&self) -> (f64, &'static str) {
+        (1.0, "the source")
+    }
+    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
+        Some(reader_rate)
+    }
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
+        e.forwarded_batches_per_s(node)
+    }
+    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
+        0
+    }
+    fn producer_writes(
+        &self,
+        e: &Estimator<'_>,
+        node: NodeIndex,
+        _: &ProducerSpec,
+    ) -> (u64, &'static str) {
+        (e.shards[node], "writes to each shard")
     }
 }
