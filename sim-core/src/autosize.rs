@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use crate::objectives::Objectives;
 use crate::objectives::with_traffic;
-use crate::scenario::{Capacity, NodeIndex, NodeKind, NodeSpec, Scenario};
+use crate::scenario::{Capacity, NodeIndex, NodeKind, NodeSpec, Scenario, with_spec};
 use crate::sweep::{SweepPoint, run_point, with_param};
 use crate::validate::{Issue, validate};
 
@@ -193,28 +193,22 @@ pub fn sizes_kind(kind: crate::NodeKind) -> bool {
     !knobs_of(&alone).is_empty()
 }
 
+/// What the planner asks of every kind: the settings it turns. Each kind
+/// answers in its `knobs.rs`; [`knobs_of`] dispatches with `with_spec!`
+/// (`kinds/registry.rs`).
+pub(crate) trait KnobsKind {
+    /// The node's settings the planner turns, given where it sits.
+    fn knobs(&self, site: &KnobSite) -> Vec<Knob>;
+}
+
 /// The knobs of a scenario, in node order: each kind's `knobs.rs` says
 /// which of its settings the planner turns.
 pub fn knobs_of(scenario: &Scenario) -> Vec<Knob> {
-    use crate::kinds::{firehose, flink, lambda, stream, worker_pool};
     let doc = serde_json::to_value(scenario).expect("a scenario serialises");
     let mut knobs = Vec::new();
     for (node, n) in scenario.indexed_nodes() {
         let site = KnobSite { scenario, node, doc: &doc };
-        knobs.extend(match &n.spec {
-            NodeSpec::KinesisStream(s) => stream::knobs::of(&site, s),
-            NodeSpec::Lambda(l) => lambda::knobs::of(&site, l),
-            NodeSpec::Firehose(f) => firehose::knobs::of(&site, f),
-            NodeSpec::WorkerPool(w) => worker_pool::knobs::of(&site, w),
-            NodeSpec::FlinkApp(f) => flink::knobs::of(&site, f),
-            NodeSpec::MskCluster(m) => crate::kinds::msk::knobs::of(&site, m),
-            NodeSpec::Producer(_)
-            | NodeSpec::Consumer(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::SqsQueue(_)
-            | NodeSpec::SnsTopic(_) => Vec::new(),
-        });
+        knobs.extend(with_spec!(&n.spec, spec => spec.knobs(&site)));
     }
     knobs
 }

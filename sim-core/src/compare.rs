@@ -685,7 +685,7 @@ pub fn compare_kinesis_msk(
             .filter(|i| i.service == service)
             .collect()
     };
-    let kp = crate::sweep::measure(&kinesis_sim, valid, 0.0);
+    let kp = crate::sweep::measure(&kinesis_sim, 0.0);
     let k_items = lines(&kinesis_sim, "Kinesis Data Streams");
     let total = |items: &[BillLine]| items.iter().map(|i| i.usd).sum::<f64>();
     // aws-facts 1.1: 1 MiB/s per shard.
@@ -737,7 +737,7 @@ pub fn compare_kinesis_msk(
                 incoming += m.stats(crate::metrics::msk::BYTES_IN).avg();
             }
         }
-        let point = crate::sweep::measure(sim, valid, 0.0);
+        let point = crate::sweep::measure(sim, 0.0);
         let items = lines(sim, "Amazon MSK");
         ServiceRow {
             service,

@@ -119,7 +119,7 @@ pub struct Figures {
 
 /// Reads the key figures off a finished run.
 pub fn figures(sim: &Simulation, valid: &ValidScenario) -> Figures {
-    let point = measure(sim, valid, 0.0);
+    let point = measure(sim, 0.0);
     let (mut refused, mut accepted) = (0.0, 0.0);
     for (i, slot) in sim.slots().enumerate() {
         if slot.kind == NodeKind::KinesisStream {

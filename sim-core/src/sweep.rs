@@ -8,8 +8,7 @@ use serde_json::Value;
 
 use crate::engine::Simulation;
 use crate::json_path::{node_params, set_path};
-use crate::metrics::{consumer, stream};
-use crate::scenario::{NodeKind, Scenario};
+use crate::scenario::{NodeIndex, Scenario, with_kind};
 use crate::validate::{Issue, ValidScenario, read_scenario, validate};
 
 /// Most points one sweep may have.
@@ -146,106 +145,30 @@ pub struct StreamFigures {
     pub incoming_records_per_s: f64,
 }
 
+/// What a sweep reads of every kind. Each kind answers in its `knobs.rs`,
+/// beside the settings the planner turns; [`measure`] dispatches with
+/// `with_kind!` (`kinds/registry.rs`).
+pub(crate) trait SweepKind {
+    /// Adds node `node`'s figures to `point`.
+    fn measure(sim: &Simulation, node: NodeIndex, point: &mut SweepPoint);
+}
+
 /// Runs one point of a sweep for `duration_s` with `seed`.
 pub fn run_point(valid: &ValidScenario, value: f64, seed: u64, duration_s: u64) -> SweepPoint {
     let mut sim = Simulation::new(valid, seed);
     sim.run_until(duration_s * 1_000);
-    measure(&sim, valid, value)
+    measure(&sim, value)
 }
 
-/// The figures of a finished run of `valid` (the point for `value`).
-pub fn measure(sim: &Simulation, valid: &ValidScenario, value: f64) -> SweepPoint {
+/// The figures of a finished run (the point for `value`).
+pub fn measure(sim: &Simulation, value: f64) -> SweepPoint {
     let mut point = SweepPoint {
         value,
         monthly_usd: sim.cost().monthly_projection_usd(sim.now()),
         ..SweepPoint::default()
     };
-    let scenario = valid.scenario();
-    // A dead-letter queue holds what nobody reads: its oldest message ages
-    // by design and is no objective's concern.
-    let is_dead_letter_queue = |id: &str| {
-        let of_subscription = scenario.nodes.iter().any(|n| match &n.spec {
-            crate::NodeSpec::SnsTopic(t) => {
-                t.subscriptions.iter().any(|s| s.dead_letter_queue.as_deref() == Some(id))
-            }
-            _ => false,
-        });
-        of_subscription
-            || scenario.links.iter().any(|l| {
-                l.to == id
-                    && scenario
-                        .nodes
-                        .iter()
-                        .any(|n| n.id == l.from && matches!(n.spec, crate::NodeSpec::SqsQueue(_)))
-            })
-    };
     for (i, slot) in sim.slots().enumerate() {
-        let m = sim.metrics(i);
-        match slot.kind {
-            NodeKind::KinesisStream => {
-                point.write_throttled += m.stats(stream::WRITE_THROTTLED).sum;
-                point.read_throttled += m.stats(stream::READ_THROTTLED).sum;
-                point.iterator_age_p99_ms =
-                    point.iterator_age_p99_ms.max(m.stats(stream::ITERATOR_AGE).p99());
-                point.shards += sim.stream(i).map_or(0, |s| s.open.len());
-                point.incoming_bytes_per_s += m.stats(stream::INCOMING_BYTES).avg();
-                point.incoming_records_per_s += m.stats(stream::INCOMING_RECORDS).avg();
-                point.streams.push(StreamFigures {
-                    id: scenario.node(i).id.clone(),
-                    write_throttled: m.stats(stream::WRITE_THROTTLED).sum,
-                    incoming_bytes_per_s: m.stats(stream::INCOMING_BYTES).avg(),
-                    incoming_records_per_s: m.stats(stream::INCOMING_RECORDS).avg(),
-                });
-            }
-            // MillisBehindLatest comes only with successful calls; the age of
-            // the oldest unread record also counts a reader starved of them.
-            NodeKind::Consumer => {
-                let behind = m.stats(consumer::MILLIS_BEHIND_LATEST).max;
-                let unread = m.stats(consumer::OLDEST_UNREAD_AGE).max;
-                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
-            }
-            NodeKind::KclApp => {
-                let behind = m.stats(crate::metrics::kcl::MILLIS_BEHIND_LATEST).max;
-                let unread = m.stats(crate::metrics::kcl::OLDEST_UNREAD_AGE).max;
-                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
-            }
-            NodeKind::FlinkApp => {
-                let behind = m.stats(crate::metrics::flink::MILLIS_BEHIND_LATEST).max;
-                let unread = m.stats(crate::metrics::flink::OLDEST_UNREAD_AGE).max;
-                point.max_behind_ms = point.max_behind_ms.max(behind).max(unread);
-            }
-            NodeKind::SqsQueue if !is_dead_letter_queue(&scenario.node(i).id) => {
-                let oldest_s = m.stats(crate::metrics::queue::OLDEST_AGE).max / 1_000.0;
-                point.oldest_message_age_s = point.oldest_message_age_s.max(oldest_s);
-            }
-            NodeKind::Firehose => {
-                let freshness_s = m.stats(crate::metrics::firehose::DATA_FRESHNESS).max;
-                point.data_freshness_s = point.data_freshness_s.max(freshness_s);
-            }
-            NodeKind::Lambda => {
-                // A stream event source reports its own iterator age (zero
-                // for queue sources).
-                let age = m.stats(crate::metrics::lambda::ITERATOR_AGE).p99();
-                let unread = m.stats(crate::metrics::lambda::OLDEST_UNREAD_AGE).p99();
-                point.iterator_age_p99_ms = point.iterator_age_p99_ms.max(age).max(unread);
-            }
-            // Publishes over the quota are a topic's throttled writes.
-            NodeKind::SnsTopic => {
-                point.write_throttled += m.stats(crate::metrics::sns::THROTTLED).sum;
-            }
-            // Records wait in producers while brokers are saturated, and in
-            // the log while the group is behind.
-            NodeKind::MskCluster => {
-                let wait = m.stats(crate::metrics::msk::PRODUCER_WAIT).max;
-                let lag_ms = m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0;
-                point.max_behind_ms = point.max_behind_ms.max(lag_ms).max(wait);
-                point.producer_wait_ms = point.producer_wait_ms.max(wait);
-            }
-            NodeKind::Producer
-            | NodeKind::SqsQueue
-            | NodeKind::Destination
-            | NodeKind::WorkerPool => {}
-        }
+        with_kind!(slot.kind, S => S::measure(sim, i, &mut point));
     }
     let measured = || sim.slots().indices().filter_map(|i| sim.latency(i));
     let largest_p99 = |h: &crate::metrics::LatencyHistogram| h.summary().map(|s| s.p99_ms);

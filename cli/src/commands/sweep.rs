@@ -258,7 +258,7 @@ fn run_point(
         if !ran {
             return None;
         }
-        runs.push(measure(&sim, valid, run.value));
+        runs.push(measure(&sim, run.value));
         if run.replications > 1 {
             figures.push(replicate::figures(&sim, valid));
         }

@@ -16,7 +16,7 @@ pub mod model;
 pub mod names;
 pub mod terraform;
 
-use crate::scenario::{Node, NodeKind, NodeSpec, Scenario};
+use crate::scenario::{Node, NodeKind, Scenario, with_spec};
 use crate::validate::ValidScenario;
 use model::Template;
 
@@ -122,9 +122,16 @@ impl<'a> Wiring<'a> {
     }
 }
 
+/// What the export asks of every kind. Each kind answers in its
+/// `infra.rs`; [`template`] dispatches with `with_spec!`
+/// (`kinds/registry.rs`).
+pub(crate) trait ExportKind {
+    /// Adds node `node`'s resources, roles and comments to `t`.
+    fn export(&self, node: &Node, w: &Wiring, t: &mut Template);
+}
+
 /// The neutral model of `scenario`: its header, then every node's part.
 pub fn template(scenario: &Scenario) -> Template {
-    use crate::kinds;
     let mut t = Template {
         header: vec![
             format!("Exported by Shardplay {} (model {}) from scenario \"{}\", seed {}.", 
@@ -135,20 +142,7 @@ pub fn template(scenario: &Scenario) -> Template {
     };
     let w = Wiring { scenario };
     for node in &scenario.nodes {
-        match &node.spec {
-            NodeSpec::Producer(spec) => kinds::producer::infra::export(node, spec, &w, &mut t),
-            NodeSpec::KinesisStream(spec) => kinds::stream::infra::export(node, spec, &mut t),
-            NodeSpec::Consumer(spec) => kinds::consumer::infra::export(node, spec, &w, &mut t),
-            NodeSpec::Firehose(spec) => kinds::firehose::infra::export(node, spec, &w, &mut t),
-            NodeSpec::Destination(spec) => kinds::destination::infra::export(node, spec, &mut t),
-            NodeSpec::KclApp(spec) => kinds::kcl::infra::export(node, spec, &w, &mut t),
-            NodeSpec::SqsQueue(spec) => kinds::queue::infra::export(node, spec, &w, &mut t),
-            NodeSpec::WorkerPool(spec) => kinds::worker_pool::infra::export(node, spec, &w, &mut t),
-            NodeSpec::Lambda(spec) => kinds::lambda::infra::export(node, spec, &w, &mut t),
-            NodeSpec::FlinkApp(spec) => kinds::flink::infra::export(node, spec, &w, &mut t),
-            NodeSpec::SnsTopic(spec) => kinds::sns::infra::export(node, spec, &w, &mut t),
-            NodeSpec::MskCluster(spec) => kinds::msk::infra::export(node, spec, &mut t),
-        }
+        with_spec!(&node.spec, spec => spec.export(node, &w, &mut t));
     }
     t
 }

@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use super::iam::{self, EventSource, Statement};
 use super::model::{Piece, Ref, Template, Value};
 use super::*;
+use crate::scenario::NodeSpec;
 use crate::{BUNDLED_SCENARIOS, load_scenario};
 
 fn bundled() -> Vec<(&'static str, ValidScenario)> {

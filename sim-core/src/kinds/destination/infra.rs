@@ -5,14 +5,17 @@
 
 use crate::infra::model::{ParamType, Parameter, Props, Ref, Resource, Template, Value};
 use crate::infra::names::bucket_prefix;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{DestinationSpec, DestinationType, Node};
 
-/// Adds the destination's bucket (S3 only).
-pub fn export(node: &Node, spec: &DestinationSpec, t: &mut Template) {
-    if spec.destination_type != DestinationType::S3 {
-        return;
+impl ExportKind for DestinationSpec {
+    /// Adds the destination's bucket (S3 only).
+    fn export(&self, node: &Node, _: &Wiring, t: &mut Template) {
+        if self.destination_type != DestinationType::S3 {
+            return;
+        }
+        add_bucket(t, &node.id, format!("Bucket of destination \"{}\".", node.label()));
     }
-    add_bucket(t, &node.id, format!("Bucket of destination \"{}\".", node.label()));
 }
 
 /// Adds a bucket (names are global, so CloudFormation names it and

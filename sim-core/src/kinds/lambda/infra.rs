@@ -3,11 +3,11 @@
 //! role, and its event source mapping with every setting the scenario
 //! simulated (aws-facts.md §5.1 for streams, §5.2 for queues).
 
-use crate::infra::Wiring;
 use crate::infra::iam::{self, EventSource};
 use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{
     EventSourceMapping, LambdaArch, LambdaSpec, Node, NodeKind, NodeSpec, StartPosition,
 };
@@ -72,144 +72,151 @@ pub fn add_function(t: &mut Template, f: Function, statements: &[iam::Statement]
     });
 }
 
-/// Adds the function, its role and its event source mapping.
-pub fn export(node: &Node, spec: &LambdaSpec, w: &Wiring, t: &mut Template) {
-    let name = aws_name(&node.id, 64);
-    let queue = w.input_of(&node.id, NodeKind::SqsQueue);
-    let stream = w.input_of(&node.id, NodeKind::KinesisStream);
-    let msk = w.input_of(&node.id, NodeKind::MskCluster);
-    let topic = w.input_of(&node.id, NodeKind::SnsTopic);
-    let source = match (queue, stream, msk) {
-        (Some(q), _, _) => Some(EventSource::Queue(&q.id)),
-        (None, Some(s), _) => Some(EventSource::Stream(&s.id)),
-        (None, None, Some(m)) => Some(EventSource::Msk(&m.id)),
-        (None, None, None) => None,
-    };
-    // aws-facts.md §5.1, aws-facts-more 3, aws-facts.md §5.4: a stream, an
-    // MSK topic or asynchronous invocation has an on-failure destination;
-    // a queue has its dead-letter queue instead.
-    let on_failure = (stream.is_some() || msk.is_some() || topic.is_some())
-        .then(|| w.output_of(&node.id, NodeKind::SqsQueue))
-        .flatten()
-        .map(|q| q.id.as_str());
-    add_function(
-        t,
-        Function {
-            key: &node.id,
-            name: &name,
-            memory_mb: spec.memory_mb,
-            timeout_s: spec.timeout_s,
-            arch: spec.arch,
-            reserved: spec.reserved_concurrency,
-            comments: vec![format!(
-                "Function \"{}\" with placeholder code: package your handler as {name}.zip (Terraform) or replace Code (CloudFormation).",
-                node.label()
-            )],
-        },
-        &iam::function_statements(&name, source, on_failure),
-    );
-    if topic.is_some() {
-        export_async(node, spec, on_failure, t);
-    }
-    let Some(source) = source else { return };
-    let esm = &spec.event_source;
-    let (source_key, is_stream, is_msk) = match source {
-        EventSource::Queue(k) => (k, false, false),
-        EventSource::Stream(k) => (k, true, false),
-        EventSource::Msk(k) => (k, false, true),
-    };
-    // aws-facts.md §5.1/§5.2, aws-facts-more 3: 100 records for a stream
-    // or a Kafka topic, 10 for a queue.
-    let batch = esm.batch_size.unwrap_or(if is_stream || is_msk { 100 } else { 10 });
-    let window = (esm.batching_window_s > 0).then_some(esm.batching_window_s);
-    let responses =
-        esm.report_batch_item_failures.then(|| Value::List(vec!["ReportBatchItemFailures".into()]));
-    let mut cfn = Props::new()
-        .with("EventSourceArn", Ref::arn(source_key))
-        .with("FunctionName", Ref::name(&node.id))
-        .with("Enabled", true)
-        .with("BatchSize", batch)
-        .with_some("MaximumBatchingWindowInSeconds", window)
-        .with_some("FunctionResponseTypes", responses.clone());
-    let mut tf = Props::new()
-        .with("event_source_arn", Ref::arn(source_key))
-        .with("function_name", Ref::arn(&node.id))
-        .with("enabled", true)
-        .with("batch_size", batch)
-        .with_some("maximum_batching_window_in_seconds", window)
-        .with_some("function_response_types", responses);
-    if is_stream || is_msk {
-        let start = match esm.starting_position {
-            StartPosition::TrimHorizon => "TRIM_HORIZON",
-            StartPosition::Latest => "LATEST",
+impl ExportKind for LambdaSpec {
+    /// Adds the function, its role and its event source mapping.
+    fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
+        let name = aws_name(&node.id, 64);
+        let queue = w.input_of(&node.id, NodeKind::SqsQueue);
+        let stream = w.input_of(&node.id, NodeKind::KinesisStream);
+        let msk = w.input_of(&node.id, NodeKind::MskCluster);
+        let topic = w.input_of(&node.id, NodeKind::SnsTopic);
+        let source = match (queue, stream, msk) {
+            (Some(q), _, _) => Some(EventSource::Queue(&q.id)),
+            (None, Some(s), _) => Some(EventSource::Stream(&s.id)),
+            (None, None, Some(m)) => Some(EventSource::Msk(&m.id)),
+            (None, None, None) => None,
         };
-        let dest = on_failure.map(|q| {
-            (
-                Value::Block(Props::new().with(
-                    "OnFailure",
-                    Value::Block(Props::new().with("Destination", Ref::arn(q))),
-                )),
-                Value::Block(Props::new().with(
-                    "on_failure",
-                    Value::Block(Props::new().with("destination_arn", Ref::arn(q))),
-                )),
-            )
-        });
-        cfn = cfn.with("StartingPosition", start);
-        tf = tf.with("starting_position", start);
-        if is_stream {
-            cfn = cfn
-                .with("ParallelizationFactor", esm.parallelization_factor)
-                .with("BisectBatchOnFunctionError", esm.bisect_on_error);
-            tf = tf
-                .with("parallelization_factor", esm.parallelization_factor)
-                .with("bisect_batch_on_function_error", esm.bisect_on_error);
-        } else {
-            // aws-facts-more 3: the mapping reads one topic of the cluster
-            // (named after the cluster's node in an export, see msk/infra.rs).
-            let topics = Value::List(vec![source_key.into()]);
-            cfn = cfn.with("Topics", topics.clone());
-            tf = tf.with("topics", topics);
-            if let Some(p) = esm.provisioned_pollers {
-                cfn = cfn.with(
-                    "ProvisionedPollerConfig",
-                    Value::Block(
-                        Props::new()
-                            .with("MinimumPollers", p.minimum_pollers)
-                            .with("MaximumPollers", p.maximum_pollers),
-                    ),
-                );
-                tf = tf.with(
-                    "provisioned_poller_config",
-                    Value::Block(
-                        Props::new()
-                            .with("minimum_pollers", p.minimum_pollers)
-                            .with("maximum_pollers", p.maximum_pollers),
-                    ),
-                );
-            }
+        // aws-facts.md §5.1, aws-facts-more 3, aws-facts.md §5.4: a stream, an
+        // MSK topic or asynchronous invocation has an on-failure destination;
+        // a queue has its dead-letter queue instead.
+        let on_failure = (stream.is_some() || msk.is_some() || topic.is_some())
+            .then(|| w.output_of(&node.id, NodeKind::SqsQueue))
+            .flatten()
+            .map(|q| q.id.as_str());
+        add_function(
+            t,
+            Function {
+                key: &node.id,
+                name: &name,
+                memory_mb: self.memory_mb,
+                timeout_s: self.timeout_s,
+                arch: self.arch,
+                reserved: self.reserved_concurrency,
+                comments: vec![format!(
+                    "Function \"{}\" with placeholder code: package your handler as {name}.zip (Terraform) or replace Code (CloudFormation).",
+                    node.label()
+                )],
+            },
+            &iam::function_statements(&name, source, on_failure),
+        );
+        if topic.is_some() {
+            export_async(node, self, on_failure, t);
         }
-        cfn = cfn
-            .with("MaximumRetryAttempts", esm.maximum_retry_attempts)
-            .with("MaximumRecordAgeInSeconds", esm.maximum_record_age_s)
-            .with_some("DestinationConfig", dest.as_ref().map(|d| d.0.clone()));
-        tf = tf
-            .with("maximum_retry_attempts", esm.maximum_retry_attempts)
-            .with("maximum_record_age_in_seconds", esm.maximum_record_age_s)
-            .with_some("destination_config", dest.map(|d| d.1));
-    } else if let Some(max) = esm.maximum_concurrency {
-        cfn = cfn.with("ScalingConfig", Value::Block(Props::new().with("MaximumConcurrency", max)));
-        tf = tf.with("scaling_config", Value::Block(Props::new().with("maximum_concurrency", max)));
+        let Some(source) = source else { return };
+        let esm = &self.event_source;
+        let (source_key, is_stream, is_msk) = match source {
+            EventSource::Queue(k) => (k, false, false),
+            EventSource::Stream(k) => (k, true, false),
+            EventSource::Msk(k) => (k, false, true),
+        };
+        // aws-facts.md §5.1/§5.2, aws-facts-more 3: 100 records for a stream
+        // or a Kafka topic, 10 for a queue.
+        let batch = esm.batch_size.unwrap_or(if is_stream || is_msk { 100 } else { 10 });
+        let window = (esm.batching_window_s > 0).then_some(esm.batching_window_s);
+        let responses = esm
+            .report_batch_item_failures
+            .then(|| Value::List(vec!["ReportBatchItemFailures".into()]));
+        let mut cfn = Props::new()
+            .with("EventSourceArn", Ref::arn(source_key))
+            .with("FunctionName", Ref::name(&node.id))
+            .with("Enabled", true)
+            .with("BatchSize", batch)
+            .with_some("MaximumBatchingWindowInSeconds", window)
+            .with_some("FunctionResponseTypes", responses.clone());
+        let mut tf = Props::new()
+            .with("event_source_arn", Ref::arn(source_key))
+            .with("function_name", Ref::arn(&node.id))
+            .with("enabled", true)
+            .with("batch_size", batch)
+            .with_some("maximum_batching_window_in_seconds", window)
+            .with_some("function_response_types", responses);
+        if is_stream || is_msk {
+            let start = match esm.starting_position {
+                StartPosition::TrimHorizon => "TRIM_HORIZON",
+                StartPosition::Latest => "LATEST",
+            };
+            let dest = on_failure.map(|q| {
+                (
+                    Value::Block(Props::new().with(
+                        "OnFailure",
+                        Value::Block(Props::new().with("Destination", Ref::arn(q))),
+                    )),
+                    Value::Block(Props::new().with(
+                        "on_failure",
+                        Value::Block(Props::new().with("destination_arn", Ref::arn(q))),
+                    )),
+                )
+            });
+            cfn = cfn.with("StartingPosition", start);
+            tf = tf.with("starting_position", start);
+            if is_stream {
+                cfn = cfn
+                    .with("ParallelizationFactor", esm.parallelization_factor)
+                    .with("BisectBatchOnFunctionError", esm.bisect_on_error);
+                tf = tf
+                    .with("parallelization_factor", esm.parallelization_factor)
+                    .with("bisect_batch_on_function_error", esm.bisect_on_error);
+            } else {
+                // aws-facts-more 3: the mapping reads one topic of the cluster
+                // (named after the cluster's node in an export, see msk/infra.rs).
+                let topics = Value::List(vec![source_key.into()]);
+                cfn = cfn.with("Topics", topics.clone());
+                tf = tf.with("topics", topics);
+                if let Some(p) = esm.provisioned_pollers {
+                    cfn = cfn.with(
+                        "ProvisionedPollerConfig",
+                        Value::Block(
+                            Props::new()
+                                .with("MinimumPollers", p.minimum_pollers)
+                                .with("MaximumPollers", p.maximum_pollers),
+                        ),
+                    );
+                    tf = tf.with(
+                        "provisioned_poller_config",
+                        Value::Block(
+                            Props::new()
+                                .with("minimum_pollers", p.minimum_pollers)
+                                .with("maximum_pollers", p.maximum_pollers),
+                        ),
+                    );
+                }
+            }
+            cfn = cfn
+                .with("MaximumRetryAttempts", esm.maximum_retry_attempts)
+                .with("MaximumRecordAgeInSeconds", esm.maximum_record_age_s)
+                .with_some("DestinationConfig", dest.as_ref().map(|d| d.0.clone()));
+            tf = tf
+                .with("maximum_retry_attempts", esm.maximum_retry_attempts)
+                .with("maximum_record_age_in_seconds", esm.maximum_record_age_s)
+                .with_some("destination_config", dest.map(|d| d.1));
+        } else if let Some(max) = esm.maximum_concurrency {
+            cfn = cfn
+                .with("ScalingConfig", Value::Block(Props::new().with("MaximumConcurrency", max)));
+            tf = tf.with(
+                "scaling_config",
+                Value::Block(Props::new().with("maximum_concurrency", max)),
+            );
+        }
+        t.add(Resource {
+            key: format!("{}/mapping", node.id),
+            cfn_type: "AWS::Lambda::EventSourceMapping",
+            tf_type: "aws_lambda_event_source_mapping",
+            cfn,
+            tf,
+            depends_on: vec![format!("{}/policy", node.id)],
+            comments: vec![format!("Event source mapping of \"{}\".", node.label())],
+        });
     }
-    t.add(Resource {
-        key: format!("{}/mapping", node.id),
-        cfn_type: "AWS::Lambda::EventSourceMapping",
-        tf_type: "aws_lambda_event_source_mapping",
-        cfn,
-        tf,
-        depends_on: vec![format!("{}/policy", node.id)],
-        comments: vec![format!("Event source mapping of \"{}\".", node.label())],
-    });
 }
 
 /// A function an SNS topic invokes: its asynchronous invocation settings

@@ -8,6 +8,7 @@
 use crate::infra::import::{self, Builder, between};
 use crate::infra::model::{ParamType, Parameter, Props, Resource, Template, Value};
 use crate::infra::names::aws_name;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{BrokerType, MskSpec, Node, NodeSpec};
 use crate::validate::Issue;
 
@@ -15,87 +16,89 @@ use crate::validate::Issue;
 /// version AWS's own tiered-storage example creates).
 const KAFKA_VERSION: &str = "3.6.0";
 
-/// Adds the cluster and the parameters it needs.
-pub fn export(node: &Node, spec: &MskSpec, t: &mut Template) {
-    let id = &node.id;
-    let label = node.label();
-    let subnets = t.parameter(Parameter {
-        key: format!("{id}-subnets"),
-        kind: ParamType::SubnetIds,
-        default: None,
-        description: format!(
-            "{} subnets of your VPC, one per Availability Zone, for MSK cluster \"{label}\" (its brokers are spread evenly over them).",
-            spec.availability_zones
-        ),
-        secret: false,
-    });
-    let groups = t.parameter(Parameter {
-        key: format!("{id}-security-groups"),
-        kind: ParamType::SecurityGroupIds,
-        default: None,
-        description: format!(
-            "Security groups of MSK cluster \"{label}\": they must let your producers and consumers reach the brokers."
-        ),
-        secret: false,
-    });
-    let name = aws_name(id, 64);
-    if spec.is_serverless() {
-        return export_serverless(node, spec, t, name, subnets, groups);
+impl ExportKind for MskSpec {
+    /// Adds the cluster and the parameters it needs.
+    fn export(&self, node: &Node, _: &Wiring, t: &mut Template) {
+        let id = &node.id;
+        let label = node.label();
+        let subnets = t.parameter(Parameter {
+            key: format!("{id}-subnets"),
+            kind: ParamType::SubnetIds,
+            default: None,
+            description: format!(
+                "{} subnets of your VPC, one per Availability Zone, for MSK cluster \"{label}\" (its brokers are spread evenly over them).",
+                self.availability_zones
+            ),
+            secret: false,
+        });
+        let groups = t.parameter(Parameter {
+            key: format!("{id}-security-groups"),
+            kind: ParamType::SecurityGroupIds,
+            default: None,
+            description: format!(
+                "Security groups of MSK cluster \"{label}\": they must let your producers and consumers reach the brokers."
+            ),
+            secret: false,
+        });
+        let name = aws_name(id, 64);
+        if self.is_serverless() {
+            return export_serverless(node, self, t, name, subnets, groups);
+        }
+        let volume = self.storage_gib_per_broker;
+        t.add(Resource {
+            key: id.clone(),
+            cfn_type: "AWS::MSK::Cluster",
+            tf_type: "aws_msk_cluster",
+            cfn: Props::new()
+                .with("ClusterName", name.as_str())
+                .with("KafkaVersion", KAFKA_VERSION)
+                .with("NumberOfBrokerNodes", self.brokers)
+                .with(
+                    "BrokerNodeGroupInfo",
+                    Value::Block(
+                        Props::new()
+                            .with("InstanceType", self.broker_type.as_str())
+                            .with("ClientSubnets", subnets.clone())
+                            .with("SecurityGroups", groups.clone())
+                            .with(
+                                "StorageInfo",
+                                Value::Block(Props::new().with(
+                                    "EBSStorageInfo",
+                                    Value::Block(Props::new().with("VolumeSize", volume)),
+                                )),
+                            ),
+                    ),
+                ),
+            tf: Props::new()
+                .with("cluster_name", name.as_str())
+                .with("kafka_version", KAFKA_VERSION)
+                .with("number_of_broker_nodes", self.brokers)
+                .with(
+                    "broker_node_group_info",
+                    Value::Block(
+                        Props::new()
+                            .with("instance_type", self.broker_type.as_str())
+                            .with("client_subnets", subnets)
+                            .with("security_groups", groups)
+                            .with(
+                                "storage_info",
+                                Value::Block(Props::new().with(
+                                    "ebs_storage_info",
+                                    Value::Block(Props::new().with("volume_size", volume)),
+                                )),
+                            ),
+                    ),
+                ),
+            depends_on: Vec::new(),
+            comments: vec![
+                format!(
+                    "MSK cluster \"{label}\": {} brokers over {} Availability Zones.",
+                    self.brokers, self.availability_zones
+                ),
+                topic_note(id, self),
+            ],
+        });
     }
-    let volume = spec.storage_gib_per_broker;
-    t.add(Resource {
-        key: id.clone(),
-        cfn_type: "AWS::MSK::Cluster",
-        tf_type: "aws_msk_cluster",
-        cfn: Props::new()
-            .with("ClusterName", name.as_str())
-            .with("KafkaVersion", KAFKA_VERSION)
-            .with("NumberOfBrokerNodes", spec.brokers)
-            .with(
-                "BrokerNodeGroupInfo",
-                Value::Block(
-                    Props::new()
-                        .with("InstanceType", spec.broker_type.as_str())
-                        .with("ClientSubnets", subnets.clone())
-                        .with("SecurityGroups", groups.clone())
-                        .with(
-                            "StorageInfo",
-                            Value::Block(Props::new().with(
-                                "EBSStorageInfo",
-                                Value::Block(Props::new().with("VolumeSize", volume)),
-                            )),
-                        ),
-                ),
-            ),
-        tf: Props::new()
-            .with("cluster_name", name.as_str())
-            .with("kafka_version", KAFKA_VERSION)
-            .with("number_of_broker_nodes", spec.brokers)
-            .with(
-                "broker_node_group_info",
-                Value::Block(
-                    Props::new()
-                        .with("instance_type", spec.broker_type.as_str())
-                        .with("client_subnets", subnets)
-                        .with("security_groups", groups)
-                        .with(
-                            "storage_info",
-                            Value::Block(Props::new().with(
-                                "ebs_storage_info",
-                                Value::Block(Props::new().with("volume_size", volume)),
-                            )),
-                        ),
-                ),
-            ),
-        depends_on: Vec::new(),
-        comments: vec![
-            format!(
-                "MSK cluster \"{label}\": {} brokers over {} Availability Zones.",
-                spec.brokers, spec.availability_zones
-            ),
-            topic_note(id, spec),
-        ],
-    });
 }
 
 /// The comment that carries the topic's settings (read back by [`import`]).

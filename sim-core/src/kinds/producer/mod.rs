@@ -6,6 +6,7 @@
 pub mod about;
 pub(crate) mod estimate;
 pub mod infra;
+pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;

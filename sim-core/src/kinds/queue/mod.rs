@@ -23,6 +23,7 @@ pub mod calls;
 pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
+pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;

@@ -5,11 +5,11 @@
 //! a Firehose delivery stream (aws-facts-more 5.1 to 5.3, 5.6). A filter policy is the user's to write: the scenario has only
 //! the share it matches.
 
-use crate::infra::Wiring;
 use crate::infra::iam::{Statement, add_role};
 use crate::infra::import::{self, Builder};
 use crate::infra::model::{ParamType, Parameter, Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{
     BackoffFunction, DestinationType, FifoThroughputScope, HttpDeliveryPolicy, Node, NodeSpec,
     SnsTopicSpec, SubscriptionSpec, TopicType,
@@ -138,122 +138,126 @@ pub fn delivery_policy(p: &HttpDeliveryPolicy) -> Value {
     )))
 }
 
-/// Adds the topic and its subscriptions.
-pub fn export(node: &Node, spec: &SnsTopicSpec, w: &Wiring, t: &mut Template) {
-    let name = topic_name(node, spec);
-    let fifo = spec.is_fifo();
-    let scope = fifo.then_some(match spec.fifo_throughput_scope {
-        FifoThroughputScope::Topic => "Topic",
-        FifoThroughputScope::MessageGroup => "MessageGroup",
-    });
-    t.add(Resource {
-        key: node.id.clone(),
-        cfn_type: "AWS::SNS::Topic",
-        tf_type: "aws_sns_topic",
-        cfn: Props::new()
-            .with("TopicName", name.as_str())
-            .with_some("FifoTopic", fifo.then_some(true))
-            .with_some("FifoThroughputScope", scope),
-        tf: Props::new()
-            .with("name", name.as_str())
-            .with_some("fifo_topic", fifo.then_some(true))
-            .with_some("fifo_throughput_scope", scope),
-        depends_on: Vec::new(),
-        comments: vec![format!(
-            "Topic \"{}\" ({}): {} publishes a second at most in the scenario.",
-            node.label(),
-            if fifo { "FIFO" } else { "standard" },
-            format_number(f64::from(spec.publish_messages_per_s()))
-        )],
-    });
-    for to in w.outputs(&node.id) {
-        let s = spec.subscription(&to.id);
-        let mut depends_on = Vec::new();
-        let mut endpoint: Value = Ref::arn(&to.id).into();
-        let (protocol, role) = match &to.spec {
-            NodeSpec::SqsQueue(_) => {
-                allow_topic(t, &node.id, &to.id);
-                depends_on.push(format!("{}/{}/queue-policy", node.id, to.id));
-                ("sqs", None)
-            }
-            NodeSpec::Firehose(_) => {
-                let statement = Statement {
-                    actions: FIREHOSE_SUBSCRIPTION.to_vec(),
-                    resources: vec![Ref::arn(&to.id).into()],
-                };
-                let owner = format!("{}/{}", node.id, to.id);
-                depends_on.push(add_role(t, &owner, "sns.amazonaws.com", &[statement]));
-                ("firehose", Some(Ref::arn(&format!("{owner}/role"))))
-            }
-            // aws-facts-more 5.6: the function's resource-based policy lets
-            // the topic invoke it.
-            NodeSpec::Lambda(_) => {
-                allow_invoke(t, &node.id, &to.id);
-                depends_on.push(format!("{}/{}/permission", node.id, to.id));
-                ("lambda", None)
-            }
-            // aws-facts-more 5.3: an HTTP/S endpoint, outside the stack: its
-            // URL is a parameter.
-            NodeSpec::Destination(d) if d.destination_type == DestinationType::HttpEndpoint => {
-                endpoint = endpoint_url(t, &to.id, to.label());
-                ("https", None)
-            }
-            // Validation links a topic to queues, functions, delivery
-            // streams and HTTP/S endpoints only.
-            NodeSpec::Producer(_)
-            | NodeSpec::KinesisStream(_)
-            | NodeSpec::Consumer(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::WorkerPool(_)
-            | NodeSpec::FlinkApp(_)
-            | NodeSpec::SnsTopic(_)
-            | NodeSpec::MskCluster(_) => continue,
-        };
-        let dlq = s.dead_letter_queue.as_deref();
-        if let Some(d) = dlq {
-            allow_topic(t, &node.id, d);
-        }
-        let redrive = dlq.map(|d| {
-            Value::Json(Box::new(Value::Map(Props::new().with("deadLetterTargetArn", Ref::arn(d)))))
+impl ExportKind for SnsTopicSpec {
+    /// Adds the topic and its subscriptions.
+    fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
+        let name = topic_name(node, self);
+        let fifo = self.is_fifo();
+        let scope = fifo.then_some(match self.fifo_throughput_scope {
+            FifoThroughputScope::Topic => "Topic",
+            FifoThroughputScope::MessageGroup => "MessageGroup",
         });
-        let raw = s.raw_delivery.then_some(true);
-        let policy = s.delivery_policy.as_ref().map(delivery_policy);
-        let mut comments = vec![format!("\"{}\" subscribes \"{}\".", to.label(), node.label())];
-        if protocol == "https" {
-            comments.push(
-                "The endpoint must confirm the subscription (it receives a SubscriptionConfirmation with a URL to visit).".to_string(),
-            );
-        }
-        if s.filter_share < 1.0 {
-            comments.push(format!(
-                "Its filter policy matches {}% of the messages in the scenario: add the FilterPolicy that does.",
-                format_number(s.filter_share * 100.0)
-            ));
-        }
         t.add(Resource {
-            key: format!("{}/{}", node.id, to.id),
-            cfn_type: "AWS::SNS::Subscription",
-            tf_type: "aws_sns_topic_subscription",
+            key: node.id.clone(),
+            cfn_type: "AWS::SNS::Topic",
+            tf_type: "aws_sns_topic",
             cfn: Props::new()
-                .with("TopicArn", Ref::arn(&node.id))
-                .with("Protocol", protocol)
-                .with("Endpoint", endpoint.clone())
-                .with_some("RawMessageDelivery", raw)
-                .with_some("DeliveryPolicy", policy.clone())
-                .with_some("RedrivePolicy", redrive.clone())
-                .with_some("SubscriptionRoleArn", role.clone()),
+                .with("TopicName", name.as_str())
+                .with_some("FifoTopic", fifo.then_some(true))
+                .with_some("FifoThroughputScope", scope),
             tf: Props::new()
-                .with("topic_arn", Ref::arn(&node.id))
-                .with("protocol", protocol)
-                .with("endpoint", endpoint)
-                .with_some("raw_message_delivery", raw)
-                .with_some("delivery_policy", policy)
-                .with_some("redrive_policy", redrive)
-                .with_some("subscription_role_arn", role),
-            depends_on,
-            comments,
+                .with("name", name.as_str())
+                .with_some("fifo_topic", fifo.then_some(true))
+                .with_some("fifo_throughput_scope", scope),
+            depends_on: Vec::new(),
+            comments: vec![format!(
+                "Topic \"{}\" ({}): {} publishes a second at most in the scenario.",
+                node.label(),
+                if fifo { "FIFO" } else { "standard" },
+                format_number(f64::from(self.publish_messages_per_s()))
+            )],
         });
+        for to in w.outputs(&node.id) {
+            let s = self.subscription(&to.id);
+            let mut depends_on = Vec::new();
+            let mut endpoint: Value = Ref::arn(&to.id).into();
+            let (protocol, role) = match &to.spec {
+                NodeSpec::SqsQueue(_) => {
+                    allow_topic(t, &node.id, &to.id);
+                    depends_on.push(format!("{}/{}/queue-policy", node.id, to.id));
+                    ("sqs", None)
+                }
+                NodeSpec::Firehose(_) => {
+                    let statement = Statement {
+                        actions: FIREHOSE_SUBSCRIPTION.to_vec(),
+                        resources: vec![Ref::arn(&to.id).into()],
+                    };
+                    let owner = format!("{}/{}", node.id, to.id);
+                    depends_on.push(add_role(t, &owner, "sns.amazonaws.com", &[statement]));
+                    ("firehose", Some(Ref::arn(&format!("{owner}/role"))))
+                }
+                // aws-facts-more 5.6: the function's resource-based policy lets
+                // the topic invoke it.
+                NodeSpec::Lambda(_) => {
+                    allow_invoke(t, &node.id, &to.id);
+                    depends_on.push(format!("{}/{}/permission", node.id, to.id));
+                    ("lambda", None)
+                }
+                // aws-facts-more 5.3: an HTTP/S endpoint, outside the stack: its
+                // URL is a parameter.
+                NodeSpec::Destination(d) if d.destination_type == DestinationType::HttpEndpoint => {
+                    endpoint = endpoint_url(t, &to.id, to.label());
+                    ("https", None)
+                }
+                // Validation links a topic to queues, functions, delivery
+                // streams and HTTP/S endpoints only.
+                NodeSpec::Producer(_)
+                | NodeSpec::KinesisStream(_)
+                | NodeSpec::Consumer(_)
+                | NodeSpec::KclApp(_)
+                | NodeSpec::Destination(_)
+                | NodeSpec::WorkerPool(_)
+                | NodeSpec::FlinkApp(_)
+                | NodeSpec::SnsTopic(_)
+                | NodeSpec::MskCluster(_) => continue,
+            };
+            let dlq = s.dead_letter_queue.as_deref();
+            if let Some(d) = dlq {
+                allow_topic(t, &node.id, d);
+            }
+            let redrive = dlq.map(|d| {
+                Value::Json(Box::new(Value::Map(
+                    Props::new().with("deadLetterTargetArn", Ref::arn(d)),
+                )))
+            });
+            let raw = s.raw_delivery.then_some(true);
+            let policy = s.delivery_policy.as_ref().map(delivery_policy);
+            let mut comments = vec![format!("\"{}\" subscribes \"{}\".", to.label(), node.label())];
+            if protocol == "https" {
+                comments.push(
+                    "The endpoint must confirm the subscription (it receives a SubscriptionConfirmation with a URL to visit).".to_string(),
+                );
+            }
+            if s.filter_share < 1.0 {
+                comments.push(format!(
+                    "Its filter policy matches {}% of the messages in the scenario: add the FilterPolicy that does.",
+                    format_number(s.filter_share * 100.0)
+                ));
+            }
+            t.add(Resource {
+                key: format!("{}/{}", node.id, to.id),
+                cfn_type: "AWS::SNS::Subscription",
+                tf_type: "aws_sns_topic_subscription",
+                cfn: Props::new()
+                    .with("TopicArn", Ref::arn(&node.id))
+                    .with("Protocol", protocol)
+                    .with("Endpoint", endpoint.clone())
+                    .with_some("RawMessageDelivery", raw)
+                    .with_some("DeliveryPolicy", policy.clone())
+                    .with_some("RedrivePolicy", redrive.clone())
+                    .with_some("SubscriptionRoleArn", role.clone()),
+                tf: Props::new()
+                    .with("topic_arn", Ref::arn(&node.id))
+                    .with("protocol", protocol)
+                    .with("endpoint", endpoint)
+                    .with_some("raw_message_delivery", raw)
+                    .with_some("delivery_policy", policy)
+                    .with_some("redrive_policy", redrive)
+                    .with_some("subscription_role_arn", role),
+                depends_on,
+                comments,
+            });
+        }
     }
 }
 

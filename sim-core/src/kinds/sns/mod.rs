@@ -8,6 +8,7 @@ pub mod about;
 pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
+pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;

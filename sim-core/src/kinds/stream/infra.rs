@@ -5,47 +5,50 @@
 use crate::infra::import::{self, Builder};
 use crate::infra::model::{Props, Resource, Template, Value};
 use crate::infra::names::aws_name;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{Capacity, DEFAULT_MAX_RECORD_SIZE_KIB, Node, NodeSpec, StreamSpec};
 use crate::validate::Issue;
 
-/// Adds the stream.
-pub fn export(node: &Node, spec: &StreamSpec, t: &mut Template) {
-    // aws-facts.md §1.3/§1.4: names up to 128 characters.
-    let name = aws_name(&node.id, 128);
-    let (mode, shards) = match spec.capacity {
-        Capacity::Provisioned { shards } => ("PROVISIONED", Some(shards)),
-        Capacity::OnDemand { .. } => ("ON_DEMAND", None),
-    };
-    let mut comments = vec![format!(
-        "Stream \"{}\". Encryption is yours to choose: add StreamEncryption (CloudFormation) or encryption_type/kms_key_id (Terraform).",
-        node.label()
-    )];
-    if let Capacity::OnDemand { warm_throughput_mib_s: Some(mib), .. } = spec.capacity {
-        comments.push(format!(
-            "The scenario uses On-demand Advantage warm throughput of {mib} MiB/s (aws-facts.md §1.4): set it on the account/stream after deploying."
-        ));
+impl ExportKind for StreamSpec {
+    /// Adds the stream.
+    fn export(&self, node: &Node, _: &Wiring, t: &mut Template) {
+        // aws-facts.md §1.3/§1.4: names up to 128 characters.
+        let name = aws_name(&node.id, 128);
+        let (mode, shards) = match self.capacity {
+            Capacity::Provisioned { shards } => ("PROVISIONED", Some(shards)),
+            Capacity::OnDemand { .. } => ("ON_DEMAND", None),
+        };
+        let mut comments = vec![format!(
+            "Stream \"{}\". Encryption is yours to choose: add StreamEncryption (CloudFormation) or encryption_type/kms_key_id (Terraform).",
+            node.label()
+        )];
+        if let Capacity::OnDemand { warm_throughput_mib_s: Some(mib), .. } = self.capacity {
+            comments.push(format!(
+                "The scenario uses On-demand Advantage warm throughput of {mib} MiB/s (aws-facts.md §1.4): set it on the account/stream after deploying."
+            ));
+        }
+        let record_size = (self.max_record_size_kib != DEFAULT_MAX_RECORD_SIZE_KIB)
+            .then_some(self.max_record_size_kib);
+        t.add(Resource {
+            key: node.id.clone(),
+            cfn_type: "AWS::Kinesis::Stream",
+            tf_type: "aws_kinesis_stream",
+            cfn: Props::new()
+                .with("Name", name.as_str())
+                .with("StreamModeDetails", Value::Block(Props::new().with("StreamMode", mode)))
+                .with_some("ShardCount", shards)
+                .with("RetentionPeriodHours", self.retention_h)
+                .with_some("MaxRecordSizeInKiB", record_size),
+            tf: Props::new()
+                .with("name", name.as_str())
+                .with_some("shard_count", shards)
+                .with("retention_period", self.retention_h)
+                .with_some("max_record_size_in_kib", record_size)
+                .with("stream_mode_details", Value::Block(Props::new().with("stream_mode", mode))),
+            depends_on: Vec::new(),
+            comments,
+        });
     }
-    let record_size = (spec.max_record_size_kib != DEFAULT_MAX_RECORD_SIZE_KIB)
-        .then_some(spec.max_record_size_kib);
-    t.add(Resource {
-        key: node.id.clone(),
-        cfn_type: "AWS::Kinesis::Stream",
-        tf_type: "aws_kinesis_stream",
-        cfn: Props::new()
-            .with("Name", name.as_str())
-            .with("StreamModeDetails", Value::Block(Props::new().with("StreamMode", mode)))
-            .with_some("ShardCount", shards)
-            .with("RetentionPeriodHours", spec.retention_h)
-            .with_some("MaxRecordSizeInKiB", record_size),
-        tf: Props::new()
-            .with("name", name.as_str())
-            .with_some("shard_count", shards)
-            .with("retention_period", spec.retention_h)
-            .with_some("max_record_size_in_kib", record_size)
-            .with("stream_mode_details", Value::Block(Props::new().with("stream_mode", mode))),
-        depends_on: Vec::new(),
-        comments,
-    });
 }
 
 /// Reads an `AWS::Kinesis::Stream` (the mirror of [`export`]).

@@ -2,18 +2,20 @@
 //! reader's own compute, so it becomes a note (how many workers, how they
 //! poll), not a resource.
 
-use crate::infra::Wiring;
 use crate::infra::model::Template;
+use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{Node, WorkerPoolSpec};
 
-/// Adds a note describing the pool.
-pub fn export(node: &Node, spec: &WorkerPoolSpec, w: &Wiring, t: &mut Template) {
-    let queue = w.inputs(&node.id).first().map_or("no queue", |n| n.label()).to_string();
-    t.notes.push(format!(
-        "Worker pool \"{}\" (your compute, not deployed here): {} workers receiving up to {} messages from \"{queue}\" with WaitTimeSeconds={}.",
-        node.label(),
-        spec.workers,
-        spec.max_messages,
-        spec.wait_time_s
-    ));
+impl ExportKind for WorkerPoolSpec {
+    /// Adds a note describing the pool.
+    fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
+        let queue = w.inputs(&node.id).first().map_or("no queue", |n| n.label()).to_string();
+        t.notes.push(format!(
+            "Worker pool \"{}\" (your compute, not deployed here): {} workers receiving up to {} messages from \"{queue}\" with WaitTimeSeconds={}.",
+            node.label(),
+            self.workers,
+            self.max_messages,
+            self.wait_time_s
+        ));
+    }
 }
