@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::scenario::{
-    Fault, Node, NodeIndex, NodeKind, NodeSpec, Operation, PerNode, SCHEMA_VERSION, Scenario,
-    StreamOp,
+    Fault, Node, NodeIndex, NodeKind, NodeSpec, Operation, PerNode, ProducerSpec, ReadMode,
+    SCHEMA_VERSION, Scenario, StreamOp, with_kind, with_spec,
 };
 use crate::strict_json;
 
@@ -221,20 +221,7 @@ pub fn read_spec(
     params: &serde_json::Value,
     path: &str,
 ) -> Result<NodeSpec, Issue> {
-    let spec = match kind {
-        NodeKind::Producer => deserialize_at(path, params).map(NodeSpec::Producer),
-        NodeKind::KinesisStream => deserialize_at(path, params).map(NodeSpec::KinesisStream),
-        NodeKind::Consumer => deserialize_at(path, params).map(NodeSpec::Consumer),
-        NodeKind::Firehose => deserialize_at(path, params).map(NodeSpec::Firehose),
-        NodeKind::Destination => deserialize_at(path, params).map(NodeSpec::Destination),
-        NodeKind::KclApp => deserialize_at(path, params).map(NodeSpec::KclApp),
-        NodeKind::SqsQueue => deserialize_at(path, params).map(NodeSpec::SqsQueue),
-        NodeKind::WorkerPool => deserialize_at(path, params).map(NodeSpec::WorkerPool),
-        NodeKind::Lambda => deserialize_at(path, params).map(NodeSpec::Lambda),
-        NodeKind::FlinkApp => deserialize_at(path, params).map(NodeSpec::FlinkApp),
-        NodeKind::SnsTopic => deserialize_at(path, params).map(NodeSpec::SnsTopic),
-        NodeKind::MskCluster => deserialize_at(path, params).map(NodeSpec::MskCluster),
-    };
+    let spec = with_kind!(kind, S => deserialize_at::<S>(path, params).map(NodeSpec::from));
     spec.map_err(|mut issue| {
         let param = match path {
             "" => Some(without_indices(&issue.path)),
@@ -636,26 +623,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     // Each node against the nodes wired to it (its kind's `check_wiring`),
     // then whether it forwards into its own source or is not wired at all.
     for (i, node) in scenario.nodes.iter().enumerate() {
-        match &node.spec {
-            NodeSpec::Firehose(_) => {
-                crate::kinds::firehose::validate::check_wiring(&w, &mut check, i)
-            }
-            NodeSpec::Producer(p) => {
-                crate::kinds::producer::validate::check_wiring(&w, &mut check, i, p)
-            }
-            NodeSpec::SnsTopic(t) => {
-                crate::kinds::sns::validate::check_wiring(&w, &mut check, i, t)
-            }
-            NodeSpec::KinesisStream(_)
-            | NodeSpec::Consumer(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::SqsQueue(_)
-            | NodeSpec::WorkerPool(_)
-            | NodeSpec::Lambda(_)
-            | NodeSpec::FlinkApp(_)
-            | NodeSpec::MskCluster(_) => {}
-        }
+        with_spec!(&node.spec, spec => spec.check_wiring(&w, &mut check, i));
         if let (Some(to), Some(from)) = (sends_to[i], reads_from[i])
             && to == from
         {
@@ -664,39 +632,11 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                 format!("{:?} forwards to the stream it reads; that would loop", node.id),
             );
         }
-        if sends_to[i].is_none() && reads_from[i].is_none() {
-            match node.spec.kind() {
-                NodeKind::Producer => check.push(
-                    format!("nodes[{i}]"),
-                    format!("producer {:?} is not wired to a stream or a queue", node.id),
-                ),
-                NodeKind::WorkerPool => check.push(
-                    format!("nodes[{i}]"),
-                    format!("worker pool {:?} does not read any queue", node.id),
-                ),
-                NodeKind::Lambda => check.push(
-                    format!("nodes[{i}]"),
-                    format!(
-                        "Lambda function {:?} has no event source (a queue, a stream, an MSK \
-                         topic or an SNS subscription)",
-                        node.id
-                    ),
-                ),
-                NodeKind::SqsQueue => {}
-                NodeKind::Consumer | NodeKind::KclApp => check.push(
-                    format!("nodes[{i}]"),
-                    format!("consumer {:?} does not read any stream", node.id),
-                ),
-                NodeKind::FlinkApp => check.push(
-                    format!("nodes[{i}]"),
-                    format!("Flink application {:?} does not read any stream", node.id),
-                ),
-                NodeKind::KinesisStream
-                | NodeKind::Firehose
-                | NodeKind::Destination
-                | NodeKind::SnsTopic
-                | NodeKind::MskCluster => {}
-            }
+        if sends_to[i].is_none()
+            && reads_from[i].is_none()
+            && let Some(message) = with_spec!(&node.spec, spec => spec.unwired(&node.id))
+        {
+            check.push(format!("nodes[{i}]"), message);
         }
     }
     crate::kinds::stream::validate::check_fan_out(&w, &mut check);
@@ -721,24 +661,9 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             ),
             Some(&n) => {
                 if let Operation::Fault(f) = &op.op {
-                    match &scenario.nodes[n].spec {
-                        NodeSpec::MskCluster(m) => crate::kinds::msk::validate::check_fault(
-                            &mut check, &path, &op.node, f, m,
-                        ),
-                        NodeSpec::KclApp(k) => crate::kinds::kcl::validate::check_fault(
-                            &mut check, &path, &op.node, f, k,
-                        ),
-                        NodeSpec::Producer(_)
-                        | NodeSpec::KinesisStream(_)
-                        | NodeSpec::Consumer(_)
-                        | NodeSpec::Firehose(_)
-                        | NodeSpec::Destination(_)
-                        | NodeSpec::SqsQueue(_)
-                        | NodeSpec::WorkerPool(_)
-                        | NodeSpec::Lambda(_)
-                        | NodeSpec::FlinkApp(_)
-                        | NodeSpec::SnsTopic(_) => {}
-                    }
+                    with_spec!(&scenario.nodes[n].spec, spec => {
+                        spec.check_fault(&mut check, &path, &op.node, f)
+                    });
                 }
             }
         }
@@ -788,26 +713,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     // Last, each node's settings against what it is wired to (its kind's
     // `check_wired_settings`).
     for (i, node) in scenario.nodes.iter().enumerate() {
-        match &node.spec {
-            NodeSpec::SqsQueue(q) => {
-                crate::kinds::queue::validate::check_wired_settings(&w, &mut check, i, q)
-            }
-            NodeSpec::Producer(p) => {
-                crate::kinds::producer::validate::check_wired_settings(&w, &mut check, i, p)
-            }
-            NodeSpec::Lambda(l) => {
-                crate::kinds::lambda::validate::check_wired_settings(&w, &mut check, i, l)
-            }
-            NodeSpec::KinesisStream(_)
-            | NodeSpec::Consumer(_)
-            | NodeSpec::Firehose(_)
-            | NodeSpec::Destination(_)
-            | NodeSpec::KclApp(_)
-            | NodeSpec::WorkerPool(_)
-            | NodeSpec::FlinkApp(_)
-            | NodeSpec::SnsTopic(_)
-            | NodeSpec::MskCluster(_) => {}
-        }
+        with_spec!(&node.spec, spec => spec.check_wired_settings(&w, &mut check, i));
     }
 
     if issues.is_empty() {
@@ -911,22 +817,35 @@ fn check_params(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
 
 /// The rules of a node's parameters beyond their ranges.
 fn check_rules(check: &mut Checker<'_>, path: &str, spec: &NodeSpec) {
-    match spec {
-        NodeSpec::Producer(p) => crate::kinds::producer::validate::check_params(check, path, p),
-        NodeSpec::Destination(d) => {
-            crate::kinds::destination::validate::check_params(check, path, d)
-        }
-        NodeSpec::Lambda(l) => crate::kinds::lambda::validate::check_params(check, path, l),
-        NodeSpec::KinesisStream(_)
-        | NodeSpec::Consumer(_)
-        | NodeSpec::KclApp(_)
-        | NodeSpec::Firehose(_)
-        | NodeSpec::SqsQueue(_)
-        | NodeSpec::WorkerPool(_)
-        | NodeSpec::SnsTopic(_) => {}
-        NodeSpec::MskCluster(m) => crate::kinds::msk::validate::check_params(check, path, m),
-        NodeSpec::FlinkApp(f) => crate::kinds::flink::validate::check_params(check, path, f),
-    }
+    with_spec!(spec, s => s.check_params(check, path));
+}
+
+/// What validation asks of every kind. Each kind answers in its
+/// `validate.rs`; validation dispatches with `with_spec!`
+/// (`kinds/registry.rs`).
+pub(crate) trait CheckKind {
+    /// The rules of its parameters (at `path`) beyond their ranges.
+    fn check_params(&self, check: &mut Checker<'_>, path: &str);
+    /// Node `i` against the nodes wired to it.
+    fn check_wiring(&self, w: &Wiring, check: &mut Checker<'_>, i: usize);
+    /// What is wrong with node `id` when it neither reads nor sends, if
+    /// anything.
+    fn unwired(&self, id: &str) -> Option<String>;
+    /// A scheduled fault (at `path`) against node `id`'s parameters.
+    fn check_fault(&self, check: &mut Checker<'_>, path: &str, id: &str, fault: &Fault);
+    /// Node `i`'s settings against what it is wired to, checked last.
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize);
+    /// How it reads a stream, if it has the choice.
+    fn stream_read_mode(&self) -> Option<ReadMode>;
+    /// Producer `producer`'s records `p` against node `id` of this kind, which
+    /// it writes to.
+    fn check_producer_records(
+        &self,
+        check: &mut Checker<'_>,
+        producer: usize,
+        p: &ProducerSpec,
+        id: &str,
+    );
 }
 
 /// Collects the issues found, in the order they are found (the order they

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod params;
 pub(crate) mod reads;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 
 use crate::bucket::{Rate, Tokens};

@@ -1,9 +1,9 @@
 //! A Firehose delivery stream's validation: its wiring, and the records
 //! producers send it. Called by `validate/mod.rs`.
 
-use crate::scenario::{NodeKind, NodeSpec};
+use crate::scenario::{Fault, FirehoseSpec, NodeKind, NodeSpec, ProducerSpec, ReadMode};
 use crate::units::format_number;
-use crate::validate::{Checker, Wiring};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// aws-facts 3.2: a Firehose record is at most 1,000 KiB before base64.
 pub const FIREHOSE_MAX_RECORD_BYTES: u32 = 1_000 * 1_024;
@@ -45,4 +45,26 @@ pub(crate) fn check_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
             ),
         );
     }
+}
+
+impl CheckKind for FirehoseSpec {
+    fn check_params(&self, _: &mut Checker<'_>, _: &str) {}
+
+    fn check_wiring(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wiring(w, check, i);
+    }
+
+    fn unwired(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

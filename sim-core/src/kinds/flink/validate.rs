@@ -1,8 +1,8 @@
 //! A Flink application's validation: the rules of its parameters beyond
 //! their ranges. Called by `validate/mod.rs`.
 
-use crate::scenario::{FlinkSpec, MAX_KPUS};
-use crate::validate::Checker;
+use crate::scenario::{Fault, FlinkSpec, MAX_KPUS, ProducerSpec, ReadMode};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// Parallelism within what the KPU quota allows.
 pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, f: &FlinkSpec) {
@@ -19,4 +19,26 @@ pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, f: &FlinkSpec) {
             ),
         );
     }
+}
+
+impl CheckKind for FlinkSpec {
+    fn check_params(&self, check: &mut Checker<'_>, path: &str) {
+        check_params(check, path, self);
+    }
+
+    fn check_wiring(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn unwired(&self, id: &str) -> Option<String> {
+        Some(format!("Flink application {id:?} does not read any stream"))
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        Some(self.read_mode)
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

@@ -2,9 +2,11 @@
 //! their ranges, and its settings against its event source. Called by
 //! `validate/mod.rs`.
 
-use crate::scenario::{LambdaSpec, NodeKind, NodeSpec, QueueType, Scenario};
+use crate::scenario::{
+    Fault, LambdaSpec, NodeKind, NodeSpec, ProducerSpec, QueueType, ReadMode, Scenario,
+};
 use crate::units::format_number;
-use crate::validate::{Checker, Wiring};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// A record age a range cannot say.
 pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, l: &LambdaSpec) {
@@ -161,4 +163,30 @@ fn first_function(w: &Wiring) -> Option<(usize, u32)> {
         NodeSpec::Lambda(l) => Some((i, l.account_concurrency)),
         _ => None,
     })
+}
+
+impl CheckKind for LambdaSpec {
+    fn check_params(&self, check: &mut Checker<'_>, path: &str) {
+        check_params(check, path, self);
+    }
+
+    fn check_wiring(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn unwired(&self, id: &str) -> Option<String> {
+        Some(format!(
+            "Lambda function {id:?} has no event source (a queue, a stream, an MSK topic or an SNS subscription)"
+        ))
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wired_settings(w, check, i, self);
+    }
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

@@ -4,9 +4,9 @@
 
 use crate::kinds::msk::spec::serverless_quotas::MAX_PARTITIONS;
 use crate::kinds::params::param_range;
-use crate::scenario::{Fault, MskSpec, NodeKind};
+use crate::scenario::{Fault, MskSpec, NodeKind, ProducerSpec, ReadMode};
 use crate::units::format_number;
-use crate::validate::Checker;
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// An MSK cluster's rules beyond ranges.
 pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, m: &MskSpec) {
@@ -135,4 +135,28 @@ pub(crate) fn check_fault(
         ),
         _ => {}
     }
+}
+
+impl CheckKind for MskSpec {
+    fn check_params(&self, check: &mut Checker<'_>, path: &str) {
+        check_params(check, path, self);
+    }
+
+    fn check_wiring(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn unwired(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn check_fault(&self, check: &mut Checker<'_>, path: &str, id: &str, fault: &Fault) {
+        check_fault(check, path, id, fault, self);
+    }
+
+    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

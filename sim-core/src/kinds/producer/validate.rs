@@ -7,11 +7,11 @@ use crate::kinds::params::param_range;
 use crate::kinds::producer::params::{MAX_EXPLICIT_HASH_KEYS, MAX_RATE_STEPS};
 use crate::routing::parse_hash_key;
 use crate::scenario::{
-    Api, KeyDistribution, NodeKind, NodeSpec, ProducerSpec, RecordSize, SNS_MAX_MESSAGE_BYTES,
-    StreamSpec, Traffic, parse_replay_csv,
+    Api, Fault, KeyDistribution, NodeKind, NodeSpec, ProducerSpec, ReadMode, RecordSize,
+    SNS_MAX_MESSAGE_BYTES, StreamSpec, Traffic, parse_replay_csv, with_spec,
 };
 use crate::units::format_number;
-use crate::validate::{Checker, Wiring, out_of_range};
+use crate::validate::{CheckKind, Checker, Wiring, out_of_range};
 
 /// A producer's rules beyond ranges: lists in order, a replayed series
 /// row by row, hash keys that parse, fields that bound each other.
@@ -120,28 +120,13 @@ pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, p: &ProducerSpec
 pub(crate) fn check_wiring(w: &Wiring, check: &mut Checker<'_>, i: usize, p: &ProducerSpec) {
     let Some(to) = w.sends_to[i] else { return };
     let target = w.node(to);
-    match &target.spec {
-        NodeSpec::KinesisStream(stream) => {
-            check_record_fits_stream(check, i, p, &target.id, stream);
-        }
-        NodeSpec::SnsTopic(_) => check_message_fits_topic(check, i, p, &target.id),
-        NodeSpec::Producer(_)
-        | NodeSpec::Consumer(_)
-        | NodeSpec::Firehose(_)
-        | NodeSpec::Destination(_)
-        | NodeSpec::KclApp(_)
-        | NodeSpec::SqsQueue(_)
-        | NodeSpec::WorkerPool(_)
-        | NodeSpec::Lambda(_)
-        | NodeSpec::FlinkApp(_)
-        | NodeSpec::MskCluster(_) => {}
-    }
+    with_spec!(&target.spec, spec => spec.check_producer_records(check, i, p, &target.id));
 }
 
 /// aws-facts 1.1: PutRecords refuses (ValidationException) a record whose
 /// data blob is larger than the stream's maximum record size, so such a
 /// record would never be written, however long it was retried.
-fn check_record_fits_stream(
+pub(crate) fn check_record_fits_stream(
     check: &mut Checker<'_>,
     producer: usize,
     p: &ProducerSpec,
@@ -166,7 +151,7 @@ fn check_record_fits_stream(
 }
 
 /// aws-facts-more 5.1: an SNS message is at most 262,144 bytes.
-fn check_message_fits_topic(
+pub(crate) fn check_message_fits_topic(
     check: &mut Checker<'_>,
     producer: usize,
     p: &ProducerSpec,
@@ -240,4 +225,30 @@ pub(crate) fn check_wired_settings(
             ),
         );
     }
+}
+
+impl CheckKind for ProducerSpec {
+    fn check_params(&self, check: &mut Checker<'_>, path: &str) {
+        check_params(check, path, self);
+    }
+
+    fn check_wiring(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wiring(w, check, i, self);
+    }
+
+    fn unwired(&self, id: &str) -> Option<String> {
+        Some(format!("producer {id:?} is not wired to a stream or a queue"))
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wired_settings(w, check, i, self);
+    }
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

@@ -1,8 +1,8 @@
 //! An SQS queue's validation: its dead-letter queue. Called by
 //! `validate/mod.rs`.
 
-use crate::scenario::{NodeSpec, QueueSpec};
-use crate::validate::{Checker, Wiring};
+use crate::scenario::{Fault, NodeSpec, ProducerSpec, QueueSpec, ReadMode};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// A queue's dead-letter queue is of its own type.
 pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize, q: &QueueSpec) {
@@ -27,4 +27,27 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
             ),
         );
     }
+}
+
+impl CheckKind for QueueSpec {
+    fn check_params(&self, _: &mut Checker<'_>, _: &str) {}
+
+    fn check_wiring(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    // A queue may stand alone: a dead-letter queue is wired by its source.
+    fn unwired(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wired_settings(w, check, i, self);
+    }
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(&self, _: &mut Checker<'_>, _: usize, _: &ProducerSpec, _: &str) {}
 }

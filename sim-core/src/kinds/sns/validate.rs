@@ -3,12 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use crate::kinds::producer::validate::check_message_fits_topic;
 use crate::scenario::{
-    DestinationType, HTTP_MAX_TOTAL_RETRY_S, HttpDeliveryPolicy, MAX_FIFO_SUBSCRIPTIONS, NodeKind,
-    NodeSpec, QueueType, SnsTopicSpec,
+    DestinationType, Fault, HTTP_MAX_TOTAL_RETRY_S, HttpDeliveryPolicy, MAX_FIFO_SUBSCRIPTIONS,
+    NodeKind, NodeSpec, ProducerSpec, QueueType, ReadMode, SnsTopicSpec,
 };
 use crate::units::format_number;
-use crate::validate::{Checker, Wiring};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// An SNS topic's subscriptions (aws-facts-more 5.1 to 5.3): the settings
 /// name linked endpoints, once each; a dead-letter queue is an SQS queue,
@@ -189,5 +190,35 @@ fn check_http_policy(check: &mut Checker<'_>, at: &str, p: &HttpDeliveryPolicy, 
                 format_number(f64::from(p.max_delay_target_s))
             ),
         );
+    }
+}
+
+impl CheckKind for SnsTopicSpec {
+    fn check_params(&self, _: &mut Checker<'_>, _: &str) {}
+
+    fn check_wiring(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_wiring(w, check, i, self);
+    }
+
+    fn unwired(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(
+        &self,
+        check: &mut Checker<'_>,
+        producer: usize,
+        p: &ProducerSpec,
+        id: &str,
+    ) {
+        check_message_fits_topic(check, producer, p, id);
     }
 }

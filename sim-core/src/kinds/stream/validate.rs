@@ -2,9 +2,12 @@
 //! settings that depend on the account's pricing mode. Called by
 //! `validate/mod.rs`.
 
+use crate::kinds::producer::validate::check_record_fits_stream;
 use crate::pricing::OnDemandPricing;
-use crate::scenario::{Capacity, Node, NodeSpec, ReadMode};
-use crate::validate::{Checker, Wiring};
+use crate::scenario::{
+    Capacity, Fault, Node, NodeSpec, ProducerSpec, ReadMode, StreamSpec, with_spec,
+};
+use crate::validate::{CheckKind, Checker, Wiring};
 
 /// aws-facts 1.5: at most 20 enhanced fan-out consumers per stream.
 pub const MAX_EFO_CONSUMERS: usize = 20;
@@ -61,18 +64,33 @@ pub(crate) fn check_warm_throughput(w: &Wiring, check: &mut Checker<'_>) {
 
 /// How a reader of a stream reads it, if it chooses.
 fn read_mode(node: &Node) -> Option<ReadMode> {
-    match &node.spec {
-        NodeSpec::Consumer(c) => Some(c.read_mode),
-        NodeSpec::FlinkApp(f) => Some(f.read_mode),
-        NodeSpec::Producer(_)
-        | NodeSpec::KinesisStream(_)
-        | NodeSpec::Firehose(_)
-        | NodeSpec::Destination(_)
-        | NodeSpec::KclApp(_)
-        | NodeSpec::SqsQueue(_)
-        | NodeSpec::WorkerPool(_)
-        | NodeSpec::MskCluster(_)
-        | NodeSpec::Lambda(_)
-        | NodeSpec::SnsTopic(_) => None,
+    with_spec!(&node.spec, spec => spec.stream_read_mode())
+}
+
+impl CheckKind for StreamSpec {
+    fn check_params(&self, _: &mut Checker<'_>, _: &str) {}
+
+    fn check_wiring(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn unwired(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+
+    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+
+    fn stream_read_mode(&self) -> Option<ReadMode> {
+        None
+    }
+
+    fn check_producer_records(
+        &self,
+        check: &mut Checker<'_>,
+        producer: usize,
+        p: &ProducerSpec,
+        id: &str,
+    ) {
+        check_record_fits_stream(check, producer, p, id, self);
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod spec;
+pub(crate) mod validate;
 pub(crate) mod view;
 use crate::kinds::queue::ReceiptKey;
 use crate::rng::NodeRng;
