@@ -8,17 +8,17 @@
 //! `params`, with a tagged enum's fields flattened into its object
 //! (`traffic.amplitude`, `capacity.shards`).
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::cost::LambdaArch;
 use crate::engine::Command;
 use crate::scenario::{
-    Aggregation, Api, Arrivals, Capacity, DestinationType, Forward, KeyDistribution, NodeIndex,
-    NodeKind, NodeSpec, QueueType, RateStep, ReadMode, RecordSize, ServiceTime, StartPosition,
-    StreamOp, Traffic, TransformSpec, WeightedHashKey,
+    Aggregation, Api, Arrivals, Capacity, DestinationType, KeyDistribution, NodeIndex, NodeKind,
+    NodeSpec, QueueType, RateStep, ReadMode, RecordSize, ServiceTime, StartPosition, StreamOp,
+    Traffic, TransformSpec, WeightedHashKey,
 };
 
+use crate::kinds::params::json;
 pub use crate::kinds::params::{applies, param_help};
 
 /// One variant of an enum-tagged parameter, with every field at a sensible
@@ -53,10 +53,6 @@ impl Choices {
             },
         })
     }
-}
-
-fn json(value: impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 fn choices(tag_key: Option<&'static str>, options: Vec<(&'static str, Value)>) -> Choices {
@@ -239,27 +235,7 @@ pub fn param_choices(kind: NodeKind, path: &str) -> Option<Choices> {
 /// node's JSON would not see them), with the value to show when absent
 /// (`Null` for an optional part that is off).
 pub fn optional_params(kind: NodeKind) -> Vec<(&'static str, Value)> {
-    match kind {
-        NodeKind::Producer => vec![("aggregation", Value::Null)],
-        NodeKind::Consumer | NodeKind::KclApp | NodeKind::WorkerPool | NodeKind::FlinkApp => {
-            vec![("forward", json(Forward::default()))]
-        }
-        NodeKind::Lambda => vec![
-            ("reserved_concurrency", Value::Null),
-            ("async_invoke", json(crate::scenario::AsyncInvoke::default())),
-        ],
-        NodeKind::Firehose => vec![("transform", Value::Null)],
-        NodeKind::Destination => vec![("outages", Value::Array(Vec::new()))],
-        NodeKind::KinesisStream => {
-            vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
-        }
-        NodeKind::SqsQueue => Vec::new(),
-        NodeKind::SnsTopic => vec![("subscriptions", Value::Array(Vec::new()))],
-        NodeKind::MskCluster => vec![
-            ("cluster_type", json(crate::scenario::ClusterType::Provisioned)),
-            ("ingress_mb_per_s_per_broker", Value::Null),
-        ],
-    }
+    (kind.about().optional)()
 }
 
 /// The runtime command that applies the edit `before -> after` of node

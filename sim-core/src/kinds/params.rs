@@ -151,3 +151,8 @@ pub fn leaves(params: &Value) -> Vec<Leaf> {
     walk("", "", params, &mut out);
     out
 }
+
+/// `value` as JSON, for a parameter's default shown in the inspector.
+pub(crate) fn json(value: impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}

@@ -34,6 +34,9 @@ pub struct About {
     pub rank: usize,
     /// The parameter table (see [`crate::kinds::params`]).
     pub params: &'static [Param],
+    /// Top-level parameters a file may leave out, with the value to show
+    /// when absent (`Null` for an optional part that is off).
+    pub optional: fn() -> Vec<(&'static str, serde_json::Value)>,
     /// The CloudWatch metric table.
     pub metrics: &'static [MetricDef],
     /// The charts the app shows first.

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers).",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -2,6 +2,8 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -18,3 +20,9 @@ pub const PARAMS: &[Param] = &[
     Param::new("forward.ratio", "Records sent per record processed: 0.5 filters half out, 3 fans out.").range(0.0, 100.0, "records per record"),
     Param::new("forward.size_ratio", "Size of a record sent relative to the record processed.").range(0.01, 100.0, "x"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("forward", json(crate::scenario::Forward::default()))]
+}

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Destination: where Firehose delivers (S3, Redshift, OpenSearch, HTTP), or an SNS topic's HTTP/S endpoint; while it is down Firehose retries, then backs up to S3 or loses data, and SNS retries by the subscription's delivery policy.",
     rank: 3,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

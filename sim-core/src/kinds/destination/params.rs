@@ -2,6 +2,7 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -22,3 +23,9 @@ pub const PARAMS: &[Param] = &[
     Param::unexplained("outages.from_s").range(0.0, 31_536_000.0, "s"),
     Param::unexplained("outages.to_s").range(0.0, 31_536_000.0, "s"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("outages", Value::Array(Vec::new()))]
+}

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Firehose: buffers records and delivers an object when the buffer reaches its size or its interval, whichever comes first.",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

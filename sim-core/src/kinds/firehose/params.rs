@@ -2,6 +2,7 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -29,3 +30,9 @@ pub const PARAMS: &[Param] = &[
     Param::new("transform.retries", "NumberOfRetries of a failed invocation before its records fail.").range(0.0, 300.0, "retries"),
     Param::new("transform.size_ratio", "Output bytes per input byte: a transformation may shrink or grow records.").range(0.01, 100.0, "x"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("transform", Value::Null)]
+}

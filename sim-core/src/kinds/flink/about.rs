@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Managed Service for Apache Flink: parallel subtasks read a stream's shards (one subtask per shard at most) and process on KPUs (1 vCPU each); when they cannot keep up, backpressure makes it fall behind.",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "KCL application: workers lease shards and checkpoint; when a worker dies, others take its leases after the failover time and reprocess since the last checkpoint.",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

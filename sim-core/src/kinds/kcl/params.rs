@@ -2,6 +2,8 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -27,3 +29,9 @@ pub const PARAMS: &[Param] = &[
     Param::new("per_record_us", "Processing time per record; with the overhead it decides whether the workers keep up.").range(0.0, 1_000_000.0, "µs"),
     Param::new("jitter", "Random ± spread of processing time, 0 to 1.").range(0.0, 1.0, ""),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("forward", json(crate::scenario::Forward::default()))]
+}

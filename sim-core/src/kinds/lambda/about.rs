@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Lambda function: an event source mapping polls a queue, a stream or an MSK topic (one batch per partition at a time) and invokes it in batches, or an SNS topic invokes it per message asynchronously; all within the account's 1,000 concurrent executions.",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -2,6 +2,8 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -47,3 +49,12 @@ pub const PARAMS: &[Param] = &[
     // aws-facts 5.4: MaximumEventAgeInSeconds 60 to 21,600 (default 6 h).
     Param::new("async_invoke.maximum_event_age_s", "SNS subscription: events older than this are given up (to the on-failure queue if wired), throttled or not (60 s to 6 h).").range(60.0, 21_600.0, "s"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![
+        ("reserved_concurrency", Value::Null),
+        ("async_invoke", json(crate::scenario::AsyncInvoke::default())),
+    ]
+}

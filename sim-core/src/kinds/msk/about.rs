@@ -10,6 +10,7 @@ pub const ABOUT: About = About {
     summary: "Amazon MSK (managed Apache Kafka): brokers host a topic's partitions; a key goes to partition murmur2(key) mod partitions, so a hot key loads one partition and its brokers; a saturated broker delays producers instead of refusing them, and each partition is read by one consumer of the group.",
     rank: 1,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

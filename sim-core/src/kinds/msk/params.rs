@@ -2,6 +2,8 @@
 //! [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -36,3 +38,12 @@ pub const PARAMS: &[Param] = &[
     // Simulator bound; an assumption (MODEL.md): AWS documents no figure.
     Param::new("leader_election_s", "After a broker fails, the seconds its partitions take no writes and serve no reads until a follower leads them. An assumption (AWS documents no figure): Kafka first has to notice the broker is gone, then elects new leaders.").range(0.0, 300.0, "s").unless("cluster_type", "serverless"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![
+        ("cluster_type", json(crate::scenario::ClusterType::Provisioned)),
+        ("ingress_mb_per_s_per_broker", Value::Null),
+    ]
+}

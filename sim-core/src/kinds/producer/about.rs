@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Producer: batches records into PutRecords calls and retries the ones a shard throttles.",
     rank: 0,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

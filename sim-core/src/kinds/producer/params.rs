@@ -2,6 +2,7 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use serde_json::Value;
 
 /// Most explicit hash keys one producer may list.
 pub const MAX_EXPLICIT_HASH_KEYS: usize = 10_000;
@@ -63,3 +64,9 @@ pub const PARAMS: &[Param] = &[
     Param::new("retry.base_backoff_ms", "Wait before the first retry; it doubles each attempt, with jitter.").range(1.0, 60_000.0, "ms"),
     Param::new("retry.max_backoff_ms", "Cap on a single backoff wait.").range(1.0, 600_000.0, "ms"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("aggregation", Value::Null)]
+}

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "SQS queue: consumers receive up to 10 messages a call; a message not deleted within the visibility timeout is delivered again.",
     rank: 1,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -2,6 +2,7 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -18,3 +19,9 @@ pub const PARAMS: &[Param] = &[
     // aws-facts 4.3: maxReceiveCount 1 to 1,000.
     Param::new("max_receive_count", "Receives without a delete after which a message moves to the dead-letter queue (a linked queue).").range(1.0, 1_000.0, "receives"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    Vec::new()
+}

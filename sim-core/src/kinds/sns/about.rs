@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Amazon SNS topic: every message published is pushed to each subscription (SQS queues, Lambda functions invoked asynchronously, Firehose, HTTP/S endpoints) whose filter policy matches; failed deliveries are retried by the endpoint's delivery policy (an HTTP/S subscription's own), then go to the subscription's dead-letter queue.",
     rank: 1,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -2,6 +2,7 @@
 //! [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -34,3 +35,9 @@ pub const PARAMS: &[Param] = &[
     // aws-facts-more 5.3: 1 or greater; simulator bound at 1,000,000.
     Param::new("subscriptions.delivery_policy.max_receives_per_second", "maxReceivesPerSecond: deliveries a second to this subscription at most; the rest wait their turn (a backlog, not failures). AWS keeps it as an average and may exceed it briefly; the simulator holds it each second. Absent: no throttling.").range(1.0, 1_000_000.0, "deliveries/s"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("subscriptions", Value::Array(Vec::new()))]
+}

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard.",
     rank: 1,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

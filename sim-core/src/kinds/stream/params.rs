@@ -2,6 +2,8 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -21,3 +23,9 @@ pub const PARAMS: &[Param] = &[
              Older records are kept in coarser buckets (minutes, hours, days), read and \
              expired as if spread evenly within each.").range(24.0, 8_760.0, "h"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("max_record_size_kib", json(crate::scenario::DEFAULT_MAX_RECORD_SIZE_KIB))]
+}

@@ -11,6 +11,7 @@ pub const ABOUT: About = About {
     summary: "Worker pool: EC2 instances or containers, each receiving from a queue, processing, then deleting what it processed.",
     rank: 2,
     params: super::params::PARAMS,
+    optional: super::params::optional,
     metrics: super::metrics::DEFS,
     charts: super::metrics::CHARTS,
 };

@@ -2,6 +2,8 @@
 //! (see [`crate::kinds::params`]).
 
 use crate::kinds::params::Param;
+use crate::kinds::params::json;
+use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
@@ -37,3 +39,9 @@ pub const PARAMS: &[Param] = &[
     Param::new("forward.size_ratio", "Size of what is sent on relative to what was processed.")
         .range(0.01, 100.0, "x"),
 ];
+
+/// Top-level parameters a file may leave out, with the value to show when
+/// absent (see [`crate::params::optional_params`]).
+pub fn optional() -> Vec<(&'static str, Value)> {
+    vec![("forward", json(crate::scenario::Forward::default()))]
+}
