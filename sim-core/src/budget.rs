@@ -19,8 +19,9 @@ use crate::engine::{MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes
 use crate::kinds::consumer::ShardReader;
 use crate::kinds::producer::estimate::fifo_groups;
 use crate::kinds::stream::ON_DEMAND_SPLIT_BYTES_PER_S;
-use crate::kinds::{Consumer, Firehose, Function, KclApp, Producer, Queue, Stream};
-use crate::kinds::{Destination, WorkerPool};
+use crate::kinds::{
+    Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Stream, WorkerPool,
+};
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
 use crate::scenario::{

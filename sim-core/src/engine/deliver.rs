@@ -11,9 +11,9 @@ use crate::cost::{on_demand_billed_bytes, put_payload_units};
 use crate::kinds::Batch;
 use crate::kinds::firehose::Firehose;
 use crate::metrics;
-use crate::scenario::{NodeIndex, NodeKind};
+use crate::scenario::{NodeIndex, with_kind};
 
-use super::{Action, Simulation};
+use super::{Action, EngineKind, Simulation};
 use crate::time::SimTime;
 
 /// Attempts a forwarding stage makes to hand records on, the first
@@ -53,21 +53,7 @@ impl Simulation {
     fn deliver_attempt(&mut self, to: NodeIndex, mut retry: Redelivery) -> u64 {
         let batch = retry.batch;
         let slot = self.slots[to].slot;
-        let accepted = match self.slots[to].kind {
-            NodeKind::Firehose => self.firehose_take(slot, batch),
-            NodeKind::KinesisStream => self.stream_take(slot, batch),
-            NodeKind::SqsQueue => self.queue_take(slot, batch),
-            NodeKind::SnsTopic => self.topic_take(slot, batch),
-            // Validation wires hand-offs to these kinds only.
-            NodeKind::Producer
-            | NodeKind::Consumer
-            | NodeKind::KclApp
-            | NodeKind::Destination
-            | NodeKind::WorkerPool
-            | NodeKind::Lambda
-            | NodeKind::MskCluster
-            | NodeKind::FlinkApp => 0,
-        };
+        let accepted = with_kind!(self.slots[to].kind, S => S::accept(self, slot, batch));
         let refused = batch.records - accepted;
         retry.attempts += 1;
         if refused == 0 {
@@ -117,7 +103,7 @@ impl Simulation {
     /// A stream takes a forwarded batch: spread over the open shards in
     /// proportion to their hash ranges (keys assumed uniform) and written
     /// within each shard's limits (aws-facts 1.1); the rest is throttled.
-    fn stream_take(&mut self, slot: usize, batch: Batch) -> u64 {
+    pub(crate) fn stream_take(&mut self, slot: usize, batch: Batch) -> u64 {
         let node = self.stream_nodes[slot];
         let stream = &mut self.streams[slot];
         let per_record = (batch.bytes / batch.records).max(1);

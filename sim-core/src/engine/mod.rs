@@ -36,7 +36,9 @@ use crate::ledger::Ledger;
 use crate::metrics::{self, NodeMetrics};
 use crate::rng::NodeRng;
 use crate::routing::KeyRings;
-use crate::scenario::{Fault, Forward, NodeIndex, NodeKind, NodeSpec, PerNode, Scenario, StreamOp};
+use crate::scenario::{
+    Fault, Forward, NodeIndex, NodeKind, NodeSpec, PerNode, Scenario, StreamOp, with_kind,
+};
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
 use queue::EventQueue;
@@ -236,6 +238,32 @@ pub struct NodeSlot {
     pub slot: usize,
 }
 
+/// What the engine's shared paths ask of every kind: whether it takes a
+/// batch handed on to it, where a producer wired to it writes, whether a
+/// waiting receiver of its gets messages, what an SNS subscription to it
+/// delivers to, and what latency it measures. Each kind answers in its
+/// `engine.rs`; the engine dispatches with `with_kind!`
+/// (`kinds/registry.rs`), which compiles to the `match` it replaces. A
+/// kind's state and its events stay the engine's own (`Simulation`'s
+/// fields, [`Action`]).
+pub(crate) trait EngineKind {
+    /// A batch handed on to the node at `slot`: the records it accepts.
+    /// Validation wires hand-offs to streams, delivery streams, queues and
+    /// topics only; the others take nothing.
+    fn accept(sim: &mut Simulation, slot: usize, batch: crate::kinds::Batch) -> u64;
+    /// Offers waiting receiver `receiver` of the node at `slot` the
+    /// messages of the queue it reads: whether it received.
+    fn offered(sim: &mut Simulation, slot: usize, receiver: usize) -> bool;
+    /// Where a producer wired to the node at `slot` writes; `None` for the
+    /// kinds validation does not let a producer write to.
+    fn producer_target(slot: usize) -> Option<Target>;
+    /// What an SNS subscription to the node at `slot` delivers to; `None`
+    /// for the kinds a topic cannot subscribe.
+    fn sns_endpoint(slot: usize) -> Option<crate::kinds::sns::Endpoint>;
+    /// The latency distributions node `node` (at `slot`) measures.
+    fn latency(sim: &Simulation, node: NodeIndex, slot: usize) -> Option<&metrics::Latencies>;
+}
+
 /// A running simulation of one validated scenario.
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -362,20 +390,8 @@ impl Simulation {
             match &node.spec {
                 NodeSpec::Producer(spec) => {
                     let to = slots[valid.sends_to(i).expect("validated wiring")];
-                    let target = match to.kind {
-                        NodeKind::Firehose => Target::Firehose(to.slot),
-                        NodeKind::SqsQueue => Target::Queue(to.slot),
-                        NodeKind::SnsTopic => Target::Topic(to.slot),
-                        NodeKind::MskCluster => Target::Msk(to.slot),
-                        NodeKind::Producer
-                        | NodeKind::KinesisStream
-                        | NodeKind::Consumer
-                        | NodeKind::KclApp
-                        | NodeKind::Destination
-                        | NodeKind::WorkerPool
-                        | NodeKind::Lambda
-                        | NodeKind::FlinkApp => Target::Stream(to.slot),
-                    };
+                    let target = with_kind!(to.kind, S => S::producer_target(to.slot))
+                        .expect("validated wiring");
                     if let Target::Msk(m) = target {
                         // aws-facts-more 1.5: records go to partitions by
                         // Kafka's key hash; the cluster pulls them each second.
@@ -471,26 +487,9 @@ impl Simulation {
                 .filter(|l| &l.from == id)
                 .filter_map(|l| {
                     let node = scenario.index_of(&l.to)?;
-                    let endpoint = match slots[node].kind {
-                        NodeKind::SqsQueue => crate::kinds::sns::Endpoint::Queue(slots[node].slot),
-                        NodeKind::Firehose => {
-                            crate::kinds::sns::Endpoint::Firehose(slots[node].slot)
-                        }
-                        NodeKind::Lambda => crate::kinds::sns::Endpoint::Lambda(slots[node].slot),
-                        // aws-facts-more 5.3: an HTTP/S endpoint.
-                        NodeKind::Destination => {
-                            crate::kinds::sns::Endpoint::Http(slots[node].slot)
-                        }
-                        // Validation wires subscriptions to these kinds only.
-                        NodeKind::Producer
-                        | NodeKind::KinesisStream
-                        | NodeKind::Consumer
-                        | NodeKind::KclApp
-                        | NodeKind::WorkerPool
-                        | NodeKind::FlinkApp
-                        | NodeKind::SnsTopic
-                        | NodeKind::MskCluster => return None,
-                    };
+                    // Validation wires subscriptions to the kinds with an endpoint only.
+                    let endpoint =
+                        with_kind!(slots[node].kind, S => S::sns_endpoint(slots[node].slot))?;
                     let s = spec.subscription(&l.to);
                     let dlq = queue_slot(&s.dead_letter_queue);
                     Some(crate::kinds::sns::Subscription::new(node, endpoint, &s, dlq))
@@ -1037,25 +1036,13 @@ impl Simulation {
     /// producer to the same point). `None` for kinds that measure none.
     pub fn latency(&self, node: NodeIndex) -> Option<&metrics::Latencies> {
         let s = self.slots.get(node)?;
-        match s.kind {
-            NodeKind::Firehose => Some(&self.firehoses[s.slot].latency),
-            NodeKind::SqsQueue => Some(&self.queues[s.slot].latency),
-            NodeKind::Consumer | NodeKind::KclApp | NodeKind::FlinkApp => {
-                let slot = self.consumer_nodes.iter().position(|&n| n == node)?;
-                Some(&self.consumers[slot].latency)
-            }
-            // A function measures its stream source's reads, or its SNS
-            // events; on a queue its queue measures (MSK: none).
-            NodeKind::Lambda => match self.consumer_nodes.iter().position(|&n| n == node) {
-                Some(slot) => Some(&self.consumers[slot].latency),
-                None if self.topic_at(self.functions[s.slot].source).is_some() => {
-                    Some(&self.functions[s.slot].latency)
-                }
-                None => None,
-            },
-            NodeKind::Producer | NodeKind::KinesisStream | NodeKind::Destination => None,
-            NodeKind::WorkerPool | NodeKind::SnsTopic | NodeKind::MskCluster => None,
-        }
+        with_kind!(s.kind, S => S::latency(self, node, s.slot))
+    }
+
+    /// The latency a stream reader node measures, if `node` reads a stream.
+    pub(crate) fn reader_latency(&self, node: NodeIndex) -> Option<&metrics::Latencies> {
+        let slot = self.consumer_nodes.iter().position(|&n| n == node)?;
+        Some(&self.consumers[slot].latency)
     }
 
     /// The runtime state of a Firehose delivery stream node.

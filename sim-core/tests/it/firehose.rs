@@ -2,7 +2,7 @@
 //! interval flushes against their closed form, ingestion billing, and
 //! delivery with retries, backup and loss (aws-facts 2.3 and 3).
 
-use crate::fixtures::node;
+use crate::fixtures::{delivery_pipeline, node, run, steady_producer};
 use sim_core::NodeIndex;
 use sim_core::metrics::latency::resolution_at;
 use sim_core::metrics::{destination, firehose};
@@ -10,8 +10,6 @@ use sim_core::scenario::{
     Api, DestinationSpec, DestinationType, FirehoseSpec, Link, ProducerSpec, RecordSize, Scenario,
     TransformSpec, Window,
 };
-
-use crate::fixtures::{delivery_pipeline, run, steady_producer};
 
 const FH: NodeIndex = NodeIndex::new(1);
 const DST: NodeIndex = NodeIndex::new(2);

@@ -2,10 +2,8 @@
 //! [`crate::budget::estimate`].
 
 use super::EFO_PROPAGATION_MS;
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, per_s};
-use crate::scenario::{ConsumerSpec, NodeIndex, ReadMode};
-use crate::scenario::{Forward, ProducerSpec};
+use crate::budget::{EstimateKind, Estimator, per_s};
+use crate::scenario::{ConsumerSpec, Forward, NodeIndex, ProducerSpec, ReadMode};
 
 impl Estimator<'_> {
     /// A consumer: one reader per shard of its stream.

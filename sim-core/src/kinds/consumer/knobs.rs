@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::ConsumerSpec;
-use crate::scenario::NodeIndex;
+use crate::scenario::{ConsumerSpec, NodeIndex};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// Its settings are the application's; the planner sizes the stream it reads.

@@ -3,6 +3,7 @@
 //! reader reads a batch, processes it, then reads again.
 
 pub mod about;
+pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
 pub(crate) mod knobs;

@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::DestinationSpec;
-use crate::scenario::NodeIndex;
+use crate::scenario::{DestinationSpec, NodeIndex};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// Its speed is the user's assumption, not a setting AWS offers.

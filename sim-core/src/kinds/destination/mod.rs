@@ -2,6 +2,7 @@
 //! with its throughput, the fixed time of one delivery and when it is down.
 
 pub mod about;
+pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
 pub(crate) mod knobs;

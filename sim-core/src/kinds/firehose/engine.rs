@@ -2,13 +2,14 @@
 //! and interval flushes, and delivery to the destination with retries,
 //! backup and loss (aws-facts 3).
 
+use crate::engine::{Action, EngineKind, Simulation};
 use crate::kinds::firehose::{Batch, Firehose, Invocation, S3_RETRY_DURATION_MS};
-use crate::kinds::{RetryBatch, ShardRecords};
-use crate::metrics::{destination, firehose};
-use crate::scenario::Api;
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{RetryBatch, ShardRecords, Target};
+use crate::metrics::{Latencies, destination, firehose};
+use crate::scenario::{Api, FirehoseSpec, NodeIndex};
 use crate::time::SECOND;
 
-use crate::engine::{Action, Simulation};
 use crate::kinds::stream::writes::Attempt;
 
 impl Simulation {
@@ -302,5 +303,27 @@ impl Simulation {
             let down = f64::from(u8::from(d.is_down(self.now)));
             self.metrics[self.destination_nodes[slot]].sample(destination::DOWN, down);
         }
+    }
+}
+
+impl EngineKind for FirehoseSpec {
+    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+        sim.firehose_take(slot, batch)
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(slot: usize) -> Option<Target> {
+        Some(Target::Firehose(slot))
+    }
+
+    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
+        Some(Endpoint::Firehose(slot))
+    }
+
+    fn latency(sim: &Simulation, _: NodeIndex, slot: usize) -> Option<&Latencies> {
+        Some(&sim.firehoses[slot].latency)
     }
 }

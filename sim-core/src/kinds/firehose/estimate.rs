@@ -2,12 +2,10 @@
 //! [`crate::budget::estimate`].
 
 use super::{Object, S3_RETRY_DURATION_MS};
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, MIB};
+use crate::budget::{EstimateKind, Estimator, MIB};
 use crate::engine::MemoryPart;
 use crate::memory::{btree, grown_buffer};
-use crate::scenario::NodeIndex;
-use crate::scenario::{Forward, ProducerSpec};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {

@@ -2,11 +2,10 @@
 //! stream), buffering hints, transformation function, destination with
 //! retries and S3 backup, and its least-privilege role.
 
-use crate::infra::iam;
 use crate::infra::import::{self, Builder};
 use crate::infra::model::{Piece, Props, Ref, Resource, Template, Value};
 use crate::infra::names::aws_name;
-use crate::infra::{ExportKind, Wiring};
+use crate::infra::{ExportKind, Wiring, iam};
 use crate::kinds::destination::infra::{Delivery, add_bucket, delivery};
 use crate::kinds::lambda::infra::{Function, add_function};
 use crate::scenario::{

@@ -3,8 +3,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind, Search, Setting};
 use crate::engine::Simulation;
-use crate::scenario::FirehoseSpec;
-use crate::scenario::NodeIndex;
+use crate::scenario::{FirehoseSpec, NodeIndex};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for FirehoseSpec {

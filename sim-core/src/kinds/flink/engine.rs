@@ -6,8 +6,11 @@ use super::metrics as flink;
 use super::{
     ORCHESTRATION_KPUS, SCALE_DOWN_CPU, SCALE_DOWN_MINUTES, SCALE_UP_CPU, SCALE_UP_MINUTES,
 };
-use crate::engine::Simulation;
-use crate::scenario::{NodeIndex, NodeKind};
+use crate::engine::{EngineKind, Simulation};
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{Batch, Target};
+use crate::metrics::Latencies;
+use crate::scenario::{FlinkSpec, NodeIndex, NodeKind};
 use crate::time::{MINUTE, SECOND, SimTime};
 
 impl Simulation {
@@ -130,5 +133,27 @@ impl Simulation {
         let kpus: u64 = self.flinks.iter().map(|a| u64::from(a.kpus())).sum();
         let apps = self.flinks.len() as u64;
         self.cost.set_flink_kpus(kpus + apps * u64::from(ORCHESTRATION_KPUS), kpus);
+    }
+}
+
+impl EngineKind for FlinkSpec {
+    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+        0
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(_: usize) -> Option<Target> {
+        None
+    }
+
+    fn sns_endpoint(_: usize) -> Option<Endpoint> {
+        None
+    }
+
+    fn latency(sim: &Simulation, node: NodeIndex, _: usize) -> Option<&Latencies> {
+        sim.reader_latency(node)
     }
 }

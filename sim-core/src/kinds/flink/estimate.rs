@@ -2,13 +2,10 @@
 //! second, for [`crate::budget::estimate`].
 
 use super::{Processing, Vcpu};
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, per_s};
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
-use crate::scenario::ReadMode;
-use crate::scenario::{FlinkSpec, NodeIndex};
-use crate::scenario::{Forward, ProducerSpec};
+use crate::scenario::{FlinkSpec, Forward, NodeIndex, ProducerSpec, ReadMode};
 
 impl Estimator<'_> {
     /// A Flink application: a reader per shard polling at its interval, and

@@ -3,8 +3,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind, Search, Setting};
 use crate::engine::Simulation;
-use crate::scenario::FlinkSpec;
-use crate::scenario::NodeIndex;
+use crate::scenario::{FlinkSpec, NodeIndex};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for FlinkSpec {

@@ -1,8 +1,7 @@
 //! A Flink application's parameters: one row per path inside its `params`
 //! (see [`crate::kinds::params`]).
 
-use crate::kinds::params::Param;
-use crate::kinds::params::json;
+use crate::kinds::params::{Param, json};
 use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.

@@ -3,12 +3,12 @@
 //! (aws-facts 6). Reading and processing are the polling consumer's
 //! (`reads.rs`), including parents before children after resharding.
 
-use crate::kinds::ReaderState;
-use crate::metrics::kcl;
-use crate::scenario::{NodeIndex, NodeKind};
+use crate::engine::{Action, EngineKind, Simulation};
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{Batch, ReaderState, Target};
+use crate::metrics::{Latencies, kcl};
+use crate::scenario::{KclSpec, NodeIndex, NodeKind};
 use crate::time::SECOND;
-
-use crate::engine::{Action, Simulation};
 
 impl Simulation {
     /// `records` processed on `shard` by application `app`'s record
@@ -208,5 +208,27 @@ impl Simulation {
             let live = k.live_workers() as f64;
             self.metrics[self.kcl_nodes[app]].sample(kcl::LIVE_WORKERS, live);
         }
+    }
+}
+
+impl EngineKind for KclSpec {
+    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+        0
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(_: usize) -> Option<Target> {
+        None
+    }
+
+    fn sns_endpoint(_: usize) -> Option<Endpoint> {
+        None
+    }
+
+    fn latency(sim: &Simulation, node: NodeIndex, _: usize) -> Option<&Latencies> {
+        sim.reader_latency(node)
     }
 }

@@ -2,12 +2,10 @@
 //! [`crate::budget::estimate`].
 
 use super::Lease;
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, per_s};
 use crate::engine::MemoryPart;
 use crate::memory::{buffer, grown_buffer};
-use crate::scenario::{Forward, ProducerSpec};
-use crate::scenario::{KclSpec, NodeIndex};
+use crate::scenario::{Forward, KclSpec, NodeIndex, ProducerSpec};
 
 impl Estimator<'_> {
     /// A KCL application: a reader and a lease per shard, its workers.

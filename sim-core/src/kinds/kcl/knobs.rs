@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::KclSpec;
-use crate::scenario::NodeIndex;
+use crate::scenario::{KclSpec, NodeIndex};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// Its workers are the application's; the planner sizes the stream it reads.

@@ -4,14 +4,16 @@
 //! 300 a minute, batching windows, partial batch responses, and failed or
 //! throttled batches that come back after the visibility timeout.
 
-use crate::kinds::Batch;
+use crate::engine::{Action, EngineKind, Simulation};
 pub(crate) use crate::kinds::lambda::QUEUE_ESM_START_BATCHES;
 use crate::kinds::lambda::{ESM_WAIT_TIME_S, PollerState, QUEUE_ESM_ADDED_PER_S};
 use crate::kinds::queue::Outcome;
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{Batch, Target};
 use crate::metrics;
+use crate::metrics::Latencies;
+use crate::scenario::{LambdaSpec, NodeIndex};
 use crate::time::{SECOND, SimTime};
-
-use crate::engine::{Action, Simulation};
 
 /// Pause of a queue event source's batch after its invocation was
 /// throttled, before it receives again (not an aws-facts value; MODEL.md).
@@ -638,5 +640,32 @@ impl Simulation {
             }
         }
         self.kafka_fill(func, p);
+    }
+}
+
+impl EngineKind for LambdaSpec {
+    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+        0
+    }
+
+    fn offered(sim: &mut Simulation, slot: usize, poller: usize) -> bool {
+        sim.esm_offered(slot, poller)
+    }
+
+    fn producer_target(_: usize) -> Option<Target> {
+        None
+    }
+
+    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
+        Some(Endpoint::Lambda(slot))
+    }
+
+    // A function measures its stream source's reads, or its SNS events; on
+    // a queue its queue measures (MSK: none).
+    fn latency(sim: &Simulation, node: NodeIndex, slot: usize) -> Option<&Latencies> {
+        sim.reader_latency(node).or_else(|| {
+            let function = &sim.functions[slot];
+            sim.topic_at(function.source).is_some().then_some(&function.latency)
+        })
     }
 }

@@ -4,13 +4,11 @@
 use super::{
     Events, KafkaPartition, LANE_COHORTS, Lane, MAX_EVENT_COHORTS, Poller, STREAM_POLL_MS, ShardEsm,
 };
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, per_s};
 use crate::engine::MemoryPart;
 use crate::kinds::stream::Cohort;
 use crate::memory::{btree, grown_buffer};
-use crate::scenario::{Forward, ProducerSpec};
-use crate::scenario::{NodeIndex, NodeKind};
+use crate::scenario::{Forward, NodeIndex, NodeKind, ProducerSpec};
 use crate::time::{SECOND, SimTime};
 
 impl Estimator<'_> {

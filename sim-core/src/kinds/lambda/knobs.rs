@@ -3,8 +3,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind, Search, Setting, range};
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::{LambdaSpec, NodeKind};
+use crate::scenario::{LambdaSpec, NodeIndex, NodeKind};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for LambdaSpec {

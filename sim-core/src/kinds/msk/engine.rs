@@ -6,7 +6,11 @@
 
 use super::metrics as msk;
 use super::{Cohort, serverless};
-use crate::engine::Simulation;
+use crate::engine::{EngineKind, Simulation};
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{Batch, Target};
+use crate::metrics::Latencies;
+use crate::scenario::{MskSpec, NodeIndex};
 use crate::time::{SECOND, SimTime};
 
 impl Simulation {
@@ -368,6 +372,28 @@ fn cap_egress(cl: &super::MskCluster, plan: &mut [(usize, u64)]) {
         if may < want {
             *n = (u128::from(*n) * u128::from(may) / u128::from(want)) as u64;
         }
+    }
+}
+
+impl EngineKind for MskSpec {
+    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+        0
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(slot: usize) -> Option<Target> {
+        Some(Target::Msk(slot))
+    }
+
+    fn sns_endpoint(_: usize) -> Option<Endpoint> {
+        None
+    }
+
+    fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {
+        None
     }
 }
 

@@ -2,11 +2,9 @@
 //! for [`crate::budget::estimate`].
 
 use super::{Cohort, Partition};
-use crate::budget::EstimateKind;
-use crate::budget::Estimator;
+use crate::budget::{EstimateKind, Estimator};
 use crate::memory::grown_buffer;
-use crate::scenario::{Fault, MskSpec, NodeIndex, Operation};
-use crate::scenario::{Forward, ProducerSpec};
+use crate::scenario::{Fault, Forward, MskSpec, NodeIndex, Operation, ProducerSpec};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 
 impl Estimator<'_> {

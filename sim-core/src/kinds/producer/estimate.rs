@@ -1,8 +1,7 @@
 //! The bound on what a producer holds and does per simulated second, for
 //! [`crate::budget::estimate`].
 
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, per_s};
 use crate::engine::{retry_bytes, same_group};
 use crate::kinds::Target;
 use crate::memory::{buffer, grown_buffer};

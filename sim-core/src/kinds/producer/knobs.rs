@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::ProducerSpec;
+use crate::scenario::{NodeIndex, ProducerSpec};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// A producer is the load the planner sizes for, not a setting it turns.

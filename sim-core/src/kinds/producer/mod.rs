@@ -4,6 +4,7 @@
 //! retries what the stream throttles. Nothing here loops per record.
 
 pub mod about;
+pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
 pub(crate) mod knobs;

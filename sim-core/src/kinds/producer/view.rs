@@ -3,8 +3,7 @@
 
 use super::metrics as producer;
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::ProducerSpec;
+use crate::scenario::{NodeIndex, ProducerSpec};
 use crate::view::{NodeFigures, Reading, Tally, ViewKind};
 
 impl ViewKind for ProducerSpec {

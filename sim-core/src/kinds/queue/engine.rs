@@ -8,17 +8,19 @@
 //! answers a long poll as soon as a message is available (aws-facts 4.1).
 
 use crate::cost::{SQS_CHUNK_BYTES, sqs_billed_requests};
+use crate::engine::{Action, EngineKind, Simulation};
+use crate::kinds::sns::Endpoint;
 use crate::metrics;
+use crate::metrics::Latencies;
+use crate::scenario::{NodeIndex, NodeKind, QueueSpec, RecordSize, with_kind};
 use smallvec::SmallVec;
 
 use crate::kinds::queue::calls::{SendCalls, Sizes};
 use crate::kinds::queue::{Counts, Finished, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
 use crate::kinds::{Batch, Messages, Target};
 use crate::routing::{hash_key, key_name};
-use crate::scenario::{NodeIndex, NodeKind, RecordSize};
 use crate::time::{SECOND, SimTime};
 
-use crate::engine::{Action, Simulation};
 use crate::kinds::stream::writes::apportion;
 
 /// Pause before a receive the queue throttled is tried again (the AWS SDKs'
@@ -314,28 +316,7 @@ impl Simulation {
     /// gives any. Returns whether it did.
     fn try_receive(&mut self, node: NodeIndex, index: usize) -> bool {
         let slot = self.slots[node];
-        match slot.kind {
-            NodeKind::WorkerPool => {
-                if self.worker_takes(slot.slot, index) {
-                    let w = &mut self.pools[slot.slot].workers[index];
-                    w.waiting = false;
-                    w.token = w.token.wrapping_add(1);
-                    return true;
-                }
-                false
-            }
-            NodeKind::Lambda => self.esm_offered(slot.slot, index),
-            NodeKind::Producer
-            | NodeKind::KinesisStream
-            | NodeKind::Consumer
-            | NodeKind::Firehose
-            | NodeKind::KclApp
-            | NodeKind::Destination
-            | NodeKind::SqsQueue
-            | NodeKind::MskCluster
-            | NodeKind::FlinkApp
-            | NodeKind::SnsTopic => false,
-        }
+        with_kind!(slot.kind, S => S::offered(self, slot.slot, index))
     }
 
     /// ReceiveMessage for `max` messages from `queue` on behalf of a reader,
@@ -462,7 +443,7 @@ impl Simulation {
     }
 
     /// The receive itself; on success the worker starts processing.
-    fn worker_takes(&mut self, pool: usize, worker: usize) -> bool {
+    pub(crate) fn worker_takes(&mut self, pool: usize, worker: usize) -> bool {
         let p = &self.pools[pool];
         let queue = self.queue_at(p.source).expect("validated wiring");
         let max = u64::from(p.spec.max_messages);
@@ -562,5 +543,27 @@ impl Simulation {
             self.metrics[self.pool_nodes[pool]]
                 .sample(metrics::worker_pool::BUSY_WORKERS, busy as f64);
         }
+    }
+}
+
+impl EngineKind for QueueSpec {
+    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+        sim.queue_take(slot, batch)
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(slot: usize) -> Option<Target> {
+        Some(Target::Queue(slot))
+    }
+
+    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
+        Some(Endpoint::Queue(slot))
+    }
+
+    fn latency(sim: &Simulation, _: NodeIndex, slot: usize) -> Option<&Latencies> {
+        Some(&sim.queues[slot].latency)
     }
 }

@@ -2,13 +2,11 @@
 //! [`crate::budget::estimate`].
 
 use super::Messages;
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, span};
+use crate::budget::{EstimateKind, Estimator, span};
 use crate::engine::MemoryPart;
 use crate::kinds::producer::estimate::fifo_groups;
 use crate::memory::{btree, buffer, grown_buffer};
-use crate::scenario::{Forward, ProducerSpec};
-use crate::scenario::{NodeIndex, QueueType};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec, QueueType};
 use crate::time::{SECOND, SimTime};
 use crate::units::format_number;
 

@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::{NodeSpec, QueueSpec, Scenario};
+use crate::scenario::{NodeIndex, NodeSpec, QueueSpec, Scenario};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// A queue has no throughput setting to size; the planner sizes its readers.

@@ -4,8 +4,7 @@
 
 use super::metrics as queue;
 use crate::engine::Simulation;
-use crate::scenario::QueueSpec;
-use crate::scenario::{NodeIndex, NodeSpec};
+use crate::scenario::{NodeIndex, NodeSpec, QueueSpec};
 use crate::view::{AgeGauge, AgeThresholds, NodeFigures, Reading, Tally, ViewKind};
 
 impl ViewKind for QueueSpec {

@@ -7,17 +7,16 @@
 use super::metrics as sns;
 use super::{Endpoint, Policy};
 use crate::cost::Delivered;
+use crate::engine::{EngineKind, Simulation};
 use crate::kinds::batch::born_blend;
 use crate::kinds::queue::calls::{SendCalls, Sizes, Taken};
 use crate::kinds::queue::engine::QueueRetry;
 use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
 use crate::kinds::{Batch, Messages, Target};
 use crate::metrics;
-use crate::metrics::destination;
-use crate::scenario::{NodeIndex, NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES};
+use crate::metrics::{Latencies, destination};
+use crate::scenario::{NodeIndex, NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES, SnsTopicSpec};
 use crate::time::SimTime;
-
-use crate::engine::Simulation;
 
 /// How many of a send's first calls fit in `messages` and `bytes` of room
 /// (a call is taken whole or throttled whole); `largest` bounds the size of
@@ -344,6 +343,28 @@ impl Simulation {
         t.down_until = t.down_until.max(self.now + ms);
         let text = format!("every subscription's endpoint refuses deliveries for {} s", ms / 1_000);
         self.journal(self.topic_nodes[topic], text, false);
+    }
+}
+
+impl EngineKind for SnsTopicSpec {
+    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+        sim.topic_take(slot, batch)
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(slot: usize) -> Option<Target> {
+        Some(Target::Topic(slot))
+    }
+
+    fn sns_endpoint(_: usize) -> Option<Endpoint> {
+        None
+    }
+
+    fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {
+        None
     }
 }
 

@@ -2,11 +2,9 @@
 //! [`crate::budget::estimate`].
 
 use super::{MAX_RETRY_COHORTS, Retrying, Subscription};
-use crate::budget::EstimateKind;
-use crate::budget::Estimator;
+use crate::budget::{EstimateKind, Estimator};
 use crate::memory::grown_buffer;
-use crate::scenario::NodeIndex;
-use crate::scenario::{Forward, ProducerSpec};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {

@@ -4,8 +4,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind};
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::SnsTopicSpec;
+use crate::scenario::{NodeIndex, SnsTopicSpec};
 use crate::sweep::{SweepKind, SweepPoint};
 
 /// A topic has no throughput setting to size; the planner sizes what it feeds.

@@ -3,8 +3,7 @@
 
 use super::metrics as sns;
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::SnsTopicSpec;
+use crate::scenario::{NodeIndex, SnsTopicSpec};
 use crate::view::{NodeFigures, Reading, Tally, ViewKind};
 
 impl ViewKind for SnsTopicSpec {

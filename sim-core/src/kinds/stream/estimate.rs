@@ -2,13 +2,11 @@
 //! [`crate::budget::estimate`].
 
 use super::{Cohort, FINE_GRAINED_MS, Shard};
-use crate::budget::EstimateKind;
-use crate::budget::{Estimator, span};
+use crate::budget::{EstimateKind, Estimator, span};
 use crate::engine::MemoryPart;
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
-use crate::scenario::{Forward, ProducerSpec};
-use crate::scenario::{NodeIndex, NodeSpec};
+use crate::scenario::{Forward, NodeIndex, NodeSpec, ProducerSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 

@@ -5,8 +5,7 @@ use crate::autosize::{
     Knob, KnobSite, KnobsKind, MAX_SHARDS_TRIED, ON_DEMAND, Search, Setting, range,
 };
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::{Capacity, StreamSpec};
+use crate::scenario::{Capacity, NodeIndex, StreamSpec};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for StreamSpec {

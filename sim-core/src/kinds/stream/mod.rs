@@ -2,6 +2,7 @@
 //! record cohorts per shard.
 
 pub mod about;
+pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
 pub(crate) mod knobs;

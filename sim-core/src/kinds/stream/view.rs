@@ -4,8 +4,7 @@
 
 use super::metrics as stream;
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::StreamSpec;
+use crate::scenario::{NodeIndex, StreamSpec};
 use crate::view::{AgeGauge, AgeThresholds, NodeFigures, Reading, ShardHeat, Tally, ViewKind};
 
 impl ViewKind for StreamSpec {

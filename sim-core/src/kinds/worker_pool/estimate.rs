@@ -2,11 +2,9 @@
 //! [`crate::budget::estimate`].
 
 use super::Worker;
-use crate::budget::EstimateKind;
-use crate::budget::Estimator;
+use crate::budget::{EstimateKind, Estimator};
 use crate::memory::buffer;
-use crate::scenario::{Forward, ProducerSpec};
-use crate::scenario::{NodeIndex, WorkerPoolSpec};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec, WorkerPoolSpec};
 
 impl Estimator<'_> {
     /// A worker pool: each worker's receive-process-delete cycle.

@@ -3,8 +3,7 @@
 
 use crate::autosize::{Knob, KnobSite, KnobsKind, Search, Setting, range};
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::WorkerPoolSpec;
+use crate::scenario::{NodeIndex, WorkerPoolSpec};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for WorkerPoolSpec {

@@ -3,6 +3,7 @@
 //! them with one DeleteMessageBatch and receives again.
 
 pub mod about;
+pub(crate) mod engine;
 pub(crate) mod estimate;
 pub mod infra;
 pub(crate) mod knobs;

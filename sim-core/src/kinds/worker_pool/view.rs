@@ -2,8 +2,7 @@
 
 use super::metrics as worker_pool;
 use crate::engine::Simulation;
-use crate::scenario::NodeIndex;
-use crate::scenario::WorkerPoolSpec;
+use crate::scenario::{NodeIndex, WorkerPoolSpec};
 use crate::view::{NodeFigures, Reading, Tally, ViewKind};
 
 impl ViewKind for WorkerPoolSpec {

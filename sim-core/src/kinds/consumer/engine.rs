@@ -1,0 +1,30 @@
+//! What the engine's shared paths ask of a polling consumer (see
+//! [`crate::engine::EngineKind`]).
+
+use crate::engine::{EngineKind, Simulation};
+use crate::kinds::sns::Endpoint;
+use crate::kinds::{Batch, Target};
+use crate::metrics::Latencies;
+use crate::scenario::{ConsumerSpec, NodeIndex};
+
+impl EngineKind for ConsumerSpec {
+    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+        0
+    }
+
+    fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {
+        false
+    }
+
+    fn producer_target(_: usize) -> Option<Target> {
+        None
+    }
+
+    fn sns_endpoint(_: usize) -> Option<Endpoint> {
+        None
+    }
+
+    fn latency(sim: &Simulation, node: NodeIndex, _: usize) -> Option<&Latencies> {
+        sim.reader_latency(node)
+    }
+}
