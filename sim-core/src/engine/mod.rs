@@ -27,6 +27,7 @@ use crate::kinds::consumer::{Output, ReaderMetrics};
 use crate::kinds::lambda::engine as lambda;
 use crate::kinds::queue::GroupRoute;
 use crate::kinds::queue::engine::{self as queues, QueueRetry};
+use crate::kinds::sns::Endpoint;
 use crate::kinds::stream::{operations, writes};
 use crate::kinds::{
     Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Shard, Stream, Target,
@@ -37,7 +38,8 @@ use crate::metrics::{self, NodeMetrics};
 use crate::rng::NodeRng;
 use crate::routing::KeyRings;
 use crate::scenario::{
-    Fault, Forward, NodeIndex, NodeKind, NodeSpec, PerNode, Scenario, StreamOp, with_kind,
+    Fault, Forward, NodeIndex, NodeKind, NodeSpec, PerNode, Scenario, StreamOp, Subscriber,
+    with_kind,
 };
 use crate::time::{SECOND, SimTime};
 use crate::validate::ValidScenario;
@@ -240,8 +242,7 @@ pub struct NodeSlot {
 
 /// What the engine's shared paths ask of every kind: whether it takes a
 /// batch handed on to it, where a producer wired to it writes, whether a
-/// waiting receiver of its gets messages, what an SNS subscription to it
-/// delivers to, and what latency it measures. Each kind answers in its
+/// waiting receiver of its gets messages, and what latency it measures. Each kind answers in its
 /// `engine.rs`; the engine dispatches with `with_kind!`
 /// (`kinds/registry.rs`), which compiles to the `match` it replaces. A
 /// kind's state and its events stay the engine's own (`Simulation`'s
@@ -257,9 +258,6 @@ pub(crate) trait EngineKind {
     /// Where a producer wired to the node at `slot` writes; `None` for the
     /// kinds validation does not let a producer write to.
     fn producer_target(slot: usize) -> Option<Target>;
-    /// What an SNS subscription to the node at `slot` delivers to; `None`
-    /// for the kinds a topic cannot subscribe.
-    fn sns_endpoint(slot: usize) -> Option<crate::kinds::sns::Endpoint>;
     /// The latency distributions node `node` (at `slot`) measures.
     fn latency(sim: &Simulation, node: NodeIndex, slot: usize) -> Option<&metrics::Latencies>;
 }
@@ -487,9 +485,15 @@ impl Simulation {
                 .filter(|l| &l.from == id)
                 .filter_map(|l| {
                     let node = scenario.index_of(&l.to)?;
-                    // Validation wires subscriptions to the kinds with an endpoint only.
-                    let endpoint =
-                        with_kind!(slots[node].kind, S => S::sns_endpoint(slots[node].slot))?;
+                    // Validation wires subscriptions to subscribers only.
+                    let slot = slots[node].slot;
+                    let endpoint = match slots[node].kind.about().sns_subscriber? {
+                        Subscriber::Queue => Endpoint::Queue(slot),
+                        Subscriber::Firehose => Endpoint::Firehose(slot),
+                        Subscriber::Lambda => Endpoint::Lambda(slot),
+                        // aws-facts-more 5.3: an HTTP/S endpoint.
+                        Subscriber::Http => Endpoint::Http(slot),
+                    };
                     let s = spec.subscription(&l.to);
                     let dlq = queue_slot(&s.dead_letter_queue);
                     Some(crate::kinds::sns::Subscription::new(node, endpoint, &s, dlq))

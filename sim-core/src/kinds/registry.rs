@@ -29,6 +29,9 @@ pub struct About {
     /// One sentence that teaches what the AWS component does and which
     /// limits matter.
     pub summary: &'static str,
+    /// What an SNS subscription to it delivers to; `None` when a topic
+    /// cannot subscribe it.
+    pub sns_subscriber: Option<crate::scenario::Subscriber>,
     /// Where the kind usually sits in a left-to-right flow (0 = a source):
     /// the auto-layout's tie-breaker for nodes without links.
     pub rank: usize,

@@ -2,7 +2,7 @@
 //! the publish quotas, delivery retries by the documented policies, the
 //! subscription dead-letter queue, and the publish and delivery prices.
 
-use sim_core::NodeIndex;
+use sim_core::{NodeIndex, NodeKind};
 use sim_core::metrics::{queue, sns};
 use sim_core::scenario::{
     Fault, FifoThroughputScope, FirehoseSpec, Link, Node, NodeSpec, Operation, ProducerSpec,
@@ -375,5 +375,19 @@ proptest::proptest! {
             let l = sim.ledger();
             proptest::prop_assert!(l.balances(), "at {} ms: {l:?}", sim.now());
         }
+    }
+}
+
+/// The kinds a topic may subscribe (the link rules) are the kinds whose
+/// registration says what a subscription to them delivers to (used by the
+/// engine and the export): one cannot change without the other.
+#[test]
+fn a_topic_subscribes_exactly_the_kinds_registered_as_subscribers() {
+    for kind in NodeKind::ALL {
+        assert_eq!(
+            sim_core::link_rule(NodeKind::SnsTopic, kind).is_ok(),
+            kind.about().sns_subscriber.is_some(),
+            "{kind:?}"
+        );
     }
 }

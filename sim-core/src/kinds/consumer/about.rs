@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "Polling consumer",
     badge: "C",
     summary: "Polling consumer: calls GetRecords on every shard (5 calls/s and 2 MiB/s per shard, shared by all such consumers).",
+    sns_subscriber: None,
     rank: 2,
     params: super::params::PARAMS,
     optional: super::params::optional,

@@ -2,7 +2,6 @@
 //! [`crate::engine::EngineKind`]).
 
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{ConsumerSpec, NodeIndex};
@@ -17,10 +16,6 @@ impl EngineKind for ConsumerSpec {
     }
 
     fn producer_target(_: usize) -> Option<Target> {
-        None
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
         None
     }
 

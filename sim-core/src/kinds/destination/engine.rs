@@ -2,7 +2,6 @@
 //! [`crate::engine::EngineKind`]).
 
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{DestinationSpec, NodeIndex};
@@ -18,11 +17,6 @@ impl EngineKind for DestinationSpec {
 
     fn producer_target(_: usize) -> Option<Target> {
         None
-    }
-
-    // aws-facts-more 5.3: an HTTP/S endpoint.
-    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
-        Some(Endpoint::Http(slot))
     }
 
     fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {

@@ -4,7 +4,6 @@
 
 use crate::engine::{Action, EngineKind, Simulation};
 use crate::kinds::firehose::{Batch, Firehose, Invocation, S3_RETRY_DURATION_MS};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{RetryBatch, ShardRecords, Target};
 use crate::metrics::{Latencies, destination, firehose};
 use crate::scenario::{Api, FirehoseSpec, NodeIndex};
@@ -317,10 +316,6 @@ impl EngineKind for FirehoseSpec {
 
     fn producer_target(slot: usize) -> Option<Target> {
         Some(Target::Firehose(slot))
-    }
-
-    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
-        Some(Endpoint::Firehose(slot))
     }
 
     fn latency(sim: &Simulation, _: NodeIndex, slot: usize) -> Option<&Latencies> {

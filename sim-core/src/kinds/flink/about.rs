@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "Flink application",
     badge: "MSF",
     summary: "Managed Service for Apache Flink: parallel subtasks read a stream's shards (one subtask per shard at most) and process on KPUs (1 vCPU each); when they cannot keep up, backpressure makes it fall behind.",
+    sns_subscriber: None,
     rank: 2,
     params: super::params::PARAMS,
     optional: super::params::optional,

@@ -7,7 +7,6 @@ use super::{
     ORCHESTRATION_KPUS, SCALE_DOWN_CPU, SCALE_DOWN_MINUTES, SCALE_UP_CPU, SCALE_UP_MINUTES,
 };
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{FlinkSpec, NodeIndex, NodeKind};
@@ -146,10 +145,6 @@ impl EngineKind for FlinkSpec {
     }
 
     fn producer_target(_: usize) -> Option<Target> {
-        None
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
         None
     }
 

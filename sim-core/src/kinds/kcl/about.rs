@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "KCL application",
     badge: "KCL",
     summary: "KCL application: workers lease shards and checkpoint; when a worker dies, others take its leases after the failover time and reprocess since the last checkpoint.",
+    sns_subscriber: None,
     rank: 2,
     params: super::params::PARAMS,
     optional: super::params::optional,

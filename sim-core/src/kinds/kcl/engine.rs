@@ -4,7 +4,6 @@
 //! (`reads.rs`), including parents before children after resharding.
 
 use crate::engine::{Action, EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, ReaderState, Target};
 use crate::metrics::{Latencies, kcl};
 use crate::scenario::{KclSpec, NodeIndex, NodeKind};
@@ -221,10 +220,6 @@ impl EngineKind for KclSpec {
     }
 
     fn producer_target(_: usize) -> Option<Target> {
-        None
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
         None
     }
 

@@ -8,7 +8,6 @@ use crate::engine::{Action, EngineKind, Simulation};
 pub(crate) use crate::kinds::lambda::QUEUE_ESM_START_BATCHES;
 use crate::kinds::lambda::{ESM_WAIT_TIME_S, PollerState, QUEUE_ESM_ADDED_PER_S};
 use crate::kinds::queue::Outcome;
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics;
 use crate::metrics::Latencies;
@@ -654,10 +653,6 @@ impl EngineKind for LambdaSpec {
 
     fn producer_target(_: usize) -> Option<Target> {
         None
-    }
-
-    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
-        Some(Endpoint::Lambda(slot))
     }
 
     // A function measures its stream source's reads, or its SNS events; on

@@ -7,7 +7,6 @@
 use super::metrics as msk;
 use super::{Cohort, serverless};
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{MskSpec, NodeIndex};
@@ -386,10 +385,6 @@ impl EngineKind for MskSpec {
 
     fn producer_target(slot: usize) -> Option<Target> {
         Some(Target::Msk(slot))
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
-        None
     }
 
     fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {

@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "Producer",
     badge: "P",
     summary: "Producer: batches records into PutRecords calls and retries the ones a shard throttles.",
+    sns_subscriber: None,
     rank: 0,
     params: super::params::PARAMS,
     optional: super::params::optional,

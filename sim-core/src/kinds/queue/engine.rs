@@ -9,7 +9,6 @@
 
 use crate::cost::{SQS_CHUNK_BYTES, sqs_billed_requests};
 use crate::engine::{Action, EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::metrics;
 use crate::metrics::Latencies;
 use crate::scenario::{NodeIndex, NodeKind, QueueSpec, RecordSize, with_kind};
@@ -557,10 +556,6 @@ impl EngineKind for QueueSpec {
 
     fn producer_target(slot: usize) -> Option<Target> {
         Some(Target::Queue(slot))
-    }
-
-    fn sns_endpoint(slot: usize) -> Option<Endpoint> {
-        Some(Endpoint::Queue(slot))
     }
 
     fn latency(sim: &Simulation, _: NodeIndex, slot: usize) -> Option<&Latencies> {

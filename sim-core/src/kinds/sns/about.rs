@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "SNS topic",
     badge: "SNS",
     summary: "Amazon SNS topic: every message published is pushed to each subscription (SQS queues, Lambda functions invoked asynchronously, Firehose, HTTP/S endpoints) whose filter policy matches; failed deliveries are retried by the endpoint's delivery policy (an HTTP/S subscription's own), then go to the subscription's dead-letter queue.",
+    sns_subscriber: None,
     rank: 1,
     params: super::params::PARAMS,
     optional: super::params::optional,

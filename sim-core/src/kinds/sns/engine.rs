@@ -359,10 +359,6 @@ impl EngineKind for SnsTopicSpec {
         Some(Target::Topic(slot))
     }
 
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
-        None
-    }
-
     fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {
         None
     }

@@ -12,7 +12,7 @@ use crate::infra::names::aws_name;
 use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{
     BackoffFunction, DestinationType, FifoThroughputScope, HttpDeliveryPolicy, Node, NodeSpec,
-    SnsTopicSpec, SubscriptionSpec, TopicType,
+    SnsTopicSpec, Subscriber, SubscriptionSpec, TopicType,
 };
 use crate::units::format_number;
 use crate::validate::Issue;
@@ -171,13 +171,15 @@ impl ExportKind for SnsTopicSpec {
             let s = self.subscription(&to.id);
             let mut depends_on = Vec::new();
             let mut endpoint: Value = Ref::arn(&to.id).into();
-            let (protocol, role) = match &to.spec {
-                NodeSpec::SqsQueue(_) => {
+            // Validation links a topic to subscribers only.
+            let Some(subscriber) = to.spec.kind().about().sns_subscriber else { continue };
+            let (protocol, role) = match subscriber {
+                Subscriber::Queue => {
                     allow_topic(t, &node.id, &to.id);
                     depends_on.push(format!("{}/{}/queue-policy", node.id, to.id));
                     ("sqs", None)
                 }
-                NodeSpec::Firehose(_) => {
+                Subscriber::Firehose => {
                     let statement = Statement {
                         actions: FIREHOSE_SUBSCRIPTION.to_vec(),
                         resources: vec![Ref::arn(&to.id).into()],
@@ -188,28 +190,21 @@ impl ExportKind for SnsTopicSpec {
                 }
                 // aws-facts-more 5.6: the function's resource-based policy lets
                 // the topic invoke it.
-                NodeSpec::Lambda(_) => {
+                Subscriber::Lambda => {
                     allow_invoke(t, &node.id, &to.id);
                     depends_on.push(format!("{}/{}/permission", node.id, to.id));
                     ("lambda", None)
                 }
                 // aws-facts-more 5.3: an HTTP/S endpoint, outside the stack: its
                 // URL is a parameter.
-                NodeSpec::Destination(d) if d.destination_type == DestinationType::HttpEndpoint => {
+                Subscriber::Http => {
+                    let http = matches!(&to.spec, NodeSpec::Destination(d) if d.destination_type == DestinationType::HttpEndpoint);
+                    if !http {
+                        continue;
+                    }
                     endpoint = endpoint_url(t, &to.id, to.label());
                     ("https", None)
                 }
-                // Validation links a topic to queues, functions, delivery
-                // streams and HTTP/S endpoints only.
-                NodeSpec::Producer(_)
-                | NodeSpec::KinesisStream(_)
-                | NodeSpec::Consumer(_)
-                | NodeSpec::KclApp(_)
-                | NodeSpec::Destination(_)
-                | NodeSpec::WorkerPool(_)
-                | NodeSpec::FlinkApp(_)
-                | NodeSpec::SnsTopic(_)
-                | NodeSpec::MskCluster(_) => continue,
             };
             let dlq = s.dead_letter_queue.as_deref();
             if let Some(d) = dlq {

@@ -3,6 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What an SNS subscription to a node of a kind delivers to (aws-facts-more
+/// 5.2, 5.3): each kind says which, if any, in its registration entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subscriber {
+    /// An SQS queue (protocol `sqs`).
+    Queue,
+    /// A Firehose delivery stream (protocol `firehose`).
+    Firehose,
+    /// A Lambda function, invoked asynchronously (protocol `lambda`).
+    Lambda,
+    /// An HTTP/S endpoint: a destination of type `http_endpoint`.
+    Http,
+}
+
 /// The type of an SNS topic (aws-facts-more 5.1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "Kinesis Data Stream",
     badge: "KDS",
     summary: "Kinesis Data Stream: each shard takes 1 MiB/s or 1,000 records/s of writes; the partition key's MD5 picks the shard.",
+    sns_subscriber: None,
     rank: 1,
     params: super::params::PARAMS,
     optional: super::params::optional,

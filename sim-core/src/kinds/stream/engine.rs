@@ -2,7 +2,6 @@
 //! [`crate::engine::EngineKind`]).
 
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{NodeIndex, StreamSpec};
@@ -18,10 +17,6 @@ impl EngineKind for StreamSpec {
 
     fn producer_target(slot: usize) -> Option<Target> {
         Some(Target::Stream(slot))
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
-        None
     }
 
     fn latency(_: &Simulation, _: NodeIndex, _: usize) -> Option<&Latencies> {

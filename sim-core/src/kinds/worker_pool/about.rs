@@ -9,6 +9,7 @@ pub const ABOUT: About = About {
     title: "Worker pool",
     badge: "EC2",
     summary: "Worker pool: EC2 instances or containers, each receiving from a queue, processing, then deleting what it processed.",
+    sns_subscriber: None,
     rank: 2,
     params: super::params::PARAMS,
     optional: super::params::optional,

@@ -2,7 +2,6 @@
 //! [`crate::engine::EngineKind`]).
 
 use crate::engine::{EngineKind, Simulation};
-use crate::kinds::sns::Endpoint;
 use crate::kinds::{Batch, Target};
 use crate::metrics::Latencies;
 use crate::scenario::{NodeIndex, WorkerPoolSpec};
@@ -23,10 +22,6 @@ impl EngineKind for WorkerPoolSpec {
     }
 
     fn producer_target(_: usize) -> Option<Target> {
-        None
-    }
-
-    fn sns_endpoint(_: usize) -> Option<Endpoint> {
         None
     }
 
