@@ -1,12 +1,13 @@
 //! One home per AWS service. Each node kind's folder holds what it says
 //! about itself and its tables (`about.rs`, `spec.rs`, `params.rs`,
 //! `metrics.rs`), its runtime state (`mod.rs`) and event handlers (`impl
-//! Simulation` blocks the engine dispatches to by `match`), its card
-//! (`view.rs`), its share of the run's bound (`estimate.rs`), its planner
-//! knobs (`knobs.rs`) and its export to CloudFormation and Terraform
-//! (`infra.rs`). Kinds register once, in `scenario.rs` (see
-//! [`registry`]). State stays `Clone` and inspectable; the engine owns one
-//! per node.
+//! Simulation` blocks the engine dispatches to), and its answers to what
+//! each layer asks of every kind, one file per layer: validation
+//! (`validate.rs`), the engine's shared paths (`engine.rs`), its card
+//! (`view.rs`), its share of the run's bound (`estimate.rs`), its export to
+//! CloudFormation and Terraform (`infra.rs`) and the planner (`knobs.rs`).
+//! Kinds register once, in `scenario.rs` (see [`registry`]). State stays
+//! `Clone` and inspectable; the engine owns one per node.
 
 pub mod batch;
 pub mod consumer;

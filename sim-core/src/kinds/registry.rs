@@ -4,14 +4,16 @@
 //! dispatch to each folder's [`About`] (its palette words and its tables).
 //!
 //! It also generates two dispatch macros, `with_spec!` and `with_kind!`.
-//! Each layer that asks every kind a question (validation, the estimate,
-//! the view, the export, the planner) declares the question as a trait
+//! Each layer that asks every kind a question (validation, the engine's
+//! shared paths, the estimate, the view, the export, the planner) declares
+//! the question as a trait
 //! with no default methods, each kind answers it in its folder's file of
 //! that layer, and the layer dispatches with the macro: its body is
 //! compiled once per kind, so a new kind that has not answered fails to
 //! compile, and the compiler lists what it must decide, as an exhaustive
 //! `match` would (no `_ =>` arm over kinds, checked by `tests/it/tidy.rs`).
-//! The engine's hot path keeps its own `match`es over its state.
+//! The dispatch is static: the same `match` the layer would write, so the
+//! engine's hot paths cost what they did.
 //!
 //! Data only, like the specs and tables it names.
 

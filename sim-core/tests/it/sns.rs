@@ -2,12 +2,12 @@
 //! the publish quotas, delivery retries by the documented policies, the
 //! subscription dead-letter queue, and the publish and delivery prices.
 
-use sim_core::{NodeIndex, NodeKind};
 use sim_core::metrics::{queue, sns};
 use sim_core::scenario::{
     Fault, FifoThroughputScope, FirehoseSpec, Link, Node, NodeSpec, Operation, ProducerSpec,
     QueueSpec, QueueType, Scenario, ScheduledOp, SnsTopicSpec, SubscriptionSpec, TopicType,
 };
+use sim_core::{NodeIndex, NodeKind};
 use sim_core::{Simulation, validate};
 
 use crate::fixtures::{pipeline, run, steady_producer};

@@ -247,7 +247,7 @@ pub fn claim(p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
 }
 
 /// Reads an `AWS::KinesisFirehose::DeliveryStream` (the mirror of
-/// [`export`]): its source stream, buffering, transformation, retries and
+/// `ExportKind::export`): its source stream, buffering, transformation, retries and
 /// backup, and its destination as a node of its own.
 pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
     let Some((c, destination_type, backs_up_all)) = config(p)? else {

@@ -209,7 +209,7 @@ fn read_topic(r: &import::Resource, b: &mut Builder, spec: &mut MskSpec) {
     }
 }
 
-/// Reads an `AWS::MSK::Cluster` (the mirror of [`export`]): brokers, broker
+/// Reads an `AWS::MSK::Cluster` (the mirror of its `ExportKind::export`): brokers, broker
 /// type and storage. The topic and the consumer group are not
 /// CloudFormation's: a Shardplay export's comment carries the topic's
 /// settings; otherwise they are the defaults, listed as assumed.

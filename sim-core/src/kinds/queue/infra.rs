@@ -92,7 +92,7 @@ impl ExportKind for QueueSpec {
     }
 }
 
-/// Reads an `AWS::SQS::Queue` (the mirror of [`export`]); its redrive
+/// Reads an `AWS::SQS::Queue` (the mirror of its `ExportKind::export`); its redrive
 /// policy is read by [`import_redrive`] once every queue is a node.
 pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
     let fifo = p.flag("FifoQueue")?.unwrap_or(false);

@@ -256,7 +256,7 @@ impl ExportKind for SnsTopicSpec {
     }
 }
 
-/// Reads an `AWS::SNS::Topic` (the mirror of [`export`]); its
+/// Reads an `AWS::SNS::Topic` (the mirror of its `ExportKind::export`); its
 /// subscriptions are read by [`import_subscription`] once every endpoint
 /// is a node.
 pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {

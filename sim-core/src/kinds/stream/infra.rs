@@ -51,7 +51,7 @@ impl ExportKind for StreamSpec {
     }
 }
 
-/// Reads an `AWS::Kinesis::Stream` (the mirror of [`export`]).
+/// Reads an `AWS::Kinesis::Stream` (the mirror of its `ExportKind::export`).
 pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Result<(), Issue> {
     let mode = match p.block("StreamModeDetails")? {
         Some(m) => m.text("StreamMode")?,
