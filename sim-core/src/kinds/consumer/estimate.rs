@@ -4,6 +4,7 @@
 use super::EFO_PROPAGATION_MS;
 use crate::budget::{EstimateKind, Estimator, per_s};
 use crate::scenario::{ConsumerSpec, Forward, NodeIndex, ProducerSpec, ReadMode};
+use crate::time::SimTime;
 
 impl Estimator<'_> {
     /// A consumer: one reader per shard of its stream.
@@ -25,25 +26,27 @@ impl EstimateKind for crate::scenario::ConsumerSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.consumer(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
-        match self.read_mode {
-            ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode"),
-            ReadMode::Shared => (per_s(self.poll_interval_ms), "poll_interval_ms"),
-        }
+        stream_reader_rate(self.read_mode, self.poll_interval_ms)
     }
 
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        (self.read_mode == ReadMode::Shared).then_some(reader_rate)
+        polls_unless_pushed(self.read_mode, reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,
@@ -52,4 +55,19 @@ impl EstimateKind for crate::scenario::ConsumerSpec {
     ) -> (u64, &'static str) {
         (1, "PutRecordBatch calls")
     }
+}
+
+/// A stream reader that chooses how it reads (a consumer, a Flink
+/// application): (batches a second per shard, the parameter that sets it).
+pub(crate) fn stream_reader_rate(mode: ReadMode, poll_interval_ms: SimTime) -> (f64, &'static str) {
+    match mode {
+        ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode"),
+        ReadMode::Shared => (per_s(poll_interval_ms), "poll_interval_ms"),
+    }
+}
+
+/// Its GetRecords calls a second per shard: none when enhanced fan-out
+/// pushes to it.
+pub(crate) fn polls_unless_pushed(mode: ReadMode, reader_rate: f64) -> Option<f64> {
+    (mode == ReadMode::Shared).then_some(reader_rate)
 }

@@ -45,22 +45,28 @@ impl EstimateKind for crate::scenario::FirehoseSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.firehose(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     // aws-facts 3.2: a delivery stream reads each shard once a second.
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

@@ -34,6 +34,7 @@ pub(crate) fn check_wiring(w: &Wiring, check: &mut Checker<'_>, node: usize) {
             );
         }
     }
+
     // aws-facts 3.2: with a Kinesis stream as source, PutRecord and
     // PutRecordBatch to the delivery stream are disabled.
     if direct_put && w.reads_from[node].is_some() {

@@ -3,9 +3,9 @@
 
 use super::{Processing, Vcpu};
 use crate::budget::{EstimateKind, Estimator, per_s};
-use crate::kinds::consumer::EFO_PROPAGATION_MS;
+use crate::kinds::consumer::estimate::{polls_unless_pushed, stream_reader_rate};
 use crate::memory::grown_buffer;
-use crate::scenario::{FlinkSpec, Forward, NodeIndex, ProducerSpec, ReadMode};
+use crate::scenario::{FlinkSpec, Forward, NodeIndex, ProducerSpec};
 
 impl Estimator<'_> {
     /// A Flink application: a reader per shard polling at its interval, and
@@ -24,25 +24,27 @@ impl EstimateKind for crate::scenario::FlinkSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.flink(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
-        match self.read_mode {
-            ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode"),
-            ReadMode::Shared => (per_s(self.poll_interval_ms), "poll_interval_ms"),
-        }
+        stream_reader_rate(self.read_mode, self.poll_interval_ms)
     }
 
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        (self.read_mode == ReadMode::Shared).then_some(reader_rate)
+        polls_unless_pushed(self.read_mode, reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

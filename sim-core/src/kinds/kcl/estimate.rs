@@ -24,21 +24,27 @@ impl EstimateKind for crate::scenario::KclSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.kcl_app(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (per_s(self.idle_time_between_reads_ms), "idle_time_between_reads_ms")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

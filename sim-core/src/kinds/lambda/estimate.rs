@@ -91,23 +91,29 @@ impl EstimateKind for crate::scenario::LambdaSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.function(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     // A Lambda event source polls again at once while behind.
     fn polls_per_s(&self, _: f64) -> Option<f64> {
         Some(5.0)
     }
+
     // Its failure notices.
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, e: &Estimator<'_>) -> u64 {
         e.esm_batches(self)
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

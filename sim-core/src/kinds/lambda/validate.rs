@@ -128,6 +128,7 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
             );
         }
     }
+
     // Functions share one account: each states the first one's limit.
     if let Some((first, c)) = first_function(w)
         && c != l.account_concurrency

@@ -314,6 +314,7 @@ fn msk_consume(cl: &mut super::MskCluster, now: SimTime) -> (u64, u64) {
     if cl.spec.is_serverless() {
         cap_egress(cl, &mut plan);
     }
+
     // Each partition has one reader, so the order of reads is immaterial.
     for (p, n) in plan {
         let part = &mut cl.partitions[p];

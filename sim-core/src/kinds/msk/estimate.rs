@@ -52,21 +52,27 @@ impl EstimateKind for crate::scenario::MskSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.msk(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.forwarded_batches_per_s(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     // Records go out once a second, to each partition.
     fn producer_writes(
         &self,

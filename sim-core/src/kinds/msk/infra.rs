@@ -233,6 +233,7 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
                 ebs.whole("VolumeSize")?.unwrap_or(spec.storage_gib_per_broker);
         }
     }
+
     // An export notes "N brokers over Z Availability Zones." and the topic.
     let number = |open: &str, close: &str| {
         r.notes.iter().find_map(|n| between(n, open, close)?.replace(',', "").parse::<u64>().ok())

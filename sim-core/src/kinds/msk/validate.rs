@@ -27,6 +27,7 @@ pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, m: &MskSpec) {
         }
         return;
     }
+
     // aws-facts-more 1.1: brokers spread evenly over the AZs, one each at least.
     if m.availability_zones > 0 && !m.brokers.is_multiple_of(m.availability_zones) {
         check.push(
@@ -37,6 +38,7 @@ pub(crate) fn check_params(check: &mut Checker<'_>, path: &str, m: &MskSpec) {
             ),
         );
     }
+
     // aws-facts-more 1.4: each replica on a distinct broker.
     if m.replication_factor > m.brokers {
         check.push(

@@ -119,21 +119,27 @@ impl EstimateKind for crate::scenario::ProducerSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.producer(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     fn messages_sent(&self, e: &Estimator<'_>, _: NodeIndex) -> f64 {
         e.peak_rate(self)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

@@ -194,6 +194,7 @@ pub(crate) fn check_wired_settings(
              the murmur2 hash of their key, so use uniform, hot_key or zipf keys",
         );
     }
+
     // aws-facts-more 2.1, 2.2: an MSK Serverless message is at
     // most 8 MiB (the key counted: Kafka's record carries it);
     // a larger one fails with INVALID_REQUEST.
@@ -211,6 +212,7 @@ pub(crate) fn check_wired_settings(
             ),
         );
     }
+
     // aws-facts 4.1: a message is at most MaximumMessageSize.
     if let Some(q) = w.sends_to[i].and_then(queue)
         && p.record_size.max_bytes() > q.max_message_bytes

@@ -82,22 +82,28 @@ impl EstimateKind for crate::scenario::QueueSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.queue(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     // A dead-letter queue takes what its source queue took.
     fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
         e.messages_into(node)
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         e: &Estimator<'_>,

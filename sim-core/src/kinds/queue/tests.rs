@@ -131,6 +131,7 @@ fn aws_facts_4_1_retention_expires_each_second_exactly_what_was_sent_that_long_a
             assert!(q.oldest_age(t) < 60_000, "at {t}: {}", q.oldest_age(t));
         }
     }
+
     // One cohort per second of sends, not one per send.
     assert_eq!(q.cohorts(), 60);
     assert_eq!(walked(&q), q.ledger_in_queue());

@@ -28,22 +28,28 @@ impl EstimateKind for crate::scenario::SnsTopicSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.topic(node);
     }
+
     fn forward(&self) -> Option<Forward> {
         None
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         (1.0, "the source")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     // A topic's subscriptions are not its `sends_to`.
     fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> f64 {
         0.0
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         0
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,

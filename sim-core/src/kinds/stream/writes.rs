@@ -110,6 +110,7 @@ pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u
         }
         return;
     }
+
     // The whole counts, or a whole multiple of them (the data of fixed-size
     // records, say), split exactly, one multiply each.
     if total.is_multiple_of(sum) {

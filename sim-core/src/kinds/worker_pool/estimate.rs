@@ -24,22 +24,28 @@ impl EstimateKind for crate::scenario::WorkerPoolSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.worker_pool(node, self);
     }
+
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
+
     fn reader_rate(&self) -> (f64, &'static str) {
         let cycle = (self.per_message_ms * f64::from(self.max_messages)).max(1.0);
         (f64::from(self.workers) * 1_000.0 / cycle, "workers")
     }
+
     fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
         Some(reader_rate)
     }
+
     fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> f64 {
         self.reader_rate().0 * f64::from(self.max_messages) * self.forward.ratio
     }
+
     fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
         u64::from(self.workers)
     }
+
     fn producer_writes(
         &self,
         _: &Estimator<'_>,
