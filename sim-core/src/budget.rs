@@ -279,39 +279,47 @@ pub fn estimate(valid: &ValidScenario, horizon_s: u64) -> ResourceEstimate {
     Estimator::new(valid, horizon_s).run()
 }
 
-/// The state the estimate is built from: the scenario, its wiring and the
-/// few figures several parts need.
 /// What the estimate asks of every kind. Each kind answers in its
 /// `estimate.rs`; [`Estimator`] dispatches with `with_spec!`
 /// (`kinds/registry.rs`), so a new kind fails to compile until it answers.
 pub(crate) trait EstimateKind {
     /// Counts what a node of this kind holds and does.
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex);
+    /// How it reads, as a reader of a stream or a queue; `None` when it
+    /// reads neither.
+    fn reads(&self, e: &Estimator<'_>) -> Option<Reads>;
     /// What it hands on of what it reads, if it forwards to a stream, a
     /// delivery stream or a queue.
     fn forward(&self) -> Option<Forward>;
-    /// As a reader: (batches a second it takes per shard, or from its
-    /// queue; the parameter that sets it).
-    fn reader_rate(&self) -> (f64, &'static str);
-    /// As a stream's reader: the GetRecords calls a second it makes per
-    /// shard, given its `reader_rate`; `None` when enhanced fan-out pushes
-    /// to it instead.
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64>;
     /// Messages a second it sends, at most, into the queue its link points
-    /// to.
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64;
-    /// The workers or event-source batches it runs on the queue it reads.
-    fn queue_receivers(&self, e: &Estimator<'_>) -> u64;
+    /// to; `None` when it sends to no queue.
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> Option<f64>;
     /// A producer's batch written to node `node` of this kind: (the calls
-    /// it takes, what they are).
+    /// it takes, what they are); `None` when producers do not write to it.
     fn producer_writes(
         &self,
         e: &Estimator<'_>,
         node: NodeIndex,
         p: &ProducerSpec,
-    ) -> (u64, &'static str);
+    ) -> Option<(u64, &'static str)>;
 }
 
+/// How a reader reads, for the estimate.
+pub(crate) struct Reads {
+    /// Batches a second it takes per shard, or from its queue.
+    pub(crate) per_s: f64,
+    /// The parameter that sets `per_s`.
+    pub(crate) set_by: &'static str,
+    /// As a stream's reader, the GetRecords calls a second it makes per
+    /// shard; `None` when enhanced fan-out pushes to it instead.
+    pub(crate) polls_per_s: Option<f64>,
+    /// As a queue's reader, the workers or event-source batches it receives
+    /// with.
+    pub(crate) receivers: u64,
+}
+
+/// The state the estimate is built from: the scenario, its wiring and the
+/// few figures several parts need.
 pub(crate) struct Estimator<'a> {
     pub(crate) valid: &'a ValidScenario,
     pub(crate) s: &'a Scenario,
@@ -689,18 +697,20 @@ impl<'a> Estimator<'a> {
         for i in
             NodeIndex::all(self.s.nodes.len()).filter(|&i| self.valid.reads_from(i) == Some(node))
         {
-            let rate = self.reader_rate(i).0;
-            match with_spec!(&self.s.node(i).spec, s => s.polls_per_s(rate)) {
-                Some(calls) => polls += calls,
-                None => efo += 1,
+            match with_spec!(&self.s.node(i).spec, s => s.reads(self)) {
+                Some(Reads { polls_per_s: Some(calls), .. }) => polls += calls,
+                Some(Reads { polls_per_s: None, .. }) => efo += 1,
+                None => {}
             }
         }
         (polls, efo)
     }
 
-    /// (batches a second a reader node takes per shard, what sets it).
+    /// (batches a second a reader node takes per shard, what sets it); a
+    /// node that reads nothing, once a second.
     pub(crate) fn reader_rate(&self, node: NodeIndex) -> (f64, &'static str) {
-        with_spec!(&self.s.node(node).spec, s => s.reader_rate())
+        with_spec!(&self.s.node(node).spec, s => s.reads(self))
+            .map_or((1.0, "the source"), |r| (r.per_s, r.set_by))
     }
 
     /// A stream reader node: one reader per shard, its events a second.
@@ -730,7 +740,7 @@ impl<'a> Estimator<'a> {
         self.notifications_into(node)
             + NodeIndex::all(self.s.nodes.len())
                 .filter(|&i| self.valid.sends_to(i) == Some(node))
-                .map(|i| with_spec!(&self.s.node(i).spec, s => s.messages_sent(self, i)))
+                .filter_map(|i| with_spec!(&self.s.node(i).spec, s => s.messages_sent(self, i)))
                 .sum::<f64>()
     }
 
@@ -765,7 +775,8 @@ impl<'a> Estimator<'a> {
     pub(crate) fn receivers_of(&self, node: NodeIndex) -> u64 {
         NodeIndex::all(self.s.nodes.len())
             .filter(|&i| self.valid.reads_from(i) == Some(node))
-            .map(|i| with_spec!(&self.s.node(i).spec, s => s.queue_receivers(self)))
+            .filter_map(|i| with_spec!(&self.s.node(i).spec, s => s.reads(self)))
+            .map(|r| r.receivers)
             .sum()
     }
 

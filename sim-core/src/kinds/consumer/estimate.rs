@@ -2,7 +2,7 @@
 //! [`crate::budget::estimate`].
 
 use super::EFO_PROPAGATION_MS;
-use crate::budget::{EstimateKind, Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, Reads, per_s};
 use crate::scenario::{ConsumerSpec, Forward, NodeIndex, ProducerSpec, ReadMode};
 use crate::time::SimTime;
 
@@ -22,29 +22,21 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::ConsumerSpec {
+impl EstimateKind for ConsumerSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.consumer(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        Some(stream_reads(self.read_mode, self.poll_interval_ms))
     }
 
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        stream_reader_rate(self.read_mode, self.poll_interval_ms)
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        polls_unless_pushed(self.read_mode, reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -52,22 +44,21 @@ impl EstimateKind for crate::scenario::ConsumerSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        None
     }
 }
 
-/// A stream reader that chooses how it reads (a consumer, a Flink
-/// application): (batches a second per shard, the parameter that sets it).
-pub(crate) fn stream_reader_rate(mode: ReadMode, poll_interval_ms: SimTime) -> (f64, &'static str) {
-    match mode {
-        ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode"),
-        ReadMode::Shared => (per_s(poll_interval_ms), "poll_interval_ms"),
-    }
-}
-
-/// Its GetRecords calls a second per shard: none when enhanced fan-out
-/// pushes to it.
-pub(crate) fn polls_unless_pushed(mode: ReadMode, reader_rate: f64) -> Option<f64> {
-    (mode == ReadMode::Shared).then_some(reader_rate)
+/// How a stream reader that chooses how it reads (a consumer, a Flink
+/// application) reads: enhanced fan-out pushes about every 70 ms, polling
+/// calls GetRecords every `poll_interval_ms`.
+pub(crate) fn stream_reads(mode: ReadMode, poll_interval_ms: SimTime) -> Reads {
+    let (per_s, set_by, polls_per_s) = match mode {
+        ReadMode::EnhancedFanOut => (1_000.0 / EFO_PROPAGATION_MS as f64, "read_mode", None),
+        ReadMode::Shared => {
+            let per_s = per_s(poll_interval_ms);
+            (per_s, "poll_interval_ms", Some(per_s))
+        }
+    };
+    Reads { per_s, set_by, polls_per_s, receivers: 0 }
 }

@@ -2,10 +2,10 @@
 //! [`crate::budget::estimate`].
 
 use super::{Object, S3_RETRY_DURATION_MS};
-use crate::budget::{EstimateKind, Estimator, MIB};
+use crate::budget::{EstimateKind, Estimator, MIB, Reads};
 use crate::engine::MemoryPart;
 use crate::memory::{btree, grown_buffer};
-use crate::scenario::{Forward, NodeIndex, ProducerSpec};
+use crate::scenario::{FirehoseSpec, Forward, NodeIndex, ProducerSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {
@@ -41,30 +41,22 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::FirehoseSpec {
+impl EstimateKind for FirehoseSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.firehose(node, self);
+    }
+
+    // aws-facts 3.2: a delivery stream reads each shard once a second.
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        Some(Reads { per_s: 1.0, set_by: "the source", polls_per_s: Some(1.0), receivers: 0 })
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    // aws-facts 3.2: a delivery stream reads each shard once a second.
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -72,7 +64,7 @@ impl EstimateKind for crate::scenario::FirehoseSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        Some((1, "PutRecordBatch calls"))
     }
 }

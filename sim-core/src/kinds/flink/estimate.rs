@@ -2,8 +2,8 @@
 //! second, for [`crate::budget::estimate`].
 
 use super::{Processing, Vcpu};
-use crate::budget::{EstimateKind, Estimator, per_s};
-use crate::kinds::consumer::estimate::{polls_unless_pushed, stream_reader_rate};
+use crate::budget::{EstimateKind, Estimator, Reads, per_s};
+use crate::kinds::consumer::estimate::stream_reads;
 use crate::memory::grown_buffer;
 use crate::scenario::{FlinkSpec, Forward, NodeIndex, ProducerSpec};
 
@@ -20,29 +20,21 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::FlinkSpec {
+impl EstimateKind for FlinkSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.flink(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        Some(stream_reads(self.read_mode, self.poll_interval_ms))
     }
 
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        stream_reader_rate(self.read_mode, self.poll_interval_ms)
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        polls_unless_pushed(self.read_mode, reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -50,7 +42,7 @@ impl EstimateKind for crate::scenario::FlinkSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        None
     }
 }

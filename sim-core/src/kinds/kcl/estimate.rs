@@ -2,7 +2,7 @@
 //! [`crate::budget::estimate`].
 
 use super::Lease;
-use crate::budget::{EstimateKind, Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, Reads, per_s};
 use crate::engine::MemoryPart;
 use crate::memory::{buffer, grown_buffer};
 use crate::scenario::{Forward, KclSpec, NodeIndex, ProducerSpec};
@@ -20,29 +20,23 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::KclSpec {
+impl EstimateKind for KclSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.kcl_app(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        let per_s = per_s(self.idle_time_between_reads_ms);
+        let set_by = "idle_time_between_reads_ms";
+        Some(Reads { per_s, set_by, polls_per_s: Some(per_s), receivers: 0 })
     }
 
     fn forward(&self) -> Option<Forward> {
         Some(self.forward)
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (per_s(self.idle_time_between_reads_ms), "idle_time_between_reads_ms")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -50,7 +44,7 @@ impl EstimateKind for crate::scenario::KclSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        None
     }
 }

@@ -4,11 +4,11 @@
 use super::{
     Events, KafkaPartition, LANE_COHORTS, Lane, MAX_EVENT_COHORTS, Poller, STREAM_POLL_MS, ShardEsm,
 };
-use crate::budget::{EstimateKind, Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, Reads, per_s};
 use crate::engine::MemoryPart;
 use crate::kinds::stream::Cohort;
 use crate::memory::{btree, grown_buffer};
-use crate::scenario::{Forward, NodeIndex, NodeKind, ProducerSpec};
+use crate::scenario::{Forward, LambdaSpec, NodeIndex, NodeKind, ProducerSpec};
 use crate::time::{SECOND, SimTime};
 
 impl Estimator<'_> {
@@ -87,31 +87,24 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::LambdaSpec {
+impl EstimateKind for LambdaSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.function(node, self);
+    }
+
+    // An event source polls a stream again at once while behind.
+    fn reads(&self, e: &Estimator<'_>) -> Option<Reads> {
+        let receivers = e.esm_batches(self);
+        Some(Reads { per_s: 1.0, set_by: "the source", polls_per_s: Some(5.0), receivers })
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    // A Lambda event source polls again at once while behind.
-    fn polls_per_s(&self, _: f64) -> Option<f64> {
-        Some(5.0)
-    }
-
-    // Its failure notices.
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, e: &Estimator<'_>) -> u64 {
-        e.esm_batches(self)
+    // Its failure notices, to its on-failure destination.
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> Option<f64> {
+        Some(e.forwarded_batches_per_s(node))
     }
 
     fn producer_writes(
@@ -119,7 +112,7 @@ impl EstimateKind for crate::scenario::LambdaSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        None
     }
 }

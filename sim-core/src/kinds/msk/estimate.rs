@@ -2,7 +2,7 @@
 //! for [`crate::budget::estimate`].
 
 use super::{Cohort, Partition};
-use crate::budget::{EstimateKind, Estimator};
+use crate::budget::{EstimateKind, Estimator, Reads};
 use crate::memory::grown_buffer;
 use crate::scenario::{Fault, Forward, MskSpec, NodeIndex, Operation, ProducerSpec};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
@@ -48,29 +48,21 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::MskSpec {
+impl EstimateKind for MskSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.msk(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        None
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     // Records go out once a second, to each partition.
@@ -79,7 +71,7 @@ impl EstimateKind for crate::scenario::MskSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (u64::from(self.partitions), "partition writes")
+    ) -> Option<(u64, &'static str)> {
+        Some((u64::from(self.partitions), "partition writes"))
     }
 }

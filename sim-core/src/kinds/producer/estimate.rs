@@ -1,7 +1,7 @@
 //! The bound on what a producer holds and does per simulated second, for
 //! [`crate::budget::estimate`].
 
-use crate::budget::{EstimateKind, Estimator, per_s};
+use crate::budget::{EstimateKind, Estimator, Reads, per_s};
 use crate::engine::{retry_bytes, same_group};
 use crate::kinds::Target;
 use crate::memory::{buffer, grown_buffer};
@@ -46,7 +46,8 @@ impl<'a> Estimator<'a> {
         let peak: f64 = members.iter().map(|q| self.peak_rate(q)).sum();
         let members = members.len() as u64;
         let (fan_out, per_batch) =
-            with_spec!(&self.s.node(target).spec, s => s.producer_writes(self, target, p));
+            with_spec!(&self.s.node(target).spec, s => s.producer_writes(self, target, p))
+                .expect("validated wiring: a producer writes to a kind that takes its writes");
         let work = batches * attempts * (1.0 + fan_out as f64);
         self.work(node, per_batch, work, "raise batching.max_buffered_ms");
         self.pending += 1;
@@ -115,29 +116,21 @@ fn retry_calendar(caps: &[u64], batch_ms: u64, fan_out: u64, p: &ProducerSpec) -
     (entries, pieces)
 }
 
-impl EstimateKind for crate::scenario::ProducerSpec {
+impl EstimateKind for ProducerSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.producer(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        None
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, _: NodeIndex) -> f64 {
-        e.peak_rate(self)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, e: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        Some(e.peak_rate(self))
     }
 
     fn producer_writes(
@@ -145,7 +138,7 @@ impl EstimateKind for crate::scenario::ProducerSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PutRecordBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        None
     }
 }

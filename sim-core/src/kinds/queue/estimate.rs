@@ -2,11 +2,11 @@
 //! [`crate::budget::estimate`].
 
 use super::Messages;
-use crate::budget::{EstimateKind, Estimator, span};
+use crate::budget::{EstimateKind, Estimator, Reads, span};
 use crate::engine::MemoryPart;
 use crate::kinds::producer::estimate::fifo_groups;
 use crate::memory::{btree, buffer, grown_buffer};
-use crate::scenario::{Forward, NodeIndex, ProducerSpec, QueueType};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec, QueueSpec, QueueType};
 use crate::time::{SECOND, SimTime};
 use crate::units::format_number;
 
@@ -78,30 +78,22 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::QueueSpec {
+impl EstimateKind for QueueSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.queue(node, self);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        None
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
     // A dead-letter queue takes what its source queue took.
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.messages_into(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> Option<f64> {
+        Some(e.messages_into(node))
     }
 
     fn producer_writes(
@@ -109,7 +101,7 @@ impl EstimateKind for crate::scenario::QueueSpec {
         e: &Estimator<'_>,
         node: NodeIndex,
         p: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (fifo_groups(e.s, node, p), "SendMessageBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        Some((fifo_groups(e.s, node, p), "SendMessageBatch calls"))
     }
 }

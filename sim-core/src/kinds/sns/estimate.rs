@@ -2,9 +2,9 @@
 //! [`crate::budget::estimate`].
 
 use super::{MAX_RETRY_COHORTS, Retrying, Subscription};
-use crate::budget::{EstimateKind, Estimator};
+use crate::budget::{EstimateKind, Estimator, Reads};
 use crate::memory::grown_buffer;
-use crate::scenario::{Forward, NodeIndex, ProducerSpec};
+use crate::scenario::{Forward, NodeIndex, ProducerSpec, SnsTopicSpec};
 use crate::time::SECOND;
 
 impl Estimator<'_> {
@@ -24,30 +24,22 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::SnsTopicSpec {
+impl EstimateKind for SnsTopicSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.topic(node);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        None
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
     // A topic's subscriptions are not its `sends_to`.
-    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> f64 {
-        0.0
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -55,7 +47,7 @@ impl EstimateKind for crate::scenario::SnsTopicSpec {
         _: &Estimator<'_>,
         _: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (1, "PublishBatch calls")
+    ) -> Option<(u64, &'static str)> {
+        Some((1, "PublishBatch calls"))
     }
 }

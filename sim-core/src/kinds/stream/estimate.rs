@@ -2,11 +2,11 @@
 //! [`crate::budget::estimate`].
 
 use super::{Cohort, FINE_GRAINED_MS, Shard};
-use crate::budget::{EstimateKind, Estimator, span};
+use crate::budget::{EstimateKind, Estimator, Reads, span};
 use crate::engine::MemoryPart;
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
-use crate::scenario::{Forward, NodeIndex, NodeSpec, ProducerSpec};
+use crate::scenario::{Forward, NodeIndex, NodeSpec, ProducerSpec, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 
@@ -52,29 +52,21 @@ impl Estimator<'_> {
     }
 }
 
-impl EstimateKind for crate::scenario::StreamSpec {
+impl EstimateKind for StreamSpec {
     fn estimate<'a>(&'a self, e: &mut Estimator<'a>, node: NodeIndex) {
         e.stream(node);
+    }
+
+    fn reads(&self, _: &Estimator<'_>) -> Option<Reads> {
+        None
     }
 
     fn forward(&self) -> Option<Forward> {
         None
     }
 
-    fn reader_rate(&self) -> (f64, &'static str) {
-        (1.0, "the source")
-    }
-
-    fn polls_per_s(&self, reader_rate: f64) -> Option<f64> {
-        Some(reader_rate)
-    }
-
-    fn messages_sent(&self, e: &Estimator<'_>, node: NodeIndex) -> f64 {
-        e.forwarded_batches_per_s(node)
-    }
-
-    fn queue_receivers(&self, _: &Estimator<'_>) -> u64 {
-        0
+    fn messages_sent(&self, _: &Estimator<'_>, _: NodeIndex) -> Option<f64> {
+        None
     }
 
     fn producer_writes(
@@ -82,7 +74,7 @@ impl EstimateKind for crate::scenario::StreamSpec {
         e: &Estimator<'_>,
         node: NodeIndex,
         _: &ProducerSpec,
-    ) -> (u64, &'static str) {
-        (e.shards[node], "writes to each shard")
+    ) -> Option<(u64, &'static str)> {
+        Some((e.shards[node], "writes to each shard"))
     }
 }
