@@ -242,11 +242,11 @@ pub struct NodeSlot {
 
 /// What the engine's shared paths ask of every kind: whether it takes a
 /// batch handed on to it, where a producer wired to it writes, whether a
-/// waiting receiver of its gets messages, and what latency it measures. Each kind answers in its
-/// `engine.rs`; the engine dispatches with `with_kind!`
-/// (`kinds/registry.rs`), which compiles to the `match` it replaces. A
-/// kind's state and its events stay the engine's own (`Simulation`'s
-/// fields, [`Action`]).
+/// waiting receiver of its gets messages, and what latency it measures.
+/// Each kind answers in its `engine.rs`; the engine dispatches with
+/// `with_kind!` (`kinds/registry.rs`), which compiles to the `match` it
+/// replaces. A kind's state and its events stay the engine's own
+/// (`Simulation`'s fields, [`Action`]).
 pub(crate) trait EngineKind {
     /// A batch handed on to the node at `slot`: the records it accepts.
     /// Validation wires hand-offs to streams, delivery streams, queues and
