@@ -548,6 +548,28 @@ pub struct WireView {
     pub backlog: Option<Backlog>,
 }
 
+impl NodeFigures {
+    /// Records (or messages) per second this node takes in, and of those
+    /// refused per second (a write limit's refusals; 0 where it has none).
+    fn intake(&self) -> (f64, f64) {
+        match self {
+            NodeFigures::Producer { .. } => (0.0, 0.0),
+            NodeFigures::Stream { incoming, throttled, .. }
+            | NodeFigures::Firehose { incoming, throttled, .. } => (*incoming, *throttled),
+            NodeFigures::Consumer { processed, .. }
+            | NodeFigures::Kcl { processed, .. }
+            | NodeFigures::WorkerPool { processed, .. }
+            | NodeFigures::Lambda { processed, .. } => (*processed, 0.0),
+            NodeFigures::Flink { records_in, .. } => (*records_in, 0.0),
+            NodeFigures::Destination { records, .. } => (*records, 0.0),
+            // Its throttled figure counts calls, not messages.
+            NodeFigures::Queue { sent, .. } => (*sent, 0.0),
+            NodeFigures::Topic { published, throttled, .. } => (*published, *throttled),
+            NodeFigures::Msk { messages_in, .. } => (*messages_in, 0.0),
+        }
+    }
+}
+
 /// A journal entry (resharding, refusals) as people read it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalView {
@@ -655,49 +677,23 @@ impl FrameView {
     /// Records per second flowing along the wire from node `from` to
     /// node `to`, and how many of them were refused (what [`Self::wire`]
     /// gives, without formatting the backlog's words).
+    ///
+    /// The engine counts per node, not per wire, so the figure is the one
+    /// that belongs to this wire alone: what the upstream node sends where
+    /// it has one output for it (a producer writes to one node, a delivery
+    /// stream to one destination, a queue's dead letters go to one queue),
+    /// else what the downstream node takes in (a reader reads one source).
+    /// A node fed by several wires that are not a producer's (a stream
+    /// written by two consumers, say) shows its whole intake on each.
     pub fn wire_flow(&self, from: NodeIndex, to: NodeIndex) -> (f64, f64) {
+        use NodeFigures as F;
         match (self.figures(from), self.figures(to)) {
-            (
-                Some(NodeFigures::Producer { .. }),
-                Some(NodeFigures::Stream { incoming, throttled, .. }),
-            ) => (*incoming, *throttled),
-            (
-                Some(
-                    NodeFigures::Producer { .. }
-                    | NodeFigures::Stream { .. }
-                    | NodeFigures::Consumer { .. }
-                    | NodeFigures::Kcl { .. },
-                ),
-                Some(NodeFigures::Firehose { incoming, throttled, .. }),
-            ) => (*incoming, *throttled),
-            (
-                Some(NodeFigures::Firehose { delivered, .. }),
-                Some(NodeFigures::Destination { .. }),
-            ) => (*delivered, 0.0),
-            (
-                _,
-                Some(NodeFigures::Consumer { processed, .. } | NodeFigures::Kcl { processed, .. }),
-            ) => (*processed, 0.0),
-            (
-                Some(NodeFigures::Consumer { .. } | NodeFigures::Kcl { .. }),
-                Some(NodeFigures::Stream { incoming, throttled, .. }),
-            ) => (*incoming, *throttled),
-            (
-                Some(NodeFigures::Producer { retried, given_up, .. }),
-                Some(NodeFigures::Queue { sent, .. }),
-            ) => (*sent, retried + given_up),
-            // A queue's link to another queue carries its dead letters.
-            (Some(NodeFigures::Queue { dead_lettered, .. }), Some(NodeFigures::Queue { .. })) => {
-                (*dead_lettered, 0.0)
-            }
-            (Some(NodeFigures::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
-            (_, Some(NodeFigures::WorkerPool { processed, .. })) => (*processed, 0.0),
-            (_, Some(NodeFigures::Lambda { processed, .. })) => (*processed, 0.0),
-            // A function's link to a queue carries notices of failed batches.
-            (Some(NodeFigures::Lambda { .. }), Some(NodeFigures::Queue { sent, .. })) => {
-                (*sent, 0.0)
-            }
-            _ => (0.0, 0.0),
+            (Some(F::Producer { put, retried, given_up, .. }), _) => (*put, retried + given_up),
+            (Some(F::Firehose { delivered, .. }), Some(F::Destination { .. })) => (*delivered, 0.0),
+            (Some(F::Queue { dead_lettered, .. }), Some(F::Queue { .. })) => (*dead_lettered, 0.0),
+            (Some(F::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
+            (_, Some(to)) => to.intake(),
+            (_, None) => (0.0, 0.0),
         }
     }
 
@@ -707,9 +703,10 @@ impl FrameView {
     /// lag) on a stream reader's wire. `None` where nothing waits.
     pub fn wire_backlog(&self, from: NodeIndex, to: NodeIndex) -> Option<Backlog> {
         match (self.figures(from)?, self.figures(to)?) {
-            (NodeFigures::Producer { .. }, NodeFigures::Stream { incoming, throttled, .. }) => {
-                let tried = incoming + throttled;
-                let share = if tried > 0.0 { throttled / tried } else { 0.0 };
+            (NodeFigures::Producer { put, retried, given_up, .. }, NodeFigures::Stream { .. }) => {
+                let refused = retried + given_up;
+                let tried = put + refused;
+                let share = if tried > 0.0 { refused / tried } else { 0.0 };
                 let health = if share >= THROTTLED_SHARE {
                     Health::Failing
                 } else if share > 0.0 {
@@ -907,6 +904,86 @@ mod tests {
             "a consumer's wire shows its lag"
         );
         assert!(snap.wire(NodeIndex::new(2), NodeIndex::new(0)).backlog.is_none());
+    }
+
+    /// The view of bundled scenario `name` after `seconds`, and its node
+    /// indices by id.
+    fn bundled_after(name: &str, seconds: u64) -> (FrameView, impl Fn(&str) -> NodeIndex) {
+        let json = crate::BUNDLED_SCENARIOS.iter().find(|(n, _)| n.starts_with(name)).unwrap().1;
+        let valid = load_scenario(json).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(seconds * 1_000);
+        let ids: Vec<String> = valid.scenario().nodes.iter().map(|n| n.id.clone()).collect();
+        let index = move |id: &str| NodeIndex::new(ids.iter().position(|n| n == id).unwrap());
+        (FrameView::capture(&sim), index)
+    }
+
+    #[test]
+    fn each_producers_wire_carries_its_own_records_and_fan_in_adds_up() {
+        // Two producers into one stream: each wire shows what its producer
+        // put and had refused, not the stream's total twice.
+        let mut json: serde_json::Value = serde_json::from_str(DEFAULT_SCENARIO).unwrap();
+        let mut second = json["nodes"][0].clone();
+        second["id"] = "second-producer".into();
+        second["params"]["records_per_s"] = 300.0.into();
+        let (first, stream) = (json["nodes"][0]["id"].clone(), json["nodes"][1]["id"].clone());
+        json["nodes"].as_array_mut().unwrap().push(second);
+        json["links"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({ "from": "second-producer", "to": stream }));
+        let valid = load_scenario(&json.to_string()).unwrap();
+        let mut sim = Simulation::new(&valid, 1);
+        sim.run_until(30_000);
+        let snap = FrameView::capture(&sim);
+        let last = NodeIndex::new(snap.nodes.len() - 1);
+        assert_eq!(first, valid.scenario().nodes[0].id.as_str(), "node 0 is the first producer");
+        let (one, two) =
+            (snap.wire(NodeIndex::new(0), NodeIndex::new(1)), snap.wire(last, NodeIndex::new(1)));
+        for (p, wire) in [(NodeIndex::new(0), &one), (last, &two)] {
+            let NodeFigures::Producer { put, retried, given_up, .. } = snap.nodes[p].figures else {
+                panic!()
+            };
+            assert_eq!((wire.flow, wire.refused), (put, retried + given_up));
+        }
+        assert!(one.flow > two.flow && two.flow > 0.0, "{} and {}", one.flow, two.flow);
+        let NodeFigures::Stream { incoming, .. } = snap.nodes[NodeIndex::new(1)].figures else {
+            panic!()
+        };
+        assert_eq!(
+            one.flow + two.flow,
+            incoming,
+            "the stream's IncomingRecords is both wires' sum"
+        );
+    }
+
+    #[test]
+    fn wires_through_topics_clusters_and_flink_carry_what_crosses_them() {
+        // A producer's wire into a topic or a cluster, a topic's wire to a
+        // queue and a stream's wire to a Flink application each showed 0/s.
+        let (snap, at) = bundled_after("lesson-sns-fan-out", 120);
+        let NodeFigures::Topic { published, .. } = snap.nodes[at("orders")].figures else {
+            panic!()
+        };
+        let into_topic = snap.wire(at("orders-api"), at("orders")).flow;
+        assert!(into_topic > 0.0 && into_topic == published, "{into_topic} against {published}");
+        for queue in ["fulfil", "notify"] {
+            let NodeFigures::Queue { sent, .. } = snap.nodes[at(queue)].figures else { panic!() };
+            assert!(sent > 0.0);
+            assert_eq!(snap.wire(at("orders"), at(queue)).flow, sent, "{queue}");
+        }
+        let (snap, at) = bundled_after("lesson-msk-partitions", 120);
+        let NodeFigures::Msk { messages_in, .. } = snap.nodes[at("orders-cluster")].figures else {
+            panic!()
+        };
+        assert!(messages_in > 0.0);
+        assert_eq!(snap.wire(at("orders"), at("orders-cluster")).flow, messages_in);
+        let (snap, at) = bundled_after("lesson-flink-parallelism", 120);
+        let NodeFigures::Flink { records_in, .. } = snap.nodes[at("scoring")].figures else {
+            panic!()
+        };
+        assert!(records_in > 0.0);
+        assert_eq!(snap.wire(at("payments-stream"), at("scoring")).flow, records_in);
     }
 
     #[test]
