@@ -698,12 +698,16 @@ impl FrameView {
     }
 
     /// What waits on the wire from `from` to `to`: records being retried
-    /// after throttling on a producer's wire, messages in a queue (by the
+    /// after throttling on a producer's wire into a stream or a queue (the
+    /// targets whose refusals it retries), messages in a queue (by the
     /// oldest one's age) on the queue's wire, unread records (the reader's
-    /// lag) on a stream reader's wire. `None` where nothing waits.
+    /// lag) on a reader's wire. `None` where nothing waits.
     pub fn wire_backlog(&self, from: NodeIndex, to: NodeIndex) -> Option<Backlog> {
         match (self.figures(from)?, self.figures(to)?) {
-            (NodeFigures::Producer { put, retried, given_up, .. }, NodeFigures::Stream { .. }) => {
+            (
+                NodeFigures::Producer { put, retried, given_up, .. },
+                NodeFigures::Stream { .. } | NodeFigures::Queue { .. },
+            ) => {
                 let refused = retried + given_up;
                 let tried = put + refused;
                 let share = if tried > 0.0 { refused / tried } else { 0.0 };
@@ -735,25 +739,22 @@ impl FrameView {
                     ),
                 })
             }
-            (
-                _,
-                NodeFigures::Consumer { unread_ms: behind_ms, retention_ms, .. }
-                | NodeFigures::Kcl { unread_ms: behind_ms, retention_ms, .. }
-                | NodeFigures::Lambda { iterator_age_ms: behind_ms, retention_ms, .. },
-            ) => {
+            // A reader's wire: what it has not read yet (the same age its
+            // health rules judge).
+            (_, reader) => {
+                let (behind_ms, retention_ms) = health::reader_age(reader)?;
                 let gauge = AgeGauge {
                     label: "",
-                    ms: *behind_ms,
-                    limit_ms: *retention_ms,
-                    thresholds: AgeThresholds::reader(*retention_ms),
+                    ms: behind_ms,
+                    limit_ms: retention_ms,
+                    thresholds: AgeThresholds::reader(retention_ms),
                 };
                 Some(Backlog {
                     fill: gauge.fill(),
                     health: gauge.health(),
-                    label: format!("{} of records wait unread", units::millis(*behind_ms)),
+                    label: format!("{} of records wait unread", units::millis(behind_ms)),
                 })
             }
-            _ => None,
         }
     }
 
@@ -983,7 +984,13 @@ mod tests {
             panic!()
         };
         assert!(records_in > 0.0);
-        assert_eq!(snap.wire(at("payments-stream"), at("scoring")).flow, records_in);
+        let wire = snap.wire(at("payments-stream"), at("scoring"));
+        assert_eq!(wire.flow, records_in);
+        let NodeFigures::Flink { behind_ms, .. } = snap.nodes[at("scoring")].figures else {
+            panic!()
+        };
+        let lag = wire.backlog.expect("a Flink application's wire shows its lag, as a consumer's");
+        assert_eq!(lag.label, format!("{} of records wait unread", units::millis(behind_ms)));
     }
 
     #[test]

@@ -128,7 +128,7 @@ const KCL: &str =
 /// The age of the oldest record a reader has not read yet, and the
 /// retention of the stream it reads; `None` for kinds that do not read a
 /// stream.
-fn reader_age(f: &NodeFigures) -> Option<(f64, f64)> {
+pub(crate) fn reader_age(f: &NodeFigures) -> Option<(f64, f64)> {
     match f {
         NodeFigures::Consumer { unread_ms, retention_ms, .. }
         | NodeFigures::Kcl { unread_ms, retention_ms, .. }
