@@ -1,6 +1,6 @@
 // An Amazon SNS topic, end to end: added from the palette, published to by the default
-// scenario's producer and subscribed by a queue; and its lesson: the notification queue falls
-// behind without a filter policy, and an endpoint outage from the Intervene panel leaves
+// scenario's producer and subscribed by a queue; and its lesson: its wires carry what crosses
+// them, the notification queue falls behind without a filter policy, and an endpoint outage from the Intervene panel leaves
 // notifications waiting for their retries.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,15 @@ test('the fan-out lesson: an unfiltered subscriber falls behind; an outage is re
   await app.setSpeed(10);
   await app.waitForSimMsAbove(60_000);
   assert.match(await app.testId('node-orders').textContent(), /delivered/);
+  // No Kinesis stream here: no stream figures shown as zeros, and every wire carries what
+  // crosses it (a producer's into the topic, the topic's to each subscriber).
+  assert.equal(await app.testId('stat-incoming').count(), 0, 'no IncomingRecords card without a stream');
+  assert.equal(await app.testId('total-produced').count(), 1);
+  for (const wire of ['orders-api-orders', 'orders-fulfil', 'orders-notify']) {
+    const label = await page.locator(`[data-testid="wire-${wire}"] text.wire-label`).first().textContent();
+    assert.match(label, /rec\/s/, wire);
+    assert.doesNotMatch(label, /^0\b/, `${wire} carries records: ${label}`);
+  }
   await page.waitForFunction(
     () => /Backlog growing|Messages waiting/.test(document.querySelector('[data-testid="node-notify"]')?.textContent ?? ''),
     null,

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::editor::Editor;
 use crate::format;
 use crate::state::SimCtx;
+use sim_core::NodeKind;
 use sim_core::view::{AgeThresholds, Figure, Health, NodeFigures};
 
 /// One labelled figure with a machine-readable value for tests. Its value
@@ -119,12 +121,22 @@ pub fn StatCards() -> impl IntoView {
             _ => (0.0, 0.0, 0.0, 0.0, 0.0, 0, f64::INFINITY),
         })
     });
+    // The first three cards are a Kinesis stream's CloudWatch figures: a
+    // pipeline without one (a topic's fan-out, a queue, a cluster) would
+    // show them as zeros while its records flow, so they are left out.
+    // (The canvas's document decides, so they do not come and go while an
+    // edit is a draft that does not run.)
+    let editor = expect_context::<Editor>();
+    let has_stream = Memo::new(move |_| {
+        editor.doc.with(|d| d.nodes.iter().any(|n| n.spec.kind() == NodeKind::KinesisStream))
+    });
     let given_up = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.headline.given_up()));
     let ledger = Memo::new(move |_| ctx.live.snapshot.with(|s| s.frame.ledger));
     let cost =
         Memo::new(move |_| ctx.live.snapshot.with(|s| (s.frame.cost_usd, s.frame.monthly_usd)));
     view! {
         <div class="stats">
+            {move || has_stream.get().then(|| view! {
             <Stat
                 testid="stat-incoming"
                 label="Incoming"
@@ -171,6 +183,7 @@ pub fn StatCards() -> impl IntoView {
                 figure=Figure::IteratorAge
                 open=open
             />
+            })}
             <Stat
                 testid="total-produced"
                 label="Produced"
