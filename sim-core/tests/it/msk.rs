@@ -216,6 +216,21 @@ fn lag_grows_by_production_minus_consumption() {
     assert_eq!(l.in_flight as f64, lag);
 }
 
+/// A producer writing to a cluster counts what its application handed it
+/// (UserRecordsReceived) as a stream's producer does: its card's rate read
+/// 0 rec/s while the cluster took in 1,000 a second.
+#[test]
+fn a_clusters_producer_counts_the_records_it_generates() {
+    use sim_core::metrics::producer;
+    let keys = KeyDistribution::Uniform { count: 1_000 };
+    let sim = run(&cluster(producer(1_000.0, 100, keys), small(2, 2, 200.0)), 60);
+    let m = sim.metrics(NodeIndex::new(0));
+    assert_eq!(m.last_second(producer::USER_RECORDS_RECEIVED), 1_000.0);
+    let generated = m.total(producer::USER_RECORDS_RECEIVED);
+    assert_eq!(generated, m.total(producer::USER_RECORDS_PUT), "a cluster refuses no write");
+    assert_eq!(generated, sim.ledger().produced as f64);
+}
+
 /// aws-facts-more 1.6: segments older than retention are deleted, read or
 /// not: what the group had not read is lost, and storage stops growing at
 /// about retention x the rate x replicas.

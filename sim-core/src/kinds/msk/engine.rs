@@ -117,9 +117,11 @@ impl Simulation {
             let node = self.producer_nodes[slot];
             let p = &mut self.producers[slot];
             let n = p.generate(self.now, &mut self.rngs[node]);
+            self.metrics[node].add(crate::metrics::producer::USER_RECORDS_RECEIVED, n as f64);
             if n == 0 {
                 continue;
             }
+            let p = &mut self.producers[slot];
             let per_record =
                 p.draw_data_bytes(n, &mut self.rngs[node]) + u64::from(p.spec.partition_key_bytes);
             let parts = super::apportion(n, &self.msks[c].producers[i].1);
