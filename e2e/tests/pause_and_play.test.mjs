@@ -1,5 +1,6 @@
 // Pause freezes the simulation: time and every number on the page (figures, counters, gauges,
-// backlog bars, cost, card text) stay as they are; play resumes them.
+// backlog bars, cost, card text) stay as they are, and the wires' particles stand still; play
+// resumes them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,8 +39,16 @@ test('pause freezes every number, play resumes', { timeout: 60_000 }, async () =
   assert.deepEqual(await everyNumber(), first, 'nothing changes while paused');
   const simMs = await app.simMs();
   const produced = await app.stat('total-produced');
+  const particlesStill = () => app.page.evaluate(() => {
+    const svg = document.querySelector('[data-testid="pipeline"]');
+    return [svg.animationsPaused(), svg.querySelectorAll('circle.particle').length];
+  });
+  const [still, particles] = await particlesStill();
+  assert.ok(particles > 0, 'the wires carry particles');
+  assert.equal(still, true, 'the particles stand still while paused');
 
   await app.play();
   await app.waitForSimMsAbove(simMs);
   await app.waitForStatAbove('total-produced', produced);
+  assert.equal((await particlesStill())[0], false, 'and move again on play');
 });

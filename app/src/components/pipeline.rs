@@ -120,6 +120,20 @@ pub fn PipelineView() -> impl IntoView {
             }
         }
     };
+    // The particles stand still while the run does: SMIL animations keep
+    // their own clock, so a paused run's wires would still flow (as if it
+    // played) and repaint the whole canvas every frame.
+    Effect::new(move |_| {
+        let runs = ctx.clock.playing.get() || ctx.clock.jump.with(Option::is_some);
+        if let Some(svg) = svg_ref.get() {
+            let svg = svg.unchecked_into::<web_sys::SvgsvgElement>();
+            if runs {
+                svg.unpause_animations();
+            } else {
+                svg.pause_animations();
+            }
+        }
+    });
     // Fit the document once the canvas has a size, and again when presenter
     // mode changes it.
     Effect::new(move |_| {
