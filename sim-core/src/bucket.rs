@@ -76,7 +76,7 @@ impl Tokens {
     fn refill(&mut self, rate: &Rate, now: SimTime) {
         if now > self.last {
             let elapsed = i64::try_from(now - self.last).unwrap_or(i64::MAX);
-            let refill = elapsed.saturating_mul(rate.per_ms);
+            let refill = crate::wide::saturating_mul_i64(elapsed, rate.per_ms);
             self.micros = self.micros.saturating_add(refill).min(rate.capacity);
             self.last = now;
         }
@@ -113,7 +113,7 @@ impl Tokens {
     pub fn take_whole(&mut self, rate: &Rate, now: SimTime, n: u64) {
         self.refill(rate, now);
         let n = i64::try_from(n).unwrap_or(i64::MAX);
-        self.micros = self.micros.saturating_sub(n.saturating_mul(SCALE));
+        self.micros = self.micros.saturating_sub(crate::wide::saturating_mul_i64(n, SCALE));
     }
 }
 

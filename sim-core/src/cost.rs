@@ -340,7 +340,7 @@ impl CostMeter {
             self.advantage_shortfall.0 += floor.saturating_sub(used_in) + idle;
             self.advantage_shortfall.1 += floor.saturating_sub(used_out) + idle;
         }
-        while (self.month_starts.len() as u64).saturating_mul(month) <= self.elapsed_ms
+        while crate::wide::saturating_mul(self.month_starts.len() as u64, month) <= self.elapsed_ms
             && self.month_starts.len() < 1_000
         {
             self.month_starts.push(self.monthly);
@@ -354,16 +354,16 @@ impl CostMeter {
         for (total, &brokers) in self.msk_broker_ms.iter_mut().zip(&self.msk_running.0) {
             *total += brokers * dt;
         }
-        self.msk_storage_gib_ms += u128::from(self.msk_running.1) * u128::from(dt);
+        self.msk_storage_gib_ms += crate::wide::mul(self.msk_running.1, dt);
         self.msk_serverless_cluster_ms += self.msk_serverless_running.0 * dt;
         self.msk_serverless_partition_ms += self.msk_serverless_running.1 * dt;
-        self.msk_serverless_byte_ms += u128::from(self.msk_serverless_stored.0) * u128::from(dt);
+        self.msk_serverless_byte_ms += crate::wide::mul(self.msk_serverless_stored.0, dt);
         for s in streams {
             let aged = s.aged_bytes;
             if s.is_on_demand() {
                 self.on_demand_stream_ms += dt;
-                self.on_demand_extended_byte_ms += u128::from(aged.extended) * u128::from(dt);
-                self.on_demand_long_term_byte_ms += u128::from(aged.long_term) * u128::from(dt);
+                self.on_demand_extended_byte_ms += crate::wide::mul(aged.extended, dt);
+                self.on_demand_long_term_byte_ms += crate::wide::mul(aged.long_term, dt);
             } else {
                 // Closed shards (after resharding) are not billed.
                 let open = s.open.len() as u64;
@@ -372,7 +372,7 @@ impl CostMeter {
                 if s.has_extended_retention() {
                     self.extended_retention_shard_ms += open * dt;
                 }
-                self.long_term_byte_ms += u128::from(aged.long_term) * u128::from(dt);
+                self.long_term_byte_ms += crate::wide::mul(aged.long_term, dt);
             }
         }
     }
@@ -464,7 +464,7 @@ impl CostMeter {
     /// PUT or from a stream), format-converted or not (aws-facts 2.3).
     pub fn firehose_put(&mut self, records: u64, record_bytes: u64, converted: bool) {
         self.firehose_ingest(
-            records.saturating_mul(firehose_billed_bytes(record_bytes)),
+            crate::wide::saturating_mul(records, firehose_billed_bytes(record_bytes)),
             converted,
         );
     }
@@ -507,11 +507,11 @@ impl CostMeter {
     /// GB.
     pub fn sns_deliveries(&mut self, fifo: bool, kind: Delivered, n: u64, each: u64) {
         let m = &mut self.monthly;
-        let chunks = n.saturating_mul(each.div_ceil(SQS_CHUNK_BYTES).max(1));
+        let chunks = crate::wide::saturating_mul(n, each.div_ceil(SQS_CHUNK_BYTES).max(1));
         match (fifo, kind) {
             (true, _) => {
                 m.sns_fifo_deliveries = m.sns_fifo_deliveries.saturating_add(n);
-                let bytes = n.saturating_mul(each);
+                let bytes = crate::wide::saturating_mul(n, each);
                 m.sns_fifo_delivery_bytes = m.sns_fifo_delivery_bytes.saturating_add(bytes);
             }
             (false, Delivered::Firehose) => {
@@ -534,7 +534,7 @@ impl CostMeter {
 
     /// `calls` SQS API calls carrying `payload_bytes` each (aws-facts 2.4).
     pub fn sqs_calls(&mut self, fifo: bool, calls: u64, payload_bytes: u64) {
-        let n = calls.saturating_mul(sqs_billed_requests(payload_bytes));
+        let n = crate::wide::saturating_mul(calls, sqs_billed_requests(payload_bytes));
         let m = &mut self.monthly;
         let count = if fifo { &mut m.sqs_fifo_requests } else { &mut m.sqs_standard_requests };
         *count = count.saturating_add(n);
@@ -543,7 +543,7 @@ impl CostMeter {
     /// One Lambda invocation of a function with `memory_mb` that ran
     /// `duration_us` (aws-facts 2.5).
     pub fn lambda_invoke(&mut self, arch: LambdaArch, memory_mb: u32, duration_us: u64) {
-        let mb_ms = u128::from(memory_mb) * u128::from(lambda_billed_ms(duration_us));
+        let mb_ms = crate::wide::mul(u64::from(memory_mb), lambda_billed_ms(duration_us));
         let m = &mut self.monthly;
         m.lambda_requests = m.lambda_requests.saturating_add(1);
         let total = match arch {

@@ -46,6 +46,7 @@ pub mod time;
 pub mod units;
 pub mod validate;
 pub mod view;
+pub(crate) mod wide;
 
 pub use compare::{ModeComparison, ServiceComparison, compare_kinesis_msk, compare_modes};
 pub use engine::{Command, NodeSlot, Simulation};

@@ -26,7 +26,7 @@ pub fn born_blend(a: SimTime, a_n: u64, b: SimTime, b_n: u64) -> SimTime {
     // The mean is `a + gap × b_n / n` (or minus), rounded half up either way:
     // up by `⌊(x + ⌊n/2⌋) / n⌋`, down by `⌊(x + n − 1 − ⌊n/2⌋) / n⌋`.
     let n = u128::from(a_n) + u128::from(b_n);
-    let x = u128::from(b.abs_diff(a)) * u128::from(b_n);
+    let x = crate::wide::mul(b.abs_diff(a), b_n);
     let bias = if b > a { n / 2 } else { n - 1 - n / 2 };
     let shift = match (u64::try_from(x + bias), u64::try_from(n)) {
         (Ok(top), Ok(n)) => top / n,
@@ -81,7 +81,7 @@ impl Batch {
         let bytes = if records == self.records {
             self.bytes
         } else {
-            (self.bytes as u128 * records as u128 / self.records.max(1) as u128) as u64
+            (crate::wide::mul(self.bytes, records) / self.records.max(1) as u128) as u64
         };
         self.records -= records;
         self.bytes -= bytes;

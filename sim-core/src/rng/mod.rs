@@ -2,14 +2,16 @@
 //!
 //! Every node draws from its own PCG-64 stream derived from the run seed
 //! and the node's id, so adding a node never perturbs the others. Only
-//! IEEE-exact operations and `libm` are used, so native and wasm runs draw
-//! bit-identical numbers.
+//! IEEE-exact operations (`f64::sqrt` among them: correctly rounded, and one
+//! instruction in wasm where `libm::sqrt` is software) and `libm` are used,
+//! so native and wasm runs draw bit-identical numbers.
 
 use md5::{Digest, Md5};
-use rand_core::Rng;
-use rand_pcg::Pcg64;
 
+mod pcg;
 mod ziggurat;
+
+use pcg::Pcg64;
 
 /// The expected count from which a binomial (or a multinomial category) is
 /// drawn from its normal approximation; below it, exactly.
@@ -108,7 +110,7 @@ impl NodeRng {
             }
             return k;
         }
-        let x = lambda + libm::sqrt(lambda) * self.normal();
+        let x = lambda + lambda.sqrt() * self.normal();
         libm::round(x).max(0.0) as u64
     }
 
@@ -140,7 +142,7 @@ impl NodeRng {
                 k += 1;
             }
         } else {
-            let sd = libm::sqrt(mean * (1.0 - q));
+            let sd = (mean * (1.0 - q)).sqrt();
             libm::round(mean + sd * self.normal()).clamp(0.0, n as f64) as u64
         };
         if flip { n - k } else { k }
@@ -155,7 +157,10 @@ impl NodeRng {
     /// draws, each exact or normal by its own mean.
     pub fn multinomial(&mut self, n: u64, shares: &[f64], out: &mut Vec<u64>) {
         out.clear();
-        let least = shares.iter().copied().fold(f64::INFINITY, f64::min);
+        // `f64::min` is a call to `fmin` in wasm (its NaN rule differs from
+        // `f64.min`'s); a comparison keeps the same least share (a NaN share
+        // is skipped either way, and the sign of a zero does not matter here).
+        let least = shares.iter().fold(f64::INFINITY, |m, &s| if s < m { s } else { m });
         if shares.len() > 1 && n as f64 * least >= NORMAL_FROM {
             return self.multinomial_normal(n, shares, out);
         }
@@ -195,7 +200,7 @@ impl NodeRng {
         let mut deviates = std::mem::take(&mut self.scratch);
         deviates.clear();
         deviates.extend(shares.iter().map(|&share| {
-            let y = libm::sqrt(nf * share) * self.normal();
+            let y = (nf * share).sqrt() * self.normal();
             total += y;
             y
         }));
@@ -222,7 +227,8 @@ impl NodeRng {
 /// category. The fraction `x - trunc(x)` is exact for every `x` below
 /// 2^52, and from there up `x` is whole.
 pub(crate) fn round_non_negative(x: f64) -> u64 {
-    let x = x.max(0.0);
+    // As `x.max(0.0)` (NaN and -0 to 0), without wasm's call to `fmax`.
+    let x = if x > 0.0 { x } else { 0.0 };
     let whole = x as i64;
     (whole + i64::from(x - whole as f64 >= 0.5)) as u64
 }

@@ -49,7 +49,7 @@ pub(super) fn tables() -> &'static Tables {
         for i in 2..LAYERS {
             // Each layer has area V: x[i-1] (f(x[i]) - f(x[i-1])) = V.
             let fx = V / x[i - 1] + density(x[i - 1]);
-            x[i] = libm::sqrt((-2.0 * libm::log(fx)).max(0.0));
+            x[i] = (-2.0 * libm::log(fx)).max(0.0).sqrt();
         }
         let f = x.map(density);
         Tables { x, f }

@@ -145,6 +145,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "scenario",
             "pricing",
             "units",
+            "wide",
             "time",
             "json_path",
             "kinds/params",

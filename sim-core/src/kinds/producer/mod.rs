@@ -324,7 +324,7 @@ impl Producer {
                     }
                     _ => (1.0, f64::from(MAX_RECORD_BYTES)),
                 };
-                (nf * mean + libm::sqrt(nf * var) * rng.normal()).clamp(nf * lo, nf * hi)
+                (nf * mean + (nf * var).sqrt() * rng.normal()).clamp(nf * lo, nf * hi)
             }
         };
         libm::round(total / n as f64).max(1.0) as u64

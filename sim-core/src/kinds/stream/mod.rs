@@ -22,6 +22,7 @@ use crate::memory;
 use crate::routing::{HashRange, even_ranges};
 use crate::scenario::{Capacity, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
+use crate::wide;
 
 /// aws-facts 1.1: a shard accepts 1 MiB/s of writes, partition keys included.
 pub const SHARD_WRITE_BYTES_PER_S: f64 = 1_048_576.0;
@@ -109,20 +110,20 @@ impl Cohort {
             return self.count;
         }
         // first < cutoff <= last: at least two records over a span.
-        let before = u128::from(cutoff - self.first_ms) * u128::from(self.count - 1);
+        let before = wide::mul(cutoff - self.first_ms, self.count - 1);
         before.div_ceil(u128::from(self.last_ms - self.first_ms)) as u64
     }
 
     /// Bytes of the first `n` records: in proportion, rounded down.
     pub fn bytes_of_first(&self, n: u64) -> u64 {
-        (u128::from(self.bytes) * u128::from(n) / u128::from(self.count.max(1))) as u64
+        (wide::mul(self.bytes, n) / u128::from(self.count.max(1))) as u64
     }
 
     /// Drops the first `n` records (fewer than all): the cohort then starts
     /// at the arrival time of its new first record.
     fn drop_first(&mut self, n: u64) {
-        let span = u128::from(self.last_ms - self.first_ms);
-        let moved = u128::from(n) * span / u128::from(self.count.saturating_sub(1).max(1));
+        let moved = wide::mul(n, self.last_ms - self.first_ms)
+            / u128::from(self.count.saturating_sub(1).max(1));
         self.first_ms += moved as SimTime;
         self.bytes -= self.bytes_of_first(n);
         self.start += n;
@@ -264,10 +265,10 @@ impl CohortLog {
             // remove them in one go (one shift of the log, not one each).
             let mut end = at;
             let mut bucket = log[at - 1];
-            let mut born = u128::from(bucket.born_ms) * u128::from(bucket.count);
+            let mut born = wide::mul(bucket.born_ms, bucket.count);
             while end < limit && ready(&log[end]) && log[end].first_ms / width == window {
                 bucket.absorb(&log[end]);
-                born += u128::from(log[end].born_ms) * u128::from(log[end].count);
+                born += wide::mul(log[end].born_ms, log[end].count);
                 end += 1;
             }
             bucket.born_ms = mean_born(born, bucket.count);
@@ -452,11 +453,11 @@ impl Shard {
         born_ms: SimTime,
     ) -> PutOutcome {
         let per = per_kinesis_record.max(1);
-        let by_records = self.write_records.whole(&WRITE_RECORDS, now).saturating_mul(per);
+        let by_records = wide::saturating_mul(self.write_records.whole(&WRITE_RECORDS, now), per);
         let bytes_left = self.write_bytes.whole(&WRITE_BYTES, now);
         // Nearly every write fits: a multiply decides that, and the division
         // is only needed when it does not.
-        let by_bytes = if count.saturating_mul(record_bytes) <= bytes_left {
+        let by_bytes = if wide::saturating_mul(count, record_bytes) <= bytes_left {
             count
         } else if record_bytes > LARGE_RECORD_BYTES {
             // A record larger than a second of the byte limit never fits
@@ -523,7 +524,7 @@ impl Shard {
         // when the tail closes (`close_tail`), not once a write. A tail holds
         // at most a second of a shard's records (about 2^21 at the byte
         // limit), each born before 2^36 ms: the sum fits.
-        let born = born_ms.saturating_mul(count);
+        let born = wide::saturating_mul(born_ms, count);
         if now < self.tail_open_until
             && let Some(last) = self.log.last_mut()
         {
@@ -593,11 +594,11 @@ impl Shard {
             // this takes exactly what the general path would.
             if pos == cohort.start
                 && cohort.count <= room
-                && max_bytes - bytes >= cohort.bytes.saturating_mul(2)
+                && max_bytes - bytes >= wide::saturating_mul(cohort.bytes, 2)
             {
                 records += cohort.count;
                 bytes += cohort.bytes;
-                born_sum += u128::from(cohort.born_ms) * u128::from(cohort.count);
+                born_sum += wide::mul(cohort.born_ms, cohort.count);
                 pos = cohort.end();
                 last_read = Some(cohort);
                 next += 1;
@@ -618,7 +619,7 @@ impl Shard {
             };
             records += take;
             bytes += taken_bytes;
-            born_sum += u128::from(cohort.born_ms) * u128::from(take);
+            born_sum += wide::mul(cohort.born_ms, take);
             pos += take;
             last_read = Some(cohort);
             if pos < cohort.end() {

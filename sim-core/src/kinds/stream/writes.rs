@@ -248,10 +248,10 @@ impl Tally {
 /// a library call several times slower); in 128 bits when long runs of
 /// huge streams make it pass 2^64.
 fn mul_div(a: u64, b: u64, d: u64) -> (u64, bool) {
-    match a.checked_mul(b) {
+    match crate::wide::checked_mul(a, b) {
         Some(p) => (p / d, p % d != 0),
         None => {
-            let (p, d) = (u128::from(a) * u128::from(b), u128::from(d));
+            let (p, d) = (crate::wide::mul(a, b), u128::from(d));
             ((p / d) as u64, p % d != 0)
         }
     }
