@@ -49,6 +49,17 @@ pub fn saturating_mul(a: u64, b: u64) -> u64 {
     checked_mul(a, b).unwrap_or(u64::MAX)
 }
 
+/// `a × b / d` rounded down, as `(a as u128 * b as u128 / d as u128) as
+/// u64`: one 64-bit division when the product fits in 64 bits (nearly
+/// always), where a 128-bit one is a library call on wasm (`__udivti3`).
+#[inline(always)]
+pub fn mul_div(a: u64, b: u64, d: u64) -> u64 {
+    match checked_mul(a, b) {
+        Some(p) => p / d,
+        None => (mul(a, b) / u128::from(d)) as u64,
+    }
+}
+
 /// `a.saturating_mul(b)` for `i64` (the token buckets' refills).
 #[inline(always)]
 pub fn saturating_mul_i64(a: i64, b: i64) -> i64 {
@@ -100,6 +111,12 @@ mod tests {
                     let fits = a.leading_zeros() + b.leading_zeros() >= 64
                         || super::mul_hi_in_pieces(a, b) == 0;
                     assert_eq!(fits, a.checked_mul(b).is_some(), "{a} * {b}");
+                    let d = (b >> 7) | 1;
+                    assert_eq!(
+                        super::mul_div(a, b, d),
+                        (want / u128::from(d)) as u64,
+                        "{a} * {b} / {d}"
+                    );
                     let (a, b) = (a as i64, b as i64);
                     let sure =
                         a.unsigned_abs().leading_zeros() + b.unsigned_abs().leading_zeros() >= 65;

@@ -81,7 +81,7 @@ impl Batch {
         let bytes = if records == self.records {
             self.bytes
         } else {
-            (crate::wide::mul(self.bytes, records) / self.records.max(1) as u128) as u64
+            crate::wide::mul_div(self.bytes, records, self.records.max(1))
         };
         self.records -= records;
         self.bytes -= bytes;

@@ -175,7 +175,7 @@ impl LatencyHistogram {
         }
         self.max_ms = self.max_ms.max(hi);
         self.records += n;
-        self.twice_sum_ms += u128::from(n) * (u128::from(lo) + u128::from(hi));
+        self.twice_sum_ms += crate::wide::mul(n, lo) + crate::wide::mul(n, hi);
         // Clamped to the tracked range once; below 2^36 every conversion
         // to f64 is exact. Indices are masked (BUCKETS is a power of two)
         // rather than checked: `bucket_of` is below BUCKETS anyway.

@@ -105,8 +105,7 @@ impl Vcpu {
             let due = if now >= b.end {
                 b.records
             } else {
-                let elapsed = u128::from(now - b.start);
-                (u128::from(b.records) * elapsed / u128::from(b.end - b.start)) as u64
+                crate::wide::mul_div(b.records, now - b.start, b.end - b.start)
             };
             counted += due - b.counted;
             b.counted = due;

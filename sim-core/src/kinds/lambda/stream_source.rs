@@ -106,7 +106,7 @@ impl Simulation {
                 let bytes = if n == records_left {
                     bytes_left
                 } else {
-                    (u128::from(batch.bytes) * u128::from(n) / u128::from(batch.records)) as u64
+                    crate::wide::mul_div(batch.bytes, n, batch.records)
                 };
                 (records_left, bytes_left) = (records_left - n, bytes_left - bytes);
                 if lane.waiting() == 0 {

@@ -325,7 +325,7 @@ fn msk_consume(cl: &mut super::MskCluster, now: SimTime) -> (u64, u64) {
         let again_bytes = if again == part.redo.0 {
             part.redo.1
         } else {
-            (u128::from(part.redo.1) * u128::from(again) / u128::from(part.redo.0)) as u64
+            crate::wide::mul_div(part.redo.1, again, part.redo.0)
         };
         part.redo = (part.redo.0 - again, part.redo.1 - again_bytes);
         cl.duplicates += again;
@@ -372,7 +372,7 @@ fn cap_egress(cl: &super::MskCluster, plan: &mut [(usize, u64)]) {
     );
     for ((_, n), (&want, &may)) in plan.iter_mut().zip(demands.iter().zip(&allowed)) {
         if may < want {
-            *n = (u128::from(*n) * u128::from(may) / u128::from(want)) as u64;
+            *n = crate::wide::mul_div(*n, may, want);
         }
     }
 }

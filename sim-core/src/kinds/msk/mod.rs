@@ -142,7 +142,7 @@ impl Cohort {
         if n >= self.records {
             self.bytes
         } else {
-            (u128::from(self.bytes) * u128::from(n) / u128::from(self.records.max(1))) as u64
+            crate::wide::mul_div(self.bytes, n, self.records.max(1))
         }
     }
 }

@@ -20,7 +20,7 @@ pub fn share(demands: &[u64], each: u64, total: u64) -> Vec<u64> {
     if sum <= total {
         return capped;
     }
-    capped.iter().map(|&c| (u128::from(c) * u128::from(total) / u128::from(sum)) as u64).collect()
+    capped.iter().map(|&c| crate::wide::mul_div(c, total, sum)).collect()
 }
 
 #[cfg(test)]

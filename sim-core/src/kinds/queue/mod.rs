@@ -163,9 +163,8 @@ impl Messages {
         } else if t >= self.last_sent {
             self.count
         } else {
-            let span = u128::from(self.last_sent - self.sent_at);
-            let last = u128::from(self.count - 1);
-            (u128::from(t - self.sent_at) * last / span) as u64 + 1
+            let span = self.last_sent - self.sent_at;
+            crate::wide::mul_div(t - self.sent_at, self.count - 1, span) + 1
         }
     }
 
@@ -173,9 +172,7 @@ impl Messages {
     fn absorb(&mut self, other: &Messages) {
         let total = u128::from(self.count + other.count).max(1);
         let mean = |a: u64, b: u64| {
-            ((u128::from(a) * u128::from(self.count)
-                + u128::from(b) * u128::from(other.count)
-                + total / 2)
+            ((crate::wide::mul(a, self.count) + crate::wide::mul(b, other.count) + total / 2)
                 / total) as u64
         };
         self.bytes = mean(self.bytes, other.bytes);
@@ -523,7 +520,7 @@ impl Queue {
         // Before the warm-up ends `last_change` stays at its end.
         if now > self.last_change {
             self.visible_ms_integral +=
-                u128::from(self.visible_count) * u128::from(now - self.last_change);
+                crate::wide::mul(self.visible_count, now - self.last_change);
             self.last_change = now;
         }
     }
@@ -737,7 +734,7 @@ impl Queue {
                 if part.receives == 0 && now >= self.measured_from {
                     self.first_receives += part.count;
                     self.wait_ms_total +=
-                        u128::from(part.count) * u128::from(now.saturating_sub(part.visible_since));
+                        crate::wide::mul(part.count, now.saturating_sub(part.visible_since));
                 }
                 part.receives += 1;
                 taken.push((part, Outcome::Pending));
@@ -1041,7 +1038,7 @@ impl Queue {
         if now <= self.measured_from {
             return 0.0;
         }
-        let pending = u128::from(self.visible_count) * u128::from(now - self.last_change);
+        let pending = crate::wide::mul(self.visible_count, now - self.last_change);
         (self.visible_ms_integral + pending) as f64 / (now - self.measured_from) as f64
     }
 

@@ -116,15 +116,15 @@ impl Cohort {
 
     /// Bytes of the first `n` records: in proportion, rounded down.
     pub fn bytes_of_first(&self, n: u64) -> u64 {
-        (wide::mul(self.bytes, n) / u128::from(self.count.max(1))) as u64
+        wide::mul_div(self.bytes, n, self.count.max(1))
     }
 
     /// Drops the first `n` records (fewer than all): the cohort then starts
     /// at the arrival time of its new first record.
     fn drop_first(&mut self, n: u64) {
-        let moved = wide::mul(n, self.last_ms - self.first_ms)
-            / u128::from(self.count.saturating_sub(1).max(1));
-        self.first_ms += moved as SimTime;
+        let moved =
+            wide::mul_div(n, self.last_ms - self.first_ms, self.count.saturating_sub(1).max(1));
+        self.first_ms += moved;
         self.bytes -= self.bytes_of_first(n);
         self.start += n;
         self.count -= n;
