@@ -4,27 +4,19 @@
 // (the worker and the browser's own processes sharing the cores); this tells the two apart.
 //
 // Usage, after ./x build: node e2e/bench/long-frames.mjs [scenario name or `large`] [jump, e.g. 1h]
-import { readFile } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
 import { startServer } from '../support/server.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { openScenario } from './scenario_page.mjs';
 
 const name = process.argv[2] ?? 'large';
 const jump = process.argv[3] ?? '1h';
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const jumpMs = Number(jump.slice(0, -1)) * UNIT_MS[jump.at(-1)];
-const file = name === 'large' ? 'sim-core/benches/large.json' : `scenarios/${name}.json`;
-const json = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-const link = `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
 
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(() => localStorage.setItem('shardplay.tour', 'skipped'));
-  const page = await context.newPage();
-  await page.goto(server.url + link);
-  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 120_000 });
+  const { page } = await openScenario(browser, server.url, name);
   await page.evaluate(() => {
     window.__long = [];
     new PerformanceObserver((list) => {

@@ -8,16 +8,12 @@
 //
 // Usage, after ./x build: node e2e/bench/page-cost.mjs [scenario name or `large`] [seconds]
 //   SHARDPLAY_DIST=<dir> measures another build.
-import { readFile } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
 import { startServer } from '../support/server.mjs';
 import { launchBrowser } from '../support/browser.mjs';
+import { openScenario } from './scenario_page.mjs';
 
 const name = process.argv[2] ?? 'large';
 const seconds = Number(process.argv[3] ?? 5);
-const file = name === 'large' ? 'sim-core/benches/large.json' : `scenarios/${name}.json`;
-const json = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-const link = `#s=${deflateRawSync(Buffer.from(JSON.stringify(JSON.parse(json)))).toString('base64url')}`;
 
 // Trace events (Chromium's names) by what they are for the page.
 const KINDS = {
@@ -31,11 +27,7 @@ const KINDS = {
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(() => localStorage.setItem('shardplay.tour', 'skipped'));
-  const page = await context.newPage();
-  await page.goto(server.url + link);
-  await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 120_000 });
+  const { context, page } = await openScenario(browser, server.url, name);
   await page.locator('[data-testid="speed"]').selectOption('3600');
   await page.waitForTimeout(2_000);
 
