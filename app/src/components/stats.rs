@@ -137,52 +137,52 @@ pub fn StatCards() -> impl IntoView {
     view! {
         <div class="stats">
             {move || has_stream.get().then(|| view! {
-            <Stat
-                testid="stat-incoming"
-                label="Incoming"
-                tip="IncomingRecords: records the shards accepted in the last simulated second."
-                value=Signal::derive(move || stream.get().0)
-                format=format::rate
-                sub=Signal::derive(move || {
-                    let (_, bytes, _, _, _, shards, _) = stream.get();
-                    format!(
-                        "{}/s into {} shard{}",
-                        format::bytes(bytes),
-                        shards,
-                        if shards == 1 { "" } else { "s" },
-                    )
-                })
-                alert=Signal::derive(|| false)
-                figure=Figure::Incoming
-                open=open
-            />
-            <Stat
-                testid="stat-throttled"
-                label="Refused attempts"
-                tip="WriteProvisionedThroughputExceeded: write attempts a shard refused because it was over 1,000 records/s or 1 MiB/s, retries included."
-                value=Signal::derive(move || stream.get().2)
-                format=|v| format!("{} attempts/s", format::count(v))
-                sub=Signal::derive(move || {
-                    format!("retries included; {} records/s given up", format::count(given_up.get()))
-                })
-                alert=Signal::derive(move || stream.get().2 > 0.0)
-                figure=Figure::Refused
-                open=open
-            />
-            <Stat
-                testid="stat-iterator-age"
-                label="Iterator age"
-                tip="GetRecords.IteratorAgeMilliseconds: how old the last record read was. A steady climb means a reader is falling behind."
-                value=Signal::derive(move || stream.get().3)
-                format=format::millis
-                sub=Signal::derive(|| "age of the last record read".to_string())
-                alert=Signal::derive(move || {
-                    let (.., age, _, _, retention) = stream.get();
-                    AgeThresholds::reader(retention).health(age) == Health::Failing
-                })
-                figure=Figure::IteratorAge
-                open=open
-            />
+                <Stat
+                    testid="stat-incoming"
+                    label="Incoming"
+                    tip="IncomingRecords: records the shards accepted in the last simulated second."
+                    value=Signal::derive(move || stream.get().0)
+                    format=format::rate
+                    sub=Signal::derive(move || {
+                        let (_, bytes, _, _, _, shards, _) = stream.get();
+                        format!(
+                            "{}/s into {} shard{}",
+                            format::bytes(bytes),
+                            shards,
+                            if shards == 1 { "" } else { "s" },
+                        )
+                    })
+                    alert=Signal::derive(|| false)
+                    figure=Figure::Incoming
+                    open=open
+                />
+                <Stat
+                    testid="stat-throttled"
+                    label="Refused attempts"
+                    tip="WriteProvisionedThroughputExceeded: write attempts a shard refused because it was over 1,000 records/s or 1 MiB/s, retries included."
+                    value=Signal::derive(move || stream.get().2)
+                    format=|v| format!("{} attempts/s", format::count(v))
+                    sub=Signal::derive(move || {
+                        format!("retries included; {} records/s given up", format::count(given_up.get()))
+                    })
+                    alert=Signal::derive(move || stream.get().2 > 0.0)
+                    figure=Figure::Refused
+                    open=open
+                />
+                <Stat
+                    testid="stat-iterator-age"
+                    label="Iterator age"
+                    tip="GetRecords.IteratorAgeMilliseconds: how old the last record read was. A steady climb means a reader is falling behind."
+                    value=Signal::derive(move || stream.get().3)
+                    format=format::millis
+                    sub=Signal::derive(|| "age of the last record read".to_string())
+                    alert=Signal::derive(move || {
+                        let (.., age, _, _, retention) = stream.get();
+                        AgeThresholds::reader(retention).health(age) == Health::Failing
+                    })
+                    figure=Figure::IteratorAge
+                    open=open
+                />
             })}
             <Stat
                 testid="total-produced"
