@@ -45,6 +45,10 @@ test('the fan-out lesson: an unfiltered subscriber falls behind; an outage is re
     assert.match(label, /rec\/s/, wire);
     assert.doesNotMatch(label, /^0\b/, `${wire} carries records: ${label}`);
   }
+  // Hovering a wire says what its label counts.
+  const tip = (wire) => page.locator(`[data-testid="wire-${wire}"] > title`).textContent();
+  assert.match(await tip('orders-api-orders'), /accepted from this producer/);
+  assert.match(await tip('orders-fulfil'), /the SQS queue takes in/);
   await page.waitForFunction(
     () => /Backlog growing|Messages waiting/.test(document.querySelector('[data-testid="node-notify"]')?.textContent ?? ''),
     null,

@@ -570,6 +570,58 @@ impl NodeFigures {
     }
 }
 
+/// Which figure a wire's label shows, decided by the kinds at its ends
+/// (MODEL.md, Wires). The engine counts per node, not per wire, so it is
+/// the figure that belongs to that wire alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WireFigure {
+    /// A producer writes to one node: what that node accepted from it.
+    Put,
+    /// A delivery stream to its one destination: what it delivered.
+    Delivered,
+    /// A queue to its dead-letter queue: the messages moved there.
+    DeadLettered,
+    /// A worker pool's output: what it forwarded.
+    Forwarded,
+    /// Any other wire: what the downstream node takes in (a reader reads
+    /// one source).
+    Intake,
+}
+
+impl WireFigure {
+    /// The figure of a wire from a node of kind `from` to one of kind `to`.
+    pub fn of(from: NodeKind, to: NodeKind) -> Self {
+        match (from, to) {
+            (NodeKind::Producer, _) => WireFigure::Put,
+            (NodeKind::Firehose, NodeKind::Destination) => WireFigure::Delivered,
+            (NodeKind::SqsQueue, NodeKind::SqsQueue) => WireFigure::DeadLettered,
+            (NodeKind::WorkerPool, _) => WireFigure::Forwarded,
+            _ => WireFigure::Intake,
+        }
+    }
+
+    /// What the label of a wire into a node of kind `to` counts, in words
+    /// (the wire's tooltip).
+    pub fn meaning(self, to: NodeKind) -> String {
+        match self {
+            WireFigure::Put => "Records per second the next node accepted from this producer (it \
+                writes to one node), and write attempts it refused, to be retried or given up."
+                .into(),
+            WireFigure::Delivered => {
+                "Records per second the delivery stream delivered here.".into()
+            }
+            WireFigure::DeadLettered => {
+                "Messages per second moved to the dead-letter queue after too many receives.".into()
+            }
+            WireFigure::Forwarded => "Messages per second the worker pool forwarded.".into(),
+            WireFigure::Intake => format!(
+                "Records per second the {} takes in (all of its inputs, if several wires feed it).",
+                to.about().title
+            ),
+        }
+    }
+}
+
 /// A journal entry (resharding, refusals) as people read it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalView {
@@ -676,24 +728,22 @@ impl FrameView {
 
     /// Records per second flowing along the wire from node `from` to
     /// node `to`, and how many of them were refused (what [`Self::wire`]
-    /// gives, without formatting the backlog's words).
-    ///
-    /// The engine counts per node, not per wire, so the figure is the one
-    /// that belongs to this wire alone: what the upstream node sends where
-    /// it has one output for it (a producer writes to one node, a delivery
-    /// stream to one destination, a queue's dead letters go to one queue),
-    /// else what the downstream node takes in (a reader reads one source).
-    /// A node fed by several wires that are not a producer's (a stream
-    /// written by two consumers, say) shows its whole intake on each.
+    /// gives, without formatting the backlog's words): the figure
+    /// [`WireFigure::of`] its ends' kinds picks. `(0, 0)` for a node the view
+    /// lacks.
     pub fn wire_flow(&self, from: NodeIndex, to: NodeIndex) -> (f64, f64) {
         use NodeFigures as F;
-        match (self.figures(from), self.figures(to)) {
-            (Some(F::Producer { put, retried, given_up, .. }), _) => (*put, retried + given_up),
-            (Some(F::Firehose { delivered, .. }), Some(F::Destination { .. })) => (*delivered, 0.0),
-            (Some(F::Queue { dead_lettered, .. }), Some(F::Queue { .. })) => (*dead_lettered, 0.0),
-            (Some(F::WorkerPool { forwarded, .. }), _) => (*forwarded, 0.0),
-            (_, Some(to)) => to.intake(),
-            (_, None) => (0.0, 0.0),
+        let (Some(a), Some(b)) = (self.figures(from), self.figures(to)) else {
+            return (0.0, 0.0);
+        };
+        match (WireFigure::of(a.kind(), b.kind()), a) {
+            (WireFigure::Put, F::Producer { put, retried, given_up, .. }) => {
+                (*put, retried + given_up)
+            }
+            (WireFigure::Delivered, F::Firehose { delivered, .. }) => (*delivered, 0.0),
+            (WireFigure::DeadLettered, F::Queue { dead_lettered, .. }) => (*dead_lettered, 0.0),
+            (WireFigure::Forwarded, F::WorkerPool { forwarded, .. }) => (*forwarded, 0.0),
+            _ => b.intake(),
         }
     }
 
@@ -984,6 +1034,8 @@ mod tests {
             panic!()
         };
         assert!(records_in > 0.0);
+        assert_eq!(WireFigure::of(NodeKind::Producer, NodeKind::MskCluster), WireFigure::Put);
+        assert!(WireFigure::Intake.meaning(NodeKind::FlinkApp).contains("Flink application"));
         let wire = snap.wire(at("payments-stream"), at("scoring"));
         assert_eq!(wire.flow, records_in);
         let NodeFigures::Flink { behind_ms, .. } = snap.nodes[at("scoring")].figures else {

@@ -24,7 +24,7 @@ use crate::editor::gesture::{self, Gestures, Moved, Press, Target};
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
 use crate::state::SimCtx;
-use sim_core::view::{Health, NodeFigures, NodeView, ShardHeat};
+use sim_core::view::{Health, NodeFigures, NodeView, ShardHeat, WireFigure};
 
 /// Most wires whose flow is animated; past that the dashes stand still (a
 /// moving dash repaints the whole drawing every frame).
@@ -476,6 +476,17 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             editor.problems.with(|p| p.iter().find(|i| i.path == path).map(|i| i.message.clone()))
         })
     };
+    // What its label counts (its tooltip, unless it has a problem to tell).
+    let meaning = {
+        let (from, to) = (from.clone(), to.clone());
+        Memo::new(move |_| {
+            editor.doc.with(|s| {
+                let kind = |id: &str| s.nodes.iter().find(|n| n.id == id).map(|n| n.spec.kind());
+                let (a, b) = (kind(&from)?, kind(&to)?);
+                Some(WireFigure::of(a, b).meaning(b))
+            })
+        })
+    };
     let me = (from.clone(), to.clone());
     let selected = {
         let me = me.clone();
@@ -570,7 +581,12 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
                 }
             }
         >
-            {move || problem.get().map(|why| view! { <title>{format!("✖ {why}")}</title> })}
+            <title>
+                {move || match problem.get() {
+                    Some(why) => format!("✖ {why}"),
+                    None => meaning.get().unwrap_or_default(),
+                }}
+            </title>
             <path class="wire-hit" d=d />
             <path class="wire-base" d=d marker-end="url(#arrow)" />
             <path class="wire-flow" d=d />
