@@ -51,12 +51,23 @@ pub fn saturating_mul(a: u64, b: u64) -> u64 {
 
 /// `a × b / d` rounded down, as `(a as u128 * b as u128 / d as u128) as
 /// u64`: one 64-bit division when the product fits in 64 bits (nearly
-/// always), where a 128-bit one is a library call on wasm (`__udivti3`).
+/// always), where a 128-bit one is a library call on every target
+/// (`__udivti3`).
 #[inline(always)]
 pub fn mul_div(a: u64, b: u64, d: u64) -> u64 {
+    mul_div_rem(a, b, d).0
+}
+
+/// [`mul_div`], and whether the division left a remainder (inlined, the
+/// remainder costs nothing where it is not asked for).
+#[inline(always)]
+pub fn mul_div_rem(a: u64, b: u64, d: u64) -> (u64, bool) {
     match checked_mul(a, b) {
-        Some(p) => p / d,
-        None => (mul(a, b) / u128::from(d)) as u64,
+        Some(p) => (p / d, p % d != 0),
+        None => {
+            let (p, d) = (mul(a, b), u128::from(d));
+            ((p / d) as u64, p % d != 0)
+        }
     }
 }
 

@@ -120,13 +120,13 @@ pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u
         return;
     }
     for (part, c) in parts.iter_mut().zip(counts) {
-        *part = mul_div(total, c.1, sum).0;
+        *part = crate::wide::mul_div(total, c.1, sum);
     }
     let mut left = total - parts.iter().sum::<u64>();
     // Fewer records are left than members with a fraction: one pass at most.
     let mut i = ((total ^ sum) % counts.len() as u64) as usize;
     while left > 0 {
-        if mul_div(total, counts[i].1, sum).1 {
+        if crate::wide::mul_div_rem(total, counts[i].1, sum).1 {
             parts[i] += 1;
             left -= 1;
         }
@@ -239,20 +239,6 @@ impl Tally {
         if run.per == 1 {
             self.kinesis_sent += run.records;
             self.kinesis_put += run.accepted;
-        }
-    }
-}
-
-/// `a × b / d` rounded down, and whether it left a remainder. In 64 bits
-/// when the product fits, as it nearly always does (a 128-bit division is
-/// a library call several times slower); in 128 bits when long runs of
-/// huge streams make it pass 2^64.
-fn mul_div(a: u64, b: u64, d: u64) -> (u64, bool) {
-    match crate::wide::checked_mul(a, b) {
-        Some(p) => (p / d, p % d != 0),
-        None => {
-            let (p, d) = (crate::wide::mul(a, b), u128::from(d));
-            ((p / d) as u64, p % d != 0)
         }
     }
 }
