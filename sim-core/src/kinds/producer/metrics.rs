@@ -1,4 +1,5 @@
-//! Producer metrics, named after the KPL's CloudWatch metrics.
+//! Producer metrics, named after the KPL's CloudWatch metrics (aws-facts
+//! 1.8a): every target a producer writes to books them.
 
 use crate::metrics::catalogue::{Chart, MetricDef, Unit};
 /// Records handed to the producer by the application.
