@@ -436,6 +436,7 @@ impl Simulation {
                             members: vec![slot],
                             retries: Default::default(),
                             pack: Default::default(),
+                            spread: Default::default(),
                             rng: NodeRng::new(seed, &format!("{}/routing", node.id)),
                         }),
                     }

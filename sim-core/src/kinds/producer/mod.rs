@@ -10,6 +10,7 @@ pub mod infra;
 pub(crate) mod knobs;
 pub mod metrics;
 pub mod params;
+pub(crate) mod retry;
 pub mod spec;
 pub(crate) mod validate;
 pub(crate) mod view;
@@ -410,6 +411,33 @@ impl Producer {
         ((cap as f64 / 2.0).round().max(1.0) as SimTime, cap)
     }
 
+    /// The law of a retry's batch: each batch a record refused at `now`
+    /// after `attempts` attempts can go out with (the first boundary of
+    /// `interval` at or after its [`Producer::backoff`]), with its chance,
+    /// in time order, into `out`. The chances add up to 1.
+    pub fn retry_batches(
+        &self,
+        attempts: u32,
+        now: SimTime,
+        interval: SimTime,
+        out: &mut Vec<(SimTime, f64)>,
+    ) {
+        out.clear();
+        let (lo, hi) = self.backoff_window(attempts);
+        let half = self.backoff_cap(attempts) as f64 / 2.0;
+        let next_batch = |t: SimTime| t.div_ceil(interval) * interval;
+        let (mut at, last) = (next_batch(now + lo), next_batch(now + hi));
+        let mut by_before = 0.0;
+        while at <= last {
+            // round(half + U·half) <= at − now exactly when
+            // U < (at − now + ½ − half) / half, U uniform on [0, 1).
+            let by = (((at - now) as f64 + 0.5 - half) / half).clamp(0.0, 1.0);
+            out.push((at, by - by_before));
+            by_before = by;
+            at += interval;
+        }
+    }
+
     fn backoff_cap(&self, attempts: u32) -> SimTime {
         backoff_cap(&self.spec.retry, attempts)
     }
@@ -664,6 +692,40 @@ mod tests {
             for _ in 0..50 {
                 let d = p.backoff(attempt, &mut rng);
                 assert!((cap / 2..=cap).contains(&d), "attempt {attempt}: {d}");
+            }
+        }
+    }
+
+    /// The batch law matches drawing each record's backoff and waiting for
+    /// the next batch, for windows that start on, off and between batches.
+    #[test]
+    fn retry_batches_are_the_law_of_a_drawn_backoff() {
+        let spec = ProducerSpec {
+            retry: Retry { max_attempts: 10, base_backoff_ms: 75, max_backoff_ms: 5_000 },
+            ..Default::default()
+        };
+        let p = Producer::new(spec, Target::Stream(0), vec![1.0]);
+        let mut rng = NodeRng::new(4, "retry batches");
+        let mut law = Vec::new();
+        for (attempts, now, interval) in
+            [(1, 1_000, 100), (2, 1_030, 100), (3, 0, 7), (9, 50, 1_000)]
+        {
+            p.retry_batches(attempts, now, interval, &mut law);
+            assert!((law.iter().map(|b| b.1).sum::<f64>() - 1.0).abs() < 1e-12);
+            let draws = 200_000;
+            let mut seen = vec![0u32; law.len()];
+            for _ in 0..draws {
+                let at = (now + p.backoff(attempts, &mut rng)).div_ceil(interval) * interval;
+                let i = law.iter().position(|b| b.0 == at).expect("a drawn batch is in the law");
+                seen[i] += 1;
+            }
+            for (&(at, chance), &n) in law.iter().zip(&seen) {
+                let sd = (chance * (1.0 - chance) / draws as f64).sqrt();
+                let freq = f64::from(n) / draws as f64;
+                assert!(
+                    (freq - chance).abs() <= 5.0 * sd + 1e-9,
+                    "{attempts} at {at}: {freq} vs {chance}"
+                );
             }
         }
     }

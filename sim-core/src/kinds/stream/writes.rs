@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::cost::on_demand_billed_bytes;
 use crate::kinds::batch::born_blend;
+use crate::kinds::producer::retry::RetrySpread;
 use crate::kinds::{Producer, RetryBatch, Shard, ShardRecords, Target};
 use crate::metrics;
 use crate::rng::NodeRng;
@@ -38,6 +39,8 @@ pub(crate) struct ProducerGroup {
     pub retries: BTreeMap<(SimTime, u32), RetryBatch>,
     /// What this millisecond's attempts sent so far, packed into requests.
     pub pack: RequestPack,
+    /// Splits refused records over the batches they retry with.
+    pub spread: RetrySpread,
 }
 
 /// Records and bytes a group sent in one millisecond, and the requests
@@ -646,58 +649,21 @@ impl Simulation {
         due.expect("a retry event has its batch")
     }
 
-    /// Puts refused records back on the group's retry calendar. Each
-    /// Kinesis record waits its own backoff, as the many clients a producer
-    /// node stands for each retry their own records: a shard's refused
-    /// records get a draw each (or, past [`SPREAD`] of them, [`SPREAD`]
-    /// parts drawn apart), so retries spread over the jitter window instead
-    /// of coming back in one clump that then competes with itself. A retry
-    /// goes out with the first batch at or after its backoff (the producer
-    /// sends what it has buffered every batching interval), and pieces due
-    /// with the same batch after the same attempts join one calendar entry:
+    /// Puts refused records back on the group's retry calendar, split
+    /// over the batches they go out with ([`RetrySpread`]). Pieces due with
+    /// the same batch after the same attempts join one calendar entry:
     /// retry events stay at most one per batch and attempt count, whatever
     /// the records.
     fn schedule_retries(&mut self, group: usize, batch: RetryBatch) {
-        let lead = self.groups[group].lead();
-        let p = &self.producers[lead];
+        let p = &self.producers[self.groups[group].lead()];
         let g = &mut self.groups[group];
-        let interval = p.spec.batching.max_buffered_ms.max(1);
-        let next_batch = |t: SimTime| t.div_ceil(interval) * interval;
-        let (lo, hi) = p.backoff_window(batch.attempts);
-        if next_batch(self.now + lo) == next_batch(self.now + hi) {
-            // Every backoff ends before the same batch: no draw needed.
-            return self.add_retry(group, next_batch(self.now + hi), batch);
+        if let Some(at) = g.spread.start(p, batch.attempts, self.now) {
+            return self.add_retry(group, at, batch);
         }
-        let mut pieces: Vec<(SimTime, ShardRecords)> = Vec::new();
-        let mut parts = Vec::new();
-        for s in &batch.per_shard {
-            // What is retried is a Kinesis record: with KPL aggregation a
-            // whole aggregate of user records.
-            let per = p.per_kinesis_record(s.data_bytes).max(1);
-            let kinesis = s.records.div_ceil(per);
-            parts.clear();
-            if kinesis <= SPREAD {
-                parts.resize(kinesis as usize, 1);
-            } else {
-                g.rng.multinomial(kinesis, &[1.0 / SPREAD as f64; SPREAD as usize], &mut parts);
-            }
-            let mut left = s.records;
-            for &n in parts.iter().filter(|&&n| n > 0) {
-                let records = (n * per).min(left);
-                left -= records;
-                let at = next_batch(self.now + p.backoff(batch.attempts, &mut g.rng));
-                pieces.push((at, ShardRecords { records, ..*s }));
-            }
+        for &s in &batch.per_shard {
+            g.spread.split(p, s, &mut g.rng);
         }
-        pieces.sort_by_key(|&(at, s)| (at, s.shard, s.data_bytes));
-        pieces.dedup_by(|later, kept| {
-            let same = (later.0, later.1.shard, later.1.data_bytes)
-                == (kept.0, kept.1.shard, kept.1.data_bytes);
-            if same {
-                kept.1.records += later.1.records;
-            }
-            same
-        });
+        let pieces = g.spread.take_pieces();
         // Members share each due time's records in proportion to what they
         // still have waiting, so each member's parts add up to its refused.
         let mut left = batch.members;
@@ -719,6 +685,7 @@ impl Simulation {
             let (attempts, born_ms) = (batch.attempts, batch.born_ms);
             self.add_retry(group, at, RetryBatch { attempts, per_shard, members, born_ms });
         }
+        self.groups[group].spread.give_back(pieces);
     }
 
     /// Adds a retry to the group's calendar entry for its time and
@@ -755,10 +722,6 @@ impl Simulation {
         entry.members.extend(a.chain(b));
     }
 }
-
-/// Refused records of one shard a retry spreads one by one over the backoff
-/// window; more are spread in this many parts.
-const SPREAD: u64 = 16;
 
 /// Records re-listed for the open children of any closed shard in the list.
 fn reroute_closed(
