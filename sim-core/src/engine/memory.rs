@@ -96,7 +96,7 @@ impl Simulation {
             + self.producers.iter().map(Producer::heap_bytes).sum::<u64>()
             + buffer::<writes::ProducerGroup>(self.groups.capacity())
             + self.groups.iter().map(|g| buffer::<usize>(g.members.capacity())).sum::<u64>()
-            + self.groups.iter().map(|g| g.spread.heap_bytes()).sum::<u64>();
+            + self.groups.iter().map(|g| g.spread.heap_bytes() + g.spare.heap_bytes()).sum::<u64>();
         let journal = buffer::<operations::JournalEntry>(self.journal.capacity())
             + self.journal.iter().map(|e| e.text.capacity() as u64).sum::<u64>();
         let other = producers

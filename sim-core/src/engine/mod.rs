@@ -437,6 +437,7 @@ impl Simulation {
                             retries: Default::default(),
                             pack: Default::default(),
                             spread: Default::default(),
+                            spare: Default::default(),
                             rng: NodeRng::new(seed, &format!("{}/routing", node.id)),
                         }),
                     }

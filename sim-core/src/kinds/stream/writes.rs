@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::cost::on_demand_billed_bytes;
 use crate::kinds::batch::born_blend;
-use crate::kinds::producer::retry::RetrySpread;
+use crate::kinds::producer::retry::{RetrySpread, SpareLists};
 use crate::kinds::{Producer, RetryBatch, Shard, ShardRecords, Target};
 use crate::metrics;
 use crate::rng::NodeRng;
@@ -41,6 +41,8 @@ pub(crate) struct ProducerGroup {
     pub pack: RequestPack,
     /// Splits refused records over the batches they retry with.
     pub spread: RetrySpread,
+    /// Emptied batch lists, reused.
+    pub spare: SpareLists,
 }
 
 /// Records and bytes a group sent in one millisecond, and the requests
@@ -105,6 +107,11 @@ pub(crate) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
 /// buffer from one batch to the next instead of allocating.
 pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u64]) {
     debug_assert_eq!(parts.len(), counts.len());
+    if let [only] = parts {
+        // One producer (most groups): its part is the whole.
+        *only = total;
+        return;
+    }
     let sum: u64 = counts.iter().map(|c| c.1).sum();
     if sum == 0 {
         parts.fill(0);
@@ -258,8 +265,8 @@ impl Simulation {
     /// Cuts a group's batch and schedules the next one. A batch to a stream
     /// comes back routed, to be written; one to a delivery stream is sent.
     fn cut_batch(&mut self, group: usize) -> Option<Pending> {
+        let mut members = self.groups[group].spare.members();
         let g = &self.groups[group];
-        let mut members = Vec::with_capacity(g.members.len());
         let mut n = 0;
         // The records were made since the last batch: born, on average, halfway.
         let born_ms = (self.producers[g.lead()].last_batch + self.now) / 2;
@@ -275,7 +282,8 @@ impl Simulation {
         self.schedule(next, Action::ProducerBatch { group: group as u32 });
         let mut counts = std::mem::take(&mut self.scratch);
         self.groups[group].rng.multinomial(n, &self.producers[lead].shares, &mut counts);
-        let batch = RetryBatch { attempts: 0, per_shard: Vec::new(), members, born_ms };
+        let per_shard = self.groups[group].spare.shards();
+        let batch = RetryBatch { attempts: 0, per_shard, members, born_ms };
         match self.producers[lead].target {
             Target::Stream(target) => {
                 Some(Pending { group, batch, routed: Routed::Fresh(counts), target })
@@ -489,6 +497,10 @@ impl Simulation {
     ) {
         let lead = self.groups[group].lead();
         let p = &self.producers[lead];
+        // What is refused goes back in the batch, in a reused list.
+        let g = &mut self.groups[group];
+        g.spare.keep_shards(std::mem::take(&mut batch.per_shard));
+        let mut refused = g.spare.shards();
         let rng = &mut self.groups[group].rng;
         let stream = &mut self.streams[target];
         let (now, born_ms) = (self.now, batch.born_ms);
@@ -506,7 +518,6 @@ impl Simulation {
         };
         let mut written = Vec::new();
         let mut tally = Tally::default();
-        let mut refused = Vec::new();
         let mut write = |mut s: ShardRecords, cap: u64| {
             if tally.write(&mut stream.shards[s.shard], (now, born_ms), &mut s, cap, p) && pushes {
                 written.push(s.shard);
@@ -515,7 +526,7 @@ impl Simulation {
                 refused.push(s);
             }
         };
-        let mut spare = None;
+        let (mut spare, mut listed) = (None, None);
         match routed {
             Routed::Fresh(counts) => {
                 for (&records, &shard) in counts.iter().zip(&stream.open) {
@@ -526,13 +537,17 @@ impl Simulation {
                 }
                 spare = Some(counts);
             }
-            Routed::Listed(per_shard) => {
+            Routed::Listed(mut per_shard) => {
                 let caps = caps.iter().copied().chain(std::iter::repeat(u64::MAX));
-                per_shard.into_iter().zip(caps).for_each(|(s, cap)| write(s, cap));
+                per_shard.drain(..).zip(caps).for_each(|(s, cap)| write(s, cap));
+                listed = Some(per_shard);
             }
         }
         if let Some(counts) = spare {
             self.scratch = counts;
+        }
+        if let Some(list) = listed {
+            self.groups[group].spare.keep_shards(list);
         }
         batch.per_shard = refused;
         tally.end_run();
@@ -638,7 +653,7 @@ impl Simulation {
             if give_up { 0 } else { throttled }
         );
         if throttled == 0 || give_up {
-            return;
+            return self.groups[group].spare.recycle(batch);
         }
         self.schedule_retries(group, batch);
     }
@@ -666,26 +681,33 @@ impl Simulation {
         let pieces = g.spread.take_pieces();
         // Members share each due time's records in proportion to what they
         // still have waiting, so each member's parts add up to its refused.
-        let mut left = batch.members;
+        let RetryBatch { attempts, per_shard: sent, members: mut left, born_ms } = batch;
+        let mut shares = std::mem::take(&mut self.scratch);
+        shares.resize(left.len(), 0);
         let mut rest = pieces.as_slice();
         while let Some(&(at, _)) = rest.first() {
             let n = rest.iter().take_while(|piece| piece.0 == at).count();
             let (due, later) = rest.split_at(n);
             rest = later;
             let records = due.iter().map(|piece| piece.1.records).sum();
-            let shares = apportion(records, &left);
-            let mut members = Vec::new();
-            for (member, share) in left.iter_mut().zip(shares) {
+            apportion_into(records, &left, &mut shares);
+            let g = &mut self.groups[group];
+            let mut members = g.spare.members();
+            for (member, &share) in left.iter_mut().zip(&shares) {
                 if share > 0 {
                     member.1 -= share;
                     members.push((member.0, share));
                 }
             }
-            let per_shard = due.iter().map(|piece| piece.1).collect();
-            let (attempts, born_ms) = (batch.attempts, batch.born_ms);
+            let mut per_shard = g.spare.shards();
+            per_shard.extend(due.iter().map(|piece| piece.1));
             self.add_retry(group, at, RetryBatch { attempts, per_shard, members, born_ms });
         }
-        self.groups[group].spread.give_back(pieces);
+        self.scratch = shares;
+        let g = &mut self.groups[group];
+        g.spread.give_back(pieces);
+        g.spare.keep_shards(sent);
+        g.spare.keep_members(left);
     }
 
     /// Adds a retry to the group's calendar entry for its time and
@@ -695,7 +717,8 @@ impl Simulation {
         if !self.groups[group].retries.contains_key(&key) {
             self.schedule(at, Action::ProducerRetry { group: group as u32, attempts: key.1 });
         }
-        let entry = self.groups[group].retries.entry(key).or_default();
+        let g = &mut self.groups[group];
+        let entry = g.retries.entry(key).or_default();
         entry.attempts = retry.attempts;
         if entry.per_shard.is_empty() {
             entry.per_shard = retry.per_shard;
@@ -704,10 +727,11 @@ impl Simulation {
             return;
         }
         entry.born_ms = born_blend(entry.born_ms, entry.records(), retry.born_ms, retry.records());
-        entry.per_shard.extend(retry.per_shard);
+        entry.per_shard.extend_from_slice(&retry.per_shard);
         // Both member lists are in slot order: merge them in one pass.
-        let mine = std::mem::take(&mut entry.members);
-        let (mut a, mut b) = (mine.into_iter().peekable(), retry.members.into_iter().peekable());
+        let mine = std::mem::replace(&mut entry.members, g.spare.members());
+        let (mut a, mut b) =
+            (mine.iter().copied().peekable(), retry.members.iter().copied().peekable());
         while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
             entry.members.push(match x.0.cmp(&y.0) {
                 std::cmp::Ordering::Less => a.next().expect("peeked"),
@@ -720,6 +744,8 @@ impl Simulation {
             });
         }
         entry.members.extend(a.chain(b));
+        g.spare.keep_members(mine);
+        g.spare.recycle(retry);
     }
 }
 
