@@ -112,6 +112,7 @@ impl Simulation {
             + self.msks.iter().map(crate::kinds::MskCluster::heap_bytes).sum::<u64>()
             + buffer::<crate::rng::NodeRng>(self.rngs.capacity())
             + buffer::<u64>(self.scratch.capacity())
+            + self.round_lists.heap_bytes()
             + size_of::<Simulation>() as u64;
         [
             (MemoryPart::ShardLogs, logs),

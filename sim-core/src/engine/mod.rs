@@ -294,6 +294,8 @@ pub struct Simulation {
     pub(crate) scratch: Vec<u64>,
     /// The writes of the current millisecond's round (kept for its capacity).
     pub(crate) round: Vec<Action>,
+    /// Lists a contended round of writes reuses.
+    pub(crate) round_lists: writes::RoundLists,
     /// Records handed from one node to another (see `deliver.rs`): new
     /// records for the ledger at the receiving stage.
     pub(crate) handed_off: u64,
@@ -634,6 +636,7 @@ impl Simulation {
             journal: VecDeque::new(),
             scratch: Vec::new(),
             round: Vec::new(),
+            round_lists: Default::default(),
             handed_off: 0,
             handoff_dropped: 0,
             redelivering: 0,

@@ -145,6 +145,7 @@ pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u
 }
 
 /// Where an attempt's records come from.
+#[derive(Clone, Debug)]
 enum Routed {
     /// A fresh batch: the routing draw's records per open shard, in the
     /// stream's `open` order, their sizes not yet drawn.
@@ -155,11 +156,35 @@ enum Routed {
 }
 
 /// A write attempt of a round, routed and waiting for its share.
+#[derive(Clone, Debug)]
 struct Pending {
     group: usize,
     batch: RetryBatch,
     routed: Routed,
     target: usize,
+}
+
+/// Lists a contended round of writes reuses, kept by the run for their
+/// capacity: a throttled producer's batches meet its retries every
+/// batching interval.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RoundLists {
+    pending: Vec<Pending>,
+    /// Each attempt's caps, one after the other (see
+    /// `Simulation::shares_of_capacity`).
+    caps: Vec<u64>,
+    demands: Vec<Demand>,
+    shares: Vec<u64>,
+}
+
+impl RoundLists {
+    /// Memory of the lists, in bytes (see [`crate::memory`]).
+    pub(crate) fn heap_bytes(&self) -> u64 {
+        use crate::memory::buffer;
+        buffer::<Pending>(self.pending.capacity())
+            + buffer::<u64>(self.caps.capacity() + self.shares.capacity())
+            + buffer::<Demand>(self.demands.capacity())
+    }
 }
 
 /// Running totals of one attempt's writes.
@@ -349,7 +374,7 @@ impl Simulation {
     /// capacity in proportion to their records.
     pub(crate) fn run_writes(&mut self, round: &mut [Action]) {
         round.sort_by_key(write_key);
-        let mut pending = Vec::with_capacity(round.len());
+        let mut pending = std::mem::take(&mut self.round_lists.pending);
         for action in round.iter_mut() {
             let action = std::mem::replace(action, Action::SecondTick);
             let attempt = match action {
@@ -374,6 +399,8 @@ impl Simulation {
             self.put_together(same);
             rest = others;
         }
+        pending.clear();
+        self.round_lists.pending = pending;
     }
 
     /// Writes attempts due in the same millisecond to one stream. Where
@@ -393,11 +420,15 @@ impl Simulation {
             p.routed = Routed::Listed(self.listed(p.group, p.target, &mut p.routed));
         }
         let caps = self.shares_of_capacity(target, attempts);
-        for (p, caps) in attempts.iter_mut().zip(caps) {
+        let mut from = 0;
+        for p in attempts.iter_mut() {
             let routed = std::mem::replace(&mut p.routed, Routed::Listed(Vec::new()));
+            let to = from + listed_len(&routed);
             let batch = std::mem::take(&mut p.batch);
-            self.put_batch(p.group, batch, routed, target, &caps);
+            self.put_batch(p.group, batch, routed, target, &caps[from..to]);
+            from = to;
         }
+        self.round_lists.caps = caps;
     }
 
     /// An attempt's records as a list per shard: fresh ones get their sizes
@@ -408,17 +439,17 @@ impl Simulation {
         let stream = &self.streams[target];
         match std::mem::replace(routed, Routed::Listed(Vec::new())) {
             Routed::Fresh(counts) => {
-                let rng = &mut self.groups[group].rng;
-                let listed = counts
-                    .iter()
-                    .zip(&stream.open)
-                    .filter(|&(&records, _)| records > 0)
-                    .map(|(&records, &shard)| ShardRecords {
-                        shard,
-                        records,
-                        data_bytes: p.draw_data_bytes(records, rng),
-                    })
-                    .collect();
+                let g = &mut self.groups[group];
+                let mut listed = g.spare.shards();
+                listed.extend(
+                    counts.iter().zip(&stream.open).filter(|&(&records, _)| records > 0).map(
+                        |(&records, &shard)| ShardRecords {
+                            shard,
+                            records,
+                            data_bytes: p.draw_data_bytes(records, &mut g.rng),
+                        },
+                    ),
+                );
                 self.scratch = counts;
                 listed
             }
@@ -428,41 +459,42 @@ impl Simulation {
 
     /// For each attempt, how many of its records each of its shards may
     /// accept (parallel to its list; `u64::MAX` where the shard can take
-    /// everything due).
-    fn shares_of_capacity(&mut self, target: usize, attempts: &[Pending]) -> Vec<Vec<u64>> {
-        let lists: Vec<&[ShardRecords]> = attempts
-            .iter()
-            .map(|p| match &p.routed {
-                Routed::Listed(list) => list.as_slice(),
-                Routed::Fresh(_) => unreachable!("listed above"),
-            })
-            .collect();
-        let mut caps: Vec<Vec<u64>> = lists.iter().map(|l| vec![u64::MAX; l.len()]).collect();
+    /// everything due), the attempts' caps one after the other. The list
+    /// goes back to [`RoundLists`] when the round is done with it.
+    fn shares_of_capacity(&mut self, target: usize, attempts: &[Pending]) -> Vec<u64> {
+        let mut caps = std::mem::take(&mut self.round_lists.caps);
+        caps.clear();
+        caps.resize(attempts.iter().map(|p| listed_len(&p.routed)).sum(), u64::MAX);
         // Most shards see one attempt: count, and look closer only at the
         // shards that several attempts meet on.
         let mut on_shard = std::mem::take(&mut self.scratch);
         on_shard.clear();
         on_shard.resize(self.streams[target].shards.len(), 0);
-        for s in lists.iter().flat_map(|l| l.iter()) {
+        for s in attempts.iter().flat_map(|p| listed(&p.routed)) {
             on_shard[s.shard] += 1;
         }
-        let mut demands = Vec::new();
-        for (a, (p, list)) in attempts.iter().zip(&lists).enumerate() {
+        let mut demands = std::mem::take(&mut self.round_lists.demands);
+        demands.clear();
+        let mut from = 0;
+        for (a, p) in attempts.iter().enumerate() {
             let producer = &self.producers[self.groups[p.group].lead()];
             let key_bytes = u64::from(producer.spec.partition_key_bytes);
+            let list = listed(&p.routed);
             for (i, s) in list.iter().enumerate().filter(|(_, s)| on_shard[s.shard] > 1) {
                 demands.push(Demand {
                     shard: s.shard,
                     attempt: a,
-                    index: i,
+                    index: from + i,
                     records: s.records,
                     record_bytes: s.data_bytes + key_bytes,
                     per: producer.per_kinesis_record(s.data_bytes).max(1),
                 });
             }
+            from += list.len();
         }
         self.scratch = on_shard;
         demands.sort_by_key(|d| (d.shard, d.attempt));
+        let mut shares = std::mem::take(&mut self.round_lists.shares);
         let mut rest = demands.as_slice();
         while let Some(first) = rest.first() {
             let n = rest.iter().take_while(|d| d.shard == first.shard).count();
@@ -470,12 +502,14 @@ impl Simulation {
             rest = others;
             let room = self.streams[target].shards[first.shard].write_room(self.now);
             let rng = &mut self.rngs[self.stream_nodes[target]];
-            if let Some(shares) = share_room(on_shard, room, rng) {
-                for (d, share) in on_shard.iter().zip(shares) {
-                    caps[d.attempt][d.index] = share;
+            if share_room(on_shard, room, rng, &mut shares) {
+                for (d, &share) in on_shard.iter().zip(&shares) {
+                    caps[d.index] = share;
                 }
             }
         }
+        self.round_lists.demands = demands;
+        self.round_lists.shares = shares;
         caps
     }
 
@@ -785,6 +819,7 @@ fn write_key(action: &Action) -> (u8, u32, u32) {
 }
 
 /// One attempt's records for one shard, in a contended round.
+#[derive(Clone, Debug)]
 struct Demand {
     shard: usize,
     attempt: usize,
@@ -792,6 +827,18 @@ struct Demand {
     records: u64,
     record_bytes: u64,
     per: u64,
+}
+
+/// An attempt's list, once routed into one.
+fn listed(routed: &Routed) -> &[ShardRecords] {
+    match routed {
+        Routed::Listed(list) => list,
+        Routed::Fresh(_) => unreachable!("a contended round lists every attempt first"),
+    }
+}
+
+fn listed_len(routed: &Routed) -> usize {
+    listed(routed).len()
 }
 
 /// Kinesis records `records` user records make, `per` to a record.
@@ -807,31 +854,33 @@ fn kinesis_records(records: u64, per: u64) -> u64 {
 /// record due in the millisecond has the same chance of a unit, as if each
 /// had arrived at its own random instant within it. A chosen demand takes
 /// its unit only while the room still holds it (the byte limit or a KPL
-/// aggregate can make a unit not fit).
+/// aggregate can make a unit not fit). The shares go into `shares`, one
+/// per demand; false, and nothing written, when the room takes them all.
 fn share_room(
     demands: &[Demand],
     (records_room, bytes_room): (u64, u64),
     rng: &mut NodeRng,
-) -> Option<Vec<u64>> {
+    shares: &mut Vec<u64>,
+) -> bool {
     let want_records: u64 = demands.iter().map(|d| kinesis_records(d.records, d.per)).sum();
     let want_bytes: u64 = demands.iter().map(|d| d.records * d.record_bytes).sum();
     if want_records <= records_room && want_bytes <= bytes_room {
-        return None;
+        return false;
     }
     let fraction = (records_room as f64 / want_records.max(1) as f64)
         .min(bytes_room as f64 / want_bytes.max(1) as f64)
         .min(1.0);
-    let exact: Vec<f64> = demands.iter().map(|d| d.records as f64 * fraction).collect();
-    let mut shares: Vec<u64> =
-        exact.iter().zip(demands).map(|(&e, d)| (e.floor() as u64).min(d.records)).collect();
+    let exact = |d: &Demand| d.records as f64 * fraction;
+    shares.clear();
+    shares.extend(demands.iter().map(|d| (exact(d).floor() as u64).min(d.records)));
     let (mut used_records, mut used_bytes) = demands
         .iter()
-        .zip(&shares)
+        .zip(shares.iter())
         .fold((0, 0), |(r, b), (d, &n)| (r + kinesis_records(n, d.per), b + n * d.record_bytes));
     let mut mark = rng.unit();
     let mut reached = 0.0;
     for (i, d) in demands.iter().enumerate() {
-        reached += exact[i] - shares[i] as f64;
+        reached += exact(d) - shares[i] as f64;
         if reached <= mark || shares[i] >= d.records {
             continue;
         }
@@ -843,7 +892,7 @@ fn share_room(
             used_bytes += d.record_bytes;
         }
     }
-    Some(shares)
+    true
 }
 
 /// What one attempt of a batch did, in the units the producer's metrics
