@@ -61,7 +61,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("aggregation.max_bytes", "Largest aggregated record (KPL AggregationMaxSize).").range(64.0, 1_048_576.0, "bytes"),
     Param::new("aggregation.max_user_records", "Most user records per aggregated record (KPL AggregationMaxCount).").range(1.0, 4_294_967_295.0, "records"),
     Param::new("retry.max_attempts", "Attempts per record including the first; after the last a throttled record is dropped.").range(1.0, 100.0, "attempts"),
-    Param::new("retry.base_backoff_ms", "Wait before the first retry; it doubles each attempt, with jitter.").range(1.0, 60_000.0, "ms"),
+    Param::new("retry.base_backoff_ms", "Wait before the first retry; it doubles each attempt. Each refused record waits its own: half fixed, half random (an assumption: AWS does not publish the policy), then goes out with the next batch.").range(1.0, 60_000.0, "ms"),
     Param::new("retry.max_backoff_ms", "Cap on a single backoff wait.").range(1.0, 600_000.0, "ms"),
 ];
 
