@@ -137,6 +137,20 @@ console.log('\nby crate (code bytes, share of code, functions)');
 for (const [crate, { size, count }] of [...byCrate].sort((a, b) => b[1].size - a[1].size).slice(0, rows)) {
   console.log(`${String(size).padStart(9)} ${pct(size)} ${String(count).padStart(6)}  ${crate}`);
 }
+// Legacy mangling drops a generic function's type arguments, so every instance of one generic
+// function (and of its closures) shares a name: summing by name finds the costly generics.
+const families = new Map();
+for (const { size, name } of functions) {
+  const key = name.replace(/(::\{\{closure\}\})+$/, '');
+  const row = families.get(key) ?? { size: 0, count: 0 };
+  row.size += size;
+  row.count += 1;
+  families.set(key, row);
+}
+console.log('\nlargest families (one name and its closures: the instances of a generic function)');
+for (const [name, { size, count }] of [...families].sort((a, b) => b[1].size - a[1].size).slice(0, rows)) {
+  console.log(`${String(size).padStart(9)} ${pct(size)} ${String(count).padStart(6)}  ${name.slice(0, 140)}`);
+}
 console.log('\nlargest functions');
 for (const { size, name } of functions.sort((a, b) => b.size - a.size).slice(0, rows)) {
   console.log(`${String(size).padStart(9)} ${pct(size)}  ${name.slice(0, 140)}`);
