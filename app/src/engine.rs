@@ -166,6 +166,7 @@ pub enum Command {
     /// the new node's charts).
     Restart {
         /// The scenario (validated again here; the same one is reused).
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// Whether to publish the chart series too.
         charts: bool,
@@ -174,6 +175,7 @@ pub enum Command {
     /// it restarts from zero with `scenario` and says so.
     LiveEdit {
         /// The scenario as edited.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// The runtime change.
         command: sim_core::Command,
@@ -186,6 +188,7 @@ pub enum Command {
         /// Where to stop.
         to: SimTime,
         /// The scenario on screen.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
     },
     /// Stops a jump where it is, paused.

@@ -22,6 +22,7 @@ pub enum Task {
     /// One replication of the scenario with this seed ("How sure?").
     Replicate {
         /// The scenario, as the page validated it.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// The replication's seed.
         seed: u64,
@@ -30,6 +31,7 @@ pub enum Task {
     /// objectives ("Auto-size").
     Autosize {
         /// The document as the editor holds it.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// The node whose knobs are searched.
         node: String,
@@ -38,6 +40,7 @@ pub enum Task {
     /// modes"), with the scenario's seed.
     CompareModes {
         /// The scenario, as the page validated it.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// Simulated seconds of each mode's run.
         duration_s: u64,
@@ -46,6 +49,7 @@ pub enum Task {
     /// ("Compare with Amazon MSK"), with the scenario's seed.
     CompareServices {
         /// The scenario, as the page validated it.
+        #[serde(deserialize_with = "crate::worker::read_scenario")]
         scenario: Box<Scenario>,
         /// Simulated seconds of each service's run.
         duration_s: u64,
@@ -156,7 +160,9 @@ mod scenario_as_json {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Scenario>, D::Error> {
         let text = Option::<String>::deserialize(d)?;
-        text.map(|t| serde_json::from_str(&t)).transpose().map_err(D::Error::custom)
+        let Some(text) = text else { return Ok(None) };
+        let value = serde_json::from_str(&text).map_err(D::Error::custom)?;
+        crate::worker::scenario_from_value(value).map(Some).map_err(D::Error::custom)
     }
 }
 

@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Serialize};
 use sim_core::{Scenario, validate};
 use wasm_bindgen::JsCast;
@@ -33,7 +33,7 @@ use crate::sim_loop::percentile;
 pub enum ToWorker {
     /// Builds the engine for this scenario (validated here again), playing
     /// from time zero; answered with [`ToPage::Ready`] or [`ToPage::Failed`].
-    Start(Box<Scenario>),
+    Start(#[serde(deserialize_with = "read_scenario")] Box<Scenario>),
     /// A command for the engine.
     Command(Command),
     /// Nobody can see the run (a hidden tab, an embed scrolled away): hold
@@ -89,6 +89,20 @@ pub enum ToPage {
         /// Its answer.
         done: TaskDone,
     },
+}
+
+/// A scenario in a message, read by sim-core's one scenario reader
+/// ([`validate::read_scenario`]) rather than by serde's derive: each derive
+/// entry point compiles every scenario type's reader once more into the
+/// download (about 80 KB of wasm for this one).
+pub fn read_scenario<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Box<Scenario>, D::Error> {
+    scenario_from_value(serde_json::Value::deserialize(d)?).map(Box::new).map_err(D::Error::custom)
+}
+
+/// The scenario in a JSON value, or what is wrong with it.
+pub fn scenario_from_value(value: serde_json::Value) -> Result<Scenario, String> {
+    validate::read_scenario(&value)
+        .map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
 }
 
 /// `message` as the JSON text posted across the channel.

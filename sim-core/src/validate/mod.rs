@@ -121,7 +121,7 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<Issue>> {
 /// Everything that reads a scenario or a node's parameters from JSON goes
 /// through here (or [`read_spec`]): each serde entry point compiles every
 /// scenario type's reader once more into the browser's download.
-pub(crate) fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
+pub fn read_scenario(given: &serde_json::Value) -> Result<Scenario, Vec<Issue>> {
     // Nodes are read one by one so that an error inside `params` keeps its
     // full path, and every broken node is reported, not just the first.
     let mut issues = Vec::new();
@@ -208,9 +208,12 @@ fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
 }
 
-fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
+/// Reads the node at `path` (empty for a node read on its own: its
+/// `Deserialize`), its parameters by kind.
+pub(crate) fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
     let raw: RawNode = deserialize_at(path, item)?;
-    let spec = read_spec(raw.kind, &raw.params, &format!("{path}.params"))?;
+    let params = if path.is_empty() { "params".to_string() } else { format!("{path}.params") };
+    let spec = read_spec(raw.kind, &raw.params, &params)?;
     Ok(Node { id: raw.id, name: raw.name, spec })
 }
 
