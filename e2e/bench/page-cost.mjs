@@ -11,6 +11,7 @@
 import { startServer } from '../support/server.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { openScenario } from './scenario_page.mjs';
+import { traceMainThread } from './trace.mjs';
 
 const name = process.argv[2] ?? 'large';
 const seconds = Number(process.argv[3] ?? 5);
@@ -31,25 +32,9 @@ try {
   await page.locator('[data-testid="speed"]').selectOption('3600');
   await page.waitForTimeout(2_000);
 
-  const cdp = await context.newCDPSession(page);
-  const events = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
-    transferMode: 'ReportEvents',
-  });
-  await page.waitForTimeout(seconds * 1_000);
-  await cdp.send('Tracing.end');
-  await complete;
-
-  // The page's main thread: the renderer thread named CrRendererMain that ran the messages.
-  const threadName = new Map();
-  for (const e of events) if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
-  const onMain = (e) => threadName.get(`${e.pid}:${e.tid}`) === 'CrRendererMain';
-  const messages = events.filter((e) => onMain(e) && e.name === 'HandlePostMessage').length;
-  const cpu = (names) => events
-    .filter((e) => onMain(e) && e.ph === 'X' && names.includes(e.name))
+  const { main, messages } = await traceMainThread(context, page, () => page.waitForTimeout(seconds * 1_000));
+  const cpu = (names) => main
+    .filter((e) => names.includes(e.name))
     .reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1_000;
   const all = cpu(['RunTask']);
   const parts = Object.entries(KINDS).map(([kind, names]) => `${kind} ${(cpu(names) / messages).toFixed(1)}`);
