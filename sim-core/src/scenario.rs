@@ -293,7 +293,8 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// One component of the pipeline.
+/// One component of the pipeline. It is read (`Deserialize`) by the
+/// validation layer's node reader, `validate::parse_node`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
     /// Unique id, used by links, the layout and the summary.
@@ -304,19 +305,6 @@ pub struct Node {
     /// What the node is, with its parameters.
     #[serde(flatten)]
     pub spec: NodeSpec,
-}
-
-impl<'de> Deserialize<'de> for Node {
-    /// Reads a node as the scenario reader does (`validate::read_scenario`):
-    /// its `kind` first, then that kind's parameters. serde's own reader for
-    /// the flattened `spec` buffers the node and reads every kind's
-    /// parameters once more for each input it is read from (a JSON text, a
-    /// JSON value), about 180 KB of wasm each; this one is shared.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = serde_json::Value::deserialize(d)?;
-        crate::validate::parse_node("", &value).map_err(D::Error::custom)
-    }
 }
 
 impl Node {

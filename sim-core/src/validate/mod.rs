@@ -208,9 +208,24 @@ fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(Default::default())
 }
 
+/// A node read on its own (in a message, or through serde) is read as the
+/// scenario reader reads one: its `kind` first, then that kind's
+/// parameters. serde's derive for the flattened `spec` buffers the node
+/// and compiled every kind's parameter readers once more for each input
+/// it was read from (a JSON text, a JSON value), about 180 KB of wasm
+/// each; this one is shared. It lives here, beside the reader, so the data
+/// layer does not reach up to validation.
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        parse_node("", &value).map_err(D::Error::custom)
+    }
+}
+
 /// Reads the node at `path` (empty for a node read on its own: its
 /// `Deserialize`), its parameters by kind.
-pub(crate) fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
+fn parse_node(path: &str, item: &serde_json::Value) -> Result<Node, Issue> {
     let raw: RawNode = deserialize_at(path, item)?;
     let params = if path.is_empty() { "params".to_string() } else { format!("{path}.params") };
     let spec = read_spec(raw.kind, &raw.params, &params)?;
