@@ -52,6 +52,9 @@ test('three seeds give each figure a mean inside its interval, while the run pla
 test('Cancel stops the seeds; a count out of range is refused in words', { timeout: 90_000 }, async () => {
   await app.goto();
   await app.waitReady();
+  // Two simulated hours a seed, so a hundred of them are still running when Cancel is pressed
+  // (the default scenario's ten minutes take a few milliseconds each).
+  await app.openScenario('On-demand when traffic triples');
   await app.testId('replications-count').fill('100');
   await app.testId('replications-start').click();
   await app.testId('replications-progress').waitFor();
