@@ -1,18 +1,19 @@
-//! How a producer's refused records come back. Each Kinesis record (an
-//! aggregate, with KPL aggregation) waits its own backoff, as the many
-//! clients a producer node stands for each retry their own records, then
-//! goes out with the producer's first batch at or after it (the producer
-//! sends what it has buffered every batching interval). So a refused clump
-//! spreads over the jitter window instead of coming back as one clump that
-//! competes with itself.
+//! How a producer's refused records come back. Each unit the target
+//! refuses (a Kinesis record, an aggregate with KPL aggregation; a
+//! SendMessageBatch or PublishBatch call) waits its own backoff, as the
+//! many clients a producer node stands for each retry their own, then goes
+//! out at the first step of the caller's interval at or after it (a stream
+//! producer's next batch; a queue or topic producer's own millisecond). So
+//! a refused clump spreads over the jitter window instead of coming back
+//! as one clump that competes with itself.
 
 use super::{Producer, RetryBatch, ShardRecords};
 use crate::rng::NodeRng;
 use crate::time::SimTime;
 
-/// Refused records of one shard drawn one by one; more split over the
-/// window's batches when it spans at most this many, and in this many
-/// parts drawn apart when it spans more.
+/// Refused units of one list drawn one by one; more split over the
+/// window's steps when it spans at most this many, and in this many parts
+/// drawn apart when it spans more.
 const SPREAD: u64 = 16;
 
 /// Splits refused records over the batches they retry with. Its buffers
@@ -32,10 +33,17 @@ pub(crate) struct RetrySpread {
 
 impl RetrySpread {
     /// Readies the split of records `p` had refused at `now` after
-    /// `attempts` attempts. Returns the batch when every backoff ends
-    /// before the same one: then there is nothing to draw.
-    pub fn start(&mut self, p: &Producer, attempts: u32, now: SimTime) -> Option<SimTime> {
-        let interval = p.spec.batching.max_buffered_ms.max(1);
+    /// `attempts` attempts, to go out on steps of `interval` ms. Returns the
+    /// step when every backoff ends before the same one: then there is
+    /// nothing to draw.
+    pub fn start(
+        &mut self,
+        p: &Producer,
+        attempts: u32,
+        now: SimTime,
+        interval: SimTime,
+    ) -> Option<SimTime> {
+        let interval = interval.max(1);
         let next_batch = |t: SimTime| t.div_ceil(interval) * interval;
         let (lo, hi) = p.backoff_window(attempts);
         let (first, last) = (next_batch(now + lo), next_batch(now + hi));
@@ -53,15 +61,16 @@ impl RetrySpread {
         None
     }
 
-    /// Splits one shard's refused records: a draw per Kinesis record up to
-    /// [`SPREAD`] of them; past that, one multinomial draw over the
-    /// window's batches with the backoff's law, which gives each batch
-    /// what the per-record draws would, or [`SPREAD`] parts with a draw
-    /// each when the window spans more batches than that.
-    pub fn split(&mut self, p: &Producer, s: ShardRecords, rng: &mut NodeRng) {
+    /// Splits one list's refused records, `per` to a unit (a Kinesis
+    /// record, a call): a draw per unit up to [`SPREAD`] of them; past
+    /// that, one multinomial draw over the window's steps with the
+    /// backoff's law, which gives each step what the per-unit draws would,
+    /// or [`SPREAD`] parts with a draw each when the window spans more
+    /// steps than that.
+    pub fn split(&mut self, p: &Producer, s: ShardRecords, per: u64, rng: &mut NodeRng) {
         let (attempts, now, interval) = (self.attempts, self.now, self.interval);
         let next_batch = |t: SimTime| t.div_ceil(interval) * interval;
-        let per = p.per_kinesis_record(s.data_bytes).max(1);
+        let per = per.max(1);
         let kinesis = s.records.div_ceil(per);
         let mut left = s.records;
         let pieces = &mut self.pieces;
@@ -203,8 +212,8 @@ mod tests {
         let (n, chance, runs) = (200_u64, 0.505, 4_000);
         let (mut sum, mut squares) = (0.0, 0.0);
         for _ in 0..runs {
-            assert_eq!(spread.start(&p, 2, 1_050), None);
-            spread.split(&p, ShardRecords { shard: 3, records: n, data_bytes: 800 }, &mut rng);
+            assert_eq!(spread.start(&p, 2, 1_050, 100), None);
+            spread.split(&p, ShardRecords { shard: 3, records: n, data_bytes: 800 }, 1, &mut rng);
             let pieces = spread.take_pieces();
             assert!(pieces.iter().all(|&(at, s)| (at == 1_200 || at == 1_300) && s.shard == 3));
             assert_eq!(pieces.iter().map(|piece| piece.1.records).sum::<u64>(), n);
@@ -225,7 +234,7 @@ mod tests {
     #[test]
     fn a_window_within_one_batch_needs_no_draw() {
         let mut spread = RetrySpread::default();
-        assert_eq!(spread.start(&producer(None), 1, 2_000), Some(2_100));
+        assert_eq!(spread.start(&producer(None), 1, 2_000, 100), Some(2_100));
     }
 
     /// With KPL aggregation, whole aggregates wait their backoff: the user
@@ -237,8 +246,13 @@ mod tests {
         let mut spread = RetrySpread::default();
         let mut rng = NodeRng::new(8, "aggregates");
         for attempts in [2, 5, 7] {
-            assert_eq!(spread.start(&p, attempts, 1_050), None);
-            spread.split(&p, ShardRecords { shard: 0, records: 995, data_bytes: 100 }, &mut rng);
+            assert_eq!(spread.start(&p, attempts, 1_050, 100), None);
+            spread.split(
+                &p,
+                ShardRecords { shard: 0, records: 995, data_bytes: 100 },
+                10,
+                &mut rng,
+            );
             let pieces = spread.take_pieces();
             assert_eq!(pieces.iter().map(|piece| piece.1.records).sum::<u64>(), 995);
             let partial = pieces.iter().filter(|piece| piece.1.records % 10 != 0).count();

@@ -706,11 +706,15 @@ impl Simulation {
     fn schedule_retries(&mut self, group: usize, batch: RetryBatch) {
         let p = &self.producers[self.groups[group].lead()];
         let g = &mut self.groups[group];
-        if let Some(at) = g.spread.start(p, batch.attempts, self.now) {
+        // A retry goes out with the producer's first batch after its
+        // backoff; what is retried is a Kinesis record (with KPL
+        // aggregation, a whole aggregate of user records).
+        let interval = p.spec.batching.max_buffered_ms;
+        if let Some(at) = g.spread.start(p, batch.attempts, self.now, interval) {
             return self.add_retry(group, at, batch);
         }
         for &s in &batch.per_shard {
-            g.spread.split(p, s, &mut g.rng);
+            g.spread.split(p, s, p.per_kinesis_record(s.data_bytes), &mut g.rng);
         }
         let pieces = g.spread.take_pieces();
         // Members share each due time's records in proportion to what they
