@@ -296,6 +296,9 @@ pub struct Simulation {
     pub(crate) round: Vec<Action>,
     /// Lists a contended round of writes reuses.
     pub(crate) round_lists: writes::RoundLists,
+    /// Splits a queue or topic producer's refused calls over their retry
+    /// times (a stream producer's group has its own).
+    pub(crate) retry_spread: crate::kinds::producer::retry::RetrySpread,
     /// Records handed from one node to another (see `deliver.rs`): new
     /// records for the ledger at the receiving stage.
     pub(crate) handed_off: u64,
@@ -637,6 +640,7 @@ impl Simulation {
             scratch: Vec::new(),
             round: Vec::new(),
             round_lists: Default::default(),
+            retry_spread: Default::default(),
             handed_off: 0,
             handoff_dropped: 0,
             redelivering: 0,

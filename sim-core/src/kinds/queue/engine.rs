@@ -16,11 +16,11 @@ use smallvec::SmallVec;
 
 use crate::kinds::queue::calls::{SendCalls, Sizes};
 use crate::kinds::queue::{Counts, Finished, GroupRoute, MAX_BATCH_MESSAGES, ReceiptKey};
-use crate::kinds::{Batch, Messages, Target};
+use crate::kinds::{Batch, Messages, ShardRecords, Target};
 use crate::routing::{hash_key, key_name};
 use crate::time::{SECOND, SimTime};
 
-use crate::kinds::stream::writes::apportion;
+use crate::kinds::stream::writes::{apportion, apportion_into};
 
 /// Pause before a receive the queue throttled is tried again (the AWS SDKs'
 /// retry back-off is of this order; not an aws-facts value, see MODEL.md).
@@ -136,11 +136,34 @@ impl Simulation {
         }
         p.pending_retry += refused;
         m.add(metrics::producer::RETRIES, refused as f64);
-        let delay = p.backoff(attempts, &mut self.rngs[node]);
-        self.schedule(
-            self.now + delay,
-            Action::QueueSendRetry { slot: slot as u32, batch: Box::new(retry) },
-        );
+        // Each refused call (up to 10 messages) waits its own backoff: the
+        // calls split over the times their backoffs end, and each time's
+        // share of the messages takes each partition's part in proportion.
+        let p = &self.producers[slot];
+        let mut spread = std::mem::take(&mut self.retry_spread);
+        if let Some(at) = spread.start(p, attempts, self.now, 1) {
+            self.retry_spread = spread;
+            let batch = Box::new(retry);
+            return self.schedule(at, Action::QueueSendRetry { slot: slot as u32, batch });
+        }
+        let all = ShardRecords { shard: 0, records: refused, data_bytes: 0 };
+        spread.split(p, all, MAX_BATCH_MESSAGES, &mut self.rngs[node]);
+        let pieces = spread.take_pieces();
+        let mut left: SmallVec<[(usize, u64); 2]> =
+            retry.parts.iter().map(|&(part, n)| (part as usize, n)).collect();
+        let mut shares: SmallVec<[u64; 2]> = smallvec::smallvec![0; left.len()];
+        for &(at, piece) in &pieces {
+            apportion_into(piece.records, &left, &mut shares);
+            let mut parts = Counts::new();
+            for (entry, &share) in left.iter_mut().zip(&shares).filter(|(_, share)| **share > 0) {
+                entry.1 -= share;
+                parts.push((entry.0 as u32, share));
+            }
+            let batch = Box::new(QueueRetry { parts, ..retry });
+            self.schedule(at, Action::QueueSendRetry { slot: slot as u32, batch });
+        }
+        spread.give_back(pieces);
+        self.retry_spread = spread;
     }
 
     /// SendMessageBatch: each route entry's messages (one partition's) go
@@ -560,5 +583,35 @@ impl EngineKind for QueueSpec {
 
     fn latency(sim: &Simulation, _: NodeIndex, slot: usize) -> Option<&Latencies> {
         Some(&sim.queues[slot].latency)
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+
+    /// A queue producer's refused calls retry each after its own backoff
+    /// (50 to 100 ms after a first attempt), not all at one instant: 40
+    /// refused calls come back over many times within the window, and every
+    /// message once.
+    #[test]
+    fn refused_calls_retry_spread_over_the_jitter_window() {
+        let json = include_str!("../../../../scenarios/lesson-fifo-throughput.json");
+        let valid = crate::load_scenario(json).expect("the lesson is valid");
+        let mut sim = Simulation::new(&valid, 1);
+        let (slot, node) = (0, sim.producer_nodes[0]);
+        let parts = Counts::from_slice(&[(0, 400)]);
+        sim.retry_refused(node, slot, QueueRetry { parts, attempts: 1, born_ms: 0 });
+        let mut retries = Vec::new();
+        while let Some((at, action)) = sim.queue.pop() {
+            if let Action::QueueSendRetry { batch, .. } = action {
+                retries.push((at, batch.messages()));
+            }
+        }
+        assert_eq!(retries.iter().map(|r| r.1).sum::<u64>(), 400);
+        assert!(retries.iter().all(|r| (50..=100).contains(&r.0)), "{retries:?}");
+        let mut times: Vec<SimTime> = retries.iter().map(|r| r.0).collect();
+        times.dedup();
+        assert!(times.len() >= 8, "{retries:?}");
     }
 }
