@@ -28,7 +28,7 @@ const THROTTLED_RECEIVE_BACKOFF_MS: SimTime = 100;
 
 /// A producer's messages on their way to a queue: a fresh batch, or those
 /// a FIFO queue's call limits refused, waiting for their next attempt.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct QueueRetry {
     /// Messages per entry of the producer's [`GroupRoute`] (a partition).
     pub parts: Counts,
@@ -41,6 +41,25 @@ pub(crate) struct QueueRetry {
 impl QueueRetry {
     fn messages(&self) -> u64 {
         self.parts.iter().map(|p| p.1).sum()
+    }
+
+    /// Takes in `other`'s messages (same producer, same attempts made):
+    /// each partition's add up, in partition order, and their birth times
+    /// blend.
+    pub(crate) fn merge(&mut self, other: QueueRetry) {
+        self.born_ms = crate::kinds::batch::born_blend(
+            self.born_ms,
+            self.messages(),
+            other.born_ms,
+            other.messages(),
+        );
+        for (part, n) in other.parts {
+            match self.parts.iter_mut().find(|p| p.0 == part) {
+                Some(mine) => mine.1 += n,
+                None => self.parts.push((part, n)),
+            }
+        }
+        self.parts.sort_unstable_by_key(|p| p.0);
     }
 }
 
@@ -613,5 +632,21 @@ mod retry_tests {
         let mut times: Vec<SimTime> = retries.iter().map(|r| r.0).collect();
         times.dedup();
         assert!(times.len() >= 8, "{retries:?}");
+    }
+
+    /// Two retries of one producer due in the same millisecond go as one
+    /// send whichever was scheduled first: merged either way round, they
+    /// are the same batch.
+    #[test]
+    fn simultaneous_retries_merge_the_same_in_either_order() {
+        let a =
+            QueueRetry { parts: Counts::from_slice(&[(2, 30), (0, 5)]), attempts: 1, born_ms: 100 };
+        let b =
+            QueueRetry { parts: Counts::from_slice(&[(0, 7), (1, 4)]), attempts: 1, born_ms: 161 };
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.merge(b);
+        ba.merge(a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab.parts.as_slice(), &[(0, 12), (1, 4), (2, 30)]);
     }
 }

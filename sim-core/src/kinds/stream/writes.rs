@@ -375,9 +375,26 @@ impl Simulation {
     pub(crate) fn run_writes(&mut self, round: &mut [Action]) {
         round.sort_by_key(write_key);
         let mut pending = std::mem::take(&mut self.round_lists.pending);
-        for action in round.iter_mut() {
-            let action = std::mem::replace(action, Action::SecondTick);
+        let mut next = 0;
+        while next < round.len() {
+            let action = std::mem::replace(&mut round[next], Action::SecondTick);
+            next += 1;
             let attempt = match action {
+                // A queue producer's retries due together after the same
+                // attempts go as one send: which of them ran first would
+                // otherwise decide which the queue's limit takes.
+                Action::QueueSendRetry { slot, mut batch } => {
+                    while let Some(Action::QueueSendRetry { slot: s, batch: more }) =
+                        round.get_mut(next)
+                        && *s == slot
+                        && more.attempts == batch.attempts
+                    {
+                        batch.merge(std::mem::take(more));
+                        next += 1;
+                    }
+                    self.run(Action::QueueSendRetry { slot, batch });
+                    None
+                }
                 Action::ProducerBatch { group } => self.cut_batch(group as usize),
                 Action::ProducerRetry { group, attempts } => {
                     let batch = self.due_retry(group as usize, attempts);
@@ -423,7 +440,7 @@ impl Simulation {
         let mut from = 0;
         for p in attempts.iter_mut() {
             let routed = std::mem::replace(&mut p.routed, Routed::Listed(Vec::new()));
-            let to = from + listed_len(&routed);
+            let to = from + listed(&routed).len();
             let batch = std::mem::take(&mut p.batch);
             self.put_batch(p.group, batch, routed, target, &caps[from..to]);
             from = to;
@@ -464,7 +481,7 @@ impl Simulation {
     fn shares_of_capacity(&mut self, target: usize, attempts: &[Pending]) -> Vec<u64> {
         let mut caps = std::mem::take(&mut self.round_lists.caps);
         caps.clear();
-        caps.resize(attempts.iter().map(|p| listed_len(&p.routed)).sum(), u64::MAX);
+        caps.resize(attempts.iter().map(|p| listed(&p.routed).len()).sum(), u64::MAX);
         // Most shards see one attempt: count, and look closer only at the
         // shards that several attempts meet on.
         let mut on_shard = std::mem::take(&mut self.scratch);
@@ -811,13 +828,13 @@ fn reroute_closed(
 
 /// The order writes of one round are cut and taken in: by group, fresh
 /// batches before retries, retries by their attempts. Queue sends come
-/// after, by producer.
+/// after, by producer, then a queue producer's retries by their attempts.
 fn write_key(action: &Action) -> (u8, u32, u32) {
     match action {
         Action::ProducerBatch { group } => (0, *group, 0),
         Action::ProducerRetry { group, attempts } => (1, *group, *attempts),
         Action::ProducerSend { slot } => (2, *slot, 0),
-        Action::QueueSendRetry { slot, .. } => (3, *slot, 0),
+        Action::QueueSendRetry { slot, batch } => (3, *slot, batch.attempts),
         _ => (4, 0, 0),
     }
 }
@@ -839,10 +856,6 @@ fn listed(routed: &Routed) -> &[ShardRecords] {
         Routed::Listed(list) => list,
         Routed::Fresh(_) => unreachable!("a contended round lists every attempt first"),
     }
-}
-
-fn listed_len(routed: &Routed) -> usize {
-    listed(routed).len()
 }
 
 /// Kinesis records `records` user records make, `per` to a record.
