@@ -15,3 +15,13 @@ globalThis.shardplayWasm = module;
 const wasm = await init({ module_or_path: module });
 // Same event trunk's own loader fires, for anything that waits on it.
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+// Once the app runs, a service worker (sw.js, beside index.html) keeps it for visits without a
+// network. It is registered when the page has a moment, so its first caching never competes with
+// the first frames. Browsers have none on file:// or an insecure origin; a failure costs only that.
+if ('serviceWorker' in navigator) {
+  const register = () =>
+    navigator.serviceWorker.register(new URL('sw.js', document.baseURI)).catch((error) =>
+      console.warn(`Shardplay will not open offline: ${error.message}`));
+  if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 3000 });
+  else setTimeout(register, 1000);
+}

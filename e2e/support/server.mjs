@@ -26,9 +26,10 @@ const MIME_TYPES = {
 
 /**
  * Starts the server. Resolves to
- *   { url, subPathUrl, close }
+ *   { url, subPathUrl, served, close }
  * where `url` is the site root (`http://127.0.0.1:<port>/`), `subPathUrl` the same site under
- * `subPath`, and `close()` stops the server.
+ * `subPath`, `served` the path of every GET it answered so far (what the browser did not take
+ * from a cache), and `close()` stops the server.
  */
 export async function startServer({ root = DEFAULT_ROOT, subPath = '/shardplay/' } = {}) {
   root = resolve(root);
@@ -36,6 +37,7 @@ export async function startServer({ root = DEFAULT_ROOT, subPath = '/shardplay/'
     throw new Error(`subPath must start and end with '/': ${subPath}`);
   }
 
+  const served = [];
   const server = createServer(async (req, res) => {
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -54,6 +56,7 @@ export async function startServer({ root = DEFAULT_ROOT, subPath = '/shardplay/'
       res.writeHead(301, { location: subPath });
       return res.end();
     }
+    if (req.method === 'GET') served.push(path);
     if (path.startsWith(subPath)) path = path.slice(subPath.length - 1);
     if (path.endsWith('/')) path += 'index.html';
 
@@ -75,6 +78,7 @@ export async function startServer({ root = DEFAULT_ROOT, subPath = '/shardplay/'
   return {
     url,
     subPathUrl: new URL(subPath.slice(1), url).href,
+    served,
     close: () =>
       new Promise((ok) => {
         server.closeAllConnections();
