@@ -30,9 +30,10 @@ function named(html) {
 }
 
 /** Where a file not named by its hash is kept: its address without the query (the page's
- * `?embed` or `?debug=...`, the worker script's `?js=...&wasm=...`); the page itself under APP. */
+ * `?embed` or `?debug=...`, the worker script's `?js=...&wasm=...`) and without the fragment
+ * (a navigation's request carries the shared scenario's `#s=...`); the page itself under APP. */
 function keyOf(request) {
-  const url = request.url.split('?')[0];
+  const url = request.url.split(/[?#]/)[0];
   return request.mode === 'navigate' && url === `${APP}index.html` ? APP : url;
 }
 

@@ -3,7 +3,11 @@
 // service worker's cache, and the run is the same as online.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openApp } from './fixtures/app_page.mjs';
+import { DEFAULT_ROOT } from '../support/server.mjs';
 
 let app, close, server;
 before(async () => ({ app, close, server } = await openApp({ offline: true })));
@@ -23,6 +27,17 @@ async function twentySeconds() {
 /** Waits until a service worker controls the page (it registers when the page has a moment). */
 async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+}
+
+/** The names of the files in the service worker's cache, with any query or fragment. */
+function cachedNames(page) {
+  return page.evaluate(async () => {
+    const cache = await caches.open('shardplay');
+    return (await cache.keys()).map((r) => {
+      const url = new URL(r.url);
+      return url.pathname.split('/').pop() + url.search + url.hash;
+    });
+  });
 }
 
 test('after one visit the app opens and runs without a network, the same as online', { timeout: 120_000 }, async () => {
@@ -60,10 +75,7 @@ test('a repeat visit asks the server for the page, not for the wasm, and the cac
   await app.goto();
   await app.waitReady();
   await controlled(app.page);
-  const cached = await app.page.evaluate(async () => {
-    const cache = await caches.open('shardplay');
-    return (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').pop());
-  });
+  const cached = await cachedNames(app.page);
   // The page, what it names (the glue, the wasm, the styles, the icon), the engine's worker
   // script and the model's changelog, each once.
   assert.equal(cached.filter((name) => /^app-[0-9a-f]{16}_bg\.wasm$/.test(name)).length, 1, `one wasm: ${cached}`);
@@ -81,5 +93,56 @@ test('a repeat visit asks the server for the page, not for the wasm, and the cac
   const asked = server.served.slice(before);
   assert.ok(asked.includes('/'), `the page is asked for: ${asked}`);
   assert.deepEqual(asked.filter((path) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(path)), [], 'hashed files come from the cache');
+  // The reloaded page's address carries the scenario (#s=...); it is still kept once, as the app.
+  assert.match(app.page.url(), /#s=/);
+  const again = await cachedNames(app.page);
+  assert.deepEqual(again.filter((name) => /[?#]/.test(name)), [], `no copy per address: ${again}`);
+  assert.equal(new Set(again).size, again.length, `each file once: ${again}`);
   assert.deepEqual(app.errors, []);
+});
+
+test('a new version shows at the next visit, and the old one leaves the cache', { timeout: 90_000 }, async () => {
+  // A copy of the build, so that a "deployment" can change it under the running site.
+  const root = await mkdtemp(join(tmpdir(), 'shardplay-site-'));
+  await cp(DEFAULT_ROOT, root, { recursive: true });
+  const site = await openApp({ offline: true, root });
+  try {
+    await site.app.goto();
+    await site.app.waitReady();
+    await controlled(site.app.page);
+
+    // The next version: the same code under new content hashes, as trunk names a new build.
+    const old = (await readdir(root)).find((name) => /^app-[0-9a-f]{16}\.js$/.test(name)).slice(4, 20);
+    const next = [...old].reverse().join('') === old ? '0123456789abcdef' : [...old].reverse().join('');
+    for (const [from, to] of [[`app-${old}.js`, `app-${next}.js`], [`app-${old}_bg.wasm`, `app-${next}_bg.wasm`]]) {
+      await rename(join(root, from), join(root, to));
+    }
+    for (const file of ['index.html', `app-${next}.js`]) {
+      const text = await readFile(join(root, file), 'utf8');
+      await writeFile(join(root, file), text.replaceAll(`app-${old}`, `app-${next}`));
+    }
+
+    await site.app.page.reload();
+    await site.app.waitReady();
+    await site.app.waitForSimMsAbove(0);
+    assert.ok(site.server.served.includes(`/app-${next}_bg.wasm`), 'the new wasm is fetched');
+    // The old files leave the cache once the new page has been seen (just after the response).
+    let cached = await cachedNames(site.app.page);
+    for (let i = 0; i < 100 && cached.some((name) => name.includes(old)); i++) {
+      await site.app.page.waitForTimeout(100);
+      cached = await cachedNames(site.app.page);
+    }
+    assert.ok(!cached.some((name) => name.includes(old)), `the old version is dropped: ${cached}`);
+    assert.ok(cached.includes(`app-${next}_bg.wasm`), `the new wasm is kept: ${cached}`);
+
+    // And the new version opens offline.
+    await site.app.page.context().setOffline(true);
+    await site.app.page.reload();
+    await site.app.waitReady();
+    await site.app.waitForSimMsAbove(0);
+    assert.deepEqual(site.app.errors, []);
+  } finally {
+    await site.close();
+    await rm(root, { recursive: true, force: true });
+  }
 });
