@@ -1,6 +1,7 @@
 // Chart tools: an alarm line puts the chart and the node's card in alarm, the hover read-out
 // names each series' value under the cursor, the window selector changes the span shown, a
-// chart downloads as PNG and every series as JSON, and the pipeline canvas downloads as a picture.
+// chart downloads as PNG and every series as JSON, the pipeline canvas downloads as a picture,
+// and a chart is drawn again at its new size when the window changes, even while paused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -116,4 +117,30 @@ test('the pipeline canvas downloads as a PNG picture at twice its size', { timeo
   assert.ok(coloured > 5_000, `coloured pixels of the cards (${coloured})`);
   await mkdir(OUTPUT_DIR, { recursive: true });
   await writeFile(`${OUTPUT_DIR}canvas-picture.png`, bytes);
+});
+
+test('a chart resized while the run is paused is drawn again at its new size, not stretched', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.waitForSimMsAbove(3_000);
+  await app.pause();
+  const canvas = app.chart('Writes').locator('canvas');
+  // The bitmap's pixels against the element's CSS pixels: one device pixel each when drawn.
+  const fit = () => canvas.evaluate((c) => ({ bitmap: c.width, css: c.clientWidth, dpr: devicePixelRatio, to: c.dataset.toS }));
+  const before = await fit();
+  assert.equal(before.bitmap, Math.round(before.css * before.dpr));
+  const viewport = app.page.viewportSize();
+  try {
+    await app.page.setViewportSize({ width: viewport.width - 300, height: viewport.height });
+    await app.page.waitForFunction(
+      (c) => c.clientWidth > 0 && c.width === Math.round(c.clientWidth * devicePixelRatio),
+      await canvas.elementHandle(),
+      { timeout: 10_000 },
+    );
+    const after = await fit();
+    assert.notEqual(after.css, before.css, 'the chart changed size with the window');
+    assert.equal(after.to, before.to, 'the same paused window of time, drawn again');
+  } finally {
+    await app.page.setViewportSize(viewport);
+  }
 });

@@ -11,9 +11,12 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use send_wrapper::SendWrapper;
 use sim_core::NodeIndex;
 use sim_core::metrics::Unit;
 use sim_core::time::{SECOND, SimTime, format_clock};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use crate::alarm::{Alarm, chart_unit};
 use crate::engine::{ChartRequest, Export, Line};
@@ -141,10 +144,12 @@ pub fn MetricChart(node: NodeIndex, title: &'static str, metrics: Vec<usize>) ->
             hover.set(next);
         }
     };
+    let size = canvas_size(canvas);
     let chart_metrics = metrics.clone();
     Effect::new(move |_| {
         ctx.charts.redraw.track();
         let line = threshold.get();
+        let Some(size) = size.get() else { return };
         let Some(el) = canvas.get_untracked() else { return };
         // Series of another node (the engine has not heard of this chart yet,
         // or another scenario replaced the run) draw nothing.
@@ -156,7 +161,7 @@ pub fn MetricChart(node: NodeIndex, title: &'static str, metrics: Vec<usize>) ->
         }) else {
             return;
         };
-        if let Ok(Some(f)) = draw(el.clone(), &data, now, span, unit, line) {
+        if let Ok(Some(f)) = draw(el.clone(), size, &data, now, span, unit, line) {
             // The window shown, for tests and assistive tools (the pixels say the same).
             let _ = el.set_attribute("data-from-s", &f.x_start.to_string());
             let _ = el.set_attribute("data-to-s", &f.x_end.to_string());
@@ -312,6 +317,32 @@ pub fn MetricChart(node: NodeIndex, title: &'static str, metrics: Vec<usize>) ->
     }
 }
 
+/// The size of `canvas` in CSS pixels while it is in the page (`None`
+/// before the first layout), kept by a ResizeObserver. A redraw reads it
+/// instead of asking the element, which would force a layout in the middle of
+/// a message, once per chart; and a resized window (a phone turned, a
+/// projector's window) redraws the chart sharp even while the run is paused.
+fn canvas_size(canvas: NodeRef<Canvas>) -> RwSignal<Option<(f64, f64)>> {
+    let size = RwSignal::new(None);
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                let rect = entry.content_rect();
+                size.set(Some((rect.width(), rect.height())));
+            }
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
+            return;
+        };
+        observer.observe(&el);
+        // `on_cleanup` wants `Send`; the browser runs it on this same thread.
+        let kept = SendWrapper::new((observer, on_resize));
+        on_cleanup(move || kept.take().0.disconnect());
+    });
+    size
+}
+
 /// A file-name-safe `node-chart` stem.
 fn file_stem(ctx: SimCtx, node: NodeIndex, title: &str) -> String {
     let id = ctx.scenario.with_value(|v| v.scenario().node(node).id.clone());
@@ -377,9 +408,11 @@ fn format_value(unit: Unit, v: f64) -> String {
 }
 
 /// Draws the lines (and the alarm threshold, dashed) for the window ending
-/// at `now`; returns where the plot landed, in CSS pixels.
+/// at `now` on `canvas`, `(w, h)` CSS pixels; returns where the plot landed,
+/// in CSS pixels.
 fn draw(
     canvas: web_sys::HtmlCanvasElement,
+    (w, h): (f64, f64),
     lines: &[Line],
     now: SimTime,
     span: SimTime,
@@ -387,12 +420,16 @@ fn draw(
     threshold: Option<f64>,
 ) -> Result<Option<PlotFrame>, Box<dyn std::error::Error>> {
     let dpr = window().device_pixel_ratio().max(1.0);
-    let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     if w < 10.0 || h < 10.0 {
         return Ok(None);
     }
-    canvas.set_width((w * dpr) as u32);
-    canvas.set_height((h * dpr) as u32);
+    // One device pixel per pixel. Resizing the bitmap reallocates it, so only
+    // when the size changed; the fill below paints every pixel anyway.
+    let (width, height) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
