@@ -54,3 +54,31 @@ export function stopFrames(page) {
 export function frameSummary(intervals) {
   return `frames p95 ${percentile(intervals, 0.95).toFixed(1)} ms, max ${Math.max(...intervals).toFixed(1)} ms (${intervals.length} frames)`;
 }
+
+/**
+ * Seconds of a "jump to" `text` (`targetMs` of simulated time) on `page`, timed in the page as a
+ * person sees it: from the click's dispatch on Go to the clock showing the destination. Timed in
+ * node, around Playwright's click and wait, each jump counted 0.1 to 0.25 s of their round trips
+ * too, most of a short jump's figure.
+ */
+export async function timedJump(page, text, targetMs) {
+  await page.locator('[data-testid="jump-input"]').fill(text);
+  await page.evaluate((targetMs) => {
+    const clock = document.querySelector('[data-testid="sim-clock"]');
+    window.__benchJump = new Promise((resolve) => {
+      let start;
+      document
+        .querySelector('[data-testid="jump-go"]')
+        .addEventListener('click', () => (start = performance.now()), { capture: true, once: true });
+      new MutationObserver((_, observer) => {
+        if (start !== undefined && Number(clock.dataset.ms) === targetMs) {
+          observer.disconnect();
+          resolve((performance.now() - start) / 1000);
+        }
+      }).observe(clock, { attributes: true, attributeFilter: ['data-ms'] });
+    });
+  }, targetMs);
+  await page.locator('[data-testid="jump-go"]').click();
+  await page.locator(`[data-testid="sim-clock"][data-ms="${targetMs}"]`).waitFor({ timeout: 900_000 });
+  return page.evaluate(() => window.__benchJump);
+}
