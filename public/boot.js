@@ -4,15 +4,54 @@
 // and this file does what the inline loader would have done.
 const tag = document.querySelector('script[data-wasm]');
 const url = new URL(tag.dataset.wasm, document.baseURI);
-// The wasm is compiled once, while the glue loads, and kept: the engine's worker and the
-// planning workers are handed this module (app/src/host.rs), so none of them fetches or
-// compiles the wasm again. A server that does not send application/wasm cannot stream it.
-const compiling = WebAssembly.compileStreaming(fetch(url)).catch(async () =>
-  WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
-const { default: init } = await import(new URL(tag.dataset.js, document.baseURI).href);
-const module = await compiling;
-globalThis.shardplayWasm = module;
-const wasm = await init({ module_or_path: module });
+// index.html's "Loading" notice: gone once the app is mounted, or it says why it could not start.
+const boot = document.getElementById('boot');
+
+/** Why the app could not start, as a sentence in people's words. */
+class Failure extends Error {}
+const download = (what) => (error) => {
+  throw new Failure(`${what} did not download: is the network down?`, { cause: error });
+};
+
+async function start() {
+  if (typeof WebAssembly !== 'object') {
+    throw new Failure('This browser cannot run WebAssembly (any current Chrome, Edge, Firefox or Safari can).');
+  }
+  // The wasm is compiled once, while the glue loads, and kept: the engine's worker and the
+  // planning workers are handed this module (app/src/host.rs), so none of them fetches or
+  // compiles the wasm again. A server that does not send application/wasm cannot stream it.
+  const fetched = () =>
+    fetch(url).then((response) => {
+      if (!response.ok) throw new Failure(`The server answered HTTP ${response.status} for ${url.pathname}.`);
+      return response;
+    }, download('The simulator'));
+  const compiling = WebAssembly.compileStreaming(fetched()).catch(async () =>
+    WebAssembly.compile(await (await fetched()).arrayBuffer()));
+  // Awaited below; if the glue fails first, its failure is the one to tell.
+  compiling.catch(() => {});
+  const glue = new URL(tag.dataset.js, document.baseURI).href;
+  const { default: init } = await import(glue).catch(download('The app'));
+  const module = await compiling;
+  globalThis.shardplayWasm = module;
+  return init({ module_or_path: module });
+}
+
+let wasm;
+try {
+  wasm = await start();
+  boot?.remove();
+} catch (error) {
+  const why = error instanceof Failure ? error.message : `An error stopped it (${error.message}).`;
+  boot?.classList.add('failed');
+  boot?.setAttribute('role', 'alert');
+  const text = boot?.querySelector('.boot-text');
+  if (text) text.textContent = `Shardplay could not start. ${why} Reload the page to try again.`;
+  const retry = Object.assign(document.createElement('button'), { className: 'ghost-button', textContent: 'Reload' });
+  retry.dataset.testid = 'boot-reload';
+  retry.addEventListener('click', () => location.reload());
+  boot?.append(retry);
+  throw error;
+}
 // Same event trunk's own loader fires, for anything that waits on it.
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 // Once the app runs, a service worker (sw.js, beside index.html) keeps it for visits without a

@@ -22,3 +22,50 @@ test('simulated time advances and counts grow while playing', { timeout: 60_000 
     assert.ok((await app.stat(name)) >= 0, `${name} is a non-negative number`);
   }
 });
+
+test('while the simulator downloads the page says so, and the notice leaves once the app runs', { timeout: 60_000 }, async () => {
+  // Hold the wasm back, as a slow network would.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const WASM = /_bg\.wasm$/;
+  await app.page.route(WASM, async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await app.page.goto(app.url);
+    const notice = app.page.locator('#boot[role="status"]');
+    await notice.waitFor();
+    assert.match(await app.testId('boot-text').textContent(), /Loading the simulator/);
+    release();
+    await app.waitReady();
+    assert.equal(await app.page.locator('#boot').count(), 0, 'the notice is gone');
+  } finally {
+    release();
+    await app.page.unroute(WASM);
+  }
+});
+
+test('a simulator that does not download says so and how to recover, not a blank page', { timeout: 60_000 }, async () => {
+  const WASM = /_bg\.wasm$/;
+  await app.page.route(WASM, (route) => route.abort('internetdisconnected'));
+  const errors = app.errors.length;
+  try {
+    await app.page.goto(app.url);
+    const alert = app.page.locator('#boot.failed[role="alert"]');
+    await alert.waitFor();
+    assert.match(
+      await app.testId('boot-text').textContent(),
+      /^Shardplay could not start\. The simulator did not download: is the network down\? Reload the page to try again\.$/,
+    );
+    assert.ok(await app.testId('boot-text').isVisible());
+  } finally {
+    await app.page.unroute(WASM);
+    // The failed start is reported in the console too, for whoever opens it.
+    app.errors.splice(errors);
+  }
+  // With the network back, its Reload button starts the app.
+  await app.testId('boot-reload').click();
+  await app.waitReady();
+  assert.equal(await app.page.locator('#boot').count(), 0);
+});
