@@ -74,6 +74,20 @@ test('a phone in portrait: no sideways scrolling, the pipeline fitted, play and 
     const play = await app.testId('play-pause').boundingBox();
     assert.ok(play.y + play.height <= PHONE.height && play.height >= 44, `play at ${JSON.stringify(play)}`);
     assert.deepEqual(await smallTargets(page, '.toolbar button, .toolbar select, .palette-open, .editor-bar button'), []);
+    // Every headline figure shows its unit whole ("attempts/s", not "attem…"), inside its card,
+    // with the widest figures the default scenario shows (over a thousand refused attempts a second).
+    await app.waitForStatAbove('stat-throttled', 999);
+    const cut = await page.$$eval('.stat', (stats) =>
+      stats
+        .map((stat) => {
+          const shown = stat.querySelector('.unit');
+          if (shown.textContent === '') return null; // a cost has none
+          const [card, unit] = [stat.getBoundingClientRect(), shown.getBoundingClientRect()];
+          const whole = unit.width > 0 && unit.left >= card.left && unit.right <= card.right;
+          return whole ? null : `${stat.querySelector('.stat-label').textContent}: ${stat.querySelector('.unit').textContent}`;
+        })
+        .filter(Boolean));
+    assert.deepEqual(cut, [], 'units cut short');
     await app.viewportShot('screens-phone-375x667');
 
     // A tap pauses the run (it starts playing) and another plays it again.
