@@ -84,7 +84,7 @@ test('a phone in portrait: no sideways scrolling, the pipeline fitted, play and 
           if (shown.textContent === '') return null; // a cost has none
           const [card, unit] = [stat.getBoundingClientRect(), shown.getBoundingClientRect()];
           const whole = unit.width > 0 && unit.left >= card.left && unit.right <= card.right;
-          return whole ? null : `${stat.querySelector('.stat-label').textContent}: ${stat.querySelector('.unit').textContent}`;
+          return whole ? null : `${stat.querySelector('.stat-label').textContent}: ${shown.textContent}`;
         })
         .filter(Boolean));
     assert.deepEqual(cut, [], 'units cut short');
