@@ -27,8 +27,11 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * auto-size and the capacity-mode comparison on workers too (a sized scenario crosses as JSON
  * text: as a JS value it cost 74 KB more). 1,411,494 on 2026-12-07 once node and message readers
  * went through sim-core's one scenario reader (-115 KB): lowered to 1,420,000 to keep the gain.
+ * 1,420,935 once an upright phone draws the pipeline top to bottom (editor/flow.rs, +4 KB of
+ * the wasm gzipped, measured on cargo's output of both commits through wasm-bindgen and
+ * wasm-opt -Oz): 1,425,000 for it.
  */
-const BUDGET_GZIP_BYTES = 1_420_000;
+const BUDGET_GZIP_BYTES = 1_425_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 

@@ -132,7 +132,7 @@ test('build two pipelines with the keyboard only', { timeout: 120_000 }, async (
   for (const [width, height] of [[1280, 720], [1920, 1080]]) {
     await app.page.setViewportSize({ width, height });
     await app.testId('fit-view').click();
-    await app.testId(`node-${a}`).click({ position: { x: 60, y: 40 } });
+    await app.testId(`node-${a}`).click();
     await app.page.waitForTimeout(400);
     await app.viewportShot(`editor-${width}x${height}`);
   }

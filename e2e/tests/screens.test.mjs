@@ -48,6 +48,22 @@ const smallTargets = (page, selector) =>
       .map((el) => `${el.dataset.testid ?? el.className} ${Math.round(el.getBoundingClientRect().height)}px`);
   }, selector);
 
+/**
+ * A point of the canvas's empty background, the first a scan finds, by default near its sides
+ * (a tap beside a card may be taken as a tap on it); `columns` are fractions of its width.
+ */
+const emptySpot = (page, columns = [0.05, 0.95, 0.5]) =>
+  page.evaluate((columns) => {
+    const c = document.querySelector('svg.pipeline').getBoundingClientRect();
+    for (const fy of [0.05, 0.5, 0.95, 0.25, 0.75]) {
+      for (const fx of columns) {
+        const [x, y] = [c.left + fx * c.width, c.top + fy * c.height];
+        if (document.elementFromPoint(x, y)?.classList.contains('canvas-bg')) return { x, y };
+      }
+    }
+    throw new Error('no empty spot on the canvas');
+  }, columns);
+
 /** The canvas's zoom (the scale of its world transform). */
 const zoom = (page) =>
   page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector('svg.pipeline g.world').getAttribute('transform'))[1]));
@@ -121,10 +137,8 @@ test('a phone: two fingers pinch to zoom; a tap on an output port then an input 
   try {
     const page = app.page;
     const before = await zoom(page);
-    const canvas = await app.testId('pipeline').boundingBox();
-    const cx = canvas.x + canvas.width / 2;
-    // Above the cards, on the canvas's background.
-    const cy = canvas.y + 40;
+    // On the canvas's background, between the fingers too.
+    const { x: cx, y: cy } = await emptySpot(page, [0.5]);
     const cdp = await page.context().newCDPSession(page);
     const touch = (type, spread) =>
       cdp.send('Input.dispatchTouchEvent', {
@@ -243,8 +257,8 @@ for (const viewport of [{ width: 390, height: 844 }, PHONE]) {
       await page.locator('[data-testid="node-sheet-expand"][aria-pressed="false"]').waitFor();
 
       // A tap on the empty canvas deselects the node and closes the sheet.
-      const c = await boxOf(page, 'pipeline');
-      await page.touchscreen.tap(c.left + (c.right - c.left) / 2, c.top + 40);
+      const spot = await emptySpot(page);
+      await page.touchscreen.tap(spot.x, spot.y);
       await app.testId('node-sheet-close').waitFor({ state: 'hidden' });
       await page.locator(`[data-testid="node-${id}"][aria-pressed="false"]`).waitFor();
       assert.deepEqual(app.errors, []);
@@ -448,6 +462,72 @@ const cardNamePx = (page) =>
 
 const titleWhole = (page) =>
   page.locator('[data-testid="scenario-name"]').evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+
+/** The screen box of each card, by kind, and the centre of each port, by test id. */
+const cardBoxes = (page) =>
+  page.evaluate(() => {
+    const box = (el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, cx: (r.left + r.right) / 2, cy: (r.top + r.bottom) / 2 };
+    };
+    const cards = Object.fromEntries([...document.querySelectorAll('svg.pipeline g.card')]
+      .map((g) => [g.dataset.kind, box(g.querySelector('.card-bg'))]));
+    const ports = Object.fromEntries([...document.querySelectorAll('svg.pipeline .port')].map((p) => [p.dataset.testid, box(p)]));
+    return { cards, ports };
+  });
+
+test('an upright phone draws the pipeline top to bottom, readable; a drag down moves a card along the flow', { timeout: 90_000 }, async () => {
+  const { app, close } = await phone({ width: 390, height: 844 });
+  try {
+    const page = app.page;
+    await app.pause();
+    const [producer, stream] = await app.nodeIds();
+    const { cards, ports } = await cardBoxes(page);
+    const { producer: p, kinesis_stream: k, consumer: c } = cards;
+    // One card under the other in the data's order, in one column.
+    assert.ok(p.bottom < k.top && k.bottom < c.top, `cards top to bottom: ${JSON.stringify(cards)}`);
+    assert.ok(Math.abs(p.cx - k.cx) < 1 && Math.abs(k.cx - c.cx) < 1, 'in one column');
+    // Wires leave a card's bottom edge and arrive on the next one's top edge.
+    assert.ok(Math.abs(ports[`out-${producer}`].cy - p.bottom) < 2, 'output port on the bottom edge');
+    assert.ok(Math.abs(ports[`in-${stream}`].cy - k.top) < 2, 'input port on the top edge');
+    assert.ok(Math.abs(ports[`in-${stream}`].cx - k.cx) < 2, 'in its middle');
+    // Drawn across, the three cards fitted to 390 px had names of about 5 px.
+    const px = await cardNamePx(page);
+    assert.ok(px >= 10, `card names at ${px.toFixed(1)} px`);
+    assert.deepEqual((await overflowing(page)).wide, []);
+    assert.equal(await cardsOutside(page), 0);
+    await app.viewportShot('screens-phone-down-390x844');
+
+    // Drag the reader 60 px down the screen: it lands there (on the grid), not sideways.
+    await page.mouse.move(c.cx, c.cy);
+    await page.mouse.down();
+    for (const dy of [20, 40, 60]) await page.mouse.move(c.cx, c.cy + dy);
+    await page.mouse.up();
+    await page.waitForFunction((top) => {
+      const card = document.querySelector('svg.pipeline g.card[data-kind="consumer"] .card-bg');
+      return card.getBoundingClientRect().top > top + 30;
+    }, c.top);
+    const moved = (await cardBoxes(page)).cards.consumer;
+    assert.ok(moved.top - c.top > 40 && moved.top - c.top < 80, `moved down by ${moved.top - c.top} px`);
+    assert.ok(Math.abs(moved.cx - c.cx) < 1, 'and not sideways');
+
+    // Turned sideways, the same layout reads left to right: the move went along the flow,
+    // so the reader is now further from the stream than the stream is from the producer.
+    await page.setViewportSize({ width: 844, height: 390 });
+    await page.waitForFunction(() => {
+      const [a, b] = ['producer', 'kinesis_stream'].map((k) => document.querySelector(`svg.pipeline g.card[data-kind="${k}"] .card-bg`).getBoundingClientRect());
+      return a.right < b.left;
+    });
+    const across = (await cardBoxes(page)).cards;
+    assert.ok(Math.abs(across.producer.cy - across.consumer.cy) < 1, 'one row');
+    const [first, second] = [across.kinesis_stream.left - across.producer.left, across.consumer.left - across.kinesis_stream.left];
+    assert.ok(second > first * 1.1, `the reader moved right: steps of ${first} and ${second} px`);
+    assert.equal((await app.nodeIds()).length, 3);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await close();
+  }
+});
 
 test('the projector: presenter mode at 1920x1080 fits the pipeline, cards readable, title whole', { timeout: 60_000 }, async () => {
   const { app, close } = await openApp({ viewport: { width: 1920, height: 1080 } });

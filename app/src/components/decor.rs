@@ -13,6 +13,8 @@
 use leptos::prelude::*;
 use sim_core::NodeIndex;
 
+use crate::editor::doc::COUNTERS_H;
+use crate::editor::flow::Flow;
 use crate::format;
 use crate::state::SimCtx;
 use sim_core::view::{AgeGauge, Backlog, Health};
@@ -48,6 +50,9 @@ pub struct WireShape {
     pub length: f64,
     /// The middle of the wire.
     pub mid: (f64, f64),
+    /// Which way it runs: the backlog bar goes under a wire drawn across,
+    /// left of one drawn down (its figures are on the right).
+    pub flow: Flow,
 }
 
 /// Flow decoration of a wire: `ends` are the node indices it joins (`None`
@@ -98,10 +103,10 @@ pub fn WireFlow(
         let (from, to) = ends.get()?;
         ctx.live.snapshot.with(|s| s.frame.wire_backlog(NodeIndex::new(from), NodeIndex::new(to)))
     });
-    let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| s.mid)));
+    let mid = Memo::new(move |_| shape.with(|s| s.as_ref().map(|s| (s.mid, s.flow))));
     let bar = move || {
-        let mid = mid.get()?;
-        backlog.get().map(|b| view! { <BacklogBar backlog=b mid=mid /> })
+        let (mid, flow) = mid.get()?;
+        backlog.get().map(|b| view! { <BacklogBar backlog=b mid=mid flow=flow /> })
     };
     view! {
         <g
@@ -118,8 +123,11 @@ pub fn WireFlow(
 const BAR_W: f64 = 72.0;
 
 #[component]
-fn BacklogBar(backlog: Backlog, mid: (f64, f64)) -> impl IntoView {
-    let (x, y) = (mid.0 - BAR_W / 2.0 + 8.0, mid.1 + 2.0);
+fn BacklogBar(backlog: Backlog, mid: (f64, f64), flow: Flow) -> impl IntoView {
+    let (x, y) = match flow {
+        Flow::Across => (mid.0 - BAR_W / 2.0 + 8.0, mid.1 + 2.0),
+        Flow::Down => (mid.0 - BAR_W - 12.0, mid.1 - 4.0),
+    };
     let icon = match backlog.health {
         Health::Ok => "●",
         Health::Hot => "▲",
@@ -146,11 +154,14 @@ fn BacklogBar(backlog: Backlog, mid: (f64, f64)) -> impl IntoView {
 /// counters above it, the age gauge at its right, and a red dashed ring
 /// with "ALARM" while one of its charts is in alarm. `index` is the node's
 /// index in the running simulation (`None` while the document does not run).
+/// Drawn `Down`, the counters keep right of the card's middle, where its
+/// incoming wires arrive.
 #[component]
 pub fn NodeBadges(
     #[prop(into)] index: Signal<Option<usize>>,
     width: f64,
     height: f64,
+    flow: Flow,
 ) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let tally = Memo::new(move |_| {
@@ -166,18 +177,28 @@ pub fn NodeBadges(
     });
     let counters = move || {
         let badges = tally.get().map(|t| t.badges()).unwrap_or_default();
-        let mut right = width;
+        let texts: Vec<String> = badges
+            .iter()
+            .map(|(_, words, icon, value)| format!("{icon} {} {words}", format::count(*value)))
+            .collect();
+        // Wide enough for the text at 13px (about 7.5px a character).
+        let widths: Vec<f64> =
+            texts.iter().map(|t| 16.0 + 7.5 * t.chars().count() as f64).collect();
+        let used: f64 = widths.iter().map(|w| w + 6.0).sum();
+        let mut right = match flow {
+            Flow::Across => width,
+            Flow::Down => width + (width / 2.0 + 16.0 - (width - used + 6.0)).max(0.0),
+        };
         badges
             .into_iter()
-            .map(|(name, words, icon, value)| {
-                let text = format!("{icon} {} {words}", format::count(value));
-                // Wide enough for the text at 13px (about 7.5px a character).
-                let w = 16.0 + 7.5 * text.chars().count() as f64;
+            .zip(texts)
+            .zip(widths)
+            .map(|(((name, _, _, value), text), w)| {
                 right -= w + 6.0;
                 view! {
                     <g
                         class=format!("counter counter-{name}")
-                        transform=format!("translate({} -32)", right + 6.0)
+                        transform=format!("translate({} {})", right + 6.0, -COUNTERS_H)
                         data-testid=format!("counter-{name}-{}", index.get().unwrap_or(0))
                         data-value=value.to_string()
                     >
@@ -206,7 +227,7 @@ pub fn NodeBadges(
                         height=height + 8.0
                         rx="14"
                     />
-                    <g transform="translate(0 -32)">
+                    <g transform=format!("translate(0 {})", -COUNTERS_H)>
                         <rect width="92" height="24" rx="12" />
                         <text x="46" y="17" text-anchor="middle">
                             "⚠ ALARM"

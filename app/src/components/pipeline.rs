@@ -4,10 +4,12 @@
 //!
 //! Pointer gestures: drag the background to pan, shift-drag to box-select,
 //! drag a card to move the selection (one undo step per drag), drag from an
-//! output port (right) to an input port (left) to wire, wheel to zoom at the
-//! cursor. Keyboard: see `editor_keys`. Everything is drawn generically from
-//! `NodeKind`'s presentation and `Snapshot`; wiring legality comes from
-//! `sim_core::link_rule` through `editor::doc::can_connect`.
+//! output port (right, or bottom) to an input port (left, or top) to wire,
+//! wheel to zoom at the cursor. Keyboard: see `editor_keys`. Everything is
+//! drawn generically from `NodeKind`'s presentation and `Snapshot`; wiring
+//! legality comes from `sim_core::link_rule` through
+//! `editor::doc::can_connect`. An upright phone draws the layout top to
+//! bottom (`editor::flow`): every position here is the canvas's.
 
 use sim_core::NodeIndex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +22,7 @@ use wasm_bindgen::JsCast;
 
 use super::decor::{NodeBadges, WireFlow, WireShape};
 pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
+use crate::editor::flow::Flow;
 use crate::editor::gesture::{self, Gestures, Moved, Press, Target};
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
@@ -91,9 +94,17 @@ pub fn PipelineView() -> impl IntoView {
             None => (x, y),
         }
     };
-    // Positions of every node, computed once per document change.
+    // Where every card is drawn, computed once per document change (or
+    // turn of the flow).
     let placed: Memo<BTreeMap<String, Position>> = Memo::new(move |_| {
-        editor.doc.with(|s| s.nodes.iter().map(|n| n.id.clone()).zip(positions(s)).collect())
+        let flow = editor.flow.get();
+        editor.doc.with(|s| {
+            s.nodes
+                .iter()
+                .map(|n| n.id.clone())
+                .zip(positions(s).into_iter().map(|p| flow.place(p)))
+                .collect()
+        })
     });
     // The cards being dragged, shown moved; the document changes once, when
     // the drag ends, so a pointer move redraws only them and their wires.
@@ -178,7 +189,8 @@ pub fn PipelineView() -> impl IntoView {
                 E::CommitMove(moved) => {
                     moving.set(None);
                     if moved.is_move() {
-                        editor.edit(|s| doc::move_nodes(s, &moved.ids, moved.dx, moved.dy));
+                        let (dx, dy) = editor.flow.get_untracked().to_layout((moved.dx, moved.dy));
+                        editor.edit(|s| doc::move_nodes(s, &moved.ids, dx, dy));
                     }
                 }
                 // A tap on a card opens the node's sheet on a phone (its
@@ -245,7 +257,7 @@ pub fn PipelineView() -> impl IntoView {
         let at = on_canvas(&ev);
         let viewport = editor.viewport.get_untracked();
         editor.cursor.set_value(Some(viewport.to_world(at.0, at.1)));
-        let snap = editor.snap.get_untracked();
+        let snap = editor.snap.get_untracked().then(|| editor.flow.get_untracked());
         let answer = gestures.try_update_value(|g| g.drag(ev.pointer_id(), at, viewport, snap));
         apply(answer.unwrap_or_default());
     };
@@ -337,8 +349,10 @@ pub fn PipelineView() -> impl IntoView {
         let end = wire_end.get()?;
         let from = editor.wiring_from.get()?;
         let a = layout.with(|l| l.get(&from).copied())?;
-        let (x1, y1) = (a.x + CARD_W, a.y + CARD_H / 2.0);
-        Some(view! { <path class="wire-draft" d=curve(x1, y1, end.0, end.1) /> })
+        let flow = editor.flow.get();
+        let port = flow.output_port();
+        let d = flow.curve((a.x + port.0, a.y + port.1), end);
+        Some(view! { <path class="wire-draft" d=d /> })
     };
     let marquee_rect = move || {
         marquee.get().map(|(x0, y0, x1, y1)| {
@@ -399,18 +413,18 @@ pub fn PipelineView() -> impl IntoView {
                 <g class="world" transform=move || editor.viewport.get().transform()>
                     <g class="wires">
                         <For
-                            each=move || link_ids.get()
+                            each=move || with_flow(editor.flow.get(), link_ids.get())
                             key=|l| l.clone()
-                            children=move |(from, to)| view! { <Wire from=from to=to animated=Signal::derive(move || !calm()) /> }
+                            children=move |((from, to), flow)| view! { <Wire from=from to=to flow=flow animated=Signal::derive(move || !calm()) /> }
                         />
                         {temp_wire}
                     </g>
                     <g class="cards">
                         <For
-                            each=move || node_ids.get()
+                            each=move || with_flow(editor.flow.get(), node_ids.get())
                             key=|id| id.clone()
-                            children=move |id| {
-                                view! { <NodeCard id=id start_move=start_move start_wire=start_wire press_port=press_port /> }
+                            children=move |(id, flow)| {
+                                view! { <NodeCard id=id flow=flow start_move=start_move start_wire=start_wire press_port=press_port /> }
                             }
                         />
                     </g>
@@ -427,6 +441,12 @@ pub fn PipelineView() -> impl IntoView {
     .into_any()
 }
 
+/// Cards and wires are drawn for one flow (their ports and labels stay put):
+/// a turn of the flow, which is rare, draws them again.
+fn with_flow<T>(flow: Flow, items: Vec<T>) -> Vec<(T, Flow)> {
+    items.into_iter().map(|item| (item, flow)).collect()
+}
+
 fn capture(ev: &PointerEvent) {
     if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
         // Capture on the canvas, so a drag that leaves it still ends cleanly.
@@ -436,13 +456,13 @@ fn capture(ev: &PointerEvent) {
     ev.stop_propagation();
 }
 
-fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let bend = ((x2 - x1).abs() / 2.0).max(40.0);
-    format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend)
-}
-
 #[component]
-fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl IntoView {
+fn Wire(
+    from: String,
+    to: String,
+    flow: Flow,
+    #[prop(into)] animated: Signal<bool>,
+) -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
     let editor = expect_context::<Editor>();
     let layout = expect_context::<Memo<BTreeMap<String, Position>>>();
@@ -456,7 +476,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             editor.doc.with(|s| Some((doc::index_of(s, &from)?, doc::index_of(s, &to)?)))
         })
     };
-    let flow = Memo::new(move |_| {
+    let traffic = Memo::new(move |_| {
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
             (true, Some((a, b))) => {
@@ -495,7 +515,7 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let class = {
         let selected = selected.clone();
         move || {
-            let (rate, refused) = flow.get();
+            let (rate, refused) = traffic.get();
             let mut c = String::from("wire");
             if rate > 0.0 {
                 c.push_str(" flowing");
@@ -512,19 +532,29 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             c
         }
     };
-    let geometry = move || {
+    // From just past the output port to just before the input port (the
+    // arrowhead's room), and the middle between them.
+    let span = move || {
         ends.get().map(|(a, b)| {
-            let (x1, y1) = (a.x + CARD_W + PORT_R, a.y + CARD_H / 2.0);
-            let (x2, y2) = (b.x - PORT_R - 2.0, b.y + CARD_H / 2.0);
-            (curve(x1, y1, x2, y2), (x1 + x2) / 2.0, (y1 + y2) / 2.0)
+            let (out, input) = (flow.output_port(), flow.input_port());
+            let start = flow.offset((a.x + out.0, a.y + out.1), PORT_R, 0.0);
+            let end = flow.offset((b.x + input.0, b.y + input.1), -PORT_R - 2.0, 0.0);
+            (start, end)
         })
     };
+    let geometry =
+        move || span().map(|(a, b)| (flow.curve(a, b), (a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
     let shape = Signal::derive(move || {
-        let (a, b) = ends.get()?;
-        let (x1, x2) = (a.x + CARD_W + PORT_R, b.x - PORT_R - 2.0);
-        let length = (x2 - x1).hypot(b.y - a.y) * 1.1;
-        geometry().map(|(path, mx, my)| WireShape { path, length, mid: (mx, my) })
+        let (a, b) = span()?;
+        let length = (b.0 - a.0).hypot(b.1 - a.1) * 1.1;
+        geometry().map(|(path, mx, my)| WireShape { path, length, mid: (mx, my), flow })
     });
+    // Its figures above and below a wire drawn across, beside one drawn down:
+    // offsets from its middle, and how they are anchored.
+    let (labels_x, above, below, anchor) = match flow {
+        Flow::Across => (0.0, -12.0, 24.0, "middle"),
+        Flow::Down => (16.0, -6.0, 14.0, "start"),
+    };
     let running_ends =
         Signal::derive(
             move || {
@@ -534,9 +564,9 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
     let d = move || geometry().map(|g| g.0).unwrap_or_default();
     let mx = move || geometry().map_or(0.0, |g| g.1);
     let my = move || geometry().map_or(0.0, |g| g.2);
-    let label = move || format::rate(flow.get().0);
+    let label = move || format::rate(traffic.get().0);
     let refused = move || {
-        let refused = flow.get().1;
+        let refused = traffic.get().1;
         (refused > 0.0).then(|| format!("✖ {}/s refused", format::count(refused)))
     };
     let pick = {
@@ -590,10 +620,15 @@ fn Wire(from: String, to: String, #[prop(into)] animated: Signal<bool>) -> impl 
             <path class="wire-hit" d=d />
             <path class="wire-base" d=d marker-end="url(#arrow)" />
             <path class="wire-flow" d=d />
-            <text class="wire-label" x=mx y=move || my() - 12.0 text-anchor="middle">
+            <text class="wire-label" x=move || mx() + labels_x y=move || my() + above text-anchor=anchor>
                 {label}
             </text>
-            <text class="wire-label refused" x=mx y=move || my() + 24.0 text-anchor="middle">
+            <text
+                class="wire-label refused"
+                x=move || mx() + labels_x
+                y=move || my() + below
+                text-anchor=anchor
+            >
                 {refused}
             </text>
             <WireFlow ends=running_ends shape=shape animated=animated />
@@ -619,6 +654,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[component]
 fn NodeCard(
     id: String,
+    flow: Flow,
     start_move: Callback<(PointerEvent, String)>,
     start_wire: Callback<(PointerEvent, String)>,
     press_port: Callback<PointerEvent>,
@@ -723,7 +759,9 @@ fn NodeCard(
         Some(Ok(())) => Some(
             view! {
                 <g class="why-not legal" transform=format!("translate(0 {})", CARD_H + 8.0)>
-                    <text x="12" y="20">"✔ drop the wire on the left port"</text>
+                    <text x="12" y="20">
+                        {format!("✔ drop the wire on the {} port", flow.input_edge())}
+                    </text>
                 </g>
             }
             .into_any(),
@@ -754,8 +792,8 @@ fn NodeCard(
         view! {
             <circle
                 class="port port-in"
-                cx="0"
-                cy=CARD_H / 2.0
+                cx=flow.input_port().0
+                cy=flow.input_port().1
                 r=PORT_R
                 tabindex="0"
                 role="button"
@@ -792,8 +830,8 @@ fn NodeCard(
             <circle
                 class="port port-out"
                 class:armed=move || editor.wiring_from.with(|f| f.as_deref() == Some(id_out.as_str()))
-                cx=CARD_W
-                cy=CARD_H / 2.0
+                cx=flow.output_port().0
+                cy=flow.output_port().1
                 r=PORT_R
                 tabindex="0"
                 role="button"
@@ -895,7 +933,7 @@ fn NodeCard(
             </g>
             // Beside the card, not in it: their text is no part of the card's
             // name, and they never take the card's pointer (.node-badges).
-            <NodeBadges index=running_index width=CARD_W height=CARD_H />
+            <NodeBadges index=running_index width=CARD_W height=CARD_H flow=flow />
             <HealthNote text=Signal::derive(why) />
             {input_port}
             {output_port}

@@ -12,6 +12,9 @@ use sim_core::{NodeKind, NodeSpec, Scenario, link_rule};
 pub const CARD_W: f64 = 280.0;
 /// Height of a node card in world units.
 pub const CARD_H: f64 = 158.0;
+/// Height of the row of counters over a card (records lost, refused
+/// attempts), part of the drawing a fitted view must show.
+pub const COUNTERS_H: f64 = 32.0;
 /// Horizontal distance between auto-layout columns.
 const COLUMN_STEP: f64 = 400.0;
 /// Vertical distance between auto-layout rows.

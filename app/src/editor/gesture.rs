@@ -16,8 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::GRID;
-use super::doc::snap;
+use super::flow::Flow;
 use super::viewport::Viewport;
 
 /// A press that moved less than this (canvas pixels) is a tap.
@@ -237,14 +236,14 @@ impl Gestures {
         (out, true)
     }
 
-    /// Pointer `pointer` moved to `at` (canvas pixels). `snap` rounds a
-    /// move to the grid.
+    /// Pointer `pointer` moved to `at` (canvas pixels). `snap`, when set,
+    /// rounds a move to whole grid steps of the layout drawn that way.
     pub fn drag(
         &mut self,
         pointer: i32,
         at: (f64, f64),
         viewport: Viewport,
-        snap_to_grid: bool,
+        snap: Option<Flow>,
     ) -> Vec<Effect> {
         if let Some(p) = self.down.get_mut(&pointer) {
             *p = at;
@@ -265,8 +264,8 @@ impl Gestures {
             })],
             Some(Gesture::Move { moved, from, .. }) => {
                 let (mut dx, mut dy) = (world.0 - from.0, world.1 - from.1);
-                if snap_to_grid {
-                    (dx, dy) = (snap(dx, GRID), snap(dy, GRID));
+                if let Some(flow) = snap {
+                    (dx, dy) = flow.snap((dx, dy));
                 }
                 (moved.dx, moved.dy) = (dx, dy);
                 vec![Effect::ShowMoved(Some(moved.clone()))]
@@ -370,7 +369,7 @@ mod tests {
         let (out, taken) = g.press(press(1, (100.0, 100.0)), Target::Background, VP);
         assert!(taken);
         assert_eq!(out, vec![Effect::StopWiring, Effect::ClearSelection]);
-        let out = g.drag(1, (130.0, 90.0), VP, false);
+        let out = g.drag(1, (130.0, 90.0), VP, None);
         assert_eq!(out, vec![Effect::Viewport(Viewport { x: 70.0, y: 10.0, zoom: 2.0 })]);
         assert!(g.release(1, (130.0, 90.0), None).is_empty());
         assert!(!g.active());
@@ -383,10 +382,10 @@ mod tests {
         assert_eq!(out, vec![Effect::SelectOnly("a".into()), Effect::ClearSelectedLink]);
         // 50 screen pixels right at zoom 2 is 25 world units; the press point
         // inside the card does not matter, only the pointer's travel.
-        let out = g.drag(1, (150.0, 100.0), VP, false);
+        let out = g.drag(1, (150.0, 100.0), VP, None);
         assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a"], 25.0, 0.0)))]);
         // With the grid on (GRID = 20 world units), 25 snaps to 20.
-        let out = g.drag(1, (150.0, 100.0), VP, true);
+        let out = g.drag(1, (150.0, 100.0), VP, Some(Flow::Across));
         assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a"], 20.0, 0.0)))]);
         // What was shown last is what the document gets, once.
         let out = g.release(1, (150.0, 100.0), None);
@@ -397,7 +396,7 @@ mod tests {
     fn a_card_pressed_and_let_go_in_place_is_a_tap() {
         let mut g = G::default();
         g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
-        g.drag(1, (103.0, 104.0), VP, false);
+        g.drag(1, (103.0, 104.0), VP, None);
         let out = g.release(1, (103.0, 104.0), None);
         let wiggle = moved(&["a"], 1.5, 2.0);
         assert_eq!(out, vec![Effect::CommitMove(wiggle), Effect::TappedCard("a".into())]);
@@ -415,7 +414,7 @@ mod tests {
         let mut g = G::default();
         let (out, _) = g.press(press(1, (0.0, 0.0)), card("a", &["a", "b"]), VP);
         assert_eq!(out[0], Effect::Chart("a".into()));
-        let out = g.drag(1, (20.0, 0.0), VP, false);
+        let out = g.drag(1, (20.0, 0.0), VP, None);
         assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["a", "b"], 10.0, 0.0)))]);
     }
 
@@ -426,14 +425,14 @@ mod tests {
         // Shift on a selected card takes it out: the others move without it.
         let (out, _) = g.press(shift(press(1, (0.0, 0.0))), card("a", &["a", "b"]), VP);
         assert_eq!(out[0], Effect::ToggleSelected("a".into()));
-        let out = g.drag(1, (2.0, 0.0), VP, false);
+        let out = g.drag(1, (2.0, 0.0), VP, None);
         assert_eq!(out, vec![Effect::ShowMoved(Some(moved(&["b"], 1.0, 0.0)))]);
         g.release(1, (0.0, 0.0), None);
 
         let (out, _) = g.press(shift(press(1, (40.0, 20.0))), Target::Background, VP);
         assert_eq!(out, vec![Effect::StopWiring], "the selection stays");
         let rect = (0.0, 0.0, 30.0, 15.0); // screen (40, 20) to (100, 50) at zoom 2
-        assert_eq!(g.drag(1, (100.0, 50.0), VP, false), vec![Effect::Marquee(Some(rect))]);
+        assert_eq!(g.drag(1, (100.0, 50.0), VP, None), vec![Effect::Marquee(Some(rect))]);
         let out = g.release(1, (100.0, 50.0), None);
         assert_eq!(out, vec![Effect::SelectBox { rect, add: true }, Effect::Marquee(None)]);
     }
@@ -443,7 +442,7 @@ mod tests {
         let mut g = G::default();
         let (out, _) = g.press(press(1, (100.0, 40.0)), Target::OutputPort("p".into()), VP);
         assert_eq!(out, vec![Effect::WireFrom("p".into()), Effect::WireEnd(Some((30.0, 10.0)))]);
-        assert_eq!(g.drag(1, (140.0, 60.0), VP, false), vec![Effect::WireEnd(Some((50.0, 20.0)))]);
+        assert_eq!(g.drag(1, (140.0, 60.0), VP, None), vec![Effect::WireEnd(Some((50.0, 20.0)))]);
         let out = g.release(1, (140.0, 60.0), Some("s".into()));
         assert_eq!(out[1], Effect::Connect { from: "p".into(), to: "s".into() });
 
@@ -458,18 +457,18 @@ mod tests {
     fn a_second_finger_turns_a_half_move_into_a_pinch_that_zooms_about_the_fingers() {
         let mut g = G::default();
         g.press(press(1, (100.0, 100.0)), card("a", &[]), VP);
-        g.drag(1, (110.0, 100.0), VP, false);
+        g.drag(1, (110.0, 100.0), VP, None);
         let (out, taken) = g.press(press(2, (200.0, 100.0)), Target::InputPort, VP);
         assert!(taken, "a finger on an input port may start a pinch");
         assert_eq!(out[0], Effect::ShowMoved(None), "the card goes back");
         // Spread 90 to 180: zoom doubles about the midpoint (155, 100).
-        let out = g.drag(2, (290.0, 100.0), VP, false);
+        let out = g.drag(2, (290.0, 100.0), VP, None);
         let Effect::Viewport(v) = out[0] else { panic!("{out:?}") };
         assert_eq!(v.zoom, 2.5, "clamped to the largest zoom");
         // Lifting one finger keeps the pinch; the last one ends it.
         assert!(g.release(1, (110.0, 100.0), None).is_empty());
         assert!(g.active());
-        assert!(g.drag(2, (300.0, 100.0), VP, false).is_empty(), "one finger does not pan");
+        assert!(g.drag(2, (300.0, 100.0), VP, None).is_empty(), "one finger does not pan");
         g.release(2, (300.0, 100.0), None);
         assert!(!g.active());
     }
@@ -480,7 +479,7 @@ mod tests {
         let space = Press { space_pans: true, ..press(1, (10.0, 10.0)) };
         let (out, _) = g.press(space, card("a", &[]), VP);
         assert!(out.is_empty(), "no selection change: {out:?}");
-        assert!(matches!(g.drag(1, (20.0, 10.0), VP, false)[0], Effect::Viewport(_)));
+        assert!(matches!(g.drag(1, (20.0, 10.0), VP, None)[0], Effect::Viewport(_)));
         g.release(1, (20.0, 10.0), None);
 
         let presenting = Press { presenting: true, ..press(1, (10.0, 10.0)) };

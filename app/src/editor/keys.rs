@@ -120,6 +120,7 @@ pub fn use_editor_keys(editor: Editor, ctx: SimCtx) {
                         v.y -= dy * 2.0;
                     });
                 } else {
+                    let (dx, dy) = editor.flow.get_untracked().step((dx, dy));
                     editor.edit(|s| doc::move_nodes(s, &ids, dx, dy));
                 }
                 true

@@ -11,6 +11,7 @@
 //! history and never enters the document.
 
 pub mod doc;
+pub mod flow;
 pub mod gesture;
 pub mod history;
 pub mod inspect;
@@ -23,10 +24,12 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use sim_core::params::live_edit;
+use sim_core::scenario::Position;
 use sim_core::{Command, Issue, Scenario, ValidScenario, validate};
 
 use crate::state::SimCtx;
 use doc::Fragment;
+use flow::Flow;
 use history::History;
 use viewport::Viewport;
 
@@ -55,6 +58,9 @@ pub struct Editor {
     pub selected_link: RwSignal<Option<(String, String)>>,
     /// Pan and zoom of the canvas.
     pub viewport: RwSignal<Viewport>,
+    /// Which way the canvas draws the layout (top to bottom on an upright
+    /// phone); chosen when the view is fitted.
+    pub flow: RwSignal<Flow>,
     /// The output port a wire starts from while one is being drawn (by
     /// drag, or by keyboard: Enter on an output port, then on an input port).
     pub wiring_from: RwSignal<Option<String>>,
@@ -67,8 +73,8 @@ pub struct Editor {
     pub can_undo: RwSignal<bool>,
     /// See `can_undo`.
     pub can_redo: RwSignal<bool>,
-    /// The last pointer position over the canvas, in world units (keys add
-    /// nodes there).
+    /// The last pointer position over the canvas, in canvas world units
+    /// (keys add nodes there).
     pub cursor: StoredValue<Option<(f64, f64)>>,
     /// Size of the canvas on screen, for fit and centring.
     pub screen: StoredValue<(f64, f64)>,
@@ -98,6 +104,7 @@ impl Editor {
             set_selection,
             selected_link: RwSignal::new(None),
             viewport: RwSignal::new(Viewport::default()),
+            flow: RwSignal::new(Flow::Across),
             wiring_from: RwSignal::new(None),
             snap: RwSignal::new(true),
             problems: RwSignal::new(problems),
@@ -417,11 +424,13 @@ impl Editor {
         self.select(|sel| *sel = every);
     }
 
-    /// Adds a node of `kind` centred on world point `at` (snapped, and moved
-    /// down past any card already there); selects it and returns its id.
+    /// Adds a node of `kind` centred on canvas point `at` (snapped, and moved
+    /// across the flow past any card already there); selects it and returns
+    /// its id.
     pub fn add_at(&self, kind: sim_core::NodeKind, at: (f64, f64)) -> String {
-        let mut x = at.0 - doc::CARD_W / 2.0;
-        let mut y = at.1 - doc::CARD_H / 2.0;
+        // The layout's corner under the canvas's, whichever way it is drawn.
+        let corner = (at.0 - doc::CARD_W / 2.0, at.1 - doc::CARD_H / 2.0);
+        let (mut x, mut y) = self.flow.get_untracked().to_layout(corner);
         if self.snap.get_untracked() {
             (x, y) = (doc::snap(x, GRID), doc::snap(y, GRID));
         }
@@ -437,8 +446,8 @@ impl Editor {
         id
     }
 
-    /// Where a new node goes: right of the one selected node (the next step
-    /// of a pipeline), else under the pointer (`use_cursor`, for keys) or in
+    /// Where a new node goes: after the one selected node, along the flow
+    /// (the next step of a pipeline), else under the pointer (`use_cursor`, for keys) or in
     /// the middle of the view.
     pub fn next_spot(&self, use_cursor: bool) -> (f64, f64) {
         let only =
@@ -447,7 +456,9 @@ impl Editor {
             self.doc.with_untracked(|d| {
                 let i = doc::index_of(d, &id)?;
                 let p = doc::positions(d)[i];
-                Some((p.x + doc::CARD_W * 1.5 + 6.0 * GRID, p.y + doc::CARD_H / 2.0))
+                let next = Position { x: p.x + doc::CARD_W + 6.0 * GRID, y: p.y };
+                let at = self.flow.get_untracked().place(next);
+                Some((at.x + doc::CARD_W / 2.0, at.y + doc::CARD_H / 2.0))
             })
         });
         beside.or(if use_cursor { self.cursor.get_value() } else { None }).unwrap_or_else(|| {
@@ -472,10 +483,23 @@ impl Editor {
     /// back of the room).
     pub fn fit(&self) {
         let screen = self.screen.get_value();
-        let bounds = self.doc.with_untracked(|s| doc::bounds(&doc::positions(s)));
-        // Presenting, the pipeline gets every pixel it can: a narrower margin.
-        let (pad, max_zoom) =
-            if self.ctx.screen.presenting.get_untracked() { (20.0, 1.6) } else { (40.0, 1.0) };
+        let layout = self.doc.with_untracked(doc::positions);
+        let flow = Flow::for_screen(&layout, screen);
+        if self.flow.get_untracked() != flow {
+            self.flow.set(flow);
+        }
+        let placed: Vec<Position> = layout.into_iter().map(|p| flow.place(p)).collect();
+        let bounds =
+            doc::bounds(&placed).map(|(x0, y0, x1, y1)| (x0, y0 - doc::COUNTERS_H, x1, y1));
+        // Presenting, the pipeline gets every pixel it can: a narrower
+        // margin; so it does on a phone.
+        let (pad, max_zoom) = if self.ctx.screen.presenting.get_untracked() {
+            (20.0, 1.6)
+        } else if screen.0 < flow::PHONE_WIDTH {
+            (12.0, 1.0)
+        } else {
+            (40.0, 1.0)
+        };
         self.viewport.set(match bounds {
             Some(b) => Viewport::fit(b, screen, pad, max_zoom),
             None => Viewport::default(),
