@@ -480,8 +480,17 @@ test('an upright phone draws the pipeline top to bottom, readable; a drag down m
   const { app, close } = await phone({ width: 390, height: 844 });
   try {
     const page = app.page;
+    // Once the hot shard throttles, the stream's sub-line is its longest ("1.3 MiB/s · 2 shards ·
+    // busiest 270% of limit").
+    await app.waitForStatAbove('stat-throttled', 999);
     await app.pause();
     const [producer, stream] = await app.nodeIds();
+    const past = await page.$$eval('svg.pipeline g.card', (cards) =>
+      cards.flatMap((card) => {
+        const edge = card.querySelector('.card-bg').getBoundingClientRect().right;
+        return [...card.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().right > edge + 0.5).map((t) => t.textContent);
+      }));
+    assert.deepEqual(past, [], 'text drawn past its card\'s edge');
     const { cards, ports } = await cardBoxes(page);
     const { producer: p, kinesis_stream: k, consumer: c } = cards;
     // One card under the other in the data's order, in one column.

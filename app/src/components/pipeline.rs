@@ -34,6 +34,11 @@ use sim_core::view::{Health, NodeFigures, NodeView, ShardHeat, WireFigure};
 const MAX_ANIMATED_WIRES: usize = 16;
 /// Radius of a port circle.
 const PORT_R: f64 = 9.0;
+/// Room for a card's sub-line ("1.3 MiB/s · 2 shards · busiest 270% of
+/// limit"), and a generous width of one of its characters: a longer line is
+/// squeezed into the card rather than drawn past its edge.
+const SUB_ROOM: f64 = CARD_W - 30.0;
+const SUB_CHAR_W: f64 = 6.9;
 
 /// The SVG viewBox around every card, with `pad` around them; `None`
 /// without nodes (gallery thumbnails).
@@ -925,7 +930,13 @@ fn NodeCard(
                     {move || lines().0}
                     " "
                 </text>
-                <text class="card-sub" x="18" y="126">
+                <text
+                    class="card-sub"
+                    x="18"
+                    y="126"
+                    textLength=move || (lines().1.chars().count() as f64 * SUB_CHAR_W > SUB_ROOM).then_some(SUB_ROOM)
+                    lengthAdjust="spacingAndGlyphs"
+                >
                     {move || lines().1}
                     " "
                 </text>
