@@ -136,3 +136,38 @@ test('presenter mode hides the editing chrome and fits the pipeline larger', { t
   await app.viewportShot('editor-presenter');
   await app.page.keyboard.press('p');
 });
+
+test('a card panned off the canvas takes no part in a view, and catches up as it comes back', { timeout: 60_000 }, async () => {
+  await app.goto();
+  await app.waitReady();
+  await app.setSpeed(60);
+  const ids = await app.nodeIds();
+  const last = ids.at(-1);
+  // Pan the rightmost card well past the canvas's right edge (a drag on the empty background).
+  const box = await app.testId('pipeline').boundingBox();
+  await app.page.mouse.move(box.x + 8, box.y + 8);
+  await app.page.mouse.down();
+  await app.page.mouse.move(box.x + box.width - 8, box.y + 8, { steps: 6 });
+  await app.page.mouse.up();
+  const card = await app.testId(`node-${last}`).boundingBox();
+  assert.ok(card.x > box.x + box.width + 20, `the card is off the canvas: ${JSON.stringify(card)}`);
+  // Count what changes in each card while a few seconds of the run go by.
+  await app.page.evaluate((ids) => {
+    window.__changes = Object.fromEntries(ids.map((id) => [id, 0]));
+    window.__watch = ids.map((id) => {
+      const observer = new MutationObserver((records) => { window.__changes[id] += records.length; });
+      observer.observe(document.querySelector(`[data-testid="node-${id}"]`).parentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+      return observer;
+    });
+  }, ids);
+  const from = await app.simMs();
+  await app.waitForSimMsAbove(from + 30_000);
+  const changes = await app.page.evaluate(() => window.__changes);
+  assert.equal(changes[last], 0, `the card off the canvas changed: ${JSON.stringify(changes)}`);
+  assert.ok(changes[ids[0]] > 0, `a card on the canvas follows the run: ${JSON.stringify(changes)}`);
+  // Back in view, it shows the run's figures at the next view.
+  await app.testId('fit-view').click();
+  await app.page.waitForFunction((id) => window.__changes[id] > 0, last);
+  await app.page.evaluate(() => window.__watch.forEach((o) => o.disconnect()));
+  assert.deepEqual(app.errors, []);
+});

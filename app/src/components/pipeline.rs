@@ -21,11 +21,13 @@ use sim_core::{NodeKind, link_rule};
 use wasm_bindgen::JsCast;
 
 use super::decor::{NodeBadges, WireFlow, WireShape};
+use crate::editor::doc::COUNTERS_H;
 pub(crate) use crate::editor::doc::{CARD_H, CARD_W, positions};
 use crate::editor::flow::Flow;
 use crate::editor::gesture::{self, Gestures, Moved, Press, Target};
 use crate::editor::{Editor, GRID, doc};
 use crate::format;
+use crate::snapshot::Snapshot;
 use crate::state::SimCtx;
 use sim_core::view::{Health, NodeFigures, NodeView, ShardHeat, WireFigure};
 
@@ -45,6 +47,33 @@ const SUB_CHAR_W: f64 = 6.9;
 pub(crate) fn view_box(pos: &[Position], pad: f64) -> Option<String> {
     let (x0, y0, x1, y1) = doc::bounds(pos)?;
     Some(format!("{} {} {} {}", x0 - pad, y0 - pad, x1 - x0 + 2.0 * pad, y1 - y0 + 2.0 * pad))
+}
+
+/// The part of the world the canvas shows, in world units. A card or wire
+/// outside it keeps its last figures and takes no part in a view (a big
+/// pipeline's view changed some 570 texts, most of them off screen); it
+/// catches up as soon as it comes into view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct OnScreen {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl OnScreen {
+    /// Room around a box for what is drawn beside it (counters, labels).
+    const MARGIN: f64 = 60.0;
+
+    /// Whether any of the box from `a` to `b` (corners in any order), with
+    /// a margin around, is on screen.
+    fn shows(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let m = Self::MARGIN;
+        a.0.min(b.0) - m < self.x1
+            && a.0.max(b.0) + m > self.x0
+            && a.1.min(b.1) - m < self.y1
+            && a.1.max(b.1) + m > self.y0
+    }
 }
 
 /// Whether any kind may send to `kind` (it has an input port).
@@ -128,14 +157,26 @@ pub fn PipelineView() -> impl IntoView {
     });
     provide_context(layout);
 
+    let canvas = RwSignal::new(editor.screen.get_value());
     let measure = move || {
         if let Some(svg) = svg_ref.get_untracked() {
             let r = svg.get_bounding_client_rect();
             if r.width() > 0.0 {
-                editor.screen.set_value((r.width(), r.height()));
+                let size = (r.width(), r.height());
+                editor.screen.set_value(size);
+                if canvas.get_untracked() != size {
+                    canvas.set(size);
+                }
             }
         }
     };
+    let on_screen = Memo::new(move |_| {
+        let v = editor.viewport.get();
+        let (width, height) = canvas.get();
+        let ((x0, y0), (x1, y1)) = (v.to_world(0.0, 0.0), v.to_world(width, height));
+        OnScreen { x0, y0, x1, y1 }
+    });
+    provide_context(on_screen);
     // The particles stand still while the run does: SMIL animations keep
     // their own clock, so a paused run's wires would still flow (as if it
     // played) and repaint the whole canvas every frame.
@@ -481,11 +522,27 @@ fn Wire(
             editor.doc.with(|s| Some((doc::index_of(s, &from)?, doc::index_of(s, &to)?)))
         })
     };
-    let traffic = Memo::new(move |_| {
+    let on_screen = expect_context::<Memo<OnScreen>>();
+    let shown = Memo::new(move |_| {
+        let Some((a, b)) = ends.get() else { return false };
+        on_screen.get().shows((a.x, a.y), (b.x + CARD_W, b.y + CARD_H))
+    });
+    // Off screen, a wire keeps its last figures (`OnScreen`); one never
+    // shown reads them once, without following the run.
+    let traffic = Memo::new(move |last: Option<&(f64, f64)>| {
+        let shown = shown.get();
+        if let (false, Some(last)) = (shown, last) {
+            return *last;
+        }
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
             (true, Some((a, b))) => {
-                ctx.live.snapshot.with(|s| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b)))
+                let read = |s: &Snapshot| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b));
+                if shown {
+                    ctx.live.snapshot.with(read)
+                } else {
+                    ctx.live.snapshot.with_untracked(read)
+                }
             }
             _ => (0.0, 0.0),
         }
@@ -560,12 +617,9 @@ fn Wire(
         Flow::Across => (0.0, -12.0, 24.0, "middle"),
         Flow::Down => (16.0, -6.0, 14.0, "start"),
     };
-    let running_ends =
-        Signal::derive(
-            move || {
-                if editor.problems.with(Vec::is_empty) { indices.get() } else { None }
-            },
-        );
+    let running_ends = Signal::derive(move || {
+        if editor.problems.with(Vec::is_empty) && shown.get() { indices.get() } else { None }
+    });
     let d = move || geometry().map(|g| g.0).unwrap_or_default();
     let mx = move || geometry().map_or(0.0, |g| g.1);
     let my = move || geometry().map_or(0.0, |g| g.2);
@@ -684,16 +738,28 @@ fn NodeCard(
         .unwrap_or(NodeKind::Producer);
     let label =
         move || node.with(|n| n.as_ref().map(|(_, n)| n.label().to_string()).unwrap_or_default());
-    let figures = Memo::new(move |_| {
+    let on_screen = expect_context::<Memo<OnScreen>>();
+    let shown = Memo::new(move |_| {
+        let p = at.get();
+        on_screen.get().shows((p.x, p.y - COUNTERS_H), (p.x + CARD_W, p.y + CARD_H))
+    });
+    // Off screen, a card keeps its last figures (`OnScreen`); one never
+    // shown reads them once, without following the run.
+    let figures = Memo::new(move |last: Option<&Option<NodeView>>| {
+        let shown = shown.get();
+        if let (false, Some(last)) = (shown, last) {
+            return last.clone();
+        }
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
         if !editor.problems.with(Vec::is_empty) {
             return None;
         }
-        ctx.live.snapshot.with(|s| s.frame.nodes.get(NodeIndex::new(index)).cloned())
+        let read = |s: &Snapshot| s.frame.nodes.get(NodeIndex::new(index)).cloned();
+        if shown { ctx.live.snapshot.with(read) } else { ctx.live.snapshot.with_untracked(read) }
     });
     let running_index = Signal::derive(move || {
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
-        editor.problems.with(Vec::is_empty).then_some(index)
+        (editor.problems.with(Vec::is_empty) && shown.get()).then_some(index)
     });
     let status = move || {
         figures.with(|f| match f {
