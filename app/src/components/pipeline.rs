@@ -62,8 +62,9 @@ struct OnScreen {
 }
 
 impl OnScreen {
-    /// Room around a box for what is drawn beside it (counters, labels).
-    const MARGIN: f64 = 60.0;
+    /// Room around a box for what is drawn beside it (counters, wire labels,
+    /// a backlog bar).
+    const MARGIN: f64 = 100.0;
 
     /// Whether any of the box from `a` to `b` (corners in any order), with
     /// a margin around, is on screen.
@@ -522,11 +523,18 @@ fn Wire(
             editor.doc.with(|s| Some((doc::index_of(s, &from)?, doc::index_of(s, &to)?)))
         })
     };
+    // From just past the output port to just before the input port (the
+    // arrowhead's room).
+    let span = move || {
+        ends.get().map(|(a, b)| {
+            let (out, input) = (flow.output_port(), flow.input_port());
+            let start = flow.offset((a.x + out.0, a.y + out.1), PORT_R, 0.0);
+            let end = flow.offset((b.x + input.0, b.y + input.1), -PORT_R - 2.0, 0.0);
+            (start, end)
+        })
+    };
     let on_screen = expect_context::<Memo<OnScreen>>();
-    let shown = Memo::new(move |_| {
-        let Some((a, b)) = ends.get() else { return false };
-        on_screen.get().shows((a.x, a.y), (b.x + CARD_W, b.y + CARD_H))
-    });
+    let shown = Memo::new(move |_| span().is_some_and(|(a, b)| on_screen.get().shows(a, b)));
     // Off screen, a wire keeps its last figures (`OnScreen`); one never
     // shown reads them once, without following the run.
     let traffic = Memo::new(move |last: Option<&(f64, f64)>| {
@@ -594,16 +602,7 @@ fn Wire(
             c
         }
     };
-    // From just past the output port to just before the input port (the
-    // arrowhead's room), and the middle between them.
-    let span = move || {
-        ends.get().map(|(a, b)| {
-            let (out, input) = (flow.output_port(), flow.input_port());
-            let start = flow.offset((a.x + out.0, a.y + out.1), PORT_R, 0.0);
-            let end = flow.offset((b.x + input.0, b.y + input.1), -PORT_R - 2.0, 0.0);
-            (start, end)
-        })
-    };
+    // Its path, and the middle of it.
     let geometry =
         move || span().map(|(a, b)| (flow.curve(a, b), (a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0));
     let shape = Signal::derive(move || {
