@@ -77,6 +77,12 @@ impl OnScreen {
     }
 }
 
+/// What `read` finds in the run's snapshot for a card or wire: followed
+/// while it is `shown`, read once, untracked, for one never shown.
+fn live<T>(ctx: SimCtx, shown: bool, read: impl FnOnce(&Snapshot) -> T) -> T {
+    if shown { ctx.live.snapshot.with(read) } else { ctx.live.snapshot.with_untracked(read) }
+}
+
 /// Whether any kind may send to `kind` (it has an input port).
 fn has_input(kind: NodeKind) -> bool {
     NodeKind::ALL.iter().any(|&from| link_rule(from, kind).is_ok())
@@ -545,12 +551,7 @@ fn Wire(
         let running = editor.problems.with(Vec::is_empty);
         match (running, indices.get()) {
             (true, Some((a, b))) => {
-                let read = |s: &Snapshot| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b));
-                if shown {
-                    ctx.live.snapshot.with(read)
-                } else {
-                    ctx.live.snapshot.with_untracked(read)
-                }
+                live(ctx, shown, |s| s.frame.wire_flow(NodeIndex::new(a), NodeIndex::new(b)))
             }
             _ => (0.0, 0.0),
         }
@@ -753,8 +754,7 @@ fn NodeCard(
         if !editor.problems.with(Vec::is_empty) {
             return None;
         }
-        let read = |s: &Snapshot| s.frame.nodes.get(NodeIndex::new(index)).cloned();
-        if shown { ctx.live.snapshot.with(read) } else { ctx.live.snapshot.with_untracked(read) }
+        live(ctx, shown, |s| s.frame.nodes.get(NodeIndex::new(index)).cloned())
     });
     let running_index = Signal::derive(move || {
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
