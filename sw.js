@@ -3,8 +3,10 @@
 // only what changed. public/boot.js registers it once the app runs; it lives beside index.html
 // so that its scope is the whole app, from whatever path the site is served.
 //
-// - Files named with trunk's content hash (app-<hash>.js, app-<hash>_bg.wasm, main-<hash>.css)
-//   never change under their name: they come from the cache, fetched once.
+// - Files named with a content hash (app-<hash>.js, app-<hash>_bg.wasm, main-<hash>.css, and the
+//   infrastructure-code module's infra-<hash>.js and infra-<hash>_bg.wasm, which the page loads
+//   only when Export or a template import asks for it) never change under their name: they come
+//   from the cache, fetched once.
 // - Everything else (the page itself, public/boot.js, the engine's worker script, ...) comes
 //   from the network first, so a new version shows at once, and from the cache when the
 //   network fails.
@@ -19,10 +21,11 @@ const APP = new URL('./', self.location.href).href;
 /** Files the app fetches that its page does not name (app/src/host.rs, sim-core's MODEL_CHANGELOG). */
 const ALSO = ['public/engine-worker.js', 'model-changelog.md'].map((path) => new URL(path, APP).href);
 
-/** The app's files that `html` names (href, src, and boot.js's data-js and data-wasm), and ALSO. */
+/** The app's files that `html` names (href, src, and boot.js's data-js, data-wasm, data-infra-js
+ * and data-infra-wasm), and ALSO. */
 function named(html) {
   const urls = new Set(ALSO);
-  for (const [, value] of html.matchAll(/\s(?:href|src|data-js|data-wasm)="([^"]+)"/g)) {
+  for (const [, value] of html.matchAll(/\s(?:href|src|data-js|data-wasm|data-infra-js|data-infra-wasm)="([^"]+)"/g)) {
     const url = new URL(value, APP);
     if (url.href.startsWith(APP)) urls.add(url.href);
   }

@@ -18,6 +18,7 @@ pub mod focus;
 pub mod format;
 pub mod highlight;
 pub mod host;
+pub mod infra;
 pub mod link;
 pub mod plan;
 pub mod pool;

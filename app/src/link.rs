@@ -4,6 +4,7 @@
 //! run bit for bit.
 
 use leptos::prelude::*;
+use sim_core::plain::summarize;
 use sim_core::share::{decode_fragment, encode_fragment, has_scenario};
 use sim_core::{Issue, Scenario, ValidScenario};
 
@@ -61,16 +62,6 @@ pub fn explain(issues: &[Issue], showing: &str) -> String {
          sent it for the link again"
     };
     format!("This link could not be opened: {what}. Meanwhile this is {showing}.")
-}
-
-/// The first problem, and how many more there are.
-pub fn summarize(issues: &[impl ToString]) -> String {
-    let first = issues.first().map(ToString::to_string).unwrap_or_default();
-    let more = match issues.len() {
-        0 | 1 => String::new(),
-        n => format!(" (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
-    };
-    format!("{first}{more}")
 }
 
 /// Copies the current address to the clipboard, reporting the outcome.

@@ -1,5 +1,6 @@
 // Export: the editor bar's Export opens a dialog that previews the pipeline as CloudFormation
-// (highlighted), switches to Terraform, copies and downloads the same text it shows.
+// (highlighted), switches to Terraform, copies and downloads the same text it shows. The code that
+// writes it is a module of its own, downloaded when Export first asks for it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -42,5 +43,27 @@ test('export previews, copies and downloads the pipeline as CloudFormation and T
 
   await dialog.getByRole('button', { name: 'Close the export' }).click();
   await dialog.waitFor({ state: 'hidden' });
+  assert.deepEqual(app.errors, []);
+});
+
+test('the export module is downloaded when Export first asks for it, and once', { timeout: 60_000 }, async () => {
+  await app.goto();
+  const from = app.requests.length;
+  await app.waitReady();
+  await app.waitForSimMsAbove(1000);
+  const module = () => app.requests.slice(from).filter((url) => /\/infra-[0-9a-f]{16}_bg\.wasm$/.test(url));
+  assert.deepEqual(module(), [], 'the first frames do not wait for the export module');
+
+  await app.testId('export-open').click();
+  await app.testId('export-preview').waitFor();
+  assert.match(await app.testId('export-preview').textContent(), /Type: "AWS::Kinesis::Stream"/);
+  assert.equal(module().length, 1, 'opening Export downloads the module');
+  await app.testId('export-format-terraform').check();
+  await app.page.waitForFunction(() =>
+    document.querySelector('[data-testid="export-preview"]')?.textContent.includes('resource "aws_kinesis_stream"'));
+  await app.testId('export-dialog').getByRole('button', { name: 'Close the export' }).click();
+  await app.testId('export-open').click();
+  await app.testId('export-preview').waitFor();
+  assert.equal(module().length, 1, 'the module is downloaded once, not per use');
   assert.deepEqual(app.errors, []);
 });

@@ -56,6 +56,12 @@ test('after one visit the app opens and runs without a network, the same as onli
     await app.waitForSimMsAbove(0);
     assert.ok(app.page.workers().some((w) => ENGINE_WORKER.test(w.url())), 'the engine runs in its worker offline');
     assert.deepEqual(await twentySeconds(), online, 'same scenario and seed offline: the same numbers');
+    // Export's module, which the page downloads only when asked and never did online, was
+    // kept by the service worker when it installed: Export works offline too.
+    await app.testId('export-open').click();
+    await app.testId('export-preview').waitFor();
+    assert.match(await app.testId('export-preview').textContent(), /AWS::Kinesis::Stream/);
+    await app.testId('export-dialog').getByRole('button', { name: 'Close the export' }).click();
 
     // A link to another scenario, opened offline, shows that scenario.
     await app.openScenario('Split a shard during a spike');
@@ -76,9 +82,10 @@ test('a repeat visit asks the server for the page, not for the wasm, and the cac
   await app.waitReady();
   await controlled(app.page);
   const cached = await cachedNames(app.page);
-  // The page, what it names (the glue, the wasm, the styles, the icon), the engine's worker
-  // script and the model's changelog, each once.
+  // The page, what it names (the glue, the wasm, the export module, the styles, the icon), the
+  // engine's worker script and the model's changelog, each once.
   assert.equal(cached.filter((name) => /^app-[0-9a-f]{16}_bg\.wasm$/.test(name)).length, 1, `one wasm: ${cached}`);
+  assert.equal(cached.filter((name) => /^infra-[0-9a-f]{16}_bg\.wasm$/.test(name)).length, 1, `the export module: ${cached}`);
   for (const name of ['', 'boot.js', 'engine-worker.js', 'favicon.svg', 'model-changelog.md']) {
     assert.ok(cached.includes(name), `${name || 'the page'} is cached: ${cached}`);
   }

@@ -32,6 +32,17 @@ pub fn issues_in_words(issues: &[Issue], scenario: &Scenario) -> Vec<String> {
     issues.iter().map(|i| issue_in_words(i, scenario)).collect()
 }
 
+/// The first problem, and how many more there are: "the template is ...
+/// (and 2 more problems)".
+pub fn summarize(issues: &[impl ToString]) -> String {
+    let first = issues.first().map(ToString::to_string).unwrap_or_default();
+    let more = match issues.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
+    };
+    format!("{first}{more}")
+}
+
 /// Who an issue is about: a node's display name (and the field, in words,
 /// if the issue is about one of its parameters), or a wire by its ends.
 fn subject(path: &str, scenario: &Scenario) -> Option<(String, Option<String>)> {

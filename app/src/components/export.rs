@@ -1,20 +1,25 @@
 //! "Export": the pipeline on the canvas as CloudFormation or Terraform, in
 //! a dialog with a format choice, a highlighted preview, Copy and
-//! Download. sim-core's `infra` writes the text; this only shows it.
+//! Download. sim-core's `infra` writes the text, in the infrastructure
+//! module the page downloads on first use (`crate::infra`); this only shows it.
 
 use leptos::prelude::*;
-use sim_core::infra::{self, Format};
+use sim_core::infra::{Format, file_name};
 
 use super::modal::Modal;
 use crate::editor::Editor;
 use crate::highlight;
 
-/// The export of the document as it is now, or why there is none yet.
-fn export_text(editor: Editor, format: Format) -> Result<String, Vec<String>> {
-    editor.doc.with(|doc| match sim_core::validate(doc) {
-        Ok(valid) => Ok(infra::export(&valid, format)),
-        Err(issues) => Err(sim_core::plain::issues_in_words(&issues, doc)),
-    })
+/// What the dialog shows for the document as it is now.
+#[derive(Clone, Debug)]
+enum Export {
+    /// Asked of the infrastructure module (downloading it the first time).
+    Writing,
+    Written(String),
+    /// The pipeline does not validate: these problems, in words.
+    Invalid(Vec<String>),
+    /// The module could not be loaded or refused: why, in words.
+    Failed(String),
 }
 
 /// The button for the editor bar and its dialog.
@@ -24,10 +29,38 @@ pub fn ExportButton() -> impl IntoView {
     let ctx = expect_context::<crate::state::SimCtx>();
     let open = RwSignal::new(false);
     let format = RwSignal::new(Format::CloudFormation);
-    // Computed only while the dialog is open.
-    let text = Memo::new(move |_| open.get().then(|| export_text(editor, format.get())));
+    // Written only while the dialog is open; a reply to an older request
+    // (another format, an earlier document) is dropped.
+    let text = RwSignal::new(None::<Export>);
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        if !open.get() {
+            return text.set(None);
+        }
+        let format = format.get();
+        let valid = editor.doc.with(|doc| match sim_core::validate(doc) {
+            Ok(_) => Ok(doc.clone()),
+            Err(issues) => Err(sim_core::plain::issues_in_words(&issues, doc)),
+        });
+        asked.update_value(|n| *n += 1);
+        let ticket = asked.get_value();
+        let doc = match valid {
+            Ok(doc) => doc,
+            Err(words) => return text.set(Some(Export::Invalid(words))),
+        };
+        text.set(Some(Export::Writing));
+        leptos::task::spawn_local(async move {
+            let written = match crate::infra::export(&doc, format).await {
+                Ok(body) => Export::Written(body),
+                Err(why) => Export::Failed(why),
+            };
+            if asked.get_value() == ticket {
+                text.set(Some(written));
+            }
+        });
+    });
     let copy = move |_| {
-        let Some(Ok(body)) = text.get_untracked() else { return };
+        let Some(Export::Written(body)) = text.get_untracked() else { return };
         let promise = window().navigator().clipboard().write_text(&body);
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
@@ -38,9 +71,9 @@ pub fn ExportButton() -> impl IntoView {
         });
     };
     let download = move |_| {
-        let Some(Ok(body)) = text.get_untracked() else { return };
+        let Some(Export::Written(body)) = text.get_untracked() else { return };
         let f = format.get_untracked();
-        let name = editor.doc.with_untracked(|doc| infra::file_name(doc, f));
+        let name = editor.doc.with_untracked(|doc| file_name(doc, f));
         let mime = match f {
             Format::CloudFormationJson => "application/json",
             Format::CloudFormation | Format::Terraform => "text/plain",
@@ -69,14 +102,24 @@ pub fn ExportButton() -> impl IntoView {
     let preview = move || {
         match text.get() {
         None => ().into_any(),
-        Some(Err(words)) => view! {
+        Some(Export::Writing) => view! {
+            <p class="export-writing" data-testid="export-writing" aria-busy="true">"Writing the template…"</p>
+        }
+        .into_any(),
+        Some(Export::Failed(why)) => view! {
+            <p class="export-problems" data-testid="export-failed" role="alert">
+                {format!("The template could not be written: {why}")}
+            </p>
+        }
+        .into_any(),
+        Some(Export::Invalid(words)) => view! {
             <div class="export-problems" data-testid="export-problems">
                 <strong>"The pipeline does not validate yet, so there is nothing to export: "</strong>
                 <ul>{words.into_iter().take(5).map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
             </div>
         }
         .into_any(),
-        Some(Ok(body)) => {
+        Some(Export::Written(body)) => {
             let lines = body
                 .lines()
                 .map(|l| {
@@ -92,7 +135,7 @@ pub fn ExportButton() -> impl IntoView {
         }
     }
     };
-    let ready = move || matches!(text.get(), Some(Ok(_)));
+    let ready = move || matches!(text.get(), Some(Export::Written(_)));
     view! {
         <button
             data-testid="export-open"

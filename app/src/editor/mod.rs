@@ -178,44 +178,48 @@ impl Editor {
                 }
             }
             Err(issues) => self.ctx.tell(
-                format!("{file_name} could not be opened: {}", crate::link::summarize(&issues)),
+                format!("{file_name} could not be opened: {}", sim_core::plain::summarize(&issues)),
                 true,
             ),
         }
     }
 
     /// Opens a CloudFormation template as the pipeline it describes
-    /// (undoable), saying what was assumed and what is not simulated.
+    /// (undoable), saying what was assumed and what is not simulated. The
+    /// importer is in the infrastructure module, downloaded on first use.
     fn open_template(&self, file_name: &str, text: &str) {
-        match sim_core::infra::import::import(text) {
-            Ok(imported) => {
-                let scenario = imported.scenario.scenario().clone();
-                let nodes = scenario.nodes.len();
-                self.edit(|s| *s = scenario);
-                self.fit();
-                let mut words = format!("Imported {file_name} as {nodes} nodes.");
-                let list = |items: &[String], n: usize| {
-                    let mut text = items.iter().take(n).cloned().collect::<Vec<_>>().join(" ");
-                    if items.len() > n {
-                        text.push_str(&format!(" (and {} more)", items.len() - n));
-                    }
-                    text
-                };
-                if !imported.assumptions.is_empty() {
-                    words.push_str(&format!(" Assumed: {}", list(&imported.assumptions, 3)));
+        let (editor, file_name, text) = (*self, file_name.to_owned(), text.to_owned());
+        // The first import downloads the module: say something is happening.
+        self.ctx.tell("Reading the CloudFormation template…", false);
+        leptos::task::spawn_local(async move {
+            match crate::infra::import(&text).await {
+                Ok(imported) => editor.opened_template(&file_name, imported),
+                Err(why) => {
+                    editor.ctx.tell(format!("{file_name} could not be imported: {why}"), true)
                 }
-                if !imported.skipped.is_empty() {
-                    let names: Vec<String> =
-                        imported.skipped.iter().map(|s| format!("{} ({})", s.id, s.kind)).collect();
-                    words.push_str(&format!(" Not simulated: {}.", list(&names, 6)));
-                }
-                self.ctx.tell(words, false);
             }
-            Err(issues) => self.ctx.tell(
-                format!("{file_name} could not be imported: {}", crate::link::summarize(&issues)),
-                true,
-            ),
+        });
+    }
+
+    fn opened_template(&self, file_name: &str, imported: crate::infra::Imported) {
+        let nodes = imported.scenario.nodes.len();
+        self.edit(|s| *s = imported.scenario);
+        self.fit();
+        let mut words = format!("Imported {file_name} as {nodes} nodes.");
+        let list = |items: &[String], n: usize| {
+            let mut text = items.iter().take(n).cloned().collect::<Vec<_>>().join(" ");
+            if items.len() > n {
+                text.push_str(&format!(" (and {} more)", items.len() - n));
+            }
+            text
+        };
+        if !imported.assumptions.is_empty() {
+            words.push_str(&format!(" Assumed: {}", list(&imported.assumptions, 3)));
         }
+        if !imported.skipped.is_empty() {
+            words.push_str(&format!(" Not simulated: {}.", list(&imported.skipped, 6)));
+        }
+        self.ctx.tell(words, false);
     }
 
     /// The document as a scenario file.
