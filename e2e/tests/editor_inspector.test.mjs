@@ -59,7 +59,7 @@ test('an out-of-range value is flagged with its range; a good one applies live, 
   assert.deepEqual(app.errors, []);
 });
 
-test('Save writes the document; Open refuses malformed and newer files clearly', { timeout: 60_000 }, async () => {
+test('Save writes the document; Open refuses malformed, newer and huge files clearly', { timeout: 60_000 }, async () => {
   await app.goto();
   await app.waitReady();
   const [download] = await Promise.all([app.page.waitForEvent('download'), app.testId('save-file').click()]);
@@ -76,6 +76,15 @@ test('Save writes the document; Open refuses malformed and newer files clearly',
   await open.setInputFiles({ name: 'newer.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(newer)) });
   await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('newer.json'));
   assert.match(await app.noticeText(), /newer\.json could not be opened: v: schema version 99 is newer than this build understands/);
+
+  // Far over either reader's limit (a 1 MiB scenario, a 1 MB template): refused by its size,
+  // before it is read, and the pipeline on screen stays.
+  const before = await app.nodeIds();
+  const huge = Buffer.alloc(17 * 1024 * 1024, ' ');
+  await open.setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: huge });
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent.includes('huge.json'));
+  assert.match(await app.noticeText(), /huge\.json could not be opened: it is 17\.0 MiB, and Shardplay opens scenario files of at most 1\.0 MiB and CloudFormation templates of at most 1,000,000 bytes/);
+  assert.deepEqual(await app.nodeIds(), before);
 
   const renamed = { ...saved, name: 'From a file' };
   await open.setInputFiles({ name: 'ok.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(renamed)) });

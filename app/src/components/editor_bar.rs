@@ -4,7 +4,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use sim_core::infra::import::MAX_TEMPLATE_BYTES;
+use sim_core::validate::MAX_SCENARIO_BYTES;
+
 use crate::editor::Editor;
+use crate::format;
 
 /// The bar above the canvas.
 #[component]
@@ -19,6 +23,19 @@ pub fn EditorBar() -> impl IntoView {
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
         let name = file.name();
+        // Far over what either reader takes (they name their own limits),
+        // the file is refused before it is read into the page's memory.
+        let (scenario, template) = (MAX_SCENARIO_BYTES as f64, MAX_TEMPLATE_BYTES as f64);
+        if file.size() > 16.0 * scenario.max(template) {
+            let text = format!(
+                "{name} could not be opened: it is {}, and Shardplay opens scenario files of at \
+                 most {} and CloudFormation templates of at most {} bytes.",
+                format::bytes(file.size()),
+                format::bytes(scenario),
+                sim_core::units::format_number(template),
+            );
+            return ctx.tell(text, true);
+        }
         let text = file.text();
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(text).await.ok().and_then(|v| v.as_string())
