@@ -8,8 +8,8 @@ use std::mem::size_of;
 use crate::time::SimTime;
 
 use crate::kinds::{
-    Consumer, Destination, Firehose, FlinkApp, Function, KclApp, Producer, Queue, RetryBatch,
-    ShardRecords, Stream, WorkerPool,
+    Consumer, Destination, Firehose, FlinkApp, Function, KclApp, Producer, Queue, ShardRecords,
+    Stream, WorkerPool,
 };
 use crate::memory::buffer;
 
@@ -150,7 +150,7 @@ pub(crate) fn event_queue_bound(pending: u64, near: u64) -> u64 {
 /// Bytes of a producer group's retries: `entries` calendar entries holding
 /// `pieces` pieces of shards' records and `members` member shares each.
 pub(crate) fn retry_bytes(entries: u64, pieces: u64, members: u64) -> u64 {
-    crate::memory::btree::<(SimTime, u32), RetryBatch>(entries as usize)
+    crate::memory::grown_buffer::<writes::RetryEntry>(entries)
         + 2 * buffer::<ShardRecords>(pieces as usize)
         + entries * crate::memory::grown_buffer::<(usize, u64)>(members)
 }

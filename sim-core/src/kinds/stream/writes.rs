@@ -11,7 +11,7 @@
 //! with the number of producers. Outcomes are shared among members in
 //! proportion to their records (largest remainder).
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use crate::cost::on_demand_billed_bytes;
 use crate::kinds::batch::born_blend;
@@ -36,7 +36,7 @@ pub(crate) struct ProducerGroup {
     pub rng: NodeRng,
     /// Refused records waiting for their retry, by (when, attempts made):
     /// one retry event per entry, whatever the batches it gathers.
-    pub retries: BTreeMap<(SimTime, u32), RetryBatch>,
+    pub retries: RetryCalendar,
     /// What this millisecond's attempts sent so far, packed into requests.
     pub pack: RequestPack,
     /// Splits refused records over the batches they retry with.
@@ -63,18 +63,27 @@ impl ProducerGroup {
     /// Memory of the refused records waiting in the calendar, in bytes
     /// (see [`crate::memory`]).
     pub(crate) fn retry_bytes(&self) -> u64 {
-        use crate::memory::{btree, buffer};
+        use crate::memory::buffer;
         let entries: u64 = self
             .retries
-            .values()
-            .map(|r| {
+            .iter()
+            .map(|(_, r)| {
                 buffer::<ShardRecords>(r.per_shard.capacity())
                     + buffer::<(usize, u64)>(r.members.capacity())
             })
             .sum();
-        btree::<(SimTime, u32), RetryBatch>(self.retries.len()) + entries
+        buffer::<RetryEntry>(self.retries.capacity()) + entries
     }
 }
+
+/// A retry calendar entry: (when, attempts made) and its records.
+pub(crate) type RetryEntry = ((SimTime, u32), RetryBatch);
+
+/// A group's retry calendar, sorted by (when, attempts made). It holds a
+/// few entries, taken from the front as their time comes and added near
+/// the back: a sorted ring does both without the B-tree's node work,
+/// which cost more than the retry itself.
+pub(crate) type RetryCalendar = VecDeque<RetryEntry>;
 
 /// Whether two producers can share routing and writes: everything but
 /// their rate and traffic shape is the same.
@@ -711,8 +720,16 @@ impl Simulation {
 
     /// The retry due now for a group after `attempts` attempts.
     fn due_retry(&mut self, group: usize, attempts: u32) -> RetryBatch {
-        let due = self.groups[group].retries.remove(&(self.now, attempts));
-        due.expect("a retry event has its batch")
+        let retries = &mut self.groups[group].retries;
+        let key = (self.now, attempts);
+        // Entries come due in their order: the one due is nearly always first.
+        let due = if retries.front().is_some_and(|e| e.0 == key) {
+            retries.pop_front()
+        } else {
+            let at = retries.binary_search_by_key(&key, |e| e.0);
+            at.ok().and_then(|i| retries.remove(i))
+        };
+        due.expect("a retry event has its batch").1
     }
 
     /// Puts refused records back on the group's retry calendar, split
@@ -769,11 +786,21 @@ impl Simulation {
     /// attempts, scheduling the entry's event when it is new.
     fn add_retry(&mut self, group: usize, at: SimTime, retry: RetryBatch) {
         let key = (at, retry.attempts);
-        if !self.groups[group].retries.contains_key(&key) {
-            self.schedule(at, Action::ProducerRetry { group: group as u32, attempts: key.1 });
-        }
+        let retries = &self.groups[group].retries;
+        // A new entry is nearly always the latest yet: look at the back first.
+        let found = match retries.back() {
+            Some(last) if last.0 < key => Err(retries.len()),
+            _ => retries.binary_search_by_key(&key, |e| e.0),
+        };
+        let i = match found {
+            Ok(i) => i,
+            Err(i) => {
+                self.schedule(at, Action::ProducerRetry { group: group as u32, attempts: key.1 });
+                return self.groups[group].retries.insert(i, (key, retry));
+            }
+        };
         let g = &mut self.groups[group];
-        let entry = g.retries.entry(key).or_default();
+        let entry = &mut g.retries[i].1;
         entry.attempts = retry.attempts;
         if entry.per_shard.is_empty() {
             entry.per_shard = retry.per_shard;
