@@ -114,13 +114,20 @@ pub(crate) fn apportion(total: u64, counts: &[(usize, u64)]) -> Vec<u64> {
 
 /// [`apportion`] into `parts` (one per count), for a caller that keeps its
 /// buffer from one batch to the next instead of allocating.
+#[inline]
 pub(crate) fn apportion_into(total: u64, counts: &[(usize, u64)], parts: &mut [u64]) {
     debug_assert_eq!(parts.len(), counts.len());
     if let [only] = parts {
-        // One producer (most groups): its part is the whole.
+        // One producer (most groups): its part is the whole, without a
+        // call, for the four figures of every attempt.
         *only = total;
         return;
     }
+    apportion_among(total, counts, parts);
+}
+
+/// [`apportion_into`] among two members or more.
+fn apportion_among(total: u64, counts: &[(usize, u64)], parts: &mut [u64]) {
     let sum: u64 = counts.iter().map(|c| c.1).sum();
     if sum == 0 {
         parts.fill(0);
@@ -682,16 +689,16 @@ impl Simulation {
         // What each member had refused stays in the batch, in place, for
         // the retry: the members' list is reused, not built again.
         let mut kept = 0;
+        let [put, data, kinesis, calls] = [0, 1, 2, 3].map(|f| &shares[f * n..(f + 1) * n]);
         for i in 0..n {
             let (slot, count) = batch.members[i];
             let node = self.producer_nodes[slot];
             let m = &mut self.metrics[node];
-            let part = |figure: usize| shares[figure * n + i];
-            m.add(metrics::producer::USER_RECORDS_PUT, part(0) as f64);
-            m.add(metrics::producer::USER_RECORDS_DATA_PUT, part(1) as f64);
-            m.add(metrics::producer::KINESIS_RECORDS_PUT, part(2) as f64);
-            m.add(metrics::producer::REQUESTS, part(3) as f64);
-            let refused = count - part(0);
+            m.add(metrics::producer::USER_RECORDS_PUT, put[i] as f64);
+            m.add(metrics::producer::USER_RECORDS_DATA_PUT, data[i] as f64);
+            m.add(metrics::producer::KINESIS_RECORDS_PUT, kinesis[i] as f64);
+            m.add(metrics::producer::REQUESTS, calls[i] as f64);
+            let refused = count - put[i];
             if refused == 0 {
                 continue;
             }
