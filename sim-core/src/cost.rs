@@ -193,9 +193,11 @@ pub struct CostMeter {
     pub flink_kpu_ms: u64,
     /// KPU milliseconds that carry running application storage.
     pub flink_storage_kpu_ms: u64,
-    /// MSK brokers running, by type (index in [`BrokerType::ALL`]), and
-    /// GiB of broker storage provisioned (aws-facts-more 1.9).
-    msk_running: (Vec<u64>, u64),
+    /// MSK brokers running of each type that runs any, `(index in
+    /// [`BrokerType::ALL`], brokers)`, and GiB of broker storage provisioned
+    /// (aws-facts-more 1.9). Only the types running: this is accrued every
+    /// time the clock moves, and most runs have no MSK broker at all.
+    msk_running: (Vec<(usize, u64)>, u64),
     /// Broker milliseconds by type, as `msk_running`.
     pub msk_broker_ms: Vec<u64>,
     /// Provisioned GiB-milliseconds of broker storage.
@@ -351,8 +353,8 @@ impl CostMeter {
         self.advance(dt);
         self.flink_kpu_ms += self.flink_kpus.0 * dt;
         self.flink_storage_kpu_ms += self.flink_kpus.1 * dt;
-        for (total, &brokers) in self.msk_broker_ms.iter_mut().zip(&self.msk_running.0) {
-            *total += brokers * dt;
+        for &(broker_type, brokers) in &self.msk_running.0 {
+            self.msk_broker_ms[broker_type] += brokers * dt;
         }
         self.msk_storage_gib_ms += crate::wide::mul(self.msk_running.1, dt);
         self.msk_serverless_cluster_ms += self.msk_serverless_running.0 * dt;
@@ -403,7 +405,8 @@ impl CostMeter {
             storage += u64::from(c.spec.brokers) * u64::from(c.spec.storage_gib_per_broker);
         }
         self.msk_broker_ms.resize(brokers.len(), 0);
-        self.msk_running = (brokers, storage);
+        let running = brokers.into_iter().enumerate().filter(|&(_, n)| n > 0).collect();
+        self.msk_running = (running, storage);
         self.msk_serverless_running = serverless;
     }
 
