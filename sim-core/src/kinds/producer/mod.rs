@@ -408,7 +408,10 @@ impl Producer {
     /// The shortest and longest [`Producer::backoff`] after `attempts`.
     pub fn backoff_window(&self, attempts: u32) -> (SimTime, SimTime) {
         let cap = self.backoff_cap(attempts);
-        ((cap as f64 / 2.0).round().max(1.0) as SimTime, cap)
+        // `(cap as f64 / 2.0).round().max(1.0)` for a whole cap of at least
+        // 1 and below 2^53 (validation allows 600 s at most), without the
+        // call to `round`: this runs for every throttled attempt.
+        (cap.div_ceil(2), cap)
     }
 
     /// The law of a retry's batch: each batch a record refused at `now`

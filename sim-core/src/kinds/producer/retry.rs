@@ -24,9 +24,16 @@ pub(crate) struct RetrySpread {
     now: SimTime,
     interval: SimTime,
     /// The batches the backoff window reaches, with their chances, when
-    /// it reaches at most [`SPREAD`]; empty otherwise.
+    /// it reaches at most [`SPREAD`]; empty otherwise. Worked out for a
+    /// refusal at `now % interval`: the law depends on the refusal time
+    /// only through its place in the interval, so the times are shifted
+    /// to `now`'s interval where used.
     law: Vec<(SimTime, f64)>,
     chances: Vec<f64>,
+    /// What `law` and `chances` hold: (longest backoff, interval, refusal
+    /// time within the interval). Most throttled attempts repeat the last
+    /// one's, and then nothing is worked out again.
+    law_for: Option<(SimTime, SimTime, SimTime)>,
     parts: Vec<u64>,
     pieces: Vec<(SimTime, ShardRecords)>,
 }
@@ -52,12 +59,18 @@ impl RetrySpread {
         }
         (self.attempts, self.now, self.interval) = (attempts, now, interval);
         self.pieces.clear();
-        self.law.clear();
-        if (last - first) / interval < SPREAD {
-            p.retry_batches(attempts, now, interval, &mut self.law);
+        // The backoff window depends on the attempts only through its
+        // longest backoff.
+        let law_for = (hi, interval, now % interval);
+        if self.law_for != Some(law_for) {
+            self.law.clear();
+            if (last - first) / interval < SPREAD {
+                p.retry_batches(attempts, law_for.2, interval, &mut self.law);
+            }
+            self.chances.clear();
+            self.chances.extend(self.law.iter().map(|&(_, chance)| chance));
+            self.law_for = Some(law_for);
         }
-        self.chances.clear();
-        self.chances.extend(self.law.iter().map(|&(_, chance)| chance));
         None
     }
 
@@ -85,8 +98,10 @@ impl RetrySpread {
             }
         } else if !self.law.is_empty() {
             rng.multinomial(kinesis, &self.chances, &mut self.parts);
+            // The law's times are for a refusal in the first interval.
+            let shift = now - now % interval;
             for (&(at, _), &n) in self.law.iter().zip(&self.parts).filter(|&(_, &n)| n > 0) {
-                piece(at, n);
+                piece(at + shift, n);
             }
         } else {
             rng.multinomial(kinesis, &[1.0 / SPREAD as f64; SPREAD as usize], &mut self.parts);
