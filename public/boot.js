@@ -36,6 +36,23 @@ async function start() {
   return init({ module_or_path: module });
 }
 
+// The infrastructure-code module (export and template import, app/src/bin/infra.rs),
+// downloaded the first time the app asks for it (app/src/infra.rs), never before the first
+// frame. Its files carry a content hash like the app's (Trunk.toml's post-build hook names them
+// in data-infra-js and data-infra-wasm), so the service worker keeps them for offline use. A
+// failed download is forgotten, so the next use tries again. Defined before the app starts.
+let infra;
+globalThis.shardplayInfra = () =>
+  (infra ??= (async () => {
+    const at = (name) => new URL(tag.dataset[name], document.baseURI).href;
+    const module = await import(at('infraJs')).catch(download('The export and import module'));
+    await module.default({ module_or_path: at('infraWasm') }).catch(download('The export and import module'));
+    return module;
+  })().catch((error) => {
+    infra = undefined;
+    throw error;
+  }));
+
 let wasm;
 try {
   wasm = await start();
@@ -52,22 +69,6 @@ try {
   boot?.append(retry);
   throw error;
 }
-// The infrastructure-code module (export and template import, app/src/bin/infra.rs): downloaded the first
-// time the app asks for it (app/src/infra.rs), never before the first frame. Its files carry a
-// content hash like the app's (Trunk.toml's post-build hook names them in data-infra-js and
-// data-infra-wasm), so the service worker keeps them for offline use. A failed download is
-// forgotten, so the next use tries again.
-let infra;
-globalThis.shardplayInfra = () =>
-  (infra ??= (async () => {
-    const at = (name) => new URL(tag.dataset[name], document.baseURI).href;
-    const module = await import(at('infraJs')).catch(download('The export and import module'));
-    await module.default({ module_or_path: at('infraWasm') }).catch(download('The export and import module'));
-    return module;
-  })().catch((error) => {
-    infra = undefined;
-    throw error;
-  }));
 // Same event trunk's own loader fires, for anything that waits on it.
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 // Once the app runs, a service worker (sw.js, beside index.html) keeps it for visits without a

@@ -201,6 +201,8 @@ impl Editor {
         });
     }
 
+    /// Puts an imported template's pipeline on the canvas and says what
+    /// the import assumed and left out.
     fn opened_template(&self, file_name: &str, imported: crate::infra::Imported) {
         let nodes = imported.scenario.nodes.len();
         self.edit(|s| *s = imported.scenario);
