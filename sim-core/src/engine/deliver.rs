@@ -8,8 +8,8 @@
 //! while it waits for a retry, and throttled and dropped after the last.
 
 use crate::cost::{on_demand_billed_bytes, put_payload_units};
-use crate::kinds::Batch;
 use crate::kinds::firehose::Firehose;
+use crate::kinds::{Batch, RecordSize};
 use crate::metrics;
 use crate::scenario::{NodeIndex, with_kind};
 
@@ -102,11 +102,16 @@ impl Simulation {
 
     /// A stream takes a forwarded batch: spread over the open shards in
     /// proportion to their hash ranges (keys assumed uniform) and written
-    /// within each shard's limits (aws-facts 1.1); the rest is throttled.
+    /// within each shard's limits, which count data and keys (aws-facts
+    /// 1.1); the rest is throttled. It is billed on the data alone: PUT
+    /// payload units are chunks of a record's payload (aws-facts 2.1), as
+    /// for a producer's records.
     pub(crate) fn stream_take(&mut self, slot: usize, batch: Batch) -> u64 {
         let node = self.stream_nodes[slot];
         let stream = &mut self.streams[slot];
         let per_record = (batch.bytes / batch.records).max(1);
+        let key_bytes = batch.key_bytes / batch.records;
+        let size = RecordSize { bytes: per_record + key_bytes, key_bytes };
         // Hash-range widths scaled into u64 (2^64 units of the key space).
         let widths: Vec<(usize, u64)> = stream
             .open
@@ -121,8 +126,7 @@ impl Simulation {
             if n == 0 {
                 continue;
             }
-            let out =
-                stream.shards[shard].put_at_most(self.now, n, n, per_record, 1, batch.born_ms);
+            let out = stream.shards[shard].put_at_most(self.now, n, n, size, 1, batch.born_ms);
             if out.accepted > 0 {
                 written.push(shard);
             }
@@ -131,7 +135,7 @@ impl Simulation {
         let on_demand = stream.is_on_demand();
         let m = &mut self.metrics[node];
         m.add(metrics::stream::INCOMING_RECORDS, accepted as f64);
-        m.add(metrics::stream::INCOMING_BYTES, (accepted * per_record) as f64);
+        m.add(metrics::stream::INCOMING_BYTES, (accepted * size.bytes) as f64);
         m.add(metrics::stream::WRITE_THROTTLED, (batch.records - accepted) as f64);
         // aws-facts 2.1 and 2.2: PUT payload units, or on-demand data in.
         if on_demand {

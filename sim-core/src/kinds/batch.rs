@@ -41,8 +41,12 @@ pub fn born_blend(a: SimTime, a_n: u64, b: SimTime, b_n: u64) -> SimTime {
 pub struct Batch {
     /// Records.
     pub records: u64,
-    /// Bytes of all the records.
+    /// Bytes of all the records (their data).
     pub bytes: u64,
+    /// Partition-key bytes that go with the records if they are written to
+    /// a stream (the keys they were read with; not part of `bytes`), 0 for
+    /// records that never had one.
+    pub key_bytes: u64,
     /// Arrival time of the oldest record (at the delivery stream).
     pub oldest_ms: SimTime,
     /// Arrival time of the newest record; the others are taken as spread
@@ -60,7 +64,7 @@ impl Batch {
 
     /// Records born at (on average) `born_ms`, arriving together at `now`.
     pub fn arriving(records: u64, bytes: u64, now: SimTime, born_ms: SimTime) -> Batch {
-        Batch { records, bytes, oldest_ms: now, newest_ms: now, born_ms }
+        Batch { records, bytes, key_bytes: 0, oldest_ms: now, newest_ms: now, born_ms }
     }
 
     /// Adds records arriving at `now`, born on average at `born_ms`.
@@ -74,18 +78,23 @@ impl Batch {
         self.bytes += bytes;
     }
 
-    /// Splits off the first `records` records (bytes in proportion; the
-    /// rest keeps the remainder so bytes are never lost to rounding).
+    /// Splits off the first `records` records (bytes and keys in
+    /// proportion; the rest keeps the remainder so no byte is lost to
+    /// rounding).
     pub fn take_front(&mut self, records: u64) -> Batch {
         let records = records.min(self.records);
-        let bytes = if records == self.records {
-            self.bytes
-        } else {
-            crate::wide::mul_div(self.bytes, records, self.records.max(1))
+        let share = |total: u64| {
+            if records == self.records {
+                total
+            } else {
+                crate::wide::mul_div(total, records, self.records.max(1))
+            }
         };
+        let (bytes, key_bytes) = (share(self.bytes), share(self.key_bytes));
         self.records -= records;
         self.bytes -= bytes;
-        Batch { records, bytes, ..*self }
+        self.key_bytes -= key_bytes;
+        Batch { records, bytes, key_bytes, ..*self }
     }
 }
 
@@ -95,10 +104,12 @@ mod tests {
 
     #[test]
     fn batches_split_without_losing_bytes() {
-        let mut b = Batch { records: 3, bytes: 10, oldest_ms: 5, newest_ms: 9, born_ms: 2 };
+        let mut b =
+            Batch { records: 3, bytes: 10, key_bytes: 5, oldest_ms: 5, newest_ms: 9, born_ms: 2 };
         let front = b.take_front(1);
         assert_eq!((front.records, front.bytes, front.oldest_ms, front.born_ms), (1, 3, 5, 2));
         assert_eq!((b.records, b.bytes, b.born_ms), (2, 7, 2));
+        assert_eq!((front.key_bytes, b.key_bytes), (1, 4));
     }
 
     #[test]

@@ -36,5 +36,5 @@ pub use msk::MskCluster;
 pub use producer::{Producer, RetryBatch, ShardRecords, Target};
 pub use queue::{Messages, Queue};
 pub use sns::Topic;
-pub use stream::{Cohort, PutOutcome, ReadBatch, Shard, Stream};
+pub use stream::{Cohort, PutOutcome, ReadBatch, RecordSize, Shard, Stream};
 pub use worker_pool::{Worker, WorkerPool};

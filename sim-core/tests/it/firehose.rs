@@ -304,6 +304,30 @@ fn kinesis_source_reads_every_shard_once_per_second() {
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 
+/// aws-facts 2.3 and 1.1: a record's partition key counts toward the
+/// shard's write limit, but what Firehose reads, bills and delivers is the
+/// record's data. Records of exactly 5 KB of data with 16-byte keys are
+/// billed one 5 KB step each (not two), and S3 gets 5,120 bytes a record.
+#[test]
+fn kinesis_source_bills_and_delivers_the_data_without_its_key() {
+    let mut producer = steady_producer(100.0, 5_120);
+    producer.partition_key_bytes = 16;
+    let scenario = stream_to_firehose(producer, 1, buffering(1, 60));
+    let sim = run(&scenario, 120);
+    let fh = sim.metrics(node(2));
+    let read = fh.total(firehose::READ_FROM_STREAM_RECORDS) as u64;
+    assert!(read > 10_000, "{read} records read");
+    assert_eq!(sim.cost().monthly.firehose_billed_bytes, read * 5_120);
+    let (records, bytes) =
+        (fh.total(firehose::DELIVERY_RECORDS), fh.total(firehose::DELIVERY_BYTES));
+    assert!(records > 0.0);
+    assert_eq!(bytes, records * 5_120.0);
+    // The stream itself counted the keys: 5,136 bytes a record.
+    let stream = sim.metrics(node(1));
+    let incoming = stream.total(sim_core::metrics::stream::INCOMING_BYTES);
+    assert_eq!(incoming, stream.total(sim_core::metrics::stream::INCOMING_RECORDS) * 5_136.0);
+}
+
 /// aws-facts 3.2: the delivery stream's reads count against the shard's
 /// shared 5 calls/s, like any polling consumer's: five consumers polling
 /// about once a second fit; the delivery stream's call makes six.

@@ -147,6 +147,29 @@ fn parents_before_children_after_reshard() {
     assert!(sim.ledger().balances());
 }
 
+/// aws-facts 2.1: a PUT payload unit is a 25 KB chunk of a record's
+/// payload, whoever writes it. Records of exactly 25,600 bytes of data
+/// (with 16-byte keys) cost one unit each from the producer and one each
+/// when a consumer forwards them to a second stream, not two.
+#[test]
+fn forwarded_records_are_billed_on_their_data() {
+    let mut scenario = pipeline(
+        steady_producer(10.0, 25_600),
+        1,
+        Some(ConsumerSpec {
+            forward: Forward { ratio: 1.0, size_ratio: 1.0 },
+            ..Default::default()
+        }),
+    );
+    let stream2 = scenario.nodes[1].clone();
+    scenario.nodes.push(Node { id: "s2".into(), ..stream2 });
+    scenario.links.push(Link { from: "c".into(), to: "s2".into() });
+    let sim = run(&scenario, 120);
+    let written = |n: usize| sim.metrics(node(n)).total(stream::INCOMING_RECORDS) as u64;
+    assert!(written(3) > 1_000, "{} forwarded", written(3));
+    assert_eq!(sim.cost().put_payload_units, written(1) + written(3));
+}
+
 /// Forwarding: a consumer sends `ratio` records per record processed, each
 /// `size_ratio` times the size, to the next stream, whose own consumer
 /// reads them; every stage balances.
@@ -172,8 +195,9 @@ fn consumer_forwards_with_ratio_and_size_change() {
     let s2 = sim.metrics(node(3));
     let (records, bytes) = (s2.total(stream::INCOMING_RECORDS), s2.total(stream::INCOMING_BYTES));
     assert_eq!(records, 2.0 * processed);
-    // 1,000 data bytes plus a 16-byte key, halved.
-    assert_eq!(bytes, records * 508.0);
+    // The 1,000 data bytes halved, written with the 16-byte key each
+    // record was read with (aws-facts 1.1: the stream counts keys).
+    assert_eq!(bytes, records * (1_000.0 * 0.5 + 16.0));
     assert!(sim.metrics(node(4)).total(sim_core::metrics::consumer::RECORDS_PROCESSED) > 0.0);
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }

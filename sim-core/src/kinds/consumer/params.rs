@@ -17,7 +17,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("forward", "What it sends on when wired to a stream or a delivery stream."),
     // Simulator bounds (MODEL.md, Forwarding): no AWS limit applies.
     Param::new("forward.ratio", "Records sent per record processed: 0.5 filters half out, 3 fans out.").range(0.0, 100.0, "records per record"),
-    Param::new("forward.size_ratio", "Size of a record sent relative to the record processed.").range(0.01, 100.0, "x"),
+    Param::new("forward.size_ratio", "Size of a record sent relative to the data of the record processed (its partition key is not data). Into a stream it keeps the key it was read with, which counts toward the shard's 1 MiB/s but not toward PUT payload units (an assumption: AWS does not say).").range(0.01, 100.0, "x"),
 ];
 
 /// Top-level parameters a file may leave out, with the value to show when

@@ -103,7 +103,10 @@ impl Simulation {
         self.metrics[node].sample(c.metrics.behind_latest, behind as f64);
         if batch.records > 0 {
             reader.in_processing = batch.records;
-            reader.in_processing_bytes = batch.bytes;
+            // The application gets each record's data; its key stays
+            // beside it (MODEL.md, Hand-offs).
+            reader.in_processing_bytes = batch.bytes - batch.key_bytes;
+            reader.in_processing_keys = u32::try_from(batch.key_bytes).unwrap_or(u32::MAX);
             reader.state = ReaderState::Busy;
             c.in_processing_born[shard] = batch.born_ms;
             let busy = c.processing_time(batch.records, &mut self.rngs[node]);
@@ -163,6 +166,7 @@ impl Simulation {
         let c = &mut self.consumers[slot];
         let done = std::mem::take(&mut c.readers[shard].in_processing);
         let bytes = std::mem::take(&mut c.readers[shard].in_processing_bytes);
+        let keys = std::mem::take(&mut c.readers[shard].in_processing_keys);
         if done == 0 {
             return;
         }
@@ -178,12 +182,13 @@ impl Simulation {
         }
         let c = &mut self.consumers[slot];
         if let Some(out) = c.output {
-            let (records, bytes) = c.forwarded(out, done, bytes);
+            let sent = c.forwarded(out, done, (bytes, u64::from(keys)));
             let born = c.in_processing_born[shard];
             if let Some(app) = c.flink {
-                self.flink_emitted(app, records);
+                self.flink_emitted(app, sent.records);
             }
-            self.deliver(out.node, crate::kinds::Batch::arriving(records, bytes, self.now, born));
+            let batch = crate::kinds::Batch::arriving(sent.records, sent.bytes, self.now, born);
+            self.deliver(out.node, crate::kinds::Batch { key_bytes: sent.key_bytes, ..batch });
         }
     }
 

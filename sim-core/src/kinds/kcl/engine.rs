@@ -105,6 +105,7 @@ impl Simulation {
         r.read -= r.in_processing;
         r.in_processing = 0;
         r.in_processing_bytes = 0;
+        r.in_processing_keys = 0;
     }
 
     /// Gives `shard`'s lease of application `app` to `owner`, which resumes

@@ -207,9 +207,15 @@ impl Lane {
                 tail.born_ms = born_blend(tail.born_ms, tail.count, born_ms, count);
                 tail.count += count;
                 tail.bytes += bytes;
-                tail.last_ms = last_ms.max(tail.last_ms);
+                tail.set_last_ms(last_ms.max(tail.last_ms()));
             }
-            _ => self.held.push_back(Cohort { start, count, bytes, first_ms, last_ms, born_ms }),
+            // Bytes here are the event's, keys included: no key split kept.
+            _ => self.held.push_back(Cohort::new(
+                (start, count),
+                (bytes, 0),
+                (first_ms, last_ms),
+                born_ms,
+            )),
         }
     }
 
@@ -250,7 +256,10 @@ impl Lane {
             if c.start < self.head {
                 let gone = self.head - c.start;
                 let gone_bytes = (c.bytes as f64 * gone as f64 / c.count as f64).round() as u64;
+                // The last arrival is kept as a span from the first.
+                let last_ms = c.last_ms();
                 c.first_ms = c.arrival_of(self.head);
+                c.set_last_ms(last_ms);
                 c.bytes = c.bytes.saturating_sub(gone_bytes);
                 c.count -= gone;
                 c.start = self.head;
@@ -266,7 +275,7 @@ impl Lane {
     pub fn arrived_by(&self, cutoff: SimTime) -> u64 {
         let mut n = 0;
         for c in &self.held {
-            if c.last_ms <= cutoff {
+            if c.last_ms() <= cutoff {
                 n += c.count;
                 continue;
             }

@@ -61,6 +61,11 @@ fn mean_born(sum: u128, count: u64) -> SimTime {
 }
 
 /// Records that arrived together: never simulated one by one.
+///
+/// 48 bytes: a year of a 10,000-shard stream's log must fit the browser
+/// (`tests/it/hostile.rs`), so the last arrival is kept as a span from the
+/// first (a cohort never spans more than its day bucket) and the partition
+/// keys as a mean per record in 32 bits.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cohort {
     /// Absolute position of the first record in the shard.
@@ -69,19 +74,72 @@ pub struct Cohort {
     pub count: u64,
     /// Total bytes, data plus partition keys.
     pub bytes: u64,
-    /// Arrival time of the first record.
+    /// Arrival time of the first record (moving it moves the last one
+    /// too: see [`Cohort::set_last_ms`]).
     pub first_ms: SimTime,
-    /// Arrival time of the last record.
-    pub last_ms: SimTime,
     /// Mean time its records were born at their producer
     /// ([`crate::kinds::batch::born_blend`]).
     pub born_ms: SimTime,
+    /// Arrival time of the last record, after the first.
+    span_ms: u32,
+    /// Mean partition-key bytes per record, in [`KEY_UNIT`]s: the keys'
+    /// part of `bytes`, which a reader does not hand on (a delivery
+    /// stream's object holds the data alone).
+    key_per_record: u32,
 }
 
+/// A 65,536th of a byte: a mean key of up to 256 bytes (aws-facts 1.1)
+/// in 32 bits, exact for keys of one length.
+const KEY_UNIT: u64 = 1 << 16;
+
 impl Cohort {
+    /// `count` records from `start`, arrived from `first_ms` to `last_ms`,
+    /// with `key_bytes` of partition keys among their `bytes`.
+    pub fn new(
+        (start, count): (u64, u64),
+        (bytes, key_bytes): (u64, u64),
+        (first_ms, last_ms): (SimTime, SimTime),
+        born_ms: SimTime,
+    ) -> Cohort {
+        let mut c =
+            Cohort { start, count, bytes, first_ms, born_ms, span_ms: 0, key_per_record: 0 };
+        c.set_last_ms(last_ms);
+        c.key_per_record = key_unit_mean(key_bytes, count);
+        c
+    }
+
     /// One past the last record's position.
     pub fn end(&self) -> u64 {
         self.start + self.count
+    }
+
+    /// Arrival time of the last record.
+    pub fn last_ms(&self) -> SimTime {
+        self.first_ms + SimTime::from(self.span_ms)
+    }
+
+    /// Moves the last arrival to `last_ms` (not before the first).
+    pub fn set_last_ms(&mut self, last_ms: SimTime) {
+        let span = last_ms.saturating_sub(self.first_ms);
+        self.span_ms = u32::try_from(span).unwrap_or(u32::MAX);
+    }
+
+    /// Partition-key bytes of `n` of its records.
+    pub fn key_bytes_of(&self, n: u64) -> u64 {
+        let keys = wide::mul(n, u64::from(self.key_per_record)) + u128::from(KEY_UNIT / 2);
+        (keys / u128::from(KEY_UNIT)) as u64
+    }
+
+    /// Adds `count` records with `key_bytes` of keys to its mean key.
+    fn add_keys(&mut self, count: u64, key_bytes: u64) {
+        let mean = key_unit_mean(key_bytes, count);
+        if mean != self.key_per_record {
+            let total = self.count + count;
+            let sum = wide::mul(self.count, u64::from(self.key_per_record))
+                + wide::mul(count, u64::from(mean));
+            let rounded = (sum + u128::from(total / 2)) / u128::from(total.max(1));
+            self.key_per_record = u32::try_from(rounded).unwrap_or(u32::MAX);
+        }
     }
 
     /// Estimated arrival time of the record at absolute position `pos`,
@@ -92,10 +150,10 @@ impl Cohort {
             return self.first_ms;
         }
         if pos + 1 >= self.end() {
-            return self.last_ms;
+            return self.last_ms();
         }
         let frac = (pos - self.start) as f64 / (self.count - 1) as f64;
-        self.first_ms + (frac * (self.last_ms - self.first_ms) as f64) as SimTime
+        self.first_ms + (frac * f64::from(self.span_ms)) as SimTime
     }
 
     /// How many of the records arrived before `cutoff`, taking their
@@ -106,12 +164,12 @@ impl Cohort {
         if cutoff <= self.first_ms {
             return 0;
         }
-        if cutoff > self.last_ms {
+        if cutoff > self.last_ms() {
             return self.count;
         }
         // first < cutoff <= last: at least two records over a span.
         let before = wide::mul(cutoff - self.first_ms, self.count - 1);
-        before.div_ceil(u128::from(self.last_ms - self.first_ms)) as u64
+        before.div_ceil(u128::from(self.span_ms)) as u64
     }
 
     /// Bytes of the first `n` records: in proportion, rounded down.
@@ -122,9 +180,10 @@ impl Cohort {
     /// Drops the first `n` records (fewer than all): the cohort then starts
     /// at the arrival time of its new first record.
     fn drop_first(&mut self, n: u64) {
-        let moved =
-            wide::mul_div(n, self.last_ms - self.first_ms, self.count.saturating_sub(1).max(1));
+        let span = SimTime::from(self.span_ms);
+        let moved = wide::mul_div(n, span, self.count.saturating_sub(1).max(1));
         self.first_ms += moved;
+        self.span_ms -= moved as u32;
         self.bytes -= self.bytes_of_first(n);
         self.start += n;
         self.count -= n;
@@ -133,10 +192,21 @@ impl Cohort {
     /// Folds the next cohort (contiguous, not older) into this one; its
     /// birth time is the caller's to set ([`mean_born`] of them all).
     fn absorb(&mut self, next: &Cohort) {
+        let keys = next.key_bytes_of(next.count);
+        self.add_keys(next.count, keys);
         self.count += next.count;
         self.bytes += next.bytes;
-        self.last_ms = next.last_ms;
+        self.set_last_ms(next.last_ms());
     }
+}
+
+/// `key_bytes` over `count` records as a mean in [`KEY_UNIT`]s, rounded.
+fn key_unit_mean(key_bytes: u64, count: u64) -> u32 {
+    if count == 0 {
+        return 0;
+    }
+    let scaled = wide::mul(key_bytes, KEY_UNIT) + u128::from(count / 2);
+    u32::try_from(scaled / u128::from(count)).unwrap_or(u32::MAX)
 }
 
 /// A shard's cohorts, oldest first, as one contiguous slice: a `Vec` whose
@@ -240,7 +310,7 @@ impl CohortLog {
     fn coalesce(&mut self, now: SimTime, ready: impl Fn(&Cohort) -> bool) {
         self.promote(Self::MINUTES, MINUTE, ready);
         for (tier, &(age, width)) in COARSE_TIERS.iter().enumerate().rev() {
-            self.promote(tier, width, |c| c.last_ms + age <= now);
+            self.promote(tier, width, |c| c.last_ms() + age <= now);
         }
     }
 
@@ -367,6 +437,17 @@ pub struct ShardSecond {
     pub out_bytes: u64,
 }
 
+/// One user record's size as a shard counts it: its data plus its
+/// partition key (the write limit counts both, aws-facts 1.1), and the key's
+/// part of that, which a reader does not hand on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordSize {
+    /// Data plus partition key.
+    pub bytes: u64,
+    /// The partition key's part.
+    pub key_bytes: u64,
+}
+
 /// What a write to a shard did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PutOutcome {
@@ -383,8 +464,10 @@ pub struct ReadBatch {
     pub from: u64,
     /// Records read.
     pub records: u64,
-    /// Bytes read.
+    /// Bytes read, data plus partition keys.
     pub bytes: u64,
+    /// The partition keys' part of `bytes`.
+    pub key_bytes: u64,
     /// Arrival time of the first record read.
     pub first_arrival: Option<SimTime>,
     /// Arrival time of the last record read.
@@ -434,7 +517,8 @@ impl Shard {
         record_bytes: u64,
         per_kinesis_record: u64,
     ) -> PutOutcome {
-        self.put_at_most(now, count, count, record_bytes, per_kinesis_record, now)
+        let size = RecordSize { bytes: record_bytes, key_bytes: 0 };
+        self.put_at_most(now, count, count, size, per_kinesis_record, now)
     }
 
     /// [`Shard::put`] of `count` records of which at most `cap` may be
@@ -448,10 +532,11 @@ impl Shard {
         now: SimTime,
         count: u64,
         cap: u64,
-        record_bytes: u64,
+        size: RecordSize,
         per_kinesis_record: u64,
         born_ms: SimTime,
     ) -> PutOutcome {
+        let record_bytes = size.bytes;
         let per = per_kinesis_record.max(1);
         let by_records = wide::saturating_mul(self.write_records.whole(&WRITE_RECORDS, now), per);
         let bytes_left = self.write_bytes.whole(&WRITE_BYTES, now);
@@ -483,7 +568,7 @@ impl Shard {
             } else {
                 self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
             }
-            self.append(now, accepted, bytes, born_ms);
+            self.append(now, accepted, (bytes, accepted * size.key_bytes), born_ms);
         }
         let throttled = count - accepted;
         if throttled > 0 {
@@ -518,7 +603,7 @@ impl Shard {
     /// arrival times interpolated between its first and last write, never
     /// more than a second apart, so retention still expires them on time.
     #[inline(always)]
-    fn append(&mut self, now: SimTime, count: u64, bytes: u64, born_ms: SimTime) {
+    fn append(&mut self, now: SimTime, count: u64, (bytes, keys): (u64, u64), born_ms: SimTime) {
         // While the tail is open its `born_ms` holds the sum of its records'
         // birth times: a write adds to it, and the mean is worked out once,
         // when the tail closes (`close_tail`), not once a write. A tail holds
@@ -529,19 +614,14 @@ impl Shard {
             && let Some(last) = self.log.last_mut()
         {
             last.born_ms = last.born_ms.saturating_add(born);
+            last.add_keys(count, keys);
             last.count += count;
             last.bytes += bytes;
-            last.last_ms = now;
+            last.set_last_ms(now);
         } else {
             self.close_tail();
-            self.log.push(Cohort {
-                start: self.appended,
-                count,
-                bytes,
-                first_ms: now,
-                last_ms: now,
-                born_ms: born,
-            });
+            let cohort = Cohort::new((self.appended, count), (bytes, keys), (now, now), born);
+            self.log.push(cohort);
             self.tail_open_until = (now / SECOND + 1) * SECOND;
         }
         self.appended += count;
@@ -573,7 +653,7 @@ impl Shard {
     pub fn read_from(&mut self, from: u64, max_records: u64, max_bytes: u64) -> ReadBatch {
         self.close_tail();
         let from = from.max(self.trimmed);
-        let (mut records, mut bytes) = (0u64, 0u64);
+        let (mut records, mut bytes, mut key_bytes) = (0u64, 0u64, 0u64);
         // Sum of the records' birth times, for their mean.
         let mut born_sum = 0u128;
         let mut pos = from;
@@ -598,6 +678,7 @@ impl Shard {
             {
                 records += cohort.count;
                 bytes += cohort.bytes;
+                key_bytes += cohort.key_bytes_of(cohort.count);
                 born_sum += wide::mul(cohort.born_ms, cohort.count);
                 pos = cohort.end();
                 last_read = Some(cohort);
@@ -619,6 +700,7 @@ impl Shard {
             };
             records += take;
             bytes += taken_bytes;
+            key_bytes += cohort.key_bytes_of(take).min(taken_bytes);
             born_sum += wide::mul(cohort.born_ms, take);
             pos += take;
             last_read = Some(cohort);
@@ -632,7 +714,16 @@ impl Shard {
         let next_arrival = log.get(next).map(|c| c.arrival_of(pos));
         self.read_out += bytes;
         let born_ms = mean_born(born_sum, records);
-        ReadBatch { from, records, bytes, first_arrival, last_arrival, next_arrival, born_ms }
+        ReadBatch {
+            from,
+            records,
+            bytes,
+            key_bytes,
+            first_arrival,
+            last_arrival,
+            next_arrival,
+            born_ms,
+        }
     }
 
     /// Index of the cohort holding absolute position `pos` (the first one
@@ -684,7 +775,7 @@ impl Shard {
     /// nor retention. Recent cohorts stay fine grained, keeping iterator
     /// age exact to the batch near the tip.
     pub fn coalesce(&mut self, now: SimTime, read_by_all: u64) {
-        let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms + FINE_GRAINED_MS <= now;
+        let ready = |c: &Cohort| c.end() <= read_by_all || c.last_ms() + FINE_GRAINED_MS <= now;
         // Readiness only grows along the log: a ready tail is coalesced
         // with everything before it, and closes.
         if self.log.as_slice().last().is_some_and(ready) {
@@ -1092,6 +1183,7 @@ mod tests {
                 from: 0,
                 records: 400,
                 bytes: 4_000,
+                key_bytes: 0,
                 first_arrival: Some(0),
                 last_arrival: Some(400),
                 next_arrival: Some(400),
@@ -1133,12 +1225,28 @@ mod tests {
         assert!(offset_of!(Shard, penalty_until) >= 128);
         assert!(offset_of!(Shard, second_start) + size_of::<(u64, u64, u64)>() <= 192);
         assert!(size_of::<crate::kinds::ShardReader>() <= 64, "a reader is one line");
+        assert_eq!(size_of::<Cohort>(), 48, "a year of the largest stream's log fits the browser");
+    }
+
+    #[test]
+    fn a_reader_hands_on_the_data_without_the_partition_keys() {
+        // aws-facts 1.1: the write limit counts data and keys; what a reader
+        // passes on is the data. Two writers' key lengths blend by count.
+        let mut s = shard();
+        let size = |data: u64, key: u64| RecordSize { bytes: data + key, key_bytes: key };
+        s.put_at_most(0, 300, 300, size(100, 16), 1, 0);
+        s.put_at_most(10, 100, 100, size(100, 256), 1, 0);
+        let whole = s.read_from(0, 400, u64::MAX);
+        assert_eq!((whole.records, whole.bytes), (400, 300 * 116 + 100 * 356));
+        assert_eq!(whole.key_bytes, 300 * 16 + 100 * 256);
+        // Part of a cohort: keys in proportion.
+        let part = s.read_from(0, 40, u64::MAX);
+        assert_eq!(part.key_bytes, 40 * (300 * 16 + 100 * 256) / 400);
     }
 
     #[test]
     fn the_log_drops_expired_cohorts_in_batches_and_stays_in_order() {
-        let cohort =
-            |i: u64| Cohort { start: i, count: 1, bytes: 1, first_ms: i, last_ms: i, born_ms: i };
+        let cohort = |i: u64| Cohort::new((i, 1), (1, 0), (i, i), i);
         let mut log = CohortLog::default();
         for i in 0..200 {
             log.push(cohort(i));
@@ -1194,16 +1302,16 @@ mod tests {
         assert_eq!(log.last().map_or(s.trimmed, |c| c.end()), s.appended);
         for pair in log.windows(2) {
             assert_eq!(pair[0].end(), pair[1].start, "contiguous");
-            assert!(pair[0].last_ms <= pair[1].first_ms, "in arrival order");
+            assert!(pair[0].last_ms() <= pair[1].first_ms, "in arrival order");
         }
         for c in log {
-            let width = match now - c.last_ms {
+            let width = match now - c.last_ms() {
                 age if age >= DAY => DAY,
                 age if age >= HOUR => HOUR,
                 age if age >= FINE_GRAINED_MS => MINUTE,
                 _ => continue,
             };
-            assert_eq!(c.first_ms / width, c.last_ms / width, "{c:?} at {now}");
+            assert_eq!(c.first_ms / width, c.last_ms() / width, "{c:?} at {now}");
         }
     }
 
@@ -1266,14 +1374,7 @@ mod tests {
     fn partial_expiry_keeps_counts_and_bytes_exact() {
         // Uneven bytes and a cutoff that falls between records: the split
         // is in whole records, and bytes add up to the bucket's.
-        let mut c = Cohort {
-            start: 40,
-            count: 7,
-            bytes: 1_001,
-            first_ms: 1_000,
-            last_ms: 7_000,
-            born_ms: 900,
-        };
+        let mut c = Cohort::new((40, 7), (1_001, 0), (1_000, 7_000), 900);
         // Records arrive at 1,000, 2,000, ..., 7,000.
         assert_eq!(c.records_before(1_000), 0);
         assert_eq!(c.records_before(1_001), 1);

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use crate::cost::on_demand_billed_bytes;
 use crate::kinds::batch::born_blend;
 use crate::kinds::producer::retry::{RetrySpread, SpareLists};
-use crate::kinds::{Producer, RetryBatch, Shard, ShardRecords, Target};
+use crate::kinds::{Producer, RecordSize, RetryBatch, Shard, ShardRecords, Target};
 use crate::metrics;
 use crate::rng::NodeRng;
 use crate::scenario::{ProducerSpec, Traffic};
@@ -256,7 +256,9 @@ impl Tally {
             };
         }
         let run = &mut self.run;
-        let out = shard.put_at_most(now, s.records, cap, run.record_bytes, run.per, born_ms);
+        let key_bytes = u64::from(p.spec.partition_key_bytes);
+        let size = RecordSize { bytes: run.record_bytes, key_bytes };
+        let out = shard.put_at_most(now, s.records, cap, size, run.per, born_ms);
         run.records += s.records;
         run.accepted += out.accepted;
         // Aggregates are counted and billed shard by shard: each shard's
