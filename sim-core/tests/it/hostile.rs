@@ -48,6 +48,24 @@ fn duplicate_keys_are_refused_at_any_depth_all_at_once() {
     );
 }
 
+#[test]
+fn dead_letter_queues_that_loop_back_are_refused_by_name() {
+    // Two queues each the other's dead-letter queue: a message would go
+    // round for ever (and estimating the run recursed without end).
+    let json = r#"{ "v": 1, "name": "hostile", "nodes": [
+        { "id": "p", "kind": "producer", "params": { "records_per_s": 10 } },
+        { "id": "q1", "name": "Orders", "kind": "sqs_queue", "params": { "max_receive_count": 1 } },
+        { "id": "q2", "name": "Orders DLQ", "kind": "sqs_queue", "params": { "max_receive_count": 1 } }
+    ], "links": [ { "from": "p", "to": "q1" }, { "from": "q1", "to": "q2" }, { "from": "q2", "to": "q1" } ] }"#;
+    let found = issues(json);
+    assert_eq!(
+        found,
+        ["nodes[1]: dead-letter queues loop back to their queue (Orders → Orders DLQ → Orders); \
+          the last dead-letter queue of a chain must have none"],
+        "{found:?}"
+    );
+}
+
 const NOT_A_LIST: &str = "is a list; expected an object with named fields";
 
 #[test]

@@ -17,7 +17,7 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
         && dlq.queue_type != q.queue_type
     {
         check.push(
-            path,
+            path.clone(),
             format!(
                 "queue {:?} is {:?} but its dead-letter queue is {:?}; AWS requires \
                  the same type",
@@ -26,6 +26,30 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
                 dlq.queue_type
             ),
         );
+    }
+    // A message moved to a dead-letter queue must end somewhere: a chain
+    // of dead-letter queues that leads back to its queue would pass its
+    // messages round for ever. Reported once, by the loop's first queue.
+    let mut chain = vec![i];
+    let mut at = i;
+    while let Some(next) = w.sends_to[at].filter(|&n| queue(n).is_some()) {
+        if next == i && chain.iter().all(|&n| n >= i) {
+            let names: Vec<&str> = chain.iter().chain([&i]).map(|&n| w.node(n).label()).collect();
+            check.push(
+                path,
+                format!(
+                    "dead-letter queues loop back to their queue ({}); the last dead-letter \
+                     queue of a chain must have none",
+                    names.join(" → ")
+                ),
+            );
+            return;
+        }
+        if chain.contains(&next) {
+            return;
+        }
+        chain.push(next);
+        at = next;
     }
 }
 
