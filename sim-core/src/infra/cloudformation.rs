@@ -236,10 +236,10 @@ pub fn yaml(t: &Template) -> String {
     let writer = Writer { template: t, names: &names };
     let mut out = String::new();
     for line in &t.header {
-        out.push_str(&format!("# {line}\n"));
+        out.push_str(&super::comment(line));
     }
     for line in &t.notes {
-        out.push_str(&format!("# {line}\n"));
+        out.push_str(&super::comment(line));
     }
     let Cfn::Obj(top) = writer.document(false) else { return out };
     for (key, value) in &top {

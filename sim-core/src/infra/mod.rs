@@ -130,6 +130,14 @@ pub(crate) trait ExportKind {
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template);
 }
 
+/// `text` as one comment line of either format (`# ...`): a line break or
+/// other control character in a name would otherwise end the comment and
+/// put the rest of the name into the template as code.
+pub(crate) fn comment(text: &str) -> String {
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!("# {text}\n")
+}
+
 /// The neutral model of `scenario`: its header, then every node's part.
 pub fn template(scenario: &Scenario) -> Template {
     let mut t = Template {

@@ -136,7 +136,7 @@ pub fn hcl(t: &Template) -> String {
     let w = Writer { template: t, names: &names };
     let mut out = String::new();
     for line in t.header.iter().chain(&t.notes) {
-        out.push_str(&format!("# {line}\n"));
+        out.push_str(&super::comment(line));
     }
     out.push_str(&format!(
         "\nterraform {{\n  required_providers {{\n    aws = {{\n      source  = \"hashicorp/aws\"\n      version = \"{AWS_PROVIDER}\"\n    }}\n  }}\n}}\n"
@@ -171,7 +171,7 @@ pub fn hcl(t: &Template) -> String {
     for r in &t.resources {
         out.push('\n');
         for c in &r.comments {
-            out.push_str(&format!("# {c}\n"));
+            out.push_str(&super::comment(c));
         }
         out.push_str(&format!("resource \"{}\" \"{}\" {{\n", r.tf_type, names.tf(&r.key)));
         w.body(&r.tf, 2, &mut out);

@@ -262,3 +262,20 @@ fn a_topic_exports_its_subscriptions_policies_and_roles() {
     assert!(tf.contains("resource \"aws_sns_topic_subscription\""));
     assert!(tf.contains("aws_sqs_queue.notify.url"));
 }
+
+#[test]
+fn a_name_with_line_breaks_stays_inside_its_comment() {
+    // A scenario name that would close the header comment and declare a
+    // resource of its own if written as it is.
+    let (_, mut valid) = bundled().swap_remove(0);
+    let mut scenario = valid.scenario().clone();
+    scenario.name = "x\nresource \"aws_iam_user\" \"backdoor\" { name = \"b\" }\r\nKey: 1".into();
+    valid = crate::validate(&scenario).expect("a name may hold any characters");
+    for format in [Format::CloudFormation, Format::Terraform] {
+        let text = export(&valid, format);
+        let line = text.lines().find(|l| l.contains("backdoor")).expect("the name is written");
+        assert!(line.starts_with("# "), "{format:?}: {line:?}");
+        assert!(!text.lines().any(|l| l.starts_with("resource \"aws_iam_user\"")), "{format:?}");
+        assert!(!text.lines().any(|l| l.starts_with("Key: 1")), "{format:?}");
+    }
+}
