@@ -368,6 +368,7 @@ fn service_intervals(r: &sim_core::replicate::ReplicatedServices) -> String {
     let per_s = |v: f64, _| format!("{}/s", bytes(v));
     let pct = |v: f64, _| format!("{:.1}%", v * 100.0);
     let count = |v: f64, _| quantity((v * 10.0).round() / 10.0);
+    let records = |v: f64, _| format!("{}/s", quantity((v * 10.0).round() / 10.0));
     let ms = |v: f64, _| millis(v);
     // Cents, or four decimals when the mean is under a dollar (as `usd`).
     let dollars = |v: f64, mean: f64| {
@@ -381,6 +382,7 @@ fn service_intervals(r: &sim_core::replicate::ReplicatedServices) -> String {
     let rows: Vec<(&str, Vec<String>)> = vec![
         ("", r.rows.iter().map(|s| s.service.title().into()).collect()),
         ("traffic in", col(|s| s.incoming_bytes_per_s, &per_s)),
+        ("records in", col(|s| s.incoming_records_per_s, &records)),
         ("headroom", col(|s| s.headroom, &pct)),
         ("busiest shard/broker/quota", col(|s| s.busiest_unit_load, &pct)),
         ("writes refused", col(|s| s.refused_writes, &count)),

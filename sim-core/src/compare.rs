@@ -394,15 +394,24 @@ pub struct ServiceRow {
     /// Its capacity, in words (shards; brokers, type and partitions).
     pub capacity: String,
     /// Client bytes a second it takes at most when the load is spread
-    /// evenly: shards × 1 MiB (aws-facts 1.1); brokers × the broker's
-    /// ingress figure at replication factor 3 (aws-facts-more 1.1, 1.4);
-    /// partitions × 5 MBps up to 200 MBps per Serverless cluster
-    /// (aws-facts-more 2.1).
+    /// evenly: shards × 1 MiB, partition keys included (aws-facts 1.1);
+    /// brokers × the broker's ingress figure at replication factor 3
+    /// (aws-facts-more 1.1, 1.4); partitions × 5 MBps up to 200 MBps per
+    /// Serverless cluster (aws-facts-more 2.1).
     pub capacity_bytes_per_s: f64,
-    /// Client bytes a second it took, on average.
+    /// Records a second it takes at most, where the service also limits
+    /// records: shards × 1,000 (aws-facts 1.1). None for MSK, whose limits
+    /// are bytes only.
+    pub capacity_records_per_s: Option<f64>,
+    /// Client bytes a second it took, on average (data and keys: Kinesis's
+    /// `IncomingBytes`, MSK's `BytesInPerSec`).
     pub incoming_bytes_per_s: f64,
-    /// 1 − incoming / capacity: the share of capacity left (negative when
-    /// the traffic asks for more than it has).
+    /// Records a second it took, on average (Kinesis's `IncomingRecords`,
+    /// an aggregate once; MSK's `MessagesInPerSec`).
+    pub incoming_records_per_s: f64,
+    /// 1 − the larger of incoming / capacity in bytes and in records (the
+    /// limit reached first): the share of capacity left (negative when the
+    /// traffic asks for more than it has).
     pub headroom: f64,
     /// The busiest shard's, broker's or Serverless quota's peak load, as a
     /// share of its limit.
@@ -425,6 +434,44 @@ pub struct ServiceRow {
     pub items: Vec<BillLine>,
 }
 
+/// Which of a service's write limits the traffic is nearer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Bytes a second.
+    Bytes,
+    /// Records a second.
+    Records,
+}
+
+impl ServiceRow {
+    /// The share of each limit the traffic used: bytes, then records (0
+    /// where the service has no record limit).
+    fn loads(&self) -> (f64, f64) {
+        let bytes = self.incoming_bytes_per_s / self.capacity_bytes_per_s.max(1.0);
+        let records =
+            self.capacity_records_per_s.map_or(0.0, |c| self.incoming_records_per_s / c.max(1.0));
+        (bytes, records)
+    }
+
+    /// The limit the traffic reaches first (aws-facts 1.1: a shard takes
+    /// 1 MiB/s or 1,000 records/s, whichever comes first); none without
+    /// traffic.
+    pub fn binding_limit(&self) -> Option<Limit> {
+        match self.loads() {
+            (b, r) if r > b => Some(Limit::Records),
+            (b, _) if b > 0.0 => Some(Limit::Bytes),
+            _ => None,
+        }
+    }
+}
+
+/// 1 − the larger share of a limit used: records count as much as bytes
+/// where the service limits both.
+fn headroom(row: &ServiceRow) -> f64 {
+    let (bytes, records) = row.loads();
+    1.0 - bytes.max(records)
+}
+
 /// One line of the comparison as people read it, the same in the CLI's
 /// table and the app's: a key (for tests and styles), a label, and the
 /// row's figure in words.
@@ -445,12 +492,28 @@ pub const SERVICE_FIGURES: &[ServiceFigure] = {
         ServiceFigure {
             key: "capacity_in",
             label: "capacity in",
-            show: |s| format!("{}/s", bytes(s.capacity_bytes_per_s)),
+            show: |s| {
+                let by_bytes = format!("{}/s", bytes(s.capacity_bytes_per_s));
+                let Some(records) = s.capacity_records_per_s else { return by_bytes };
+                let by_records = format!("{} records/s", quantity(records));
+                match s.binding_limit() {
+                    Some(Limit::Records) => format!("{by_records} (binding) or {by_bytes}"),
+                    Some(Limit::Bytes) => format!("{by_bytes} (binding) or {by_records}"),
+                    None => format!("{by_bytes} or {by_records}"),
+                }
+            },
         },
         ServiceFigure {
             key: "traffic_in",
             label: "traffic in",
-            show: |s| format!("{}/s", bytes(s.incoming_bytes_per_s)),
+            show: |s| match s.capacity_records_per_s {
+                Some(_) => format!(
+                    "{} records/s, {}/s",
+                    quantity(s.incoming_records_per_s),
+                    bytes(s.incoming_bytes_per_s)
+                ),
+                None => format!("{}/s", bytes(s.incoming_bytes_per_s)),
+            },
         },
         ServiceFigure { key: "headroom", label: "headroom", show: |s| percent(s.headroom) },
         ServiceFigure {
@@ -688,10 +751,14 @@ pub fn compare_kinesis_msk(
     let kp = crate::sweep::measure(&kinesis_sim, 0.0);
     let k_items = lines(&kinesis_sim, "Kinesis Data Streams");
     let total = |items: &[BillLine]| items.iter().map(|i| i.usd).sum::<f64>();
-    // aws-facts 1.1: 1 MiB/s per shard.
+    // aws-facts 1.1: 1 MiB/s (partition keys included) or 1,000 records/s
+    // per shard, whichever comes first. `IncomingBytes` counts each
+    // record's data and key, and `IncomingRecords` Kinesis records (an
+    // aggregate once), as the limits do.
     let shards: usize =
         streams.iter().filter_map(|&s| kinesis_sim.stream(s)).map(|s| s.open.len()).sum();
     let k_capacity = shards as f64 * 1_048_576.0;
+    let k_capacity_records = shards as f64 * 1_000.0;
     let m_capacity = f64::from(sizing.brokers)
         * sizing.broker_type.assumed_ingress_mb_per_s()
         * 1e6
@@ -703,12 +770,14 @@ pub fn compare_kinesis_msk(
             k_busiest = shards.iter().map(|h| h.write).fold(k_busiest, f64::max);
         }
     }
-    let kinesis = ServiceRow {
+    let mut kinesis = ServiceRow {
         service: Service::KinesisProvisioned,
         capacity: format!("{shards} shards"),
         capacity_bytes_per_s: k_capacity,
+        capacity_records_per_s: Some(k_capacity_records),
         incoming_bytes_per_s: kp.incoming_bytes_per_s,
-        headroom: 1.0 - kp.incoming_bytes_per_s / k_capacity.max(1.0),
+        incoming_records_per_s: kp.incoming_records_per_s,
+        headroom: 0.0,
         busiest_unit_load: k_busiest,
         refused_writes: kp.write_throttled as u64,
         producer_wait_max_ms: 0.0,
@@ -718,6 +787,7 @@ pub fn compare_kinesis_msk(
         monthly_usd: total(&k_items) * scale,
         items: k_items,
     };
+    kinesis.headroom = headroom(&kinesis);
     // An MSK run's row: its clusters' peak load, producer wait, lag, losses
     // and bill.
     let msk_row = |service: Service,
@@ -725,7 +795,8 @@ pub fn compare_kinesis_msk(
                    capacity_bytes_per_s: f64,
                    sim: &Simulation,
                    valid: &ValidScenario| {
-        let (mut busiest, mut waited, mut lag, mut incoming) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0);
+        let (mut busiest, mut waited, mut lag) = (0.0_f64, 0.0_f64, 0.0_f64);
+        let (mut incoming, mut incoming_records) = (0.0, 0.0);
         for (i, n) in valid.scenario().indexed_nodes() {
             if let NodeSpec::MskCluster(_) = n.spec {
                 let m = sim.metrics(i);
@@ -735,16 +806,19 @@ pub fn compare_kinesis_msk(
                 waited = waited.max(m.stats(crate::metrics::msk::PRODUCER_WAIT).max);
                 lag = lag.max(m.stats(crate::metrics::msk::EST_MAX_TIME_LAG).max * 1_000.0);
                 incoming += m.stats(crate::metrics::msk::BYTES_IN).avg();
+                incoming_records += m.stats(crate::metrics::msk::MESSAGES_IN).avg();
             }
         }
         let point = crate::sweep::measure(sim, 0.0);
         let items = lines(sim, "Amazon MSK");
-        ServiceRow {
+        let mut row = ServiceRow {
             service,
             capacity,
             capacity_bytes_per_s,
+            capacity_records_per_s: None,
             incoming_bytes_per_s: incoming,
-            headroom: 1.0 - incoming / capacity_bytes_per_s.max(1.0),
+            incoming_records_per_s: incoming_records,
+            headroom: 0.0,
             busiest_unit_load: busiest,
             refused_writes: 0,
             producer_wait_max_ms: waited,
@@ -753,7 +827,9 @@ pub fn compare_kinesis_msk(
             run_usd: total(&items),
             monthly_usd: total(&items) * scale,
             items,
-        }
+        };
+        row.headroom = headroom(&row);
+        row
     };
     let msk_row_provisioned = msk_row(
         Service::MskProvisioned,

@@ -458,7 +458,9 @@ pub struct ServiceInterval {
     pub service: Service,
     /// Client bytes a second taken, on average.
     pub incoming_bytes_per_s: Interval,
-    /// Share of capacity left.
+    /// Records a second taken, on average.
+    pub incoming_records_per_s: Interval,
+    /// Share of capacity left (of the limit reached first).
     pub headroom: Interval,
     /// The busiest shard's, broker's or quota's peak load.
     pub busiest_unit_load: Interval,
@@ -510,6 +512,7 @@ pub fn combine_services(seeds: Vec<u64>, runs: &[ServiceComparison]) -> Replicat
             ServiceInterval {
                 service: first.service,
                 incoming_bytes_per_s: of(|r| r.incoming_bytes_per_s),
+                incoming_records_per_s: of(|r| r.incoming_records_per_s),
                 headroom: of(|r| r.headroom),
                 busiest_unit_load: of(|r| r.busiest_unit_load),
                 refused_writes: of(|r| r.refused_writes as f64),

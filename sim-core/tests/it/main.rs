@@ -30,6 +30,7 @@ mod producer;
 mod queues;
 mod resharding;
 mod routing;
+mod sizing;
 mod sns;
 mod sns_http;
 mod sqs_calls;
