@@ -204,8 +204,8 @@ pub fn sizing_summary(done: Result<Sizing, Vec<sim_core::Issue>>) -> Result<Sizi
         .filter(|f| f.too_optimistic())
         .map(|f| {
             format!(
-                "The classic formula's {} shards would see {} write attempts refused on {}.",
-                f.formula_shards,
+                "The classic formula's {} would see {} write attempts refused on {}.",
+                sim_core::autosize::shards_text(f.formula_shards),
                 sim_core::units::format_number(f.formula_throttled()),
                 f.stream
             )

@@ -67,7 +67,9 @@ pub enum Command {
     /// refused by name.
     Merge(MergeArgs),
     /// Find the fewest shards for each provisioned stream that meet the
-    /// objectives, compare with the classic sizing formula, and write the
+    /// objectives, compare with AWS's classic sizing formula (records'
+    /// average data rounded up to 1 KiB × records/s, over 1,024 KiB/s in
+    /// or, × shared consumers, 2,048 KiB/s out per shard), and write the
     /// sized scenario.
     Autosize(AutosizeArgs),
     /// Check a scenario and print every problem found.

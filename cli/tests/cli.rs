@@ -425,6 +425,44 @@ fn autosize_says_when_no_shard_count_can_work() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("more shards stop helping"));
 }
 
+/// aws-facts 1.4: 900 records/s of 100 bytes count as 1 KiB each, 900 KiB/s
+/// in and, read by three shared consumers, 2,700 KiB/s out: two shards by
+/// the classic formula, where one meets every objective in the runs.
+#[test]
+fn autosize_shows_both_answers_when_the_classic_formula_differs() {
+    let dir = std::env::temp_dir().join(format!("shardplay-formula-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("small-records.json");
+    let consumer = |id: &str| serde_json::json!({ "id": id, "kind": "consumer", "params": {} });
+    let scenario = serde_json::json!({
+        "v": 1, "name": "small records", "seed": 1, "duration_s": 120,
+        "nodes": [
+            { "id": "p", "kind": "producer", "params": {
+                "records_per_s": 900, "traffic": { "shape": "constant" },
+                "record_size": { "dist": "fixed", "bytes": 100 },
+                "keys": { "dist": "uniform", "count": 10000 }, "partition_key_bytes": 16 } },
+            { "id": "s", "kind": "kinesis_stream",
+              "params": { "capacity": { "mode": "provisioned", "shards": 1 } } },
+            consumer("c0"), consumer("c1"), consumer("c2")
+        ],
+        "links": [
+            { "from": "p", "to": "s" },
+            { "from": "s", "to": "c0" }, { "from": "s", "to": "c1" }, { "from": "s", "to": "c2" }
+        ]
+    });
+    std::fs::write(&file, scenario.to_string()).unwrap();
+    let out = shardplay(&["autosize", file.to_str().unwrap(), "--out", "/dev/null"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.starts_with("classic formula for s:")).unwrap();
+    assert!(line.starts_with("classic formula for s: 2 shards "), "{line}");
+    assert!(line.contains("counted as 1 KiB, 3 shared consumers"), "{line}");
+    assert!(line.contains("the planner's answer: 1 shard ("), "{line}");
+    assert!(line.contains("at 2 shards it meets every objective too"), "{line}");
+    assert!(!line.contains("the same answer"), "{line}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn sweep_checks_the_scenarios_objectives_and_a_flag_overrides_them() {
     let file =

@@ -78,11 +78,19 @@ impl Knob {
 
     /// A value in words: `8 shards`, `on-demand`, `100`.
     pub fn value_text(&self, value: u32) -> String {
-        match (self.setting, value) {
-            (Setting::Shards, ON_DEMAND) => "on-demand".into(),
-            (Setting::Shards, n) => format!("{n} shards"),
-            (Setting::Param(_), n) => n.to_string(),
+        match self.setting {
+            Setting::Shards => shards_text(value),
+            Setting::Param(_) => value.to_string(),
         }
+    }
+}
+
+/// A stream's capacity in words: `1 shard`, `8 shards`, `on-demand`.
+pub fn shards_text(shards: u32) -> String {
+    match shards {
+        ON_DEMAND => "on-demand".into(),
+        1 => "1 shard".into(),
+        n => format!("{n} shards"),
     }
 }
 
@@ -109,8 +117,9 @@ impl Candidate {
 pub struct FormulaCheck {
     /// The stream's node id.
     pub stream: String,
-    /// shards = max(MiB/s in, records/s in ÷ 1,000, MiB/s out ÷ 2 per shared
-    /// consumer), from the traffic of the winning run.
+    /// The formula's inputs, from the traffic of the winning run.
+    pub inputs: FormulaInputs,
+    /// AWS's shard count for them ([`formula_shards`]).
     pub formula_shards: u32,
     /// The planner's answer: shards, or [`ON_DEMAND`].
     pub sized: u32,
@@ -170,14 +179,69 @@ impl Sizing {
     }
 }
 
-/// The classic formula (aws-facts 1.4): shards = max(write KiB/s ÷ 1,024,
-/// records/s ÷ 1,000, read KiB/s ÷ 2,048 × shared consumers), rounded up.
-pub fn formula_shards(in_bytes_per_s: f64, in_records_per_s: f64, shared_consumers: usize) -> u32 {
-    let mib = 1_048_576.0;
-    let by_bytes = in_bytes_per_s / mib;
-    let by_records = in_records_per_s / 1_000.0;
-    let by_reads = in_bytes_per_s * shared_consumers as f64 / (2.0 * mib);
-    by_bytes.max(by_records).max(by_reads).ceil().max(1.0) as u32
+/// A kilobyte as the Kinesis guide uses it: 1,024 bytes (aws-facts 1.1,
+/// "MB in the KDS docs is binary"; the formula itself divides KiB by
+/// 1,024 and 2,048).
+const KIB: f64 = 1_024.0;
+
+/// What the classic formula is given for one stream (aws-facts 1.4).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct FormulaInputs {
+    /// The average data size of a record, in bytes, before rounding: the
+    /// data the stream took over the records it took (keys left out; see
+    /// [`formula_shards`]).
+    pub average_data_bytes: f64,
+    /// Records written a second (`IncomingRecords`).
+    pub records_per_s: f64,
+    /// `number_of_consumers`: the stream's `consumer` nodes reading with
+    /// shared throughput (GetRecords; an enhanced fan-out consumer has 2
+    /// MiB/s of its own).
+    pub consumers: usize,
+}
+
+impl FormulaInputs {
+    /// `average_data_size_in_KB`: the average record data in KiB, rounded up
+    /// to a whole KiB (at least 1).
+    pub fn average_data_size_kib(&self) -> f64 {
+        (self.average_data_bytes / KIB).ceil().max(1.0)
+    }
+
+    /// `incoming_write_bandwidth_in_KB` = average_data_size_in_KB ×
+    /// records_per_second.
+    pub fn incoming_kib_per_s(&self) -> f64 {
+        self.average_data_size_kib() * self.records_per_s
+    }
+
+    /// `outgoing_read_bandwidth_in_KB` = incoming_write_bandwidth_in_KB ×
+    /// number_of_consumers.
+    pub fn outgoing_kib_per_s(&self) -> f64 {
+        self.incoming_kib_per_s() * self.consumers as f64
+    }
+}
+
+/// The classic formula as AWS gives it (aws-facts 1.4, "Provisioned"):
+/// number_of_shards = max(incoming_write_bandwidth_in_KiB / 1024,
+/// outgoing_read_bandwidth_in_KiB / 2048), where the incoming bandwidth is
+/// the average data size rounded up to 1 KB times records_per_second and
+/// the outgoing one the incoming times number_of_consumers; rounded up to
+/// a whole shard, at least 1.
+///
+/// Units: KB is read as KiB throughout, 1,024 bytes, as the formula
+/// writes it (`_in_KiB/1024`) and as the per-shard limits are meant
+/// (1 MiB/s in, 2 MiB/s out; aws-facts 1.1). The data size is the record's
+/// data, without its partition key: the guide's input is the
+/// `average_data_size` of a record, and a record's data blob is what its
+/// size limit and the producer's `UserRecordsDataPut` measure; keys count
+/// toward the shard's 1 MiB/s, which the planner's own runs enforce. The
+/// formula has no term for the 1,000 records/s limit (it must be checked
+/// separately, aws-facts 1.4), and neither has this.
+pub fn formula_shards(inputs: &FormulaInputs) -> u32 {
+    if inputs.records_per_s <= 0.0 {
+        return 1;
+    }
+    let by_writes = inputs.incoming_kib_per_s() / 1_024.0;
+    let by_reads = inputs.outgoing_kib_per_s() / 2_048.0;
+    by_writes.max(by_reads).ceil().max(1.0) as u32
 }
 
 /// Whether the planner has knobs for nodes of this kind (the app offers
@@ -400,19 +464,24 @@ impl AutosizeJob {
             else {
                 continue;
             };
-            let shared = shared_consumers(&self.base, &stream);
-            let n = formula_shards(
-                traffic.incoming_bytes_per_s,
-                traffic.incoming_records_per_s,
-                shared,
-            );
+            let records_per_s = traffic.incoming_records_per_s;
+            let inputs = FormulaInputs {
+                average_data_bytes: if records_per_s > 0.0 {
+                    traffic.incoming_data_bytes_per_s / records_per_s
+                } else {
+                    0.0
+                },
+                records_per_s,
+                consumers: shared_consumers(&self.base, &stream),
+            };
+            let n = formula_shards(&inputs);
             let sized = settings[k];
             let formula_run = if n == sized {
                 None
             } else {
                 self.run(&Self::with(&settings, k, n))?.map(|i| self.tried[i].clone())
             };
-            formula.push(FormulaCheck { stream, formula_shards: n, sized, formula_run });
+            formula.push(FormulaCheck { stream, inputs, formula_shards: n, sized, formula_run });
         }
         Ok((settings, formula))
     }
@@ -643,12 +712,20 @@ mod tests {
     }
 
     #[test]
-    fn the_formula_takes_the_largest_of_bytes_records_and_reads() {
-        // aws-facts 1.4: 2 MiB/s in needs 2 shards; 3,500 records/s needs 4;
-        // 1 MiB/s read by 5 shared consumers needs 3 (2 MiB/s each).
-        assert_eq!(formula_shards(2.0 * 1_048_576.0, 100.0, 0), 2);
-        assert_eq!(formula_shards(1_000.0, 3_500.0, 1), 4);
-        assert_eq!(formula_shards(1_048_576.0, 100.0, 5), 3);
+    fn the_formula_rounds_records_up_to_a_kib_and_takes_writes_or_reads() {
+        let shards = |average_data_bytes, records_per_s, consumers| {
+            formula_shards(&FormulaInputs { average_data_bytes, records_per_s, consumers })
+        };
+        // aws-facts 1.4: 100 records/s of 20 KiB is 2,000 KiB/s in: 2 shards.
+        assert_eq!(shards(20.0 * 1_024.0, 100.0, 0), 2);
+        // 3,500 records/s of 100 bytes count as 1 KiB each: 3,500 KiB/s, 4.
+        assert_eq!(shards(100.0, 3_500.0, 1), 4);
+        // 1,024 KiB/s read by 5 shared consumers is 5,120 KiB/s out: 3.
+        assert_eq!(shards(1_024.0, 1_024.0, 5), 3);
+        // 1,000 records/s of 1 KiB fit one shard: the formula has no record
+        // term (checked separately, aws-facts 1.4).
+        assert_eq!(shards(1_024.0, 1_000.0, 1), 1);
+        assert_eq!(shards(0.0, 0.0, 3), 1);
     }
 
     fn bundled(file: &str) -> Scenario {

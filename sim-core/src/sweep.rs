@@ -139,8 +139,12 @@ pub struct StreamFigures {
     pub id: String,
     /// Records refused by its write limits.
     pub write_throttled: f64,
-    /// Mean `IncomingBytes` per second.
+    /// Mean `IncomingBytes` per second (records' data and partition keys).
     pub incoming_bytes_per_s: f64,
+    /// Mean bytes of record data per second: `IncomingBytes` less the
+    /// partition keys of records written unaggregated (an aggregate's data
+    /// holds its user records' keys).
+    pub incoming_data_bytes_per_s: f64,
     /// Mean `IncomingRecords` per second.
     pub incoming_records_per_s: f64,
 }

@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use sim_core::Scenario;
-use sim_core::autosize::{AutosizeJob, Candidate, Knob, ON_DEMAND, Setting, Sizing};
+use sim_core::autosize::{
+    AutosizeJob, Candidate, FormulaCheck, Knob, ON_DEMAND, Setting, Sizing, shards_text,
+};
 use sim_core::objectives::Objectives;
-use sim_core::units::{format_number, usd};
+use sim_core::units::{bytes, format_number, quantity, usd};
 
 use crate::args::AutosizeArgs;
 use crate::input::Loaded;
@@ -108,6 +110,56 @@ fn settings_text(knobs: &[Knob], settings: &[u32]) -> String {
     parts.join(", ")
 }
 
+/// The classic formula for one stream (aws-facts 1.4), its inputs, and
+/// how it compares with the planner's answer: "the same answer" only when
+/// the two agree.
+fn formula_line(f: &FormulaCheck, winner: &Candidate) -> String {
+    let i = &f.inputs;
+    let consumers = match i.consumers {
+        1 => "1 shared consumer".to_string(),
+        n => format!("{n} shared consumers"),
+    };
+    let formula = format!(
+        "classic formula for {}: {} (max of {} KiB/s in / 1,024 and {} KiB/s out / 2,048: \
+         {} records/s with {} of data each, counted as {} KiB, {consumers})",
+        f.stream,
+        shards_text(f.formula_shards),
+        quantity(i.incoming_kib_per_s()),
+        quantity(i.outgoing_kib_per_s()),
+        quantity(i.records_per_s),
+        bytes(i.average_data_bytes),
+        quantity(i.average_data_size_kib()),
+    );
+    let Some(run) = &f.formula_run else {
+        return if f.formula_shards == f.sized {
+            format!("{formula}, the same answer as the planner's")
+        } else {
+            format!("{formula}; the planner's answer: {}", shards_text(f.sized))
+        };
+    };
+    let planner = format!(
+        "the planner's answer: {} ({} a month)",
+        shards_text(f.sized),
+        usd(winner.point.monthly_usd)
+    );
+    if run.meets() {
+        format!(
+            "{formula}; {planner}; at {} it meets every objective too ({} a month)",
+            shards_text(f.formula_shards),
+            usd(run.point.monthly_usd)
+        )
+    } else {
+        format!(
+            "{formula}; {planner}; the formula is too optimistic here: at {} {} write attempts \
+             refused on {} ({})",
+            shards_text(f.formula_shards),
+            format_number(f.formula_throttled()),
+            f.stream,
+            run.misses.join("; ")
+        )
+    }
+}
+
 fn sizing_report(sizing: &Sizing) -> String {
     let mut out = String::new();
     let failure_line = |out: &mut String, c: &Candidate| {
@@ -153,24 +205,7 @@ fn sizing_report(sizing: &Sizing) -> String {
         }
     }
     for f in &sizing.formula {
-        let note = match &f.formula_run {
-            None => "the same answer".to_string(),
-            Some(run) if run.meets() => {
-                format!("enough here ({} a month)", usd(run.point.monthly_usd))
-            }
-            Some(run) => format!(
-                "too optimistic here: at {} shards {} write attempts refused on {} ({})",
-                f.formula_shards,
-                format_number(f.formula_throttled()),
-                f.stream,
-                run.misses.join("; ")
-            ),
-        };
-        let _ = writeln!(
-            out,
-            "classic formula for {} (max of MiB/s in, records/s / 1,000, reads / 2 MiB/s per shared consumer): {} shards, {note}",
-            f.stream, f.formula_shards
-        );
+        let _ = writeln!(out, "{}", formula_line(f, winner));
     }
     if let Some(monthly) = sizing.monthly_usd {
         let _ = writeln!(out, "sized scenario: {} a month", usd(monthly));

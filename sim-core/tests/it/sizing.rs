@@ -1,9 +1,10 @@
 //! The sizing figures the planners print beside their runs, against AWS's
 //! rules worked out here: the Kinesis-vs-MSK comparison's capacity and
-//! headroom.
+//! headroom, and the auto-sizer's classic shard formula.
 
+use sim_core::autosize::{Objectives, autosize};
 use sim_core::compare::{MskSizing, SERVICE_FIGURES, Service, ServiceComparison, ServiceRow};
-use sim_core::scenario::{ConsumerSpec, KeyDistribution, ProducerSpec};
+use sim_core::scenario::{ConsumerSpec, KeyDistribution, Link, Node, NodeSpec, ProducerSpec};
 use sim_core::units::{bytes, quantity};
 use sim_core::{compare_kinesis_msk, validate};
 
@@ -84,4 +85,50 @@ fn aws_facts_1_1_large_records_are_bound_by_bytes() {
         shown(k, "capacity_in"),
         format!("{}/s (binding) or {} records/s", bytes(MIB), quantity(1_000.0))
     );
+}
+
+/// aws-facts 1.4: number_of_shards = max(incoming_write_bandwidth_in_KiB /
+/// 1024, outgoing_read_bandwidth_in_KiB / 2048), the incoming bandwidth
+/// being the average data size rounded up to 1 KB times records_per_second,
+/// the outgoing one that times number_of_consumers; a whole shard.
+fn classic_formula(average_data_bytes: f64, records_per_s: f64, consumers: usize) -> u32 {
+    let incoming_kib = (average_data_bytes / 1_024.0).ceil().max(1.0) * records_per_s;
+    let outgoing_kib = incoming_kib * consumers as f64;
+    (incoming_kib / 1_024.0).max(outgoing_kib / 2_048.0).ceil().max(1.0) as u32
+}
+
+#[test]
+fn aws_facts_1_4_the_classic_formula_counts_small_records_as_a_kib() {
+    // 900 records/s of 100 bytes (16-byte keys) read by three shared
+    // consumers: each record counts as 1 KiB, so 900 KiB/s in and 2,700
+    // KiB/s out, which is more than one shard's 2,048: two shards. The
+    // measured bytes (116 a record with its key) would fit one.
+    let p = ProducerSpec {
+        keys: KeyDistribution::Uniform { count: 10_000 },
+        partition_key_bytes: 16,
+        ..steady_producer(900.0, 100)
+    };
+    let mut scenario = pipeline(p, 1, Some(ConsumerSpec::default()));
+    for id in ["c1", "c2"] {
+        let spec = NodeSpec::Consumer(ConsumerSpec::default());
+        scenario.nodes.push(Node { id: id.into(), name: String::new(), spec });
+        scenario.links.push(Link { from: "s".into(), to: id.into() });
+    }
+    let sizing = autosize(&scenario, &Objectives::of(&scenario), scenario.seed, 120).unwrap();
+    let check = &sizing.formula[0];
+    let inputs = check.inputs;
+    // The inputs are the run's: its records and their data, keys left out.
+    assert!((inputs.records_per_s - 900.0).abs() < 9.0, "{} records/s", inputs.records_per_s);
+    assert!((inputs.average_data_bytes - 100.0).abs() < 1e-9, "{}", inputs.average_data_bytes);
+    assert_eq!(inputs.consumers, 3);
+    let rule = classic_formula(100.0, inputs.records_per_s, 3);
+    assert_eq!(rule, 2);
+    assert_eq!(check.formula_shards, rule);
+    // The planner's answer is its own runs': one shard takes 900 records/s
+    // in and 3 x 900 x 116 bytes/s out, so it is not the formula's, and the
+    // formula's count is run beside it rather than called the same.
+    assert_eq!(check.sized, 1);
+    let run = check.formula_run.as_ref().expect("a different count is run");
+    assert_eq!(run.settings, vec![rule]);
+    assert!(run.meets(), "{:?}", run.misses);
 }

@@ -5,7 +5,7 @@ use crate::autosize::{
     Knob, KnobSite, KnobsKind, MAX_SHARDS_TRIED, ON_DEMAND, Search, Setting, range,
 };
 use crate::engine::Simulation;
-use crate::scenario::{Capacity, NodeIndex, StreamSpec};
+use crate::scenario::{Capacity, NodeIndex, NodeSpec, StreamSpec};
 use crate::sweep::{SweepKind, SweepPoint};
 
 impl KnobsKind for StreamSpec {
@@ -34,7 +34,33 @@ impl SweepKind for StreamSpec {
             id: sim.scenario().node(node).id.clone(),
             write_throttled: m.stats(super::metrics::WRITE_THROTTLED).sum,
             incoming_bytes_per_s: m.stats(super::metrics::INCOMING_BYTES).avg(),
+            incoming_data_bytes_per_s: data_bytes_per_s(sim, node),
             incoming_records_per_s: m.stats(super::metrics::INCOMING_RECORDS).avg(),
         });
     }
+}
+
+/// Bytes of record data a second the stream took: `IncomingBytes` (data
+/// and partition key of every record, as the write limit counts them,
+/// aws-facts 1.1) less the keys of the user records its producers wrote
+/// one to a Kinesis record. An aggregate's data holds its user records'
+/// keys, and a record another node hands on counts at the size it arrives
+/// with (the model gives it no key of its own).
+fn data_bytes_per_s(sim: &Simulation, node: NodeIndex) -> f64 {
+    let scenario = sim.scenario();
+    let id = &scenario.node(node).id;
+    let writes_here = |from: &str| scenario.links.iter().any(|l| l.from == from && &l.to == id);
+    let keys: f64 = scenario
+        .indexed_nodes()
+        .filter(|(_, n)| writes_here(&n.id))
+        .map(|(i, n)| {
+            let NodeSpec::Producer(p) = &n.spec else { return 0.0 };
+            if p.aggregation.is_some() {
+                return 0.0;
+            }
+            let put = sim.metrics(i).stats(crate::metrics::producer::USER_RECORDS_PUT).avg();
+            put * f64::from(p.partition_key_bytes)
+        })
+        .sum();
+    (sim.metrics(node).stats(super::metrics::INCOMING_BYTES).avg() - keys).max(0.0)
 }
