@@ -236,10 +236,13 @@ impl Default for SubscriptionSpec {
 pub struct SnsTopicSpec {
     /// Standard or FIFO.
     pub topic_type: TopicType,
-    /// The account's publish quota in this Region, messages a second,
-    /// Publish and PublishBatch together (aws-facts-more 5.1: 30,000 in
-    /// us-east-1, soft). A standard topic is limited by it; a FIFO topic
-    /// with message-group scope too.
+    /// The account's publish quota in this Region for topics of this
+    /// type, messages a second, Publish and PublishBatch together
+    /// (aws-facts-more 5.1: "per account per Region", 30,000 in us-east-1
+    /// for standard and for FIFO topics, soft). Every standard topic of the
+    /// account draws on the standard quota and every FIFO topic on the FIFO
+    /// one, so each topic of a type states the same value (validation
+    /// holds them to it, as functions state the account's concurrency).
     pub publish_quota_per_s: u32,
     /// A FIFO topic's `FifoThroughputScope`.
     pub fifo_throughput_scope: FifoThroughputScope,
@@ -274,26 +277,58 @@ pub const FIFO_GROUP_MESSAGES_PER_S: u32 = 300;
 /// aws-facts-more 5.1: subscriptions per FIFO topic.
 pub const MAX_FIFO_SUBSCRIPTIONS: usize = 100;
 
+/// Which of the account's two Regional publish quotas a topic draws on
+/// (aws-facts-more 5.1: the quota table has a column for standard topics
+/// and one for FIFO topics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublishPool {
+    /// Every standard topic of the account.
+    Standard,
+    /// Every FIFO topic of the account, whatever its throughput scope.
+    Fifo,
+}
+
+impl PublishPool {
+    /// The topics that share it, in words.
+    pub fn topics(self) -> &'static str {
+        match self {
+            PublishPool::Standard => "standard topics",
+            PublishPool::Fifo => "FIFO topics",
+        }
+    }
+}
+
 impl SnsTopicSpec {
     /// Whether it is a FIFO topic.
     pub fn is_fifo(&self) -> bool {
         self.topic_type == TopicType::Fifo
     }
 
-    /// The messages a second it takes (aws-facts-more 5.1): the Regional
-    /// quota for a standard topic; for a FIFO topic 300 per message group
-    /// and 3,000 per topic (topic scope) or the Regional quota
-    /// (message-group scope).
-    pub fn publish_messages_per_s(&self) -> u32 {
+    /// The account quota it draws on, with the other topics of its type.
+    pub fn pool(&self) -> PublishPool {
+        if self.is_fifo() { PublishPool::Fifo } else { PublishPool::Standard }
+    }
+
+    /// Its own limit in messages a second, beside the account's quota
+    /// (aws-facts-more 5.1): none for a standard topic; for a FIFO topic
+    /// 300 per message group, and at most 3,000 with topic scope.
+    pub fn topic_messages_per_s(&self) -> Option<u32> {
         if !self.is_fifo() {
-            return self.publish_quota_per_s;
+            return None;
         }
         let groups = self.message_groups.max(1).saturating_mul(FIFO_GROUP_MESSAGES_PER_S);
-        let topic = match self.fifo_throughput_scope {
-            FifoThroughputScope::Topic => FIFO_TOPIC_MESSAGES_PER_S,
-            FifoThroughputScope::MessageGroup => self.publish_quota_per_s,
-        };
-        groups.min(topic)
+        Some(match self.fifo_throughput_scope {
+            FifoThroughputScope::Topic => groups.min(FIFO_TOPIC_MESSAGES_PER_S),
+            FifoThroughputScope::MessageGroup => groups,
+        })
+    }
+
+    /// The most messages a second it takes when no other topic of its type
+    /// publishes (aws-facts-more 5.1): the account's quota, and a FIFO
+    /// topic's own limit below it.
+    pub fn publish_messages_per_s(&self) -> u32 {
+        let own = self.topic_messages_per_s().unwrap_or(u32::MAX);
+        own.min(self.publish_quota_per_s)
     }
 
     /// The bytes a second it takes, if limited (aws-facts-more 5.1: 20 MB/s

@@ -137,6 +137,32 @@ pub(crate) fn check_wiring(w: &Wiring, check: &mut Checker<'_>, i: usize, t: &Sn
     }
 }
 
+/// aws-facts-more 5.1: the publish quota is the account's, per Region, one
+/// for standard topics and one for FIFO topics; every topic of a type
+/// draws on its type's, so each states the first such topic's value (as
+/// Lambda functions state the account's concurrency).
+fn check_account_quota(w: &Wiring, check: &mut Checker<'_>, i: usize, t: &SnsTopicSpec) {
+    let pool = t.pool();
+    let first = w.scenario.nodes.iter().enumerate().find_map(|(n, node)| match &node.spec {
+        NodeSpec::SnsTopic(other) if other.pool() == pool => Some((n, other.publish_quota_per_s)),
+        _ => None,
+    });
+    if let Some((first, quota)) = first
+        && quota != t.publish_quota_per_s
+    {
+        check.push(
+            format!("nodes[{i}].params.publish_quota_per_s"),
+            format!(
+                "{} differs from {:?}'s {}; {} share the account's publish quota in the                  Region, so give each the same value (1 to 1,000,000 messages/s)",
+                format_number(f64::from(t.publish_quota_per_s)),
+                w.node(first).id,
+                format_number(f64::from(quota)),
+                pool.topics()
+            ),
+        );
+    }
+}
+
 /// An HTTP/S subscription's delivery policy (aws-facts-more 5.3), beyond
 /// the ranges of its fields: only HTTP/S policies can be changed; the
 /// minimum delay is at most the maximum; the immediate, pre-backoff and
@@ -206,7 +232,9 @@ impl CheckKind for SnsTopicSpec {
 
     fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
 
-    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        check_account_quota(w, check, i, self);
+    }
 
     fn stream_read_mode(&self) -> Option<ReadMode> {
         None
