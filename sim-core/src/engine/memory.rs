@@ -113,6 +113,7 @@ impl Simulation {
             + buffer::<crate::rng::NodeRng>(self.rngs.capacity())
             + buffer::<u64>(self.scratch.capacity())
             + self.round_lists.heap_bytes()
+            + self.publish_round.heap_bytes()
             + self.retry_spread.heap_bytes()
             + size_of::<Simulation>() as u64;
         [

@@ -325,6 +325,11 @@ pub struct Simulation {
     pub(crate) flink_nodes: Vec<NodeIndex>,
     pub(crate) topics: Vec<crate::kinds::Topic>,
     pub(crate) topic_nodes: Vec<NodeIndex>,
+    /// The account's Regional SNS publish quotas, which every topic of a
+    /// type draws on (aws-facts-more 5.1).
+    pub(crate) sns_account: crate::kinds::sns::AccountQuotas,
+    /// Producers' publishes of the current round of writes, taken together.
+    pub(crate) publish_round: crate::kinds::sns::PublishRound,
     pub(crate) msks: Vec<crate::kinds::MskCluster>,
     pub(crate) msk_nodes: Vec<NodeIndex>,
     /// Producers' partition keys, hashed once (resharding re-routes from them).
@@ -656,6 +661,8 @@ impl Simulation {
             function_nodes: lambda_nodes,
             flinks,
             flink_nodes: flink_nodes.clone(),
+            sns_account: crate::kinds::sns::AccountQuotas::new(topics.iter().map(|t| &t.spec)),
+            publish_round: Default::default(),
             topics,
             topic_nodes,
             msks,

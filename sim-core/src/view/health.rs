@@ -162,7 +162,7 @@ pub static HEALTH_RULES: &[HealthRule] = &[
         health: Health::Failing,
         word: "✖ Throttling publishes",
         when: "publishes refused by the publish quota in the last second",
-        basis: "Over the topic's publish quota SNS throttles (aws-facts-more 5.1: 30,000 messages/s per account in us-east-1; a FIFO topic 3,000 and 300 per message group); publishers retry or give up.",
+        basis: "SNS throttles publishes over the account's publish quota, which every topic of a type shares (aws-facts-more 5.1: 30,000 messages/s per account in us-east-1 for standard topics, the same for FIFO topics), and over a FIFO topic's own limits (3,000 with topic scope, 300 per message group); publishers retry or give up.",
         source: SNS_QUOTAS,
         applies: |f| matches!(f, NodeFigures::Topic { throttled, .. } if *throttled > 0.0),
     },

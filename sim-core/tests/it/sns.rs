@@ -105,6 +105,155 @@ fn publishes_over_the_quota_are_throttled() {
     assert!(sim.ledger().balances());
 }
 
+/// aws-facts-more 5.1: the publish quota is the account's in the Region,
+/// 30,000 messages a second in us-east-1 for standard topics (Publish and
+/// PublishBatch messages combined).
+const US_EAST_1_STANDARD_QUOTA: f64 = 30_000.0;
+
+/// One producer per topic, each topic with one queue: producer `p{k}`
+/// publishes to topic `t{k}`, which fans out to queue `q{k}`.
+fn topics_side_by_side(rates: &[f64], topics: &[SnsTopicSpec]) -> Scenario {
+    let mut s = Scenario {
+        nodes: Vec::new(),
+        links: Vec::new(),
+        ..pipeline(ProducerSpec::default(), 1, None)
+    };
+    for (k, (&rate, topic)) in rates.iter().zip(topics).enumerate() {
+        let queue_type = if topic.is_fifo() { QueueType::Fifo } else { QueueType::Standard };
+        let q = QueueSpec { queue_type, ..QueueSpec::default() };
+        s.nodes.push(node(&format!("p{k}"), NodeSpec::Producer(steady_producer(rate, 100))));
+        s.nodes.push(node(&format!("t{k}"), NodeSpec::SnsTopic(topic.clone())));
+        s.nodes.push(node(&format!("q{k}"), NodeSpec::SqsQueue(q)));
+        s.links.push(link(&format!("p{k}"), &format!("t{k}")));
+        s.links.push(link(&format!("t{k}"), &format!("q{k}")));
+    }
+    s
+}
+
+/// Messages topic `t{k}` published over the run.
+fn published_by(sim: &Simulation, k: usize) -> f64 {
+    total(sim, sim.node_index(&format!("t{k}")).unwrap(), sns::PUBLISHED)
+}
+
+/// aws-facts-more 5.1: the Regional publish quota belongs to the account,
+/// not to a topic. Two standard topics whose publishers ask 20,000
+/// messages a second each (40,000 together) are throttled to the account's
+/// 30,000 in total, a second's worth at the start aside (the bucket starts
+/// full), and share it evenly: neither topic is favoured by the order its
+/// publishes ran in. A topic alone under the quota loses nothing.
+#[test]
+fn standard_topics_share_the_accounts_publish_quota() {
+    let secs = 60;
+    let quota = US_EAST_1_STANDARD_QUOTA;
+    let standard = SnsTopicSpec::default();
+    assert_eq!(f64::from(standard.publish_quota_per_s), quota, "the us-east-1 default");
+    let s = topics_side_by_side(&[20_000.0, 20_000.0], &[standard.clone(), standard.clone()]);
+    let sim = run(&s, secs);
+    let (one, two) = (published_by(&sim, 0), published_by(&sim, 1));
+    let both = one + two;
+    assert!(both <= quota * (secs as f64 + 1.0), "{both}");
+    assert!(both >= quota * (secs as f64 - 1.0), "{both}");
+    // Even shares: symmetric publishers get the same (their retries, drawn
+    // apart, land in different milliseconds, so not to the message).
+    assert!((one - two).abs() / both < 0.001, "{one} vs {two}");
+    for k in 0..2 {
+        let t = sim.node_index(&format!("t{k}")).unwrap();
+        assert!(total(&sim, t, sns::THROTTLED) > 0.0, "topic {k}");
+    }
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+
+    // One topic under the quota: every message it is given is published.
+    let sim = run(&topics_side_by_side(&[20_000.0], &[standard]), secs);
+    let p = sim.node_index("p0").unwrap();
+    let generated = total(&sim, p, sim_core::metrics::producer::USER_RECORDS_RECEIVED);
+    assert_eq!(published_by(&sim, 0), generated);
+    assert_eq!(total(&sim, sim.node_index("t0").unwrap(), sns::THROTTLED), 0.0);
+}
+
+/// Publishes due in the same millisecond share the account's quota in
+/// proportion to their messages: a publisher of 30,000 messages a second
+/// and one of 10,000 (each retrying nothing) lose the same share of what
+/// they publish, so three times as many messages for the first. The same
+/// scenario with the nodes listed the other way round gives each topic the
+/// same figures.
+#[test]
+fn simultaneous_publishes_share_the_account_quota_in_proportion() {
+    let secs = 30;
+    let quota = US_EAST_1_STANDARD_QUOTA;
+    let mut s =
+        topics_side_by_side(&[30_000.0, 10_000.0], &[standard_with(30_000), standard_with(30_000)]);
+    for n in &mut s.nodes {
+        if let NodeSpec::Producer(p) = &mut n.spec {
+            p.retry.max_attempts = 1;
+        }
+    }
+    let sim = run(&s, secs);
+    let (big, small) = (published_by(&sim, 0), published_by(&sim, 1));
+    // The bucket starts a second full: 30,000 a second in all after that.
+    assert!(big + small <= quota * (secs as f64 + 1.0), "{}", big + small);
+    assert!(big + small >= quota * (secs as f64 - 1.0), "{}", big + small);
+    let throttled =
+        |k: usize| total(&sim, sim.node_index(&format!("t{k}")).unwrap(), sns::THROTTLED);
+    let ratio = throttled(0) / throttled(1);
+    assert!((ratio - 3.0).abs() < 0.03, "{} vs {}", throttled(0), throttled(1));
+    assert!((big / small - 3.0).abs() < 0.03, "{big} vs {small}");
+    let mut reversed = s.clone();
+    reversed.nodes.reverse();
+    let again = run(&reversed, secs);
+    assert_eq!((published_by(&again, 0), published_by(&again, 1)), (big, small));
+}
+
+/// aws-facts-more 5.1: standard and FIFO topics have quotas of their own
+/// (the table's two columns), each shared by every topic of its type: a
+/// FIFO topic publishes in full beside standard topics at their quota, and
+/// two FIFO topics with message-group scope share the FIFO quota (3,000 a
+/// second outside the largest Regions). A topic of each type states its
+/// type's quota; topics of one type that state different ones are refused.
+#[test]
+fn standard_and_fifo_topics_draw_on_separate_account_quotas() {
+    let secs = 30;
+    let fifo = |quota| SnsTopicSpec {
+        topic_type: TopicType::Fifo,
+        fifo_throughput_scope: FifoThroughputScope::MessageGroup,
+        message_groups: 100,
+        publish_quota_per_s: quota,
+        ..SnsTopicSpec::default()
+    };
+    let standard = SnsTopicSpec::default();
+    let s = topics_side_by_side(
+        &[20_000.0, 20_000.0, 2_000.0],
+        &[standard.clone(), standard.clone(), fifo(30_000)],
+    );
+    let sim = run(&s, secs);
+    let standard_total = published_by(&sim, 0) + published_by(&sim, 1);
+    assert!(standard_total <= US_EAST_1_STANDARD_QUOTA * (secs as f64 + 1.0));
+    let p = sim.node_index("p2").unwrap();
+    let generated = total(&sim, p, sim_core::metrics::producer::USER_RECORDS_RECEIVED);
+    assert_eq!(published_by(&sim, 2), generated, "the FIFO topic is not throttled");
+
+    let fifo_quota = 3_000.0;
+    let s = topics_side_by_side(&[2_000.0, 2_000.0], &[fifo(3_000), fifo(3_000)]);
+    let sim = run(&s, secs);
+    let both = published_by(&sim, 0) + published_by(&sim, 1);
+    assert!(both <= fifo_quota * (secs as f64 + 1.0), "{both}");
+    assert!(both >= fifo_quota * (secs as f64 - 1.0), "{both}");
+
+    let s = topics_side_by_side(&[1.0, 1.0], &[standard.clone(), standard_with(9_000)]);
+    let text = issues(&s);
+    assert!(
+        text.contains("nodes[4].params.publish_quota_per_s: 9,000 differs from \"t0\"'s 30,000"),
+        "{text}"
+    );
+    assert!(text.contains("standard topics share the account's publish quota"), "{text}");
+    // A FIFO topic may state another figure than the standard topics.
+    let s = topics_side_by_side(&[1.0, 1.0], &[standard, fifo(3_000)]);
+    assert!(validate(&s).is_ok());
+}
+
+fn standard_with(quota: u32) -> SnsTopicSpec {
+    SnsTopicSpec { publish_quota_per_s: quota, ..SnsTopicSpec::default() }
+}
+
 /// aws-facts-more 5.1: a FIFO topic takes 300 messages/s per message
 /// group, and with topic scope at most 3,000 messages/s (or 20 MB/s); with
 /// message-group scope up to the Regional quota.

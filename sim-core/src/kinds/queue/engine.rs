@@ -39,7 +39,7 @@ pub(crate) struct QueueRetry {
 }
 
 impl QueueRetry {
-    fn messages(&self) -> u64 {
+    pub(crate) fn messages(&self) -> u64 {
         self.parts.iter().map(|p| p.1).sum()
     }
 

@@ -5,17 +5,20 @@
 //! (aws-facts-more 5.1 to 5.4).
 
 use super::metrics as sns;
-use super::{Endpoint, Policy};
+use super::{Endpoint, Policy, PublishRound};
 use crate::cost::Delivered;
 use crate::engine::{EngineKind, Simulation};
 use crate::kinds::batch::born_blend;
 use crate::kinds::queue::calls::{SendCalls, Sizes, Taken};
 use crate::kinds::queue::engine::QueueRetry;
 use crate::kinds::queue::{Counts, MAX_BATCH_MESSAGES};
+use crate::kinds::stream::writes::apportion_into;
 use crate::kinds::{Batch, Messages, Target};
 use crate::metrics;
 use crate::metrics::{Latencies, destination};
-use crate::scenario::{NodeIndex, NodeKind, RecordSize, SNS_MAX_MESSAGE_BYTES, SnsTopicSpec};
+use crate::scenario::{
+    NodeIndex, NodeKind, PublishPool, RecordSize, SNS_MAX_MESSAGE_BYTES, SnsTopicSpec,
+};
 use crate::time::SimTime;
 
 /// How many of a send's first calls fit in `messages` and `bytes` of room
@@ -48,6 +51,20 @@ fn calls_within(plan: &SendCalls, messages: u64, bytes: u64, largest: u64) -> u6
     }
 }
 
+/// Shares `room` among `demands` (publish, demand) in proportion to
+/// their demands, into `shares`, when they ask for more than it holds;
+/// false, and nothing written, when it takes them all.
+fn share(room: u64, demands: &[(usize, u64)], shares: &mut Vec<u64>) -> bool {
+    let want = demands.iter().fold(0u64, |sum, d| sum.saturating_add(d.1));
+    if want <= room {
+        return false;
+    }
+    shares.clear();
+    shares.resize(demands.len(), 0);
+    apportion_into(room, demands, shares);
+    true
+}
+
 impl Simulation {
     /// The topic slot of node `node`, if it is a topic.
     pub(crate) fn topic_at(&self, node: NodeIndex) -> Option<usize> {
@@ -64,14 +81,125 @@ impl Simulation {
 
     /// One attempt of a producer's publish: PublishBatch calls of up to 10
     /// messages and 256 KiB (aws-facts-more 5.1); those over the publish
-    /// quota are throttled and retried with the producer's backoff, then
-    /// given up.
-    pub(crate) fn publish_for_producer(&mut self, slot: usize, mut batch: QueueRetry) {
-        let n: u64 = batch.parts.iter().map(|p| p.1).sum();
+    /// quotas are throttled and retried with the producer's backoff, then
+    /// given up. In a round of writes it waits for the round's other
+    /// publishes ([`Simulation::publish_together`]).
+    pub(crate) fn publish_for_producer(&mut self, slot: usize, batch: QueueRetry) {
         let Target::Topic(topic) = self.producers[slot].target else { return };
-        if n == 0 {
+        if batch.messages() == 0 {
             return;
         }
+        if self.publish_round.collecting {
+            return self.publish_round.publishes.push((slot, topic, batch));
+        }
+        let (room, room_bytes) = self.publish_room(topic);
+        self.publish_within(slot, topic, batch, room, room_bytes);
+    }
+
+    /// The messages and bytes topic `topic` can take now: its own limits
+    /// and the account's quota for its type, which every topic of the type
+    /// draws on (aws-facts-more 5.1).
+    fn publish_room(&mut self, topic: usize) -> (u64, u64) {
+        let t = &mut self.topics[topic];
+        let (own, bytes) = t.room(self.now);
+        let pool = t.spec.pool();
+        (own.min(self.sns_account.room(pool, self.now)), bytes)
+    }
+
+    /// Producers' publishes due in one millisecond, taken together once
+    /// the round's other writes have run. Where several meet on a limit
+    /// that cannot take them all (a FIFO topic's own limits, or the
+    /// account's quota for their type, which every topic of the type
+    /// shares), its room is shared in proportion to what they ask
+    /// (messages; for a byte limit, the most bytes their messages can
+    /// carry): whole shares, and the few messages left one each to shares
+    /// with a fraction, from a publish that varies with the amounts
+    /// ([`apportion_into`]). Each takes the whole calls that fit in its
+    /// share, so no publish gets more because it ran first. A topic's own
+    /// limits are shared first, then the account's quota in proportion to
+    /// what those left each publish.
+    pub(crate) fn publish_together(&mut self) {
+        let mut round = std::mem::take(&mut self.publish_round);
+        round.collecting = false;
+        if round.publishes.len() == 1 {
+            let (slot, topic, batch) = round.publishes.pop().expect("one publish");
+            self.publish_round = round;
+            let (room, room_bytes) = self.publish_room(topic);
+            return self.publish_within(slot, topic, batch, room, room_bytes);
+        }
+        let PublishRound { publishes, caps, demands, order, shares, .. } = &mut round;
+        caps.clear();
+        caps.extend(publishes.iter().map(|(_, _, b)| (b.messages(), u64::MAX)));
+        // Each topic's own limits, among the publishes to it.
+        order.clear();
+        order.extend(publishes.iter().enumerate().map(|(i, &(_, topic, _))| (topic, i)));
+        order.sort_unstable();
+        let mut rest = &order[..];
+        while let Some(&(topic, _)) = rest.first() {
+            let n = rest.iter().take_while(|o| o.0 == topic).count();
+            let (same, others) = rest.split_at(n);
+            rest = others;
+            let (room, room_bytes) = self.topics[topic].room(self.now);
+            demands.clear();
+            demands.extend(same.iter().map(|&(_, i)| (i, caps[i].0)));
+            if share(room, demands, shares) {
+                for (d, &s) in demands.iter().zip(shares.iter()) {
+                    caps[d.0].0 = s;
+                }
+            }
+            if room_bytes == u64::MAX {
+                continue;
+            }
+            demands.clear();
+            demands.extend(same.iter().map(|&(_, i)| {
+                let p = &self.producers[publishes[i].0];
+                (i, caps[i].0.saturating_mul(u64::from(p.spec.record_size.max_bytes())))
+            }));
+            let shared = same.len() > 1 && share(room_bytes, demands, shares);
+            for (k, d) in demands.iter().enumerate() {
+                caps[d.0].1 = if shared { shares[k] } else { room_bytes };
+            }
+        }
+        // The account's quota of each type, among the publishes to its
+        // topics.
+        for pool in [PublishPool::Standard, PublishPool::Fifo] {
+            demands.clear();
+            demands.extend(
+                order
+                    .iter()
+                    .filter(|&&(topic, _)| self.topics[topic].spec.pool() == pool)
+                    .map(|&(_, i)| (i, caps[i].0)),
+            );
+            demands.sort_unstable();
+            if demands.is_empty() {
+                continue;
+            }
+            let room = self.sns_account.room(pool, self.now);
+            if share(room, demands, shares) {
+                for (d, &s) in demands.iter().zip(shares.iter()) {
+                    caps[d.0].0 = s;
+                }
+            }
+        }
+        for (k, (slot, topic, batch)) in publishes.drain(..).enumerate() {
+            let (room, room_bytes) = caps[k];
+            self.publish_within(slot, topic, batch, room, room_bytes);
+        }
+        self.publish_round = round;
+    }
+
+    /// Producer `slot`'s publish to topic `topic` within `room` messages
+    /// and `room_bytes` bytes: the PublishBatch calls that fit are taken
+    /// whole, the rest throttled.
+    fn publish_within(
+        &mut self,
+        slot: usize,
+        topic: usize,
+        mut batch: QueueRetry,
+        room: u64,
+        room_bytes: u64,
+    ) {
+        let n = batch.messages();
         batch.attempts += 1;
         let node = self.producer_nodes[slot];
         let p = &self.producers[slot];
@@ -80,7 +208,6 @@ impl Simulation {
             _ => (Sizes::Drawn(p), u64::from(p.spec.record_size.max_bytes())),
         };
         let plan = SendCalls::plan(n, sizes, SNS_MAX_MESSAGE_BYTES, &mut self.rngs[node]);
-        let (room, room_bytes) = self.topics[topic].room(self.now);
         let calls = calls_within(&plan, room, room_bytes, largest);
         let p = &self.producers[slot];
         let sizes = match p.spec.record_size {
@@ -114,7 +241,7 @@ impl Simulation {
             SNS_MAX_MESSAGE_BYTES,
             &mut self.rngs[node],
         );
-        let (room, room_bytes) = self.topics[topic].room(self.now);
+        let (room, room_bytes) = self.publish_room(topic);
         let calls = calls_within(&plan, room, room_bytes, each);
         let taken = plan.take(calls, Sizes::Each(each), &mut self.rngs[node]);
         self.published(topic, taken, batch.born_ms);
@@ -122,7 +249,7 @@ impl Simulation {
         taken.messages
     }
 
-    /// Messages a topic took from `calls` of `taken`: the quota spent, the
+    /// Messages a topic took from `calls` of `taken`: the quotas spent, the
     /// publishes billed (aws-facts-more 5.5: each 64 KB chunk of a call is
     /// a request), throttled ones counted, and the fan-out. The messages
     /// were born at their producer on average at `born_ms`.
@@ -130,9 +257,11 @@ impl Simulation {
         let node = self.topic_nodes[topic];
         let t = &mut self.topics[topic];
         t.spend(self.now, taken.messages, taken.bytes);
+        self.sns_account.spend(t.spec.pool(), self.now, taken.messages);
         if taken.messages == 0 {
             return;
         }
+        let t = &mut self.topics[topic];
         t.published += taken.messages;
         let fifo = t.spec.is_fifo();
         self.cost.sns_publish(fifo, taken.requests, taken.bytes);

@@ -1,5 +1,5 @@
-//! An Amazon SNS topic (aws-facts-more 5): publishes within the topic's
-//! quota, a copy of each message to every subscription whose filter policy
+//! An Amazon SNS topic (aws-facts-more 5): publishes within the account's
+//! Regional quota for its type and the topic's own limits, a copy of each message to every subscription whose filter policy
 //! matches it, deliveries the endpoint refuses retried by the endpoint
 //! type's delivery policy, then moved to the subscription's dead-letter
 //! queue or discarded.
@@ -18,8 +18,9 @@ pub(crate) mod view;
 use crate::bucket::TokenBucket;
 use crate::kinds::Batch;
 use crate::kinds::batch::born_blend;
+use crate::kinds::queue::engine::QueueRetry;
 use crate::memory::buffer;
-use crate::scenario::{HttpDeliveryPolicy, NodeIndex, SnsTopicSpec};
+use crate::scenario::{HttpDeliveryPolicy, NodeIndex, PublishPool, SnsTopicSpec};
 use crate::time::{SECOND, SimTime};
 
 /// Bytes the JSON envelope adds to a message delivered without raw
@@ -237,6 +238,85 @@ pub struct Retrying {
     pub due: SimTime,
 }
 
+/// The account's Regional publish quotas (aws-facts-more 5.1: "per
+/// account per Region, Publish + PublishBatch messages combined"): one
+/// for standard topics and one for FIFO topics, each a token bucket one
+/// second deep that every topic of its type draws on. Each topic states
+/// its type's quota (`publish_quota_per_s`; validation holds the topics of
+/// a type to one value), so the first topic of each type sets it.
+#[derive(Clone, Debug, Default)]
+pub struct AccountQuotas {
+    /// Standard topics' quota, if the scenario has a standard topic.
+    standard: Option<TokenBucket>,
+    /// FIFO topics' quota, if the scenario has a FIFO topic.
+    fifo: Option<TokenBucket>,
+}
+
+impl AccountQuotas {
+    /// The quotas the topics `specs` state (the first of each type's).
+    pub fn new<'a>(specs: impl IntoIterator<Item = &'a SnsTopicSpec>) -> Self {
+        let mut quotas = AccountQuotas::default();
+        for spec in specs {
+            let bucket = quotas.bucket(spec.pool());
+            if bucket.is_none() {
+                *bucket = Some(TokenBucket::per_second(f64::from(spec.publish_quota_per_s)));
+            }
+        }
+        quotas
+    }
+
+    fn bucket(&mut self, pool: PublishPool) -> &mut Option<TokenBucket> {
+        match pool {
+            PublishPool::Standard => &mut self.standard,
+            PublishPool::Fifo => &mut self.fifo,
+        }
+    }
+
+    /// The messages quota `pool` has room for at `now`.
+    pub fn room(&mut self, pool: PublishPool, now: SimTime) -> u64 {
+        self.bucket(pool).as_mut().map_or(u64::MAX, |b| b.whole(now))
+    }
+
+    /// Spends quota `pool` on `messages` published at `now`.
+    pub fn spend(&mut self, pool: PublishPool, now: SimTime, messages: u64) {
+        if let Some(b) = self.bucket(pool) {
+            b.take_whole(now, messages);
+        }
+    }
+}
+
+/// Producers' publishes due in one millisecond's round of writes, held
+/// until every write of the round has run, then taken together so that
+/// they share the quotas in proportion to their messages rather than in
+/// the order they ran (`Simulation::publish_together`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PublishRound {
+    /// Whether a round is collecting publishes (otherwise a publish is
+    /// taken at once).
+    pub collecting: bool,
+    /// (producer slot, topic slot, its attempt), in the round's order.
+    pub publishes: Vec<(usize, usize, QueueRetry)>,
+    /// Per publish, the messages and bytes it may take.
+    pub caps: Vec<(u64, u64)>,
+    /// (topic slot, publish), sorted: the publishes by topic.
+    pub order: Vec<(usize, usize)>,
+    /// The publishes meeting on one limit: (publish, demand).
+    pub demands: Vec<(usize, u64)>,
+    /// Their shares of its room.
+    pub shares: Vec<u64>,
+}
+
+impl PublishRound {
+    /// Memory of the lists, in bytes (see [`crate::memory`]).
+    pub fn heap_bytes(&self) -> u64 {
+        buffer::<(usize, usize, QueueRetry)>(self.publishes.capacity())
+            + buffer::<(u64, u64)>(self.caps.capacity())
+            + buffer::<(usize, usize)>(self.order.capacity())
+            + buffer::<(usize, u64)>(self.demands.capacity())
+            + buffer::<u64>(self.shares.capacity())
+    }
+}
+
 /// A topic's runtime state.
 #[derive(Clone, Debug)]
 pub struct Topic {
@@ -244,9 +324,10 @@ pub struct Topic {
     pub spec: SnsTopicSpec,
     /// Its subscriptions, in link order.
     pub subs: Vec<Subscription>,
-    /// The publish quota in messages.
-    pub messages: TokenBucket,
-    /// The publish quota in bytes, where one applies.
+    /// Its own publish limit in messages, where one applies (a FIFO
+    /// topic's); the account's quota is [`AccountQuotas`].
+    pub messages: Option<TokenBucket>,
+    /// Its own publish limit in bytes, where one applies.
     pub bytes: Option<TokenBucket>,
     /// Messages published (accepted) since the start.
     pub published: u64,
@@ -265,7 +346,7 @@ pub struct Topic {
 impl Topic {
     /// A topic with its subscriptions.
     pub fn new(spec: SnsTopicSpec, subs: Vec<Subscription>) -> Self {
-        let messages = TokenBucket::per_second(f64::from(spec.publish_messages_per_s()));
+        let messages = spec.topic_messages_per_s().map(|m| TokenBucket::per_second(f64::from(m)));
         let bytes = spec.publish_bytes_per_s().map(|b| TokenBucket::per_second(b as f64));
         Topic {
             spec,
@@ -281,15 +362,19 @@ impl Topic {
         }
     }
 
-    /// The messages and bytes the publish quota has room for at `now`.
+    /// The messages and bytes its own limits have room for at `now`
+    /// (`u64::MAX` where it has none).
     pub fn room(&mut self, now: SimTime) -> (u64, u64) {
         let bytes = self.bytes.as_mut().map_or(u64::MAX, |b| b.whole(now));
-        (self.messages.whole(now), bytes)
+        (self.messages.as_mut().map_or(u64::MAX, |m| m.whole(now)), bytes)
     }
 
-    /// Spends the quota on `messages` of `bytes` in all, published at `now`.
+    /// Spends its own limits on `messages` of `bytes` in all, published at
+    /// `now`.
     pub fn spend(&mut self, now: SimTime, messages: u64, bytes: u64) {
-        self.messages.take_whole(now, messages);
+        if let Some(m) = &mut self.messages {
+            m.take_whole(now, messages);
+        }
         if let Some(b) = &mut self.bytes {
             b.take_whole(now, bytes);
         }

@@ -389,9 +389,12 @@ impl Simulation {
     /// Batches are cut and retries taken in an order of their own (group,
     /// then fresh before retries, then by content), never the order they
     /// were scheduled in; then each stream's attempts share its shards'
-    /// capacity in proportion to their records.
+    /// capacity in proportion to their records, and the round's SNS
+    /// publishes share the publish quotas in proportion to their messages
+    /// (`Simulation::publish_together`).
     pub(crate) fn run_writes(&mut self, round: &mut [Action]) {
         round.sort_by_key(write_key);
+        self.publish_round.collecting = true;
         let mut pending = std::mem::take(&mut self.round_lists.pending);
         let mut next = 0;
         while next < round.len() {
@@ -424,6 +427,10 @@ impl Simulation {
                 }
             };
             pending.extend(attempt);
+        }
+        self.publish_round.collecting = false;
+        if !self.publish_round.publishes.is_empty() {
+            self.publish_together();
         }
         // Stable: attempts keep the round's order within a stream.
         pending.sort_by_key(|p: &Pending| p.target);
