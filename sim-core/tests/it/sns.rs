@@ -244,7 +244,13 @@ fn standard_and_fifo_topics_draw_on_separate_account_quotas() {
         text.contains("nodes[4].params.publish_quota_per_s: 9,000 differs from \"t0\"'s 30,000"),
         "{text}"
     );
-    assert!(text.contains("standard topics share the account's publish quota"), "{text}");
+    assert!(
+        text.contains(
+            "standard topics share the account's publish quota in the Region, so give each the \
+             same value (1 to 1,000,000 messages/s)"
+        ),
+        "{text}"
+    );
     // A FIFO topic may state another figure than the standard topics.
     let s = topics_side_by_side(&[1.0, 1.0], &[standard, fifo(3_000)]);
     assert!(validate(&s).is_ok());

@@ -153,7 +153,8 @@ fn check_account_quota(w: &Wiring, check: &mut Checker<'_>, i: usize, t: &SnsTop
         check.push(
             format!("nodes[{i}].params.publish_quota_per_s"),
             format!(
-                "{} differs from {:?}'s {}; {} share the account's publish quota in the                  Region, so give each the same value (1 to 1,000,000 messages/s)",
+                "{} differs from {:?}'s {}; {} share the account's publish quota in the \
+                 Region, so give each the same value (1 to 1,000,000 messages/s)",
                 format_number(f64::from(t.publish_quota_per_s)),
                 w.node(first).id,
                 format_number(f64::from(quota)),
