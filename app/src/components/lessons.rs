@@ -14,14 +14,11 @@ use sim_core::{BUNDLED_SCENARIOS, ValidScenario, load_scenario};
 use super::modal::Modal;
 use crate::state::SimCtx;
 
-/// Every bundled scenario that carries a lesson, with its file stem.
-fn bundled_lessons() -> Vec<(&'static str, ValidScenario)> {
+/// Every bundled scenario that carries a lesson.
+fn bundled_lessons() -> Vec<ValidScenario> {
     BUNDLED_SCENARIOS
         .iter()
-        .filter_map(|(file, json)| {
-            let valid = load_scenario(json).ok()?;
-            valid.scenario().lesson.is_some().then(|| (file.trim_end_matches(".json"), valid))
-        })
+        .filter_map(|(_, json)| load_scenario(json).ok().filter(|v| v.scenario().lesson.is_some()))
         .collect()
 }
 
@@ -32,7 +29,7 @@ pub fn LessonList() -> impl IntoView {
     let open = RwSignal::new(false);
     let items = bundled_lessons()
         .into_iter()
-        .map(|(stem, valid)| {
+        .map(|valid| {
             let lesson = valid.scenario().lesson.clone().expect("filtered");
             view! {
                 <li>
@@ -43,7 +40,7 @@ pub fn LessonList() -> impl IntoView {
                             open.set(false);
                             editor.open(valid.clone());
                         }
-                        title=format!("Opens {stem}.json with its lesson")
+                        title="Opens the lesson's pipeline, with its goal and hints"
                     >
                         <span class="lesson-card-concept">{lesson.concept.clone()}</span>
                         <span class="lesson-card-title">{lesson.title.clone()}</span>

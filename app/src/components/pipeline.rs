@@ -645,8 +645,15 @@ fn Wire(
             aria-pressed=move || selected().to_string()
             aria-label={
                 let (from, to) = (from.clone(), to.clone());
-                // Its visible figures are part of its name (WCAG 2.5.3).
+                // Its visible figures are part of its name (WCAG 2.5.3), and
+                // its ends are named as their cards are.
                 move || {
+                    let (from, to) = editor.doc.with(|s| {
+                        let name = |id: &str| {
+                            s.nodes.iter().find(|n| n.id == id).map_or(id, |n| n.label()).to_owned()
+                        };
+                        (name(&from), name(&to))
+                    });
                     let shown = match refused() {
                         Some(r) => format!("{} {r}", label()),
                         None => label(),
@@ -760,10 +767,12 @@ fn NodeCard(
         let index = node.with(|n| n.as_ref().map(|(i, _)| *i))?;
         (editor.problems.with(Vec::is_empty) && shown.get()).then_some(index)
     });
+    // The card's health class and word; a card not running is neither
+    // healthy nor not: grey, not green.
     let status = move || {
         figures.with(|f| match f {
-            Some(n) => (n.health, n.rule.word),
-            None => (Health::Ok, "○ Not running"),
+            Some(n) => (n.health.class(), n.rule.word),
+            None => ("idle", "○ Not running"),
         })
     };
     // The health rule's threshold and basis: the card's title on hover, its
@@ -791,7 +800,7 @@ fn NodeCard(
         })
     };
     let class = move || {
-        let mut c = format!("card kind-{} health-{}", kind.as_str(), status().0.class());
+        let mut c = format!("card kind-{} health-{}", kind.as_str(), status().0);
         if selected.get() {
             c.push_str(" selected");
         }

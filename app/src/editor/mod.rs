@@ -475,12 +475,18 @@ impl Editor {
 
     /// Wires `from -> to`, or says why sim-core refuses.
     pub fn connect(&self, from: &str, to: &str) {
+        // The notice names the nodes as their cards do.
+        let (a, b) = self.doc.with_untracked(|s| {
+            let name =
+                |id: &str| doc::index_of(s, id).map_or(id, |i| s.nodes[i].label()).to_owned();
+            (name(from), name(to))
+        });
         match self.doc.with_untracked(|s| doc::can_connect(s, from, to)) {
             Ok(()) => {
                 self.edit(|s| doc::connect(s, from, to).ok());
-                self.ctx.tell(format!("Wired {from} → {to}."), false);
+                self.ctx.tell(format!("Wired {a} → {b}."), false);
             }
-            Err(why) => self.ctx.tell(format!("Cannot wire {from} → {to}: {why}."), true),
+            Err(why) => self.ctx.tell(format!("Cannot wire {a} → {b}: {why}."), true),
         }
         self.wiring_from.set(None);
     }
