@@ -449,6 +449,12 @@ impl Editor {
         }
         let id = self.edit(|s| doc::add_node(s, kind, sim_core::scenario::Position { x, y }));
         self.select_only(&id);
+        // A node added beside the last one may land off the canvas: bring
+        // it into view, so each press of Add shows what it added.
+        let at = self.flow.get_untracked().place(sim_core::scenario::Position { x, y });
+        let card = (at.x, at.y, at.x + doc::CARD_W, at.y + doc::CARD_H);
+        let screen = self.screen.get_value();
+        self.viewport.update(|v| *v = v.reveal(card, screen, 2.0 * GRID));
         id
     }
 

@@ -60,6 +60,24 @@ impl Viewport {
         }
     }
 
+    /// Pans (never zooms) by as little as shows the world box `(min_x,
+    /// min_y, max_x, max_y)` whole inside a `width × height` screen with
+    /// `pad` pixels around; a box larger than the screen shows its top left.
+    pub fn reveal(
+        &self,
+        bounds: (f64, f64, f64, f64),
+        (width, height): (f64, f64),
+        pad: f64,
+    ) -> Viewport {
+        let (x0, y0) = self.to_screen(bounds.0, bounds.1);
+        let (x1, y1) = self.to_screen(bounds.2, bounds.3);
+        // How far to move one axis so [lo, hi] lies within [pad, size - pad].
+        let shift = |lo: f64, hi: f64, size: f64| {
+            if hi > size - pad { (size - pad - hi).max(pad - lo) } else { (pad - lo).max(0.0) }
+        };
+        Viewport { x: self.x + shift(x0, x1, width), y: self.y + shift(y0, y1, height), ..*self }
+    }
+
     /// The SVG transform attribute.
     pub fn transform(&self) -> String {
         format!("translate({} {}) scale({})", self.x, self.y, self.zoom)
@@ -86,6 +104,20 @@ mod tests {
         let after = z.to_world(300.0, 150.0);
         assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
         assert_eq!(v.zoom_at(0.0, 0.0, 100.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn reveal_pans_just_enough_and_leaves_a_visible_box_alone() {
+        let v = Viewport { x: 0.0, y: 0.0, zoom: 0.5 };
+        let screen = (1000.0, 500.0);
+        assert_eq!(v.reveal((100.0, 100.0, 300.0, 200.0), screen, 20.0), v);
+        // Off to the right: its right edge comes to the padding.
+        let r = v.reveal((2400.0, 100.0, 2600.0, 200.0), screen, 20.0);
+        assert_eq!(r.to_screen(2600.0, 200.0).0, 980.0);
+        assert_eq!((r.y, r.zoom), (0.0, 0.5));
+        // Above and to the left: its top left comes to the padding.
+        let r = v.reveal((-300.0, -300.0, -100.0, -200.0), screen, 20.0);
+        assert_eq!(r.to_screen(-300.0, -300.0), (20.0, 20.0));
     }
 
     #[test]
