@@ -96,7 +96,7 @@ pub fn Palette() -> impl IntoView {
                     >
                         <span class="palette-badge" aria-hidden="true">{kind.badge()}</span>
                         <span class="palette-title">
-                            <span class="sr-only">"Add a "</span>
+                            <span class="sr-only">{format!("Add {} ", article(kind.title()))}</span>
                             {kind.title()}
                         </span>
                         {key.map(|k| view! { <kbd aria-hidden="true">{k.to_string()}</kbd> })}
@@ -144,5 +144,36 @@ pub fn Palette() -> impl IntoView {
                 <ul class="sheet-body">{items}</ul>
             </div>
         </nav>
+    }
+}
+
+/// "a" or "an" before `title`, by how it is said: an initialism by its
+/// first letter's name ("an SQS queue", "a KCL application"), a word by its
+/// first letter.
+fn article(title: &str) -> &'static str {
+    let mut letters = title.chars();
+    let (first, second) = (letters.next().unwrap_or(' '), letters.next().unwrap_or(' '));
+    let vowel_sound = if second.is_ascii_uppercase() {
+        "AEFHILMNORSX".contains(first)
+    } else {
+        "AEIOUaeiou".contains(first)
+    };
+    if vowel_sound { "an" } else { "a" }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn articles_follow_how_a_title_is_said() {
+        for (title, article) in [
+            ("SQS queue", "an"),
+            ("MSK cluster", "an"),
+            ("KCL application", "a"),
+            ("Lambda function", "a"),
+            ("Flink application", "a"),
+            ("Producer", "a"),
+        ] {
+            assert_eq!(super::article(title), article, "{title}");
+        }
     }
 }
