@@ -93,12 +93,13 @@ fn links_for(nodes: Vec<sim_core::scenario::Node>) -> impl IntoView {
                     }
                     .into_any()
             } else if let NodeSpec::KinesisStream(s) = &node.spec
-                && matches!(s.capacity, Capacity::Provisioned { .. })
+                && let Capacity::Provisioned { shards: configured } = s.capacity
             {
+                    // Before the run's first frame, the shards it starts with.
                     let open = Memo::new(move |_| {
                         ctx.live.snapshot.with(|s| match s.frame.figures(NodeIndex::new(i)) {
                             Some(NodeFigures::Stream { shards, .. }) => shards.len(),
-                            _ => 0,
+                            _ => configured as usize,
                         })
                     });
                     view! {

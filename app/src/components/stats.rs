@@ -145,12 +145,13 @@ pub fn StatCards() -> impl IntoView {
                     format=format::rate
                     sub=Signal::derive(move || {
                         let (_, bytes, _, _, _, shards, _) = stream.get();
-                        format!(
-                            "{}/s into {} shard{}",
-                            format::bytes(bytes),
-                            shards,
-                            if shards == 1 { "" } else { "s" },
-                        )
+                        // No stream running (none in the pipeline, or not
+                        // started): no shards to name.
+                        match shards {
+                            0 => format!("{}/s", format::bytes(bytes)),
+                            1 => format!("{}/s into 1 shard", format::bytes(bytes)),
+                            n => format!("{}/s into {n} shards", format::bytes(bytes)),
+                        }
                     })
                     alert=Signal::derive(|| false)
                     figure=Figure::Incoming
