@@ -175,6 +175,40 @@ fn ingestion_is_billed_in_5_kb_steps() {
     assert_eq!(billed, 1_000 * 5_120);
 }
 
+/// aws-facts 3.6 and 2.3: record format conversion is billed per GB on
+/// the same 5 KB-rounded data as ingestion, and only when it is on.
+#[test]
+fn format_conversion_is_billed_on_the_ingested_gb() {
+    let billed = |convert: bool| {
+        let fh = FirehoseSpec { format_conversion: convert, ..buffering(5, 60) };
+        let scenario = delivery_pipeline(steady_producer(100.0, 3 * 1_024), fh, s3(1e9, 0));
+        let sim = run(&scenario, 10);
+        let items = sim.cost().items();
+        let units = |key: &str| items.iter().filter(|i| i.key == key).map(|i| i.units).sum::<f64>();
+        let usd = |key: &str| items.iter().filter(|i| i.key == key).map(|i| i.usd).sum::<f64>();
+        let ingested = units("firehose.ingest.tier1");
+        (ingested, units("firehose.format_conversion"), usd("firehose.format_conversion"))
+    };
+    let (ingested, converted, usd) = billed(true);
+    // 1,000 records of 3 KB, each billed as 5,120 bytes.
+    assert_eq!(ingested, 1_000.0 * 5_120.0 / f64::from(1u32 << 30));
+    assert_eq!(converted, ingested);
+    assert!((usd - converted * 0.018).abs() < 1e-12, "{usd}");
+    assert_eq!(billed(false).1, 0.0);
+}
+
+/// aws-facts 3.6: with format conversion, S3 is the only destination.
+#[test]
+fn format_conversion_needs_an_s3_destination() {
+    let fh = FirehoseSpec { format_conversion: true, ..buffering(5, 60) };
+    let http = DestinationSpec { destination_type: DestinationType::HttpEndpoint, ..s3(1e6, 10) };
+    let scenario = delivery_pipeline(steady_producer(100.0, 1_000), fh, http);
+    let issues = sim_core::validate(&scenario).expect_err("refused");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].path, "nodes[1].params.format_conversion");
+    assert!(issues[0].message.contains("Amazon S3 only"), "{}", issues[0].message);
+}
+
 /// aws-facts 3.3: S3 is retried for up to 24 hours, so an hour's outage
 /// delays data but loses none.
 #[test]
@@ -473,6 +507,7 @@ mod random {
                 retry_duration_s: retry_s,
                 s3_backup: backup,
                 transform: Some(TransformSpec { buffer_size_mb: 0.5, error_rate, ..Default::default() }),
+                format_conversion: false,
             };
             let dst = DestinationSpec {
                 destination_type: if http { DestinationType::HttpEndpoint } else { DestinationType::S3 },

@@ -20,6 +20,16 @@ pub enum DestinationType {
 }
 
 impl DestinationType {
+    /// Its name in people's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            DestinationType::S3 => "Amazon S3",
+            DestinationType::Redshift => "Amazon Redshift",
+            DestinationType::Opensearch => "Amazon OpenSearch Service",
+            DestinationType::HttpEndpoint => "an HTTP endpoint",
+        }
+    }
+
     /// The stable name used in scenario files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -70,8 +70,9 @@ impl Simulation {
         m.add(firehose::INCOMING_PUT_REQUESTS, requests as f64);
         m.add(firehose::THROTTLED_RECORDS, throttled as f64);
         // aws-facts 2.3: ingestion, Direct PUT or from a stream, is metered
-        // per record rounded up to 5 KB.
-        self.cost.firehose_ingest(billed_bytes, false);
+        // per record rounded up to 5 KB, and format conversion on the same.
+        let converts = self.firehoses[slot].spec.format_conversion;
+        self.cost.firehose_ingest(billed_bytes, converts);
         if batch.is_empty() {
             return;
         }

@@ -64,6 +64,14 @@ impl ExportKind for FirehoseSpec {
             return;
         };
         let NodeSpec::Destination(dest_spec) = &dest.spec else { return };
+        // The conversion's schema is an AWS Glue table the scenario does not have.
+        if self.format_conversion {
+            t.notes.push(format!(
+                "Delivery stream \"{}\" converts records to Parquet or ORC: add a \
+                 DataFormatConversionConfiguration naming your AWS Glue table before deploying.",
+                node.label()
+            ));
+        }
         let source = w.input_of(id, NodeKind::KinesisStream);
         // aws-facts.md §3.3: S3 itself is the destination's storage; other
         // destinations stage and back up to a bucket of their own.
@@ -310,6 +318,11 @@ pub fn import(r: &import::Resource, p: &import::Props, b: &mut Builder) -> Resul
         s3_backup: destination_type == DestinationType::S3
             || c.text("S3BackupMode")?.as_deref() == Some(backs_up_all),
         transform,
+        // aws-facts 3.6: conversion is on once configured, unless disabled.
+        format_conversion: match c.block("DataFormatConversionConfiguration")? {
+            Some(f) => f.flag("Enabled")?.unwrap_or(true),
+            None => false,
+        },
     };
     let name = p.text("DeliveryStreamName")?;
     let id = b.add(r, name.as_deref(), NodeSpec::Firehose(spec));

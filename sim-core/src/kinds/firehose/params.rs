@@ -15,6 +15,8 @@ pub const PARAMS: &[Param] = &[
     Param::new("retry_duration_s", "How long a failed delivery is retried (not S3: S3 retries for 24 hours).").range(0.0, 7_200.0, "s"),
     Param::new("s3_backup", "Records that outlive the retry duration go to an S3 backup bucket instead of being lost."),
     Param::new("transform", "An optional Lambda function that transforms records before they are buffered."),
+    // aws-facts 3.6 and 2.3: S3 only; billed per GB on the 5 KB-rounded ingestion.
+    Param::new("format_conversion", "Converts JSON records to Parquet or ORC before writing them to S3 (S3 destinations only), for a price per GB on the same 5 KB-rounded data as ingestion. Objects keep the records' size here: AWS gives no ratio."),
     // aws-facts 3.4: the processor's BufferSizeInMBs is 0.2 to 3 MB.
     Param::new("transform.buffer_size_mb", "Data per Lambda invocation (0.2 to 3 MB).").range(0.2, 3.0, "MB"),
     // aws-facts 3.4: BufferIntervalInSeconds, default 60 s; the 60 to

@@ -23,6 +23,11 @@ pub struct FirehoseSpec {
     /// Optional Lambda data transformation (aws-facts 3.4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<TransformSpec>,
+    /// Record format conversion, JSON to Parquet or ORC, for an S3
+    /// destination (aws-facts 3.6), billed on the ingested GB (2.3). Left
+    /// out of a file when off, so files and links without it are unchanged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub format_conversion: bool,
 }
 
 impl Default for FirehoseSpec {
@@ -33,6 +38,7 @@ impl Default for FirehoseSpec {
             retry_duration_s: 300,
             s3_backup: true,
             transform: None,
+            format_conversion: false,
         }
     }
 }

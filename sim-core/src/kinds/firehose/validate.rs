@@ -1,7 +1,9 @@
 //! A Firehose delivery stream's validation: its wiring, and the records
 //! producers send it. Called by `validate/mod.rs`.
 
-use crate::scenario::{Fault, FirehoseSpec, NodeKind, NodeSpec, ProducerSpec, ReadMode};
+use crate::scenario::{
+    DestinationType, Fault, FirehoseSpec, NodeKind, NodeSpec, ProducerSpec, ReadMode,
+};
 use crate::units::format_number;
 use crate::validate::{CheckKind, Checker, Wiring};
 
@@ -61,7 +63,23 @@ impl CheckKind for FirehoseSpec {
 
     fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
 
-    fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
+    // aws-facts 3.6: format conversion writes to Amazon S3 only.
+    fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
+        let destination = w.sends_to[i].map(|d| &w.node(d).spec);
+        if let (true, Some(NodeSpec::Destination(d))) = (self.format_conversion, destination)
+            && d.destination_type != DestinationType::S3
+        {
+            check.push(
+                format!("nodes[{i}].params.format_conversion"),
+                format!(
+                    "{} converts records to Parquet or ORC, which Firehose writes to Amazon S3 \
+                     only; its destination is {}: turn conversion off or deliver to S3",
+                    w.node(i).label(),
+                    d.destination_type.title()
+                ),
+            );
+        }
+    }
 
     fn stream_read_mode(&self) -> Option<ReadMode> {
         None
