@@ -423,7 +423,8 @@ mod tests {
         assert_eq!(parse_jump(" 10m "), Ok(600_000));
         assert_eq!(parse_jump("2h"), Ok(7_200_000));
         assert_eq!(parse_jump("600"), Ok(600_000));
-        assert!(parse_jump("2 hours").unwrap_err().contains("unknown unit"));
+        assert_eq!(parse_jump("00:02:00"), Ok(120_000));
+        assert!(parse_jump("2 fortnights").unwrap_err().contains("unknown unit"));
         assert!(parse_jump("400d").unwrap_err().contains("365 days"));
     }
 }

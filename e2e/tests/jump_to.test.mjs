@@ -26,7 +26,7 @@ test('jumping reaches the time exactly and pauses there; back in time replays', 
   await waitForClock(90_000);
   assert.match(await app.noticeText(), /Jumped to 00:01:30/);
 
-  await app.testId('jump-input').fill('2 hours');
+  await app.testId('jump-input').fill('2 fortnights');
   await app.testId('jump-go').click();
   assert.match(await app.page.locator('.jump-error').textContent(), /unknown unit/);
 });

@@ -51,7 +51,7 @@ pub fn JumpTo() -> impl IntoView {
         >
             <label
                 for="jump-input"
-                title="Run headless, as fast as the browser can, to a simulated time (90s, 10m, 2h, 1d); a time in the past replays from zero, with the same seed"
+                title="Run headless, as fast as the browser can, to a simulated time (90s, 10m, 2h, 1d, or a clock time such as 00:10:00); a time in the past replays from zero, with the same seed"
             >
                 "Jump to"
             </label>
