@@ -592,3 +592,30 @@ fn aws_facts_5_1_a_bad_record_blocks_its_keys_until_the_stream_expires_it() {
     assert!(sim.metrics(node(2)).total(lambda::RECORDS_PROCESSED) > before + 1_000.0);
     assert!(sim.ledger().balances());
 }
+
+/// aws-facts 5.3: reserved concurrency is set aside from the account's
+/// pool, so two functions cannot each reserve 900 of its 1,000; 500 each fit.
+#[test]
+fn aws_facts_5_3_reservations_together_fit_in_the_account() {
+    let two = |reserved: u32| {
+        let f = LambdaSpec { reserved_concurrency: Some(reserved), ..LambdaSpec::default() };
+        let mut s = lambda_on_queue(steady(10.0), QueueSpec::default(), f, false);
+        let copy: Vec<Node> =
+            s.nodes.iter().map(|n| Node { id: format!("{}2", n.id), ..n.clone() }).collect();
+        let links: Vec<Link> = s
+            .links
+            .iter()
+            .map(|l| Link { from: format!("{}2", l.from), to: format!("{}2", l.to) })
+            .collect();
+        s.nodes.extend(copy);
+        s.links.extend(links);
+        validate(&s)
+            .map(|_| ())
+            .map_err(|issues| issues.iter().map(|i| i.to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(two(500), Ok(()));
+    let refused = two(900).unwrap_err();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].starts_with("nodes[5].params.reserved_concurrency: 900"), "{refused:?}");
+    assert!(refused[0].contains("makes 1,800"), "{refused:?}");
+}

@@ -154,7 +154,34 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
                 format_number(f64::from(l.account_concurrency))
             ),
         );
+    } else if let Some(r) = l.reserved_concurrency {
+        // aws-facts 5.3: a reservation is set aside from the account's
+        // pool, so the functions' reservations together fit in it. Told
+        // once, by the function whose reservation goes past it.
+        let before: u64 = reservations(w).take_while(|&(n, _)| n < i).map(|(_, r)| r).sum();
+        let total = before + u64::from(r);
+        let account = u64::from(l.account_concurrency);
+        if total > account && before <= account {
+            check.push(
+                format!("{path}.params.reserved_concurrency"),
+                format!(
+                    "{} with the other functions' reservations makes {}, more than the \
+                     account's {} concurrent executions they are set aside from",
+                    format_number(f64::from(r)),
+                    format_number(total as f64),
+                    format_number(account as f64)
+                ),
+            );
+        }
     }
+}
+
+/// Each function's reserved concurrency, in scenario order.
+fn reservations<'a>(w: &'a Wiring) -> impl Iterator<Item = (usize, u64)> + 'a {
+    w.scenario.nodes.iter().enumerate().filter_map(|(i, n)| match &n.spec {
+        NodeSpec::Lambda(l) => l.reserved_concurrency.map(|r| (i, u64::from(r))),
+        _ => None,
+    })
 }
 
 /// The first function in the scenario and its account concurrency: the
