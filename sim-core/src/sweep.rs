@@ -16,12 +16,26 @@ pub const MAX_POINTS: usize = 1_000;
 
 /// Parses `a,b,c` or `from:to:step` (inclusive) into values.
 pub fn parse_values(spec: &str) -> Result<Vec<f64>, String> {
+    // Values are f64: whole numbers are exact up to 2^53, so a larger one
+    // (a seed, in practice) would run as another number than the one typed.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     let number = |s: &str| -> Result<f64, String> {
-        s.trim()
+        let v = s
+            .trim()
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("{s:?} is not a number"))
+            .ok_or_else(|| format!("{s:?} is not a number"))?;
+        // 2^53 + 1 reads as 2^53: a whole number is compared as typed.
+        let typed_past = s.trim().parse::<i128>().is_ok_and(|n| n.unsigned_abs() > 1 << 53);
+        if v.abs() > EXACT || typed_past {
+            return Err(format!(
+                "{} is beyond 9,007,199,254,740,992, the largest value a sweep takes exactly; \
+                 for one larger seed use --seed",
+                s.trim()
+            ));
+        }
+        Ok(v)
     };
     let values = if spec.contains(':') {
         let parts: Vec<&str> = spec.split(':').collect();
@@ -197,6 +211,9 @@ mod tests {
         assert!(parse_values("3:1:1").unwrap_err().contains("at least `from`"));
         assert!(parse_values("1:1000000:1").unwrap_err().contains("the limit is 1000"));
         assert!(parse_values("a,b").unwrap_err().contains("not a number"));
+        // Past 2^53 an f64 is not the number typed: refused, not rounded.
+        assert_eq!(parse_values("9007199254740992").unwrap(), vec![9_007_199_254_740_992.0]);
+        assert!(parse_values("1,9007199254740993").unwrap_err().contains("use --seed"));
     }
 
     #[test]
