@@ -668,6 +668,21 @@ impl<'a> Estimator<'a> {
                 _ => None,
             })
             .fold(1.0, f64::max);
+        // A scheduled `set_rate` (a live change in a link) scales the shape
+        // by new / scenario rate; like a spike, any producer's counts.
+        let set = self
+            .s
+            .schedule
+            .iter()
+            .filter_map(|op| match op.op {
+                Operation::Fault(crate::scenario::Fault::SetRate { records_per_s }) => {
+                    Some(records_per_s)
+                }
+                _ => None,
+            })
+            .fold(0.0, f64::max);
+        let scale = if base > 0.0 { (set / base).max(1.0) } else { 1.0 };
+        let shaped = (shaped * scale).max(set);
         // Poisson counts scatter around the mean; a batch may carry several
         // standard deviations more, which shards see as a burst.
         shaped * spike * 1.1 + 10.0

@@ -110,16 +110,44 @@ impl Scenario {
     }
 }
 
-/// An operation on a node at a simulated time.
+/// An operation on a node at a simulated time: `at_s` or `at_ms`, not both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledOp {
-    /// When, in seconds since the start.
-    pub at_s: u64,
+    /// When, in seconds since the start; it runs after the second's
+    /// bookkeeping tick and the producers' writes due then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_s: Option<u64>,
+    /// When, in milliseconds since the start; it runs after everything
+    /// else due in that millisecond, as a change made while the run is
+    /// paused there does (the app writes its live changes so, in the order
+    /// they were made, to reproduce a run in a link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
     /// The id of the node it applies to.
     pub node: String,
     /// What happens.
     pub op: Operation,
+}
+
+impl ScheduledOp {
+    /// An operation at second `at_s`.
+    pub fn at_second(at_s: u64, node: impl Into<String>, op: Operation) -> Self {
+        ScheduledOp { at_s: Some(at_s), at_ms: None, node: node.into(), op }
+    }
+
+    /// An operation after everything else due at millisecond `at_ms`.
+    pub fn at_millisecond(at_ms: u64, node: impl Into<String>, op: Operation) -> Self {
+        ScheduledOp { at_s: None, at_ms: Some(at_ms), node: node.into(), op }
+    }
+
+    /// When it runs, in milliseconds since the start.
+    pub fn time_ms(&self) -> u64 {
+        match (self.at_ms, self.at_s) {
+            (Some(ms), _) => ms,
+            (None, s) => s.unwrap_or(0).saturating_mul(crate::time::SECOND),
+        }
+    }
 }
 
 /// Something that happens to a node during a run: resharding or a fault.
@@ -219,11 +247,23 @@ pub enum Fault {
         /// Index of the consumer, from 0.
         consumer: u32,
     },
+    /// A producer's mean rate is set (`records_per_s`, as
+    /// `Command::SetProducerRate` sets it: the base of its traffic shape).
+    SetRate {
+        /// The new mean rate, records per second.
+        records_per_s: f64,
+    },
+    /// A Managed Service for Apache Flink application's parallelism is set
+    /// by UpdateApplication (it restarts, down meanwhile; aws-facts-more 4.1).
+    SetParallelism {
+        /// The new parallelism.
+        parallelism: u32,
+    },
 }
 
 impl Fault {
     /// The `kind` names of faults in scenario files.
-    pub const KINDS: [&'static str; 11] = [
+    pub const KINDS: [&'static str; 13] = [
         "destination_down",
         "set_error_rate",
         "set_function_error_rate",
@@ -235,6 +275,8 @@ impl Fault {
         "add_partitions",
         "add_brokers",
         "crash_consumer",
+        "set_rate",
+        "set_parallelism",
     ];
 
     /// The node kind the fault applies to.
@@ -244,7 +286,8 @@ impl Fault {
             Fault::SetErrorRate { .. } => NodeKind::Firehose,
             Fault::SetFunctionErrorRate { .. } => NodeKind::Lambda,
             Fault::CrashWorker { .. } | Fault::RestartWorker { .. } => NodeKind::KclApp,
-            Fault::TrafficSpike { .. } => NodeKind::Producer,
+            Fault::TrafficSpike { .. } | Fault::SetRate { .. } => NodeKind::Producer,
+            Fault::SetParallelism { .. } => NodeKind::FlinkApp,
             Fault::EndpointsDown { .. } => NodeKind::SnsTopic,
             Fault::BrokerFailure { .. }
             | Fault::AddPartitions { .. }

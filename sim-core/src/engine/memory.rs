@@ -98,7 +98,8 @@ impl Simulation {
             + self.groups.iter().map(|g| buffer::<usize>(g.members.capacity())).sum::<u64>()
             + self.groups.iter().map(|g| g.spread.heap_bytes() + g.spare.heap_bytes()).sum::<u64>();
         let journal = buffer::<operations::JournalEntry>(self.journal.capacity())
-            + self.journal.iter().map(|e| e.text.capacity() as u64).sum::<u64>();
+            + self.journal.iter().map(|e| e.text.capacity() as u64).sum::<u64>()
+            + buffer::<(SimTime, super::Command)>(self.applied.capacity());
         let other = producers
             + journal
             + buffer::<Firehose>(self.firehoses.capacity())

@@ -102,6 +102,12 @@ pub(crate) enum Action {
     Scheduled {
         index: u32,
     },
+    /// A scheduled operation given `at_ms`: after everything else due in
+    /// its millisecond (class `LAST`), where a live change made while the
+    /// run was paused there took effect.
+    ScheduledLast {
+        index: u32,
+    },
     FirehoseTimer {
         slot: u32,
         generation: u32,
@@ -199,6 +205,8 @@ impl Action {
     const WRITES: u64 = 1;
     /// Everything else.
     const OTHER: u64 = 2;
+    /// Operations scheduled `at_ms`: after all the others due then.
+    const LAST: u64 = 3;
 
     /// Which part of a millisecond the event belongs to.
     fn class(&self) -> u64 {
@@ -208,6 +216,7 @@ impl Action {
             | Action::ProducerRetry { .. }
             | Action::ProducerSend { .. }
             | Action::QueueSendRetry { .. } => Action::WRITES,
+            Action::ScheduledLast { .. } => Action::LAST,
             _ => Action::OTHER,
         }
     }
@@ -308,6 +317,9 @@ pub struct Simulation {
     pub(crate) redelivering: u64,
     /// Rate factors of the traffic spikes started, by spike number.
     pub(crate) spikes: Vec<f64>,
+    /// The runtime commands the run took (`Simulation::apply`), each with
+    /// the time it took effect, in order: what a link needs to reproduce it.
+    pub(crate) applied: Vec<(SimTime, Command)>,
     pub(crate) queues: Vec<Queue>,
     pub(crate) queue_nodes: Vec<NodeIndex>,
     /// Per queue, the long polls waiting for a message, first come first.
@@ -650,6 +662,7 @@ impl Simulation {
             handoff_dropped: 0,
             redelivering: 0,
             spikes: Vec::new(),
+            applied: Vec::new(),
             queue_waiters: vec![VecDeque::new(); queues.len()],
             queue_wake_at: vec![None; queues.len()],
             send_routes,
@@ -707,8 +720,13 @@ impl Simulation {
             }
         }
         for index in 0..sim.scenario.schedule.len() {
-            let at = sim.scenario.schedule[index].at_s * SECOND;
-            sim.schedule(at, Action::Scheduled { index: index as u32 });
+            let op = &sim.scenario.schedule[index];
+            let (at, index) = (op.time_ms(), index as u32);
+            let action = match op.at_ms {
+                Some(_) => Action::ScheduledLast { index },
+                None => Action::Scheduled { index },
+            };
+            sim.schedule(at, action);
         }
         sim
     }
@@ -814,7 +832,9 @@ impl Simulation {
             Action::Poll(r) => self.poll(r.slot as usize, r.shard as usize),
             Action::Push(r) => self.push(r.slot as usize, r.shard as usize),
             Action::Processed(r) => self.processed(r.slot as usize, r.shard as usize),
-            Action::Scheduled { index } => self.scheduled(index as usize),
+            Action::Scheduled { index } | Action::ScheduledLast { index } => {
+                self.scheduled(index as usize)
+            }
             Action::FirehoseTimer { slot, generation } => {
                 self.firehose_timer(slot as usize, generation)
             }

@@ -661,7 +661,19 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
     crate::kinds::stream::validate::check_warm_throughput(&w, &mut check);
     for (i, op) in scenario.schedule.iter().enumerate() {
         let path = format!("schedule[{i}]");
-        check.range(&format!("{path}.at_s"), op.at_s as f64, 0.0, 31_536_000.0, "s");
+        match (op.at_s, op.at_ms) {
+            (Some(at_s), None) => {
+                check.range(&format!("{path}.at_s"), at_s as f64, 0.0, 31_536_000.0, "s")
+            }
+            (None, Some(at_ms)) => {
+                check.range(&format!("{path}.at_ms"), at_ms as f64, 0.0, 31_536_000_000.0, "ms")
+            }
+            (Some(_), Some(_)) => check.push(
+                path.clone(),
+                "gives both at_s and at_ms; give one (at_ms for a time within a second)",
+            ),
+            (None, None) => check.push(path.clone(), "needs a time: at_s (seconds) or at_ms"),
+        }
         let wanted = match &op.op {
             Operation::Reshard(_) => NodeKind::KinesisStream,
             Operation::Fault(f) => f.target_kind(),

@@ -250,7 +250,8 @@ proptest! {
         scenario.nodes.push(Node { id: "f".into(), name: String::new(), spec: NodeSpec::Lambda(f) });
         scenario.links.push(Link { from: "s".into(), to: "f".into() });
         scenario.schedule.push(ScheduledOp {
-            at_s: 40,
+            at_s: Some(40),
+            at_ms: None,
             node: "s".into(),
             op: Operation::Reshard(StreamOp::SplitShard { shard: 0, new_starting_hash_key: None }),
         });

@@ -11,7 +11,7 @@ use sim_core::{Command, Simulation, parse_scenario, validate};
 use crate::fixtures::{delivery_pipeline, run, steady_producer};
 
 fn at(at_s: u64, node: &str, fault: Fault) -> ScheduledOp {
-    ScheduledOp { at_s, node: node.into(), op: Operation::Fault(fault) }
+    ScheduledOp { at_s: Some(at_s), at_ms: None, node: node.into(), op: Operation::Fault(fault) }
 }
 
 fn pipeline() -> sim_core::Scenario {

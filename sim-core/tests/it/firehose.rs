@@ -525,7 +525,8 @@ mod random {
                 s.links.push(Link { from: from.into(), to: to.into() });
             }
             s.schedule.push(ScheduledOp {
-                at_s: crash_s,
+                at_s: Some(crash_s),
+                at_ms: None,
                 node: "app".into(),
                 op: Operation::Fault(Fault::CrashWorker { worker: 0 }),
             });

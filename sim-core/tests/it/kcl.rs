@@ -24,7 +24,12 @@ fn kcl_pipeline(rate: f64, shards: u32, app: KclSpec) -> sim_core::Scenario {
 }
 
 fn crash_at(at_s: u64, worker: u32) -> ScheduledOp {
-    ScheduledOp { at_s, node: "app".into(), op: Operation::Fault(Fault::CrashWorker { worker }) }
+    ScheduledOp {
+        at_s: Some(at_s),
+        at_ms: None,
+        node: "app".into(),
+        op: Operation::Fault(Fault::CrashWorker { worker }),
+    }
 }
 
 /// aws-facts 6: each shard is leased by one worker; leases are spread
@@ -132,7 +137,8 @@ fn worker_crash_as_a_runtime_command() {
 fn parents_before_children_after_reshard() {
     let mut scenario = kcl_pipeline(400.0, 1, KclSpec { workers: 2, ..Default::default() });
     scenario.schedule.push(ScheduledOp {
-        at_s: 30,
+        at_s: Some(30),
+        at_ms: None,
         node: "s".into(),
         op: Operation::Reshard(StreamOp::SplitShard { shard: 0, new_starting_hash_key: None }),
     });
@@ -267,7 +273,8 @@ fn restarted_worker_steals_leases_one_per_taker_run() {
     let mut scenario = kcl_pipeline(400.0, 4, KclSpec { workers: 2, ..Default::default() });
     scenario.schedule.push(crash_at(10, 1));
     scenario.schedule.push(ScheduledOp {
-        at_s: 60,
+        at_s: Some(60),
+        at_ms: None,
         node: "app".into(),
         op: Operation::Fault(Fault::RestartWorker { worker: 1 }),
     });

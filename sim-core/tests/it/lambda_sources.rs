@@ -322,7 +322,8 @@ fn an_endpoint_outage_is_retried_by_sns_not_by_lambda() {
     use sim_core::scenario::{Fault, Operation, ScheduledOp};
     let mut s = fan_out(20.0, function(10.0, None), false);
     s.schedule.push(ScheduledOp {
-        at_s: 10,
+        at_s: Some(10),
+        at_ms: None,
         node: "t".into(),
         op: Operation::Fault(Fault::EndpointsDown { for_s: 20 }),
     });
@@ -365,7 +366,8 @@ proptest::proptest! {
         let mut s = fan_out(rate, f, on_failure);
         if let Some((at_s, for_s)) = outage {
             s.schedule.push(ScheduledOp {
-                at_s,
+                at_s: Some(at_s),
+                at_ms: None,
                 node: "t".into(),
                 op: Operation::Fault(Fault::EndpointsDown { for_s }),
             });

@@ -21,6 +21,7 @@ mod lambda;
 mod lambda_sources;
 mod lessons;
 mod limits;
+mod live_replay;
 mod msk;
 mod msk_faults;
 mod msk_serverless;

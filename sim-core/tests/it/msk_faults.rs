@@ -21,7 +21,7 @@ const MSK: NodeIndex = NodeIndex::new(1);
 
 /// A scheduled fault on the cluster ("kafka") at `at_s`.
 fn at(at_s: u64, fault: Fault) -> ScheduledOp {
-    ScheduledOp { at_s, node: "kafka".into(), op: Operation::Fault(fault) }
+    ScheduledOp { at_s: Some(at_s), at_ms: None, node: "kafka".into(), op: Operation::Fault(fault) }
 }
 
 fn figures(sim: &Simulation) -> NodeFigures {

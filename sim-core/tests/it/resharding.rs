@@ -24,7 +24,8 @@ fn a_scheduled_split_relieves_an_overloaded_shard() {
     // 60 s gives two shards with 2,000/s between them.
     let mut scenario = pipeline(hot_producer(1_600.0), 1, Some(Default::default()));
     scenario.schedule.push(ScheduledOp {
-        at_s: 60,
+        at_s: Some(60),
+        at_ms: None,
         node: "s".into(),
         op: sim_core::scenario::Operation::Reshard(StreamOp::SplitShard {
             shard: 0,

@@ -298,7 +298,8 @@ fn an_outage_is_retried_and_everything_arrives_afterwards() {
     let mut s =
         fan_out(steady_producer(50.0, 500), SnsTopicSpec::default(), &[("q", QueueType::Standard)]);
     s.schedule.push(ScheduledOp {
-        at_s: 10,
+        at_s: Some(10),
+        at_ms: None,
         node: "t".into(),
         op: Operation::Fault(Fault::EndpointsDown { for_s: 30 }),
     });
@@ -519,7 +520,8 @@ proptest::proptest! {
         s.nodes.push(node("dlq", NodeSpec::SqsQueue(QueueSpec::default())));
         if let Some((at_s, for_s)) = outage {
             s.schedule.push(ScheduledOp {
-                at_s,
+                at_s: Some(at_s),
+                at_ms: None,
                 node: "t".into(),
                 op: Operation::Fault(Fault::EndpointsDown { for_s }),
             });

@@ -274,7 +274,8 @@ fn notifications_failed_counts_http_retries_but_not_sqs_retries() {
     let NodeSpec::SnsTopic(t) = &mut s.node_mut(TOPIC).spec else { unreachable!() };
     t.subscriptions.clear();
     s.schedule.push(ScheduledOp {
-        at_s: 0,
+        at_s: Some(0),
+        at_ms: None,
         node: "t".into(),
         op: Operation::Fault(Fault::EndpointsDown { for_s: 50 }),
     });
@@ -297,7 +298,8 @@ fn notifications_failed_counts_http_retries_but_not_sqs_retries() {
 fn the_endpoints_down_fault_fails_http_deliveries_too() {
     let mut s = webhook(10.0, endpoint(None), SubscriptionSpec::default());
     s.schedule.push(ScheduledOp {
-        at_s: 0,
+        at_s: Some(0),
+        at_ms: None,
         node: "t".into(),
         op: Operation::Fault(Fault::EndpointsDown { for_s: 30 }),
     });

@@ -32,7 +32,20 @@ impl CheckKind for FlinkSpec {
         Some(format!("Flink application {id:?} does not read any stream"))
     }
 
-    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+    fn check_fault(&self, check: &mut Checker<'_>, path: &str, id: &str, fault: &Fault) {
+        // A scheduled `set_parallelism` within what UpdateApplication takes.
+        if let Fault::SetParallelism { parallelism } = fault {
+            let most = self.max_parallelism();
+            if !(1..=most).contains(parallelism) {
+                check.push(
+                    format!("{path}.op.parallelism"),
+                    format!(
+                        "{id:?}: parallelism {parallelism} is out of range; allowed 1 to {most} (parallelism_per_kpu x 64 KPUs)"
+                    ),
+                );
+            }
+        }
+    }
 
     fn check_wired_settings(&self, _: &Wiring, _: &mut Checker<'_>, _: usize) {}
 

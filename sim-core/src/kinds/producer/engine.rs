@@ -23,3 +23,24 @@ impl EngineKind for ProducerSpec {
         None
     }
 }
+
+impl Simulation {
+    /// Sets producer `node`'s mean rate (`Command::SetProducerRate`, or a
+    /// scheduled `set_rate`): the base of its traffic shape, journalled.
+    pub(crate) fn set_producer_rate(
+        &mut self,
+        node: NodeIndex,
+        records_per_s: f64,
+    ) -> Result<(), String> {
+        let slot = self.slot_of(node, crate::scenario::NodeKind::Producer)?;
+        crate::kinds::stream::operations::check_param(
+            crate::scenario::NodeKind::Producer,
+            "records_per_s",
+            records_per_s,
+        )?;
+        self.producers[slot].spec.records_per_s = records_per_s;
+        let rate = crate::units::format_number(records_per_s);
+        self.journal(node, format!("rate set to {rate} records/s"), false);
+        Ok(())
+    }
+}

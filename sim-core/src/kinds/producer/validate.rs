@@ -242,7 +242,13 @@ impl CheckKind for ProducerSpec {
         Some(format!("producer {id:?} is not wired to a stream or a queue"))
     }
 
-    fn check_fault(&self, _: &mut Checker<'_>, _: &str, _: &str, _: &Fault) {}
+    fn check_fault(&self, check: &mut Checker<'_>, path: &str, _: &str, fault: &Fault) {
+        // A scheduled `set_rate` is held to the rate's own row.
+        if let Fault::SetRate { records_per_s } = fault {
+            let at = format!("{path}.op.records_per_s");
+            check.param_at(NodeKind::Producer, &at, "records_per_s", *records_per_s);
+        }
+    }
 
     fn check_wired_settings(&self, w: &Wiring, check: &mut Checker<'_>, i: usize) {
         check_wired_settings(w, check, i, self);

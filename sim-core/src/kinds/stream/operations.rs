@@ -4,7 +4,7 @@
 use crate::kinds::stream::ScaleOut;
 use crate::kinds::{ReaderState, ShardReader, Target};
 use crate::routing::{HashRange, KeysIn};
-use crate::scenario::{Fault, NodeIndex, NodeKind, Operation, StreamOp};
+use crate::scenario::{Fault, NodeIndex, NodeKind, Operation, Scenario, ScheduledOp, StreamOp};
 use crate::time::SimTime;
 use crate::units::format_number;
 use crate::validate::param_range;
@@ -12,7 +12,7 @@ use crate::validate::param_range;
 use crate::engine::{Action, Command, ReaderId, Simulation};
 
 /// Checks a runtime value against the parameter table.
-fn check_param(kind: NodeKind, name: &str, value: f64) -> Result<(), String> {
+pub(crate) fn check_param(kind: NodeKind, name: &str, value: f64) -> Result<(), String> {
     let Some(range) = param_range(kind, name) else { return Ok(()) };
     if value.is_finite() && (range.min..=range.max).contains(&value) {
         return Ok(());
@@ -45,20 +45,58 @@ pub struct JournalEntry {
 impl Simulation {
     /// Applies a runtime change. Refused changes leave the run untouched and
     /// say why (the reason is also journalled).
+    /// A change taken is kept, with its time, for [`Simulation::live_changes`].
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        match command {
+        let result = match &command {
             Command::SetProducerRate { node, records_per_s } => {
-                let slot = self.slot_of(node, NodeKind::Producer)?;
-                check_param(NodeKind::Producer, "records_per_s", records_per_s)?;
-                self.producers[slot].spec.records_per_s = records_per_s;
-                Ok(())
+                self.set_producer_rate(*node, *records_per_s)
             }
-            Command::Reshard { node, op } => self.reshard(node, &op),
-            Command::Fault { node, fault } => self.inject(node, &fault),
+            Command::Reshard { node, op } => self.reshard(*node, op),
+            Command::Fault { node, fault } => self.inject(*node, fault),
             Command::SetFlinkParallelism { node, parallelism } => {
-                self.set_flink_parallelism(node, parallelism)
+                self.set_flink_parallelism(*node, *parallelism)
             }
+        };
+        if result.is_ok() {
+            self.applied.push((self.now, command));
         }
+        result
+    }
+
+    /// The runtime changes this run took, in the order it took them, as
+    /// schedule entries at the millisecond each took effect (`at_ms`: after
+    /// everything else due then, which is where a command sent between
+    /// `run_until` calls lands). Every command has a schedule form.
+    pub fn live_changes(&self) -> Vec<ScheduledOp> {
+        self.applied
+            .iter()
+            .map(|(t, command)| {
+                let (node, op) = match command {
+                    Command::SetProducerRate { node, records_per_s } => {
+                        (node, Operation::Fault(Fault::SetRate { records_per_s: *records_per_s }))
+                    }
+                    Command::Reshard { node, op } => (node, Operation::Reshard(op.clone())),
+                    Command::Fault { node, fault } => (node, Operation::Fault(fault.clone())),
+                    Command::SetFlinkParallelism { node, parallelism } => (
+                        node,
+                        Operation::Fault(Fault::SetParallelism { parallelism: *parallelism }),
+                    ),
+                };
+                ScheduledOp::at_millisecond(*t, self.scenario.node(*node).id.clone(), op)
+            })
+            .collect()
+    }
+
+    /// The scenario that reproduces this run, live changes included: the
+    /// one it started from with [`Simulation::live_changes`] appended to its
+    /// schedule. `None` when the run took no change (its scenario does).
+    pub fn replay_scenario(&self) -> Option<Scenario> {
+        if self.applied.is_empty() {
+            return None;
+        }
+        let mut scenario = self.scenario.clone();
+        scenario.schedule.extend(self.live_changes());
+        Some(scenario)
     }
 
     /// Runs scheduled operation number `index` of the scenario.
@@ -109,6 +147,10 @@ impl Simulation {
             | Fault::AddPartitions { .. }
             | Fault::AddBrokers { .. }
             | Fault::CrashConsumer { .. } => return self.msk_fault(node, slot, fault),
+            Fault::SetRate { records_per_s } => return self.set_producer_rate(node, records_per_s),
+            Fault::SetParallelism { parallelism } => {
+                return self.set_flink_parallelism(node, parallelism);
+            }
             Fault::CrashWorker { worker } => return self.crash_worker(node, worker),
             Fault::RestartWorker { worker } => return self.restart_worker(node, worker),
             Fault::TrafficSpike { multiplier, for_s } => {
