@@ -14,10 +14,42 @@ use crate::state::SimCtx;
 /// service).
 pub(super) const COMPARE_CAP_S: u64 = 3_600;
 
+/// Whether the running pipeline has a Kinesis data stream: the comparisons
+/// of capacity modes and with Amazon MSK are about one.
+pub(super) fn has_kinesis_stream(ctx: SimCtx) -> Memo<bool> {
+    Memo::new(move |_| {
+        ctx.structure.track();
+        ctx.generation.track();
+        ctx.revision.track();
+        ctx.scenario.with_value(|v| {
+            v.scenario().nodes.iter().any(|n| n.spec.kind() == sim_core::NodeKind::KinesisStream)
+        })
+    })
+}
+
+/// A comparison that does not apply to this pipeline: its button disabled,
+/// and why in one line.
+pub(super) fn not_applicable(
+    testid: &'static str,
+    label: &'static str,
+    why: &'static str,
+) -> AnyView {
+    view! {
+        <button type="button" data-testid=testid disabled=true title=why>
+            {label}
+        </button>
+        <span class="compare-hint" data-testid="compare-not-applicable">
+            {why}
+        </span>
+    }
+    .into_any()
+}
+
 /// The three bills side by side, and which is cheapest.
 #[component]
 pub fn ModeCompare() -> impl IntoView {
     let ctx = expect_context::<SimCtx>();
+    let has_stream = has_kinesis_stream(ctx);
     let planned = Planned::new(ctx, |done| match done {
         TaskDone::ComparedModes(answer) => Some(answer),
         _ => None,
@@ -27,8 +59,18 @@ pub fn ModeCompare() -> impl IntoView {
         let duration_s = scenario.duration_s.min(COMPARE_CAP_S);
         planned.run(Task::CompareModes { scenario, duration_s });
     };
-    view! {
-        <div class="compare" data-testid="mode-compare">
+    let applies = move || {
+        if has_stream.get() {
+            return None;
+        }
+        Some(not_applicable(
+            "compare-modes",
+            "Compare capacity modes",
+            "This pipeline has no Kinesis data stream, so it has no capacity mode to compare (provisioned or on demand).",
+        ))
+    };
+    let compare_view = move || {
+        view! {
             <button
                 type="button"
                 data-testid="compare-modes"
@@ -73,7 +115,10 @@ pub fn ModeCompare() -> impl IntoView {
                                     .map(|r| {
                                         view! {
                                             <tr data-mode=r.mode.clone()>
-                                                <th scope="row">{r.title.clone()}</th>
+                                                <th scope="row">
+                                                    {r.title.clone()}
+                                                    {r.title.starts_with("On-demand Advantage").then_some("*")}
+                                                </th>
                                                 <td>{r.shards.clone()}</td>
                                                 <td>{format::usd(r.run_usd)}</td>
                                                 <td
@@ -90,10 +135,18 @@ pub fn ModeCompare() -> impl IntoView {
                             </tbody>
                         </table>
                         <p class="compare-verdict">{c.verdict.clone()}</p>
+                        <p class="compare-footnote" data-testid="advantage-footnote">
+                            "* On-demand Advantage bills at least 25 MiB/s in and 25 MiB/s out for 24 hours however short the run, so on a short or light run that minimum is most of its bill."
+                        </p>
                     }
                         .into_any()
                 }
             }}
+        }
+    };
+    view! {
+        <div class="compare" data-testid="mode-compare">
+            {move || applies().unwrap_or_else(|| compare_view().into_any())}
         </div>
     }
 }

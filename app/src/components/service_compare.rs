@@ -54,56 +54,75 @@ pub fn ServiceCompare() -> impl IntoView {
             Err(why) => planned.refuse(why),
         }
     };
-    view! {
-        <form class="compare service-compare" data-testid="service-compare" novalidate on:submit=compare>
-            <button type="submit" data-testid="compare-services" disabled=move || planned.running()
-                title="Runs this scenario's producers three times without animation (up to one simulated hour each), on a worker beside the live run: on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
-                "Compare with Amazon MSK"
-            </button>
-            <label>
-                "Broker type "
-                <select
-                    data-testid="compare-broker-type"
-                    on:change=move |ev| broker_type.set(event_target_value(&ev))
-                    prop:value=move || broker_type.get()
-                >
-                    {BrokerType::ALL
-                        .into_iter()
-                        .map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> })
-                        .collect::<Vec<_>>()}
-                </select>
-            </label>
-            <label>
-                "Brokers "
-                <input
-                    type="number"
-                    min="3"
-                    max="60"
-                    step="3"
-                    data-testid="compare-brokers"
-                    title="3 to 60, a multiple of 3: MSK spreads brokers evenly over three Availability Zones, at least one in each"
-                    prop:value=move || brokers.get()
-                    on:input=move |ev| brokers.set(event_target_value(&ev))
-                />
-            </label>
-            {move || match planned.state() {
-                Planning::Idle => {
-                    view! {
-                        <span class="compare-hint">
-                            "Kinesis Data Streams, MSK and MSK Serverless for the same producers"
-                        </span>
+    let has_stream = super::mode_compare::has_kinesis_stream(ctx);
+    let form = move || {
+        view! {
+            <form class="compare service-compare" data-testid="service-compare" novalidate on:submit=compare>
+                <button type="submit" data-testid="compare-services" disabled=move || planned.running()
+                    title="Runs this scenario's producers three times without animation (up to one simulated hour each), on a worker beside the live run: on its provisioned Kinesis streams, on an MSK cluster of the brokers chosen here with one partition per shard, and on MSK Serverless; then bills each service's own lines. Kinesis refuses writes over a shard's limit; MSK delays them.">
+                    "Compare with Amazon MSK"
+                </button>
+                <label>
+                    "Broker type "
+                    <select
+                        data-testid="compare-broker-type"
+                        on:change=move |ev| broker_type.set(event_target_value(&ev))
+                        prop:value=move || broker_type.get()
+                    >
+                        {BrokerType::ALL
+                            .into_iter()
+                            .map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> })
+                            .collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <label>
+                    "Brokers "
+                    <input
+                        type="number"
+                        min="3"
+                        max="60"
+                        step="3"
+                        data-testid="compare-brokers"
+                        title="3 to 60, a multiple of 3: MSK spreads brokers evenly over three Availability Zones, at least one in each"
+                        prop:value=move || brokers.get()
+                        on:input=move |ev| brokers.set(event_target_value(&ev))
+                    />
+                </label>
+                {move || match planned.state() {
+                    Planning::Idle => {
+                        view! {
+                            <span class="compare-hint">
+                                "Kinesis Data Streams, MSK and MSK Serverless for the same producers"
+                            </span>
+                        }
+                            .into_any()
                     }
-                        .into_any()
-                }
-                Planning::Running => {
-                    running(planned, "Running the three services", "compare-services").into_any()
-                }
-                Planning::Done(Err(why)) => {
-                    view! { <span class="compare-error" role="alert">{why}</span> }.into_any()
-                }
-                Planning::Done(Ok(c)) => comparison_table(&c).into_any(),
-            }}
-        </form>
+                    Planning::Running => {
+                        running(planned, "Running the three services", "compare-services").into_any()
+                    }
+                    Planning::Done(Err(why)) => {
+                        view! { <span class="compare-error" role="alert">{why}</span> }.into_any()
+                    }
+                    Planning::Done(Ok(c)) => comparison_table(&c).into_any(),
+                }}
+            </form>
+        }
+    };
+    move || {
+        if has_stream.get() {
+            form().into_any()
+        } else {
+            view! {
+                <div class="compare service-compare" data-testid="service-compare">
+                    {super::mode_compare::not_applicable(
+                        "compare-services",
+                        "Compare with Amazon MSK",
+                        "This pipeline has no Kinesis data stream, so it has no stream producers to run on Amazon MSK instead.",
+                    )}
+                </div>
+            }
+                .into_any()
+        }
     }
 }
 
