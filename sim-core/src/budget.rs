@@ -18,7 +18,7 @@ use std::mem::size_of;
 use crate::engine::{MemoryPart, event_queue_bound, fixed_bytes, redelivery_bytes};
 use crate::kinds::consumer::ShardReader;
 use crate::kinds::producer::estimate::fifo_groups;
-use crate::kinds::stream::ON_DEMAND_SPLIT_BYTES_PER_S;
+use crate::kinds::stream::{ON_DEMAND_MAX_SHARDS, ON_DEMAND_SPLIT_BYTES_PER_S};
 use crate::kinds::{
     Consumer, Destination, Firehose, Function, KclApp, Producer, Queue, Stream, WorkerPool,
 };
@@ -352,8 +352,47 @@ impl<'a> Estimator<'a> {
             later: 0,
             payload: 0,
         };
-        e.shards = NodeIndex::all(s.nodes.len()).map(|i| e.most_shards(i)).collect();
+        e.stream_shards();
         e
+    }
+
+    /// Fills `shards`. What forwarding readers write into an on-demand
+    /// stream grows with the shards they read, so the counts are a fixed
+    /// point, reached from none upward (a pass only raises them). Once
+    /// every stream has had a pass, only a loop of readers still raises
+    /// them: one that damps settles within a few dozen passes, and a count
+    /// still rising after those is taken at the on-demand maximum.
+    fn stream_shards(&mut self) {
+        let nodes = self.s.nodes.len();
+        // Hot keys do not depend on shards: counted once (a Zipf sum is long).
+        let hot: PerNode<u64> = NodeIndex::all(nodes)
+            .map(|i| if self.is_on_demand(i) { self.hot_keys_into(i) } else { 0 })
+            .collect();
+        let streams = self.s.nodes.iter().filter(|n| n.spec.kind() == NodeKind::KinesisStream);
+        let passes = streams.count() + 64;
+        let most = 2 * ON_DEMAND_MAX_SHARDS as u64;
+        for pass in 0.. {
+            let mut next: PerNode<u64> =
+                NodeIndex::all(nodes).map(|i| self.most_shards(i, hot[i])).collect();
+            if pass > passes {
+                for (n, &was) in next.iter_mut().zip(&self.shards) {
+                    if *n != was {
+                        *n = most;
+                    }
+                }
+            }
+            if next == self.shards {
+                return;
+            }
+            self.shards = next;
+        }
+    }
+
+    fn is_on_demand(&self, node: NodeIndex) -> bool {
+        matches!(
+            &self.s.node(node).spec,
+            NodeSpec::KinesisStream(spec) if matches!(spec.capacity, Capacity::OnDemand { .. })
+        )
     }
 
     fn run(mut self) -> ResourceEstimate {
@@ -434,7 +473,17 @@ impl<'a> Estimator<'a> {
     }
 
     pub(crate) fn mem(&mut self, node: NodeIndex, part: MemoryPart, detail: &str, amount: u64) {
+        // AWS sets an on-demand stream's shards by the traffic written to it.
+        let on_demand = self.is_on_demand(node);
         let remedy = match part {
+            MemoryPart::ShardLogs if on_demand => {
+                "lower retention_h or the traffic into it (its writers' records_per_s or \
+                 forward.ratio), or run it for less time (duration_s)"
+            }
+            MemoryPart::Shards if on_demand => {
+                "lower the traffic into it (its writers' records_per_s or forward.ratio) or use \
+                 fewer readers"
+            }
             MemoryPart::ShardLogs => {
                 "lower retention_h or capacity.shards, or run it for less time (duration_s)"
             }
@@ -507,8 +556,10 @@ impl<'a> Estimator<'a> {
         self.mem(node, MemoryPart::Metrics, &detail, bytes);
     }
 
-    /// The most shards stream node `node` can have had by the horizon.
-    pub(crate) fn most_shards(&self, node: NodeIndex) -> u64 {
+    /// The most shards stream node `node` can have had by the horizon, with
+    /// `hot` keys splitting it (on-demand), given the shards of the streams
+    /// its forwarding readers read.
+    fn most_shards(&self, node: NodeIndex, hot: u64) -> u64 {
         let NodeSpec::KinesisStream(spec) = &self.s.node(node).spec else { return 0 };
         match spec.capacity {
             Capacity::Provisioned { shards } => {
@@ -535,17 +586,20 @@ impl<'a> Estimator<'a> {
                 // traffic (kinds/stream/mod.rs), so open shards stay within twice
                 // the traffic over 500 KB/s;
                 // a key hotter than that splits its shard again each delay
-                // until its range is one key (128 halvings). Parents stay.
+                // until its range is one key (128 halvings), up to the most
+                // open shards a stream has (resharding.rs). Parents stay.
                 let bytes_per_s = self.write_bytes_into(node);
                 let even = 2.0 * bytes_per_s / ON_DEMAND_SPLIT_BYTES_PER_S as f64;
-                let hot = self.hot_keys_into(node);
                 let delay = scale_up_delay_s.max(1) * SECOND;
                 let chain = (self.horizon / delay).min(128);
                 // Warm throughput is open shards from the start (a MiB/s each).
                 let initial = warm_throughput_mib_s
                     .unwrap_or(0)
                     .max(crate::kinds::stream::ON_DEMAND_INITIAL_SHARDS);
-                let open = u64::from(initial) + even.ceil() as u64 + hot * chain;
+                let open = u64::from(initial)
+                    .saturating_add(even.ceil() as u64)
+                    .saturating_add(hot.saturating_mul(chain))
+                    .min(ON_DEMAND_MAX_SHARDS as u64);
                 2 * open
             }
         }

@@ -3,6 +3,9 @@
 
 use crate::fixtures::node;
 use sim_core::budget::{Budget, ResourceEstimate, check_budget, check_run, estimate, measure};
+use sim_core::engine::MemoryPart;
+use sim_core::kinds::stream::ON_DEMAND_MAX_SHARDS;
+use sim_core::units::format_number;
 use sim_core::{BUNDLED_SCENARIOS, Simulation, load_scenario};
 
 /// The longest stretch a bundled scenario is run for here (debug builds):
@@ -118,4 +121,99 @@ fn the_estimate_bounds_producers_that_retry_refused_records() {
         let retried = sim.metrics(node(0)).total(sim_core::metrics::producer::RETRIES);
         assert!(retried > 1_000.0, "{name}: {retried} records retried");
     }
+}
+
+/// Producer → provisioned stream of 4 shards → consumer forwarding `ratio`
+/// records per record → on-demand stream (scaling after a minute) → a
+/// consumer forwarding `back` records per record into the first stream
+/// (none when 0; then the first stream is on-demand too), for an hour.
+fn forwarding_into_on_demand(ratio: f64, back: f64) -> String {
+    let mut json = serde_json::json!({
+        "v": 1, "name": "forwarding", "seed": 1, "duration_s": 3_600,
+        "nodes": [
+            { "id": "p", "kind": "producer", "params": {
+                "records_per_s": 2_000, "record_size": { "dist": "fixed", "bytes": 1_000 },
+                "keys": { "dist": "uniform", "count": 10_000 } } },
+            { "id": "s1", "kind": "kinesis_stream",
+              "params": { "capacity": { "mode": "provisioned", "shards": 4 } } },
+            { "id": "c1", "kind": "consumer",
+              "params": { "forward": { "ratio": ratio, "size_ratio": 1 } } },
+            { "id": "s2", "kind": "kinesis_stream",
+              "params": { "capacity": { "mode": "on_demand", "scale_up_delay_s": 60 } } },
+            { "id": "c2", "kind": "consumer", "params": {} }
+        ],
+        "links": [
+            { "from": "p", "to": "s1" }, { "from": "s1", "to": "c1" },
+            { "from": "c1", "to": "s2" }, { "from": "s2", "to": "c2" }
+        ]
+    });
+    if back > 0.0 {
+        json["nodes"][4]["params"]["forward"] =
+            serde_json::json!({ "ratio": back, "size_ratio": 1 });
+        json["links"].as_array_mut().unwrap().push(serde_json::json!({ "from": "c2", "to": "s1" }));
+        json["nodes"][1]["params"] = json["nodes"][3]["params"].clone();
+    }
+    json.to_string()
+}
+
+/// aws-facts 1.4: on-demand adds shards for what is written to the stream,
+/// and a reader that forwards writes up to the read limit of the shards it
+/// reads (2 MiB/s each) times its ratio. The bound counts those shards, so
+/// it holds the run's shards and logs once scaling has split them.
+#[test]
+fn the_estimate_bounds_an_on_demand_stream_a_reader_forwards_into() {
+    let valid = load_scenario(&forwarding_into_on_demand(4.0, 0.0)).unwrap();
+    let seconds = 300;
+    let e = estimate(&valid, seconds);
+    // The stream's own parts of the bound (its readers' are counted apart).
+    let of = |part| {
+        let parts = e.memory.iter().filter(|p| p.node == Some(node(3)) && p.kind == Some(part));
+        parts.map(|p| p.amount).sum::<u64>()
+    };
+    let (logs, state) = (of(MemoryPart::ShardLogs), of(MemoryPart::Shards));
+    let mut sim = Simulation::new(&valid, 1);
+    for t in (10..=seconds).step_by(10) {
+        sim.run_until(t * 1_000);
+        let s2 = sim.stream(node(3)).unwrap();
+        let (held, own) = (s2.log_bytes(), s2.heap_bytes() - s2.log_bytes());
+        assert!(logs >= held, "at {t} s: logs {logs} < {held}{}", explain(&e));
+        assert!(
+            state >= own,
+            "at {t} s, {} shards: {state} < {own}{}",
+            s2.shards.len(),
+            explain(&e)
+        );
+    }
+    let opened = sim.stream(node(3)).unwrap().shards.len();
+    assert!(opened > 8, "on-demand scaling split the stream: {opened} shards");
+    let (_, busiest) = measure(&valid, seconds);
+    assert!(e.events_per_sim_s >= busiest, "{} < {busiest} events/s", e.events_per_sim_s);
+}
+
+/// Streams that feed each other through readers: a loop that amplifies
+/// has no bound short of what AWS allows a stream (aws-facts 1.4: 10 GiB/s,
+/// 10,240 shards of 1 MiB/s), so an hour of it is refused up front, with a
+/// remedy an on-demand stream has (it has no capacity.shards); a loop that
+/// damps keeps a bound that holds its run.
+#[test]
+fn a_loop_of_forwarding_readers_is_bounded_by_how_it_amplifies() {
+    let valid = load_scenario(&forwarding_into_on_demand(4.0, 4.0)).unwrap();
+    let e = estimate(&valid, valid.scenario().duration_s);
+    let most = ON_DEMAND_MAX_SHARDS as u64;
+    let logs = e.memory.iter().find(|p| p.what.starts_with("shard logs of \"s2\"")).unwrap();
+    assert!(
+        logs.what.contains(&format!("{} shards", format_number(2.0 * most as f64))),
+        "{logs:?}"
+    );
+    let refusal = check_budget(&e, &Budget::BROWSER).unwrap_err();
+    assert!(refusal.message.contains("retention_h"), "{}", refusal.message);
+    assert!(!refusal.message.contains("capacity.shards"), "{}", refusal.message);
+
+    let valid = load_scenario(&forwarding_into_on_demand(0.05, 0.05)).unwrap();
+    let e = estimate(&valid, valid.scenario().duration_s);
+    assert_eq!(check_budget(&e, &Budget::BROWSER), Ok(()));
+    let e = estimate(&valid, 120);
+    let (peak, busiest) = measure(&valid, 120);
+    assert!(e.peak_bytes >= peak, "{} < measured {peak}", e.peak_bytes);
+    assert!(e.events_per_sim_s >= busiest, "{} < {busiest} events/s", e.events_per_sim_s);
 }

@@ -6,7 +6,7 @@ use crate::budget::{EstimateKind, Estimator, Reads, span};
 use crate::engine::MemoryPart;
 use crate::kinds::consumer::EFO_PROPAGATION_MS;
 use crate::memory::grown_buffer;
-use crate::scenario::{Forward, NodeIndex, NodeSpec, ProducerSpec, StreamSpec};
+use crate::scenario::{Forward, NodeIndex, NodeKind, NodeSpec, ProducerSpec, StreamSpec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
 use crate::units::format_number;
 
@@ -49,6 +49,20 @@ impl Estimator<'_> {
             + 2 * grown_buffer::<u64>(shards);
         let detail = format!("{} shards", format_number(shards as f64));
         self.mem(node, MemoryPart::Shards, &detail, state);
+        // A forwarded batch is spread over every open shard (engine/deliver.rs).
+        for i in
+            NodeIndex::all(self.s.nodes.len()).filter(|&i| self.valid.sends_to(i) == Some(node))
+        {
+            if self.kind(i) == NodeKind::Producer {
+                continue;
+            }
+            let remedy = match self.reader_rate(i).1 {
+                "poll_interval_ms" => "raise poll_interval_ms",
+                _ => "lower forward.ratio, or forward to a stream with fewer shards",
+            };
+            let writes = self.forwarded_batches_per_s(i) * shards as f64;
+            self.work(i, "forwarded writes to each shard", writes, remedy);
+        }
     }
 }
 
