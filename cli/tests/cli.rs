@@ -923,9 +923,15 @@ fn validate_prints_the_resource_estimate_and_run_refuses_what_exceeds_the_budget
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("nodes[2].params: the run may take"), "{err}");
     assert!(err.contains("raise poll_interval_ms"), "{err}");
-    // So do the other commands that run it.
+    // So do the other commands that run it, autosize before any candidate.
     let out = shardplay(&["cost", busy.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
+    let sized = dir.join("busy.autosized.json");
+    let out = shardplay(&["autosize", busy.to_str().unwrap(), "--out", sized.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nodes[2].params: the run may take"), "{err}");
+    assert!(!err.contains("configurations run") && !sized.exists(), "{err}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::budget::{Budget, check_budget, estimate};
 pub use crate::objectives::Objectives;
 use crate::objectives::with_traffic;
 use crate::scenario::{Capacity, NodeIndex, NodeKind, NodeSpec, Scenario, with_spec};
@@ -374,6 +375,10 @@ pub struct AutosizeJob {
     tried: Vec<Candidate>,
     seen: BTreeMap<Vec<u32>, Option<usize>>,
     budget: usize,
+    /// What a candidate's run must fit, if anything.
+    limit: Option<Budget>,
+    /// Candidates over `limit`, skipped unrun, and why.
+    over_budget: Vec<(Vec<u32>, Issue)>,
 }
 
 impl AutosizeJob {
@@ -400,7 +405,22 @@ impl AutosizeJob {
             tried: Vec::new(),
             seen: BTreeMap::new(),
             budget: 0,
+            limit: None,
+            over_budget: Vec::new(),
         })
+    }
+
+    /// The same search with every candidate held to `limit` before it runs:
+    /// raising a knob can take a run past what its host allows, so one over
+    /// it is skipped unrun, as an invalid one is, and listed in
+    /// [`AutosizeJob::over_budget`].
+    pub fn within(self, limit: Budget) -> AutosizeJob {
+        AutosizeJob { limit: Some(limit), ..self }
+    }
+
+    /// The candidates skipped for exceeding the budget, and why.
+    pub fn over_budget(&self) -> &[(Vec<u32>, Issue)] {
+        &self.over_budget
     }
 
     /// The same search with every candidate run with `n` seeds (1 to
@@ -510,7 +530,7 @@ impl AutosizeJob {
     }
 
     /// Runs a configuration (once, with each of its seeds); `None` if it is
-    /// not a valid scenario.
+    /// not a valid scenario or its run is over the budget.
     fn run(&mut self, settings: &[u32]) -> Result<Option<usize>, Paused> {
         if let Some(&known) = self.seen.get(settings) {
             return Ok(known);
@@ -519,20 +539,24 @@ impl AutosizeJob {
             return Err(Paused);
         }
         self.budget -= 1;
-        let index = configure(&self.base, &self.knobs, settings)
-            .ok()
-            .and_then(|s| validate(&s).ok())
-            .map(|valid| {
-                let mut runs: Vec<SweepPoint> =
-                    crate::replicate::seeds(self.seed, self.replications)
-                        .into_iter()
-                        .map(|seed| run_point(&valid, 0.0, seed, self.duration_s))
-                        .collect();
-                let misses = self.objectives.misses_over(&runs);
-                let point = runs.swap_remove(0);
-                self.tried.push(Candidate { settings: settings.to_vec(), point, misses });
-                self.tried.len() - 1
-            });
+        let mut valid =
+            configure(&self.base, &self.knobs, settings).ok().and_then(|s| validate(&s).ok());
+        if let (Some(limit), Some(v)) = (self.limit, &valid)
+            && let Err(issue) = check_budget(&estimate(v, self.duration_s), &limit)
+        {
+            self.over_budget.push((settings.to_vec(), issue));
+            valid = None;
+        }
+        let index = valid.map(|valid| {
+            let mut runs: Vec<SweepPoint> = crate::replicate::seeds(self.seed, self.replications)
+                .into_iter()
+                .map(|seed| run_point(&valid, 0.0, seed, self.duration_s))
+                .collect();
+            let misses = self.objectives.misses_over(&runs);
+            let point = runs.swap_remove(0);
+            self.tried.push(Candidate { settings: settings.to_vec(), point, misses });
+            self.tried.len() - 1
+        });
         self.seen.insert(settings.to_vec(), index);
         Ok(index)
     }
@@ -872,6 +896,33 @@ mod tests {
         };
         assert!(slices > 3, "{slices} slices");
         assert_eq!(serde_json::to_string(&done).unwrap(), serde_json::to_string(&whole).unwrap());
+    }
+
+    /// More shards mean more writes a second (one per shard a batch
+    /// reaches), so a search can raise a knob past what its host allows:
+    /// such a candidate is skipped unrun and listed, never run.
+    #[test]
+    fn a_candidate_over_the_budget_is_skipped_unrun() {
+        let scenario = bundled("split-during-spike.json");
+        let o = Objectives { traffic_multiplier: 2.0, ..Objectives::default() };
+        let secs = 120;
+        let base = validate(&with_traffic(&scenario, 2.0)).unwrap();
+        // Work for the scenario as it is, and no more.
+        let at_most = estimate(&base, secs).events_per_sim_s;
+        let limit = Budget { host: "a test", memory_bytes: u64::MAX, events_per_sim_s: at_most };
+        let mut job = AutosizeJob::new(&scenario, &o, 1, secs, None).unwrap().within(limit);
+        while job.step(usize::MAX).is_none() {}
+        let work = |settings: &[u32]| {
+            let valid = validate(&configure(&job.base, &job.knobs, settings).unwrap()).unwrap();
+            estimate(&valid, secs).events_per_sim_s
+        };
+        assert!(!job.over_budget().is_empty(), "more shards were tried");
+        for (settings, why) in job.over_budget() {
+            assert!(work(settings) > at_most, "{settings:?}: {why}");
+            assert!(job.tried().iter().all(|c| &c.settings != settings), "{settings:?} ran");
+            assert!(why.message.contains("a test allows"), "{why}");
+        }
+        assert!(job.tried().iter().all(|c| work(&c.settings) <= at_most));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use sim_core::Scenario;
 use sim_core::autosize::{
     AutosizeJob, Candidate, FormulaCheck, Knob, ON_DEMAND, Setting, Sizing, shards_text,
 };
+use sim_core::budget::Budget;
 use sim_core::objectives::Objectives;
 use sim_core::units::{bytes, format_number, quantity, usd};
 
@@ -24,10 +25,15 @@ pub fn execute(args: AutosizeArgs) -> Result<Outcome, Failure> {
     let invalid = |issues| Failure::Invalid { source: loaded.source.name(), issues };
     let scenario = loaded.valid.scenario();
     let objectives = Objectives::of(scenario);
+    // The search runs the scenario at the objectives' traffic; as run
+    // would, refuse it before anything runs if that is over the budget.
+    let tested = sim_core::validate(&objectives.apply_traffic(scenario)).map_err(invalid)?;
+    input::within_budget(&tested, &loaded.source)?;
     let mut job = AutosizeJob::new(scenario, &objectives, scenario.seed, scenario.duration_s, None)
         .map_err(invalid)?
         .with_replications(args.replications)
-        .map_err(|why| Failure::Usage(format!("--replications: {why}")))?;
+        .map_err(|why| Failure::Usage(format!("--replications: {why}")))?
+        .within(Budget::CLI);
     let spinner = Bar::spinner();
     let sizing = loop {
         if let Some(done) = job.step(1) {
@@ -38,6 +44,9 @@ pub fn execute(args: AutosizeArgs) -> Result<Outcome, Failure> {
         }
     };
     spinner.finish();
+    for (settings, why) in job.over_budget() {
+        note(&format!("skipped {}: {why}", settings_text(job.knobs(), settings)));
+    }
     note(&format!(
         "{} configurations run in {:.2} s",
         sizing.tried.len(),
