@@ -11,7 +11,7 @@ use crate::engine::Simulation;
 use crate::ledger::Ledger;
 use crate::metrics::stream::WRITE_THROTTLED;
 use crate::pricing::OnDemandPricing;
-use crate::scenario::{Capacity, NodeIndex, NodeSpec, Scenario};
+use crate::scenario::{Capacity, NodeIndex, NodeSpec, Operation, Scenario, StreamOp};
 use crate::time::SECOND;
 use crate::validate::{Issue, ValidScenario, validate};
 
@@ -637,106 +637,17 @@ pub fn compare_kinesis_msk(
     duration_s: u64,
     sizing: MskSizing,
 ) -> Result<ServiceComparison, Vec<Issue>> {
-    // aws-facts-more 1.1: brokers spread evenly over the AZs (3 here), 60
-    // at most per cluster.
-    if !(3..=60).contains(&sizing.brokers) || !sizing.brokers.is_multiple_of(3) {
-        return Err(vec![Issue::new(
-            "brokers",
-            format!(
-                "{} is out of range; allowed 3 to 60 brokers, a multiple of 3 (one row per \
-                 Availability Zone)",
-                sizing.brokers
-            ),
-        )]);
-    }
     let scenario = valid.scenario();
-    let streams: Vec<NodeIndex> = scenario
-        .indexed_nodes()
-        .filter(
-            |(_, n)| matches!(&n.spec, NodeSpec::KinesisStream(s) if !s.capacity.is_on_demand()),
-        )
-        .map(|(i, _)| i)
-        .collect();
-    if streams.is_empty() {
-        return Err(vec![Issue::new(
-            "nodes",
-            "the comparison needs a provisioned Kinesis stream with producers writing to it",
-        )]);
-    }
+    let streams = compared_streams(scenario, sizing)?;
+    // Every derived scenario is checked before anything runs, with the
+    // most shards each stream can have open (the runs use what it had).
+    variants(scenario, &streams, sizing, |s| most_open_shards(scenario, s, duration_s))?;
     let kinesis_sim = run(scenario, seed, duration_s)?;
-    let mut notes = Vec::new();
-    let mut msk = scenario.clone();
-    let is_stream = |id: &str| streams.iter().any(|&s| scenario.node(s).id == id);
-    let writers: Vec<&str> =
-        scenario.links.iter().filter(|l| is_stream(&l.to)).map(|l| l.from.as_str()).collect();
-    for &s in &streams {
-        let id = &scenario.node(s).id;
-        let NodeSpec::KinesisStream(spec) = &scenario.node(s).spec else { continue };
-        let shards = kinesis_sim.stream(s).map_or(1, |st| st.open.len()) as u32;
-        let reader = scenario
-            .links
-            .iter()
-            .filter(|l| &l.from == id)
-            .find_map(|l| scenario.nodes.iter().find(|n| n.id == l.to));
-        let speed = |per_record_us: f64| {
-            if per_record_us > 0.0 { (1e6 / per_record_us).min(1e7) } else { 1e7 }
-        };
-        let per_consumer = match reader.map(|n| &n.spec) {
-            Some(NodeSpec::Consumer(c)) => speed(c.per_record_us),
-            Some(NodeSpec::KclApp(k)) => speed(k.reader().per_record_us),
-            Some(NodeSpec::FlinkApp(f)) => speed(f.per_record_us),
-            Some(_) => 1e7,
-            None => 0.0,
-        };
-        let consumers = if reader.is_some() { shards } else { 0 };
-        msk.node_mut(s).spec = NodeSpec::MskCluster(crate::scenario::MskSpec {
-            broker_type: sizing.broker_type,
-            brokers: sizing.brokers,
-            availability_zones: 3,
-            partitions: shards,
-            retention_hours: spec.retention_h,
-            consumer_group: crate::scenario::ConsumerGroup {
-                consumers,
-                records_per_s_per_consumer: per_consumer,
-                ..Default::default()
-            },
-            ..Default::default()
-        });
-        notes.push(format!(
-            "{}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
-             {consumers} consumers of {} records/s each",
-            scenario.node(s).label(),
-            sizing.brokers,
-            sizing.broker_type.as_str(),
-            crate::units::count(per_consumer)
-        ));
-    }
-    let keep = |id: &str| is_stream(id) || writers.contains(&id);
-    let dropped = msk.nodes.iter().filter(|n| !keep(&n.id)).count();
-    msk.nodes.retain(|n| keep(&n.id));
-    msk.links.retain(|l| keep(&l.from) && keep(&l.to));
-    msk.schedule.clear();
-    msk.layout = Default::default();
-    msk.lesson = None;
-    msk.objectives = None;
-    if dropped > 0 {
-        notes.push(format!(
-            "the MSK run leaves out the {dropped} node(s) downstream of the streams; each row bills \
-             only its own service"
-        ));
-    }
-    let msk_valid = validate(&msk)?;
+    let open = |s| kinesis_sim.stream(s).map_or(1, |st| st.open.len()) as u32;
+    let (msk_valid, serverless_valid, mut notes) = variants(scenario, &streams, sizing, open)?;
     let mut msk_sim = Simulation::new(&msk_valid, seed);
     msk_sim.run_until(duration_s.saturating_mul(SECOND));
-    // The same clusters as MSK Serverless: partitions, retention and group
-    // unchanged; no brokers (aws-facts-more 2).
-    let mut serverless = msk.clone();
-    for n in &mut serverless.nodes {
-        if let NodeSpec::MskCluster(m) = &mut n.spec {
-            m.cluster_type = crate::scenario::ClusterType::Serverless;
-        }
-    }
-    let serverless_valid = validate(&serverless)?;
+    let serverless = serverless_valid.scenario();
     let mut serverless_sim = Simulation::new(&serverless_valid, seed);
     serverless_sim.run_until(duration_s.saturating_mul(SECOND));
     let month_hours = kinesis_sim.cost().prices().month_hours;
@@ -884,4 +795,198 @@ pub fn compare_kinesis_msk(
         points: CLASSIC_POINTS.to_vec(),
         notes,
     })
+}
+
+/// The provisioned streams the comparison turns into clusters; refused if
+/// there are none or `sizing` is out of range.
+fn compared_streams(scenario: &Scenario, sizing: MskSizing) -> Result<Vec<NodeIndex>, Vec<Issue>> {
+    // aws-facts-more 1.1: brokers spread evenly over the AZs (3 here), 60
+    // at most per cluster.
+    if !(3..=60).contains(&sizing.brokers) || !sizing.brokers.is_multiple_of(3) {
+        return Err(vec![Issue::new(
+            "brokers",
+            format!(
+                "{} is out of range; allowed 3 to 60 brokers, a multiple of 3 (one row per \
+                 Availability Zone)",
+                sizing.brokers
+            ),
+        )]);
+    }
+    let streams: Vec<NodeIndex> = scenario
+        .indexed_nodes()
+        .filter(
+            |(_, n)| matches!(&n.spec, NodeSpec::KinesisStream(s) if !s.capacity.is_on_demand()),
+        )
+        .map(|(i, _)| i)
+        .collect();
+    if streams.is_empty() {
+        return Err(vec![Issue::new(
+            "nodes",
+            "the comparison needs a provisioned Kinesis stream with producers writing to it",
+        )]);
+    }
+    Ok(streams)
+}
+
+/// Holds the comparison's MSK and MSK Serverless runs to `budget` before
+/// anything runs, each stream at the most shards it can have open: what
+/// a host checks beside the scenario's own run. Refused in the user's
+/// terms, as an invalid derived scenario is.
+pub fn check_msk_budget(
+    valid: &ValidScenario,
+    sizing: MskSizing,
+    budget: &crate::budget::Budget,
+) -> Result<(), Vec<Issue>> {
+    let scenario = valid.scenario();
+    let streams = compared_streams(scenario, sizing)?;
+    let most = |s| most_open_shards(scenario, s, scenario.duration_s);
+    let (msk, serverless, _) = variants(scenario, &streams, sizing, most)?;
+    for (derived, column) in [(&msk, "MSK"), (&serverless, "MSK Serverless")] {
+        let e = crate::budget::estimate(derived, scenario.duration_s);
+        crate::budget::check_budget(&e, budget).map_err(|issue| {
+            in_users_terms(vec![issue], scenario, derived.scenario(), column, &most)
+        })?;
+    }
+    Ok(())
+}
+
+/// The comparison's MSK and MSK Serverless scenarios, each `streams`
+/// stream a cluster of `shards(stream)` partitions, and the notes that
+/// say so; refused in the user's terms where one is not valid.
+fn variants(
+    scenario: &Scenario,
+    streams: &[NodeIndex],
+    sizing: MskSizing,
+    shards: impl Fn(NodeIndex) -> u32,
+) -> Result<(ValidScenario, ValidScenario, Vec<String>), Vec<Issue>> {
+    let mut notes = Vec::new();
+    let mut msk = scenario.clone();
+    let is_stream = |id: &str| streams.iter().any(|&s| scenario.node(s).id == id);
+    let writers: Vec<&str> =
+        scenario.links.iter().filter(|l| is_stream(&l.to)).map(|l| l.from.as_str()).collect();
+    for &s in streams {
+        let id = &scenario.node(s).id;
+        let NodeSpec::KinesisStream(spec) = &scenario.node(s).spec else { continue };
+        let shards = shards(s);
+        let reader = scenario
+            .links
+            .iter()
+            .filter(|l| &l.from == id)
+            .find_map(|l| scenario.nodes.iter().find(|n| n.id == l.to));
+        let speed = |per_record_us: f64| {
+            if per_record_us > 0.0 { (1e6 / per_record_us).min(1e7) } else { 1e7 }
+        };
+        let per_consumer = match reader.map(|n| &n.spec) {
+            Some(NodeSpec::Consumer(c)) => speed(c.per_record_us),
+            Some(NodeSpec::KclApp(k)) => speed(k.reader().per_record_us),
+            Some(NodeSpec::FlinkApp(f)) => speed(f.per_record_us),
+            Some(_) => 1e7,
+            None => 0.0,
+        };
+        let consumers = if reader.is_some() { shards } else { 0 };
+        msk.node_mut(s).spec = NodeSpec::MskCluster(crate::scenario::MskSpec {
+            broker_type: sizing.broker_type,
+            brokers: sizing.brokers,
+            availability_zones: 3,
+            partitions: shards,
+            retention_hours: spec.retention_h,
+            consumer_group: crate::scenario::ConsumerGroup {
+                consumers,
+                records_per_s_per_consumer: per_consumer,
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        notes.push(format!(
+            "{}: MSK with {} x {}, {shards} partitions (one per shard), replication factor 3, \
+             {consumers} consumers of {} records/s each",
+            scenario.node(s).label(),
+            sizing.brokers,
+            sizing.broker_type.as_str(),
+            crate::units::count(per_consumer)
+        ));
+    }
+    let keep = |id: &str| is_stream(id) || writers.contains(&id);
+    let dropped = msk.nodes.iter().filter(|n| !keep(&n.id)).count();
+    msk.nodes.retain(|n| keep(&n.id));
+    msk.links.retain(|l| keep(&l.from) && keep(&l.to));
+    msk.schedule.clear();
+    msk.layout = Default::default();
+    msk.lesson = None;
+    msk.objectives = None;
+    if dropped > 0 {
+        notes.push(format!(
+            "the MSK run leaves out the {dropped} node(s) downstream of the streams; each row bills \
+             only its own service"
+        ));
+    }
+    // The same clusters as MSK Serverless: partitions, retention and group
+    // unchanged; no brokers (aws-facts-more 2).
+    let mut serverless = msk.clone();
+    for n in &mut serverless.nodes {
+        if let NodeSpec::MskCluster(m) = &mut n.spec {
+            m.cluster_type = crate::scenario::ClusterType::Serverless;
+        }
+    }
+    let valid = |derived: &Scenario, column| {
+        validate(derived)
+            .map_err(|issues| in_users_terms(issues, scenario, derived, column, &shards))
+    };
+    Ok((valid(&msk, "MSK")?, valid(&serverless, "MSK Serverless")?, notes))
+}
+
+/// The most shards provisioned stream `stream` can have open during a run
+/// of `duration_s`: its own, raised by each split and UpdateShardCount
+/// scheduled within it (AWS may refuse one, and a merge may never happen,
+/// so neither lowers it).
+fn most_open_shards(scenario: &Scenario, stream: NodeIndex, duration_s: u64) -> u32 {
+    let NodeSpec::KinesisStream(spec) = &scenario.node(stream).spec else { return 1 };
+    let Capacity::Provisioned { shards } = spec.capacity else { return 1 };
+    let id = &scenario.node(stream).id;
+    let mut ops: Vec<_> =
+        scenario.schedule.iter().filter(|op| &op.node == id && op.at_s < duration_s).collect();
+    ops.sort_by_key(|op| op.at_s);
+    ops.iter().fold(shards, |n, op| match &op.op {
+        Operation::Reshard(StreamOp::SplitShard { .. }) => n.saturating_add(1),
+        Operation::Reshard(StreamOp::UpdateShardCount { target }) => n.max(*target),
+        _ => n,
+    })
+}
+
+/// A derived scenario's issues said of the user's scenario: a node by its
+/// index there, a cluster's partitions as its stream's shards.
+fn in_users_terms(
+    issues: Vec<Issue>,
+    scenario: &Scenario,
+    derived: &Scenario,
+    column: &str,
+    shards: &impl Fn(NodeIndex) -> u32,
+) -> Vec<Issue> {
+    let node_of = |path: &str| {
+        let k = path.strip_prefix("nodes[")?.split(']').next()?.parse::<usize>().ok()?;
+        let id = &derived.nodes.get(k)?.id;
+        scenario.indexed_nodes().find(|(_, n)| &n.id == id).map(|(i, _)| i)
+    };
+    issues
+        .into_iter()
+        .map(|issue| match node_of(&issue.path) {
+            Some(i) if matches!(scenario.node(i).spec, NodeSpec::KinesisStream(_)) => {
+                let n = crate::units::format_number(f64::from(shards(i)));
+                Issue::new(
+                    format!("nodes[{i}].params.capacity.shards"),
+                    format!(
+                        "{} has {n} shards, so the {column} column gives it {n} partitions (one \
+                         per shard): {}",
+                        scenario.node(i).label(),
+                        issue.message
+                    ),
+                )
+            }
+            Some(i) => Issue::new(
+                format!("nodes[{i}].params"),
+                format!("{} in the {column} column: {}", scenario.node(i).label(), issue.message),
+            ),
+            None => Issue::new(issue.path, format!("in the {column} column: {}", issue.message)),
+        })
+        .collect()
 }

@@ -1,7 +1,8 @@
 //! `shardplay compare`: the same producers on Kinesis Data Streams and on
 //! Amazon MSK, side by side; with `--replications N`, over N seeds.
 
-use sim_core::compare::MskSizing;
+use sim_core::budget::Budget;
+use sim_core::compare::{MskSizing, check_msk_budget};
 use sim_core::replicate::{self, ReplicatedServiceComparison};
 use sim_core::{ServiceComparison, compare_kinesis_msk};
 
@@ -17,6 +18,9 @@ pub fn execute(args: CompareArgs) -> Result<Outcome, Failure> {
     input::within_budget(&loaded.valid, &loaded.source)?;
     let scenario = loaded.valid.scenario();
     let sizing = MskSizing { broker_type: args.broker_type, brokers: args.brokers };
+    // The MSK runs too, before any run starts.
+    check_msk_budget(&loaded.valid, sizing, &Budget::CLI)
+        .map_err(|issues| Failure::Invalid { source: loaded.source.name(), issues })?;
     // Each seed's comparison depends on its seed alone and the results come
     // back in seed order, so the output is the same whatever the threads.
     let seeds = replicate::seeds(scenario.seed, replications);

@@ -132,3 +132,23 @@ fn aws_facts_1_4_the_classic_formula_counts_small_records_as_a_kib() {
     assert_eq!(run.settings, vec![rule]);
     assert!(run.meets(), "{:?}", run.misses);
 }
+
+/// aws-facts-more 2.1: an MSK Serverless cluster has at most 2,400
+/// partitions, and the comparison gives a cluster one per shard. A stream
+/// over that is refused before anything runs, in the terms of the user's
+/// file: the stream, by name, and its shards (the cluster is not in it).
+#[test]
+fn a_stream_too_large_for_msk_serverless_is_refused_by_its_shards() {
+    let mut scenario = pipeline(steady_producer(10.0, 100), 2_401, None);
+    scenario.nodes[1].name = "events stream".into();
+    let issues =
+        compare_kinesis_msk(&validate(&scenario).unwrap(), 1, 1, MskSizing::default()).unwrap_err();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].path, "nodes[1].params.capacity.shards");
+    let m = &issues[0].message;
+    assert!(m.starts_with("events stream has 2,401 shards"), "{m}");
+    assert!(
+        m.contains("MSK Serverless") && m.contains("one per shard") && m.contains("2,400"),
+        "{m}"
+    );
+}
