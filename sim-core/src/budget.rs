@@ -694,8 +694,8 @@ impl<'a> Estimator<'a> {
             .sum()
     }
 
-    /// A producer's highest mean rate: its traffic shape's peak, times any
-    /// scheduled traffic spike.
+    /// A producer's highest mean rate: its traffic shape's peak, times the
+    /// most scheduled traffic spikes multiply a rate by.
     pub(crate) fn peak_rate(&self, p: &ProducerSpec) -> f64 {
         let base = p.records_per_s;
         let shaped = match &p.traffic {
@@ -711,17 +711,8 @@ impl<'a> Estimator<'a> {
                 .map(|rows| rows.iter().map(|r| r.2).fold(0.0, f64::max))
                 .unwrap_or(0.0),
         };
-        let spike = self
-            .s
-            .schedule
-            .iter()
-            .filter_map(|op| match op.op {
-                Operation::Fault(crate::scenario::Fault::TrafficSpike { multiplier, .. }) => {
-                    Some(multiplier)
-                }
-                _ => None,
-            })
-            .fold(1.0, f64::max);
+        // Overlapping spikes multiply; the most any producer's do at once.
+        let spike = self.s.nodes.iter().map(|n| self.s.spike_peak(&n.id)).fold(1.0, f64::max);
         // A scheduled `set_rate` (a live change in a link) scales the shape
         // by new / scenario rate; like a spike, any producer's counts.
         let set = self

@@ -83,6 +83,39 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// At most the factor node `node`'s scheduled traffic spikes put on its
+    /// rate at once: overlapping spikes multiply (each comes off at its
+    /// end, MODEL.md Faults).
+    pub fn spike_peak(&self, node: &str) -> f64 {
+        self.spike_factors(node).into_iter().map(|(_, f)| f).fold(1.0, f64::max)
+    }
+
+    /// Node `node`'s traffic spikes, each as (its index in the schedule, at
+    /// most the factor on the rate while it runs from its start), in time
+    /// order. With a factor below 1 taken as 1 (a bound), the product only
+    /// rises when a spike starts, so its largest is at a start (a spike
+    /// ending at that very second counted in).
+    pub fn spike_factors(&self, node: &str) -> Vec<(usize, f64)> {
+        let mut spikes: Vec<(usize, u64, u64, f64)> = self
+            .schedule
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.node == node)
+            .filter_map(|(k, op)| match op.op {
+                Operation::Fault(Fault::TrafficSpike { multiplier, for_s }) => {
+                    Some((k, op.at_s, op.at_s.saturating_add(for_s), multiplier))
+                }
+                _ => None,
+            })
+            .collect();
+        spikes.sort_by_key(|&(k, start, _, _)| (start, k));
+        let factor = |start| {
+            let running = spikes.iter().filter(|&&(_, from, to, _)| from <= start && start <= to);
+            running.map(|s| s.3.max(1.0)).product::<f64>()
+        };
+        spikes.iter().map(|&(k, start, _, _)| (k, factor(start))).collect()
+    }
+
     /// The scenario as this build writes it: stamped with the current model
     /// version, since its numbers are now this model's.
     pub fn stamped(&self) -> Scenario {

@@ -730,6 +730,36 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
             _ => {}
         }
     }
+    // Overlapping spikes multiply a producer's rate (MODEL.md, Faults): the
+    // rate they make together is held to records_per_s's range.
+    for node in &scenario.nodes {
+        let (NodeSpec::Producer(p), Some(r)) =
+            (&node.spec, param_range(NodeKind::Producer, "records_per_s"))
+        else {
+            continue;
+        };
+        // The first spike that takes the rate past it.
+        let mut factors = scenario.spike_factors(&node.id).into_iter();
+        if let Some((k, factor)) = factors.find(|&(_, f)| p.records_per_s * f > r.max) {
+            let rate = p.records_per_s * factor;
+            check.push(
+                format!("schedule[{k}].op.multiplier"),
+                format!(
+                    "{}: the traffic spikes running together from {} s multiply its {} records/s \
+                     by {} to {} records/s; allowed {} to {} {} (records_per_s): lower or \
+                     shorten them",
+                    node.label(),
+                    scenario.schedule[k].at_s,
+                    format_number(p.records_per_s),
+                    format_number(factor),
+                    format_number(rate),
+                    format_number(r.min),
+                    format_number(r.max),
+                    r.unit
+                ),
+            );
+        }
+    }
     check_pricing(&mut check, &scenario.pricing);
     if let Some(lesson) = &scenario.lesson {
         check.issues.extend(lesson::lesson_issues(scenario, lesson));

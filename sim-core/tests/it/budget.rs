@@ -217,3 +217,36 @@ fn a_loop_of_forwarding_readers_is_bounded_by_how_it_amplifies() {
     assert!(e.peak_bytes >= peak, "{} < measured {peak}", e.peak_bytes);
     assert!(e.events_per_sim_s >= busiest, "{} < {busiest} events/s", e.events_per_sim_s);
 }
+
+/// Spikes running together multiply a producer's rate (MODEL.md, Faults),
+/// so the bound takes their product: ×30 twice at once is bounded as
+/// generously as one ×900 spike, which an on-demand stream's shards show.
+#[test]
+fn the_estimate_takes_overlapping_spikes_together() {
+    use sim_core::scenario::{Capacity, Fault, NodeSpec, Operation, ScheduledOp};
+
+    use crate::fixtures::{pipeline, producer};
+
+    let spike = |multiplier, at_s| ScheduledOp {
+        at_s,
+        node: "p".into(),
+        op: Operation::Fault(Fault::TrafficSpike { multiplier, for_s: 60 }),
+    };
+    let mut s = pipeline(producer(1_000.0), 4, None);
+    if let NodeSpec::KinesisStream(spec) = &mut s.nodes[1].spec {
+        spec.capacity = Capacity::on_demand();
+    }
+    let mut bound = |schedule| {
+        s.schedule = schedule;
+        estimate(&sim_core::validate(&s).unwrap(), 600)
+    };
+    let single = bound(vec![spike(900.0, 10)]);
+    let together = bound(vec![spike(30.0, 10), spike(30.0, 20)]);
+    assert!(
+        together.peak_bytes >= single.peak_bytes,
+        "{}{}",
+        together.peak_bytes,
+        explain(&single)
+    );
+    assert!(together.events_per_sim_s >= single.events_per_sim_s);
+}

@@ -155,3 +155,33 @@ proptest! {
         let _ = sim_core::share::decode_fragment(&String::from_utf8_lossy(&link));
     }
 }
+
+/// MODEL.md, Faults: a spike multiplies the producer's rate and its factor
+/// comes off at its end, so spikes running together compound. Each factor
+/// is in range alone; together they are held to records_per_s's range, and
+/// the refusal names the producer as people know it.
+#[test]
+fn overlapping_traffic_spikes_are_held_to_the_producers_rate_range() {
+    use sim_core::scenario::{Fault, Operation, ScheduledOp};
+
+    use crate::fixtures::{pipeline, producer};
+
+    let spike = |at_s, for_s| ScheduledOp {
+        at_s,
+        node: "p".into(),
+        op: Operation::Fault(Fault::TrafficSpike { multiplier: 100.0, for_s }),
+    };
+    let mut s = pipeline(producer(2_000.0), 4, None);
+    s.nodes[0].name = "Web clicks".into();
+    // One after the other: each ×100 alone, 200,000 records/s.
+    s.schedule = vec![spike(10, 5), spike(20, 5)];
+    assert_eq!(sim_core::validate(&s).err(), None);
+    // Together: ×10,000, 20 million records/s.
+    s.schedule = vec![spike(10, 30), spike(20, 5)];
+    let issues = sim_core::validate(&s).unwrap_err();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].path, "schedule[1].op.multiplier");
+    let m = &issues[0].message;
+    assert!(m.starts_with("Web clicks: "), "{m}");
+    assert!(m.contains("20,000,000 records/s") && m.contains("allowed 0 to 10,000,000"), "{m}");
+}
