@@ -943,9 +943,10 @@ fn most_open_shards(scenario: &Scenario, stream: NodeIndex, duration_s: u64) -> 
     let NodeSpec::KinesisStream(spec) = &scenario.node(stream).spec else { return 1 };
     let Capacity::Provisioned { shards } = spec.capacity else { return 1 };
     let id = &scenario.node(stream).id;
+    let end_ms = duration_s.saturating_mul(crate::time::SECOND);
     let mut ops: Vec<_> =
-        scenario.schedule.iter().filter(|op| &op.node == id && op.at_s < duration_s).collect();
-    ops.sort_by_key(|op| op.at_s);
+        scenario.schedule.iter().filter(|op| &op.node == id && op.time_ms() < end_ms).collect();
+    ops.sort_by_key(|op| op.time_ms());
     ops.iter().fold(shards, |n, op| match &op.op {
         Operation::Reshard(StreamOp::SplitShard { .. }) => n.saturating_add(1),
         Operation::Reshard(StreamOp::UpdateShardCount { target }) => n.max(*target),

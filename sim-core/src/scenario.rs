@@ -103,7 +103,13 @@ impl Scenario {
             .filter(|(_, op)| op.node == node)
             .filter_map(|(k, op)| match op.op {
                 Operation::Fault(Fault::TrafficSpike { multiplier, for_s }) => {
-                    Some((k, op.at_s, op.at_s.saturating_add(for_s), multiplier))
+                    let at = op.time_ms();
+                    Some((
+                        k,
+                        at,
+                        at.saturating_add(for_s.saturating_mul(crate::time::SECOND)),
+                        multiplier,
+                    ))
                 }
                 _ => None,
             })

@@ -749,7 +749,7 @@ pub fn validate(scenario: &Scenario) -> Result<ValidScenario, Vec<Issue>> {
                      by {} to {} records/s; allowed {} to {} {} (records_per_s): lower or \
                      shorten them",
                     node.label(),
-                    scenario.schedule[k].at_s,
+                    format_number(scenario.schedule[k].time_ms() as f64 / 1_000.0),
                     format_number(p.records_per_s),
                     format_number(factor),
                     format_number(rate),
