@@ -11,10 +11,11 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * Gzipped bytes of the wasm and its JS glue (zlib's default level, as most servers send it): what
  * the first frame waits for. The infrastructure-code module (export, template import) is not
  * part of it: the page downloads it on first use (export_preview_download.test.mjs checks that).
- * 1,304,641 on 2026-12-07 once that module moved out (1,423,069 before). Every change of the
- * budget, and why, is in docs/performance.md ("Download"), with the breakdown by crate.
+ * 1,304,641 on 2026-12-07 once that module moved out (1,423,069 before); 1,340,573 after stop
+ * 49's fidelity and bounded-cost fixes. Every change of the budget, and why, is in
+ * docs/performance.md ("Download"), with the breakdown by crate.
  */
-const BUDGET_GZIP_BYTES = 1_310_000;
+const BUDGET_GZIP_BYTES = 1_350_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
