@@ -227,10 +227,9 @@ fn the_estimate_takes_overlapping_spikes_together() {
 
     use crate::fixtures::{pipeline, producer};
 
-    let spike = |multiplier, at_s| ScheduledOp {
-        at_s,
-        node: "p".into(),
-        op: Operation::Fault(Fault::TrafficSpike { multiplier, for_s: 60 }),
+    let spike = |multiplier, at_s| {
+        let op = Operation::Fault(Fault::TrafficSpike { multiplier, for_s: 60 });
+        ScheduledOp::at_second(at_s, "p", op)
     };
     let mut s = pipeline(producer(1_000.0), 4, None);
     if let NodeSpec::KinesisStream(spec) = &mut s.nodes[1].spec {

@@ -166,10 +166,9 @@ fn overlapping_traffic_spikes_are_held_to_the_producers_rate_range() {
 
     use crate::fixtures::{pipeline, producer};
 
-    let spike = |at_s, for_s| ScheduledOp {
-        at_s,
-        node: "p".into(),
-        op: Operation::Fault(Fault::TrafficSpike { multiplier: 100.0, for_s }),
+    let spike = |at_s, for_s| {
+        let op = Operation::Fault(Fault::TrafficSpike { multiplier: 100.0, for_s });
+        ScheduledOp::at_second(at_s, "p", op)
     };
     let mut s = pipeline(producer(2_000.0), 4, None);
     s.nodes[0].name = "Web clicks".into();
