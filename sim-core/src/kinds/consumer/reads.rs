@@ -104,7 +104,7 @@ impl Simulation {
         if batch.records > 0 {
             reader.in_processing = batch.records;
             // The application gets each record's data; its key stays
-            // beside it (MODEL.md, Hand-offs).
+            // beside it (MODEL.md, Forwarding between stages).
             reader.in_processing_bytes = batch.bytes - batch.key_bytes;
             reader.in_processing_keys = u32::try_from(batch.key_bytes).unwrap_or(u32::MAX);
             reader.state = ReaderState::Busy;

@@ -94,17 +94,17 @@ const KEY_UNIT: u64 = 1 << 16;
 
 impl Cohort {
     /// `count` records from `start`, arrived from `first_ms` to `last_ms`,
-    /// with `key_bytes` of partition keys among their `bytes`.
+    /// each with a partition key of `key_per_record` bytes among `bytes`.
     pub fn new(
         (start, count): (u64, u64),
-        (bytes, key_bytes): (u64, u64),
+        (bytes, key_per_record): (u64, u64),
         (first_ms, last_ms): (SimTime, SimTime),
         born_ms: SimTime,
     ) -> Cohort {
         let mut c =
             Cohort { start, count, bytes, first_ms, born_ms, span_ms: 0, key_per_record: 0 };
         c.set_last_ms(last_ms);
-        c.key_per_record = key_unit_mean(key_bytes, count);
+        c.key_per_record = key_units(key_per_record);
         c
     }
 
@@ -130,9 +130,9 @@ impl Cohort {
         (keys / u128::from(KEY_UNIT)) as u64
     }
 
-    /// Adds `count` records with `key_bytes` of keys to its mean key.
-    fn add_keys(&mut self, count: u64, key_bytes: u64) {
-        let mean = key_unit_mean(key_bytes, count);
+    /// Blends `count` more records, with keys of `mean` [`KEY_UNIT`]s each,
+    /// into its mean key. Keys of one length (nearly every write) skip it.
+    fn add_keys(&mut self, count: u64, mean: u32) {
         if mean != self.key_per_record {
             let total = self.count + count;
             let sum = wide::mul(self.count, u64::from(self.key_per_record))
@@ -192,21 +192,16 @@ impl Cohort {
     /// Folds the next cohort (contiguous, not older) into this one; its
     /// birth time is the caller's to set ([`mean_born`] of them all).
     fn absorb(&mut self, next: &Cohort) {
-        let keys = next.key_bytes_of(next.count);
-        self.add_keys(next.count, keys);
+        self.add_keys(next.count, next.key_per_record);
         self.count += next.count;
         self.bytes += next.bytes;
         self.set_last_ms(next.last_ms());
     }
 }
 
-/// `key_bytes` over `count` records as a mean in [`KEY_UNIT`]s, rounded.
-fn key_unit_mean(key_bytes: u64, count: u64) -> u32 {
-    if count == 0 {
-        return 0;
-    }
-    let scaled = wide::mul(key_bytes, KEY_UNIT) + u128::from(count / 2);
-    u32::try_from(scaled / u128::from(count)).unwrap_or(u32::MAX)
+/// A key of `bytes` in [`KEY_UNIT`]s.
+fn key_units(bytes: u64) -> u32 {
+    u32::try_from(bytes.saturating_mul(KEY_UNIT)).unwrap_or(u32::MAX)
 }
 
 /// A shard's cohorts, oldest first, as one contiguous slice: a `Vec` whose
@@ -568,7 +563,7 @@ impl Shard {
             } else {
                 self.write_bytes.take_whole(&WRITE_BYTES, now, bytes);
             }
-            self.append(now, accepted, (bytes, accepted * size.key_bytes), born_ms);
+            self.append(now, accepted, (bytes, size.key_bytes), born_ms);
         }
         let throttled = count - accepted;
         if throttled > 0 {
@@ -594,7 +589,8 @@ impl Shard {
         (self.write_records.whole(&WRITE_RECORDS, now), self.write_bytes.whole(&WRITE_BYTES, now))
     }
 
-    /// Adds records to the tail cohort while no reader has read since it
+    /// Adds `count` records of `bytes` in all, each with a key of `key`
+    /// bytes, to the tail cohort while no reader has read since it
     /// began and it began in this same second, or starts a new one. A
     /// reader that reads to the tip thus gets the last write's arrival time
     /// exactly, as it would with one cohort per write, while the log (and
@@ -603,7 +599,7 @@ impl Shard {
     /// arrival times interpolated between its first and last write, never
     /// more than a second apart, so retention still expires them on time.
     #[inline(always)]
-    fn append(&mut self, now: SimTime, count: u64, (bytes, keys): (u64, u64), born_ms: SimTime) {
+    fn append(&mut self, now: SimTime, count: u64, (bytes, key): (u64, u64), born_ms: SimTime) {
         // While the tail is open its `born_ms` holds the sum of its records'
         // birth times: a write adds to it, and the mean is worked out once,
         // when the tail closes (`close_tail`), not once a write. A tail holds
@@ -614,13 +610,13 @@ impl Shard {
             && let Some(last) = self.log.last_mut()
         {
             last.born_ms = last.born_ms.saturating_add(born);
-            last.add_keys(count, keys);
+            last.add_keys(count, key_units(key));
             last.count += count;
             last.bytes += bytes;
             last.set_last_ms(now);
         } else {
             self.close_tail();
-            let cohort = Cohort::new((self.appended, count), (bytes, keys), (now, now), born);
+            let cohort = Cohort::new((self.appended, count), (bytes, key), (now, now), born);
             self.log.push(cohort);
             self.tail_open_until = (now / SECOND + 1) * SECOND;
         }
