@@ -219,6 +219,10 @@ pub enum Out {
     Jumping(Jump),
     /// The engine stopped by itself or as asked: paused, no jump.
     Stopped,
+    /// The scenario that reproduces the run as JSON text, live changes
+    /// included as `at_ms` schedule entries (`Simulation::replay_scenario`);
+    /// `None` while the run has taken no live change. Sent when it changes.
+    Replay(Option<String>),
     /// A file to save.
     File {
         /// Its name.
@@ -319,7 +323,11 @@ impl Engine {
                 self.publish(out);
             }
             Command::Pause => {
+                // A paused run sits on a whole simulated second, the time
+                // its clock shows, so "Jump to" that time in a copied link
+                // lands where it stands (at most 999 ms more).
                 self.playing = false;
+                self.sim.run_until(self.sim.now().next_multiple_of(SECOND));
                 self.publish(out);
             }
             Command::Speed(speed) => self.speed = speed.max(1),
@@ -331,6 +339,7 @@ impl Engine {
                 if let Err(text) = self.restart(&scenario) {
                     out.push(Out::Notice { text, is_error: true });
                 }
+                self.replay(out);
                 self.view(out);
                 if charts {
                     self.publish_charts(out);
@@ -342,20 +351,23 @@ impl Engine {
                     if let Ok(valid) = validate(&scenario) {
                         self.valid = valid;
                     }
+                    self.replay(out);
                     self.publish(out);
                 }
                 Err(why) => {
                     if let Err(text) = self.restart(&scenario) {
                         out.push(Out::Notice { text, is_error: true });
                     }
+                    self.replay(out);
                     self.publish(out);
                     let text = format!("{why}; the run restarted from zero with the new value.");
                     out.push(Out::Notice { text, is_error: false });
                 }
             },
             Command::Apply(command) => {
-                if let Err(why) = self.sim.apply(command) {
-                    out.push(Out::Notice { text: why, is_error: true });
+                match self.sim.apply(command) {
+                    Ok(()) => self.replay(out),
+                    Err(why) => out.push(Out::Notice { text: why, is_error: true }),
                 }
                 self.publish(out);
             }
@@ -364,6 +376,7 @@ impl Engine {
                     if let Err(text) = self.restart(&scenario) {
                         out.push(Out::Notice { text, is_error: true });
                     }
+                    self.replay(out);
                     self.publish(out);
                 }
                 let jump = Jump { from: self.sim.now(), to };
@@ -412,6 +425,12 @@ impl Engine {
         self.sim = Simulation::new(&self.valid, self.valid.scenario().seed);
         self.passed = false;
         result
+    }
+
+    /// Tells the page the scenario that reproduces the run now.
+    fn replay(&self, out: &mut Vec<Out>) {
+        let json = self.sim.replay_scenario().and_then(|s| serde_json::to_string(&s).ok());
+        out.push(Out::Replay(json));
     }
 
     fn cancel_jump(&mut self, out: &mut Vec<Out>) {
@@ -649,6 +668,37 @@ mod tests {
         e.handle(Command::Step(1_000), &mut out);
         assert_eq!(e.now(), 1_000);
         assert_eq!(views(&out).last().unwrap().frame.now_ms, 1_000);
+    }
+
+    #[test]
+    fn a_pause_lands_on_the_whole_second_the_clock_shows() {
+        let mut e = engine();
+        let mut out = Vec::new();
+        e.handle(Command::Step(2_437), &mut out);
+        e.handle(Command::Pause, &mut out);
+        assert_eq!(e.now(), 3_000);
+        e.handle(Command::Pause, &mut out);
+        assert_eq!(e.now(), 3_000, "already on a whole second: it stays");
+    }
+
+    #[test]
+    fn a_live_change_sends_the_scenario_that_replays_it_and_a_restart_drops_it() {
+        let mut e = engine();
+        let mut out = Vec::new();
+        e.handle(Command::Step(1_250), &mut out);
+        let rate =
+            sim_core::Command::SetProducerRate { node: NodeIndex::new(0), records_per_s: 900.0 };
+        e.handle(Command::Apply(rate), &mut out);
+        let replay = out.iter().rev().find_map(|o| match o {
+            Out::Replay(json) => Some(json.clone()),
+            _ => None,
+        });
+        let json = replay.flatten().expect("a replay after a change");
+        let replayed = sim_core::parse_scenario(&json).unwrap();
+        assert_eq!(replayed.schedule.last().and_then(|op| op.at_ms), Some(1_250));
+        out.clear();
+        e.handle(Command::Restart { scenario: scenario(&e), charts: false }, &mut out);
+        assert!(out.contains(&Out::Replay(None)));
     }
 
     #[test]

@@ -64,9 +64,38 @@ pub fn explain(issues: &[Issue], showing: &str) -> String {
     format!("This link could not be opened: {what}. Meanwhile this is {showing}.")
 }
 
-/// Copies the current address to the clipboard, reporting the outcome.
-pub fn copy_link(done: impl Fn(Result<(), String>) + 'static) {
+/// The scenario a shared link must carry to reproduce the run: the
+/// document (`doc`, what the address bar holds) while the run has taken no
+/// live change; otherwise the scenario the run started from with its live
+/// changes as `at_ms` schedule entries (`replay`, from the engine), under the
+/// document's names and layout (cosmetic: they change no figure). Also the
+/// number of live changes it carries.
+pub fn shared_scenario(doc: &Scenario, replay: Option<&str>) -> (Scenario, usize) {
+    let Some(mut run) = replay.and_then(|json| sim_core::parse_scenario(json).ok()) else {
+        return (doc.clone(), 0);
+    };
+    // The schedule is never edited live: what the run added is its end.
+    let changes = run.schedule.len().saturating_sub(doc.schedule.len());
+    run.name = doc.name.clone();
+    run.description = doc.description.clone();
+    run.layout = doc.layout.clone();
+    for node in &mut run.nodes {
+        if let Some(named) = doc.nodes.iter().find(|n| n.id == node.id) {
+            node.name = named.name.clone();
+        }
+    }
+    (run, changes)
+}
+
+/// The address of this page with `scenario` in its fragment.
+pub fn href_for(scenario: &Scenario) -> String {
     let href = window().location().href().unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default();
+    format!("{base}#{}", encode_fragment(scenario))
+}
+
+/// Copies `href` to the clipboard, reporting the outcome.
+pub fn copy_link(href: String, done: impl Fn(Result<(), String>) + 'static) {
     let promise = window().navigator().clipboard().write_text(&href);
     leptos::task::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {

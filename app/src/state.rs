@@ -81,6 +81,9 @@ pub struct Live {
     /// The open lesson's check in the current run, refreshed with the
     /// snapshot; `None` when the scenario has no lesson.
     pub lesson_status: RwSignal<Option<CheckStatus>>,
+    /// The scenario that reproduces the run, live changes included, as
+    /// JSON text (`Out::Replay`); `None` while the run has taken none.
+    pub replay: StoredValue<Option<String>>,
 }
 
 /// The charts: whose, over how long, their alarms, and their series.
@@ -162,6 +165,7 @@ impl SimCtx {
                 started: RwSignal::new(false),
                 snapshot: RwSignal::new(Snapshot::default()),
                 lesson_status: RwSignal::new(None),
+                replay: StoredValue::new(None),
             },
             charts: Charts {
                 node: RwSignal::new(None),
@@ -234,6 +238,7 @@ impl SimCtx {
                         self.clock.playing.set(false);
                     }
                 }
+                Out::Replay(json) => self.live.replay.set_value(json),
                 Out::File { name, mime, text } => {
                     if let Err(why) = crate::download::save_text(&name, &mime, &text) {
                         self.tell(format!("The download failed: {why}"), true);

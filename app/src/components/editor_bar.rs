@@ -53,6 +53,25 @@ pub fn EditorBar() -> impl IntoView {
             &editor.file_text(),
         ) {
             ctx.tell(format!("Saving failed: {why}"), true);
+            return;
+        }
+        // The file is the pipeline as it starts; say so when the run has
+        // taken live changes (a copied link carries them).
+        let changes = editor.doc.with_untracked(|doc| {
+            ctx.live.replay.with_value(|r| crate::link::shared_scenario(doc, r.as_deref()).1)
+        });
+        if changes > 0 {
+            let what = if changes == 1 {
+                "the live change made during the run is".to_string()
+            } else {
+                format!("the {changes} live changes made during the run are")
+            };
+            ctx.tell(
+                format!(
+                    "Saved {name}.json: the pipeline as it starts; {what} not in it. Copy link carries them."
+                ),
+                false,
+            );
         }
     };
     let save_picture = move |_| {

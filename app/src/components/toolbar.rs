@@ -77,10 +77,16 @@ pub fn Toolbar() -> impl IntoView {
                 </button>
                 <button
                     data-testid="copy-link"
-                    title="Copy a link that opens this exact scenario and seed: the same numbers at the same simulated time"
+                    title="Copy a link that opens this exact scenario and seed, with the changes made while it runs (shards, rates, interventions) at the simulated time each was made: Jump to the same time for the same numbers"
                     on:click=move |_| {
-                        crate::link::copy_link(move |result| match result {
-                            Ok(()) => ctx.tell("Link copied: it opens this scenario with the same seed.", false),
+                        let (scenario, changes) = editor.doc.with_untracked(|doc| {
+                            ctx.live.replay.with_value(|r| crate::link::shared_scenario(doc, r.as_deref()))
+                        });
+                        let href = crate::link::href_for(&scenario);
+                        let at = format_clock(ctx.live.snapshot.with_untracked(|s| s.frame.now_ms));
+                        let told = copied_words(changes, &at);
+                        crate::link::copy_link(href, move |result| match result {
+                            Ok(()) => ctx.tell(told.clone(), false),
                             Err(href) => ctx.tell(format!("Copy this link to share the scenario: {href}"), false),
                         })
                     }
@@ -147,6 +153,21 @@ pub fn Toolbar() -> impl IntoView {
     }
 }
 
+/// What Copy link says it copied: the scenario and seed, the live changes
+/// it carries, and where to jump for the numbers on screen now (`at`).
+pub(crate) fn copied_words(changes: usize, at: &str) -> String {
+    let carried = match changes {
+        0 => String::new(),
+        1 => " and the live change made during the run, at the simulated time it was made".into(),
+        n => format!(
+            " and the {n} live changes made during the run, each at the simulated time it was made"
+        ),
+    };
+    format!(
+        "Link copied: it opens this scenario with the same seed{carried}. Jump to {at} there for the numbers shown now."
+    )
+}
+
 /// The first sentence of `text` (up to a full stop followed by a space),
 /// or all of it when it has one sentence.
 pub(crate) fn first_sentence(text: &str) -> String {
@@ -205,6 +226,17 @@ fn ScenarioPicker() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::first_sentence;
+
+    #[test]
+    fn copy_link_says_what_the_link_carries() {
+        use super::copied_words;
+        assert_eq!(
+            copied_words(0, "00:02:35"),
+            "Link copied: it opens this scenario with the same seed. Jump to 00:02:35 there for the numbers shown now."
+        );
+        assert!(copied_words(1, "00:03:46").contains("and the live change made during the run"));
+        assert!(copied_words(3, "00:03:46").contains("and the 3 live changes made during the run"));
+    }
 
     #[test]
     fn the_story_is_the_first_sentence_of_the_description() {
