@@ -313,6 +313,23 @@ fn kafka_provisioned_pollers_run_five_invocations_each() {
     assert!(sim.ledger().balances(), "{:?}", sim.ledger());
 }
 
+/// Provisioned mode is modelled for an MSK event source only: on a
+/// function SNS invokes it would be ignored, so the scenario is refused with
+/// the field named, while the same pollers on an MSK source validate.
+#[test]
+fn provisioned_pollers_off_an_msk_source_are_refused_by_name() {
+    let mut f = function(10.0, None);
+    f.event_source.provisioned_pollers =
+        Some(ProvisionedPollers { minimum_pollers: 2, maximum_pollers: 4 });
+    let issues = validate(&fan_out(100.0, f.clone(), false)).unwrap_err();
+    let issue = issues
+        .iter()
+        .find(|i| i.path == "nodes[3].params.event_source.provisioned_pollers")
+        .unwrap_or_else(|| panic!("{issues:?}"));
+    assert!(issue.message.contains("MSK event source only"), "{}", issue.message);
+    assert!(validate(&msk(100.0, 2, f, false)).is_ok());
+}
+
 /// aws-facts-more 5.3: when the function's endpoint fails (an outage, a
 /// server-side error), SNS's AWS-managed policy retries the delivery, not
 /// Lambda's queue; once it is back the retries get through and the

@@ -89,6 +89,16 @@ pub(crate) fn check_wired_settings(w: &Wiring, check: &mut Checker<'_>, i: usize
             ),
         );
     }
+    // aws-facts-more 3: the model has provisioned mode for MSK event sources
+    // only; on another source it would be silently ignored, so say so.
+    if e.provisioned_pollers.is_some() && !msk {
+        check.push(
+            format!("{path}.params.event_source.provisioned_pollers"),
+            "provisioned pollers are modelled for an MSK event source only; remove them \
+             (this function's event source scales its pollers on demand here)"
+                .to_string(),
+        );
+    }
     if let Some(p) = e.provisioned_pollers
         && p.minimum_pollers > p.maximum_pollers
     {
