@@ -496,7 +496,7 @@ impl<'a> Estimator<'a> {
             MemoryPart::Events => "lower retry.max_backoff_ms or retry.max_attempts",
             MemoryPart::Other => "use fewer nodes",
         };
-        let what = format!("{} of {:?}: {detail}", part.name(), self.s.node(node).id);
+        let what = format!("{} of {:?}: {detail}", part.name(), self.s.node(node).label());
         self.memory.push(Part { node: Some(node), kind: Some(part), what, amount, remedy });
     }
 
@@ -517,7 +517,7 @@ impl<'a> Estimator<'a> {
         remedy: &'static str,
     ) {
         let what = match node {
-            Some(n) => format!("{} of {:?}", what, self.s.node(n).id),
+            Some(n) => format!("{} of {:?}", what, self.s.node(n).label()),
             None => what.to_string(),
         };
         let amount = if per_s.is_finite() { per_s.ceil().max(0.0) as u64 } else { u64::MAX };

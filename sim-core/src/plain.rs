@@ -51,7 +51,8 @@ fn subject(path: &str, scenario: &Scenario) -> Option<(String, Option<String>)> 
     let index: usize = index.parse().ok()?;
     let field = field.trim_start_matches('.');
     let field = field.strip_prefix("params.").unwrap_or(field);
-    let field = (!field.is_empty()).then(|| field_words(field));
+    // `nodes[1].params` is the node as a whole (a budget's refusal).
+    let field = (!field.is_empty() && field != "params").then(|| field_words(field));
     let label =
         |id: &str| scenario.nodes.iter().find(|n| n.id == id).map_or(id, |n| n.label()).to_string();
     match list {
@@ -123,6 +124,16 @@ mod tests {
         );
         assert!(words.iter().any(|w| w.starts_with("Producer 1 is not wired")), "{words:?}");
         assert!(words.iter().all(|w| !w.contains("nodes[")), "{words:?}");
+    }
+
+    /// A budget's refusal is about a node as a whole (`nodes[i].params`):
+    /// its display name alone leads, with no field.
+    #[test]
+    fn a_refusal_of_a_whole_node_leads_with_its_name() {
+        let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
+        let issue = Issue::new("nodes[0].params", "the run may take too much");
+        let label = scenario.node(NodeIndex::new(0)).label();
+        assert_eq!(issue_in_words(&issue, &scenario), format!("{label}: the run may take too much"));
     }
 
     #[test]
