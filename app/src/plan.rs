@@ -85,7 +85,7 @@ impl Task {
                 TaskDone::Autosized(start_autosize(&scenario, &node).and_then(|mut job| {
                     loop {
                         if let Some(done) = job.step(1) {
-                            break sizing_summary(done).map(Box::new);
+                            break sizing_summary(done, &job).map(Box::new);
                         }
                         progress(autosize_progress(&job));
                     }
@@ -106,25 +106,33 @@ impl Task {
 /// An auto-size search of `node`'s knobs in `doc` against its objectives,
 /// each candidate run for the scenario's duration with its seed; or why
 /// the document cannot be searched, in words.
+/// Settings whose run the browser could not hold are skipped, unrun.
 pub fn start_autosize(doc: &Scenario, node: &str) -> Result<AutosizeJob, String> {
+    autosize_within(doc, node, Budget::BROWSER)
+}
+
+/// [`start_autosize`] within `limit`.
+fn autosize_within(doc: &Scenario, node: &str, limit: Budget) -> Result<AutosizeJob, String> {
     let objectives = Objectives::of(doc);
-    AutosizeJob::new(doc, &objectives, doc.seed, doc.duration_s, Some(node)).map_err(|issues| {
-        let words = sim_core::plain::issues_in_words(&issues, doc).join("; ");
-        format!("fix the scenario first: {words}")
-    })
+    AutosizeJob::new(doc, &objectives, doc.seed, doc.duration_s, Some(node))
+        .map(|job| job.within(limit))
+        .map_err(|issues| {
+            let words = sim_core::plain::issues_in_words(&issues, doc).join("; ");
+            format!("fix the scenario first: {words}")
+        })
 }
 
 /// Where a search stands: `run 3: events.capacity 4 shards`.
 pub fn autosize_progress(job: &AutosizeJob) -> String {
-    let last = job.tried().last().map(|c| settings_text(job.knobs(), c)).unwrap_or_default();
+    let last = job.tried().last().map(|c| settings_text(job.knobs(), &c.settings)).unwrap_or_default();
     format!("run {}: {last}", job.tried().len())
 }
 
 /// One candidate in words: `events.capacity 5 shards, …`.
-fn settings_text(knobs: &[Knob], c: &Candidate) -> String {
+fn settings_text(knobs: &[Knob], settings: &[u32]) -> String {
     let parts: Vec<String> = knobs
         .iter()
-        .zip(&c.settings)
+        .zip(settings)
         .map(|(k, &v)| format!("{} {}", k.label(), k.value_text(v)))
         .collect();
     parts.join(", ")
@@ -137,6 +145,9 @@ pub struct SizingSummary {
     pub headline: String,
     /// Where the classic shard formula falls short, a line per stream.
     pub formula: Vec<String>,
+    /// The settings not run because the browser could not hold the run,
+    /// in words; `None` when every setting ran.
+    pub skipped: Option<String>,
     /// Every configuration tried, cheapest first.
     pub tried: Vec<TriedRow>,
     /// The winner as a scenario (at the scenario's own traffic), to apply.
@@ -181,8 +192,11 @@ pub struct TriedRow {
     pub winner: bool,
 }
 
-/// A finished search in the inspector's words.
-pub fn sizing_summary(done: Result<Sizing, Vec<sim_core::Issue>>) -> Result<SizingSummary, String> {
+/// A finished search (`job`'s) in the inspector's words.
+pub fn sizing_summary(
+    done: Result<Sizing, Vec<sim_core::Issue>>,
+    job: &AutosizeJob,
+) -> Result<SizingSummary, String> {
     let sizing =
         done.map_err(|issues| issues.first().map(ToString::to_string).unwrap_or_default())?;
     let mut tried: Vec<&Candidate> = sizing.tried.iter().collect();
@@ -191,7 +205,7 @@ pub fn sizing_summary(done: Result<Sizing, Vec<sim_core::Issue>>) -> Result<Sizi
     let tried = tried
         .into_iter()
         .map(|c| TriedRow {
-            settings: settings_text(&sizing.knobs, c),
+            settings: settings_text(&sizing.knobs, &c.settings),
             monthly_usd: c.point.monthly_usd,
             verdict: if c.meets() { "meets every objective".into() } else { c.misses.join("; ") },
             meets: c.meets(),
@@ -214,11 +228,25 @@ pub fn sizing_summary(done: Result<Sizing, Vec<sim_core::Issue>>) -> Result<Sizi
     let headline = match (sizing.winner(), sizing.monthly_usd) {
         (Some(w), Some(usd)) => format!(
             "Cheapest that meets every objective: {} at ${usd:.2} a month",
-            settings_text(&sizing.knobs, w)
+            settings_text(&sizing.knobs, &w.settings)
         ),
         _ => "No setting tried meets every objective.".to_string(),
     };
-    Ok(SizingSummary { headline, formula, tried, scenario: sizing.scenario })
+    Ok(SizingSummary { headline, formula, skipped: skipped_text(job), tried, scenario: sizing.scenario })
+}
+
+/// The settings a search skipped for the browser's budget, the first with
+/// its reason: `Not run: 2 settings …`.
+fn skipped_text(job: &AutosizeJob) -> Option<String> {
+    let (first, why) = job.over_budget().first()?;
+    let n = job.over_budget().len();
+    let what = if n == 1 { "1 setting".to_string() } else { format!("{n} settings") };
+    let doc = job.scenario();
+    let why = sim_core::plain::issues_in_words(std::slice::from_ref(why), doc).join("; ");
+    Some(format!(
+        "Not run: {what} beyond what the browser can hold, such as {} ({why}). The command-line autosize runs them.",
+        settings_text(job.knobs(), first)
+    ))
 }
 
 /// One capacity mode's bill, as the comparison's table shows it.
@@ -419,7 +447,7 @@ mod tests {
         let mut page_notes = Vec::new();
         let here = loop {
             if let Some(done) = job.step(1) {
-                break sizing_summary(done);
+                break sizing_summary(done, &job);
             }
             page_notes.push(autosize_progress(&job));
         };
@@ -434,6 +462,44 @@ mod tests {
         assert_eq!(here.tried.iter().filter(|r| r.winner).count(), 1);
         let expected = TaskDone::Autosized(Ok(Box::new(here)));
         assert_eq!(answer, Some(ToPage::Planned { id: 9, done: expected }));
+    }
+
+    /// A search keeps to its host's budget: a setting whose run the host
+    /// could not hold is skipped, unrun, and the summary says so in words,
+    /// with the command-line way to run it.
+    #[test]
+    fn an_autosize_skips_settings_its_host_cannot_hold_and_says_so() {
+        let mut doc = sim_core::parse_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+        doc.duration_s = 60;
+        let valid = sim_core::validate(&doc).unwrap();
+        // Room for the scenario as it is (2 shards), not for 4.
+        let at_most = sim_core::budget::estimate(&valid, 60).events_per_sim_s;
+        let limit = Budget { host: "the browser", memory_bytes: u64::MAX, events_per_sim_s: at_most };
+        let mut job = autosize_within(&doc, "events", limit).unwrap();
+        let summary = loop {
+            if let Some(done) = job.step(1) {
+                break sizing_summary(done, &job).unwrap();
+            }
+        };
+        assert!(!job.over_budget().is_empty(), "{:?}", summary.tried);
+        let skipped = summary.skipped.expect("the skipped settings are told");
+        let n = job.over_budget().len();
+        let first = settings_text(job.knobs(), &job.over_budget()[0].0);
+        assert!(skipped.starts_with(&format!("Not run: {n} setting")), "{skipped}");
+        assert!(skipped.contains(&format!("such as {first} (")), "{skipped}");
+        assert!(skipped.contains("the browser allows"), "{skipped}");
+        assert!(skipped.ends_with("The command-line autosize runs them."), "{skipped}");
+        for (settings, _) in job.over_budget() {
+            assert!(job.tried().iter().all(|c| &c.settings != settings), "{settings:?} ran");
+        }
+        // Within the browser's own budget this small search skips nothing.
+        let mut job = start_autosize(&doc, "events").unwrap();
+        let summary = loop {
+            if let Some(done) = job.step(1) {
+                break sizing_summary(done, &job).unwrap();
+            }
+        };
+        assert_eq!(summary.skipped, None);
     }
 
     #[test]

@@ -418,6 +418,11 @@ impl AutosizeJob {
         AutosizeJob { limit: Some(limit), ..self }
     }
 
+    /// The scenario searched (at the objectives' traffic).
+    pub fn scenario(&self) -> &Scenario {
+        &self.base
+    }
+
     /// The candidates skipped for exceeding the budget, and why.
     pub fn over_budget(&self) -> &[(Vec<u32>, Issue)] {
         &self.over_budget

@@ -117,14 +117,14 @@ impl Search {
             let Some(Runner::Page(job)) = runner.as_mut() else { return None };
             // Done, or where the search stands.
             Some(match job.step(1) {
-                Some(done) => Ok(done),
+                Some(done) => Ok(sizing_summary(done, job)),
                 None => Err(autosize_progress(job)),
             })
         });
         let note = match step.flatten() {
             Some(Ok(done)) => {
                 self.runner.set_value(None);
-                return self.progress.set(Progress::of(sizing_summary(done).map(Box::new)));
+                return self.progress.set(Progress::of(done.map(Box::new)));
             }
             Some(Err(note)) => note,
             None => return,
@@ -222,10 +222,14 @@ fn result_view(
             view! { <p class="autosize-formula" data-testid="autosize-formula">{line.clone()}</p> }
         })
         .collect_view();
+    let skipped = sizing.skipped.clone().map(|line| {
+        view! { <p class="autosize-formula" data-testid="autosize-skipped">{line}</p> }
+    });
     let found = sizing.scenario.is_some();
     view! {
         <p class="autosize-headline" data-testid="autosize-result">{sizing.headline.clone()}</p>
         {formula}
+        {skipped}
         {found.then(|| view! {
             <button class="ghost-button autosize-apply" data-testid="autosize-apply" on:click=apply>"Apply (undoable)"</button>
         })}
