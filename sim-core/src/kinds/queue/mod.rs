@@ -1201,6 +1201,16 @@ impl GroupRoute {
         GroupRoute { partitions, groups }
     }
 
+    /// The route of a producer with partition keys `keys` to a FIFO topic:
+    /// one message group per key (its `MessageGroupId`), on one partition
+    /// (a topic has none).
+    pub fn unpartitioned(keys: &KeyDistribution) -> Self {
+        GroupRoute {
+            partitions: Spread::new([(0, 1.0)]),
+            groups: smallvec![Spread::new(message_groups(keys).iter().map(|g| (g.id, g.share)))],
+        }
+    }
+
     /// Every message in message group `group` on partition `partition`.
     pub fn to_group(partition: u32, group: u32) -> Self {
         GroupRoute {
