@@ -4,10 +4,10 @@
 //! group on to the SQS FIFO queues it delivers to, not to standard queues.
 
 use sim_core::kinds::queue::HOT_GROUP;
-use sim_core::metrics::{producer, sns};
+use sim_core::metrics::{lambda, producer, queue, sns};
 use sim_core::scenario::{
-    FifoThroughputScope, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, QueueSpec, QueueType,
-    Scenario, SnsTopicSpec, TopicType,
+    EventSourceMapping, FifoThroughputScope, KeyDistribution, LambdaSpec, Link, Node, NodeSpec,
+    ProducerSpec, QueueSpec, QueueType, Scenario, SnsTopicSpec, TopicType,
 };
 use sim_core::{NodeIndex, Simulation, parse_scenario};
 
@@ -127,6 +127,77 @@ fn publishers_using_the_same_group_share_its_300_a_second() {
     reversed.nodes.reverse();
     let again = run(&reversed, secs);
     assert_eq!((put(&again, 0), put(&again, 1)), (a, b));
+}
+
+/// A function that runs exactly 100 ms per invocation of one message.
+fn one_at_a_time() -> LambdaSpec {
+    LambdaSpec {
+        overhead_ms: 100.0,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        event_source: EventSourceMapping { batch_size: Some(1), ..Default::default() },
+        ..LambdaSpec::default()
+    }
+}
+
+/// producer (100 messages/s over `keys`) -> FIFO topic -> FIFO queue "q"
+/// -> function "f" ([`one_at_a_time`]), and a standard queue "std"
+/// subscribed too, with no reader.
+fn fan_out_to_a_function(keys: KeyDistribution) -> Scenario {
+    let fifo = QueueSpec { queue_type: QueueType::Fifo, ..QueueSpec::default() };
+    let nodes = vec![
+        node("p", NodeSpec::Producer(publisher(100.0, keys))),
+        node("t", NodeSpec::SnsTopic(fifo_topic(FifoThroughputScope::Topic))),
+        node("q", NodeSpec::SqsQueue(fifo)),
+        node("f", NodeSpec::Lambda(one_at_a_time())),
+        node("std", NodeSpec::SqsQueue(QueueSpec::default())),
+    ];
+    let links = vec![link("p", "t"), link("t", "q"), link("q", "f"), link("t", "std")];
+    Scenario { nodes, links, ..pipeline(ProducerSpec::default(), 1, None) }
+}
+
+/// aws-facts-more 5.2: a FIFO topic passes each message's group ID to an
+/// SQS FIFO queue, so the queue's reader works on the groups in parallel
+/// (aws-facts 4.1, 5.2: one batch per group in flight). A function taking
+/// one message for 100 ms: one group allows one invocation at a time, 10
+/// messages a second (batch_size / duration), so 100 a second on one key
+/// falls behind; on 20 keys (5 a second each, each group busy half the
+/// time) it keeps up, running λ × W = 100/s × 0.1 s = 10 invocations at
+/// once on average, never more than the 20 groups. The standard queue gets
+/// every message (in no group).
+#[test]
+fn a_fifo_queue_under_a_fifo_topic_keeps_the_publishers_groups() {
+    let secs = 120;
+    let sim = run(&fan_out_to_a_function(KeyDistribution::Uniform { count: 20 }), secs);
+    let (f, q, std) = (
+        sim.node_index("f").unwrap(),
+        sim.node_index("q").unwrap(),
+        sim.node_index("std").unwrap(),
+    );
+    let all = published(&sim);
+    let processed = sim.metrics(f).total(lambda::RECORDS_PROCESSED);
+    assert!(all >= 100.0 * (secs as f64 - 1.0), "{all}");
+    // Every message but the last moment's.
+    assert!(all - processed < 30.0, "{processed} of {all}");
+    let concurrency = sim.metrics(f).stats(lambda::CONCURRENT_EXECUTIONS);
+    assert!(concurrency.max <= 20.0, "one invocation per group at most: {}", concurrency.max);
+    // Mean concurrency from the billed duration: invocations × 100 ms over
+    // the run.
+    let mb_ms = sim.cost().monthly.lambda_x86_mb_ms as f64;
+    let mean = mb_ms / f64::from(one_at_a_time().memory_mb) / (secs * 1_000) as f64;
+    assert!((mean - 10.0).abs() < 0.5, "mean concurrency {mean}");
+    assert!(sim.queue(q).unwrap().oldest_age(sim.now()) < 2_000, "the function keeps up");
+    assert_eq!(sim.metrics(std).total(queue::SENT), all);
+    assert!(sim.ledger().balances(), "{:?}", sim.ledger());
+
+    // One key: one group, one invocation at a time, 10 a second at most.
+    let sim = run(&fan_out_to_a_function(KeyDistribution::Uniform { count: 1 }), secs);
+    let f = sim.node_index("f").unwrap();
+    let processed = sim.metrics(f).total(lambda::RECORDS_PROCESSED);
+    assert!(processed <= 10.0 * secs as f64, "{processed}");
+    assert!(processed >= 10.0 * (secs as f64 - 2.0), "{processed}");
+    assert_eq!(sim.metrics(f).stats(lambda::CONCURRENT_EXECUTIONS).max, 1.0);
+    assert_eq!(sim.metrics(sim.node_index("std").unwrap()).total(queue::SENT), published(&sim));
 }
 
 /// A topic's `message_groups` is gone (its publishers' keys say it now),

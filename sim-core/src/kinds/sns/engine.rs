@@ -357,15 +357,17 @@ impl Simulation {
             // A notification is a new record at its endpoint's stage.
             self.handed_off += matched;
             let notes = Batch::arriving(matched, bytes, self.now, born_ms);
-            self.notify(topic, sub, notes, 0, None);
+            self.notify(topic, sub, notes, 0, None, Some(groups));
         }
     }
 
     /// Delivers notifications `notes` of subscription `sub`, after
-    /// `retries` retries of `policy` (none yet: the first attempt). What the endpoint refuses waits for the policy's next
-    /// retry, or goes to the dead-letter queue when none is left
-    /// (aws-facts-more 5.3). An HTTP/S subscription's throttle holds back
-    /// what is over its rate, to be sent as the rate allows.
+    /// `retries` retries of `policy` (none yet: the first attempt), of a
+    /// publish with `groups` messages per message group (none: a retry).
+    /// What the endpoint refuses waits for the policy's next retry, or goes
+    /// to the dead-letter queue when none is left (aws-facts-more 5.3). An
+    /// HTTP/S subscription's throttle holds back what is over its rate, to
+    /// be sent as the rate allows.
     fn notify(
         &mut self,
         topic: usize,
@@ -373,6 +375,7 @@ impl Simulation {
         notes: Batch,
         retries: u32,
         policy: Option<Policy>,
+        groups: Option<&Counts>,
     ) {
         let Batch { records: count, bytes, born_ms, .. } = notes;
         let node = self.topic_nodes[topic];
@@ -402,6 +405,12 @@ impl Simulation {
         let batch = Batch::arriving(count, bytes, self.now, born_ms);
         let accepted = match (down, endpoint) {
             (true, _) => 0,
+            // aws-facts-more 5.2: a FIFO topic passes each message's group
+            // ID on to a FIFO queue, not to a standard one.
+            (false, Endpoint::Queue(q)) if fifo && self.queues[q].is_fifo() => {
+                let route = self.topics[topic].route_into(&self.queues[q], groups);
+                self.queue_take_routed(q, batch, &route)
+            }
             (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
             (false, Endpoint::Firehose(f)) => self.firehose_take(f, batch),
             // aws-facts-more 5.2: Lambda queues the event and answers at
@@ -485,7 +494,7 @@ impl Simulation {
         s.held -= n;
         s.held_bytes -= bytes;
         let notes = Batch::arriving(n, bytes, self.now, s.held_born);
-        self.notify(topic, sub, notes, 0, None);
+        self.notify(topic, sub, notes, 0, None, None);
     }
 
     /// The policy ended (aws-facts-more 5.3): to the subscription's
@@ -527,7 +536,7 @@ impl Simulation {
                     self.metrics[self.topic_nodes[topic]].add(sns::RETRIES, r.count as f64);
                     let sub = r.sub as usize;
                     let notes = Batch::arriving(r.count, r.bytes, self.now, r.born_ms);
-                    self.notify(topic, sub, notes, r.retries + 1, Some(r.policy));
+                    self.notify(topic, sub, notes, r.retries + 1, Some(r.policy), None);
                 }
             }
             for sub in 0..self.topics[topic].subs.len() {

@@ -21,8 +21,9 @@ use crate::bucket::{Rate, TokenBucket, Tokens};
 use crate::kinds::Batch;
 use crate::kinds::batch::born_blend;
 use crate::kinds::queue::engine::QueueRetry;
-use crate::kinds::queue::{Counts, message_groups};
+use crate::kinds::queue::{Counts, GroupRoute, MessageGroup, Queue, message_groups};
 use crate::memory::{btree, buffer};
+use crate::routing::{hash_key, key_name};
 use crate::scenario::{
     FIFO_GROUP_MESSAGES_PER_S, HttpDeliveryPolicy, KeyDistribution, NodeIndex, PublishPool,
     SnsTopicSpec,
@@ -347,13 +348,16 @@ const GROUP_RATE: Rate = Rate::whole_per_second(FIFO_GROUP_MESSAGES_PER_S as i64
 pub struct TopicGroup {
     /// Its 300 messages a second.
     tokens: Tokens,
+    /// MD5 of its `MessageGroupId`: the partition it falls in when it
+    /// reaches a high-throughput FIFO queue.
+    hash: u128,
     /// Messages published in it since the start.
     pub published: u64,
 }
 
 impl TopicGroup {
-    fn new() -> Self {
-        TopicGroup { tokens: Tokens::full(&GROUP_RATE), published: 0 }
+    fn new(hash: u128) -> Self {
+        TopicGroup { tokens: Tokens::full(&GROUP_RATE), hash, published: 0 }
     }
 }
 
@@ -438,7 +442,7 @@ impl Topic {
     pub fn add_publisher(&mut self, keys: &KeyDistribution) {
         if self.spec.is_fifo() {
             for g in message_groups(keys) {
-                self.groups.entry(g.id).or_insert_with(TopicGroup::new);
+                self.groups.entry(g.id).or_insert_with(|| TopicGroup::new(g.hash));
             }
         }
     }
@@ -446,7 +450,7 @@ impl Topic {
     /// Group `id`; a group no producer declared (a forwarding stage's group
     /// 0) starts full at its first publish.
     fn group(&mut self, id: u32) -> &mut TopicGroup {
-        self.groups.entry(id).or_insert_with(TopicGroup::new)
+        self.groups.entry(id).or_insert_with(|| TopicGroup::new(hash_key(&key_name(id))))
     }
 
     /// Messages group `id` takes at `now`: 300 a second on a FIFO topic
@@ -456,6 +460,26 @@ impl Topic {
             return u64::MAX;
         }
         self.group(id).tokens.whole(&GROUP_RATE, now)
+    }
+
+    /// How its notifications spread over FIFO queue `queue`'s message
+    /// groups (aws-facts-more 5.2: a FIFO topic passes each message's group
+    /// ID on to a FIFO queue): as `published`, the messages per group just
+    /// published; for a retry, whose notifications are kept as a count, as
+    /// every message it published so far.
+    pub fn route_into(&self, queue: &Queue, published: Option<&Counts>) -> GroupRoute {
+        let hash =
+            |id: u32| self.groups.get(&id).map_or_else(|| hash_key(&key_name(id)), |g| g.hash);
+        let group = |id, n: u64| MessageGroup { id, hash: hash(id), share: n as f64 };
+        match published {
+            Some(groups) => {
+                GroupRoute::of_groups(queue, groups.iter().map(|&(id, n)| group(id, n)))
+            }
+            None => GroupRoute::of_groups(
+                queue,
+                self.groups.iter().map(|(&id, g)| group(id, g.published)),
+            ),
+        }
     }
 
     /// Queues `count` notifications of subscription `sub` for a retry

@@ -7,8 +7,8 @@ use serde_json::Value;
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
     // aws-facts-more 5.1, 5.2: a FIFO topic's publisher sets each
-    // message's group.
-    Param::new("topic_type", "Standard: best-effort order, at-least-once, limited by the account's publish quota. FIFO: order within a message group, deduplication, 300 messages/s per group. A FIFO topic's message groups are its producers' partition keys (a forwarding stage publishes in one group)."),
+    // message's group; the topic passes it on to FIFO queues only.
+    Param::new("topic_type", "Standard: best-effort order, at-least-once, limited by the account's publish quota. FIFO: order within a message group, deduplication, 300 messages/s per group. A FIFO topic's message groups are its producers' partition keys (a forwarding stage publishes in one group); SQS FIFO subscribers get each message in its group, so their readers can work on the groups in parallel, while standard queues get no group."),
     // aws-facts-more 5.1: per account per Region, standard topics 30,000
     // messages/s in us-east-1 (9,000, 1,500 or 300 elsewhere), FIFO topics
     // 30,000 (9,000 or 3,000 elsewhere), soft quotas; simulator bound at
