@@ -25,8 +25,8 @@ use crate::kinds::{
 use crate::memory::{btree, buffer, grown_buffer};
 use crate::metrics::{self, Point, RunStats, Series};
 use crate::scenario::{
-    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, Scenario, StreamOp,
-    Traffic, parse_replay_csv,
+    Capacity, KeyDistribution, NodeKind, NodeSpec, Operation, ProducerSpec, QueueSpec, QueueType,
+    Scenario, StreamOp, Traffic, parse_replay_csv,
 };
 use crate::scenario::{Forward, NodeIndex, PerNode, with_spec};
 use crate::time::{DAY, HOUR, MINUTE, SECOND, SimTime};
@@ -789,9 +789,20 @@ impl<'a> Estimator<'a> {
         }
     }
 
-    /// The message groups of queue `node`: its producers' keys (FIFO), or 1.
+    /// The message groups of queue `node`: its producers' keys (FIFO), and
+    /// those of the producers publishing to a FIFO topic it subscribes to
+    /// (aws-facts-more 5.2: the topic passes the groups on), or 1.
     pub(crate) fn groups_into(&self, node: NodeIndex) -> u64 {
-        self.producers_into(node).map(|(_, p)| fifo_groups(self.s, node, p)).max().unwrap_or(1)
+        let fifo = |q: &QueueSpec| q.queue_type == QueueType::Fifo;
+        if !matches!(&self.s.node(node).spec, NodeSpec::SqsQueue(q) if fifo(q)) {
+            return 1;
+        }
+        let own = self.producers_into(node).map(|(_, p)| fifo_groups(self.s, node, p)).max();
+        let notified: u64 = self
+            .topics_into(node)
+            .flat_map(|t| self.producers_into(t).map(move |(_, p)| fifo_groups(self.s, t, p)))
+            .sum();
+        own.unwrap_or(1).max(notified)
     }
 
     /// Messages a second sent into queue `node`, at most: producers at their
@@ -808,21 +819,21 @@ impl<'a> Estimator<'a> {
     /// they take, for each topic it subscribes to or is a subscription's
     /// dead-letter queue of.
     pub(crate) fn notifications_into(&self, node: NodeIndex) -> f64 {
+        self.topics_into(node).map(|t| self.messages_into(t)).sum()
+    }
+
+    /// The topics that deliver to queue `node`, as a subscriber or as a
+    /// subscription's dead-letter queue.
+    fn topics_into(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         let id = &self.s.node(node).id;
-        NodeIndex::all(self.s.nodes.len())
-            .filter(|&t| match &self.s.node(t).spec {
-                NodeSpec::SnsTopic(spec) => {
-                    let from = &self.s.node(t).id;
-                    self.s.links.iter().any(|l| &l.from == from && &l.to == id)
-                        || spec
-                            .subscriptions
-                            .iter()
-                            .any(|s| s.dead_letter_queue.as_ref() == Some(id))
-                }
-                _ => false,
-            })
-            .map(|t| self.messages_into(t))
-            .sum()
+        NodeIndex::all(self.s.nodes.len()).filter(move |&t| match &self.s.node(t).spec {
+            NodeSpec::SnsTopic(spec) => {
+                let from = &self.s.node(t).id;
+                self.s.links.iter().any(|l| &l.from == from && &l.to == id)
+                    || spec.subscriptions.iter().any(|s| s.dead_letter_queue.as_ref() == Some(id))
+            }
+            _ => false,
+        })
     }
 
     /// Batches a second reader `node` hands on (a forwarded batch, a

@@ -620,10 +620,17 @@ impl Simulation {
                 consumer_nodes.push(i);
             }
         }
+        // A FIFO topic's message groups are the keys of the producers
+        // publishing to it (aws-facts-more 5.2: the publisher sets each
+        // message's group).
         let send_routes = producers
             .iter()
             .map(|p| match p.target {
                 Target::Queue(q) => Some(GroupRoute::new(&queues[q], &p.spec.keys)),
+                Target::Topic(t) if topics[t].spec.is_fifo() => {
+                    topics[t].add_publisher(&p.spec.keys);
+                    Some(GroupRoute::unpartitioned(&p.spec.keys))
+                }
                 _ => None,
             })
             .collect();

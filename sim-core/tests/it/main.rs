@@ -33,6 +33,7 @@ mod resharding;
 mod routing;
 mod sizing;
 mod sns;
+mod sns_fifo;
 mod sns_http;
 mod sqs_calls;
 mod tidy;

@@ -215,7 +215,6 @@ fn standard_and_fifo_topics_draw_on_separate_account_quotas() {
     let fifo = |quota| SnsTopicSpec {
         topic_type: TopicType::Fifo,
         fifo_throughput_scope: FifoThroughputScope::MessageGroup,
-        message_groups: 100,
         publish_quota_per_s: quota,
         ..SnsTopicSpec::default()
     };
@@ -258,35 +257,6 @@ fn standard_and_fifo_topics_draw_on_separate_account_quotas() {
 
 fn standard_with(quota: u32) -> SnsTopicSpec {
     SnsTopicSpec { publish_quota_per_s: quota, ..SnsTopicSpec::default() }
-}
-
-/// aws-facts-more 5.1: a FIFO topic takes 300 messages/s per message
-/// group, and with topic scope at most 3,000 messages/s (or 20 MB/s); with
-/// message-group scope up to the Regional quota.
-#[test]
-fn fifo_topics_are_limited_per_message_group_and_per_topic() {
-    let fifo = |groups, scope| SnsTopicSpec {
-        topic_type: TopicType::Fifo,
-        message_groups: groups,
-        fifo_throughput_scope: scope,
-        ..SnsTopicSpec::default()
-    };
-    assert_eq!(fifo(2, FifoThroughputScope::Topic).publish_messages_per_s(), 600);
-    assert_eq!(fifo(100, FifoThroughputScope::Topic).publish_messages_per_s(), 3_000);
-    assert_eq!(fifo(100, FifoThroughputScope::MessageGroup).publish_messages_per_s(), 30_000);
-    assert_eq!(fifo(100, FifoThroughputScope::Topic).publish_bytes_per_s(), Some(20_000_000));
-    assert_eq!(fifo(100, FifoThroughputScope::MessageGroup).publish_bytes_per_s(), None);
-    let secs = 30;
-    let s = fan_out(
-        steady_producer(1_000.0, 500),
-        fifo(2, FifoThroughputScope::Topic),
-        &[("q", QueueType::Fifo)],
-    );
-    let sim = run(&s, secs);
-    let published = total(&sim, TOPIC, sns::PUBLISHED);
-    assert!(published <= 600.0 * (secs as f64 + 1.0), "{published}");
-    assert!(published >= 600.0 * (secs as f64 - 2.0), "{published}");
-    assert!(sim.ledger().balances());
 }
 
 /// aws-facts-more 5.3: an SQS endpoint that fails (server-side errors) is

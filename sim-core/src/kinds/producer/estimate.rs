@@ -66,6 +66,13 @@ impl<'a> Estimator<'a> {
             let waiting = (batches * attempts * waited_s).ceil() as u64;
             self.pending += waiting;
             self.payload += waiting * 64;
+            // A FIFO topic's refused messages keep their message groups: a
+            // part per group (`fan_out`), at most one per message.
+            let per_batch = (peak * batch_ms as f64 / 1_000.0).ceil() as u64;
+            let parts = fan_out.min(per_batch);
+            if self.kind(target) == NodeKind::SnsTopic && parts > 2 {
+                self.payload += waiting * grown_buffer::<(u32, u64)>(parts);
+            }
             return;
         }
         let (entries, pieces) = retry_calendar(&caps, batch_ms, fan_out, p);
@@ -77,11 +84,12 @@ impl<'a> Estimator<'a> {
     }
 }
 
-/// The message groups a producer's sends reach in a FIFO queue (its keys,
-/// at most 10,000 tracked), or 1.
-pub(crate) fn fifo_groups(s: &Scenario, queue: NodeIndex, p: &ProducerSpec) -> u64 {
-    let fifo =
-        matches!(&s.node(queue).spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo);
+/// The message groups a producer's sends reach in a FIFO queue or a FIFO
+/// topic (its keys, at most 10,000 tracked), or 1.
+pub(crate) fn fifo_groups(s: &Scenario, target: NodeIndex, p: &ProducerSpec) -> u64 {
+    let spec = &s.node(target).spec;
+    let fifo = matches!(spec, NodeSpec::SqsQueue(q) if q.queue_type == QueueType::Fifo)
+        || matches!(spec, NodeSpec::SnsTopic(t) if t.is_fifo());
     if !fifo {
         return 1;
     }

@@ -276,10 +276,23 @@ impl Simulation {
     pub(crate) fn queue_take(&mut self, queue: usize, batch: Batch) -> u64 {
         let q = &self.queues[queue];
         let route = GroupRoute::to_group(q.partition_of(hash_key(&key_name(0))), 0);
+        self.queue_take_routed(queue, batch, &route)
+    }
+
+    /// [`Simulation::queue_take`] with the records spread over `route`'s
+    /// partitions and message groups (drawn from the queue's random
+    /// stream): a FIFO topic's notifications keep their groups.
+    pub(crate) fn queue_take_routed(
+        &mut self,
+        queue: usize,
+        batch: Batch,
+        route: &GroupRoute,
+    ) -> u64 {
         let bytes = (batch.bytes + batch.records / 2) / batch.records.max(1);
-        let parts = Counts::from_slice(&[(0, batch.records)]);
+        let mut parts = Counts::new();
+        route.spread(batch.records, &mut self.rngs[self.queue_nodes[queue]], &mut parts);
         let each = Some(bytes.max(1));
-        self.send_message_batch(queue, &route, &parts, each, None, batch.born_ms).accepted
+        self.send_message_batch(queue, route, &parts, each, None, batch.born_ms).accepted
     }
 
     /// The queue slot of node `node`, if it is a queue.

@@ -1191,14 +1191,34 @@ impl GroupRoute {
         if !queue.is_fifo() {
             return GroupRoute::single(0);
         }
+        GroupRoute::of_groups(queue, message_groups(keys))
+    }
+
+    /// The route of messages in `groups`, in proportion to their shares,
+    /// into FIFO queue `queue`: each group on the partition its hash falls
+    /// in. Groups without a share are left out; without any, group 0.
+    pub fn of_groups(queue: &Queue, groups: impl IntoIterator<Item = MessageGroup>) -> Self {
         let mut by_partition: BTreeMap<u32, Vec<(u32, f64)>> = BTreeMap::new();
-        for g in message_groups(keys) {
+        for g in groups.into_iter().filter(|g| g.share > 0.0) {
             by_partition.entry(queue.partition_of(g.hash)).or_default().push((g.id, g.share));
+        }
+        if by_partition.is_empty() {
+            return GroupRoute::single(0);
         }
         let partitions =
             Spread::new(by_partition.iter().map(|(&p, gs)| (p, gs.iter().map(|g| g.1).sum())));
         let groups = by_partition.into_values().map(Spread::new).collect();
         GroupRoute { partitions, groups }
+    }
+
+    /// The route of a producer with partition keys `keys` to a FIFO topic:
+    /// one message group per key (its `MessageGroupId`), on one partition
+    /// (a topic has none).
+    pub fn unpartitioned(keys: &KeyDistribution) -> Self {
+        GroupRoute {
+            partitions: Spread::new([(0, 1.0)]),
+            groups: smallvec![Spread::new(message_groups(keys).iter().map(|g| (g.id, g.share)))],
+        }
     }
 
     /// Every message in message group `group` on partition `partition`.

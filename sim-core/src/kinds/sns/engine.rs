@@ -20,6 +20,7 @@ use crate::scenario::{
     NodeIndex, NodeKind, PublishPool, RecordSize, SNS_MAX_MESSAGE_BYTES, SnsTopicSpec,
 };
 use crate::time::SimTime;
+use smallvec::SmallVec;
 
 /// How many of a send's first calls fit in `messages` and `bytes` of room
 /// (a call is taken whole or throttled whole); `largest` bounds the size of
@@ -65,6 +66,21 @@ fn share(room: u64, demands: &[(usize, u64)], shares: &mut Vec<u64>) -> bool {
     true
 }
 
+/// Of `taken` messages published out of `allowed` (messages per message
+/// group), each group's part: PublishBatch calls mix groups, so calls cut
+/// short take from each in proportion ([`apportion_into`]). In `allowed`'s
+/// order, zeros kept.
+fn taken_by_group(taken: u64, allowed: &Counts) -> Counts {
+    if taken == allowed.iter().map(|a| a.1).sum::<u64>() {
+        return allowed.clone();
+    }
+    let weights: SmallVec<[(usize, u64); 2]> =
+        allowed.iter().map(|&(g, n)| (g as usize, n)).collect();
+    let mut parts: SmallVec<[u64; 2]> = smallvec::smallvec![0; weights.len()];
+    apportion_into(taken, &weights, &mut parts);
+    allowed.iter().zip(parts).map(|(&(g, _), n)| (g, n)).collect()
+}
+
 impl Simulation {
     /// The topic slot of node `node`, if it is a topic.
     pub(crate) fn topic_at(&self, node: NodeIndex) -> Option<usize> {
@@ -74,8 +90,17 @@ impl Simulation {
 
     /// A topic-bound producer's batch: the records generated since the last
     /// one (born, on average, at `born_ms`) are published as PublishBatch calls.
+    /// On a FIFO topic each record's partition key is its
+    /// `MessageGroupId` (aws-facts-more 5.2), so the batch is split by
+    /// group as the keys are drawn; on a standard topic it is one part.
     pub(crate) fn producer_publish(&mut self, slot: usize, k: u64, born_ms: SimTime) {
-        let parts = Counts::from_slice(&[(0, k)]);
+        let mut parts = Counts::new();
+        match &self.send_routes[slot] {
+            Some(route) => {
+                route.groups(0, k, &mut self.rngs[self.producer_nodes[slot]], &mut parts)
+            }
+            None => parts.push((0, k)),
+        }
         self.publish_for_producer(slot, QueueRetry { parts, attempts: 0, born_ms });
     }
 
@@ -92,8 +117,17 @@ impl Simulation {
         if self.publish_round.collecting {
             return self.publish_round.publishes.push((slot, topic, batch));
         }
+        let allowed = self.within_groups(topic, &batch.parts);
         let (room, room_bytes) = self.publish_room(topic);
-        self.publish_within(slot, topic, batch, room, room_bytes);
+        self.publish_within(slot, topic, batch, &allowed, room, room_bytes);
+    }
+
+    /// Of the messages `parts` holds per message group, those each group
+    /// has room for now (aws-facts-more 5.1: 300 a second per group of a
+    /// FIFO topic; all on a standard topic), in `parts`' order.
+    fn within_groups(&mut self, topic: usize, parts: &Counts) -> Counts {
+        let (t, now) = (&mut self.topics[topic], self.now);
+        parts.iter().map(|&(g, n)| (g, n.min(t.group_room(now, g)))).collect()
     }
 
     /// The messages and bytes topic `topic` can take now: its own limits
@@ -124,12 +158,16 @@ impl Simulation {
         if round.publishes.len() == 1 {
             let (slot, topic, batch) = round.publishes.pop().expect("one publish");
             self.publish_round = round;
+            let allowed = self.within_groups(topic, &batch.parts);
             let (room, room_bytes) = self.publish_room(topic);
-            return self.publish_within(slot, topic, batch, room, room_bytes);
+            return self.publish_within(slot, topic, batch, &allowed, room, room_bytes);
         }
-        let PublishRound { publishes, caps, demands, order, shares, .. } = &mut round;
+        let PublishRound { publishes, caps, demands, order, shares, allowed, groups, .. } =
+            &mut round;
+        allowed.clear();
+        allowed.extend(publishes.iter().map(|(_, _, b)| b.parts.clone()));
         caps.clear();
-        caps.extend(publishes.iter().map(|(_, _, b)| (b.messages(), u64::MAX)));
+        caps.resize(publishes.len(), (0, u64::MAX));
         // Each topic's own limits, among the publishes to it.
         order.clear();
         order.extend(publishes.iter().enumerate().map(|(i, &(_, topic, _))| (topic, i)));
@@ -139,6 +177,33 @@ impl Simulation {
             let n = rest.iter().take_while(|o| o.0 == topic).count();
             let (same, others) = rest.split_at(n);
             rest = others;
+            // A FIFO topic's message groups first, each among the
+            // publishes with messages in it.
+            if self.topics[topic].spec.is_fifo() {
+                groups.clear();
+                for &(_, i) in same {
+                    let parts = &publishes[i].2.parts;
+                    groups.extend(parts.iter().enumerate().map(|(k, p)| (p.0, i, k)));
+                }
+                groups.sort_unstable();
+                let mut rest = &groups[..];
+                while let Some(&(group, _, _)) = rest.first() {
+                    let n = rest.iter().take_while(|g| g.0 == group).count();
+                    let (run, others) = rest.split_at(n);
+                    rest = others;
+                    let room = self.topics[topic].group_room(self.now, group);
+                    demands.clear();
+                    demands.extend(run.iter().map(|&(_, i, k)| (i, publishes[i].2.parts[k].1)));
+                    if share(room, demands, shares) {
+                        for (&(_, i, k), &s) in run.iter().zip(shares.iter()) {
+                            allowed[i][k].1 = s;
+                        }
+                    }
+                }
+            }
+            for &(_, i) in same {
+                caps[i].0 = allowed[i].iter().map(|a| a.1).sum();
+            }
             let (room, room_bytes) = self.topics[topic].room(self.now);
             demands.clear();
             demands.extend(same.iter().map(|&(_, i)| (i, caps[i].0)));
@@ -183,19 +248,22 @@ impl Simulation {
         }
         for (k, (slot, topic, batch)) in publishes.drain(..).enumerate() {
             let (room, room_bytes) = caps[k];
-            self.publish_within(slot, topic, batch, room, room_bytes);
+            self.publish_within(slot, topic, batch, &allowed[k], room, room_bytes);
         }
         self.publish_round = round;
     }
 
-    /// Producer `slot`'s publish to topic `topic` within `room` messages
-    /// and `room_bytes` bytes: the PublishBatch calls that fit are taken
-    /// whole, the rest throttled.
+    /// Producer `slot`'s publish to topic `topic`: of `allowed` (per
+    /// message group, what the groups' limits leave of the batch's parts,
+    /// in their order), the PublishBatch calls that fit in `room` messages
+    /// and `room_bytes` bytes are taken whole; the rest is throttled, each
+    /// message retried in its own group.
     fn publish_within(
         &mut self,
         slot: usize,
         topic: usize,
         mut batch: QueueRetry,
+        allowed: &Counts,
         room: u64,
         room_bytes: u64,
     ) {
@@ -207,7 +275,8 @@ impl Simulation {
             RecordSize::Fixed { bytes } => (Sizes::Each(u64::from(bytes)), u64::from(bytes)),
             _ => (Sizes::Drawn(p), u64::from(p.spec.record_size.max_bytes())),
         };
-        let plan = SendCalls::plan(n, sizes, SNS_MAX_MESSAGE_BYTES, &mut self.rngs[node]);
+        let within: u64 = allowed.iter().map(|a| a.1).sum();
+        let plan = SendCalls::plan(within, sizes, SNS_MAX_MESSAGE_BYTES, &mut self.rngs[node]);
         let calls = calls_within(&plan, room, room_bytes, largest);
         let p = &self.producers[slot];
         let sizes = match p.spec.record_size {
@@ -215,7 +284,8 @@ impl Simulation {
             _ => Sizes::Drawn(p),
         };
         let taken = plan.take(calls, sizes, &mut self.rngs[node]);
-        self.published(topic, taken, batch.born_ms);
+        let groups = taken_by_group(taken.messages, allowed);
+        self.published(topic, taken, batch.born_ms, &groups);
         let m = &mut self.metrics[node];
         m.add(metrics::producer::USER_RECORDS_PUT, taken.messages as f64);
         m.add(metrics::producer::USER_RECORDS_DATA_PUT, taken.bytes as f64);
@@ -225,18 +295,22 @@ impl Simulation {
             return;
         }
         self.metrics[self.topic_nodes[topic]].add(sns::THROTTLED, refused as f64);
-        let parts = Counts::from_slice(&[(0, refused)]);
+        let parts = batch.parts.iter().zip(&groups).map(|(&(g, n), t)| (g, n - t.1));
+        let parts = parts.filter(|p| p.1 > 0).collect();
         self.retry_refused(node, slot, QueueRetry { parts, ..batch });
     }
 
     /// A topic takes a forwarded batch (a forwarding stage publishes it as
     /// PublishBatch calls of its mean size) within its publish quota; the
-    /// hand-off retries the rest.
+    /// hand-off retries the rest. The records have no partition key left
+    /// (a reader hands on their data), so on a FIFO topic they are in
+    /// message group 0, as a forwarding stage's sends to a FIFO queue are.
     pub(crate) fn topic_take(&mut self, topic: usize, batch: Batch) -> u64 {
         let each = (batch.bytes / batch.records).clamp(1, SNS_MAX_MESSAGE_BYTES);
         let node = self.topic_nodes[topic];
+        let allowed = self.within_groups(topic, &Counts::from_slice(&[(0, batch.records)]));
         let plan = SendCalls::plan(
-            batch.records,
+            allowed[0].1,
             Sizes::Each(each),
             SNS_MAX_MESSAGE_BYTES,
             &mut self.rngs[node],
@@ -244,19 +318,20 @@ impl Simulation {
         let (room, room_bytes) = self.publish_room(topic);
         let calls = calls_within(&plan, room, room_bytes, each);
         let taken = plan.take(calls, Sizes::Each(each), &mut self.rngs[node]);
-        self.published(topic, taken, batch.born_ms);
+        self.published(topic, taken, batch.born_ms, &Counts::from_slice(&[(0, taken.messages)]));
         self.metrics[node].add(sns::THROTTLED, (batch.records - taken.messages) as f64);
         taken.messages
     }
 
-    /// Messages a topic took from `calls` of `taken`: the quotas spent, the
-    /// publishes billed (aws-facts-more 5.5: each 64 KB chunk of a call is
-    /// a request), throttled ones counted, and the fan-out. The messages
-    /// were born at their producer on average at `born_ms`.
-    fn published(&mut self, topic: usize, taken: Taken, born_ms: SimTime) {
+    /// Messages a topic took from `calls` of `taken`, `groups` of them in
+    /// each message group: the quotas spent, the publishes billed
+    /// (aws-facts-more 5.5: each 64 KB chunk of a call is a request),
+    /// throttled ones counted, and the fan-out. The messages were born at
+    /// their producer on average at `born_ms`.
+    fn published(&mut self, topic: usize, taken: Taken, born_ms: SimTime, groups: &Counts) {
         let node = self.topic_nodes[topic];
         let t = &mut self.topics[topic];
-        t.spend(self.now, taken.messages, taken.bytes);
+        t.spend(self.now, taken.messages, taken.bytes, groups);
         self.sns_account.spend(t.spec.pool(), self.now, taken.messages);
         if taken.messages == 0 {
             return;
@@ -282,15 +357,17 @@ impl Simulation {
             // A notification is a new record at its endpoint's stage.
             self.handed_off += matched;
             let notes = Batch::arriving(matched, bytes, self.now, born_ms);
-            self.notify(topic, sub, notes, 0, None);
+            self.notify(topic, sub, notes, 0, None, Some(groups));
         }
     }
 
     /// Delivers notifications `notes` of subscription `sub`, after
-    /// `retries` retries of `policy` (none yet: the first attempt). What the endpoint refuses waits for the policy's next
-    /// retry, or goes to the dead-letter queue when none is left
-    /// (aws-facts-more 5.3). An HTTP/S subscription's throttle holds back
-    /// what is over its rate, to be sent as the rate allows.
+    /// `retries` retries of `policy` (none yet: the first attempt), of a
+    /// publish with `groups` messages per message group (none: a retry).
+    /// What the endpoint refuses waits for the policy's next retry, or goes
+    /// to the dead-letter queue when none is left (aws-facts-more 5.3). An
+    /// HTTP/S subscription's throttle holds back what is over its rate, to
+    /// be sent as the rate allows.
     fn notify(
         &mut self,
         topic: usize,
@@ -298,6 +375,7 @@ impl Simulation {
         notes: Batch,
         retries: u32,
         policy: Option<Policy>,
+        groups: Option<&Counts>,
     ) {
         let Batch { records: count, bytes, born_ms, .. } = notes;
         let node = self.topic_nodes[topic];
@@ -327,6 +405,12 @@ impl Simulation {
         let batch = Batch::arriving(count, bytes, self.now, born_ms);
         let accepted = match (down, endpoint) {
             (true, _) => 0,
+            // aws-facts-more 5.2: a FIFO topic passes each message's group
+            // ID on to a FIFO queue, not to a standard one.
+            (false, Endpoint::Queue(q)) if fifo && self.queues[q].is_fifo() => {
+                let route = self.topics[topic].route_into(&self.queues[q], groups);
+                self.queue_take_routed(q, batch, &route)
+            }
             (false, Endpoint::Queue(q)) => self.queue_take(q, batch),
             (false, Endpoint::Firehose(f)) => self.firehose_take(f, batch),
             // aws-facts-more 5.2: Lambda queues the event and answers at
@@ -410,7 +494,7 @@ impl Simulation {
         s.held -= n;
         s.held_bytes -= bytes;
         let notes = Batch::arriving(n, bytes, self.now, s.held_born);
-        self.notify(topic, sub, notes, 0, None);
+        self.notify(topic, sub, notes, 0, None, None);
     }
 
     /// The policy ended (aws-facts-more 5.3): to the subscription's
@@ -452,7 +536,7 @@ impl Simulation {
                     self.metrics[self.topic_nodes[topic]].add(sns::RETRIES, r.count as f64);
                     let sub = r.sub as usize;
                     let notes = Batch::arriving(r.count, r.bytes, self.now, r.born_ms);
-                    self.notify(topic, sub, notes, r.retries + 1, Some(r.policy));
+                    self.notify(topic, sub, notes, r.retries + 1, Some(r.policy), None);
                 }
             }
             for sub in 0..self.topics[topic].subs.len() {

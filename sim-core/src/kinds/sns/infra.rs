@@ -161,11 +161,14 @@ impl ExportKind for SnsTopicSpec {
                 .with_some("fifo_throughput_scope", scope),
             depends_on: Vec::new(),
             comments: vec![format!(
-                "Topic \"{}\" ({}): {} publishes a second at most in the scenario, within \
+                "Topic \"{}\" ({}): {} publishes a second at most in the scenario{}, within \
                  the account's quota for {} ({} a second, shared by all of them).",
                 node.label(),
                 if fifo { "FIFO" } else { "standard" },
                 format_number(f64::from(self.publish_messages_per_s())),
+                // aws-facts-more 5.1, 5.2: per MessageGroupId, which the
+                // publishers set.
+                if fifo { " and 300 per message group" } else { "" },
                 self.pool().topics(),
                 format_number(f64::from(self.publish_quota_per_s))
             )],

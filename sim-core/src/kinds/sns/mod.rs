@@ -15,12 +15,19 @@ pub mod spec;
 pub(crate) mod validate;
 pub(crate) mod view;
 
-use crate::bucket::TokenBucket;
+use std::collections::BTreeMap;
+
+use crate::bucket::{Rate, TokenBucket, Tokens};
 use crate::kinds::Batch;
 use crate::kinds::batch::born_blend;
 use crate::kinds::queue::engine::QueueRetry;
-use crate::memory::buffer;
-use crate::scenario::{HttpDeliveryPolicy, NodeIndex, PublishPool, SnsTopicSpec};
+use crate::kinds::queue::{Counts, GroupRoute, MessageGroup, Queue, message_groups};
+use crate::memory::{btree, buffer};
+use crate::routing::{hash_key, key_name};
+use crate::scenario::{
+    FIFO_GROUP_MESSAGES_PER_S, HttpDeliveryPolicy, KeyDistribution, NodeIndex, PublishPool,
+    SnsTopicSpec,
+};
 use crate::time::{SECOND, SimTime};
 
 /// Bytes the JSON envelope adds to a message delivered without raw
@@ -304,6 +311,12 @@ pub(crate) struct PublishRound {
     pub demands: Vec<(usize, u64)>,
     /// Their shares of its room.
     pub shares: Vec<u64>,
+    /// Per publish, the messages per message group its groups' limits
+    /// leave it (in the order of its parts).
+    pub allowed: Vec<Counts>,
+    /// (message group, publish, its part), sorted: a FIFO topic's
+    /// publishes by group.
+    pub groups: Vec<(u32, usize, usize)>,
 }
 
 impl PublishRound {
@@ -314,6 +327,37 @@ impl PublishRound {
             + buffer::<(usize, usize)>(self.order.capacity())
             + buffer::<(usize, u64)>(self.demands.capacity())
             + buffer::<u64>(self.shares.capacity())
+            + buffer::<Counts>(self.allowed.capacity())
+            + self
+                .allowed
+                .iter()
+                .filter(|a| a.spilled())
+                .map(|a| buffer::<(u32, u64)>(a.capacity()))
+                .sum::<u64>()
+            + buffer::<(u32, usize, usize)>(self.groups.capacity())
+    }
+}
+
+/// aws-facts-more 5.1: a FIFO topic takes at most 300 messages a second
+/// per message group, one second deep as every limit here.
+const GROUP_RATE: Rate = Rate::whole_per_second(FIFO_GROUP_MESSAGES_PER_S as i64);
+
+/// A message group of a FIFO topic: a `MessageGroupId` its publishers set
+/// (aws-facts-more 5.2), a producer's partition key.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TopicGroup {
+    /// Its 300 messages a second.
+    tokens: Tokens,
+    /// MD5 of its `MessageGroupId`: the partition it falls in when it
+    /// reaches a high-throughput FIFO queue.
+    hash: u128,
+    /// Messages published in it since the start.
+    pub published: u64,
+}
+
+impl TopicGroup {
+    fn new(hash: u128) -> Self {
+        TopicGroup { tokens: Tokens::full(&GROUP_RATE), hash, published: 0 }
     }
 }
 
@@ -324,6 +368,10 @@ pub struct Topic {
     pub spec: SnsTopicSpec,
     /// Its subscriptions, in link order.
     pub subs: Vec<Subscription>,
+    /// A FIFO topic's message groups, by number (`pk-{id}`, as in a FIFO
+    /// queue): its producers' keys, and group 0 for a forwarding stage's
+    /// publishes. Empty on a standard topic.
+    pub groups: BTreeMap<u32, TopicGroup>,
     /// Its own publish limit in messages, where one applies (a FIFO
     /// topic's); the account's quota is [`AccountQuotas`].
     pub messages: Option<TokenBucket>,
@@ -351,6 +399,7 @@ impl Topic {
         Topic {
             spec,
             subs,
+            groups: BTreeMap::new(),
             messages,
             bytes,
             published: 0,
@@ -370,13 +419,66 @@ impl Topic {
     }
 
     /// Spends its own limits on `messages` of `bytes` in all, published at
-    /// `now`.
-    pub fn spend(&mut self, now: SimTime, messages: u64, bytes: u64) {
+    /// `now`, `groups` of them in each message group (messages per group).
+    pub fn spend(&mut self, now: SimTime, messages: u64, bytes: u64, groups: &Counts) {
         if let Some(m) = &mut self.messages {
             m.take_whole(now, messages);
         }
         if let Some(b) = &mut self.bytes {
             b.take_whole(now, bytes);
+        }
+        if self.spec.is_fifo() {
+            for &(id, n) in groups.iter().filter(|g| g.1 > 0) {
+                let g = self.group(id);
+                g.tokens.take_whole(&GROUP_RATE, now, n);
+                g.published += n;
+            }
+        }
+    }
+
+    /// A FIFO topic learns the message groups of a producer publishing with
+    /// partition keys `keys` (the keys are its `MessageGroupId`s, as they
+    /// are sent to a FIFO queue).
+    pub fn add_publisher(&mut self, keys: &KeyDistribution) {
+        if self.spec.is_fifo() {
+            for g in message_groups(keys) {
+                self.groups.entry(g.id).or_insert_with(|| TopicGroup::new(g.hash));
+            }
+        }
+    }
+
+    /// Group `id`; a group no producer declared (a forwarding stage's group
+    /// 0) starts full at its first publish.
+    fn group(&mut self, id: u32) -> &mut TopicGroup {
+        self.groups.entry(id).or_insert_with(|| TopicGroup::new(hash_key(&key_name(id))))
+    }
+
+    /// Messages group `id` takes at `now`: 300 a second on a FIFO topic
+    /// (aws-facts-more 5.1), no limit on a standard one.
+    pub fn group_room(&mut self, now: SimTime, id: u32) -> u64 {
+        if !self.spec.is_fifo() {
+            return u64::MAX;
+        }
+        self.group(id).tokens.whole(&GROUP_RATE, now)
+    }
+
+    /// How its notifications spread over FIFO queue `queue`'s message
+    /// groups (aws-facts-more 5.2: a FIFO topic passes each message's group
+    /// ID on to a FIFO queue): as `published`, the messages per group just
+    /// published; for a retry, whose notifications are kept as a count, as
+    /// every message it published so far.
+    pub fn route_into(&self, queue: &Queue, published: Option<&Counts>) -> GroupRoute {
+        let hash =
+            |id: u32| self.groups.get(&id).map_or_else(|| hash_key(&key_name(id)), |g| g.hash);
+        let group = |id, n: u64| MessageGroup { id, hash: hash(id), share: n as f64 };
+        match published {
+            Some(groups) => {
+                GroupRoute::of_groups(queue, groups.iter().map(|&(id, n)| group(id, n)))
+            }
+            None => GroupRoute::of_groups(
+                queue,
+                self.groups.iter().map(|(&id, g)| group(id, g.published)),
+            ),
         }
     }
 
@@ -420,7 +522,9 @@ impl Topic {
 
     /// What it holds beyond its own size.
     pub fn heap_bytes(&self) -> u64 {
-        buffer::<Subscription>(self.subs.capacity()) + buffer::<Retrying>(self.retries.capacity())
+        buffer::<Subscription>(self.subs.capacity())
+            + buffer::<Retrying>(self.retries.capacity())
+            + btree::<u32, TopicGroup>(self.groups.len())
     }
 }
 

@@ -6,15 +6,15 @@ use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
-    Param::new("topic_type", "Standard: best-effort order, at-least-once, limited by the account's publish quota. FIFO: order within a message group, deduplication, 300 messages/s per group."),
+    // aws-facts-more 5.1, 5.2: a FIFO topic's publisher sets each
+    // message's group; the topic passes it on to FIFO queues only.
+    Param::new("topic_type", "Standard: best-effort order, at-least-once, limited by the account's publish quota. FIFO: order within a message group, deduplication, 300 messages/s per group. A FIFO topic's message groups are its producers' partition keys (a forwarding stage publishes in one group); SQS FIFO subscribers get each message in its group, so their readers can work on the groups in parallel, while standard queues get no group."),
     // aws-facts-more 5.1: per account per Region, standard topics 30,000
     // messages/s in us-east-1 (9,000, 1,500 or 300 elsewhere), FIFO topics
     // 30,000 (9,000 or 3,000 elsewhere), soft quotas; simulator bound at
     // 1,000,000.
     Param::new("publish_quota_per_s", "The account's publish quota in this Region for topics of this type, messages a second for Publish and PublishBatch together (standard topics: 30,000 in us-east-1, 300 to 9,000 elsewhere; FIFO topics: 30,000 in us-east-1, 3,000 to 9,000 elsewhere). Every topic of the type shares it, so each states the same value; over it, publishes are throttled, shared among the topics in proportion to what they publish.").range(1.0, 1_000_000.0, "messages/s"),
-    Param::new("fifo_throughput_scope", "FIFO only. Topic: deduplication over the topic, at most 3,000 messages/s or 20 MB/s. Message group: up to the account's FIFO quota. Either way at most 300 messages/s per message group, and every FIFO topic together within the account's FIFO quota."),
-    // Simulator bound: AWS sets no limit on message group IDs.
-    Param::new("message_groups", "FIFO only: distinct MessageGroupIds the publishers use, messages spread evenly over them (300 messages/s each at most).").range(1.0, 100_000.0, "groups"),
+    Param::new("fifo_throughput_scope", "FIFO only. Topic: deduplication over the topic, at most 3,000 messages/s or 20 MB/s. Message group: up to the account's FIFO quota. Either way at most 300 messages/s per message group (a hot partition key is throttled on its own), and every FIFO topic together within the account's FIFO quota."),
     // aws-facts-more 5.1: 12,500,000 per standard topic, 100 per FIFO
     // topic; one per link here, and a scenario has at most 200 links.
     Param::new("subscriptions", "Settings of the subscriptions: one entry per linked endpoint (by its id) that needs more than the defaults.").range(0.0, 200.0, "subscriptions"),

@@ -246,9 +246,12 @@ pub struct SnsTopicSpec {
     pub publish_quota_per_s: u32,
     /// A FIFO topic's `FifoThroughputScope`.
     pub fifo_throughput_scope: FifoThroughputScope,
-    /// Distinct message group IDs its publishers use, messages spread
-    /// evenly over them (FIFO only: 300 messages/s per group).
-    pub message_groups: u32,
+    /// `message_groups`, read from files and links made when the topic
+    /// stated its own message groups, and ignored: a FIFO topic's groups are
+    /// the MessageGroupIds its publishers set (aws-facts-more 5.2), their
+    /// partition keys (MODEL.md). Never written.
+    #[serde(rename = "message_groups", skip_serializing)]
+    pub retired_message_groups: serde::de::IgnoredAny,
     /// Per-subscription settings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subscriptions: Vec<SubscriptionSpec>,
@@ -260,7 +263,7 @@ impl Default for SnsTopicSpec {
             topic_type: TopicType::Standard,
             publish_quota_per_s: 30_000,
             fifo_throughput_scope: FifoThroughputScope::Topic,
-            message_groups: 10,
+            retired_message_groups: serde::de::IgnoredAny,
             subscriptions: Vec::new(),
         }
     }
@@ -309,23 +312,18 @@ impl SnsTopicSpec {
         if self.is_fifo() { PublishPool::Fifo } else { PublishPool::Standard }
     }
 
-    /// Its own limit in messages a second, beside the account's quota
-    /// (aws-facts-more 5.1): none for a standard topic; for a FIFO topic
-    /// 300 per message group, and at most 3,000 with topic scope.
+    /// Its own limit in messages a second over all its message groups,
+    /// beside the account's quota (aws-facts-more 5.1): 3,000 for a FIFO
+    /// topic with topic scope, none otherwise. Each group's 300 a second
+    /// depends on the groups its publishers use (the engine's, per group).
     pub fn topic_messages_per_s(&self) -> Option<u32> {
-        if !self.is_fifo() {
-            return None;
-        }
-        let groups = self.message_groups.max(1).saturating_mul(FIFO_GROUP_MESSAGES_PER_S);
-        Some(match self.fifo_throughput_scope {
-            FifoThroughputScope::Topic => groups.min(FIFO_TOPIC_MESSAGES_PER_S),
-            FifoThroughputScope::MessageGroup => groups,
-        })
+        (self.is_fifo() && self.fifo_throughput_scope == FifoThroughputScope::Topic)
+            .then_some(FIFO_TOPIC_MESSAGES_PER_S)
     }
 
     /// The most messages a second it takes when no other topic of its type
-    /// publishes (aws-facts-more 5.1): the account's quota, and a FIFO
-    /// topic's own limit below it.
+    /// publishes and no message group is at its 300 (aws-facts-more 5.1):
+    /// the account's quota, and a FIFO topic's own limit below it.
     pub fn publish_messages_per_s(&self) -> u32 {
         let own = self.topic_messages_per_s().unwrap_or(u32::MAX);
         own.min(self.publish_quota_per_s)
