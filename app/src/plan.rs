@@ -124,7 +124,8 @@ fn autosize_within(doc: &Scenario, node: &str, limit: Budget) -> Result<Autosize
 
 /// Where a search stands: `run 3: events.capacity 4 shards`.
 pub fn autosize_progress(job: &AutosizeJob) -> String {
-    let last = job.tried().last().map(|c| settings_text(job.knobs(), &c.settings)).unwrap_or_default();
+    let last =
+        job.tried().last().map(|c| settings_text(job.knobs(), &c.settings)).unwrap_or_default();
     format!("run {}: {last}", job.tried().len())
 }
 
@@ -232,7 +233,13 @@ pub fn sizing_summary(
         ),
         _ => "No setting tried meets every objective.".to_string(),
     };
-    Ok(SizingSummary { headline, formula, skipped: skipped_text(job), tried, scenario: sizing.scenario })
+    Ok(SizingSummary {
+        headline,
+        formula,
+        skipped: skipped_text(job),
+        tried,
+        scenario: sizing.scenario,
+    })
 }
 
 /// The settings a search skipped for the browser's budget, the first with
@@ -474,7 +481,8 @@ mod tests {
         let valid = sim_core::validate(&doc).unwrap();
         // Room for the scenario as it is (2 shards), not for 4.
         let at_most = sim_core::budget::estimate(&valid, 60).events_per_sim_s;
-        let limit = Budget { host: "the browser", memory_bytes: u64::MAX, events_per_sim_s: at_most };
+        let limit =
+            Budget { host: "the browser", memory_bytes: u64::MAX, events_per_sim_s: at_most };
         let mut job = autosize_within(&doc, "events", limit).unwrap();
         let summary = loop {
             if let Some(done) = job.step(1) {

@@ -133,7 +133,10 @@ mod tests {
         let scenario = parse_scenario(DEFAULT_SCENARIO).unwrap();
         let issue = Issue::new("nodes[0].params", "the run may take too much");
         let label = scenario.node(NodeIndex::new(0)).label();
-        assert_eq!(issue_in_words(&issue, &scenario), format!("{label}: the run may take too much"));
+        assert_eq!(
+            issue_in_words(&issue, &scenario),
+            format!("{label}: the run may take too much")
+        );
     }
 
     #[test]
