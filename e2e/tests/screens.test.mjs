@@ -417,6 +417,10 @@ test('a phone at 390x844: a lesson from the list, its hints by tap, nothing wide
     await app.testId('lessons-open').tap();
     await app.testId('lesson-open-hot-partition-key').tap();
     await app.testId('lesson-panel').waitFor();
+    // The goal the student works toward comes right under the canvas, before the figures.
+    const top = async (selector) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+    const [canvas, lesson, figures] = [await top('.canvas-panel'), await top('[data-testid="lesson-panel"]'), await top('.stats-panel')];
+    assert.ok(canvas < lesson && lesson < figures, `canvas at ${canvas} px, lesson at ${lesson}, figures at ${figures}`);
     await app.testId('lesson-next').scrollIntoViewIfNeeded();
     const next = await app.testId('lesson-next').boundingBox();
     assert.ok(next.height >= 44, `the next-hint button is ${next.height} px tall`);
