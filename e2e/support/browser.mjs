@@ -1,5 +1,6 @@
 // Launches Debian's Chromium (apt package `chromium`) through playwright-core. Playwright's own
 // browser download cannot work here, so its executablePath is always the system binary.
+import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -18,6 +19,10 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** A new browser; each launch gets a fresh temporary profile, removed again on close(). */
-export function launchBrowser() {
+export async function launchBrowser() {
+  // Said at once: without the binary a test run otherwise waits out every test's timeout.
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: run ./x e2e (it installs the apt package chromium), or set CHROMIUM to its path`);
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
