@@ -27,7 +27,10 @@ test('a link copied after live changes reproduces the run at the same time', { t
   await app.pause();
   // Paused on a whole second, the time the clock shows.
   await app.page.waitForFunction(() => Number(document.querySelector('[data-testid="sim-clock"]').dataset.ms) % 1000 === 0);
+  const landed = await app.simMs();
   await app.step(3);
+  // Every step back from the worker before the figures are read: they come from one view.
+  await app.waitForSimMs(landed + 3_000);
   const mine = await app.figures();
   assert.equal(mine['sim-clock'] % 1000, 0);
   assert.equal(await app.openShards(stream), 3);

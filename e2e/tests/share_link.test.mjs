@@ -30,6 +30,7 @@ test('a copied link reproduces the run bit for bit in a fresh browser', { timeou
     await page.pause();
     await page.reset();
     await page.step(20);
+    await page.waitForSimMs(20_000);
   }
   const [mine, theirs] = [await app.figures(), await other.figures()];
   assert.equal(mine['sim-clock'], 20_000);

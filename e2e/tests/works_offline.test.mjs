@@ -20,7 +20,7 @@ async function twentySeconds() {
   await app.pause();
   await app.reset();
   await app.step(20);
-  await app.page.locator('[data-testid="sim-clock"][data-ms="20000"]').waitFor({ timeout: 20_000 });
+  await app.waitForSimMs(20_000);
   return app.figures();
 }
 
