@@ -15,7 +15,7 @@ import { DEFAULT_ROOT } from '../support/server.mjs';
  * 49's fidelity and bounded-cost fixes. Every change of the budget, and why, is in
  * docs/performance.md ("Download"), with the breakdown by crate.
  */
-const BUDGET_GZIP_BYTES = 1_350_000;
+const BUDGET_GZIP_BYTES = 1_365_000;
 /** The design's target for the same figure (issue #23): not met yet, see docs/performance.md. */
 const TARGET_GZIP_BYTES = 600_000;
 
