@@ -20,6 +20,8 @@ pub struct Imported {
     pub assumptions: Vec<String>,
     /// Resources not simulated, as "Id (AWS::Type)".
     pub skipped: Vec<String>,
+    /// What came back from a Shardplay export's own scenario, in words.
+    pub restored: Option<String>,
 }
 
 /// `doc` as infrastructure code in `format`, or why not, in words.
@@ -39,7 +41,12 @@ pub async fn import(template: &str) -> Result<Imported, String> {
         let list = reply[key].as_array().map(Vec::as_slice).unwrap_or_default();
         list.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()
     };
-    Ok(Imported { scenario, assumptions: strings("assumptions"), skipped: strings("skipped") })
+    Ok(Imported {
+        scenario,
+        assumptions: strings("assumptions"),
+        skipped: strings("skipped"),
+        restored: reply["restored"].as_str().map(str::to_owned),
+    })
 }
 
 /// Calls the module's function `name` with text arguments, for its text.

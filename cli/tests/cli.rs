@@ -1005,6 +1005,7 @@ fn import_reads_an_exported_template_back_and_refuses_a_hostile_one() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not simulated: SettleRole (AWS::IAM::Role)"), "{stderr}");
+    assert!(stderr.contains("the scenario comes back whole"), "{stderr}");
     let read: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&scenario).unwrap()).unwrap();
     let original: serde_json::Value =

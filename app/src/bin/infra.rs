@@ -27,7 +27,8 @@ pub fn export_template(scenario: &str, format: &str) -> Result<String, String> {
 }
 
 /// A CloudFormation template (YAML or JSON) as the pipeline it describes:
-/// `{"scenario": {...}, "assumptions": ["..."], "skipped": ["Id (AWS::Type)"]}`,
+/// `{"scenario": {...}, "assumptions": ["..."], "skipped": ["Id (AWS::Type)"],
+/// "restored": "..." or null}`,
 /// or why it cannot be imported, in words.
 #[wasm_bindgen]
 pub fn import_template(template: &str) -> Result<String, String> {
@@ -38,6 +39,7 @@ pub fn import_template(template: &str) -> Result<String, String> {
         "scenario": imported.scenario.scenario(),
         "assumptions": imported.assumptions,
         "skipped": skipped,
+        "restored": imported.restored,
     });
     Ok(reply.to_string())
 }
@@ -85,5 +87,12 @@ mod tests {
         let skipped: Vec<String> =
             imported.skipped.iter().map(|s| format!("{} ({})", s.id, s.kind)).collect();
         assert_eq!(reply["skipped"], serde_json::json!(skipped));
+        // An unchanged export comes back whole, and the page is told so.
+        assert_eq!(
+            imported.scenario.scenario(),
+            &sim_core::parse_scenario(sim_core::DEFAULT_SCENARIO).unwrap().stamped()
+        );
+        assert_eq!(reply["restored"], serde_json::json!(imported.restored));
+        assert!(imported.restored.is_some());
     }
 }

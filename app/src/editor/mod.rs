@@ -208,6 +208,9 @@ impl Editor {
         self.edit(|s| *s = imported.scenario);
         self.fit();
         let mut words = format!("Imported {file_name} as {nodes} nodes.");
+        if let Some(restored) = &imported.restored {
+            words.push_str(&format!(" {restored}"));
+        }
         let list = |items: &[String], n: usize| {
             let mut text = items.iter().take(n).cloned().collect::<Vec<_>>().join(" ");
             if items.len() > n {

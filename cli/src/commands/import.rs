@@ -15,6 +15,9 @@ pub fn execute(args: ImportArgs) -> Result<Outcome, Failure> {
     let imported = import::import(&text)
         .map_err(|issues| Failure::Invalid { source: source.name(), issues })?;
     input::within_budget(&imported.scenario, &source)?;
+    if let Some(restored) = &imported.restored {
+        note(restored);
+    }
     for line in &imported.skipped {
         note(&format!("not simulated: {line}"));
     }

@@ -80,19 +80,34 @@ impl Writer<'_> {
             ("AWSTemplateFormatVersion".to_string(), Cfn::Str("2010-09-09".into())),
             ("Description".to_string(), Cfn::Str(t.header.first().cloned().unwrap_or_default())),
         ];
+        // JSON has no comments, so the header and notes go in Metadata;
+        // YAML writes them as `#` lines and puts the scenario last, out of
+        // the reader's way.
+        let mut meta = Vec::new();
         if with_metadata {
-            let mut meta = vec![(
+            meta.push((
                 "Header".to_string(),
                 Cfn::List(t.header.iter().map(|l| Cfn::Str(l.clone())).collect()),
-            )];
+            ));
             if !t.notes.is_empty() {
                 meta.push((
                     "Notes".into(),
                     Cfn::List(t.notes.iter().map(|l| Cfn::Str(l.clone())).collect()),
                 ));
             }
-            top.push(("Metadata".into(), Cfn::Obj(vec![("Shardplay".into(), Cfn::Obj(meta))])));
         }
+        if let Some(scenario) = &t.scenario {
+            meta.push(("Scenario".into(), from_json(scenario)));
+        }
+        let metadata = (!meta.is_empty()).then(|| {
+            ("Metadata".to_string(), Cfn::Obj(vec![("Shardplay".into(), Cfn::Obj(meta))]))
+        });
+        let trailing = if with_metadata {
+            top.extend(metadata);
+            None
+        } else {
+            metadata
+        };
         if !t.parameters.is_empty() {
             let params = t
                 .parameters
@@ -153,7 +168,23 @@ impl Writer<'_> {
             })
             .collect();
         top.push(("Resources".into(), Cfn::Obj(resources)));
+        top.extend(trailing);
         Cfn::Obj(top)
+    }
+}
+
+/// A JSON value as written in either format.
+fn from_json(v: &serde_json::Value) -> Cfn {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Cfn::Raw("null".into()),
+        J::Bool(b) => Cfn::Bool(*b),
+        J::Number(n) => Cfn::Raw(n.to_string()),
+        J::String(s) => Cfn::Str(s.clone()),
+        J::Array(items) => Cfn::List(items.iter().map(from_json).collect()),
+        J::Object(fields) => {
+            Cfn::Obj(fields.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
+        }
     }
 }
 
@@ -165,7 +196,9 @@ pub(crate) fn format_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
-fn keys(t: &Template) -> Names {
+/// The CloudFormation and Terraform names of every parameter and resource
+/// of `t`.
+pub(crate) fn keys(t: &Template) -> Names {
     Names::new(
         t.parameters
             .iter()
@@ -243,6 +276,9 @@ pub fn yaml(t: &Template) -> String {
     }
     let Cfn::Obj(top) = writer.document(false) else { return out };
     for (key, value) in &top {
+        if key == "Metadata" {
+            out.push_str("# The scenario as exported: importing this template into Shardplay gives back\n# what no resource says (producers, the applications that read, the layout).\n");
+        }
         if key != "Resources" {
             write_yaml_field(key, value, 0, &mut out);
             continue;

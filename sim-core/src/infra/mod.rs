@@ -128,6 +128,18 @@ impl<'a> Wiring<'a> {
 pub(crate) trait ExportKind {
     /// Adds node `node`'s resources, roles and comments to `t`.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template);
+
+    /// Whether the template declares the node as a resource an import
+    /// reads back.
+    fn declared(&self) -> bool {
+        true
+    }
+}
+
+/// Whether a template declares a node of this spec (see
+/// [`ExportKind::declared`]).
+pub(crate) fn declared(spec: &crate::scenario::NodeSpec) -> bool {
+    with_spec!(spec, s => s.declared())
 }
 
 /// `text` as one comment line of either format (`# ...`): a line break or
@@ -146,6 +158,7 @@ pub fn template(scenario: &Scenario) -> Template {
                 env!("CARGO_PKG_VERSION"), crate::MODEL_VERSION, scenario.name, scenario.seed),
             "Values are the scenario's as it was exported; review names, encryption and code before deploying.".into(),
         ],
+        scenario: serde_json::to_value(scenario.stamped()).ok(),
         ..Template::default()
     };
     let w = Wiring { scenario };

@@ -231,6 +231,10 @@ pub struct Template {
     pub parameters: Vec<Parameter>,
     /// Resources in the order they were added (the scenario's node order).
     pub resources: Vec<Resource>,
+    /// The scenario as exported (its JSON form), kept in CloudFormation's
+    /// `Metadata` so that an import gives back what no resource says:
+    /// producers, the applications that read, the layout.
+    pub scenario: Option<serde_json::Value>,
 }
 
 impl Template {

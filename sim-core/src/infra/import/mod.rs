@@ -12,6 +12,7 @@
 //! [`crate::validate`] like any other, with each problem named by the
 //! resource it came from.
 
+mod restore;
 pub mod template;
 pub mod yaml;
 
@@ -35,6 +36,9 @@ pub struct Imported {
     pub skipped: Vec<Skipped>,
     /// What the template does not say and the import assumed.
     pub assumptions: Vec<String>,
+    /// What came back from the scenario a Shardplay export keeps in the
+    /// template's metadata, in words (none for other templates).
+    pub restored: Option<String>,
 }
 
 /// A resource the import did not turn into a node.
@@ -82,17 +86,45 @@ pub fn import(text: &str) -> Result<Imported, Vec<Issue>> {
             ),
         )]);
     }
-    let doc = if text.trim_start().starts_with('{') {
-        crate::strict_json::parse(text)?
-    } else {
-        yaml::parse(text).map_err(|e| vec![e])?
-    };
+    let doc = parse(text)?;
     let t = Template::read(&doc).map_err(|e| vec![e])?;
     let mut b = Builder::new(&t);
-    b.read_all().map_err(|e| vec![e])?;
-    b.add_producers();
+    b.read_resources().map_err(|e| vec![e])?;
     let description = doc.get("Description").and_then(|d| d.as_str()).unwrap_or("").trim();
+    match restore::embedded(&doc) {
+        Some(Ok(exported)) => {
+            let format = if text.trim_start().starts_with('{') {
+                crate::infra::Format::CloudFormationJson
+            } else {
+                crate::infra::Format::CloudFormation
+            };
+            if let Some(whole) = restore::unchanged(&b, &exported, format) {
+                b.list_skipped();
+                return Ok(Imported {
+                    scenario: whole,
+                    skipped: b.skipped,
+                    assumptions: Vec::new(),
+                    restored: Some(restore::WHOLE.into()),
+                });
+            }
+            restore::applications(&mut b, exported, format);
+        }
+        Some(Err(why)) => b.assume(why),
+        None => {}
+    }
+    b.assume_readers().map_err(|e| vec![e])?;
+    b.list_skipped();
+    b.add_producers();
     b.finish(description)
+}
+
+/// `text` as a tree: JSON when it starts with `{`, else YAML.
+fn parse(text: &str) -> Result<serde_json::Value, Vec<Issue>> {
+    if text.trim_start().starts_with('{') {
+        crate::strict_json::parse(text)
+    } else {
+        yaml::parse(text).map_err(|e| vec![e])
+    }
 }
 
 /// The scenario being built from a template: nodes in template order,
@@ -111,6 +143,13 @@ pub struct Builder<'t> {
     claimed: BTreeSet<String>,
     skipped: Vec<Skipped>,
     assumptions: Vec<String>,
+    /// The scenario of a Shardplay export whose template was changed: its
+    /// name, run settings and layout carry over (see [`restore`]).
+    exported: Option<Scenario>,
+    /// Producer parameters a producer from the export's scenario took.
+    taken: BTreeSet<String>,
+    /// How many nodes came back from the export's scenario.
+    restored: usize,
 }
 
 impl<'t> Builder<'t> {
@@ -124,13 +163,16 @@ impl<'t> Builder<'t> {
             claimed: BTreeSet::new(),
             skipped: Vec::new(),
             assumptions: Vec::new(),
+            exported: None,
+            taken: BTreeSet::new(),
+            restored: 0,
         }
     }
 
     /// Every resource, by type: delivery streams first claim the
     /// functions and buckets they use, then nodes are read in template
     /// order, then the event source mappings that wire functions.
-    fn read_all(&mut self) -> Result<(), Issue> {
+    fn read_resources(&mut self) -> Result<(), Issue> {
         let t = self.t;
         for r in &t.resources {
             if r.kind == "AWS::KinesisFirehose::DeliveryStream" {
@@ -169,11 +211,23 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// A reader for each long-polling queue nothing reads.
+    fn assume_readers(&mut self) -> Result<(), Issue> {
+        let t = self.t;
         for r in &t.resources {
             if r.kind == "AWS::SQS::Queue" {
                 kinds::queue::infra::import_reader(r, &t.props(r), self)?;
             }
         }
+        Ok(())
+    }
+
+    /// Every resource read neither as a node nor as part of another.
+    fn list_skipped(&mut self) {
+        let t = self.t;
         for r in &t.resources {
             if self.ids.contains_key(&r.id) || self.claimed.contains(&r.id) {
                 continue;
@@ -184,7 +238,6 @@ impl<'t> Builder<'t> {
                 reason: skip_reason(r),
             });
         }
-        Ok(())
     }
 
     /// A node id from `name` (an AWS name, without a `.fifo` suffix):
@@ -285,6 +338,9 @@ impl<'t> Builder<'t> {
         let mut fed = BTreeSet::new();
         for (name, description) in &self.t.described {
             let Some(base) = name.strip_suffix("RecordsPerS") else { continue };
+            if self.taken.contains(name) {
+                continue;
+            }
             let Some(target) = between(description, "(node ", ")")
                 .map(|n| crate::infra::names::aws_name(n, 60))
                 .and_then(|n| self.nodes.iter().find(|x| x.id == n))
@@ -387,7 +443,7 @@ impl<'t> Builder<'t> {
             summary.push_str(&format!("; {} resources not simulated", self.skipped.len()));
         }
         summary.push('.');
-        let scenario = Scenario {
+        let mut scenario = Scenario {
             v: SCHEMA_VERSION,
             model_version: Some(crate::MODEL_VERSION),
             name,
@@ -404,14 +460,25 @@ impl<'t> Builder<'t> {
             objectives: None,
             lesson: None,
         };
+        let mut assumptions = self.assumptions;
+        if let Some(exported) = self.exported {
+            restore::settings(&mut scenario, exported, &mut assumptions);
+        }
+        let restored = (self.restored > 0).then(|| restore::changed(self.restored));
         let origin = self.origin;
         let ids: Vec<String> = scenario.nodes.iter().map(|n| n.id.clone()).collect();
-        match validate(&scenario) {
-            Ok(valid) => Ok(Imported {
-                scenario: valid,
-                skipped: self.skipped,
-                assumptions: self.assumptions,
-            }),
+        let mut checked = validate(&scenario);
+        if checked.is_err() && !scenario.schedule.is_empty() {
+            // The export's schedule, on a changed pipeline, may ask what
+            // it no longer allows: the pipeline comes first.
+            let dropped = std::mem::take(&mut scenario.schedule).len();
+            checked = validate(&scenario);
+            assumptions.push(format!("{dropped} scheduled changes of the export no longer fit the changed template, so they are left out."));
+        }
+        match checked {
+            Ok(valid) => {
+                Ok(Imported { scenario: valid, skipped: self.skipped, assumptions, restored })
+            }
             Err(issues) => Err(issues
                 .into_iter()
                 .map(|i| Issue::new(resource_path(&i.path, &ids, &origin), i.message))

@@ -151,6 +151,9 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
     if let Ok(n) = text.parse::<i64>() {
         return Value::Number(n.into());
     }
+    if let Ok(n) = text.parse::<u64>() {
+        return Value::Number(n.into());
+    }
     let numeric =
         text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
     if numeric && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {

@@ -10,6 +10,13 @@ use crate::scenario::{ConsumerSpec, Node, NodeKind, NodeSpec, ReadMode};
 use crate::validate::Issue;
 
 impl ExportKind for ConsumerSpec {
+    /// An enhanced fan-out consumer is a registered `StreamConsumer`; a
+    /// shared-throughput reader is only an application, given back from
+    /// the scenario an export keeps in its metadata.
+    fn declared(&self) -> bool {
+        self.read_mode == ReadMode::EnhancedFanOut
+    }
+
     /// Adds the consumer's registration (enhanced fan-out) and a note.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
         let stream = w.input_of(&node.id, NodeKind::KinesisStream);

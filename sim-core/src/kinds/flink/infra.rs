@@ -8,6 +8,12 @@ use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{FlinkSpec, Node, NodeKind, ReadMode};
 
 impl ExportKind for FlinkSpec {
+    /// Exported as a note, not a resource: an import gives it back from
+    /// the scenario an export keeps in its metadata.
+    fn declared(&self) -> bool {
+        false
+    }
+
     /// Adds a note with what a `AWS::KinesisAnalyticsV2::Application` needs.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
         let stream =

@@ -7,6 +7,13 @@ use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{KclSpec, Node, NodeKind};
 
 impl ExportKind for KclSpec {
+    /// An application on your compute (its lease table is not enough to
+    /// say which stream it reads): an import gives it back from the
+    /// scenario an export keeps in its metadata.
+    fn declared(&self) -> bool {
+        false
+    }
+
     /// Adds the lease table and a note.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
         let stream =

@@ -7,6 +7,12 @@ use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{Node, ProducerSpec};
 
 impl ExportKind for ProducerSpec {
+    /// An application, not a resource: an import gives it back from the
+    /// scenario an export keeps in its metadata.
+    fn declared(&self) -> bool {
+        false
+    }
+
     /// Adds the producer's rate as a described parameter.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
         let outputs = w.outputs(&node.id);

@@ -7,6 +7,12 @@ use crate::infra::{ExportKind, Wiring};
 use crate::scenario::{Node, WorkerPoolSpec};
 
 impl ExportKind for WorkerPoolSpec {
+    /// An application, not a resource: an import gives it back from the
+    /// scenario an export keeps in its metadata.
+    fn declared(&self) -> bool {
+        false
+    }
+
     /// Adds a note describing the pool.
     fn export(&self, node: &Node, w: &Wiring, t: &mut Template) {
         let queue = w.inputs(&node.id).first().map_or("no queue", |n| n.label()).to_string();
