@@ -481,8 +481,12 @@ mod tests {
         let valid = sim_core::validate(&doc).unwrap();
         // Room for the scenario as it is (2 shards), not for 4.
         let at_most = sim_core::budget::estimate(&valid, 60).events_per_sim_s;
-        let limit =
-            Budget { host: "the browser", memory_bytes: u64::MAX, events_per_sim_s: at_most };
+        let limit = Budget {
+            host: "the browser",
+            memory_bytes: u64::MAX,
+            events_per_sim_s: at_most,
+            events_per_run: u64::MAX,
+        };
         let mut job = autosize_within(&doc, "events", limit).unwrap();
         let summary = loop {
             if let Some(done) = job.step(1) {

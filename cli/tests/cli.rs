@@ -932,6 +932,17 @@ fn validate_prints_the_resource_estimate_and_run_refuses_what_exceeds_the_budget
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("nodes[2].params: the run may take"), "{err}");
     assert!(!err.contains("configurations run") && !sized.exists(), "{err}");
+    // A year of `large` would take the CLI half a day: refused at once, by
+    // its duration, with the longest run allowed.
+    let large = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim-core/benches/large.json");
+    for command in ["run", "cost"] {
+        let out = shardplay(&[command, large, "--duration", "365d"]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("duration_s: a run of 365 days may take"), "{err}");
+        assert!(err.contains("run it for at most 8 days"), "{err}");
+    }
 }
 
 #[test]

@@ -914,7 +914,12 @@ mod tests {
         let base = validate(&with_traffic(&scenario, 2.0)).unwrap();
         // Work for the scenario as it is, and no more.
         let at_most = estimate(&base, secs).events_per_sim_s;
-        let limit = Budget { host: "a test", memory_bytes: u64::MAX, events_per_sim_s: at_most };
+        let limit = Budget {
+            host: "a test",
+            memory_bytes: u64::MAX,
+            events_per_sim_s: at_most,
+            events_per_run: u64::MAX,
+        };
         let mut job = AutosizeJob::new(&scenario, &o, 1, secs, None).unwrap().within(limit);
         while job.step(usize::MAX).is_none() {}
         let work = |settings: &[u32]| {

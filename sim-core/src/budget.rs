@@ -44,6 +44,9 @@ pub struct Budget {
     /// Events per simulated second (a write to each shard of a batch
     /// counted as one).
     pub events_per_sim_s: u64,
+    /// Events a whole run may take: what bounds its wall time when the
+    /// host runs it to the end unattended.
+    pub events_per_run: u64,
 }
 
 pub(crate) const MIB: u64 = 1 << 20;
@@ -55,13 +58,29 @@ impl Budget {
     /// 800,000 records/s) is bounded at about 40,000 events a simulated
     /// second and runs an hour in 1.7 s natively; this allows 25 times
     /// that.
-    pub const BROWSER: Budget =
-        Budget { host: "the browser", memory_bytes: 512 * MIB, events_per_sim_s: 1_000_000 };
-    /// The command-line runner, by default: a laptop's memory, and ten
-    /// times the browser's work (a simulated day then takes minutes, not
-    /// days). `--memory` may raise it (see [`Budget::with_memory`]).
-    pub const CLI: Budget =
-        Budget { host: "the CLI", memory_bytes: 4 * GIB, events_per_sim_s: 10_000_000 };
+    /// The page plays a run as it goes and Cancel stops a jump or a
+    /// search, so the browser bounds the rate, not the total.
+    pub const BROWSER: Budget = Budget {
+        host: "the browser",
+        memory_bytes: 512 * MIB,
+        events_per_sim_s: 1_000_000,
+        events_per_run: u64::MAX,
+    };
+    /// The command-line runner, by default: a laptop's memory, ten times
+    /// the browser's work a simulated second, and 30 billion events a run.
+    /// The estimate is an upper bound, and the bundled scenarios take 1 to
+    /// 360 ns of a 2-core machine's time per estimated event
+    /// (docs/performance.md, "A run's total work"): a run the CLI accepts
+    /// ends within hours at the very worst, most within minutes. A year of
+    /// the default scenario is 3.8 billion; a year of `large` (1.3
+    /// trillion, half a day) is refused. `--memory` may raise the memory
+    /// (see [`Budget::with_memory`]).
+    pub const CLI: Budget = Budget {
+        host: "the CLI",
+        memory_bytes: 4 * GIB,
+        events_per_sim_s: 10_000_000,
+        events_per_run: 30_000_000_000,
+    };
 
     /// This budget with another memory limit (a command-line flag).
     pub fn with_memory(self, memory_bytes: u64) -> Budget {
@@ -188,6 +207,28 @@ pub fn check_budget(estimate: &ResourceEstimate, budget: &Budget) -> Result<(), 
                 top.what,
                 budget.host,
                 format_number(budget.events_per_sim_s as f64),
+                top.remedy
+            ),
+        ));
+    }
+    let total = estimate.events_per_sim_s.saturating_mul(estimate.horizon_s);
+    if total > budget.events_per_run {
+        let top = &estimate.work[0];
+        let longest = budget.events_per_run / estimate.events_per_sim_s.max(1);
+        return Err(Issue::new(
+            "duration_s",
+            format!(
+                "a run of {} may take {} events ({} a simulated second, {} of them for {}); {} \
+                 allows {} events a run: run it for at most {} (duration_s up to {}), or {}",
+                span(estimate.horizon_s * SECOND),
+                format_number(total as f64),
+                format_number(estimate.events_per_sim_s as f64),
+                format_number(top.amount as f64),
+                top.what,
+                budget.host,
+                format_number(budget.events_per_run as f64),
+                span(longest * SECOND),
+                format_number(longest as f64),
                 top.remedy
             ),
         ));

@@ -27,12 +27,18 @@ pub fn execute(args: ValidateArgs) -> Result<Outcome, Failure> {
     }
     for b in [Budget::CLI, Budget::BROWSER] {
         out.text(&match budget::check_budget(&estimate, &b) {
-            Ok(()) => format!(
-                "fits {} ({}, {} events/s)\n",
-                b.host,
-                budget::bytes(b.memory_bytes),
-                format_number(b.events_per_sim_s as f64)
-            ),
+            Ok(()) => {
+                let per_run = match b.events_per_run {
+                    u64::MAX => String::new(),
+                    n => format!(", {} events a run", format_number(n as f64)),
+                };
+                format!(
+                    "fits {} ({}, {} events/s{per_run})\n",
+                    b.host,
+                    budget::bytes(b.memory_bytes),
+                    format_number(b.events_per_sim_s as f64)
+                )
+            }
             Err(issue) => format!("{} would refuse it: {issue}\n", b.host),
         })?;
     }

@@ -54,6 +54,35 @@ fn every_bundled_scenario_and_large_fit_the_browser_and_the_cli() {
     }
 }
 
+/// A run the CLI would take half a day over is refused before it starts:
+/// `large` for a year is 1.3 trillion events. The message names
+/// `duration_s` and the longest run allowed, and that run is accepted;
+/// the default scenario's year (3.8 billion) still runs.
+#[test]
+fn the_cli_bounds_a_runs_total_work_by_its_duration() {
+    let large = load_scenario(include_str!("../../benches/large.json")).unwrap();
+    let year = 365 * 86_400;
+    let e = estimate(&large, year);
+    let issue = check_budget(&e, &Budget::CLI).expect_err("a year of large is refused");
+    assert_eq!(issue.path, "duration_s");
+    let total = e.events_per_sim_s * year;
+    assert!(issue.message.contains(&format_number(total as f64)), "{issue}");
+    let longest: u64 = issue
+        .message
+        .split("duration_s up to ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .map(|n| n.replace(',', "").parse().unwrap())
+        .expect("the longest run is named");
+    assert_eq!(longest, Budget::CLI.events_per_run / estimate(&large, longest).events_per_sim_s);
+    assert_eq!(check_budget(&estimate(&large, longest), &Budget::CLI), Ok(()));
+    assert!(check_budget(&estimate(&large, longest + 1), &Budget::CLI).is_err());
+    // The browser plays as it goes: it bounds the rate, not the total.
+    assert_eq!(check_budget(&e, &Budget::BROWSER), Ok(()));
+    let default = load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
+    assert_eq!(check_budget(&estimate(&default, year), &Budget::CLI), Ok(()));
+}
+
 #[test]
 fn the_guard_stops_a_run_that_outgrows_its_budget() {
     let valid = load_scenario(sim_core::DEFAULT_SCENARIO).unwrap();
