@@ -861,7 +861,13 @@ impl<'a> Estimator<'a> {
             .topics_into(node)
             .flat_map(|t| self.producers_into(t).map(move |(_, p)| fifo_groups(self.s, t, p)))
             .sum();
-        own.unwrap_or(1).max(notified)
+        // A forwarding stage sends in the groups of the keys upstream of it.
+        let forwarded: u64 = NodeIndex::all(self.s.nodes.len())
+            .filter(|&i| self.valid.sends_to(i) == Some(node))
+            .filter(|&i| !matches!(self.s.node(i).spec, NodeSpec::Producer(_)))
+            .map(|i| crate::kinds::queue::forwarded_groups(self.s, i).len() as u64)
+            .sum();
+        own.unwrap_or(1).max(notified).saturating_add(forwarded)
     }
 
     /// Messages a second sent into queue `node`, at most: producers at their

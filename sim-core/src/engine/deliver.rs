@@ -27,21 +27,23 @@ const FORWARD_BACKOFF_MS: SimTime = 100;
 /// Refused records of a hand-off waiting for their retry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Redelivery {
+    /// The node handing the records on.
+    pub from: NodeIndex,
     pub batch: Batch,
     /// Attempts made so far.
     pub attempts: u32,
 }
 
 impl Simulation {
-    /// Gives `batch` to node `to`; returns the records it accepted now.
-    /// What the receiver refuses is retried like an SDK retries a throttled
-    /// put, and dropped after the last attempt.
-    pub(crate) fn deliver(&mut self, to: NodeIndex, batch: Batch) -> u64 {
+    /// Node `from` gives `batch` to node `to`; returns the records it
+    /// accepted now. What the receiver refuses is retried like an SDK
+    /// retries a throttled put, and dropped after the last attempt.
+    pub(crate) fn deliver(&mut self, from: NodeIndex, to: NodeIndex, batch: Batch) -> u64 {
         if batch.is_empty() {
             return 0;
         }
         self.handed_off += batch.records;
-        self.deliver_attempt(to, Redelivery { batch, attempts: 0 })
+        self.deliver_attempt(to, Redelivery { from, batch, attempts: 0 })
     }
 
     /// A hand-off's retry came due.
@@ -53,7 +55,8 @@ impl Simulation {
     fn deliver_attempt(&mut self, to: NodeIndex, mut retry: Redelivery) -> u64 {
         let batch = retry.batch;
         let slot = self.slots[to].slot;
-        let accepted = with_kind!(self.slots[to].kind, S => S::accept(self, slot, batch));
+        let from = retry.from;
+        let accepted = with_kind!(self.slots[to].kind, S => S::accept(self, slot, from, batch));
         let refused = batch.records - accepted;
         retry.attempts += 1;
         if refused == 0 {

@@ -257,10 +257,15 @@ pub struct NodeSlot {
 /// replaces. A kind's state and its events stay the engine's own
 /// (`Simulation`'s fields, [`Action`]).
 pub(crate) trait EngineKind {
-    /// A batch handed on to the node at `slot`: the records it accepts.
-    /// Validation wires hand-offs to streams, delivery streams, queues and
-    /// topics only; the others take nothing.
-    fn accept(sim: &mut Simulation, slot: usize, batch: crate::kinds::Batch) -> u64;
+    /// A batch node `from` hands on to the node at `slot`: the records it
+    /// accepts. Validation wires hand-offs to streams, delivery streams,
+    /// queues and topics only; the others take nothing.
+    fn accept(
+        sim: &mut Simulation,
+        slot: usize,
+        from: NodeIndex,
+        batch: crate::kinds::Batch,
+    ) -> u64;
     /// Offers waiting receiver `receiver` of the node at `slot` the
     /// messages of the queue it reads: whether it received.
     fn offered(sim: &mut Simulation, slot: usize, receiver: usize) -> bool;
@@ -329,6 +334,10 @@ pub struct Simulation {
     /// Per producer slot, how a queue-bound producer's messages spread over
     /// the queue's partitions and message groups.
     pub(crate) send_routes: Vec<Option<GroupRoute>>,
+    /// How a forwarding stage's records spread over a FIFO queue's message
+    /// groups, by (stage, queue slot).
+    pub(crate) forward_routes:
+        std::collections::BTreeMap<(NodeIndex, usize), std::sync::Arc<GroupRoute>>,
     pub(crate) pools: Vec<WorkerPool>,
     pub(crate) pool_nodes: Vec<NodeIndex>,
     pub(crate) functions: Vec<Function>,
@@ -634,6 +643,20 @@ impl Simulation {
                 _ => None,
             })
             .collect();
+        let mut forward_routes = std::collections::BTreeMap::new();
+        for link in &scenario.links {
+            let (Some(from), Some(to)) =
+                (scenario.index_of(&link.from), scenario.index_of(&link.to))
+            else {
+                continue;
+            };
+            let (producer, queue) = (slots[from].kind == NodeKind::Producer, &slots[to]);
+            if !producer && queue.kind == NodeKind::SqsQueue && queues[queue.slot].is_fifo() {
+                let groups = crate::kinds::queue::forwarded_groups(&scenario, from);
+                let route = GroupRoute::of_groups(&queues[queue.slot], groups);
+                forward_routes.insert((from, queue.slot), std::sync::Arc::new(route));
+            }
+        }
         let rngs = scenario.nodes.iter().map(|n| NodeRng::new(seed, &n.id)).collect();
         let metrics =
             scenario.nodes.iter().map(|n| NodeMetrics::new(metrics::node_defs(&n.spec))).collect();
@@ -673,6 +696,7 @@ impl Simulation {
             queue_waiters: vec![VecDeque::new(); queues.len()],
             queue_wake_at: vec![None; queues.len()],
             send_routes,
+            forward_routes,
             queues,
             queue_nodes,
             pools,

@@ -9,6 +9,7 @@ mod determinism;
 mod exports;
 mod fan_out;
 mod faults;
+mod fifo_forwarding;
 mod firehose;
 mod fixtures;
 mod flink;

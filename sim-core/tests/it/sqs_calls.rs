@@ -154,10 +154,13 @@ fn aws_facts_2_4_varied_message_sizes_are_billed_by_each_calls_own_payload() {
 
 #[test]
 fn a_node_forwarding_to_a_fifo_queue_is_held_to_its_call_limit() {
-    // A worker pool forwarding 5,000 messages/s into a FIFO queue (message
-    // group 0): 300 calls of 10 a second get in, the rest are refused.
+    // A worker pool forwarding 5,000 messages/s of one key into a FIFO
+    // queue: one message group on one partition, so 300 calls of 10 a
+    // second get in, the rest are refused.
+    let one_key =
+        ProducerSpec { keys: KeyDistribution::Uniform { count: 1 }, ..steady(5_000.0, 50) };
     let mut s = queue_pipeline(
-        steady(5_000.0, 50),
+        one_key,
         QueueSpec::default(),
         WorkerPoolSpec {
             workers: 200,

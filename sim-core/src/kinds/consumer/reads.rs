@@ -188,7 +188,11 @@ impl Simulation {
                 self.flink_emitted(app, sent.records);
             }
             let batch = crate::kinds::Batch::arriving(sent.records, sent.bytes, self.now, born);
-            self.deliver(out.node, crate::kinds::Batch { key_bytes: sent.key_bytes, ..batch });
+            self.deliver(
+                node,
+                out.node,
+                crate::kinds::Batch { key_bytes: sent.key_bytes, ..batch },
+            );
         }
     }
 

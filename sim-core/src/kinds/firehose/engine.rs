@@ -307,7 +307,7 @@ impl Simulation {
 }
 
 impl EngineKind for FirehoseSpec {
-    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+    fn accept(sim: &mut Simulation, slot: usize, _: NodeIndex, batch: Batch) -> u64 {
         sim.firehose_take(slot, batch)
     }
 

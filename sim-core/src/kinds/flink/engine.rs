@@ -136,7 +136,7 @@ impl Simulation {
 }
 
 impl EngineKind for FlinkSpec {
-    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+    fn accept(_: &mut Simulation, _: usize, _: NodeIndex, _: Batch) -> u64 {
         0
     }
 

@@ -212,7 +212,7 @@ impl Simulation {
 }
 
 impl EngineKind for KclSpec {
-    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+    fn accept(_: &mut Simulation, _: usize, _: NodeIndex, _: Batch) -> u64 {
         0
     }
 

@@ -419,7 +419,7 @@ impl Simulation {
                 f.events.to_destination += count;
                 // The failure's record is made here (MODEL.md, Latency).
                 let batch = Batch::arriving(count, bytes, self.now, self.now);
-                self.deliver(to, batch);
+                self.deliver(self.function_nodes[func], to, batch);
             }
             None => f.events.dropped += count,
         }
@@ -632,7 +632,7 @@ impl Simulation {
                 f.discarded += moved;
                 if let Some(to) = f.on_failure {
                     let now = self.now;
-                    self.deliver(to, Batch::arriving(1, 1_024, now, now));
+                    self.deliver(node, to, Batch::arriving(1, 1_024, now, now));
                 }
             } else {
                 self.metrics[node].add(metrics::lambda::RECORDS_PROCESSED, moved as f64);
@@ -643,7 +643,7 @@ impl Simulation {
 }
 
 impl EngineKind for LambdaSpec {
-    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+    fn accept(_: &mut Simulation, _: usize, _: NodeIndex, _: Batch) -> u64 {
         0
     }
 

@@ -294,6 +294,7 @@ impl Simulation {
         self.consumers[slot].readers[shard].held -= n;
         if let Some(to) = f.on_failure {
             self.deliver(
+                self.function_nodes[func],
                 to,
                 // An invocation record is made here (MODEL.md, Latency).
                 Batch::arriving(1, 1_024, self.now, self.now),

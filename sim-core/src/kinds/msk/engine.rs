@@ -378,7 +378,7 @@ fn cap_egress(cl: &super::MskCluster, plan: &mut [(usize, u64)]) {
 }
 
 impl EngineKind for MskSpec {
-    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+    fn accept(_: &mut Simulation, _: usize, _: NodeIndex, _: Batch) -> u64 {
         0
     }
 

@@ -270,13 +270,26 @@ impl Simulation {
         sent
     }
 
-    /// A queue takes records another node forwards (see `deliver.rs`):
-    /// SendMessageBatch calls of the average size, in message group 0;
-    /// returns those accepted.
+    /// A queue takes records a standard topic delivers: SendMessageBatch
+    /// calls of the average size, in message group 0; returns those
+    /// accepted.
     pub(crate) fn queue_take(&mut self, queue: usize, batch: Batch) -> u64 {
         let q = &self.queues[queue];
         let route = GroupRoute::to_group(q.partition_of(hash_key(&key_name(0))), 0);
         self.queue_take_routed(queue, batch, &route)
+    }
+
+    /// A queue takes records node `from` forwards (see `deliver.rs`): into
+    /// a FIFO queue, in the message groups of the keys they were written
+    /// with ([`crate::kinds::queue::forwarded_groups`]).
+    pub(crate) fn queue_forwarded(&mut self, queue: usize, from: NodeIndex, batch: Batch) -> u64 {
+        match self.forward_routes.get(&(from, queue)) {
+            Some(route) => {
+                let route = std::sync::Arc::clone(route);
+                self.queue_take_routed(queue, batch, &route)
+            }
+            None => self.queue_take(queue, batch),
+        }
     }
 
     /// [`Simulation::queue_take`] with the records spread over `route`'s
@@ -550,7 +563,7 @@ impl Simulation {
         let avg = done.processed_bytes as f64 / done.processed.max(1) as f64;
         let each = (avg * self.pools[pool].spec.forward.size_ratio).round().max(1.0) as u64;
         let batch = Batch::arriving(count, count * each, self.now, done.processed_born);
-        let accepted = self.deliver(to, batch);
+        let accepted = self.deliver(self.pool_nodes[pool], to, batch);
         self.metrics[self.pool_nodes[pool]].add(metrics::worker_pool::FORWARDED, accepted as f64);
     }
 
@@ -601,8 +614,8 @@ impl Simulation {
 }
 
 impl EngineKind for QueueSpec {
-    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
-        sim.queue_take(slot, batch)
+    fn accept(sim: &mut Simulation, slot: usize, from: NodeIndex, batch: Batch) -> u64 {
+        sim.queue_forwarded(slot, from, batch)
     }
 
     fn offered(_: &mut Simulation, _: usize, _: usize) -> bool {

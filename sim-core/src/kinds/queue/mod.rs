@@ -41,7 +41,7 @@ use crate::rng::NodeRng;
 use crate::routing::{
     HOT_KEY, HashRange, even_ranges, hash_key, key_name, parse_hash_key, shard_for,
 };
-use crate::scenario::{KeyDistribution, NodeIndex, QueueSpec, QueueType};
+use crate::scenario::{KeyDistribution, NodeIndex, NodeSpec, QueueSpec, QueueType, Scenario};
 use crate::time::{SECOND, SimTime};
 
 /// aws-facts 4.1: at most 10 messages per ReceiveMessage, SendMessageBatch
@@ -1101,6 +1101,38 @@ pub fn message_groups(keys: &KeyDistribution) -> Vec<MessageGroup> {
         g.share /= total;
     }
     groups
+}
+
+/// The message groups forwarding stage `from` (a reader, a function, a
+/// worker pool) sends into a FIFO queue. AWS leaves the `MessageGroupId`
+/// to the code; the simplest choice consistent with FIFO's purpose, keeping
+/// each key's order, is the key each record was written with: the groups
+/// of the producers upstream of `from`, each weighted by its rate (MODEL.md,
+/// "Forwarding into a FIFO queue"). Producers with the same keys send the
+/// same groups; with none upstream, group 0.
+pub fn forwarded_groups(scenario: &Scenario, from: NodeIndex) -> Vec<MessageGroup> {
+    let mut seen = vec![false; scenario.nodes.len()];
+    seen[from.get()] = true;
+    let mut stack = vec![from];
+    let mut groups: BTreeMap<u32, MessageGroup> = BTreeMap::new();
+    while let Some(n) = stack.pop() {
+        let node = scenario.node(n);
+        if let NodeSpec::Producer(p) = &node.spec {
+            for g in message_groups(&p.keys) {
+                let share = g.share * p.records_per_s;
+                groups.entry(g.id).or_insert(MessageGroup { share: 0.0, ..g }).share += share;
+            }
+            continue;
+        }
+        for link in scenario.links.iter().filter(|l| l.to == node.id) {
+            if let Some(i) = scenario.index_of(&link.from)
+                && !std::mem::replace(&mut seen[i.get()], true)
+            {
+                stack.push(i);
+            }
+        }
+    }
+    groups.into_values().collect()
 }
 
 /// Counts per category, `(id, count)`: what a [`Spread`] draws. Most

@@ -304,7 +304,7 @@ impl Simulation {
     /// PublishBatch calls of its mean size) within its publish quota; the
     /// hand-off retries the rest. The records have no partition key left
     /// (a reader hands on their data), so on a FIFO topic they are in
-    /// message group 0, as a forwarding stage's sends to a FIFO queue are.
+    /// message group 0 (AWS leaves the group to the code; MODEL.md).
     pub(crate) fn topic_take(&mut self, topic: usize, batch: Batch) -> u64 {
         let each = (batch.bytes / batch.records).clamp(1, SNS_MAX_MESSAGE_BYTES);
         let node = self.topic_nodes[topic];
@@ -560,7 +560,7 @@ impl Simulation {
 }
 
 impl EngineKind for SnsTopicSpec {
-    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+    fn accept(sim: &mut Simulation, slot: usize, _: NodeIndex, batch: Batch) -> u64 {
         sim.topic_take(slot, batch)
     }
 

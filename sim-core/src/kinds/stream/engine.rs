@@ -7,7 +7,7 @@ use crate::metrics::Latencies;
 use crate::scenario::{NodeIndex, StreamSpec};
 
 impl EngineKind for StreamSpec {
-    fn accept(sim: &mut Simulation, slot: usize, batch: Batch) -> u64 {
+    fn accept(sim: &mut Simulation, slot: usize, _: NodeIndex, batch: Batch) -> u64 {
         sim.stream_take(slot, batch)
     }
 

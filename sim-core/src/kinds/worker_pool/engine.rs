@@ -7,7 +7,7 @@ use crate::metrics::Latencies;
 use crate::scenario::{NodeIndex, WorkerPoolSpec};
 
 impl EngineKind for WorkerPoolSpec {
-    fn accept(_: &mut Simulation, _: usize, _: Batch) -> u64 {
+    fn accept(_: &mut Simulation, _: usize, _: NodeIndex, _: Batch) -> u64 {
         0
     }
 

@@ -28,7 +28,10 @@ pub const PARAMS: &[Param] = &[
     .range(0.0, 20.0, "s"),
     Param::new("empty_receive_pause_ms", "Pause after an empty short-polling receive.")
         .range(1.0, 600_000.0, "ms"),
-    Param::new("forward", "What a worker sends on to the linked stream, delivery stream or queue."),
+    Param::new(
+        "forward",
+        "What a worker sends on to the linked stream, delivery stream or queue. Into a FIFO queue each message goes in the message group of the key it was written with (AWS leaves the group to your code; keeping each key's order is the model's choice), so a hot key stays one slow group.",
+    ),
     // Simulator bounds (MODEL.md, Forwarding): no AWS limit applies.
     Param::new(
         "forward.ratio",
