@@ -19,7 +19,7 @@ use crate::scenario::{
 };
 
 use crate::kinds::params::json;
-pub use crate::kinds::params::{applies, param_help};
+pub use crate::kinds::params::{applies, param_help, param_rank};
 
 /// One variant of an enum-tagged parameter, with every field at a sensible
 /// starting value.
@@ -52,6 +52,41 @@ impl Choices {
                 (a, b) => a == b,
             },
         })
+    }
+}
+
+impl Choice {
+    /// The option as people read it, in AWS's words where AWS has a name
+    /// for it ("PutRecords", "enhanced fan-out", "TRIM_HORIZON (oldest
+    /// first)"); the file's name with spaces otherwise.
+    pub fn title(&self) -> String {
+        let known = match self.name {
+            "put_records" => "PutRecords",
+            "put_record" => "PutRecord",
+            "poisson" => "Poisson (random arrivals)",
+            "diurnal" => "daily cycle",
+            "log_normal" => "log-normal",
+            "hot_key" => "one hot key",
+            "explicit_hash_key" => "ExplicitHashKey",
+            "kpl_aggregation" => "KPL aggregation",
+            "on_demand" => "on-demand",
+            "shared" => "shared throughput (GetRecords)",
+            "enhanced_fan_out" => "enhanced fan-out (SubscribeToShard)",
+            "latest" => "LATEST (new records only)",
+            "trim_horizon" => "TRIM_HORIZON (oldest first)",
+            "lambda_transform" => "Lambda transformation",
+            "fifo" => "FIFO",
+            "topic" => "per topic",
+            "message_group" => "per message group",
+            "x86" => "x86_64",
+            "arm" => "arm64 (Graviton)",
+            "s3" => "Amazon S3",
+            "redshift" => "Amazon Redshift",
+            "opensearch" => "Amazon OpenSearch Service",
+            "http_endpoint" => "HTTP endpoint",
+            other => return other.replace('_', " "),
+        };
+        known.to_string()
     }
 }
 
@@ -292,6 +327,33 @@ mod tests {
         "type",
         "cluster_type",
     ];
+
+    /// The options read in AWS's words, each distinct within its list:
+    /// a newcomer picks "enhanced fan-out (SubscribeToShard)", not
+    /// "enhanced fan out".
+    #[test]
+    fn options_have_titles_in_aws_words() {
+        let title = |kind, path, name: &str| {
+            let options = param_choices(kind, path).unwrap().options;
+            options.iter().find(|c| c.name == name).map(Choice::title).unwrap()
+        };
+        assert_eq!(title(NodeKind::Producer, "api", "put_records"), "PutRecords");
+        assert_eq!(
+            title(NodeKind::Consumer, "read_mode", "enhanced_fan_out"),
+            "enhanced fan-out (SubscribeToShard)"
+        );
+        assert_eq!(title(NodeKind::SqsQueue, "queue_type", "fifo"), "FIFO");
+        assert_eq!(title(NodeKind::KinesisStream, "capacity", "on_demand"), "on-demand");
+        for kind in NodeKind::ALL {
+            for path in crate::kinds::params::table(kind).iter().map(|p| p.path) {
+                let Some(choices) = param_choices(kind, path) else { continue };
+                let titles: std::collections::BTreeSet<String> =
+                    choices.options.iter().map(Choice::title).collect();
+                assert_eq!(titles.len(), choices.options.len(), "{kind:?} {path}");
+                assert!(titles.iter().all(|t| !t.is_empty()), "{kind:?} {path}");
+            }
+        }
+    }
 
     /// A kind's parameters in every shape they take: the default with its
     /// optional fields present, and each variant of each enum-tagged

@@ -214,7 +214,7 @@ fn ParamField(
                 .map(|(i, o)| {
                     view! {
                         <option value=o.name selected=current == Some(i)>
-                            {o.name.replace('_', " ")}
+                            {o.title()}
                         </option>
                     }
                 })

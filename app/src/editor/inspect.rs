@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 use sim_core::json_path::set_path;
-use sim_core::params::{Choices, applies, optional_params, param_choices, param_help};
+use sim_core::params::{Choices, applies, optional_params, param_choices, param_help, param_rank};
 use sim_core::units::format_number;
 use sim_core::validate::{ParamRange, read_spec};
 use sim_core::{NodeKind, NodeSpec, param_range};
@@ -80,11 +80,17 @@ fn walk(
     defaults: &Value,
     out: &mut Vec<Field>,
 ) {
-    for (key, value) in object {
+    // In the order the kind's table lists them (most important first), not
+    // the JSON's alphabetical one.
+    let path_of =
+        |key: &str| if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+    let mut entries: Vec<(&String, &Value)> = object.iter().collect();
+    entries.sort_by_cached_key(|(key, _)| param_rank(kind, &path_of(key)));
+    for (key, value) in entries {
         if Some(key.as_str()) == skip {
             continue;
         }
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = path_of(key);
         let default = lookup(defaults, &path).filter(|d| !d.is_object()).map(show);
         let help = param_help(kind, &path);
         let field = |input| Field {
@@ -134,6 +140,23 @@ pub fn label(path: &str) -> String {
     text
 }
 
+/// An abbreviation as AWS writes it, if `word` is one ("API", "S3").
+fn acronym(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "api" => "API",
+        "kpl" => "KPL",
+        "kpu" => "KPU",
+        "s3" => "S3",
+        "csv" => "CSV",
+        "fifo" => "FIFO",
+        "http" => "HTTP",
+        "url" => "URL",
+        "dlq" => "DLQ",
+        "id" => "ID",
+        _ => return None,
+    })
+}
+
 /// A unit as people write it, if `word` is one.
 fn unit(word: &str) -> Option<&'static str> {
     Some(match word {
@@ -160,7 +183,7 @@ fn segment_words(segment: &str) -> String {
     while let Some(token) = tokens.next() {
         let closing = tokens.peek().is_none();
         let Some(u) = unit(token) else {
-            out.push(token.to_string());
+            out.push(acronym(token).unwrap_or(token).to_string());
             after_unit = false;
             continue;
         };
@@ -327,6 +350,28 @@ mod tests {
 
     /// aws-facts-more 2: an MSK Serverless cluster has no brokers to size,
     /// so its broker fields are hidden; a provisioned one shows them.
+    /// A newcomer reads the inspector top down: a producer starts with its
+    /// rate, its traffic and its record size, not with `aggregation` and
+    /// `api` as the JSON's alphabetical order had it; every kind's fields
+    /// come in its table's order.
+    #[test]
+    fn fields_come_most_important_first() {
+        let fs = fields(NodeKind::Producer, &params_of(&NodeSpec::default_for(NodeKind::Producer)));
+        let paths: Vec<&str> = fs.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths[..2], ["records_per_s", "traffic"], "{paths:?}");
+        let at = |p: &str| paths.iter().position(|x| *x == p).unwrap();
+        assert!(at("record_size") < at("keys") && at("keys") < at("api"), "{paths:?}");
+        for kind in NodeKind::ALL {
+            let fs = fields(kind, &params_of(&NodeSpec::default_for(kind)));
+            let ranks: Vec<usize> = fs.iter().map(|f| param_rank(kind, &f.path)).collect();
+            assert!(
+                ranks.is_sorted(),
+                "{kind:?}: {:?}",
+                fs.iter().map(|f| &f.path).collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn a_serverless_cluster_shows_no_broker_fields() {
         let kind = NodeKind::MskCluster;

@@ -97,6 +97,15 @@ pub fn param_range(kind: NodeKind, path: &str) -> Option<ParamRange> {
     row(kind, path)?.range
 }
 
+/// Where a parameter comes in its kind's table, which is written most
+/// important first (a producer's rate, then its traffic, sizes and keys):
+/// the order the inspector shows fields in. A group (`batching`) comes
+/// where its first field does; a path the table does not list comes last.
+pub fn param_rank(kind: NodeKind, path: &str) -> usize {
+    let inside = |row: &str| row.strip_prefix(path).is_some_and(|rest| rest.starts_with('.'));
+    table(kind).iter().position(|p| p.path == path || inside(p.path)).unwrap_or(usize::MAX)
+}
+
 /// A one-line explanation of a parameter for tooltips; `None` for a path
 /// that has none.
 pub fn param_help(kind: NodeKind, path: &str) -> Option<&'static str> {
