@@ -103,7 +103,12 @@ fn walk(
         };
         if let Some(choices) = param_choices(kind, &path) {
             let tag_key = choices.tag_key;
-            out.push(field(Input::Choice(choices)));
+            // The default as the menu shows it ("TRIM_HORIZON (oldest
+            // first)"), not as the file writes it.
+            let default = lookup(defaults, &path)
+                .and_then(|d| choices.current(d))
+                .map(|i| choices.options[i].title());
+            out.push(Field { default, ..field(Input::Choice(choices)) });
             if let Value::Object(inner) = value {
                 walk(kind, &path, inner, tag_key, defaults, out);
             }
@@ -361,6 +366,12 @@ mod tests {
         assert_eq!(paths[..2], ["records_per_s", "traffic"], "{paths:?}");
         let at = |p: &str| paths.iter().position(|x| *x == p).unwrap();
         assert!(at("record_size") < at("keys") && at("keys") < at("api"), "{paths:?}");
+        // A reader's first choice is how it reads; a choice's default is
+        // shown as its menu says it.
+        let fs = fields(NodeKind::Consumer, &params_of(&NodeSpec::default_for(NodeKind::Consumer)));
+        assert_eq!(fs[0].path, "read_mode");
+        let start = fs.iter().find(|f| f.path == "start").unwrap();
+        assert_eq!(start.default.as_deref(), Some("TRIM_HORIZON (oldest first)"));
         for kind in NodeKind::ALL {
             let fs = fields(kind, &params_of(&NodeSpec::default_for(kind)));
             let ranks: Vec<usize> = fs.iter().map(|f| param_rank(kind, &f.path)).collect();

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 /// The table, in the order the inspector shows the fields.
 pub const PARAMS: &[Param] = &[
+    Param::new("read_mode", "Shared polling splits 2 MiB/s and 5 calls/s per shard among consumers; enhanced fan-out gives each its own 2 MiB/s push."),
     Param::new("poll_interval_ms", "Idle time between GetRecords calls on a shard (KCL idleTimeBetweenReadsInMillis). A refused call (ReadProvisionedThroughputExceeded) is retried after this interval (at least 200 ms) times a random 0.5 to 1.5: the simulator's stand-in for the SDK's jittered backoff, whose exact policy AWS does not document.").range(1.0, 600_000.0, "ms"),
     // aws-facts 1.1: GetRecords returns at most 10,000 records per call.
     Param::new("max_records_per_call", "GetRecords Limit: at most 10,000 records per call.").range(1.0, 10_000.0, "records"),
@@ -13,7 +14,6 @@ pub const PARAMS: &[Param] = &[
     Param::new("overhead_ms", "Fixed processing time per batch.").range(0.0, 900_000.0, "ms"),
     Param::new("per_record_us", "Processing time per record; with the overhead it decides whether the consumer keeps up.").range(0.0, 1_000_000.0, "µs"),
     Param::new("jitter", "Random ± spread of processing time, 0 to 1.").range(0.0, 1.0, ""),
-    Param::new("read_mode", "Shared polling splits 2 MiB/s and 5 calls/s per shard among consumers; enhanced fan-out gives each its own 2 MiB/s push."),
     Param::new("forward", "What it sends on when wired to a stream or a delivery stream."),
     // Simulator bounds (MODEL.md, Forwarding): no AWS limit applies.
     Param::new("forward.ratio", "Records sent per record processed: 0.5 filters half out, 3 fans out.").range(0.0, 100.0, "records per record"),
