@@ -9,25 +9,14 @@
 
 use sim_core::metrics::lambda;
 use sim_core::scenario::{
-    EventSourceMapping, KeyDistribution, LambdaSpec, Link, Node, NodeSpec, ProducerSpec, QueueSpec,
-    QueueType, Scenario, WorkerPoolSpec,
+    KeyDistribution, Link, Node, NodeSpec, ProducerSpec, QueueSpec, QueueType, Scenario,
+    WorkerPoolSpec,
 };
 
-use crate::fixtures::{pipeline, run, steady_producer};
+use crate::fixtures::{one_at_a_time, pipeline, run, steady_producer};
 
 fn node(id: &str, spec: NodeSpec) -> Node {
     Node { id: id.into(), name: String::new(), spec }
-}
-
-/// A function that runs exactly 100 ms per invocation of one message.
-fn one_at_a_time() -> LambdaSpec {
-    LambdaSpec {
-        overhead_ms: 100.0,
-        per_record_ms: 0.0,
-        jitter: 0.0,
-        event_source: EventSourceMapping { batch_size: Some(1), ..Default::default() },
-        ..LambdaSpec::default()
-    }
 }
 
 fn link(from: &str, to: &str) -> Link {

@@ -2,8 +2,8 @@
 
 use sim_core::NodeIndex;
 use sim_core::scenario::{
-    Capacity, ConsumerSpec, DestinationSpec, FirehoseSpec, KeyDistribution, Link, Node, NodeSpec,
-    ProducerSpec, RecordSize, Scenario, StreamSpec, Traffic,
+    Capacity, ConsumerSpec, DestinationSpec, EventSourceMapping, FirehoseSpec, KeyDistribution,
+    LambdaSpec, Link, Node, NodeSpec, ProducerSpec, RecordSize, Scenario, StreamSpec, Traffic,
 };
 use sim_core::{DEFAULT_SCENARIO, Simulation, ValidScenario, load_scenario, validate};
 
@@ -100,5 +100,16 @@ pub fn steady_producer(rate: f64, bytes: u32) -> ProducerSpec {
         traffic: Traffic::Constant,
         record_size: RecordSize::Fixed { bytes },
         ..Default::default()
+    }
+}
+
+/// A function that runs exactly 100 ms per invocation of one message.
+pub fn one_at_a_time() -> LambdaSpec {
+    LambdaSpec {
+        overhead_ms: 100.0,
+        per_record_ms: 0.0,
+        jitter: 0.0,
+        event_source: EventSourceMapping { batch_size: Some(1), ..Default::default() },
+        ..LambdaSpec::default()
     }
 }

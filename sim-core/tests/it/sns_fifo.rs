@@ -6,12 +6,12 @@
 use sim_core::kinds::queue::HOT_GROUP;
 use sim_core::metrics::{lambda, producer, queue, sns};
 use sim_core::scenario::{
-    EventSourceMapping, FifoThroughputScope, KeyDistribution, LambdaSpec, Link, Node, NodeSpec,
-    ProducerSpec, QueueSpec, QueueType, Scenario, SnsTopicSpec, TopicType,
+    FifoThroughputScope, KeyDistribution, Link, Node, NodeSpec, ProducerSpec, QueueSpec, QueueType,
+    Scenario, SnsTopicSpec, TopicType,
 };
 use sim_core::{NodeIndex, Simulation, parse_scenario};
 
-use crate::fixtures::{pipeline, run, steady_producer};
+use crate::fixtures::{one_at_a_time, pipeline, run, steady_producer};
 
 /// aws-facts-more 5.1: at most 300 messages a second per message group.
 const PER_GROUP: f64 = 300.0;
@@ -127,17 +127,6 @@ fn publishers_using_the_same_group_share_its_300_a_second() {
     reversed.nodes.reverse();
     let again = run(&reversed, secs);
     assert_eq!((put(&again, 0), put(&again, 1)), (a, b));
-}
-
-/// A function that runs exactly 100 ms per invocation of one message.
-fn one_at_a_time() -> LambdaSpec {
-    LambdaSpec {
-        overhead_ms: 100.0,
-        per_record_ms: 0.0,
-        jitter: 0.0,
-        event_source: EventSourceMapping { batch_size: Some(1), ..Default::default() },
-        ..LambdaSpec::default()
-    }
 }
 
 /// producer (100 messages/s over `keys`) -> FIFO topic -> FIFO queue "q"

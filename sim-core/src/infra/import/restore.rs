@@ -34,8 +34,11 @@ pub(super) const WHOLE: &str = "It is a Shardplay export, and nothing the simula
 /// The scenario a Shardplay export keeps in `doc`'s metadata, if it has
 /// one: valid, or why not (as an assumption to list).
 pub(super) fn embedded(doc: &Value) -> Option<Result<ValidScenario, String>> {
-    let scenario = doc.pointer("/Metadata/Shardplay/Scenario")?;
-    Some(load_scenario(&scenario.to_string()).map_err(|issues| {
+    let text = match doc.pointer("/Metadata/Shardplay/Scenario")? {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    Some(load_scenario(&text).map_err(|issues| {
         let first = issues.first().map_or(String::new(), |i| {
             if i.path.is_empty() { i.message.clone() } else { format!("{}: {}", i.path, i.message) }
         });
