@@ -270,9 +270,9 @@ impl Simulation {
         sent
     }
 
-    /// A queue takes records a standard topic delivers: SendMessageBatch
-    /// calls of the average size, in message group 0; returns those
-    /// accepted.
+    /// A queue takes records in message group 0 (a standard topic's
+    /// notifications, a hand-off into a standard queue): SendMessageBatch
+    /// calls of the average size; returns those accepted.
     pub(crate) fn queue_take(&mut self, queue: usize, batch: Batch) -> u64 {
         let q = &self.queues[queue];
         let route = GroupRoute::to_group(q.partition_of(hash_key(&key_name(0))), 0);
