@@ -86,28 +86,26 @@ pub fn import(text: &str) -> Result<Imported, Vec<Issue>> {
             ),
         )]);
     }
-    let doc = parse(text)?;
+    let format = format_of(text);
+    let doc = parse(text, format)?;
     let t = Template::read(&doc).map_err(|e| vec![e])?;
     let mut b = Builder::new(&t);
     b.read_resources().map_err(|e| vec![e])?;
     let description = doc.get("Description").and_then(|d| d.as_str()).unwrap_or("").trim();
     match restore::embedded(&doc) {
         Some(Ok(exported)) => {
-            let format = if text.trim_start().starts_with('{') {
-                crate::infra::Format::CloudFormationJson
-            } else {
-                crate::infra::Format::CloudFormation
-            };
-            if let Some(whole) = restore::unchanged(&b, &exported, format) {
+            // What the template would read as, had nobody touched it.
+            let clean = restore::reading(&exported, format);
+            if clean.as_ref() == Some(&restore::Reading::of(&b)) {
                 b.list_skipped();
                 return Ok(Imported {
-                    scenario: whole,
+                    scenario: exported,
                     skipped: b.skipped,
                     assumptions: Vec::new(),
                     restored: Some(restore::WHOLE.into()),
                 });
             }
-            restore::applications(&mut b, exported, format);
+            restore::applications(&mut b, exported, clean);
         }
         Some(Err(why)) => b.assume(why),
         None => {}
@@ -118,12 +116,21 @@ pub fn import(text: &str) -> Result<Imported, Vec<Issue>> {
     b.finish(description)
 }
 
-/// `text` as a tree: JSON when it starts with `{`, else YAML.
-fn parse(text: &str) -> Result<serde_json::Value, Vec<Issue>> {
+/// The format of a template's `text`: JSON when it starts with `{`, else
+/// YAML.
+fn format_of(text: &str) -> crate::infra::Format {
     if text.trim_start().starts_with('{') {
-        crate::strict_json::parse(text)
+        crate::infra::Format::CloudFormationJson
     } else {
-        yaml::parse(text).map_err(|e| vec![e])
+        crate::infra::Format::CloudFormation
+    }
+}
+
+/// `text`, a template in `format`, as a tree.
+fn parse(text: &str, format: crate::infra::Format) -> Result<serde_json::Value, Vec<Issue>> {
+    match format {
+        crate::infra::Format::CloudFormationJson => crate::strict_json::parse(text),
+        _ => yaml::parse(text).map_err(|e| vec![e]),
     }
 }
 

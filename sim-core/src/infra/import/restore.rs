@@ -50,8 +50,9 @@ pub(super) fn embedded(doc: &Value) -> Option<Result<ValidScenario, String>> {
 
 /// What an import reads from `format`'s export of `exported`: its nodes
 /// and links before anything is assumed, and its parameters' defaults.
-fn reading(exported: &ValidScenario, format: Format) -> Option<Reading> {
-    let doc = super::parse(&export(exported, format)).ok()?;
+/// A template that reads the same comes back whole.
+pub(super) fn reading(exported: &ValidScenario, format: Format) -> Option<Reading> {
+    let doc = super::parse(&export(exported, format), format).ok()?;
     let t = Template::read(&doc).ok()?;
     let mut b = Builder::new(&t);
     b.read_resources().ok()?;
@@ -61,14 +62,15 @@ fn reading(exported: &ValidScenario, format: Format) -> Option<Reading> {
 /// A template's pipeline as the simulation reads it (names aside: YAML
 /// keeps them in comments, which are not read).
 #[derive(PartialEq)]
-struct Reading {
+pub(super) struct Reading {
     specs: BTreeMap<String, NodeSpec>,
     links: Vec<Link>,
     defaults: Vec<(String, Option<Value>)>,
 }
 
 impl Reading {
-    fn of(b: &Builder) -> Reading {
+    /// What `b` has read, before anything is assumed.
+    pub(super) fn of(b: &Builder) -> Reading {
         Reading {
             specs: b.nodes.iter().map(|n| (n.id.clone(), n.spec.clone())).collect(),
             links: b.links.clone(),
@@ -82,20 +84,10 @@ impl Reading {
     }
 }
 
-/// `exported` itself when the template `b` read says, to the simulation,
-/// exactly what its export says.
-pub(super) fn unchanged(
-    b: &Builder,
-    exported: &ValidScenario,
-    format: Format,
-) -> Option<ValidScenario> {
-    (reading(exported, format)? == Reading::of(b)).then(|| exported.clone())
-}
-
 /// Gives the applications of `exported` back to the changed template `b`
-/// is reading, and the settings its unchanged resources had.
-pub(super) fn applications(b: &mut Builder, exported: ValidScenario, format: Format) {
-    let clean = reading(&exported, format);
+/// is reading, and the settings its unchanged resources had (those whose
+/// spec reads as in `clean`, the reading of an untouched export).
+pub(super) fn applications(b: &mut Builder, exported: ValidScenario, clean: Option<Reading>) {
     let e = exported.scenario();
     // A declared node of the export that the template still has: the same
     // id and kind. Its name comes back (YAML does not keep it), and its
@@ -120,6 +112,8 @@ pub(super) fn applications(b: &mut Builder, exported: ValidScenario, format: For
     let mut kept: BTreeSet<&str> =
         e.nodes.iter().filter(|n| !declared(&n.spec)).map(|n| n.id.as_str()).collect();
     let stays = |id: &str, kept: &BTreeSet<&str>| kept.contains(id) || present.contains(id);
+    let label =
+        |id: &str| e.nodes.iter().find(|n| n.id == id).map_or(id, |n| n.label()).to_string();
     loop {
         let gone: Vec<(&str, &str)> = e
             .links
@@ -140,9 +134,6 @@ pub(super) fn applications(b: &mut Builder, exported: ValidScenario, format: For
         }
         for (app, other) in gone {
             if kept.remove(app) {
-                let label = |id: &str| {
-                    e.nodes.iter().find(|n| n.id == id).map_or(id, |n| n.label()).to_string()
-                };
                 b.assume(format!(
                     "{}: it is wired to \"{}\", which the template no longer has, so it is left out.",
                     label(app),
