@@ -105,8 +105,8 @@ impl Task {
 
 /// An auto-size search of `node`'s knobs in `doc` against its objectives,
 /// each candidate run for the scenario's duration with its seed; or why
-/// the document cannot be searched, in words.
-/// Settings whose run the browser could not hold are skipped, unrun.
+/// the document cannot be searched, in words. Settings whose run the
+/// browser could not hold are skipped, unrun.
 pub fn start_autosize(doc: &Scenario, node: &str) -> Result<AutosizeJob, String> {
     autosize_within(doc, node, Budget::BROWSER)
 }
